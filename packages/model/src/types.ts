@@ -1,0 +1,241 @@
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
+
+/**
+ * A transformer's architecture, in MODEL.md §1.1 symbols (named out in full here).
+ * Parameter counts are derived from these fields; `published` states the total the authors
+ * give so tests can check the derivation.
+ */
+export interface ModelSpec {
+  /** Stable kebab-case id, e.g. `llama-3.1-70b`. */
+  readonly id: string;
+  readonly name: string;
+  /** L: transformer layers. */
+  readonly layers: number;
+  /** d: hidden size (d_model). */
+  readonly hiddenSize: number;
+  /** h: query heads. */
+  readonly heads: number;
+  /** h_kv: key/value heads (GQA: < h; MQA: 1). */
+  readonly kvHeads: number;
+  /** d_h: head dimension, from the config (not always d/h). */
+  readonly headDim: number;
+  /** f: dense FFN hidden size (for MoE models, that of the leading dense layers). */
+  readonly ffnHiddenSize: number;
+  /** SwiGLU/GeGLU (3 matrices) rather than a plain 2-matrix MLP. */
+  readonly gatedFfn: boolean;
+  /** V: vocabulary size. */
+  readonly vocabSize: number;
+  /** Input and output embeddings share one matrix. */
+  readonly tiedEmbeddings: boolean;
+  /** Attention and FFN read the same layer input (PaLM, GPT-J): one TP all-reduce per layer instead of two. */
+  readonly parallelAttentionFfn?: boolean;
+  readonly moe?: MoeSpec;
+  readonly mla?: MlaSpec;
+  readonly slidingWindow?: SlidingWindowSpec;
+  /** The authors' published parameter totals. */
+  readonly published?: PublishedParams;
+  /** Where the architecture numbers come from (config.json, paper table). */
+  readonly source: string;
+}
+
+export interface MoeSpec {
+  /** E: routed experts per MoE layer. */
+  readonly experts: number;
+  /** k: routed experts active per token. */
+  readonly activeExperts: number;
+  /** E_s: shared experts (always active). */
+  readonly sharedExperts: number;
+  /** f_e: expert FFN hidden size (experts are gated, 3 matrices). */
+  readonly expertHiddenSize: number;
+  /** L_dense: leading layers with a dense FFN of size `ffnHiddenSize` instead of experts. */
+  readonly denseLayers: number;
+}
+
+/** Multi-head latent attention (DeepSeek-V2/V3). */
+export interface MlaSpec {
+  /** r_q: query LoRA rank, 0 for none. */
+  readonly qLoraRank: number;
+  /** r_kv: KV LoRA rank (the latent cached per token). */
+  readonly kvLoraRank: number;
+  /** d_nope: non-rotary query/key head dim. */
+  readonly qkNopeHeadDim: number;
+  /** d_rope: rotary query/key head dim (the rotary key is shared across heads and cached). */
+  readonly qkRopeHeadDim: number;
+  /** d_v: value head dim. */
+  readonly vHeadDim: number;
+}
+
+export interface SlidingWindowSpec {
+  /** w: attention window in tokens. */
+  readonly windowTokens: number;
+  /** How many of the L layers use the window; the others attend to the full context. */
+  readonly windowedLayers: number;
+}
+
+export interface PublishedParams {
+  readonly totalParams: number;
+  /** For MoE models: parameters active per token. */
+  readonly activeParams?: number;
+  readonly source: string;
+}
+
+/** Weight, KV-cache and activation/compute precisions (MODEL.md §1.2). */
+export interface PrecisionConfig {
+  readonly weights: Precision;
+  readonly kvCache: Precision;
+  readonly activations: Precision;
+}
+
+/** Parallelism of one deployment (MODEL.md §1.3). DP is derived: chips / (tp·pp). */
+export interface ParallelismConfig {
+  readonly tp: number;
+  readonly pp: number;
+  readonly ep: number;
+}
+
+/** One inference configuration: a model on chips serving a workload. */
+export interface InferenceConfig {
+  readonly model: ModelSpec;
+  readonly chip: ChipSpec;
+  /** N: total chips. Must be a multiple of tp·pp; the quotient is DP (replicas). */
+  readonly chips: number;
+  readonly parallelism: ParallelismConfig;
+  /** B: concurrent sequences per replica. */
+  readonly batch: number;
+  /** S_in: prompt tokens per sequence. */
+  readonly inputTokens: number;
+  /** S_out: generated tokens per sequence. */
+  readonly outputTokens: number;
+  readonly precision: PrecisionConfig;
+  /** Fraction of communication hidden behind compute, [0, 1]; default 0 (MODEL.md §3). */
+  readonly commOverlap?: number;
+  /** Factor ≥ 1 on the busiest expert shard's work; default 1 (uniform routing). */
+  readonly moeImbalance?: number;
+  /** Overrides the chip's list price, USD per chip-hour. */
+  readonly usdPerChipHour?: number;
+}
+
+/** What limited a phase: the largest of its summed compute-, memory- and network-bound time. */
+export type Bound = 'compute' | 'memory' | 'network';
+
+/** Reason codes for `feasible: false` (MODEL.md §5). */
+export const INFEASIBLE_REASONS = [
+  'capacity',
+  'tp_divides_heads',
+  'pp_divides_layers',
+  'ep_divides_experts',
+  'ep_layout',
+  'chips_divide_parallelism',
+  'precision_unsupported',
+] as const;
+export type InfeasibleReason = (typeof INFEASIBLE_REASONS)[number];
+
+/** Time, work and traffic of one operator on one chip (MODEL.md §2). */
+export interface OperatorCost {
+  /** `qkv_proj`, `attention`, `out_proj`, `ffn`, `router`, `experts`, `shared_experts`, `lm_head`. */
+  readonly name: string;
+  /** W: FLOPs on one chip for the whole phase step (all layers of the slowest stage). */
+  readonly flops: number;
+  /** Q: bytes moved to/from memory on one chip. */
+  readonly bytes: number;
+  /** W / Q, FLOP/byte. */
+  readonly arithmeticIntensity: number;
+  /** max(W/(F·η_flop), Q/(BW·η_mem)), seconds. */
+  readonly timeS: number;
+  readonly bound: 'compute' | 'memory';
+}
+
+/** One phase (prefill or a decode step) of the slowest pipeline stage. */
+export interface PhaseCost {
+  /** Wall-clock time of the phase: TTFT for prefill, TPOT for decode, seconds. */
+  readonly timeS: number;
+  readonly computeBoundS: number;
+  readonly memoryBoundS: number;
+  /** Communication not hidden behind compute. */
+  readonly networkS: number;
+  /** Per-layer fixed overheads (t_layer). */
+  readonly overheadS: number;
+  readonly bound: Bound;
+  readonly operators: readonly OperatorCost[];
+  /** Model FLOP utilisation: 2·N_active·tokens/s ÷ (chips·F(p)), attention excluded. */
+  readonly mfu: number;
+  /** Memory bandwidth utilisation: bytes/s ÷ peak bandwidth, per chip. */
+  readonly mbu: number;
+}
+
+/** Per-chip memory of the fullest chip, bytes. */
+export interface MemoryBreakdown {
+  readonly weights: number;
+  readonly kvCache: number;
+  readonly activations: number;
+  readonly total: number;
+  /** Usable capacity: M · usableFraction. */
+  readonly capacity: number;
+}
+
+export interface InferenceResult {
+  readonly feasible: boolean;
+  /** Why not feasible; null when feasible. */
+  readonly reason: InfeasibleReason | null;
+  /** One sentence a person can act on (what limits, or why infeasible). */
+  readonly explanation: string;
+  /** For `capacity`: the smallest chip count (TP·PP, DP 1) whose memory holds the configuration. */
+  readonly minChipsToFit: number | null;
+  readonly ttftS: number;
+  readonly tpotS: number;
+  /** Time for one request: TTFT + (S_out − 1)·TPOT. */
+  readonly requestLatencyS: number;
+  /** Decode tokens/s of all replicas: DP·B / TPOT. */
+  readonly tokensPerS: number;
+  readonly tokensPerSPerChip: number;
+  /** 1 / TPOT. */
+  readonly tokensPerSPerUser: number;
+  /** Prefill tokens/s of all replicas: DP·B·S_in / TTFT. */
+  readonly prefillTokensPerS: number;
+  readonly mfu: { readonly prefill: number; readonly decode: number };
+  readonly mbu: { readonly prefill: number; readonly decode: number };
+  readonly bound: { readonly prefill: Bound; readonly decode: Bound };
+  readonly memoryPerChipBytes: MemoryBreakdown;
+  /** USD per million output tokens: N·price/3600 / tokensPerS · 1e6. */
+  readonly costPerMillionTokensUsd: number;
+  /** USD per million prompt tokens, from prefill throughput. */
+  readonly costPerMillionInputTokensUsd: number;
+  /** Average chip power in decode: P_idle + (P_max − P_idle)·u, watts. */
+  readonly powerPerChipW: number;
+  /** Decode energy per output token: N_replica·P·TPOT / B, joules. */
+  readonly energyPerTokenJ: number;
+  readonly prefill: PhaseCost;
+  readonly decode: PhaseCost;
+  readonly inputs: ResolvedInputs;
+}
+
+/** The resolved configuration, so a reader can redo the arithmetic (MODEL.md §5). */
+export interface ResolvedInputs {
+  readonly model: string;
+  readonly chip: string;
+  readonly chips: number;
+  readonly parallelism: { readonly tp: number; readonly pp: number; readonly ep: number; readonly dp: number };
+  readonly batch: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** c: mean decode context, S_in + S_out/2. */
+  readonly decodeContextTokens: number;
+  readonly precision: PrecisionConfig;
+  /** The precision whose peak FLOP/s the matmuls run at. */
+  readonly computePrecision: Precision;
+  readonly commOverlap: number;
+  readonly moeImbalance: number;
+  readonly usdPerChipHour: number;
+  readonly params: { readonly total: number; readonly active: number };
+  readonly hardware: {
+    readonly peakFlopsPerS: number;
+    readonly memoryBandwidthBytesPerS: number;
+    readonly memoryCapacityBytes: number;
+    readonly scaleUpBandwidthBytesPerS: number;
+    readonly scaleUpDomain: number;
+    readonly topology: string;
+  };
+  /** Efficiencies (constants, or curves as given) with their sources. */
+  readonly efficiencies: Readonly<Record<string, { readonly value: unknown; readonly source: string }>>;
+  readonly sources: Readonly<Record<string, string>>;
+}
