@@ -1,0 +1,28 @@
+import type { Efficiency } from './types.ts';
+
+/**
+ * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
+ * as the curve's `over` says). Constants ignore `x`; curves interpolate linearly between their
+ * points and hold their end values outside them.
+ *
+ * @example
+ * efficiencyAt({ value: 0.8, source: 'fit' }, 123); // 0.8
+ * efficiencyAt({ curve: [[1, 0.2], [100, 0.8]], over: 'arithmeticIntensity', source: 'fit' }, 50.5); // 0.5
+ */
+export function efficiencyAt(efficiency: Efficiency, x: number): number {
+  if ('value' in efficiency) return efficiency.value;
+  const points = efficiency.curve;
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (first === undefined || last === undefined) return Number.NaN;
+  if (x <= first[0]) return first[1];
+  if (x >= last[0]) return last[1];
+  for (let i = 1; i < points.length; i++) {
+    const [x1, y1] = points[i]!;
+    if (x <= x1) {
+      const [x0, y0] = points[i - 1]!;
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return last[1];
+}
