@@ -1,4 +1,8 @@
 export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
-export { estimateInference } from './inference.ts';
+export { computePrecision, estimateInference } from './inference.ts';
+export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, type MemoryInputs } from './memory.ts';
+export { allGatherS, allReduceS, allToAllS, linkLevelFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
+export { expectedExpertsTouched, meanAttendedContext, meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
+export { dominantBound, operatorCost } from './phase.ts';

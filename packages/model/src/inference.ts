@@ -1,9 +1,316 @@
-import type { InferenceConfig, InferenceResult } from './types.ts';
+import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
+import { InputError } from './errors.ts';
+import { memoryPerChip, minChipsToFit } from './memory.ts';
+import { shardLayout } from './layout.ts';
+import { countParams } from './params.ts';
+import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import type {
+  Bound,
+  InferenceConfig,
+  InferenceResult,
+  InfeasibleReason,
+  MemoryBreakdown,
+  PhaseCost,
+  ResolvedInputs,
+} from './types.ts';
+
+function requirePositiveInteger(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+function requireInRange(field: string, value: number, min: number, max: number, allowed: string): void {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new InputError(field, `${field} must be ${allowed}, got ${String(value)}`);
+  }
+}
+
+function validateConfig(config: InferenceConfig): void {
+  requirePositiveInteger('chips', config.chips);
+  requirePositiveInteger('parallelism.tp', config.parallelism.tp);
+  requirePositiveInteger('parallelism.pp', config.parallelism.pp);
+  requirePositiveInteger('parallelism.ep', config.parallelism.ep);
+  requirePositiveInteger('batch', config.batch);
+  requirePositiveInteger('inputTokens', config.inputTokens);
+  requirePositiveInteger('outputTokens', config.outputTokens);
+  if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
+  if (config.moeImbalance !== undefined) requireInRange('moeImbalance', config.moeImbalance, 1, Number.MAX_VALUE, 'a factor ≥ 1');
+  if (config.usdPerChipHour !== undefined) requireInRange('usdPerChipHour', config.usdPerChipHour, 0, Number.MAX_VALUE, 'a price ≥ 0 USD per chip-hour');
+}
 
 /**
- * Estimates prefill (TTFT) and decode (TPOT) of one inference configuration (MODEL.md §2–§4).
- * Throws `InputError` for malformed numbers; returns `feasible: false` with a reason for rule breaks.
+ * The precision the matmuls run at: the wider of the weight and activation precisions
+ * (weights are up-cast to the activations' precision, or vice versa), activations on a tie.
+ */
+export function computePrecision(weights: Precision, activations: Precision): Precision {
+  return PRECISION_BYTES[weights] > PRECISION_BYTES[activations] ? weights : activations;
+}
+
+/** Checks MODEL.md §1.3's rules; the first broken one, with a sentence, or null. */
+function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explanation: string } | null {
+  const { model, chip, chips } = config;
+  const { tp, pp, ep } = config.parallelism;
+  if (chips % (tp * pp) !== 0) {
+    return { reason: 'chips_divide_parallelism', explanation: `${chips} chips are not a multiple of TP·PP = ${tp}·${pp} = ${tp * pp}.` };
+  }
+  if (model.heads % tp !== 0) {
+    return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}.` };
+  }
+  if (model.layers % pp !== 0) {
+    return { reason: 'pp_divides_layers', explanation: `PP ${pp} does not divide the ${model.layers} layers of ${model.id}.` };
+  }
+  if (ep > 1) {
+    const experts = model.moe?.experts;
+    if (experts === undefined) {
+      return { reason: 'ep_divides_experts', explanation: `EP ${ep} needs a mixture-of-experts model; ${model.id} is dense (use EP 1).` };
+    }
+    if (experts % ep !== 0) {
+      return { reason: 'ep_divides_experts', explanation: `EP ${ep} does not divide the ${experts} experts of ${model.id}.` };
+    }
+    const dp = chips / (tp * pp);
+    if (ep % tp !== 0 || (tp * dp) % ep !== 0) {
+      return { reason: 'ep_layout', explanation: `EP ${ep} must be a multiple of TP ${tp} and divide TP·DP = ${tp * dp} (the chips of one pipeline stage).` };
+    }
+  }
+  const precision = computePrecision(config.precision.weights, config.precision.activations);
+  if (chip.compute.peakDenseFlopsPerS[precision] === undefined) {
+    const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
+    return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${precision} compute rate (supported: ${supported}).` };
+  }
+  return null;
+}
+
+function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replicaChips: number, peakFlopsPerS: number, bytesPerChip: number, chip: ChipSpec, bound: Bound): PhaseCost {
+  return {
+    timeS,
+    computeBoundS: stage.computeBoundS,
+    memoryBoundS: stage.memoryBoundS,
+    networkS: stage.networkS,
+    overheadS: stage.overheadS,
+    bound,
+    operators: stage.operators,
+    mfu: usefulFlops / timeS / (replicaChips * peakFlopsPerS),
+    mbu: bytesPerChip / timeS / chip.memory.bandwidthBytesPerS.value,
+  };
+}
+
+function describeEfficiency(e: Efficiency): { value: unknown; source: string } {
+  return 'value' in e ? { value: e.value, source: e.source } : { value: { curve: e.curve, over: e.over }, source: e.source };
+}
+
+function resolvedInputs(config: InferenceConfig, dp: number, precision: Precision, params: { total: number; active: number }): ResolvedInputs {
+  const { chip, model } = config;
+  const peak = chip.compute.peakDenseFlopsPerS[precision];
+  const c = chip;
+  return {
+    model: model.id,
+    chip: chip.id,
+    chips: config.chips,
+    parallelism: { ...config.parallelism, dp },
+    batch: config.batch,
+    inputTokens: config.inputTokens,
+    outputTokens: config.outputTokens,
+    decodeContextTokens: config.inputTokens + config.outputTokens / 2,
+    precision: config.precision,
+    computePrecision: precision,
+    commOverlap: config.commOverlap ?? 0,
+    moeImbalance: config.moeImbalance ?? 1,
+    usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
+    params,
+    hardware: {
+      peakFlopsPerS: peak?.value ?? Number.NaN,
+      memoryBandwidthBytesPerS: c.memory.bandwidthBytesPerS.value,
+      memoryCapacityBytes: c.memory.capacityBytes.value,
+      scaleUpBandwidthBytesPerS: c.scaleUp.bandwidthBytesPerS.value,
+      scaleUpDomain: c.scaleUp.domainSize.value,
+      topology: c.scaleUp.topology,
+    },
+    efficiencies: {
+      flop: describeEfficiency(c.efficiency.flop),
+      memory: describeEfficiency(c.efficiency.memory),
+      network: describeEfficiency(c.efficiency.network),
+      layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
+    },
+    sources: {
+      model: model.source,
+      peakFlopsPerS: peak?.source ?? '',
+      memoryCapacityBytes: c.memory.capacityBytes.source,
+      memoryBandwidthBytesPerS: c.memory.bandwidthBytesPerS.source,
+      usableFraction: c.memory.usableFraction.source,
+      scaleUpBandwidthBytesPerS: c.scaleUp.bandwidthBytesPerS.source,
+      scaleOutBandwidthBytesPerS: c.scaleOut.bandwidthBytesPerS.source,
+      power: c.power.maxW.source,
+      price: `${c.price.usdPerChipHour.source} (as of ${c.price.asOf})`,
+    },
+  };
+}
+
+const NO_PHASE: PhaseCost = {
+  timeS: Number.NaN,
+  computeBoundS: Number.NaN,
+  memoryBoundS: Number.NaN,
+  networkS: Number.NaN,
+  overheadS: Number.NaN,
+  bound: 'compute',
+  operators: [],
+  mfu: Number.NaN,
+  mbu: Number.NaN,
+};
+
+const NO_MEMORY: MemoryBreakdown = { weights: Number.NaN, kvCache: Number.NaN, activations: Number.NaN, total: Number.NaN, capacity: Number.NaN };
+
+function infeasible(
+  inputs: ResolvedInputs,
+  reason: InfeasibleReason,
+  explanation: string,
+  memory: MemoryBreakdown,
+  minChips: number | null,
+): InferenceResult {
+  return {
+    feasible: false,
+    reason,
+    explanation,
+    minChipsToFit: minChips,
+    ttftS: Number.NaN,
+    tpotS: Number.NaN,
+    requestLatencyS: Number.NaN,
+    tokensPerS: Number.NaN,
+    tokensPerSPerChip: Number.NaN,
+    tokensPerSPerUser: Number.NaN,
+    prefillTokensPerS: Number.NaN,
+    mfu: { prefill: Number.NaN, decode: Number.NaN },
+    mbu: { prefill: Number.NaN, decode: Number.NaN },
+    bound: { prefill: 'compute', decode: 'compute' },
+    memoryPerChipBytes: memory,
+    costPerMillionTokensUsd: Number.NaN,
+    costPerMillionInputTokensUsd: Number.NaN,
+    powerPerChipW: Number.NaN,
+    energyPerTokenJ: Number.NaN,
+    prefill: NO_PHASE,
+    decode: NO_PHASE,
+    inputs,
+  };
+}
+
+const GB = 1e9;
+
+function explain(phase: 'Prefill' | 'Decode', bound: Bound, stage: StageCost, memory: MemoryBreakdown, config: InferenceConfig, floorS: number): string {
+  const chip = config.chip;
+  if (bound === 'memory') {
+    const share = (memory.weights / (memory.weights + memory.kvCache)) * 100;
+    return `${phase} is memory-bandwidth-bound: each step moves ${(stage.bytes / GB).toFixed(2)} GB per chip (weights are ${share.toFixed(0)}% of what is held), so TPOT cannot fall below ${(floorS * 1e3).toFixed(2)} ms however small the batch; a larger batch amortises the same weight reads over more tokens.`;
+  }
+  if (bound === 'network') {
+    return `${phase} is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
+  }
+  return `${phase} is compute-bound: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak times η_flop; more chips or a lower precision would shorten it.`;
+}
+
+/**
+ * Estimates prefill (TTFT) and decode (TPOT) of one inference configuration (MODEL.md §2–§4):
+ * per-operator rooflines summed per stage, TP/EP collectives and pipeline sends, the capacity
+ * check, throughput, MFU/MBU, cost per million tokens, power and energy per token.
+ *
+ * Throws `InputError` for malformed numbers (NaN, ≤ 0, fractions out of range); returns
+ * `feasible: false` with a reason code when the configuration breaks a parallelism, precision or
+ * capacity rule.
+ *
+ * @example
+ * const r = estimateInference({ model: llama70b, chip: h100Sxm, chips: 8,
+ *   parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, inputTokens: 2048, outputTokens: 256,
+ *   precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } });
+ * r.tpotS; // seconds per output token
+ * r.bound.decode; // 'memory'
  */
 export function estimateInference(config: InferenceConfig): InferenceResult {
-  throw new Error(`not implemented yet: ${config.model.id}`);
+  validateConfig(config);
+  const { model, chip, batch } = config;
+  const { tp, pp, ep } = config.parallelism;
+  const dp = config.chips / (tp * pp);
+  const precision = computePrecision(config.precision.weights, config.precision.activations);
+  const counts = countParams(model);
+  const params = { total: counts.total, active: counts.active };
+  const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params);
+
+  const broken = ruleBroken(config);
+  if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation, NO_MEMORY, null);
+
+  const memoryInputs = { model, chip, tp, pp, ep, batch, inputTokens: config.inputTokens, outputTokens: config.outputTokens, precision: config.precision };
+  const memory = memoryPerChip(memoryInputs);
+  if (memory.total > memory.capacity) {
+    const minChips = minChipsToFit(memoryInputs);
+    const need = `${(memory.total / GB).toFixed(1)} GB per chip (weights ${(memory.weights / GB).toFixed(1)}, KV cache ${(memory.kvCache / GB).toFixed(1)}, activations ${(memory.activations / GB).toFixed(1)})`;
+    const fit = minChips === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${minChips} chips`;
+    return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${(memory.capacity / GB).toFixed(1)} GB usable; ${fit}.`, memory, minChips);
+  }
+
+  const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[precision]!.value;
+  const ctx: PhaseContext = {
+    model,
+    chip,
+    layout: shardLayout(model, tp, ep),
+    tp,
+    pp,
+    ep,
+    dp,
+    precision: config.precision,
+    peakFlopsPerS,
+    commOverlap: config.commOverlap ?? 0,
+    moeImbalance: config.moeImbalance ?? 1,
+  };
+  const replicaChips = tp * pp;
+
+  // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
+  const prefillTokens = batch * config.inputTokens;
+  const prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
+  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens);
+
+  // Decode: PP splits the batch into pp micro-batches, so TPOT = pp · t_stage(B/pp) (MODEL.md §4).
+  const microBatch = batch / pp;
+  const decodeContext = config.inputTokens + config.outputTokens / 2;
+  const decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
+  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch));
+
+  const usefulPerToken = 2 * counts.active;
+  const prefill = phaseCost(prefillStage, ttftS, usefulPerToken * prefillTokens, replicaChips, peakFlopsPerS, pp * prefillStage.bytes, chip, prefillStage.bound);
+  const decode = phaseCost(decodeStage, tpotS, usefulPerToken * batch, replicaChips, peakFlopsPerS, pp * decodeStage.bytes, chip, decodeStage.bound);
+
+  const tokensPerS = (dp * batch) / tpotS;
+  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
+  const usdPerChipHour = inputs.usdPerChipHour;
+  const fleetUsdPerS = (config.chips * usdPerChipHour) / 3600;
+  // Power follows the busier of the compute and memory pipes (MODEL.md §4).
+  const computeUtilisation = (pp * decodeStage.flops) / tpotS / peakFlopsPerS;
+  const utilisation = Math.min(1, Math.max(computeUtilisation, decode.mbu));
+  const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
+  // token; an untied embedding table is only gathered, never streamed.
+  const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;
+  const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
+
+  return {
+    feasible: true,
+    reason: null,
+    explanation: explain('Decode', decode.bound, decodeStage, memory, config, floorS),
+    minChipsToFit: null,
+    ttftS,
+    tpotS,
+    requestLatencyS: ttftS + (config.outputTokens - 1) * tpotS,
+    tokensPerS,
+    tokensPerSPerChip: tokensPerS / config.chips,
+    tokensPerSPerUser: 1 / tpotS,
+    prefillTokensPerS,
+    mfu: { prefill: prefill.mfu, decode: decode.mfu },
+    mbu: { prefill: prefill.mbu, decode: decode.mbu },
+    bound: { prefill: prefill.bound, decode: decode.bound },
+    memoryPerChipBytes: memory,
+    costPerMillionTokensUsd: (fleetUsdPerS / tokensPerS) * 1e6,
+    costPerMillionInputTokensUsd: (fleetUsdPerS / prefillTokensPerS) * 1e6,
+    powerPerChipW,
+    energyPerTokenJ: (replicaChips * powerPerChipW * tpotS) / batch,
+    prefill,
+    decode,
+    inputs,
+  };
 }

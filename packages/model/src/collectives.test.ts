@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { allGatherS, allReduceS, allToAllS, pointToPointS, torusAxisSizes } from './collectives.ts';
+import { testGpu, testTpu } from './test-fixtures.ts';
+
+describe('collectives (MODEL.md §3)', () => {
+  test('a group of one does not communicate', () => {
+    expect(allReduceS(testGpu, 1e9, 1)).toBe(0);
+    expect(allToAllS(testGpu, 1e9, 1)).toBe(0);
+  });
+
+  test('ring all-reduce on a switch: 2·(n−1)/n · m/(β·η) + 2·(n−1)·α', () => {
+    const m = 1 << 20;
+    expect(allReduceS(testGpu, m, 8)).toBeCloseTo(((2 * 7) / 8) * (m / 450e9), 15);
+    const withLatency = { ...testGpu, scaleUp: { ...testGpu.scaleUp, hopLatencyS: { value: 2e-6, source: 't' } } };
+    expect(allReduceS(withLatency, m, 8)).toBeCloseTo(((2 * 7) / 8) * (m / 450e9) + 2 * 7 * 2e-6, 15);
+    expect(allGatherS(withLatency, m, 8)).toBeCloseTo((7 / 8) * (m / 450e9) + 7 * 2e-6, 15);
+  });
+
+  test('a declared per-collective latency replaces the per-hop sum inside the domain', () => {
+    const chip = { ...testGpu, scaleUp: { ...testGpu.scaleUp, hopLatencyS: { value: 2e-6, source: 't' }, collectiveLatencyS: { value: 8e-6, source: 't' } } };
+    expect(allReduceS(chip, 16384, 8)).toBeCloseTo(((2 * 7) / 8) * (16384 / 450e9) + 8e-6, 15);
+  });
+
+  test('groups larger than the scale-up domain use the scale-out link', () => {
+    // 16 chips > domain 8 → β_out = 50e9, α = 0
+    expect(allReduceS(testGpu, 1e6, 16)).toBeCloseTo(((2 * 15) / 16) * (1e6 / 50e9), 15);
+  });
+
+  test('torus3d: the ring runs per axis with β/3 each, the message shrinking by each axis size', () => {
+    expect(torusAxisSizes(64, 3)).toEqual([4, 4, 4]);
+    expect(torusAxisSizes(12, 3)).toEqual([3, 2, 2]);
+    expect(torusAxisSizes(8, 2)).toEqual([4, 2]);
+    expect(torusAxisSizes(7, 3)).toEqual([7]);
+    const m = 1e6;
+    const axisBw = 2.7e11 / 3; // 9e10 B/s
+    const bandwidthS = ((2 * 3) / 4) * (m / axisBw) * (1 + 1 / 4 + 1 / 16);
+    const latencyS = 3 * 2 * 3 * 1e-6; // three axes of 4: 2·(4−1)·α each
+    expect(allReduceS(testTpu, m, 64)).toBeCloseTo(bandwidthS + latencyS, 15);
+  });
+
+  test('all-to-all: (n−1)/n · m/(β·η) + (n−1)·α; point-to-point: m/(β·η) + α', () => {
+    expect(allToAllS(testGpu, 8e6, 8)).toBeCloseTo((7 / 8) * (8e6 / 450e9), 15);
+    expect(pointToPointS(testTpu, 1e6, 'scaleUp')).toBeCloseTo(1e6 / 2.7e11 + 1e-6, 15);
+  });
+});

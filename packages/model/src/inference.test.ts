@@ -1,0 +1,190 @@
+import { describe, expect, test } from 'vitest';
+import { estimateInference } from './inference.ts';
+import { InputError } from './errors.ts';
+import { deepseekV3, llama70b, mixtral, testGpu, testLpu } from './test-fixtures.ts';
+import type { InferenceConfig } from './types.ts';
+
+const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
+const base: InferenceConfig = {
+  model: llama70b,
+  chip: testGpu,
+  chips: 8,
+  parallelism: { tp: 8, pp: 1, ep: 1 },
+  batch: 1,
+  inputTokens: 2048,
+  outputTokens: 256,
+  precision: bf16,
+};
+
+// Llama 3.1 70B sharded 8 ways (d 8192, h 64, h_kv 8, d_h 128, f 28672, V 128256, 80 layers):
+const qkvPerChip = 8192 * 128 * (64 / 8 + 2 * (8 / 8)); // 10,485,760
+const outPerChip = (64 / 8) * 128 * 8192; // 8,388,608
+const ffnPerChip = (3 * 8192 * 28672) / 8; // 88,080,384
+const layerParamsPerChip = qkvPerChip + outPerChip + ffnPerChip;
+const headPerChip = (128256 * 8192) / 8; // embedding and LM head, vocabulary-parallel
+const weightBytesPerChip = (80 * layerParamsPerChip + 2 * headPerChip) * 2; // ≈ 17.64e9 held
+// A decode step reads the layers and the LM head; the embedding table is only gathered (B·d).
+const weightBytesReadPerStep = (80 * layerParamsPerChip + headPerChip) * 2;
+const roomyGpu = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
+
+describe('decode', () => {
+  test('batch-1 decode of 70B bf16 on 8 chips sits on the weight-streaming floor', () => {
+    const r = estimateInference(base);
+    // TPOT ≥ 141 GB / (8 · 3.35 TB/s · η_mem), η_mem = 0.8 in the fixture.
+    const floorS = weightBytesReadPerStep / (3.35e12 * 0.8);
+    expect(weightBytesPerChip).toBeCloseTo(17.638e9, -7);
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(weightBytesPerChip, 0);
+    expect(r.feasible).toBe(true);
+    expect(r.tpotS).toBeGreaterThan(floorS);
+    // KV (2177 tokens · 80 layers · 256 elements · 2 B ≈ 89 MB) and tiny all-reduces add < 2%.
+    expect(r.tpotS).toBeLessThan(floorS * 1.02);
+    expect(r.bound.decode).toBe('memory');
+    expect(r.tokensPerSPerUser).toBeCloseTo(1 / r.tpotS, 12);
+  });
+
+  test('decode KV traffic is B·c·L·2·h_kv,chip·d_h·bytes, c = S_in + S_out/2', () => {
+    const r = estimateInference({ ...base, batch: 16 });
+    const attention = r.decode.operators.find((o) => o.name === 'attention')!;
+    const c = 2048 + 256 / 2;
+    const kvRead = 16 * (c + 1) * 80 * (2 * 1 * 128) * 2; // read c cached tokens, write one
+    const activations = 16 * 80 * ((8 + 2) * 128 + 8 * 128) * 2; // q,k,v in and context out
+    expect(attention.bytes).toBeCloseTo(kvRead + activations, 0);
+    // attention core FLOPs: 2·h_chip·(d_qk + d_v)·c per token per layer
+    expect(attention.flops).toBeCloseTo(2 * 8 * (128 + 128) * c * 16 * 80, 0);
+  });
+
+  test('PP splits the batch into pp micro-batches: TPOT = pp · (t_stage(B/pp) + send)', () => {
+    const r = estimateInference({ ...base, chips: 16, parallelism: { tp: 8, pp: 2, ep: 1 }, batch: 32 });
+    // pipeline send of B/pp = 16 tokens · 8192 · 2 B over NVLink (16 chips > domain 8 → scale-out 50 GB/s)
+    const sendS = (16 * 8192 * 2) / 50e9;
+    expect(r.tpotS).toBeCloseTo(2 * (r.decode.computeBoundS + r.decode.memoryBoundS + r.decode.networkS + sendS), 12);
+    expect(r.inputs.parallelism.dp).toBe(1);
+  });
+
+  test('throughput, cost, power and energy follow MODEL.md §4', () => {
+    const r = estimateInference({ ...base, chips: 16, batch: 64 });
+    expect(r.inputs.parallelism.dp).toBe(2);
+    expect(r.tokensPerS).toBeCloseTo((2 * 64) / r.tpotS, 9);
+    expect(r.tokensPerSPerChip).toBeCloseTo(r.tokensPerS / 16, 9);
+    // $/Mtok = N · price / 3600 / tokens_per_s · 1e6, price $4/h in the fixture
+    expect(r.costPerMillionTokensUsd).toBeCloseTo(((16 * 4) / 3600 / r.tokensPerS) * 1e6, 9);
+    // memory-bound: u = MBU, P = 100 + (700 − 100)·u
+    expect(r.powerPerChipW).toBeCloseTo(100 + 600 * r.mbu.decode, 9);
+    // energy per token = N_replica · P · TPOT / B
+    expect(r.energyPerTokenJ).toBeCloseTo((8 * r.powerPerChipW * r.tpotS) / 64, 12);
+    // MFU = 2·N_active·B/TPOT / (8 · 989e12)
+    expect(r.mfu.decode).toBeCloseTo((2 * r.inputs.params.active * 64) / r.tpotS / (8 * 989e12), 12);
+  });
+});
+
+describe('prefill', () => {
+  test('a long prefill is compute-bound: matmuls + attention at F·η_flop, plus TP all-reduces', () => {
+    const batch = 8;
+    const tokens = batch * 8192;
+    const r = estimateInference({ ...base, batch, inputTokens: 8192, outputTokens: 16 });
+    const flopsPerS = 989e12 * 0.5;
+    const matmulS = (2 * tokens * 80 * layerParamsPerChip) / flopsPerS;
+    // causal attention: 2 · h_chip · (d_h + d_h) · S/2 per token per layer
+    const attentionS = (2 * 8 * 256 * (8192 / 2) * tokens * 80) / flopsPerS;
+    // 2 all-reduces per layer of tokens · d · 2 B: 2·(8−1)/8 · m / 450e9
+    const commS = 160 * ((2 * 7) / 8) * ((tokens * 8192 * 2) / 450e9);
+    // memory-bound leftovers: the LM head for 8 last tokens, the embedding gather
+    const lmHeadS = (headPerChip * 2 + batch * (8192 + 128256 / 8) * 2) / (3.35e12 * 0.8);
+    const embeddingS = (tokens * 8192 * 2) / (3.35e12 * 0.8);
+    expect(r.ttftS).toBeCloseTo(matmulS + attentionS + commS + lmHeadS + embeddingS, 9);
+    expect(r.bound.prefill).toBe('compute');
+    expect(r.prefill.networkS).toBeCloseTo(commS, 12);
+  });
+
+  test('communication overlap hides that fraction of the collectives', () => {
+    const a = estimateInference({ ...base, batch: 8, inputTokens: 4096 });
+    const b = estimateInference({ ...base, batch: 8, inputTokens: 4096, commOverlap: 0.75 });
+    expect(b.prefill.networkS).toBeCloseTo(a.prefill.networkS * 0.25, 12);
+  });
+});
+
+describe('mixture of experts', () => {
+  test('decode at batch 1 reads only the k experts a token is routed to', () => {
+    const r = estimateInference({ ...base, model: mixtral, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } });
+    const experts = r.decode.operators.find((o) => o.name === 'experts')!;
+    // E_touched = 8·(1 − (1 − 2/8)^1) = 2 experts of 3·4096·14336 params, bf16, 32 layers
+    const weightBytes = 32 * 2 * (3 * 4096 * 14336) * 2;
+    const activationBytes = 32 * 2 * 2 * 4096 * 2; // 2 routings, d in and out
+    expect(experts.bytes).toBeCloseTo(weightBytes + activationBytes, 0);
+  });
+
+  test('EP shards whole experts and adds dispatch + combine all-to-alls', () => {
+    const r = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 });
+    expect(r.feasible).toBe(true);
+    // E/EP = 1 expert of 3·4096·14336 per chip per layer, against 8 sliced ones with EP 1: same bytes
+    const ep1 = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 });
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(ep1.memoryPerChipBytes.weights, -3);
+    expect(r.decode.networkS).toBeGreaterThan(0);
+  });
+
+  test('DeepSeek-V3 (MLA) caches r_kv + d_rope = 576 elements per token per layer, on every TP chip', () => {
+    const r = estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } });
+    expect(r.feasible).toBe(true);
+    const kv = 4 * (2048 + 256) * 61 * (512 + 64) * 2;
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(kv, 0);
+    expect(r.inputs.computePrecision).toBe('fp8');
+  });
+});
+
+describe('infeasible configurations carry a reason', () => {
+  const cases: Array<[string, Partial<InferenceConfig>]> = [
+    ['tp_divides_heads', { chips: 6, parallelism: { tp: 6, pp: 1, ep: 1 } }],
+    ['pp_divides_layers', { chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 } }],
+    ['chips_divide_parallelism', { chips: 12, parallelism: { tp: 8, pp: 1, ep: 1 } }],
+    ['ep_divides_experts', { parallelism: { tp: 8, pp: 1, ep: 2 } }],
+    ['ep_divides_experts', { model: mixtral, chips: 16, parallelism: { tp: 16, pp: 1, ep: 16 } }],
+    ['ep_layout', { model: mixtral, parallelism: { tp: 8, pp: 1, ep: 4 } }],
+    ['precision_unsupported', { precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' } }],
+    ['capacity', { chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }],
+  ];
+  test.each(cases)('%s', (reason, patch) => {
+    const r = estimateInference({ ...base, ...patch });
+    expect(r.feasible).toBe(false);
+    expect(r.reason).toBe(reason);
+    expect(r.explanation.length).toBeGreaterThan(20);
+    expect(r.tpotS).toBeNaN();
+  });
+
+  test('capacity names the smallest chip count that fits', () => {
+    const r = estimateInference({ ...base, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } });
+    // 141 GB of bf16 weights against 80 GB · 0.9 usable: one chip cannot, two can.
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(weightBytesPerChip * 8, 0);
+    expect(r.minChipsToFit).toBe(2);
+    expect(r.explanation).toContain('smallest layout that fits uses 2 chips');
+  });
+
+  test('an SRAM-only chip needs hundreds of chips to hold a 70B model', () => {
+    const r = estimateInference({ ...base, chip: testLpu });
+    expect(r.reason).toBe('capacity');
+    // 70.6e9 params · 2 B / 230e6 B per chip ≥ 613 chips before any KV cache
+    expect(r.minChipsToFit).toBeGreaterThanOrEqual(Math.ceil((2 * 70.55e9) / 230e6));
+    // The last stage also holds the LM head (V·d/TP = 262 MB at TP 8, more than one chip), so the
+    // fullest chip needs TP ≥ 32; the smallest TP·PP with TP | 64 and PP | 80 is 64 · 16.
+    expect(r.minChipsToFit).toBe(1024);
+  });
+});
+
+describe('bad input is an InputError naming the field', () => {
+  test.each([
+    ['batch', { batch: -4 }, 'batch must be a positive integer, got -4'],
+    ['batch', { batch: Number.NaN }, 'batch must be a positive integer, got NaN'],
+    ['inputTokens', { inputTokens: 0 }, 'inputTokens must be a positive integer, got 0'],
+    ['parallelism.tp', { parallelism: { tp: 1.5, pp: 1, ep: 1 } }, 'parallelism.tp must be a positive integer, got 1.5'],
+    ['commOverlap', { commOverlap: 2 }, 'commOverlap must be a fraction in [0, 1], got 2'],
+    ['moeImbalance', { moeImbalance: 0.5 }, 'moeImbalance must be a factor ≥ 1, got 0.5'],
+  ] as const)('%s', (field, patch, message) => {
+    const run = (): unknown => estimateInference({ ...base, ...patch });
+    expect(run).toThrow(InputError);
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (e) {
+      expect((e as InputError).field).toBe(field);
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import type { ModelSpec } from './types.ts';
+
+/**
+ * How one model is cut over `tp` tensor-parallel chips and `ep` expert-parallel chips: the
+ * per-chip widths and parameter counts that the operator and memory models read.
+ * Everything here is per chip and per layer.
+ */
+export interface ShardLayout {
+  /** Query heads on one chip: h / TP. */
+  readonly headsPerChip: number;
+  /** KV heads on one chip: ⌈h_kv / TP⌉ — replicated when TP > h_kv. MLA: the shared latent, 1. */
+  readonly kvHeadsPerChip: number;
+  /** Elements cached per token per layer on one chip: 2·h_kv,chip·d_h, or MLA's r_kv + d_rope (replicated). */
+  readonly kvElementsPerTokenPerChip: number;
+  /** d_qk, d_v of the attention core in prefill. */
+  readonly prefillHeadDims: { readonly qk: number; readonly v: number };
+  /** d_qk, d_v of the attention core in decode (MLA: the absorbed form, r_kv + d_rope and r_kv). */
+  readonly decodeHeadDims: { readonly qk: number; readonly v: number };
+  /** Parameters of the Q, K, V (and MLA down/up) projections on one chip. */
+  readonly qkvParamsPerChip: number;
+  /** Width of the projections' output per token on one chip. */
+  readonly qkvOutWidthPerChip: number;
+  /** Parameters of the output projection on one chip. */
+  readonly outParamsPerChip: number;
+  /** Width of the attention output per token on one chip (input of out_proj). */
+  readonly attnOutWidthPerChip: number;
+  /** Dense FFN parameters on one chip. */
+  readonly ffnParamsPerChip: number;
+  /** Dense FFN intermediate width on one chip (×2 when gated: gate and up). */
+  readonly ffnInnerWidthPerChip: number;
+  /** Parameters of one routed expert as stored on one chip (sliced over TP when EP = 1). */
+  readonly expertParamsPerChip: number;
+  /** Routed experts held by one chip: E (sliced) when EP = 1, E/EP (whole) otherwise. */
+  readonly expertsPerChip: number;
+  readonly sharedExpertParamsPerChip: number;
+  /** Router parameters (replicated on every chip). */
+  readonly routerParamsPerChip: number;
+  /** Output head (or tied embedding used as head) on one chip: V·d/TP. */
+  readonly lmHeadParamsPerChip: number;
+  /** Input embedding table on one chip: V·d/TP (vocabulary-parallel). */
+  readonly embeddingParamsPerChip: number;
+}
+
+/** The per-chip shard shapes for `tp` and `ep` (MODEL.md §1.3). Assumes the divisibility rules hold. */
+export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayout {
+  const d = model.hiddenSize;
+  const h = model.heads;
+  const headsPerChip = h / tp;
+  const mla = model.mla;
+  let kvHeadsPerChip: number;
+  let kvElementsPerTokenPerChip: number;
+  let qkvParamsPerChip: number;
+  let qkvOutWidthPerChip: number;
+  let attnOutWidthPerChip: number;
+  let prefillHeadDims: { qk: number; v: number };
+  let decodeHeadDims: { qk: number; v: number };
+  if (mla === undefined) {
+    const dh = model.headDim;
+    kvHeadsPerChip = Math.ceil(model.kvHeads / tp);
+    kvElementsPerTokenPerChip = 2 * kvHeadsPerChip * dh;
+    qkvParamsPerChip = d * dh * (headsPerChip + 2 * kvHeadsPerChip);
+    qkvOutWidthPerChip = dh * (headsPerChip + 2 * kvHeadsPerChip);
+    attnOutWidthPerChip = headsPerChip * dh;
+    prefillHeadDims = { qk: dh, v: dh };
+    decodeHeadDims = prefillHeadDims;
+  } else {
+    const qkHead = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+    kvHeadsPerChip = 1;
+    kvElementsPerTokenPerChip = mla.kvLoraRank + mla.qkRopeHeadDim;
+    // The down-projections (d → r_q, d → r_kv + d_rope) are replicated; the per-head up-projections split over TP.
+    const query = mla.qLoraRank === 0 ? d * headsPerChip * qkHead : d * mla.qLoraRank + mla.qLoraRank * headsPerChip * qkHead;
+    const kvDown = d * (mla.kvLoraRank + mla.qkRopeHeadDim);
+    const kvUp = mla.kvLoraRank * headsPerChip * (mla.qkNopeHeadDim + mla.vHeadDim);
+    qkvParamsPerChip = query + kvDown + kvUp;
+    qkvOutWidthPerChip = headsPerChip * qkHead + mla.kvLoraRank + mla.qkRopeHeadDim;
+    attnOutWidthPerChip = headsPerChip * mla.vHeadDim;
+    prefillHeadDims = { qk: qkHead, v: mla.vHeadDim };
+    decodeHeadDims = { qk: mla.kvLoraRank + mla.qkRopeHeadDim, v: mla.kvLoraRank };
+  }
+  const gates = model.gatedFfn ? 3 : 2;
+  const moe = model.moe;
+  const expertParams = moe === undefined ? 0 : 3 * d * moe.expertHiddenSize;
+  const headParams = model.vocabSize * d;
+  return {
+    headsPerChip,
+    kvHeadsPerChip,
+    kvElementsPerTokenPerChip,
+    prefillHeadDims,
+    decodeHeadDims,
+    qkvParamsPerChip,
+    qkvOutWidthPerChip,
+    outParamsPerChip: attnOutWidthPerChip * d,
+    attnOutWidthPerChip,
+    ffnParamsPerChip: (gates * d * model.ffnHiddenSize) / tp,
+    ffnInnerWidthPerChip: ((gates - 1) * model.ffnHiddenSize) / tp,
+    expertParamsPerChip: ep === 1 ? expertParams / tp : expertParams,
+    expertsPerChip: moe === undefined ? 0 : ep === 1 ? moe.experts : moe.experts / ep,
+    sharedExpertParamsPerChip: moe === undefined ? 0 : (moe.sharedExperts * expertParams) / tp,
+    routerParamsPerChip: moe === undefined ? 0 : d * moe.experts,
+    lmHeadParamsPerChip: headParams / tp,
+    embeddingParamsPerChip: headParams / tp,
+  };
+}
+
+/**
+ * Mean attended context per token in one layer, window-capped (MODEL.md §2.1), averaged over the
+ * windowed and full-attention layers. Prefill (causal) attends to `S/2` on average; with a window
+ * `w < S` the exact continuous mean of `min(i, w)` is `w − w²/(2S)`.
+ */
+export function meanAttendedContext(model: ModelSpec, contextTokens: number, causalPrefill: boolean): number {
+  const full = causalPrefill ? contextTokens / 2 : contextTokens;
+  const window = model.slidingWindow;
+  if (window === undefined) return full;
+  const w = window.windowTokens;
+  let windowed: number;
+  if (causalPrefill) windowed = contextTokens <= w ? contextTokens / 2 : w - (w * w) / (2 * contextTokens);
+  else windowed = Math.min(contextTokens, w);
+  const fractionWindowed = window.windowedLayers / model.layers;
+  return fractionWindowed * windowed + (1 - fractionWindowed) * full;
+}
+
+/** Tokens of KV cache held per sequence per layer, averaged over windowed and full layers. */
+export function meanCachedTokens(model: ModelSpec, contextTokens: number): number {
+  return meanAttendedContext(model, contextTokens, false);
+}
+
+/**
+ * E_touched = E·(1 − (1 − k/E)^T): expected distinct experts hit by `T` tokens' top-k routings
+ * out of `E`, with uniform routing (MODEL.md §2.2).
+ *
+ * @example
+ * expectedExpertsTouched(8, 2, 1); // 2
+ * expectedExpertsTouched(256, 8, 64); // ≈ 221.5
+ */
+export function expectedExpertsTouched(experts: number, activeExperts: number, tokens: number): number {
+  return experts * (1 - Math.pow(1 - activeExperts / experts, tokens));
+}

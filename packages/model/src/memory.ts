@@ -1,0 +1,85 @@
+import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { meanCachedTokens, shardLayout } from './layout.ts';
+import type { MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
+
+/**
+ * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once
+ * (TensorRT-LLM's and vLLM's default `max_num_tokens` / `max_num_batched_tokens` are of this order).
+ */
+export const PREFILL_CHUNK_TOKENS = 8192;
+
+export interface MemoryInputs {
+  readonly model: ModelSpec;
+  readonly chip: ChipSpec;
+  readonly tp: number;
+  readonly pp: number;
+  readonly ep: number;
+  readonly batch: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly precision: PrecisionConfig;
+}
+
+/**
+ * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
+ * generation (`S_in + S_out` cached tokens, window-capped) + activation workspace, against the
+ * usable capacity `M · usableFraction`.
+ *
+ * @example
+ * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
+ *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
+ * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
+ */
+export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
+  const { model, chip, tp, pp, ep, batch, precision } = inputs;
+  const layout = shardLayout(model, tp, ep);
+  const moe = model.moe;
+  const stageLayers = model.layers / pp;
+  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
+  const moeLayers = stageLayers - denseLayers;
+  const heads = pp === 1 && model.tiedEmbeddings ? layout.embeddingParamsPerChip : pp === 1 ? 2 * layout.lmHeadParamsPerChip : layout.lmHeadParamsPerChip;
+  const weightParams =
+    stageLayers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
+    denseLayers * layout.ffnParamsPerChip +
+    moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
+    heads;
+  const weights = weightParams * PRECISION_BYTES[precision.weights];
+
+  const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
+  const kvCache = batch * cachedTokens * stageLayers * layout.kvElementsPerTokenPerChip * PRECISION_BYTES[precision.kvCache];
+
+  const d = model.hiddenSize;
+  const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
+  const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
+  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, PREFILL_CHUNK_TOKENS), batch);
+  // Logits are kept in fp32 for sampling.
+  const logits = batch * (model.vocabSize / tp) * 4;
+  const activations = workspaceTokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
+
+  const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+  return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= n; i++) if (n % i === 0) out.push(i);
+  return out;
+}
+
+/**
+ * The smallest TP·PP (one replica, TP dividing h, PP dividing L, EP kept when it still divides)
+ * whose fullest chip holds the configuration; null when even TP = h, PP = L does not fit.
+ */
+export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
+  let best: number | null = null;
+  for (const tp of divisors(inputs.model.heads)) {
+    for (const pp of divisors(inputs.model.layers)) {
+      const chips = tp * pp;
+      if (best !== null && chips >= best) continue;
+      const ep = inputs.ep === tp ? inputs.ep : 1;
+      const m = memoryPerChip({ ...inputs, tp, pp, ep });
+      if (m.total <= m.capacity) best = chips;
+    }
+  }
+  return best;
+}

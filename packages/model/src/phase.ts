@@ -1,0 +1,191 @@
+import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
+import { expectedExpertsTouched, meanAttendedContext, type ShardLayout } from './layout.ts';
+import type { Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
+
+/** Everything a phase needs that does not change between prefill and decode. */
+export interface PhaseContext {
+  readonly model: ModelSpec;
+  readonly chip: ChipSpec;
+  readonly layout: ShardLayout;
+  readonly tp: number;
+  readonly pp: number;
+  readonly ep: number;
+  readonly dp: number;
+  readonly precision: PrecisionConfig;
+  /** F(p): peak FLOP/s at the compute precision. */
+  readonly peakFlopsPerS: number;
+  readonly commOverlap: number;
+  readonly moeImbalance: number;
+}
+
+/** The work of one micro-batch through the slowest pipeline stage. */
+export interface StageCost {
+  readonly operators: OperatorCost[];
+  readonly computeBoundS: number;
+  readonly memoryBoundS: number;
+  readonly networkS: number;
+  readonly overheadS: number;
+  /** Stage time: operators + exposed communication + overheads. */
+  readonly timeS: number;
+  readonly flops: number;
+  readonly bytes: number;
+  readonly bound: Bound;
+}
+
+/**
+ * The roofline of one operator (MODEL.md §2): `t = max(W/(F·η_flop), Q/(BW·η_mem))`, with the
+ * efficiencies read at the operator's arithmetic intensity `W/Q`.
+ */
+export function operatorCost(chip: ChipSpec, peakFlopsPerS: number, name: string, flops: number, bytes: number): OperatorCost {
+  const arithmeticIntensity = bytes > 0 ? flops / bytes : Number.POSITIVE_INFINITY;
+  const computeS = flops / (peakFlopsPerS * efficiencyAt(chip.efficiency.flop, arithmeticIntensity));
+  const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, arithmeticIntensity));
+  const bound = computeS >= memoryS ? 'compute' : 'memory';
+  return { name, flops, bytes, arithmeticIntensity, timeS: Math.max(computeS, memoryS), bound };
+}
+
+/** Adds `layers` copies of an operator's work (per-operator roofline first, then summed). */
+function repeated(op: OperatorCost, layers: number): OperatorCost {
+  return { ...op, flops: op.flops * layers, bytes: op.bytes * layers, timeS: op.timeS * layers };
+}
+
+/**
+ * One micro-batch through the slowest stage: `tokens` tokens from `sequences` sequences, each
+ * attending to `contextTokens` (decode: the cached context; prefill: the prompt, causal).
+ * `logitTokens` tokens go through the LM head (decode: all; prefill: the last token of each sequence).
+ */
+export function stageCost(
+  ctx: PhaseContext,
+  phase: 'prefill' | 'decode',
+  tokens: number,
+  contextTokens: number,
+  logitTokens: number,
+): StageCost {
+  const { model, chip, layout, tp, pp, ep, precision, peakFlopsPerS } = ctx;
+  const bw = PRECISION_BYTES[precision.weights];
+  const ba = PRECISION_BYTES[precision.activations];
+  const bkv = PRECISION_BYTES[precision.kvCache];
+  const d = model.hiddenSize;
+  const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
+  const moe = model.moe;
+  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
+  const moeLayers = (moe === undefined ? 0 : model.layers - moe.denseLayers) / pp;
+  const stageLayers = model.layers / pp;
+
+  // Attention block, every layer.
+  const qkv = op(
+    'qkv_proj',
+    2 * tokens * layout.qkvParamsPerChip,
+    layout.qkvParamsPerChip * bw + tokens * (d + layout.qkvOutWidthPerChip) * ba,
+  );
+  const causal = phase === 'prefill';
+  const attended = meanAttendedContext(model, contextTokens, causal);
+  const dims = phase === 'prefill' ? layout.prefillHeadDims : layout.decodeHeadDims;
+  const attentionFlops = 2 * layout.headsPerChip * (dims.qk + dims.v) * attended * tokens;
+  // Decode reads every cached token of each sequence and appends one; prefill writes the prompt's KV
+  // (flash attention keeps the tiles on chip, so the quadratic reads do not reach memory).
+  const kvBytes =
+    phase === 'decode'
+      ? tokens * (attended + 1) * layout.kvElementsPerTokenPerChip * bkv
+      : tokens * layout.kvElementsPerTokenPerChip * bkv;
+  const attention = op(
+    'attention',
+    attentionFlops,
+    kvBytes + tokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
+  );
+  const outProj = op(
+    'out_proj',
+    2 * tokens * layout.outParamsPerChip,
+    layout.outParamsPerChip * bw + tokens * (layout.attnOutWidthPerChip + d) * ba,
+  );
+  const operators: OperatorCost[] = [repeated(qkv, stageLayers), repeated(attention, stageLayers), repeated(outProj, stageLayers)];
+
+  if (denseLayers > 0) {
+    const ffn = op(
+      'ffn',
+      2 * tokens * layout.ffnParamsPerChip,
+      layout.ffnParamsPerChip * bw + tokens * (2 * d + layout.ffnInnerWidthPerChip) * ba,
+    );
+    operators.push(repeated(ffn, denseLayers));
+  }
+
+  let expertGroupTokens = tokens;
+  if (moe !== undefined && moeLayers > 0) {
+    const k = moe.activeExperts;
+    const router = op('router', 2 * tokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + tokens * d * ba);
+    // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
+    expertGroupTokens = ep === 1 ? tokens : (tokens * ep) / tp;
+    const routingsPerChip = ep === 1 ? tokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
+    const touched =
+      ep === 1
+        ? expectedExpertsTouched(moe.experts, k, tokens)
+        : expectedExpertsTouched(moe.experts, k, expertGroupTokens) / ep;
+    const experts = op(
+      'experts',
+      2 * routingsPerChip * layout.expertParamsPerChip,
+      touched * layout.expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
+    );
+    operators.push(repeated(router, moeLayers), repeated(experts, moeLayers));
+    if (moe.sharedExperts > 0) {
+      const shared = op(
+        'shared_experts',
+        2 * tokens * layout.sharedExpertParamsPerChip,
+        layout.sharedExpertParamsPerChip * bw + tokens * 2 * d * ba,
+      );
+      operators.push(repeated(shared, moeLayers));
+    }
+  }
+
+  // The slowest stage is the last: it carries the LM head (and, without PP, the embedding gather too).
+  const lmHead = op(
+    'lm_head',
+    2 * logitTokens * layout.lmHeadParamsPerChip,
+    layout.lmHeadParamsPerChip * bw + logitTokens * (d + model.vocabSize / tp) * ba,
+  );
+  operators.push(lmHead);
+  if (pp === 1) operators.push(op('embedding', 0, tokens * d * bw));
+
+  // Communication per layer: TP all-reduces of the layer's activations (one when attention and FFN
+  // run in parallel, or when EP replaces the FFN's all-reduce with dispatch + combine all-to-alls).
+  const activationMessage = tokens * d * ba;
+  const arPerLayer = allReduceS(chip, activationMessage, tp);
+  const denseAllReduces = model.parallelAttentionFfn === true ? 1 : 2;
+  let commS = denseLayers * denseAllReduces * arPerLayer;
+  if (moeLayers > 0 && moe !== undefined) {
+    if (ep === 1) commS += moeLayers * denseAllReduces * arPerLayer;
+    else {
+      const dispatchBytes = (expertGroupTokens * moe.activeExperts * d * ba) / ep;
+      commS += moeLayers * (arPerLayer + 2 * allToAllS(chip, dispatchBytes, ep));
+    }
+  }
+  const networkS = commS * (1 - ctx.commOverlap);
+  const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;
+
+  let computeBoundS = 0;
+  let memoryBoundS = 0;
+  let flops = 0;
+  let bytes = 0;
+  for (const o of operators) {
+    if (o.bound === 'compute') computeBoundS += o.timeS;
+    else memoryBoundS += o.timeS;
+    flops += o.flops;
+    bytes += o.bytes;
+  }
+  const timeS = computeBoundS + memoryBoundS + networkS + overheadS;
+  return { operators, computeBoundS, memoryBoundS, networkS, overheadS, timeS, flops, bytes, bound: dominantBound(computeBoundS, memoryBoundS, networkS) };
+}
+
+/** The bound whose summed time is largest (ties go to compute, then memory). */
+export function dominantBound(computeS: number, memoryS: number, networkS: number): Bound {
+  if (computeS >= memoryS && computeS >= networkS) return 'compute';
+  if (memoryS >= networkS) return 'memory';
+  return 'network';
+}
+
+/** Pipeline point-to-point time for one micro-batch's activations between two stages. */
+export function pipelineSendS(ctx: PhaseContext, tokens: number): number {
+  if (ctx.pp === 1) return 0;
+  const message = tokens * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
+  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - ctx.commOverlap);
+}
