@@ -77,6 +77,26 @@ describe('decode', () => {
   });
 });
 
+describe('batch-sharded attention (Pope et al. 2022 §3.3)', () => {
+  // a multi-query model: one KV head, which head-sharding must replicate on all 8 chips
+  const mqa = { ...llama70b, kvHeads: 1 };
+  const config = { ...base, model: mqa, batch: 64 };
+  test('each chip reads the KV of B/TP sequences instead of a full replica', () => {
+    const heads = estimateInference(config);
+    const batch = estimateInference({ ...config, attentionSharding: 'batch' });
+    const c = 2048 + 256 / 2;
+    const kvReadByBatch = (64 / 8) * (c + 1) * 80 * (2 * 1 * 128) * 2;
+    const kvReadByHeads = 64 * (c + 1) * 80 * (2 * 1 * 128) * 2;
+    const acts = 64 * 80 * ((8 + 2) * 128 + 8 * 128) * 2;
+    expect(batch.decode.operators.find((o) => o.name === 'attention')!.bytes).toBeCloseTo(kvReadByBatch + acts, 0);
+    expect(heads.decode.operators.find((o) => o.name === 'attention')!.bytes).toBeCloseTo(kvReadByHeads + acts, 0);
+    // KV memory at the end of generation: B/TP sequences · (S_in + S_out) · L · 2·d_h · 2 B
+    expect(batch.memoryPerChipBytes.kvCache).toBeCloseTo((64 / 8) * 2304 * 80 * 256 * 2, 0);
+    expect(batch.tpotS).toBeLessThan(heads.tpotS);
+    expect(batch.inputs.attentionSharding).toBe('batch');
+  });
+});
+
 describe('prefill', () => {
   test('a long prefill is compute-bound: matmuls + attention at F·η_flop, plus TP all-reduces', () => {
     const batch = 8;

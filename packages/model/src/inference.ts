@@ -116,6 +116,7 @@ function resolvedInputs(config: InferenceConfig, dp: number, precision: Precisio
     computePrecision: precision,
     commOverlap: config.commOverlap ?? 0,
     moeImbalance: config.moeImbalance ?? 1,
+    attentionSharding: config.attentionSharding ?? 'heads',
     usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
     params,
     hardware: {
@@ -236,7 +237,18 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const broken = ruleBroken(config);
   if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation, NO_MEMORY, null);
 
-  const memoryInputs = { model, chip, tp, pp, ep, batch, inputTokens: config.inputTokens, outputTokens: config.outputTokens, precision: config.precision };
+  const memoryInputs = {
+    model,
+    chip,
+    tp,
+    pp,
+    ep,
+    batch,
+    inputTokens: config.inputTokens,
+    outputTokens: config.outputTokens,
+    precision: config.precision,
+    attentionSharding: inputs.attentionSharding,
+  };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
     const minChips = minChipsToFit(memoryInputs);
@@ -258,6 +270,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     peakFlopsPerS,
     commOverlap: config.commOverlap ?? 0,
     moeImbalance: config.moeImbalance ?? 1,
+    attentionSharding: inputs.attentionSharding,
   };
   const replicaChips = tp * pp;
 

@@ -12,6 +12,8 @@ export interface ShardLayout {
   readonly kvHeadsPerChip: number;
   /** Elements cached per token per layer on one chip: 2·h_kv,chip·d_h, or MLA's r_kv + d_rope (replicated). */
   readonly kvElementsPerTokenPerChip: number;
+  /** Elements cached per token per layer for all KV heads: 2·h_kv·d_h, or r_kv + d_rope (batch-sharded attention). */
+  readonly kvElementsPerToken: number;
   /** d_qk, d_v of the attention core in prefill. */
   readonly prefillHeadDims: { readonly qk: number; readonly v: number };
   /** d_qk, d_v of the attention core in decode (MLA: the absorbed form, r_kv + d_rope and r_kv). */
@@ -49,6 +51,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayo
   const mla = model.mla;
   let kvHeadsPerChip: number;
   let kvElementsPerTokenPerChip: number;
+  let kvElementsPerToken: number;
   let qkvParamsPerChip: number;
   let qkvOutWidthPerChip: number;
   let attnOutWidthPerChip: number;
@@ -58,6 +61,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayo
     const dh = model.headDim;
     kvHeadsPerChip = Math.ceil(model.kvHeads / tp);
     kvElementsPerTokenPerChip = 2 * kvHeadsPerChip * dh;
+    kvElementsPerToken = 2 * model.kvHeads * dh;
     qkvParamsPerChip = d * dh * (headsPerChip + 2 * kvHeadsPerChip);
     qkvOutWidthPerChip = dh * (headsPerChip + 2 * kvHeadsPerChip);
     attnOutWidthPerChip = headsPerChip * dh;
@@ -67,6 +71,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayo
     const qkHead = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
     kvHeadsPerChip = 1;
     kvElementsPerTokenPerChip = mla.kvLoraRank + mla.qkRopeHeadDim;
+    kvElementsPerToken = kvElementsPerTokenPerChip;
     // The down-projections (d → r_q, d → r_kv + d_rope) are replicated; the per-head up-projections split over TP.
     const query = mla.qLoraRank === 0 ? d * headsPerChip * qkHead : d * mla.qLoraRank + mla.qLoraRank * headsPerChip * qkHead;
     const kvDown = d * (mla.kvLoraRank + mla.qkRopeHeadDim);
@@ -85,6 +90,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayo
     headsPerChip,
     kvHeadsPerChip,
     kvElementsPerTokenPerChip,
+    kvElementsPerToken,
     prefillHeadDims,
     decodeHeadDims,
     qkvParamsPerChip,

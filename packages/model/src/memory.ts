@@ -1,6 +1,6 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { meanCachedTokens, shardLayout } from './layout.ts';
-import type { MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
+import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
  * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once
@@ -18,6 +18,7 @@ export interface MemoryInputs {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly precision: PrecisionConfig;
+  readonly attentionSharding?: AttentionSharding;
 }
 
 /**
@@ -46,7 +47,9 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const weights = weightParams * PRECISION_BYTES[precision.weights];
 
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
-  const kvCache = batch * cachedTokens * stageLayers * layout.kvElementsPerTokenPerChip * PRECISION_BYTES[precision.kvCache];
+  const kvPerChip =
+    inputs.attentionSharding === 'batch' && tp > 1 ? layout.kvElementsPerToken / tp : layout.kvElementsPerTokenPerChip;
+  const kvCache = batch * cachedTokens * stageLayers * kvPerChip * PRECISION_BYTES[precision.kvCache];
 
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;

@@ -1,7 +1,7 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
 import { expectedExpertsTouched, meanAttendedContext, type ShardLayout } from './layout.ts';
-import type { Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
+import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
 /** Everything a phase needs that does not change between prefill and decode. */
 export interface PhaseContext {
@@ -17,6 +17,7 @@ export interface PhaseContext {
   readonly peakFlopsPerS: number;
   readonly commOverlap: number;
   readonly moeImbalance: number;
+  readonly attentionSharding: AttentionSharding;
 }
 
 /** The work of one micro-batch through the slowest pipeline stage. */
@@ -82,12 +83,18 @@ export function stageCost(
   const causal = phase === 'prefill';
   const attended = meanAttendedContext(model, contextTokens, causal);
   const dims = phase === 'prefill' ? layout.prefillHeadDims : layout.decodeHeadDims;
-  const attentionFlops = 2 * layout.headsPerChip * (dims.qk + dims.v) * attended * tokens;
+  // Batch-sharded decode attention: each chip runs all h heads for its B/TP sequences instead of
+  // h/TP heads for all of them — the same FLOPs, but each cached token is read by one chip only.
+  const byBatch = phase === 'decode' && ctx.attentionSharding === 'batch' && tp > 1;
+  const attnHeads = byBatch ? model.heads : layout.headsPerChip;
+  const attnTokens = byBatch ? tokens / tp : tokens;
+  const kvPerToken = byBatch ? layout.kvElementsPerToken : layout.kvElementsPerTokenPerChip;
+  const attentionFlops = 2 * attnHeads * (dims.qk + dims.v) * attended * attnTokens;
   // Decode reads every cached token of each sequence and appends one; prefill writes the prompt's KV
   // (flash attention keeps the tiles on chip, so the quadratic reads do not reach memory).
   const kvBytes =
     phase === 'decode'
-      ? tokens * (attended + 1) * layout.kvElementsPerTokenPerChip * bkv
+      ? attnTokens * (attended + 1) * kvPerToken * bkv
       : tokens * layout.kvElementsPerTokenPerChip * bkv;
   const attention = op(
     'attention',
@@ -158,6 +165,11 @@ export function stageCost(
       const dispatchBytes = (expertGroupTokens * moe.activeExperts * d * ba) / ep;
       commS += moeLayers * (arPerLayer + 2 * allToAllS(chip, dispatchBytes, ep));
     }
+  }
+  if (byBatch) {
+    // queries to their sequence's chip and contexts back: two all-to-alls of the chip's head slice
+    const resharded = tokens * layout.headsPerChip * (dims.qk + dims.v) * ba;
+    commS += stageLayers * 2 * allToAllS(chip, resharded / 2, tp);
   }
   const networkS = commS * (1 - ctx.commOverlap);
   const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;

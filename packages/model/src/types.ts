@@ -113,7 +113,16 @@ export interface InferenceConfig {
   readonly moeImbalance?: number;
   /** Overrides the chip's list price, USD per chip-hour. */
   readonly usdPerChipHour?: number;
+  /**
+   * How decode attention and the KV cache are split over the TP chips. `heads` (default, MODEL.md
+   * §1.3): by KV head, replicated when TP > h_kv. `batch`: by sequence, each chip holding all KV
+   * heads of B/TP sequences, with two all-to-alls per layer to move queries and contexts
+   * (Pope et al. 2022 §3.3, "multiquery attention sharded over batch"). Prefill stays over heads.
+   */
+  readonly attentionSharding?: AttentionSharding;
 }
+
+export type AttentionSharding = 'heads' | 'batch';
 
 /** What limited a phase: the largest of its summed compute-, memory- and network-bound time. */
 export type Bound = 'compute' | 'memory' | 'network';
@@ -225,6 +234,7 @@ export interface ResolvedInputs {
   readonly computePrecision: Precision;
   readonly commOverlap: number;
   readonly moeImbalance: number;
+  readonly attentionSharding: AttentionSharding;
   readonly usdPerChipHour: number;
   readonly params: { readonly total: number; readonly active: number };
   readonly hardware: {
