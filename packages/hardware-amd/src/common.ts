@@ -1,0 +1,53 @@
+import type { Sourced } from '@ridgeline/hardware';
+
+// Figures shared by several AMD Instinct chips. Internal: the package exports chips, not these pieces.
+
+/** Fraction of HBM left for weights + KV + activations once the serving runtime has taken its reserve. */
+export const USABLE_FRACTION: Sourced = {
+  value: 0.9,
+  source:
+    'vLLM engine argument --gpu-memory-utilization, default 0.9 (vLLM engine arguments docs; the same default applies to vLLM on ROCm): the serving runtime plans with 90% of device memory, the rest is HIP context, RCCL buffers, graphs and fragmentation',
+};
+
+/** The 8-GPU Instinct platform: every GPU has a direct Infinity Fabric link to each of the other seven. */
+export const PLATFORM_DOMAIN: Sourced = {
+  value: 8,
+  source:
+    'AMD Instinct platform (8 OAM GPUs on a UBB): 7 Infinity Fabric links per GPU, one to each other GPU, fully connected; modelled as a switch of 8 (ROCm/rccl README, section "Improving performance on MI300 when using less than 8 GPUs", added in ROCm/rccl#1270: "each pair of GPUs are connected with dedicated XGMI links in a fully-connected topology")',
+};
+
+/** α: one RCCL point-to-point step over Infinity Fabric. */
+export const XGMI_HOP_LATENCY_S: Sourced = {
+  value: 4e-6,
+  source:
+    'estimate: a few µs per RCCL point-to-point step; no Infinity Fabric sendrecv measurement in hand, so taken as the NVLink figure (nccl-tests sendrecv_perf ≈ 3.7 µs on H800, NVIDIA/nccl#1984) rounded up to 4 µs',
+};
+
+/** One 400 Gb/s NIC per GPU. */
+export const NIC_400G_PER_GPU: Sourced = {
+  value: 400e9 / 8,
+  source:
+    'Azure ND MI300X v5 (MicrosoftDocs azure-docs articles/virtual-machines/sizes/gpu-accelerated/nd-mi300x-v5-series.md): "Infiniband: Supported, GPUDirect RDMA, 8x400 Gigabit NDR" for 8 MI300X = one 400 Gb/s NIC per GPU → 400e9/8 = 50e9 B/s per direction',
+};
+
+/** α for the scale-out fabric. */
+export const INFINIBAND_HOP_LATENCY_S: Sourced = {
+  value: 5e-6,
+  source:
+    'estimate: InfiniBand one-way latency 1–2 µs (2–4 µs round trip, HDR; t4d-gmbh/efficientClusterComputation source/content/recapHPC/nodeArchitecture.md) plus PCIe/NIC and RCCL proxy overhead; 5 µs used',
+};
+
+/** t_layer: fixed per-layer cost of launching a layer's kernels. */
+export const LAYER_OVERHEAD_S: Sourced = {
+  value: 10e-6,
+  source:
+    'initial: ≈1.3 µs fixed cost per small kernel (measured on H100 in jax-ml/scaling-book gpus.md, Quiz 1 Q7) × ~6 kernels per transformer layer ≈ 8 µs, rounded up to 10 µs for HIP/ROCm pending a measurement on Instinct; to be refit',
+};
+
+/** Idle power as a stated fraction of board power (no Instinct idle measurement in hand). */
+export function idleFromBoardPower(boardW: number): Sourced {
+  return {
+    value: boardW * 0.1,
+    source: `estimate: 10% of peak board power (${boardW} W × 0.10), the same convention as @ridgeline/hardware-nvidia (anchored there on a measured 80.3 W idle for a 700 W H200); no Instinct idle measurement in hand`,
+  };
+}

@@ -1,0 +1,127 @@
+import { formatIssues, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { describe, expect, it } from 'vitest';
+import amd, { mi300x, mi325x, mi355x } from './index.ts';
+
+interface Found {
+  readonly path: string;
+  readonly value: unknown;
+  readonly source: unknown;
+  readonly hasValue: boolean;
+}
+
+/** Every `{ …, source }` object inside `node` (Sourced numbers and efficiencies), with its path. */
+function sourcedIn(node: unknown, path: string): Found[] {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
+  const record = node as Record<string, unknown>;
+  const here: Found[] =
+    'source' in record ? [{ path, value: record['value'], source: record['source'], hasValue: 'value' in record }] : [];
+  return [...here, ...Object.entries(record).flatMap(([key, child]) => sourcedIn(child, `${path}.${key}`))];
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const chips: readonly ChipSpec[] = amd.chips;
+
+describe('@ridgeline/hardware-amd', () => {
+  it('is a version-1 plugin whose default export is the named export', () => {
+    expect(amd.apiVersion).toBe(1);
+    expect(amd.meta).toEqual({ name: '@ridgeline/hardware-amd', version: '0.1.0' });
+    expect(chips.map((c) => c.id)).toEqual(['mi300x', 'mi325x', 'mi355x']);
+    expect(chips).toEqual([mi300x, mi325x, mi355x]);
+  });
+
+  it('uses unique kebab-case ids and aliases that name one chip each', () => {
+    const names = chips.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
+    for (const name of names) expect(name).toMatch(KEBAB);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  describe.each(chips.map((c) => [c.id, c] as const))('%s', (_id, chip) => {
+    const found = sourcedIn(chip, chip.id);
+
+    it('gives every number a finite positive value and a non-empty source', () => {
+      expect(found.length).toBeGreaterThan(20);
+      for (const f of found) {
+        expect(typeof f.source, f.path).toBe('string');
+        expect((f.source as string).trim().length, f.path).toBeGreaterThan(10);
+        if (f.hasValue) {
+          expect(typeof f.value, f.path).toBe('number');
+          expect(Number.isFinite(f.value), f.path).toBe(true);
+          expect(f.value as number, f.path).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it('keeps fractions in (0, 1] and marks efficiencies as initial', () => {
+      const { flop, memory, network } = chip.efficiency;
+      for (const eff of [flop, memory, network]) {
+        expect('value' in eff).toBe(true);
+        if ('value' in eff) {
+          expect(eff.value).toBeGreaterThan(0);
+          expect(eff.value).toBeLessThanOrEqual(1);
+        }
+        expect(eff.source).toMatch(/initial/);
+      }
+      expect(chip.efficiency.layerOverheadS.source).toMatch(/initial/);
+      expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
+    });
+
+    it('is physically consistent', () => {
+      expect(chip.power.idleW.value).toBeLessThan(chip.power.maxW.value);
+      expect(chip.scaleUp.domainSize.value).toBe(8);
+      expect(chip.scaleUp.topology).toBe('switch');
+      expect(chip.scaleOut.bandwidthBytesPerS.value).toBeLessThan(chip.scaleUp.bandwidthBytesPerS.value);
+      expect(chip.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Number.isNaN(Date.parse(chip.price.asOf))).toBe(false);
+      const { bf16, fp16, fp8, int8 } = chip.compute.peakDenseFlopsPerS;
+      expect(fp16?.value).toBe(bf16?.value);
+      expect(fp8?.value).toBe(int8?.value);
+    });
+
+    it('has a bf16 ridge point F/BW between 100 and 400 FLOP/byte', () => {
+      const ridge = (chip.compute.peakDenseFlopsPerS.bf16?.value ?? 0) / chip.memory.bandwidthBytesPerS.value;
+      expect(ridge).toBeGreaterThan(100);
+      expect(ridge).toBeLessThan(400);
+    });
+  });
+
+  it('uses dense rates: fp8 is twice bf16 and the sparse figures are not used', () => {
+    expect(mi300x.compute.peakDenseFlopsPerS.bf16?.value).toBe(1307.4e12);
+    expect(mi300x.compute.peakDenseFlopsPerS.fp8?.value).toBe(2614.9e12);
+    expect(mi325x.compute.peakDenseFlopsPerS.bf16?.value).toBe(mi300x.compute.peakDenseFlopsPerS.bf16?.value);
+    expect(mi355x.compute.peakDenseFlopsPerS.bf16?.value).toBe(2516.6e12);
+    expect(mi355x.compute.peakDenseFlopsPerS.fp8?.value).toBe(2 * 2516.6e12);
+    expect(mi355x.compute.peakDenseFlopsPerS.fp4?.value).toBe(4 * 2516.6e12);
+    expect(mi300x.compute.peakDenseFlopsPerS.fp4).toBeUndefined();
+    expect(mi325x.compute.peakDenseFlopsPerS.fp4).toBeUndefined();
+  });
+
+  it('sums seven Infinity Fabric links, one direction each', () => {
+    expect(mi300x.scaleUp.bandwidthBytesPerS.value).toBe(7 * (128e9 / 2));
+    expect(mi300x.scaleUp.bandwidthBytesPerS.value).toBe(896e9 / 2);
+    expect(mi325x.scaleUp.bandwidthBytesPerS.value).toBe(mi300x.scaleUp.bandwidthBytesPerS.value);
+    expect(mi355x.scaleUp.bandwidthBytesPerS.value).toBeCloseTo(7 * (153.6e9 / 2), 0);
+  });
+
+  it('states memory, NICs and board power as published', () => {
+    expect(chips.map((c) => c.memory.capacityBytes.value)).toEqual([192e9, 256e9, 288e9]);
+    expect(chips.map((c) => c.memory.bandwidthBytesPerS.value)).toEqual([5.3e12, 6e12, 8e12]);
+    expect(chips.map((c) => c.power.maxW.value)).toEqual([750, 1000, 1400]);
+    for (const chip of chips) expect(chip.scaleOut.bandwidthBytesPerS.value).toBe(400e9 / 8);
+  });
+
+  it('puts the MI300X ridge point at about 247 FLOP/byte', () => {
+    const ridge = (mi300x.compute.peakDenseFlopsPerS.bf16?.value ?? 0) / mi300x.memory.bandwidthBytesPerS.value;
+    expect(ridge).toBeCloseTo(1307.4e12 / 5.3e12, 6);
+    expect(Math.round(ridge)).toBe(247);
+  });
+
+  it('flags the MI355X price as a placeholder', () => {
+    expect(mi355x.price.usdPerChipHour.source).toMatch(/^PLACEHOLDER/);
+  });
+
+  it('passes validateHardware', () => {
+    const result = validateHardware(amd);
+    expect(result.ok ? '' : formatIssues(result.issues, amd.meta.name)).toBe('');
+    expect(result.ok).toBe(true);
+  });
+});

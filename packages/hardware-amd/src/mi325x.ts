@@ -1,0 +1,108 @@
+import type { ChipSpec } from '@ridgeline/hardware';
+import {
+  idleFromBoardPower,
+  INFINIBAND_HOP_LATENCY_S,
+  LAYER_OVERHEAD_S,
+  NIC_400G_PER_GPU,
+  PLATFORM_DOMAIN,
+  USABLE_FRACTION,
+  XGMI_HOP_LATENCY_S,
+} from './common.ts';
+
+const SPEC = 'AMD Instinct MI325X specifications (amd.com product page / data sheet), peak theoretical';
+
+/**
+ * AMD Instinct MI325X: MI300X compute (CDNA 3) with 256 GB of HBM3E, in the 8-GPU Instinct platform.
+ *
+ * @example
+ * mi325x.memory.capacityBytes.value; // 256e9
+ */
+export const mi325x: ChipSpec = {
+  id: 'mi325x',
+  name: 'AMD Instinct MI325X 256GB',
+  vendor: 'AMD',
+  kind: 'gpu',
+  aliases: ['instinct-mi325x', 'mi325x-oam'],
+  compute: {
+    peakDenseFlopsPerS: {
+      fp32: {
+        value: 653.7e12,
+        source: `${SPEC}: TF32 matrix 653.7 TFLOPS dense (same compute as MI300X; awesomeagents.ai MI325X spec table). TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); full-precision FP32 matrix is 163.4 TFLOPS`,
+      },
+      bf16: {
+        value: 1307.4e12,
+        source: `${SPEC}: FP16/BF16 matrix 1,307.4 TFLOPS dense (same CDNA 3 compute as MI300X: "MI325X is the same compute as MI300X", stas00/ml-engineering compute/accelerator/README.md note 18)`,
+      },
+      fp16: { value: 1307.4e12, source: `${SPEC}: FP16 matrix 1,307.4 TFLOPS dense` },
+      fp8: { value: 2614.9e12, source: `${SPEC}: FP8 2,614.9 TFLOPS dense (5,229.8 with sparsity)` },
+      int8: { value: 2614.9e12, source: `${SPEC}: INT8 2,614.9 TOPS dense, as MI300X` },
+    },
+  },
+  memory: {
+    kind: 'hbm',
+    capacityBytes: {
+      value: 256e9,
+      source: `${SPEC}: 256 GB HBM3E; taken as decimal 256e9 B (the ROCm GPU specifications table lists 256 under "VRAM (GiB)", so the true capacity may be up to 256 × 2^30 B; decimal is conservative)`,
+    },
+    bandwidthBytesPerS: { value: 6e12, source: `${SPEC}: peak memory bandwidth 6 TB/s` },
+    usableFraction: USABLE_FRACTION,
+  },
+  scaleUp: {
+    bandwidthBytesPerS: {
+      value: 7 * 64e9,
+      source:
+        'AMD MI325X: 7 Infinity Fabric links to the other 7 GPUs of the platform at 128 GB/s peak per link counting both directions, as MI300X → 64 GB/s per direction per link; 7 × 64e9 = 448e9 per direction (stas00/ml-engineering network/README.md Infinity Fabric table: MI325X 64 GB/s, 7 links, 448 GB/s uni-directional)',
+    },
+    domainSize: PLATFORM_DOMAIN,
+    topology: 'switch',
+    hopLatencyS: XGMI_HOP_LATENCY_S,
+    collectiveLatencyS: {
+      value: 10e-6,
+      source:
+        'estimate: as MI300X (same Infinity Fabric): vLLM PR #39080 measured 6.3–7.6 µs for small TP8 custom all-reduces on MI355X; no CDNA 3 measurement in hand, 10 µs used (middle of the 6–11 µs band in MODEL.md §3)',
+    },
+  },
+  scaleOut: {
+    bandwidthBytesPerS: {
+      value: 400e9 / 8,
+      source:
+        'assumed as on the MI300X platform (Azure ND MI300X v5: 8×400 Gb/s NDR InfiniBand for 8 GPUs, MicrosoftDocs azure-docs nd-mi300x-v5-series.md): one 400 Gb/s NIC per GPU = 50e9 B/s; the MI325X platform is a drop-in replacement for the MI300X UBB. Not verified for a specific MI325X offering',
+    },
+    hopLatencyS: INFINIBAND_HOP_LATENCY_S,
+  },
+  power: {
+    idleW: idleFromBoardPower(1000),
+    maxW: {
+      value: 1000,
+      source: `${SPEC}: 1,000 W peak total board power (stas00/ml-engineering MAMF table row "AMD MI325X … 1000W")`,
+    },
+  },
+  price: {
+    usdPerChipHour: {
+      value: 1.95,
+      source:
+        'on-demand list price: TensorWave MI325X $1.95 per GPU-hour (cliffcenter.com research note "AMD inference economics", 2026-05-18; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
+    },
+    asOf: '2026-05-18',
+  },
+  efficiency: {
+    flop: {
+      value: 0.6,
+      source:
+        'initial: maximum achievable matmul FLOPS BF16 on MI325X = 784.9 of 1307.4 TFLOPS = 0.600 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.6.0 + ROCm 6.2.4, TunableOp on, 1000 W); to be refit',
+    },
+    memory: {
+      value: 0.75,
+      source:
+        'initial: no HBM3E streaming measurement on MI325X in hand; set as MI300X (0.75, inside the 0.7–0.9 planning range); to be refit',
+    },
+    network: {
+      value: 0.7,
+      source:
+        'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); same Infinity Fabric links; to be refit',
+    },
+    layerOverheadS: LAYER_OVERHEAD_S,
+  },
+  notes:
+    'Same CDNA 3 compute and Infinity Fabric as MI300X; more and faster HBM (HBM3E) at higher board power. fp32 means TF32. Infinity Fabric is point-to-point (64 GB/s per direction per GPU pair), so groups smaller than 8 get only (n−1)×64 GB/s; the switch model is exact for 8-GPU groups.',
+};

@@ -1,0 +1,105 @@
+import type { ChipSpec } from '@ridgeline/hardware';
+import {
+  CX7_400G_PER_GPU,
+  idleFromTdp,
+  INFINIBAND_HOP_LATENCY_S,
+  LAYER_OVERHEAD_S,
+  NVLINK_HOP_LATENCY_S,
+  NVLINK_NET_EFFICIENCY,
+  NVSWITCH_COLLECTIVE_LATENCY_S,
+  USABLE_FRACTION,
+} from './common.ts';
+
+const DGX = 'NVIDIA DGX B200 datasheet (8× B200)';
+const PER_GPU =
+  'per-GPU dense figures as tabulated from the DGX B200 datasheet in stas00/ml-engineering compute/accelerator/README.md (TFLOPS comparison table, note 20) and glennklockwood.com/garden/processors/B200 (HGX B200 at 1,000 W: dense = half the sparse column)';
+
+/**
+ * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).
+ *
+ * @example
+ * b200.compute.peakDenseFlopsPerS.fp4?.value; // 9e15
+ */
+export const b200: ChipSpec = {
+  id: 'b200',
+  name: 'NVIDIA B200 (HGX B200, 8-GPU NVLink domain)',
+  vendor: 'NVIDIA',
+  kind: 'gpu',
+  aliases: ['hgx-b200', 'dgx-b200', 'b200-sxm'],
+  compute: {
+    peakDenseFlopsPerS: {
+      fp32: {
+        value: 2250e12 / 2,
+        source: `TF32 Tensor Core 2,250 TFLOPS with sparsity per GPU; dense = 1.125e15 (${PER_GPU}; glennklockwood lists 1,100 dense). TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); plain FP32 is 80 TFLOPS`,
+      },
+      bf16: { value: 4500e12 / 2, source: `BF16 Tensor Core 4,500 TFLOPS with sparsity per GPU; dense = 2.25e15 (${PER_GPU})` },
+      fp16: { value: 4500e12 / 2, source: `FP16 Tensor Core 4,500 TFLOPS with sparsity per GPU; dense = 2.25e15 (${PER_GPU})` },
+      fp8: {
+        value: 72e15 / 8 / 2,
+        source: `${DGX}: FP8 Tensor Core 72 PFLOPS with sparsity for 8 GPUs; per GPU dense = 72e15/8/2 = 4.5e15`,
+      },
+      int8: { value: 9000e12 / 2, source: `INT8 Tensor Core 9,000 TOPS with sparsity per GPU; dense = 4.5e15 (${PER_GPU})` },
+      fp4: {
+        value: 144e15 / 8 / 2,
+        source: `${DGX}: FP4 Tensor Core 144 PFLOPS with sparsity (72 PFLOPS dense) for 8 GPUs; per GPU dense = 144e15/8/2 = 9e15`,
+      },
+    },
+  },
+  memory: {
+    kind: 'hbm',
+    capacityBytes: {
+      value: 1440e9 / 8,
+      source:
+        'NVIDIA DGX B200 user guide: 8 × B200 with 1,440 GB total GPU memory → 180e9 B per GPU (HBM3e). Some sources quote 192 GB, likely the physical stacks before the reserve NVIDIA holds back; 180 GB is the figure NVIDIA lists for the platform',
+    },
+    bandwidthBytesPerS: {
+      value: 64e12 / 8,
+      source: `${DGX}: 64 TB/s HBM3e bandwidth for 8 GPUs → 8e12 B/s per GPU`,
+    },
+    usableFraction: USABLE_FRACTION,
+  },
+  scaleUp: {
+    bandwidthBytesPerS: {
+      value: 1.8e12 / 2,
+      source:
+        'NVIDIA DGX B200 user guide: 2 fifth-generation NVLink switches with 14.4 TB/s aggregate = 8 × 1.8 TB/s per GPU, both directions summed; per direction 1.8e12/2 = 900e9 (jax-ml/scaling-book gpus.md: 18 NVLink5 links × 50 GB/s each way)',
+    },
+    domainSize: { value: 8, source: 'NVIDIA DGX B200 user guide: 8 B200 GPUs per system on the NVLink switch fabric' },
+    topology: 'switch',
+    hopLatencyS: NVLINK_HOP_LATENCY_S,
+    collectiveLatencyS: NVSWITCH_COLLECTIVE_LATENCY_S,
+  },
+  scaleOut: { bandwidthBytesPerS: CX7_400G_PER_GPU, hopLatencyS: INFINIBAND_HOP_LATENCY_S },
+  power: {
+    idleW: idleFromTdp(1000),
+    maxW: {
+      value: 1000,
+      source:
+        'HGX B200 per-GPU max TDP 1,000 W (verda.com "NVIDIA GB300 NVL72: GPU Architecture & Performance", per-GPU specification table: B200 max TDP 1 kW; glennklockwood.com/garden/processors/B200: "1000 W maximum")',
+    },
+  },
+  price: {
+    usdPerChipHour: {
+      value: 6.03,
+      source:
+        'on-demand list price: Spheron B200 SXM $6.03 per GPU-hour, "prices as of 17 March 2026" (spheron.network/blog/nvidia-h200-vs-b200-vs-gb200; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
+    },
+    asOf: '2026-03-17',
+  },
+  efficiency: {
+    flop: {
+      value: 0.78,
+      source:
+        'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
+    },
+    memory: {
+      value: 0.85,
+      source:
+        'initial: no B200 HBM3e streaming measurement in hand; set a little below the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 0.94 of peak), to be refit',
+    },
+    network: NVLINK_NET_EFFICIENCY,
+    layerOverheadS: LAYER_OVERHEAD_S,
+  },
+  notes:
+    'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. fp4 is NVFP4/MXFP4 Tensor Core math. Scale-out: DGX/HGX B200 ship one 400 Gb/s ConnectX-7 per GPU; 800 Gb/s ConnectX-8 arrives with B300, not B200.',
+};

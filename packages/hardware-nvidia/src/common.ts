@@ -1,0 +1,60 @@
+import type { Sourced } from '@ridgeline/hardware';
+
+// Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
+
+/** Fraction of HBM left for weights + KV + activations once the serving runtime has taken its reserve. */
+export const USABLE_FRACTION: Sourced = {
+  value: 0.9,
+  source:
+    "vLLM engine argument --gpu-memory-utilization, default 0.9 (vLLM engine arguments docs): the serving runtime plans with 90% of device memory; the rest is CUDA context, NCCL buffers, CUDA graphs and fragmentation",
+};
+
+/** α: one NCCL point-to-point step over NVLink/NVSwitch. */
+export const NVLINK_HOP_LATENCY_S: Sourced = {
+  value: 3.7e-6,
+  source:
+    'NVIDIA/nccl#1984: nccl-tests sendrecv_perf, 1 KiB, 4×H800 over NVLink (CUDA graphs on) ≈ 3.7 µs per point-to-point; used as the per-hop latency of every NVLink/NVSwitch generation here (no per-generation measurement found)',
+};
+
+/** α for the scale-out fabric (one NIC per GPU). */
+export const INFINIBAND_HOP_LATENCY_S: Sourced = {
+  value: 5e-6,
+  source:
+    'estimate: InfiniBand one-way latency 1–2 µs (2–4 µs round trip, HDR; t4d-gmbh/efficientClusterComputation source/content/recapHPC/nodeArchitecture.md) plus PCIe/NIC and NCCL proxy overhead; 5 µs used',
+};
+
+/** Small-message all-reduce inside an 8-GPU NVSwitch node with NVLink SHARP (Hopper, Blackwell). */
+export const NVSWITCH_COLLECTIVE_LATENCY_S: Sourced = {
+  value: 10e-6,
+  source:
+    'MODEL.md §3: measured 8-GPU small all-reduces take about 6–11 µs; NVIDIA/nccl#1259 (HGX 8×H100, NCCL 2.20.5, nccl-tests all_reduce_perf with CUDA graphs, NVLSTree): ≈6 µs at 2 GPUs, rising with GPU count; 10 µs used for 8 GPUs without CUDA-graph capture',
+};
+
+/** One 400 Gb/s ConnectX-7 per GPU (DGX/HGX H100, H200, B200). */
+export const CX7_400G_PER_GPU: Sourced = {
+  value: 400e9 / 8,
+  source:
+    'NVIDIA DGX BasePOD reference architecture, Core Components: DGX H100/H200 "four OSFP ports serving eight single-port ConnectX-7 VPI, up to 400 Gb/s" and DGX B200 "4x OSFP ports serving 8x single-port ConnectX-7 VPI, up to 400Gb/s": one 400 Gb/s NIC per GPU = 400e9/8 = 50e9 B/s per direction',
+};
+
+/** η_net on NVLink: NCCL's achievable fraction of the per-direction line rate. */
+export const NVLINK_NET_EFFICIENCY: Sourced = {
+  value: 0.8,
+  source:
+    'initial: NCCL reaches ~370 GB/s of the 450 GB/s NVLink4 line rate, ~20% protocol overhead (NVIDIA/nccl-tests#212, comment by sjeaugey); 8×H200 all-reduce with NVLS off measured 367.61 GB/s busbw = 82% of 450 (stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md); 0.8 used, to be refit',
+};
+
+/** t_layer: fixed per-layer cost of launching a layer's kernels. */
+export const LAYER_OVERHEAD_S: Sourced = {
+  value: 8e-6,
+  source:
+    'initial: ≈1.3 µs fixed cost per small kernel (jax-ml/scaling-book gpus.md, Quiz 1 Q7: a 65,536-element add has a 0.23 µs roofline but takes ≈1.5 µs on H100) × ~6 kernels per transformer layer (norms, QKV, attention, out-proj, MLP) ≈ 8 µs; to be refit',
+};
+
+/** Idle power as a stated fraction of TDP, with the one idle measurement we have as the anchor. */
+export function idleFromTdp(tdpW: number): Sourced {
+  return {
+    value: tdpW * 0.1,
+    source: `estimate: 10% of TDP (${tdpW} W × 0.10); anchor: H200 SXM (700 W TDP) measured 80.3 W idle "ghost power" (Serial Alice GPU Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026)`,
+  };
+}

@@ -1,0 +1,90 @@
+import type { ChipSpec } from '@ridgeline/hardware';
+import {
+  CX7_400G_PER_GPU,
+  idleFromTdp,
+  INFINIBAND_HOP_LATENCY_S,
+  LAYER_OVERHEAD_S,
+  NVLINK_HOP_LATENCY_S,
+  NVLINK_NET_EFFICIENCY,
+  NVSWITCH_COLLECTIVE_LATENCY_S,
+  USABLE_FRACTION,
+} from './common.ts';
+
+const DATASHEET = 'NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column';
+
+/**
+ * NVIDIA H100 SXM5 80GB in an 8-GPU HGX/DGX node (NVLink4 + third-generation NVSwitch).
+ *
+ * @example
+ * h100Sxm.compute.peakDenseFlopsPerS.bf16?.value; // 989.5e12
+ */
+export const h100Sxm: ChipSpec = {
+  id: 'h100-sxm',
+  name: 'NVIDIA H100 SXM5 80GB',
+  vendor: 'NVIDIA',
+  kind: 'gpu',
+  aliases: ['h100', 'h100-sxm5', 'h100-80gb'],
+  compute: {
+    peakDenseFlopsPerS: {
+      fp32: {
+        value: 989e12 / 2,
+        source: `${DATASHEET}: TF32 Tensor Core 989 TFLOPS with sparsity; dense = 494.5e12. TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); plain FP32 (CUDA cores) is 67 TFLOPS`,
+      },
+      bf16: { value: 1979e12 / 2, source: `${DATASHEET}: BF16 Tensor Core 1,979 TFLOPS with sparsity; dense = 989.5e12` },
+      fp16: { value: 1979e12 / 2, source: `${DATASHEET}: FP16 Tensor Core 1,979 TFLOPS with sparsity; dense = 989.5e12` },
+      fp8: { value: 3958e12 / 2, source: `${DATASHEET}: FP8 Tensor Core 3,958 TFLOPS with sparsity; dense = 1979e12` },
+      int8: { value: 3958e12 / 2, source: `${DATASHEET}: INT8 Tensor Core 3,958 TOPS with sparsity; dense = 1979e12` },
+    },
+  },
+  memory: {
+    kind: 'hbm',
+    capacityBytes: {
+      value: 81559 * 2 ** 20,
+      source: `${DATASHEET}: GPU memory 80 GB HBM3; nvidia-smi reports 81559 MiB for this part, so capacity = 81559 · 2^20 B`,
+    },
+    bandwidthBytesPerS: { value: 3.35e12, source: `${DATASHEET}: GPU memory bandwidth 3.35 TB/s` },
+    usableFraction: USABLE_FRACTION,
+  },
+  scaleUp: {
+    bandwidthBytesPerS: {
+      value: 900e9 / 2,
+      source: `${DATASHEET}: NVIDIA NVLink 900 GB/s, both directions summed; per direction 450e9 (jax-ml/scaling-book gpus.md: 18 NVLink4 links × 25 GB/s each way = 450 GB/s)`,
+    },
+    domainSize: {
+      value: 8,
+      source: 'jax-ml/scaling-book gpus.md "At the node level": an H100 node is 8 GPUs on 4 NVSwitches, all-to-all at full NVLink bandwidth',
+    },
+    topology: 'switch',
+    hopLatencyS: NVLINK_HOP_LATENCY_S,
+    collectiveLatencyS: NVSWITCH_COLLECTIVE_LATENCY_S,
+  },
+  scaleOut: { bandwidthBytesPerS: CX7_400G_PER_GPU, hopLatencyS: INFINIBAND_HOP_LATENCY_S },
+  power: {
+    idleW: idleFromTdp(700),
+    maxW: { value: 700, source: `${DATASHEET}: max thermal design power (TDP) up to 700 W (configurable)` },
+  },
+  price: {
+    usdPerChipHour: {
+      value: 2.95,
+      source:
+        'on-demand list price: Nebius AI Cloud, NVIDIA HGX H100 (8-GPU) $2.95 per GPU-hour (nebius.com/prices, as tabulated from live public pricing on 2026-05-18 in opslyft.com "Nebius vs AWS GPU cost allocation"; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
+    },
+    asOf: '2026-05-18',
+  },
+  efficiency: {
+    flop: {
+      value: 0.8,
+      source:
+        'initial: maximum achievable matmul FLOPS (best shape) BF16 on H100 SXM = 794.5 of 989 TFLOPS = 0.803 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.0+cu126); to be refit',
+    },
+    memory: {
+      value: 0.9,
+      source:
+        'initial: jax-ml/scaling-book gpus.md Quiz 1 Q7: adding two 1 GiB fp32 vectors on H100 has a 3.84 ms roofline at 3.35 TB/s and measures 4.1 ms, i.e. 0.94 of peak; 0.9 used, to be refit',
+    },
+    network: NVLINK_NET_EFFICIENCY,
+    layerOverheadS: LAYER_OVERHEAD_S,
+  },
+  notes:
+    'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
+};

@@ -1,0 +1,96 @@
+import type { ChipSpec } from '@ridgeline/hardware';
+import {
+  CX7_400G_PER_GPU,
+  INFINIBAND_HOP_LATENCY_S,
+  LAYER_OVERHEAD_S,
+  NVLINK_HOP_LATENCY_S,
+  NVLINK_NET_EFFICIENCY,
+  NVSWITCH_COLLECTIVE_LATENCY_S,
+  USABLE_FRACTION,
+} from './common.ts';
+
+const DATASHEET = 'NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column';
+
+/**
+ * NVIDIA H200 SXM 141GB in an 8-GPU HGX/DGX node: H100 compute with HBM3e.
+ *
+ * @example
+ * h200.memory.bandwidthBytesPerS.value; // 4.8e12
+ */
+export const h200: ChipSpec = {
+  id: 'h200',
+  name: 'NVIDIA H200 SXM 141GB',
+  vendor: 'NVIDIA',
+  kind: 'gpu',
+  aliases: ['h200-sxm', 'h200-141gb'],
+  compute: {
+    peakDenseFlopsPerS: {
+      fp32: {
+        value: 989e12 / 2,
+        source: `${DATASHEET}: TF32 Tensor Core 989 TFLOPS with sparsity; dense = 494.5e12. TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); plain FP32 is 67 TFLOPS`,
+      },
+      bf16: { value: 1979e12 / 2, source: `${DATASHEET}: BF16 Tensor Core 1,979 TFLOPS with sparsity; dense = 989.5e12` },
+      fp16: { value: 1979e12 / 2, source: `${DATASHEET}: FP16 Tensor Core 1,979 TFLOPS with sparsity; dense = 989.5e12` },
+      fp8: { value: 3958e12 / 2, source: `${DATASHEET}: FP8 Tensor Core 3,958 TFLOPS with sparsity; dense = 1979e12` },
+      int8: { value: 3958e12 / 2, source: `${DATASHEET}: INT8 Tensor Core 3,958 TOPS with sparsity; dense = 1979e12` },
+    },
+  },
+  memory: {
+    kind: 'hbm',
+    capacityBytes: {
+      value: 141e9,
+      source: `${DATASHEET}: GPU memory 141 GB HBM3e; taken as decimal 141e9 B (nvidia-smi reports 143,155 MiB ≈ 150.1e9 B on an 8×H200 node, stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md, so this is conservative)`,
+    },
+    bandwidthBytesPerS: { value: 4.8e12, source: `${DATASHEET}: GPU memory bandwidth 4.8 TB/s` },
+    usableFraction: USABLE_FRACTION,
+  },
+  scaleUp: {
+    bandwidthBytesPerS: {
+      value: 900e9 / 2,
+      source: `${DATASHEET}: NVIDIA NVLink 900 GB/s, both directions summed; per direction 450e9 (NVLink4, 18 links × 25 GB/s each way)`,
+    },
+    domainSize: {
+      value: 8,
+      source: 'HGX/DGX H200: 8 GPUs on four NVSwitch chips (NVIDIA DGX BasePOD reference architecture, Core Components: "Eight NVIDIA Hopper GPUs … Four NVIDIA NVSwitch chips")',
+    },
+    topology: 'switch',
+    hopLatencyS: NVLINK_HOP_LATENCY_S,
+    collectiveLatencyS: NVSWITCH_COLLECTIVE_LATENCY_S,
+  },
+  scaleOut: { bandwidthBytesPerS: CX7_400G_PER_GPU, hopLatencyS: INFINIBAND_HOP_LATENCY_S },
+  power: {
+    idleW: {
+      value: 80,
+      source:
+        'measured: H200 SXM idle "ghost power" 80.3 W (Serial Alice GPU Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026, TDX-attested readings); rounded to 80 W',
+    },
+    maxW: {
+      value: 700,
+      source: `${DATASHEET}: max TDP up to 700 W (MLPerf Inference v4.1 NVIDIA system H200-SXM-141GBx8_TRT_MaxQ.json hw_notes: "H200 TGP 700W")`,
+    },
+  },
+  price: {
+    usdPerChipHour: {
+      value: 3.5,
+      source:
+        'on-demand list price: Nebius AI Cloud, one NVIDIA H200 GPU (preset 1gpu-16vcpu-200gb) $3.50 per hour, unified GPU+vCPU+RAM price from 2025-10-22 (docs.nebius.com/signup-billing/billing-changes-oct-2025; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
+    },
+    asOf: '2025-10-22',
+  },
+  efficiency: {
+    flop: {
+      value: 0.8,
+      source:
+        'initial: maximum achievable matmul FLOPS BF16 on H100 SXM = 794.5 of 989 TFLOPS = 0.803, noted "H200 is the same" (stas00/ml-engineering compute/accelerator/README.md, MAMF table); to be refit',
+    },
+    memory: {
+      value: 0.9,
+      source:
+        'initial: taken from the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 1 GiB fp32 add at 0.94 of HBM peak); no H200-specific measurement in hand; to be refit',
+    },
+    network: NVLINK_NET_EFFICIENCY,
+    layerOverheadS: LAYER_OVERHEAD_S,
+  },
+  notes:
+    'Same GH100 compute as H100 SXM; only memory capacity and bandwidth differ. Dense Tensor Core rates (sparse headline figures halved); fp32 means TF32.',
+};

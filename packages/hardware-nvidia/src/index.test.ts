@@ -1,0 +1,140 @@
+import { formatIssues, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { describe, expect, it } from 'vitest';
+import nvidia, { a100Sxm, b200, gb200Nvl72, h100Sxm, h200 } from './index.ts';
+
+interface Found {
+  readonly path: string;
+  readonly value: unknown;
+  readonly source: unknown;
+  readonly hasValue: boolean;
+}
+
+/** Every `{ …, source }` object inside `node` (Sourced numbers and efficiencies), with its path. */
+function sourcedIn(node: unknown, path: string): Found[] {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
+  const record = node as Record<string, unknown>;
+  const here: Found[] =
+    'source' in record ? [{ path, value: record['value'], source: record['source'], hasValue: 'value' in record }] : [];
+  return [...here, ...Object.entries(record).flatMap(([key, child]) => sourcedIn(child, `${path}.${key}`))];
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const chips: readonly ChipSpec[] = nvidia.chips;
+
+describe('@ridgeline/hardware-nvidia', () => {
+  it('is a version-1 plugin whose default export is the named export', () => {
+    expect(nvidia.apiVersion).toBe(1);
+    expect(nvidia.meta).toEqual({ name: '@ridgeline/hardware-nvidia', version: '0.1.0' });
+    expect(chips.map((c) => c.id)).toEqual(['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'a100-sxm']);
+    expect(chips).toEqual([h100Sxm, h200, b200, gb200Nvl72, a100Sxm]);
+  });
+
+  it('uses unique kebab-case ids and aliases that name one chip each', () => {
+    const names = chips.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
+    for (const name of names) expect(name).toMatch(KEBAB);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  describe.each(chips.map((c) => [c.id, c] as const))('%s', (_id, chip) => {
+    const found = sourcedIn(chip, chip.id);
+
+    it('gives every number a finite positive value and a non-empty source', () => {
+      expect(found.length).toBeGreaterThan(20);
+      for (const f of found) {
+        expect(typeof f.source, f.path).toBe('string');
+        expect((f.source as string).trim().length, f.path).toBeGreaterThan(10);
+        if (f.hasValue) {
+          expect(typeof f.value, f.path).toBe('number');
+          expect(Number.isFinite(f.value), f.path).toBe(true);
+          expect(f.value as number, f.path).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it('keeps fractions in (0, 1] and marks efficiencies as initial', () => {
+      const { flop, memory, network } = chip.efficiency;
+      for (const eff of [flop, memory, network]) {
+        expect('value' in eff).toBe(true);
+        if ('value' in eff) {
+          expect(eff.value).toBeGreaterThan(0);
+          expect(eff.value).toBeLessThanOrEqual(1);
+        }
+        expect(eff.source).toMatch(/initial/);
+      }
+      expect(chip.efficiency.layerOverheadS.source).toMatch(/initial/);
+      expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
+    });
+
+    it('is physically consistent', () => {
+      expect(chip.power.idleW.value).toBeLessThan(chip.power.maxW.value);
+      expect(Number.isInteger(chip.scaleUp.domainSize.value)).toBe(true);
+      expect(chip.scaleOut.bandwidthBytesPerS.value).toBeLessThan(chip.scaleUp.bandwidthBytesPerS.value);
+      expect(chip.scaleUp.topology).toBe('switch');
+      expect(chip.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Number.isNaN(Date.parse(chip.price.asOf))).toBe(false);
+      const { bf16, fp16 } = chip.compute.peakDenseFlopsPerS;
+      expect(fp16?.value).toBe(bf16?.value);
+    });
+
+    it('has a bf16 ridge point F/BW between 100 and 400 FLOP/byte', () => {
+      const ridge = (chip.compute.peakDenseFlopsPerS.bf16?.value ?? 0) / chip.memory.bandwidthBytesPerS.value;
+      expect(ridge).toBeGreaterThan(100);
+      expect(ridge).toBeLessThan(400);
+    });
+  });
+
+  it('halves sparse headline rates and bidirectional link totals', () => {
+    expect(h100Sxm.compute.peakDenseFlopsPerS.bf16?.value).toBe(1979e12 / 2);
+    expect(h100Sxm.compute.peakDenseFlopsPerS.fp8?.value).toBe(3958e12 / 2);
+    expect(h100Sxm.scaleUp.bandwidthBytesPerS.value).toBe(900e9 / 2);
+    const rates = (chip: ChipSpec) =>
+      Object.fromEntries(Object.entries(chip.compute.peakDenseFlopsPerS).map(([p, s]) => [p, s.value]));
+    expect(rates(h200)).toEqual(rates(h100Sxm));
+    expect(a100Sxm.compute.peakDenseFlopsPerS.bf16?.value).toBe(312e12);
+    expect(a100Sxm.scaleUp.bandwidthBytesPerS.value).toBe(600e9 / 2);
+    expect(b200.compute.peakDenseFlopsPerS.bf16?.value).toBe(2.25e15);
+    expect(b200.compute.peakDenseFlopsPerS.fp4?.value).toBe(144e15 / 8 / 2);
+    expect(b200.scaleUp.bandwidthBytesPerS.value).toBe(1.8e12 / 2);
+    expect(gb200Nvl72.compute.peakDenseFlopsPerS.bf16?.value).toBe(360e15 / 72 / 2);
+    expect(gb200Nvl72.scaleUp.bandwidthBytesPerS.value).toBe(1.8e12 / 2);
+    expect(gb200Nvl72.compute.peakDenseFlopsPerS.fp4?.value).toBe(1440e15 / 72 / 2);
+  });
+
+  it('states memory, domains, NICs and power as published', () => {
+    expect(h100Sxm.memory.capacityBytes.value).toBe(81559 * 2 ** 20);
+    expect(h100Sxm.memory.bandwidthBytesPerS.value).toBe(3.35e12);
+    expect(h200.memory.capacityBytes.value).toBe(141e9);
+    expect(h200.memory.bandwidthBytesPerS.value).toBe(4.8e12);
+    expect(b200.memory.capacityBytes.value).toBe(1440e9 / 8);
+    expect(b200.memory.bandwidthBytesPerS.value).toBe(8e12);
+    expect(gb200Nvl72.memory.bandwidthBytesPerS.value).toBe(576e12 / 72);
+    expect(a100Sxm.memory.bandwidthBytesPerS.value).toBe(2.039e12);
+    expect(gb200Nvl72.scaleUp.domainSize.value).toBe(72);
+    expect([h100Sxm, h200, b200, a100Sxm].map((c) => c.scaleUp.domainSize.value)).toEqual([8, 8, 8, 8]);
+    expect(h100Sxm.scaleOut.bandwidthBytesPerS.value).toBe(400e9 / 8);
+    expect(a100Sxm.scaleOut.bandwidthBytesPerS.value).toBe(200e9 / 8);
+    expect(chips.map((c) => c.power.maxW.value)).toEqual([700, 700, 1000, 1200, 400]);
+    expect(a100Sxm.compute.peakDenseFlopsPerS.fp8).toBeUndefined();
+    expect(h100Sxm.compute.peakDenseFlopsPerS.fp4).toBeUndefined();
+  });
+
+  it('puts the H100 ridge point at about 295 FLOP/byte', () => {
+    const ridge = (h100Sxm.compute.peakDenseFlopsPerS.bf16?.value ?? 0) / h100Sxm.memory.bandwidthBytesPerS.value;
+    expect(ridge).toBeCloseTo(989.5e12 / 3.35e12, 6);
+    expect(Math.round(ridge)).toBe(295);
+  });
+
+  it('gives the NVSwitch domains a small-all-reduce latency in the measured 6–11 µs band', () => {
+    for (const chip of chips) {
+      const latency = chip.scaleUp.collectiveLatencyS?.value ?? 0;
+      expect(latency).toBeGreaterThanOrEqual(6e-6);
+      expect(latency).toBeLessThanOrEqual(11e-6);
+    }
+  });
+
+  it('passes validateHardware', () => {
+    const result = validateHardware(nvidia);
+    expect(result.ok ? '' : formatIssues(result.issues, nvidia.meta.name)).toBe('');
+    expect(result.ok).toBe(true);
+  });
+});
