@@ -21,9 +21,17 @@ describe('collectives (MODEL.md §3)', () => {
     expect(allReduceS(chip, 16384, 8)).toBeCloseTo(((2 * 7) / 8) * (16384 / 450e9) + 8e-6, 15);
   });
 
-  test('groups larger than the scale-up domain use the scale-out link', () => {
-    // 16 chips > domain 8 → β_out = 50e9, α = 0
-    expect(allReduceS(testGpu, 1e6, 16)).toBeCloseTo(((2 * 15) / 16) * (1e6 / 50e9), 15);
+  test('groups spanning whole domains run hierarchically: RS inside, AR of m/D across, AG inside', () => {
+    // 16 chips = 2 domains of 8: reduce-scatter + all-gather over NVLink (450e9), then an
+    // all-reduce of the 1e6/8 shard between the 2 domains over each chip's NIC (50e9)
+    const inside = 2 * ((7 / 8) * (1e6 / 450e9));
+    const across = ((2 * 1) / 2) * (1e6 / 8 / 50e9);
+    expect(allReduceS(testGpu, 1e6, 16)).toBeCloseTo(inside + across, 15);
+  });
+
+  test('groups larger than a domain but not a multiple of it run a flat ring over scale-out', () => {
+    // 12 chips over domains of 8 → β_out = 50e9, α = 0
+    expect(allReduceS(testGpu, 1e6, 12)).toBeCloseTo(((2 * 11) / 12) * (1e6 / 50e9), 15);
   });
 
   test('torus3d: the ring runs per axis with β/3 each, the message shrinking by each axis size', () => {
@@ -41,5 +49,7 @@ describe('collectives (MODEL.md §3)', () => {
   test('all-to-all: (n−1)/n · m/(β·η) + (n−1)·α; point-to-point: m/(β·η) + α', () => {
     expect(allToAllS(testGpu, 8e6, 8)).toBeCloseTo((7 / 8) * (8e6 / 450e9), 15);
     expect(pointToPointS(testTpu, 1e6, 'scaleUp')).toBeCloseTo(1e6 / 2.7e11 + 1e-6, 15);
+    // torus3d, 64 chips as 4×4×4: each axis moves 3/4 of the data over β/3 and pays 3 hops
+    expect(allToAllS(testTpu, 1e6, 64)).toBeCloseTo(3 * ((3 / 4) * (1e6 / 9e10) + 3 * 1e-6), 15);
   });
 });

@@ -67,10 +67,15 @@ function networkEfficiency(chip: ChipSpec, messageBytes: number): number {
 
 /**
  * Ring all-reduce of `messageBytes` over `n` chips (MODEL.md §3):
- * `2·(n−1)/n · m/(β·η_net) + 2·(n−1)·α`. On a `torusKd` scale-up domain the group is split over
- * the K axes and the ring runs axis by axis, each with its axis size and the axis' share `β/K` of
- * the chip's bandwidth; the message shrinks by each axis' size (reduce-scatter, then all-gather back).
- * A plugin's `collectiveLatencyS` replaces the per-hop latency sum inside the scale-up domain.
+ * `2·(n−1)/n · m/(β·η_net) + 2·(n−1)·α`.
+ * - On a `torusKd` scale-up domain the group is split over the K axes and the ring runs axis by
+ *   axis, each with its axis size and the axis' share `β/K` of the chip's bandwidth; the message
+ *   shrinks by each axis' size (reduce-scatter, then all-gather back).
+ * - A plugin's `collectiveLatencyS` replaces the per-hop latency sum inside the scale-up domain.
+ * - A group spanning whole scale-up domains (n = D·k) runs hierarchically, as NCCL does:
+ *   reduce-scatter inside each domain, all-reduce of the m/D shard across the k domains over the
+ *   scale-out links (every chip its own NIC), all-gather inside the domain. Other groups larger
+ *   than a domain run a flat ring over the scale-out links.
  *
  * @example
  * // 8 GPUs, 1 MiB, β = 450 GB/s, η = 1, α = 0: 2·7/8 · 1048576 / 450e9 ≈ 4.08 µs
@@ -87,37 +92,62 @@ export function allGatherS(chip: ChipSpec, messageBytes: number, n: number): num
 
 function ringCollectiveS(chip: ChipSpec, messageBytes: number, n: number, passes: number): number {
   if (n <= 1) return 0;
-  const level = linkLevelFor(chip, n);
-  const link = linkOf(chip, level);
+  const domain = chip.scaleUp.domainSize.value;
+  if (n <= domain) return scaleUpRingS(chip, messageBytes, n, passes);
+  if (n % domain === 0 && domain > 1) {
+    const domains = n / domain;
+    // reduce-scatter and all-gather inside the domain are one pass each; the shard crosses domains
+    const inside = passes === 2 ? 2 * scaleUpRingS(chip, messageBytes, domain, 1) : scaleUpRingS(chip, messageBytes, domain, 1);
+    return inside + flatRingS(linkOf(chip, 'scaleOut'), networkEfficiency(chip, messageBytes / domain), messageBytes / domain, domains, passes);
+  }
+  return flatRingS(linkOf(chip, 'scaleOut'), networkEfficiency(chip, messageBytes), messageBytes, n, passes);
+}
+
+function flatRingS(link: Link, eta: number, messageBytes: number, n: number, passes: number): number {
+  const bandwidthS = ((passes * (n - 1)) / n) * (messageBytes / (link.bandwidthBytesPerS * eta));
+  return bandwidthS + (link.collectiveLatencyS ?? passes * (n - 1) * link.hopLatencyS);
+}
+
+function scaleUpRingS(chip: ChipSpec, messageBytes: number, n: number, passes: number): number {
+  const link = linkOf(chip, 'scaleUp');
   const eta = networkEfficiency(chip, messageBytes);
-  const axes = level === 'scaleUp' ? (TORUS_AXES[chip.scaleUp.topology] ?? 0) : 0;
+  const axes = TORUS_AXES[chip.scaleUp.topology] ?? 0;
+  if (axes === 0) return flatRingS(link, eta, messageBytes, n, passes);
+  const axisBandwidth = link.bandwidthBytesPerS / axes;
   let bandwidthS = 0;
   let latencyS = 0;
-  if (axes === 0) {
-    bandwidthS = (passes * (n - 1) / n) * messageBytes / (link.bandwidthBytesPerS * eta);
-    latencyS = passes * (n - 1) * link.hopLatencyS;
-  } else {
-    const axisBandwidth = link.bandwidthBytesPerS / axes;
-    let m = messageBytes;
-    for (const a of torusAxisSizes(n, axes)) {
-      bandwidthS += (passes * (a - 1) / a) * m / (axisBandwidth * eta);
-      latencyS += passes * (a - 1) * link.hopLatencyS;
-      m /= a;
-    }
+  let m = messageBytes;
+  for (const a of torusAxisSizes(n, axes)) {
+    bandwidthS += ((passes * (a - 1)) / a) * (m / (axisBandwidth * eta));
+    latencyS += passes * (a - 1) * link.hopLatencyS;
+    m /= a;
   }
   return bandwidthS + (link.collectiveLatencyS ?? latencyS);
 }
 
 /**
  * One all-to-all (EP dispatch or combine) of the `messageBytes` a chip holds over `n` chips:
- * `(n−1)/n · m/(β·η_net) + (n−1)·α` (MODEL.md §3).
+ * `(n−1)/n · m/(β·η_net) + (n−1)·α` (MODEL.md §3). On a `torusKd` scale-up domain it runs
+ * dimension by dimension: each axis of size a moves `(a−1)/a` of the data over that axis' `β/K`
+ * and pays `(a−1)·α`.
  */
 export function allToAllS(chip: ChipSpec, messageBytes: number, n: number): number {
   if (n <= 1) return 0;
-  const link = linkOf(chip, linkLevelFor(chip, n));
+  const level = linkLevelFor(chip, n);
+  const link = linkOf(chip, level);
   const eta = networkEfficiency(chip, messageBytes);
-  const bandwidthS = ((n - 1) / n) * messageBytes / (link.bandwidthBytesPerS * eta);
-  return bandwidthS + (link.collectiveLatencyS ?? (n - 1) * link.hopLatencyS);
+  const axes = level === 'scaleUp' ? (TORUS_AXES[chip.scaleUp.topology] ?? 0) : 0;
+  if (axes === 0) {
+    const bandwidthS = ((n - 1) / n) * (messageBytes / (link.bandwidthBytesPerS * eta));
+    return bandwidthS + (link.collectiveLatencyS ?? (n - 1) * link.hopLatencyS);
+  }
+  let bandwidthS = 0;
+  let latencyS = 0;
+  for (const a of torusAxisSizes(n, axes)) {
+    bandwidthS += ((a - 1) / a) * (messageBytes / ((link.bandwidthBytesPerS / axes) * eta));
+    latencyS += (a - 1) * link.hopLatencyS;
+  }
+  return bandwidthS + (link.collectiveLatencyS ?? latencyS);
 }
 
 /** Pipeline point-to-point send between neighbouring stages: `m/(β·η_net) + α`. */

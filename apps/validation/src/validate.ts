@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import type { ChipSpec } from '@ridgeline/hardware';
+import { getModel } from '@ridgeline/catalog';
+import google from '@ridgeline/hardware-google';
+import nvidia from '@ridgeline/hardware-nvidia';
+import type { ModelSpec } from '@ridgeline/model';
+import { publishedSi, readPublished, type PublishedRow } from './csv.ts';
+import { NOT_EXPRESSIBLE, PLANS, predict, type PlanContext, type RowPlan } from './plans.ts';
+
+/** shared/validation/public.csv beside the repository (override with RIDGELINE_VALIDATION_CSV). */
+export const DEFAULT_CSV: string =
+  process.env.RIDGELINE_VALIDATION_CSV ?? fileURLToPath(new URL('../../../../shared/validation/public.csv', import.meta.url));
+
+// The published rows are on NVIDIA GPUs and Google TPUs.
+const chips = new Map<string, ChipSpec>([...nvidia.chips, ...google.chips].map((c) => [c.id, c]));
+
+export const PLAN_CONTEXT: PlanContext = {
+  chip: (id) => {
+    const chip = chips.get(id);
+    if (chip === undefined) throw new Error(`validation plan names unknown chip "${id}"`);
+    return chip;
+  },
+  model: (id): ModelSpec => {
+    const model = getModel(id);
+    if (model === undefined) throw new Error(`validation plan names unknown model "${id}"`);
+    return model;
+  },
+};
+
+export interface RowOutcome {
+  readonly row: PublishedRow;
+  readonly plan: RowPlan;
+  readonly publishedSi: number;
+  /** undefined when the model calls the configuration infeasible. */
+  readonly predictedSi: number | undefined;
+  /** (predicted − published) / published. */
+  readonly error: number | undefined;
+  readonly infeasibleReason: string | null;
+}
+
+export interface ValidationReport {
+  readonly outcomes: RowOutcome[];
+  readonly skipped: Array<{ id: string; reason: string }>;
+  readonly medianAbsError: number;
+  readonly p90AbsError: number;
+}
+
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Reproduces every expressible row; `chipOverride` swaps in a chip (used by the fit). */
+export function runValidation(rows: readonly PublishedRow[], chipOverride?: (id: string) => ChipSpec | undefined): ValidationReport {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const outcomes: RowOutcome[] = [];
+  for (const plan of PLANS) {
+    const row = byId.get(plan.id);
+    if (row === undefined) continue;
+    const published = publishedSi(row);
+    if (published === undefined) throw new Error(`row ${row.id}: unit "${row.unit}" has no SI conversion`);
+    const p = predict(plan, PLAN_CONTEXT, chipOverride?.(plan.chip));
+    outcomes.push({
+      row,
+      plan,
+      publishedSi: published,
+      predictedSi: p.value,
+      error: p.value === undefined ? undefined : (p.value - published) / published,
+      infeasibleReason: p.result.reason,
+    });
+  }
+  const planned = new Set(PLANS.map((p) => p.id));
+  const skipped = rows
+    .filter((r) => !planned.has(r.id))
+    .map((r) => ({ id: r.id, reason: NOT_EXPRESSIBLE[r.id] ?? 'training run: waits for the training model' }));
+  const abs = outcomes.flatMap((o) => (o.error === undefined ? [] : [Math.abs(o.error)])).sort((a, b) => a - b);
+  return { outcomes, skipped, medianAbsError: quantile(abs, 0.5), p90AbsError: quantile(abs, 0.9) };
+}
+
+export function loadRows(path: string = DEFAULT_CSV): PublishedRow[] {
+  return readPublished(path);
+}
