@@ -22,6 +22,11 @@ export interface RowPlan {
   readonly metric: Metric;
   /** What we assumed where the source is silent. */
   readonly assumption?: string;
+  /**
+   * For analytical worked examples (not measurements): the efficiencies the source itself assumes,
+   * so the row checks Ridgeline's arithmetic rather than the chip. Such rows are not fitted.
+   */
+  readonly sourceAssumes?: { readonly flop: number; readonly memory: number };
 }
 
 export type Metric =
@@ -41,6 +46,9 @@ const fp16: PrecisionConfig = { weights: 'fp16', kvCache: 'fp16', activations: '
 const fp8: PrecisionConfig = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' };
 const int8Weights: PrecisionConfig = { weights: 'int8', kvCache: 'bf16', activations: 'bf16' };
 const int8WeightsKv: PrecisionConfig = { weights: 'int8', kvCache: 'int8', activations: 'bf16' };
+
+// The scaling book's worked examples assume perfect efficiency unless they say otherwise.
+const IDEAL = { flop: 1, memory: 1 } as const;
 
 // Pope et al. pad PaLM 540B's 48 heads to 64 when running on ≥ 64 chips.
 const palm540 = { model: 'palm-540b', modelPatch: { heads: 64 }, chip: 'tpu-v4', chips: 64, tp: 64 } as const;
@@ -75,12 +83,12 @@ export const PLANS: readonly RowPlan[] = [
   { id: 'FT-14', model: 'gpt-20b', chip: 'a100-sxm', chips: 1, tp: 1, batch: 256, inputTokens: 20, outputTokens: 8, precision: fp16, metric: 'requestLatency' },
   { id: 'FT-16', model: 'gpt-6.7b', chip: 'a100-sxm', chips: 1, tp: 1, batch: 1, inputTokens: 512, outputTokens: 32, precision: fp16, metric: 'requestLatency' },
   { id: 'FT-17', model: 'gpt-6.7b', chip: 'a100-sxm', chips: 1, tp: 1, batch: 64, inputTokens: 512, outputTokens: 32, precision: fp16, metric: 'requestLatency' },
-  { id: 'SB-01', model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 32, inputTokens: 8192, outputTokens: 1, precision: int8WeightsKv, metric: 'tpot' },
-  { id: 'SB-02', model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 16, tp: 16, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'ttft' },
-  { id: 'SB-03', model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 1, tp: 1, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'minChipsToFit' },
-  { id: 'SB-04', model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 16, tp: 16, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'maxBatchTpot' },
-  { id: 'SB-05', model: 'llama-2-13b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'tpot' },
-  { id: 'SB-06', model: 'llama-2-13b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 240, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'tokensPerS' },
+  { id: 'SB-01', sourceAssumes: IDEAL, model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 32, inputTokens: 8192, outputTokens: 1, precision: int8WeightsKv, metric: 'tpot' },
+  { id: 'SB-02', sourceAssumes: { flop: 0.4, memory: 1 }, model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 16, tp: 16, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'ttft' },
+  { id: 'SB-03', sourceAssumes: IDEAL, model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 1, tp: 1, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'minChipsToFit' },
+  { id: 'SB-04', sourceAssumes: IDEAL, model: 'llama-3.1-70b', chip: 'tpu-v5e', chips: 16, tp: 16, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'maxBatchTpot' },
+  { id: 'SB-05', sourceAssumes: IDEAL, model: 'llama-2-13b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 1, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'tpot' },
+  { id: 'SB-06', sourceAssumes: IDEAL, model: 'llama-2-13b', chip: 'tpu-v5e', chips: 8, tp: 8, batch: 240, inputTokens: 8192, outputTokens: 1, precision: bf16, metric: 'tokensPerS' },
   { id: 'TRTO-01', model: 'llama-2-70b', chip: 'h100-sxm', chips: 2, tp: 2, batch: 1024, inputTokens: 128, outputTokens: 128, precision: fp8, metric: 'outputThroughputPerChip' },
   { id: 'TRTO-02', model: 'llama-2-70b', chip: 'h100-sxm', chips: 2, tp: 2, batch: 96, inputTokens: 2048, outputTokens: 128, precision: fp8, metric: 'outputThroughputPerChip' },
   { id: 'TRTO-03', model: 'llama-2-70b', chip: 'h100-sxm', chips: 2, tp: 2, batch: 64, inputTokens: 2048, outputTokens: 2048, precision: fp8, metric: 'outputThroughputPerChip' },
@@ -118,7 +126,23 @@ export interface Prediction {
   readonly result: InferenceResult;
 }
 
-export function configFor(plan: RowPlan, ctx: PlanContext, chip: ChipSpec = ctx.chip(plan.chip)): InferenceConfig {
+/** The chip as the source assumed it: its stated efficiencies, no overheads, overlap or link losses. */
+function asSourceAssumes(chip: ChipSpec, assumed: { flop: number; memory: number }): ChipSpec {
+  const source = 'the source\'s stated assumption';
+  return {
+    ...chip,
+    efficiency: {
+      flop: { value: assumed.flop, source },
+      memory: { value: assumed.memory, source },
+      network: { value: 1, source },
+      layerOverheadS: { value: 0, source },
+    },
+  };
+}
+
+export function configFor(plan: RowPlan, ctx: PlanContext, override?: ChipSpec): InferenceConfig {
+  const base = override ?? ctx.chip(plan.chip);
+  const chip = plan.sourceAssumes === undefined ? base : asSourceAssumes(base, plan.sourceAssumes);
   const model = { ...ctx.model(plan.model), ...plan.modelPatch };
   const config: InferenceConfig = {
     model,

@@ -41,8 +41,11 @@ export interface RowOutcome {
 export interface ValidationReport {
   readonly outcomes: RowOutcome[];
   readonly skipped: Array<{ id: string; reason: string }>;
+  /** Over measured rows (analytical worked examples excluded). */
   readonly medianAbsError: number;
   readonly p90AbsError: number;
+  /** Over every reproduced row, worked examples included. */
+  readonly medianAbsErrorAll: number;
 }
 
 export function quantile(sorted: readonly number[], q: number): number {
@@ -76,8 +79,16 @@ export function runValidation(rows: readonly PublishedRow[], chipOverride?: (id:
   const skipped = rows
     .filter((r) => !planned.has(r.id))
     .map((r) => ({ id: r.id, reason: NOT_EXPRESSIBLE[r.id] ?? 'training run: waits for the training model' }));
-  const abs = outcomes.flatMap((o) => (o.error === undefined ? [] : [Math.abs(o.error)])).sort((a, b) => a - b);
-  return { outcomes, skipped, medianAbsError: quantile(abs, 0.5), p90AbsError: quantile(abs, 0.9) };
+  const absErrors = (list: readonly RowOutcome[]): number[] =>
+    list.flatMap((o) => (o.error === undefined ? [] : [Math.abs(o.error)])).sort((a, b) => a - b);
+  const measured = absErrors(outcomes.filter((o) => o.plan.sourceAssumes === undefined));
+  return {
+    outcomes,
+    skipped,
+    medianAbsError: quantile(measured, 0.5),
+    p90AbsError: quantile(measured, 0.9),
+    medianAbsErrorAll: quantile(absErrors(outcomes), 0.5),
+  };
 }
 
 export function loadRows(path: string = DEFAULT_CSV): PublishedRow[] {

@@ -42,8 +42,10 @@ describe('google plugin', () => {
 
   test.each(google.chips.map((chip) => [chip.id, chip] as const))('%s: every number is finite, > 0 and sourced', (_, chip) => {
     const numbers = sourcedNumbers(chip, chip.id);
-    // 3 memory + 3 scale-up + 2 scale-out + 2 power + 1 price + 4 efficiency, plus one per precision
-    expect(numbers.length).toBe(15 + Object.keys(chip.compute.peakDenseFlopsPerS).length);
+    // 3 memory + 3 scale-up + 2 scale-out + 2 power + 1 price + 4 efficiency (+ the optional
+    // overlap), plus one per precision
+    const overlap = chip.efficiency.commOverlap === undefined ? 0 : 1;
+    expect(numbers.length).toBe(15 + overlap + Object.keys(chip.compute.peakDenseFlopsPerS).length);
     for (const { path, value, source } of numbers) {
       expect(Number.isFinite(value), path).toBe(true);
       expect(value, path).toBeGreaterThan(0);
@@ -54,7 +56,13 @@ describe('google plugin', () => {
     expect(chip.memory.kind).toBe('hbm');
   });
 
-  test.each(google.chips.map((chip) => [chip.id, chip] as const))('%s: efficiencies are initial, plausible and in (0, 1]', (_, chip) => {
+  test('tpu-v4 carries the efficiencies fitted over the Pope et al. rows', () => {
+    const { flop, memory, layerOverheadS, commOverlap } = tpuV4.efficiency;
+    for (const eta of [flop, memory, layerOverheadS]) expect(eta.source).toMatch(/^fit: pnpm validate --fit over public\.csv rows ESTI-/);
+    expect(commOverlap?.value).toBe(0.9);
+  });
+
+  test.each(google.chips.filter((c) => c.id !== 'tpu-v4').map((chip) => [chip.id, chip] as const))('%s: efficiencies are initial, plausible and in (0, 1]', (_, chip) => {
     const { flop, memory, network, layerOverheadS } = chip.efficiency;
     for (const eta of [flop, memory, network]) {
       expect(eta.source).toContain('initial');

@@ -1,5 +1,11 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { idleFromTdp, INFINIBAND_HOP_LATENCY_S, LAYER_OVERHEAD_S, NVLINK_HOP_LATENCY_S, USABLE_FRACTION } from './common.ts';
+import {
+  fittedEfficiency,
+  idleFromTdp,
+  INFINIBAND_HOP_LATENCY_S,
+  NVLINK_HOP_LATENCY_S,
+  USABLE_FRACTION,
+} from './common.ts';
 
 const DATASHEET = 'NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column';
 
@@ -75,24 +81,7 @@ export const a100Sxm: ChipSpec = {
     },
     asOf: '2026-05-07',
   },
-  efficiency: {
-    flop: {
-      value: 0.8,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on A100 SXM = 271.2 of 312 TFLOPS = 0.869 for the best shape (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.6.0+cu126); capped at 0.8 for typical model shapes; to be refit',
-    },
-    memory: {
-      value: 0.85,
-      source:
-        'initial: no A100 streaming measurement in hand; set a little below the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 0.94 of peak), to be refit',
-    },
-    network: {
-      value: 0.7,
-      source:
-        'initial: nccl-tests sendrecv_perf on 8×A100 NVLink reaches 195 GB/s of the 300 GB/s per-direction line rate = 0.65 at 1 GiB (li-plus/playground cuda/nccl.md); 0.7 used, to be refit',
-    },
-    layerOverheadS: LAYER_OVERHEAD_S,
-  },
+  efficiency: fittedEfficiency({ flop: 0.7, memory: 0.65, network: 0.6, layerOverheadS: 120e-6, commOverlap: 0 }, 'FT-01…FT-17 and TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13', 3.1),
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. No FP8/FP4 Tensor Cores: fp8/fp4 work is unsupported (or must be upcast). The DGX A100 NIC is 200 Gb/s HDR, half of the Hopper generation.',
 };

@@ -1,4 +1,4 @@
-import type { Sourced } from '@ridgeline/hardware';
+import type { ChipEfficiency, Sourced } from '@ridgeline/hardware';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
 
@@ -57,4 +57,41 @@ export function idleFromTdp(tdpW: number): Sourced {
     value: tdpW * 0.1,
     source: `estimate: 10% of TDP (${tdpW} W × 0.10); anchor: H200 SXM (700 W TDP) measured 80.3 W idle "ghost power" (Serial Alice GPU Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026)`,
   };
+}
+
+/**
+ * Efficiencies fitted by Ridgeline's validation (`pnpm validate --fit`): one constant set per chip,
+ * chosen by grid search to minimise the mean |log(predicted / published)| over the chip's rows of
+ * shared/validation/public.csv. The rows are 2022–2023 FasterTransformer and TensorRT-LLM runs,
+ * so the values describe those stacks, not a tuned 2026 stack: calibrate against your own runs.
+ */
+export function fittedEfficiency(
+  fit: { flop: number; memory: number; network: number; layerOverheadS: number; commOverlap: number },
+  rows: string,
+  medianAbsErrorPct: number,
+): ChipEfficiency {
+  const source = `fit: pnpm validate --fit over public.csv rows ${rows} (median |error| ${medianAbsErrorPct}%)`;
+  return {
+    flop: { value: fit.flop, source },
+    memory: { value: fit.memory, source },
+    network: { value: fit.network, source },
+    layerOverheadS: { value: fit.layerOverheadS, source },
+    commOverlap: { value: fit.commOverlap, source },
+  };
+}
+
+/**
+ * A sibling chip's efficiencies, for a chip with no published rows of its own but the same compute
+ * die and software stack (e.g. H200 from H100).
+ */
+export function transferredEfficiency(from: ChipEfficiency, fromId: string, why: string): ChipEfficiency {
+  const relabel = (x: Sourced): Sourced => ({ value: x.value, source: `transferred from ${fromId} (${why}); ${x.source}` });
+  const constant = (e: ChipEfficiency['flop']): ChipEfficiency['flop'] => ('value' in e ? relabel(e) : { ...e, source: `transferred from ${fromId} (${why}); ${e.source}` });
+  const out: ChipEfficiency = {
+    flop: constant(from.flop),
+    memory: constant(from.memory),
+    network: constant(from.network),
+    layerOverheadS: relabel(from.layerOverheadS),
+  };
+  return from.commOverlap === undefined ? out : { ...out, commOverlap: relabel(from.commOverlap) };
 }

@@ -1,5 +1,6 @@
 import type { ChipSpec } from '@ridgeline/hardware';
 import {
+  fittedEfficiency,
   CX7_400G_PER_GPU,
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -71,20 +72,7 @@ export const h100Sxm: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: {
-    flop: {
-      value: 0.8,
-      source:
-        'initial: maximum achievable matmul FLOPS (best shape) BF16 on H100 SXM = 794.5 of 989 TFLOPS = 0.803 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.0+cu126); to be refit',
-    },
-    memory: {
-      value: 0.9,
-      source:
-        'initial: jax-ml/scaling-book gpus.md Quiz 1 Q7: adding two 1 GiB fp32 vectors on H100 has a 3.84 ms roofline at 3.35 TB/s and measures 4.1 ms, i.e. 0.94 of peak; 0.9 used, to be refit',
-    },
-    network: NVLINK_NET_EFFICIENCY,
-    layerOverheadS: LAYER_OVERHEAD_S,
-  },
+  efficiency: fittedEfficiency({ flop: 0.45, memory: 0.4, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0 }, 'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14', 6.5),
   notes:
     'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
 };

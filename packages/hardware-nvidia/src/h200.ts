@@ -7,7 +7,9 @@ import {
   NVLINK_NET_EFFICIENCY,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
+  transferredEfficiency,
 } from './common.ts';
+import { h100Sxm } from './h100-sxm.ts';
 
 const DATASHEET = 'NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column';
 
@@ -77,20 +79,7 @@ export const h200: ChipSpec = {
     },
     asOf: '2025-10-22',
   },
-  efficiency: {
-    flop: {
-      value: 0.8,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on H100 SXM = 794.5 of 989 TFLOPS = 0.803, noted "H200 is the same" (stas00/ml-engineering compute/accelerator/README.md, MAMF table); to be refit',
-    },
-    memory: {
-      value: 0.9,
-      source:
-        'initial: taken from the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 1 GiB fp32 add at 0.94 of HBM peak); no H200-specific measurement in hand; to be refit',
-    },
-    network: NVLINK_NET_EFFICIENCY,
-    layerOverheadS: LAYER_OVERHEAD_S,
-  },
+  efficiency: transferredEfficiency(h100Sxm.efficiency, 'h100-sxm', 'the same Hopper GPU and software stacks; only the HBM differs'),
   notes:
     'Same GH100 compute as H100 SXM; only memory capacity and bandwidth differ. Dense Tensor Core rates (sparse headline figures halved); fp32 means TF32.',
 };

@@ -1,2 +1,19 @@
+/**
+ * `@ridgeline/hardware`: the hardware-plugin API. Types of the plugin contract, `defineHardware` to
+ * write a plugin, `validateHardware`/`assertHardware` to check one. Browser-safe; loading plugins
+ * from files and packages lives in `@ridgeline/hardware/node`.
+ *
+ * @example
+ * import { defineHardware, validateHardware } from '@ridgeline/hardware';
+ */
 export * from './types.ts';
 export { efficiencyAt } from './efficiency.ts';
+export {
+  assertHardware,
+  defineHardware,
+  formatIssues,
+  HardwareValidationError,
+  validateHardware,
+  type HardwareIssue,
+  type ValidationResult,
+} from './validate.ts';

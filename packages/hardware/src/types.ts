@@ -6,14 +6,35 @@
  * states carries a `source` (datasheet, paper, vendor page, or "fit: …" for fitted efficiencies).
  */
 
-/** The plugin API version this package implements. Plugins declare it in `apiVersion`. */
+/**
+ * The plugin API version this package implements. Plugins declare it in `apiVersion`.
+ *
+ * @example
+ * defineHardware({ apiVersion: HARDWARE_API_VERSION, meta, chips });
+ */
 export const HARDWARE_API_VERSION = 1 as const;
 
-/** Numeric precisions, with their storage size in `PRECISION_BYTES`. */
+/**
+ * Numeric precisions, with their storage size in `PRECISION_BYTES`.
+ *
+ * @example
+ * PRECISIONS.includes('fp8'); // true
+ */
 export const PRECISIONS = ['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'fp4', 'int4'] as const;
+/**
+ * One of `PRECISIONS`.
+ *
+ * @example
+ * const weights: Precision = 'fp8';
+ */
 export type Precision = (typeof PRECISIONS)[number];
 
-/** Bytes per element for each precision (MODEL.md §1.2). */
+/**
+ * Bytes per element for each precision (MODEL.md §1.2).
+ *
+ * @example
+ * 70e9 * PRECISION_BYTES.fp8; // 70e9 bytes of fp8 weights
+ */
 export const PRECISION_BYTES: Readonly<Record<Precision, number>> = {
   fp32: 4,
   bf16: 2,
@@ -24,17 +45,57 @@ export const PRECISION_BYTES: Readonly<Record<Precision, number>> = {
   int4: 0.5,
 };
 
-/** Scale-up topologies understood by the collective model (MODEL.md §3). */
+/**
+ * Scale-up topologies understood by the collective model (MODEL.md §3).
+ *
+ * @example
+ * TOPOLOGIES.includes('torus3d'); // true
+ */
 export const TOPOLOGIES = ['switch', 'ring', 'torus1d', 'torus2d', 'torus3d'] as const;
+/**
+ * One of `TOPOLOGIES`: `switch` for an NVSwitch-style all-to-all domain, `torusKd` for ICI-style meshes.
+ *
+ * @example
+ * const nvlink: Topology = 'switch';
+ */
 export type Topology = (typeof TOPOLOGIES)[number];
 
+/**
+ * Kinds of chip.
+ *
+ * @example
+ * CHIP_KINDS.includes('lpu'); // true
+ */
 export const CHIP_KINDS = ['gpu', 'tpu', 'lpu', 'other'] as const;
+/**
+ * One of `CHIP_KINDS`.
+ *
+ * @example
+ * const kind: ChipKind = 'gpu';
+ */
 export type ChipKind = (typeof CHIP_KINDS)[number];
 
+/**
+ * Kinds of main memory.
+ *
+ * @example
+ * MEMORY_KINDS.includes('sram'); // true
+ */
 export const MEMORY_KINDS = ['hbm', 'sram', 'gddr', 'lpddr'] as const;
+/**
+ * One of `MEMORY_KINDS`.
+ *
+ * @example
+ * const memory: MemoryKind = 'hbm';
+ */
 export type MemoryKind = (typeof MEMORY_KINDS)[number];
 
-/** A number with the place it comes from. */
+/**
+ * A number with the place it comes from.
+ *
+ * @example
+ * const bandwidth: Sourced = { value: 3.35e12, source: 'NVIDIA H100 datasheet, SXM, GPU memory bandwidth' };
+ */
 export interface Sourced {
   readonly value: number;
   /** Where the number comes from: datasheet and section, paper and table, or "fit: …" with the rows fitted. */
@@ -46,6 +107,10 @@ export interface Sourced {
  * A curve is a list of `[x, efficiency]` points with increasing x, evaluated with linear
  * interpolation and clamped to the end points outside their range. `over` says what x is:
  * arithmetic intensity in FLOP/byte (for `flop` and `memory`), or message size in bytes (for `network`).
+ *
+ * @example
+ * const constant: Efficiency = { value: 0.8, source: 'fit: STREAM copy, 4 runs' };
+ * const curve: Efficiency = { curve: [[1, 0.1], [100, 0.6], [300, 0.75]], over: 'arithmeticIntensity', source: 'fit: GEMM sweep' };
  */
 export type Efficiency =
   | { readonly value: number; readonly source: string }
@@ -55,11 +120,28 @@ export type Efficiency =
       readonly source: string;
     };
 
+/**
+ * What a chip computes.
+ *
+ * @example
+ * const compute: ChipCompute = { peakDenseFlopsPerS: { bf16: { value: 989e12, source: 'datasheet' } } };
+ */
 export interface ChipCompute {
   /** Peak dense (not 2:4-sparse) FLOP/s per operand precision. Missing precisions are unsupported. */
   readonly peakDenseFlopsPerS: Readonly<Partial<Record<Precision, Sourced>>>;
 }
 
+/**
+ * A chip's main memory.
+ *
+ * @example
+ * const memory: ChipMemory = {
+ *   kind: 'hbm',
+ *   capacityBytes: { value: 80e9, source: 'datasheet' },
+ *   bandwidthBytesPerS: { value: 3.35e12, source: 'datasheet' },
+ *   usableFraction: { value: 0.9, source: 'runtime reserve, measured' },
+ * };
+ */
 export interface ChipMemory {
   /** `sram` for SRAM-only chips (e.g. Groq LPU): capacity and bandwidth are the SRAM's. */
   readonly kind: MemoryKind;
@@ -69,6 +151,17 @@ export interface ChipMemory {
   readonly usableFraction: Sourced;
 }
 
+/**
+ * The fast domain a chip belongs to (NVLink, ICI, …).
+ *
+ * @example
+ * const scaleUp: ScaleUpLink = {
+ *   bandwidthBytesPerS: { value: 450e9, source: 'NVLink 4: 900 GB/s bidirectional, halved' },
+ *   domainSize: { value: 8, source: 'HGX H100 8-GPU' },
+ *   topology: 'switch',
+ *   hopLatencyS: { value: 1e-6, source: 'estimate' },
+ * };
+ */
 export interface ScaleUpLink {
   /** Per chip, one direction, summed over all its scale-up links (datasheets often quote both directions: halve them). */
   readonly bandwidthBytesPerS: Sourced;
@@ -81,17 +174,38 @@ export interface ScaleUpLink {
   readonly collectiveLatencyS?: Sourced;
 }
 
+/**
+ * The network between scale-up domains.
+ *
+ * @example
+ * const scaleOut: ScaleOutLink = {
+ *   bandwidthBytesPerS: { value: 50e9, source: 'one 400 Gb/s NIC per GPU' },
+ *   hopLatencyS: { value: 5e-6, source: 'estimate' },
+ * };
+ */
 export interface ScaleOutLink {
   /** Per chip, one direction (e.g. one 400 Gb/s NIC per GPU = 50e9 B/s). */
   readonly bandwidthBytesPerS: Sourced;
   readonly hopLatencyS: Sourced;
 }
 
+/**
+ * Power draw of one chip, watts.
+ *
+ * @example
+ * const power: ChipPower = { idleW: { value: 100, source: 'estimate' }, maxW: { value: 700, source: 'datasheet, max TDP' } };
+ */
 export interface ChipPower {
   readonly idleW: Sourced;
   readonly maxW: Sourced;
 }
 
+/**
+ * What one chip costs to rent.
+ *
+ * @example
+ * const price: ChipPrice = { usdPerChipHour: { value: 2.5, source: 'cloud list price' }, asOf: '2025-06-01' };
+ */
 export interface ChipPrice {
   /** On-demand list price of one chip for one hour, USD. Users may override it. */
   readonly usdPerChipHour: Sourced;
@@ -99,6 +213,17 @@ export interface ChipPrice {
   readonly asOf: string;
 }
 
+/**
+ * How far below the roofline a chip runs (MODEL.md §1.4).
+ *
+ * @example
+ * const efficiency: ChipEfficiency = {
+ *   flop: { value: 0.7, source: 'fit: GEMM sweep' },
+ *   memory: { value: 0.8, source: 'fit: STREAM copy' },
+ *   network: { value: 0.75, source: 'fit: nccl-tests all_reduce' },
+ *   layerOverheadS: { value: 5e-6, source: 'fit: decode steps' },
+ * };
+ */
 export interface ChipEfficiency {
   /** η_flop: achievable fraction of peak FLOP/s for large matmuls. */
   readonly flop: Efficiency;
@@ -108,9 +233,20 @@ export interface ChipEfficiency {
   readonly network: Efficiency;
   /** t_layer: fixed per-layer overhead (kernel launch, synchronisation), seconds. */
   readonly layerOverheadS: Sourced;
+  /**
+   * Fraction in [0, 1] of prefill collective time this chip's software stack hides behind compute
+   * (e.g. XLA's collective matmuls); default 0. Decode keeps collectives on the critical path
+   * unless the user says otherwise (MODEL.md §3).
+   */
+  readonly commOverlap?: Sourced;
 }
 
-/** One chip, as a plugin describes it. */
+/**
+ * One chip, as a plugin describes it.
+ *
+ * @example
+ * const chip: ChipSpec = { id: 'acme-x1', name: 'Acme X1', vendor: 'Acme', kind: 'gpu', compute, memory, scaleUp, scaleOut, power, price, efficiency };
+ */
 export interface ChipSpec {
   /** Stable kebab-case id used on the command line, e.g. `h100-sxm`. */
   readonly id: string;
@@ -131,7 +267,13 @@ export interface ChipSpec {
   readonly notes?: string;
 }
 
-/** A hardware plugin: a versioned, named bundle of chips. */
+/**
+ * A hardware plugin: a versioned, named bundle of chips. Write it with `defineHardware`, check it
+ * with `validateHardware`.
+ *
+ * @example
+ * const plugin: HardwarePlugin = { apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [chip] };
+ */
 export interface HardwarePlugin {
   /** Must equal `HARDWARE_API_VERSION`; checked before anything else. */
   readonly apiVersion: typeof HARDWARE_API_VERSION;

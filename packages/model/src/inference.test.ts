@@ -116,6 +116,17 @@ describe('prefill', () => {
     expect(r.prefill.networkS).toBeCloseTo(commS, 12);
   });
 
+  test("the chip's overlap applies to prefill only; the user's to both phases", () => {
+    const overlapping = { ...testGpu, efficiency: { ...testGpu.efficiency, commOverlap: { value: 0.5, source: 'test' } } };
+    const plain = estimateInference({ ...base, batch: 8 });
+    const chip = estimateInference({ ...base, batch: 8, chip: overlapping });
+    expect(chip.prefill.networkS).toBeCloseTo(plain.prefill.networkS * 0.5, 12);
+    expect(chip.decode.networkS).toBeCloseTo(plain.decode.networkS, 12);
+    expect(chip.inputs.commOverlap).toEqual({ prefill: 0.5, decode: 0 });
+    const user = estimateInference({ ...base, batch: 8, chip: overlapping, commOverlap: 0.25 });
+    expect(user.inputs.commOverlap).toEqual({ prefill: 0.25, decode: 0.25 });
+  });
+
   test('communication overlap hides that fraction of the collectives', () => {
     const a = estimateInference({ ...base, batch: 8, inputTokens: 4096 });
     const b = estimateInference({ ...base, batch: 8, inputTokens: 4096, commOverlap: 0.75 });

@@ -114,7 +114,10 @@ function resolvedInputs(config: InferenceConfig, dp: number, precision: Precisio
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
     precision: config.precision,
     computePrecision: precision,
-    commOverlap: config.commOverlap ?? 0,
+    commOverlap: {
+      prefill: config.commOverlap ?? chip.efficiency.commOverlap?.value ?? 0,
+      decode: config.commOverlap ?? 0,
+    },
     moeImbalance: config.moeImbalance ?? 1,
     attentionSharding: config.attentionSharding ?? 'heads',
     usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
@@ -132,6 +135,7 @@ function resolvedInputs(config: InferenceConfig, dp: number, precision: Precisio
       memory: describeEfficiency(c.efficiency.memory),
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
+      commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
     },
     sources: {
       model: model.source,
@@ -268,7 +272,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     dp,
     precision: config.precision,
     peakFlopsPerS,
-    commOverlap: config.commOverlap ?? 0,
+    commOverlap: inputs.commOverlap,
     moeImbalance: config.moeImbalance ?? 1,
     attentionSharding: inputs.attentionSharding,
   };
@@ -277,13 +281,13 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
   const prefillTokens = batch * config.inputTokens;
   const prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
-  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens);
+  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, 'prefill', prefillTokens);
 
   // Decode: PP splits the batch into pp micro-batches, so TPOT = pp · t_stage(B/pp) (MODEL.md §4).
   const microBatch = batch / pp;
   const decodeContext = config.inputTokens + config.outputTokens / 2;
   const decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
-  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch));
+  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, 'decode', microBatch));
 
   const usefulPerToken = 2 * counts.active;
   const prefill = phaseCost(prefillStage, ttftS, usefulPerToken * prefillTokens, replicaChips, peakFlopsPerS, pp * prefillStage.bytes, chip, prefillStage.bound);

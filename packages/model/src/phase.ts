@@ -15,7 +15,8 @@ export interface PhaseContext {
   readonly precision: PrecisionConfig;
   /** F(p): peak FLOP/s at the compute precision. */
   readonly peakFlopsPerS: number;
-  readonly commOverlap: number;
+  /** Fraction of collective time hidden behind compute, per phase. */
+  readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
   readonly attentionSharding: AttentionSharding;
 }
@@ -171,7 +172,7 @@ export function stageCost(
     const resharded = tokens * layout.headsPerChip * (dims.qk + dims.v) * ba;
     commS += stageLayers * 2 * allToAllS(chip, resharded / 2, tp);
   }
-  const networkS = commS * (1 - ctx.commOverlap);
+  const networkS = commS * (1 - ctx.commOverlap[phase]);
   const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;
 
   let computeBoundS = 0;
@@ -196,8 +197,8 @@ export function dominantBound(computeS: number, memoryS: number, networkS: numbe
 }
 
 /** Pipeline point-to-point time for one micro-batch's activations between two stages. */
-export function pipelineSendS(ctx: PhaseContext, tokens: number): number {
+export function pipelineSendS(ctx: PhaseContext, phase: 'prefill' | 'decode', tokens: number): number {
   if (ctx.pp === 1) return 0;
   const message = tokens * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
-  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - ctx.commOverlap);
+  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - ctx.commOverlap[phase]);
 }

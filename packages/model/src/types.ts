@@ -107,7 +107,10 @@ export interface InferenceConfig {
   /** S_out: generated tokens per sequence. */
   readonly outputTokens: number;
   readonly precision: PrecisionConfig;
-  /** Fraction of communication hidden behind compute, [0, 1]; default 0 (MODEL.md §3). */
+  /**
+   * Fraction of communication hidden behind compute, [0, 1], in both phases. Default: the chip's
+   * `efficiency.commOverlap` in prefill and 0 in decode, where collectives are on the critical path (MODEL.md §3).
+   */
   readonly commOverlap?: number;
   /** Factor ≥ 1 on the busiest expert shard's work; default 1 (uniform routing). */
   readonly moeImbalance?: number;
@@ -232,7 +235,8 @@ export interface ResolvedInputs {
   readonly precision: PrecisionConfig;
   /** The precision whose peak FLOP/s the matmuls run at. */
   readonly computePrecision: Precision;
-  readonly commOverlap: number;
+  /** Fraction of collective time hidden behind compute: the user's value, else the chip's (prefill) or 0. */
+  readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
   readonly attentionSharding: AttentionSharding;
   readonly usdPerChipHour: number;

@@ -1,0 +1,682 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, expectTypeOf, test } from 'vitest';
+import { testChip, testLpu, testPlugin } from './test-chip.ts';
+import { CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
+import {
+  assertHardware,
+  defineHardware,
+  formatIssues,
+  HardwareValidationError,
+  validateHardware,
+  type HardwareIssue,
+} from './validate.ts';
+
+// Tests edit deep copies of the fixture freely, so they treat it as untyped JSON.
+type Json = any;
+
+/** A copy of the valid plugin with `edit` applied to it (the two chips are `chips[0]` and `chips[1]`). */
+function broken(edit: (plugin: Json) => void): Json {
+  const plugin: Json = structuredClone(testPlugin);
+  edit(plugin);
+  return plugin;
+}
+
+function issuesOf(input: unknown): HardwareIssue[] {
+  const result = validateHardware(input);
+  if (result.ok) throw new Error('expected the plugin to be invalid');
+  return result.issues;
+}
+
+/** The single issue `input` has; fails if it has none or several. */
+function onlyIssue(input: unknown): HardwareIssue {
+  const issues = issuesOf(input);
+  expect(issues.map((issue) => issue.path)).toHaveLength(1);
+  return issues[0]!;
+}
+
+describe('validateHardware accepts', () => {
+  test('a complete plugin, returning an equal copy', () => {
+    const result = validateHardware(testPlugin);
+    expect(result).toEqual({ ok: true, plugin: testPlugin });
+  });
+
+  test('a plugin that went through JSON', () => {
+    expect(validateHardware(JSON.parse(JSON.stringify(testPlugin))).ok).toBe(true);
+  });
+
+  test('boundary values: zero latencies, idle power and price; fractions of exactly 1; a leap day', () => {
+    // testLpu has hopLatencyS 0, idleW 0, usdPerChipHour 0, usableFraction 1, efficiencies 1, asOf 2024-02-29.
+    expect(validateHardware({ ...testPlugin, chips: [testLpu] }).ok).toBe(true);
+    expect(validateHardware(broken((p) => (p.chips[1].power.idleW.value = 300))).ok).toBe(true);
+  });
+
+  test.each(['tpu-v5e', 'llama-3.1', 'h100', 'gb200-nvl72', 'mi300x', 'a-b-c.d'])('the id %s', (id) => {
+    expect(validateHardware(broken((p) => (p.chips[0].id = id))).ok).toBe(true);
+  });
+
+  test('an alias that repeats its own chip id', () => {
+    expect(validateHardware(broken((p) => (p.chips[0].aliases = ['h100-sxm', 'H100']))).ok).toBe(true);
+  });
+});
+
+describe('validateHardware checks apiVersion first', () => {
+  test('a newer apiVersion is one issue with a Babel-style message, whatever else is wrong', () => {
+    const plugin = broken((p) => {
+      p.apiVersion = 2;
+      p.meta.name = 'acme-chips';
+      p.chips[0].memory.bandwidthBytesPerS.value = -1;
+      p.chips[1].kind = 'npu';
+    });
+    expect(issuesOf(plugin)).toEqual([
+      {
+        path: 'apiVersion',
+        message: 'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+        allowed: '1',
+        fix: 'upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+      },
+    ]);
+    const [issue] = issuesOf(plugin);
+    expect(`${issue!.message}. Fix: ${issue!.fix}`).toBe(
+      'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1. Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+    );
+  });
+
+  test('a missing apiVersion, with no usable name', () => {
+    const plugin = broken((p) => {
+      delete p.apiVersion;
+      delete p.meta;
+    });
+    expect(issuesOf(plugin)).toEqual([
+      {
+        path: 'apiVersion',
+        message: 'Plugin "(unnamed)" does not declare apiVersion, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+        allowed: '1',
+        fix: 'add apiVersion: 1 to the plugin (defineHardware checks it as you type).',
+      },
+    ]);
+  });
+
+  test('an older or mistyped apiVersion', () => {
+    expect(onlyIssue(broken((p) => (p.apiVersion = 0)))).toMatchObject({
+      message: 'Plugin "test-chips" declares apiVersion 0, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+      fix: 'update the plugin to apiVersion 1.',
+    });
+    expect(onlyIssue(broken((p) => (p.apiVersion = '1')))).toMatchObject({
+      message: 'Plugin "test-chips" declares apiVersion "1", but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+      fix: 'set apiVersion to the number 1.',
+    });
+  });
+
+  test('the version in messages is the package version', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(onlyIssue(broken((p) => (p.apiVersion = 2))).message).toContain(`@ridgeline/hardware ${version} implements`);
+  });
+
+  test.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a string', 'plugin'],
+    ['an array', [testPlugin]],
+  ])('a non-object input (%s) is one root issue', (_, input) => {
+    const issue = onlyIssue(input);
+    expect(issue.path).toBe('(root)');
+    expect(issue.message).toMatch(/^must be a hardware plugin object, got /);
+  });
+});
+
+/** One rule broken: where the issue must be, and how its message must start. */
+interface Case {
+  readonly rule: string;
+  readonly edit: (plugin: Json) => void;
+  readonly path: string;
+  readonly message: string;
+  readonly allowed?: string;
+}
+
+const cases: readonly Case[] = [
+  // Sourced
+  {
+    rule: 'a Sourced value must be a number',
+    edit: (p) => (p.chips[0].memory.capacityBytes.value = '80e9'),
+    path: 'chips[h100-sxm].memory.capacityBytes.value',
+    message: 'must be a number, not a string, got "80e9"',
+  },
+  {
+    rule: 'a Sourced value must not be NaN',
+    edit: (p) => (p.chips[0].memory.capacityBytes.value = Number.NaN),
+    path: 'chips[h100-sxm].memory.capacityBytes.value',
+    message: 'must be a number, got NaN',
+  },
+  {
+    rule: 'a Sourced value must be finite',
+    edit: (p) => (p.chips[0].memory.bandwidthBytesPerS.value = Infinity),
+    path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
+    message: 'must be finite, got Infinity',
+  },
+  {
+    rule: 'a source must not be empty',
+    edit: (p) => (p.chips[0].memory.capacityBytes.source = '  '),
+    path: 'chips[h100-sxm].memory.capacityBytes.source',
+    message: 'must not be empty, got "  "',
+    allowed: 'a non-empty string',
+  },
+  {
+    rule: 'a source is required',
+    edit: (p) => delete p.chips[0].scaleOut.hopLatencyS.source,
+    path: 'chips[h100-sxm].scaleOut.hopLatencyS.source',
+    message: 'is missing',
+  },
+  {
+    rule: 'a Sourced must be an object',
+    edit: (p) => (p.chips[0].memory.capacityBytes = 80e9),
+    path: 'chips[h100-sxm].memory.capacityBytes',
+    message: 'must be an object, got 80000000000',
+  },
+  // > 0
+  {
+    rule: 'memory bandwidth > 0',
+    edit: (p) => (p.chips[0].memory.bandwidthBytesPerS.value = -3.35e12),
+    path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
+    message: 'must be greater than 0, got -3350000000000',
+    allowed: 'a finite number > 0, in bytes/s',
+  },
+  {
+    rule: 'memory capacity > 0',
+    edit: (p) => (p.chips[1].memory.capacityBytes.value = 0),
+    path: 'chips[test-lpu].memory.capacityBytes.value',
+    message: 'must be greater than 0, got 0',
+    allowed: 'a finite number > 0, in bytes',
+  },
+  {
+    rule: 'FLOP/s > 0',
+    edit: (p) => (p.chips[0].compute.peakDenseFlopsPerS.fp8.value = 0),
+    path: 'chips[h100-sxm].compute.peakDenseFlopsPerS.fp8.value',
+    message: 'must be greater than 0, got 0',
+    allowed: 'a finite number > 0, in FLOP/s',
+  },
+  {
+    rule: 'scale-up bandwidth > 0',
+    edit: (p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = 0),
+    path: 'chips[h100-sxm].scaleUp.bandwidthBytesPerS.value',
+    message: 'must be greater than 0, got 0',
+  },
+  {
+    rule: 'scale-out bandwidth > 0',
+    edit: (p) => (p.chips[0].scaleOut.bandwidthBytesPerS.value = -1),
+    path: 'chips[h100-sxm].scaleOut.bandwidthBytesPerS.value',
+    message: 'must be greater than 0, got -1',
+  },
+  // ≥ 0
+  {
+    rule: 'scale-up hop latency ≥ 0',
+    edit: (p) => (p.chips[0].scaleUp.hopLatencyS.value = -1e-6),
+    path: 'chips[h100-sxm].scaleUp.hopLatencyS.value',
+    message: 'must not be negative, got -0.000001',
+    allowed: 'a finite number ≥ 0, in s',
+  },
+  {
+    rule: 'collective latency ≥ 0',
+    edit: (p) => (p.chips[0].scaleUp.collectiveLatencyS.value = -1),
+    path: 'chips[h100-sxm].scaleUp.collectiveLatencyS.value',
+    message: 'must not be negative, got -1',
+  },
+  {
+    rule: 'scale-out hop latency ≥ 0',
+    edit: (p) => (p.chips[0].scaleOut.hopLatencyS.value = -1),
+    path: 'chips[h100-sxm].scaleOut.hopLatencyS.value',
+    message: 'must not be negative, got -1',
+  },
+  {
+    rule: 'layer overhead ≥ 0',
+    edit: (p) => (p.chips[0].efficiency.layerOverheadS.value = -5e-6),
+    path: 'chips[h100-sxm].efficiency.layerOverheadS.value',
+    message: 'must not be negative, got -0.000005',
+  },
+  // domain size
+  {
+    rule: 'domain size ≥ 1',
+    edit: (p) => (p.chips[0].scaleUp.domainSize.value = 0),
+    path: 'chips[h100-sxm].scaleUp.domainSize.value',
+    message: 'must be at least 1, got 0',
+    allowed: 'an integer ≥ 1',
+  },
+  {
+    rule: 'domain size is an integer',
+    edit: (p) => (p.chips[0].scaleUp.domainSize.value = 7.5),
+    path: 'chips[h100-sxm].scaleUp.domainSize.value',
+    message: 'must be a whole number, got 7.5',
+    allowed: 'an integer ≥ 1',
+  },
+  // fractions
+  {
+    rule: 'usable fraction > 0',
+    edit: (p) => (p.chips[0].memory.usableFraction.value = 0),
+    path: 'chips[h100-sxm].memory.usableFraction.value',
+    message: 'must be greater than 0, got 0',
+    allowed: 'a number in (0, 1]',
+  },
+  {
+    rule: 'usable fraction ≤ 1',
+    edit: (p) => (p.chips[0].memory.usableFraction.value = 90),
+    path: 'chips[h100-sxm].memory.usableFraction.value',
+    message: 'must be at most 1, got 90',
+    allowed: 'a number in (0, 1]',
+  },
+  {
+    rule: 'a constant efficiency ≤ 1',
+    edit: (p) => (p.chips[0].efficiency.memory.value = 1.2),
+    path: 'chips[h100-sxm].efficiency.memory.value',
+    message: 'must be at most 1, got 1.2',
+    allowed: 'a number in (0, 1]',
+  },
+  {
+    rule: 'a constant efficiency > 0',
+    edit: (p) => (p.chips[1].efficiency.network.value = 0),
+    path: 'chips[test-lpu].efficiency.network.value',
+    message: 'must be greater than 0, got 0',
+  },
+  {
+    rule: 'an efficiency must be an object',
+    edit: (p) => (p.chips[1].efficiency.flop = 0.7),
+    path: 'chips[test-lpu].efficiency.flop',
+    message: 'must be an object, got 0.7',
+    allowed: '{ value, source } or { curve, over, source }',
+  },
+  // curves
+  {
+    rule: 'every y of a curve > 0',
+    edit: (p) => (p.chips[0].efficiency.flop.curve[0] = [1, 0]),
+    path: 'chips[h100-sxm].efficiency.flop.curve[0][1]',
+    message: 'must be greater than 0, got 0',
+    allowed: 'a number in (0, 1]',
+  },
+  {
+    rule: 'every y of a curve ≤ 1',
+    edit: (p) => (p.chips[0].efficiency.network.curve[2] = [268435456, 1.5]),
+    path: 'chips[h100-sxm].efficiency.network.curve[2][1]',
+    message: 'must be at most 1, got 1.5',
+  },
+  {
+    rule: 'a curve has at least 2 points',
+    edit: (p) => (p.chips[0].efficiency.flop.curve = [[100, 0.5]]),
+    path: 'chips[h100-sxm].efficiency.flop.curve',
+    message: 'must have at least 2 points, got 1 point',
+  },
+  {
+    rule: 'curve x ≥ 0',
+    edit: (p) => (p.chips[0].efficiency.flop.curve[0] = [-1, 0.05]),
+    path: 'chips[h100-sxm].efficiency.flop.curve[0][0]',
+    message: 'must not be negative, got -1',
+    allowed: 'a finite number ≥ 0, in FLOP/byte',
+  },
+  {
+    rule: 'curve x strictly increasing (decreasing)',
+    edit: (p) => (p.chips[0].efficiency.flop.curve[2] = [50, 0.75]),
+    path: 'chips[h100-sxm].efficiency.flop.curve[2]',
+    message: 'x must increase strictly from point to point, but point 2 has x = 50 after x = 100',
+  },
+  {
+    rule: 'curve x strictly increasing (repeated)',
+    edit: (p) => (p.chips[0].efficiency.network.curve[1] = [1024, 0.5]),
+    path: 'chips[h100-sxm].efficiency.network.curve[1]',
+    message: 'x must increase strictly from point to point, but point 1 has x = 1024 after x = 1024',
+  },
+  {
+    rule: 'a curve point is a pair',
+    edit: (p) => (p.chips[0].efficiency.flop.curve[1] = [100, 0.5, 0.6]),
+    path: 'chips[h100-sxm].efficiency.flop.curve[1][2]',
+    message: 'has more than 2 entries',
+  },
+  {
+    rule: 'over is a known axis',
+    edit: (p) => (p.chips[0].efficiency.flop.over = 'tokens'),
+    path: 'chips[h100-sxm].efficiency.flop.over',
+    message: 'is not a curve axis, got "tokens"',
+    allowed: '"arithmeticIntensity"',
+  },
+  {
+    rule: 'a network curve is over message bytes',
+    edit: (p) => (p.chips[0].efficiency.network.over = 'arithmeticIntensity'),
+    path: 'chips[h100-sxm].efficiency.network.over',
+    message: 'does not match what this efficiency depends on, got "arithmeticIntensity"',
+    allowed: '"messageBytes"',
+  },
+  {
+    rule: 'a curve has a source',
+    edit: (p) => (p.chips[0].efficiency.flop.source = ''),
+    path: 'chips[h100-sxm].efficiency.flop.source',
+    message: 'must not be empty, got ""',
+  },
+  // picklists
+  {
+    rule: 'topology is one of TOPOLOGIES',
+    edit: (p) => (p.chips[0].scaleUp.topology = 'mesh'),
+    path: 'chips[h100-sxm].scaleUp.topology',
+    message: 'is not a known topology, got "mesh"',
+    allowed: TOPOLOGIES.join(', '),
+  },
+  {
+    rule: 'kind is one of CHIP_KINDS',
+    edit: (p) => (p.chips[0].kind = 'npu'),
+    path: 'chips[h100-sxm].kind',
+    message: 'is not a known chip kind, got "npu"',
+    allowed: CHIP_KINDS.join(', '),
+  },
+  {
+    rule: 'memory.kind is one of MEMORY_KINDS',
+    edit: (p) => (p.chips[0].memory.kind = 'ddr5'),
+    path: 'chips[h100-sxm].memory.kind',
+    message: 'is not a known memory kind, got "ddr5"',
+    allowed: MEMORY_KINDS.join(', '),
+  },
+  // power
+  {
+    rule: 'idle power ≥ 0',
+    edit: (p) => (p.chips[0].power.idleW.value = -1),
+    path: 'chips[h100-sxm].power.idleW.value',
+    message: 'must not be negative, got -1',
+  },
+  {
+    rule: 'max power > 0',
+    edit: (p) => (p.chips[1].power.maxW.value = 0),
+    path: 'chips[test-lpu].power.maxW.value',
+    message: 'must be greater than 0, got 0',
+  },
+  {
+    rule: 'idle power ≤ max power',
+    edit: (p) => (p.chips[0].power.idleW.value = 800),
+    path: 'chips[h100-sxm].power.idleW.value',
+    message: 'must not exceed maxW.value, got 800 W against maxW 700 W',
+    allowed: 'idleW.value ≤ maxW.value',
+  },
+  // price
+  {
+    rule: 'price ≥ 0',
+    edit: (p) => (p.chips[0].price.usdPerChipHour.value = -2.5),
+    path: 'chips[h100-sxm].price.usdPerChipHour.value',
+    message: 'must not be negative, got -2.5',
+    allowed: 'a finite number ≥ 0, in USD',
+  },
+  {
+    rule: 'asOf is an ISO date',
+    edit: (p) => (p.chips[0].price.asOf = '06/01/2025'),
+    path: 'chips[h100-sxm].price.asOf',
+    message: 'is not an ISO date, got "06/01/2025"',
+    allowed: 'an ISO date YYYY-MM-DD',
+  },
+  {
+    rule: 'asOf is a calendar date',
+    edit: (p) => (p.chips[0].price.asOf = '2025-02-29'),
+    path: 'chips[h100-sxm].price.asOf',
+    message: 'is not a calendar date, got "2025-02-29"',
+  },
+  // precisions
+  {
+    rule: 'at least one precision',
+    edit: (p) => (p.chips[0].compute.peakDenseFlopsPerS = {}),
+    path: 'chips[h100-sxm].compute.peakDenseFlopsPerS',
+    message: 'must list at least one precision, got no precisions',
+    allowed: `at least one of ${PRECISIONS.join(', ')}`,
+  },
+  {
+    rule: 'only precisions from PRECISIONS',
+    edit: (p) => (p.chips[0].compute.peakDenseFlopsPerS.tf32 = { value: 494.7e12, source: 'datasheet' }),
+    path: 'chips[h100-sxm].compute.peakDenseFlopsPerS.tf32',
+    message: 'unknown precision "tf32"',
+    allowed: 'fp32, bf16, fp16, fp8, int8, fp4, int4',
+  },
+  // ids and names
+  {
+    rule: 'the id is kebab-case (no spaces or capitals); the chip is then named by index',
+    edit: (p) => (p.chips[0].id = 'H100 SXM'),
+    path: 'chips[0].id',
+    message: 'is not kebab-case, got "H100 SXM"',
+  },
+  {
+    rule: 'the id has no empty words',
+    edit: (p) => (p.chips[1].id = 'test--lpu'),
+    path: 'chips[1].id',
+    message: 'is not kebab-case, got "test--lpu"',
+  },
+  {
+    rule: 'the id is a string',
+    edit: (p) => (p.chips[1].id = 7),
+    path: 'chips[1].id',
+    message: 'must be a string, got 7',
+  },
+  {
+    rule: 'an alias names one chip only',
+    edit: (p) => (p.chips[1].aliases = ['H100-SXM']),
+    path: 'chips[test-lpu].aliases[0]',
+    message: 'also names chip "h100-sxm"',
+  },
+  {
+    rule: 'the chip name is not empty',
+    edit: (p) => (p.chips[0].name = ''),
+    path: 'chips[h100-sxm].name',
+    message: 'must not be empty, got ""',
+  },
+  {
+    rule: 'meta.name is not empty',
+    edit: (p) => (p.meta.name = ''),
+    path: 'meta.name',
+    message: 'must not be empty, got ""',
+  },
+  {
+    rule: 'meta.version is required',
+    edit: (p) => delete p.meta.version,
+    path: 'meta.version',
+    message: 'is missing',
+    allowed: 'a non-empty string',
+  },
+  {
+    rule: 'chips is not empty',
+    edit: (p) => (p.chips = []),
+    path: 'chips',
+    message: 'must not be empty, got no chips',
+  },
+  {
+    rule: 'chips is an array',
+    edit: (p) => (p.chips = { 'h100-sxm': testChip }),
+    path: 'chips',
+    message: 'must be an array, got an object',
+  },
+  {
+    rule: 'unknown chip keys are reported, with the likely key',
+    edit: (p) => (p.chips[0].memroy = p.chips[0].memory),
+    path: 'chips[h100-sxm].memroy',
+    message: 'unknown key "memroy"',
+    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, notes',
+  },
+  {
+    rule: 'unknown keys are reported in nested objects too',
+    edit: (p) => (p.chips[0].memory.bandwidthBytesPerS.unit = 'TB/s'),
+    path: 'chips[h100-sxm].memory.bandwidthBytesPerS.unit',
+    message: 'unknown key "unit"',
+    allowed: 'value, source',
+  },
+  {
+    rule: 'unknown top-level keys are reported',
+    edit: (p) => (p.chip = []),
+    path: 'chip',
+    message: 'unknown key "chip"',
+    allowed: 'apiVersion, meta, chips',
+  },
+];
+
+describe('validateHardware reports', () => {
+  test.each(cases)('$rule', ({ edit, path, message, allowed }) => {
+    const issue = onlyIssue(broken(edit));
+    expect(issue.path).toBe(path);
+    expect(issue.message).toBe(message);
+    if (allowed !== undefined) expect(issue.allowed).toBe(allowed);
+    expect(issue.fix).toMatch(/^[a-z].*\.$/);
+  });
+
+  test('a complete issue: path, message with what it got, allowed range, and a fix', () => {
+    const plugin = broken((p) => (p.chips[0].memory.bandwidthBytesPerS.value = -3.35e12));
+    expect(issuesOf(plugin)).toEqual([
+      {
+        path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
+        message: 'must be greater than 0, got -3350000000000',
+        allowed: 'a finite number > 0, in bytes/s',
+        fix: 'give the peak memory bandwidth of one chip in bytes/s, e.g. 3.35e12 (3.35 TB/s).',
+      },
+    ]);
+  });
+
+  test('an unknown precision names the allowed ones', () => {
+    const issue = onlyIssue(broken((p) => (p.chips[0].compute.peakDenseFlopsPerS.bf8 = { value: 1e15, source: 'x' })));
+    expect(issue).toEqual({
+      path: 'chips[h100-sxm].compute.peakDenseFlopsPerS.bf8',
+      message: 'unknown precision "bf8"',
+      allowed: 'fp32, bf16, fp16, fp8, int8, fp4, int4',
+      fix: 'remove it, or use one of the allowed names.',
+    });
+    expect(onlyIssue(broken((p) => (p.chips[0].compute.peakDenseFlopsPerS.FP8 = { value: 1e15, source: 'x' }))).fix).toBe(
+      'rename it to "fp8" (or remove it).',
+    );
+  });
+
+  test('a misspelt key suggests the right one', () => {
+    expect(onlyIssue(broken((p) => (p.chips[0].memroy = {}))).fix).toBe('rename it to "memory" (or remove it).');
+  });
+
+  test('a wrongly quoted number says to drop the quotes', () => {
+    expect(onlyIssue(broken((p) => (p.chips[0].memory.capacityBytes.value = ' 80e9'))).fix).toBe('write it without quotes: 80e9.');
+  });
+
+  test('a missing field says what it needs', () => {
+    expect(onlyIssue(broken((p) => delete p.chips[0].memory.bandwidthBytesPerS))).toEqual({
+      path: 'chips[h100-sxm].memory.bandwidthBytesPerS',
+      message: 'is missing',
+      allowed: '{ value: a finite number > 0, in bytes/s, source: "<where it comes from>" }',
+      fix: 'add "bandwidthBytesPerS": { value: a finite number > 0, in bytes/s, source: "<where it comes from>" }.',
+    });
+  });
+
+  test('duplicate ids are reported on every chip that uses them, by index', () => {
+    const plugin = broken((p) => (p.chips[1].id = 'h100-sxm'));
+    expect(issuesOf(plugin).map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: 'chips[0].id', message: 'is used by more than one chip, got "h100-sxm"' },
+      { path: 'chips[1].id', message: 'is used by more than one chip, got "h100-sxm"' },
+    ]);
+  });
+
+  test('every unknown key of an object, not only the first', () => {
+    const plugin = broken((p) => {
+      p.chips[0].memroy = {};
+      p.chips[0].cost = 2;
+    });
+    expect(issuesOf(plugin).map((issue) => issue.path)).toEqual(['chips[h100-sxm].memroy', 'chips[h100-sxm].cost']);
+  });
+
+  test('every problem in the plugin, in field order', () => {
+    const plugin = broken((p) => {
+      p.meta.version = '';
+      p.chips[0].memory.bandwidthBytesPerS.value = 0;
+      p.chips[0].scaleUp.topology = 'mesh';
+      p.chips[0].speed = 1;
+      p.chips[1].power.idleW.value = 400;
+      p.chips[1].efficiency.flop = { curve: [[10, 0.5], [5, 1.2]], over: 'arithmeticIntensity', source: 'fit' };
+    });
+    expect(issuesOf(plugin).map((issue) => issue.path)).toEqual([
+      'meta.version',
+      'chips[h100-sxm].memory.bandwidthBytesPerS.value',
+      'chips[h100-sxm].scaleUp.topology',
+      'chips[h100-sxm].speed',
+      'chips[test-lpu].power.idleW.value',
+      'chips[test-lpu].efficiency.flop.curve[1][1]',
+    ]);
+    // the curve's order is checked once its points are numbers in range
+    const curveOnly = broken((p) => (p.chips[1].efficiency.flop = { curve: [[10, 0.5], [5, 1]], over: 'arithmeticIntensity', source: 'fit' }));
+    expect(onlyIssue(curveOnly).path).toBe('chips[test-lpu].efficiency.flop.curve[1]');
+  });
+});
+
+describe('formatIssues', () => {
+  const issue: HardwareIssue = {
+    path: 'chips[x1].memory.capacityBytes.value',
+    message: 'must be greater than 0, got 0',
+    allowed: 'a finite number > 0, in bytes',
+    fix: 'give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
+  };
+
+  test('one issue', () => {
+    expect(formatIssues([issue], 'acme-chips')).toBe(
+      [
+        'Invalid hardware plugin "acme-chips": 1 problem',
+        '  - chips[x1].memory.capacityBytes.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
+      ].join('\n'),
+    );
+  });
+
+  test('several issues, unnamed plugin', () => {
+    const other: HardwareIssue = { path: 'meta.name', message: 'is missing', allowed: 'a non-empty string', fix: 'add "name".' };
+    expect(formatIssues([issue, other])).toBe(
+      [
+        'Invalid hardware plugin "(unnamed)": 2 problems',
+        `  - ${issue.path}: ${issue.message} (allowed: ${issue.allowed}). Fix: ${issue.fix}`,
+        '  - meta.name: is missing (allowed: a non-empty string). Fix: add "name".',
+      ].join('\n'),
+    );
+  });
+
+  test('an apiVersion mismatch reads as one Babel-style line', () => {
+    const plugin = broken((p) => {
+      p.apiVersion = 2;
+      p.meta.name = 'acme-chips';
+    });
+    expect(formatIssues(issuesOf(plugin), 'acme-chips')).toBe(
+      [
+        'Invalid hardware plugin "acme-chips": 1 problem',
+        '  - apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('assertHardware', () => {
+  test('returns a valid plugin', () => {
+    expect(assertHardware(testPlugin)).toEqual(testPlugin);
+  });
+
+  test('throws HardwareValidationError with the formatted report and the issues', () => {
+    const plugin = broken((p) => {
+      p.chips[0].kind = 'npu';
+      p.chips[1].memory.usableFraction.value = 2;
+    });
+    const issues = issuesOf(plugin);
+    expect(issues).toHaveLength(2);
+    let thrown: unknown;
+    try {
+      assertHardware(plugin);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(HardwareValidationError);
+    const error = thrown as HardwareValidationError;
+    expect(error.name).toBe('HardwareValidationError');
+    expect(error.pluginName).toBe('test-chips');
+    expect(error.issues).toEqual(issues);
+    expect(error.message).toBe(formatIssues(issues, 'test-chips'));
+    expect(error.message.split('\n')[0]).toBe('Invalid hardware plugin "test-chips": 2 problems');
+  });
+});
+
+describe('defineHardware', () => {
+  test('returns its argument and keeps literal types', () => {
+    const plugin = defineHardware({ apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...testLpu, id: 'acme-x1' }] });
+    expect(plugin.chips[0].id).toBe('acme-x1');
+    expectTypeOf(plugin.chips[0].id).toEqualTypeOf<'acme-x1'>();
+    expectTypeOf(plugin.meta.name).toEqualTypeOf<'acme-chips'>();
+    expectTypeOf(plugin).toExtend<HardwarePlugin>();
+    expect(validateHardware(plugin).ok).toBe(true);
+  });
+
+  test('rejects a wrong apiVersion at compile time', () => {
+    // @ts-expect-error apiVersion must be 1
+    defineHardware({ apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [testLpu] });
+  });
+});
