@@ -200,16 +200,18 @@ function infeasible(
 
 const GB = 1e9;
 
-function explain(phase: 'Prefill' | 'Decode', bound: Bound, stage: StageCost, memory: MemoryBreakdown, config: InferenceConfig, floorS: number): string {
+function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS: number): string {
   const chip = config.chip;
   if (bound === 'memory') {
-    const share = (memory.weights / (memory.weights + memory.kvCache)) * 100;
-    return `${phase} is memory-bandwidth-bound: each step moves ${(stage.bytes / GB).toFixed(2)} GB per chip (weights are ${share.toFixed(0)}% of what is held), so TPOT cannot fall below ${(floorS * 1e3).toFixed(2)} ms however small the batch; a larger batch amortises the same weight reads over more tokens.`;
+    const kvBytes = stage.operators.find((o) => o.name === 'attention')?.bytes ?? 0;
+    const bw = chip.memory.bandwidthBytesPerS.value;
+    const eta = efficiencyAt(chip.efficiency.memory, 1);
+    return `Decode is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × η_mem ${eta}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
   }
   if (bound === 'network') {
-    return `${phase} is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
+    return `Decode is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
   }
-  return `${phase} is compute-bound: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak times η_flop; more chips or a lower precision would shorten it.`;
+  return `Decode is compute-bound at batch ${config.batch}: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak × η_flop; more chips or a lower precision would shorten each step.`;
 }
 
 /**
@@ -309,7 +311,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   return {
     feasible: true,
     reason: null,
-    explanation: explain('Decode', decode.bound, decodeStage, memory, config, floorS),
+    explanation: explain(decode.bound, decodeStage, config, floorS),
     minChipsToFit: null,
     ttftS,
     tpotS,

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { checkArgs, numberInRange, positiveInteger } from './args.ts';
+
+describe('positiveInteger', () => {
+  it('accepts positive integers and passes undefined through', () => {
+    expect(positiveInteger('batch', '64')).toBe(64);
+    expect(positiveInteger('batch', undefined)).toBeUndefined();
+  });
+
+  it.each(['-4', '0', '1.5', 'abc', '', 'NaN', '1e3', 'Infinity'])('rejects %j', (raw) => {
+    expect(() => positiveInteger('batch', raw)).toThrow(`--batch must be a positive integer, got ${JSON.stringify(raw)}`);
+  });
+});
+
+describe('numberInRange', () => {
+  it('accepts numbers in range', () => {
+    expect(numberInRange('overlap', '0.5', { min: 0, max: 1 })).toBe(0.5);
+    expect(numberInRange('price', '2', { min: 0 })).toBe(2);
+  });
+
+  it('rejects numbers out of range and non-numbers', () => {
+    expect(() => numberInRange('overlap', '2', { min: 0, max: 1 })).toThrow('--overlap must be a number from 0 to 1, got "2"');
+    expect(() => numberInRange('price', 'NaN', { min: 0 })).toThrow('--price must be a number ≥ 0, got "NaN"');
+    expect(() => numberInRange('price', '-1', { min: 0 })).toThrow('--price must be a number ≥ 0, got "-1"');
+  });
+});
+
+describe('checkArgs', () => {
+  const def = {
+    batch: { type: 'string' },
+    'moe-imbalance': { type: 'string' },
+    json: { type: 'boolean' },
+    id: { type: 'positional' },
+  } as const;
+
+  it('accepts defined flags in every spelling, values starting with a dash, and --no-<boolean>', () => {
+    expect(() => checkArgs(['--batch', '-4', '--moeImbalance=2', '--no-json', 'x'], def, 'ridgeline x')).not.toThrow();
+    expect(() => checkArgs(['--help'], def, 'ridgeline x')).not.toThrow();
+  });
+
+  it('names an unknown flag and the nearest defined one', () => {
+    expect(() => checkArgs(['--bacth', '4'], def, 'ridgeline x')).toThrow(
+      'unknown flag "--bacth" for "ridgeline x". Did you mean "--batch"? Run "ridgeline x --help" for usage.',
+    );
+    expect(() => checkArgs(['--zzzzzzzz'], def, 'ridgeline x')).toThrow(
+      'unknown flag "--zzzzzzzz" for "ridgeline x". Run "ridgeline x --help" for usage.',
+    );
+  });
+
+  it('rejects more positional arguments than the command takes', () => {
+    expect(() => checkArgs(['a', 'b'], def, 'ridgeline x')).toThrow(
+      'unexpected argument "b" for "ridgeline x". Run "ridgeline x --help" for usage.',
+    );
+  });
+});

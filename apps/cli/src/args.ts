@@ -1,0 +1,117 @@
+import type { ArgDef, ArgsDef } from 'citty';
+import { UserError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
+
+const INTEGER = /^\+?[0-9]+$/;
+const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
+
+function given(raw: string): string {
+  return JSON.stringify(raw);
+}
+
+/**
+ * Reads a flag that must be a positive integer (1, 2, …); `undefined` when the flag was not given.
+ *
+ * @example
+ * positiveInteger('batch', '64'); // 64
+ * positiveInteger('batch', '-4'); // throws UserError('--batch must be a positive integer, got "-4"')
+ */
+export function positiveInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new UserError(`--${flag} must be a positive integer, got ${given(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * Reads a flag that must be a finite number within `[min, max]`; `undefined` when not given.
+ *
+ * @example
+ * numberInRange('overlap', '0.5', { min: 0, max: 1 }); // 0.5
+ * numberInRange('overlap', '2', { min: 0, max: 1 }); // throws '--overlap must be a number from 0 to 1, got "2"'
+ */
+export function numberInRange(
+  flag: string,
+  raw: string | undefined,
+  range: { readonly min: number; readonly max?: number; readonly what?: string },
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const max = range.max ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(value) || value < range.min || value > max) {
+    const allowed =
+      range.what ?? (range.max === undefined ? `a number ≥ ${range.min}` : `a number from ${range.min} to ${range.max}`);
+    throw new UserError(`--${flag} must be ${allowed}, got ${given(raw)}`);
+  }
+  return value;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function aliasesOf(def: ArgDef): string[] {
+  if (!('alias' in def) || def.alias === undefined) return [];
+  return typeof def.alias === 'string' ? [def.alias] : [...def.alias];
+}
+
+/**
+ * Rejects flags a command does not define and positional arguments it does not take — citty
+ * parses leniently (`strict: false`) and would otherwise ignore a typo such as `--bacth 64`.
+ * Mirrors citty's parser: a string/enum flag without `=` takes the next token as its value.
+ *
+ * @example
+ * checkArgs(['--bacth', '64'], estimateArgs, 'ridgeline estimate');
+ * // throws 'unknown flag "--bacth" for "ridgeline estimate". Did you mean "--batch"? …'
+ */
+export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command: string): void {
+  const byName = new Map<string, ArgDef>();
+  const longNames: string[] = [];
+  let positionals = 0;
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type === 'positional') {
+      positionals += 1;
+      continue;
+    }
+    for (const n of [name, kebab(name), camel(name), ...aliasesOf(def)]) byName.set(n, def);
+    longNames.push(name);
+  }
+  const help = `Run "${command} --help" for usage.`;
+  const extra: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const token = rawArgs[i] ?? '';
+    if (token === '--') {
+      extra.push(...rawArgs.slice(i + 1));
+      break;
+    }
+    if (!token.startsWith('-') || token === '-' || /^-[0-9.]/.test(token)) {
+      extra.push(token);
+      continue;
+    }
+    const long = token.startsWith('--');
+    const eq = token.indexOf('=');
+    const name = token.slice(long ? 2 : 1, eq === -1 ? undefined : eq);
+    if (name === 'help' || name === 'h') continue;
+    let def = byName.get(name);
+    if (def === undefined && long && name.startsWith('no-')) {
+      const negated = byName.get(name.slice(3));
+      if (negated?.type === 'boolean') def = negated;
+    }
+    if (def === undefined) {
+      const spelled = `${long ? '--' : '-'}${name}`;
+      const suggestion = didYouMean(`--${name}`, longNames.map((n) => `--${n}`));
+      throw new UserError(`unknown flag "${spelled}" for "${command}".${suggestion} ${help}`);
+    }
+    if ((def.type === 'string' || def.type === 'enum') && eq === -1) i += 1;
+  }
+  if (extra.length > positionals) {
+    const first = extra[positionals] ?? '';
+    throw new UserError(`unexpected argument "${first}" for "${command}". ${help}`);
+  }
+}

@@ -1,0 +1,333 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstPartyChips } from '../registry.ts';
+import { REPORT_HEADINGS } from '../report.ts';
+import { runCli } from '../run-cli.ts';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function cli(argv: string[], cwd?: string): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s) };
+  const code = await runCli(argv, cwd === undefined ? io : { ...io, cwd });
+  return { code, stdout, stderr };
+}
+
+/** A user mistake: exit 2, nothing on stdout, exactly `message` on stderr (so no stack). */
+function expectUserError(r: Run, message: string): void {
+  expect(r.stderr).toBe(`ridgeline: error: ${message}\n`);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+}
+
+function expectNoStack(r: Run): void {
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+const BASE = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
+const LLAMA_70B_ON_8 = [...BASE, '--chips', '8', '--tp', '8', '--batch', '64', '--input', '2048', '--output', '256'];
+
+const REQUIRED_KEYS = [
+  'feasible',
+  'reason',
+  'ttftS',
+  'tpotS',
+  'tokensPerS',
+  'tokensPerSPerChip',
+  'tokensPerSPerUser',
+  'mfu',
+  'mbu',
+  'bound',
+  'memoryPerChipBytes',
+  'costPerMillionTokensUsd',
+  'energyPerTokenJ',
+  'inputs',
+];
+
+interface JsonResult {
+  feasible: boolean;
+  reason: string | null;
+  bound: { prefill: string; decode: string };
+  memoryPerChipBytes: Record<string, number>;
+  tokensPerS: number;
+  inputs: {
+    model: string;
+    chip: string;
+    chips: number;
+    parallelism: { tp: number; pp: number; ep: number; dp: number };
+    batch: number;
+    usdPerChipHour: number;
+    params: { total: number };
+    precision: { weights: string; kvCache: string; activations: string };
+  };
+}
+
+const LLAMA_8B_CONFIG = {
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: 4096,
+  intermediate_size: 14336,
+  num_attention_heads: 32,
+  num_hidden_layers: 32,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  hidden_act: 'silu',
+  vocab_size: 128256,
+  tie_word_embeddings: false,
+  max_position_embeddings: 131072,
+  rope_theta: 500000.0,
+  torch_dtype: 'bfloat16',
+};
+
+let dir = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ridgeline-cli-'));
+  const h100 = firstPartyChips().find((c) => c.id === 'h100-sxm');
+  if (h100 === undefined) throw new Error('h100-sxm missing from the first-party plugins');
+  const plugin = (ids: string[]) => ({
+    apiVersion: 1,
+    meta: { name: 'acme-hardware', version: '1.0.0' },
+    chips: ids.map((id) => ({ ...h100, id, name: `Acme ${id}`, vendor: 'Acme', aliases: [] })),
+  });
+  await writeFile(join(dir, 'chip.json'), JSON.stringify(plugin(['acme-x1'])));
+  await writeFile(join(dir, 'chips.json'), JSON.stringify(plugin(['acme-x1', 'acme-x2'])));
+  await writeFile(join(dir, 'bad-plugin.json'), JSON.stringify({ apiVersion: 1, meta: { name: 'bad', version: '0.0.0' }, chips: [{ id: 'bad' }] }));
+  await mkdir(join(dir, 'llama-8b'));
+  await writeFile(join(dir, 'llama-8b', 'config.json'), JSON.stringify(LLAMA_8B_CONFIG));
+  await writeFile(join(dir, 'broken.json'), '{ "hidden_size": 4096,');
+  await writeFile(join(dir, 'not-a-model.json'), JSON.stringify({ hello: 'world' }));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ridgeline estimate --json', () => {
+  it('prints the InferenceResult of Llama-3.1-70B on 8 × H100 SXM, TP 8', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult;
+    for (const key of REQUIRED_KEYS) expect(result).toHaveProperty(key);
+    expect(result.feasible).toBe(true);
+    expect(result.reason).toBeNull();
+    expect(['compute', 'memory', 'network']).toContain(result.bound.decode);
+    expect(['compute', 'memory', 'network']).toContain(result.bound.prefill);
+    expect(Object.keys(result.memoryPerChipBytes)).toEqual(
+      expect.arrayContaining(['weights', 'kvCache', 'activations', 'total', 'capacity']),
+    );
+    expect(result.inputs).toMatchObject({
+      model: 'llama-3.1-70b',
+      chip: 'h100-sxm',
+      chips: 8,
+      parallelism: { tp: 8, pp: 1, ep: 1, dp: 1 },
+      batch: 64,
+      precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
+    });
+    expect(r.stdout).toBe(`${JSON.stringify(result, null, 2)}\n`);
+  });
+
+  it('defaults tp to the chip count, and chips to tp·pp', async () => {
+    const byChips = JSON.parse((await cli([...BASE, '--chips', '8', '--json'])).stdout) as JsonResult;
+    expect(byChips.inputs.parallelism).toMatchObject({ tp: 8, pp: 1, dp: 1 });
+    const byTp = JSON.parse((await cli([...BASE, '--tp', '4', '--pp', '2', '--json'])).stdout) as JsonResult;
+    expect(byTp.inputs.chips).toBe(8);
+    expect(byTp.inputs.batch).toBe(1);
+  });
+
+  it('takes precisions and a price override', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--weights', 'fp8', '--kv', 'fp8', '--price', '1.5', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult;
+    expect(result.inputs.precision).toEqual({ weights: 'fp8', kvCache: 'fp8', activations: 'bf16' });
+    expect(result.inputs.usdPerChipHour).toBe(1.5);
+  });
+});
+
+describe('ridgeline estimate (report)', () => {
+  it('prints every section of the readable report', async () => {
+    const r = await cli(LLAMA_70B_ON_8);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const heading of REPORT_HEADINGS) expect(r.stdout).toMatch(new RegExp(`^${heading}`, 'm'));
+    expect(r.stdout).toMatch(/^Llama.* on 8 × /);
+    expect(r.stdout).toMatch(/prefill \(TTFT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/decode \(TPOT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/per replica\s+[\d.,]+ tok\/s/);
+    expect(r.stdout).toMatch(/per chip\s+[\d.,]+ tok\/s/);
+    expect(r.stdout).toMatch(/per user\s+[\d.,]+ tok\/s/);
+    expect(r.stdout).toMatch(/weights\s+[\d.]+ GB/);
+    expect(r.stdout).toMatch(/KV cache\s+[\d.]+ [kMGT]?B/);
+    expect(r.stdout).toMatch(/output tokens\s+\$[\d.,]+ per million/);
+    expect(r.stdout).toMatch(/energy\s+[\d.]+ [mµk]?J per output token/);
+    expect(r.stdout).toMatch(/^What limits it: \S.*\n$/m);
+    expect(r.stdout).not.toMatch(/\u001B\[/);
+  });
+});
+
+describe('ridgeline estimate --model <config.json>', () => {
+  it('reads a Hugging Face config.json', async () => {
+    const r = await cli(['estimate', '--model', join(dir, 'llama-8b', 'config.json'), '--hardware', 'h100-sxm', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult;
+    expect(result.feasible).toBe(true);
+    expect(result.inputs.params.total / 1e9).toBeCloseTo(8.03, 1);
+  });
+
+  it('resolves a relative path, or a directory holding config.json, from cwd', async () => {
+    for (const model of ['./llama-8b/config.json', './llama-8b']) {
+      const r = await cli(['estimate', '--model', model, '--hardware', 'h100', '--json'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+  });
+
+  it('reports a missing file, invalid JSON and a config it cannot read', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', './nope/config.json', '--hardware', 'h100-sxm'], dir),
+      'cannot read model config "./nope/config.json": file not found',
+    );
+    const broken = await cli(['estimate', '--model', './broken.json', '--hardware', 'h100-sxm'], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^ridgeline: error: model config "\.\/broken\.json" is not valid JSON: .+\n$/);
+    const notModel = await cli(['estimate', '--model', './not-a-model.json', '--hardware', 'h100-sxm'], dir);
+    expectUserError(
+      notModel,
+      [
+        'model config "./not-a-model.json" has 4 problems:',
+        '  missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
+        '  missing "hidden_size" (or "n_embd"): the hidden size d_model',
+        '  missing "num_attention_heads" (or "n_head"): the number of query heads',
+        '  missing "vocab_size": the vocabulary size (rows of the embedding table)',
+      ].join('\n'),
+    );
+    const { num_hidden_layers: _, ...noLayers } = LLAMA_8B_CONFIG;
+    await writeFile(join(dir, 'no-layers.json'), JSON.stringify(noLayers));
+    expectUserError(
+      await cli(['estimate', '--model', './no-layers.json', '--hardware', 'h100-sxm'], dir),
+      'model config "./no-layers.json": missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
+    );
+  });
+});
+
+describe('ridgeline estimate --hardware <plugin>', () => {
+  it('uses the first chip of a plugin file', async () => {
+    const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './chip.json', '--chips', '8', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonResult).inputs.chip).toBe('acme-x1');
+  });
+
+  it('picks a chip with path#chip-id, and notes the choice when a plugin has several', async () => {
+    const picked = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './chips.json#acme-x2', '--tp', '8', '--json'], dir);
+    expect(picked.stderr).toBe('');
+    expect((JSON.parse(picked.stdout) as JsonResult).inputs.chip).toBe('acme-x2');
+    const first = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './chips.json', '--tp', '8', '--json'], dir);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(
+      'ridgeline: note: using chip "acme-x1", the first of 2 in acme-hardware@1.0.0; choose one with "./chips.json#<chip-id>"\n',
+    );
+  });
+
+  it('reports a chip the plugin does not have', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './chips.json#acme-x3'], dir),
+      'hardware plugin "./chips.json" (acme-hardware@1.0.0) has no chip "acme-x3". Did you mean "acme-x1" or "acme-x2"? Its chips: acme-x1, acme-x2.',
+    );
+  });
+
+  it('reports an invalid plugin with the validation message', async () => {
+    const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './bad-plugin.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ridgeline: error: \S/);
+    expect(r.stderr).toContain('chips');
+    expectNoStack(r);
+  });
+
+  it('reports a plugin file that does not exist', async () => {
+    const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', './nope.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ridgeline: error: cannot load hardware plugin "\.\/nope\.json": .+\n$/);
+    expectNoStack(r);
+  });
+});
+
+describe('ridgeline estimate: user mistakes', () => {
+  it('suggests the nearest hardware id', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h10-sxm']),
+      'unknown hardware "h10-sxm". Did you mean "h100-sxm"? Run "ridgeline hardware list" to see all.',
+    );
+  });
+
+  it('suggests the nearest model id', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', 'llama-3.1-70', '--hardware', 'h100-sxm']),
+      'unknown model "llama-3.1-70". Did you mean "llama-3.1-70b"? Run "ridgeline models list" to see all.',
+    );
+  });
+
+  it('reports an infeasible configuration with its reason, and still prints the JSON with --json', async () => {
+    const r = await cli([...BASE, '--chips', '3', '--tp', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(tp_divides_heads\): \S[^\n]*\n$/);
+    const json = await cli([...BASE, '--chips', '3', '--tp', '3', '--json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe(r.stderr);
+    const result = JSON.parse(json.stdout) as JsonResult;
+    expect(result.feasible).toBe(false);
+    expect(result.reason).toBe('tp_divides_heads');
+  });
+
+  it('reports a configuration that does not fit in memory as infeasible', async () => {
+    const r = await cli(['estimate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--chips', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(capacity\): \S[^\n]*\n$/);
+  });
+
+  it.each([
+    [['--batch', '-4'], '--batch must be a positive integer, got "-4"'],
+    [['--batch=-4'], '--batch must be a positive integer, got "-4"'],
+    [['--batch', '1.5'], '--batch must be a positive integer, got "1.5"'],
+    [['--batch', 'NaN'], '--batch must be a positive integer, got "NaN"'],
+    [['--batch'], '--batch must be a positive integer, got ""'],
+    [['--tp', '0'], '--tp must be a positive integer, got "0"'],
+    [['--chips', 'eight'], '--chips must be a positive integer, got "eight"'],
+    [['--input', '-1'], '--input must be a positive integer, got "-1"'],
+    [['--output', '2.5'], '--output must be a positive integer, got "2.5"'],
+    [['--overlap', '1.5'], '--overlap must be a number from 0 to 1, got "1.5"'],
+    [['--moe-imbalance', '0.5'], '--moe-imbalance must be a number ≥ 1, got "0.5"'],
+    [['--price', '-1'], '--price must be a price in USD per chip-hour (a number ≥ 0), got "-1"'],
+    [['--weights', 'bf17'], '--weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "bf17"'],
+    [['--kv', 'int3'], '--kv must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "int3"'],
+    [['--chips', '6', '--pp', '4'], '--chips (6) must be a multiple of --pp (4); or give --tp as well'],
+    [['--bacth', '64'], 'unknown flag "--bacth" for "ridgeline estimate". Did you mean "--batch"? Run "ridgeline estimate --help" for usage.'],
+    [['--jsn'], 'unknown flag "--jsn" for "ridgeline estimate". Did you mean "--json"? Run "ridgeline estimate --help" for usage.'],
+    [['extra'], 'unexpected argument "extra" for "ridgeline estimate". Run "ridgeline estimate --help" for usage.'],
+  ])('%j → %s', async (extra, message) => {
+    const r = await cli([...BASE, ...extra]);
+    expectUserError(r, message);
+  });
+
+  it('reports a missing required flag', async () => {
+    expectUserError(
+      await cli(['estimate', '--hardware', 'h100-sxm']),
+      'missing required flag --model. Run "ridgeline estimate --help" for usage.',
+    );
+    expectUserError(
+      await cli(['estimate', '--model', 'llama-3.1-70b']),
+      'missing required flag --hardware. Run "ridgeline estimate --help" for usage.',
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import { defineCommand, type CommandDef } from 'citty';
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { InputError, estimateInference, type InferenceConfig, type InferenceResult } from '@ridgeline/model';
+import { numberInRange, positiveInteger } from '../args.ts';
+import { UserError } from '../errors.ts';
+import { ioOf } from '../io.ts';
+import { resolveChip } from '../registry.ts';
+import { renderReport } from '../report.ts';
+import { resolveModel } from '../resolve-model.ts';
+
+// citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
+// the explicit type it needs for a non-literal array.
+const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
+
+const args = {
+  model: {
+    type: 'string',
+    required: true,
+    valueHint: 'id|config.json',
+    description: 'Model id or alias (see "ridgeline models list"), or a path to a Hugging Face config.json',
+  },
+  hardware: {
+    type: 'string',
+    required: true,
+    valueHint: 'id|plugin[#chip]',
+    description: 'Chip id or alias (see "ridgeline hardware list"), or a hardware plugin file/package, optionally #chip-id',
+  },
+  chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default tp·pp)' },
+  tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
+  pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
+  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
+  batch: { type: 'string', valueHint: 'B', default: '1', description: 'Concurrent sequences per replica' },
+  input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
+  output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
+  weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
+  kv: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'KV-cache precision' },
+  activations: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Activation/compute precision' },
+  overlap: { type: 'string', valueHint: '0..1', default: '0', description: 'Fraction of communication hidden behind compute' },
+  'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
+  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  json: { type: 'boolean', description: 'Print the full result as JSON' },
+} as const;
+
+function estimate(config: InferenceConfig): InferenceResult {
+  try {
+    return estimateInference(config);
+  } catch (error) {
+    if (error instanceof InputError) throw new UserError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** `ridgeline estimate`: prefill/decode times, throughput, memory, cost and energy of one configuration. */
+const command: CommandDef<typeof args> = defineCommand({
+  meta: {
+    name: 'estimate',
+    description: 'Estimate latency, throughput, memory, cost and energy of serving a model on given hardware',
+  },
+  args,
+  async run({ args: a, data }) {
+    const io = ioOf(data);
+    const pp = positiveInteger('pp', a.pp) ?? 1;
+    const ep = positiveInteger('ep', a.ep) ?? 1;
+    const chipsArg = positiveInteger('chips', a.chips);
+    let tp = positiveInteger('tp', a.tp);
+    if (tp === undefined) {
+      if (chipsArg !== undefined && chipsArg % pp !== 0) {
+        throw new UserError(`--chips (${chipsArg}) must be a multiple of --pp (${pp}); or give --tp as well`);
+      }
+      tp = chipsArg === undefined ? 1 : chipsArg / pp;
+    }
+    const chips = chipsArg ?? tp * pp;
+    const batch = positiveInteger('batch', a.batch) ?? 1;
+    const inputTokens = positiveInteger('input', a.input) ?? 2048;
+    const outputTokens = positiveInteger('output', a.output) ?? 256;
+    const weights = a.weights;
+    const kvCache = a.kv;
+    const activations = a.activations;
+    const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 }) ?? 0;
+    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? 1;
+    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
+
+    const model = await resolveModel(a.model, io.cwd);
+    const chip = await resolveChip(a.hardware, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    const config: InferenceConfig = {
+      model,
+      chip,
+      chips,
+      parallelism: { tp, pp, ep },
+      batch,
+      inputTokens,
+      outputTokens,
+      precision: { weights, kvCache, activations },
+      commOverlap,
+      moeImbalance,
+      ...(price === undefined ? {} : { usdPerChipHour: price }),
+    };
+    const result = estimate(config);
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (!result.feasible) {
+      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
+    }
+    io.stdout(a.json ? json : renderReport(result, model, chip));
+  },
+});
+
+export default command;

@@ -1,0 +1,72 @@
+import { defineCommand, type CommandDef } from 'citty';
+import type { ChipSpec } from '@ridgeline/hardware';
+import { formatNumber, table } from '../format.ts';
+import { ioOf } from '../io.ts';
+import { firstPartyChips } from '../registry.ts';
+
+/** One row of `hardware list --json`, SI units. */
+export interface ChipSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly kind: string;
+  readonly aliases: readonly string[];
+  /** Peak dense BF16 FLOP/s, or null when the chip has no BF16 rate. */
+  readonly bf16FlopsPerS: number | null;
+  readonly memoryBytes: number;
+  readonly memoryBandwidthBytesPerS: number;
+  readonly usdPerChipHour: number;
+}
+
+/**
+ * The `hardware list` summary of a chip.
+ *
+ * @example
+ * summarizeChip(h100).bf16FlopsPerS; // 989e12
+ */
+export function summarizeChip(chip: ChipSpec): ChipSummary {
+  return {
+    id: chip.id,
+    name: chip.name,
+    vendor: chip.vendor,
+    kind: chip.kind,
+    aliases: chip.aliases ?? [],
+    bf16FlopsPerS: chip.compute.peakDenseFlopsPerS.bf16?.value ?? null,
+    memoryBytes: chip.memory.capacityBytes.value,
+    memoryBandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
+    usdPerChipHour: chip.price.usdPerChipHour.value,
+  };
+}
+
+const args = {
+  json: { type: 'boolean', description: 'Print the list as JSON (SI units)' },
+} as const;
+
+/** `ridgeline hardware list`: one line per first-party chip. */
+const command: CommandDef<typeof args> = defineCommand({
+  meta: { name: 'list', description: 'List the built-in chips' },
+  args,
+  run({ args: a, data }) {
+    const io = ioOf(data);
+    const rows = firstPartyChips().map(summarizeChip);
+    if (a.json) {
+      io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      ['id', 'name', 'vendor', 'BF16 TFLOP/s', 'memory GB', 'bandwidth TB/s', '$/h'],
+      ...rows.map((r) => [
+        r.id,
+        r.name,
+        r.vendor,
+        r.bf16FlopsPerS === null ? '—' : formatNumber(r.bf16FlopsPerS / 1e12),
+        formatNumber(r.memoryBytes / 1e9),
+        formatNumber(r.memoryBandwidthBytesPerS / 1e12),
+        r.usdPerChipHour.toFixed(2),
+      ]),
+    ];
+    io.stdout(`${table(lines, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n`);
+  },
+});
+
+export default command;

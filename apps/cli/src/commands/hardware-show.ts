@@ -1,0 +1,98 @@
+import { defineCommand, type CommandDef } from 'citty';
+import type { ChipSpec } from '@ridgeline/hardware';
+import {
+  formatBandwidth,
+  formatBytes,
+  formatDuration,
+  formatFlops,
+  formatInteger,
+  formatNumber,
+  formatPercent,
+  formatPower,
+  formatUsd,
+  table,
+} from '../format.ts';
+import { ioOf } from '../io.ts';
+import { resolveChip } from '../registry.ts';
+
+/** A number rendered in the unit its field name implies (`…BytesPerS`, `…S`, `…W`, …). */
+function withUnit(path: readonly string[], value: number): string {
+  const key = path.at(-1) ?? '';
+  const parent = path.at(-2) ?? '';
+  if (key === 'domainSize') return `${formatInteger(value)} chips`;
+  if (parent === 'peakDenseFlopsPerS' || key.endsWith('FlopsPerS')) return formatFlops(value);
+  if (key.endsWith('BytesPerS')) return formatBandwidth(value);
+  if (key.endsWith('Bytes')) return formatBytes(value);
+  if (key === 'usdPerChipHour') return `${formatUsd(value)}/h`;
+  if (key.endsWith('Fraction') || path[0] === 'efficiency' && key !== 'layerOverheadS') return formatPercent(value);
+  if (key.endsWith('W')) return formatPower(value);
+  if (key.endsWith('S')) return formatDuration(value);
+  return formatNumber(value);
+}
+
+function curveText(curve: ReadonlyArray<readonly [number, number]>, over: string): string {
+  const x = (v: number): string =>
+    over === 'messageBytes' ? formatBytes(v) : `${formatNumber(v)} FLOP/B`;
+  const points = curve.map(([at, eff]) => `${x(at)} → ${formatPercent(eff)}`).join(', ');
+  return `curve over ${over === 'messageBytes' ? 'message size' : 'arithmetic intensity'}: ${points}`;
+}
+
+/**
+ * Rows `[field, value with unit, source]` for every field of a chip, nested fields as dotted paths.
+ *
+ * @example
+ * chipRows(h100).find(([f]) => f === 'memory.capacityBytes'); // ['memory.capacityBytes', '80.0 GB', 'NVIDIA H100 datasheet']
+ */
+export function chipRows(chip: ChipSpec): string[][] {
+  const rows: string[][] = [];
+  const walk = (path: string[], node: unknown): void => {
+    const field = path.join('.');
+    if (node === undefined || node === null) return;
+    if (Array.isArray(node)) {
+      rows.push([field, node.map(String).join(', '), '']);
+      return;
+    }
+    if (typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (typeof record['value'] === 'number' && typeof record['source'] === 'string') {
+        rows.push([field, withUnit(path, record['value']), record['source']]);
+        return;
+      }
+      if (Array.isArray(record['curve']) && typeof record['source'] === 'string') {
+        const curve = record['curve'] as ReadonlyArray<readonly [number, number]>;
+        rows.push([field, curveText(curve, String(record['over'])), record['source']]);
+        return;
+      }
+      for (const [key, value] of Object.entries(record)) walk([...path, key], value);
+      return;
+    }
+    rows.push([field, typeof node === 'number' ? withUnit(path, node) : String(node), '']);
+  };
+  walk([], chip);
+  return rows;
+}
+
+const args = {
+  id: { type: 'positional', required: true, valueHint: 'chip', description: 'Chip id or alias, or a plugin path[#chip-id]' },
+  json: { type: 'boolean', description: 'Print the chip as JSON, exactly as the plugin gives it' },
+} as const;
+
+/** `ridgeline hardware show <id>`: every field of a chip with its unit and source. */
+const command: CommandDef<typeof args> = defineCommand({
+  meta: { name: 'show', description: 'Show every field of a chip with its unit and source' },
+  args,
+  async run({ args: a, data }) {
+    const io = ioOf(data);
+    const chip = await resolveChip(a.id, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    if (a.json) {
+      io.stdout(`${JSON.stringify(chip, null, 2)}\n`);
+      return;
+    }
+    // Free-text notes would stretch the value column: they follow the table instead.
+    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes');
+    const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
+    io.stdout(`${chip.name} (${chip.id})\n\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+  },
+});
+
+export default command;

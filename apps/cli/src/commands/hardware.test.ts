@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.ts';
+import { chipRows } from './hardware-show.ts';
+import { firstPartyChips } from '../registry.ts';
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
+  return { code, stdout, stderr };
+}
+
+const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu'];
+
+describe('ridgeline hardware list', () => {
+  it('lists every first-party chip with the table header', async () => {
+    const r = await cli(['hardware', 'list']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const [header] = r.stdout.split('\n');
+    expect(header).toMatch(/^id\s+name\s+vendor\s+BF16 TFLOP\/s\s+memory GB\s+bandwidth TB\/s\s+\$\/h$/);
+    for (const id of [...EXPECTED_IDS, ...firstPartyChips().map((c) => c.id)]) {
+      expect(r.stdout).toMatch(new RegExp(`^${id.replace(/[.]/g, '\\.')}\\s`, 'm'));
+    }
+  });
+
+  it('is the default of "hardware"', async () => {
+    expect((await cli(['hardware'])).stdout).toBe((await cli(['hardware', 'list'])).stdout);
+  });
+
+  it('prints JSON in SI units with --json', async () => {
+    const r = await cli(['hardware', 'list', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ id: string; memoryBytes: number; usdPerChipHour: number }>;
+    expect(rows.map((c) => c.id)).toEqual(expect.arrayContaining(EXPECTED_IDS));
+    const h100 = rows.find((c) => c.id === 'h100-sxm');
+    expect(h100?.memoryBytes).toBeGreaterThan(70e9);
+    expect(h100?.usdPerChipHour).toBeGreaterThan(0);
+  });
+});
+
+describe('ridgeline hardware show', () => {
+  it('shows every field with unit and source', async () => {
+    const r = await cli(['hardware', 'show', 'h100-sxm']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^.*\(h100-sxm\)\n/);
+    expect(r.stdout).toMatch(/compute\.peakDenseFlopsPerS\.bf16\s+\d[\d.,]* [PT]FLOP\/s\s+\S/);
+    expect(r.stdout).toMatch(/memory\.capacityBytes\s+\d[\d.]* GB\s+\S/);
+    expect(r.stdout).toMatch(/memory\.bandwidthBytesPerS\s+\d[\d.]* TB\/s\s+\S/);
+    expect(r.stdout).toMatch(/price\.usdPerChipHour\s+\$\d+\.\d\d\/h\s+\S/);
+    expect(r.stdout).toMatch(/power\.maxW\s+\d+ W\s+\S/);
+    expect(r.stdout).toMatch(/efficiency\.layerOverheadS\s+[\d.]+ [mµn]?s\s+\S/);
+  });
+
+  it('accepts an alias, case-insensitively', async () => {
+    const chip = firstPartyChips().find((c) => (c.aliases ?? []).length > 0);
+    expect(chip).toBeDefined();
+    const alias = chip?.aliases?.[0] ?? '';
+    const r = await cli(['hardware', 'show', alias.toUpperCase(), '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }).id).toBe(chip?.id);
+  });
+
+  it('prints the chip as the plugin gives it with --json', async () => {
+    const r = await cli(['hardware', 'show', 'mi300x', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(firstPartyChips().find((c) => c.id === 'mi300x'));
+  });
+
+  it('reports an unknown id with the nearest names', async () => {
+    const r = await cli(['hardware', 'show', 'h10-sxm']);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'ridgeline: error: unknown hardware "h10-sxm". Did you mean "h100-sxm"? Run "ridgeline hardware list" to see all.\n',
+    });
+  });
+
+  it('reports a missing id', async () => {
+    const r = await cli(['hardware', 'show']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ridgeline: error: missing argument <id>. Run "ridgeline hardware show --help" for usage.\n');
+  });
+});
+
+describe('chipRows', () => {
+  it('renders efficiency curves with their axis', () => {
+    const h100 = firstPartyChips().find((c) => c.id === 'h100-sxm');
+    if (h100 === undefined) throw new Error('h100-sxm missing');
+    const chip = {
+      ...h100,
+      efficiency: {
+        ...h100.efficiency,
+        flop: { curve: [[1, 0.2], [100, 0.7]] as const, over: 'arithmeticIntensity' as const, source: 'fit: test' },
+        network: { curve: [[1024, 0.1], [1e9, 0.8]] as const, over: 'messageBytes' as const, source: 'fit: nccl' },
+      },
+    };
+    const rows = chipRows(chip);
+    expect(rows).toContainEqual(['efficiency.flop', 'curve over arithmetic intensity: 1.00 FLOP/B → 20.0%, 100 FLOP/B → 70.0%', 'fit: test']);
+    expect(rows).toContainEqual(['efficiency.network', 'curve over message size: 1.02 kB → 10.0%, 1.00 GB → 80.0%', 'fit: nccl']);
+    expect(rows).toContainEqual(['scaleUp.topology', h100.scaleUp.topology, '']);
+  });
+});

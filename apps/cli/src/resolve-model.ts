@@ -1,0 +1,81 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, aliases, fromHuggingFaceConfig, getModel, modelIds } from '@ridgeline/catalog';
+import type { ModelSpec } from '@ridgeline/model';
+import { UserError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
+
+/**
+ * Whether a `--model` value is a path to a Hugging Face `config.json` (or its directory) rather
+ * than a catalog id.
+ *
+ * @example
+ * isConfigPath('./llama/config.json'); // true
+ * isConfigPath('llama-3.1-70b'); // false
+ */
+export function isConfigPath(value: string): boolean {
+  return /[\\/]/.test(value) || value.startsWith('.') || /\.json$/i.test(value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readConfig(value: string, cwd: string): Promise<{ readonly path: string; readonly text: string }> {
+  let path = resolve(cwd, value);
+  try {
+    if ((await stat(path)).isDirectory()) path = join(path, 'config.json');
+    return { path, text: await readFile(path, 'utf8') };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : messageOf(error);
+    throw new UserError(`cannot read model config "${value}": ${why}`, { cause: error });
+  }
+}
+
+/** A readable id for a config read from disk: its directory's name for `…/config.json`, else the file's stem. */
+function idFromPath(path: string): string {
+  const file = basename(path);
+  const stem = /^config\.json$/i.test(file) ? basename(dirname(path)) : file.replace(/\.json$/i, '');
+  const id = stem.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
+  return id === '' ? 'custom-model' : id;
+}
+
+/** ConfigError issues start with `config.json:`; say which file instead, one issue per line. */
+function configProblems(name: string, error: ConfigError): string {
+  const lines = error.issues.map((issue) => issue.message.replace(/^config\.json:\s*/, ''));
+  if (lines.length <= 1) return `model config "${name}": ${lines[0] ?? error.message}`;
+  return [`model config "${name}" has ${lines.length} problems:`, ...lines.map((l) => `  ${l}`)].join('\n');
+}
+
+/**
+ * Resolves a `--model` value: a catalog id or alias (case-insensitive), or a path to a Hugging
+ * Face `config.json` (or a directory holding one). Throws `UserError` for an unknown id (with the
+ * nearest ids), a missing or unreadable file, invalid JSON, or a config the reader rejects.
+ *
+ * @example
+ * (await resolveModel('llama-3.1-70b', process.cwd())).layers; // 80
+ */
+export async function resolveModel(value: string, cwd: string): Promise<ModelSpec> {
+  const name = value.trim();
+  if (name === '') throw new UserError('--model needs a model id (e.g. llama-3.1-70b) or a path to a config.json');
+  if (!isConfigPath(name)) {
+    const model = getModel(name);
+    if (model !== undefined) return model;
+    const hint = didYouMean(name, [...modelIds(), ...Object.keys(aliases)], (n) => aliases[n] ?? n);
+    throw new UserError(`unknown model "${name}".${hint} Run "ridgeline models list" to see all.`);
+  }
+  const { path, text } = await readConfig(name, cwd);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`model config "${name}" is not valid JSON: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    return fromHuggingFaceConfig(json, { id: idFromPath(path) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(configProblems(name, error), { cause: error });
+    throw error;
+  }
+}
