@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { testChip, testLpu, testPlugin } from './test-chip.ts';
 import { CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
@@ -70,14 +69,14 @@ describe('validateHardware checks apiVersion first', () => {
     expect(issuesOf(plugin)).toEqual([
       {
         path: 'apiVersion',
-        message: 'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+        message: 'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1',
         allowed: '1',
         fix: 'upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
       },
     ]);
     const [issue] = issuesOf(plugin);
     expect(`${issue!.message}. Fix: ${issue!.fix}`).toBe(
-      'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1. Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+      'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1. Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
     );
   });
 
@@ -89,7 +88,7 @@ describe('validateHardware checks apiVersion first', () => {
     expect(issuesOf(plugin)).toEqual([
       {
         path: 'apiVersion',
-        message: 'Plugin "(unnamed)" does not declare apiVersion, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+        message: 'Plugin "(unnamed)" does not declare apiVersion, but @ridgeline/hardware implements apiVersion 1',
         allowed: '1',
         fix: 'add apiVersion: 1 to the plugin (defineHardware checks it as you type).',
       },
@@ -98,18 +97,13 @@ describe('validateHardware checks apiVersion first', () => {
 
   test('an older or mistyped apiVersion', () => {
     expect(onlyIssue(broken((p) => (p.apiVersion = 0)))).toMatchObject({
-      message: 'Plugin "test-chips" declares apiVersion 0, but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+      message: 'Plugin "test-chips" declares apiVersion 0, but @ridgeline/hardware implements apiVersion 1',
       fix: 'update the plugin to apiVersion 1.',
     });
     expect(onlyIssue(broken((p) => (p.apiVersion = '1')))).toMatchObject({
-      message: 'Plugin "test-chips" declares apiVersion "1", but @ridgeline/hardware 0.1.0 implements apiVersion 1',
+      message: 'Plugin "test-chips" declares apiVersion "1", but @ridgeline/hardware implements apiVersion 1',
       fix: 'set apiVersion to the number 1.',
     });
-  });
-
-  test('the version in messages is the package version', () => {
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(onlyIssue(broken((p) => (p.apiVersion = 2))).message).toContain(`@ridgeline/hardware ${version} implements`);
   });
 
   test.each([
@@ -631,7 +625,7 @@ describe('formatIssues', () => {
     expect(formatIssues(issuesOf(plugin), 'acme-chips')).toBe(
       [
         'Invalid hardware plugin "acme-chips": 1 problem',
-        '  - apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware 0.1.0 implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+        '  - apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
       ].join('\n'),
     );
   });

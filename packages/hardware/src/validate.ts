@@ -2,8 +2,11 @@ import * as v from 'valibot';
 import { decodeNote, hardwarePluginSchema, ID_PATTERN, renderValue, unknownKeyNote, type IssueNote } from './schema.ts';
 import { HARDWARE_API_VERSION, type HardwarePlugin } from './types.ts';
 
-/** This package, as named in apiVersion messages. Kept equal to package.json's version by a test. */
-const HOST = '@ridgeline/hardware 0.1.0';
+/**
+ * This package, as named in apiVersion messages. The API version, not the package version, is what
+ * a plugin must match, so the message names only that (and stays true across releases).
+ */
+const HOST = '@ridgeline/hardware';
 
 /** One problem with a plugin: where it is, what is wrong, what is allowed, and how to fix it. */
 export interface HardwareIssue {

@@ -200,6 +200,11 @@ function infeasible(
 
 const GB = 1e9;
 
+/** Bytes for a sentence: GB with one decimal, or MB below 1 GB (SRAM-only chips hold a few hundred MB). */
+function bytesText(bytes: number): string {
+  return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
 function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS: number): string {
   const chip = config.chip;
   if (bound === 'memory') {
@@ -258,9 +263,9 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
     const minChips = minChipsToFit(memoryInputs);
-    const need = `${(memory.total / GB).toFixed(1)} GB per chip (weights ${(memory.weights / GB).toFixed(1)}, KV cache ${(memory.kvCache / GB).toFixed(1)}, activations ${(memory.activations / GB).toFixed(1)})`;
+    const need = `${bytesText(memory.total)} per chip (weights ${bytesText(memory.weights)}, KV cache ${bytesText(memory.kvCache)}, activations ${bytesText(memory.activations)})`;
     const fit = minChips === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${minChips} chips`;
-    return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${(memory.capacity / GB).toFixed(1)} GB usable; ${fit}.`, memory, minChips);
+    return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${bytesText(memory.capacity)} usable; ${fit}.`, memory, minChips);
   }
 
   const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[precision]!.value;
