@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { allGatherS, allReduceS, allToAllS, pointToPointS, torusAxisSizes } from './collectives.ts';
+import { allGatherS, allReduceS, allToAllS, membersPerDomainFor, pointToPointS, torusAxisSizes } from './collectives.ts';
 import { testGpu, testTpu } from './test-fixtures.ts';
 
 describe('collectives (MODEL.md §3)', () => {
@@ -29,9 +29,22 @@ describe('collectives (MODEL.md §3)', () => {
     expect(allReduceS(testGpu, 1e6, 16)).toBeCloseTo(inside + across, 15);
   });
 
-  test('groups larger than a domain but not a multiple of it run a flat ring over scale-out', () => {
-    // 12 chips over domains of 8 → β_out = 50e9, α = 0
-    expect(allReduceS(testGpu, 1e6, 12)).toBeCloseTo(((2 * 11) / 12) * (1e6 / 50e9), 15);
+  test('a strided group (one DP peer per domain) rings over scale-out; two per domain go hierarchical', () => {
+    // DP 4 with TP 8 filling each 8-GPU domain: every peer in its own domain
+    expect(membersPerDomainFor(testGpu, 4, 8)).toBe(1);
+    expect(allReduceS(testGpu, 1e6, 4, 1)).toBeCloseTo(((2 * 3) / 4) * (1e6 / 50e9), 15);
+    // DP 4 with TP 4: two peers share a domain → RS/AG over NVLink between the 2, AR of m/2 across 2 domains
+    expect(membersPerDomainFor(testGpu, 4, 4)).toBe(2);
+    const inside = 2 * ((1 / 2) * (1e6 / 450e9));
+    expect(allReduceS(testGpu, 1e6, 4, 2)).toBeCloseTo(inside + ((2 * 1) / 2) * (5e5 / 50e9), 15);
+  });
+
+  test('a group that is not a multiple of the domain puts the largest dividing share in each domain', () => {
+    // 12 chips over domains of 8 → 6 per domain: RS/AG among 6 over NVLink, AR of m/6 across 2 domains
+    const inside = 2 * ((5 / 6) * (1e6 / 450e9));
+    expect(allReduceS(testGpu, 1e6, 12)).toBeCloseTo(inside + ((2 * 1) / 2) * (1e6 / 6 / 50e9), 15);
+    // 11 chips (prime) share no divisor with a domain: a flat ring over scale-out
+    expect(allReduceS(testGpu, 1e6, 11)).toBeCloseTo(((2 * 10) / 11) * (1e6 / 50e9), 15);
   });
 
   test('torus3d: the ring runs per axis with β/3 each, the message shrinking by each axis size', () => {

@@ -72,33 +72,50 @@ function networkEfficiency(chip: ChipSpec, messageBytes: number): number {
  *   axis, each with its axis size and the axis' share `β/K` of the chip's bandwidth; the message
  *   shrinks by each axis' size (reduce-scatter, then all-gather back).
  * - A plugin's `collectiveLatencyS` replaces the per-hop latency sum inside the scale-up domain.
- * - A group spanning whole scale-up domains (n = D·k) runs hierarchically, as NCCL does:
- *   reduce-scatter inside each domain, all-reduce of the m/D shard across the k domains over the
- *   scale-out links (every chip its own NIC), all-gather inside the domain. Other groups larger
- *   than a domain run a flat ring over the scale-out links.
+ * - A group larger than a domain runs hierarchically, as NCCL does, with k members per domain
+ *   (k the largest divisor of n that fits): reduce-scatter among the k inside each domain,
+ *   all-reduce of the m/k shard across the n/k domains over the scale-out links (every chip its
+ *   own NIC), all-gather inside the domain. With k = 1 it is a flat ring over the scale-out links.
  *
  * @example
  * // 8 GPUs, 1 MiB, β = 450 GB/s, η = 1, α = 0: 2·7/8 · 1048576 / 450e9 ≈ 4.08 µs
  * allReduceS(h100, 1048576, 8);
  */
-export function allReduceS(chip: ChipSpec, messageBytes: number, n: number): number {
-  return ringCollectiveS(chip, messageBytes, n, 2);
+export function allReduceS(chip: ChipSpec, messageBytes: number, n: number, membersPerDomain?: number): number {
+  return ringCollectiveS(chip, messageBytes, n, 2, membersPerDomain);
 }
 
 /** All-gather or reduce-scatter: half an all-reduce (MODEL.md §3). */
-export function allGatherS(chip: ChipSpec, messageBytes: number, n: number): number {
-  return ringCollectiveS(chip, messageBytes, n, 1);
+export function allGatherS(chip: ChipSpec, messageBytes: number, n: number, membersPerDomain?: number): number {
+  return ringCollectiveS(chip, messageBytes, n, 1, membersPerDomain);
 }
 
-function ringCollectiveS(chip: ChipSpec, messageBytes: number, n: number, passes: number): number {
-  if (n <= 1) return 0;
+/**
+ * How many members of a group of `n` share one scale-up domain. A contiguous group (TP, EP) fills
+ * domains: `min(n, D)`. A strided group (DP, whose peers sit `inner` chips apart, with `inner` the
+ * TP·PP·CP chips of one replica) has `max(1, ⌊D / inner⌋)` members per domain.
+ */
+export function membersPerDomainFor(chip: ChipSpec, n: number, inner = 1): number {
   const domain = chip.scaleUp.domainSize.value;
-  if (n <= domain) return scaleUpRingS(chip, messageBytes, n, passes);
-  if (n % domain === 0 && domain > 1) {
-    const domains = n / domain;
-    // reduce-scatter and all-gather inside the domain are one pass each; the shard crosses domains
-    const inside = passes === 2 ? 2 * scaleUpRingS(chip, messageBytes, domain, 1) : scaleUpRingS(chip, messageBytes, domain, 1);
-    return inside + flatRingS(linkOf(chip, 'scaleOut'), networkEfficiency(chip, messageBytes / domain), messageBytes / domain, domains, passes);
+  return Math.min(n, Math.max(1, Math.floor(domain / inner)));
+}
+
+/** The largest divisor of `n` that is at most `cap` (at least 1). */
+function largestDivisorAtMost(n: number, cap: number): number {
+  for (let k = Math.min(n, Math.floor(cap)); k > 1; k--) if (n % k === 0) return k;
+  return 1;
+}
+
+function ringCollectiveS(chip: ChipSpec, messageBytes: number, n: number, passes: number, membersPerDomain?: number): number {
+  if (n <= 1) return 0;
+  const cap = membersPerDomain ?? Math.min(n, chip.scaleUp.domainSize.value);
+  if (n <= cap) return scaleUpRingS(chip, messageBytes, n, passes);
+  // Domains hold equal shares of the group: the largest share that divides the group and fits.
+  const k = largestDivisorAtMost(n, cap);
+  if (k > 1 && n % k === 0) {
+    // reduce-scatter and all-gather inside the domain are one pass each; the m/k shard crosses domains
+    const inside = passes * scaleUpRingS(chip, messageBytes, k, 1);
+    return inside + flatRingS(linkOf(chip, 'scaleOut'), networkEfficiency(chip, messageBytes / k), messageBytes / k, n / k, passes);
   }
   return flatRingS(linkOf(chip, 'scaleOut'), networkEfficiency(chip, messageBytes), messageBytes, n, passes);
 }

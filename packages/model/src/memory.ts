@@ -1,5 +1,5 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { meanCachedTokens, shardLayout } from './layout.ts';
+import { meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
@@ -31,19 +31,35 @@ export interface MemoryInputs {
  *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
  * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
  */
+/**
+ * Parameters held by the fullest chip: its stage's share of every layer kind, plus the embedding and
+ * LM head (vocabulary-parallel over TP) — both on the one stage without PP, the head on the last with PP.
+ */
+export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: number): number {
+  const moe = model.moe;
+  const stageLayers = model.layers / pp;
+  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
+  const moeLayers = stageLayers - denseLayers;
+  const heads =
+    pp === 1 && model.tiedEmbeddings
+      ? layout.embeddingParamsPerChip
+      : pp === 1
+        ? layout.embeddingParamsPerChip + layout.lmHeadParamsPerChip
+        : layout.lmHeadParamsPerChip;
+  return (
+    stageLayers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
+    denseLayers * layout.ffnParamsPerChip +
+    moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
+    heads
+  );
+}
+
 export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const { model, chip, tp, pp, ep, batch, precision } = inputs;
   const layout = shardLayout(model, tp, ep);
   const moe = model.moe;
   const stageLayers = model.layers / pp;
-  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
-  const moeLayers = stageLayers - denseLayers;
-  const heads = pp === 1 && model.tiedEmbeddings ? layout.embeddingParamsPerChip : pp === 1 ? 2 * layout.lmHeadParamsPerChip : layout.lmHeadParamsPerChip;
-  const weightParams =
-    stageLayers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
-    denseLayers * layout.ffnParamsPerChip +
-    moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
-    heads;
+  const weightParams = weightParamsPerChip(model, layout, pp);
   const weights = weightParams * PRECISION_BYTES[precision.weights];
 
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);

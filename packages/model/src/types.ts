@@ -139,6 +139,8 @@ export const INFEASIBLE_REASONS = [
   'ep_layout',
   'chips_divide_parallelism',
   'precision_unsupported',
+  'batch_divides',
+  'cp_divides_sequence',
 ] as const;
 export type InfeasibleReason = (typeof INFEASIBLE_REASONS)[number];
 
@@ -252,4 +254,107 @@ export interface ResolvedInputs {
   /** Efficiencies (constants, or curves as given) with their sources. */
   readonly efficiencies: Readonly<Record<string, { readonly value: unknown; readonly source: string }>>;
   readonly sources: Readonly<Record<string, string>>;
+}
+
+/** Activation recomputation during the backward pass (MODEL.md §1.2). */
+export type Recompute = 'none' | 'selective' | 'full';
+
+/** Parallelism of a training run: N = DP·TP·PP·CP chips; EP carves expert shards out of TP·DP. */
+export interface TrainingParallelism {
+  readonly dp: number;
+  readonly tp: number;
+  readonly pp: number;
+  /** Context parallelism: the sequence split over CP chips (ring attention). */
+  readonly cp: number;
+  readonly ep: number;
+}
+
+/** One training configuration (MODEL.md §1.2, §4). */
+export interface TrainingConfig {
+  readonly model: ModelSpec;
+  readonly chip: ChipSpec;
+  /** N: total chips; must equal DP·TP·PP·CP. */
+  readonly chips: number;
+  readonly parallelism: TrainingParallelism;
+  /** S: tokens per sequence. */
+  readonly sequenceLength: number;
+  /** G: sequences per optimizer step, all replicas. */
+  readonly globalBatch: number;
+  /** b: sequences per micro-batch per replica. */
+  readonly microBatch: number;
+  /** T_total: tokens of the whole run. */
+  readonly totalTokens: number;
+  /** Precision of weights, gradients and matmuls (default bf16). */
+  readonly precision?: Precision;
+  /** Bytes of optimizer state per parameter beyond weights and gradients (Adam: fp32 master + 2 moments = 12). */
+  readonly optimizerBytesPerParam?: number;
+  /** ZeRO/FSDP stage 0–3: 1 shards optimizer state over DP, 2 also gradients, 3 also weights. */
+  readonly zeroStage?: 0 | 1 | 2 | 3;
+  readonly recompute?: Recompute;
+  /** Sequence parallelism: norms and dropout sharded over TP (activation memory ÷ TP). */
+  readonly sequenceParallel?: boolean;
+  /** Fraction of communication hidden behind compute; default the chip's `efficiency.commOverlap`, else 0. */
+  readonly commOverlap?: number;
+  readonly usdPerChipHour?: number;
+}
+
+/** Per-chip training memory, bytes. */
+export interface TrainingMemory {
+  readonly weights: number;
+  readonly gradients: number;
+  readonly optimizer: number;
+  readonly activations: number;
+  readonly total: number;
+  readonly capacity: number;
+}
+
+export interface TrainingResult {
+  readonly feasible: boolean;
+  readonly reason: InfeasibleReason | null;
+  readonly explanation: string;
+  /** Seconds per optimizer step. */
+  readonly stepTimeS: number;
+  /** Micro-batches per replica per step: G / (DP·b). */
+  readonly microBatches: number;
+  /** 1F1B bubble: (p − 1) / (m + p − 1) of the step. */
+  readonly bubbleFraction: number;
+  readonly tokensPerS: number;
+  readonly tokensPerSPerChip: number;
+  /** 6·N_active·tokens/s ÷ (N·F), attention FLOPs not counted (MODEL.md §4). */
+  readonly mfu: number;
+  /** The same with the attention core's forward and backward FLOPs counted (PaLM's convention). */
+  readonly mfuWithAttention: number;
+  /** Hardware FLOP utilisation: every FLOP executed, recomputation included. */
+  readonly hfu: number;
+  /** Where one micro-batch's time on the slowest stage goes, seconds (before the bubble). */
+  readonly microBatchTime: { readonly computeS: number; readonly memoryS: number; readonly networkS: number; readonly overheadS: number };
+  /** Exposed data-parallel gradient synchronisation per step, seconds. */
+  readonly dataParallelS: number;
+  readonly bound: Bound;
+  readonly memoryPerChipBytes: TrainingMemory;
+  readonly steps: number;
+  readonly totalTimeS: number;
+  readonly chipHours: number;
+  readonly costUsd: number;
+  readonly powerPerChipW: number;
+  readonly energyJ: number;
+  readonly inputs: {
+    readonly model: string;
+    readonly chip: string;
+    readonly chips: number;
+    readonly parallelism: TrainingParallelism;
+    readonly sequenceLength: number;
+    readonly globalBatch: number;
+    readonly microBatch: number;
+    readonly totalTokens: number;
+    readonly precision: Precision;
+    readonly optimizerBytesPerParam: number;
+    readonly zeroStage: 0 | 1 | 2 | 3;
+    readonly recompute: Recompute;
+    readonly sequenceParallel: boolean;
+    readonly commOverlap: number;
+    readonly usdPerChipHour: number;
+    readonly peakFlopsPerS: number;
+    readonly params: { readonly total: number; readonly active: number };
+  };
 }
