@@ -45,6 +45,8 @@ const TO_SI: Readonly<Record<string, number>> = {
   'tokens/s': 1,
   tokens: 1,
   chips: 1,
+  'TFLOP/s': 1e12,
+  'GPU-hours': 1,
 };
 
 /** The published value in SI (seconds, fractions, tokens/s), or undefined for units we do not convert. */

@@ -1,5 +1,6 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { countParams, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec, type PrecisionConfig } from '@ridgeline/model';
+import { countParams, estimateInference, type InferenceConfig, type ModelSpec, type PrecisionConfig } from '@ridgeline/model';
+import { predictTraining, TRAINING_PLANS, type TrainingPlan } from './training-plans.ts';
 
 /**
  * How Ridgeline reproduces one published row: the configuration, and which figure of the result
@@ -7,6 +8,7 @@ import { countParams, estimateInference, type InferenceConfig, type InferenceRes
  * `NOT_EXPRESSIBLE` with the reason.
  */
 export interface RowPlan {
+  readonly kind?: 'inference';
   readonly id: string;
   readonly chip: string;
   readonly model: string;
@@ -54,7 +56,7 @@ const IDEAL = { flop: 1, memory: 1 } as const;
 const palm540 = { model: 'palm-540b', modelPatch: { heads: 64 }, chip: 'tpu-v4', chips: 64, tp: 64 } as const;
 const palm62 = { model: 'palm-62b', chip: 'tpu-v4' } as const;
 
-export const PLANS: readonly RowPlan[] = [
+export const INFERENCE_PLANS: readonly RowPlan[] = [
   { id: 'ESTI-01', ...palm540, batch: 1, inputTokens: 2048, outputTokens: 1, precision: int8Weights, metric: 'ttft' },
   { id: 'ESTI-02', ...palm540, batch: 1, inputTokens: 2048, outputTokens: 1, precision: int8Weights, metric: 'mfuPrefill' },
   { id: 'ESTI-04', ...palm540, batch: 64, inputTokens: 2048, outputTokens: 64, precision: int8Weights, attentionSharding: 'batch', metric: 'mfuDecode' },
@@ -105,8 +107,29 @@ export const PLANS: readonly RowPlan[] = [
   { id: 'TRTO-14', model: 'falcon-180b', chip: 'h100-sxm', chips: 8, tp: 8, batch: 1, inputTokens: 2048, outputTokens: 1, precision: fp8, metric: 'ttft' },
 ];
 
-/** Rows the model cannot express yet, with the reason. Training rows wait for the training model. */
+/** Every reproduced row: inference and training. */
+export type Plan = RowPlan | TrainingPlan;
+export const PLANS: readonly Plan[] = [...INFERENCE_PLANS, ...TRAINING_PLANS];
+
+/** Rows the model cannot express, with the reason. */
 export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
+  'SB-08': 'a roofline formula (6·N·T ÷ (chips·F·MFU)) rather than a configuration: its 4M-token batch is smaller than the DP degree of 8960 chips',
+  'PALM-04': 'a ratio of two runs whose one-pod configuration is not given',
+  'PALM-05': 'V100: no plugin describes it',
+  'PALM-06': 'TPU v3: no plugin describes it',
+  'L2-01': 'parallelism and precision not stated',
+  'L2-02': 'parallelism and precision not stated',
+  'L2-03': 'parallelism and precision not stated',
+  'DSV3-01': 'H800: no plugin describes it',
+  'DSV3-02': 'H800: no plugin describes it',
+  'DSV3-03': 'H800: no plugin describes it',
+  'OPT-01': 'the 2M-token batch does not split over the 124 DP ranks of 992 GPUs with TP 8; the layout is not stated',
+  'MAXT-06': 'Mixtral 8x22B is not in the catalog',
+  'MAXT-09': "the architecture of MaxText's synthetic 32B config is not transcribed",
+  'MAXT-10': "the architecture of MaxText's synthetic 1160B config is not transcribed",
+  'MAXT-11': "the architecture of MaxText's synthetic 32B config is not transcribed",
+  'MAXT-12': "the architecture of MaxText's synthetic 128B config is not transcribed",
+  'MAXT-13': "the architecture of MaxText's synthetic 22B config is not transcribed",
   'ESTI-19': 'prefill on top of 1920 cached history tokens (prefix caching) is not modelled',
   'ESTI-20': 'the batch size is not stated',
   'ESTI-22': 'a capacity rule of thumb (30% of HBM for KV) rather than a configuration; KV layout of the MHA variant not stated',
@@ -123,7 +146,8 @@ export interface PlanContext {
 export interface Prediction {
   /** The predicted figure in SI, or undefined when the model says the configuration is infeasible. */
   readonly value: number | undefined;
-  readonly result: InferenceResult;
+  /** The infeasibility reason, or null. */
+  readonly reason: string | null;
 }
 
 /** The chip as the source assumed it: its stated efficiencies, no overheads, overlap or link losses. */
@@ -176,14 +200,22 @@ function maxFeasibleBatch(config: InferenceConfig): number {
 }
 
 /** Runs a plan and extracts its metric, in SI. */
-export function predict(plan: RowPlan, ctx: PlanContext, chip?: ChipSpec): Prediction {
+export function predict(plan: Plan, ctx: PlanContext, chip?: ChipSpec): Prediction {
+  if (plan.kind === 'training') {
+    const base = chip ?? ctx.chip(plan.chip);
+    return predictTraining(plan, ctx, plan.sourceAssumes === undefined ? base : asSourceAssumes(base, plan.sourceAssumes));
+  }
+  return predictInference(plan, ctx, chip);
+}
+
+function predictInference(plan: RowPlan, ctx: PlanContext, chip?: ChipSpec): Prediction {
   let config = configFor(plan, ctx, chip);
   if (plan.metric === 'maxBatchTpot') config = { ...config, batch: Math.max(1, maxFeasibleBatch(config)) };
   const result = estimateInference(config);
   if (plan.metric === 'minChipsToFit') {
-    return { value: result.feasible ? plan.chips : (result.minChipsToFit ?? undefined), result };
+    return { value: result.feasible ? plan.chips : (result.minChipsToFit ?? undefined), reason: result.reason };
   }
-  if (!result.feasible) return { value: undefined, result };
+  if (!result.feasible) return { value: undefined, reason: result.reason };
   // MFU against the source's parameter count (the unpadded architecture), 2N FLOPs per token.
   const n = countParams(ctx.model(plan.model)).active;
   const peak = result.inputs.hardware.peakFlopsPerS * plan.chips;
@@ -199,5 +231,5 @@ export function predict(plan: RowPlan, ctx: PlanContext, chip?: ChipSpec): Predi
     minChipsToFit: plan.chips,
     maxBatchTpot: result.tpotS,
   };
-  return { value: values[plan.metric], result };
+  return { value: values[plan.metric], reason: null };
 }

@@ -23,7 +23,8 @@ describe('the published measurements', () => {
     expect(publishedSi(row(28.5, 'ms/token'))).toBeCloseTo(0.0285, 12);
     expect(publishedSi(row(43, '%'))).toBeCloseTo(0.43, 12);
     expect(publishedSi(row(0.29, 's'))).toBe(0.29);
-    expect(publishedSi(row(1, 'GPU-hours'))).toBeUndefined();
+    expect(publishedSi(row(137, 'TFLOP/s'))).toBe(137e12);
+    expect(publishedSi(row(1, 'million USD'))).toBeUndefined();
   });
 
   test('quantile interpolates between order statistics', () => {

@@ -5,13 +5,13 @@ import google from '@ridgeline/hardware-google';
 import nvidia from '@ridgeline/hardware-nvidia';
 import type { ModelSpec } from '@ridgeline/model';
 import { publishedSi, readPublished, type PublishedRow } from './csv.ts';
-import { NOT_EXPRESSIBLE, PLANS, predict, type PlanContext, type RowPlan } from './plans.ts';
+import { NOT_EXPRESSIBLE, PLANS, predict, type Plan, type PlanContext } from './plans.ts';
 
 /** shared/validation/public.csv beside the repository (override with RIDGELINE_VALIDATION_CSV). */
 export const DEFAULT_CSV: string =
   process.env.RIDGELINE_VALIDATION_CSV ?? fileURLToPath(new URL('../../../../shared/validation/public.csv', import.meta.url));
 
-// The published rows are on NVIDIA GPUs and Google TPUs.
+// The published rows that Ridgeline reproduces are on NVIDIA GPUs and Google TPUs.
 const chips = new Map<string, ChipSpec>([...nvidia.chips, ...google.chips].map((c) => [c.id, c]));
 
 export const PLAN_CONTEXT: PlanContext = {
@@ -29,7 +29,7 @@ export const PLAN_CONTEXT: PlanContext = {
 
 export interface RowOutcome {
   readonly row: PublishedRow;
-  readonly plan: RowPlan;
+  readonly plan: Plan;
   readonly publishedSi: number;
   /** undefined when the model calls the configuration infeasible. */
   readonly predictedSi: number | undefined;
@@ -72,13 +72,13 @@ export function runValidation(rows: readonly PublishedRow[], chipOverride?: (id:
       publishedSi: published,
       predictedSi: p.value,
       error: p.value === undefined ? undefined : (p.value - published) / published,
-      infeasibleReason: p.result.reason,
+      infeasibleReason: p.reason,
     });
   }
   const planned = new Set(PLANS.map((p) => p.id));
   const skipped = rows
     .filter((r) => !planned.has(r.id))
-    .map((r) => ({ id: r.id, reason: NOT_EXPRESSIBLE[r.id] ?? 'training run: waits for the training model' }));
+    .map((r) => ({ id: r.id, reason: NOT_EXPRESSIBLE[r.id] ?? 'no reason recorded' }));
   const absErrors = (list: readonly RowOutcome[]): number[] =>
     list.flatMap((o) => (o.error === undefined ? [] : [Math.abs(o.error)])).sort((a, b) => a - b);
   const measured = absErrors(outcomes.filter((o) => o.plan.sourceAssumes === undefined));

@@ -98,6 +98,17 @@ describe('training memory', () => {
 });
 
 describe('training rules and input errors', () => {
+  test('an uneven pipeline is costed at its slowest stage, ⌈L/p⌉ layers', () => {
+    // 80 layers over PP 3: stages of 27, 27, 26 — the 27-layer stage sets the pace, as 81 layers over 3 would
+    const uneven = estimateTraining({ ...base, chips: 192, parallelism: { dp: 8, tp: 8, pp: 3, cp: 1, ep: 1 } });
+    const padded = estimateTraining({ ...base, model: { ...llama70b, layers: 81 }, chips: 192, parallelism: { dp: 8, tp: 8, pp: 3, cp: 1, ep: 1 } });
+    expect(uneven.feasible).toBe(true);
+    expect(uneven.inputs.unevenPipeline).toBe(true);
+    expect(uneven.stepTimeS).toBeCloseTo(padded.stepTimeS, 12);
+    // MFU still counts the real 80-layer model
+    expect(uneven.mfu).toBeLessThan(padded.mfu);
+  });
+
   test.each([
     ['chips_divide_parallelism', { chips: 63 }],
     ['tp_divides_heads', { chips: 48, parallelism: { dp: 8, tp: 6, pp: 1, cp: 1, ep: 1 } }],

@@ -45,7 +45,6 @@ function ruleBroken(config: TrainingConfig, precision: Precision): { reason: Inf
     return { reason: 'chips_divide_parallelism', explanation: `${chips} chips ≠ DP·TP·PP·CP = ${dp}·${tp}·${pp}·${cp} = ${dp * tp * pp * cp}.` };
   }
   if (model.heads % tp !== 0) return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}.` };
-  if (model.layers % pp !== 0) return { reason: 'pp_divides_layers', explanation: `PP ${pp} does not divide the ${model.layers} layers of ${model.id}.` };
   if (config.sequenceLength % cp !== 0) return { reason: 'cp_divides_sequence', explanation: `CP ${cp} does not divide the sequence length ${config.sequenceLength}.` };
   if (config.globalBatch % (dp * config.microBatch) !== 0) {
     return { reason: 'batch_divides', explanation: `the global batch ${config.globalBatch} is not a multiple of DP·b = ${dp}·${config.microBatch}.` };
@@ -143,8 +142,13 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     usdPerChipHour,
     peakFlopsPerS,
     params: { total: counts.total, active: counts.active },
+    unevenPipeline: model.layers % pp !== 0,
   };
   const layout = shardLayout(model, tp, ep);
+  // An uneven pipeline (PP not dividing L, as Llama 3 405B's 126 layers over 16 stages) is costed
+  // at its slowest stage, ⌈L/p⌉ layers: the layer count is rounded up to a multiple of p for it.
+  const unevenPipeline = model.layers % pp !== 0;
+  const staged: ModelSpec = unevenPipeline ? { ...model, layers: Math.ceil(model.layers / pp) * pp } : model;
   const bytes = PRECISION_BYTES[precision];
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
 
@@ -152,7 +156,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   if (broken !== null) return infeasibleTraining(inputs, broken.reason, broken.explanation, null);
 
   // Memory (ZeRO shards optimizer state, then gradients, then weights over DP).
-  const paramsPerChip = weightParamsPerChip(model, layout, pp);
+  const paramsPerChip = weightParamsPerChip(staged, layout, pp);
   const microBatches = config.globalBatch / (dp * b);
   const inFlight = Math.min(pp, microBatches);
   const activationsPerLayer = activationBytesPerLayer(model, S / cp, b, tp, recompute, sequenceParallel, precision);
@@ -160,7 +164,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     weights: (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1),
     gradients: (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1),
     optimizer: (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1),
-    activations: (model.layers / pp) * inFlight * activationsPerLayer,
+    activations: (staged.layers / pp) * inFlight * activationsPerLayer,
     capacity,
   });
   if (memory.total > memory.capacity) {
@@ -174,7 +178,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   }
 
   const ctx: PhaseContext = {
-    model,
+    model: staged,
     chip,
     layout,
     tp,
@@ -197,7 +201,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const opsS = 3 * forwardOpsS + recomputeOpsS;
   const tpCommS = forward.networkS * (1 + forwardPasses);
   const kvGatherBytes = b * S * layout.kvElementsPerTokenPerChip * bytes;
-  const cpCommS = cp > 1 ? (model.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) * (1 - commOverlap) : 0;
+  const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) * (1 - commOverlap) : 0;
   const sendS = 2 * pipelineSendS(ctx, 'prefill', tokens);
   const overheadS = (2 + forwardPasses) * forward.overheadS;
   const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;

@@ -356,5 +356,7 @@ export interface TrainingResult {
     readonly usdPerChipHour: number;
     readonly peakFlopsPerS: number;
     readonly params: { readonly total: number; readonly active: number };
+    /** PP does not divide L: the slowest stage, ⌈L/p⌉ layers, sets the pace (MODEL.md §1.3). */
+    readonly unevenPipeline: boolean;
   };
 }
