@@ -23,6 +23,7 @@ export const main: CommandDef = defineCommand({
   },
   subCommands: {
     estimate: () => import('./commands/estimate.ts').then((m) => m.default),
+    train: () => import('./commands/train.ts').then((m) => m.default),
     hardware: () => import('./commands/hardware.ts').then((m) => m.default),
     models: () => import('./commands/models.ts').then((m) => m.default),
   },

@@ -35,7 +35,11 @@ const args = {
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
   kv: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'KV-cache precision' },
   activations: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Activation/compute precision' },
-  overlap: { type: 'string', valueHint: '0..1', default: '0', description: 'Fraction of communication hidden behind compute' },
+  overlap: {
+    type: 'string',
+    valueHint: '0..1',
+    description: "Fraction of communication hidden behind compute, both phases (default: the chip's for prefill, 0 for decode)",
+  },
   'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -76,7 +80,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const weights = a.weights;
     const kvCache = a.kv;
     const activations = a.activations;
-    const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 }) ?? 0;
+    const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? 1;
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
 
@@ -91,7 +95,7 @@ const command: CommandDef<typeof args> = defineCommand({
       inputTokens,
       outputTokens,
       precision: { weights, kvCache, activations },
-      commOverlap,
+      ...(commOverlap === undefined ? {} : { commOverlap }),
       moeImbalance,
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };

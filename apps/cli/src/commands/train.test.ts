@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { cli, expectUserError } from '../test-cli.ts';
+
+const BASE = ['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
+const RUN = [...BASE, '--chips', '1024', '--tp', '8', '--pp', '4', '--seq', '8192', '--global-batch', '512', '--tokens', '15e12'];
+
+describe('ridgeline train', () => {
+  it('prints the step, memory and run as JSON', async () => {
+    const r = await cli([...RUN, '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown> & { inputs: { parallelism: Record<string, number> } };
+    expect(result.feasible).toBe(true);
+    // dp is derived: 1024 / (tp 8 · pp 4 · cp 1)
+    expect(result.inputs.parallelism).toEqual({ dp: 32, tp: 8, pp: 4, cp: 1, ep: 1 });
+    // 512 sequences / (dp 32 · micro-batch 1) = 16 micro-batches; bubble (4 − 1)/(16 + 4 − 1)
+    expect(result.microBatches).toBe(16);
+    expect(result.bubbleFraction).toBeCloseTo(3 / 19, 12);
+    for (const key of ['stepTimeS', 'tokensPerS', 'mfu', 'mfuWithAttention', 'hfu', 'totalTimeS', 'costUsd', 'energyJ']) {
+      expect(Number.isFinite(result[key]), key).toBe(true);
+    }
+    // the run: 15e12 tokens at tokens/s, cost at the H100's list price per chip-hour
+    expect(result.totalTimeS as number).toBeCloseTo(15e12 / (result.tokensPerS as number), -2);
+  });
+
+  it('prints a readable report', async () => {
+    const r = await cli(RUN);
+    expect(r.code).toBe(0);
+    for (const heading of ['Step', 'Memory per chip', 'Run of 1.50e+13 tokens', 'What limits it:']) expect(r.stdout).toContain(heading);
+    expect(r.stdout).toContain('1F1B bubble 15.8%');
+  });
+
+  it('reports an infeasible layout in one line', async () => {
+    expectUserError(await cli([...BASE, '--tp', '3']), 'infeasible (tp_divides_heads): TP 3 does not divide the 64 attention heads of llama-3.1-70b.');
+    expectUserError(
+      await cli([...BASE, '--chips', '16', '--tp', '8', '--global-batch', '3']),
+      'infeasible (batch_divides): the global batch 3 is not a multiple of DP·b = 2·1.',
+    );
+  });
+
+  it('rejects malformed numbers naming the flag', async () => {
+    expectUserError(await cli([...BASE, '--tokens', 'lots']), '--tokens must be a positive number of tokens, got "lots"');
+    expectUserError(await cli([...BASE, '--seq', '-1']), '--seq must be a positive integer, got "-1"');
+    expectUserError(await cli([...BASE, '--chips', '10', '--tp', '4']), '--chips (10) must be a multiple of tp·pp·cp (4); or give --dp as well');
+    expectUserError(await cli([...BASE, '--zero', '4']), '--zero must be one of 0, 1, 2, 3, got "4"');
+  });
+});

@@ -1,0 +1,147 @@
+import { defineCommand, type CommandDef } from 'citty';
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { InputError, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { numberInRange, positiveInteger } from '../args.ts';
+import { UserError } from '../errors.ts';
+import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd, table } from '../format.ts';
+import { ioOf } from '../io.ts';
+import { resolveChip } from '../registry.ts';
+import { resolveModel } from '../resolve-model.ts';
+
+const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
+const RECOMPUTE_OPTIONS: Recompute[] = ['none', 'selective', 'full'];
+const ZERO_OPTIONS: string[] = ['0', '1', '2', '3'];
+
+const args = {
+  model: { type: 'string', required: true, valueHint: 'id|config.json', description: 'Model id or alias, or a path to a Hugging Face config.json' },
+  hardware: { type: 'string', required: true, valueHint: 'id|plugin[#chip]', description: 'Chip id or alias, or a hardware plugin file/package' },
+  chips: { type: 'string', valueHint: 'N', description: 'Total chips, DP·TP·PP·CP (default: that product)' },
+  dp: { type: 'string', valueHint: 'n', description: 'Data-parallel degree (default chips/(tp·pp·cp), else 1)' },
+  tp: { type: 'string', valueHint: 'n', default: '1', description: 'Tensor-parallel degree' },
+  pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree (1F1B)' },
+  cp: { type: 'string', valueHint: 'n', default: '1', description: 'Context-parallel degree (sequence split)' },
+  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
+  seq: { type: 'string', valueHint: 'tokens', default: '4096', description: 'Sequence length S' },
+  'global-batch': { type: 'string', valueHint: 'sequences', description: 'Sequences per optimizer step G (default dp·micro-batch·8)' },
+  'micro-batch': { type: 'string', valueHint: 'sequences', default: '1', description: 'Sequences per micro-batch b' },
+  tokens: { type: 'string', valueHint: 'T', default: '1e12', description: 'Tokens of the whole run T_total (e.g. 15e12)' },
+  precision: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weights, gradients and matmuls' },
+  zero: { type: 'enum', options: ZERO_OPTIONS as string[], default: '1', description: 'ZeRO/FSDP stage (optimizer, +gradients, +weights sharded over DP)' },
+  recompute: { type: 'enum', options: RECOMPUTE_OPTIONS as Recompute[], default: 'selective', description: 'Activation recomputation' },
+  overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
+  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  json: { type: 'boolean', description: 'Print the full result as JSON' },
+} as const;
+
+function train(config: TrainingConfig): TrainingResult {
+  try {
+    return estimateTraining(config);
+  } catch (error) {
+    if (error instanceof InputError) throw new UserError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+function positiveTokens(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, got "${raw}"`);
+  return value;
+}
+
+function renderTraining(r: TrainingResult, modelName: string, chipName: string): string {
+  const i = r.inputs;
+  const { dp, tp, pp, cp, ep } = i.parallelism;
+  const m = r.memoryPerChipBytes;
+  const days = r.totalTimeS / 86400;
+  const lines = [
+    `${modelName} training on ${i.chips} × ${chipName}`,
+    `  dp ${dp} · tp ${tp} · pp ${pp} · cp ${cp} · ep ${ep} · seq ${i.sequenceLength} · global batch ${i.globalBatch} · micro-batch ${i.microBatch}${i.unevenPipeline ? ' · uneven pipeline' : ''}`,
+    `  ${i.precision} · ZeRO ${i.zeroStage} · recompute ${i.recompute} · ${formatUsd(i.usdPerChipHour)} per chip-hour`,
+    '',
+    'Step',
+    table([
+      ['step time', formatDuration(r.stepTimeS)],
+      ['micro-batches', `${r.microBatches} (1F1B bubble ${formatPercent(r.bubbleFraction)})`],
+      ['exposed gradient sync', formatDuration(r.dataParallelS)],
+      ['tokens/s', `${formatTokenRate(r.tokensPerS)} (${formatTokenRate(r.tokensPerSPerChip)} per chip)`],
+      ['MFU (6N)', formatPercent(r.mfu)],
+      ['MFU with attention', formatPercent(r.mfuWithAttention)],
+      ['HFU', formatPercent(r.hfu)],
+      ['bound', r.bound],
+    ]).replace(/^/gm, '  '),
+    '',
+    'Memory per chip',
+    table([
+      ['weights', formatBytes(m.weights)],
+      ['gradients', formatBytes(m.gradients)],
+      ['optimizer', formatBytes(m.optimizer)],
+      ['activations', formatBytes(m.activations)],
+      ['total', `${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable`],
+    ]).replace(/^/gm, '  '),
+    '',
+    `Run of ${i.totalTokens.toExponential(2)} tokens`,
+    table([
+      ['time', `${days >= 1 ? `${days.toFixed(1)} days` : formatDuration(r.totalTimeS)} (${r.steps.toFixed(0)} steps)`],
+      ['chip-hours', r.chipHours.toExponential(3)],
+      ['cost', formatUsd(r.costUsd)],
+      ['energy', `${(r.energyJ / 3.6e9).toPrecision(3)} MWh (${formatEnergy(r.energyJ / i.totalTokens)} per token)`],
+    ]).replace(/^/gm, '  '),
+    '',
+    `What limits it: ${r.explanation}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `ridgeline train`: step time, MFU, memory, total time, cost and energy of a training run. */
+const command: CommandDef<typeof args> = defineCommand({
+  meta: { name: 'train', description: 'Estimate step time, MFU, memory, and the time, cost and energy of a training run' },
+  args,
+  async run({ args: a, data }) {
+    const io = ioOf(data);
+    const tp = positiveInteger('tp', a.tp) ?? 1;
+    const pp = positiveInteger('pp', a.pp) ?? 1;
+    const cp = positiveInteger('cp', a.cp) ?? 1;
+    const ep = positiveInteger('ep', a.ep) ?? 1;
+    const chipsArg = positiveInteger('chips', a.chips);
+    let dp = positiveInteger('dp', a.dp);
+    if (dp === undefined) {
+      if (chipsArg !== undefined && chipsArg % (tp * pp * cp) !== 0) {
+        throw new UserError(`--chips (${chipsArg}) must be a multiple of tp·pp·cp (${tp * pp * cp}); or give --dp as well`);
+      }
+      dp = chipsArg === undefined ? 1 : chipsArg / (tp * pp * cp);
+    }
+    const chips = chipsArg ?? dp * tp * pp * cp;
+    const sequenceLength = positiveInteger('seq', a.seq) ?? 4096;
+    const microBatch = positiveInteger('micro-batch', a['micro-batch']) ?? 1;
+    // Without --global-batch: 8 micro-batches per replica, a common gradient-accumulation depth.
+    const globalBatch = positiveInteger('global-batch', a['global-batch']) ?? dp * microBatch * 8;
+    const totalTokens = positiveTokens(a.tokens);
+    const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
+    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
+    const model = await resolveModel(a.model, io.cwd);
+    const chip = await resolveChip(a.hardware, { cwd: io.cwd, warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const config: TrainingConfig = {
+      model,
+      chip,
+      chips,
+      parallelism: { dp, tp, pp, cp, ep },
+      sequenceLength,
+      globalBatch,
+      microBatch,
+      totalTokens,
+      precision: a.precision,
+      zeroStage: Number(a.zero) as 0 | 1 | 2 | 3,
+      recompute: a.recompute,
+      ...(commOverlap === undefined ? {} : { commOverlap }),
+      ...(price === undefined ? {} : { usdPerChipHour: price }),
+    };
+    const result = train(config);
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (!result.feasible) {
+      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
+    }
+    io.stdout(a.json ? json : renderTraining(result, model.name, chip.name));
+  },
+});
+
+export default command;
