@@ -42,6 +42,14 @@ describe('training step', () => {
     expect(r.bubbleFraction).toBeCloseTo(3 / 35, 12);
   });
 
+  test('interleaving v chunks per stage shrinks the bubble to (p − 1)/(v·m + p − 1)', () => {
+    const plain = estimateTraining({ ...base, parallelism: { dp: 2, tp: 8, pp: 4, cp: 1, ep: 1 } });
+    const interleaved = estimateTraining({ ...base, parallelism: { dp: 2, tp: 8, pp: 4, cp: 1, ep: 1 }, virtualStages: 2 });
+    expect(interleaved.bubbleFraction).toBeCloseTo(3 / (2 * 32 + 3), 12);
+    expect(interleaved.stepTimeS).toBeLessThan(plain.stepTimeS);
+    expect(() => estimateTraining({ ...base, virtualStages: 0 })).toThrow('virtualStages must be a positive integer, got 0');
+  });
+
   test('full recomputation adds one forward: about a third more compute than none', () => {
     const none = estimateTraining({ ...base, recompute: 'none' });
     const full = estimateTraining({ ...base, recompute: 'full' });

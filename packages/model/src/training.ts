@@ -20,6 +20,7 @@ function validate(config: TrainingConfig): void {
   positiveInteger('sequenceLength', config.sequenceLength);
   positiveInteger('globalBatch', config.globalBatch);
   positiveInteger('microBatch', config.microBatch);
+  if (config.virtualStages !== undefined) positiveInteger('virtualStages', config.virtualStages);
   if (!Number.isFinite(config.totalTokens) || config.totalTokens <= 0) {
     throw new InputError('totalTokens', `totalTokens must be a positive number of tokens, got ${String(config.totalTokens)}`);
   }
@@ -124,6 +125,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[computeAt]?.value ?? Number.NaN;
   const S = config.sequenceLength;
   const b = config.microBatch;
+  const virtualStages = config.virtualStages ?? 1;
   const inputs = {
     model: model.id,
     chip: chip.id,
@@ -132,6 +134,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     sequenceLength: S,
     globalBatch: config.globalBatch,
     microBatch: b,
+    virtualStages,
     totalTokens: config.totalTokens,
     precision,
     optimizerBytesPerParam,
@@ -202,11 +205,13 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const tpCommS = forward.networkS * (1 + forwardPasses);
   const kvGatherBytes = b * S * layout.kvElementsPerTokenPerChip * bytes;
   const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) * (1 - commOverlap) : 0;
-  const sendS = 2 * pipelineSendS(ctx, 'prefill', tokens);
+  // Each micro-batch crosses every stage boundary forward and backward, once per model chunk.
+  const sendS = 2 * virtualStages * pipelineSendS(ctx, 'prefill', tokens);
   const overheadS = (2 + forwardPasses) * forward.overheadS;
   const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
-  const pipelineS = (microBatches + pp - 1) * microBatchS;
-  const bubbleFraction = (pp - 1) / (microBatches + pp - 1);
+  // 1F1B: m micro-batch slots plus a (p − 1)-slot fill and drain, shortened v-fold by interleaving.
+  const pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
+  const bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
 
   // Data-parallel gradient sync: one all-reduce of the chip's gradients (ZeRO-3: all-gather weights
   // for forward and backward, reduce-scatter gradients: 1.5×), over peers one replica (TP·PP·CP chips) apart.

@@ -282,6 +282,12 @@ export interface TrainingConfig {
   readonly globalBatch: number;
   /** b: sequences per micro-batch per replica. */
   readonly microBatch: number;
+  /**
+   * v: model chunks per pipeline stage for the interleaved 1F1B schedule (Narayanan et al. 2021
+   * §2.2.2); default 1, plain 1F1B. The bubble shrinks to (p − 1)/(v·m + p − 1) of the step, and
+   * pipeline sends grow v-fold.
+   */
+  readonly virtualStages?: number;
   /** T_total: tokens of the whole run. */
   readonly totalTokens: number;
   /** Precision of weights, gradients and matmuls (default bf16). */
@@ -316,7 +322,7 @@ export interface TrainingResult {
   readonly stepTimeS: number;
   /** Micro-batches per replica per step: G / (DP·b). */
   readonly microBatches: number;
-  /** 1F1B bubble: (p − 1) / (m + p − 1) of the step. */
+  /** 1F1B bubble: (p − 1) / (v·m + p − 1) of the step (v = 1 without interleaving). */
   readonly bubbleFraction: number;
   readonly tokensPerS: number;
   readonly tokensPerSPerChip: number;
@@ -346,6 +352,7 @@ export interface TrainingResult {
     readonly sequenceLength: number;
     readonly globalBatch: number;
     readonly microBatch: number;
+    readonly virtualStages: number;
     readonly totalTokens: number;
     readonly precision: Precision;
     readonly optimizerBytesPerParam: number;

@@ -24,6 +24,7 @@ const args = {
   seq: { type: 'string', valueHint: 'tokens', default: '4096', description: 'Sequence length S' },
   'global-batch': { type: 'string', valueHint: 'sequences', description: 'Sequences per optimizer step G (default dp·micro-batch·8)' },
   'micro-batch': { type: 'string', valueHint: 'sequences', default: '1', description: 'Sequences per micro-batch b' },
+  'virtual-stages': { type: 'string', valueHint: 'v', default: '1', description: 'Model chunks per pipeline stage (interleaved 1F1B)' },
   tokens: { type: 'string', valueHint: 'T', default: '1e12', description: 'Tokens of the whole run T_total (e.g. 15e12)' },
   precision: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weights, gradients and matmuls' },
   zero: { type: 'enum', options: ZERO_OPTIONS as string[], default: '1', description: 'ZeRO/FSDP stage (optimizer, +gradients, +weights sharded over DP)' },
@@ -61,7 +62,7 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
     'Step',
     table([
       ['step time', formatDuration(r.stepTimeS)],
-      ['micro-batches', `${r.microBatches} (1F1B bubble ${formatPercent(r.bubbleFraction)})`],
+      ['micro-batches', `${r.microBatches} (${i.virtualStages > 1 ? `interleaved ×${i.virtualStages} ` : ''}1F1B bubble ${formatPercent(r.bubbleFraction)})`],
       ['exposed gradient sync', formatDuration(r.dataParallelS)],
       ['tokens/s', `${formatTokenRate(r.tokensPerS)} (${formatTokenRate(r.tokensPerSPerChip)} per chip)`],
       ['MFU (6N)', formatPercent(r.mfu)],
@@ -113,6 +114,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const chips = chipsArg ?? dp * tp * pp * cp;
     const sequenceLength = positiveInteger('seq', a.seq) ?? 4096;
     const microBatch = positiveInteger('micro-batch', a['micro-batch']) ?? 1;
+    const virtualStages = positiveInteger('virtual-stages', a['virtual-stages']) ?? 1;
     // Without --global-batch: 8 micro-batches per replica, a common gradient-accumulation depth.
     const globalBatch = positiveInteger('global-batch', a['global-batch']) ?? dp * microBatch * 8;
     const totalTokens = positiveTokens(a.tokens);
@@ -128,6 +130,7 @@ const command: CommandDef<typeof args> = defineCommand({
       sequenceLength,
       globalBatch,
       microBatch,
+      virtualStages,
       totalTokens,
       precision: a.precision,
       zeroStage: Number(a.zero) as 0 | 1 | 2 | 3,
