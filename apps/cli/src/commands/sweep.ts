@@ -1,0 +1,316 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { defineCommand, type CommandDef } from 'citty';
+import cliProgress from 'cli-progress';
+import { getModel, modelIds } from '@ridgeline/catalog';
+import type { ChipSpec } from '@ridgeline/hardware';
+import { InputError } from '@ridgeline/model';
+import {
+  attachRows,
+  createEngine,
+  defaultDirection,
+  METRIC_ALIASES,
+  METRICS,
+  parseSweepSpec,
+  planSweep,
+  resolveMetric,
+  resolveSweepSpec,
+  shardRange,
+  SweepSpecError,
+  toResult,
+  type Objective,
+  type ReducerSpec,
+  type SweepResult,
+  type SweepRow,
+} from '@ridgeline/engine';
+import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
+import { positiveInteger } from '../args.ts';
+import { UserError } from '../errors.ts';
+import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '../format.ts';
+import { ioOf, type CommandIo } from '../io.ts';
+import { resolveChip } from '../registry.ts';
+import { didYouMean } from '../suggest.ts';
+
+/** Above this many rows, `--out` states the file size and asks for `--yes`. */
+export const LARGE_OUTPUT_ROWS = 1_000_000;
+
+const args = {
+  spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
+  out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
+  pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
+  top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
+  by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd)' },
+  threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
+  shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
+  json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
+  yes: { type: 'boolean', description: 'Write --out even when it has more than 1,000,000 rows' },
+} as const;
+
+function objectiveOf(flag: string, text: string): Objective {
+  const [name = '', direction] = text.trim().split(':');
+  const metric = resolveMetric(name);
+  if (metric === undefined) {
+    const hint = didYouMean(name, [...Object.keys(METRIC_ALIASES), ...METRICS]);
+    throw new UserError(`--${flag}: unknown metric "${name}".${hint} Use a metric (${METRICS.join(', ')}) or a short name (${Object.keys(METRIC_ALIASES).join(', ')})`);
+  }
+  if (direction !== undefined && direction !== 'min' && direction !== 'max') {
+    throw new UserError(`--${flag}: direction must be min or max, got "${direction}"`);
+  }
+  return { metric, direction: direction ?? defaultDirection(metric) };
+}
+
+/**
+ * The reducers of a run: the spec's, with `--pareto`, `--top` and `--by` overriding.
+ *
+ * @example
+ * reducersFromFlags(spec.reducers, { pareto: 'cost,tpot' }).pareto; // cost ↓, tpot ↓
+ */
+export function reducersFromFlags(
+  base: ReducerSpec,
+  flags: { readonly pareto?: string | undefined; readonly top?: string | undefined; readonly by?: string | undefined },
+): ReducerSpec {
+  let pareto = base.pareto;
+  if (flags.pareto !== undefined) {
+    pareto = flags.pareto.split(',').filter((s) => s.trim() !== '').map((s) => objectiveOf('pareto', s));
+    if (pareto.length !== 2 && pareto.length !== 3) {
+      throw new UserError(`--pareto takes 2 or 3 metrics separated by commas (e.g. cost,tpot), got ${pareto.length}`);
+    }
+  }
+  let top = base.top;
+  const k = positiveInteger('top', flags.top);
+  if (k !== undefined || flags.by !== undefined) {
+    const by = flags.by === undefined ? (top ?? { metric: 'costPerMillionTokensUsd', direction: 'min' as const }) : objectiveOf('by', flags.by);
+    top = { metric: by.metric, direction: by.direction, k: k ?? top?.k ?? 10 };
+  }
+  return { pareto, top, histograms: base.histograms };
+}
+
+/**
+ * Reads `--shard i/N` (0-based i).
+ *
+ * @example
+ * parseShard('2/8'); // { index: 2, count: 8 }
+ */
+export function parseShard(raw: string): { readonly index: number; readonly count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
+    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got "${raw}"`);
+  }
+  return { index, count };
+}
+
+async function chipResolver(spec: { readonly hardware: readonly { readonly chip: string }[] }, io: CommandIo): Promise<(id: string) => ChipSpec> {
+  const chips = new Map<string, ChipSpec | Error>();
+  for (const { chip } of spec.hardware) {
+    try {
+      chips.set(chip, await resolveChip(chip, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
+    } catch (error) {
+      chips.set(chip, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return (id) => {
+    const found = chips.get(id);
+    if (found === undefined || found instanceof Error) throw found ?? new Error(`unknown hardware "${id}"`);
+    return found;
+  };
+}
+
+function modelResolver(id: string) {
+  const model = getModel(id);
+  if (model === undefined) throw new Error(`unknown model "${id}".${didYouMean(id, modelIds())} Run "ridgeline models list" to see all.`);
+  return model;
+}
+
+function progressBar(io: CommandIo, label: string, enabled: boolean) {
+  if (!enabled) return { update: (_done: number, _total: number): void => {}, stop: (): void => {} };
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label} {bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}`,
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let begun = false;
+  return {
+    update(done: number, total: number): void {
+      if (!begun) {
+        bar.start(total, 0, { rate: '0' });
+        begun = true;
+      }
+      const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
+      bar.update(done, { rate: formatNumber(done / seconds) });
+    },
+    stop(): void {
+      if (begun) bar.stop();
+      void io;
+    },
+  };
+}
+
+const METRIC_COLUMNS: readonly { readonly metric: keyof SweepRow; readonly header: string; readonly format: (x: number) => string }[] = [
+  { metric: 'tpotS', header: 'TPOT', format: formatDuration },
+  { metric: 'ttftS', header: 'TTFT', format: formatDuration },
+  { metric: 'tokensPerSPerChip', header: 'tok/s/chip', format: formatNumber },
+  { metric: 'tokensPerSPerUser', header: 'tok/s/user', format: formatNumber },
+  { metric: 'costPerMillionTokensUsd', header: '$/Mtok', format: formatUsd },
+];
+
+function rowsTable(rows: readonly SweepRow[], extra: readonly Objective[]): string {
+  const metricColumns = [
+    ...METRIC_COLUMNS,
+    ...extra
+      .filter((o) => !METRIC_COLUMNS.some((c) => c.metric === o.metric))
+      .map((o) => ({ metric: o.metric as keyof SweepRow, header: o.metric, format: formatNumber })),
+  ];
+  const header = ['#', 'model', 'hardware', 'chips', 'tp', 'pp', 'ep', 'batch', 'in', 'out', 'w/kv/a', 'attn', ...metricColumns.map((c) => c.header), 'decode bound'];
+  const lines = rows.map((r) => [
+    String(r.index),
+    r.model,
+    r.hardware,
+    String(r.chips),
+    String(r.tp),
+    String(r.pp),
+    String(r.ep),
+    String(r.batch),
+    String(r.inputTokens),
+    String(r.outputTokens),
+    `${r.weights}/${r.kvCache}/${r.activations}`,
+    r.attentionSharding,
+    ...metricColumns.map((c) => {
+      const v = r[c.metric];
+      return typeof v === 'number' ? c.format(v) : '—';
+    }),
+    r.boundDecode ?? '—',
+  ]);
+  return table([header, ...lines], header.map((_, i) => (i === 0 || (i >= 3 && i <= 9) || (i >= 12 && i < header.length - 1) ? 'right' : 'left')));
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
+/**
+ * The readable summary of a sweep result: counts, the Pareto frontier and the top-k.
+ *
+ * @example
+ * io.stdout(renderSummary(result));
+ */
+export function renderSummary(result: SweepResult): string {
+  const c = result.counts;
+  const infeasible = Object.entries(c.infeasible)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${reason} ${count(n)}`);
+  const out: string[] = [];
+  const covered = result.ranges.map(([a, b]) => `${a}…${b - 1}`).join(', ');
+  out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (indices ${covered})`}; feasible ${count(c.feasible)}`);
+  if (infeasible.length > 0) out.push(`Infeasible: ${infeasible.join(', ')}`);
+  out.push(
+    `Decode bound: compute ${count(c.bound.decode.compute)}, memory ${count(c.bound.decode.memory)}, network ${count(c.bound.decode.network)}`,
+  );
+  if (result.pareto.objectives.length > 0) {
+    const objectives = result.pareto.objectives.map((o) => `${o.metric} ${o.direction === 'min' ? '↓' : '↑'}`).join(', ');
+    out.push('', `Pareto frontier (${objectives}): ${result.pareto.rows.length} configuration${result.pareto.rows.length === 1 ? '' : 's'}`);
+    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives));
+  }
+  if (result.top !== null) {
+    out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}`);
+    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top]));
+  }
+  for (const h of result.histograms) {
+    const peak = Math.max(1, ...h.counts);
+    out.push('', `Histogram of ${h.metric} (${h.scale}, ${h.bins} bins; below ${formatNumber(h.min)}: ${h.underflow}, above ${formatNumber(h.max)}: ${h.overflow})`);
+    h.counts.forEach((n, i) => {
+      const bar = '█'.repeat(Math.round((n / peak) * 40));
+      out.push(`  ${formatNumber(h.edges[i] ?? Number.NaN).padStart(9)} … ${formatNumber(h.edges[i + 1] ?? Number.NaN).padEnd(9)} ${String(n).padStart(10)} ${bar}`);
+    });
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function userErrorOf(error: unknown): unknown {
+  if (error instanceof SweepSpecError || error instanceof InputError) return new UserError(error.message, { cause: error });
+  if (error instanceof RangeError) return new UserError(error.message, { cause: error });
+  return error;
+}
+
+/** `ridgeline sweep`: every configuration of a spec's axes through the WebAssembly engine. */
+const command: CommandDef<typeof args> = defineCommand({
+  meta: {
+    name: 'sweep',
+    description: 'Evaluate every configuration of a sweep spec (WebAssembly, all cores): Pareto frontier, top-k, counts',
+  },
+  args,
+  async run({ args: a, data }) {
+    const io = ioOf(data);
+    const path = resolve(io.cwd, a.spec);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new UserError(`cannot read sweep spec "${a.spec}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const threads = positiveInteger('threads', a.threads);
+    const shard = a.shard === undefined ? undefined : parseShard(a.shard);
+    const format = a.out === undefined ? undefined : rowFormatOf(a.out);
+    if (a.out !== undefined && format === undefined) {
+      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got "${a.out}"`);
+    }
+
+    let plan;
+    try {
+      const spec = parseSweepSpec(text, a.spec);
+      const reducers = reducersFromFlags(spec.reducers, { pareto: a.pareto, top: a.top, by: a.by });
+      const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io) }, a.spec);
+      plan = planSweep(resolved, reducers);
+    } catch (error) {
+      throw userErrorOf(error);
+    }
+    const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
+    const size = range[1] - range[0];
+    const engine = await createEngine();
+    const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
+    if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
+      const bytes = await estimateRowBytes(plan, format, size, engine);
+      throw new UserError(
+        `--out would write ${size.toLocaleString('en')} rows (about ${formatBytes(bytes)} of ${format}) to ${a.out}; add --yes to write it, or narrow the spec`,
+      );
+    }
+
+    // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
+    const interactive = process.stderr.isTTY === true;
+    const bar = progressBar(io, 'sweep', interactive);
+    const started = Date.now();
+    let state;
+    try {
+      state = await runSweep(plan, { engine, range, ...(threads === undefined ? {} : { threads }), onProgress: (done, total) => bar.update(done, total) });
+    } finally {
+      bar.stop();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const kernel = await engine.open(plan.image());
+    const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
+    io.stderr(`ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`);
+
+    if (out !== undefined && format !== undefined && a.out !== undefined) {
+      const writeBar = progressBar(io, 'rows ', interactive);
+      try {
+        const written = await writeRows(plan, out, { format, range, engine, onProgress: (done, total) => writeBar.update(done, total) });
+        writeBar.stop();
+        io.stderr(`ridgeline: wrote ${written.rows.toLocaleString('en')} rows (${formatBytes(written.bytes)}) to ${a.out}\n`);
+      } finally {
+        writeBar.stop();
+      }
+    }
+    io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result));
+  },
+});
+
+export default command;

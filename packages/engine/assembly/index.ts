@@ -1,0 +1,22 @@
+// The engine's WebAssembly exports. Raw exports only (no bindings): the loader in src/ lays out
+// the setup image, calls these, and reads results through views of the exported memory.
+export { evaluateConfigs, init, rows, sweep, total } from './kernel';
+export { feedOutputs, packedState, packState, reasonCount } from './reducers';
+export {
+  CHIP_STRIDE,
+  CONFIG_STRIDE,
+  EFF_STRIDE,
+  HEADER_SLOTS,
+  IMAGE_VERSION,
+  MAX_CURVE_POINTS,
+  MODEL_STRIDE,
+  N_AXES,
+  N_OUT,
+  N_REASONS,
+  S_COUNTS,
+} from './layout';
+
+/** Reserves `bytes` of linear memory (16-byte aligned) for the host to fill. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}

@@ -1,0 +1,1116 @@
+// The inference model of @ridgeline/model (packages/model/src), operator by operator, over flat
+// descriptors. Each section names the TypeScript function it mirrors; the floating-point
+// operations are the same and in the same order, so results agree to the last bit or nearly
+// (Math.pow is imported from the host for exactly that reason). Change both together: the
+// property test in src/kernel.test.ts shows any drift.
+//
+// State lives in globals, set level by level as the sweep's odometer turns: setBase() when the
+// model, chip, precisions or overlap change; setParallel() when TP/PP/EP/chips change; the
+// prefill stage when batch or prompt length change; memory and decode for every configuration.
+import {
+  A_ACTIVATIONS,
+  A_BATCH,
+  A_CHIP,
+  A_CHIPS,
+  A_EP,
+  A_IMBALANCE,
+  A_INPUT,
+  A_KV,
+  A_MODEL,
+  A_OUTPUT,
+  A_OVERLAP,
+  A_PP,
+  A_SHARDING,
+  A_TP,
+  A_WEIGHTS,
+  C_COMM_OVERLAP,
+  C_EFF_FLOP,
+  C_EFF_MEMORY,
+  C_EFF_NETWORK,
+  C_IDLE_W,
+  C_LAYER_OVERHEAD,
+  C_MAX_W,
+  C_MEM_BANDWIDTH,
+  C_MEM_CAPACITY,
+  C_MEM_USABLE,
+  C_OUT_BANDWIDTH,
+  C_OUT_HOP,
+  C_PEAK,
+  C_PRICE,
+  C_UP_BANDWIDTH,
+  C_UP_COLLECTIVE,
+  C_UP_DOMAIN,
+  C_UP_HOP,
+  C_UP_TORUS_AXES,
+  CFG_PRICE,
+  CHIP_STRIDE,
+  CONFIG_STRIDE,
+  H_AXIS_LENGTHS,
+  H_CHIPS,
+  H_DP_MODE,
+  H_MIN_CHIPS,
+  H_MODELS,
+  HEADER_SLOTS,
+  M_ACTIVE_EXPERTS,
+  M_ACTIVE_PARAMS,
+  M_DENSE_LAYERS,
+  M_EXPERT_FFN,
+  M_EXPERTS,
+  M_FFN,
+  M_GATED,
+  M_HAS_MLA,
+  M_HAS_MOE,
+  M_HAS_WINDOW,
+  M_HEAD_DIM,
+  M_HEADS,
+  M_HIDDEN,
+  M_KV_HEADS,
+  M_KV_LORA,
+  M_LAYERS,
+  M_PARALLEL_FFN,
+  M_Q_LORA,
+  M_QK_NOPE,
+  M_QK_ROPE,
+  M_SHARED_EXPERTS,
+  M_TIED,
+  M_V_HEAD,
+  M_VOCAB,
+  M_WINDOW,
+  M_WINDOWED_LAYERS,
+  MODEL_STRIDE,
+  N_AXES,
+  N_OUT,
+  O_BOUND_DECODE,
+  O_BOUND_PREFILL,
+  O_COST_PER_M,
+  O_COST_PER_M_INPUT,
+  O_DECODE_COMPUTE,
+  O_DECODE_MEMORY,
+  O_DECODE_NETWORK,
+  O_DECODE_OVERHEAD,
+  O_ENERGY_PER_TOKEN,
+  O_FEASIBLE,
+  O_MBU_DECODE,
+  O_MBU_PREFILL,
+  O_MEM_ACTIVATIONS,
+  O_MEM_CAPACITY,
+  O_MEM_KV,
+  O_MEM_TOTAL,
+  O_MEM_WEIGHTS,
+  O_MFU_DECODE,
+  O_MFU_PREFILL,
+  O_MIN_CHIPS,
+  O_POWER,
+  O_PREFILL_COMPUTE,
+  O_PREFILL_MEMORY,
+  O_PREFILL_NETWORK,
+  O_PREFILL_OVERHEAD,
+  O_PREFILL_TOKENS_PER_S,
+  O_REASON,
+  O_REQUEST_LATENCY,
+  O_TOKENS_PER_S,
+  O_TOKENS_PER_S_PER_CHIP,
+  O_TOKENS_PER_S_PER_USER,
+  O_TPOT,
+  O_TTFT,
+  R_CAPACITY,
+  R_CHIPS_DIVIDE_PARALLELISM,
+  R_EP_DIVIDES_EXPERTS,
+  R_EP_LAYOUT,
+  R_PP_DIVIDES_LAYERS,
+  R_PRECISION_UNSUPPORTED,
+  R_TP_DIVIDES_HEADS,
+} from './layout';
+import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } from './reducers';
+
+/** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
+@external('env', 'pow')
+declare function hostPow(x: f64, y: f64): f64;
+
+/** Prefill runs chunk by chunk (memory.ts PREFILL_CHUNK_TOKENS). */
+const PREFILL_CHUNK_TOKENS: f64 = 8192;
+
+const BOUND_COMPUTE: i32 = 0;
+const BOUND_MEMORY: i32 = 1;
+const BOUND_NETWORK: i32 = 2;
+
+@inline function f(ptr: usize, slot: i32): f64 {
+  return load<f64>(ptr + (<usize>slot << 3));
+}
+@inline function put(slot: i32, value: f64): void {
+  store<f64>(OUT + (<usize>slot << 3), value);
+}
+
+/** hardware PRECISION_BYTES by precision index. */
+@inline function precisionBytes(code: i32): f64 {
+  return code == 0 ? 4 : code <= 2 ? 2 : code <= 4 ? 1 : 0.5;
+}
+
+// ---------------------------------------------------------------- setup image
+let image: usize = 0;
+let modelsPtr: usize = 0;
+let chipsPtr: usize = 0;
+let dpMode: bool = false;
+let withMinChips: bool = false;
+const AXIS_VALUES: usize = memory.data(N_AXES * 8, 16); // pointer to each axis' values
+const AXIS_LENGTHS: usize = memory.data(N_AXES * 8, 16); // i64
+const DIGITS: usize = memory.data(N_AXES * 8, 16); // i64
+const VALUES: usize = memory.data(N_AXES * 8, 16); // f64: the current configuration
+
+/** Reads a setup image (see src/image.ts) and resets every reducer. */
+export function init(ptr: usize): void {
+  image = ptr;
+  const models = <i32>f(ptr, H_MODELS);
+  const chips = <i32>f(ptr, H_CHIPS);
+  dpMode = f(ptr, H_DP_MODE) == 1;
+  withMinChips = f(ptr, H_MIN_CHIPS) == 1;
+  let p = ptr + (HEADER_SLOTS << 3);
+  for (let a = 0; a < N_AXES; a++) {
+    const n = <i64>f(ptr, H_AXIS_LENGTHS + a);
+    store<i64>(AXIS_LENGTHS + (<usize>a << 3), n);
+    store<usize>(AXIS_VALUES + (<usize>a << 3), p);
+    p += <usize>n << 3;
+  }
+  modelsPtr = p;
+  p += <usize>models * MODEL_STRIDE * 8;
+  chipsPtr = p;
+  p += <usize>chips * CHIP_STRIDE * 8;
+  initReducers(ptr, p);
+}
+
+@inline function value(axis: i32): f64 {
+  return load<f64>(VALUES + (<usize>axis << 3));
+}
+
+// ---------------------------------------------------------------- efficiency.ts efficiencyAt
+function efficiencyAt(e: usize, x: f64): f64 {
+  const count = <i32>load<f64>(e);
+  if (count == 0) return load<f64>(e, 8);
+  const points = e + 16;
+  const x0 = load<f64>(points);
+  if (x <= x0) return load<f64>(points, 8);
+  const last = points + (<usize>(count - 1) << 4);
+  if (x >= load<f64>(last)) return load<f64>(last, 8);
+  for (let i = 1; i < count; i++) {
+    const p = points + (<usize>i << 4);
+    const x1 = load<f64>(p);
+    if (x <= x1) {
+      const y1 = load<f64>(p, 8);
+      const q = p - 16;
+      const xa = load<f64>(q);
+      const ya = load<f64>(q, 8);
+      return ya + ((y1 - ya) * (x - xa)) / (x1 - xa);
+    }
+  }
+  return load<f64>(last, 8);
+}
+
+// ---------------------------------------------------------------- base: model, chip, precisions
+let chip: usize = 0;
+let L: f64 = 0;
+let d: f64 = 0;
+let h: f64 = 0;
+let hKv: f64 = 0;
+let dH: f64 = 0;
+let ffn: f64 = 0;
+let gated: bool = false;
+let vocab: f64 = 0;
+let tied: bool = false;
+let parallelFfn: bool = false;
+let hasMoe: bool = false;
+let experts: f64 = 0;
+let activeExperts: f64 = 0;
+let sharedExperts: f64 = 0;
+let expertFfn: f64 = 0;
+let denseLayersModel: f64 = 0;
+let hasMla: bool = false;
+let qLora: f64 = 0;
+let kvLora: f64 = 0;
+let qkNope: f64 = 0;
+let qkRope: f64 = 0;
+let vHead: f64 = 0;
+let hasWindow: bool = false;
+let window: f64 = 0;
+let windowedLayers: f64 = 0;
+let activeParams: f64 = 0;
+
+let peak: f64 = 0;
+let memBandwidth: f64 = 0;
+let memCapacity: f64 = 0;
+let memUsable: f64 = 0;
+let upBandwidth: f64 = 0;
+let upDomain: f64 = 0;
+let upAxes: i32 = 0;
+let upHop: f64 = 0;
+let upCollective: f64 = 0;
+let outBandwidth: f64 = 0;
+let outHop: f64 = 0;
+let idleW: f64 = 0;
+let maxW: f64 = 0;
+let price: f64 = 0;
+let layerOverhead: f64 = 0;
+let effFlop: usize = 0;
+let effMemory: usize = 0;
+let effNetwork: usize = 0;
+let flopConstant: f64 = NaN;
+let memoryConstant: f64 = NaN;
+let networkConstant: f64 = NaN;
+let rooflineConstant: bool = false;
+
+let bw: f64 = 0;
+let bkv: f64 = 0;
+let ba: f64 = 0;
+let byBatchSharding: bool = false;
+let prefillOverlap: f64 = 0;
+let decodeOverlap: f64 = 0;
+let imbalance: f64 = 1;
+let priceOverride: f64 = NaN;
+
+function setBase(): void {
+  const m = modelsPtr + (<usize>value(A_MODEL) * MODEL_STRIDE << 3);
+  L = f(m, M_LAYERS);
+  d = f(m, M_HIDDEN);
+  h = f(m, M_HEADS);
+  hKv = f(m, M_KV_HEADS);
+  dH = f(m, M_HEAD_DIM);
+  ffn = f(m, M_FFN);
+  gated = f(m, M_GATED) == 1;
+  vocab = f(m, M_VOCAB);
+  tied = f(m, M_TIED) == 1;
+  parallelFfn = f(m, M_PARALLEL_FFN) == 1;
+  hasMoe = f(m, M_HAS_MOE) == 1;
+  experts = f(m, M_EXPERTS);
+  activeExperts = f(m, M_ACTIVE_EXPERTS);
+  sharedExperts = f(m, M_SHARED_EXPERTS);
+  expertFfn = f(m, M_EXPERT_FFN);
+  denseLayersModel = f(m, M_DENSE_LAYERS);
+  hasMla = f(m, M_HAS_MLA) == 1;
+  qLora = f(m, M_Q_LORA);
+  kvLora = f(m, M_KV_LORA);
+  qkNope = f(m, M_QK_NOPE);
+  qkRope = f(m, M_QK_ROPE);
+  vHead = f(m, M_V_HEAD);
+  hasWindow = f(m, M_HAS_WINDOW) == 1;
+  window = f(m, M_WINDOW);
+  windowedLayers = f(m, M_WINDOWED_LAYERS);
+  activeParams = f(m, M_ACTIVE_PARAMS);
+
+  chip = chipsPtr + (<usize>value(A_CHIP) * CHIP_STRIDE << 3);
+  memCapacity = f(chip, C_MEM_CAPACITY);
+  memBandwidth = f(chip, C_MEM_BANDWIDTH);
+  memUsable = f(chip, C_MEM_USABLE);
+  upBandwidth = f(chip, C_UP_BANDWIDTH);
+  upDomain = f(chip, C_UP_DOMAIN);
+  upAxes = <i32>f(chip, C_UP_TORUS_AXES);
+  upHop = f(chip, C_UP_HOP);
+  upCollective = f(chip, C_UP_COLLECTIVE);
+  outBandwidth = f(chip, C_OUT_BANDWIDTH);
+  outHop = f(chip, C_OUT_HOP);
+  idleW = f(chip, C_IDLE_W);
+  maxW = f(chip, C_MAX_W);
+  price = isNaN(priceOverride) ? f(chip, C_PRICE) : priceOverride;
+  layerOverhead = f(chip, C_LAYER_OVERHEAD);
+  effFlop = chip + (C_EFF_FLOP << 3);
+  effMemory = chip + (C_EFF_MEMORY << 3);
+  effNetwork = chip + (C_EFF_NETWORK << 3);
+  // Constant efficiencies skip the curve lookup (and, when both roofline ones are, the intensity).
+  flopConstant = load<f64>(effFlop) == 0 ? load<f64>(effFlop, 8) : NaN;
+  memoryConstant = load<f64>(effMemory) == 0 ? load<f64>(effMemory, 8) : NaN;
+  networkConstant = load<f64>(effNetwork) == 0 ? load<f64>(effNetwork, 8) : NaN;
+  rooflineConstant = !isNaN(flopConstant) && !isNaN(memoryConstant);
+
+  // inference.ts computePrecision: the wider of weights and activations, activations on a tie
+  const wCode = <i32>value(A_WEIGHTS);
+  const aCode = <i32>value(A_ACTIVATIONS);
+  bw = precisionBytes(wCode);
+  ba = precisionBytes(aCode);
+  bkv = precisionBytes(<i32>value(A_KV));
+  peak = f(chip, C_PEAK + (bw > ba ? wCode : aCode));
+  byBatchSharding = value(A_SHARDING) == 1;
+  // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
+  // for prefill and none for decode
+  const overlap = value(A_OVERLAP);
+  const pluginOverlap = f(chip, C_COMM_OVERLAP);
+  prefillOverlap = !isNaN(overlap) ? overlap : !isNaN(pluginOverlap) ? pluginOverlap : 0;
+  decodeOverlap = !isNaN(overlap) ? overlap : 0;
+  imbalance = value(A_IMBALANCE);
+}
+
+// ---------------------------------------------------------------- layout.ts shardLayout
+let headsPerChip: f64 = 0;
+let kvElementsPerTokenPerChip: f64 = 0;
+let kvElementsPerToken: f64 = 0;
+let prefillQk: f64 = 0;
+let prefillV: f64 = 0;
+let decodeQk: f64 = 0;
+let decodeV: f64 = 0;
+let qkvParamsPerChip: f64 = 0;
+let qkvOutWidthPerChip: f64 = 0;
+let outParamsPerChip: f64 = 0;
+let attnOutWidthPerChip: f64 = 0;
+let ffnParamsPerChip: f64 = 0;
+let ffnInnerWidthPerChip: f64 = 0;
+let expertParamsPerChip: f64 = 0;
+let expertsPerChip: f64 = 0;
+let sharedExpertParamsPerChip: f64 = 0;
+let routerParamsPerChip: f64 = 0;
+let lmHeadParamsPerChip: f64 = 0;
+let embeddingParamsPerChip: f64 = 0;
+// Products of outer-level values that stageCost and memoryPerChip use as whole sub-expressions
+// (hoisted, not reassociated: each is the same operation on the same operands as in the model).
+let qkvWeightBytes: f64 = 0;
+let qkvActivationWidth: f64 = 0;
+let attentionActivationWidth: f64 = 0;
+let outWeightBytes: f64 = 0;
+let outActivationWidth: f64 = 0;
+let ffnWeightBytes: f64 = 0;
+let ffnActivationWidth: f64 = 0;
+let routerWeightBytes: f64 = 0;
+let sharedWeightBytes: f64 = 0;
+let lmHeadWeightBytes: f64 = 0;
+let lmHeadActivationWidth: f64 = 0;
+
+function shardLayout(tp: f64, ep: f64): void {
+  headsPerChip = h / tp;
+  if (!hasMla) {
+    const kvHeadsPerChip = Math.ceil(hKv / tp);
+    kvElementsPerTokenPerChip = 2 * kvHeadsPerChip * dH;
+    kvElementsPerToken = 2 * hKv * dH;
+    qkvParamsPerChip = d * dH * (headsPerChip + 2 * kvHeadsPerChip);
+    qkvOutWidthPerChip = dH * (headsPerChip + 2 * kvHeadsPerChip);
+    attnOutWidthPerChip = headsPerChip * dH;
+    prefillQk = dH;
+    prefillV = dH;
+    decodeQk = dH;
+    decodeV = dH;
+  } else {
+    const qkHead = qkNope + qkRope;
+    kvElementsPerTokenPerChip = kvLora + qkRope;
+    kvElementsPerToken = kvElementsPerTokenPerChip;
+    const query = qLora == 0 ? d * headsPerChip * qkHead : d * qLora + qLora * headsPerChip * qkHead;
+    const kvDown = d * (kvLora + qkRope);
+    const kvUp = kvLora * headsPerChip * (qkNope + vHead);
+    qkvParamsPerChip = query + kvDown + kvUp;
+    qkvOutWidthPerChip = headsPerChip * qkHead + kvLora + qkRope;
+    attnOutWidthPerChip = headsPerChip * vHead;
+    prefillQk = qkHead;
+    prefillV = vHead;
+    decodeQk = kvLora + qkRope;
+    decodeV = kvLora;
+  }
+  const gates: f64 = gated ? 3 : 2;
+  const expertParams = hasMoe ? 3 * d * expertFfn : 0;
+  const headParams = vocab * d;
+  outParamsPerChip = attnOutWidthPerChip * d;
+  ffnParamsPerChip = (gates * d * ffn) / tp;
+  ffnInnerWidthPerChip = ((gates - 1) * ffn) / tp;
+  expertParamsPerChip = ep == 1 ? expertParams / tp : expertParams;
+  expertsPerChip = !hasMoe ? 0 : ep == 1 ? experts : experts / ep;
+  sharedExpertParamsPerChip = !hasMoe ? 0 : (sharedExperts * expertParams) / tp;
+  routerParamsPerChip = !hasMoe ? 0 : d * experts;
+  lmHeadParamsPerChip = headParams / tp;
+  embeddingParamsPerChip = headParams / tp;
+}
+
+// layout.ts meanAttendedContext
+function meanAttendedContext(contextTokens: f64, causalPrefill: bool): f64 {
+  const full = causalPrefill ? contextTokens / 2 : contextTokens;
+  if (!hasWindow) return full;
+  const w = window;
+  let windowed: f64;
+  if (causalPrefill) windowed = contextTokens <= w ? contextTokens / 2 : w - (w * w) / (2 * contextTokens);
+  else windowed = min<f64>(contextTokens, w);
+  const fractionWindowed = windowedLayers / L;
+  return fractionWindowed * windowed + (1 - fractionWindowed) * full;
+}
+
+// layout.ts expectedExpertsTouched
+@inline function expectedExpertsTouched(e: f64, k: f64, tokens: f64): f64 {
+  return e * (1 - hostPow(1 - k / e, tokens));
+}
+
+// ---------------------------------------------------------------- parallelism and the rules
+let tp: f64 = 1;
+let pp: f64 = 1;
+let ep: f64 = 1;
+let chips: f64 = 1;
+let dp: f64 = 1;
+let stageLayers: f64 = 0;
+let denseLayersStage: f64 = 0;
+let moeLayersStage: f64 = 0;
+
+/** inference.ts ruleBroken: the first broken rule's reason code, or -1. Sets the layout when none is. */
+function setParallel(): i32 {
+  tp = value(A_TP);
+  pp = value(A_PP);
+  ep = value(A_EP);
+  chips = dpMode ? tp * pp * value(A_CHIPS) : value(A_CHIPS);
+  const itp = <i64>tp;
+  const ipp = <i64>pp;
+  const iep = <i64>ep;
+  const ichips = <i64>chips;
+  if (ichips % (itp * ipp) != 0) return R_CHIPS_DIVIDE_PARALLELISM;
+  if (<i64>h % itp != 0) return R_TP_DIVIDES_HEADS;
+  if (<i64>L % ipp != 0) return R_PP_DIVIDES_LAYERS;
+  dp = chips / (tp * pp);
+  if (iep > 1) {
+    if (!hasMoe) return R_EP_DIVIDES_EXPERTS;
+    if (<i64>experts % iep != 0) return R_EP_DIVIDES_EXPERTS;
+    if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
+  }
+  if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
+  shardLayout(tp, ep);
+  qkvWeightBytes = qkvParamsPerChip * bw;
+  qkvActivationWidth = d + qkvOutWidthPerChip;
+  attentionActivationWidth = qkvOutWidthPerChip + attnOutWidthPerChip;
+  outWeightBytes = outParamsPerChip * bw;
+  outActivationWidth = attnOutWidthPerChip + d;
+  ffnWeightBytes = ffnParamsPerChip * bw;
+  ffnActivationWidth = 2 * d + ffnInnerWidthPerChip;
+  routerWeightBytes = routerParamsPerChip * bw;
+  sharedWeightBytes = sharedExpertParamsPerChip * bw;
+  lmHeadWeightBytes = lmHeadParamsPerChip * bw;
+  lmHeadActivationWidth = d + vocab / tp;
+  memoryStatic(tp, pp);
+  // phase.ts stageCost
+  denseLayersStage = (!hasMoe ? L : denseLayersModel) / pp;
+  moeLayersStage = (!hasMoe ? 0 : L - denseLayersModel) / pp;
+  stageLayers = L / pp;
+  return -1;
+}
+
+// ---------------------------------------------------------------- collectives.ts
+const TORUS_SIZES: usize = memory.data(64 * 8, 16);
+const TORUS_FACTORS: usize = memory.data(64 * 8, 16);
+let torusMemoN: f64 = -1;
+let torusMemoAxes: i32 = -1;
+let torusMemoCount: i32 = 0;
+const TORUS_MEMO: usize = memory.data(4 * 8, 16);
+
+/** torusAxisSizes(n, axes): writes the axis sizes (> 1) to TORUS_SIZES and returns how many. */
+function torusAxisSizes(n: f64, axes: i32): i32 {
+  if (n == torusMemoN && axes == torusMemoAxes) {
+    memory.copy(TORUS_SIZES, TORUS_MEMO, <usize>torusMemoCount << 3);
+    return torusMemoCount;
+  }
+  let count = 0;
+  let rest = <i64>n;
+  for (let p: i64 = 2; p * p <= rest; p++) {
+    while (rest % p == 0) {
+      store<f64>(TORUS_FACTORS + (<usize>count << 3), <f64>p);
+      count++;
+      rest /= p;
+    }
+  }
+  if (rest > 1) {
+    store<f64>(TORUS_FACTORS + (<usize>count << 3), <f64>rest);
+    count++;
+  }
+  // largest first (insertion sort; a handful of factors)
+  for (let i = 1; i < count; i++) {
+    const x = load<f64>(TORUS_FACTORS + (<usize>i << 3));
+    let j = i - 1;
+    while (j >= 0 && load<f64>(TORUS_FACTORS + (<usize>j << 3)) < x) {
+      store<f64>(TORUS_FACTORS + (<usize>(j + 1) << 3), load<f64>(TORUS_FACTORS + (<usize>j << 3)));
+      j--;
+    }
+    store<f64>(TORUS_FACTORS + (<usize>(j + 1) << 3), x);
+  }
+  for (let i = 0; i < axes; i++) store<f64>(TORUS_SIZES + (<usize>i << 3), 1);
+  for (let k = 0; k < count; k++) {
+    let smallest = 0;
+    for (let i = 1; i < axes; i++) {
+      if (load<f64>(TORUS_SIZES + (<usize>i << 3)) < load<f64>(TORUS_SIZES + (<usize>smallest << 3))) smallest = i;
+    }
+    const at = TORUS_SIZES + (<usize>smallest << 3);
+    store<f64>(at, load<f64>(at) * load<f64>(TORUS_FACTORS + (<usize>k << 3)));
+  }
+  let kept = 0;
+  for (let i = 0; i < axes; i++) {
+    const s = load<f64>(TORUS_SIZES + (<usize>i << 3));
+    if (s > 1) {
+      store<f64>(TORUS_SIZES + (<usize>kept << 3), s);
+      kept++;
+    }
+  }
+  torusMemoN = n;
+  torusMemoAxes = axes;
+  torusMemoCount = kept;
+  memory.copy(TORUS_MEMO, TORUS_SIZES, <usize>kept << 3);
+  return kept;
+}
+
+@inline function networkEfficiency(messageBytes: f64): f64 {
+  return isNaN(networkConstant) ? efficiencyAt(effNetwork, messageBytes) : networkConstant;
+}
+
+function flatRingS(bandwidth: f64, hop: f64, collective: f64, eta: f64, messageBytes: f64, n: f64, passes: f64): f64 {
+  const bandwidthS = ((passes * (n - 1)) / n) * (messageBytes / (bandwidth * eta));
+  return bandwidthS + (isNaN(collective) ? passes * (n - 1) * hop : collective);
+}
+
+function scaleUpRingS(messageBytes: f64, n: f64, passes: f64): f64 {
+  const eta = networkEfficiency(messageBytes);
+  const axes = upAxes;
+  if (axes == 0) return flatRingS(upBandwidth, upHop, upCollective, eta, messageBytes, n, passes);
+  const axisBandwidth = upBandwidth / <f64>axes;
+  let bandwidthS: f64 = 0;
+  let latencyS: f64 = 0;
+  let m = messageBytes;
+  const count = torusAxisSizes(n, axes);
+  for (let i = 0; i < count; i++) {
+    const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
+    bandwidthS += ((passes * (a - 1)) / a) * (m / (axisBandwidth * eta));
+    latencyS += passes * (a - 1) * upHop;
+    m /= a;
+  }
+  return bandwidthS + (isNaN(upCollective) ? latencyS : upCollective);
+}
+
+/** The largest divisor of `n` that is at most `cap` (at least 1). */
+function largestDivisorAtMost(n: f64, cap: f64): f64 {
+  for (let k = min<f64>(n, Math.floor(cap)); k > 1; k--) if (n % k == 0) return k;
+  return 1;
+}
+
+function ringCollectiveS(messageBytes: f64, n: f64, passes: f64): f64 {
+  if (n <= 1) return 0;
+  const cap = min<f64>(n, upDomain);
+  if (n <= cap) return scaleUpRingS(messageBytes, n, passes);
+  const k = largestDivisorAtMost(n, cap);
+  if (k > 1 && n % k == 0) {
+    const inside = passes * scaleUpRingS(messageBytes, k, 1);
+    const shard = messageBytes / k;
+    return inside + flatRingS(outBandwidth, outHop, NaN, networkEfficiency(shard), shard, n / k, passes);
+  }
+  return flatRingS(outBandwidth, outHop, NaN, networkEfficiency(messageBytes), messageBytes, n, passes);
+}
+
+@inline function allReduceS(messageBytes: f64, n: f64): f64 {
+  return ringCollectiveS(messageBytes, n, 2);
+}
+
+function allToAllS(messageBytes: f64, n: f64): f64 {
+  if (n <= 1) return 0;
+  const scaleUp = n <= upDomain;
+  const bandwidth = scaleUp ? upBandwidth : outBandwidth;
+  const hop = scaleUp ? upHop : outHop;
+  const collective = scaleUp ? upCollective : NaN;
+  const eta = networkEfficiency(messageBytes);
+  const axes = scaleUp ? upAxes : 0;
+  if (axes == 0) {
+    const bandwidthS = ((n - 1) / n) * (messageBytes / (bandwidth * eta));
+    return bandwidthS + (isNaN(collective) ? (n - 1) * hop : collective);
+  }
+  let bandwidthS: f64 = 0;
+  let latencyS: f64 = 0;
+  const count = torusAxisSizes(n, axes);
+  for (let i = 0; i < count; i++) {
+    const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
+    bandwidthS += ((a - 1) / a) * (messageBytes / ((bandwidth / <f64>axes) * eta));
+    latencyS += (a - 1) * hop;
+  }
+  return bandwidthS + (isNaN(collective) ? latencyS : collective);
+}
+
+// phase.ts pipelineSendS (pointToPointS over linkLevelFor(tp·pp))
+function pipelineSendS(tokens: f64, overlap: f64): f64 {
+  if (pp == 1) return 0;
+  const message = tokens * d * ba;
+  const scaleUp = tp * pp <= upDomain;
+  const bandwidth = scaleUp ? upBandwidth : outBandwidth;
+  const hop = scaleUp ? upHop : outHop;
+  return (message / (bandwidth * networkEfficiency(message)) + hop) * (1 - overlap);
+}
+
+// ---------------------------------------------------------------- phase.ts operatorCost + stageCost
+let sComputeS: f64 = 0;
+let sMemoryS: f64 = 0;
+let sFlops: f64 = 0;
+let sBytes: f64 = 0;
+let sNetworkS: f64 = 0;
+let sOverheadS: f64 = 0;
+let sTimeS: f64 = 0;
+let sBound: i32 = 0;
+
+// Each operator's share of the stage, in push order: time·layers, compute-bound (1/0), flops·layers,
+// bytes·layers. Decode keeps its table, so that when only the context changes (the prompt or output
+// length) just the attention row is recomputed and the sums are taken again in the same order.
+const OP_SLOTS: i32 = 16;
+const PREFILL_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
+const DECODE_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
+let ops: usize = PREFILL_OPS;
+let opCount: i32 = 0;
+let decodeOpCount: i32 = 0;
+let decodeNetworkS: f64 = 0;
+let decodeOverheadS: f64 = 0;
+/** The decode operator table holds the current batch (and everything outside it). */
+let decodeValid: bool = false;
+
+/** operatorCost, then `repeated(op, layers)`: its row in the stage's operator table. */
+@inline function operator(flops: f64, bytes: f64, layers: f64): void {
+  let computeS: f64;
+  let memoryS: f64;
+  if (rooflineConstant) {
+    computeS = flops / (peak * flopConstant);
+    memoryS = bytes / (memBandwidth * memoryConstant);
+  } else {
+    const arithmeticIntensity = bytes > 0 ? flops / bytes : Infinity;
+    computeS = flops / (peak * efficiencyAt(effFlop, arithmeticIntensity));
+    memoryS = bytes / (memBandwidth * efficiencyAt(effMemory, arithmeticIntensity));
+  }
+  const timeS = max<f64>(computeS, memoryS);
+  const row = ops + (<usize>opCount << 5);
+  store<f64>(row, timeS * layers);
+  store<f64>(row, computeS >= memoryS ? 1 : 0, 8);
+  store<f64>(row, flops * layers, 16);
+  store<f64>(row, bytes * layers, 24);
+  opCount++;
+}
+
+/** The same operator, not repeated (lm_head, embedding): x·1 = x, so `operator(…, 1)`. */
+@inline function operatorOnce(flops: f64, bytes: f64): void {
+  operator(flops, bytes, 1);
+}
+
+/** phase.ts stageCost's loop: the bound-wise time sums, flops and bytes, in push order. */
+function sumOperators(table: usize, count: i32): void {
+  let computeS: f64 = 0;
+  let memoryS: f64 = 0;
+  let flops: f64 = 0;
+  let bytes: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const row = table + (<usize>i << 5);
+    if (load<f64>(row, 8) == 1) computeS += load<f64>(row);
+    else memoryS += load<f64>(row);
+    flops += load<f64>(row, 16);
+    bytes += load<f64>(row, 24);
+  }
+  sComputeS = computeS;
+  sMemoryS = memoryS;
+  sFlops = flops;
+  sBytes = bytes;
+}
+
+// phase.ts dominantBound
+@inline function dominantBound(computeS: f64, memoryS: f64, networkS: f64): i32 {
+  if (computeS >= memoryS && computeS >= networkS) return BOUND_COMPUTE;
+  if (memoryS >= networkS) return BOUND_MEMORY;
+  return BOUND_NETWORK;
+}
+
+/** The attention operator (scores + context) at `contextTokens`: the one that depends on the context. */
+function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void {
+  const attended = meanAttendedContext(contextTokens, prefill);
+  const qk = prefill ? prefillQk : decodeQk;
+  const v = prefill ? prefillV : decodeV;
+  const byBatch = !prefill && byBatchSharding && tp > 1;
+  const attnHeads = byBatch ? h : headsPerChip;
+  const attnTokens = byBatch ? tokens / tp : tokens;
+  const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
+  const attentionFlops = 2 * attnHeads * (qk + v) * attended * attnTokens;
+  const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : tokens * kvElementsPerTokenPerChip * bkv;
+  operator(attentionFlops, kvBytes + tokens * attentionActivationWidth * ba, stageLayers);
+}
+
+function stageCost(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: f64): void {
+  ops = prefill ? PREFILL_OPS : DECODE_OPS;
+  opCount = 0;
+
+  // Attention block, every layer.
+  const twoTokens = 2 * tokens;
+  operator(twoTokens * qkvParamsPerChip, qkvWeightBytes + tokens * qkvActivationWidth * ba, stageLayers);
+  attentionOperator(prefill, tokens, contextTokens); // row 1
+  operator(twoTokens * outParamsPerChip, outWeightBytes + tokens * outActivationWidth * ba, stageLayers);
+
+  if (denseLayersStage > 0) {
+    operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + tokens * ffnActivationWidth * ba, denseLayersStage);
+  }
+
+  let expertGroupTokens = tokens;
+  if (hasMoe && moeLayersStage > 0) {
+    const k = activeExperts;
+    expertGroupTokens = ep == 1 ? tokens : (tokens * ep) / tp;
+    const routingsPerChip = ep == 1 ? tokens * k : ((expertGroupTokens * k) / ep) * imbalance;
+    const touched =
+      ep == 1 ? expectedExpertsTouched(experts, k, tokens) : expectedExpertsTouched(experts, k, expertGroupTokens) / ep;
+    operator(twoTokens * routerParamsPerChip, routerWeightBytes + tokens * d * ba, moeLayersStage);
+    operator(
+      2 * routingsPerChip * expertParamsPerChip,
+      touched * expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
+      moeLayersStage,
+    );
+    if (sharedExperts > 0) {
+      operator(
+        twoTokens * sharedExpertParamsPerChip,
+        sharedWeightBytes + tokens * 2 * d * ba,
+        moeLayersStage,
+      );
+    }
+  }
+
+  operatorOnce(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba);
+  if (pp == 1) operatorOnce(0, tokens * d * bw);
+
+  // Communication per layer (phase.ts): TP all-reduces, EP all-to-alls, batch-sharded attention.
+  const activationMessage = tokens * d * ba;
+  const arPerLayer = allReduceS(activationMessage, tp);
+  const denseAllReduces: f64 = parallelFfn ? 1 : 2;
+  let commS = denseLayersStage * denseAllReduces * arPerLayer;
+  if (moeLayersStage > 0 && hasMoe) {
+    if (ep == 1) commS += moeLayersStage * denseAllReduces * arPerLayer;
+    else {
+      const dispatchBytes = (expertGroupTokens * activeExperts * d * ba) / ep;
+      commS += moeLayersStage * (arPerLayer + 2 * allToAllS(dispatchBytes, ep));
+    }
+  }
+  if (!prefill && byBatchSharding && tp > 1) {
+    const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
+    commS += stageLayers * 2 * allToAllS(resharded / 2, tp);
+  }
+  sNetworkS = commS * (1 - (prefill ? prefillOverlap : decodeOverlap));
+  sOverheadS = stageLayers * layerOverhead;
+  finishStage(prefill ? PREFILL_OPS : DECODE_OPS, opCount);
+  if (!prefill) {
+    decodeOpCount = opCount;
+    decodeNetworkS = sNetworkS;
+    decodeOverheadS = sOverheadS;
+    decodeValid = true;
+  }
+}
+
+/** Decode at a new context for the batch in the decode table: only the attention row changes. */
+function decodeAtContext(tokens: f64, contextTokens: f64): void {
+  ops = DECODE_OPS;
+  opCount = 1;
+  attentionOperator(false, tokens, contextTokens);
+  sNetworkS = decodeNetworkS;
+  sOverheadS = decodeOverheadS;
+  finishStage(DECODE_OPS, decodeOpCount);
+}
+
+function finishStage(table: usize, count: i32): void {
+  sumOperators(table, count);
+  sTimeS = sComputeS + sMemoryS + sNetworkS + sOverheadS;
+  sBound = dominantBound(sComputeS, sMemoryS, sNetworkS);
+}
+
+// ---------------------------------------------------------------- memory.ts memoryPerChip / minChipsToFit
+let memWeights: f64 = 0;
+let memKv: f64 = 0;
+let memActivations: f64 = 0;
+let memTotal: f64 = 0;
+let memCapacityUsable: f64 = 0;
+
+// memoryPerChip, in two parts: what depends on the parallelism (once per TP/PP/EP) and what
+// depends on batch and lengths (per configuration).
+let memStageLayers: f64 = 0;
+let memKvPerChip: f64 = 0;
+let memWidthPerToken: f64 = 0;
+let memVocabPerTp: f64 = 0;
+
+/** The parallelism part of memoryPerChip for the layout last set by shardLayout(tpM, ·). */
+function memoryStatic(tpM: f64, ppM: f64): void {
+  const stageL = L / ppM;
+  const denseL = (!hasMoe ? L : denseLayersModel) / ppM;
+  const moeL = stageL - denseL;
+  // memory.ts weightParamsPerChip
+  const heads =
+    ppM == 1 && tied
+      ? embeddingParamsPerChip
+      : ppM == 1
+        ? embeddingParamsPerChip + lmHeadParamsPerChip
+        : lmHeadParamsPerChip;
+  const weightParams =
+    stageL * (qkvParamsPerChip + outParamsPerChip) +
+    denseL * ffnParamsPerChip +
+    moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip) +
+    heads;
+  memWeights = weightParams * bw;
+  memStageLayers = stageL;
+  memKvPerChip = byBatchSharding && tpM > 1 ? kvElementsPerToken / tpM : kvElementsPerTokenPerChip;
+  const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
+  memWidthPerToken = max<f64>(max<f64>(d + qkvOutWidthPerChip, d + ffnInnerWidthPerChip), d + moeWidth);
+  memVocabPerTp = vocab / tpM;
+  memCapacityUsable = memCapacity * memUsable;
+}
+
+/** The per-configuration part of memoryPerChip (after memoryStatic). */
+function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64): void {
+  const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
+  memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
+  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, PREFILL_CHUNK_TOKENS), batch);
+  const logits = batch * memVocabPerTp * 4;
+  memActivations = workspaceTokens * memWidthPerToken * ba + logits;
+  memTotal = memWeights + memKv + memActivations;
+}
+
+/** minChipsToFit: the smallest TP·PP that fits, or NaN. Leaves the layout of (tp, ep) in place. */
+function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64): f64 {
+  let best: f64 = NaN;
+  const heads = <i64>h;
+  const layers = <i64>L;
+  for (let t: i64 = 1; t <= heads; t++) {
+    if (heads % t != 0) continue;
+    for (let p: i64 = 1; p <= layers; p++) {
+      if (layers % p != 0) continue;
+      const n = <f64>(t * p);
+      if (!isNaN(best) && n >= best) continue;
+      const tpM = <f64>t;
+      const epM = ep == tpM ? ep : 1;
+      shardLayout(tpM, epM);
+      memoryStatic(tpM, <f64>p);
+      memoryDynamic(batch, inputTokens, outputTokens);
+      if (memTotal <= memCapacityUsable) best = n;
+    }
+  }
+  shardLayout(tp, ep);
+  memoryStatic(tp, pp);
+  return best;
+}
+
+// ---------------------------------------------------------------- inference.ts estimateInference
+let prefillValid: bool = false;
+let pTimeS: f64 = 0;
+let pComputeS: f64 = 0;
+let pMemoryS: f64 = 0;
+let pNetworkS: f64 = 0;
+let pOverheadS: f64 = 0;
+let pBytes: f64 = 0;
+let pBound: i32 = 0;
+let ttftS: f64 = 0;
+
+function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
+  for (let i = 0; i < N_OUT; i++) put(i, NaN);
+  put(O_FEASIBLE, 0);
+  put(O_REASON, <f64>reason);
+  if (memoryKnown) {
+    put(O_MEM_WEIGHTS, memWeights);
+    put(O_MEM_KV, memKv);
+    put(O_MEM_ACTIVATIONS, memActivations);
+    put(O_MEM_TOTAL, memTotal);
+    put(O_MEM_CAPACITY, memCapacityUsable);
+    put(O_MIN_CHIPS, minChips);
+  }
+}
+
+/** One configuration whose rules hold: capacity, prefill (cached per batch and prompt), decode, outputs. */
+function evaluateInner(computeMinChips: bool): bool {
+  const batch = value(A_BATCH);
+  const inputTokens = value(A_INPUT);
+  const outputTokens = value(A_OUTPUT);
+  memoryDynamic(batch, inputTokens, outputTokens);
+  if (memTotal > memCapacityUsable) {
+    let minChips: f64 = NaN;
+    if (computeMinChips) {
+      const weights = memWeights;
+      const kv = memKv;
+      const activations = memActivations;
+      const totalBytes = memTotal;
+      minChips = minChipsToFit(batch, inputTokens, outputTokens);
+      memWeights = weights;
+      memKv = kv;
+      memActivations = activations;
+      memTotal = totalBytes;
+    }
+    writeInfeasible(R_CAPACITY, true, minChips);
+    return false;
+  }
+  const replicaChips = tp * pp;
+  const prefillTokens = batch * inputTokens;
+  if (!prefillValid) {
+    stageCost(true, prefillTokens, inputTokens, batch);
+    pTimeS = sTimeS;
+    pComputeS = sComputeS;
+    pMemoryS = sMemoryS;
+    pNetworkS = sNetworkS;
+    pOverheadS = sOverheadS;
+    pBytes = sBytes;
+    pBound = sBound;
+    ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, prefillOverlap);
+    prefillValid = true;
+  }
+
+  const microBatch = batch / pp;
+  const decodeContext = inputTokens + outputTokens / 2;
+  if (decodeValid) decodeAtContext(microBatch, decodeContext);
+  else stageCost(false, microBatch, decodeContext, microBatch);
+  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, decodeOverlap));
+
+  const usefulPerToken = 2 * activeParams;
+  const mfuPrefill = (usefulPerToken * prefillTokens) / ttftS / (replicaChips * peak);
+  const mbuPrefill = (pp * pBytes) / ttftS / memBandwidth;
+  const mfuDecode = (usefulPerToken * batch) / tpotS / (replicaChips * peak);
+  const mbuDecode = (pp * sBytes) / tpotS / memBandwidth;
+
+  const tokensPerS = (dp * batch) / tpotS;
+  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
+  const fleetUsdPerS = (chips * price) / 3600;
+  const computeUtilisation = (pp * sFlops) / tpotS / peak;
+  const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
+  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+
+  put(O_FEASIBLE, 1);
+  put(O_REASON, -1);
+  put(O_TTFT, ttftS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, ttftS + (outputTokens - 1) * tpotS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerS / chips);
+  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
+  put(O_COST_PER_M_INPUT, (fleetUsdPerS / prefillTokensPerS) * 1e6);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * tpotS) / batch);
+  put(O_MFU_PREFILL, mfuPrefill);
+  put(O_MFU_DECODE, mfuDecode);
+  put(O_MBU_PREFILL, mbuPrefill);
+  put(O_MBU_DECODE, mbuDecode);
+  put(O_BOUND_PREFILL, <f64>pBound);
+  put(O_BOUND_DECODE, <f64>sBound);
+  put(O_MEM_WEIGHTS, memWeights);
+  put(O_MEM_KV, memKv);
+  put(O_MEM_ACTIVATIONS, memActivations);
+  put(O_MEM_TOTAL, memTotal);
+  put(O_MEM_CAPACITY, memCapacityUsable);
+  put(O_MIN_CHIPS, NaN);
+  put(O_PREFILL_COMPUTE, pComputeS);
+  put(O_PREFILL_MEMORY, pMemoryS);
+  put(O_PREFILL_NETWORK, pNetworkS);
+  put(O_PREFILL_OVERHEAD, pOverheadS);
+  put(O_DECODE_COMPUTE, sComputeS);
+  put(O_DECODE_MEMORY, sMemoryS);
+  put(O_DECODE_NETWORK, sNetworkS);
+  put(O_DECODE_OVERHEAD, sOverheadS);
+  return true;
+}
+
+// ---------------------------------------------------------------- explicit configurations
+/**
+ * Evaluates `n` configuration records (CONFIG_STRIDE f64 each) at `configs`, writing N_OUT f64
+ * per configuration to `out`. Used by the property test and by `evaluate()` in the loader.
+ */
+export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const c = configs + (<usize>i * CONFIG_STRIDE << 3);
+    memory.copy(VALUES, c, N_AXES * 8);
+    priceOverride = f(c, CFG_PRICE);
+    setBase();
+    const reason = setParallel();
+    if (reason >= 0) writeInfeasible(reason, false, NaN);
+    else {
+      prefillValid = false;
+      decodeValid = false;
+      evaluateInner(true);
+    }
+    memory.copy(out + (<usize>i * N_OUT << 3), OUT, N_OUT * 8);
+  }
+  priceOverride = NaN;
+}
+
+// ---------------------------------------------------------------- the sweep: a mixed-radix odometer
+@inline function axisLength(a: i32): i64 {
+  return load<i64>(AXIS_LENGTHS + (<usize>a << 3));
+}
+@inline function setDigit(a: i32, digit: i64): void {
+  store<i64>(DIGITS + (<usize>a << 3), digit);
+  store<f64>(VALUES + (<usize>a << 3), load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3)));
+}
+@inline function digitOf(a: i32): i64 {
+  return load<i64>(DIGITS + (<usize>a << 3));
+}
+
+/** Total configurations of the sweep (the product of the axis lengths). */
+export function total(): f64 {
+  let n: f64 = 1;
+  for (let a = 0; a < N_AXES; a++) n *= <f64>axisLength(a);
+  return n;
+}
+
+function decode(index: i64): void {
+  let rest = index;
+  for (let a = N_AXES - 1; a >= 0; a--) {
+    const n = axisLength(a);
+    setDigit(a, rest % n);
+    rest /= n;
+  }
+}
+
+/** Advances the odometer from axis `axis` inward-reset; returns the outermost axis that changed (-1 past the end). */
+function increment(axis: i32): i32 {
+  for (let a = axis + 1; a < N_AXES; a++) if (digitOf(a) != 0) setDigit(a, 0);
+  for (let a = axis; a >= 0; a--) {
+    const next = digitOf(a) + 1;
+    if (next < axisLength(a)) {
+      setDigit(a, next);
+      return a;
+    }
+    setDigit(a, 0);
+  }
+  return -1;
+}
+
+/** Configurations from the current one to the end of its (batch × input × output) block. */
+@inline function restOfInnerBlock(): i64 {
+  const nIn = axisLength(A_INPUT);
+  const nOut = axisLength(A_OUTPUT);
+  const position = (digitOf(A_BATCH) * nIn + digitOf(A_INPUT)) * nOut + digitOf(A_OUTPUT);
+  return axisLength(A_BATCH) * nIn * nOut - position;
+}
+
+/**
+ * Streams configurations [start, end) through the reducers. A block of (batch × input × output)
+ * whose parallelism breaks a rule is counted in one step: every configuration in it is infeasible
+ * for the same reason.
+ */
+export function sweep(start: f64, end: f64): void {
+  let i = <i64>start;
+  const stop = <i64>end;
+  if (i >= stop) return;
+  countEvaluated(<f64>(stop - i));
+  decode(i);
+  let changed = 0;
+  let reason = -1;
+  while (i < stop) {
+    if (changed <= A_IMBALANCE) setBase();
+    if (changed <= A_CHIPS) reason = setParallel();
+    if (reason >= 0) {
+      const block = restOfInnerBlock();
+      const n = block < stop - i ? block : stop - i;
+      countInfeasible(reason, <f64>n);
+      i += n;
+      if (i >= stop) break;
+      changed = increment(A_CHIPS);
+      continue;
+    }
+    if (changed <= A_INPUT) prefillValid = false;
+    if (changed <= A_BATCH) decodeValid = false;
+    if (evaluateInner(false)) reduceFeasible(<f64>i);
+    else countInfeasible(R_CAPACITY, 1);
+    i++;
+    if (i >= stop) break;
+    changed = increment(N_AXES - 1);
+  }
+}
+
+/** Writes N_OUT f64 per configuration for [start, start + count) to `out` (full rows for --out). */
+export function rows(start: f64, count: i32, out: usize): void {
+  let i = <i64>start;
+  decode(i);
+  let changed = 0;
+  let reason = -1;
+  for (let k = 0; k < count; k++) {
+    if (changed <= A_IMBALANCE) setBase();
+    if (changed <= A_CHIPS) reason = setParallel();
+    if (reason >= 0) writeInfeasible(reason, false, NaN);
+    else {
+      if (changed <= A_INPUT) prefillValid = false;
+      if (changed <= A_BATCH) decodeValid = false;
+      evaluateInner(withMinChips);
+    }
+    memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
+    i++;
+    if (k + 1 < count) changed = increment(N_AXES - 1);
+  }
+}

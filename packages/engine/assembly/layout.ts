@@ -1,0 +1,158 @@
+// Memory layout shared with src/descriptors.ts: every offset here has a twin there, and
+// src/descriptors.test.ts checks the exported copies against the TypeScript ones.
+
+// ---- precisions: index = position in PRECISIONS (fp32, bf16, fp16, fp8, int8, fp4, int4)
+export const N_PRECISIONS: i32 = 7;
+
+// ---- efficiency block: [count, constant, x0, y0, x1, y1, …]; count 0 = constant
+export const MAX_CURVE_POINTS: i32 = 16;
+export const EFF_STRIDE: i32 = 2 + 2 * MAX_CURVE_POINTS;
+
+// ---- chip descriptor (f64 slots)
+export const C_PEAK: i32 = 0; // 7 slots, NaN = unsupported
+export const C_MEM_CAPACITY: i32 = 7;
+export const C_MEM_BANDWIDTH: i32 = 8;
+export const C_MEM_USABLE: i32 = 9;
+export const C_UP_BANDWIDTH: i32 = 10;
+export const C_UP_DOMAIN: i32 = 11;
+export const C_UP_TORUS_AXES: i32 = 12; // 0 switch/ring, K for torusKd
+export const C_UP_HOP: i32 = 13;
+export const C_UP_COLLECTIVE: i32 = 14; // NaN = none
+export const C_OUT_BANDWIDTH: i32 = 15;
+export const C_OUT_HOP: i32 = 16;
+export const C_IDLE_W: i32 = 17;
+export const C_MAX_W: i32 = 18;
+export const C_PRICE: i32 = 19;
+export const C_LAYER_OVERHEAD: i32 = 20;
+export const C_COMM_OVERLAP: i32 = 21; // the plugin's prefill overlap; NaN = none
+export const C_EFF_FLOP: i32 = 22;
+export const C_EFF_MEMORY: i32 = C_EFF_FLOP + EFF_STRIDE;
+export const C_EFF_NETWORK: i32 = C_EFF_MEMORY + EFF_STRIDE;
+export const CHIP_STRIDE: i32 = 128;
+
+// ---- model descriptor (f64 slots)
+export const M_LAYERS: i32 = 0;
+export const M_HIDDEN: i32 = 1;
+export const M_HEADS: i32 = 2;
+export const M_KV_HEADS: i32 = 3;
+export const M_HEAD_DIM: i32 = 4;
+export const M_FFN: i32 = 5;
+export const M_GATED: i32 = 6;
+export const M_VOCAB: i32 = 7;
+export const M_TIED: i32 = 8;
+export const M_PARALLEL_FFN: i32 = 9;
+export const M_HAS_MOE: i32 = 10;
+export const M_EXPERTS: i32 = 11;
+export const M_ACTIVE_EXPERTS: i32 = 12;
+export const M_SHARED_EXPERTS: i32 = 13;
+export const M_EXPERT_FFN: i32 = 14;
+export const M_DENSE_LAYERS: i32 = 15;
+export const M_HAS_MLA: i32 = 16;
+export const M_Q_LORA: i32 = 17;
+export const M_KV_LORA: i32 = 18;
+export const M_QK_NOPE: i32 = 19;
+export const M_QK_ROPE: i32 = 20;
+export const M_V_HEAD: i32 = 21;
+export const M_HAS_WINDOW: i32 = 22;
+export const M_WINDOW: i32 = 23;
+export const M_WINDOWED_LAYERS: i32 = 24;
+export const M_ACTIVE_PARAMS: i32 = 25;
+export const MODEL_STRIDE: i32 = 32;
+
+// ---- axes of a sweep, outermost first; also the slots of an explicit configuration record
+export const A_MODEL: i32 = 0;
+export const A_CHIP: i32 = 1;
+export const A_WEIGHTS: i32 = 2;
+export const A_KV: i32 = 3;
+export const A_ACTIVATIONS: i32 = 4;
+export const A_SHARDING: i32 = 5; // 0 heads, 1 batch
+export const A_OVERLAP: i32 = 6; // NaN: not given (prefill takes the plugin's, decode 0)
+export const A_IMBALANCE: i32 = 7;
+export const A_TP: i32 = 8;
+export const A_PP: i32 = 9;
+export const A_EP: i32 = 10;
+export const A_CHIPS: i32 = 11; // chips, or DP when the header says so
+export const A_BATCH: i32 = 12;
+export const A_INPUT: i32 = 13;
+export const A_OUTPUT: i32 = 14;
+export const N_AXES: i32 = 15;
+/** Explicit configuration record: the 15 axis values, then a price override (NaN = the chip's). */
+export const CFG_PRICE: i32 = 15;
+export const CONFIG_STRIDE: i32 = 16;
+
+// ---- outputs of one configuration (f64 slots)
+export const O_FEASIBLE: i32 = 0;
+export const O_REASON: i32 = 1; // index into INFEASIBLE_REASONS, -1 when feasible
+export const O_TTFT: i32 = 2;
+export const O_TPOT: i32 = 3;
+export const O_REQUEST_LATENCY: i32 = 4;
+export const O_TOKENS_PER_S: i32 = 5;
+export const O_TOKENS_PER_S_PER_CHIP: i32 = 6;
+export const O_TOKENS_PER_S_PER_USER: i32 = 7;
+export const O_PREFILL_TOKENS_PER_S: i32 = 8;
+export const O_COST_PER_M: i32 = 9;
+export const O_COST_PER_M_INPUT: i32 = 10;
+export const O_POWER: i32 = 11;
+export const O_ENERGY_PER_TOKEN: i32 = 12;
+export const O_MFU_PREFILL: i32 = 13;
+export const O_MFU_DECODE: i32 = 14;
+export const O_MBU_PREFILL: i32 = 15;
+export const O_MBU_DECODE: i32 = 16;
+export const O_BOUND_PREFILL: i32 = 17; // 0 compute, 1 memory, 2 network; NaN when infeasible
+export const O_BOUND_DECODE: i32 = 18;
+export const O_MEM_WEIGHTS: i32 = 19;
+export const O_MEM_KV: i32 = 20;
+export const O_MEM_ACTIVATIONS: i32 = 21;
+export const O_MEM_TOTAL: i32 = 22;
+export const O_MEM_CAPACITY: i32 = 23;
+export const O_MIN_CHIPS: i32 = 24; // NaN = none fits (or not computed)
+export const O_PREFILL_COMPUTE: i32 = 25;
+export const O_PREFILL_MEMORY: i32 = 26;
+export const O_PREFILL_NETWORK: i32 = 27;
+export const O_PREFILL_OVERHEAD: i32 = 28;
+export const O_DECODE_COMPUTE: i32 = 29;
+export const O_DECODE_MEMORY: i32 = 30;
+export const O_DECODE_NETWORK: i32 = 31;
+export const O_DECODE_OVERHEAD: i32 = 32;
+export const N_OUT: i32 = 33;
+
+// ---- infeasibility reasons: the order of INFEASIBLE_REASONS in @ridgeline/model
+export const R_CAPACITY: i32 = 0;
+export const R_TP_DIVIDES_HEADS: i32 = 1;
+export const R_PP_DIVIDES_LAYERS: i32 = 2;
+export const R_EP_DIVIDES_EXPERTS: i32 = 3;
+export const R_EP_LAYOUT: i32 = 4;
+export const R_CHIPS_DIVIDE_PARALLELISM: i32 = 5;
+export const R_PRECISION_UNSUPPORTED: i32 = 6;
+export const R_BATCH_DIVIDES: i32 = 7; // training only
+export const R_CP_DIVIDES_SEQUENCE: i32 = 8; // training only
+export const N_REASONS: i32 = 9;
+
+// ---- setup image header (f64 slots); axis values, models, chips and histogram specs follow
+export const H_VERSION: i32 = 0;
+export const H_MODELS: i32 = 1;
+export const H_CHIPS: i32 = 2;
+export const H_DP_MODE: i32 = 3; // 1: the A_CHIPS axis holds DP, chips = TP·PP·DP
+export const H_MIN_CHIPS: i32 = 4; // 1: compute minChipsToFit for capacity-infeasible configurations
+export const H_PARETO_N: i32 = 5; // 0, 2 or 3 objectives
+export const H_PARETO_SLOT: i32 = 6; // 3 slots
+export const H_PARETO_SIGN: i32 = 9; // 3 slots: +1 minimise, -1 maximise
+export const H_TOP_K: i32 = 12;
+export const H_TOP_SLOT: i32 = 13;
+export const H_TOP_SIGN: i32 = 14;
+export const H_HISTOGRAMS: i32 = 15;
+export const H_AXIS_LENGTHS: i32 = 16; // N_AXES slots
+export const HEADER_SLOTS: i32 = 32;
+export const IMAGE_VERSION: i32 = 1;
+
+// ---- packed reducer state: counts, then histograms, then top-k, then the Pareto frontier
+export const S_EVALUATED: i32 = 0;
+export const S_FEASIBLE: i32 = 1;
+export const S_REASONS: i32 = 2; // N_REASONS slots
+export const S_BOUND_PREFILL: i32 = S_REASONS + N_REASONS; // 3 slots
+export const S_BOUND_DECODE: i32 = S_BOUND_PREFILL + 3; // 3 slots
+export const S_COUNTS: i32 = S_BOUND_DECODE + 3;
+/** A Pareto entry: three keys (sign·value; unused keys 0) and the configuration index. */
+export const PARETO_STRIDE: i32 = 4;
+/** A top-k entry: key (sign·value) and the configuration index. */
+export const TOP_STRIDE: i32 = 2;

@@ -1,0 +1,324 @@
+// Streaming reducers over feasible configurations: counts, histograms over fixed bin edges,
+// top-k by one objective and the Pareto frontier on 2 or 3 objectives. Keys are sign·value so
+// every reducer minimises. Ties between equal keys go to the lower configuration index, which
+// makes each reducer's final state a function of the set of configurations seen, not of their
+// order — the reason thread count and sharding cannot change a result.
+import {
+  H_HISTOGRAMS,
+  H_PARETO_N,
+  H_PARETO_SIGN,
+  H_PARETO_SLOT,
+  H_TOP_K,
+  H_TOP_SIGN,
+  H_TOP_SLOT,
+  N_OUT,
+  N_REASONS,
+  O_BOUND_DECODE,
+  O_BOUND_PREFILL,
+  PARETO_STRIDE,
+  S_BOUND_DECODE,
+  S_BOUND_PREFILL,
+  S_COUNTS,
+  S_EVALUATED,
+  S_FEASIBLE,
+  S_REASONS,
+  TOP_STRIDE,
+} from './layout';
+
+/** Outputs of the configuration being reduced (N_OUT f64). */
+export const OUT: usize = memory.data(N_OUT * 8, 16);
+const COUNTS: usize = memory.data(S_COUNTS * 8, 16);
+
+let paretoN: i32 = 0;
+let pSlot0: i32 = 0;
+let pSlot1: i32 = 0;
+let pSlot2: i32 = 0;
+let pSign0: f64 = 1;
+let pSign1: f64 = 1;
+let pSign2: f64 = 1;
+let paretoPtr: usize = 0;
+let paretoCount: i32 = 0;
+let paretoCapacity: i32 = 0;
+let lastDominator: i32 = -1;
+
+let topK: i32 = 0;
+let topSlot: i32 = 0;
+let topSign: f64 = 1;
+let topPtr: usize = 0;
+let topCount: i32 = 0;
+
+let histCount: i32 = 0;
+/** Per histogram: [slot, bins, edges ptr, counts ptr] as f64. */
+let histMeta: usize = 0;
+
+let packedPtr: usize = 0;
+let packedCapacity: i32 = 0;
+
+@inline function f(ptr: usize, slot: i32): f64 {
+  return load<f64>(ptr + (<usize>slot << 3));
+}
+
+/** Reads the reducer part of the setup image; `histSpecs` points at the first histogram spec. */
+export function initReducers(image: usize, histSpecs: usize): void {
+  for (let i = 0; i < S_COUNTS; i++) store<f64>(COUNTS + (<usize>i << 3), 0);
+  paretoN = <i32>f(image, H_PARETO_N);
+  pSlot0 = <i32>f(image, H_PARETO_SLOT);
+  pSlot1 = <i32>f(image, H_PARETO_SLOT + 1);
+  pSlot2 = <i32>f(image, H_PARETO_SLOT + 2);
+  pSign0 = f(image, H_PARETO_SIGN);
+  pSign1 = f(image, H_PARETO_SIGN + 1);
+  pSign2 = f(image, H_PARETO_SIGN + 2);
+  paretoCount = 0;
+  lastDominator = -1;
+  if (paretoN > 0 && paretoPtr == 0) {
+    paretoCapacity = 1024;
+    paretoPtr = heap.alloc(<usize>paretoCapacity * PARETO_STRIDE * 8);
+  }
+  topK = <i32>f(image, H_TOP_K);
+  topSlot = <i32>f(image, H_TOP_SLOT);
+  topSign = f(image, H_TOP_SIGN);
+  topCount = 0;
+  if (topK > 0) topPtr = heap.alloc(<usize>(topK + 1) * TOP_STRIDE * 8);
+  histCount = <i32>f(image, H_HISTOGRAMS);
+  if (histCount > 0) histMeta = heap.alloc(<usize>histCount * 4 * 8);
+  let spec = histSpecs;
+  for (let h = 0; h < histCount; h++) {
+    const slot = f(spec, 0);
+    const bins = <i32>f(spec, 1);
+    const counts = heap.alloc(<usize>(bins + 2) * 8);
+    for (let b = 0; b < bins + 2; b++) store<f64>(counts + (<usize>b << 3), 0);
+    const meta = histMeta + (<usize>h << 5);
+    store<f64>(meta, slot);
+    store<f64>(meta, <f64>bins, 8);
+    store<f64>(meta, <f64>(spec + 16), 16);
+    store<f64>(meta, <f64>counts, 24);
+    spec += <usize>(bins + 3) << 3;
+  }
+}
+
+/** Counts `n` configurations evaluated (feasible or not). */
+@inline export function countEvaluated(n: f64): void {
+  store<f64>(COUNTS, load<f64>(COUNTS) + n, S_EVALUATED << 3);
+}
+
+/** Counts `n` configurations infeasible for `reason`. */
+@inline export function countInfeasible(reason: i32, n: f64): void {
+  const p = COUNTS + (<usize>(S_REASONS + reason) << 3);
+  store<f64>(p, load<f64>(p) + n);
+}
+
+/** Feeds the feasible configuration in OUT, with index `index`, to every reducer. */
+export function reduceFeasible(index: f64): void {
+  store<f64>(COUNTS + (S_FEASIBLE << 3), load<f64>(COUNTS + (S_FEASIBLE << 3)) + 1);
+  const bp = COUNTS + (<usize>(S_BOUND_PREFILL + <i32>f(OUT, O_BOUND_PREFILL)) << 3);
+  store<f64>(bp, load<f64>(bp) + 1);
+  const bd = COUNTS + (<usize>(S_BOUND_DECODE + <i32>f(OUT, O_BOUND_DECODE)) << 3);
+  store<f64>(bd, load<f64>(bd) + 1);
+  for (let h = 0; h < histCount; h++) histogramAdd(histMeta + (<usize>h << 5));
+  if (topK > 0) topInsert(topSign * f(OUT, topSlot), index);
+  if (paretoN == 2) pareto2Insert(pSign0 * f(OUT, pSlot0), pSign1 * f(OUT, pSlot1), index);
+  else if (paretoN == 3) pareto3Insert(pSign0 * f(OUT, pSlot0), pSign1 * f(OUT, pSlot1), pSign2 * f(OUT, pSlot2), index);
+}
+
+function histogramAdd(meta: usize): void {
+  const v = f(OUT, <i32>load<f64>(meta));
+  if (isNaN(v)) return;
+  const bins = <i32>load<f64>(meta, 8);
+  const edges = <usize>load<f64>(meta, 16);
+  const counts = <usize>load<f64>(meta, 24);
+  let bin: i32;
+  if (v < f(edges, 0)) bin = 0; // underflow
+  else if (v >= f(edges, bins)) bin = bins + 1; // overflow
+  else {
+    // largest i with edges[i] <= v
+    let lo = 0;
+    let hi = bins;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (f(edges, mid) <= v) lo = mid;
+      else hi = mid;
+    }
+    bin = lo + 1;
+  }
+  const p = counts + (<usize>bin << 3);
+  store<f64>(p, load<f64>(p) + 1);
+}
+
+@inline function before(keyA: f64, indexA: f64, keyB: f64, indexB: f64): bool {
+  return keyA < keyB || (keyA == keyB && indexA < indexB);
+}
+
+function topInsert(key: f64, index: f64): void {
+  if (isNaN(key)) return;
+  if (topCount == topK) {
+    const last = topPtr + (<usize>(topCount - 1) * TOP_STRIDE << 3);
+    if (!before(key, index, load<f64>(last), load<f64>(last, 8))) return;
+  }
+  // first position whose entry comes after (key, index)
+  let lo = 0;
+  let hi = topCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = topPtr + (<usize>mid * TOP_STRIDE << 3);
+    if (before(load<f64>(e), load<f64>(e, 8), key, index)) lo = mid + 1;
+    else hi = mid;
+  }
+  const at = topPtr + (<usize>lo * TOP_STRIDE << 3);
+  const moved = (topCount == topK ? topCount - 1 : topCount) - lo;
+  if (moved > 0) memory.copy(at + TOP_STRIDE * 8, at, <usize>moved * TOP_STRIDE * 8);
+  store<f64>(at, key);
+  store<f64>(at, index, 8);
+  if (topCount < topK) topCount++;
+}
+
+function paretoReserve(n: i32): void {
+  if (n <= paretoCapacity) return;
+  let capacity = paretoCapacity;
+  while (capacity < n) capacity <<= 1;
+  paretoPtr = heap.realloc(paretoPtr, <usize>capacity * PARETO_STRIDE * 8);
+  paretoCapacity = capacity;
+}
+
+@inline function pe(i: i32): usize {
+  return paretoPtr + (<usize>i * PARETO_STRIDE << 3);
+}
+
+/**
+ * Two objectives. The frontier is kept sorted by key0 ascending, so key1 strictly descends; the
+ * only entry that can dominate q is the last one with key0 ≤ q.key0.
+ */
+function pareto2Insert(k0: f64, k1: f64, index: f64): void {
+  if (isNaN(k0) || isNaN(k1)) return;
+  // ub = number of entries with key0 <= k0
+  let lo = 0;
+  let hi = paretoCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (load<f64>(pe(mid)) <= k0) lo = mid + 1;
+    else hi = mid;
+  }
+  const ub = lo;
+  if (ub > 0) {
+    const e = pe(ub - 1);
+    const e0 = load<f64>(e);
+    const e1 = load<f64>(e, 8);
+    if (e1 <= k1) {
+      if (e0 == k0 && e1 == k1 && index < load<f64>(e, 24)) store<f64>(e, index, 24);
+      return;
+    }
+  }
+  // q is on the frontier: drop the entries it dominates, [lb, r), and put q at lb
+  let lb = ub;
+  while (lb > 0 && load<f64>(pe(lb - 1)) == k0) lb--;
+  let r = lb;
+  while (r < paretoCount && load<f64>(pe(r), 8) >= k1) r++;
+  const removed = r - lb;
+  if (removed == 0) {
+    paretoReserve(paretoCount + 1);
+    const at = pe(lb);
+    if (paretoCount > lb) memory.copy(at + PARETO_STRIDE * 8, at, <usize>(paretoCount - lb) * PARETO_STRIDE * 8);
+    paretoCount++;
+  } else if (removed > 1) {
+    const at = pe(lb + 1);
+    memory.copy(at, pe(r), <usize>(paretoCount - r) * PARETO_STRIDE * 8);
+    paretoCount -= removed - 1;
+  }
+  const at = pe(lb);
+  store<f64>(at, k0);
+  store<f64>(at, k1, 8);
+  store<f64>(at, 0, 16);
+  store<f64>(at, index, 24);
+}
+
+/** a ≺ b: a no worse in every key and better in one, or the same keys at a lower index. */
+@inline function dominates3(a0: f64, a1: f64, a2: f64, ai: f64, b0: f64, b1: f64, b2: f64, bi: f64): bool {
+  if (a0 > b0 || a1 > b1 || a2 > b2) return false;
+  if (a0 < b0 || a1 < b1 || a2 < b2) return true;
+  return ai < bi;
+}
+
+/** Three objectives: a linear scan, starting with the entry that rejected the last candidate. */
+function pareto3Insert(k0: f64, k1: f64, k2: f64, index: f64): void {
+  if (isNaN(k0) || isNaN(k1) || isNaN(k2)) return;
+  if (lastDominator >= 0 && lastDominator < paretoCount) {
+    const e = pe(lastDominator);
+    if (dominates3(load<f64>(e), load<f64>(e, 8), load<f64>(e, 16), load<f64>(e, 24), k0, k1, k2, index)) return;
+  }
+  for (let i = 0; i < paretoCount; i++) {
+    const e = pe(i);
+    if (dominates3(load<f64>(e), load<f64>(e, 8), load<f64>(e, 16), load<f64>(e, 24), k0, k1, k2, index)) {
+      lastDominator = i;
+      return;
+    }
+  }
+  let kept = 0;
+  for (let i = 0; i < paretoCount; i++) {
+    const e = pe(i);
+    if (dominates3(k0, k1, k2, index, load<f64>(e), load<f64>(e, 8), load<f64>(e, 16), load<f64>(e, 24))) continue;
+    if (kept != i) memory.copy(pe(kept), e, PARETO_STRIDE * 8);
+    kept++;
+  }
+  paretoCount = kept;
+  paretoReserve(paretoCount + 1);
+  const at = pe(paretoCount);
+  store<f64>(at, k0);
+  store<f64>(at, k1, 8);
+  store<f64>(at, k2, 16);
+  store<f64>(at, index, 24);
+  paretoCount++;
+  lastDominator = -1;
+}
+
+/**
+ * Packs the reducer state into one f64 run and returns its length; `packedState()` is its address.
+ * Layout: counts (S_COUNTS), per histogram its bins + 2 counts (underflow first, overflow last),
+ * top count + entries, Pareto count + entries.
+ */
+export function packState(): i32 {
+  let length = S_COUNTS + 2 + topCount * TOP_STRIDE + paretoCount * PARETO_STRIDE;
+  for (let h = 0; h < histCount; h++) length += <i32>load<f64>(histMeta + (<usize>h << 5), 8) + 2;
+  if (length > packedCapacity) {
+    packedPtr = heap.alloc(<usize>length << 3);
+    packedCapacity = length;
+  }
+  let p = packedPtr;
+  memory.copy(p, COUNTS, S_COUNTS * 8);
+  p += S_COUNTS * 8;
+  for (let h = 0; h < histCount; h++) {
+    const meta = histMeta + (<usize>h << 5);
+    const n = <usize>(<i32>load<f64>(meta, 8) + 2) << 3;
+    memory.copy(p, <usize>load<f64>(meta, 24), n);
+    p += n;
+  }
+  store<f64>(p, <f64>topCount);
+  p += 8;
+  memory.copy(p, topPtr, <usize>topCount * TOP_STRIDE * 8);
+  p += <usize>topCount * TOP_STRIDE * 8;
+  store<f64>(p, <f64>paretoCount);
+  p += 8;
+  memory.copy(p, paretoPtr, <usize>paretoCount * PARETO_STRIDE * 8);
+  return length;
+}
+
+/** Address of the state `packState()` wrote. */
+export function packedState(): usize {
+  return packedPtr;
+}
+
+/** Number of infeasibility reasons the counts hold (for the loader's checks). */
+export function reasonCount(): i32 {
+  return N_REASONS;
+}
+
+/**
+ * Feeds `n` output records (N_OUT f64 each, at `records`) with configuration indices (f64, at
+ * `indices`) to the reducers, as the sweep would: for testing the reducers on arbitrary data.
+ */
+export function feedOutputs(records: usize, indices: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    memory.copy(OUT, records + (<usize>i * N_OUT << 3), N_OUT * 8);
+    countEvaluated(1);
+    if (f(OUT, 0) == 1) reduceFeasible(load<f64>(indices + (<usize>i << 3)));
+    else countInfeasible(<i32>f(OUT, 1), 1);
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { INFEASIBLE_REASONS } from '@ridgeline/model';
+import { CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE } from './descriptors.ts';
+import { createEngine } from './engine.ts';
+import { NO_AXES, buildImage } from './image.ts';
+
+describe('the host layout', () => {
+  it('matches the constants the compiled kernel exports', async () => {
+    const engine = await createEngine();
+    const kernel = await engine.open(buildImage({ models: [], chips: [], axes: NO_AXES, dpMode: false, minChips: false, pareto: [], top: null, histograms: [] }));
+    const value = (name: string): number => (kernel.exports[name] as { value: number }).value;
+    expect(value('N_OUT')).toBe(N_OUT);
+    expect(value('N_OUT')).toBe(OUTPUTS.length);
+    expect(value('CHIP_STRIDE')).toBe(CHIP.stride);
+    expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
+    expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
+    expect(value('EFF_STRIDE')).toBe(EFF_STRIDE);
+    expect(value('MAX_CURVE_POINTS')).toBe(MAX_CURVE_POINTS);
+    expect(value('HEADER_SLOTS')).toBe(HEADER.slots);
+    expect(value('IMAGE_VERSION')).toBe(IMAGE_VERSION);
+    expect(value('S_COUNTS')).toBe(STATE.counts);
+    // the kernel counts reasons by the model's codes: same list, same order
+    expect(value('N_REASONS')).toBe(INFEASIBLE_REASONS.length);
+    expect(kernel.exports.reasonCount()).toBe(INFEASIBLE_REASONS.length);
+    expect(CHIP.effNetwork + EFF_STRIDE).toBeLessThanOrEqual(CHIP.stride);
+  });
+});

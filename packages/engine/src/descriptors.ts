@@ -1,0 +1,237 @@
+// The memory layout of assembly/layout.ts, for the host side. src/descriptors.test.ts checks these
+// against the constants the compiled module exports.
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { INFEASIBLE_REASONS, type AttentionSharding, type Bound, type InfeasibleReason } from '@ridgeline/model';
+
+/** Points an efficiency curve may have in the flat chip descriptor. */
+export const MAX_CURVE_POINTS = 16;
+/** f64 slots of one efficiency: count, constant, then (x, y) pairs. */
+export const EFF_STRIDE = 34;
+
+/** Slots of the flat chip descriptor (assembly/layout.ts `C_*`). */
+export const CHIP = {
+  peak: 0,
+  memCapacity: 7,
+  memBandwidth: 8,
+  memUsable: 9,
+  upBandwidth: 10,
+  upDomain: 11,
+  upTorusAxes: 12,
+  upHop: 13,
+  upCollective: 14,
+  outBandwidth: 15,
+  outHop: 16,
+  idleW: 17,
+  maxW: 18,
+  price: 19,
+  layerOverhead: 20,
+  commOverlap: 21,
+  effFlop: 22,
+  effMemory: 56,
+  effNetwork: 90,
+  stride: 128,
+} as const;
+
+/** Slots of the flat model descriptor (assembly/layout.ts `M_*`). */
+export const MODEL = {
+  layers: 0,
+  hiddenSize: 1,
+  heads: 2,
+  kvHeads: 3,
+  headDim: 4,
+  ffnHiddenSize: 5,
+  gatedFfn: 6,
+  vocabSize: 7,
+  tiedEmbeddings: 8,
+  parallelAttentionFfn: 9,
+  hasMoe: 10,
+  experts: 11,
+  activeExperts: 12,
+  sharedExperts: 13,
+  expertHiddenSize: 14,
+  denseLayers: 15,
+  hasMla: 16,
+  qLoraRank: 17,
+  kvLoraRank: 18,
+  qkNopeHeadDim: 19,
+  qkRopeHeadDim: 20,
+  vHeadDim: 21,
+  hasWindow: 22,
+  windowTokens: 23,
+  windowedLayers: 24,
+  activeParams: 25,
+  stride: 32,
+} as const;
+
+/**
+ * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
+ * order gives the first 15 slots of an explicit configuration record; slot 15 is a price override.
+ */
+export const AXES = [
+  'model',
+  'hardware',
+  'weights',
+  'kvCache',
+  'activations',
+  'attentionSharding',
+  'commOverlap',
+  'moeImbalance',
+  'tp',
+  'pp',
+  'ep',
+  'chips',
+  'batch',
+  'inputTokens',
+  'outputTokens',
+] as const;
+/** One of `AXES`. */
+export type Axis = (typeof AXES)[number];
+/** f64 slots of an explicit configuration record. */
+export const CONFIG_STRIDE = 16;
+/** Slot of the price override in a configuration record (NaN: the chip's list price). */
+export const CONFIG_PRICE = 15;
+
+/** Slots of the setup image header (assembly/layout.ts `H_*`). */
+export const HEADER = {
+  version: 0,
+  models: 1,
+  chips: 2,
+  dpMode: 3,
+  minChips: 4,
+  paretoN: 5,
+  paretoSlot: 6,
+  paretoSign: 9,
+  topK: 12,
+  topSlot: 13,
+  topSign: 14,
+  histograms: 15,
+  axisLengths: 16,
+  slots: 32,
+} as const;
+/** Version of the setup image layout. */
+export const IMAGE_VERSION = 1;
+
+/**
+ * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
+ * follow `InferenceResult`; nested fields are flattened (`mfu.prefill` → `mfuPrefill`,
+ * `memoryPerChipBytes.kvCache` → `memoryKvCacheBytes`).
+ */
+export const OUTPUTS = [
+  'feasible',
+  'reason',
+  'ttftS',
+  'tpotS',
+  'requestLatencyS',
+  'tokensPerS',
+  'tokensPerSPerChip',
+  'tokensPerSPerUser',
+  'prefillTokensPerS',
+  'costPerMillionTokensUsd',
+  'costPerMillionInputTokensUsd',
+  'powerPerChipW',
+  'energyPerTokenJ',
+  'mfuPrefill',
+  'mfuDecode',
+  'mbuPrefill',
+  'mbuDecode',
+  'boundPrefill',
+  'boundDecode',
+  'memoryWeightsBytes',
+  'memoryKvCacheBytes',
+  'memoryActivationsBytes',
+  'memoryTotalBytes',
+  'memoryCapacityBytes',
+  'minChipsToFit',
+  'prefillComputeBoundS',
+  'prefillMemoryBoundS',
+  'prefillNetworkS',
+  'prefillOverheadS',
+  'decodeComputeBoundS',
+  'decodeMemoryBoundS',
+  'decodeNetworkS',
+  'decodeOverheadS',
+] as const;
+/** One of `OUTPUTS`. */
+export type Output = (typeof OUTPUTS)[number];
+/** f64 slots per configuration in the output buffer. */
+export const N_OUT: number = OUTPUTS.length;
+
+/** Slot of an output. */
+export function outputSlot(name: Output): number {
+  return OUTPUTS.indexOf(name);
+}
+
+/** The numeric outputs a reducer can order or bin by (everything but flags and codes). */
+export const METRICS: readonly Metric[] = OUTPUTS.filter(
+  (o): o is Metric =>
+    o !== 'feasible' && o !== 'reason' && o !== 'boundPrefill' && o !== 'boundDecode' && o !== 'minChipsToFit',
+);
+/** A numeric output a reducer can use. */
+export type Metric = Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'minChipsToFit'>;
+
+/** Objective directions. */
+export type Direction = 'min' | 'max';
+
+/** The natural direction of each metric: less time, cost, energy and memory; more throughput and utilisation. */
+export function defaultDirection(metric: Metric): Direction {
+  return /^(tokensPerS|prefillTokensPerS|mfu|mbu)/.test(metric) ? 'max' : 'min';
+}
+
+/** Bound codes of the `bound*` outputs. */
+export const BOUNDS: readonly Bound[] = ['compute', 'memory', 'network'];
+
+/** Infeasibility reasons by code: the model's INFEASIBLE_REASONS, whose order the kernel follows. */
+export const REASONS: readonly InfeasibleReason[] = INFEASIBLE_REASONS;
+
+/** Precision codes: index in PRECISIONS. */
+export function precisionCode(p: Precision): number {
+  return PRECISIONS.indexOf(p);
+}
+
+/** Attention-sharding codes. */
+export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch'];
+
+/** Offsets of the packed reducer state (assembly/layout.ts `S_*`). */
+export const STATE = {
+  evaluated: 0,
+  feasible: 1,
+  reasons: 2,
+  boundPrefill: 11,
+  boundDecode: 14,
+  counts: 17,
+  paretoStride: 4,
+  topStride: 2,
+} as const;
+
+/** Short names for metrics on the command line (`--pareto cost,tpot`). Full metric names work too. */
+export const METRIC_ALIASES: Readonly<Record<string, Metric>> = {
+  cost: 'costPerMillionTokensUsd',
+  'cost-input': 'costPerMillionInputTokensUsd',
+  tpot: 'tpotS',
+  ttft: 'ttftS',
+  latency: 'requestLatencyS',
+  throughput: 'tokensPerS',
+  'per-chip': 'tokensPerSPerChip',
+  perchip: 'tokensPerSPerChip',
+  'per-user': 'tokensPerSPerUser',
+  peruser: 'tokensPerSPerUser',
+  interactivity: 'tokensPerSPerUser',
+  prefill: 'prefillTokensPerS',
+  energy: 'energyPerTokenJ',
+  power: 'powerPerChipW',
+  memory: 'memoryTotalBytes',
+  mfu: 'mfuDecode',
+  mbu: 'mbuDecode',
+};
+
+/**
+ * A metric by full name or alias (case-insensitive for aliases), or undefined.
+ *
+ * @example
+ * resolveMetric('cost'); // 'costPerMillionTokensUsd'
+ * resolveMetric('tpotS'); // 'tpotS'
+ */
+export function resolveMetric(name: string): Metric | undefined {
+  const exact = METRICS.find((m) => m === name);
+  return exact ?? METRIC_ALIASES[name.toLowerCase()];
+}

@@ -1,0 +1,163 @@
+import {
+  HARDWARE_API_VERSION,
+  PRECISIONS,
+  validateHardware,
+  type ChipSpec,
+  type Efficiency,
+} from '@ridgeline/hardware';
+import { InputError, countParams, type ModelSpec } from '@ridgeline/model';
+import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
+
+const TORUS_AXES: Readonly<Record<string, number>> = { torus1d: 1, torus2d: 2, torus3d: 3 };
+
+/** Options for `flattenChip`. */
+export interface FlattenChipOptions {
+  /** Overrides the chip's list price, USD per chip-hour (like `InferenceConfig.usdPerChipHour`). */
+  readonly usdPerChipHour?: number;
+}
+
+function writeEfficiency(out: Float64Array, at: number, e: Efficiency, field: string): void {
+  if ('value' in e) {
+    out[at] = 0;
+    out[at + 1] = e.value;
+    return;
+  }
+  const points = e.curve;
+  if (points.length === 0 || points.length > MAX_CURVE_POINTS) {
+    throw new InputError(
+      field,
+      `${field} must have 1 to ${MAX_CURVE_POINTS} points for the sweep engine, got ${points.length}; resample the curve`,
+    );
+  }
+  out[at] = points.length;
+  out[at + 1] = Number.NaN;
+  points.forEach(([x, y], i) => {
+    out[at + 2 + 2 * i] = x;
+    out[at + 3 + 2 * i] = y;
+  });
+}
+
+/**
+ * A chip as the kernel reads it: CHIP.stride f64 with the peak FLOP/s per precision (NaN where
+ * unsupported), memory, links, topology, power, price and the three efficiencies (constants, or
+ * curves of up to MAX_CURVE_POINTS points). Validates the chip with `validateHardware` first and
+ * throws `InputError` listing every problem.
+ *
+ * @example
+ * const descriptor = flattenChip(h100Sxm); // Float64Array(128)
+ * descriptor[CHIP.memBandwidth]; // 3.35e12
+ */
+export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): Float64Array {
+  const checked = validateHardware({ apiVersion: HARDWARE_API_VERSION, meta: { name: 'sweep', version: '0.0.0' }, chips: [chip] });
+  if (!checked.ok) {
+    const lines = checked.issues.map((i) => `  - ${i.path.replace(/^chips\[[^\]]*\]\.?/, '')}: ${i.message} (allowed: ${i.allowed}). Fix: ${i.fix}`);
+    throw new InputError('hardware', `chip "${String(chip.id)}" cannot be used: ${checked.issues.length} problem${checked.issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`);
+  }
+  const price = options.usdPerChipHour ?? chip.price.usdPerChipHour.value;
+  if (!Number.isFinite(price) || price < 0) {
+    throw new InputError('usdPerChipHour', `usdPerChipHour must be a price ≥ 0 USD per chip-hour, got ${String(price)}`);
+  }
+  const out = new Float64Array(CHIP.stride);
+  PRECISIONS.forEach((p, i) => {
+    out[CHIP.peak + i] = chip.compute.peakDenseFlopsPerS[p]?.value ?? Number.NaN;
+  });
+  out[CHIP.memCapacity] = chip.memory.capacityBytes.value;
+  out[CHIP.memBandwidth] = chip.memory.bandwidthBytesPerS.value;
+  out[CHIP.memUsable] = chip.memory.usableFraction.value;
+  out[CHIP.upBandwidth] = chip.scaleUp.bandwidthBytesPerS.value;
+  out[CHIP.upDomain] = chip.scaleUp.domainSize.value;
+  out[CHIP.upTorusAxes] = TORUS_AXES[chip.scaleUp.topology] ?? 0;
+  out[CHIP.upHop] = chip.scaleUp.hopLatencyS.value;
+  out[CHIP.upCollective] = chip.scaleUp.collectiveLatencyS?.value ?? Number.NaN;
+  out[CHIP.outBandwidth] = chip.scaleOut.bandwidthBytesPerS.value;
+  out[CHIP.outHop] = chip.scaleOut.hopLatencyS.value;
+  out[CHIP.idleW] = chip.power.idleW.value;
+  out[CHIP.maxW] = chip.power.maxW.value;
+  out[CHIP.price] = price;
+  out[CHIP.layerOverhead] = chip.efficiency.layerOverheadS.value;
+  out[CHIP.commOverlap] = chip.efficiency.commOverlap?.value ?? Number.NaN;
+  writeEfficiency(out, CHIP.effFlop, chip.efficiency.flop, `${chip.id}.efficiency.flop`);
+  writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
+  writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);
+  if (CHIP.effNetwork + EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
+  return out;
+}
+
+function requireInteger(model: string, field: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    const allowed = min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`;
+    throw new InputError(field, `model "${model}": ${field} must be ${allowed}, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+function requireBoolean(model: string, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InputError(field, `model "${model}": ${field} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A model architecture as the kernel reads it: MODEL.stride f64 (layers, widths, heads, MoE, MLA,
+ * sliding window, and the active parameter count from `countParams`). Throws `InputError` naming
+ * the field for a value the model cannot use (a non-integer head count, more active experts than
+ * experts, …).
+ *
+ * @example
+ * flattenModel(llama31_70b)[MODEL.layers]; // 80
+ */
+export function flattenModel(model: ModelSpec): Float64Array {
+  const id = typeof model.id === 'string' ? model.id : '(no id)';
+  const out = new Float64Array(MODEL.stride);
+  out[MODEL.layers] = requireInteger(id, 'layers', model.layers, 1);
+  out[MODEL.hiddenSize] = requireInteger(id, 'hiddenSize', model.hiddenSize, 1);
+  out[MODEL.heads] = requireInteger(id, 'heads', model.heads, 1);
+  out[MODEL.kvHeads] = requireInteger(id, 'kvHeads', model.kvHeads, 1);
+  out[MODEL.headDim] = requireInteger(id, 'headDim', model.headDim, 1);
+  out[MODEL.ffnHiddenSize] = requireInteger(id, 'ffnHiddenSize', model.ffnHiddenSize, 0);
+  out[MODEL.gatedFfn] = requireBoolean(id, 'gatedFfn', model.gatedFfn) ? 1 : 0;
+  out[MODEL.vocabSize] = requireInteger(id, 'vocabSize', model.vocabSize, 1);
+  out[MODEL.tiedEmbeddings] = requireBoolean(id, 'tiedEmbeddings', model.tiedEmbeddings) ? 1 : 0;
+  out[MODEL.parallelAttentionFfn] =
+    model.parallelAttentionFfn === undefined ? 0 : requireBoolean(id, 'parallelAttentionFfn', model.parallelAttentionFfn) ? 1 : 0;
+  const moe = model.moe;
+  if (moe !== undefined) {
+    out[MODEL.hasMoe] = 1;
+    const experts = requireInteger(id, 'moe.experts', moe.experts, 1);
+    out[MODEL.experts] = experts;
+    out[MODEL.activeExperts] = requireInteger(id, 'moe.activeExperts', moe.activeExperts, 1);
+    if (moe.activeExperts > experts) {
+      throw new InputError('moe.activeExperts', `model "${id}": moe.activeExperts must be at most moe.experts (${experts}), got ${moe.activeExperts}`);
+    }
+    out[MODEL.sharedExperts] = requireInteger(id, 'moe.sharedExperts', moe.sharedExperts, 0);
+    out[MODEL.expertHiddenSize] = requireInteger(id, 'moe.expertHiddenSize', moe.expertHiddenSize, 1);
+    out[MODEL.denseLayers] = requireInteger(id, 'moe.denseLayers', moe.denseLayers, 0);
+    if (moe.denseLayers > model.layers) {
+      throw new InputError('moe.denseLayers', `model "${id}": moe.denseLayers must be at most layers (${model.layers}), got ${moe.denseLayers}`);
+    }
+  }
+  const mla = model.mla;
+  if (mla !== undefined) {
+    out[MODEL.hasMla] = 1;
+    out[MODEL.qLoraRank] = requireInteger(id, 'mla.qLoraRank', mla.qLoraRank, 0);
+    out[MODEL.kvLoraRank] = requireInteger(id, 'mla.kvLoraRank', mla.kvLoraRank, 1);
+    out[MODEL.qkNopeHeadDim] = requireInteger(id, 'mla.qkNopeHeadDim', mla.qkNopeHeadDim, 0);
+    out[MODEL.qkRopeHeadDim] = requireInteger(id, 'mla.qkRopeHeadDim', mla.qkRopeHeadDim, 0);
+    out[MODEL.vHeadDim] = requireInteger(id, 'mla.vHeadDim', mla.vHeadDim, 1);
+  }
+  const window = model.slidingWindow;
+  if (window !== undefined) {
+    out[MODEL.hasWindow] = 1;
+    out[MODEL.windowTokens] = requireInteger(id, 'slidingWindow.windowTokens', window.windowTokens, 1);
+    out[MODEL.windowedLayers] = requireInteger(id, 'slidingWindow.windowedLayers', window.windowedLayers, 0);
+    if (window.windowedLayers > model.layers) {
+      throw new InputError(
+        'slidingWindow.windowedLayers',
+        `model "${id}": slidingWindow.windowedLayers must be at most layers (${model.layers}), got ${window.windowedLayers}`,
+      );
+    }
+  }
+  out[MODEL.activeParams] = countParams(model).active;
+  return out;
+}

@@ -1,0 +1,113 @@
+import { AXES, CHIP, HEADER, IMAGE_VERSION, MODEL, type Axis } from './descriptors.ts';
+
+/** A Pareto objective or top-k key as the kernel sees it: an output slot and +1 (min) or −1 (max). */
+export interface SlotKey {
+  readonly slot: number;
+  readonly sign: 1 | -1;
+}
+
+/** A histogram as the kernel sees it: an output slot and increasing bin edges (bins + 1 of them). */
+export interface SlotHistogram {
+  readonly slot: number;
+  readonly edges: readonly number[];
+}
+
+/** Everything the kernel reads: descriptors, axis values (numeric codes) and reducer settings. */
+export interface ImageInput {
+  readonly models: readonly Float64Array[];
+  readonly chips: readonly Float64Array[];
+  /** Values per axis (model and hardware as table indices, precisions and sharding as codes). Empty for explicit configurations. */
+  readonly axes: Readonly<Record<Axis, readonly number[]>>;
+  /** The `chips` axis holds DP; chips = TP·PP·DP. */
+  readonly dpMode: boolean;
+  /** Compute minChipsToFit for capacity-infeasible configurations in `rows` (slow; for full rows). */
+  readonly minChips: boolean;
+  readonly pareto: readonly SlotKey[];
+  readonly top: (SlotKey & { readonly k: number }) | null;
+  readonly histograms: readonly SlotHistogram[];
+}
+
+/** An image with no axes, for explicit configurations only. */
+export const NO_AXES: Readonly<Record<Axis, readonly number[]>> = Object.fromEntries(AXES.map((a) => [a, []])) as unknown as Readonly<
+  Record<Axis, readonly number[]>
+>;
+
+/**
+ * Lays out the setup image the kernel's `init` reads (assembly/kernel.ts): the header, every axis'
+ * values, the model and chip descriptors, then the histogram specs.
+ *
+ * @example
+ * const image = buildImage({ models: [flattenModel(m)], chips: [flattenChip(c)], axes, dpMode: false,
+ *   minChips: false, pareto: [], top: null, histograms: [] });
+ */
+export function buildImage(input: ImageInput): Float64Array {
+  if (input.pareto.length !== 0 && input.pareto.length !== 2 && input.pareto.length !== 3) {
+    throw new RangeError(`a Pareto frontier needs 2 or 3 objectives, got ${input.pareto.length}`);
+  }
+  const axisValues = AXES.map((a) => input.axes[a]);
+  const histogramSlots = input.histograms.reduce((n, h) => n + h.edges.length + 2, 0);
+  const length =
+    HEADER.slots +
+    axisValues.reduce((n, values) => n + values.length, 0) +
+    input.models.length * MODEL.stride +
+    input.chips.length * CHIP.stride +
+    histogramSlots;
+  const image = new Float64Array(length);
+  image[HEADER.version] = IMAGE_VERSION;
+  image[HEADER.models] = input.models.length;
+  image[HEADER.chips] = input.chips.length;
+  image[HEADER.dpMode] = input.dpMode ? 1 : 0;
+  image[HEADER.minChips] = input.minChips ? 1 : 0;
+  image[HEADER.paretoN] = input.pareto.length;
+  input.pareto.forEach((key, i) => {
+    image[HEADER.paretoSlot + i] = key.slot;
+    image[HEADER.paretoSign + i] = key.sign;
+  });
+  if (input.top !== null) {
+    image[HEADER.topK] = input.top.k;
+    image[HEADER.topSlot] = input.top.slot;
+    image[HEADER.topSign] = input.top.sign;
+  }
+  image[HEADER.histograms] = input.histograms.length;
+  let p = HEADER.slots;
+  axisValues.forEach((values, a) => {
+    image[HEADER.axisLengths + a] = values.length;
+    image.set(values, p);
+    p += values.length;
+  });
+  for (const m of input.models) {
+    image.set(m, p);
+    p += MODEL.stride;
+  }
+  for (const c of input.chips) {
+    image.set(c, p);
+    p += CHIP.stride;
+  }
+  for (const hist of input.histograms) {
+    image[p] = hist.slot;
+    image[p + 1] = hist.edges.length - 1;
+    image.set(hist.edges, p + 2);
+    p += hist.edges.length + 2;
+  }
+  return image;
+}
+
+/**
+ * A short, stable fingerprint of an image (FNV-1a, 64-bit, hex): two shard outputs merge only
+ * when their images — descriptors, axes and reducers — are the same.
+ *
+ * @example
+ * fingerprint(image); // 'c0ffee…'
+ */
+export function fingerprint(image: Float64Array): string {
+  const bytes = new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
+  let hash = 0xcbf29ce484222325n;
+  const prime = 0x100000001b3n;
+  const mask = 0xffffffffffffffffn;
+  // 32-bit lanes keep BigInt work small: fold 4 bytes at a time.
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24);
+    hash = ((hash ^ BigInt(word >>> 0)) * prime) & mask;
+  }
+  return hash.toString(16).padStart(16, '0');
+}

@@ -1,0 +1,50 @@
+/**
+ * `@ridgeline/engine`: Ridgeline's WebAssembly sweep engine. The kernel mirrors
+ * `estimateInference` operator by operator over flat descriptors; a sweep is a cartesian product
+ * of axes enumerated by a mixed-radix index inside WebAssembly and streamed into reducers (Pareto
+ * frontier, top-k, histograms, counts) there. Browser-safe: worker threads, files and Parquet live
+ * in `@ridgeline/engine/node`.
+ *
+ * @example
+ * import { createEngine, parseSweepSpec, planSweep, resolveSweepSpec, sweepRange } from '@ridgeline/engine';
+ */
+export * from './descriptors.ts';
+export { createEngine, engineFromModule, Kernel, KERNEL_IMPORTS, type Engine, type KernelExports, type WasmModule } from './engine.ts';
+export { evaluateConfigs, readResult, validateInferenceConfig, type EngineResult } from './evaluate.ts';
+export { flattenChip, flattenModel, type FlattenChipOptions } from './flatten.ts';
+export { buildImage, fingerprint, NO_AXES, type ImageInput, type SlotHistogram, type SlotKey } from './image.ts';
+export { histogramEdges, planSweep, shardRange, type SweepConfig, type SweepPlan } from './plan.ts';
+export {
+  parseSweepSpec,
+  resolveSweepSpec,
+  SweepSpecError,
+  validateSweepSpec,
+  type ChipResolver,
+  type HardwareEntry,
+  type HistogramSpec,
+  type ModelResolver,
+  type Objective,
+  type ReducerSpec,
+  type ResolvedSweepSpec,
+  type SpecIssue,
+  type SweepSpec,
+} from './spec.ts';
+export {
+  attachRows,
+  emptyState,
+  MergeError,
+  mergeResults,
+  mergeStates,
+  paretoFrontier,
+  stateOfResult,
+  sweepRows,
+  toResult,
+  topK,
+  unpackState,
+  type SweepCounts,
+  type SweepEntry,
+  type SweepResult,
+  type SweepRow,
+  type SweepState,
+} from './state.ts';
+export { sweepRange, type SweepRangeOptions } from './sweep.ts';

@@ -1,0 +1,169 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
+import { OUTPUTS } from '../descriptors.ts';
+import { createEngine, type Engine } from '../engine.ts';
+import type { SweepPlan } from '../plan.ts';
+import { sweepRows, type SweepRow } from '../state.ts';
+
+/** File formats for full rows. */
+export const ROW_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
+/** One of `ROW_FORMATS`. */
+export type RowFormat = (typeof ROW_FORMATS)[number];
+
+/** The columns of a row file, in order: index, the configuration, then every output. */
+export const ROW_COLUMNS: readonly string[] = [
+  'index',
+  'model',
+  'hardware',
+  'chips',
+  'dp',
+  'tp',
+  'pp',
+  'ep',
+  'batch',
+  'inputTokens',
+  'outputTokens',
+  'weights',
+  'kvCache',
+  'activations',
+  'attentionSharding',
+  'commOverlap',
+  'moeImbalance',
+  ...OUTPUTS,
+];
+
+const TEXT_COLUMNS = new Set(['model', 'hardware', 'weights', 'kvCache', 'activations', 'attentionSharding', 'reason', 'boundPrefill', 'boundDecode', 'commOverlap']);
+
+/**
+ * The format a file name asks for (`.parquet`, `.csv`, `.jsonl`/`.ndjson`), or undefined.
+ *
+ * @example
+ * rowFormatOf('results.parquet'); // 'parquet'
+ */
+export function rowFormatOf(path: string): RowFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.parquet')) return 'parquet';
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  return undefined;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isNaN(value) ? '' : String(value);
+  const s = String(value);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function cell(row: SweepRow, column: string): unknown {
+  const value = (row as unknown as Record<string, unknown>)[column];
+  return typeof value === 'number' && Number.isNaN(value) ? null : value;
+}
+
+function encodeCsv(rows: readonly SweepRow[]): string {
+  return rows.map((r) => ROW_COLUMNS.map((c) => csvCell(cell(r, c))).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
+}
+
+function encodeJsonl(rows: readonly SweepRow[]): string {
+  return rows.map((r) => JSON.stringify(Object.fromEntries(ROW_COLUMNS.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
+}
+
+function parquetColumns(rows: readonly SweepRow[]): ColumnSource[] {
+  return ROW_COLUMNS.map((c): ColumnSource => {
+    if (c === 'feasible') return { name: c, data: rows.map((r) => r.feasible), type: 'BOOLEAN', nullable: false };
+    if (TEXT_COLUMNS.has(c)) {
+      return { name: c, data: rows.map((r) => { const v = cell(r, c); return v === null ? null : String(v); }), type: 'STRING', nullable: true };
+    }
+    return { name: c, data: rows.map((r) => cell(r, c) as number | null), type: 'DOUBLE', nullable: true };
+  });
+}
+
+/** Options for `writeRows`. */
+export interface WriteRowsOptions {
+  readonly format?: RowFormat;
+  /** The slice of the sweep to write (default: all of it). */
+  readonly range?: readonly [number, number];
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly engine?: Engine;
+  /** Rows per kernel call and per Parquet row group (default 65536). */
+  readonly chunk?: number;
+}
+
+/**
+ * Writes one full row per configuration (configuration, feasibility, every output, minChipsToFit)
+ * to `path` as Parquet, CSV or JSON lines. Writes a temporary file beside it and renames it into
+ * place, so an interrupted sweep never leaves a partial file under the final name.
+ *
+ * @example
+ * await writeRows(plan, 'results.parquet');
+ */
+export async function writeRows(plan: SweepPlan, path: string, options: WriteRowsOptions = {}): Promise<{ readonly rows: number; readonly bytes: number }> {
+  const format = options.format ?? rowFormatOf(path) ?? 'csv';
+  const engine = options.engine ?? (await createEngine());
+  const kernel = await engine.open(plan.image(true));
+  const [start, end] = options.range ?? [0, plan.total];
+  const chunk = options.chunk ?? 65_536;
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    if (format === 'parquet') {
+      let writer: ParquetWriter | undefined;
+      for (let s = start; s < end; s += chunk) {
+        const n = Math.min(chunk, end - s);
+        const columnData = parquetColumns(sweepRows(kernel, plan, s, n));
+        writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
+        await writer.write({ columnData, rowGroupSize: chunk });
+        options.onProgress?.(s + n - start, end - start);
+      }
+      if (writer === undefined) {
+        const columnData = parquetColumns([]);
+        writer = new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
+      }
+      await writer.finish();
+    } else {
+      const stream = createWriteStream(temporary);
+      const write = async (text: string): Promise<void> => {
+        if (!stream.write(text)) await once(stream, 'drain');
+      };
+      if (format === 'csv') await write(`${ROW_COLUMNS.join(',')}\n`);
+      for (let s = start; s < end; s += chunk) {
+        const n = Math.min(chunk, end - s);
+        const rows = sweepRows(kernel, plan, s, n);
+        await write(format === 'csv' ? encodeCsv(rows) : encodeJsonl(rows));
+        options.onProgress?.(s + n - start, end - start);
+      }
+      stream.end();
+      await once(stream, 'finish');
+    }
+    await rename(temporary, path);
+    return { rows: Math.max(0, end - start), bytes: (await stat(path)).size };
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Bytes a row file of `rows` rows would take, measured on the first rows of the plan (up to 2000).
+ *
+ * @example
+ * estimateRowBytes(plan, 'csv', 5e6); // ≈ 1.6e9
+ */
+export async function estimateRowBytes(plan: SweepPlan, format: RowFormat, rows: number, engine?: Engine): Promise<number> {
+  const e = engine ?? (await createEngine());
+  const kernel = await e.open(plan.image(true));
+  const n = Math.min(2000, plan.total);
+  if (n === 0) return 0;
+  const sample = sweepRows(kernel, plan, 0, n);
+  let bytes: number;
+  if (format === 'csv') bytes = Buffer.byteLength(encodeCsv(sample));
+  else if (format === 'jsonl') bytes = Buffer.byteLength(encodeJsonl(sample));
+  else {
+    // Parquet compresses repetitive columns well; measure an encoded sample.
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    bytes = parquetWriteBuffer({ columnData: parquetColumns(sample) }).byteLength;
+  }
+  return Math.round((bytes / n) * rows);
+}

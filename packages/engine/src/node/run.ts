@@ -1,0 +1,82 @@
+import { availableParallelism } from 'node:os';
+import Tinypool from 'tinypool';
+import { createEngine, type Engine } from '../engine.ts';
+import type { SweepPlan } from '../plan.ts';
+import { sweepRange } from '../sweep.ts';
+import { emptyState, mergeStates, unpackState, type SweepState } from '../state.ts';
+import { WORKER_URL } from './worker-source.ts';
+
+/** Options for `runSweep`. */
+export interface RunSweepOptions {
+  /** Worker threads (default: os.availableParallelism()); 1 runs on the calling thread. */
+  readonly threads?: number;
+  /** The slice of the index space to run (default: all of it); see `shardRange`. */
+  readonly range?: readonly [number, number];
+  /** Called about every 100 ms with the configurations done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** An engine to reuse (default: `createEngine()`). */
+  readonly engine?: Engine;
+  /** Configurations per kernel call inside a task (default 2^20). */
+  readonly chunk?: number;
+}
+
+/** Below this many configurations per thread, threads cost more than they save. */
+const MIN_PER_THREAD = 200_000;
+
+/**
+ * Runs a sweep (or a slice of it) over worker threads and returns its merged reducer state. Each
+ * task gets the compiled module (no recompilation), the setup image and a contiguous slice; the
+ * states come back packed and are merged with `mergeStates` — the function `ridgeline merge` uses —
+ * so the result is the same for any thread count.
+ *
+ * @example
+ * const state = await runSweep(plan, { threads: 2, onProgress: (done, total) => bar.update(done) });
+ */
+export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): Promise<SweepState> {
+  const engine = options.engine ?? (await createEngine());
+  const range = options.range ?? [0, plan.total];
+  const [start, end] = range;
+  const size = end - start;
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), Math.ceil(size / MIN_PER_THREAD)));
+  const chunk = options.chunk ?? 2 ** 20;
+  if (size <= 0) return { ...emptyState(plan), ranges: [] };
+  if (threads === 1) {
+    let last = 0;
+    return sweepRange(engine, plan, range, {
+      chunk,
+      onProgress: (done) => {
+        const now = Date.now();
+        if (options.onProgress !== undefined && (now - last >= 100 || done === size)) {
+          last = now;
+          options.onProgress(done, size);
+        }
+      },
+    });
+  }
+
+  // More tasks than threads: blocks of rule-broken configurations finish fast, so slices differ in cost.
+  const taskCount = Math.min(Math.ceil(size / 10_000), threads * 16);
+  const bounds = Array.from({ length: taskCount + 1 }, (_, i) => start + Math.floor((size * i) / taskCount));
+  const progress = new SharedArrayBuffer(8);
+  const counter = new BigInt64Array(progress);
+  const pool = new Tinypool({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+  const image = plan.image();
+  const timer =
+    options.onProgress === undefined
+      ? undefined
+      : setInterval(() => options.onProgress?.(Number(Atomics.load(counter, 0)), size), 100);
+  try {
+    const states = await Promise.all(
+      bounds.slice(0, -1).map(async (s, i) => {
+        const e = bounds[i + 1] ?? end;
+        const packed = (await pool.run({ module: engine.module, image, start: s, end: e, chunk, progress })) as Float64Array;
+        return unpackState(packed, plan, [s, e]);
+      }),
+    );
+    options.onProgress?.(size, size);
+    return states.reduce((a, b) => mergeStates(plan.reducers, a, b));
+  } finally {
+    if (timer !== undefined) clearInterval(timer);
+    await pool.destroy();
+  }
+}

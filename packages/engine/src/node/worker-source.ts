@@ -1,0 +1,27 @@
+/**
+ * The worker-thread task, as plain JavaScript so it runs the same from src (vitest) and dist: it
+ * instantiates the kernel module it is sent (compiled once, on the main thread), loads the setup
+ * image, streams its slice through the reducers in chunks (counting progress in a shared
+ * counter) and returns the packed reducer state. Loaded by tinypool from a data: URL.
+ */
+export const WORKER_SOURCE: string = `
+export default async function run(task) {
+  const { module, image, start, end, chunk, progress } = task;
+  const instance = await WebAssembly.instantiate(module, { env: { pow: Math.pow } });
+  const x = instance.exports;
+  const ptr = x.alloc(image.byteLength);
+  new Float64Array(x.memory.buffer, ptr, image.length).set(image);
+  x.init(ptr);
+  const counter = progress ? new BigInt64Array(progress) : null;
+  for (let s = start; s < end; s += chunk) {
+    const e = Math.min(end, s + chunk);
+    x.sweep(s, e);
+    if (counter) Atomics.add(counter, 0, BigInt(e - s));
+  }
+  const length = x.packState();
+  return new Float64Array(x.memory.buffer, x.packedState(), length).slice();
+}
+`;
+
+/** The worker module as a data: URL (tinypool imports it in each worker). */
+export const WORKER_URL: string = `data:text/javascript;base64,${btoa(WORKER_SOURCE)}`;

@@ -1,0 +1,167 @@
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import type { AttentionSharding } from '@ridgeline/model';
+import { ATTENTION_SHARDINGS, AXES, outputSlot, precisionCode, type Axis } from './descriptors.ts';
+import { flattenChip, flattenModel } from './flatten.ts';
+import { buildImage, fingerprint, type SlotHistogram } from './image.ts';
+import type { HistogramSpec, ReducerSpec, ResolvedSweepSpec } from './spec.ts';
+
+/** One configuration of a sweep, decoded from its index. */
+export interface SweepConfig {
+  readonly model: string;
+  readonly hardware: string;
+  readonly chips: number;
+  /** Replicas, chips / (TP·PP); NaN when chips is not a multiple of TP·PP. */
+  readonly dp: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly ep: number;
+  readonly batch: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly weights: Precision;
+  readonly kvCache: Precision;
+  readonly activations: Precision;
+  readonly attentionSharding: AttentionSharding;
+  readonly commOverlap: number | 'auto';
+  readonly moeImbalance: number;
+}
+
+/** A sweep ready to run: flattened descriptors, numeric axes, reducers and the index space. */
+export interface SweepPlan {
+  readonly resolved: ResolvedSweepSpec;
+  readonly reducers: ReducerSpec;
+  /** Numeric axis values, outermost first (model and hardware as table indices). */
+  readonly axes: Readonly<Record<Axis, readonly number[]>>;
+  /** The `chips` axis holds DP (chips = TP·PP·DP). */
+  readonly dpMode: boolean;
+  /** Configurations in the cartesian product. */
+  readonly total: number;
+  /** Fingerprint of descriptors, axes and reducers: shard outputs merge only when theirs match. */
+  readonly fingerprint: string;
+  /** Histogram bin edges, per histogram. */
+  readonly edges: readonly (readonly number[])[];
+  /** The setup image; `minChips` makes `rows` compute minChipsToFit for capacity-infeasible rows. */
+  image(minChips?: boolean): Float64Array;
+  /** The configuration at `index` (mixed radix over `axes`, the last axis fastest). */
+  config(index: number): SweepConfig;
+}
+
+/**
+ * The bin edges of a histogram: `bins + 1` increasing values from `min` to `max`, equally spaced
+ * (in log space for `log`). The kernel and the JavaScript reference both bin by these.
+ *
+ * @example
+ * histogramEdges({ metric: 'tpotS', min: 0, max: 1, bins: 4, scale: 'linear' }); // [0, 0.25, 0.5, 0.75, 1]
+ */
+export function histogramEdges(h: HistogramSpec): number[] {
+  const edges: number[] = [];
+  if (h.scale === 'log') {
+    const a = Math.log(h.min);
+    const b = Math.log(h.max);
+    for (let i = 0; i <= h.bins; i++) edges.push(i === 0 ? h.min : i === h.bins ? h.max : Math.exp(a + ((b - a) * i) / h.bins));
+  } else {
+    for (let i = 0; i <= h.bins; i++) edges.push(i === 0 ? h.min : i === h.bins ? h.max : h.min + ((h.max - h.min) * i) / h.bins);
+  }
+  return edges;
+}
+
+/**
+ * Turns a resolved spec into a plan: models and chips flattened (validated) once, axes encoded,
+ * the index space counted. Throws `RangeError` past 2^53 configurations.
+ *
+ * @example
+ * const plan = planSweep(resolveSweepSpec(parseSweepSpec(text), resolvers));
+ * plan.total; // e.g. 1_474_560
+ */
+export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = resolved.spec.reducers): SweepPlan {
+  const spec = resolved.spec;
+  const models = resolved.models.map(flattenModel);
+  const chips = resolved.chips.map((c) => flattenChip(c.chip, c.usdPerChipHour === undefined ? {} : { usdPerChipHour: c.usdPerChipHour }));
+  const dpMode = spec.chips === null;
+  const axes: Record<Axis, readonly number[]> = {
+    model: models.map((_, i) => i),
+    hardware: chips.map((_, i) => i),
+    weights: spec.precisions.weights.map(precisionCode),
+    kvCache: spec.precisions.kvCache.map(precisionCode),
+    activations: spec.precisions.activations.map(precisionCode),
+    attentionSharding: spec.attentionSharding.map((s) => ATTENTION_SHARDINGS.indexOf(s)),
+    commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
+    moeImbalance: spec.moeImbalance,
+    tp: spec.tp,
+    pp: spec.pp,
+    ep: spec.ep,
+    chips: spec.chips ?? spec.dp ?? [1],
+    batch: spec.batch,
+    inputTokens: spec.inputTokens,
+    outputTokens: spec.outputTokens,
+  };
+  const total = AXES.reduce((n, a) => n * axes[a].length, 1);
+  if (!Number.isSafeInteger(total)) {
+    throw new RangeError(`the sweep has ${total.toExponential(2)} configurations; at most 2^53 − 1 can be indexed`);
+  }
+  const edges = reducers.histograms.map(histogramEdges);
+  const histograms: SlotHistogram[] = reducers.histograms.map((h, i) => ({ slot: outputSlot(h.metric), edges: edges[i] ?? [] }));
+  const sign = (d: 'min' | 'max'): 1 | -1 => (d === 'min' ? 1 : -1);
+  const image = (minChips = false): Float64Array =>
+    buildImage({
+      models,
+      chips,
+      axes,
+      dpMode,
+      minChips,
+      pareto: reducers.pareto.map((o) => ({ slot: outputSlot(o.metric), sign: sign(o.direction) })),
+      top: reducers.top === null ? null : { slot: outputSlot(reducers.top.metric), sign: sign(reducers.top.direction), k: reducers.top.k },
+      histograms,
+    });
+  const lengths = AXES.map((a) => axes[a].length);
+  const config = (index: number): SweepConfig => {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
+    const digits = new Array<number>(AXES.length).fill(0);
+    let rest = index;
+    for (let a = AXES.length - 1; a >= 0; a--) {
+      const n = lengths[a] ?? 1;
+      digits[a] = rest % n;
+      rest = Math.floor(rest / n);
+    }
+    const at = (a: Axis): number => axes[a][digits[AXES.indexOf(a)] ?? 0] ?? Number.NaN;
+    const tp = at('tp');
+    const pp = at('pp');
+    const chipsValue = dpMode ? tp * pp * at('chips') : at('chips');
+    const dp = chipsValue / (tp * pp);
+    const overlap = at('commOverlap');
+    return {
+      model: resolved.models[at('model')]?.id ?? '',
+      hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
+      chips: chipsValue,
+      dp: Number.isInteger(dp) ? dp : Number.NaN,
+      tp,
+      pp,
+      ep: at('ep'),
+      batch: at('batch'),
+      inputTokens: at('inputTokens'),
+      outputTokens: at('outputTokens'),
+      weights: PRECISIONS[at('weights')] ?? 'bf16',
+      kvCache: PRECISIONS[at('kvCache')] ?? 'bf16',
+      activations: PRECISIONS[at('activations')] ?? 'bf16',
+      attentionSharding: ATTENTION_SHARDINGS[at('attentionSharding')] ?? 'heads',
+      commOverlap: Number.isNaN(overlap) ? 'auto' : overlap,
+      moeImbalance: at('moeImbalance'),
+    };
+  };
+  return { resolved, reducers, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
+}
+
+/**
+ * The contiguous slice of [0, total) that shard `index` of `count` runs: a deterministic split
+ * whose slices cover the range exactly once.
+ *
+ * @example
+ * shardRange(10, 0, 3); // [0, 3]
+ * shardRange(10, 2, 3); // [6, 10]
+ */
+export function shardRange(total: number, index: number, count: number): [number, number] {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`shard count must be a positive integer, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new RangeError(`shard index must be in 0…${count - 1}, got ${index}`);
+  const at = (i: number): number => Number((BigInt(total) * BigInt(i)) / BigInt(count));
+  return [at(index), at(index + 1)];
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
+import { planSweep, shardRange } from './plan.ts';
+import { TEST_RESOLVERS } from './test-support/random.ts';
+
+function issuesOf(text: string): string {
+  try {
+    parseSweepSpec(text, 'spec.yaml');
+  } catch (error) {
+    if (error instanceof SweepSpecError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a SweepSpecError');
+}
+
+const BASE = 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\n';
+
+describe('sweep spec validation', () => {
+  it('fills in defaults and expands ranges', () => {
+    const spec = parseSweepSpec(`${BASE}tp: [1, 2]\nbatch: { from: 1, to: 64, times: 4 }\ninputTokens: { from: 1000, to: 3000, step: 1000 }\nchips: 8\n`);
+    expect(spec.tp).toEqual([1, 2]);
+    expect(spec.batch).toEqual([1, 4, 16, 64]);
+    expect(spec.inputTokens).toEqual([1000, 2000, 3000]);
+    expect(spec.chips).toEqual([8]);
+    expect(spec.dp).toBeNull();
+    expect(spec.outputTokens).toEqual([256]);
+    expect(spec.precisions).toEqual({ weights: ['bf16'], kvCache: ['bf16'], activations: ['bf16'] });
+    expect(spec.commOverlap).toEqual(['auto']);
+    expect(spec.reducers.pareto).toEqual([
+      { metric: 'costPerMillionTokensUsd', direction: 'min' },
+      { metric: 'tpotS', direction: 'min' },
+    ]);
+    expect(validateSweepSpec({ models: ['x'], hardware: ['y'] }).dp).toEqual([1]);
+  });
+
+  it('accepts JSON, objectives with directions and inline models', () => {
+    const spec = parseSweepSpec(
+      JSON.stringify({
+        models: [{ id: 'tiny', layers: 2, hiddenSize: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHiddenSize: 128, gatedFfn: true, vocabSize: 1000, tiedEmbeddings: true }],
+        hardware: [{ chip: 'h100-sxm', usdPerChipHour: 1.5 }],
+        reducers: { pareto: ['tpotS', 'tokensPerSPerChip', { metric: 'energyPerTokenJ', direction: 'min' }], top: { k: 3, by: 'ttftS:max' } },
+      }),
+    );
+    expect(spec.reducers.pareto.map((o) => `${o.metric}:${o.direction}`)).toEqual(['tpotS:min', 'tokensPerSPerChip:max', 'energyPerTokenJ:min']);
+    expect(spec.reducers.top).toEqual({ metric: 'ttftS', direction: 'max', k: 3 });
+    const plan = planSweep(resolveSweepSpec(spec, TEST_RESOLVERS));
+    expect(plan.total).toBe(1);
+    expect(plan.resolved.models[0]?.name).toBe('tiny');
+    expect(plan.config(0)).toMatchObject({ model: 'tiny', hardware: 'h100-sxm', chips: 1, dp: 1, commOverlap: 'auto' });
+  });
+
+  it('names the field, the allowed values and what it got', () => {
+    expect(issuesOf(`${BASE}tp: [1, 0]\n`)).toBe('spec.yaml: tp[1]: must be an integer ≥ 1, got 0');
+    expect(issuesOf(`${BASE}batch: 1.5\n`)).toBe('spec.yaml: batch: must be an integer ≥ 1, got 1.5');
+    expect(issuesOf(`${BASE}precisions: { weights: [bf16, fp9] }\n`)).toBe(
+      'spec.yaml: precisions.weights[1]: must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp9"',
+    );
+    expect(issuesOf(`${BASE}attentionSharding: rows\n`)).toBe('spec.yaml: attentionSharding: must be one of heads, batch, got "rows"');
+    expect(issuesOf(`${BASE}commOverlap: [0.5, 2]\n`)).toBe('spec.yaml: commOverlap[1]: must be a fraction in [0, 1] or "auto", got 2');
+    expect(issuesOf(`${BASE}batchs: [1]\n`)).toMatch(/^spec\.yaml: batchs: unknown field "batchs"; did you mean "batch"\? Allowed: models, hardware, chips, dp, tp/);
+    expect(issuesOf(`${BASE}chips: 8\ndp: 1\n`)).toBe('spec.yaml: give chips or dp, not both (with dp, chips = tp·pp·dp)');
+    expect(issuesOf(`${BASE}tp: [2, 2]\n`)).toBe('spec.yaml: tp[1]: 2 appears twice; each value of an axis must be distinct');
+    expect(issuesOf('hardware: [h100-sxm]\n')).toMatch(/^spec\.yaml: models: /);
+    expect(issuesOf(`${BASE}reducers: { pareto: [tpotS] }\n`)).toBe('spec.yaml: reducers.pareto: pareto takes 2 or 3 objectives (or none)');
+    expect(issuesOf(`${BASE}reducers: { pareto: [cost, tpotS] }\n`)).toMatch(/^spec\.yaml: reducers\.pareto\[0\]: unknown metric "cost"/);
+    expect(issuesOf(`${BASE}batch: { from: 8, to: 1 }\n`)).toBe('spec.yaml: batch: a range needs to ≥ from');
+    expect(issuesOf('- 1\n- 2\n')).toMatch(/^spec\.yaml: a sweep spec is a mapping/);
+    expect(issuesOf('models: [\n')).toMatch(/^spec\.yaml: not valid YAML or JSON/);
+  });
+
+  it('lists every problem, one per line', () => {
+    expect(issuesOf(`${BASE}tp: [0]\npp: [x]\nrandom: 1\n`)).toBe(
+      [
+        'spec.yaml: 3 problems',
+        '  - tp[0]: must be an integer ≥ 1, got 0',
+        '  - pp[0]: must be an integer ≥ 1, got "x"',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, reducers',
+      ].join('\n'),
+    );
+  });
+
+  it('reports unknown ids and unusable models through the resolvers and the flattener', () => {
+    const spec = parseSweepSpec('models: [llama-3.1-8b, nope]\nhardware: [h100-sxm, nada]\n');
+    expect(() => resolveSweepSpec(spec, TEST_RESOLVERS, 'spec.yaml')).toThrow(
+      'spec.yaml: 2 problems\n  - models[1]: unknown model "nope"\n  - hardware[1]: unknown hardware "nada"',
+    );
+    const inline = parseSweepSpec(
+      'models: [{ id: odd, layers: 2, hiddenSize: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHiddenSize: 128, gatedFfn: true, vocabSize: 1000, tiedEmbeddings: true, moe: { experts: 4, activeExperts: 8, sharedExperts: 0, expertHiddenSize: 8, denseLayers: 0 } }]\nhardware: [h100-sxm]\n',
+    );
+    expect(() => planSweep(resolveSweepSpec(inline, TEST_RESOLVERS))).toThrow('model "odd": moe.activeExperts must be at most moe.experts (4), got 8');
+  });
+
+  it('splits the index space into contiguous shards that cover it once', () => {
+    for (const [total, count] of [[10, 3], [7, 7], [5, 8], [2 ** 53 - 1, 1000]] as const) {
+      let next = 0;
+      for (let i = 0; i < count; i++) {
+        const [a, b] = shardRange(total, i, count);
+        expect(a).toBe(next);
+        expect(b).toBeGreaterThanOrEqual(a);
+        next = b;
+      }
+      expect(next).toBe(total);
+    }
+    expect(() => shardRange(10, 3, 3)).toThrow('shard index must be in 0…2, got 3');
+  });
+});

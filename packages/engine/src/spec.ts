@@ -1,0 +1,543 @@
+import * as v from 'valibot';
+import { parse as parseYaml } from 'yaml';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import type { AttentionSharding, ModelSpec } from '@ridgeline/model';
+import { METRICS, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+
+/** A Pareto objective or a top-k key: a metric and whether less or more is better. */
+export interface Objective {
+  readonly metric: Metric;
+  readonly direction: Direction;
+}
+
+/** A histogram over one metric with `bins` equal bins from `min` to `max` (in log space for `log`). */
+export interface HistogramSpec {
+  readonly metric: Metric;
+  readonly min: number;
+  readonly max: number;
+  readonly bins: number;
+  readonly scale: 'linear' | 'log';
+}
+
+/** What a sweep reduces its configurations to. */
+export interface ReducerSpec {
+  /** 2 or 3 objectives, or none. */
+  readonly pareto: readonly Objective[];
+  readonly top: (Objective & { readonly k: number }) | null;
+  readonly histograms: readonly HistogramSpec[];
+}
+
+/** A hardware entry: a chip id, optionally with its own price. */
+export interface HardwareEntry {
+  readonly chip: string;
+  readonly usdPerChipHour?: number;
+}
+
+/**
+ * A sweep spec with every default filled in: the axes of the cartesian product (MODEL.md §1) and
+ * the reducers. `chips` and `dp` are exclusive: with `dp`, chips = TP·PP·DP.
+ */
+export interface SweepSpec {
+  readonly models: readonly (string | ModelSpec)[];
+  readonly hardware: readonly HardwareEntry[];
+  readonly chips: readonly number[] | null;
+  readonly dp: readonly number[] | null;
+  readonly tp: readonly number[];
+  readonly pp: readonly number[];
+  readonly ep: readonly number[];
+  readonly batch: readonly number[];
+  readonly inputTokens: readonly number[];
+  readonly outputTokens: readonly number[];
+  readonly precisions: {
+    readonly weights: readonly Precision[];
+    readonly kvCache: readonly Precision[];
+    readonly activations: readonly Precision[];
+  };
+  readonly attentionSharding: readonly AttentionSharding[];
+  /** Fractions in [0, 1], or `auto`: the plugin's overlap for prefill and none for decode. */
+  readonly commOverlap: readonly (number | 'auto')[];
+  readonly moeImbalance: readonly number[];
+  readonly reducers: ReducerSpec;
+}
+
+/** One problem in a sweep spec: where, and what is wrong with what is allowed. */
+export interface SpecIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A sweep spec that cannot be used. `message` lists every issue, one per line, each with its path
+ * and the allowed values; `issues` has them as data.
+ */
+export class SweepSpecError extends Error {
+  override readonly name = 'SweepSpecError';
+  readonly issues: readonly SpecIssue[];
+  constructor(issues: readonly SpecIssue[], source = 'sweep spec') {
+    const where = (i: SpecIssue): string => (i.path === '' ? '' : `${i.path}: `);
+    const lines = issues.map((i) => `  - ${where(i)}${i.message}`);
+    const [only] = issues;
+    super(
+      issues.length === 1 && only !== undefined
+        ? `${source}: ${where(only)}${only.message}`
+        : `${source}: ${issues.length} problems\n${lines.join('\n')}`,
+    );
+    this.issues = issues;
+  }
+}
+
+function render(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  return 'an object';
+}
+
+const got = (issue: { input: unknown }): string => `, got ${render(issue.input)}`;
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const a = lower;
+    const b = c.toLowerCase();
+    const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = dp[0] ?? 0;
+      dp[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = dp[j] ?? 0;
+        dp[j] = Math.min((dp[j] ?? 0) + 1, (dp[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    const distance = dp[b.length] ?? Number.POSITIVE_INFINITY;
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = c;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/**
+ * A value whose schema depends on its shape (a number, a list, a mapping): the issues are those of
+ * the matching schema, with their paths, instead of a union's "none matched".
+ */
+function shaped<T>(pick: (input: unknown) => v.GenericSchema<unknown, T> | undefined, message: (input: unknown) => string) {
+  return v.pipe(
+    v.unknown(),
+    v.rawTransform(({ dataset, addIssue, NEVER }): T => {
+      const schema = pick(dataset.value);
+      if (schema === undefined) {
+        addIssue({ message: message(dataset.value) });
+        return NEVER;
+      }
+      const result = v.safeParse(schema, dataset.value);
+      if (result.success) return result.output;
+      for (const issue of result.issues) addIssue({ message: issue.message, ...(issue.path === undefined ? {} : { path: issue.path }) });
+      return NEVER;
+    }),
+  );
+}
+
+const isList = (x: unknown): boolean => Array.isArray(x);
+const isMapping = (x: unknown): boolean => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Integers from a list, one integer, or a range `{ from, to, step }` / `{ from, to, times }`. */
+const MAX_AXIS_VALUES = 1_000_000;
+
+function integerAxis(field: string, min: number) {
+  const integer = v.pipe(
+    v.number((i) => `must be an integer ≥ ${min}${got(i)}`),
+    v.safeInteger((i) => `must be an integer ≥ ${min}${got(i)}`),
+    v.minValue(min, (i) => `must be an integer ≥ ${min}${got(i)}`),
+  );
+  const range = v.pipe(
+    v.strictObject(
+      {
+        from: integer,
+        to: integer,
+        step: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1, (i) => `step must be an integer ≥ 1${got(i)}`))),
+        times: v.optional(v.pipe(v.number(), v.minValue(1.000001, (i) => `times must be a factor > 1${got(i)}`))),
+      },
+      (i) => `a range has the keys from, to and step or times${got(i)}`,
+    ),
+    v.check((r) => r.to >= r.from, 'a range needs to ≥ from'),
+    v.check((r) => r.step === undefined || r.times === undefined, 'a range takes step or times, not both'),
+  );
+  const list = v.pipe(v.array(integer), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<number | number[] | v.InferOutput<typeof range>>(
+      (x) => (isList(x) ? list : isMapping(x) ? range : typeof x === 'number' ? integer : undefined),
+      (x) => `${field} must be an integer ≥ ${min}, a list of them, or a range { from, to, step | times }${got({ input: x })}`,
+    ),
+    v.transform((value): number[] => {
+      if (typeof value === 'number') return [value];
+      if (Array.isArray(value)) return value;
+      const out: number[] = [];
+      for (let x = value.from; x <= value.to && out.length <= MAX_AXIS_VALUES; ) {
+        out.push(x);
+        x = value.times === undefined ? x + (value.step ?? 1) : Math.max(x + 1, Math.round(x * value.times));
+      }
+      return out;
+    }),
+    v.check((values) => values.length <= MAX_AXIS_VALUES, `${field} may have at most ${MAX_AXIS_VALUES.toLocaleString('en')} values`),
+  );
+}
+
+function enumAxis<const T extends string>(field: string, allowed: readonly T[]) {
+  const one = v.picklist(allowed, (i) => `must be one of ${allowed.join(', ')}${got(i)}`);
+  const list = v.pipe(v.array(one), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<T | T[]>(
+      (x) => (isList(x) ? list : isMapping(x) ? undefined : one),
+      (x) => `${field} must be one of ${allowed.join(', ')}, or a list of them${got({ input: x })}`,
+    ),
+    v.transform((value): T[] => (Array.isArray(value) ? value : [value as T])),
+  );
+}
+
+function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto') {
+  const allowedAll = extra === undefined ? allowed : `${allowed} or "${extra}"`;
+  const num = v.pipe(
+    v.number((i) => `must be ${allowedAll}${got(i)}`),
+    v.minValue(min, (i) => `must be ${allowedAll}${got(i)}`),
+    v.maxValue(max, (i) => `must be ${allowedAll}${got(i)}`),
+  );
+  const one = extra === undefined ? num : v.union([num, v.literal(extra)], (i) => `must be ${allowed} or "${extra}"${got(i)}`);
+  const list = v.pipe(v.array(one), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<number | 'auto' | (number | 'auto')[]>(
+      (x) => (isList(x) ? list : isMapping(x) ? undefined : one),
+      (x) => `${field} must be ${allowed}${extra === undefined ? '' : ` or "${extra}"`}, or a list of them${got({ input: x })}`,
+    ),
+    v.transform((value): (number | 'auto')[] => (Array.isArray(value) ? value : [value])),
+  );
+}
+
+const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
+const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max${got(i)}`);
+/** `metric`, `metric:min|max`, or `{ metric, direction }`. */
+const objective = v.pipe(
+  v.union(
+    [v.string(), v.strictObject({ metric: v.string(), direction: v.optional(v.string()) })],
+    (i) => `an objective is a metric name, optionally with :min or :max, or { metric, direction }${got(i)}`,
+  ),
+  v.rawTransform(({ dataset, addIssue, NEVER }): Objective => {
+    const value = dataset.value;
+    const [name, dir] = typeof value === 'string' ? value.split(':') : [value.metric, value.direction];
+    const found = METRICS.find((m) => m === name);
+    if (found === undefined) {
+      const hint = closest(name ?? '', METRICS);
+      addIssue({ message: `unknown metric ${render(name)}${hint === undefined ? '' : `; did you mean "${hint}"?`} Allowed: ${METRICS.join(', ')}` });
+      return NEVER;
+    }
+    if (dir !== undefined && dir !== 'min' && dir !== 'max') {
+      addIssue({ message: `direction must be min or max, got ${render(dir)}` });
+      return NEVER;
+    }
+    return { metric: found, direction: dir ?? defaultDirection(found) };
+  }),
+);
+
+const positiveInteger = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const inlineModel = v.looseObject(
+  {
+    id: v.pipe(v.string('an inline model needs an id (a string)'), v.nonEmpty('an inline model needs an id')),
+    name: v.optional(v.string()),
+    layers: positiveInteger,
+    hiddenSize: positiveInteger,
+    heads: positiveInteger,
+    kvHeads: positiveInteger,
+    headDim: positiveInteger,
+    ffnHiddenSize: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+    gatedFfn: v.boolean(),
+    vocabSize: positiveInteger,
+    tiedEmbeddings: v.boolean(),
+  },
+  (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`,
+);
+
+const hardwareEntry = v.union(
+  [
+    v.pipe(v.string(), v.nonEmpty('a chip id cannot be empty')),
+    v.strictObject({
+      chip: v.pipe(v.string('chip must be a chip id'), v.nonEmpty('a chip id cannot be empty')),
+      usdPerChipHour: v.optional(v.pipe(v.number(), v.minValue(0, (i) => `usdPerChipHour must be a price ≥ 0${got(i)}`))),
+    }),
+  ],
+  (i) => `a hardware entry is a chip id or { chip, usdPerChipHour }${got(i)}`,
+);
+
+const histogram = v.pipe(
+  v.strictObject({
+    metric,
+    min: v.number('min must be a number'),
+    max: v.number('max must be a number'),
+    bins: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'bins must be an integer ≥ 1'), v.maxValue(100_000, 'bins must be at most 100000')),
+    scale: v.optional(v.picklist(['linear', 'log'] as const, (i) => `must be linear or log${got(i)}`), 'linear'),
+  }),
+  v.check((h) => h.max > h.min, 'a histogram needs max > min'),
+  v.check((h) => h.scale === 'linear' || h.min > 0, 'a log histogram needs min > 0'),
+);
+
+const reducers = v.strictObject({
+  pareto: v.optional(
+    v.pipe(
+      v.array(objective),
+      v.check((o) => o.length === 0 || o.length === 2 || o.length === 3, 'pareto takes 2 or 3 objectives (or none)'),
+    ),
+  ),
+  top: v.optional(
+    v.union([
+      v.null(),
+      v.pipe(
+        v.strictObject({
+          k: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(100_000, 'k must be at most 100000')),
+          by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
+          direction: v.optional(direction),
+        }),
+        v.rawTransform(({ dataset, addIssue, NEVER }) => {
+          const by = dataset.value.by;
+          const parsed = v.safeParse(objective, typeof by === 'string' && dataset.value.direction !== undefined ? `${by}:${dataset.value.direction}` : by);
+          if (!parsed.success) {
+            addIssue({ message: `top.by: ${parsed.issues[0]?.message ?? 'must be a metric'}` });
+            return NEVER;
+          }
+          return { ...parsed.output, k: dataset.value.k };
+        }),
+      ),
+    ]),
+  ),
+  histograms: v.optional(v.array(histogram)),
+});
+
+const KNOWN_KEYS = [
+  'models',
+  'hardware',
+  'chips',
+  'dp',
+  'tp',
+  'pp',
+  'ep',
+  'batch',
+  'inputTokens',
+  'outputTokens',
+  'precisions',
+  'attentionSharding',
+  'commOverlap',
+  'moeImbalance',
+  'reducers',
+] as const;
+
+const specSchema = v.pipe(
+  v.strictObject(
+    {
+      models: v.pipe(
+        v.array(v.union([v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')), inlineModel], (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`)),
+        v.minLength(1, 'models needs at least one model (a catalog id such as llama-3.1-70b, or an inline ModelSpec)'),
+      ),
+      hardware: v.pipe(v.array(hardwareEntry), v.minLength(1, 'hardware needs at least one chip id (such as h100-sxm)')),
+      chips: v.optional(integerAxis('chips', 1)),
+      dp: v.optional(integerAxis('dp', 1)),
+      tp: v.optional(integerAxis('tp', 1), 1),
+      pp: v.optional(integerAxis('pp', 1), 1),
+      ep: v.optional(integerAxis('ep', 1), 1),
+      batch: v.optional(integerAxis('batch', 1), 1),
+      inputTokens: v.optional(integerAxis('inputTokens', 1), 2048),
+      outputTokens: v.optional(integerAxis('outputTokens', 1), 256),
+      precisions: v.optional(
+        v.strictObject({
+          weights: v.optional(enumAxis('precisions.weights', PRECISIONS), 'bf16'),
+          kvCache: v.optional(enumAxis('precisions.kvCache', PRECISIONS), 'bf16'),
+          activations: v.optional(enumAxis('precisions.activations', PRECISIONS), 'bf16'),
+        }),
+        {},
+      ),
+      attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
+      commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
+      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), 1),
+      reducers: v.optional(reducers, {}),
+    },
+    (i) => `unknown field${got(i)}`,
+  ),
+  v.check((s) => !(s.chips !== undefined && s.dp !== undefined), 'give chips or dp, not both (with dp, chips = tp·pp·dp)'),
+);
+
+type AnyIssue = v.BaseIssue<unknown>;
+
+function pathOf(issue: AnyIssue): string {
+  let out = '';
+  for (const item of issue.path ?? []) {
+    const key = (item as { key?: unknown }).key;
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (key !== undefined) out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** The issues to show for one valibot issue: for a union, the deepest issues of its closest branch. */
+function leafIssues(issue: AnyIssue): AnyIssue[] {
+  if (issue.type === 'union' && issue.issues !== undefined && issue.issues.length > 0) {
+    const depth = (i: AnyIssue): number => i.path?.length ?? 0;
+    const deepest = Math.max(...issue.issues.map(depth));
+    if (deepest > (issue.path?.length ?? 0)) return issue.issues.filter((i) => depth(i) === deepest).flatMap(leafIssues);
+  }
+  return [issue];
+}
+
+function toSpecIssues(issues: readonly AnyIssue[]): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues.flatMap(leafIssues)) {
+    let path = pathOf(issue);
+    let message = issue.message;
+    if (issue.type === 'strict_object' && typeof (issue.path?.at(-1) as { key?: unknown } | undefined)?.key === 'string') {
+      const key = String((issue.path?.at(-1) as { key: string }).key);
+      const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
+      const allowed: readonly string[] =
+        parent === '' ? KNOWN_KEYS : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
+      const hint = closest(key, allowed);
+      const list = allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}` : '';
+      message = `unknown field "${key}"${hint === undefined ? (list === '' ? '' : `.${list}`) : `; did you mean "${hint}"?${list}`}`;
+      path = parent === '' ? key : `${parent}.${key}`;
+    }
+    const line = `${path}\u0000${message}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push({ path, message });
+  }
+  return out;
+}
+
+/**
+ * Reads a sweep spec from YAML or JSON text (JSON is YAML) and validates it, filling in defaults.
+ * Throws `SweepSpecError` listing every problem with its path and the allowed values.
+ *
+ * @example
+ * const spec = parseSweepSpec('models: [llama-3.1-70b]\nhardware: [h100-sxm]\ntp: [1, 2, 4, 8]\nchips: 8\n');
+ * spec.tp; // [1, 2, 4, 8]
+ */
+export function parseSweepSpec(text: string, source = 'sweep spec'): SweepSpec {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    throw new SweepSpecError([{ path: '', message: `not valid YAML or JSON: ${message}` }], source);
+  }
+  return validateSweepSpec(data, source);
+}
+
+/**
+ * Validates a sweep spec given as data (see `parseSweepSpec`).
+ *
+ * @example
+ * validateSweepSpec({ models: ['llama-3.1-8b'], hardware: ['h100-sxm'] }).batch; // [1]
+ */
+export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSpec {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SweepSpecError([{ path: '', message: `a sweep spec is a mapping with models, hardware and axes such as tp, batch${got({ input: data })}` }], source);
+  }
+  const result = v.safeParse(specSchema, data);
+  if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
+  const s = result.output;
+  const issues: SpecIssue[] = [];
+  const duplicates = (path: string, values: readonly unknown[]): void => {
+    const seen = new Set<string>();
+    values.forEach((value, i) => {
+      const key = JSON.stringify(value);
+      if (seen.has(key)) issues.push({ path: `${path}[${i}]`, message: `${render(value)} appears twice; each value of an axis must be distinct` });
+      seen.add(key);
+    });
+  };
+  for (const axis of ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance'] as const) {
+    const values = s[axis];
+    if (values !== undefined) duplicates(axis, values);
+  }
+  for (const p of ['weights', 'kvCache', 'activations'] as const) duplicates(`precisions.${p}`, s.precisions[p]);
+  duplicates('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id)));
+  duplicates('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`)));
+  if (issues.length > 0) throw new SweepSpecError(issues, source);
+  const red = s.reducers;
+  return {
+    models: s.models as (string | ModelSpec)[],
+    hardware: s.hardware.map((h): HardwareEntry =>
+      typeof h === 'string' ? { chip: h } : h.usdPerChipHour === undefined ? { chip: h.chip } : { chip: h.chip, usdPerChipHour: h.usdPerChipHour },
+    ),
+    chips: s.chips ?? null,
+    dp: s.chips === undefined ? (s.dp ?? [1]) : null,
+    tp: s.tp,
+    pp: s.pp,
+    ep: s.ep,
+    batch: s.batch,
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    precisions: s.precisions,
+    attentionSharding: s.attentionSharding,
+    commOverlap: s.commOverlap,
+    moeImbalance: s.moeImbalance as number[],
+    reducers: {
+      pareto: red.pareto ?? [
+        { metric: 'costPerMillionTokensUsd', direction: 'min' },
+        { metric: 'tpotS', direction: 'min' },
+      ],
+      top: red.top === null ? null : (red.top ?? { metric: 'costPerMillionTokensUsd', direction: 'min', k: 10 }),
+      histograms: red.histograms ?? [],
+    },
+  };
+}
+
+/** Looks up a model by catalog id or alias; throws an Error whose message says what is known. */
+export type ModelResolver = (id: string) => ModelSpec;
+/** Looks up a chip by id or alias; throws an Error whose message says what is known. */
+export type ChipResolver = (id: string) => ChipSpec;
+
+/** A spec whose model and chip ids are resolved to specs. */
+export interface ResolvedSweepSpec {
+  readonly spec: SweepSpec;
+  readonly models: readonly ModelSpec[];
+  readonly chips: readonly { readonly chip: ChipSpec; readonly usdPerChipHour?: number }[];
+}
+
+/**
+ * Resolves the spec's model and chip ids with the given resolvers (the CLI passes the catalog and
+ * the first-party plugins). Collects every unknown id into one `SweepSpecError`.
+ *
+ * @example
+ * resolveSweepSpec(spec, { model: (id) => getModel(id)!, chip: (id) => findChip(chips, id)! });
+ */
+export function resolveSweepSpec(
+  spec: SweepSpec,
+  resolvers: { readonly model: ModelResolver; readonly chip: ChipResolver },
+  source = 'sweep spec',
+): ResolvedSweepSpec {
+  const issues: SpecIssue[] = [];
+  const models: ModelSpec[] = [];
+  spec.models.forEach((m, i) => {
+    if (typeof m !== 'string') {
+      const partial = m as Partial<ModelSpec> & ModelSpec;
+      models.push({ ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' });
+      return;
+    }
+    try {
+      models.push(resolvers.model(m));
+    } catch (error) {
+      issues.push({ path: `models[${i}]`, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  const chips: { chip: ChipSpec; usdPerChipHour?: number }[] = [];
+  spec.hardware.forEach((h, i) => {
+    try {
+      const chip = resolvers.chip(h.chip);
+      chips.push(h.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: h.usdPerChipHour });
+    } catch (error) {
+      issues.push({ path: `hardware[${i}]`, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  if (issues.length > 0) throw new SweepSpecError(issues, source);
+  return { spec, models, chips };
+}

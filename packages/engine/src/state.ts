@@ -1,0 +1,351 @@
+import type { Bound, InfeasibleReason } from '@ridgeline/model';
+import { BOUNDS, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
+import type { Kernel } from './engine.ts';
+import type { SweepConfig, SweepPlan } from './plan.ts';
+import type { HistogramSpec, Objective, ReducerSpec, SweepSpec } from './spec.ts';
+
+/** A configuration kept by a reducer: its index, its keys (sign·value, smaller is better), its row once known. */
+export interface SweepEntry {
+  readonly index: number;
+  readonly keys: readonly number[];
+  readonly row?: SweepRow;
+}
+
+/** Counts over every configuration of a range. */
+export interface SweepCounts {
+  readonly evaluated: number;
+  readonly feasible: number;
+  readonly infeasible: Readonly<Record<InfeasibleReason, number>>;
+  /** Feasible configurations by the bound that dominated each phase. */
+  readonly bound: { readonly prefill: Readonly<Record<Bound, number>>; readonly decode: Readonly<Record<Bound, number>> };
+}
+
+/** Reducer state of a range of configurations: mergeable, and independent of evaluation order. */
+export interface SweepState {
+  readonly fingerprint: string;
+  readonly total: number;
+  /** The index ranges covered, sorted and coalesced: [[0, total]] for a whole sweep. */
+  readonly ranges: readonly (readonly [number, number])[];
+  readonly counts: SweepCounts;
+  /** Per histogram: underflow, the bins, overflow. */
+  readonly histograms: readonly (readonly number[])[];
+  /** Sorted by key, then index. */
+  readonly top: readonly SweepEntry[];
+  /** Sorted by keys (lexicographically), then index. */
+  readonly pareto: readonly SweepEntry[];
+}
+
+/** A full row: the configuration and every output (null where the model gives none). */
+export type SweepRow = { readonly index: number } & SweepConfig & {
+    readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode'>]: number | null;
+  } & {
+    readonly feasible: boolean;
+    readonly reason: InfeasibleReason | null;
+    readonly boundPrefill: Bound | null;
+    readonly boundDecode: Bound | null;
+  };
+
+function record<K extends string>(keys: readonly K[], values: (i: number) => number): Record<K, number> {
+  return Object.fromEntries(keys.map((k, i) => [k, values(i)])) as Record<K, number>;
+}
+
+function compareEntries(a: SweepEntry, b: SweepEntry): number {
+  for (let i = 0; i < a.keys.length; i++) {
+    const x = a.keys[i] ?? 0;
+    const y = b.keys[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.index - b.index;
+}
+
+/** a ≺ b: no worse in every key and better in one, or the same keys at a lower index. */
+function dominates(a: SweepEntry, b: SweepEntry): boolean {
+  let better = false;
+  for (let i = 0; i < a.keys.length; i++) {
+    const x = a.keys[i] ?? 0;
+    const y = b.keys[i] ?? 0;
+    if (x > y) return false;
+    if (x < y) better = true;
+  }
+  return better || a.index < b.index;
+}
+
+/**
+ * The Pareto frontier of a set of entries (minimising every key; equal keys keep the lowest
+ * index), sorted. The same set gives the same frontier whatever its order.
+ *
+ * @example
+ * paretoFrontier([{ index: 0, keys: [1, 2] }, { index: 1, keys: [2, 1] }, { index: 2, keys: [2, 2] }]); // entries 0 and 1
+ */
+export function paretoFrontier(entries: readonly SweepEntry[]): SweepEntry[] {
+  // In lexicographic order no entry is dominated by a later one, so one pass suffices.
+  const sorted = [...entries].sort(compareEntries);
+  const kept: SweepEntry[] = [];
+  for (const e of sorted) if (!kept.some((k) => dominates(k, e))) kept.push(e);
+  return kept;
+}
+
+/**
+ * The k best entries by their single key (ties by index), sorted.
+ *
+ * @example
+ * topK([{ index: 3, keys: [1] }, { index: 1, keys: [1] }], 1); // [{ index: 1, keys: [1] }]
+ */
+export function topK(entries: readonly SweepEntry[], k: number): SweepEntry[] {
+  return [...entries].sort(compareEntries).slice(0, k);
+}
+
+function coalesce(ranges: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = ranges.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last !== undefined && a < last[1]) throw new RangeError(`ranges overlap: [${last[0]}, ${last[1]}) and [${a}, ${b})`);
+    if (last !== undefined && a === last[1]) last[1] = b;
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * Decodes a kernel's packed reducer state (assembly/reducers.ts `packState`) for the range it ran.
+ *
+ * @example
+ * unpackState(kernel.packState(), plan, [0, plan.total]);
+ */
+export function unpackState(packed: Float64Array, plan: SweepPlan, range: readonly [number, number]): SweepState {
+  const at = (i: number): number => packed[i] ?? 0;
+  const counts: SweepCounts = {
+    evaluated: at(STATE.evaluated),
+    feasible: at(STATE.feasible),
+    infeasible: record(REASONS, (i) => at(STATE.reasons + i)),
+    bound: { prefill: record(BOUNDS, (i) => at(STATE.boundPrefill + i)), decode: record(BOUNDS, (i) => at(STATE.boundDecode + i)) },
+  };
+  let p = STATE.counts;
+  const histograms = plan.edges.map((edges) => {
+    const n = edges.length + 1; // bins + 2
+    const h = Array.from(packed.subarray(p, p + n));
+    p += n;
+    return h;
+  });
+  const topCount = at(p++);
+  const top: SweepEntry[] = [];
+  for (let i = 0; i < topCount; i++, p += STATE.topStride) top.push({ index: at(p + 1), keys: [at(p)] });
+  const paretoCount = at(p++);
+  const objectives = plan.reducers.pareto.length;
+  const pareto: SweepEntry[] = [];
+  for (let i = 0; i < paretoCount; i++, p += STATE.paretoStride) {
+    pareto.push({ index: at(p + 3), keys: [at(p), at(p + 1), at(p + 2)].slice(0, objectives) });
+  }
+  return {
+    fingerprint: plan.fingerprint,
+    total: plan.total,
+    ranges: coalesce([range]),
+    counts,
+    histograms,
+    top: top.sort(compareEntries),
+    pareto: pareto.sort(compareEntries),
+  };
+}
+
+function addRecords<K extends string>(a: Readonly<Record<K, number>>, b: Readonly<Record<K, number>>): Record<K, number> {
+  const out = { ...a } as Record<K, number>;
+  for (const k of Object.keys(b) as K[]) out[k] = (out[k] ?? 0) + (b[k] ?? 0);
+  return out;
+}
+
+/**
+ * Merges the states of two disjoint ranges of the same sweep into the state of their union —
+ * exactly the state one run over the union would give. Used for worker results and by
+ * `ridgeline merge` for shard files. Throws when fingerprints differ or ranges overlap.
+ *
+ * @example
+ * const whole = mergeStates(plan.reducers, shard0, shard1);
+ */
+export function mergeStates(reducers: ReducerSpec, a: SweepState, b: SweepState): SweepState {
+  if (a.fingerprint !== b.fingerprint || a.total !== b.total) {
+    throw new Error(`cannot merge results of different sweeps (fingerprints ${a.fingerprint} and ${b.fingerprint})`);
+  }
+  const byIndex = (entries: readonly SweepEntry[]): SweepEntry[] => {
+    const seen = new Map<number, SweepEntry>();
+    for (const e of entries) if (!seen.has(e.index) || e.row !== undefined) seen.set(e.index, e);
+    return [...seen.values()];
+  };
+  return {
+    fingerprint: a.fingerprint,
+    total: a.total,
+    ranges: coalesce([...a.ranges, ...b.ranges]),
+    counts: {
+      evaluated: a.counts.evaluated + b.counts.evaluated,
+      feasible: a.counts.feasible + b.counts.feasible,
+      infeasible: addRecords(a.counts.infeasible, b.counts.infeasible),
+      bound: { prefill: addRecords(a.counts.bound.prefill, b.counts.bound.prefill), decode: addRecords(a.counts.bound.decode, b.counts.bound.decode) },
+    },
+    histograms: a.histograms.map((h, i) => h.map((n, j) => n + (b.histograms[i]?.[j] ?? 0))),
+    top: reducers.top === null ? [] : topK(byIndex([...a.top, ...b.top]), reducers.top.k),
+    pareto: reducers.pareto.length === 0 ? [] : paretoFrontier(byIndex([...a.pareto, ...b.pareto])),
+  };
+}
+
+/** An empty state over no configurations (the identity of `mergeStates`). */
+export function emptyState(plan: SweepPlan): SweepState {
+  return unpackState(new Float64Array(STATE.counts + plan.edges.reduce((n, e) => n + e.length + 1, 0) + 2), plan, [0, 0]);
+}
+
+function rowOf(plan: SweepPlan, index: number, out: Float64Array, base: number): SweepRow {
+  const value = (slot: number): number | null => {
+    const x = out[base + slot] ?? Number.NaN;
+    return Number.isNaN(x) ? null : x;
+  };
+  const entries: [string, unknown][] = OUTPUTS.map((name, slot) => [name, value(slot)]);
+  const outputs = Object.fromEntries(entries) as Record<string, number | null>;
+  const reason = outputs['reason'] ?? -1;
+  const bp = outputs['boundPrefill'];
+  const bd = outputs['boundDecode'];
+  return {
+    index,
+    ...plan.config(index),
+    ...outputs,
+    feasible: outputs['feasible'] === 1,
+    reason: reason < 0 ? null : (REASONS[reason] ?? null),
+    boundPrefill: bp === null || bp === undefined ? null : (BOUNDS[bp] ?? null),
+    boundDecode: bd === null || bd === undefined ? null : (BOUNDS[bd] ?? null),
+  } as SweepRow;
+}
+
+/**
+ * Full rows for `count` configurations from `start`, evaluated by `kernel` (opened on the plan's image).
+ *
+ * @example
+ * const [row] = sweepRows(kernel, plan, 42, 1);
+ */
+export function sweepRows(kernel: Kernel, plan: SweepPlan, start: number, count: number): SweepRow[] {
+  const out = kernel.rows(start, count);
+  return Array.from({ length: count }, (_, k) => rowOf(plan, start + k, out, k * N_OUT));
+}
+
+/** The state with a row attached to every top-k and Pareto entry (evaluated one by one). */
+export function attachRows(kernel: Kernel, plan: SweepPlan, state: SweepState): SweepState {
+  const withRow = (e: SweepEntry): SweepEntry => (e.row !== undefined ? e : { ...e, row: sweepRows(kernel, plan, e.index, 1)[0] as SweepRow });
+  return { ...state, top: state.top.map(withRow), pareto: state.pareto.map(withRow) };
+}
+
+/** The JSON a sweep prints with `--json` and a shard writes; `ridgeline merge` reads it back. */
+export interface SweepResult {
+  readonly format: 'ridgeline-sweep';
+  readonly version: 1;
+  readonly fingerprint: string;
+  readonly total: number;
+  readonly ranges: readonly (readonly [number, number])[];
+  /** Whether `ranges` cover every configuration. */
+  readonly complete: boolean;
+  readonly spec: SweepSpec;
+  readonly reducers: ReducerSpec;
+  readonly counts: SweepCounts;
+  readonly pareto: { readonly objectives: readonly Objective[]; readonly rows: readonly SweepRow[] };
+  readonly top: (Objective & { readonly k: number; readonly rows: readonly SweepRow[] }) | null;
+  readonly histograms: readonly (HistogramSpec & {
+    readonly edges: readonly number[];
+    readonly underflow: number;
+    readonly counts: readonly number[];
+    readonly overflow: number;
+  })[];
+}
+
+/**
+ * The result document of a state whose entries carry rows (see `attachRows`).
+ *
+ * @example
+ * JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
+ */
+export function toResult(spec: SweepSpec, reducers: ReducerSpec, edges: readonly (readonly number[])[], state: SweepState): SweepResult {
+  const rows = (entries: readonly SweepEntry[]): SweepRow[] =>
+    entries.map((e) => {
+      if (e.row === undefined) throw new Error(`entry ${e.index} has no row; call attachRows first`);
+      return e.row;
+    });
+  const first = state.ranges[0];
+  return {
+    format: 'ridgeline-sweep',
+    version: 1,
+    fingerprint: state.fingerprint,
+    total: state.total,
+    ranges: state.ranges,
+    complete: state.ranges.length === 1 && first !== undefined && first[0] === 0 && first[1] === state.total,
+    spec,
+    reducers,
+    counts: state.counts,
+    pareto: { objectives: reducers.pareto, rows: rows(state.pareto) },
+    top: reducers.top === null ? null : { ...reducers.top, rows: rows(state.top) },
+    histograms: reducers.histograms.map((h, i) => {
+      const counts = state.histograms[i] ?? [];
+      return { ...h, edges: edges[i] ?? [], underflow: counts[0] ?? 0, counts: counts.slice(1, -1), overflow: counts.at(-1) ?? 0 };
+    }),
+  };
+}
+
+function keysOf(row: SweepRow, objectives: readonly Objective[]): number[] {
+  return objectives.map((o) => {
+    const value = row[o.metric];
+    if (value === null) throw new Error(`row ${row.index} has no ${o.metric}`);
+    return o.direction === 'min' ? value : -value;
+  });
+}
+
+/**
+ * Reads a result document back into a mergeable state (keys from the rows' metrics).
+ *
+ * @example
+ * mergeStates(reducers, stateOfResult(a), stateOfResult(b));
+ */
+export function stateOfResult(result: SweepResult): SweepState {
+  const top = result.top;
+  return {
+    fingerprint: result.fingerprint,
+    total: result.total,
+    ranges: coalesce(result.ranges),
+    counts: result.counts,
+    histograms: result.histograms.map((h) => [h.underflow, ...h.counts, h.overflow]),
+    top: top === null ? [] : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), row })),
+    pareto: result.pareto.rows.map((row) => ({ index: row.index, keys: keysOf(row, result.pareto.objectives), row })),
+  };
+}
+
+/** Thrown for files `mergeResults` cannot combine; the message names the file and the fix. */
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+}
+
+/**
+ * Merges shard results of one sweep into the result one run over their union would print: equal
+ * to it, byte for byte once serialised, when the shards cover the sweep.
+ *
+ * @example
+ * const merged = mergeResults([shard0, shard1, shard2]);
+ * merged.complete; // true when the shards cover every configuration
+ */
+export function mergeResults(results: readonly { readonly name: string; readonly result: unknown }[]): SweepResult {
+  if (results.length === 0) throw new MergeError('nothing to merge: give one or more shard result files');
+  const checked = results.map(({ name, result }) => {
+    const r = result as Partial<SweepResult> | null;
+    if (r === null || typeof r !== 'object' || r.format !== 'ridgeline-sweep' || r.version !== 1) {
+      throw new MergeError(`${name} is not a ridgeline sweep result (write one with "ridgeline sweep … --json")`);
+    }
+    return { name, result: r as SweepResult };
+  });
+  const [head, ...rest] = checked;
+  if (head === undefined) throw new MergeError('nothing to merge');
+  let state = stateOfResult(head.result);
+  for (const { name, result } of rest) {
+    if (result.fingerprint !== head.result.fingerprint) {
+      throw new MergeError(`${name} is from a different sweep than ${head.name} (fingerprint ${result.fingerprint} ≠ ${head.result.fingerprint}): merge shards of one spec, run with the same version`);
+    }
+    try {
+      state = mergeStates(head.result.reducers, state, stateOfResult(result));
+    } catch (error) {
+      throw new MergeError(`${name}: ${error instanceof Error ? error.message : String(error)} (was a shard given twice?)`);
+    }
+  }
+  const edges = head.result.histograms.map((h) => h.edges);
+  return toResult(head.result.spec, head.result.reducers, edges, state);
+}

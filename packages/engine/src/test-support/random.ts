@@ -1,0 +1,231 @@
+// Random inputs for the property tests: a seeded PRNG, synthetic models (dense, GQA/MQA, MoE, MLA,
+// sliding window) and chips (first-party chips with curves, other topologies and latencies).
+import amd from '@ridgeline/hardware-amd';
+import google from '@ridgeline/hardware-google';
+import groq from '@ridgeline/hardware-groq';
+import nvidia from '@ridgeline/hardware-nvidia';
+import { models as catalogModels } from '@ridgeline/catalog';
+import { PRECISIONS, TOPOLOGIES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import type { InferenceConfig, InferenceResult, ModelSpec } from '@ridgeline/model';
+import type { Output } from '../descriptors.ts';
+
+/** Every first-party chip. */
+export const FIRST_PARTY_CHIPS: readonly ChipSpec[] = [nvidia, amd, google, groq].flatMap((p) => p.chips);
+/** Every catalog model. */
+export const CATALOG_MODELS: readonly ModelSpec[] = catalogModels;
+
+/** mulberry32: a small, fast, seeded PRNG. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Random = () => number;
+
+export function pick<T>(random: Random, values: readonly T[]): T {
+  return values[Math.floor(random() * values.length)] as T;
+}
+
+export function int(random: Random, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+/** Log-uniform integer in [min, max]. */
+export function logInt(random: Random, min: number, max: number): number {
+  return Math.max(min, Math.min(max, Math.round(Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min))))));
+}
+
+/** A synthetic model: dense or MoE, GQA/MQA/MHA or MLA, with or without a sliding window. */
+export function randomModel(random: Random, n: number): ModelSpec {
+  const heads = pick(random, [8, 12, 16, 24, 32, 40, 48, 64, 96, 128]);
+  const kvHeads = pick(random, [1, 2, 4, 8, heads]);
+  const headDim = pick(random, [64, 80, 96, 128, 256]);
+  const hiddenSize = pick(random, [1024, 2048, 4096, 5120, 7168, 8192, 12288, 16384]);
+  const layers = pick(random, [2, 12, 24, 30, 32, 36, 40, 48, 60, 61, 64, 80, 96, 126]);
+  const moe = random() < 0.4;
+  const mla = random() < 0.2;
+  const window = random() < 0.25;
+  const experts = pick(random, [8, 16, 32, 64, 128, 160, 256]);
+  return {
+    id: `synthetic-${n}`,
+    name: `Synthetic ${n}`,
+    layers,
+    hiddenSize,
+    heads,
+    kvHeads: mla ? heads : kvHeads,
+    headDim,
+    ffnHiddenSize: pick(random, [0, 2816, 11008, 14336, 18432, 28672, 53248]),
+    gatedFfn: random() < 0.8,
+    vocabSize: pick(random, [32000, 50257, 128256, 129280, 151936, 256000]),
+    tiedEmbeddings: random() < 0.3,
+    ...(random() < 0.15 ? { parallelAttentionFfn: true } : {}),
+    ...(moe
+      ? {
+          moe: {
+            experts,
+            activeExperts: Math.min(experts, pick(random, [1, 2, 4, 6, 8])),
+            sharedExperts: pick(random, [0, 0, 1, 2]),
+            expertHiddenSize: pick(random, [512, 1408, 2048, 4096, 14336]),
+            denseLayers: Math.min(layers, pick(random, [0, 0, 1, 3, layers])),
+          },
+        }
+      : {}),
+    ...(mla
+      ? {
+          mla: {
+            qLoraRank: pick(random, [0, 1536]),
+            kvLoraRank: pick(random, [256, 512]),
+            qkNopeHeadDim: pick(random, [64, 128]),
+            qkRopeHeadDim: pick(random, [32, 64]),
+            vHeadDim: pick(random, [64, 128]),
+          },
+        }
+      : {}),
+    ...(window
+      ? { slidingWindow: { windowTokens: pick(random, [128, 1024, 4096, 8192]), windowedLayers: int(random, 0, layers) } }
+      : {}),
+    source: 'synthetic: property test',
+  };
+}
+
+function randomCurve(random: Random, over: 'arithmeticIntensity' | 'messageBytes'): Efficiency {
+  const n = int(random, 2, 16);
+  const points: [number, number][] = [];
+  let x = over === 'messageBytes' ? 2 ** int(random, 6, 14) : 0.5 + random() * 4;
+  for (let i = 0; i < n; i++) {
+    points.push([x, 0.05 + random() * 0.95]);
+    x *= 1.5 + random() * 8;
+  }
+  return { curve: points, over, source: 'synthetic: property test' };
+}
+
+/** A first-party chip, sometimes with curves for its efficiencies, another topology or domain size, or no collective latency. */
+export function randomChip(random: Random, n: number): ChipSpec {
+  const base = pick(random, FIRST_PARTY_CHIPS);
+  if (random() < 0.4) return base;
+  const s = (value: number): { value: number; source: string } => ({ value, source: 'synthetic: property test' });
+  const { collectiveLatencyS, ...scaleUp } = base.scaleUp;
+  const withCollective = random() < 0.5;
+  return {
+    ...base,
+    id: `${base.id}-variant-${n}`,
+    scaleUp: {
+      ...scaleUp,
+      topology: random() < 0.5 ? scaleUp.topology : pick(random, TOPOLOGIES),
+      domainSize: random() < 0.5 ? scaleUp.domainSize : s(pick(random, [1, 4, 8, 16, 64, 72, 256, 4096])),
+      ...(withCollective ? { collectiveLatencyS: collectiveLatencyS ?? s(random() * 2e-5) } : {}),
+    },
+    efficiency: {
+      flop: random() < 0.5 ? randomCurve(random, 'arithmeticIntensity') : base.efficiency.flop,
+      memory: random() < 0.5 ? randomCurve(random, 'arithmeticIntensity') : base.efficiency.memory,
+      network: random() < 0.5 ? randomCurve(random, 'messageBytes') : base.efficiency.network,
+      layerOverheadS: base.efficiency.layerOverheadS,
+    },
+  };
+}
+
+/** A random configuration: parallelism feasible or not, any precisions, lengths and batch. */
+export function randomConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[]): InferenceConfig {
+  const model = pick(random, models);
+  const chip = pick(random, chips);
+  const divisors = (n: number, max: number): number[] => Array.from({ length: max }, (_, i) => i + 1).filter((i) => n % i === 0);
+  // Three in four configurations respect the parallelism rules (so capacity and the roofline are
+  // exercised), the rest are anything (so every infeasibility reason is).
+  const plausible = random() < 0.75;
+  const tp = plausible ? pick(random, divisors(model.heads, 64)) : pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 6]);
+  const pp = plausible ? pick(random, divisors(model.layers, 8)) : pick(random, [1, 2, 4, 8, 3, 5]);
+  let dp = pick(random, [1, 1, 2, 4, 8, 16]);
+  let ep = pick(random, [1, 2, 4, 8, 16, 32, 64, 3]);
+  if (plausible) {
+    const experts = model.moe?.experts;
+    const candidates = experts === undefined ? [] : [1, 2, 4, 8].map((m) => tp * m).filter((e) => experts % e === 0);
+    ep = candidates.length === 0 || random() < 0.4 ? 1 : pick(random, candidates);
+    if ((tp * dp) % ep !== 0) dp = ep / tp;
+  }
+  const chipsCount = random() < 0.95 ? tp * pp * dp : int(random, 1, 512);
+  return {
+    model,
+    chip,
+    chips: chipsCount,
+    parallelism: { tp, pp, ep },
+    batch: logInt(random, 1, 2048),
+    inputTokens: logInt(random, 1, 131072),
+    outputTokens: logInt(random, 1, 16384),
+    precision: {
+      weights: random() < 0.5 ? 'bf16' : pick(random, PRECISIONS),
+      kvCache: pick(random, PRECISIONS),
+      activations: random() < 0.7 ? 'bf16' : pick(random, PRECISIONS),
+    },
+    ...(random() < 0.3 ? { commOverlap: random() } : {}),
+    ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
+    ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
+    ...(random() < 0.5 ? { attentionSharding: pick(random, ['heads', 'batch'] as const) } : {}),
+  };
+}
+
+/** The reference's value of every kernel output (NaN where the reference has none). */
+export function referenceOutputs(r: InferenceResult): Record<Output, number> {
+  const boundCode = (b: string): number => (r.feasible ? ['compute', 'memory', 'network'].indexOf(b) : Number.NaN);
+  return {
+    feasible: r.feasible ? 1 : 0,
+    reason: r.reason === null ? -1 : Number.NaN,
+    ttftS: r.ttftS,
+    tpotS: r.tpotS,
+    requestLatencyS: r.requestLatencyS,
+    tokensPerS: r.tokensPerS,
+    tokensPerSPerChip: r.tokensPerSPerChip,
+    tokensPerSPerUser: r.tokensPerSPerUser,
+    prefillTokensPerS: r.prefillTokensPerS,
+    costPerMillionTokensUsd: r.costPerMillionTokensUsd,
+    costPerMillionInputTokensUsd: r.costPerMillionInputTokensUsd,
+    powerPerChipW: r.powerPerChipW,
+    energyPerTokenJ: r.energyPerTokenJ,
+    mfuPrefill: r.mfu.prefill,
+    mfuDecode: r.mfu.decode,
+    mbuPrefill: r.mbu.prefill,
+    mbuDecode: r.mbu.decode,
+    boundPrefill: boundCode(r.bound.prefill),
+    boundDecode: boundCode(r.bound.decode),
+    memoryWeightsBytes: r.memoryPerChipBytes.weights,
+    memoryKvCacheBytes: r.memoryPerChipBytes.kvCache,
+    memoryActivationsBytes: r.memoryPerChipBytes.activations,
+    memoryTotalBytes: r.memoryPerChipBytes.total,
+    memoryCapacityBytes: r.memoryPerChipBytes.capacity,
+    minChipsToFit: r.minChipsToFit ?? Number.NaN,
+    prefillComputeBoundS: r.prefill.computeBoundS,
+    prefillMemoryBoundS: r.prefill.memoryBoundS,
+    prefillNetworkS: r.prefill.networkS,
+    prefillOverheadS: r.prefill.overheadS,
+    decodeComputeBoundS: r.decode.computeBoundS,
+    decodeMemoryBoundS: r.decode.memoryBoundS,
+    decodeNetworkS: r.decode.networkS,
+    decodeOverheadS: r.decode.overheadS,
+  };
+}
+
+/** |a − b| / max(|a|, |b|); 0 when both are 0 or both NaN; Infinity when only one is NaN. */
+export function relativeError(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Number.POSITIVE_INFINITY;
+  if (a === b) return 0;
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Resolvers over the catalog and the first-party chips, as the CLI passes them. */
+export const TEST_RESOLVERS: { model: (id: string) => ModelSpec; chip: (id: string) => ChipSpec } = {
+  model: (id) => {
+    const m = CATALOG_MODELS.find((x) => x.id === id);
+    if (m === undefined) throw new Error(`unknown model "${id}"`);
+    return m;
+  },
+  chip: (id) => {
+    const c = FIRST_PARTY_CHIPS.find((x) => x.id === id || (x.aliases ?? []).includes(id));
+    if (c === undefined) throw new Error(`unknown hardware "${id}"`);
+    return c;
+  },
+};
