@@ -76,7 +76,8 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
   let positionals = 0;
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === 'positional') {
-      positionals += 1;
+      // `variadic: true` (ours, not citty's) takes every remaining positional argument
+      positionals += 'variadic' in def && def.variadic === true ? Number.POSITIVE_INFINITY : 1;
       continue;
     }
     for (const n of [name, kebab(name), camel(name), ...aliasesOf(def)]) byName.set(n, def);

@@ -4,6 +4,7 @@ import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { HardwareValidationError, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 import { HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
+import { loadConfig } from './config.ts';
 import { UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -59,12 +60,91 @@ export function isPluginSpecifier(value: string): boolean {
   );
 }
 
-/** Options for `resolveChip`. */
-export interface ResolveChipOptions {
-  /** Directory relative plugin paths resolve from. */
+/** Options for `loadRegistry`. */
+export interface RegistryOptions {
+  /** Directory relative plugin paths resolve from, and where `ridgeline.config.*` is looked for. */
   readonly cwd: string;
+  /** Plugins given with `--plugin` (package names or paths), after those of the config file. */
+  readonly plugins?: readonly string[];
+}
+
+/** Options for `resolveChip`. */
+export interface ResolveChipOptions extends RegistryOptions {
   /** Receives a one-line note (e.g. which chip of a multi-chip plugin was used). */
   readonly warn?: (message: string) => void;
+}
+
+/** A chip the CLI can name by id, and the plugin it comes from. */
+export interface RegisteredChip {
+  readonly chip: ChipSpec;
+  readonly plugin: HardwarePlugin;
+  /** Where the plugin was loaded from, for messages: `built in`, `--plugin <specifier>`, `<specifier> in ridgeline.config.json`. */
+  readonly from: string;
+}
+
+/** Every chip the CLI can name by id: the first-party ones, then those of the config file's and `--plugin`'s plugins. */
+export interface Registry {
+  readonly chips: readonly RegisteredChip[];
+}
+
+function pluginLabel(plugin: HardwarePlugin): string {
+  return `${plugin.meta.name}@${plugin.meta.version}`;
+}
+
+/** The error for two plugins that give the same name (id or alias, case-insensitive) to different chips. */
+function collision(name: string, first: RegisteredChip, second: RegisteredChip): UserError {
+  const who = (c: RegisteredChip): string => `${pluginLabel(c.plugin)} (${c.from})`;
+  const lower = name.toLowerCase();
+  if (first.chip.id.toLowerCase() === lower && second.chip.id.toLowerCase() === lower) {
+    return new UserError(
+      `chip id "${name}" is defined by two hardware plugins: ${who(first)} and ${who(second)}; load only one of them, or rename the chip in one`,
+    );
+  }
+  return new UserError(
+    `chip name "${name}" is claimed by two hardware plugins: ${who(first)} for chip "${first.chip.id}" and ${who(second)} for chip "${second.chip.id}"; load only one of them, or rename the chip or alias in one`,
+  );
+}
+
+/**
+ * The registry of the first-party chips plus the chips of the plugins listed in the
+ * `ridgeline.config.*` file of `cwd` and in `plugins` (`--plugin`), in that order. A plugin loaded
+ * twice (same name and version) counts once. Throws `UserError` when a plugin cannot be loaded or is
+ * invalid, and when two plugins give one id or alias to different chips (naming both plugins).
+ *
+ * @example
+ * const registry = await loadRegistry({ cwd: process.cwd(), plugins: ['@acme/ridgeline-hardware'] });
+ * registry.chips.map((c) => c.chip.id); // ['h100-sxm', …, 'acme-x1']
+ */
+export async function loadRegistry(options: RegistryOptions): Promise<Registry> {
+  const sources: Array<{ readonly plugin: HardwarePlugin; readonly from: string }> = FIRST_PARTY_PLUGINS.map((plugin) => ({
+    plugin,
+    from: 'built in',
+  }));
+  const loaded = await loadConfig(options.cwd);
+  for (const specifier of loaded?.config.plugins ?? []) {
+    const plugin = await loadPlugin(specifier, loaded?.dir ?? options.cwd, loaded === undefined ? '' : `${loaded.file}: `);
+    sources.push({ plugin, from: `${specifier} in ${loaded?.file ?? 'the config file'}` });
+  }
+  for (const specifier of options.plugins ?? []) {
+    sources.push({ plugin: await loadPlugin(specifier, options.cwd), from: `--plugin ${specifier}` });
+  }
+  const chips: RegisteredChip[] = [];
+  const claims = new Map<string, RegisteredChip>();
+  const seen = new Set<string>();
+  for (const { plugin, from } of sources) {
+    if (seen.has(pluginLabel(plugin))) continue;
+    seen.add(pluginLabel(plugin));
+    for (const chip of plugin.chips) {
+      const entry: RegisteredChip = { chip, plugin, from };
+      for (const name of [chip.id, ...(chip.aliases ?? [])]) {
+        const claimed = claims.get(name.toLowerCase());
+        if (claimed !== undefined && claimed.plugin !== plugin) throw collision(name, claimed, entry);
+        claims.set(name.toLowerCase(), entry);
+      }
+      chips.push(entry);
+    }
+  }
+  return { chips };
 }
 
 /** Suggests a chip's id for a near miss of its id or of one of its aliases. */
@@ -72,8 +152,8 @@ function nearestChips(name: string, chips: readonly ChipSpec[]): string {
   return didYouMean(name, namesOf(chips), (n) => findChip(chips, n)?.id ?? n);
 }
 
-function unknownHardware(name: string): UserError {
-  const hint = nearestChips(name, firstPartyChips());
+function unknownHardware(name: string, chips: readonly ChipSpec[]): UserError {
+  const hint = nearestChips(name, chips);
   return new UserError(`unknown hardware "${name}".${hint} Run "ridgeline hardware list" to see all.`);
 }
 
@@ -81,20 +161,21 @@ function lowerFirst(message: string): string {
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-async function loadPlugin(specifier: string, cwd: string): Promise<HardwarePlugin> {
+async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
   try {
     return await loadHardware(specifier, { cwd });
   } catch (error) {
     // Both messages name the specifier and say the fix; the validation one may span several lines.
     if (error instanceof HardwareValidationError || error instanceof HardwareLoadError) {
-      throw new UserError(lowerFirst(error.message), { cause: error });
+      throw new UserError(where + lowerFirst(error.message), { cause: error });
     }
     throw error;
   }
 }
 
 /**
- * Resolves a `--hardware` value: a first-party chip id or alias (`h100-sxm`, `h100`), a plugin
+ * Resolves a `--hardware` value: the id or alias of a registered chip (`h100-sxm`, `h100`, or a
+ * chip of a plugin loaded by the config file or `--plugin`, see `loadRegistry`), a plugin
  * file or package whose first chip is used (`./chip.json`), or one chip of it (`./acme.js#acme-x1`).
  * Throws `UserError` with the nearest names for an unknown id.
  *
@@ -104,9 +185,10 @@ async function loadPlugin(specifier: string, cwd: string): Promise<HardwarePlugi
 export async function resolveChip(value: string, options: ResolveChipOptions): Promise<ChipSpec> {
   const name = value.trim();
   if (name === '') throw new UserError('--hardware needs a chip id (e.g. h100-sxm) or a path to a hardware plugin');
-  const builtin = findChip(firstPartyChips(), name);
-  if (builtin !== undefined) return builtin;
-  if (!isPluginSpecifier(name)) throw unknownHardware(name);
+  const registered = (await loadRegistry(options)).chips.map((c) => c.chip);
+  const known = findChip(registered, name);
+  if (known !== undefined) return known;
+  if (!isPluginSpecifier(name)) throw unknownHardware(name, registered);
 
   const hash = name.lastIndexOf('#');
   const specifier = hash === -1 ? name : name.slice(0, hash);

@@ -26,6 +26,10 @@ export const main: CommandDef = defineCommand({
     train: () => import('./commands/train.ts').then((m) => m.default),
     hardware: () => import('./commands/hardware.ts').then((m) => m.default),
     models: () => import('./commands/models.ts').then((m) => m.default),
+    calibrate: () => import('./commands/calibrate.ts').then((m) => m.default),
+    plugin: () => import('./commands/plugin.ts').then((m) => m.default),
+    sweep: () => import('./commands/sweep.ts').then((m) => m.default as unknown as CommandDef),
+    merge: () => import('./commands/merge.ts').then((m) => m.default as unknown as CommandDef),
   },
 });
 

@@ -156,6 +156,11 @@ function strict<const TEntries extends v.ObjectEntries>(
   });
 }
 
+/** A strict object that, when missing from its parent, says the shape it needs (not just "required"). */
+function section<const TEntries extends v.ObjectEntries>(entries: TEntries, shape: string) {
+  return v.pipe(strict(entries, shape), v.description(shape));
+}
+
 function text(what: string, example: string) {
   const allowed = 'a non-empty string';
   const fix = `give ${what}, e.g. ${example}.`;
@@ -451,8 +456,8 @@ const chipEntries = {
   name: text('the human-readable chip name', '"NVIDIA H100 SXM5 80GB"'),
   vendor: text('the vendor', '"NVIDIA"'),
   kind: choice(CHIP_KINDS, 'chip kind'),
-  compute: strict({ peakDenseFlopsPerS }, '{ peakDenseFlopsPerS }'),
-  memory: strict(
+  compute: section({ peakDenseFlopsPerS }, '{ peakDenseFlopsPerS }'),
+  memory: section(
     {
       kind: choice(MEMORY_KINDS, 'memory kind'),
       capacityBytes: sourced('positive', { what: 'the memory capacity of one chip', unit: 'bytes', example: '80e9', aside: '(80 GB)' }),
@@ -470,7 +475,7 @@ const chipEntries = {
     },
     '{ kind, capacityBytes, bandwidthBytesPerS, usableFraction }',
   ),
-  scaleUp: strict(
+  scaleUp: section(
     {
       bandwidthBytesPerS: sourced('positive', {
         what: 'the scale-up bandwidth per chip, one direction',
@@ -487,7 +492,7 @@ const chipEntries = {
     },
     '{ bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }',
   ),
-  scaleOut: strict(
+  scaleOut: section(
     {
       bandwidthBytesPerS: sourced('positive', {
         what: 'the scale-out bandwidth per chip, one direction',
@@ -500,14 +505,14 @@ const chipEntries = {
     '{ bandwidthBytesPerS, hopLatencyS }',
   ),
   power,
-  price: strict(
+  price: section(
     {
       usdPerChipHour: sourced('nonNegative', { what: 'the on-demand price of one chip for one hour', unit: 'USD', example: '2.5' }),
       asOf: isoDate,
     },
     '{ usdPerChipHour, asOf }',
   ),
-  efficiency: strict(
+  efficiency: section(
     {
       flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
       memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),

@@ -674,3 +674,72 @@ describe('defineHardware', () => {
     defineHardware({ apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [testLpu] });
   });
 });
+
+/**
+ * The mistakes plugin authors make most, each with the one line `formatIssues` prints for it (the
+ * line the CLI shows under `ridgeline: error: invalid hardware plugin …`), pinned word for word.
+ */
+describe('the common mistakes, word for word', () => {
+  const line = (edit: (plugin: Json) => void): string => {
+    const issues = issuesOf(broken(edit));
+    expect(issues).toHaveLength(1);
+    return formatIssues(issues, 'test-chips').split('\n')[1]!;
+  };
+
+  test('an apiVersion mismatch', () => {
+    expect(line((p) => (p.apiVersion = 2))).toBe(
+      '  - apiVersion: Plugin "test-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+    );
+  });
+
+  test('a missing number', () => {
+    expect(line((p) => delete p.chips[0].memory.capacityBytes)).toBe(
+      '  - chips[h100-sxm].memory.capacityBytes: is missing (allowed: { value: a finite number > 0, in bytes, source: "<where it comes from>" }). Fix: add "capacityBytes": { value: a finite number > 0, in bytes, source: "<where it comes from>" }.',
+    );
+  });
+
+  test('a missing section says what the section holds', () => {
+    expect(line((p) => delete p.chips[0].efficiency)).toBe(
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, memory, network, layerOverheadS, commOverlap? }). Fix: add "efficiency": { flop, memory, network, layerOverheadS, commOverlap? }.',
+    );
+    expect(line((p) => delete p.chips[1].scaleUp)).toBe(
+      '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',
+    );
+  });
+
+  test('a missing source', () => {
+    expect(line((p) => delete p.chips[0].scaleOut.hopLatencyS.source)).toBe(
+      '  - chips[h100-sxm].scaleOut.hopLatencyS.source: is missing (allowed: a non-empty string). Fix: add "source": a non-empty string.',
+    );
+  });
+
+  test('memory bandwidth ≤ 0', () => {
+    expect(line((p) => (p.chips[0].memory.bandwidthBytesPerS.value = 0))).toBe(
+      '  - chips[h100-sxm].memory.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes/s). Fix: give the peak memory bandwidth of one chip in bytes/s, e.g. 3.35e12 (3.35 TB/s).',
+    );
+  });
+
+  test('link bandwidth ≤ 0', () => {
+    expect(line((p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = -900e9))).toBe(
+      '  - chips[h100-sxm].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got -900000000000 (allowed: a finite number > 0, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).',
+    );
+    expect(line((p) => (p.chips[0].scaleOut.bandwidthBytesPerS.value = 0))).toBe(
+      '  - chips[h100-sxm].scaleOut.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes/s). Fix: give the scale-out bandwidth per chip, one direction in bytes/s, e.g. 50e9 (one 400 Gb/s NIC).',
+    );
+  });
+
+  test('an efficiency > 1, constant or on a curve', () => {
+    expect(line((p) => (p.chips[0].efficiency.memory.value = 1.2))).toBe(
+      '  - chips[h100-sxm].efficiency.memory.value: must be at most 1, got 1.2 (allowed: a number in (0, 1]). Fix: give η_mem, the achievable fraction of peak memory bandwidth, e.g. 0.8.',
+    );
+    expect(line((p) => (p.chips[0].efficiency.flop.curve[2] = [300, 75]))).toBe(
+      '  - chips[h100-sxm].efficiency.flop.curve[2][1]: must be at most 1, got 75 (allowed: a number in (0, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s at that x, e.g. 0.6.',
+    );
+  });
+
+  test('an unknown topology names the allowed ones', () => {
+    expect(line((p) => (p.chips[0].scaleUp.topology = 'mesh'))).toBe(
+      '  - chips[h100-sxm].scaleUp.topology: is not a known topology, got "mesh" (allowed: switch, ring, torus1d, torus2d, torus3d). Fix: use one of switch, ring, torus1d, torus2d, torus3d.',
+    );
+  });
+});

@@ -7,3 +7,4 @@ export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, p
 export { expectedExpertsTouched, meanAttendedContext, meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
 export { dominantBound, operatorCost } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining } from './training.ts';
+export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';

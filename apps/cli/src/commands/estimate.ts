@@ -2,8 +2,10 @@ import { defineCommand, type CommandDef } from 'citty';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { InputError, estimateInference, type InferenceConfig, type InferenceResult } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
+import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
+import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
 import { resolveModel } from '../resolve-model.ts';
@@ -42,6 +44,7 @@ const args = {
   },
   'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
 
@@ -61,7 +64,7 @@ const command: CommandDef<typeof args> = defineCommand({
     description: 'Estimate latency, throughput, memory, cost and energy of serving a model on given hardware',
   },
   args,
-  async run({ args: a, data }) {
+  async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
     const pp = positiveInteger('pp', a.pp) ?? 1;
     const ep = positiveInteger('ep', a.ep) ?? 1;
@@ -85,7 +88,12 @@ const command: CommandDef<typeof args> = defineCommand({
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
 
     const model = await resolveModel(a.model, io.cwd);
-    const chip = await resolveChip(a.hardware, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    const chip = await resolveChip(a.hardware, {
+      cwd: io.cwd,
+      plugins: pluginFlags(rawArgs),
+      warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
+    });
+    assertHoldsOneLayer(chip, model, weights);
     const config: InferenceConfig = {
       model,
       chip,

@@ -2,7 +2,8 @@ import { defineCommand, type CommandDef } from 'citty';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { formatNumber, table } from '../format.ts';
 import { ioOf } from '../io.ts';
-import { firstPartyChips } from '../registry.ts';
+import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
+import { loadRegistry } from '../registry.ts';
 
 /** One row of `hardware list --json`, SI units. */
 export interface ChipSummary {
@@ -39,16 +40,19 @@ export function summarizeChip(chip: ChipSpec): ChipSummary {
 }
 
 const args = {
+  plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the list as JSON (SI units)' },
 } as const;
 
-/** `ridgeline hardware list`: one line per first-party chip. */
+/** `ridgeline hardware list`: one line per chip, first-party then those of the config file's and `--plugin`'s plugins. */
 const command: CommandDef<typeof args> = defineCommand({
-  meta: { name: 'list', description: 'List the built-in chips' },
+  meta: { name: 'list', description: 'List the built-in chips and those of loaded plugins' },
   args,
-  run({ args: a, data }) {
+  async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const rows = firstPartyChips().map(summarizeChip);
+    const registry = await loadRegistry({ cwd: io.cwd, plugins: pluginFlags(rawArgs) });
+    // `plugin` (the plugin's meta.name) says where a chip comes from once other plugins are loaded.
+    const rows = registry.chips.map(({ chip, plugin }) => ({ ...summarizeChip(chip), plugin: plugin.meta.name }));
     if (a.json) {
       io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
       return;

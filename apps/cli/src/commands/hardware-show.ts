@@ -13,6 +13,7 @@ import {
   table,
 } from '../format.ts';
 import { ioOf } from '../io.ts';
+import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 
 /** A number rendered in the unit its field name implies (`…BytesPerS`, `…S`, `…W`, …). */
@@ -74,6 +75,7 @@ export function chipRows(chip: ChipSpec): string[][] {
 
 const args = {
   id: { type: 'positional', required: true, valueHint: 'chip', description: 'Chip id or alias, or a plugin path[#chip-id]' },
+  plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the chip as JSON, exactly as the plugin gives it' },
 } as const;
 
@@ -81,9 +83,10 @@ const args = {
 const command: CommandDef<typeof args> = defineCommand({
   meta: { name: 'show', description: 'Show every field of a chip with its unit and source' },
   args,
-  async run({ args: a, data }) {
+  async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const chip = await resolveChip(a.id, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    const warn = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
+    const chip = await resolveChip(a.id, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn });
     if (a.json) {
       io.stdout(`${JSON.stringify(chip, null, 2)}\n`);
       return;

@@ -1,0 +1,193 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { CALIBRATION_METRICS, type CalibrationMetric, type MeasuredInferenceRow, type ModelSpec } from '@ridgeline/model';
+import { UserError } from './errors.ts';
+import { resolveModel } from './resolve-model.ts';
+import { didYouMean } from './suggest.ts';
+
+/**
+ * The measurements CSV of `ridgeline calibrate`: one row per measured configuration, with a header.
+ * Blank lines and lines starting with `#` are ignored; cells may be quoted.
+ */
+
+/**
+ * Columns every file must have.
+ *
+ * @example
+ * REQUIRED_COLUMNS.includes('metric'); // true
+ */
+export const REQUIRED_COLUMNS: readonly string[] = ['model', 'chips', 'tp', 'batch', 'input', 'output', 'metric', 'value'];
+
+/**
+ * Columns that may be left out (or left empty), with their default.
+ *
+ * @example
+ * OPTIONAL_COLUMNS['pp']; // '1'
+ */
+export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
+  id: 'the line number',
+  pp: '1',
+  ep: '1',
+  weights: 'bf16',
+  kv: 'bf16',
+  activations: 'bf16',
+  notes: '',
+};
+
+/** A measured row, ready to fit, and what reports show of it. */
+export interface Measurement {
+  readonly row: MeasuredInferenceRow;
+  /** The line of the CSV the row is on (the header is line 1). */
+  readonly line: number;
+  /** The model as written in the file. */
+  readonly model: string;
+}
+
+/** What `readMeasurements` returns. */
+export interface Measurements {
+  /** The file name without its directory, as fitted sources name it. */
+  readonly file: string;
+  readonly rows: readonly Measurement[];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Cells {
+  readonly file: string;
+  readonly line: number;
+  readonly record: Readonly<Record<string, string>>;
+}
+
+function cell(c: Cells, column: string): string {
+  return (c.record[column] ?? '').trim();
+}
+
+function problem(c: Cells, text: string): UserError {
+  return new UserError(`${c.file} line ${c.line}: ${text}`);
+}
+
+function positiveInteger(c: Cells, column: string, fallback?: number): number {
+  const raw = cell(c, column);
+  if (raw === '' && fallback !== undefined) return fallback;
+  const value = /^\+?[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw problem(c, `${column} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function precision(c: Cells, column: string): Precision {
+  const raw = cell(c, column).toLowerCase();
+  if (raw === '') return 'bf16';
+  if (!(PRECISIONS as readonly string[]).includes(raw)) throw problem(c, `${column} must be one of ${PRECISIONS.join(', ')}, got "${raw}"`);
+  return raw as Precision;
+}
+
+function metric(c: Cells): CalibrationMetric {
+  const raw = cell(c, 'metric');
+  if (!(CALIBRATION_METRICS as readonly string[]).includes(raw)) {
+    const hint = didYouMean(raw, CALIBRATION_METRICS);
+    throw problem(c, `metric must be one of ${CALIBRATION_METRICS.join(', ')}, got "${raw}"${hint === '' ? '' : `.${hint}`}`);
+  }
+  return raw as CalibrationMetric;
+}
+
+function measuredValue(c: Cells): number {
+  const raw = cell(c, 'value');
+  const value = /^[+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0) throw problem(c, `value must be a number > 0 in SI units (seconds, tokens/s), got "${raw}"`);
+  return value;
+}
+
+function checkHeader(file: string, header: readonly string[]): void {
+  const known = [...REQUIRED_COLUMNS, ...Object.keys(OPTIONAL_COLUMNS)];
+  for (const column of header) {
+    if (!known.includes(column)) {
+      throw new UserError(`${file}: unknown column "${column}".${didYouMean(column, known)} Columns: ${known.join(', ')}`);
+    }
+  }
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    const list = missing.map((c) => `"${c}"`).join(', ');
+    throw new UserError(`${file}: missing column${missing.length === 1 ? '' : 's'} ${list}; the header needs ${REQUIRED_COLUMNS.join(', ')}`);
+  }
+}
+
+/**
+ * Reads a measurements CSV (a path relative to `cwd`) into rows to fit on `chip`. A `model` cell
+ * is a catalog id or a path to a Hugging Face `config.json`, relative to the CSV's directory.
+ * Throws `UserError` naming the file and line for every kind of mistake.
+ *
+ * @example
+ * const { rows } = await readMeasurements('measurements.csv', process.cwd(), chip);
+ * rows[0]?.row.metric; // 'ttft_s'
+ */
+export async function readMeasurements(path: string, cwd: string, chip: ChipSpec): Promise<Measurements> {
+  const full = resolve(cwd, path);
+  const file = basename(full);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new UserError(`cannot read ${path}: ${code === 'ENOENT' ? 'file not found' : messageOf(error)}`, { cause: error });
+  }
+  let header: string[] = [];
+  let records: Array<{ readonly record: Record<string, string>; readonly info: { readonly lines: number } }>;
+  try {
+    records = parse(text, {
+      columns: (first: string[]) => {
+        header = first.map((h) => h.trim().toLowerCase());
+        return header;
+      },
+      skip_empty_lines: true,
+      comment: '#',
+      comment_no_infix: true,
+      info: true,
+      bom: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    const text = messageOf(error);
+    throw new UserError(`cannot parse ${file}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`, { cause: error });
+  }
+  if (header.length === 0) throw new UserError(`${file} is empty; it needs a header line (${REQUIRED_COLUMNS.join(', ')}) and one row per measurement`);
+  checkHeader(file, header);
+  if (records.length === 0) throw new UserError(`${file} has a header but no rows`);
+
+  const models = new Map<string, ModelSpec>();
+  const rows: Measurement[] = [];
+  const ids = new Set<string>();
+  for (const { record, info } of records) {
+    const c: Cells = { file, line: info.lines, record };
+    const modelName = cell(c, 'model');
+    if (modelName === '') throw problem(c, 'model is empty; give a catalog id (ridgeline models list) or a path to a config.json');
+    let model = models.get(modelName);
+    if (model === undefined) {
+      try {
+        model = await resolveModel(modelName, dirname(full));
+      } catch (error) {
+        throw problem(c, messageOf(error));
+      }
+      models.set(modelName, model);
+    }
+    const tp = positiveInteger(c, 'tp');
+    const pp = positiveInteger(c, 'pp', 1);
+    const id = cell(c, 'id') === '' ? `line ${c.line}` : cell(c, 'id');
+    if (ids.has(id)) throw problem(c, `id "${id}" is used by an earlier row; give each row its own id`);
+    ids.add(id);
+    const config = {
+      model,
+      chip,
+      chips: positiveInteger(c, 'chips'),
+      parallelism: { tp, pp, ep: positiveInteger(c, 'ep', 1) },
+      batch: positiveInteger(c, 'batch'),
+      inputTokens: positiveInteger(c, 'input'),
+      outputTokens: positiveInteger(c, 'output'),
+      precision: { weights: precision(c, 'weights'), kvCache: precision(c, 'kv'), activations: precision(c, 'activations') },
+    };
+    rows.push({ row: { id, config, metric: metric(c), measured: measuredValue(c) }, line: c.line, model: modelName });
+  }
+  return { file, rows };
+}

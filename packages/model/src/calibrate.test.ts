@@ -1,0 +1,136 @@
+import { describe, expect, test } from 'vitest';
+import type { Efficiency } from '@ridgeline/hardware';
+import {
+  calibrateEfficiencies,
+  DEFAULT_CALIBRATION_GRID,
+  evaluateRows,
+  inferenceRow,
+  metricValue,
+  withEfficiencies,
+  type CalibrationGrid,
+  type CalibrationMetric,
+  type CalibrationRow,
+  type ConstantEfficiencies,
+  type MeasuredInferenceRow,
+} from './calibrate.ts';
+import { InputError } from './errors.ts';
+import { estimateInference } from './inference.ts';
+import { llama70b, mixtral, testGpu } from './test-fixtures.ts';
+import type { InferenceConfig } from './types.ts';
+
+const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
+
+function config(tp: number, batch: number, inputTokens: number, outputTokens: number, model = llama70b): InferenceConfig {
+  return { model, chip: testGpu, chips: tp, parallelism: { tp, pp: 1, ep: 1 }, batch, inputTokens, outputTokens, precision: bf16 };
+}
+
+/**
+ * Rows that between them pin every efficiency: compute-bound prefills (η_flop), memory-bound decode
+ * at two TP degrees (η_mem against t_layer, whose share differs), a large-batch decode at TP 8
+ * (η_net, decode collectives are never overlapped) and TP-8 prefills (the prefill overlap).
+ */
+const SHAPES: ReadonlyArray<readonly [InferenceConfig, CalibrationMetric]> = [
+  [config(2, 1, 4096, 1), 'ttft_s'],
+  [config(8, 8, 4096, 1), 'ttft_s'],
+  [config(2, 1, 1024, 128), 'tpot_s'],
+  [config(8, 1, 1024, 128), 'tpot_s'],
+  [config(8, 256, 512, 128), 'tpot_s'],
+  [config(4, 64, 1024, 256), 'request_latency_s'],
+  [config(8, 128, 1024, 512), 'output_tokens_per_s_per_chip'],
+  [config(2, 16, 2048, 64, mixtral), 'request_latency_s'],
+];
+
+/** What a chip with efficiencies `truth` would measure on SHAPES, optionally rounded like a real measurement. */
+function synthetic(truth: ConstantEfficiencies, digits?: number): MeasuredInferenceRow[] {
+  const chip = withEfficiencies(testGpu, truth, 'truth');
+  return SHAPES.map(([base, metric], i) => {
+    const c = { ...base, chip };
+    const result = estimateInference(c);
+    expect(result.feasible, `row ${i}`).toBe(true);
+    const value = metricValue(metric, result, c);
+    return { id: `row ${i + 1}`, config: base, metric, measured: digits === undefined ? value : Number(value.toPrecision(digits)) };
+  });
+}
+
+// Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
+// every package's suite shares the two cores.
+describe('calibrateEfficiencies', { timeout: 60_000 }, () => {
+  const truth: ConstantEfficiencies = { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 20e-6, commOverlap: 0.5 };
+
+  test('recovers the efficiencies that generated the rows, and reports every row before and after', () => {
+    const rows = synthetic(truth).map(inferenceRow);
+    const fit = calibrateEfficiencies(testGpu, rows);
+    expect(fit?.efficiencies).toEqual(truth);
+    expect(fit?.loss).toBeLessThan(1e-12);
+    expect(fit?.medianAbsError).toBeLessThan(1e-12);
+    expect(fit?.atGridEdge).toEqual([]);
+    expect(fit?.rows.map((r) => r.id)).toEqual(SHAPES.map((_, i) => `row ${i + 1}`));
+    expect(fit?.rows.every((r) => Math.abs(r.error!) < 1e-12)).toBe(true);
+    const before = evaluateRows(rows, testGpu);
+    expect(before.medianAbsError).toBeGreaterThan(0.05);
+    for (const r of before.rows) expect(r.error).toBeCloseTo((r.predicted! - r.measured) / r.measured, 12);
+  });
+
+  test('recovers them from measurements rounded to 3 significant digits', () => {
+    const other: ConstantEfficiencies = { flop: 0.45, memory: 0.65, network: 0.9, layerOverheadS: 60e-6, commOverlap: 0.25 };
+    const fit = calibrateEfficiencies(testGpu, synthetic(other, 3).map(inferenceRow));
+    expect(fit?.efficiencies).toEqual(other);
+    expect(fit?.medianAbsError).toBeLessThan(0.005);
+    // t_layer 60 µs and η_net 0.9: only η_net sits on its grid's last value.
+    expect(fit?.atGridEdge).toEqual(['network']);
+  });
+
+  test('searches only the given grid; what no row constrains stays nearest the chip\'s own values', () => {
+    const rows = synthetic(truth).map(inferenceRow);
+    const grid: CalibrationGrid = { flop: [0.6], memory: [0.8], network: [0.7], layerOverheadS: [20e-6], commOverlap: [0.5] };
+    expect(calibrateEfficiencies(testGpu, rows, grid)?.efficiencies).toEqual(truth);
+    // A row that only η_mem moves: every other efficiency stays at the grid point nearest the
+    // fixture chip's own (η_flop 0.5, η_net 1 → 0.9, t_layer 0, no overlap), and no curve is fitted.
+    const valueOf = (e: Efficiency): number => ('value' in e ? e.value : Number.NaN);
+    const memoryOnly: CalibrationRow = { id: 'm', measured: 1 / 0.75, predict: (chip) => 1 / valueOf(chip.efficiency.memory) };
+    const fit = calibrateEfficiencies(testGpu, [memoryOnly]);
+    expect(fit?.efficiencies).toEqual({ flop: 0.5, memory: 0.75, network: 0.9, layerOverheadS: 0, commOverlap: 0 });
+    expect(fit?.atGridEdge).toEqual(['network']);
+  });
+
+  test('fits η_flop as a curve over arithmetic intensity when small and large GEMMs disagree', () => {
+    // rows generated with η_flop rising from 0.4 at 128 FLOP/byte to 0.8 at 4096: a constant cannot fit both
+    const curved = { ...testGpu, efficiency: { ...withEfficiencies(testGpu, truth, 't').efficiency, flop: { curve: [[128, 0.4], [4096, 0.8]] as const, over: 'arithmeticIntensity' as const, source: 't' } } };
+    const rows: CalibrationRow[] = [1, 16, 256].map((batch) => {
+      const c = { ...config(8, batch, 2048, 64), chip: curved };
+      return { ...inferenceRow({ id: `b${batch}`, config: c, metric: 'ttft_s', measured: 1 }), measured: estimateInference(c).ttftS };
+    });
+    const fit = calibrateEfficiencies(testGpu, rows, { ...DEFAULT_CALIBRATION_GRID, network: [0.7], layerOverheadS: [20e-6], commOverlap: [0.5] });
+    expect(fit?.efficiencies.flopCurve).toEqual([[128, 0.4], [4096, 0.8]]);
+    expect(fit?.loss).toBeLessThan(1e-9);
+  });
+
+  test('leaves infeasible rows out of the objective, and gives up when none is feasible', () => {
+    const tooBig: MeasuredInferenceRow = { id: 'too big', config: config(1, 1, 1024, 128), metric: 'tpot_s', measured: 0.1 };
+    const rows = [...synthetic(truth), tooBig].map(inferenceRow);
+    const near: CalibrationGrid = { flop: [0.55, 0.6], memory: [0.8, 0.85], network: [0.6, 0.7], layerOverheadS: [10e-6, 20e-6], commOverlap: [0.25, 0.5] };
+    const fit = calibrateEfficiencies(testGpu, rows, near);
+    expect(fit?.efficiencies).toEqual(truth);
+    expect(fit?.rows.at(-1)).toEqual({ id: 'too big', measured: 0.1, predicted: undefined, error: undefined });
+    expect(calibrateEfficiencies(testGpu, [inferenceRow(tooBig)], near)).toBeUndefined();
+  });
+
+  test('rejects no rows, a measured value ≤ 0 and an empty grid', () => {
+    expect(() => calibrateEfficiencies(testGpu, [])).toThrow(new InputError('rows', 'calibration needs at least one measured row'));
+    const zero = inferenceRow({ id: 'line 3', config: config(8, 1, 1024, 128), metric: 'tpot_s', measured: 0 });
+    expect(() => calibrateEfficiencies(testGpu, [zero])).toThrow('row line 3: the measured value must be a finite number > 0, got 0');
+    const row = inferenceRow({ id: 'x', config: config(8, 1, 1024, 128), metric: 'tpot_s', measured: 0.01 });
+    expect(() => calibrateEfficiencies(testGpu, [row], { ...DEFAULT_CALIBRATION_GRID, network: [] })).toThrow('grid.network must list at least one value');
+  });
+});
+
+describe('metricValue', () => {
+  test('reads each metric from the result, output throughput per chip of one replica', () => {
+    const c = { ...config(4, 64, 1024, 256), chips: 8 };
+    const r = estimateInference(c);
+    expect(metricValue('ttft_s', r, c)).toBe(r.ttftS);
+    expect(metricValue('tpot_s', r, c)).toBe(r.tpotS);
+    expect(metricValue('request_latency_s', r, c)).toBe(r.requestLatencyS);
+    expect(metricValue('output_tokens_per_s_per_chip', r, c)).toBeCloseTo((64 * 256) / r.requestLatencyS / 4, 9);
+  });
+});

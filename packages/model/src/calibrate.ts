@@ -1,0 +1,416 @@
+import { efficiencyAt, type ChipSpec } from '@ridgeline/hardware';
+import { InputError } from './errors.ts';
+import { estimateInference } from './inference.ts';
+import type { InferenceConfig, InferenceResult } from './types.ts';
+
+/**
+ * Calibration: fit a chip's constant efficiencies (η_flop, η_mem, η_net, t_layer and the prefill
+ * communication overlap) to measured rows with a grid search. Pure: no I/O, no globals. The
+ * validation harness (`pnpm validate --fit`) and `ridgeline calibrate` both use it, so a vendor's
+ * fit and Ridgeline's own are the same computation.
+ */
+
+/**
+ * The figures a measured row may state, all SI: `ttft_s` (time to first token of the batch, s),
+ * `tpot_s` (one decode step, s), `request_latency_s` (TTFT + (S_out − 1)·TPOT, s) and
+ * `output_tokens_per_s_per_chip` (B·S_out ÷ request latency ÷ (TP·PP), a static batch's output rate).
+ *
+ * @example
+ * CALIBRATION_METRICS.includes('tpot_s'); // true
+ */
+export const CALIBRATION_METRICS = ['ttft_s', 'tpot_s', 'request_latency_s', 'output_tokens_per_s_per_chip'] as const;
+
+/**
+ * One of `CALIBRATION_METRICS`.
+ *
+ * @example
+ * const metric: CalibrationMetric = 'ttft_s';
+ */
+export type CalibrationMetric = (typeof CALIBRATION_METRICS)[number];
+
+/**
+ * The value of `metric` in a feasible result, SI.
+ *
+ * @example
+ * metricValue('tpot_s', estimateInference(config), config); // seconds per decode step
+ */
+export function metricValue(metric: CalibrationMetric, result: InferenceResult, config: InferenceConfig): number {
+  switch (metric) {
+    case 'ttft_s':
+      return result.ttftS;
+    case 'tpot_s':
+      return result.tpotS;
+    case 'request_latency_s':
+      return result.requestLatencyS;
+    case 'output_tokens_per_s_per_chip': {
+      const replicaChips = config.parallelism.tp * config.parallelism.pp;
+      return (config.batch * config.outputTokens) / result.requestLatencyS / replicaChips;
+    }
+  }
+}
+
+/**
+ * A row to fit against: the measured figure (SI, > 0) and how to predict it for a chip. The
+ * prediction is `undefined` when the model calls the configuration infeasible; such a row is left
+ * out of the objective.
+ *
+ * @example
+ * const row: CalibrationRow = { id: 'line 2', measured: 0.0123, predict: (chip) => estimateInference({ ...config, chip }).tpotS };
+ */
+export interface CalibrationRow {
+  /** How reports name the row: a CSV line, a published row id. */
+  readonly id: string;
+  /** The measured figure, SI, > 0. */
+  readonly measured: number;
+  /** The same figure predicted for `chip` (the configuration's chip with candidate efficiencies). */
+  readonly predict: (chip: ChipSpec) => number | undefined;
+}
+
+/**
+ * A measured inference row: the configuration it ran, which figure was measured, and its value (SI).
+ *
+ * @example
+ * const row: MeasuredInferenceRow = { id: 'line 2', config, metric: 'tpot_s', measured: 0.0123 };
+ */
+export interface MeasuredInferenceRow {
+  readonly id: string;
+  readonly config: InferenceConfig;
+  readonly metric: CalibrationMetric;
+  readonly measured: number;
+}
+
+/**
+ * The `CalibrationRow` of a measured inference row: it runs `estimateInference` on the row's
+ * configuration with the candidate chip and reads `metric`.
+ *
+ * @example
+ * const rows = measured.map(inferenceRow);
+ * calibrateEfficiencies(chip, rows);
+ */
+export function inferenceRow(row: MeasuredInferenceRow): CalibrationRow {
+  return {
+    id: row.id,
+    measured: row.measured,
+    predict: (chip) => {
+      const config = { ...row.config, chip };
+      const result = estimateInference(config);
+      return result.feasible ? metricValue(row.metric, result, config) : undefined;
+    },
+  };
+}
+
+/**
+ * Constant efficiencies, as `calibrateEfficiencies` fits them.
+ *
+ * @example
+ * const e: ConstantEfficiencies = { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 10e-6, commOverlap: 0.5 };
+ */
+export interface ConstantEfficiencies {
+  /** η_flop, fraction of peak FLOP/s. */
+  readonly flop: number;
+  /** η_mem, fraction of peak memory bandwidth. */
+  readonly memory: number;
+  /** η_net, fraction of link bandwidth. */
+  readonly network: number;
+  /** t_layer, seconds per layer. */
+  readonly layerOverheadS: number;
+  /** Fraction of prefill collective time hidden behind compute. */
+  readonly commOverlap: number;
+}
+
+/**
+ * Arithmetic intensities (FLOP/byte) where a fitted η_flop curve has its two points: a small GEMM
+ * (a 64-token bf16 batch) and a large one, between which matmul efficiency typically climbs.
+ */
+export const FLOP_CURVE_INTENSITIES: readonly [number, number] = [128, 4096];
+
+/**
+ * Fitted efficiencies: the constants, and, where it fits the rows clearly better, η_flop as a
+ * two-point curve over arithmetic intensity (at `FLOP_CURVE_INTENSITIES`), which replaces `flop`.
+ *
+ * @example
+ * const e: FittedEfficiencies = { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 1e-5, commOverlap: 0,
+ *   flopCurve: [[128, 0.45], [4096, 0.7]] };
+ */
+export interface FittedEfficiencies extends ConstantEfficiencies {
+  readonly flopCurve?: readonly [readonly [number, number], readonly [number, number]];
+}
+
+/**
+ * The values the grid search tries for each efficiency.
+ *
+ * @example
+ * const coarse: CalibrationGrid = { ...DEFAULT_CALIBRATION_GRID, network: [0.7] };
+ */
+export type CalibrationGrid = { readonly [K in keyof ConstantEfficiencies]: readonly number[] };
+
+const FRACTIONS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+
+/**
+ * The grid `pnpm validate --fit` and `ridgeline calibrate` search: 14 × 14 × 5 × 8 × 5 points.
+ * Per-layer launch + synchronisation costs of stacks without CUDA graphs reach ~100 µs (10–15
+ * kernels and two collective calls per layer); beyond that t_layer only trades off against η_mem,
+ * so the grid stops at 120 µs.
+ *
+ * @example
+ * DEFAULT_CALIBRATION_GRID.layerOverheadS.at(-1); // 120e-6
+ */
+export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
+  flop: FRACTIONS,
+  memory: FRACTIONS,
+  network: [0.5, 0.6, 0.7, 0.8, 0.9],
+  layerOverheadS: [0, 5e-6, 10e-6, 20e-6, 40e-6, 60e-6, 80e-6, 120e-6],
+  commOverlap: [0, 0.25, 0.5, 0.75, 0.9],
+};
+
+/**
+ * `chip` with its efficiencies replaced by constants, each carrying `source`.
+ *
+ * @example
+ * withEfficiencies(h100, { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 1e-5, commOverlap: 0 }, 'fit: my rows').efficiency.flop;
+ * // { value: 0.6, source: 'fit: my rows' }
+ */
+export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
+  return {
+    ...chip,
+    efficiency: {
+      flop: e.flopCurve === undefined ? { value: e.flop, source } : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
+      memory: { value: e.memory, source },
+      network: { value: e.network, source },
+      layerOverheadS: { value: e.layerOverheadS, source },
+      commOverlap: { value: e.commOverlap, source },
+    },
+  };
+}
+
+/**
+ * One row predicted for one chip.
+ *
+ * @example
+ * const fit: RowFit = { id: 'line 2', measured: 0.0123, predicted: 0.0119, error: -0.0325 };
+ */
+export interface RowFit {
+  readonly id: string;
+  readonly measured: number;
+  /** undefined when the model calls the row's configuration infeasible. */
+  readonly predicted: number | undefined;
+  /** (predicted − measured) / measured; undefined when infeasible. */
+  readonly error: number | undefined;
+}
+
+/**
+ * How well a chip reproduces rows.
+ *
+ * @example
+ * const e: RowsEvaluation = evaluateRows(rows, chip); // e.medianAbsError, e.rows[i].error
+ */
+export interface RowsEvaluation {
+  readonly rows: readonly RowFit[];
+  /** The objective: mean |ln(predicted / measured)| over feasible rows; undefined when none is feasible. */
+  readonly loss: number | undefined;
+  /** Median |error| over feasible rows (NaN when none is). */
+  readonly medianAbsError: number;
+}
+
+/** Linear interpolation between order statistics of an ascending list. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** The objective alone, for the inner loop of the search. */
+function lossOf(rows: readonly CalibrationRow[], chip: ChipSpec): number | undefined {
+  const logs: number[] = [];
+  for (const row of rows) {
+    const predicted = row.predict(chip);
+    if (predicted !== undefined) logs.push(Math.abs(Math.log(predicted / row.measured)));
+  }
+  if (logs.length === 0) return undefined;
+  return logs.reduce((a, b) => a + b, 0) / logs.length;
+}
+
+/**
+ * Predicts every row for `chip` (as it is, curves included) and scores it.
+ *
+ * @example
+ * const before = evaluateRows(rows, chip);
+ * before.medianAbsError; // e.g. 0.23
+ */
+export function evaluateRows(rows: readonly CalibrationRow[], chip: ChipSpec): RowsEvaluation {
+  const fits = rows.map((row): RowFit => {
+    const predicted = row.predict(chip);
+    return {
+      id: row.id,
+      measured: row.measured,
+      predicted,
+      error: predicted === undefined ? undefined : (predicted - row.measured) / row.measured,
+    };
+  });
+  const feasible = fits.filter((f) => f.predicted !== undefined);
+  const loss =
+    feasible.length === 0
+      ? undefined
+      : feasible.map((f) => Math.abs(Math.log(f.predicted! / f.measured))).reduce((a, b) => a + b, 0) / feasible.length;
+  const abs = fits.flatMap((f) => (f.error === undefined ? [] : [Math.abs(f.error)])).sort((a, b) => a - b);
+  return { rows: fits, loss, medianAbsError: quantile(abs, 0.5) };
+}
+
+/**
+ * The result of `calibrateEfficiencies`.
+ *
+ * @example
+ * const fit: CalibrationResult | undefined = calibrateEfficiencies(chip, rows);
+ */
+export interface CalibrationResult extends RowsEvaluation {
+  /**
+   * The grid point with the smallest loss; on ties, the one nearest the chip's own values (so an
+   * efficiency the rows do not constrain keeps its sourced value). `flopCurve` is set when a
+   * two-point η_flop curve lowers the loss by at least 2%.
+   */
+  readonly efficiencies: FittedEfficiencies;
+  readonly loss: number;
+  /**
+   * Efficiencies that landed on the first or last value of their grid where that is not a natural
+   * bound (0 for t_layer and overlap, 1 for fractions): the best value may lie beyond the grid.
+   */
+  readonly atGridEdge: ReadonlyArray<keyof ConstantEfficiencies>;
+}
+
+const NATURAL_BOUNDS: { readonly [K in keyof ConstantEfficiencies]: readonly number[] } = {
+  flop: [1],
+  memory: [1],
+  network: [1],
+  layerOverheadS: [0],
+  commOverlap: [0, 1],
+};
+
+function checkRows(rows: readonly CalibrationRow[], grid: CalibrationGrid): void {
+  if (rows.length === 0) throw new InputError('rows', 'calibration needs at least one measured row');
+  for (const row of rows) {
+    if (!Number.isFinite(row.measured) || row.measured <= 0) {
+      throw new InputError('rows', `row ${row.id}: the measured value must be a finite number > 0, got ${row.measured}`);
+    }
+  }
+  for (const [key, values] of Object.entries(grid)) {
+    if (values.length === 0) throw new InputError(`grid.${key}`, `grid.${key} must list at least one value`);
+  }
+}
+
+/**
+ * Fits constant efficiencies to measured rows: an exhaustive grid search minimising the mean
+ * |ln(predicted / measured)| over the rows the model can run (a symmetric, scale-free error, so a
+ * 2× overestimate weighs as much as a 2× underestimate and TTFTs in seconds weigh as much as TPOTs
+ * in milliseconds). Ties go to the grid point nearest the chip's current efficiencies. A second
+ * stage tries η_flop as a two-point curve over arithmetic intensity (`FLOP_CURVE_INTENSITIES`) and
+ * keeps it if it lowers the loss by at least 2% (`options.flopCurve: false` skips it). Returns `undefined` when no grid point makes any row feasible.
+ * Throws `InputError` for no rows, a measured value ≤ 0, or an empty grid dimension.
+ *
+ * @example
+ * const rows = measured.map(inferenceRow);
+ * const fit = calibrateEfficiencies(chip, rows);
+ * fit?.efficiencies; // { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 1e-5, commOverlap: 0.5 }
+ * fit?.medianAbsError; // e.g. 0.012
+ */
+export function calibrateEfficiencies(
+  chip: ChipSpec,
+  rows: readonly CalibrationRow[],
+  grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
+  options: { readonly flopCurve?: boolean } = {},
+): CalibrationResult | undefined {
+  checkRows(rows, grid);
+  const stage1 = searchConstants(chip, rows, grid, undefined);
+  if (stage1 === undefined) return undefined;
+  let fitted: FittedEfficiencies = stage1.efficiencies;
+  let bestLoss = stage1.loss;
+  // Stage 2: η_flop as a curve rising from small to large GEMMs, the other constants held; kept
+  // only if it is clearly better, and then the other constants are searched again under it.
+  const [lowAi, highAi] = FLOP_CURVE_INTENSITIES;
+  let bestCurve: FittedEfficiencies['flopCurve'];
+  let curveLoss = bestLoss;
+  for (const low of options.flopCurve === false ? [] : grid.flop) {
+    for (const high of grid.flop) {
+      if (high <= low) continue;
+      const flopCurve = [[lowAi, low], [highAi, high]] as const;
+      const loss = lossOf(rows, withEfficiencies(chip, { ...fitted, flopCurve }, 'fit candidate'));
+      if (loss !== undefined && loss < curveLoss) {
+        curveLoss = loss;
+        bestCurve = flopCurve;
+      }
+    }
+  }
+  if (bestCurve !== undefined && curveLoss < bestLoss * 0.98) {
+    const stage3 = searchConstants(chip, rows, { ...grid, flop: [bestCurve[1][1]] }, bestCurve);
+    if (stage3 !== undefined && stage3.loss <= curveLoss) {
+      fitted = { ...stage3.efficiencies, flop: bestCurve[1][1], flopCurve: bestCurve };
+      bestLoss = stage3.loss;
+    }
+  }
+  const evaluation = evaluateRows(rows, withEfficiencies(chip, fitted, 'fit candidate'));
+  const atGridEdge = (Object.keys(grid) as Array<keyof ConstantEfficiencies>).filter((key) => {
+    const values = grid[key];
+    const value = fitted[key];
+    const edge = value === Math.min(...values) || value === Math.max(...values);
+    return values.length > 1 && edge && !NATURAL_BOUNDS[key].includes(value);
+  });
+  return { ...evaluation, loss: bestLoss, efficiencies: fitted, atGridEdge };
+}
+
+/** How far a grid value lies from `current`, in grid steps (for breaking ties toward the chip's own values). */
+function gridSteps(values: readonly number[], value: number, current: number): number {
+  let nearest = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i]! - current) < Math.abs(values[nearest]! - current)) nearest = i;
+  return Math.abs(values.indexOf(value) - nearest);
+}
+
+/** The exhaustive grid over the constants (η_flop fixed to `flopCurve` when given). */
+function searchConstants(
+  chip: ChipSpec,
+  rows: readonly CalibrationRow[],
+  grid: CalibrationGrid,
+  flopCurve: FittedEfficiencies['flopCurve'],
+): { efficiencies: ConstantEfficiencies; loss: number } | undefined {
+  const e = chip.efficiency;
+  const current: ConstantEfficiencies = {
+    flop: efficiencyAt(e.flop, FLOP_CURVE_INTENSITIES[1]),
+    memory: efficiencyAt(e.memory, 1),
+    network: efficiencyAt(e.network, 1e6),
+    layerOverheadS: e.layerOverheadS.value,
+    commOverlap: e.commOverlap?.value ?? 0,
+  };
+  const distance = (c: ConstantEfficiencies): number =>
+    (Object.keys(grid) as Array<keyof ConstantEfficiencies>).reduce((sum, key) => sum + gridSteps(grid[key], c[key], current[key]), 0);
+  let best: ConstantEfficiencies | undefined;
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const flop of grid.flop) {
+    for (const memory of grid.memory) {
+      for (const network of grid.network) {
+        for (const layerOverheadS of grid.layerOverheadS) {
+          for (const commOverlap of grid.commOverlap) {
+            const candidate = { flop, memory, network, layerOverheadS, commOverlap };
+            const chipCandidate = withEfficiencies(chip, flopCurve === undefined ? candidate : { ...candidate, flopCurve }, 'fit candidate');
+            const loss = lossOf(rows, chipCandidate);
+            if (loss === undefined) continue;
+            // Equal losses (an efficiency no row depends on) go to the point nearest the chip's own values.
+            const tie = Number.isFinite(bestLoss) && Math.abs(loss - bestLoss) <= 1e-12 * bestLoss;
+            if (loss < bestLoss && !tie) {
+              bestLoss = loss;
+              best = candidate;
+              bestDistance = distance(candidate);
+            } else if (tie) {
+              const d = distance(candidate);
+              if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return best === undefined ? undefined : { efficiencies: best, loss: bestLoss };
+}
