@@ -66,13 +66,20 @@ export function idleFromTdp(tdpW: number): Sourced {
  * so the values describe those stacks, not a tuned 2026 stack: calibrate against your own runs.
  */
 export function fittedEfficiency(
-  fit: { flop: number; memory: number; network: number; layerOverheadS: number; commOverlap: number },
+  fit: {
+    flop: number | readonly [readonly [number, number], readonly [number, number]];
+    memory: number;
+    network: number;
+    layerOverheadS: number;
+    commOverlap: number;
+  },
   rows: string,
   medianAbsErrorPct: number,
 ): ChipEfficiency {
   const source = `fit: pnpm validate --fit over public.csv rows ${rows} (median |error| ${medianAbsErrorPct}%)`;
   return {
-    flop: { value: fit.flop, source },
+    // η_flop climbs from small GEMMs (decode, short prefills) to training-sized ones: a curve over FLOP/byte.
+    flop: typeof fit.flop === 'number' ? { value: fit.flop, source } : { curve: fit.flop, over: 'arithmeticIntensity', source },
     memory: { value: fit.memory, source },
     network: { value: fit.network, source },
     layerOverheadS: { value: fit.layerOverheadS, source },

@@ -72,7 +72,11 @@ export const h100Sxm: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: fittedEfficiency({ flop: 0.45, memory: 0.4, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0 }, 'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14', 6.5),
+  efficiency: fittedEfficiency(
+    { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.9 },
+    'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03',
+    18.3,
+  ),
   notes:
     'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
 };
