@@ -23,3 +23,8 @@ export function expectUserError(r: Run, message: string): void {
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
 }
+
+/** No stack trace reached the user. */
+export function expectNoStack(r: Run): void {
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}

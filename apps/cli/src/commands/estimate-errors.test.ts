@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '@ridgeline/model';
-import { runCli } from '../run-cli.ts';
+import { cli } from '../test-cli.ts';
 
 // The CLI validates its own flags, so the model's InputError and internal failures cannot be
 // provoked through arguments; stub the model to check how they are reported.
@@ -9,13 +9,6 @@ vi.mock('@ridgeline/model', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@ridgeline/model')>()),
   estimateInference,
 }));
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
-  return { code, stdout, stderr };
-}
 
 const ARGS = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--tp', '8'];
 

@@ -4,32 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPartyChips } from '../registry.ts';
 import { REPORT_HEADINGS } from '../report.ts';
-import { runCli } from '../run-cli.ts';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(argv: string[], cwd?: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s) };
-  const code = await runCli(argv, cwd === undefined ? io : { ...io, cwd });
-  return { code, stdout, stderr };
-}
-
-/** A user mistake: exit 2, nothing on stdout, exactly `message` on stderr (so no stack). */
-function expectUserError(r: Run, message: string): void {
-  expect(r.stderr).toBe(`ridgeline: error: ${message}\n`);
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-}
-
-function expectNoStack(r: Run): void {
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-}
+import { cli, expectNoStack, expectUserError, type Run } from '../test-cli.ts';
 
 const BASE = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
 const LLAMA_70B_ON_8 = [...BASE, '--chips', '8', '--tp', '8', '--batch', '64', '--input', '2048', '--output', '256'];

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
 import { chipRows } from './hardware-show.ts';
 import { firstPartyChips } from '../registry.ts';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
-  return { code, stdout, stderr };
-}
+import { cli } from '../test-cli.ts';
 
 const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu'];
 

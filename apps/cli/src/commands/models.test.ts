@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelIds } from '@ridgeline/catalog';
-import { runCli } from '../run-cli.ts';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
-  return { code, stdout, stderr };
-}
+import { cli } from '../test-cli.ts';
 
 describe('ridgeline models list', () => {
   it('lists every catalog model with derived parameter counts', async () => {

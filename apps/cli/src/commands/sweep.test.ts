@@ -2,14 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
-
-async function cli(argv: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), ...(cwd === undefined ? {} : { cwd }) });
-  return { code, stdout, stderr };
-}
+import { cli } from '../test-cli.ts';
 
 const SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
