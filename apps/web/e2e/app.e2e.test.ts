@@ -1,0 +1,334 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CUSTOM_PLUGIN_NAME, pluginFromFields } from '../src/custom-chip.ts';
+import { DEFAULT_STATE, type AppState } from '../src/state.ts';
+import { serialiseState } from '../src/url-state.ts';
+import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, staticHost, type Harness } from './support.ts';
+
+/**
+ * The built site in Debian's Chromium: load, change the hardware, compare every number with the
+ * CLI's `--json`, run (and cancel) a sweep, open shared links good and bad, enter a bad custom chip.
+ * Screenshots land in test-results/.
+ */
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** The CLI flags for a state (the web's fields, one for one). */
+function cliArgs(s: AppState): string[] {
+  if (s.model.kind !== 'catalog') throw new Error('catalog models only');
+  return [
+    'estimate',
+    '--model', s.model.id,
+    '--hardware', s.hardware,
+    '--chips', String(s.chips),
+    '--tp', String(s.tp),
+    '--pp', String(s.pp),
+    '--ep', String(s.ep),
+    '--batch', String(s.batch),
+    '--input', String(s.inputTokens),
+    '--output', String(s.outputTokens),
+    '--weights', s.weights,
+    '--kv', s.kvCache,
+    '--activations', s.activations,
+  ];
+}
+
+/**
+ * Every number the page shows for the configuration equals the CLI's `--json` (the same model
+ * code, in the browser bundle and in Node), and every displayed figure reads as in the CLI report.
+ */
+async function expectSameAsCli(page: Page, state: AppState): Promise<void> {
+  const json = await cli([...cliArgs(state), '--json']);
+  expect(json.code, json.stderr).toBe(0);
+  const expected = JSON.parse(json.stdout) as Record<string, unknown>;
+  const shown = await metrics(page);
+  const names = Object.keys(shown).filter((n) => !n.startsWith('compare.'));
+  expect(names.length).toBeGreaterThanOrEqual(16);
+  for (const name of names) {
+    expect(shown[name]?.value, name).toBe(at(expected, name));
+  }
+  const report = await cli(cliArgs(state));
+  expect(report.code, report.stderr).toBe(0);
+  for (const name of ['ttftS', 'tpotS', 'requestLatencyS', 'tokensPerSPerChip', 'tokensPerSPerUser', 'prefillTokensPerS', 'memoryPerChipBytes.total', 'powerPerChipW', 'mfu.prefill', 'mbu.decode']) {
+    expect(report.stdout, `${name} shows "${shown[name]?.text}"`).toContain(shown[name]?.text ?? '(missing)');
+  }
+  expect(report.stdout).toContain(`${(shown['costPerMillionTokensUsd']?.text ?? '').replace(' /M', '')} per million`);
+  expect(report.stdout).toContain(`${(shown['energyPerTokenJ']?.text ?? '').replace(' /token', '')} per output token`);
+  expect(await page.getByTestId('explanation').textContent()).toContain(String(expected['explanation']));
+}
+
+async function open(fragment = ''): Promise<Page> {
+  const page = await h.newPage();
+  await page.goto(`${h.url}${fragment === '' ? '' : `#${fragment}`}`);
+  await page.waitForSelector('[data-metric="tpotS"], [data-testid="infeasible"], [data-testid="input-error"], [data-testid="input-needed"]');
+  await settled(page);
+  return page;
+}
+
+describe('the built site in Chromium', () => {
+  test('loads the default configuration and shows the CLI’s numbers', async () => {
+    const page = await open();
+    await expect.poll(() => page.getByTestId('headline').textContent()).toBe('Llama 3.1 70B on 8 × NVIDIA H100 SXM5 80GB');
+    await expectSameAsCli(page, DEFAULT_STATE);
+    // As a person reads it: SI units, three significant figures.
+    expect((await metrics(page))['tpotS']?.text).toMatch(/^\d+(\.\d+)? ms$/);
+    expect((await metrics(page))['costPerMillionTokensUsd']?.text).toMatch(/^\$\d+\.\d\d \/M$/);
+    // The charts drew: a roofline canvas, and the (small, automatic) sweep's Pareto canvas.
+    await page.waitForSelector('#roofline-chart canvas');
+    await page.waitForSelector('#pareto-chart canvas');
+    // The state is in the URL.
+    expect(new URL(page.url()).hash).toContain('m=llama-3.1-70b&hw=h100-sxm&n=8&tp=8');
+    await screenshot(page, 'default');
+    await screenshot(page, 'overview', { fullPage: false });
+    await screenshotOf(page, '[data-testid="roofline-card"]', 'default-roofline');
+    await screenshotOf(page, '[data-testid="compare"]', 'default-compare');
+    // The roofline as PNG and as SVG (vector, redrawn from the data).
+    const [rooflinePng] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-roofline-png').click()]);
+    await rooflinePng.saveAs(join(ARTIFACTS, 'roofline-export.png'));
+    expect(readFileSync(join(ARTIFACTS, 'roofline-export.png')).subarray(1, 4).toString()).toBe('PNG');
+    const [rooflineSvg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-roofline-svg').click()]);
+    await rooflineSvg.saveAs(join(ARTIFACTS, 'roofline-export.svg'));
+    const svgText = readFileSync(join(ARTIFACTS, 'roofline-export.svg'), 'utf8');
+    expect(svgText).toContain('Roofline — NVIDIA H100 SXM5 80GB, bf16');
+    expect(svgText).toContain('ridge ');
+    await page.close();
+  });
+
+  test('changing the hardware updates every number, as the CLI computes it', async () => {
+    const page = await open();
+    await page.getByTestId('select-hardware').selectOption('mi300x');
+    await expect.poll(() => page.getByTestId('headline').textContent()).toBe('Llama 3.1 70B on 8 × AMD Instinct MI300X 192GB');
+    await settled(page);
+    await expectSameAsCli(page, { ...DEFAULT_STATE, hardware: 'mi300x' });
+    expect(new URL(page.url()).hash).toContain('hw=mi300x');
+    // Typing a batch updates the estimate (debounced) and the link.
+    await page.getByTestId('input-batch').fill('128');
+    await settled(page);
+    await expectSameAsCli(page, { ...DEFAULT_STATE, hardware: 'mi300x', batch: 128 });
+    expect(new URL(page.url()).hash).toContain('b=128');
+    await screenshot(page, 'mi300x-batch-128');
+    await page.close();
+  });
+
+  test('an infeasible configuration says why, and offers the layout that fits', async () => {
+    const page = await open();
+    await page.getByTestId('input-chips').fill('1');
+    await page.getByTestId('input-tp').fill('1');
+    await settled(page);
+    const cliRun = await cli([...cliArgs({ ...DEFAULT_STATE, chips: 1, tp: 1 }), '--json']);
+    expect(cliRun.code).toBe(2);
+    const expected = JSON.parse(cliRun.stdout) as { reason: string; explanation: string; minChipsToFit: number };
+    expect(cliRun.stderr).toContain(`infeasible (${expected.reason}): ${expected.explanation}`);
+    await expect.poll(() => page.getByTestId('infeasible-explanation').textContent()).toBe(expected.explanation);
+    expect(await page.getByTestId('infeasible').textContent()).toContain(`infeasible · ${expected.reason}`);
+    await screenshot(page, 'infeasible');
+    await page.getByTestId('use-min-chips').click();
+    await settled(page);
+    await page.waitForSelector('[data-metric="tpotS"]');
+    expect(await page.getByTestId('input-chips').inputValue()).toBe(String(expected.minChipsToFit));
+    await page.close();
+  });
+
+  test('runs a sweep in the worker with progress, shows the frontier, exports it, and cancels', async () => {
+    const page = await open();
+    // Every batch to 4096: too big to re-run on each keystroke, so it waits for the button.
+    await page.getByTestId('sweep-spacing').selectOption('all');
+    await page.getByTestId('sweep-batch-max').fill('4096');
+    await settled(page);
+    const size = Number(await page.getByTestId('sweep-size').getAttribute('data-size'));
+    expect(size).toBeGreaterThan(20_000);
+    const started = Date.now();
+    await page.getByTestId('sweep-run').click();
+    await page.waitForSelector(`[data-testid="sweep-summary"][data-total="${size}"]`, { timeout: 120_000 });
+    const summary = page.getByTestId('sweep-summary');
+    const backend = await summary.getAttribute('data-backend');
+    const elapsedMs = Number(await summary.getAttribute('data-elapsed-ms'));
+    console.log(`sweep of ${size} configurations: ${elapsedMs.toFixed(0)} ms in the worker (${backend}), ${Date.now() - started} ms end to end`);
+    await page.waitForSelector('#pareto-chart canvas');
+    // Hovering the frontier shows a configuration.
+    const frontier = await page.evaluate(() => {
+      const app = (window as unknown as { ridgeline: { sweep: { result: { perChip: { frontier: { tokensPerSPerUser: number }[] }[] } } } }).ridgeline;
+      return app.sweep.result.perChip[0]?.frontier.length ?? 0;
+    });
+    expect(frontier).toBeGreaterThan(3);
+    // Sweep the pointer over the plot inside the page (one round trip) until a tooltip shows.
+    const shown = await page.evaluate(() => {
+      const over = document.querySelector<HTMLElement>('#pareto-chart .u-over');
+      const tip = document.querySelector<HTMLElement>('#pareto-chart .chart-tooltip');
+      if (over === null || tip === null) return false;
+      const r = over.getBoundingClientRect();
+      for (let x = 0.02; x < 0.98; x += 0.01) {
+        for (let y = 0.02; y < 0.98; y += 0.015) {
+          over.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + r.width * x, clientY: r.top + r.height * y, bubbles: true }));
+          if (!tip.hidden && tip.textContent?.includes('on the frontier') === true) return true;
+        }
+      }
+      return false;
+    });
+    expect(shown).toBe(true);
+    expect(await page.locator('#pareto-chart .chart-tooltip').textContent()).toMatch(/chips \(tp \d+ · pp \d+\) · batch \d+/);
+    await screenshot(page, 'sweep');
+    await screenshotOf(page, '[data-testid="sweep"]', 'sweep-pareto');
+    // The frontier as CSV.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csvPath = join(ARTIFACTS, 'frontier.csv');
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('chip,chips,tp,pp,ep,batch,weights,kv_cache,tokens_per_s_per_user,tokens_per_s_per_chip,usd_per_million_output_tokens,ttft_s,tpot_s,memory_per_chip_bytes');
+    expect(csv.length).toBeGreaterThan(4);
+    // The chart as PNG and SVG.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pareto-png').click()]);
+    await png.saveAs(join(ARTIFACTS, 'pareto-export.png'));
+    expect(readFileSync(join(ARTIFACTS, 'pareto-export.png')).subarray(1, 4).toString()).toBe('PNG');
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pareto-svg').click()]);
+    await svg.saveAs(join(ARTIFACTS, 'pareto-export.svg'));
+    expect(readFileSync(join(ARTIFACTS, 'pareto-export.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // The dense preset: over a million configurations, on the WASM engine, in about a second.
+    await page.getByTestId('sweep-dense').click();
+    await settled(page);
+    const dense = Number(await page.getByTestId('sweep-size').getAttribute('data-size'));
+    expect(dense).toBeGreaterThan(1_000_000);
+    const denseStarted = Date.now();
+    await page.getByTestId('sweep-run').click();
+    await page.waitForSelector(`[data-testid="sweep-summary"][data-total="${dense}"]`, { timeout: 120_000 });
+    const denseMs = Number(await summary.getAttribute('data-elapsed-ms'));
+    console.log(`dense sweep of ${dense} configurations: ${denseMs.toFixed(0)} ms in the worker (${await summary.getAttribute('data-backend')}), ${Date.now() - denseStarted} ms end to end`);
+    expect(await summary.getAttribute('data-backend')).toBe('wasm');
+    expect(await page.getByTestId('sweep-backend').textContent()).toBe('WASM engine');
+    expect(denseMs).toBeLessThan(10_000);
+    await screenshotOf(page, '[data-testid="sweep"]', 'sweep-dense');
+    // A sweep too big to wait for (every batch to 65,536, every PP dividing the 80 layers, every
+    // weight and KV precision: about 10^9 configurations): progress shows, the page stays
+    // responsive, and cancel stops the worker.
+    await page.getByTestId('sweep-batch-max').fill('65536');
+    await page.getByTestId('sweep-pp').fill('1, 2, 4, 5, 8, 10, 16, 20, 40, 80');
+    await page.getByTestId('sweep-pp').dispatchEvent('change');
+    for (const name of ['fp32', 'fp16', 'int8', 'fp4', 'int4']) {
+      await page.getByTestId(`sweep-weights-${name}`).check();
+      await page.getByTestId(`sweep-kvCache-${name}`).check();
+    }
+    await settled(page);
+    expect(Number(await page.getByTestId('sweep-size').getAttribute('data-size'))).toBeGreaterThan(500_000_000);
+    await page.getByTestId('sweep-run').click();
+    await page.waitForSelector('[data-testid="sweep-progress"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sweep-progress"]')?.getAttribute('data-done') ?? 0) > 0);
+    const t0 = Date.now();
+    expect(await page.evaluate(() => document.title)).toContain('Ridgeline');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await screenshot(page, 'sweep-progress');
+    await page.getByTestId('sweep-cancel').click();
+    await page.waitForSelector('[data-testid="sweep-message"]');
+    expect(await page.getByTestId('sweep-message').textContent()).toBe('Sweep cancelled.');
+    // The last finished result stays on screen.
+    expect(await summary.getAttribute('data-total')).toBe(String(dense));
+    await page.close();
+  });
+
+  test('a shared link opens the same configuration', async () => {
+    const shared: AppState = { ...DEFAULT_STATE, model: { kind: 'catalog', id: 'llama-3.1-8b' }, hardware: 'h200', chips: 4, tp: 2, batch: 32, inputTokens: 4096, outputTokens: 512, weights: 'fp8', kvCache: 'fp8', compare: ['h200', 'b200'] };
+    const page = await open(serialiseState(shared));
+    await expect.poll(() => page.getByTestId('headline').textContent()).toBe('Llama 3.1 8B on 4 × NVIDIA H200 SXM 141GB');
+    expect(await page.getByTestId('input-batch').inputValue()).toBe('32');
+    expect(await page.getByTestId('select-weights').inputValue()).toBe('fp8');
+    await expectSameAsCli(page, shared);
+    expect(await page.getByTestId('compare-col').count()).toBe(2);
+    expect(await page.getByTestId('url-problems').count()).toBe(0);
+    await screenshot(page, 'shared-link');
+    await page.close();
+  });
+
+  test('a bad link shows what is wrong, and a working page', async () => {
+    const page = await open('m=llama-9000&hw=h100-sxm&b=-3&w=fp12&cmp=h100-sxm,tpu-v99&zzz=1');
+    const banner = page.getByTestId('url-problems');
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain('there is no model "llama-9000" in the catalog; showing llama-3.1-70b.');
+    expect(text).toContain('the batch must be a whole number ≥ 1; using 64.');
+    expect(text).toContain('the weight precision must be one of fp32, bf16, fp16, fp8, int8, fp4, int4; using bf16.');
+    expect(text).toContain('(tpu-v99)');
+    expect(text).toContain('"zzz"');
+    // The rest of the page works, on the defaults.
+    await expectSameAsCli(page, { ...DEFAULT_STATE, compare: ['h100-sxm'] });
+    await screenshot(page, 'bad-link');
+    // Not even a garbled fragment blanks the page.
+    const garbled = await open('mc=%%%not-base64&hc=@@');
+    expect(await garbled.getByTestId('url-problems').textContent()).toContain('damaged');
+    await garbled.waitForSelector('[data-metric="tpotS"]');
+    await garbled.close();
+    await page.close();
+  });
+
+  test('a bad custom chip shows the CLI’s validation messages, word for word', async () => {
+    const page = await open();
+    await page.getByTestId('select-hardware').selectOption('custom');
+    await page.getByTestId('custom-chip-form').waitFor();
+    // Starts from the chip that was selected, valid.
+    await settled(page);
+    await page.getByTestId('custom-chip-ok').waitFor();
+    await page.getByTestId('chip-capacity').fill('-80e9');
+    await page.getByTestId('chip-bandwidth').fill('fast');
+    await page.getByTestId('chip-id').fill('My Chip');
+    await settled(page);
+    const errors = page.getByTestId('custom-chip-errors');
+    await errors.waitFor();
+    const shown = ((await errors.textContent()) ?? '').trim();
+    // The same plugin, as a file, through the CLI.
+    const fields = await page.evaluate(() => (window as unknown as { ridgeline: { state: { customChip: Record<string, string> } } }).ridgeline.state.customChip);
+    const dir = mkdtempSync(join(tmpdir(), 'ridgeline-chip-'));
+    const file = join(dir, 'chip.json');
+    writeFileSync(file, JSON.stringify(pluginFromFields(fields)));
+    const run = await cli(['hardware', 'show', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.code).toBe(2);
+    const message = run.stderr.replace(/^ridgeline: error: /, '').trimEnd();
+    expect(shown.charAt(0).toLowerCase() + shown.slice(1)).toBe(message);
+    expect(shown).toContain(`Invalid hardware plugin "${CUSTOM_PLUGIN_NAME}": 3 problems`);
+    expect(shown).toContain('memory.capacityBytes.value: must be greater than 0, got -80000000000');
+    expect(shown).toContain('memory.bandwidthBytesPerS.value: must be a number, got "fast"');
+    // The fields are marked, and the estimate says why it is waiting.
+    expect(await page.locator('.field.invalid').count()).toBe(3);
+    expect(await page.getByTestId('input-needed').textContent()).toContain('The custom chip is not valid yet: fix the fields marked in the form.');
+    expect(await page.getByTestId('custom-chip-summary').textContent()).toBe('3 problems, marked below; the full report is on the right.');
+    await screenshot(page, 'custom-chip-invalid', { wholeSidebar: true });
+    await page.getByTestId('custom-chip-summary').scrollIntoViewIfNeeded();
+    await screenshot(page, 'custom-chip-view', { fullPage: false });
+    // Fixed, it estimates.
+    await page.getByTestId('chip-capacity').fill('80e9');
+    await page.getByTestId('chip-bandwidth').fill('3.35e12');
+    await page.getByTestId('chip-id').fill('my-chip');
+    await settled(page);
+    await page.getByTestId('custom-chip-ok').waitFor();
+    await page.waitForSelector('[data-metric="tpotS"]');
+    await page.close();
+  });
+
+  test('the built site works from a sub-path of a plain static server', async () => {
+    const host = await staticHost('/tools/ridgeline/');
+    try {
+      const page = await h.newPage();
+      await page.goto(`${host.url}#${serialiseState({ ...DEFAULT_STATE, hardware: 'tpu-v6e', chips: 8, tp: 8 })}`);
+      await page.waitForSelector('[data-metric="tpotS"]');
+      await expect.poll(() => page.getByTestId('headline').textContent()).toContain('Google Cloud TPU v6e');
+      // The worker and its WASM engine load from the sub-path too.
+      await page.waitForSelector('[data-testid="sweep-summary"][data-backend="wasm"]');
+      await page.close();
+    } finally {
+      await host.close();
+    }
+  });
+
+  test('no page raised an error', () => {
+    expect(h.errors).toEqual([]);
+  });
+});

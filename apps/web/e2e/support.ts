@@ -1,0 +1,181 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { runCli } from 'ridgeline';
+import { preview, type PreviewServer } from 'vite';
+
+/** apps/web */
+export const APP_DIR: string = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Screenshots and downloads of the run: test artifacts, gitignored. */
+export const ARTIFACTS: string = join(APP_DIR, 'test-results');
+
+/** Debian's Chromium (`apt-get install chromium`), never a Playwright download. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The built site served by `vite preview` on 127.0.0.1, and a Chromium with a fresh profile. */
+export interface Harness {
+  readonly url: string;
+  readonly context: BrowserContext;
+  /** Uncaught errors and console errors of every page, to assert none at the end. */
+  readonly errors: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `dist/` (built by turbo's `build`, which `test` depends on) and starts Chromium. Fails
+ * with the fix when either is missing: this test skips nothing.
+ */
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(join(APP_DIR, 'dist', 'index.html'))) {
+    throw new Error('apps/web/dist is missing: run `pnpm --filter @ridgeline/web build` first (turbo runs it before `test`).');
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\` (.ci/run does).`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server: PreviewServer = await preview({
+    root: APP_DIR,
+    configFile: join(APP_DIR, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (url === undefined) throw new Error('vite preview did not report a local URL');
+  const profile = mkdtempSync(join(tmpdir(), 'ridgeline-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    acceptDownloads: true,
+  });
+  const errors: string[] = [];
+  return {
+    url,
+    context,
+    errors,
+    async newPage() {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      return page;
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the CLI in-process; stdout, stderr and the exit code. */
+export async function cli(args: readonly string[], cwd = APP_DIR): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
+  return { code, stdout, stderr };
+}
+
+/** Every `[data-metric]` on the page: raw value and displayed text, by name. */
+export async function metrics(page: Page, prefix = ''): Promise<Record<string, { value: number; text: string }>> {
+  return page.$$eval(
+    '[data-metric]',
+    (els, prefix) =>
+      Object.fromEntries(
+        els
+          .filter((el) => (el.getAttribute('data-metric') ?? '').startsWith(prefix))
+          .map((el) => [el.getAttribute('data-metric') ?? '', { value: Number(el.getAttribute('data-value')), text: (el.textContent ?? '').trim() }]),
+      ),
+    prefix,
+  );
+}
+
+/** A dotted path (`mfu.prefill`) of a JSON object. */
+export function at(json: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), json);
+}
+
+/** Waits until the page has recomputed after the last input (the debounce has fired). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('#results')?.getAttribute('data-busy') === 'false');
+}
+
+/** A full-page screenshot into test-results/. */
+export async function screenshot(page: Page, name: string, options: { wholeSidebar?: boolean; fullPage?: boolean } = {}): Promise<string> {
+  const path = join(ARTIFACTS, `${name}.png`);
+  // The sidebar scrolls on its own; to show all of it (a long form), let it grow for the shot.
+  const style = options.wholeSidebar === true ? await page.addStyleTag({ content: '.controls { position: static !important; max-height: none !important; }' }) : null;
+  // From the top, so the sticky header and sidebar sit where a person sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
+  await style?.evaluate((el) => (el as Element).remove());
+  return path;
+}
+
+/** A screenshot of one part of the page (a chart card, the comparison) into test-results/. */
+export async function screenshotOf(page: Page, selector: string, name: string): Promise<string> {
+  const path = join(ARTIFACTS, `${name}.png`);
+  const element = page.locator(selector).first();
+  // The sticky header would cover the top of the element once scrolled; unstick it for the shot.
+  const style = await page.addStyleTag({ content: '.topbar { position: static !important; }' });
+  await element.scrollIntoViewIfNeeded();
+  await element.screenshot({ path });
+  await style.evaluate((el) => (el as Element).remove());
+  return path;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * The plainest static host: files of `dist/` under a sub-path (`/some/where/`), no rewrites, no
+ * special headers. The built site must work there as it is.
+ */
+export async function staticHost(prefix: string): Promise<{ url: string; close(): Promise<void> }> {
+  const root = join(APP_DIR, 'dist');
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const file = normalize(join(root, path.slice(prefix.length) || 'index.html'));
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

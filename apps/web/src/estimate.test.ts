@@ -1,0 +1,83 @@
+import { estimateInference } from '@ridgeline/model';
+import { runCli } from 'ridgeline';
+import { describe, expect, test } from 'vitest';
+import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel } from './estimate.ts';
+import { sameWidthPrecision } from './precision.ts';
+import { findChip, findModel } from './registry.ts';
+import { DEFAULT_STATE, type AppState } from './state.ts';
+
+async function cliJson(args: string[]): Promise<Record<string, unknown>> {
+  let out = '';
+  await runCli(args, { stdout: (s) => (out += s), stderr: () => {} });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+describe('configFor builds what the CLI builds from the same flags', () => {
+  test.each([
+    ['defaults', DEFAULT_STATE, []],
+    ['an overlap and a price', { ...DEFAULT_STATE, overlap: 0.5, price: 1.25 }, ['--overlap', '0.5', '--price', '1.25']],
+    ['fp8 weights on 4 MI300X', { ...DEFAULT_STATE, hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8' }, []],
+  ] as [string, AppState, string[]][])('%s', async (_, state, extra) => {
+    const model = resolveModel(state);
+    const chip = resolveChip(state.hardware, null);
+    if (!model.ok || !chip.ok) throw new Error('unresolved');
+    const args = ['estimate', '--model', 'llama-3.1-70b', '--hardware', state.hardware, '--chips', String(state.chips), '--tp', String(state.tp), '--pp', String(state.pp), '--batch', String(state.batch), '--weights', state.weights, '--kv', state.kvCache, '--json', ...extra];
+    expect(JSON.parse(JSON.stringify(estimateInference(configFor(state, model.model, chip.chip))))).toEqual(await cliJson(args));
+  });
+});
+
+test('estimate turns input mistakes into messages with the field', () => {
+  const model = findModel('llama-3.1-8b')!;
+  const chip = findChip('h100')!;
+  const out = estimate(configFor({ ...DEFAULT_STATE, batch: Number.NaN }, model, chip));
+  expect(out).toEqual({ kind: 'error', message: 'batch must be a positive integer, got NaN', field: 'batch' });
+});
+
+describe('layoutFor', () => {
+  const model = findModel('llama-3.1-70b')!; // 64 heads, 80 layers
+  test('prefers the largest TP inside the scale-up domain', () => {
+    expect(layoutFor(model, findChip('h100-sxm')!, 16)).toEqual({ tp: 8, pp: 2 });
+    expect(layoutFor(model, findChip('h100-sxm')!, 4)).toEqual({ tp: 4, pp: 1 });
+  });
+  test('uses TP beyond the domain only when nothing else divides', () => {
+    expect(layoutFor(model, findChip('h100-sxm')!, 5120)).toEqual({ tp: 64, pp: 80 });
+  });
+  test('undefined when no TP·PP split exists', () => {
+    expect(layoutFor(model, findChip('h100-sxm')!, 7)).toBeUndefined();
+  });
+});
+
+describe('compare', () => {
+  test('runs every chip on the same workload, fitting the ones that need it', () => {
+    const state: AppState = { ...DEFAULT_STATE, batch: 1, compare: ['h100-sxm', 'groq-lpu'] };
+    const model = findModel('llama-3.1-70b')!;
+    const [h100, groq] = compare(state, model);
+    expect(h100?.adjustments).toEqual([]);
+    expect(h100?.outcome.kind === 'result' && h100.outcome.result.inputs.chips).toBe(8);
+    // The LPU has no bf16 rate and 230 MB of SRAM: fp16, and the smallest layout that holds 70B.
+    expect(groq?.adjustments[0]).toBe('fp16 (no bf16 rate)');
+    expect(groq?.adjustments[1]).toMatch(/^\d+ chips \(tp \d+ · pp \d+\) to hold the model$/);
+    expect(groq?.outcome.kind === 'result' && groq.outcome.result.feasible).toBe(true);
+  });
+
+  test('without fitting, each chip runs exactly the main configuration', () => {
+    const state: AppState = { ...DEFAULT_STATE, compareFit: false, compare: ['groq-lpu'] };
+    const [groq] = compare(state, findModel('llama-3.1-70b')!);
+    expect(groq?.adjustments).toEqual([]);
+    expect(groq?.outcome.kind === 'result' && groq.outcome.result.reason).toBe('precision_unsupported');
+  });
+
+  test('a dense model keeps EP 1 when fitted', () => {
+    const state: AppState = { ...DEFAULT_STATE, chips: 1, tp: 1, compare: ['h100-sxm'] };
+    const [h100] = compare(state, findModel('llama-3.1-70b')!);
+    expect(h100?.outcome.kind === 'result' && h100.outcome.result.feasible).toBe(true);
+    expect(h100?.outcome.kind === 'result' && h100.outcome.result.inputs.parallelism.ep).toBe(1);
+  });
+});
+
+test('sameWidthPrecision', () => {
+  expect(sameWidthPrecision(findChip('groq-lpu')!, 'bf16')).toBe('fp16');
+  expect(sameWidthPrecision(findChip('groq-lpu')!, 'fp8')).toBe('int8');
+  expect(sameWidthPrecision(findChip('h100-sxm')!, 'bf16')).toBe('bf16');
+  expect(sameWidthPrecision(findChip('h100-sxm')!, 'fp4')).toBeUndefined();
+});

@@ -1,0 +1,175 @@
+import type { ChipSpec } from '@ridgeline/hardware';
+import { InputError, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { checkCustomChip, type CustomChipCheck } from './custom-chip.ts';
+import { readModelConfig } from './custom-model.ts';
+import { sameWidthPrecision } from './precision.ts';
+import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
+import type { AppState } from './state.ts';
+
+/**
+ * The bridge between the page's state and `@ridgeline/model`: it resolves names to specs, builds
+ * the `InferenceConfig` the CLI's `estimate` would build for the same flags, and runs the model.
+ * No physics here; only the choices a front end makes (which chip, which layout to compare at).
+ */
+
+/** A model, or why the page has none. */
+export type ModelOutcome = { readonly ok: true; readonly model: ModelSpec } | { readonly ok: false; readonly message: string };
+
+/** A chip, or why the page has none. */
+export type ChipOutcome =
+  | { readonly ok: true; readonly chip: ChipSpec }
+  | { readonly ok: false; readonly message: string; readonly custom?: CustomChipCheck };
+
+/**
+ * The model the state names.
+ *
+ * @example
+ * resolveModel(DEFAULT_STATE).ok; // true
+ */
+export function resolveModel(state: AppState): ModelOutcome {
+  if (state.model.kind === 'config') {
+    const check = readModelConfig(state.model.json);
+    return check.ok ? check : { ok: false, message: check.message };
+  }
+  const model = findModel(state.model.id);
+  return model === undefined ? { ok: false, message: `There is no model "${state.model.id}" in the catalog.` } : { ok: true, model };
+}
+
+/**
+ * A chip by id: first-party, or `custom` for the form's chip (validated).
+ *
+ * @example
+ * resolveChip('h100', null).ok; // true
+ */
+export function resolveChip(id: string, customChip: AppState['customChip']): ChipOutcome {
+  if (id === CUSTOM_CHIP_ID) {
+    const check = checkCustomChip(customChip ?? {});
+    if (check.ok) return { ok: true, chip: check.chip };
+    return { ok: false, message: 'The custom chip is not valid yet: fix the fields marked in the form.', custom: check };
+  }
+  const chip = findChip(id);
+  return chip === undefined ? { ok: false, message: `There is no chip "${id}".` } : { ok: true, chip };
+}
+
+/**
+ * The `InferenceConfig` for the state, as the CLI builds it from the same flags (`--chips --tp
+ * --pp --ep --batch --input --output --weights --kv --activations [--overlap] [--price]`).
+ *
+ * @example
+ * configFor(DEFAULT_STATE, model, chip).parallelism; // { tp: 8, pp: 1, ep: 1 }
+ */
+export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec): InferenceConfig {
+  return {
+    model,
+    chip,
+    chips: state.chips,
+    parallelism: { tp: state.tp, pp: state.pp, ep: state.ep },
+    batch: state.batch,
+    inputTokens: state.inputTokens,
+    outputTokens: state.outputTokens,
+    precision: { weights: state.weights, kvCache: state.kvCache, activations: state.activations },
+    ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
+    ...(state.price === null ? {} : { usdPerChipHour: state.price }),
+  };
+}
+
+/** What the page shows for one configuration. */
+export type EstimateOutcome =
+  | { readonly kind: 'result'; readonly result: InferenceResult; readonly config: InferenceConfig }
+  /** The input itself is wrong (a batch of 0, an invalid chip): `field` says where. */
+  | { readonly kind: 'error'; readonly message: string; readonly field: string | null };
+
+/**
+ * Runs the model, turning `InputError`s into messages.
+ *
+ * @example
+ * const out = estimate(config);
+ * if (out.kind === 'result') out.result.tpotS;
+ */
+export function estimate(config: InferenceConfig): EstimateOutcome {
+  try {
+    return { kind: 'result', result: estimateInference(config), config };
+  } catch (error) {
+    if (error instanceof InputError) return { kind: 'error', message: error.message, field: error.field };
+    throw error;
+  }
+}
+
+/** One chip of the comparison. */
+export interface Comparison {
+  readonly chipId: string;
+  readonly chip: ChipSpec | null;
+  readonly outcome: EstimateOutcome;
+  /** What the comparison changed from the main configuration to fit this chip, in words (empty: nothing). */
+  readonly adjustments: readonly string[];
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+/**
+ * The layout with `chips` = TP·PP (DP 1) that a deployment would pick: TP dividing the heads and
+ * within the scale-up domain where possible (as large as it can be), PP dividing the layers.
+ */
+export function layoutFor(model: ModelSpec, chip: ChipSpec, chips: number): { tp: number; pp: number } | undefined {
+  const domain = chip.scaleUp.domainSize.value;
+  let best: { tp: number; pp: number; inDomain: boolean } | undefined;
+  for (const tp of divisors(model.heads)) {
+    if (chips % tp !== 0) continue;
+    const pp = chips / tp;
+    if (model.layers % pp !== 0) continue;
+    const inDomain = tp <= domain;
+    if (best === undefined || (inDomain && !best.inDomain) || (inDomain === best.inDomain && (inDomain ? tp > best.tp : tp < best.tp))) {
+      best = { tp, pp, inDomain };
+    }
+  }
+  return best === undefined ? undefined : { tp: best.tp, pp: best.pp };
+}
+
+/**
+ * Each compared chip on the main configuration's workload. With `compareFit`, a chip that lacks the
+ * precision runs at a same-width one it has, and a chip whose memory cannot hold the model at the
+ * main layout runs at the smallest layout that does (the model's `minChipsToFit`); every change is
+ * stated in `adjustments`.
+ *
+ * @example
+ * compare(state, model).map((c) => c.chipId); // ['h100-sxm', 'mi300x', 'tpu-v6e', 'groq-lpu']
+ */
+export function compare(state: AppState, model: ModelSpec): Comparison[] {
+  return state.compare.map((chipId) => {
+    const resolved = resolveChip(chipId, state.customChip);
+    if (!resolved.ok) return { chipId, chip: null, outcome: { kind: 'error', message: resolved.message, field: null }, adjustments: [] };
+    const chip = resolved.chip;
+    const adjustments: string[] = [];
+    let config = configFor(state, model, chip);
+    if (state.compareFit) {
+      const p = config.precision;
+      const weights = sameWidthPrecision(chip, p.weights) ?? p.weights;
+      const activations = sameWidthPrecision(chip, p.activations) ?? p.activations;
+      const kvCache = sameWidthPrecision(chip, p.kvCache) ?? p.kvCache;
+      if (weights !== p.weights || activations !== p.activations || kvCache !== p.kvCache) {
+        const changed = [...new Set([p.weights, p.activations, p.kvCache])].filter((q) => chip.compute.peakDenseFlopsPerS[q] === undefined);
+        adjustments.push(`${[...new Set([weights, activations])].join('/')} (no ${changed.join('/')} rate)`);
+        config = { ...config, precision: { weights, kvCache, activations } };
+      }
+    }
+    let outcome = estimate(config);
+    if (state.compareFit && outcome.kind === 'result' && outcome.result.reason === 'capacity' && outcome.result.minChipsToFit !== null) {
+      const layout = layoutFor(model, chip, outcome.result.minChipsToFit);
+      if (layout !== undefined) {
+        const chips = layout.tp * layout.pp;
+        // An MoE model run with EP = TP keeps that pairing at the new layout; a dense model keeps EP 1.
+        const ep = model.moe !== undefined && config.parallelism.ep === config.parallelism.tp ? layout.tp : config.parallelism.ep;
+        const fitted = estimate({ ...config, chips, parallelism: { tp: layout.tp, pp: layout.pp, ep } });
+        if (fitted.kind === 'result' && fitted.result.feasible) {
+          adjustments.push(`${chips} chips (tp ${layout.tp} · pp ${layout.pp}) to hold the model`);
+          outcome = fitted;
+        }
+      }
+    }
+    return { chipId, chip, outcome, adjustments };
+  });
+}

@@ -1,0 +1,81 @@
+import { createEngine } from '@ridgeline/engine';
+import type { FromWorker, SweepResult, SweepSpec, ToWorker } from './types.ts';
+
+/** A sweep in flight. */
+export interface RunningSweep {
+  readonly id: number;
+  readonly result: Promise<SweepResult | 'cancelled'>;
+  cancel(): void;
+}
+
+/** Progress of a sweep: configurations done of the total. */
+export type ProgressListener = (done: number, total: number) => void;
+
+/**
+ * The page's side of the sweep worker: starts it, compiles the WASM engine once on this thread and
+ * posts the compiled module to it, and runs sweeps with progress and cancel.
+ *
+ * @example
+ * const client = new SweepClient();
+ * const run = client.run(spec, (done, total) => bar(done / total));
+ * const result = await run.result;
+ */
+export class SweepClient {
+  readonly #worker: Worker;
+  #nextId = 1;
+  readonly #pending = new Map<number, { resolve: (r: SweepResult | 'cancelled') => void; reject: (e: Error) => void; progress: ProgressListener }>();
+  /** Which backend the worker runs, once it says. */
+  readonly ready: Promise<{ backend: 'wasm' | 'js'; note: string | null }>;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'ridgeline-sweep' });
+    let announce: (value: { backend: 'wasm' | 'js'; note: string | null }) => void = () => {};
+    this.ready = new Promise((resolve) => (announce = resolve));
+    this.#worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const m = event.data;
+      if (m.type === 'ready') {
+        announce({ backend: m.backend, note: m.note });
+        return;
+      }
+      const pending = this.#pending.get(m.id);
+      if (pending === undefined) return;
+      if (m.type === 'progress') pending.progress(m.done, m.total);
+      else {
+        this.#pending.delete(m.id);
+        if (m.type === 'done') pending.resolve(m.result);
+        else if (m.type === 'cancelled') pending.resolve('cancelled');
+        else pending.reject(new Error(m.message));
+      }
+    };
+    this.#worker.onerror = (event) => {
+      const error = new Error(`the sweep worker failed: ${event.message}`);
+      for (const p of this.#pending.values()) p.reject(error);
+      this.#pending.clear();
+    };
+    this.#initialised = this.#init();
+  }
+
+  /** Resolves once the engine's module (or null) is posted: runs are posted after it, in order. */
+  readonly #initialised: Promise<void>;
+
+  async #init(): Promise<void> {
+    let module: WebAssembly.Module | null = null;
+    try {
+      module = (await createEngine()).module as unknown as WebAssembly.Module;
+    } catch {
+      module = null;
+    }
+    this.#post({ type: 'init', module });
+  }
+
+  #post(message: ToWorker): void {
+    this.#worker.postMessage(message);
+  }
+
+  run(spec: SweepSpec, progress: ProgressListener): RunningSweep {
+    const id = this.#nextId++;
+    const result = new Promise<SweepResult | 'cancelled'>((resolve, reject) => this.#pending.set(id, { resolve, reject, progress }));
+    void this.#initialised.then(() => this.#post({ type: 'run', id, spec }));
+    return { id, result, cancel: () => void this.#initialised.then(() => this.#post({ type: 'cancel', id })) };
+  }
+}

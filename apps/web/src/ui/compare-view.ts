@@ -1,0 +1,126 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import type { InferenceResult } from '@ridgeline/model';
+import type { Comparison } from '../estimate.ts';
+import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '../format.ts';
+import { CUSTOM_CHIP_ID, chipGroups, seriesColour } from '../registry.ts';
+import { MAX_COMPARE } from '../state.ts';
+import type { App } from './app.ts';
+import { REASON_TITLES, memoryBar } from './results-view.ts';
+
+interface Row {
+  readonly label: string;
+  readonly value: (r: InferenceResult) => number;
+  readonly format: (x: number) => string;
+  readonly better: 'max' | 'min';
+  readonly key: string;
+}
+
+const ROWS: readonly Row[] = [
+  { key: 'tokensPerSPerUser', label: 'Per user', value: (r) => r.tokensPerSPerUser, format: formatTokenRate, better: 'max' },
+  { key: 'tokensPerSPerChip', label: 'Per chip', value: (r) => r.tokensPerSPerChip, format: formatTokenRate, better: 'max' },
+  { key: 'costPerMillionTokensUsd', label: '$ per M output tokens', value: (r) => r.costPerMillionTokensUsd, format: formatUsd, better: 'min' },
+  { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min' },
+  { key: 'energyPerTokenJ', label: 'Energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min' },
+];
+
+function chipSelect(app: App, index: number, current: string | null): TemplateResult {
+  const taken = new Set(app.state.compare);
+  // The select only changes the chip; the column's heading names it, so the select shows an action.
+  return html`<select
+    class=${current === null ? 'add-select' : 'swap-select'}
+    aria-label=${current === null ? 'Add a chip to compare' : `Replace compared chip ${index + 1}`}
+    data-testid=${current === null ? 'compare-add' : `compare-${index}`}
+    @change=${(e: Event) => {
+      const select = e.target as HTMLSelectElement;
+      const value = select.value;
+      select.value = '';
+      if (value !== '') app.setCompare(index, value);
+    }}
+  >
+    <option value="" selected>${current === null ? '+ add a chip…' : 'replace with…'}</option>
+    ${chipGroups().map(
+      (g) => html`<optgroup label=${g.vendor}>
+        ${g.chips.map((c) => html`<option value=${c.id} ?disabled=${taken.has(c.id)}>${c.name}</option>`)}
+      </optgroup>`,
+    )}
+    ${app.state.customChip !== null ? html`<option value=${CUSTOM_CHIP_ID} ?disabled=${taken.has(CUSTOM_CHIP_ID)}>Custom chip</option>` : nothing}
+  </select>`;
+}
+
+function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, number>, max: ReadonlyMap<string, number>): TemplateResult {
+  const colour = seriesColour(i);
+  const head = html`<div class="cmp-head" style="--c:${colour}">
+    <div class="cmp-title">
+      <strong class="cmp-name">${c.chip?.name ?? c.chipId}</strong>
+      ${chipSelect(app, i, c.chipId)}
+    </div>
+    <button class="icon-btn" title="Remove" aria-label="Remove from comparison" @click=${() => app.setCompare(i, null)}>×</button>
+  </div>`;
+  const o = c.outcome;
+  if (o.kind === 'error') return html`<div class="cmp-col">${head}<p class="error-text">${o.message}</p></div>`;
+  const r = o.result;
+  const layout = `${r.inputs.chips} ${r.inputs.chips === 1 ? 'chip' : 'chips'} · tp ${r.inputs.parallelism.tp} · pp ${r.inputs.parallelism.pp}`;
+  if (!r.feasible) {
+    return html`<div class="cmp-col infeasible" data-testid="compare-col">
+      ${head}
+      <p class="cmp-layout">${layout}</p>
+      ${c.adjustments.length > 0 ? html`<p class="cmp-adjust">fitted: ${c.adjustments.join('; ')}</p>` : nothing}
+      <p><span class="badge bad">infeasible · ${r.reason}</span></p>
+      <p class="small"><strong>${REASON_TITLES[r.reason ?? ''] ?? ''}.</strong> ${r.explanation}</p>
+      ${r.reason === 'capacity' && r.minChipsToFit === null
+        ? html`<p class="small muted">No layout of one replica holds batch ${r.inputs.batch} at this context: try a smaller batch or shorter prompts.</p>`
+        : nothing}
+    </div>`;
+  }
+  return html`<div class="cmp-col" data-testid="compare-col">
+    ${head}
+    <p class="cmp-layout">${layout} · ${r.inputs.computePrecision}</p>
+    ${c.adjustments.length > 0 ? html`<p class="cmp-adjust" title="changed from the main configuration so this chip can run it">fitted: ${c.adjustments.join('; ')}</p>` : html`<p class="cmp-adjust muted">as configured</p>`}
+    ${ROWS.map((row) => {
+      const v = row.value(r);
+      const isBest = best.get(row.key) === v;
+      const width = Math.max(2, (row.better === 'max' ? v / (max.get(row.key) ?? v) : (best.get(row.key) ?? v) / v) * 100);
+      return html`<div class="cmp-metric ${isBest ? 'best' : ''}">
+        <span class="label">${row.label}</span>
+        <span class="cmp-value" data-metric=${`compare.${row.key}`} data-value=${String(v)}>${row.format(v)}${isBest ? html` <span class="best-tag">best</span>` : nothing}</span>
+        <div class="cmp-bar"><div style="width:${width.toFixed(1)}%;background:${colour}"></div></div>
+      </div>`;
+    })}
+    <div class="cmp-metric">
+      <span class="label">Memory per chip</span>
+      <span class="cmp-value">${formatBytes(r.memoryPerChipBytes.total)} <span class="muted">of ${formatBytes(r.memoryPerChipBytes.capacity)} (${formatPercent(r.memoryPerChipBytes.total / r.memoryPerChipBytes.capacity)})</span></span>
+      ${memoryBar(r, c.chip?.memory.capacityBytes.value ?? r.memoryPerChipBytes.capacity, true)}
+    </div>
+    <p class="small">decode <span class="badge bound-${r.bound.decode}">${r.bound.decode}-bound</span> · prefill <span class="badge bound-${r.bound.prefill}">${r.bound.prefill}-bound</span></p>
+  </div>`;
+}
+
+/** Up to four chips side by side on the main configuration's workload. */
+export function compareView(app: App): TemplateResult {
+  const comparisons = app.derived.comparisons;
+  const feasible = comparisons.flatMap((c) => (c.outcome.kind === 'result' && c.outcome.result.feasible ? [c.outcome.result] : []));
+  const best = new Map<string, number>();
+  const max = new Map<string, number>();
+  for (const row of ROWS) {
+    const values = feasible.map(row.value).filter(Number.isFinite);
+    if (values.length === 0) continue;
+    best.set(row.key, row.better === 'max' ? Math.max(...values) : Math.min(...values));
+    max.set(row.key, Math.max(...values));
+  }
+  const s = app.state;
+  return html`<section class="card section" data-testid="compare">
+    <div class="card-head">
+      <h3>Compare chips</h3>
+      <span class="muted">same model, batch ${s.batch}, ${s.inputTokens} → ${s.outputTokens} tokens</span>
+      <span class="spacer"></span>
+      <label class="check" title="Run each chip at the smallest layout that holds the model, at a same-width precision it supports">
+        <input type="checkbox" data-testid="compare-fit" .checked=${s.compareFit} @change=${(e: Event) => app.set({ compareFit: (e.target as HTMLInputElement).checked })} />
+        fit each chip (smallest layout that holds the model)
+      </label>
+    </div>
+    <div class="cmp-grid ${comparisons.length < MAX_COMPARE ? 'with-add' : ''}" style="--n:${Math.max(1, comparisons.length)}">
+      ${comparisons.map((c, i) => column(app, c, i, best, max))}
+      ${comparisons.length < MAX_COMPARE ? html`<div class="cmp-col add">${chipSelect(app, comparisons.length, null)}</div>` : nothing}
+    </div>
+  </section>`;
+}

@@ -1,0 +1,276 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import type { ChipSpec } from '@ridgeline/hardware';
+import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
+import {
+  formatBandwidth,
+  formatBytes,
+  formatDuration,
+  formatEnergy,
+  formatFlopCount,
+  formatFlops,
+  formatIntensity,
+  formatPercent,
+  formatPower,
+  formatTokenRate,
+  formatUsd,
+} from '../format.ts';
+import type { App } from './app.ts';
+
+/** Human words for the model's reason codes. */
+export const REASON_TITLES: Readonly<Record<string, string>> = {
+  capacity: 'Does not fit in memory',
+  tp_divides_heads: 'TP does not divide the attention heads',
+  pp_divides_layers: 'PP does not divide the layers',
+  ep_divides_experts: 'EP does not divide the experts',
+  ep_layout: 'EP does not fit the TP·DP layout',
+  chips_divide_parallelism: 'Chips are not a multiple of TP·PP',
+  precision_unsupported: 'Precision not supported by this chip',
+  batch_divides: 'Batch does not split into pipeline micro-batches',
+  cp_divides_sequence: 'CP does not divide the sequence',
+};
+
+/** A number the page shows, with its raw value for tests and copy-paste. */
+function metric(name: string, value: number, text: string): TemplateResult {
+  return html`<span class="value" data-metric=${name} data-value=${String(value)}>${text}</span>`;
+}
+
+function boundBadge(bound: string): TemplateResult {
+  return html`<span class="badge bound-${bound}">${bound}-bound</span>`;
+}
+
+function card(label: string, value: TemplateResult, sub: TemplateResult | string, extra = ''): TemplateResult {
+  return html`<div class="card metric-card ${extra}">
+    <span class="label">${label}</span>
+    ${value}
+    <span class="sub">${sub}</span>
+  </div>`;
+}
+
+function headline(config: InferenceConfig, result: InferenceResult | null): TemplateResult {
+  const { tp, pp, ep } = config.parallelism;
+  const dp = config.chips / (tp * pp);
+  const p = config.precision;
+  return html`<div class="headline">
+    <h2 data-testid="headline">${config.model.name} on ${config.chips} × ${config.chip.name}</h2>
+    <p class="config-chips">
+      <span>tp ${tp} · pp ${pp} · ep ${ep} · dp ${Number.isInteger(dp) ? dp : '—'}</span>
+      <span>batch ${config.batch}</span>
+      <span>${config.inputTokens.toLocaleString('en-US')} → ${config.outputTokens.toLocaleString('en-US')} tokens</span>
+      <span>weights ${p.weights} · KV ${p.kvCache} · act ${p.activations}</span>
+      ${result === null ? nothing : html`<span>${formatUsd(result.inputs.usdPerChipHour)}/chip-hour</span>`}
+    </p>
+  </div>`;
+}
+
+function infeasibleCallout(app: App, result: InferenceResult): TemplateResult {
+  const reason = result.reason ?? 'unknown';
+  return html`<section class="callout bad" role="alert" data-testid="infeasible">
+    <div class="callout-title">
+      <span class="badge bad">infeasible · ${reason}</span>
+      <strong>${REASON_TITLES[reason] ?? reason}</strong>
+    </div>
+    <p data-testid="infeasible-explanation">${result.explanation}</p>
+    ${result.reason === 'capacity' && result.minChipsToFit !== null
+      ? html`<button class="btn primary" data-testid="use-min-chips" @click=${() => app.useChips(result.minChipsToFit ?? 1)}>
+          Use ${result.minChipsToFit} chips, the smallest layout that fits
+        </button>`
+      : nothing}
+    ${Number.isFinite(result.memoryPerChipBytes.total) ? memoryCard(result, app.derived.chip.ok ? app.derived.chip.chip : null) : nothing}
+  </section>`;
+}
+
+function metricCards(result: InferenceResult): TemplateResult {
+  const r = result;
+  return html`<div class="metric-grid" data-testid="metrics">
+    ${card('Time to first token', metric('ttftS', r.ttftS, formatDuration(r.ttftS)), html`prefill ${boundBadge(r.bound.prefill)} · MFU ${metric('mfu.prefill', r.mfu.prefill, formatPercent(r.mfu.prefill))}`)}
+    ${card('Time per output token', metric('tpotS', r.tpotS, formatDuration(r.tpotS)), html`decode ${boundBadge(r.bound.decode)} · MBU ${metric('mbu.decode', r.mbu.decode, formatPercent(r.mbu.decode))}`)}
+    ${card('Per user', metric('tokensPerSPerUser', r.tokensPerSPerUser, formatTokenRate(r.tokensPerSPerUser)), html`request ${metric('requestLatencyS', r.requestLatencyS, formatDuration(r.requestLatencyS))}`)}
+    ${card('Per chip', metric('tokensPerSPerChip', r.tokensPerSPerChip, formatTokenRate(r.tokensPerSPerChip)), html`all replicas ${metric('tokensPerS', r.tokensPerS, formatTokenRate(r.tokensPerS))}`)}
+    ${card('Output tokens', metric('costPerMillionTokensUsd', r.costPerMillionTokensUsd, `${formatUsd(r.costPerMillionTokensUsd)} /M`), html`input ${metric('costPerMillionInputTokensUsd', r.costPerMillionInputTokensUsd, `${formatUsd(r.costPerMillionInputTokensUsd)} /M`)}`)}
+    ${card('Memory per chip', metric('memoryPerChipBytes.total', r.memoryPerChipBytes.total, formatBytes(r.memoryPerChipBytes.total)), html`of ${metric('memoryPerChipBytes.capacity', r.memoryPerChipBytes.capacity, formatBytes(r.memoryPerChipBytes.capacity))} usable (${formatPercent(r.memoryPerChipBytes.total / r.memoryPerChipBytes.capacity)})`)}
+    ${card('Energy', metric('energyPerTokenJ', r.energyPerTokenJ, `${formatEnergy(r.energyPerTokenJ)} /token`), html`${metric('powerPerChipW', r.powerPerChipW, formatPower(r.powerPerChipW))} per chip`)}
+    ${card('Prefill throughput', metric('prefillTokensPerS', r.prefillTokensPerS, formatTokenRate(r.prefillTokensPerS)), html`MFU decode ${metric('mfu.decode', r.mfu.decode, formatPercent(r.mfu.decode))} · MBU prefill ${metric('mbu.prefill', r.mbu.prefill, formatPercent(r.mbu.prefill))}`)}
+  </div>`;
+}
+
+/**
+ * The memory of the fullest chip against its capacity: weights, KV cache and activations stacked,
+ * the usable capacity marked, the runtime reserve hatched.
+ */
+export function memoryBar(result: InferenceResult, physical: number, compact = false): TemplateResult {
+  const m = result.memoryPerChipBytes;
+  const scale = Math.max(physical, m.total);
+  const pct = (x: number) => `${Math.max(0, (x / scale) * 100).toFixed(3)}%`;
+  const over = m.total > m.capacity;
+  const parts = [
+    { key: 'weights', label: 'weights', value: m.weights },
+    { key: 'kv', label: 'KV cache', value: m.kvCache },
+    { key: 'act', label: 'activations', value: m.activations },
+  ];
+  return html`<div class="membar ${compact ? 'compact' : ''} ${over ? 'over' : ''}" data-testid=${compact ? nothing : 'memory-bar'}>
+    <div class="membar-track" role="img" aria-label=${`${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable`}>
+      ${parts.map((p) => html`<div class="seg seg-${p.key}" style="width:${pct(p.value)}" title=${`${p.label}: ${formatBytes(p.value)}`}></div>`)}
+      ${over ? nothing : html`<div class="seg seg-reserve" style="left:${pct(m.capacity)};width:${pct(Math.max(0, physical - m.capacity))}" title="runtime reserve"></div>`}
+      <div class="cap-line" style="left:${pct(m.capacity)}" title=${`usable capacity ${formatBytes(m.capacity)}`}></div>
+    </div>
+    ${compact
+      ? nothing
+      : html`<div class="membar-legend">
+          ${parts.map((p) => html`<span><i class="sw seg-${p.key}"></i>${p.label} <b>${formatBytes(p.value)}</b></span>`)}
+          <span><i class="sw seg-reserve"></i>reserve <b>${formatBytes(Math.max(0, physical - m.capacity))}</b></span>
+        </div>`}
+  </div>`;
+}
+
+function memoryCard(result: InferenceResult, chip: ChipSpec | null): TemplateResult {
+  const m = result.memoryPerChipBytes;
+  const physical = chip?.memory.capacityBytes.value ?? result.inputs.hardware.memoryCapacityBytes;
+  const headroom = m.capacity - m.total;
+  return html`<div class="card" data-testid="memory-card">
+    <div class="card-head">
+      <h3>Memory per chip</h3>
+      <span class="muted">${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable · ${formatBytes(physical)} physical</span>
+    </div>
+    ${memoryBar(result, physical)}
+    <p class="hint">
+      ${headroom >= 0
+        ? html`${formatBytes(headroom)} free for more KV cache (a larger batch or longer context).`
+        : html`<span class="error-text">${formatBytes(-headroom)} over the usable capacity.</span>`}
+    </p>
+  </div>`;
+}
+
+function phaseRow(name: string, phase: PhaseCost): TemplateResult {
+  const total = phase.computeBoundS + phase.memoryBoundS + phase.networkS + phase.overheadS;
+  const pct = (x: number) => `${((x / (total || 1)) * 100).toFixed(2)}%`;
+  const parts = [
+    ['compute', phase.computeBoundS],
+    ['memory', phase.memoryBoundS],
+    ['network', phase.networkS],
+    ['overhead', phase.overheadS],
+  ] as const;
+  return html`<div class="phase">
+    <div class="phase-head">
+      <span class="phase-name">${name}</span>
+      <span class="phase-time">${formatDuration(phase.timeS)}</span>
+      ${boundBadge(phase.bound)}
+      <span class="spacer"></span>
+      <span class="muted small">MFU ${formatPercent(phase.mfu)} · MBU ${formatPercent(phase.mbu)}</span>
+    </div>
+    <div class="stack" role="img" aria-label=${parts.map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')}>
+      ${parts.map(([k, v]) => html`<div class="seg-${k}" style="width:${pct(v)}" title=${`${k}: ${formatDuration(v)}`}></div>`)}
+    </div>
+    <div class="phase-parts small muted">${parts.filter(([, v]) => v > 0).map(([k, v]) => html`<span><i class="sw seg-${k}"></i>${k} ${formatDuration(v)}</span>`)}</div>
+  </div>`;
+}
+
+function phasesCard(result: InferenceResult): TemplateResult {
+  return html`<div class="card" data-testid="phases-card">
+    <div class="card-head"><h3>Where the time goes</h3><span class="muted">summed per-operator rooflines, exposed communication, per-layer overhead</span></div>
+    ${phaseRow('Prefill · TTFT', result.prefill)} ${phaseRow('Decode step · TPOT', result.decode)}
+  </div>`;
+}
+
+function rooflineCard(app: App, result: InferenceResult): TemplateResult {
+  const h = result.inputs.hardware;
+  return html`<div class="card chart-card" data-testid="roofline-card">
+    <div class="card-head">
+      <div class="titles">
+        <h3>Roofline</h3>
+        <span class="muted">${formatFlops(h.peakFlopsPerS)} ${result.inputs.computePrecision} · ${formatBandwidth(h.memoryBandwidthBytesPerS)} · each operator of this configuration, one chip</span>
+      </div>
+      <button class="btn small ghost" data-testid="export-roofline-png" @click=${() => void app.exportChart('roofline', 'png')}>PNG</button>
+      <button class="btn small ghost" data-testid="export-roofline-svg" @click=${() => void app.exportChart('roofline', 'svg')}>SVG</button>
+    </div>
+    <div class="chart-legend">
+      <span><i class="ln"></i>attainable (with the chip's η)</span>
+      <span><i class="ln dashed"></i>datasheet peak</span>
+      <span><i class="dot compute"></i>compute-bound</span>
+      <span><i class="dot memory"></i>memory-bound</span>
+      <span><i class="dot filled"></i>prefill</span>
+      <span><i class="dot ring"></i>decode</span>
+    </div>
+    <div id="roofline-chart" class="chart"></div>
+  </div>`;
+}
+
+function operatorsTable(result: InferenceResult): TemplateResult {
+  const rows = (['prefill', 'decode'] as const).flatMap((phase) => result[phase].operators.map((op) => ({ phase, op })));
+  return html`<details class="card details" data-testid="operators">
+    <summary><h3>Operators</h3><span class="muted">FLOPs, bytes and time per operator on one chip, all layers of the slowest stage</span></summary>
+    <table class="table">
+      <thead>
+        <tr><th>phase</th><th>operator</th><th class="num">FLOPs</th><th class="num">bytes</th><th class="num">intensity</th><th class="num">time</th><th>bound</th></tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          ({ phase, op }) => html`<tr>
+            <td>${phase}</td>
+            <td><code>${op.name}</code></td>
+            <td class="num">${formatFlopCount(op.flops)}</td>
+            <td class="num">${formatBytes(op.bytes)}</td>
+            <td class="num">${formatIntensity(op.arithmeticIntensity)}</td>
+            <td class="num">${formatDuration(op.timeS)}</td>
+            <td>${boundBadge(op.bound)}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </details>`;
+}
+
+function sourcesTable(result: InferenceResult): TemplateResult {
+  const inp = result.inputs;
+  const eff = Object.entries(inp.efficiencies);
+  return html`<details class="card details" data-testid="sources">
+    <summary><h3>Inputs and sources</h3><span class="muted">every efficiency and datasheet figure used, so the arithmetic can be redone</span></summary>
+    <table class="table sources">
+      <tbody>
+        <tr><th>parameters</th><td>${inp.params.total.toLocaleString('en-US')} total · ${inp.params.active.toLocaleString('en-US')} active</td></tr>
+        <tr><th>compute precision</th><td>${inp.computePrecision} (${formatFlops(inp.hardware.peakFlopsPerS)} peak)</td></tr>
+        <tr><th>decode context</th><td>${inp.decodeContextTokens.toLocaleString('en-US')} tokens (mean over generation)</td></tr>
+        <tr><th>comm overlap</th><td>prefill ${inp.commOverlap.prefill} · decode ${inp.commOverlap.decode}</td></tr>
+        <tr><th>scale-up</th><td>${formatBandwidth(inp.hardware.scaleUpBandwidthBytesPerS)} per chip, ${inp.hardware.topology}, domain ${inp.hardware.scaleUpDomain}</td></tr>
+        ${eff.map(([k, e]) => html`<tr><th>η ${k}</th><td><b>${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}</b> — ${e.source}</td></tr>`)}
+        ${Object.entries(inp.sources).map(([k, s]) => html`<tr><th>${k}</th><td>${s}</td></tr>`)}
+      </tbody>
+    </table>
+  </details>`;
+}
+
+/** The estimate of the current configuration: numbers, the reason it is what it is, charts. */
+export function resultsView(app: App): TemplateResult {
+  const d = app.derived;
+  if (!d.model.ok || !d.chip.ok) {
+    const message = !d.model.ok ? d.model.message : d.chip.ok ? '' : d.chip.message;
+    const custom = d.model.ok && !d.chip.ok ? d.chip.custom : undefined;
+    return html`<section class="callout warn" data-testid="input-needed">
+        <strong>Nothing to estimate yet.</strong> ${message}
+        ${custom !== undefined && !custom.ok
+          ? html`<p class="muted small">The same check and the same words as <code>ridgeline hardware show chip.json</code>:</p>
+              <div class="issues" role="alert" data-testid="custom-chip-errors"><pre>${custom.report}</pre></div>`
+          : nothing}
+      </section>
+      <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
+  }
+  const outcome = d.outcome;
+  if (outcome === null) return html``;
+  if (outcome.kind === 'error') {
+    return html`<section class="callout bad" role="alert" data-testid="input-error">
+        <strong>Check the input${outcome.field === null ? '' : html` <code>${outcome.field}</code>`}.</strong> ${outcome.message}
+      </section>
+      <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
+  }
+  const { result, config } = outcome;
+  if (!result.feasible) {
+    return html`${headline(config, null)} ${infeasibleCallout(app, result)}
+      <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
+  }
+  return html`${headline(config, result)} ${metricCards(result)}
+    <section class="callout info" data-testid="explanation"><span class="callout-title"><strong>What limits it</strong></span> ${result.explanation}</section>
+    <div class="row-2">
+      <div class="roofline-slot">${rooflineCard(app, result)}</div>
+      <div class="stack-col">${memoryCard(result, config.chip)} ${phasesCard(result)}</div>
+    </div>
+    ${operatorsTable(result)} ${sourcesTable(result)}`;
+}

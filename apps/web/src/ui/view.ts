@@ -1,0 +1,274 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
+import { countParams, type ModelSpec } from '@ridgeline/model';
+import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
+import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatPower, formatUsd } from '../format.ts';
+import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups } from '../registry.ts';
+import type { App, NumericKey } from './app.ts';
+import { compareView } from './compare-view.ts';
+import { resultsView } from './results-view.ts';
+import { sweepView } from './sweep-view.ts';
+
+/** The whole page, from the app's state. */
+export function appView(app: App): TemplateResult {
+  return html`
+    <header class="topbar">
+      <div class="brand">
+        <svg class="logo" viewBox="0 0 32 32" aria-hidden="true"><path d="M2 26 L12 10 L17 17 L22 8 L30 26 Z" fill="#2563eb" opacity="0.18"/><path d="M2 26 L12 10 L17 17 L22 8 L30 26" fill="none" stroke="#2563eb" stroke-width="2.4" stroke-linejoin="round"/></svg>
+        <div>
+          <h1>Ridgeline</h1>
+          <p class="tagline">What limits an AI model on given hardware, and what a token costs</p>
+        </div>
+      </div>
+      <div class="top-actions">
+        <button class="btn" @click=${() => void app.copyLink()} data-testid="copy-link">Copy link</button>
+        <button class="btn ghost" @click=${() => app.reset()}>Reset</button>
+      </div>
+    </header>
+    <div class="layout">
+      <aside class="controls" aria-label="Configuration">${controls(app)}</aside>
+      <main id="results" class="results" data-busy=${app.pending ? 'true' : 'false'}>
+        ${problemsBanner(app)} ${resultsView(app)} ${compareView(app)} ${sweepView(app)}
+        <footer class="foot">
+          Every number comes from <code>@ridgeline/model</code> — the same functions as the <code>ridgeline</code> CLI; hardware figures carry their sources (see “Inputs and sources”).
+        </footer>
+      </main>
+    </div>
+    ${app.toast === null ? nothing : html`<div class="toast" role="status">${app.toast}</div>`}
+  `;
+}
+
+function problemsBanner(app: App): TemplateResult | typeof nothing {
+  if (app.problems.length === 0) return nothing;
+  return html`<section class="banner warn" role="alert" data-testid="url-problems">
+    <div>
+      <strong>This link has ${app.problems.length === 1 ? 'a setting' : `${app.problems.length} settings`} the page could not use.</strong>
+      The rest of the link is applied; the page shows defaults for these:
+      <ul>
+        ${app.problems.map((p) => html`<li><code>${p.key}${p.value === '' ? '' : `=${p.value}`}</code>: ${p.message}</li>`)}
+      </ul>
+    </div>
+    <button class="btn ghost small" @click=${() => app.dismissProblems()} aria-label="Dismiss">Dismiss</button>
+  </section>`;
+}
+
+/** A labelled number box bound to a numeric state field. */
+function numberField(app: App, key: NumericKey, label: string, opts: { hint?: string; min?: number; step?: string; placeholder?: string; testid?: string } = {}): TemplateResult {
+  return html`<label class="field">
+    <span class="label">${label}</span>
+    <input
+      type="number"
+      inputmode="decimal"
+      min=${opts.min ?? 1}
+      step=${opts.step ?? '1'}
+      placeholder=${opts.placeholder ?? ''}
+      data-testid=${opts.testid ?? `input-${key}`}
+      .value=${app.numberText(key)}
+      @input=${(e: Event) => app.setNumber(key, (e.target as HTMLInputElement).value)}
+    />
+    ${opts.hint === undefined ? nothing : html`<span class="hint">${opts.hint}</span>`}
+  </label>`;
+}
+
+function precisionSelect(app: App, key: 'weights' | 'kvCache' | 'activations', label: string): TemplateResult {
+  const value = app.state[key];
+  return html`<label class="field">
+    <span class="label">${label}</span>
+    <select data-testid=${`select-${key}`} @change=${(e: Event) => app.set({ [key]: (e.target as HTMLSelectElement).value as Precision })}>
+      ${PRECISIONS.map((p) => html`<option value=${p} .selected=${p === value}>${p}</option>`)}
+    </select>
+  </label>`;
+}
+
+function modelSummary(model: ModelSpec): TemplateResult {
+  const params = countParams(model);
+  const attention = model.mla !== undefined ? 'MLA' : model.kvHeads === model.heads ? 'MHA' : model.kvHeads === 1 ? 'MQA' : 'GQA';
+  return html`<p class="summary-line">
+    ${formatCount(params.total)} params${model.moe === undefined ? '' : html` (${formatCount(params.active)} active, ${model.moe.experts} experts, top-${model.moe.activeExperts})`}
+    · ${model.layers} layers · d ${model.hiddenSize} · ${attention} ${model.heads}/${model.kvHeads} heads
+  </p>`;
+}
+
+function modelSection(app: App): TemplateResult {
+  const m = app.state.model;
+  const derived = app.derived.model;
+  return html`<section class="group">
+    <h2>Model</h2>
+    <div class="segmented" role="tablist">
+      <button role="tab" aria-selected=${m.kind === 'catalog'} class=${m.kind === 'catalog' ? 'on' : ''} @click=${() => app.set({ model: { kind: 'catalog', id: derived.ok && m.kind === 'catalog' ? m.id : 'llama-3.1-70b' } })}>Catalog</button>
+      <button role="tab" aria-selected=${m.kind === 'config'} class=${m.kind === 'config' ? 'on' : ''} @click=${() => app.set({ model: { kind: 'config', json: m.kind === 'config' ? m.json : '' } })}>Paste config.json</button>
+    </div>
+    ${m.kind === 'catalog'
+      ? html`<label class="field">
+          <span class="label sr-only">Catalog model</span>
+          <select data-testid="select-model" @change=${(e: Event) => app.set({ model: { kind: 'catalog', id: (e.target as HTMLSelectElement).value } })}>
+            ${CATALOG_MODELS.map((model) => html`<option value=${model.id} .selected=${model.id === m.id}>${model.name}</option>`)}
+          </select>
+        </label>`
+      : html`<label class="field">
+          <span class="label sr-only">config.json</span>
+          <textarea
+            class="code"
+            rows="7"
+            spellcheck="false"
+            placeholder='{"architectures": ["LlamaForCausalLM"], "hidden_size": 4096, …}'
+            data-testid="model-config"
+            .value=${m.json}
+            @input=${(e: Event) => app.set({ model: { kind: 'config', json: (e.target as HTMLTextAreaElement).value } })}
+          ></textarea>
+        </label>`}
+    ${derived.ok ? modelSummary(derived.model) : html`<p class="error-text" data-testid="model-error">${derived.message}</p>`}
+  </section>`;
+}
+
+function fieldHint(field: ChipField, text: string): string {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return '';
+  switch (field.unit) {
+    case 'FLOP/s':
+      return formatFlops(n);
+    case 'B':
+      return formatBytes(n);
+    case 'B/s':
+      return formatBandwidth(n);
+    case 's':
+      return formatDuration(n);
+    case 'W':
+      return formatPower(n);
+    case 'USD/h':
+      return `${formatUsd(n)} per hour`;
+    default:
+      return '';
+  }
+}
+
+function customChipForm(app: App): TemplateResult {
+  const fields = app.state.customChip ?? {};
+  const check = app.derived.custom;
+  const byField: ReadonlyMap<string, readonly HardwareIssue[]> = check !== null && !check.ok ? check.byField : new Map();
+  const groups = [...new Set(CHIP_FIELDS.map((f) => f.group))];
+  return html`<div class="custom-chip" data-testid="custom-chip-form">
+    <div class="custom-head">
+      <label class="field inline">
+        <span class="label">Start from</span>
+        <select data-testid="custom-template" @change=${(e: Event) => app.startCustomFrom((e.target as HTMLSelectElement).value)}>
+          <option value="" selected>a first-party chip…</option>
+          ${FIRST_PARTY_CHIPS.map((c) => html`<option value=${c.id}>${c.name}</option>`)}
+        </select>
+      </label>
+      <p class="hint">Values in SI units, as in a plugin file (e.g. <code>989e12</code> FLOP/s, <code>80e9</code> bytes). Checked by <code>validateHardware</code>, with the CLI’s messages.</p>
+    </div>
+    ${check === null
+      ? nothing
+      : check.ok
+        ? html`<p class="ok-text" data-testid="custom-chip-ok">✓ Valid chip: ${check.chip.name}</p>`
+        : html`<p class="error-text" data-testid="custom-chip-summary">${check.issues.length} ${check.issues.length === 1 ? 'problem' : 'problems'}, marked below; the full report is on the right.</p>`}
+    ${groups.map(
+      (group) => html`<fieldset>
+        <legend>${group}</legend>
+        ${CHIP_FIELDS.filter((f) => f.group === group).map((f) => {
+          const issues = byField.get(f.key) ?? [];
+          const text = fields[f.key] ?? '';
+          const id = `chip-${f.key.replace('.', '-')}`;
+          return html`<label class="field ${issues.length > 0 ? 'invalid' : ''}">
+            <span class="label">${f.label}${f.optional === true ? html` <span class="muted">(optional)</span>` : nothing}</span>
+            ${f.options !== undefined
+              ? html`<select id=${id} data-testid=${id} @change=${(e: Event) => app.setCustomField(f.key, (e.target as HTMLSelectElement).value)}>
+                  <option value="" .selected=${text === ''}>—</option>
+                  ${f.options.map((o) => html`<option value=${o} .selected=${o === text}>${o}</option>`)}
+                </select>`
+              : html`<input
+                  id=${id}
+                  data-testid=${id}
+                  type="text"
+                  spellcheck="false"
+                  autocomplete="off"
+                  placeholder=${f.placeholder ?? ''}
+                  aria-invalid=${issues.length > 0 ? 'true' : 'false'}
+                  .value=${text}
+                  @input=${(e: Event) => app.setCustomField(f.key, (e.target as HTMLInputElement).value)}
+                />`}
+            ${issues.length > 0
+              ? issues.map((i) => html`<span class="field-error">${i.message}. Fix: ${i.fix}</span>`)
+              : html`<span class="hint">${fieldHint(f, text)}</span>`}
+          </label>`;
+        })}
+      </fieldset>`,
+    )}
+  </div>`;
+}
+
+function chipSummary(app: App): TemplateResult | typeof nothing {
+  const c = app.derived.chip;
+  // The custom-chip form says what is wrong with its chip itself.
+  if (!c.ok) return c.custom === undefined ? html`<p class="error-text" data-testid="chip-error">${c.message}</p>` : nothing;
+  const chip = c.chip;
+  const p = app.state.activations;
+  const peak = chip.compute.peakDenseFlopsPerS[p] ?? chip.compute.peakDenseFlopsPerS.bf16 ?? Object.values(chip.compute.peakDenseFlopsPerS)[0];
+  return html`<p class="summary-line">
+    ${peak === undefined ? '' : `${formatFlops(peak.value)} ${chip.compute.peakDenseFlopsPerS[p] === undefined ? '' : p} · `}${formatBytes(chip.memory.capacityBytes.value)}
+    ${chip.memory.kind.toUpperCase()} at ${formatBandwidth(chip.memory.bandwidthBytesPerS.value)} · ${formatUsd(chip.price.usdPerChipHour.value)}/chip-hour
+  </p>`;
+}
+
+function hardwareSection(app: App): TemplateResult {
+  const hw = app.state.hardware;
+  return html`<section class="group">
+    <h2>Hardware</h2>
+    <label class="field">
+      <span class="label sr-only">Chip</span>
+      <select data-testid="select-hardware" @change=${(e: Event) => app.selectHardware((e.target as HTMLSelectElement).value)}>
+        ${chipGroups().map(
+          (g) => html`<optgroup label=${g.vendor}>${g.chips.map((c) => html`<option value=${c.id} .selected=${c.id === hw}>${c.name}</option>`)}</optgroup>`,
+        )}
+        <optgroup label="Your own">
+          <option value=${CUSTOM_CHIP_ID} .selected=${hw === CUSTOM_CHIP_ID}>Custom chip…</option>
+        </optgroup>
+      </select>
+    </label>
+    ${chipSummary(app)} ${hw === CUSTOM_CHIP_ID ? customChipForm(app) : nothing}
+  </section>`;
+}
+
+function parallelismSection(app: App): TemplateResult {
+  const { chips, tp, pp } = app.state;
+  const dp = chips / (tp * pp);
+  return html`<section class="group">
+    <h2>Parallelism</h2>
+    <div class="grid-4">
+      ${numberField(app, 'chips', 'Chips')} ${numberField(app, 'tp', 'TP')} ${numberField(app, 'pp', 'PP')} ${numberField(app, 'ep', 'EP')}
+    </div>
+    <p class="hint">DP = chips ÷ (TP·PP) = ${Number.isInteger(dp) ? dp : '—'} replica${dp === 1 ? '' : 's'}. TP must divide the heads, PP the layers, EP the experts.</p>
+  </section>`;
+}
+
+function workloadSection(app: App): TemplateResult {
+  return html`<section class="group">
+    <h2>Workload</h2>
+    <div class="grid-3">
+      ${numberField(app, 'batch', 'Batch', { hint: 'sequences per replica' })} ${numberField(app, 'inputTokens', 'Input', { hint: 'prompt tokens' })}
+      ${numberField(app, 'outputTokens', 'Output', { hint: 'generated tokens' })}
+    </div>
+  </section>`;
+}
+
+function precisionSection(app: App): TemplateResult {
+  return html`<section class="group">
+    <h2>Precision</h2>
+    <div class="grid-3">${precisionSelect(app, 'weights', 'Weights')} ${precisionSelect(app, 'kvCache', 'KV cache')} ${precisionSelect(app, 'activations', 'Activations')}</div>
+  </section>`;
+}
+
+function advancedSection(app: App): TemplateResult {
+  return html`<details class="group advanced">
+    <summary>Advanced</summary>
+    <div class="grid-2">
+      ${numberField(app, 'overlap', 'Comm overlap', { min: 0, step: '0.05', placeholder: 'chip default', hint: 'fraction hidden behind compute, both phases' })}
+      ${numberField(app, 'price', 'Price $/chip-hour', { min: 0, step: '0.01', placeholder: 'list price' })}
+    </div>
+  </details>`;
+}
+
+function controls(app: App): TemplateResult {
+  return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${advancedSection(app)}`;
+}

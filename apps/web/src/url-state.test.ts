@@ -1,0 +1,136 @@
+import { describe, expect, test } from 'vitest';
+import { fieldsFromChip } from './custom-chip.ts';
+import { findChip } from './registry.ts';
+import { DEFAULT_STATE, type AppState } from './state.ts';
+import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
+
+describe('serialiseState / parseState', () => {
+  test('the default state round-trips with no problems', () => {
+    const text = serialiseState(DEFAULT_STATE);
+    expect(text).toBe(
+      'm=llama-3.1-70b&hw=h100-sxm&n=8&tp=8&pp=1&ep=1&b=64&in=2048&out=256&w=bf16&kv=bf16&act=bf16&cmp=h100-sxm,mi300x,tpu-v6e,groq-lpu&fit=1&sb=1024&sbs=pow2&stp=1,2,4,8,16,32,64&spp=1,2,4,8,16,20,40&sc=1&sy=chip',
+    );
+    expect(parseState(`#${text}`)).toEqual({ state: DEFAULT_STATE, problems: [] });
+  });
+
+  test('every field round-trips', () => {
+    const state: AppState = {
+      model: { kind: 'config', json: '{"num_hidden_layers": 2, "name": "naïve ✓"}' },
+      hardware: 'custom',
+      customChip: { ...fieldsFromChip(findChip('tpu-v6e')!), name: 'Trillium, tuned & "fast"' },
+      chips: 16,
+      tp: 4,
+      pp: 4,
+      ep: 2,
+      batch: 7,
+      inputTokens: 100,
+      outputTokens: 9,
+      weights: 'fp8',
+      kvCache: 'int4',
+      activations: 'fp16',
+      overlap: 0.25,
+      price: 1.5,
+      compare: ['custom', 'b200'],
+      compareFit: false,
+      sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd' },
+    };
+    const parsed = parseState(serialiseState(state));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.state).toEqual({ ...state, customChip: Object.fromEntries(Object.entries(state.customChip ?? {}).filter(([, v]) => v !== '')) });
+  });
+
+  test('an empty fragment is the default page', () => {
+    expect(parseState('')).toEqual({ state: DEFAULT_STATE, problems: [] });
+    expect(parseState('#')).toEqual({ state: DEFAULT_STATE, problems: [] });
+  });
+
+  test('a partial link keeps the defaults for what it leaves out', () => {
+    const { state, problems } = parseState('#m=llama-3.1-8b&b=8');
+    expect(problems).toEqual([]);
+    expect(state).toEqual({ ...DEFAULT_STATE, model: { kind: 'catalog', id: 'llama-3.1-8b' }, batch: 8 });
+  });
+
+  test('aliases resolve to ids', () => {
+    const { state } = parseState('#m=llama-3.3-70b&hw=H100&cmp=trillium,h100');
+    expect(state.model).toEqual({ kind: 'catalog', id: 'llama-3.1-70b' });
+    expect(state.hardware).toBe('h100-sxm');
+    expect(state.compare).toEqual([findChip('trillium')?.id, 'h100-sxm']);
+  });
+});
+
+describe('invalid links: a message per setting, defaults for the rest, never a throw', () => {
+  test.each([
+    ['m=nope', 'm', 'there is no model "nope" in the catalog; showing llama-3.1-70b.'],
+    ['hw=h999', 'hw', 'there is no chip "h999" among the first-party chips; showing h100-sxm.'],
+    ['hw=custom', 'hw', 'the link selects the custom chip but does not carry one (hc=…); showing h100-sxm.'],
+    ['b=0', 'b', 'the batch must be a whole number ≥ 1; using 64.'],
+    ['b=2.5', 'b', 'the batch must be a whole number ≥ 1; using 64.'],
+    ['n=', 'n', 'the chip count must be a whole number ≥ 1; using 8.'],
+    ['in=abc', 'in', 'the input length must be a whole number ≥ 1; using 2048.'],
+    ['w=fp12', 'w', 'the weight precision must be one of fp32, bf16, fp16, fp8, int8, fp4, int4; using bf16.'],
+    ['ov=1.5', 'ov', 'the communication overlap must be a number from 0 to 1; using the default.'],
+    ['price=-1', 'price', 'the price per chip-hour must be a number ≥ 0; using the default.'],
+    ['fit=yes', 'fit', 'fitting each compared chip must be 1 or 0; using 1.'],
+    ['sb=100000', 'sb', 'the sweep’s largest batch must be a whole number from 1 to 65536; using 1024.'],
+    ['sbs=log', 'sbs', 'sweep batch spacing must be pow2 or all; using pow2.'],
+    ['stp=1,x', 'stp', 'the sweep’s TP degrees must be a comma-separated list of whole numbers ≥ 1; using 1,2,4,8,16,32,64.'],
+    ['sw=bf16,fp9', 'sw', 'the sweep’s weight precisions: "fp9" is not a precision (allowed: fp32, bf16, fp16, fp8, int8, fp4, int4); using the current precision.'],
+    ['sy=latency', 'sy', "the Pareto chart's vertical axis must be chip (tokens/s per chip) or cost ($ per million tokens); using chip."],
+    ['colour=red', 'colour', 'the link has a setting "colour" this page does not know; it was ignored.'],
+    ['mc=!!!', 'mc', 'the pasted config.json in the link is damaged (not base64url text), perhaps cut short when it was copied; showing llama-3.1-70b.'],
+    ['hc=bm90IGpzb24', 'hc', 'the custom chip in the link is damaged (not base64url JSON), perhaps cut short when it was copied; the form starts empty.'],
+  ])('%s', (fragment, key, message) => {
+    const { state, problems } = parseState(`#${fragment}`);
+    expect(problems).toEqual([{ key, value: expect.any(String) as string, message }]);
+    // Everything else is the default page.
+    expect(state.chips).toBe(DEFAULT_STATE.chips);
+  });
+
+  test('several problems are all reported, in order, and the good settings still apply', () => {
+    const { state, problems } = parseState('#m=nope&b=-3&tp=4&cmp=h100-sxm,tpu-v99,mi300x');
+    expect(problems.map((p) => p.key)).toEqual(['m', 'b', 'cmp']);
+    expect(problems[2]?.message).toBe('the comparison names a chip this page does not know (tpu-v99); it was left out.');
+    expect(state.tp).toBe(4);
+    expect(state.compare).toEqual(['h100-sxm', 'mi300x']);
+  });
+
+  test('more than four compared chips are cut to four, with a message', () => {
+    const { state, problems } = parseState('#cmp=h100-sxm,h200,b200,mi300x,tpu-v6e');
+    expect(state.compare).toHaveLength(4);
+    expect(problems[0]?.message).toBe('at most 4 chips can be compared; the first 4 are shown.');
+  });
+
+  test('unknown custom-chip fields are reported and dropped', () => {
+    const encoded = toBase64Url(JSON.stringify({ id: 'x1', turbo: 'on' }));
+    const { state, problems } = parseState(`#hw=custom&hc=${encoded}`);
+    expect(state.customChip).toEqual({ id: 'x1' });
+    expect(state.hardware).toBe('custom');
+    expect(problems[0]?.message).toBe('the custom chip in the link has fields this page does not know (turbo); they were ignored.');
+  });
+
+  test('garbage never throws', () => {
+    for (const fragment of ['#%', '#&&&=&=', '#m', '#hc=', `#${'x'.repeat(10_000)}`, '#b=1e400', '#cmp=,,,', '#stp=']) {
+      expect(() => parseState(fragment)).not.toThrow();
+    }
+  });
+});
+
+describe('base64url', () => {
+  test('round-trips UTF-8 text without padding or URL-unsafe characters', () => {
+    for (const text of ['', 'a', '{"a":1}', 'naïve ✓ 漢字 🙂', '???>>>']) {
+      const encoded = toBase64Url(text);
+      expect(encoded).toMatch(/^[A-Za-z0-9_-]*$/);
+      expect(fromBase64Url(encoded)).toBe(text);
+    }
+  });
+
+  test('rejects what is not base64url', () => {
+    expect(() => fromBase64Url('a+b/')).toThrow();
+    expect(() => fromBase64Url('_w')).toThrow(); // 0xff: not UTF-8
+  });
+});
+
+test('KEYS are unique', () => {
+  const values = Object.values(KEYS);
+  expect(new Set(values).size).toBe(values.length);
+});

@@ -1,0 +1,384 @@
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { CHIP_FIELD_KEYS } from './custom-chip.ts';
+import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
+import { DEFAULT_STATE, MAX_COMPARE, type AppState, type BatchSpacing, type ParetoY, type SweepSettings } from './state.ts';
+
+/**
+ * The page's state in the URL fragment (`#m=llama-3.1-70b&hw=h100-sxm&n=8…`), so that a link is the
+ * page: it works from any static host (the fragment never reaches the server) and survives reloads.
+ * Parsing never throws: a value it cannot use is reported as a `UrlProblem` and replaced by the
+ * default, so a bad link shows a message and a working page, never a blank one.
+ */
+
+/** One thing wrong with a link, in words a person can act on. */
+export interface UrlProblem {
+  /** The parameter, e.g. `b`. */
+  readonly key: string;
+  /** What the link had. */
+  readonly value: string;
+  /** What is wrong and what the page used instead. */
+  readonly message: string;
+}
+
+/** The state a link describes, and what in it could not be used. */
+export interface ParsedState {
+  readonly state: AppState;
+  readonly problems: readonly UrlProblem[];
+}
+
+/** Parameter names, short because links get shared in chat. */
+export const KEYS = {
+  model: 'm',
+  modelConfig: 'mc',
+  hardware: 'hw',
+  customChip: 'hc',
+  chips: 'n',
+  tp: 'tp',
+  pp: 'pp',
+  ep: 'ep',
+  batch: 'b',
+  inputTokens: 'in',
+  outputTokens: 'out',
+  weights: 'w',
+  kvCache: 'kv',
+  activations: 'act',
+  overlap: 'ov',
+  price: 'price',
+  compare: 'cmp',
+  compareFit: 'fit',
+  sweepBatchMax: 'sb',
+  sweepBatchSpacing: 'sbs',
+  sweepTp: 'stp',
+  sweepPp: 'spp',
+  sweepWeights: 'sw',
+  sweepKv: 'skv',
+  sweepCompared: 'sc',
+  sweepY: 'sy',
+} as const;
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(KEYS));
+
+/** The largest batch a sweep may ask for (a typo guard: 1e9 batches would never finish). */
+export const MAX_SWEEP_BATCH = 65536;
+
+/**
+ * UTF-8 text as base64url (no padding), for config.json and custom-chip fields in a link.
+ *
+ * @example
+ * toBase64Url('{"a":1}'); // 'eyJhIjoxfQ'
+ */
+export function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * The text of `toBase64Url`; throws on anything that is not base64url of UTF-8.
+ *
+ * @example
+ * fromBase64Url('eyJhIjoxfQ'); // '{"a":1}'
+ */
+export function fromBase64Url(encoded: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(encoded)) throw new Error('not base64url');
+  const base64 = encoded.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+function isPrecision(value: string): value is Precision {
+  return (PRECISIONS as readonly string[]).includes(value);
+}
+
+function listText(values: readonly (string | number)[]): string {
+  return values.join(',');
+}
+
+/**
+ * The URL fragment (without `#`) for a state. Every configuration field is written, so a link keeps
+ * its meaning if the defaults change.
+ *
+ * @example
+ * serialiseState(DEFAULT_STATE); // 'm=llama-3.1-70b&hw=h100-sxm&n=8&tp=8&pp=1&ep=1&b=64&…'
+ */
+export function serialiseState(state: AppState): string {
+  const params = new URLSearchParams();
+  if (state.model.kind === 'catalog') params.set(KEYS.model, state.model.id);
+  else params.set(KEYS.modelConfig, toBase64Url(state.model.json));
+  params.set(KEYS.hardware, state.hardware);
+  if (state.customChip !== null) {
+    const fields = Object.fromEntries(Object.entries(state.customChip).filter(([, v]) => v !== ''));
+    params.set(KEYS.customChip, toBase64Url(JSON.stringify(fields)));
+  }
+  params.set(KEYS.chips, String(state.chips));
+  params.set(KEYS.tp, String(state.tp));
+  params.set(KEYS.pp, String(state.pp));
+  params.set(KEYS.ep, String(state.ep));
+  params.set(KEYS.batch, String(state.batch));
+  params.set(KEYS.inputTokens, String(state.inputTokens));
+  params.set(KEYS.outputTokens, String(state.outputTokens));
+  params.set(KEYS.weights, state.weights);
+  params.set(KEYS.kvCache, state.kvCache);
+  params.set(KEYS.activations, state.activations);
+  if (state.overlap !== null) params.set(KEYS.overlap, String(state.overlap));
+  if (state.price !== null) params.set(KEYS.price, String(state.price));
+  params.set(KEYS.compare, listText(state.compare));
+  params.set(KEYS.compareFit, state.compareFit ? '1' : '0');
+  const s = state.sweep;
+  params.set(KEYS.sweepBatchMax, String(s.batchMax));
+  params.set(KEYS.sweepBatchSpacing, s.batchSpacing);
+  params.set(KEYS.sweepTp, listText(s.tp));
+  params.set(KEYS.sweepPp, listText(s.pp));
+  if (s.weights.length > 0) params.set(KEYS.sweepWeights, listText(s.weights));
+  if (s.kvCache.length > 0) params.set(KEYS.sweepKv, listText(s.kvCache));
+  params.set(KEYS.sweepCompared, s.compared ? '1' : '0');
+  params.set(KEYS.sweepY, s.y === 'tokensPerSPerChip' ? 'chip' : 'cost');
+  // URLSearchParams writes spaces as '+', commas as %2C; keep lists readable.
+  return params.toString().replace(/%2C/gi, ',');
+}
+
+/** Reads one parameter at a time, recording what it cannot use. */
+class Reader {
+  readonly problems: UrlProblem[] = [];
+  readonly #params: URLSearchParams;
+  constructor(params: URLSearchParams) {
+    this.#params = params;
+  }
+
+  raw(key: string): string | undefined {
+    const value = this.#params.get(key);
+    return value === null ? undefined : value;
+  }
+
+  problem(key: string, value: string, message: string): void {
+    this.problems.push({ key, value, message });
+  }
+
+  integer(key: string, what: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number ≥ 1' : `a whole number from 1 to ${max}`;
+      this.problem(key, text, `${what} must be ${range}; using ${fallback}.`);
+      return fallback;
+    }
+    return n;
+  }
+
+  fraction(key: string, what: string, min: number, max: number, fallback: number | null): number | null {
+    const text = this.raw(key);
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      const range = max === Number.MAX_VALUE ? `a number ≥ ${min}` : `a number from ${min} to ${max}`;
+      this.problem(key, text, `${what} must be ${range}; using ${fallback === null ? 'the default' : fallback}.`);
+      return fallback;
+    }
+    return n;
+  }
+
+  precision(key: string, what: string, fallback: Precision): Precision {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    if (isPrecision(text)) return text;
+    this.problem(key, text, `${what} must be one of ${PRECISIONS.join(', ')}; using ${fallback}.`);
+    return fallback;
+  }
+
+  flag(key: string, what: string, fallback: boolean): boolean {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    if (text === '1' || text === '0') return text === '1';
+    this.problem(key, text, `${what} must be 1 or 0; using ${fallback ? 1 : 0}.`);
+    return fallback;
+  }
+
+  integers(key: string, what: string, fallback: readonly number[]): readonly number[] {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const items = text.split(',').map((s) => s.trim());
+    const values = items.map(Number);
+    if (items.length === 0 || items.some((s, i) => s === '' || !Number.isInteger(values[i]) || (values[i] ?? 0) < 1)) {
+      this.problem(key, text, `${what} must be a comma-separated list of whole numbers ≥ 1; using ${listText(fallback)}.`);
+      return fallback;
+    }
+    return [...new Set(values)].sort((a, b) => a - b);
+  }
+
+  precisions(key: string, what: string): readonly Precision[] {
+    const text = this.raw(key);
+    if (text === undefined || text === '') return [];
+    const items = text.split(',').map((s) => s.trim());
+    const bad = items.filter((s) => !isPrecision(s));
+    if (bad.length > 0) {
+      this.problem(key, text, `${what}: ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not a precision' : 'are not precisions'} (allowed: ${PRECISIONS.join(', ')}); using the current precision.`);
+      return [];
+    }
+    return [...new Set(items as Precision[])];
+  }
+}
+
+function parseModel(r: Reader): AppState['model'] {
+  const config = r.raw(KEYS.modelConfig);
+  if (config !== undefined) {
+    try {
+      return { kind: 'config', json: fromBase64Url(config) };
+    } catch {
+      r.problem(KEYS.modelConfig, abbreviate(config), `the pasted config.json in the link is damaged (not base64url text), perhaps cut short when it was copied; showing ${DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : 'the default model'}.`);
+      return DEFAULT_STATE.model;
+    }
+  }
+  const id = r.raw(KEYS.model);
+  if (id === undefined) return DEFAULT_STATE.model;
+  const model = findModel(id);
+  if (model === undefined) {
+    r.problem(KEYS.model, id, `there is no model "${id}" in the catalog; showing ${DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : 'the default model'}.`);
+    return DEFAULT_STATE.model;
+  }
+  return { kind: 'catalog', id: model.id };
+}
+
+function abbreviate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+function parseCustomChip(r: Reader): Record<string, string> | null {
+  const encoded = r.raw(KEYS.customChip);
+  if (encoded === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fromBase64Url(encoded));
+  } catch {
+    r.problem(KEYS.customChip, abbreviate(encoded), 'the custom chip in the link is damaged (not base64url JSON), perhaps cut short when it was copied; the form starts empty.');
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    r.problem(KEYS.customChip, abbreviate(encoded), 'the custom chip in the link is not a set of form fields; the form starts empty.');
+    return {};
+  }
+  const fields: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!CHIP_FIELD_KEYS.has(key)) unknown.push(key);
+    else fields[key] = typeof value === 'string' ? value : String(value);
+  }
+  if (unknown.length > 0) {
+    r.problem(KEYS.customChip, unknown.join(', '), `the custom chip in the link has fields this page does not know (${unknown.join(', ')}); they were ignored.`);
+  }
+  return fields;
+}
+
+function parseHardware(r: Reader, hasCustom: boolean): string {
+  const id = r.raw(KEYS.hardware);
+  if (id === undefined) return DEFAULT_STATE.hardware;
+  if (id === CUSTOM_CHIP_ID) {
+    if (hasCustom) return id;
+    r.problem(KEYS.hardware, id, `the link selects the custom chip but does not carry one (hc=…); showing ${DEFAULT_STATE.hardware}.`);
+    return DEFAULT_STATE.hardware;
+  }
+  const chip = findChip(id);
+  if (chip === undefined) {
+    r.problem(KEYS.hardware, id, `there is no chip "${id}" among the first-party chips; showing ${DEFAULT_STATE.hardware}.`);
+    return DEFAULT_STATE.hardware;
+  }
+  return chip.id;
+}
+
+function parseCompare(r: Reader, hasCustom: boolean): readonly string[] {
+  const text = r.raw(KEYS.compare);
+  if (text === undefined) return DEFAULT_STATE.compare;
+  if (text.trim() === '') return [];
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  for (const item of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const id = item === CUSTOM_CHIP_ID && hasCustom ? item : findChip(item)?.id;
+    if (id === undefined) unknown.push(item);
+    else if (!ids.includes(id)) ids.push(id);
+  }
+  if (unknown.length > 0) {
+    r.problem(KEYS.compare, text, `the comparison names ${unknown.length === 1 ? 'a chip' : 'chips'} this page does not know (${unknown.join(', ')}); ${unknown.length === 1 ? 'it was' : 'they were'} left out.`);
+  }
+  if (ids.length > MAX_COMPARE) {
+    r.problem(KEYS.compare, text, `at most ${MAX_COMPARE} chips can be compared; the first ${MAX_COMPARE} are shown.`);
+  }
+  return ids.slice(0, MAX_COMPARE);
+}
+
+function parseSweep(r: Reader): SweepSettings {
+  const d = DEFAULT_STATE.sweep;
+  const spacingText = r.raw(KEYS.sweepBatchSpacing);
+  let batchSpacing: BatchSpacing = d.batchSpacing;
+  if (spacingText !== undefined) {
+    if (spacingText === 'pow2' || spacingText === 'all') batchSpacing = spacingText;
+    else r.problem(KEYS.sweepBatchSpacing, spacingText, `sweep batch spacing must be pow2 or all; using ${d.batchSpacing}.`);
+  }
+  const yText = r.raw(KEYS.sweepY);
+  let y: ParetoY = d.y;
+  if (yText !== undefined) {
+    if (yText === 'chip') y = 'tokensPerSPerChip';
+    else if (yText === 'cost') y = 'costPerMillionTokensUsd';
+    else r.problem(KEYS.sweepY, yText, `the Pareto chart's vertical axis must be chip (tokens/s per chip) or cost ($ per million tokens); using chip.`);
+  }
+  return {
+    batchMax: r.integer(KEYS.sweepBatchMax, 'the sweep’s largest batch', d.batchMax, MAX_SWEEP_BATCH),
+    batchSpacing,
+    tp: r.integers(KEYS.sweepTp, 'the sweep’s TP degrees', d.tp),
+    pp: r.integers(KEYS.sweepPp, 'the sweep’s PP degrees', d.pp),
+    weights: r.precisions(KEYS.sweepWeights, 'the sweep’s weight precisions'),
+    kvCache: r.precisions(KEYS.sweepKv, 'the sweep’s KV-cache precisions'),
+    compared: r.flag(KEYS.sweepCompared, 'sweeping the compared chips', d.compared),
+    y,
+  };
+}
+
+/**
+ * The state a URL fragment describes (with or without the leading `#`); parameters it cannot use
+ * are replaced by their defaults and reported. Never throws.
+ *
+ * @example
+ * const { state, problems } = parseState('#m=llama-3.1-8b&b=abc');
+ * state.batch; // 64 (the default)
+ * problems[0]?.message; // 'the batch must be a whole number ≥ 1; using 64.'
+ */
+export function parseState(fragment: string): ParsedState {
+  const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  if (text.trim() === '') return { state: DEFAULT_STATE, problems: [] };
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    return { state: DEFAULT_STATE, problems: [{ key: '', value: abbreviate(text), message: 'the link’s settings could not be read at all; showing the defaults.' }] };
+  }
+  const r = new Reader(params);
+  for (const key of new Set(params.keys())) {
+    if (!KNOWN_KEYS.has(key)) r.problem(key, params.get(key) ?? '', `the link has a setting "${key}" this page does not know; it was ignored.`);
+  }
+  const d = DEFAULT_STATE;
+  const model = parseModel(r);
+  const customChip = parseCustomChip(r);
+  const hardware = parseHardware(r, customChip !== null);
+  const state: AppState = {
+    model,
+    hardware,
+    customChip,
+    chips: r.integer(KEYS.chips, 'the chip count', d.chips),
+    tp: r.integer(KEYS.tp, 'TP', d.tp),
+    pp: r.integer(KEYS.pp, 'PP', d.pp),
+    ep: r.integer(KEYS.ep, 'EP', d.ep),
+    batch: r.integer(KEYS.batch, 'the batch', d.batch),
+    inputTokens: r.integer(KEYS.inputTokens, 'the input length', d.inputTokens),
+    outputTokens: r.integer(KEYS.outputTokens, 'the output length', d.outputTokens),
+    weights: r.precision(KEYS.weights, 'the weight precision', d.weights),
+    kvCache: r.precision(KEYS.kvCache, 'the KV-cache precision', d.kvCache),
+    activations: r.precision(KEYS.activations, 'the activation precision', d.activations),
+    overlap: r.fraction(KEYS.overlap, 'the communication overlap', 0, 1, d.overlap),
+    price: r.fraction(KEYS.price, 'the price per chip-hour', 0, Number.MAX_VALUE, d.price),
+    compare: parseCompare(r, customChip !== null),
+    compareFit: r.flag(KEYS.compareFit, 'fitting each compared chip', d.compareFit),
+    sweep: parseSweep(r),
+  };
+  return { state, problems: r.problems };
+}
