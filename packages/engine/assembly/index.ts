@@ -1,6 +1,6 @@
 // The engine's WebAssembly exports. Raw exports only (no bindings): the loader in src/ lays out
 // the setup image, calls these, and reads results through views of the exported memory.
-export { evaluateConfigs, init, rows, sweep, total } from './kernel';
+export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total } from './kernel';
 export { feedOutputs, packedState, packState, reasonCount } from './reducers';
 export {
   CHIP_STRIDE,
@@ -13,7 +13,9 @@ export {
   N_AXES,
   N_OUT,
   N_REASONS,
+  N_TRAIN_OUT,
   S_COUNTS,
+  TRAIN_CONFIG_STRIDE,
 } from './layout';
 
 /** Reserves `bytes` of linear memory (16-byte aligned) for the host to fill. */

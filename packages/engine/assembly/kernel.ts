@@ -2,7 +2,9 @@
 // descriptors. Each section names the TypeScript function it mirrors; the floating-point
 // operations are the same and in the same order, so results agree to the last bit or nearly
 // (Math.pow is imported from the host for exactly that reason). Change both together: the
-// property test in src/kernel.test.ts shows any drift.
+// property test in src/kernel.test.ts shows any drift. The training model (training.ts
+// estimateTraining) is at the end, on the same stage cost and collectives; src/training.test.ts
+// is its property test.
 //
 // State lives in globals, set level by level as the sweep's odometer turns: setBase() when the
 // model, chip, precisions or overlap change; setParallel() when TP/PP/EP/chips change; the
@@ -49,8 +51,10 @@ import {
   H_CHIPS,
   H_DP_MODE,
   H_MIN_CHIPS,
+  H_MODE,
   H_MODELS,
   HEADER_SLOTS,
+  MAX_AXES,
   M_ACTIVE_EXPERTS,
   M_ACTIVE_PARAMS,
   M_DENSE_LAYERS,
@@ -121,6 +125,63 @@ import {
   R_PRECISION_UNSUPPORTED,
   R_TP_DIVIDES_HEADS,
 } from './layout';
+import {
+  N_TRAIN_OUT,
+  R_BATCH_DIVIDES,
+  R_CP_DIVIDES_SEQUENCE,
+  R_INTERLEAVE_NEEDS_PIPELINE,
+  T_CHIP,
+  T_CHIPS,
+  T_CP,
+  T_DP,
+  T_EP,
+  T_GLOBAL_BATCH,
+  T_MICRO_BATCH,
+  T_MODEL,
+  T_N_AXES,
+  T_OPTIMIZER_BYTES,
+  T_OVERLAP,
+  T_PP,
+  T_PRECISION,
+  T_PRICE,
+  T_RECOMPUTE,
+  T_SEQ_PARALLEL,
+  T_SEQUENCE,
+  T_TOTAL_TOKENS,
+  T_TP,
+  T_VIRTUAL_STAGES,
+  T_ZERO,
+  TO_BOUND,
+  TO_BOUND_COPY,
+  TO_BUBBLE,
+  TO_CHIP_HOURS,
+  TO_COST,
+  TO_DATA_PARALLEL,
+  TO_ENERGY,
+  TO_FEASIBLE,
+  TO_HFU,
+  TO_MB_COMPUTE,
+  TO_MB_MEMORY,
+  TO_MB_NETWORK,
+  TO_MB_OVERHEAD,
+  TO_MEM_ACTIVATIONS,
+  TO_MEM_CAPACITY,
+  TO_MEM_GRADIENTS,
+  TO_MEM_OPTIMIZER,
+  TO_MEM_TOTAL,
+  TO_MEM_WEIGHTS,
+  TO_MFU,
+  TO_MFU_ATTENTION,
+  TO_MICRO_BATCHES,
+  TO_POWER,
+  TO_REASON,
+  TO_STEP_TIME,
+  TO_STEPS,
+  TO_TOKENS_PER_S,
+  TO_TOKENS_PER_S_PER_CHIP,
+  TO_TOTAL_TIME,
+  TRAIN_CONFIG_STRIDE,
+} from './layout';
 import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } from './reducers';
 
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
@@ -152,10 +213,12 @@ let modelsPtr: usize = 0;
 let chipsPtr: usize = 0;
 let dpMode: bool = false;
 let withMinChips: bool = false;
-const AXIS_VALUES: usize = memory.data(N_AXES * 8, 16); // pointer to each axis' values
-const AXIS_LENGTHS: usize = memory.data(N_AXES * 8, 16); // i64
-const DIGITS: usize = memory.data(N_AXES * 8, 16); // i64
-const VALUES: usize = memory.data(N_AXES * 8, 16); // f64: the current configuration
+let trainingMode: bool = false;
+let axisCount: i32 = N_AXES;
+const AXIS_VALUES: usize = memory.data(MAX_AXES * 8, 16); // pointer to each axis' values
+const AXIS_LENGTHS: usize = memory.data(MAX_AXES * 8, 16); // i64
+const DIGITS: usize = memory.data(MAX_AXES * 8, 16); // i64
+const VALUES: usize = memory.data(MAX_AXES * 8, 16); // f64: the current configuration
 
 /** Reads a setup image (see src/image.ts) and resets every reducer. */
 export function init(ptr: usize): void {
@@ -164,8 +227,10 @@ export function init(ptr: usize): void {
   const chips = <i32>f(ptr, H_CHIPS);
   dpMode = f(ptr, H_DP_MODE) == 1;
   withMinChips = f(ptr, H_MIN_CHIPS) == 1;
+  trainingMode = f(ptr, H_MODE) == 1;
+  axisCount = trainingMode ? T_N_AXES : N_AXES;
   let p = ptr + (HEADER_SLOTS << 3);
-  for (let a = 0; a < N_AXES; a++) {
+  for (let a = 0; a < axisCount; a++) {
     const n = <i64>f(ptr, H_AXIS_LENGTHS + a);
     store<i64>(AXIS_LENGTHS + (<usize>a << 3), n);
     store<usize>(AXIS_VALUES + (<usize>a << 3), p);
@@ -459,6 +524,12 @@ function setParallel(): i32 {
     if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
+  setLayout();
+  return -1;
+}
+
+/** The layout of (tp, ep), its hoisted products, the parallelism part of memory and the stage's layer counts. */
+function setLayout(): void {
   shardLayout(tp, ep);
   qkvWeightBytes = qkvParamsPerChip * bw;
   qkvActivationWidth = d + qkvOutWidthPerChip;
@@ -476,7 +547,6 @@ function setParallel(): i32 {
   denseLayersStage = (!hasMoe ? L : denseLayersModel) / pp;
   moeLayersStage = (!hasMoe ? 0 : L - denseLayersModel) / pp;
   stageLayers = L / pp;
-  return -1;
 }
 
 // ---------------------------------------------------------------- collectives.ts
@@ -573,9 +643,10 @@ function largestDivisorAtMost(n: f64, cap: f64): f64 {
   return 1;
 }
 
-function ringCollectiveS(messageBytes: f64, n: f64, passes: f64): f64 {
+/** collectives.ts ringCollectiveS; `membersPerDomain` NaN = not given (a contiguous group: min(n, D)). */
+function ringCollectiveS(messageBytes: f64, n: f64, passes: f64, membersPerDomain: f64 = NaN): f64 {
   if (n <= 1) return 0;
-  const cap = min<f64>(n, upDomain);
+  const cap = isNaN(membersPerDomain) ? min<f64>(n, upDomain) : membersPerDomain;
   if (n <= cap) return scaleUpRingS(messageBytes, n, passes);
   const k = largestDivisorAtMost(n, cap);
   if (k > 1 && n % k == 0) {
@@ -805,6 +876,7 @@ let memCapacityUsable: f64 = 0;
 // memoryPerChip, in two parts: what depends on the parallelism (once per TP/PP/EP) and what
 // depends on batch and lengths (per configuration).
 let memStageLayers: f64 = 0;
+let memWeightParams: f64 = 0;
 let memKvPerChip: f64 = 0;
 let memWidthPerToken: f64 = 0;
 let memVocabPerTp: f64 = 0;
@@ -826,6 +898,7 @@ function memoryStatic(tpM: f64, ppM: f64): void {
     denseL * ffnParamsPerChip +
     moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip) +
     heads;
+  memWeightParams = weightParams;
   memWeights = weightParams * bw;
   memStageLayers = stageL;
   memKvPerChip = byBatchSharding && tpM > 1 ? kvElementsPerToken / tpM : kvElementsPerTokenPerChip;
@@ -1024,7 +1097,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
 /** Total configurations of the sweep (the product of the axis lengths). */
 export function total(): f64 {
   let n: f64 = 1;
-  for (let a = 0; a < N_AXES; a++) n *= <f64>axisLength(a);
+  for (let a = 0; a < axisCount; a++) n *= <f64>axisLength(a);
   return n;
 }
 
@@ -1065,6 +1138,10 @@ function increment(axis: i32): i32 {
  * for the same reason.
  */
 export function sweep(start: f64, end: f64): void {
+  if (trainingMode) {
+    sweepTraining(start, end);
+    return;
+  }
   let i = <i64>start;
   const stop = <i64>end;
   if (i >= stop) return;
@@ -1096,6 +1173,10 @@ export function sweep(start: f64, end: f64): void {
 
 /** Writes N_OUT f64 per configuration for [start, start + count) to `out` (full rows for --out). */
 export function rows(start: f64, count: i32, out: usize): void {
+  if (trainingMode) {
+    rowsTraining(start, count, out);
+    return;
+  }
   let i = <i64>start;
   decode(i);
   let changed = 0;
@@ -1112,5 +1193,253 @@ export function rows(start: f64, count: i32, out: usize): void {
     memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
     i++;
     if (k + 1 < count) changed = increment(N_AXES - 1);
+  }
+}
+
+// ---------------------------------------------------------------- training.ts estimateTraining
+// A training configuration is read from a record (TRAIN_CONFIG_STRIDE f64, T_* slots): the model,
+// chip and precision go through setBase() as an inference configuration with weights = KV cache =
+// activations = the training precision, heads sharding and no MoE imbalance; the forward pass of
+// one micro-batch is the prefill stageCost above, on the model padded to ⌈L/p⌉·p layers.
+const TRAIN: usize = memory.data(TRAIN_CONFIG_STRIDE * 8, 16);
+
+@inline function t(slot: i32): f64 {
+  return load<f64>(TRAIN + (<usize>slot << 3));
+}
+
+function writeTrainingInfeasible(reason: i32, w: f64, g: f64, o: f64, a: f64, total: f64, capacity: f64): void {
+  for (let i = 0; i < N_TRAIN_OUT; i++) put(i, NaN);
+  put(TO_FEASIBLE, 0);
+  put(TO_REASON, <f64>reason);
+  put(TO_MEM_WEIGHTS, w);
+  put(TO_MEM_GRADIENTS, g);
+  put(TO_MEM_OPTIMIZER, o);
+  put(TO_MEM_ACTIVATIONS, a);
+  put(TO_MEM_TOTAL, total);
+  put(TO_MEM_CAPACITY, capacity);
+}
+
+/** training.ts estimateTraining for the record in TRAIN: writes N_TRAIN_OUT outputs to OUT; true when feasible. */
+function evaluateTraining(): bool {
+  const precision = t(T_PRECISION);
+  store<f64>(VALUES + (<usize>A_MODEL << 3), t(T_MODEL));
+  store<f64>(VALUES + (<usize>A_CHIP << 3), t(T_CHIP));
+  store<f64>(VALUES + (<usize>A_WEIGHTS << 3), precision);
+  store<f64>(VALUES + (<usize>A_KV << 3), precision);
+  store<f64>(VALUES + (<usize>A_ACTIVATIONS << 3), precision);
+  store<f64>(VALUES + (<usize>A_SHARDING << 3), 0);
+  store<f64>(VALUES + (<usize>A_OVERLAP << 3), t(T_OVERLAP));
+  store<f64>(VALUES + (<usize>A_IMBALANCE << 3), 1);
+  priceOverride = t(T_PRICE);
+  setBase();
+  priceOverride = NaN;
+  // the forward and decode tables no longer hold an inference configuration
+  prefillValid = false;
+  decodeValid = false;
+  const commOverlap = prefillOverlap;
+  const optimizerBytesPerParam = t(T_OPTIMIZER_BYTES);
+  const zeroStage = t(T_ZERO);
+  const recompute = <i32>t(T_RECOMPUTE);
+  tp = t(T_TP);
+  pp = t(T_PP);
+  ep = t(T_EP);
+  dp = t(T_DP);
+  const cp = t(T_CP);
+  chips = t(T_CHIPS);
+  const spValue = t(T_SEQ_PARALLEL);
+  const sequenceParallel = isNaN(spValue) ? tp > 1 : spValue == 1;
+  const S = t(T_SEQUENCE);
+  const globalBatch = t(T_GLOBAL_BATCH);
+  const b = t(T_MICRO_BATCH);
+  const virtualStages = t(T_VIRTUAL_STAGES);
+  const totalTokens = t(T_TOTAL_TOKENS);
+
+  // ruleBroken (training): NaN memory
+  let reason = -1;
+  if (dp * tp * pp * cp != chips) reason = R_CHIPS_DIVIDE_PARALLELISM;
+  else if (h % tp != 0) reason = R_TP_DIVIDES_HEADS;
+  else if (S % cp != 0) reason = R_CP_DIVIDES_SEQUENCE;
+  else if (globalBatch % (dp * b) != 0) reason = R_BATCH_DIVIDES;
+  else if (virtualStages > 1 && pp == 1) reason = R_INTERLEAVE_NEEDS_PIPELINE;
+  else if (ep > 1 && (!hasMoe || experts % ep != 0)) reason = R_EP_DIVIDES_EXPERTS;
+  else if (ep > 1 && (ep % tp != 0 || (tp * dp) % ep != 0)) reason = R_EP_LAYOUT;
+  else if (isNaN(peak)) reason = R_PRECISION_UNSUPPORTED;
+  if (reason >= 0) {
+    writeTrainingInfeasible(reason, NaN, NaN, NaN, NaN, NaN, NaN);
+    return false;
+  }
+
+  // the staged model: an uneven pipeline is costed at ⌈L/p⌉ layers per stage
+  const modelLayers = L;
+  if (L % pp != 0) L = Math.ceil(L / pp) * pp;
+  setLayout();
+  const bytes = bw;
+  const capacity = memCapacity * memUsable;
+
+  // Memory (ZeRO), activationBytesPerLayer (Korthikanti)
+  const paramsPerChip = memWeightParams;
+  const microBatches = globalBatch / (dp * b);
+  const inFlight = min<f64>(pp, microBatches);
+  const s = S / cp;
+  const base = s * b * d * (bytes / 2);
+  let activationsPerLayer: f64;
+  if (recompute == 2) activationsPerLayer = (base * 2) / (sequenceParallel ? tp : 1);
+  else {
+    const scores = recompute == 1 ? 0 : (5 * h * s) / (d * tp);
+    const linear = sequenceParallel ? 34 / tp : 10 + 24 / tp;
+    activationsPerLayer = base * (linear + scores);
+  }
+  const mWeights = (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1);
+  const mGradients = (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1);
+  const mOptimizer = (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1);
+  const mActivations = (L / pp) * inFlight * activationsPerLayer;
+  const mTotal = mWeights + mGradients + mOptimizer + mActivations;
+  if (mTotal > capacity) {
+    L = modelLayers;
+    writeTrainingInfeasible(R_CAPACITY, mWeights, mGradients, mOptimizer, mActivations, mTotal, capacity);
+    return false;
+  }
+
+  // The forward pass of one micro-batch through the slowest stage (prefill, every token's logits).
+  const tokens = (b * S) / cp;
+  stageCost(true, tokens, S, tokens);
+  const attentionS = load<f64>(PREFILL_OPS + 32); // row 1: attention, time·layers
+  const attentionFlops = load<f64>(PREFILL_OPS + 32, 16);
+  const fCompute = sComputeS;
+  const fMemory = sMemoryS;
+  const fNetwork = sNetworkS;
+  const fOverhead = sOverheadS;
+  const fFlops = sFlops;
+  const forwardOpsS = fCompute + fMemory;
+  const recomputeOpsS = recompute == 2 ? forwardOpsS : recompute == 1 ? attentionS : 0;
+  const forwardPasses: f64 = recompute == 2 ? 2 : 1;
+  const opsS = 3 * forwardOpsS + recomputeOpsS;
+  const tpCommS = fNetwork * (1 + forwardPasses);
+  const kvGatherBytes = b * S * kvElementsPerTokenPerChip * bytes;
+  const cpCommS = cp > 1 ? (L / pp) * (1 + forwardPasses) * ringCollectiveS(kvGatherBytes, cp, 1) * (1 - commOverlap) : 0;
+  const sendS = 2 * virtualStages * pipelineSendS(tokens, commOverlap);
+  const overheadS = (2 + forwardPasses) * fOverhead;
+  const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
+  const pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
+  const bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
+
+  // Data-parallel gradient all-reduce over strided peers (membersPerDomainFor(chip, dp, tp·pp·cp)).
+  const gradientBytes = paramsPerChip * bytes;
+  const members = min<f64>(dp, max<f64>(1, Math.floor(upDomain / (tp * pp * cp))));
+  const dpRaw = ringCollectiveS(gradientBytes, dp, 2, members) * (zeroStage >= 3 ? 1.5 : 1);
+  const lastBackwardS = 2 * forwardOpsS + (recompute == 0 ? 0 : recomputeOpsS);
+  const dataParallelS = max<f64>(0, dpRaw - lastBackwardS) * (1 - commOverlap);
+  const optimizerS = (2 * (mWeights + mGradients + mOptimizer)) / (memBandwidth * efficiencyAt(effMemory, 1));
+  const stepTimeS = pipelineS + dataParallelS + optimizerS;
+
+  const tokensPerStep = globalBatch * S;
+  const tokensPerS = tokensPerStep / stepTimeS;
+  const fleetFlopsPerS = chips * peak;
+  const mfu = (6 * activeParams * tokensPerS) / fleetFlopsPerS;
+  // attentionFlopsPerToken on the model as given (not padded)
+  L = modelLayers;
+  const attentionPerToken = L * 2 * h * (prefillQk + prefillV) * meanAttendedContext(S, true);
+  const mfuWithAttention = ((6 * activeParams + 3 * attentionPerToken) * tokensPerS) / fleetFlopsPerS;
+  const executedPerMicroBatch = 3 * fFlops + (recompute == 2 ? fFlops : recompute == 1 ? attentionFlops : 0);
+  const hfu = (microBatches * executedPerMicroBatch) / stepTimeS / peak;
+
+  const steps = totalTokens / tokensPerStep;
+  const totalTimeS = steps * stepTimeS;
+  const powerPerChipW = idleW + (maxW - idleW) * min<f64>(1, hfu);
+  const mbCompute = 3 * fCompute + (recompute == 2 ? fCompute : 0) + (recompute == 1 ? attentionS : 0);
+  const mbMemory = 3 * fMemory + (recompute == 2 ? fMemory : 0);
+  const mbNetwork = tpCommS + cpCommS + sendS;
+  const bound = dominantBound(mbCompute * microBatches, mbMemory * microBatches, mbNetwork * microBatches + dataParallelS);
+
+  put(TO_FEASIBLE, 1);
+  put(TO_REASON, -1);
+  put(TO_STEP_TIME, stepTimeS);
+  put(TO_TOKENS_PER_S, tokensPerS);
+  put(TO_TOKENS_PER_S_PER_CHIP, tokensPerS / chips);
+  put(TO_MFU, mfu);
+  put(TO_MFU_ATTENTION, mfuWithAttention);
+  put(TO_HFU, hfu);
+  put(TO_BUBBLE, bubbleFraction);
+  put(TO_DATA_PARALLEL, dataParallelS);
+  put(TO_MICRO_BATCHES, microBatches);
+  put(TO_STEPS, steps);
+  put(TO_TOTAL_TIME, totalTimeS);
+  put(TO_CHIP_HOURS, (chips * totalTimeS) / 3600);
+  put(TO_COST, (chips * price * totalTimeS) / 3600);
+  put(TO_POWER, powerPerChipW);
+  put(TO_ENERGY, chips * powerPerChipW * totalTimeS);
+  put(TO_BOUND, <f64>bound);
+  put(TO_BOUND_COPY, <f64>bound);
+  put(TO_MEM_WEIGHTS, mWeights);
+  put(TO_MEM_GRADIENTS, mGradients);
+  put(TO_MEM_OPTIMIZER, mOptimizer);
+  put(TO_MEM_ACTIVATIONS, mActivations);
+  put(TO_MEM_TOTAL, mTotal);
+  put(TO_MEM_CAPACITY, capacity);
+  put(TO_MB_COMPUTE, mbCompute);
+  put(TO_MB_MEMORY, mbMemory);
+  put(TO_MB_NETWORK, mbNetwork);
+  put(TO_MB_OVERHEAD, overheadS);
+  return true;
+}
+
+/**
+ * Evaluates `n` training configuration records (TRAIN_CONFIG_STRIDE f64 each) at `configs`,
+ * writing N_TRAIN_OUT f64 per configuration to `out`. `init` must have read an image with the models and chips.
+ */
+export function evaluateTrainingConfigs(configs: usize, n: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    memory.copy(TRAIN, configs + (<usize>i * TRAIN_CONFIG_STRIDE << 3), TRAIN_CONFIG_STRIDE * 8);
+    evaluateTraining();
+    memory.copy(out + (<usize>i * N_TRAIN_OUT << 3), OUT, N_TRAIN_OUT * 8);
+  }
+}
+
+// ---------------------------------------------------------------- training sweeps
+// A training sweep's index is mixed radix over the T_N_AXES axes (the record's slots, the last
+// fastest). Each configuration is decoded and evaluated whole: a training step costs one forward
+// stage, so there is little to cache. The `dp` axis holds [NaN] when the spec gives `chips` (DP =
+// chips/(TP·PP·CP), NaN when that is not an integer: chips_divide_parallelism), and the `chips`
+// axis holds [NaN] when it gives `dp` (chips = DP·TP·PP·CP).
+
+function decodeTraining(index: i64): void {
+  let rest = index;
+  for (let a = T_N_AXES - 1; a >= 0; a--) {
+    const n = axisLength(a);
+    const digit = rest % n;
+    rest /= n;
+    store<f64>(TRAIN + (<usize>a << 3), load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3)));
+  }
+  const tpT = t(T_TP);
+  const ppT = t(T_PP);
+  const cpT = t(T_CP);
+  if (isNaN(t(T_CHIPS))) store<f64>(TRAIN + (<usize>T_CHIPS << 3), t(T_DP) * tpT * ppT * cpT);
+  else if (isNaN(t(T_DP))) {
+    const inner = tpT * ppT * cpT;
+    const chipsT = t(T_CHIPS);
+    store<f64>(TRAIN + (<usize>T_DP << 3), chipsT % inner == 0 ? chipsT / inner : NaN);
+  }
+  store<f64>(TRAIN + (<usize>T_PRICE << 3), NaN);
+}
+
+function sweepTraining(start: f64, end: f64): void {
+  let i = <i64>start;
+  const stop = <i64>end;
+  if (i >= stop) return;
+  countEvaluated(<f64>(stop - i));
+  for (; i < stop; i++) {
+    decodeTraining(i);
+    if (evaluateTraining()) reduceFeasible(<f64>i);
+    else countInfeasible(<i32>load<f64>(OUT + (<usize>TO_REASON << 3)), 1);
+  }
+}
+
+function rowsTraining(start: f64, count: i32, out: usize): void {
+  const first = <i64>start;
+  for (let k = 0; k < count; k++) {
+    decodeTraining(first + <i64>k);
+    evaluateTraining();
+    for (let j = N_TRAIN_OUT; j < N_OUT; j++) put(j, NaN);
+    memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
   }
 }

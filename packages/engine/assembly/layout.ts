@@ -126,7 +126,8 @@ export const R_CHIPS_DIVIDE_PARALLELISM: i32 = 5;
 export const R_PRECISION_UNSUPPORTED: i32 = 6;
 export const R_BATCH_DIVIDES: i32 = 7; // training only
 export const R_CP_DIVIDES_SEQUENCE: i32 = 8; // training only
-export const N_REASONS: i32 = 9;
+export const R_INTERLEAVE_NEEDS_PIPELINE: i32 = 9; // training only
+export const N_REASONS: i32 = 10;
 
 // ---- setup image header (f64 slots); axis values, models, chips and histogram specs follow
 export const H_VERSION: i32 = 0;
@@ -141,9 +142,11 @@ export const H_TOP_K: i32 = 12;
 export const H_TOP_SLOT: i32 = 13;
 export const H_TOP_SIGN: i32 = 14;
 export const H_HISTOGRAMS: i32 = 15;
-export const H_AXIS_LENGTHS: i32 = 16; // N_AXES slots
-export const HEADER_SLOTS: i32 = 32;
-export const IMAGE_VERSION: i32 = 1;
+export const H_AXIS_LENGTHS: i32 = 16; // N_AXES slots (T_N_AXES for a training sweep)
+export const H_MODE: i32 = 47; // 0 inference, 1 training
+export const MAX_AXES: i32 = 31;
+export const HEADER_SLOTS: i32 = 48;
+export const IMAGE_VERSION: i32 = 2;
 
 // ---- packed reducer state: counts, then histograms, then top-k, then the Pareto frontier
 export const S_EVALUATED: i32 = 0;
@@ -156,3 +159,60 @@ export const S_COUNTS: i32 = S_BOUND_DECODE + 3;
 export const PARETO_STRIDE: i32 = 4;
 /** A top-k entry: key (sign·value) and the configuration index. */
 export const TOP_STRIDE: i32 = 2;
+
+// ---- training (estimateTraining): an explicit training configuration record (f64 slots)
+export const T_MODEL: i32 = 0;
+export const T_CHIP: i32 = 1;
+export const T_PRECISION: i32 = 2;
+export const T_ZERO: i32 = 3;
+export const T_RECOMPUTE: i32 = 4; // 0 none, 1 selective, 2 full
+export const T_SEQ_PARALLEL: i32 = 5; // 0/1; NaN: the default (TP > 1)
+export const T_OVERLAP: i32 = 6; // NaN: the chip's, else 0
+export const T_OPTIMIZER_BYTES: i32 = 7;
+export const T_TP: i32 = 8;
+export const T_PP: i32 = 9;
+export const T_CP: i32 = 10;
+export const T_EP: i32 = 11;
+export const T_DP: i32 = 12;
+export const T_CHIPS: i32 = 13;
+export const T_SEQUENCE: i32 = 14;
+export const T_GLOBAL_BATCH: i32 = 15;
+export const T_MICRO_BATCH: i32 = 16;
+export const T_VIRTUAL_STAGES: i32 = 17;
+export const T_TOTAL_TOKENS: i32 = 18;
+export const T_PRICE: i32 = 19; // NaN: the chip's
+export const TRAIN_CONFIG_STRIDE: i32 = 20;
+/** A training sweep's axes are the record's slots 0…18 (all but the price), outermost first. */
+export const T_N_AXES: i32 = 19;
+
+// ---- outputs of one training configuration (f64 slots)
+export const TO_FEASIBLE: i32 = 0;
+export const TO_REASON: i32 = 1;
+export const TO_STEP_TIME: i32 = 2;
+export const TO_TOKENS_PER_S: i32 = 3;
+export const TO_TOKENS_PER_S_PER_CHIP: i32 = 4;
+export const TO_MFU: i32 = 5;
+export const TO_MFU_ATTENTION: i32 = 6;
+export const TO_HFU: i32 = 7;
+export const TO_BUBBLE: i32 = 8;
+export const TO_DATA_PARALLEL: i32 = 9;
+export const TO_MICRO_BATCHES: i32 = 10;
+export const TO_STEPS: i32 = 11;
+export const TO_TOTAL_TIME: i32 = 12;
+export const TO_CHIP_HOURS: i32 = 13;
+export const TO_COST: i32 = 14;
+export const TO_POWER: i32 = 15;
+export const TO_ENERGY: i32 = 16;
+export const TO_BOUND: i32 = 17; // 0 compute, 1 memory, 2 network; NaN when infeasible (same slot as O_BOUND_PREFILL)
+export const TO_BOUND_COPY: i32 = 18; // the same (same slot as O_BOUND_DECODE, so the bound counters work unchanged)
+export const TO_MEM_WEIGHTS: i32 = 19;
+export const TO_MEM_GRADIENTS: i32 = 20;
+export const TO_MEM_OPTIMIZER: i32 = 21;
+export const TO_MEM_ACTIVATIONS: i32 = 22;
+export const TO_MEM_TOTAL: i32 = 23;
+export const TO_MEM_CAPACITY: i32 = 24;
+export const TO_MB_COMPUTE: i32 = 25;
+export const TO_MB_MEMORY: i32 = 26;
+export const TO_MB_NETWORK: i32 = 27;
+export const TO_MB_OVERHEAD: i32 = 28;
+export const N_TRAIN_OUT: i32 = 29; // ≤ N_OUT: training outputs share the reducers' output buffer

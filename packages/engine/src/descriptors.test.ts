@@ -3,6 +3,7 @@ import { INFEASIBLE_REASONS } from '@ridgeline/model';
 import { CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
+import { N_TRAINING_OUT, TRAINING_CONFIG_STRIDE } from './training.ts';
 
 describe('the host layout', () => {
   it('matches the constants the compiled kernel exports', async () => {
@@ -19,6 +20,9 @@ describe('the host layout', () => {
     expect(value('HEADER_SLOTS')).toBe(HEADER.slots);
     expect(value('IMAGE_VERSION')).toBe(IMAGE_VERSION);
     expect(value('S_COUNTS')).toBe(STATE.counts);
+    expect(value('TRAIN_CONFIG_STRIDE')).toBe(TRAINING_CONFIG_STRIDE);
+    expect(value('N_TRAIN_OUT')).toBe(N_TRAINING_OUT);
+    expect(N_TRAINING_OUT).toBeLessThanOrEqual(N_OUT);
     // the kernel counts reasons by the model's codes: same list, same order
     expect(value('N_REASONS')).toBe(INFEASIBLE_REASONS.length);
     expect(kernel.exports.reasonCount()).toBe(INFEASIBLE_REASONS.length);

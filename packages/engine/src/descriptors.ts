@@ -106,10 +106,12 @@ export const HEADER = {
   topSign: 14,
   histograms: 15,
   axisLengths: 16,
-  slots: 32,
+  /** 0 an inference sweep, 1 a training sweep (axes: TRAINING_AXES). */
+  mode: 47,
+  slots: 48,
 } as const;
 /** Version of the setup image layout. */
-export const IMAGE_VERSION = 1;
+export const IMAGE_VERSION = 2;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
@@ -196,9 +198,9 @@ export const STATE = {
   evaluated: 0,
   feasible: 1,
   reasons: 2,
-  boundPrefill: 11,
-  boundDecode: 14,
-  counts: 17,
+  boundPrefill: 12,
+  boundDecode: 15,
+  counts: 18,
   paretoStride: 4,
   topStride: 2,
 } as const;

@@ -1,5 +1,6 @@
 import { wasmBase64 } from '../build/wasm-base64.js';
 import { N_OUT } from './descriptors.ts';
+import { N_TRAINING_OUT, TRAINING_CONFIG_STRIDE } from './training.ts';
 
 /**
  * A compiled WebAssembly module (`WebAssembly.Module`). Typed here because lib ES2023 has no
@@ -29,6 +30,7 @@ export interface KernelExports {
   sweep(start: number, end: number): void;
   rows(start: number, count: number, out: number): void;
   evaluateConfigs(configs: number, n: number, out: number): void;
+  evaluateTrainingConfigs(configs: number, n: number, out: number): void;
   feedOutputs(records: number, indices: number, n: number): void;
   packState(): number;
   packedState(): number;
@@ -119,6 +121,16 @@ export class Kernel {
     new Float64Array(this.exports.memory.buffer, this.#configsPtr, records.length).set(records);
     this.exports.evaluateConfigs(this.#configsPtr, n, this.#rowsPtr);
     return new Float64Array(this.exports.memory.buffer, this.#rowsPtr, n * N_OUT).slice();
+  }
+
+  /** Evaluates training configuration records (TRAINING_CONFIG_STRIDE f64 each); N_TRAINING_OUT outputs each, copied. */
+  evaluateTrainingRecords(records: Float64Array): Float64Array {
+    const n = records.length / TRAINING_CONFIG_STRIDE;
+    const configs = this.exports.alloc(records.byteLength);
+    const out = this.exports.alloc(n * N_TRAINING_OUT * 8);
+    new Float64Array(this.exports.memory.buffer, configs, records.length).set(records);
+    this.exports.evaluateTrainingConfigs(configs, n, out);
+    return new Float64Array(this.exports.memory.buffer, out, n * N_TRAINING_OUT).slice();
   }
 }
 

@@ -25,6 +25,11 @@ export interface ImageInput {
   readonly pareto: readonly SlotKey[];
   readonly top: (SlotKey & { readonly k: number }) | null;
   readonly histograms: readonly SlotHistogram[];
+  /**
+   * A training sweep: the values of each of TRAINING_AXES, in that order (`axes` is then ignored;
+   * give NO_AXES). The outputs are then TRAINING_OUTPUTS and reducer slots index them.
+   */
+  readonly training?: readonly (readonly number[])[];
 }
 
 /** An image with no axes, for explicit configurations only. */
@@ -44,7 +49,7 @@ export function buildImage(input: ImageInput): Float64Array {
   if (input.pareto.length !== 0 && input.pareto.length !== 2 && input.pareto.length !== 3) {
     throw new RangeError(`a Pareto frontier needs 2 or 3 objectives, got ${input.pareto.length}`);
   }
-  const axisValues = AXES.map((a) => input.axes[a]);
+  const axisValues = input.training ?? AXES.map((a) => input.axes[a]);
   const histogramSlots = input.histograms.reduce((n, h) => n + h.edges.length + 2, 0);
   const length =
     HEADER.slots +
@@ -69,6 +74,7 @@ export function buildImage(input: ImageInput): Float64Array {
     image[HEADER.topSign] = input.top.sign;
   }
   image[HEADER.histograms] = input.histograms.length;
+  image[HEADER.mode] = input.training === undefined ? 0 : 1;
   let p = HEADER.slots;
   axisValues.forEach((values, a) => {
     image[HEADER.axisLengths + a] = values.length;

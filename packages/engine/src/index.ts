@@ -13,12 +13,28 @@ export { createEngine, engineFromModule, Kernel, KERNEL_IMPORTS, type Engine, ty
 export { evaluateConfigs, readResult, validateInferenceConfig, type EngineResult } from './evaluate.ts';
 export { flattenChip, flattenModel, type FlattenChipOptions } from './flatten.ts';
 export { buildImage, fingerprint, NO_AXES, type ImageInput, type SlotHistogram, type SlotKey } from './image.ts';
-export { histogramEdges, planSweep, shardRange, type SweepConfig, type SweepPlan } from './plan.ts';
 export {
+  histogramEdges,
+  planAnySweep,
+  planSweep,
+  planTrainingSweep,
+  shardRange,
+  type AnySweepPlan,
+  type SweepConfig,
+  type SweepPlan,
+  type TrainingSweepConfig,
+} from './plan.ts';
+export {
+  isTrainingSpec,
+  parseAnySweepSpec,
   parseSweepSpec,
   resolveSweepSpec,
   SweepSpecError,
+  validateAnySweepSpec,
   validateSweepSpec,
+  validateTrainingSweepSpec,
+  type AnyMetric,
+  type AnySweepSpec,
   type ChipResolver,
   type HardwareEntry,
   type HistogramSpec,
@@ -28,6 +44,7 @@ export {
   type ResolvedSweepSpec,
   type SpecIssue,
   type SweepSpec,
+  type TrainingSweepSpec,
 } from './spec.ts';
 export {
   attachRows,
@@ -46,5 +63,26 @@ export {
   type SweepResult,
   type SweepRow,
   type SweepState,
+  type TrainingSweepRow,
 } from './state.ts';
+export {
+  defaultTrainingDirection,
+  evaluateTrainingConfigs,
+  N_TRAINING_OUT,
+  readTrainingResult,
+  RECOMPUTES,
+  resolveTrainingMetric,
+  TRAINING_AXES,
+  TRAINING_CONFIG_STRIDE,
+  TRAINING_FIELDS,
+  TRAINING_METRIC_ALIASES,
+  TRAINING_METRICS,
+  TRAINING_OUTPUTS,
+  trainingRecord,
+  validateTrainingConfig,
+  type EngineTrainingResult,
+  type TrainingAxis,
+  type TrainingMetric,
+  type TrainingOutput,
+} from './training.ts';
 export { sweepRange, type SweepRangeOptions } from './sweep.ts';

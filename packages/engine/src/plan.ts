@@ -1,9 +1,10 @@
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import type { AttentionSharding } from '@ridgeline/model';
-import { ATTENTION_SHARDINGS, AXES, outputSlot, precisionCode, type Axis } from './descriptors.ts';
+import type { AttentionSharding, Recompute } from '@ridgeline/model';
+import { ATTENTION_SHARDINGS, AXES, OUTPUTS, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
 import { buildImage, fingerprint, type SlotHistogram } from './image.ts';
-import type { HistogramSpec, ReducerSpec, ResolvedSweepSpec } from './spec.ts';
+import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
+import { RECOMPUTES, TRAINING_AXES, TRAINING_OUTPUTS, type TrainingAxis, type TrainingMetric } from './training.ts';
 
 /** One configuration of a sweep, decoded from its index. */
 export interface SweepConfig {
@@ -26,12 +27,44 @@ export interface SweepConfig {
   readonly moeImbalance: number;
 }
 
-/** A sweep ready to run: flattened descriptors, numeric axes, reducers and the index space. */
-export interface SweepPlan {
-  readonly resolved: ResolvedSweepSpec;
-  readonly reducers: ReducerSpec;
+/** One configuration of a training sweep, decoded from its index (a `TrainingConfig`, flattened). */
+export interface TrainingSweepConfig {
+  readonly model: string;
+  readonly hardware: string;
+  readonly precision: Precision;
+  readonly zeroStage: number;
+  readonly recompute: Recompute;
+  readonly sequenceParallel: boolean | 'auto';
+  readonly commOverlap: number | 'auto';
+  readonly optimizerBytesPerParam: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly cp: number;
+  readonly ep: number;
+  /** Replicas; NaN when chips is not a multiple of TP·PP·CP. */
+  readonly dp: number;
+  readonly chips: number;
+  readonly sequenceLength: number;
+  readonly globalBatch: number;
+  readonly microBatch: number;
+  readonly virtualStages: number;
+  readonly totalTokens: number;
+}
+
+/**
+ * A sweep ready to run: flattened descriptors, numeric axes, reducers and the index space. An
+ * inference sweep's (`planSweep`) by default; `SweepPlan<TrainingSweepConfig, TrainingMetric>`
+ * for a training sweep (`planTrainingSweep`).
+ */
+export interface SweepPlan<C extends object = SweepConfig, M extends AnyMetric = Metric> {
+  /** What the kernel evaluates (default inference). */
+  readonly mode?: 'inference' | 'training';
+  /** Output names by slot (default OUTPUTS; TRAINING_OUTPUTS for training). */
+  readonly outputs?: readonly string[];
+  readonly resolved: ResolvedSweepSpec<AnySweepSpec>;
+  readonly reducers: ReducerSpec<M>;
   /** Numeric axis values, outermost first (model and hardware as table indices). */
-  readonly axes: Readonly<Record<Axis, readonly number[]>>;
+  readonly axes: Readonly<Record<Axis, readonly number[]>> | Readonly<Record<TrainingAxis, readonly number[]>>;
   /** The `chips` axis holds DP (chips = TP·PP·DP). */
   readonly dpMode: boolean;
   /** Configurations in the cartesian product. */
@@ -43,8 +76,11 @@ export interface SweepPlan {
   /** The setup image; `minChips` makes `rows` compute minChipsToFit for capacity-infeasible rows. */
   image(minChips?: boolean): Float64Array;
   /** The configuration at `index` (mixed radix over `axes`, the last axis fastest). */
-  config(index: number): SweepConfig;
+  config(index: number): C;
 }
+
+/** An inference or a training sweep's plan. */
+export type AnySweepPlan = SweepPlan | SweepPlan<TrainingSweepConfig, TrainingMetric>;
 
 /**
  * The bin edges of a histogram: `bins + 1` increasing values from `min` to `max`, equally spaced
@@ -53,7 +89,7 @@ export interface SweepPlan {
  * @example
  * histogramEdges({ metric: 'tpotS', min: 0, max: 1, bins: 4, scale: 'linear' }); // [0, 0.25, 0.5, 0.75, 1]
  */
-export function histogramEdges(h: HistogramSpec): number[] {
+export function histogramEdges(h: HistogramSpec<AnyMetric>): number[] {
   const edges: number[] = [];
   if (h.scale === 'log') {
     const a = Math.log(h.min);
@@ -148,7 +184,142 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       moeImbalance: at('moeImbalance'),
     };
   };
-  return { resolved, reducers, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
+  return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
+}
+
+/** Digits of `index` in mixed radix over `lengths` (the last fastest). */
+function digitsOf(index: number, lengths: readonly number[]): number[] {
+  const digits = new Array<number>(lengths.length).fill(0);
+  let rest = index;
+  for (let a = lengths.length - 1; a >= 0; a--) {
+    const n = lengths[a] ?? 1;
+    digits[a] = rest % n;
+    rest = Math.floor(rest / n);
+  }
+  return digits;
+}
+
+/**
+ * Turns a resolved training spec into a plan: the axes are TRAINING_AXES, the outputs
+ * TRAINING_OUTPUTS; reducers, sharding and merging work as for inference. Throws `RangeError`
+ * past 2^53 configurations.
+ *
+ * @example
+ * const plan = planTrainingSweep(resolveSweepSpec(validateTrainingSweepSpec(data), resolvers));
+ */
+export function planTrainingSweep(
+  resolved: ResolvedSweepSpec<TrainingSweepSpec>,
+  reducers: ReducerSpec<TrainingMetric> = resolved.spec.reducers,
+): SweepPlan<TrainingSweepConfig, TrainingMetric> {
+  const spec = resolved.spec;
+  const models = resolved.models.map(flattenModel);
+  const chips = resolved.chips.map((c) => flattenChip(c.chip, c.usdPerChipHour === undefined ? {} : { usdPerChipHour: c.usdPerChipHour }));
+  const dpMode = spec.chips === null;
+  const axes: Record<TrainingAxis, readonly number[]> = {
+    model: models.map((_, i) => i),
+    hardware: chips.map((_, i) => i),
+    precision: spec.precision.map(precisionCode),
+    zeroStage: spec.zeroStage,
+    recompute: spec.recompute.map((r) => RECOMPUTES.indexOf(r)),
+    sequenceParallel: spec.sequenceParallel.map((x) => (x === 'auto' ? Number.NaN : x ? 1 : 0)),
+    commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
+    optimizerBytesPerParam: spec.optimizerBytesPerParam,
+    tp: spec.tp,
+    pp: spec.pp,
+    cp: spec.cp,
+    ep: spec.ep,
+    // the kernel derives the other: chips = DP·TP·PP·CP, or DP = chips/(TP·PP·CP)
+    dp: spec.chips === null ? (spec.dp ?? [1]) : [Number.NaN],
+    chips: spec.chips ?? [Number.NaN],
+    sequenceLength: spec.sequenceLength,
+    globalBatch: spec.globalBatch,
+    microBatch: spec.microBatch,
+    virtualStages: spec.virtualStages,
+    totalTokens: spec.totalTokens,
+  };
+  const lengths = TRAINING_AXES.map((a) => axes[a].length);
+  const total = lengths.reduce((n, l) => n * l, 1);
+  if (!Number.isSafeInteger(total)) {
+    throw new RangeError(`the sweep has ${total.toExponential(2)} configurations; at most 2^53 − 1 can be indexed`);
+  }
+  const slot = (metric: TrainingMetric): number => TRAINING_OUTPUTS.indexOf(metric);
+  const edges = reducers.histograms.map(histogramEdges);
+  const histograms: SlotHistogram[] = reducers.histograms.map((h, i) => ({ slot: slot(h.metric), edges: edges[i] ?? [] }));
+  const sign = (d: 'min' | 'max'): 1 | -1 => (d === 'min' ? 1 : -1);
+  const image = (): Float64Array =>
+    buildImage({
+      models,
+      chips,
+      axes: Object.fromEntries(AXES.map((a) => [a, []])) as unknown as Record<Axis, readonly number[]>,
+      training: TRAINING_AXES.map((a) => axes[a]),
+      dpMode,
+      minChips: false,
+      pareto: reducers.pareto.map((o) => ({ slot: slot(o.metric), sign: sign(o.direction) })),
+      top: reducers.top === null ? null : { slot: slot(reducers.top.metric), sign: sign(reducers.top.direction), k: reducers.top.k },
+      histograms,
+    });
+  const config = (index: number): TrainingSweepConfig => {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
+    const digits = digitsOf(index, lengths);
+    const at = (a: TrainingAxis): number => axes[a][digits[TRAINING_AXES.indexOf(a)] ?? 0] ?? Number.NaN;
+    const tp = at('tp');
+    const pp = at('pp');
+    const cp = at('cp');
+    let dp = at('dp');
+    let chipsValue = at('chips');
+    if (dpMode) chipsValue = dp * tp * pp * cp;
+    else dp = chipsValue % (tp * pp * cp) === 0 ? chipsValue / (tp * pp * cp) : Number.NaN;
+    const overlap = at('commOverlap');
+    const sp = at('sequenceParallel');
+    return {
+      model: resolved.models[at('model')]?.id ?? '',
+      hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
+      precision: PRECISIONS[at('precision')] ?? 'bf16',
+      zeroStage: at('zeroStage'),
+      recompute: RECOMPUTES[at('recompute')] ?? 'selective',
+      sequenceParallel: Number.isNaN(sp) ? 'auto' : sp === 1,
+      commOverlap: Number.isNaN(overlap) ? 'auto' : overlap,
+      optimizerBytesPerParam: at('optimizerBytesPerParam'),
+      tp,
+      pp,
+      cp,
+      ep: at('ep'),
+      dp,
+      chips: chipsValue,
+      sequenceLength: at('sequenceLength'),
+      globalBatch: at('globalBatch'),
+      microBatch: at('microBatch'),
+      virtualStages: at('virtualStages'),
+      totalTokens: at('totalTokens'),
+    };
+  };
+  return {
+    mode: 'training',
+    outputs: TRAINING_OUTPUTS,
+    resolved,
+    reducers,
+    axes,
+    dpMode,
+    total,
+    fingerprint: fingerprint(image()),
+    edges,
+    image,
+    config,
+  };
+}
+
+/**
+ * A plan for an inference or a training spec (`planSweep` or `planTrainingSweep`).
+ *
+ * @example
+ * const plan = planAnySweep(resolveSweepSpec(parseAnySweepSpec(text), resolvers));
+ */
+export function planAnySweep(resolved: ResolvedSweepSpec<AnySweepSpec>, reducers?: ReducerSpec<AnyMetric>): AnySweepPlan {
+  const spec = resolved.spec;
+  if (isTrainingSpec(spec)) {
+    return planTrainingSweep({ ...resolved, spec }, (reducers as ReducerSpec<TrainingMetric> | undefined) ?? spec.reducers);
+  }
+  return planSweep({ ...resolved, spec }, (reducers as ReducerSpec | undefined) ?? spec.reducers);
 }
 
 /**

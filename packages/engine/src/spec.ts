@@ -1,18 +1,22 @@
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import type { AttentionSharding, ModelSpec } from '@ridgeline/model';
+import type { AttentionSharding, ModelSpec, Recompute } from '@ridgeline/model';
 import { METRICS, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
+
+/** A metric of an inference sweep (`Metric`) or of a training sweep (`TrainingMetric`). */
+export type AnyMetric = Metric | TrainingMetric;
 
 /** A Pareto objective or a top-k key: a metric and whether less or more is better. */
-export interface Objective {
-  readonly metric: Metric;
+export interface Objective<M extends AnyMetric = Metric> {
+  readonly metric: M;
   readonly direction: Direction;
 }
 
 /** A histogram over one metric with `bins` equal bins from `min` to `max` (in log space for `log`). */
-export interface HistogramSpec {
-  readonly metric: Metric;
+export interface HistogramSpec<M extends AnyMetric = Metric> {
+  readonly metric: M;
   readonly min: number;
   readonly max: number;
   readonly bins: number;
@@ -20,11 +24,11 @@ export interface HistogramSpec {
 }
 
 /** What a sweep reduces its configurations to. */
-export interface ReducerSpec {
+export interface ReducerSpec<M extends AnyMetric = Metric> {
   /** 2 or 3 objectives, or none. */
-  readonly pareto: readonly Objective[];
-  readonly top: (Objective & { readonly k: number }) | null;
-  readonly histograms: readonly HistogramSpec[];
+  readonly pareto: readonly Objective<M>[];
+  readonly top: (Objective<M> & { readonly k: number }) | null;
+  readonly histograms: readonly HistogramSpec<M>[];
 }
 
 /** A hardware entry: a chip id, optionally with its own price. */
@@ -58,6 +62,50 @@ export interface SweepSpec {
   readonly commOverlap: readonly (number | 'auto')[];
   readonly moeImbalance: readonly number[];
   readonly reducers: ReducerSpec;
+}
+
+/**
+ * A training sweep spec (`mode: training`) with every default filled in: the axes are the fields
+ * of `TrainingConfig` (`estimateTraining`). `chips` and `dp` are exclusive: with `dp`, chips =
+ * DP·TP·PP·CP; with `chips`, DP = chips/(TP·PP·CP).
+ */
+export interface TrainingSweepSpec {
+  readonly mode: 'training';
+  readonly models: readonly (string | ModelSpec)[];
+  readonly hardware: readonly HardwareEntry[];
+  readonly chips: readonly number[] | null;
+  readonly dp: readonly number[] | null;
+  readonly tp: readonly number[];
+  readonly pp: readonly number[];
+  readonly cp: readonly number[];
+  readonly ep: readonly number[];
+  readonly sequenceLength: readonly number[];
+  readonly globalBatch: readonly number[];
+  readonly microBatch: readonly number[];
+  readonly virtualStages: readonly number[];
+  readonly totalTokens: readonly number[];
+  readonly precision: readonly Precision[];
+  readonly zeroStage: readonly number[];
+  readonly recompute: readonly Recompute[];
+  /** true, false, or `auto` (on when TP > 1). */
+  readonly sequenceParallel: readonly (boolean | 'auto')[];
+  /** Fractions in [0, 1], or `auto`: the chip's overlap. */
+  readonly commOverlap: readonly (number | 'auto')[];
+  readonly optimizerBytesPerParam: readonly number[];
+  readonly reducers: ReducerSpec<TrainingMetric>;
+}
+
+/** An inference or a training sweep spec. */
+export type AnySweepSpec = SweepSpec | TrainingSweepSpec;
+
+/**
+ * Whether a spec is a training sweep's.
+ *
+ * @example
+ * isTrainingSpec(parseAnySweepSpec('mode: training\n…')); // true
+ */
+export function isTrainingSpec(spec: AnySweepSpec): spec is TrainingSweepSpec {
+  return (spec as { mode?: unknown }).mode === 'training';
 }
 
 /** One problem in a sweep spec: where, and what is wrong with what is allowed. */
@@ -218,15 +266,17 @@ function numberAxis(field: string, min: number, max: number, allowed: string, ex
   );
 }
 
-const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
 const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max${got(i)}`);
+
+function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
+const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
 const objective = v.pipe(
   v.union(
     [v.string(), v.strictObject({ metric: v.string(), direction: v.optional(v.string()) })],
     (i) => `an objective is a metric name, optionally with :min or :max, or { metric, direction }${got(i)}`,
   ),
-  v.rawTransform(({ dataset, addIssue, NEVER }): Objective => {
+  v.rawTransform(({ dataset, addIssue, NEVER }): Objective<M> => {
     const value = dataset.value;
     const [name, dir] = typeof value === 'string' ? value.split(':') : [value.metric, value.direction];
     const found = METRICS.find((m) => m === name);
@@ -241,35 +291,6 @@ const objective = v.pipe(
     }
     return { metric: found, direction: dir ?? defaultDirection(found) };
   }),
-);
-
-const positiveInteger = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
-const inlineModel = v.looseObject(
-  {
-    id: v.pipe(v.string('an inline model needs an id (a string)'), v.nonEmpty('an inline model needs an id')),
-    name: v.optional(v.string()),
-    layers: positiveInteger,
-    hiddenSize: positiveInteger,
-    heads: positiveInteger,
-    kvHeads: positiveInteger,
-    headDim: positiveInteger,
-    ffnHiddenSize: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-    gatedFfn: v.boolean(),
-    vocabSize: positiveInteger,
-    tiedEmbeddings: v.boolean(),
-  },
-  (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`,
-);
-
-const hardwareEntry = v.union(
-  [
-    v.pipe(v.string(), v.nonEmpty('a chip id cannot be empty')),
-    v.strictObject({
-      chip: v.pipe(v.string('chip must be a chip id'), v.nonEmpty('a chip id cannot be empty')),
-      usdPerChipHour: v.optional(v.pipe(v.number(), v.minValue(0, (i) => `usdPerChipHour must be a price ≥ 0${got(i)}`))),
-    }),
-  ],
-  (i) => `a hardware entry is a chip id or { chip, usdPerChipHour }${got(i)}`,
 );
 
 const histogram = v.pipe(
@@ -314,6 +335,37 @@ const reducers = v.strictObject({
   ),
   histograms: v.optional(v.array(histogram)),
 });
+return reducers;
+}
+
+const positiveInteger = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const inlineModel = v.looseObject(
+  {
+    id: v.pipe(v.string('an inline model needs an id (a string)'), v.nonEmpty('an inline model needs an id')),
+    name: v.optional(v.string()),
+    layers: positiveInteger,
+    hiddenSize: positiveInteger,
+    heads: positiveInteger,
+    kvHeads: positiveInteger,
+    headDim: positiveInteger,
+    ffnHiddenSize: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+    gatedFfn: v.boolean(),
+    vocabSize: positiveInteger,
+    tiedEmbeddings: v.boolean(),
+  },
+  (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`,
+);
+
+const hardwareEntry = v.union(
+  [
+    v.pipe(v.string(), v.nonEmpty('a chip id cannot be empty')),
+    v.strictObject({
+      chip: v.pipe(v.string('chip must be a chip id'), v.nonEmpty('a chip id cannot be empty')),
+      usdPerChipHour: v.optional(v.pipe(v.number(), v.minValue(0, (i) => `usdPerChipHour must be a price ≥ 0${got(i)}`))),
+    }),
+  ],
+  (i) => `a hardware entry is a chip id or { chip, usdPerChipHour }${got(i)}`,
+);
 
 const KNOWN_KEYS = [
   'models',
@@ -333,14 +385,85 @@ const KNOWN_KEYS = [
   'reducers',
 ] as const;
 
+const TRAINING_KEYS = [
+  'mode',
+  'models',
+  'hardware',
+  'chips',
+  'dp',
+  'tp',
+  'pp',
+  'cp',
+  'ep',
+  'sequenceLength',
+  'globalBatch',
+  'microBatch',
+  'virtualStages',
+  'totalTokens',
+  'precision',
+  'zeroStage',
+  'recompute',
+  'sequenceParallel',
+  'commOverlap',
+  'optimizerBytesPerParam',
+  'reducers',
+] as const;
+
+const modelsSchema = v.pipe(
+  v.array(v.union([v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')), inlineModel], (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`)),
+  v.minLength(1, 'models needs at least one model (a catalog id such as llama-3.1-70b, or an inline ModelSpec)'),
+);
+const hardwareSchema = v.pipe(v.array(hardwareEntry), v.minLength(1, 'hardware needs at least one chip id (such as h100-sxm)'));
+
+/** true, false or "auto", or a list of them. */
+function switchAxis(field: string) {
+  const one = v.union([v.boolean(), v.literal('auto')], (i) => `must be true, false or "auto"${got(i)}`);
+  const list = v.pipe(v.array(one), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<boolean | 'auto' | (boolean | 'auto')[]>(
+      (x) => (isList(x) ? list : isMapping(x) ? undefined : one),
+      (x) => `${field} must be true, false or "auto", or a list of them${got({ input: x })}`,
+    ),
+    v.transform((value): (boolean | 'auto')[] => (Array.isArray(value) ? value : [value])),
+  );
+}
+
+const trainingSchema = v.pipe(
+  v.strictObject(
+    {
+      mode: v.literal('training'),
+      models: modelsSchema,
+      hardware: hardwareSchema,
+      chips: v.optional(integerAxis('chips', 1)),
+      dp: v.optional(integerAxis('dp', 1)),
+      tp: v.optional(integerAxis('tp', 1), 1),
+      pp: v.optional(integerAxis('pp', 1), 1),
+      cp: v.optional(integerAxis('cp', 1), 1),
+      ep: v.optional(integerAxis('ep', 1), 1),
+      sequenceLength: v.optional(integerAxis('sequenceLength', 1), 4096),
+      globalBatch: v.optional(integerAxis('globalBatch', 1), 512),
+      microBatch: v.optional(integerAxis('microBatch', 1), 1),
+      virtualStages: v.optional(integerAxis('virtualStages', 1), 1),
+      totalTokens: v.optional(numberAxis('totalTokens', Number.MIN_VALUE, Number.MAX_VALUE, 'a positive number of tokens')),
+      precision: v.optional(enumAxis('precision', PRECISIONS), 'bf16'),
+      zeroStage: v.optional(integerAxis('zeroStage', 0), 0),
+      recompute: v.optional(enumAxis('recompute', RECOMPUTES), 'selective'),
+      sequenceParallel: v.optional(switchAxis('sequenceParallel'), 'auto'),
+      commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
+      optimizerBytesPerParam: v.optional(numberAxis('optimizerBytesPerParam', 0, Number.MAX_VALUE, 'a number of bytes ≥ 0'), 12),
+      reducers: v.optional(reducersSchema(TRAINING_METRICS, defaultTrainingDirection), {}),
+    },
+    (i) => `unknown field${got(i)}`,
+  ),
+  v.check((s) => !(s.chips !== undefined && s.dp !== undefined), 'give chips or dp, not both (with dp, chips = dp·tp·pp·cp)'),
+);
+
 const specSchema = v.pipe(
   v.strictObject(
     {
-      models: v.pipe(
-        v.array(v.union([v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')), inlineModel], (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`)),
-        v.minLength(1, 'models needs at least one model (a catalog id such as llama-3.1-70b, or an inline ModelSpec)'),
-      ),
-      hardware: v.pipe(v.array(hardwareEntry), v.minLength(1, 'hardware needs at least one chip id (such as h100-sxm)')),
+      mode: v.optional(v.literal('inference', (i) => `must be inference or training${got(i)}`)),
+      models: modelsSchema,
+      hardware: hardwareSchema,
       chips: v.optional(integerAxis('chips', 1)),
       dp: v.optional(integerAxis('dp', 1)),
       tp: v.optional(integerAxis('tp', 1), 1),
@@ -360,7 +483,7 @@ const specSchema = v.pipe(
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
       moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), 1),
-      reducers: v.optional(reducers, {}),
+      reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
     },
     (i) => `unknown field${got(i)}`,
   ),
@@ -389,7 +512,7 @@ function leafIssues(issue: AnyIssue): AnyIssue[] {
   return [issue];
 }
 
-function toSpecIssues(issues: readonly AnyIssue[]): SpecIssue[] {
+function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] = KNOWN_KEYS): SpecIssue[] {
   const out: SpecIssue[] = [];
   const seen = new Set<string>();
   for (const issue of issues.flatMap(leafIssues)) {
@@ -399,7 +522,7 @@ function toSpecIssues(issues: readonly AnyIssue[]): SpecIssue[] {
       const key = String((issue.path?.at(-1) as { key: string }).key);
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =
-        parent === '' ? KNOWN_KEYS : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
+        parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
       const hint = closest(key, allowed);
       const list = allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}` : '';
       message = `unknown field "${key}"${hint === undefined ? (list === '' ? '' : `.${list}`) : `; did you mean "${hint}"?${list}`}`;
@@ -441,6 +564,9 @@ export function parseSweepSpec(text: string, source = 'sweep spec'): SweepSpec {
 export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSpec {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new SweepSpecError([{ path: '', message: `a sweep spec is a mapping with models, hardware and axes such as tp, batch${got({ input: data })}` }], source);
+  }
+  if ((data as { mode?: unknown }).mode === 'training') {
+    throw new SweepSpecError([{ path: 'mode', message: 'a training spec: read it with parseAnySweepSpec or validateTrainingSweepSpec' }], source);
   }
   const result = v.safeParse(specSchema, data);
   if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
@@ -491,14 +617,118 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   };
 }
 
+/**
+ * Validates a training sweep spec (`mode: training`) given as data, filling in defaults. Throws
+ * `SweepSpecError` listing every problem with its path and the allowed values.
+ *
+ * @example
+ * validateTrainingSweepSpec({ mode: 'training', models: ['llama-3.1-8b'], hardware: ['h100-sxm'], totalTokens: 1e12 }).tp; // [1]
+ */
+export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'): TrainingSweepSpec {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SweepSpecError([{ path: '', message: `a training sweep spec is a mapping with mode: training, models, hardware, totalTokens and axes such as tp, dp${got({ input: data })}` }], source);
+  }
+  const result = v.safeParse(trainingSchema, data);
+  const issues: SpecIssue[] = [];
+  if ((data as { totalTokens?: unknown }).totalTokens === undefined) {
+    issues.push({ path: 'totalTokens', message: 'totalTokens is required: the tokens of the whole run (e.g. 15e12)' });
+  }
+  if (!result.success) throw new SweepSpecError([...issues, ...toSpecIssues(result.issues, TRAINING_KEYS)], source);
+  if (issues.length > 0) throw new SweepSpecError(issues, source);
+  const s = result.output;
+  const duplicates = (path: string, values: readonly unknown[]): void => {
+    const seen = new Set<string>();
+    values.forEach((value, i) => {
+      const key = JSON.stringify(value);
+      if (seen.has(key)) issues.push({ path: `${path}[${i}]`, message: `${render(value)} appears twice; each value of an axis must be distinct` });
+      seen.add(key);
+    });
+  };
+  const axes = [
+    'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'sequenceLength', 'globalBatch', 'microBatch', 'virtualStages', 'totalTokens',
+    'precision', 'zeroStage', 'recompute', 'sequenceParallel', 'commOverlap', 'optimizerBytesPerParam',
+  ] as const;
+  for (const axis of axes) {
+    const values = s[axis];
+    if (values !== undefined) duplicates(axis, values);
+  }
+  s.zeroStage.forEach((z, i) => {
+    if (z > 3) issues.push({ path: `zeroStage[${i}]`, message: `must be one of 0, 1, 2, 3, got ${z}` });
+  });
+  duplicates('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id)));
+  duplicates('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`)));
+  if (issues.length > 0) throw new SweepSpecError(issues, source);
+  const red = s.reducers;
+  return {
+    mode: 'training',
+    models: s.models as (string | ModelSpec)[],
+    hardware: s.hardware.map((h): HardwareEntry =>
+      typeof h === 'string' ? { chip: h } : h.usdPerChipHour === undefined ? { chip: h.chip } : { chip: h.chip, usdPerChipHour: h.usdPerChipHour },
+    ),
+    chips: s.chips ?? null,
+    dp: s.chips === undefined ? (s.dp ?? [1]) : null,
+    tp: s.tp,
+    pp: s.pp,
+    cp: s.cp,
+    ep: s.ep,
+    sequenceLength: s.sequenceLength,
+    globalBatch: s.globalBatch,
+    microBatch: s.microBatch,
+    virtualStages: s.virtualStages,
+    totalTokens: (s.totalTokens ?? []) as number[],
+    precision: s.precision,
+    zeroStage: s.zeroStage,
+    recompute: s.recompute,
+    sequenceParallel: s.sequenceParallel,
+    commOverlap: s.commOverlap,
+    optimizerBytesPerParam: s.optimizerBytesPerParam as number[],
+    reducers: {
+      pareto: red.pareto ?? [
+        { metric: 'costUsd', direction: 'min' },
+        { metric: 'totalTimeS', direction: 'min' },
+      ],
+      top: red.top === null ? null : (red.top ?? { metric: 'costUsd', direction: 'min', k: 10 }),
+      histograms: red.histograms ?? [],
+    },
+  };
+}
+
+/**
+ * Validates an inference or a training sweep spec (`mode: training`) given as data.
+ *
+ * @example
+ * isTrainingSpec(validateAnySweepSpec(data));
+ */
+export function validateAnySweepSpec(data: unknown, source = 'sweep spec'): AnySweepSpec {
+  const mode = typeof data === 'object' && data !== null ? (data as { mode?: unknown }).mode : undefined;
+  return mode === 'training' ? validateTrainingSweepSpec(data, source) : validateSweepSpec(data, source);
+}
+
+/**
+ * Reads an inference or a training sweep spec (`mode: training`) from YAML or JSON text.
+ *
+ * @example
+ * const spec = parseAnySweepSpec('mode: training\nmodels: [llama-3.1-70b]\nhardware: [h100-sxm]\ntotalTokens: 15e12\n');
+ */
+export function parseAnySweepSpec(text: string, source = 'sweep spec'): AnySweepSpec {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    throw new SweepSpecError([{ path: '', message: `not valid YAML or JSON: ${message}` }], source);
+  }
+  return validateAnySweepSpec(data, source);
+}
+
 /** Looks up a model by catalog id or alias; throws an Error whose message says what is known. */
 export type ModelResolver = (id: string) => ModelSpec;
 /** Looks up a chip by id or alias; throws an Error whose message says what is known. */
 export type ChipResolver = (id: string) => ChipSpec;
 
 /** A spec whose model and chip ids are resolved to specs. */
-export interface ResolvedSweepSpec {
-  readonly spec: SweepSpec;
+export interface ResolvedSweepSpec<S extends AnySweepSpec = SweepSpec> {
+  readonly spec: S;
   readonly models: readonly ModelSpec[];
   readonly chips: readonly { readonly chip: ChipSpec; readonly usdPerChipHour?: number }[];
 }
@@ -510,11 +740,11 @@ export interface ResolvedSweepSpec {
  * @example
  * resolveSweepSpec(spec, { model: (id) => getModel(id)!, chip: (id) => findChip(chips, id)! });
  */
-export function resolveSweepSpec(
-  spec: SweepSpec,
+export function resolveSweepSpec<S extends AnySweepSpec>(
+  spec: S,
   resolvers: { readonly model: ModelResolver; readonly chip: ChipResolver },
   source = 'sweep spec',
-): ResolvedSweepSpec {
+): ResolvedSweepSpec<S> {
   const issues: SpecIssue[] = [];
   const models: ModelSpec[] = [];
   spec.models.forEach((m, i) => {

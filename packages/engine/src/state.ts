@@ -1,8 +1,9 @@
 import type { Bound, InfeasibleReason } from '@ridgeline/model';
 import { BOUNDS, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
 import type { Kernel } from './engine.ts';
-import type { SweepConfig, SweepPlan } from './plan.ts';
-import type { HistogramSpec, Objective, ReducerSpec, SweepSpec } from './spec.ts';
+import type { AnySweepPlan, SweepConfig, TrainingSweepConfig } from './plan.ts';
+import type { AnyMetric, AnySweepSpec, HistogramSpec, Objective, ReducerSpec } from './spec.ts';
+import type { TrainingMetric } from './training.ts';
 
 /** A configuration kept by a reducer: its index, its keys (sign·value, smaller is better), its row once known. */
 export interface SweepEntry {
@@ -43,6 +44,18 @@ export type SweepRow = { readonly index: number } & SweepConfig & {
     readonly reason: InfeasibleReason | null;
     readonly boundPrefill: Bound | null;
     readonly boundDecode: Bound | null;
+  };
+
+/**
+ * A full row of a training sweep: the configuration and every output (null where the model gives
+ * none). Training plans' rows have this shape (typed `SweepRow` where the machinery is shared).
+ */
+export type TrainingSweepRow = { readonly index: number } & TrainingSweepConfig & {
+    readonly [K in TrainingMetric]: number | null;
+  } & {
+    readonly feasible: boolean;
+    readonly reason: InfeasibleReason | null;
+    readonly bound: Bound | null;
   };
 
 function record<K extends string>(keys: readonly K[], values: (i: number) => number): Record<K, number> {
@@ -113,7 +126,7 @@ function coalesce(ranges: readonly (readonly [number, number])[]): [number, numb
  * @example
  * unpackState(kernel.packState(), plan, [0, plan.total]);
  */
-export function unpackState(packed: Float64Array, plan: SweepPlan, range: readonly [number, number]): SweepState {
+export function unpackState(packed: Float64Array, plan: AnySweepPlan, range: readonly [number, number]): SweepState {
   const at = (i: number): number => packed[i] ?? 0;
   const counts: SweepCounts = {
     evaluated: at(STATE.evaluated),
@@ -162,7 +175,7 @@ function addRecords<K extends string>(a: Readonly<Record<K, number>>, b: Readonl
  * @example
  * const whole = mergeStates(plan.reducers, shard0, shard1);
  */
-export function mergeStates(reducers: ReducerSpec, a: SweepState, b: SweepState): SweepState {
+export function mergeStates(reducers: ReducerSpec<AnyMetric>, a: SweepState, b: SweepState): SweepState {
   if (a.fingerprint !== b.fingerprint || a.total !== b.total) {
     throw new Error(`cannot merge results of different sweeps (fingerprints ${a.fingerprint} and ${b.fingerprint})`);
   }
@@ -188,28 +201,39 @@ export function mergeStates(reducers: ReducerSpec, a: SweepState, b: SweepState)
 }
 
 /** An empty state over no configurations (the identity of `mergeStates`). */
-export function emptyState(plan: SweepPlan): SweepState {
+export function emptyState(plan: AnySweepPlan): SweepState {
   return unpackState(new Float64Array(STATE.counts + plan.edges.reduce((n, e) => n + e.length + 1, 0) + 2), plan, [0, 0]);
 }
 
-function rowOf(plan: SweepPlan, index: number, out: Float64Array, base: number): SweepRow {
+function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: number): SweepRow {
   const value = (slot: number): number | null => {
     const x = out[base + slot] ?? Number.NaN;
     return Number.isNaN(x) ? null : x;
   };
-  const entries: [string, unknown][] = OUTPUTS.map((name, slot) => [name, value(slot)]);
+  const names = plan.outputs ?? OUTPUTS;
+  const entries: [string, unknown][] = names.map((name, slot) => [name, value(slot)]);
   const outputs = Object.fromEntries(entries) as Record<string, number | null>;
   const reason = outputs['reason'] ?? -1;
-  const bp = outputs['boundPrefill'];
-  const bd = outputs['boundDecode'];
+  const bound = (code: number | null | undefined): Bound | null => (code === null || code === undefined ? null : (BOUNDS[code] ?? null));
+  if (plan.mode === 'training') {
+    delete outputs['boundCopy'];
+    return {
+      index,
+      ...plan.config(index),
+      ...outputs,
+      feasible: outputs['feasible'] === 1,
+      reason: reason < 0 ? null : (REASONS[reason] ?? null),
+      bound: bound(outputs['bound']),
+    } as unknown as SweepRow;
+  }
   return {
     index,
     ...plan.config(index),
     ...outputs,
     feasible: outputs['feasible'] === 1,
     reason: reason < 0 ? null : (REASONS[reason] ?? null),
-    boundPrefill: bp === null || bp === undefined ? null : (BOUNDS[bp] ?? null),
-    boundDecode: bd === null || bd === undefined ? null : (BOUNDS[bd] ?? null),
+    boundPrefill: bound(outputs['boundPrefill']),
+    boundDecode: bound(outputs['boundDecode']),
   } as SweepRow;
 }
 
@@ -219,13 +243,13 @@ function rowOf(plan: SweepPlan, index: number, out: Float64Array, base: number):
  * @example
  * const [row] = sweepRows(kernel, plan, 42, 1);
  */
-export function sweepRows(kernel: Kernel, plan: SweepPlan, start: number, count: number): SweepRow[] {
+export function sweepRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): SweepRow[] {
   const out = kernel.rows(start, count);
   return Array.from({ length: count }, (_, k) => rowOf(plan, start + k, out, k * N_OUT));
 }
 
 /** The state with a row attached to every top-k and Pareto entry (evaluated one by one). */
-export function attachRows(kernel: Kernel, plan: SweepPlan, state: SweepState): SweepState {
+export function attachRows(kernel: Kernel, plan: AnySweepPlan, state: SweepState): SweepState {
   const withRow = (e: SweepEntry): SweepEntry => (e.row !== undefined ? e : { ...e, row: sweepRows(kernel, plan, e.index, 1)[0] as SweepRow });
   return { ...state, top: state.top.map(withRow), pareto: state.pareto.map(withRow) };
 }
@@ -239,12 +263,12 @@ export interface SweepResult {
   readonly ranges: readonly (readonly [number, number])[];
   /** Whether `ranges` cover every configuration. */
   readonly complete: boolean;
-  readonly spec: SweepSpec;
-  readonly reducers: ReducerSpec;
+  readonly spec: AnySweepSpec;
+  readonly reducers: ReducerSpec<AnyMetric>;
   readonly counts: SweepCounts;
-  readonly pareto: { readonly objectives: readonly Objective[]; readonly rows: readonly SweepRow[] };
-  readonly top: (Objective & { readonly k: number; readonly rows: readonly SweepRow[] }) | null;
-  readonly histograms: readonly (HistogramSpec & {
+  readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly SweepRow[] };
+  readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly SweepRow[] }) | null;
+  readonly histograms: readonly (HistogramSpec<AnyMetric> & {
     readonly edges: readonly number[];
     readonly underflow: number;
     readonly counts: readonly number[];
@@ -258,7 +282,7 @@ export interface SweepResult {
  * @example
  * JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
  */
-export function toResult(spec: SweepSpec, reducers: ReducerSpec, edges: readonly (readonly number[])[], state: SweepState): SweepResult {
+export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, edges: readonly (readonly number[])[], state: SweepState): SweepResult {
   const rows = (entries: readonly SweepEntry[]): SweepRow[] =>
     entries.map((e) => {
       if (e.row === undefined) throw new Error(`entry ${e.index} has no row; call attachRows first`);
@@ -284,9 +308,9 @@ export function toResult(spec: SweepSpec, reducers: ReducerSpec, edges: readonly
   };
 }
 
-function keysOf(row: SweepRow, objectives: readonly Objective[]): number[] {
+function keysOf(row: SweepRow, objectives: readonly Objective<AnyMetric>[]): number[] {
   return objectives.map((o) => {
-    const value = row[o.metric];
+    const value = (row as unknown as Record<string, number | null | undefined>)[o.metric] ?? null;
     if (value === null) throw new Error(`row ${row.index} has no ${o.metric}`);
     return o.direction === 'min' ? value : -value;
   });

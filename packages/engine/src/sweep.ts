@@ -1,5 +1,5 @@
 import type { Engine } from './engine.ts';
-import type { SweepPlan } from './plan.ts';
+import type { AnySweepPlan } from './plan.ts';
 import { unpackState, type SweepState } from './state.ts';
 
 /** Options for `sweepRange`. */
@@ -20,7 +20,7 @@ export interface SweepRangeOptions {
  */
 export async function sweepRange(
   engine: Engine,
-  plan: SweepPlan,
+  plan: AnySweepPlan,
   range: readonly [number, number],
   options: SweepRangeOptions = {},
 ): Promise<SweepState> {

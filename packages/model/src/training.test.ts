@@ -122,6 +122,7 @@ describe('training rules and input errors', () => {
     ['tp_divides_heads', { chips: 48, parallelism: { dp: 8, tp: 6, pp: 1, cp: 1, ep: 1 } }],
     ['batch_divides', { globalBatch: 60 }],
     ['cp_divides_sequence', { chips: 192, sequenceLength: 4097, parallelism: { dp: 8, tp: 8, pp: 1, cp: 3, ep: 1 } }],
+    ['interleave_needs_pipeline', { chips: 64, virtualStages: 2, parallelism: { dp: 8, tp: 8, pp: 1, cp: 1, ep: 1 } }],
   ] as const)('%s', (reason, patch) => {
     const r = estimateTraining({ ...base, ...patch } as TrainingConfig);
     expect(r.reason).toBe(reason);

@@ -50,6 +50,12 @@ function ruleBroken(config: TrainingConfig, precision: Precision): { reason: Inf
   if (config.globalBatch % (dp * config.microBatch) !== 0) {
     return { reason: 'batch_divides', explanation: `the global batch ${config.globalBatch} is not a multiple of DP·b = ${dp}·${config.microBatch}.` };
   }
+  // Interleaving splits each pipeline stage into chunks; without a pipeline there is nothing to
+  // interleave, and the configuration would only repeat the one with virtualStages = 1.
+  const virtualStages = config.virtualStages ?? 1;
+  if (virtualStages > 1 && pp === 1) {
+    return { reason: 'interleave_needs_pipeline', explanation: `${virtualStages} virtual stages interleave a pipeline, but PP is 1: use PP > 1 or virtualStages 1.` };
+  }
   if (ep > 1) {
     const experts = model.moe?.experts;
     if (experts === undefined || experts % ep !== 0) {

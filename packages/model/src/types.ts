@@ -141,6 +141,7 @@ export const INFEASIBLE_REASONS = [
   'precision_unsupported',
   'batch_divides',
   'cp_divides_sequence',
+  'interleave_needs_pipeline',
 ] as const;
 export type InfeasibleReason = (typeof INFEASIBLE_REASONS)[number];
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../test-cli.ts';
 
@@ -77,6 +78,25 @@ describe('ridgeline sweep and merge', () => {
     const r = await cli(['sweep', 'big.yaml', '--out', 'big.csv'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^ridgeline: error: --out would write 1,280,000 rows \(about [\d.]+ [kMGT]?B of csv\) to big\.csv; add --yes to write it, or narrow the spec\n$/);
+  });
+
+  it('runs the shipped training example (mode: training)', async () => {
+    const example = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-train-llama70b.yaml', import.meta.url));
+    const r = await cli(['sweep', example, '--top', '3', '--by', 'mfu'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Pareto frontier (costUsd ↓, totalTimeS ↓)');
+    expect(r.stdout).toContain('Top 3 by mfu ↑');
+    expect(r.stdout).toMatch(/Training bound: compute [\d,]+, memory [\d,]+, network [\d,]+/);
+    expect(r.stdout).toContain('Histogram of mfu');
+    expect(r.stderr).toMatch(/^ridgeline: 86,400 configurations in .*\/s\)\n$/);
+    const json = await cli(['sweep', example, '--json', '--pareto', 'cost,mfu'], dir);
+    const result = JSON.parse(json.stdout);
+    expect(result.spec.mode).toBe('training');
+    expect(result.pareto.rows[0]).toMatchObject({ model: 'llama-3.1-70b', feasible: true, reason: null });
+    expect(result.pareto.rows[0].costUsd).toBeGreaterThan(0);
+    const bad = await cli(['sweep', example, '--pareto', 'cost,tpot'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^ridgeline: error: --pareto: unknown training metric "tpot"/);
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {

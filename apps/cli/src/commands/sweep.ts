@@ -9,19 +9,26 @@ import {
   attachRows,
   createEngine,
   defaultDirection,
+  defaultTrainingDirection,
+  isTrainingSpec,
   METRIC_ALIASES,
   METRICS,
-  parseSweepSpec,
-  planSweep,
+  parseAnySweepSpec,
+  planAnySweep,
   resolveMetric,
   resolveSweepSpec,
+  resolveTrainingMetric,
   shardRange,
   SweepSpecError,
   toResult,
+  TRAINING_METRIC_ALIASES,
+  TRAINING_METRICS,
+  type AnyMetric,
   type Objective,
   type ReducerSpec,
   type SweepResult,
   type SweepRow,
+  type TrainingSweepRow,
 } from '@ridgeline/engine';
 import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { positiveInteger } from '../args.ts';
@@ -39,24 +46,31 @@ const args = {
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
   top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
-  by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd)' },
+  by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd; costUsd for a training spec)' },
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
   shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
   json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
   yes: { type: 'boolean', description: 'Write --out even when it has more than 1,000,000 rows' },
 } as const;
 
-function objectiveOf(flag: string, text: string): Objective {
+/** Which kind of sweep a spec describes: its metrics differ. */
+export type SweepMode = 'inference' | 'training';
+
+function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<AnyMetric> {
   const [name = '', direction] = text.trim().split(':');
-  const metric = resolveMetric(name);
+  const training = mode === 'training';
+  const metric = training ? resolveTrainingMetric(name) : resolveMetric(name);
   if (metric === undefined) {
-    const hint = didYouMean(name, [...Object.keys(METRIC_ALIASES), ...METRICS]);
-    throw new UserError(`--${flag}: unknown metric "${name}".${hint} Use a metric (${METRICS.join(', ')}) or a short name (${Object.keys(METRIC_ALIASES).join(', ')})`);
+    const metrics: readonly string[] = training ? TRAINING_METRICS : METRICS;
+    const aliases = Object.keys(training ? TRAINING_METRIC_ALIASES : METRIC_ALIASES);
+    const hint = didYouMean(name, [...aliases, ...metrics]);
+    throw new UserError(`--${flag}: unknown ${training ? 'training ' : ''}metric "${name}".${hint} Use a metric (${metrics.join(', ')}) or a short name (${aliases.join(', ')})`);
   }
   if (direction !== undefined && direction !== 'min' && direction !== 'max') {
     throw new UserError(`--${flag}: direction must be min or max, got "${direction}"`);
   }
-  return { metric, direction: direction ?? defaultDirection(metric) };
+  const natural = training ? defaultTrainingDirection(metric as (typeof TRAINING_METRICS)[number]) : defaultDirection(metric as (typeof METRICS)[number]);
+  return { metric, direction: direction ?? natural };
 }
 
 /**
@@ -66,12 +80,13 @@ function objectiveOf(flag: string, text: string): Objective {
  * reducersFromFlags(spec.reducers, { pareto: 'cost,tpot' }).pareto; // cost ↓, tpot ↓
  */
 export function reducersFromFlags(
-  base: ReducerSpec,
+  base: ReducerSpec<AnyMetric>,
   flags: { readonly pareto?: string | undefined; readonly top?: string | undefined; readonly by?: string | undefined },
-): ReducerSpec {
+  mode: SweepMode = 'inference',
+): ReducerSpec<AnyMetric> {
   let pareto = base.pareto;
   if (flags.pareto !== undefined) {
-    pareto = flags.pareto.split(',').filter((s) => s.trim() !== '').map((s) => objectiveOf('pareto', s));
+    pareto = flags.pareto.split(',').filter((s) => s.trim() !== '').map((s) => objectiveOf('pareto', s, mode));
     if (pareto.length !== 2 && pareto.length !== 3) {
       throw new UserError(`--pareto takes 2 or 3 metrics separated by commas (e.g. cost,tpot), got ${pareto.length}`);
     }
@@ -79,7 +94,8 @@ export function reducersFromFlags(
   let top = base.top;
   const k = positiveInteger('top', flags.top);
   if (k !== undefined || flags.by !== undefined) {
-    const by = flags.by === undefined ? (top ?? { metric: 'costPerMillionTokensUsd', direction: 'min' as const }) : objectiveOf('by', flags.by);
+    const fallback: Objective<AnyMetric> = { metric: mode === 'training' ? 'costUsd' : 'costPerMillionTokensUsd', direction: 'min' };
+    const by = flags.by === undefined ? (top ?? fallback) : objectiveOf('by', flags.by, mode);
     top = { metric: by.metric, direction: by.direction, k: k ?? top?.k ?? 10 };
   }
   return { pareto, top, histograms: base.histograms };
@@ -161,7 +177,50 @@ const METRIC_COLUMNS: readonly { readonly metric: keyof SweepRow; readonly heade
   { metric: 'costPerMillionTokensUsd', header: '$/Mtok', format: formatUsd },
 ];
 
-function rowsTable(rows: readonly SweepRow[], extra: readonly Objective[]): string {
+const TRAINING_COLUMNS: readonly { readonly metric: keyof TrainingSweepRow; readonly header: string; readonly format: (x: number) => string }[] = [
+  { metric: 'stepTimeS', header: 'step', format: formatDuration },
+  { metric: 'tokensPerSPerChip', header: 'tok/s/chip', format: formatNumber },
+  { metric: 'mfu', header: 'MFU', format: (x) => `${(x * 100).toFixed(1)}%` },
+  { metric: 'totalTimeS', header: 'run', format: formatDuration },
+  { metric: 'costUsd', header: 'cost', format: formatUsd },
+];
+
+function trainingRowsTable(rows: readonly TrainingSweepRow[], extra: readonly Objective<AnyMetric>[]): string {
+  const metricColumns = [
+    ...TRAINING_COLUMNS,
+    ...extra
+      .filter((o) => !TRAINING_COLUMNS.some((c) => c.metric === o.metric))
+      .map((o) => ({ metric: o.metric as keyof TrainingSweepRow, header: o.metric, format: formatNumber })),
+  ];
+  const header = ['#', 'model', 'hardware', 'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'seq', 'gbs', 'mbs', 'v', 'zero', 'recompute', 'prec', ...metricColumns.map((c) => c.header), 'bound'];
+  const lines = rows.map((r) => [
+    String(r.index),
+    r.model,
+    r.hardware,
+    String(r.chips),
+    String(r.dp),
+    String(r.tp),
+    String(r.pp),
+    String(r.cp),
+    String(r.ep),
+    String(r.sequenceLength),
+    String(r.globalBatch),
+    String(r.microBatch),
+    String(r.virtualStages),
+    String(r.zeroStage),
+    r.recompute,
+    r.precision,
+    ...metricColumns.map((c) => {
+      const v = r[c.metric];
+      return typeof v === 'number' ? c.format(v) : '—';
+    }),
+    r.bound ?? '—',
+  ]);
+  return table([header, ...lines], header.map((_, i) => (i === 0 || (i >= 3 && i <= 13) || (i >= 16 && i < header.length - 1) ? 'right' : 'left')));
+}
+
+function rowsTable(rows: readonly SweepRow[], extra: readonly Objective<AnyMetric>[], training = false): string {
+  if (training) return trainingRowsTable(rows as unknown as readonly TrainingSweepRow[], extra);
   const metricColumns = [
     ...METRIC_COLUMNS,
     ...extra
@@ -203,6 +262,7 @@ function count(n: number): string {
  */
 export function renderSummary(result: SweepResult): string {
   const c = result.counts;
+  const training = isTrainingSpec(result.spec);
   const infeasible = Object.entries(c.infeasible)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
@@ -212,16 +272,16 @@ export function renderSummary(result: SweepResult): string {
   out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (indices ${covered})`}; feasible ${count(c.feasible)}`);
   if (infeasible.length > 0) out.push(`Infeasible: ${infeasible.join(', ')}`);
   out.push(
-    `Decode bound: compute ${count(c.bound.decode.compute)}, memory ${count(c.bound.decode.memory)}, network ${count(c.bound.decode.network)}`,
+    `${training ? 'Training' : 'Decode'} bound: compute ${count(c.bound.decode.compute)}, memory ${count(c.bound.decode.memory)}, network ${count(c.bound.decode.network)}`,
   );
   if (result.pareto.objectives.length > 0) {
     const objectives = result.pareto.objectives.map((o) => `${o.metric} ${o.direction === 'min' ? '↓' : '↑'}`).join(', ');
     out.push('', `Pareto frontier (${objectives}): ${result.pareto.rows.length} configuration${result.pareto.rows.length === 1 ? '' : 's'}`);
-    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives));
+    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives, training));
   }
   if (result.top !== null) {
     out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}`);
-    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top]));
+    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top], training));
   }
   for (const h of result.histograms) {
     const peak = Math.max(1, ...h.counts);
@@ -266,10 +326,10 @@ const command: CommandDef<typeof args> = defineCommand({
 
     let plan;
     try {
-      const spec = parseSweepSpec(text, a.spec);
-      const reducers = reducersFromFlags(spec.reducers, { pareto: a.pareto, top: a.top, by: a.by });
+      const spec = parseAnySweepSpec(text, a.spec);
+      const reducers = reducersFromFlags(spec.reducers, { pareto: a.pareto, top: a.top, by: a.by }, isTrainingSpec(spec) ? 'training' : 'inference');
       const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io) }, a.spec);
-      plan = planSweep(resolved, reducers);
+      plan = planAnySweep(resolved, reducers);
     } catch (error) {
       throw userErrorOf(error);
     }

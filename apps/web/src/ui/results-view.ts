@@ -27,6 +27,7 @@ export const REASON_TITLES: Readonly<Record<string, string>> = {
   precision_unsupported: 'Precision not supported by this chip',
   batch_divides: 'Batch does not split into pipeline micro-batches',
   cp_divides_sequence: 'CP does not divide the sequence',
+  interleave_needs_pipeline: 'Interleaving needs PP > 1',
 };
 
 /** A number the page shows, with its raw value for tests and copy-paste. */

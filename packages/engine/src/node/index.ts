@@ -6,5 +6,5 @@
  * import { runSweep, writeRows } from '@ridgeline/engine/node';
  */
 export { runSweep, type RunSweepOptions } from './run.ts';
-export { estimateRowBytes, ROW_COLUMNS, ROW_FORMATS, rowFormatOf, writeRows, type RowFormat, type WriteRowsOptions } from './rows.ts';
+export { estimateRowBytes, ROW_COLUMNS, ROW_FORMATS, rowFormatOf, TRAINING_ROW_COLUMNS, writeRows, type RowFormat, type WriteRowsOptions } from './rows.ts';
 export { WORKER_SOURCE, WORKER_URL } from './worker-source.ts';

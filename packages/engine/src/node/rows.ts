@@ -4,8 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import { OUTPUTS } from '../descriptors.ts';
+import { TRAINING_AXES, TRAINING_OUTPUTS } from '../training.ts';
 import { createEngine, type Engine } from '../engine.ts';
-import type { SweepPlan } from '../plan.ts';
+import type { AnySweepPlan } from '../plan.ts';
 import { sweepRows, type SweepRow } from '../state.ts';
 
 /** File formats for full rows. */
@@ -35,7 +36,30 @@ export const ROW_COLUMNS: readonly string[] = [
   ...OUTPUTS,
 ];
 
-const TEXT_COLUMNS = new Set(['model', 'hardware', 'weights', 'kvCache', 'activations', 'attentionSharding', 'reason', 'boundPrefill', 'boundDecode', 'commOverlap']);
+/** The columns of a training sweep's row file: index, the configuration, then every output. */
+export const TRAINING_ROW_COLUMNS: readonly string[] = ['index', ...TRAINING_AXES, ...TRAINING_OUTPUTS.filter((o) => o !== 'boundCopy')];
+
+const TEXT_COLUMNS = new Set([
+  'model',
+  'hardware',
+  'weights',
+  'kvCache',
+  'activations',
+  'attentionSharding',
+  'reason',
+  'boundPrefill',
+  'boundDecode',
+  'commOverlap',
+  'precision',
+  'recompute',
+  'sequenceParallel',
+  'bound',
+]);
+
+/** The columns of a plan's row files. */
+function columnsOf(plan: AnySweepPlan): readonly string[] {
+  return plan.mode === 'training' ? TRAINING_ROW_COLUMNS : ROW_COLUMNS;
+}
 
 /**
  * The format a file name asks for (`.parquet`, `.csv`, `.jsonl`/`.ndjson`), or undefined.
@@ -63,16 +87,16 @@ function cell(row: SweepRow, column: string): unknown {
   return typeof value === 'number' && Number.isNaN(value) ? null : value;
 }
 
-function encodeCsv(rows: readonly SweepRow[]): string {
-  return rows.map((r) => ROW_COLUMNS.map((c) => csvCell(cell(r, c))).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
+function encodeCsv(rows: readonly SweepRow[], columns: readonly string[]): string {
+  return rows.map((r) => columns.map((c) => csvCell(cell(r, c))).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
-function encodeJsonl(rows: readonly SweepRow[]): string {
-  return rows.map((r) => JSON.stringify(Object.fromEntries(ROW_COLUMNS.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
+function encodeJsonl(rows: readonly SweepRow[], columns: readonly string[]): string {
+  return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
-function parquetColumns(rows: readonly SweepRow[]): ColumnSource[] {
-  return ROW_COLUMNS.map((c): ColumnSource => {
+function parquetColumns(rows: readonly SweepRow[], columns: readonly string[]): ColumnSource[] {
+  return columns.map((c): ColumnSource => {
     if (c === 'feasible') return { name: c, data: rows.map((r) => r.feasible), type: 'BOOLEAN', nullable: false };
     if (TEXT_COLUMNS.has(c)) {
       return { name: c, data: rows.map((r) => { const v = cell(r, c); return v === null ? null : String(v); }), type: 'STRING', nullable: true };
@@ -100,25 +124,26 @@ export interface WriteRowsOptions {
  * @example
  * await writeRows(plan, 'results.parquet');
  */
-export async function writeRows(plan: SweepPlan, path: string, options: WriteRowsOptions = {}): Promise<{ readonly rows: number; readonly bytes: number }> {
+export async function writeRows(plan: AnySweepPlan, path: string, options: WriteRowsOptions = {}): Promise<{ readonly rows: number; readonly bytes: number }> {
   const format = options.format ?? rowFormatOf(path) ?? 'csv';
   const engine = options.engine ?? (await createEngine());
   const kernel = await engine.open(plan.image(true));
   const [start, end] = options.range ?? [0, plan.total];
   const chunk = options.chunk ?? 65_536;
+  const columns = columnsOf(plan);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     if (format === 'parquet') {
       let writer: ParquetWriter | undefined;
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
-        const columnData = parquetColumns(sweepRows(kernel, plan, s, n));
+        const columnData = parquetColumns(sweepRows(kernel, plan, s, n), columns);
         writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
         await writer.write({ columnData, rowGroupSize: chunk });
         options.onProgress?.(s + n - start, end - start);
       }
       if (writer === undefined) {
-        const columnData = parquetColumns([]);
+        const columnData = parquetColumns([], columns);
         writer = new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
       }
       await writer.finish();
@@ -127,11 +152,11 @@ export async function writeRows(plan: SweepPlan, path: string, options: WriteRow
       const write = async (text: string): Promise<void> => {
         if (!stream.write(text)) await once(stream, 'drain');
       };
-      if (format === 'csv') await write(`${ROW_COLUMNS.join(',')}\n`);
+      if (format === 'csv') await write(`${columns.join(',')}\n`);
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
         const rows = sweepRows(kernel, plan, s, n);
-        await write(format === 'csv' ? encodeCsv(rows) : encodeJsonl(rows));
+        await write(format === 'csv' ? encodeCsv(rows, columns) : encodeJsonl(rows, columns));
         options.onProgress?.(s + n - start, end - start);
       }
       stream.end();
@@ -151,19 +176,20 @@ export async function writeRows(plan: SweepPlan, path: string, options: WriteRow
  * @example
  * estimateRowBytes(plan, 'csv', 5e6); // ≈ 1.6e9
  */
-export async function estimateRowBytes(plan: SweepPlan, format: RowFormat, rows: number, engine?: Engine): Promise<number> {
+export async function estimateRowBytes(plan: AnySweepPlan, format: RowFormat, rows: number, engine?: Engine): Promise<number> {
   const e = engine ?? (await createEngine());
   const kernel = await e.open(plan.image(true));
   const n = Math.min(2000, plan.total);
   if (n === 0) return 0;
   const sample = sweepRows(kernel, plan, 0, n);
+  const columns = columnsOf(plan);
   let bytes: number;
-  if (format === 'csv') bytes = Buffer.byteLength(encodeCsv(sample));
-  else if (format === 'jsonl') bytes = Buffer.byteLength(encodeJsonl(sample));
+  if (format === 'csv') bytes = Buffer.byteLength(encodeCsv(sample, columns));
+  else if (format === 'jsonl') bytes = Buffer.byteLength(encodeJsonl(sample, columns));
   else {
     // Parquet compresses repetitive columns well; measure an encoded sample.
     const { parquetWriteBuffer } = await import('hyparquet-writer');
-    bytes = parquetWriteBuffer({ columnData: parquetColumns(sample) }).byteLength;
+    bytes = parquetWriteBuffer({ columnData: parquetColumns(sample, columns) }).byteLength;
   }
   return Math.round((bytes / n) * rows);
 }

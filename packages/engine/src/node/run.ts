@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { createEngine, type Engine } from '../engine.ts';
-import type { SweepPlan } from '../plan.ts';
+import type { AnySweepPlan } from '../plan.ts';
 import { sweepRange } from '../sweep.ts';
 import { emptyState, mergeStates, unpackState, type SweepState } from '../state.ts';
 import { WORKER_URL } from './worker-source.ts';
@@ -32,7 +32,7 @@ const MIN_PER_THREAD = 200_000;
  * @example
  * const state = await runSweep(plan, { threads: 2, onProgress: (done, total) => bar.update(done) });
  */
-export async function runSweep(plan: SweepPlan, options: RunSweepOptions = {}): Promise<SweepState> {
+export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}): Promise<SweepState> {
   const engine = options.engine ?? (await createEngine());
   const range = options.range ?? [0, plan.total];
   const [start, end] = range;

@@ -6,8 +6,9 @@ import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { models as catalogModels } from '@ridgeline/catalog';
 import { PRECISIONS, TOPOLOGIES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
-import type { InferenceConfig, InferenceResult, ModelSpec } from '@ridgeline/model';
+import type { InferenceConfig, InferenceResult, ModelSpec, TrainingConfig, TrainingResult } from '@ridgeline/model';
 import type { Output } from '../descriptors.ts';
+import type { TrainingOutput } from '../training.ts';
 
 /** Every first-party chip. */
 export const FIRST_PARTY_CHIPS: readonly ChipSpec[] = [nvidia, amd, google, groq].flatMap((p) => p.chips);
@@ -229,3 +230,84 @@ export const TEST_RESOLVERS: { model: (id: string) => ModelSpec; chip: (id: stri
     return c;
   },
 };
+
+/**
+ * A random training configuration: parallelism (DP/TP/PP/CP/EP) respecting the rules or not,
+ * uneven pipelines, sequence, global batch, micro-batch, interleaving, ZeRO, recomputation,
+ * sequence parallelism, overlap, optimizer state, precision and price.
+ */
+export function randomTrainingConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[]): TrainingConfig {
+  const model = pick(random, models);
+  const chip = pick(random, chips);
+  const divisors = (n: number, max: number): number[] => Array.from({ length: max }, (_, i) => i + 1).filter((i) => n % i === 0);
+  const plausible = random() < 0.8;
+  const tp = plausible ? pick(random, divisors(model.heads, 16)) : pick(random, [1, 2, 4, 8, 16, 3, 6]);
+  const pp = random() < 0.8 ? pick(random, divisors(model.layers, 16)) : pick(random, [2, 3, 4, 5, 7, 8, 16]);
+  const cp = random() < 0.7 ? 1 : pick(random, [2, 4, 8, 3]);
+  let dp = pick(random, [1, 1, 2, 4, 8, 16, 32, 64, 128]);
+  let ep = pick(random, [1, 2, 4, 8, 16, 3]);
+  if (plausible) {
+    const experts = model.moe?.experts;
+    const candidates = experts === undefined ? [] : [1, 2, 4, 8].map((m) => tp * m).filter((e) => experts % e === 0);
+    ep = candidates.length === 0 || random() < 0.4 ? 1 : pick(random, candidates);
+    if ((tp * dp) % ep !== 0) dp = ep / tp;
+  }
+  const sequenceLength = plausible ? cp * pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 131072);
+  const microBatch = pick(random, [1, 1, 2, 4, 8]);
+  const globalBatch = plausible ? dp * microBatch * logInt(random, 1, 256) : logInt(random, 1, 4096);
+  return {
+    model,
+    chip,
+    chips: random() < 0.95 ? dp * tp * pp * cp : int(random, 1, 1024),
+    parallelism: { dp, tp, pp, cp, ep },
+    sequenceLength,
+    globalBatch,
+    microBatch,
+    ...(random() < 0.5 ? { virtualStages: pick(random, [1, 2, 3, 4]) } : {}),
+    totalTokens: random() < 0.5 ? 15e12 : 1e6 + random() * 1e13,
+    ...(random() < 0.7 ? { precision: random() < 0.6 ? 'bf16' : pick(random, PRECISIONS) } : {}),
+    ...(random() < 0.5 ? { optimizerBytesPerParam: pick(random, [0, 4, 8, 12, 16]) } : {}),
+    ...(random() < 0.8 ? { zeroStage: pick(random, [0, 1, 2, 3] as const) } : {}),
+    ...(random() < 0.8 ? { recompute: pick(random, ['none', 'selective', 'full'] as const) } : {}),
+    ...(random() < 0.3 ? { sequenceParallel: random() < 0.5 } : {}),
+    ...(random() < 0.3 ? { commOverlap: random() } : {}),
+    ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
+  };
+}
+
+/** The reference's value of every training kernel output (NaN where the reference has none). */
+export function referenceTrainingOutputs(r: TrainingResult): Record<TrainingOutput, number> {
+  const bound = r.feasible ? ['compute', 'memory', 'network'].indexOf(r.bound) : Number.NaN;
+  const m = r.memoryPerChipBytes;
+  return {
+    feasible: r.feasible ? 1 : 0,
+    reason: r.reason === null ? -1 : Number.NaN,
+    stepTimeS: r.stepTimeS,
+    tokensPerS: r.tokensPerS,
+    tokensPerSPerChip: r.tokensPerSPerChip,
+    mfu: r.mfu,
+    mfuWithAttention: r.mfuWithAttention,
+    hfu: r.hfu,
+    bubbleFraction: r.bubbleFraction,
+    dataParallelS: r.dataParallelS,
+    microBatches: r.microBatches,
+    steps: r.steps,
+    totalTimeS: r.totalTimeS,
+    chipHours: r.chipHours,
+    costUsd: r.costUsd,
+    powerPerChipW: r.powerPerChipW,
+    energyJ: r.energyJ,
+    bound,
+    boundCopy: bound,
+    memoryWeightsBytes: m.weights,
+    memoryGradientsBytes: m.gradients,
+    memoryOptimizerBytes: m.optimizer,
+    memoryActivationsBytes: m.activations,
+    memoryTotalBytes: m.total,
+    memoryCapacityBytes: m.capacity,
+    microBatchComputeS: r.microBatchTime.computeS,
+    microBatchMemoryS: r.microBatchTime.memoryS,
+    microBatchNetworkS: r.microBatchTime.networkS,
+    microBatchOverheadS: r.microBatchTime.overheadS,
+  };
+}
