@@ -60,7 +60,11 @@ describe('sweep spec validation', () => {
     expect(issuesOf(`${BASE}batchs: [1]\n`)).toMatch(/^spec\.yaml: batchs: unknown field "batchs"; did you mean "batch"\? Allowed: models, hardware, chips, dp, tp/);
     expect(issuesOf(`${BASE}chips: 8\ndp: 1\n`)).toBe('spec.yaml: give chips or dp, not both (with dp, chips = tp·pp·dp)');
     expect(issuesOf(`${BASE}tp: [2, 2]\n`)).toBe('spec.yaml: tp[1]: 2 appears twice; each value of an axis must be distinct');
-    expect(issuesOf('hardware: [h100-sxm]\n')).toMatch(/^spec\.yaml: models: /);
+    expect(issuesOf('hardware: [h100-sxm]\n')).toBe('spec.yaml: models: is required');
+    expect(issuesOf('models: [llama-3.1-8b]\n')).toBe('spec.yaml: hardware: is required');
+    expect(issuesOf(`${BASE}reducers: { pareto: [costUsd, tpotS] }\n`)).toMatch(
+      /^spec\.yaml: reducers\.pareto\[0\]: unknown metric "costUsd" \(a metric of training sweeps; this is an inference spec\)\. Allowed: ttftS, tpotS, /,
+    );
     expect(issuesOf(`${BASE}reducers: { pareto: [tpotS] }\n`)).toBe('spec.yaml: reducers.pareto: pareto takes 2 or 3 objectives (or none)');
     expect(issuesOf(`${BASE}reducers: { pareto: [cost, tpotS] }\n`)).toMatch(/^spec\.yaml: reducers\.pareto\[0\]: unknown metric "cost"/);
     expect(issuesOf(`${BASE}batch: { from: 8, to: 1 }\n`)).toBe('spec.yaml: batch: a range needs to ≥ from');

@@ -197,11 +197,13 @@ const isMapping = (x: unknown): boolean => typeof x === 'object' && x !== null &
 /** Integers from a list, one integer, or a range `{ from, to, step }` / `{ from, to, times }`. */
 const MAX_AXIS_VALUES = 1_000_000;
 
-function integerAxis(field: string, min: number) {
+function integerAxis(field: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  const allowed = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
   const integer = v.pipe(
-    v.number((i) => `must be an integer ≥ ${min}${got(i)}`),
-    v.safeInteger((i) => `must be an integer ≥ ${min}${got(i)}`),
-    v.minValue(min, (i) => `must be an integer ≥ ${min}${got(i)}`),
+    v.number((i) => `must be ${allowed}${got(i)}`),
+    v.safeInteger((i) => `must be ${allowed}${got(i)}`),
+    v.minValue(min, (i) => `must be ${allowed}${got(i)}`),
+    v.maxValue(max, (i) => `must be ${allowed}${got(i)}`),
   );
   const range = v.pipe(
     v.strictObject(
@@ -268,6 +270,8 @@ function numberAxis(field: string, min: number, max: number, allowed: string, ex
 
 const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max${got(i)}`);
 
+const METRICS_OF_INFERENCE: readonly string[] = METRICS;
+
 function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
 const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
@@ -282,7 +286,12 @@ const objective = v.pipe(
     const found = METRICS.find((m) => m === name);
     if (found === undefined) {
       const hint = closest(name ?? '', METRICS);
-      addIssue({ message: `unknown metric ${render(name)}${hint === undefined ? '' : `; did you mean "${hint}"?`} Allowed: ${METRICS.join(', ')}` });
+      // A metric of the other mode is the likeliest slip: say so rather than only listing these.
+      const training = (METRICS as readonly string[]) === TRAINING_METRICS;
+      const otherMode = ((training ? METRICS_OF_INFERENCE : TRAINING_METRICS) as readonly string[]).includes(name ?? '')
+        ? ` (a metric of ${training ? 'inference' : 'training'} sweeps; this is ${training ? 'a training' : 'an inference'} spec)`
+        : '';
+      addIssue({ message: `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${METRICS.join(', ')}` });
       return NEVER;
     }
     if (dir !== undefined && dir !== 'min' && dir !== 'max') {
@@ -446,7 +455,7 @@ const trainingSchema = v.pipe(
       virtualStages: v.optional(integerAxis('virtualStages', 1), 1),
       totalTokens: v.optional(numberAxis('totalTokens', Number.MIN_VALUE, Number.MAX_VALUE, 'a positive number of tokens')),
       precision: v.optional(enumAxis('precision', PRECISIONS), 'bf16'),
-      zeroStage: v.optional(integerAxis('zeroStage', 0), 0),
+      zeroStage: v.optional(integerAxis('zeroStage', 0, 3), 0),
       recompute: v.optional(enumAxis('recompute', RECOMPUTES), 'selective'),
       sequenceParallel: v.optional(switchAxis('sequenceParallel'), 'auto'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
@@ -523,9 +532,14 @@ function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] 
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =
         parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
-      const hint = closest(key, allowed);
-      const list = allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}` : '';
-      message = `unknown field "${key}"${hint === undefined ? (list === '' ? '' : `.${list}`) : `; did you mean "${hint}"?${list}`}`;
+      if (allowed.includes(key) && issue.input === undefined) {
+        // valibot reports a missing required key under the object's own issue type, like an unknown one
+        message = "is required";
+      } else {
+        const hint = closest(key, allowed);
+        const list = allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}` : '';
+        message = `unknown field "${key}"${hint === undefined ? (list === '' ? '' : `.${list}`) : `; did you mean "${hint}"?${list}`}`;
+      }
       path = parent === '' ? key : `${parent}.${key}`;
     }
     const line = `${path}\u0000${message}`;
@@ -652,9 +666,6 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
     const values = s[axis];
     if (values !== undefined) duplicates(axis, values);
   }
-  s.zeroStage.forEach((z, i) => {
-    if (z > 3) issues.push({ path: `zeroStage[${i}]`, message: `must be one of 0, 1, 2, 3, got ${z}` });
-  });
   duplicates('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id)));
   duplicates('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`)));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
