@@ -1,7 +1,7 @@
+import { formatBytes } from '@ridgeline/format';
 import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { shardLayout, type ModelSpec } from '@ridgeline/model';
 import { UserError } from './errors.ts';
-import { formatBytes } from './format.ts';
 
 /** The smallest share of one transformer layer's weights any layout can put on one chip. */
 export interface LayerShard {

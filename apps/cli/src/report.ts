@@ -1,5 +1,3 @@
-import type { ChipSpec } from '@ridgeline/hardware';
-import type { InferenceResult, ModelSpec } from '@ridgeline/model';
 import {
   formatBytes,
   formatDuration,
@@ -9,7 +7,9 @@ import {
   formatTokenRate,
   formatUsd,
   table,
-} from './format.ts';
+} from '@ridgeline/format';
+import type { ChipSpec } from '@ridgeline/hardware';
+import type { InferenceResult, ModelSpec } from '@ridgeline/model';
 
 /** Section headings of the readable `estimate` report, in order. */
 export const REPORT_HEADINGS: readonly string[] = ['Phases', 'Throughput', 'Memory per chip', 'Cost and energy', 'What limits it'];

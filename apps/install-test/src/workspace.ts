@@ -21,6 +21,7 @@ export const PUBLISHED: readonly string[] = [
   'packages/hardware-amd',
   'packages/hardware-google',
   'packages/hardware-groq',
+  'packages/format',
   'apps/cli',
 ];
 

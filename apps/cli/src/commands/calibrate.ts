@@ -1,4 +1,5 @@
 import { defineCommand, type CommandDef } from 'citty';
+import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, table } from '@ridgeline/format';
 import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
   calibrateEfficiencies,
@@ -13,7 +14,6 @@ import {
   type RowsEvaluation,
 } from '@ridgeline/model';
 import { UserError } from '../errors.ts';
-import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, table } from '../format.ts';
 import { ioOf } from '../io.ts';
 import { readMeasurements, type Measurement } from '../measurements.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';

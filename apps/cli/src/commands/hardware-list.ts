@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
+import { formatNumber, table } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
-import { formatNumber, table } from '../format.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { loadRegistry } from '../registry.ts';

@@ -1,5 +1,4 @@
 import { defineCommand, type CommandDef } from 'citty';
-import type { ChipSpec } from '@ridgeline/hardware';
 import {
   formatBandwidth,
   formatBytes,
@@ -11,7 +10,8 @@ import {
   formatPower,
   formatUsd,
   table,
-} from '../format.ts';
+} from '@ridgeline/format';
+import type { ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { models } from '@ridgeline/catalog';
+import { formatNumber, table } from '@ridgeline/format';
 import { countParams, type ModelSpec } from '@ridgeline/model';
-import { formatNumber, table } from '../format.ts';
 import { ioOf } from '../io.ts';
 
 /** One row of `models list --json`. */

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
+import { formatCount, formatInteger, table } from '@ridgeline/format';
 import { countParams, type ModelSpec } from '@ridgeline/model';
-import { formatCount, formatInteger, table } from '../format.ts';
 import { ioOf } from '../io.ts';
 import { resolveModel } from '../resolve-model.ts';
 

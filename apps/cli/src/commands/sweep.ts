@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
 import { getModel, modelIds } from '@ridgeline/catalog';
+import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { InputError } from '@ridgeline/model';
 import {
@@ -33,7 +34,6 @@ import {
 import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
-import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '../format.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { resolveChip } from '../registry.ts';
 import { didYouMean } from '../suggest.ts';

@@ -29,6 +29,15 @@ describe('ridgeline train', () => {
     expect(r.stdout).toContain('1F1B bubble 15.8%');
   });
 
+  it('prints the run time in days, hours or minutes', async () => {
+    // 15e12 tokens at ~735k tokens/s is about 236 days; 5e10 about 19 hours; 1e9 about 23 minutes.
+    const time = async (tokens: string): Promise<string | undefined> =>
+      /^ {2}time +(.+)$/m.exec((await cli([...RUN.slice(0, -1), tokens])).stdout)?.[1];
+    expect(await time('15e12')).toMatch(/^\d{3} d \(\d+ steps\)$/);
+    expect(await time('5e10')).toMatch(/^\d\d\.\d h \(\d+ steps\)$/);
+    expect(await time('1e9')).toMatch(/^\d\d\.\d min \(\d+ steps\)$/);
+  });
+
   it('reports an infeasible layout in one line', async () => {
     expectUserError(await cli([...BASE, '--tp', '3']), 'infeasible (tp_divides_heads): TP 3 does not divide the 64 attention heads of llama-3.1-70b.');
     expectUserError(

@@ -1,9 +1,9 @@
 import { defineCommand, type CommandDef } from 'citty';
+import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { InputError, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
-import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd, table } from '../format.ts';
 import { ioOf } from '../io.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
@@ -53,7 +53,6 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
   const i = r.inputs;
   const { dp, tp, pp, cp, ep } = i.parallelism;
   const m = r.memoryPerChipBytes;
-  const days = r.totalTimeS / 86400;
   const lines = [
     `${modelName} training on ${i.chips} × ${chipName}`,
     `  dp ${dp} · tp ${tp} · pp ${pp} · cp ${cp} · ep ${ep} · seq ${i.sequenceLength} · global batch ${i.globalBatch} · micro-batch ${i.microBatch}${i.unevenPipeline ? ' · uneven pipeline' : ''}`,
@@ -82,7 +81,7 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
     '',
     `Run of ${i.totalTokens.toExponential(2)} tokens`,
     table([
-      ['time', `${days >= 1 ? `${days.toFixed(1)} days` : formatDuration(r.totalTimeS)} (${r.steps.toFixed(0)} steps)`],
+      ['time', `${formatDuration(r.totalTimeS)} (${r.steps.toFixed(0)} steps)`],
       ['chip-hours', r.chipHours.toExponential(3)],
       ['cost', formatUsd(r.costUsd)],
       ['energy', `${(r.energyJ / 3.6e9).toPrecision(3)} MWh (${formatEnergy(r.energyJ / i.totalTokens)} per token)`],

@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { formatTick } from '../format.ts';
+import { formatTick } from '@ridgeline/format';
 
 /** Shared pieces of the uPlot charts: log axes with SI ticks, sizing, tooltips and export. */
 

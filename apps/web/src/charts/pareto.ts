@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { formatBytes, formatDuration, formatNumber, formatTokenRate, formatUsd } from '../format.ts';
+import { formatBytes, formatDuration, formatNumber, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { ParetoY } from '../state.ts';
 import type { SweepPoint, SweepResult } from '../sweep/types.ts';
 import { COLOURS, Tooltip, chartPng, chartSvg, escapeHtml, fitToContainer, logAxis, type LegendEntry, type SvgSeries } from './common.ts';

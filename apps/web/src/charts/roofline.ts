@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import { formatDuration, formatFlopCount, formatFlops, formatIntensity, formatBytes } from '../format.ts';
+import { formatDuration, formatFlopCount, formatFlops, formatIntensity, formatBytes } from '@ridgeline/format';
 import { COLOURS, Tooltip, chartPng, chartSvg, escapeHtml, fitToContainer, logAxis, type LegendEntry, type SvgSeries } from './common.ts';
 import type { RooflineData, RooflinePoint } from './roofline-data.ts';
 

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
+import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { InferenceResult } from '@ridgeline/model';
 import type { Comparison } from '../estimate.ts';
-import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '../format.ts';
 import { CUSTOM_CHIP_ID, chipGroups, seriesColour } from '../registry.ts';
 import { MAX_COMPARE } from '../state.ts';
 import type { App } from './app.ts';

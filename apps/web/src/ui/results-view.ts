@@ -1,6 +1,4 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import type { ChipSpec } from '@ridgeline/hardware';
-import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
 import {
   formatBandwidth,
   formatBytes,
@@ -13,7 +11,9 @@ import {
   formatPower,
   formatTokenRate,
   formatUsd,
-} from '../format.ts';
+} from '@ridgeline/format';
+import type { ChipSpec } from '@ridgeline/hardware';
+import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
 import type { App } from './app.ts';
 
 /** Human words for the model's reason codes. */

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
+import { formatDuration, formatInteger, formatNumber, formatTokenRate, formatUsd } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { X_LABEL, yLabel } from '../charts/pareto.ts';
-import { formatDuration, formatInteger, formatNumber, formatTokenRate, formatUsd } from '../format.ts';
 import { seriesColour } from '../registry.ts';
 import { DENSE_SWEEP } from '../sweep/spec.ts';
 import type { ChipSweep } from '../sweep/types.ts';

@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
+import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatPower, formatUsd } from '@ridgeline/format';
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
 import { countParams, type ModelSpec } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
-import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatPower, formatUsd } from '../format.ts';
 import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups } from '../registry.ts';
 import type { App, NumericKey } from './app.ts';
 import { compareView } from './compare-view.ts';

@@ -1,12 +1,20 @@
 /**
- * Number formatting for human-readable output: three significant figures, SI units chosen so
- * the mantissa is in [1, 1000). JSON output never goes through these.
+ * Number formatting for people: three significant figures, and units chosen so the mantissa is in
+ * [1, 1000) (seconds switch to minutes, hours and days from 60 s up). The CLI's report and the web
+ * page share these, so a figure reads the same in both. Machine output (JSON, CSV, `data-value`
+ * attributes) never goes through them.
  */
 
 const DASH = '—';
 
+function groupThousands(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + Math.abs(n).toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /**
- * A number with three significant figures, or thousands separators from 1000 up.
+ * A number with three significant figures (or `digits`), or thousands separators from 1000 up;
+ * `—` for NaN, `∞` for infinity.
  *
  * @example
  * formatNumber(0.012345); // '0.0123'
@@ -18,13 +26,9 @@ export function formatNumber(x: number, digits = 3): string {
   if (x === 0) return '0';
   if (Math.abs(x) >= 10 ** digits) return groupThousands(Math.round(x));
   if (Math.abs(x) < 1e-4) return x.toExponential(digits - 1);
-  return x.toPrecision(digits);
-}
-
-function groupThousands(n: number): string {
-  const sign = n < 0 ? '-' : '';
-  const digits = Math.abs(n).toFixed(0);
-  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fixed = x.toPrecision(digits);
+  // 999.7 rounds to '1.00e+3' at three figures: write it as the integer it rounds to.
+  return fixed.includes('e') ? groupThousands(Math.round(x)) : fixed;
 }
 
 /**
@@ -38,24 +42,54 @@ export function formatInteger(n: number): string {
   return groupThousands(Math.round(n));
 }
 
-function scaled(x: number, units: ReadonlyArray<readonly [number, string]>, fallback: string): string {
-  if (!Number.isFinite(x)) return `${formatNumber(x)} ${fallback}`;
-  if (x === 0) return `0 ${fallback}`;
-  for (const [factor, unit] of units) {
-    if (Math.abs(x) >= factor) return `${formatNumber(x / factor)} ${unit}`;
-  }
-  const last = units.at(-1);
-  return last === undefined ? `${formatNumber(x)} ${fallback}` : `${formatNumber(x / last[0])} ${last[1]}`;
+/** A value's multiple of its unit, rounded as `formatNumber` rounds it. */
+function rounded(x: number): number {
+  return Math.abs(x) >= 1000 ? Math.round(x) : Number(x.toPrecision(3));
 }
 
 /**
- * Seconds as s, ms, µs or ns.
+ * `x` in the largest unit it reaches (`units` from the largest factor down). Below the smallest
+ * unit, the smallest; when rounding carries the mantissa up to the next unit (999.7 ms, 59.98 s),
+ * the next unit, so that it reads '1.00 s' and '1.00 min' rather than '1,000 ms' and '60.0 s'.
+ */
+function scaled(x: number, units: ReadonlyArray<readonly [number, string]>, fallback: string): string {
+  if (Number.isNaN(x)) return DASH;
+  if (!Number.isFinite(x)) return `${formatNumber(x)} ${fallback}`;
+  if (x === 0) return `0 ${fallback}`;
+  const found = units.findIndex(([factor]) => Math.abs(x) >= factor);
+  const i = found === -1 ? units.length - 1 : found;
+  const unit = units[i];
+  if (unit === undefined) return `${formatNumber(x)} ${fallback}`;
+  const up = units[i - 1];
+  if (up !== undefined && Math.abs(rounded(x / unit[0])) * unit[0] >= up[0]) {
+    return `${formatNumber((rounded(x / unit[0]) * unit[0]) / up[0])} ${up[1]}`;
+  }
+  return `${formatNumber(x / unit[0])} ${unit[1]}`;
+}
+
+/**
+ * Seconds as d, h, min, s, ms, µs or ns: minutes from 60 s up, hours from 60 min, days from 24 h
+ * (with thousands separators from 1000 days).
  *
  * @example
  * formatDuration(0.0221); // '22.1 ms'
+ * formatDuration(5400); // '1.50 h'
+ * formatDuration(4_299_675); // '49.8 d'
  */
 export function formatDuration(seconds: number): string {
-  return scaled(seconds, [[1, 's'], [1e-3, 'ms'], [1e-6, 'µs'], [1e-9, 'ns']], 's');
+  return scaled(
+    seconds,
+    [
+      [86_400, 'd'],
+      [3_600, 'h'],
+      [60, 'min'],
+      [1, 's'],
+      [1e-3, 'ms'],
+      [1e-6, 'µs'],
+      [1e-9, 'ns'],
+    ],
+    's',
+  );
 }
 
 /**
@@ -79,33 +113,46 @@ export function formatBandwidth(bytesPerS: number): string {
 }
 
 /**
- * FLOP per second.
+ * FLOP per second, from MFLOP/s to PFLOP/s.
  *
  * @example
  * formatFlops(989e12); // '989 TFLOP/s'
  */
 export function formatFlops(flopsPerS: number): string {
-  return scaled(flopsPerS, [[1e15, 'PFLOP/s'], [1e12, 'TFLOP/s'], [1e9, 'GFLOP/s'], [1, 'FLOP/s']], 'FLOP/s');
+  return scaled(flopsPerS, [[1e15, 'PFLOP/s'], [1e12, 'TFLOP/s'], [1e9, 'GFLOP/s'], [1e6, 'MFLOP/s'], [1, 'FLOP/s']], 'FLOP/s');
 }
 
 /**
- * US dollars: cents from $1 up, three significant figures below.
+ * A FLOP count.
+ *
+ * @example
+ * formatFlopCount(2.8e14); // '280 TFLOP'
+ */
+export function formatFlopCount(flops: number): string {
+  return scaled(flops, [[1e15, 'PFLOP'], [1e12, 'TFLOP'], [1e9, 'GFLOP'], [1e6, 'MFLOP'], [1, 'FLOP']], 'FLOP');
+}
+
+/**
+ * US dollars: cents from $1 up, three significant figures below, whole dollars from $1,000.
  *
  * @example
  * formatUsd(2.99); // '$2.99'
  * formatUsd(0.01234); // '$0.0123'
+ * formatUsd(17131680.4); // '$17,131,680'
  */
 export function formatUsd(usd: number): string {
+  if (Number.isNaN(usd)) return DASH;
   if (!Number.isFinite(usd)) return `$${formatNumber(usd)}`;
   const sign = usd < 0 ? '-' : '';
   const abs = Math.abs(usd);
-  if (abs >= 1000) return `${sign}$${groupThousands(Math.round(abs))}`;
+  // Compare in cents so that $999.999 reads '$1,000', not '$1000.00'.
+  if (Math.round(abs * 100) >= 100_000) return `${sign}$${groupThousands(Math.round(abs))}`;
   if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
   return `${sign}$${formatNumber(abs)}`;
 }
 
 /**
- * Joules as J, mJ or µJ.
+ * Joules as kJ, J, mJ or µJ.
  *
  * @example
  * formatEnergy(0.42); // '420 mJ'
@@ -115,7 +162,7 @@ export function formatEnergy(joules: number): string {
 }
 
 /**
- * Watts.
+ * Watts as kW, W or mW.
  *
  * @example
  * formatPower(700); // '700 W'
@@ -136,10 +183,10 @@ export function formatPercent(fraction: number): string {
 }
 
 /**
- * A parameter (or other) count with a B/M/k suffix.
+ * A parameter (or other) count with a T/B/M/k suffix.
  *
  * @example
- * formatCount(70.55e9); // '70.6 B'
+ * formatCount(671e9); // '671 B'
  */
 export function formatCount(n: number): string {
   return scaled(n, [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k'], [1, '']], '').trimEnd();
@@ -153,6 +200,37 @@ export function formatCount(n: number): string {
  */
 export function formatTokenRate(tokensPerS: number): string {
   return `${formatNumber(tokensPerS)} tok/s`;
+}
+
+/**
+ * Arithmetic intensity, FLOP per byte.
+ *
+ * @example
+ * formatIntensity(295.4); // '295 FLOP/B'
+ */
+export function formatIntensity(flopPerByte: number): string {
+  return `${formatNumber(flopPerByte)} FLOP/B`;
+}
+
+/**
+ * A short SI label for an axis tick: `1k`, `10M`, `1T`, `0.01`.
+ *
+ * @example
+ * formatTick(1e12); // '1T'
+ */
+export function formatTick(x: number): string {
+  if (x === 0) return '0';
+  const units: ReadonlyArray<readonly [number, string]> = [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [factor, unit] of units) {
+    if (Math.abs(x) >= factor) return `${Number((x / factor).toPrecision(3))}${unit}`;
+  }
+  return String(Number(x.toPrecision(3)));
 }
 
 /** Column alignment for `table`. */
