@@ -61,6 +61,8 @@ export {
   type SweepCounts,
   type SweepEntry,
   type SweepResult,
+  isTrainingRow,
+  type AnySweepRow,
   type SweepRow,
   type SweepState,
   type TrainingSweepRow,

@@ -9,7 +9,7 @@ import type { TrainingMetric } from './training.ts';
 export interface SweepEntry {
   readonly index: number;
   readonly keys: readonly number[];
-  readonly row?: SweepRow;
+  readonly row?: AnySweepRow;
 }
 
 /** Counts over every configuration of a range. */
@@ -46,10 +46,7 @@ export type SweepRow = { readonly index: number } & SweepConfig & {
     readonly boundDecode: Bound | null;
   };
 
-/**
- * A full row of a training sweep: the configuration and every output (null where the model gives
- * none). Training plans' rows have this shape (typed `SweepRow` where the machinery is shared).
- */
+/** A full row of a training sweep: the configuration and every output (null where the model gives none). */
 export type TrainingSweepRow = { readonly index: number } & TrainingSweepConfig & {
     readonly [K in TrainingMetric]: number | null;
   } & {
@@ -57,6 +54,19 @@ export type TrainingSweepRow = { readonly index: number } & TrainingSweepConfig 
     readonly reason: InfeasibleReason | null;
     readonly bound: Bound | null;
   };
+
+/** A row of either kind of sweep; `isTrainingRow` tells them apart. */
+export type AnySweepRow = SweepRow | TrainingSweepRow;
+
+/**
+ * Whether a row comes from a training sweep.
+ *
+ * @example
+ * for (const row of result.top?.rows ?? []) console.log(isTrainingRow(row) ? row.costUsd : row.costPerMillionTokensUsd);
+ */
+export function isTrainingRow(row: AnySweepRow): row is TrainingSweepRow {
+  return 'globalBatch' in row;
+}
 
 function record<K extends string>(keys: readonly K[], values: (i: number) => number): Record<K, number> {
   return Object.fromEntries(keys.map((k, i) => [k, values(i)])) as Record<K, number>;
@@ -205,7 +215,7 @@ export function emptyState(plan: AnySweepPlan): SweepState {
   return unpackState(new Float64Array(STATE.counts + plan.edges.reduce((n, e) => n + e.length + 1, 0) + 2), plan, [0, 0]);
 }
 
-function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: number): SweepRow {
+function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: number): AnySweepRow {
   const value = (slot: number): number | null => {
     const x = out[base + slot] ?? Number.NaN;
     return Number.isNaN(x) ? null : x;
@@ -224,7 +234,7 @@ function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: numbe
       feasible: outputs['feasible'] === 1,
       reason: reason < 0 ? null : (REASONS[reason] ?? null),
       bound: bound(outputs['bound']),
-    } as unknown as SweepRow;
+    } as TrainingSweepRow;
   }
   return {
     index,
@@ -243,14 +253,14 @@ function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: numbe
  * @example
  * const [row] = sweepRows(kernel, plan, 42, 1);
  */
-export function sweepRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): SweepRow[] {
+export function sweepRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): AnySweepRow[] {
   const out = kernel.rows(start, count);
   return Array.from({ length: count }, (_, k) => rowOf(plan, start + k, out, k * N_OUT));
 }
 
 /** The state with a row attached to every top-k and Pareto entry (evaluated one by one). */
 export function attachRows(kernel: Kernel, plan: AnySweepPlan, state: SweepState): SweepState {
-  const withRow = (e: SweepEntry): SweepEntry => (e.row !== undefined ? e : { ...e, row: sweepRows(kernel, plan, e.index, 1)[0] as SweepRow });
+  const withRow = (e: SweepEntry): SweepEntry => (e.row !== undefined ? e : { ...e, row: sweepRows(kernel, plan, e.index, 1)[0] as AnySweepRow });
   return { ...state, top: state.top.map(withRow), pareto: state.pareto.map(withRow) };
 }
 
@@ -266,8 +276,8 @@ export interface SweepResult {
   readonly spec: AnySweepSpec;
   readonly reducers: ReducerSpec<AnyMetric>;
   readonly counts: SweepCounts;
-  readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly SweepRow[] };
-  readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly SweepRow[] }) | null;
+  readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly AnySweepRow[] };
+  readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly AnySweepRow[] }) | null;
   readonly histograms: readonly (HistogramSpec<AnyMetric> & {
     readonly edges: readonly number[];
     readonly underflow: number;
@@ -283,7 +293,7 @@ export interface SweepResult {
  * JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
  */
 export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, edges: readonly (readonly number[])[], state: SweepState): SweepResult {
-  const rows = (entries: readonly SweepEntry[]): SweepRow[] =>
+  const rows = (entries: readonly SweepEntry[]): AnySweepRow[] =>
     entries.map((e) => {
       if (e.row === undefined) throw new Error(`entry ${e.index} has no row; call attachRows first`);
       return e.row;
@@ -308,7 +318,7 @@ export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, e
   };
 }
 
-function keysOf(row: SweepRow, objectives: readonly Objective<AnyMetric>[]): number[] {
+function keysOf(row: AnySweepRow, objectives: readonly Objective<AnyMetric>[]): number[] {
   return objectives.map((o) => {
     const value = (row as unknown as Record<string, number | null | undefined>)[o.metric] ?? null;
     if (value === null) throw new Error(`row ${row.index} has no ${o.metric}`);

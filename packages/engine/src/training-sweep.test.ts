@@ -9,7 +9,7 @@ import { TRAINING_ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
 import { planAnySweep, planTrainingSweep, shardRange, type SweepPlan, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateTrainingSweepSpec } from './spec.ts';
-import { attachRows, mergeResults, mergeStates, paretoFrontier, sweepRows, toResult, topK, unpackState, type SweepEntry, type TrainingSweepRow } from './state.ts';
+import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, sweepRows, toResult, topK, unpackState, type SweepEntry } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { referenceTrainingOutputs, relativeError, TEST_RESOLVERS } from './test-support/random.ts';
 import type { TrainingMetric } from './training.ts';
@@ -113,9 +113,10 @@ describe('training sweeps', () => {
 
     // full rows: the configuration and every output, as the reference gives them
     const kernel = await engine.open(plan.image());
-    const rows = sweepRows(kernel, plan, 0, plan.total) as unknown as TrainingSweepRow[];
+    const rows = sweepRows(kernel, plan, 0, plan.total);
     let maxError = 0;
     rows.forEach((row, i) => {
+      if (!isTrainingRow(row)) throw new Error(`row ${i} is not a training row`);
       const expected = referenceTrainingOutputs(estimateTraining(trainingConfig(plan, i)));
       expect(row.index).toBe(i);
       for (const name of ['stepTimeS', 'mfu', 'costUsd', 'energyJ', 'memoryTotalBytes', 'dataParallelS', 'bubbleFraction'] as const) {
@@ -123,7 +124,7 @@ describe('training sweeps', () => {
       }
     });
     expect(maxError).toBe(0);
-    expect(rows.find((r) => r.feasible)?.bound).toMatch(/compute|memory|network/);
+    expect(rows.filter(isTrainingRow).find((r) => r.feasible)?.bound).toMatch(/compute|memory|network/);
   });
 
   it('give the same result over threads, shards and merges', async () => {

@@ -11,6 +11,7 @@ import {
   createEngine,
   defaultDirection,
   defaultTrainingDirection,
+  isTrainingRow,
   isTrainingSpec,
   METRIC_ALIASES,
   METRICS,
@@ -25,6 +26,7 @@ import {
   TRAINING_METRIC_ALIASES,
   TRAINING_METRICS,
   type AnyMetric,
+  type AnySweepRow,
   type Objective,
   type ReducerSpec,
   type SweepResult,
@@ -219,8 +221,13 @@ function trainingRowsTable(rows: readonly TrainingSweepRow[], extra: readonly Ob
   return table([header, ...lines], header.map((_, i) => (i === 0 || (i >= 3 && i <= 13) || (i >= 16 && i < header.length - 1) ? 'right' : 'left')));
 }
 
-function rowsTable(rows: readonly SweepRow[], extra: readonly Objective<AnyMetric>[], training = false): string {
-  if (training) return trainingRowsTable(rows as unknown as readonly TrainingSweepRow[], extra);
+/** The table of a result's rows: one sweep's rows are all of one kind. */
+function rowsTable(rows: readonly AnySweepRow[], extra: readonly Objective<AnyMetric>[]): string {
+  const training = rows.filter(isTrainingRow);
+  return training.length > 0 ? trainingRowsTable(training, extra) : inferenceRowsTable(rows.filter((r): r is SweepRow => !isTrainingRow(r)), extra);
+}
+
+function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective<AnyMetric>[]): string {
   const metricColumns = [
     ...METRIC_COLUMNS,
     ...extra
@@ -277,11 +284,11 @@ export function renderSummary(result: SweepResult): string {
   if (result.pareto.objectives.length > 0) {
     const objectives = result.pareto.objectives.map((o) => `${o.metric} ${o.direction === 'min' ? '↓' : '↑'}`).join(', ');
     out.push('', `Pareto frontier (${objectives}): ${result.pareto.rows.length} configuration${result.pareto.rows.length === 1 ? '' : 's'}`);
-    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives, training));
+    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives));
   }
   if (result.top !== null) {
     out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}`);
-    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top], training));
+    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top]));
   }
   for (const h of result.histograms) {
     const peak = Math.max(1, ...h.counts);

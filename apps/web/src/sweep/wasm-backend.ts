@@ -3,6 +3,7 @@ import {
   N_OUT,
   attachRows,
   engineFromModule,
+  isTrainingRow,
   outputSlot,
   planSweep,
   resolveSweepSpec,
@@ -195,7 +196,8 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
         const reasons: Partial<Record<InfeasibleReason, number>> = {};
         for (const [reason, n] of Object.entries(state.counts.infeasible)) if (n > 0) reasons[reason as InfeasibleReason] = n;
         const frontier = state.pareto
-          .flatMap((entry) => (entry.row === undefined ? [] : [pointOfRow(i, entry.row)]))
+          // an inference plan: its rows are inference rows
+          .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
           .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
         perChip.push({
           chipId: chip.id,

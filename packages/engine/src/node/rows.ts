@@ -7,7 +7,7 @@ import { OUTPUTS } from '../descriptors.ts';
 import { TRAINING_AXES, TRAINING_OUTPUTS } from '../training.ts';
 import { createEngine, type Engine } from '../engine.ts';
 import type { AnySweepPlan } from '../plan.ts';
-import { sweepRows, type SweepRow } from '../state.ts';
+import { sweepRows, type AnySweepRow } from '../state.ts';
 
 /** File formats for full rows. */
 export const ROW_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
@@ -82,20 +82,20 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function cell(row: SweepRow, column: string): unknown {
+function cell(row: AnySweepRow, column: string): unknown {
   const value = (row as unknown as Record<string, unknown>)[column];
   return typeof value === 'number' && Number.isNaN(value) ? null : value;
 }
 
-function encodeCsv(rows: readonly SweepRow[], columns: readonly string[]): string {
+function encodeCsv(rows: readonly AnySweepRow[], columns: readonly string[]): string {
   return rows.map((r) => columns.map((c) => csvCell(cell(r, c))).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
-function encodeJsonl(rows: readonly SweepRow[], columns: readonly string[]): string {
+function encodeJsonl(rows: readonly AnySweepRow[], columns: readonly string[]): string {
   return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
-function parquetColumns(rows: readonly SweepRow[], columns: readonly string[]): ColumnSource[] {
+function parquetColumns(rows: readonly AnySweepRow[], columns: readonly string[]): ColumnSource[] {
   return columns.map((c): ColumnSource => {
     if (c === 'feasible') return { name: c, data: rows.map((r) => r.feasible), type: 'BOOLEAN', nullable: false };
     if (TEXT_COLUMNS.has(c)) {
