@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from 'citty';
-import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
+import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { InputError, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
@@ -79,12 +79,13 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
       ['total', `${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable`],
     ]).replace(/^/gm, '  '),
     '',
-    `Run of ${i.totalTokens.toExponential(2)} tokens`,
+    `Run of ${formatCount(i.totalTokens)} tokens`,
     table([
-      ['time', `${formatDuration(r.totalTimeS)} (${r.steps.toFixed(0)} steps)`],
-      ['chip-hours', r.chipHours.toExponential(3)],
+      ['time', `${formatDuration(r.totalTimeS)} (${formatInteger(r.steps)} steps)`],
+      ['chip-hours', formatInteger(r.chipHours)],
       ['cost', formatUsd(r.costUsd)],
-      ['energy', `${(r.energyJ / 3.6e9).toPrecision(3)} MWh (${formatEnergy(r.energyJ / i.totalTokens)} per token)`],
+      // a run's energy reads in MWh, as grid contracts and sustainability reports quote it
+      ['energy', `${formatNumber(r.energyJ / 3.6e9)} MWh (${formatEnergy(r.energyJ / i.totalTokens)} per token)`],
     ]).replace(/^/gm, '  '),
     '',
     `What limits it: ${r.explanation}`,
