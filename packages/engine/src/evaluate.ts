@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import {
   ATTENTION_SHARDINGS,
   BOUNDS,
@@ -15,36 +15,34 @@ import type { Engine } from './engine.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
 import { NO_AXES, buildImage } from './image.ts';
 
-function requirePositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
-  }
-}
-
-function requireInRange(field: string, value: number, min: number, max: number, allowed: string): void {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new InputError(field, `${field} must be ${allowed}, got ${String(value)}`);
-  }
-}
-
 /**
- * The input checks of `estimateInference`, with its messages: the kernel assumes valid numbers.
- *
- * @example
- * validateInferenceConfig({ ...config, batch: 0 }); // throws InputError('batch must be a positive integer, got 0')
+ * The model and chip tables of an image built from explicit configurations: each spec is flattened
+ * once (by identity) and referred to by its index.
  */
-export function validateInferenceConfig(config: InferenceConfig): void {
-  requirePositiveInteger('chips', config.chips);
-  requirePositiveInteger('parallelism.tp', config.parallelism.tp);
-  requirePositiveInteger('parallelism.pp', config.parallelism.pp);
-  requirePositiveInteger('parallelism.ep', config.parallelism.ep);
-  requirePositiveInteger('batch', config.batch);
-  requirePositiveInteger('inputTokens', config.inputTokens);
-  requirePositiveInteger('outputTokens', config.outputTokens);
-  if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
-  if (config.moeImbalance !== undefined) requireInRange('moeImbalance', config.moeImbalance, 1, Number.MAX_VALUE, 'a factor ≥ 1');
-  if (config.usdPerChipHour !== undefined) {
-    requireInRange('usdPerChipHour', config.usdPerChipHour, 0, Number.MAX_VALUE, 'a price ≥ 0 USD per chip-hour');
+export class DescriptorTables {
+  readonly models: Float64Array[] = [];
+  readonly chips: Float64Array[] = [];
+  readonly #modelIndex = new Map<ModelSpec, number>();
+  readonly #chipIndex = new Map<ChipSpec, number>();
+
+  /** The table index of `spec`, flattening it on first sight. */
+  model(spec: ModelSpec): number {
+    let index = this.#modelIndex.get(spec);
+    if (index === undefined) {
+      index = this.models.push(flattenModel(spec)) - 1;
+      this.#modelIndex.set(spec, index);
+    }
+    return index;
+  }
+
+  /** The table index of `spec`, flattening it on first sight. */
+  chip(spec: ChipSpec): number {
+    let index = this.#chipIndex.get(spec);
+    if (index === undefined) {
+      index = this.chips.push(flattenChip(spec)) - 1;
+      this.#chipIndex.set(spec, index);
+    }
+    return index;
   }
 }
 
@@ -58,23 +56,12 @@ export function validateInferenceConfig(config: InferenceConfig): void {
  * readResult(out, 0).tpotS;
  */
 export async function evaluateConfigs(engine: Engine, configs: readonly InferenceConfig[]): Promise<Float64Array> {
-  const models = new Map<ModelSpec, number>();
-  const chips = new Map<ChipSpec, number>();
-  const modelDescriptors: Float64Array[] = [];
-  const chipDescriptors: Float64Array[] = [];
+  const tables = new DescriptorTables();
   const records = new Float64Array(configs.length * CONFIG_STRIDE);
   configs.forEach((config, i) => {
     validateInferenceConfig(config);
-    let m = models.get(config.model);
-    if (m === undefined) {
-      m = modelDescriptors.push(flattenModel(config.model)) - 1;
-      models.set(config.model, m);
-    }
-    let c = chips.get(config.chip);
-    if (c === undefined) {
-      c = chipDescriptors.push(flattenChip(config.chip)) - 1;
-      chips.set(config.chip, c);
-    }
+    const m = tables.model(config.model);
+    const c = tables.chip(config.chip);
     const r = i * CONFIG_STRIDE;
     records.set(
       [
@@ -100,8 +87,8 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
   });
   const kernel = await engine.open(
     buildImage({
-      models: modelDescriptors,
-      chips: chipDescriptors,
+      models: tables.models,
+      chips: tables.chips,
       axes: NO_AXES,
       dpMode: false,
       minChips: true,

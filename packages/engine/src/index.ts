@@ -10,7 +10,9 @@
  */
 export * from './descriptors.ts';
 export { createEngine, engineFromModule, Kernel, KERNEL_IMPORTS, type Engine, type KernelExports, type WasmModule } from './engine.ts';
-export { evaluateConfigs, readResult, validateInferenceConfig, type EngineResult } from './evaluate.ts';
+export { evaluateConfigs, readResult, type EngineResult } from './evaluate.ts';
+// The model's input checks, which the kernel relies on; re-exported for callers that build configurations.
+export { validateInferenceConfig, validateTrainingConfig } from '@ridgeline/model';
 export { flattenChip, flattenModel, type FlattenChipOptions } from './flatten.ts';
 export { buildImage, fingerprint, NO_AXES, type ImageInput, type SlotHistogram, type SlotKey } from './image.ts';
 export {
@@ -81,7 +83,6 @@ export {
   TRAINING_METRICS,
   TRAINING_OUTPUTS,
   trainingRecord,
-  validateTrainingConfig,
   type EngineTrainingResult,
   type TrainingAxis,
   type TrainingMetric,

@@ -569,6 +569,34 @@ export function parseSweepSpec(text: string, source = 'sweep spec'): SweepSpec {
   return validateSweepSpec(data, source);
 }
 
+/** One issue per value that repeats an earlier one of the same axis. */
+function duplicateIssues(path: string, values: readonly unknown[]): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const seen = new Set<string>();
+  values.forEach((value, i) => {
+    const key = JSON.stringify(value);
+    if (seen.has(key)) issues.push({ path: `${path}[${i}]`, message: `${render(value)} appears twice; each value of an axis must be distinct` });
+    seen.add(key);
+  });
+  return issues;
+}
+
+type RawHardware = string | { readonly chip: string; readonly usdPerChipHour?: number | undefined };
+
+/** Models and chips named twice (ids compare case-insensitively; a chip at two prices is two entries). */
+function modelAndHardwareDuplicates(s: { readonly models: readonly (string | { readonly id: string })[]; readonly hardware: readonly RawHardware[] }): SpecIssue[] {
+  return [
+    ...duplicateIssues('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id))),
+    ...duplicateIssues('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`))),
+  ];
+}
+
+function hardwareEntries(hardware: readonly RawHardware[]): HardwareEntry[] {
+  return hardware.map((h): HardwareEntry =>
+    typeof h === 'string' ? { chip: h } : h.usdPerChipHour === undefined ? { chip: h.chip } : { chip: h.chip, usdPerChipHour: h.usdPerChipHour },
+  );
+}
+
 /**
  * Validates a sweep spec given as data (see `parseSweepSpec`).
  *
@@ -587,27 +615,19 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   const s = result.output;
   const issues: SpecIssue[] = [];
   const duplicates = (path: string, values: readonly unknown[]): void => {
-    const seen = new Set<string>();
-    values.forEach((value, i) => {
-      const key = JSON.stringify(value);
-      if (seen.has(key)) issues.push({ path: `${path}[${i}]`, message: `${render(value)} appears twice; each value of an axis must be distinct` });
-      seen.add(key);
-    });
+    issues.push(...duplicateIssues(path, values));
   };
   for (const axis of ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance'] as const) {
     const values = s[axis];
     if (values !== undefined) duplicates(axis, values);
   }
   for (const p of ['weights', 'kvCache', 'activations'] as const) duplicates(`precisions.${p}`, s.precisions[p]);
-  duplicates('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id)));
-  duplicates('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`)));
+  issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   const red = s.reducers;
   return {
     models: s.models as (string | ModelSpec)[],
-    hardware: s.hardware.map((h): HardwareEntry =>
-      typeof h === 'string' ? { chip: h } : h.usdPerChipHour === undefined ? { chip: h.chip } : { chip: h.chip, usdPerChipHour: h.usdPerChipHour },
-    ),
+    hardware: hardwareEntries(s.hardware),
     chips: s.chips ?? null,
     dp: s.chips === undefined ? (s.dp ?? [1]) : null,
     tp: s.tp,
@@ -651,12 +671,7 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   const s = result.output;
   const duplicates = (path: string, values: readonly unknown[]): void => {
-    const seen = new Set<string>();
-    values.forEach((value, i) => {
-      const key = JSON.stringify(value);
-      if (seen.has(key)) issues.push({ path: `${path}[${i}]`, message: `${render(value)} appears twice; each value of an axis must be distinct` });
-      seen.add(key);
-    });
+    issues.push(...duplicateIssues(path, values));
   };
   const axes = [
     'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'sequenceLength', 'globalBatch', 'microBatch', 'virtualStages', 'totalTokens',
@@ -666,16 +681,13 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
     const values = s[axis];
     if (values !== undefined) duplicates(axis, values);
   }
-  duplicates('models', s.models.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id)));
-  duplicates('hardware', s.hardware.map((h) => (typeof h === 'string' ? h.toLowerCase() : `${h.chip.toLowerCase()}@${String(h.usdPerChipHour)}`)));
+  issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   const red = s.reducers;
   return {
     mode: 'training',
     models: s.models as (string | ModelSpec)[],
-    hardware: s.hardware.map((h): HardwareEntry =>
-      typeof h === 'string' ? { chip: h } : h.usdPerChipHour === undefined ? { chip: h.chip } : { chip: h.chip, usdPerChipHour: h.usdPerChipHour },
-    ),
+    hardware: hardwareEntries(s.hardware),
     chips: s.chips ?? null,
     dp: s.chips === undefined ? (s.dp ?? [1]) : null,
     tp: s.tp,

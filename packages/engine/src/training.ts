@@ -1,8 +1,7 @@
-import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError, type Bound, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig } from '@ridgeline/model';
+import { validateTrainingConfig, type Bound, type InfeasibleReason, type Recompute, type TrainingConfig } from '@ridgeline/model';
 import { BOUNDS, REASONS, precisionCode } from './descriptors.ts';
 import type { Engine } from './engine.ts';
-import { flattenChip, flattenModel } from './flatten.ts';
+import { DescriptorTables } from './evaluate.ts';
 import { NO_AXES, buildImage } from './image.ts';
 
 /**
@@ -120,40 +119,6 @@ export function defaultTrainingDirection(metric: TrainingMetric): 'min' | 'max' 
 }
 
 /**
- * The input checks of `estimateTraining`, with its messages: the kernel assumes valid numbers.
- *
- * @example
- * validateTrainingConfig({ ...config, microBatch: 0 }); // throws InputError
- */
-export function validateTrainingConfig(config: TrainingConfig): void {
-  const positiveInteger = (field: string, value: number): void => {
-    if (!Number.isInteger(value) || value < 1) throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
-  };
-  positiveInteger('chips', config.chips);
-  for (const k of ['dp', 'tp', 'pp', 'cp', 'ep'] as const) positiveInteger(`parallelism.${k}`, config.parallelism[k]);
-  positiveInteger('sequenceLength', config.sequenceLength);
-  positiveInteger('globalBatch', config.globalBatch);
-  positiveInteger('microBatch', config.microBatch);
-  if (config.virtualStages !== undefined) positiveInteger('virtualStages', config.virtualStages);
-  if (!Number.isFinite(config.totalTokens) || config.totalTokens <= 0) {
-    throw new InputError('totalTokens', `totalTokens must be a positive number of tokens, got ${String(config.totalTokens)}`);
-  }
-  const zero = config.zeroStage;
-  if (zero !== undefined && ![0, 1, 2, 3].includes(zero)) throw new InputError('zeroStage', `zeroStage must be one of 0, 1, 2, 3, got ${String(zero)}`);
-  if (config.recompute !== undefined && !RECOMPUTES.includes(config.recompute)) {
-    throw new InputError('recompute', `recompute must be one of none, selective, full, got ${String(config.recompute)}`);
-  }
-  const overlap = config.commOverlap;
-  if (overlap !== undefined && !(overlap >= 0 && overlap <= 1)) throw new InputError('commOverlap', `commOverlap must be a fraction in [0, 1], got ${String(overlap)}`);
-  const opt = config.optimizerBytesPerParam;
-  if (opt !== undefined && !(Number.isFinite(opt) && opt >= 0)) {
-    throw new InputError('optimizerBytesPerParam', `optimizerBytesPerParam must be a number ≥ 0, got ${String(opt)}`);
-  }
-  const price = config.usdPerChipHour;
-  if (price !== undefined && !(Number.isFinite(price) && price >= 0)) throw new InputError('usdPerChipHour', `usdPerChipHour must be a price ≥ 0 USD per chip-hour, got ${String(price)}`);
-}
-
-/**
  * The record of one training configuration (TRAINING_CONFIG_STRIDE f64) with model and chip as
  * table indices; defaults as in `estimateTraining`.
  */
@@ -193,27 +158,14 @@ export function trainingRecord(config: TrainingConfig, model: number, chip: numb
  * readTrainingResult(out, 0).mfu;
  */
 export async function evaluateTrainingConfigs(engine: Engine, configs: readonly TrainingConfig[]): Promise<Float64Array> {
-  const models = new Map<ModelSpec, number>();
-  const chips = new Map<ChipSpec, number>();
-  const modelDescriptors: Float64Array[] = [];
-  const chipDescriptors: Float64Array[] = [];
+  const tables = new DescriptorTables();
   const records = new Float64Array(configs.length * TRAINING_CONFIG_STRIDE);
   configs.forEach((config, i) => {
     validateTrainingConfig(config);
-    let m = models.get(config.model);
-    if (m === undefined) {
-      m = modelDescriptors.push(flattenModel(config.model)) - 1;
-      models.set(config.model, m);
-    }
-    let c = chips.get(config.chip);
-    if (c === undefined) {
-      c = chipDescriptors.push(flattenChip(config.chip)) - 1;
-      chips.set(config.chip, c);
-    }
-    records.set(trainingRecord(config, m, c), i * TRAINING_CONFIG_STRIDE);
+    records.set(trainingRecord(config, tables.model(config.model), tables.chip(config.chip)), i * TRAINING_CONFIG_STRIDE);
   });
   const kernel = await engine.open(
-    buildImage({ models: modelDescriptors, chips: chipDescriptors, axes: NO_AXES, dpMode: false, minChips: false, pareto: [], top: null, histograms: [] }),
+    buildImage({ models: tables.models, chips: tables.chips, axes: NO_AXES, dpMode: false, minChips: false, pareto: [], top: null, histograms: [] }),
   );
   return kernel.evaluateTrainingRecords(records);
 }

@@ -26,7 +26,15 @@ function requireInRange(field: string, value: number, min: number, max: number, 
   }
 }
 
-function validateConfig(config: InferenceConfig): void {
+/**
+ * The input checks of `estimateInference`: throws `InputError` naming the field for a malformed
+ * number (a non-integer degree, a negative price, …). Rule breaks such as TP not dividing the heads
+ * are not errors: `estimateInference` reports them as infeasible.
+ *
+ * @example
+ * validateInferenceConfig({ ...config, batch: 0 }); // throws InputError('batch', 'batch must be a positive integer, got 0')
+ */
+export function validateInferenceConfig(config: InferenceConfig): void {
   requirePositiveInteger('chips', config.chips);
   requirePositiveInteger('parallelism.tp', config.parallelism.tp);
   requirePositiveInteger('parallelism.pp', config.parallelism.pp);
@@ -236,7 +244,7 @@ function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS
  * r.bound.decode; // 'memory'
  */
 export function estimateInference(config: InferenceConfig): InferenceResult {
-  validateConfig(config);
+  validateInferenceConfig(config);
   const { model, chip, batch } = config;
   const { tp, pp, ep } = config.parallelism;
   const dp = config.chips / (tp * pp);

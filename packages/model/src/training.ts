@@ -14,7 +14,14 @@ function positiveInteger(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
 }
 
-function validate(config: TrainingConfig): void {
+/**
+ * The input checks of `estimateTraining`: throws `InputError` naming the field for a malformed
+ * number. Rule breaks (DP·TP·PP·CP ≠ chips, …) are reported as infeasible, not thrown.
+ *
+ * @example
+ * validateTrainingConfig({ ...config, microBatch: 0 }); // throws InputError('microBatch', 'microBatch must be a positive integer, got 0')
+ */
+export function validateTrainingConfig(config: TrainingConfig): void {
   positiveInteger('chips', config.chips);
   for (const k of ['dp', 'tp', 'pp', 'cp', 'ep'] as const) positiveInteger(`parallelism.${k}`, config.parallelism[k]);
   positiveInteger('sequenceLength', config.sequenceLength);
@@ -116,7 +123,7 @@ function attentionFlopsPerToken(model: ModelSpec, sequenceLength: number): numbe
  *   microBatch: 1, totalTokens: 15e12 }).mfu;
  */
 export function estimateTraining(config: TrainingConfig): TrainingResult {
-  validate(config);
+  validateTrainingConfig(config);
   const { model, chip, chips } = config;
   const { dp, tp, pp, cp, ep } = config.parallelism;
   const precision = config.precision ?? 'bf16';
