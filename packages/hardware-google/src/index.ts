@@ -57,8 +57,6 @@ const DCN_HOP = {
   value: 1e-5,
   source: 'estimate: data-center network between hosts (NIC + switch hops), ~10 µs; no per-hop DCN latency is published in the TPU docs read',
 } as const;
-// Idle power for chips without a published figure: TPU v4's measured min/max ratio (90 W / 192 W).
-const IDLE_RATIO = 90 / 192;
 
 /**
  * Google Cloud TPU v4: 275 TFLOP/s (bf16 = int8), 32 GiB HBM2 at 1.2 TB/s, 3D torus of up to 4096 chips.

@@ -2,9 +2,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
   NVLINK_HOP_LATENCY_S,
-  NVLINK_NET_EFFICIENCY,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
   transferredEfficiency,

@@ -338,7 +338,7 @@ function efficiency(what: string, axis: CurveAxis, example: string) {
     {
       curve: curvePoints(axis, what),
       over: v.pipe(
-        v.picklist(CURVE_AXES, (issue) =>
+        v.picklist(CURVE_AXES, () =>
           encodeNote({ problem: 'is not a curve axis', allowed: JSON.stringify(axis), fix: `set over: ${JSON.stringify(axis)}.` }),
         ),
         v.check(
@@ -660,4 +660,4 @@ export const hardwarePluginSchema: v.GenericSchema<unknown, HardwarePlugin> = pl
 type Writable<T> = T extends readonly unknown[] | object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
-type SchemaMirrorsTypes = Assert<Same<Writable<v.InferOutput<typeof pluginSchema>>, Writable<HardwarePlugin>>>;
+true satisfies Assert<Same<Writable<v.InferOutput<typeof pluginSchema>>, Writable<HardwarePlugin>>>;

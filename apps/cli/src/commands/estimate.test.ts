@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPartyChips } from '../registry.ts';
 import { REPORT_HEADINGS } from '../report.ts';
-import { cli, expectNoStack, expectUserError, type Run } from '../test-cli.ts';
+import { cli, expectNoStack, expectUserError } from '../test-cli.ts';
 
 const BASE = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
 const LLAMA_70B_ON_8 = [...BASE, '--chips', '8', '--tp', '8', '--batch', '64', '--input', '2048', '--output', '256'];
