@@ -1,18 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { efficiencyAt, HARDWARE_API_VERSION, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { efficiencyAt, HARDWARE_API_VERSION, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
 import google, { tpuV4, tpuV5e, tpuV5p, tpuV6e, tpuV7 } from './index.ts';
 
 const GIB = 2 ** 30;
-
-/** Every `{ value, source }` (and efficiency curve) in a chip, with its path. */
-function sourcedNumbers(node: unknown, path: string): Array<{ path: string; value: number; source: string }> {
-  if (node === null || typeof node !== 'object') return [];
-  const record = node as Record<string, unknown>;
-  if (typeof record['source'] === 'string' && typeof record['value'] === 'number') {
-    return [{ path, value: record['value'], source: record['source'] }];
-  }
-  return Object.entries(record).flatMap(([key, child]) => sourcedNumbers(child, `${path}.${key}`));
-}
 
 /** Peak FLOP/s × η_flop over bandwidth × η_mem: the arithmetic intensity where an operator turns compute-bound. */
 function ridge(chip: ChipSpec, precision: 'bf16' | 'int8' | 'fp8'): number {
@@ -41,14 +31,16 @@ describe('google plugin', () => {
   });
 
   test.each(google.chips.map((chip) => [chip.id, chip] as const))('%s: every number is finite, > 0 and sourced', (_, chip) => {
-    const numbers = sourcedNumbers(chip, chip.id);
+    const numbers = sourcedFigures(chip);
     // 3 memory + 3 scale-up + 2 scale-out + 2 power + 1 price + 4 efficiency (+ the optional
     // overlap), plus one per precision
     const overlap = chip.efficiency.commOverlap === undefined ? 0 : 1;
     expect(numbers.length).toBe(15 + overlap + Object.keys(chip.compute.peakDenseFlopsPerS).length);
-    for (const { path, value, source } of numbers) {
-      expect(Number.isFinite(value), path).toBe(true);
-      expect(value, path).toBeGreaterThan(0);
+    for (const { path, values, source } of numbers) {
+      for (const value of values) {
+        expect(Number.isFinite(value), path).toBe(true);
+        expect(value, path).toBeGreaterThan(0);
+      }
       expect(source.trim().length, path).toBeGreaterThan(10);
     }
     expect(chip.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);

@@ -1,16 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { efficiencyAt, HARDWARE_API_VERSION, PRECISION_BYTES, validateHardware } from '@ridgeline/hardware';
+import { efficiencyAt, HARDWARE_API_VERSION, sourcedFigures, PRECISION_BYTES, validateHardware } from '@ridgeline/hardware';
 import groq, { groqLpu } from './index.ts';
-
-/** Every `{ value, source }` in a chip, with its path. */
-function sourcedNumbers(node: unknown, path: string): Array<{ path: string; value: number; source: string }> {
-  if (node === null || typeof node !== 'object') return [];
-  const record = node as Record<string, unknown>;
-  if (typeof record['source'] === 'string' && typeof record['value'] === 'number') {
-    return [{ path, value: record['value'], source: record['source'] }];
-  }
-  return Object.entries(record).flatMap(([key, child]) => sourcedNumbers(child, `${path}.${key}`));
-}
 
 describe('groq plugin', () => {
   test('declares the API version and its package name', () => {
@@ -26,12 +16,14 @@ describe('groq plugin', () => {
   });
 
   test('every number is finite, > 0 and sourced', () => {
-    const numbers = sourcedNumbers(groqLpu, groqLpu.id);
+    const numbers = sourcedFigures(groqLpu);
     // 2 precisions + 3 memory + 4 scale-up (with the collective latency) + 2 scale-out + 2 power + 1 price + 4 efficiency
     expect(numbers.length).toBe(18);
-    for (const { path, value, source } of numbers) {
-      expect(Number.isFinite(value), path).toBe(true);
-      expect(value, path).toBeGreaterThan(0);
+    for (const { path, values, source } of numbers) {
+      for (const value of values) {
+        expect(Number.isFinite(value), path).toBe(true);
+        expect(value, path).toBeGreaterThan(0);
+      }
       expect(source.trim().length, path).toBeGreaterThan(10);
     }
     expect(groqLpu.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);

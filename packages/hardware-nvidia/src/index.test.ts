@@ -1,22 +1,6 @@
-import { formatIssues, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
 import { describe, expect, it } from 'vitest';
 import nvidia, { a100Sxm, b200, gb200Nvl72, h100Sxm, h200 } from './index.ts';
-
-interface Found {
-  readonly path: string;
-  readonly value: unknown;
-  readonly source: unknown;
-  readonly hasValue: boolean;
-}
-
-/** Every `{ …, source }` object inside `node` (Sourced numbers and efficiencies), with its path. */
-function sourcedIn(node: unknown, path: string): Found[] {
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
-  const record = node as Record<string, unknown>;
-  const here: Found[] =
-    'source' in record ? [{ path, value: record['value'], source: record['source'], hasValue: 'value' in record }] : [];
-  return [...here, ...Object.entries(record).flatMap(([key, child]) => sourcedIn(child, `${path}.${key}`))];
-}
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const chips: readonly ChipSpec[] = nvidia.chips;
@@ -36,19 +20,17 @@ describe('@ridgeline/hardware-nvidia', () => {
   });
 
   describe.each(chips.map((c) => [c.id, c] as const))('%s', (_id, chip) => {
-    const found = sourcedIn(chip, chip.id);
+    const found = sourcedFigures(chip);
 
     it('gives every number a finite positive value and a non-empty source', () => {
       expect(found.length).toBeGreaterThan(20);
       for (const f of found) {
-        expect(typeof f.source, f.path).toBe('string');
-        expect((f.source as string).trim().length, f.path).toBeGreaterThan(10);
-        if (f.hasValue) {
-          expect(typeof f.value, f.path).toBe('number');
-          expect(Number.isFinite(f.value), f.path).toBe(true);
+        expect(f.source.trim().length, f.path).toBeGreaterThan(10);
+        for (const value of f.values) {
+          expect(Number.isFinite(value), f.path).toBe(true);
           // an overlap fraction may be 0 (nothing hidden); every other figure is a positive quantity
-          if (f.path.endsWith('commOverlap')) expect(f.value as number, f.path).toBeGreaterThanOrEqual(0);
-          else expect(f.value as number, f.path).toBeGreaterThan(0);
+          if (f.path.endsWith('commOverlap')) expect(value, f.path).toBeGreaterThanOrEqual(0);
+          else expect(value, f.path).toBeGreaterThan(0);
         }
       }
     });

@@ -8,6 +8,7 @@
  */
 export * from './types.ts';
 export { efficiencyAt } from './efficiency.ts';
+export { sourcedFigures, type SourcedFigure } from './sources.ts';
 export {
   assertHardware,
   defineHardware,
