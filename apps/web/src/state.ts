@@ -1,4 +1,5 @@
 import type { Precision } from '@ridgeline/hardware';
+import type { Recompute } from '@ridgeline/model';
 
 /**
  * Everything a person chose on the page. It is the whole state: it round-trips through the URL
@@ -30,8 +31,59 @@ export interface SweepSettings {
   readonly y: ParetoY;
 }
 
+/** Which half of the page shows: serving (`estimate`) or a training run (`train`). */
+export type View = 'inference' | 'training';
+
+/** A ZeRO/FSDP stage (MODEL.md §1.2). */
+export type ZeroStage = 0 | 1 | 2 | 3;
+
+/** The training sweep's axes: chip count and layout, optionally ZeRO, recomputation and micro-batch. */
+export interface TrainingSweepSettings {
+  /** Total chip counts; DP = chips ÷ (TP·PP·CP). */
+  readonly chips: readonly number[];
+  readonly tp: readonly number[];
+  readonly pp: readonly number[];
+  /** Micro-batches to sweep (the current one when empty). */
+  readonly microBatch: readonly number[];
+  /** ZeRO stages to sweep (the current one when empty). */
+  readonly zeroStage: readonly ZeroStage[];
+  /** Recomputation modes to sweep (the current one when empty). */
+  readonly recompute: readonly Recompute[];
+  /** Also sweep the compared chips, one frontier per chip. */
+  readonly compared: boolean;
+}
+
+/**
+ * A training run, as `ridgeline train` takes it (`--chips --tp --pp --cp --ep --seq
+ * --global-batch --micro-batch --virtual-stages --tokens --precision --zero --recompute`). DP is
+ * not stored: it is chips ÷ (TP·PP·CP), as the CLI derives it.
+ */
+export interface TrainingSettings {
+  readonly chips: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly cp: number;
+  readonly ep: number;
+  /** S: tokens per sequence. */
+  readonly sequenceLength: number;
+  /** G: sequences per optimizer step, all replicas. */
+  readonly globalBatch: number;
+  /** b: sequences per micro-batch per replica. */
+  readonly microBatch: number;
+  /** v: model chunks per pipeline stage (interleaved 1F1B). */
+  readonly virtualStages: number;
+  /** T_total: tokens of the whole run. */
+  readonly totalTokens: number;
+  readonly precision: Precision;
+  readonly zeroStage: ZeroStage;
+  readonly recompute: Recompute;
+  readonly sweep: TrainingSweepSettings;
+}
+
 /** The page's state. */
 export interface AppState {
+  /** The view on screen; the model, the chip, the price and overlap and the compared chips are shared by both. */
+  readonly view: View;
   readonly model: ModelChoice;
   /** A first-party chip id, or `custom` for the form's chip. */
   readonly hardware: string;
@@ -56,13 +108,44 @@ export interface AppState {
   /** Compare each chip at the smallest layout that holds the model (and an equal-width precision it supports). */
   readonly compareFit: boolean;
   readonly sweep: SweepSettings;
+  readonly training: TrainingSettings;
 }
 
 /** At most this many chips side by side. */
 export const MAX_COMPARE = 4;
 
+/**
+ * The training view's first run: Llama 3.1 70B pre-trained on 15 T tokens by 1024 H100s (TP 8, PP 4,
+ * DP 32), 8k sequences, 512 per step, ZeRO 1 and selective recomputation (the CLI's defaults).
+ */
+export const DEFAULT_TRAINING: TrainingSettings = {
+  chips: 1024,
+  tp: 8,
+  pp: 4,
+  cp: 1,
+  ep: 1,
+  sequenceLength: 8192,
+  globalBatch: 512,
+  microBatch: 1,
+  virtualStages: 1,
+  totalTokens: 15e12,
+  precision: 'bf16',
+  zeroStage: 1,
+  recompute: 'selective',
+  sweep: {
+    chips: [256, 512, 1024, 2048, 4096, 8192],
+    tp: [1, 2, 4, 8],
+    pp: [1, 2, 4, 8, 16],
+    microBatch: [],
+    zeroStage: [1, 3],
+    recompute: ['selective', 'full'],
+    compared: true,
+  },
+};
+
 /** The page a first visit shows: Llama 3.1 70B serving 64 users on 8 H100s, bf16, as in the README. */
 export const DEFAULT_STATE: AppState = {
+  view: 'inference',
   model: { kind: 'catalog', id: 'llama-3.1-70b' },
   hardware: 'h100-sxm',
   customChip: null,
@@ -90,4 +173,5 @@ export const DEFAULT_STATE: AppState = {
     compared: true,
     y: 'tokensPerSPerChip',
   },
+  training: DEFAULT_TRAINING,
 };

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
 import { findChip } from './registry.ts';
-import { DEFAULT_STATE, type AppState } from './state.ts';
-import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
+import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
+import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url, tokensText } from './url-state.ts';
 
 describe('serialiseState / parseState', () => {
   test('the default state round-trips with no problems', () => {
@@ -15,6 +15,7 @@ describe('serialiseState / parseState', () => {
 
   test('every field round-trips', () => {
     const state: AppState = {
+      view: 'inference',
       model: { kind: 'config', json: '{"num_hidden_layers": 2, "name": "naïve ✓"}' },
       hardware: 'custom',
       customChip: { ...fieldsFromChip(findChip('tpu-v6e')!), name: 'Trillium, tuned & "fast"' },
@@ -33,6 +34,7 @@ describe('serialiseState / parseState', () => {
       compare: ['custom', 'b200'],
       compareFit: false,
       sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd' },
+      training: DEFAULT_TRAINING,
     };
     const parsed = parseState(serialiseState(state));
     expect(parsed.problems).toEqual([]);
@@ -55,6 +57,94 @@ describe('serialiseState / parseState', () => {
     expect(state.model).toEqual({ kind: 'catalog', id: 'llama-3.1-70b' });
     expect(state.hardware).toBe('h100-sxm');
     expect(state.compare).toEqual([findChip('trillium')?.id, 'h100-sxm']);
+  });
+});
+
+describe('the training view in a link', () => {
+  const training: AppState = { ...DEFAULT_STATE, view: 'training' };
+
+  test('the default training page round-trips, and carries only its own settings', () => {
+    const text = serialiseState(training);
+    expect(text).toBe(
+      'v=train&m=llama-3.1-70b&hw=h100-sxm&cmp=h100-sxm,mi300x,tpu-v6e,groq-lpu&tn=1024&ttp=8&tpp=4&tcp=1&tep=1&tseq=8192&tgb=512&tmb=1&tvs=1&ttok=1.5e13&tpr=bf16&tz=1&trc=selective&tsn=256,512,1024,2048,4096,8192&tstp=1,2,4,8&tspp=1,2,4,8,16&tsmb=&tsz=1,3&tsr=selective,full&tsc=1',
+    );
+    expect(parseState(`#${text}`)).toEqual({ state: training, problems: [] });
+    // The inference page's link says nothing of training.
+    const trainingKeys = Object.entries(KEYS).filter(([name]) => name === 'view' || name.startsWith('train')).map(([, key]) => key);
+    expect([...new URLSearchParams(serialiseState(DEFAULT_STATE)).keys()].filter((k) => trainingKeys.includes(k as never))).toEqual([]);
+  });
+
+  test('every training field round-trips, with the shared ones', () => {
+    const state: AppState = {
+      ...DEFAULT_STATE,
+      view: 'training',
+      model: { kind: 'config', json: '{"num_hidden_layers": 4}' },
+      hardware: 'custom',
+      customChip: { ...fieldsFromChip(findChip('mi300x')!), id: 'mi-x' },
+      overlap: 0.5,
+      price: 2.25,
+      compare: ['b200', 'custom'],
+      training: {
+        chips: 96,
+        tp: 4,
+        pp: 3,
+        cp: 2,
+        ep: 4,
+        sequenceLength: 4096,
+        globalBatch: 1536,
+        microBatch: 2,
+        virtualStages: 2,
+        totalTokens: 2.5e12,
+        precision: 'fp8',
+        zeroStage: 3,
+        recompute: 'full',
+        sweep: { chips: [96, 192], tp: [2, 4], pp: [3], microBatch: [1, 2, 4], zeroStage: [], recompute: ['none', 'full'], compared: false },
+      },
+    };
+    const text = serialiseState(state);
+    expect(text).toContain('ttok=2.5e12');
+    expect(text).toContain('tsz=&');
+    const parsed = parseState(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.state).toEqual({ ...state, customChip: Object.fromEntries(Object.entries(state.customChip ?? {}).filter(([, v]) => v !== '')) });
+  });
+
+  test('an inference link opened keeps the training defaults, and the reverse', () => {
+    expect(parseState('#m=llama-3.1-8b&b=8').state.training).toEqual(DEFAULT_TRAINING);
+    const { state } = parseState('#v=train&tn=64&ttp=8&tpp=1');
+    expect(state.view).toBe('training');
+    expect(state.training).toEqual({ ...DEFAULT_TRAINING, chips: 64, tp: 8, pp: 1 });
+    expect(state.batch).toBe(DEFAULT_STATE.batch);
+  });
+
+  test.each([
+    ['v=trian', 'v', 'the view must be infer or train; showing the inference view.'],
+    ['tn=0', 'tn', 'the training chip count must be a whole number ≥ 1; using 1024.'],
+    ['ttp=x', 'ttp', 'training TP must be a whole number ≥ 1; using 8.'],
+    ['tseq=1.5', 'tseq', 'the sequence length must be a whole number ≥ 1; using 8192.'],
+    ['tgb=', 'tgb', 'the global batch must be a whole number ≥ 1; using 512.'],
+    ['ttok=lots', 'ttok', 'the run’s total tokens must be a number > 0 (e.g. 15e12); using 1.5e13.'],
+    ['ttok=-1e12', 'ttok', 'the run’s total tokens must be a number > 0 (e.g. 15e12); using 1.5e13.'],
+    ['tpr=fp12', 'tpr', 'the training precision must be one of fp32, bf16, fp16, fp8, int8, fp4, int4; using bf16.'],
+    ['tz=4', 'tz', 'the ZeRO stage must be one of 0, 1, 2, 3; using 1.'],
+    ['trc=some', 'trc', 'recomputation must be one of none, selective, full; using selective.'],
+    ['tsn=256,lots', 'tsn', 'the training sweep’s chip counts must be a comma-separated list of whole numbers ≥ 1; using 256,512,1024,2048,4096,8192.'],
+    ['tsmb=0', 'tsmb', 'the training sweep’s micro-batches must be a comma-separated list of whole numbers ≥ 1; using the current one.'],
+    ['tsz=1,5', 'tsz', 'the training sweep’s ZeRO stages: "5" is not one of 0, 1, 2, 3; using 1,3.'],
+    ['tsr=full,half,most', 'tsr', 'the training sweep’s recomputation modes: "half", "most" are not among none, selective, full; using selective,full.'],
+    ['tsc=2', 'tsc', 'sweeping the compared chips in training must be 1 or 0; using 1.'],
+  ])('%s', (fragment, key, message) => {
+    const { state, problems } = parseState(`#${fragment}`);
+    expect(problems).toEqual([{ key, value: expect.any(String) as string, message }]);
+    // Everything else is the default training page.
+    expect(state.training.pp).toBe(DEFAULT_TRAINING.pp);
+  });
+
+  test('tokensText writes large counts as an exponent and reads back exactly', () => {
+    expect(tokensText(15e12)).toBe('1.5e13');
+    expect(tokensText(1e12)).toBe('1e12');
+    expect(tokensText(4096)).toBe('4096');
+    for (const n of [15e12, 2.5e12, 123456789, 3.3e15]) expect(Number(tokensText(n))).toBe(n);
   });
 });
 

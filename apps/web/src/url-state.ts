@@ -1,7 +1,19 @@
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import type { Recompute } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
-import { DEFAULT_STATE, MAX_COMPARE, type AppState, type BatchSpacing, type ParetoY, type SweepSettings } from './state.ts';
+import {
+  DEFAULT_STATE,
+  MAX_COMPARE,
+  type AppState,
+  type BatchSpacing,
+  type ParetoY,
+  type SweepSettings,
+  type TrainingSettings,
+  type TrainingSweepSettings,
+  type View,
+  type ZeroStage,
+} from './state.ts';
 
 /**
  * The page's state in the URL fragment (`#m=llama-3.1-70b&hw=h100-sxm&n=8…`), so that a link is the
@@ -26,8 +38,13 @@ export interface ParsedState {
   readonly problems: readonly UrlProblem[];
 }
 
-/** Parameter names, short because links get shared in chat. */
+/**
+ * Parameter names, short because links get shared in chat. A link carries the settings of the view
+ * it shows: the inference view's keys, or `v=train` and the training keys (`t…`); the model, the
+ * chip, the price, the overlap and the compared chips belong to both.
+ */
 export const KEYS = {
+  view: 'v',
   model: 'm',
   modelConfig: 'mc',
   hardware: 'hw',
@@ -54,7 +71,33 @@ export const KEYS = {
   sweepKv: 'skv',
   sweepCompared: 'sc',
   sweepY: 'sy',
+  trainChips: 'tn',
+  trainTp: 'ttp',
+  trainPp: 'tpp',
+  trainCp: 'tcp',
+  trainEp: 'tep',
+  trainSequence: 'tseq',
+  trainGlobalBatch: 'tgb',
+  trainMicroBatch: 'tmb',
+  trainVirtualStages: 'tvs',
+  trainTokens: 'ttok',
+  trainPrecision: 'tpr',
+  trainZero: 'tz',
+  trainRecompute: 'trc',
+  trainSweepChips: 'tsn',
+  trainSweepTp: 'tstp',
+  trainSweepPp: 'tspp',
+  trainSweepMicroBatch: 'tsmb',
+  trainSweepZero: 'tsz',
+  trainSweepRecompute: 'tsr',
+  trainSweepCompared: 'tsc',
 } as const;
+
+/** How a link names the views. */
+const VIEW_NAMES: Readonly<Record<View, string>> = { inference: 'infer', training: 'train' };
+
+const ZERO_STAGES: readonly ZeroStage[] = [0, 1, 2, 3];
+const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(KEYS));
 
@@ -97,20 +140,66 @@ function listText(values: readonly (string | number)[]): string {
 }
 
 /**
- * The URL fragment (without `#`) for a state. Every configuration field is written, so a link keeps
- * its meaning if the defaults change.
+ * A token count as people write it: `15e12` reads `1.5e13`, small counts stay plain.
+ *
+ * @example
+ * tokensText(15e12); // '1.5e13'
+ * tokensText(4096); // '4096'
+ */
+export function tokensText(n: number): string {
+  if (!Number.isFinite(n) || Math.abs(n) < 1e6) return String(n);
+  return n.toExponential().replace('e+', 'e');
+}
+
+function serialiseTraining(params: URLSearchParams, t: TrainingSettings): void {
+  params.set(KEYS.trainChips, String(t.chips));
+  params.set(KEYS.trainTp, String(t.tp));
+  params.set(KEYS.trainPp, String(t.pp));
+  params.set(KEYS.trainCp, String(t.cp));
+  params.set(KEYS.trainEp, String(t.ep));
+  params.set(KEYS.trainSequence, String(t.sequenceLength));
+  params.set(KEYS.trainGlobalBatch, String(t.globalBatch));
+  params.set(KEYS.trainMicroBatch, String(t.microBatch));
+  params.set(KEYS.trainVirtualStages, String(t.virtualStages));
+  params.set(KEYS.trainTokens, tokensText(t.totalTokens));
+  params.set(KEYS.trainPrecision, t.precision);
+  params.set(KEYS.trainZero, String(t.zeroStage));
+  params.set(KEYS.trainRecompute, t.recompute);
+  const s = t.sweep;
+  params.set(KEYS.trainSweepChips, listText(s.chips));
+  params.set(KEYS.trainSweepTp, listText(s.tp));
+  params.set(KEYS.trainSweepPp, listText(s.pp));
+  // Empty lists mean "the current value" and are written too: their defaults are not all empty.
+  params.set(KEYS.trainSweepMicroBatch, listText(s.microBatch));
+  params.set(KEYS.trainSweepZero, listText(s.zeroStage));
+  params.set(KEYS.trainSweepRecompute, listText(s.recompute));
+  params.set(KEYS.trainSweepCompared, s.compared ? '1' : '0');
+}
+
+/**
+ * The URL fragment (without `#`) for a state: the settings of the view it shows. Every
+ * configuration field of that view is written, so a link keeps its meaning if the defaults change.
  *
  * @example
  * serialiseState(DEFAULT_STATE); // 'm=llama-3.1-70b&hw=h100-sxm&n=8&tp=8&pp=1&ep=1&b=64&…'
+ * serialiseState({ ...DEFAULT_STATE, view: 'training' }); // 'v=train&m=llama-3.1-70b&hw=h100-sxm&cmp=…&tn=1024&ttp=8&…'
  */
 export function serialiseState(state: AppState): string {
   const params = new URLSearchParams();
+  if (state.view !== 'inference') params.set(KEYS.view, VIEW_NAMES[state.view]);
   if (state.model.kind === 'catalog') params.set(KEYS.model, state.model.id);
   else params.set(KEYS.modelConfig, toBase64Url(state.model.json));
   params.set(KEYS.hardware, state.hardware);
   if (state.customChip !== null) {
     const fields = Object.fromEntries(Object.entries(state.customChip).filter(([, v]) => v !== ''));
     params.set(KEYS.customChip, toBase64Url(JSON.stringify(fields)));
+  }
+  if (state.view === 'training') {
+    if (state.overlap !== null) params.set(KEYS.overlap, String(state.overlap));
+    if (state.price !== null) params.set(KEYS.price, String(state.price));
+    params.set(KEYS.compare, listText(state.compare));
+    serialiseTraining(params, state.training);
+    return params.toString().replace(/%2C/gi, ',');
   }
   params.set(KEYS.chips, String(state.chips));
   params.set(KEYS.tp, String(state.tp));
@@ -202,10 +291,53 @@ class Reader {
     const items = text.split(',').map((s) => s.trim());
     const values = items.map(Number);
     if (items.length === 0 || items.some((s, i) => s === '' || !Number.isInteger(values[i]) || (values[i] ?? 0) < 1)) {
-      this.problem(key, text, `${what} must be a comma-separated list of whole numbers ≥ 1; using ${listText(fallback)}.`);
+      this.problem(key, text, `${what} must be a comma-separated list of whole numbers ≥ 1; using ${fallback.length === 0 ? 'the current one' : listText(fallback)}.`);
       return fallback;
     }
     return [...new Set(values)].sort((a, b) => a - b);
+  }
+
+  /** A positive number, exponent allowed (`15e12`). */
+  positive(key: string, what: string, fallback: number): number {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      this.problem(key, text, `${what} must be a number > 0 (e.g. 15e12); using ${tokensText(fallback)}.`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** One of `allowed`, as written in the link. */
+  choice<T extends string | number>(key: string, what: string, allowed: readonly T[], fallback: T): T {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const found = allowed.find((a) => String(a) === text);
+    if (found !== undefined) return found;
+    this.problem(key, text, `${what} must be one of ${allowed.join(', ')}; using ${fallback}.`);
+    return fallback;
+  }
+
+  /** A comma-separated subset of `allowed` (empty: the current value), in `allowed`'s order. */
+  subset<T extends string | number>(key: string, what: string, allowed: readonly T[], fallback: readonly T[]): readonly T[] {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = items.filter((s) => !allowed.some((a) => String(a) === s));
+    if (bad.length > 0) {
+      this.problem(key, text, `${what}: ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not one of' : 'are not among'} ${allowed.join(', ')}; using ${fallback.length === 0 ? 'the current one' : listText(fallback)}.`);
+      return fallback;
+    }
+    return allowed.filter((a) => items.includes(String(a)));
+  }
+
+  /** Whole numbers ≥ 1, comma-separated; empty means none (the current value). */
+  integersOrEmpty(key: string, what: string, fallback: readonly number[]): readonly number[] {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    if (text.trim() === '') return [];
+    return this.integers(key, what, fallback);
   }
 
   precisions(key: string, what: string): readonly Precision[] {
@@ -334,6 +466,48 @@ function parseSweep(r: Reader): SweepSettings {
   };
 }
 
+function parseView(r: Reader): View {
+  const text = r.raw(KEYS.view);
+  if (text === undefined) return DEFAULT_STATE.view;
+  const view = (Object.keys(VIEW_NAMES) as View[]).find((v) => VIEW_NAMES[v] === text || v === text);
+  if (view !== undefined) return view;
+  r.problem(KEYS.view, text, `the view must be ${Object.values(VIEW_NAMES).join(' or ')}; showing the inference view.`);
+  return DEFAULT_STATE.view;
+}
+
+function parseTrainingSweep(r: Reader): TrainingSweepSettings {
+  const d = DEFAULT_STATE.training.sweep;
+  return {
+    chips: r.integers(KEYS.trainSweepChips, 'the training sweep’s chip counts', d.chips),
+    tp: r.integers(KEYS.trainSweepTp, 'the training sweep’s TP degrees', d.tp),
+    pp: r.integers(KEYS.trainSweepPp, 'the training sweep’s PP degrees', d.pp),
+    microBatch: r.integersOrEmpty(KEYS.trainSweepMicroBatch, 'the training sweep’s micro-batches', d.microBatch),
+    zeroStage: r.subset(KEYS.trainSweepZero, 'the training sweep’s ZeRO stages', ZERO_STAGES, d.zeroStage),
+    recompute: r.subset(KEYS.trainSweepRecompute, 'the training sweep’s recomputation modes', RECOMPUTES, d.recompute),
+    compared: r.flag(KEYS.trainSweepCompared, 'sweeping the compared chips in training', d.compared),
+  };
+}
+
+function parseTraining(r: Reader): TrainingSettings {
+  const d = DEFAULT_STATE.training;
+  return {
+    chips: r.integer(KEYS.trainChips, 'the training chip count', d.chips),
+    tp: r.integer(KEYS.trainTp, 'training TP', d.tp),
+    pp: r.integer(KEYS.trainPp, 'training PP', d.pp),
+    cp: r.integer(KEYS.trainCp, 'training CP', d.cp),
+    ep: r.integer(KEYS.trainEp, 'training EP', d.ep),
+    sequenceLength: r.integer(KEYS.trainSequence, 'the sequence length', d.sequenceLength),
+    globalBatch: r.integer(KEYS.trainGlobalBatch, 'the global batch', d.globalBatch),
+    microBatch: r.integer(KEYS.trainMicroBatch, 'the micro-batch', d.microBatch),
+    virtualStages: r.integer(KEYS.trainVirtualStages, 'the virtual stages', d.virtualStages),
+    totalTokens: r.positive(KEYS.trainTokens, 'the run’s total tokens', d.totalTokens),
+    precision: r.precision(KEYS.trainPrecision, 'the training precision', d.precision),
+    zeroStage: r.choice(KEYS.trainZero, 'the ZeRO stage', ZERO_STAGES, d.zeroStage),
+    recompute: r.choice(KEYS.trainRecompute, 'recomputation', RECOMPUTES, d.recompute),
+    sweep: parseTrainingSweep(r),
+  };
+}
+
 /**
  * The state a URL fragment describes (with or without the leading `#`); parameters it cannot use
  * are replaced by their defaults and reported. Never throws.
@@ -357,10 +531,12 @@ export function parseState(fragment: string): ParsedState {
     if (!KNOWN_KEYS.has(key)) r.problem(key, params.get(key) ?? '', `the link has a setting "${key}" this page does not know; it was ignored.`);
   }
   const d = DEFAULT_STATE;
+  const view = parseView(r);
   const model = parseModel(r);
   const customChip = parseCustomChip(r);
   const hardware = parseHardware(r, customChip !== null);
   const state: AppState = {
+    view,
     model,
     hardware,
     customChip,
@@ -379,6 +555,7 @@ export function parseState(fragment: string): ParsedState {
     compare: parseCompare(r, customChip !== null),
     compareFit: r.flag(KEYS.compareFit, 'fitting each compared chip', d.compareFit),
     sweep: parseSweep(r),
+    training: parseTraining(r),
   };
   return { state, problems: r.problems };
 }

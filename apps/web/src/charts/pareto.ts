@@ -1,18 +1,43 @@
 import uPlot from 'uplot';
-import { formatBytes, formatDuration, formatNumber, formatTokenRate, formatUsd } from '@ridgeline/format';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatTick, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { ParetoY } from '../state.ts';
-import type { SweepPoint, SweepResult } from '../sweep/types.ts';
+import type { SweepPoint, TrainingSweepPoint } from '../sweep/types.ts';
 import { COLOURS, Tooltip, chartPng, chartSvg, escapeHtml, fitToContainer, logAxis, type LegendEntry, type SvgSeries } from './common.ts';
 
 const HEIGHT = 420;
 
+/**
+ * What a Pareto chart plots and how it reads a point: the axes' objectives, labels and tick
+ * formats, and the tooltip. One per kind of sweep (inference, training); the chart itself is the same.
+ */
+export interface ParetoAxes<P> {
+  /** Changes when the chart must be rebuilt (another objective). */
+  readonly key: string;
+  readonly x: (p: P) => number;
+  readonly y: (p: P) => number;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly xFormat?: (v: number) => string;
+  readonly yFormat?: (v: number) => string;
+  /** The tooltip's HTML for a point of chip `chipName`. */
+  readonly tooltip: (p: P, chipName: string, frontier: boolean) => string;
+}
+
+/** One chip's points: its frontier and a sample of all its feasible configurations. */
+export interface ParetoSeries<P> {
+  readonly chipId: string;
+  readonly chipName: string;
+  readonly frontier: readonly P[];
+  readonly cloud: readonly P[];
+}
+
 /** What the Pareto chart shows. */
-export interface ParetoData {
-  readonly result: SweepResult;
-  readonly y: ParetoY;
+export interface ParetoData<P> {
+  readonly series: readonly ParetoSeries<P>[];
+  readonly axes: ParetoAxes<P>;
   /** Colour per chip of the sweep. */
   readonly colours: readonly string[];
-  /** The page's current configuration, marked on the chart. */
+  /** The page's current configuration (chart coordinates), marked on the chart. */
   readonly current: { readonly x: number; readonly y: number } | null;
 }
 
@@ -47,24 +72,66 @@ function tooltipHtml(p: SweepPoint, chipName: string, frontier: boolean): string
     ${formatBytes(p.memoryPerChipBytes)} per chip${frontier ? '<br><span class="hint">click to use this configuration</span>' : ''}`;
 }
 
-interface Indexed {
-  readonly data: uPlot.AlignedData;
-  /** Per chip: cloud series index, frontier series index. */
-  readonly series: { cloud: number; frontier: number }[];
+/**
+ * The inference sweep's axes: tokens/s per user against tokens/s per chip or $ per million tokens.
+ *
+ * @example
+ * chart.update({ series: result.perChip, axes: inferenceAxes('tokensPerSPerChip'), colours, current: null });
+ */
+export function inferenceAxes(y: ParetoY): ParetoAxes<SweepPoint> {
+  return {
+    key: `inference-${y}`,
+    x: (p) => p.tokensPerSPerUser,
+    y: (p) => yOf(p, y),
+    xLabel: X_LABEL,
+    yLabel: yLabel(y),
+    ...(y === 'costPerMillionTokensUsd' ? { yFormat: (v: number) => `$${formatNumber(v, 2)}` } : {}),
+    tooltip: tooltipHtml,
+  };
 }
 
-function align(d: ParetoData): Indexed {
+/** Seconds per day: the training chart's run time reads in days. */
+export const DAY_S = 86_400;
+
+/** The training chart's axis labels. */
+export const TRAINING_X_LABEL = 'Run time (days)';
+export const TRAINING_Y_LABEL = 'Run cost (USD)';
+
+function trainingTooltipHtml(p: TrainingSweepPoint, chipName: string, frontier: boolean): string {
+  return `<strong>${escapeHtml(chipName)}</strong>${frontier ? ' · <em>on the frontier</em>' : ''}<br>
+    ${p.chips} chips (dp ${p.dp} · tp ${p.tp} · pp ${p.pp}) · micro-batch ${p.microBatch}<br>
+    ZeRO ${p.zeroStage} · recompute ${p.recompute}<br>
+    ${formatDuration(p.totalTimeS)} · ${formatUsd(p.costUsd)} · MFU ${formatPercent(p.mfu)}<br>
+    step ${formatDuration(p.stepTimeS)} · ${formatBytes(p.memoryPerChipBytes)} per chip${frontier ? '<br><span class="hint">click to use this configuration</span>' : ''}`;
+}
+
+/**
+ * The training sweep's axes: run time in days against run cost in USD, both less-is-better.
+ *
+ * @example
+ * chart.update({ series: result.perChip, axes: TRAINING_AXES, colours, current: null });
+ */
+export const TRAINING_AXES: ParetoAxes<TrainingSweepPoint> = {
+  key: 'training',
+  x: (p) => p.totalTimeS / DAY_S,
+  y: (p) => p.costUsd,
+  xLabel: TRAINING_X_LABEL,
+  yLabel: TRAINING_Y_LABEL,
+  yFormat: (v) => `$${formatTick(v)}`,
+  tooltip: trainingTooltipHtml,
+};
+
+/** uPlot's columns: x, then each chip's cloud, each chip's frontier, and the current configuration. */
+function align<P>(d: ParetoData<P>): uPlot.AlignedData {
   const rows: { x: number; s: number; y: number }[] = [];
-  const chips = d.result.perChip.length;
+  const chips = d.series.length;
+  const { x, y } = d.axes;
   // All clouds first, then all frontiers, so no chip's cloud hides another chip's frontier.
-  const series = d.result.perChip.map((_, i) => ({ cloud: 1 + i, frontier: 1 + chips + i }));
-  d.result.perChip.forEach((chip, i) => {
-    const { cloud, frontier } = series[i] as { cloud: number; frontier: number };
-    for (const p of chip.cloud) rows.push({ x: p.tokensPerSPerUser, s: cloud, y: yOf(p, d.y) });
-    for (const p of chip.frontier) rows.push({ x: p.tokensPerSPerUser, s: frontier, y: yOf(p, d.y) });
+  d.series.forEach((chip, i) => {
+    for (const p of chip.cloud) rows.push({ x: x(p), s: 1 + i, y: y(p) });
+    for (const p of chip.frontier) rows.push({ x: x(p), s: 1 + chips + i, y: y(p) });
   });
-  const s = 1 + 2 * chips;
-  const current = s;
+  const current = 1 + 2 * chips;
   if (d.current !== null) rows.push({ x: d.current.x, s: current, y: d.current.y });
   const ok = rows.filter((r) => r.x > 0 && r.y > 0 && Number.isFinite(r.x) && Number.isFinite(r.y));
   ok.sort((a, b) => a.x - b.x);
@@ -74,42 +141,43 @@ function align(d: ParetoData): Indexed {
     const col = columns[r.s - 1];
     if (col !== undefined) col[i] = r.y;
   });
-  return { data: [ok.map((r) => r.x), ...columns] as uPlot.AlignedData, series };
+  return [ok.map((r) => r.x), ...columns] as uPlot.AlignedData;
 }
 
 /**
- * The Pareto chart: tokens/s per user against tokens/s per chip (or $ per million tokens), a
- * sampled cloud of every feasible configuration and the frontier over batch and chip count, one
- * colour per chip; the current configuration is the red cross. Hover shows a configuration; a click
- * on a frontier point hands it to `onPick`.
+ * The Pareto chart: a sampled cloud of every feasible configuration and each chip's frontier, one
+ * colour per chip, on log axes — tokens/s per user against tokens/s per chip or $ per million
+ * tokens for inference (`inferenceAxes`), run time against run cost for training
+ * (`TRAINING_AXES`); the current configuration is the red ring. Hover shows a configuration; a
+ * click on a frontier point hands it to `onPick`.
  *
  * @example
- * const chart = new ParetoChart(el, (point) => apply(point));
- * chart.update({ result, y: 'tokensPerSPerChip', colours, current: null });
+ * const chart = new ParetoChart<SweepPoint>(el, (point) => apply(point));
+ * chart.update({ series: result.perChip, axes: inferenceAxes('tokensPerSPerChip'), colours, current: null });
  */
-export class ParetoChart {
+export class ParetoChart<P> {
   readonly #container: HTMLElement;
-  readonly #onPick: (p: SweepPoint) => void;
+  readonly #onPick: (p: P) => void;
   #u: uPlot | null = null;
   #stopResize: () => void = () => {};
-  #data: ParetoData | null = null;
+  #data: ParetoData<P> | null = null;
   #tooltip: Tooltip | null = null;
-  #hovered: { p: SweepPoint; frontier: boolean } | null = null;
+  #hovered: { p: P; frontier: boolean } | null = null;
   #shape = '';
 
-  constructor(container: HTMLElement, onPick: (p: SweepPoint) => void) {
+  constructor(container: HTMLElement, onPick: (p: P) => void) {
     this.#container = container;
     this.#onPick = onPick;
   }
 
-  update(data: ParetoData): void {
+  update(data: ParetoData<P>): void {
     this.#data = data;
     const aligned = align(data);
-    const shape = `${data.y}|${data.result.perChip.map((c) => c.chipId).join(',')}|${data.colours.join(',')}`;
+    const shape = `${data.axes.key}|${data.series.map((c) => c.chipId).join(',')}|${data.colours.join(',')}`;
     if (this.#u === null || shape !== this.#shape || !this.#container.contains(this.#u.root)) {
       this.destroy();
       this.#shape = shape;
-      this.#u = new uPlot(this.#options(data), aligned.data, this.#container);
+      this.#u = new uPlot(this.#options(data), aligned, this.#container);
       this.#tooltip = new Tooltip(this.#u);
       this.#stopResize = fitToContainer(this.#u, this.#container, HEIGHT);
       this.#u.over.addEventListener('click', () => {
@@ -118,7 +186,7 @@ export class ParetoChart {
     } else {
       // What the tooltip pointed at may be gone.
       this.#tooltip?.hide();
-      this.#u.setData(aligned.data);
+      this.#u.setData(aligned);
     }
   }
 
@@ -137,16 +205,16 @@ export class ParetoChart {
     const d = this.#data;
     if (d === null) return [];
     return [
-      ...d.result.perChip.map((c, i): LegendEntry => ({ label: c.chipName, colour: d.colours[i] ?? '#000', mark: 'line' })),
+      ...d.series.map((c, i): LegendEntry => ({ label: c.chipName, colour: d.colours[i] ?? '#000', mark: 'line' })),
       { label: 'current configuration', colour: COLOURS.current, mark: 'dot' },
     ];
   }
 
-  #options(d: ParetoData): uPlot.Options {
+  #options(d: ParetoData<P>): uPlot.Options {
     const series: uPlot.Series[] = [{}];
-    const cloudPoints = d.result.perChip.reduce((n, c) => n + c.cloud.length, 0);
+    const cloudPoints = d.series.reduce((n, c) => n + c.cloud.length, 0);
     const alpha = cloudPoints > 8000 ? '2e' : '55';
-    d.result.perChip.forEach((chip, i) => {
+    d.series.forEach((chip, i) => {
       const colour = d.colours[i] ?? '#000';
       series.push({
         label: `${chip.chipName} (all)`,
@@ -158,7 +226,7 @@ export class ParetoChart {
     });
     // The frontiers are drawn by the draw hook (a polyline through their own points); their series
     // only set the scales and keep the legend order.
-    d.result.perChip.forEach((chip, i) => {
+    d.series.forEach((chip, i) => {
       series.push({ label: `${chip.chipName} frontier`, stroke: d.colours[i] ?? '#000', width: 0, paths: () => null, points: { show: false } });
     });
     series.push({ label: 'current', stroke: COLOURS.current, width: 0, paths: () => null, points: { show: false } });
@@ -169,10 +237,7 @@ export class ParetoChart {
       cursor: { drag: { x: false, y: false }, points: { show: false }, x: false, y: false },
       // A little room around the extremes, so the end points of a frontier are not cut by the frame.
       scales: { x: { distr: 3, range: (_u, min, max) => [min / 1.3, max * 1.3] }, y: { distr: 3, range: (_u, min, max) => [min / 1.5, max * 1.5] } },
-      axes: [
-        logAxis(X_LABEL, 'x'),
-        logAxis(yLabel(d.y), 'y', d.y === 'costPerMillionTokensUsd' ? (v) => `$${formatNumber(v, 2)}` : undefined),
-      ],
+      axes: [logAxis(d.axes.xLabel, 'x', d.axes.xFormat), logAxis(d.axes.yLabel, 'y', d.axes.yFormat)],
       series,
       hooks: { setCursor: [(u) => this.#hover(u)], draw: [(u) => this.#drawFrontiers(u)] },
     };
@@ -188,11 +253,12 @@ export class ParetoChart {
     ctx.beginPath();
     ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
     ctx.clip();
-    d.result.perChip.forEach((chip, i) => {
+    const { x: xOf, y: yOfPoint } = d.axes;
+    d.series.forEach((chip, i) => {
       const colour = d.colours[i] ?? '#000';
       const pts = chip.frontier
-        .filter((p) => p.tokensPerSPerUser > 0 && yOf(p, d.y) > 0)
-        .map((p) => [u.valToPos(p.tokensPerSPerUser, 'x', true), u.valToPos(yOf(p, d.y), 'y', true)] as const);
+        .filter((p) => xOf(p) > 0 && yOfPoint(p) > 0)
+        .map((p) => [u.valToPos(xOf(p), 'x', true), u.valToPos(yOfPoint(p), 'y', true)] as const);
       if (pts.length === 0) return;
       ctx.lineJoin = 'round';
       ctx.lineCap = 'round';
@@ -240,16 +306,16 @@ export class ParetoChart {
       this.#hovered = null;
       return;
     }
-    let best: { p: SweepPoint; chip: number; frontier: boolean; dist: number; x: number; y: number } | null = null;
-    const consider = (p: SweepPoint, chip: number, frontier: boolean, radius: number) => {
-      const x = u.valToPos(p.tokensPerSPerUser, 'x');
-      const y = u.valToPos(yOf(p, d.y), 'y');
+    let best: { p: P; chip: number; frontier: boolean; dist: number; x: number; y: number } | null = null;
+    const consider = (p: P, chip: number, frontier: boolean, radius: number) => {
+      const x = u.valToPos(d.axes.x(p), 'x');
+      const y = u.valToPos(d.axes.y(p), 'y');
       const dist = Math.hypot(x - left, y - top);
       if (dist < radius && (best === null || dist < best.dist)) best = { p, chip, frontier, dist, x, y };
     };
-    d.result.perChip.forEach((c, i) => c.frontier.forEach((p) => consider(p, i, true, 14)));
-    if (best === null) d.result.perChip.forEach((c, i) => c.cloud.forEach((p) => consider(p, i, false, 6)));
-    const found = best as { p: SweepPoint; chip: number; frontier: boolean; x: number; y: number } | null;
+    d.series.forEach((c, i) => c.frontier.forEach((p) => consider(p, i, true, 14)));
+    if (best === null) d.series.forEach((c, i) => c.cloud.forEach((p) => consider(p, i, false, 6)));
+    const found = best as { p: P; chip: number; frontier: boolean; x: number; y: number } | null;
     if (found === null) {
       tooltip.hide();
       this.#hovered = null;
@@ -258,7 +324,7 @@ export class ParetoChart {
     }
     this.#hovered = { p: found.p, frontier: found.frontier };
     u.over.style.cursor = found.frontier ? 'pointer' : '';
-    tooltip.show(tooltipHtml(found.p, d.result.perChip[found.chip]?.chipName ?? '', found.frontier), found.x, found.y, u.over.clientWidth);
+    tooltip.show(d.axes.tooltip(found.p, d.series[found.chip]?.chipName ?? '', found.frontier), found.x, found.y, u.over.clientWidth);
   }
 
   async png(title: string): Promise<Blob> {
@@ -271,12 +337,13 @@ export class ParetoChart {
     const d = this.#data;
     if (u === null || d === null) throw new Error('nothing to export yet');
     const series: SvgSeries[] = [];
-    d.result.perChip.forEach((c, i) => {
+    const { x, y } = d.axes;
+    d.series.forEach((c, i) => {
       const colour = d.colours[i] ?? '#000';
-      series.push({ xs: c.cloud.map((p) => p.tokensPerSPerUser), ys: c.cloud.map((p) => yOf(p, d.y)), colour, points: 'dot', size: 3.5, opacity: 0.25 });
-      series.push({ xs: c.frontier.map((p) => p.tokensPerSPerUser), ys: c.frontier.map((p) => yOf(p, d.y)), colour, line: 'solid', points: 'dot', size: 7 });
+      series.push({ xs: c.cloud.map(x), ys: c.cloud.map(y), colour, points: 'dot', size: 3.5, opacity: 0.25 });
+      series.push({ xs: c.frontier.map(x), ys: c.frontier.map(y), colour, line: 'solid', points: 'dot', size: 7 });
     });
     if (d.current !== null) series.push({ xs: [d.current.x], ys: [d.current.y], colour: COLOURS.current, points: 'ring', size: 13 });
-    return chartSvg(u, title, this.legend(), series, { x: X_LABEL, y: yLabel(d.y) });
+    return chartSvg(u, title, this.legend(), series, { x: d.axes.xLabel, y: d.axes.yLabel });
   }
 }

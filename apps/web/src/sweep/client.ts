@@ -1,10 +1,10 @@
 import { createEngine } from '@ridgeline/engine';
-import type { FromWorker, SweepResult, SweepSpec, ToWorker } from './types.ts';
+import type { FromWorker, ResultOf, SweepResult, SweepSpec, ToWorker, TrainingSweepResult, TrainingSweepSpec } from './types.ts';
 
 /** A sweep in flight. */
-export interface RunningSweep {
+export interface RunningSweep<R = SweepResult> {
   readonly id: number;
-  readonly result: Promise<SweepResult | 'cancelled'>;
+  readonly result: Promise<R | 'cancelled'>;
   cancel(): void;
 }
 
@@ -13,17 +13,17 @@ export type ProgressListener = (done: number, total: number) => void;
 
 /**
  * The page's side of the sweep worker: starts it, compiles the WASM engine once on this thread and
- * posts the compiled module to it, and runs sweeps with progress and cancel.
+ * posts the compiled module to it, and runs sweeps (inference or training) with progress and cancel.
  *
  * @example
  * const client = new SweepClient();
  * const run = client.run(spec, (done, total) => bar(done / total));
- * const result = await run.result;
+ * const result = await run.result; // a TrainingSweepResult for a training spec
  */
 export class SweepClient {
   readonly #worker: Worker;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (r: SweepResult | 'cancelled') => void; reject: (e: Error) => void; progress: ProgressListener }>();
+  readonly #pending = new Map<number, { resolve: (r: SweepResult | TrainingSweepResult | 'cancelled') => void; reject: (e: Error) => void; progress: ProgressListener }>();
   /** Which backend the worker runs, once it says. */
   readonly ready: Promise<{ backend: 'wasm' | 'js'; note: string | null }>;
 
@@ -72,9 +72,12 @@ export class SweepClient {
     this.#worker.postMessage(message);
   }
 
-  run(spec: SweepSpec, progress: ProgressListener): RunningSweep {
+  run<S extends SweepSpec | TrainingSweepSpec>(spec: S, progress: ProgressListener): RunningSweep<ResultOf<S>> {
     const id = this.#nextId++;
-    const result = new Promise<SweepResult | 'cancelled'>((resolve, reject) => this.#pending.set(id, { resolve, reject, progress }));
+    // The worker answers a spec with the result of its kind (see worker.ts).
+    const result = new Promise<ResultOf<S> | 'cancelled'>((resolve, reject) =>
+      this.#pending.set(id, { resolve: resolve as (r: SweepResult | TrainingSweepResult | 'cancelled') => void, reject, progress }),
+    );
     void this.#initialised.then(() => this.#post({ type: 'run', id, spec }));
     return { id, result, cancel: () => void this.#initialised.then(() => this.#post({ type: 'cancel', id })) };
   }

@@ -1,4 +1,4 @@
-import type { SweepResult } from './types.ts';
+import type { SweepResult, TrainingSweepResult } from './types.ts';
 
 const COLUMNS = [
   'chip',
@@ -50,6 +50,46 @@ export function frontierCsv(result: SweepResult): string {
           p.tpotS,
           p.memoryPerChipBytes,
         ]
+          .map(cell)
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const TRAINING_COLUMNS = [
+  'chip',
+  'chips',
+  'dp',
+  'tp',
+  'pp',
+  'micro_batch',
+  'zero_stage',
+  'recompute',
+  'total_time_s',
+  'cost_usd',
+  'step_time_s',
+  'mfu',
+  'tokens_per_s_per_chip',
+  'chip_hours',
+  'energy_j',
+  'memory_per_chip_bytes',
+] as const;
+
+/**
+ * A training sweep's frontiers as CSV: one row per frontier run (by run time ascending), every
+ * chip, SI units (seconds, USD, joules, bytes), full precision.
+ *
+ * @example
+ * trainingFrontierCsv(result).split('\n')[0]; // 'chip,chips,dp,tp,pp,micro_batch,zero_stage,recompute,total_time_s,cost_usd,…'
+ */
+export function trainingFrontierCsv(result: TrainingSweepResult): string {
+  const lines = [TRAINING_COLUMNS.join(',')];
+  for (const chip of result.perChip) {
+    for (const p of chip.frontier) {
+      lines.push(
+        [chip.chipId, p.chips, p.dp, p.tp, p.pp, p.microBatch, p.zeroStage, p.recompute, p.totalTimeS, p.costUsd, p.stepTimeS, p.mfu, p.tokensPerSPerChip, p.chipHours, p.energyJ, p.memoryPerChipBytes]
           .map(cell)
           .join(','),
       );

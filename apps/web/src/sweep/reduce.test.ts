@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Frontier, Sample } from './reduce.ts';
-import type { SweepPoint } from './types.ts';
+import { Frontier, Sample, inferenceScore, trainingScore } from './reduce.ts';
+import type { SweepPoint, TrainingSweepPoint } from './types.ts';
 
 function point(x: number, y: number, cost = 1 / y): SweepPoint {
   return { chip: 0, chips: 1, tp: 1, pp: 1, ep: 1, batch: 1, weights: 'bf16', kvCache: 'bf16', tokensPerSPerUser: x, tokensPerSPerChip: y, costPerMillionTokensUsd: cost, ttftS: 1, tpotS: 1 / x, memoryPerChipBytes: 1 };
@@ -15,7 +15,7 @@ function bruteForce(points: SweepPoint[]): [number, number][] {
 
 describe('Frontier', () => {
   test('keeps the non-dominated points, by x ascending', () => {
-    const f = new Frontier('tokensPerSPerChip');
+    const f = new Frontier(inferenceScore('tokensPerSPerChip'));
     for (const [x, y] of [[1, 10], [2, 8], [1.5, 5], [3, 2], [2, 9], [0.5, 10], [3, 2]] as const) f.add(point(x, y));
     expect(f.points().map((p) => [p.tokensPerSPerUser, p.tokensPerSPerChip])).toEqual([[1, 10], [2, 9], [3, 2]]);
   });
@@ -25,22 +25,30 @@ describe('Frontier', () => {
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     for (let trial = 0; trial < 50; trial++) {
       const points = Array.from({ length: 300 }, () => point(Math.round(random() * 40), Math.round(random() * 40)));
-      const f = new Frontier('tokensPerSPerChip');
+      const f = new Frontier(inferenceScore('tokensPerSPerChip'));
       for (const p of points) f.add(p);
       expect(f.points().map((p) => [p.tokensPerSPerUser, p.tokensPerSPerChip])).toEqual(bruteForce(points));
     }
   });
 
   test('on cost, less is better', () => {
-    const f = new Frontier('costPerMillionTokensUsd');
+    const f = new Frontier(inferenceScore('costPerMillionTokensUsd'));
     f.add(point(1, 1, 5));
     f.add(point(2, 1, 3));
     f.add(point(3, 1, 4));
     expect(f.points().map((p) => p.costPerMillionTokensUsd)).toEqual([3, 4]);
   });
 
+  test('on training runs, less time and less cost are better', () => {
+    const run = (days: number, cost: number): TrainingSweepPoint => ({ chip: 0, chips: 8, dp: 1, tp: 8, pp: 1, microBatch: 1, zeroStage: 1, recompute: 'selective', totalTimeS: days * 86_400, costUsd: cost, stepTimeS: 1, mfu: 0.4, tokensPerSPerChip: 1, chipHours: 1, energyJ: 1, memoryPerChipBytes: 1 });
+    const f = new Frontier(trainingScore);
+    for (const [days, cost] of [[10, 9], [20, 5], [15, 9], [30, 5], [40, 2], [5, 20], [20, 4]] as const) f.add(run(days, cost));
+    // Kept by −time ascending: the longest run first.
+    expect(f.points().map((p) => [p.totalTimeS / 86_400, p.costUsd])).toEqual([[40, 2], [20, 4], [10, 9], [5, 20]]);
+  });
+
   test('ignores NaN and infinities', () => {
-    const f = new Frontier('tokensPerSPerChip');
+    const f = new Frontier(inferenceScore('tokensPerSPerChip'));
     f.add(point(Number.NaN, 1));
     f.add(point(1, Number.POSITIVE_INFINITY));
     expect(f.points()).toEqual([]);
@@ -49,7 +57,7 @@ describe('Frontier', () => {
 
 describe('Sample', () => {
   test('keeps everything up to the limit, then a uniform sample of that size', () => {
-    const s = new Sample(100);
+    const s = new Sample<SweepPoint>(100);
     for (let i = 0; i < 50; i++) s.offer(point(i + 1, 1));
     expect(s.points()).toHaveLength(50);
     for (let i = 50; i < 100_000; i++) s.offer(point(i + 1, 1));
@@ -63,7 +71,7 @@ describe('Sample', () => {
 
   test('is deterministic', () => {
     const run = () => {
-      const s = new Sample(10);
+      const s = new Sample<SweepPoint>(10);
       for (let i = 0; i < 1000; i++) s.offer(point(i + 1, 1));
       return s.points().map((p) => p.tokensPerSPerUser);
     };

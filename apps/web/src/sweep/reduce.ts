@@ -1,58 +1,72 @@
 import type { InfeasibleReason } from '@ridgeline/model';
 import type { ParetoY } from '../state.ts';
-import type { ChipSweep, SweepPoint } from './types.ts';
+import type { ChipSweep, SweepPoint, TrainingSweepPoint } from './types.ts';
 
 /**
- * Streaming reducers every backend shares: a two-objective Pareto frontier (tokens/s per user up,
- * and tokens/s per chip up or cost down), a uniform sample for the chart's cloud, reason counts.
- * They order and count results; they compute none.
+ * Streaming reducers every backend shares: a two-objective Pareto frontier, a uniform sample for the
+ * chart's cloud, reason counts. They order and count results; they compute none.
  */
 
-/** The frontier's second objective, as a value where more is better. */
-function yScore(p: SweepPoint, y: ParetoY): number {
-  return y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : -p.costPerMillionTokensUsd;
+/** A point's two objectives, both as values where more is better. */
+export type Score<P> = (p: P) => readonly [number, number];
+
+/**
+ * The inference frontier's objectives: tokens/s per user up, and tokens/s per chip up or cost down.
+ *
+ * @example
+ * new Frontier(inferenceScore('tokensPerSPerChip'));
+ */
+export function inferenceScore(y: ParetoY): Score<SweepPoint> {
+  return y === 'tokensPerSPerChip' ? (p) => [p.tokensPerSPerUser, p.tokensPerSPerChip] : (p) => [p.tokensPerSPerUser, -p.costPerMillionTokensUsd];
 }
 
 /**
- * A 2-D Pareto frontier, maximising tokens/s per user and the `y` objective. Points are kept by x
- * ascending (so y descending); adding is a binary search and a splice.
+ * The training frontier's objectives: run time down and run cost down.
  *
  * @example
- * const f = new Frontier('tokensPerSPerChip');
+ * new Frontier(trainingScore);
+ */
+export const trainingScore: Score<TrainingSweepPoint> = (p) => [-p.totalTimeS, -p.costUsd];
+
+/**
+ * A 2-D Pareto frontier, maximising both objectives of `score`. Points are kept by the first
+ * ascending (so the second descending); adding is a binary search and a splice.
+ *
+ * @example
+ * const f = new Frontier(inferenceScore('tokensPerSPerChip'));
  * f.add(point);
  * f.points(); // non-dominated points, by tokens/s per user ascending
  */
-export class Frontier {
-  readonly #y: ParetoY;
-  readonly #points: SweepPoint[] = [];
-  constructor(y: ParetoY) {
-    this.#y = y;
+export class Frontier<P> {
+  readonly #score: Score<P>;
+  readonly #points: { p: P; x: number; y: number }[] = [];
+  constructor(score: Score<P>) {
+    this.#score = score;
   }
 
-  add(p: SweepPoint): void {
-    const x = p.tokensPerSPerUser;
-    const y = yScore(p, this.#y);
+  add(p: P): void {
+    const [x, y] = this.#score(p);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     const f = this.#points;
     let lo = 0;
     let hi = f.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((f[mid] as SweepPoint).tokensPerSPerUser < x) lo = mid + 1;
+      if ((f[mid] as { x: number }).x < x) lo = mid + 1;
       else hi = mid;
     }
     // The point at lo has the largest y among points with x' ≥ x: it dominates p if its y is ≥ p's.
     const next = f[lo];
-    if (next !== undefined && yScore(next, this.#y) >= y) return;
+    if (next !== undefined && next.y >= y) return;
     // p dominates the points just before it with a y no better, and one at the same x.
     let start = lo;
-    while (start > 0 && yScore(f[start - 1] as SweepPoint, this.#y) <= y) start--;
-    const end = next !== undefined && next.tokensPerSPerUser === x ? lo + 1 : lo;
-    f.splice(start, end - start, p);
+    while (start > 0 && (f[start - 1] as { y: number }).y <= y) start--;
+    const end = next !== undefined && next.x === x ? lo + 1 : lo;
+    f.splice(start, end - start, { p, x, y });
   }
 
-  points(): SweepPoint[] {
-    return [...this.#points];
+  points(): P[] {
+    return this.#points.map((e) => e.p);
   }
 }
 
@@ -75,9 +89,9 @@ function random(seed: number): () => number {
  * const s = new Sample(1000);
  * for (const p of points) s.offer(p);
  */
-export class Sample {
+export class Sample<P> {
   readonly #limit: number;
-  readonly #points: SweepPoint[] = [];
+  readonly #points: P[] = [];
   readonly #random = random(0x5eed);
   #seen = 0;
   constructor(limit: number) {
@@ -93,33 +107,33 @@ export class Sample {
   }
 
   /** Stores a point at a slot `wants` returned. */
-  put(slot: number, p: SweepPoint): void {
+  put(slot: number, p: P): void {
     this.#points[slot] = p;
   }
 
-  offer(p: SweepPoint): void {
+  offer(p: P): void {
     const slot = this.wants();
     if (slot >= 0) this.put(slot, p);
   }
 
-  points(): SweepPoint[] {
+  points(): P[] {
     return [...this.#points];
   }
 }
 
 /** The reducers of one chip's sweep. */
-export class ChipReducer {
+export class ChipReducer<P> {
   evaluated = 0;
   feasible = 0;
   readonly reasons: Partial<Record<InfeasibleReason, number>> = {};
-  readonly frontier: Frontier;
-  readonly sample: Sample;
+  readonly frontier: Frontier<P>;
+  readonly sample: Sample<P>;
   readonly chipId: string;
   readonly chipName: string;
-  constructor(chipId: string, chipName: string, y: ParetoY, cloudLimit: number) {
+  constructor(chipId: string, chipName: string, score: Score<P>, cloudLimit: number) {
     this.chipId = chipId;
     this.chipName = chipName;
-    this.frontier = new Frontier(y);
+    this.frontier = new Frontier(score);
     this.sample = new Sample(cloudLimit);
   }
 
@@ -128,7 +142,7 @@ export class ChipReducer {
     this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
   }
 
-  result(): ChipSweep {
+  result(): ChipSweep<P> {
     return {
       chipId: this.chipId,
       chipName: this.chipName,

@@ -1,7 +1,7 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { ModelSpec } from '@ridgeline/model';
+import { InputError, validateTrainingConfig, type ModelSpec } from '@ridgeline/model';
 import type { AppState, SweepSettings } from '../state.ts';
-import type { SweepSpec } from './types.ts';
+import type { SweepSpec, TrainingSweepSpec } from './types.ts';
 
 /** Sample at most this many feasible configurations for the chart's cloud. */
 export const CLOUD_LIMIT = 24_000;
@@ -45,7 +45,43 @@ export function sweepSpec(state: AppState, model: ModelSpec, chips: readonly Chi
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
+    ...(state.price === null ? {} : { usdPerChipHour: state.price }),
     y: s.y,
+    cloudLimit: CLOUD_LIMIT,
+  };
+}
+
+/**
+ * The training sweep the page's settings describe, for the given chips: the sweep's chip counts,
+ * TP and PP (and micro-batches, ZeRO stages and recomputation modes, each the current one when the
+ * list is empty) at the run's sequence length, global batch, CP, EP, virtual stages, tokens and
+ * precision.
+ *
+ * @example
+ * trainingSweepSpec(state, model, [h100]).chipCounts; // [256, 512, 1024, 2048, 4096, 8192]
+ */
+export function trainingSweepSpec(state: AppState, model: ModelSpec, chips: readonly ChipSpec[]): TrainingSweepSpec {
+  const t = state.training;
+  const s = t.sweep;
+  return {
+    mode: 'training',
+    model,
+    chips,
+    chipCounts: s.chips,
+    tp: s.tp,
+    pp: s.pp,
+    microBatch: s.microBatch.length > 0 ? s.microBatch : [t.microBatch],
+    zeroStage: s.zeroStage.length > 0 ? s.zeroStage : [t.zeroStage],
+    recompute: s.recompute.length > 0 ? s.recompute : [t.recompute],
+    cp: t.cp,
+    ep: t.ep,
+    sequenceLength: t.sequenceLength,
+    globalBatch: t.globalBatch,
+    virtualStages: t.virtualStages,
+    totalTokens: t.totalTokens,
+    precision: t.precision,
+    ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
+    ...(state.price === null ? {} : { usdPerChipHour: state.price }),
     cloudLimit: CLOUD_LIMIT,
   };
 }
@@ -59,3 +95,27 @@ export const DENSE_SWEEP: Pick<SweepSettings, 'batchMax' | 'batchSpacing' | 'tp'
   weights: ['bf16', 'fp8'],
   kvCache: ['bf16', 'fp8'],
 };
+
+/**
+ * What is wrong with the run a training sweep holds fixed (its sequence length, global batch,
+ * tokens, …) or with its axes' values, in the model's words; null when every configuration is
+ * well-formed. The swept layouts may still break rules: those count as infeasible, not as errors.
+ *
+ * @example
+ * checkTrainingSweep({ ...spec, totalTokens: Number.NaN }); // 'Fix the run first: totalTokens must be a positive number of tokens, got NaN'
+ */
+export function checkTrainingSweep(spec: TrainingSweepSpec): string | null {
+  const base = { model: spec.model, chip: spec.chips[0] as ChipSpec, sequenceLength: spec.sequenceLength, globalBatch: spec.globalBatch, virtualStages: spec.virtualStages, totalTokens: spec.totalTokens, precision: spec.precision };
+  const extras = { ...(spec.commOverlap === undefined ? {} : { commOverlap: spec.commOverlap }), ...(spec.usdPerChipHour === undefined ? {} : { usdPerChipHour: spec.usdPerChipHour }) };
+  try {
+    validateTrainingConfig({ ...base, ...extras, chips: 1, parallelism: { dp: 1, tp: 1, pp: 1, cp: spec.cp, ep: spec.ep }, microBatch: 1 });
+    for (const chips of spec.chipCounts) validateTrainingConfig({ ...base, chips, parallelism: { dp: 1, tp: 1, pp: 1, cp: 1, ep: 1 }, microBatch: 1 });
+    for (const tp of spec.tp) validateTrainingConfig({ ...base, chips: 1, parallelism: { dp: 1, tp, pp: 1, cp: 1, ep: 1 }, microBatch: 1 });
+    for (const pp of spec.pp) validateTrainingConfig({ ...base, chips: 1, parallelism: { dp: 1, tp: 1, pp, cp: 1, ep: 1 }, microBatch: 1 });
+    for (const microBatch of spec.microBatch) validateTrainingConfig({ ...base, chips: 1, parallelism: { dp: 1, tp: 1, pp: 1, cp: 1, ep: 1 }, microBatch });
+  } catch (error) {
+    if (error instanceof InputError) return `Fix the run first: ${error.message}`;
+    throw error;
+  }
+  return null;
+}

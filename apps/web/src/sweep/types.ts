@@ -1,7 +1,7 @@
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
-import type { InfeasibleReason, ModelSpec } from '@ridgeline/model';
+import type { InfeasibleReason, ModelSpec, Recompute } from '@ridgeline/model';
 import { precisionsFor } from '../precision.ts';
-import type { ParetoY } from '../state.ts';
+import type { ParetoY, ZeroStage } from '../state.ts';
 
 /**
  * A sweep: every combination of the axes, for each chip. The chip count of a configuration is
@@ -52,28 +52,95 @@ export interface SweepPoint {
   readonly memoryPerChipBytes: number;
 }
 
+/**
+ * A training sweep (`mode: training` in the engine): every combination of chip count, TP, PP,
+ * micro-batch, ZeRO stage and recomputation, for each chip, at the run's other settings. DP is
+ * chips ÷ (TP·PP·CP); a count it does not divide is infeasible (`chips_divide_parallelism`).
+ */
+export interface TrainingSweepSpec {
+  readonly mode: 'training';
+  readonly model: ModelSpec;
+  /** One frontier per chip. */
+  readonly chips: readonly ChipSpec[];
+  /** Total chip counts N. */
+  readonly chipCounts: readonly number[];
+  readonly tp: readonly number[];
+  readonly pp: readonly number[];
+  readonly microBatch: readonly number[];
+  readonly zeroStage: readonly ZeroStage[];
+  readonly recompute: readonly Recompute[];
+  readonly cp: number;
+  readonly ep: number;
+  readonly sequenceLength: number;
+  readonly globalBatch: number;
+  readonly virtualStages: number;
+  readonly totalTokens: number;
+  readonly precision: Precision;
+  /** As `TrainingConfig.commOverlap`; absent: the chip's. */
+  readonly commOverlap?: number;
+  /** As `TrainingConfig.usdPerChipHour`, for every chip; absent: each chip's list price. */
+  readonly usdPerChipHour?: number;
+  /** Feasible configurations kept (uniformly sampled) for the chart's cloud, over all chips. */
+  readonly cloudLimit: number;
+}
+
+/**
+ * Whether a spec is a training sweep's.
+ *
+ * @example
+ * isTrainingSweep(trainingSweepSpec(state, model, [chip])); // true
+ */
+export function isTrainingSweep(spec: SweepSpec | TrainingSweepSpec): spec is TrainingSweepSpec {
+  return 'mode' in spec && spec.mode === 'training';
+}
+
+/** One evaluated training configuration, as the chart and the CSV show it. */
+export interface TrainingSweepPoint {
+  /** Index of the chip in `TrainingSweepSpec.chips`. */
+  readonly chip: number;
+  readonly chips: number;
+  readonly dp: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly microBatch: number;
+  readonly zeroStage: ZeroStage;
+  readonly recompute: Recompute;
+  /** The whole run, seconds. */
+  readonly totalTimeS: number;
+  readonly costUsd: number;
+  readonly stepTimeS: number;
+  readonly mfu: number;
+  readonly tokensPerSPerChip: number;
+  readonly chipHours: number;
+  readonly energyJ: number;
+  readonly memoryPerChipBytes: number;
+}
+
 /** What a sweep found for one chip. */
-export interface ChipSweep {
+export interface ChipSweep<P = SweepPoint> {
   readonly chipId: string;
   readonly chipName: string;
   readonly evaluated: number;
   readonly feasible: number;
   /** Infeasible configurations by reason code. */
   readonly reasons: Readonly<Partial<Record<InfeasibleReason, number>>>;
-  /** The Pareto frontier, by tokens/s per user ascending. */
-  readonly frontier: readonly SweepPoint[];
+  /** The Pareto frontier: by tokens/s per user ascending (inference), by run time ascending (training). */
+  readonly frontier: readonly P[];
   /** A uniform sample of the feasible configurations. */
-  readonly cloud: readonly SweepPoint[];
+  readonly cloud: readonly P[];
 }
 
 /** A finished sweep. */
-export interface SweepResult {
+export interface SweepResult<P = SweepPoint> {
   /** Which engine evaluated it. */
   readonly backend: 'wasm' | 'js';
   readonly total: number;
   readonly elapsedMs: number;
-  readonly perChip: readonly ChipSweep[];
+  readonly perChip: readonly ChipSweep<P>[];
 }
+
+/** A finished training sweep: per chip, the frontier of run cost against run time. */
+export type TrainingSweepResult = SweepResult<TrainingSweepPoint>;
 
 /** What a backend can ask of the caller while it runs. */
 export interface SweepControl {
@@ -92,6 +159,8 @@ export interface SweepControl {
 export interface SweepBackend {
   readonly name: 'wasm' | 'js';
   sweep(spec: SweepSpec, control: SweepControl): Promise<SweepResult>;
+  /** A training sweep: the frontier of run cost (min) against run time (min), per chip. */
+  train(spec: TrainingSweepSpec, control: SweepControl): Promise<TrainingSweepResult>;
 }
 
 /** Thrown by a backend that stopped because the caller cancelled. */
@@ -117,16 +186,29 @@ export function sweepSize(spec: Pick<SweepSpec, 'chips' | 'batches' | 'tp' | 'pp
   return total;
 }
 
+/**
+ * Configurations a training spec describes.
+ *
+ * @example
+ * trainingSweepSize({ chips: [a], chipCounts: [256, 512], tp: [8], pp: [1, 4], microBatch: [1], zeroStage: [1], recompute: ['selective'] }); // 4
+ */
+export function trainingSweepSize(spec: Pick<TrainingSweepSpec, 'chips' | 'chipCounts' | 'tp' | 'pp' | 'microBatch' | 'zeroStage' | 'recompute'>): number {
+  return spec.chips.length * spec.chipCounts.length * spec.tp.length * spec.pp.length * spec.microBatch.length * spec.zeroStage.length * spec.recompute.length;
+}
+
+/** The result a spec's sweep gives. */
+export type ResultOf<S extends SweepSpec | TrainingSweepSpec> = S extends TrainingSweepSpec ? TrainingSweepResult : SweepResult;
+
 /** Messages to the sweep worker. */
 export type ToWorker =
   | { readonly type: 'init'; readonly module: WebAssembly.Module | null }
-  | { readonly type: 'run'; readonly id: number; readonly spec: SweepSpec }
+  | { readonly type: 'run'; readonly id: number; readonly spec: SweepSpec | TrainingSweepSpec }
   | { readonly type: 'cancel'; readonly id: number };
 
 /** Messages from the sweep worker. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: 'wasm' | 'js'; readonly note: string | null }
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
-  | { readonly type: 'done'; readonly id: number; readonly result: SweepResult }
+  | { readonly type: 'done'; readonly id: number; readonly result: SweepResult | TrainingSweepResult }
   | { readonly type: 'cancelled'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

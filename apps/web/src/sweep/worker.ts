@@ -1,11 +1,12 @@
 /// <reference lib="webworker" />
 import { jsBackend } from './js-backend.ts';
-import { SweepCancelled, type FromWorker, type SweepBackend, type ToWorker } from './types.ts';
+import { SweepCancelled, isTrainingSweep, type FromWorker, type SweepBackend, type ToWorker } from './types.ts';
 import { wasmBackend } from './wasm-backend.ts';
 
 /**
  * The sweep worker. The page compiles the WASM engine once and posts the module here (`init`);
- * every `run` then goes through one `SweepBackend`. The worker yields between slices of work so a
+ * every `run` then goes through one `SweepBackend`: `sweep` for an inference spec, `train` for a
+ * training one (`mode: 'training'`). The worker yields between slices of work so a
  * `cancel` is seen promptly, and the page never blocks.
  */
 
@@ -57,11 +58,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       void (async () => {
         try {
           const b = await backend;
-          const result = await b.sweep(spec, {
-            progress: (done, total) => post({ type: 'progress', id, done, total }),
+          const control = {
+            progress: (done: number, total: number) => post({ type: 'progress', id, done, total }),
             cancelled: () => cancelled.has(id),
             yieldNow,
-          });
+          };
+          const result = isTrainingSweep(spec) ? await b.train(spec, control) : await b.sweep(spec, control);
           post({ type: 'done', id, result });
         } catch (error) {
           if (error instanceof SweepCancelled) post({ type: 'cancelled', id });

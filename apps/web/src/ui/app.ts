@@ -1,18 +1,30 @@
 import { render } from 'lit-html';
+import { formatCount } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
-import { ParetoChart } from '../charts/pareto.ts';
+import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pareto.ts';
 import { download } from '../charts/common.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
-import { DEFAULT_STATE, MAX_COMPARE, type AppState, type ParetoY, type SweepSettings } from '../state.ts';
+import { DEFAULT_STATE, MAX_COMPARE, type AppState, type ParetoY, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
 import { SweepClient, type RunningSweep } from '../sweep/client.ts';
-import { frontierCsv } from '../sweep/csv.ts';
-import { sweepSpec } from '../sweep/spec.ts';
-import { sweepSize, type SweepPoint, type SweepResult, type SweepSpec } from '../sweep/types.ts';
-import { MAX_SWEEP_BATCH, parseState, serialiseState, type UrlProblem } from '../url-state.ts';
+import { frontierCsv, trainingFrontierCsv } from '../sweep/csv.ts';
+import { checkTrainingSweep, sweepSpec, trainingSweepSpec } from '../sweep/spec.ts';
+import {
+  sweepSize,
+  trainingSweepSize,
+  type SweepPoint,
+  type SweepResult,
+  type SweepSpec,
+  type TrainingSweepPoint,
+  type TrainingSweepResult,
+  type TrainingSweepSpec,
+  type ResultOf,
+} from '../sweep/types.ts';
+import { dataParallel, train, trainingConfigFor, type TrainingField, type TrainingOutcome } from '../training.ts';
+import { MAX_SWEEP_BATCH, parseState, serialiseState, tokensText, type UrlProblem } from '../url-state.ts';
 import { appView } from './view.ts';
 
 /** Recompute this long after the last keystroke. */
@@ -20,8 +32,33 @@ const DEBOUNCE_MS = 150;
 /** Sweeps up to this size re-run by themselves when the configuration changes. */
 export const AUTO_SWEEP_LIMIT = 20_000;
 
+/** The training view's number boxes (its overlap and price are the shared `overlap` and `price`). */
+export type TrainingNumericKey = `training.${Exclude<TrainingField, 'overlap' | 'price'>}`;
+
 /** Numeric fields of the state that have a text box. */
-export type NumericKey = 'chips' | 'tp' | 'pp' | 'ep' | 'batch' | 'inputTokens' | 'outputTokens' | 'overlap' | 'price' | 'sweep.batchMax';
+export type NumericKey = 'chips' | 'tp' | 'pp' | 'ep' | 'batch' | 'inputTokens' | 'outputTokens' | 'overlap' | 'price' | 'sweep.batchMax' | TrainingNumericKey;
+
+/** A training number box that edits its own field (DP edits the chips). */
+type TrainingBox = Exclude<TrainingField, 'overlap' | 'price' | 'dp'>;
+
+/** The training field a number box edits, or null for DP and the other views' boxes. */
+function trainingBoxOf(key: NumericKey): TrainingBox | null {
+  return key.startsWith('training.') && key !== 'training.dp' ? (key.slice('training.'.length) as TrainingBox) : null;
+}
+
+/**
+ * The box a training field is typed in.
+ *
+ * @example
+ * numericKeyOf('tp'); // 'training.tp'
+ * numericKeyOf('price'); // 'price'
+ */
+export function numericKeyOf(field: TrainingField): NumericKey {
+  return field === 'overlap' || field === 'price' ? field : `training.${field}`;
+}
+
+/** A sweep the settings describe, or why there is none. */
+export type SweepPlanned<S> = { readonly spec: S; readonly size: number } | { readonly error: string };
 
 /** What the page derives from the state: recomputed (debounced) after every change. */
 export interface Derived {
@@ -31,25 +68,51 @@ export interface Derived {
   readonly outcome: EstimateOutcome | null;
   readonly comparisons: readonly Comparison[];
   /** The sweep the settings describe, or why there is none. */
-  readonly sweep: { readonly spec: SweepSpec; readonly size: number } | { readonly error: string };
+  readonly sweep: SweepPlanned<SweepSpec>;
+  /** The training run the training view's settings describe. */
+  readonly training: TrainingOutcome | null;
+  readonly trainingSweep: SweepPlanned<TrainingSweepSpec>;
 }
 
-/** The sweep panel's state. */
-export interface SweepView {
+/** A sweep panel's state: progress, and the last finished result. */
+export interface SweepRun<R> {
   readonly status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
   readonly done: number;
   readonly total: number;
   readonly startedAt: number;
-  readonly result: SweepResult | null;
+  readonly result: R | null;
   /** The spec the result is for (to say when it is stale). */
   readonly resultKey: string;
   readonly message: string | null;
-  readonly backend: { readonly name: 'wasm' | 'js'; readonly note: string | null } | null;
+}
+
+/** The inference sweep panel's state. */
+export interface SweepView extends SweepRun<SweepResult> {
   /** The objective the result's frontier is over. */
   readonly y: ParetoY;
 }
 
-function specKey(spec: SweepSpec): string {
+/** The training sweep panel's state. */
+export type TrainingSweepView = SweepRun<TrainingSweepResult>;
+
+/** Which engine the sweep worker runs, once it says. */
+export interface BackendInfo {
+  readonly name: 'wasm' | 'js';
+  readonly note: string | null;
+}
+
+const IDLE = { status: 'idle', done: 0, total: 0, startedAt: 0, result: null, resultKey: '', message: null } as const;
+
+/** One sweep panel: its view and the run in flight. */
+class SweepSlot<R, V extends SweepRun<R>> {
+  view: V;
+  running: RunningSweep<R> | null = null;
+  constructor(view: V) {
+    this.view = view;
+  }
+}
+
+function specKey(spec: SweepSpec | TrainingSweepSpec): string {
   return JSON.stringify({ ...spec, model: spec.model.id, modelLayers: spec.model.layers, chips: spec.chips.map((c) => c.id) });
 }
 
@@ -63,7 +126,8 @@ export class App {
   /** What the person typed in a number box, until it becomes the state (so typing is never rewritten). */
   readonly drafts = new Map<NumericKey, string>();
   derived: Derived;
-  sweep: SweepView = { status: 'idle', done: 0, total: 0, startedAt: 0, result: null, resultKey: '', message: null, backend: null, y: 'tokensPerSPerChip' };
+  /** Which engine sweeps (null until the worker has said). */
+  backend: BackendInfo | null = null;
   /** A transient note (copied link, exported file). */
   toast: string | null = null;
   /** Whether the custom-chip form is open. */
@@ -73,13 +137,15 @@ export class App {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #roofline: RooflineChart | null = null;
-  #pareto: ParetoChart | null = null;
+  #pareto: ParetoChart<SweepPoint> | null = null;
+  #trainingPareto: ParetoChart<TrainingSweepPoint> | null = null;
   #client: SweepClient | null = null;
-  #running: RunningSweep | null = null;
+  readonly #inferenceSweep = new SweepSlot<SweepResult, SweepView>({ ...IDLE, y: 'tokensPerSPerChip' });
+  readonly #trainingSweep = new SweepSlot<TrainingSweepResult, TrainingSweepView>({ ...IDLE });
   #lastHash = '';
   #frame = 0;
   /** What the charts last drew, so a render that changed neither does not redraw them. */
-  #drawn: { roofline: unknown; pareto: unknown[] } = { roofline: null, pareto: [] };
+  #drawn: { roofline: unknown; pareto: unknown[]; trainingPareto: unknown[] } = { roofline: null, pareto: [], trainingPareto: [] };
 
   constructor(root: HTMLElement) {
     this.#root = root;
@@ -94,7 +160,34 @@ export class App {
     this.#maybeAutoSweep();
   }
 
+  /** The inference sweep panel. */
+  get sweep(): SweepView {
+    return this.#inferenceSweep.view;
+  }
+
+  /** The training sweep panel. */
+  get trainingSweep(): TrainingSweepView {
+    return this.#trainingSweep.view;
+  }
+
   // ---- state -------------------------------------------------------------------------------
+
+  /** Shows the inference or the training view (at once: a click, not typing). */
+  setView(view: View): void {
+    if (view === this.state.view) return;
+    this.state = { ...this.state, view };
+    this.#recompute();
+    window.scrollTo({ top: 0 });
+  }
+
+  /** Replaces part of the training settings; recomputes after a short pause. */
+  setTraining(patch: Partial<TrainingSettings>): void {
+    this.set({ training: { ...this.state.training, ...patch } });
+  }
+
+  setTrainingSweep(patch: Partial<TrainingSweepSettings>): void {
+    this.setTraining({ sweep: { ...this.state.training.sweep, ...patch } });
+  }
 
   /** Replaces part of the state; recomputes after a short pause. */
   set(patch: Partial<AppState>): void {
@@ -114,14 +207,49 @@ export class App {
     const n = trimmed === '' ? Number.NaN : Number(trimmed);
     if (key === 'overlap' || key === 'price') this.set({ [key]: trimmed === '' ? null : n });
     else if (key === 'sweep.batchMax') this.setSweep({ batchMax: n });
-    else this.set({ [key]: n });
+    else if (key === 'training.dp') this.#setDataParallel(n);
+    else {
+      const box = trainingBoxOf(key);
+      if (box === null) this.set({ [key]: n });
+      else {
+        // DP is chips ÷ (TP·PP·CP): its box follows the others.
+        if (box === 'chips' || box === 'tp' || box === 'pp' || box === 'cp') this.drafts.delete('training.dp');
+        this.setTraining({ [box]: n });
+      }
+    }
+  }
+
+  /** DP typed: the chips become DP·TP·PP·CP (the state keeps chips, as the CLI's --chips). */
+  #setDataParallel(dp: number): void {
+    if (!Number.isInteger(dp) || dp < 1) {
+      // Nothing to compute from; the box says what is wrong (see dataParallelProblem).
+      this.render();
+      return;
+    }
+    const t = this.state.training;
+    this.drafts.delete('training.chips');
+    this.setTraining({ chips: dp * t.tp * t.pp * t.cp });
+  }
+
+  /** What is wrong with the DP box's text, or null. */
+  dataParallelProblem(): string | null {
+    const draft = this.drafts.get('training.dp');
+    if (draft === undefined) return null;
+    const n = Number(draft.trim());
+    return draft.trim() !== '' && Number.isInteger(n) && n >= 1 ? null : `DP must be a whole number ≥ 1, got "${draft}"; the chips stay ${this.state.training.chips}.`;
   }
 
   /** The text a number box shows. */
   numberText(key: NumericKey): string {
     const draft = this.drafts.get(key);
     if (draft !== undefined) return draft;
-    const value = key === 'sweep.batchMax' ? this.state.sweep.batchMax : this.state[key];
+    if (key === 'training.dp') {
+      const dp = dataParallel(this.state.training);
+      return Number.isInteger(dp) ? String(dp) : '';
+    }
+    if (key === 'training.totalTokens') return Number.isNaN(this.state.training.totalTokens) ? '' : tokensText(this.state.training.totalTokens);
+    const box = trainingBoxOf(key);
+    const value = box !== null ? this.state.training[box] : key === 'sweep.batchMax' ? this.state.sweep.batchMax : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | TrainingNumericKey>];
     return value === null || Number.isNaN(value) ? '' : String(value);
   }
 
@@ -189,10 +317,24 @@ export class App {
     document.getElementById('results')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
+  /** Makes a training sweep point the current run. */
+  useRun(p: TrainingSweepPoint): void {
+    const chip = this.trainingSweep.result?.perChip[p.chip];
+    if (chip === undefined) return;
+    this.replace({
+      ...this.state,
+      hardware: chip.chipId === this.state.hardware || FIRST_PARTY_CHIPS.some((c) => c.id === chip.chipId) ? chip.chipId : CUSTOM_CHIP_ID,
+      training: { ...this.state.training, chips: p.chips, tp: p.tp, pp: p.pp, microBatch: p.microBatch, zeroStage: p.zeroStage, recompute: p.recompute },
+    });
+    this.notify(`Using ${p.chips} chips (dp ${p.dp} · tp ${p.tp} · pp ${p.pp}), ZeRO ${p.zeroStage}, recompute ${p.recompute} on ${chip.chipName}.`);
+    document.getElementById('results')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  /** Back to the defaults, in the view on screen. */
   reset(): void {
     this.problems = [];
     this.customOpen = false;
-    this.replace(DEFAULT_STATE);
+    this.replace({ ...DEFAULT_STATE, view: this.state.view });
   }
 
   dismissProblems(): void {
@@ -248,19 +390,45 @@ export class App {
     const custom = state.customChip === null ? null : checkCustomChip(state.customChip);
     const outcome = model.ok && chip.ok ? estimate(configFor(state, model.model, chip.chip)) : null;
     const comparisons = model.ok ? compare(state, model.model) : [];
-    return { model, chip, custom, outcome, comparisons, sweep: this.#sweepFor(state, model, chip) };
+    const training = model.ok && chip.ok ? train(trainingConfigFor(state, model.model, chip.chip)) : null;
+    return {
+      model,
+      chip,
+      custom,
+      outcome,
+      comparisons,
+      sweep: this.#sweepFor(state, model, chip),
+      training,
+      trainingSweep: this.#trainingSweepFor(state, model, chip),
+    };
   }
 
-  #sweepFor(state: AppState, model: ModelOutcome, chip: ChipOutcome): Derived['sweep'] {
-    if (!model.ok) return { error: 'Choose a model first.' };
-    if (!chip.ok) return { error: 'Choose a valid chip first.' };
-    const chips: ChipSpec[] = [chip.chip];
-    if (state.sweep.compared) {
+  /** The current chip, and the compared ones when asked: one frontier each. */
+  #sweepChips(state: AppState, chip: ChipSpec, compared: boolean): ChipSpec[] {
+    const chips: ChipSpec[] = [chip];
+    if (compared) {
       for (const id of state.compare) {
         const c = resolveChip(id, state.customChip);
         if (c.ok && !chips.some((x) => x.id === c.chip.id)) chips.push(c.chip);
       }
     }
+    return chips;
+  }
+
+  #trainingSweepFor(state: AppState, model: ModelOutcome, chip: ChipOutcome): Derived['trainingSweep'] {
+    if (!model.ok) return { error: 'Choose a model first.' };
+    if (!chip.ok) return { error: 'Choose a valid chip first.' };
+    const s = state.training.sweep;
+    if (s.chips.length === 0 || s.tp.length === 0 || s.pp.length === 0) return { error: 'Pick at least one chip count, one TP and one PP degree.' };
+    const spec = trainingSweepSpec(state, model.model, this.#sweepChips(state, chip.chip, s.compared));
+    const problem = checkTrainingSweep(spec);
+    return problem === null ? { spec, size: trainingSweepSize(spec) } : { error: problem };
+  }
+
+  #sweepFor(state: AppState, model: ModelOutcome, chip: ChipOutcome): Derived['sweep'] {
+    if (!model.ok) return { error: 'Choose a model first.' };
+    if (!chip.ok) return { error: 'Choose a valid chip first.' };
+    const chips = this.#sweepChips(state, chip.chip, state.sweep.compared);
     const s = state.sweep;
     if (!Number.isInteger(s.batchMax) || s.batchMax < 1 || s.batchMax > MAX_SWEEP_BATCH) {
       return { error: `The largest batch must be a whole number from 1 to ${MAX_SWEEP_BATCH.toLocaleString('en-US')}.` };
@@ -291,7 +459,7 @@ export class App {
     if (this.#client === null) {
       this.#client = new SweepClient();
       void this.#client.ready.then((ready) => {
-        this.sweep = { ...this.sweep, backend: { name: ready.backend, note: ready.note } };
+        this.backend = { name: ready.backend, note: ready.note };
         this.render();
       });
     }
@@ -303,42 +471,74 @@ export class App {
     return 'spec' in this.derived.sweep ? specKey(this.derived.sweep.spec) : '';
   }
 
+  /** The key of the training sweep the settings describe now ('' when none). */
+  currentTrainingSweepKey(): string {
+    return 'spec' in this.derived.trainingSweep ? specKey(this.derived.trainingSweep.spec) : '';
+  }
+
+  /** Re-runs the view's sweep when it is small and its result is not for the current settings. */
   #maybeAutoSweep(): void {
-    const d = this.derived.sweep;
+    const training = this.state.view === 'training';
+    const d = training ? this.derived.trainingSweep : this.derived.sweep;
     if (!('spec' in d) || d.size > AUTO_SWEEP_LIMIT || d.size === 0) return;
-    if (this.sweep.resultKey === specKey(d.spec) && this.sweep.status === 'done') return;
-    void this.runSweep();
+    const view = training ? this.trainingSweep : this.sweep;
+    if (view.resultKey === specKey(d.spec) && view.status === 'done') return;
+    void (training ? this.runTrainingSweep() : this.runSweep());
   }
 
   async runSweep(): Promise<void> {
     const d = this.derived.sweep;
     if (!('spec' in d)) return;
-    this.#running?.cancel();
-    const key = specKey(d.spec);
+    const y = d.spec.y;
+    await this.#run(this.#inferenceSweep, d.spec, d.size, (slot) => (slot.view = { ...slot.view, y }));
+  }
+
+  async runTrainingSweep(): Promise<void> {
+    const d = this.derived.trainingSweep;
+    if (!('spec' in d)) return;
+    await this.#run(this.#trainingSweep, d.spec, d.size);
+  }
+
+  /** Runs a sweep in the worker into a panel: progress, then the result (or cancelled, or the error). */
+  async #run<S extends SweepSpec | TrainingSweepSpec, V extends SweepRun<ResultOf<S>>>(
+    slot: SweepSlot<ResultOf<S>, V>,
+    spec: S,
+    size: number,
+    finished: (slot: SweepSlot<ResultOf<S>, V>) => void = () => {},
+  ): Promise<void> {
+    slot.running?.cancel();
+    const key = specKey(spec);
     const started = performance.now();
-    const run = this.#sweepClient().run(d.spec, (done, total) => {
-      if (this.#running !== run) return;
-      this.sweep = { ...this.sweep, done, total };
+    const run: RunningSweep<ResultOf<S>> = this.#sweepClient().run(spec, (done, total) => {
+      if (slot.running !== run) return;
+      slot.view = { ...slot.view, done, total };
       this.#renderSoon();
     });
-    this.#running = run;
-    this.sweep = { ...this.sweep, status: 'running', done: 0, total: d.size, startedAt: started, message: null };
+    slot.running = run;
+    slot.view = { ...slot.view, status: 'running', done: 0, total: size, startedAt: started, message: null };
     this.render();
     try {
       const result = await run.result;
-      if (this.#running !== run) return;
-      if (result === 'cancelled') this.sweep = { ...this.sweep, status: 'cancelled', message: 'Sweep cancelled.' };
-      else this.sweep = { ...this.sweep, status: 'done', result, resultKey: key, done: result.total, total: result.total, message: null, y: d.spec.y };
+      if (slot.running !== run) return;
+      if (result === 'cancelled') slot.view = { ...slot.view, status: 'cancelled', message: 'Sweep cancelled.' };
+      else {
+        slot.view = { ...slot.view, status: 'done', result, resultKey: key, done: result.total, total: result.total, message: null };
+        finished(slot);
+      }
     } catch (error) {
-      if (this.#running !== run) return;
-      this.sweep = { ...this.sweep, status: 'error', message: error instanceof Error ? error.message : String(error) };
+      if (slot.running !== run) return;
+      slot.view = { ...slot.view, status: 'error', message: error instanceof Error ? error.message : String(error) };
     }
-    this.#running = null;
+    slot.running = null;
     this.render();
   }
 
   cancelSweep(): void {
-    this.#running?.cancel();
+    this.#inferenceSweep.running?.cancel();
+  }
+
+  cancelTrainingSweep(): void {
+    this.#trainingSweep.running?.cancel();
   }
 
   exportCsv(): void {
@@ -348,17 +548,30 @@ export class App {
     this.notify('Saved ridgeline-frontier.csv');
   }
 
-  async exportChart(chart: 'roofline' | 'pareto', format: 'png' | 'svg'): Promise<void> {
-    const title = this.#paretoTitle();
+  exportTrainingCsv(): void {
+    const r = this.trainingSweep.result;
+    if (r === null) return;
+    download('ridgeline-training-frontier.csv', new Blob([trainingFrontierCsv(r)], { type: 'text/csv' }));
+    this.notify('Saved ridgeline-training-frontier.csv');
+  }
+
+  async exportChart(chart: 'roofline' | 'pareto' | 'training-pareto', format: 'png' | 'svg'): Promise<void> {
+    const title = chart === 'training-pareto' ? this.#trainingParetoTitle() : this.#paretoTitle();
     const name = `ridgeline-${chart}.${format}`;
+    const pareto = chart === 'pareto' ? this.#pareto : this.#trainingPareto;
     if (format === 'png') {
-      const blob = chart === 'roofline' ? await this.#roofline?.png() : await this.#pareto?.png(title);
+      const blob = chart === 'roofline' ? await this.#roofline?.png() : await pareto?.png(title);
       if (blob !== undefined) download(name, blob);
     } else {
-      const svg = chart === 'roofline' ? this.#roofline?.svg() : this.#pareto?.svg(title);
+      const svg = chart === 'roofline' ? this.#roofline?.svg() : pareto?.svg(title);
       if (svg !== undefined) download(name, new Blob([svg], { type: 'image/svg+xml' }));
     }
     this.notify(`Saved ${name}`);
+  }
+
+  #trainingParetoTitle(): string {
+    const model = this.derived.model.ok ? this.derived.model.model.name : 'model';
+    return `Training runs — ${model}, ${formatCount(this.state.training.totalTokens)} tokens`;
   }
 
   #paretoTitle(): string {
@@ -381,6 +594,10 @@ export class App {
   }
 
   #updateCharts(): void {
+    if (this.state.view === 'training') {
+      this.#updateTrainingPareto();
+      return;
+    }
     const outcome = this.derived.outcome;
     const rooflineEl = this.#root.querySelector<HTMLElement>('#roofline-chart');
     if (rooflineEl !== null && outcome?.kind === 'result' && outcome.result.feasible) {
@@ -404,7 +621,7 @@ export class App {
     if (paretoEl !== null && result !== null) {
       if (this.#pareto?.container !== paretoEl) {
         this.#pareto?.destroy();
-        this.#pareto = new ParetoChart(paretoEl, (p) => this.usePoint(p));
+        this.#pareto = new ParetoChart<SweepPoint>(paretoEl, (p) => this.usePoint(p));
       }
       const y = this.sweep.y;
       const key = [result, y, outcome, paretoEl];
@@ -414,7 +631,23 @@ export class App {
         outcome?.kind === 'result' && outcome.result.feasible
           ? { x: outcome.result.tokensPerSPerUser, y: y === 'tokensPerSPerChip' ? outcome.result.tokensPerSPerChip : outcome.result.costPerMillionTokensUsd }
           : null;
-      this.#pareto?.update({ result, y, colours: result.perChip.map((_, i) => seriesColour(i)), current });
+      this.#pareto?.update({ series: result.perChip, axes: inferenceAxes(y), colours: result.perChip.map((_, i) => seriesColour(i)), current });
     }
+  }
+
+  #updateTrainingPareto(): void {
+    const el = this.#root.querySelector<HTMLElement>('#training-pareto-chart');
+    const result = this.trainingSweep.result;
+    if (el === null || result === null) return;
+    if (this.#trainingPareto?.container !== el) {
+      this.#trainingPareto?.destroy();
+      this.#trainingPareto = new ParetoChart<TrainingSweepPoint>(el, (p) => this.useRun(p));
+    }
+    const outcome = this.derived.training;
+    const key = [result, outcome, el];
+    if (key.every((k, i) => this.#drawn.trainingPareto[i] === k)) return;
+    this.#drawn.trainingPareto = key;
+    const current = outcome?.kind === 'result' && outcome.result.feasible ? { x: outcome.result.totalTimeS / DAY_S, y: outcome.result.costUsd } : null;
+    this.#trainingPareto.update({ series: result.perChip, axes: TRAINING_AXES, colours: result.perChip.map((_, i) => seriesColour(i)), current });
   }
 }

@@ -23,7 +23,8 @@ const ROWS: readonly Row[] = [
   { key: 'energyPerTokenJ', label: 'Energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min' },
 ];
 
-function chipSelect(app: App, index: number, current: string | null): TemplateResult {
+/** A select that adds a chip to the comparison (`current` null) or replaces compared chip `index`. */
+export function chipSelect(app: App, index: number, current: string | null): TemplateResult {
   const taken = new Set(app.state.compare);
   // The select only changes the chip; the column's heading names it, so the select shows an action.
   return html`<select

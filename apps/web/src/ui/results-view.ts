@@ -31,15 +31,17 @@ export const REASON_TITLES: Readonly<Record<string, string>> = {
 };
 
 /** A number the page shows, with its raw value for tests and copy-paste. */
-function metric(name: string, value: number, text: string): TemplateResult {
+export function metric(name: string, value: number, text: string): TemplateResult {
   return html`<span class="value" data-metric=${name} data-value=${String(value)}>${text}</span>`;
 }
 
-function boundBadge(bound: string): TemplateResult {
+/** What limited a phase, as a coloured badge. */
+export function boundBadge(bound: string): TemplateResult {
   return html`<span class="badge bound-${bound}">${bound}-bound</span>`;
 }
 
-function card(label: string, value: TemplateResult, sub: TemplateResult | string, extra = ''): TemplateResult {
+/** A metric card: a label, the value, and a line under it. */
+export function card(label: string, value: TemplateResult, sub: TemplateResult | string, extra = ''): TemplateResult {
   return html`<div class="card metric-card ${extra}">
     <span class="label">${label}</span>
     ${value}
@@ -94,33 +96,57 @@ function metricCards(result: InferenceResult): TemplateResult {
   </div>`;
 }
 
+/** One part of a chip's memory in a stacked bar: `key` names its colour (`seg-<key>`). */
+export interface MemoryPart {
+  readonly key: string;
+  readonly label: string;
+  readonly value: number;
+  /** The result's field it shows (`memoryPerChipBytes.weights`), tagged for tests and copy-paste. */
+  readonly metric?: string;
+}
+
+/**
+ * A chip's memory against its capacity, as a stacked bar: the parts stacked, the usable capacity
+ * marked, the runtime reserve hatched. Inference and training share it (their parts differ).
+ *
+ * @example
+ * stackedMemoryBar([{ key: 'weights', label: 'weights', value: 70e9 }], 70e9, 77e9, 80e9);
+ */
+export function stackedMemoryBar(parts: readonly MemoryPart[], total: number, capacity: number, physical: number, compact = false): TemplateResult {
+  const scale = Math.max(physical, total);
+  const pct = (x: number) => `${Math.max(0, (x / scale) * 100).toFixed(3)}%`;
+  const over = total > capacity;
+  return html`<div class="membar ${compact ? 'compact' : ''} ${over ? 'over' : ''}" data-testid=${compact ? nothing : 'memory-bar'}>
+    <div class="membar-track" role="img" aria-label=${`${formatBytes(total)} of ${formatBytes(capacity)} usable`}>
+      ${parts.map((p) => html`<div class="seg seg-${p.key}" style="width:${pct(p.value)}" title=${`${p.label}: ${formatBytes(p.value)}`}></div>`)}
+      ${over ? nothing : html`<div class="seg seg-reserve" style="left:${pct(capacity)};width:${pct(Math.max(0, physical - capacity))}" title="runtime reserve"></div>`}
+      <div class="cap-line" style="left:${pct(capacity)}" title=${`usable capacity ${formatBytes(capacity)}`}></div>
+    </div>
+    ${compact
+      ? nothing
+      : html`<div class="membar-legend">
+          ${parts.map(
+            (p) =>
+              html`<span><i class="sw seg-${p.key}"></i>${p.label}
+                <b data-metric=${p.metric ?? nothing} data-value=${p.metric === undefined ? nothing : String(p.value)}>${formatBytes(p.value)}</b></span>`,
+          )}
+          <span><i class="sw seg-reserve"></i>reserve <b>${formatBytes(Math.max(0, physical - capacity))}</b></span>
+        </div>`}
+  </div>`;
+}
+
 /**
  * The memory of the fullest chip against its capacity: weights, KV cache and activations stacked,
  * the usable capacity marked, the runtime reserve hatched.
  */
 export function memoryBar(result: InferenceResult, physical: number, compact = false): TemplateResult {
   const m = result.memoryPerChipBytes;
-  const scale = Math.max(physical, m.total);
-  const pct = (x: number) => `${Math.max(0, (x / scale) * 100).toFixed(3)}%`;
-  const over = m.total > m.capacity;
   const parts = [
     { key: 'weights', label: 'weights', value: m.weights },
     { key: 'kv', label: 'KV cache', value: m.kvCache },
     { key: 'act', label: 'activations', value: m.activations },
   ];
-  return html`<div class="membar ${compact ? 'compact' : ''} ${over ? 'over' : ''}" data-testid=${compact ? nothing : 'memory-bar'}>
-    <div class="membar-track" role="img" aria-label=${`${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable`}>
-      ${parts.map((p) => html`<div class="seg seg-${p.key}" style="width:${pct(p.value)}" title=${`${p.label}: ${formatBytes(p.value)}`}></div>`)}
-      ${over ? nothing : html`<div class="seg seg-reserve" style="left:${pct(m.capacity)};width:${pct(Math.max(0, physical - m.capacity))}" title="runtime reserve"></div>`}
-      <div class="cap-line" style="left:${pct(m.capacity)}" title=${`usable capacity ${formatBytes(m.capacity)}`}></div>
-    </div>
-    ${compact
-      ? nothing
-      : html`<div class="membar-legend">
-          ${parts.map((p) => html`<span><i class="sw seg-${p.key}"></i>${p.label} <b>${formatBytes(p.value)}</b></span>`)}
-          <span><i class="sw seg-reserve"></i>reserve <b>${formatBytes(Math.max(0, physical - m.capacity))}</b></span>
-        </div>`}
-  </div>`;
+  return stackedMemoryBar(parts, m.total, m.capacity, physical, compact);
 }
 
 function memoryCard(result: InferenceResult, chip: ChipSpec | null): TemplateResult {
@@ -141,9 +167,17 @@ function memoryCard(result: InferenceResult, chip: ChipSpec | null): TemplateRes
   </div>`;
 }
 
-function phaseRow(name: string, phase: PhaseCost): TemplateResult {
-  const total = phase.computeBoundS + phase.memoryBoundS + phase.networkS + phase.overheadS;
+/** Where a time goes: a stacked bar of compute, memory, network and overhead, and its legend. */
+export function timeStack(parts: readonly (readonly [string, number])[]): TemplateResult {
+  const total = parts.reduce((n, [, v]) => n + v, 0);
   const pct = (x: number) => `${((x / (total || 1)) * 100).toFixed(2)}%`;
+  return html`<div class="stack" role="img" aria-label=${parts.map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')}>
+      ${parts.map(([k, v]) => html`<div class="seg-${k}" style="width:${pct(v)}" title=${`${k}: ${formatDuration(v)}`}></div>`)}
+    </div>
+    <div class="phase-parts small muted">${parts.filter(([, v]) => v > 0).map(([k, v]) => html`<span><i class="sw seg-${k}"></i>${k} ${formatDuration(v)}</span>`)}</div>`;
+}
+
+function phaseRow(name: string, phase: PhaseCost): TemplateResult {
   const parts = [
     ['compute', phase.computeBoundS],
     ['memory', phase.memoryBoundS],
@@ -158,10 +192,7 @@ function phaseRow(name: string, phase: PhaseCost): TemplateResult {
       <span class="spacer"></span>
       <span class="muted small">MFU ${formatPercent(phase.mfu)} · MBU ${formatPercent(phase.mbu)}</span>
     </div>
-    <div class="stack" role="img" aria-label=${parts.map(([k, v]) => `${k} ${formatDuration(v)}`).join(', ')}>
-      ${parts.map(([k, v]) => html`<div class="seg-${k}" style="width:${pct(v)}" title=${`${k}: ${formatDuration(v)}`}></div>`)}
-    </div>
-    <div class="phase-parts small muted">${parts.filter(([, v]) => v > 0).map(([k, v]) => html`<span><i class="sw seg-${k}"></i>${k} ${formatDuration(v)}</span>`)}</div>
+    ${timeStack(parts)}
   </div>`;
 }
 
@@ -239,19 +270,25 @@ function sourcesTable(result: InferenceResult): TemplateResult {
   </details>`;
 }
 
+/** Why there is nothing to estimate (no model, an invalid custom chip), with the chip's full report. */
+export function inputNeeded(app: App): TemplateResult {
+  const d = app.derived;
+  const message = !d.model.ok ? d.model.message : d.chip.ok ? '' : d.chip.message;
+  const custom = d.model.ok && !d.chip.ok ? d.chip.custom : undefined;
+  return html`<section class="callout warn" data-testid="input-needed">
+    <strong>Nothing to estimate yet.</strong> ${message}
+    ${custom !== undefined && !custom.ok
+      ? html`<p class="muted small">The same check and the same words as <code>ridgeline hardware show chip.json</code>:</p>
+          <div class="issues" role="alert" data-testid="custom-chip-errors"><pre>${custom.report}</pre></div>`
+      : nothing}
+  </section>`;
+}
+
 /** The estimate of the current configuration: numbers, the reason it is what it is, charts. */
 export function resultsView(app: App): TemplateResult {
   const d = app.derived;
   if (!d.model.ok || !d.chip.ok) {
-    const message = !d.model.ok ? d.model.message : d.chip.ok ? '' : d.chip.message;
-    const custom = d.model.ok && !d.chip.ok ? d.chip.custom : undefined;
-    return html`<section class="callout warn" data-testid="input-needed">
-        <strong>Nothing to estimate yet.</strong> ${message}
-        ${custom !== undefined && !custom.ok
-          ? html`<p class="muted small">The same check and the same words as <code>ridgeline hardware show chip.json</code>:</p>
-              <div class="issues" role="alert" data-testid="custom-chip-errors"><pre>${custom.report}</pre></div>`
-          : nothing}
-      </section>
+    return html`${inputNeeded(app)}
       <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
   }
   const outcome = d.outcome;

@@ -4,46 +4,64 @@ import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { X_LABEL, yLabel } from '../charts/pareto.ts';
 import { seriesColour } from '../registry.ts';
 import { DENSE_SWEEP } from '../sweep/spec.ts';
-import type { ChipSweep } from '../sweep/types.ts';
-import { AUTO_SWEEP_LIMIT, type App } from './app.ts';
+import type { ChipSweep, SweepResult, TrainingSweepResult } from '../sweep/types.ts';
+import { AUTO_SWEEP_LIMIT, type App, type SweepRun } from './app.ts';
 import { REASON_TITLES } from './results-view.ts';
 
-function listInput(app: App, key: 'tp' | 'pp', label: string): TemplateResult {
+/**
+ * A text box for a list of whole numbers ≥ 1 (`1, 2, 4, 8`), read on change: other text is
+ * dropped, duplicates merged, the rest sorted.
+ */
+export function numberListInput(label: string, testid: string, values: readonly number[], onChange: (values: number[]) => void, placeholder = ''): TemplateResult {
   return html`<label class="field">
     <span class="label">${label}</span>
     <input
       type="text"
       spellcheck="false"
-      data-testid=${`sweep-${key}`}
-      .value=${app.state.sweep[key].join(', ')}
+      data-testid=${testid}
+      placeholder=${placeholder}
+      .value=${values.join(', ')}
       @change=${(e: Event) => {
-        const values = (e.target as HTMLInputElement).value
+        const parsed = (e.target as HTMLInputElement).value
           .split(/[\s,]+/)
           .filter((s) => s !== '')
           .map(Number)
           .filter((n) => Number.isInteger(n) && n >= 1);
-        app.setSweep({ [key]: [...new Set(values)].sort((a, b) => a - b) });
+        onChange([...new Set(parsed)].sort((a, b) => a - b));
       }}
     />
   </label>`;
 }
 
-function precisionChecks(app: App, key: 'weights' | 'kvCache', label: string): TemplateResult {
-  const chosen = app.state.sweep[key];
-  const current = app.state[key];
-  const on = (p: Precision) => (chosen.length === 0 ? p === current : chosen.includes(p));
+function listInput(app: App, key: 'tp' | 'pp', label: string): TemplateResult {
+  return numberListInput(label, `sweep-${key}`, app.state.sweep[key], (values) => app.setSweep({ [key]: values }));
+}
+
+/**
+ * Checkboxes for the values of one sweep axis; an empty choice means "the current value", shown
+ * checked. Unchecking the last one goes back to the current value.
+ */
+export function choiceChecks<T extends string | number>(
+  legend: string,
+  testid: string,
+  options: readonly T[],
+  chosen: readonly T[],
+  current: T,
+  onChange: (values: T[]) => void,
+): TemplateResult {
+  const on = (p: T) => (chosen.length === 0 ? p === current : chosen.includes(p));
   return html`<fieldset class="checks">
-    <legend>${label}</legend>
-    ${PRECISIONS.map(
+    <legend>${legend}</legend>
+    ${options.map(
       (p) => html`<label class="check">
         <input
           type="checkbox"
-          data-testid=${`sweep-${key}-${p}`}
+          data-testid=${`${testid}-${p}`}
           .checked=${on(p)}
           @change=${(e: Event) => {
             const base = chosen.length === 0 ? [current] : chosen;
             const next = (e.target as HTMLInputElement).checked ? [...base, p] : base.filter((q) => q !== p);
-            app.setSweep({ [key]: PRECISIONS.filter((q) => next.includes(q)) });
+            onChange(options.filter((q) => next.includes(q)));
           }}
         />${p}
       </label>`,
@@ -51,34 +69,51 @@ function precisionChecks(app: App, key: 'weights' | 'kvCache', label: string): T
   </fieldset>`;
 }
 
-function reasonsText(c: ChipSweep): string {
-  const entries = Object.entries(c.reasons).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
-  return entries.map(([r, n]) => `${formatInteger(n ?? 0)} ${REASON_TITLES[r]?.toLowerCase() ?? r}`).join(' · ');
+function precisionChecks(app: App, key: 'weights' | 'kvCache', label: string): TemplateResult {
+  return choiceChecks(label, `sweep-${key}`, PRECISIONS, app.state.sweep[key], app.state[key], (values: Precision[]) => app.setSweep({ [key]: values }));
 }
 
-function progress(app: App): TemplateResult | typeof nothing {
-  const s = app.sweep;
+/**
+ * Why a chip's infeasible configurations were infeasible, most common first.
+ *
+ * @example
+ * reasonsText(chip); // '96 does not fit in memory · 12 tp does not divide the attention heads'
+ */
+export function reasonsText(c: ChipSweep<unknown>, titles: Readonly<Record<string, string>> = REASON_TITLES): string {
+  const entries = Object.entries(c.reasons).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  return entries.map(([r, n]) => `${formatInteger(n ?? 0)} ${titles[r]?.toLowerCase() ?? r}`).join(' · ');
+}
+
+/** Which engine the worker sweeps with, once it has said. */
+export function backendBadge(app: App): TemplateResult | typeof nothing {
+  const b = app.backend;
+  if (b === null) return nothing;
+  return html`<span class="badge ${b.name === 'wasm' ? 'ok' : 'neutral'}" title=${b.note ?? ''} data-testid="sweep-backend">${b.name === 'wasm' ? 'WASM engine' : 'JS engine'}</span>`;
+}
+
+/** A running sweep's progress bar: configurations done, share and rate. */
+export function progress(s: SweepRun<unknown>, testid = 'sweep-progress'): TemplateResult | typeof nothing {
   if (s.status !== 'running') return nothing;
   const fraction = s.total > 0 ? s.done / s.total : 0;
   const elapsed = (performance.now() - s.startedAt) / 1000;
   const rate = elapsed > 0 ? s.done / elapsed : 0;
-  return html`<div class="progress" data-testid="sweep-progress" data-done=${String(s.done)} data-total=${String(s.total)}>
+  return html`<div class="progress" data-testid=${testid} data-done=${String(s.done)} data-total=${String(s.total)}>
     <div class="progress-track"><div class="progress-fill" style="width:${(fraction * 100).toFixed(1)}%"></div></div>
     <span class="muted">${formatInteger(s.done)} of ${formatInteger(s.total)} configurations · ${(fraction * 100).toFixed(0)}%${rate > 0 ? ` · ${formatNumber(rate)}/s` : ''}</span>
   </div>`;
 }
 
-function summary(app: App): TemplateResult | typeof nothing {
-  const s = app.sweep;
+/** A finished sweep's size, time, engine and feasible count, and whether the settings changed since. */
+export function summary(s: SweepRun<SweepResult | TrainingSweepResult>, currentKey: string, testid = 'sweep-summary'): TemplateResult | typeof nothing {
   const r = s.result;
   if (r === null) return nothing;
-  const stale = s.resultKey !== app.currentSweepKey();
+  const stale = s.resultKey !== currentKey;
   const feasible = r.perChip.reduce((n, c) => n + c.feasible, 0);
   const rate = r.elapsedMs > 0 ? (r.total / r.elapsedMs) * 1000 : 0;
-  return html`<p class="sweep-summary" data-testid="sweep-summary" data-total=${String(r.total)} data-elapsed-ms=${r.elapsedMs.toFixed(1)} data-backend=${r.backend}>
+  return html`<p class="sweep-summary" data-testid=${testid} data-total=${String(r.total)} data-elapsed-ms=${r.elapsedMs.toFixed(1)} data-backend=${r.backend}>
     <b>${formatInteger(r.total)}</b> configurations in <b>${formatDuration(r.elapsedMs / 1000)}</b>
     (${formatNumber(rate)}/s, ${r.backend === 'wasm' ? 'WebAssembly engine' : 'JS reference model'}) · ${formatInteger(feasible)} feasible
-    ${stale ? html`<span class="badge warn" data-testid="sweep-stale">settings changed since — run again</span>` : nothing}
+    ${stale ? html`<span class="badge warn" data-testid=${testid.replace('summary', 'stale')}>settings changed since — run again</span>` : nothing}
   </p>`;
 }
 
@@ -124,7 +159,7 @@ export function sweepView(app: App): TemplateResult {
       <h3>Pareto frontier</h3>
       <span class="muted">sweep batch and chip count (TP·PP per replica), one frontier per chip</span>
       <span class="spacer"></span>
-      ${app.sweep.backend === null ? nothing : html`<span class="badge ${app.sweep.backend.name === 'wasm' ? 'ok' : 'neutral'}" title=${app.sweep.backend.note ?? ''} data-testid="sweep-backend">${app.sweep.backend.name === 'wasm' ? 'WASM engine' : 'JS engine'}</span>`}
+      ${backendBadge(app)}
     </div>
     <div class="sweep-controls">
       <label class="field">
@@ -169,9 +204,9 @@ export function sweepView(app: App): TemplateResult {
             <button class="btn small ghost" data-testid="export-pareto-png" @click=${() => void app.exportChart('pareto', 'png')}>PNG</button>
             <button class="btn small ghost" data-testid="export-pareto-svg" @click=${() => void app.exportChart('pareto', 'svg')}>SVG</button>`}
     </div>
-    ${progress(app)}
+    ${progress(app.sweep)}
     ${app.sweep.message === null ? nothing : html`<p class=${app.sweep.status === 'error' ? 'error-text' : 'muted'} data-testid="sweep-message">${app.sweep.message}</p>`}
-    ${summary(app)}
+    ${summary(app.sweep, app.currentSweepKey())}
     ${result === null
       ? html`<div class="chart-placeholder">${running ? 'Sweeping…' : 'Run a sweep to see the frontier.'}</div>`
       : html`<div class="chart-legend">

@@ -4,31 +4,46 @@ import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardw
 import { countParams, type ModelSpec } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
 import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups } from '../registry.ts';
-import type { App, NumericKey } from './app.ts';
+import type { Recompute } from '@ridgeline/model';
+import type { ZeroStage } from '../state.ts';
+import type { TrainingField } from '../training.ts';
+import { numericKeyOf, type App, type NumericKey } from './app.ts';
 import { compareView } from './compare-view.ts';
 import { resultsView } from './results-view.ts';
 import { sweepView } from './sweep-view.ts';
+import { trainingSweepView } from './training-sweep-view.ts';
+import { trainingView } from './training-view.ts';
+
+function viewTabs(app: App): TemplateResult {
+  const view = app.state.view;
+  return html`<nav class="segmented view-tabs" role="tablist" aria-label="View">
+    <button role="tab" aria-selected=${view === 'inference'} class=${view === 'inference' ? 'on' : ''} data-testid="view-inference" @click=${() => app.setView('inference')}>Inference</button>
+    <button role="tab" aria-selected=${view === 'training'} class=${view === 'training' ? 'on' : ''} data-testid="view-training" @click=${() => app.setView('training')}>Training</button>
+  </nav>`;
+}
 
 /** The whole page, from the app's state. */
 export function appView(app: App): TemplateResult {
+  const training = app.state.view === 'training';
   return html`
     <header class="topbar">
       <div class="brand">
         <svg class="logo" viewBox="0 0 32 32" aria-hidden="true"><path d="M2 26 L12 10 L17 17 L22 8 L30 26 Z" fill="#2563eb" opacity="0.18"/><path d="M2 26 L12 10 L17 17 L22 8 L30 26" fill="none" stroke="#2563eb" stroke-width="2.4" stroke-linejoin="round"/></svg>
         <div>
           <h1>Ridgeline</h1>
-          <p class="tagline">What limits an AI model on given hardware, and what a token costs</p>
+          <p class="tagline">What limits an AI model on given hardware, and what a token or a training run costs</p>
         </div>
       </div>
+      ${viewTabs(app)}
       <div class="top-actions">
         <button class="btn" @click=${() => void app.copyLink()} data-testid="copy-link">Copy link</button>
         <button class="btn ghost" @click=${() => app.reset()}>Reset</button>
       </div>
     </header>
     <div class="layout">
-      <aside class="controls" aria-label="Configuration">${controls(app)}</aside>
-      <main id="results" class="results" data-busy=${app.pending ? 'true' : 'false'}>
-        ${problemsBanner(app)} ${resultsView(app)} ${compareView(app)} ${sweepView(app)}
+      <aside class="controls" aria-label="Configuration">${training ? trainingControls(app) : controls(app)}</aside>
+      <main id="results" class="results" data-busy=${app.pending ? 'true' : 'false'} data-view=${app.state.view}>
+        ${problemsBanner(app)} ${training ? html`${trainingView(app)} ${trainingSweepView(app)}` : html`${resultsView(app)} ${compareView(app)} ${sweepView(app)}`}
         <footer class="foot">
           Every number comes from <code>@ridgeline/model</code> — the same functions as the <code>ridgeline</code> CLI; hardware figures carry their sources (see “Inputs and sources”).
         </footer>
@@ -52,21 +67,29 @@ function problemsBanner(app: App): TemplateResult | typeof nothing {
   </section>`;
 }
 
-/** A labelled number box bound to a numeric state field. */
-function numberField(app: App, key: NumericKey, label: string, opts: { hint?: string; min?: number; step?: string; placeholder?: string; testid?: string } = {}): TemplateResult {
-  return html`<label class="field">
+/** A labelled number box bound to a numeric state field; `error` marks it and says what is wrong. */
+function numberField(
+  app: App,
+  key: NumericKey,
+  label: string,
+  opts: { hint?: string; min?: number; step?: string; placeholder?: string; testid?: string; text?: boolean; error?: string | null } = {},
+): TemplateResult {
+  const error = opts.error ?? null;
+  return html`<label class="field ${error === null ? '' : 'invalid'}">
     <span class="label">${label}</span>
     <input
-      type="number"
+      type=${opts.text === true ? 'text' : 'number'}
       inputmode="decimal"
-      min=${opts.min ?? 1}
-      step=${opts.step ?? '1'}
+      spellcheck="false"
+      min=${opts.text === true ? nothing : (opts.min ?? 1)}
+      step=${opts.text === true ? nothing : (opts.step ?? '1')}
       placeholder=${opts.placeholder ?? ''}
+      aria-invalid=${error === null ? 'false' : 'true'}
       data-testid=${opts.testid ?? `input-${key}`}
       .value=${app.numberText(key)}
       @input=${(e: Event) => app.setNumber(key, (e.target as HTMLInputElement).value)}
     />
-    ${opts.hint === undefined ? nothing : html`<span class="hint">${opts.hint}</span>`}
+    ${error !== null ? html`<span class="field-error" data-testid=${`field-error-${key}`}>${error}</span>` : opts.hint === undefined ? nothing : html`<span class="hint">${opts.hint}</span>`}
   </label>`;
 }
 
@@ -203,7 +226,7 @@ function chipSummary(app: App): TemplateResult | typeof nothing {
   // The custom-chip form says what is wrong with its chip itself.
   if (!c.ok) return c.custom === undefined ? html`<p class="error-text" data-testid="chip-error">${c.message}</p>` : nothing;
   const chip = c.chip;
-  const p = app.state.activations;
+  const p = app.state.view === 'training' ? app.state.training.precision : app.state.activations;
   const peak = chip.compute.peakDenseFlopsPerS[p] ?? chip.compute.peakDenseFlopsPerS.bf16 ?? Object.values(chip.compute.peakDenseFlopsPerS)[0];
   return html`<p class="summary-line">
     ${peak === undefined ? '' : `${formatFlops(peak.value)} ${chip.compute.peakDenseFlopsPerS[p] === undefined ? '' : p} · `}${formatBytes(chip.memory.capacityBytes.value)}
@@ -260,15 +283,115 @@ function precisionSection(app: App): TemplateResult {
 }
 
 function advancedSection(app: App): TemplateResult {
-  return html`<details class="group advanced">
+  const training = app.state.view === 'training';
+  const open = training && (fieldError(app, 'overlap') !== null || fieldError(app, 'price') !== null);
+  return html`<details class="group advanced" ?open=${open}>
     <summary>Advanced</summary>
     <div class="grid-2">
-      ${numberField(app, 'overlap', 'Comm overlap', { min: 0, step: '0.05', placeholder: 'chip default', hint: 'fraction hidden behind compute, both phases' })}
-      ${numberField(app, 'price', 'Price $/chip-hour', { min: 0, step: '0.01', placeholder: 'list price' })}
+      ${numberField(app, 'overlap', 'Comm overlap', {
+        min: 0,
+        step: '0.05',
+        placeholder: 'chip default',
+        hint: training ? 'fraction hidden behind compute (both views)' : 'fraction hidden behind compute, both phases',
+        error: training ? fieldError(app, 'overlap') : null,
+      })}
+      ${numberField(app, 'price', 'Price $/chip-hour', { min: 0, step: '0.01', placeholder: 'list price', ...(training ? { hint: 'both views' } : {}), error: training ? fieldError(app, 'price') : null })}
     </div>
   </details>`;
 }
 
 function controls(app: App): TemplateResult {
   return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${advancedSection(app)}`;
+}
+
+// ---- training ----------------------------------------------------------------------------
+
+/** The model's input error for a training field, when that is the field at fault. */
+function fieldError(app: App, field: TrainingField): string | null {
+  if (field === 'dp') {
+    const dp = app.dataParallelProblem();
+    if (dp !== null) return dp;
+  }
+  const outcome = app.derived.training;
+  return outcome?.kind === 'error' && outcome.field === field ? outcome.message : null;
+}
+
+/** A training number box, marked when the model rejects its value. */
+function trainingField(app: App, field: Exclude<TrainingField, 'overlap' | 'price'>, label: string, opts: Parameters<typeof numberField>[3] = {}): TemplateResult {
+  return numberField(app, numericKeyOf(field), label, { ...opts, error: fieldError(app, field) });
+}
+
+function trainingParallelismSection(app: App): TemplateResult {
+  const t = app.state.training;
+  const group = t.tp * t.pp * t.cp;
+  return html`<section class="group">
+    <h2>Parallelism</h2>
+    <div class="grid-2">${trainingField(app, 'chips', 'Chips')} ${trainingField(app, 'dp', 'DP', { hint: 'replicas; sets the chips' })}</div>
+    <div class="grid-4">${trainingField(app, 'tp', 'TP')} ${trainingField(app, 'pp', 'PP')} ${trainingField(app, 'cp', 'CP')} ${trainingField(app, 'ep', 'EP')}</div>
+    ${trainingField(app, 'virtualStages', 'Virtual stages', { hint: 'model chunks per pipeline stage (interleaved 1F1B; needs PP > 1)' })}
+    <p class="hint">
+      Chips = DP·TP·PP·CP${Number.isFinite(group) && group > 0 ? ` = DP · ${group}` : ''}. TP must divide the heads, CP the sequence, EP the experts
+      (and be a multiple of TP); PP that does not divide the layers runs at its slowest stage.
+    </p>
+  </section>`;
+}
+
+function trainingWorkloadSection(app: App): TemplateResult {
+  const t = app.state.training;
+  const tokens = t.totalTokens;
+  return html`<section class="group">
+    <h2>Workload</h2>
+    <div class="grid-2">
+      ${trainingField(app, 'sequenceLength', 'Sequence length', { hint: 'tokens per sequence' })}
+      ${trainingField(app, 'totalTokens', 'Total tokens', {
+        text: true,
+        placeholder: '15e12',
+        hint: Number.isFinite(tokens) && tokens > 0 ? `${formatCount(tokens)} tokens in the run` : 'of the whole run, e.g. 15e12',
+      })}
+      ${trainingField(app, 'globalBatch', 'Global batch', { hint: `sequences per step${Number.isFinite(t.globalBatch * t.sequenceLength) ? ` (${formatCount(t.globalBatch * t.sequenceLength)} tokens)` : ''}` })}
+      ${trainingField(app, 'microBatch', 'Micro-batch', { hint: 'sequences per replica per pass' })}
+    </div>
+  </section>`;
+}
+
+const ZERO_WORDS = ['nothing sharded: every replica holds all its state', 'optimizer state sharded over DP', 'optimizer state and gradients sharded over DP', 'optimizer state, gradients and weights sharded over DP (FSDP)'];
+const RECOMPUTE_WORDS: Readonly<Record<Recompute, string>> = {
+  none: 'every activation kept for the backward pass',
+  selective: 'the attention core re-run in the backward pass',
+  full: 'each layer’s forward re-run in the backward pass; only its input kept',
+};
+
+function trainingSetupSection(app: App): TemplateResult {
+  const t = app.state.training;
+  return html`<section class="group">
+    <h2>Training</h2>
+    <div class="grid-2">
+      <label class="field">
+        <span class="label">Precision</span>
+        <select data-testid="select-training.precision" @change=${(e: Event) => app.setTraining({ precision: (e.target as HTMLSelectElement).value as Precision })}>
+          ${PRECISIONS.map((p) => html`<option value=${p} .selected=${p === t.precision}>${p}</option>`)}
+        </select>
+      </label>
+      <label class="field">
+        <span class="label">ZeRO stage</span>
+        <select data-testid="select-training.zeroStage" @change=${(e: Event) => app.setTraining({ zeroStage: Number((e.target as HTMLSelectElement).value) as ZeroStage })}>
+          ${([0, 1, 2, 3] as const).map((z) => html`<option value=${z} .selected=${z === t.zeroStage}>${z}</option>`)}
+        </select>
+      </label>
+      <label class="field">
+        <span class="label">Recompute</span>
+        <select data-testid="select-training.recompute" @change=${(e: Event) => app.setTraining({ recompute: (e.target as HTMLSelectElement).value as Recompute })}>
+          ${(['none', 'selective', 'full'] as const).map((r) => html`<option value=${r} .selected=${r === t.recompute}>${r}</option>`)}
+        </select>
+      </label>
+    </div>
+    <p class="hint">
+      Weights, gradients and matmuls in ${t.precision}; Adam adds 12 bytes per parameter (fp32 master weights and two moments). ZeRO ${t.zeroStage}: ${ZERO_WORDS[t.zeroStage]}.
+      Recompute ${t.recompute}: ${RECOMPUTE_WORDS[t.recompute]}.
+    </p>
+  </section>`;
+}
+
+function trainingControls(app: App): TemplateResult {
+  return html`${modelSection(app)} ${hardwareSection(app)} ${trainingParallelismSection(app)} ${trainingWorkloadSection(app)} ${trainingSetupSection(app)} ${advancedSection(app)}`;
 }
