@@ -1,6 +1,6 @@
 // The engine's WebAssembly exports. Raw exports only (no bindings): the loader in src/ lays out
 // the setup image, calls these, and reads results through views of the exported memory.
-export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total } from './kernel';
+export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, trainingAxisSlot } from './kernel';
 export { feedOutputs, packedState, packState, reasonCount } from './reducers';
 export {
   CHIP_STRIDE,

@@ -9,6 +9,7 @@
 // State lives in globals, set level by level as the sweep's odometer turns: setBase() when the
 // model, chip, precisions or overlap change; setParallel() when TP/PP/EP/chips change; the
 // prefill stage when batch or prompt length change; memory and decode for every configuration.
+// Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACTIVATIONS,
   A_BATCH,
@@ -181,6 +182,12 @@ import {
   TO_TOKENS_PER_S_PER_CHIP,
   TO_TOTAL_TIME,
   TRAIN_CONFIG_STRIDE,
+  TS_CHIPS,
+  TS_EP,
+  TS_MICRO_BATCH,
+  TS_OVERLAP,
+  TS_RECOMPUTE,
+  TS_VIRTUAL_STAGES,
 } from './layout';
 import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } from './reducers';
 
@@ -1201,6 +1208,21 @@ export function rows(start: f64, count: i32, out: usize): void {
 // chip and precision go through setBase() as an inference configuration with weights = KV cache =
 // activations = the training precision, heads sharding and no MoE imbalance; the forward pass of
 // one micro-batch is the prefill stageCost above, on the model padded to ⌈L/p⌉·p layers.
+//
+// estimateTraining is evaluated in levels, in the order of a training sweep's axes (TS_* in
+// layout.ts), each caching what depends only on its axes and the outer ones, so that a sweep's
+// odometer recomputes only what changed (an explicit record runs every level):
+//   trainingBase         model, chip, precision, overlap: setBase, capacity, optimizer bandwidth
+//   trainingLayout       TP, PP, EP: the padded model, the layout, weights per chip; rules on heads, experts, precision
+//   trainingForward      CP, sequence, micro-batch: tokens, activation base; the forward pass (stageCost, the CP
+//                        all-gather, the pipeline send, attention FLOPs per token) on first use
+//   trainingReplicas     DP / chips: the chips rule, EP layout; the gradient all-reduce on first use
+//   trainingStep         global batch, virtual stages: every rule known; micro-batches, bubble
+//   trainingActivations  sequence parallelism, recomputation: activation memory; the micro-batch's
+//                        time (backward, recomputation, communication, pipeline) on first use
+//   trainingTail         ZeRO stage, optimizer bytes, total tokens: memory, step time and the outputs
+// The values are the reference's, computed by the same operations in the same order: only where
+// they are computed (and how often) differs.
 const TRAIN: usize = memory.data(TRAIN_CONFIG_STRIDE * 8, 16);
 
 @inline function t(slot: i32): f64 {
@@ -1219,8 +1241,14 @@ function writeTrainingInfeasible(reason: i32, w: f64, g: f64, o: f64, a: f64, to
   put(TO_MEM_CAPACITY, capacity);
 }
 
-/** training.ts estimateTraining for the record in TRAIN: writes N_TRAIN_OUT outputs to OUT; true when feasible. */
-function evaluateTraining(): bool {
+// trainingBase
+let trainModelLayers: f64 = 0; // L as given (L itself is the padded count while training)
+let trainOverlap: f64 = 0;
+let trainBytes: f64 = 0;
+let trainCapacity: f64 = 0;
+let trainOptimizerBandwidth: f64 = 0;
+
+function trainingBase(): void {
   const precision = t(T_PRECISION);
   store<f64>(VALUES + (<usize>A_MODEL << 3), t(T_MODEL));
   store<f64>(VALUES + (<usize>A_CHIP << 3), t(T_CHIP));
@@ -1236,119 +1264,249 @@ function evaluateTraining(): bool {
   // the forward and decode tables no longer hold an inference configuration
   prefillValid = false;
   decodeValid = false;
-  const commOverlap = prefillOverlap;
-  const optimizerBytesPerParam = t(T_OPTIMIZER_BYTES);
-  const zeroStage = t(T_ZERO);
-  const recompute = <i32>t(T_RECOMPUTE);
+  trainModelLayers = L;
+  trainOverlap = prefillOverlap;
+  trainBytes = bw;
+  trainCapacity = memCapacity * memUsable;
+  trainOptimizerBandwidth = memBandwidth * efficiencyAt(effMemory, 1);
+}
+
+// trainingLayout
+let trainTpBreaks: bool = false; // tp_divides_heads
+let trainEpExpertsBreak: bool = false; // ep_divides_experts
+
+function trainingLayout(): void {
   tp = t(T_TP);
   pp = t(T_PP);
   ep = t(T_EP);
-  dp = t(T_DP);
+  trainTpBreaks = h % tp != 0;
+  trainEpExpertsBreak = ep > 1 && (!hasMoe || experts % ep != 0);
+  // the staged model: an uneven pipeline is costed at ⌈L/p⌉ layers per stage
+  L = trainModelLayers;
+  if (L % pp != 0) L = Math.ceil(L / pp) * pp;
+  // Each of these rules alone makes every configuration below infeasible: no layout is needed.
+  if (!trainTpBreaks && !trainEpExpertsBreak && !isNaN(peak)) setLayout();
+}
+
+// trainingForward
+let trainCp: f64 = 1;
+let trainSequence: f64 = 0;
+let trainMicroBatch: f64 = 0;
+let trainCpBreaks: bool = false; // cp_divides_sequence
+let trainS: f64 = 0; // tokens per sequence per CP rank
+let trainActivationBase: f64 = 0;
+let trainTokens: f64 = 0;
+let forwardValid: bool = false;
+let fCompute: f64 = 0;
+let fMemory: f64 = 0;
+let fNetwork: f64 = 0;
+let fOverhead: f64 = 0;
+let fFlops: f64 = 0;
+let fAttentionS: f64 = 0;
+let fAttentionFlops: f64 = 0;
+let forwardOpsS: f64 = 0;
+let kvGatherS: f64 = 0; // the CP all-gather of one layer's KV (cp > 1)
+let pipelineSend: f64 = 0; // pipelineSendS of the micro-batch
+let attentionPerToken: f64 = 0;
+
+function trainingForward(): void {
   const cp = t(T_CP);
+  const S = t(T_SEQUENCE);
+  const b = t(T_MICRO_BATCH);
+  trainCp = cp;
+  trainSequence = S;
+  trainMicroBatch = b;
+  trainCpBreaks = S % cp != 0;
+  // activationBytesPerLayer's s·b·d·(bytes/2)
+  const s = S / cp;
+  trainS = s;
+  trainActivationBase = s * b * d * (trainBytes / 2);
+  trainTokens = (b * S) / cp;
+  forwardValid = false;
+}
+
+/** The forward pass of one micro-batch through the slowest stage (prefill, every token's logits) and what follows from it alone. */
+function trainingForwardPass(): void {
+  const cp = trainCp;
+  const S = trainSequence;
+  const tokens = trainTokens;
+  stageCost(true, tokens, S, tokens);
+  fAttentionS = load<f64>(PREFILL_OPS + 32); // row 1: attention, time·layers
+  fAttentionFlops = load<f64>(PREFILL_OPS + 32, 16);
+  fCompute = sComputeS;
+  fMemory = sMemoryS;
+  fNetwork = sNetworkS;
+  fOverhead = sOverheadS;
+  fFlops = sFlops;
+  forwardOpsS = fCompute + fMemory;
+  if (cp > 1) {
+    const kvGatherBytes = trainMicroBatch * S * kvElementsPerTokenPerChip * trainBytes;
+    kvGatherS = ringCollectiveS(kvGatherBytes, cp, 1);
+  }
+  pipelineSend = pipelineSendS(tokens, trainOverlap);
+  // attentionFlopsPerToken on the model as given (not padded)
+  const staged = L;
+  L = trainModelLayers;
+  attentionPerToken = L * 2 * h * (prefillQk + prefillV) * meanAttendedContext(S, true);
+  L = staged;
+  forwardValid = true;
+}
+
+// trainingReplicas
+let trainEarlyReason: i32 = -1; // the first of chips_divide_parallelism, tp_divides_heads, cp_divides_sequence
+let trainLateReason: i32 = -1; // the first of ep_divides_experts, ep_layout, precision_unsupported
+let trainGradientBytes: f64 = 0;
+let trainMembers: f64 = 0;
+let fleetFlopsPerS: f64 = 0;
+let dpValid: bool = false;
+let dpRing: f64 = 0; // the gradient all-reduce before the ZeRO-3 factor
+
+/** `derive`: a sweep's chips (from DP) or DP (from chips), the axis it does not give holding NaN. */
+function trainingReplicas(derive: bool): void {
+  const cp = trainCp;
+  dp = t(T_DP);
   chips = t(T_CHIPS);
+  if (derive) {
+    if (isNaN(chips)) chips = dp * tp * pp * cp;
+    else if (isNaN(dp)) {
+      const inner = tp * pp * cp;
+      dp = chips % inner == 0 ? chips / inner : NaN;
+    }
+  }
+  // ruleBroken (training), in its order; batch_divides and interleave_needs_pipeline come in between
+  if (dp * tp * pp * cp != chips) trainEarlyReason = R_CHIPS_DIVIDE_PARALLELISM;
+  else if (trainTpBreaks) trainEarlyReason = R_TP_DIVIDES_HEADS;
+  else if (trainCpBreaks) trainEarlyReason = R_CP_DIVIDES_SEQUENCE;
+  else trainEarlyReason = -1;
+  if (trainEpExpertsBreak) trainLateReason = R_EP_DIVIDES_EXPERTS;
+  else if (ep > 1 && (ep % tp != 0 || (tp * dp) % ep != 0)) trainLateReason = R_EP_LAYOUT;
+  else if (isNaN(peak)) trainLateReason = R_PRECISION_UNSUPPORTED;
+  else trainLateReason = -1;
+  // Data-parallel gradient all-reduce over strided peers (membersPerDomainFor(chip, dp, tp·pp·cp)).
+  trainGradientBytes = memWeightParams * trainBytes;
+  trainMembers = min<f64>(dp, max<f64>(1, Math.floor(upDomain / (tp * pp * cp))));
+  fleetFlopsPerS = chips * peak;
+  dpValid = false;
+}
+
+// trainingStep
+let trainStepReason: i32 = -1; // every rule: the reason, or -1
+let trainVirtualStages: f64 = 1;
+let microBatches: f64 = 0;
+let inFlight: f64 = 0;
+let bubbleFraction: f64 = 0;
+let tokensPerStep: f64 = 0;
+
+function trainingStep(): void {
+  const globalBatch = t(T_GLOBAL_BATCH);
+  const virtualStages = t(T_VIRTUAL_STAGES);
+  const b = trainMicroBatch;
+  if (globalBatch % (dp * b) != 0) trainStepReason = R_BATCH_DIVIDES;
+  else if (virtualStages > 1 && pp == 1) trainStepReason = R_INTERLEAVE_NEEDS_PIPELINE;
+  else trainStepReason = trainLateReason;
+  trainVirtualStages = virtualStages;
+  microBatches = globalBatch / (dp * b);
+  inFlight = min<f64>(pp, microBatches);
+  bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
+  tokensPerStep = globalBatch * trainSequence;
+}
+
+// trainingActivations
+let trainRecompute: i32 = 0; // 0 none, 1 selective, 2 full
+let mActivations: f64 = 0;
+let microValid: bool = false;
+let pipelineS: f64 = 0;
+let lastBackwardS: f64 = 0;
+let executedPerMicroBatch: f64 = 0;
+let mbCompute: f64 = 0;
+let mbMemory: f64 = 0;
+let mbNetwork: f64 = 0;
+let mbOverhead: f64 = 0;
+
+function trainingActivations(): void {
+  const recompute = <i32>t(T_RECOMPUTE);
   const spValue = t(T_SEQ_PARALLEL);
   const sequenceParallel = isNaN(spValue) ? tp > 1 : spValue == 1;
-  const S = t(T_SEQUENCE);
-  const globalBatch = t(T_GLOBAL_BATCH);
-  const b = t(T_MICRO_BATCH);
-  const virtualStages = t(T_VIRTUAL_STAGES);
-  const totalTokens = t(T_TOTAL_TOKENS);
-
-  // ruleBroken (training): NaN memory
-  let reason = -1;
-  if (dp * tp * pp * cp != chips) reason = R_CHIPS_DIVIDE_PARALLELISM;
-  else if (h % tp != 0) reason = R_TP_DIVIDES_HEADS;
-  else if (S % cp != 0) reason = R_CP_DIVIDES_SEQUENCE;
-  else if (globalBatch % (dp * b) != 0) reason = R_BATCH_DIVIDES;
-  else if (virtualStages > 1 && pp == 1) reason = R_INTERLEAVE_NEEDS_PIPELINE;
-  else if (ep > 1 && (!hasMoe || experts % ep != 0)) reason = R_EP_DIVIDES_EXPERTS;
-  else if (ep > 1 && (ep % tp != 0 || (tp * dp) % ep != 0)) reason = R_EP_LAYOUT;
-  else if (isNaN(peak)) reason = R_PRECISION_UNSUPPORTED;
-  if (reason >= 0) {
-    writeTrainingInfeasible(reason, NaN, NaN, NaN, NaN, NaN, NaN);
-    return false;
-  }
-
-  // the staged model: an uneven pipeline is costed at ⌈L/p⌉ layers per stage
-  const modelLayers = L;
-  if (L % pp != 0) L = Math.ceil(L / pp) * pp;
-  setLayout();
-  const bytes = bw;
-  const capacity = memCapacity * memUsable;
-
-  // Memory (ZeRO), activationBytesPerLayer (Korthikanti)
-  const paramsPerChip = memWeightParams;
-  const microBatches = globalBatch / (dp * b);
-  const inFlight = min<f64>(pp, microBatches);
-  const s = S / cp;
-  const base = s * b * d * (bytes / 2);
+  trainRecompute = recompute;
+  // activationBytesPerLayer (Korthikanti)
+  const base = trainActivationBase;
   let activationsPerLayer: f64;
   if (recompute == 2) activationsPerLayer = (base * 2) / (sequenceParallel ? tp : 1);
   else {
-    const scores = recompute == 1 ? 0 : (5 * h * s) / (d * tp);
+    const scores = recompute == 1 ? 0 : (5 * h * trainS) / (d * tp);
     const linear = sequenceParallel ? 34 / tp : 10 + 24 / tp;
     activationsPerLayer = base * (linear + scores);
   }
-  const mWeights = (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1);
-  const mGradients = (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1);
-  const mOptimizer = (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1);
-  const mActivations = (L / pp) * inFlight * activationsPerLayer;
-  const mTotal = mWeights + mGradients + mOptimizer + mActivations;
-  if (mTotal > capacity) {
-    L = modelLayers;
-    writeTrainingInfeasible(R_CAPACITY, mWeights, mGradients, mOptimizer, mActivations, mTotal, capacity);
-    return false;
-  }
+  mActivations = (L / pp) * inFlight * activationsPerLayer;
+  microValid = false;
+}
 
-  // The forward pass of one micro-batch through the slowest stage (prefill, every token's logits).
-  const tokens = (b * S) / cp;
-  stageCost(true, tokens, S, tokens);
-  const attentionS = load<f64>(PREFILL_OPS + 32); // row 1: attention, time·layers
-  const attentionFlops = load<f64>(PREFILL_OPS + 32, 16);
-  const fCompute = sComputeS;
-  const fMemory = sMemoryS;
-  const fNetwork = sNetworkS;
-  const fOverhead = sOverheadS;
-  const fFlops = sFlops;
-  const forwardOpsS = fCompute + fMemory;
-  const recomputeOpsS = recompute == 2 ? forwardOpsS : recompute == 1 ? attentionS : 0;
+/** One micro-batch: forward, backward, recomputation, TP/CP/PP communication; the pipeline's time. */
+function trainingMicroBatch(): void {
+  const recompute = trainRecompute;
+  const commOverlap = trainOverlap;
+  const virtualStages = trainVirtualStages;
+  const recomputeOpsS = recompute == 2 ? forwardOpsS : recompute == 1 ? fAttentionS : 0;
   const forwardPasses: f64 = recompute == 2 ? 2 : 1;
   const opsS = 3 * forwardOpsS + recomputeOpsS;
   const tpCommS = fNetwork * (1 + forwardPasses);
-  const kvGatherBytes = b * S * kvElementsPerTokenPerChip * bytes;
-  const cpCommS = cp > 1 ? (L / pp) * (1 + forwardPasses) * ringCollectiveS(kvGatherBytes, cp, 1) * (1 - commOverlap) : 0;
-  const sendS = 2 * virtualStages * pipelineSendS(tokens, commOverlap);
+  const cpCommS = trainCp > 1 ? (L / pp) * (1 + forwardPasses) * kvGatherS * (1 - commOverlap) : 0;
+  const sendS = 2 * virtualStages * pipelineSend;
   const overheadS = (2 + forwardPasses) * fOverhead;
   const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
-  const pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
-  const bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
+  pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
+  lastBackwardS = 2 * forwardOpsS + (recompute == 0 ? 0 : recomputeOpsS);
+  executedPerMicroBatch = 3 * fFlops + (recompute == 2 ? fFlops : recompute == 1 ? fAttentionFlops : 0);
+  mbCompute = 3 * fCompute + (recompute == 2 ? fCompute : 0) + (recompute == 1 ? fAttentionS : 0);
+  mbMemory = 3 * fMemory + (recompute == 2 ? fMemory : 0);
+  mbNetwork = tpCommS + cpCommS + sendS;
+  mbOverhead = overheadS;
+  microValid = true;
+}
 
-  // Data-parallel gradient all-reduce over strided peers (membersPerDomainFor(chip, dp, tp·pp·cp)).
-  const gradientBytes = paramsPerChip * bytes;
-  const members = min<f64>(dp, max<f64>(1, Math.floor(upDomain / (tp * pp * cp))));
-  const dpRaw = ringCollectiveS(gradientBytes, dp, 2, members) * (zeroStage >= 3 ? 1.5 : 1);
-  const lastBackwardS = 2 * forwardOpsS + (recompute == 0 ? 0 : recomputeOpsS);
+/**
+ * The innermost level of a configuration whose rules hold (ZeRO stage, optimizer bytes, total
+ * tokens): memory and capacity, then the step time and every output in OUT; true when feasible.
+ * `writeInfeasible`: write the outputs of a configuration that does not fit too (rows; a sweep only counts it).
+ */
+function trainingTail(writeInfeasible: bool): bool {
+  const zeroStage = t(T_ZERO);
+  const optimizerBytesPerParam = t(T_OPTIMIZER_BYTES);
+  const totalTokens = t(T_TOTAL_TOKENS);
+  const commOverlap = trainOverlap;
+  const bytes = trainBytes;
+  const capacity = trainCapacity;
+
+  // Memory (ZeRO)
+  const paramsPerChip = memWeightParams;
+  const mWeights = (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1);
+  const mGradients = (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1);
+  const mOptimizer = (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1);
+  const mTotal = mWeights + mGradients + mOptimizer + mActivations;
+  if (mTotal > capacity) {
+    if (writeInfeasible) writeTrainingInfeasible(R_CAPACITY, mWeights, mGradients, mOptimizer, mActivations, mTotal, capacity);
+    return false;
+  }
+  if (!forwardValid) trainingForwardPass();
+  if (!microValid) trainingMicroBatch();
+  if (!dpValid) {
+    dpRing = ringCollectiveS(trainGradientBytes, dp, 2, trainMembers);
+    dpValid = true;
+  }
+
+  const dpRaw = dpRing * (zeroStage >= 3 ? 1.5 : 1);
   const dataParallelS = max<f64>(0, dpRaw - lastBackwardS) * (1 - commOverlap);
-  const optimizerS = (2 * (mWeights + mGradients + mOptimizer)) / (memBandwidth * efficiencyAt(effMemory, 1));
+  const optimizerS = (2 * (mWeights + mGradients + mOptimizer)) / trainOptimizerBandwidth;
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
 
-  const tokensPerStep = globalBatch * S;
   const tokensPerS = tokensPerStep / stepTimeS;
-  const fleetFlopsPerS = chips * peak;
   const mfu = (6 * activeParams * tokensPerS) / fleetFlopsPerS;
-  // attentionFlopsPerToken on the model as given (not padded)
-  L = modelLayers;
-  const attentionPerToken = L * 2 * h * (prefillQk + prefillV) * meanAttendedContext(S, true);
   const mfuWithAttention = ((6 * activeParams + 3 * attentionPerToken) * tokensPerS) / fleetFlopsPerS;
-  const executedPerMicroBatch = 3 * fFlops + (recompute == 2 ? fFlops : recompute == 1 ? attentionFlops : 0);
   const hfu = (microBatches * executedPerMicroBatch) / stepTimeS / peak;
 
   const steps = totalTokens / tokensPerStep;
   const totalTimeS = steps * stepTimeS;
   const powerPerChipW = idleW + (maxW - idleW) * min<f64>(1, hfu);
-  const mbCompute = 3 * fCompute + (recompute == 2 ? fCompute : 0) + (recompute == 1 ? attentionS : 0);
-  const mbMemory = 3 * fMemory + (recompute == 2 ? fMemory : 0);
-  const mbNetwork = tpCommS + cpCommS + sendS;
   const bound = dominantBound(mbCompute * microBatches, mbMemory * microBatches, mbNetwork * microBatches + dataParallelS);
 
   put(TO_FEASIBLE, 1);
@@ -1379,67 +1537,175 @@ function evaluateTraining(): bool {
   put(TO_MB_COMPUTE, mbCompute);
   put(TO_MB_MEMORY, mbMemory);
   put(TO_MB_NETWORK, mbNetwork);
-  put(TO_MB_OVERHEAD, overheadS);
+  put(TO_MB_OVERHEAD, mbOverhead);
   return true;
 }
 
 /**
- * Evaluates `n` training configuration records (TRAIN_CONFIG_STRIDE f64 each) at `configs`,
+ * training.ts estimateTraining for the configuration in TRAIN, given that every axis from
+ * `changed` inward changed since the last call (0: everything): writes N_TRAIN_OUT outputs to
+ * OUT; true when feasible.
+ */
+function evaluateTraining(changed: i32, derive: bool): bool {
+  if (changed <= TS_OVERLAP) trainingBase();
+  if (changed <= TS_EP) trainingLayout();
+  if (changed <= TS_MICRO_BATCH) trainingForward();
+  if (changed <= TS_CHIPS) trainingReplicas(derive);
+  if (trainEarlyReason >= 0) {
+    writeTrainingInfeasible(trainEarlyReason, NaN, NaN, NaN, NaN, NaN, NaN);
+    return false;
+  }
+  if (changed <= TS_VIRTUAL_STAGES) trainingStep();
+  if (trainStepReason >= 0) {
+    writeTrainingInfeasible(trainStepReason, NaN, NaN, NaN, NaN, NaN, NaN);
+    return false;
+  }
+  if (changed <= TS_RECOMPUTE) trainingActivations();
+  return trainingTail(true);
+}
+
+/**
+ * Evaluates `n` training configuration records (TRAINING_CONFIG_STRIDE f64 each) at `configs`,
  * writing N_TRAIN_OUT f64 per configuration to `out`. `init` must have read an image with the models and chips.
  */
 export function evaluateTrainingConfigs(configs: usize, n: i32, out: usize): void {
   for (let i = 0; i < n; i++) {
     memory.copy(TRAIN, configs + (<usize>i * TRAIN_CONFIG_STRIDE << 3), TRAIN_CONFIG_STRIDE * 8);
-    evaluateTraining();
+    evaluateTraining(0, false);
     memory.copy(out + (<usize>i * N_TRAIN_OUT << 3), OUT, N_TRAIN_OUT * 8);
   }
+  L = trainModelLayers;
 }
 
 // ---------------------------------------------------------------- training sweeps
-// A training sweep's index is mixed radix over the T_N_AXES axes (the record's slots, the last
-// fastest). Each configuration is decoded and evaluated whole: a training step costs one forward
-// stage, so there is little to cache. The `dp` axis holds [NaN] when the spec gives `chips` (DP =
-// chips/(TP·PP·CP), NaN when that is not an integer: chips_divide_parallelism), and the `chips`
-// axis holds [NaN] when it gives `dp` (chips = DP·TP·PP·CP).
+// A training sweep's index is mixed radix over its T_N_AXES axes in TS_* order (the last fastest);
+// each axis writes its record slot in TRAIN. The odometer tells evaluateTraining the outermost axis
+// that changed, so a sweep computes one forward pass per (model, chip, precision, overlap, TP, PP,
+// EP, CP, sequence, micro-batch) and one gradient all-reduce per DP below it. The `dp` axis holds
+// [NaN] when the spec gives `chips` (DP = chips/(TP·PP·CP), NaN when that is not an integer:
+// chips_divide_parallelism), and the `chips` axis holds [NaN] when it gives `dp` (chips = DP·TP·PP·CP).
+
+/** The record slot of each training sweep axis, in TS_* order. */
+const TRAINING_AXIS_SLOTS: usize = memory.data<i32>([
+  T_MODEL,
+  T_CHIP,
+  T_PRECISION,
+  T_OVERLAP,
+  T_TP,
+  T_PP,
+  T_EP,
+  T_CP,
+  T_SEQUENCE,
+  T_MICRO_BATCH,
+  T_DP,
+  T_CHIPS,
+  T_GLOBAL_BATCH,
+  T_VIRTUAL_STAGES,
+  T_SEQ_PARALLEL,
+  T_RECOMPUTE,
+  T_ZERO,
+  T_OPTIMIZER_BYTES,
+  T_TOTAL_TOKENS,
+]);
+
+/** The record slot (T_*) of training sweep axis `axis` (TS_*): the host checks its twin against it. */
+export function trainingAxisSlot(axis: i32): i32 {
+  return axis >= 0 && axis < T_N_AXES ? load<i32>(TRAINING_AXIS_SLOTS + (<usize>axis << 2)) : -1;
+}
+
+@inline function setTrainingDigit(a: i32, digit: i64): void {
+  store<i64>(DIGITS + (<usize>a << 3), digit);
+  const slot = load<i32>(TRAINING_AXIS_SLOTS + (<usize>a << 2));
+  store<f64>(TRAIN + (<usize>slot << 3), load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3)));
+}
 
 function decodeTraining(index: i64): void {
   let rest = index;
   for (let a = T_N_AXES - 1; a >= 0; a--) {
     const n = axisLength(a);
-    const digit = rest % n;
+    setTrainingDigit(a, rest % n);
     rest /= n;
-    store<f64>(TRAIN + (<usize>a << 3), load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3)));
-  }
-  const tpT = t(T_TP);
-  const ppT = t(T_PP);
-  const cpT = t(T_CP);
-  if (isNaN(t(T_CHIPS))) store<f64>(TRAIN + (<usize>T_CHIPS << 3), t(T_DP) * tpT * ppT * cpT);
-  else if (isNaN(t(T_DP))) {
-    const inner = tpT * ppT * cpT;
-    const chipsT = t(T_CHIPS);
-    store<f64>(TRAIN + (<usize>T_DP << 3), chipsT % inner == 0 ? chipsT / inner : NaN);
   }
   store<f64>(TRAIN + (<usize>T_PRICE << 3), NaN);
 }
 
+/** Advances the training odometer at `axis`, resetting the axes inside it; returns the outermost axis that changed (-1 past the end). */
+function incrementTraining(axis: i32): i32 {
+  for (let a = axis + 1; a < T_N_AXES; a++) if (digitOf(a) != 0) setTrainingDigit(a, 0);
+  for (let a = axis; a >= 0; a--) {
+    const next = digitOf(a) + 1;
+    if (next < axisLength(a)) {
+      setTrainingDigit(a, next);
+      return a;
+    }
+    setTrainingDigit(a, 0);
+  }
+  return -1;
+}
+
+/** Configurations from the current one to the end of the block of axes inside `axis`. */
+function restOfTrainingBlock(axis: i32): i64 {
+  let size: i64 = 1;
+  let position: i64 = 0;
+  for (let a = axis + 1; a < T_N_AXES; a++) {
+    const n = axisLength(a);
+    position = position * n + digitOf(a);
+    size *= n;
+  }
+  return size - position;
+}
+
+/**
+ * Streams training configurations [start, end) through the reducers. A block whose rules break
+ * is counted in one step: below DP (chips_divide_parallelism, tp_divides_heads,
+ * cp_divides_sequence) and below the virtual stages (every rule), all its configurations are
+ * infeasible for the same reason.
+ */
 function sweepTraining(start: f64, end: f64): void {
   let i = <i64>start;
   const stop = <i64>end;
   if (i >= stop) return;
   countEvaluated(<f64>(stop - i));
-  for (; i < stop; i++) {
-    decodeTraining(i);
-    if (evaluateTraining()) reduceFeasible(<f64>i);
-    else countInfeasible(<i32>load<f64>(OUT + (<usize>TO_REASON << 3)), 1);
+  decodeTraining(i);
+  let changed = 0;
+  while (i < stop) {
+    if (changed <= TS_OVERLAP) trainingBase();
+    if (changed <= TS_EP) trainingLayout();
+    if (changed <= TS_MICRO_BATCH) trainingForward();
+    if (changed <= TS_CHIPS) trainingReplicas(true);
+    let reason = trainEarlyReason;
+    let level = TS_CHIPS;
+    if (reason < 0) {
+      if (changed <= TS_VIRTUAL_STAGES) trainingStep();
+      reason = trainStepReason;
+      level = TS_VIRTUAL_STAGES;
+    }
+    if (reason >= 0) {
+      const block = restOfTrainingBlock(level);
+      const n = block < stop - i ? block : stop - i;
+      countInfeasible(reason, <f64>n);
+      i += n;
+      if (i >= stop) break;
+      changed = incrementTraining(level);
+      continue;
+    }
+    if (changed <= TS_RECOMPUTE) trainingActivations();
+    if (trainingTail(false)) reduceFeasible(<f64>i);
+    else countInfeasible(R_CAPACITY, 1);
+    i++;
+    if (i >= stop) break;
+    changed = incrementTraining(T_N_AXES - 1);
   }
 }
 
 function rowsTraining(start: f64, count: i32, out: usize): void {
-  const first = <i64>start;
+  if (count <= 0) return;
+  decodeTraining(<i64>start);
+  let changed = 0;
   for (let k = 0; k < count; k++) {
-    decodeTraining(first + <i64>k);
-    evaluateTraining();
+    evaluateTraining(changed, true);
     for (let j = N_TRAIN_OUT; j < N_OUT; j++) put(j, NaN);
     memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
+    if (k + 1 < count) changed = incrementTraining(T_N_AXES - 1);
   }
 }

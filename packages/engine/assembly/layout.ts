@@ -182,8 +182,31 @@ export const T_VIRTUAL_STAGES: i32 = 17;
 export const T_TOTAL_TOKENS: i32 = 18;
 export const T_PRICE: i32 = 19; // NaN: the chip's
 export const TRAIN_CONFIG_STRIDE: i32 = 20;
-/** A training sweep's axes are the record's slots 0…18 (all but the price), outermost first. */
+/** A training sweep has an axis for each of the record's slots 0…18 (all but the price). */
 export const T_N_AXES: i32 = 19;
+
+// ---- a training sweep's axes, outermost first (src/training.ts TRAINING_SWEEP_AXES): first what
+// the forward pass of one micro-batch depends on, then the replicas, the step, activation memory,
+// and last what only changes the arithmetic after it. The kernel caches each level's work.
+export const TS_MODEL: i32 = 0;
+export const TS_CHIP: i32 = 1;
+export const TS_PRECISION: i32 = 2;
+export const TS_OVERLAP: i32 = 3;
+export const TS_TP: i32 = 4;
+export const TS_PP: i32 = 5;
+export const TS_EP: i32 = 6;
+export const TS_CP: i32 = 7;
+export const TS_SEQUENCE: i32 = 8;
+export const TS_MICRO_BATCH: i32 = 9;
+export const TS_DP: i32 = 10;
+export const TS_CHIPS: i32 = 11;
+export const TS_GLOBAL_BATCH: i32 = 12;
+export const TS_VIRTUAL_STAGES: i32 = 13;
+export const TS_SEQ_PARALLEL: i32 = 14;
+export const TS_RECOMPUTE: i32 = 15;
+export const TS_ZERO: i32 = 16;
+export const TS_OPTIMIZER_BYTES: i32 = 17;
+export const TS_TOTAL_TOKENS: i32 = 18;
 
 // ---- outputs of one training configuration (f64 slots)
 export const TO_FEASIBLE: i32 = 0;

@@ -3,7 +3,7 @@ import { INFEASIBLE_REASONS } from '@ridgeline/model';
 import { CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
-import { N_TRAINING_OUT, TRAINING_CONFIG_STRIDE } from './training.ts';
+import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
 
 describe('the host layout', () => {
   it('matches the constants the compiled kernel exports', async () => {
@@ -27,5 +27,9 @@ describe('the host layout', () => {
     expect(value('N_REASONS')).toBe(INFEASIBLE_REASONS.length);
     expect(kernel.exports.reasonCount()).toBe(INFEASIBLE_REASONS.length);
     expect(CHIP.effNetwork + EFF_STRIDE).toBeLessThanOrEqual(CHIP.stride);
+    // a training sweep nests every axis once, in the kernel's order (each axis fills its record slot)
+    expect([...TRAINING_SWEEP_AXES].sort()).toEqual([...TRAINING_AXES].sort());
+    const slotOf = kernel.exports['trainingAxisSlot'] as (axis: number) => number;
+    expect(TRAINING_SWEEP_AXES.map((_, a) => slotOf(a))).toEqual(TRAINING_SWEEP_AXES.map((axis) => TRAINING_FIELDS.indexOf(axis)));
   });
 });

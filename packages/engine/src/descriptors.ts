@@ -106,7 +106,7 @@ export const HEADER = {
   topSign: 14,
   histograms: 15,
   axisLengths: 16,
-  /** 0 an inference sweep, 1 a training sweep (axes: TRAINING_AXES). */
+  /** 0 an inference sweep, 1 a training sweep (axes: TRAINING_SWEEP_AXES). */
   mode: 47,
   slots: 48,
 } as const;

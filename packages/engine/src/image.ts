@@ -26,7 +26,7 @@ export interface ImageInput {
   readonly top: (SlotKey & { readonly k: number }) | null;
   readonly histograms: readonly SlotHistogram[];
   /**
-   * A training sweep: the values of each of TRAINING_AXES, in that order (`axes` is then ignored;
+   * A training sweep: the values of each of TRAINING_SWEEP_AXES, in that order (`axes` is then ignored;
    * give NO_AXES). The outputs are then TRAINING_OUTPUTS and reducer slots index them.
    */
   readonly training?: readonly (readonly number[])[];

@@ -82,6 +82,7 @@ export {
   TRAINING_METRIC_ALIASES,
   TRAINING_METRICS,
   TRAINING_OUTPUTS,
+  TRAINING_SWEEP_AXES,
   trainingRecord,
   type EngineTrainingResult,
   type TrainingAxis,

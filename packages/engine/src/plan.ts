@@ -4,7 +4,7 @@ import { ATTENTION_SHARDINGS, AXES, OUTPUTS, outputSlot, precisionCode, type Axi
 import { flattenChip, flattenModel } from './flatten.ts';
 import { buildImage, fingerprint, type SlotHistogram } from './image.ts';
 import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
-import { RECOMPUTES, TRAINING_AXES, TRAINING_OUTPUTS, type TrainingAxis, type TrainingMetric } from './training.ts';
+import { RECOMPUTES, TRAINING_OUTPUTS, TRAINING_SWEEP_AXES, type TrainingAxis, type TrainingMetric } from './training.ts';
 
 /** One configuration of a sweep, decoded from its index. */
 export interface SweepConfig {
@@ -63,7 +63,7 @@ export interface SweepPlan<C extends object = SweepConfig, M extends AnyMetric =
   readonly outputs?: readonly string[];
   readonly resolved: ResolvedSweepSpec<AnySweepSpec>;
   readonly reducers: ReducerSpec<M>;
-  /** Numeric axis values, outermost first (model and hardware as table indices). */
+  /** Numeric axis values by axis (model and hardware as table indices); indices nest them in AXES or TRAINING_SWEEP_AXES order. */
   readonly axes: Readonly<Record<Axis, readonly number[]>> | Readonly<Record<TrainingAxis, readonly number[]>>;
   /** The `chips` axis holds DP (chips = TP·PP·DP). */
   readonly dpMode: boolean;
@@ -75,7 +75,7 @@ export interface SweepPlan<C extends object = SweepConfig, M extends AnyMetric =
   readonly edges: readonly (readonly number[])[];
   /** The setup image; `minChips` makes `rows` compute minChipsToFit for capacity-infeasible rows. */
   image(minChips?: boolean): Float64Array;
-  /** The configuration at `index` (mixed radix over `axes`, the last axis fastest). */
+  /** The configuration at `index` (mixed radix over `axes` — AXES or TRAINING_SWEEP_AXES order — the last axis fastest). */
   config(index: number): C;
 }
 
@@ -200,7 +200,8 @@ function digitsOf(index: number, lengths: readonly number[]): number[] {
 }
 
 /**
- * Turns a resolved training spec into a plan: the axes are TRAINING_AXES, the outputs
+ * Turns a resolved training spec into a plan: the axes are TRAINING_AXES, nested in the order of
+ * TRAINING_SWEEP_AXES (the forward pass's axes outermost, so the kernel reuses it), the outputs
  * TRAINING_OUTPUTS; reducers, sharding and merging work as for inference. Throws `RangeError`
  * past 2^53 configurations.
  *
@@ -237,7 +238,7 @@ export function planTrainingSweep(
     virtualStages: spec.virtualStages,
     totalTokens: spec.totalTokens,
   };
-  const lengths = TRAINING_AXES.map((a) => axes[a].length);
+  const lengths = TRAINING_SWEEP_AXES.map((a) => axes[a].length);
   const total = lengths.reduce((n, l) => n * l, 1);
   if (!Number.isSafeInteger(total)) {
     throw new RangeError(`the sweep has ${total.toExponential(2)} configurations; at most 2^53 − 1 can be indexed`);
@@ -251,7 +252,7 @@ export function planTrainingSweep(
       models,
       chips,
       axes: Object.fromEntries(AXES.map((a) => [a, []])) as unknown as Record<Axis, readonly number[]>,
-      training: TRAINING_AXES.map((a) => axes[a]),
+      training: TRAINING_SWEEP_AXES.map((a) => axes[a]),
       dpMode,
       minChips: false,
       pareto: reducers.pareto.map((o) => ({ slot: slot(o.metric), sign: sign(o.direction) })),
@@ -261,7 +262,7 @@ export function planTrainingSweep(
   const config = (index: number): TrainingSweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
     const digits = digitsOf(index, lengths);
-    const at = (a: TrainingAxis): number => axes[a][digits[TRAINING_AXES.indexOf(a)] ?? 0] ?? Number.NaN;
+    const at = (a: TrainingAxis): number => axes[a][digits[TRAINING_SWEEP_AXES.indexOf(a)] ?? 0] ?? Number.NaN;
     const tp = at('tp');
     const pp = at('pp');
     const cp = at('cp');

@@ -6,7 +6,8 @@ import { NO_AXES, buildImage } from './image.ts';
 
 /**
  * Slots of an explicit training configuration record (assembly/layout.ts `T_*`); also the axes of
- * a training sweep, outermost first, but for `price` (a record-only override).
+ * a training sweep but for `price` (a record-only override). A sweep nests its axes in the order
+ * of `TRAINING_SWEEP_AXES`.
  */
 export const TRAINING_FIELDS = [
   'model',
@@ -30,10 +31,41 @@ export const TRAINING_FIELDS = [
   'totalTokens',
   'price',
 ] as const;
-/** The axes of a training sweep, outermost first (the record's slots but the price). */
+/** The axes of a training sweep in record order (the record's slots but the price), as row files list them. */
 export const TRAINING_AXES = TRAINING_FIELDS.slice(0, -1) as readonly Exclude<(typeof TRAINING_FIELDS)[number], 'price'>[];
 /** One of `TRAINING_AXES`. */
 export type TrainingAxis = (typeof TRAINING_AXES)[number];
+/**
+ * The axes of a training sweep, outermost first: the mixed-radix order of its configuration
+ * indices (the last axis fastest; assembly/layout.ts `TS_*`). What the forward pass of a
+ * micro-batch depends on comes first, so that the kernel computes it once for every DP, batch,
+ * ZeRO stage, recomputation mode, … inside it.
+ *
+ * @example
+ * TRAINING_SWEEP_AXES[0]; // 'model'
+ * TRAINING_SWEEP_AXES.at(-1); // 'totalTokens'
+ */
+export const TRAINING_SWEEP_AXES: readonly TrainingAxis[] = [
+  'model',
+  'hardware',
+  'precision',
+  'commOverlap',
+  'tp',
+  'pp',
+  'ep',
+  'cp',
+  'sequenceLength',
+  'microBatch',
+  'dp',
+  'chips',
+  'globalBatch',
+  'virtualStages',
+  'sequenceParallel',
+  'recompute',
+  'zeroStage',
+  'optimizerBytesPerParam',
+  'totalTokens',
+];
 /** f64 slots of a training configuration record. */
 export const TRAINING_CONFIG_STRIDE: number = TRAINING_FIELDS.length;
 
