@@ -598,6 +598,25 @@ function hardwareEntries(hardware: readonly RawHardware[]): HardwareEntry[] {
 }
 
 /**
+ * A spec's reducers with the defaults filled in: a Pareto frontier of cost against `versus` (both
+ * minimised) and the ten cheapest; `top: null` turns the top-k off.
+ */
+function withDefaultReducers<M extends AnyMetric>(
+  given: { readonly pareto?: Objective<M>[] | undefined; readonly top?: (Objective<M> & { readonly k: number }) | null | undefined; readonly histograms?: HistogramSpec<M>[] | undefined },
+  cost: M,
+  versus: M,
+): ReducerSpec<M> {
+  return {
+    pareto: given.pareto ?? [
+      { metric: cost, direction: 'min' },
+      { metric: versus, direction: 'min' },
+    ],
+    top: given.top === null ? null : (given.top ?? { metric: cost, direction: 'min', k: 10 }),
+    histograms: given.histograms ?? [],
+  };
+}
+
+/**
  * Validates a sweep spec given as data (see `parseSweepSpec`).
  *
  * @example
@@ -624,7 +643,6 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   for (const p of ['weights', 'kvCache', 'activations'] as const) duplicates(`precisions.${p}`, s.precisions[p]);
   issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
-  const red = s.reducers;
   return {
     models: s.models as (string | ModelSpec)[],
     hardware: hardwareEntries(s.hardware),
@@ -640,14 +658,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     attentionSharding: s.attentionSharding,
     commOverlap: s.commOverlap,
     moeImbalance: s.moeImbalance as number[],
-    reducers: {
-      pareto: red.pareto ?? [
-        { metric: 'costPerMillionTokensUsd', direction: 'min' },
-        { metric: 'tpotS', direction: 'min' },
-      ],
-      top: red.top === null ? null : (red.top ?? { metric: 'costPerMillionTokensUsd', direction: 'min', k: 10 }),
-      histograms: red.histograms ?? [],
-    },
+    reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
 }
 
@@ -683,7 +694,6 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   }
   issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
-  const red = s.reducers;
   return {
     mode: 'training',
     models: s.models as (string | ModelSpec)[],
@@ -705,14 +715,7 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
     sequenceParallel: s.sequenceParallel,
     commOverlap: s.commOverlap,
     optimizerBytesPerParam: s.optimizerBytesPerParam as number[],
-    reducers: {
-      pareto: red.pareto ?? [
-        { metric: 'costUsd', direction: 'min' },
-        { metric: 'totalTimeS', direction: 'min' },
-      ],
-      top: red.top === null ? null : (red.top ?? { metric: 'costUsd', direction: 'min', k: 10 }),
-      histograms: red.histograms ?? [],
-    },
+    reducers: withDefaultReducers(s.reducers, 'costUsd', 'totalTimeS'),
   };
 }
 
