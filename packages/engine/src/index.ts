@@ -1,12 +1,13 @@
 /**
  * `@ridgeline/engine`: Ridgeline's WebAssembly sweep engine. The kernel mirrors
- * `estimateInference` operator by operator over flat descriptors; a sweep is a cartesian product
+ * `estimateInference` and `estimateTraining` operator by operator over flat descriptors; a sweep
+ * (inference, or `mode: training`) is a cartesian product
  * of axes enumerated by a mixed-radix index inside WebAssembly and streamed into reducers (Pareto
  * frontier, top-k, histograms, counts) there. Browser-safe: worker threads, files and Parquet live
  * in `@ridgeline/engine/node`.
  *
  * @example
- * import { createEngine, parseSweepSpec, planSweep, resolveSweepSpec, sweepRange } from '@ridgeline/engine';
+ * import { createEngine, parseAnySweepSpec, planAnySweep, resolveSweepSpec, sweepRange } from '@ridgeline/engine';
  */
 export * from './descriptors.ts';
 export { createEngine, engineFromModule, Kernel, KERNEL_IMPORTS, type Engine, type KernelExports, type WasmModule } from './engine.ts';
