@@ -12,8 +12,8 @@ import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHa
 /**
  * The training view of the built site in Debian's Chromium: open it, compare every number with
  * `ridgeline train --json` and every displayed figure with the CLI's report, break the run (a rule,
- * an input, the memory), run a training sweep in the worker and check its frontier, cancel a big
- * one, and open shared links good and bad. Screenshots land in test-results/.
+ * an input, the memory), run a training sweep in the worker and check its frontier, and open
+ * shared links good and bad. Screenshots land in test-results/.
  */
 
 let h: Harness;
@@ -193,7 +193,7 @@ describe('the training view in Chromium', () => {
     await page.close();
   });
 
-  test('a training sweep in the worker draws each chip’s frontier of cost against time, exports it, and cancels', async () => {
+  test('a training sweep in the worker draws each chip’s frontier of cost against time and exports it', async () => {
     const sweepState: AppState = {
       ...TRAINING,
       compare: ['mi300x'],
@@ -264,30 +264,11 @@ describe('the training view in Chromium', () => {
     expect(await page.getByTestId('input-training.tp').inputValue()).toBe(String(first.tp));
     await page.waitForSelector('[data-metric="totalTimeS"]');
     expect((await metrics(page))['totalTimeS']?.value).toBe(first.totalTimeS);
-    // A sweep too big to wait for (about 3.5·10^7 configurations, several seconds at the engine's few
-    // million per second): progress shows, and cancel stops it.
-    await page.getByTestId('training-sweep-chips').fill(Array.from({ length: 8000 }, (_, i) => 8 * (i + 1)).join(', '));
-    await page.getByTestId('training-sweep-chips').dispatchEvent('change');
-    await page.getByTestId('training-sweep-tp').fill('1, 2, 4, 8, 16');
-    await page.getByTestId('training-sweep-tp').dispatchEvent('change');
-    await page.getByTestId('training-sweep-pp').fill('1, 2, 4, 5, 8, 10');
-    await page.getByTestId('training-sweep-pp').dispatchEvent('change');
-    await page.getByTestId('training-sweep-micro').fill('1, 2, 4, 8, 16, 32');
-    await page.getByTestId('training-sweep-micro').dispatchEvent('change');
-    for (const stage of ['0', '2']) await page.getByTestId(`training-sweep-zero-${stage}`).check();
-    await page.getByTestId('training-sweep-recompute-none').check();
-    await settled(page);
-    const big = Number(await page.getByTestId('training-sweep-size').getAttribute('data-size'));
-    expect(big).toBeGreaterThan(30_000_000);
-    await page.getByTestId('training-sweep-run').click();
-    await page.waitForSelector('[data-testid="training-sweep-progress"]');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="training-sweep-progress"]')?.getAttribute('data-done') ?? 0) > 0);
-    await screenshotOf(page, '[data-testid="training-sweep"]', 'training-sweep-progress');
-    await page.getByTestId('training-sweep-cancel').click();
-    await page.waitForSelector('[data-testid="training-sweep-message"]');
-    expect(await page.getByTestId('training-sweep-message').textContent()).toBe('Sweep cancelled.');
-    // The last finished result stays on screen.
-    expect(await summary.getAttribute('data-total')).toBe(String(size));
+    // Cancelling is not exercised here: a training sweep from this panel cannot be made slow
+    // enough to cancel reliably (the kernel counts the many rule-breaking blocks in one step, so
+    // even 10^7 configurations finish in a fraction of a second). The worker's cancel path is the
+    // one the inference sweep's end-to-end test cancels, and sweep/training-sweep.test.ts cancels a
+    // training sweep on both backends.
     await page.close();
   });
 
