@@ -84,6 +84,19 @@ describe('--plugin', () => {
     expect(await chipOf([...ESTIMATE, '--hardware', 'X1', '--plugin=./acme.json'], dir)).toBe('acme-x1');
   });
 
+  it('works for train and sweep as for estimate', async () => {
+    const train = await cli(['train', '--model', 'llama-3.1-8b', '--hardware', 'acme-x1', '--plugin', './acme.json', '--chips', '8', '--json'], dir);
+    expect(train.stderr).toBe('');
+    expect((JSON.parse(train.stdout) as { inputs: { chip: string } }).inputs.chip).toBe('acme-x1');
+    await writeFile(join(dir, 'sweep.yaml'), 'models: [llama-3.1-8b]\nhardware: [X1]\ntp: [1, 2]\n');
+    const sweep = await cli(['sweep', 'sweep.yaml', '--plugin', './acme.json', '--json'], dir);
+    expect(sweep.code).toBe(0);
+    const rows = (JSON.parse(sweep.stdout) as { top: { rows: { hardware: string }[] } }).top.rows;
+    expect(rows.map((r) => r.hardware)).toEqual(['acme-x1', 'acme-x1']);
+    // without the plugin the name is unknown
+    expect((await cli(['sweep', 'sweep.yaml'], dir)).stderr).toMatch(/^ridgeline: error: sweep.yaml: hardware\[0\]: unknown hardware "X1"\./);
+  });
+
   it('loads an installed package by name, resolved from the working directory', async () => {
     const r = await cli(['hardware', 'show', 'acme-x1', '--plugin', '@acme/ridgeline-hardware', '--json'], dir);
     expect(r.code).toBe(0);

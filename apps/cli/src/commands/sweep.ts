@@ -37,6 +37,7 @@ import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/e
 import { positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
+import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { didYouMean } from '../suggest.ts';
 
@@ -45,6 +46,7 @@ export const LARGE_OUTPUT_ROWS = 1_000_000;
 
 const args = {
   spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
+  plugin: PLUGIN_ARG as PluginArgDef,
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
   top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
@@ -119,11 +121,15 @@ export function parseShard(raw: string): { readonly index: number; readonly coun
   return { index, count };
 }
 
-async function chipResolver(spec: { readonly hardware: readonly { readonly chip: string }[] }, io: CommandIo): Promise<(id: string) => ChipSpec> {
+async function chipResolver(
+  spec: { readonly hardware: readonly { readonly chip: string }[] },
+  io: CommandIo,
+  plugins: readonly string[],
+): Promise<(id: string) => ChipSpec> {
   const chips = new Map<string, ChipSpec | Error>();
   for (const { chip } of spec.hardware) {
     try {
-      chips.set(chip, await resolveChip(chip, { cwd: io.cwd, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
+      chips.set(chip, await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
     } catch (error) {
       chips.set(chip, error instanceof Error ? error : new Error(String(error)));
     }
@@ -314,7 +320,7 @@ const command: CommandDef<typeof args> = defineCommand({
     description: 'Evaluate every configuration of a sweep spec (WebAssembly, all cores): Pareto frontier, top-k, counts',
   },
   args,
-  async run({ args: a, data }) {
+  async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
     const path = resolve(io.cwd, a.spec);
     let text: string;
@@ -335,7 +341,7 @@ const command: CommandDef<typeof args> = defineCommand({
     try {
       const spec = parseAnySweepSpec(text, a.spec);
       const reducers = reducersFromFlags(spec.reducers, { pareto: a.pareto, top: a.top, by: a.by }, isTrainingSpec(spec) ? 'training' : 'inference');
-      const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io) }, a.spec);
+      const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
       plan = planAnySweep(resolved, reducers);
     } catch (error) {
       throw userErrorOf(error);

@@ -5,6 +5,7 @@ import { InputError, estimateTraining, type Recompute, type TrainingConfig, type
 import { numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
+import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 
@@ -31,6 +32,7 @@ const args = {
   recompute: { type: 'enum', options: RECOMPUTE_OPTIONS as Recompute[], default: 'selective', description: 'Activation recomputation' },
   overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
 
@@ -97,7 +99,7 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
 const command: CommandDef<typeof args> = defineCommand({
   meta: { name: 'train', description: 'Estimate step time, MFU, memory, and the time, cost and energy of a training run' },
   args,
-  async run({ args: a, data }) {
+  async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
     const tp = positiveInteger('tp', a.tp) ?? 1;
     const pp = positiveInteger('pp', a.pp) ?? 1;
@@ -121,7 +123,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
     const model = await resolveModel(a.model, io.cwd);
-    const chip = await resolveChip(a.hardware, { cwd: io.cwd, warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const chip = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
     const config: TrainingConfig = {
       model,
       chip,
