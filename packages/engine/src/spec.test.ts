@@ -62,6 +62,16 @@ describe('sweep spec validation', () => {
     expect(issuesOf(`${BASE}tp: [2, 2]\n`)).toBe('spec.yaml: tp[1]: 2 appears twice; each value of an axis must be distinct');
     expect(issuesOf('hardware: [h100-sxm]\n')).toBe('spec.yaml: models: is required');
     expect(issuesOf('models: [llama-3.1-8b]\n')).toBe('spec.yaml: hardware: is required');
+    // an inline model's own problems, each with its path
+    expect(issuesOf('models: [{ id: tiny, layers: 0, hiddenSize: 256, heads: 4, kvHeads: 4, headDim: 64, gatedFfn: yes, vocabSize: 1000, tiedEmbeddings: false }]\nhardware: [h100-sxm]\n')).toBe(
+      [
+        'spec.yaml: 3 problems',
+        '  - models[0].layers: must be an integer ≥ 1, got 0',
+        '  - models[0].ffnHiddenSize: is required',
+        '  - models[0].gatedFfn: must be true or false, got "yes"',
+      ].join('\n'),
+    );
+    expect(issuesOf('models: [3]\nhardware: [h100-sxm]\n')).toBe('spec.yaml: models[0]: a model is a catalog id or an inline ModelSpec object, got 3');
     expect(issuesOf(`${BASE}reducers: { pareto: [costUsd, tpotS] }\n`)).toMatch(
       /^spec\.yaml: reducers\.pareto\[0\]: unknown metric "costUsd" \(a metric of training sweeps; this is an inference spec\)\. Allowed: ttftS, tpotS, /,
     );

@@ -347,7 +347,11 @@ const reducers = v.strictObject({
 return reducers;
 }
 
-const positiveInteger = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const positiveInteger = v.pipe(
+  v.number((i) => `must be an integer ≥ 1${got(i)}`),
+  v.safeInteger((i) => `must be an integer ≥ 1${got(i)}`),
+  v.minValue(1, (i) => `must be an integer ≥ 1${got(i)}`),
+);
 const inlineModel = v.looseObject(
   {
     id: v.pipe(v.string('an inline model needs an id (a string)'), v.nonEmpty('an inline model needs an id')),
@@ -357,12 +361,17 @@ const inlineModel = v.looseObject(
     heads: positiveInteger,
     kvHeads: positiveInteger,
     headDim: positiveInteger,
-    ffnHiddenSize: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-    gatedFfn: v.boolean(),
+    ffnHiddenSize: v.pipe(
+      v.number((i) => `must be an integer ≥ 0${got(i)}`),
+      v.safeInteger((i) => `must be an integer ≥ 0${got(i)}`),
+      v.minValue(0, (i) => `must be an integer ≥ 0${got(i)}`),
+    ),
+    gatedFfn: v.boolean((i) => `must be true or false${got(i)}`),
     vocabSize: positiveInteger,
-    tiedEmbeddings: v.boolean(),
+    tiedEmbeddings: v.boolean((i) => `must be true or false${got(i)}`),
   },
-  (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`,
+  // valibot gives a missing key this object-level message too
+  (i) => (i.input === undefined ? 'is required' : `a model is a catalog id or an inline ModelSpec object${got(i)}`),
 );
 
 const hardwareEntry = v.union(
@@ -419,7 +428,14 @@ const TRAINING_KEYS = [
 ] as const;
 
 const modelsSchema = v.pipe(
-  v.array(v.union([v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')), inlineModel], (i) => `a model is a catalog id or an inline ModelSpec object${got(i)}`)),
+  // Dispatch on the entry's shape rather than a union, so an inline model's own problems (a missing
+  // or malformed field) are reported, not only "not a model".
+  v.array(
+    shaped<string | v.InferOutput<typeof inlineModel>>(
+      (x) => (typeof x === 'string' ? v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')) : isMapping(x) ? inlineModel : undefined),
+      (x) => `a model is a catalog id or an inline ModelSpec object${got({ input: x })}`,
+    ),
+  ),
   v.minLength(1, 'models needs at least one model (a catalog id such as llama-3.1-70b, or an inline ModelSpec)'),
 );
 const hardwareSchema = v.pipe(v.array(hardwareEntry), v.minLength(1, 'hardware needs at least one chip id (such as h100-sxm)'));
@@ -527,12 +543,12 @@ function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] 
   for (const issue of issues.flatMap(leafIssues)) {
     let path = pathOf(issue);
     let message = issue.message;
-    if (issue.type === 'strict_object' && typeof (issue.path?.at(-1) as { key?: unknown } | undefined)?.key === 'string') {
+    if ((issue.type === 'strict_object' || issue.type === 'loose_object') && typeof (issue.path?.at(-1) as { key?: unknown } | undefined)?.key === 'string') {
       const key = String((issue.path?.at(-1) as { key: string }).key);
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =
         parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
-      if (allowed.includes(key) && issue.input === undefined) {
+      if (issue.input === undefined && issue.expected !== 'never') {
         // valibot reports a missing required key under the object's own issue type, like an unknown one
         message = "is required";
       } else {

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, estimateInference, type InferenceConfig, type InferenceResult } from '@ridgeline/model';
+import { InputError, estimateInference, type AttentionSharding, type InferenceConfig, type InferenceResult } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
@@ -41,6 +41,12 @@ const args = {
     type: 'string',
     valueHint: '0..1',
     description: "Fraction of communication hidden behind compute, both phases (default: the chip's for prefill, 0 for decode)",
+  },
+  attention: {
+    type: 'enum',
+    options: ['heads', 'batch'] as AttentionSharding[],
+    default: 'heads',
+    description: 'How decode attention is split across TP: by heads, or by sequences of the batch (Pope et al.)',
   },
   'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
@@ -105,6 +111,7 @@ const command: CommandDef<typeof args> = defineCommand({
       precision: { weights, kvCache, activations },
       ...(commOverlap === undefined ? {} : { commOverlap }),
       moeImbalance,
+      attentionSharding: a.attention,
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };
     const result = estimate(config);

@@ -35,6 +35,7 @@ import {
 } from '@ridgeline/engine';
 import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { positiveInteger } from '../args.ts';
+import { detailsCommand } from '../details.ts';
 import { UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -273,7 +274,7 @@ function count(n: number): string {
  * @example
  * io.stdout(renderSummary(result));
  */
-export function renderSummary(result: SweepResult): string {
+export function renderSummary(result: SweepResult, details?: (row: AnySweepRow) => string | undefined): string {
   const c = result.counts;
   const training = isTrainingSpec(result.spec);
   const infeasible = Object.entries(c.infeasible)
@@ -296,6 +297,10 @@ export function renderSummary(result: SweepResult): string {
     out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}`);
     if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top]));
   }
+  // The best row's own command, for the report behind its figures (the first of the top k, else of the frontier).
+  const best = result.top?.rows[0] ?? result.pareto.rows[0];
+  const command = best === undefined ? undefined : details?.(best);
+  if (best !== undefined && command !== undefined) out.push('', `Details of #${best.index}: ${command}`);
   for (const h of result.histograms) {
     const peak = Math.max(1, ...h.counts);
     out.push('', `Histogram of ${h.metric} (${h.scale}, ${h.bins} bins; below ${formatNumber(h.min)}: ${h.underflow}, above ${formatNumber(h.max)}: ${h.overflow})`);
@@ -382,7 +387,8 @@ const command: CommandDef<typeof args> = defineCommand({
         writeBar.stop();
       }
     }
-    io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result));
+    const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
+    io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
   },
 });
 

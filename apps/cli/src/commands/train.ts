@@ -12,6 +12,7 @@ import { resolveModel } from '../resolve-model.ts';
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
 const RECOMPUTE_OPTIONS: Recompute[] = ['none', 'selective', 'full'];
 const ZERO_OPTIONS: string[] = ['0', '1', '2', '3'];
+const SEQUENCE_PARALLEL_OPTIONS: string[] = ['auto', 'on', 'off'];
 
 const args = {
   model: { type: 'string', required: true, valueHint: 'id|config.json', description: 'Model id or alias, or a path to a Hugging Face config.json' },
@@ -30,6 +31,13 @@ const args = {
   precision: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weights, gradients and matmuls' },
   zero: { type: 'enum', options: ZERO_OPTIONS as string[], default: '1', description: 'ZeRO/FSDP stage (optimizer, +gradients, +weights sharded over DP)' },
   recompute: { type: 'enum', options: RECOMPUTE_OPTIONS as Recompute[], default: 'selective', description: 'Activation recomputation' },
+  'sequence-parallel': {
+    type: 'enum',
+    options: SEQUENCE_PARALLEL_OPTIONS as string[],
+    default: 'auto',
+    description: 'Megatron sequence parallelism: shards the activations outside attention and MLP over TP (auto: on when TP > 1)',
+  },
+  'optimizer-bytes': { type: 'string', valueHint: 'bytes', default: '12', description: 'Optimizer state bytes per parameter (12: fp32 master weights and two Adam moments)' },
   overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
@@ -122,6 +130,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const totalTokens = positiveTokens(a.tokens);
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
+    const optimizerBytesPerParam = numberInRange('optimizer-bytes', a['optimizer-bytes'], { min: 0, what: 'a number of bytes per parameter (≥ 0)' }) ?? 12;
+    const sequenceParallel = a['sequence-parallel'] === 'auto' ? undefined : a['sequence-parallel'] === 'on';
     const model = await resolveModel(a.model, io.cwd);
     const chip = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
     const config: TrainingConfig = {
@@ -137,6 +147,8 @@ const command: CommandDef<typeof args> = defineCommand({
       precision: a.precision,
       zeroStage: Number(a.zero) as 0 | 1 | 2 | 3,
       recompute: a.recompute,
+      optimizerBytesPerParam,
+      ...(sequenceParallel === undefined ? {} : { sequenceParallel }),
       ...(commOverlap === undefined ? {} : { commOverlap }),
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };

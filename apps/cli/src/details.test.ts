@@ -1,0 +1,135 @@
+// The details command a sweep prints for its best row must reproduce that row exactly: run it through
+// `estimate`/`train --json` and compare with the sweep's own figures (the WASM kernel is bit-exact
+// with the model, so equality is exact).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTrainingRow, type AnySweepRow, type SweepResult } from '@ridgeline/engine';
+import { detailsCommand } from './details.ts';
+import { cli } from './test-cli.ts';
+
+const INFERENCE = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, { chip: tpu-v5p, usdPerChipHour: 3.1 }]
+dp: [1, 2]
+tp: [1, 2, 8]
+ep: [1, 8]
+batch: [1, 16, 128]
+inputTokens: [1024]
+outputTokens: [256, 512]
+precisions: { weights: [bf16, fp8], kvCache: [bf16, fp8] }
+attentionSharding: [heads, batch]
+commOverlap: [auto, 0.5]
+moeImbalance: [1, 1.25]
+reducers: { pareto: [costPerMillionTokensUsd, tpotS], top: { k: 6, by: tokensPerSPerChip:max } }
+`;
+
+// Every row uses the optional flags: batch-sharded attention, EP and MoE imbalance.
+const INFERENCE_FLAGS = `
+models: [mixtral-8x7b]
+hardware: [h100]
+chips: [8, 16]
+tp: [8]
+ep: [1, 8]
+batch: [32, 64]
+attentionSharding: batch
+moeImbalance: 1.25
+`;
+
+const TRAINING = `
+mode: training
+models: [llama-3.1-8b]
+hardware: [h200, { chip: mi300x, usdPerChipHour: 2.5 }]
+chips: [64, 128]
+tp: [1, 2, 4]
+pp: [1, 2]
+globalBatch: [256]
+microBatch: [1, 2]
+virtualStages: [1, 2]
+sequenceLength: 8192
+totalTokens: 1.5e12
+zeroStage: [1, 3]
+recompute: [selective, full]
+sequenceParallel: [auto, false]
+commOverlap: [auto, 0.3]
+optimizerBytesPerParam: 16
+reducers: { pareto: [costUsd, totalTimeS], top: { k: 6, by: mfu:max } }
+`;
+
+const INLINE = `
+models: [{ id: tiny, name: Tiny, layers: 2, hiddenSize: 256, heads: 4, kvHeads: 4, headDim: 64, ffnHiddenSize: 1024, vocabSize: 1000, gatedFfn: true, tiedEmbeddings: false }]
+hardware: [h100-sxm]
+`;
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ridgeline-details-'));
+  await writeFile(join(dir, 'inference.yaml'), INFERENCE);
+  await writeFile(join(dir, 'inference-flags.yaml'), INFERENCE_FLAGS);
+  await writeFile(join(dir, 'training.yaml'), TRAINING);
+  await writeFile(join(dir, 'inline.yaml'), INLINE);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function sweep(file: string): Promise<SweepResult> {
+  const r = await cli(['sweep', file, '--json', '--threads', '1'], dir);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as SweepResult;
+}
+
+/** The figures a row and the command's --json must agree on. */
+function figures(row: AnySweepRow): Record<string, number | null> {
+  return isTrainingRow(row)
+    ? { stepTimeS: row.stepTimeS, mfu: row.mfu, totalTimeS: row.totalTimeS, costUsd: row.costUsd, memory: row.memoryTotalBytes }
+    : { ttftS: row.ttftS, tpotS: row.tpotS, cost: row.costPerMillionTokensUsd, perChip: row.tokensPerSPerChip, memory: row.memoryTotalBytes };
+}
+
+function figuresOfJson(json: Record<string, unknown>, training: boolean): Record<string, number | null> {
+  const memory = (json['memoryPerChipBytes'] as { total: number }).total;
+  return training
+    ? { stepTimeS: json['stepTimeS'] as number, mfu: json['mfu'] as number, totalTimeS: json['totalTimeS'] as number, costUsd: json['costUsd'] as number, memory }
+    : { ttftS: json['ttftS'] as number, tpotS: json['tpotS'] as number, cost: json['costPerMillionTokensUsd'] as number, perChip: json['tokensPerSPerChip'] as number, memory };
+}
+
+describe('the details command of a sweep row', () => {
+  it.each(['inference.yaml', 'inference-flags.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
+    const result = await sweep(file);
+    const chipIds = result.spec.hardware.map((h) => ({ h100: 'h100-sxm', 'tpu-v5p': 'tpu-v5p', h200: 'h200', mi300x: 'mi300x' })[h.chip] ?? h.chip);
+    const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
+    expect(rows.length).toBeGreaterThan(5);
+    // the sample reaches the optional flags, so each of them is checked
+    const commands = rows.map((row) => detailsCommand(row, { spec: result.spec, chipIds, plugins: [] }) ?? '');
+    const text = commands.join('\n');
+    const flags: Record<string, string[]> = {
+      'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
+      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--moe-imbalance 1.25'],
+      'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
+    };
+    for (const needed of flags[file] ?? []) {
+      expect(text).toContain(needed);
+    }
+    for (const [i, row] of rows.entries()) {
+      const words = commands[i]!.split(' ');
+      expect(words[0]).toBe('ridgeline');
+      const r = await cli([...words.slice(1), '--json'], dir);
+      expect(r.code, `${commands[i]}\n${r.stderr}`).toBe(0);
+      expect(figuresOfJson(JSON.parse(r.stdout) as Record<string, unknown>, isTrainingRow(row)), commands[i]).toEqual(figures(row));
+    }
+  });
+
+  it('is printed under the tables, for the first row of the top k', async () => {
+    const r = await cli(['sweep', 'training.yaml', '--threads', '1'], dir);
+    const result = await sweep('training.yaml');
+    const best = result.top!.rows[0]!;
+    expect(r.stdout).toMatch(new RegExp(`\\nDetails of #${best.index}: ridgeline train --model llama-3\\.1-8b --hardware `));
+  });
+
+  it('is left out for a model given inline in the spec, which no flag can name', async () => {
+    const r = await cli(['sweep', 'inline.yaml', '--threads', '1'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Details of');
+  });
+});

@@ -1,0 +1,80 @@
+import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
+
+/** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
+export interface DetailsContext {
+  readonly spec: AnySweepSpec;
+  /** The chip id each of `spec.hardware` resolved to, in the same order. */
+  readonly chipIds: readonly string[];
+  /** The `--plugin` values the sweep ran with. */
+  readonly plugins: readonly string[];
+}
+
+function flag(name: string, value: string | number): string[] {
+  return [`--${name}`, String(value)];
+}
+
+/**
+ * The `ridgeline estimate` or `ridgeline train` command that reproduces one sweep row, with the
+ * report behind its figures; undefined when no command line can name its model or chip (a model
+ * given inline in the spec, or one chip listed at two prices).
+ *
+ * @example
+ * detailsCommand(result.top.rows[0], { spec, chipIds, plugins: [] });
+ * // 'ridgeline estimate --model llama-3.1-70b --hardware h100-sxm --chips 8 --tp 8 …'
+ */
+export function detailsCommand(row: AnySweepRow, context: DetailsContext): string | undefined {
+  const { spec, chipIds, plugins } = context;
+  if (spec.models.some((m) => typeof m !== 'string' && m.id === row.model)) return undefined;
+  const entries: HardwareEntry[] = spec.hardware.filter((_, i) => chipIds[i] === row.hardware);
+  const [entry] = entries;
+  if (entries.length !== 1 || entry === undefined) return undefined;
+  // The user's own spelling of the chip (an id, an alias or a plugin path) resolves as it did in the sweep.
+  const common = [...flag('model', row.model), ...flag('hardware', entry.chip)];
+  const tail = [
+    ...(row.commOverlap === 'auto' ? [] : flag('overlap', row.commOverlap)),
+    ...(entry.usdPerChipHour === undefined ? [] : flag('price', entry.usdPerChipHour)),
+    ...plugins.flatMap((p) => flag('plugin', p)),
+  ];
+  const words = isTrainingRow(row)
+    ? [
+        'train',
+        ...common,
+        ...flag('chips', row.chips),
+        ...flag('dp', row.dp),
+        ...flag('tp', row.tp),
+        ...flag('pp', row.pp),
+        ...flag('cp', row.cp),
+        ...flag('ep', row.ep),
+        ...flag('seq', row.sequenceLength),
+        ...flag('global-batch', row.globalBatch),
+        ...flag('micro-batch', row.microBatch),
+        ...(row.virtualStages === 1 ? [] : flag('virtual-stages', row.virtualStages)),
+        // 15e12 reads better than 15000000000000, and parses to the same number
+        ...flag('tokens', row.totalTokens >= 1e6 && Number(row.totalTokens.toExponential()) === row.totalTokens ? row.totalTokens.toExponential().replace('+', '') : row.totalTokens),
+        ...flag('precision', row.precision),
+        ...flag('zero', row.zeroStage),
+        ...flag('recompute', row.recompute),
+        ...(row.sequenceParallel === 'auto' ? [] : flag('sequence-parallel', row.sequenceParallel ? 'on' : 'off')),
+        ...(row.optimizerBytesPerParam === 12 ? [] : flag('optimizer-bytes', row.optimizerBytesPerParam)),
+        ...tail,
+      ]
+    : [
+        'estimate',
+        ...common,
+        ...flag('chips', row.chips),
+        ...flag('tp', row.tp),
+        ...flag('pp', row.pp),
+        ...(row.ep === 1 ? [] : flag('ep', row.ep)),
+        ...flag('batch', row.batch),
+        ...flag('input', row.inputTokens),
+        ...flag('output', row.outputTokens),
+        ...flag('weights', row.weights),
+        ...flag('kv', row.kvCache),
+        ...flag('activations', row.activations),
+        ...(row.attentionSharding === 'heads' ? [] : flag('attention', row.attentionSharding)),
+        ...(row.moeImbalance === 1 ? [] : flag('moe-imbalance', row.moeImbalance)),
+        ...tail,
+      ];
+  // Plugin paths and ids never contain spaces in practice; quote one that does, for a POSIX shell.
+  return ['ridgeline', ...words].map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
