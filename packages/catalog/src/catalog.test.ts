@@ -78,7 +78,7 @@ describe('catalog entries', () => {
   test('the validation rows name models the catalog holds', () => {
     for (const id of [
       'palm-540b', 'palm-62b', 'megatron-530b', 'gpt-175b', 'gpt-20b', 'gpt-6.7b', 'llama3-70b', 'llama-2-13b',
-      'llama-3.1-8b', 'llama-3.1-405b', 'mixtral-8x7b', 'llama-2-70b', 'llama-7b', 'falcon-180b', 'deepseek-v3',
+      'llama-3.1-8b', 'llama-3.1-405b', 'mixtral-8x7b', 'mixtral-8x22b', 'llama-2-70b', 'llama-7b', 'falcon-180b', 'deepseek-v3',
     ]) {
       expect(getModel(id), id).toBeDefined();
     }
@@ -108,6 +108,7 @@ describe('getModel', () => {
     expect(getModel('meta-llama/Meta-Llama-3.1-8B-Instruct')?.id).toBe('llama-3.1-8b');
     expect(getModel('meta-llama/Llama-2-7b-hf')?.id).toBe('llama-2-7b');
     expect(getModel('mistralai/Mixtral-8x7B-v0.1')?.id).toBe('mixtral-8x7b');
+    expect(getModel('mistralai/Mixtral-8x22B-Instruct-v0.1')?.id).toBe('mixtral-8x22b');
     expect(getModel('deepseek-ai/DeepSeek-V3')?.id).toBe('deepseek-v3');
     expect(getModel('Qwen/Qwen3-235B-A22B')?.id).toBe('qwen3-235b-a22b');
     expect(getModel('openai/gpt-oss-120b')?.id).toBe('gpt-oss-120b');

@@ -15,7 +15,7 @@ import { qwenModels } from './models/qwen.ts';
  * @example
  * import { models } from '@ridgeline/catalog';
  * models.filter((m) => m.moe !== undefined).map((m) => m.id);
- * // ['mixtral-8x7b', 'deepseek-v3', 'qwen3-235b-a22b', 'gpt-oss-120b']
+ * // ['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'gpt-oss-120b']
  */
 export const models: readonly ModelSpec[] = [
   ...llamaModels,
@@ -81,6 +81,8 @@ export const aliases: Readonly<Record<string, string>> = {
   mixtral: 'mixtral-8x7b',
   'mixtral-8x7b-v0.1': 'mixtral-8x7b',
   'mixtral-8x7b-instruct-v0.1': 'mixtral-8x7b',
+  'mixtral-8x22b-v0.1': 'mixtral-8x22b',
+  'mixtral-8x22b-instruct-v0.1': 'mixtral-8x22b',
   'deepseek-v3-base': 'deepseek-v3',
   'deepseek-v3-0324': 'deepseek-v3',
   'deepseek-r1': 'deepseek-v3',
