@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { publishedSi, type PublishedRow } from './csv.ts';
 import { NOT_EXPRESSIBLE, PLANS } from './plans.ts';
+import { withAccuracySection } from './report.ts';
 import { loadRows, quantile, runValidation } from './validate.ts';
 
 const rows = loadRows();
@@ -47,5 +49,19 @@ describe('accuracy on inference rows (issue target: median |error| ≤ 15%)', ()
       if (o.error === undefined || o.plan.sourceAssumes !== undefined) continue;
       expect(Math.abs(Math.log(1 + o.error)), o.row.id).toBeLessThan(Math.log(2));
     }
+  });
+});
+
+describe('the READMEs', () => {
+  test("the root README's Accuracy section shows this validation's table, counts and reasons (pnpm validate --readme regenerates it)", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('Not reproduced, with the reason:');
+    expect(withAccuracySection(readme, report)).toBe(readme);
+  });
+
+  test("this app's README shows the current counts and medians", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('- Rows reproduced: ');
+    expect(withAccuracySection(readme, report)).toBe(readme);
   });
 });

@@ -44,6 +44,9 @@ export interface ValidationReport {
   /** Over measured rows (analytical worked examples excluded). */
   readonly medianAbsError: number;
   readonly p90AbsError: number;
+  /** The median over measured inference rows, and over measured training rows. */
+  readonly medianAbsErrorInference: number;
+  readonly medianAbsErrorTraining: number;
   /** Over every reproduced row, worked examples included. */
   readonly medianAbsErrorAll: number;
 }
@@ -81,12 +84,15 @@ export function runValidation(rows: readonly PublishedRow[], chipOverride?: (id:
     .map((r) => ({ id: r.id, reason: NOT_EXPRESSIBLE[r.id] ?? 'no reason recorded' }));
   const absErrors = (list: readonly RowOutcome[]): number[] =>
     list.flatMap((o) => (o.error === undefined ? [] : [Math.abs(o.error)])).sort((a, b) => a - b);
-  const measured = absErrors(outcomes.filter((o) => o.plan.sourceAssumes === undefined));
+  const measuredOutcomes = outcomes.filter((o) => o.plan.sourceAssumes === undefined);
+  const measured = absErrors(measuredOutcomes);
   return {
     outcomes,
     skipped,
     medianAbsError: quantile(measured, 0.5),
     p90AbsError: quantile(measured, 0.9),
+    medianAbsErrorInference: quantile(absErrors(measuredOutcomes.filter((o) => o.plan.kind !== 'training')), 0.5),
+    medianAbsErrorTraining: quantile(absErrors(measuredOutcomes.filter((o) => o.plan.kind === 'training')), 0.5),
     medianAbsErrorAll: quantile(absErrors(outcomes), 0.5),
   };
 }
