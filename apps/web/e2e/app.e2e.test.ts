@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CUSTOM_PLUGIN_NAME, pluginFromFields } from '../src/custom-chip.ts';
+import { commandLine, estimateArgs } from '../src/cli-command.ts';
 import { DEFAULT_STATE, type AppState } from '../src/state.ts';
 import { serialiseState } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, staticHost, type Harness } from './support.ts';
@@ -24,32 +25,26 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The CLI flags for a state (the web's fields, one for one). */
-function cliArgs(s: AppState): string[] {
-  if (s.model.kind !== 'catalog') throw new Error('catalog models only');
-  return [
-    'estimate',
-    '--model', s.model.id,
-    '--hardware', s.hardware,
-    '--chips', String(s.chips),
-    '--tp', String(s.tp),
-    '--pp', String(s.pp),
-    '--ep', String(s.ep),
-    '--batch', String(s.batch),
-    '--input', String(s.inputTokens),
-    '--output', String(s.outputTokens),
-    '--weights', s.weights,
-    '--kv', s.kvCache,
-    '--activations', s.activations,
-  ];
+/** The page's own `ridgeline estimate` arguments for a state (src/cli-command.ts). */
+function argsFor(s: AppState): string[] {
+  const args = estimateArgs(s);
+  if (args === undefined) throw new Error('no CLI command for this state');
+  return args;
+}
+
+/** The "Same in the CLI" box shows the command for the state, as a shell reads it. */
+async function expectCommandShown(page: Page, state: AppState): Promise<void> {
+  expect(await page.getByTestId('cli-command-text').textContent()).toBe(commandLine(['ridgeline', ...argsFor(state)]));
 }
 
 /**
- * Every number the page shows for the configuration equals the CLI's `--json` (the same model
- * code, in the browser bundle and in Node), and every displayed figure reads as in the CLI report.
+ * The page shows the command for the configuration, and every number it shows equals that
+ * command's `--json` (the same model code, in the browser bundle and in Node); every displayed
+ * figure reads as in the command's report. `cwd` holds the files the command reads, if any.
  */
-async function expectSameAsCli(page: Page, state: AppState): Promise<void> {
-  const json = await cli([...cliArgs(state), '--json']);
+async function expectSameAsCli(page: Page, state: AppState, cwd?: string): Promise<void> {
+  await expectCommandShown(page, state);
+  const json = await cli([...argsFor(state), '--json'], cwd);
   expect(json.code, json.stderr).toBe(0);
   const expected = JSON.parse(json.stdout) as Record<string, unknown>;
   const shown = await metrics(page);
@@ -58,7 +53,7 @@ async function expectSameAsCli(page: Page, state: AppState): Promise<void> {
   for (const name of names) {
     expect(shown[name]?.value, name).toBe(at(expected, name));
   }
-  const report = await cli(cliArgs(state));
+  const report = await cli(argsFor(state), cwd);
   expect(report.code, report.stderr).toBe(0);
   for (const name of ['ttftS', 'tpotS', 'requestLatencyS', 'tokensPerSPerChip', 'tokensPerSPerUser', 'prefillTokensPerS', 'memoryPerChipBytes.total', 'powerPerChipW', 'mfu.prefill', 'mbu.decode']) {
     expect(report.stdout, `${name} shows "${shown[name]?.text}"`).toContain(shown[name]?.text ?? '(missing)');
@@ -87,6 +82,13 @@ describe('the built site in Chromium', () => {
     // The charts drew: a roofline canvas, and the (small, automatic) sweep's Pareto canvas.
     await page.waitForSelector('#roofline-chart canvas');
     await page.waitForSelector('#pareto-chart canvas');
+    // The command is on the page, and Copy puts it on the clipboard as it reads.
+    expect(await page.getByTestId('cli-command-text').textContent()).toBe('ridgeline estimate --model llama-3.1-70b --hardware h100-sxm --chips 8 --tp 8 --batch 64');
+    await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(h.url).origin });
+    await page.getByTestId('cli-command-copy').click();
+    await expect.poll(() => page.locator('.toast').textContent()).toBe('Command copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId('cli-command-text').textContent());
+    await screenshotOf(page, '[data-testid="cli-command"]', 'cli-command');
     // The state is in the URL.
     expect(new URL(page.url()).hash).toContain('m=llama-3.1-70b&hw=h100-sxm&n=8&tp=8');
     await screenshot(page, 'default');
@@ -126,7 +128,9 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('input-chips').fill('1');
     await page.getByTestId('input-tp').fill('1');
     await settled(page);
-    const cliRun = await cli([...cliArgs({ ...DEFAULT_STATE, chips: 1, tp: 1 }), '--json']);
+    await expectCommandShown(page, { ...DEFAULT_STATE, chips: 1, tp: 1 });
+    expect(await page.getByTestId('cli-command').textContent()).toContain('reports the same problem and exits with status 2');
+    const cliRun = await cli([...argsFor({ ...DEFAULT_STATE, chips: 1, tp: 1 }), '--json']);
     expect(cliRun.code).toBe(2);
     const expected = JSON.parse(cliRun.stdout) as { reason: string; explanation: string; minChipsToFit: number };
     expect(cliRun.stderr).toContain(`infeasible (${expected.reason}): ${expected.explanation}`);
@@ -310,6 +314,19 @@ describe('the built site in Chromium', () => {
     await settled(page);
     await page.getByTestId('custom-chip-ok').waitFor();
     await page.waitForSelector('[data-metric="tpotS"]');
+    // The command names ./chip.json; saved from the page next to it, it gives the page's numbers.
+    const state = await page.evaluate(() => (window as unknown as { ridgeline: { state: AppState } }).ridgeline.state);
+    expect(argsFor(state)).toContain('./chip.json');
+    const saved = mkdtempSync(join(tmpdir(), 'ridgeline-cli-'));
+    try {
+      const [chipJson] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cli-command-file-chip.json').click()]);
+      expect(chipJson.suggestedFilename()).toBe('chip.json');
+      await chipJson.saveAs(join(saved, 'chip.json'));
+      await expectSameAsCli(page, state, saved);
+    } finally {
+      rmSync(saved, { recursive: true, force: true });
+    }
+    await screenshotOf(page, '[data-testid="cli-command"]', 'cli-command-custom-chip');
     await page.close();
   });
 

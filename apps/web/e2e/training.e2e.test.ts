@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { estimateTraining } from '@ridgeline/model';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { commandLine, trainArgs } from '../src/cli-command.ts';
 import { findChip, findModel } from '../src/registry.ts';
 import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from '../src/state.ts';
 import type { TrainingSweepPoint } from '../src/sweep/types.ts';
-import { serialiseState, tokensText } from '../src/url-state.ts';
+import { serialiseState } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, type Harness } from './support.ts';
 
 /**
@@ -32,43 +33,33 @@ function withTraining(patch: Partial<TrainingSettings>, rest: Partial<AppState> 
   return { ...TRAINING, ...rest, training: { ...DEFAULT_TRAINING, ...patch } };
 }
 
-/** `ridgeline train` flags for the training view's fields, one for one. */
-function trainArgs(s: AppState): string[] {
-  if (s.model.kind !== 'catalog') throw new Error('catalog models only');
-  const t = s.training;
-  return [
-    'train',
-    '--model', s.model.id,
-    '--hardware', s.hardware,
-    '--chips', String(t.chips),
-    '--tp', String(t.tp),
-    '--pp', String(t.pp),
-    '--cp', String(t.cp),
-    '--ep', String(t.ep),
-    '--seq', String(t.sequenceLength),
-    '--global-batch', String(t.globalBatch),
-    '--micro-batch', String(t.microBatch),
-    '--virtual-stages', String(t.virtualStages),
-    '--tokens', tokensText(t.totalTokens),
-    '--precision', t.precision,
-    '--zero', String(t.zeroStage),
-    '--recompute', t.recompute,
-  ];
+/** The page's own `ridgeline train` arguments for a state (src/cli-command.ts). */
+function argsFor(s: AppState): string[] {
+  const args = trainArgs(s);
+  if (args === undefined) throw new Error('no CLI command for this state');
+  return args;
+}
+
+/** The training view's "Same in the CLI" box shows the command for the state, as a shell reads it. */
+async function expectCommandShown(page: Page, state: AppState): Promise<void> {
+  expect(await page.getByTestId('training-cli-command-text').textContent()).toBe(commandLine(['ridgeline', ...argsFor(state)]));
 }
 
 /**
- * Every number the training view shows equals `ridgeline train --json` (the same model code, in
- * the browser bundle and in Node), and every displayed figure reads as in the CLI's report.
+ * The training view shows the command for the run, and every number it shows equals that
+ * command's `--json` (the same model code, in the browser bundle and in Node); every displayed
+ * figure reads as in the command's report.
  */
 async function expectSameAsCli(page: Page, state: AppState): Promise<void> {
-  const json = await cli([...trainArgs(state), '--json']);
+  await expectCommandShown(page, state);
+  const json = await cli([...argsFor(state), '--json']);
   expect(json.code, json.stderr).toBe(0);
   const expected = JSON.parse(json.stdout) as Record<string, unknown>;
   const shown = await metrics(page);
   const names = Object.keys(shown);
   expect(names.length).toBeGreaterThanOrEqual(21);
   for (const name of names) expect(shown[name]?.value, name).toBe(at(expected, name));
-  const report = await cli(trainArgs(state));
+  const report = await cli(argsFor(state));
   expect(report.code, report.stderr).toBe(0);
   const figures = ['stepTimeS', 'dataParallelS', 'tokensPerS', 'tokensPerSPerChip', 'mfu', 'mfuWithAttention', 'hfu', 'bubbleFraction', 'totalTimeS', 'steps', 'chipHours', 'costUsd', 'energyJ'];
   for (const part of ['weights', 'gradients', 'optimizer', 'activations', 'total', 'capacity']) figures.push(`memoryPerChipBytes.${part}`);
@@ -154,7 +145,8 @@ describe('the training view in Chromium', () => {
     await page.getByTestId('input-training.chips').fill('256');
     await page.getByTestId('input-training.virtualStages').fill('2');
     await settled(page);
-    const interleave = await cli([...trainArgs(withTraining({ pp: 1, chips: 256, virtualStages: 2 })), '--json']);
+    await expectCommandShown(page, withTraining({ pp: 1, chips: 256, virtualStages: 2 }));
+    const interleave = await cli([...argsFor(withTraining({ pp: 1, chips: 256, virtualStages: 2 })), '--json']);
     expect(interleave.code).toBe(2);
     const expected = JSON.parse(interleave.stdout) as { reason: string; explanation: string };
     expect(expected.reason).toBe('interleave_needs_pipeline');
@@ -182,7 +174,8 @@ describe('the training view in Chromium', () => {
     await page.getByTestId('input-training.globalBatch').fill('8');
     await page.getByTestId('select-training.zeroStage').selectOption('0');
     await settled(page);
-    const capacity = JSON.parse((await cli([...trainArgs(withTraining({ chips: 8, pp: 1, globalBatch: 8, zeroStage: 0 })), '--json'])).stdout) as { reason: string; explanation: string };
+    await expectCommandShown(page, withTraining({ chips: 8, pp: 1, globalBatch: 8, zeroStage: 0 }));
+    const capacity = JSON.parse((await cli([...argsFor(withTraining({ chips: 8, pp: 1, globalBatch: 8, zeroStage: 0 })), '--json'])).stdout) as { reason: string; explanation: string };
     expect(capacity.reason).toBe('capacity');
     await expect.poll(() => page.getByTestId('training-infeasible-explanation').textContent()).toBe(capacity.explanation);
     await page.waitForSelector('[data-testid="training-memory-card"] .membar.over');

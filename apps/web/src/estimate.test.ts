@@ -1,6 +1,7 @@
 import { estimateInference } from '@ridgeline/model';
 import { runCli } from 'ridgeline';
 import { describe, expect, test } from 'vitest';
+import { estimateArgs } from './cli-command.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel } from './estimate.ts';
 import { sameWidthPrecision } from './precision.ts';
 import { findChip, findModel } from './registry.ts';
@@ -14,14 +15,14 @@ async function cliJson(args: string[]): Promise<Record<string, unknown>> {
 
 describe('configFor builds what the CLI builds from the same flags', () => {
   test.each([
-    ['defaults', DEFAULT_STATE, []],
-    ['an overlap and a price', { ...DEFAULT_STATE, overlap: 0.5, price: 1.25 }, ['--overlap', '0.5', '--price', '1.25']],
-    ['fp8 weights on 4 MI300X', { ...DEFAULT_STATE, hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8' }, []],
-  ] as [string, AppState, string[]][])('%s', async (_, state, extra) => {
+    ['defaults', DEFAULT_STATE],
+    ['an overlap and a price', { ...DEFAULT_STATE, overlap: 0.5, price: 1.25 }],
+    ['fp8 weights on 4 MI300X', { ...DEFAULT_STATE, hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8' }],
+  ] as [string, AppState][])('%s', async (_, state) => {
     const model = resolveModel(state);
     const chip = resolveChip(state.hardware, null);
     if (!model.ok || !chip.ok) throw new Error('unresolved');
-    const args = ['estimate', '--model', 'llama-3.1-70b', '--hardware', state.hardware, '--chips', String(state.chips), '--tp', String(state.tp), '--pp', String(state.pp), '--batch', String(state.batch), '--weights', state.weights, '--kv', state.kvCache, '--json', ...extra];
+    const args = [...estimateArgs(state)!, '--json'];
     expect(JSON.parse(JSON.stringify(estimateInference(configFor(state, model.model, chip.chip))))).toEqual(await cliJson(args));
   });
 });

@@ -1,11 +1,11 @@
 import { estimateTraining } from '@ridgeline/model';
 import { runCli } from 'ridgeline';
 import { describe, expect, test } from 'vitest';
+import { trainArgs } from './cli-command.ts';
 import { resolveChip, resolveModel } from './estimate.ts';
 import { findChip, findModel } from './registry.ts';
 import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from './state.ts';
 import { dataParallel, train, trainingConfigFor, trainingField } from './training.ts';
-import { tokensText } from './url-state.ts';
 
 async function cliJson(args: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
   let out = '';
@@ -15,33 +15,6 @@ async function cliJson(args: string[]): Promise<{ code: number; json: Record<str
 
 function withTraining(patch: Partial<TrainingSettings>, rest: Partial<AppState> = {}): AppState {
   return { ...DEFAULT_STATE, ...rest, view: 'training', training: { ...DEFAULT_TRAINING, ...patch } };
-}
-
-/** `ridgeline train` flags for the training view's fields, one for one. */
-function trainArgs(state: AppState): string[] {
-  if (state.model.kind !== 'catalog') throw new Error('catalog models only');
-  const t = state.training;
-  return [
-    'train',
-    '--model', state.model.id,
-    '--hardware', state.hardware,
-    '--chips', String(t.chips),
-    '--tp', String(t.tp),
-    '--pp', String(t.pp),
-    '--cp', String(t.cp),
-    '--ep', String(t.ep),
-    '--seq', String(t.sequenceLength),
-    '--global-batch', String(t.globalBatch),
-    '--micro-batch', String(t.microBatch),
-    '--virtual-stages', String(t.virtualStages),
-    '--tokens', tokensText(t.totalTokens),
-    '--precision', t.precision,
-    '--zero', String(t.zeroStage),
-    '--recompute', t.recompute,
-    ...(state.overlap === null ? [] : ['--overlap', String(state.overlap)]),
-    ...(state.price === null ? [] : ['--price', String(state.price)]),
-    '--json',
-  ];
 }
 
 describe('trainingConfigFor builds what `ridgeline train` builds from the same flags', () => {
@@ -57,7 +30,7 @@ describe('trainingConfigFor builds what `ridgeline train` builds from the same f
     const chip = resolveChip(state.hardware, null);
     if (!model.ok || !chip.ok) throw new Error('unresolved');
     const config = trainingConfigFor(state, model.model, chip.chip);
-    const cli = await cliJson(trainArgs(state));
+    const cli = await cliJson([...trainArgs(state)!, '--json']);
     const result = estimateTraining(config);
     expect(cli.code).toBe(result.feasible ? 0 : 2);
     expect(JSON.parse(JSON.stringify(result))).toEqual(cli.json);

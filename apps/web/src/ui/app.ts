@@ -5,6 +5,7 @@ import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
 import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pareto.ts';
 import { download } from '../charts/common.ts';
+import type { CliFile } from '../cli-command.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
@@ -62,6 +63,8 @@ export type SweepPlanned<S> = { readonly spec: S; readonly size: number } | { re
 
 /** What the page derives from the state: recomputed (debounced) after every change. */
 export interface Derived {
+  /** The state all this is for: what the numbers on screen (and the CLI command under them) show. */
+  readonly state: AppState;
   readonly model: ModelOutcome;
   readonly chip: ChipOutcome;
   readonly custom: CustomChipCheck | null;
@@ -354,12 +357,24 @@ export class App {
 
   async copyLink(): Promise<void> {
     this.#writeUrl();
+    await this.copy(location.href, 'Link copied: it opens this exact page.', 'The address bar holds the link to this exact page.');
+  }
+
+  /** Puts `text` on the clipboard and says so; `refused` says where else to get it when the browser will not. */
+  async copy(text: string, copied: string, refused: string): Promise<void> {
     try {
-      await navigator.clipboard.writeText(location.href);
-      this.notify('Link copied: it opens this exact page.');
+      await navigator.clipboard.writeText(text);
+      this.notify(copied);
     } catch {
-      this.notify('The address bar holds the link to this exact page.');
+      this.notify(refused);
     }
+  }
+
+  /** Saves a file the CLI command reads (the pasted config.json, the custom chip's plugin) under its name. */
+  saveCliFile(file: CliFile): void {
+    const name = file.path.replace(/^\.\//, '');
+    download(name, new Blob([file.text], { type: 'application/json' }));
+    this.notify(`Saved ${name}: put it where you run the command.`);
   }
 
   // ---- derived -----------------------------------------------------------------------------
@@ -392,6 +407,7 @@ export class App {
     const comparisons = model.ok ? compare(state, model.model) : [];
     const training = model.ok && chip.ok ? train(trainingConfigFor(state, model.model, chip.chip)) : null;
     return {
+      state,
       model,
       chip,
       custom,

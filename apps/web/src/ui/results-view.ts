@@ -15,6 +15,7 @@ import {
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
 import type { App } from './app.ts';
+import { cliCommandView } from './cli-view.ts';
 
 /** Human words for the model's reason codes. */
 export const REASON_TITLES: Readonly<Record<string, string>> = {
@@ -301,7 +302,7 @@ export function resultsView(app: App): TemplateResult {
   }
   const { result, config } = outcome;
   if (!result.feasible) {
-    return html`${headline(config, null)} ${infeasibleCallout(app, result)}
+    return html`${headline(config, null)} ${infeasibleCallout(app, result)} ${cliCommandView(app, 'inference', false)}
       <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
   }
   return html`${headline(config, result)} ${metricCards(result)}
@@ -310,5 +311,5 @@ export function resultsView(app: App): TemplateResult {
       <div class="roofline-slot">${rooflineCard(app, result)}</div>
       <div class="stack-col">${memoryCard(result, config.chip)} ${phasesCard(result)}</div>
     </div>
-    ${operatorsTable(result)} ${sourcesTable(result)}`;
+    ${operatorsTable(result)} ${sourcesTable(result)} ${cliCommandView(app, 'inference', true)}`;
 }

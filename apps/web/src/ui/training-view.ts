@@ -4,6 +4,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import type { TrainingConfig, TrainingResult } from '@ridgeline/model';
 import type { TrainingField } from '../training.ts';
 import type { App } from './app.ts';
+import { cliCommandView } from './cli-view.ts';
 import { REASON_TITLES, boundBadge, card, inputNeeded, metric, stackedMemoryBar, timeStack, type MemoryPart } from './results-view.ts';
 
 /** The training form's fields as its labels name them. */
@@ -165,11 +166,11 @@ export function trainingView(app: App): TemplateResult {
     </section>`;
   }
   const { result, config } = outcome;
-  if (!result.feasible) return html`${headline(config, result)} ${infeasibleCallout(app, result, config.chip)}`;
+  if (!result.feasible) return html`${headline(config, result)} ${infeasibleCallout(app, result, config.chip)} ${cliCommandView(app, 'training', false)}`;
   return html`${headline(config, result)} ${metricCards(result)}
     <section class="callout info" data-testid="training-explanation"><span class="callout-title"><strong>What limits it</strong></span> ${result.explanation}</section>
     <div class="row-2 even">
       ${memoryCard(result, config.chip)} ${stepCard(result)}
     </div>
-    ${sourcesTable(result)}`;
+    ${sourcesTable(result)} ${cliCommandView(app, 'training', true)}`;
 }

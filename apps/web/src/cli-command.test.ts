@@ -1,0 +1,243 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { runCli } from 'ridgeline';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CHIP_FILE, MODEL_FILE, cliFiles, commandLine, estimateArgs, trainArgs } from './cli-command.ts';
+import { fieldsFromChip } from './custom-chip.ts';
+import { configFor, estimate, resolveChip, resolveModel } from './estimate.ts';
+import { findChip } from './registry.ts';
+import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from './state.ts';
+import { train, trainingConfigFor } from './training.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Runs `ridgeline <args> --json` in-process in a fresh directory holding the state's files (a
+ * pasted config.json, the custom chip), as a person would after saving them.
+ */
+async function runCommand(state: AppState, args: readonly string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'ridgeline-cli-command-'));
+  dirs.push(cwd);
+  for (const file of cliFiles(state)) writeFileSync(join(cwd, file.path), file.text);
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli([...args, '--json'], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
+  return { code, json: JSON.parse(stdout) as Record<string, unknown>, stderr };
+}
+
+/** A result as the CLI prints it with `--json`. */
+function asJson(value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/** What the page computes for the inference view's state. */
+function pageEstimate(state: AppState): Record<string, unknown> {
+  const model = resolveModel(state);
+  const chip = resolveChip(state.hardware, state.customChip);
+  if (!model.ok || !chip.ok) throw new Error(`unresolved: ${model.ok ? '' : model.message} ${chip.ok ? '' : chip.message}`);
+  const out = estimate(configFor(state, model.model, chip.chip));
+  if (out.kind !== 'result') throw new Error(out.message);
+  return asJson(out.result);
+}
+
+/** What the page computes for the training view's state. */
+function pageTraining(state: AppState): Record<string, unknown> {
+  const model = resolveModel(state);
+  const chip = resolveChip(state.hardware, state.customChip);
+  if (!model.ok || !chip.ok) throw new Error('unresolved');
+  const out = train(trainingConfigFor(state, model.model, chip.chip));
+  if (out.kind !== 'result') throw new Error(out.message);
+  return asJson(out.result);
+}
+
+function withTraining(patch: Partial<TrainingSettings>, rest: Partial<AppState> = {}): AppState {
+  return { ...DEFAULT_STATE, ...rest, view: 'training', training: { ...DEFAULT_TRAINING, ...patch } };
+}
+
+const h100 = fieldsFromChip(findChip('h100-sxm')!);
+/** A custom chip: the H100's fields with a faster HBM and another name and price. */
+const CUSTOM: Partial<AppState> = { hardware: 'custom', customChip: { ...h100, id: 'acme-x1', name: 'Acme X1', bandwidth: '4.8e12', price: '3.1' } };
+
+/** A Llama-style config.json, as a person would paste it. */
+const CONFIG_JSON = JSON.stringify(
+  {
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    hidden_size: 4096,
+    intermediate_size: 14336,
+    num_attention_heads: 32,
+    num_key_value_heads: 8,
+    num_hidden_layers: 32,
+    vocab_size: 128256,
+    max_position_embeddings: 131072,
+    tie_word_embeddings: false,
+    torch_dtype: 'bfloat16',
+  },
+  null,
+  2,
+);
+const PASTED: Partial<AppState> = { model: { kind: 'config', json: CONFIG_JSON } };
+
+/**
+ * A result with the model's name taken out. The page names a pasted model `hf-<type>`; the CLI
+ * names one read from ./config.json after its directory (and, for inference, says so in the
+ * model's source). Only these labels differ: every number is the same.
+ */
+function withoutModelName(json: Record<string, unknown>): Record<string, unknown> {
+  const inputs = json['inputs'] as { model: string; sources?: Record<string, string> };
+  expect(inputs.model).toMatch(/^hf-llama$|^ridgeline-cli-command-/);
+  const sources = inputs.sources === undefined ? {} : { sources: { ...inputs.sources, model: '(name)' } };
+  if (inputs.sources !== undefined) expect(inputs.sources['model']).toMatch(/^Hugging Face config\.json( \(ridgeline-cli-command-\w+\))?$/);
+  return { ...json, inputs: { ...inputs, model: '(name)', ...sources } };
+}
+
+const inference = (patch: Partial<AppState>): AppState => ({ ...DEFAULT_STATE, ...patch });
+
+describe('estimateArgs: `ridgeline estimate` gives the inference view’s numbers exactly', () => {
+  test.each([
+    ['the defaults', inference({})],
+    ['an MoE model with EP', inference({ model: { kind: 'catalog', id: 'mixtral-8x7b' }, chips: 8, tp: 8, ep: 8, batch: 32 })],
+    ['a pipeline, one user, long prompts', inference({ chips: 16, tp: 8, pp: 2, batch: 1, inputTokens: 32768, outputTokens: 1024 })],
+    ['an overlap and a price', inference({ overlap: 0.35, price: 1.25 })],
+    ['no overlap and a free chip', inference({ overlap: 0, price: 0 })],
+    ['mixed precisions on MI300X', inference({ hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8', activations: 'fp16' })],
+    ['data parallelism', inference({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, chips: 8, tp: 2 })],
+    ['a pasted config.json and a custom chip', inference({ ...PASTED, ...CUSTOM, chips: 2, tp: 2 })],
+  ] as [string, AppState][])('%s', async (_, state) => {
+    const args = estimateArgs(state)!;
+    const run = await runCommand(state, args);
+    expect(run.code, run.stderr).toBe(0);
+    const page = pageEstimate(state);
+    if (state.model.kind === 'config') expect(withoutModelName(run.json)).toEqual(withoutModelName(page));
+    else expect(run.json).toEqual(page);
+  });
+
+  test.each(PRECISIONS.map((p) => [p] as [Precision]))('every precision: %s on B200 (an unsupported one infeasible, as on the page)', async (p) => {
+    const state = inference({ hardware: 'b200', weights: p, kvCache: p, activations: p });
+    const args = estimateArgs(state)!;
+    const page = pageEstimate(state);
+    const run = await runCommand(state, args);
+    expect(run.code, run.stderr).toBe(page['feasible'] === true ? 0 : 2);
+    expect(run.json).toEqual(page);
+  });
+
+  test.each([
+    ['a model too big for one chip', inference({ chips: 1, tp: 1 })],
+    ['chips that TP·PP does not divide', inference({ chips: 10, tp: 8 })],
+    ['TP not dividing the heads', inference({ chips: 6, tp: 6 })],
+  ] as [string, AppState][])('infeasible the same way: %s', async (_, state) => {
+    const run = await runCommand(state, estimateArgs(state)!);
+    expect(run.code).toBe(2);
+    expect(run.json).toEqual(pageEstimate(state));
+    expect(run.stderr).toContain(`infeasible (${String(run.json['reason'])})`);
+  });
+
+  test('leaves out the CLI’s defaults, but keeps chips and TP', () => {
+    expect(estimateArgs(DEFAULT_STATE)).toEqual(['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--chips', '8', '--tp', '8', '--batch', '64']);
+    expect(estimateArgs(inference({ batch: 1 }))).toEqual(['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--chips', '8', '--tp', '8']);
+    expect(estimateArgs(inference({ pp: 2, ep: 2, inputTokens: 100, outputTokens: 10, weights: 'fp8', kvCache: 'int8', activations: 'fp16', overlap: 0.5, price: 2 }))).toEqual([
+      'estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--chips', '8', '--tp', '8',
+      '--pp', '2', '--ep', '2', '--batch', '64', '--input', '100', '--output', '10',
+      '--weights', 'fp8', '--kv', 'int8', '--activations', 'fp16', '--overlap', '0.5', '--price', '2',
+    ]);
+  });
+
+  test('a pasted model and a custom chip are files the command names, with what to save in them', () => {
+    const state = inference({ ...PASTED, ...CUSTOM });
+    expect(estimateArgs(state)?.slice(1, 5)).toEqual(['--model', MODEL_FILE, '--hardware', CHIP_FILE]);
+    const [config, chip] = cliFiles(state);
+    expect(config).toEqual({ path: './config.json', text: CONFIG_JSON, what: 'the pasted config.json' });
+    expect(chip?.path).toBe('./chip.json');
+    expect(JSON.parse(chip?.text ?? '')).toMatchObject({ apiVersion: 1, chips: [{ id: 'acme-x1', name: 'Acme X1' }] });
+    expect(cliFiles(DEFAULT_STATE)).toEqual([]);
+  });
+
+  test('no command while a number box holds no number', () => {
+    expect(estimateArgs(inference({ batch: Number.NaN }))).toBeUndefined();
+    expect(estimateArgs(inference({ price: Number.NaN }))).toBeUndefined();
+  });
+});
+
+describe('trainArgs: `ridgeline train` gives the training view’s numbers exactly', () => {
+  test.each([
+    ['the defaults (Llama 3.1 70B on 1024 H100s)', withTraining({})],
+    ['an overlap and a price', withTraining({}, { overlap: 0.5, price: 1.75 })],
+    ['ZeRO 3, full recomputation, interleaving and fp8 on MI300X', withTraining({ zeroStage: 3, recompute: 'full', virtualStages: 2, precision: 'fp8', microBatch: 2 }, { hardware: 'mi300x' })],
+    ['an MoE model with EP and CP', withTraining({ chips: 512, tp: 4, pp: 4, cp: 2, ep: 8, sequenceLength: 16384, globalBatch: 256, totalTokens: 2e12 }, { model: { kind: 'catalog', id: 'mixtral-8x7b' } })],
+    ['the CLI’s own defaults: TP 1, PP 1, 4k sequences, 1 T tokens', withTraining({ chips: 64, tp: 1, pp: 1, sequenceLength: 4096, globalBatch: 512, totalTokens: 1e12 }, { model: { kind: 'catalog', id: 'llama-3.1-8b' } })],
+    ['ZeRO 0 without recomputation', withTraining({ chips: 64, tp: 4, pp: 2, sequenceLength: 2048, globalBatch: 64, totalTokens: 1e11, zeroStage: 0, recompute: 'none' }, { model: { kind: 'catalog', id: 'llama-3.1-8b' }, hardware: 'mi300x' })],
+    ['ZeRO 2 in fp16, a small run', withTraining({ chips: 128, tp: 4, pp: 2, zeroStage: 2, precision: 'fp16', totalTokens: 5e9 }, { hardware: 'h200' })],
+    ['a pasted config.json and a custom chip', withTraining({ chips: 64, tp: 8, pp: 1, globalBatch: 256, totalTokens: 1e11 }, { ...PASTED, ...CUSTOM })],
+  ] as [string, AppState][])('%s', async (_, state) => {
+    const run = await runCommand(state, trainArgs(state)!);
+    expect(run.code, run.stderr).toBe(0);
+    const page = pageTraining(state);
+    if (state.model.kind === 'config') expect(withoutModelName(run.json)).toEqual(withoutModelName(page));
+    else expect(run.json).toEqual(page);
+  });
+
+  test.each([
+    ['interleaving without a pipeline', withTraining({ pp: 1, chips: 256, virtualStages: 2 }), 'interleave_needs_pipeline'],
+    ['a run that does not fit', withTraining({ chips: 8, tp: 8, pp: 1, globalBatch: 8, zeroStage: 0 }), 'capacity'],
+    ['chips TP·PP·CP does not divide (--dp)', withTraining({ chips: 1000 }), 'chips_divide_parallelism'],
+    ['fewer chips than one replica (--dp 1)', withTraining({ chips: 16 }), 'chips_divide_parallelism'],
+  ] as [string, AppState, string][])('infeasible the same way: %s', async (_, state, reason) => {
+    const run = await runCommand(state, trainArgs(state)!);
+    expect(run.code).toBe(2);
+    expect(run.json['reason']).toBe(reason);
+    expect(run.json).toEqual(pageTraining(state));
+  });
+
+  test('leaves out the CLI’s defaults, but keeps chips and the global batch; --dp only where the CLI needs it', () => {
+    expect(trainArgs(withTraining({}))).toEqual([
+      'train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--chips', '1024', '--tp', '8', '--pp', '4',
+      '--seq', '8192', '--global-batch', '512', '--tokens', '1.5e13',
+    ]);
+    expect(trainArgs(withTraining({ chips: 1000 }))?.slice(5, 9)).toEqual(['--chips', '1000', '--dp', '31']);
+    expect(trainArgs(withTraining({ chips: 16 }))?.slice(5, 9)).toEqual(['--chips', '16', '--dp', '1']);
+    expect(trainArgs(withTraining({ totalTokens: 4096 }))).toContain('4096');
+  });
+
+  test('no command while a number box holds no number', () => {
+    expect(trainArgs(withTraining({ totalTokens: Number.NaN }))).toBeUndefined();
+    expect(trainArgs(withTraining({ tp: Number.NaN }))).toBeUndefined();
+  });
+});
+
+describe('commandLine quotes for a POSIX shell only where it must', () => {
+  test('plain words as they are', () => {
+    expect(commandLine(['ridgeline', 'estimate', '--model', 'llama-3.1-70b', '--hardware', './chip.json', '--tokens', '1.5e13', '--price', '1.25'])).toBe(
+      'ridgeline estimate --model llama-3.1-70b --hardware ./chip.json --tokens 1.5e13 --price 1.25',
+    );
+    expect(commandLine(['a=b', 'x@y', '50%', 'a+b', 'k:v,w', 'under_score'])).toBe('a=b x@y 50% a+b k:v,w under_score');
+  });
+
+  test.each([
+    ['with space', "'with space'"],
+    ['', "''"],
+    ["it's", "'it'\\''s'"],
+    ['$HOME', "'$HOME'"],
+    ['a;b', "'a;b'"],
+    ['`x`', "'`x`'"],
+    ['"q"', `'"q"'`],
+    ['~/x', "'~/x'"],
+    ['#c', "'#c'"],
+    ['*.json', "'*.json'"],
+    ['naïve', "'naïve'"],
+    ['line\nbreak', "'line\nbreak'"],
+  ])('%j → %s', (word, quoted) => {
+    expect(commandLine([word])).toBe(quoted);
+  });
+
+  test('a shell reads the words back', () => {
+    const words = ['plain', 'with space', '', "it's", '$HOME', 'a;b', '`x`', '"q"', '~/x', '#c', '*', 'naïve', 'tab\there', "''"];
+    const out = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${commandLine(words)}`], { encoding: 'utf8' });
+    expect(out.split('\0').slice(0, -1)).toEqual(words);
+  });
+});
