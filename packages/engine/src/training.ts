@@ -1,4 +1,4 @@
-import { validateTrainingConfig, type Bound, type InfeasibleReason, type Recompute, type TrainingConfig } from '@ridgeline/model';
+import { RECOMPUTE_MODES, validateTrainingConfig, type Bound, type InfeasibleReason, type Recompute, type TrainingConfig } from '@ridgeline/model';
 import { BOUNDS, REASONS, precisionCode } from './descriptors.ts';
 import type { Engine } from './engine.ts';
 import { DescriptorTables } from './evaluate.ts';
@@ -142,8 +142,8 @@ export function resolveTrainingMetric(name: string): TrainingMetric | undefined 
   return TRAINING_METRICS.find((m) => m === name) ?? TRAINING_METRIC_ALIASES[name.toLowerCase()];
 }
 
-/** Recompute codes: index in this list. */
-export const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
+/** Recompute codes: index in this list (the model's `RECOMPUTE_MODES`). */
+export const RECOMPUTES: readonly Recompute[] = RECOMPUTE_MODES;
 
 /** The natural direction of a training metric: less time, cost, energy, memory; more throughput and utilisation. */
 export function defaultTrainingDirection(metric: TrainingMetric): 'min' | 'max' {

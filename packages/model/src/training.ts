@@ -6,9 +6,8 @@ import { meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
 import { dominantBound, pipelineSendS, stageCost, type PhaseContext } from './phase.ts';
-import type { InfeasibleReason, ModelSpec, Recompute, TrainingConfig, TrainingMemory, TrainingResult } from './types.ts';
+import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult } from './types.ts';
 
-const RECOMPUTE: readonly Recompute[] = ['none', 'selective', 'full'];
 
 function positiveInteger(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
@@ -33,7 +32,7 @@ export function validateTrainingConfig(config: TrainingConfig): void {
   }
   const zero = config.zeroStage;
   if (zero !== undefined && ![0, 1, 2, 3].includes(zero)) throw new InputError('zeroStage', `zeroStage must be one of 0, 1, 2, 3, got ${String(zero)}`);
-  if (config.recompute !== undefined && !RECOMPUTE.includes(config.recompute)) {
+  if (config.recompute !== undefined && !RECOMPUTE_MODES.includes(config.recompute)) {
     throw new InputError('recompute', `recompute must be one of none, selective, full, got ${String(config.recompute)}`);
   }
   const overlap = config.commOverlap;

@@ -258,7 +258,9 @@ export interface ResolvedInputs {
 }
 
 /** Activation recomputation during the backward pass (MODEL.md §1.2). */
-export type Recompute = 'none' | 'selective' | 'full';
+/** Activation recomputation modes, in the order the engine codes them. */
+export const RECOMPUTE_MODES = ['none', 'selective', 'full'] as const;
+export type Recompute = (typeof RECOMPUTE_MODES)[number];
 
 /** Parallelism of a training run: N = DP·TP·PP·CP chips; EP carves expert shards out of TP·DP. */
 export interface TrainingParallelism {

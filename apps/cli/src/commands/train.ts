@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { InputError, RECOMPUTE_MODES, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
@@ -10,7 +10,7 @@ import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
-const RECOMPUTE_OPTIONS: Recompute[] = ['none', 'selective', 'full'];
+const RECOMPUTE_OPTIONS: Recompute[] = [...RECOMPUTE_MODES];
 const ZERO_OPTIONS: string[] = ['0', '1', '2', '3'];
 const SEQUENCE_PARALLEL_OPTIONS: string[] = ['auto', 'on', 'off'];
 

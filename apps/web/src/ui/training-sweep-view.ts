@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatInteger, formatPercent, formatUsd } from '@ridgeline/format';
-import type { Recompute } from '@ridgeline/model';
+import { RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { TRAINING_X_LABEL, TRAINING_Y_LABEL } from '../charts/pareto.ts';
 import { CUSTOM_CHIP_ID, findChip, seriesColour } from '../registry.ts';
 import { MAX_COMPARE, type ZeroStage } from '../state.ts';
@@ -10,7 +10,6 @@ import { backendBadge, choiceChecks, numberListInput, progress, reasonsText, sum
 import { TRAINING_REASON_TITLES } from './training-view.ts';
 
 const ZERO_STAGES: readonly ZeroStage[] = [0, 1, 2, 3];
-const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
 
 /** The compared chips, as tags to remove and a select to add one: the chips the sweep also runs. */
 function comparedChips(app: App): TemplateResult {

@@ -1,10 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatPower, formatUsd } from '@ridgeline/format';
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
-import { countParams, type ModelSpec } from '@ridgeline/model';
+import { countParams, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
 import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups } from '../registry.ts';
-import type { Recompute } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import type { TrainingField } from '../training.ts';
 import { numericKeyOf, type App, type NumericKey } from './app.ts';
@@ -381,7 +380,7 @@ function trainingSetupSection(app: App): TemplateResult {
       <label class="field">
         <span class="label">Recompute</span>
         <select data-testid="select-training.recompute" @change=${(e: Event) => app.setTraining({ recompute: (e.target as HTMLSelectElement).value as Recompute })}>
-          ${(['none', 'selective', 'full'] as const).map((r) => html`<option value=${r} .selected=${r === t.recompute}>${r}</option>`)}
+          ${RECOMPUTE_MODES.map((r) => html`<option value=${r} .selected=${r === t.recompute}>${r}</option>`)}
         </select>
       </label>
     </div>
