@@ -1,3 +1,4 @@
+import { formatExactCount } from '@ridgeline/format';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 
 /** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
@@ -49,8 +50,7 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...flag('global-batch', row.globalBatch),
         ...flag('micro-batch', row.microBatch),
         ...(row.virtualStages === 1 ? [] : flag('virtual-stages', row.virtualStages)),
-        // 15e12 reads better than 15000000000000, and parses to the same number
-        ...flag('tokens', row.totalTokens >= 1e6 && Number(row.totalTokens.toExponential()) === row.totalTokens ? row.totalTokens.toExponential().replace('+', '') : row.totalTokens),
+        ...flag('tokens', formatExactCount(row.totalTokens)),
         ...flag('precision', row.precision),
         ...flag('zero', row.zeroStage),
         ...flag('recompute', row.recompute),

@@ -1,8 +1,8 @@
+import { formatExactCount } from '@ridgeline/format';
 import { pluginFromFields } from './custom-chip.ts';
 import { CUSTOM_CHIP_ID } from './registry.ts';
 import type { AppState } from './state.ts';
 import { dataParallel } from './training.ts';
-import { tokensText } from './url-state.ts';
 
 /**
  * The `ridgeline` command that gives the numbers the page shows: `ridgeline estimate` for the
@@ -122,7 +122,7 @@ export function trainArgs(state: AppState): string[] | undefined {
     '--global-batch', String(t.globalBatch),
     ...unlessDefault('--micro-batch', t.microBatch, d.microBatch),
     ...unlessDefault('--virtual-stages', t.virtualStages, d.virtualStages),
-    ...(t.totalTokens === d.tokens ? [] : ['--tokens', tokensText(t.totalTokens)]),
+    ...(t.totalTokens === d.tokens ? [] : ['--tokens', formatExactCount(t.totalTokens)]),
     ...unlessDefault('--precision', t.precision, d.precision),
     ...unlessDefault('--zero', t.zeroStage, d.zero),
     ...unlessDefault('--recompute', t.recompute, d.recompute),

@@ -1,5 +1,6 @@
+import { formatExactCount } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import type { Recompute } from '@ridgeline/model';
+import { RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
 import {
@@ -97,7 +98,6 @@ export const KEYS = {
 const VIEW_NAMES: Readonly<Record<View, string>> = { inference: 'infer', training: 'train' };
 
 const ZERO_STAGES: readonly ZeroStage[] = [0, 1, 2, 3];
-const RECOMPUTES: readonly Recompute[] = ['none', 'selective', 'full'];
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(KEYS));
 
@@ -139,18 +139,6 @@ function listText(values: readonly (string | number)[]): string {
   return values.join(',');
 }
 
-/**
- * A token count as people write it: `15e12` reads `1.5e13`, small counts stay plain.
- *
- * @example
- * tokensText(15e12); // '1.5e13'
- * tokensText(4096); // '4096'
- */
-export function tokensText(n: number): string {
-  if (!Number.isFinite(n) || Math.abs(n) < 1e6) return String(n);
-  return n.toExponential().replace('e+', 'e');
-}
-
 function serialiseTraining(params: URLSearchParams, t: TrainingSettings): void {
   params.set(KEYS.trainChips, String(t.chips));
   params.set(KEYS.trainTp, String(t.tp));
@@ -161,7 +149,7 @@ function serialiseTraining(params: URLSearchParams, t: TrainingSettings): void {
   params.set(KEYS.trainGlobalBatch, String(t.globalBatch));
   params.set(KEYS.trainMicroBatch, String(t.microBatch));
   params.set(KEYS.trainVirtualStages, String(t.virtualStages));
-  params.set(KEYS.trainTokens, tokensText(t.totalTokens));
+  params.set(KEYS.trainTokens, formatExactCount(t.totalTokens));
   params.set(KEYS.trainPrecision, t.precision);
   params.set(KEYS.trainZero, String(t.zeroStage));
   params.set(KEYS.trainRecompute, t.recompute);
@@ -303,7 +291,7 @@ class Reader {
     if (text === undefined) return fallback;
     const n = Number(text);
     if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
-      this.problem(key, text, `${what} must be a number > 0 (e.g. 15e12); using ${tokensText(fallback)}.`);
+      this.problem(key, text, `${what} must be a number > 0 (e.g. 15e12); using ${formatExactCount(fallback)}.`);
       return fallback;
     }
     return n;

@@ -7,6 +7,7 @@ import {
   formatEnergy,
   formatFlopCount,
   formatFlops,
+  formatExactCount,
   formatInteger,
   formatIntensity,
   formatNumber,
@@ -54,6 +55,15 @@ describe('formatNumber', () => {
     expect(formatNumber(NAN)).toBe('—');
     expect(formatNumber(INF)).toBe('∞');
     expect(formatNumber(-INF)).toBe('-∞');
+  });
+});
+
+describe('formatExactCount', () => {
+  it('writes large counts as an exponent and reads back exactly', () => {
+    expect(formatExactCount(15e12)).toBe('1.5e13');
+    expect(formatExactCount(1e12)).toBe('1e12');
+    expect(formatExactCount(4096)).toBe('4096');
+    for (const n of [15e12, 2.5e12, 123456789, 3.3e15]) expect(Number(formatExactCount(n))).toBe(n);
   });
 });
 

@@ -42,6 +42,19 @@ export function formatInteger(n: number): string {
   return groupThousands(Math.round(n));
 }
 
+/**
+ * A count as people type it and as a program reads it back exactly: from a million up in the
+ * shortest exponent form, below that plainly. For command lines, links and form fields.
+ *
+ * @example
+ * formatExactCount(15e12); // '1.5e13'
+ * formatExactCount(4096); // '4096'
+ */
+export function formatExactCount(n: number): string {
+  if (!Number.isFinite(n) || Math.abs(n) < 1e6) return String(n);
+  return n.toExponential().replace('e+', 'e');
+}
+
 /** A value's multiple of its unit, rounded as `formatNumber` rounds it. */
 function rounded(x: number): number {
   return Math.abs(x) >= 1000 ? Math.round(x) : Number(x.toPrecision(3));

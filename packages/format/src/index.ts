@@ -4,6 +4,7 @@ export {
   formatCount,
   formatDuration,
   formatEnergy,
+  formatExactCount,
   formatFlopCount,
   formatFlops,
   formatInteger,

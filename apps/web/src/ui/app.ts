@@ -1,5 +1,5 @@
 import { render } from 'lit-html';
-import { formatCount } from '@ridgeline/format';
+import { formatCount, formatExactCount } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
@@ -25,7 +25,7 @@ import {
   type ResultOf,
 } from '../sweep/types.ts';
 import { dataParallel, train, trainingConfigFor, type TrainingField, type TrainingOutcome } from '../training.ts';
-import { MAX_SWEEP_BATCH, parseState, serialiseState, tokensText, type UrlProblem } from '../url-state.ts';
+import { MAX_SWEEP_BATCH, parseState, serialiseState, type UrlProblem } from '../url-state.ts';
 import { appView } from './view.ts';
 
 /** Recompute this long after the last keystroke. */
@@ -250,7 +250,7 @@ export class App {
       const dp = dataParallel(this.state.training);
       return Number.isInteger(dp) ? String(dp) : '';
     }
-    if (key === 'training.totalTokens') return Number.isNaN(this.state.training.totalTokens) ? '' : tokensText(this.state.training.totalTokens);
+    if (key === 'training.totalTokens') return Number.isNaN(this.state.training.totalTokens) ? '' : formatExactCount(this.state.training.totalTokens);
     const box = trainingBoxOf(key);
     const value = box !== null ? this.state.training[box] : key === 'sweep.batchMax' ? this.state.sweep.batchMax : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | TrainingNumericKey>];
     return value === null || Number.isNaN(value) ? '' : String(value);
