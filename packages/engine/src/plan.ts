@@ -152,13 +152,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
   const lengths = AXES.map((a) => axes[a].length);
   const config = (index: number): SweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
-    const digits = new Array<number>(AXES.length).fill(0);
-    let rest = index;
-    for (let a = AXES.length - 1; a >= 0; a--) {
-      const n = lengths[a] ?? 1;
-      digits[a] = rest % n;
-      rest = Math.floor(rest / n);
-    }
+    const digits = digitsOf(index, lengths);
     const at = (a: Axis): number => axes[a][digits[AXES.indexOf(a)] ?? 0] ?? Number.NaN;
     const tp = at('tp');
     const pp = at('pp');

@@ -649,14 +649,11 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
   const s = result.output;
   const issues: SpecIssue[] = [];
-  const duplicates = (path: string, values: readonly unknown[]): void => {
-    issues.push(...duplicateIssues(path, values));
-  };
   for (const axis of ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance'] as const) {
     const values = s[axis];
-    if (values !== undefined) duplicates(axis, values);
+    if (values !== undefined) issues.push(...duplicateIssues(axis, values));
   }
-  for (const p of ['weights', 'kvCache', 'activations'] as const) duplicates(`precisions.${p}`, s.precisions[p]);
+  for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
   issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   return {
@@ -697,16 +694,13 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   if (!result.success) throw new SweepSpecError([...issues, ...toSpecIssues(result.issues, TRAINING_KEYS)], source);
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   const s = result.output;
-  const duplicates = (path: string, values: readonly unknown[]): void => {
-    issues.push(...duplicateIssues(path, values));
-  };
   const axes = [
     'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'sequenceLength', 'globalBatch', 'microBatch', 'virtualStages', 'totalTokens',
     'precision', 'zeroStage', 'recompute', 'sequenceParallel', 'commOverlap', 'optimizerBytesPerParam',
   ] as const;
   for (const axis of axes) {
     const values = s[axis];
-    if (values !== undefined) duplicates(axis, values);
+    if (values !== undefined) issues.push(...duplicateIssues(axis, values));
   }
   issues.push(...modelAndHardwareDuplicates(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
