@@ -70,8 +70,13 @@ export class Frontier<P> {
   }
 }
 
-/** mulberry32: a small deterministic PRNG, so a sweep's sample is the same every run. */
-function random(seed: number): () => number {
+/**
+ * mulberry32: a small deterministic PRNG, so a sweep's sample is the same every run.
+ *
+ * @example
+ * const next = random(0x5eed); next(); // a number in [0, 1)
+ */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

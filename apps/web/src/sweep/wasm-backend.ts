@@ -26,6 +26,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import type { InfeasibleReason } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import { precisionsFor } from '../precision.ts';
+import { random } from './reduce.ts';
 import {
   SweepCancelled,
   type ChipSweep,
@@ -183,18 +184,6 @@ function trainingPoint(chip: number, c: TrainingSweepConfig, metric: (m: Trainin
     chipHours: metric('chipHours'),
     energyJ: metric('energyJ'),
     memoryPerChipBytes: metric('memoryTotalBytes'),
-  };
-}
-
-/** mulberry32, seeded: the cloud sample is the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
