@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 
-/** One row of shared/validation/public.csv. */
+/** One row of data/public.csv. */
 export interface PublishedRow {
   readonly id: string;
   readonly source: string;

@@ -7,9 +7,9 @@ import type { ModelSpec } from '@ridgeline/model';
 import { publishedSi, readPublished, type PublishedRow } from './csv.ts';
 import { NOT_EXPRESSIBLE, PLANS, predict, type Plan, type PlanContext } from './plans.ts';
 
-/** shared/validation/public.csv beside the repository (override with RIDGELINE_VALIDATION_CSV). */
+/** apps/validation/data/public.csv, a copy of the published measurements (override with RIDGELINE_VALIDATION_CSV). */
 export const DEFAULT_CSV: string =
-  process.env.RIDGELINE_VALIDATION_CSV ?? fileURLToPath(new URL('../../../../shared/validation/public.csv', import.meta.url));
+  process.env.RIDGELINE_VALIDATION_CSV ?? fileURLToPath(new URL('../data/public.csv', import.meta.url));
 
 // The published rows that Ridgeline reproduces are on NVIDIA GPUs and Google TPUs.
 const chips = new Map<string, ChipSpec>([...nvidia.chips, ...google.chips].map((c) => [c.id, c]));

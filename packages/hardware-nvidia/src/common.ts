@@ -62,7 +62,7 @@ export function idleFromTdp(tdpW: number): Sourced {
 /**
  * Efficiencies fitted by Ridgeline's validation (`pnpm validate --fit`): one constant set per chip,
  * chosen by grid search to minimise the mean |log(predicted / published)| over the chip's rows of
- * shared/validation/public.csv. The rows are 2022–2023 FasterTransformer and TensorRT-LLM runs,
+ * apps/validation/data/public.csv. The rows are 2022–2023 FasterTransformer and TensorRT-LLM runs,
  * so the values describe those stacks, not a tuned 2026 stack: calibrate against your own runs.
  */
 export function fittedEfficiency(
