@@ -14,6 +14,8 @@ const base: InferenceConfig = {
   inputTokens: 2048,
   outputTokens: 256,
   precision: bf16,
+  // The hand derivations below are of a static batch; continuous batching has its own section.
+  schedule: 'static',
 };
 
 // Llama 3.1 70B sharded 8 ways (d 8192, h 64, h_kv 8, d_h 128, f 28672, V 128256, 80 layers):

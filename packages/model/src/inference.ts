@@ -1,9 +1,10 @@
 import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
-import { memoryPerChip, minChipsToFit } from './memory.ts';
+import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
 import { shardLayout } from './layout.ts';
 import { countParams } from './params.ts';
-import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { iterationOverlap, pipelineSendAtOverlapS, pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { steadyState } from './serving.ts';
 import type {
   Bound,
   InferenceConfig,
@@ -12,7 +13,9 @@ import type {
   MemoryBreakdown,
   PhaseCost,
   ResolvedInputs,
+  ServingState,
 } from './types.ts';
+import { SCHEDULES } from './types.ts';
 
 function requirePositiveInteger(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -45,6 +48,10 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
   if (config.moeImbalance !== undefined) requireInRange('moeImbalance', config.moeImbalance, 1, Number.MAX_VALUE, 'a factor ≥ 1');
   if (config.usdPerChipHour !== undefined) requireInRange('usdPerChipHour', config.usdPerChipHour, 0, Number.MAX_VALUE, 'a price ≥ 0 USD per chip-hour');
+  if (config.schedule !== undefined && !SCHEDULES.includes(config.schedule)) {
+    throw new InputError('schedule', `schedule must be one of ${SCHEDULES.join(', ')}, got ${String(config.schedule)}`);
+  }
+  if (config.chunkTokens !== undefined) requirePositiveInteger('chunkTokens', config.chunkTokens);
 }
 
 /**
@@ -120,6 +127,8 @@ function resolvedInputs(config: InferenceConfig, dp: number, precision: Precisio
     inputTokens: config.inputTokens,
     outputTokens: config.outputTokens,
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
+    schedule: config.schedule ?? 'continuous',
+    chunkTokens: config.chunkTokens ?? PREFILL_CHUNK_TOKENS,
     precision: config.precision,
     computePrecision: precision,
     commOverlap: {
@@ -185,13 +194,17 @@ function infeasible(
     reason,
     explanation,
     minChipsToFit: minChips,
+    schedule: inputs.schedule,
     ttftS: Number.NaN,
     tpotS: Number.NaN,
     requestLatencyS: Number.NaN,
     tokensPerS: Number.NaN,
     tokensPerSPerChip: Number.NaN,
     tokensPerSPerUser: Number.NaN,
+    inputTokensPerSPerChip: Number.NaN,
+    totalTokensPerSPerChip: Number.NaN,
     prefillTokensPerS: Number.NaN,
+    serving: null,
     mfu: { prefill: Number.NaN, decode: Number.NaN },
     mbu: { prefill: Number.NaN, decode: Number.NaN },
     bound: { prefill: 'compute', decode: 'compute' },
@@ -267,6 +280,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     outputTokens: config.outputTokens,
     precision: config.precision,
     attentionSharding: inputs.attentionSharding,
+    chunkTokens: inputs.chunkTokens,
   };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
@@ -292,6 +306,11 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     attentionSharding: inputs.attentionSharding,
   };
   const replicaChips = tp * pp;
+  const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;
+  // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
+  // token; an untied embedding table is only gathered, never streamed.
+  const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
+  if (inputs.schedule === 'continuous') return continuous(config, inputs, ctx, memory, counts.active, floorS);
 
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
   const prefillTokens = batch * config.inputTokens;
@@ -316,23 +335,25 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const computeUtilisation = (pp * decodeStage.flops) / tpotS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, decode.mbu));
   const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
-  // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
-  // token; an untied embedding table is only gathered, never streamed.
-  const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;
-  const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
+  const requestLatencyS = ttftS + (config.outputTokens - 1) * tpotS;
+  const inputTokensPerSPerChip = (dp * batch * config.inputTokens) / requestLatencyS / config.chips;
 
   return {
     feasible: true,
     reason: null,
     explanation: explain(decode.bound, decodeStage, config, floorS),
     minChipsToFit: null,
+    schedule: 'static',
     ttftS,
     tpotS,
-    requestLatencyS: ttftS + (config.outputTokens - 1) * tpotS,
+    requestLatencyS,
     tokensPerS,
     tokensPerSPerChip: tokensPerS / config.chips,
     tokensPerSPerUser: 1 / tpotS,
+    inputTokensPerSPerChip,
+    totalTokensPerSPerChip: inputTokensPerSPerChip + tokensPerS / config.chips,
     prefillTokensPerS,
+    serving: null,
     mfu: { prefill: prefill.mfu, decode: decode.mfu },
     mbu: { prefill: prefill.mbu, decode: decode.mbu },
     bound: { prefill: prefill.bound, decode: decode.bound },
@@ -343,6 +364,97 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     energyPerTokenJ: (replicaChips * powerPerChipW * tpotS) / batch,
     prefill,
     decode,
+    inputs,
+  };
+}
+
+/**
+ * The continuous schedule (docs/MODEL.md §6): the steady state's iteration of D decode and P prompt
+ * tokens through the per-operator roofline once, TPOT = that iteration, TTFT = its chunks (plus
+ * queueing when the budget binds), and every per-token figure by Little's law over the request.
+ */
+function continuous(
+  config: InferenceConfig,
+  inputs: ResolvedInputs,
+  ctx: PhaseContext,
+  memory: MemoryBreakdown,
+  activeParams: number,
+  floorS: number,
+): InferenceResult {
+  const { chip, batch, inputTokens, outputTokens } = config;
+  const { tp, pp, dp, peakFlopsPerS } = ctx;
+  const replicaChips = tp * pp;
+  const n = outputTokens - 1;
+  const state = steadyState(batch, inputTokens, outputTokens, inputs.chunkTokens);
+  const D = state.decodeTokens;
+  const P = state.promptTokens;
+  // Prompts that finish per iteration, λ·TPOT = P/S_in, each with one logit for its first token.
+  const logitTokens = D + P / inputTokens;
+  // With PP the iteration's tokens split into pp micro-batches, as a static decode step's do.
+  const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logitTokens / pp, { tokens: P / pp, length: inputTokens });
+  const overlap = iterationOverlap(ctx, D, P);
+  const tpotS = pp * (stage.timeS + pipelineSendAtOverlapS(ctx, overlap, (D + P) / pp));
+  const ttftS = state.budgetBinds ? tpotS * ((batch * (inputTokens + n)) / inputs.chunkTokens - n) : state.chunksPerPrompt * tpotS;
+  const requestLatencyS = ttftS + n * tpotS;
+  const requestsPerS = batch / requestLatencyS;
+
+  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
+  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
+  const inputTokensPerSPerChip = prefillTokensPerS / config.chips;
+  const tokensPerSPerChip = tokensPerS / config.chips;
+  const fleetUsdPerS = (config.chips * inputs.usdPerChipHour) / 3600;
+  const mfu = (2 * activeParams * (D + P)) / tpotS / (replicaChips * peakFlopsPerS);
+  const mbu = (pp * stage.bytes) / tpotS / chip.memory.bandwidthBytesPerS.value;
+  const computeUtilisation = (pp * stage.flops) / tpotS / peakFlopsPerS;
+  const utilisation = Math.min(1, Math.max(computeUtilisation, mbu));
+  const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  const iteration = (timeS: number): PhaseCost => ({
+    timeS,
+    computeBoundS: stage.computeBoundS,
+    memoryBoundS: stage.memoryBoundS,
+    networkS: stage.networkS,
+    overheadS: stage.overheadS,
+    bound: stage.bound,
+    operators: stage.operators,
+    mfu,
+    mbu,
+  });
+  const serving: ServingState = {
+    chunkTokens: inputs.chunkTokens,
+    decodeTokens: D,
+    promptTokens: P,
+    chunksPerPrompt: state.chunksPerPrompt,
+    budgetBinds: state.budgetBinds,
+    requestsPerS,
+    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * tpotS : 0,
+  };
+  return {
+    feasible: true,
+    reason: null,
+    explanation: explain(stage.bound, stage, config, floorS),
+    minChipsToFit: null,
+    schedule: 'continuous',
+    ttftS,
+    tpotS,
+    requestLatencyS,
+    tokensPerS,
+    tokensPerSPerChip,
+    tokensPerSPerUser: 1 / tpotS,
+    inputTokensPerSPerChip,
+    totalTokensPerSPerChip: inputTokensPerSPerChip + tokensPerSPerChip,
+    prefillTokensPerS,
+    serving,
+    mfu: { prefill: mfu, decode: mfu },
+    mbu: { prefill: mbu, decode: mbu },
+    bound: { prefill: stage.bound, decode: stage.bound },
+    memoryPerChipBytes: memory,
+    costPerMillionTokensUsd: (fleetUsdPerS / tokensPerS) * 1e6,
+    // The prompt tokens' share of the iteration's tokens pays for them.
+    costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (D + P))) / prefillTokensPerS) * 1e6,
+    powerPerChipW,
+    energyPerTokenJ: (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens),
+    prefill: iteration(ttftS),
+    decode: iteration(tpotS),
     inputs,
   };
 }

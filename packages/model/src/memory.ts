@@ -3,8 +3,10 @@ import { meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
- * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once
- * (TensorRT-LLM's and vLLM's default `max_num_tokens` / `max_num_batched_tokens` are of this order).
+ * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once;
+ * also the default token budget C of a continuous-batching iteration (`chunkTokens`). TensorRT-LLM's
+ * `max_num_tokens`, vLLM's `max_num_batched_tokens` and SGLang's `chunked_prefill_size` on large
+ * GPUs default to 8192.
  */
 export const PREFILL_CHUNK_TOKENS = 8192;
 
@@ -19,6 +21,8 @@ export interface MemoryInputs {
   readonly outputTokens: number;
   readonly precision: PrecisionConfig;
   readonly attentionSharding?: AttentionSharding;
+  /** Tokens one forward pass runs at most (the chunk budget C); default PREFILL_CHUNK_TOKENS. */
+  readonly chunkTokens?: number;
 }
 
 /**
@@ -70,7 +74,7 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, PREFILL_CHUNK_TOKENS), batch);
+  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS), batch);
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
   const activations = workspaceTokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;

@@ -52,10 +52,20 @@ function repeated(op: OperatorCost, layers: number): OperatorCost {
   return { ...op, flops: op.flops * layers, bytes: op.bytes * layers, timeS: op.timeS * layers };
 }
 
+/** Prompt tokens that ride along a decode step (continuous batching): `tokens` of prompts `length` long. */
+export interface PromptChunk {
+  readonly tokens: number;
+  readonly length: number;
+}
+
+const NO_PROMPT: PromptChunk = { tokens: 0, length: 0 };
+
 /**
  * One micro-batch through the slowest stage: `tokens` tokens from `sequences` sequences, each
  * attending to `contextTokens` (decode: the cached context; prefill: the prompt, causal).
  * `logitTokens` tokens go through the LM head (decode: all; prefill: the last token of each sequence).
+ * A decode step may carry a `prompt` chunk too (a continuous-batching iteration, docs/MODEL.md §6):
+ * its tokens join every matmul, and their causal attention is one more operator, `prompt_attention`.
  */
 export function stageCost(
   ctx: PhaseContext,
@@ -63,8 +73,12 @@ export function stageCost(
   tokens: number,
   contextTokens: number,
   logitTokens: number,
+  prompt: PromptChunk = NO_PROMPT,
 ): StageCost {
   const { model, chip, layout, tp, pp, ep, precision, peakFlopsPerS } = ctx;
+  // A continuous-batching iteration runs the prompt chunk's tokens through every matmul with the
+  // decode tokens, so the weights are read once for both (+ 0 leaves a pure phase bit-for-bit).
+  const allTokens = tokens + prompt.tokens;
   const bw = PRECISION_BYTES[precision.weights];
   const ba = PRECISION_BYTES[precision.activations];
   const bkv = PRECISION_BYTES[precision.kvCache];
@@ -78,8 +92,8 @@ export function stageCost(
   // Attention block, every layer.
   const qkv = op(
     'qkv_proj',
-    2 * tokens * layout.qkvParamsPerChip,
-    layout.qkvParamsPerChip * bw + tokens * (d + layout.qkvOutWidthPerChip) * ba,
+    2 * allTokens * layout.qkvParamsPerChip,
+    layout.qkvParamsPerChip * bw + allTokens * (d + layout.qkvOutWidthPerChip) * ba,
   );
   const causal = phase === 'prefill';
   const attended = meanAttendedContext(model, contextTokens, causal);
@@ -102,32 +116,46 @@ export function stageCost(
     attentionFlops,
     kvBytes + tokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
   );
+  const operators: OperatorCost[] = [repeated(qkv, stageLayers), repeated(attention, stageLayers)];
+  if (prompt.tokens > 0) {
+    // The chunk's causal attention over its prompt (prefill's head split and MLA form); its KV is
+    // written once. Re-reads of earlier chunks' KV are left out: at most (k − 1)/2 cached tokens
+    // per prompt token for a prompt in k chunks, small beside the chunk's compute.
+    const promptAttended = meanAttendedContext(model, prompt.length, true);
+    const pd = layout.prefillHeadDims;
+    const promptAttention = op(
+      'prompt_attention',
+      2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * prompt.tokens,
+      prompt.tokens * layout.kvElementsPerTokenPerChip * bkv + prompt.tokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
+    );
+    operators.push(repeated(promptAttention, stageLayers));
+  }
   const outProj = op(
     'out_proj',
-    2 * tokens * layout.outParamsPerChip,
-    layout.outParamsPerChip * bw + tokens * (layout.attnOutWidthPerChip + d) * ba,
+    2 * allTokens * layout.outParamsPerChip,
+    layout.outParamsPerChip * bw + allTokens * (layout.attnOutWidthPerChip + d) * ba,
   );
-  const operators: OperatorCost[] = [repeated(qkv, stageLayers), repeated(attention, stageLayers), repeated(outProj, stageLayers)];
+  operators.push(repeated(outProj, stageLayers));
 
   if (denseLayers > 0) {
     const ffn = op(
       'ffn',
-      2 * tokens * layout.ffnParamsPerChip,
-      layout.ffnParamsPerChip * bw + tokens * (2 * d + layout.ffnInnerWidthPerChip) * ba,
+      2 * allTokens * layout.ffnParamsPerChip,
+      layout.ffnParamsPerChip * bw + allTokens * (2 * d + layout.ffnInnerWidthPerChip) * ba,
     );
     operators.push(repeated(ffn, denseLayers));
   }
 
-  let expertGroupTokens = tokens;
+  let expertGroupTokens = allTokens;
   if (moe !== undefined && moeLayers > 0) {
     const k = moe.activeExperts;
-    const router = op('router', 2 * tokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + tokens * d * ba);
+    const router = op('router', 2 * allTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + allTokens * d * ba);
     // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
-    expertGroupTokens = ep === 1 ? tokens : (tokens * ep) / tp;
-    const routingsPerChip = ep === 1 ? tokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
+    expertGroupTokens = ep === 1 ? allTokens : (allTokens * ep) / tp;
+    const routingsPerChip = ep === 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
     const touched =
       ep === 1
-        ? expectedExpertsTouched(moe.experts, k, tokens)
+        ? expectedExpertsTouched(moe.experts, k, allTokens)
         : expectedExpertsTouched(moe.experts, k, expertGroupTokens) / ep;
     const experts = op(
       'experts',
@@ -138,8 +166,8 @@ export function stageCost(
     if (moe.sharedExperts > 0) {
       const shared = op(
         'shared_experts',
-        2 * tokens * layout.sharedExpertParamsPerChip,
-        layout.sharedExpertParamsPerChip * bw + tokens * 2 * d * ba,
+        2 * allTokens * layout.sharedExpertParamsPerChip,
+        layout.sharedExpertParamsPerChip * bw + allTokens * 2 * d * ba,
       );
       operators.push(repeated(shared, moeLayers));
     }
@@ -152,11 +180,11 @@ export function stageCost(
     layout.lmHeadParamsPerChip * bw + logitTokens * (d + model.vocabSize / tp) * ba,
   );
   operators.push(lmHead);
-  if (pp === 1) operators.push(op('embedding', 0, tokens * d * bw));
+  if (pp === 1) operators.push(op('embedding', 0, allTokens * d * bw));
 
   // Communication per layer: TP all-reduces of the layer's activations (one when attention and FFN
   // run in parallel, or when EP replaces the FFN's all-reduce with dispatch + combine all-to-alls).
-  const activationMessage = tokens * d * ba;
+  const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(chip, activationMessage, tp);
   const denseAllReduces = model.parallelAttentionFfn === true ? 1 : 2;
   let commS = denseLayers * denseAllReduces * arPerLayer;
@@ -172,7 +200,7 @@ export function stageCost(
     const resharded = tokens * layout.headsPerChip * (dims.qk + dims.v) * ba;
     commS += stageLayers * 2 * allToAllS(chip, resharded / 2, tp);
   }
-  const networkS = commS * (1 - ctx.commOverlap[phase]);
+  const networkS = commS * (1 - (prompt.tokens > 0 ? iterationOverlap(ctx, tokens, prompt.tokens) : ctx.commOverlap[phase]));
   const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;
 
   let computeBoundS = 0;
@@ -198,7 +226,20 @@ export function dominantBound(computeS: number, memoryS: number, networkS: numbe
 
 /** Pipeline point-to-point time for one micro-batch's activations between two stages. */
 export function pipelineSendS(ctx: PhaseContext, phase: 'prefill' | 'decode', tokens: number): number {
+  return pipelineSendAtOverlapS(ctx, ctx.commOverlap[phase], tokens);
+}
+
+/** `pipelineSendS` with the hidden fraction given (a continuous-batching iteration's, `iterationOverlap`). */
+export function pipelineSendAtOverlapS(ctx: PhaseContext, overlap: number, tokens: number): number {
   if (ctx.pp === 1) return 0;
   const message = tokens * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
-  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - ctx.commOverlap[phase]);
+  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - overlap);
+}
+
+/**
+ * The fraction of a mixed iteration's communication hidden behind compute: prefill's and decode's
+ * overlap weighted by their tokens (docs/MODEL.md §6), so a chunk-heavy iteration hides as prefill does.
+ */
+export function iterationOverlap(ctx: PhaseContext, decodeTokens: number, promptTokens: number): number {
+  return (ctx.commOverlap.prefill * promptTokens + ctx.commOverlap.decode * decodeTokens) / (promptTokens + decodeTokens);
 }

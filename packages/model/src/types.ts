@@ -123,9 +123,22 @@ export interface InferenceConfig {
    * (Pope et al. 2022 §3.3, "multiquery attention sharded over batch"). Prefill stays over heads.
    */
   readonly attentionSharding?: AttentionSharding;
+  /**
+   * How requests share the replica (docs/MODEL.md §6). `continuous` (default): continuous batching
+   * with chunked prefill, B requests in flight, each iteration running the decode tokens and up to
+   * `chunkTokens` in all with prompt chunks; throughput by Little's law. `static`: the B prompts
+   * prefilled together, then decoded together (paper-style static batches; throughput counts decode only).
+   */
+  readonly schedule?: Schedule;
+  /** C: tokens per iteration (decode + prompt chunk), and the prefill chunk of the memory workspace; default 8192. */
+  readonly chunkTokens?: number;
 }
 
 export type AttentionSharding = 'heads' | 'batch';
+
+/** Serving schedules, in the order the engine codes them. */
+export const SCHEDULES = ['continuous', 'static'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
 
 /** What limited a phase: the largest of its summed compute-, memory- and network-bound time. */
 export type Bound = 'compute' | 'memory' | 'network';
@@ -196,32 +209,76 @@ export interface InferenceResult {
   readonly explanation: string;
   /** For `capacity`: the smallest chip count (TP·PP, DP 1) whose memory holds the configuration. */
   readonly minChipsToFit: number | null;
+  /** The schedule the figures are for. */
+  readonly schedule: Schedule;
+  /** Time to first token, seconds (continuous: the prompt's chunks plus any queueing). */
   readonly ttftS: number;
+  /** Time per output token after the first, seconds (continuous: the steady-state iteration). */
   readonly tpotS: number;
   /** Time for one request: TTFT + (S_out − 1)·TPOT. */
   readonly requestLatencyS: number;
-  /** Decode tokens/s of all replicas: DP·B / TPOT. */
+  /**
+   * Output tokens/s of all replicas. Continuous: by Little's law, DP·B·S_out / requestLatencyS.
+   * Static: decode only, DP·B / TPOT.
+   */
   readonly tokensPerS: number;
+  /** tokensPerS ÷ chips. */
   readonly tokensPerSPerChip: number;
-  /** 1 / TPOT. */
+  /** Output tokens/s one user sees while decoding: 1 / TPOT. */
   readonly tokensPerSPerUser: number;
-  /** Prefill tokens/s of all replicas: DP·B·S_in / TTFT. */
+  /** Prompt tokens/s per chip: DP·B·S_in / requestLatencyS ÷ chips (both schedules). */
+  readonly inputTokensPerSPerChip: number;
+  /** inputTokensPerSPerChip + tokensPerSPerChip: InferenceX's "throughput per GPU". */
+  readonly totalTokensPerSPerChip: number;
+  /** Prompt tokens/s of all replicas. Continuous: DP·B·S_in / requestLatencyS. Static: DP·B·S_in / TTFT. */
   readonly prefillTokensPerS: number;
+  /** The steady state of a continuous schedule (docs/MODEL.md §6); null for static. */
+  readonly serving: ServingState | null;
   readonly mfu: { readonly prefill: number; readonly decode: number };
   readonly mbu: { readonly prefill: number; readonly decode: number };
   readonly bound: { readonly prefill: Bound; readonly decode: Bound };
   readonly memoryPerChipBytes: MemoryBreakdown;
-  /** USD per million output tokens: N·price/3600 / tokensPerS · 1e6. */
+  /**
+   * USD per million output tokens: N·price/3600 / tokensPerS · 1e6. Continuous: all-in (the prefill
+   * is paid by the output tokens too); static: decode time only.
+   */
   readonly costPerMillionTokensUsd: number;
-  /** USD per million prompt tokens, from prefill throughput. */
+  /**
+   * USD per million prompt tokens. Continuous: the prompt tokens' share of the iteration's tokens,
+   * of the fleet's cost, per input token; static: the fleet's cost over prefill throughput.
+   */
   readonly costPerMillionInputTokensUsd: number;
-  /** Average chip power in decode: P_idle + (P_max − P_idle)·u, watts. */
+  /** Average chip power (continuous: the iteration; static: decode): P_idle + (P_max − P_idle)·u, watts. */
   readonly powerPerChipW: number;
-  /** Decode energy per output token: N_replica·P·TPOT / B, joules. */
+  /**
+   * Joules per output token. Continuous: all-in, N_replica·P·requestLatencyS / (B·S_out); static:
+   * decode only, N_replica·P·TPOT / B.
+   */
   readonly energyPerTokenJ: number;
   readonly prefill: PhaseCost;
   readonly decode: PhaseCost;
   readonly inputs: ResolvedInputs;
+}
+
+/**
+ * The steady state of continuous batching (docs/MODEL.md §6): what one iteration runs and how a
+ * prompt gets through.
+ */
+export interface ServingState {
+  /** C: the token budget of one iteration. */
+  readonly chunkTokens: number;
+  /** D: decode tokens per iteration (sequences past their first token). */
+  readonly decodeTokens: number;
+  /** P: prompt tokens per iteration. */
+  readonly promptTokens: number;
+  /** k: iterations a prompt takes, ⌈S_in / (C − D)⌉ (when the budget binds, ⌈(S_in + n)/C⌉). */
+  readonly chunksPerPrompt: number;
+  /** Whether the budget binds (P = C − D): prompts then queue, and TTFT grows with B. */
+  readonly budgetBinds: boolean;
+  /** λ: requests per second per replica. */
+  readonly requestsPerS: number;
+  /** Seconds a request waits for budget before its first chunk (0 unless the budget binds). */
+  readonly queueingS: number;
 }
 
 /** The resolved configuration, so a reader can redo the arithmetic (MODEL.md §5). */
@@ -235,6 +292,9 @@ export interface ResolvedInputs {
   readonly outputTokens: number;
   /** c: mean decode context, S_in + S_out/2. */
   readonly decodeContextTokens: number;
+  readonly schedule: Schedule;
+  /** C: tokens per iteration (and per prefill chunk of the memory workspace). */
+  readonly chunkTokens: number;
   readonly precision: PrecisionConfig;
   /** The precision whose peak FLOP/s the matmuls run at. */
   readonly computePrecision: Precision;
