@@ -394,7 +394,16 @@ function continuous(
   const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logitTokens / pp, { tokens: P / pp, length: inputTokens });
   const overlap = iterationOverlap(ctx, D, P);
   const tpotS = pp * (stage.timeS + pipelineSendAtOverlapS(ctx, overlap, (D + P) / pp));
-  const ttftS = state.budgetBinds ? tpotS * ((batch * (inputTokens + n)) / inputs.chunkTokens - n) : state.chunksPerPrompt * tpotS;
+  // TTFT: when the budget binds, every iteration is full and the excess requests queue:
+  // B/λ − n·TPOT. Otherwise a prompt's k iterations carry its own chunk of S_in/k tokens, more than
+  // the average P when prompts arrive one at a time: those iterations are the heavier ones.
+  const chunk = inputTokens / state.chunksPerPrompt;
+  let ttftS: number;
+  if (state.budgetBinds) ttftS = tpotS * ((batch * (inputTokens + n)) / inputs.chunkTokens - n);
+  else if (chunk > P) {
+    const first = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, (D + chunk / inputTokens) / pp, { tokens: chunk / pp, length: inputTokens });
+    ttftS = state.chunksPerPrompt * (pp * (first.timeS + pipelineSendAtOverlapS(ctx, iterationOverlap(ctx, D, chunk), (D + chunk) / pp)));
+  } else ttftS = state.chunksPerPrompt * tpotS;
   const requestLatencyS = ttftS + n * tpotS;
   const requestsPerS = batch / requestLatencyS;
 

@@ -86,22 +86,13 @@ describe('estimateInference, continuous schedule', () => {
     chunkTokens: 2048,
   };
 
-  test('TTFT, TPOT, throughput and $/Mtok derived by hand', () => {
-    const r = estimateInference(config);
-    expect(r.schedule).toBe('continuous');
-    // Steady state: n = 128, k_bind = ⌈1152/2048⌉ = 1, 256·1152 ≥ 2048·129: the budget binds.
-    const n = 128;
-    const D = (2048 * n) / (1024 + n); // 227.56 decode tokens per iteration
-    const P = 2048 - D; // 1820.44 prompt tokens
-    const logits = D + P / 1024; // the decode tokens, and the first token of each prompt that finishes
-    expect(r.serving).toMatchObject({ budgetBinds: true, chunksPerPrompt: 1, chunkTokens: 2048 });
-    expect(r.serving!.decodeTokens).toBeCloseTo(D, 12);
-
-    // The iteration: every operator's roofline over its 80 layers, F = 989e12·0.5, BW = 3.35e12·0.8.
+  // One iteration of D decode and P prompt tokens, operator by operator over the 80 layers:
+  // F = 989e12·0.5, BW = 3.35e12·0.8; the LM head runs `logits` tokens.
+  const iterationS = (D: number, P: number, logits: number): number => {
     const F = 989e12 * 0.5;
     const BW = 3.35e12 * 0.8;
     const roofline = (flops: number, bytes: number): number => Math.max(flops / F, bytes / BW);
-    const T = 2048; // every matmul sees D + P tokens
+    const T = D + P; // every matmul sees the decode and the prompt tokens
     const qkv = 8192 * 128 * (64 + 2 * 8); // q, k, v parameters (TP 1)
     const out = 64 * 128 * 8192;
     const ffn = 3 * 8192 * 28672;
@@ -115,8 +106,21 @@ describe('estimateInference, continuous schedule', () => {
       roofline(2 * 64 * 256 * c * D, D * (c + 1) * kvPerToken * 2 + D * (qkvWidth + attnWidth) * 2) +
       roofline(2 * 64 * 256 * (1024 / 2) * P, P * kvPerToken * 2 + P * (qkvWidth + attnWidth) * 2) +
       roofline(2 * T * out, out * 2 + T * (attnWidth + 8192) * 2) +
-      roofline(2 * T * ffn, ffn * 2 + T * (2 * 8192 + 28672) * 2);
-    const tpotS = 80 * layerS + roofline(2 * logits * head, head * 2 + logits * (8192 + 128256) * 2) + (T * 8192 * 2) / BW;
+      roofline(2 * T * ffn, ffn * 2 + T * (2 * 8192 + 2 * 28672) * 2); // in and out, and the gate and up projections
+    return 80 * layerS + roofline(2 * logits * head, head * 2 + logits * (8192 + 128256) * 2) + (T * 8192 * 2) / BW;
+  };
+
+  test('TTFT, TPOT, throughput and $/Mtok derived by hand (the budget binds)', () => {
+    const r = estimateInference(config);
+    expect(r.schedule).toBe('continuous');
+    // Steady state: n = 128, k_bind = ⌈1152/2048⌉ = 1, 256·1152 ≥ 2048·129: the budget binds.
+    const n = 128;
+    const D = (2048 * n) / (1024 + n); // 227.56 decode tokens per iteration
+    const P = 2048 - D; // 1820.44 prompt tokens
+    expect(r.serving).toMatchObject({ budgetBinds: true, chunksPerPrompt: 1, chunkTokens: 2048 });
+    expect(r.serving!.decodeTokens).toBeCloseTo(D, 12);
+    // The LM head runs the decode tokens and the first token of each prompt that finishes (P/S_in).
+    const tpotS = iterationS(D, P, D + P / 1024);
     expect(r.tpotS).toBeCloseTo(tpotS, 12);
 
     // Little's law: λ = D/(n·TPOT) and TTFT = B/λ − n·TPOT = TPOT·(256·1152/2048 − 128) = 16·TPOT.
@@ -137,14 +141,30 @@ describe('estimateInference, continuous schedule', () => {
     expect(r.energyPerTokenJ).toBeCloseTo((r.powerPerChipW * 144 * tpotS) / (256 * 129), 12);
   });
 
+  test('below the budget, TTFT is the iteration that carries the whole prompt', () => {
+    // B 16, C 8192: k = 1 (1024 ≤ 8192 − 16·128/129); D = 16·128/129, P = 16·1024/129 = 127 on
+    // average, but the iteration that carries one prompt carries all its 1024 tokens.
+    const r = estimateInference({ ...config, batch: 16, chunkTokens: 8192 });
+    const D = (16 * 128) / 129;
+    const P = (16 * 1024) / 129;
+    expect(r.serving).toMatchObject({ budgetBinds: false, chunksPerPrompt: 1, queueingS: 0 });
+    const tpotS = iterationS(D, P, D + P / 1024);
+    expect(r.tpotS).toBeCloseTo(tpotS, 12);
+    expect(r.ttftS).toBeCloseTo(iterationS(D, 1024, D + 1), 12);
+    expect(r.ttftS).toBeGreaterThan(r.tpotS);
+    expect(r.tokensPerS).toBeCloseTo((16 * 129) / (r.ttftS + 128 * tpotS), 6);
+  });
+
   test('Little’s law holds: λ·(TTFT + n·TPOT) = B, below and above the budget', () => {
     for (const batch of [1, 8, 64, 512]) {
       const r = estimateInference({ ...config, batch, chunkTokens: 8192 });
       const s = r.serving!;
       expect(s.requestsPerS * r.requestLatencyS).toBeCloseTo(batch, 9);
-      // D = λ·n·TPOT: the decode tokens of an iteration are the sequences past their first token.
-      expect(s.requestsPerS * 128 * r.tpotS).toBeCloseTo(s.decodeTokens, 9);
-      if (!s.budgetBinds) expect(r.ttftS).toBeCloseTo(s.chunksPerPrompt * r.tpotS, 12);
+      expect(r.tokensPerS).toBeCloseTo(s.requestsPerS * 129, 6);
+      // A prompt takes at least its k iterations.
+      expect(r.ttftS).toBeGreaterThanOrEqual(s.chunksPerPrompt * r.tpotS * (1 - 1e-12));
+      // When the budget binds, D = λ·n·TPOT exactly: the iteration's decode tokens are the sequences past their first token.
+      if (s.budgetBinds) expect(s.requestsPerS * 128 * r.tpotS).toBeCloseTo(s.decodeTokens, 9);
     }
   });
 
