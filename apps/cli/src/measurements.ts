@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { CALIBRATION_METRICS, type CalibrationMetric, type MeasuredInferenceRow, type ModelSpec } from '@ridgeline/model';
+import { CALIBRATION_METRICS, PREFILL_CHUNK_TOKENS, SCHEDULES, type CalibrationMetric, type MeasuredInferenceRow, type ModelSpec, type Schedule } from '@ridgeline/model';
 import { UserError } from './errors.ts';
 import { resolveModel } from './resolve-model.ts';
 import { didYouMean } from './suggest.ts';
@@ -33,6 +33,8 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   weights: 'bf16',
   kv: 'bf16',
   activations: 'bf16',
+  schedule: 'continuous',
+  chunk_tokens: '8192',
   notes: '',
 };
 
@@ -76,6 +78,13 @@ function positiveInteger(c: Cells, column: string, fallback?: number): number {
   const value = /^\+?[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 1) throw problem(c, `${column} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function schedule(c: Cells): Schedule {
+  const raw = cell(c, 'schedule').toLowerCase();
+  if (raw === '') return 'continuous';
+  if (!(SCHEDULES as readonly string[]).includes(raw)) throw problem(c, `schedule must be one of ${SCHEDULES.join(', ')}, got "${raw}"`);
+  return raw as Schedule;
 }
 
 function precision(c: Cells, column: string): Precision {
@@ -186,6 +195,8 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       inputTokens: positiveInteger(c, 'input'),
       outputTokens: positiveInteger(c, 'output'),
       precision: { weights: precision(c, 'weights'), kvCache: precision(c, 'kv'), activations: precision(c, 'activations') },
+      schedule: schedule(c),
+      chunkTokens: positiveInteger(c, 'chunk_tokens', PREFILL_CHUNK_TOKENS),
     };
     rows.push({ row: { id, config, metric: metric(c), measured: measuredValue(c) }, line: c.line, model: modelName });
   }

@@ -1,5 +1,6 @@
 import {
   formatBytes,
+  formatNumber,
   formatDuration,
   formatEnergy,
   formatPercent,
@@ -31,27 +32,42 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
   const inp = result.inputs;
   const { tp, pp, ep, dp } = inp.parallelism;
   const p = inp.precision;
+  const serving = result.serving;
   const header = [
     `${model.name} on ${inp.chips} × ${chip.name}`,
-    `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
+    `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
     `  weights ${p.weights} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
+    serving === null
+      ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
+      : `  continuous batching, ${formatNumber(serving.chunkTokens)} tokens per iteration; throughput = batch · output ÷ request latency, cost and energy per output token all-in`,
   ].join('\n');
 
-  const phases = table([
-    ['phase', 'time', 'bound', 'MFU', 'MBU'],
-    ['prefill (TTFT)', formatDuration(result.ttftS), result.bound.prefill, formatPercent(result.mfu.prefill), formatPercent(result.mbu.prefill)],
-    ['decode (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)],
-    ['request', formatDuration(result.requestLatencyS), '', '', ''],
-  ]);
+  const phases =
+    serving === null
+      ? table([
+          ['phase', 'time', 'bound', 'MFU', 'MBU'],
+          ['prefill (TTFT)', formatDuration(result.ttftS), result.bound.prefill, formatPercent(result.mfu.prefill), formatPercent(result.mbu.prefill)],
+          ['decode (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)],
+          ['request', formatDuration(result.requestLatencyS), '', '', ''],
+        ])
+      : `${table([
+          ['', 'time', 'bound', 'MFU', 'MBU'],
+          ['iteration (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)],
+          ['first token (TTFT)', formatDuration(result.ttftS), '', '', ''],
+          ['request', formatDuration(result.requestLatencyS), '', '', ''],
+        ])}\n${iterationText(serving)}`;
 
   const replicas = dp > 0 ? dp : 1;
   const throughputRows: string[][] = [
-    ['per replica', formatTokenRate(result.tokensPerS / replicas), `(${inp.batch} ${inp.batch === 1 ? 'sequence' : 'sequences'})`],
-    ['per chip', formatTokenRate(result.tokensPerSPerChip), ''],
-    ['per user', formatTokenRate(result.tokensPerSPerUser), ''],
+    ['per replica', formatTokenRate(result.tokensPerS / replicas), `(output; ${inp.batch} ${inp.batch === 1 ? 'sequence' : 'sequences'}${serving === null ? '' : ' in flight'})`],
+    ['per chip', formatTokenRate(result.tokensPerSPerChip), '(output)'],
+    ['per user', formatTokenRate(result.tokensPerSPerUser), '(1 / TPOT)'],
   ];
-  if (replicas > 1) throughputRows.push(['all replicas', formatTokenRate(result.tokensPerS), `(dp ${dp})`]);
-  throughputRows.push(['prefill', formatTokenRate(result.prefillTokensPerS), '(prompt tokens, all replicas)']);
+  if (replicas > 1) throughputRows.push(['all replicas', formatTokenRate(result.tokensPerS), `(output, dp ${dp})`]);
+  throughputRows.push(
+    ['input per chip', formatTokenRate(result.inputTokensPerSPerChip), '(prompt tokens)'],
+    ['total per chip', formatTokenRate(result.totalTokensPerSPerChip), '(input + output)'],
+  );
 
   const mem = result.memoryPerChipBytes;
   const memory = table(
@@ -65,10 +81,10 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
   );
 
   const cost = table([
-    ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million`],
-    ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million`],
+    ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million${serving === null ? ' (decode)' : ' (all-in)'}`],
+    ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : ' (their share of each iteration)'}`],
     ['power', `${formatPower(result.powerPerChipW)} per chip`],
-    ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token`],
+    ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'}`],
   ]);
 
   return [
@@ -80,4 +96,15 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
     section('Cost and energy', cost),
     `What limits it: ${result.explanation}\n`,
   ].join('\n');
+}
+
+/** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */
+function iterationText(serving: NonNullable<InferenceResult['serving']>): string {
+  const tokens = `each iteration runs ${formatNumber(serving.decodeTokens)} decode + ${formatNumber(serving.promptTokens)} prompt tokens on average`;
+  const k = serving.chunksPerPrompt;
+  const chunks = k === 1 ? '1 iteration' : `${k} iterations`;
+  if (serving.budgetBinds) {
+    return `${tokens}: the ${formatNumber(serving.chunkTokens)}-token budget is full, so prompts queue ${formatDuration(serving.queueingS)} before their ${chunks}`;
+  }
+  return `${tokens}; a prompt's chunks take ${chunks}, beside the decode tokens`;
 }

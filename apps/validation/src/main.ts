@@ -1,14 +1,29 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
+import { inferencexLines, inferencexRowLines, runInferencex } from './inferencex.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
+const { values: flags } = parseArgs({
+  // `pnpm validate -- --flag` passes the `--` through; drop it so the flags after it still count.
+  args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
+  options: {
+    fit: { type: 'boolean', default: false },
+    readme: { type: 'boolean', default: false },
+    'inferencex-rows': { type: 'boolean', default: false },
+  },
+  strict: true,
+  allowPositionals: false,
+});
+
 const rows = loadRows();
-if (process.argv.includes('--fit')) {
+if (flags.fit) {
   fitEfficiencies(rows);
-} else if (process.argv.includes('--readme')) {
+} else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
+  // (The InferenceX section is printed by `pnpm validate` only; it is not written into the READMEs.)
   const report = runValidation(rows);
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
@@ -21,4 +36,13 @@ if (process.argv.includes('--fit')) {
   console.log(`\n${summaryLines(report).join('\n')}`);
   console.log(`\nNot reproduced (${report.skipped.length}):`);
   for (const line of skippedLines(report)) console.log(line);
+
+  const inferencex = runInferencex();
+  console.log(`\n${inferencexLines(inferencex).join('\n')}`);
+  if (flags['inferencex-rows']) {
+    console.log(`\nInferenceX rows reproduced (${inferencex.selection.kept.length}):`);
+    for (const line of inferencexRowLines(inferencex)) console.log(line);
+  } else {
+    console.log('\n(pnpm validate --inferencex-rows lists every reproduced row with its command and errors.)');
+  }
 }

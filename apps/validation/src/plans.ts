@@ -175,6 +175,9 @@ export function configFor(plan: RowPlan, ctx: PlanContext, override?: ChipSpec):
     inputTokens: plan.inputTokens,
     outputTokens: plan.outputTokens,
     precision: plan.precision,
+    // Every public row is a static batch: the papers (Pope et al., FasterTransformer) and the 2023
+    // TensorRT-LLM tables run B requests from prefill to their last token together.
+    schedule: 'static',
   };
   return plan.attentionSharding === undefined ? config : { ...config, attentionSharding: plan.attentionSharding };
 }

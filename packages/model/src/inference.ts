@@ -228,16 +228,18 @@ function bytesText(bytes: number): string {
 
 function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS: number): string {
   const chip = config.chip;
+  // A continuous-batching iteration carries prompt chunks beside the decode tokens.
+  const step = config.schedule === 'static' ? 'Decode' : 'Each serving iteration (decode + prompt chunks)';
   if (bound === 'memory') {
     const kvBytes = stage.operators.find((o) => o.name === 'attention')?.bytes ?? 0;
     const bw = chip.memory.bandwidthBytesPerS.value;
     const eta = efficiencyAt(chip.efficiency.memory, 1);
-    return `Decode is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × η_mem ${eta}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
+    return `${step} is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × η_mem ${eta}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
   }
   if (bound === 'network') {
-    return `Decode is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
+    return `${step} is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
   }
-  return `Decode is compute-bound at batch ${config.batch}: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak × η_flop; more chips or a lower precision would shorten each step.`;
+  return `${step} is compute-bound at batch ${config.batch}: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak × η_flop; more chips or a lower precision would shorten each step.`;
 }
 
 /**

@@ -192,10 +192,11 @@ describe('ridgeline calibrate', { timeout: 60_000 }, () => {
 
   it('uses the id column to name rows, leaves infeasible rows out with a note, and warns at a grid edge', async () => {
     const csv = [
-      'id,model,chips,tp,batch,input,output,metric,value',
-      // 2 s per token for an 8B model: slower than even the grid's lowest η_mem can explain
-      'small,llama-3.1-8b,1,1,1,1024,256,tpot_s,2',
-      'too-big,llama-3.1-405b,1,1,1,1024,256,tpot_s,0.5',
+      'id,model,chips,tp,batch,input,output,schedule,metric,value',
+      // 2 s per token for an 8B model: slower than even the grid's lowest η_mem can explain. A static
+      // batch, so that the decode step carries no prompt tokens whose compute would involve η_flop.
+      'small,llama-3.1-8b,1,1,1,1024,256,static,tpot_s,2',
+      'too-big,llama-3.1-405b,1,1,1,1024,256,static,tpot_s,0.5',
       '',
     ].join('\n');
     await writeFile(join(dir, 'ids.csv'), csv);
@@ -233,7 +234,7 @@ describe('ridgeline calibrate', { timeout: 60_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, schedule, chunk_tokens, notes',
     ],
     [
       'an unknown metric',

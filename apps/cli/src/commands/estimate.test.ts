@@ -134,8 +134,11 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stderr).toBe('');
     for (const heading of REPORT_HEADINGS) expect(r.stdout).toMatch(new RegExp(`^${heading}`, 'm'));
     expect(r.stdout).toMatch(/^Llama.* on 8 × /);
-    expect(r.stdout).toMatch(/prefill \(TTFT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
-    expect(r.stdout).toMatch(/decode \(TPOT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/continuous batching, 8,192 tokens per iteration/);
+    expect(r.stdout).toMatch(/iteration \(TPOT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/first token \(TTFT\)\s+[\d.,]+ [mµn]?s/);
+    expect(r.stdout).toMatch(/each iteration runs [\d.,]+ decode \+ [\d.,]+ prompt tokens on average/);
+    expect(r.stdout).toMatch(/total per chip\s+[\d.,]+ tok\/s\s+\(input \+ output\)/);
     expect(r.stdout).toMatch(/per replica\s+[\d.,]+ tok\/s/);
     expect(r.stdout).toMatch(/per chip\s+[\d.,]+ tok\/s/);
     expect(r.stdout).toMatch(/per user\s+[\d.,]+ tok\/s/);
@@ -145,6 +148,34 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stdout).toMatch(/energy\s+[\d.]+ [mµk]?J per output token/);
     expect(r.stdout).toMatch(/^What limits it: \S.*\n$/m);
     expect(r.stdout).not.toMatch(/\u001B\[/);
+  });
+
+  it('prints a static batch as prefill and decode phases', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--schedule', 'static']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/static batch: the prompts prefilled together/);
+    expect(r.stdout).toMatch(/prefill \(TTFT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/decode \(TPOT\)\s+[\d.,]+ [mµn]?s\s+(compute|memory|network)/);
+    expect(r.stdout).toMatch(/output tokens\s+\$[\d.,]+ per million \(decode\)/);
+  });
+
+  it('says when the budget binds and prompts queue', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--batch', '512', '--chunk-tokens', '2048']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the 2,048-token budget is full, so prompts queue [\d.,]+ [mµn]?s before their 2 iterations/);
+  });
+
+  it('rejects a bad schedule or budget in one line, exit 2', async () => {
+    for (const [flag, value, message] of [
+      ['--schedule', 'dynamic', '--schedule must be one of continuous, static'],
+      ['--chunk-tokens', '0', '--chunk-tokens must be a positive integer'],
+      ['--chunk-tokens', '2000000', '--chunk-tokens must be a positive integer up to 1048576'],
+    ] as const) {
+      const r = await cli([...LLAMA_70B_ON_8, flag, value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, estimateInference, type AttentionSharding, type InferenceConfig, type InferenceResult } from '@ridgeline/model';
+import { InputError, PREFILL_CHUNK_TOKENS, SCHEDULES, estimateInference, type AttentionSharding, type InferenceConfig, type InferenceResult, type Schedule } from '@ridgeline/model';
 import { numberInRange, positiveInteger } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
@@ -31,7 +31,7 @@ const args = {
   tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
   ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
-  batch: { type: 'string', valueHint: 'B', default: '1', description: 'Concurrent sequences per replica' },
+  batch: { type: 'string', valueHint: 'B', default: '1', description: 'Requests in flight per replica (concurrency, counting those still in prefill)' },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
@@ -48,11 +48,27 @@ const args = {
     default: 'heads',
     description: 'How decode attention is split across TP: by heads, or by sequences of the batch (Pope et al.)',
   },
+  schedule: {
+    type: 'enum',
+    options: [...SCHEDULES] as Schedule[],
+    default: 'continuous',
+    description:
+      'continuous: continuous batching with chunked prefill, throughput = batch·output ÷ request latency (Little\'s law), cost and energy all-in; static: the batch prefilled, then decoded together (paper-style; throughput counts decode only)',
+  },
+  'chunk-tokens': {
+    type: 'string',
+    valueHint: 'C',
+    default: '8192',
+    description: 'Token budget of one continuous-batching iteration (decode + prompt chunk), 1–1048576; also bounds the prefill workspace',
+  },
   'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
+
+/** The largest iteration budget accepted: 2^20 tokens, far above any serving stack's default (8192). */
+const MAX_CHUNK_TOKENS = 1_048_576;
 
 function estimate(config: InferenceConfig): InferenceResult {
   try {
@@ -90,6 +106,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const kvCache = a.kv;
     const activations = a.activations;
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
+    const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
+    if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got "${a['chunk-tokens']}"`);
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? 1;
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
 
@@ -112,6 +130,8 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(commOverlap === undefined ? {} : { commOverlap }),
       moeImbalance,
       attentionSharding: a.attention,
+      schedule: a.schedule,
+      chunkTokens,
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };
     const result = estimate(config);

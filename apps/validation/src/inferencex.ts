@@ -1,0 +1,565 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { getModel } from '@ridgeline/catalog';
+import type { ChipSpec } from '@ridgeline/hardware';
+import amd from '@ridgeline/hardware-amd';
+import nvidia from '@ridgeline/hardware-nvidia';
+import {
+  estimateInference,
+  type InferenceConfig,
+  type InfeasibleReason,
+  type ModelSpec,
+  type PrecisionConfig,
+  type Schedule,
+} from '@ridgeline/model';
+import { quantile } from './validate.ts';
+
+/**
+ * InferenceX's DeepSeek-R1 serving points (data/inferencex-dsr1.csv, described in data/README.md):
+ * read, select the rows Ridgeline expresses today, predict each under a static batch and under
+ * continuous batching, and report the error per chip and per framework.
+ */
+
+/** apps/validation/data/inferencex-dsr1.csv (override with RIDGELINE_INFERENCEX_CSV). */
+export const DEFAULT_INFERENCEX_CSV: string =
+  process.env.RIDGELINE_INFERENCEX_CSV ?? fileURLToPath(new URL('../data/inferencex-dsr1.csv', import.meta.url));
+
+export type InferencexPrecision = 'fp8' | 'fp4';
+
+/** One row of inferencex-dsr1.csv, typed; the fields are the columns in camelCase (times in seconds). */
+export interface InferencexRow {
+  /** The row's line in the file (the header is line 1). */
+  readonly line: number;
+  readonly hardware: string;
+  readonly framework: string;
+  readonly model: string;
+  readonly precision: InferencexPrecision;
+  /** `none` or `mtp` (multi-token prediction). */
+  readonly specMethod: string;
+  readonly disagg: boolean;
+  readonly isMultinode: boolean;
+  readonly prefillTp: number;
+  readonly prefillEp: number;
+  readonly prefillDpAttention: boolean;
+  readonly prefillNumWorkers: number;
+  readonly decodeTp: number;
+  readonly decodeEp: number;
+  readonly decodeDpAttention: boolean;
+  readonly decodeNumWorkers: number;
+  readonly numPrefillGpu: number;
+  readonly numDecodeGpu: number;
+  readonly isl: number;
+  readonly osl: number;
+  readonly conc: number;
+  /** The serving container; empty in some early rows. */
+  readonly image: string | undefined;
+  readonly medianTpot: number;
+  readonly medianTtft: number;
+  readonly medianE2el: number;
+  /** (input + output) tokens/s per GPU. */
+  readonly tputPerGpu: number;
+  /** Empty in some early rows. */
+  readonly outputTputPerGpu: number | undefined;
+  readonly inputTputPerGpu: number | undefined;
+  /** 1 / median_tpot, tokens/s per user. */
+  readonly medianIntvty: number;
+  readonly date: string;
+  readonly runId: string;
+}
+
+const COLUMNS = [
+  'hardware',
+  'framework',
+  'model',
+  'precision',
+  'spec_method',
+  'disagg',
+  'is_multinode',
+  'prefill_tp',
+  'prefill_ep',
+  'prefill_dp_attention',
+  'prefill_num_workers',
+  'decode_tp',
+  'decode_ep',
+  'decode_dp_attention',
+  'decode_num_workers',
+  'num_prefill_gpu',
+  'num_decode_gpu',
+  'isl',
+  'osl',
+  'conc',
+  'image',
+  'median_tpot',
+  'median_ttft',
+  'median_e2el',
+  'tput_per_gpu',
+  'output_tput_per_gpu',
+  'input_tput_per_gpu',
+  'median_intvty',
+  'date',
+  'run_id',
+] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** Reads the cells of one record, throwing an error that names the file, row, line and column. */
+class Cells {
+  private readonly record: Readonly<Record<string, string | undefined>>;
+  private readonly where: string;
+
+  constructor(record: Readonly<Record<string, string | undefined>>, where: string) {
+    this.record = record;
+    this.where = where;
+  }
+
+  private fail(column: Column, expected: string): never {
+    const raw = this.record[column];
+    const got = raw === undefined || raw === '' ? 'an empty cell' : `"${raw}"`;
+    throw new Error(`${this.where}, column "${column}": expected ${expected}, got ${got}`);
+  }
+
+  text(column: Column): string {
+    const raw = this.record[column] ?? '';
+    if (raw.trim() === '') this.fail(column, 'a value');
+    return raw;
+  }
+
+  optionalText(column: Column): string | undefined {
+    const raw = this.record[column] ?? '';
+    return raw === '' ? undefined : raw;
+  }
+
+  oneOf<T extends string>(column: Column, options: readonly T[]): T {
+    const raw = this.record[column];
+    const found = options.find((o) => o === raw);
+    if (found === undefined) this.fail(column, `one of ${options.join(', ')}`);
+    return found;
+  }
+
+  flag(column: Column): boolean {
+    return this.oneOf(column, ['true', 'false']) === 'true';
+  }
+
+  /** An integer ≥ min. */
+  count(column: Column, min: number): number {
+    const raw = this.record[column] ?? '';
+    const value = raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!Number.isInteger(value) || value < min) this.fail(column, `an integer ≥ ${min}`);
+    return value;
+  }
+
+  /** A finite number > 0. */
+  measure(column: Column): number {
+    const raw = this.record[column] ?? '';
+    const value = raw.trim() === '' ? Number.NaN : Number(raw);
+    if (!Number.isFinite(value) || value <= 0) this.fail(column, 'a positive number');
+    return value;
+  }
+
+  optionalMeasure(column: Column): number | undefined {
+    return (this.record[column] ?? '') === '' ? undefined : this.measure(column);
+  }
+}
+
+/**
+ * Parses InferenceX CSV text. Every column must be present; every cell must parse, except `image`,
+ * `output_tput_per_gpu` and `input_tput_per_gpu`, which some early rows leave empty. A bad or
+ * missing cell throws an error naming the row, its line and the column.
+ */
+export function parseInferencex(text: string, file: string = 'inferencex-dsr1.csv'): InferencexRow[] {
+  const records = parse(text, {
+    columns: (header: string[]) => {
+      for (const column of COLUMNS) {
+        if (!header.includes(column)) throw new Error(`${file}: column "${column}" is missing from the header`);
+      }
+      return header;
+    },
+    skip_empty_lines: true,
+    info: true,
+  }) as Array<{ info: { lines: number }; record: Record<string, string | undefined> }>;
+  return records.map(({ info, record }, index) => {
+    const c = new Cells(record, `${file} row ${index + 1} (line ${info.lines})`);
+    return {
+      line: info.lines,
+      hardware: c.text('hardware'),
+      framework: c.text('framework'),
+      model: c.text('model'),
+      precision: c.oneOf('precision', ['fp8', 'fp4'] as const),
+      specMethod: c.text('spec_method'),
+      disagg: c.flag('disagg'),
+      isMultinode: c.flag('is_multinode'),
+      prefillTp: c.count('prefill_tp', 1),
+      prefillEp: c.count('prefill_ep', 1),
+      prefillDpAttention: c.flag('prefill_dp_attention'),
+      prefillNumWorkers: c.count('prefill_num_workers', 0),
+      decodeTp: c.count('decode_tp', 1),
+      decodeEp: c.count('decode_ep', 1),
+      decodeDpAttention: c.flag('decode_dp_attention'),
+      decodeNumWorkers: c.count('decode_num_workers', 0),
+      numPrefillGpu: c.count('num_prefill_gpu', 0),
+      numDecodeGpu: c.count('num_decode_gpu', 0),
+      isl: c.count('isl', 1),
+      osl: c.count('osl', 1),
+      conc: c.count('conc', 1),
+      image: c.optionalText('image'),
+      medianTpot: c.measure('median_tpot'),
+      medianTtft: c.measure('median_ttft'),
+      medianE2el: c.measure('median_e2el'),
+      tputPerGpu: c.measure('tput_per_gpu'),
+      outputTputPerGpu: c.optionalMeasure('output_tput_per_gpu'),
+      inputTputPerGpu: c.optionalMeasure('input_tput_per_gpu'),
+      medianIntvty: c.measure('median_intvty'),
+      date: c.text('date'),
+      runId: c.text('run_id'),
+    };
+  });
+}
+
+/** Reads data/inferencex-dsr1.csv (or another file of the same columns). */
+export function readInferencex(path: string = DEFAULT_INFERENCEX_CSV): InferencexRow[] {
+  return parseInferencex(readFileSync(path, 'utf8'), basename(path));
+}
+
+// --- Selection -------------------------------------------------------------------------------
+
+/** InferenceX hardware ids → Ridgeline chip ids. B300 has no plugin yet. */
+export const INFERENCEX_CHIP_IDS: Readonly<Record<string, string>> = {
+  h100: 'h100-sxm',
+  h200: 'h200',
+  b200: 'b200',
+  gb200: 'gb200-nvl72',
+  mi300x: 'mi300x',
+  mi355x: 'mi355x',
+};
+
+const CHIPS = new Map<string, ChipSpec>([...nvidia.chips, ...amd.chips].map((c) => [c.id, c]));
+
+/** The plugin chip of an InferenceX hardware id, or undefined when no plugin describes it. */
+export function inferencexChip(hardware: string): ChipSpec | undefined {
+  const id = INFERENCEX_CHIP_IDS[hardware];
+  return id === undefined ? undefined : CHIPS.get(id);
+}
+
+/** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
+export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'MTP', 'data-parallel attention', 'no plugin'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/** Why Ridgeline cannot express the row today, or undefined when it can. */
+export function exclusionReason(row: InferencexRow): ExclusionReason | undefined {
+  if (row.model !== 'dsr1') return 'not DeepSeek-R1';
+  // Separate prefill and decode workers: the model has one engine doing both.
+  if (row.disagg) return 'disaggregated';
+  // Multi-token prediction (speculative decoding) is not modelled.
+  if (row.specMethod !== 'none') return 'MTP';
+  // Data-parallel attention with expert-parallel MoE over the same chips is not modelled.
+  if (row.decodeDpAttention) return 'data-parallel attention';
+  if (inferencexChip(row.hardware) === undefined) return 'no plugin';
+  return undefined;
+}
+
+export interface InferencexSelection {
+  readonly total: number;
+  readonly kept: readonly InferencexRow[];
+  readonly excluded: ReadonlyArray<{ readonly row: InferencexRow; readonly reason: ExclusionReason }>;
+  /** Rows left out per reason (every reason present, 0 when none). */
+  readonly excludedCounts: Readonly<Record<ExclusionReason, number>>;
+}
+
+export function selectInferencex(rows: readonly InferencexRow[]): InferencexSelection {
+  const kept: InferencexRow[] = [];
+  const excluded: Array<{ row: InferencexRow; reason: ExclusionReason }> = [];
+  const excludedCounts = Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>;
+  for (const row of rows) {
+    const reason = exclusionReason(row);
+    if (reason === undefined) {
+      kept.push(row);
+    } else {
+      excluded.push({ row, reason });
+      excludedCounts[reason] += 1;
+    }
+  }
+  return { total: rows.length, kept, excluded, excludedCounts };
+}
+
+// --- Configuration -----------------------------------------------------------------------------
+
+/** DeepSeek-R1 has DeepSeek-V3's architecture. */
+export const INFERENCEX_MODEL_ID = 'deepseek-v3';
+
+let model: ModelSpec | undefined;
+function deepseekV3(): ModelSpec {
+  model ??= getModel(INFERENCEX_MODEL_ID);
+  if (model === undefined) throw new Error(`the catalog has no model "${INFERENCEX_MODEL_ID}"`);
+  return model;
+}
+
+/** fp8: everything in FP8. fp4: MXFP4/NVFP4 expert weights (all weights taken as fp4), FP8 KV cache and matmuls. */
+export function inferencexPrecision(precision: InferencexPrecision): PrecisionConfig {
+  return precision === 'fp8'
+    ? { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' }
+    : { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' };
+}
+
+function chipOf(row: InferencexRow): ChipSpec {
+  const chip = inferencexChip(row.hardware);
+  if (chip === undefined) throw new Error(`line ${row.line}: no hardware plugin for "${row.hardware}"`);
+  return chip;
+}
+
+/**
+ * The configuration of a single-node row: one engine of `decode_tp` chips (not `num_decode_gpu`,
+ * which some rows give as TP × EP), TP over all of them, EP as the row says, `conc` sequences.
+ */
+export function inferencexConfig(row: InferencexRow, schedule: Schedule): InferenceConfig {
+  const config: InferenceConfig = {
+    model: deepseekV3(),
+    chip: chipOf(row),
+    chips: row.decodeTp,
+    parallelism: { tp: row.decodeTp, pp: 1, ep: row.decodeEp },
+    batch: row.conc,
+    inputTokens: row.isl,
+    outputTokens: row.osl,
+    precision: inferencexPrecision(row.precision),
+  };
+  return { ...config, schedule };
+}
+
+/** The same configuration as `ridgeline estimate` arguments. */
+export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continuous'): string[] {
+  const config = inferencexConfig(row, schedule);
+  return [
+    'estimate',
+    '--model',
+    INFERENCEX_MODEL_ID,
+    '--hardware',
+    config.chip.id,
+    '--chips',
+    String(config.chips),
+    '--tp',
+    String(config.parallelism.tp),
+    '--ep',
+    String(config.parallelism.ep),
+    '--batch',
+    String(config.batch),
+    '--input',
+    String(config.inputTokens),
+    '--output',
+    String(config.outputTokens),
+    '--weights',
+    config.precision.weights,
+    '--kv',
+    config.precision.kvCache,
+    '--activations',
+    config.precision.activations,
+    '--schedule',
+    schedule,
+  ];
+}
+
+// --- Prediction ---------------------------------------------------------------------------------
+
+export const INFERENCEX_METRICS = ['throughput', 'interactivity', 'ttft'] as const;
+export type InferencexMetric = (typeof INFERENCEX_METRICS)[number];
+export type MetricValues = Readonly<Record<InferencexMetric, number>>;
+
+const METRIC_LABEL: Readonly<Record<InferencexMetric, string>> = {
+  throughput: 'tput/GPU',
+  interactivity: 'tok/s/user',
+  ttft: 'TTFT',
+};
+
+export interface InferencexPrediction {
+  readonly row: InferencexRow;
+  readonly schedule: Schedule;
+  readonly config: InferenceConfig;
+  /** tput_per_gpu, median_intvty and median_ttft. */
+  readonly measured: MetricValues;
+  /** undefined when the model calls the configuration infeasible. */
+  readonly predicted: MetricValues | undefined;
+  /** (predicted − measured) / measured, per metric. */
+  readonly error: MetricValues | undefined;
+  readonly infeasibleReason: InfeasibleReason | null;
+}
+
+export function measuredValues(row: InferencexRow): MetricValues {
+  return { throughput: row.tputPerGpu, interactivity: row.medianIntvty, ttft: row.medianTtft };
+}
+
+export function predictInferencex(row: InferencexRow, schedule: Schedule): InferencexPrediction {
+  const config = inferencexConfig(row, schedule);
+  const result = estimateInference(config);
+  const measured = measuredValues(row);
+  if (!result.feasible) {
+    return { row, schedule, config, measured, predicted: undefined, error: undefined, infeasibleReason: result.reason };
+  }
+  const predicted: MetricValues = {
+    throughput: result.totalTokensPerSPerChip,
+    interactivity: result.tokensPerSPerUser,
+    ttft: result.ttftS,
+  };
+  const error = Object.fromEntries(
+    INFERENCEX_METRICS.map((m) => [m, (predicted[m] - measured[m]) / measured[m]]),
+  ) as Record<InferencexMetric, number>;
+  return { row, schedule, config, measured, predicted, error, infeasibleReason: null };
+}
+
+// --- Statistics and report ----------------------------------------------------------------------
+
+export interface ErrorStats {
+  readonly n: number;
+  /** Median of |error|. */
+  readonly medianAbs: number;
+  /** Median of the signed error (the bias: > 0 over-predicts). */
+  readonly medianSigned: number;
+  /** 90th percentile of |error| (linear interpolation between order statistics). */
+  readonly p90Abs: number;
+}
+
+export function errorStats(errors: readonly number[]): ErrorStats {
+  const signed = [...errors].sort((a, b) => a - b);
+  const abs = errors.map(Math.abs).sort((a, b) => a - b);
+  return { n: errors.length, medianAbs: quantile(abs, 0.5), medianSigned: quantile(signed, 0.5), p90Abs: quantile(abs, 0.9) };
+}
+
+export interface GroupSummary {
+  readonly group: string;
+  /** Rows the model predicts (feasible). */
+  readonly rows: number;
+  readonly infeasible: number;
+  readonly stats: Readonly<Record<InferencexMetric, ErrorStats>>;
+}
+
+/** Error statistics per group (in first-seen order of `groupOf`), then over all rows. */
+export function summarise(
+  predictions: readonly InferencexPrediction[],
+  groupOf: (p: InferencexPrediction) => string,
+): GroupSummary[] {
+  const groups = new Map<string, InferencexPrediction[]>();
+  for (const p of predictions) {
+    const key = groupOf(p);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const summary = (group: string, list: readonly InferencexPrediction[]): GroupSummary => {
+    const feasible = list.flatMap((p) => (p.error === undefined ? [] : [p.error]));
+    return {
+      group,
+      rows: feasible.length,
+      infeasible: list.length - feasible.length,
+      stats: Object.fromEntries(INFERENCEX_METRICS.map((m) => [m, errorStats(feasible.map((e) => e[m]))])) as Record<
+        InferencexMetric,
+        ErrorStats
+      >,
+    };
+  };
+  return [...[...groups].map(([g, list]) => summary(g, list)), summary('all', predictions)];
+}
+
+export interface InferencexReport {
+  readonly selection: InferencexSelection;
+  readonly predictions: Readonly<Record<Schedule, readonly InferencexPrediction[]>>;
+}
+
+export function runInferencex(rows: readonly InferencexRow[] = readInferencex()): InferencexReport {
+  const selection = selectInferencex(rows);
+  return {
+    selection,
+    predictions: {
+      static: selection.kept.map((r) => predictInferencex(r, 'static')),
+      continuous: selection.kept.map((r) => predictInferencex(r, 'continuous')),
+    },
+  };
+}
+
+export const SCHEDULE_LABEL: Readonly<Record<Schedule, string>> = {
+  static: 'before: static batch',
+  continuous: 'after: continuous batching',
+};
+
+const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+const signedPct = (x: number): string => (Number.isNaN(x) ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`);
+
+function summaryTable(title: string, summaries: readonly GroupSummary[]): string[] {
+  const metricHeads = INFERENCEX_METRICS.flatMap((m) => [`${METRIC_LABEL[m]} median abs`, `${METRIC_LABEL[m]} bias`, `${METRIC_LABEL[m]} p90 abs`]);
+  return [
+    `| ${title} | rows | infeasible | ${metricHeads.join(' | ')} |`,
+    `|---|---:|---:|${metricHeads.map(() => '---:').join('|')}|`,
+    ...summaries.map(
+      (s) =>
+        `| ${s.group} | ${s.rows} | ${s.infeasible} | ${INFERENCEX_METRICS.flatMap((m) => [pct(s.stats[m].medianAbs), signedPct(s.stats[m].medianSigned), pct(s.stats[m].p90Abs)]).join(' | ')} |`,
+    ),
+  ];
+}
+
+function countsText(counts: ReadonlyMap<string, number>): string {
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+function tally<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+  return counts;
+}
+
+/** The section `pnpm validate` prints after the public rows. */
+export function inferencexLines(report: InferencexReport): string[] {
+  const { selection } = report;
+  const kept = tally(selection.kept, (r) => INFERENCEX_CHIP_IDS[r.hardware] ?? r.hardware);
+  const leftOut = EXCLUSION_REASONS.filter((r) => selection.excludedCounts[r] > 0).map((reason) => {
+    const hardware = [...tally(selection.excluded.filter((e) => e.reason === reason), (e) => e.row.hardware).keys()];
+    return `${reason} ${selection.excludedCounts[reason]}${reason === 'no plugin' ? ` (${hardware.join(', ')})` : ''}`;
+  });
+  const lines = [
+    `InferenceX DeepSeek-R1 serving points (data/inferencex-dsr1.csv): ${selection.total} rows; ${selection.kept.length} single-node rows reproduced (${countsText(kept)}).`,
+    `Left out: ${leftOut.join(', ')}.`,
+    'tput/GPU: predicted (input + output) tokens/s per chip vs tput_per_gpu; tok/s/user: 1/TPOT vs median_intvty; TTFT vs median_ttft.',
+    'Error = (predicted − measured) / measured; median abs and p90 abs are of |error|, bias is the median signed error (> 0: Ridgeline over-predicts).',
+  ];
+  for (const schedule of ['static', 'continuous'] as const) {
+    const predictions = report.predictions[schedule];
+    const infeasible = tally(
+      predictions.filter((p) => p.error === undefined),
+      (p) => p.infeasibleReason ?? 'unknown',
+    );
+    lines.push(
+      '',
+      `${SCHEDULE_LABEL[schedule]}:`,
+      '',
+      ...summaryTable('chip', summarise(predictions, (p) => p.config.chip.id)),
+      '',
+      ...summaryTable('framework', summarise(predictions, (p) => p.row.framework)),
+      '',
+      `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
+    );
+  }
+  return lines;
+}
+
+function formatValue(metric: InferencexMetric, value: number): string {
+  if (metric === 'ttft') return `${value.toFixed(3)} s`;
+  return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+}
+
+function predictionText(p: InferencexPrediction): string {
+  if (p.predicted === undefined || p.error === undefined) return `infeasible (${p.infeasibleReason ?? '?'})`;
+  const { predicted, error } = p;
+  return INFERENCEX_METRICS.map((m) => `${METRIC_LABEL[m]} ${formatValue(m, predicted[m])} (${signedPct(error[m])})`).join(', ');
+}
+
+/** Every reproduced row: the measurement, the `ridgeline estimate` command, and each schedule's prediction and error. */
+export function inferencexRowLines(report: InferencexReport): string[] {
+  const lines: string[] = [];
+  report.selection.kept.forEach((row, i) => {
+    const measured = measuredValues(row);
+    const staticP = report.predictions.static[i]!;
+    const continuousP = report.predictions.continuous[i]!;
+    lines.push(
+      `line ${row.line}: ${row.hardware} ${row.framework} ${row.precision} tp${row.decodeTp} ep${row.decodeEp} conc ${row.conc} isl ${row.isl} osl ${row.osl} (${row.date})`,
+      `  ridgeline ${inferencexArgv(row).join(' ')}`,
+      `  measured:   ${INFERENCEX_METRICS.map((m) => `${METRIC_LABEL[m]} ${formatValue(m, measured[m])}`).join(', ')}`,
+      `  static:     ${predictionText(staticP)}`,
+      `  continuous: ${predictionText(continuousP)}`,
+    );
+  });
+  return lines;
+}
