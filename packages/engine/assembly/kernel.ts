@@ -7,14 +7,17 @@
 // is its property test.
 //
 // State lives in globals, set level by level as the sweep's odometer turns: setBase() when the
-// model, chip, precisions or overlap change; setParallel() when TP/PP/EP/chips change; the
-// prefill stage when batch or prompt length change; memory and decode for every configuration.
+// model, chip, precisions or overlap change; setParallel() when the schedule or TP/PP/EP/chips
+// change; then per configuration memory, and for the static schedule the prefill stage (cached per
+// batch and prompt length) and decode (its operator table cached per batch), for the continuous
+// schedule the steady state and one stage of the mixed iteration.
 // Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACTIVATIONS,
   A_BATCH,
   A_CHIP,
   A_CHIPS,
+  A_CHUNK,
   A_EP,
   A_IMBALANCE,
   A_INPUT,
@@ -23,6 +26,7 @@ import {
   A_OUTPUT,
   A_OVERLAP,
   A_PP,
+  A_SCHEDULE,
   A_SHARDING,
   A_TP,
   A_WEIGHTS,
@@ -95,6 +99,7 @@ import {
   O_DECODE_OVERHEAD,
   O_ENERGY_PER_TOKEN,
   O_FEASIBLE,
+  O_INPUT_TOKENS_PER_S_PER_CHIP,
   O_MBU_DECODE,
   O_MBU_PREFILL,
   O_MEM_ACTIVATIONS,
@@ -116,6 +121,7 @@ import {
   O_TOKENS_PER_S,
   O_TOKENS_PER_S_PER_CHIP,
   O_TOKENS_PER_S_PER_USER,
+  O_TOTAL_TOKENS_PER_S_PER_CHIP,
   O_TPOT,
   O_TTFT,
   R_CAPACITY,
@@ -194,9 +200,6 @@ import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } fr
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
 declare function hostPow(x: f64, y: f64): f64;
-
-/** Prefill runs chunk by chunk (memory.ts PREFILL_CHUNK_TOKENS). */
-const PREFILL_CHUNK_TOKENS: f64 = 8192;
 
 const BOUND_COMPUTE: i32 = 0;
 const BOUND_MEMORY: i32 = 1;
@@ -717,6 +720,7 @@ let sBound: i32 = 0;
 const OP_SLOTS: i32 = 16;
 const PREFILL_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
 const DECODE_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
+const ITERATION_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16); // a continuous-batching iteration
 let ops: usize = PREFILL_OPS;
 let opCount: i32 = 0;
 let decodeOpCount: i32 = 0;
@@ -791,28 +795,60 @@ function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void
   operator(attentionFlops, kvBytes + tokens * attentionActivationWidth * ba, stageLayers);
 }
 
-function stageCost(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: f64): void {
-  ops = prefill ? PREFILL_OPS : DECODE_OPS;
+/** phase.ts stageCost's `prompt_attention`: a prompt chunk's causal attention over its prompt (prefill's heads and dims). */
+function promptAttentionOperator(promptTokens: f64, promptLength: f64): void {
+  const promptAttended = meanAttendedContext(promptLength, true);
+  operator(
+    2 * headsPerChip * (prefillQk + prefillV) * promptAttended * promptTokens,
+    promptTokens * kvElementsPerTokenPerChip * bkv + promptTokens * attentionActivationWidth * ba,
+    stageLayers,
+  );
+}
+
+// phase.ts iterationOverlap: prefill's and decode's overlap weighted by their tokens
+@inline function iterationOverlap(decodeTokens: f64, promptTokens: f64): f64 {
+  return (prefillOverlap * promptTokens + decodeOverlap * decodeTokens) / (promptTokens + decodeTokens);
+}
+
+/**
+ * phase.ts stageCost. A decode stage may carry `promptTokens` prompt tokens of prompts
+ * `promptLength` long (a continuous-batching iteration, `iteration` true: its own operator table,
+ * leaving the static decode table alone); they join every matmul and add `prompt_attention`.
+ */
+function stageCost(
+  prefill: bool,
+  tokens: f64,
+  contextTokens: f64,
+  logitTokens: f64,
+  promptTokens: f64 = 0,
+  promptLength: f64 = 0,
+  iteration: bool = false,
+): void {
+  const table = prefill ? PREFILL_OPS : iteration ? ITERATION_OPS : DECODE_OPS;
+  ops = table;
   opCount = 0;
+  // + 0 leaves a pure phase bit for bit
+  const allTokens = tokens + promptTokens;
 
   // Attention block, every layer.
-  const twoTokens = 2 * tokens;
-  operator(twoTokens * qkvParamsPerChip, qkvWeightBytes + tokens * qkvActivationWidth * ba, stageLayers);
+  const twoTokens = 2 * allTokens;
+  operator(twoTokens * qkvParamsPerChip, qkvWeightBytes + allTokens * qkvActivationWidth * ba, stageLayers);
   attentionOperator(prefill, tokens, contextTokens); // row 1
-  operator(twoTokens * outParamsPerChip, outWeightBytes + tokens * outActivationWidth * ba, stageLayers);
+  if (promptTokens > 0) promptAttentionOperator(promptTokens, promptLength);
+  operator(twoTokens * outParamsPerChip, outWeightBytes + allTokens * outActivationWidth * ba, stageLayers);
 
   if (denseLayersStage > 0) {
-    operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + tokens * ffnActivationWidth * ba, denseLayersStage);
+    operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + allTokens * ffnActivationWidth * ba, denseLayersStage);
   }
 
-  let expertGroupTokens = tokens;
+  let expertGroupTokens = allTokens;
   if (hasMoe && moeLayersStage > 0) {
     const k = activeExperts;
-    expertGroupTokens = ep == 1 ? tokens : (tokens * ep) / tp;
-    const routingsPerChip = ep == 1 ? tokens * k : ((expertGroupTokens * k) / ep) * imbalance;
+    expertGroupTokens = ep == 1 ? allTokens : (allTokens * ep) / tp;
+    const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
     const touched =
-      ep == 1 ? expectedExpertsTouched(experts, k, tokens) : expectedExpertsTouched(experts, k, expertGroupTokens) / ep;
-    operator(twoTokens * routerParamsPerChip, routerWeightBytes + tokens * d * ba, moeLayersStage);
+      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expectedExpertsTouched(experts, k, expertGroupTokens) / ep;
+    operator(twoTokens * routerParamsPerChip, routerWeightBytes + allTokens * d * ba, moeLayersStage);
     operator(
       2 * routingsPerChip * expertParamsPerChip,
       touched * expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
@@ -821,17 +857,17 @@ function stageCost(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: 
     if (sharedExperts > 0) {
       operator(
         twoTokens * sharedExpertParamsPerChip,
-        sharedWeightBytes + tokens * 2 * d * ba,
+        sharedWeightBytes + allTokens * 2 * d * ba,
         moeLayersStage,
       );
     }
   }
 
   operatorOnce(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba);
-  if (pp == 1) operatorOnce(0, tokens * d * bw);
+  if (pp == 1) operatorOnce(0, allTokens * d * bw);
 
   // Communication per layer (phase.ts): TP all-reduces, EP all-to-alls, batch-sharded attention.
-  const activationMessage = tokens * d * ba;
+  const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
   let commS = denseLayersStage * denseAllReduces * arPerLayer;
@@ -846,10 +882,10 @@ function stageCost(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: 
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
     commS += stageLayers * 2 * allToAllS(resharded / 2, tp);
   }
-  sNetworkS = commS * (1 - (prefill ? prefillOverlap : decodeOverlap));
+  sNetworkS = commS * (1 - (promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap));
   sOverheadS = stageLayers * layerOverhead;
-  finishStage(prefill ? PREFILL_OPS : DECODE_OPS, opCount);
-  if (!prefill) {
+  finishStage(table, opCount);
+  if (!prefill && !iteration) {
     decodeOpCount = opCount;
     decodeNetworkS = sNetworkS;
     decodeOverheadS = sOverheadS;
@@ -915,18 +951,18 @@ function memoryStatic(tpM: f64, ppM: f64): void {
   memCapacityUsable = memCapacity * memUsable;
 }
 
-/** The per-configuration part of memoryPerChip (after memoryStatic). */
-function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64): void {
+/** The per-configuration part of memoryPerChip (after memoryStatic); the workspace holds at most a chunk of `chunkTokens`. */
+function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
   memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
-  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, PREFILL_CHUNK_TOKENS), batch);
+  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
   const logits = batch * memVocabPerTp * 4;
   memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memTotal = memWeights + memKv + memActivations;
 }
 
 /** minChipsToFit: the smallest TP·PP that fits, or NaN. Leaves the layout of (tp, ep) in place. */
-function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64): f64 {
+function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): f64 {
   let best: f64 = NaN;
   const heads = <i64>h;
   const layers = <i64>L;
@@ -940,7 +976,7 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64): f64 {
       const epM = ep == tpM ? ep : 1;
       shardLayout(tpM, epM);
       memoryStatic(tpM, <f64>p);
-      memoryDynamic(batch, inputTokens, outputTokens);
+      memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
       if (memTotal <= memCapacityUsable) best = n;
     }
   }
@@ -974,12 +1010,53 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
   }
 }
 
-/** One configuration whose rules hold: capacity, prefill (cached per batch and prompt), decode, outputs. */
+// ---------------------------------------------------------------- serving.ts steadyState
+let ssDecode: f64 = 0; // D: decode tokens per iteration
+let ssPrompt: f64 = 0; // P: prompt tokens per iteration
+let ssChunks: f64 = 0; // k: iterations one prompt's chunks take
+let ssBinds: bool = false; // the budget binds (D + P = C)
+
+/** serving.ts promptFitsIn: S_in ≤ k·(C − D_k), with D_k = B·n/(n + k). */
+@inline function promptFitsIn(k: f64, batch: f64, isl: f64, n: f64, C: f64): bool {
+  return isl <= k * (C - (batch * n) / (n + k));
+}
+
+/** serving.ts steadyState: the iteration of continuous batching with chunked prefill. */
+function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
+  const n = outputTokens - 1;
+  const C = chunkTokens;
+  const isl = inputTokens;
+  const chunksWhenBound = Math.ceil((isl + n) / C);
+  if (batch * (isl + n) >= C * (n + chunksWhenBound)) {
+    const decodeTokens = (C * n) / (isl + n);
+    ssDecode = decodeTokens;
+    ssPrompt = C - decodeTokens;
+    ssChunks = chunksWhenBound;
+    ssBinds = true;
+    return;
+  }
+  const b = C * n - batch * n - isl;
+  const root = Math.sqrt(b * b + 4 * C * isl * n);
+  const r = b > 0 ? (2 * isl * n) / (b + root) : (root - b) / (2 * C);
+  let k = max<f64>(1, Math.ceil(r));
+  while (k > 1 && promptFitsIn(k - 1, batch, isl, n, C)) k -= 1;
+  while (!promptFitsIn(k, batch, isl, n, C)) k += 1;
+  ssDecode = (batch * n) / (n + k);
+  ssPrompt = (batch * isl) / (n + k);
+  ssChunks = k;
+  ssBinds = false;
+}
+
+/**
+ * One configuration whose rules hold: capacity, then the schedule's figures (static: prefill cached
+ * per batch and prompt, decode; continuous: the steady-state iteration), then the outputs.
+ */
 function evaluateInner(computeMinChips: bool): bool {
   const batch = value(A_BATCH);
   const inputTokens = value(A_INPUT);
   const outputTokens = value(A_OUTPUT);
-  memoryDynamic(batch, inputTokens, outputTokens);
+  const chunkTokens = value(A_CHUNK);
+  memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
   if (memTotal > memCapacityUsable) {
     let minChips: f64 = NaN;
     if (computeMinChips) {
@@ -987,7 +1064,7 @@ function evaluateInner(computeMinChips: bool): bool {
       const kv = memKv;
       const activations = memActivations;
       const totalBytes = memTotal;
-      minChips = minChipsToFit(batch, inputTokens, outputTokens);
+      minChips = minChipsToFit(batch, inputTokens, outputTokens, chunkTokens);
       memWeights = weights;
       memKv = kv;
       memActivations = activations;
@@ -996,6 +1073,21 @@ function evaluateInner(computeMinChips: bool): bool {
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
+  if (value(A_SCHEDULE) == 0) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+  else evaluateStatic(batch, inputTokens, outputTokens);
+  put(O_FEASIBLE, 1);
+  put(O_REASON, -1);
+  put(O_MEM_WEIGHTS, memWeights);
+  put(O_MEM_KV, memKv);
+  put(O_MEM_ACTIVATIONS, memActivations);
+  put(O_MEM_TOTAL, memTotal);
+  put(O_MEM_CAPACITY, memCapacityUsable);
+  put(O_MIN_CHIPS, NaN);
+  return true;
+}
+
+/** inference.ts estimateInference, static schedule: the batch prefilled together, then decoded together. */
+function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const replicaChips = tp * pp;
   const prefillTokens = batch * inputTokens;
   if (!prefillValid) {
@@ -1029,15 +1121,17 @@ function evaluateInner(computeMinChips: bool): bool {
   const computeUtilisation = (pp * sFlops) / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
   const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+  const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
+  const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
-  put(O_FEASIBLE, 1);
-  put(O_REASON, -1);
   put(O_TTFT, ttftS);
   put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, ttftS + (outputTokens - 1) * tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS);
   put(O_TOKENS_PER_S, tokensPerS);
   put(O_TOKENS_PER_S_PER_CHIP, tokensPerS / chips);
   put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerS / chips);
   put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
   put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
   put(O_COST_PER_M_INPUT, (fleetUsdPerS / prefillTokensPerS) * 1e6);
@@ -1049,12 +1143,6 @@ function evaluateInner(computeMinChips: bool): bool {
   put(O_MBU_DECODE, mbuDecode);
   put(O_BOUND_PREFILL, <f64>pBound);
   put(O_BOUND_DECODE, <f64>sBound);
-  put(O_MEM_WEIGHTS, memWeights);
-  put(O_MEM_KV, memKv);
-  put(O_MEM_ACTIVATIONS, memActivations);
-  put(O_MEM_TOTAL, memTotal);
-  put(O_MEM_CAPACITY, memCapacityUsable);
-  put(O_MIN_CHIPS, NaN);
   put(O_PREFILL_COMPUTE, pComputeS);
   put(O_PREFILL_MEMORY, pMemoryS);
   put(O_PREFILL_NETWORK, pNetworkS);
@@ -1063,7 +1151,84 @@ function evaluateInner(computeMinChips: bool): bool {
   put(O_DECODE_MEMORY, sMemoryS);
   put(O_DECODE_NETWORK, sNetworkS);
   put(O_DECODE_OVERHEAD, sOverheadS);
-  return true;
+}
+
+/**
+ * inference.ts continuous: the steady state's iteration of D decode and P prompt tokens through
+ * one stage (PP splits it into pp micro-batches), TPOT = that iteration, TTFT = its chunks (plus
+ * queueing when the budget binds), every per-token figure by Little's law over the request. Both
+ * phases' MFU, MBU, bound and time breakdown are the iteration's.
+ */
+function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
+  const replicaChips = tp * pp;
+  const n = outputTokens - 1;
+  steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  const D = ssDecode;
+  const P = ssPrompt;
+  // Prompts that finish per iteration, each with one logit for its first token.
+  const logitTokens = D + P / inputTokens;
+  const decodeContext = inputTokens + outputTokens / 2;
+  stageCost(false, D / pp, decodeContext, logitTokens / pp, P / pp, inputTokens, true);
+  const computeS = sComputeS;
+  const memoryS = sMemoryS;
+  const networkS = sNetworkS;
+  const overheadS = sOverheadS;
+  const flops = sFlops;
+  const bytes = sBytes;
+  const bound = sBound;
+  const overlap = iterationOverlap(D, P);
+  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, overlap));
+  // TTFT: when the budget binds, B/λ − n·TPOT (the excess requests queue). Otherwise a prompt's k
+  // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
+  // iterations are heavier: one more stage at that chunk.
+  const chunk = inputTokens / ssChunks;
+  let timeToFirstS: f64;
+  if (ssBinds) timeToFirstS = tpotS * ((batch * (inputTokens + n)) / chunkTokens - n);
+  else if (chunk > P) {
+    stageCost(false, D / pp, decodeContext, (D + chunk / inputTokens) / pp, chunk / pp, inputTokens, true);
+    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, iterationOverlap(D, chunk))));
+  } else timeToFirstS = ssChunks * tpotS;
+  const requestLatencyS = timeToFirstS + n * tpotS;
+
+  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
+  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
+  const inputTokensPerSPerChip = prefillTokensPerS / chips;
+  const tokensPerSPerChip = tokensPerS / chips;
+  const fleetUsdPerS = (chips * price) / 3600;
+  const mfu = (2 * activeParams * (D + P)) / tpotS / (replicaChips * peak);
+  const mbu = (pp * bytes) / tpotS / memBandwidth;
+  const computeUtilisation = (pp * flops) / tpotS / peak;
+  const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
+  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+
+  put(O_TTFT, timeToFirstS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
+  // The prompt tokens' share of the iteration's tokens pays for them.
+  put(O_COST_PER_M_INPUT, ((fleetUsdPerS * (P / (D + P))) / prefillTokensPerS) * 1e6);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
+  put(O_MFU_PREFILL, mfu);
+  put(O_MFU_DECODE, mfu);
+  put(O_MBU_PREFILL, mbu);
+  put(O_MBU_DECODE, mbu);
+  put(O_BOUND_PREFILL, <f64>bound);
+  put(O_BOUND_DECODE, <f64>bound);
+  put(O_PREFILL_COMPUTE, computeS);
+  put(O_PREFILL_MEMORY, memoryS);
+  put(O_PREFILL_NETWORK, networkS);
+  put(O_PREFILL_OVERHEAD, overheadS);
+  put(O_DECODE_COMPUTE, computeS);
+  put(O_DECODE_MEMORY, memoryS);
+  put(O_DECODE_NETWORK, networkS);
+  put(O_DECODE_OVERHEAD, overheadS);
 }
 
 // ---------------------------------------------------------------- explicit configurations
@@ -1131,17 +1296,18 @@ function increment(axis: i32): i32 {
   return -1;
 }
 
-/** Configurations from the current one to the end of its (batch × input × output) block. */
+/** Configurations from the current one to the end of its (chunk × batch × input × output) block. */
 @inline function restOfInnerBlock(): i64 {
+  const nBatch = axisLength(A_BATCH);
   const nIn = axisLength(A_INPUT);
   const nOut = axisLength(A_OUTPUT);
-  const position = (digitOf(A_BATCH) * nIn + digitOf(A_INPUT)) * nOut + digitOf(A_OUTPUT);
-  return axisLength(A_BATCH) * nIn * nOut - position;
+  const position = ((digitOf(A_CHUNK) * nBatch + digitOf(A_BATCH)) * nIn + digitOf(A_INPUT)) * nOut + digitOf(A_OUTPUT);
+  return axisLength(A_CHUNK) * nBatch * nIn * nOut - position;
 }
 
 /**
- * Streams configurations [start, end) through the reducers. A block of (batch × input × output)
- * whose parallelism breaks a rule is counted in one step: every configuration in it is infeasible
+ * Streams configurations [start, end) through the reducers. A block of (chunk × batch × input ×
+ * output) whose parallelism breaks a rule is counted in one step: every configuration in it is infeasible
  * for the same reason.
  */
 export function sweep(start: f64, end: f64): void {

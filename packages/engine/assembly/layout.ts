@@ -59,7 +59,9 @@ export const M_WINDOWED_LAYERS: i32 = 24;
 export const M_ACTIVE_PARAMS: i32 = 25;
 export const MODEL_STRIDE: i32 = 32;
 
-// ---- axes of a sweep, outermost first; also the slots of an explicit configuration record
+// ---- axes of a sweep, outermost first; also the slots of an explicit configuration record.
+// The kernel caches by level: base (model … imbalance), the schedule, parallelism (TP … chips),
+// then the chunk budget, then batch and lengths innermost.
 export const A_MODEL: i32 = 0;
 export const A_CHIP: i32 = 1;
 export const A_WEIGHTS: i32 = 2;
@@ -68,17 +70,19 @@ export const A_ACTIVATIONS: i32 = 4;
 export const A_SHARDING: i32 = 5; // 0 heads, 1 batch
 export const A_OVERLAP: i32 = 6; // NaN: not given (prefill takes the plugin's, decode 0)
 export const A_IMBALANCE: i32 = 7;
-export const A_TP: i32 = 8;
-export const A_PP: i32 = 9;
-export const A_EP: i32 = 10;
-export const A_CHIPS: i32 = 11; // chips, or DP when the header says so
-export const A_BATCH: i32 = 12;
-export const A_INPUT: i32 = 13;
-export const A_OUTPUT: i32 = 14;
-export const N_AXES: i32 = 15;
-/** Explicit configuration record: the 15 axis values, then a price override (NaN = the chip's). */
-export const CFG_PRICE: i32 = 15;
-export const CONFIG_STRIDE: i32 = 16;
+export const A_SCHEDULE: i32 = 8; // index into SCHEDULES: 0 continuous, 1 static
+export const A_TP: i32 = 9;
+export const A_PP: i32 = 10;
+export const A_EP: i32 = 11;
+export const A_CHIPS: i32 = 12; // chips, or DP when the header says so
+export const A_CHUNK: i32 = 13; // chunkTokens: the iteration's token budget C (and the prefill workspace)
+export const A_BATCH: i32 = 14;
+export const A_INPUT: i32 = 15;
+export const A_OUTPUT: i32 = 16;
+export const N_AXES: i32 = 17;
+/** Explicit configuration record: the 17 axis values, then a price override (NaN = the chip's). */
+export const CFG_PRICE: i32 = 17;
+export const CONFIG_STRIDE: i32 = 18;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;
@@ -114,7 +118,9 @@ export const O_DECODE_COMPUTE: i32 = 29;
 export const O_DECODE_MEMORY: i32 = 30;
 export const O_DECODE_NETWORK: i32 = 31;
 export const O_DECODE_OVERHEAD: i32 = 32;
-export const N_OUT: i32 = 33;
+export const O_INPUT_TOKENS_PER_S_PER_CHIP: i32 = 33;
+export const O_TOTAL_TOKENS_PER_S_PER_CHIP: i32 = 34;
+export const N_OUT: i32 = 35;
 
 // ---- infeasibility reasons: the order of INFEASIBLE_REASONS in @ridgeline/model
 export const R_CAPACITY: i32 = 0;
@@ -146,7 +152,7 @@ export const H_AXIS_LENGTHS: i32 = 16; // N_AXES slots (T_N_AXES for a training 
 export const H_MODE: i32 = 47; // 0 inference, 1 training
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 48;
-export const IMAGE_VERSION: i32 = 2;
+export const IMAGE_VERSION: i32 = 3;
 
 // ---- packed reducer state: counts, then histograms, then top-k, then the Pareto frontier
 export const S_EVALUATED: i32 = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_REASONS } from '@ridgeline/model';
-import { CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE } from './descriptors.ts';
+import { AXES, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, defaultDirection, resolveMetric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
 import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
@@ -15,6 +15,10 @@ describe('the host layout', () => {
     expect(value('CHIP_STRIDE')).toBe(CHIP.stride);
     expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
     expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
+    // a configuration record is the axes in order, then the price
+    expect(value('N_AXES')).toBe(AXES.length);
+    expect(CONFIG_PRICE).toBe(AXES.length);
+    expect(CONFIG_STRIDE).toBe(AXES.length + 1);
     expect(value('EFF_STRIDE')).toBe(EFF_STRIDE);
     expect(value('MAX_CURVE_POINTS')).toBe(MAX_CURVE_POINTS);
     expect(value('HEADER_SLOTS')).toBe(HEADER.slots);
@@ -31,5 +35,14 @@ describe('the host layout', () => {
     expect([...TRAINING_SWEEP_AXES].sort()).toEqual([...TRAINING_AXES].sort());
     const slotOf = kernel.exports['trainingAxisSlot'] as (axis: number) => number;
     expect(TRAINING_SWEEP_AXES.map((_, a) => slotOf(a))).toEqual(TRAINING_SWEEP_AXES.map((axis) => TRAINING_FIELDS.indexOf(axis)));
+  });
+
+  it('maximises the throughput metrics, the new per-chip input and total rates included', () => {
+    for (const m of ['tokensPerS', 'tokensPerSPerChip', 'inputTokensPerSPerChip', 'totalTokensPerSPerChip', 'prefillTokensPerS', 'mfuDecode'] as const) {
+      expect(defaultDirection(m)).toBe('max');
+    }
+    for (const m of ['ttftS', 'costPerMillionTokensUsd', 'energyPerTokenJ'] as const) expect(defaultDirection(m)).toBe('min');
+    expect(resolveMetric('total-per-chip')).toBe('totalTokensPerSPerChip');
+    expect(resolveMetric('inputTokensPerSPerChip')).toBe('inputTokensPerSPerChip');
   });
 });

@@ -1,7 +1,7 @@
 // The memory layout of assembly/layout.ts, for the host side. src/descriptors.test.ts checks these
 // against the constants the compiled module exports.
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { INFEASIBLE_REASONS, type AttentionSharding, type Bound, type InfeasibleReason } from '@ridgeline/model';
+import { INFEASIBLE_REASONS, SCHEDULES as MODEL_SCHEDULES, type AttentionSharding, type Bound, type InfeasibleReason, type Schedule } from '@ridgeline/model';
 
 /** Points an efficiency curve may have in the flat chip descriptor. */
 export const MAX_CURVE_POINTS = 16;
@@ -65,7 +65,9 @@ export const MODEL = {
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 15 slots of an explicit configuration record; slot 15 is a price override.
+ * order gives the first 17 slots of an explicit configuration record; slot 17 is a price override.
+ * The kernel caches by level: the schedule sits with the base, `chunkTokens` just outside batch and
+ * the lengths.
  */
 export const AXES = [
   'model',
@@ -76,10 +78,12 @@ export const AXES = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'schedule',
   'tp',
   'pp',
   'ep',
   'chips',
+  'chunkTokens',
   'batch',
   'inputTokens',
   'outputTokens',
@@ -87,9 +91,9 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 16;
+export const CONFIG_STRIDE = 18;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 15;
+export const CONFIG_PRICE = 17;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -111,7 +115,7 @@ export const HEADER = {
   slots: 48,
 } as const;
 /** Version of the setup image layout. */
-export const IMAGE_VERSION = 2;
+export const IMAGE_VERSION = 3;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
@@ -152,6 +156,8 @@ export const OUTPUTS = [
   'decodeMemoryBoundS',
   'decodeNetworkS',
   'decodeOverheadS',
+  'inputTokensPerSPerChip',
+  'totalTokensPerSPerChip',
 ] as const;
 /** One of `OUTPUTS`. */
 export type Output = (typeof OUTPUTS)[number];
@@ -176,7 +182,7 @@ export type Direction = 'min' | 'max';
 
 /** The natural direction of each metric: less time, cost, energy and memory; more throughput and utilisation. */
 export function defaultDirection(metric: Metric): Direction {
-  return /^(tokensPerS|prefillTokensPerS|mfu|mbu)/.test(metric) ? 'max' : 'min';
+  return /^(tokensPerS|prefillTokensPerS|inputTokensPerS|totalTokensPerS|mfu|mbu)/.test(metric) ? 'max' : 'min';
 }
 
 /** Bound codes of the `bound*` outputs. */
@@ -189,6 +195,9 @@ export const REASONS: readonly InfeasibleReason[] = INFEASIBLE_REASONS;
 export function precisionCode(p: Precision): number {
   return PRECISIONS.indexOf(p);
 }
+
+/** Schedule codes: index in the model's SCHEDULES (0 continuous, 1 static), the kernel's `A_SCHEDULE` values. */
+export const SCHEDULES: readonly Schedule[] = MODEL_SCHEDULES;
 
 /** Attention-sharding codes. */
 export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch'];
@@ -215,6 +224,8 @@ export const METRIC_ALIASES: Readonly<Record<string, Metric>> = {
   throughput: 'tokensPerS',
   'per-chip': 'tokensPerSPerChip',
   perchip: 'tokensPerSPerChip',
+  'input-per-chip': 'inputTokensPerSPerChip',
+  'total-per-chip': 'totalTokensPerSPerChip',
   'per-user': 'tokensPerSPerUser',
   peruser: 'tokensPerSPerUser',
   interactivity: 'tokensPerSPerUser',

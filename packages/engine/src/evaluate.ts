@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { PREFILL_CHUNK_TOKENS, validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import {
   ATTENTION_SHARDINGS,
   BOUNDS,
@@ -8,6 +8,7 @@ import {
   N_OUT,
   OUTPUTS,
   REASONS,
+  SCHEDULES,
   precisionCode,
   type Output,
 } from './descriptors.ts';
@@ -73,10 +74,12 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         ATTENTION_SHARDINGS.indexOf(config.attentionSharding ?? 'heads'),
         config.commOverlap ?? Number.NaN,
         config.moeImbalance ?? 1,
+        SCHEDULES.indexOf(config.schedule ?? 'continuous'),
         config.parallelism.tp,
         config.parallelism.pp,
         config.parallelism.ep,
         config.chips,
+        config.chunkTokens ?? PREFILL_CHUNK_TOKENS,
         config.batch,
         config.inputTokens,
         config.outputTokens,

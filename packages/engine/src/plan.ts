@@ -1,6 +1,6 @@
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import type { AttentionSharding, Recompute } from '@ridgeline/model';
-import { ATTENTION_SHARDINGS, AXES, OUTPUTS, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
+import type { AttentionSharding, Recompute, Schedule } from '@ridgeline/model';
+import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
 import { buildImage, fingerprint, type SlotHistogram } from './image.ts';
 import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
@@ -25,6 +25,10 @@ export interface SweepConfig {
   readonly attentionSharding: AttentionSharding;
   readonly commOverlap: number | 'auto';
   readonly moeImbalance: number;
+  /** How requests share a replica (`InferenceConfig.schedule`). */
+  readonly schedule: Schedule;
+  /** C: tokens per iteration, and the prefill chunk of the memory workspace (`InferenceConfig.chunkTokens`). */
+  readonly chunkTokens: number;
 }
 
 /** One configuration of a training sweep, decoded from its index (a `TrainingConfig`, flattened). */
@@ -123,10 +127,12 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     attentionSharding: spec.attentionSharding.map((s) => ATTENTION_SHARDINGS.indexOf(s)),
     commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
     moeImbalance: spec.moeImbalance,
+    schedule: spec.schedule.map((s) => SCHEDULES.indexOf(s)),
     tp: spec.tp,
     pp: spec.pp,
     ep: spec.ep,
     chips: spec.chips ?? spec.dp ?? [1],
+    chunkTokens: spec.chunkTokens,
     batch: spec.batch,
     inputTokens: spec.inputTokens,
     outputTokens: spec.outputTokens,
@@ -176,6 +182,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       attentionSharding: ATTENTION_SHARDINGS[at('attentionSharding')] ?? 'heads',
       commOverlap: Number.isNaN(overlap) ? 'auto' : overlap,
       moeImbalance: at('moeImbalance'),
+      schedule: SCHEDULES[at('schedule')] ?? 'continuous',
+      chunkTokens: at('chunkTokens'),
     };
   };
   return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };

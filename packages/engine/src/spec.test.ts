@@ -26,6 +26,8 @@ describe('sweep spec validation', () => {
     expect(spec.outputTokens).toEqual([256]);
     expect(spec.precisions).toEqual({ weights: ['bf16'], kvCache: ['bf16'], activations: ['bf16'] });
     expect(spec.commOverlap).toEqual(['auto']);
+    expect(spec.schedule).toEqual(['continuous']);
+    expect(spec.chunkTokens).toEqual([8192]);
     expect(spec.reducers.pareto).toEqual([
       { metric: 'costPerMillionTokensUsd', direction: 'min' },
       { metric: 'tpotS', direction: 'min' },
@@ -56,6 +58,12 @@ describe('sweep spec validation', () => {
       'spec.yaml: precisions.weights[1]: must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp9"',
     );
     expect(issuesOf(`${BASE}attentionSharding: rows\n`)).toBe('spec.yaml: attentionSharding: must be one of heads, batch, got "rows"');
+    expect(issuesOf(`${BASE}schedule: dynamic\n`)).toBe('spec.yaml: schedule: must be one of continuous, static, got "dynamic"');
+    expect(issuesOf(`${BASE}schedule: [static, static]\n`)).toBe('spec.yaml: schedule[1]: "static" appears twice; each value of an axis must be distinct');
+    expect(issuesOf(`${BASE}chunkTokens: [2048, 0]\n`)).toBe('spec.yaml: chunkTokens[1]: must be an integer ≥ 1, got 0');
+    expect(issuesOf(`${BASE}chunkTokens: continuous\n`)).toBe(
+      'spec.yaml: chunkTokens: chunkTokens must be an integer ≥ 1, a list of them, or a range { from, to, step | times }, got "continuous"',
+    );
     expect(issuesOf(`${BASE}commOverlap: [0.5, 2]\n`)).toBe('spec.yaml: commOverlap[1]: must be a fraction in [0, 1] or "auto", got 2');
     expect(issuesOf(`${BASE}batchs: [1]\n`)).toMatch(/^spec\.yaml: batchs: unknown field "batchs"; did you mean "batch"\? Allowed: models, hardware, chips, dp, tp/);
     expect(issuesOf(`${BASE}chips: 8\ndp: 1\n`)).toBe('spec.yaml: give chips or dp, not both (with dp, chips = tp·pp·dp)');
@@ -88,7 +96,7 @@ describe('sweep spec validation', () => {
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, reducers',
       ].join('\n'),
     );
   });

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import type { AttentionSharding, ModelSpec, Recompute } from '@ridgeline/model';
-import { METRICS, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
+import { METRICS, SCHEDULES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
 import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
 
 /** A metric of an inference sweep (`Metric`) or of a training sweep (`TrainingMetric`). */
@@ -61,6 +61,10 @@ export interface SweepSpec {
   /** Fractions in [0, 1], or `auto`: the plugin's overlap for prefill and none for decode. */
   readonly commOverlap: readonly (number | 'auto')[];
   readonly moeImbalance: readonly number[];
+  /** Serving schedules (`InferenceConfig.schedule`): continuous (chunked prefill, the default) or static. */
+  readonly schedule: readonly Schedule[];
+  /** C: tokens per iteration and prefill chunk (`InferenceConfig.chunkTokens`) [8192]. */
+  readonly chunkTokens: readonly number[];
   readonly reducers: ReducerSpec;
 }
 
@@ -400,6 +404,8 @@ const KNOWN_KEYS = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'schedule',
+  'chunkTokens',
   'reducers',
 ] as const;
 
@@ -508,6 +514,8 @@ const specSchema = v.pipe(
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
       moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), 1),
+      schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
+      chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
     },
     (i) => `unknown field${got(i)}`,
@@ -649,7 +657,8 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
   const s = result.output;
   const issues: SpecIssue[] = [];
-  for (const axis of ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance'] as const) {
+  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
+  for (const axis of axes) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
   }
@@ -671,6 +680,8 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     attentionSharding: s.attentionSharding,
     commOverlap: s.commOverlap,
     moeImbalance: s.moeImbalance as number[],
+    schedule: s.schedule,
+    chunkTokens: s.chunkTokens,
     reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateInference, type InferenceConfig } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS, type Metric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
+import { ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
 import { WORKER_SOURCE } from './node/worker-source.ts';
 import { planSweep, shardRange, type SweepPlan } from './plan.ts';
@@ -15,7 +16,8 @@ import { attachRows, mergeResults, mergeStates, paretoFrontier, toResult, topK, 
 import { sweepRange } from './sweep.ts';
 import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
 
-// ~18k configurations: two models (dense, MoE), two chips (switch, 3D torus), most axes varied.
+// ~74k configurations: two models (dense, MoE), two chips (switch, 3D torus), most axes varied,
+// both schedules, and a chunk budget small enough to bind and to split prompts.
 const SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
 hardware: [h100-sxm, { chip: tpu-v5p, usdPerChipHour: 3.1 }]
@@ -29,6 +31,8 @@ outputTokens: [128, 1024]
 precisions: { weights: [bf16, fp8], kvCache: bf16, activations: bf16 }
 attentionSharding: [heads, batch]
 commOverlap: [auto, 0.5]
+schedule: [continuous, static]
+chunkTokens: [1024, 8192]
 reducers:
   pareto: [costPerMillionTokensUsd, tpotS, tokensPerSPerChip]
   top: { k: 15, by: tokensPerSPerUser }
@@ -57,6 +61,8 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
     precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
     attentionSharding: c.attentionSharding,
     moeImbalance: c.moeImbalance,
+    schedule: c.schedule,
+    chunkTokens: c.chunkTokens,
     ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
     ...(chip.usdPerChipHour === undefined ? {} : { usdPerChipHour: chip.usdPerChipHour }),
   };
@@ -66,13 +72,23 @@ describe('sweeps', () => {
   const plan = planOf(SPEC);
 
   it('enumerate the cartesian product in WASM exactly as estimateInference evaluates each configuration', async () => {
-    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 4 * 2 * 3 * 2 * 3 * 2 * 2);
+    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 4 * 2 * 3 * 2 * 3 * 2 * 2 * 2 * 2);
     const kernel = await (await createEngine()).open(plan.image(true));
     const out = kernel.rows(0, plan.total).slice();
     const mismatches: string[] = [];
+    const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0 };
     for (let i = 0; i < plan.total; i++) {
-      const expected = referenceOutputs(estimateInference(inferenceConfig(plan, i)));
-      const reference = estimateInference(inferenceConfig(plan, i)).reason;
+      const result = estimateInference(inferenceConfig(plan, i));
+      const expected = referenceOutputs(result);
+      const reference = result.reason;
+      if (result.feasible) {
+        if (result.serving === null) regimes.static++;
+        else {
+          regimes.continuous++;
+          if (result.serving.budgetBinds) regimes.budgetBinds++;
+          if (result.serving.chunksPerPrompt > 1) regimes.severalChunks++;
+        }
+      }
       const reason = out[i * N_OUT + 1]!;
       if ((reason < 0 ? null : REASONS[reason]) !== reference) mismatches.push(`#${i} reason`);
       OUTPUTS.forEach((name, slot) => {
@@ -82,6 +98,7 @@ describe('sweeps', () => {
       });
     }
     expect(mismatches).toEqual([]);
+    for (const count of Object.values(regimes)) expect(count).toBeGreaterThan(100);
   });
 
   it('reduce to what a JavaScript pass over estimateInference gives', async () => {
@@ -119,6 +136,36 @@ describe('sweeps', () => {
       }
       expect(state.histograms[h]).toEqual(counts);
     });
+  });
+
+  it('write row files whose configuration columns reproduce estimateInference, schedule and chunk budget included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ridgeline-rows-'));
+    try {
+      // a slice across schedules: the last static configurations of one block, the first continuous of the next
+      const range: [number, number] = [plan.total / 2 - 300, plan.total / 2 + 300];
+      const csv = join(dir, 'rows.csv');
+      await writeRows(plan, csv, { range });
+      const lines = (await readFile(csv, 'utf8')).trimEnd().split('\n');
+      expect(lines[0]).toBe(ROW_COLUMNS.join(','));
+      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,feasible,.*,inputTokensPerSPerChip,totalTokensPerSPerChip$/);
+      const jsonl = join(dir, 'rows.jsonl');
+      await writeRows(plan, jsonl, { range });
+      const rows = (await readFile(jsonl, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(rows).toHaveLength(600);
+      const schedules = new Set<unknown>();
+      for (const row of rows) {
+        const index = row['index'] as number;
+        const r = estimateInference(inferenceConfig(plan, index));
+        schedules.add(row['schedule']);
+        expect(row['schedule']).toBe(r.schedule);
+        expect(row['chunkTokens']).toBe(r.inputs.chunkTokens);
+        expect(row['totalTokensPerSPerChip']).toBe(r.feasible ? r.totalTokensPerSPerChip : null);
+        expect(row['inputTokensPerSPerChip']).toBe(r.feasible ? r.inputTokensPerSPerChip : null);
+      }
+      expect([...schedules].sort()).toEqual(['continuous', 'static']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('give the same result on 1, 2 or 3 threads, and for shards merged', async () => {

@@ -23,7 +23,7 @@ import {
   type WasmModule,
 } from '@ridgeline/engine';
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { InfeasibleReason } from '@ridgeline/model';
+import { PREFILL_CHUNK_TOKENS, type InfeasibleReason } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import { precisionsFor } from '../precision.ts';
 import { random } from './reduce.ts';
@@ -64,6 +64,9 @@ function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
     attentionSharding: ['heads'],
     commOverlap: [spec.commOverlap ?? 'auto'],
     moeImbalance: [1],
+    // the model's defaults, as the JavaScript backend's estimateInference takes them
+    schedule: ['continuous'],
+    chunkTokens: [PREFILL_CHUNK_TOKENS],
     reducers: {
       pareto: [
         { metric: 'tokensPerSPerUser', direction: 'max' },

@@ -33,6 +33,8 @@ export const ROW_COLUMNS: readonly string[] = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'schedule',
+  'chunkTokens',
   ...OUTPUTS,
 ];
 
@@ -50,6 +52,7 @@ const TEXT_COLUMNS = new Set([
   'boundPrefill',
   'boundDecode',
   'commOverlap',
+  'schedule',
   'precision',
   'recompute',
   'sequenceParallel',

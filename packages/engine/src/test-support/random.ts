@@ -131,7 +131,11 @@ export function randomChip(random: Random, n: number): ChipSpec {
   };
 }
 
-/** A random configuration: parallelism feasible or not, any precisions, lengths and batch. */
+/**
+ * A random configuration: parallelism feasible or not, any precisions, lengths and batch, either
+ * schedule (or the default), and chunk budgets from 256 tokens up (small ones make the budget bind
+ * and prompts take several chunks); one output token now and then (no decode tokens).
+ */
 export function randomConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[]): InferenceConfig {
   const model = pick(random, models);
   const chip = pick(random, chips);
@@ -157,7 +161,7 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     parallelism: { tp, pp, ep },
     batch: logInt(random, 1, 2048),
     inputTokens: logInt(random, 1, 131072),
-    outputTokens: logInt(random, 1, 16384),
+    outputTokens: random() < 0.05 ? 1 : logInt(random, 1, 16384),
     precision: {
       weights: random() < 0.5 ? 'bf16' : pick(random, PRECISIONS),
       kvCache: pick(random, PRECISIONS),
@@ -167,6 +171,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
     ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
     ...(random() < 0.5 ? { attentionSharding: pick(random, ['heads', 'batch'] as const) } : {}),
+    ...(random() < 0.75 ? { schedule: pick(random, ['continuous', 'static'] as const) } : {}),
+    ...(random() < 0.7 ? { chunkTokens: random() < 0.5 ? pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 65536) } : {}),
   };
 }
 
@@ -207,6 +213,8 @@ export function referenceOutputs(r: InferenceResult): Record<Output, number> {
     decodeMemoryBoundS: r.decode.memoryBoundS,
     decodeNetworkS: r.decode.networkS,
     decodeOverheadS: r.decode.overheadS,
+    inputTokensPerSPerChip: r.inputTokensPerSPerChip,
+    totalTokensPerSPerChip: r.totalTokensPerSPerChip,
   };
 }
 
