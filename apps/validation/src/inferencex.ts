@@ -535,6 +535,19 @@ export function inferencexLines(report: InferencexReport): string[] {
   return lines;
 }
 
+/**
+ * The README's InferenceX block: what is reproduced and left out, and the per-chip error under each
+ * schedule (the framework split and the row list stay in `pnpm validate`).
+ */
+export function inferencexReadmeLines(report: InferencexReport): string[] {
+  const lines = inferencexLines(report);
+  const out: string[] = lines.slice(0, 4);
+  for (const schedule of ['static', 'continuous'] as const) {
+    out.push('', `${SCHEDULE_LABEL[schedule]}:`, '', ...summaryTable('chip', summarise(report.predictions[schedule], (p) => p.config.chip.id)));
+  }
+  return out;
+}
+
 function formatValue(metric: InferencexMetric, value: number): string {
   if (metric === 'ttft') return `${value.toFixed(3)} s`;
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);

@@ -23,11 +23,12 @@ if (flags.fit) {
   fitEfficiencies(rows);
 } else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
-  // (The InferenceX section is printed by `pnpm validate` only; it is not written into the READMEs.)
+  // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).
   const report = runValidation(rows);
+  const inferencex = runInferencex();
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
-    writeFileSync(path, withAccuracySection(readFileSync(path, 'utf8'), report));
+    writeFileSync(path, withAccuracySection(readFileSync(path, 'utf8'), report, inferencex));
     console.log(`updated ${path}`);
   }
 } else {

@@ -1,3 +1,4 @@
+import { inferencexReadmeLines, type InferencexReport } from './inferencex.ts';
 import type { RowOutcome, ValidationReport } from './validate.ts';
 
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -41,7 +42,7 @@ export function skippedLines(report: ValidationReport): string[] {
  * README.md's Accuracy section with its generated parts (summary bullets, table, reasons) replaced
  * by this report's; the prose around them is kept.
  */
-export function withAccuracySection(readme: string, report: ValidationReport): string {
+export function withAccuracySection(readme: string, report: ValidationReport, inferencex?: InferencexReport): string {
   const summary = summaryLines(report).map((l) => `- ${l}`).join('\n');
   const table = outcomeTable(report).join('\n');
   const skipped = skippedLines(report).join('\n');
@@ -49,5 +50,7 @@ export function withAccuracySection(readme: string, report: ValidationReport): s
     .replace(/- Rows reproduced: [^\n]*\n- Measured rows: [^\n]*\n- All rows, [^\n]*/, () => summary)
     .replace(/\| id \| chips \| hardware \|[^\n]*\n(?:\|[^\n]*\n)*\|[^\n]*/, () => table)
     .replace(/(Not reproduced, with the reason:\n\n```\n)[\s\S]*?(\n```)/, (_m, open: string, close: string) => `${open}${skipped}${close}`);
-  return replaced;
+  if (inferencex === undefined) return replaced;
+  const block = inferencexReadmeLines(inferencex).join('\n');
+  return replaced.replace(/(<!-- inferencex:begin -->\n)[\s\S]*?(<!-- inferencex:end -->)/, (_m, open: string, close: string) => `${open}${block}\n${close}`);
 }

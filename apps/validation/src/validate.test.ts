@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { publishedSi, type PublishedRow } from './csv.ts';
 import { NOT_EXPRESSIBLE, PLANS } from './plans.ts';
+import { runInferencex } from './inferencex.ts';
 import { withAccuracySection } from './report.ts';
 import { loadRows, quantile, runValidation } from './validate.ts';
 
 const rows = loadRows();
 const report = runValidation(rows);
+const inferencex = runInferencex();
 
 describe('the published measurements', () => {
   test('every planned row exists in public.csv, once', () => {
@@ -56,7 +58,8 @@ describe('the READMEs', () => {
   test("the root README's Accuracy section shows this validation's table, counts and reasons (pnpm validate --readme regenerates it)", () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('Not reproduced, with the reason:');
-    expect(withAccuracySection(readme, report)).toBe(readme);
+    expect(readme).toContain('<!-- inferencex:begin -->');
+    expect(withAccuracySection(readme, report, inferencex)).toBe(readme);
   });
 
   test("this app's README shows the current counts and medians", () => {
