@@ -35,6 +35,8 @@ ep: [1, 8]
 batch: [32, 64]
 attentionSharding: batch
 moeImbalance: 1.25
+schedule: [static]
+chunkTokens: [4096]
 `;
 
 const TRAINING = `
@@ -105,7 +107,7 @@ describe('the details command of a sweep row', () => {
     const text = commands.join('\n');
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
-      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--moe-imbalance 1.25'],
+      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {

@@ -1,4 +1,5 @@
 import { formatExactCount } from '@ridgeline/format';
+import { PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 
 /** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
@@ -73,6 +74,8 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...flag('activations', row.activations),
         ...(row.attentionSharding === 'heads' ? [] : flag('attention', row.attentionSharding)),
         ...(row.moeImbalance === 1 ? [] : flag('moe-imbalance', row.moeImbalance)),
+        ...(row.schedule === 'continuous' ? [] : flag('schedule', row.schedule)),
+        ...(row.chunkTokens === PREFILL_CHUNK_TOKENS ? [] : flag('chunk-tokens', row.chunkTokens)),
         ...tail,
       ];
   // Plugin paths and ids never contain spaces in practice; quote one that does, for a POSIX shell.

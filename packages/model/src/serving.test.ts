@@ -169,8 +169,8 @@ describe('estimateInference, continuous schedule', () => {
   });
 
   test('counting the prompts makes throughput lower than the static decode-only rate', () => {
-    const continuous = estimateInference({ ...config, chunkTokens: undefined, batch: 64 });
-    const staticBatch = estimateInference({ ...config, chunkTokens: undefined, batch: 64, schedule: 'static' });
+    const continuous = estimateInference({ ...config, chunkTokens: 8192, batch: 64 });
+    const staticBatch = estimateInference({ ...config, chunkTokens: 8192, batch: 64, schedule: 'static' });
     expect(staticBatch.schedule).toBe('static');
     expect(staticBatch.serving).toBeNull();
     expect(continuous.tokensPerS).toBeLessThan(staticBatch.tokensPerS);
