@@ -55,7 +55,7 @@ async function expectSameAsCli(page: Page, state: AppState, cwd?: string): Promi
   }
   const report = await cli(argsFor(state), cwd);
   expect(report.code, report.stderr).toBe(0);
-  for (const name of ['ttftS', 'tpotS', 'requestLatencyS', 'tokensPerSPerChip', 'tokensPerSPerUser', 'prefillTokensPerS', 'memoryPerChipBytes.total', 'powerPerChipW', 'mfu.prefill', 'mbu.decode']) {
+  for (const name of ['ttftS', 'tpotS', 'requestLatencyS', 'tokensPerSPerChip', 'tokensPerSPerUser', 'inputTokensPerSPerChip', 'totalTokensPerSPerChip', 'memoryPerChipBytes.total', 'powerPerChipW', 'mfu.prefill', 'mbu.decode']) {
     expect(report.stdout, `${name} shows "${shown[name]?.text}"`).toContain(shown[name]?.text ?? '(missing)');
   }
   expect(report.stdout).toContain(`${(shown['costPerMillionTokensUsd']?.text ?? '').replace(' /M', '')} per million`);

@@ -93,7 +93,7 @@ function metricCards(result: InferenceResult): TemplateResult {
     ${card('Output tokens', metric('costPerMillionTokensUsd', r.costPerMillionTokensUsd, `${formatUsd(r.costPerMillionTokensUsd)} /M`), html`input ${metric('costPerMillionInputTokensUsd', r.costPerMillionInputTokensUsd, `${formatUsd(r.costPerMillionInputTokensUsd)} /M`)}`)}
     ${card('Memory per chip', metric('memoryPerChipBytes.total', r.memoryPerChipBytes.total, formatBytes(r.memoryPerChipBytes.total)), html`of ${metric('memoryPerChipBytes.capacity', r.memoryPerChipBytes.capacity, formatBytes(r.memoryPerChipBytes.capacity))} usable (${formatPercent(r.memoryPerChipBytes.total / r.memoryPerChipBytes.capacity)})`)}
     ${card('Energy', metric('energyPerTokenJ', r.energyPerTokenJ, `${formatEnergy(r.energyPerTokenJ)} /token`), html`${metric('powerPerChipW', r.powerPerChipW, formatPower(r.powerPerChipW))} per chip`)}
-    ${card('Prefill throughput', metric('prefillTokensPerS', r.prefillTokensPerS, formatTokenRate(r.prefillTokensPerS)), html`MFU decode ${metric('mfu.decode', r.mfu.decode, formatPercent(r.mfu.decode))} · MBU prefill ${metric('mbu.prefill', r.mbu.prefill, formatPercent(r.mbu.prefill))}`)}
+    ${card('Input + output per chip', metric('totalTokensPerSPerChip', r.totalTokensPerSPerChip, formatTokenRate(r.totalTokensPerSPerChip)), html`input ${metric('inputTokensPerSPerChip', r.inputTokensPerSPerChip, formatTokenRate(r.inputTokensPerSPerChip))} · MFU decode ${metric('mfu.decode', r.mfu.decode, formatPercent(r.mfu.decode))} · MBU prefill ${metric('mbu.prefill', r.mbu.prefill, formatPercent(r.mbu.prefill))}`)}
   </div>`;
 }
 
