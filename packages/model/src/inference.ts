@@ -390,22 +390,22 @@ function continuous(
   const state = steadyState(batch, inputTokens, outputTokens, inputs.chunkTokens);
   const D = state.decodeTokens;
   const P = state.promptTokens;
-  // Prompts that finish per iteration, λ·TPOT = P/S_in, each with one logit for its first token.
-  const logitTokens = D + P / inputTokens;
-  // With PP the iteration's tokens split into pp micro-batches, as a static decode step's do.
-  const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logitTokens / pp, { tokens: P / pp, length: inputTokens });
-  const overlap = iterationOverlap(ctx, D, P);
-  const tpotS = pp * (stage.timeS + pipelineSendAtOverlapS(ctx, overlap, (D + P) / pp));
+  // One iteration of the D decode tokens beside `prompt` prompt tokens, with `logits` through the LM
+  // head. With PP its tokens split into pp micro-batches, as a static decode step's do.
+  const runIteration = (prompt: number, logits: number): { stage: StageCost; timeS: number } => {
+    const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logits / pp, { tokens: prompt / pp, length: inputTokens });
+    return { stage, timeS: pp * (stage.timeS + pipelineSendAtOverlapS(ctx, iterationOverlap(ctx, D, prompt), (D + prompt) / pp)) };
+  };
+  // The average iteration; prompts that finish per iteration, λ·TPOT = P/S_in, each take one logit for their first token.
+  const { stage, timeS: tpotS } = runIteration(P, D + P / inputTokens);
   // TTFT: when the budget binds, every iteration is full and the excess requests queue:
   // B/λ − n·TPOT. Otherwise a prompt's k iterations carry its own chunk of S_in/k tokens, more than
   // the average P when prompts arrive one at a time: those iterations are the heavier ones.
   const chunk = inputTokens / state.chunksPerPrompt;
   let ttftS: number;
   if (state.budgetBinds) ttftS = tpotS * ((batch * (inputTokens + n)) / inputs.chunkTokens - n);
-  else if (chunk > P) {
-    const first = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, (D + chunk / inputTokens) / pp, { tokens: chunk / pp, length: inputTokens });
-    ttftS = state.chunksPerPrompt * (pp * (first.timeS + pipelineSendAtOverlapS(ctx, iterationOverlap(ctx, D, chunk), (D + chunk) / pp)));
-  } else ttftS = state.chunksPerPrompt * tpotS;
+  else if (chunk > P) ttftS = state.chunksPerPrompt * runIteration(chunk, D + chunk / inputTokens).timeS;
+  else ttftS = state.chunksPerPrompt * tpotS;
   const requestLatencyS = ttftS + n * tpotS;
   const requestsPerS = batch / requestLatencyS;
 
@@ -419,7 +419,7 @@ function continuous(
   const computeUtilisation = (pp * stage.flops) / tpotS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, mbu));
   const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
-  const iteration = (timeS: number): PhaseCost => ({
+  const phaseOf = (timeS: number): PhaseCost => ({
     timeS,
     computeBoundS: stage.computeBoundS,
     memoryBoundS: stage.memoryBoundS,
@@ -464,8 +464,8 @@ function continuous(
     costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (D + P))) / prefillTokensPerS) * 1e6,
     powerPerChipW,
     energyPerTokenJ: (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens),
-    prefill: iteration(ttftS),
-    decode: iteration(tpotS),
+    prefill: phaseOf(ttftS),
+    decode: phaseOf(tpotS),
     inputs,
   };
 }
