@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkArgs, numberInRange, positiveInteger } from './args.ts';
+import { checkArgs, durationSeconds, flagValues, numberInRange, positiveInteger } from './args.ts';
 
 describe('positiveInteger', () => {
   it('accepts positive integers and passes undefined through', () => {
@@ -22,6 +22,38 @@ describe('numberInRange', () => {
     expect(() => numberInRange('overlap', '2', { min: 0, max: 1 })).toThrow('--overlap must be a number from 0 to 1, got "2"');
     expect(() => numberInRange('price', 'NaN', { min: 0 })).toThrow('--price must be a number ≥ 0, got "NaN"');
     expect(() => numberInRange('price', '-1', { min: 0 })).toThrow('--price must be a number ≥ 0, got "-1"');
+  });
+});
+
+describe('durationSeconds', () => {
+  it.each([
+    ['2s', 2],
+    ['500ms', 0.5],
+    ['0.05', 0.05],
+    ['50 ms', 0.05],
+    ['800us', 800e-6],
+    ['800µs', 800e-6],
+    ['1e-3', 1e-3],
+    ['86400', 86_400],
+  ])('reads %j as %d s', (raw, seconds) => {
+    expect(durationSeconds('ttft', raw)).toBeCloseTo(seconds, 15);
+  });
+
+  it.each(['0', '0ms', '-2s', '2h', 'abc', '', '0x10', 'Infinity', 'NaN', '86401', '2 s s'])('rejects %j', (raw) => {
+    expect(() => durationSeconds('ttft', raw)).toThrow(
+      `--ttft must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got ${JSON.stringify(raw)}`,
+    );
+  });
+
+  it('passes undefined through', () => {
+    expect(durationSeconds('tpot', undefined)).toBeUndefined();
+  });
+});
+
+describe('flagValues', () => {
+  it('reads every value of a repeated flag, both spellings, up to --', () => {
+    expect(flagValues(['--hardware', 'h100', '--tp', '8', '--hardware=h200', '--', '--hardware', 'x'], 'hardware')).toEqual(['h100', 'h200']);
+    expect(flagValues(['--hardware-x', 'a'], 'hardware')).toEqual([]);
   });
 });
 

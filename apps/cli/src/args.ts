@@ -116,3 +116,50 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
     throw new UserError(`unexpected argument "${first}" for "${command}". ${help}`);
   }
 }
+
+const DURATION = /^((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\s*(s|ms|us|µs)?$/i;
+const DURATION_UNITS_S: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6 };
+/** The longest duration a flag accepts: one day, far beyond any latency target. */
+export const MAX_DURATION_S = 86_400;
+
+/**
+ * Reads a duration flag in seconds: `2s`, `500ms`, `800us` or a bare number of seconds (`0.05`);
+ * `undefined` when not given. Accepts more than 0 and at most one day.
+ *
+ * @example
+ * durationSeconds('tpot', '50ms'); // 0.05
+ * durationSeconds('ttft', '2'); // 2
+ */
+export function durationSeconds(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = DURATION.exec(raw.trim());
+  const unit = DURATION_UNITS_S[(match?.[2] ?? 's').toLowerCase()] ?? Number.NaN;
+  const value = match === null ? Number.NaN : Number(match[1]) * unit;
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_DURATION_S) {
+    throw new UserError(`--${flag} must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got ${given(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * Every value of a repeatable flag in `rawArgs`, in order (`--name x` and `--name=x`), up to
+ * `--`; citty keeps only the last one.
+ *
+ * @example
+ * flagValues(['--hardware', 'h100', '--hardware=h200'], 'hardware'); // ['h100', 'h200']
+ */
+export function flagValues(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const token = rawArgs[i] ?? '';
+    if (token === '--') break;
+    if (token === `--${name}`) {
+      const value = rawArgs[i + 1];
+      if (value !== undefined) values.push(value);
+      i += 1;
+    } else if (token.startsWith(`--${name}=`)) {
+      values.push(token.slice(name.length + 3));
+    }
+  }
+  return values;
+}

@@ -28,6 +28,7 @@ export const main: CommandDef = defineCommand({
     models: () => import('./commands/models.ts').then((m) => m.default),
     calibrate: () => import('./commands/calibrate.ts').then((m) => m.default),
     plugin: () => import('./commands/plugin.ts').then((m) => m.default),
+    plan: () => import('./commands/plan.ts').then((m) => m.default as unknown as CommandDef),
     sweep: () => import('./commands/sweep.ts').then((m) => m.default as unknown as CommandDef),
     merge: () => import('./commands/merge.ts').then((m) => m.default as unknown as CommandDef),
   },

@@ -91,3 +91,16 @@ export {
   type TrainingOutput,
 } from './training.ts';
 export { sweepRange, type SweepRangeOptions } from './sweep.ts';
+export {
+  DEFAULT_PLAN_PRECISIONS,
+  defaultMaxChips,
+  PLAN_BATCHES,
+  PLAN_OBJECTIVES,
+  planServing,
+  type PlanLimit,
+  type PlanMiss,
+  type PlanObjective,
+  type ServingPlan,
+  type ServingPlanChoice,
+  type ServingPlanRequest,
+} from './plan-serving.ts';

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { cli, expectNoStack, expectUserError } from '../test-cli.ts';
+
+interface PlanJson {
+  readonly results: readonly {
+    readonly chip: string;
+    readonly meetsTargets: boolean;
+    readonly command: readonly string[];
+    readonly result: { readonly ttftS: number; readonly tpotS: number; readonly tokensPerSPerChip: number; readonly feasible: boolean };
+  }[];
+}
+
+const LLAMA_70B = ['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--hardware', 'h200', '--hardware', 'mi300x', '--hardware', 'tpu-v6e', '--input', '2048', '--output', '256', '--ttft', '2s', '--tpot', '50ms'];
+
+describe('ridgeline plan', () => {
+  it('answers Llama 3.1 70B on H100, H200, MI300X and TPU v6e, and every answer re-estimates within its targets', async () => {
+    const r = await cli([...LLAMA_70B, '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as PlanJson;
+    expect(plan.results.map((x) => x.chip).sort()).toEqual(['h100-sxm', 'h200', 'mi300x', 'tpu-v6e']);
+    for (const entry of plan.results) {
+      expect(entry.meetsTargets).toBe(true);
+      expect(entry.command[0]).toBe('estimate');
+      expect(entry.command).toContain('--hardware');
+      const again = await cli([...entry.command, '--json']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual(entry.result);
+      expect(entry.result.ttftS).toBeLessThanOrEqual(2);
+      expect(entry.result.tpotS).toBeLessThanOrEqual(0.05);
+    }
+    const perChip = plan.results.map((x) => x.result.tokensPerSPerChip);
+    expect(perChip).toEqual([...perChip].sort((a, b) => b - a));
+  });
+
+  it('prints a table per chip, what limits each, and the command that reproduces the best', async () => {
+    const r = await cli(LLAMA_70B);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Plan for llama-3\.1-70b, 2,048 in \/ 256 out, TTFT ≤ 2\.00 s, TPOT ≤ 50\.0 ms: most output tokens\/s per chip$/m);
+    for (const chip of ['h100-sxm', 'h200', 'mi300x', 'tpu-v6e']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\d  ${chip} +yes `, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^${chip}: decode (compute|memory|network)-bound; .+ configurations meet the targets\\)$`, 'm'));
+    }
+    expect(r.stdout).toMatch(/^Reproduce #1: ridgeline estimate --model llama-3\.1-70b --hardware \S+ --chips \d+/m);
+  });
+
+  it('takes comma-separated chips, and answers a chip that cannot meet the targets with its closest configuration and wall', async () => {
+    const r = await cli(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm,a100-sxm', '--tpot', '1ms', '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as PlanJson & { results: { misses: { target: string; ratio: number }[] }[] };
+    expect(plan.results).toHaveLength(2);
+    for (const entry of plan.results) {
+      expect(entry.meetsTargets).toBe(false);
+      expect(entry.result.feasible).toBe(true);
+      expect(entry.misses[0]?.target).toBe('tpot');
+      expect(entry.misses[0]?.ratio).toBeCloseTo(entry.result.tpotS / 0.001, 12);
+    }
+    const text = await cli(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--tpot', '1ms']);
+    expect(text.stdout).toMatch(/^h100-sxm: misses TPOT by [\d.]+× at best \([\d.]+ ms; decode is (compute|memory|network)-bound\) \(0 of [\d,]+ configurations meet the targets\)$/m);
+  });
+
+  it('says what a chip computes in when none of --precisions runs on it', async () => {
+    const r = await cli(['plan', '--model', 'llama-3.1-8b', '--hardware', 'groq-lpu', '--tpot', '50ms']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^groq-lpu: computes in fp16, int8, none of --precisions bf16, fp8: add one \(e\.g\. --precisions fp16,int8\)/m);
+  });
+
+  it.each([
+    [['--tpot', 'fast'], '--tpot must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got "fast"'],
+    [['--ttft', '0'], '--ttft must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got "0"'],
+    [[], 'give --ttft and/or --tpot: the latency targets to plan for (e.g. --ttft 2s --tpot 50ms)'],
+    [['--tpot', '50ms', '--objective', 'chips'], '--objective chips needs --rate: the requests per second to serve'],
+    [['--tpot', '50ms', '--rate', '0'], '--rate must be a request rate above 0 and at most 1000000000 per second, got "0"'],
+    [['--tpot', '50ms', '--max-chips', '100000'], '--max-chips must be a positive integer up to 65536, got "100000"'],
+    [['--tpot', '50ms', '--precisions', 'fp8,fp9'], '--precisions: unknown precision "fp9". Did you mean "fp4" or "fp8"? Allowed: fp32, bf16, fp16, fp8, int8, fp4, int4'],
+    [['--tpot', '50ms', '--hardware', 'h100,'], '--hardware must name a chip id, alias or plugin (see "ridgeline hardware list"), got an empty value'],
+  ])('rejects %j with one line and exit 2', async (extra, message) => {
+    const hardware = extra.includes('--hardware') ? [] : ['--hardware', 'h100-sxm'];
+    const r = await cli(['plan', '--model', 'llama-3.1-8b', ...hardware, ...extra]);
+    expectUserError(r, message);
+    expectNoStack(r);
+  });
+});

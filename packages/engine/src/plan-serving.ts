@@ -1,0 +1,385 @@
+import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { InputError, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { AXES, BOUNDS, N_OUT, REASONS, outputSlot, type Output } from './descriptors.ts';
+import { createEngine, type Engine } from './engine.ts';
+import { planSweep } from './plan.ts';
+import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
+
+/** What `planServing` optimises, among configurations that meet the latency targets. */
+export const PLAN_OBJECTIVES = ['throughput', 'cost', 'chips'] as const;
+/**
+ * One of `PLAN_OBJECTIVES`: `throughput`, the most output tokens/s per chip; `cost`, the lowest
+ * all-in cost per million output tokens; `chips`, the fewest chips that serve `rateRps`.
+ */
+export type PlanObjective = (typeof PLAN_OBJECTIVES)[number];
+
+/** Precisions tried by default: what production serving stacks run today without accuracy caveats. */
+export const DEFAULT_PLAN_PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
+
+/** Requests in flight per replica that the planner tries (a ~1.5× ladder from 1 to 4096). */
+export const PLAN_BATCHES: readonly number[] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
+
+/** The default chip budget when none is given: one scale-up domain or 64, whichever is larger. */
+export function defaultMaxChips(chip: ChipSpec): number {
+  return Math.max(chip.scaleUp.domainSize.value, 64);
+}
+
+/** What a planning run asks for. */
+export interface ServingPlanRequest {
+  readonly model: ModelSpec;
+  /** Chips to compare, each optionally with its own price per chip-hour. */
+  readonly chips: readonly { readonly chip: ChipSpec; readonly usdPerChipHour?: number }[];
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Latency targets, seconds; a missing one is not constrained. */
+  readonly targets: { readonly ttftS?: number; readonly tpotS?: number };
+  /** Default `throughput`; `chips` needs `rateRps`. */
+  readonly objective?: PlanObjective;
+  /** Requests per second to serve: sets the replica count (and is required by the `chips` objective). */
+  readonly rateRps?: number;
+  /** Most chips a configuration may use, replicas included (default `defaultMaxChips` per chip). */
+  readonly maxChips?: number;
+  /** Precisions tried for weights, KV cache and activations (default `DEFAULT_PLAN_PRECISIONS`). */
+  readonly precisions?: readonly Precision[];
+  /** An engine to reuse (default `createEngine()`). */
+  readonly engine?: Engine;
+}
+
+/** Why the chosen configuration goes no further (its next larger batch, or the search's edge). */
+export type PlanLimit = 'ttft-target' | 'tpot-target' | 'capacity' | 'max-chips' | 'no-gain' | 'batch-range';
+
+/** A target a configuration misses, by how much, and the bound of the phase that sets it. */
+export interface PlanMiss {
+  readonly target: 'ttft' | 'tpot';
+  /** Achieved ÷ target (> 1). */
+  readonly ratio: number;
+  /** Bound of the phase behind the target: the prefill iteration's for TTFT, decode's for TPOT. */
+  readonly bound: Bound | null;
+}
+
+/** The planner's answer for one chip. */
+export interface ServingPlanChoice {
+  /** The chip's id. */
+  readonly chip: string;
+  /** Whether `config` meets every target within the chip budget. */
+  readonly meetsTargets: boolean;
+  /** The configuration to run; `estimateInference(config)` reproduces `metrics`. */
+  readonly config: InferenceConfig;
+  /** Replicas (chips / (TP·PP)): 1 without a rate, else enough to serve it. */
+  readonly replicas: number;
+  /** The configuration's figures (SI units, as `estimateInference` names them). */
+  readonly metrics: {
+    readonly ttftS: number;
+    readonly tpotS: number;
+    readonly tokensPerSPerChip: number;
+    readonly tokensPerSPerUser: number;
+    readonly totalTokensPerSPerChip: number;
+    readonly costPerMillionTokensUsd: number;
+    readonly requestsPerSPerReplica: number;
+    readonly boundPrefill: Bound | null;
+    readonly boundDecode: Bound | null;
+  } | null;
+  /** What stops a larger batch from doing better (meeting configurations). */
+  readonly limit: PlanLimit | null;
+  /** The targets missed, worst first (configurations that do not meet them). */
+  readonly misses: readonly PlanMiss[];
+  /** When no configuration fits at all: the reason, and the chips the model needs at the smallest batch. */
+  readonly infeasible: { readonly reason: InfeasibleReason; readonly minChipsToFit: number | null } | null;
+  /** Configurations evaluated, and how many met every target. */
+  readonly searched: number;
+  readonly meeting: number;
+}
+
+/** The planner's answers, one per chip, best first (meeting configurations by objective, then the closest misses). */
+export interface ServingPlan {
+  readonly objective: PlanObjective;
+  readonly results: readonly ServingPlanChoice[];
+}
+
+const powersOfTwoUpTo = (n: number): number[] => {
+  const out: number[] = [];
+  for (let x = 1; x <= n; x *= 2) out.push(x);
+  return out;
+};
+
+const SLOT = (name: Output): number => outputSlot(name);
+const S = {
+  feasible: SLOT('feasible'),
+  reason: SLOT('reason'),
+  ttft: SLOT('ttftS'),
+  tpot: SLOT('tpotS'),
+  perChip: SLOT('tokensPerSPerChip'),
+  perUser: SLOT('tokensPerSPerUser'),
+  totalPerChip: SLOT('totalTokensPerSPerChip'),
+  cost: SLOT('costPerMillionTokensUsd'),
+  boundPrefill: SLOT('boundPrefill'),
+  boundDecode: SLOT('boundDecode'),
+  minChips: SLOT('minChipsToFit'),
+} as const;
+
+function checkRequest(request: ServingPlanRequest): void {
+  const positive = (field: string, x: number | undefined, integer: boolean): void => {
+    if (x === undefined) return;
+    if (!Number.isFinite(x) || x <= 0 || (integer && !Number.isSafeInteger(x))) {
+      throw new InputError(field, `${field} must be a ${integer ? 'positive integer' : 'positive finite number'}, got ${x}`);
+    }
+  };
+  positive('inputTokens', request.inputTokens, true);
+  positive('outputTokens', request.outputTokens, true);
+  positive('targets.ttftS', request.targets.ttftS, false);
+  positive('targets.tpotS', request.targets.tpotS, false);
+  positive('rateRps', request.rateRps, false);
+  positive('maxChips', request.maxChips, true);
+  if (request.chips.length === 0) throw new InputError('chips', 'chips must name at least one chip');
+  if (request.objective === 'chips' && request.rateRps === undefined) {
+    throw new InputError('rateRps', 'the chips objective needs rateRps: the requests per second to serve');
+  }
+  if (request.precisions !== undefined && request.precisions.length === 0) throw new InputError('precisions', 'precisions must list at least one precision');
+}
+
+/**
+ * (weights, KV cache, activations) combinations worth trying: activations no narrower than the
+ * weights (W16A8 computes in 16 bits anyway, see `computePrecision`), KV cache in 8 bits or more
+ * (4-bit KV caches are not mainstream).
+ */
+function precisionCombos(precisions: readonly Precision[]): { weights: Precision; kvCache: Precision; activations: Precision }[] {
+  const combos: { weights: Precision; kvCache: Precision; activations: Precision }[] = [];
+  for (const weights of precisions) {
+    for (const activations of precisions) {
+      if (PRECISION_BYTES[activations] < PRECISION_BYTES[weights]) continue;
+      for (const kvCache of precisions) {
+        if (PRECISION_BYTES[kvCache] < 1) continue;
+        combos.push({ weights, kvCache, activations });
+      }
+    }
+  }
+  return combos;
+}
+
+interface Candidate {
+  readonly index: number;
+  readonly replicas: number;
+  readonly chips: number;
+  /** Smaller is better: the objective's key, then the tie-breaks. */
+  readonly keys: readonly number[];
+  /** max(achieved ÷ target) over the targets; ≤ 1 meets them. */
+  readonly worstRatio: number;
+}
+
+function lexLess(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
+
+/**
+ * The best configuration per chip that meets TTFT and TPOT targets, on the WebAssembly engine:
+ * for each chip, every TP and PP (powers of two within the chip budget, TP within one scale-up
+ * domain), EP (MoE models), batch (`PLAN_BATCHES`) and precision combination, under continuous
+ * batching. Replicas follow from `rateRps`. When nothing meets the targets, the answer for that
+ * chip is the configuration that misses them by the least, with the wall that stops it.
+ *
+ * @example
+ * const plan = await planServing({ model, chips: [{ chip: h100 }], inputTokens: 2048, outputTokens: 256, targets: { ttftS: 2, tpotS: 0.05 } });
+ * plan.results[0].config; // run it with estimateInference
+ */
+export async function planServing(request: ServingPlanRequest): Promise<ServingPlan> {
+  checkRequest(request);
+  const objective = request.objective ?? 'throughput';
+  const engine = request.engine ?? (await createEngine());
+  const results: ServingPlanChoice[] = [];
+  for (const entry of request.chips) results.push(await planChip(request, objective, entry, engine));
+  const rank = (c: ServingPlanChoice): number[] => {
+    const m = c.metrics;
+    if (m === null) return [2, 0];
+    if (!c.meetsTargets) return [1, c.misses[0]?.ratio ?? Number.POSITIVE_INFINITY];
+    const chips = c.config.chips;
+    return [0, objective === 'cost' ? m.costPerMillionTokensUsd : objective === 'chips' ? chips : -m.tokensPerSPerChip];
+  };
+  const order = results.map((c, i) => ({ c, i, key: rank(c) })).sort((a, b) => (lexLess(a.key, b.key) ? -1 : lexLess(b.key, a.key) ? 1 : a.i - b.i));
+  return { objective, results: order.map((o) => o.c) };
+}
+
+async function planChip(
+  request: ServingPlanRequest,
+  objective: PlanObjective,
+  entry: { readonly chip: ChipSpec; readonly usdPerChipHour?: number },
+  engine: Engine,
+): Promise<ServingPlanChoice> {
+  const { model, inputTokens, outputTokens, targets } = request;
+  const chip = entry.chip;
+  const maxChips = request.maxChips ?? defaultMaxChips(chip);
+  const tpValues = powersOfTwoUpTo(Math.min(maxChips, chip.scaleUp.domainSize.value)).filter((tp) => model.heads % tp === 0);
+  const ppValues = powersOfTwoUpTo(maxChips).filter((pp) => model.layers % pp === 0);
+  const experts = model.moe?.experts;
+  const epValues = experts === undefined ? [1] : powersOfTwoUpTo(maxChips).filter((ep) => experts % ep === 0);
+  const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
+  const precisions = {
+    weights: [...new Set(combos.map((c) => c.weights))],
+    kvCache: [...new Set(combos.map((c) => c.kvCache))],
+    activations: [...new Set(combos.map((c) => c.activations))],
+  };
+  const spec = validateSweepSpec({
+    models: [model.id],
+    hardware: [chip.id],
+    dp: [1],
+    tp: tpValues.length > 0 ? tpValues : [1],
+    pp: ppValues.length > 0 ? ppValues : [1],
+    ep: epValues,
+    batch: [...PLAN_BATCHES],
+    inputTokens: [inputTokens],
+    outputTokens: [outputTokens],
+    precisions,
+    reducers: { pareto: [], top: null },
+  });
+  const resolved = resolveSweepSpec(spec, { model: () => model, chip: () => chip });
+  const plan = planSweep({ ...resolved, chips: [entry.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: entry.usdPerChipHour }] });
+  const kernel = await engine.open(plan.image(true));
+  const allowed = new Set(combos.map((c) => `${c.weights}/${c.kvCache}/${c.activations}`));
+  const axes = plan.axes as Readonly<Record<(typeof AXES)[number], readonly number[]>>;
+  const batchStride = AXES.slice(AXES.indexOf('batch') + 1).reduce((n, a) => n * axes[a].length, 1);
+  const batchDigit = (index: number): number => Math.floor(index / batchStride) % PLAN_BATCHES.length;
+
+  const ratioOf = (ttft: number, tpot: number): number =>
+    Math.max(targets.ttftS === undefined ? 0 : ttft / targets.ttftS, targets.tpotS === undefined ? 0 : tpot / targets.tpotS);
+
+  let best: Candidate | undefined;
+  let closest: Candidate | undefined;
+  let searched = 0;
+  let meeting = 0;
+  let nearestInfeasible: { index: number; key: number[] } | undefined;
+  const chunk = 65_536;
+  for (let start = 0; start < plan.total; start += chunk) {
+    const count = Math.min(chunk, plan.total - start);
+    const out = kernel.rows(start, count);
+    for (let k = 0; k < count; k++) {
+      const index = start + k;
+      const config = plan.config(index);
+      if (!allowed.has(`${config.weights}/${config.kvCache}/${config.activations}`)) continue;
+      searched++;
+      const o = (slot: number): number => out[k * N_OUT + slot] ?? Number.NaN;
+      const modelChips = config.tp * config.pp;
+      if (o(S.feasible) !== 1) {
+        // At the smallest batch, keep the configuration that comes closest to fitting (the fewest
+        // chips needed); a rule broken elsewhere (an unsupported precision) only when nothing is short of capacity.
+        if (batchDigit(index) === 0) {
+          const capacity = REASONS[o(S.reason)] === 'capacity';
+          const need = capacity ? o(S.minChips) : Number.POSITIVE_INFINITY;
+          const key = [capacity ? 0 : 1, Number.isNaN(need) ? Number.POSITIVE_INFINITY : need, -modelChips];
+          if (nearestInfeasible === undefined || lexLess(key, nearestInfeasible.key)) nearestInfeasible = { index, key };
+        }
+        continue;
+      }
+      const perChip = o(S.perChip);
+      const requestsPerSPerReplica = (perChip * modelChips) / outputTokens;
+      const replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / requestsPerSPerReplica - 1e-9));
+      const chips = replicas * modelChips;
+      if (chips > maxChips) continue;
+      const worstRatio = ratioOf(o(S.ttft), o(S.tpot));
+      const objectiveKeys =
+        objective === 'cost' ? [o(S.cost), -perChip, chips] : objective === 'chips' ? [chips, -perChip, o(S.cost)] : [-perChip, chips, o(S.cost)];
+      const candidate: Candidate = { index, replicas, chips, keys: objectiveKeys, worstRatio };
+      if (worstRatio <= 1) {
+        meeting++;
+        if (best === undefined || lexLess(candidate.keys, best.keys)) best = candidate;
+      } else if (closest === undefined || worstRatio < closest.worstRatio || (worstRatio === closest.worstRatio && lexLess(candidate.keys, closest.keys))) {
+        closest = candidate;
+      }
+    }
+  }
+
+  const chosen = best ?? closest;
+  if (chosen === undefined) {
+    const index = nearestInfeasible?.index ?? 0;
+    const out = kernel.rows(index, 1);
+    const reasonCode = out[S.reason] ?? -1;
+    const minChips = out[S.minChips] ?? Number.NaN;
+    return {
+      chip: chip.id,
+      meetsTargets: false,
+      config: configOf(plan.config(index), model, chip, entry.usdPerChipHour, plan.config(index).tp * plan.config(index).pp),
+      replicas: 1,
+      metrics: null,
+      limit: null,
+      misses: [],
+      infeasible: { reason: REASONS[reasonCode] ?? 'capacity', minChipsToFit: Number.isFinite(minChips) ? minChips : null },
+      searched,
+      meeting,
+    };
+  }
+  const row = kernel.rows(chosen.index, 1).slice();
+  const o = (slot: number): number => row[slot] ?? Number.NaN;
+  const bound = (slot: number): Bound | null => BOUNDS[o(slot)] ?? null;
+  const config = plan.config(chosen.index);
+  const misses: PlanMiss[] = [];
+  if (targets.ttftS !== undefined && o(S.ttft) > targets.ttftS) misses.push({ target: 'ttft', ratio: o(S.ttft) / targets.ttftS, bound: bound(S.boundPrefill) });
+  if (targets.tpotS !== undefined && o(S.tpot) > targets.tpotS) misses.push({ target: 'tpot', ratio: o(S.tpot) / targets.tpotS, bound: bound(S.boundDecode) });
+  misses.sort((a, b) => b.ratio - a.ratio);
+  return {
+    chip: chip.id,
+    meetsTargets: best !== undefined,
+    config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips),
+    replicas: chosen.replicas,
+    metrics: {
+      ttftS: o(S.ttft),
+      tpotS: o(S.tpot),
+      tokensPerSPerChip: o(S.perChip),
+      tokensPerSPerUser: o(S.perUser),
+      totalTokensPerSPerChip: o(S.totalPerChip),
+      costPerMillionTokensUsd: o(S.cost),
+      requestsPerSPerReplica: (o(S.perChip) * config.tp * config.pp) / outputTokens,
+      boundPrefill: bound(S.boundPrefill),
+      boundDecode: bound(S.boundDecode),
+    },
+    limit: best === undefined ? null : limitOf(),
+    misses,
+    infeasible: null,
+    searched,
+    meeting,
+  };
+
+  /** What the next larger batch of the winner's layout runs into. */
+  function limitOf(): PlanLimit {
+    const digit = batchDigit(chosen!.index);
+    if (digit === PLAN_BATCHES.length - 1) return 'batch-range';
+    const next = kernel.rows(chosen!.index + batchStride, 1);
+    const n = (slot: number): number => next[slot] ?? Number.NaN;
+    if (n(S.feasible) !== 1) return 'capacity';
+    if (targets.ttftS !== undefined && n(S.ttft) > targets.ttftS) return 'ttft-target';
+    if (targets.tpotS !== undefined && n(S.tpot) > targets.tpotS) return 'tpot-target';
+    if (request.rateRps !== undefined || request.maxChips !== undefined) {
+      const modelChips = config.tp * config.pp;
+      const perReplica = (n(S.perChip) * modelChips) / outputTokens;
+      const replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / perReplica - 1e-9));
+      if (replicas * modelChips > maxChips) return 'max-chips';
+    }
+    return 'no-gain';
+  }
+}
+
+function configOf(
+  c: ReturnType<ReturnType<typeof planSweep>['config']>,
+  model: ModelSpec,
+  chip: ChipSpec,
+  usdPerChipHour: number | undefined,
+  chips: number,
+): InferenceConfig {
+  return {
+    model,
+    chip,
+    chips,
+    parallelism: { tp: c.tp, pp: c.pp, ep: c.ep },
+    batch: c.batch,
+    inputTokens: c.inputTokens,
+    outputTokens: c.outputTokens,
+    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
+    moeImbalance: c.moeImbalance,
+    attentionSharding: c.attentionSharding,
+    schedule: c.schedule,
+    chunkTokens: c.chunkTokens,
+    ...(usdPerChipHour === undefined ? {} : { usdPerChipHour }),
+  };
+}
