@@ -9,7 +9,8 @@ import {
   USABLE_FRACTION,
 } from './common.ts';
 
-const GLENN = 'glennklockwood.com/garden/processors/B300 (HGX B300 table, dense column)';
+const GLENN = 'glennklockwood.com/garden/processors/B300';
+const GLENN_TABLE = `${GLENN}, HGX B300 table`;
 const MLE = 'stas00/ml-engineering compute/accelerator/README.md (dense TFLOPS table)';
 const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core/systems/*.yaml, B300 SXM system (commit 095f58a)';
 
@@ -29,18 +30,18 @@ export const b300: ChipSpec = {
     peakDenseFlopsPerS: {
       fp32: {
         value: 1125e12,
-        source: `TF32 Tensor Core 1,125 TFLOPS dense per GPU (${GLENN}: TF32 1,125 dense / 2,250 sparse; ${MLE}). TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); plain FP32 is 75 TFLOPS`,
+        source: `TF32 Tensor Core 1,125 TFLOPS dense per GPU (${GLENN_TABLE}: TF32 1,125 dense / 2,250 sparse; ${MLE}). TF32 is used as the fp32 matmul rate (assumes TF32 math is enabled); plain FP32 is 75 TFLOPS`,
       },
-      bf16: { value: 2250e12, source: `BF16 Tensor Core 2,250 TFLOPS dense per GPU (${GLENN}; ${MLE}; ${AIC}: all three agree, the same as B200)` },
-      fp16: { value: 2250e12, source: `FP16 Tensor Core 2,250 TFLOPS dense per GPU (${GLENN}; ${MLE}; ${AIC})` },
-      fp8: { value: 4500e12, source: `FP8 Tensor Core 4,500 TFLOPS dense per GPU (${GLENN}; ${MLE}; ${AIC}: all three agree, the same as B200)` },
+      bf16: { value: 2250e12, source: `BF16 Tensor Core 2,250 TFLOPS dense per GPU (${GLENN_TABLE}; ${MLE}; ${AIC}: all three agree, the same as B200)` },
+      fp16: { value: 2250e12, source: `FP16 Tensor Core 2,250 TFLOPS dense per GPU (${GLENN_TABLE}; ${MLE}; ${AIC})` },
+      fp8: { value: 4500e12, source: `FP8 Tensor Core 4,500 TFLOPS dense per GPU (${GLENN_TABLE}; ${MLE}; ${AIC}: all three agree, the same as B200)` },
       int8: {
         value: 307e12 / 2,
         source: `INT8 Tensor Core 153.5 TOPS dense per GPU: ${AIC}, NVIDIA's own figure, "307 TOPS sparse / 2" from the Blackwell Ultra datasheet. Chosen over the 4,500 TOPS that glennklockwood.com and ml-engineering list (carried over from B200): Blackwell Ultra cut INT8 and FP64 to make room for FP4, and NVIDIA's tool is the nearer source. Do not quantize to INT8 on B300; use FP8 or FP4`,
       },
       fp4: {
         value: 13125e12,
-        source: `FP4 Tensor Core 13,125 TFLOPS dense per GPU (${GLENN}: 13,125 dense / 18,000 sparse). Sources conflict: ${AIC} 14,000; ml-engineering 12,600 fp4 / 15,000 nvfp4; DGX B300's 108 PFLOPS dense per 8 GPUs would be 13,500. 13,125 is the HGX B300 table figure, in the middle of the range; NVFP4 kernels may run faster`,
+        source: `FP4 Tensor Core 13,125 TFLOPS dense per GPU (${GLENN_TABLE}: 13,125 dense / 18,000 sparse). Sources conflict: ${AIC} 14,000; ml-engineering 12,600 fp4 / 15,000 nvfp4; DGX B300's 108 PFLOPS dense per 8 GPUs would be 13,500. 13,125 is the HGX B300 table figure, in the middle of the range; NVFP4 kernels may run faster`,
       },
     },
   },
@@ -52,7 +53,7 @@ export const b300: ChipSpec = {
     },
     bandwidthBytesPerS: {
       value: 8e12,
-      source: `8 TB/s HBM3e per GPU (${GLENN}: "8 TB/s (max)"; ${MLE}). Chosen over ${AIC}'s 7.75 TB/s (DGX B300 62 TB/s / 8), as for B200 where aiconfigurator also uses a lower 7.7: the datasheet peak, with the achievable fraction left to the memory efficiency`,
+      source: `8 TB/s HBM3e per GPU (${GLENN}: "8 TB/s (max)"; stas00/ml-engineering compute/accelerator/README.md memory table). Chosen over the 7.75 TB/s in ${AIC} (DGX B300 62 TB/s / 8), as for B200 where aiconfigurator also uses a lower 7.7: the datasheet peak, with the achievable fraction left to the memory efficiency`,
     },
     usableFraction: USABLE_FRACTION,
   },

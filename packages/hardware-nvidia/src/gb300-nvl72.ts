@@ -9,8 +9,7 @@ import {
 } from './common.ts';
 import { gb200Nvl72 } from './gb200-nvl72.ts';
 
-const RACK =
-  'GB300 NVL72 as glennklockwood.com/garden/processors/B300 lists it (72 Blackwell Ultra GPUs + 36 Grace CPUs per rack: 1.1 EF dense FP4, 360 PF FP8, 20 TB HBM at 576 TB/s, 18 NVLink Switches at 130 TB/s, 72 ConnectX-8 NICs)';
+const RACK = 'GB300 NVL72 rack figures in glennklockwood.com/garden/processors/B300 (72 Blackwell Ultra GPUs + 36 Grace CPUs per rack)';
 const MLE = 'stas00/ml-engineering compute/accelerator/README.md (dense TFLOPS table, GB300 row)';
 const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core/systems/*.yaml, GB300 system (commit 095f58a)';
 
