@@ -3,7 +3,7 @@ import { chipRows } from './hardware-show.ts';
 import { firstPartyChips } from '../registry.ts';
 import { cli } from '../test-cli.ts';
 
-const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu'];
+const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'gb300-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu'];
 
 describe('ridgeline hardware list', () => {
   it('lists every first-party chip with the table header', async () => {
