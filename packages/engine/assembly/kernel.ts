@@ -633,16 +633,14 @@ function scaleUpRingS(messageBytes: f64, n: f64, passes: f64): f64 {
   const eta = networkEfficiency(messageBytes);
   const axes = upAxes;
   if (axes == 0) return flatRingS(upBandwidth, upHop, upCollective, eta, messageBytes, n, passes);
-  const axisBandwidth = upBandwidth / <f64>axes;
-  let bandwidthS: f64 = 0;
-  let latencyS: f64 = 0;
-  let m = messageBytes;
+  // the group's axes run at once: the bandwidth of all of them
   const count = torusAxisSizes(n, axes);
+  const groupBandwidth = (upBandwidth / <f64>axes) * <f64>count;
+  const bandwidthS = ((passes * (n - 1)) / n) * (messageBytes / (groupBandwidth * eta));
+  let latencyS: f64 = 0;
   for (let i = 0; i < count; i++) {
     const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
-    bandwidthS += ((passes * (a - 1)) / a) * (m / (axisBandwidth * eta));
     latencyS += passes * (a - 1) * upHop;
-    m /= a;
   }
   return bandwidthS + (isNaN(upCollective) ? latencyS : upCollective);
 }
@@ -671,27 +669,33 @@ function ringCollectiveS(messageBytes: f64, n: f64, passes: f64, membersPerDomai
   return ringCollectiveS(messageBytes, n, 2);
 }
 
+/** collectives.ts allToAllS: one launch latency plus the bytes; scale-up and scale-out parts at once beyond a domain. */
 function allToAllS(messageBytes: f64, n: f64): f64 {
   if (n <= 1) return 0;
-  const scaleUp = n <= upDomain;
-  const bandwidth = scaleUp ? upBandwidth : outBandwidth;
-  const hop = scaleUp ? upHop : outHop;
-  const collective = scaleUp ? upCollective : NaN;
   const eta = networkEfficiency(messageBytes);
-  const axes = scaleUp ? upAxes : 0;
-  if (axes == 0) {
-    const bandwidthS = ((n - 1) / n) * (messageBytes / (bandwidth * eta));
-    return bandwidthS + (isNaN(collective) ? (n - 1) * hop : collective);
-  }
-  let bandwidthS: f64 = 0;
-  let latencyS: f64 = 0;
+  if (n <= upDomain) return scaleUpAllToAllS(messageBytes, n, eta);
+  const k = largestDivisorAtMost(n, upDomain);
+  const outsideS = ((n - k) / n) * (messageBytes / (outBandwidth * eta)) + outHop;
+  if (k == 1) return outsideS;
+  return max<f64>(scaleUpAllToAllS((messageBytes * k) / n, k, eta), outsideS);
+}
+
+/** collectives.ts scaleUpAllToAllS: a switch's (n−1)/n of m, or a torus' bisection bound. */
+function scaleUpAllToAllS(messageBytes: f64, n: f64, eta: f64): f64 {
+  const axes = upAxes;
+  if (axes == 0) return ((n - 1) / n) * (messageBytes / (upBandwidth * eta)) + (isNaN(upCollective) ? upHop : upCollective);
   const count = torusAxisSizes(n, axes);
+  const axisBandwidth = upBandwidth / <f64>axes;
+  let largest: f64 = 1;
+  let diameter: f64 = 0;
   for (let i = 0; i < count; i++) {
     const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
-    bandwidthS += ((a - 1) / a) * (messageBytes / ((bandwidth / <f64>axes) * eta));
-    latencyS += (a - 1) * hop;
+    if (a > largest) largest = a;
+    diameter += Math.floor(a / 2);
   }
-  return bandwidthS + (isNaN(collective) ? latencyS : collective);
+  const injectionS = ((n - 1) / n) * (messageBytes / (axisBandwidth * <f64>count * eta));
+  const bisectionS = (largest * messageBytes) / (4 * axisBandwidth * eta);
+  return max<f64>(injectionS, bisectionS) + (isNaN(upCollective) ? diameter * upHop : upCollective);
 }
 
 // phase.ts pipelineSendS (pointToPointS over linkLevelFor(tp·pp))

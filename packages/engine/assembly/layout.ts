@@ -15,7 +15,7 @@ export const C_MEM_BANDWIDTH: i32 = 8;
 export const C_MEM_USABLE: i32 = 9;
 export const C_UP_BANDWIDTH: i32 = 10;
 export const C_UP_DOMAIN: i32 = 11;
-export const C_UP_TORUS_AXES: i32 = 12; // 0 switch/ring, K for torusKd
+export const C_UP_TORUS_AXES: i32 = 12; // 0 switch, 1 ring, K for torusKd
 export const C_UP_HOP: i32 = 13;
 export const C_UP_COLLECTIVE: i32 = 14; // NaN = none
 export const C_OUT_BANDWIDTH: i32 = 15;
