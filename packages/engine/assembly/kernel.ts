@@ -698,14 +698,20 @@ function scaleUpAllToAllS(messageBytes: f64, n: f64, eta: f64): f64 {
   return max<f64>(injectionS, bisectionS) + (isNaN(upCollective) ? diameter * upHop : upCollective);
 }
 
-// phase.ts pipelineSendS (pointToPointS over linkLevelFor(tp·pp))
-function pipelineSendS(tokens: f64, overlap: f64): f64 {
+// phase.ts pipelineSendRawS (pointToPointS over linkLevelFor(tp·pp))
+function pipelineSendRawS(tokens: f64): f64 {
   if (pp == 1) return 0;
   const message = tokens * d * ba;
   const scaleUp = tp * pp <= upDomain;
   const bandwidth = scaleUp ? upBandwidth : outBandwidth;
   const hop = scaleUp ? upHop : outHop;
-  return (message / (bandwidth * networkEfficiency(message)) + hop) * (1 - overlap);
+  return message / (bandwidth * networkEfficiency(message)) + hop;
+}
+
+// phase.ts pipelineSendS: the send hides behind what the stage's collectives left (`spare`)
+function pipelineSendS(tokens: f64, spare: f64): f64 {
+  if (pp == 1) return 0;
+  return max<f64>(0, pipelineSendRawS(tokens) - spare);
 }
 
 // ---------------------------------------------------------------- phase.ts operatorCost + stageCost
@@ -713,6 +719,9 @@ let sComputeS: f64 = 0;
 let sMemoryS: f64 = 0;
 let sFlops: f64 = 0;
 let sBytes: f64 = 0;
+let sCommS: f64 = 0; // the stage's collectives before overlap
+let sOverlap: f64 = 0; // the fraction of its operator time they may hide behind
+let sSpareS: f64 = 0; // hiding capacity left for a pipeline send
 let sNetworkS: f64 = 0;
 let sOverheadS: f64 = 0;
 let sTimeS: f64 = 0;
@@ -728,7 +737,7 @@ const ITERATION_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16); // a continuous-
 let ops: usize = PREFILL_OPS;
 let opCount: i32 = 0;
 let decodeOpCount: i32 = 0;
-let decodeNetworkS: f64 = 0;
+let decodeCommS: f64 = 0;
 let decodeOverheadS: f64 = 0;
 /** The decode operator table holds the current batch (and everything outside it). */
 let decodeValid: bool = false;
@@ -886,12 +895,13 @@ function stageCost(
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
     commS += stageLayers * 2 * allToAllS(resharded / 2, tp);
   }
-  sNetworkS = commS * (1 - (promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap));
+  sCommS = commS;
+  sOverlap = promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
   sOverheadS = stageLayers * layerOverhead;
   finishStage(table, opCount);
   if (!prefill && !iteration) {
     decodeOpCount = opCount;
-    decodeNetworkS = sNetworkS;
+    decodeCommS = sCommS;
     decodeOverheadS = sOverheadS;
     decodeValid = true;
   }
@@ -902,13 +912,18 @@ function decodeAtContext(tokens: f64, contextTokens: f64): void {
   ops = DECODE_OPS;
   opCount = 1;
   attentionOperator(false, tokens, contextTokens);
-  sNetworkS = decodeNetworkS;
+  sCommS = decodeCommS;
+  sOverlap = decodeOverlap;
   sOverheadS = decodeOverheadS;
   finishStage(DECODE_OPS, decodeOpCount);
 }
 
+/** phase.ts stageCost's tail: the sums, then the communication the operators cannot hide (at most overlap × their time). */
 function finishStage(table: usize, count: i32): void {
   sumOperators(table, count);
+  const hideS = sOverlap * (sComputeS + sMemoryS);
+  sNetworkS = max<f64>(0, sCommS - hideS);
+  sSpareS = max<f64>(0, hideS - sCommS);
   sTimeS = sComputeS + sMemoryS + sNetworkS + sOverheadS;
   sBound = dominantBound(sComputeS, sMemoryS, sNetworkS);
 }
@@ -1103,7 +1118,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     pOverheadS = sOverheadS;
     pBytes = sBytes;
     pBound = sBound;
-    ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, prefillOverlap);
+    ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, sSpareS);
     prefillValid = true;
   }
 
@@ -1111,7 +1126,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const decodeContext = inputTokens + outputTokens / 2;
   if (decodeValid) decodeAtContext(microBatch, decodeContext);
   else stageCost(false, microBatch, decodeContext, microBatch);
-  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, decodeOverlap));
+  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, sSpareS));
 
   const usefulPerToken = 2 * activeParams;
   const mfuPrefill = (usefulPerToken * prefillTokens) / ttftS / (replicaChips * peak);
@@ -1180,8 +1195,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const flops = sFlops;
   const bytes = sBytes;
   const bound = sBound;
-  const overlap = iterationOverlap(D, P);
-  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, overlap));
+  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, sSpareS));
   // TTFT: when the budget binds, B/λ − n·TPOT (the excess requests queue). Otherwise a prompt's k
   // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
   // iterations are heavier: one more stage at that chunk.
@@ -1190,7 +1204,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = tpotS * ((batch * (inputTokens + n)) / chunkTokens - n);
   else if (chunk > P) {
     stageCost(false, D / pp, decodeContext, (D + chunk / inputTokens) / pp, chunk / pp, inputTokens, true);
-    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, iterationOverlap(D, chunk))));
+    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, sSpareS)));
   } else timeToFirstS = ssChunks * tpotS;
   const requestLatencyS = timeToFirstS + n * tpotS;
 
@@ -1469,14 +1483,14 @@ let trainTokens: f64 = 0;
 let forwardValid: bool = false;
 let fCompute: f64 = 0;
 let fMemory: f64 = 0;
-let fNetwork: f64 = 0;
+let fComm: f64 = 0;
 let fOverhead: f64 = 0;
 let fFlops: f64 = 0;
 let fAttentionS: f64 = 0;
 let fAttentionFlops: f64 = 0;
 let forwardOpsS: f64 = 0;
 let kvGatherS: f64 = 0; // the CP all-gather of one layer's KV (cp > 1)
-let pipelineSend: f64 = 0; // pipelineSendS of the micro-batch
+let pipelineSend: f64 = 0; // pipelineSendRawS of the micro-batch
 let attentionPerToken: f64 = 0;
 
 function trainingForward(): void {
@@ -1505,7 +1519,7 @@ function trainingForwardPass(): void {
   fAttentionFlops = load<f64>(PREFILL_OPS + 32, 16);
   fCompute = sComputeS;
   fMemory = sMemoryS;
-  fNetwork = sNetworkS;
+  fComm = sCommS;
   fOverhead = sOverheadS;
   fFlops = sFlops;
   forwardOpsS = fCompute + fMemory;
@@ -1513,7 +1527,7 @@ function trainingForwardPass(): void {
     const kvGatherBytes = trainMicroBatch * S * kvElementsPerTokenPerChip * trainBytes;
     kvGatherS = ringCollectiveS(kvGatherBytes, cp, 1);
   }
-  pipelineSend = pipelineSendS(tokens, trainOverlap);
+  pipelineSend = pipelineSendRawS(tokens);
   // attentionFlopsPerToken on the model as given (not padded)
   const staged = L;
   L = trainModelLayers;
@@ -1619,17 +1633,19 @@ function trainingMicroBatch(): void {
   const recomputeOpsS = recompute == 2 ? forwardOpsS : recompute == 1 ? fAttentionS : 0;
   const forwardPasses: f64 = recompute == 2 ? 2 : 1;
   const opsS = 3 * forwardOpsS + recomputeOpsS;
-  const tpCommS = fNetwork * (1 + forwardPasses);
-  const cpCommS = trainCp > 1 ? (L / pp) * (1 + forwardPasses) * kvGatherS * (1 - commOverlap) : 0;
+  // the micro-batch's communication hides behind at most overlap × its operators' time
+  const tpCommS = fComm * (1 + forwardPasses);
+  const cpCommS = trainCp > 1 ? (L / pp) * (1 + forwardPasses) * kvGatherS : 0;
   const sendS = 2 * virtualStages * pipelineSend;
+  const networkS = max<f64>(0, tpCommS + cpCommS + sendS - commOverlap * opsS);
   const overheadS = (2 + forwardPasses) * fOverhead;
-  const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
+  const microBatchS = opsS + networkS + overheadS;
   pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
   lastBackwardS = 2 * forwardOpsS + (recompute == 0 ? 0 : recomputeOpsS);
   executedPerMicroBatch = 3 * fFlops + (recompute == 2 ? fFlops : recompute == 1 ? fAttentionFlops : 0);
   mbCompute = 3 * fCompute + (recompute == 2 ? fCompute : 0) + (recompute == 1 ? fAttentionS : 0);
   mbMemory = 3 * fMemory + (recompute == 2 ? fMemory : 0);
-  mbNetwork = tpCommS + cpCommS + sendS;
+  mbNetwork = networkS;
   mbOverhead = overheadS;
   microValid = true;
 }
@@ -1665,7 +1681,7 @@ function trainingTail(writeInfeasible: bool): bool {
   }
 
   const dpRaw = dpRing * (zeroStage >= 3 ? 1.5 : 1);
-  const dataParallelS = max<f64>(0, dpRaw - lastBackwardS) * (1 - commOverlap);
+  const dataParallelS = max<f64>(0, dpRaw - commOverlap * lastBackwardS);
   const optimizerS = (2 * (mWeights + mGradients + mOptimizer)) / trainOptimizerBandwidth;
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
 

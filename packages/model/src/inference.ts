@@ -3,7 +3,7 @@ import { InputError } from './errors.ts';
 import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
 import { shardLayout } from './layout.ts';
 import { countParams } from './params.ts';
-import { iterationOverlap, pipelineSendAtOverlapS, pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import type {
   Bound,
@@ -101,6 +101,7 @@ function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replica
     timeS,
     computeBoundS: stage.computeBoundS,
     memoryBoundS: stage.memoryBoundS,
+    commS: stage.commS,
     networkS: stage.networkS,
     overheadS: stage.overheadS,
     bound,
@@ -172,6 +173,7 @@ const NO_PHASE: PhaseCost = {
   timeS: Number.NaN,
   computeBoundS: Number.NaN,
   memoryBoundS: Number.NaN,
+  commS: Number.NaN,
   networkS: Number.NaN,
   overheadS: Number.NaN,
   bound: 'compute',
@@ -317,13 +319,13 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
   const prefillTokens = batch * config.inputTokens;
   const prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
-  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, 'prefill', prefillTokens);
+  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens, prefillStage);
 
   // Decode: PP splits the batch into pp micro-batches, so TPOT = pp · t_stage(B/pp) (MODEL.md §4).
   const microBatch = batch / pp;
   const decodeContext = config.inputTokens + config.outputTokens / 2;
   const decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
-  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, 'decode', microBatch));
+  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
 
   const usefulPerToken = 2 * counts.active;
   const prefill = phaseCost(prefillStage, ttftS, usefulPerToken * prefillTokens, replicaChips, peakFlopsPerS, pp * prefillStage.bytes, chip, prefillStage.bound);
@@ -394,7 +396,7 @@ function continuous(
   // head. With PP its tokens split into pp micro-batches, as a static decode step's do.
   const runIteration = (prompt: number, logits: number): { stage: StageCost; timeS: number } => {
     const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logits / pp, { tokens: prompt / pp, length: inputTokens });
-    return { stage, timeS: pp * (stage.timeS + pipelineSendAtOverlapS(ctx, iterationOverlap(ctx, D, prompt), (D + prompt) / pp)) };
+    return { stage, timeS: pp * (stage.timeS + pipelineSendS(ctx, (D + prompt) / pp, stage)) };
   };
   // The average iteration; prompts that finish per iteration, λ·TPOT = P/S_in, each take one logit for their first token.
   const { stage, timeS: tpotS } = runIteration(P, D + P / inputTokens);
@@ -423,6 +425,7 @@ function continuous(
     timeS,
     computeBoundS: stage.computeBoundS,
     memoryBoundS: stage.memoryBoundS,
+    commS: stage.commS,
     networkS: stage.networkS,
     overheadS: stage.overheadS,
     bound: stage.bound,

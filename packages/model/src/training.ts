@@ -5,7 +5,7 @@ import { computePrecision } from './inference.ts';
 import { meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
-import { dominantBound, pipelineSendS, stageCost, type PhaseContext } from './phase.ts';
+import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from './phase.ts';
 import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult } from './types.ts';
 
 
@@ -113,7 +113,8 @@ function attentionFlopsPerToken(model: ModelSpec, sequenceLength: number): numbe
  * attention core again), TP collectives (forward and backward), context-parallel KV all-gathers,
  * pipeline sends and the 1F1B bubble `(p − 1)/(m + p − 1)`, then the data-parallel gradient
  * all-reduce over peers one replica apart, and the optimizer update streamed through memory.
- * Communication is hidden by `commOverlap` (default the chip's). MFU uses 6·N_active FLOPs per
+ * Communication hides behind compute, never more than `commOverlap` (default the chip's) × the
+ * micro-batch's operator time, and the gradient sync × the last backward's. MFU uses 6·N_active FLOPs per
  * token, attention excluded; `mfuWithAttention` counts it.
  *
  * @example
@@ -214,13 +215,16 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const forwardPasses = recompute === 'full' ? 2 : 1;
   // Backward runs every operator twice over (input and weight gradients): twice the forward's roofline time.
   const opsS = 3 * forwardOpsS + recomputeOpsS;
-  const tpCommS = forward.networkS * (1 + forwardPasses);
+  // The micro-batch's communication (TP collectives of every forward and backward pass, the CP
+  // all-gathers of KV, the sends to the next stage forward and backward once per model chunk) hides
+  // behind its operators' time, never behind more than overlap × that time (MODEL.md §3).
+  const tpCommS = forward.commS * (1 + forwardPasses);
   const kvGatherBytes = b * S * layout.kvElementsPerTokenPerChip * bytes;
-  const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) * (1 - commOverlap) : 0;
-  // Each micro-batch crosses every stage boundary forward and backward, once per model chunk.
-  const sendS = 2 * virtualStages * pipelineSendS(ctx, 'prefill', tokens);
+  const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) : 0;
+  const sendS = 2 * virtualStages * pipelineSendRawS(ctx, tokens);
+  const networkS = Math.max(0, tpCommS + cpCommS + sendS - commOverlap * opsS);
   const overheadS = (2 + forwardPasses) * forward.overheadS;
-  const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
+  const microBatchS = opsS + networkS + overheadS;
   // 1F1B: m micro-batch slots plus a (p − 1)-slot fill and drain, shortened v-fold by interleaving.
   const pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
   const bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
@@ -230,9 +234,9 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const gradientBytes = paramsPerChip * bytes;
   const dpRaw = allReduceS(chip, gradientBytes, dp, membersPerDomainFor(chip, dp, tp * pp * cp)) * (zeroStage >= 3 ? 1.5 : 1);
   // Gradient buckets reduce while the last micro-batch's backward still runs (DDP/FSDP bucketing):
-  // only what outlasts that backward is exposed, and the overlap fraction hides part of the rest.
+  // that backward is the compute the sync hides behind, overlap × its time at most.
   const lastBackwardS = 2 * forwardOpsS + (recompute === 'none' ? 0 : recomputeOpsS);
-  const dataParallelS = Math.max(0, dpRaw - lastBackwardS) * (1 - commOverlap);
+  const dataParallelS = Math.max(0, dpRaw - commOverlap * lastBackwardS);
   // The optimizer reads and writes its share of weights, gradients and state once per step.
   const optimizerS = (2 * (memory.weights + memory.gradients + memory.optimizer)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
@@ -252,7 +256,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const microBatchTime = {
     computeS: 3 * forward.computeBoundS + (recompute === 'full' ? forward.computeBoundS : 0) + (recompute === 'selective' ? attentionS : 0),
     memoryS: 3 * forward.memoryBoundS + (recompute === 'full' ? forward.memoryBoundS : 0),
-    networkS: tpCommS + cpCommS + sendS,
+    networkS,
     overheadS,
   };
   const bound = dominantBound(microBatchTime.computeS * microBatches, microBatchTime.memoryS * microBatches, microBatchTime.networkS * microBatches + dataParallelS);

@@ -179,7 +179,9 @@ export interface PhaseCost {
   readonly timeS: number;
   readonly computeBoundS: number;
   readonly memoryBoundS: number;
-  /** Communication not hidden behind compute. */
+  /** The stage's collectives before any overlap, seconds. */
+  readonly commS: number;
+  /** Communication not hidden behind compute: max(0, commS − overlap · (computeBoundS + memoryBoundS)). */
   readonly networkS: number;
   /** Per-layer fixed overheads (t_layer). */
   readonly overheadS: number;
