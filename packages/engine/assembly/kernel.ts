@@ -514,11 +514,30 @@ let stageLayers: f64 = 0;
 let denseLayersStage: f64 = 0;
 let moeLayersStage: f64 = 0;
 
+// layout.ts slowestStageLayers (inference) or evenStageLayers (training, `evenStages`)
+let evenStages: bool = false;
+let splitLayers: f64 = 0;
+let splitDense: f64 = 0;
+let splitMoe: f64 = 0;
+
+function stageSplit(ppS: f64): void {
+  if (evenStages) {
+    splitLayers = L / ppS;
+    splitDense = (!hasMoe ? L : denseLayersModel) / ppS;
+    splitMoe = (!hasMoe ? 0 : L - denseLayersModel) / ppS;
+  } else {
+    splitLayers = Math.ceil(L / ppS);
+    splitMoe = min<f64>(splitLayers, !hasMoe ? 0 : L - denseLayersModel);
+    splitDense = splitLayers - splitMoe;
+  }
+}
+
 /** inference.ts ruleBroken: the first broken rule's reason code, or -1. Sets the layout when none is. */
 function setParallel(): i32 {
   tp = value(A_TP);
   pp = value(A_PP);
   ep = value(A_EP);
+  evenStages = false;
   chips = dpMode ? tp * pp * value(A_CHIPS) : value(A_CHIPS);
   const itp = <i64>tp;
   const ipp = <i64>pp;
@@ -526,7 +545,7 @@ function setParallel(): i32 {
   const ichips = <i64>chips;
   if (ichips % (itp * ipp) != 0) return R_CHIPS_DIVIDE_PARALLELISM;
   if (<i64>h % itp != 0) return R_TP_DIVIDES_HEADS;
-  if (<i64>L % ipp != 0) return R_PP_DIVIDES_LAYERS;
+  if (pp > L) return R_PP_DIVIDES_LAYERS; // uneven stages are fine, empty ones are not
   dp = chips / (tp * pp);
   if (iep > 1) {
     if (!hasMoe) return R_EP_DIVIDES_EXPERTS;
@@ -553,10 +572,10 @@ function setLayout(): void {
   lmHeadWeightBytes = lmHeadParamsPerChip * bw;
   lmHeadActivationWidth = d + vocab / tp;
   memoryStatic(tp, pp);
-  // phase.ts stageCost
-  denseLayersStage = (!hasMoe ? L : denseLayersModel) / pp;
-  moeLayersStage = (!hasMoe ? 0 : L - denseLayersModel) / pp;
-  stageLayers = L / pp;
+  // phase.ts stageCost: the costed stage's layers (memoryStatic just split them for pp)
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
 }
 
 // ---------------------------------------------------------------- collectives.ts
@@ -945,9 +964,10 @@ let memVocabPerTp: f64 = 0;
 
 /** The parallelism part of memoryPerChip for the layout last set by shardLayout(tpM, ·). */
 function memoryStatic(tpM: f64, ppM: f64): void {
-  const stageL = L / ppM;
-  const denseL = (!hasMoe ? L : denseLayersModel) / ppM;
-  const moeL = stageL - denseL;
+  stageSplit(ppM);
+  const stageL = splitLayers;
+  const denseL = splitDense;
+  const moeL = splitMoe;
   // memory.ts weightParamsPerChip
   const heads =
     ppM == 1 && tied
@@ -988,7 +1008,6 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   for (let t: i64 = 1; t <= heads; t++) {
     if (heads % t != 0) continue;
     for (let p: i64 = 1; p <= layers; p++) {
-      if (layers % p != 0) continue;
       const n = <f64>(t * p);
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;
@@ -1463,6 +1482,7 @@ function trainingLayout(): void {
   tp = t(T_TP);
   pp = t(T_PP);
   ep = t(T_EP);
+  evenStages = true;
   trainTpBreaks = h % tp != 0;
   trainEpExpertsBreak = ep > 1 && (!hasMoe || experts % ep != 0);
   // the staged model: an uneven pipeline is costed at ⌈L/p⌉ layers per stage

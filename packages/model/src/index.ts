@@ -5,7 +5,16 @@ export { computePrecision, estimateInference, validateInferenceConfig } from './
 export { steadyState, type SteadyState } from './serving.ts';
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
-export { expectedExpertsTouched, meanAttendedContext, meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
+export {
+  evenStageLayers,
+  expectedExpertsTouched,
+  meanAttendedContext,
+  meanCachedTokens,
+  shardLayout,
+  slowestStageLayers,
+  type ShardLayout,
+  type StageLayers,
+} from './layout.ts';
 export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';

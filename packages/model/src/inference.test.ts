@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { InputError } from './errors.ts';
+import { shardLayout } from './layout.ts';
 import { deepseekV3, llama70b, mixtral, testGpu, testLpu } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
@@ -61,6 +62,30 @@ describe('decode', () => {
     const sendS = (16 * 8192 * 2) / 50e9;
     expect(r.tpotS).toBeCloseTo(2 * (r.decode.computeBoundS + r.decode.memoryBoundS + r.decode.networkS + sendS), 12);
     expect(r.inputs.parallelism.dp).toBe(1);
+  });
+
+  test('PP need not divide L: the slowest stage holds ⌈L/p⌉ layers (80 over 3 → 27)', () => {
+    const r = estimateInference({ ...base, chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 }, batch: 6 });
+    expect(r.feasible).toBe(true);
+    // 27 layers and the LM head on the fullest chip; the embedding sits on the first stage
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo((27 * layerParamsPerChip + headPerChip) * 2, 0);
+    // KV of 27 layers: 6 sequences · (2048 + 256) tokens · 27 · 2·1·128 · 2 B
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(6 * 2304 * 27 * 256 * 2, 0);
+    const qkv = r.decode.operators.find((o) => o.name === 'qkv_proj')!;
+    // each of the 3 micro-batches of 2 tokens reads 27 layers' projections
+    expect(qkv.bytes).toBeCloseTo(27 * (qkvPerChip * 2 + 2 * (8192 + 10 * 128) * 2), 0);
+  });
+
+  test('DeepSeek-V3 pipelines over 4 stages: 16 layers, all of them MoE, on the slowest', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const r = estimateInference({ ...base, model: deepseekV3, chips: 32, parallelism: { tp: 8, pp: 4, ep: 1 }, batch: 8, precision: fp8 });
+    expect(r.feasible).toBe(true);
+    // ⌈61/4⌉ = 16 layers; the 3 dense layers lead, so stages 2–3 hold 16 MoE layers each
+    const l = shardLayout(deepseekV3, 8, 1);
+    const moeLayer = l.qkvParamsPerChip + l.outParamsPerChip + 256 * l.expertParamsPerChip + l.sharedExpertParamsPerChip + l.routerParamsPerChip;
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(16 * moeLayer + l.lmHeadParamsPerChip, 0);
+    expect(r.decode.operators.find((o) => o.name === 'ffn')).toBeUndefined();
+    expect(r.decode.operators.find((o) => o.name === 'experts')!.flops).toBeGreaterThan(0);
   });
 
   test('throughput, cost, power and energy follow MODEL.md §4', () => {
@@ -210,7 +235,7 @@ describe('mixture of experts', () => {
 describe('infeasible configurations carry a reason', () => {
   const cases: Array<[string, Partial<InferenceConfig>]> = [
     ['tp_divides_heads', { chips: 6, parallelism: { tp: 6, pp: 1, ep: 1 } }],
-    ['pp_divides_layers', { chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 } }],
+    ['pp_divides_layers', { chips: 648, parallelism: { tp: 8, pp: 81, ep: 1 } }],
     ['chips_divide_parallelism', { chips: 12, parallelism: { tp: 8, pp: 1, ep: 1 } }],
     ['ep_divides_experts', { parallelism: { tp: 8, pp: 1, ep: 2 } }],
     ['ep_divides_experts', { model: mixtral, chips: 16, parallelism: { tp: 16, pp: 1, ep: 16 } }],
@@ -240,7 +265,8 @@ describe('infeasible configurations carry a reason', () => {
     // 70.6e9 params · 2 B / 230e6 B per chip ≥ 613 chips before any KV cache
     expect(r.minChipsToFit).toBeGreaterThanOrEqual(Math.ceil((2 * 70.55e9) / 230e6));
     // The last stage also holds the LM head (V·d/TP = 262 MB at TP 8, more than one chip), so the
-    // fullest chip needs TP ≥ 32; the smallest TP·PP with TP | 64 and PP | 80 is 64 · 16.
+    // fullest chip needs TP ≥ 32; the smallest TP·PP with TP | 64 and any PP ≤ 80 is 64 · 16
+    // (64 · 15 would put ⌈80/15⌉ = 6 layers on a stage).
     expect(r.minChipsToFit).toBe(1024);
   });
 });

@@ -1,7 +1,7 @@
 import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
-import { shardLayout } from './layout.ts';
+import { shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
@@ -72,8 +72,9 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
   if (model.heads % tp !== 0) {
     return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}.` };
   }
-  if (model.layers % pp !== 0) {
-    return { reason: 'pp_divides_layers', explanation: `PP ${pp} does not divide the ${model.layers} layers of ${model.id}.` };
+  // Stages may be uneven (the slowest holds ⌈L/PP⌉ layers), but none may be empty.
+  if (pp > model.layers) {
+    return { reason: 'pp_divides_layers', explanation: `PP ${pp} is more than the ${model.layers} layers of ${model.id}: every stage needs a layer.` };
   }
   if (ep > 1) {
     const experts = model.moe?.experts;
@@ -299,6 +300,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     model,
     chip,
     layout: shardLayout(model, tp, ep),
+    stage: slowestStageLayers(model, pp),
     tp,
     pp,
     ep,

@@ -130,6 +130,40 @@ export function meanCachedTokens(model: ModelSpec, contextTokens: number): numbe
   return meanAttendedContext(model, contextTokens, false);
 }
 
+/** The layers one pipeline stage runs, and how many of them are dense and MoE layers. */
+export interface StageLayers {
+  readonly layers: number;
+  readonly denseLayers: number;
+  readonly moeLayers: number;
+}
+
+/**
+ * The slowest inference pipeline stage (MODEL.md §4, pipeline): `⌈L/p⌉` layers, as many of them
+ * MoE layers as the model has (the leading dense layers fill the first stage, so some stage holds
+ * only MoE layers whenever L − L_dense ≥ ⌈L/p⌉). PP need not divide L.
+ *
+ * @example
+ * slowestStageLayers(deepseekV3, 4); // { layers: 16, denseLayers: 0, moeLayers: 16 } (61 layers, 3 dense)
+ */
+export function slowestStageLayers(model: ModelSpec, pp: number): StageLayers {
+  const layers = Math.ceil(model.layers / pp);
+  const moeLayers = Math.min(layers, model.moe === undefined ? 0 : model.layers - model.moe.denseLayers);
+  return { layers, denseLayers: layers - moeLayers, moeLayers };
+}
+
+/**
+ * Training's stage: an even `1/p` share of every layer kind (fractional counts; training pads an
+ * uneven pipeline to ⌈L/p⌉·p layers before it asks).
+ */
+export function evenStageLayers(model: ModelSpec, pp: number): StageLayers {
+  const moe = model.moe;
+  return {
+    layers: model.layers / pp,
+    denseLayers: (moe === undefined ? model.layers : moe.denseLayers) / pp,
+    moeLayers: (moe === undefined ? 0 : model.layers - moe.denseLayers) / pp,
+  };
+}
+
 /**
  * E_touched = E·(1 − (1 − k/E)^T): expected distinct experts hit by `T` tokens' top-k routings
  * out of `E`, with uniform routing (MODEL.md §2.2).

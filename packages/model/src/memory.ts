@@ -1,5 +1,5 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
+import { meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
@@ -26,24 +26,11 @@ export interface MemoryInputs {
 }
 
 /**
- * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
- * generation (`S_in + S_out` cached tokens, window-capped) + activation workspace, against the
- * usable capacity `M · usableFraction`.
- *
- * @example
- * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
- *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
- * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
+ * Parameters held by the fullest chip: its stage's layers of every kind (`stage`, by default the
+ * slowest inference stage, ⌈L/p⌉ layers), plus the embedding and LM head (vocabulary-parallel over
+ * TP) — both on the one stage without PP, the head on the costed (last) stage with PP.
  */
-/**
- * Parameters held by the fullest chip: its stage's share of every layer kind, plus the embedding and
- * LM head (vocabulary-parallel over TP) — both on the one stage without PP, the head on the last with PP.
- */
-export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: number): number {
-  const moe = model.moe;
-  const stageLayers = model.layers / pp;
-  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
-  const moeLayers = stageLayers - denseLayers;
+export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: number, stage: StageLayers = slowestStageLayers(model, pp)): number {
   const heads =
     pp === 1 && model.tiedEmbeddings
       ? layout.embeddingParamsPerChip
@@ -51,25 +38,35 @@ export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: n
         ? layout.embeddingParamsPerChip + layout.lmHeadParamsPerChip
         : layout.lmHeadParamsPerChip;
   return (
-    stageLayers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
-    denseLayers * layout.ffnParamsPerChip +
-    moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
+    stage.layers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
+    stage.denseLayers * layout.ffnParamsPerChip +
+    stage.moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
     heads
   );
 }
 
+/**
+ * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
+ * generation (`S_in + S_out` cached tokens, window-capped) of the slowest stage's ⌈L/p⌉ layers +
+ * activation workspace, against the usable capacity `M · usableFraction`.
+ *
+ * @example
+ * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
+ *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
+ * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
+ */
 export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const { model, chip, tp, pp, ep, batch, precision } = inputs;
   const layout = shardLayout(model, tp, ep);
   const moe = model.moe;
-  const stageLayers = model.layers / pp;
-  const weightParams = weightParamsPerChip(model, layout, pp);
+  const stage = slowestStageLayers(model, pp);
+  const weightParams = weightParamsPerChip(model, layout, pp, stage);
   const weights = weightParams * PRECISION_BYTES[precision.weights];
 
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
   const kvPerChip =
     inputs.attentionSharding === 'batch' && tp > 1 ? layout.kvElementsPerToken / tp : layout.kvElementsPerTokenPerChip;
-  const kvCache = batch * cachedTokens * stageLayers * kvPerChip * PRECISION_BYTES[precision.kvCache];
+  const kvCache = batch * cachedTokens * stage.layers * kvPerChip * PRECISION_BYTES[precision.kvCache];
 
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
@@ -90,13 +87,13 @@ function divisors(n: number): number[] {
 }
 
 /**
- * The smallest TP·PP (one replica, TP dividing h, PP dividing L, EP kept when it still divides)
+ * The smallest TP·PP (one replica: TP dividing h, any PP up to L, EP kept when EP = TP, else 1)
  * whose fullest chip holds the configuration; null when even TP = h, PP = L does not fit.
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
   let best: number | null = null;
   for (const tp of divisors(inputs.model.heads)) {
-    for (const pp of divisors(inputs.model.layers)) {
+    for (let pp = 1; pp <= inputs.model.layers; pp++) {
       const chips = tp * pp;
       if (best !== null && chips >= best) continue;
       const ep = inputs.ep === tp ? inputs.ep : 1;

@@ -1,6 +1,6 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
-import { expectedExpertsTouched, meanAttendedContext, type ShardLayout } from './layout.ts';
+import { expectedExpertsTouched, meanAttendedContext, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
 /** Everything a phase needs that does not change between prefill and decode. */
@@ -8,6 +8,8 @@ export interface PhaseContext {
   readonly model: ModelSpec;
   readonly chip: ChipSpec;
   readonly layout: ShardLayout;
+  /** The layers of the stage that is costed: the slowest (inference) or an even share (training). */
+  readonly stage: StageLayers;
   readonly tp: number;
   readonly pp: number;
   readonly ep: number;
@@ -93,9 +95,7 @@ export function stageCost(
   const d = model.hiddenSize;
   const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
   const moe = model.moe;
-  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
-  const moeLayers = (moe === undefined ? 0 : model.layers - moe.denseLayers) / pp;
-  const stageLayers = model.layers / pp;
+  const { denseLayers, moeLayers, layers: stageLayers } = ctx.stage;
 
   // Attention block, every layer.
   const qkv = op(
@@ -181,7 +181,8 @@ export function stageCost(
     }
   }
 
-  // The slowest stage is the last: it carries the LM head (and, without PP, the embedding gather too).
+  // The costed stage holds ⌈L/p⌉ layers and the LM head (and, without PP, the embedding gather too):
+  // with uneven stages an upper bound on the slowest, exact when PP divides L (MODEL.md §4).
   const lmHead = op(
     'lm_head',
     2 * logitTokens * layout.lmHeadParamsPerChip,

@@ -2,7 +2,7 @@ import { efficiencyAt, PRECISION_BYTES, type Precision } from '@ridgeline/hardwa
 import { allGatherS, allReduceS, membersPerDomainFor } from './collectives.ts';
 import { InputError } from './errors.ts';
 import { computePrecision } from './inference.ts';
-import { meanAttendedContext, shardLayout } from './layout.ts';
+import { evenStageLayers, meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
 import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from './phase.ts';
@@ -165,6 +165,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   // at its slowest stage, ⌈L/p⌉ layers: the layer count is rounded up to a multiple of p for it.
   const unevenPipeline = model.layers % pp !== 0;
   const staged: ModelSpec = unevenPipeline ? { ...model, layers: Math.ceil(model.layers / pp) * pp } : model;
+  const stage = evenStageLayers(staged, pp);
   const bytes = PRECISION_BYTES[precision];
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
 
@@ -172,7 +173,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   if (broken !== null) return infeasibleTraining(inputs, broken.reason, broken.explanation, null);
 
   // Memory (ZeRO shards optimizer state, then gradients, then weights over DP).
-  const paramsPerChip = weightParamsPerChip(staged, layout, pp);
+  const paramsPerChip = weightParamsPerChip(staged, layout, pp, stage);
   const microBatches = config.globalBatch / (dp * b);
   const inFlight = Math.min(pp, microBatches);
   const activationsPerLayer = activationBytesPerLayer(model, S / cp, b, tp, recompute, sequenceParallel, precision);
@@ -180,7 +181,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     weights: (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1),
     gradients: (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1),
     optimizer: (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1),
-    activations: (staged.layers / pp) * inFlight * activationsPerLayer,
+    activations: stage.layers * inFlight * activationsPerLayer,
     capacity,
   });
   if (memory.total > memory.capacity) {
@@ -197,6 +198,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     model: staged,
     chip,
     layout,
+    stage,
     tp,
     pp,
     ep,
@@ -220,7 +222,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   // behind its operators' time, never behind more than overlap × that time (MODEL.md §3).
   const tpCommS = forward.commS * (1 + forwardPasses);
   const kvGatherBytes = b * S * layout.kvElementsPerTokenPerChip * bytes;
-  const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) : 0;
+  const cpCommS = cp > 1 ? stage.layers * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) : 0;
   const sendS = 2 * virtualStages * pipelineSendRawS(ctx, tokens);
   const networkS = Math.max(0, tpCommS + cpCommS + sendS - commOverlap * opsS);
   const overheadS = (2 + forwardPasses) * forward.overheadS;

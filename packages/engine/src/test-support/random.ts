@@ -144,7 +144,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
   // exercised), the rest are anything (so every infeasibility reason is).
   const plausible = random() < 0.75;
   const tp = plausible ? pick(random, divisors(model.heads, 64)) : pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 6]);
-  const pp = plausible ? pick(random, divisors(model.layers, 8)) : pick(random, [1, 2, 4, 8, 3, 5]);
+  // PP need not divide the layers (the slowest stage holds ⌈L/PP⌉); more stages than layers breaks the rule.
+  const pp = plausible ? pick(random, [1, 2, 3, 4, 5, 6, 7, 8].filter((p) => p <= model.layers)) : pick(random, [1, 2, 4, 8, 3, 5, 16, 64]);
   let dp = pick(random, [1, 1, 2, 4, 8, 16]);
   let ep = pick(random, [1, 2, 4, 8, 16, 32, 64, 3]);
   if (plausible) {
