@@ -26,6 +26,7 @@ import {
   A_OUTPUT,
   A_OVERLAP,
   A_PP,
+  A_REDUNDANT,
   A_SCHEDULE,
   A_SHARDING,
   A_TP,
@@ -445,7 +446,7 @@ let sharedWeightBytes: f64 = 0;
 let lmHeadWeightBytes: f64 = 0;
 let lmHeadActivationWidth: f64 = 0;
 
-function shardLayout(tp: f64, ep: f64): void {
+function shardLayout(tp: f64, ep: f64, redundantExperts: f64): void {
   headsPerChip = h / tp;
   if (!hasMla) {
     const kvHeadsPerChip = Math.ceil(hKv / tp);
@@ -480,7 +481,7 @@ function shardLayout(tp: f64, ep: f64): void {
   ffnParamsPerChip = (gates * d * ffn) / tp;
   ffnInnerWidthPerChip = ((gates - 1) * ffn) / tp;
   expertParamsPerChip = ep == 1 ? expertParams / tp : expertParams;
-  expertsPerChip = !hasMoe ? 0 : ep == 1 ? experts : experts / ep;
+  expertsPerChip = !hasMoe ? 0 : ep == 1 ? experts : Math.ceil((experts + redundantExperts) / ep);
   sharedExpertParamsPerChip = !hasMoe ? 0 : (sharedExperts * expertParams) / tp;
   routerParamsPerChip = !hasMoe ? 0 : d * experts;
   lmHeadParamsPerChip = headParams / tp;
@@ -499,15 +500,19 @@ function meanAttendedContext(contextTokens: f64, causalPrefill: bool): f64 {
   return fractionWindowed * windowed + (1 - fractionWindowed) * full;
 }
 
-// layout.ts expectedExpertsTouched
+// layout.ts touchedFraction and expectedExpertsTouched
+@inline function touchedFraction(e: f64, k: f64, tokens: f64): f64 {
+  return 1 - hostPow(1 - k / e, tokens);
+}
 @inline function expectedExpertsTouched(e: f64, k: f64, tokens: f64): f64 {
-  return e * (1 - hostPow(1 - k / e, tokens));
+  return e * touchedFraction(e, k, tokens);
 }
 
 // ---------------------------------------------------------------- parallelism and the rules
 let tp: f64 = 1;
 let pp: f64 = 1;
 let ep: f64 = 1;
+let redundant: f64 = 0; // R, resolved (inference.ts redundantExpertsOf; 0 in training)
 let chips: f64 = 1;
 let dp: f64 = 1;
 let stageLayers: f64 = 0;
@@ -538,6 +543,9 @@ function setParallel(): i32 {
   pp = value(A_PP);
   ep = value(A_EP);
   evenStages = false;
+  // layout.ts defaultRedundantExperts when the axis says auto (NaN)
+  const givenRedundant = value(A_REDUNDANT);
+  redundant = !isNaN(givenRedundant) ? givenRedundant : !hasMoe ? 0 : Math.ceil(experts / ep) * ep - experts;
   chips = dpMode ? tp * pp * value(A_CHIPS) : value(A_CHIPS);
   const itp = <i64>tp;
   const ipp = <i64>pp;
@@ -547,9 +555,10 @@ function setParallel(): i32 {
   if (<i64>h % itp != 0) return R_TP_DIVIDES_HEADS;
   if (pp > L) return R_PP_DIVIDES_LAYERS; // uneven stages are fine, empty ones are not
   dp = chips / (tp * pp);
+  // EP need not divide E (⌈(E + R)/EP⌉ experts per chip), but needs experts, and R at most E·(EP − 1)
+  if (iep > 1 && !hasMoe) return R_EP_DIVIDES_EXPERTS;
+  if (redundant > 0 && (!hasMoe || redundant > experts * (ep - 1))) return R_EP_DIVIDES_EXPERTS;
   if (iep > 1) {
-    if (!hasMoe) return R_EP_DIVIDES_EXPERTS;
-    if (<i64>experts % iep != 0) return R_EP_DIVIDES_EXPERTS;
     if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
@@ -559,7 +568,7 @@ function setParallel(): i32 {
 
 /** The layout of (tp, ep), its hoisted products, the parallelism part of memory and the stage's layer counts. */
 function setLayout(): void {
-  shardLayout(tp, ep);
+  shardLayout(tp, ep, redundant);
   qkvWeightBytes = qkvParamsPerChip * bw;
   qkvActivationWidth = d + qkvOutWidthPerChip;
   attentionActivationWidth = qkvOutWidthPerChip + attnOutWidthPerChip;
@@ -879,7 +888,7 @@ function stageCost(
     expertGroupTokens = ep == 1 ? allTokens : (allTokens * ep) / tp;
     const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
     const touched =
-      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expectedExpertsTouched(experts, k, expertGroupTokens) / ep;
+      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
     operator(twoTokens * routerParamsPerChip, routerWeightBytes + allTokens * d * ba, moeLayersStage);
     operator(
       2 * routingsPerChip * expertParamsPerChip,
@@ -1011,14 +1020,14 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
       const n = <f64>(t * p);
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;
-      const epM = ep == tpM ? ep : 1;
-      shardLayout(tpM, epM);
+      const keepEp = ep == tpM;
+      shardLayout(tpM, keepEp ? ep : 1, keepEp ? redundant : 0);
       memoryStatic(tpM, <f64>p);
       memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
       if (memTotal <= memCapacityUsable) best = n;
     }
   }
-  shardLayout(tp, ep);
+  shardLayout(tp, ep, redundant);
   memoryStatic(tp, pp);
   return best;
 }
@@ -1482,6 +1491,7 @@ function trainingLayout(): void {
   tp = t(T_TP);
   pp = t(T_PP);
   ep = t(T_EP);
+  redundant = 0;
   evenStages = true;
   trainTpBreaks = h % tp != 0;
   trainEpExpertsBreak = ep > 1 && (!hasMoe || experts % ep != 0);

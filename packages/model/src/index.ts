@@ -1,17 +1,19 @@
 export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
-export { computePrecision, estimateInference, validateInferenceConfig } from './inference.ts';
+export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, validateInferenceConfig } from './inference.ts';
 export { steadyState, type SteadyState } from './serving.ts';
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
 export {
+  defaultRedundantExperts,
   evenStageLayers,
   expectedExpertsTouched,
   meanAttendedContext,
   meanCachedTokens,
   shardLayout,
   slowestStageLayers,
+  touchedFraction,
   type ShardLayout,
   type StageLayers,
 } from './layout.ts';

@@ -223,6 +223,58 @@ describe('mixture of experts', () => {
     expect(r.decode.networkS).toBeGreaterThan(0);
   });
 
+  test('EP need not divide E: DeepSeek-V3 over EP 72 holds ⌈(256 + 32)/72⌉ = 4 experts per chip', () => {
+    // An NVL72-like domain: 72 chips on one switch, so the all-to-alls stay on the scale-up links.
+    const nvl72 = { ...roomyGpu, scaleUp: { ...roomyGpu.scaleUp, domainSize: { value: 72, source: 'test' } } };
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const config: InferenceConfig = { ...base, model: deepseekV3, chip: nvl72, chips: 72, parallelism: { tp: 1, pp: 1, ep: 72 }, batch: 64, precision: fp8 };
+    const r = estimateInference(config);
+    expect(r.feasible).toBe(true);
+    // R fills the slots: ⌈256/72⌉·72 − 256 = 32; the busiest chip's load is the mean × 1.11
+    expect(r.inputs.redundantExperts).toBe(32);
+    expect(r.inputs.moeImbalance).toBe(1.11);
+    const expertParams = 3 * 7168 * 2048;
+    const l = shardLayout(deepseekV3, 1, 72, 32);
+    expect(l.expertsPerChip).toBe(4);
+    // weights: 58 MoE layers with 4 whole experts, attention, 3 dense layers and both vocab tables at TP 1
+    const perMoeLayer = l.qkvParamsPerChip + l.outParamsPerChip + 4 * expertParams + l.sharedExpertParamsPerChip + l.routerParamsPerChip;
+    const perDenseLayer = l.qkvParamsPerChip + l.outParamsPerChip + 3 * 7168 * 18432;
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(58 * perMoeLayer + 3 * perDenseLayer + 2 * 129280 * 7168, 0);
+    // a decode step of B = 64 per chip: the EP group routes 64·72·8 tokens, 64·8·1.11 of them per chip
+    const decode = estimateInference({ ...config, schedule: 'static' });
+    const experts = decode.decode.operators.find((o) => o.name === 'experts')!;
+    const routings = ((64 * 72 * 8) / 72) * 1.11;
+    const touched = 4 * (1 - Math.pow(1 - 8 / 256, 64 * 72));
+    expect(experts.flops).toBeCloseTo(58 * 2 * routings * expertParams, 0);
+    expect(experts.bytes).toBeCloseTo(58 * (touched * expertParams + routings * 2 * 7168), 0);
+    // dispatch and combine: m = 64·72·8·7168·1 B / 72 per chip, (71/72)·m/450e9 each over NVLink
+    const m = (64 * 72 * 8 * 7168) / 72;
+    expect(decode.decode.networkS).toBeCloseTo(58 * 2 * ((71 / 72) * (m / 450e9)), 12);
+  });
+
+  test('EP 24 and an explicit R: ⌈(256 + R)/24⌉ experts per chip', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const ep24 = { ...base, model: deepseekV3, chip: roomyGpu, chips: 24, parallelism: { tp: 1, pp: 1, ep: 24 }, precision: fp8 };
+    const auto = estimateInference(ep24);
+    expect(auto.feasible).toBe(true);
+    expect(auto.inputs.redundantExperts).toBe(11 * 24 - 256); // 8
+    const none = estimateInference({ ...ep24, redundantExperts: 0 });
+    const more = estimateInference({ ...ep24, redundantExperts: 32 });
+    // 0 and 8 redundant both give 11 slots per chip (⌈256/24⌉ = ⌈264/24⌉ = 11); 32 give ⌈288/24⌉ = 12
+    expect(none.memoryPerChipBytes.weights).toBe(auto.memoryPerChipBytes.weights);
+    expect(more.memoryPerChipBytes.weights - auto.memoryPerChipBytes.weights).toBeCloseTo(58 * 3 * 7168 * 2048, 0);
+  });
+
+  test('the imbalance factor is 1.11 by default and only weighs on expert-parallel chips', () => {
+    const ep = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 });
+    const flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 });
+    const expertsFlops = (r: typeof ep): number => r.decode.operators.find((o) => o.name === 'experts')!.flops;
+    expect(expertsFlops(ep) / expertsFlops(flat)).toBeCloseTo(1.11, 12);
+    const ep1 = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 });
+    const ep1Flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, moeImbalance: 1 });
+    expect(ep1.tpotS).toBe(ep1Flat.tpotS);
+  });
+
   test('DeepSeek-V3 (MLA) caches r_kv + d_rope = 576 elements per token per layer, on every TP chip', () => {
     const r = estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } });
     expect(r.feasible).toBe(true);
@@ -238,7 +290,9 @@ describe('infeasible configurations carry a reason', () => {
     ['pp_divides_layers', { chips: 648, parallelism: { tp: 8, pp: 81, ep: 1 } }],
     ['chips_divide_parallelism', { chips: 12, parallelism: { tp: 8, pp: 1, ep: 1 } }],
     ['ep_divides_experts', { parallelism: { tp: 8, pp: 1, ep: 2 } }],
-    ['ep_divides_experts', { model: mixtral, chips: 16, parallelism: { tp: 16, pp: 1, ep: 16 } }],
+    // 8 experts over EP 8 hold at most 8·7 = 56 redundant copies (one copy of an expert per chip)
+    ['ep_divides_experts', { model: mixtral, parallelism: { tp: 8, pp: 1, ep: 8 }, redundantExperts: 57 }],
+    ['ep_divides_experts', { redundantExperts: 1 }],
     ['ep_layout', { model: mixtral, parallelism: { tp: 8, pp: 1, ep: 4 } }],
     ['precision_unsupported', { precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' } }],
     ['capacity', { chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }],
@@ -279,6 +333,7 @@ describe('bad input is an InputError naming the field', () => {
     ['parallelism.tp', { parallelism: { tp: 1.5, pp: 1, ep: 1 } }, 'parallelism.tp must be a positive integer, got 1.5'],
     ['commOverlap', { commOverlap: 2 }, 'commOverlap must be a fraction in [0, 1], got 2'],
     ['moeImbalance', { moeImbalance: 0.5 }, 'moeImbalance must be a factor ≥ 1, got 0.5'],
+    ['redundantExperts', { redundantExperts: 2.5 }, 'redundantExperts must be an integer ≥ 0, got 2.5'],
   ] as const)('%s', (field, patch, message) => {
     const run = (): unknown => estimateInference({ ...base, ...patch });
     expect(run).toThrow(InputError);

@@ -1,5 +1,5 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
+import { defaultRedundantExperts, meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
@@ -23,6 +23,8 @@ export interface MemoryInputs {
   readonly attentionSharding?: AttentionSharding;
   /** Tokens one forward pass runs at most (the chunk budget C); default PREFILL_CHUNK_TOKENS. */
   readonly chunkTokens?: number;
+  /** R: redundant expert slots; default ⌈E/EP⌉·EP − E. */
+  readonly redundantExperts?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: n
  */
 export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const { model, chip, tp, pp, ep, batch, precision } = inputs;
-  const layout = shardLayout(model, tp, ep);
+  const layout = shardLayout(model, tp, ep, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
   const moe = model.moe;
   const stage = slowestStageLayers(model, pp);
   const weightParams = weightParamsPerChip(model, layout, pp, stage);
@@ -87,7 +89,7 @@ function divisors(n: number): number[] {
 }
 
 /**
- * The smallest TP·PP (one replica: TP dividing h, any PP up to L, EP kept when EP = TP, else 1)
+ * The smallest TP·PP (one replica: TP dividing h, any PP up to L, EP and its redundant experts kept when EP = TP, else EP 1)
  * whose fullest chip holds the configuration; null when even TP = h, PP = L does not fit.
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
@@ -96,8 +98,9 @@ export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number |
     for (let pp = 1; pp <= inputs.model.layers; pp++) {
       const chips = tp * pp;
       if (best !== null && chips >= best) continue;
-      const ep = inputs.ep === tp ? inputs.ep : 1;
-      const m = memoryPerChip({ ...inputs, tp, pp, ep });
+      const keepEp = inputs.ep === tp;
+      const redundantExperts = keepEp ? (inputs.redundantExperts ?? defaultRedundantExperts(inputs.model, inputs.ep)) : 0;
+      const m = memoryPerChip({ ...inputs, tp, pp, ep: keepEp ? inputs.ep : 1, redundantExperts });
       if (m.total <= m.capacity) best = chips;
     }
   }

@@ -1,6 +1,6 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
-import { expectedExpertsTouched, meanAttendedContext, type ShardLayout, type StageLayers } from './layout.ts';
+import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
 /** Everything a phase needs that does not change between prefill and decode. */
@@ -160,11 +160,13 @@ export function stageCost(
     const router = op('router', 2 * allTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + allTokens * d * ba);
     // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
     expertGroupTokens = ep === 1 ? allTokens : (allTokens * ep) / tp;
+    // The busiest chip's routings set the time: the mean share times the imbalance factor.
     const routingsPerChip = ep === 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
+    // Each of the chip's ⌈(E + R)/EP⌉ expert slots is read when any of the group's tokens routes to it.
     const touched =
       ep === 1
         ? expectedExpertsTouched(moe.experts, k, allTokens)
-        : expectedExpertsTouched(moe.experts, k, expertGroupTokens) / ep;
+        : layout.expertsPerChip * touchedFraction(moe.experts, k, expertGroupTokens);
     const experts = op(
       'experts',
       2 * routingsPerChip * layout.expertParamsPerChip,
