@@ -90,7 +90,9 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
     return { reason: 'chips_divide_parallelism', explanation: `${chips} chips are not a multiple of TP·PP = ${tp}·${pp} = ${tp * pp}.` };
   }
   if (model.heads % tp !== 0) {
-    return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}.` };
+    // SGLang's --tp N --dp N --enable-dp-attention --ep N is attention over TP 1 replicas, experts over EP N.
+    const dpAttention = ep > 1 ? ` (attention data-parallel beside expert parallelism, as SGLang's --enable-dp-attention: TP 1, EP ${ep})` : '';
+    return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}${dpAttention}.` };
   }
   // Stages may be uneven (the slowest holds ⌈L/PP⌉ layers), but none may be empty.
   if (pp > model.layers) {
