@@ -970,6 +970,7 @@ let memWeightParams: f64 = 0;
 let memKvPerChip: f64 = 0;
 let memWidthPerToken: f64 = 0;
 let memVocabPerTp: f64 = 0;
+let memPp: f64 = 1;
 
 /** The parallelism part of memoryPerChip for the layout last set by shardLayout(tpM, ·). */
 function memoryStatic(tpM: f64, ppM: f64): void {
@@ -996,14 +997,22 @@ function memoryStatic(tpM: f64, ppM: f64): void {
   const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
   memWidthPerToken = max<f64>(max<f64>(d + qkvOutWidthPerChip, d + ffnInnerWidthPerChip), d + moeWidth);
   memVocabPerTp = vocab / tpM;
+  memPp = ppM;
   memCapacityUsable = memCapacity * memUsable;
 }
 
-/** The per-configuration part of memoryPerChip (after memoryStatic); the workspace holds at most a chunk of `chunkTokens`. */
+/**
+ * The per-configuration part of memoryPerChip (after memoryStatic). memory.ts workspaceTokens: a
+ * static prefill's chunk, or the continuous steady state's largest iteration per stage (steadyState
+ * must have run for this configuration).
+ */
 function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
   memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
-  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
+  let workspaceTokens: f64;
+  if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
+  else if (ssBinds) workspaceTokens = chunkTokens / memPp;
+  else workspaceTokens = (ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
   const logits = batch * memVocabPerTp * 4;
   memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memTotal = memWeights + memKv + memActivations;
@@ -1103,6 +1112,9 @@ function evaluateInner(computeMinChips: bool): bool {
   const inputTokens = value(A_INPUT);
   const outputTokens = value(A_OUTPUT);
   const chunkTokens = value(A_CHUNK);
+  const continuousSchedule = value(A_SCHEDULE) == 0;
+  // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens)
+  if (continuousSchedule) steadyState(batch, inputTokens, outputTokens, chunkTokens);
   memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
   if (memTotal > memCapacityUsable) {
     let minChips: f64 = NaN;
@@ -1120,7 +1132,7 @@ function evaluateInner(computeMinChips: bool): bool {
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
-  if (value(A_SCHEDULE) == 0) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+  if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
   else evaluateStatic(batch, inputTokens, outputTokens);
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
@@ -1209,7 +1221,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const replicaChips = tp * pp;
   const n = outputTokens - 1;
-  steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  // steadyState ran before memory (evaluateInner)
   const D = ssDecode;
   const P = ssPrompt;
   // Prompts that finish per iteration, each with one logit for its first token.

@@ -3,7 +3,7 @@ export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
 export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, validateInferenceConfig } from './inference.ts';
 export { steadyState, type SteadyState } from './serving.ts';
-export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, type MemoryInputs } from './memory.ts';
+export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
 export {
   defaultRedundantExperts,

@@ -312,6 +312,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     outputTokens: config.outputTokens,
     precision: config.precision,
     attentionSharding: inputs.attentionSharding,
+    schedule: inputs.schedule,
     chunkTokens: inputs.chunkTokens,
     redundantExperts: inputs.redundantExperts,
   };

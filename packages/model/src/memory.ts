@@ -1,6 +1,7 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { defaultRedundantExperts, meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
-import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
+import { steadyState } from './serving.ts';
+import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule } from './types.ts';
 
 /**
  * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once;
@@ -21,7 +22,9 @@ export interface MemoryInputs {
   readonly outputTokens: number;
   readonly precision: PrecisionConfig;
   readonly attentionSharding?: AttentionSharding;
-  /** Tokens one forward pass runs at most (the chunk budget C); default PREFILL_CHUNK_TOKENS. */
+  /** The serving schedule, which sets the activation workspace (`workspaceTokens`); default continuous. */
+  readonly schedule?: Schedule;
+  /** C: the iteration's token budget, and the static prefill's chunk; default PREFILL_CHUNK_TOKENS. */
   readonly chunkTokens?: number;
   /** R: redundant expert slots; default ⌈E/EP⌉·EP − E. */
   readonly redundantExperts?: number;
@@ -48,9 +51,27 @@ export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: n
 }
 
 /**
+ * Tokens the activation workspace holds: one forward pass's tokens through a stage (MODEL.md §4).
+ * - Static: the batch's prompts, prefilled in chunks of at most C tokens, `max(min(B·S_in, C), B)`.
+ * - Continuous: the largest iteration of the steady state (§6), one of its p micro-batches: `C/p`
+ *   when the budget binds, else `(D + max(P, S_in/k))/p` — the decode tokens beside a prompt's own
+ *   chunk (the iterations that set TTFT) or beside the average prompt tokens, whichever is more.
+ *
+ * @example
+ * // continuous, B = 6, S_in = 2048, S_out = 256, C = 8192, p = 10: D = 6·255/256, k = 1: (5.98 + 2048)/10 ≈ 205
+ * workspaceTokens(6, 2048, 256, 8192, 10, 'continuous');
+ */
+export function workspaceTokens(batch: number, inputTokens: number, outputTokens: number, chunkTokens: number, pp: number, schedule: Schedule): number {
+  if (schedule === 'static') return Math.max(Math.min(batch * inputTokens, chunkTokens), batch);
+  const state = steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  if (state.budgetBinds) return chunkTokens / pp;
+  return (state.decodeTokens + Math.max(state.promptTokens, inputTokens / state.chunksPerPrompt)) / pp;
+}
+
+/**
  * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
  * generation (`S_in + S_out` cached tokens, window-capped) of the slowest stage's ⌈L/p⌉ layers +
- * activation workspace, against the usable capacity `M · usableFraction`.
+ * activation workspace (`workspaceTokens`), against the usable capacity `M · usableFraction`.
  *
  * @example
  * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
@@ -73,10 +94,10 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS), batch);
+  const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous');
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
-  const activations = workspaceTokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
+  const activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
   return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };

@@ -216,6 +216,16 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     expectUserError(await cli([...base, '--redundant-experts', '2.5']), '--redundant-experts must be an integer ≥ 0, got "2.5"');
   });
 
+  it('serves Llama 3.1 70B on 640 Groq LPUs at batch 6 and more: the workspace holds the chunk processed', async () => {
+    const groq = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'groq-lpu', '--chips', '640', '--tp', '64', '--pp', '10', '--weights', 'int8', '--activations', 'fp16'];
+    for (const [batch, kv] of [['6', 'fp16'], ['8', 'int8'], ['12', 'int8']]) {
+      const r = await cli([...groq, '--batch', batch, '--kv', kv, '--json']);
+      expect(r.code, `batch ${batch}: ${r.stderr}`).toBe(0);
+      // (D + 2048)/10 ≈ 206 tokens · 9088 · 2 B ≈ 3.7 MB of activations, not 8192 tokens' 149 MB
+      expect((JSON.parse(r.stdout) as JsonResult).memoryPerChipBytes['activations']).toBeLessThan(5e6);
+    }
+  });
+
   it('pipelines DeepSeek-V3 over 4 stages of uneven depth', async () => {
     const r = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'h100-sxm', '--chips', '32', '--tp', '8', '--pp', '4', '--batch', '32']);
     expect(r.code).toBe(0);
