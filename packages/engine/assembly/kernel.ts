@@ -1026,6 +1026,7 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   for (let t: i64 = 1; t <= heads; t++) {
     if (heads % t != 0) continue;
     for (let p: i64 = 1; p <= layers; p++) {
+      if (layers % p != 0) continue; // an even layout (memory.ts minChipsToFit)
       const n = <f64>(t * p);
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;

@@ -319,8 +319,7 @@ describe('infeasible configurations carry a reason', () => {
     // 70.6e9 params · 2 B / 230e6 B per chip ≥ 613 chips before any KV cache
     expect(r.minChipsToFit).toBeGreaterThanOrEqual(Math.ceil((2 * 70.55e9) / 230e6));
     // The last stage also holds the LM head (V·d/TP = 262 MB at TP 8, more than one chip), so the
-    // fullest chip needs TP ≥ 32; the smallest TP·PP with TP | 64 and any PP ≤ 80 is 64 · 16
-    // (64 · 15 would put ⌈80/15⌉ = 6 layers on a stage).
+    // fullest chip needs TP ≥ 32; the smallest TP·PP with TP | 64 and PP | 80 is 64 · 16.
     expect(r.minChipsToFit).toBe(1024);
   });
 });

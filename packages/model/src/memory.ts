@@ -110,13 +110,15 @@ function divisors(n: number): number[] {
 }
 
 /**
- * The smallest TP·PP (one replica: TP dividing h, any PP up to L, EP and its redundant experts kept when EP = TP, else EP 1)
- * whose fullest chip holds the configuration; null when even TP = h, PP = L does not fit.
+ * The smallest TP·PP (one replica: TP dividing h, PP dividing L, EP and its redundant experts kept
+ * when EP = TP, else EP 1) whose fullest chip holds the configuration; null when even TP = h,
+ * PP = L does not fit. PP could be uneven, but the answer names an even layout, the one a
+ * deployment (and the web app's layout picker) would pick; an uneven one may fit in fewer chips.
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
   let best: number | null = null;
   for (const tp of divisors(inputs.model.heads)) {
-    for (let pp = 1; pp <= inputs.model.layers; pp++) {
+    for (const pp of divisors(inputs.model.layers)) {
       const chips = tp * pp;
       if (best !== null && chips >= best) continue;
       const keepEp = inputs.ep === tp;
