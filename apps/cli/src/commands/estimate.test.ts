@@ -218,7 +218,7 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
 
   it('serves Llama 3.1 70B on 640 Groq LPUs at batch 6 and more: the workspace holds the chunk processed', async () => {
     const groq = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'groq-lpu', '--chips', '640', '--tp', '64', '--pp', '10', '--weights', 'int8', '--activations', 'fp16'];
-    for (const [batch, kv] of [['6', 'fp16'], ['8', 'int8'], ['12', 'int8']]) {
+    for (const [batch, kv] of [['6', 'fp16'], ['8', 'int8'], ['12', 'int8']] as const) {
       const r = await cli([...groq, '--batch', batch, '--kv', kv, '--json']);
       expect(r.code, `batch ${batch}: ${r.stderr}`).toBe(0);
       // (D + 2048)/10 ≈ 206 tokens · 9088 · 2 B ≈ 3.7 MB of activations, not 8192 tokens' 149 MB
