@@ -26,6 +26,22 @@ export function positiveInteger(flag: string, raw: string | undefined): number |
 }
 
 /**
+ * Reads a flag that must be an integer ≥ 0 (0, 1, …); `undefined` when the flag was not given.
+ *
+ * @example
+ * nonNegativeInteger('redundant-experts', '32'); // 32
+ * nonNegativeInteger('redundant-experts', '-1'); // throws UserError('--redundant-experts must be an integer ≥ 0, got "-1"')
+ */
+export function nonNegativeInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new UserError(`--${flag} must be an integer ≥ 0, got ${given(raw)}`);
+  }
+  return value;
+}
+
+/**
  * Reads a flag that must be a finite number within `[min, max]`; `undefined` when not given.
  *
  * @example

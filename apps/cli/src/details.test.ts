@@ -25,13 +25,14 @@ moeImbalance: [1, 1.25]
 reducers: { pareto: [costPerMillionTokensUsd, tpotS], top: { k: 6, by: tokensPerSPerChip:max } }
 `;
 
-// Every row uses the optional flags: batch-sharded attention, EP and MoE imbalance.
+// Every row uses the optional flags: batch-sharded attention, EP with redundant experts and MoE imbalance.
 const INFERENCE_FLAGS = `
 models: [mixtral-8x7b]
 hardware: [h100]
 chips: [8, 16]
 tp: [8]
-ep: [1, 8]
+ep: [8]
+redundantExperts: [auto, 8]
 batch: [32, 64]
 attentionSharding: batch
 moeImbalance: 1.25
@@ -107,7 +108,7 @@ describe('the details command of a sweep row', () => {
     const text = commands.join('\n');
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
-      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
+      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {

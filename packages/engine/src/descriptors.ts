@@ -65,7 +65,7 @@ export const MODEL = {
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 17 slots of an explicit configuration record; slot 17 is a price override.
+ * order gives the first 18 slots of an explicit configuration record; slot 18 is a price override.
  * The kernel caches by level: the schedule sits with the base, `chunkTokens` just outside batch and
  * the lengths.
  */
@@ -82,6 +82,7 @@ export const AXES = [
   'tp',
   'pp',
   'ep',
+  'redundantExperts',
   'chips',
   'chunkTokens',
   'batch',
@@ -91,9 +92,9 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 18;
+export const CONFIG_STRIDE = 19;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 17;
+export const CONFIG_PRICE = 18;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -114,8 +115,8 @@ export const HEADER = {
   mode: 47,
   slots: 48,
 } as const;
-/** Version of the setup image layout. */
-export const IMAGE_VERSION = 3;
+/** Version of the setup image layout (5: the `redundantExperts` axis). */
+export const IMAGE_VERSION = 5;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names

@@ -16,6 +16,8 @@ export interface SweepConfig {
   readonly tp: number;
   readonly pp: number;
   readonly ep: number;
+  /** R: redundant expert slots (`InferenceConfig.redundantExperts`), or `auto` (⌈E/EP⌉·EP − E). */
+  readonly redundantExperts: number | 'auto';
   readonly batch: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -131,6 +133,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     tp: spec.tp,
     pp: spec.pp,
     ep: spec.ep,
+    redundantExperts: (spec.redundantExperts ?? ['auto']).map((r) => (r === 'auto' ? Number.NaN : r)),
     chips: spec.chips ?? spec.dp ?? [1],
     chunkTokens: spec.chunkTokens,
     batch: spec.batch,
@@ -165,6 +168,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     const chipsValue = dpMode ? tp * pp * at('chips') : at('chips');
     const dp = chipsValue / (tp * pp);
     const overlap = at('commOverlap');
+    const redundant = at('redundantExperts');
     return {
       model: resolved.models[at('model')]?.id ?? '',
       hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
@@ -173,6 +177,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       tp,
       pp,
       ep: at('ep'),
+      redundantExperts: Number.isNaN(redundant) ? 'auto' : redundant,
       batch: at('batch'),
       inputTokens: at('inputTokens'),
       outputTokens: at('outputTokens'),

@@ -28,6 +28,8 @@ describe('sweep spec validation', () => {
     expect(spec.commOverlap).toEqual(['auto']);
     expect(spec.schedule).toEqual(['continuous']);
     expect(spec.chunkTokens).toEqual([8192]);
+    expect(spec.redundantExperts).toEqual(['auto']);
+    expect(spec.moeImbalance).toEqual([1.11]);
     expect(spec.reducers.pareto).toEqual([
       { metric: 'costPerMillionTokensUsd', direction: 'min' },
       { metric: 'tpotS', direction: 'min' },
@@ -65,6 +67,9 @@ describe('sweep spec validation', () => {
       'spec.yaml: chunkTokens: chunkTokens must be an integer ≥ 1, a list of them, or a range { from, to, step | times }, got "continuous"',
     );
     expect(issuesOf(`${BASE}commOverlap: [0.5, 2]\n`)).toBe('spec.yaml: commOverlap[1]: must be a fraction in [0, 1] or "auto", got 2');
+    expect(parseSweepSpec(`${BASE}redundantExperts: [auto, 0, 32]\n`).redundantExperts).toEqual(['auto', 0, 32]);
+    expect(issuesOf(`${BASE}redundantExperts: [8, 2.5]\n`)).toBe('spec.yaml: redundantExperts[1]: must be an integer ≥ 0 or "auto", got 2.5');
+    expect(issuesOf(`${BASE}redundantExperts: -1\n`)).toBe('spec.yaml: redundantExperts: must be an integer ≥ 0 or "auto", got -1');
     expect(issuesOf(`${BASE}batchs: [1]\n`)).toMatch(/^spec\.yaml: batchs: unknown field "batchs"; did you mean "batch"\? Allowed: models, hardware, chips, dp, tp/);
     expect(issuesOf(`${BASE}chips: 8\ndp: 1\n`)).toBe('spec.yaml: give chips or dp, not both (with dp, chips = tp·pp·dp)');
     expect(issuesOf(`${BASE}tp: [2, 2]\n`)).toBe('spec.yaml: tp[1]: 2 appears twice; each value of an axis must be distinct');
@@ -96,7 +101,7 @@ describe('sweep spec validation', () => {
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, reducers',
       ].join('\n'),
     );
   });

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
 import { METRICS, SCHEDULES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
 import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
 
@@ -49,6 +49,11 @@ export interface SweepSpec {
   readonly tp: readonly number[];
   readonly pp: readonly number[];
   readonly ep: readonly number[];
+  /**
+   * R: redundant expert slots (`InferenceConfig.redundantExperts`), integers ≥ 0, or `auto`:
+   * ⌈E/EP⌉·EP − E [auto]. Absent in a spec built by hand means `auto`.
+   */
+  readonly redundantExperts?: readonly (number | 'auto')[];
   readonly batch: readonly number[];
   readonly inputTokens: readonly number[];
   readonly outputTokens: readonly number[];
@@ -254,10 +259,11 @@ function enumAxis<const T extends string>(field: string, allowed: readonly T[]) 
   );
 }
 
-function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto') {
+function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto', integer = false) {
   const allowedAll = extra === undefined ? allowed : `${allowed} or "${extra}"`;
   const num = v.pipe(
     v.number((i) => `must be ${allowedAll}${got(i)}`),
+    v.check((x) => !integer || Number.isSafeInteger(x), (i) => `must be ${allowedAll}${got(i)}`),
     v.minValue(min, (i) => `must be ${allowedAll}${got(i)}`),
     v.maxValue(max, (i) => `must be ${allowedAll}${got(i)}`),
   );
@@ -397,6 +403,7 @@ const KNOWN_KEYS = [
   'tp',
   'pp',
   'ep',
+  'redundantExperts',
   'batch',
   'inputTokens',
   'outputTokens',
@@ -500,6 +507,7 @@ const specSchema = v.pipe(
       tp: v.optional(integerAxis('tp', 1), 1),
       pp: v.optional(integerAxis('pp', 1), 1),
       ep: v.optional(integerAxis('ep', 1), 1),
+      redundantExperts: v.optional(numberAxis('redundantExperts', 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0', 'auto', true), 'auto'),
       batch: v.optional(integerAxis('batch', 1), 1),
       inputTokens: v.optional(integerAxis('inputTokens', 1), 2048),
       outputTokens: v.optional(integerAxis('outputTokens', 1), 256),
@@ -513,7 +521,7 @@ const specSchema = v.pipe(
       ),
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
-      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), 1),
+      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
       chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
@@ -657,7 +665,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
   const s = result.output;
   const issues: SpecIssue[] = [];
-  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
+  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
   for (const axis of axes) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
@@ -673,6 +681,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     tp: s.tp,
     pp: s.pp,
     ep: s.ep,
+    redundantExperts: s.redundantExperts,
     batch: s.batch,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,

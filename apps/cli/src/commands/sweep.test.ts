@@ -67,7 +67,7 @@ describe('ridgeline sweep and merge', () => {
       if (file === 'rows.csv') {
         const lines = bytes.toString('utf8').trimEnd().split('\n');
         expect(lines).toHaveLength(2561);
-        expect(lines[0]).toMatch(/^index,model,hardware,chips,dp,tp,pp,ep,batch/);
+        expect(lines[0]).toMatch(/^index,model,hardware,chips,dp,tp,pp,ep,redundantExperts,batch/);
       }
       if (file === 'rows.parquet') expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
     }
