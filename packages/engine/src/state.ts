@@ -331,7 +331,9 @@ export interface SweepResult {
   readonly spec: AnySweepSpec;
   readonly reducers: ReducerSpec<AnyMetric>;
   readonly counts: SweepCounts;
+  /** The frontier's rows; with `reducers.groupBy`, each group's frontier in turn, groups in spec order. */
   readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly AnySweepRow[] };
+  /** The k best rows (configurations with equal outputs once); with `reducers.groupBy`, up to k per group, groups in spec order. */
   readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly AnySweepRow[] }) | null;
   readonly histograms: readonly (HistogramSpec<AnyMetric> & {
     readonly edges: readonly number[];
