@@ -9,7 +9,8 @@ import { TRAINING_ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
 import { planAnySweep, planTrainingSweep, shardRange, type SweepPlan, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateTrainingSweepSpec } from './spec.ts';
-import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, sweepRows, toResult, unpackState, type SweepEntry, type TrainingSweepRow } from './state.ts';
+import { outputsDigest } from './digest.ts';
+import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepEntry, type TrainingSweepRow } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { referenceTrainingOutputs, relativeError, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, plain, referenceTopK } from './test-support/reference.ts';
@@ -246,6 +247,8 @@ describe('training sweeps', () => {
     const top = plan.reducers.top!;
     const candidates = kept.map((r) => ({ index: r.index, key: sign(top.direction) * r[top.metric]!, outputs: TRAINING_OUTPUTS.map((o) => (o === 'boundCopy' ? r.bound : r[o])), group: chips.indexOf(r.hardware) }));
     expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
+    // the kernel's digest of a training configuration is the host's digest of its row
+    for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, TRAINING_OUTPUTS)));
     // shards merged through JSON give the single run's result
     const kernel = await engine.open(plan.image());
     const expected = JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
