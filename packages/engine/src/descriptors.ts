@@ -113,10 +113,16 @@ export const HEADER = {
   axisLengths: 16,
   /** 0 an inference sweep, 1 a training sweep (axes: TRAINING_SWEEP_AXES). */
   mode: 47,
-  slots: 48,
+  /** Filters, after the histogram specs: WHERE_STRIDE slots each (output slot, min, max). */
+  where: 48,
+  /** 0 ungrouped, +1 by model, +2 by chip: not read by the kernel, but part of the fingerprint. */
+  groupBy: 49,
+  slots: 50,
 } as const;
-/** Version of the setup image layout (5: the `redundantExperts` axis). */
-export const IMAGE_VERSION = 5;
+/** Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and the grouping). */
+export const IMAGE_VERSION = 6;
+/** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
+export const WHERE_STRIDE = 3;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
@@ -210,9 +216,12 @@ export const STATE = {
   reasons: 2,
   boundPrefill: 12,
   boundDecode: 15,
-  counts: 18,
+  /** Feasible configurations that meet every filter (= feasible without filters). */
+  matched: 18,
+  counts: 19,
   paretoStride: 4,
-  topStride: 2,
+  /** Key, index, digest of the outputs. */
+  topStride: 3,
 } as const;
 
 /** Short names for metrics on the command line (`--pareto cost,tpot`). Full metric names work too. */
