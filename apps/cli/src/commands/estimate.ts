@@ -15,6 +15,7 @@ import { nonNegativeInteger, numberInRange, positiveInteger } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
+import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
@@ -25,12 +26,7 @@ import { resolveModel } from '../resolve-model.ts';
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
 
 const args = {
-  model: {
-    type: 'string',
-    required: true,
-    valueHint: 'id|config.json',
-    description: 'Model id or alias (see "ridgeline models list"), or a path to a Hugging Face config.json',
-  },
+  model: MODEL_ARG as ModelArgDef,
   hardware: {
     type: 'string',
     required: true,

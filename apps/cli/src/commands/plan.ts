@@ -13,6 +13,7 @@ import {
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
+import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
@@ -26,12 +27,7 @@ export const MAX_PLAN_RATE_RPS: number = 1e9;
 const OBJECTIVE_OPTIONS: PlanObjective[] = [...PLAN_OBJECTIVES];
 
 const args = {
-  model: {
-    type: 'string',
-    required: true,
-    valueHint: 'id|config.json',
-    description: 'Model id or alias (see "ridgeline models list"), or a path to a Hugging Face config.json',
-  },
+  model: MODEL_ARG as ModelArgDef,
   hardware: {
     type: 'string',
     required: true,
