@@ -1,9 +1,11 @@
+import type { ServingPlan } from '@ridgeline/engine';
 import { estimateInference, estimateTraining, type InferenceConfig, type TrainingConfig } from '@ridgeline/model';
 import { precisionsFor } from '../precision.ts';
 import { ChipReducer, inferenceScore, trainingScore } from './reduce.ts';
 import {
   SweepCancelled,
   sweepSize,
+  type PlanRequest,
   trainingSweepSize,
   type ChipSweep,
   type SweepBackend,
@@ -178,5 +180,10 @@ export const jsBackend: SweepBackend = {
     }
     control.progress(total, total);
     return { backend: 'js', total, elapsedMs: performance.now() - started, perChip };
+  },
+
+  plan(_request: PlanRequest): Promise<ServingPlan> {
+    // planServing searches on the WebAssembly engine; the model alone would take seconds per chip.
+    return Promise.reject(new Error('Planning needs the WebAssembly engine, which this browser could not start.'));
   },
 };

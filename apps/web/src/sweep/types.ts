@@ -1,3 +1,4 @@
+import type { ServingPlan, ServingPlanRequest } from '@ridgeline/engine';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import type { InfeasibleReason, ModelSpec, Recompute } from '@ridgeline/model';
 import { precisionsFor } from '../precision.ts';
@@ -152,6 +153,9 @@ export interface SweepControl {
   yieldNow(): Promise<void>;
 }
 
+/** A `planServing` request as the page posts it to the worker (which brings its own engine). */
+export type PlanRequest = Omit<ServingPlanRequest, 'engine'>;
+
 /**
  * The one interface between the sweep worker and whatever evaluates configurations: the WASM
  * engine, or `@ridgeline/model` in plain JS where the engine is unavailable.
@@ -161,6 +165,8 @@ export interface SweepBackend {
   sweep(spec: SweepSpec, control: SweepControl): Promise<SweepResult>;
   /** A training sweep: the frontier of run cost (min) against run time (min), per chip. */
   train(spec: TrainingSweepSpec, control: SweepControl): Promise<TrainingSweepResult>;
+  /** The latency-target plan: `planServing` on this backend's engine (the WASM engine only). */
+  plan(request: PlanRequest): Promise<ServingPlan>;
 }
 
 /** Thrown by a backend that stopped because the caller cancelled. */
@@ -203,7 +209,8 @@ export type ResultOf<S extends SweepSpec | TrainingSweepSpec> = S extends Traini
 export type ToWorker =
   | { readonly type: 'init'; readonly module: WebAssembly.Module | null }
   | { readonly type: 'run'; readonly id: number; readonly spec: SweepSpec | TrainingSweepSpec }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  | { readonly type: 'plan'; readonly id: number; readonly request: PlanRequest };
 
 /** Messages from the sweep worker. */
 export type FromWorker =
@@ -211,4 +218,5 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
   | { readonly type: 'done'; readonly id: number; readonly result: SweepResult | TrainingSweepResult }
   | { readonly type: 'cancelled'; readonly id: number }
+  | { readonly type: 'planned'; readonly id: number; readonly plan: ServingPlan; readonly elapsedMs: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

@@ -6,6 +6,7 @@ import {
   engineFromModule,
   isTrainingRow,
   outputSlot,
+  planServing,
   planSweep,
   planTrainingSweep,
   resolveSweepSpec,
@@ -13,6 +14,7 @@ import {
   type AnySweepPlan,
   type Engine,
   type Kernel,
+  type ServingPlan,
   type SweepPlan,
   type SweepRow,
   type SweepSpec as EngineSpec,
@@ -30,6 +32,7 @@ import { random } from './reduce.ts';
 import {
   SweepCancelled,
   type ChipSweep,
+  type PlanRequest,
   type SweepBackend,
   type SweepControl,
   type SweepPoint,
@@ -352,6 +355,10 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
       }
       control.progress(odometer.total, odometer.total);
       return { backend: 'wasm', total: odometer.total, elapsedMs: performance.now() - started, perChip };
+    },
+
+    plan(request: PlanRequest): Promise<ServingPlan> {
+      return planServing({ ...request, engine });
     },
   };
 }
