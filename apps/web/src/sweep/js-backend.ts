@@ -86,6 +86,10 @@ export const jsBackend: SweepBackend = {
                   else {
                     reducer.evaluated++;
                     reducer.feasible++;
+                  }
+                  // Inclusive, as the engine's `where`; a NaN TTFT never passes.
+                  if (r.feasible && (spec.ttftCapS === undefined || r.ttftS <= spec.ttftCapS)) {
+                    reducer.withinCap++;
                     const point: SweepPoint = {
                       chip: chipIndex,
                       chips: tp * pp,
@@ -152,6 +156,7 @@ export const jsBackend: SweepBackend = {
                   else {
                     reducer.evaluated++;
                     reducer.feasible++;
+                    reducer.withinCap++;
                     const point: TrainingSweepPoint = {
                       chip: chipIndex,
                       chips,

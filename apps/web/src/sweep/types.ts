@@ -30,6 +30,11 @@ export interface SweepSpec {
   readonly usdPerChipHour?: number;
   /** The frontier's second objective (the first is tokens/s per user, more is better). */
   readonly y: ParetoY;
+  /**
+   * Leave out configurations whose TTFT exceeds this many seconds (inclusive cap): from the frontier,
+   * the cloud and the counts of what was kept. Absent: no cap.
+   */
+  readonly ttftCapS?: number;
   /** Feasible configurations kept (uniformly sampled) for the chart's cloud, over all chips. */
   readonly cloudLimit: number;
 }
@@ -123,6 +128,8 @@ export interface ChipSweep<P = SweepPoint> {
   readonly chipName: string;
   readonly evaluated: number;
   readonly feasible: number;
+  /** Feasible configurations within the sweep's TTFT cap: the ones the frontier and the cloud are drawn from (= feasible without a cap). */
+  readonly withinCap: number;
   /** Infeasible configurations by reason code. */
   readonly reasons: Readonly<Partial<Record<InfeasibleReason, number>>>;
   /** The Pareto frontier: by tokens/s per user ascending (inference), by run time ascending (training). */

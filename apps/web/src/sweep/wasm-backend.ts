@@ -28,7 +28,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import { PREFILL_CHUNK_TOKENS, type InfeasibleReason } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import { precisionsFor } from '../precision.ts';
-import { random } from './reduce.ts';
+import { Frontier, Sample, inferenceScore, random } from './reduce.ts';
 import {
   SweepCancelled,
   type ChipSweep,
@@ -235,6 +235,47 @@ function sampleCloud<P>(
   return out;
 }
 
+/** What a TTFT cap keeps of one chip's sweep. */
+interface Capped {
+  readonly withinCap: number;
+  readonly frontier: SweepPoint[];
+  readonly cloud: SweepPoint[];
+}
+
+/**
+ * A chip's frontier, cloud and count under a TTFT cap, on the host: every row of the kernel,
+ * evaluated again in blocks, through the JS backend's reducers, keeping the configurations whose
+ * TTFT is at most the cap. Exact, and about as slow again as the sweep; the kernel applies no
+ * filter before its own reducers yet (the engine's `where` will).
+ */
+async function capOnHost(kernel: Kernel, plan: SweepPlan, chip: number, spec: SweepSpec, cap: number, cloudLimit: number, control: SweepControl): Promise<Capped> {
+  const frontier = new Frontier<SweepPoint>(inferenceScore(spec.y));
+  const sample = new Sample<SweepPoint>(cloudLimit);
+  let withinCap = 0;
+  const block = 4096;
+  let sliceStart = performance.now();
+  for (let start = 0; start < plan.total; start += block) {
+    const count = Math.min(block, plan.total - start);
+    const rows = kernel.rows(start, count);
+    for (let k = 0; k < count; k++) {
+      const base = k * N_OUT;
+      // Inclusive, as `where` will be; a NaN TTFT never passes.
+      if (rows[base + SLOT.feasible] !== 1 || !((rows[base + SLOT.ttftS] ?? Number.NaN) <= cap)) continue;
+      withinCap++;
+      const point = pointOf(plan, chip, start + k, rows, base);
+      frontier.add(point);
+      const slot = sample.wants();
+      if (slot >= 0) sample.put(slot, point);
+    }
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await control.yieldNow();
+      if (control.cancelled()) throw new SweepCancelled();
+      sliceStart = performance.now();
+    }
+  }
+  return { withinCap, frontier: frontier.points(), cloud: sample.points() };
+}
+
 /** How far a sweep over several kernels has got, and the slice size that keeps slices near SLICE_MS. */
 interface Odometer {
   done: number;
@@ -305,18 +346,22 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
         const kernel = await engine.open(plan.image());
         await drive(kernel, plan.total, control, odometer);
         const state = finalState(kernel, plan);
-        const frontier = state.pareto
-          // an inference plan: its rows are inference rows
-          .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
-          .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
+        const capped = spec.ttftCapS === undefined ? null : await capOnHost(kernel, plan, i, spec, spec.ttftCapS, cloudPerChip, control);
+        const frontier =
+          capped?.frontier ??
+          state.pareto
+            // an inference plan: its rows are inference rows
+            .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
+            .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
         perChip.push({
           chipId: chip.id,
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
+          withinCap: capped?.withinCap ?? state.counts.feasible,
           reasons: reasonsOf(state),
           frontier,
-          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, SLOT.feasible, (index, out, base) => pointOf(plan, i, index, out, base)),
+          cloud: capped?.cloud ?? sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, SLOT.feasible, (index, out, base) => pointOf(plan, i, index, out, base)),
         });
       }
       control.progress(odometer.total, odometer.total);
@@ -348,6 +393,7 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
+          withinCap: state.counts.feasible,
           reasons: reasonsOf(state),
           frontier,
           cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, TRAINING_FEASIBLE, pointAt),

@@ -1,5 +1,5 @@
 import { render } from 'lit-html';
-import { formatCount, formatExactCount } from '@ridgeline/format';
+import { formatCount, formatDuration, formatExactCount } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
@@ -7,7 +7,7 @@ import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pare
 import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
-import { durationText, parseDuration } from '../duration.ts';
+import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { planChips, planFor, planRows, type PlanPlanned, type PlanRow } from '../plan.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
@@ -39,7 +39,7 @@ export const AUTO_SWEEP_LIMIT = 20_000;
 export type TrainingNumericKey = `training.${Exclude<TrainingField, 'overlap' | 'price'>}`;
 
 /** The boxes that take a duration (`2s`, `500ms`, `0.05`), empty for none. */
-export type DurationKey = 'plan.ttftS' | 'plan.tpotS';
+export type DurationKey = 'plan.ttftS' | 'plan.tpotS' | 'sweep.ttftCapS';
 
 /** Numeric fields of the state that have a text box. */
 export type NumericKey =
@@ -58,7 +58,7 @@ export type NumericKey =
   | TrainingNumericKey;
 
 function isDurationKey(key: NumericKey): key is DurationKey {
-  return key === 'plan.ttftS' || key === 'plan.tpotS';
+  return key === 'plan.ttftS' || key === 'plan.tpotS' || key === 'sweep.ttftCapS';
 }
 
 /** A training number box that edits its own field (DP edits the chips). */
@@ -117,6 +117,8 @@ export interface SweepRun<R> {
 export interface SweepView extends SweepRun<SweepResult> {
   /** The objective the result's frontier is over. */
   readonly y: ParetoY;
+  /** The TTFT cap the result was drawn under (null: none). */
+  readonly ttftCapS: number | null;
 }
 
 /** The training sweep panel's state. */
@@ -179,7 +181,7 @@ export class App {
   #pareto: ParetoChart<SweepPoint> | null = null;
   #trainingPareto: ParetoChart<TrainingSweepPoint> | null = null;
   #client: SweepClient | null = null;
-  readonly #inferenceSweep = new SweepSlot<SweepResult, SweepView>({ ...IDLE, y: 'tokensPerSPerChip' });
+  readonly #inferenceSweep = new SweepSlot<SweepResult, SweepView>({ ...IDLE, y: 'tokensPerSPerChip', ttftCapS: null });
   readonly #trainingSweep = new SweepSlot<TrainingSweepResult, TrainingSweepView>({ ...IDLE });
   /** The latency-target panel. */
   plan: PlanView = { status: 'idle', resultKey: '', rows: null, elapsedMs: 0, chips: 0, message: null };
@@ -257,6 +259,7 @@ export class App {
     else if (key === 'plan.rateRps') this.setPlan({ rateRps: trimmed === '' ? null : n });
     else if (key === 'plan.ttftS') this.setPlan({ ttftS: parseDuration(text) });
     else if (key === 'plan.tpotS') this.setPlan({ tpotS: parseDuration(text) });
+    else if (key === 'sweep.ttftCapS') this.setSweep({ ttftCapS: parseDuration(text) });
     else if (key === 'sweep.batchMax') this.setSweep({ batchMax: n });
     else if (key === 'training.dp') this.#setDataParallel(n);
     else {
@@ -300,7 +303,7 @@ export class App {
     }
     if (key === 'training.totalTokens') return Number.isNaN(this.state.training.totalTokens) ? '' : formatExactCount(this.state.training.totalTokens);
     if (isDurationKey(key)) {
-      const seconds = key === 'plan.ttftS' ? this.state.plan.ttftS : this.state.plan.tpotS;
+      const seconds = key === 'sweep.ttftCapS' ? this.state.sweep.ttftCapS : key === 'plan.ttftS' ? this.state.plan.ttftS : this.state.plan.tpotS;
       return seconds === null || Number.isNaN(seconds) ? '' : durationText(seconds);
     }
     const box = trainingBoxOf(key);
@@ -538,6 +541,7 @@ export class App {
       return { error: `The largest batch must be a whole number from 1 to ${MAX_SWEEP_BATCH.toLocaleString('en-US')}.` };
     }
     if (s.tp.length === 0 || s.pp.length === 0) return { error: 'Pick at least one TP and one PP degree.' };
+    if (s.ttftCapS !== null && Number.isNaN(s.ttftCapS)) return { error: `The TTFT cap must be ${DURATION_ALLOWED}; leave it empty for none.` };
     const spec = sweepSpec(state, model.model, chips);
     return { spec, size: sweepSize(spec) };
   }
@@ -593,8 +597,8 @@ export class App {
   async runSweep(): Promise<void> {
     const d = this.derived.sweep;
     if (!('spec' in d)) return;
-    const y = d.spec.y;
-    await this.#run(this.#inferenceSweep, d.spec, d.size, (slot) => (slot.view = { ...slot.view, y }));
+    const { y, ttftCapS } = d.spec;
+    await this.#run(this.#inferenceSweep, d.spec, d.size, (slot) => (slot.view = { ...slot.view, y, ttftCapS: ttftCapS ?? null }));
   }
 
   async runTrainingSweep(): Promise<void> {
@@ -714,7 +718,8 @@ export class App {
 
   #paretoTitle(): string {
     const model = this.derived.model.ok ? this.derived.model.model.name : 'model';
-    return `Pareto frontier — ${model}, ${this.state.inputTokens} → ${this.state.outputTokens} tokens`;
+    const cap = this.sweep.ttftCapS;
+    return `Pareto frontier — ${model}, ${this.state.inputTokens} → ${this.state.outputTokens} tokens${cap === null ? '' : `, TTFT ≤ ${formatDuration(cap)}`}`;
   }
 
   // ---- render ------------------------------------------------------------------------------
