@@ -5,7 +5,6 @@ import { cliFiles, planArgs } from '../cli-command.ts';
 import type { PlanField, PlanRow } from '../plan.ts';
 import { seriesColour } from '../registry.ts';
 import type { App, NumericKey } from './app.ts';
-import { backendBadge } from './sweep-view.ts';
 import { commandBox } from './cli-view.ts';
 
 /** The objective select's words, in `PLAN_OBJECTIVES` order. */
@@ -126,8 +125,6 @@ export function planView(app: App): TemplateResult {
     <div class="card-head">
       <h3>Latency targets</h3>
       <span class="muted">the best configuration per chip that meets them, for the current and the compared chips</span>
-      <span class="spacer"></span>
-      ${backendBadge(app)}
     </div>
     <div class="plan-controls">
       ${box(app, 'ttftS', 'TTFT at most', 'none', 'time to first token: 2s, 500ms or seconds')}
