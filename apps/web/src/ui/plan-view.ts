@@ -139,8 +139,8 @@ export function planView(app: App): TemplateResult {
     </div>
     ${'error' in d && d.field === null ? html`<p class="warn-text" data-testid="plan-message">${d.error}</p>` : nothing}
     ${v.message === null ? nothing : html`<p class="error-text" data-testid="plan-failed">${v.message}</p>`}
-    ${v.rows === null
-      ? html`<p class="muted">${v.status === 'running' ? 'Planning…' : ''}</p>`
+    ${v.rows === null || 'error' in d
+      ? html`<p class="muted">${v.status === 'running' && !('error' in d) ? 'Planning…' : ''}</p>`
       : html`<p class="sweep-summary" data-testid="plan-summary">
             ${v.status === 'running' ? 'Planning…' : html`${v.chips} ${v.chips === 1 ? 'chip' : 'chips'} planned in <b>${formatDuration(v.elapsedMs / 1000)}</b> on the WebAssembly engine, in the worker`}
             ${stale && v.status !== 'running' ? html`<span class="badge warn">settings changed since</span>` : nothing}
