@@ -5,6 +5,7 @@ import {
   DEFAULT_INFERENCEX_CSV,
   errorStats,
   inferencexArgv,
+  inferencexChip,
   inferencexConfig,
   parseInferencex,
   readInferencex,
@@ -65,19 +66,27 @@ describe('selecting the rows Ridgeline expresses', () => {
       disaggregated: 834,
       MTP: 143,
       'data-parallel attention': 13,
-      'no plugin': 25,
+      'no plugin': 0,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(263);
+    expect(selection.kept).toHaveLength(288);
   });
 
-  test('kept rows per chip; "no plugin" is B300', () => {
+  test('kept rows per chip; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 153, h200: 34, mi300x: 10, mi355x: 66 });
-    expect(new Set(selection.excluded.filter((e) => e.reason === 'no plugin').map((e) => e.row.hardware))).toEqual(new Set(['b300']));
+    expect(perChip).toEqual({ b200: 153, b300: 25, h200: 34, mi300x: 10, mi355x: 66 });
+    expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
+    // B300's other 60 rows: 45 disaggregated (multi-node Dynamo-TRT), 15 single-node with MTP.
+    const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
+    expect(b300Left.filter((e) => e.reason === 'disaggregated')).toHaveLength(45);
+    expect(b300Left.filter((e) => e.reason === 'MTP')).toHaveLength(15);
+    expect(inferencexChip('b300')?.id).toBe('b300');
+    // No GB300 row in this data yet; the mapping is ready for them.
+    expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
+    expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
     for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, specMethod: 'none', decodeDpAttention: false });
   });
 });
@@ -153,7 +162,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(263);
+      expect(predictions).toHaveLength(288);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();
