@@ -1,7 +1,17 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, PREFILL_CHUNK_TOKENS, SCHEDULES, estimateInference, type AttentionSharding, type InferenceConfig, type InferenceResult, type Schedule } from '@ridgeline/model';
-import { numberInRange, positiveInteger } from '../args.ts';
+import {
+  DEFAULT_MOE_IMBALANCE,
+  InputError,
+  PREFILL_CHUNK_TOKENS,
+  SCHEDULES,
+  estimateInference,
+  type AttentionSharding,
+  type InferenceConfig,
+  type InferenceResult,
+  type Schedule,
+} from '@ridgeline/model';
+import { nonNegativeInteger, numberInRange, positiveInteger } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
@@ -30,7 +40,12 @@ const args = {
   chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default tp·pp)' },
   tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
-  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
+  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models); need not divide the experts' },
+  'redundant-experts': {
+    type: 'string',
+    valueHint: 'R',
+    description: 'Redundant expert slots, 0 to E·(EP − 1): each chip holds ⌈(E + R)/EP⌉ experts (default: fill the slots, ⌈E/EP⌉·EP − E)',
+  },
   batch: { type: 'string', valueHint: 'B', default: '1', description: 'Requests in flight per replica (concurrency, counting those still in prefill)' },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
@@ -61,7 +76,12 @@ const args = {
     default: '8192',
     description: 'Token budget of one continuous-batching iteration (decode + prompt chunk), 1–1048576; also bounds the prefill workspace',
   },
-  'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
+  'moe-imbalance': {
+    type: 'string',
+    valueHint: '≥1',
+    default: String(DEFAULT_MOE_IMBALANCE) as string,
+    description: "Factor on the busiest expert shard's routed tokens with EP > 1 (default: 1.11, measured after expert load balancing)",
+  },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -108,7 +128,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
     if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got "${a['chunk-tokens']}"`);
-    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? 1;
+    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? DEFAULT_MOE_IMBALANCE;
+    const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
 
     const model = await resolveModel(a.model, io.cwd);
@@ -123,6 +144,7 @@ const command: CommandDef<typeof args> = defineCommand({
       chip,
       chips,
       parallelism: { tp, pp, ep },
+      ...(redundantExperts === undefined ? {} : { redundantExperts }),
       batch,
       inputTokens,
       outputTokens,
