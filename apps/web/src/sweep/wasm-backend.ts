@@ -28,7 +28,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import { PREFILL_CHUNK_TOKENS, type InfeasibleReason } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import { precisionsFor } from '../precision.ts';
-import { Frontier, Sample, inferenceScore, random } from './reduce.ts';
+import { random } from './reduce.ts';
 import {
   SweepCancelled,
   type ChipSweep,
@@ -46,7 +46,11 @@ import {
 /** Aim for slices of about this long between yields (progress and cancel). */
 const SLICE_MS = 40;
 
-/** The engine's spec for one chip of the page's sweep: DP 1, so chips = TP·PP. */
+/**
+ * The engine's spec for one chip of the page's sweep: DP 1, so chips = TP·PP. A TTFT cap is a
+ * `where` filter: the kernel applies it before its reducers, so the frontier and the matched count
+ * are those of the configurations within the cap.
+ */
 function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
   return {
     models: [spec.model],
@@ -70,6 +74,7 @@ function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
     // the model's defaults, as the JavaScript backend's estimateInference takes them
     schedule: ['continuous'],
     chunkTokens: [PREFILL_CHUNK_TOKENS],
+    where: spec.ttftCapS === undefined ? [] : [{ metric: 'ttftS', max: spec.ttftCapS }],
     reducers: {
       pareto: [
         { metric: 'tokensPerSPerUser', direction: 'max' },
@@ -194,86 +199,46 @@ function trainingPoint(chip: number, c: TrainingSweepConfig, metric: (m: Trainin
 }
 
 /**
- * A uniform sample of feasible configurations for the chart's cloud: every row when the sweep is
- * small, else rows at random indices (rejecting the infeasible), evaluated by the kernel. Rows are
- * N_OUT wide in either mode; `feasibleSlot` and `pointAt` read the mode's outputs.
+ * A uniform sample of the configurations the reducers saw (feasible, and within the spec's
+ * filters) for the chart's cloud: every row when the sweep is small, else rows at random indices
+ * (rejecting the others), evaluated by the kernel. Rows are N_OUT wide in either mode; `kept`
+ * (how many there are), `keeps` and `pointAt` read the mode's outputs.
  */
 function sampleCloud<P>(
   kernel: Kernel,
   total: number,
   seed: number,
   limit: number,
-  feasible: number,
-  feasibleSlot: number,
+  kept: number,
+  keeps: (out: Float64Array, base: number) => boolean,
   pointAt: (index: number, out: Float64Array, base: number) => P,
 ): P[] {
   const out: P[] = [];
-  if (limit <= 0 || feasible === 0) return out;
+  if (limit <= 0 || kept === 0) return out;
   if (total <= limit * 2) {
     const block = 4096;
-    const stride = Math.max(1, Math.ceil(feasible / limit));
+    const stride = Math.max(1, Math.ceil(kept / limit));
     let seen = 0;
     for (let start = 0; start < total && out.length < limit; start += block) {
       const count = Math.min(block, total - start);
       const rows = kernel.rows(start, count);
       for (let k = 0; k < count; k++) {
-        if (rows[k * N_OUT + feasibleSlot] !== 1) continue;
+        if (!keeps(rows, k * N_OUT)) continue;
         if (seen++ % stride === 0) out.push(pointAt(start + k, rows, k * N_OUT));
       }
     }
     return out;
   }
   const next = random(0x5eed + seed);
-  const draws = Math.min(total, Math.ceil((limit * total) / feasible) * 2, limit * 64);
+  const draws = Math.min(total, Math.ceil((limit * total) / kept) * 2, limit * 64);
   const indices = new Set<number>();
   for (let i = 0; i < draws; i++) indices.add(Math.floor(next() * total));
   for (const index of [...indices].sort((a, b) => a - b)) {
     const rows = kernel.rows(index, 1);
-    if (rows[feasibleSlot] === 1) out.push(pointAt(index, rows, 0));
+    if (keeps(rows, 0)) out.push(pointAt(index, rows, 0));
     if (out.length >= limit) break;
   }
   return out;
-}
-
-/** What a TTFT cap keeps of one chip's sweep. */
-interface Capped {
-  readonly withinCap: number;
-  readonly frontier: SweepPoint[];
-  readonly cloud: SweepPoint[];
-}
-
-/**
- * A chip's frontier, cloud and count under a TTFT cap, on the host: every row of the kernel,
- * evaluated again in blocks, through the JS backend's reducers, keeping the configurations whose
- * TTFT is at most the cap. Exact, and about as slow again as the sweep; the kernel applies no
- * filter before its own reducers yet (the engine's `where` will).
- */
-async function capOnHost(kernel: Kernel, plan: SweepPlan, chip: number, spec: SweepSpec, cap: number, cloudLimit: number, control: SweepControl): Promise<Capped> {
-  const frontier = new Frontier<SweepPoint>(inferenceScore(spec.y));
-  const sample = new Sample<SweepPoint>(cloudLimit);
-  let withinCap = 0;
-  const block = 4096;
-  let sliceStart = performance.now();
-  for (let start = 0; start < plan.total; start += block) {
-    const count = Math.min(block, plan.total - start);
-    const rows = kernel.rows(start, count);
-    for (let k = 0; k < count; k++) {
-      const base = k * N_OUT;
-      // Inclusive, as `where` will be; a NaN TTFT never passes.
-      if (rows[base + SLOT.feasible] !== 1 || !((rows[base + SLOT.ttftS] ?? Number.NaN) <= cap)) continue;
-      withinCap++;
-      const point = pointOf(plan, chip, start + k, rows, base);
-      frontier.add(point);
-      const slot = sample.wants();
-      if (slot >= 0) sample.put(slot, point);
-    }
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await control.yieldNow();
-      if (control.cancelled()) throw new SweepCancelled();
-      sliceStart = performance.now();
-    }
-  }
-  return { withinCap, frontier: frontier.points(), cloud: sample.points() };
 }
 
 /** How far a sweep over several kernels has got, and the slice size that keeps slices near SLICE_MS. */
@@ -346,22 +311,22 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
         const kernel = await engine.open(plan.image());
         await drive(kernel, plan.total, control, odometer);
         const state = finalState(kernel, plan);
-        const capped = spec.ttftCapS === undefined ? null : await capOnHost(kernel, plan, i, spec, spec.ttftCapS, cloudPerChip, control);
-        const frontier =
-          capped?.frontier ??
-          state.pareto
-            // an inference plan: its rows are inference rows
-            .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
-            .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
+        const frontier = state.pareto
+          // an inference plan: its rows are inference rows
+          .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
+          .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
+        const cap = spec.ttftCapS ?? Number.POSITIVE_INFINITY;
+        // What the kernel's filter keeps, as `where` reads it (inclusive; a NaN TTFT never passes).
+        const keeps = (out: Float64Array, base: number): boolean => out[base + SLOT.feasible] === 1 && (spec.ttftCapS === undefined || (out[base + SLOT.ttftS] ?? Number.NaN) <= cap);
         perChip.push({
           chipId: chip.id,
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
-          withinCap: capped?.withinCap ?? state.counts.feasible,
+          withinCap: state.counts.matched,
           reasons: reasonsOf(state),
           frontier,
-          cloud: capped?.cloud ?? sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, SLOT.feasible, (index, out, base) => pointOf(plan, i, index, out, base)),
+          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.matched, keeps, (index, out, base) => pointOf(plan, i, index, out, base)),
         });
       }
       control.progress(odometer.total, odometer.total);
@@ -393,10 +358,10 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
-          withinCap: state.counts.feasible,
+          withinCap: state.counts.matched,
           reasons: reasonsOf(state),
           frontier,
-          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, TRAINING_FEASIBLE, pointAt),
+          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.matched, (out, base) => out[base + TRAINING_FEASIBLE] === 1, pointAt),
         });
       }
       control.progress(odometer.total, odometer.total);
