@@ -83,9 +83,11 @@ describe('the built site in Chromium', () => {
     // The charts drew: a roofline canvas, and the (small, automatic) sweep's Pareto canvas.
     await page.waitForSelector('#roofline-chart canvas');
     await page.waitForSelector('#pareto-chart canvas');
-    // Before the Copy below, whose note would show in the shot.
+    // Before the Copy below, whose note would show in the shots.
     await screenshot(page, 'default');
     await screenshot(page, 'overview', { fullPage: false });
+    await screenshotOf(page, '[data-testid="roofline-card"]', 'default-roofline');
+    await screenshotOf(page, '[data-testid="compare"]', 'default-compare');
     // The command is on the page, and Copy puts it on the clipboard as it reads.
     expect(await page.getByTestId('cli-command-text').textContent()).toBe('ridgeline estimate --model llama-3.1-70b --hardware h100-sxm --chips 8 --tp 8 --batch 64');
     await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(h.url).origin });
@@ -95,8 +97,6 @@ describe('the built site in Chromium', () => {
     await screenshotOf(page, '[data-testid="cli-command"]', 'cli-command');
     // The state is in the URL.
     expect(new URL(page.url()).hash).toContain('m=llama-3.1-70b&hw=h100-sxm&n=8&tp=8');
-    await screenshotOf(page, '[data-testid="roofline-card"]', 'default-roofline');
-    await screenshotOf(page, '[data-testid="compare"]', 'default-compare');
     // The roofline as PNG and as SVG (vector, redrawn from the data).
     const [rooflinePng] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-roofline-png').click()]);
     await rooflinePng.saveAs(join(ARTIFACTS, 'roofline-export.png'));
