@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CUSTOM_PLUGIN_NAME, pluginFromFields } from '../src/custom-chip.ts';
-import { commandLine, estimateArgs } from '../src/cli-command.ts';
-import { DEFAULT_STATE, type AppState } from '../src/state.ts';
+import { commandLine, estimateArgs, planArgs } from '../src/cli-command.ts';
+import { DEFAULT_PLAN, DEFAULT_STATE, type AppState } from '../src/state.ts';
+import type { SweepResult } from '../src/sweep/types.ts';
 import { serialiseState } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, staticHost, type Harness } from './support.ts';
 
@@ -82,6 +83,11 @@ describe('the built site in Chromium', () => {
     // The charts drew: a roofline canvas, and the (small, automatic) sweep's Pareto canvas.
     await page.waitForSelector('#roofline-chart canvas');
     await page.waitForSelector('#pareto-chart canvas');
+    // Before the Copy below, whose note would show in the shots.
+    await screenshot(page, 'default');
+    await screenshot(page, 'overview', { fullPage: false });
+    await screenshotOf(page, '[data-testid="roofline-card"]', 'default-roofline');
+    await screenshotOf(page, '[data-testid="compare"]', 'default-compare');
     // The command is on the page, and Copy puts it on the clipboard as it reads.
     expect(await page.getByTestId('cli-command-text').textContent()).toBe('ridgeline estimate --model llama-3.1-70b --hardware h100-sxm --chips 8 --tp 8 --batch 64');
     await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(h.url).origin });
@@ -91,10 +97,6 @@ describe('the built site in Chromium', () => {
     await screenshotOf(page, '[data-testid="cli-command"]', 'cli-command');
     // The state is in the URL.
     expect(new URL(page.url()).hash).toContain('m=llama-3.1-70b&hw=h100-sxm&n=8&tp=8');
-    await screenshot(page, 'default');
-    await screenshot(page, 'overview', { fullPage: false });
-    await screenshotOf(page, '[data-testid="roofline-card"]', 'default-roofline');
-    await screenshotOf(page, '[data-testid="compare"]', 'default-compare');
     // The roofline as PNG and as SVG (vector, redrawn from the data).
     const [rooflinePng] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-roofline-png').click()]);
     await rooflinePng.saveAs(join(ARTIFACTS, 'roofline-export.png'));
@@ -236,6 +238,111 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('sweep-message').textContent()).toBe('Sweep cancelled.');
     // The last finished result stays on screen.
     expect(await summary.getAttribute('data-total')).toBe(String(dense));
+    await page.close();
+  });
+
+  test('latency targets typed in the page give `ridgeline plan --json`’s first row, and Use applies it', async () => {
+    const page = await open();
+    // A malformed target marks its box and says what is allowed; nothing is planned from it.
+    await page.getByTestId('plan-ttftS').fill('soon');
+    await settled(page);
+    expect(await page.getByTestId('plan-error-ttftS').textContent()).toBe('The TTFT target must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds); leave it empty for none.');
+    expect(await page.getByTestId('plan-ttftS').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('plan-cli-command').count()).toBe(0);
+    // Targets as a person types them, and the cost objective.
+    await page.getByTestId('plan-ttftS').fill('1.5s');
+    await page.getByTestId('plan-tpotS').fill('30ms');
+    await page.getByTestId('plan-objective').selectOption('cost');
+    await settled(page);
+    const state: AppState = { ...DEFAULT_STATE, plan: { ...DEFAULT_PLAN, ttftS: 1.5, tpotS: 0.03, objective: 'cost' } };
+    expect(new URL(page.url()).hash).toContain('&ttft=1.5s&tpot=30ms&obj=cost');
+    await page.waitForSelector('[data-testid="plan"][data-status="done"][data-stale="false"]', { timeout: 60_000 });
+    const panel = page.getByTestId('plan');
+    console.log(`plan for ${await panel.getAttribute('data-chips')} chips: ${await panel.getAttribute('data-elapsed-ms')} ms in the worker`);
+    const args = planArgs(state)!;
+    expect(await page.getByTestId('plan-cli-command-text').textContent()).toBe(commandLine(['ridgeline', ...args]));
+    const run = await cli([...args, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const results = (JSON.parse(run.stdout) as { results: { chip: string; meetsTargets: boolean; command: string[]; result: Record<string, unknown>; replicas: number }[] }).results;
+    // One row per chip, in the CLI's order (best first).
+    expect(await page.getByTestId('plan-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-chip'), r.getAttribute('data-meets')]))).toEqual(
+      results.map((r) => [r.chip, String(r.meetsTargets)]),
+    );
+    const first = results[0]!;
+    expect(first.meetsTargets).toBe(true);
+    const flag = (name: string, fallback: string): string => {
+      const i = first.command.indexOf(name);
+      return i === -1 ? fallback : (first.command[i + 1] ?? '');
+    };
+    const row = page.getByTestId('plan-row').first();
+    const cells = Object.fromEntries(
+      await row.locator('[data-field]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-field'), el.getAttribute('data-value') ?? (el.textContent ?? '').trim()])),
+    ) as Record<string, string>;
+    expect(cells).toEqual({
+      chips: flag('--chips', ''),
+      tp: flag('--tp', '1'),
+      pp: flag('--pp', '1'),
+      ep: flag('--ep', '1'),
+      batch: flag('--batch', '1'),
+      precision: `${flag('--weights', 'bf16')}/${flag('--kv', 'bf16')}/${flag('--activations', 'bf16')}`,
+      ttftS: String(first.result['ttftS']),
+      tpotS: String(first.result['tpotS']),
+      tokensPerSPerChip: String(first.result['tokensPerSPerChip']),
+      tokensPerSPerUser: String(first.result['tokensPerSPerUser']),
+      costPerMillionTokensUsd: String(first.result['costPerMillionTokensUsd']),
+    });
+    expect(Number(cells['ttftS'])).toBeLessThanOrEqual(1.5);
+    expect(Number(cells['tpotS'])).toBeLessThanOrEqual(0.03);
+    expect(await page.getByTestId('plan-why').first().textContent()).toMatch(/^limited by: decode \w+-bound; a larger batch would /);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await screenshotOf(page, '[data-testid="plan"]', 'plan');
+    // Use: the row becomes the page's configuration, and the estimate is the one the CLI printed for it.
+    await row.getByTestId('plan-use').click();
+    await settled(page);
+    await page.waitForSelector('[data-metric="tpotS"]');
+    expect(await page.getByTestId('input-chips').inputValue()).toBe(cells['chips']);
+    expect(await page.getByTestId('input-batch').inputValue()).toBe(cells['batch']);
+    const shown = await metrics(page);
+    for (const name of Object.keys(shown).filter((n) => !n.startsWith('compare.'))) expect(shown[name]?.value, name).toBe(at(first.result, name));
+    await page.close();
+  });
+
+  test('a TTFT cap leaves the configurations above it out of the frontier, the cloud and the table', async () => {
+    const page = await open();
+    type Sweep = { status: string; ttftCapS: number | null; result: SweepResult | null };
+    const sweep = (): Promise<Sweep> => page.evaluate(() => (window as unknown as { ridgeline: { sweep: Sweep } }).ridgeline.sweep);
+    await page.waitForFunction(() => (window as unknown as { ridgeline: { sweep: Sweep } }).ridgeline.sweep.status === 'done');
+    const before = (await sweep()).result!;
+    const ttfts = before.perChip.flatMap((c) => c.frontier.map((p) => p.ttftS));
+    // Uncapped, the frontier reaches first tokens far beyond a second.
+    expect(ttfts.some((t) => t > 1)).toBe(true);
+    expect(ttfts.some((t) => t <= 1)).toBe(true);
+    await page.getByTestId('sweep-ttft-cap').fill('1s');
+    await settled(page);
+    expect(new URL(page.url()).hash).toContain('&sttft=1s');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { ridgeline: { sweep: Sweep } }).ridgeline.sweep;
+      return s.status === 'done' && s.ttftCapS === 1;
+    });
+    const after = (await sweep()).result!;
+    for (const [i, c] of after.perChip.entries()) {
+      expect(c.feasible).toBe(before.perChip[i]?.feasible);
+      expect(c.withinCap).toBeLessThanOrEqual(c.feasible);
+      expect([...c.frontier, ...c.cloud].every((p) => p.ttftS <= 1)).toBe(true);
+    }
+    expect(after.perChip.some((c) => c.withinCap < c.feasible)).toBe(true);
+    // The frontier points that met the cap before are still on it (a smaller set dominates less).
+    for (const [i, c] of before.perChip.entries()) {
+      const kept = new Set(after.perChip[i]?.frontier.map((p) => `${p.tp}/${p.pp}/${p.batch}`));
+      for (const p of c.frontier.filter((q) => q.ttftS <= 1)) expect(kept.has(`${p.tp}/${p.pp}/${p.batch}`)).toBe(true);
+    }
+    expect(await page.getByTestId('sweep-hint').textContent()).toContain('TTFT cap 1.00 s: configurations whose first token takes longer are left out of the frontier, the dots and the table, as InferenceX plots only the points that meet its latency constraint.');
+    expect(await page.getByTestId('sweep').textContent()).toContain('feasible within the cap');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await screenshotOf(page, '[data-testid="sweep"]', 'sweep-ttft-cap');
+    await page.getByTestId('frontier-table').locator('summary').click();
+    const tableTtfts = await page.getByTestId('frontier-table').locator('tbody tr td:nth-child(6)').allTextContents();
+    expect(tableTtfts.length).toBe(after.perChip.reduce((n, c) => n + c.frontier.length, 0));
     await page.close();
   });
 

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { runCli } from 'ridgeline';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CHIP_FILE, MODEL_FILE, cliFiles, commandLine, estimateArgs, trainArgs } from './cli-command.ts';
+import { createEngine, planServing } from '@ridgeline/engine';
+import { estimateInference } from '@ridgeline/model';
+import { CHIP_FILE, MODEL_FILE, cliFiles, commandLine, estimateArgs, planArgs, trainArgs } from './cli-command.ts';
 import { fieldsFromChip } from './custom-chip.ts';
 import { configFor, estimate, resolveChip, resolveModel } from './estimate.ts';
+import { planChips, planFor } from './plan.ts';
 import { findChip } from './registry.ts';
-import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from './state.ts';
+import { DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from './state.ts';
 import { train, trainingConfigFor } from './training.ts';
 
 const dirs: string[] = [];
@@ -207,6 +210,48 @@ describe('trainArgs: `ridgeline train` gives the training view’s numbers exact
   test('no command while a number box holds no number', () => {
     expect(trainArgs(withTraining({ totalTokens: Number.NaN }))).toBeUndefined();
     expect(trainArgs(withTraining({ tp: Number.NaN }))).toBeUndefined();
+  });
+});
+
+describe('planArgs: `ridgeline plan` gives the latency-target panel’s plan', () => {
+  const small = (patch: Partial<AppState>): AppState =>
+    inference({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, compare: ['mi300x'], inputTokens: 1024, outputTokens: 128, plan: { ...DEFAULT_PLAN, ttftS: 0.5, tpotS: 0.02 }, ...patch });
+
+  test.each([
+    ['Llama 3.1 8B on H100 and MI300X', small({})],
+    ['the cost objective at a rate, TPOT only', small({ plan: { ttftS: null, tpotS: 0.03, objective: 'cost', rateRps: 25 } })],
+    ['a pasted config.json on a custom chip and an H200', small({ ...PASTED, ...CUSTOM, compare: ['custom', 'h200'] })],
+  ] as [string, AppState][])('%s', async (_, state) => {
+    const run = await runCommand(state, planArgs(state)!);
+    expect(run.code, run.stderr).toBe(0);
+    const model = resolveModel(state);
+    if (!model.ok) throw new Error(model.message);
+    const planned = planFor(state, model.model, planChips(state));
+    if (!('request' in planned)) throw new Error(planned.error);
+    const page = await planServing({ ...planned.request, engine: await createEngine() });
+    const results = run.json['results'] as { chip: string; meetsTargets: boolean; command: string[]; result: Record<string, unknown>; replicas: number }[];
+    expect(results.map((r) => [r.chip, r.meetsTargets, r.replicas])).toEqual(page.results.map((c) => [c.chip, c.meetsTargets, c.replicas]));
+    for (const [i, r] of results.entries()) {
+      const c = page.results[i]!;
+      const estimate = asJson(estimateInference(c.config));
+      expect(state.model.kind === 'config' ? withoutModelName(r.result) : r.result).toEqual(state.model.kind === 'config' ? withoutModelName(estimate) : estimate);
+      if (c.metrics !== null) for (const k of ['ttftS', 'tpotS', 'tokensPerSPerChip', 'tokensPerSPerUser', 'costPerMillionTokensUsd'] as const) expect(r.result[k], k).toBe(c.metrics[k]);
+    }
+  });
+
+  test('names the chips in the panel’s order, the targets as durations, and what is not the default', () => {
+    expect(planArgs(DEFAULT_STATE)).toEqual(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm,mi300x,tpu-v6e,groq-lpu', '--ttft', '2s', '--tpot', '50ms']);
+    expect(planArgs(inference({ hardware: 'b200', compare: ['h100-sxm', 'b200'], inputTokens: 4096, outputTokens: 512, plan: { ttftS: null, tpotS: 0.0125, objective: 'chips', rateRps: 2.5 } }))).toEqual([
+      'plan', '--model', 'llama-3.1-70b', '--hardware', 'b200,h100-sxm', '--input', '4096', '--output', '512', '--tpot', '12.5ms', '--objective', 'chips', '--rate', '2.5',
+    ]);
+    expect(planArgs(inference({ ...PASTED, ...CUSTOM, compare: ['custom', 'h200'] }))?.slice(1, 5)).toEqual(['--model', MODEL_FILE, '--hardware', `${CHIP_FILE},h200`]);
+  });
+
+  test('no command while the panel has no plan', () => {
+    expect(planArgs(inference({ plan: { ...DEFAULT_PLAN, ttftS: null, tpotS: null } }))).toBeUndefined();
+    expect(planArgs(inference({ plan: { ...DEFAULT_PLAN, tpotS: Number.NaN } }))).toBeUndefined();
+    expect(planArgs(inference({ plan: { ...DEFAULT_PLAN, objective: 'chips' } }))).toBeUndefined();
+    expect(planArgs(inference({ outputTokens: Number.NaN }))).toBeUndefined();
   });
 });
 

@@ -1,12 +1,15 @@
 import { formatExactCount } from '@ridgeline/format';
 import { pluginFromFields } from './custom-chip.ts';
+import { durationText } from './duration.ts';
+import { planChips, planProblem } from './plan.ts';
 import { CUSTOM_CHIP_ID } from './registry.ts';
 import type { AppState } from './state.ts';
 import { dataParallel } from './training.ts';
 
 /**
  * The `ridgeline` command that gives the numbers the page shows: `ridgeline estimate` for the
- * inference view, `ridgeline train` for the training view. A flag whose value is the CLI's default
+ * inference view, `ridgeline train` for the training view, `ridgeline plan` for the latency-target
+ * panel. A flag whose value is the CLI's default
  * is left out, except `--chips`, the inference `--tp` and the training `--global-batch`, whose
  * defaults are derived from other flags and read better written out. cli-command.test.ts runs
  * each command and checks its `--json` against the page's own estimate, so a changed CLI default
@@ -24,6 +27,8 @@ export const CHIP_FILE = './chip.json';
 
 /** `ridgeline estimate`'s defaults for the flags the command leaves out when equal. */
 const ESTIMATE_DEFAULTS = { pp: 1, ep: 1, batch: 1, input: 2048, output: 256, precision: 'bf16' } as const;
+/** `ridgeline plan`'s defaults for the flags the command leaves out when equal. */
+const PLAN_DEFAULTS = { input: 2048, output: 256, objective: 'throughput' } as const;
 /** `ridgeline train`'s defaults for the flags the command leaves out when equal. */
 const TRAIN_DEFAULTS = { parallel: 1, seq: 4096, microBatch: 1, virtualStages: 1, tokens: 1e12, precision: 'bf16', zero: 1, recompute: 'selective' } as const;
 
@@ -87,6 +92,37 @@ export function estimateArgs(state: AppState): string[] | undefined {
     ...unlessDefault('--kv', s.kvCache, d.precision),
     ...unlessDefault('--activations', s.activations, d.precision),
     ...overlapAndPrice(s),
+  ];
+}
+
+/**
+ * The arguments of `ridgeline plan` (after `ridgeline`) for the latency-target panel: the model,
+ * the current chip and the compared ones (`--hardware a,b,…`, each once, in the panel's order),
+ * prompt and output lengths, the targets as durations, the objective and the rate. Undefined when
+ * the panel has no plan to show (no target, a malformed box, the chips objective without a rate).
+ * `ridgeline plan` has no `--price` or `--overlap`: with a price override, the panel's $/Mtok are
+ * at that price and the command's at list prices (the panel says so).
+ *
+ * @example
+ * planArgs(DEFAULT_STATE);
+ * // ['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm,mi300x,tpu-v6e,groq-lpu', '--ttft', '2s', '--tpot', '50ms']
+ */
+export function planArgs(state: AppState): string[] | undefined {
+  const chips = planChips(state);
+  if (planProblem(state, chips) !== null) return undefined;
+  const p = state.plan;
+  const d = PLAN_DEFAULTS;
+  const hardware = [...new Set(chips.map((c) => (c.pageId === CUSTOM_CHIP_ID ? CHIP_FILE : c.pageId)))];
+  return [
+    'plan',
+    '--model', state.model.kind === 'catalog' ? state.model.id : MODEL_FILE,
+    '--hardware', hardware.join(','),
+    ...unlessDefault('--input', state.inputTokens, d.input),
+    ...unlessDefault('--output', state.outputTokens, d.output),
+    ...(p.ttftS === null ? [] : ['--ttft', durationText(p.ttftS)]),
+    ...(p.tpotS === null ? [] : ['--tpot', durationText(p.tpotS)]),
+    ...unlessDefault('--objective', p.objective, d.objective),
+    ...(p.rateRps === null ? [] : ['--rate', String(p.rateRps)]),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { PlanObjective } from '@ridgeline/engine';
 import type { Precision } from '@ridgeline/hardware';
 import type { Recompute } from '@ridgeline/model';
 
@@ -29,6 +30,27 @@ export interface SweepSettings {
   /** Also sweep the compared chips, one frontier per chip. */
   readonly compared: boolean;
   readonly y: ParetoY;
+  /**
+   * Configurations whose TTFT exceeds this many seconds are left out of the frontier, the cloud and
+   * the table (as InferenceX plots only points that meet its latency constraint); null: no cap.
+   * NaN while its box holds something that is not a duration.
+   */
+  readonly ttftCapS: number | null;
+}
+
+/**
+ * The latency-target panel: `ridgeline plan`'s targets and objective. A target or a rate is null
+ * when not set, NaN while its box holds something that is not a duration (or a rate).
+ */
+export interface PlanSettings {
+  /** TTFT target, seconds. */
+  readonly ttftS: number | null;
+  /** TPOT target, seconds. */
+  readonly tpotS: number | null;
+  /** throughput: most output tokens/s per chip; cost: lowest $ per million; chips: fewest chips serving `rateRps`. */
+  readonly objective: PlanObjective;
+  /** Requests per second to serve (sets the replicas; the `chips` objective needs it). */
+  readonly rateRps: number | null;
 }
 
 /** Which half of the page shows: serving (`estimate`) or a training run (`train`). */
@@ -108,6 +130,8 @@ export interface AppState {
   /** Compare each chip at the smallest layout that holds the model (and an equal-width precision it supports). */
   readonly compareFit: boolean;
   readonly sweep: SweepSettings;
+  /** The latency-target panel's targets and objective. */
+  readonly plan: PlanSettings;
   readonly training: TrainingSettings;
 }
 
@@ -143,6 +167,9 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   },
 };
 
+/** The latency targets a first visit plans for: TTFT ≤ 2 s and TPOT ≤ 50 ms (20 tokens/s per user), the most tokens/s per chip. */
+export const DEFAULT_PLAN: PlanSettings = { ttftS: 2, tpotS: 0.05, objective: 'throughput', rateRps: null };
+
 /** The page a first visit shows: Llama 3.1 70B serving 64 users on 8 H100s, bf16, as in the README. */
 export const DEFAULT_STATE: AppState = {
   view: 'inference',
@@ -172,6 +199,8 @@ export const DEFAULT_STATE: AppState = {
     kvCache: [],
     compared: true,
     y: 'tokensPerSPerChip',
+    ttftCapS: null,
   },
+  plan: DEFAULT_PLAN,
   training: DEFAULT_TRAINING,
 };

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
 import { findChip } from './registry.ts';
-import { DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
+import { durationText, parseDuration } from './duration.ts';
+import { DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
 import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
 
 describe('serialiseState / parseState', () => {
@@ -33,7 +34,8 @@ describe('serialiseState / parseState', () => {
       price: 1.5,
       compare: ['custom', 'b200'],
       compareFit: false,
-      sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd' },
+      sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd', ttftCapS: 0.75 },
+      plan: { ttftS: 1.5, tpotS: null, objective: 'chips', rateRps: 12.5 },
       training: DEFAULT_TRAINING,
     };
     const parsed = parseState(serialiseState(state));
@@ -140,6 +142,70 @@ describe('the training view in a link', () => {
     expect(state.training.pp).toBe(DEFAULT_TRAINING.pp);
   });
 
+});
+
+describe('latency targets and the TTFT cap in a link', () => {
+  test('written only when not the defaults, as durations a person reads', () => {
+    const state: AppState = { ...DEFAULT_STATE, plan: { ttftS: 0.5, tpotS: 0.025, objective: 'cost', rateRps: 3 }, sweep: { ...DEFAULT_STATE.sweep, ttftCapS: 2 } };
+    const text = serialiseState(state);
+    expect(text.endsWith('&sttft=2s&ttft=500ms&tpot=25ms&obj=cost&rate=3')).toBe(true);
+    expect(parseState(text)).toEqual({ state, problems: [] });
+    // No target at all is written as an empty value, which is not the default.
+    const none: AppState = { ...DEFAULT_STATE, plan: { ...DEFAULT_PLAN, ttftS: null, tpotS: null } };
+    expect(serialiseState(none).endsWith('&ttft=&tpot=')).toBe(true);
+    expect(parseState(serialiseState(none))).toEqual({ state: none, problems: [] });
+    // A box being typed in (NaN) is left out of the link.
+    expect(serialiseState({ ...DEFAULT_STATE, plan: { ...DEFAULT_PLAN, ttftS: Number.NaN } })).toBe(serialiseState(DEFAULT_STATE));
+  });
+
+  test('any spelling the CLI takes', () => {
+    expect(parseState('#ttft=2&tpot=50ms&sttft=1500ms').state).toMatchObject({ plan: { ttftS: 2, tpotS: 0.05 }, sweep: { ttftCapS: 1.5 } });
+    expect(parseState('#ttft=800us&tpot=.04s').state.plan).toMatchObject({ ttftS: 800 * 1e-6, tpotS: 0.04 });
+  });
+
+  test.each([
+    ['ttft=soon', 'ttft', 'the TTFT target must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), or empty for none; using 2s.'],
+    ['tpot=-5ms', 'tpot', 'the TPOT target must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), or empty for none; using 50ms.'],
+    ['ttft=2d', 'ttft', 'the TTFT target must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), or empty for none; using 2s.'],
+    ['ttft=86401', 'ttft', 'the TTFT target must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), or empty for none; using 2s.'],
+    ['sttft=0', 'sttft', 'the sweep’s TTFT cap must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), or empty for none; using none.'],
+    ['obj=speed', 'obj', 'the plan’s objective must be one of throughput, cost, chips; using throughput.'],
+    ['obj=chips', 'obj', 'the chips objective needs a request rate (rate=…); using throughput.'],
+    ['rate=0', 'rate', 'the request rate must be a number of requests per second above 0 and at most 1e9, or empty for none; using none.'],
+    ['rate=1e10', 'rate', 'the request rate must be a number of requests per second above 0 and at most 1e9, or empty for none; using none.'],
+  ])('%s', (fragment, key, message) => {
+    const { state, problems } = parseState(`#${fragment}`);
+    expect(problems).toEqual([{ key, value: expect.any(String) as string, message }]);
+    expect(state.plan).toEqual(DEFAULT_PLAN);
+    expect(state.sweep.ttftCapS).toBeNull();
+  });
+});
+
+describe('durations', () => {
+  test.each([
+    ['2s', 2],
+    ['2', 2],
+    ['500ms', 0.5],
+    ['0.05', 0.05],
+    ['50 ms', 0.05],
+    ['800us', 800 * 1e-6],
+    ['800µs', 800 * 1e-6],
+    ['1e-3s', 0.001],
+    ['.5', 0.5],
+    ['86400', 86_400],
+  ])('%s is %f s', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  test('empty is none; anything else is not a duration', () => {
+    expect(parseDuration('  ')).toBeNull();
+    for (const text of ['0', '0ms', '-1s', '2 minutes', '1h', 's', '86401', '1e400', 'NaN', 'Infinity', '2s2']) expect(parseDuration(text), text).toBeNaN();
+  });
+
+  test('durationText reads back exactly, in the shortest usual unit', () => {
+    expect([2, 0.05, 0.5, 1.5, 0.007, 800e-6, 86_400].map(durationText)).toEqual(['2s', '50ms', '500ms', '1.5s', '7ms', '0.8ms', '86400s']);
+    for (const s of [1 / 3, 0.1 + 0.2, 1e-9, 0.123456789, 2 / 7, 0.05, 0.007]) expect(parseDuration(durationText(s)), String(s)).toBe(s);
+  });
 });
 
 describe('invalid links: a message per setting, defaults for the rest, never a throw', () => {

@@ -1,14 +1,18 @@
+import { PLAN_OBJECTIVES } from '@ridgeline/engine';
 import { formatExactCount } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
+import { DURATION_ALLOWED, durationText, parseDuration } from './duration.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
 import {
+  DEFAULT_PLAN,
   DEFAULT_STATE,
   MAX_COMPARE,
   type AppState,
   type BatchSpacing,
   type ParetoY,
+  type PlanSettings,
   type SweepSettings,
   type TrainingSettings,
   type TrainingSweepSettings,
@@ -72,6 +76,11 @@ export const KEYS = {
   sweepKv: 'skv',
   sweepCompared: 'sc',
   sweepY: 'sy',
+  sweepTtftCap: 'sttft',
+  planTtft: 'ttft',
+  planTpot: 'tpot',
+  planObjective: 'obj',
+  planRate: 'rate',
   trainChips: 'tn',
   trainTp: 'ttp',
   trainPp: 'tpp',
@@ -103,6 +112,9 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(KEYS));
 
 /** The largest batch a sweep may ask for (a typo guard: 1e9 batches would never finish). */
 export const MAX_SWEEP_BATCH = 65536;
+
+/** The largest request rate the plan takes, requests/s (the CLI's `--rate` bound). */
+export const MAX_PLAN_RATE_RPS = 1e9;
 
 /**
  * UTF-8 text as base64url (no padding), for config.json and custom-chip fields in a link.
@@ -164,9 +176,27 @@ function serialiseTraining(params: URLSearchParams, t: TrainingSettings): void {
   params.set(KEYS.trainSweepCompared, s.compared ? '1' : '0');
 }
 
+/** A target as a link writes it: its duration, or empty for none. */
+function targetText(seconds: number | null): string {
+  return seconds === null ? '' : durationText(seconds);
+}
+
+/**
+ * The latency-target panel's settings that differ from the defaults (a link made before the panel
+ * existed still opens as it did). A box that holds no valid value is left out.
+ */
+function serialisePlan(params: URLSearchParams, p: PlanSettings): void {
+  const d = DEFAULT_PLAN;
+  if (p.ttftS !== d.ttftS && !Number.isNaN(p.ttftS)) params.set(KEYS.planTtft, targetText(p.ttftS));
+  if (p.tpotS !== d.tpotS && !Number.isNaN(p.tpotS)) params.set(KEYS.planTpot, targetText(p.tpotS));
+  if (p.objective !== d.objective) params.set(KEYS.planObjective, p.objective);
+  if (p.rateRps !== null && Number.isFinite(p.rateRps)) params.set(KEYS.planRate, String(p.rateRps));
+}
+
 /**
  * The URL fragment (without `#`) for a state: the settings of the view it shows. Every
- * configuration field of that view is written, so a link keeps its meaning if the defaults change.
+ * configuration field of that view is written, so a link keeps its meaning if the defaults change;
+ * the latency targets and the sweep's TTFT cap, added later, only when they are not the defaults.
  *
  * @example
  * serialiseState(DEFAULT_STATE); // 'm=llama-3.1-70b&hw=h100-sxm&n=8&tp=8&pp=1&ep=1&b=64&…'
@@ -212,6 +242,8 @@ export function serialiseState(state: AppState): string {
   if (s.kvCache.length > 0) params.set(KEYS.sweepKv, listText(s.kvCache));
   params.set(KEYS.sweepCompared, s.compared ? '1' : '0');
   params.set(KEYS.sweepY, s.y === 'tokensPerSPerChip' ? 'chip' : 'cost');
+  if (s.ttftCapS !== null && Number.isFinite(s.ttftCapS)) params.set(KEYS.sweepTtftCap, durationText(s.ttftCapS));
+  serialisePlan(params, state.plan);
   // URLSearchParams writes spaces as '+', commas as %2C; keep lists readable.
   return params.toString().replace(/%2C/gi, ',');
 }
@@ -326,6 +358,31 @@ class Reader {
     if (text === undefined) return fallback;
     if (text.trim() === '') return [];
     return this.integers(key, what, fallback);
+  }
+
+  /** Requests per second, above 0 and at most `MAX_PLAN_RATE_RPS`; empty means none (null). */
+  rate(key: string, what: string, fallback: number | null): number | null {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    if (text.trim() === '') return null;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0 || n > MAX_PLAN_RATE_RPS) {
+      this.problem(key, text, `${what} must be a number of requests per second above 0 and at most ${MAX_PLAN_RATE_RPS.toExponential().replace('+', '')}, or empty for none; using ${fallback ?? 'none'}.`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** A duration (`2s`, `500ms`, `0.05`); empty means none (null). */
+  duration(key: string, what: string, fallback: number | null): number | null {
+    const text = this.raw(key);
+    if (text === undefined) return fallback;
+    const seconds = parseDuration(text);
+    if (seconds !== null && Number.isNaN(seconds)) {
+      this.problem(key, text, `${what} must be ${DURATION_ALLOWED}, or empty for none; using ${fallback === null ? 'none' : durationText(fallback)}.`);
+      return fallback;
+    }
+    return seconds;
   }
 
   precisions(key: string, what: string): readonly Precision[] {
@@ -451,6 +508,23 @@ function parseSweep(r: Reader): SweepSettings {
     kvCache: r.precisions(KEYS.sweepKv, 'the sweep’s KV-cache precisions'),
     compared: r.flag(KEYS.sweepCompared, 'sweeping the compared chips', d.compared),
     y,
+    ttftCapS: r.duration(KEYS.sweepTtftCap, 'the sweep’s TTFT cap', d.ttftCapS),
+  };
+}
+
+function parsePlan(r: Reader): PlanSettings {
+  const d = DEFAULT_PLAN;
+  const rateRps = r.rate(KEYS.planRate, 'the request rate', d.rateRps);
+  let objective = r.choice(KEYS.planObjective, 'the plan’s objective', PLAN_OBJECTIVES, d.objective);
+  if (objective === 'chips' && rateRps === null) {
+    r.problem(KEYS.planObjective, 'chips', `the chips objective needs a request rate (${KEYS.planRate}=…); using ${d.objective}.`);
+    objective = d.objective;
+  }
+  return {
+    ttftS: r.duration(KEYS.planTtft, 'the TTFT target', d.ttftS),
+    tpotS: r.duration(KEYS.planTpot, 'the TPOT target', d.tpotS),
+    objective,
+    rateRps,
   };
 }
 
@@ -543,6 +617,7 @@ export function parseState(fragment: string): ParsedState {
     compare: parseCompare(r, customChip !== null),
     compareFit: r.flag(KEYS.compareFit, 'fitting each compared chip', d.compareFit),
     sweep: parseSweep(r),
+    plan: parsePlan(r),
     training: parseTraining(r),
   };
   return { state, problems: r.problems };

@@ -1,5 +1,5 @@
-import { createEngine } from '@ridgeline/engine';
-import type { FromWorker, ResultOf, SweepResult, SweepSpec, ToWorker, TrainingSweepResult, TrainingSweepSpec } from './types.ts';
+import { createEngine, type ServingPlan } from '@ridgeline/engine';
+import type { FromWorker, PlanRequest, ResultOf, SweepResult, SweepSpec, ToWorker, TrainingSweepResult, TrainingSweepSpec } from './types.ts';
 
 /** A sweep in flight. */
 export interface RunningSweep<R = SweepResult> {
@@ -8,22 +8,31 @@ export interface RunningSweep<R = SweepResult> {
   cancel(): void;
 }
 
+/** A finished plan, and how long the worker took over it. */
+export interface PlanAnswer {
+  readonly plan: ServingPlan;
+  readonly elapsedMs: number;
+}
+
 /** Progress of a sweep: configurations done of the total. */
 export type ProgressListener = (done: number, total: number) => void;
 
 /**
  * The page's side of the sweep worker: starts it, compiles the WASM engine once on this thread and
- * posts the compiled module to it, and runs sweeps (inference or training) with progress and cancel.
+ * posts the compiled module to it, and runs sweeps (inference or training) with progress and cancel,
+ * and latency-target plans (`planServing`).
  *
  * @example
  * const client = new SweepClient();
  * const run = client.run(spec, (done, total) => bar(done / total));
  * const result = await run.result; // a TrainingSweepResult for a training spec
+ * const { plan } = await client.plan(request);
  */
 export class SweepClient {
   readonly #worker: Worker;
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (r: SweepResult | TrainingSweepResult | 'cancelled') => void; reject: (e: Error) => void; progress: ProgressListener }>();
+  readonly #plans = new Map<number, { resolve: (answer: PlanAnswer) => void; reject: (e: Error) => void }>();
   /** Which backend the worker runs, once it says. */
   readonly ready: Promise<{ backend: 'wasm' | 'js'; note: string | null }>;
 
@@ -37,6 +46,13 @@ export class SweepClient {
         announce({ backend: m.backend, note: m.note });
         return;
       }
+      const plan = this.#plans.get(m.id);
+      if (plan !== undefined) {
+        this.#plans.delete(m.id);
+        if (m.type === 'planned') plan.resolve({ plan: m.plan, elapsedMs: m.elapsedMs });
+        else if (m.type === 'error') plan.reject(new Error(m.message));
+        return;
+      }
       const pending = this.#pending.get(m.id);
       if (pending === undefined) return;
       if (m.type === 'progress') pending.progress(m.done, m.total);
@@ -44,13 +60,14 @@ export class SweepClient {
         this.#pending.delete(m.id);
         if (m.type === 'done') pending.resolve(m.result);
         else if (m.type === 'cancelled') pending.resolve('cancelled');
-        else pending.reject(new Error(m.message));
+        else if (m.type === 'error') pending.reject(new Error(m.message));
       }
     };
     this.#worker.onerror = (event) => {
       const error = new Error(`the sweep worker failed: ${event.message}`);
-      for (const p of this.#pending.values()) p.reject(error);
+      for (const p of [...this.#pending.values(), ...this.#plans.values()]) p.reject(error);
       this.#pending.clear();
+      this.#plans.clear();
     };
     this.#initialised = this.#init();
   }
@@ -80,5 +97,13 @@ export class SweepClient {
     );
     void this.#initialised.then(() => this.#post({ type: 'run', id, spec }));
     return { id, result, cancel: () => void this.#initialised.then(() => this.#post({ type: 'cancel', id })) };
+  }
+
+  /** Plans in the worker (between a running sweep's slices): the best configuration per chip under latency targets. */
+  plan(request: PlanRequest): Promise<PlanAnswer> {
+    const id = this.#nextId++;
+    const answer = new Promise<PlanAnswer>((resolve, reject) => this.#plans.set(id, { resolve, reject }));
+    void this.#initialised.then(() => this.#post({ type: 'plan', id, request }));
+    return answer;
   }
 }

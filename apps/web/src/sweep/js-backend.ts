@@ -1,9 +1,11 @@
+import type { ServingPlan } from '@ridgeline/engine';
 import { estimateInference, estimateTraining, type InferenceConfig, type TrainingConfig } from '@ridgeline/model';
 import { precisionsFor } from '../precision.ts';
 import { ChipReducer, inferenceScore, trainingScore } from './reduce.ts';
 import {
   SweepCancelled,
   sweepSize,
+  type PlanRequest,
   trainingSweepSize,
   type ChipSweep,
   type SweepBackend,
@@ -84,6 +86,10 @@ export const jsBackend: SweepBackend = {
                   else {
                     reducer.evaluated++;
                     reducer.feasible++;
+                  }
+                  // Inclusive, as the engine's `where`; a NaN TTFT never passes.
+                  if (r.feasible && (spec.ttftCapS === undefined || r.ttftS <= spec.ttftCapS)) {
+                    reducer.withinCap++;
                     const point: SweepPoint = {
                       chip: chipIndex,
                       chips: tp * pp,
@@ -150,6 +156,7 @@ export const jsBackend: SweepBackend = {
                   else {
                     reducer.evaluated++;
                     reducer.feasible++;
+                    reducer.withinCap++;
                     const point: TrainingSweepPoint = {
                       chip: chipIndex,
                       chips,
@@ -178,5 +185,10 @@ export const jsBackend: SweepBackend = {
     }
     control.progress(total, total);
     return { backend: 'js', total, elapsedMs: performance.now() - started, perChip };
+  },
+
+  plan(_request: PlanRequest): Promise<ServingPlan> {
+    // planServing searches on the WebAssembly engine; the model alone would take seconds per chip.
+    return Promise.reject(new Error('Planning needs the WebAssembly engine, which this browser could not start.'));
   },
 };

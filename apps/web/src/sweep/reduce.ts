@@ -130,6 +130,8 @@ export class Sample<P> {
 export class ChipReducer<P> {
   evaluated = 0;
   feasible = 0;
+  /** Feasible configurations that passed the sweep's filter (its TTFT cap), or all of them. */
+  withinCap = 0;
   readonly reasons: Partial<Record<InfeasibleReason, number>> = {};
   readonly frontier: Frontier<P>;
   readonly sample: Sample<P>;
@@ -153,6 +155,7 @@ export class ChipReducer<P> {
       chipName: this.chipName,
       evaluated: this.evaluated,
       feasible: this.feasible,
+      withinCap: this.withinCap,
       reasons: { ...this.reasons },
       frontier: this.frontier.points(),
       cloud: this.sample.points(),

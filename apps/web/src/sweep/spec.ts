@@ -47,6 +47,7 @@ export function sweepSpec(state: AppState, model: ModelSpec, chips: readonly Chi
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
     ...(state.price === null ? {} : { usdPerChipHour: state.price }),
     y: s.y,
+    ...(s.ttftCapS === null || !Number.isFinite(s.ttftCapS) ? {} : { ttftCapS: s.ttftCapS }),
     cloudLimit: CLOUD_LIMIT,
   };
 }

@@ -1,3 +1,4 @@
+import type { ServingPlan, ServingPlanRequest } from '@ridgeline/engine';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import type { InfeasibleReason, ModelSpec, Recompute } from '@ridgeline/model';
 import { precisionsFor } from '../precision.ts';
@@ -29,6 +30,11 @@ export interface SweepSpec {
   readonly usdPerChipHour?: number;
   /** The frontier's second objective (the first is tokens/s per user, more is better). */
   readonly y: ParetoY;
+  /**
+   * Leave out configurations whose TTFT exceeds this many seconds (inclusive cap): from the frontier,
+   * the cloud and the counts of what was kept. Absent: no cap.
+   */
+  readonly ttftCapS?: number;
   /** Feasible configurations kept (uniformly sampled) for the chart's cloud, over all chips. */
   readonly cloudLimit: number;
 }
@@ -122,6 +128,8 @@ export interface ChipSweep<P = SweepPoint> {
   readonly chipName: string;
   readonly evaluated: number;
   readonly feasible: number;
+  /** Feasible configurations within the sweep's TTFT cap: the ones the frontier and the cloud are drawn from (= feasible without a cap). */
+  readonly withinCap: number;
   /** Infeasible configurations by reason code. */
   readonly reasons: Readonly<Partial<Record<InfeasibleReason, number>>>;
   /** The Pareto frontier: by tokens/s per user ascending (inference), by run time ascending (training). */
@@ -152,6 +160,9 @@ export interface SweepControl {
   yieldNow(): Promise<void>;
 }
 
+/** A `planServing` request as the page posts it to the worker (which brings its own engine). */
+export type PlanRequest = Omit<ServingPlanRequest, 'engine'>;
+
 /**
  * The one interface between the sweep worker and whatever evaluates configurations: the WASM
  * engine, or `@ridgeline/model` in plain JS where the engine is unavailable.
@@ -161,6 +172,8 @@ export interface SweepBackend {
   sweep(spec: SweepSpec, control: SweepControl): Promise<SweepResult>;
   /** A training sweep: the frontier of run cost (min) against run time (min), per chip. */
   train(spec: TrainingSweepSpec, control: SweepControl): Promise<TrainingSweepResult>;
+  /** The latency-target plan: `planServing` on this backend's engine (the WASM engine only). */
+  plan(request: PlanRequest): Promise<ServingPlan>;
 }
 
 /** Thrown by a backend that stopped because the caller cancelled. */
@@ -203,7 +216,8 @@ export type ResultOf<S extends SweepSpec | TrainingSweepSpec> = S extends Traini
 export type ToWorker =
   | { readonly type: 'init'; readonly module: WebAssembly.Module | null }
   | { readonly type: 'run'; readonly id: number; readonly spec: SweepSpec | TrainingSweepSpec }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  | { readonly type: 'plan'; readonly id: number; readonly request: PlanRequest };
 
 /** Messages from the sweep worker. */
 export type FromWorker =
@@ -211,4 +225,5 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
   | { readonly type: 'done'; readonly id: number; readonly result: SweepResult | TrainingSweepResult }
   | { readonly type: 'cancelled'; readonly id: number }
+  | { readonly type: 'planned'; readonly id: number; readonly plan: ServingPlan; readonly elapsedMs: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string };

@@ -6,6 +6,7 @@ import {
   engineFromModule,
   isTrainingRow,
   outputSlot,
+  planServing,
   planSweep,
   planTrainingSweep,
   resolveSweepSpec,
@@ -13,6 +14,7 @@ import {
   type AnySweepPlan,
   type Engine,
   type Kernel,
+  type ServingPlan,
   type SweepPlan,
   type SweepRow,
   type SweepSpec as EngineSpec,
@@ -30,6 +32,7 @@ import { random } from './reduce.ts';
 import {
   SweepCancelled,
   type ChipSweep,
+  type PlanRequest,
   type SweepBackend,
   type SweepControl,
   type SweepPoint,
@@ -43,7 +46,11 @@ import {
 /** Aim for slices of about this long between yields (progress and cancel). */
 const SLICE_MS = 40;
 
-/** The engine's spec for one chip of the page's sweep: DP 1, so chips = TP·PP. */
+/**
+ * The engine's spec for one chip of the page's sweep: DP 1, so chips = TP·PP. A TTFT cap is a
+ * `where` filter: the kernel applies it before its reducers, so the frontier and the matched count
+ * are those of the configurations within the cap.
+ */
 function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
   return {
     models: [spec.model],
@@ -67,6 +74,7 @@ function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
     // the model's defaults, as the JavaScript backend's estimateInference takes them
     schedule: ['continuous'],
     chunkTokens: [PREFILL_CHUNK_TOKENS],
+    where: spec.ttftCapS === undefined ? [] : [{ metric: 'ttftS', max: spec.ttftCapS }],
     reducers: {
       pareto: [
         { metric: 'tokensPerSPerUser', direction: 'max' },
@@ -191,42 +199,43 @@ function trainingPoint(chip: number, c: TrainingSweepConfig, metric: (m: Trainin
 }
 
 /**
- * A uniform sample of feasible configurations for the chart's cloud: every row when the sweep is
- * small, else rows at random indices (rejecting the infeasible), evaluated by the kernel. Rows are
- * N_OUT wide in either mode; `feasibleSlot` and `pointAt` read the mode's outputs.
+ * A uniform sample of the configurations the reducers saw (feasible, and within the spec's
+ * filters) for the chart's cloud: every row when the sweep is small, else rows at random indices
+ * (rejecting the others), evaluated by the kernel. Rows are N_OUT wide in either mode; `kept`
+ * (how many there are), `keeps` and `pointAt` read the mode's outputs.
  */
 function sampleCloud<P>(
   kernel: Kernel,
   total: number,
   seed: number,
   limit: number,
-  feasible: number,
-  feasibleSlot: number,
+  kept: number,
+  keeps: (out: Float64Array, base: number) => boolean,
   pointAt: (index: number, out: Float64Array, base: number) => P,
 ): P[] {
   const out: P[] = [];
-  if (limit <= 0 || feasible === 0) return out;
+  if (limit <= 0 || kept === 0) return out;
   if (total <= limit * 2) {
     const block = 4096;
-    const stride = Math.max(1, Math.ceil(feasible / limit));
+    const stride = Math.max(1, Math.ceil(kept / limit));
     let seen = 0;
     for (let start = 0; start < total && out.length < limit; start += block) {
       const count = Math.min(block, total - start);
       const rows = kernel.rows(start, count);
       for (let k = 0; k < count; k++) {
-        if (rows[k * N_OUT + feasibleSlot] !== 1) continue;
+        if (!keeps(rows, k * N_OUT)) continue;
         if (seen++ % stride === 0) out.push(pointAt(start + k, rows, k * N_OUT));
       }
     }
     return out;
   }
   const next = random(0x5eed + seed);
-  const draws = Math.min(total, Math.ceil((limit * total) / feasible) * 2, limit * 64);
+  const draws = Math.min(total, Math.ceil((limit * total) / kept) * 2, limit * 64);
   const indices = new Set<number>();
   for (let i = 0; i < draws; i++) indices.add(Math.floor(next() * total));
   for (const index of [...indices].sort((a, b) => a - b)) {
     const rows = kernel.rows(index, 1);
-    if (rows[feasibleSlot] === 1) out.push(pointAt(index, rows, 0));
+    if (keeps(rows, 0)) out.push(pointAt(index, rows, 0));
     if (out.length >= limit) break;
   }
   return out;
@@ -306,14 +315,18 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
           // an inference plan: its rows are inference rows
           .flatMap((entry) => (entry.row === undefined || isTrainingRow(entry.row) ? [] : [pointOfRow(i, entry.row)]))
           .sort((a, b) => a.tokensPerSPerUser - b.tokensPerSPerUser);
+        const cap = spec.ttftCapS ?? Number.POSITIVE_INFINITY;
+        // What the kernel's filter keeps, as `where` reads it (inclusive; a NaN TTFT never passes).
+        const keeps = (out: Float64Array, base: number): boolean => out[base + SLOT.feasible] === 1 && (spec.ttftCapS === undefined || (out[base + SLOT.ttftS] ?? Number.NaN) <= cap);
         perChip.push({
           chipId: chip.id,
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
+          withinCap: state.counts.matched,
           reasons: reasonsOf(state),
           frontier,
-          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, SLOT.feasible, (index, out, base) => pointOf(plan, i, index, out, base)),
+          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.matched, keeps, (index, out, base) => pointOf(plan, i, index, out, base)),
         });
       }
       control.progress(odometer.total, odometer.total);
@@ -345,13 +358,18 @@ export async function wasmBackend(module: WebAssembly.Module): Promise<SweepBack
           chipName: chip.name,
           evaluated: state.counts.evaluated,
           feasible: state.counts.feasible,
+          withinCap: state.counts.matched,
           reasons: reasonsOf(state),
           frontier,
-          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.feasible, TRAINING_FEASIBLE, pointAt),
+          cloud: sampleCloud(kernel, plan.total, i, cloudPerChip, state.counts.matched, (out, base) => out[base + TRAINING_FEASIBLE] === 1, pointAt),
         });
       }
       control.progress(odometer.total, odometer.total);
       return { backend: 'wasm', total: odometer.total, elapsedMs: performance.now() - started, perChip };
+    },
+
+    plan(request: PlanRequest): Promise<ServingPlan> {
+      return planServing({ ...request, engine });
     },
   };
 }

@@ -6,8 +6,9 @@ import { wasmBackend } from './wasm-backend.ts';
 /**
  * The sweep worker. The page compiles the WASM engine once and posts the module here (`init`);
  * every `run` then goes through one `SweepBackend`: `sweep` for an inference spec, `train` for a
- * training one (`mode: 'training'`). The worker yields between slices of work so a
- * `cancel` is seen promptly, and the page never blocks.
+ * training one (`mode: 'training'`); a `plan` (the latency-target panel's `planServing`) goes to
+ * `plan`. The worker yields between slices of a sweep, so a `cancel` is seen promptly and a plan
+ * runs between slices; the page never blocks.
  */
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -53,6 +54,19 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'cancel':
       cancelled.add(message.id);
       break;
+    case 'plan': {
+      const { id, request } = message;
+      void (async () => {
+        try {
+          const started = performance.now();
+          const plan = await (await backend).plan(request);
+          post({ type: 'planned', id, plan, elapsedMs: performance.now() - started });
+        } catch (error) {
+          post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
+        }
+      })();
+      break;
+    }
     case 'run': {
       const { id, spec } = message;
       void (async () => {

@@ -1,5 +1,5 @@
 import { render } from 'lit-html';
-import { formatCount, formatExactCount } from '@ridgeline/format';
+import { formatCount, formatDuration, formatExactCount } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
@@ -7,10 +7,12 @@ import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pare
 import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
+import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
+import { planChips, planFor, planRows, type PlanPlanned, type PlanRow } from '../plan.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
-import { DEFAULT_STATE, MAX_COMPARE, type AppState, type ParetoY, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
-import { SweepClient, type RunningSweep } from '../sweep/client.ts';
+import { DEFAULT_STATE, MAX_COMPARE, type AppState, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
+import { SweepClient, type PlanAnswer, type RunningSweep } from '../sweep/client.ts';
 import { frontierCsv, trainingFrontierCsv } from '../sweep/csv.ts';
 import { checkTrainingSweep, sweepSpec, trainingSweepSpec } from '../sweep/spec.ts';
 import {
@@ -36,8 +38,28 @@ export const AUTO_SWEEP_LIMIT = 20_000;
 /** The training view's number boxes (its overlap and price are the shared `overlap` and `price`). */
 export type TrainingNumericKey = `training.${Exclude<TrainingField, 'overlap' | 'price'>}`;
 
+/** The boxes that take a duration (`2s`, `500ms`, `0.05`), empty for none. */
+export type DurationKey = 'plan.ttftS' | 'plan.tpotS' | 'sweep.ttftCapS';
+
 /** Numeric fields of the state that have a text box. */
-export type NumericKey = 'chips' | 'tp' | 'pp' | 'ep' | 'batch' | 'inputTokens' | 'outputTokens' | 'overlap' | 'price' | 'sweep.batchMax' | TrainingNumericKey;
+export type NumericKey =
+  | 'chips'
+  | 'tp'
+  | 'pp'
+  | 'ep'
+  | 'batch'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'overlap'
+  | 'price'
+  | 'sweep.batchMax'
+  | 'plan.rateRps'
+  | DurationKey
+  | TrainingNumericKey;
+
+function isDurationKey(key: NumericKey): key is DurationKey {
+  return key === 'plan.ttftS' || key === 'plan.tpotS' || key === 'sweep.ttftCapS';
+}
 
 /** A training number box that edits its own field (DP edits the chips). */
 type TrainingBox = Exclude<TrainingField, 'overlap' | 'price' | 'dp'>;
@@ -75,6 +97,8 @@ export interface Derived {
   /** The training run the training view's settings describe. */
   readonly training: TrainingOutcome | null;
   readonly trainingSweep: SweepPlanned<TrainingSweepSpec>;
+  /** The latency-target plan the settings describe, or what to fix first. */
+  readonly plan: PlanPlanned;
 }
 
 /** A sweep panel's state: progress, and the last finished result. */
@@ -93,10 +117,24 @@ export interface SweepRun<R> {
 export interface SweepView extends SweepRun<SweepResult> {
   /** The objective the result's frontier is over. */
   readonly y: ParetoY;
+  /** The TTFT cap the result was drawn under (null: none). */
+  readonly ttftCapS: number | null;
 }
 
 /** The training sweep panel's state. */
 export type TrainingSweepView = SweepRun<TrainingSweepResult>;
+
+/** The latency-target panel's state: the plan in flight, and the last one answered. */
+export interface PlanView {
+  readonly status: 'idle' | 'running' | 'done' | 'error';
+  /** The request the rows are for (to say when they are stale). */
+  readonly resultKey: string;
+  readonly rows: readonly PlanRow[] | null;
+  /** How long the worker took over the last plan, and for how many chips. */
+  readonly elapsedMs: number;
+  readonly chips: number;
+  readonly message: string | null;
+}
 
 /** Which engine the sweep worker runs, once it says. */
 export interface BackendInfo {
@@ -143,8 +181,12 @@ export class App {
   #pareto: ParetoChart<SweepPoint> | null = null;
   #trainingPareto: ParetoChart<TrainingSweepPoint> | null = null;
   #client: SweepClient | null = null;
-  readonly #inferenceSweep = new SweepSlot<SweepResult, SweepView>({ ...IDLE, y: 'tokensPerSPerChip' });
+  readonly #inferenceSweep = new SweepSlot<SweepResult, SweepView>({ ...IDLE, y: 'tokensPerSPerChip', ttftCapS: null });
   readonly #trainingSweep = new SweepSlot<TrainingSweepResult, TrainingSweepView>({ ...IDLE });
+  /** The latency-target panel. */
+  plan: PlanView = { status: 'idle', resultKey: '', rows: null, elapsedMs: 0, chips: 0, message: null };
+  /** The request of the plan asked for last: only its answer is shown. */
+  #planKey = '';
   #lastHash = '';
   #frame = 0;
   /** What the charts last drew, so a render that changed neither does not redraw them. */
@@ -161,6 +203,7 @@ export class App {
     this.#writeUrl();
     this.render();
     this.#maybeAutoSweep();
+    this.#maybePlan();
   }
 
   /** The inference sweep panel. */
@@ -203,12 +246,20 @@ export class App {
     this.set({ sweep: { ...this.state.sweep, ...patch } });
   }
 
+  setPlan(patch: Partial<PlanSettings>): void {
+    this.set({ plan: { ...this.state.plan, ...patch } });
+  }
+
   /** A number box changed: keep the text as typed, and the number (NaN when it is none) in the state. */
   setNumber(key: NumericKey, text: string): void {
     this.drafts.set(key, text);
     const trimmed = text.trim();
     const n = trimmed === '' ? Number.NaN : Number(trimmed);
     if (key === 'overlap' || key === 'price') this.set({ [key]: trimmed === '' ? null : n });
+    else if (key === 'plan.rateRps') this.setPlan({ rateRps: trimmed === '' ? null : n });
+    else if (key === 'plan.ttftS') this.setPlan({ ttftS: parseDuration(text) });
+    else if (key === 'plan.tpotS') this.setPlan({ tpotS: parseDuration(text) });
+    else if (key === 'sweep.ttftCapS') this.setSweep({ ttftCapS: parseDuration(text) });
     else if (key === 'sweep.batchMax') this.setSweep({ batchMax: n });
     else if (key === 'training.dp') this.#setDataParallel(n);
     else {
@@ -251,8 +302,19 @@ export class App {
       return Number.isInteger(dp) ? String(dp) : '';
     }
     if (key === 'training.totalTokens') return Number.isNaN(this.state.training.totalTokens) ? '' : formatExactCount(this.state.training.totalTokens);
+    if (isDurationKey(key)) {
+      const seconds = key === 'sweep.ttftCapS' ? this.state.sweep.ttftCapS : key === 'plan.ttftS' ? this.state.plan.ttftS : this.state.plan.tpotS;
+      return seconds === null || Number.isNaN(seconds) ? '' : durationText(seconds);
+    }
     const box = trainingBoxOf(key);
-    const value = box !== null ? this.state.training[box] : key === 'sweep.batchMax' ? this.state.sweep.batchMax : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | TrainingNumericKey>];
+    const value =
+      box !== null
+        ? this.state.training[box]
+        : key === 'sweep.batchMax'
+          ? this.state.sweep.batchMax
+          : key === 'plan.rateRps'
+            ? this.state.plan.rateRps
+            : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | 'plan.rateRps' | DurationKey | TrainingNumericKey>];
     return value === null || Number.isNaN(value) ? '' : String(value);
   }
 
@@ -317,6 +379,27 @@ export class App {
       kvCache: p.kvCache,
     });
     this.notify(`Using ${p.chips} chips (tp ${p.tp} · pp ${p.pp}), batch ${p.batch} on ${chip.chipName}.`);
+    document.getElementById('results')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  /** Makes a latency-target plan's configuration the current one (as the sweep frontier's *Use*). */
+  usePlan(row: PlanRow): void {
+    const c = row.config;
+    const { tp, pp, ep } = c.parallelism;
+    this.replace({
+      ...this.state,
+      hardware: row.pageId,
+      chips: c.chips,
+      tp,
+      pp,
+      ep,
+      batch: c.batch,
+      weights: c.precision.weights,
+      kvCache: c.precision.kvCache,
+      activations: c.precision.activations,
+    });
+    const replicas = c.chips / (tp * pp);
+    this.notify(`Using ${c.chips} chips (${replicas > 1 ? `${replicas} replicas × ` : ''}tp ${tp} · pp ${pp}), batch ${c.batch} on ${row.chipName}.`);
     document.getElementById('results')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
@@ -391,6 +474,7 @@ export class App {
     this.#writeUrl();
     this.render();
     this.#maybeAutoSweep();
+    this.#maybePlan();
   }
 
   /** Whether a recompute is pending (tests wait for it through `data-busy`). */
@@ -416,7 +500,14 @@ export class App {
       sweep: this.#sweepFor(state, model, chip),
       training,
       trainingSweep: this.#trainingSweepFor(state, model, chip),
+      plan: this.#planFor(state, model, chip),
     };
+  }
+
+  #planFor(state: AppState, model: ModelOutcome, chip: ChipOutcome): PlanPlanned {
+    if (!model.ok) return { error: 'Choose a model first.', field: null };
+    if (!chip.ok) return { error: 'Choose a valid chip first.', field: null };
+    return planFor(state, model.model, planChips(state));
   }
 
   /** The current chip, and the compared ones when asked: one frontier each. */
@@ -450,6 +541,7 @@ export class App {
       return { error: `The largest batch must be a whole number from 1 to ${MAX_SWEEP_BATCH.toLocaleString('en-US')}.` };
     }
     if (s.tp.length === 0 || s.pp.length === 0) return { error: 'Pick at least one TP and one PP degree.' };
+    if (s.ttftCapS !== null && Number.isNaN(s.ttftCapS)) return { error: `The TTFT cap must be ${DURATION_ALLOWED}; leave it empty for none.` };
     const spec = sweepSpec(state, model.model, chips);
     return { spec, size: sweepSize(spec) };
   }
@@ -505,14 +597,48 @@ export class App {
   async runSweep(): Promise<void> {
     const d = this.derived.sweep;
     if (!('spec' in d)) return;
-    const y = d.spec.y;
-    await this.#run(this.#inferenceSweep, d.spec, d.size, (slot) => (slot.view = { ...slot.view, y }));
+    const { y, ttftCapS } = d.spec;
+    await this.#run(this.#inferenceSweep, d.spec, d.size, (slot) => (slot.view = { ...slot.view, y, ttftCapS: ttftCapS ?? null }));
   }
 
   async runTrainingSweep(): Promise<void> {
     const d = this.derived.trainingSweep;
     if (!('spec' in d)) return;
     await this.#run(this.#trainingSweep, d.spec, d.size);
+  }
+
+  /** The key of the plan the settings describe now ('' when none). */
+  currentPlanKey(): string {
+    return 'request' in this.derived.plan ? JSON.stringify(this.derived.plan.request) : '';
+  }
+
+  /** Asks the worker for the plan the settings describe, unless it is the one shown or in flight. */
+  #maybePlan(): void {
+    if (this.state.view !== 'inference') return;
+    const d = this.derived.plan;
+    if (!('request' in d)) return;
+    const key = JSON.stringify(d.request);
+    if (key === this.#planKey) return;
+    this.#planKey = key;
+    this.plan = { ...this.plan, status: 'running', message: null };
+    this.render();
+    const { chips } = d;
+    this.#sweepClient()
+      .plan(d.request)
+      .then(
+        (answer: PlanAnswer) => {
+          if (key !== this.#planKey) return;
+          this.plan = { status: 'done', resultKey: key, rows: planRows(answer.plan, chips), elapsedMs: answer.elapsedMs, chips: chips.length, message: null };
+          this.render();
+        },
+        (error: unknown) => {
+          if (key !== this.#planKey) return;
+          // Asked again with the same settings (after a fix elsewhere), it runs again.
+          this.#planKey = '';
+          this.plan = { ...this.plan, status: 'error', message: error instanceof Error ? error.message : String(error) };
+          this.render();
+        },
+      );
   }
 
   /** Runs a sweep in the worker into a panel: progress, then the result (or cancelled, or the error). */
@@ -592,7 +718,8 @@ export class App {
 
   #paretoTitle(): string {
     const model = this.derived.model.ok ? this.derived.model.model.name : 'model';
-    return `Pareto frontier — ${model}, ${this.state.inputTokens} → ${this.state.outputTokens} tokens`;
+    const cap = this.sweep.ttftCapS;
+    return `Pareto frontier — ${model}, ${this.state.inputTokens} → ${this.state.outputTokens} tokens${cap === null ? '' : `, TTFT ≤ ${formatDuration(cap)}`}`;
   }
 
   // ---- render ------------------------------------------------------------------------------

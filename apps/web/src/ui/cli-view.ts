@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { cliFiles, commandLine, estimateArgs, trainArgs } from '../cli-command.ts';
+import { cliFiles, commandLine, estimateArgs, trainArgs, type CliFile } from '../cli-command.ts';
 import type { View } from '../state.ts';
 import type { App } from './app.ts';
 
@@ -16,15 +16,23 @@ export function cliCommandView(app: App, view: View, feasible: boolean): Templat
   const state = app.derived.state;
   const args = view === 'training' ? trainArgs(state) : estimateArgs(state);
   if (args === undefined) return nothing;
+  const note = feasible ? html`prints these numbers; add <code>--json</code> for all of them` : 'reports the same problem and exits with status 2';
+  return commandBox(app, view === 'training' ? 'training-cli-command' : 'cli-command', args, cliFiles(state), note);
+}
+
+/**
+ * A "Same in the CLI" box: the command (`args` after `ridgeline`), quoted for a POSIX shell, a Copy
+ * button, and the files it reads with a download link each. `id` is its test id (`<id>-text`,
+ * `<id>-copy` and `<id>-file-<name>` inside).
+ */
+export function commandBox(app: App, id: string, args: readonly string[], files: readonly CliFile[], note: TemplateResult | string): TemplateResult {
   const line = commandLine(['ridgeline', ...args]);
   // One element per word, so a line breaks between words and never inside `--tokens` at its hyphens.
   const words = ['ridgeline', ...args].map((a) => commandLine([a]));
-  const files = cliFiles(state);
-  const id = view === 'training' ? 'training-cli-command' : 'cli-command';
   return html`<section class="card cli-command" data-testid=${id}>
     <div class="card-head">
       <h3>Same in the CLI</h3>
-      <span class="muted">${feasible ? html`prints these numbers; add <code>--json</code> for all of them` : 'reports the same problem and exits with status 2'}</span>
+      <span class="muted">${note}</span>
     </div>
     <div class="cli-line">
       <code data-testid=${`${id}-text`}>${words.map((w, i) => html`${i === 0 ? '' : ' '}<span>${w}</span>`)}</code>

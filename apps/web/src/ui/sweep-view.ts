@@ -143,8 +143,53 @@ function frontierTable(app: App): TemplateResult | typeof nothing {
         )}
       </tbody>
     </table>
-    <p class="hint">Frontier over ${y === 'tokensPerSPerChip' ? 'tokens/s per user and per chip' : 'tokens/s per user and cost'}: no other configuration is better on both.</p>
+    <p class="hint">Frontier over ${y === 'tokensPerSPerChip' ? 'tokens/s per user and per chip' : 'tokens/s per user and cost'}${capWords(app.sweep.ttftCapS)}: no other configuration is better on both.</p>
   </details>`;
+}
+
+/** ', among configurations with TTFT ≤ 2 s', or nothing without a cap. */
+function capWords(cap: number | null): string {
+  return cap === null ? '' : `, among configurations with TTFT ≤ ${formatDuration(cap)}`;
+}
+
+/** The TTFT cap's box: a duration, empty for none; marked while it holds something else. */
+function capField(app: App): TemplateResult {
+  const cap = app.state.sweep.ttftCapS;
+  const invalid = cap !== null && Number.isNaN(cap);
+  return html`<label class="field ${invalid ? 'invalid' : ''}">
+    <span class="label">TTFT cap</span>
+    <input
+      type="text"
+      inputmode="decimal"
+      spellcheck="false"
+      autocomplete="off"
+      placeholder="none"
+      aria-invalid=${invalid ? 'true' : 'false'}
+      data-testid="sweep-ttft-cap"
+      .value=${app.numberText('sweep.ttftCapS')}
+      @input=${(e: Event) => app.setNumber('sweep.ttftCapS', (e.target as HTMLInputElement).value)}
+    />
+    ${invalid ? html`<span class="field-error" data-testid="sweep-ttft-cap-error">2s, 500ms or seconds; empty for none</span>` : nothing}
+  </label>`;
+}
+
+/** Under the chart: how to read it, what the cap leaves out, and chips with nothing to show. */
+function chartHint(result: SweepResult, cap: number | null): TemplateResult {
+  const empty = result.perChip.filter((c) => c.feasible === 0);
+  const capped = cap === null ? [] : result.perChip.filter((c) => c.feasible > 0 && c.withinCap === 0);
+  return html`<p class="hint" data-testid="sweep-hint">
+    Hover a point for its configuration; click a frontier point to use it. Faint dots are a uniform sample of all feasible configurations${cap === null ? '' : ` with TTFT ≤ ${formatDuration(cap)}`}.
+    ${cap === null
+      ? nothing
+      : html`<br />TTFT cap ${formatDuration(cap)}: configurations whose first token takes longer are left out of the frontier, the dots and the table, as InferenceX plots only the points that meet its latency constraint.`}
+    ${empty.length > 0 ? html`<br /><span class="warn-text">${empty.map((c) => `${c.chipName}: nothing fits (${reasonsText(c)})`).join('; ')}.</span>` : nothing}
+    ${capped.length > 0 ? html`<br /><span class="warn-text">${capped.map((c) => `${c.chipName}: no configuration reaches its first token within ${formatDuration(cap ?? 0)}`).join('; ')}.</span>` : nothing}
+  </p>`;
+}
+
+/** A chip's entry in the chart legend: its feasible count, and how many are within the cap. */
+function legendCount(c: ChipSweep, cap: number | null): string {
+  return cap === null ? `(${formatInteger(c.feasible)} feasible)` : `(${formatInteger(c.withinCap)} of ${formatInteger(c.feasible)} feasible within the cap)`;
 }
 
 /** The sweep: settings, run/cancel with progress, the Pareto chart, the frontier and exports. */
@@ -161,7 +206,7 @@ export function sweepView(app: App): TemplateResult {
       <span class="spacer"></span>
       ${backendBadge(app)}
     </div>
-    <div class="sweep-controls">
+    <div class="sweep-controls six">
       <label class="field">
         <span class="label">Batch up to</span>
         <input type="number" min="1" step="1" data-testid="sweep-batch-max" .value=${app.numberText('sweep.batchMax')} @input=${(e: Event) => app.setNumber('sweep.batchMax', (e.target as HTMLInputElement).value)} />
@@ -181,6 +226,7 @@ export function sweepView(app: App): TemplateResult {
           <option value="costPerMillionTokensUsd" .selected=${s.y === 'costPerMillionTokensUsd'}>$ per million tokens</option>
         </select>
       </label>
+      ${capField(app)}
     </div>
     <div class="sweep-row">
       ${precisionChecks(app, 'weights', 'Weights')} ${precisionChecks(app, 'kvCache', 'KV cache')}
@@ -210,13 +256,11 @@ export function sweepView(app: App): TemplateResult {
     ${result === null
       ? html`<div class="chart-placeholder">${running ? 'Sweeping…' : 'Run a sweep to see the frontier.'}</div>`
       : html`<div class="chart-legend">
-            ${result.perChip.map((c, i) => html`<span title=${reasonsText(c)}><i class="ln" style="background:${seriesColour(i)}"></i>${c.chipName} <span class="muted">(${formatInteger(c.feasible)} feasible)</span></span>`)}
+            ${result.perChip.map((c, i) => html`<span title=${reasonsText(c)}><i class="ln" style="background:${seriesColour(i)}"></i>${c.chipName} <span class="muted">${legendCount(c, app.sweep.ttftCapS)}</span></span>`)}
             <span><i class="dot ring current"></i>current configuration</span>
           </div>
           <div id="pareto-chart" class="chart" aria-label=${`${X_LABEL} against ${yLabel(app.sweep.y)}`}></div>
-          <p class="hint">Hover a point for its configuration; click a frontier point to use it. Faint dots are a uniform sample of all feasible configurations.
-            ${result.perChip.some((c) => c.feasible === 0) ? html`<br /><span class="warn-text">${result.perChip.filter((c) => c.feasible === 0).map((c) => `${c.chipName}: nothing fits (${reasonsText(c)})`).join('; ')}.</span>` : nothing}
-          </p>
+          ${chartHint(result, app.sweep.ttftCapS)}
           ${frontierTable(app)}`}
   </section>`;
 }

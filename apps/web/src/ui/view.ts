@@ -8,6 +8,7 @@ import type { ZeroStage } from '../state.ts';
 import type { TrainingField } from '../training.ts';
 import { numericKeyOf, type App, type NumericKey } from './app.ts';
 import { compareView } from './compare-view.ts';
+import { planView } from './plan-view.ts';
 import { resultsView } from './results-view.ts';
 import { sweepView } from './sweep-view.ts';
 import { trainingSweepView } from './training-sweep-view.ts';
@@ -42,7 +43,7 @@ export function appView(app: App): TemplateResult {
     <div class="layout">
       <aside class="controls" aria-label="Configuration">${training ? trainingControls(app) : controls(app)}</aside>
       <main id="results" class="results" data-busy=${app.pending ? 'true' : 'false'} data-view=${app.state.view}>
-        ${problemsBanner(app)} ${training ? html`${trainingView(app)} ${trainingSweepView(app)}` : html`${resultsView(app)} ${compareView(app)} ${sweepView(app)}`}
+        ${problemsBanner(app)} ${training ? html`${trainingView(app)} ${trainingSweepView(app)}` : html`${resultsView(app)} ${compareView(app)} ${planView(app)} ${sweepView(app)}`}
         <footer class="foot">
           Every number comes from <code>@ridgeline/model</code> — the same functions as the <code>ridgeline</code> CLI; hardware figures carry their sources (see “Inputs and sources”).
         </footer>

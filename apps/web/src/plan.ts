@@ -1,0 +1,196 @@
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, defaultMaxChips, type PlanLimit, type ServingPlan, type ServingPlanChoice } from '@ridgeline/engine';
+import { formatDuration, formatNumber } from '@ridgeline/format';
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
+import { DURATION_ALLOWED } from './duration.ts';
+import { resolveChip } from './estimate.ts';
+import type { AppState } from './state.ts';
+import type { PlanRequest } from './sweep/types.ts';
+import { MAX_PLAN_RATE_RPS } from './url-state.ts';
+
+/**
+ * The latency-target panel's bridge to `planServing` (`@ridgeline/engine`, the search behind
+ * `ridgeline plan`): the request the page's state describes, and the rows the panel shows. No
+ * search here; the worker runs it on the WASM engine.
+ */
+
+/** A chip the plan covers: the chip, and the id that selects it on the page (`custom` for the form's chip). */
+export interface PlanChip {
+  readonly pageId: string;
+  readonly chip: ChipSpec;
+}
+
+/** The panel's boxes that can be wrong. */
+export type PlanField = 'ttftS' | 'tpotS' | 'rateRps';
+
+/** The plan the settings describe, or what is wrong with them (`field`: the box to mark). */
+export type PlanPlanned =
+  | { readonly request: PlanRequest; readonly chips: readonly PlanChip[] }
+  | { readonly error: string; readonly field: PlanField | null };
+
+/**
+ * The current chip and the compared ones, in that order, each once (by chip id, as `ridgeline plan`
+ * counts `--hardware`); a chip the page cannot resolve (an invalid custom chip) is left out.
+ *
+ * @example
+ * planChips(DEFAULT_STATE).map((c) => c.chip.id); // ['h100-sxm', 'mi300x', 'tpu-v6e', 'groq-lpu']
+ */
+export function planChips(state: AppState): PlanChip[] {
+  const chips: PlanChip[] = [];
+  for (const pageId of [state.hardware, ...state.compare]) {
+    const resolved = resolveChip(pageId, state.customChip);
+    if (resolved.ok && !chips.some((c) => c.chip.id === resolved.chip.id)) chips.push({ pageId, chip: resolved.chip });
+  }
+  return chips;
+}
+
+/** What is wrong with a target box, or null. */
+function targetProblem(name: 'TTFT' | 'TPOT', seconds: number | null): string | null {
+  return seconds !== null && Number.isNaN(seconds) ? `The ${name} target must be ${DURATION_ALLOWED}; leave it empty for none.` : null;
+}
+
+/**
+ * What stops the page's settings from making a plan, or null: no target at all, a malformed
+ * duration or rate, the chips objective without a rate, a malformed workload, no valid chip.
+ * `ridgeline plan` refuses the same settings.
+ *
+ * @example
+ * planProblem({ ...DEFAULT_STATE, plan: { ...DEFAULT_PLAN, ttftS: null, tpotS: null } }, chips);
+ * // { error: 'Set a TTFT or a TPOT target, or both, to plan for.', field: null }
+ */
+export function planProblem(state: AppState, chips: readonly PlanChip[]): { readonly error: string; readonly field: PlanField | null } | null {
+  const p = state.plan;
+  const ttft = targetProblem('TTFT', p.ttftS);
+  if (ttft !== null) return { error: ttft, field: 'ttftS' };
+  const tpot = targetProblem('TPOT', p.tpotS);
+  if (tpot !== null) return { error: tpot, field: 'tpotS' };
+  if (p.rateRps !== null && !(Number.isFinite(p.rateRps) && p.rateRps > 0 && p.rateRps <= MAX_PLAN_RATE_RPS)) {
+    return { error: 'The rate must be a number of requests per second above 0 and at most 1e9 (e.g. 10); leave it empty for none.', field: 'rateRps' };
+  }
+  if (p.objective === 'chips' && p.rateRps === null) return { error: 'The fewest-chips objective needs a rate: the requests per second to serve.', field: 'rateRps' };
+  if (p.ttftS === null && p.tpotS === null) return { error: 'Set a TTFT or a TPOT target, or both, to plan for.', field: null };
+  if (![state.inputTokens, state.outputTokens].every((n) => Number.isInteger(n) && n >= 1)) {
+    return { error: 'Fix the workload first: the input and output lengths must be whole numbers ≥ 1.', field: null };
+  }
+  if (chips.length === 0) return { error: 'Choose a valid chip first.', field: null };
+  return null;
+}
+
+/**
+ * The `planServing` request for the page's model and chips, workload, targets, objective and rate
+ * (at the page's price override, if any), or what to fix first (`planProblem`).
+ *
+ * @example
+ * const planned = planFor(DEFAULT_STATE, model, planChips(DEFAULT_STATE));
+ * if ('request' in planned) planned.request.targets; // { ttftS: 2, tpotS: 0.05 }
+ */
+export function planFor(state: AppState, model: ModelSpec, chips: readonly PlanChip[]): PlanPlanned {
+  const problem = planProblem(state, chips);
+  if (problem !== null) return problem;
+  const p = state.plan;
+  const price = state.price !== null && Number.isFinite(state.price) ? state.price : undefined;
+  const request: PlanRequest = {
+    model,
+    chips: chips.map(({ chip }) => (price === undefined ? { chip } : { chip, usdPerChipHour: price })),
+    inputTokens: state.inputTokens,
+    outputTokens: state.outputTokens,
+    targets: { ...(p.ttftS === null ? {} : { ttftS: p.ttftS }), ...(p.tpotS === null ? {} : { tpotS: p.tpotS }) },
+    objective: p.objective,
+    ...(p.rateRps === null ? {} : { rateRps: p.rateRps }),
+  };
+  return { request, chips };
+}
+
+/** One row of the panel: a chip's answer, as shown. */
+export interface PlanRow {
+  /** The chip's id (`ServingPlanChoice.chip`). */
+  readonly chipId: string;
+  /** The id that selects it on the page. */
+  readonly pageId: string;
+  readonly chipName: string;
+  readonly meetsTargets: boolean;
+  /** The configuration: replicas·TP·PP chips; null when nothing fits. */
+  readonly layout: {
+    readonly chips: number;
+    readonly replicas: number;
+    readonly tp: number;
+    readonly pp: number;
+    readonly ep: number;
+    readonly batch: number;
+    readonly weights: Precision;
+    readonly kvCache: Precision;
+    readonly activations: Precision;
+  } | null;
+  /** The configuration's figures (`ServingPlanChoice.metrics`). */
+  readonly metrics: ServingPlanChoice['metrics'];
+  /** What limits it, in one line. */
+  readonly why: string;
+  /** What *Use* applies to the page. */
+  readonly config: InferenceConfig;
+}
+
+const LIMITS: Readonly<Record<PlanLimit, string>> = {
+  'ttft-target': 'a larger batch would break the TTFT target',
+  'tpot-target': 'a larger batch would break the TPOT target',
+  capacity: 'a larger batch would not fit in memory',
+  'max-chips': 'a larger batch would need more chips than the budget for this rate',
+  'no-gain': 'a larger batch would not do better',
+  'batch-range': `the largest batch searched (${PLAN_BATCHES.at(-1)})`,
+};
+
+/**
+ * What limits a chip's answer, in one line: the decode bound and the wall a larger batch hits; the
+ * missed targets with their ratio and bound; or the chips the model needs.
+ *
+ * @example
+ * whyText(choice, 64); // 'decode memory-bound; a larger batch would break the TPOT target'
+ * whyText(missed, 64); // 'misses TTFT by 1.4× at best (2.8 s; the prompt iterations are compute-bound)'
+ */
+export function whyText(c: ServingPlanChoice, maxChips: number, precisions: readonly Precision[] = DEFAULT_PLAN_PRECISIONS): string {
+  if (c.infeasible !== null) {
+    const { reason, minChipsToFit } = c.infeasible;
+    if (reason === 'capacity') {
+      return minChipsToFit === null ? `does not fit in ${maxChips} chips at any layout` : `does not fit: needs ${minChipsToFit} chips (up to ${maxChips} searched)`;
+    }
+    if (reason === 'precision_unsupported') return `computes in ${Object.keys(c.config.chip.compute.peakDenseFlopsPerS).join(', ')} only; the plan tries ${precisions.join(', ')}`;
+    return `no configuration is feasible (${reason})`;
+  }
+  const m = c.metrics;
+  if (m === null) return '';
+  if (!c.meetsTargets) {
+    return c.misses
+      .map((miss) =>
+        miss.target === 'ttft'
+          ? `misses TTFT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.ttftS)}; the prompt iterations are ${miss.bound ?? 'compute'}-bound)`
+          : `misses TPOT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.tpotS)}; decode is ${miss.bound ?? 'memory'}-bound)`,
+      )
+      .join('; ');
+  }
+  return `decode ${m.boundDecode ?? '—'}-bound${c.limit === null ? '' : `; ${LIMITS[c.limit]}`}`;
+}
+
+/**
+ * The panel's rows: `planServing`'s answers in its order (best first), with the page id and name of
+ * each chip and what limits it.
+ *
+ * @example
+ * planRows(plan, chips)[0]?.why; // 'decode memory-bound; a larger batch would break the TPOT target'
+ */
+export function planRows(plan: ServingPlan, chips: readonly PlanChip[], maxChips?: number): PlanRow[] {
+  return plan.results.map((c) => {
+    const chip = chips.find((x) => x.chip.id === c.chip);
+    const config = c.config;
+    const { tp, pp, ep } = config.parallelism;
+    const p = config.precision;
+    return {
+      chipId: c.chip,
+      pageId: chip?.pageId ?? c.chip,
+      chipName: chip?.chip.name ?? c.chip,
+      meetsTargets: c.meetsTargets,
+      layout: c.metrics === null ? null : { chips: config.chips, replicas: c.replicas, tp, pp, ep, batch: config.batch, weights: p.weights, kvCache: p.kvCache, activations: p.activations },
+      metrics: c.metrics,
+      why: whyText(c, maxChips ?? defaultMaxChips(config.chip)),
+      config,
+    };
+  });
+}
