@@ -67,7 +67,7 @@ function overlapAndPrice(state: AppState): string[] {
  * model, chip, chips, TP, PP, EP, batch, prompt and output lengths, the three precisions, the
  * overlap and the price. Undefined while a number box holds something that is not a number (the
  * page shows that mistake instead of an estimate). The page has no input for attention sharding or
- * MoE imbalance, so it runs the CLI's defaults (`--attention heads`, `--moe-imbalance 1`) and the
+ * MoE imbalance, so it runs the CLI's defaults (`--attention heads`, `--moe-imbalance 1.11`) and the
  * command leaves them out.
  *
  * @example

@@ -25,7 +25,7 @@ import {
   type WasmModule,
 } from '@ridgeline/engine';
 import type { ChipSpec } from '@ridgeline/hardware';
-import { PREFILL_CHUNK_TOKENS, type InfeasibleReason } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, type InfeasibleReason } from '@ridgeline/model';
 import type { ZeroStage } from '../state.ts';
 import { precisionsFor } from '../precision.ts';
 import { random } from './reduce.ts';
@@ -70,7 +70,8 @@ function engineSpec(spec: SweepSpec, chip: ChipSpec): EngineSpec {
     },
     attentionSharding: ['heads'],
     commOverlap: [spec.commOverlap ?? 'auto'],
-    moeImbalance: [1],
+    // the model's default after expert load balancing, as the JavaScript backend's estimateInference takes it
+    moeImbalance: [DEFAULT_MOE_IMBALANCE],
     // the model's defaults, as the JavaScript backend's estimateInference takes them
     schedule: ['continuous'],
     chunkTokens: [PREFILL_CHUNK_TOKENS],

@@ -21,8 +21,8 @@ import { cliCommandView } from './cli-view.ts';
 export const REASON_TITLES: Readonly<Record<string, string>> = {
   capacity: 'Does not fit in memory',
   tp_divides_heads: 'TP does not divide the attention heads',
-  pp_divides_layers: 'PP does not divide the layers',
-  ep_divides_experts: 'EP does not divide the experts',
+  pp_divides_layers: 'PP exceeds the layers (inference) or does not divide them (training)',
+  ep_divides_experts: 'EP needs an MoE model, and at most E·(EP − 1) redundant experts',
   ep_layout: 'EP does not fit the TP·DP layout',
   chips_divide_parallelism: 'Chips are not a multiple of TP·PP',
   precision_unsupported: 'Precision not supported by this chip',
