@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkArgs, decimal, durationSeconds, flagValues, numberInRange, positiveInteger } from './args.ts';
+import { checkArgs, decimal, durationSeconds, flagValues, normalizeEnumValues, numberInRange, positiveInteger } from './args.ts';
 
 describe('positiveInteger', () => {
   it('accepts positive integers and passes undefined through', () => {
@@ -95,5 +95,40 @@ describe('decimal and flagValues', () => {
   it('collect every value of a repeated flag, both spellings, up to --', () => {
     expect(flagValues(['--where', 'ttft<=2', '--tp', '8', '--where=tpot<=0.05', '--', '--where', 'x'], 'where')).toEqual(['ttft<=2', 'tpot<=0.05']);
     expect(flagValues(['--wherever', 'a', '--where'], 'where')).toEqual([]);
+  });
+});
+
+describe('checkArgs: single dashes and repeats', () => {
+  const def = {
+    weights: { type: 'enum', options: ['bf16', 'fp8'] },
+    tp: { type: 'string' },
+    json: { type: 'boolean' },
+    plugin: { type: 'string', repeatable: true },
+  } as const;
+
+  it('rejects a long flag with one dash instead of dropping it', () => {
+    expect(() => checkArgs(['-weights', 'fp8'], def, 'ridgeline estimate')).toThrow(
+      'unknown flag "-weights" for "ridgeline estimate". Long flags take two dashes: "--weights". Run "ridgeline estimate --help" for usage.',
+    );
+    expect(() => checkArgs(['-wieghts', 'fp8'], def, 'ridgeline estimate')).toThrow(/^unknown flag "-wieghts" for "ridgeline estimate"\. Did you mean "--weights"\?/);
+  });
+
+  it('rejects a flag given twice, in either spelling, but not a repeatable one', () => {
+    expect(() => checkArgs(['--tp', '8', '--tp=4'], def, 'ridgeline estimate')).toThrow('--tp is given twice; give it once. Run "ridgeline estimate --help" for usage.');
+    expect(() => checkArgs(['--json', '--no-json'], def, 'ridgeline estimate')).toThrow('--json is given twice; give it once.');
+    expect(() => checkArgs(['--plugin', 'a', '--plugin', 'b'], def, 'ridgeline estimate')).not.toThrow();
+  });
+
+  it('still takes negative numbers as values', () => {
+    expect(() => checkArgs(['--tp', '-4'], def, 'ridgeline estimate')).not.toThrow();
+  });
+});
+
+describe('normalizeEnumValues', () => {
+  const def = { weights: { type: 'enum', options: ['bf16', 'fp8'] }, tp: { type: 'string' } } as const;
+  it('spells enum values as their options do, whatever their case, in both flag forms', () => {
+    expect(normalizeEnumValues(['--weights', 'FP8', '--tp', 'X'], def)).toEqual(['--weights', 'fp8', '--tp', 'X']);
+    expect(normalizeEnumValues(['--weights=Bf16'], def)).toEqual(['--weights=bf16']);
+    expect(normalizeEnumValues(['--weights', 'fp9'], def)).toEqual(['--weights', 'fp9']);
   });
 });

@@ -137,6 +137,8 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
   }
   const help = `Run "${command} --help" for usage.`;
   const extra: string[] = [];
+  const seen = new Set<ArgDef>();
+  const canonicalOf = new Map<ArgDef, string>(Object.entries(argsDef).map(([n, d]) => [d, kebab(n)]));
   for (let i = 0; i < rawArgs.length; i++) {
     const token = rawArgs[i] ?? '';
     if (token === '--') {
@@ -151,6 +153,11 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
     const eq = token.indexOf('=');
     const name = token.slice(long ? 2 : 1, eq === -1 ? undefined : eq);
     if (name === 'help' || name === 'h') continue;
+    // citty would read "-weights" as the short flags -w -e -i …, and drop them silently.
+    if (!long && name.length > 1 && !aliasesOf(byName.get(name) ?? { type: 'boolean' }).includes(name)) {
+      const known = byName.has(name) ? ` Long flags take two dashes: "--${name}".` : '';
+      throw new UserError(`unknown flag "-${name}" for "${command}".${known || didYouMean(`--${name}`, longNames.map((n) => `--${n}`))} ${help}`);
+    }
     let def = byName.get(name);
     if (def === undefined && long && name.startsWith('no-')) {
       const negated = byName.get(name.slice(3));
@@ -161,6 +168,11 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
       const suggestion = didYouMean(`--${name}`, longNames.map((n) => `--${n}`));
       throw new UserError(`unknown flag "${spelled}" for "${command}".${suggestion} ${help}`);
     }
+    // A flag given twice would silently keep its last value (citty's rule); only repeatable ones may.
+    if (seen.has(def) && !('repeatable' in def && def.repeatable === true)) {
+      throw new UserError(`--${canonicalOf.get(def) ?? name} is given twice; give it once. ${help}`);
+    }
+    seen.add(def);
     if ((def.type === 'string' || def.type === 'enum') && eq === -1) i += 1;
   }
   if (extra.length > positionals) {
@@ -191,4 +203,37 @@ export function durationSeconds(flag: string, raw: string | undefined): number |
     throw new UserError(`--${flag} must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got ${given(raw)}`);
   }
   return value;
+}
+
+/**
+ * The arguments with each enum flag's value in the spelling its options use, matched without
+ * regard to case (`--weights FP8` means fp8); anything else unchanged, so citty's own check
+ * still rejects a value that is no option.
+ *
+ * @example
+ * normalizeEnumValues(['--weights', 'FP8'], { weights: { type: 'enum', options: ['bf16', 'fp8'] } }); // ['--weights', 'fp8']
+ */
+export function normalizeEnumValues(rawArgs: readonly string[], argsDef: ArgsDef): string[] {
+  const enums = new Map<string, readonly string[]>();
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type !== 'enum' || def.options === undefined) continue;
+    for (const n of [name, kebab(name), camel(name), ...aliasesOf(def)]) enums.set(n, def.options as readonly string[]);
+  }
+  const canonical = (options: readonly string[], value: string): string =>
+    options.includes(value) ? value : (options.find((o) => o.toLowerCase() === value.toLowerCase()) ?? value);
+  const out = [...rawArgs];
+  for (let i = 0; i < out.length; i++) {
+    const token = out[i] ?? '';
+    if (token === '--') break;
+    if (!token.startsWith('--')) continue;
+    const eq = token.indexOf('=');
+    const options = enums.get(token.slice(2, eq === -1 ? undefined : eq));
+    if (options === undefined) continue;
+    if (eq !== -1) out[i] = `${token.slice(0, eq + 1)}${canonical(options, token.slice(eq + 1))}`;
+    else if (i + 1 < out.length) {
+      out[i + 1] = canonical(options, out[i + 1] ?? '');
+      i += 1;
+    }
+  }
+  return out;
 }

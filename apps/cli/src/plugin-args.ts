@@ -13,6 +13,8 @@ import { flagValues } from './args.ts';
  */
 export interface PluginArgDef {
   readonly type: 'string';
+  /** May be given more than once (checkArgs allows the repeats; `pluginFlags` reads them all). */
+  readonly repeatable: true;
   readonly valueHint: string;
   readonly description: string;
 }
@@ -27,6 +29,7 @@ export interface PluginArgDef {
  */
 export const PLUGIN_ARG: PluginArgDef = {
   type: 'string',
+  repeatable: true,
   valueHint: 'package|path',
   description: 'Load a hardware plugin (package or path) whose chips --hardware can then name; repeatable. Also read from ridgeline.config.json|js|mjs',
 };

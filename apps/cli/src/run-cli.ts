@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef, type Resolvable } from 'citty';
-import { checkArgs } from './args.ts';
+import { checkArgs, normalizeEnumValues } from './args.ts';
 import { EXIT_CODES, UserError } from './errors.ts';
 import type { CliIo, CommandIo } from './io.ts';
 import { didYouMean } from './suggest.ts';
@@ -180,7 +180,7 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
     }
     const argsDef: ArgsDef = cmd.args === undefined ? {} : await resolveValue(cmd.args);
     checkArgs(rest, argsDef, command);
-    await runCommand(cmd, { rawArgs: [...rest], data: out });
+    await runCommand(cmd, { rawArgs: normalizeEnumValues(rest, argsDef), data: out });
     return EXIT_CODES.ok;
   } catch (error) {
     return report(error, out, command);

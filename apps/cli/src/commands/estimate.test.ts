@@ -160,7 +160,7 @@ describe('ridgeline estimate (report)', () => {
   });
 
   it('says when the budget binds and prompts queue', async () => {
-    const r = await cli([...LLAMA_70B_ON_8, '--batch', '512', '--chunk-tokens', '2048']);
+    const r = await cli([...LLAMA_70B_ON_8.map((a) => (a === '64' ? '512' : a)), '--chunk-tokens', '2048']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/the 2,048-token budget is full, so prompts queue [\d.,]+ [mµn]?s before their 2 iterations/);
   });

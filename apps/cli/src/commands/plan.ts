@@ -31,6 +31,7 @@ const args = {
   hardware: {
     type: 'string',
     required: true,
+    repeatable: true,
     valueHint: 'id|plugin[#chip]',
     description: 'Chip to plan for; repeatable (--hardware h100 --hardware mi300x) or comma-separated',
   },

@@ -57,6 +57,7 @@ const args = {
   by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd; costUsd for a training spec)' },
   where: {
     type: 'string',
+    repeatable: true,
     valueHint: "'metric<=x'",
     description: "Keep configurations with metric <= x or >= x (inclusive; quote it for the shell), e.g. --where 'ttft<=2' --where 'tpot<=0.05'; repeatable, adds to the spec's where",
   },
