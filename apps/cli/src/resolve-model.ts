@@ -17,6 +17,15 @@ export function isConfigPath(value: string): boolean {
   return /[\\/]/.test(value) || value.startsWith('.') || /\.json$/i.test(value);
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -59,6 +68,9 @@ function configProblems(name: string, error: ConfigError): string {
 export async function resolveModel(value: string, cwd: string): Promise<ModelSpec> {
   const name = value.trim();
   if (name === '') throw new UserError('--model needs a model id (e.g. llama-3.1-70b) or a path to a config.json');
+  // A Hugging Face repository id (meta-llama/Llama-3.1-70B) looks like a path; the catalog knows it.
+  const known = getModel(name);
+  if (known !== undefined && !(await exists(resolve(cwd, name)))) return known;
   if (!isConfigPath(name)) {
     const model = getModel(name);
     if (model !== undefined) return model;

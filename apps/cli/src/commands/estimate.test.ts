@@ -330,6 +330,12 @@ describe('ridgeline estimate: user mistakes', () => {
     );
   });
 
+  it('takes a Hugging Face repository id the catalog knows, though it looks like a path', async () => {
+    const r = await cli(['estimate', '--model', 'meta-llama/Llama-3.1-70B', '--hardware', 'h100-sxm', '--tp', '8', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonResult).inputs.model).toBe('llama-3.1-70b');
+  });
+
   it('suggests the nearest model id', async () => {
     expectUserError(
       await cli(['estimate', '--model', 'llama-3.1-70', '--hardware', 'h100-sxm']),

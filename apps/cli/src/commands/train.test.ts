@@ -47,7 +47,8 @@ describe('ridgeline train', () => {
   });
 
   it('rejects malformed numbers naming the flag', async () => {
-    expectUserError(await cli([...BASE, '--tokens', 'lots']), '--tokens must be a positive number of tokens, got "lots"');
+    expectUserError(await cli([...BASE, '--tokens', 'lots']), '--tokens must be a positive number of tokens, such as 15e12, got "lots"');
+    expectUserError(await cli([...BASE, '--tokens', '0x10']), '--tokens must be a positive number of tokens, such as 15e12, got "0x10"');
     expectUserError(await cli([...BASE, '--seq', '-1']), '--seq must be a positive integer, got "-1"');
     expectUserError(await cli([...BASE, '--chips', '10', '--tp', '4']), '--chips (10) must be a multiple of tp·pp·cp (4); or give --dp as well');
     expectUserError(await cli([...BASE, '--zero', '4']), '--zero must be one of 0, 1, 2, 3, got "4"');

@@ -2,7 +2,7 @@ import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { InputError, RECOMPUTE_MODES, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
-import { numberInRange, positiveInteger } from '../args.ts';
+import { decimal, numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -54,8 +54,9 @@ function train(config: TrainingConfig): TrainingResult {
 }
 
 function positiveTokens(raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, got "${raw}"`);
+  // decimal or exponent notation only: Number() would also take hex, binary and octal literals
+  const value = decimal(raw);
+  if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got "${raw}"`);
   return value;
 }
 
