@@ -1,6 +1,7 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
-import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig } from './types.ts';
+import { drafterMemory } from './speculative.ts';
+import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, SpeculativeMode } from './types.ts';
 
 /**
  * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once;
@@ -23,6 +24,11 @@ export interface MemoryInputs {
   readonly attentionSharding?: AttentionSharding;
   /** Tokens one forward pass runs at most (the chunk budget C); default PREFILL_CHUNK_TOKENS. */
   readonly chunkTokens?: number;
+  /**
+   * Speculative decoding's drafter (docs/MODEL.md §7): its weights and KV cache join the fullest
+   * chip's, and each sequence verifies `verifyTokens` = γ + 1 tokens per step.
+   */
+  readonly drafter?: { readonly model: ModelSpec; readonly mode: SpeculativeMode; readonly verifyTokens: number };
 }
 
 /**
@@ -74,12 +80,19 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS), batch);
+  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS), batch * (inputs.drafter?.verifyTokens ?? 1));
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
   const activations = workspaceTokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+  if (inputs.drafter !== undefined) {
+    const { model: drafter, mode } = inputs.drafter;
+    const extra = drafterMemory(drafter, mode, tp, ep, batch, inputs.inputTokens + inputs.outputTokens, precision);
+    const allWeights = weights + extra.weights;
+    const allKv = kvCache + extra.kvCache;
+    return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };
+  }
   return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };
 }
 
