@@ -63,22 +63,23 @@ describe('selecting the rows Ridgeline expresses', () => {
     expect(selection.excludedCounts).toEqual({
       'not DeepSeek-R1': 0,
       disaggregated: 834,
-      MTP: 143,
-      'data-parallel attention': 13,
-      'no plugin': 25,
+      'data-parallel attention': 34,
+      'no plugin': 40,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(263);
+    expect(selection.kept).toHaveLength(370);
   });
 
   test('kept rows per chip; "no plugin" is B300', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 153, h200: 34, mi300x: 10, mi355x: 66 });
+    expect(perChip).toEqual({ b200: 221, h200: 45, mi300x: 10, mi355x: 94 });
     expect(new Set(selection.excluded.filter((e) => e.reason === 'no plugin').map((e) => e.row.hardware))).toEqual(new Set(['b300']));
-    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, specMethod: 'none', decodeDpAttention: false });
+    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, decodeDpAttention: false });
+    // MTP rows are kept, with speculative decoding (107 of the single-node rows)
+    expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(107);
   });
 });
 
@@ -153,7 +154,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(263);
+      expect(predictions).toHaveLength(370);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();
