@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkArgs, durationSeconds, flagValues, numberInRange, positiveInteger } from './args.ts';
+import { checkArgs, decimal, durationSeconds, flagValues, numberInRange, positiveInteger } from './args.ts';
 
 describe('positiveInteger', () => {
   it('accepts positive integers and passes undefined through', () => {
@@ -83,5 +83,17 @@ describe('checkArgs', () => {
     expect(() => checkArgs(['a', 'b'], def, 'ridgeline x')).toThrow(
       'unexpected argument "b" for "ridgeline x". Run "ridgeline x --help" for usage.',
     );
+  });
+});
+
+describe('decimal and flagValues', () => {
+  it('read plain and exponent notation only', () => {
+    expect(['2', '-0.05', '+1e-3', '.5', '7.'].map(decimal)).toEqual([2, -0.05, 0.001, 0.5, 7]);
+    expect(['0x10', '', ' ', 'NaN', 'Infinity', '1e999', '1_000', '2s'].map(decimal)).toEqual(new Array(8).fill(undefined));
+  });
+
+  it('collect every value of a repeated flag, both spellings, up to --', () => {
+    expect(flagValues(['--where', 'ttft<=2', '--tp', '8', '--where=tpot<=0.05', '--', '--where', 'x'], 'where')).toEqual(['ttft<=2', 'tpot<=0.05']);
+    expect(flagValues(['--wherever', 'a', '--where'], 'where')).toEqual([]);
   });
 });

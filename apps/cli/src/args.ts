@@ -26,6 +26,58 @@ export function positiveInteger(flag: string, raw: string | undefined): number |
 }
 
 /**
+ * Reads a flag that must be an integer ≥ 0 (0, 1, …); `undefined` when the flag was not given.
+ *
+ * @example
+ * nonNegativeInteger('redundant-experts', '32'); // 32
+ * nonNegativeInteger('redundant-experts', '-1'); // throws UserError('--redundant-experts must be an integer ≥ 0, got "-1"')
+ */
+export function nonNegativeInteger(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new UserError(`--${flag} must be an integer ≥ 0, got ${given(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * A number in plain or exponent notation (`2`, `-0.05`, `1e-3`), or undefined for anything else:
+ * hex, empty text, NaN, Infinity, or a value too large to be finite.
+ *
+ * @example
+ * decimal('1e-3'); // 0.001
+ * decimal('0x10'); // undefined
+ */
+export function decimal(raw: string): number | undefined {
+  const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Every value of a repeatable string flag in `rawArgs`, in order (`--name x` and `--name=x`), up
+ * to `--`. citty keeps only the last value of a repeated flag, so repeatable flags read these.
+ *
+ * @example
+ * flagValues(['--where', 'ttftS<=2', '--where=tpotS<=0.05', '--tp', '8'], 'where'); // ['ttftS<=2', 'tpotS<=0.05']
+ */
+export function flagValues(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const token = rawArgs[i] ?? '';
+    if (token === '--') break;
+    if (token === `--${name}`) {
+      const value = rawArgs[i + 1];
+      if (value !== undefined) values.push(value);
+      i += 1;
+    } else if (token.startsWith(`--${name}=`)) {
+      values.push(token.slice(name.length + 3));
+    }
+  }
+  return values;
+}
+
+/**
  * Reads a flag that must be a finite number within `[min, max]`; `undefined` when not given.
  *
  * @example
@@ -139,29 +191,6 @@ export function durationSeconds(flag: string, raw: string | undefined): number |
     throw new UserError(`--${flag} must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got ${given(raw)}`);
   }
   return value;
-}
-
-/**
- * Every value of a repeatable flag in `rawArgs`, in order (`--name x` and `--name=x`), up to
- * `--`; citty keeps only the last one.
- *
- * @example
- * flagValues(['--hardware', 'h100', '--hardware=h200'], 'hardware'); // ['h100', 'h200']
- */
-export function flagValues(rawArgs: readonly string[], name: string): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const token = rawArgs[i] ?? '';
-    if (token === '--') break;
-    if (token === `--${name}`) {
-      const value = rawArgs[i + 1];
-      if (value !== undefined) values.push(value);
-      i += 1;
-    } else if (token.startsWith(`--${name}=`)) {
-      values.push(token.slice(name.length + 3));
-    }
-  }
-  return values;
 }
 
 /**

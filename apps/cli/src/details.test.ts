@@ -9,6 +9,9 @@ import { isTrainingRow, type AnySweepRow, type SweepResult } from '@ridgeline/en
 import { detailsCommand } from './details.ts';
 import { cli } from './test-cli.ts';
 
+// The optional settings come first in their axes: where they change nothing (MoE imbalance on the
+// dense model, overlap without communication), the top-k keeps the lowest index of configurations
+// with equal outputs, so the rows it shows carry the flags under test.
 const INFERENCE = `
 models: [llama-3.1-8b, mixtral-8x7b]
 hardware: [h100-sxm, { chip: tpu-v5p, usdPerChipHour: 3.1 }]
@@ -20,18 +23,19 @@ inputTokens: [1024]
 outputTokens: [256, 512]
 precisions: { weights: [bf16, fp8], kvCache: [bf16, fp8] }
 attentionSharding: [heads, batch]
-commOverlap: [auto, 0.5]
-moeImbalance: [1, 1.25]
+commOverlap: [0.5, auto]
+moeImbalance: [1.25, 1]
 reducers: { pareto: [costPerMillionTokensUsd, tpotS], top: { k: 6, by: tokensPerSPerChip:max } }
 `;
 
-// Every row uses the optional flags: batch-sharded attention, EP and MoE imbalance.
+// Every row uses the optional flags: batch-sharded attention, EP with redundant experts and MoE imbalance.
 const INFERENCE_FLAGS = `
 models: [mixtral-8x7b]
 hardware: [h100]
 chips: [8, 16]
 tp: [8]
-ep: [1, 8]
+ep: [8]
+redundantExperts: [auto, 8]
 batch: [32, 64]
 attentionSharding: batch
 moeImbalance: 1.25
@@ -53,8 +57,8 @@ sequenceLength: 8192
 totalTokens: 1.5e12
 zeroStage: [1, 3]
 recompute: [selective, full]
-sequenceParallel: [auto, false]
-commOverlap: [auto, 0.3]
+sequenceParallel: [false, auto]
+commOverlap: [0.3, auto]
 optimizerBytesPerParam: 16
 reducers: { pareto: [costUsd, totalTimeS], top: { k: 6, by: mfu:max } }
 `;
@@ -107,7 +111,7 @@ describe('the details command of a sweep row', () => {
     const text = commands.join('\n');
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
-      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
+      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {

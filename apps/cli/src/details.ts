@@ -1,5 +1,5 @@
 import { formatExactCount } from '@ridgeline/format';
-import { PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 
 /** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
@@ -66,6 +66,7 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...flag('tp', row.tp),
         ...flag('pp', row.pp),
         ...(row.ep === 1 ? [] : flag('ep', row.ep)),
+        ...(row.redundantExperts === 'auto' ? [] : flag('redundant-experts', row.redundantExperts)),
         ...flag('batch', row.batch),
         ...flag('input', row.inputTokens),
         ...flag('output', row.outputTokens),
@@ -73,7 +74,7 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...flag('kv', row.kvCache),
         ...flag('activations', row.activations),
         ...(row.attentionSharding === 'heads' ? [] : flag('attention', row.attentionSharding)),
-        ...(row.moeImbalance === 1 ? [] : flag('moe-imbalance', row.moeImbalance)),
+        ...(row.moeImbalance === DEFAULT_MOE_IMBALANCE ? [] : flag('moe-imbalance', row.moeImbalance)),
         ...(row.schedule === 'continuous' ? [] : flag('schedule', row.schedule)),
         ...(row.chunkTokens === PREFILL_CHUNK_TOKENS ? [] : flag('chunk-tokens', row.chunkTokens)),
         ...tail,

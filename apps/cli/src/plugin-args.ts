@@ -1,3 +1,5 @@
+import { flagValues } from './args.ts';
+
 /**
  * The `--plugin` flag, shared by every command that names chips: add `plugin: PLUGIN_ARG as
  * PluginArgDef` to a command's args and pass `pluginFlags(rawArgs)` to `resolveChip`/`loadRegistry`.
@@ -36,17 +38,7 @@ export const PLUGIN_ARG: PluginArgDef = {
  * pluginFlags(['--plugin', '@acme/x', '--plugin=./y.js', '--tp', '8']); // ['@acme/x', './y.js']
  */
 export function pluginFlags(rawArgs: readonly string[]): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const token = rawArgs[i] ?? '';
-    if (token === '--') break;
-    if (token === '--plugin') {
-      const value = rawArgs[i + 1];
-      if (value !== undefined) values.push(value);
-      i += 1;
-    } else if (token.startsWith('--plugin=')) {
-      values.push(token.slice('--plugin='.length));
-    }
-  }
-  return values.map((v) => v.trim()).filter((v) => v !== '');
+  return flagValues(rawArgs, 'plugin')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }

@@ -22,6 +22,20 @@ function section(heading: string, body: string): string {
     .join('\n')}\n`;
 }
 
+/** Lines for what the parallelism implies when it is not the obvious: uneven stages, wide EP. */
+function layoutNotes(result: InferenceResult, model: ModelSpec): string[] {
+  const { pp, ep } = result.inputs.parallelism;
+  const notes: string[] = [];
+  if (model.layers % pp !== 0) notes.push(`  uneven pipeline: the slowest stage holds ⌈${model.layers}/${pp}⌉ = ${Math.ceil(model.layers / pp)} layers`);
+  const experts = model.moe?.experts;
+  if (ep > 1 && experts !== undefined) {
+    const r = result.inputs.redundantExperts;
+    const perChip = Math.ceil((experts + r) / ep);
+    notes.push(`  experts: ${perChip} per chip (${experts} + ${r} redundant over ep ${ep}); the busiest chip's routings × ${result.inputs.moeImbalance} imbalance`);
+  }
+  return notes;
+}
+
 /**
  * The human-readable report of a feasible `estimate` result.
  *
@@ -37,6 +51,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
   const header = [
     `${model.name} on ${inp.chips} × ${chip.name}`,
     `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
+    ...layoutNotes(result, model),
     `  weights ${p.weights} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
     serving === null
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'

@@ -5,6 +5,7 @@ import {
   DEFAULT_INFERENCEX_CSV,
   errorStats,
   inferencexArgv,
+  inferencexChip,
   inferencexConfig,
   parseInferencex,
   readInferencex,
@@ -64,22 +65,30 @@ describe('selecting the rows Ridgeline expresses', () => {
       'not DeepSeek-R1': 0,
       disaggregated: 834,
       'data-parallel attention': 34,
-      'no plugin': 40,
+      'no plugin': 0,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(370);
+    expect(selection.kept).toHaveLength(410);
   });
 
-  test('kept rows per chip; "no plugin" is B300', () => {
+  test('kept rows per chip; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 221, h200: 45, mi300x: 10, mi355x: 94 });
-    expect(new Set(selection.excluded.filter((e) => e.reason === 'no plugin').map((e) => e.row.hardware))).toEqual(new Set(['b300']));
+    expect(perChip).toEqual({ b200: 221, b300: 40, h200: 45, mi300x: 10, mi355x: 94 });
+    expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
+    // B300's other 45 rows are disaggregated (multi-node Dynamo-TRT); its 15 single-node MTP rows are kept.
+    const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
+    expect(b300Left.filter((e) => e.reason === 'disaggregated')).toHaveLength(45);
+    expect(b300Left).toHaveLength(45);
+    expect(inferencexChip('b300')?.id).toBe('b300');
+    // No GB300 row in this data yet; the mapping is ready for them.
+    expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
+    expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
     for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, decodeDpAttention: false });
-    // MTP rows are kept, with speculative decoding (107 of the single-node rows)
-    expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(107);
+    // MTP rows are kept, with speculative decoding (122 of the single-node rows)
+    expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(122);
   });
 });
 
@@ -154,7 +163,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(370);
+      expect(predictions).toHaveLength(410);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();

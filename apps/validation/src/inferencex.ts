@@ -223,12 +223,14 @@ export function readInferencex(path: string = DEFAULT_INFERENCEX_CSV): Inference
 
 // --- Selection -------------------------------------------------------------------------------
 
-/** InferenceX hardware ids → Ridgeline chip ids. B300 has no plugin yet. */
+/** InferenceX hardware ids → Ridgeline chip ids. */
 export const INFERENCEX_CHIP_IDS: Readonly<Record<string, string>> = {
   h100: 'h100-sxm',
   h200: 'h200',
   b200: 'b200',
   gb200: 'gb200-nvl72',
+  b300: 'b300',
+  gb300: 'gb300-nvl72',
   mi300x: 'mi300x',
   mi355x: 'mi355x',
 };

@@ -55,6 +55,16 @@ export function chipGroups(): { vendor: string; chips: ChipSpec[] }[] {
   return groups;
 }
 
+/**
+ * A chip's label in the chip pickers: its name, with "(announced)" for a chip not yet shipping.
+ *
+ * @example
+ * chipLabel(findChip('groq3')!); // 'NVIDIA Groq 3 LPU (LP30, 256-LPU LPX rack) (announced)'
+ */
+export function chipLabel(chip: ChipSpec): string {
+  return chip.availability === 'announced' ? `${chip.name} (announced)` : chip.name;
+}
+
 /** One colour per compared chip, the same in the comparison, the Pareto chart and the frontier table. */
 const SERIES_COLOURS = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed'] as const;
 

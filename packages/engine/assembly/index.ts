@@ -1,7 +1,7 @@
 // The engine's WebAssembly exports. Raw exports only (no bindings): the loader in src/ lays out
 // the setup image, calls these, and reads results through views of the exported memory.
 export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, trainingAxisSlot } from './kernel';
-export { feedOutputs, packedState, packState, reasonCount } from './reducers';
+export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
   CHIP_STRIDE,
   CONFIG_STRIDE,
@@ -15,7 +15,10 @@ export {
   N_REASONS,
   N_TRAIN_OUT,
   S_COUNTS,
+  S_MATCHED,
+  TOP_STRIDE,
   TRAIN_CONFIG_STRIDE,
+  WHERE_STRIDE,
 } from './layout';
 
 /** Reserves `bytes` of linear memory (16-byte aligned) for the host to fill. */

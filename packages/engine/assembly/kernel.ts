@@ -26,6 +26,7 @@ import {
   A_OUTPUT,
   A_OVERLAP,
   A_PP,
+  A_REDUNDANT,
   A_SCHEDULE,
   A_SHARDING,
   A_TP,
@@ -445,7 +446,7 @@ let sharedWeightBytes: f64 = 0;
 let lmHeadWeightBytes: f64 = 0;
 let lmHeadActivationWidth: f64 = 0;
 
-function shardLayout(tp: f64, ep: f64): void {
+function shardLayout(tp: f64, ep: f64, redundantExperts: f64): void {
   headsPerChip = h / tp;
   if (!hasMla) {
     const kvHeadsPerChip = Math.ceil(hKv / tp);
@@ -480,7 +481,7 @@ function shardLayout(tp: f64, ep: f64): void {
   ffnParamsPerChip = (gates * d * ffn) / tp;
   ffnInnerWidthPerChip = ((gates - 1) * ffn) / tp;
   expertParamsPerChip = ep == 1 ? expertParams / tp : expertParams;
-  expertsPerChip = !hasMoe ? 0 : ep == 1 ? experts : experts / ep;
+  expertsPerChip = !hasMoe ? 0 : ep == 1 ? experts : Math.ceil((experts + redundantExperts) / ep);
   sharedExpertParamsPerChip = !hasMoe ? 0 : (sharedExperts * expertParams) / tp;
   routerParamsPerChip = !hasMoe ? 0 : d * experts;
   lmHeadParamsPerChip = headParams / tp;
@@ -499,26 +500,52 @@ function meanAttendedContext(contextTokens: f64, causalPrefill: bool): f64 {
   return fractionWindowed * windowed + (1 - fractionWindowed) * full;
 }
 
-// layout.ts expectedExpertsTouched
+// layout.ts touchedFraction and expectedExpertsTouched
+@inline function touchedFraction(e: f64, k: f64, tokens: f64): f64 {
+  return 1 - hostPow(1 - k / e, tokens);
+}
 @inline function expectedExpertsTouched(e: f64, k: f64, tokens: f64): f64 {
-  return e * (1 - hostPow(1 - k / e, tokens));
+  return e * touchedFraction(e, k, tokens);
 }
 
 // ---------------------------------------------------------------- parallelism and the rules
 let tp: f64 = 1;
 let pp: f64 = 1;
 let ep: f64 = 1;
+let redundant: f64 = 0; // R, resolved (inference.ts redundantExpertsOf; 0 in training)
 let chips: f64 = 1;
 let dp: f64 = 1;
 let stageLayers: f64 = 0;
 let denseLayersStage: f64 = 0;
 let moeLayersStage: f64 = 0;
 
+// layout.ts slowestStageLayers (inference) or evenStageLayers (training, `evenStages`)
+let evenStages: bool = false;
+let splitLayers: f64 = 0;
+let splitDense: f64 = 0;
+let splitMoe: f64 = 0;
+
+function stageSplit(ppS: f64): void {
+  if (evenStages) {
+    splitLayers = L / ppS;
+    splitDense = (!hasMoe ? L : denseLayersModel) / ppS;
+    splitMoe = (!hasMoe ? 0 : L - denseLayersModel) / ppS;
+  } else {
+    splitLayers = Math.ceil(L / ppS);
+    splitMoe = min<f64>(splitLayers, !hasMoe ? 0 : L - denseLayersModel);
+    splitDense = splitLayers - splitMoe;
+  }
+}
+
 /** inference.ts ruleBroken: the first broken rule's reason code, or -1. Sets the layout when none is. */
 function setParallel(): i32 {
   tp = value(A_TP);
   pp = value(A_PP);
   ep = value(A_EP);
+  evenStages = false;
+  // layout.ts defaultRedundantExperts when the axis says auto (NaN)
+  const givenRedundant = value(A_REDUNDANT);
+  redundant = !isNaN(givenRedundant) ? givenRedundant : !hasMoe ? 0 : Math.ceil(experts / ep) * ep - experts;
   chips = dpMode ? tp * pp * value(A_CHIPS) : value(A_CHIPS);
   const itp = <i64>tp;
   const ipp = <i64>pp;
@@ -526,11 +553,12 @@ function setParallel(): i32 {
   const ichips = <i64>chips;
   if (ichips % (itp * ipp) != 0) return R_CHIPS_DIVIDE_PARALLELISM;
   if (<i64>h % itp != 0) return R_TP_DIVIDES_HEADS;
-  if (<i64>L % ipp != 0) return R_PP_DIVIDES_LAYERS;
+  if (pp > L) return R_PP_DIVIDES_LAYERS; // uneven stages are fine, empty ones are not
   dp = chips / (tp * pp);
+  // EP need not divide E (⌈(E + R)/EP⌉ experts per chip), but needs experts, and R at most E·(EP − 1)
+  if (iep > 1 && !hasMoe) return R_EP_DIVIDES_EXPERTS;
+  if (redundant > 0 && (!hasMoe || redundant > experts * (ep - 1))) return R_EP_DIVIDES_EXPERTS;
   if (iep > 1) {
-    if (!hasMoe) return R_EP_DIVIDES_EXPERTS;
-    if (<i64>experts % iep != 0) return R_EP_DIVIDES_EXPERTS;
     if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
@@ -540,7 +568,7 @@ function setParallel(): i32 {
 
 /** The layout of (tp, ep), its hoisted products, the parallelism part of memory and the stage's layer counts. */
 function setLayout(): void {
-  shardLayout(tp, ep);
+  shardLayout(tp, ep, redundant);
   qkvWeightBytes = qkvParamsPerChip * bw;
   qkvActivationWidth = d + qkvOutWidthPerChip;
   attentionActivationWidth = qkvOutWidthPerChip + attnOutWidthPerChip;
@@ -553,10 +581,10 @@ function setLayout(): void {
   lmHeadWeightBytes = lmHeadParamsPerChip * bw;
   lmHeadActivationWidth = d + vocab / tp;
   memoryStatic(tp, pp);
-  // phase.ts stageCost
-  denseLayersStage = (!hasMoe ? L : denseLayersModel) / pp;
-  moeLayersStage = (!hasMoe ? 0 : L - denseLayersModel) / pp;
-  stageLayers = L / pp;
+  // phase.ts stageCost: the costed stage's layers (memoryStatic just split them for pp)
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
 }
 
 // ---------------------------------------------------------------- collectives.ts
@@ -633,16 +661,14 @@ function scaleUpRingS(messageBytes: f64, n: f64, passes: f64): f64 {
   const eta = networkEfficiency(messageBytes);
   const axes = upAxes;
   if (axes == 0) return flatRingS(upBandwidth, upHop, upCollective, eta, messageBytes, n, passes);
-  const axisBandwidth = upBandwidth / <f64>axes;
-  let bandwidthS: f64 = 0;
-  let latencyS: f64 = 0;
-  let m = messageBytes;
+  // the group's axes run at once: the bandwidth of all of them
   const count = torusAxisSizes(n, axes);
+  const groupBandwidth = (upBandwidth / <f64>axes) * <f64>count;
+  const bandwidthS = ((passes * (n - 1)) / n) * (messageBytes / (groupBandwidth * eta));
+  let latencyS: f64 = 0;
   for (let i = 0; i < count; i++) {
     const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
-    bandwidthS += ((passes * (a - 1)) / a) * (m / (axisBandwidth * eta));
     latencyS += passes * (a - 1) * upHop;
-    m /= a;
   }
   return bandwidthS + (isNaN(upCollective) ? latencyS : upCollective);
 }
@@ -671,37 +697,49 @@ function ringCollectiveS(messageBytes: f64, n: f64, passes: f64, membersPerDomai
   return ringCollectiveS(messageBytes, n, 2);
 }
 
+/** collectives.ts allToAllS: one launch latency plus the bytes; scale-up and scale-out parts at once beyond a domain. */
 function allToAllS(messageBytes: f64, n: f64): f64 {
   if (n <= 1) return 0;
-  const scaleUp = n <= upDomain;
-  const bandwidth = scaleUp ? upBandwidth : outBandwidth;
-  const hop = scaleUp ? upHop : outHop;
-  const collective = scaleUp ? upCollective : NaN;
   const eta = networkEfficiency(messageBytes);
-  const axes = scaleUp ? upAxes : 0;
-  if (axes == 0) {
-    const bandwidthS = ((n - 1) / n) * (messageBytes / (bandwidth * eta));
-    return bandwidthS + (isNaN(collective) ? (n - 1) * hop : collective);
-  }
-  let bandwidthS: f64 = 0;
-  let latencyS: f64 = 0;
-  const count = torusAxisSizes(n, axes);
-  for (let i = 0; i < count; i++) {
-    const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
-    bandwidthS += ((a - 1) / a) * (messageBytes / ((bandwidth / <f64>axes) * eta));
-    latencyS += (a - 1) * hop;
-  }
-  return bandwidthS + (isNaN(collective) ? latencyS : collective);
+  if (n <= upDomain) return scaleUpAllToAllS(messageBytes, n, eta);
+  const k = largestDivisorAtMost(n, upDomain);
+  const outsideS = ((n - k) / n) * (messageBytes / (outBandwidth * eta)) + outHop;
+  if (k == 1) return outsideS;
+  return max<f64>(scaleUpAllToAllS((messageBytes * k) / n, k, eta), outsideS);
 }
 
-// phase.ts pipelineSendS (pointToPointS over linkLevelFor(tp·pp))
-function pipelineSendS(tokens: f64, overlap: f64): f64 {
+/** collectives.ts scaleUpAllToAllS: a switch's (n−1)/n of m, or a torus' bisection bound. */
+function scaleUpAllToAllS(messageBytes: f64, n: f64, eta: f64): f64 {
+  const axes = upAxes;
+  if (axes == 0) return ((n - 1) / n) * (messageBytes / (upBandwidth * eta)) + (isNaN(upCollective) ? upHop : upCollective);
+  const count = torusAxisSizes(n, axes);
+  const axisBandwidth = upBandwidth / <f64>axes;
+  let largest: f64 = 1;
+  let diameter: f64 = 0;
+  for (let i = 0; i < count; i++) {
+    const a = load<f64>(TORUS_SIZES + (<usize>i << 3));
+    if (a > largest) largest = a;
+    diameter += Math.floor(a / 2);
+  }
+  const injectionS = ((n - 1) / n) * (messageBytes / (axisBandwidth * <f64>count * eta));
+  const bisectionS = (largest * messageBytes) / (4 * axisBandwidth * eta);
+  return max<f64>(injectionS, bisectionS) + (isNaN(upCollective) ? diameter * upHop : upCollective);
+}
+
+// phase.ts pipelineSendRawS (pointToPointS over linkLevelFor(tp·pp))
+function pipelineSendRawS(tokens: f64): f64 {
   if (pp == 1) return 0;
   const message = tokens * d * ba;
   const scaleUp = tp * pp <= upDomain;
   const bandwidth = scaleUp ? upBandwidth : outBandwidth;
   const hop = scaleUp ? upHop : outHop;
-  return (message / (bandwidth * networkEfficiency(message)) + hop) * (1 - overlap);
+  return message / (bandwidth * networkEfficiency(message)) + hop;
+}
+
+// phase.ts pipelineSendS: the send hides behind what the stage's collectives left (`spare`)
+function pipelineSendS(tokens: f64, spare: f64): f64 {
+  if (pp == 1) return 0;
+  return max<f64>(0, pipelineSendRawS(tokens) - spare);
 }
 
 // ---------------------------------------------------------------- phase.ts operatorCost + stageCost
@@ -709,6 +747,9 @@ let sComputeS: f64 = 0;
 let sMemoryS: f64 = 0;
 let sFlops: f64 = 0;
 let sBytes: f64 = 0;
+let sCommS: f64 = 0; // the stage's collectives before overlap
+let sOverlap: f64 = 0; // the fraction of its operator time they may hide behind
+let sSpareS: f64 = 0; // hiding capacity left for a pipeline send
 let sNetworkS: f64 = 0;
 let sOverheadS: f64 = 0;
 let sTimeS: f64 = 0;
@@ -724,7 +765,7 @@ const ITERATION_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16); // a continuous-
 let ops: usize = PREFILL_OPS;
 let opCount: i32 = 0;
 let decodeOpCount: i32 = 0;
-let decodeNetworkS: f64 = 0;
+let decodeCommS: f64 = 0;
 let decodeOverheadS: f64 = 0;
 /** The decode operator table holds the current batch (and everything outside it). */
 let decodeValid: bool = false;
@@ -847,7 +888,7 @@ function stageCost(
     expertGroupTokens = ep == 1 ? allTokens : (allTokens * ep) / tp;
     const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
     const touched =
-      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expectedExpertsTouched(experts, k, expertGroupTokens) / ep;
+      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
     operator(twoTokens * routerParamsPerChip, routerWeightBytes + allTokens * d * ba, moeLayersStage);
     operator(
       2 * routingsPerChip * expertParamsPerChip,
@@ -882,12 +923,13 @@ function stageCost(
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
     commS += stageLayers * 2 * allToAllS(resharded / 2, tp);
   }
-  sNetworkS = commS * (1 - (promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap));
+  sCommS = commS;
+  sOverlap = promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
   sOverheadS = stageLayers * layerOverhead;
   finishStage(table, opCount);
   if (!prefill && !iteration) {
     decodeOpCount = opCount;
-    decodeNetworkS = sNetworkS;
+    decodeCommS = sCommS;
     decodeOverheadS = sOverheadS;
     decodeValid = true;
   }
@@ -898,13 +940,18 @@ function decodeAtContext(tokens: f64, contextTokens: f64): void {
   ops = DECODE_OPS;
   opCount = 1;
   attentionOperator(false, tokens, contextTokens);
-  sNetworkS = decodeNetworkS;
+  sCommS = decodeCommS;
+  sOverlap = decodeOverlap;
   sOverheadS = decodeOverheadS;
   finishStage(DECODE_OPS, decodeOpCount);
 }
 
+/** phase.ts stageCost's tail: the sums, then the communication the operators cannot hide (at most overlap × their time). */
 function finishStage(table: usize, count: i32): void {
   sumOperators(table, count);
+  const hideS = sOverlap * (sComputeS + sMemoryS);
+  sNetworkS = max<f64>(0, sCommS - hideS);
+  sSpareS = max<f64>(0, hideS - sCommS);
   sTimeS = sComputeS + sMemoryS + sNetworkS + sOverheadS;
   sBound = dominantBound(sComputeS, sMemoryS, sNetworkS);
 }
@@ -923,12 +970,14 @@ let memWeightParams: f64 = 0;
 let memKvPerChip: f64 = 0;
 let memWidthPerToken: f64 = 0;
 let memVocabPerTp: f64 = 0;
+let memPp: f64 = 1;
 
 /** The parallelism part of memoryPerChip for the layout last set by shardLayout(tpM, ·). */
 function memoryStatic(tpM: f64, ppM: f64): void {
-  const stageL = L / ppM;
-  const denseL = (!hasMoe ? L : denseLayersModel) / ppM;
-  const moeL = stageL - denseL;
+  stageSplit(ppM);
+  const stageL = splitLayers;
+  const denseL = splitDense;
+  const moeL = splitMoe;
   // memory.ts weightParamsPerChip
   const heads =
     ppM == 1 && tied
@@ -948,14 +997,22 @@ function memoryStatic(tpM: f64, ppM: f64): void {
   const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
   memWidthPerToken = max<f64>(max<f64>(d + qkvOutWidthPerChip, d + ffnInnerWidthPerChip), d + moeWidth);
   memVocabPerTp = vocab / tpM;
+  memPp = ppM;
   memCapacityUsable = memCapacity * memUsable;
 }
 
-/** The per-configuration part of memoryPerChip (after memoryStatic); the workspace holds at most a chunk of `chunkTokens`. */
+/**
+ * The per-configuration part of memoryPerChip (after memoryStatic). memory.ts workspaceTokens: a
+ * static prefill's chunk, or the continuous steady state's largest iteration per stage (steadyState
+ * must have run for this configuration).
+ */
 function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
   memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
-  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
+  let workspaceTokens: f64;
+  if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
+  else if (ssBinds) workspaceTokens = chunkTokens / memPp;
+  else workspaceTokens = (ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
   const logits = batch * memVocabPerTp * 4;
   memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memTotal = memWeights + memKv + memActivations;
@@ -969,18 +1026,18 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   for (let t: i64 = 1; t <= heads; t++) {
     if (heads % t != 0) continue;
     for (let p: i64 = 1; p <= layers; p++) {
-      if (layers % p != 0) continue;
+      if (layers % p != 0) continue; // an even layout (memory.ts minChipsToFit)
       const n = <f64>(t * p);
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;
-      const epM = ep == tpM ? ep : 1;
-      shardLayout(tpM, epM);
+      const keepEp = ep == tpM;
+      shardLayout(tpM, keepEp ? ep : 1, keepEp ? redundant : 0);
       memoryStatic(tpM, <f64>p);
       memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
       if (memTotal <= memCapacityUsable) best = n;
     }
   }
-  shardLayout(tp, ep);
+  shardLayout(tp, ep, redundant);
   memoryStatic(tp, pp);
   return best;
 }
@@ -1056,6 +1113,9 @@ function evaluateInner(computeMinChips: bool): bool {
   const inputTokens = value(A_INPUT);
   const outputTokens = value(A_OUTPUT);
   const chunkTokens = value(A_CHUNK);
+  const continuousSchedule = value(A_SCHEDULE) == 0;
+  // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens)
+  if (continuousSchedule) steadyState(batch, inputTokens, outputTokens, chunkTokens);
   memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
   if (memTotal > memCapacityUsable) {
     let minChips: f64 = NaN;
@@ -1073,7 +1133,7 @@ function evaluateInner(computeMinChips: bool): bool {
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
-  if (value(A_SCHEDULE) == 0) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+  if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
   else evaluateStatic(batch, inputTokens, outputTokens);
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
@@ -1099,7 +1159,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     pOverheadS = sOverheadS;
     pBytes = sBytes;
     pBound = sBound;
-    ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, prefillOverlap);
+    ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, sSpareS);
     prefillValid = true;
   }
 
@@ -1107,7 +1167,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const decodeContext = inputTokens + outputTokens / 2;
   if (decodeValid) decodeAtContext(microBatch, decodeContext);
   else stageCost(false, microBatch, decodeContext, microBatch);
-  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, decodeOverlap));
+  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, sSpareS));
 
   const usefulPerToken = 2 * activeParams;
   const mfuPrefill = (usefulPerToken * prefillTokens) / ttftS / (replicaChips * peak);
@@ -1162,7 +1222,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const replicaChips = tp * pp;
   const n = outputTokens - 1;
-  steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  // steadyState ran before memory (evaluateInner)
   const D = ssDecode;
   const P = ssPrompt;
   // Prompts that finish per iteration, each with one logit for its first token.
@@ -1176,8 +1236,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const flops = sFlops;
   const bytes = sBytes;
   const bound = sBound;
-  const overlap = iterationOverlap(D, P);
-  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, overlap));
+  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, sSpareS));
   // TTFT: when the budget binds, B/λ − n·TPOT (the excess requests queue). Otherwise a prompt's k
   // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
   // iterations are heavier: one more stage at that chunk.
@@ -1186,7 +1245,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = tpotS * ((batch * (inputTokens + n)) / chunkTokens - n);
   else if (chunk > P) {
     stageCost(false, D / pp, decodeContext, (D + chunk / inputTokens) / pp, chunk / pp, inputTokens, true);
-    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, iterationOverlap(D, chunk))));
+    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, sSpareS)));
   } else timeToFirstS = ssChunks * tpotS;
   const requestLatencyS = timeToFirstS + n * tpotS;
 
@@ -1445,6 +1504,8 @@ function trainingLayout(): void {
   tp = t(T_TP);
   pp = t(T_PP);
   ep = t(T_EP);
+  redundant = 0;
+  evenStages = true;
   trainTpBreaks = h % tp != 0;
   trainEpExpertsBreak = ep > 1 && (!hasMoe || experts % ep != 0);
   // the staged model: an uneven pipeline is costed at ⌈L/p⌉ layers per stage
@@ -1465,14 +1526,14 @@ let trainTokens: f64 = 0;
 let forwardValid: bool = false;
 let fCompute: f64 = 0;
 let fMemory: f64 = 0;
-let fNetwork: f64 = 0;
+let fComm: f64 = 0;
 let fOverhead: f64 = 0;
 let fFlops: f64 = 0;
 let fAttentionS: f64 = 0;
 let fAttentionFlops: f64 = 0;
 let forwardOpsS: f64 = 0;
 let kvGatherS: f64 = 0; // the CP all-gather of one layer's KV (cp > 1)
-let pipelineSend: f64 = 0; // pipelineSendS of the micro-batch
+let pipelineSend: f64 = 0; // pipelineSendRawS of the micro-batch
 let attentionPerToken: f64 = 0;
 
 function trainingForward(): void {
@@ -1501,7 +1562,7 @@ function trainingForwardPass(): void {
   fAttentionFlops = load<f64>(PREFILL_OPS + 32, 16);
   fCompute = sComputeS;
   fMemory = sMemoryS;
-  fNetwork = sNetworkS;
+  fComm = sCommS;
   fOverhead = sOverheadS;
   fFlops = sFlops;
   forwardOpsS = fCompute + fMemory;
@@ -1509,7 +1570,7 @@ function trainingForwardPass(): void {
     const kvGatherBytes = trainMicroBatch * S * kvElementsPerTokenPerChip * trainBytes;
     kvGatherS = ringCollectiveS(kvGatherBytes, cp, 1);
   }
-  pipelineSend = pipelineSendS(tokens, trainOverlap);
+  pipelineSend = pipelineSendRawS(tokens);
   // attentionFlopsPerToken on the model as given (not padded)
   const staged = L;
   L = trainModelLayers;
@@ -1615,17 +1676,19 @@ function trainingMicroBatch(): void {
   const recomputeOpsS = recompute == 2 ? forwardOpsS : recompute == 1 ? fAttentionS : 0;
   const forwardPasses: f64 = recompute == 2 ? 2 : 1;
   const opsS = 3 * forwardOpsS + recomputeOpsS;
-  const tpCommS = fNetwork * (1 + forwardPasses);
-  const cpCommS = trainCp > 1 ? (L / pp) * (1 + forwardPasses) * kvGatherS * (1 - commOverlap) : 0;
+  // the micro-batch's communication hides behind at most overlap × its operators' time
+  const tpCommS = fComm * (1 + forwardPasses);
+  const cpCommS = trainCp > 1 ? (L / pp) * (1 + forwardPasses) * kvGatherS : 0;
   const sendS = 2 * virtualStages * pipelineSend;
+  const networkS = max<f64>(0, tpCommS + cpCommS + sendS - commOverlap * opsS);
   const overheadS = (2 + forwardPasses) * fOverhead;
-  const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
+  const microBatchS = opsS + networkS + overheadS;
   pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
   lastBackwardS = 2 * forwardOpsS + (recompute == 0 ? 0 : recomputeOpsS);
   executedPerMicroBatch = 3 * fFlops + (recompute == 2 ? fFlops : recompute == 1 ? fAttentionFlops : 0);
   mbCompute = 3 * fCompute + (recompute == 2 ? fCompute : 0) + (recompute == 1 ? fAttentionS : 0);
   mbMemory = 3 * fMemory + (recompute == 2 ? fMemory : 0);
-  mbNetwork = tpCommS + cpCommS + sendS;
+  mbNetwork = networkS;
   mbOverhead = overheadS;
   microValid = true;
 }
@@ -1661,7 +1724,7 @@ function trainingTail(writeInfeasible: bool): bool {
   }
 
   const dpRaw = dpRing * (zeroStage >= 3 ? 1.5 : 1);
-  const dataParallelS = max<f64>(0, dpRaw - lastBackwardS) * (1 - commOverlap);
+  const dataParallelS = max<f64>(0, dpRaw - commOverlap * lastBackwardS);
   const optimizerS = (2 * (mWeights + mGradients + mOptimizer)) / trainOptimizerBandwidth;
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
 

@@ -15,7 +15,7 @@ export const C_MEM_BANDWIDTH: i32 = 8;
 export const C_MEM_USABLE: i32 = 9;
 export const C_UP_BANDWIDTH: i32 = 10;
 export const C_UP_DOMAIN: i32 = 11;
-export const C_UP_TORUS_AXES: i32 = 12; // 0 switch/ring, K for torusKd
+export const C_UP_TORUS_AXES: i32 = 12; // 0 switch, 1 ring, K for torusKd
 export const C_UP_HOP: i32 = 13;
 export const C_UP_COLLECTIVE: i32 = 14; // NaN = none
 export const C_OUT_BANDWIDTH: i32 = 15;
@@ -60,7 +60,7 @@ export const M_ACTIVE_PARAMS: i32 = 25;
 export const MODEL_STRIDE: i32 = 32;
 
 // ---- axes of a sweep, outermost first; also the slots of an explicit configuration record.
-// The kernel caches by level: base (model … imbalance), the schedule, parallelism (TP … chips),
+// The kernel caches by level: base (model … imbalance), the schedule, parallelism (TP … chips, with R),
 // then the chunk budget, then batch and lengths innermost.
 export const A_MODEL: i32 = 0;
 export const A_CHIP: i32 = 1;
@@ -74,15 +74,16 @@ export const A_SCHEDULE: i32 = 8; // index into SCHEDULES: 0 continuous, 1 stati
 export const A_TP: i32 = 9;
 export const A_PP: i32 = 10;
 export const A_EP: i32 = 11;
-export const A_CHIPS: i32 = 12; // chips, or DP when the header says so
-export const A_CHUNK: i32 = 13; // chunkTokens: the iteration's token budget C (and the prefill workspace)
-export const A_BATCH: i32 = 14;
-export const A_INPUT: i32 = 15;
-export const A_OUTPUT: i32 = 16;
-export const N_AXES: i32 = 17;
-/** Explicit configuration record: the 17 axis values, then a price override (NaN = the chip's). */
-export const CFG_PRICE: i32 = 17;
-export const CONFIG_STRIDE: i32 = 18;
+export const A_REDUNDANT: i32 = 12; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
+export const A_CHIPS: i32 = 13; // chips, or DP when the header says so
+export const A_CHUNK: i32 = 14; // chunkTokens: the iteration's token budget C (and the prefill workspace)
+export const A_BATCH: i32 = 15;
+export const A_INPUT: i32 = 16;
+export const A_OUTPUT: i32 = 17;
+export const N_AXES: i32 = 18;
+/** Explicit configuration record: the 18 axis values, then a price override (NaN = the chip's). */
+export const CFG_PRICE: i32 = 18;
+export const CONFIG_STRIDE: i32 = 19;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;
@@ -135,7 +136,7 @@ export const R_CP_DIVIDES_SEQUENCE: i32 = 8; // training only
 export const R_INTERLEAVE_NEEDS_PIPELINE: i32 = 9; // training only
 export const N_REASONS: i32 = 10;
 
-// ---- setup image header (f64 slots); axis values, models, chips and histogram specs follow
+// ---- setup image header (f64 slots); axis values, models, chips, histogram specs and filters follow
 export const H_VERSION: i32 = 0;
 export const H_MODELS: i32 = 1;
 export const H_CHIPS: i32 = 2;
@@ -150,9 +151,15 @@ export const H_TOP_SIGN: i32 = 14;
 export const H_HISTOGRAMS: i32 = 15;
 export const H_AXIS_LENGTHS: i32 = 16; // N_AXES slots (T_N_AXES for a training sweep)
 export const H_MODE: i32 = 47; // 0 inference, 1 training
+export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRIDE slots each
+// 0 none, +1 model, +2 chip. The host splits sweeps at group boundaries; the kernel never reads it,
+// it is here so that the fingerprint (a hash of the image) tells grouped and ungrouped runs apart.
+export const H_GROUP_BY: i32 = 49;
 export const MAX_AXES: i32 = 31;
-export const HEADER_SLOTS: i32 = 48;
-export const IMAGE_VERSION: i32 = 3;
+export const HEADER_SLOTS: i32 = 50;
+export const IMAGE_VERSION: i32 = 6;
+/** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
+export const WHERE_STRIDE: i32 = 3;
 
 // ---- packed reducer state: counts, then histograms, then top-k, then the Pareto frontier
 export const S_EVALUATED: i32 = 0;
@@ -160,11 +167,12 @@ export const S_FEASIBLE: i32 = 1;
 export const S_REASONS: i32 = 2; // N_REASONS slots
 export const S_BOUND_PREFILL: i32 = S_REASONS + N_REASONS; // 3 slots
 export const S_BOUND_DECODE: i32 = S_BOUND_PREFILL + 3; // 3 slots
-export const S_COUNTS: i32 = S_BOUND_DECODE + 3;
+export const S_MATCHED: i32 = S_BOUND_DECODE + 3; // feasible and meeting every filter
+export const S_COUNTS: i32 = S_MATCHED + 1;
 /** A Pareto entry: three keys (sign·value; unused keys 0) and the configuration index. */
 export const PARETO_STRIDE: i32 = 4;
-/** A top-k entry: key (sign·value) and the configuration index. */
-export const TOP_STRIDE: i32 = 2;
+/** A top-k entry: key (sign·value), the configuration index and the digest of its outputs. */
+export const TOP_STRIDE: i32 = 3;
 
 // ---- training (estimateTraining): an explicit training configuration record (f64 slots)
 export const T_MODEL: i32 = 0;

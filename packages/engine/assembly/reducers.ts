@@ -3,26 +3,36 @@
 // every reducer minimises. Ties between equal keys go to the lower configuration index, which
 // makes each reducer's final state a function of the set of configurations seen, not of their
 // order — the reason thread count and sharding cannot change a result.
+//
+// Filters (`where`) come first: a feasible configuration outside them reaches no reducer but the
+// feasible count. In the top-k, configurations whose outputs are all equal (same digest) are one
+// entry, the lowest index; the Pareto frontier already keeps one entry per key vector.
 import {
   H_HISTOGRAMS,
+  H_MODE,
   H_PARETO_N,
   H_PARETO_SIGN,
   H_PARETO_SLOT,
   H_TOP_K,
   H_TOP_SIGN,
   H_TOP_SLOT,
+  H_WHERE,
   N_OUT,
   N_REASONS,
+  N_TRAIN_OUT,
   O_BOUND_DECODE,
   O_BOUND_PREFILL,
+  O_TTFT,
   PARETO_STRIDE,
   S_BOUND_DECODE,
   S_BOUND_PREFILL,
   S_COUNTS,
   S_EVALUATED,
   S_FEASIBLE,
+  S_MATCHED,
   S_REASONS,
   TOP_STRIDE,
+  WHERE_STRIDE,
 } from './layout';
 
 /** Outputs of the configuration being reduced (N_OUT f64). */
@@ -47,6 +57,12 @@ let topSign: f64 = 1;
 let topPtr: usize = 0;
 let topCount: i32 = 0;
 
+let whereCount: i32 = 0;
+/** The filters in the setup image: [slot, min, max] as f64. */
+let wherePtr: usize = 0;
+/** Outputs the digest covers: from O_TTFT (feasible and reason are the same for every entry) to here. */
+let digestEnd: i32 = N_OUT;
+
 let histCount: i32 = 0;
 /** Per histogram: [slot, bins, edges ptr, counts ptr] as f64. */
 let histMeta: usize = 0;
@@ -60,7 +76,7 @@ let packedCapacity: i32 = 0;
 
 /** Reads the reducer part of the setup image; `histSpecs` points at the first histogram spec. */
 export function initReducers(image: usize, histSpecs: usize): void {
-  for (let i = 0; i < S_COUNTS; i++) store<f64>(COUNTS + (<usize>i << 3), 0);
+  digestEnd = f(image, H_MODE) == 1 ? N_TRAIN_OUT : N_OUT;
   paretoN = <i32>f(image, H_PARETO_N);
   pSlot0 = <i32>f(image, H_PARETO_SLOT);
   pSlot1 = <i32>f(image, H_PARETO_SLOT + 1);
@@ -68,8 +84,6 @@ export function initReducers(image: usize, histSpecs: usize): void {
   pSign0 = f(image, H_PARETO_SIGN);
   pSign1 = f(image, H_PARETO_SIGN + 1);
   pSign2 = f(image, H_PARETO_SIGN + 2);
-  paretoCount = 0;
-  lastDominator = -1;
   if (paretoN > 0 && paretoPtr == 0) {
     paretoCapacity = 1024;
     paretoPtr = heap.alloc(<usize>paretoCapacity * PARETO_STRIDE * 8);
@@ -77,7 +91,6 @@ export function initReducers(image: usize, histSpecs: usize): void {
   topK = <i32>f(image, H_TOP_K);
   topSlot = <i32>f(image, H_TOP_SLOT);
   topSign = f(image, H_TOP_SIGN);
-  topCount = 0;
   if (topK > 0) topPtr = heap.alloc(<usize>(topK + 1) * TOP_STRIDE * 8);
   histCount = <i32>f(image, H_HISTOGRAMS);
   if (histCount > 0) histMeta = heap.alloc(<usize>histCount * 4 * 8);
@@ -86,7 +99,6 @@ export function initReducers(image: usize, histSpecs: usize): void {
     const slot = f(spec, 0);
     const bins = <i32>f(spec, 1);
     const counts = heap.alloc(<usize>(bins + 2) * 8);
-    for (let b = 0; b < bins + 2; b++) store<f64>(counts + (<usize>b << 3), 0);
     const meta = histMeta + (<usize>h << 5);
     store<f64>(meta, slot);
     store<f64>(meta, <f64>bins, 8);
@@ -94,6 +106,24 @@ export function initReducers(image: usize, histSpecs: usize): void {
     store<f64>(meta, <f64>counts, 24);
     spec += <usize>(bins + 3) << 3;
   }
+  whereCount = <i32>f(image, H_WHERE);
+  wherePtr = spec;
+  resetReducers();
+}
+
+/**
+ * Empties every reducer (counts, histograms, top-k, frontier), keeping the setup and the memory:
+ * the host packs the state of one group's range, then resets before the next group.
+ */
+export function resetReducers(): void {
+  memory.fill(COUNTS, 0, S_COUNTS * 8);
+  for (let h = 0; h < histCount; h++) {
+    const meta = histMeta + (<usize>h << 5);
+    memory.fill(<usize>load<f64>(meta, 24), 0, <usize>(<i32>load<f64>(meta, 8) + 2) << 3);
+  }
+  topCount = 0;
+  paretoCount = 0;
+  lastDominator = -1;
 }
 
 /** Counts `n` configurations evaluated (feasible or not). */
@@ -107,9 +137,26 @@ export function initReducers(image: usize, histSpecs: usize): void {
   store<f64>(p, load<f64>(p) + n);
 }
 
-/** Feeds the feasible configuration in OUT, with index `index`, to every reducer. */
+@inline function countOne(slot: i32): void {
+  const p = COUNTS + (<usize>slot << 3);
+  store<f64>(p, load<f64>(p) + 1);
+}
+
+/** Whether OUT meets every filter. NaN fails both comparisons: a missing metric never matches. */
+function meetsWhere(): bool {
+  for (let i = 0; i < whereCount; i++) {
+    const w = wherePtr + (<usize>(i * WHERE_STRIDE) << 3);
+    const v = f(OUT, <i32>load<f64>(w));
+    if (!(v >= load<f64>(w, 8) && v <= load<f64>(w, 16))) return false;
+  }
+  return true;
+}
+
+/** Feeds the feasible configuration in OUT, with index `index`, to every reducer its filters let it reach. */
 export function reduceFeasible(index: f64): void {
-  store<f64>(COUNTS + (S_FEASIBLE << 3), load<f64>(COUNTS + (S_FEASIBLE << 3)) + 1);
+  countOne(S_FEASIBLE);
+  if (whereCount > 0 && !meetsWhere()) return;
+  countOne(S_MATCHED);
   const bp = COUNTS + (<usize>(S_BOUND_PREFILL + <i32>f(OUT, O_BOUND_PREFILL)) << 3);
   store<f64>(bp, load<f64>(bp) + 1);
   const bd = COUNTS + (<usize>(S_BOUND_DECODE + <i32>f(OUT, O_BOUND_DECODE)) << 3);
@@ -148,26 +195,87 @@ function histogramAdd(meta: usize): void {
   return keyA < keyB || (keyA == keyB && indexA < indexB);
 }
 
+@inline function te(i: i32): usize {
+  return topPtr + (<usize>(i * TOP_STRIDE) << 3);
+}
+
+@inline function mixWord(h: u32, word: u32): u32 {
+  const k = rotl<u32>(word * 0xcc9e2d51, 15) * 0x1b873593;
+  return rotl<u32>(h ^ k, 13) * 5 + 0xe6546b64;
+}
+
+@inline function finishMix(h: u32, n: u32): u32 {
+  h ^= n;
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  return h ^ (h >> 16);
+}
+
+/**
+ * A 53-bit digest of OUT[O_TTFT, digestEnd): two MurmurHash3-style 32-bit mixes of each value's
+ * bits (NaN and −0 made canonical, as rows and JSON cannot tell them apart), 32 bits of one and 21
+ * of the other, exact in an f64. src/digest.ts computes the same from a row.
+ */
+function outputsDigest(): f64 {
+  let a: u32 = 0x9747b28c;
+  let b: u32 = 0x2545f491;
+  for (let s = O_TTFT; s < digestEnd; s++) {
+    const x = f(OUT, s);
+    const bits: u64 = isNaN(x) ? 0x7ff8000000000000 : x == 0 ? 0 : reinterpret<u64>(x);
+    const lo = <u32>bits;
+    const hi = <u32>(bits >> 32);
+    a = mixWord(mixWord(a, lo), hi);
+    b = mixWord(mixWord(b, hi), lo);
+  }
+  const n = <u32>(digestEnd - O_TTFT);
+  return <f64>finishMix(a, n) * 2097152.0 + <f64>(finishMix(b, n) >> 11);
+}
+
+/**
+ * Inserts (key, index) if it makes the cut. Configurations with equal outputs are one entry, the
+ * lowest index: the digest is computed only past the cut, and an equal-key entry with the same
+ * digest either keeps its place (lower index) or gives it up to this one. A duplicate that misses
+ * the cut cannot have a better-placed twin, so the set of entries stays order-independent.
+ */
 function topInsert(key: f64, index: f64): void {
   if (isNaN(key)) return;
   if (topCount == topK) {
-    const last = topPtr + (<usize>(topCount - 1) * TOP_STRIDE << 3);
+    const last = te(topCount - 1);
     if (!before(key, index, load<f64>(last), load<f64>(last, 8))) return;
   }
-  // first position whose entry comes after (key, index)
+  const digest = outputsDigest();
+  // first entry whose key is ≥ key: the run of equal keys starts there
   let lo = 0;
   let hi = topCount;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const e = topPtr + (<usize>mid * TOP_STRIDE << 3);
+    if (load<f64>(te(mid)) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < topCount && load<f64>(te(j)) == key; j++) {
+    const e = te(j);
+    if (load<f64>(e, 16) != digest) continue;
+    if (load<f64>(e, 8) < index) return;
+    memory.copy(e, e + TOP_STRIDE * 8, <usize>(topCount - j - 1) * TOP_STRIDE * 8);
+    topCount--;
+    break;
+  }
+  // first position from lo whose entry comes after (key, index)
+  hi = topCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = te(mid);
     if (before(load<f64>(e), load<f64>(e, 8), key, index)) lo = mid + 1;
     else hi = mid;
   }
-  const at = topPtr + (<usize>lo * TOP_STRIDE << 3);
+  const at = te(lo);
   const moved = (topCount == topK ? topCount - 1 : topCount) - lo;
   if (moved > 0) memory.copy(at + TOP_STRIDE * 8, at, <usize>moved * TOP_STRIDE * 8);
   store<f64>(at, key);
   store<f64>(at, index, 8);
+  store<f64>(at, digest, 16);
   if (topCount < topK) topCount++;
 }
 

@@ -1,5 +1,6 @@
 // `pnpm bench`: configurations per second for the TypeScript reference loop, the WASM kernel on
-// one thread and on every core, on one grid, each the median of several runs with its spread; then
+// one thread and on every core, on one grid without and with a `where` filter, each the median of
+// several runs with its spread; then
 // a 10^9-configuration Pareto sweep with its peak RSS. Prints, never asserts. Runs on the built
 // packages (turbo's `bench` depends on `build`).
 //
@@ -123,6 +124,20 @@ const all = await measure(async () => {
   return grid.total;
 });
 console.log(`WASM, ${threads} threads:           ${all.text}`);
+// The same grid with the issue's filter: the kernel checks it for each feasible configuration and
+// feeds only the matching ones to the reducers (counts.matched).
+const filtered = plan(`${GRID}where: { ttftS: { max: 2 }, tpotS: { max: 0.05 } }\n`);
+let matched = 0;
+const oneWhere = await measure(async () => {
+  matched = (await runSweep(filtered, { engine, threads: 1 })).counts.matched;
+  return filtered.total;
+});
+console.log(`WASM, 1 thread, where:     ${oneWhere.text}; ${((100 * matched) / filtered.total).toFixed(0)}% matching ttftS ≤ 2 s, tpotS ≤ 0.05 s`);
+const allWhere = await measure(async () => {
+  await runSweep(filtered, { engine, threads });
+  return filtered.total;
+});
+console.log(`WASM, ${threads} threads, where:    ${allWhere.text}`);
 console.log(
   `ratios of medians: WASM 1 thread / TypeScript = ${(one.median / ts.median).toFixed(1)}×, ${threads} threads / 1 thread = ${(all.median / one.median).toFixed(2)}×, ` +
     `${threads} threads / TypeScript = ${(all.median / ts.median).toFixed(1)}×`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_REASONS } from '@ridgeline/model';
-import { AXES, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, defaultDirection, resolveMetric } from './descriptors.ts';
+import { AXES, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
 import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
@@ -24,6 +24,9 @@ describe('the host layout', () => {
     expect(value('HEADER_SLOTS')).toBe(HEADER.slots);
     expect(value('IMAGE_VERSION')).toBe(IMAGE_VERSION);
     expect(value('S_COUNTS')).toBe(STATE.counts);
+    expect(value('S_MATCHED')).toBe(STATE.matched);
+    expect(value('TOP_STRIDE')).toBe(STATE.topStride);
+    expect(value('WHERE_STRIDE')).toBe(WHERE_STRIDE);
     expect(value('TRAIN_CONFIG_STRIDE')).toBe(TRAINING_CONFIG_STRIDE);
     expect(value('N_TRAIN_OUT')).toBe(N_TRAINING_OUT);
     expect(N_TRAINING_OUT).toBeLessThanOrEqual(N_OUT);

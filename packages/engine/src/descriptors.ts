@@ -65,7 +65,7 @@ export const MODEL = {
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 17 slots of an explicit configuration record; slot 17 is a price override.
+ * order gives the first 18 slots of an explicit configuration record; slot 18 is a price override.
  * The kernel caches by level: the schedule sits with the base, `chunkTokens` just outside batch and
  * the lengths.
  */
@@ -82,6 +82,7 @@ export const AXES = [
   'tp',
   'pp',
   'ep',
+  'redundantExperts',
   'chips',
   'chunkTokens',
   'batch',
@@ -91,9 +92,9 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 18;
+export const CONFIG_STRIDE = 19;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 17;
+export const CONFIG_PRICE = 18;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -112,10 +113,16 @@ export const HEADER = {
   axisLengths: 16,
   /** 0 an inference sweep, 1 a training sweep (axes: TRAINING_SWEEP_AXES). */
   mode: 47,
-  slots: 48,
+  /** Filters, after the histogram specs: WHERE_STRIDE slots each (output slot, min, max). */
+  where: 48,
+  /** 0 ungrouped, +1 by model, +2 by chip: not read by the kernel, but part of the fingerprint. */
+  groupBy: 49,
+  slots: 50,
 } as const;
-/** Version of the setup image layout. */
-export const IMAGE_VERSION = 3;
+/** Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and the grouping). */
+export const IMAGE_VERSION = 6;
+/** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
+export const WHERE_STRIDE = 3;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
@@ -209,9 +216,12 @@ export const STATE = {
   reasons: 2,
   boundPrefill: 12,
   boundDecode: 15,
-  counts: 18,
+  /** Feasible configurations that meet every filter (= feasible without filters). */
+  matched: 18,
+  counts: 19,
   paretoStride: 4,
-  topStride: 2,
+  /** Key, index, digest of the outputs. */
+  topStride: 3,
 } as const;
 
 /** Short names for metrics on the command line (`--pareto cost,tpot`). Full metric names work too. */

@@ -34,6 +34,7 @@ export interface KernelExports {
   feedOutputs(records: number, indices: number, n: number): void;
   packState(): number;
   packedState(): number;
+  resetReducers(): void;
   reasonCount(): number;
   readonly [constant: string]: unknown;
 }
@@ -86,6 +87,11 @@ export class Kernel {
   packState(): Float64Array {
     const length = this.exports.packState();
     return new Float64Array(this.exports.memory.buffer, this.exports.packedState(), length).slice();
+  }
+
+  /** Empties the reducers (counts, histograms, top-k, frontier) for the next group's range, reusing their memory. */
+  resetReducers(): void {
+    this.exports.resetReducers();
   }
 
   /** N_OUT outputs per configuration for [start, start + count), a view valid until the next call. */

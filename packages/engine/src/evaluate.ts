@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { PREFILL_CHUNK_TOKENS, validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import {
   ATTENTION_SHARDINGS,
   BOUNDS,
@@ -73,11 +73,12 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         precisionCode(config.precision.activations),
         ATTENTION_SHARDINGS.indexOf(config.attentionSharding ?? 'heads'),
         config.commOverlap ?? Number.NaN,
-        config.moeImbalance ?? 1,
+        config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,
         SCHEDULES.indexOf(config.schedule ?? 'continuous'),
         config.parallelism.tp,
         config.parallelism.pp,
         config.parallelism.ep,
+        config.redundantExperts ?? Number.NaN,
         config.chips,
         config.chunkTokens ?? PREFILL_CHUNK_TOKENS,
         config.batch,

@@ -8,7 +8,8 @@ import {
 import { InputError, countParams, type ModelSpec } from '@ridgeline/model';
 import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
 
-const TORUS_AXES: Readonly<Record<string, number>> = { torus1d: 1, torus2d: 2, torus3d: 3 };
+// a ring is a one-axis torus (collectives.ts)
+const TORUS_AXES: Readonly<Record<string, number>> = { ring: 1, torus1d: 1, torus2d: 2, torus3d: 3 };
 
 /** Options for `flattenChip`. */
 export interface FlattenChipOptions {

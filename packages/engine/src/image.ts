@@ -1,4 +1,4 @@
-import { AXES, CHIP, HEADER, IMAGE_VERSION, MODEL, type Axis } from './descriptors.ts';
+import { AXES, CHIP, HEADER, IMAGE_VERSION, MODEL, WHERE_STRIDE, type Axis } from './descriptors.ts';
 
 /** A Pareto objective or top-k key as the kernel sees it: an output slot and +1 (min) or −1 (max). */
 export interface SlotKey {
@@ -10,6 +10,13 @@ export interface SlotKey {
 export interface SlotHistogram {
   readonly slot: number;
   readonly edges: readonly number[];
+}
+
+/** A filter as the kernel sees it: an output slot and inclusive bounds (±Infinity where absent). */
+export interface SlotFilter {
+  readonly slot: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** Everything the kernel reads: descriptors, axis values (numeric codes) and reducer settings. */
@@ -25,6 +32,10 @@ export interface ImageInput {
   readonly pareto: readonly SlotKey[];
   readonly top: (SlotKey & { readonly k: number }) | null;
   readonly histograms: readonly SlotHistogram[];
+  /** Filters a feasible configuration must meet to reach the reducers (default none). */
+  readonly where?: readonly SlotFilter[];
+  /** `groupByCode` of the reducers' grouping (default 0): only the fingerprint reads it. */
+  readonly groupBy?: number;
   /**
    * A training sweep: the values of each of TRAINING_SWEEP_AXES, in that order (`axes` is then ignored;
    * give NO_AXES). The outputs are then TRAINING_OUTPUTS and reducer slots index them.
@@ -39,7 +50,7 @@ export const NO_AXES: Readonly<Record<Axis, readonly number[]>> = Object.fromEnt
 
 /**
  * Lays out the setup image the kernel's `init` reads (assembly/kernel.ts): the header, every axis'
- * values, the model and chip descriptors, then the histogram specs.
+ * values, the model and chip descriptors, the histogram specs, then the filters.
  *
  * @example
  * const image = buildImage({ models: [flattenModel(m)], chips: [flattenChip(c)], axes, dpMode: false,
@@ -51,12 +62,14 @@ export function buildImage(input: ImageInput): Float64Array {
   }
   const axisValues = input.training ?? AXES.map((a) => input.axes[a]);
   const histogramSlots = input.histograms.reduce((n, h) => n + h.edges.length + 2, 0);
+  const where = input.where ?? [];
   const length =
     HEADER.slots +
     axisValues.reduce((n, values) => n + values.length, 0) +
     input.models.length * MODEL.stride +
     input.chips.length * CHIP.stride +
-    histogramSlots;
+    histogramSlots +
+    where.length * WHERE_STRIDE;
   const image = new Float64Array(length);
   image[HEADER.version] = IMAGE_VERSION;
   image[HEADER.models] = input.models.length;
@@ -75,6 +88,8 @@ export function buildImage(input: ImageInput): Float64Array {
   }
   image[HEADER.histograms] = input.histograms.length;
   image[HEADER.mode] = input.training === undefined ? 0 : 1;
+  image[HEADER.where] = where.length;
+  image[HEADER.groupBy] = input.groupBy ?? 0;
   let p = HEADER.slots;
   axisValues.forEach((values, a) => {
     image[HEADER.axisLengths + a] = values.length;
@@ -94,6 +109,10 @@ export function buildImage(input: ImageInput): Float64Array {
     image[p + 1] = hist.edges.length - 1;
     image.set(hist.edges, p + 2);
     p += hist.edges.length + 2;
+  }
+  for (const w of where) {
+    image.set([w.slot, w.min, w.max], p);
+    p += WHERE_STRIDE;
   }
   return image;
 }

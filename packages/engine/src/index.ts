@@ -15,7 +15,10 @@ export { evaluateConfigs, readResult, type EngineResult } from './evaluate.ts';
 // The model's input checks, which the kernel relies on; re-exported for callers that build configurations.
 export { validateInferenceConfig, validateTrainingConfig } from '@ridgeline/model';
 export { flattenChip, flattenModel, type FlattenChipOptions } from './flatten.ts';
-export { buildImage, fingerprint, NO_AXES, type ImageInput, type SlotHistogram, type SlotKey } from './image.ts';
+export { buildImage, fingerprint, NO_AXES, type ImageInput, type SlotFilter, type SlotHistogram, type SlotKey } from './image.ts';
+export { DIGEST_FIRST_SLOT, outputsDigest } from './digest.ts';
+export { GROUP_KEYS, groupByCode, groupOf, groupSegments, groupShapeOf, normaliseGroupBy, type GroupKey, type GroupShape } from './groups.ts';
+export { describeWhere, matchesWhere, sortWhere, whereBounds, type WhereClause } from './where.ts';
 export {
   histogramEdges,
   planAnySweep,
@@ -56,6 +59,7 @@ export {
   mergeResults,
   mergeStates,
   paretoFrontier,
+  rowOutputs,
   stateOfResult,
   sweepRows,
   toResult,

@@ -32,12 +32,16 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     let worst = '';
     const byReason = new Map<string, number>();
     // feasible configurations per schedule and continuous-batching regime
-    const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0 };
+    const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0, unevenStages: 0, epNotDividingExperts: 0, redundantExperts: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
       const expected = referenceOutputs(reference);
       if (reference.feasible) {
+        if (config.model.layers % config.parallelism.pp !== 0) regimes.unevenStages++;
+        const experts = config.model.moe?.experts ?? 1;
+        if (config.parallelism.ep > 1 && experts % config.parallelism.ep !== 0) regimes.epNotDividingExperts++;
+        if (reference.inputs.redundantExperts > 0) regimes.redundantExperts++;
         const serving = reference.serving;
         if (serving === null) regimes.static++;
         else {
@@ -76,7 +80,8 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // the sample reaches every outcome, so every branch of the kernel was compared
     const inference = INFEASIBLE_REASONS.filter((r) => r !== 'batch_divides' && r !== 'cp_divides_sequence' && r !== 'interleave_needs_pipeline');
     for (const reason of ['feasible', ...inference]) expect(byReason.get(reason) ?? 0).toBeGreaterThan(100);
-    // both schedules, and every regime of the continuous steady state
+    // both schedules, every regime of the continuous steady state, pipelines of uneven stages, and
+    // expert parallelism that does not divide the experts, with redundant slots
     for (const count of Object.values(regimes)) expect(count).toBeGreaterThan(100);
   });
 });

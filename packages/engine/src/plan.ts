@@ -2,9 +2,11 @@ import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import type { AttentionSharding, Recompute, Schedule } from '@ridgeline/model';
 import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
-import { buildImage, fingerprint, type SlotHistogram } from './image.ts';
+import { groupByCode } from './groups.ts';
+import { buildImage, fingerprint, type SlotFilter, type SlotHistogram } from './image.ts';
 import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
 import { RECOMPUTES, TRAINING_OUTPUTS, TRAINING_SWEEP_AXES, type TrainingAxis, type TrainingMetric } from './training.ts';
+import { whereBounds, type WhereClause } from './where.ts';
 
 /** One configuration of a sweep, decoded from its index. */
 export interface SweepConfig {
@@ -16,6 +18,8 @@ export interface SweepConfig {
   readonly tp: number;
   readonly pp: number;
   readonly ep: number;
+  /** R: redundant expert slots (`InferenceConfig.redundantExperts`), or `auto` (⌈E/EP⌉·EP − E). */
+  readonly redundantExperts: number | 'auto';
   readonly batch: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -67,6 +71,8 @@ export interface SweepPlan<C extends object = SweepConfig, M extends AnyMetric =
   readonly outputs?: readonly string[];
   readonly resolved: ResolvedSweepSpec<AnySweepSpec>;
   readonly reducers: ReducerSpec<M>;
+  /** The spec's filters (`[]` for none): the kernel's reducers and `writeRows` see only rows meeting them. */
+  readonly where: readonly WhereClause<M>[];
   /** Numeric axis values by axis (model and hardware as table indices); indices nest them in AXES or TRAINING_SWEEP_AXES order. */
   readonly axes: Readonly<Record<Axis, readonly number[]>> | Readonly<Record<TrainingAxis, readonly number[]>>;
   /** The `chips` axis holds DP (chips = TP·PP·DP). */
@@ -105,6 +111,14 @@ export function histogramEdges(h: HistogramSpec<AnyMetric>): number[] {
   return edges;
 }
 
+/** Filters as the kernel reads them: output slots and ±Infinity for absent bounds. */
+function slotFilters<M extends AnyMetric>(where: readonly WhereClause<M>[], slot: (metric: M) => number): SlotFilter[] {
+  return where.map((w) => {
+    const [min, max] = whereBounds(w);
+    return { slot: slot(w.metric), min, max };
+  });
+}
+
 /**
  * Turns a resolved spec into a plan: models and chips flattened (validated) once, axes encoded,
  * the index space counted. Throws `RangeError` past 2^53 configurations.
@@ -131,6 +145,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     tp: spec.tp,
     pp: spec.pp,
     ep: spec.ep,
+    redundantExperts: (spec.redundantExperts ?? ['auto']).map((r) => (r === 'auto' ? Number.NaN : r)),
     chips: spec.chips ?? spec.dp ?? [1],
     chunkTokens: spec.chunkTokens,
     batch: spec.batch,
@@ -144,6 +159,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
   const edges = reducers.histograms.map(histogramEdges);
   const histograms: SlotHistogram[] = reducers.histograms.map((h, i) => ({ slot: outputSlot(h.metric), edges: edges[i] ?? [] }));
   const sign = (d: 'min' | 'max'): 1 | -1 => (d === 'min' ? 1 : -1);
+  const where = spec.where ?? [];
   const image = (minChips = false): Float64Array =>
     buildImage({
       models,
@@ -154,6 +170,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       pareto: reducers.pareto.map((o) => ({ slot: outputSlot(o.metric), sign: sign(o.direction) })),
       top: reducers.top === null ? null : { slot: outputSlot(reducers.top.metric), sign: sign(reducers.top.direction), k: reducers.top.k },
       histograms,
+      where: slotFilters(where, outputSlot),
+      groupBy: groupByCode(reducers.groupBy ?? []),
     });
   const lengths = AXES.map((a) => axes[a].length);
   const config = (index: number): SweepConfig => {
@@ -165,6 +183,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     const chipsValue = dpMode ? tp * pp * at('chips') : at('chips');
     const dp = chipsValue / (tp * pp);
     const overlap = at('commOverlap');
+    const redundant = at('redundantExperts');
     return {
       model: resolved.models[at('model')]?.id ?? '',
       hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
@@ -173,6 +192,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       tp,
       pp,
       ep: at('ep'),
+      redundantExperts: Number.isNaN(redundant) ? 'auto' : redundant,
       batch: at('batch'),
       inputTokens: at('inputTokens'),
       outputTokens: at('outputTokens'),
@@ -186,7 +206,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       chunkTokens: at('chunkTokens'),
     };
   };
-  return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
+  return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, where, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
 }
 
 /** Digits of `index` in mixed radix over `lengths` (the last fastest). */
@@ -249,6 +269,7 @@ export function planTrainingSweep(
   const edges = reducers.histograms.map(histogramEdges);
   const histograms: SlotHistogram[] = reducers.histograms.map((h, i) => ({ slot: slot(h.metric), edges: edges[i] ?? [] }));
   const sign = (d: 'min' | 'max'): 1 | -1 => (d === 'min' ? 1 : -1);
+  const where = spec.where ?? [];
   const image = (): Float64Array =>
     buildImage({
       models,
@@ -260,6 +281,8 @@ export function planTrainingSweep(
       pareto: reducers.pareto.map((o) => ({ slot: slot(o.metric), sign: sign(o.direction) })),
       top: reducers.top === null ? null : { slot: slot(reducers.top.metric), sign: sign(reducers.top.direction), k: reducers.top.k },
       histograms,
+      where: slotFilters(where, slot),
+      groupBy: groupByCode(reducers.groupBy ?? []),
     });
   const config = (index: number): TrainingSweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
@@ -301,6 +324,7 @@ export function planTrainingSweep(
     outputs: TRAINING_OUTPUTS,
     resolved,
     reducers,
+    where,
     axes,
     dpMode,
     total,

@@ -28,6 +28,8 @@ describe('sweep spec validation', () => {
     expect(spec.commOverlap).toEqual(['auto']);
     expect(spec.schedule).toEqual(['continuous']);
     expect(spec.chunkTokens).toEqual([8192]);
+    expect(spec.redundantExperts).toEqual(['auto']);
+    expect(spec.moeImbalance).toEqual([1.11]);
     expect(spec.reducers.pareto).toEqual([
       { metric: 'costPerMillionTokensUsd', direction: 'min' },
       { metric: 'tpotS', direction: 'min' },
@@ -65,6 +67,9 @@ describe('sweep spec validation', () => {
       'spec.yaml: chunkTokens: chunkTokens must be an integer ≥ 1, a list of them, or a range { from, to, step | times }, got "continuous"',
     );
     expect(issuesOf(`${BASE}commOverlap: [0.5, 2]\n`)).toBe('spec.yaml: commOverlap[1]: must be a fraction in [0, 1] or "auto", got 2');
+    expect(parseSweepSpec(`${BASE}redundantExperts: [auto, 0, 32]\n`).redundantExperts).toEqual(['auto', 0, 32]);
+    expect(issuesOf(`${BASE}redundantExperts: [8, 2.5]\n`)).toBe('spec.yaml: redundantExperts[1]: must be an integer ≥ 0 or "auto", got 2.5');
+    expect(issuesOf(`${BASE}redundantExperts: -1\n`)).toBe('spec.yaml: redundantExperts: must be an integer ≥ 0 or "auto", got -1');
     expect(issuesOf(`${BASE}batchs: [1]\n`)).toMatch(/^spec\.yaml: batchs: unknown field "batchs"; did you mean "batch"\? Allowed: models, hardware, chips, dp, tp/);
     expect(issuesOf(`${BASE}chips: 8\ndp: 1\n`)).toBe('spec.yaml: give chips or dp, not both (with dp, chips = tp·pp·dp)');
     expect(issuesOf(`${BASE}tp: [2, 2]\n`)).toBe('spec.yaml: tp[1]: 2 appears twice; each value of an axis must be distinct');
@@ -96,9 +101,60 @@ describe('sweep spec validation', () => {
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, where, reducers',
       ].join('\n'),
     );
+  });
+
+  it('reads where as clauses in metric order, and groupBy in canonical order', () => {
+    const spec = parseSweepSpec(`${BASE}where: { tpotS: { max: 0.05 }, ttftS: { max: 2 }, tokensPerSPerUser: { min: 20, max: 1e3 } }\nreducers: { groupBy: [hardware, model] }\n`);
+    expect(spec.where).toEqual([
+      { metric: 'ttftS', max: 2 },
+      { metric: 'tpotS', max: 0.05 },
+      { metric: 'tokensPerSPerUser', min: 20, max: 1000 },
+    ]);
+    expect(spec.reducers.groupBy).toEqual(['model', 'chip']);
+    expect(parseSweepSpec(`${BASE}reducers: { groupBy: chip }\n`).reducers.groupBy).toEqual(['chip']);
+    expect(parseSweepSpec(`${BASE}where: { ttftS: { min: 1, max: 1 } }\n`).where).toEqual([{ metric: 'ttftS', min: 1, max: 1 }]);
+    // defaults: no filter, one group; both stay JSON (no Infinity)
+    const plain = parseSweepSpec(BASE);
+    expect([plain.where, plain.reducers.groupBy]).toEqual([[], []]);
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+  });
+
+  it('names the metric, the bound and the allowed values of a wrong where or groupBy', () => {
+    const allowed = 'Allowed: ttftS, tpotS, requestLatencyS,';
+    expect(issuesOf(`${BASE}where: { ttft: { max: 2 } }\n`)).toMatch(new RegExp(`^spec\\.yaml: where\\.ttft: unknown metric "ttft"; did you mean "ttftS"\\? ${allowed}`));
+    expect(issuesOf(`${BASE}where: { costUsd: { max: 2 } }\n`)).toMatch(/^spec\.yaml: where\.costUsd: unknown metric "costUsd" \(a metric of training sweeps; this is an inference spec\)\. Allowed: ttftS, /);
+    expect(issuesOf(`${BASE}where: { ttftS: { min: 3, max: 2 } }\n`)).toBe('spec.yaml: where.ttftS: min must be ≤ max, got min 3 and max 2');
+    expect(issuesOf(`${BASE}where: { ttftS: {} }\n`)).toBe('spec.yaml: where.ttftS: a filter needs min, max or both, e.g. { max: 2 }');
+    expect(issuesOf(`${BASE}where: { ttftS: { max: .inf } }\n`)).toBe('spec.yaml: where.ttftS.max: must be a finite number, got Infinity');
+    expect(issuesOf(`${BASE}where: { ttftS: { min: .nan } }\n`)).toBe('spec.yaml: where.ttftS.min: must be a finite number, got NaN');
+    expect(issuesOf(`${BASE}where: { ttftS: { max: "2" } }\n`)).toBe('spec.yaml: where.ttftS.max: must be a finite number, got "2"');
+    expect(issuesOf(`${BASE}where: { ttftS: { maxx: 2 } }\n`)).toBe('spec.yaml: 2 problems\n  - where.ttftS.maxx: unknown field "maxx"; did you mean "max"? Allowed: min, max\n  - where.ttftS: a filter needs min, max or both, e.g. { max: 2 }');
+    expect(issuesOf(`${BASE}where: { ttftS: 2 }\n`)).toBe('spec.yaml: where.ttftS: a filter is { min, max } with one or both bounds (inclusive), got 2');
+    expect(issuesOf(`${BASE}where: [ttftS]\n`)).toBe('spec.yaml: where: where maps metrics to bounds, e.g. { ttftS: { max: 2 } }, got a list');
+    expect(issuesOf(`${BASE}reducers: { groupBy: [model, gpu] }\n`)).toBe('spec.yaml: reducers.groupBy[1]: must be model or chip (hardware is the same as chip), got "gpu"');
+    expect(issuesOf(`${BASE}reducers: { groupBy: 3 }\n`)).toBe('spec.yaml: reducers.groupBy: groupBy takes [model], [chip] or [model, chip], got 3');
+    // every problem at once, the schema's and the filter's
+    expect(issuesOf(`${BASE}tp: [0]\nwhere: { ttftS: { min: 3, max: 2 } }\n`)).toBe(
+      'spec.yaml: 2 problems\n  - tp[0]: must be an integer ≥ 1, got 0\n  - where.ttftS: min must be ≤ max, got min 3 and max 2',
+    );
+  });
+
+  it('puts where and groupBy into the image, so the fingerprint tells them apart', () => {
+    const fingerprint = (extra: string): string => planSweep(resolveSweepSpec(parseSweepSpec(`${BASE}tp: [1, 2]\n${extra}`), TEST_RESOLVERS)).fingerprint;
+    const prints = [
+      fingerprint(''),
+      fingerprint('where: { ttftS: { max: 2 } }\n'),
+      fingerprint('where: { ttftS: { max: 3 } }\n'),
+      fingerprint('where: { ttftS: { min: 2 } }\n'),
+      fingerprint('reducers: { groupBy: [model] }\n'),
+      fingerprint('reducers: { groupBy: [chip] }\n'),
+    ];
+    expect(new Set(prints).size).toBe(prints.length);
+    // the same filter written in another order is the same sweep
+    expect(fingerprint('where: { ttftS: { max: 2 }, tpotS: { max: 1 } }\n')).toBe(fingerprint('where: { tpotS: { max: 1 }, ttftS: { max: 2 } }\n'));
   });
 
   it('reports unknown ids and unusable models through the resolvers and the flattener', () => {

@@ -1,9 +1,11 @@
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
 import { METRICS, SCHEDULES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { normaliseGroupBy, type GroupKey } from './groups.ts';
 import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
+import { sortWhere, type WhereClause } from './where.ts';
 
 /** A metric of an inference sweep (`Metric`) or of a training sweep (`TrainingMetric`). */
 export type AnyMetric = Metric | TrainingMetric;
@@ -29,6 +31,11 @@ export interface ReducerSpec<M extends AnyMetric = Metric> {
   readonly pareto: readonly Objective<M>[];
   readonly top: (Objective<M> & { readonly k: number }) | null;
   readonly histograms: readonly HistogramSpec<M>[];
+  /**
+   * Compute the top-k and the frontier per model, per chip or per (model, chip); counts and
+   * histograms stay global. Absent or `[]`: one group.
+   */
+  readonly groupBy?: readonly GroupKey[];
 }
 
 /** A hardware entry: a chip id, optionally with its own price. */
@@ -49,6 +56,11 @@ export interface SweepSpec {
   readonly tp: readonly number[];
   readonly pp: readonly number[];
   readonly ep: readonly number[];
+  /**
+   * R: redundant expert slots (`InferenceConfig.redundantExperts`), integers ≥ 0, or `auto`:
+   * ⌈E/EP⌉·EP − E [auto]. Absent in a spec built by hand means `auto`.
+   */
+  readonly redundantExperts?: readonly (number | 'auto')[];
   readonly batch: readonly number[];
   readonly inputTokens: readonly number[];
   readonly outputTokens: readonly number[];
@@ -65,6 +77,11 @@ export interface SweepSpec {
   readonly schedule: readonly Schedule[];
   /** C: tokens per iteration and prefill chunk (`InferenceConfig.chunkTokens`) [8192]. */
   readonly chunkTokens: readonly number[];
+  /**
+   * Filters: only feasible configurations meeting every clause reach the reducers and row files.
+   * The parsers always fill it in (`[]` for none); optional so that hand-built specs stay valid.
+   */
+  readonly where?: readonly WhereClause[];
   readonly reducers: ReducerSpec;
 }
 
@@ -96,6 +113,8 @@ export interface TrainingSweepSpec {
   /** Fractions in [0, 1], or `auto`: the chip's overlap. */
   readonly commOverlap: readonly (number | 'auto')[];
   readonly optimizerBytesPerParam: readonly number[];
+  /** Filters on training metrics, as `SweepSpec.where`. */
+  readonly where?: readonly WhereClause<TrainingMetric>[];
   readonly reducers: ReducerSpec<TrainingMetric>;
 }
 
@@ -254,10 +273,11 @@ function enumAxis<const T extends string>(field: string, allowed: readonly T[]) 
   );
 }
 
-function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto') {
+function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto', integer = false) {
   const allowedAll = extra === undefined ? allowed : `${allowed} or "${extra}"`;
   const num = v.pipe(
     v.number((i) => `must be ${allowedAll}${got(i)}`),
+    v.check((x) => !integer || Number.isSafeInteger(x), (i) => `must be ${allowedAll}${got(i)}`),
     v.minValue(min, (i) => `must be ${allowedAll}${got(i)}`),
     v.maxValue(max, (i) => `must be ${allowedAll}${got(i)}`),
   );
@@ -276,6 +296,76 @@ const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max
 
 const METRICS_OF_INFERENCE: readonly string[] = METRICS;
 
+/** "unknown metric …" with a did-you-mean and the allowed list; names a metric of the other mode as such. */
+function unknownMetricMessage(name: string, metrics: readonly string[]): string {
+  const hint = closest(name, metrics);
+  // A metric of the other mode is the likeliest slip: say so rather than only listing these.
+  const training = metrics === TRAINING_METRICS;
+  const otherMode = (training ? METRICS_OF_INFERENCE : (TRAINING_METRICS as readonly string[])).includes(name)
+    ? ` (a metric of ${training ? 'inference' : 'training'} sweeps; this is ${training ? 'a training' : 'an inference'} spec)`
+    : '';
+  return `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${metrics.join(', ')}`;
+}
+
+/** A spec's `where` mapping (metric → { min?, max? }) as clauses in metric order, with every issue found. */
+function whereOf<M extends AnyMetric>(value: unknown, metrics: readonly M[]): { readonly where: WhereClause<M>[]; readonly issues: SpecIssue[] } {
+  if (value === undefined) return { where: [], issues: [] };
+  if (!isMapping(value)) {
+    return { where: [], issues: [{ path: 'where', message: `where maps metrics to bounds, e.g. { ttftS: { max: 2 } }${got({ input: value })}` }] };
+  }
+  const where: WhereClause<M>[] = [];
+  const issues: SpecIssue[] = [];
+  for (const [name, bounds] of Object.entries(value as Record<string, unknown>)) {
+    const path = `where.${name}`;
+    const metric = metrics.find((m) => m === name);
+    if (metric === undefined) {
+      issues.push({ path, message: unknownMetricMessage(name, metrics) });
+      continue;
+    }
+    const clause = clauseOf(metric, bounds, path, issues);
+    if (clause !== undefined) where.push(clause);
+  }
+  return { where: sortWhere(where, metrics), issues };
+}
+
+/** One `where` entry's bounds: finite numbers, at least one, min ≤ max. Pushes issues and returns undefined when wrong. */
+function clauseOf<M extends AnyMetric>(metric: M, bounds: unknown, path: string, issues: SpecIssue[]): WhereClause<M> | undefined {
+  if (!isMapping(bounds)) {
+    issues.push({ path, message: `a filter is { min, max } with one or both bounds (inclusive)${got({ input: bounds })}` });
+    return undefined;
+  }
+  const given = bounds as Record<string, unknown>;
+  const before = issues.length;
+  for (const key of Object.keys(given).filter((k) => k !== 'min' && k !== 'max')) {
+    const hint = closest(key, ['min', 'max']);
+    issues.push({ path: `${path}.${key}`, message: `unknown field "${key}"${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: min, max` });
+  }
+  for (const side of ['min', 'max'] as const) {
+    const x = given[side];
+    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x))) {
+      issues.push({ path: `${path}.${side}`, message: `must be a finite number${got({ input: x })}` });
+    }
+  }
+  const { min, max } = given as { min?: number; max?: number };
+  if (min === undefined && max === undefined) issues.push({ path, message: 'a filter needs min, max or both, e.g. { max: 2 }' });
+  else if (issues.length === before && min !== undefined && max !== undefined && min > max) {
+    issues.push({ path, message: `min must be ≤ max, got min ${min} and max ${max}` });
+  }
+  if (issues.length > before) return undefined;
+  return { metric, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+}
+
+const groupKey = v.picklist(['model', 'chip', 'hardware'] as const, (i) => `must be model or chip (hardware is the same as chip)${got(i)}`);
+
+/** `groupBy`: model, chip (or hardware), or a list of them; canonical order, each once. */
+const groupBySchema = v.pipe(
+  shaped<string | string[]>(
+    (x) => (isList(x) ? v.array(groupKey) : typeof x === 'string' ? groupKey : undefined),
+    (x) => `groupBy takes [model], [chip] or [model, chip]${got({ input: x })}`,
+  ),
+  v.transform((value): GroupKey[] => normaliseGroupBy(Array.isArray(value) ? value : [value]) ?? []),
+);
+
 function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
 const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
@@ -289,13 +379,7 @@ const objective = v.pipe(
     const [name, dir] = typeof value === 'string' ? value.split(':') : [value.metric, value.direction];
     const found = METRICS.find((m) => m === name);
     if (found === undefined) {
-      const hint = closest(name ?? '', METRICS);
-      // A metric of the other mode is the likeliest slip: say so rather than only listing these.
-      const training = (METRICS as readonly string[]) === TRAINING_METRICS;
-      const otherMode = ((training ? METRICS_OF_INFERENCE : TRAINING_METRICS) as readonly string[]).includes(name ?? '')
-        ? ` (a metric of ${training ? 'inference' : 'training'} sweeps; this is ${training ? 'a training' : 'an inference'} spec)`
-        : '';
-      addIssue({ message: `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${METRICS.join(', ')}` });
+      addIssue({ message: unknownMetricMessage(name ?? '', METRICS) });
       return NEVER;
     }
     if (dir !== undefined && dir !== 'min' && dir !== 'max') {
@@ -347,6 +431,7 @@ const reducers = v.strictObject({
     ]),
   ),
   histograms: v.optional(v.array(histogram)),
+  groupBy: v.optional(groupBySchema),
 });
 return reducers;
 }
@@ -397,6 +482,7 @@ const KNOWN_KEYS = [
   'tp',
   'pp',
   'ep',
+  'redundantExperts',
   'batch',
   'inputTokens',
   'outputTokens',
@@ -406,6 +492,7 @@ const KNOWN_KEYS = [
   'moeImbalance',
   'schedule',
   'chunkTokens',
+  'where',
   'reducers',
 ] as const;
 
@@ -430,6 +517,7 @@ const TRAINING_KEYS = [
   'sequenceParallel',
   'commOverlap',
   'optimizerBytesPerParam',
+  'where',
   'reducers',
 ] as const;
 
@@ -482,6 +570,8 @@ const trainingSchema = v.pipe(
       sequenceParallel: v.optional(switchAxis('sequenceParallel'), 'auto'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
       optimizerBytesPerParam: v.optional(numberAxis('optimizerBytesPerParam', 0, Number.MAX_VALUE, 'a number of bytes ≥ 0'), 12),
+      // checked by whereOf, which names each metric's path
+      where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(TRAINING_METRICS, defaultTrainingDirection), {}),
     },
     (i) => `unknown field${got(i)}`,
@@ -500,6 +590,7 @@ const specSchema = v.pipe(
       tp: v.optional(integerAxis('tp', 1), 1),
       pp: v.optional(integerAxis('pp', 1), 1),
       ep: v.optional(integerAxis('ep', 1), 1),
+      redundantExperts: v.optional(numberAxis('redundantExperts', 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0', 'auto', true), 'auto'),
       batch: v.optional(integerAxis('batch', 1), 1),
       inputTokens: v.optional(integerAxis('inputTokens', 1), 2048),
       outputTokens: v.optional(integerAxis('outputTokens', 1), 256),
@@ -513,9 +604,11 @@ const specSchema = v.pipe(
       ),
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
-      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), 1),
+      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
       chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
+      // checked by whereOf, which names each metric's path
+      where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
     },
     (i) => `unknown field${got(i)}`,
@@ -555,7 +648,7 @@ function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] 
       const key = String((issue.path?.at(-1) as { key: string }).key);
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =
-        parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms'] : [];
+        parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms', 'groupBy'] : [];
       if (issue.input === undefined && issue.expected !== 'never') {
         // valibot reports a missing required key under the object's own issue type, like an unknown one
         message = "is required";
@@ -623,10 +716,15 @@ function hardwareEntries(hardware: readonly RawHardware[]): HardwareEntry[] {
 
 /**
  * A spec's reducers with the defaults filled in: a Pareto frontier of cost against `versus` (both
- * minimised) and the ten cheapest; `top: null` turns the top-k off.
+ * minimised) and the ten cheapest, ungrouped; `top: null` turns the top-k off.
  */
 function withDefaultReducers<M extends AnyMetric>(
-  given: { readonly pareto?: Objective<M>[] | undefined; readonly top?: (Objective<M> & { readonly k: number }) | null | undefined; readonly histograms?: HistogramSpec<M>[] | undefined },
+  given: {
+    readonly pareto?: Objective<M>[] | undefined;
+    readonly top?: (Objective<M> & { readonly k: number }) | null | undefined;
+    readonly histograms?: HistogramSpec<M>[] | undefined;
+    readonly groupBy?: GroupKey[] | undefined;
+  },
   cost: M,
   versus: M,
 ): ReducerSpec<M> {
@@ -637,6 +735,7 @@ function withDefaultReducers<M extends AnyMetric>(
     ],
     top: given.top === null ? null : (given.top ?? { metric: cost, direction: 'min', k: 10 }),
     histograms: given.histograms ?? [],
+    groupBy: given.groupBy ?? [],
   };
 }
 
@@ -654,10 +753,11 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     throw new SweepSpecError([{ path: 'mode', message: 'a training spec: read it with parseAnySweepSpec or validateTrainingSweepSpec' }], source);
   }
   const result = v.safeParse(specSchema, data);
-  if (!result.success) throw new SweepSpecError(toSpecIssues(result.issues), source);
+  const filters = whereOf((data as { where?: unknown }).where, METRICS);
+  if (!result.success) throw new SweepSpecError([...toSpecIssues(result.issues), ...filters.issues], source);
   const s = result.output;
-  const issues: SpecIssue[] = [];
-  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
+  const issues: SpecIssue[] = [...filters.issues];
+  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
   for (const axis of axes) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
@@ -673,6 +773,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     tp: s.tp,
     pp: s.pp,
     ep: s.ep,
+    redundantExperts: s.redundantExperts,
     batch: s.batch,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
@@ -682,6 +783,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     moeImbalance: s.moeImbalance as number[],
     schedule: s.schedule,
     chunkTokens: s.chunkTokens,
+    where: filters.where,
     reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
 }
@@ -698,10 +800,12 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
     throw new SweepSpecError([{ path: '', message: `a training sweep spec is a mapping with mode: training, models, hardware, totalTokens and axes such as tp, dp${got({ input: data })}` }], source);
   }
   const result = v.safeParse(trainingSchema, data);
+  const filters = whereOf((data as { where?: unknown }).where, TRAINING_METRICS);
   const issues: SpecIssue[] = [];
   if ((data as { totalTokens?: unknown }).totalTokens === undefined) {
     issues.push({ path: 'totalTokens', message: 'totalTokens is required: the tokens of the whole run (e.g. 15e12)' });
   }
+  issues.push(...filters.issues);
   if (!result.success) throw new SweepSpecError([...issues, ...toSpecIssues(result.issues, TRAINING_KEYS)], source);
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   const s = result.output;
@@ -736,6 +840,7 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
     sequenceParallel: s.sequenceParallel,
     commOverlap: s.commOverlap,
     optimizerBytesPerParam: s.optimizerBytesPerParam as number[],
+    where: filters.where,
     reducers: withDefaultReducers(s.reducers, 'costUsd', 'totalTimeS'),
   };
 }

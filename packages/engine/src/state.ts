@@ -1,14 +1,23 @@
 import type { Bound, InfeasibleReason } from '@ridgeline/model';
 import { BOUNDS, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
+import { outputsDigest } from './digest.ts';
 import type { Kernel } from './engine.ts';
+import { groupOf, groupShapeOf, type GroupShape } from './groups.ts';
 import type { AnySweepPlan, SweepConfig, TrainingSweepConfig } from './plan.ts';
-import type { AnyMetric, AnySweepSpec, HistogramSpec, Objective, ReducerSpec } from './spec.ts';
-import type { TrainingMetric } from './training.ts';
+import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type Objective, type ReducerSpec } from './spec.ts';
+import { TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
 
-/** A configuration kept by a reducer: its index, its keys (sign·value, smaller is better), its row once known. */
+/**
+ * A configuration kept by a reducer: its index, its keys (sign·value, smaller is better), its
+ * group, the digest of its outputs (top-k entries), its row once known.
+ */
 export interface SweepEntry {
   readonly index: number;
   readonly keys: readonly number[];
+  /** `groupOf` its index (absent: 0, one group). Reducers keep entries of different groups apart. */
+  readonly group?: number;
+  /** Top-k entries: `outputsDigest` of its outputs. Equal key and digest make one entry, the lowest index. */
+  readonly digest?: number;
   readonly row?: AnySweepRow;
 }
 
@@ -16,8 +25,10 @@ export interface SweepEntry {
 export interface SweepCounts {
   readonly evaluated: number;
   readonly feasible: number;
+  /** Feasible configurations meeting every `where` clause (= feasible without a filter): what the other reducers saw. */
+  readonly matched: number;
   readonly infeasible: Readonly<Record<InfeasibleReason, number>>;
-  /** Feasible configurations by the bound that dominated each phase. */
+  /** Matching configurations by the bound that dominated each phase. */
   readonly bound: { readonly prefill: Readonly<Record<Bound, number>>; readonly decode: Readonly<Record<Bound, number>> };
 }
 
@@ -30,9 +41,9 @@ export interface SweepState {
   readonly counts: SweepCounts;
   /** Per histogram: underflow, the bins, overflow. */
   readonly histograms: readonly (readonly number[])[];
-  /** Sorted by key, then index. */
+  /** Up to k per group; sorted by group, key, then index. */
   readonly top: readonly SweepEntry[];
-  /** Sorted by keys (lexicographically), then index. */
+  /** Each group's frontier; sorted by group, keys (lexicographically), then index. */
   readonly pareto: readonly SweepEntry[];
 }
 
@@ -73,6 +84,8 @@ function record<K extends string>(keys: readonly K[], values: (i: number) => num
 }
 
 function compareEntries(a: SweepEntry, b: SweepEntry): number {
+  const groups = (a.group ?? 0) - (b.group ?? 0);
+  if (groups !== 0) return groups;
   for (let i = 0; i < a.keys.length; i++) {
     const x = a.keys[i] ?? 0;
     const y = b.keys[i] ?? 0;
@@ -93,29 +106,64 @@ function dominates(a: SweepEntry, b: SweepEntry): boolean {
   return better || a.index < b.index;
 }
 
+/** Entries split by group, each group's entries sorted, groups in order. */
+function sortedGroups(entries: readonly SweepEntry[]): SweepEntry[][] {
+  const groups = new Map<number, SweepEntry[]>();
+  for (const e of [...entries].sort(compareEntries)) {
+    const g = e.group ?? 0;
+    const list = groups.get(g);
+    if (list === undefined) groups.set(g, [e]);
+    else list.push(e);
+  }
+  return [...groups.values()];
+}
+
 /**
- * The Pareto frontier of a set of entries (minimising every key; equal keys keep the lowest
- * index), sorted. The same set gives the same frontier whatever its order.
+ * The Pareto frontier of each group of entries (minimising every key; equal keys keep the lowest
+ * index, so configurations with equal objectives are one entry), sorted by group, keys and index.
+ * The same set gives the same frontiers whatever its order.
  *
  * @example
  * paretoFrontier([{ index: 0, keys: [1, 2] }, { index: 1, keys: [2, 1] }, { index: 2, keys: [2, 2] }]); // entries 0 and 1
  */
 export function paretoFrontier(entries: readonly SweepEntry[]): SweepEntry[] {
-  // In lexicographic order no entry is dominated by a later one, so one pass suffices.
-  const sorted = [...entries].sort(compareEntries);
-  const kept: SweepEntry[] = [];
-  for (const e of sorted) if (!kept.some((k) => dominates(k, e))) kept.push(e);
-  return kept;
+  return sortedGroups(entries).flatMap((sorted) => {
+    // In lexicographic order no entry is dominated by a later one, so one pass suffices.
+    const kept: SweepEntry[] = [];
+    for (const e of sorted) if (!kept.some((k) => dominates(k, e))) kept.push(e);
+    return kept;
+  });
 }
 
 /**
- * The k best entries by their single key (ties by index), sorted.
+ * Entries with the same group, key and digest — configurations with the same outputs — reduced to
+ * the one with the lowest index. Entries without a digest are all kept.
+ */
+function collapseEqualOutputs(entries: readonly SweepEntry[]): SweepEntry[] {
+  const kept = new Map<string, SweepEntry>();
+  const rest: SweepEntry[] = [];
+  for (const e of entries) {
+    if (e.digest === undefined) {
+      rest.push(e);
+      continue;
+    }
+    // String(-0) is "0": the kernel compares keys with ==, which equates them too
+    const id = `${e.group ?? 0}:${String(e.keys[0])}:${e.digest}`;
+    const seen = kept.get(id);
+    if (seen === undefined || e.index < seen.index) kept.set(id, e);
+  }
+  return [...kept.values(), ...rest];
+}
+
+/**
+ * The k best entries of each group by their single key (ties by index), entries with equal outputs
+ * (same key and digest) counted once at their lowest index; sorted by group, key and index.
  *
  * @example
  * topK([{ index: 3, keys: [1] }, { index: 1, keys: [1] }], 1); // [{ index: 1, keys: [1] }]
  */
 export function topK(entries: readonly SweepEntry[], k: number): SweepEntry[] {
-  return [...entries].sort(compareEntries).slice(0, k);
+  return sortedGroups(collapseEqualOutputs(entries)).flatMap((group) => group.slice(0, k));
 }
 
 function coalesce(ranges: readonly (readonly [number, number])[]): [number, number][] {
@@ -141,6 +189,7 @@ export function unpackState(packed: Float64Array, plan: AnySweepPlan, range: rea
   const counts: SweepCounts = {
     evaluated: at(STATE.evaluated),
     feasible: at(STATE.feasible),
+    matched: at(STATE.matched),
     infeasible: record(REASONS, (i) => at(STATE.reasons + i)),
     bound: { prefill: record(BOUNDS, (i) => at(STATE.boundPrefill + i)), decode: record(BOUNDS, (i) => at(STATE.boundDecode + i)) },
   };
@@ -151,14 +200,19 @@ export function unpackState(packed: Float64Array, plan: AnySweepPlan, range: rea
     p += n;
     return h;
   });
+  const shape = groupShapeOf(plan);
   const topCount = at(p++);
   const top: SweepEntry[] = [];
-  for (let i = 0; i < topCount; i++, p += STATE.topStride) top.push({ index: at(p + 1), keys: [at(p)] });
+  for (let i = 0; i < topCount; i++, p += STATE.topStride) {
+    const index = at(p + 1);
+    top.push({ index, keys: [at(p)], group: groupOf(shape, index), digest: at(p + 2) });
+  }
   const paretoCount = at(p++);
   const objectives = plan.reducers.pareto.length;
   const pareto: SweepEntry[] = [];
   for (let i = 0; i < paretoCount; i++, p += STATE.paretoStride) {
-    pareto.push({ index: at(p + 3), keys: [at(p), at(p + 1), at(p + 2)].slice(0, objectives) });
+    const index = at(p + 3);
+    pareto.push({ index, keys: [at(p), at(p + 1), at(p + 2)].slice(0, objectives), group: groupOf(shape, index) });
   }
   return {
     fingerprint: plan.fingerprint,
@@ -179,7 +233,7 @@ function addRecords<K extends string>(a: Readonly<Record<K, number>>, b: Readonl
 
 /**
  * Merges the states of two disjoint ranges of the same sweep into the state of their union —
- * exactly the state one run over the union would give. Used for worker results and by
+ * exactly the state one run over the union would give, group by group. Used for worker results and by
  * `ridgeline merge` for shard files. Throws when fingerprints differ or ranges overlap.
  *
  * @example
@@ -201,6 +255,7 @@ export function mergeStates(reducers: ReducerSpec<AnyMetric>, a: SweepState, b: 
     counts: {
       evaluated: a.counts.evaluated + b.counts.evaluated,
       feasible: a.counts.feasible + b.counts.feasible,
+      matched: a.counts.matched + b.counts.matched,
       infeasible: addRecords(a.counts.infeasible, b.counts.infeasible),
       bound: { prefill: addRecords(a.counts.bound.prefill, b.counts.bound.prefill), decode: addRecords(a.counts.bound.decode, b.counts.bound.decode) },
     },
@@ -276,7 +331,9 @@ export interface SweepResult {
   readonly spec: AnySweepSpec;
   readonly reducers: ReducerSpec<AnyMetric>;
   readonly counts: SweepCounts;
+  /** The frontier's rows; with `reducers.groupBy`, each group's frontier in turn, groups in spec order. */
   readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly AnySweepRow[] };
+  /** The k best rows (configurations with equal outputs once); with `reducers.groupBy`, up to k per group, groups in spec order. */
   readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly AnySweepRow[] }) | null;
   readonly histograms: readonly (HistogramSpec<AnyMetric> & {
     readonly edges: readonly number[];
@@ -318,6 +375,24 @@ export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, e
   };
 }
 
+/**
+ * A row's outputs as the kernel wrote them, in slot order (`names`: OUTPUTS or TRAINING_OUTPUTS):
+ * null back to NaN, feasibility, reason and bounds back to their codes (`rowOf` inverted).
+ *
+ * @example
+ * outputsDigest(rowOutputs(row, OUTPUTS)); // the digest the kernel gave this configuration
+ */
+export function rowOutputs(row: AnySweepRow, names: readonly string[]): Float64Array {
+  const values = row as unknown as Readonly<Record<string, unknown>>;
+  return Float64Array.from(names, (name) => {
+    const v = values[name === 'boundCopy' ? 'bound' : name];
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (name === 'reason') return v === null ? -1 : REASONS.indexOf(v as InfeasibleReason);
+    return typeof v === 'string' ? BOUNDS.indexOf(v as Bound) : Number.NaN;
+  });
+}
+
 function keysOf(row: AnySweepRow, objectives: readonly Objective<AnyMetric>[]): number[] {
   return objectives.map((o) => {
     const value = (row as unknown as Record<string, number | null | undefined>)[o.metric] ?? null;
@@ -334,14 +409,24 @@ function keysOf(row: AnySweepRow, objectives: readonly Objective<AnyMetric>[]): 
  */
 export function stateOfResult(result: SweepResult): SweepState {
   const top = result.top;
+  const shape: GroupShape = {
+    total: result.total,
+    models: result.spec.models.length,
+    chips: result.spec.hardware.length,
+    groupBy: result.reducers.groupBy ?? [],
+  };
+  const names = isTrainingSpec(result.spec) ? TRAINING_OUTPUTS : OUTPUTS;
   return {
     fingerprint: result.fingerprint,
     total: result.total,
     ranges: coalesce(result.ranges),
     counts: result.counts,
     histograms: result.histograms.map((h) => [h.underflow, ...h.counts, h.overflow]),
-    top: top === null ? [] : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), row })),
-    pareto: result.pareto.rows.map((row) => ({ index: row.index, keys: keysOf(row, result.pareto.objectives), row })),
+    top:
+      top === null
+        ? []
+        : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), group: groupOf(shape, row.index), digest: outputsDigest(rowOutputs(row, names)), row })),
+    pareto: result.pareto.rows.map((row) => ({ index: row.index, keys: keysOf(row, result.pareto.objectives), group: groupOf(shape, row.index), row })),
   };
 }
 

@@ -6,15 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateInference, type InferenceConfig } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS, type Metric } from './descriptors.ts';
+import { outputsDigest } from './digest.ts';
+import { groupSegments, groupShapeOf } from './groups.ts';
 import { createEngine } from './engine.ts';
 import { ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
 import { WORKER_SOURCE } from './node/worker-source.ts';
 import { planSweep, shardRange, type SweepPlan } from './plan.ts';
 import { parseSweepSpec, resolveSweepSpec } from './spec.ts';
-import { attachRows, mergeResults, mergeStates, paretoFrontier, toResult, topK, unpackState, type SweepState } from './state.ts';
+import { attachRows, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepRow, type SweepState } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
+import { bruteFrontier, hasEqualOutputs, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
+import { matchesWhere } from './where.ts';
 
 // ~74k configurations: two models (dense, MoE), two chips (switch, 3D torus), most axes varied,
 // both schedules, and a chunk budget small enough to bind and to split prompts.
@@ -25,6 +29,7 @@ chips: [8, 16]
 tp: [1, 2, 4, 8]
 pp: [1, 2]
 ep: [1, 2, 8]
+redundantExperts: [auto, 8]
 batch: [1, 16, 128]
 inputTokens: [512, 4096]
 outputTokens: [128, 1024]
@@ -55,6 +60,7 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
     chip: chip.chip,
     chips: c.chips,
     parallelism: { tp: c.tp, pp: c.pp, ep: c.ep },
+    ...(c.redundantExperts === 'auto' ? {} : { redundantExperts: c.redundantExperts }),
     batch: c.batch,
     inputTokens: c.inputTokens,
     outputTokens: c.outputTokens,
@@ -72,7 +78,7 @@ describe('sweeps', () => {
   const plan = planOf(SPEC);
 
   it('enumerate the cartesian product in WASM exactly as estimateInference evaluates each configuration', async () => {
-    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 4 * 2 * 3 * 2 * 3 * 2 * 2 * 2 * 2);
+    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 4 * 2 * 3 * 2 * 2 * 3 * 2 * 2 * 2 * 2);
     const kernel = await (await createEngine()).open(plan.image(true));
     const out = kernel.rows(0, plan.total).slice();
     const mismatches: string[] = [];
@@ -114,6 +120,7 @@ describe('sweeps', () => {
     const metric = (r: ReturnType<typeof estimateInference>, m: Metric): number => referenceOutputs(r)[m];
     expect(state.counts.evaluated).toBe(plan.total);
     expect(state.counts.feasible).toBe(feasible.length);
+    expect(state.counts.matched).toBe(feasible.length);
     for (const reason of REASONS) expect(state.counts.infeasible[reason]).toBe(reasons[reason] ?? 0);
     expect(state.counts.feasible).toBeGreaterThan(1000);
     for (const phase of ['prefill', 'decode'] as const) {
@@ -123,9 +130,13 @@ describe('sweeps', () => {
     }
     const objectives = plan.reducers.pareto;
     const entries = feasible.map(({ index, r }) => ({ index, keys: objectives.map((o) => sign(o.direction) * metric(r, o.metric)) }));
-    expect(state.pareto).toEqual(paretoFrontier(entries));
+    expect(plain(state.pareto)).toEqual(plain(paretoFrontier(entries)));
     const top = plan.reducers.top!;
-    expect(state.top).toEqual(topK(feasible.map(({ index, r }) => ({ index, keys: [sign(top.direction) * metric(r, top.metric)] })), top.k));
+    const candidates: Candidate[] = feasible.map(({ index, r }) => {
+      const outputs = referenceOutputs(r);
+      return { index, key: sign(top.direction) * outputs[top.metric as Metric], outputs: OUTPUTS.map((o) => outputs[o]) };
+    });
+    expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
     plan.edges.forEach((edges, h) => {
       const m = plan.reducers.histograms[h]!.metric;
       const counts = new Array<number>(edges.length + 1).fill(0);
@@ -189,54 +200,225 @@ describe('sweeps', () => {
     });
 
     it('merge to exactly the single-run result', async () => {
-      const engine = await createEngine();
-      const wasm = fileURLToPath(new URL('../build/release.wasm', import.meta.url));
-      const image = plan.image();
-      await writeFile(join(dir, 'image.f64'), new Uint8Array(image.buffer, image.byteOffset, image.byteLength));
-      await writeFile(join(dir, 'worker.mjs'), WORKER_SOURCE);
-      // A plain-JS shard runner: the same task the worker threads run, in its own process.
-      await writeFile(
-        join(dir, 'shard.mjs'),
-        `import { readFileSync, writeFileSync } from 'node:fs';
-import run from './worker.mjs';
-const [wasm, imageFile, start, end, out] = process.argv.slice(2);
-const module = await WebAssembly.compile(readFileSync(wasm));
-const bytes = readFileSync(imageFile);
-const image = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-const packed = await run({ module, image, start: Number(start), end: Number(end), chunk: 997 });
-writeFileSync(out, new Uint8Array(packed.buffer));
-`,
-      );
-      const count = 3;
-      const results = await Promise.all(
-        Array.from({ length: count }, async (_, i) => {
-          const [start, end] = shardRange(plan.total, i, count);
-          const out = join(dir, `shard-${i}.f64`);
-          await new Promise<void>((resolve, reject) => {
-            const child = spawn(process.execPath, [join(dir, 'shard.mjs'), wasm, join(dir, 'image.f64'), String(start), String(end), out], { stdio: 'inherit' });
-            child.on('error', reject);
-            child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${i} exited with ${code}`))));
-          });
-          const raw = await readFile(out);
-          const packed = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-          const kernel = await engine.open(plan.image());
-          const state = attachRows(kernel, plan, unpackState(packed, plan, [start, end]));
-          // through JSON, as `ridgeline merge` reads shard files
-          return { name: `shard-${i}.json`, result: JSON.parse(JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, state))) as unknown };
-        }),
-      );
-      const single = await runSweep(plan, { threads: 1, engine });
-      const kernel = await engine.open(plan.image());
-      const expected = JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, single)));
-      const merged = JSON.stringify(mergeResults(results));
-      expect(merged === expected).toBe(true);
-      expect(JSON.parse(merged).complete).toBe(true);
-      expect(() => mergeResults([results[0]!, results[0]!])).toThrow(/ranges overlap/);
+      await expectShardsMergeToSingleRun(plan, dir);
+    });
+
+    it('merge to exactly the single-run result with where and groupBy', async () => {
+      const grouped = planOf(filteredAndGrouped(['model', 'chip']));
+      // the filter and the grouping are part of the fingerprint: shards of other settings do not merge
+      const fingerprints = [
+        grouped,
+        planOf(filteredAndGrouped(['model'])),
+        planOf(filteredAndGrouped(['model', 'chip']).replace('max: 0.05', 'max: 0.06')),
+        planOf(filteredAndGrouped(['model', 'chip']).replace(/where: .*\n/, '')),
+      ].map((p) => p.fingerprint);
+      expect(new Set(fingerprints).size).toBe(4);
+      await expectShardsMergeToSingleRun(grouped, dir);
     });
   });
 });
 
-/** runSweep with workers even though the sweep is small (MIN_PER_THREAD would pick one thread). */
+describe('filtered and grouped sweeps', () => {
+  const groupings = [['model', 'chip'], ['model'], ['chip']] as const;
+
+  /** Every row of a plan, evaluated one by one (sweepRows), with its group from its model and chip names. */
+  async function referenceRows(plan: SweepPlan, groupBy: readonly string[]): Promise<{ row: SweepRow; group: number }[]> {
+    const kernel = await (await createEngine()).open(plan.image());
+    const models = plan.resolved.models.map((m) => m.id);
+    const chips = plan.resolved.chips.map((c) => c.chip.id);
+    return (sweepRows(kernel, plan, 0, plan.total) as SweepRow[]).map((row) => {
+      const m = models.indexOf(row.model);
+      const c = chips.indexOf(row.hardware);
+      const group = groupBy.length === 2 ? m * chips.length + c : groupBy[0] === 'model' ? m : c;
+      return { row, group };
+    });
+  }
+
+  for (const groupBy of groupings) {
+    it(`reduce to a JavaScript pass over every row, filtered with matchesWhere, per ${groupBy.join(' and ')}`, async () => {
+      const plan = planOf(filteredAndGrouped(groupBy));
+      expect(plan.where).toEqual([{ metric: 'ttftS', max: 2 }, { metric: 'tpotS', max: 0.05 }]);
+      const engine = await createEngine();
+      const state = await sweepRange(engine, plan, [0, plan.total], { chunk: 5000 });
+      const all = await referenceRows(plan, groupBy);
+      const feasible = all.filter(({ row }) => row.feasible);
+      const kept = feasible.filter(({ row }) => matchesWhere(row, plan.where));
+      expect(kept.length).toBeGreaterThan(100);
+      expect(kept.length).toBeLessThan(feasible.length);
+      expect(state.counts).toMatchObject({ evaluated: plan.total, feasible: feasible.length, matched: kept.length });
+      for (const bound of ['compute', 'memory', 'network'] as const) {
+        expect(state.counts.bound.decode[bound]).toBe(kept.filter(({ row }) => row.boundDecode === bound).length);
+      }
+      plan.edges.forEach((edges, h) => {
+        const m = plan.reducers.histograms[h]!.metric;
+        const counts = new Array<number>(edges.length + 1).fill(0);
+        for (const { row } of kept) {
+          const v = row[m]!;
+          counts[v < edges[0]! ? 0 : v >= edges.at(-1)! ? edges.length : edges.findLastIndex((e) => e <= v) + 1]!++;
+        }
+        expect(state.histograms[h]).toEqual(counts);
+      });
+      const sign = (d: string): number => (d === 'min' ? 1 : -1);
+      const groups = [...new Set(kept.map(({ group }) => group))].sort((a, b) => a - b);
+      expect(groups.length).toBeGreaterThan(1);
+      // each group's frontier, groups in spec order
+      const objectives = plan.reducers.pareto;
+      for (const g of groups) {
+        const own = kept.filter((k) => k.group === g).map(({ row }) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) }));
+        expect(state.pareto.filter((e) => e.group === g).map((e) => e.index).sort((a, b) => a - b)).toEqual(bruteFrontier(own));
+      }
+      expect(state.pareto.map((e) => e.group)).toEqual(state.pareto.map((e) => all[e.index]!.group).sort((a, b) => a - b));
+      // each group's top k, equal outputs once at their lowest index
+      const top = plan.reducers.top!;
+      const candidates: Candidate[] = kept.map(({ row, group }) => ({ index: row.index, key: sign(top.direction) * row[top.metric]!, outputs: OUTPUTS.map((o) => row[o]), group }));
+      expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
+      expect(hasEqualOutputs(candidates)).toBe(true);
+      for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(all[e.index]!.row, OUTPUTS)));
+      // threads and shards see the same groups
+      expect(await runSweepThreads(plan, 2)).toEqual(await runSweep(plan, { threads: 1 }));
+      const shards = await Promise.all([0, 1, 2].map((i) => sweepRange(engine, plan, shardRange(plan.total, i, 3))));
+      expect(shards.reduce((a, b) => mergeStates(plan.reducers, a, b))).toEqual(state);
+    });
+  }
+
+  it('collapse configurations with equal outputs (a dense model under MoE imbalance, TP 1 by heads or batch) in the top-k, shards and merges included', async () => {
+    // EP > 1 makes a dense model infeasible (ep_divides_experts); MoE imbalance leaves it unchanged
+    const plan = planOf(
+      'models: [llama-3.1-8b]\nhardware: [h100-sxm]\nchips: 8\ntp: [1, 2, 8]\nmoeImbalance: [1, 1.25, 1.5]\nattentionSharding: [heads, batch]\nbatch: [1, 8, 64]\nreducers: { top: { k: 6, by: tpotS } }\n',
+    );
+    const engine = await createEngine();
+    const kernel = await engine.open(plan.image());
+    const rows = sweepRows(kernel, plan, 0, plan.total) as SweepRow[];
+    const state = await runSweep(plan, { threads: 1, engine });
+    const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
+    const kept = result.top!.rows as SweepRow[];
+    expect(kept).toHaveLength(6);
+    const same = (a: SweepRow, b: SweepRow): boolean => OUTPUTS.every((o) => Object.is(a[o], b[o]));
+    for (const [i, a] of kept.entries()) {
+      for (const b of kept.slice(i + 1)) expect(same(a, b)).toBe(false);
+      // every configuration with these outputs has an index at least this one's
+      const twins = rows.filter((r) => same(r, a));
+      expect(twins.length).toBeGreaterThan(1);
+      expect(Math.min(...twins.map((r) => r.index))).toBe(a.index);
+    }
+    const shards = await Promise.all([0, 1, 2, 3].map(async (i) => {
+      const part = attachRows(kernel, plan, await sweepRange(engine, plan, shardRange(plan.total, i, 4), { chunk: 7 }));
+      return { name: `shard-${i}.json`, result: JSON.parse(JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, part))) as unknown };
+    }));
+    expect(JSON.stringify(mergeResults(shards))).toBe(JSON.stringify(result));
+  });
+
+  it('write exactly the feasible rows meeting where to row files', async () => {
+    const plan = planOf(filteredAndGrouped(['model']));
+    const all = await referenceRows(plan, ['model']);
+    const expected = all.filter(({ row }) => row.feasible && matchesWhere(row, plan.where)).map(({ row }) => row.index);
+    const dir = await mkdtemp(join(tmpdir(), 'ridgeline-where-rows-'));
+    try {
+      for (const file of ['rows.csv', 'rows.jsonl', 'rows.parquet']) {
+        const written = await writeRows(plan, join(dir, file), { chunk: 4096 });
+        expect(written.rows).toBe(expected.length);
+      }
+      const lines = (await readFile(join(dir, 'rows.csv'), 'utf8')).trimEnd().split('\n');
+      expect(lines[0]).toBe(ROW_COLUMNS.join(','));
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(expected);
+      const ttft = ROW_COLUMNS.indexOf('ttftS');
+      expect(lines.slice(1).every((l) => Number(l.split(',')[ttft]) <= 2)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * ~9k configurations of two models on two chips, the issue's filter and the given grouping. TP 1,
+ * MoE imbalance on the dense model and overlap without communication give configurations with
+ * equal outputs.
+ */
+function filteredAndGrouped(groupBy: readonly string[]): string {
+  return `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, { chip: tpu-v5p, usdPerChipHour: 3.1 }]
+chips: [8, 16]
+tp: [1, 2, 8]
+pp: [1, 2]
+ep: [1, 8]
+batch: [1, 16, 128]
+inputTokens: [512, 4096]
+outputTokens: [128, 1024]
+attentionSharding: [heads, batch]
+commOverlap: [auto, 0.5]
+moeImbalance: [1, 1.5]
+where: { ttftS: { max: 2 }, tpotS: { max: 0.05 } }
+reducers:
+  groupBy: [${groupBy.join(', ')}]
+  pareto: [costPerMillionTokensUsd, tpotS, tokensPerSPerChip]
+  top: { k: 15, by: tokensPerSPerUser }
+  histograms:
+    - { metric: tpotS, min: 0.001, max: 1, bins: 30, scale: log }
+`;
+}
+
+/**
+ * Runs three shards of `plan` in separate Node processes (the worker's task in plain JS), writes
+ * each as the JSON `ridgeline sweep --json` prints, merges them and compares with one run.
+ */
+async function expectShardsMergeToSingleRun(plan: SweepPlan, dir: string): Promise<void> {
+  const engine = await createEngine();
+  const wasm = fileURLToPath(new URL('../build/release.wasm', import.meta.url));
+  const image = plan.image();
+  await writeFile(join(dir, 'image.f64'), new Uint8Array(image.buffer, image.byteOffset, image.byteLength));
+  await writeFile(join(dir, 'worker.mjs'), WORKER_SOURCE);
+  // A plain-JS shard runner: the same task the worker threads run, in its own process. It writes
+  // each segment's packed state after its length.
+  await writeFile(
+    join(dir, 'shard.mjs'),
+    `import { readFileSync, writeFileSync } from 'node:fs';
+import run from './worker.mjs';
+const [wasm, imageFile, segments, out] = process.argv.slice(2);
+const module = await WebAssembly.compile(readFileSync(wasm));
+const bytes = readFileSync(imageFile);
+const image = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const states = await run({ module, image, segments: JSON.parse(segments), chunk: 997 });
+const flat = states.flatMap((packed) => [packed.length, ...packed]);
+writeFileSync(out, new Uint8Array(Float64Array.from(flat).buffer));
+`,
+  );
+  const count = 3;
+  const shape = groupShapeOf(plan);
+  const results = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const range = shardRange(plan.total, i, count);
+      const segments = groupSegments(shape, range);
+      const out = join(dir, `shard-${i}.f64`);
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(dir, 'shard.mjs'), wasm, join(dir, 'image.f64'), JSON.stringify(segments), out], { stdio: 'inherit' });
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${i} exited with ${code}`))));
+      });
+      const raw = await readFile(out);
+      const flat = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const states: SweepState[] = [];
+      for (let p = 0, j = 0; p < flat.length; j++) {
+        const length = flat[p]!;
+        states.push(unpackState(flat.subarray(p + 1, p + 1 + length), plan, segments[j]!));
+        p += 1 + length;
+      }
+      const kernel = await engine.open(plan.image());
+      const state = attachRows(kernel, plan, states.reduce((a, b) => mergeStates(plan.reducers, a, b)));
+      // through JSON, as `ridgeline merge` reads shard files
+      return { name: `shard-${i}.json`, result: JSON.parse(JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, state))) as unknown };
+    }),
+  );
+  const single = await runSweep(plan, { threads: 1, engine });
+  const kernel = await engine.open(plan.image());
+  const expected = JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, single)));
+  const merged = JSON.stringify(mergeResults(results));
+  expect(merged === expected).toBe(true);
+  expect(JSON.parse(merged).complete).toBe(true);
+  expect(() => mergeResults([results[0]!, results[0]!])).toThrow(/ranges overlap/);
+}
+
+/** runSweep with workers even though the sweep is small (MIN_PER_THREAD would pick one thread); slices cut at group boundaries. */
 async function runSweepThreads(plan: SweepPlan, threads: number): Promise<SweepState> {
   const parts: SweepState[] = [];
   const slices = Array.from({ length: threads }, (_, i) => shardRange(plan.total, i, threads));
@@ -245,9 +427,10 @@ async function runSweepThreads(plan: SweepPlan, threads: number): Promise<SweepS
   const { WORKER_URL } = await import('./node/worker-source.ts');
   const pool = new Tinypool({ filename: WORKER_URL, minThreads: threads, maxThreads: threads });
   try {
-    for (const packed of await Promise.all(slices.map(([start, end]) => pool.run({ module: engine.module, image: plan.image(), start, end, chunk: 777 })))) {
-      parts.push(unpackState(packed as Float64Array, plan, slices[parts.length]!));
-    }
+    const shape = groupShapeOf(plan);
+    const tasks = slices.map((slice) => groupSegments(shape, slice));
+    const results = await Promise.all(tasks.map((segments) => pool.run({ module: engine.module, image: plan.image(), segments, chunk: 777 })));
+    results.forEach((packed, t) => (packed as Float64Array[]).forEach((p, j) => parts.push(unpackState(p, plan, tasks[t]![j]!))));
   } finally {
     await pool.destroy();
   }

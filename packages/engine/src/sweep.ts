@@ -1,6 +1,7 @@
 import type { Engine } from './engine.ts';
+import { groupSegments, groupShapeOf } from './groups.ts';
 import type { AnySweepPlan } from './plan.ts';
-import { unpackState, type SweepState } from './state.ts';
+import { mergeStates, unpackState, type SweepState } from './state.ts';
 
 /** Options for `sweepRange`. */
 export interface SweepRangeOptions {
@@ -12,8 +13,9 @@ export interface SweepRangeOptions {
 
 /**
  * Runs configurations [start, end) of a plan on this thread, in chunks, yielding to the event loop
- * between them, and returns the reducer state. Browser-safe; `@ridgeline/engine/node` spreads the
- * same work over worker threads.
+ * between them, and returns the reducer state. A grouped plan (`reducers.groupBy`) runs one group's
+ * slice at a time, packing and resetting the kernel's reducers between them, and merges the slices'
+ * states. Browser-safe; `@ridgeline/engine/node` spreads the same work over worker threads.
  *
  * @example
  * const state = await sweepRange(await createEngine(), plan, [0, plan.total]);
@@ -26,14 +28,21 @@ export async function sweepRange(
 ): Promise<SweepState> {
   const kernel = await engine.open(plan.image());
   const chunk = options.chunk ?? 2 ** 21;
-  const [start, end] = range;
-  for (let s = start; s < end; s += chunk) {
-    const e = Math.min(end, s + chunk);
-    kernel.sweep(s, e);
-    if (options.onProgress !== undefined) {
-      options.onProgress(e - start);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+  const start = range[0];
+  let state: SweepState | undefined;
+  for (const segment of groupSegments(groupShapeOf(plan), range)) {
+    const [from, to] = segment;
+    for (let s = from; s < to; s += chunk) {
+      const e = Math.min(to, s + chunk);
+      kernel.sweep(s, e);
+      if (options.onProgress !== undefined) {
+        options.onProgress(e - start);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
     }
+    const part = unpackState(kernel.packState(), plan, segment);
+    state = state === undefined ? part : mergeStates(plan.reducers, state, part);
+    kernel.resetReducers();
   }
-  return unpackState(kernel.packState(), plan, range);
+  return state ?? unpackState(kernel.packState(), plan, range);
 }

@@ -9,10 +9,13 @@ import { TRAINING_ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
 import { planAnySweep, planTrainingSweep, shardRange, type SweepPlan, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateTrainingSweepSpec } from './spec.ts';
-import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, sweepRows, toResult, topK, unpackState, type SweepEntry } from './state.ts';
+import { outputsDigest } from './digest.ts';
+import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepEntry, type TrainingSweepRow } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { referenceTrainingOutputs, relativeError, TEST_RESOLVERS } from './test-support/random.ts';
-import type { TrainingMetric } from './training.ts';
+import { bruteFrontier, plain, referenceTopK } from './test-support/reference.ts';
+import { TRAINING_METRICS, TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
+import { matchesWhere } from './where.ts';
 
 // ~7k configurations: a dense and an MoE model, a switch and a torus chip, feasible and not.
 const SPEC = `
@@ -42,6 +45,8 @@ reducers:
 `;
 
 type TrainingPlan = SweepPlan<TrainingSweepConfig, TrainingMetric>;
+
+const TRAINING_METRICS_TEXT = TRAINING_METRICS.join(', ');
 
 function planOf(text: string): TrainingPlan {
   const spec = parseAnySweepSpec(text);
@@ -91,15 +96,20 @@ describe('training sweeps', () => {
     }
     expect(state.counts.evaluated).toBe(plan.total);
     expect(state.counts.feasible).toBe(feasible.length);
+    expect(state.counts.matched).toBe(feasible.length);
     expect(feasible.length).toBeGreaterThan(100);
     for (const [reason, n] of Object.entries(state.counts.infeasible)) expect([reason, n]).toEqual([reason, reasons[reason] ?? 0]);
     expect(state.counts.bound.decode).toEqual(bounds);
     const metric = (r: ReturnType<typeof estimateTraining>, m: TrainingMetric): number => referenceTrainingOutputs(r)[m];
     const sign = (d: string): number => (d === 'min' ? 1 : -1);
     const entries: SweepEntry[] = feasible.map(({ index, r }) => ({ index, keys: plan.reducers.pareto.map((o) => sign(o.direction) * metric(r, o.metric)) }));
-    expect(state.pareto).toEqual(paretoFrontier(entries));
+    expect(plain(state.pareto)).toEqual(plain(paretoFrontier(entries)));
     const top = plan.reducers.top!;
-    expect(state.top).toEqual(topK(feasible.map(({ index, r }) => ({ index, keys: [sign(top.direction) * metric(r, top.metric)] })), top.k));
+    const candidates = feasible.map(({ index, r }) => {
+      const outputs = referenceTrainingOutputs(r);
+      return { index, key: sign(top.direction) * outputs[top.metric], outputs: TRAINING_OUTPUTS.map((o) => outputs[o]) };
+    });
+    expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
     plan.edges.forEach((edges, h) => {
       const m = plan.reducers.histograms[h]!.metric;
       const counts = new Array<number>(edges.length + 1).fill(0);
@@ -150,8 +160,8 @@ describe('training sweeps', () => {
     const pool = new Tinypool({ filename: WORKER_URL, minThreads: 2, maxThreads: 2 });
     try {
       const slices = [shardRange(plan.total, 0, 2), shardRange(plan.total, 1, 2)];
-      const packed = await Promise.all(slices.map(([start, end]) => pool.run({ module: engine.module, image: plan.image(), start, end, chunk: 777 })));
-      const threaded = mergeStates(plan.reducers, unpackState(packed[0] as Float64Array, plan, slices[0]!), unpackState(packed[1] as Float64Array, plan, slices[1]!));
+      const packed = (await Promise.all(slices.map((segment) => pool.run({ module: engine.module, image: plan.image(), segments: [segment], chunk: 777 })))) as Float64Array[][];
+      const threaded = mergeStates(plan.reducers, unpackState(packed[0]![0]!, plan, slices[0]!), unpackState(packed[1]![0]!, plan, slices[1]!));
       expect(JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, threaded)))).toBe(expected);
     } finally {
       await pool.destroy();
@@ -185,7 +195,7 @@ describe('training sweeps', () => {
           {
             path: 'batch',
             message:
-              'unknown field "batch". Allowed: mode, models, hardware, chips, dp, tp, pp, cp, ep, sequenceLength, globalBatch, microBatch, virtualStages, totalTokens, precision, zeroStage, recompute, sequenceParallel, commOverlap, optimizerBytesPerParam, reducers',
+              'unknown field "batch". Allowed: mode, models, hardware, chips, dp, tp, pp, cp, ep, sequenceLength, globalBatch, microBatch, virtualStages, totalTokens, precision, zeroStage, recompute, sequenceParallel, commOverlap, optimizerBytesPerParam, where, reducers',
           },
         ],
         'spec.yaml',
@@ -196,11 +206,59 @@ describe('training sweeps', () => {
     expect(() => validateTrainingSweepSpec({ mode: 'training', models: ['x'], hardware: ['h100-sxm'], totalTokens: 1e12, reducers: { pareto: ['tpotS', 'costUsd'] } })).toThrow(
       /unknown metric "tpotS" \(a metric of inference sweeps; this is a training spec\)\. Allowed: stepTimeS, /,
     );
+    expect(() => validateTrainingSweepSpec({ mode: 'training', models: ['x'], hardware: ['h100-sxm'], totalTokens: 1e12, where: { tpotS: { max: 1 }, mfuu: { min: 0.3 } } }, 'spec.yaml')).toThrow(
+      new SweepSpecError(
+        [
+          { path: 'where.tpotS', message: `unknown metric "tpotS" (a metric of inference sweeps; this is a training spec). Allowed: ${TRAINING_METRICS_TEXT}` },
+          { path: 'where.mfuu', message: `unknown metric "mfuu"; did you mean "mfu"? Allowed: ${TRAINING_METRICS_TEXT}` },
+        ],
+        'spec.yaml',
+      ),
+    );
+    expect(validateTrainingSweepSpec({ mode: 'training', models: ['x'], hardware: ['h100-sxm'], totalTokens: 1e12, where: { totalTimeS: { max: 8.64e6 }, mfu: { min: 0.3 } } }).where).toEqual([
+      { metric: 'mfu', min: 0.3 },
+      { metric: 'totalTimeS', max: 8.64e6 },
+    ]);
     expect(() => parseSweepSpec('mode: training\nmodels: [x]\nhardware: [y]\n')).toThrow(/parseAnySweepSpec/);
     expect(() => parseAnySweepSpec('mode: trainin\nmodels: [x]\nhardware: [y]\n')).toThrow(/mode: must be inference or training/);
     const spec = validateTrainingSweepSpec({ mode: 'training', models: ['llama-3.1-8b'], hardware: ['h100-sxm'], totalTokens: 1e12 });
     expect(spec.reducers.pareto.map((o) => o.metric)).toEqual(['costUsd', 'totalTimeS']);
     expect(spec.dp).toEqual([1]);
+  });
+
+  it('filter and group like inference sweeps: a JavaScript pass over every row, per chip', async () => {
+    const plan = planOf(SPEC.replace('reducers:\n', 'where: { mfu: { min: 0.25 }, costUsd: { max: 3e6 } }\nreducers:\n  groupBy: [hardware]\n'));
+    expect(plan.reducers.groupBy).toEqual(['chip']);
+    const engine = await createEngine();
+    const state = await runSweep(plan, { threads: 1, engine });
+    const rows = sweepRows(await engine.open(plan.image()), plan, 0, plan.total) as TrainingSweepRow[];
+    const chips = plan.resolved.chips.map((c) => c.chip.id);
+    const kept = rows.filter((r) => r.feasible && matchesWhere(r, plan.where));
+    expect(kept.length).toBeGreaterThan(20);
+    expect(kept.length).toBeLessThan(state.counts.feasible);
+    expect(state.counts.matched).toBe(kept.length);
+    expect(state.counts.bound.decode.compute).toBe(kept.filter((r) => r.bound === 'compute').length);
+    const sign = (d: string): number => (d === 'min' ? 1 : -1);
+    for (const [g, chip] of chips.entries()) {
+      const own = kept.filter((r) => r.hardware === chip);
+      const entries = own.map((r) => ({ index: r.index, keys: plan.reducers.pareto.map((o) => sign(o.direction) * r[o.metric]!) }));
+      expect(state.pareto.filter((e) => e.group === g).map((e) => e.index).sort((a, b) => a - b)).toEqual(bruteFrontier(entries));
+    }
+    const top = plan.reducers.top!;
+    const candidates = kept.map((r) => ({ index: r.index, key: sign(top.direction) * r[top.metric]!, outputs: TRAINING_OUTPUTS.map((o) => (o === 'boundCopy' ? r.bound : r[o])), group: chips.indexOf(r.hardware) }));
+    expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
+    // the kernel's digest of a training configuration is the host's digest of its row
+    for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, TRAINING_OUTPUTS)));
+    // shards merged through JSON give the single run's result
+    const kernel = await engine.open(plan.image());
+    const expected = JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
+    const shards = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const part = attachRows(kernel, plan, await sweepRange(engine, plan, shardRange(plan.total, i, 3), { chunk: 501 }));
+        return { name: `shard-${i}.json`, result: JSON.parse(JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, part))) as unknown };
+      }),
+    );
+    expect(JSON.stringify(mergeResults(shards))).toBe(expected);
   });
 
   it('ships an example that plans and runs', async () => {

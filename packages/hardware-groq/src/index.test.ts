@@ -1,22 +1,22 @@
 import { describe, expect, test } from 'vitest';
 import { efficiencyAt, HARDWARE_API_VERSION, sourcedFigures, PRECISION_BYTES, validateHardware } from '@ridgeline/hardware';
-import groq, { groqLpu } from './index.ts';
+import groq, { groq3Lpu, groqLpu } from './index.ts';
 
 describe('groq plugin', () => {
   test('declares the API version and its package name', () => {
     expect(groq.apiVersion).toBe(HARDWARE_API_VERSION);
     expect(groq.meta.name).toBe('@ridgeline/hardware-groq');
-    expect(groq.chips).toEqual([groqLpu]);
+    expect(groq.chips).toEqual([groqLpu, groq3Lpu]);
   });
 
   test('has a unique kebab-case id and aliases', () => {
     const names = groq.chips.flatMap((chip) => [chip.id, ...(chip.aliases ?? [])]);
-    expect(names).toEqual(['groq-lpu', 'lpu', 'groqchip']);
+    expect(names).toEqual(['groq-lpu', 'lpu', 'groqchip', 'nvidia-groq3-lpu', 'groq3', 'groq-3-lpu', 'groq3-lpu', 'lp30']);
     for (const name of names) expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
-  test('every number is finite, > 0 and sourced', () => {
-    const numbers = sourcedFigures(groqLpu);
+  test.each([groqLpu, groq3Lpu])('every number of $id is finite, > 0 and sourced', (chip) => {
+    const numbers = sourcedFigures(chip);
     // 2 precisions + 3 memory + 4 scale-up (with the collective latency) + 2 scale-out + 2 power + 1 price + 4 efficiency
     expect(numbers.length).toBe(18);
     for (const { path, values, source } of numbers) {
@@ -26,7 +26,7 @@ describe('groq plugin', () => {
       }
       expect(source.trim().length, path).toBeGreaterThan(10);
     }
-    expect(groqLpu.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(chip.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   test('estimates say so, and the notes warn about them', () => {
@@ -99,5 +99,79 @@ describe('capacity: a 70B model needs hundreds of chips just for its weights', (
   test('one 8-chip GroqNode holds under 2 GB: not even a 1B model in fp16', () => {
     expect(8 * groqLpu.memory.capacityBytes.value).toBe(1.84e9);
     expect(8 * groqLpu.memory.capacityBytes.value).toBeLessThan(1e9 * PRECISION_BYTES.fp16);
+  });
+});
+
+describe('NVIDIA Groq 3 LPU (announced): the figures as chips.md gives them', () => {
+  test('is announced, an LPU, sold by NVIDIA; the GroqChip ships', () => {
+    expect(groq3Lpu.availability).toBe('announced');
+    expect(groqLpu.availability).toBeUndefined();
+    expect(groq3Lpu.kind).toBe('lpu');
+    expect(groq3Lpu.vendor).toBe('NVIDIA');
+    expect(groq3Lpu.notes).toMatch(/^Announced at GTC 2026/);
+  });
+
+  test('SRAM only: 128 GB per rack / 256 = 500 MB per chip, at 150 TB/s', () => {
+    expect(groq3Lpu.memory.kind).toBe('sram');
+    expect(groq3Lpu.memory.capacityBytes.value).toBe(128e9 / 256);
+    expect(groq3Lpu.memory.capacityBytes.value).toBe(500e6);
+    expect(groq3Lpu.memory.bandwidthBytesPerS.value).toBe(150e12);
+    // The rounded rack total (40 PB/s) ÷ 256 is within 5% of the per-chip figure used.
+    expect(40e15 / 256 / groq3Lpu.memory.bandwidthBytesPerS.value).toBeCloseTo(1.04, 2);
+  });
+
+  test('1.2 PFLOP/s fp8 (rack 315 PF / 256 = 1.23 PF); int8 estimated equal; no 2-byte rate', () => {
+    expect(groq3Lpu.compute.peakDenseFlopsPerS.fp8?.value).toBe(1.2e15);
+    expect(315e15 / 256 / 1.2e15).toBeCloseTo(1.025, 3);
+    expect(groq3Lpu.compute.peakDenseFlopsPerS.int8?.value).toBe(1.2e15);
+    expect(groq3Lpu.compute.peakDenseFlopsPerS.int8?.source).toMatch(/^estimate/);
+    expect(groq3Lpu.compute.peakDenseFlopsPerS.bf16).toBeUndefined();
+    expect(groq3Lpu.compute.peakDenseFlopsPerS.fp16).toBeUndefined();
+  });
+
+  test('chip-to-chip: 2.5 TB/s bidirectional (640 TB/s / 256) = 1.25 TB/s per direction, 256-chip domain', () => {
+    expect(groq3Lpu.scaleUp.bandwidthBytesPerS.value).toBe(1.25e12);
+    expect(640e12 / 256 / 2).toBe(groq3Lpu.scaleUp.bandwidthBytesPerS.value);
+    expect(groq3Lpu.scaleUp.domainSize.value).toBe(256);
+    expect(groq3Lpu.scaleUp.topology).toBe('switch');
+  });
+
+  test('every unpublished figure says "estimate", and the missing scale-out figure is flagged', () => {
+    const estimates = sourcedFigures(groq3Lpu).filter((f) => f.source.startsWith('estimate')).map((f) => f.path);
+    expect(estimates).toEqual([
+      'compute.peakDenseFlopsPerS.int8',
+      'memory.usableFraction',
+      'scaleUp.hopLatencyS',
+      'scaleUp.collectiveLatencyS',
+      'scaleOut.bandwidthBytesPerS',
+      'scaleOut.hopLatencyS',
+      'power.idleW',
+      'power.maxW',
+      'price.usdPerChipHour',
+    ]);
+    expect(groq3Lpu.scaleOut.bandwidthBytesPerS.source).toContain('NO SCALE-OUT FIGURE IS PUBLISHED');
+    expect(groq3Lpu.scaleOut.bandwidthBytesPerS.value).toBe(25e9);
+    expect(groq3Lpu.notes).toMatch(/No scale-out figure is published/);
+  });
+
+  test('efficiencies are the GroqChip\'s, transferred until fitted', () => {
+    const { flop, memory, network, layerOverheadS } = groq3Lpu.efficiency;
+    for (const [eta, from] of [
+      [flop, groqLpu.efficiency.flop],
+      [memory, groqLpu.efficiency.memory],
+      [network, groqLpu.efficiency.network],
+    ] as const) {
+      expect(efficiencyAt(eta, 0)).toBe(efficiencyAt(from, 0));
+      expect(eta.source).toMatch(/^transferred from groq-lpu until fitted/);
+    }
+    expect(layerOverheadS.value).toBe(groqLpu.efficiency.layerOverheadS.value);
+    expect(layerOverheadS.source).toMatch(/^transferred from groq-lpu until fitted/);
+  });
+
+  test('a 70B model at 1 byte per parameter needs ~157 chips for its weights: it fits one 256-chip rack', () => {
+    const usable = groq3Lpu.memory.capacityBytes.value * groq3Lpu.memory.usableFraction.value;
+    const chips = Math.ceil((70.6e9 * PRECISION_BYTES.fp8) / usable);
+    expect(chips).toBe(157);
+    expect(chips).toBeLessThanOrEqual(groq3Lpu.scaleUp.domainSize.value);
   });
 });

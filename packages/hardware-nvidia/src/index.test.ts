@@ -1,6 +1,6 @@
 import { formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
 import { describe, expect, it } from 'vitest';
-import nvidia, { a100Sxm, b200, gb200Nvl72, h100Sxm, h200 } from './index.ts';
+import nvidia, { a100Sxm, b200, b300, gb200Nvl72, gb300Nvl72, h100Sxm, h200 } from './index.ts';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const chips: readonly ChipSpec[] = nvidia.chips;
@@ -9,8 +9,8 @@ describe('@ridgeline/hardware-nvidia', () => {
   it('is a version-1 plugin whose default export is the named export', () => {
     expect(nvidia.apiVersion).toBe(1);
     expect(nvidia.meta).toEqual({ name: '@ridgeline/hardware-nvidia', version: '0.1.0' });
-    expect(chips.map((c) => c.id)).toEqual(['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'a100-sxm']);
-    expect(chips).toEqual([h100Sxm, h200, b200, gb200Nvl72, a100Sxm]);
+    expect(chips.map((c) => c.id)).toEqual(['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'gb300-nvl72', 'a100-sxm']);
+    expect(chips).toEqual([h100Sxm, h200, b200, gb200Nvl72, b300, gb300Nvl72, a100Sxm]);
   });
 
   it('uses unique kebab-case ids and aliases that name one chip each', () => {
@@ -95,12 +95,78 @@ describe('@ridgeline/hardware-nvidia', () => {
     expect(gb200Nvl72.memory.bandwidthBytesPerS.value).toBe(576e12 / 72);
     expect(a100Sxm.memory.bandwidthBytesPerS.value).toBe(2.039e12);
     expect(gb200Nvl72.scaleUp.domainSize.value).toBe(72);
-    expect([h100Sxm, h200, b200, a100Sxm].map((c) => c.scaleUp.domainSize.value)).toEqual([8, 8, 8, 8]);
+    expect([h100Sxm, h200, b200, b300, a100Sxm].map((c) => c.scaleUp.domainSize.value)).toEqual([8, 8, 8, 8, 8]);
     expect(h100Sxm.scaleOut.bandwidthBytesPerS.value).toBe(400e9 / 8);
     expect(a100Sxm.scaleOut.bandwidthBytesPerS.value).toBe(200e9 / 8);
-    expect(chips.map((c) => c.power.maxW.value)).toEqual([700, 700, 1000, 1200, 400]);
+    expect(chips.map((c) => c.power.maxW.value)).toEqual([700, 700, 1000, 1200, 1100, 1400, 400]);
     expect(a100Sxm.compute.peakDenseFlopsPerS.fp8).toBeUndefined();
     expect(h100Sxm.compute.peakDenseFlopsPerS.fp4).toBeUndefined();
+  });
+
+  describe('Blackwell Ultra (B300, GB300 NVL72), as the chips catalog gives them', () => {
+    const rates = (chip: ChipSpec) =>
+      Object.fromEntries(Object.entries(chip.compute.peakDenseFlopsPerS).map(([p, s]) => [p, s.value]));
+
+    it('has the dense rates, with INT8 cut to NVIDIA\'s ~150–165 TOPS', () => {
+      expect(rates(b300)).toEqual({ fp32: 1125e12, bf16: 2250e12, fp16: 2250e12, fp8: 4500e12, int8: 153.5e12, fp4: 13125e12 });
+      expect(rates(gb300Nvl72)).toEqual({ fp32: 1250e12, bf16: 2500e12, fp16: 2500e12, fp8: 5000e12, int8: 165e12, fp4: 15000e12 });
+      for (const chip of [b300, gb300Nvl72]) {
+        expect(chip.compute.peakDenseFlopsPerS.int8?.source).toMatch(/aiconfigurator/);
+        expect(chip.compute.peakDenseFlopsPerS.int8?.source).toMatch(/Do not quantize to INT8/);
+      }
+      // BF16 and FP8 as on the Blackwell parts they succeed
+      expect(b300.compute.peakDenseFlopsPerS.fp8?.value).toBe(b200.compute.peakDenseFlopsPerS.fp8?.value);
+      expect(gb300Nvl72.compute.peakDenseFlopsPerS.bf16?.value).toBe(gb200Nvl72.compute.peakDenseFlopsPerS.bf16?.value);
+    });
+
+    it('states memory as nvidia-smi MiB, 8 TB/s, NVLink5 and 800 Gb/s ConnectX-8', () => {
+      expect(b300.memory.capacityBytes.value).toBe(275040 * 2 ** 20);
+      expect(gb300Nvl72.memory.capacityBytes.value).toBe(284208 * 2 ** 20);
+      expect(Math.round(b300.memory.capacityBytes.value / 1e8) / 10).toBe(288.4);
+      expect(Math.round(gb300Nvl72.memory.capacityBytes.value / 1e8) / 10).toBe(298);
+      for (const chip of [b300, gb300Nvl72]) {
+        expect(chip.memory.bandwidthBytesPerS.value).toBe(8e12);
+        expect(chip.scaleUp.bandwidthBytesPerS.value).toBe(900e9);
+        expect(chip.scaleOut.bandwidthBytesPerS.value).toBe(100e9);
+      }
+      expect(gb300Nvl72.scaleUp.domainSize.value).toBe(72);
+      expect(b300.power.maxW.source).toMatch(/1,000 W/);
+    });
+
+    it('transfers B200 and GB200 NVL72 efficiencies unchanged, saying so', () => {
+      const pairs = [
+        [b300, b200, 'b200'],
+        [gb300Nvl72, gb200Nvl72, 'gb200-nvl72'],
+      ] as const;
+      for (const [chip, from, id] of pairs) {
+        const { flop, memory, network, layerOverheadS } = chip.efficiency;
+        for (const [eff, orig] of [
+          [flop, from.efficiency.flop],
+          [memory, from.efficiency.memory],
+          [network, from.efficiency.network],
+          [layerOverheadS, from.efficiency.layerOverheadS],
+        ] as const) {
+          expect({ ...eff, source: '' }).toEqual({ ...orig, source: '' });
+          expect(eff.source.startsWith(`transferred from ${id} (`)).toBe(true);
+          expect(eff.source).toMatch(/until fitted, see issue 11\)/);
+        }
+      }
+    });
+
+    it('estimates the price from the sibling\'s dated list price and says so', () => {
+      expect(b300.price.usdPerChipHour.value).toBeCloseTo(6.39, 2);
+      expect(gb300Nvl72.price.usdPerChipHour.value).toBeCloseTo(5.72, 2);
+      for (const chip of [b300, gb300Nvl72]) {
+        expect(chip.price.usdPerChipHour.source).toMatch(/^estimate, no on-demand list price/);
+        expect(chip.price.asOf).toBe('2026-03-17');
+      }
+    });
+
+    it('resolves the aliases', () => {
+      const byName = (name: string) => chips.find((c) => c.id === name || (c.aliases ?? []).includes(name))?.id;
+      for (const name of ['b300', 'nvidia-b300', 'blackwell-ultra', 'hgx-b300', 'dgx-b300']) expect(byName(name)).toBe('b300');
+      for (const name of ['gb300-nvl72', 'gb300', 'nvidia-gb300']) expect(byName(name)).toBe('gb300-nvl72');
+    });
   });
 
   it('puts the H100 ridge point at about 295 FLOP/byte', () => {

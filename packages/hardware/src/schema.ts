@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import {
+  AVAILABILITIES,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
   MEMORY_KINDS,
@@ -527,6 +528,7 @@ const chipEntries = {
   notes: v.exactOptional(
     v.string(encodeNote({ problem: 'must be a string', allowed: 'a string', fix: 'write the caveats as one string.' })),
   ),
+  availability: v.exactOptional(choice(AVAILABILITIES, 'availability')),
 };
 
 /** Who uses each id and alias, so that a chip's own schema can flag names it shares. */

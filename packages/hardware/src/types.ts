@@ -76,6 +76,21 @@ export const CHIP_KINDS = ['gpu', 'tpu', 'lpu', 'other'] as const;
 export type ChipKind = (typeof CHIP_KINDS)[number];
 
 /**
+ * Whether a chip can be bought or rented: `shipping`, or `announced` (announced, not yet shipping).
+ *
+ * @example
+ * AVAILABILITIES.includes('announced'); // true
+ */
+export const AVAILABILITIES = ['shipping', 'announced'] as const;
+/**
+ * One of `AVAILABILITIES`.
+ *
+ * @example
+ * const availability: Availability = 'announced';
+ */
+export type Availability = (typeof AVAILABILITIES)[number];
+
+/**
  * Kinds of main memory.
  *
  * @example
@@ -265,6 +280,12 @@ export interface ChipSpec {
   readonly efficiency: ChipEfficiency;
   /** Free-form caveats a reader should know (e.g. "FP8 figures are dense, sparse halved"). */
   readonly notes?: string;
+  /**
+   * `announced` for a chip that is announced but not yet shipping: its figures are the vendor's
+   * announcement (often rack totals or secondary reports), nothing has been measured, and hosts mark
+   * it as announced wherever they list it. Omitted means `shipping`.
+   */
+  readonly availability?: Availability;
 }
 
 /**

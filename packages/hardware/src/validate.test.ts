@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { testChip, testLpu, testPlugin } from './test-chip.ts';
-import { CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
+import { AVAILABILITIES, CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
 import {
   assertHardware,
   defineHardware,
@@ -51,6 +51,12 @@ describe('validateHardware accepts', () => {
 
   test.each(['tpu-v5e', 'llama-3.1', 'h100', 'gb200-nvl72', 'mi300x', 'a-b-c.d'])('the id %s', (id) => {
     expect(validateHardware(broken((p) => (p.chips[0].id = id))).ok).toBe(true);
+  });
+
+  test.each(AVAILABILITIES)('availability %s, and no availability (shipping)', (availability) => {
+    const result = validateHardware(broken((p) => (p.chips[1].availability = availability)));
+    expect(result.ok && result.plugin.chips[1]?.availability).toBe(availability);
+    expect(testPlugin.chips.every((chip) => chip.availability === undefined)).toBe(true);
   });
 
   test('an alias that repeats its own chip id', () => {
@@ -351,6 +357,20 @@ const cases: readonly Case[] = [
     allowed: TOPOLOGIES.join(', '),
   },
   {
+    rule: 'availability is one of AVAILABILITIES',
+    edit: (p) => (p.chips[1].availability = 'preview'),
+    path: 'chips[test-lpu].availability',
+    message: 'is not a known availability, got "preview"',
+    allowed: AVAILABILITIES.join(', '),
+  },
+  {
+    rule: 'availability is a string',
+    edit: (p) => (p.chips[1].availability = true),
+    path: 'chips[test-lpu].availability',
+    message: 'must be a string, got true',
+    allowed: 'shipping, announced',
+  },
+  {
     rule: 'kind is one of CHIP_KINDS',
     edit: (p) => (p.chips[0].kind = 'npu'),
     path: 'chips[h100-sxm].kind',
@@ -481,7 +501,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].memroy = p.chips[0].memory),
     path: 'chips[h100-sxm].memroy',
     message: 'unknown key "memroy"',
-    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, notes',
+    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, notes, availability',
   },
   {
     rule: 'unknown keys are reported in nested objects too',
@@ -734,6 +754,12 @@ describe('the common mistakes, word for word', () => {
     );
     expect(line((p) => (p.chips[0].efficiency.flop.curve[2] = [300, 75]))).toBe(
       '  - chips[h100-sxm].efficiency.flop.curve[2][1]: must be at most 1, got 75 (allowed: a number in (0, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s at that x, e.g. 0.6.',
+    );
+  });
+
+  test('an unknown availability names the field and the allowed values', () => {
+    expect(line((p) => (p.chips[0].availability = 'Announced'))).toBe(
+      '  - chips[h100-sxm].availability: is not a known availability, got "Announced" (allowed: shipping, announced). Fix: use one of shipping, announced.',
     );
   });
 

@@ -8,7 +8,8 @@ export function linkLevelFor(chip: ChipSpec, groupSize: number): LinkLevel {
   return groupSize <= chip.scaleUp.domainSize.value ? 'scaleUp' : 'scaleOut';
 }
 
-const TORUS_AXES: Readonly<Record<string, number>> = { torus1d: 1, torus2d: 2, torus3d: 3 };
+// A `ring` is a one-axis torus: its ring collectives are the flat ring's, its all-to-all bisection-bound.
+const TORUS_AXES: Readonly<Record<string, number>> = { ring: 1, torus1d: 1, torus2d: 2, torus3d: 3 };
 
 /**
  * Splits a group of `n` chips over `axes` torus axes as evenly as possible: prime factors,
@@ -68,9 +69,11 @@ function networkEfficiency(chip: ChipSpec, messageBytes: number): number {
 /**
  * Ring all-reduce of `messageBytes` over `n` chips (MODEL.md §3):
  * `2·(n−1)/n · m/(β·η_net) + 2·(n−1)·α`.
- * - On a `torusKd` scale-up domain the group is split over the K axes and the ring runs axis by
- *   axis, each with its axis size and the axis' share `β/K` of the chip's bandwidth; the message
- *   shrinks by each axis' size (reduce-scatter, then all-gather back).
+ * - On a `torusKd` scale-up domain the group spans the axes `torusAxisSizes` gives it, and runs on
+ *   all of them at once: the scaling book's multi-axis AllGather, `V/(W·n_axes)` (jax-ml/
+ *   scaling-book, Part 3 "Sharding", "What happens when we AllGather over multiple axes?").
+ *   Bandwidth `passes·(n−1)/n · m/(A·(β/K)·η_net)` for a group on A of the K axes, latency
+ *   `passes·Σ(a−1)·α` over its axis sizes a (each chunk still walks every axis' ring).
  * - A plugin's `collectiveLatencyS` replaces the per-hop latency sum inside the scale-up domain.
  * - A group larger than a domain runs hierarchically, as NCCL does, with k members per domain
  *   (k the largest divisor of n that fits): reduce-scatter among the k inside each domain,
@@ -130,41 +133,68 @@ function scaleUpRingS(chip: ChipSpec, messageBytes: number, n: number, passes: n
   const eta = networkEfficiency(chip, messageBytes);
   const axes = TORUS_AXES[chip.scaleUp.topology] ?? 0;
   if (axes === 0) return flatRingS(link, eta, messageBytes, n, passes);
-  const axisBandwidth = link.bandwidthBytesPerS / axes;
-  let bandwidthS = 0;
+  // Split the data into one part per axis, each part starting its reduce-scatter on another axis:
+  // every axis the group spans carries traffic all the time, so the group's bandwidth is that of
+  // all its axes' links (for equal axes exactly (n−1)/n of m crosses each chip's links in all).
+  const sizes = torusAxisSizes(n, axes);
+  const groupBandwidth = (link.bandwidthBytesPerS / axes) * sizes.length;
+  const bandwidthS = ((passes * (n - 1)) / n) * (messageBytes / (groupBandwidth * eta));
   let latencyS = 0;
-  let m = messageBytes;
-  for (const a of torusAxisSizes(n, axes)) {
-    bandwidthS += ((passes * (a - 1)) / a) * (m / (axisBandwidth * eta));
-    latencyS += passes * (a - 1) * link.hopLatencyS;
-    m /= a;
-  }
+  for (const a of sizes) latencyS += passes * (a - 1) * link.hopLatencyS;
   return bandwidthS + (link.collectiveLatencyS ?? latencyS);
 }
 
 /**
- * One all-to-all (EP dispatch or combine) of the `messageBytes` a chip holds over `n` chips:
- * `(n−1)/n · m/(β·η_net) + (n−1)·α` (MODEL.md §3). On a `torusKd` scale-up domain it runs
- * dimension by dimension: each axis of size a moves `(a−1)/a` of the data over that axis' `β/K`
- * and pays `(a−1)·α`.
+ * One all-to-all (EP dispatch or combine, batch-sharded attention) of the `messageBytes` each chip
+ * holds, `m/n` of it to every member of a group of `n` (MODEL.md §3): one launch latency plus
+ * the time to move the bytes, not a latency per peer — the sends to all peers are in flight at
+ * once (DeepEP's low-latency kernels issue them together: 173 µs dispatch at EP64 against 77 µs at
+ * EP8, deepseek-ai/DeepEP docs/legacy.md, not 63 latencies).
+ * - Switch domain: `(n−1)/n · m/(β·η_net) + α_launch`, α_launch the plugin's collective latency,
+ *   else one hop.
+ * - `torusKd` domain: the group's axes carry traffic at once, but half the group sends n·m/4 bytes
+ *   across the bisection, 2·n/a_max links each way at β/(2K) each:
+ *   `max((n−1)/n · m/(A·β/K), a_max·m/(4·β/K))/η_net + Σ⌊a/2⌋·α` for axis sizes a, A of them, the
+ *   largest a_max (jax-ml/scaling-book, Part 3: an AllToAll on a bidirectional ring is a quarter of
+ *   an AllGather, V/(4·W); the diameter Σ⌊a/2⌋ hops bounds the latency).
+ * - A group larger than the scale-up domain has k members per domain (the largest divisor of n
+ *   that fits): the `(n−k)/n` of m for other domains crosses the scale-out links while the
+ *   `(k−1)/n` for domain peers crosses the scale-up links, concurrently; the slower sets the time.
+ *
+ * @example
+ * // EP64 on 8-GPU domains, DeepSeek-V3 decode dispatch of 128 tokens · 8 experts · 7168 B (FP8):
+ * // outside (56/64)·7.34e6/(50e9·0.5) + 5 µs ≈ 262 µs against DeepEP's measured 173 µs dispatch
+ * allToAllS(h100, 128 * 8 * 7168, 64);
  */
 export function allToAllS(chip: ChipSpec, messageBytes: number, n: number): number {
   if (n <= 1) return 0;
-  const level = linkLevelFor(chip, n);
-  const link = linkOf(chip, level);
   const eta = networkEfficiency(chip, messageBytes);
-  const axes = level === 'scaleUp' ? (TORUS_AXES[chip.scaleUp.topology] ?? 0) : 0;
-  if (axes === 0) {
-    const bandwidthS = ((n - 1) / n) * (messageBytes / (link.bandwidthBytesPerS * eta));
-    return bandwidthS + (link.collectiveLatencyS ?? (n - 1) * link.hopLatencyS);
+  const domain = chip.scaleUp.domainSize.value;
+  if (n <= domain) return scaleUpAllToAllS(chip, messageBytes, n, eta);
+  const k = largestDivisorAtMost(n, domain);
+  const out = linkOf(chip, 'scaleOut');
+  const outsideS = ((n - k) / n) * (messageBytes / (out.bandwidthBytesPerS * eta)) + out.hopLatencyS;
+  if (k === 1) return outsideS;
+  // each domain peer gets m/n: an all-to-all of the k/n of m among the k members
+  return Math.max(scaleUpAllToAllS(chip, (messageBytes * k) / n, k, eta), outsideS);
+}
+
+/** An all-to-all inside one scale-up domain (see `allToAllS`). */
+function scaleUpAllToAllS(chip: ChipSpec, messageBytes: number, n: number, eta: number): number {
+  const link = linkOf(chip, 'scaleUp');
+  const axes = TORUS_AXES[chip.scaleUp.topology] ?? 0;
+  if (axes === 0) return ((n - 1) / n) * (messageBytes / (link.bandwidthBytesPerS * eta)) + (link.collectiveLatencyS ?? link.hopLatencyS);
+  const sizes = torusAxisSizes(n, axes);
+  const axisBandwidth = link.bandwidthBytesPerS / axes;
+  let largest = 1;
+  let diameter = 0;
+  for (const a of sizes) {
+    if (a > largest) largest = a;
+    diameter += Math.floor(a / 2);
   }
-  let bandwidthS = 0;
-  let latencyS = 0;
-  for (const a of torusAxisSizes(n, axes)) {
-    bandwidthS += ((a - 1) / a) * (messageBytes / ((link.bandwidthBytesPerS / axes) * eta));
-    latencyS += (a - 1) * link.hopLatencyS;
-  }
-  return bandwidthS + (link.collectiveLatencyS ?? latencyS);
+  const injectionS = ((n - 1) / n) * (messageBytes / (axisBandwidth * sizes.length * eta));
+  const bisectionS = (largest * messageBytes) / (4 * axisBandwidth * eta);
+  return Math.max(injectionS, bisectionS) + (link.collectiveLatencyS ?? diameter * link.hopLatencyS);
 }
 
 /** Pipeline point-to-point send between neighbouring stages: `m/(β·η_net) + α`. */

@@ -1,12 +1,23 @@
 export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
-export { computePrecision, estimateInference, validateInferenceConfig } from './inference.ts';
+export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, validateInferenceConfig } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
 export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';
-export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, type MemoryInputs } from './memory.ts';
+export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
-export { expectedExpertsTouched, meanAttendedContext, meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
+export {
+  defaultRedundantExperts,
+  evenStageLayers,
+  expectedExpertsTouched,
+  meanAttendedContext,
+  meanCachedTokens,
+  shardLayout,
+  slowestStageLayers,
+  touchedFraction,
+  type ShardLayout,
+  type StageLayers,
+} from './layout.ts';
 export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';

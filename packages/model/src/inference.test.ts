@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { InputError } from './errors.ts';
+import { shardLayout } from './layout.ts';
 import { deepseekV3, llama70b, mixtral, testGpu, testLpu } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
@@ -63,6 +64,30 @@ describe('decode', () => {
     expect(r.inputs.parallelism.dp).toBe(1);
   });
 
+  test('PP need not divide L: the slowest stage holds ⌈L/p⌉ layers (80 over 3 → 27)', () => {
+    const r = estimateInference({ ...base, chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 }, batch: 6 });
+    expect(r.feasible).toBe(true);
+    // 27 layers and the LM head on the fullest chip; the embedding sits on the first stage
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo((27 * layerParamsPerChip + headPerChip) * 2, 0);
+    // KV of 27 layers: 6 sequences · (2048 + 256) tokens · 27 · 2·1·128 · 2 B
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(6 * 2304 * 27 * 256 * 2, 0);
+    const qkv = r.decode.operators.find((o) => o.name === 'qkv_proj')!;
+    // each of the 3 micro-batches of 2 tokens reads 27 layers' projections
+    expect(qkv.bytes).toBeCloseTo(27 * (qkvPerChip * 2 + 2 * (8192 + 10 * 128) * 2), 0);
+  });
+
+  test('DeepSeek-V3 pipelines over 4 stages: 16 layers, all of them MoE, on the slowest', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const r = estimateInference({ ...base, model: deepseekV3, chips: 32, parallelism: { tp: 8, pp: 4, ep: 1 }, batch: 8, precision: fp8 });
+    expect(r.feasible).toBe(true);
+    // ⌈61/4⌉ = 16 layers; the 3 dense layers lead, so stages 2–3 hold 16 MoE layers each
+    const l = shardLayout(deepseekV3, 8, 1);
+    const moeLayer = l.qkvParamsPerChip + l.outParamsPerChip + 256 * l.expertParamsPerChip + l.sharedExpertParamsPerChip + l.routerParamsPerChip;
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(16 * moeLayer + l.lmHeadParamsPerChip, 0);
+    expect(r.decode.operators.find((o) => o.name === 'ffn')).toBeUndefined();
+    expect(r.decode.operators.find((o) => o.name === 'experts')!.flops).toBeGreaterThan(0);
+  });
+
   test('throughput, cost, power and energy follow MODEL.md §4', () => {
     const r = estimateInference({ ...base, chips: 16, batch: 64 });
     expect(r.inputs.parallelism.dp).toBe(2);
@@ -122,17 +147,60 @@ describe('prefill', () => {
     const overlapping = { ...testGpu, efficiency: { ...testGpu.efficiency, commOverlap: { value: 0.5, source: 'test' } } };
     const plain = estimateInference({ ...base, batch: 8 });
     const chip = estimateInference({ ...base, batch: 8, chip: overlapping });
-    expect(chip.prefill.networkS).toBeCloseTo(plain.prefill.networkS * 0.5, 12);
+    // exposed = max(0, comm − 0.5 · (compute + memory)): a compute-bound prefill hides all of it
+    const hideS = 0.5 * (plain.prefill.computeBoundS + plain.prefill.memoryBoundS);
+    expect(plain.prefill.networkS).toBeLessThan(hideS);
+    expect(chip.prefill.networkS).toBe(0);
     expect(chip.decode.networkS).toBeCloseTo(plain.decode.networkS, 12);
     expect(chip.inputs.commOverlap).toEqual({ prefill: 0.5, decode: 0 });
     const user = estimateInference({ ...base, batch: 8, chip: overlapping, commOverlap: 0.25 });
     expect(user.inputs.commOverlap).toEqual({ prefill: 0.25, decode: 0.25 });
   });
 
-  test('communication overlap hides that fraction of the collectives', () => {
-    const a = estimateInference({ ...base, batch: 8, inputTokens: 4096 });
-    const b = estimateInference({ ...base, batch: 8, inputTokens: 4096, commOverlap: 0.75 });
-    expect(b.prefill.networkS).toBeCloseTo(a.prefill.networkS * 0.25, 12);
+  test('overlap hides communication behind at most overlap × the stage\'s operator time', () => {
+    // NVLink slowed 100-fold: 2·80 all-reduces of 8·4096 tokens · 8192 · 2 B outlast the matmuls
+    const slowLinks = { ...testGpu, scaleUp: { ...testGpu.scaleUp, bandwidthBytesPerS: { value: 4.5e9, source: 'test' } } };
+    const a = estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096 });
+    const b = estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096, commOverlap: 0.75 });
+    const commS = 160 * ((2 * 7) / 8) * ((8 * 4096 * 8192 * 2) / 4.5e9);
+    expect(a.prefill.networkS).toBeCloseTo(commS, 9);
+    const operatorsS = b.prefill.computeBoundS + b.prefill.memoryBoundS;
+    expect(commS).toBeGreaterThan(0.75 * operatorsS);
+    expect(b.prefill.networkS).toBeCloseTo(commS - 0.75 * operatorsS, 9);
+    // (comm·(1 − overlap), the rule before, would have hidden 0.75 · comm: more than the operators take)
+    expect(0.75 * commS).toBeGreaterThan(operatorsS);
+  });
+
+  test('a DeepSeek-V3 prefill hides no more all-to-all than overlap × its compute', () => {
+    const r = estimateInference({
+      ...base,
+      model: deepseekV3,
+      chips: 64,
+      parallelism: { tp: 1, pp: 1, ep: 64 },
+      batch: 8,
+      precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
+      commOverlap: 0.9,
+    });
+    const p = r.prefill;
+    expect(p.networkS).toBeCloseTo(p.commS - 0.9 * (p.computeBoundS + p.memoryBoundS), 12);
+    expect(p.commS - p.networkS).toBeLessThan(p.computeBoundS + p.memoryBoundS);
+  });
+
+  test('a pipeline send hides behind what the collectives left of the stage\'s hiding capacity', () => {
+    const layout = { ...base, chips: 16, parallelism: { tp: 8, pp: 2, ep: 1 }, batch: 8 };
+    // the prefill's 8·2048 tokens · 8192 · 2 B cross to the next stage over the scale-out link (16 chips > 8)
+    const sendS = (8 * 2048 * 8192 * 2) / 50e9;
+    const stageS = (p: { computeBoundS: number; memoryBoundS: number; networkS: number; overheadS: number }): number =>
+      p.computeBoundS + p.memoryBoundS + p.networkS + p.overheadS;
+    // no overlap: every stage's collectives and the send are exposed
+    const plain = estimateInference({ ...layout, commOverlap: 0 });
+    expect(plain.ttftS).toBeCloseTo(2 * stageS(plain.prefill) + sendS, 12);
+    // overlap 0.5: half the operators' time hides the all-reduces, and the rest the 5.4 ms send
+    const hidden = estimateInference({ ...layout, commOverlap: 0.5 });
+    const p = hidden.prefill;
+    const spareS = 0.5 * (p.computeBoundS + p.memoryBoundS) - p.commS;
+    expect(spareS).toBeGreaterThan(sendS);
+    expect(hidden.ttftS).toBeCloseTo(2 * stageS(p), 12);
   });
 });
 
@@ -155,6 +223,58 @@ describe('mixture of experts', () => {
     expect(r.decode.networkS).toBeGreaterThan(0);
   });
 
+  test('EP need not divide E: DeepSeek-V3 over EP 72 holds ⌈(256 + 32)/72⌉ = 4 experts per chip', () => {
+    // An NVL72-like domain: 72 chips on one switch, so the all-to-alls stay on the scale-up links.
+    const nvl72 = { ...roomyGpu, scaleUp: { ...roomyGpu.scaleUp, domainSize: { value: 72, source: 'test' } } };
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const config: InferenceConfig = { ...base, model: deepseekV3, chip: nvl72, chips: 72, parallelism: { tp: 1, pp: 1, ep: 72 }, batch: 64, precision: fp8 };
+    const r = estimateInference(config);
+    expect(r.feasible).toBe(true);
+    // R fills the slots: ⌈256/72⌉·72 − 256 = 32; the busiest chip's load is the mean × 1.11
+    expect(r.inputs.redundantExperts).toBe(32);
+    expect(r.inputs.moeImbalance).toBe(1.11);
+    const expertParams = 3 * 7168 * 2048;
+    const l = shardLayout(deepseekV3, 1, 72, 32);
+    expect(l.expertsPerChip).toBe(4);
+    // weights: 58 MoE layers with 4 whole experts, attention, 3 dense layers and both vocab tables at TP 1
+    const perMoeLayer = l.qkvParamsPerChip + l.outParamsPerChip + 4 * expertParams + l.sharedExpertParamsPerChip + l.routerParamsPerChip;
+    const perDenseLayer = l.qkvParamsPerChip + l.outParamsPerChip + 3 * 7168 * 18432;
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(58 * perMoeLayer + 3 * perDenseLayer + 2 * 129280 * 7168, 0);
+    // a decode step of B = 64 per chip: the EP group routes 64·72·8 tokens, 64·8·1.11 of them per chip
+    const decode = estimateInference({ ...config, schedule: 'static' });
+    const experts = decode.decode.operators.find((o) => o.name === 'experts')!;
+    const routings = ((64 * 72 * 8) / 72) * 1.11;
+    const touched = 4 * (1 - Math.pow(1 - 8 / 256, 64 * 72));
+    expect(experts.flops).toBeCloseTo(58 * 2 * routings * expertParams, 0);
+    expect(experts.bytes).toBeCloseTo(58 * (touched * expertParams + routings * 2 * 7168), 0);
+    // dispatch and combine: m = 64·72·8·7168·1 B / 72 per chip, (71/72)·m/450e9 each over NVLink
+    const m = (64 * 72 * 8 * 7168) / 72;
+    expect(decode.decode.networkS).toBeCloseTo(58 * 2 * ((71 / 72) * (m / 450e9)), 12);
+  });
+
+  test('EP 24 and an explicit R: ⌈(256 + R)/24⌉ experts per chip', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const ep24 = { ...base, model: deepseekV3, chip: roomyGpu, chips: 24, parallelism: { tp: 1, pp: 1, ep: 24 }, precision: fp8 };
+    const auto = estimateInference(ep24);
+    expect(auto.feasible).toBe(true);
+    expect(auto.inputs.redundantExperts).toBe(11 * 24 - 256); // 8
+    const none = estimateInference({ ...ep24, redundantExperts: 0 });
+    const more = estimateInference({ ...ep24, redundantExperts: 32 });
+    // 0 and 8 redundant both give 11 slots per chip (⌈256/24⌉ = ⌈264/24⌉ = 11); 32 give ⌈288/24⌉ = 12
+    expect(none.memoryPerChipBytes.weights).toBe(auto.memoryPerChipBytes.weights);
+    expect(more.memoryPerChipBytes.weights - auto.memoryPerChipBytes.weights).toBeCloseTo(58 * 3 * 7168 * 2048, 0);
+  });
+
+  test('the imbalance factor is 1.11 by default and only weighs on expert-parallel chips', () => {
+    const ep = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 });
+    const flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 });
+    const expertsFlops = (r: typeof ep): number => r.decode.operators.find((o) => o.name === 'experts')!.flops;
+    expect(expertsFlops(ep) / expertsFlops(flat)).toBeCloseTo(1.11, 12);
+    const ep1 = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 });
+    const ep1Flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, moeImbalance: 1 });
+    expect(ep1.tpotS).toBe(ep1Flat.tpotS);
+  });
+
   test('DeepSeek-V3 (MLA) caches r_kv + d_rope = 576 elements per token per layer, on every TP chip', () => {
     const r = estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } });
     expect(r.feasible).toBe(true);
@@ -167,10 +287,12 @@ describe('mixture of experts', () => {
 describe('infeasible configurations carry a reason', () => {
   const cases: Array<[string, Partial<InferenceConfig>]> = [
     ['tp_divides_heads', { chips: 6, parallelism: { tp: 6, pp: 1, ep: 1 } }],
-    ['pp_divides_layers', { chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 } }],
+    ['pp_divides_layers', { chips: 648, parallelism: { tp: 8, pp: 81, ep: 1 } }],
     ['chips_divide_parallelism', { chips: 12, parallelism: { tp: 8, pp: 1, ep: 1 } }],
     ['ep_divides_experts', { parallelism: { tp: 8, pp: 1, ep: 2 } }],
-    ['ep_divides_experts', { model: mixtral, chips: 16, parallelism: { tp: 16, pp: 1, ep: 16 } }],
+    // 8 experts over EP 8 hold at most 8·7 = 56 redundant copies (one copy of an expert per chip)
+    ['ep_divides_experts', { model: mixtral, parallelism: { tp: 8, pp: 1, ep: 8 }, redundantExperts: 57 }],
+    ['ep_divides_experts', { redundantExperts: 1 }],
     ['ep_layout', { model: mixtral, parallelism: { tp: 8, pp: 1, ep: 4 } }],
     ['precision_unsupported', { precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' } }],
     ['capacity', { chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }],
@@ -210,6 +332,7 @@ describe('bad input is an InputError naming the field', () => {
     ['parallelism.tp', { parallelism: { tp: 1.5, pp: 1, ep: 1 } }, 'parallelism.tp must be a positive integer, got 1.5'],
     ['commOverlap', { commOverlap: 2 }, 'commOverlap must be a fraction in [0, 1], got 2'],
     ['moeImbalance', { moeImbalance: 0.5 }, 'moeImbalance must be a factor ≥ 1, got 0.5'],
+    ['redundantExperts', { redundantExperts: 2.5 }, 'redundantExperts must be an integer ≥ 0, got 2.5'],
   ] as const)('%s', (field, patch, message) => {
     const run = (): unknown => estimateInference({ ...base, ...patch });
     expect(run).toThrow(InputError);

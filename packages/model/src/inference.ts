@@ -1,9 +1,9 @@
 import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
-import { shardLayout } from './layout.ts';
+import { defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
-import { iterationOverlap, pipelineSendAtOverlapS, pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
@@ -18,6 +18,17 @@ import type {
   SpeculativeMode,
 } from './types.ts';
 import { SCHEDULES } from './types.ts';
+
+/**
+ * The default factor on the busiest expert shard's work (`moeImbalance`): expert-parallel serving
+ * balances its experts (EPLB, with redundant copies), and after balancing the busiest rank still
+ * receives 1.109–1.115× the mean routed tokens — TensorRT-LLM, "Scaling Expert Parallelism in
+ * TensorRT-LLM (Part 1)", Table 1: DeepSeek-R1 decode on 32 GB200, imbalance ratio (max − mean)/mean
+ * 0.109 (EP32, 9 slots per rank) and 0.115 (EP36, 8 slots per rank), 288 slots, averaged over layers
+ * and iterations; 1.564 without EPLB (give `moeImbalance: 2.56` for unbalanced experts). Applies to
+ * EP > 1 only; with EP = 1 every chip holds a slice of every expert.
+ */
+export const DEFAULT_MOE_IMBALANCE = 1.11;
 
 function requirePositiveInteger(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -55,6 +66,15 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   }
   if (config.chunkTokens !== undefined) requirePositiveInteger('chunkTokens', config.chunkTokens);
   resolveSpeculation(config);
+  const redundant = config.redundantExperts;
+  if (redundant !== undefined && !(Number.isSafeInteger(redundant) && redundant >= 0)) {
+    throw new InputError('redundantExperts', `redundantExperts must be an integer ≥ 0, got ${String(redundant)}`);
+  }
+}
+
+/** R: the given redundant expert slots, else the default that fills every chip's slots. */
+function redundantExpertsOf(config: InferenceConfig): number {
+  return config.redundantExperts ?? defaultRedundantExperts(config.model, config.parallelism.ep);
 }
 
 /**
@@ -73,19 +93,26 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
     return { reason: 'chips_divide_parallelism', explanation: `${chips} chips are not a multiple of TP·PP = ${tp}·${pp} = ${tp * pp}.` };
   }
   if (model.heads % tp !== 0) {
-    return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}.` };
+    // SGLang's --tp N --dp N --enable-dp-attention --ep N is attention over TP 1 replicas, experts over EP N.
+    const dpAttention = ep > 1 ? ` (attention data-parallel beside expert parallelism, as SGLang's --enable-dp-attention: TP 1, EP ${ep})` : '';
+    return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}${dpAttention}.` };
   }
-  if (model.layers % pp !== 0) {
-    return { reason: 'pp_divides_layers', explanation: `PP ${pp} does not divide the ${model.layers} layers of ${model.id}.` };
+  // Stages may be uneven (the slowest holds ⌈L/PP⌉ layers), but none may be empty.
+  if (pp > model.layers) {
+    return { reason: 'pp_divides_layers', explanation: `PP ${pp} is more than the ${model.layers} layers of ${model.id}: every stage needs a layer.` };
+  }
+  // EP need not divide E: each chip holds ⌈(E + R)/EP⌉ experts, R of the slots redundant copies,
+  // at most EP copies of an expert (one per chip).
+  const experts = model.moe?.experts;
+  if (ep > 1 && experts === undefined) {
+    return { reason: 'ep_divides_experts', explanation: `EP ${ep} needs a mixture-of-experts model; ${model.id} is dense (use EP 1).` };
+  }
+  const redundant = redundantExpertsOf(config);
+  if (redundant > 0 && (experts === undefined || redundant > experts * (ep - 1))) {
+    const most = experts === undefined ? `${model.id} is dense` : `at most E·(EP − 1) = ${experts}·${ep - 1} = ${experts * (ep - 1)} fit, one copy of an expert per chip`;
+    return { reason: 'ep_divides_experts', explanation: `${redundant} redundant experts: ${most}.` };
   }
   if (ep > 1) {
-    const experts = model.moe?.experts;
-    if (experts === undefined) {
-      return { reason: 'ep_divides_experts', explanation: `EP ${ep} needs a mixture-of-experts model; ${model.id} is dense (use EP 1).` };
-    }
-    if (experts % ep !== 0) {
-      return { reason: 'ep_divides_experts', explanation: `EP ${ep} does not divide the ${experts} experts of ${model.id}.` };
-    }
     const dp = chips / (tp * pp);
     if (ep % tp !== 0 || (tp * dp) % ep !== 0) {
       return { reason: 'ep_layout', explanation: `EP ${ep} must be a multiple of TP ${tp} and divide TP·DP = ${tp * dp} (the chips of one pipeline stage).` };
@@ -104,6 +131,7 @@ function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replica
     timeS,
     computeBoundS: stage.computeBoundS,
     memoryBoundS: stage.memoryBoundS,
+    commS: stage.commS,
     networkS: stage.networkS,
     overheadS: stage.overheadS,
     bound,
@@ -145,7 +173,8 @@ function resolvedInputs(
       prefill: config.commOverlap ?? chip.efficiency.commOverlap?.value ?? 0,
       decode: config.commOverlap ?? 0,
     },
-    moeImbalance: config.moeImbalance ?? 1,
+    moeImbalance: config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,
+    redundantExperts: redundantExpertsOf(config),
     attentionSharding: config.attentionSharding ?? 'heads',
     usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
     params,
@@ -182,6 +211,7 @@ const NO_PHASE: PhaseCost = {
   timeS: Number.NaN,
   computeBoundS: Number.NaN,
   memoryBoundS: Number.NaN,
+  commS: Number.NaN,
   networkS: Number.NaN,
   overheadS: Number.NaN,
   bound: 'compute',
@@ -298,8 +328,10 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     outputTokens: config.outputTokens,
     precision: config.precision,
     attentionSharding: inputs.attentionSharding,
+    schedule: inputs.schedule,
     chunkTokens: inputs.chunkTokens,
-    ...(drafter === null ? {} : { drafter: { model: drafter, mode: speculation.mode, verifyTokens } }),
+    redundantExperts: inputs.redundantExperts,
+    ...(drafter === null ? {} : { drafter: { model: drafter, mode: speculation.mode, verifyTokens, expectedTokens: speculation.expectedTokensPerStep } }),
   };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
@@ -313,7 +345,8 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const ctx: PhaseContext = {
     model,
     chip,
-    layout: shardLayout(model, tp, ep),
+    layout: shardLayout(model, tp, ep, inputs.redundantExperts),
+    stage: slowestStageLayers(model, pp),
     tp,
     pp,
     ep,
@@ -321,7 +354,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     precision: config.precision,
     peakFlopsPerS,
     commOverlap: inputs.commOverlap,
-    moeImbalance: config.moeImbalance ?? 1,
+    moeImbalance: inputs.moeImbalance,
     attentionSharding: inputs.attentionSharding,
   };
   const replicaChips = tp * pp;
@@ -329,14 +362,14 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
   // token; an untied embedding table is only gathered, never streamed.
   const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
-  const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
+  const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode, inputs.redundantExperts), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
   if (inputs.schedule === 'continuous') return continuous(config, inputs, ctx, memory, counts.active, floorS, speculator);
 
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
   // A drafter then reads the prompts too, to fill its own KV cache (docs/MODEL.md §7).
   const prefillTokens = batch * config.inputTokens;
   let prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
-  let ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, 'prefill', prefillTokens);
+  let ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens, prefillStage);
   let prefillBytes = pp * prefillStage.bytes;
   if (speculator !== null) {
     const draftPrefill = draftPass(speculator.ctx, speculator.mode, 'prefill', prefillTokens, config.inputTokens, batch);
@@ -356,14 +389,14 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   if (speculator === null) {
     const microBatch = batch / pp;
     decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
-    tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, 'decode', microBatch));
+    tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
     decodeBytes = pp * decodeStage.bytes;
     decodeFlops = pp * decodeStage.flops;
   } else {
     const verified = (batch * speculator.verifyTokens) / pp;
     const verify = stageCost(ctx, 'decode', verified, decodeContext, verified);
     const draft = draftPass(speculator.ctx, speculator.mode, 'decode', batch, decodeContext, batch);
-    const stepS = pp * (verify.timeS + pipelineSendS(ctx, 'decode', verified)) + speculator.draftTokens * draft.timeS;
+    const stepS = pp * (verify.timeS + pipelineSendS(ctx, verified, verify)) + speculator.draftTokens * draft.timeS;
     const E = speculator.expectedTokens;
     tpotS = stepS / E;
     decodeStage = withDraftPasses(verify, draft, speculator.draftTokens);
@@ -460,7 +493,7 @@ function continuous(
   // γ passes follow on the last stage, the first also reading the prompt chunk into its KV cache.
   const runIteration = (prompt: number, logits: number): { stage: StageCost; timeS: number } => {
     const verify = stageCost(ctx, 'decode', decodeTokens / pp, contextTokens, logits / pp, { tokens: prompt / pp, length: inputTokens });
-    const timeS = pp * (verify.timeS + pipelineSendAtOverlapS(ctx, iterationOverlap(ctx, decodeTokens, prompt), (decodeTokens + prompt) / pp));
+    const timeS = pp * (verify.timeS + pipelineSendS(ctx, (decodeTokens + prompt) / pp, verify));
     if (speculator === null) return { stage: verify, timeS };
     const first = draftPass(speculator.ctx, speculator.mode, 'decode', D, contextTokens, D, { tokens: prompt, length: inputTokens });
     if (speculator.draftTokens === 1) return { stage: withDraftPasses(verify, first, 1), timeS: timeS + first.timeS };
@@ -497,6 +530,7 @@ function continuous(
     timeS,
     computeBoundS: stage.computeBoundS,
     memoryBoundS: stage.memoryBoundS,
+    commS: stage.commS,
     networkS: stage.networkS,
     overheadS: stage.overheadS,
     bound: stage.bound,

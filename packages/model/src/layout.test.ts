@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { expectedExpertsTouched, meanAttendedContext, shardLayout } from './layout.ts';
+import { evenStageLayers, expectedExpertsTouched, meanAttendedContext, shardLayout, slowestStageLayers } from './layout.ts';
 import { deepseekV3, llama70b } from './test-fixtures.ts';
 import type { ModelSpec } from './types.ts';
 
@@ -47,5 +47,19 @@ describe('shard layout', () => {
     const q = 7168 * 1536 + 1536 * 16 * (128 + 64);
     const kv = 7168 * (512 + 64) + 512 * 16 * (128 + 128);
     expect(l.qkvParamsPerChip).toBe(q + kv);
+  });
+});
+
+describe('pipeline stages', () => {
+  test('the slowest inference stage holds ⌈L/p⌉ layers, as many of them MoE as there are', () => {
+    // DeepSeek-V3: 61 layers, the first 3 dense. ⌈61/4⌉ = 16, and 58 MoE layers fill a stage.
+    expect(slowestStageLayers(deepseekV3, 4)).toEqual({ layers: 16, denseLayers: 0, moeLayers: 16 });
+    expect(slowestStageLayers(deepseekV3, 1)).toEqual({ layers: 61, denseLayers: 3, moeLayers: 58 });
+    // 60 stages of ⌈61/60⌉ = 2 layers; a dense model has no MoE layers
+    expect(slowestStageLayers(deepseekV3, 60)).toEqual({ layers: 2, denseLayers: 0, moeLayers: 2 });
+    expect(slowestStageLayers(llama70b, 3)).toEqual({ layers: 27, denseLayers: 27, moeLayers: 0 });
+  });
+  test('training takes an even share of every layer kind', () => {
+    expect(evenStageLayers(deepseekV3, 4)).toEqual({ layers: 61 / 4, denseLayers: 3 / 4, moeLayers: 58 / 4 });
   });
 });

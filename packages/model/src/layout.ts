@@ -32,7 +32,10 @@ export interface ShardLayout {
   readonly ffnInnerWidthPerChip: number;
   /** Parameters of one routed expert as stored on one chip (sliced over TP when EP = 1). */
   readonly expertParamsPerChip: number;
-  /** Routed experts held by one chip: E (sliced) when EP = 1, E/EP (whole) otherwise. */
+  /**
+   * Routed expert slots held by one chip: E (sliced over TP) when EP = 1, otherwise ⌈(E + R)/EP⌉
+   * whole experts, R of the E + R slots redundant copies (MODEL.md §4, MoE).
+   */
   readonly expertsPerChip: number;
   readonly sharedExpertParamsPerChip: number;
   /** Router parameters (replicated on every chip). */
@@ -43,8 +46,14 @@ export interface ShardLayout {
   readonly embeddingParamsPerChip: number;
 }
 
-/** The per-chip shard shapes for `tp` and `ep` (MODEL.md §1.3). Assumes the divisibility rules hold. */
-export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayout {
+/**
+ * The per-chip shard shapes for `tp` and `ep` with `redundantExperts` extra expert slots
+ * (MODEL.md §1.3). Assumes the parallelism rules hold.
+ *
+ * @example
+ * shardLayout(deepseekV3, 1, 72, 32).expertsPerChip; // ⌈(256 + 32)/72⌉ = 4
+ */
+export function shardLayout(model: ModelSpec, tp: number, ep: number, redundantExperts = 0): ShardLayout {
   const d = model.hiddenSize;
   const h = model.heads;
   const headsPerChip = h / tp;
@@ -100,7 +109,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number): ShardLayo
     ffnParamsPerChip: (gates * d * model.ffnHiddenSize) / tp,
     ffnInnerWidthPerChip: ((gates - 1) * model.ffnHiddenSize) / tp,
     expertParamsPerChip: ep === 1 ? expertParams / tp : expertParams,
-    expertsPerChip: moe === undefined ? 0 : ep === 1 ? moe.experts : moe.experts / ep,
+    expertsPerChip: moe === undefined ? 0 : ep === 1 ? moe.experts : Math.ceil((moe.experts + redundantExperts) / ep),
     sharedExpertParamsPerChip: moe === undefined ? 0 : (moe.sharedExperts * expertParams) / tp,
     routerParamsPerChip: moe === undefined ? 0 : d * moe.experts,
     lmHeadParamsPerChip: headParams / tp,
@@ -131,6 +140,61 @@ export function meanCachedTokens(model: ModelSpec, contextTokens: number): numbe
 }
 
 /**
+ * R, the redundant expert slots when none are given: enough to fill every chip's slots,
+ * `⌈E/EP⌉·EP − E` (0 for a dense model, or when EP divides E).
+ *
+ * @example
+ * defaultRedundantExperts(deepseekV3, 72); // 4·72 − 256 = 32
+ * defaultRedundantExperts(deepseekV3, 64); // 0
+ */
+export function defaultRedundantExperts(model: ModelSpec, ep: number): number {
+  const experts = model.moe?.experts;
+  return experts === undefined ? 0 : Math.ceil(experts / ep) * ep - experts;
+}
+
+/** The layers one pipeline stage runs, and how many of them are dense and MoE layers. */
+export interface StageLayers {
+  readonly layers: number;
+  readonly denseLayers: number;
+  readonly moeLayers: number;
+}
+
+/**
+ * The slowest inference pipeline stage (MODEL.md §4, pipeline): `⌈L/p⌉` layers, as many of them
+ * MoE layers as the model has (the leading dense layers fill the first stage, so some stage holds
+ * only MoE layers whenever L − L_dense ≥ ⌈L/p⌉). PP need not divide L.
+ *
+ * @example
+ * slowestStageLayers(deepseekV3, 4); // { layers: 16, denseLayers: 0, moeLayers: 16 } (61 layers, 3 dense)
+ */
+export function slowestStageLayers(model: ModelSpec, pp: number): StageLayers {
+  const layers = Math.ceil(model.layers / pp);
+  const moeLayers = Math.min(layers, model.moe === undefined ? 0 : model.layers - model.moe.denseLayers);
+  return { layers, denseLayers: layers - moeLayers, moeLayers };
+}
+
+/**
+ * Training's stage: an even `1/p` share of every layer kind (fractional counts; training pads an
+ * uneven pipeline to ⌈L/p⌉·p layers before it asks).
+ */
+export function evenStageLayers(model: ModelSpec, pp: number): StageLayers {
+  const moe = model.moe;
+  return {
+    layers: model.layers / pp,
+    denseLayers: (moe === undefined ? model.layers : moe.denseLayers) / pp,
+    moeLayers: (moe === undefined ? 0 : model.layers - moe.denseLayers) / pp,
+  };
+}
+
+/**
+ * 1 − (1 − k/E)^T: the chance that `T` tokens' top-k routings out of `E` touch a given expert
+ * (uniform routing, MODEL.md §2.2).
+ */
+export function touchedFraction(experts: number, activeExperts: number, tokens: number): number {
+  return 1 - Math.pow(1 - activeExperts / experts, tokens);
+}
+
+/**
  * E_touched = E·(1 − (1 − k/E)^T): expected distinct experts hit by `T` tokens' top-k routings
  * out of `E`, with uniform routing (MODEL.md §2.2).
  *
@@ -139,5 +203,5 @@ export function meanCachedTokens(model: ModelSpec, contextTokens: number): numbe
  * expectedExpertsTouched(256, 8, 64); // ≈ 221.5
  */
 export function expectedExpertsTouched(experts: number, activeExperts: number, tokens: number): number {
-  return experts * (1 - Math.pow(1 - activeExperts / experts, tokens));
+  return experts * touchedFraction(experts, activeExperts, tokens);
 }

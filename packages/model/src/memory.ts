@@ -1,7 +1,8 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { meanCachedTokens, shardLayout, type ShardLayout } from './layout.ts';
+import { defaultRedundantExperts, meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
+import { steadyState } from './serving.ts';
 import { drafterMemory } from './speculative.ts';
-import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, SpeculativeMode } from './types.ts';
+import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule, SpeculativeMode } from './types.ts';
 
 /**
  * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once;
@@ -22,34 +23,25 @@ export interface MemoryInputs {
   readonly outputTokens: number;
   readonly precision: PrecisionConfig;
   readonly attentionSharding?: AttentionSharding;
-  /** Tokens one forward pass runs at most (the chunk budget C); default PREFILL_CHUNK_TOKENS. */
+  /** The serving schedule, which sets the activation workspace (`workspaceTokens`); default continuous. */
+  readonly schedule?: Schedule;
+  /** C: the iteration's token budget, and the static prefill's chunk; default PREFILL_CHUNK_TOKENS. */
   readonly chunkTokens?: number;
+  /** R: redundant expert slots; default ⌈E/EP⌉·EP − E. */
+  readonly redundantExperts?: number;
   /**
    * Speculative decoding's drafter (docs/MODEL.md §7): its weights and KV cache join the fullest
    * chip's, and each sequence verifies `verifyTokens` = γ + 1 tokens per step.
    */
-  readonly drafter?: { readonly model: ModelSpec; readonly mode: SpeculativeMode; readonly verifyTokens: number };
+  readonly drafter?: { readonly model: ModelSpec; readonly mode: SpeculativeMode; readonly verifyTokens: number; readonly expectedTokens?: number };
 }
 
 /**
- * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
- * generation (`S_in + S_out` cached tokens, window-capped) + activation workspace, against the
- * usable capacity `M · usableFraction`.
- *
- * @example
- * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
- *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
- * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
+ * Parameters held by the fullest chip: its stage's layers of every kind (`stage`, by default the
+ * slowest inference stage, ⌈L/p⌉ layers), plus the embedding and LM head (vocabulary-parallel over
+ * TP) — both on the one stage without PP, the head on the costed (last) stage with PP.
  */
-/**
- * Parameters held by the fullest chip: its stage's share of every layer kind, plus the embedding and
- * LM head (vocabulary-parallel over TP) — both on the one stage without PP, the head on the last with PP.
- */
-export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: number): number {
-  const moe = model.moe;
-  const stageLayers = model.layers / pp;
-  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
-  const moeLayers = stageLayers - denseLayers;
+export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: number, stage: StageLayers = slowestStageLayers(model, pp)): number {
   const heads =
     pp === 1 && model.tiedEmbeddings
       ? layout.embeddingParamsPerChip
@@ -57,38 +49,76 @@ export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: n
         ? layout.embeddingParamsPerChip + layout.lmHeadParamsPerChip
         : layout.lmHeadParamsPerChip;
   return (
-    stageLayers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
-    denseLayers * layout.ffnParamsPerChip +
-    moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
+    stage.layers * (layout.qkvParamsPerChip + layout.outParamsPerChip) +
+    stage.denseLayers * layout.ffnParamsPerChip +
+    stage.moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip) +
     heads
   );
 }
 
+/**
+ * Tokens the activation workspace holds: one forward pass's tokens through a stage (MODEL.md §4).
+ * - Static: the batch's prompts, prefilled in chunks of at most C tokens, `max(min(B·S_in, C), B)`.
+ * - Continuous: the largest iteration of the steady state (§6), one of its p micro-batches: `C/p`
+ *   when the budget binds, else `(D + max(P, S_in/k))/p` — the decode tokens beside a prompt's own
+ *   chunk (the iterations that set TTFT) or beside the average prompt tokens, whichever is more.
+ *
+ * @example
+ * // continuous, B = 6, S_in = 2048, S_out = 256, C = 8192, p = 10: D = 6·255/256, k = 1: (5.98 + 2048)/10 ≈ 205
+ * workspaceTokens(6, 2048, 256, 8192, 10, 'continuous');
+ */
+export function workspaceTokens(
+  batch: number,
+  inputTokens: number,
+  outputTokens: number,
+  chunkTokens: number,
+  pp: number,
+  schedule: Schedule,
+  speculation: { readonly verifyTokens: number; readonly expectedTokens?: number } = { verifyTokens: 1 },
+): number {
+  // Speculating, each decoding sequence puts g = γ + 1 verified tokens through the pass (docs/MODEL.md §7).
+  const g = speculation.verifyTokens;
+  if (schedule === 'static') return Math.max(Math.min(batch * inputTokens, chunkTokens), batch * g);
+  const state = steadyState(batch, inputTokens, outputTokens, chunkTokens, { verifyTokens: g, expectedTokens: speculation.expectedTokens ?? 1 });
+  if (state.budgetBinds) return chunkTokens / pp;
+  return (g * state.decodeTokens + Math.max(state.promptTokens, inputTokens / state.chunksPerPrompt)) / pp;
+}
+
+/**
+ * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
+ * generation (`S_in + S_out` cached tokens, window-capped) of the slowest stage's ⌈L/p⌉ layers +
+ * activation workspace (`workspaceTokens`), against the usable capacity `M · usableFraction`.
+ *
+ * @example
+ * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
+ *   outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } }).weights;
+ * // ≈ 70.6e9 · 2 / 8 ≈ 17.6e9 bytes
+ */
 export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const { model, chip, tp, pp, ep, batch, precision } = inputs;
-  const layout = shardLayout(model, tp, ep);
+  const layout = shardLayout(model, tp, ep, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
   const moe = model.moe;
-  const stageLayers = model.layers / pp;
-  const weightParams = weightParamsPerChip(model, layout, pp);
+  const stage = slowestStageLayers(model, pp);
+  const weightParams = weightParamsPerChip(model, layout, pp, stage);
   const weights = weightParams * PRECISION_BYTES[precision.weights];
 
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
   const kvPerChip =
     inputs.attentionSharding === 'batch' && tp > 1 ? layout.kvElementsPerToken / tp : layout.kvElementsPerTokenPerChip;
-  const kvCache = batch * cachedTokens * stageLayers * kvPerChip * PRECISION_BYTES[precision.kvCache];
+  const kvCache = batch * cachedTokens * stage.layers * kvPerChip * PRECISION_BYTES[precision.kvCache];
 
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const workspaceTokens = Math.max(Math.min(batch * inputs.inputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS), batch * (inputs.drafter?.verifyTokens ?? 1));
+  const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous', inputs.drafter);
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
-  const activations = workspaceTokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
+  const activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
   if (inputs.drafter !== undefined) {
     const { model: drafter, mode } = inputs.drafter;
-    const extra = drafterMemory(drafter, mode, tp, ep, batch, inputs.inputTokens + inputs.outputTokens, precision);
+    const extra = drafterMemory(drafter, mode, tp, ep, batch, inputs.inputTokens + inputs.outputTokens, precision, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
     const allWeights = weights + extra.weights;
     const allKv = kvCache + extra.kvCache;
     return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };
@@ -103,8 +133,10 @@ function divisors(n: number): number[] {
 }
 
 /**
- * The smallest TP·PP (one replica, TP dividing h, PP dividing L, EP kept when it still divides)
- * whose fullest chip holds the configuration; null when even TP = h, PP = L does not fit.
+ * The smallest TP·PP (one replica: TP dividing h, PP dividing L, EP and its redundant experts kept
+ * when EP = TP, else EP 1) whose fullest chip holds the configuration; null when even TP = h,
+ * PP = L does not fit. PP could be uneven, but the answer names an even layout, the one a
+ * deployment (and the web app's layout picker) would pick; an uneven one may fit in fewer chips.
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
   let best: number | null = null;
@@ -112,8 +144,9 @@ export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number |
     for (const pp of divisors(inputs.model.layers)) {
       const chips = tp * pp;
       if (best !== null && chips >= best) continue;
-      const ep = inputs.ep === tp ? inputs.ep : 1;
-      const m = memoryPerChip({ ...inputs, tp, pp, ep });
+      const keepEp = inputs.ep === tp;
+      const redundantExperts = keepEp ? (inputs.redundantExperts ?? defaultRedundantExperts(inputs.model, inputs.ep)) : 0;
+      const m = memoryPerChip({ ...inputs, tp, pp, ep: keepEp ? inputs.ep : 1, redundantExperts });
       if (m.total <= m.capacity) best = chips;
     }
   }

@@ -1,6 +1,6 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
-import { expectedExpertsTouched, meanAttendedContext, type ShardLayout } from './layout.ts';
+import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
 /** Everything a phase needs that does not change between prefill and decode. */
@@ -8,6 +8,8 @@ export interface PhaseContext {
   readonly model: ModelSpec;
   readonly chip: ChipSpec;
   readonly layout: ShardLayout;
+  /** The layers of the stage that is costed: the slowest (inference) or an even share (training). */
+  readonly stage: StageLayers;
   readonly tp: number;
   readonly pp: number;
   readonly ep: number;
@@ -15,7 +17,10 @@ export interface PhaseContext {
   readonly precision: PrecisionConfig;
   /** F(p): peak FLOP/s at the compute precision. */
   readonly peakFlopsPerS: number;
-  /** Fraction of collective time hidden behind compute, per phase. */
+  /**
+   * Fraction of the stage's operator time that communication can hide behind, per phase:
+   * exposed = max(0, communication − overlap · (compute- + memory-bound time)) (MODEL.md §3).
+   */
   readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
   readonly attentionSharding: AttentionSharding;
@@ -26,7 +31,12 @@ export interface StageCost {
   readonly operators: OperatorCost[];
   readonly computeBoundS: number;
   readonly memoryBoundS: number;
+  /** All the stage's collectives, before any overlap. */
+  readonly commS: number;
+  /** Communication not hidden: max(0, commS − overlap · (computeBoundS + memoryBoundS)). */
   readonly networkS: number;
+  /** What is left of the hiding capacity after the collectives, for a pipeline send: max(0, overlap · (compute + memory) − commS). */
+  readonly spareOverlapS: number;
   readonly overheadS: number;
   /** Stage time: operators + exposed communication + overheads. */
   readonly timeS: number;
@@ -85,9 +95,7 @@ export function stageCost(
   const d = model.hiddenSize;
   const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
   const moe = model.moe;
-  const denseLayers = (moe === undefined ? model.layers : moe.denseLayers) / pp;
-  const moeLayers = (moe === undefined ? 0 : model.layers - moe.denseLayers) / pp;
-  const stageLayers = model.layers / pp;
+  const { denseLayers, moeLayers, layers: stageLayers } = ctx.stage;
 
   // Attention block, every layer.
   const qkv = op(
@@ -152,11 +160,13 @@ export function stageCost(
     const router = op('router', 2 * allTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + allTokens * d * ba);
     // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
     expertGroupTokens = ep === 1 ? allTokens : (allTokens * ep) / tp;
+    // The busiest chip's routings set the time: the mean share times the imbalance factor.
     const routingsPerChip = ep === 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
+    // Each of the chip's ⌈(E + R)/EP⌉ expert slots is read when any of the group's tokens routes to it.
     const touched =
       ep === 1
         ? expectedExpertsTouched(moe.experts, k, allTokens)
-        : expectedExpertsTouched(moe.experts, k, expertGroupTokens) / ep;
+        : layout.expertsPerChip * touchedFraction(moe.experts, k, expertGroupTokens);
     const experts = op(
       'experts',
       2 * routingsPerChip * layout.expertParamsPerChip,
@@ -173,7 +183,8 @@ export function stageCost(
     }
   }
 
-  // The slowest stage is the last: it carries the LM head (and, without PP, the embedding gather too).
+  // The costed stage holds ⌈L/p⌉ layers and the LM head (and, without PP, the embedding gather too):
+  // with uneven stages an upper bound on the slowest, exact when PP divides L (MODEL.md §4).
   const lmHead = op(
     'lm_head',
     2 * logitTokens * layout.lmHeadParamsPerChip,
@@ -200,7 +211,6 @@ export function stageCost(
     const resharded = tokens * layout.headsPerChip * (dims.qk + dims.v) * ba;
     commS += stageLayers * 2 * allToAllS(chip, resharded / 2, tp);
   }
-  const networkS = commS * (1 - (prompt.tokens > 0 ? iterationOverlap(ctx, tokens, prompt.tokens) : ctx.commOverlap[phase]));
   const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;
 
   let computeBoundS = 0;
@@ -213,8 +223,25 @@ export function stageCost(
     flops += o.flops;
     bytes += o.bytes;
   }
+  // Communication hides behind the stage's operators, never behind more than they take.
+  const overlap = prompt.tokens > 0 ? iterationOverlap(ctx, tokens, prompt.tokens) : ctx.commOverlap[phase];
+  const hideS = overlap * (computeBoundS + memoryBoundS);
+  const networkS = Math.max(0, commS - hideS);
+  const spareOverlapS = Math.max(0, hideS - commS);
   const timeS = computeBoundS + memoryBoundS + networkS + overheadS;
-  return { operators, computeBoundS, memoryBoundS, networkS, overheadS, timeS, flops, bytes, bound: dominantBound(computeBoundS, memoryBoundS, networkS) };
+  return {
+    operators,
+    computeBoundS,
+    memoryBoundS,
+    commS,
+    networkS,
+    spareOverlapS,
+    overheadS,
+    timeS,
+    flops,
+    bytes,
+    bound: dominantBound(computeBoundS, memoryBoundS, networkS),
+  };
 }
 
 /** The bound whose summed time is largest (ties go to compute, then memory). */
@@ -224,21 +251,25 @@ export function dominantBound(computeS: number, memoryS: number, networkS: numbe
   return 'network';
 }
 
-/** Pipeline point-to-point time for one micro-batch's activations between two stages. */
-export function pipelineSendS(ctx: PhaseContext, phase: 'prefill' | 'decode', tokens: number): number {
-  return pipelineSendAtOverlapS(ctx, ctx.commOverlap[phase], tokens);
-}
-
-/** `pipelineSendS` with the hidden fraction given (a continuous-batching iteration's, `iterationOverlap`). */
-export function pipelineSendAtOverlapS(ctx: PhaseContext, overlap: number, tokens: number): number {
+/** One pipeline point-to-point send of `tokens` tokens' activations between two stages, before any overlap. */
+export function pipelineSendRawS(ctx: PhaseContext, tokens: number): number {
   if (ctx.pp === 1) return 0;
   const message = tokens * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
-  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp)) * (1 - overlap);
+  return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp));
 }
 
 /**
- * The fraction of a mixed iteration's communication hidden behind compute: prefill's and decode's
- * overlap weighted by their tokens (docs/MODEL.md §6), so a chunk-heavy iteration hides as prefill does.
+ * The exposed part of a micro-batch's send to the next stage: it hides behind what the stage's
+ * collectives left of its hiding capacity, `max(0, send − stage.spareOverlapS)` (MODEL.md §3).
+ */
+export function pipelineSendS(ctx: PhaseContext, tokens: number, stage: StageCost): number {
+  if (ctx.pp === 1) return 0;
+  return Math.max(0, pipelineSendRawS(ctx, tokens) - stage.spareOverlapS);
+}
+
+/**
+ * The overlap of a mixed iteration: prefill's and decode's weighted by their tokens (docs/MODEL.md
+ * §6), so a chunk-heavy iteration hides its communication as prefill does.
  */
 export function iterationOverlap(ctx: PhaseContext, decodeTokens: number, promptTokens: number): number {
   return (ctx.commOverlap.prefill * promptTokens + ctx.commOverlap.decode * decodeTokens) / (promptTokens + decodeTokens);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { steadyState } from './serving.ts';
-import { llama70b, testGpu } from './test-fixtures.ts';
+import { llama70b, testGpu, testLpu } from './test-fixtures.ts';
+import { workspaceTokens } from './memory.ts';
 import type { InferenceConfig } from './types.ts';
 
 describe('steadyState: the iteration of continuous batching', () => {
@@ -183,6 +184,45 @@ describe('estimateInference, continuous schedule', () => {
     const large = estimateInference({ ...config, chunkTokens: 8192 });
     expect(large.memoryPerChipBytes.activations).toBeGreaterThan(small.memoryPerChipBytes.activations);
     expect(small.inputs.chunkTokens).toBe(512);
+  });
+
+  test('the workspace holds the largest iteration of the steady state, one micro-batch of it', () => {
+    // B 256, S_in 1024, n 128, C 2048: the budget binds (256·1152 ≥ 2048·(128 + 1)), so C per stage
+    expect(workspaceTokens(256, 1024, 129, 2048, 1, 'continuous')).toBe(2048);
+    expect(workspaceTokens(256, 1024, 129, 2048, 4, 'continuous')).toBe(512);
+    // B 6, S_in 2048, n 255, C 8192: k = 1, D = 6·255/256; the TTFT iteration carries the prompt's
+    // 2048 tokens beside them (more than the average P = 6·2048/256 = 48), over 10 stages
+    expect(workspaceTokens(6, 2048, 256, 8192, 10, 'continuous')).toBeCloseTo((6 * 255) / 256 / 10 + 2048 / 10, 12);
+    // static prefill: the batch's prompts in chunks of C, at least the batch
+    expect(workspaceTokens(6, 2048, 256, 8192, 10, 'static')).toBe(8192);
+    expect(workspaceTokens(6, 1, 256, 8192, 1, 'static')).toBe(6);
+  });
+
+  test('Llama 3.1 70B fits 640 SRAM-only chips at batch 6: the workspace is the chunk processed, not 8,192 tokens', () => {
+    const lpu: InferenceConfig = {
+      model: llama70b,
+      chip: testLpu, // 230 MB of SRAM per chip, all usable in the fixture
+      chips: 640,
+      parallelism: { tp: 64, pp: 10, ep: 1 },
+      batch: 6,
+      inputTokens: 2048,
+      outputTokens: 256,
+      precision: { weights: 'int8', kvCache: 'fp16', activations: 'fp16' },
+    };
+    const r = estimateInference(lpu);
+    expect(r.feasible).toBe(true);
+    // per chip: 8 layers of (q,k,v 8192·128·3 + out 128·8192 + FFN 3·8192·28672/64) + the LM head /64, 1 B each
+    const weights = 8 * (8192 * 128 * 3 + 128 * 8192 + (3 * 8192 * 28672) / 64) + (128256 * 8192) / 64;
+    expect(r.memoryPerChipBytes.weights).toBeCloseTo(weights, 0); // 138 MB
+    // KV: 6 sequences · 2304 tokens · 8 layers · 2·1·128 (one replicated KV head) · 2 B = 56.6 MB
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(6 * 2304 * 8 * 256 * 2, 0);
+    // workspace: (6·255/256 + 2048)/10 tokens · max(d + 3·128, d + 2·28672/64) = 9088 wide · 2 B,
+    // plus the fp32 logits of 6 sequences over V/64: 3.78 MB, where 8192 tokens took 149 MB
+    const workspace = (((6 * 255) / 256 + 2048) / 10) * 9088 * 2 + 6 * (128256 / 64) * 4;
+    expect(r.memoryPerChipBytes.activations).toBeCloseTo(workspace, 0);
+    expect(r.memoryPerChipBytes.total).toBeLessThan(230e6);
+    // a static batch still prefills 8192-token chunks, and does not fit
+    expect(estimateInference({ ...lpu, schedule: 'static' }).reason).toBe('capacity');
   });
 
   test('bad schedule or budget is an input error naming the field', () => {

@@ -4,7 +4,7 @@ import { memoryPerChip } from './memory.ts';
 import { expectedTokensPerStep } from './speculative.ts';
 import { steadyState } from './serving.ts';
 import { deepseekV3, llama70b, testGpu } from './test-fixtures.ts';
-import type { InferenceConfig, ModelSpec } from './types.ts';
+import type { InferenceConfig, ModelSpec, SpeculativeConfig } from './types.ts';
 
 describe('expectedTokensPerStep: E = 1 + a₁ + a₁a₂ + …', () => {
   test('γ = 1: E = 1 + a', () => {
@@ -162,6 +162,6 @@ describe('estimateInference with MTP, derived by hand', () => {
     [{ mode: 'draft', acceptance: 0.7 }, 'speculative.draftModel is required with mode draft: the small model that drafts the tokens'],
     [{ mode: 'draft', draftModel: llama70b }, 'speculative.acceptance is required with a draft model: the probability each draft token is accepted (one value, or one per draft token)'],
   ] as const)('rejects %j', (speculative, message) => {
-    expect(() => estimateInference({ ...base, speculative: speculative as InferenceConfig['speculative'] })).toThrow(message);
+    expect(() => estimateInference({ ...base, speculative: speculative as SpeculativeConfig })).toThrow(message);
   });
 });

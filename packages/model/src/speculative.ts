@@ -1,6 +1,6 @@
 import { PRECISION_BYTES } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
-import { meanCachedTokens, shardLayout } from './layout.ts';
+import { meanCachedTokens, shardLayout, slowestStageLayers } from './layout.ts';
 import { dominantBound, operatorCost, stageCost, type PhaseContext, type PromptChunk, type StageCost } from './phase.ts';
 import { MAX_DRAFT_TOKENS, SPECULATIVE_MODES, type InferenceConfig, type ModelSpec, type PrecisionConfig, type ResolvedInputs, type SpeculativeMode } from './types.ts';
 
@@ -117,9 +117,18 @@ export function drafterOf(config: InferenceConfig, mode: SpeculativeMode): Model
 }
 
 /** The phase context of the drafter: the replica's TP chips, unpipelined (the drafter sits with the LM head on the last stage). */
-export function drafterContext(ctx: PhaseContext, drafter: ModelSpec, mode: SpeculativeMode): PhaseContext {
+export function drafterContext(ctx: PhaseContext, drafter: ModelSpec, mode: SpeculativeMode, redundantExperts: number): PhaseContext {
   const ep = mode === 'mtp' ? ctx.ep : 1;
-  return { ...ctx, model: drafter, layout: shardLayout(drafter, ctx.tp, ep), pp: 1, ep, moeImbalance: mode === 'mtp' ? ctx.moeImbalance : 1 };
+  return {
+    ...ctx,
+    model: drafter,
+    // MTP modules' experts are laid out as the model's (EP and redundant slots); a draft model runs dense over TP
+    layout: shardLayout(drafter, ctx.tp, ep, mode === 'mtp' ? redundantExperts : 0),
+    stage: slowestStageLayers(drafter, 1),
+    pp: 1,
+    ep,
+    moeImbalance: mode === 'mtp' ? ctx.moeImbalance : 1,
+  };
 }
 
 /**
@@ -166,6 +175,9 @@ export function withDraftPasses(stage: StageCost, draft: StageCost, times: numbe
   const memoryBoundS = stage.memoryBoundS + times * draft.memoryBoundS;
   const networkS = stage.networkS + times * draft.networkS;
   return {
+    commS: stage.commS + times * draft.commS,
+    // a pipeline send follows the verification pass, so only its spare hiding capacity counts
+    spareOverlapS: stage.spareOverlapS,
     operators: [
       ...stage.operators,
       ...draft.operators.map((o) => ({ ...o, name: `draft:${o.name}`, flops: o.flops * times, bytes: o.bytes * times, timeS: o.timeS * times })),
@@ -194,8 +206,9 @@ export function drafterMemory(
   batch: number,
   contextTokens: number,
   precision: PrecisionConfig,
+  redundantExperts = 0,
 ): { readonly weights: number; readonly kvCache: number } {
-  const layout = shardLayout(drafter, tp, mode === 'mtp' ? ep : 1);
+  const layout = shardLayout(drafter, tp, mode === 'mtp' ? ep : 1, mode === 'mtp' ? redundantExperts : 0);
   const moe = drafter.moe;
   const denseLayers = moe === undefined ? drafter.layers : moe.denseLayers;
   const moeLayers = drafter.layers - denseLayers;

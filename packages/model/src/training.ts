@@ -2,10 +2,10 @@ import { efficiencyAt, PRECISION_BYTES, type Precision } from '@ridgeline/hardwa
 import { allGatherS, allReduceS, membersPerDomainFor } from './collectives.ts';
 import { InputError } from './errors.ts';
 import { computePrecision } from './inference.ts';
-import { meanAttendedContext, shardLayout } from './layout.ts';
+import { evenStageLayers, meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
-import { dominantBound, pipelineSendS, stageCost, type PhaseContext } from './phase.ts';
+import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from './phase.ts';
 import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult } from './types.ts';
 
 
@@ -113,7 +113,8 @@ function attentionFlopsPerToken(model: ModelSpec, sequenceLength: number): numbe
  * attention core again), TP collectives (forward and backward), context-parallel KV all-gathers,
  * pipeline sends and the 1F1B bubble `(p − 1)/(m + p − 1)`, then the data-parallel gradient
  * all-reduce over peers one replica apart, and the optimizer update streamed through memory.
- * Communication is hidden by `commOverlap` (default the chip's). MFU uses 6·N_active FLOPs per
+ * Communication hides behind compute, never more than `commOverlap` (default the chip's) × the
+ * micro-batch's operator time, and the gradient sync × the last backward's. MFU uses 6·N_active FLOPs per
  * token, attention excluded; `mfuWithAttention` counts it.
  *
  * @example
@@ -164,6 +165,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   // at its slowest stage, ⌈L/p⌉ layers: the layer count is rounded up to a multiple of p for it.
   const unevenPipeline = model.layers % pp !== 0;
   const staged: ModelSpec = unevenPipeline ? { ...model, layers: Math.ceil(model.layers / pp) * pp } : model;
+  const stage = evenStageLayers(staged, pp);
   const bytes = PRECISION_BYTES[precision];
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
 
@@ -171,7 +173,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   if (broken !== null) return infeasibleTraining(inputs, broken.reason, broken.explanation, null);
 
   // Memory (ZeRO shards optimizer state, then gradients, then weights over DP).
-  const paramsPerChip = weightParamsPerChip(staged, layout, pp);
+  const paramsPerChip = weightParamsPerChip(staged, layout, pp, stage);
   const microBatches = config.globalBatch / (dp * b);
   const inFlight = Math.min(pp, microBatches);
   const activationsPerLayer = activationBytesPerLayer(model, S / cp, b, tp, recompute, sequenceParallel, precision);
@@ -179,7 +181,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     weights: (paramsPerChip * bytes) / (zeroStage >= 3 ? dp : 1),
     gradients: (paramsPerChip * bytes) / (zeroStage >= 2 ? dp : 1),
     optimizer: (paramsPerChip * optimizerBytesPerParam) / (zeroStage >= 1 ? dp : 1),
-    activations: (staged.layers / pp) * inFlight * activationsPerLayer,
+    activations: stage.layers * inFlight * activationsPerLayer,
     capacity,
   });
   if (memory.total > memory.capacity) {
@@ -196,6 +198,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     model: staged,
     chip,
     layout,
+    stage,
     tp,
     pp,
     ep,
@@ -214,13 +217,16 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const forwardPasses = recompute === 'full' ? 2 : 1;
   // Backward runs every operator twice over (input and weight gradients): twice the forward's roofline time.
   const opsS = 3 * forwardOpsS + recomputeOpsS;
-  const tpCommS = forward.networkS * (1 + forwardPasses);
+  // The micro-batch's communication (TP collectives of every forward and backward pass, the CP
+  // all-gathers of KV, the sends to the next stage forward and backward once per model chunk) hides
+  // behind its operators' time, never behind more than overlap × that time (MODEL.md §3).
+  const tpCommS = forward.commS * (1 + forwardPasses);
   const kvGatherBytes = b * S * layout.kvElementsPerTokenPerChip * bytes;
-  const cpCommS = cp > 1 ? (staged.layers / pp) * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) * (1 - commOverlap) : 0;
-  // Each micro-batch crosses every stage boundary forward and backward, once per model chunk.
-  const sendS = 2 * virtualStages * pipelineSendS(ctx, 'prefill', tokens);
+  const cpCommS = cp > 1 ? stage.layers * (1 + forwardPasses) * allGatherS(chip, kvGatherBytes, cp) : 0;
+  const sendS = 2 * virtualStages * pipelineSendRawS(ctx, tokens);
+  const networkS = Math.max(0, tpCommS + cpCommS + sendS - commOverlap * opsS);
   const overheadS = (2 + forwardPasses) * forward.overheadS;
-  const microBatchS = opsS + tpCommS + cpCommS + sendS + overheadS;
+  const microBatchS = opsS + networkS + overheadS;
   // 1F1B: m micro-batch slots plus a (p − 1)-slot fill and drain, shortened v-fold by interleaving.
   const pipelineS = (microBatches + (pp - 1) / virtualStages) * microBatchS;
   const bubbleFraction = (pp - 1) / (virtualStages * microBatches + pp - 1);
@@ -230,9 +236,9 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const gradientBytes = paramsPerChip * bytes;
   const dpRaw = allReduceS(chip, gradientBytes, dp, membersPerDomainFor(chip, dp, tp * pp * cp)) * (zeroStage >= 3 ? 1.5 : 1);
   // Gradient buckets reduce while the last micro-batch's backward still runs (DDP/FSDP bucketing):
-  // only what outlasts that backward is exposed, and the overlap fraction hides part of the rest.
+  // that backward is the compute the sync hides behind, overlap × its time at most.
   const lastBackwardS = 2 * forwardOpsS + (recompute === 'none' ? 0 : recomputeOpsS);
-  const dataParallelS = Math.max(0, dpRaw - lastBackwardS) * (1 - commOverlap);
+  const dataParallelS = Math.max(0, dpRaw - commOverlap * lastBackwardS);
   // The optimizer reads and writes its share of weights, gradients and state once per step.
   const optimizerS = (2 * (memory.weights + memory.gradients + memory.optimizer)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
@@ -252,7 +258,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
   const microBatchTime = {
     computeS: 3 * forward.computeBoundS + (recompute === 'full' ? forward.computeBoundS : 0) + (recompute === 'selective' ? attentionS : 0),
     memoryS: 3 * forward.memoryBoundS + (recompute === 'full' ? forward.memoryBoundS : 0),
-    networkS: tpCommS + cpCommS + sendS,
+    networkS,
     overheadS,
   };
   const bound = dominantBound(microBatchTime.computeS * microBatches, microBatchTime.memoryS * microBatches, microBatchTime.networkS * microBatches + dataParallelS);

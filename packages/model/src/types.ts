@@ -118,8 +118,17 @@ export interface InferenceConfig {
    * `efficiency.commOverlap` in prefill and 0 in decode, where collectives are on the critical path (MODEL.md §3).
    */
   readonly commOverlap?: number;
-  /** Factor ≥ 1 on the busiest expert shard's work; default 1 (uniform routing). */
+  /**
+   * Factor ≥ 1 on the busiest expert shard's routed tokens when EP > 1; default
+   * `DEFAULT_MOE_IMBALANCE` (1.11, measured after expert load balancing; MODEL.md §4, MoE).
+   */
   readonly moeImbalance?: number;
+  /**
+   * R: redundant expert slots (copies of hot experts, as EPLB places them), an integer ≥ 0 and at
+   * most E·(EP − 1). Each chip holds ⌈(E + R)/EP⌉ experts, so EP need not divide E. Default: fill
+   * the slots, R = ⌈E/EP⌉·EP − E (0 when EP divides E).
+   */
+  readonly redundantExperts?: number;
   /** Overrides the chip's list price, USD per chip-hour. */
   readonly usdPerChipHour?: number;
   /**
@@ -218,7 +227,9 @@ export interface PhaseCost {
   readonly timeS: number;
   readonly computeBoundS: number;
   readonly memoryBoundS: number;
-  /** Communication not hidden behind compute. */
+  /** The stage's collectives before any overlap, seconds. */
+  readonly commS: number;
+  /** Communication not hidden behind compute: max(0, commS − overlap · (computeBoundS + memoryBoundS)). */
   readonly networkS: number;
   /** Per-layer fixed overheads (t_layer). */
   readonly overheadS: number;
@@ -355,6 +366,8 @@ export interface ResolvedInputs {
   /** Fraction of collective time hidden behind compute: the user's value, else the chip's (prefill) or 0. */
   readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
+  /** R: redundant expert slots (the given value, or ⌈E/EP⌉·EP − E). */
+  readonly redundantExperts: number;
   readonly attentionSharding: AttentionSharding;
   readonly usdPerChipHour: number;
   readonly params: { readonly total: number; readonly active: number };

@@ -226,6 +226,60 @@ describe('ridgeline estimate --speculative', () => {
   });
 });
 
+describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () => {
+  const DEEPSEEK_FP8 = ['estimate', '--model', 'deepseek-v3', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--json'];
+
+  it("SGLang's DeepSeek EP72 decode layout on GB200 NVL72 is feasible: attention over TP 1, experts over EP 72", async () => {
+    const r = await cli([...DEEPSEEK_FP8, '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '1', '--ep', '72', '--batch', '64']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult & { inputs: { redundantExperts: number; moeImbalance: number } };
+    expect(result.feasible).toBe(true);
+    // 256 experts over 72 chips: the 288 slots of SGLang's --ep-num-redundant-experts 32, 4 per chip
+    expect(result.inputs.redundantExperts).toBe(32);
+    expect(result.inputs.moeImbalance).toBe(1.11);
+    const report = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '1', '--ep', '72', '--batch', '64']);
+    expect(report.stdout).toContain('experts: 4 per chip (256 + 32 redundant over ep 72)');
+  });
+
+  it('EP 24 and TP 8 · EP 72 are feasible too; TP 72 points at the data-parallel-attention spelling', async () => {
+    for (const layout of [['--chips', '24', '--tp', '1', '--ep', '24'], ['--chips', '72', '--tp', '8', '--ep', '72']]) {
+      const r = await cli([...DEEPSEEK_FP8, '--hardware', 'gb200-nvl72', ...layout, '--batch', '64']);
+      expect(r.code, layout.join(' ')).toBe(0);
+    }
+    const tp72 = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '72', '--ep', '72']);
+    expect(tp72.code).toBe(2);
+    expect(tp72.stderr).toContain("as SGLang's --enable-dp-attention: TP 1, EP 72");
+  });
+
+  it('takes --redundant-experts, an integer from 0 to E·(EP − 1)', async () => {
+    const base = [...DEEPSEEK_FP8, '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '1', '--ep', '72'];
+    const r = await cli([...base, '--redundant-experts', '0']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { inputs: { redundantExperts: number } }).inputs.redundantExperts).toBe(0);
+    const tooMany = await cli([...base, '--redundant-experts', '18177']);
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('infeasible (ep_divides_experts): 18177 redundant experts: at most E·(EP − 1) = 256·71 = 18176 fit');
+    expectUserError(await cli([...base, '--redundant-experts', '-1']), '--redundant-experts must be an integer ≥ 0, got "-1"');
+    expectUserError(await cli([...base, '--redundant-experts', '2.5']), '--redundant-experts must be an integer ≥ 0, got "2.5"');
+  });
+
+  it('serves Llama 3.1 70B on 640 Groq LPUs at batch 6 and more: the workspace holds the chunk processed', async () => {
+    const groq = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'groq-lpu', '--chips', '640', '--tp', '64', '--pp', '10', '--weights', 'int8', '--activations', 'fp16'];
+    for (const [batch, kv] of [['6', 'fp16'], ['8', 'int8'], ['12', 'int8']] as const) {
+      const r = await cli([...groq, '--batch', batch, '--kv', kv, '--json']);
+      expect(r.code, `batch ${batch}: ${r.stderr}`).toBe(0);
+      // (D + 2048)/10 ≈ 206 tokens · 9088 · 2 B ≈ 3.7 MB of activations, not 8192 tokens' 149 MB
+      expect((JSON.parse(r.stdout) as JsonResult).memoryPerChipBytes['activations']).toBeLessThan(5e6);
+    }
+  });
+
+  it('pipelines DeepSeek-V3 over 4 stages of uneven depth', async () => {
+    const r = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'h100-sxm', '--chips', '32', '--tp', '8', '--pp', '4', '--batch', '32']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('uneven pipeline: the slowest stage holds ⌈61/4⌉ = 16 layers');
+  });
+});
+
 describe('ridgeline estimate --model <config.json>', () => {
   it('reads a Hugging Face config.json', async () => {
     const r = await cli(['estimate', '--model', join(dir, 'llama-8b', 'config.json'), '--hardware', 'h100-sxm', '--json']);

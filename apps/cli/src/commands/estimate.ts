@@ -1,6 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import {
+  DEFAULT_MOE_IMBALANCE,
   InputError,
   MAX_DRAFT_TOKENS,
   PREFILL_CHUNK_TOKENS,
@@ -13,7 +14,7 @@ import {
   type Schedule,
   type SpeculativeMode,
 } from '@ridgeline/model';
-import { numberInRange, positiveInteger, probabilityList } from '../args.ts';
+import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
@@ -43,7 +44,12 @@ const args = {
   chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default tp·pp)' },
   tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
-  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
+  ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models); need not divide the experts' },
+  'redundant-experts': {
+    type: 'string',
+    valueHint: 'R',
+    description: 'Redundant expert slots, 0 to E·(EP − 1): each chip holds ⌈(E + R)/EP⌉ experts (default: fill the slots, ⌈E/EP⌉·EP − E)',
+  },
   batch: { type: 'string', valueHint: 'B', default: '1', description: 'Requests in flight per replica (concurrency, counting those still in prefill)' },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
@@ -88,7 +94,12 @@ const args = {
     description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5). Default for mtp: 0.85 (DeepSeek-V3 report)',
   },
   'draft-model': { type: 'string', valueHint: 'id|config.json', description: 'The draft model of --speculative draft: a catalog id or a Hugging Face config.json' },
-  'moe-imbalance': { type: 'string', valueHint: '≥1', default: '1', description: "Factor on the busiest expert shard's work" },
+  'moe-imbalance': {
+    type: 'string',
+    valueHint: '≥1',
+    default: String(DEFAULT_MOE_IMBALANCE) as string,
+    description: "Factor on the busiest expert shard's routed tokens with EP > 1 (default: 1.11, measured after expert load balancing)",
+  },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -135,7 +146,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
     if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got "${a['chunk-tokens']}"`);
-    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? 1;
+    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? DEFAULT_MOE_IMBALANCE;
+    const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
     if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got "${a['draft-tokens']}"`);
@@ -164,6 +176,7 @@ const command: CommandDef<typeof args> = defineCommand({
       chip,
       chips,
       parallelism: { tp, pp, ep },
+      ...(redundantExperts === undefined ? {} : { redundantExperts }),
       batch,
       inputTokens,
       outputTokens,

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatNumber, table } from '@ridgeline/format';
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { Availability, ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { loadRegistry } from '../registry.ts';
@@ -12,6 +12,8 @@ export interface ChipSummary {
   readonly vendor: string;
   readonly kind: string;
   readonly aliases: readonly string[];
+  /** `announced` for a chip announced but not yet shipping; `shipping` when the plugin says nothing. */
+  readonly availability: Availability;
   /** Peak dense BF16 FLOP/s, or null when the chip has no BF16 rate. */
   readonly bf16FlopsPerS: number | null;
   readonly memoryBytes: number;
@@ -32,12 +34,17 @@ export function summarizeChip(chip: ChipSpec): ChipSummary {
     vendor: chip.vendor,
     kind: chip.kind,
     aliases: chip.aliases ?? [],
+    availability: chip.availability ?? 'shipping',
     bf16FlopsPerS: chip.compute.peakDenseFlopsPerS.bf16?.value ?? null,
     memoryBytes: chip.memory.capacityBytes.value,
     memoryBandwidthBytesPerS: chip.memory.bandwidthBytesPerS.value,
     usdPerChipHour: chip.price.usdPerChipHour.value,
   };
 }
+
+/** The marker `hardware list` puts after an announced chip's name, and the line that explains it. */
+const ANNOUNCED_MARKER = '[announced]';
+const ANNOUNCED_NOTE = `${ANNOUNCED_MARKER} announced, not shipping: figures from the announcement or estimated, none measured ("ridgeline hardware show <id>" gives each source).`;
 
 const args = {
   plugin: PLUGIN_ARG as PluginArgDef,
@@ -61,7 +68,7 @@ const command: CommandDef<typeof args> = defineCommand({
       ['id', 'name', 'vendor', 'BF16 TFLOP/s', 'memory GB', 'bandwidth TB/s', '$/h'],
       ...rows.map((r) => [
         r.id,
-        r.name,
+        r.availability === 'announced' ? `${r.name} ${ANNOUNCED_MARKER}` : r.name,
         r.vendor,
         r.bf16FlopsPerS === null ? '—' : formatNumber(r.bf16FlopsPerS / 1e12),
         formatNumber(r.memoryBytes / 1e9),
@@ -69,7 +76,8 @@ const command: CommandDef<typeof args> = defineCommand({
         r.usdPerChipHour.toFixed(2),
       ]),
     ];
-    io.stdout(`${table(lines, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n`);
+    const note = rows.some((r) => r.availability === 'announced') ? `\n${ANNOUNCED_NOTE}\n` : '';
+    io.stdout(`${table(lines, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n${note}`);
   },
 });
 

@@ -94,7 +94,9 @@ const command: CommandDef<typeof args> = defineCommand({
     // Free-text notes would stretch the value column: they follow the table instead.
     const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes');
     const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
-    io.stdout(`${chip.name} (${chip.id})\n\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+    const announced =
+      chip.availability === 'announced' ? 'announced, not shipping: figures from the announcement or estimated, none measured\n' : '';
+    io.stdout(`${chip.name} (${chip.id})\n${announced}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
   },
 });
 

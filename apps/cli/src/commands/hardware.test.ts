@@ -3,7 +3,7 @@ import { chipRows } from './hardware-show.ts';
 import { firstPartyChips } from '../registry.ts';
 import { cli } from '../test-cli.ts';
 
-const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu'];
+const EXPECTED_IDS = ['h100-sxm', 'a100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'gb300-nvl72', 'mi300x', 'tpu-v5e', 'tpu-v6e', 'groq-lpu', 'nvidia-groq3-lpu'];
 
 describe('ridgeline hardware list', () => {
   it('lists every first-party chip with the table header', async () => {
@@ -15,6 +15,17 @@ describe('ridgeline hardware list', () => {
     for (const id of [...EXPECTED_IDS, ...firstPartyChips().map((c) => c.id)]) {
       expect(r.stdout).toMatch(new RegExp(`^${id.replace(/[.]/g, '\\.')}\\s`, 'm'));
     }
+  });
+
+  it('marks announced chips, and explains the marker once under the table', async () => {
+    const r = await cli(['hardware', 'list']);
+    const lines = r.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('nvidia-groq3-lpu '))).toMatch(
+      /^nvidia-groq3-lpu\s+NVIDIA Groq 3 LPU \(LP30, 256-LPU LPX rack\) \[announced\]\s+NVIDIA\s+—\s+0\.500\s+150\s+3\.31$/,
+    );
+    expect(lines.filter((l) => l.includes('[announced]'))).toHaveLength(2);
+    expect(lines.find((l) => l.startsWith('h100-sxm '))).not.toContain('[announced]');
+    expect(r.stdout).toMatch(/\n\n\[announced\] announced, not shipping: figures from the announcement or estimated, none measured .*\n$/);
   });
 
   it('is the default of "hardware"', async () => {
@@ -30,6 +41,12 @@ describe('ridgeline hardware list', () => {
     expect(h100?.memoryBytes).toBeGreaterThan(70e9);
     expect(h100?.usdPerChipHour).toBeGreaterThan(0);
   });
+
+  it('gives every chip its availability in --json, shipping unless the plugin says announced', async () => {
+    const rows = JSON.parse((await cli(['hardware', 'list', '--json'])).stdout) as Array<{ id: string; availability: string; plugin: string }>;
+    expect(rows.filter((c) => c.availability === 'announced').map((c) => [c.id, c.plugin])).toEqual([['nvidia-groq3-lpu', '@ridgeline/hardware-groq']]);
+    expect(rows.filter((c) => c.availability !== 'announced').every((c) => c.availability === 'shipping')).toBe(true);
+  });
 });
 
 describe('ridgeline hardware show', () => {
@@ -43,6 +60,24 @@ describe('ridgeline hardware show', () => {
     expect(r.stdout).toMatch(/price\.usdPerChipHour\s+\$\d+\.\d\d\/h\s+\S/);
     expect(r.stdout).toMatch(/power\.maxW\s+\d+ W\s+\S/);
     expect(r.stdout).toMatch(/efficiency\.layerOverheadS\s+[\d.]+ [mµn]?s\s+\S/);
+  });
+
+  it('says under the name that an announced chip is not shipping, and lists its availability', async () => {
+    const r = await cli(['hardware', 'show', 'lp30']);
+    expect(r.code).toBe(0);
+    const [title, status, blank] = r.stdout.split('\n');
+    expect(title).toBe('NVIDIA Groq 3 LPU (LP30, 256-LPU LPX rack) (nvidia-groq3-lpu)');
+    expect(status).toBe('announced, not shipping: figures from the announcement or estimated, none measured');
+    expect(blank).toBe('');
+    expect(r.stdout).toMatch(/^availability\s+announced\s*$/m);
+    expect(r.stdout).toMatch(/^memory\.capacityBytes\s+500 MB\s+LPX rack .*"128 GB of on-chip SRAM" per rack → 128e9 B \/ 256 = 500e6 B per LPU/m);
+    expect(r.stdout).toMatch(/^scaleOut\.bandwidthBytesPerS\s+25\.0 GB\/s\s+estimate — NO SCALE-OUT FIGURE IS PUBLISHED/m);
+  });
+
+  it('says nothing about availability for a shipping chip', async () => {
+    const r = await cli(['hardware', 'show', 'h100-sxm']);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['NVIDIA H100 SXM5 80GB (h100-sxm)', '']);
+    expect(r.stdout).not.toMatch(/^availability/m);
   });
 
   it('accepts an alias, case-insensitively', async () => {

@@ -77,6 +77,21 @@ describe('one clear message per mistake in a plugin', () => {
     );
   });
 
+  it('an unknown availability, naming the field and the allowed values', async () => {
+    expectUserError(
+      await estimateWith(await pluginFile('availability', (p) => (p.chips[0].availability = 'preview'))),
+      `${header}  - chips[acme-x1].availability: is not a known availability, got "preview" (allowed: shipping, announced). Fix: use one of shipping, announced.`,
+    );
+  });
+
+  it('an announced chip loads, and hardware list marks it', async () => {
+    const announced = await pluginFile('announced', (p) => (p.chips[0].availability = 'announced'));
+    const r = await cli(['hardware', 'list', '--plugin', announced], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^acme-x1\s+Acme X1 \[announced\]\s+Acme\s/m);
+    expect((await estimateWith(announced)).code).toBe(0);
+  });
+
   it('a capacity below one layer of the model', async () => {
     const tiny = await pluginFile('tiny', (p) => (p.chips[0].memory.capacityBytes.value = 20e6));
     expectUserError(

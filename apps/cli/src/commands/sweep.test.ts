@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../test-cli.ts';
+import { cli, expectUserError } from '../test-cli.ts';
 
 const SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
@@ -67,7 +67,7 @@ describe('ridgeline sweep and merge', () => {
       if (file === 'rows.csv') {
         const lines = bytes.toString('utf8').trimEnd().split('\n');
         expect(lines).toHaveLength(2561);
-        expect(lines[0]).toMatch(/^index,model,hardware,chips,dp,tp,pp,ep,batch/);
+        expect(lines[0]).toMatch(/^index,model,hardware,chips,dp,tp,pp,ep,redundantExperts,batch/);
       }
       if (file === 'rows.parquet') expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
     }
@@ -97,6 +97,103 @@ describe('ridgeline sweep and merge', () => {
     const bad = await cli(['sweep', example, '--pareto', 'cost,tpot'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^ridgeline: error: --pareto: unknown training metric "tpot"/);
+  });
+
+  it('filters with --where and groups with --group-by: counts, headings and the JSON result', async () => {
+    const r = await cli(['sweep', 'spec.yaml', '--where', 'ttft<=2', '--where=tpotS<=0.05', '--group-by', 'model,hardware', '--top', '2', '--by', 'tpot'], dir);
+    expect(r.code).toBe(0);
+    const json = await cli(['sweep', 'spec.yaml', '--where', 'ttft<=2', '--where=tpotS<=0.05', '--group-by', 'model,hardware', '--top', '2', '--by', 'tpot', '--json'], dir);
+    const result = JSON.parse(json.stdout);
+    expect(result.spec.where).toEqual([{ metric: 'ttftS', max: 2 }, { metric: 'tpotS', max: 0.05 }]);
+    expect(result.reducers.groupBy).toEqual(['model', 'chip']);
+    const { feasible, matched } = result.counts as { feasible: number; matched: number };
+    expect(matched).toBeGreaterThan(0);
+    expect(matched).toBeLessThan(feasible);
+    expect(r.stdout).toContain(`; feasible ${feasible.toLocaleString('en')}; matching where (ttftS ≤ 2, tpotS ≤ 0.05) ${matched.toLocaleString('en')}\n`);
+    expect(r.stdout).toContain('Pareto frontier (costPerMillionTokensUsd ↓, tpotS ↓) per model · hardware: ');
+    expect(r.stdout).toContain('Top 2 by tpotS ↓ per model · hardware\n');
+    // one heading per group, in spec order, each followed by its rows' table
+    const headings = r.stdout.split('\n').filter((l) => /^[\w.-]+ · [\w.-]+$/.test(l));
+    const groups = ['llama-3.1-8b · h100-sxm', 'llama-3.1-8b · tpu-v5p', 'mixtral-8x7b · h100-sxm', 'mixtral-8x7b · tpu-v5p'];
+    expect(headings).toEqual([...groups, ...groups]);
+    expect(result.top.rows.map((row: { model: string; hardware: string }) => `${row.model} · ${row.hardware}`)).toEqual(groups.flatMap((g) => [g, g]));
+    for (const row of [...result.top.rows, ...result.pareto.rows]) expect(row.ttftS <= 2 && row.tpotS <= 0.05).toBe(true);
+    // without the flags: every feasible configuration matches, one group
+    const plain = JSON.parse((await cli(['sweep', 'spec.yaml', '--json'], dir)).stdout);
+    expect(plain.counts.matched).toBe(plain.counts.feasible);
+    expect([plain.spec.where, plain.reducers.groupBy]).toEqual([[], []]);
+    expect(plain.fingerprint).not.toBe(result.fingerprint);
+    expect((await cli(['sweep', 'spec.yaml'], dir)).stdout).toMatch(/; feasible [\d,]+\n/);
+  });
+
+  it("takes where from the spec too, a flag replacing the spec's bound on its side", async () => {
+    await writeFile(join(dir, 'where.yaml'), `${SPEC}where: { ttftS: { min: 0.01, max: 5 } }\nreducers: { groupBy: [chip] }\n`);
+    const r = await cli(['sweep', 'where.yaml', '--where', 'ttft<=2', '--json'], dir);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.spec.where).toEqual([{ metric: 'ttftS', min: 0.01, max: 2 }]);
+    expect(result.reducers.groupBy).toEqual(['chip']);
+    const summary = await cli(['sweep', 'where.yaml', '--where', 'ttft<=2'], dir);
+    expect(summary.stdout).toContain(`matching where (0.01 ≤ ttftS ≤ 2) ${result.counts.matched.toLocaleString('en')}\n`);
+    expect(summary.stdout.split('\n').filter((l) => l === 'h100-sxm' || l === 'tpu-v5p')).toEqual(['h100-sxm', 'tpu-v5p', 'h100-sxm', 'tpu-v5p']);
+  });
+
+  it('merges filtered, grouped shards into exactly the single run, duplicates collapsed', async () => {
+    // MoE imbalance does not change the dense model: its configurations come in equal pairs
+    await writeFile(join(dir, 'pairs.yaml'), `${SPEC}moeImbalance: [1, 1.5]\n`);
+    const flags = ['--where', 'tpot<=0.05', '--group-by', 'model,chip', '--top', '4', '--by', 'cost', '--json'];
+    const single = await cli(['sweep', 'pairs.yaml', ...flags, '--threads', '1'], dir);
+    expect(single.code).toBe(0);
+    const files: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const shard = await cli(['sweep', 'pairs.yaml', ...flags, '--shard', `${i}/3`], dir);
+      files.push(`pairs-${i}.json`);
+      await writeFile(join(dir, `pairs-${i}.json`), shard.stdout);
+    }
+    const merged = await cli(['merge', ...files, '--json'], dir);
+    expect(merged.stdout).toBe(single.stdout);
+    const top = JSON.parse(single.stdout).top.rows as Record<string, unknown>[];
+    const outputs = (row: Record<string, unknown>): string => JSON.stringify({ ...row, index: 0, moeImbalance: 0 });
+    expect(new Set(top.map(outputs)).size).toBe(top.length);
+    expect(top.filter((row) => row['model'] === 'llama-3.1-8b').every((row) => row['moeImbalance'] === 1)).toBe(true);
+    const text = await cli(['merge', ...files], dir);
+    expect(text.stdout).toContain('llama-3.1-8b · h100-sxm\n');
+    expect(text.stdout).toMatch(/; matching where \(tpotS ≤ 0\.05\) [\d,]+\n/);
+  });
+
+  it('writes only the rows matching --where with --out', async () => {
+    const json = JSON.parse((await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0.5', '--json'], dir)).stdout);
+    const r = await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0.5', '--out', 'matching.csv'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`wrote ${json.counts.matched.toLocaleString('en')} rows matching where`);
+    const lines = (await readFile(join(dir, 'matching.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(json.counts.matched + 1);
+    const [ttft, feasible] = ['ttftS', 'feasible'].map((c) => lines[0]!.split(',').indexOf(c));
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      expect([cells[feasible!], Number(cells[ttft!]) <= 0.5]).toEqual(['true', true]);
+    }
+    await writeFile(join(dir, 'big-where.yaml'), `${SPEC}\ninputTokens: { from: 100, to: 100000, step: 100 }\n`.replace('inputTokens: [1024, 4096]\n', ''));
+    const big = await cli(['sweep', 'big-where.yaml', '--where', 'ttft<=0.5', '--out', 'big.csv'], dir);
+    expect(big.stderr).toMatch(/^ridgeline: error: --out would write up to 1,280,000 rows \(about up to [\d.]+ [kMGT]?B of csv; only those matching where are written\) to big\.csv; add --yes/);
+  });
+
+  it('rejects a wrong --where or --group-by in one line, exit 2', async () => {
+    expectUserError(
+      await cli(['sweep', 'spec.yaml', '--where', 'ttft<2'], dir),
+      `--where takes metric<=x or metric>=x (only <= and >=; quote it for the shell: --where 'ttftS<=2'), got "ttft<2"`,
+    );
+    expectUserError(
+      await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0x10'], dir),
+      '--where "ttft<=0x10": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "0x10"',
+    );
+    expectUserError(await cli(['sweep', 'spec.yaml', '--where', 'ttft>=3', '--where', 'ttft<=2'], dir), '--where: ttftS ≥ 3 and ≤ 2 match nothing; give a min ≤ max');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--group-by', 'gpu'], dir), '--group-by takes model, chip or model,chip (hardware is the same as chip), got "gpu"');
+    const metric = await cli(['sweep', 'spec.yaml', '--where', 'ttfx<=2'], dir);
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toMatch(/^ridgeline: error: --where: unknown metric "ttfx"\. Did you mean "ttft"\? Use a metric \(ttftS, [^\n]*\)\n$/);
+    await writeFile(join(dir, 'bad-where.yaml'), `${SPEC}where: { ttftS: { min: 3, max: 2 } }\n`);
+    expectUserError(await cli(['sweep', 'bad-where.yaml'], dir), 'bad-where.yaml: where.ttftS: min must be ≤ max, got min 3 and max 2');
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {

@@ -11,36 +11,39 @@ import {
   createEngine,
   defaultDirection,
   defaultTrainingDirection,
+  describeWhere,
   isTrainingRow,
   isTrainingSpec,
-  METRIC_ALIASES,
   METRICS,
   parseAnySweepSpec,
   planAnySweep,
-  resolveMetric,
   resolveSweepSpec,
-  resolveTrainingMetric,
   shardRange,
   SweepSpecError,
   toResult,
-  TRAINING_METRIC_ALIASES,
   TRAINING_METRICS,
   type AnyMetric,
   type AnySweepRow,
+  type AnySweepSpec,
+  type GroupKey,
   type Objective,
   type ReducerSpec,
   type SweepResult,
   type SweepRow,
   type TrainingSweepRow,
+  type WhereClause,
 } from '@ridgeline/engine';
 import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
-import { positiveInteger } from '../args.ts';
+import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { didYouMean } from '../suggest.ts';
+import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
+
+export type { SweepMode } from '../sweep-filters.ts';
 
 /** Above this many rows, `--out` states the file size and asks for `--yes`. */
 export const LARGE_OUTPUT_ROWS = 1_000_000;
@@ -52,25 +55,22 @@ const args = {
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
   top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
   by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd; costUsd for a training spec)' },
+  where: {
+    type: 'string',
+    valueHint: "'metric<=x'",
+    description: "Keep configurations with metric <= x or >= x (inclusive; quote it for the shell), e.g. --where 'ttft<=2' --where 'tpot<=0.05'; repeatable, adds to the spec's where",
+  },
+  'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
   shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
   json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
   yes: { type: 'boolean', description: 'Write --out even when it has more than 1,000,000 rows' },
 } as const;
 
-/** Which kind of sweep a spec describes: its metrics differ. */
-export type SweepMode = 'inference' | 'training';
-
 function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<AnyMetric> {
   const [name = '', direction] = text.trim().split(':');
   const training = mode === 'training';
-  const metric = training ? resolveTrainingMetric(name) : resolveMetric(name);
-  if (metric === undefined) {
-    const metrics: readonly string[] = training ? TRAINING_METRICS : METRICS;
-    const aliases = Object.keys(training ? TRAINING_METRIC_ALIASES : METRIC_ALIASES);
-    const hint = didYouMean(name, [...aliases, ...metrics]);
-    throw new UserError(`--${flag}: unknown ${training ? 'training ' : ''}metric "${name}".${hint} Use a metric (${metrics.join(', ')}) or a short name (${aliases.join(', ')})`);
-  }
+  const metric = sweepMetric(flag, name, mode);
   if (direction !== undefined && direction !== 'min' && direction !== 'max') {
     throw new UserError(`--${flag}: direction must be min or max, got "${direction}"`);
   }
@@ -79,14 +79,14 @@ function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<Any
 }
 
 /**
- * The reducers of a run: the spec's, with `--pareto`, `--top` and `--by` overriding.
+ * The reducers of a run: the spec's, with `--pareto`, `--top`, `--by` and `--group-by` overriding.
  *
  * @example
  * reducersFromFlags(spec.reducers, { pareto: 'cost,tpot' }).pareto; // cost ↓, tpot ↓
  */
 export function reducersFromFlags(
   base: ReducerSpec<AnyMetric>,
-  flags: { readonly pareto?: string | undefined; readonly top?: string | undefined; readonly by?: string | undefined },
+  flags: { readonly pareto?: string | undefined; readonly top?: string | undefined; readonly by?: string | undefined; readonly groupBy?: string | undefined },
   mode: SweepMode = 'inference',
 ): ReducerSpec<AnyMetric> {
   let pareto = base.pareto;
@@ -103,7 +103,12 @@ export function reducersFromFlags(
     const by = flags.by === undefined ? (top ?? fallback) : objectiveOf('by', flags.by, mode);
     top = { metric: by.metric, direction: by.direction, k: k ?? top?.k ?? 10 };
   }
-  return { pareto, top, histograms: base.histograms };
+  return { pareto, top, histograms: base.histograms, groupBy: groupByFromFlag(flags.groupBy, base.groupBy ?? []) };
+}
+
+/** The spec with `where` replaced (the merge of its own and the `--where` flags). */
+function withWhere(spec: AnySweepSpec, where: readonly WhereClause<AnyMetric>[]): AnySweepSpec {
+  return { ...spec, where } as AnySweepSpec;
 }
 
 /**
@@ -268,6 +273,27 @@ function count(n: number): string {
   return n.toLocaleString('en');
 }
 
+/** "per model · hardware" for a grouped result, '' otherwise. */
+function groupingText(groupBy: readonly GroupKey[]): string {
+  return groupBy.length === 0 ? '' : ` per ${groupBy.map((k) => (k === 'chip' ? 'hardware' : k)).join(' · ')}`;
+}
+
+/**
+ * A result's rows as tables: one table, or for a grouped result a heading and a table per group
+ * (the rows come group by group, in spec order).
+ */
+function groupedTables(rows: readonly AnySweepRow[], extra: readonly Objective<AnyMetric>[], groupBy: readonly GroupKey[]): string[] {
+  if (groupBy.length === 0) return rows.length > 0 ? [rowsTable(rows, extra)] : [];
+  const label = (row: AnySweepRow): string => groupBy.map((k) => (k === 'model' ? row.model : row.hardware)).join(' · ');
+  const groups: { readonly label: string; readonly rows: AnySweepRow[] }[] = [];
+  for (const row of rows) {
+    const last = groups.at(-1);
+    if (last !== undefined && last.label === label(row)) last.rows.push(row);
+    else groups.push({ label: label(row), rows: [row] });
+  }
+  return groups.flatMap((g, i) => [...(i === 0 ? [] : ['']), g.label, rowsTable(g.rows, extra)]);
+}
+
 /**
  * The readable summary of a sweep result: counts, the Pareto frontier and the top-k.
  *
@@ -283,19 +309,23 @@ export function renderSummary(result: SweepResult, details?: (row: AnySweepRow) 
     .map(([reason, n]) => `${reason} ${count(n)}`);
   const out: string[] = [];
   const covered = result.ranges.map(([a, b]) => `${a}…${b - 1}`).join(', ');
-  out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (indices ${covered})`}; feasible ${count(c.feasible)}`);
+  const where = result.spec.where ?? [];
+  const matching = where.length === 0 ? '' : `; matching where (${describeWhere(where)}) ${count(c.matched)}`;
+  out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (indices ${covered})`}; feasible ${count(c.feasible)}${matching}`);
   if (infeasible.length > 0) out.push(`Infeasible: ${infeasible.join(', ')}`);
   out.push(
     `${training ? 'Training' : 'Decode'} bound: compute ${count(c.bound.decode.compute)}, memory ${count(c.bound.decode.memory)}, network ${count(c.bound.decode.network)}`,
   );
+  const groupBy = result.reducers.groupBy ?? [];
+  const per = groupingText(groupBy);
   if (result.pareto.objectives.length > 0) {
     const objectives = result.pareto.objectives.map((o) => `${o.metric} ${o.direction === 'min' ? '↓' : '↑'}`).join(', ');
-    out.push('', `Pareto frontier (${objectives}): ${result.pareto.rows.length} configuration${result.pareto.rows.length === 1 ? '' : 's'}`);
-    if (result.pareto.rows.length > 0) out.push(rowsTable(result.pareto.rows, result.pareto.objectives));
+    out.push('', `Pareto frontier (${objectives})${per}: ${result.pareto.rows.length} configuration${result.pareto.rows.length === 1 ? '' : 's'}`);
+    out.push(...groupedTables(result.pareto.rows, result.pareto.objectives, groupBy));
   }
   if (result.top !== null) {
-    out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}`);
-    if (result.top.rows.length > 0) out.push(rowsTable(result.top.rows, [result.top]));
+    out.push('', `Top ${result.top.k} by ${result.top.metric} ${result.top.direction === 'min' ? '↓' : '↑'}${per}`);
+    out.push(...groupedTables(result.top.rows, [result.top], groupBy));
   }
   // The best row's own command, for the report behind its figures (the first of the top k, else of the frontier).
   const best = result.top?.rows[0] ?? result.pareto.rows[0];
@@ -344,21 +374,27 @@ const command: CommandDef<typeof args> = defineCommand({
 
     let plan;
     try {
-      const spec = parseAnySweepSpec(text, a.spec);
-      const reducers = reducersFromFlags(spec.reducers, { pareto: a.pareto, top: a.top, by: a.by }, isTrainingSpec(spec) ? 'training' : 'inference');
+      const parsed = parseAnySweepSpec(text, a.spec);
+      const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
+      const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
+      const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
       const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
       plan = planAnySweep(resolved, reducers);
     } catch (error) {
       throw userErrorOf(error);
     }
+    const filtered = plan.where.length > 0;
     const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
     const size = range[1] - range[0];
     const engine = await createEngine();
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
     if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
+      // with a filter the file holds only the matching rows, which only the sweep can count
       const bytes = await estimateRowBytes(plan, format, size, engine);
+      const upTo = filtered ? 'up to ' : '';
+      const fewer = filtered ? '; only those matching where are written' : '';
       throw new UserError(
-        `--out would write ${size.toLocaleString('en')} rows (about ${formatBytes(bytes)} of ${format}) to ${a.out}; add --yes to write it, or narrow the spec`,
+        `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
       );
     }
 
@@ -382,7 +418,7 @@ const command: CommandDef<typeof args> = defineCommand({
       try {
         const written = await writeRows(plan, out, { format, range, engine, onProgress: (done, total) => writeBar.update(done, total) });
         writeBar.stop();
-        io.stderr(`ridgeline: wrote ${written.rows.toLocaleString('en')} rows (${formatBytes(written.bytes)}) to ${a.out}\n`);
+        io.stderr(`ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
       } finally {
         writeBar.stop();
       }

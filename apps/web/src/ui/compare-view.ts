@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { InferenceResult } from '@ridgeline/model';
 import type { Comparison } from '../estimate.ts';
-import { CUSTOM_CHIP_ID, chipGroups, seriesColour } from '../registry.ts';
+import { CUSTOM_CHIP_ID, chipGroups, chipLabel, seriesColour } from '../registry.ts';
 import { MAX_COMPARE } from '../state.ts';
 import type { App } from './app.ts';
 import { REASON_TITLES, memoryBar } from './results-view.ts';
@@ -41,7 +41,7 @@ export function chipSelect(app: App, index: number, current: string | null): Tem
     <option value="" selected>${current === null ? '+ add a chip…' : 'replace with…'}</option>
     ${chipGroups().map(
       (g) => html`<optgroup label=${g.vendor}>
-        ${g.chips.map((c) => html`<option value=${c.id} ?disabled=${taken.has(c.id)}>${c.name}</option>`)}
+        ${g.chips.map((c) => html`<option value=${c.id} ?disabled=${taken.has(c.id)}>${chipLabel(c)}</option>`)}
       </optgroup>`,
     )}
     ${app.state.customChip !== null ? html`<option value=${CUSTOM_CHIP_ID} ?disabled=${taken.has(CUSTOM_CHIP_ID)}>Custom chip</option>` : nothing}

@@ -3,7 +3,7 @@ import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops,
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
 import { countParams, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
-import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups } from '../registry.ts';
+import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups, chipLabel } from '../registry.ts';
 import type { ZeroStage } from '../state.ts';
 import type { TrainingField } from '../training.ts';
 import { numericKeyOf, type App, type NumericKey } from './app.ts';
@@ -241,7 +241,7 @@ function hardwareSection(app: App): TemplateResult {
       <span class="label sr-only">Chip</span>
       <select data-testid="select-hardware" @change=${(e: Event) => app.selectHardware((e.target as HTMLSelectElement).value)}>
         ${chipGroups().map(
-          (g) => html`<optgroup label=${g.vendor}>${g.chips.map((c) => html`<option value=${c.id} .selected=${c.id === hw}>${c.name}</option>`)}</optgroup>`,
+          (g) => html`<optgroup label=${g.vendor}>${g.chips.map((c) => html`<option value=${c.id} .selected=${c.id === hw}>${chipLabel(c)}</option>`)}</optgroup>`,
         )}
         <optgroup label="Your own">
           <option value=${CUSTOM_CHIP_ID} .selected=${hw === CUSTOM_CHIP_ID}>Custom chip…</option>

@@ -5,9 +5,10 @@ import { once } from 'node:events';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import { OUTPUTS } from '../descriptors.ts';
 import { TRAINING_AXES, TRAINING_OUTPUTS } from '../training.ts';
-import { createEngine, type Engine } from '../engine.ts';
+import { createEngine, type Engine, type Kernel } from '../engine.ts';
 import type { AnySweepPlan } from '../plan.ts';
 import { sweepRows, type AnySweepRow } from '../state.ts';
+import { matchesWhere } from '../where.ts';
 
 /** File formats for full rows. */
 export const ROW_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
@@ -24,6 +25,7 @@ export const ROW_COLUMNS: readonly string[] = [
   'tp',
   'pp',
   'ep',
+  'redundantExperts',
   'batch',
   'inputTokens',
   'outputTokens',
@@ -52,6 +54,7 @@ const TEXT_COLUMNS = new Set([
   'boundPrefill',
   'boundDecode',
   'commOverlap',
+  'redundantExperts',
   'schedule',
   'precision',
   'recompute',
@@ -119,10 +122,18 @@ export interface WriteRowsOptions {
   readonly chunk?: number;
 }
 
+/** The rows of `count` configurations from `start` that the plan's `where` keeps: all of them without one, else only feasible rows meeting it. */
+function keptRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): AnySweepRow[] {
+  const rows = sweepRows(kernel, plan, start, count);
+  const where = plan.where;
+  return where.length === 0 ? rows : rows.filter((r) => r.feasible && matchesWhere(r, where));
+}
+
 /**
  * Writes one full row per configuration (configuration, feasibility, every output, minChipsToFit)
- * to `path` as Parquet, CSV or JSON lines. Writes a temporary file beside it and renames it into
- * place, so an interrupted sweep never leaves a partial file under the final name.
+ * to `path` as Parquet, CSV or JSON lines; with a `where` in the spec, only the feasible rows
+ * meeting it. Writes a temporary file beside it and renames it into place, so an interrupted sweep
+ * never leaves a partial file under the final name. Returns the rows written.
  *
  * @example
  * await writeRows(plan, 'results.parquet');
@@ -135,14 +146,19 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
   const chunk = options.chunk ?? 65_536;
   const columns = columnsOf(plan);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  let written = 0;
   try {
     if (format === 'parquet') {
       let writer: ParquetWriter | undefined;
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
-        const columnData = parquetColumns(sweepRows(kernel, plan, s, n), columns);
-        writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
-        await writer.write({ columnData, rowGroupSize: chunk });
+        const rows = keptRows(kernel, plan, s, n);
+        written += rows.length;
+        if (rows.length > 0) {
+          const columnData = parquetColumns(rows, columns);
+          writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
+          await writer.write({ columnData, rowGroupSize: chunk });
+        }
         options.onProgress?.(s + n - start, end - start);
       }
       if (writer === undefined) {
@@ -158,7 +174,8 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
       if (format === 'csv') await write(`${columns.join(',')}\n`);
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
-        const rows = sweepRows(kernel, plan, s, n);
+        const rows = keptRows(kernel, plan, s, n);
+        written += rows.length;
         await write(format === 'csv' ? encodeCsv(rows, columns) : encodeJsonl(rows, columns));
         options.onProgress?.(s + n - start, end - start);
       }
@@ -166,7 +183,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
       await once(stream, 'finish');
     }
     await rename(temporary, path);
-    return { rows: Math.max(0, end - start), bytes: (await stat(path)).size };
+    return { rows: written, bytes: (await stat(path)).size };
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
@@ -174,7 +191,8 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
 }
 
 /**
- * Bytes a row file of `rows` rows would take, measured on the first rows of the plan (up to 2000).
+ * Bytes a row file of `rows` rows would take, measured on the first rows of the plan (up to 2000,
+ * unfiltered: with a `where`, an upper bound for `rows` configurations).
  *
  * @example
  * estimateRowBytes(plan, 'csv', 5e6); // ≈ 1.6e9

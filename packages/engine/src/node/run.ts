@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { createEngine, type Engine } from '../engine.ts';
+import { groupSegments, groupShapeOf } from '../groups.ts';
 import type { AnySweepPlan } from '../plan.ts';
 import { sweepRange } from '../sweep.ts';
 import { emptyState, mergeStates, unpackState, type SweepState } from '../state.ts';
@@ -25,9 +26,10 @@ const MIN_PER_THREAD = 200_000;
 
 /**
  * Runs a sweep (or a slice of it) over worker threads and returns its merged reducer state. Each
- * task gets the compiled module (no recompilation), the setup image and a contiguous slice; the
- * states come back packed and are merged with `mergeStates` — the function `ridgeline merge` uses —
- * so the result is the same for any thread count.
+ * task gets the compiled module (no recompilation), the setup image and a contiguous slice, cut at
+ * group boundaries for a grouped plan; the states come back packed, one per piece, and are merged
+ * with `mergeStates` — the function `ridgeline merge` uses — so the result is the same for any
+ * thread count.
  *
  * @example
  * const state = await runSweep(plan, { threads: 2, onProgress: (done, total) => bar.update(done) });
@@ -61,6 +63,7 @@ export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}
   const counter = new BigInt64Array(progress);
   const pool = new Tinypool({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const image = plan.image();
+  const shape = groupShapeOf(plan);
   const timer =
     options.onProgress === undefined
       ? undefined
@@ -68,13 +71,13 @@ export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}
   try {
     const states = await Promise.all(
       bounds.slice(0, -1).map(async (s, i) => {
-        const e = bounds[i + 1] ?? end;
-        const packed = (await pool.run({ module: engine.module, image, start: s, end: e, chunk, progress })) as Float64Array;
-        return unpackState(packed, plan, [s, e]);
+        const segments = groupSegments(shape, [s, bounds[i + 1] ?? end]);
+        const packed = (await pool.run({ module: engine.module, image, segments, chunk, progress })) as Float64Array[];
+        return packed.map((p, j) => unpackState(p, plan, segments[j] ?? [s, s]));
       }),
     );
     options.onProgress?.(size, size);
-    return states.reduce((a, b) => mergeStates(plan.reducers, a, b));
+    return states.flat().reduce((a, b) => mergeStates(plan.reducers, a, b));
   } finally {
     if (timer !== undefined) clearInterval(timer);
     await pool.destroy();

@@ -1,25 +1,32 @@
 /**
  * The worker-thread task, as plain JavaScript so it runs the same from src (vitest) and dist: it
  * instantiates the kernel module it is sent (compiled once, on the main thread), loads the setup
- * image, streams its slice through the reducers in chunks (counting progress in a shared
- * counter) and returns the packed reducer state. Loaded by tinypool from a data: URL.
+ * image and streams each of its segments — [start, end) ranges, each within one group (see
+ * `groupSegments`) — through the reducers in chunks, counting progress in a shared counter. It
+ * returns one packed reducer state per segment, resetting the reducers between segments. Loaded
+ * by tinypool from a data: URL.
  */
 export const WORKER_SOURCE: string = `
 export default async function run(task) {
-  const { module, image, start, end, chunk, progress } = task;
+  const { module, image, segments, chunk, progress } = task;
   const instance = await WebAssembly.instantiate(module, { env: { pow: Math.pow } });
   const x = instance.exports;
   const ptr = x.alloc(image.byteLength);
   new Float64Array(x.memory.buffer, ptr, image.length).set(image);
   x.init(ptr);
   const counter = progress ? new BigInt64Array(progress) : null;
-  for (let s = start; s < end; s += chunk) {
-    const e = Math.min(end, s + chunk);
-    x.sweep(s, e);
-    if (counter) Atomics.add(counter, 0, BigInt(e - s));
+  const states = [];
+  for (const [start, end] of segments) {
+    for (let s = start; s < end; s += chunk) {
+      const e = Math.min(end, s + chunk);
+      x.sweep(s, e);
+      if (counter) Atomics.add(counter, 0, BigInt(e - s));
+    }
+    const length = x.packState();
+    states.push(new Float64Array(x.memory.buffer, x.packedState(), length).slice());
+    x.resetReducers();
   }
-  const length = x.packState();
-  return new Float64Array(x.memory.buffer, x.packedState(), length).slice();
+  return states;
 }
 `;
 

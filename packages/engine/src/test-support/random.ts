@@ -132,7 +132,8 @@ export function randomChip(random: Random, n: number): ChipSpec {
 }
 
 /**
- * A random configuration: parallelism feasible or not, any precisions, lengths and batch, either
+ * A random configuration: parallelism feasible or not (EP dividing the experts or not, redundant
+ * experts given or not), any precisions, lengths and batch, either
  * schedule (or the default), and chunk budgets from 256 tokens up (small ones make the budget bind
  * and prompts take several chunks); one output token now and then (no decode tokens).
  */
@@ -144,15 +145,20 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
   // exercised), the rest are anything (so every infeasibility reason is).
   const plausible = random() < 0.75;
   const tp = plausible ? pick(random, divisors(model.heads, 64)) : pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 6]);
-  const pp = plausible ? pick(random, divisors(model.layers, 8)) : pick(random, [1, 2, 4, 8, 3, 5]);
+  // PP need not divide the layers (the slowest stage holds ⌈L/PP⌉); more stages than layers breaks the rule.
+  const pp = plausible ? pick(random, [1, 2, 3, 4, 5, 6, 7, 8].filter((p) => p <= model.layers)) : pick(random, [1, 2, 4, 8, 3, 5, 16, 64]);
   let dp = pick(random, [1, 1, 2, 4, 8, 16]);
-  let ep = pick(random, [1, 2, 4, 8, 16, 32, 64, 3]);
+  let ep = pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 72]);
   if (plausible) {
+    // EP need not divide the experts (⌈(E + R)/EP⌉ per chip): multiples of TP, dividing E or not
     const experts = model.moe?.experts;
-    const candidates = experts === undefined ? [] : [1, 2, 4, 8].map((m) => tp * m).filter((e) => experts % e === 0);
+    const candidates = experts === undefined ? [] : [1, 2, 3, 4, 6, 8, 9].map((m) => tp * m).filter((e) => e <= 2 * experts);
     ep = candidates.length === 0 || random() < 0.4 ? 1 : pick(random, candidates);
     if ((tp * dp) % ep !== 0) dp = ep / tp;
   }
+  // R: the default (auto) mostly; sometimes none, a few, or more than E·(EP − 1) allows
+  const redundantExperts =
+    model.moe !== undefined && random() < 0.3 ? pick(random, [0, 0, 1, 8, 32, 100_000]) : random() < 0.02 ? 1 : undefined;
   const chipsCount = random() < 0.95 ? tp * pp * dp : int(random, 1, 512);
   return {
     model,
@@ -169,6 +175,7 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     },
     ...(random() < 0.3 ? { commOverlap: random() } : {}),
     ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
+    ...(redundantExperts === undefined ? {} : { redundantExperts }),
     ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
     ...(random() < 0.5 ? { attentionSharding: pick(random, ['heads', 'batch'] as const) } : {}),
     ...(random() < 0.75 ? { schedule: pick(random, ['continuous', 'static'] as const) } : {}),

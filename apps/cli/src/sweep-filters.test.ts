@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { groupByFromFlag, parseWhereFlag, whereFromFlags } from './sweep-filters.ts';
+import { UserError } from './errors.ts';
+
+function messageOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    if (error instanceof UserError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('--where', () => {
+  it('reads metric<=x and metric>=x with full or short metric names, in plain or exponent notation', () => {
+    expect(parseWhereFlag('ttft<=2', 'inference')).toEqual({ metric: 'ttftS', side: 'max', value: 2 });
+    expect(parseWhereFlag(' tokensPerSPerUser >= 2.5e1 ', 'inference')).toEqual({ metric: 'tokensPerSPerUser', side: 'min', value: 25 });
+    expect(parseWhereFlag('per-user>=-1', 'inference')).toEqual({ metric: 'tokensPerSPerUser', side: 'min', value: -1 });
+    expect(parseWhereFlag('cost<=3e6', 'training')).toEqual({ metric: 'costUsd', side: 'max', value: 3e6 });
+  });
+
+  it('says what is allowed in one line', () => {
+    for (const raw of ['ttft<2', 'ttft=2', 'ttft', '<=2', 'ttft=<2']) {
+      expect(messageOf(() => parseWhereFlag(raw, 'inference'))).toBe(
+        `--where takes metric<=x or metric>=x (only <= and >=; quote it for the shell: --where 'ttftS<=2'), got "${raw}"`,
+      );
+    }
+    for (const bound of ['0x10', '', 'NaN', 'Infinity', '1e999', '2s', '1,5']) {
+      expect(messageOf(() => parseWhereFlag(`ttft<=${bound}`, 'inference'))).toBe(
+        `--where "ttft<=${bound}": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "${bound}"`,
+      );
+    }
+    expect(messageOf(() => parseWhereFlag('ttfx<=2', 'inference'))).toMatch(/^--where: unknown metric "ttfx"\. Did you mean "ttft"\? Use a metric \(ttftS, tpotS, .*\) or a short name \(cost, .*\)$/);
+    expect(messageOf(() => parseWhereFlag('tpot<=2', 'training'))).toMatch(/^--where: unknown training metric "tpot"\./);
+    for (const raw of ['ttft<2', 'ttfx<=2', 'ttft<=0x10']) expect(messageOf(() => parseWhereFlag(raw, 'inference'))).not.toContain('\n');
+  });
+
+  it("replaces the spec's bound on the same side and adds the rest, in metric order", () => {
+    const base = [{ metric: 'ttftS', min: 0.1, max: 5 }, { metric: 'costPerMillionTokensUsd', max: 1 }] as const;
+    expect(whereFromFlags(base, ['tpot<=0.05', 'ttft<=2', 'ttft<=3'], 'inference')).toEqual([
+      { metric: 'ttftS', min: 0.1, max: 3 },
+      { metric: 'tpotS', max: 0.05 },
+      { metric: 'costPerMillionTokensUsd', max: 1 },
+    ]);
+    expect(whereFromFlags([], [], 'inference')).toEqual([]);
+    expect(whereFromFlags(base, [], 'inference')).toEqual([base[0], base[1]]);
+    expect(messageOf(() => whereFromFlags(base, ['ttft>=6'], 'inference'))).toBe('--where: ttftS ≥ 6 and ≤ 5 match nothing; give a min ≤ max');
+  });
+});
+
+describe('--group-by', () => {
+  it('reads model, chip or hardware, alone or together, and keeps the spec’s grouping without the flag', () => {
+    expect(groupByFromFlag('model,chip', [])).toEqual(['model', 'chip']);
+    expect(groupByFromFlag(' hardware , model ', [])).toEqual(['model', 'chip']);
+    expect(groupByFromFlag('hardware', ['model'])).toEqual(['chip']);
+    expect(groupByFromFlag(undefined, ['model'])).toEqual(['model']);
+    for (const raw of ['gpu', 'model,', '', 'model;chip']) {
+      expect(messageOf(() => groupByFromFlag(raw, []))).toBe(`--group-by takes model, chip or model,chip (hardware is the same as chip), got "${raw}"`);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest';
+import { getModel } from '@ridgeline/catalog';
+import { h100Sxm } from '@ridgeline/hardware-nvidia';
+import { allToAllS, estimateInference } from '@ridgeline/model';
+
+// DeepEP's low-latency kernels (deepseek-ai/DeepEP, docs/legacy.md, "Low-latency kernels with
+// pure RDMA"): H800 with one CX7 400 Gb/s NIC per GPU (~50 GB/s, the H100 plugin's scale-out link),
+// "128 tokens per batch, 7168 hidden, top-8 experts, FP8 dispatching and BF16 combining".
+// EP64: dispatch 173 µs, combine 314 µs per MoE layer.
+const DEEPEP_EP64_DISPATCH_S = 173e-6;
+const DEEPEP_EP64_COMBINE_S = 314e-6;
+const DEEPEP_EP64_LAYER_S = DEEPEP_EP64_DISPATCH_S + DEEPEP_EP64_COMBINE_S; // 0.487 ms
+
+const deepseekV3 = getModel('deepseek-v3')!;
+const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+
+describe('EP all-to-all against DeepEP (MODEL.md §3)', () => {
+  // DeepSeek-V3 decode on 64 H100: attention data-parallel (TP 1, DP 64), experts over EP 64,
+  // 128 sequences per GPU. Every collective of the step is an EP all-to-all (TP 1, no all-reduce).
+  const r = estimateInference({
+    model: deepseekV3,
+    chip: h100Sxm,
+    chips: 64,
+    parallelism: { tp: 1, pp: 1, ep: 64 },
+    batch: 128,
+    inputTokens: 1000,
+    outputTokens: 1000,
+    precision: fp8,
+    schedule: 'static',
+  });
+  const moeLayers = 61 - 3;
+
+  test('dispatch + combine per layer is within 20% of DeepEP\'s measured 0.487 ms', () => {
+    // m = 128 tokens · 8 experts · 7168 · 1 B = 7.34 MB per GPU, in 8-GPU NVLink domains (k = 8):
+    // the 56/64 for other nodes cross the NIC, (56/64)·7.34e6/(50e9 · η_net 0.5) + 5 µs = 262 µs,
+    // while the 7/64 for node peers cross NVLink in 14 µs; dispatch and combine: 524 µs.
+    const m = 128 * 8 * 7168;
+    const allToAll = (56 / 64) * (m / (50e9 * 0.5)) + 5e-6;
+    expect(allToAllS(h100Sxm, m, 64)).toBeCloseTo(allToAll, 12);
+    expect(r.feasible).toBe(true);
+    const perLayerS = r.decode.networkS / moeLayers; // decode hides nothing (overlap 0)
+    expect(perLayerS).toBeCloseTo(2 * allToAll, 12);
+    expect(Math.abs(perLayerS / DEEPEP_EP64_LAYER_S - 1)).toBeLessThan(0.2);
+  });
+
+  test('the old per-peer latency, 63 × 5 µs per all-to-all, would be 2.5× DeepEP', () => {
+    const m = 128 * 8 * 7168;
+    const perPeer = 2 * ((63 / 64) * (m / (50e9 * 0.5)) + 63 * 5e-6);
+    expect(perPeer / DEEPEP_EP64_LAYER_S).toBeGreaterThan(2.4);
+  });
+});
