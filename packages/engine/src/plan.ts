@@ -35,7 +35,7 @@ export interface SweepConfig {
   readonly chunkTokens: number;
   /** Speculative decoding's mode (`InferenceConfig.speculative.mode`); with `none` the next three are unused. */
   readonly speculative: SpeculativeMode;
-  /** The draft model's id (mode `draft`), or null when the spec has none. */
+  /** The `draftModels` axis' value: a draft model's id, or null when the spec has none. Only mode `draft` uses it. */
   readonly draftModel: string | null;
   /** γ: draft tokens per step. */
   readonly draftTokens: number;
