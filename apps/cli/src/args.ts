@@ -237,3 +237,21 @@ export function normalizeEnumValues(rawArgs: readonly string[], argsDef: ArgsDef
   }
   return out;
 }
+
+/**
+ * Reads a flag that is one probability or a comma-separated list of them, each in [0, 1];
+ * `undefined` when not given.
+ *
+ * @example
+ * probabilityList('acceptance', '0.9,0.7,0.5'); // [0.9, 0.7, 0.5]
+ * probabilityList('acceptance', '0.8'); // [0.8]
+ */
+export function probabilityList(flag: string, raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((p) => p.trim());
+  const values = parts.map((p) => (DECIMAL.test(p) ? Number(p) : Number.NaN));
+  if (parts.length === 0 || values.some((v) => !Number.isFinite(v) || v < 0 || v > 1)) {
+    throw new UserError(`--${flag} must be a probability from 0 to 1, or a comma-separated list of them (0.9,0.7,0.5), got ${given(raw)}`);
+  }
+  return values;
+}

@@ -43,6 +43,27 @@ schedule: [static]
 chunkTokens: [4096]
 `;
 
+// Speculative decoding: MTP on DeepSeek-V3, a draft model on both, γ and acceptance on and off their
+// defaults (a draft model has no default acceptance: its rows always name it); the top k per model
+// shows both drafters.
+const INFERENCE_SPECULATIVE = `
+models: [deepseek-v3, llama-3.1-70b]
+hardware: [h200]
+chips: [8]
+tp: [8]
+ep: [1, 8]
+batch: [16, 64]
+inputTokens: [1024]
+outputTokens: [256]
+precisions: { weights: fp8, kvCache: fp8 }
+schedule: [continuous, static]
+speculative: [mtp, draft]
+draftModels: [llama-3.1-8b]
+draftTokens: [3, 1]
+acceptance: [0.9, 0.85]
+reducers: { pareto: [costPerMillionTokensUsd, tokensPerSPerUser], top: { k: 6, by: tokensPerSPerUser:max }, groupBy: [model] }
+`;
+
 const TRAINING = `
 mode: training
 models: [llama-3.1-8b]
@@ -68,13 +89,23 @@ models: [{ id: tiny, name: Tiny, layers: 2, hiddenSize: 256, heads: 4, kvHeads: 
 hardware: [h100-sxm]
 `;
 
+const INLINE_DRAFT = `
+models: [llama-3.1-8b]
+hardware: [h100-sxm]
+speculative: draft
+acceptance: 0.8
+draftModels: [{ id: tiny, name: Tiny, layers: 2, hiddenSize: 256, heads: 4, kvHeads: 4, headDim: 64, ffnHiddenSize: 1024, vocabSize: 1000, gatedFfn: true, tiedEmbeddings: false }]
+`;
+
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ridgeline-details-'));
   await writeFile(join(dir, 'inference.yaml'), INFERENCE);
   await writeFile(join(dir, 'inference-flags.yaml'), INFERENCE_FLAGS);
+  await writeFile(join(dir, 'inference-speculative.yaml'), INFERENCE_SPECULATIVE);
   await writeFile(join(dir, 'training.yaml'), TRAINING);
   await writeFile(join(dir, 'inline.yaml'), INLINE);
+  await writeFile(join(dir, 'inline-draft.yaml'), INLINE_DRAFT);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -101,7 +132,7 @@ function figuresOfJson(json: Record<string, unknown>, training: boolean): Record
 }
 
 describe('the details command of a sweep row', () => {
-  it.each(['inference.yaml', 'inference-flags.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
+  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-speculative.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
     const result = await sweep(file);
     const chipIds = result.spec.hardware.map((h) => ({ h100: 'h100-sxm', 'tpu-v5p': 'tpu-v5p', h200: 'h200', mi300x: 'mi300x' })[h.chip] ?? h.chip);
     const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
@@ -112,11 +143,18 @@ describe('the details command of a sweep row', () => {
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
       'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
+      'inference-speculative.yaml': [
+        '--speculative mtp --draft-tokens 3 --acceptance 0.9',
+        '--speculative draft --draft-model llama-3.1-8b --draft-tokens 3 --acceptance 0.85',
+        '--speculative draft --draft-model llama-3.1-8b --acceptance 0.9',
+      ],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {
       expect(text).toContain(needed);
     }
+    // MTP's default acceptance is left to estimate
+    if (file === 'inference-speculative.yaml') expect(commands.some((c) => c.endsWith('--speculative mtp --draft-tokens 3'))).toBe(true);
     for (const [i, row] of rows.entries()) {
       const words = commands[i]!.split(' ');
       expect(words[0]).toBe('ridgeline');
@@ -133,9 +171,10 @@ describe('the details command of a sweep row', () => {
     expect(r.stdout).toMatch(new RegExp(`\\nDetails of #${best.index}: ridgeline train --model llama-3\\.1-8b --hardware `));
   });
 
-  it('is left out for a model given inline in the spec, which no flag can name', async () => {
-    const r = await cli(['sweep', 'inline.yaml', '--threads', '1'], dir);
+  it.each(['inline.yaml', 'inline-draft.yaml'])('is left out for a model or draft model given inline in the spec, which no flag can name (%s)', async (file) => {
+    const r = await cli(['sweep', file, '--threads', '1'], dir);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Top 1');
     expect(r.stdout).not.toContain('Details of');
   });
 });

@@ -1,5 +1,5 @@
 import { formatExactCount } from '@ridgeline/format';
-import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, DEFAULT_MTP_ACCEPTANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 
 /** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
@@ -17,8 +17,8 @@ function flag(name: string, value: string | number): string[] {
 
 /**
  * The `ridgeline estimate` or `ridgeline train` command that reproduces one sweep row, with the
- * report behind its figures; undefined when no command line can name its model or chip (a model
- * given inline in the spec, or one chip listed at two prices).
+ * report behind its figures; undefined when no command line can name its model, draft model or chip
+ * (one given inline in the spec, or one chip listed at two prices).
  *
  * @example
  * detailsCommand(result.top.rows[0], { spec, chipIds, plugins: [] });
@@ -27,6 +27,9 @@ function flag(name: string, value: string | number): string[] {
 export function detailsCommand(row: AnySweepRow, context: DetailsContext): string | undefined {
   const { spec, chipIds, plugins } = context;
   if (spec.models.some((m) => typeof m !== 'string' && m.id === row.model)) return undefined;
+  const drafting = !isTrainingRow(row) && row.speculative === 'draft';
+  const draftModels = 'draftModels' in spec ? (spec.draftModels ?? []) : [];
+  if (drafting && draftModels.some((m) => typeof m !== 'string' && m.id === row.draftModel)) return undefined;
   const entries: HardwareEntry[] = spec.hardware.filter((_, i) => chipIds[i] === row.hardware);
   const [entry] = entries;
   if (entries.length !== 1 || entry === undefined) return undefined;
@@ -77,6 +80,15 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...(row.moeImbalance === DEFAULT_MOE_IMBALANCE ? [] : flag('moe-imbalance', row.moeImbalance)),
         ...(row.schedule === 'continuous' ? [] : flag('schedule', row.schedule)),
         ...(row.chunkTokens === PREFILL_CHUNK_TOKENS ? [] : flag('chunk-tokens', row.chunkTokens)),
+        ...(row.speculative === 'none'
+          ? []
+          : [
+              ...flag('speculative', row.speculative),
+              ...(drafting && row.draftModel !== null ? flag('draft-model', row.draftModel) : []),
+              ...(row.draftTokens === 1 ? [] : flag('draft-tokens', row.draftTokens)),
+              // a draft model has no default acceptance: estimate asks for it
+              ...(!drafting && row.acceptance === DEFAULT_MTP_ACCEPTANCE ? [] : flag('acceptance', row.acceptance)),
+            ]),
         ...tail,
       ];
   // Plugin paths and ids never contain spaces in practice; quote one that does, for a POSIX shell.

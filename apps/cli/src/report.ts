@@ -47,6 +47,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
   const { tp, pp, ep, dp } = inp.parallelism;
   const p = inp.precision;
   const serving = result.serving;
+  const spec = inp.speculative;
   const header = [
     `${model.name} on ${inp.chips} × ${chip.name}`,
     `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
@@ -55,22 +56,30 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
     serving === null
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
       : `  continuous batching, ${formatNumber(serving.chunkTokens)} tokens per iteration; throughput = batch · output ÷ request latency, cost and energy per output token all-in`,
+    ...(spec.mode === 'none' ? [] : [`  ${speculationText(spec)}`]),
   ].join('\n');
+  // Speculating, a step (iteration) advances E tokens per sequence: TPOT = step ÷ E.
+  const E = spec.expectedTokensPerStep;
+  const stepRow = (label: string): string[] => [label, formatDuration(result.tpotS * E), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)];
 
   const phases =
     serving === null
       ? table([
           ['phase', 'time', 'bound', 'MFU', 'MBU'],
           ['prefill (TTFT)', formatDuration(result.ttftS), result.bound.prefill, formatPercent(result.mfu.prefill), formatPercent(result.mbu.prefill)],
-          ['decode (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)],
+          ...(spec.mode === 'none'
+            ? [['decode (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)]]
+            : [stepRow('decode step'), ['decode (TPOT)', formatDuration(result.tpotS), '', '', '']]),
           ['request', formatDuration(result.requestLatencyS), '', '', ''],
         ])
       : `${table([
           ['', 'time', 'bound', 'MFU', 'MBU'],
-          ['iteration (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)],
+          ...(spec.mode === 'none'
+            ? [['iteration (TPOT)', formatDuration(result.tpotS), result.bound.decode, formatPercent(result.mfu.decode), formatPercent(result.mbu.decode)]]
+            : [stepRow('iteration'), ['per token (TPOT)', formatDuration(result.tpotS), '', '', '']]),
           ['first token (TTFT)', formatDuration(result.ttftS), '', '', ''],
           ['request', formatDuration(result.requestLatencyS), '', '', ''],
-        ])}\n${iterationText(serving)}`;
+        ])}\n${iterationText(serving, spec.draftTokens + 1)}`;
 
   const replicas = dp > 0 ? dp : 1;
   const throughputRows: string[][] = [
@@ -114,12 +123,23 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
 }
 
 /** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */
-function iterationText(serving: NonNullable<InferenceResult['serving']>): string {
-  const tokens = `each iteration runs ${formatNumber(serving.decodeTokens)} decode + ${formatNumber(serving.promptTokens)} prompt tokens on average`;
+function iterationText(serving: NonNullable<InferenceResult['serving']>, verifyTokens: number): string {
+  const decode =
+    verifyTokens === 1
+      ? `${formatNumber(serving.decodeTokens)} decode`
+      : `${formatNumber(serving.decodeTokens)} decoding sequences × ${verifyTokens} verified`;
+  const tokens = `each iteration runs ${decode} + ${formatNumber(serving.promptTokens)} prompt tokens on average`;
   const k = serving.chunksPerPrompt;
   const chunks = k === 1 ? '1 iteration' : `${k} iterations`;
   if (serving.budgetBinds) {
     return `${tokens}: the ${formatNumber(serving.chunkTokens)}-token budget is full, so prompts queue ${formatDuration(serving.queueingS)} before their ${chunks}`;
   }
   return `${tokens}; a prompt's chunks take ${chunks}, beside the decode tokens`;
+}
+
+/** The speculative decoder in a line: mode, γ, the acceptances and E. */
+function speculationText(spec: InferenceResult['inputs']['speculative']): string {
+  const drafter = spec.mode === 'mtp' ? 'the model\'s MTP module' : `draft model ${spec.draftModel ?? ''}`;
+  const acceptance = spec.acceptance.every((a) => a === spec.acceptance[0]) ? formatNumber(spec.acceptance[0] ?? 0) : spec.acceptance.map((a) => formatNumber(a)).join(', ');
+  return `speculative decoding: ${spec.draftTokens} draft ${spec.draftTokens === 1 ? 'token' : 'tokens'} per step from ${drafter}, acceptance ${acceptance} → ${formatNumber(spec.expectedTokensPerStep)} tokens per step (TPOT = step ÷ ${formatNumber(spec.expectedTokensPerStep)})`;
 }

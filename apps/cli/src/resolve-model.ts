@@ -65,9 +65,9 @@ function configProblems(name: string, error: ConfigError): string {
  * @example
  * (await resolveModel('llama-3.1-70b', process.cwd())).layers; // 80
  */
-export async function resolveModel(value: string, cwd: string): Promise<ModelSpec> {
+export async function resolveModel(value: string, cwd: string, flag = '--model'): Promise<ModelSpec> {
   const name = value.trim();
-  if (name === '') throw new UserError('--model needs a model id (e.g. llama-3.1-70b) or a path to a config.json');
+  if (name === '') throw new UserError(`${flag} needs a model id (e.g. llama-3.1-70b) or a path to a config.json`);
   // A Hugging Face repository id (meta-llama/Llama-3.1-70B) looks like a path; the catalog knows it.
   const known = getModel(name);
   if (known !== undefined && !(await exists(resolve(cwd, name)))) return known;

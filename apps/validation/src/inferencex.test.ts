@@ -64,30 +64,31 @@ describe('selecting the rows Ridgeline expresses', () => {
     expect(selection.excludedCounts).toEqual({
       'not DeepSeek-R1': 0,
       disaggregated: 834,
-      MTP: 143,
-      'data-parallel attention': 13,
+      'data-parallel attention': 34,
       'no plugin': 0,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(288);
+    expect(selection.kept).toHaveLength(410);
   });
 
   test('kept rows per chip; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 153, b300: 25, h200: 34, mi300x: 10, mi355x: 66 });
+    expect(perChip).toEqual({ b200: 221, b300: 40, h200: 45, mi300x: 10, mi355x: 94 });
     expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
-    // B300's other 60 rows: 45 disaggregated (multi-node Dynamo-TRT), 15 single-node with MTP.
+    // B300's other 45 rows are disaggregated (multi-node Dynamo-TRT); its 15 single-node MTP rows are kept.
     const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
     expect(b300Left.filter((e) => e.reason === 'disaggregated')).toHaveLength(45);
-    expect(b300Left.filter((e) => e.reason === 'MTP')).toHaveLength(15);
+    expect(b300Left).toHaveLength(45);
     expect(inferencexChip('b300')?.id).toBe('b300');
     // No GB300 row in this data yet; the mapping is ready for them.
     expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
     expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
-    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, specMethod: 'none', decodeDpAttention: false });
+    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, decodeDpAttention: false });
+    // MTP rows are kept, with speculative decoding (122 of the single-node rows)
+    expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(122);
   });
 });
 
@@ -162,7 +163,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(288);
+      expect(predictions).toHaveLength(410);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();

@@ -244,7 +244,7 @@ export function inferencexChip(hardware: string): ChipSpec | undefined {
 }
 
 /** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
-export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'MTP', 'data-parallel attention', 'no plugin'] as const;
+export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'data-parallel attention', 'no plugin'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /** Why Ridgeline cannot express the row today, or undefined when it can. */
@@ -252,8 +252,6 @@ export function exclusionReason(row: InferencexRow): ExclusionReason | undefined
   if (row.model !== 'dsr1') return 'not DeepSeek-R1';
   // Separate prefill and decode workers: the model has one engine doing both.
   if (row.disagg) return 'disaggregated';
-  // Multi-token prediction (speculative decoding) is not modelled.
-  if (row.specMethod !== 'none') return 'MTP';
   // Data-parallel attention with expert-parallel MoE over the same chips is not modelled.
   if (row.decodeDpAttention) return 'data-parallel attention';
   if (inferencexChip(row.hardware) === undefined) return 'no plugin';
@@ -323,9 +321,18 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     inputTokens: row.isl,
     outputTokens: row.osl,
     precision: inferencexPrecision(row.precision),
+    ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: INFERENCEX_MTP_DRAFT_TOKENS } } : {}),
   };
   return { ...config, schedule };
 }
+
+/**
+ * Draft tokens per step of the InferenceX MTP rows. The CSV does not state it; SGLang's and
+ * TensorRT-LLM's DeepSeek-R1 MTP recipes draft 3 tokens per step with the one MTP module
+ * (an assumption, stated in the report); the acceptance is the model's default until the
+ * calibration fits each stack's effective acceptance.
+ */
+export const INFERENCEX_MTP_DRAFT_TOKENS = 3;
 
 /** The same configuration as `ridgeline estimate` arguments. */
 export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continuous'): string[] {
@@ -356,6 +363,7 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     config.precision.activations,
     '--schedule',
     schedule,
+    ...(config.speculative === undefined ? [] : ['--speculative', 'mtp', '--draft-tokens', String(INFERENCEX_MTP_DRAFT_TOKENS)]),
   ];
 }
 
@@ -530,6 +538,8 @@ export function inferencexLines(report: InferencexReport): string[] {
       ...summaryTable('chip', summarise(predictions, (p) => p.config.chip.id)),
       '',
       ...summaryTable('framework', summarise(predictions, (p) => p.row.framework)),
+      '',
+      ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? `MTP (γ ${INFERENCEX_MTP_DRAFT_TOKENS}, default acceptance)` : 'no MTP'))),
       '',
       `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
     );

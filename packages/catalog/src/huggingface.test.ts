@@ -406,6 +406,14 @@ describe('fromHuggingFaceConfig reads each family', () => {
     expect(model.slidingWindow).toBeUndefined();
   });
 
+  test('num_nextn_predict_layers gives the multi-token-prediction modules (absent or 0: none)', () => {
+    expect(fromHuggingFaceConfig(deepseekV3Config).mtpModules).toBe(1);
+    expect(fromHuggingFaceConfig({ ...deepseekV3Config, num_nextn_predict_layers: 0 }).mtpModules).toBeUndefined();
+    const { num_nextn_predict_layers: _mtp, ...without } = deepseekV3Config;
+    expect(fromHuggingFaceConfig(without).mtpModules).toBeUndefined();
+    expect(messageOf({ ...deepseekV3Config, num_nextn_predict_layers: -1 })).toMatch(/"num_nextn_predict_layers" must be an integer ≥ 0 \(the multi-token-prediction modules\), got -1/);
+  });
+
   test('DeepSeek-V2-Lite: q_lora_rank null means no query compression; 2 shared experts; 1 dense layer', () => {
     const model = fromHuggingFaceConfig({
       architectures: ['DeepseekV2ForCausalLM'],

@@ -262,6 +262,8 @@ export function fromHuggingFaceConfig(config: unknown, options: HuggingFaceConfi
   const tied = reader.boolean('tie_word_embeddings', 'whether the output head reuses the input embedding') ?? family?.tied ?? true;
   const moe = layers === undefined ? undefined : readMoe(reader, layers, explicitFfn);
   const slidingWindow = layers === undefined ? undefined : readSlidingWindow(reader, family, layers);
+  // DeepSeek-V3/R1, GLM-4.5, MiMo: next-token-prediction modules shipped for speculative decoding.
+  const mtpModules = reader.integer(['num_nextn_predict_layers'], 'the multi-token-prediction modules', 0) ?? 0;
   const gatedFfn = family?.gated ?? GATED_ACTIVATIONS.has(
     (reader.string(['hidden_act', 'hidden_activation', 'activation_function']) ?? '').toLowerCase(),
   );
@@ -297,6 +299,7 @@ export function fromHuggingFaceConfig(config: unknown, options: HuggingFaceConfi
     ...(moe === undefined ? {} : { moe }),
     ...(mla === undefined ? {} : { mla }),
     ...(slidingWindow === undefined ? {} : { slidingWindow }),
+    ...(mtpModules > 0 ? { mtpModules } : {}),
     source: options.id === undefined ? 'Hugging Face config.json' : `Hugging Face config.json (${options.id})`,
   };
 }

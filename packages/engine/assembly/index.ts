@@ -3,6 +3,7 @@
 export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, trainingAxisSlot } from './kernel';
 export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
+  CFG_EXPECTED,
   CHIP_STRIDE,
   CONFIG_STRIDE,
   EFF_STRIDE,

@@ -7,17 +7,23 @@
 // is its property test.
 //
 // State lives in globals, set level by level as the sweep's odometer turns: setBase() when the
-// model, chip, precisions or overlap change; setParallel() when the schedule or TP/PP/EP/chips
-// change; then per configuration memory, and for the static schedule the prefill stage (cached per
-// batch and prompt length) and decode (its operator table cached per batch), for the continuous
-// schedule the steady state and one stage of the mixed iteration.
+// model, chip, precisions or overlap change; setParallel() when speculation, the schedule or
+// TP/PP/EP/chips change; then per configuration memory, and for the static schedule the prefill
+// stage (cached per batch and prompt length) and decode (its operator table cached per batch), for
+// the continuous schedule the steady state and one stage of the mixed iteration. Speculative
+// decoding's drafter (speculative.ts) runs its passes between enterDrafter() and leaveDrafter(),
+// which swap the drafter's model, layout and stage into the same globals and back, on an operator
+// table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid.
 // Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
+  A_ACCEPTANCE,
   A_ACTIVATIONS,
   A_BATCH,
   A_CHIP,
   A_CHIPS,
   A_CHUNK,
+  A_DRAFT_MODEL,
+  A_DRAFT_TOKENS,
   A_EP,
   A_IMBALANCE,
   A_INPUT,
@@ -29,6 +35,7 @@ import {
   A_REDUNDANT,
   A_SCHEDULE,
   A_SHARDING,
+  A_SPECULATIVE,
   A_TP,
   A_WEIGHTS,
   C_COMM_OVERLAP,
@@ -50,6 +57,7 @@ import {
   C_UP_DOMAIN,
   C_UP_HOP,
   C_UP_TORUS_AXES,
+  CFG_EXPECTED,
   CFG_PRICE,
   CHIP_STRIDE,
   CONFIG_STRIDE,
@@ -77,6 +85,7 @@ import {
   M_KV_HEADS,
   M_KV_LORA,
   M_LAYERS,
+  M_MTP_MODULES,
   M_PARALLEL_FFN,
   M_Q_LORA,
   M_QK_NOPE,
@@ -131,6 +140,7 @@ import {
   R_EP_LAYOUT,
   R_PP_DIVIDES_LAYERS,
   R_PRECISION_UNSUPPORTED,
+  R_SPECULATIVE_UNSUPPORTED,
   R_TP_DIVIDES_HEADS,
 } from './layout';
 import {
@@ -342,8 +352,11 @@ let decodeOverlap: f64 = 0;
 let imbalance: f64 = 1;
 let priceOverride: f64 = NaN;
 
-function setBase(): void {
-  const m = modelsPtr + (<usize>value(A_MODEL) * MODEL_STRIDE << 3);
+let targetModel: usize = 0; // the configuration's model descriptor
+let mtpModules: f64 = 0;
+
+/** The architecture globals from a model descriptor (all but the active parameters, which stay the configuration's). */
+function loadModel(m: usize): void {
   L = f(m, M_LAYERS);
   d = f(m, M_HIDDEN);
   h = f(m, M_HEADS);
@@ -369,7 +382,13 @@ function setBase(): void {
   hasWindow = f(m, M_HAS_WINDOW) == 1;
   window = f(m, M_WINDOW);
   windowedLayers = f(m, M_WINDOWED_LAYERS);
-  activeParams = f(m, M_ACTIVE_PARAMS);
+}
+
+function setBase(): void {
+  targetModel = modelsPtr + (<usize>value(A_MODEL) * MODEL_STRIDE << 3);
+  loadModel(targetModel);
+  activeParams = f(targetModel, M_ACTIVE_PARAMS);
+  mtpModules = f(targetModel, M_MTP_MODULES);
 
   chip = chipsPtr + (<usize>value(A_CHIP) * CHIP_STRIDE << 3);
   memCapacity = f(chip, C_MEM_CAPACITY);
@@ -537,8 +556,12 @@ function stageSplit(ppS: f64): void {
   }
 }
 
-/** inference.ts ruleBroken: the first broken rule's reason code, or -1. Sets the layout when none is. */
+/**
+ * inference.ts ruleBroken, then speculationBroken: the first broken rule's reason code, or -1.
+ * Resolves the speculation first; sets the layout (and the drafter's memory) when no rule is broken.
+ */
 function setParallel(): i32 {
+  setSpeculation();
   tp = value(A_TP);
   pp = value(A_PP);
   ep = value(A_EP);
@@ -562,6 +585,10 @@ function setParallel(): i32 {
     if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
+  // speculative.ts speculationBroken: a drafter that does not exist or does not fit the layout
+  if (specMode == SPEC_MTP && mtpModules < 1) return R_SPECULATIVE_UNSUPPORTED;
+  if (specMode == SPEC_DRAFT && (draftModel == 0 || <i64>f(draftModel, M_HEADS) % itp != 0)) return R_SPECULATIVE_UNSUPPORTED;
+  if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
   setLayout();
   return -1;
 }
@@ -569,6 +596,16 @@ function setParallel(): i32 {
 /** The layout of (tp, ep), its hoisted products, the parallelism part of memory and the stage's layer counts. */
 function setLayout(): void {
   shardLayout(tp, ep, redundant);
+  hoistLayout();
+  memoryStatic(tp, pp);
+  // phase.ts stageCost: the costed stage's layers (memoryStatic just split them for pp)
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
+}
+
+/** The layout's products that stageCost uses whole (after shardLayout). */
+function hoistLayout(): void {
   qkvWeightBytes = qkvParamsPerChip * bw;
   qkvActivationWidth = d + qkvOutWidthPerChip;
   attentionActivationWidth = qkvOutWidthPerChip + attnOutWidthPerChip;
@@ -580,11 +617,144 @@ function setLayout(): void {
   sharedWeightBytes = sharedExpertParamsPerChip * bw;
   lmHeadWeightBytes = lmHeadParamsPerChip * bw;
   lmHeadActivationWidth = d + vocab / tp;
-  memoryStatic(tp, pp);
-  // phase.ts stageCost: the costed stage's layers (memoryStatic just split them for pp)
+}
+
+// ---------------------------------------------------------------- speculative.ts
+const SPEC_NONE: i32 = 0;
+const SPEC_MTP: i32 = 1;
+const SPEC_DRAFT: i32 = 2;
+let specMode: i32 = SPEC_NONE;
+let gamma: f64 = 0; // γ, draft tokens per step
+let verifyTokens: f64 = 1; // g = γ + 1 (1 without speculation)
+let expectedTokens: f64 = 1; // E (1 without speculation)
+let expectedOverride: f64 = NaN; // CFG_EXPECTED of an explicit record
+let draftModel: usize = 0; // the draft model's descriptor (mode draft), 0 when none
+
+/** speculative.ts resolveSpeculation: the mode, γ, g and E = 1 + a + a² + … (γ terms, summed as expectedTokensPerStep does). */
+function setSpeculation(): void {
+  specMode = <i32>value(A_SPECULATIVE);
+  if (specMode == SPEC_NONE) {
+    gamma = 0;
+    verifyTokens = 1;
+    expectedTokens = 1;
+    return;
+  }
+  gamma = value(A_DRAFT_TOKENS);
+  verifyTokens = gamma + 1;
+  if (!isNaN(expectedOverride)) expectedTokens = expectedOverride;
+  else {
+    const a = value(A_ACCEPTANCE);
+    let term: f64 = 1;
+    let expected: f64 = 1;
+    for (let i = 0; i < <i32>gamma; i++) {
+      term *= a;
+      expected += term;
+    }
+    expectedTokens = expected;
+  }
+  const draft = value(A_DRAFT_MODEL);
+  draftModel = specMode != SPEC_DRAFT || isNaN(draft) ? 0 : modelsPtr + (<usize>draft * MODEL_STRIDE << 3);
+}
+
+/** speculative.ts drafterOf: the draft model, or the MTP modules (the model's layers of the MoE kind, dense for a dense model). */
+function useDrafterModel(): void {
+  if (specMode == SPEC_DRAFT) loadModel(draftModel);
+  else {
+    L = mtpModules;
+    denseLayersModel = 0;
+  }
+}
+
+/** Back to the configuration's model after useDrafterModel. */
+function useTargetModel(): void {
+  if (specMode == SPEC_DRAFT) loadModel(targetModel);
+  else {
+    L = f(targetModel, M_LAYERS);
+    denseLayersModel = f(targetModel, M_DENSE_LAYERS);
+  }
+}
+
+let drafting: bool = false; // stageCost runs the drafter (its own operator table)
+let targetPp: f64 = 1;
+let targetEp: f64 = 1;
+let targetImbalance: f64 = 1;
+
+/**
+ * speculative.ts drafterContext: the drafter's model, layout and stage in the globals stageCost
+ * reads — the replica's TP chips, unpipelined (pp 1, so the embedding gather), MTP's experts laid
+ * out as the model's (EP, R, imbalance), a draft model's dense over TP (EP 1, R 0, imbalance 1).
+ */
+function enterDrafter(): void {
+  useDrafterModel();
+  targetPp = pp;
+  targetEp = ep;
+  targetImbalance = imbalance;
+  const mtp = specMode == SPEC_MTP;
+  pp = 1;
+  if (!mtp) {
+    ep = 1;
+    imbalance = 1;
+  }
+  shardLayout(tp, ep, mtp ? redundant : 0);
+  hoistLayout();
+  stageSplit(1);
   stageLayers = splitLayers;
   denseLayersStage = splitDense;
   moeLayersStage = splitMoe;
+  drafting = true;
+}
+
+/** Restores the configuration's model, layout and stage after enterDrafter. */
+function leaveDrafter(): void {
+  useTargetModel();
+  pp = targetPp;
+  ep = targetEp;
+  imbalance = targetImbalance;
+  shardLayout(tp, ep, redundant);
+  hoistLayout();
+  stageSplit(pp);
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
+  drafting = false;
+}
+
+// speculative.ts drafterMemory, the parallelism part: the drafter's weights and KV shape per chip
+let dmWeights: f64 = 0;
+let dmLayers: f64 = 0;
+let dmKvPerChip: f64 = 0;
+let dmHasWindow: bool = false;
+let dmWindow: f64 = 0;
+let dmWindowedLayers: f64 = 0;
+
+/** drafterMemory's weights at (tpM, epM, RM) and what its KV cache needs; leaves the configuration's model loaded (not its layout). */
+function drafterMemoryStatic(tpM: f64, epM: f64, RM: f64): void {
+  useDrafterModel();
+  const mtp = specMode == SPEC_MTP;
+  shardLayout(tpM, mtp ? epM : 1, mtp ? RM : 0);
+  const denseL = !hasMoe ? L : denseLayersModel;
+  const moeL = L - denseL;
+  let params =
+    L * (qkvParamsPerChip + outParamsPerChip) +
+    denseL * ffnParamsPerChip +
+    moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip);
+  if (mtp) params += (2 * d * d) / tpM;
+  else params += tied ? embeddingParamsPerChip : embeddingParamsPerChip + lmHeadParamsPerChip;
+  dmWeights = params * bw;
+  dmLayers = L;
+  dmKvPerChip = kvElementsPerTokenPerChip;
+  dmHasWindow = hasWindow;
+  dmWindow = window;
+  dmWindowedLayers = windowedLayers;
+  useTargetModel();
+}
+
+/** layout.ts meanCachedTokens of the drafter (meanAttendedContext, not causal, with its window and layers). */
+function drafterCachedTokens(contextTokens: f64): f64 {
+  if (!dmHasWindow) return contextTokens;
+  const windowed = min<f64>(contextTokens, dmWindow);
+  const fractionWindowed = dmWindowedLayers / dmLayers;
+  return fractionWindowed * windowed + (1 - fractionWindowed) * contextTokens;
 }
 
 // ---------------------------------------------------------------- collectives.ts
@@ -762,6 +932,7 @@ const OP_SLOTS: i32 = 16;
 const PREFILL_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
 const DECODE_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16);
 const ITERATION_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16); // a continuous-batching iteration
+const DRAFT_OPS: usize = memory.data(OP_SLOTS * 4 * 8, 16); // a drafter's pass (speculative decoding)
 let ops: usize = PREFILL_OPS;
 let opCount: i32 = 0;
 let decodeOpCount: i32 = 0;
@@ -865,7 +1036,7 @@ function stageCost(
   promptLength: f64 = 0,
   iteration: bool = false,
 ): void {
-  const table = prefill ? PREFILL_OPS : iteration ? ITERATION_OPS : DECODE_OPS;
+  const table = drafting ? DRAFT_OPS : prefill ? PREFILL_OPS : iteration ? ITERATION_OPS : DECODE_OPS;
   ops = table;
   opCount = 0;
   // + 0 leaves a pure phase bit for bit
@@ -927,7 +1098,7 @@ function stageCost(
   sOverlap = promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
   sOverheadS = stageLayers * layerOverhead;
   finishStage(table, opCount);
-  if (!prefill && !iteration) {
+  if (!prefill && !iteration && !drafting) {
     decodeOpCount = opCount;
     decodeCommS = sCommS;
     decodeOverheadS = sOverheadS;
@@ -956,8 +1127,45 @@ function finishStage(table: usize, count: i32): void {
   sBound = dominantBound(sComputeS, sMemoryS, sNetworkS);
 }
 
+// speculative.ts draftPass: one pass of the drafter (between enterDrafter and leaveDrafter)
+let dComputeS: f64 = 0;
+let dMemoryS: f64 = 0;
+let dNetworkS: f64 = 0;
+let dOverheadS: f64 = 0;
+let dTimeS: f64 = 0;
+let dFlops: f64 = 0;
+let dBytes: f64 = 0;
+
+/**
+ * The drafter's stage on its own table, plus for MTP the 2d→d projection (`mtp_proj`) that joins a
+ * token's embedding and the model's last hidden state: its time goes to the bound it has, the
+ * stage's communication, overheads and bound stay as they are.
+ */
+function draftPass(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: f64, promptTokens: f64 = 0, promptLength: f64 = 0): void {
+  stageCost(prefill, tokens, contextTokens, logitTokens, promptTokens, promptLength);
+  dComputeS = sComputeS;
+  dMemoryS = sMemoryS;
+  dNetworkS = sNetworkS;
+  dOverheadS = sOverheadS;
+  dTimeS = sTimeS;
+  dFlops = sFlops;
+  dBytes = sBytes;
+  if (specMode != SPEC_MTP) return;
+  const all = tokens + promptTokens;
+  const params = (2 * d * d) / tp;
+  const row = ops + (<usize>opCount << 5);
+  operatorOnce(2 * all * params, params * bw + all * 3 * d * ba);
+  const projS = load<f64>(row);
+  const computeBound = load<f64>(row, 8) == 1;
+  dComputeS = sComputeS + (computeBound ? projS : 0);
+  dMemoryS = sMemoryS + (computeBound ? 0 : projS);
+  dTimeS = sTimeS + projS;
+  dFlops = sFlops + load<f64>(row, 16);
+  dBytes = sBytes + load<f64>(row, 24);
+}
+
 // ---------------------------------------------------------------- memory.ts memoryPerChip / minChipsToFit
-let memWeights: f64 = 0;
+let memWeights: f64 = 0; // the fullest chip's, the drafter's included
 let memKv: f64 = 0;
 let memActivations: f64 = 0;
 let memTotal: f64 = 0;
@@ -966,6 +1174,7 @@ let memCapacityUsable: f64 = 0;
 // memoryPerChip, in two parts: what depends on the parallelism (once per TP/PP/EP) and what
 // depends on batch and lengths (per configuration).
 let memStageLayers: f64 = 0;
+let memStageWeights: f64 = 0; // the model's weights on the fullest chip
 let memWeightParams: f64 = 0;
 let memKvPerChip: f64 = 0;
 let memWidthPerToken: f64 = 0;
@@ -991,7 +1200,7 @@ function memoryStatic(tpM: f64, ppM: f64): void {
     moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip) +
     heads;
   memWeightParams = weightParams;
-  memWeights = weightParams * bw;
+  memStageWeights = weightParams * bw;
   memStageLayers = stageL;
   memKvPerChip = byBatchSharding && tpM > 1 ? kvElementsPerToken / tpM : kvElementsPerTokenPerChip;
   const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
@@ -1002,19 +1211,26 @@ function memoryStatic(tpM: f64, ppM: f64): void {
 }
 
 /**
- * The per-configuration part of memoryPerChip (after memoryStatic). memory.ts workspaceTokens: a
- * static prefill's chunk, or the continuous steady state's largest iteration per stage (steadyState
- * must have run for this configuration).
+ * The per-configuration part of memoryPerChip (after memoryStatic, and drafterMemoryStatic when
+ * speculating). memory.ts workspaceTokens: a static prefill's chunk (or the batch's g verified
+ * tokens), or the continuous steady state's largest iteration per stage (steadyState must have run
+ * for this configuration). The drafter's weights and KV cache join the model's.
  */
 function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
   memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
   let workspaceTokens: f64;
-  if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch);
+  if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch * verifyTokens);
   else if (ssBinds) workspaceTokens = chunkTokens / memPp;
-  else workspaceTokens = (ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
+  else workspaceTokens = (verifyTokens * ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
   const logits = batch * memVocabPerTp * 4;
   memActivations = workspaceTokens * memWidthPerToken * ba + logits;
+  memWeights = memStageWeights;
+  if (specMode != SPEC_NONE) {
+    const drafterKv = batch * drafterCachedTokens(inputTokens + outputTokens) * dmLayers * dmKvPerChip * bkv;
+    memWeights = memStageWeights + dmWeights;
+    memKv = memKv + drafterKv;
+  }
   memTotal = memWeights + memKv + memActivations;
 }
 
@@ -1031,12 +1247,16 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;
       const keepEp = ep == tpM;
-      shardLayout(tpM, keepEp ? ep : 1, keepEp ? redundant : 0);
+      const epM = keepEp ? ep : 1;
+      const RM = keepEp ? redundant : 0;
+      if (specMode != SPEC_NONE) drafterMemoryStatic(tpM, epM, RM);
+      shardLayout(tpM, epM, RM);
       memoryStatic(tpM, <f64>p);
       memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
       if (memTotal <= memCapacityUsable) best = n;
     }
   }
+  if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
   shardLayout(tp, ep, redundant);
   memoryStatic(tp, pp);
   return best;
@@ -1051,6 +1271,7 @@ let pNetworkS: f64 = 0;
 let pOverheadS: f64 = 0;
 let pBytes: f64 = 0;
 let pBound: i32 = 0;
+let pAllBytes: f64 = 0; // the prefill's bytes: every stage's, and the drafter's pass
 let ttftS: f64 = 0;
 
 function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
@@ -1068,36 +1289,40 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
 }
 
 // ---------------------------------------------------------------- serving.ts steadyState
-let ssDecode: f64 = 0; // D: decode tokens per iteration
+let ssDecode: f64 = 0; // D: sequences decoding per iteration (each with g verified tokens)
 let ssPrompt: f64 = 0; // P: prompt tokens per iteration
 let ssChunks: f64 = 0; // k: iterations one prompt's chunks take
-let ssBinds: bool = false; // the budget binds (D + P = C)
+let ssBinds: bool = false; // the budget binds (g·D + P = C)
 
-/** serving.ts promptFitsIn: S_in ≤ k·(C − D_k), with D_k = B·n/(n + k). */
-@inline function promptFitsIn(k: f64, batch: f64, isl: f64, n: f64, C: f64): bool {
-  return isl <= k * (C - (batch * n) / (n + k));
+/** serving.ts promptFitsIn: S_in ≤ k·(C − g·D_k), with D_k = B·n′/(n′ + k). */
+@inline function promptFitsIn(k: f64, batch: f64, isl: f64, n: f64, C: f64, g: f64): bool {
+  return isl <= k * (C - (g * batch * n) / (n + k));
 }
 
-/** serving.ts steadyState: the iteration of continuous batching with chunked prefill. */
+/**
+ * serving.ts steadyState: the iteration of continuous batching with chunked prefill, each decoding
+ * sequence verifying g = γ + 1 tokens and advancing E (speculative decoding; g = E = 1 without).
+ */
 function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
-  const n = outputTokens - 1;
+  const n = (outputTokens - 1) / expectedTokens;
+  const g = verifyTokens;
   const C = chunkTokens;
   const isl = inputTokens;
-  const chunksWhenBound = Math.ceil((isl + n) / C);
-  if (batch * (isl + n) >= C * (n + chunksWhenBound)) {
-    const decodeTokens = (C * n) / (isl + n);
+  const chunksWhenBound = Math.ceil((isl + g * n) / C);
+  if (batch * (isl + g * n) >= C * (n + chunksWhenBound)) {
+    const decodeTokens = (C * n) / (isl + g * n);
     ssDecode = decodeTokens;
-    ssPrompt = C - decodeTokens;
+    ssPrompt = C - g * decodeTokens;
     ssChunks = chunksWhenBound;
     ssBinds = true;
     return;
   }
-  const b = C * n - batch * n - isl;
+  const b = C * n - g * batch * n - isl;
   const root = Math.sqrt(b * b + 4 * C * isl * n);
   const r = b > 0 ? (2 * isl * n) / (b + root) : (root - b) / (2 * C);
   let k = max<f64>(1, Math.ceil(r));
-  while (k > 1 && promptFitsIn(k - 1, batch, isl, n, C)) k -= 1;
-  while (!promptFitsIn(k, batch, isl, n, C)) k += 1;
+  while (k > 1 && promptFitsIn(k - 1, batch, isl, n, C, g)) k -= 1;
+  while (!promptFitsIn(k, batch, isl, n, C, g)) k += 1;
   ssDecode = (batch * n) / (n + k);
   ssPrompt = (batch * isl) / (n + k);
   ssChunks = k;
@@ -1146,7 +1371,11 @@ function evaluateInner(computeMinChips: bool): bool {
   return true;
 }
 
-/** inference.ts estimateInference, static schedule: the batch prefilled together, then decoded together. */
+/**
+ * inference.ts estimateInference, static schedule: the batch prefilled together, then decoded
+ * together; speculating, a drafter pass over the prompts joins the prefill, and a decode step is
+ * one verification of the batch's g tokens per sequence after γ draft passes, advancing E tokens.
+ */
 function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const replicaChips = tp * pp;
   const prefillTokens = batch * inputTokens;
@@ -1160,25 +1389,80 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     pBytes = sBytes;
     pBound = sBound;
     ttftS = pp * pTimeS + (pp - 1) * pipelineSendS(prefillTokens, sSpareS);
+    pAllBytes = pp * pBytes;
+    if (specMode != SPEC_NONE) {
+      // the drafter reads the prompts too, to fill its own KV cache (withDraftPasses(prefill, draft, 1))
+      enterDrafter();
+      draftPass(true, prefillTokens, inputTokens, batch);
+      leaveDrafter();
+      ttftS = ttftS + dTimeS;
+      pAllBytes = pAllBytes + dBytes;
+      pComputeS = pComputeS + 1 * dComputeS;
+      pMemoryS = pMemoryS + 1 * dMemoryS;
+      pNetworkS = pNetworkS + 1 * dNetworkS;
+      pOverheadS = pOverheadS + 1 * dOverheadS;
+      pBound = dominantBound(pComputeS, pMemoryS, pNetworkS);
+    }
     prefillValid = true;
   }
 
-  const microBatch = batch / pp;
   const decodeContext = inputTokens + outputTokens / 2;
-  if (decodeValid) decodeAtContext(microBatch, decodeContext);
-  else stageCost(false, microBatch, decodeContext, microBatch);
-  const tpotS = pp * (sTimeS + pipelineSendS(microBatch, sSpareS));
+  let tpotS: f64;
+  let decodeBytes: f64;
+  let decodeFlops: f64;
+  let computeS: f64;
+  let memoryS: f64;
+  let networkS: f64;
+  let overheadS: f64;
+  let bound: i32;
+  if (specMode == SPEC_NONE) {
+    const microBatch = batch / pp;
+    if (decodeValid) decodeAtContext(microBatch, decodeContext);
+    else stageCost(false, microBatch, decodeContext, microBatch);
+    tpotS = pp * (sTimeS + pipelineSendS(microBatch, sSpareS));
+    decodeBytes = pp * sBytes;
+    decodeFlops = pp * sFlops;
+    computeS = sComputeS;
+    memoryS = sMemoryS;
+    networkS = sNetworkS;
+    overheadS = sOverheadS;
+    bound = sBound;
+  } else {
+    // the verification pass of B·g tokens, pipelined; then γ draft passes of the batch on the last stage
+    const verified = (batch * verifyTokens) / pp;
+    if (decodeValid) decodeAtContext(verified, decodeContext);
+    else stageCost(false, verified, decodeContext, verified);
+    const verifyS = pp * (sTimeS + pipelineSendS(verified, sSpareS));
+    const vComputeS = sComputeS;
+    const vMemoryS = sMemoryS;
+    const vNetworkS = sNetworkS;
+    const vOverheadS = sOverheadS;
+    const vFlops = sFlops;
+    const vBytes = sBytes;
+    enterDrafter();
+    draftPass(false, batch, decodeContext, batch);
+    leaveDrafter();
+    const E = expectedTokens;
+    tpotS = (verifyS + gamma * dTimeS) / E;
+    computeS = vComputeS + gamma * dComputeS;
+    memoryS = vMemoryS + gamma * dMemoryS;
+    networkS = vNetworkS + gamma * dNetworkS;
+    overheadS = vOverheadS + gamma * dOverheadS;
+    bound = dominantBound(computeS, memoryS, networkS);
+    decodeBytes = (pp * vBytes + gamma * dBytes) / E;
+    decodeFlops = (pp * vFlops + gamma * dFlops) / E;
+  }
 
   const usefulPerToken = 2 * activeParams;
   const mfuPrefill = (usefulPerToken * prefillTokens) / ttftS / (replicaChips * peak);
-  const mbuPrefill = (pp * pBytes) / ttftS / memBandwidth;
+  const mbuPrefill = pAllBytes / ttftS / memBandwidth;
   const mfuDecode = (usefulPerToken * batch) / tpotS / (replicaChips * peak);
-  const mbuDecode = (pp * sBytes) / tpotS / memBandwidth;
+  const mbuDecode = decodeBytes / tpotS / memBandwidth;
 
   const tokensPerS = (dp * batch) / tpotS;
   const prefillTokensPerS = (dp * prefillTokens) / ttftS;
   const fleetUsdPerS = (chips * price) / 3600;
-  const computeUtilisation = (pp * sFlops) / tpotS / peak;
+  const computeUtilisation = decodeFlops / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
   const powerPerChipW = idleW + (maxW - idleW) * utilisation;
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
@@ -1202,61 +1486,115 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   put(O_MBU_PREFILL, mbuPrefill);
   put(O_MBU_DECODE, mbuDecode);
   put(O_BOUND_PREFILL, <f64>pBound);
-  put(O_BOUND_DECODE, <f64>sBound);
+  put(O_BOUND_DECODE, <f64>bound);
   put(O_PREFILL_COMPUTE, pComputeS);
   put(O_PREFILL_MEMORY, pMemoryS);
   put(O_PREFILL_NETWORK, pNetworkS);
   put(O_PREFILL_OVERHEAD, pOverheadS);
-  put(O_DECODE_COMPUTE, sComputeS);
-  put(O_DECODE_MEMORY, sMemoryS);
-  put(O_DECODE_NETWORK, sNetworkS);
-  put(O_DECODE_OVERHEAD, sOverheadS);
+  put(O_DECODE_COMPUTE, computeS);
+  put(O_DECODE_MEMORY, memoryS);
+  put(O_DECODE_NETWORK, networkS);
+  put(O_DECODE_OVERHEAD, overheadS);
+}
+
+// inference.ts continuous, runIteration: the iteration's stage with its draft passes (withDraftPasses)
+let itComputeS: f64 = 0;
+let itMemoryS: f64 = 0;
+let itNetworkS: f64 = 0;
+let itOverheadS: f64 = 0;
+let itFlops: f64 = 0;
+let itBytes: f64 = 0;
+let itBound: i32 = 0;
+
+/** speculative.ts withDraftPasses: `times` passes of the last draftPass after the iteration's stage. */
+function addDraftPasses(times: f64): void {
+  itComputeS = itComputeS + times * dComputeS;
+  itMemoryS = itMemoryS + times * dMemoryS;
+  itNetworkS = itNetworkS + times * dNetworkS;
+  itOverheadS = itOverheadS + times * dOverheadS;
+  itFlops = itFlops + times * dFlops;
+  itBytes = itBytes + times * dBytes;
+  itBound = dominantBound(itComputeS, itMemoryS, itNetworkS);
 }
 
 /**
- * inference.ts continuous: the steady state's iteration of D decode and P prompt tokens through
- * one stage (PP splits it into pp micro-batches), TPOT = that iteration, TTFT = its chunks (plus
- * queueing when the budget binds), every per-token figure by Little's law over the request. Both
- * phases' MFU, MBU, bound and time breakdown are the iteration's.
+ * One iteration of the D decoding sequences' g·D tokens beside `prompt` prompt tokens, `logits`
+ * of them through the LM head; PP splits its tokens into pp micro-batches. A drafter's γ passes
+ * follow on the last stage, the first also reading the prompt chunk into its KV cache. Returns the
+ * iteration's time; its stage is in it*.
+ */
+function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
+  const decodeTokens = verifyTokens * D;
+  stageCost(false, decodeTokens / pp, contextTokens, logits / pp, prompt / pp, inputTokens, true);
+  let timeS = pp * (sTimeS + pipelineSendS((decodeTokens + prompt) / pp, sSpareS));
+  itComputeS = sComputeS;
+  itMemoryS = sMemoryS;
+  itNetworkS = sNetworkS;
+  itOverheadS = sOverheadS;
+  itFlops = sFlops;
+  itBytes = sBytes;
+  itBound = sBound;
+  if (specMode == SPEC_NONE) return timeS;
+  enterDrafter();
+  draftPass(false, D, contextTokens, D, prompt, inputTokens);
+  addDraftPasses(1);
+  timeS = timeS + dTimeS;
+  if (gamma != 1) {
+    draftPass(false, D, contextTokens, D);
+    const rest = gamma - 1;
+    addDraftPasses(rest);
+    timeS = timeS + rest * dTimeS;
+  }
+  leaveDrafter();
+  return timeS;
+}
+
+/**
+ * inference.ts continuous: the steady state's iteration of D decoding sequences (g tokens each)
+ * and P prompt tokens through one stage (PP splits it into pp micro-batches) and the drafter's
+ * passes, TPOT = that iteration / E, TTFT = its chunks (plus queueing when the budget binds), every
+ * per-token figure by Little's law over the request. Both phases' MFU, MBU, bound and time
+ * breakdown are the iteration's.
  */
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const replicaChips = tp * pp;
-  const n = outputTokens - 1;
+  const g = verifyTokens;
+  const E = expectedTokens;
+  const n = (outputTokens - 1) / E;
   // steadyState ran before memory (evaluateInner)
   const D = ssDecode;
   const P = ssPrompt;
-  // Prompts that finish per iteration, each with one logit for its first token.
-  const logitTokens = D + P / inputTokens;
+  const decodeTokens = g * D;
   const decodeContext = inputTokens + outputTokens / 2;
-  stageCost(false, D / pp, decodeContext, logitTokens / pp, P / pp, inputTokens, true);
-  const computeS = sComputeS;
-  const memoryS = sMemoryS;
-  const networkS = sNetworkS;
-  const overheadS = sOverheadS;
-  const flops = sFlops;
-  const bytes = sBytes;
-  const bound = sBound;
-  const tpotS = pp * (sTimeS + pipelineSendS((D + P) / pp, sSpareS));
-  // TTFT: when the budget binds, B/λ − n·TPOT (the excess requests queue). Otherwise a prompt's k
+  // Prompts that finish per iteration, each with one logit for its first token.
+  const iterationS = runIteration(D, P, decodeTokens + P / inputTokens, inputTokens, decodeContext);
+  const computeS = itComputeS;
+  const memoryS = itMemoryS;
+  const networkS = itNetworkS;
+  const overheadS = itOverheadS;
+  const flops = itFlops;
+  const bytes = itBytes;
+  const bound = itBound;
+  const tpotS = iterationS / E;
+  // TTFT: when the budget binds, B/λ − n′·T (the excess requests queue). Otherwise a prompt's k
   // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
-  // iterations are heavier: one more stage at that chunk.
+  // iterations are heavier: one more iteration at that chunk.
   const chunk = inputTokens / ssChunks;
   let timeToFirstS: f64;
-  if (ssBinds) timeToFirstS = tpotS * ((batch * (inputTokens + n)) / chunkTokens - n);
-  else if (chunk > P) {
-    stageCost(false, D / pp, decodeContext, (D + chunk / inputTokens) / pp, chunk / pp, inputTokens, true);
-    timeToFirstS = ssChunks * (pp * (sTimeS + pipelineSendS((D + chunk) / pp, sSpareS)));
-  } else timeToFirstS = ssChunks * tpotS;
-  const requestLatencyS = timeToFirstS + n * tpotS;
+  if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
+  else if (chunk > P) timeToFirstS = ssChunks * runIteration(D, chunk, decodeTokens + chunk / inputTokens, inputTokens, decodeContext);
+  else timeToFirstS = ssChunks * iterationS;
+  const requestLatencyS = timeToFirstS + n * iterationS;
 
   const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
   const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
   const inputTokensPerSPerChip = prefillTokensPerS / chips;
   const tokensPerSPerChip = tokensPerS / chips;
   const fleetUsdPerS = (chips * price) / 3600;
-  const mfu = (2 * activeParams * (D + P)) / tpotS / (replicaChips * peak);
-  const mbu = (pp * bytes) / tpotS / memBandwidth;
-  const computeUtilisation = (pp * flops) / tpotS / peak;
+  // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
+  const mfu = (2 * activeParams * (E * D + P)) / iterationS / (replicaChips * peak);
+  const mbu = (pp * bytes) / iterationS / memBandwidth;
+  const computeUtilisation = (pp * flops) / iterationS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
   const powerPerChipW = idleW + (maxW - idleW) * utilisation;
 
@@ -1271,7 +1609,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
   put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
   // The prompt tokens' share of the iteration's tokens pays for them.
-  put(O_COST_PER_M_INPUT, ((fleetUsdPerS * (P / (D + P))) / prefillTokensPerS) * 1e6);
+  put(O_COST_PER_M_INPUT, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6);
   put(O_POWER, powerPerChipW);
   put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
   put(O_MFU_PREFILL, mfu);
@@ -1300,6 +1638,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     const c = configs + (<usize>i * CONFIG_STRIDE << 3);
     memory.copy(VALUES, c, N_AXES * 8);
     priceOverride = f(c, CFG_PRICE);
+    expectedOverride = f(c, CFG_EXPECTED);
     setBase();
     const reason = setParallel();
     if (reason >= 0) writeInfeasible(reason, false, NaN);
@@ -1311,6 +1650,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     memory.copy(out + (<usize>i * N_OUT << 3), OUT, N_OUT * 8);
   }
   priceOverride = NaN;
+  expectedOverride = NaN;
 }
 
 // ---------------------------------------------------------------- the sweep: a mixed-radix odometer

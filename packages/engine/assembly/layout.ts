@@ -57,11 +57,12 @@ export const M_HAS_WINDOW: i32 = 22;
 export const M_WINDOW: i32 = 23;
 export const M_WINDOWED_LAYERS: i32 = 24;
 export const M_ACTIVE_PARAMS: i32 = 25;
+export const M_MTP_MODULES: i32 = 26; // multi-token-prediction modules (0: none)
 export const MODEL_STRIDE: i32 = 32;
 
 // ---- axes of a sweep, outermost first; also the slots of an explicit configuration record.
-// The kernel caches by level: base (model … imbalance), the schedule, parallelism (TP … chips, with R),
-// then the chunk budget, then batch and lengths innermost.
+// The kernel caches by level: base (model … imbalance), then speculation and the schedule with the
+// parallelism (TP … chips, with R), then the chunk budget, then batch and lengths innermost.
 export const A_MODEL: i32 = 0;
 export const A_CHIP: i32 = 1;
 export const A_WEIGHTS: i32 = 2;
@@ -70,20 +71,26 @@ export const A_ACTIVATIONS: i32 = 4;
 export const A_SHARDING: i32 = 5; // 0 heads, 1 batch
 export const A_OVERLAP: i32 = 6; // NaN: not given (prefill takes the plugin's, decode 0)
 export const A_IMBALANCE: i32 = 7;
-export const A_SCHEDULE: i32 = 8; // index into SCHEDULES: 0 continuous, 1 static
-export const A_TP: i32 = 9;
-export const A_PP: i32 = 10;
-export const A_EP: i32 = 11;
-export const A_REDUNDANT: i32 = 12; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
-export const A_CHIPS: i32 = 13; // chips, or DP when the header says so
-export const A_CHUNK: i32 = 14; // chunkTokens: the iteration's token budget C (and the prefill workspace)
-export const A_BATCH: i32 = 15;
-export const A_INPUT: i32 = 16;
-export const A_OUTPUT: i32 = 17;
-export const N_AXES: i32 = 18;
-/** Explicit configuration record: the 18 axis values, then a price override (NaN = the chip's). */
-export const CFG_PRICE: i32 = 18;
-export const CONFIG_STRIDE: i32 = 19;
+export const A_SPECULATIVE: i32 = 8; // index into SPECULATIVE_MODES: 0 none, 1 mtp, 2 draft
+export const A_DRAFT_MODEL: i32 = 9; // the draft model's index in the model table; NaN: none
+export const A_DRAFT_TOKENS: i32 = 10; // γ, draft tokens per step (read only when speculating)
+export const A_ACCEPTANCE: i32 = 11; // a, every draft position's acceptance; NaN in a record with CFG_EXPECTED
+export const A_SCHEDULE: i32 = 12; // index into SCHEDULES: 0 continuous, 1 static
+export const A_TP: i32 = 13;
+export const A_PP: i32 = 14;
+export const A_EP: i32 = 15;
+export const A_REDUNDANT: i32 = 16; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
+export const A_CHIPS: i32 = 17; // chips, or DP when the header says so
+export const A_CHUNK: i32 = 18; // chunkTokens: the iteration's token budget C (and the prefill workspace)
+export const A_BATCH: i32 = 19;
+export const A_INPUT: i32 = 20;
+export const A_OUTPUT: i32 = 21;
+export const N_AXES: i32 = 22;
+/** Explicit configuration record: the 22 axis values, a price override (NaN = the chip's), then E. */
+export const CFG_PRICE: i32 = 22;
+/** E, tokens per speculative step, computed by the host from a list of acceptances; NaN = from γ and A_ACCEPTANCE. */
+export const CFG_EXPECTED: i32 = 23;
+export const CONFIG_STRIDE: i32 = 24;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;
@@ -134,7 +141,8 @@ export const R_PRECISION_UNSUPPORTED: i32 = 6;
 export const R_BATCH_DIVIDES: i32 = 7; // training only
 export const R_CP_DIVIDES_SEQUENCE: i32 = 8; // training only
 export const R_INTERLEAVE_NEEDS_PIPELINE: i32 = 9; // training only
-export const N_REASONS: i32 = 10;
+export const R_SPECULATIVE_UNSUPPORTED: i32 = 10; // inference only
+export const N_REASONS: i32 = 11;
 
 // ---- setup image header (f64 slots); axis values, models, chips, histogram specs and filters follow
 export const H_VERSION: i32 = 0;
@@ -157,7 +165,7 @@ export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRI
 export const H_GROUP_BY: i32 = 49;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 50;
-export const IMAGE_VERSION: i32 = 6;
+export const IMAGE_VERSION: i32 = 7;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

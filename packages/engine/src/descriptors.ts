@@ -1,7 +1,16 @@
 // The memory layout of assembly/layout.ts, for the host side. src/descriptors.test.ts checks these
 // against the constants the compiled module exports.
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { INFEASIBLE_REASONS, SCHEDULES as MODEL_SCHEDULES, type AttentionSharding, type Bound, type InfeasibleReason, type Schedule } from '@ridgeline/model';
+import {
+  INFEASIBLE_REASONS,
+  SCHEDULES as MODEL_SCHEDULES,
+  SPECULATIVE_MODES as MODEL_SPECULATIVE_MODES,
+  type AttentionSharding,
+  type Bound,
+  type InfeasibleReason,
+  type Schedule,
+  type SpeculativeMode,
+} from '@ridgeline/model';
 
 /** Points an efficiency curve may have in the flat chip descriptor. */
 export const MAX_CURVE_POINTS = 16;
@@ -60,14 +69,18 @@ export const MODEL = {
   windowTokens: 23,
   windowedLayers: 24,
   activeParams: 25,
+  /** `ModelSpec.mtpModules` (0 when absent). */
+  mtpModules: 26,
   stride: 32,
 } as const;
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 18 slots of an explicit configuration record; slot 18 is a price override.
- * The kernel caches by level: the schedule sits with the base, `chunkTokens` just outside batch and
- * the lengths.
+ * order gives the first 22 slots of an explicit configuration record; slot 22 is a price override,
+ * slot 23 E (speculative decoding's tokens per step, when the host computed it from a list of
+ * acceptances). The kernel caches by level: speculation and the schedule sit just outside the
+ * parallelism (they change the rules, the drafter's layout and every stage), `chunkTokens` just
+ * outside batch and the lengths, whose prefill and decode tables it reuses.
  */
 export const AXES = [
   'model',
@@ -78,6 +91,10 @@ export const AXES = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'speculative',
+  'draftModel',
+  'draftTokens',
+  'acceptance',
   'schedule',
   'tp',
   'pp',
@@ -92,9 +109,14 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 19;
+export const CONFIG_STRIDE = 24;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 18;
+export const CONFIG_PRICE = 22;
+/**
+ * Slot of E, tokens per speculative step, in a configuration record: `expectedTokensPerStep` of a
+ * list of acceptances; NaN: the kernel sums it from γ and the `acceptance` slot, as for an axis.
+ */
+export const CONFIG_EXPECTED = 23;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -119,8 +141,11 @@ export const HEADER = {
   groupBy: 49,
   slots: 50,
 } as const;
-/** Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and the grouping). */
-export const IMAGE_VERSION = 6;
+/**
+ * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
+ * the grouping; 7: the speculative decoding axes).
+ */
+export const IMAGE_VERSION = 7;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 
@@ -206,6 +231,9 @@ export function precisionCode(p: Precision): number {
 /** Schedule codes: index in the model's SCHEDULES (0 continuous, 1 static), the kernel's `A_SCHEDULE` values. */
 export const SCHEDULES: readonly Schedule[] = MODEL_SCHEDULES;
 
+/** Speculative decoding codes: index in the model's SPECULATIVE_MODES (0 none, 1 mtp, 2 draft), the kernel's `A_SPECULATIVE` values. */
+export const SPECULATIVE_MODES: readonly SpeculativeMode[] = MODEL_SPECULATIVE_MODES;
+
 /** Attention-sharding codes. */
 export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch'];
 
@@ -214,11 +242,11 @@ export const STATE = {
   evaluated: 0,
   feasible: 1,
   reasons: 2,
-  boundPrefill: 12,
-  boundDecode: 15,
+  boundPrefill: 13,
+  boundDecode: 16,
   /** Feasible configurations that meet every filter (= feasible without filters). */
-  matched: 18,
-  counts: 19,
+  matched: 19,
+  counts: 20,
   paretoStride: 4,
   /** Key, index, digest of the outputs. */
   topStride: 3,

@@ -1,14 +1,25 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, validateInferenceConfig, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import {
+  DEFAULT_MOE_IMBALANCE,
+  PREFILL_CHUNK_TOKENS,
+  resolveSpeculation,
+  validateInferenceConfig,
+  type Bound,
+  type InferenceConfig,
+  type InfeasibleReason,
+  type ModelSpec,
+} from '@ridgeline/model';
 import {
   ATTENTION_SHARDINGS,
   BOUNDS,
+  CONFIG_EXPECTED,
   CONFIG_PRICE,
   CONFIG_STRIDE,
   N_OUT,
   OUTPUTS,
   REASONS,
   SCHEDULES,
+  SPECULATIVE_MODES,
   precisionCode,
   type Output,
 } from './descriptors.ts';
@@ -49,8 +60,10 @@ export class DescriptorTables {
 
 /**
  * Evaluates explicit configurations in one kernel call: N_OUT f64 per configuration in OUTPUTS
- * order (read them with `readResult`). Models and chips are flattened once each (by identity).
- * Throws `InputError` like `estimateInference` for malformed numbers.
+ * order (read them with `readResult`). Models and chips (draft models too) are flattened once each
+ * (by identity). Throws `InputError` like `estimateInference` for malformed numbers. Speculative
+ * decoding is resolved as `estimateInference` does (`resolveSpeculation`); a list of acceptances
+ * goes to the kernel as its E (`expectedTokensPerStep`), one value for every position as itself.
  *
  * @example
  * const out = await evaluateConfigs(await createEngine(), [config]);
@@ -63,6 +76,9 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     validateInferenceConfig(config);
     const m = tables.model(config.model);
     const c = tables.chip(config.chip);
+    const speculation = resolveSpeculation(config);
+    const draft = speculation.mode === 'draft' ? config.speculative?.draftModel : undefined;
+    const givenList = Array.isArray(config.speculative?.acceptance);
     const r = i * CONFIG_STRIDE;
     records.set(
       [
@@ -74,6 +90,10 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         ATTENTION_SHARDINGS.indexOf(config.attentionSharding ?? 'heads'),
         config.commOverlap ?? Number.NaN,
         config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,
+        SPECULATIVE_MODES.indexOf(speculation.mode),
+        draft === undefined ? Number.NaN : tables.model(draft),
+        speculation.draftTokens,
+        givenList ? Number.NaN : (speculation.acceptance[0] ?? Number.NaN),
         SCHEDULES.indexOf(config.schedule ?? 'continuous'),
         config.parallelism.tp,
         config.parallelism.pp,
@@ -88,6 +108,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
       r,
     );
     records[r + CONFIG_PRICE] = config.usdPerChipHour ?? Number.NaN;
+    records[r + CONFIG_EXPECTED] = givenList ? speculation.expectedTokensPerStep : Number.NaN;
   });
   const kernel = await engine.open(
     buildImage({

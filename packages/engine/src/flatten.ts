@@ -101,7 +101,8 @@ function requireBoolean(model: string, field: string, value: unknown): boolean {
 
 /**
  * A model architecture as the kernel reads it: MODEL.stride f64 (layers, widths, heads, MoE, MLA,
- * sliding window, and the active parameter count from `countParams`). Throws `InputError` naming
+ * sliding window, the active parameter count from `countParams`, and the multi-token-prediction
+ * modules speculative decoding's `mtp` mode drafts with). Throws `InputError` naming
  * the field for a value the model cannot use (a non-integer head count, more active experts than
  * experts, …).
  *
@@ -160,5 +161,6 @@ export function flattenModel(model: ModelSpec): Float64Array {
     }
   }
   out[MODEL.activeParams] = countParams(model).active;
+  out[MODEL.mtpModules] = model.mtpModules === undefined ? 0 : requireInteger(id, 'mtpModules', model.mtpModules, 0);
   return out;
 }

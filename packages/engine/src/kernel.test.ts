@@ -5,6 +5,7 @@ import { createEngine } from './engine.ts';
 import { evaluateConfigs } from './evaluate.ts';
 import {
   CATALOG_MODELS,
+  DRAFT_MODELS,
   FIRST_PARTY_CHIPS,
   prng,
   randomChip,
@@ -23,7 +24,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     const random = prng(0x5eed);
     const models = [...CATALOG_MODELS, ...Array.from({ length: 200 }, (_, i) => randomModel(random, i))];
     const chips = [...FIRST_PARTY_CHIPS, ...Array.from({ length: 60 }, (_, i) => randomChip(random, i))];
-    const configs: InferenceConfig[] = Array.from({ length: CONFIGURATIONS }, () => randomConfig(random, models, chips));
+    // draft models: small catalog models and synthetic ones of any shape
+    const drafts = [...DRAFT_MODELS, ...models.slice(CATALOG_MODELS.length, CATALOG_MODELS.length + 20)];
+    const configs: InferenceConfig[] = Array.from({ length: CONFIGURATIONS }, () => randomConfig(random, models, chips, drafts));
 
     const engine = await createEngine();
     const out = await evaluateConfigs(engine, configs); // one WASM call for all of them
@@ -33,10 +36,26 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     const byReason = new Map<string, number>();
     // feasible configurations per schedule and continuous-batching regime
     const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0, unevenStages: 0, epNotDividingExperts: 0, redundantExperts: 0 };
+    // feasible speculative configurations by drafter, schedule and shape (docs/MODEL.md §7)
+    const speculation = { mtpStatic: 0, mtpContinuous: 0, mtpDenseModel: 0, mtpExpertParallel: 0, draftStatic: 0, draftContinuous: 0, severalDraftTokens: 0, acceptanceList: 0, pipelined: 0 };
+    let speculating = 0;
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
       const expected = referenceOutputs(reference);
+      const mode = reference.inputs.speculative.mode;
+      if (mode !== 'none') speculating++;
+      if (reference.feasible && mode !== 'none') {
+        const continuous = reference.serving !== null;
+        if (mode === 'mtp') {
+          speculation[continuous ? 'mtpContinuous' : 'mtpStatic']++;
+          if (config.model.moe === undefined) speculation.mtpDenseModel++;
+          if (config.parallelism.ep > 1) speculation.mtpExpertParallel++;
+        } else speculation[continuous ? 'draftContinuous' : 'draftStatic']++;
+        if (reference.inputs.speculative.draftTokens > 1) speculation.severalDraftTokens++;
+        if (Array.isArray(config.speculative?.acceptance)) speculation.acceptanceList++;
+        if (config.parallelism.pp > 1) speculation.pipelined++;
+      }
       if (reference.feasible) {
         if (config.model.layers % config.parallelism.pp !== 0) regimes.unevenStages++;
         const experts = config.model.moe?.experts ?? 1;
@@ -73,7 +92,8 @@ describe('the WASM kernel against estimateInference (property test)', () => {
       });
     });
     console.log(
-      `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}`,
+      `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -83,5 +103,8 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // both schedules, every regime of the continuous steady state, pipelines of uneven stages, and
     // expert parallelism that does not divide the experts, with redundant slots
     for (const count of Object.values(regimes)) expect(count).toBeGreaterThan(100);
+    // speculative decoding with either drafter, in both schedules, with several draft passes and per-position acceptances
+    expect(speculating).toBeGreaterThan(CONFIGURATIONS / 3);
+    for (const count of Object.values(speculation)) expect(count).toBeGreaterThan(100);
   });
 });

@@ -1,6 +1,6 @@
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import type { AttentionSharding, Recompute, Schedule } from '@ridgeline/model';
-import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
+import { DEFAULT_MTP_ACCEPTANCE, type AttentionSharding, type Recompute, type Schedule, type SpeculativeMode } from '@ridgeline/model';
+import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, SPECULATIVE_MODES, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
 import { groupByCode } from './groups.ts';
 import { buildImage, fingerprint, type SlotFilter, type SlotHistogram } from './image.ts';
@@ -33,6 +33,14 @@ export interface SweepConfig {
   readonly schedule: Schedule;
   /** C: tokens per iteration, and the prefill chunk of the memory workspace (`InferenceConfig.chunkTokens`). */
   readonly chunkTokens: number;
+  /** Speculative decoding's mode (`InferenceConfig.speculative.mode`); with `none` the next three are unused. */
+  readonly speculative: SpeculativeMode;
+  /** The `draftModels` axis' value: a draft model's id, or null when the spec has none. Only mode `draft` uses it. */
+  readonly draftModel: string | null;
+  /** γ: draft tokens per step. */
+  readonly draftTokens: number;
+  /** a: every draft position's acceptance. */
+  readonly acceptance: number;
 }
 
 /** One configuration of a training sweep, decoded from its index (a `TrainingConfig`, flattened). */
@@ -129,11 +137,14 @@ function slotFilters<M extends AnyMetric>(where: readonly WhereClause<M>[], slot
  */
 export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = resolved.spec.reducers): SweepPlan {
   const spec = resolved.spec;
-  const models = resolved.models.map(flattenModel);
+  // the draft models follow the spec's models in the kernel's model table
+  const draftModels = resolved.draftModels ?? [];
+  const allModels = [...resolved.models, ...draftModels];
+  const models = allModels.map(flattenModel);
   const chips = resolved.chips.map((c) => flattenChip(c.chip, c.usdPerChipHour === undefined ? {} : { usdPerChipHour: c.usdPerChipHour }));
   const dpMode = spec.chips === null;
   const axes: Record<Axis, readonly number[]> = {
-    model: models.map((_, i) => i),
+    model: resolved.models.map((_, i) => i),
     hardware: chips.map((_, i) => i),
     weights: spec.precisions.weights.map(precisionCode),
     kvCache: spec.precisions.kvCache.map(precisionCode),
@@ -141,6 +152,10 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     attentionSharding: spec.attentionSharding.map((s) => ATTENTION_SHARDINGS.indexOf(s)),
     commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
     moeImbalance: spec.moeImbalance,
+    speculative: (spec.speculative ?? ['none']).map((m) => SPECULATIVE_MODES.indexOf(m)),
+    draftModel: draftModels.length === 0 ? [Number.NaN] : draftModels.map((_, i) => resolved.models.length + i),
+    draftTokens: spec.draftTokens ?? [1],
+    acceptance: spec.acceptance ?? [DEFAULT_MTP_ACCEPTANCE],
     schedule: spec.schedule.map((s) => SCHEDULES.indexOf(s)),
     tp: spec.tp,
     pp: spec.pp,
@@ -184,6 +199,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     const dp = chipsValue / (tp * pp);
     const overlap = at('commOverlap');
     const redundant = at('redundantExperts');
+    const draft = at('draftModel');
     return {
       model: resolved.models[at('model')]?.id ?? '',
       hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
@@ -204,6 +220,10 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       moeImbalance: at('moeImbalance'),
       schedule: SCHEDULES[at('schedule')] ?? 'continuous',
       chunkTokens: at('chunkTokens'),
+      speculative: SPECULATIVE_MODES[at('speculative')] ?? 'none',
+      draftModel: Number.isNaN(draft) ? null : (allModels[draft]?.id ?? null),
+      draftTokens: at('draftTokens'),
+      acceptance: at('acceptance'),
     };
   };
   return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, where, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };

@@ -95,13 +95,59 @@ describe('sweep spec validation', () => {
     expect(issuesOf('models: [\n')).toMatch(/^spec\.yaml: not valid YAML or JSON/);
   });
 
+  it('reads speculative decoding axes, with the draft models resolved after the models', () => {
+    const plain = parseSweepSpec(BASE);
+    expect([plain.speculative, plain.draftTokens, plain.acceptance, plain.draftModels]).toEqual([['none'], [1], [0.85], []]);
+    const spec = parseSweepSpec(
+      `${BASE}speculative: [none, mtp, draft]\ndraftTokens: { from: 1, to: 4 }\nacceptance: [0.6, 0.9]\n` +
+        'draftModels: [llama-2-7b, { id: tiny, layers: 2, hiddenSize: 256, heads: 4, kvHeads: 4, headDim: 64, ffnHiddenSize: 1024, gatedFfn: true, vocabSize: 1000, tiedEmbeddings: false }]\n',
+    );
+    expect(spec.draftTokens).toEqual([1, 2, 3, 4]);
+    const plan = planSweep(resolveSweepSpec(spec, TEST_RESOLVERS));
+    expect(plan.total).toBe(3 * 2 * 4 * 2);
+    expect(plan.resolved.draftModels?.map((m) => m.id)).toEqual(['llama-2-7b', 'tiny']);
+    // the model table: the model, then the draft models; the axis holds their indices
+    expect(plan.axes).toMatchObject({ model: [0], speculative: [0, 1, 2], draftModel: [1, 2], draftTokens: [1, 2, 3, 4], acceptance: [0.6, 0.9] });
+    expect(plan.config(plan.total - 1)).toMatchObject({ speculative: 'draft', draftModel: 'tiny', draftTokens: 4, acceptance: 0.9 });
+    expect(planSweep(resolveSweepSpec(plain, TEST_RESOLVERS)).config(0)).toMatchObject({ speculative: 'none', draftModel: null, draftTokens: 1, acceptance: 0.85 });
+    expect(() => resolveSweepSpec(parseSweepSpec(`${BASE}speculative: draft\nacceptance: 0.7\ndraftModels: [llama-9]\n`), TEST_RESOLVERS, 'spec.yaml')).toThrow(
+      'spec.yaml: draftModels[0]: unknown model "llama-9"',
+    );
+  });
+
+  it('names what speculative decoding needs: the allowed values, and a draft model and an acceptance for draft', () => {
+    expect(issuesOf(`${BASE}speculative: eagle\n`)).toBe('spec.yaml: speculative: must be one of none, mtp, draft, got "eagle"');
+    expect(issuesOf(`${BASE}speculative: [mtp, mtp]\n`)).toBe('spec.yaml: speculative[1]: "mtp" appears twice; each value of an axis must be distinct');
+    expect(issuesOf(`${BASE}draftTokens: [0, 17]\n`)).toBe(
+      ['spec.yaml: 2 problems', '  - draftTokens[0]: must be an integer from 1 to 16, got 0', '  - draftTokens[1]: must be an integer from 1 to 16, got 17'].join('\n'),
+    );
+    expect(issuesOf(`${BASE}draftTokens: 2.5\n`)).toBe('spec.yaml: draftTokens: must be an integer from 1 to 16, got 2.5');
+    expect(issuesOf(`${BASE}acceptance: [0.5, 1.2]\n`)).toBe('spec.yaml: acceptance[1]: must be a probability in [0, 1], got 1.2');
+    expect(issuesOf(`${BASE}acceptance: [0.5, 0.5]\n`)).toBe('spec.yaml: acceptance[1]: 0.5 appears twice; each value of an axis must be distinct');
+    expect(issuesOf(`${BASE}speculative: draft\n`)).toBe(
+      [
+        'spec.yaml: 2 problems',
+        '  - draftModels: speculative: draft needs draftModels, the small models that draft the tokens (catalog ids such as llama-3.1-8b, or inline ModelSpecs)',
+        "  - acceptance: is required with speculative: draft: the probability each draft token is accepted, in [0, 1] (mtp alone defaults to 0.85, DeepSeek-V3's MTP module)",
+      ].join('\n'),
+    );
+    expect(issuesOf(`${BASE}draftModels: [llama-3.1-8b]\n`)).toBe(
+      'spec.yaml: draftModels: draft models are the drafters of speculative: draft; add draft to speculative, or remove draftModels',
+    );
+    const draft = `${BASE}speculative: draft\nacceptance: 0.7\n`;
+    expect(issuesOf(`${draft}draftModels: []\n`)).toBe('spec.yaml: draftModels: draftModels needs at least one model (a catalog id such as llama-3.1-8b, or an inline ModelSpec)');
+    expect(issuesOf(`${draft}draftModels: llama-3.1-8b\n`)).toBe('spec.yaml: draftModels: draftModels is a list of catalog ids or inline ModelSpecs, got "llama-3.1-8b"');
+    expect(issuesOf(`${draft}draftModels: [llama-3.1-8b, LLAMA-3.1-8B]\n`)).toBe('spec.yaml: draftModels[1]: "llama-3.1-8b" appears twice; each value of an axis must be distinct');
+    expect(issuesOf(`${draft}draftModels: [3]\n`)).toBe('spec.yaml: draftModels[0]: a model is a catalog id or an inline ModelSpec object, got 3');
+  });
+
   it('lists every problem, one per line', () => {
     expect(issuesOf(`${BASE}tp: [0]\npp: [x]\nrandom: 1\n`)).toBe(
       [
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, where, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, speculative, draftTokens, acceptance, draftModels, where, reducers',
       ].join('\n'),
     );
   });

@@ -1,8 +1,18 @@
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS, type AttentionSharding, type ModelSpec, type Recompute, type Schedule } from '@ridgeline/model';
-import { METRICS, SCHEDULES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import {
+  DEFAULT_MOE_IMBALANCE,
+  DEFAULT_MTP_ACCEPTANCE,
+  MAX_DRAFT_TOKENS,
+  PREFILL_CHUNK_TOKENS,
+  type AttentionSharding,
+  type ModelSpec,
+  type Recompute,
+  type Schedule,
+  type SpeculativeMode,
+} from '@ridgeline/model';
+import { METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
 import { normaliseGroupBy, type GroupKey } from './groups.ts';
 import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
 import { sortWhere, type WhereClause } from './where.ts';
@@ -77,6 +87,25 @@ export interface SweepSpec {
   readonly schedule: readonly Schedule[];
   /** C: tokens per iteration and prefill chunk (`InferenceConfig.chunkTokens`) [8192]. */
   readonly chunkTokens: readonly number[];
+  /**
+   * Speculative decoding (`InferenceConfig.speculative.mode`, docs/MODEL.md §7): none, mtp (the
+   * model's multi-token-prediction modules) or draft (a draft model of `draftModels`) [none].
+   * The parsers always fill in this and the next three; absent in a spec built by hand means none.
+   */
+  readonly speculative?: readonly SpeculativeMode[];
+  /** γ: draft tokens per speculative step, integers 1–16 [1]. */
+  readonly draftTokens?: readonly number[];
+  /**
+   * a: the probability that a draft token is accepted, one value for every draft position, in
+   * [0, 1] [0.85, DEFAULT_MTP_ACCEPTANCE; a spec with `draft` must give it].
+   */
+  readonly acceptance?: readonly number[];
+  /**
+   * The draft models of `speculative: draft`: catalog ids or inline ModelSpecs [none]. A spec with
+   * `draft` must list at least one; a configuration of mode draft without one is infeasible
+   * (`speculative_unsupported`).
+   */
+  readonly draftModels?: readonly (string | ModelSpec)[];
   /**
    * Filters: only feasible configurations meeting every clause reach the reducers and row files.
    * The parsers always fill it in (`[]` for none); optional so that hand-built specs stay valid.
@@ -492,6 +521,10 @@ const KNOWN_KEYS = [
   'moeImbalance',
   'schedule',
   'chunkTokens',
+  'speculative',
+  'draftTokens',
+  'acceptance',
+  'draftModels',
   'where',
   'reducers',
 ] as const;
@@ -521,17 +554,22 @@ const TRAINING_KEYS = [
   'reducers',
 ] as const;
 
-const modelsSchema = v.pipe(
-  // Dispatch on the entry's shape rather than a union, so an inline model's own problems (a missing
-  // or malformed field) are reported, not only "not a model".
-  v.array(
-    shaped<string | v.InferOutput<typeof inlineModel>>(
-      (x) => (typeof x === 'string' ? v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')) : isMapping(x) ? inlineModel : undefined),
-      (x) => `a model is a catalog id or an inline ModelSpec object${got({ input: x })}`,
+/** A list of models: catalog ids or inline ModelSpecs, at least one. */
+function modelList(field: string, example: string) {
+  return v.pipe(
+    // Dispatch on the entry's shape rather than a union, so an inline model's own problems (a missing
+    // or malformed field) are reported, not only "not a model".
+    v.array(
+      shaped<string | v.InferOutput<typeof inlineModel>>(
+        (x) => (typeof x === 'string' ? v.pipe(v.string(), v.nonEmpty('a model id cannot be empty')) : isMapping(x) ? inlineModel : undefined),
+        (x) => `a model is a catalog id or an inline ModelSpec object${got({ input: x })}`,
+      ),
+      (i) => `${field} is a list of catalog ids or inline ModelSpecs${got(i)}`,
     ),
-  ),
-  v.minLength(1, 'models needs at least one model (a catalog id such as llama-3.1-70b, or an inline ModelSpec)'),
-);
+    v.minLength(1, `${field} needs at least one model (a catalog id such as ${example}, or an inline ModelSpec)`),
+  );
+}
+const modelsSchema = modelList('models', 'llama-3.1-70b');
 const hardwareSchema = v.pipe(v.array(hardwareEntry), v.minLength(1, 'hardware needs at least one chip id (such as h100-sxm)'));
 
 /** true, false or "auto", or a list of them. */
@@ -607,6 +645,11 @@ const specSchema = v.pipe(
       moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
       chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
+      speculative: v.optional(enumAxis('speculative', SPECULATIVE_MODES), 'none'),
+      draftTokens: v.optional(integerAxis('draftTokens', 1, MAX_DRAFT_TOKENS), 1),
+      // no default here: a spec with draft must give it (validateSweepSpec fills in 0.85 otherwise)
+      acceptance: v.optional(numberAxis('acceptance', 0, 1, 'a probability in [0, 1]')),
+      draftModels: v.optional(modelList('draftModels', 'llama-3.1-8b')),
       // checked by whereOf, which names each metric's path
       where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
@@ -740,6 +783,28 @@ function withDefaultReducers<M extends AnyMetric>(
 }
 
 /**
+ * What speculative decoding needs beyond each axis' own values, as `ridgeline estimate` asks: a
+ * draft model and an acceptance for `draft` (there is no model-independent acceptance), and draft
+ * models only where `draft` uses them.
+ */
+function speculationIssues(s: { readonly speculative: readonly SpeculativeMode[]; readonly acceptance?: unknown; readonly draftModels?: unknown }): SpecIssue[] {
+  if (!s.speculative.includes('draft')) {
+    return s.draftModels === undefined ? [] : [{ path: 'draftModels', message: 'draft models are the drafters of speculative: draft; add draft to speculative, or remove draftModels' }];
+  }
+  const issues: SpecIssue[] = [];
+  if (s.draftModels === undefined) {
+    issues.push({ path: 'draftModels', message: 'speculative: draft needs draftModels, the small models that draft the tokens (catalog ids such as llama-3.1-8b, or inline ModelSpecs)' });
+  }
+  if (s.acceptance === undefined) {
+    issues.push({
+      path: 'acceptance',
+      message: `is required with speculative: draft: the probability each draft token is accepted, in [0, 1] (mtp alone defaults to ${DEFAULT_MTP_ACCEPTANCE}, DeepSeek-V3's MTP module)`,
+    });
+  }
+  return issues;
+}
+
+/**
  * Validates a sweep spec given as data (see `parseSweepSpec`).
  *
  * @example
@@ -757,13 +822,18 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if (!result.success) throw new SweepSpecError([...toSpecIssues(result.issues), ...filters.issues], source);
   const s = result.output;
   const issues: SpecIssue[] = [...filters.issues];
-  const axes = ['chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens'] as const;
+  const axes = [
+    'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
+    'speculative', 'draftTokens', 'acceptance',
+  ] as const;
   for (const axis of axes) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
   }
   for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
   issues.push(...modelAndHardwareDuplicates(s));
+  if (s.draftModels !== undefined) issues.push(...duplicateIssues('draftModels', s.draftModels.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id))));
+  issues.push(...speculationIssues(s));
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   return {
     models: s.models as (string | ModelSpec)[],
@@ -783,6 +853,10 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     moeImbalance: s.moeImbalance as number[],
     schedule: s.schedule,
     chunkTokens: s.chunkTokens,
+    speculative: s.speculative,
+    draftTokens: s.draftTokens,
+    acceptance: (s.acceptance ?? [DEFAULT_MTP_ACCEPTANCE]) as number[],
+    draftModels: (s.draftModels ?? []) as (string | ModelSpec)[],
     where: filters.where,
     reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
@@ -882,12 +956,14 @@ export type ChipResolver = (id: string) => ChipSpec;
 export interface ResolvedSweepSpec<S extends AnySweepSpec = SweepSpec> {
   readonly spec: S;
   readonly models: readonly ModelSpec[];
+  /** An inference spec's `draftModels`, resolved like `models` (absent or `[]`: none). */
+  readonly draftModels?: readonly ModelSpec[];
   readonly chips: readonly { readonly chip: ChipSpec; readonly usdPerChipHour?: number }[];
 }
 
 /**
- * Resolves the spec's model and chip ids with the given resolvers (the CLI passes the catalog and
- * the first-party plugins). Collects every unknown id into one `SweepSpecError`.
+ * Resolves the spec's model, draft model and chip ids with the given resolvers (the CLI passes the
+ * catalog and the first-party plugins). Collects every unknown id into one `SweepSpecError`.
  *
  * @example
  * resolveSweepSpec(spec, { model: (id) => getModel(id)!, chip: (id) => findChip(chips, id)! });
@@ -898,19 +974,24 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
   source = 'sweep spec',
 ): ResolvedSweepSpec<S> {
   const issues: SpecIssue[] = [];
-  const models: ModelSpec[] = [];
-  spec.models.forEach((m, i) => {
-    if (typeof m !== 'string') {
-      const partial = m as Partial<ModelSpec> & ModelSpec;
-      models.push({ ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' });
-      return;
-    }
-    try {
-      models.push(resolvers.model(m));
-    } catch (error) {
-      issues.push({ path: `models[${i}]`, message: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  const resolveModels = (entries: readonly (string | ModelSpec)[], field: string): ModelSpec[] => {
+    const out: ModelSpec[] = [];
+    entries.forEach((m, i) => {
+      if (typeof m !== 'string') {
+        const partial = m as Partial<ModelSpec> & ModelSpec;
+        out.push({ ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' });
+        return;
+      }
+      try {
+        out.push(resolvers.model(m));
+      } catch (error) {
+        issues.push({ path: `${field}[${i}]`, message: error instanceof Error ? error.message : String(error) });
+      }
+    });
+    return out;
+  };
+  const models = resolveModels(spec.models, 'models');
+  const draftModels = isTrainingSpec(spec) ? [] : resolveModels(spec.draftModels ?? [], 'draftModels');
   const chips: { chip: ChipSpec; usdPerChipHour?: number }[] = [];
   spec.hardware.forEach((h, i) => {
     try {
@@ -921,5 +1002,5 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
     }
   });
   if (issues.length > 0) throw new SweepSpecError(issues, source);
-  return { spec, models, chips };
+  return { spec, models, chips, draftModels };
 }

@@ -55,6 +55,7 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
   const resolved = plan.resolved;
   const model = resolved.models.find((m) => m.id === c.model)!;
   const chip = resolved.chips.find((x) => x.chip.id === c.hardware)!;
+  const draftModel = resolved.draftModels?.find((m) => m.id === c.draftModel);
   return {
     model,
     chip: chip.chip,
@@ -71,8 +72,106 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
     chunkTokens: c.chunkTokens,
     ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
     ...(chip.usdPerChipHour === undefined ? {} : { usdPerChipHour: chip.usdPerChipHour }),
+    ...(c.speculative === 'none'
+      ? {}
+      : {
+          speculative: {
+            mode: c.speculative,
+            draftTokens: c.draftTokens,
+            acceptance: c.acceptance,
+            ...(c.speculative === 'draft' && draftModel !== undefined ? { draftModel } : {}),
+          },
+        }),
   };
 }
+
+// ~3k configurations of speculative decoding: DeepSeek-V3 (one MTP module) and Llama 3.1 70B (none),
+// two draft models (Llama 2 13B's 40 heads do not split over TP 16), γ and acceptance varied, both
+// schedules, pipelines and expert parallelism.
+const SPECULATIVE_SPEC = `
+models: [deepseek-v3, llama-3.1-70b]
+hardware: [h200]
+chips: [16]
+tp: [8, 16]
+pp: [1, 2]
+ep: [1, 8]
+batch: [1, 64]
+inputTokens: [1024, 8192]
+outputTokens: [512]
+precisions: { weights: fp8, kvCache: fp8, activations: bf16 }
+schedule: [continuous, static]
+chunkTokens: [2048]
+speculative: [none, mtp, draft]
+draftModels: [llama-3.1-8b, llama-2-13b]
+draftTokens: [1, 3]
+acceptance: [0.6, 0.9]
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tokensPerSPerUser }
+`;
+
+describe('sweeps of speculative decoding', () => {
+  const plan = planOf(SPECULATIVE_SPEC);
+
+  it('give rows equal to estimateInference for the speculative, draftModels, draftTokens and acceptance axes', async () => {
+    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 2 * 2 * 3 * 2 * 2 * 2);
+    const kernel = await (await createEngine()).open(plan.image(true));
+    const out = kernel.rows(0, plan.total).slice();
+    const mismatches: string[] = [];
+    const outcomes: Record<string, number> = {};
+    for (let i = 0; i < plan.total; i++) {
+      const c = plan.config(i);
+      const result = estimateInference(inferenceConfig(plan, i));
+      const key = `${c.speculative} ${result.schedule} ${result.reason ?? 'feasible'}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      const expected = referenceOutputs(result);
+      const reason = out[i * N_OUT + 1]!;
+      if ((reason < 0 ? null : REASONS[reason]) !== result.reason) mismatches.push(`#${i} reason`);
+      OUTPUTS.forEach((name, slot) => {
+        if (name === 'reason') return;
+        const got = out[i * N_OUT + slot]!;
+        if (!Object.is(got, expected[name]) && mismatches.length < 10) mismatches.push(`#${i} ${name}: ${got} vs ${expected[name]}`);
+      });
+    }
+    expect(mismatches).toEqual([]);
+    // either drafter feasible in both schedules; MTP on the model without modules, and the draft
+    // model TP 16 does not divide, unsupported
+    for (const mode of ['mtp', 'draft']) {
+      for (const schedule of ['continuous', 'static']) expect(outcomes[`${mode} ${schedule} feasible`] ?? 0).toBeGreaterThan(20);
+    }
+    expect(outcomes['mtp continuous speculative_unsupported'] ?? 0).toBeGreaterThan(0);
+    expect(outcomes['draft continuous speculative_unsupported'] ?? 0).toBeGreaterThan(0);
+    // the rows name the axes' values
+    const last = plan.config(plan.total - 1);
+    expect([last.speculative, last.draftModel, last.draftTokens, last.acceptance]).toEqual(['draft', 'llama-2-13b', 3, 0.9]);
+  });
+
+  it('reduce to what a JavaScript pass over estimateInference gives, speculating', async () => {
+    const state = await sweepRange(await createEngine(), plan, [0, plan.total], { chunk: 700 });
+    const reasons: Record<string, number> = {};
+    const candidates: Candidate[] = [];
+    for (let i = 0; i < plan.total; i++) {
+      const r = estimateInference(inferenceConfig(plan, i));
+      if (!r.feasible) reasons[r.reason!] = (reasons[r.reason!] ?? 0) + 1;
+      else {
+        const outputs = referenceOutputs(r);
+        candidates.push({ index: i, key: -outputs.tokensPerSPerUser, outputs: OUTPUTS.map((o) => outputs[o]) });
+      }
+    }
+    expect(state.counts.feasible).toBe(candidates.length);
+    for (const reason of REASONS) expect(state.counts.infeasible[reason]).toBe(reasons[reason] ?? 0);
+    expect(plain(state.top)).toEqual(referenceTopK(candidates, 10));
+    // the fastest decoding per user speculates
+    expect(state.top.every((e) => plan.config(e.index).speculative !== 'none')).toBe(true);
+  });
+
+  it('count draft configurations without a draft model as speculative_unsupported (a spec built by hand; the parsers reject it)', async () => {
+    const spec = { ...parseSweepSpec('models: [llama-3.1-8b]\nhardware: [h100-sxm]\nschedule: [continuous, static]\n'), speculative: ['none', 'draft'] as const };
+    const handmade = planSweep(resolveSweepSpec(spec, TEST_RESOLVERS));
+    const state = await sweepRange(await createEngine(), handmade, [0, handmade.total]);
+    expect([handmade.total, state.counts.feasible, state.counts.infeasible.speculative_unsupported]).toEqual([4, 2, 2]);
+  });
+});
 
 describe('sweeps', () => {
   const plan = planOf(SPEC);
@@ -158,7 +257,7 @@ describe('sweeps', () => {
       await writeRows(plan, csv, { range });
       const lines = (await readFile(csv, 'utf8')).trimEnd().split('\n');
       expect(lines[0]).toBe(ROW_COLUMNS.join(','));
-      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,feasible,.*,inputTokensPerSPerChip,totalTokensPerSPerChip$/);
+      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,feasible,.*,inputTokensPerSPerChip,totalTokensPerSPerChip$/);
       const jsonl = join(dir, 'rows.jsonl');
       await writeRows(plan, jsonl, { range });
       const rows = (await readFile(jsonl, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

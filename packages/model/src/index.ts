@@ -2,7 +2,8 @@ export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
 export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, validateInferenceConfig } from './inference.ts';
-export { steadyState, type SteadyState } from './serving.ts';
+export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
+export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
 export {

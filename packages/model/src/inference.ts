@@ -5,6 +5,7 @@ import { defaultRedundantExperts, shardLayout, slowestStageLayers } from './layo
 import { countParams } from './params.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
+import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
   Bound,
   InferenceConfig,
@@ -14,6 +15,7 @@ import type {
   PhaseCost,
   ResolvedInputs,
   ServingState,
+  SpeculativeMode,
 } from './types.ts';
 import { SCHEDULES } from './types.ts';
 
@@ -63,6 +65,7 @@ export function validateInferenceConfig(config: InferenceConfig): void {
     throw new InputError('schedule', `schedule must be one of ${SCHEDULES.join(', ')}, got ${String(config.schedule)}`);
   }
   if (config.chunkTokens !== undefined) requirePositiveInteger('chunkTokens', config.chunkTokens);
+  resolveSpeculation(config);
   const redundant = config.redundantExperts;
   if (redundant !== undefined && !(Number.isSafeInteger(redundant) && redundant >= 0)) {
     throw new InputError('redundantExperts', `redundantExperts must be an integer ≥ 0, got ${String(redundant)}`);
@@ -142,7 +145,13 @@ function describeEfficiency(e: Efficiency): { value: unknown; source: string } {
   return 'value' in e ? { value: e.value, source: e.source } : { value: { curve: e.curve, over: e.over }, source: e.source };
 }
 
-function resolvedInputs(config: InferenceConfig, dp: number, precision: Precision, params: { total: number; active: number }): ResolvedInputs {
+function resolvedInputs(
+  config: InferenceConfig,
+  dp: number,
+  precision: Precision,
+  params: { total: number; active: number },
+  speculative: ResolvedSpeculation,
+): ResolvedInputs {
   const { chip, model } = config;
   const peak = chip.compute.peakDenseFlopsPerS[precision];
   const c = chip;
@@ -157,6 +166,7 @@ function resolvedInputs(config: InferenceConfig, dp: number, precision: Precisio
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
     schedule: config.schedule ?? 'continuous',
     chunkTokens: config.chunkTokens ?? PREFILL_CHUNK_TOKENS,
+    speculative,
     precision: config.precision,
     computePrecision: precision,
     commOverlap: {
@@ -296,10 +306,16 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const precision = computePrecision(config.precision.weights, config.precision.activations);
   const counts = countParams(model);
   const params = { total: counts.total, active: counts.active };
-  const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params);
+  const speculation = resolveSpeculation(config);
+  const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params, speculation);
 
   const broken = ruleBroken(config);
   if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation, NO_MEMORY, null);
+  const unsupported = speculationBroken(config, speculation.mode, tp);
+  if (unsupported !== null) return infeasible(inputs, 'speculative_unsupported', unsupported, NO_MEMORY, null);
+  const speculating = speculation.mode !== 'none';
+  const drafter = speculating ? drafterOf(config, speculation.mode) : null;
+  const verifyTokens = speculation.draftTokens + 1;
 
   const memoryInputs = {
     model,
@@ -315,6 +331,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     schedule: inputs.schedule,
     chunkTokens: inputs.chunkTokens,
     redundantExperts: inputs.redundantExperts,
+    ...(drafter === null ? {} : { drafter: { model: drafter, mode: speculation.mode, verifyTokens, expectedTokens: speculation.expectedTokensPerStep } }),
   };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
@@ -345,29 +362,58 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
   // token; an untied embedding table is only gathered, never streamed.
   const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
-  if (inputs.schedule === 'continuous') return continuous(config, inputs, ctx, memory, counts.active, floorS);
+  const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode, inputs.redundantExperts), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
+  if (inputs.schedule === 'continuous') return continuous(config, inputs, ctx, memory, counts.active, floorS, speculator);
 
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
+  // A drafter then reads the prompts too, to fill its own KV cache (docs/MODEL.md §7).
   const prefillTokens = batch * config.inputTokens;
-  const prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
-  const ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens, prefillStage);
+  let prefillStage = stageCost(ctx, 'prefill', prefillTokens, config.inputTokens, batch);
+  let ttftS = pp * prefillStage.timeS + (pp - 1) * pipelineSendS(ctx, prefillTokens, prefillStage);
+  let prefillBytes = pp * prefillStage.bytes;
+  if (speculator !== null) {
+    const draftPrefill = draftPass(speculator.ctx, speculator.mode, 'prefill', prefillTokens, config.inputTokens, batch);
+    ttftS += draftPrefill.timeS;
+    prefillBytes += draftPrefill.bytes;
+    prefillStage = withDraftPasses(prefillStage, draftPrefill, 1);
+  }
 
   // Decode: PP splits the batch into pp micro-batches, so TPOT = pp · t_stage(B/pp) (MODEL.md §4).
-  const microBatch = batch / pp;
+  // Speculating, a step verifies γ + 1 tokens per sequence after γ draft passes of the whole batch
+  // on the last stage, and advances E tokens: TPOT = step / E (docs/MODEL.md §7).
   const decodeContext = config.inputTokens + config.outputTokens / 2;
-  const decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
-  const tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
+  let decodeStage: StageCost;
+  let tpotS: number;
+  let decodeBytes: number;
+  let decodeFlops: number;
+  if (speculator === null) {
+    const microBatch = batch / pp;
+    decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
+    tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
+    decodeBytes = pp * decodeStage.bytes;
+    decodeFlops = pp * decodeStage.flops;
+  } else {
+    const verified = (batch * speculator.verifyTokens) / pp;
+    const verify = stageCost(ctx, 'decode', verified, decodeContext, verified);
+    const draft = draftPass(speculator.ctx, speculator.mode, 'decode', batch, decodeContext, batch);
+    const stepS = pp * (verify.timeS + pipelineSendS(ctx, verified, verify)) + speculator.draftTokens * draft.timeS;
+    const E = speculator.expectedTokens;
+    tpotS = stepS / E;
+    decodeStage = withDraftPasses(verify, draft, speculator.draftTokens);
+    decodeBytes = (pp * verify.bytes + speculator.draftTokens * draft.bytes) / E;
+    decodeFlops = (pp * verify.flops + speculator.draftTokens * draft.flops) / E;
+  }
 
   const usefulPerToken = 2 * counts.active;
-  const prefill = phaseCost(prefillStage, ttftS, usefulPerToken * prefillTokens, replicaChips, peakFlopsPerS, pp * prefillStage.bytes, chip, prefillStage.bound);
-  const decode = phaseCost(decodeStage, tpotS, usefulPerToken * batch, replicaChips, peakFlopsPerS, pp * decodeStage.bytes, chip, decodeStage.bound);
+  const prefill = phaseCost(prefillStage, ttftS, usefulPerToken * prefillTokens, replicaChips, peakFlopsPerS, prefillBytes, chip, prefillStage.bound);
+  const decode = phaseCost(decodeStage, tpotS, usefulPerToken * batch, replicaChips, peakFlopsPerS, decodeBytes, chip, decodeStage.bound);
 
   const tokensPerS = (dp * batch) / tpotS;
   const prefillTokensPerS = (dp * prefillTokens) / ttftS;
   const usdPerChipHour = inputs.usdPerChipHour;
   const fleetUsdPerS = (config.chips * usdPerChipHour) / 3600;
   // Power follows the busier of the compute and memory pipes (MODEL.md §4).
-  const computeUtilisation = (pp * decodeStage.flops) / tpotS / peakFlopsPerS;
+  const computeUtilisation = decodeFlops / tpotS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, decode.mbu));
   const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
   const requestLatencyS = ttftS + (config.outputTokens - 1) * tpotS;
@@ -403,6 +449,18 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   };
 }
 
+/** A speculative decoder as the schedules run it (docs/MODEL.md §7). */
+interface Speculator {
+  readonly ctx: PhaseContext;
+  readonly mode: SpeculativeMode;
+  /** γ. */
+  readonly draftTokens: number;
+  /** g = γ + 1. */
+  readonly verifyTokens: number;
+  /** E. */
+  readonly expectedTokens: number;
+}
+
 /**
  * The continuous schedule (docs/MODEL.md §6): the steady state's iteration of D decode and P prompt
  * tokens through the per-operator roofline once, TPOT = that iteration, TTFT = its chunks (plus
@@ -415,31 +473,46 @@ function continuous(
   memory: MemoryBreakdown,
   activeParams: number,
   floorS: number,
+  speculator: Speculator | null,
 ): InferenceResult {
   const { chip, batch, inputTokens, outputTokens } = config;
   const { tp, pp, dp, peakFlopsPerS } = ctx;
   const replicaChips = tp * pp;
-  const n = outputTokens - 1;
-  const state = steadyState(batch, inputTokens, outputTokens, inputs.chunkTokens);
+  // Speculating, each decoding sequence verifies g = γ + 1 tokens per iteration and advances E,
+  // so a request decodes in n = (S_out − 1)/E iterations (docs/MODEL.md §7); without, g = E = 1.
+  const g = speculator?.verifyTokens ?? 1;
+  const E = speculator?.expectedTokens ?? 1;
+  const n = (outputTokens - 1) / E;
+  const state = steadyState(batch, inputTokens, outputTokens, inputs.chunkTokens, { verifyTokens: g, expectedTokens: E });
   const D = state.decodeTokens;
   const P = state.promptTokens;
-  // One iteration of the D decode tokens beside `prompt` prompt tokens, with `logits` through the LM
-  // head. With PP its tokens split into pp micro-batches, as a static decode step's do.
+  const decodeTokens = g * D;
+  const contextTokens = inputTokens + outputTokens / 2;
+  // One iteration of the decode tokens beside `prompt` prompt tokens, with `logits` through the LM
+  // head. With PP its tokens split into pp micro-batches, as a static decode step's do. A drafter's
+  // γ passes follow on the last stage, the first also reading the prompt chunk into its KV cache.
   const runIteration = (prompt: number, logits: number): { stage: StageCost; timeS: number } => {
-    const stage = stageCost(ctx, 'decode', D / pp, inputTokens + outputTokens / 2, logits / pp, { tokens: prompt / pp, length: inputTokens });
-    return { stage, timeS: pp * (stage.timeS + pipelineSendS(ctx, (D + prompt) / pp, stage)) };
+    const verify = stageCost(ctx, 'decode', decodeTokens / pp, contextTokens, logits / pp, { tokens: prompt / pp, length: inputTokens });
+    const timeS = pp * (verify.timeS + pipelineSendS(ctx, (decodeTokens + prompt) / pp, verify));
+    if (speculator === null) return { stage: verify, timeS };
+    const first = draftPass(speculator.ctx, speculator.mode, 'decode', D, contextTokens, D, { tokens: prompt, length: inputTokens });
+    if (speculator.draftTokens === 1) return { stage: withDraftPasses(verify, first, 1), timeS: timeS + first.timeS };
+    const later = draftPass(speculator.ctx, speculator.mode, 'decode', D, contextTokens, D);
+    const rest = speculator.draftTokens - 1;
+    return { stage: withDraftPasses(withDraftPasses(verify, first, 1), later, rest), timeS: timeS + first.timeS + rest * later.timeS };
   };
-  // The average iteration; prompts that finish per iteration, λ·TPOT = P/S_in, each take one logit for their first token.
-  const { stage, timeS: tpotS } = runIteration(P, D + P / inputTokens);
+  // The average iteration; prompts that finish per iteration, λ·T = P/S_in, each take one logit for their first token.
+  const { stage, timeS: iterationS } = runIteration(P, decodeTokens + P / inputTokens);
+  const tpotS = iterationS / E;
   // TTFT: when the budget binds, every iteration is full and the excess requests queue:
-  // B/λ − n·TPOT. Otherwise a prompt's k iterations carry its own chunk of S_in/k tokens, more than
+  // B/λ − n·T. Otherwise a prompt's k iterations carry its own chunk of S_in/k tokens, more than
   // the average P when prompts arrive one at a time: those iterations are the heavier ones.
   const chunk = inputTokens / state.chunksPerPrompt;
   let ttftS: number;
-  if (state.budgetBinds) ttftS = tpotS * ((batch * (inputTokens + n)) / inputs.chunkTokens - n);
-  else if (chunk > P) ttftS = state.chunksPerPrompt * runIteration(chunk, D + chunk / inputTokens).timeS;
-  else ttftS = state.chunksPerPrompt * tpotS;
-  const requestLatencyS = ttftS + n * tpotS;
+  if (state.budgetBinds) ttftS = iterationS * ((batch * (inputTokens + g * n)) / inputs.chunkTokens - n);
+  else if (chunk > P) ttftS = state.chunksPerPrompt * runIteration(chunk, decodeTokens + chunk / inputTokens).timeS;
+  else ttftS = state.chunksPerPrompt * iterationS;
+  const requestLatencyS = ttftS + n * iterationS;
   const requestsPerS = batch / requestLatencyS;
 
   const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
@@ -447,9 +520,10 @@ function continuous(
   const inputTokensPerSPerChip = prefillTokensPerS / config.chips;
   const tokensPerSPerChip = tokensPerS / config.chips;
   const fleetUsdPerS = (config.chips * inputs.usdPerChipHour) / 3600;
-  const mfu = (2 * activeParams * (D + P)) / tpotS / (replicaChips * peakFlopsPerS);
-  const mbu = (pp * stage.bytes) / tpotS / chip.memory.bandwidthBytesPerS.value;
-  const computeUtilisation = (pp * stage.flops) / tpotS / peakFlopsPerS;
+  // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
+  const mfu = (2 * activeParams * (E * D + P)) / iterationS / (replicaChips * peakFlopsPerS);
+  const mbu = (pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
+  const computeUtilisation = (pp * stage.flops) / iterationS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, mbu));
   const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
   const phaseOf = (timeS: number): PhaseCost => ({
@@ -471,7 +545,7 @@ function continuous(
     chunksPerPrompt: state.chunksPerPrompt,
     budgetBinds: state.budgetBinds,
     requestsPerS,
-    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * tpotS : 0,
+    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : 0,
   };
   return {
     feasible: true,
@@ -495,7 +569,7 @@ function continuous(
     memoryPerChipBytes: memory,
     costPerMillionTokensUsd: (fleetUsdPerS / tokensPerS) * 1e6,
     // The prompt tokens' share of the iteration's tokens pays for them.
-    costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (D + P))) / prefillTokensPerS) * 1e6,
+    costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6,
     powerPerChipW,
     energyPerTokenJ: (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens),
     prefill: phaseOf(ttftS),

@@ -1,7 +1,8 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { defaultRedundantExperts, meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
 import { steadyState } from './serving.ts';
-import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule } from './types.ts';
+import { drafterMemory } from './speculative.ts';
+import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule, SpeculativeMode } from './types.ts';
 
 /**
  * Prefill runs chunk by chunk, so the activation workspace holds at most this many tokens at once;
@@ -28,6 +29,11 @@ export interface MemoryInputs {
   readonly chunkTokens?: number;
   /** R: redundant expert slots; default ⌈E/EP⌉·EP − E. */
   readonly redundantExperts?: number;
+  /**
+   * Speculative decoding's drafter (docs/MODEL.md §7): its weights and KV cache join the fullest
+   * chip's, and each sequence verifies `verifyTokens` = γ + 1 tokens per step.
+   */
+  readonly drafter?: { readonly model: ModelSpec; readonly mode: SpeculativeMode; readonly verifyTokens: number; readonly expectedTokens?: number };
 }
 
 /**
@@ -61,11 +67,21 @@ export function weightParamsPerChip(model: ModelSpec, layout: ShardLayout, pp: n
  * // continuous, B = 6, S_in = 2048, S_out = 256, C = 8192, p = 10: D = 6·255/256, k = 1: (5.98 + 2048)/10 ≈ 205
  * workspaceTokens(6, 2048, 256, 8192, 10, 'continuous');
  */
-export function workspaceTokens(batch: number, inputTokens: number, outputTokens: number, chunkTokens: number, pp: number, schedule: Schedule): number {
-  if (schedule === 'static') return Math.max(Math.min(batch * inputTokens, chunkTokens), batch);
-  const state = steadyState(batch, inputTokens, outputTokens, chunkTokens);
+export function workspaceTokens(
+  batch: number,
+  inputTokens: number,
+  outputTokens: number,
+  chunkTokens: number,
+  pp: number,
+  schedule: Schedule,
+  speculation: { readonly verifyTokens: number; readonly expectedTokens?: number } = { verifyTokens: 1 },
+): number {
+  // Speculating, each decoding sequence puts g = γ + 1 verified tokens through the pass (docs/MODEL.md §7).
+  const g = speculation.verifyTokens;
+  if (schedule === 'static') return Math.max(Math.min(batch * inputTokens, chunkTokens), batch * g);
+  const state = steadyState(batch, inputTokens, outputTokens, chunkTokens, { verifyTokens: g, expectedTokens: speculation.expectedTokens ?? 1 });
   if (state.budgetBinds) return chunkTokens / pp;
-  return (state.decodeTokens + Math.max(state.promptTokens, inputTokens / state.chunksPerPrompt)) / pp;
+  return (g * state.decodeTokens + Math.max(state.promptTokens, inputTokens / state.chunksPerPrompt)) / pp;
 }
 
 /**
@@ -94,12 +110,19 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous');
+  const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous', inputs.drafter);
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
   const activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+  if (inputs.drafter !== undefined) {
+    const { model: drafter, mode } = inputs.drafter;
+    const extra = drafterMemory(drafter, mode, tp, ep, batch, inputs.inputTokens + inputs.outputTokens, precision, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
+    const allWeights = weights + extra.weights;
+    const allKv = kvCache + extra.kvCache;
+    return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };
+  }
   return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };
 }
 

@@ -32,6 +32,12 @@ export interface ModelSpec {
   readonly moe?: MoeSpec;
   readonly mla?: MlaSpec;
   readonly slidingWindow?: SlidingWindowSpec;
+  /**
+   * Multi-token-prediction modules shipped with the weights (DeepSeek-V3: 1, `num_nextn_predict_layers`):
+   * each is one more transformer layer (of the MoE kind) plus a 2d→d projection, sharing the
+   * embedding and LM head. Speculative decoding with `mode: 'mtp'` drafts with them (docs/MODEL.md §7).
+   */
+  readonly mtpModules?: number;
   /** The authors' published parameter totals. */
   readonly published?: PublishedParams;
   /** Where the architecture numbers come from (config.json, paper table). */
@@ -141,6 +147,38 @@ export interface InferenceConfig {
   readonly schedule?: Schedule;
   /** C: tokens per iteration (decode + prompt chunk), and the prefill chunk of the memory workspace; default 8192. */
   readonly chunkTokens?: number;
+  /** Speculative decoding (docs/MODEL.md §7); default none. */
+  readonly speculative?: SpeculativeConfig;
+}
+
+/** Speculative decoding modes, in the order the engine codes them. */
+export const SPECULATIVE_MODES = ['none', 'mtp', 'draft'] as const;
+/**
+ * One of `SPECULATIVE_MODES`: `none`; `mtp`, drafting with the model's own multi-token-prediction
+ * modules (`ModelSpec.mtpModules`); `draft`, drafting with a separate small model (`draftModel`).
+ */
+export type SpeculativeMode = (typeof SPECULATIVE_MODES)[number];
+
+/** The most draft tokens per step accepted (serving stacks use 1 to ~8). */
+export const MAX_DRAFT_TOKENS = 16;
+
+/**
+ * Speculative decoding (docs/MODEL.md §7): each step drafts γ tokens in γ sequential draft passes,
+ * then verifies them (γ + 1 tokens per sequence) in one pass of the model; a sequence advances
+ * E = 1 + a₁ + a₁a₂ + … + a₁⋯a_γ tokens per step on average.
+ */
+export interface SpeculativeConfig {
+  readonly mode: SpeculativeMode;
+  /** γ: draft tokens per step, 1 to MAX_DRAFT_TOKENS. Default: the length of an `acceptance` list, else 1. */
+  readonly draftTokens?: number;
+  /**
+   * a_i: the probability that draft token i is accepted given the ones before it were, in [0, 1]:
+   * one value for every position, or one per position (γ values). Default for `mtp`: 0.85, the
+   * low end of DeepSeek-V3's reported second-token acceptance; `draft` requires it.
+   */
+  readonly acceptance?: number | readonly number[];
+  /** The draft model (`mode: 'draft'`). It runs on the replica's TP chips, unpipelined, at the replica's precisions. */
+  readonly draftModel?: ModelSpec;
 }
 
 export type AttentionSharding = 'heads' | 'batch';
@@ -164,6 +202,7 @@ export const INFEASIBLE_REASONS = [
   'batch_divides',
   'cp_divides_sequence',
   'interleave_needs_pipeline',
+  'speculative_unsupported',
 ] as const;
 export type InfeasibleReason = (typeof INFEASIBLE_REASONS)[number];
 
@@ -278,7 +317,10 @@ export interface InferenceResult {
 export interface ServingState {
   /** C: the token budget of one iteration. */
   readonly chunkTokens: number;
-  /** D: decode tokens per iteration (sequences past their first token). */
+  /**
+   * D: sequences decoding in each iteration (past their first token): one decode token each, or
+   * γ + 1 verified tokens each under speculative decoding.
+   */
   readonly decodeTokens: number;
   /** P: prompt tokens per iteration. */
   readonly promptTokens: number;
@@ -306,6 +348,18 @@ export interface ResolvedInputs {
   readonly schedule: Schedule;
   /** C: tokens per iteration (and per prefill chunk of the memory workspace). */
   readonly chunkTokens: number;
+  /** Speculative decoding as resolved: γ, the acceptances per position, E, and where the defaults come from. */
+  readonly speculative: {
+    readonly mode: SpeculativeMode;
+    /** γ (0 without speculation). */
+    readonly draftTokens: number;
+    /** a₁ … a_γ. */
+    readonly acceptance: readonly number[];
+    /** E = 1 + a₁ + a₁a₂ + … : tokens a sequence advances per step. */
+    readonly expectedTokensPerStep: number;
+    readonly draftModel: string | null;
+    readonly source: string;
+  };
   readonly precision: PrecisionConfig;
   /** The precision whose peak FLOP/s the matmuls run at. */
   readonly computePrecision: Precision;

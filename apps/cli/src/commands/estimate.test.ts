@@ -179,6 +179,53 @@ describe('ridgeline estimate (report)', () => {
   });
 });
 
+describe('ridgeline estimate --speculative', () => {
+  const DEEPSEEK = ['estimate', '--model', 'deepseek-r1', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8', '--batch', '64', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8'];
+
+  it('drafts with the MTP module: the report names γ, the acceptances and E, and TPOT = step ÷ E', async () => {
+    const r = await cli([...DEEPSEEK, '--speculative', 'mtp', '--draft-tokens', '3', '--acceptance', '0.9,0.7,0.5']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("speculative decoding: 3 draft tokens per step from the model's MTP module, acceptance 0.900, 0.700, 0.500 → 2.84 tokens per step (TPOT = step ÷ 2.84)");
+    expect(r.stdout).toMatch(/^ {2}per token \(TPOT\) /m);
+    expect(r.stdout).toMatch(/decoding sequences × 4 verified/);
+    const json = JSON.parse((await cli([...DEEPSEEK, '--speculative', 'mtp', '--draft-tokens', '3', '--acceptance', '0.9,0.7,0.5', '--json'])).stdout) as {
+      tpotS: number;
+      tokensPerSPerUser: number;
+      inputs: { speculative: { expectedTokensPerStep: number; acceptance: number[] } };
+    };
+    expect(json.inputs.speculative.acceptance).toEqual([0.9, 0.7, 0.5]);
+    expect(json.inputs.speculative.expectedTokensPerStep).toBeCloseTo(2.845, 12);
+    expect(json.tokensPerSPerUser).toBeCloseTo(1 / json.tpotS, 9);
+  });
+
+  it('MTP with the default acceptance beats no speculation on TPOT for DeepSeek-R1', async () => {
+    const plain = JSON.parse((await cli([...DEEPSEEK, '--json'])).stdout) as { tpotS: number };
+    const mtp = JSON.parse((await cli([...DEEPSEEK, '--speculative', 'mtp', '--json'])).stdout) as { tpotS: number; inputs: { speculative: { source: string } } };
+    expect(mtp.tpotS).toBeLessThan(plain.tpotS);
+    expect(mtp.inputs.speculative.source).toMatch(/DeepSeek-V3 Technical Report/);
+  });
+
+  it.each([
+    [['--draft-tokens', '2'], '--draft-tokens needs --speculative mtp or draft'],
+    [['--speculative', 'draft', '--acceptance', '0.7'], '--speculative draft needs --draft-model: the small model that drafts the tokens (a catalog id or config.json)'],
+    [['--speculative', 'draft', '--draft-model', 'llama-3.1-8b'], '--speculative draft needs --acceptance: the probability each draft token is accepted (one value, or one per draft token)'],
+    [['--speculative', 'mtp', '--draft-model', 'llama-3.1-8b'], "--draft-model needs --speculative draft (mtp drafts with the model's own module)"],
+    [['--speculative', 'mtp', '--acceptance', '1.2'], '--acceptance must be a probability from 0 to 1, or a comma-separated list of them (0.9,0.7,0.5), got "1.2"'],
+    [['--speculative', 'mtp', '--acceptance', '0.9,,0.5'], '--acceptance must be a probability from 0 to 1, or a comma-separated list of them (0.9,0.7,0.5), got "0.9,,0.5"'],
+    [['--speculative', 'mtp', '--draft-tokens', '17'], '--draft-tokens must be a positive integer up to 16, got "17"'],
+    [['--speculative', 'mtp', '--draft-tokens', '2', '--acceptance', '0.9,0.8,0.7'], '--acceptance lists 3 probabilities for --draft-tokens 2; give one per draft token, or a single value for all'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    const r = await cli([...DEEPSEEK, ...extra]);
+    expectUserError(r, message);
+  });
+
+  it('reports MTP on a model without an MTP module as infeasible', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--speculative', 'mtp']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(speculative_unsupported\): llama-3\.1-70b ships no multi-token-prediction module/);
+  });
+});
+
 describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () => {
   const DEEPSEEK_FP8 = ['estimate', '--model', 'deepseek-v3', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--json'];
 

@@ -3,15 +3,18 @@ import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
+  MAX_DRAFT_TOKENS,
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
+  SPECULATIVE_MODES,
   estimateInference,
   type AttentionSharding,
   type InferenceConfig,
   type InferenceResult,
   type Schedule,
+  type SpeculativeMode,
 } from '@ridgeline/model';
-import { nonNegativeInteger, numberInRange, positiveInteger } from '../args.ts';
+import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
@@ -24,6 +27,7 @@ import { resolveModel } from '../resolve-model.ts';
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
 // the explicit type it needs for a non-literal array.
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
+const SPECULATIVE_OPTIONS: SpeculativeMode[] = [...SPECULATIVE_MODES];
 
 const args = {
   model: MODEL_ARG as ModelArgDef,
@@ -72,6 +76,20 @@ const args = {
     default: '8192',
     description: 'Token budget of one continuous-batching iteration (decode + prompt chunk), 1–1048576; also bounds the prefill workspace',
   },
+  speculative: {
+    type: 'enum',
+    options: SPECULATIVE_OPTIONS as SpeculativeMode[],
+    default: 'none',
+    description:
+      "Speculative decoding: mtp drafts with the model's multi-token-prediction module (DeepSeek-V3/R1), draft with --draft-model; a step drafts γ tokens, verifies γ + 1 per sequence and advances E = 1 + a₁ + a₁a₂ + … tokens, so TPOT = step ÷ E",
+  },
+  'draft-tokens': { type: 'string', valueHint: 'γ', description: 'Draft tokens per step, 1–16 (default: the number of --acceptance values, else 1)' },
+  acceptance: {
+    type: 'string',
+    valueHint: 'a|a1,a2,…',
+    description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5). Default for mtp: 0.85 (DeepSeek-V3 report)',
+  },
+  'draft-model': { type: 'string', valueHint: 'id|config.json', description: 'The draft model of --speculative draft: a catalog id or a Hugging Face config.json' },
   'moe-imbalance': {
     type: 'string',
     valueHint: '≥1',
@@ -127,8 +145,22 @@ const command: CommandDef<typeof args> = defineCommand({
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
+    const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
+    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got "${a['draft-tokens']}"`);
+    const acceptance = probabilityList('acceptance', a.acceptance);
+    const speculating = a.speculative !== 'none';
+    for (const [flag, given] of [['draft-tokens', draftTokens], ['acceptance', acceptance], ['draft-model', a['draft-model']]] as const) {
+      if (!speculating && given !== undefined) throw new UserError(`--${flag} needs --speculative mtp or draft`);
+    }
+    if (a.speculative !== 'draft' && a['draft-model'] !== undefined) throw new UserError('--draft-model needs --speculative draft (mtp drafts with the model\'s own module)');
+    if (a.speculative === 'draft' && a['draft-model'] === undefined) throw new UserError('--speculative draft needs --draft-model: the small model that drafts the tokens (a catalog id or config.json)');
+    if (a.speculative === 'draft' && acceptance === undefined) throw new UserError('--speculative draft needs --acceptance: the probability each draft token is accepted (one value, or one per draft token)');
+    if (draftTokens !== undefined && acceptance !== undefined && acceptance.length > 1 && acceptance.length !== draftTokens) {
+      throw new UserError(`--acceptance lists ${acceptance.length} probabilities for --draft-tokens ${draftTokens}; give one per draft token, or a single value for all`);
+    }
 
     const model = await resolveModel(a.model, io.cwd);
+    const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
     const chip = await resolveChip(a.hardware, {
       cwd: io.cwd,
       plugins: pluginFlags(rawArgs),
@@ -151,6 +183,16 @@ const command: CommandDef<typeof args> = defineCommand({
       schedule: a.schedule,
       chunkTokens,
       ...(price === undefined ? {} : { usdPerChipHour: price }),
+      ...(speculating
+        ? {
+            speculative: {
+              mode: a.speculative,
+              ...(draftTokens === undefined ? {} : { draftTokens }),
+              ...(acceptance === undefined ? {} : { acceptance: acceptance.length === 1 ? (acceptance[0] as number) : acceptance }),
+              ...(draftModel === undefined ? {} : { draftModel }),
+            },
+          }
+        : {}),
     };
     const result = estimate(config);
     const json = `${JSON.stringify(result, null, 2)}\n`;

@@ -36,6 +36,22 @@ describe('ridgeline sweep and merge', () => {
     expect(r.stderr).toMatch(/^ridgeline: 2,560 configurations in .*\/s\)\n$/);
   });
 
+  it('shows a speculative column only when some row speculates', async () => {
+    await writeFile(
+      join(dir, 'speculative.yaml'),
+      'models: [deepseek-v3, llama-3.1-70b]\nhardware: [h200]\nchips: 8\ntp: 8\nprecisions: { weights: fp8, kvCache: fp8 }\nbatch: [16, 64]\n' +
+        'speculative: [none, mtp, draft]\ndraftModels: [llama-3.1-8b]\ndraftTokens: [1, 2]\nacceptance: 0.8\nreducers: { top: { k: 3, by: tokensPerSPerUser }, groupBy: [model] }\n',
+    );
+    const r = await cli(['sweep', 'speculative.yaml', '--threads', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ attn +speculative +TPOT /);
+    expect(r.stdout).toContain('mtp γ2 a0.8');
+    expect(r.stdout).toContain('draft llama-3.1-8b γ2 a0.8');
+    expect(r.stdout).toContain('Infeasible: speculative_unsupported');
+    const plain = await cli(['sweep', 'spec.yaml', '--top', '3', '--threads', '1'], dir);
+    expect(plain.stdout).not.toContain('speculative');
+  });
+
   it('merges shards run separately into exactly the single run', async () => {
     const single = await cli(['sweep', 'spec.yaml', '--json', '--threads', '1'], dir);
     expect(single.code).toBe(0);

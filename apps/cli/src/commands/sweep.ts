@@ -240,6 +240,13 @@ function rowsTable(rows: readonly AnySweepRow[], extra: readonly Objective<AnyMe
   return training.length > 0 ? trainingRowsTable(training, extra) : inferenceRowsTable(rows.filter((r): r is SweepRow => !isTrainingRow(r)), extra);
 }
 
+/** A row's speculative decoding, short: `none`, `mtp γ3 a0.7`, `draft llama-3.1-8b γ1 a0.85`. */
+function speculationText(r: SweepRow): string {
+  if (r.speculative === 'none') return 'none';
+  const drafter = r.speculative === 'draft' ? `draft ${r.draftModel ?? '?'}` : 'mtp';
+  return `${drafter} γ${r.draftTokens} a${r.acceptance}`;
+}
+
 function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective<AnyMetric>[]): string {
   const metricColumns = [
     ...METRIC_COLUMNS,
@@ -247,7 +254,13 @@ function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective
       .filter((o) => !METRIC_COLUMNS.some((c) => c.metric === o.metric))
       .map((o) => ({ metric: o.metric as keyof SweepRow, header: o.metric, format: formatNumber })),
   ];
-  const header = ['#', 'model', 'hardware', 'chips', 'tp', 'pp', 'ep', 'batch', 'in', 'out', 'w/kv/a', 'attn', ...metricColumns.map((c) => c.header), 'decode bound'];
+  // a speculative decoding column only where some row speculates
+  const speculating = rows.some((r) => r.speculative !== 'none');
+  const header = [
+    '#', 'model', 'hardware', 'chips', 'tp', 'pp', 'ep', 'batch', 'in', 'out', 'w/kv/a', 'attn', ...(speculating ? ['speculative'] : []),
+    ...metricColumns.map((c) => c.header), 'decode bound',
+  ];
+  const firstMetric = header.length - 1 - metricColumns.length;
   const lines = rows.map((r) => [
     String(r.index),
     r.model,
@@ -261,13 +274,14 @@ function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective
     String(r.outputTokens),
     `${r.weights}/${r.kvCache}/${r.activations}`,
     r.attentionSharding,
+    ...(speculating ? [speculationText(r)] : []),
     ...metricColumns.map((c) => {
       const v = r[c.metric];
       return typeof v === 'number' ? c.format(v) : '—';
     }),
     r.boundDecode ?? '—',
   ]);
-  return table([header, ...lines], header.map((_, i) => (i === 0 || (i >= 3 && i <= 9) || (i >= 12 && i < header.length - 1) ? 'right' : 'left')));
+  return table([header, ...lines], header.map((_, i) => (i === 0 || (i >= 3 && i <= 9) || (i >= firstMetric && i < header.length - 1) ? 'right' : 'left')));
 }
 
 function count(n: number): string {

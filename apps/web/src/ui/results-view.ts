@@ -29,6 +29,7 @@ export const REASON_TITLES: Readonly<Record<string, string>> = {
   batch_divides: 'Batch does not split into pipeline micro-batches',
   cp_divides_sequence: 'CP does not divide the sequence',
   interleave_needs_pipeline: 'Interleaving needs PP > 1',
+  speculative_unsupported: 'The speculative drafter does not exist or fit the layout',
 };
 
 /** A number the page shows, with its raw value for tests and copy-paste. */

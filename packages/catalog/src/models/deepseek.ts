@@ -5,8 +5,8 @@ import type { ModelSpec } from '@ridgeline/model';
  * token) plus 1 shared expert in layers 4–61, dense SwiGLU FFNs (18,432) in the first 3 layers.
  *
  * The Hugging Face checkpoint holds 685B parameters: the 671B main model plus the 14B
- * multi-token-prediction (MTP) module, which is used in training (and optionally for speculative
- * decoding) and which Ridgeline does not model.
+ * multi-token-prediction (MTP) module (`mtpModules: 1`), which serving stacks use as the drafter of
+ * speculative decoding (`speculative: { mode: 'mtp' }`); parameter counts leave it out, as the paper's 671B does.
  *
  * `headDim` is the query/key head dim `qk_nope + qk_rope` = 192 and `kvHeads` the config's
  * `num_key_value_heads`; with `mla` set, the model package derives attention and the KV cache
@@ -30,6 +30,7 @@ export const deepseekV3: ModelSpec = {
   tiedEmbeddings: false,
   moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertHiddenSize: 2048, denseLayers: 3 },
   mla: { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
+  mtpModules: 1,
   published: {
     totalParams: 671e9,
     activeParams: 37e9,

@@ -37,6 +37,10 @@ export const ROW_COLUMNS: readonly string[] = [
   'moeImbalance',
   'schedule',
   'chunkTokens',
+  'speculative',
+  'draftModel',
+  'draftTokens',
+  'acceptance',
   ...OUTPUTS,
 ];
 
@@ -56,6 +60,8 @@ const TEXT_COLUMNS = new Set([
   'commOverlap',
   'redundantExperts',
   'schedule',
+  'speculative',
+  'draftModel',
   'precision',
   'recompute',
   'sequenceParallel',

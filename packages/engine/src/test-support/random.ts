@@ -1,12 +1,13 @@
 // Random inputs for the property tests: a seeded PRNG, synthetic models (dense, GQA/MQA, MoE, MLA,
-// sliding window) and chips (first-party chips with curves, other topologies and latencies).
+// sliding window, MTP modules) and chips (first-party chips with curves, other topologies and
+// latencies), and configurations with or without speculative decoding.
 import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { models as catalogModels } from '@ridgeline/catalog';
 import { PRECISIONS, TOPOLOGIES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
-import type { InferenceConfig, InferenceResult, ModelSpec, TrainingConfig, TrainingResult } from '@ridgeline/model';
+import type { InferenceConfig, InferenceResult, ModelSpec, SpeculativeConfig, TrainingConfig, TrainingResult } from '@ridgeline/model';
 import type { Output } from '../descriptors.ts';
 import type { TrainingOutput } from '../training.ts';
 
@@ -14,6 +15,10 @@ import type { TrainingOutput } from '../training.ts';
 export const FIRST_PARTY_CHIPS: readonly ChipSpec[] = [nvidia, amd, google, groq].flatMap((p) => p.chips);
 /** Every catalog model. */
 export const CATALOG_MODELS: readonly ModelSpec[] = catalogModels;
+/** Catalog models small enough to draft for the others: dense, MoE and sliding-window ones. */
+export const DRAFT_MODELS: readonly ModelSpec[] = catalogModels.filter((m) =>
+  ['llama-3.1-8b', 'llama-2-7b', 'llama-7b', 'gpt-6.7b', 'mixtral-8x7b', 'gemma-3-27b'].includes(m.id),
+);
 
 /** mulberry32: a small, fast, seeded PRNG. */
 export function prng(seed: number): () => number {
@@ -42,7 +47,7 @@ export function logInt(random: Random, min: number, max: number): number {
   return Math.max(min, Math.min(max, Math.round(Math.exp(Math.log(min) + random() * (Math.log(max) - Math.log(min))))));
 }
 
-/** A synthetic model: dense or MoE, GQA/MQA/MHA or MLA, with or without a sliding window. */
+/** A synthetic model: dense or MoE, GQA/MQA/MHA or MLA, with or without a sliding window, now and then with MTP modules. */
 export function randomModel(random: Random, n: number): ModelSpec {
   const heads = pick(random, [8, 12, 16, 24, 32, 40, 48, 64, 96, 128]);
   const kvHeads = pick(random, [1, 2, 4, 8, heads]);
@@ -91,6 +96,7 @@ export function randomModel(random: Random, n: number): ModelSpec {
     ...(window
       ? { slidingWindow: { windowTokens: pick(random, [128, 1024, 4096, 8192]), windowedLayers: int(random, 0, layers) } }
       : {}),
+    ...(random() < 0.3 ? { mtpModules: pick(random, [0, 1, 1, 2, 3]) } : {}),
     source: 'synthetic: property test',
   };
 }
@@ -131,14 +137,48 @@ export function randomChip(random: Random, n: number): ChipSpec {
   };
 }
 
+const WITH_MTP = new WeakMap<readonly ModelSpec[], readonly ModelSpec[]>();
+
+/**
+ * Speculative decoding in about half of the configurations: mtp (on a model with MTP modules more
+ * often than not) or a draft model of `drafts` (its heads divided by TP or not), γ mostly 1–4,
+ * acceptance one value (0 and 1 included), one per position (γ from the list's length or given),
+ * or MTP's default; now and then an explicit `none`.
+ */
+function randomSpeculation(random: Random, drafts: readonly ModelSpec[]): SpeculativeConfig | undefined {
+  const r = random();
+  if (r < 0.5) return undefined;
+  if (r < 0.55) return { mode: 'none' };
+  const mode = random() < 0.5 ? 'mtp' : 'draft';
+  const gamma = random() < 0.9 ? int(random, 1, 4) : pick(random, [8, 16]);
+  const probability = (): number => (random() < 0.1 ? pick(random, [0, 1]) : random());
+  const shape = random();
+  const acceptance = mode === 'mtp' && shape < 0.25 ? undefined : shape < 0.5 ? Array.from({ length: gamma }, probability) : probability();
+  // γ given, or left to the list's length (or 1)
+  const draftTokens = random() < 0.2 && (Array.isArray(acceptance) || gamma === 1) ? undefined : gamma;
+  return {
+    mode,
+    ...(draftTokens === undefined ? {} : { draftTokens }),
+    ...(acceptance === undefined ? {} : { acceptance }),
+    ...(mode === 'draft' ? { draftModel: pick(random, drafts) } : {}),
+  };
+}
+
 /**
  * A random configuration: parallelism feasible or not (EP dividing the experts or not, redundant
  * experts given or not), any precisions, lengths and batch, either
  * schedule (or the default), and chunk budgets from 256 tokens up (small ones make the budget bind
- * and prompts take several chunks); one output token now and then (no decode tokens).
+ * and prompts take several chunks); one output token now and then (no decode tokens); speculative
+ * decoding in about half of them (`randomSpeculation`, draft models from `drafts`).
  */
-export function randomConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[]): InferenceConfig {
-  const model = pick(random, models);
+export function randomConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[], drafts: readonly ModelSpec[] = DRAFT_MODELS): InferenceConfig {
+  const speculative = randomSpeculation(random, drafts);
+  let withMtp = WITH_MTP.get(models);
+  if (withMtp === undefined) {
+    withMtp = models.filter((m) => (m.mtpModules ?? 0) > 0);
+    WITH_MTP.set(models, withMtp);
+  }
+  const model = speculative?.mode === 'mtp' && withMtp.length > 0 && random() < 0.7 ? pick(random, withMtp) : pick(random, models);
   const chip = pick(random, chips);
   const divisors = (n: number, max: number): number[] => Array.from({ length: max }, (_, i) => i + 1).filter((i) => n % i === 0);
   // Three in four configurations respect the parallelism rules (so capacity and the roofline are
@@ -180,6 +220,7 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(random() < 0.5 ? { attentionSharding: pick(random, ['heads', 'batch'] as const) } : {}),
     ...(random() < 0.75 ? { schedule: pick(random, ['continuous', 'static'] as const) } : {}),
     ...(random() < 0.7 ? { chunkTokens: random() < 0.5 ? pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 65536) } : {}),
+    ...(speculative === undefined ? {} : { speculative }),
   };
 }
 
