@@ -6,6 +6,7 @@ export { steadyState, type SteadyState } from './serving.ts';
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
 export {
+  dataParallelAttentionImbalance,
   defaultRedundantExperts,
   evenStageLayers,
   expectedExpertsTouched,
