@@ -206,8 +206,8 @@ export function precisionCode(p: Precision): number {
 /** Schedule codes: index in the model's SCHEDULES (0 continuous, 1 static), the kernel's `A_SCHEDULE` values. */
 export const SCHEDULES: readonly Schedule[] = MODEL_SCHEDULES;
 
-/** Attention-sharding codes. */
-export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch'];
+/** Attention-sharding codes, the kernel's `A_SHARDING` values: 0 heads, 1 batch, 2 dp. */
+export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch', 'dp'];
 
 /** Offsets of the packed reducer state (assembly/layout.ts `S_*`). */
 export const STATE = {

@@ -33,6 +33,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     const byReason = new Map<string, number>();
     // feasible configurations per schedule and continuous-batching regime
     const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0, unevenStages: 0, epNotDividingExperts: 0, redundantExperts: 0 };
+    // feasible configurations with data-parallel attention: all, B not dividing by TP, TP not dividing
+    // the heads, MoE over EP, MLA, pipelined
+    const dpAttention = { all: 0, batchNotDividing: 0, tpNotDividingHeads: 0, expertParallel: 0, mla: 0, pipelined: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -42,6 +45,15 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         const experts = config.model.moe?.experts ?? 1;
         if (config.parallelism.ep > 1 && experts % config.parallelism.ep !== 0) regimes.epNotDividingExperts++;
         if (reference.inputs.redundantExperts > 0) regimes.redundantExperts++;
+        if (config.attentionSharding === 'dp') {
+          const { tp, pp, ep } = config.parallelism;
+          dpAttention.all++;
+          if (config.batch % tp !== 0) dpAttention.batchNotDividing++;
+          if (config.model.heads % tp !== 0) dpAttention.tpNotDividingHeads++;
+          if (ep > 1) dpAttention.expertParallel++;
+          if (config.model.mla !== undefined) dpAttention.mla++;
+          if (pp > 1) dpAttention.pipelined++;
+        }
         const serving = reference.serving;
         if (serving === null) regimes.static++;
         else {
@@ -73,15 +85,17 @@ describe('the WASM kernel against estimateInference (property test)', () => {
       });
     });
     console.log(
-      `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}`,
+      `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; feasible with data-parallel attention ${JSON.stringify(dpAttention)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
     // the sample reaches every outcome, so every branch of the kernel was compared
     const inference = INFEASIBLE_REASONS.filter((r) => r !== 'batch_divides' && r !== 'cp_divides_sequence' && r !== 'interleave_needs_pipeline');
     for (const reason of ['feasible', ...inference]) expect(byReason.get(reason) ?? 0).toBeGreaterThan(100);
-    // both schedules, every regime of the continuous steady state, pipelines of uneven stages, and
-    // expert parallelism that does not divide the experts, with redundant slots
+    // both schedules, every regime of the continuous steady state, pipelines of uneven stages,
+    // expert parallelism that does not divide the experts, with redundant slots, and data-parallel
+    // attention with uneven batches, any TP, experts over EP, MLA and pipelines
     for (const count of Object.values(regimes)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(dpAttention)) expect(count).toBeGreaterThan(100);
   });
 });
