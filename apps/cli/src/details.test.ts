@@ -43,6 +43,18 @@ schedule: [static]
 chunkTokens: [4096]
 `;
 
+// Data-parallel attention: TP 6 does not divide Mixtral's 32 heads, nor B = 20 by 6; experts over EP 6.
+const INFERENCE_DP = `
+models: [mixtral-8x7b]
+hardware: [h100]
+chips: [6, 12]
+tp: [6]
+ep: [6]
+batch: [20, 64]
+precisions: { weights: [bf16, fp8] }
+attentionSharding: dp
+`;
+
 const TRAINING = `
 mode: training
 models: [llama-3.1-8b]
@@ -73,6 +85,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ridgeline-details-'));
   await writeFile(join(dir, 'inference.yaml'), INFERENCE);
   await writeFile(join(dir, 'inference-flags.yaml'), INFERENCE_FLAGS);
+  await writeFile(join(dir, 'inference-dp.yaml'), INFERENCE_DP);
   await writeFile(join(dir, 'training.yaml'), TRAINING);
   await writeFile(join(dir, 'inline.yaml'), INLINE);
 });
@@ -101,7 +114,7 @@ function figuresOfJson(json: Record<string, unknown>, training: boolean): Record
 }
 
 describe('the details command of a sweep row', () => {
-  it.each(['inference.yaml', 'inference-flags.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
+  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-dp.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
     const result = await sweep(file);
     const chipIds = result.spec.hardware.map((h) => ({ h100: 'h100-sxm', 'tpu-v5p': 'tpu-v5p', h200: 'h200', mi300x: 'mi300x' })[h.chip] ?? h.chip);
     const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
@@ -112,6 +125,7 @@ describe('the details command of a sweep row', () => {
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
       'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
+      'inference-dp.yaml': ['--attention dp', '--tp 6', '--ep 6'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {
