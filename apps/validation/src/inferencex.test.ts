@@ -65,19 +65,21 @@ describe('selecting the rows Ridgeline expresses', () => {
       'not DeepSeek-R1': 0,
       disaggregated: 834,
       MTP: 143,
-      'data-parallel attention': 13,
       'no plugin': 0,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(288);
+    // 288 before data-parallel attention, and its 13 single-node rows without MTP (21 more have MTP)
+    expect(selection.kept).toHaveLength(301);
+    expect(selection.kept.filter((r) => r.decodeDpAttention)).toHaveLength(13);
+    expect(selection.excluded.filter((e) => e.reason === 'MTP' && e.row.decodeDpAttention)).toHaveLength(21);
   });
 
   test('kept rows per chip; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 153, b300: 25, h200: 34, mi300x: 10, mi355x: 66 });
+    expect(perChip).toEqual({ b200: 165, b300: 25, h200: 35, mi300x: 10, mi355x: 66 });
     expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
     // B300's other 60 rows: 45 disaggregated (multi-node Dynamo-TRT), 15 single-node with MTP.
     const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
@@ -87,7 +89,7 @@ describe('selecting the rows Ridgeline expresses', () => {
     // No GB300 row in this data yet; the mapping is ready for them.
     expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
     expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
-    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, specMethod: 'none', decodeDpAttention: false });
+    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, specMethod: 'none' });
   });
 });
 
@@ -138,6 +140,19 @@ describe('a known row maps to its configuration', () => {
     ]);
   });
 
+  test('a data-parallel-attention row keeps its TP and EP and splits attention by sequences', () => {
+    // Line 195: h200,trt,dsr1,fp8,none,false,false,8,8,true,0,8,8,true,0,64,64,8192,1024,64,…
+    const dp = rows.find((r) => r.line === 195)!;
+    expect(dp).toMatchObject({ hardware: 'h200', decodeTp: 8, decodeEp: 8, decodeDpAttention: true, conc: 64 });
+    const config = inferencexConfig(dp, 'continuous');
+    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp' });
+    expect(inferencexArgv(dp)).toEqual([
+      'estimate', '--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8',
+      '--batch', '64', '--input', '8192', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
+      '--attention', 'dp', '--schedule', 'continuous',
+    ]);
+  });
+
   test('an fp8 row runs everything in FP8 on its chip', () => {
     const h200 = rows.find((r) => r.hardware === 'h200' && !r.disagg && r.specMethod === 'none' && !r.decodeDpAttention)!;
     expect(h200.precision).toBe('fp8');
@@ -162,7 +177,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(288);
+      expect(predictions).toHaveLength(301);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();
