@@ -64,6 +64,18 @@ acceptance: [0.9, 0.85]
 reducers: { pareto: [costPerMillionTokensUsd, tokensPerSPerUser], top: { k: 6, by: tokensPerSPerUser:max }, groupBy: [model] }
 `;
 
+// Data-parallel attention: TP 6 does not divide Mixtral's 32 heads, nor B = 20 by 6; experts over EP 6.
+const INFERENCE_DP = `
+models: [mixtral-8x7b]
+hardware: [h100]
+chips: [6, 12]
+tp: [6]
+ep: [6]
+batch: [20, 64]
+precisions: { weights: [bf16, fp8] }
+attentionSharding: dp
+`;
+
 const TRAINING = `
 mode: training
 models: [llama-3.1-8b]
@@ -103,6 +115,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'inference.yaml'), INFERENCE);
   await writeFile(join(dir, 'inference-flags.yaml'), INFERENCE_FLAGS);
   await writeFile(join(dir, 'inference-speculative.yaml'), INFERENCE_SPECULATIVE);
+  await writeFile(join(dir, 'inference-dp.yaml'), INFERENCE_DP);
   await writeFile(join(dir, 'training.yaml'), TRAINING);
   await writeFile(join(dir, 'inline.yaml'), INLINE);
   await writeFile(join(dir, 'inline-draft.yaml'), INLINE_DRAFT);
@@ -132,7 +145,7 @@ function figuresOfJson(json: Record<string, unknown>, training: boolean): Record
 }
 
 describe('the details command of a sweep row', () => {
-  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-speculative.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
+  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-speculative.yaml', 'inference-dp.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
     const result = await sweep(file);
     const chipIds = result.spec.hardware.map((h) => ({ h100: 'h100-sxm', 'tpu-v5p': 'tpu-v5p', h200: 'h200', mi300x: 'mi300x' })[h.chip] ?? h.chip);
     const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
@@ -148,6 +161,7 @@ describe('the details command of a sweep row', () => {
         '--speculative draft --draft-model llama-3.1-8b --draft-tokens 3 --acceptance 0.85',
         '--speculative draft --draft-model llama-3.1-8b --acceptance 0.9',
       ],
+      'inference-dp.yaml': ['--attention dp', '--tp 6', '--ep 6'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {

@@ -9,8 +9,8 @@ import {
   formatUsd,
   table,
 } from '@ridgeline/format';
-import type { ChipSpec } from '@ridgeline/hardware';
-import type { InferenceResult, ModelSpec } from '@ridgeline/model';
+import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { attentionParams, slowestStageLayers, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 
 /** Section headings of the readable `estimate` report, in order. */
 export const REPORT_HEADINGS: readonly string[] = ['Phases', 'Throughput', 'Memory per chip', 'Cost and energy', 'What limits it'];
@@ -22,10 +22,28 @@ function section(heading: string, body: string): string {
     .join('\n')}\n`;
 }
 
-/** Lines for what the parallelism implies when it is not the obvious: uneven stages, wide EP. */
+/** Lines for what the parallelism implies when it is not the obvious: uneven stages, wide EP, data-parallel attention. */
 function layoutNotes(result: InferenceResult, model: ModelSpec): string[] {
-  const { pp, ep } = result.inputs.parallelism;
+  const { tp, pp, ep } = result.inputs.parallelism;
   const notes: string[] = [];
+  if (result.inputs.attentionSharding === 'dp') {
+    const batch = result.inputs.batch;
+    const busiest = Math.ceil(batch / tp);
+    const sequences = `${busiest} ${busiest === 1 ? 'sequence' : 'sequences'}`;
+    const share = batch % tp === 0 ? `${sequences} each` : `the busiest ${sequences}, ⌈${batch}/${tp}⌉`;
+    const weights = slowestStageLayers(model, pp).layers * attentionParams(model) * PRECISION_BYTES[result.inputs.precision.weights];
+    const moe = model.moe;
+    const sharded = [
+      ...(moe === undefined || moe.denseLayers > 0 ? ['dense FFN'] : []),
+      ...(moe !== undefined && moe.sharedExperts > 0 ? ['shared experts'] : []),
+      ...(moe !== undefined && ep === 1 ? ['experts'] : []),
+      'LM head',
+    ];
+    const experts = moe !== undefined && ep > 1 ? `, experts over ep ${ep}` : '';
+    notes.push(
+      `  data-parallel attention: each of the ${tp} chips runs every head for its own sequences (${share}) with its own KV cache; attention weights replicated, ${formatBytes(weights)} per chip; ${sharded.join(', ')} sharded over tp ${tp}${experts}`,
+    );
+  }
   if (model.layers % pp !== 0) notes.push(`  uneven pipeline: the slowest stage holds ⌈${model.layers}/${pp}⌉ = ${Math.ceil(model.layers / pp)} layers`);
   const experts = model.moe?.experts;
   if (ep > 1 && experts !== undefined) {

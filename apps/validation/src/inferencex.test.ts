@@ -64,19 +64,19 @@ describe('selecting the rows Ridgeline expresses', () => {
     expect(selection.excludedCounts).toEqual({
       'not DeepSeek-R1': 0,
       disaggregated: 834,
-      'data-parallel attention': 34,
+      'MTP with data-parallel attention': 21,
       'no plugin': 0,
     });
     const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
     expect(selection.excluded).toHaveLength(excluded);
     expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(410);
+    expect(selection.kept).toHaveLength(423);
   });
 
   test('kept rows per chip; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 221, b300: 40, h200: 45, mi300x: 10, mi355x: 94 });
+    expect(perChip).toEqual({ b200: 233, b300: 40, h200: 46, mi300x: 10, mi355x: 94 });
     expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
     // B300's other 45 rows are disaggregated (multi-node Dynamo-TRT); its 15 single-node MTP rows are kept.
     const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
@@ -86,7 +86,10 @@ describe('selecting the rows Ridgeline expresses', () => {
     // No GB300 row in this data yet; the mapping is ready for them.
     expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
     expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
-    for (const r of selection.kept) expect(r).toMatchObject({ disagg: false, decodeDpAttention: false });
+    for (const r of selection.kept) expect(r.disagg).toBe(false);
+    // data-parallel attention rows are kept (13), but not beside MTP
+    expect(selection.kept.filter((r) => r.decodeDpAttention)).toHaveLength(13);
+    for (const r of selection.kept) if (r.decodeDpAttention) expect(r.specMethod).toBe('none');
     // MTP rows are kept, with speculative decoding (122 of the single-node rows)
     expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(122);
   });
@@ -139,6 +142,19 @@ describe('a known row maps to its configuration', () => {
     ]);
   });
 
+  test('a data-parallel-attention row keeps its TP and EP and splits attention by sequences', () => {
+    // Line 195: h200,trt,dsr1,fp8,none,false,false,8,8,true,0,8,8,true,0,64,64,8192,1024,64,…
+    const dp = rows.find((r) => r.line === 195)!;
+    expect(dp).toMatchObject({ hardware: 'h200', decodeTp: 8, decodeEp: 8, decodeDpAttention: true, conc: 64 });
+    const config = inferencexConfig(dp, 'continuous');
+    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp' });
+    expect(inferencexArgv(dp)).toEqual([
+      'estimate', '--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8',
+      '--batch', '64', '--input', '8192', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
+      '--attention', 'dp', '--schedule', 'continuous',
+    ]);
+  });
+
   test('an fp8 row runs everything in FP8 on its chip', () => {
     const h200 = rows.find((r) => r.hardware === 'h200' && !r.disagg && r.specMethod === 'none' && !r.decodeDpAttention)!;
     expect(h200.precision).toBe('fp8');
@@ -163,7 +179,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(410);
+      expect(predictions).toHaveLength(423);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();

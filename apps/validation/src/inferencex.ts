@@ -244,7 +244,7 @@ export function inferencexChip(hardware: string): ChipSpec | undefined {
 }
 
 /** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
-export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'data-parallel attention', 'no plugin'] as const;
+export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'MTP with data-parallel attention', 'no plugin'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /** Why Ridgeline cannot express the row today, or undefined when it can. */
@@ -252,8 +252,8 @@ export function exclusionReason(row: InferencexRow): ExclusionReason | undefined
   if (row.model !== 'dsr1') return 'not DeepSeek-R1';
   // Separate prefill and decode workers: the model has one engine doing both.
   if (row.disagg) return 'disaggregated';
-  // Data-parallel attention with expert-parallel MoE over the same chips is not modelled.
-  if (row.decodeDpAttention) return 'data-parallel attention';
+  // Speculative decoding beside data-parallel attention is not modelled yet.
+  if (row.specMethod !== 'none' && row.decodeDpAttention) return 'MTP with data-parallel attention';
   if (inferencexChip(row.hardware) === undefined) return 'no plugin';
   return undefined;
 }
@@ -309,7 +309,9 @@ function chipOf(row: InferencexRow): ChipSpec {
 
 /**
  * The configuration of a single-node row: one engine of `decode_tp` chips (not `num_decode_gpu`,
- * which some rows give as TP × EP), TP over all of them, EP as the row says, `conc` sequences.
+ * which some rows give as TP × EP), TP over all of them, EP as the row says, `conc` sequences;
+ * with `decode_dp_attention`, attention data-parallel over those chips (the busiest holds
+ * ⌈conc/TP⌉ sequences) and the dense FFN, shared experts and LM head still over TP.
  */
 export function inferencexConfig(row: InferencexRow, schedule: Schedule): InferenceConfig {
   const config: InferenceConfig = {
@@ -322,6 +324,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     outputTokens: row.osl,
     precision: inferencexPrecision(row.precision),
     ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: INFERENCEX_MTP_DRAFT_TOKENS } } : {}),
+    ...(row.decodeDpAttention ? { attentionSharding: 'dp' as const } : {}),
   };
   return { ...config, schedule };
 }
@@ -361,6 +364,7 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     config.precision.kvCache,
     '--activations',
     config.precision.activations,
+    ...(config.attentionSharding === 'dp' ? ['--attention', 'dp'] : []),
     '--schedule',
     schedule,
     ...(config.speculative === undefined ? [] : ['--speculative', 'mtp', '--draft-tokens', String(INFERENCEX_MTP_DRAFT_TOKENS)]),
@@ -579,7 +583,7 @@ export function inferencexRowLines(report: InferencexReport): string[] {
     const staticP = report.predictions.static[i]!;
     const continuousP = report.predictions.continuous[i]!;
     lines.push(
-      `line ${row.line}: ${row.hardware} ${row.framework} ${row.precision} tp${row.decodeTp} ep${row.decodeEp} conc ${row.conc} isl ${row.isl} osl ${row.osl} (${row.date})`,
+      `line ${row.line}: ${row.hardware} ${row.framework} ${row.precision} tp${row.decodeTp} ep${row.decodeEp}${row.decodeDpAttention ? ' dp-attention' : ''} conc ${row.conc} isl ${row.isl} osl ${row.osl} (${row.date})`,
       `  ridgeline ${inferencexArgv(row).join(' ')}`,
       `  measured:   ${INFERENCEX_METRICS.map((m) => `${METRIC_LABEL[m]} ${formatValue(m, measured[m])}`).join(', ')}`,
       `  static:     ${predictionText(staticP)}`,

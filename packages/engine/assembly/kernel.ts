@@ -347,6 +347,8 @@ let bw: f64 = 0;
 let bkv: f64 = 0;
 let ba: f64 = 0;
 let byBatchSharding: bool = false;
+let dpAttention: bool = false; // data-parallel attention (A_SHARDING 2)
+let attentionImbalance: f64 = 1; // u = ⌈B/TP⌉/(B/TP) with data-parallel attention, per configuration
 let prefillOverlap: f64 = 0;
 let decodeOverlap: f64 = 0;
 let imbalance: f64 = 1;
@@ -422,6 +424,7 @@ function setBase(): void {
   bkv = precisionBytes(<i32>value(A_KV));
   peak = f(chip, C_PEAK + (bw > ba ? wCode : aCode));
   byBatchSharding = value(A_SHARDING) == 1;
+  dpAttention = value(A_SHARDING) == 2;
   // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
   // for prefill and none for decode
   const overlap = value(A_OVERLAP);
@@ -465,10 +468,11 @@ let sharedWeightBytes: f64 = 0;
 let lmHeadWeightBytes: f64 = 0;
 let lmHeadActivationWidth: f64 = 0;
 
-function shardLayout(tp: f64, ep: f64, redundantExperts: f64): void {
-  headsPerChip = h / tp;
+/** layout.ts shardLayout: the attention block split `attentionTp` ways (TP, or 1 with data-parallel attention). */
+function shardLayout(tp: f64, ep: f64, redundantExperts: f64, attentionTp: f64): void {
+  headsPerChip = h / attentionTp;
   if (!hasMla) {
-    const kvHeadsPerChip = Math.ceil(hKv / tp);
+    const kvHeadsPerChip = Math.ceil(hKv / attentionTp);
     kvElementsPerTokenPerChip = 2 * kvHeadsPerChip * dH;
     kvElementsPerToken = 2 * hKv * dH;
     qkvParamsPerChip = d * dH * (headsPerChip + 2 * kvHeadsPerChip);
@@ -575,7 +579,7 @@ function setParallel(): i32 {
   const iep = <i64>ep;
   const ichips = <i64>chips;
   if (ichips % (itp * ipp) != 0) return R_CHIPS_DIVIDE_PARALLELISM;
-  if (<i64>h % itp != 0) return R_TP_DIVIDES_HEADS;
+  if (<i64>h % itp != 0 && !dpAttention) return R_TP_DIVIDES_HEADS; // data-parallel attention keeps every head
   if (pp > L) return R_PP_DIVIDES_LAYERS; // uneven stages are fine, empty ones are not
   dp = chips / (tp * pp);
   // EP need not divide E (⌈(E + R)/EP⌉ experts per chip), but needs experts, and R at most E·(EP − 1)
@@ -588,6 +592,8 @@ function setParallel(): i32 {
   // speculative.ts speculationBroken: a drafter that does not exist or does not fit the layout
   if (specMode == SPEC_MTP && mtpModules < 1) return R_SPECULATIVE_UNSUPPORTED;
   if (specMode == SPEC_DRAFT && (draftModel == 0 || <i64>f(draftModel, M_HEADS) % itp != 0)) return R_SPECULATIVE_UNSUPPORTED;
+  // speculative decoding beside data-parallel attention is not modelled yet
+  if (specMode != SPEC_NONE && dpAttention) return R_SPECULATIVE_UNSUPPORTED;
   if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
   setLayout();
   return -1;
@@ -595,7 +601,7 @@ function setParallel(): i32 {
 
 /** The layout of (tp, ep), its hoisted products, the parallelism part of memory and the stage's layer counts. */
 function setLayout(): void {
-  shardLayout(tp, ep, redundant);
+  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
   hoistLayout();
   memoryStatic(tp, pp);
   // phase.ts stageCost: the costed stage's layers (memoryStatic just split them for pp)
@@ -695,7 +701,7 @@ function enterDrafter(): void {
     ep = 1;
     imbalance = 1;
   }
-  shardLayout(tp, ep, mtp ? redundant : 0);
+  shardLayout(tp, ep, mtp ? redundant : 0, tp);
   hoistLayout();
   stageSplit(1);
   stageLayers = splitLayers;
@@ -710,7 +716,7 @@ function leaveDrafter(): void {
   pp = targetPp;
   ep = targetEp;
   imbalance = targetImbalance;
-  shardLayout(tp, ep, redundant);
+  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
   hoistLayout();
   stageSplit(pp);
   stageLayers = splitLayers;
@@ -731,7 +737,7 @@ let dmWindowedLayers: f64 = 0;
 function drafterMemoryStatic(tpM: f64, epM: f64, RM: f64): void {
   useDrafterModel();
   const mtp = specMode == SPEC_MTP;
-  shardLayout(tpM, mtp ? epM : 1, mtp ? RM : 0);
+  shardLayout(tpM, mtp ? epM : 1, mtp ? RM : 0, tpM);
   const denseL = !hasMoe ? L : denseLayersModel;
   const moeL = L - denseL;
   let params =
@@ -867,6 +873,10 @@ function ringCollectiveS(messageBytes: f64, n: f64, passes: f64, membersPerDomai
   return ringCollectiveS(messageBytes, n, 2);
 }
 
+@inline function allGatherS(messageBytes: f64, n: f64): f64 {
+  return ringCollectiveS(messageBytes, n, 1);
+}
+
 /** collectives.ts allToAllS: one launch latency plus the bytes; scale-up and scale-out parts at once beyond a domain. */
 function allToAllS(messageBytes: f64, n: f64): f64 {
   if (n <= 1) return 0;
@@ -899,7 +909,8 @@ function scaleUpAllToAllS(messageBytes: f64, n: f64, eta: f64): f64 {
 // phase.ts pipelineSendRawS (pointToPointS over linkLevelFor(tp·pp))
 function pipelineSendRawS(tokens: f64): f64 {
   if (pp == 1) return 0;
-  const message = tokens * d * ba;
+  const sent = dpAttention ? (tokens / tp) * attentionImbalance : tokens;
+  const message = sent * d * ba;
   const scaleUp = tp * pp <= upDomain;
   const bandwidth = scaleUp ? upBandwidth : outBandwidth;
   const hop = scaleUp ? upHop : outHop;
@@ -993,6 +1004,14 @@ function sumOperators(table: usize, count: i32): void {
   return BOUND_NETWORK;
 }
 
+/**
+ * phase.ts stageCost's ownTokens: with data-parallel attention the busiest chip's share of `n` of
+ * its group's tokens, (n/TP)·u; otherwise all of them.
+ */
+@inline function ownTokens(n: f64): f64 {
+  return dpAttention ? (n / tp) * attentionImbalance : n;
+}
+
 /** The attention operator (scores + context) at `contextTokens`: the one that depends on the context. */
 function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void {
   const attended = meanAttendedContext(contextTokens, prefill);
@@ -1000,16 +1019,18 @@ function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void
   const v = prefill ? prefillV : decodeV;
   const byBatch = !prefill && byBatchSharding && tp > 1;
   const attnHeads = byBatch ? h : headsPerChip;
-  const attnTokens = byBatch ? tokens / tp : tokens;
+  const chipTokens = ownTokens(tokens);
+  const attnTokens = byBatch ? tokens / tp : chipTokens;
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = 2 * attnHeads * (qk + v) * attended * attnTokens;
-  const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : tokens * kvElementsPerTokenPerChip * bkv;
-  operator(attentionFlops, kvBytes + tokens * attentionActivationWidth * ba, stageLayers);
+  const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : attnTokens * kvElementsPerTokenPerChip * bkv;
+  operator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, stageLayers);
 }
 
 /** phase.ts stageCost's `prompt_attention`: a prompt chunk's causal attention over its prompt (prefill's heads and dims). */
-function promptAttentionOperator(promptTokens: f64, promptLength: f64): void {
+function promptAttentionOperator(prompt: f64, promptLength: f64): void {
   const promptAttended = meanAttendedContext(promptLength, true);
+  const promptTokens = ownTokens(prompt);
   operator(
     2 * headsPerChip * (prefillQk + prefillV) * promptAttended * promptTokens,
     promptTokens * kvElementsPerTokenPerChip * bkv + promptTokens * attentionActivationWidth * ba,
@@ -1041,13 +1062,16 @@ function stageCost(
   opCount = 0;
   // + 0 leaves a pure phase bit for bit
   const allTokens = tokens + promptTokens;
+  // data-parallel attention: the chip's own share through the attention block and the router
+  const attentionAllTokens = ownTokens(allTokens);
 
   // Attention block, every layer.
   const twoTokens = 2 * allTokens;
-  operator(twoTokens * qkvParamsPerChip, qkvWeightBytes + allTokens * qkvActivationWidth * ba, stageLayers);
+  const twoAttentionTokens = 2 * attentionAllTokens;
+  operator(twoAttentionTokens * qkvParamsPerChip, qkvWeightBytes + attentionAllTokens * qkvActivationWidth * ba, stageLayers);
   attentionOperator(prefill, tokens, contextTokens); // row 1
   if (promptTokens > 0) promptAttentionOperator(promptTokens, promptLength);
-  operator(twoTokens * outParamsPerChip, outWeightBytes + allTokens * outActivationWidth * ba, stageLayers);
+  operator(twoAttentionTokens * outParamsPerChip, outWeightBytes + attentionAllTokens * outActivationWidth * ba, stageLayers);
 
   if (denseLayersStage > 0) {
     operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + allTokens * ffnActivationWidth * ba, denseLayersStage);
@@ -1060,7 +1084,7 @@ function stageCost(
     const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
     const touched =
       ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
-    operator(twoTokens * routerParamsPerChip, routerWeightBytes + allTokens * d * ba, moeLayersStage);
+    operator(twoAttentionTokens * routerParamsPerChip, routerWeightBytes + attentionAllTokens * d * ba, moeLayersStage);
     operator(
       2 * routingsPerChip * expertParamsPerChip,
       touched * expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
@@ -1082,8 +1106,10 @@ function stageCost(
   const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
-  let commS = denseLayersStage * denseAllReduces * arPerLayer;
-  if (moeLayersStage > 0 && hasMoe) {
+  let commS = dpAttention
+    ? dataParallelAttentionCommS(attentionAllTokens, ownTokens(logitTokens))
+    : denseLayersStage * denseAllReduces * arPerLayer;
+  if (!dpAttention && moeLayersStage > 0 && hasMoe) {
     if (ep == 1) commS += moeLayersStage * denseAllReduces * arPerLayer;
     else {
       const dispatchBytes = (expertGroupTokens * activeExperts * d * ba) / ep;
@@ -1104,6 +1130,20 @@ function stageCost(
     decodeOverheadS = sOverheadS;
     decodeValid = true;
   }
+}
+
+/** phase.ts dataParallelAttentionCommS: the all-gathers and reduce-scatters around the sharded parts, EP's all-to-alls. */
+function dataParallelAttentionCommS(own: f64, ownLogitTokens: f64): f64 {
+  const gatherScatterS = 2 * allGatherS(tp * own * d * ba, tp);
+  let commS = denseLayersStage * gatherScatterS;
+  if (hasMoe && moeLayersStage > 0) {
+    if (ep == 1) commS += moeLayersStage * gatherScatterS;
+    else {
+      const shared: f64 = sharedExperts > 0 ? gatherScatterS : 0;
+      commS += moeLayersStage * (shared + 2 * allToAllS(own * activeExperts * d * ba, ep));
+    }
+  }
+  return commS + allGatherS(tp * ownLogitTokens * d * ba, tp);
 }
 
 /** Decode at a new context for the batch in the decode table: only the attention row changes. */
@@ -1180,6 +1220,9 @@ let memKvPerChip: f64 = 0;
 let memWidthPerToken: f64 = 0;
 let memVocabPerTp: f64 = 0;
 let memPp: f64 = 1;
+let memTp: f64 = 1;
+let memAttentionWidth: f64 = 0; // data-parallel attention: d + the full projections' width
+let memShardedWidth: f64 = 0; // data-parallel attention: the sharded FFN's or experts' width
 
 /** The parallelism part of memoryPerChip for the layout last set by shardLayout(tpM, ·). */
 function memoryStatic(tpM: f64, ppM: f64): void {
@@ -1205,8 +1248,11 @@ function memoryStatic(tpM: f64, ppM: f64): void {
   memKvPerChip = byBatchSharding && tpM > 1 ? kvElementsPerToken / tpM : kvElementsPerTokenPerChip;
   const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
   memWidthPerToken = max<f64>(max<f64>(d + qkvOutWidthPerChip, d + ffnInnerWidthPerChip), d + moeWidth);
+  memAttentionWidth = d + qkvOutWidthPerChip;
+  memShardedWidth = max<f64>(d + ffnInnerWidthPerChip, d + moeWidth);
   memVocabPerTp = vocab / tpM;
   memPp = ppM;
+  memTp = tpM;
   memCapacityUsable = memCapacity * memUsable;
 }
 
@@ -1218,13 +1264,21 @@ function memoryStatic(tpM: f64, ppM: f64): void {
  */
 function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const cachedTokens = meanAttendedContext(inputTokens + outputTokens, false);
-  memKv = batch * cachedTokens * memStageLayers * memKvPerChip * bkv;
+  // data-parallel attention: the KV cache of the chip's own ⌈B/TP⌉ sequences
+  const sequences = dpAttention ? Math.ceil(batch / memTp) : batch;
+  memKv = sequences * cachedTokens * memStageLayers * memKvPerChip * bkv;
   let workspaceTokens: f64;
   if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch * verifyTokens);
   else if (ssBinds) workspaceTokens = chunkTokens / memPp;
   else workspaceTokens = (verifyTokens * ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
   const logits = batch * memVocabPerTp * 4;
-  memActivations = workspaceTokens * memWidthPerToken * ba + logits;
+  if (dpAttention) {
+    // the chip's own share through attention, the group's (gathered) through the sharded FFN or experts
+    const own = (workspaceTokens / memTp) * (Math.ceil(batch / memTp) / (batch / memTp));
+    const attention = own * memAttentionWidth;
+    const sharded = memTp * own * memShardedWidth;
+    memActivations = max<f64>(attention, sharded) * ba + logits;
+  } else memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memWeights = memStageWeights;
   if (specMode != SPEC_NONE) {
     const drafterKv = batch * drafterCachedTokens(inputTokens + outputTokens) * dmLayers * dmKvPerChip * bkv;
@@ -1250,14 +1304,14 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
       const epM = keepEp ? ep : 1;
       const RM = keepEp ? redundant : 0;
       if (specMode != SPEC_NONE) drafterMemoryStatic(tpM, epM, RM);
-      shardLayout(tpM, epM, RM);
+      shardLayout(tpM, epM, RM, dpAttention ? 1 : tpM);
       memoryStatic(tpM, <f64>p);
       memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
       if (memTotal <= memCapacityUsable) best = n;
     }
   }
   if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
-  shardLayout(tp, ep, redundant);
+  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
   memoryStatic(tp, pp);
   return best;
 }
@@ -1339,6 +1393,8 @@ function evaluateInner(computeMinChips: bool): bool {
   const outputTokens = value(A_OUTPUT);
   const chunkTokens = value(A_CHUNK);
   const continuousSchedule = value(A_SCHEDULE) == 0;
+  // layout.ts dataParallelAttentionImbalance: the busiest chip's ⌈B/TP⌉ sequences over the mean
+  attentionImbalance = dpAttention ? Math.ceil(batch / tp) / (batch / tp) : 1;
   // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens)
   if (continuousSchedule) steadyState(batch, inputTokens, outputTokens, chunkTokens);
   memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);

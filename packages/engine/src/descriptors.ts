@@ -234,8 +234,8 @@ export const SCHEDULES: readonly Schedule[] = MODEL_SCHEDULES;
 /** Speculative decoding codes: index in the model's SPECULATIVE_MODES (0 none, 1 mtp, 2 draft), the kernel's `A_SPECULATIVE` values. */
 export const SPECULATIVE_MODES: readonly SpeculativeMode[] = MODEL_SPECULATIVE_MODES;
 
-/** Attention-sharding codes. */
-export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch'];
+/** Attention-sharding codes, the kernel's `A_SHARDING` values: 0 heads, 1 batch, 2 dp. */
+export const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch', 'dp'];
 
 /** Offsets of the packed reducer state (assembly/layout.ts `S_*`). */
 export const STATE = {

@@ -39,6 +39,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // feasible speculative configurations by drafter, schedule and shape (docs/MODEL.md §7)
     const speculation = { mtpStatic: 0, mtpContinuous: 0, mtpDenseModel: 0, mtpExpertParallel: 0, draftStatic: 0, draftContinuous: 0, severalDraftTokens: 0, acceptanceList: 0, pipelined: 0 };
     let speculating = 0;
+    // feasible configurations with data-parallel attention: all, B not dividing by TP, TP not dividing
+    // the heads, MoE over EP, MLA, pipelined
+    const dpAttention = { all: 0, batchNotDividing: 0, tpNotDividingHeads: 0, expertParallel: 0, mla: 0, pipelined: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -61,6 +64,15 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         const experts = config.model.moe?.experts ?? 1;
         if (config.parallelism.ep > 1 && experts % config.parallelism.ep !== 0) regimes.epNotDividingExperts++;
         if (reference.inputs.redundantExperts > 0) regimes.redundantExperts++;
+        if (config.attentionSharding === 'dp') {
+          const { tp, pp, ep } = config.parallelism;
+          dpAttention.all++;
+          if (config.batch % tp !== 0) dpAttention.batchNotDividing++;
+          if (config.model.heads % tp !== 0) dpAttention.tpNotDividingHeads++;
+          if (ep > 1) dpAttention.expertParallel++;
+          if (config.model.mla !== undefined) dpAttention.mla++;
+          if (pp > 1) dpAttention.pipelined++;
+        }
         const serving = reference.serving;
         if (serving === null) regimes.static++;
         else {
@@ -93,18 +105,20 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
     // the sample reaches every outcome, so every branch of the kernel was compared
     const inference = INFEASIBLE_REASONS.filter((r) => r !== 'batch_divides' && r !== 'cp_divides_sequence' && r !== 'interleave_needs_pipeline');
     for (const reason of ['feasible', ...inference]) expect(byReason.get(reason) ?? 0).toBeGreaterThan(100);
-    // both schedules, every regime of the continuous steady state, pipelines of uneven stages, and
-    // expert parallelism that does not divide the experts, with redundant slots
+    // both schedules, every regime of the continuous steady state, pipelines of uneven stages,
+    // expert parallelism that does not divide the experts, with redundant slots, and data-parallel
+    // attention with uneven batches, any TP, experts over EP, MLA and pipelines
     for (const count of Object.values(regimes)) expect(count).toBeGreaterThan(100);
     // speculative decoding with either drafter, in both schedules, with several draft passes and per-position acceptances
     expect(speculating).toBeGreaterThan(CONFIGURATIONS / 3);
     for (const count of Object.values(speculation)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(dpAttention)) expect(count).toBeGreaterThan(100);
   });
 });

@@ -59,7 +59,7 @@ describe('sweep spec validation', () => {
     expect(issuesOf(`${BASE}precisions: { weights: [bf16, fp9] }\n`)).toBe(
       'spec.yaml: precisions.weights[1]: must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp9"',
     );
-    expect(issuesOf(`${BASE}attentionSharding: rows\n`)).toBe('spec.yaml: attentionSharding: must be one of heads, batch, got "rows"');
+    expect(issuesOf(`${BASE}attentionSharding: rows\n`)).toBe('spec.yaml: attentionSharding: must be one of heads, batch, dp, got "rows"');
     expect(issuesOf(`${BASE}schedule: dynamic\n`)).toBe('spec.yaml: schedule: must be one of continuous, static, got "dynamic"');
     expect(issuesOf(`${BASE}schedule: [static, static]\n`)).toBe('spec.yaml: schedule[1]: "static" appears twice; each value of an axis must be distinct');
     expect(issuesOf(`${BASE}chunkTokens: [2048, 0]\n`)).toBe('spec.yaml: chunkTokens[1]: must be an integer ≥ 1, got 0');

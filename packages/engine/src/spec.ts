@@ -640,7 +640,7 @@ const specSchema = v.pipe(
         }),
         {},
       ),
-      attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch'] as const), 'heads'),
+      attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch', 'dp'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
       moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),

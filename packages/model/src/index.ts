@@ -7,6 +7,7 @@ export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, type LinkLevel } from './collectives.ts';
 export {
+  dataParallelAttentionImbalance,
   defaultRedundantExperts,
   evenStageLayers,
   expectedExpertsTouched,

@@ -124,6 +124,81 @@ describe('batch-sharded attention (Pope et al. 2022 §3.3)', () => {
   });
 });
 
+describe('data-parallel attention', () => {
+  // Llama 3.1 70B on 8 chips, attention data-parallel over them: each chip runs all 64 heads for its
+  // own sequences. B = 20 does not divide by 8: the busiest chip holds ⌈20/8⌉ = 3 sequences, the
+  // mean 2.5 times u = 3/2.5 = 1.2.
+  const dp: InferenceConfig = { ...base, batch: 20, attentionSharding: 'dp' };
+  const qkvFull = 8192 * 128 * (64 + 2 * 8); // 83,886,080: every head's projections on every chip
+  const outFull = 64 * 128 * 8192; // 67,108,864
+  const attentionWeightBytes = 80 * (qkvFull + outFull) * 2; // 24.16 GB, 8× the heads layout's share
+
+  test('a decode step: attention on the chip\'s 3 sequences with all weights, the FFN on all 20 tokens', () => {
+    const r = estimateInference(dp);
+    expect(r.feasible).toBe(true);
+    const op = (name: string) => r.decode.operators.find((o) => o.name === name)!;
+    const c = 2048 + 256 / 2;
+    // qkv_proj: 3 tokens through the full projections, read once per layer
+    expect(op('qkv_proj').flops).toBeCloseTo(80 * 2 * 3 * qkvFull, 0);
+    expect(op('qkv_proj').bytes).toBeCloseTo(80 * (qkvFull * 2 + 3 * (8192 + 80 * 128) * 2), 0);
+    // attention: 64 heads over the chip's 3 sequences, reading their KV of all 8 KV heads (2·8·128 elements)
+    expect(op('attention').flops).toBeCloseTo(80 * 2 * 64 * 256 * c * 3, 0);
+    expect(op('attention').bytes).toBeCloseTo(80 * (3 * (c + 1) * 2048 * 2 + 3 * (80 * 128 + 64 * 128) * 2), 0);
+    expect(op('out_proj').bytes).toBeCloseTo(80 * (outFull * 2 + 3 * (64 * 128 + 8192) * 2), 0);
+    // so each step reads the replicated attention weights, 80·(qkvFull + outFull)·2 B = 24.2 GB, 8× the heads layout's
+    // ffn: sharded over TP 8 as with heads, on all 20 tokens of the group
+    expect(op('ffn').flops).toBeCloseTo(80 * 2 * 20 * ffnPerChip, 0);
+    expect(op('ffn').bytes).toBeCloseTo(80 * (ffnPerChip * 2 + 20 * (2 * 8192 + (2 * 28672) / 8) * 2), 0);
+    // Per layer an all-gather before the FFN and a reduce-scatter after, each of 8 parts of the
+    // busiest chip's 3 tokens: m = 8·3·8192·2 B, (7/8)·m/450e9; one more all-gather before the LM
+    // head (its 20 logit tokens, 3 on the busiest chip). Decode hides none of it.
+    const gather = (7 / 8) * ((8 * 3 * 8192 * 2) / 450e9);
+    expect(r.decode.commS).toBeCloseTo((80 * 2 + 1) * gather, 15);
+    expect(r.decode.networkS).toBeCloseTo(r.decode.commS, 15);
+    expect(r.inputs.attentionSharding).toBe('dp');
+  });
+
+  test('memory: all attention weights, the KV cache of 3 sequences with every KV head, a workspace for the gathered FFN', () => {
+    const m = estimateInference(dp).memoryPerChipBytes;
+    expect(m.weights).toBeCloseTo(attentionWeightBytes + 80 * ffnPerChip * 2 + 2 * headPerChip * 2, 0);
+    // ⌈20/8⌉ = 3 sequences · (2048 + 256) tokens · 80 layers · 2·8·128 elements · 2 B
+    expect(m.kvCache).toBeCloseTo(3 * 2304 * 80 * 2048 * 2, 0);
+    // The static prefill's chunk: min(20·2048, 8192) = 8192 tokens, the chip's own (8192/8)·1.2 = 1228.8
+    // through attention (d + 80·128 wide), all 8 parts of it, 9830.4, through the FFN (d + 2·28672/8 wide):
+    // the larger, 9830.4·15360, in bf16; plus the fp32 logits of 20 sequences over 128256/8 words.
+    expect(m.activations).toBeCloseTo(Math.max(1228.8 * (8192 + 10240), 9830.4 * (8192 + 7168)) * 2 + 20 * (128256 / 8) * 4, 0);
+  });
+
+  test('TP need not divide the heads, and B need not divide by TP', () => {
+    const tp3 = { ...base, chips: 3, parallelism: { tp: 3, pp: 1, ep: 1 }, batch: 7 };
+    expect(estimateInference(tp3).reason).toBe('tp_divides_heads');
+    const r = estimateInference({ ...tp3, attentionSharding: 'dp' });
+    expect(r.feasible).toBe(true);
+    // ⌈7/3⌉ = 3 sequences on the busiest chip
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(3 * 2304 * 80 * 2048 * 2, 0);
+  });
+
+  test('DeepSeek-V3 over TP 8 and EP 8: 11.4 GB of FP8 attention weights per chip, all-to-alls of the chip\'s own tokens', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const config: InferenceConfig = { ...base, model: deepseekV3, chip: roomyGpu, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, precision: fp8, attentionSharding: 'dp' };
+    const r = estimateInference(config);
+    expect(r.feasible).toBe(true);
+    // MLA per layer: d·r_q + r_q·h·(d_nope + d_rope) + d·(r_kv + d_rope) + r_kv·h·(d_nope + d_v) + h·d_v·d
+    const mlaParams = 7168 * 1536 + 1536 * 128 * 192 + 7168 * 576 + 512 * 128 * 256 + 128 * 128 * 7168; // 187,105,280
+    const l = shardLayout(deepseekV3, 8, 8, 0, 1);
+    expect(l.qkvParamsPerChip + l.outParamsPerChip).toBe(mlaParams);
+    expect(61 * mlaParams).toBeCloseTo(11.41e9, -7); // bytes at FP8
+    // KV: ⌈64/8⌉ = 8 sequences · 2304 tokens · 61 layers · 576 elements · 1 B
+    expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(8 * 2304 * 61 * 576, 0);
+    // Decode: each chip's 8 tokens are dispatched to and combined from EP 8, m = 8·8·7168 B; the 3 dense
+    // layers' FFN, the 58 MoE layers' shared expert and the LM head gather and scatter TP·8 tokens,
+    // also 8·8·7168 B: (7/8)·m/450e9 each, 3·2 + 58·(2 + 2) + 1 of them.
+    const decode = estimateInference({ ...config, schedule: 'static' });
+    const m = 8 * 8 * 7168;
+    expect(decode.decode.commS).toBeCloseTo((3 * 2 + 58 * 4 + 1) * (7 / 8) * (m / 450e9), 15);
+  });
+});
+
 describe('prefill', () => {
   test('a long prefill is compute-bound: matmuls + attention at F·η_flop, plus TP all-reduces', () => {
     const batch = 8;

@@ -1,7 +1,7 @@
 import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
-import { defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
+import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
@@ -92,9 +92,10 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
   if (chips % (tp * pp) !== 0) {
     return { reason: 'chips_divide_parallelism', explanation: `${chips} chips are not a multiple of TP·PP = ${tp}·${pp} = ${tp * pp}.` };
   }
-  if (model.heads % tp !== 0) {
-    // SGLang's --tp N --dp N --enable-dp-attention --ep N is attention over TP 1 replicas, experts over EP N.
-    const dpAttention = ep > 1 ? ` (attention data-parallel beside expert parallelism, as SGLang's --enable-dp-attention: TP 1, EP ${ep})` : '';
+  // Data-parallel attention does not split the heads: each chip runs all of them for its own sequences.
+  if (model.heads % tp !== 0 && config.attentionSharding !== 'dp') {
+    // SGLang's --tp N --dp N --enable-dp-attention --ep N is data-parallel attention over the N chips, experts over EP N.
+    const dpAttention = ep > 1 ? ` (or --attention dp, attention data-parallel beside expert parallelism as SGLang's --enable-dp-attention)` : '';
     return { reason: 'tp_divides_heads', explanation: `TP ${tp} does not divide the ${model.heads} attention heads of ${model.id}; use a TP that divides ${model.heads}${dpAttention}.` };
   }
   // Stages may be uneven (the slowest holds ⌈L/PP⌉ layers), but none may be empty.
@@ -342,10 +343,11 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   }
 
   const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[precision]!.value;
+  const dpAttention = inputs.attentionSharding === 'dp';
   const ctx: PhaseContext = {
     model,
     chip,
-    layout: shardLayout(model, tp, ep, inputs.redundantExperts),
+    layout: shardLayout(model, tp, ep, inputs.redundantExperts, dpAttention ? 1 : tp),
     stage: slowestStageLayers(model, pp),
     tp,
     pp,
@@ -356,6 +358,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     commOverlap: inputs.commOverlap,
     moeImbalance: inputs.moeImbalance,
     attentionSharding: inputs.attentionSharding,
+    attentionImbalance: dpAttention ? dataParallelAttentionImbalance(batch, tp) : 1,
   };
   const replicaChips = tp * pp;
   const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;

@@ -6,9 +6,9 @@ import type { ModelSpec } from './types.ts';
  * Everything here is per chip and per layer.
  */
 export interface ShardLayout {
-  /** Query heads on one chip: h / TP. */
+  /** Query heads on one chip: h / TP (h with data-parallel attention). */
   readonly headsPerChip: number;
-  /** KV heads on one chip: ⌈h_kv / TP⌉ — replicated when TP > h_kv. MLA: the shared latent, 1. */
+  /** KV heads on one chip: ⌈h_kv / TP⌉ — replicated when TP > h_kv (h_kv with data-parallel attention). MLA: the shared latent, 1. */
   readonly kvHeadsPerChip: number;
   /** Elements cached per token per layer on one chip: 2·h_kv,chip·d_h, or MLA's r_kv + d_rope (replicated). */
   readonly kvElementsPerTokenPerChip: number;
@@ -48,15 +48,18 @@ export interface ShardLayout {
 
 /**
  * The per-chip shard shapes for `tp` and `ep` with `redundantExperts` extra expert slots
- * (MODEL.md §1.3). Assumes the parallelism rules hold.
+ * (MODEL.md §1.3). The attention block (heads, KV heads, projections) splits `attentionTp` ways:
+ * TP, or 1 with data-parallel attention, whose chips each hold all of it. Assumes the parallelism
+ * rules hold.
  *
  * @example
  * shardLayout(deepseekV3, 1, 72, 32).expertsPerChip; // ⌈(256 + 32)/72⌉ = 4
+ * shardLayout(deepseekV3, 8, 8, 0, 1).qkvParamsPerChip; // all 128 heads' projections on each of 8 chips
  */
-export function shardLayout(model: ModelSpec, tp: number, ep: number, redundantExperts = 0): ShardLayout {
+export function shardLayout(model: ModelSpec, tp: number, ep: number, redundantExperts = 0, attentionTp: number = tp): ShardLayout {
   const d = model.hiddenSize;
   const h = model.heads;
-  const headsPerChip = h / tp;
+  const headsPerChip = h / attentionTp;
   const mla = model.mla;
   let kvHeadsPerChip: number;
   let kvElementsPerTokenPerChip: number;
@@ -68,7 +71,7 @@ export function shardLayout(model: ModelSpec, tp: number, ep: number, redundantE
   let decodeHeadDims: { qk: number; v: number };
   if (mla === undefined) {
     const dh = model.headDim;
-    kvHeadsPerChip = Math.ceil(model.kvHeads / tp);
+    kvHeadsPerChip = Math.ceil(model.kvHeads / attentionTp);
     kvElementsPerTokenPerChip = 2 * kvHeadsPerChip * dh;
     kvElementsPerToken = 2 * model.kvHeads * dh;
     qkvParamsPerChip = d * dh * (headsPerChip + 2 * kvHeadsPerChip);
@@ -150,6 +153,19 @@ export function meanCachedTokens(model: ModelSpec, contextTokens: number): numbe
 export function defaultRedundantExperts(model: ModelSpec, ep: number): number {
   const experts = model.moe?.experts;
   return experts === undefined ? 0 : Math.ceil(experts / ep) * ep - experts;
+}
+
+/**
+ * u, the busiest chip's factor on its TP group's mean tokens with data-parallel attention
+ * (MODEL.md §1.3): B sequences over TP chips, the busiest holding ⌈B/TP⌉ of them, so
+ * `u = ⌈B/TP⌉/(B/TP)`, 1 when TP divides B. Its share of any token count T of the group is (T/TP)·u.
+ *
+ * @example
+ * dataParallelAttentionImbalance(64, 8); // 1
+ * dataParallelAttentionImbalance(100, 72); // ⌈100/72⌉/(100/72) = 2/1.39 = 1.44
+ */
+export function dataParallelAttentionImbalance(batch: number, tp: number): number {
+  return Math.ceil(batch / tp) / (batch / tp);
 }
 
 /** The layers one pipeline stage runs, and how many of them are dense and MoE layers. */

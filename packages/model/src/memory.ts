@@ -1,5 +1,13 @@
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { defaultRedundantExperts, meanCachedTokens, shardLayout, slowestStageLayers, type ShardLayout, type StageLayers } from './layout.ts';
+import {
+  dataParallelAttentionImbalance,
+  defaultRedundantExperts,
+  meanCachedTokens,
+  shardLayout,
+  slowestStageLayers,
+  type ShardLayout,
+  type StageLayers,
+} from './layout.ts';
 import { steadyState } from './serving.ts';
 import { drafterMemory } from './speculative.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule, SpeculativeMode } from './types.ts';
@@ -88,6 +96,9 @@ export function workspaceTokens(
  * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
  * generation (`S_in + S_out` cached tokens, window-capped) of the slowest stage's ⌈L/p⌉ layers +
  * activation workspace (`workspaceTokens`), against the usable capacity `M · usableFraction`.
+ * With data-parallel attention the chip holds all the attention weights, the KV cache of its own
+ * ⌈B/TP⌉ sequences with every KV head, and a workspace for the larger of its attention (its own
+ * share of the tokens, full width) and the sharded FFN (every chip's tokens, gathered).
  *
  * @example
  * memoryPerChip({ model: llama70b, chip: h100, tp: 8, pp: 1, ep: 1, batch: 1, inputTokens: 2048,
@@ -96,7 +107,8 @@ export function workspaceTokens(
  */
 export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const { model, chip, tp, pp, ep, batch, precision } = inputs;
-  const layout = shardLayout(model, tp, ep, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
+  const dpAttention = inputs.attentionSharding === 'dp';
+  const layout = shardLayout(model, tp, ep, inputs.redundantExperts ?? defaultRedundantExperts(model, ep), dpAttention ? 1 : tp);
   const moe = model.moe;
   const stage = slowestStageLayers(model, pp);
   const weightParams = weightParamsPerChip(model, layout, pp, stage);
@@ -105,7 +117,8 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
   const kvPerChip =
     inputs.attentionSharding === 'batch' && tp > 1 ? layout.kvElementsPerToken / tp : layout.kvElementsPerTokenPerChip;
-  const kvCache = batch * cachedTokens * stage.layers * kvPerChip * PRECISION_BYTES[precision.kvCache];
+  const sequences = dpAttention ? Math.ceil(batch / tp) : batch;
+  const kvCache = sequences * cachedTokens * stage.layers * kvPerChip * PRECISION_BYTES[precision.kvCache];
 
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
@@ -113,7 +126,15 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous', inputs.drafter);
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
-  const activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
+  let activations: number;
+  if (dpAttention) {
+    // the chip's own share of the tokens through attention; the group's, every part as large as
+    // the busiest's, gathered through the sharded FFN or experts
+    const own = (tokens / tp) * dataParallelAttentionImbalance(batch, tp);
+    const attention = own * (d + layout.qkvOutWidthPerChip);
+    const sharded = tp * own * Math.max(d + layout.ffnInnerWidthPerChip, d + moeWidth);
+    activations = Math.max(attention, sharded) * PRECISION_BYTES[precision.activations] + logits;
+  } else activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
   if (inputs.drafter !== undefined) {
@@ -137,6 +158,8 @@ function divisors(n: number): number[] {
  * when EP = TP, else EP 1) whose fullest chip holds the configuration; null when even TP = h,
  * PP = L does not fit. PP could be uneven, but the answer names an even layout, the one a
  * deployment (and the web app's layout picker) would pick; an uneven one may fit in fewer chips.
+ * The attention sharding is kept: with data-parallel attention TP need not divide h, but the
+ * search stays over the same layouts (more TP ways only spread the KV cache and the FFN thinner).
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
   let best: number | null = null;

@@ -1,5 +1,5 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
+import { allGatherS, allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
 import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
@@ -24,6 +24,11 @@ export interface PhaseContext {
   readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
   readonly attentionSharding: AttentionSharding;
+  /**
+   * u: with data-parallel attention, the busiest chip's factor on the mean tokens of its TP group,
+   * ⌈B/TP⌉/(B/TP) (1 when TP divides B); 1 otherwise (MODEL.md §1.3).
+   */
+  readonly attentionImbalance: number;
 }
 
 /** The work of one micro-batch through the slowest pipeline stage. */
@@ -96,12 +101,18 @@ export function stageCost(
   const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
   const moe = model.moe;
   const { denseLayers, moeLayers, layers: stageLayers } = ctx.stage;
+  // Data-parallel attention: each chip runs the attention block (all of its weights, the layout's
+  // attention split 1 way) for its own sequences only, the busiest chip ⌈B/TP⌉ of them: the mean
+  // 1/TP of the tokens times u = ⌈B/TP⌉/(B/TP) (MODEL.md §1.3). Other shardings: every token.
+  const dpAttention = ctx.attentionSharding === 'dp';
+  const ownTokens = (n: number): number => (dpAttention ? (n / tp) * ctx.attentionImbalance : n);
+  const attentionAllTokens = ownTokens(allTokens);
 
   // Attention block, every layer.
   const qkv = op(
     'qkv_proj',
-    2 * allTokens * layout.qkvParamsPerChip,
-    layout.qkvParamsPerChip * bw + allTokens * (d + layout.qkvOutWidthPerChip) * ba,
+    2 * attentionAllTokens * layout.qkvParamsPerChip,
+    layout.qkvParamsPerChip * bw + attentionAllTokens * (d + layout.qkvOutWidthPerChip) * ba,
   );
   const causal = phase === 'prefill';
   const attended = meanAttendedContext(model, contextTokens, causal);
@@ -110,7 +121,8 @@ export function stageCost(
   // h/TP heads for all of them — the same FLOPs, but each cached token is read by one chip only.
   const byBatch = phase === 'decode' && ctx.attentionSharding === 'batch' && tp > 1;
   const attnHeads = byBatch ? model.heads : layout.headsPerChip;
-  const attnTokens = byBatch ? tokens / tp : tokens;
+  const chipTokens = ownTokens(tokens);
+  const attnTokens = byBatch ? tokens / tp : chipTokens;
   const kvPerToken = byBatch ? layout.kvElementsPerToken : layout.kvElementsPerTokenPerChip;
   const attentionFlops = 2 * attnHeads * (dims.qk + dims.v) * attended * attnTokens;
   // Decode reads every cached token of each sequence and appends one; prefill writes the prompt's KV
@@ -118,11 +130,11 @@ export function stageCost(
   const kvBytes =
     phase === 'decode'
       ? attnTokens * (attended + 1) * kvPerToken * bkv
-      : tokens * layout.kvElementsPerTokenPerChip * bkv;
+      : attnTokens * layout.kvElementsPerTokenPerChip * bkv;
   const attention = op(
     'attention',
     attentionFlops,
-    kvBytes + tokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
+    kvBytes + chipTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
   );
   const operators: OperatorCost[] = [repeated(qkv, stageLayers), repeated(attention, stageLayers)];
   if (prompt.tokens > 0) {
@@ -131,17 +143,18 @@ export function stageCost(
     // per prompt token for a prompt in k chunks, small beside the chunk's compute.
     const promptAttended = meanAttendedContext(model, prompt.length, true);
     const pd = layout.prefillHeadDims;
+    const promptTokens = ownTokens(prompt.tokens);
     const promptAttention = op(
       'prompt_attention',
-      2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * prompt.tokens,
-      prompt.tokens * layout.kvElementsPerTokenPerChip * bkv + prompt.tokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
+      2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * promptTokens,
+      promptTokens * layout.kvElementsPerTokenPerChip * bkv + promptTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
     );
     operators.push(repeated(promptAttention, stageLayers));
   }
   const outProj = op(
     'out_proj',
-    2 * allTokens * layout.outParamsPerChip,
-    layout.outParamsPerChip * bw + allTokens * (layout.attnOutWidthPerChip + d) * ba,
+    2 * attentionAllTokens * layout.outParamsPerChip,
+    layout.outParamsPerChip * bw + attentionAllTokens * (layout.attnOutWidthPerChip + d) * ba,
   );
   operators.push(repeated(outProj, stageLayers));
 
@@ -157,7 +170,8 @@ export function stageCost(
   let expertGroupTokens = allTokens;
   if (moe !== undefined && moeLayers > 0) {
     const k = moe.activeExperts;
-    const router = op('router', 2 * allTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + allTokens * d * ba);
+    // The router is replicated: with data-parallel attention each chip routes its own tokens.
+    const router = op('router', 2 * attentionAllTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + attentionAllTokens * d * ba);
     // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
     expertGroupTokens = ep === 1 ? allTokens : (allTokens * ep) / tp;
     // The busiest chip's routings set the time: the mean share times the imbalance factor.
@@ -198,8 +212,9 @@ export function stageCost(
   const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(chip, activationMessage, tp);
   const denseAllReduces = model.parallelAttentionFfn === true ? 1 : 2;
-  let commS = denseLayers * denseAllReduces * arPerLayer;
-  if (moeLayers > 0 && moe !== undefined) {
+  // Data-parallel attention has collectives of its own (the all-gathers and reduce-scatters around the sharded parts).
+  let commS = dpAttention ? dataParallelAttentionCommS(ctx, attentionAllTokens, ownTokens(logitTokens)) : denseLayers * denseAllReduces * arPerLayer;
+  if (!dpAttention && moeLayers > 0 && moe !== undefined) {
     if (ep === 1) commS += moeLayers * denseAllReduces * arPerLayer;
     else {
       const dispatchBytes = (expertGroupTokens * moe.activeExperts * d * ba) / ep;
@@ -244,6 +259,35 @@ export function stageCost(
   };
 }
 
+/**
+ * The collectives of one stage with data-parallel attention (MODEL.md §3), for a chip holding
+ * `ownTokens` of the group's tokens and `ownLogitTokens` of its logits (the busiest chip's share).
+ * The sharded parts run on every chip's tokens: an all-gather of the group's activations before
+ * each dense FFN (and each MoE layer's shared experts, or its TP-sliced experts when EP = 1) and a
+ * reduce-scatter after, each half an all-reduce of `TP · ownTokens · d` bytes (every chip's part
+ * as large as the busiest's); one all-gather of the logit tokens' hidden states before the LM
+ * head. With EP > 1 the experts' dispatch and combine are all-to-alls over EP of the chip's own
+ * tokens' routings, `ownTokens · k · d` bytes.
+ */
+function dataParallelAttentionCommS(ctx: PhaseContext, ownTokens: number, ownLogitTokens: number): number {
+  const { model, chip, tp, ep } = ctx;
+  const d = model.hiddenSize;
+  const ba = PRECISION_BYTES[ctx.precision.activations];
+  const { denseLayers, moeLayers } = ctx.stage;
+  // all-gather before and reduce-scatter after the sharded FFN
+  const gatherScatterS = 2 * allGatherS(chip, tp * ownTokens * d * ba, tp);
+  let commS = denseLayers * gatherScatterS;
+  const moe = model.moe;
+  if (moe !== undefined && moeLayers > 0) {
+    if (ep === 1) commS += moeLayers * gatherScatterS;
+    else {
+      const shared = moe.sharedExperts > 0 ? gatherScatterS : 0;
+      commS += moeLayers * (shared + 2 * allToAllS(chip, ownTokens * moe.activeExperts * d * ba, ep));
+    }
+  }
+  return commS + allGatherS(chip, tp * ownLogitTokens * d * ba, tp);
+}
+
 /** The bound whose summed time is largest (ties go to compute, then memory). */
 export function dominantBound(computeS: number, memoryS: number, networkS: number): Bound {
   if (computeS >= memoryS && computeS >= networkS) return 'compute';
@@ -251,10 +295,14 @@ export function dominantBound(computeS: number, memoryS: number, networkS: numbe
   return 'network';
 }
 
-/** One pipeline point-to-point send of `tokens` tokens' activations between two stages, before any overlap. */
+/**
+ * One pipeline point-to-point send of `tokens` tokens' activations between two stages, before any
+ * overlap. With data-parallel attention each chip sends its own tokens' (the busiest chip's share).
+ */
 export function pipelineSendRawS(ctx: PhaseContext, tokens: number): number {
   if (ctx.pp === 1) return 0;
-  const message = tokens * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
+  const sent = ctx.attentionSharding === 'dp' ? (tokens / ctx.tp) * ctx.attentionImbalance : tokens;
+  const message = sent * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
   return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp));
 }
 

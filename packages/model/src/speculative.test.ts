@@ -145,6 +145,12 @@ describe('estimateInference with MTP, derived by hand', () => {
     expect(r.explanation).toMatch(/ships no multi-token-prediction module/);
   });
 
+  test('speculation beside data-parallel attention is not modelled yet, and says so', () => {
+    const r = estimateInference({ ...base, model: { ...deepseekV3, mtpModules: 1 }, attentionSharding: 'dp' });
+    expect(r.reason).toBe('speculative_unsupported');
+    expect(r.explanation).toMatch(/beside data-parallel attention is not modelled yet/);
+  });
+
   test('a draft model runs its own layers; MTP on DeepSeek-V3 uses its module', () => {
     const draft = estimateInference({ ...base, model: llama70b, speculative: { mode: 'draft', draftModel: { ...llama70b, id: 'tiny', layers: 2 }, draftTokens: 3, acceptance: [0.9, 0.7, 0.5] } });
     expect(draft.feasible).toBe(true);

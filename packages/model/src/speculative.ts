@@ -93,6 +93,9 @@ export function speculationBroken(config: InferenceConfig, mode: SpeculativeMode
   if (mode === 'mtp' && (config.model.mtpModules ?? 0) < 1) {
     return `${config.model.id} ships no multi-token-prediction module; use --speculative draft with a draft model, or none.`;
   }
+  if (mode !== 'none' && config.attentionSharding === 'dp') {
+    return 'Speculative decoding beside data-parallel attention is not modelled yet: use --attention heads or batch with it, or no speculation.';
+  }
   const draft = config.speculative?.draftModel;
   if (mode === 'draft' && draft !== undefined && draft.heads % tp !== 0) {
     return `TP ${tp} does not divide the ${draft.heads} attention heads of the draft model ${draft.id}, which runs on the replica's TP chips.`;

@@ -208,6 +208,7 @@ export function estimateTraining(config: TrainingConfig): TrainingResult {
     commOverlap: { prefill: commOverlap, decode: commOverlap },
     moeImbalance: 1,
     attentionSharding: 'heads',
+    attentionImbalance: 1,
   };
   const tokens = (b * S) / cp;
   const forward = stageCost(ctx, 'prefill', tokens, S, tokens);

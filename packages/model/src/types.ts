@@ -132,10 +132,16 @@ export interface InferenceConfig {
   /** Overrides the chip's list price, USD per chip-hour. */
   readonly usdPerChipHour?: number;
   /**
-   * How decode attention and the KV cache are split over the TP chips. `heads` (default, MODEL.md
-   * §1.3): by KV head, replicated when TP > h_kv. `batch`: by sequence, each chip holding all KV
-   * heads of B/TP sequences, with two all-to-alls per layer to move queries and contexts
-   * (Pope et al. 2022 §3.3, "multiquery attention sharded over batch"). Prefill stays over heads.
+   * How attention and the KV cache are split over the TP chips. `heads` (default, MODEL.md
+   * §1.3): by KV head, replicated when TP > h_kv. `batch`: decode attention by sequence, each chip
+   * holding all KV heads of B/TP sequences, with two all-to-alls per layer to move queries and
+   * contexts (Pope et al. 2022 §3.3, "multiquery attention sharded over batch"); prefill stays over
+   * heads and the weights stay sharded. `dp`: data-parallel attention (SGLang's
+   * `--enable-dp-attention`, TensorRT-LLM's `enable_attention_dp`): each chip runs the whole
+   * attention block, weights replicated, for its own sequences (the busiest ⌈B/TP⌉) with its own
+   * KV cache, in prefill and decode; dense FFN layers, shared experts and the LM head stay sharded
+   * over the TP chips, between an all-gather and a reduce-scatter; experts run over EP. TP need not
+   * divide the heads.
    */
   readonly attentionSharding?: AttentionSharding;
   /**
@@ -181,7 +187,7 @@ export interface SpeculativeConfig {
   readonly draftModel?: ModelSpec;
 }
 
-export type AttentionSharding = 'heads' | 'batch';
+export type AttentionSharding = 'heads' | 'batch' | 'dp';
 
 /** Serving schedules, in the order the engine codes them. */
 export const SCHEDULES = ['continuous', 'static'] as const;

@@ -241,14 +241,35 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     expect(report.stdout).toContain('experts: 4 per chip (256 + 32 redundant over ep 72)');
   });
 
-  it('EP 24 and TP 8 · EP 72 are feasible too; TP 72 points at the data-parallel-attention spelling', async () => {
+  it('EP 24 and TP 8 · EP 72 are feasible too; TP 72 by heads points at --attention dp', async () => {
     for (const layout of [['--chips', '24', '--tp', '1', '--ep', '24'], ['--chips', '72', '--tp', '8', '--ep', '72']]) {
       const r = await cli([...DEEPSEEK_FP8, '--hardware', 'gb200-nvl72', ...layout, '--batch', '64']);
       expect(r.code, layout.join(' ')).toBe(0);
     }
     const tp72 = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '72', '--ep', '72']);
     expect(tp72.code).toBe(2);
-    expect(tp72.stderr).toContain("as SGLang's --enable-dp-attention: TP 1, EP 72");
+    expect(tp72.stderr).toContain("TP 72 does not divide the 128 attention heads of deepseek-v3; use a TP that divides 128 (or --attention dp, attention data-parallel beside expert parallelism as SGLang's --enable-dp-attention).");
+  });
+
+  it("SGLang's EP72 layout with data-parallel attention on GB200 NVL72 is feasible: 72 attention ranks, experts over 72", async () => {
+    const layout = ['--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '72', '--ep', '72', '--attention', 'dp', '--batch', '4000'];
+    const r = await cli([...DEEPSEEK_FP8, ...layout]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult & { inputs: { attentionSharding: string; redundantExperts: number } };
+    expect(result.feasible).toBe(true);
+    expect(result.inputs.attentionSharding).toBe('dp');
+    expect(result.inputs.redundantExperts).toBe(32);
+    // ⌈4000/72⌉ = 56 sequences on the busiest chip: 56 · (2048 + 256) tokens · 61 layers · 576 B of MLA latent
+    expect(result.memoryPerChipBytes['kvCache']).toBeCloseTo(56 * 2304 * 61 * 576, 0);
+    const report = await cli([...DEEPSEEK_FP8.slice(0, -1), ...layout]);
+    expect(report.stdout).toContain('data-parallel attention: each of the 72 chips runs every head for its own sequences (the busiest 56 sequences, ⌈4000/72⌉)');
+  });
+
+  it('DeepSeek-V3 with data-parallel attention on 8 × H200 holds 11.4 GB of FP8 attention weights per chip', async () => {
+    const r = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '64']);
+    expect(r.code, r.stderr).toBe(0);
+    // 61 layers · 187,105,280 MLA parameters · 1 B
+    expect(r.stdout).toContain('(8 sequences each) with its own KV cache; attention weights replicated, 11.4 GB per chip; dense FFN, shared experts, LM head sharded over tp 8, experts over ep 8');
   });
 
   it('takes --redundant-experts, an integer from 0 to E·(EP − 1)', async () => {

@@ -59,9 +59,10 @@ const args = {
   },
   attention: {
     type: 'enum',
-    options: ['heads', 'batch'] as AttentionSharding[],
+    options: ['heads', 'batch', 'dp'] as AttentionSharding[],
     default: 'heads',
-    description: 'How decode attention is split across TP: by heads, or by sequences of the batch (Pope et al.)',
+    description:
+      "How attention is split across the TP chips: heads, by heads; batch, decode attention by sequences of the batch, weights still sharded (Pope et al.); dp, data-parallel attention: each chip runs all heads, weights replicated, for its own sequences (the busiest ⌈batch/tp⌉) with its own KV cache, while dense FFN layers, shared experts and the LM head stay sharded over TP and experts run over --ep (SGLang's --enable-dp-attention); TP need not divide the heads",
   },
   schedule: {
     type: 'enum',

@@ -169,7 +169,9 @@ function randomSpeculation(random: Random, drafts: readonly ModelSpec[]): Specul
  * experts given or not), any precisions, lengths and batch, either
  * schedule (or the default), and chunk budgets from 256 tokens up (small ones make the budget bind
  * and prompts take several chunks); one output token now and then (no decode tokens); speculative
- * decoding in about half of them (`randomSpeculation`, draft models from `drafts`).
+ * decoding in about half of them (`randomSpeculation`, draft models from `drafts`). About three
+ * in ten have data-parallel attention, half of those with a TP that need not divide the heads (so
+ * the batch seldom divides by TP either).
  */
 export function randomConfig(random: Random, models: readonly ModelSpec[], chips: readonly ChipSpec[], drafts: readonly ModelSpec[] = DRAFT_MODELS): InferenceConfig {
   const speculative = randomSpeculation(random, drafts);
@@ -184,7 +186,15 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
   // Three in four configurations respect the parallelism rules (so capacity and the roofline are
   // exercised), the rest are anything (so every infeasibility reason is).
   const plausible = random() < 0.75;
-  const tp = plausible ? pick(random, divisors(model.heads, 64)) : pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 6]);
+  const sharding = random();
+  const attentionSharding = sharding < 0.3 ? 'dp' : sharding < 0.45 ? 'batch' : sharding < 0.6 ? 'heads' : undefined;
+  // data-parallel attention needs no TP dividing the heads (72: a whole NVL72 rack)
+  const anyTp = attentionSharding === 'dp' && random() < 0.5;
+  const tp = anyTp
+    ? pick(random, [2, 3, 4, 6, 8, 12, 16, 24, 72])
+    : plausible
+      ? pick(random, divisors(model.heads, 64))
+      : pick(random, [1, 2, 4, 8, 16, 32, 64, 3, 6]);
   // PP need not divide the layers (the slowest stage holds ⌈L/PP⌉); more stages than layers breaks the rule.
   const pp = plausible ? pick(random, [1, 2, 3, 4, 5, 6, 7, 8].filter((p) => p <= model.layers)) : pick(random, [1, 2, 4, 8, 3, 5, 16, 64]);
   let dp = pick(random, [1, 1, 2, 4, 8, 16]);
@@ -217,7 +227,7 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
     ...(redundantExperts === undefined ? {} : { redundantExperts }),
     ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
-    ...(random() < 0.5 ? { attentionSharding: pick(random, ['heads', 'batch'] as const) } : {}),
+    ...(attentionSharding === undefined ? {} : { attentionSharding }),
     ...(random() < 0.75 ? { schedule: pick(random, ['continuous', 'static'] as const) } : {}),
     ...(random() < 0.7 ? { chunkTokens: random() < 0.5 ? pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 65536) } : {}),
     ...(speculative === undefined ? {} : { speculative }),
