@@ -1348,9 +1348,14 @@ let ssPrompt: f64 = 0; // P: prompt tokens per iteration
 let ssChunks: f64 = 0; // k: iterations one prompt's chunks take
 let ssBinds: bool = false; // the budget binds (g·D + P = C)
 
-/** serving.ts promptFitsIn: S_in ≤ k·(C − g·D_k), with D_k = B·n′/(n′ + k). */
-@inline function promptFitsIn(k: f64, batch: f64, isl: f64, n: f64, C: f64, g: f64): bool {
-  return isl <= k * (C - (g * batch * n) / (n + k));
+/** n′ = (S_out − 1)/E: decode iterations per request (without speculation E = 1, and x/1 = x needs no division). */
+@inline function decodeIterations(outputTokens: f64): f64 {
+  return specMode == SPEC_NONE ? outputTokens - 1 : (outputTokens - 1) / expectedTokens;
+}
+
+/** serving.ts promptFitsIn: S_in ≤ k·(C − g·D_k), with D_k = B·n′/(n′ + k); `gBatch` is g·B, as the model multiplies first. */
+@inline function promptFitsIn(k: f64, gBatch: f64, isl: f64, n: f64, C: f64): bool {
+  return isl <= k * (C - (gBatch * n) / (n + k));
 }
 
 /**
@@ -1358,25 +1363,27 @@ let ssBinds: bool = false; // the budget binds (g·D + P = C)
  * sequence verifying g = γ + 1 tokens and advancing E (speculative decoding; g = E = 1 without).
  */
 function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
-  const n = (outputTokens - 1) / expectedTokens;
+  const n = decodeIterations(outputTokens);
   const g = verifyTokens;
   const C = chunkTokens;
   const isl = inputTokens;
-  const chunksWhenBound = Math.ceil((isl + g * n) / C);
-  if (batch * (isl + g * n) >= C * (n + chunksWhenBound)) {
-    const decodeTokens = (C * n) / (isl + g * n);
+  const perRequest = isl + g * n; // S_in + g·n′, as the model computes it each time
+  const chunksWhenBound = Math.ceil(perRequest / C);
+  if (batch * perRequest >= C * (n + chunksWhenBound)) {
+    const decodeTokens = (C * n) / perRequest;
     ssDecode = decodeTokens;
     ssPrompt = C - g * decodeTokens;
     ssChunks = chunksWhenBound;
     ssBinds = true;
     return;
   }
-  const b = C * n - g * batch * n - isl;
+  const gBatch = g * batch;
+  const b = C * n - gBatch * n - isl;
   const root = Math.sqrt(b * b + 4 * C * isl * n);
   const r = b > 0 ? (2 * isl * n) / (b + root) : (root - b) / (2 * C);
   let k = max<f64>(1, Math.ceil(r));
-  while (k > 1 && promptFitsIn(k - 1, batch, isl, n, C, g)) k -= 1;
-  while (!promptFitsIn(k, batch, isl, n, C, g)) k += 1;
+  while (k > 1 && promptFitsIn(k - 1, gBatch, isl, n, C)) k -= 1;
+  while (!promptFitsIn(k, gBatch, isl, n, C)) k += 1;
   ssDecode = (batch * n) / (n + k);
   ssPrompt = (batch * isl) / (n + k);
   ssChunks = k;
@@ -1574,15 +1581,23 @@ function addDraftPasses(times: f64): void {
 }
 
 /**
- * One iteration of the D decoding sequences' g·D tokens beside `prompt` prompt tokens, `logits`
- * of them through the LM head; PP splits its tokens into pp micro-batches. A drafter's γ passes
- * follow on the last stage, the first also reading the prompt chunk into its KV cache. Returns the
- * iteration's time; its stage is in it*.
+ * The model's pass of an iteration: `decodeTokens` (g·D) beside `prompt` prompt tokens, `logits`
+ * of them through the LM head, PP splitting them into pp micro-batches. Returns its time, p·(stage
+ * + send); the stage is in s*. Without speculation this is the whole iteration.
+ */
+@inline function verifyIteration(decodeTokens: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
+  stageCost(false, decodeTokens / pp, contextTokens, logits / pp, prompt / pp, inputTokens, true);
+  return pp * (sTimeS + pipelineSendS((decodeTokens + prompt) / pp, sSpareS));
+}
+
+/**
+ * inference.ts runIteration, speculating: the verification pass of the D decoding sequences' g·D
+ * tokens and the prompt chunk (verifyIteration), then the drafter's γ passes on the last stage,
+ * the first also reading the prompt chunk into its KV cache. Returns the iteration's time; its
+ * stage is in it*.
  */
 function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
-  const decodeTokens = verifyTokens * D;
-  stageCost(false, decodeTokens / pp, contextTokens, logits / pp, prompt / pp, inputTokens, true);
-  let timeS = pp * (sTimeS + pipelineSendS((decodeTokens + prompt) / pp, sSpareS));
+  let timeS = verifyIteration(verifyTokens * D, prompt, logits, inputTokens, contextTokens);
   itComputeS = sComputeS;
   itMemoryS = sMemoryS;
   itNetworkS = sNetworkS;
@@ -1590,7 +1605,6 @@ function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contex
   itFlops = sFlops;
   itBytes = sBytes;
   itBound = sBound;
-  if (specMode == SPEC_NONE) return timeS;
   enterDrafter();
   draftPass(false, D, contextTokens, D, prompt, inputTokens);
   addDraftPasses(1);
@@ -1616,30 +1630,56 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const replicaChips = tp * pp;
   const g = verifyTokens;
   const E = expectedTokens;
-  const n = (outputTokens - 1) / E;
+  const n = decodeIterations(outputTokens);
   // steadyState ran before memory (evaluateInner)
   const D = ssDecode;
   const P = ssPrompt;
   const decodeTokens = g * D;
   const decodeContext = inputTokens + outputTokens / 2;
   // Prompts that finish per iteration, each with one logit for its first token.
-  const iterationS = runIteration(D, P, decodeTokens + P / inputTokens, inputTokens, decodeContext);
-  const computeS = itComputeS;
-  const memoryS = itMemoryS;
-  const networkS = itNetworkS;
-  const overheadS = itOverheadS;
-  const flops = itFlops;
-  const bytes = itBytes;
-  const bound = itBound;
-  const tpotS = iterationS / E;
+  const logitTokens = decodeTokens + P / inputTokens;
+  let iterationS: f64;
+  let computeS: f64;
+  let memoryS: f64;
+  let networkS: f64;
+  let overheadS: f64;
+  let flops: f64;
+  let bytes: f64;
+  let bound: i32;
+  // Without speculation (the sweeps' common case) the iteration is the model's pass alone: no call,
+  // no copies, no division by E = 1 — the same operations as before speculative decoding.
+  if (specMode == SPEC_NONE) {
+    iterationS = verifyIteration(decodeTokens, P, logitTokens, inputTokens, decodeContext);
+    computeS = sComputeS;
+    memoryS = sMemoryS;
+    networkS = sNetworkS;
+    overheadS = sOverheadS;
+    flops = sFlops;
+    bytes = sBytes;
+    bound = sBound;
+  } else {
+    iterationS = runIteration(D, P, logitTokens, inputTokens, decodeContext);
+    computeS = itComputeS;
+    memoryS = itMemoryS;
+    networkS = itNetworkS;
+    overheadS = itOverheadS;
+    flops = itFlops;
+    bytes = itBytes;
+    bound = itBound;
+  }
+  const tpotS = specMode == SPEC_NONE ? iterationS : iterationS / E;
   // TTFT: when the budget binds, B/λ − n′·T (the excess requests queue). Otherwise a prompt's k
   // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
   // iterations are heavier: one more iteration at that chunk.
   const chunk = inputTokens / ssChunks;
   let timeToFirstS: f64;
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
-  else if (chunk > P) timeToFirstS = ssChunks * runIteration(D, chunk, decodeTokens + chunk / inputTokens, inputTokens, decodeContext);
-  else timeToFirstS = ssChunks * iterationS;
+  else if (chunk > P) {
+    const logits = decodeTokens + chunk / inputTokens;
+    const ownChunkS =
+      specMode == SPEC_NONE ? verifyIteration(decodeTokens, chunk, logits, inputTokens, decodeContext) : runIteration(D, chunk, logits, inputTokens, decodeContext);
+    timeToFirstS = ssChunks * ownChunkS;
+  } else timeToFirstS = ssChunks * iterationS;
   const requestLatencyS = timeToFirstS + n * iterationS;
 
   const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
