@@ -586,14 +586,13 @@ function setParallel(): i32 {
   if (iep > 1 && !hasMoe) return R_EP_DIVIDES_EXPERTS;
   if (redundant > 0 && (!hasMoe || redundant > experts * (ep - 1))) return R_EP_DIVIDES_EXPERTS;
   if (iep > 1) {
-    if (iep % itp != 0 || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
+    // data-parallel attention: EP need only divide the stage's chips (inference.ts ruleBroken)
+    if ((!dpAttention && iep % itp != 0) || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
   // speculative.ts speculationBroken: a drafter that does not exist or does not fit the layout
   if (specMode == SPEC_MTP && mtpModules < 1) return R_SPECULATIVE_UNSUPPORTED;
-  if (specMode == SPEC_DRAFT && (draftModel == 0 || <i64>f(draftModel, M_HEADS) % itp != 0)) return R_SPECULATIVE_UNSUPPORTED;
-  // speculative decoding beside data-parallel attention is not modelled yet
-  if (specMode != SPEC_NONE && dpAttention) return R_SPECULATIVE_UNSUPPORTED;
+  if (specMode == SPEC_DRAFT && (draftModel == 0 || (<i64>f(draftModel, M_HEADS) % itp != 0 && !dpAttention))) return R_SPECULATIVE_UNSUPPORTED;
   if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
   setLayout();
   return -1;
@@ -701,7 +700,7 @@ function enterDrafter(): void {
     ep = 1;
     imbalance = 1;
   }
-  shardLayout(tp, ep, mtp ? redundant : 0, tp);
+  shardLayout(tp, ep, mtp ? redundant : 0, dpAttention ? 1 : tp);
   hoistLayout();
   stageSplit(1);
   stageLayers = splitLayers;
@@ -737,7 +736,7 @@ let dmWindowedLayers: f64 = 0;
 function drafterMemoryStatic(tpM: f64, epM: f64, RM: f64): void {
   useDrafterModel();
   const mtp = specMode == SPEC_MTP;
-  shardLayout(tpM, mtp ? epM : 1, mtp ? RM : 0, tpM);
+  shardLayout(tpM, mtp ? epM : 1, mtp ? RM : 0, dpAttention ? 1 : tpM);
   const denseL = !hasMoe ? L : denseLayersModel;
   const moeL = L - denseL;
   let params =
@@ -1281,7 +1280,7 @@ function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   } else memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memWeights = memStageWeights;
   if (specMode != SPEC_NONE) {
-    const drafterKv = batch * drafterCachedTokens(inputTokens + outputTokens) * dmLayers * dmKvPerChip * bkv;
+    const drafterKv = sequences * drafterCachedTokens(inputTokens + outputTokens) * dmLayers * dmKvPerChip * bkv;
     memWeights = memStageWeights + dmWeights;
     memKv = memKv + drafterKv;
   }

@@ -61,6 +61,19 @@ function linkOf(chip: ChipSpec, level: LinkLevel): Link {
   };
 }
 
+/**
+ * The rate at which one worker of `workerChips` chips sends (or receives) `messageBytes` over the
+ * `level` links, every chip on its own link at once: W·β·η_net(m/W), bytes/s (docs/MODEL.md §8,
+ * the KV transfer of disaggregated serving).
+ *
+ * @example
+ * // 8 H100s over scale-out, 400 Gb/s each, η 1: 8 · 50e9 = 400e9 B/s
+ * workerLinkBytesPerS(h100, 8, 'scaleOut', 1e9);
+ */
+export function workerLinkBytesPerS(chip: ChipSpec, workerChips: number, level: LinkLevel, messageBytes: number): number {
+  return workerChips * linkOf(chip, level).bandwidthBytesPerS * networkEfficiency(chip, messageBytes / workerChips);
+}
+
 /** η_net at message size `messageBytes`. */
 function networkEfficiency(chip: ChipSpec, messageBytes: number): number {
   return efficiencyAt(chip.efficiency.network, messageBytes);

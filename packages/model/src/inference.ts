@@ -3,11 +3,14 @@ import { InputError } from './errors.ts';
 import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
+import { workerLinkBytesPerS } from './collectives.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
   Bound,
+  DisaggregationBound,
+  DisaggregationState,
   InferenceConfig,
   InferenceResult,
   InfeasibleReason,
@@ -17,7 +20,7 @@ import type {
   ServingState,
   SpeculativeMode,
 } from './types.ts';
-import { SCHEDULES } from './types.ts';
+import { MAX_WORKERS, SCHEDULES } from './types.ts';
 
 /**
  * The default factor on the busiest expert shard's work (`moeImbalance`): expert-parallel serving
@@ -70,6 +73,39 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   if (redundant !== undefined && !(Number.isSafeInteger(redundant) && redundant >= 0)) {
     throw new InputError('redundantExperts', `redundantExperts must be an integer ≥ 0, got ${String(redundant)}`);
   }
+  const disagg = config.disaggregation;
+  if (disagg !== undefined) {
+    requireInRange('disaggregation.prefillWorkers', disagg.prefillWorkers, 1, MAX_WORKERS, `an integer from 1 to ${MAX_WORKERS}`);
+    requirePositiveInteger('disaggregation.prefillWorkers', disagg.prefillWorkers);
+    requireInRange('disaggregation.decodeWorkers', disagg.decodeWorkers, 1, MAX_WORKERS, `an integer from 1 to ${MAX_WORKERS}`);
+    requirePositiveInteger('disaggregation.decodeWorkers', disagg.decodeWorkers);
+    if (disagg.prefillTp !== undefined) requirePositiveInteger('disaggregation.prefillTp', disagg.prefillTp);
+    if (disagg.prefillEp !== undefined) requirePositiveInteger('disaggregation.prefillEp', disagg.prefillEp);
+    if (disagg.prefillAttention !== undefined && disagg.prefillAttention !== 'heads' && disagg.prefillAttention !== 'dp') {
+      throw new InputError('disaggregation.prefillAttention', `disaggregation.prefillAttention must be one of heads, dp, got ${String(disagg.prefillAttention)}`);
+    }
+    if (config.schedule === 'static') {
+      throw new InputError('schedule', 'schedule must be continuous with disaggregation: decode workers batch continuously (docs/MODEL.md §8)');
+    }
+  }
+}
+
+/** A disaggregated deployment's prefill worker, defaults applied (docs/MODEL.md §8). */
+export interface PrefillWorker {
+  readonly chip: ChipSpec;
+  readonly tp: number;
+  readonly ep: number;
+  readonly attention: 'heads' | 'dp';
+  readonly redundantExperts: number;
+}
+
+/** The prefill worker of `config.disaggregation`: TP default the decode worker's, EP its TP when the decoder runs EP, heads attention, the decoder's chip. */
+export function prefillWorkerOf(config: InferenceConfig): PrefillWorker | null {
+  const disagg = config.disaggregation;
+  if (disagg === undefined) return null;
+  const tp = disagg.prefillTp ?? config.parallelism.tp;
+  const ep = disagg.prefillEp ?? (config.parallelism.ep > 1 ? tp : 1);
+  return { chip: disagg.prefillChip ?? config.chip, tp, ep, attention: disagg.prefillAttention ?? 'heads', redundantExperts: defaultRedundantExperts(config.model, ep) };
 }
 
 /** R: the given redundant expert slots, else the default that fills every chip's slots. */
@@ -83,6 +119,28 @@ function redundantExpertsOf(config: InferenceConfig): number {
  */
 export function computePrecision(weights: Precision, activations: Precision): Precision {
   return PRECISION_BYTES[weights] > PRECISION_BYTES[activations] ? weights : activations;
+}
+
+/**
+ * The rules of a disaggregated deployment (docs/MODEL.md §8): a decode worker is one replica
+ * (`chips` = TP·PP), and a prefill worker of TP chips keeps MODEL.md §1.3's rules on its own chip.
+ */
+function disaggregationRuleBroken(config: InferenceConfig): { reason: InfeasibleReason; explanation: string } | null {
+  const worker = prefillWorkerOf(config);
+  if (worker === null) return null;
+  const { tp, pp } = config.parallelism;
+  if (config.chips !== tp * pp) {
+    return { reason: 'chips_divide_parallelism', explanation: `With disaggregation, chips are one decode worker's: TP·PP = ${tp * pp}, not ${config.chips} (use --decode-workers for more workers).` };
+  }
+  const prefill = ruleBroken({
+    ...config,
+    chip: worker.chip,
+    chips: worker.tp,
+    parallelism: { tp: worker.tp, pp: 1, ep: worker.ep },
+    attentionSharding: worker.attention,
+    redundantExperts: worker.redundantExperts,
+  });
+  return prefill === null ? null : { reason: prefill.reason, explanation: `Prefill worker: ${prefill.explanation}` };
 }
 
 /** Checks MODEL.md §1.3's rules; the first broken one, with a sentence, or null. */
@@ -115,8 +173,12 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
   }
   if (ep > 1) {
     const dp = chips / (tp * pp);
-    if (ep % tp !== 0 || (tp * dp) % ep !== 0) {
-      return { reason: 'ep_layout', explanation: `EP ${ep} must be a multiple of TP ${tp} and divide TP·DP = ${tp * dp} (the chips of one pipeline stage).` };
+    // With data-parallel attention the experts need not span whole TP groups: EP 8 over 16
+    // attention ranks is two expert groups of 8 (SGLang's --tp 16 --dp 16 --ep 8).
+    const dpAttention = config.attentionSharding === 'dp';
+    if ((!dpAttention && ep % tp !== 0) || (tp * dp) % ep !== 0) {
+      const rule = dpAttention ? `divide TP·DP = ${tp * dp}` : `be a multiple of TP ${tp} and divide TP·DP = ${tp * dp}`;
+      return { reason: 'ep_layout', explanation: `EP ${ep} must ${rule} (the chips of one pipeline stage).` };
     }
   }
   const precision = computePrecision(config.precision.weights, config.precision.activations);
@@ -246,6 +308,7 @@ function infeasible(
     totalTokensPerSPerChip: Number.NaN,
     prefillTokensPerS: Number.NaN,
     serving: null,
+    disaggregation: null,
     mfu: { prefill: Number.NaN, decode: Number.NaN },
     mbu: { prefill: Number.NaN, decode: Number.NaN },
     bound: { prefill: 'compute', decode: 'compute' },
@@ -310,7 +373,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   const speculation = resolveSpeculation(config);
   const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params, speculation);
 
-  const broken = ruleBroken(config);
+  const broken = ruleBroken(config) ?? disaggregationRuleBroken(config);
   if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation, NO_MEMORY, null);
   const unsupported = speculationBroken(config, speculation.mode, tp);
   if (unsupported !== null) return infeasible(inputs, 'speculative_unsupported', unsupported, NO_MEMORY, null);
@@ -333,6 +396,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     chunkTokens: inputs.chunkTokens,
     redundantExperts: inputs.redundantExperts,
     ...(drafter === null ? {} : { drafter: { model: drafter, mode: speculation.mode, verifyTokens, expectedTokens: speculation.expectedTokensPerStep } }),
+    ...(config.disaggregation === undefined ? {} : { decodeOnly: true }),
   };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
@@ -366,6 +430,8 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   // token; an untied embedding table is only gathered, never streamed.
   const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
   const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode, inputs.redundantExperts), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
+  const prefillWorker = prefillWorkerOf(config);
+  if (prefillWorker !== null) return disaggregated(config, inputs, ctx, memory, counts.active, floorS, speculator, prefillWorker);
   if (inputs.schedule === 'continuous') return continuous(config, inputs, ctx, memory, counts.active, floorS, speculator);
 
   // Prefill: the whole batch's prompts in one pass; the stages run one after another for a request.
@@ -438,6 +504,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     totalTokensPerSPerChip: inputTokensPerSPerChip + tokensPerS / config.chips,
     prefillTokensPerS,
     serving: null,
+    disaggregation: null,
     mfu: { prefill: prefill.mfu, decode: decode.mfu },
     mbu: { prefill: prefill.mbu, decode: decode.mbu },
     bound: { prefill: prefill.bound, decode: decode.bound },
@@ -566,6 +633,7 @@ function continuous(
     totalTokensPerSPerChip: inputTokensPerSPerChip + tokensPerSPerChip,
     prefillTokensPerS,
     serving,
+    disaggregation: null,
     mfu: { prefill: mfu, decode: mfu },
     mbu: { prefill: mbu, decode: mbu },
     bound: { prefill: stage.bound, decode: stage.bound },
@@ -577,6 +645,235 @@ function continuous(
     energyPerTokenJ: (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens),
     prefill: phaseOf(ttftS),
     decode: phaseOf(tpotS),
+    inputs,
+  };
+}
+
+/**
+ * Disaggregated prefill and decode (docs/MODEL.md §8): n_p prefill workers of W_p chips feed n_d
+ * decode workers of W_d chips, each decode worker holding B requests in flight (a closed loop at
+ * fixed concurrency B·n_d).
+ * - A prefill worker runs iterations of C prompt tokens (T_p), so it completes C/S_in prompts per
+ *   iteration: λ_p = n_p·C/(S_in·T_p). A prompt takes k = ⌈S_in/C⌉ iterations.
+ * - Its KV cache, S_in·L·(KV elements per token)·bytes, moves at the slower of the prefill worker's
+ *   egress and the decode worker's ingress (scale-up when one domain holds both pools, else
+ *   scale-out), t_kv = α + bytes/rate; the links carry λ_kv = min(n_p·egress, n_d·ingress)/bytes.
+ * - Decode at the full batch, T_B = T(B): λ_d = n_d·B/(n′·T_B + k·T_p + t_kv).
+ * - λ = min(λ_p, λ_d, λ_kv). Decode runs at the batch the loop leaves it, D = λ·n′·T_B/n_d, and
+ *   TPOT = T(D)/E; by Little's law the request takes B·n_d/λ, so TTFT = B·n_d/λ − n′·T(D), which
+ *   holds the prefill queue, the prefill itself and the transfer. The pools that do not bind idle
+ *   in proportion, 1 − λ/λ_pool.
+ * The drafter's own prefill of the prompt is left out of the prefill worker (one MTP layer in 62).
+ */
+function disaggregated(
+  config: InferenceConfig,
+  inputs: ResolvedInputs,
+  ctx: PhaseContext,
+  memory: MemoryBreakdown,
+  activeParams: number,
+  floorS: number,
+  speculator: Speculator | null,
+  worker: PrefillWorker,
+): InferenceResult {
+  const { model, chip, batch, inputTokens, outputTokens } = config;
+  const disagg = config.disaggregation!;
+  const prefillWorkers = disagg.prefillWorkers;
+  const decodeWorkers = disagg.decodeWorkers;
+  const C = inputs.chunkTokens;
+  const chipP = worker.chip;
+  const Wp = worker.tp;
+  const Wd = ctx.tp * ctx.pp;
+
+  // The prefill worker's fullest chip: the weights, one iteration's prompts' KV cache and its workspace.
+  const prefillMemory = memoryPerChip({
+    model,
+    chip: chipP,
+    tp: Wp,
+    pp: 1,
+    ep: worker.ep,
+    batch: Math.ceil(C / inputTokens),
+    inputTokens,
+    outputTokens: 0,
+    precision: config.precision,
+    attentionSharding: worker.attention,
+    schedule: 'static',
+    chunkTokens: C,
+    redundantExperts: worker.redundantExperts,
+  });
+  if (prefillMemory.total > prefillMemory.capacity) {
+    const need = `${bytesText(prefillMemory.total)} per chip (weights ${bytesText(prefillMemory.weights)}, KV cache ${bytesText(prefillMemory.kvCache)}, activations ${bytesText(prefillMemory.activations)})`;
+    return infeasible(inputs, 'capacity', `Prefill worker does not fit: needs ${need} but ${chipP.name} has ${bytesText(prefillMemory.capacity)} usable; use a larger --prefill-tp.`, memory, null);
+  }
+  const precision = computePrecision(config.precision.weights, config.precision.activations);
+  const peakP = chipP.compute.peakDenseFlopsPerS[precision]!.value;
+  const ctxP: PhaseContext = {
+    model,
+    chip: chipP,
+    layout: shardLayout(model, Wp, worker.ep, worker.redundantExperts, worker.attention === 'dp' ? 1 : Wp),
+    stage: slowestStageLayers(model, 1),
+    tp: Wp,
+    pp: 1,
+    ep: worker.ep,
+    dp: 1,
+    precision: config.precision,
+    peakFlopsPerS: peakP,
+    commOverlap: { prefill: config.commOverlap ?? chipP.efficiency.commOverlap?.value ?? 0, decode: config.commOverlap ?? 0 },
+    moeImbalance: ctx.moeImbalance,
+    attentionSharding: worker.attention,
+    // chunked prompts spread evenly over the attention ranks
+    attentionImbalance: 1,
+  };
+  const prefillStage = stageCost(ctxP, 'prefill', C, inputTokens, C / inputTokens);
+  const Tp = prefillStage.timeS;
+  const chunksPerPrompt = Math.ceil(inputTokens / C);
+  const prefillS = chunksPerPrompt * Tp;
+  const lambdaP = (prefillWorkers * C) / (inputTokens * Tp);
+
+  // The KV transfer of one request.
+  const kvBytes = inputTokens * model.layers * ctx.layout.kvElementsPerToken * PRECISION_BYTES[config.precision.kvCache];
+  const prefillChips = prefillWorkers * Wp;
+  const decodeChips = decodeWorkers * Wd;
+  const totalChips = prefillChips + decodeChips;
+  const oneDomain = chipP.id === chip.id && totalChips <= chip.scaleUp.domainSize.value;
+  const level = oneDomain ? 'scaleUp' : 'scaleOut';
+  const egress = workerLinkBytesPerS(chipP, Wp, level, kvBytes);
+  const ingress = workerLinkBytesPerS(chip, Wd, level, kvBytes);
+  const hopS = oneDomain ? chipP.scaleUp.hopLatencyS.value : chipP.scaleOut.hopLatencyS.value;
+  const kvS = hopS + kvBytes / Math.min(egress, ingress);
+  const lambdaKv = Math.min(prefillWorkers * egress, decodeWorkers * ingress) / kvBytes;
+  const firstS = prefillS + kvS;
+
+  // Decode iterations: g·D verified tokens, no prompt chunks.
+  const g = speculator?.verifyTokens ?? 1;
+  const E = speculator?.expectedTokens ?? 1;
+  const n = (outputTokens - 1) / E;
+  const contextTokens = inputTokens + outputTokens / 2;
+  const iterate = (D: number): { stage: StageCost; timeS: number } => {
+    const decodeTokens = g * D;
+    const verify = stageCost(ctx, 'decode', decodeTokens / ctx.pp, contextTokens, decodeTokens / ctx.pp);
+    const timeS = ctx.pp * (verify.timeS + pipelineSendS(ctx, decodeTokens / ctx.pp, verify));
+    if (speculator === null) return { stage: verify, timeS };
+    const draft = draftPass(speculator.ctx, speculator.mode, 'decode', D, contextTokens, D);
+    return { stage: withDraftPasses(verify, draft, speculator.draftTokens), timeS: timeS + speculator.draftTokens * draft.timeS };
+  };
+  const full = iterate(batch);
+  const lambdaD = (decodeWorkers * batch) / (n * full.timeS + firstS);
+  let lambda: number;
+  let bound: DisaggregationBound;
+  if (lambdaP <= lambdaD && lambdaP <= lambdaKv) {
+    lambda = lambdaP;
+    bound = 'prefill';
+  } else if (lambdaD <= lambdaKv) {
+    lambda = lambdaD;
+    bound = 'decode';
+  } else {
+    lambda = lambdaKv;
+    bound = 'kv-transfer';
+  }
+  const D = (lambda * n * full.timeS) / decodeWorkers;
+  const { stage, timeS: iterationS } = iterate(D);
+  const tpotS = iterationS / E;
+  const requestLatencyS = (batch * decodeWorkers) / lambda;
+  const ttftS = requestLatencyS - n * iterationS;
+
+  const tokensPerS = lambda * outputTokens;
+  const prefillTokensPerS = lambda * inputTokens;
+  const inputTokensPerSPerChip = prefillTokensPerS / totalChips;
+  const tokensPerSPerChip = tokensPerS / totalChips;
+  const usdPerChipHourP = config.usdPerChipHour ?? chipP.price.usdPerChipHour.value;
+  const prefillUsdPerS = (prefillChips * usdPerChipHourP) / 3600;
+  const fleetUsdPerS = prefillUsdPerS + (decodeChips * inputs.usdPerChipHour) / 3600;
+  // Power: a prefill chip draws its iteration's power while busy (λ/λ_p of the time), idle otherwise.
+  const prefillBusy = lambda / lambdaP;
+  const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
+  const mbuP = prefillStage.bytes / Tp / chipP.memory.bandwidthBytesPerS.value;
+  const utilisationP = Math.min(1, Math.max(prefillStage.flops / Tp / peakP, mbuP));
+  const powerP = chipP.power.idleW.value + (chipP.power.maxW.value - chipP.power.idleW.value) * utilisationP * prefillBusy;
+  const { peakFlopsPerS } = ctx;
+  const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peakFlopsPerS);
+  const mbu = (ctx.pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
+  const utilisation = Math.min(1, Math.max((ctx.pp * stage.flops) / iterationS / peakFlopsPerS, mbu));
+  const powerD = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
+
+  const notes: string[] = [];
+  for (const side of chipP.id === chip.id ? [chip] : [chipP, chip]) {
+    const link = oneDomain ? side.scaleUp.bandwidthBytesPerS : side.scaleOut.bandwidthBytesPerS;
+    if (/^estimate/i.test(link.source)) notes.push(`The KV transfer runs over ${side.name}'s ${oneDomain ? 'scale-up' : 'scale-out'} link, whose figure is an assumption: ${link.source}`);
+  }
+  const disaggregation: DisaggregationState = {
+    prefillChip: chipP.id,
+    prefillWorkers,
+    decodeWorkers,
+    prefillChips,
+    decodeChips,
+    prefillParallelism: { tp: Wp, ep: worker.ep, attention: worker.attention },
+    requestsPerS: lambda,
+    bound,
+    prefillIdleShare: 1 - lambda / lambdaP,
+    decodeIdleShare: 1 - lambda / lambdaD,
+    prefillIterationS: Tp,
+    kvTransferBytes: kvBytes,
+    kvTransferS: kvS,
+    kvLink: oneDomain ? 'scale-up' : 'scale-out',
+    prefillMemoryPerChipBytes: prefillMemory,
+    notes,
+  };
+  const serving: ServingState = {
+    chunkTokens: C,
+    decodeTokens: D,
+    promptTokens: 0,
+    chunksPerPrompt,
+    budgetBinds: bound === 'prefill',
+    requestsPerS: lambda / decodeWorkers,
+    queueingS: ttftS - firstS,
+  };
+  const phase = (s: StageCost, timeS: number, phaseMfu: number, phaseMbu: number): PhaseCost => ({
+    timeS,
+    computeBoundS: s.computeBoundS,
+    memoryBoundS: s.memoryBoundS,
+    commS: s.commS,
+    networkS: s.networkS,
+    overheadS: s.overheadS,
+    bound: s.bound,
+    operators: s.operators,
+    mfu: phaseMfu,
+    mbu: phaseMbu,
+  });
+  const limit =
+    bound === 'prefill'
+      ? `The ${prefillWorkers} prefill worker${prefillWorkers === 1 ? '' : 's'} set the request rate (the decode workers idle ${((1 - lambda / lambdaD) * 100).toFixed(0)}% of their capacity); more prefill workers would raise it.`
+      : bound === 'decode'
+        ? `The ${decodeWorkers} decode worker${decodeWorkers === 1 ? '' : 's'} set the request rate (the prefill workers idle ${((1 - lambda / lambdaP) * 100).toFixed(0)}% of the time). `
+        : `The KV-cache transfer over ${oneDomain ? 'scale-up' : 'scale-out'} links sets the request rate: ${(kvBytes / 1e6).toFixed(0)} MB per request. `;
+  return {
+    feasible: true,
+    reason: null,
+    explanation: bound === 'decode' ? limit + explain(stage.bound, stage, config, floorS) : limit,
+    minChipsToFit: null,
+    schedule: 'continuous',
+    ttftS,
+    tpotS,
+    requestLatencyS,
+    tokensPerS,
+    tokensPerSPerChip,
+    tokensPerSPerUser: 1 / tpotS,
+    inputTokensPerSPerChip,
+    totalTokensPerSPerChip: inputTokensPerSPerChip + tokensPerSPerChip,
+    prefillTokensPerS,
+    serving,
+    disaggregation,
+    mfu: { prefill: mfuP, decode: mfu },
+    mbu: { prefill: mbuP, decode: mbu },
+    bound: { prefill: prefillStage.bound, decode: stage.bound },
+    memoryPerChipBytes: memory,
+    costPerMillionTokensUsd: (fleetUsdPerS / tokensPerS) * 1e6,
+    // The prefill pool pays for the prompt tokens.
+    costPerMillionInputTokensUsd: (prefillUsdPerS / prefillTokensPerS) * 1e6,
+    powerPerChipW,
+    energyPerTokenJ: (totalChips * powerPerChipW) / tokensPerS,
+    prefill: phase(prefillStage, ttftS, mfuP, mbuP),
+    decode: phase(stage, tpotS, mfu, mbu),
     inputs,
   };
 }

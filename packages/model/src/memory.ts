@@ -42,6 +42,11 @@ export interface MemoryInputs {
    * chip's, and each sequence verifies `verifyTokens` = γ + 1 tokens per step.
    */
   readonly drafter?: { readonly model: ModelSpec; readonly mode: SpeculativeMode; readonly verifyTokens: number; readonly expectedTokens?: number };
+  /**
+   * A disaggregated decode worker (docs/MODEL.md §8): no prompt chunks, so the workspace holds one
+   * micro-batch of the batch's verified tokens, g·B/p.
+   */
+  readonly decodeOnly?: boolean;
 }
 
 /**
@@ -123,7 +128,10 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const d = model.hiddenSize;
   const moeWidth = moe === undefined ? 0 : (moe.activeExperts * 2 * moe.expertHiddenSize) / tp;
   const widthPerToken = Math.max(d + layout.qkvOutWidthPerChip, d + layout.ffnInnerWidthPerChip, d + moeWidth);
-  const tokens = workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous', inputs.drafter);
+  const tokens =
+    inputs.decodeOnly === true
+      ? ((inputs.drafter?.verifyTokens ?? 1) * batch) / pp
+      : workspaceTokens(batch, inputs.inputTokens, inputs.outputTokens, inputs.chunkTokens ?? PREFILL_CHUNK_TOKENS, pp, inputs.schedule ?? 'continuous', inputs.drafter);
   // Logits are kept in fp32 for sampling.
   const logits = batch * (model.vocabSize / tp) * 4;
   let activations: number;
@@ -139,7 +147,7 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
   if (inputs.drafter !== undefined) {
     const { model: drafter, mode } = inputs.drafter;
-    const extra = drafterMemory(drafter, mode, tp, ep, batch, inputs.inputTokens + inputs.outputTokens, precision, inputs.redundantExperts ?? defaultRedundantExperts(model, ep));
+    const extra = drafterMemory(drafter, mode, tp, ep, sequences, inputs.inputTokens + inputs.outputTokens, precision, inputs.redundantExperts ?? defaultRedundantExperts(model, ep), dpAttention ? 1 : tp);
     const allWeights = weights + extra.weights;
     const allKv = kvCache + extra.kvCache;
     return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };

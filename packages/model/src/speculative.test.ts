@@ -145,10 +145,24 @@ describe('estimateInference with MTP, derived by hand', () => {
     expect(r.explanation).toMatch(/ships no multi-token-prediction module/);
   });
 
-  test('speculation beside data-parallel attention is not modelled yet, and says so', () => {
-    const r = estimateInference({ ...base, model: { ...deepseekV3, mtpModules: 1 }, attentionSharding: 'dp' });
-    expect(r.reason).toBe('speculative_unsupported');
-    expect(r.explanation).toMatch(/beside data-parallel attention is not modelled yet/);
+  test('MTP beside data-parallel attention: each chip drafts for its own sequences, with its own drafter KV cache', () => {
+    const model = { ...deepseekV3, mtpModules: 1 };
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const big = { ...roomyGpu, memory: { ...roomyGpu.memory, capacityBytes: { value: 2e12, source: 'test' } } };
+    const memory = (drafter: boolean) =>
+      memoryPerChip({
+        model, chip: big, tp: 8, pp: 1, ep: 8, batch: 10, inputTokens: 1024, outputTokens: 128, precision: fp8, attentionSharding: 'dp',
+        ...(drafter ? { drafter: { model: { ...model, layers: 1, moe: { ...model.moe!, denseLayers: 0 } }, mode: 'mtp' as const, verifyTokens: 4 } } : {}),
+      });
+    // the busiest chip holds ⌈10/8⌉ = 2 sequences' drafter KV: 2 · (1024 + 128) tokens · (r_kv 512 + d_rope 64) · 1 byte
+    expect(memory(true).kvCache - memory(false).kvCache).toBeCloseTo(2 * 1152 * 576 * 1, 0);
+    const config = { ...base, model, chip: big, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, precision: fp8, attentionSharding: 'dp' as const };
+    const mtp = estimateInference({ ...config, speculative: { mode: 'mtp', draftTokens: 3 } });
+    const none = estimateInference({ ...config, speculative: { mode: 'none' } });
+    expect([mtp.feasible, none.feasible]).toEqual([true, true]);
+    // three drafted tokens at 0.85 each advance E = 1 + 0.85 + 0.85² + 0.85³ ≈ 3.18 per step, for one
+    // verification of 4 tokens and 3 one-layer draft passes: TPOT falls
+    expect(mtp.tpotS).toBeLessThan(none.tpotS);
   });
 
   test('a draft model runs its own layers; MTP on DeepSeek-V3 uses its module', () => {

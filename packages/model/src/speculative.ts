@@ -93,11 +93,9 @@ export function speculationBroken(config: InferenceConfig, mode: SpeculativeMode
   if (mode === 'mtp' && (config.model.mtpModules ?? 0) < 1) {
     return `${config.model.id} ships no multi-token-prediction module; use --speculative draft with a draft model, or none.`;
   }
-  if (mode !== 'none' && config.attentionSharding === 'dp') {
-    return 'Speculative decoding beside data-parallel attention is not modelled yet: use --attention heads or batch with it, or no speculation.';
-  }
   const draft = config.speculative?.draftModel;
-  if (mode === 'draft' && draft !== undefined && draft.heads % tp !== 0) {
+  // With data-parallel attention the draft model's attention is data-parallel too: no head split.
+  if (mode === 'draft' && draft !== undefined && draft.heads % tp !== 0 && config.attentionSharding !== 'dp') {
     return `TP ${tp} does not divide the ${draft.heads} attention heads of the draft model ${draft.id}, which runs on the replica's TP chips.`;
   }
   return null;
@@ -119,14 +117,18 @@ export function drafterOf(config: InferenceConfig, mode: SpeculativeMode): Model
   };
 }
 
-/** The phase context of the drafter: the replica's TP chips, unpipelined (the drafter sits with the LM head on the last stage). */
+/**
+ * The phase context of the drafter: the replica's TP chips, unpipelined (the drafter sits with the
+ * LM head on the last stage). With data-parallel attention the drafter's attention is
+ * data-parallel as the model's: each chip drafts for its own sequences.
+ */
 export function drafterContext(ctx: PhaseContext, drafter: ModelSpec, mode: SpeculativeMode, redundantExperts: number): PhaseContext {
   const ep = mode === 'mtp' ? ctx.ep : 1;
   return {
     ...ctx,
     model: drafter,
     // MTP modules' experts are laid out as the model's (EP and redundant slots); a draft model runs dense over TP
-    layout: shardLayout(drafter, ctx.tp, ep, mode === 'mtp' ? redundantExperts : 0),
+    layout: shardLayout(drafter, ctx.tp, ep, mode === 'mtp' ? redundantExperts : 0, ctx.attentionSharding === 'dp' ? 1 : ctx.tp),
     stage: slowestStageLayers(drafter, 1),
     pp: 1,
     ep,
@@ -199,19 +201,21 @@ export function withDraftPasses(stage: StageCost, draft: StageCost, times: numbe
 /**
  * Memory the drafter adds to the fullest chip: its weights (MTP: the modules' layers and
  * projection, the embedding and head being shared; a draft model: all of it) and its KV cache for
- * every sequence, at the replica's precisions.
+ * the chip's `sequences` (every sequence, or with data-parallel attention, `attentionTp` = 1, the
+ * chip's own ⌈B/TP⌉ with every KV head), at the replica's precisions.
  */
 export function drafterMemory(
   drafter: ModelSpec,
   mode: SpeculativeMode,
   tp: number,
   ep: number,
-  batch: number,
+  sequences: number,
   contextTokens: number,
   precision: PrecisionConfig,
   redundantExperts = 0,
+  attentionTp: number = tp,
 ): { readonly weights: number; readonly kvCache: number } {
-  const layout = shardLayout(drafter, tp, mode === 'mtp' ? ep : 1, mode === 'mtp' ? redundantExperts : 0);
+  const layout = shardLayout(drafter, tp, mode === 'mtp' ? ep : 1, mode === 'mtp' ? redundantExperts : 0, attentionTp);
   const moe = drafter.moe;
   const denseLayers = moe === undefined ? drafter.layers : moe.denseLayers;
   const moeLayers = drafter.layers - denseLayers;
@@ -221,6 +225,6 @@ export function drafterMemory(
     moeLayers * (layout.expertsPerChip * layout.expertParamsPerChip + layout.sharedExpertParamsPerChip + layout.routerParamsPerChip);
   if (mode === 'mtp') params += (2 * drafter.hiddenSize * drafter.hiddenSize) / tp;
   else params += drafter.tiedEmbeddings ? layout.embeddingParamsPerChip : layout.embeddingParamsPerChip + layout.lmHeadParamsPerChip;
-  const kvCache = batch * meanCachedTokens(drafter, contextTokens) * drafter.layers * layout.kvElementsPerTokenPerChip * PRECISION_BYTES[precision.kvCache];
+  const kvCache = sequences * meanCachedTokens(drafter, contextTokens) * drafter.layers * layout.kvElementsPerTokenPerChip * PRECISION_BYTES[precision.kvCache];
   return { weights: params * PRECISION_BYTES[precision.weights], kvCache };
 }

@@ -155,6 +155,68 @@ export interface InferenceConfig {
   readonly chunkTokens?: number;
   /** Speculative decoding (docs/MODEL.md §7); default none. */
   readonly speculative?: SpeculativeConfig;
+  /**
+   * Disaggregated prefill and decode (docs/MODEL.md §8): prefill workers feed decode workers over
+   * the interconnect. With it, `chip`, `chips`, `parallelism` and `attentionSharding` describe one
+   * decode worker (`chips` = TP·PP, one replica), `batch` is the requests in flight per decode worker,
+   * and the schedule is continuous. Default: none, one engine does both.
+   */
+  readonly disaggregation?: DisaggregationConfig;
+}
+
+/** The most workers of either pool (`prefillWorkers`, `decodeWorkers`). */
+export const MAX_WORKERS = 65_536;
+
+/** Disaggregated prefill and decode (docs/MODEL.md §8). */
+export interface DisaggregationConfig {
+  /** n_p: prefill workers, 1 to MAX_WORKERS. */
+  readonly prefillWorkers: number;
+  /** n_d: decode workers, 1 to MAX_WORKERS, each one replica of the configuration's `chips`. */
+  readonly decodeWorkers: number;
+  /** TP over one prefill worker's chips, which number TP (no PP). Default: the decode worker's TP. */
+  readonly prefillTp?: number;
+  /** EP of a prefill worker. Default: its TP when the decode worker runs EP > 1, else 1. */
+  readonly prefillEp?: number;
+  /** `heads` or `dp` in a prefill worker. Default: `heads`. */
+  readonly prefillAttention?: 'heads' | 'dp';
+  /** The prefill workers' chip (a mixed fleet). Default: the decode workers' chip. */
+  readonly prefillChip?: ChipSpec;
+}
+
+/** What limits a disaggregated deployment's request rate (docs/MODEL.md §8). */
+export const DISAGGREGATION_BOUNDS = ['prefill', 'decode', 'kv-transfer'] as const;
+export type DisaggregationBound = (typeof DISAGGREGATION_BOUNDS)[number];
+
+/** A disaggregated deployment's two pools in the closed loop (docs/MODEL.md §8). */
+export interface DisaggregationState {
+  readonly prefillChip: string;
+  readonly prefillWorkers: number;
+  readonly decodeWorkers: number;
+  /** n_p · W_p chips prefilling. */
+  readonly prefillChips: number;
+  /** n_d · W_d chips decoding. */
+  readonly decodeChips: number;
+  readonly prefillParallelism: { readonly tp: number; readonly ep: number; readonly attention: 'heads' | 'dp' };
+  /** λ: requests per second of the whole deployment. */
+  readonly requestsPerS: number;
+  /** The pool or link that sets λ. */
+  readonly bound: DisaggregationBound;
+  /** 1 − λ/λ_prefill: the share of time the prefill workers idle. */
+  readonly prefillIdleShare: number;
+  /** 1 − λ/λ_decode: the decode workers' spare share (they run below their batch). */
+  readonly decodeIdleShare: number;
+  /** T_p: one prefill iteration of C prompt tokens, seconds. */
+  readonly prefillIterationS: number;
+  /** One request's KV cache moved from its prefill to its decode worker, bytes. */
+  readonly kvTransferBytes: number;
+  /** Seconds to move it (part of TTFT). */
+  readonly kvTransferS: number;
+  /** The link it moves over: one scale-up domain holds both pools, or scale-out. */
+  readonly kvLink: 'scale-up' | 'scale-out';
+  /** The prefill worker's fullest chip. */
+  readonly prefillMemoryPerChipBytes: MemoryBreakdown;
+  /** Assumptions a reader should know (an estimated link figure). */
+  readonly notes: readonly string[];
 }
 
 /** Speculative decoding modes, in the order the engine codes them. */
@@ -290,6 +352,8 @@ export interface InferenceResult {
   readonly prefillTokensPerS: number;
   /** The steady state of a continuous schedule (docs/MODEL.md §6); null for static. */
   readonly serving: ServingState | null;
+  /** The two pools of a disaggregated deployment (docs/MODEL.md §8); null otherwise. */
+  readonly disaggregation: DisaggregationState | null;
   readonly mfu: { readonly prefill: number; readonly decode: number };
   readonly mbu: { readonly prefill: number; readonly decode: number };
   readonly bound: { readonly prefill: Bound; readonly decode: Bound };

@@ -1,0 +1,136 @@
+import { describe, expect, test } from 'vitest';
+import { estimateInference } from './inference.ts';
+import { llama70b, testGpu } from './test-fixtures.ts';
+import type { InferenceConfig } from './types.ts';
+
+// Llama 3.1 70B in bf16 on roomy test GPUs, TP 1 in both pools (no collectives): 989 TFLOP/s × η_flop
+// 0.5, 3.35 TB/s × η_mem 0.8, no per-layer overhead; scale-up 450 GB/s (8 per domain), scale-out
+// 50 GB/s, η_net 1, no hop latency. Every time below is derived operator by operator.
+const roomyGpu = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
+const F = 989e12 * 0.5;
+const BW = 3.35e12 * 0.8;
+const roofline = (flops: number, bytes: number): number => Math.max(flops / F, bytes / BW);
+const d = 8192;
+const qkv = d * 128 * (64 + 2 * 8);
+const out = 64 * 128 * d;
+const ffn = 3 * d * 28672;
+const head = 128256 * d;
+const qkvWidth = (64 + 16) * 128;
+const attnWidth = 64 * 128;
+const kvPerToken = 2 * 8 * 128;
+
+/** The shared matmuls of one layer for T tokens (bf16: 2 bytes). */
+const matmulsS = (T: number): number =>
+  roofline(2 * T * qkv, qkv * 2 + T * (d + qkvWidth) * 2) +
+  roofline(2 * T * out, out * 2 + T * (attnWidth + d) * 2) +
+  roofline(2 * T * ffn, ffn * 2 + T * (2 * d + 2 * 28672) * 2);
+/** A decode iteration of D sequences at context c: 80 layers, the LM head for D logits, the embedding gather. */
+const decodeS = (D: number, c: number): number =>
+  80 * (matmulsS(D) + roofline(2 * 64 * 256 * c * D, D * (c + 1) * kvPerToken * 2 + D * (qkvWidth + attnWidth) * 2)) +
+  roofline(2 * D * head, head * 2 + D * (d + 128256) * 2) +
+  (D * d * 2) / BW;
+/** A prefill iteration of C tokens of prompts `length` long: causal attention over length/2, C/length logits. */
+const prefillS = (C: number, length: number): number =>
+  80 * (matmulsS(C) + roofline(2 * 64 * 256 * (length / 2) * C, C * kvPerToken * 2 + C * (qkvWidth + attnWidth) * 2)) +
+  roofline(2 * (C / length) * head, head * 2 + (C / length) * (d + 128256) * 2) +
+  (C * d * 2) / BW;
+
+describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)', () => {
+  const base: InferenceConfig = {
+    model: llama70b,
+    chip: roomyGpu,
+    chips: 1,
+    parallelism: { tp: 1, pp: 1, ep: 1 },
+    batch: 32,
+    inputTokens: 1024,
+    outputTokens: 129,
+    precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
+    chunkTokens: 2048,
+    disaggregation: { prefillWorkers: 1, decodeWorkers: 2 },
+  };
+  // One request's KV cache: 1024 tokens · 80 layers · 2·8·128 elements · 2 bytes = 335.5 MB; three
+  // chips sit in one 8-chip domain, so it moves at min(1, 1)·450 GB/s.
+  const kvBytes = 1024 * 80 * kvPerToken * 2;
+  const kvS = kvBytes / 450e9;
+  const c = 1024 + 129 / 2;
+  const n = 128;
+  const Tp = prefillS(2048, 1024);
+  // a prefill iteration completes 2048/1024 = 2 prompts; a prompt takes ⌈1024/2048⌉ = 1 iteration
+  const lambdaP = (1 * 2048) / (1024 * Tp);
+  const firstS = Tp + kvS;
+
+  test('prefill binds at B = 32: λ = λ_p, decode runs at D = λ·n·T_B/n_d, TTFT = B·n_d/λ − n·T(D)', () => {
+    const r = estimateInference(base);
+    const TB = decodeS(32, c);
+    const lambdaD = (2 * 32) / (n * TB + firstS);
+    expect(lambdaP).toBeLessThan(lambdaD); // the prefill worker is the slower pool
+    const D = (lambdaP * n * TB) / 2;
+    const TD = decodeS(D, c);
+    expect(r.feasible).toBe(true);
+    expect(r.disaggregation?.bound).toBe('prefill');
+    expect(r.disaggregation?.requestsPerS).toBeCloseTo(lambdaP, 10);
+    expect(r.disaggregation?.kvTransferBytes).toBe(kvBytes);
+    expect(r.disaggregation?.kvTransferS).toBeCloseTo(kvS, 12);
+    expect(r.disaggregation?.kvLink).toBe('scale-up');
+    expect(r.disaggregation?.prefillIterationS).toBeCloseTo(Tp, 12);
+    expect(r.serving?.decodeTokens).toBeCloseTo(D, 9);
+    expect(r.tpotS).toBeCloseTo(TD, 12);
+    expect(r.ttftS).toBeCloseTo((32 * 2) / lambdaP - n * TD, 9);
+    // (input + output) tokens/s over all 3 chips
+    expect(r.totalTokensPerSPerChip).toBeCloseTo((lambdaP * (1024 + 129)) / 3, 9);
+    expect(r.disaggregation?.prefillIdleShare).toBeCloseTo(0, 12);
+    expect(r.disaggregation?.decodeIdleShare).toBeCloseTo(1 - lambdaP / lambdaD, 12);
+    expect([r.disaggregation?.prefillChips, r.disaggregation?.decodeChips]).toEqual([1, 2]);
+  });
+
+  test('decode binds at B = 4: TTFT is the prefill and the transfer, with no queue; the prefill worker idles', () => {
+    const r = estimateInference({ ...base, batch: 4 });
+    const TB = decodeS(4, c);
+    const lambdaD = (2 * 4) / (n * TB + firstS);
+    expect(lambdaD).toBeLessThan(lambdaP);
+    const D = (lambdaD * n * TB) / 2;
+    const TD = decodeS(D, c);
+    expect(r.disaggregation?.bound).toBe('decode');
+    expect(r.tpotS).toBeCloseTo(TD, 12);
+    // B·n_d/λ_d − n·T(D) = n·(T_B − T(D)) + T_p + t_kv
+    expect(r.ttftS).toBeCloseTo(n * (TB - TD) + Tp + kvS, 9);
+    expect(r.serving?.queueingS).toBeCloseTo(n * (TB - TD), 9);
+    expect(r.disaggregation?.prefillIdleShare).toBeCloseTo(1 - lambdaD / lambdaP, 12);
+    expect(r.tokensPerS * r.requestLatencyS).toBeCloseTo(4 * 2 * 129, 6); // Little's law
+  });
+
+  test('a mixed fleet moves the KV cache over scale-out, at the slower side', () => {
+    const other = { ...roomyGpu, id: 'other-gpu', name: 'Other GPU', scaleOut: { ...roomyGpu.scaleOut, bandwidthBytesPerS: { value: 25e9, source: 'estimate — assumed' } } };
+    const r = estimateInference({ ...base, chip: other, disaggregation: { prefillWorkers: 1, decodeWorkers: 2, prefillChip: roomyGpu } });
+    expect(r.disaggregation?.kvLink).toBe('scale-out');
+    expect(r.disaggregation?.prefillChip).toBe('test-gpu');
+    // egress 1·50 GB/s, ingress 1·25 GB/s
+    expect(r.disaggregation?.kvTransferS).toBeCloseTo(kvBytes / 25e9, 12);
+    expect(r.disaggregation?.notes.join(' ')).toMatch(/Other GPU's scale-out link, whose figure is an assumption/);
+  });
+
+  test('cost and energy count both pools', () => {
+    const r = estimateInference(base);
+    // 3 chips at 4 USD/h over λ·S_out output tokens/s
+    expect(r.costPerMillionTokensUsd).toBeCloseTo(((3 * 4) / 3600 / (lambdaP * 129)) * 1e6, 6);
+    // the prefill chip's 4 USD/h over λ·S_in prompt tokens/s
+    expect(r.costPerMillionInputTokensUsd).toBeCloseTo((4 / 3600 / (lambdaP * 1024)) * 1e6, 6);
+    expect(r.energyPerTokenJ).toBeCloseTo((3 * r.powerPerChipW) / r.tokensPerS, 9);
+  });
+
+  test('rules: a decode worker is one replica; the prefill worker keeps the layout rules; static is refused', () => {
+    expect(estimateInference({ ...base, chips: 2 }).reason).toBe('chips_divide_parallelism');
+    const r = estimateInference({ ...base, disaggregation: { prefillWorkers: 1, decodeWorkers: 1, prefillTp: 3 } });
+    expect(r.reason).toBe('tp_divides_heads');
+    expect(r.explanation).toMatch(/^Prefill worker: TP 3 does not divide the 64 attention heads/);
+    expect(() => estimateInference({ ...base, schedule: 'static' })).toThrow(/schedule must be continuous with disaggregation/);
+    expect(() => estimateInference({ ...base, disaggregation: { prefillWorkers: 0, decodeWorkers: 1 } })).toThrow(/disaggregation.prefillWorkers must be an integer from 1 to 65536/);
+  });
+
+  test('a prefill worker too small for the weights is infeasible, and says which pool', () => {
+    const small = { ...roomyGpu, id: 'small', memory: { ...roomyGpu.memory, capacityBytes: { value: 80e9, source: 'test' } } };
+    const r = estimateInference({ ...base, disaggregation: { prefillWorkers: 1, decodeWorkers: 2, prefillChip: small } });
+    expect(r.reason).toBe('capacity');
+    expect(r.explanation).toMatch(/^Prefill worker does not fit/);
+  });
+});
