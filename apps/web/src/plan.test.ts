@@ -1,7 +1,7 @@
-import { createEngine, planServing, type Engine, type ServingPlan } from '@ridgeline/engine';
+import { createEngine, planChoiceText, planServing, type Engine, type ServingPlan } from '@ridgeline/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
-import { planChips, planFor, planProblem, planRows, whyText, type PlanChip } from './plan.ts';
+import { planChips, planFor, planProblem, planRows, type PlanChip } from './plan.ts';
 import { findChip, findModel } from './registry.ts';
 import { DEFAULT_PLAN, DEFAULT_STATE, type AppState } from './state.ts';
 import type { PlanRequest, SweepBackend } from './sweep/types.ts';
@@ -126,7 +126,7 @@ describe('the panel’s rows', () => {
     }
     // Most tokens/s per chip first.
     expect(rows[0]!.metrics!.tokensPerSPerChip).toBeGreaterThanOrEqual(rows[1]!.metrics!.tokensPerSPerChip);
-    expect(rows[2]?.why).toBe('computes in fp16, int8 only; the plan tries bf16, fp8');
+    expect(rows[2]?.why).toBe('computes in fp16, int8, none of --precisions bf16, fp8: add one (e.g. --precisions fp16,int8)');
     expect(rows[2]?.chipName).toBe(findChip('groq-lpu')!.name);
   });
 
@@ -137,7 +137,7 @@ describe('the panel’s rows', () => {
     const c = plan.results[0]!;
     expect(row?.meetsTargets).toBe(false);
     expect(c.misses[0]?.target).toBe('tpot');
-    expect(row?.why).toBe(whyText(c, 64));
+    expect(row?.why).toBe(planChoiceText(c, { maxChips: 64 }));
     expect(row?.why).toMatch(/^misses TPOT by [\d.]+× at best \([\d.]+ ms; decode is (compute|memory|network)-bound\)$/);
   });
 });

@@ -1,5 +1,4 @@
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, defaultMaxChips, type PlanLimit, type ServingPlan, type ServingPlanChoice } from '@ridgeline/engine';
-import { formatDuration, formatNumber } from '@ridgeline/format';
+import { planChoiceText, type ServingPlan, type ServingPlanChoice } from '@ridgeline/engine';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
 import { DURATION_ALLOWED } from './duration.ts';
@@ -129,46 +128,6 @@ export interface PlanRow {
   readonly config: InferenceConfig;
 }
 
-const LIMITS: Readonly<Record<PlanLimit, string>> = {
-  'ttft-target': 'a larger batch would break the TTFT target',
-  'tpot-target': 'a larger batch would break the TPOT target',
-  capacity: 'a larger batch would not fit in memory',
-  'max-chips': 'a larger batch would need more chips than the budget for this rate',
-  'no-gain': 'a larger batch would not do better',
-  'batch-range': `the largest batch searched (${PLAN_BATCHES.at(-1)})`,
-};
-
-/**
- * What limits a chip's answer, in one line: the decode bound and the wall a larger batch hits; the
- * missed targets with their ratio and bound; or the chips the model needs.
- *
- * @example
- * whyText(choice, 64); // 'decode memory-bound; a larger batch would break the TPOT target'
- * whyText(missed, 64); // 'misses TTFT by 1.4× at best (2.8 s; the prompt iterations are compute-bound)'
- */
-export function whyText(c: ServingPlanChoice, maxChips: number, precisions: readonly Precision[] = DEFAULT_PLAN_PRECISIONS): string {
-  if (c.infeasible !== null) {
-    const { reason, minChipsToFit } = c.infeasible;
-    if (reason === 'capacity') {
-      return minChipsToFit === null ? `does not fit in ${maxChips} chips at any layout` : `does not fit: needs ${minChipsToFit} chips (up to ${maxChips} searched)`;
-    }
-    if (reason === 'precision_unsupported') return `computes in ${Object.keys(c.config.chip.compute.peakDenseFlopsPerS).join(', ')} only; the plan tries ${precisions.join(', ')}`;
-    return `no configuration is feasible (${reason})`;
-  }
-  const m = c.metrics;
-  if (m === null) return '';
-  if (!c.meetsTargets) {
-    return c.misses
-      .map((miss) =>
-        miss.target === 'ttft'
-          ? `misses TTFT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.ttftS)}; the prompt iterations are ${miss.bound ?? 'compute'}-bound)`
-          : `misses TPOT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.tpotS)}; decode is ${miss.bound ?? 'memory'}-bound)`,
-      )
-      .join('; ');
-  }
-  return `decode ${m.boundDecode ?? '—'}-bound${c.limit === null ? '' : `; ${LIMITS[c.limit]}`}`;
-}
-
 /**
  * The panel's rows: `planServing`'s answers in its order (best first), with the page id and name of
  * each chip and what limits it.
@@ -189,7 +148,7 @@ export function planRows(plan: ServingPlan, chips: readonly PlanChip[], maxChips
       meetsTargets: c.meetsTargets,
       layout: c.metrics === null ? null : { chips: config.chips, replicas: c.replicas, tp, pp, ep, batch: config.batch, weights: p.weights, kvCache: p.kvCache, activations: p.activations },
       metrics: c.metrics,
-      why: whyText(c, maxChips ?? defaultMaxChips(config.chip)),
+      why: planChoiceText(c, maxChips === undefined ? {} : { maxChips }),
       config,
     };
   });

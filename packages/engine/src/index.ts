@@ -108,3 +108,4 @@ export {
   type ServingPlanChoice,
   type ServingPlanRequest,
 } from './plan-serving.ts';
+export { planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';

@@ -6,6 +6,7 @@ import {
   PLAN_OBJECTIVES,
   createEngine,
   defaultMaxChips,
+  planChoiceText,
   planServing,
   type PlanObjective,
   type ServingPlanChoice,
@@ -125,41 +126,6 @@ export function estimateArgv(config: InferenceConfig, spelled: { readonly model:
   ];
 }
 
-const LIMITS: Readonly<Record<NonNullable<ServingPlanChoice['limit']>, string>> = {
-  'ttft-target': 'a larger batch would break the TTFT target',
-  'tpot-target': 'a larger batch would break the TPOT target',
-  capacity: 'a larger batch would not fit in memory',
-  'max-chips': 'a larger batch would need more chips than --max-chips for --rate',
-  'no-gain': 'a larger batch would not improve the objective',
-  'batch-range': `the search's largest batch`,
-};
-
-function why(c: ServingPlanChoice, maxChips: number, precisions: readonly Precision[]): string {
-  if (c.infeasible !== null) {
-    const needs = c.infeasible.minChipsToFit === null ? '' : `; it needs at least ${c.infeasible.minChipsToFit} chips`;
-    if (c.infeasible.reason === 'capacity') {
-      return `does not fit in ${maxChips} chips (weights, KV cache and workspace)${needs}. Raise --max-chips or try narrower --precisions`;
-    }
-    if (c.infeasible.reason === 'precision_unsupported') {
-      const supported = Object.keys(c.config.chip.compute.peakDenseFlopsPerS).join(', ');
-      return `computes in ${supported}, none of --precisions ${precisions.join(', ')}: add one (e.g. --precisions ${supported.replace(/, /g, ',')})`;
-    }
-    return `no configuration is feasible (${c.infeasible.reason})`;
-  }
-  const m = c.metrics;
-  if (m === null) return '';
-  if (!c.meetsTargets) {
-    return c.misses
-      .map((miss) =>
-        miss.target === 'ttft'
-          ? `misses TTFT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.ttftS)}; the prompt iterations are ${miss.bound ?? 'compute'}-bound)`
-          : `misses TPOT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.tpotS)}; decode is ${miss.bound ?? 'memory'}-bound)`,
-      )
-      .join('; ');
-  }
-  return `decode ${m.boundDecode ?? '—'}-bound; ${c.limit === null ? '' : LIMITS[c.limit]}`;
-}
-
 function summary(
   choices: readonly { readonly choice: ServingPlanChoice; readonly command: readonly string[] }[],
   heading: string,
@@ -192,7 +158,7 @@ function summary(
   });
   const align = header.map((_, i) => (i === 0 || (i >= 3 && i <= 8) || i >= 10 ? 'right' : 'left') as 'right' | 'left');
   const lines = [heading, '', table([header, ...rows], align), ''];
-  for (const { choice: c } of choices) lines.push(`${c.chip}: ${why(c, maxChips(c.chip), precisions)} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
+  for (const { choice: c } of choices) lines.push(`${c.chip}: ${planChoiceText(c, { maxChips: maxChips(c.chip), precisions })} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
   const best = choices[0];
   if (best !== undefined) lines.push('', `Reproduce #1: ridgeline ${best.command.map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`);
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { ChipSpec } from '@ridgeline/hardware';
+import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
+import type { ServingPlanChoice } from './plan-serving.ts';
+import { planChoiceText } from './plan-text.ts';
+import { CATALOG_MODELS, FIRST_PARTY_CHIPS } from './test-support/random.ts';
+
+const H100 = FIRST_PARTY_CHIPS.find((c) => c.id === 'h100-sxm') as ChipSpec;
+const GROQ = FIRST_PARTY_CHIPS.find((c) => c.id === 'groq-lpu') as ChipSpec;
+const LLAMA_70B = CATALOG_MODELS.find((m) => m.id === 'llama-3.1-70b') as ModelSpec;
+
+const config = (chip: ChipSpec): InferenceConfig => ({
+  model: LLAMA_70B,
+  chip,
+  chips: 4,
+  parallelism: { tp: 4, pp: 1, ep: 1 },
+  batch: 48,
+  inputTokens: 2048,
+  outputTokens: 256,
+  precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
+});
+
+const metrics = (ttftS: number, tpotS: number): NonNullable<ServingPlanChoice['metrics']> => ({
+  ttftS,
+  tpotS,
+  tokensPerSPerChip: 500,
+  tokensPerSPerUser: 25,
+  totalTokensPerSPerChip: 4500,
+  costPerMillionTokensUsd: 1.5,
+  requestsPerSPerReplica: 7.8,
+  boundPrefill: 'compute',
+  boundDecode: 'memory',
+});
+
+/** A choice that meets the targets, limited by the TPOT target. */
+const fitting: ServingPlanChoice = {
+  chip: 'h100-sxm',
+  meetsTargets: true,
+  config: config(H100),
+  replicas: 1,
+  metrics: metrics(0.8, 0.04),
+  limit: 'tpot-target',
+  misses: [],
+  infeasible: null,
+  searched: 2880,
+  meeting: 1057,
+};
+
+/** The closest miss: TPOT 17.1× over a 1 ms target, TTFT 1.55× over a 1 ms one. */
+const missed: ServingPlanChoice = {
+  ...fitting,
+  meetsTargets: false,
+  metrics: metrics(0.00155, 0.0171),
+  limit: null,
+  misses: [
+    { target: 'tpot', ratio: 17.1, bound: 'memory' },
+    { target: 'ttft', ratio: 1.55, bound: 'network' },
+  ],
+  meeting: 0,
+};
+
+const infeasible = (chip: ChipSpec, reason: 'capacity' | 'precision_unsupported', minChipsToFit: number | null): ServingPlanChoice => ({
+  ...fitting,
+  chip: chip.id,
+  meetsTargets: false,
+  config: config(chip),
+  metrics: null,
+  limit: null,
+  infeasible: { reason, minChipsToFit },
+  meeting: 0,
+});
+
+describe('planChoiceText', () => {
+  it('says a fitting choice’s decode bound and what stops a larger batch', () => {
+    expect(planChoiceText(fitting)).toBe('decode memory-bound; a larger batch would break the TPOT target');
+    expect(planChoiceText({ ...fitting, limit: 'batch-range' })).toBe(`decode memory-bound; the search's largest batch`);
+    expect(planChoiceText({ ...fitting, limit: 'max-chips' })).toBe('decode memory-bound; a larger batch would need more chips than --max-chips for --rate');
+  });
+
+  it('says each target a miss misses, by how much, worst first, and the bound behind it', () => {
+    expect(planChoiceText(missed)).toBe(
+      'misses TPOT by 17.1× at best (17.1 ms; decode is memory-bound); misses TTFT by 1.55× at best (1.55 ms; the prompt iterations are network-bound)',
+    );
+  });
+
+  it('says what a chip lacks when nothing fits: chips, with the budget searched, or a precision it computes in', () => {
+    expect(planChoiceText(infeasible(H100, 'capacity', 6), { maxChips: 2 })).toBe(
+      'does not fit in 2 chips (weights, KV cache and workspace); it needs at least 6 chips. Raise --max-chips or try narrower --precisions',
+    );
+    // The budget defaults to one scale-up domain or 64 chips.
+    expect(planChoiceText(infeasible(H100, 'capacity', null))).toBe(
+      'does not fit in 64 chips (weights, KV cache and workspace). Raise --max-chips or try narrower --precisions',
+    );
+    expect(planChoiceText(infeasible(GROQ, 'precision_unsupported', null))).toBe(
+      'computes in fp16, int8, none of --precisions bf16, fp8: add one (e.g. --precisions fp16,int8)',
+    );
+    expect(planChoiceText(infeasible(GROQ, 'precision_unsupported', null), { precisions: ['bf16', 'fp8', 'fp4'] })).toBe(
+      'computes in fp16, int8, none of --precisions bf16, fp8, fp4: add one (e.g. --precisions fp16,int8)',
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import { formatDuration, formatNumber } from '@ridgeline/format';
+import type { Precision } from '@ridgeline/hardware';
+import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type ServingPlanChoice } from './plan-serving.ts';
+
+/** What the next larger batch of a meeting configuration runs into, as `planChoiceText` says it. */
+const LIMITS: Readonly<Record<PlanLimit, string>> = {
+  'ttft-target': 'a larger batch would break the TTFT target',
+  'tpot-target': 'a larger batch would break the TPOT target',
+  capacity: 'a larger batch would not fit in memory',
+  'max-chips': 'a larger batch would need more chips than --max-chips for --rate',
+  'no-gain': 'a larger batch would not improve the objective',
+  'batch-range': `the search's largest batch`,
+};
+
+/** The search a `ServingPlanChoice` came from, as far as `planChoiceText` needs it. */
+export interface PlanChoiceTextOptions {
+  /** The chip budget searched (default `defaultMaxChips` of the choice's chip). */
+  readonly maxChips?: number;
+  /** The precisions tried (default `DEFAULT_PLAN_PRECISIONS`). */
+  readonly precisions?: readonly Precision[];
+}
+
+/**
+ * Why `planServing` chose a chip's configuration, in one line, as `ridgeline plan` and the web
+ * app's latency-target panel print it: for a configuration that meets the targets, its decode bound
+ * and the wall a larger batch hits; for the closest miss, each missed target with its ratio and
+ * bound; when nothing fits, the chips the model needs or the precisions the chip computes in, with
+ * the `ridgeline plan` flags that change that.
+ *
+ * @example
+ * planChoiceText(choice); // 'decode memory-bound; a larger batch would break the TPOT target'
+ * planChoiceText(missed); // 'misses TPOT by 17.1× at best (17.1 ms; decode is memory-bound)'
+ * planChoiceText(tooBig, { maxChips: 2 });
+ * // 'does not fit in 2 chips (weights, KV cache and workspace); it needs at least 6 chips. Raise --max-chips or try narrower --precisions'
+ */
+export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTextOptions = {}): string {
+  if (choice.infeasible !== null) {
+    const { reason, minChipsToFit } = choice.infeasible;
+    if (reason === 'capacity') {
+      const maxChips = options.maxChips ?? defaultMaxChips(choice.config.chip);
+      const needs = minChipsToFit === null ? '' : `; it needs at least ${minChipsToFit} chips`;
+      return `does not fit in ${maxChips} chips (weights, KV cache and workspace)${needs}. Raise --max-chips or try narrower --precisions`;
+    }
+    if (reason === 'precision_unsupported') {
+      const supported = Object.keys(choice.config.chip.compute.peakDenseFlopsPerS).join(', ');
+      const precisions = options.precisions ?? DEFAULT_PLAN_PRECISIONS;
+      return `computes in ${supported}, none of --precisions ${precisions.join(', ')}: add one (e.g. --precisions ${supported.replace(/, /g, ',')})`;
+    }
+    return `no configuration is feasible (${reason})`;
+  }
+  const m = choice.metrics;
+  if (m === null) return '';
+  if (!choice.meetsTargets) {
+    return choice.misses
+      .map((miss) =>
+        miss.target === 'ttft'
+          ? `misses TTFT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.ttftS)}; the prompt iterations are ${miss.bound ?? 'compute'}-bound)`
+          : `misses TPOT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.tpotS)}; decode is ${miss.bound ?? 'memory'}-bound)`,
+      )
+      .join('; ');
+  }
+  return `decode ${m.boundDecode ?? '—'}-bound${choice.limit === null ? '' : `; ${LIMITS[choice.limit]}`}`;
+}
