@@ -4,6 +4,7 @@ export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, tra
 export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
   CFG_EXPECTED,
+  C_IDENTITY,
   CHIP_STRIDE,
   CONFIG_STRIDE,
   EFF_STRIDE,

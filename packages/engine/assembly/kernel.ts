@@ -22,6 +22,13 @@ import {
   A_CHIP,
   A_CHIPS,
   A_CHUNK,
+  A_DECODE_WORKERS,
+  A_LAST_PARALLEL,
+  A_PREFILL_ATTENTION,
+  A_PREFILL_CHIP,
+  A_PREFILL_EP,
+  A_PREFILL_TP,
+  A_PREFILL_WORKERS,
   A_DRAFT_MODEL,
   A_DRAFT_TOKENS,
   A_EP,
@@ -42,6 +49,7 @@ import {
   C_EFF_FLOP,
   C_EFF_MEMORY,
   C_EFF_NETWORK,
+  C_IDENTITY,
   C_IDLE_W,
   C_LAYER_OVERHEAD,
   C_MAX_W,
@@ -104,6 +112,10 @@ import {
   O_COST_PER_M,
   O_COST_PER_M_INPUT,
   O_DECODE_COMPUTE,
+  O_DECODE_IDLE_SHARE,
+  O_DISAGGREGATION_BOUND,
+  O_KV_TRANSFER_S,
+  O_PREFILL_IDLE_SHARE,
   O_DECODE_MEMORY,
   O_DECODE_NETWORK,
   O_DECODE_OVERHEAD,
@@ -386,13 +398,36 @@ function loadModel(m: usize): void {
   windowedLayers = f(m, M_WINDOWED_LAYERS);
 }
 
+let computeCode: i32 = 0; // the compute precision's code (the wider of weights and activations)
+
 function setBase(): void {
   targetModel = modelsPtr + (<usize>value(A_MODEL) * MODEL_STRIDE << 3);
   loadModel(targetModel);
   activeParams = f(targetModel, M_ACTIVE_PARAMS);
   mtpModules = f(targetModel, M_MTP_MODULES);
 
-  chip = chipsPtr + (<usize>value(A_CHIP) * CHIP_STRIDE << 3);
+  // inference.ts computePrecision: the wider of weights and activations, activations on a tie
+  const wCode = <i32>value(A_WEIGHTS);
+  const aCode = <i32>value(A_ACTIVATIONS);
+  bw = precisionBytes(wCode);
+  ba = precisionBytes(aCode);
+  bkv = precisionBytes(<i32>value(A_KV));
+  computeCode = bw > ba ? wCode : aCode;
+  byBatchSharding = value(A_SHARDING) == 1;
+  dpAttention = value(A_SHARDING) == 2;
+  imbalance = value(A_IMBALANCE);
+  decodeChip = chipsPtr + (<usize>value(A_CHIP) * CHIP_STRIDE << 3);
+  loadChip(decodeChip);
+}
+
+let decodeChip: usize = 0; // the configuration's chip (a decode worker's with disaggregation)
+
+/**
+ * The chip's globals: memory, links, power, price, efficiencies, the peak at the compute precision
+ * and the overlaps (setBase's, and the prefill pool's chip between enterPrefillPool and leavePrefillPool).
+ */
+function loadChip(c: usize): void {
+  chip = c;
   memCapacity = f(chip, C_MEM_CAPACITY);
   memBandwidth = f(chip, C_MEM_BANDWIDTH);
   memUsable = f(chip, C_MEM_USABLE);
@@ -405,7 +440,8 @@ function setBase(): void {
   outHop = f(chip, C_OUT_HOP);
   idleW = f(chip, C_IDLE_W);
   maxW = f(chip, C_MAX_W);
-  price = isNaN(priceOverride) ? f(chip, C_PRICE) : priceOverride;
+  // a record's price override is the configuration chip's (a different prefill chip keeps its own)
+  price = isNaN(priceOverride) || c != decodeChip ? f(chip, C_PRICE) : priceOverride;
   layerOverhead = f(chip, C_LAYER_OVERHEAD);
   effFlop = chip + (C_EFF_FLOP << 3);
   effMemory = chip + (C_EFF_MEMORY << 3);
@@ -415,23 +451,13 @@ function setBase(): void {
   memoryConstant = load<f64>(effMemory) == 0 ? load<f64>(effMemory, 8) : NaN;
   networkConstant = load<f64>(effNetwork) == 0 ? load<f64>(effNetwork, 8) : NaN;
   rooflineConstant = !isNaN(flopConstant) && !isNaN(memoryConstant);
-
-  // inference.ts computePrecision: the wider of weights and activations, activations on a tie
-  const wCode = <i32>value(A_WEIGHTS);
-  const aCode = <i32>value(A_ACTIVATIONS);
-  bw = precisionBytes(wCode);
-  ba = precisionBytes(aCode);
-  bkv = precisionBytes(<i32>value(A_KV));
-  peak = f(chip, C_PEAK + (bw > ba ? wCode : aCode));
-  byBatchSharding = value(A_SHARDING) == 1;
-  dpAttention = value(A_SHARDING) == 2;
+  peak = f(chip, C_PEAK + computeCode);
   // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
   // for prefill and none for decode
   const overlap = value(A_OVERLAP);
   const pluginOverlap = f(chip, C_COMM_OVERLAP);
   prefillOverlap = !isNaN(overlap) ? overlap : !isNaN(pluginOverlap) ? pluginOverlap : 0;
   decodeOverlap = !isNaN(overlap) ? overlap : 0;
-  imbalance = value(A_IMBALANCE);
 }
 
 // ---------------------------------------------------------------- layout.ts shardLayout
@@ -565,6 +591,7 @@ function stageSplit(ppS: f64): void {
  * Resolves the speculation first; sets the layout (and the drafter's memory) when no rule is broken.
  */
 function setParallel(): i32 {
+  disaggregated = value(A_PREFILL_WORKERS) > 0;
   setSpeculation();
   tp = value(A_TP);
   pp = value(A_PP);
@@ -590,11 +617,56 @@ function setParallel(): i32 {
     if ((!dpAttention && iep % itp != 0) || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
   if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
+  const disaggregationReason = setDisaggregation();
+  if (disaggregationReason >= 0) return disaggregationReason;
   // speculative.ts speculationBroken: a drafter that does not exist or does not fit the layout
   if (specMode == SPEC_MTP && mtpModules < 1) return R_SPECULATIVE_UNSUPPORTED;
   if (specMode == SPEC_DRAFT && (draftModel == 0 || (<i64>f(draftModel, M_HEADS) % itp != 0 && !dpAttention))) return R_SPECULATIVE_UNSUPPORTED;
   if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
   setLayout();
+  return -1;
+}
+
+// inference.ts prefillWorkerOf / disaggregationRuleBroken: the prefill pool of a disaggregated configuration
+let disaggregated: bool = false;
+let prefillWorkers: f64 = 0; // n_p
+let decodeWorkers: f64 = 0; // n_d
+let prefillChip: usize = 0;
+let pTp: f64 = 1; // a prefill worker's TP (its chips, W_p)
+let pEp: f64 = 1;
+let pRedundant: f64 = 0;
+let pDpAttention: bool = false;
+
+/**
+ * Resolves the prefill pool (defaults as prefillWorkerOf) and checks disaggregationRuleBroken: a
+ * decode worker is one replica, and ruleBroken on the prefill worker's own chip. The reason, or -1.
+ */
+function setDisaggregation(): i32 {
+  prefillWorkers = value(A_PREFILL_WORKERS);
+  disaggregated = prefillWorkers > 0;
+  if (!disaggregated) return -1;
+  decodeWorkers = value(A_DECODE_WORKERS);
+  // the decode chip when none is given, or when the given one is the same chip (prefillWorkerOf)
+  const givenChip = value(A_PREFILL_CHIP);
+  prefillChip = isNaN(givenChip) ? decodeChip : chipsPtr + (<usize>givenChip * CHIP_STRIDE << 3);
+  const identity = f(prefillChip, C_IDENTITY);
+  if (identity != 0 && identity == f(decodeChip, C_IDENTITY)) prefillChip = decodeChip;
+  const givenTp = value(A_PREFILL_TP);
+  pTp = isNaN(givenTp) ? tp : givenTp;
+  const givenEp = value(A_PREFILL_EP);
+  pEp = isNaN(givenEp) ? (ep > 1 ? pTp : 1) : givenEp;
+  pRedundant = !hasMoe ? 0 : Math.ceil(experts / pEp) * pEp - experts;
+  pDpAttention = value(A_PREFILL_ATTENTION) == 2;
+  if (chips != tp * pp) return R_CHIPS_DIVIDE_PARALLELISM;
+  const ipTp = <i64>pTp;
+  const ipEp = <i64>pEp;
+  if (<i64>h % ipTp != 0 && !pDpAttention) return R_TP_DIVIDES_HEADS;
+  if (ipEp > 1 && !hasMoe) return R_EP_DIVIDES_EXPERTS;
+  if (pRedundant > 0 && (!hasMoe || pRedundant > experts * (pEp - 1))) return R_EP_DIVIDES_EXPERTS;
+  if (ipEp > 1) {
+    if ((!pDpAttention && ipEp % ipTp != 0) || ipTp % ipEp != 0) return R_EP_LAYOUT;
+  }
+  if (isNaN(f(prefillChip, C_PEAK + computeCode))) return R_PRECISION_UNSUPPORTED;
   return -1;
 }
 
@@ -1267,7 +1339,9 @@ function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   const sequences = dpAttention ? Math.ceil(batch / memTp) : batch;
   memKv = sequences * cachedTokens * memStageLayers * memKvPerChip * bkv;
   let workspaceTokens: f64;
-  if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch * verifyTokens);
+  // memory.ts memoryPerChip's decodeOnly: a disaggregated decode worker's g·B/p
+  if (disaggregated) workspaceTokens = (verifyTokens * batch) / memPp;
+  else if (value(A_SCHEDULE) == 1) workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch * verifyTokens);
   else if (ssBinds) workspaceTokens = chunkTokens / memPp;
   else workspaceTokens = (verifyTokens * ssDecode + max<f64>(ssPrompt, inputTokens / ssChunks)) / memPp;
   const logits = batch * memVocabPerTp * 4;
@@ -1401,8 +1475,9 @@ function evaluateInner(computeMinChips: bool): bool {
   const continuousSchedule = value(A_SCHEDULE) == 0;
   // layout.ts dataParallelAttentionImbalance: the busiest chip's ⌈B/TP⌉ sequences over the mean
   attentionImbalance = dpAttention ? Math.ceil(batch / tp) / (batch / tp) : 1;
-  // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens)
-  if (continuousSchedule) steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens); a
+  // disaggregated decode worker has no prompt chunks
+  if (continuousSchedule && !disaggregated) steadyState(batch, inputTokens, outputTokens, chunkTokens);
   memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
   if (memTotal > memCapacityUsable) {
     let minChips: f64 = NaN;
@@ -1420,8 +1495,16 @@ function evaluateInner(computeMinChips: bool): bool {
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
-  if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
-  else evaluateStatic(batch, inputTokens, outputTokens);
+  if (disaggregated) {
+    if (!evaluateDisaggregated(batch, inputTokens, outputTokens, chunkTokens)) return false;
+  } else {
+    if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+    else evaluateStatic(batch, inputTokens, outputTokens);
+    put(O_PREFILL_IDLE_SHARE, NaN);
+    put(O_DECODE_IDLE_SHARE, NaN);
+    put(O_KV_TRANSFER_S, NaN);
+    put(O_DISAGGREGATION_BOUND, NaN);
+  }
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
   put(O_MEM_WEIGHTS, memWeights);
@@ -1723,6 +1806,265 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   put(O_DECODE_OVERHEAD, overheadS);
 }
 
+// ---------------------------------------------------------------- inference.ts disaggregated
+// The decode worker's state, kept while the prefill pool's chip and layout are in the globals.
+let keptTp: f64 = 1;
+let keptPp: f64 = 1;
+let keptEp: f64 = 1;
+let keptRedundant: f64 = 0;
+let keptDp: f64 = 1;
+let keptDpAttention: bool = false;
+let keptByBatch: bool = false;
+let keptImbalance: f64 = 1;
+let keptMemWeights: f64 = 0;
+let keptMemKv: f64 = 0;
+let keptMemActivations: f64 = 0;
+let keptMemTotal: f64 = 0;
+
+/** Puts a prefill worker's chip, parallelism (pp 1, dp 1), layout and stage in the globals stageCost reads. */
+function enterPrefillPool(): void {
+  keptTp = tp;
+  keptPp = pp;
+  keptEp = ep;
+  keptRedundant = redundant;
+  keptDp = dp;
+  keptDpAttention = dpAttention;
+  keptByBatch = byBatchSharding;
+  keptImbalance = attentionImbalance;
+  keptMemWeights = memWeights;
+  keptMemKv = memKv;
+  keptMemActivations = memActivations;
+  keptMemTotal = memTotal;
+  loadChip(prefillChip);
+  tp = pTp;
+  pp = 1;
+  ep = pEp;
+  redundant = pRedundant;
+  dp = 1;
+  dpAttention = pDpAttention;
+  byBatchSharding = false;
+  // chunked prompts spread evenly over the attention ranks
+  attentionImbalance = 1;
+  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
+  hoistLayout();
+  memoryStatic(tp, 1);
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
+}
+
+/** Back to the decode worker after enterPrefillPool, its memory figures included. */
+function leavePrefillPool(): void {
+  loadChip(decodeChip);
+  tp = keptTp;
+  pp = keptPp;
+  ep = keptEp;
+  redundant = keptRedundant;
+  dp = keptDp;
+  dpAttention = keptDpAttention;
+  byBatchSharding = keptByBatch;
+  attentionImbalance = keptImbalance;
+  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
+  hoistLayout();
+  memoryStatic(tp, pp);
+  stageLayers = splitLayers;
+  denseLayersStage = splitDense;
+  moeLayersStage = splitMoe;
+  memWeights = keptMemWeights;
+  memKv = keptMemKv;
+  memActivations = keptMemActivations;
+  memTotal = keptMemTotal;
+  // the prefill stage used the static schedule's prefill table
+  prefillValid = false;
+}
+
+/**
+ * memory.ts memoryPerChip for a prefill worker (after enterPrefillPool): one iteration's
+ * ⌈C/S_in⌉ prompts, static workspace max(min(b·S_in, C), b), no output tokens, no drafter.
+ */
+function prefillWorkerMemory(inputTokens: f64, chunkTokens: f64): void {
+  const batch = Math.ceil(chunkTokens / inputTokens);
+  const cachedTokens = meanAttendedContext(inputTokens + 0, false);
+  const sequences = dpAttention ? Math.ceil(batch / memTp) : batch;
+  memKv = sequences * cachedTokens * memStageLayers * memKvPerChip * bkv;
+  const workspaceTokens = max<f64>(min<f64>(batch * inputTokens, chunkTokens), batch * 1);
+  const logits = batch * memVocabPerTp * 4;
+  if (dpAttention) {
+    const own = (workspaceTokens / memTp) * (Math.ceil(batch / memTp) / (batch / memTp));
+    const attention = own * memAttentionWidth;
+    const sharded = memTp * own * memShardedWidth;
+    memActivations = max<f64>(attention, sharded) * ba + logits;
+  } else memActivations = workspaceTokens * memWidthPerToken * ba + logits;
+  memWeights = memStageWeights;
+  memTotal = memWeights + memKv + memActivations;
+}
+
+// a decode iteration of the disaggregated decode worker (disaggregatedIteration)
+let dgComputeS: f64 = 0;
+let dgMemoryS: f64 = 0;
+let dgNetworkS: f64 = 0;
+let dgOverheadS: f64 = 0;
+let dgFlops: f64 = 0;
+let dgBytes: f64 = 0;
+let dgBound: i32 = 0;
+
+/**
+ * inference.ts disaggregated's iterate: D decoding sequences' g·D verified tokens with no prompt
+ * chunk (PP splitting them into pp micro-batches), then the drafter's γ passes of D tokens.
+ * Returns the iteration's time; its stage is in dg*.
+ */
+function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
+  const decodeTokens = verifyTokens * D;
+  stageCost(false, decodeTokens / pp, contextTokens, decodeTokens / pp, 0, 0, true);
+  let timeS = pp * (sTimeS + pipelineSendS(decodeTokens / pp, sSpareS));
+  itComputeS = sComputeS;
+  itMemoryS = sMemoryS;
+  itNetworkS = sNetworkS;
+  itOverheadS = sOverheadS;
+  itFlops = sFlops;
+  itBytes = sBytes;
+  itBound = sBound;
+  if (specMode != SPEC_NONE) {
+    enterDrafter();
+    draftPass(false, D, contextTokens, D);
+    leaveDrafter();
+    addDraftPasses(gamma);
+    timeS = timeS + gamma * dTimeS;
+  }
+  dgComputeS = itComputeS;
+  dgMemoryS = itMemoryS;
+  dgNetworkS = itNetworkS;
+  dgOverheadS = itOverheadS;
+  dgFlops = itFlops;
+  dgBytes = itBytes;
+  dgBound = itBound;
+  return timeS;
+}
+
+/**
+ * inference.ts disaggregated: the prefill pool's iteration and memory, the KV transfer, decode at
+ * the full batch, λ = min(λ_p, λ_d, λ_kv), decode again at the batch the loop leaves it, and the
+ * outputs over both pools' chips. False (capacity written) when a prefill worker does not fit.
+ */
+function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): bool {
+  const C = chunkTokens;
+  const Wp = pTp;
+  const Wd = tp * pp;
+  const prefillChips = prefillWorkers * Wp;
+  const decodeChips = decodeWorkers * Wd;
+  const totalChips = prefillChips + decodeChips;
+  const oneDomain = prefillChip == decodeChip && totalChips <= upDomain;
+  // the KV cache of one request: S_in · L · (KV elements per token) · bytes
+  const kvBytes = inputTokens * L * kvElementsPerToken * bkv;
+
+  enterPrefillPool();
+  prefillWorkerMemory(inputTokens, C);
+  if (memTotal > memCapacityUsable) {
+    leavePrefillPool();
+    writeInfeasible(R_CAPACITY, true, NaN);
+    return false;
+  }
+  stageCost(true, C, inputTokens, C / inputTokens);
+  const Tp = sTimeS;
+  const pComputeSum = sComputeS;
+  const pMemorySum = sMemoryS;
+  const pNetwork = sNetworkS;
+  const pOverhead = sOverheadS;
+  const pStageFlops = sFlops;
+  const pStageBytes = sBytes;
+  const pStageBound = sBound;
+  const peakP = peak;
+  const bandwidthP = memBandwidth;
+  const idleP = idleW;
+  const maxP = maxW;
+  const priceP = price;
+  // the prefill worker's egress (collectives.ts workerLinkBytesPerS) and the first hop
+  const egress = Wp * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wp);
+  const hopS = oneDomain ? upHop : outHop;
+  leavePrefillPool();
+
+  const chunksPerPrompt = Math.ceil(inputTokens / C);
+  const prefillS = chunksPerPrompt * Tp;
+  const lambdaP = (prefillWorkers * C) / (inputTokens * Tp);
+  const ingress = Wd * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wd);
+  const kvS = hopS + kvBytes / min<f64>(egress, ingress);
+  const lambdaKv = min<f64>(prefillWorkers * egress, decodeWorkers * ingress) / kvBytes;
+  const firstS = prefillS + kvS;
+
+  const E = expectedTokens;
+  const n = (outputTokens - 1) / E;
+  const contextTokens = inputTokens + outputTokens / 2;
+  const fullS = disaggregatedIteration(batch, contextTokens);
+  const lambdaD = (decodeWorkers * batch) / (n * fullS + firstS);
+  let lambda: f64;
+  let bound: f64;
+  if (lambdaP <= lambdaD && lambdaP <= lambdaKv) {
+    lambda = lambdaP;
+    bound = 0;
+  } else if (lambdaD <= lambdaKv) {
+    lambda = lambdaD;
+    bound = 1;
+  } else {
+    lambda = lambdaKv;
+    bound = 2;
+  }
+  const D = (lambda * n * fullS) / decodeWorkers;
+  const iterationS = disaggregatedIteration(D, contextTokens);
+  const tpotS = iterationS / E;
+  const requestLatencyS = (batch * decodeWorkers) / lambda;
+  const ttftS = requestLatencyS - n * iterationS;
+
+  const tokensPerS = lambda * outputTokens;
+  const prefillTokensPerS = lambda * inputTokens;
+  const inputTokensPerSPerChip = prefillTokensPerS / totalChips;
+  const tokensPerSPerChip = tokensPerS / totalChips;
+  const prefillUsdPerS = (prefillChips * priceP) / 3600;
+  const fleetUsdPerS = prefillUsdPerS + (decodeChips * price) / 3600;
+  const prefillBusy = lambda / lambdaP;
+  const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
+  const mbuP = pStageBytes / Tp / bandwidthP;
+  const utilisationP = min<f64>(1, max<f64>(pStageFlops / Tp / peakP, mbuP));
+  const powerP = idleP + (maxP - idleP) * utilisationP * prefillBusy;
+  const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peak);
+  const mbu = (pp * dgBytes) / iterationS / memBandwidth;
+  const utilisation = min<f64>(1, max<f64>((pp * dgFlops) / iterationS / peak, mbu));
+  const powerD = idleW + (maxW - idleW) * utilisation;
+  const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
+
+  put(O_TTFT, ttftS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
+  put(O_COST_PER_M_INPUT, (prefillUsdPerS / prefillTokensPerS) * 1e6);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, (totalChips * powerPerChipW) / tokensPerS);
+  put(O_MFU_PREFILL, mfuP);
+  put(O_MFU_DECODE, mfu);
+  put(O_MBU_PREFILL, mbuP);
+  put(O_MBU_DECODE, mbu);
+  put(O_BOUND_PREFILL, <f64>pStageBound);
+  put(O_BOUND_DECODE, <f64>dgBound);
+  put(O_PREFILL_COMPUTE, pComputeSum);
+  put(O_PREFILL_MEMORY, pMemorySum);
+  put(O_PREFILL_NETWORK, pNetwork);
+  put(O_PREFILL_OVERHEAD, pOverhead);
+  put(O_DECODE_COMPUTE, dgComputeS);
+  put(O_DECODE_MEMORY, dgMemoryS);
+  put(O_DECODE_NETWORK, dgNetworkS);
+  put(O_DECODE_OVERHEAD, dgOverheadS);
+  put(O_PREFILL_IDLE_SHARE, 1 - lambda / lambdaP);
+  put(O_DECODE_IDLE_SHARE, 1 - lambda / lambdaD);
+  put(O_KV_TRANSFER_S, kvS);
+  put(O_DISAGGREGATION_BOUND, bound);
+  return true;
+}
+
 // ---------------------------------------------------------------- explicit configurations
 /**
  * Evaluates `n` configuration records (CONFIG_STRIDE f64 each) at `configs`, writing N_OUT f64
@@ -1818,14 +2160,14 @@ export function sweep(start: f64, end: f64): void {
   let reason = -1;
   while (i < stop) {
     if (changed <= A_IMBALANCE) setBase();
-    if (changed <= A_CHIPS) reason = setParallel();
+    if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) {
       const block = restOfInnerBlock();
       const n = block < stop - i ? block : stop - i;
       countInfeasible(reason, <f64>n);
       i += n;
       if (i >= stop) break;
-      changed = increment(A_CHIPS);
+      changed = increment(A_LAST_PARALLEL);
       continue;
     }
     if (changed <= A_INPUT) prefillValid = false;
@@ -1850,7 +2192,7 @@ export function rows(start: f64, count: i32, out: usize): void {
   let reason = -1;
   for (let k = 0; k < count; k++) {
     if (changed <= A_IMBALANCE) setBase();
-    if (changed <= A_CHIPS) reason = setParallel();
+    if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) writeInfeasible(reason, false, NaN);
     else {
       if (changed <= A_INPUT) prefillValid = false;

@@ -28,6 +28,8 @@ export const C_COMM_OVERLAP: i32 = 21; // the plugin's prefill overlap; NaN = no
 export const C_EFF_FLOP: i32 = 22;
 export const C_EFF_MEMORY: i32 = C_EFF_FLOP + EFF_STRIDE;
 export const C_EFF_NETWORK: i32 = C_EFF_MEMORY + EFF_STRIDE;
+/** 1 + the table index of the first chip with this chip's id (0: unset): which entries are the same chip. */
+export const C_IDENTITY: i32 = 124;
 export const CHIP_STRIDE: i32 = 128;
 
 // ---- model descriptor (f64 slots)
@@ -80,17 +82,25 @@ export const A_TP: i32 = 13;
 export const A_PP: i32 = 14;
 export const A_EP: i32 = 15;
 export const A_REDUNDANT: i32 = 16; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
-export const A_CHIPS: i32 = 17; // chips, or DP when the header says so
-export const A_CHUNK: i32 = 18; // chunkTokens: the iteration's token budget C (and the prefill workspace)
-export const A_BATCH: i32 = 19;
-export const A_INPUT: i32 = 20;
-export const A_OUTPUT: i32 = 21;
-export const N_AXES: i32 = 22;
-/** Explicit configuration record: the 22 axis values, a price override (NaN = the chip's), then E. */
-export const CFG_PRICE: i32 = 22;
+export const A_CHIPS: i32 = 17; // chips, or DP when the header says so (a decode worker's with disaggregation)
+export const A_PREFILL_WORKERS: i32 = 18; // n_p, disaggregated prefill workers; 0: one engine does both (the next five unused)
+export const A_DECODE_WORKERS: i32 = 19; // n_d, decode workers of `chips` each
+export const A_PREFILL_CHIP: i32 = 20; // the prefill workers' chip, an index in the chip table; NaN: the decode chip
+export const A_PREFILL_TP: i32 = 21; // TP (= chips) of a prefill worker; NaN: the decode worker's TP
+export const A_PREFILL_EP: i32 = 22; // EP of a prefill worker; NaN: its TP when the decode worker runs EP > 1, else 1
+export const A_PREFILL_ATTENTION: i32 = 23; // 0 heads, 2 dp (A_SHARDING's codes)
+/** The innermost axis of the parallelism level (setParallel runs when it or an outer one changes). */
+export const A_LAST_PARALLEL: i32 = A_PREFILL_ATTENTION;
+export const A_CHUNK: i32 = 24; // chunkTokens: the iteration's token budget C (and the prefill workspace)
+export const A_BATCH: i32 = 25;
+export const A_INPUT: i32 = 26;
+export const A_OUTPUT: i32 = 27;
+export const N_AXES: i32 = 28;
+/** Explicit configuration record: the 28 axis values, a price override (NaN = the chip's), then E. */
+export const CFG_PRICE: i32 = 28;
 /** E, tokens per speculative step, computed by the host from a list of acceptances; NaN = from γ and A_ACCEPTANCE. */
-export const CFG_EXPECTED: i32 = 23;
-export const CONFIG_STRIDE: i32 = 24;
+export const CFG_EXPECTED: i32 = 29;
+export const CONFIG_STRIDE: i32 = 30;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;
@@ -128,7 +138,11 @@ export const O_DECODE_NETWORK: i32 = 31;
 export const O_DECODE_OVERHEAD: i32 = 32;
 export const O_INPUT_TOKENS_PER_S_PER_CHIP: i32 = 33;
 export const O_TOTAL_TOKENS_PER_S_PER_CHIP: i32 = 34;
-export const N_OUT: i32 = 35;
+export const O_PREFILL_IDLE_SHARE: i32 = 35; // disaggregated only (NaN otherwise)
+export const O_DECODE_IDLE_SHARE: i32 = 36;
+export const O_KV_TRANSFER_S: i32 = 37;
+export const O_DISAGGREGATION_BOUND: i32 = 38; // 0 prefill, 1 decode, 2 kv-transfer
+export const N_OUT: i32 = 39;
 
 // ---- infeasibility reasons: the order of INFEASIBLE_REASONS in @ridgeline/model
 export const R_CAPACITY: i32 = 0;
@@ -165,7 +179,7 @@ export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRI
 export const H_GROUP_BY: i32 = 49;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 50;
-export const IMAGE_VERSION: i32 = 7;
+export const IMAGE_VERSION: i32 = 8;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

@@ -2,11 +2,13 @@
 // against the constants the compiled module exports.
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import {
+  DISAGGREGATION_BOUNDS,
   INFEASIBLE_REASONS,
   SCHEDULES as MODEL_SCHEDULES,
   SPECULATIVE_MODES as MODEL_SPECULATIVE_MODES,
   type AttentionSharding,
   type Bound,
+  type DisaggregationBound,
   type InfeasibleReason,
   type Schedule,
   type SpeculativeMode,
@@ -38,8 +40,23 @@ export const CHIP = {
   effFlop: 22,
   effMemory: 56,
   effNetwork: 90,
+  /** 1 + the table index of the first entry with this chip's id (0: unset), set by the table's builder. */
+  identity: 124,
   stride: 128,
 } as const;
+
+/**
+ * Marks each flattened chip with its identity (CHIP.identity): 1 + the index of the first entry of
+ * the same chip id, so the kernel knows a prefill chip that is the decode chip (at its price).
+ */
+export function markChipIdentities(table: readonly Float64Array[], ids: readonly string[]): void {
+  const first = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!first.has(id)) first.set(id, i);
+    const row = table[i];
+    if (row !== undefined) row[CHIP.identity] = (first.get(id) ?? i) + 1;
+  });
+}
 
 /** Slots of the flat model descriptor (assembly/layout.ts `M_*`). */
 export const MODEL = {
@@ -76,9 +93,11 @@ export const MODEL = {
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 22 slots of an explicit configuration record; slot 22 is a price override,
- * slot 23 E (speculative decoding's tokens per step, when the host computed it from a list of
- * acceptances). The kernel caches by level: speculation and the schedule sit just outside the
+ * order gives the first 28 slots of an explicit configuration record; slot 28 is a price override,
+ * slot 29 E (speculative decoding's tokens per step, when the host computed it from a list of
+ * acceptances). The disaggregation axes (`prefillWorkers` 0: none; `prefillHardware` a chip-table
+ * index or NaN for the decode chip; `prefillTp`/`prefillEp` NaN for their defaults;
+ * `prefillAttention` an ATTENTION_SHARDINGS code) sit inside the parallelism level. The kernel caches by level: speculation and the schedule sit just outside the
  * parallelism (they change the rules, the drafter's layout and every stage), `chunkTokens` just
  * outside batch and the lengths, whose prefill and decode tables it reuses.
  */
@@ -101,6 +120,12 @@ export const AXES = [
   'ep',
   'redundantExperts',
   'chips',
+  'prefillWorkers',
+  'decodeWorkers',
+  'prefillHardware',
+  'prefillTp',
+  'prefillEp',
+  'prefillAttention',
   'chunkTokens',
   'batch',
   'inputTokens',
@@ -109,14 +134,14 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 24;
+export const CONFIG_STRIDE = 30;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 22;
+export const CONFIG_PRICE = 28;
 /**
  * Slot of E, tokens per speculative step, in a configuration record: `expectedTokensPerStep` of a
  * list of acceptances; NaN: the kernel sums it from γ and the `acceptance` slot, as for an axis.
  */
-export const CONFIG_EXPECTED = 23;
+export const CONFIG_EXPECTED = 29;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -143,9 +168,9 @@ export const HEADER = {
 } as const;
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
- * the grouping; 7: the speculative decoding axes).
+ * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs).
  */
-export const IMAGE_VERSION = 7;
+export const IMAGE_VERSION = 8;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 
@@ -190,6 +215,10 @@ export const OUTPUTS = [
   'decodeOverheadS',
   'inputTokensPerSPerChip',
   'totalTokensPerSPerChip',
+  'prefillIdleShare',
+  'decodeIdleShare',
+  'kvTransferS',
+  'disaggregationBound',
 ] as const;
 /** One of `OUTPUTS`. */
 export type Output = (typeof OUTPUTS)[number];
@@ -204,10 +233,10 @@ export function outputSlot(name: Output): number {
 /** The numeric outputs a reducer can order or bin by (everything but flags and codes). */
 export const METRICS: readonly Metric[] = OUTPUTS.filter(
   (o): o is Metric =>
-    o !== 'feasible' && o !== 'reason' && o !== 'boundPrefill' && o !== 'boundDecode' && o !== 'minChipsToFit',
+    o !== 'feasible' && o !== 'reason' && o !== 'boundPrefill' && o !== 'boundDecode' && o !== 'minChipsToFit' && o !== 'disaggregationBound',
 );
 /** A numeric output a reducer can use. */
-export type Metric = Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'minChipsToFit'>;
+export type Metric = Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'minChipsToFit' | 'disaggregationBound'>;
 
 /** Objective directions. */
 export type Direction = 'min' | 'max';
@@ -216,6 +245,9 @@ export type Direction = 'min' | 'max';
 export function defaultDirection(metric: Metric): Direction {
   return /^(tokensPerS|prefillTokensPerS|inputTokensPerS|totalTokensPerS|mfu|mbu)/.test(metric) ? 'max' : 'min';
 }
+
+/** Codes of the `disaggregationBound` output: the model's DISAGGREGATION_BOUNDS. */
+export const DISAGGREGATION_BOUND_CODES: readonly DisaggregationBound[] = DISAGGREGATION_BOUNDS;
 
 /** Bound codes of the `bound*` outputs. */
 export const BOUNDS: readonly Bound[] = ['compute', 'memory', 'network'];

@@ -5,6 +5,7 @@ import {
   resolveSpeculation,
   validateInferenceConfig,
   type Bound,
+  type DisaggregationBound,
   type InferenceConfig,
   type InfeasibleReason,
   type ModelSpec,
@@ -15,7 +16,9 @@ import {
   CONFIG_EXPECTED,
   CONFIG_PRICE,
   CONFIG_STRIDE,
+  DISAGGREGATION_BOUND_CODES,
   N_OUT,
+  markChipIdentities,
   OUTPUTS,
   REASONS,
   SCHEDULES,
@@ -36,6 +39,7 @@ export class DescriptorTables {
   readonly chips: Float64Array[] = [];
   readonly #modelIndex = new Map<ModelSpec, number>();
   readonly #chipIndex = new Map<ChipSpec, number>();
+  readonly #chipIds: string[] = [];
 
   /** The table index of `spec`, flattening it on first sight. */
   model(spec: ModelSpec): number {
@@ -53,6 +57,8 @@ export class DescriptorTables {
     if (index === undefined) {
       index = this.chips.push(flattenChip(spec)) - 1;
       this.#chipIndex.set(spec, index);
+      this.#chipIds.push(spec.id);
+      markChipIdentities(this.chips, this.#chipIds);
     }
     return index;
   }
@@ -79,6 +85,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     const speculation = resolveSpeculation(config);
     const draft = speculation.mode === 'draft' ? config.speculative?.draftModel : undefined;
     const givenList = Array.isArray(config.speculative?.acceptance);
+    const disagg = config.disaggregation;
     const r = i * CONFIG_STRIDE;
     records.set(
       [
@@ -100,6 +107,12 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         config.parallelism.ep,
         config.redundantExperts ?? Number.NaN,
         config.chips,
+        disagg?.prefillWorkers ?? 0,
+        disagg?.decodeWorkers ?? Number.NaN,
+        disagg?.prefillChip === undefined ? Number.NaN : tables.chip(disagg.prefillChip),
+        disagg?.prefillTp ?? Number.NaN,
+        disagg?.prefillEp ?? Number.NaN,
+        ATTENTION_SHARDINGS.indexOf(disagg?.prefillAttention ?? 'heads'),
         config.chunkTokens ?? PREFILL_CHUNK_TOKENS,
         config.batch,
         config.inputTokens,
@@ -127,7 +140,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
 
 /** One configuration's outputs, named as in `InferenceResult` (nested fields flattened). */
 export type EngineResult = {
-  readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'minChipsToFit'>]: number;
+  readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'minChipsToFit' | 'disaggregationBound'>]: number;
 } & {
   readonly feasible: boolean;
   readonly reason: InfeasibleReason | null;
@@ -135,6 +148,8 @@ export type EngineResult = {
   readonly boundPrefill: Bound | null;
   readonly boundDecode: Bound | null;
   readonly minChipsToFit: number | null;
+  /** What sets a disaggregated configuration's request rate; null otherwise (or infeasible). */
+  readonly disaggregationBound: DisaggregationBound | null;
 };
 
 /**
@@ -151,6 +166,7 @@ export function readResult(out: Float64Array, i: number): EngineResult {
   const boundPrefill = result['boundPrefill'] ?? Number.NaN;
   const boundDecode = result['boundDecode'] ?? Number.NaN;
   const minChips = result['minChipsToFit'] ?? Number.NaN;
+  const disaggregationBound = result['disaggregationBound'] ?? Number.NaN;
   return {
     ...result,
     feasible: result['feasible'] === 1,
@@ -158,5 +174,6 @@ export function readResult(out: Float64Array, i: number): EngineResult {
     boundPrefill: Number.isNaN(boundPrefill) ? null : (BOUNDS[boundPrefill] ?? null),
     boundDecode: Number.isNaN(boundDecode) ? null : (BOUNDS[boundDecode] ?? null),
     minChipsToFit: Number.isNaN(minChips) ? null : minChips,
+    disaggregationBound: Number.isNaN(disaggregationBound) ? null : (DISAGGREGATION_BOUND_CODES[disaggregationBound] ?? null),
   } as EngineResult;
 }

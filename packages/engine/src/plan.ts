@@ -1,6 +1,6 @@
-import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { DEFAULT_MTP_ACCEPTANCE, type AttentionSharding, type Recompute, type Schedule, type SpeculativeMode } from '@ridgeline/model';
-import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, SPECULATIVE_MODES, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
+import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, SPECULATIVE_MODES, markChipIdentities, outputSlot, precisionCode, type Axis, type Metric } from './descriptors.ts';
 import { flattenChip, flattenModel } from './flatten.ts';
 import { groupByCode } from './groups.ts';
 import { buildImage, fingerprint, type SlotFilter, type SlotHistogram } from './image.ts';
@@ -41,6 +41,14 @@ export interface SweepConfig {
   readonly draftTokens: number;
   /** a: every draft position's acceptance. */
   readonly acceptance: number;
+  /** Disaggregated prefill workers; 0: one engine does both (the next five unused). */
+  readonly prefillWorkers: number;
+  readonly decodeWorkers: number;
+  /** The prefill workers' chip id (the decode chip's for `same`). */
+  readonly prefillHardware: string;
+  readonly prefillTp: number | 'auto';
+  readonly prefillEp: number | 'auto';
+  readonly prefillAttention: 'heads' | 'dp';
 }
 
 /** One configuration of a training sweep, decoded from its index (a `TrainingConfig`, flattened). */
@@ -141,11 +149,18 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
   const draftModels = resolved.draftModels ?? [];
   const allModels = [...resolved.models, ...draftModels];
   const models = allModels.map(flattenModel);
-  const chips = resolved.chips.map((c) => flattenChip(c.chip, c.usdPerChipHour === undefined ? {} : { usdPerChipHour: c.usdPerChipHour }));
+  const chipTable = resolved.chips.map((c) => flattenChip(c.chip, c.usdPerChipHour === undefined ? {} : { usdPerChipHour: c.usdPerChipHour }));
+  // the prefill chips follow the spec's hardware in the kernel's chip table (NaN: the decode chip)
+  const prefillChipSpecs = resolved.prefillChips ?? [null];
+  const prefillExtra = prefillChipSpecs.filter((c): c is ChipSpec => c !== null);
+  const chips = [...chipTable, ...prefillExtra.map((c) => flattenChip(c))];
+  let extraIndex = chipTable.length;
+  const prefillHardwareCodes = prefillChipSpecs.map((c) => (c === null ? Number.NaN : extraIndex++));
+  markChipIdentities(chips, [...resolved.chips.map((c) => c.chip.id), ...prefillExtra.map((c) => c.id)]);
   const dpMode = spec.chips === null;
   const axes: Record<Axis, readonly number[]> = {
     model: resolved.models.map((_, i) => i),
-    hardware: chips.map((_, i) => i),
+    hardware: chipTable.map((_, i) => i),
     weights: spec.precisions.weights.map(precisionCode),
     kvCache: spec.precisions.kvCache.map(precisionCode),
     activations: spec.precisions.activations.map(precisionCode),
@@ -162,6 +177,12 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     ep: spec.ep,
     redundantExperts: (spec.redundantExperts ?? ['auto']).map((r) => (r === 'auto' ? Number.NaN : r)),
     chips: spec.chips ?? spec.dp ?? [1],
+    prefillWorkers: spec.prefillWorkers ?? [0],
+    decodeWorkers: spec.decodeWorkers ?? [1],
+    prefillHardware: prefillHardwareCodes,
+    prefillTp: (spec.prefillTp ?? ['auto']).map((t) => (t === 'auto' ? Number.NaN : t)),
+    prefillEp: (spec.prefillEp ?? ['auto']).map((e) => (e === 'auto' ? Number.NaN : e)),
+    prefillAttention: (spec.prefillAttention ?? ['heads']).map((a) => ATTENTION_SHARDINGS.indexOf(a)),
     chunkTokens: spec.chunkTokens,
     batch: spec.batch,
     inputTokens: spec.inputTokens,
@@ -200,6 +221,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     const overlap = at('commOverlap');
     const redundant = at('redundantExperts');
     const draft = at('draftModel');
+    const prefillTp = at('prefillTp');
+    const prefillEp = at('prefillEp');
     return {
       model: resolved.models[at('model')]?.id ?? '',
       hardware: resolved.chips[at('hardware')]?.chip.id ?? '',
@@ -224,6 +247,12 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       draftModel: Number.isNaN(draft) ? null : (allModels[draft]?.id ?? null),
       draftTokens: at('draftTokens'),
       acceptance: at('acceptance'),
+      prefillWorkers: at('prefillWorkers'),
+      decodeWorkers: at('decodeWorkers'),
+      prefillHardware: (prefillChipSpecs[digits[AXES.indexOf('prefillHardware')] ?? 0] ?? resolved.chips[at('hardware')]?.chip)?.id ?? '',
+      prefillTp: Number.isNaN(prefillTp) ? 'auto' : prefillTp,
+      prefillEp: Number.isNaN(prefillEp) ? 'auto' : prefillEp,
+      prefillAttention: at('prefillAttention') === 2 ? 'dp' : 'heads',
     };
   };
   return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, where, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };

@@ -5,6 +5,7 @@ import {
   DEFAULT_MOE_IMBALANCE,
   DEFAULT_MTP_ACCEPTANCE,
   MAX_DRAFT_TOKENS,
+  MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
   type AttentionSharding,
   type ModelSpec,
@@ -106,6 +107,23 @@ export interface SweepSpec {
    * (`speculative_unsupported`).
    */
   readonly draftModels?: readonly (string | ModelSpec)[];
+  /**
+   * Disaggregated prefill and decode (`InferenceConfig.disaggregation`, docs/MODEL.md §8): prefill
+   * workers, 0 for none (one engine does both) or 1–65,536 [0]. With more than 0, `chips`/`dp` give
+   * one decode worker's chips (= TP·PP), `batch` its requests in flight, and the schedule is continuous.
+   * The parsers always fill in this and the next five; absent in a spec built by hand means none.
+   */
+  readonly prefillWorkers?: readonly number[];
+  /** Decode workers, 1–65,536 [1]. */
+  readonly decodeWorkers?: readonly number[];
+  /** The prefill workers' chips: chip ids, or `same` for the decode workers' chip [same]. */
+  readonly prefillHardware?: readonly string[];
+  /** TP (= chips) of one prefill worker, or `auto`: the decode worker's TP [auto]. */
+  readonly prefillTp?: readonly (number | 'auto')[];
+  /** EP of one prefill worker, or `auto`: its TP when the decode worker runs EP > 1, else 1 [auto]. */
+  readonly prefillEp?: readonly (number | 'auto')[];
+  /** A prefill worker's attention: heads or dp [heads]. */
+  readonly prefillAttention?: readonly ('heads' | 'dp')[];
   /**
    * Filters: only feasible configurations meeting every clause reach the reducers and row files.
    * The parsers always fill it in (`[]` for none); optional so that hand-built specs stay valid.
@@ -299,6 +317,19 @@ function enumAxis<const T extends string>(field: string, allowed: readonly T[]) 
       (x) => `${field} must be one of ${allowed.join(', ')}, or a list of them${got({ input: x })}`,
     ),
     v.transform((value): T[] => (Array.isArray(value) ? value : [value as T])),
+  );
+}
+
+/** A chip id or `same`, or a list of them. */
+function chipIdAxis(field: string) {
+  const one = v.pipe(v.string((i) => `must be a chip id or "same"${got(i)}`), v.nonEmpty('a chip id cannot be empty'));
+  const list = v.pipe(v.array(one), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<string | string[]>(
+      (x) => (isList(x) ? list : isMapping(x) ? undefined : one),
+      (x) => `${field} must be a chip id or "same", or a list of them${got({ input: x })}`,
+    ),
+    v.transform((value): string[] => (Array.isArray(value) ? value : [value])),
   );
 }
 
@@ -525,6 +556,12 @@ const KNOWN_KEYS = [
   'draftTokens',
   'acceptance',
   'draftModels',
+  'prefillWorkers',
+  'decodeWorkers',
+  'prefillHardware',
+  'prefillTp',
+  'prefillEp',
+  'prefillAttention',
   'where',
   'reducers',
 ] as const;
@@ -650,6 +687,12 @@ const specSchema = v.pipe(
       // no default here: a spec with draft must give it (validateSweepSpec fills in 0.85 otherwise)
       acceptance: v.optional(numberAxis('acceptance', 0, 1, 'a probability in [0, 1]')),
       draftModels: v.optional(modelList('draftModels', 'llama-3.1-8b')),
+      prefillWorkers: v.optional(integerAxis('prefillWorkers', 0, MAX_WORKERS), 0),
+      decodeWorkers: v.optional(integerAxis('decodeWorkers', 1, MAX_WORKERS), 1),
+      prefillHardware: v.optional(chipIdAxis('prefillHardware'), 'same'),
+      prefillTp: v.optional(numberAxis('prefillTp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true), 'auto'),
+      prefillEp: v.optional(numberAxis('prefillEp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true), 'auto'),
+      prefillAttention: v.optional(enumAxis('prefillAttention', ['heads', 'dp'] as const), 'heads'),
       // checked by whereOf, which names each metric's path
       where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
@@ -824,11 +867,15 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   const issues: SpecIssue[] = [...filters.issues];
   const axes = [
     'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
-    'speculative', 'draftTokens', 'acceptance',
+    'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
   ] as const;
   for (const axis of axes) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
+  }
+  issues.push(...duplicateIssues('prefillHardware', s.prefillHardware.map((h) => h.toLowerCase())));
+  if (s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
+    issues.push({ path: 'schedule', message: 'static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0' });
   }
   for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
   issues.push(...modelAndHardwareDuplicates(s));
@@ -857,6 +904,12 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     draftTokens: s.draftTokens,
     acceptance: (s.acceptance ?? [DEFAULT_MTP_ACCEPTANCE]) as number[],
     draftModels: (s.draftModels ?? []) as (string | ModelSpec)[],
+    prefillWorkers: s.prefillWorkers,
+    decodeWorkers: s.decodeWorkers,
+    prefillHardware: s.prefillHardware,
+    prefillTp: s.prefillTp,
+    prefillEp: s.prefillEp,
+    prefillAttention: s.prefillAttention,
     where: filters.where,
     reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
@@ -959,6 +1012,8 @@ export interface ResolvedSweepSpec<S extends AnySweepSpec = SweepSpec> {
   /** An inference spec's `draftModels`, resolved like `models` (absent or `[]`: none). */
   readonly draftModels?: readonly ModelSpec[];
   readonly chips: readonly { readonly chip: ChipSpec; readonly usdPerChipHour?: number }[];
+  /** An inference spec's `prefillHardware`, resolved; null for `same` (absent: every entry `same`). */
+  readonly prefillChips?: readonly (ChipSpec | null)[];
 }
 
 /**
@@ -1001,6 +1056,18 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
       issues.push({ path: `hardware[${i}]`, message: error instanceof Error ? error.message : String(error) });
     }
   });
+  const prefillChips: (ChipSpec | null)[] = [];
+  (isTrainingSpec(spec) ? [] : (spec.prefillHardware ?? ['same'])).forEach((id, i) => {
+    if (id.toLowerCase() === 'same') {
+      prefillChips.push(null);
+      return;
+    }
+    try {
+      prefillChips.push(resolvers.chip(id));
+    } catch (error) {
+      issues.push({ path: `prefillHardware[${i}]`, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
   if (issues.length > 0) throw new SweepSpecError(issues, source);
-  return { spec, models, chips, draftModels };
+  return { spec, models, chips, draftModels, prefillChips };
 }

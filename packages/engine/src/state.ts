@@ -1,5 +1,5 @@
-import type { Bound, InfeasibleReason } from '@ridgeline/model';
-import { BOUNDS, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
+import type { Bound, DisaggregationBound, InfeasibleReason } from '@ridgeline/model';
+import { BOUNDS, DISAGGREGATION_BOUND_CODES, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
 import type { Kernel } from './engine.ts';
 import { groupOf, groupShapeOf, type GroupShape } from './groups.ts';
@@ -49,12 +49,14 @@ export interface SweepState {
 
 /** A full row: the configuration and every output (null where the model gives none). */
 export type SweepRow = { readonly index: number } & SweepConfig & {
-    readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode'>]: number | null;
+    readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'disaggregationBound'>]: number | null;
   } & {
     readonly feasible: boolean;
     readonly reason: InfeasibleReason | null;
     readonly boundPrefill: Bound | null;
     readonly boundDecode: Bound | null;
+    /** What sets a disaggregated configuration's request rate; null otherwise. */
+    readonly disaggregationBound: DisaggregationBound | null;
   };
 
 /** A full row of a training sweep: the configuration and every output (null where the model gives none). */
@@ -299,6 +301,7 @@ function rowOf(plan: AnySweepPlan, index: number, out: Float64Array, base: numbe
     reason: reason < 0 ? null : (REASONS[reason] ?? null),
     boundPrefill: bound(outputs['boundPrefill']),
     boundDecode: bound(outputs['boundDecode']),
+    disaggregationBound: outputs['disaggregationBound'] == null ? null : (DISAGGREGATION_BOUND_CODES[outputs['disaggregationBound']] ?? null),
   } as SweepRow;
 }
 

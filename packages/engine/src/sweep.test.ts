@@ -82,8 +82,80 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
             ...(c.speculative === 'draft' && draftModel !== undefined ? { draftModel } : {}),
           },
         }),
+    ...(c.prefillWorkers === 0
+      ? {}
+      : {
+          disaggregation: {
+            prefillWorkers: c.prefillWorkers,
+            decodeWorkers: c.decodeWorkers,
+            prefillChip: TEST_RESOLVERS.chip(c.prefillHardware),
+            ...(c.prefillTp === 'auto' ? {} : { prefillTp: c.prefillTp }),
+            ...(c.prefillEp === 'auto' ? {} : { prefillEp: c.prefillEp }),
+            prefillAttention: c.prefillAttention,
+          },
+        }),
   };
 }
+
+// ~4.6k configurations of disaggregated serving: DeepSeek-V3 and Llama 3.1 70B decoding on H200 or
+// MI300X (one at a price of its own), prefill workers on the same chip or on B200, of the decode
+// worker's TP or 4, EP auto or 1, heads or dp attention, with and without MTP.
+const DISAGGREGATED_SPEC = `
+models: [deepseek-v3, llama-3.1-70b]
+hardware: [h200, { chip: mi300x, usdPerChipHour: 3 }]
+chips: [8]
+tp: [8]
+ep: [1, 8]
+attentionSharding: [heads, dp]
+batch: [4, 256]
+inputTokens: [1024, 8192]
+outputTokens: [1024]
+precisions: { weights: fp8, kvCache: fp8, activations: fp8 }
+chunkTokens: [8192]
+speculative: [none, mtp]
+draftTokens: [3]
+prefillWorkers: [0, 1, 3]
+decodeWorkers: [1, 4]
+prefillHardware: [same, b200, mi300x]
+prefillTp: [auto, 4]
+prefillEp: [auto, 1]
+prefillAttention: [heads, dp]
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tokensPerSPerUser }
+`;
+
+describe('sweeps of disaggregated serving', () => {
+  const plan = planOf(DISAGGREGATED_SPEC);
+
+  it('give rows equal to estimateInference for the prefillWorkers, decodeWorkers, prefillHardware, prefillTp, prefillEp and prefillAttention axes', async () => {
+    expect(plan.total).toBe(2 * 2 * 2 * 2 * 2 * 3 * 2 * 3 * 2 * 2 * 2 * 2 * 2);
+    const kernel = await (await createEngine()).open(plan.image(true));
+    const out = kernel.rows(0, plan.total).slice();
+    const mismatches: string[] = [];
+    const outcomes: Record<string, number> = {};
+    for (let i = 0; i < plan.total; i++) {
+      const result = estimateInference(inferenceConfig(plan, i));
+      const key = result.disaggregation === null ? `single ${result.reason ?? 'feasible'}` : `${result.disaggregation.bound} ${result.disaggregation.kvLink}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      const expected = referenceOutputs(result);
+      const reason = out[i * N_OUT + 1]!;
+      if ((reason < 0 ? null : REASONS[reason]) !== result.reason && mismatches.length < 10) mismatches.push(`#${i} reason ${reason} vs ${result.reason}`);
+      OUTPUTS.forEach((name, slot) => {
+        if (name === 'reason') return;
+        const got = out[i * N_OUT + slot]!;
+        if (!Object.is(got, expected[name]) && mismatches.length < 10) mismatches.push(`#${i} ${name}: ${got} vs ${expected[name]}`);
+      });
+    }
+    expect(mismatches).toEqual([]);
+    // every pool binds somewhere; the KV moves over scale-up inside one H200 domain only when the
+    // pools share the chip and fit in it, otherwise over scale-out
+    for (const key of ['prefill scale-out', 'decode scale-out', 'single feasible']) expect(outcomes[key] ?? 0).toBeGreaterThan(20);
+    expect(outcomes['decode scale-up'] ?? 0).toBe(0);
+    const last = plan.config(plan.total - 1);
+    expect([last.prefillWorkers, last.decodeWorkers, last.prefillHardware, last.prefillTp, last.prefillEp, last.prefillAttention]).toEqual([3, 4, 'mi300x', 4, 1, 'dp']);
+  });
+});
 
 // ~3k configurations of speculative decoding: DeepSeek-V3 (one MTP module) and Llama 3.1 70B (none),
 // two draft models (Llama 2 13B's 40 heads do not split over TP 16), γ and acceptance varied, both
@@ -257,7 +329,7 @@ describe('sweeps', () => {
       await writeRows(plan, csv, { range });
       const lines = (await readFile(csv, 'utf8')).trimEnd().split('\n');
       expect(lines[0]).toBe(ROW_COLUMNS.join(','));
-      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,feasible,.*,inputTokensPerSPerChip,totalTokensPerSPerChip$/);
+      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,prefillWorkers,decodeWorkers,prefillHardware,prefillTp,prefillEp,prefillAttention,feasible,.*,totalTokensPerSPerChip,prefillIdleShare,decodeIdleShare,kvTransferS,disaggregationBound$/);
       const jsonl = join(dir, 'rows.jsonl');
       await writeRows(plan, jsonl, { range });
       const rows = (await readFile(jsonl, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

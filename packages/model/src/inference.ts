@@ -105,7 +105,9 @@ export function prefillWorkerOf(config: InferenceConfig): PrefillWorker | null {
   if (disagg === undefined) return null;
   const tp = disagg.prefillTp ?? config.parallelism.tp;
   const ep = disagg.prefillEp ?? (config.parallelism.ep > 1 ? tp : 1);
-  return { chip: disagg.prefillChip ?? config.chip, tp, ep, attention: disagg.prefillAttention ?? 'heads', redundantExperts: defaultRedundantExperts(config.model, ep) };
+  // a prefill chip of the decode chip's id is that chip, at its price
+  const chip = disagg.prefillChip === undefined || disagg.prefillChip.id === config.chip.id ? config.chip : disagg.prefillChip;
+  return { chip, tp, ep, attention: disagg.prefillAttention ?? 'heads', redundantExperts: defaultRedundantExperts(config.model, ep) };
 }
 
 /** R: the given redundant expert slots, else the default that fills every chip's slots. */
@@ -734,7 +736,7 @@ function disaggregated(
   const prefillChips = prefillWorkers * Wp;
   const decodeChips = decodeWorkers * Wd;
   const totalChips = prefillChips + decodeChips;
-  const oneDomain = chipP.id === chip.id && totalChips <= chip.scaleUp.domainSize.value;
+  const oneDomain = chipP === chip && totalChips <= chip.scaleUp.domainSize.value;
   const level = oneDomain ? 'scaleUp' : 'scaleOut';
   const egress = workerLinkBytesPerS(chipP, Wp, level, kvBytes);
   const ingress = workerLinkBytesPerS(chip, Wd, level, kvBytes);
@@ -780,7 +782,8 @@ function disaggregated(
   const prefillTokensPerS = lambda * inputTokens;
   const inputTokensPerSPerChip = prefillTokensPerS / totalChips;
   const tokensPerSPerChip = tokensPerS / totalChips;
-  const usdPerChipHourP = config.usdPerChipHour ?? chipP.price.usdPerChipHour.value;
+  // the price override is the configuration chip's; a different prefill chip keeps its list price
+  const usdPerChipHourP = chipP === chip ? inputs.usdPerChipHour : chipP.price.usdPerChipHour.value;
   const prefillUsdPerS = (prefillChips * usdPerChipHourP) / 3600;
   const fleetUsdPerS = prefillUsdPerS + (decodeChips * inputs.usdPerChipHour) / 3600;
   // Power: a prefill chip draws its iteration's power while busy (λ/λ_p of the time), idle otherwise.
@@ -797,7 +800,7 @@ function disaggregated(
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
   const notes: string[] = [];
-  for (const side of chipP.id === chip.id ? [chip] : [chipP, chip]) {
+  for (const side of chipP === chip ? [chip] : [chipP, chip]) {
     const link = oneDomain ? side.scaleUp.bandwidthBytesPerS : side.scaleOut.bandwidthBytesPerS;
     if (/^estimate/i.test(link.source)) notes.push(`The KV transfer runs over ${side.name}'s ${oneDomain ? 'scale-up' : 'scale-out'} link, whose figure is an assumption: ${link.source}`);
   }

@@ -7,7 +7,7 @@ import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { models as catalogModels } from '@ridgeline/catalog';
 import { PRECISIONS, TOPOLOGIES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
-import type { InferenceConfig, InferenceResult, ModelSpec, SpeculativeConfig, TrainingConfig, TrainingResult } from '@ridgeline/model';
+import { DISAGGREGATION_BOUNDS, type InferenceConfig, type InferenceResult, type ModelSpec, type SpeculativeConfig, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import type { Output } from '../descriptors.ts';
 import type { TrainingOutput } from '../training.ts';
 
@@ -209,7 +209,27 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
   // R: the default (auto) mostly; sometimes none, a few, or more than E·(EP − 1) allows
   const redundantExperts =
     model.moe !== undefined && random() < 0.3 ? pick(random, [0, 0, 1, 8, 32, 100_000]) : random() < 0.02 ? 1 : undefined;
-  const chipsCount = random() < 0.95 ? tp * pp * dp : int(random, 1, 512);
+  // One in five continuous configurations is disaggregated: a decode worker of TP·PP chips (now and
+  // then not), prefill workers of any TP and EP, heads or dp attention, on the same chip or another.
+  const schedule = random() < 0.75 ? pick(random, ['continuous', 'static'] as const) : undefined;
+  const disaggregation =
+    schedule !== 'static' && random() < 0.2
+      ? (() => {
+          const prefillTp = random() < 0.3 ? undefined : plausible ? pick(random, divisors(model.heads, 64)) : pick(random, [1, 2, 3, 4, 8, 16, 72]);
+          const prefillEp = random() < 0.4 ? undefined : pick(random, [1, 2, 4, 8, prefillTp ?? tp]);
+          const prefillAttention = random() < 0.5 ? undefined : pick(random, ['heads', 'dp'] as const);
+          const prefillChip = random() < 0.5 ? undefined : random() < 0.2 ? chip : pick(random, chips);
+          return {
+            prefillWorkers: random() < 0.5 ? 1 : int(random, 1, 12),
+            decodeWorkers: random() < 0.3 ? 1 : int(random, 1, 24),
+            ...(prefillTp === undefined ? {} : { prefillTp }),
+            ...(prefillEp === undefined ? {} : { prefillEp }),
+            ...(prefillAttention === undefined ? {} : { prefillAttention }),
+            ...(prefillChip === undefined ? {} : { prefillChip }),
+          };
+        })()
+      : undefined;
+  const chipsCount = disaggregation !== undefined && random() < 0.9 ? tp * pp : random() < 0.95 ? tp * pp * dp : int(random, 1, 512);
   return {
     model,
     chip,
@@ -228,7 +248,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(redundantExperts === undefined ? {} : { redundantExperts }),
     ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
     ...(attentionSharding === undefined ? {} : { attentionSharding }),
-    ...(random() < 0.75 ? { schedule: pick(random, ['continuous', 'static'] as const) } : {}),
+    ...(schedule === undefined ? {} : { schedule }),
+    ...(disaggregation === undefined ? {} : { disaggregation }),
     ...(random() < 0.7 ? { chunkTokens: random() < 0.5 ? pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 65536) } : {}),
     ...(speculative === undefined ? {} : { speculative }),
   };
@@ -273,6 +294,10 @@ export function referenceOutputs(r: InferenceResult): Record<Output, number> {
     decodeOverheadS: r.decode.overheadS,
     inputTokensPerSPerChip: r.inputTokensPerSPerChip,
     totalTokensPerSPerChip: r.totalTokensPerSPerChip,
+    prefillIdleShare: r.disaggregation?.prefillIdleShare ?? Number.NaN,
+    decodeIdleShare: r.disaggregation?.decodeIdleShare ?? Number.NaN,
+    kvTransferS: r.disaggregation?.kvTransferS ?? Number.NaN,
+    disaggregationBound: r.disaggregation === null ? Number.NaN : DISAGGREGATION_BOUNDS.indexOf(r.disaggregation.bound),
   };
 }
 
