@@ -66,6 +66,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
   const p = inp.precision;
   const serving = result.serving;
   const spec = inp.speculative;
+  const disagg = result.disaggregation;
   const header = [
     `${model.name} on ${inp.chips} × ${chip.name}`,
     `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
@@ -75,6 +76,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
       : `  continuous batching, ${formatNumber(serving.chunkTokens)} tokens per iteration; throughput = batch · output ÷ request latency, cost and energy per output token all-in`,
     ...(spec.mode === 'none' ? [] : [`  ${speculationText(spec)}`]),
+    ...(disagg === null ? [] : disaggregationHeader(disagg, inp.chips, chip)),
   ].join('\n');
   // Speculating, a step (iteration) advances E tokens per sequence: TPOT = step ÷ E.
   const E = spec.expectedTokensPerStep;
@@ -97,15 +99,19 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
             : [stepRow('iteration'), ['per token (TPOT)', formatDuration(result.tpotS), '', '', '']]),
           ['first token (TTFT)', formatDuration(result.ttftS), '', '', ''],
           ['request', formatDuration(result.requestLatencyS), '', '', ''],
-        ])}\n${iterationText(serving, spec.draftTokens + 1)}`;
+          ...(disagg === null
+            ? []
+            : [['prefill iteration', formatDuration(disagg.prefillIterationS), result.bound.prefill, formatPercent(result.mfu.prefill), formatPercent(result.mbu.prefill)]]),
+        ])}\n${disagg === null ? iterationText(serving, spec.draftTokens + 1) : disaggregationText(result, disagg, serving, spec.draftTokens + 1)}`;
 
-  const replicas = dp > 0 ? dp : 1;
+  const replicas = disagg !== null ? disagg.decodeWorkers : dp > 0 ? dp : 1;
   const throughputRows: string[][] = [
-    ['per replica', formatTokenRate(result.tokensPerS / replicas), `(output; ${inp.batch} ${inp.batch === 1 ? 'sequence' : 'sequences'}${serving === null ? '' : ' in flight'})`],
-    ['per chip', formatTokenRate(result.tokensPerSPerChip), '(output)'],
+    [disagg === null ? 'per replica' : 'per decode worker', formatTokenRate(result.tokensPerS / replicas), `(output; ${inp.batch} ${inp.batch === 1 ? 'sequence' : 'sequences'}${serving === null ? '' : ' in flight'})`],
+    ['per chip', formatTokenRate(result.tokensPerSPerChip), disagg === null ? '(output)' : `(output, over all ${disagg.prefillChips + disagg.decodeChips} chips of both pools)`],
     ['per user', formatTokenRate(result.tokensPerSPerUser), '(1 / TPOT)'],
   ];
-  if (replicas > 1) throughputRows.push(['all replicas', formatTokenRate(result.tokensPerS), `(output, dp ${dp})`]);
+  if (disagg !== null) throughputRows.push(['all workers', formatTokenRate(result.tokensPerS), `(output, ${formatNumber(disagg.requestsPerS)} requests/s)`]);
+  else if (replicas > 1) throughputRows.push(['all replicas', formatTokenRate(result.tokensPerS), `(output, dp ${dp})`]);
   throughputRows.push(
     ['input per chip', formatTokenRate(result.inputTokensPerSPerChip), '(prompt tokens)'],
     ['total per chip', formatTokenRate(result.totalTokensPerSPerChip), '(input + output)'],
@@ -118,14 +124,22 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
       ['KV cache', formatBytes(mem.kvCache)],
       ['activations', formatBytes(mem.activations)],
       ['total', `${formatBytes(mem.total)} of ${formatBytes(mem.capacity)} usable (${formatPercent(mem.total / mem.capacity)})`],
+      ...(disagg === null
+        ? []
+        : [
+            [
+              'prefill worker',
+              `${formatBytes(disagg.prefillMemoryPerChipBytes.total)} of ${formatBytes(disagg.prefillMemoryPerChipBytes.capacity)} usable per chip (weights ${formatBytes(disagg.prefillMemoryPerChipBytes.weights)}, KV cache ${formatBytes(disagg.prefillMemoryPerChipBytes.kvCache)})`,
+            ],
+          ]),
     ],
     ['left', 'left'],
   );
 
   const cost = table([
     ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million${serving === null ? ' (decode)' : ' (all-in)'}`],
-    ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : ' (their share of each iteration)'}`],
-    ['power', `${formatPower(result.powerPerChipW)} per chip`],
+    ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : disagg !== null ? ' (the prefill pool)' : ' (their share of each iteration)'}`],
+    ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}`],
     ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'}`],
   ]);
 
@@ -137,6 +151,32 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
     section('Memory per chip', memory),
     section('Cost and energy', cost),
     `What limits it: ${result.explanation}\n`,
+  ].join('\n');
+}
+
+/** The two pools of a disaggregated deployment, for the report's header. */
+function disaggregationHeader(d: NonNullable<InferenceResult['disaggregation']>, decodeWorkerChips: number, chip: ChipSpec): string[] {
+  const p = d.prefillParallelism;
+  const prefillChips = d.prefillChip === chip.id ? `${p.tp}` : `${p.tp} × ${d.prefillChip}`;
+  const decodeChips = d.prefillChip === chip.id ? `${decodeWorkerChips}` : `${decodeWorkerChips} × ${chip.id}`;
+  return [
+    `  disaggregated: ${d.prefillWorkers} prefill ${d.prefillWorkers === 1 ? 'worker' : 'workers'} of ${prefillChips} chips (tp ${p.tp} · ep ${p.ep}${p.attention === 'dp' ? ' · dp attention' : ''}) feed ${d.decodeWorkers} decode ${d.decodeWorkers === 1 ? 'worker' : 'workers'} of ${decodeChips} chips over ${d.kvLink === 'scale-up' ? 'the scale-up domain' : 'scale-out links'}: ${d.prefillChips + d.decodeChips} chips in all`,
+    ...d.notes.map((n) => `  note: ${n}`),
+  ];
+}
+
+/** The closed loop of a disaggregated deployment in a few sentences: what binds, the idle shares, the KV transfer. */
+function disaggregationText(
+  result: InferenceResult,
+  d: NonNullable<InferenceResult['disaggregation']>,
+  serving: NonNullable<InferenceResult['serving']>,
+  verifyTokens: number,
+): string {
+  const decoding = verifyTokens === 1 ? `${formatNumber(serving.decodeTokens)} sequences decode` : `${formatNumber(serving.decodeTokens)} sequences decode (× ${verifyTokens} verified tokens)`;
+  const binds = d.bound === 'kv-transfer' ? 'the KV transfer' : `the ${d.bound} pool`;
+  return [
+    `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}, decode ${formatPercent(d.decodeIdleShare)}`,
+    `each decode iteration: ${decoding} of the ${result.inputs.batch} in flight; a prompt takes ${serving.chunksPerPrompt === 1 ? '1 prefill iteration' : `${serving.chunksPerPrompt} prefill iterations`} of ${formatNumber(serving.chunkTokens)} tokens, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
   ].join('\n');
 }
 

@@ -335,7 +335,8 @@ function bytesText(bytes: number): string {
 function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS: number): string {
   const chip = config.chip;
   // A continuous-batching iteration carries prompt chunks beside the decode tokens.
-  const step = config.schedule === 'static' ? 'Decode' : 'Each serving iteration (decode + prompt chunks)';
+  const step =
+    config.schedule === 'static' ? 'Decode' : config.disaggregation !== undefined ? 'Each decode iteration' : 'Each serving iteration (decode + prompt chunks)';
   if (bound === 'memory') {
     const kvBytes = stage.operators.find((o) => o.name === 'attention')?.bytes ?? 0;
     const bw = chip.memory.bandwidthBytesPerS.value;

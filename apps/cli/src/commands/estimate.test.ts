@@ -226,6 +226,56 @@ describe('ridgeline estimate --speculative', () => {
   });
 });
 
+describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode)', () => {
+  const DEEPSEEK = ['estimate', '--model', 'deepseek-r1', '--hardware', 'h200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '128', '--input', '1024', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8'];
+  const DISAGG = [...DEEPSEEK, '--prefill-workers', '1', '--decode-workers', '3', '--prefill-tp', '8', '--prefill-ep', '8'];
+
+  interface Disaggregated {
+    tokensPerS: number;
+    totalTokensPerSPerChip: number;
+    requestLatencyS: number;
+    disaggregation: { prefillChips: number; decodeChips: number; prefillIdleShare: number; decodeIdleShare: number; kvTransferS: number; requestsPerS: number; bound: string; kvLink: string; prefillChip: string };
+  }
+
+  it('prints both pools, what binds and the KV transfer; --json has the disaggregation block', async () => {
+    const r = await cli(DISAGG);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/disaggregated: 1 prefill worker of 8 chips \(tp 8 · ep 8\) feed 3 decode workers of 8 chips over scale-out links: 32 chips in all/);
+    expect(r.stdout).toMatch(/requests\/s, set by the (prefill|decode) pool; spare capacity: prefill/);
+    const json = JSON.parse((await cli([...DISAGG, '--json'])).stdout) as Disaggregated;
+    expect([json.disaggregation.prefillChips, json.disaggregation.decodeChips, json.disaggregation.kvLink]).toEqual([8, 24, 'scale-out']);
+    // per chip over both pools: (input + output) tokens of λ requests/s over 32 chips
+    expect(json.totalTokensPerSPerChip).toBeCloseTo((json.disaggregation.requestsPerS * (1024 + 1024)) / 32, 6);
+    // the pool that binds has no spare capacity
+    const spare = json.disaggregation.bound === 'prefill' ? json.disaggregation.prefillIdleShare : json.disaggregation.decodeIdleShare;
+    expect(spare).toBeCloseTo(0, 12);
+    // Little's law over the 3 decode workers' 128 requests each
+    expect(json.tokensPerS * json.requestLatencyS).toBeCloseTo(3 * 128 * 1024, 3);
+  });
+
+  it('puts prefill on another chip (GPU prefill, LPU-style mixed fleets) and names it', async () => {
+    const json = JSON.parse((await cli([...DISAGG, '--prefill-hardware', 'b200', '--json'])).stdout) as Disaggregated;
+    expect(json.disaggregation.prefillChip).toBe('b200');
+    expect(json.disaggregation.kvLink).toBe('scale-out');
+  });
+
+  it.each([
+    [['--decode-workers', '2'], '--decode-workers needs --prefill-workers (disaggregated prefill and decode)'],
+    [['--prefill-hardware', 'b200'], '--prefill-hardware needs --prefill-workers (disaggregated prefill and decode)'],
+    [['--prefill-workers', '0'], '--prefill-workers must be a positive integer, got "0"'],
+    [['--prefill-workers', '65537'], '--prefill-workers must be a positive integer up to 65536, got "65537"'],
+    [['--prefill-workers', '1', '--schedule', 'static'], '--prefill-workers needs --schedule continuous: disaggregated decode workers batch continuously'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...DEEPSEEK, ...extra]), message);
+  });
+
+  it('reports a prefill worker that breaks a rule as infeasible, naming the pool', async () => {
+    const r = await cli([...DEEPSEEK, '--prefill-workers', '1', '--prefill-tp', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(tp_divides_heads\): Prefill worker: TP 3 does not divide the 128 attention heads/);
+  });
+});
+
 describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () => {
   const DEEPSEEK_FP8 = ['estimate', '--model', 'deepseek-v3', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--json'];
 

@@ -4,11 +4,13 @@ import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
   MAX_DRAFT_TOKENS,
+  MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   SPECULATIVE_MODES,
   estimateInference,
   type AttentionSharding,
+  type DisaggregationConfig,
   type InferenceConfig,
   type InferenceResult,
   type Schedule,
@@ -97,6 +99,25 @@ const args = {
     default: String(DEFAULT_MOE_IMBALANCE) as string,
     description: "Factor on the busiest expert shard's routed tokens with EP > 1 (default: 1.11, measured after expert load balancing)",
   },
+  'prefill-workers': {
+    type: 'string',
+    valueHint: 'n',
+    description:
+      'Disaggregated prefill and decode: n prefill workers, 1–65536, feed --decode-workers decode workers over the interconnect; --hardware, --chips, --tp, --pp, --ep and --attention then describe one decode worker (chips = tp·pp), --batch its requests in flight (default: none, one engine does both)',
+  },
+  'decode-workers': { type: 'string', valueHint: 'm', description: 'Decode workers with --prefill-workers, 1–65536 (default 1)' },
+  'prefill-tp': { type: 'string', valueHint: 'n', description: "TP of one prefill worker, which has that many chips (default: the decode worker's --tp)" },
+  'prefill-ep': { type: 'string', valueHint: 'n', description: 'EP of one prefill worker (default: its TP when --ep > 1, else 1)' },
+  'prefill-attention': {
+    type: 'enum',
+    options: ['heads', 'dp'] as ('heads' | 'dp')[],
+    description: 'Attention in a prefill worker: heads, or dp (data-parallel over its chips) (default heads)',
+  },
+  'prefill-hardware': {
+    type: 'string',
+    valueHint: 'id|plugin[#chip]',
+    description: 'The prefill workers\' chip, for a mixed fleet such as GPU prefill with LPU decode (default: --hardware)',
+  },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -160,6 +181,11 @@ const command: CommandDef<typeof args> = defineCommand({
       throw new UserError(`--acceptance lists ${acceptance.length} probabilities for --draft-tokens ${draftTokens}; give one per draft token, or a single value for all`);
     }
 
+    const disaggregation = disaggregationFlags(a);
+    if (disaggregation !== undefined && a.schedule === 'static') {
+      throw new UserError('--prefill-workers needs --schedule continuous: disaggregated decode workers batch continuously');
+    }
+
     const model = await resolveModel(a.model, io.cwd);
     const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
     const chip = await resolveChip(a.hardware, {
@@ -168,6 +194,11 @@ const command: CommandDef<typeof args> = defineCommand({
       warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
     });
     assertHoldsOneLayer(chip, model, weights);
+    const prefillChip =
+      a['prefill-hardware'] === undefined
+        ? undefined
+        : await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    if (prefillChip !== undefined) assertHoldsOneLayer(prefillChip, model, weights);
     const config: InferenceConfig = {
       model,
       chip,
@@ -194,6 +225,7 @@ const command: CommandDef<typeof args> = defineCommand({
             },
           }
         : {}),
+      ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config);
     const json = `${JSON.stringify(result, null, 2)}\n`;
@@ -203,5 +235,38 @@ const command: CommandDef<typeof args> = defineCommand({
     io.stdout(a.json ? json : renderReport(result, model, chip));
   },
 });
+
+/** The disaggregation flags, checked: undefined without --prefill-workers (and then none of the others may be given). */
+function disaggregationFlags(a: {
+  readonly 'prefill-workers'?: string | undefined;
+  readonly 'decode-workers'?: string | undefined;
+  readonly 'prefill-tp'?: string | undefined;
+  readonly 'prefill-ep'?: string | undefined;
+  readonly 'prefill-attention'?: 'heads' | 'dp' | undefined;
+  readonly 'prefill-hardware'?: string | undefined;
+}): DisaggregationConfig | undefined {
+  const workers = (flag: 'prefill-workers' | 'decode-workers'): number | undefined => {
+    const n = positiveInteger(flag, a[flag]);
+    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got "${a[flag]}"`);
+    return n;
+  };
+  const prefillWorkers = workers('prefill-workers');
+  const decodeWorkers = workers('decode-workers');
+  const prefillTp = positiveInteger('prefill-tp', a['prefill-tp']);
+  const prefillEp = positiveInteger('prefill-ep', a['prefill-ep']);
+  if (prefillWorkers === undefined) {
+    for (const flag of ['decode-workers', 'prefill-tp', 'prefill-ep', 'prefill-attention', 'prefill-hardware'] as const) {
+      if (a[flag] !== undefined) throw new UserError(`--${flag} needs --prefill-workers (disaggregated prefill and decode)`);
+    }
+    return undefined;
+  }
+  return {
+    prefillWorkers,
+    decodeWorkers: decodeWorkers ?? 1,
+    ...(prefillTp === undefined ? {} : { prefillTp }),
+    ...(prefillEp === undefined ? {} : { prefillEp }),
+    ...(a['prefill-attention'] === undefined ? {} : { prefillAttention: a['prefill-attention'] }),
+  };
+}
 
 export default command;
