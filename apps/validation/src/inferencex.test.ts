@@ -8,6 +8,7 @@ import {
   inferencexChip,
   inferencexConfig,
   parseInferencex,
+  workerLayout,
   readInferencex,
   runInferencex,
   selectInferencex,
@@ -61,37 +62,50 @@ describe('selecting the rows Ridgeline expresses', () => {
 
   test('kept and left-out rows add up to all 1,278, each left-out row with its reason', () => {
     expect(selection.total).toBe(1278);
-    expect(selection.excludedCounts).toEqual({
-      'not DeepSeek-R1': 0,
-      disaggregated: 834,
-      'MTP with data-parallel attention': 21,
-      'no plugin': 0,
-    });
-    const excluded = Object.values(selection.excludedCounts).reduce((a, b) => a + b, 0);
-    expect(selection.excluded).toHaveLength(excluded);
-    expect(selection.kept.length + excluded).toBe(1278);
-    expect(selection.kept).toHaveLength(423);
+    // only the GB200 Dynamo rows with zero workers (no stated split) are left out
+    expect(selection.excludedCounts).toEqual({ 'not DeepSeek-R1': 0, 'disaggregated without a stated split': 60, 'no plugin': 0 });
+    for (const e of selection.excluded) expect([e.row.hardware, e.row.disagg, e.row.decodeNumWorkers]).toEqual(['gb200', true, 0]);
+    expect(selection.kept).toHaveLength(1218);
   });
 
-  test('kept rows per chip; every InferenceX chip has a plugin', () => {
+  test('kept rows per chip and deployment; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 233, b300: 40, h200: 46, mi300x: 10, mi355x: 94 });
-    expect(selection.excluded.filter((e) => e.reason === 'no plugin')).toEqual([]);
-    // B300's other 45 rows are disaggregated (multi-node Dynamo-TRT); its 15 single-node MTP rows are kept.
-    const b300Left = selection.excluded.filter((e) => e.row.hardware === 'b300');
-    expect(b300Left.filter((e) => e.reason === 'disaggregated')).toHaveLength(45);
-    expect(b300Left).toHaveLength(45);
+    expect(perChip).toEqual({ b200: 395, b300: 85, gb200: 192, h100: 71, h200: 144, mi300x: 10, mi355x: 321 });
+    expect(selection.kept.filter((r) => !r.disagg)).toHaveLength(444);
+    expect(selection.kept.filter((r) => r.disagg)).toHaveLength(774);
     expect(inferencexChip('b300')?.id).toBe('b300');
     // No GB300 row in this data yet; the mapping is ready for them.
     expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
     expect(inferencexChip('gb300')?.id).toBe('gb300-nvl72');
-    for (const r of selection.kept) expect(r.disagg).toBe(false);
-    // data-parallel attention rows are kept (13), but not beside MTP
-    expect(selection.kept.filter((r) => r.decodeDpAttention)).toHaveLength(13);
-    for (const r of selection.kept) if (r.decodeDpAttention) expect(r.specMethod).toBe('none');
-    // MTP rows are kept, with speculative decoding (122 of the single-node rows)
-    expect(selection.kept.filter((r) => r.specMethod === 'mtp')).toHaveLength(122);
+    // MTP beside data-parallel attention is kept now (21 single-node rows)
+    expect(selection.kept.filter((r) => !r.disagg && r.decodeDpAttention && r.specMethod === 'mtp')).toHaveLength(21);
+  });
+});
+
+describe('reading the parallelism columns as data/README.md does', () => {
+  test("TP below the worker's chips means data-parallel attention over them, EP the row's or W", () => {
+    expect(workerLayout(16, 8, 8, true)).toEqual({ chips: 16, tp: 16, ep: 8, attention: 'dp' });
+    expect(workerLayout(8, 1, 8, false)).toEqual({ chips: 8, tp: 8, ep: 8, attention: 'dp' });
+    expect(workerLayout(48, 1, 1, true)).toEqual({ chips: 48, tp: 48, ep: 48, attention: 'dp' });
+    expect(workerLayout(8, 8, 1, false)).toEqual({ chips: 8, tp: 8, ep: 1, attention: 'heads' });
+    expect(workerLayout(8, 8, 1, true)).toEqual({ chips: 8, tp: 8, ep: 1, attention: 'dp' });
+  });
+
+  test('a disaggregated row: prefill and decode workers, concurrency per decode worker, the flags that reproduce it', () => {
+    // mi355x mori-sglang fp8 mtp: prefill 1 worker of 8 (TP 8 EP 1), decode 1 worker of 16 (TP 8 EP 8, dp attention)
+    const row = rows.find((r) => r.disagg && r.hardware === 'mi355x' && r.prefillTp === 8 && r.prefillEp === 1 && r.numDecodeGpu === 16 && r.decodeNumWorkers === 1 && r.decodeTp === 8 && r.decodeEp === 8 && r.specMethod === 'mtp')!;
+    expect(row).toBeDefined();
+    const config = inferencexConfig(row, 'continuous');
+    expect(config).toMatchObject({
+      chips: 16,
+      parallelism: { tp: 16, pp: 1, ep: 8 },
+      attentionSharding: 'dp',
+      batch: row.conc,
+      disaggregation: { prefillWorkers: 1, decodeWorkers: 1, prefillTp: 8, prefillEp: 1, prefillAttention: 'heads' },
+      speculative: { mode: 'mtp', draftTokens: 3 },
+    });
+    expect(inferencexArgv(row).slice(-8)).toEqual(['--prefill-workers', '1', '--decode-workers', '1', '--prefill-tp', '8', '--prefill-ep', '1']);
   });
 });
 
@@ -175,11 +189,11 @@ describe('predictions and error statistics', () => {
     expect(s.p90Abs).toBeCloseTo(0.36, 12);
   });
 
-  test('every kept row is predicted under both schedules, or counted infeasible with a reason', () => {
+  test('every kept row is predicted (single-node rows under both schedules), or counted infeasible with a reason', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(423);
+      expect(predictions).toHaveLength(schedule === 'static' ? 444 : 1218);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();

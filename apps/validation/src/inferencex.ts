@@ -244,18 +244,55 @@ export function inferencexChip(hardware: string): ChipSpec | undefined {
 }
 
 /** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
-export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated', 'MTP with data-parallel attention', 'no plugin'] as const;
+export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated without a stated split', 'no plugin'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /** Why Ridgeline cannot express the row today, or undefined when it can. */
 export function exclusionReason(row: InferencexRow): ExclusionReason | undefined {
   if (row.model !== 'dsr1') return 'not DeepSeek-R1';
-  // Separate prefill and decode workers: the model has one engine doing both.
-  if (row.disagg) return 'disaggregated';
-  // Speculative decoding beside data-parallel attention is not modelled yet.
-  if (row.specMethod !== 'none' && row.decodeDpAttention) return 'MTP with data-parallel attention';
+  // Some GB200 Dynamo rows give zero workers: how the chips split between prefill and decode is unknown
+  // (data/README.md), and so is a worker's size when the GPUs do not divide among the workers.
+  if (row.disagg && (workerChips(row.numPrefillGpu, row.prefillNumWorkers) === undefined || workerChips(row.numDecodeGpu, row.decodeNumWorkers) === undefined)) {
+    return 'disaggregated without a stated split';
+  }
   if (inferencexChip(row.hardware) === undefined) return 'no plugin';
   return undefined;
+}
+
+/** W: one worker's chips, GPUs ÷ workers; undefined without workers or when they do not divide. */
+function workerChips(gpus: number, workers: number): number | undefined {
+  if (workers < 1 || gpus < 1 || gpus % workers !== 0) return undefined;
+  return gpus / workers;
+}
+
+/**
+ * One engine (single node) or worker (disaggregated) as the README reads the columns: W chips,
+ * attention data-parallel over them when the row says so or when TP < W, then TP = W; EP the row's
+ * when above 1, else W with data-parallel attention from TP < W, else 1.
+ */
+export interface WorkerLayout {
+  readonly chips: number;
+  readonly tp: number;
+  readonly ep: number;
+  readonly attention: 'heads' | 'dp';
+}
+
+export function workerLayout(chips: number, tp: number, ep: number, dpAttention: boolean): WorkerLayout {
+  const spread = tp < chips;
+  const attention = dpAttention || spread ? 'dp' : 'heads';
+  return { chips, tp: attention === 'dp' ? chips : tp, ep: ep > 1 ? ep : spread ? chips : 1, attention };
+}
+
+/** The decode engine or worker of a row: single node, `decode_tp` chips; disaggregated, `num_decode_gpu ÷ decode_num_workers`. */
+export function decodeLayout(row: InferencexRow): WorkerLayout {
+  const chips = row.disagg ? (workerChips(row.numDecodeGpu, row.decodeNumWorkers) ?? row.decodeTp) : row.decodeTp;
+  return workerLayout(chips, row.decodeTp, row.decodeEp, row.decodeDpAttention);
+}
+
+/** A disaggregated row's prefill worker: `num_prefill_gpu ÷ prefill_num_workers` chips. */
+export function prefillLayout(row: InferencexRow): WorkerLayout {
+  const chips = workerChips(row.numPrefillGpu, row.prefillNumWorkers) ?? row.prefillTp;
+  return workerLayout(chips, row.prefillTp, row.prefillEp, row.prefillDpAttention);
 }
 
 export interface InferencexSelection {
@@ -308,23 +345,39 @@ function chipOf(row: InferencexRow): ChipSpec {
 }
 
 /**
- * The configuration of a single-node row: one engine of `decode_tp` chips (not `num_decode_gpu`,
- * which some rows give as TP × EP), TP over all of them, EP as the row says, `conc` sequences;
- * with `decode_dp_attention`, attention data-parallel over those chips (the busiest holds
- * ⌈conc/TP⌉ sequences) and the dense FFN, shared experts and LM head still over TP.
+ * The configuration of a row. Single node: one engine of `decode_tp` chips (not `num_decode_gpu`,
+ * which some rows give as TP × EP), `conc` sequences. Disaggregated: one decode worker of
+ * `num_decode_gpu ÷ decode_num_workers` chips with `conc ÷ decode_num_workers` requests in flight,
+ * fed by `prefill_num_workers` prefill workers (continuous schedule only). Either way the layout of
+ * `workerLayout`: with data-parallel attention the busiest chip holds ⌈B/W⌉ sequences and the dense
+ * FFN, shared experts and LM head stay over TP.
  */
 export function inferencexConfig(row: InferencexRow, schedule: Schedule): InferenceConfig {
+  const decode = decodeLayout(row);
+  const prefill = row.disagg ? prefillLayout(row) : undefined;
   const config: InferenceConfig = {
     model: deepseekV3(),
     chip: chipOf(row),
-    chips: row.decodeTp,
-    parallelism: { tp: row.decodeTp, pp: 1, ep: row.decodeEp },
-    batch: row.conc,
+    chips: decode.chips,
+    parallelism: { tp: decode.tp, pp: 1, ep: decode.ep },
+    // requests in flight per decode worker (concurrency need not divide: the mean)
+    batch: row.disagg ? Math.max(1, Math.round(row.conc / row.decodeNumWorkers)) : row.conc,
     inputTokens: row.isl,
     outputTokens: row.osl,
     precision: inferencexPrecision(row.precision),
     ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: INFERENCEX_MTP_DRAFT_TOKENS } } : {}),
-    ...(row.decodeDpAttention ? { attentionSharding: 'dp' as const } : {}),
+    ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
+    ...(prefill === undefined
+      ? {}
+      : {
+          disaggregation: {
+            prefillWorkers: row.prefillNumWorkers,
+            decodeWorkers: row.decodeNumWorkers,
+            prefillTp: prefill.tp,
+            prefillEp: prefill.ep,
+            prefillAttention: prefill.attention,
+          },
+        }),
   };
   return { ...config, schedule };
 }
@@ -340,6 +393,7 @@ export const INFERENCEX_MTP_DRAFT_TOKENS = 3;
 /** The same configuration as `ridgeline estimate` arguments. */
 export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continuous'): string[] {
   const config = inferencexConfig(row, schedule);
+  const d = config.disaggregation;
   return [
     'estimate',
     '--model',
@@ -368,6 +422,19 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     '--schedule',
     schedule,
     ...(config.speculative === undefined ? [] : ['--speculative', 'mtp', '--draft-tokens', String(INFERENCEX_MTP_DRAFT_TOKENS)]),
+    ...(d === undefined
+      ? []
+      : [
+          '--prefill-workers',
+          String(d.prefillWorkers),
+          '--decode-workers',
+          String(d.decodeWorkers),
+          '--prefill-tp',
+          String(d.prefillTp),
+          '--prefill-ep',
+          String(d.prefillEp),
+          ...(d.prefillAttention === 'dp' ? ['--prefill-attention', 'dp'] : []),
+        ]),
   ];
 }
 
@@ -479,14 +546,15 @@ export function runInferencex(rows: readonly InferencexRow[] = readInferencex())
   return {
     selection,
     predictions: {
-      static: selection.kept.map((r) => predictInferencex(r, 'static')),
+      // disaggregated decode workers batch continuously: the static schedule is single-node only
+      static: selection.kept.filter((r) => !r.disagg).map((r) => predictInferencex(r, 'static')),
       continuous: selection.kept.map((r) => predictInferencex(r, 'continuous')),
     },
   };
 }
 
 export const SCHEDULE_LABEL: Readonly<Record<Schedule, string>> = {
-  static: 'before: static batch',
+  static: 'before: static batch (single-node rows only)',
   continuous: 'after: continuous batching',
 };
 
@@ -515,6 +583,12 @@ function tally<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, 
   return counts;
 }
 
+/** A row's deployment: single node or disaggregated, with data-parallel attention or not. */
+function deploymentOf(p: InferencexPrediction): string {
+  const dp = p.config.attentionSharding === 'dp' ? ', dp attention' : '';
+  return `${p.row.disagg ? 'disaggregated' : 'single node'}${dp}`;
+}
+
 /** The section `pnpm validate` prints after the public rows. */
 export function inferencexLines(report: InferencexReport): string[] {
   const { selection } = report;
@@ -524,7 +598,7 @@ export function inferencexLines(report: InferencexReport): string[] {
     return `${reason} ${selection.excludedCounts[reason]}${reason === 'no plugin' ? ` (${hardware.join(', ')})` : ''}`;
   });
   const lines = [
-    `InferenceX DeepSeek-R1 serving points (data/inferencex-dsr1.csv): ${selection.total} rows; ${selection.kept.length} single-node rows reproduced (${countsText(kept)}).`,
+    `InferenceX DeepSeek-R1 serving points (data/inferencex-dsr1.csv): ${selection.total} rows; ${selection.kept.length} reproduced (${countsText(kept)}): ${selection.kept.filter((r) => !r.disagg).length} single-node, ${selection.kept.filter((r) => r.disagg).length} disaggregated.`,
     `Left out: ${leftOut.join(', ')}.`,
     'tput/GPU: predicted (input + output) tokens/s per chip vs tput_per_gpu; tok/s/user: 1/TPOT vs median_intvty; TTFT vs median_ttft.',
     'Error = (predicted − measured) / measured; median abs and p90 abs are of |error|, bias is the median signed error (> 0: Ridgeline over-predicts).',
@@ -544,6 +618,8 @@ export function inferencexLines(report: InferencexReport): string[] {
       ...summaryTable('framework', summarise(predictions, (p) => p.row.framework)),
       '',
       ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? `MTP (γ ${INFERENCEX_MTP_DRAFT_TOKENS}, default acceptance)` : 'no MTP'))),
+      '',
+      ...summaryTable('deployment', summarise(predictions, deploymentOf)),
       '',
       `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
     );
@@ -580,13 +656,13 @@ export function inferencexRowLines(report: InferencexReport): string[] {
   const lines: string[] = [];
   report.selection.kept.forEach((row, i) => {
     const measured = measuredValues(row);
-    const staticP = report.predictions.static[i]!;
+    const staticP = report.predictions.static.find((p) => p.row === row);
     const continuousP = report.predictions.continuous[i]!;
     lines.push(
-      `line ${row.line}: ${row.hardware} ${row.framework} ${row.precision} tp${row.decodeTp} ep${row.decodeEp}${row.decodeDpAttention ? ' dp-attention' : ''} conc ${row.conc} isl ${row.isl} osl ${row.osl} (${row.date})`,
+      `line ${row.line}: ${row.hardware} ${row.framework} ${row.precision}${row.specMethod === 'mtp' ? ' mtp' : ''} ${row.disagg ? `prefill ${row.prefillNumWorkers}×${row.numPrefillGpu / row.prefillNumWorkers} (tp${row.prefillTp} ep${row.prefillEp}${row.prefillDpAttention ? ' dp-attention' : ''}), decode ${row.decodeNumWorkers}×${row.numDecodeGpu / row.decodeNumWorkers} ` : ''}tp${row.decodeTp} ep${row.decodeEp}${row.decodeDpAttention ? ' dp-attention' : ''} conc ${row.conc} isl ${row.isl} osl ${row.osl} (${row.date})`,
       `  ridgeline ${inferencexArgv(row).join(' ')}`,
       `  measured:   ${INFERENCEX_METRICS.map((m) => `${METRIC_LABEL[m]} ${formatValue(m, measured[m])}`).join(', ')}`,
-      `  static:     ${predictionText(staticP)}`,
+      `  static:     ${staticP === undefined ? 'n/a (disaggregated)' : predictionText(staticP)}`,
       `  continuous: ${predictionText(continuousP)}`,
     );
   });
