@@ -76,6 +76,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
       : `  continuous batching, ${formatNumber(serving.chunkTokens)} tokens per iteration; throughput = batch · output ÷ request latency, cost and energy per output token all-in`,
     ...(spec.mode === 'none' ? [] : [`  ${speculationText(spec)}`]),
+    ...(inp.twoBatchOverlap ? ["  two-batch overlap: each stage runs as two micro-batches, one's communication behind the other's compute; the weights are read twice"] : []),
     ...(disagg === null ? [] : disaggregationHeader(disagg, inp.chips, chip)),
   ].join('\n');
   // Speculating, a step (iteration) advances E tokens per sequence: TPOT = step ÷ E.

@@ -34,6 +34,7 @@ import {
   A_EP,
   A_IMBALANCE,
   A_INPUT,
+  A_LAST_BASE,
   A_KV,
   A_MODEL,
   A_OUTPUT,
@@ -44,6 +45,7 @@ import {
   A_SHARDING,
   A_SPECULATIVE,
   A_TP,
+  A_TWO_BATCH,
   A_WEIGHTS,
   C_COMM_OVERLAP,
   C_EFF_FLOP,
@@ -399,6 +401,7 @@ function loadModel(m: usize): void {
 }
 
 let computeCode: i32 = 0; // the compute precision's code (the wider of weights and activations)
+let overlapBatches: f64 = 1; // m: 2 with two-batch overlap (phase.ts stageCost)
 
 function setBase(): void {
   targetModel = modelsPtr + (<usize>value(A_MODEL) * MODEL_STRIDE << 3);
@@ -416,6 +419,8 @@ function setBase(): void {
   byBatchSharding = value(A_SHARDING) == 1;
   dpAttention = value(A_SHARDING) == 2;
   imbalance = value(A_IMBALANCE);
+  // phase.ts stageCost's m: two micro-batches with two-batch overlap
+  overlapBatches = value(A_TWO_BATCH) == 1 ? 2 : 1;
   decodeChip = chipsPtr + (<usize>value(A_CHIP) * CHIP_STRIDE << 3);
   loadChip(decodeChip);
 }
@@ -1020,6 +1025,8 @@ let opCount: i32 = 0;
 let decodeOpCount: i32 = 0;
 let decodeCommS: f64 = 0;
 let decodeOverheadS: f64 = 0;
+/** The stage's layers times m (two-batch overlap): the repeat count of the per-layer operators. */
+let mbLayers: f64 = 0;
 /** The decode operator table holds the current batch (and everything outside it). */
 let decodeValid: bool = false;
 
@@ -1095,7 +1102,7 @@ function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = 2 * attnHeads * (qk + v) * attended * attnTokens;
   const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : attnTokens * kvElementsPerTokenPerChip * bkv;
-  operator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, stageLayers);
+  operator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, mbLayers);
 }
 
 /** phase.ts stageCost's `prompt_attention`: a prompt chunk's causal attention over its prompt (prefill's heads and dims). */
@@ -1105,7 +1112,7 @@ function promptAttentionOperator(prompt: f64, promptLength: f64): void {
   operator(
     2 * headsPerChip * (prefillQk + prefillV) * promptAttended * promptTokens,
     promptTokens * kvElementsPerTokenPerChip * bkv + promptTokens * attentionActivationWidth * ba,
-    stageLayers,
+    mbLayers,
   );
 }
 
@@ -1131,6 +1138,14 @@ function stageCost(
   const table = drafting ? DRAFT_OPS : prefill ? PREFILL_OPS : iteration ? ITERATION_OPS : DECODE_OPS;
   ops = table;
   opCount = 0;
+  // two-batch overlap: every operator on half the tokens, m times (÷ 1 and × 1 change nothing)
+  const mb = overlapBatches;
+  tokens = tokens / mb;
+  logitTokens = logitTokens / mb;
+  promptTokens = promptTokens / mb;
+  mbLayers = stageLayers * mb;
+  const mbDense = denseLayersStage * mb;
+  const mbMoe = moeLayersStage * mb;
   // + 0 leaves a pure phase bit for bit
   const allTokens = tokens + promptTokens;
   // data-parallel attention: the chip's own share through the attention block and the router
@@ -1139,13 +1154,13 @@ function stageCost(
   // Attention block, every layer.
   const twoTokens = 2 * allTokens;
   const twoAttentionTokens = 2 * attentionAllTokens;
-  operator(twoAttentionTokens * qkvParamsPerChip, qkvWeightBytes + attentionAllTokens * qkvActivationWidth * ba, stageLayers);
+  operator(twoAttentionTokens * qkvParamsPerChip, qkvWeightBytes + attentionAllTokens * qkvActivationWidth * ba, mbLayers);
   attentionOperator(prefill, tokens, contextTokens); // row 1
   if (promptTokens > 0) promptAttentionOperator(promptTokens, promptLength);
-  operator(twoAttentionTokens * outParamsPerChip, outWeightBytes + attentionAllTokens * outActivationWidth * ba, stageLayers);
+  operator(twoAttentionTokens * outParamsPerChip, outWeightBytes + attentionAllTokens * outActivationWidth * ba, mbLayers);
 
   if (denseLayersStage > 0) {
-    operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + allTokens * ffnActivationWidth * ba, denseLayersStage);
+    operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + allTokens * ffnActivationWidth * ba, mbDense);
   }
 
   let expertGroupTokens = allTokens;
@@ -1155,45 +1170,47 @@ function stageCost(
     const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
     const touched =
       ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
-    operator(twoAttentionTokens * routerParamsPerChip, routerWeightBytes + attentionAllTokens * d * ba, moeLayersStage);
+    operator(twoAttentionTokens * routerParamsPerChip, routerWeightBytes + attentionAllTokens * d * ba, mbMoe);
     operator(
       2 * routingsPerChip * expertParamsPerChip,
       touched * expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
-      moeLayersStage,
+      mbMoe,
     );
     if (sharedExperts > 0) {
       operator(
         twoTokens * sharedExpertParamsPerChip,
         sharedWeightBytes + allTokens * 2 * d * ba,
-        moeLayersStage,
+        mbMoe,
       );
     }
   }
 
-  operatorOnce(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba);
-  if (pp == 1) operatorOnce(0, allTokens * d * bw);
+  // the LM head and the embedding once per micro-batch (operatorOnce when m = 1)
+  operator(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba, mb);
+  if (pp == 1) operator(0, allTokens * d * bw, mb);
 
   // Communication per layer (phase.ts): TP all-reduces, EP all-to-alls, batch-sharded attention.
   const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
   let commS = dpAttention
-    ? dataParallelAttentionCommS(attentionAllTokens, ownTokens(logitTokens))
-    : denseLayersStage * denseAllReduces * arPerLayer;
+    ? dataParallelAttentionCommS(attentionAllTokens, ownTokens(logitTokens), mbDense, mbMoe)
+    : mbDense * denseAllReduces * arPerLayer;
   if (!dpAttention && moeLayersStage > 0 && hasMoe) {
-    if (ep == 1) commS += moeLayersStage * denseAllReduces * arPerLayer;
+    if (ep == 1) commS += mbMoe * denseAllReduces * arPerLayer;
     else {
       const dispatchBytes = (expertGroupTokens * activeExperts * d * ba) / ep;
-      commS += moeLayersStage * (arPerLayer + 2 * allToAllS(dispatchBytes, ep));
+      commS += mbMoe * (arPerLayer + 2 * allToAllS(dispatchBytes, ep));
     }
   }
   if (!prefill && byBatchSharding && tp > 1) {
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
-    commS += stageLayers * 2 * allToAllS(resharded / 2, tp);
+    commS += mbLayers * 2 * allToAllS(resharded / 2, tp);
   }
   sCommS = commS;
-  sOverlap = promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
-  sOverheadS = stageLayers * layerOverhead;
+  // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
+  sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
+  sOverheadS = mbLayers * layerOverhead;
   finishStage(table, opCount);
   if (!prefill && !iteration && !drafting) {
     decodeOpCount = opCount;
@@ -1204,26 +1221,27 @@ function stageCost(
 }
 
 /** phase.ts dataParallelAttentionCommS: the all-gathers and reduce-scatters around the sharded parts, EP's all-to-alls. */
-function dataParallelAttentionCommS(own: f64, ownLogitTokens: f64): f64 {
+function dataParallelAttentionCommS(own: f64, ownLogitTokens: f64, mbDense: f64, mbMoe: f64): f64 {
   const gatherScatterS = 2 * allGatherS(tp * own * d * ba, tp);
-  let commS = denseLayersStage * gatherScatterS;
+  let commS = mbDense * gatherScatterS;
   if (hasMoe && moeLayersStage > 0) {
-    if (ep == 1) commS += moeLayersStage * gatherScatterS;
+    if (ep == 1) commS += mbMoe * gatherScatterS;
     else {
       const shared: f64 = sharedExperts > 0 ? gatherScatterS : 0;
-      commS += moeLayersStage * (shared + 2 * allToAllS(own * activeExperts * d * ba, ep));
+      commS += mbMoe * (shared + 2 * allToAllS(own * activeExperts * d * ba, ep));
     }
   }
-  return commS + allGatherS(tp * ownLogitTokens * d * ba, tp);
+  return commS + overlapBatches * allGatherS(tp * ownLogitTokens * d * ba, tp);
 }
 
 /** Decode at a new context for the batch in the decode table: only the attention row changes. */
 function decodeAtContext(tokens: f64, contextTokens: f64): void {
   ops = DECODE_OPS;
   opCount = 1;
-  attentionOperator(false, tokens, contextTokens);
+  mbLayers = stageLayers * overlapBatches;
+  attentionOperator(false, tokens / overlapBatches, contextTokens);
   sCommS = decodeCommS;
-  sOverlap = decodeOverlap;
+  sOverlap = overlapBatches > 1 ? 1 : decodeOverlap;
   sOverheadS = decodeOverheadS;
   finishStage(DECODE_OPS, decodeOpCount);
 }
@@ -2159,7 +2177,7 @@ export function sweep(start: f64, end: f64): void {
   let changed = 0;
   let reason = -1;
   while (i < stop) {
-    if (changed <= A_IMBALANCE) setBase();
+    if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) {
       const block = restOfInnerBlock();
@@ -2191,7 +2209,7 @@ export function rows(start: f64, count: i32, out: usize): void {
   let changed = 0;
   let reason = -1;
   for (let k = 0; k < count; k++) {
-    if (changed <= A_IMBALANCE) setBase();
+    if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) writeInfeasible(reason, false, NaN);
     else {
@@ -2260,6 +2278,7 @@ function trainingBase(): void {
   store<f64>(VALUES + (<usize>A_SHARDING << 3), 0);
   store<f64>(VALUES + (<usize>A_OVERLAP << 3), t(T_OVERLAP));
   store<f64>(VALUES + (<usize>A_IMBALANCE << 3), 1);
+  store<f64>(VALUES + (<usize>A_TWO_BATCH << 3), 0);
   priceOverride = t(T_PRICE);
   setBase();
   priceOverride = NaN;

@@ -93,8 +93,8 @@ export const MODEL = {
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 28 slots of an explicit configuration record; slot 28 is a price override,
- * slot 29 E (speculative decoding's tokens per step, when the host computed it from a list of
+ * order gives the first 29 slots of an explicit configuration record; slot 29 is a price override,
+ * slot 30 E (speculative decoding's tokens per step, when the host computed it from a list of
  * acceptances). The disaggregation axes (`prefillWorkers` 0: none; `prefillHardware` a chip-table
  * index or NaN for the decode chip; `prefillTp`/`prefillEp` NaN for their defaults;
  * `prefillAttention` an ATTENTION_SHARDINGS code) sit inside the parallelism level. The kernel caches by level: speculation and the schedule sit just outside the
@@ -110,6 +110,7 @@ export const AXES = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'twoBatchOverlap',
   'speculative',
   'draftModel',
   'draftTokens',
@@ -134,14 +135,14 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 30;
+export const CONFIG_STRIDE = 31;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 28;
+export const CONFIG_PRICE = 29;
 /**
  * Slot of E, tokens per speculative step, in a configuration record: `expectedTokensPerStep` of a
  * list of acceptances; NaN: the kernel sums it from γ and the `acceptance` slot, as for an axis.
  */
-export const CONFIG_EXPECTED = 29;
+export const CONFIG_EXPECTED = 30;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -168,9 +169,10 @@ export const HEADER = {
 } as const;
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
- * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs).
+ * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
+ * twoBatchOverlap axis).
  */
-export const IMAGE_VERSION = 8;
+export const IMAGE_VERSION = 9;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

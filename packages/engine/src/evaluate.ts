@@ -97,6 +97,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         ATTENTION_SHARDINGS.indexOf(config.attentionSharding ?? 'heads'),
         config.commOverlap ?? Number.NaN,
         config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,
+        config.twoBatchOverlap === true ? 1 : 0,
         SPECULATIVE_MODES.indexOf(speculation.mode),
         draft === undefined ? Number.NaN : tables.model(draft),
         speculation.draftTokens,

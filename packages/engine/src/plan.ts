@@ -29,6 +29,8 @@ export interface SweepConfig {
   readonly attentionSharding: AttentionSharding;
   readonly commOverlap: number | 'auto';
   readonly moeImbalance: number;
+  /** Two micro-batches per stage (`InferenceConfig.twoBatchOverlap`). */
+  readonly twoBatchOverlap: boolean;
   /** How requests share a replica (`InferenceConfig.schedule`). */
   readonly schedule: Schedule;
   /** C: tokens per iteration, and the prefill chunk of the memory workspace (`InferenceConfig.chunkTokens`). */
@@ -167,6 +169,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     attentionSharding: spec.attentionSharding.map((s) => ATTENTION_SHARDINGS.indexOf(s)),
     commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
     moeImbalance: spec.moeImbalance,
+    twoBatchOverlap: (spec.twoBatchOverlap ?? [false]).map((on) => (on ? 1 : 0)),
     speculative: (spec.speculative ?? ['none']).map((m) => SPECULATIVE_MODES.indexOf(m)),
     draftModel: draftModels.length === 0 ? [Number.NaN] : draftModels.map((_, i) => resolved.models.length + i),
     draftTokens: spec.draftTokens ?? [1],
@@ -241,6 +244,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       attentionSharding: ATTENTION_SHARDINGS[at('attentionSharding')] ?? 'heads',
       commOverlap: Number.isNaN(overlap) ? 'auto' : overlap,
       moeImbalance: at('moeImbalance'),
+      twoBatchOverlap: at('twoBatchOverlap') === 1,
       schedule: SCHEDULES[at('schedule')] ?? 'continuous',
       chunkTokens: at('chunkTokens'),
       speculative: SPECULATIVE_MODES[at('speculative')] ?? 'none',

@@ -147,7 +147,7 @@ describe('sweep spec validation', () => {
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, schedule, chunkTokens, speculative, draftTokens, acceptance, draftModels, prefillWorkers, decodeWorkers, prefillHardware, prefillTp, prefillEp, prefillAttention, where, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, twoBatchOverlap, schedule, chunkTokens, speculative, draftTokens, acceptance, draftModels, prefillWorkers, decodeWorkers, prefillHardware, prefillTp, prefillEp, prefillAttention, where, reducers',
       ].join('\n'),
     );
   });

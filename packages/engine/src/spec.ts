@@ -84,6 +84,11 @@ export interface SweepSpec {
   /** Fractions in [0, 1], or `auto`: the plugin's overlap for prefill and none for decode. */
   readonly commOverlap: readonly (number | 'auto')[];
   readonly moeImbalance: readonly number[];
+  /**
+   * Two-batch overlap (`InferenceConfig.twoBatchOverlap`): false, true, or both [false]. The
+   * parsers always fill it in; absent in a spec built by hand means false.
+   */
+  readonly twoBatchOverlap?: readonly boolean[];
   /** Serving schedules (`InferenceConfig.schedule`): continuous (chunked prefill, the default) or static. */
   readonly schedule: readonly Schedule[];
   /** C: tokens per iteration and prefill chunk (`InferenceConfig.chunkTokens`) [8192]. */
@@ -320,6 +325,19 @@ function enumAxis<const T extends string>(field: string, allowed: readonly T[]) 
   );
 }
 
+/** true or false, or a list of them. */
+function booleanAxis(field: string) {
+  const one = v.boolean((i) => `must be true or false${got(i)}`);
+  const list = v.pipe(v.array(one), v.minLength(1, `${field} needs at least one value`));
+  return v.pipe(
+    shaped<boolean | boolean[]>(
+      (x) => (isList(x) ? list : isMapping(x) ? undefined : one),
+      (x) => `${field} must be true or false, or a list of them${got({ input: x })}`,
+    ),
+    v.transform((value): boolean[] => (Array.isArray(value) ? value : [value])),
+  );
+}
+
 /** A chip id or `same`, or a list of them. */
 function chipIdAxis(field: string) {
   const one = v.pipe(v.string((i) => `must be a chip id or "same"${got(i)}`), v.nonEmpty('a chip id cannot be empty'));
@@ -550,6 +568,7 @@ const KNOWN_KEYS = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'twoBatchOverlap',
   'schedule',
   'chunkTokens',
   'speculative',
@@ -680,6 +699,7 @@ const specSchema = v.pipe(
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch', 'dp'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
       moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
+      twoBatchOverlap: v.optional(booleanAxis('twoBatchOverlap'), false),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
       chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
       speculative: v.optional(enumAxis('speculative', SPECULATIVE_MODES), 'none'),
@@ -867,7 +887,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   const issues: SpecIssue[] = [...filters.issues];
   const axes = [
     'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
-    'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
+    'twoBatchOverlap', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
   ] as const;
   for (const axis of axes) {
     const values = s[axis];
@@ -898,6 +918,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     attentionSharding: s.attentionSharding,
     commOverlap: s.commOverlap,
     moeImbalance: s.moeImbalance as number[],
+    twoBatchOverlap: s.twoBatchOverlap,
     schedule: s.schedule,
     chunkTokens: s.chunkTokens,
     speculative: s.speculative,

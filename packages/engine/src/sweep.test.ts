@@ -20,15 +20,16 @@ import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, hasEqualOutputs, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
 import { matchesWhere } from './where.ts';
 
-// ~111k configurations: two models (dense, MoE), two chips (switch, 3D torus), most axes varied
-// (every attention sharding), both schedules, and a chunk budget small enough to bind and to split prompts.
+// ~147k configurations: two models (dense, MoE), two chips (switch, 3D torus), most axes varied
+// (every attention sharding, two-batch overlap or not), both schedules, and a chunk budget small
+// enough to bind and to split prompts.
 const SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
 hardware: [h100-sxm, { chip: tpu-v5p, usdPerChipHour: 3.1 }]
 chips: [8, 16]
 tp: [1, 2, 4, 8]
 pp: [1, 2]
-ep: [1, 2, 8]
+ep: [1, 8]
 redundantExperts: [auto, 8]
 batch: [1, 16, 128]
 inputTokens: [512, 4096]
@@ -36,6 +37,7 @@ outputTokens: [128, 1024]
 precisions: { weights: [bf16, fp8], kvCache: bf16, activations: bf16 }
 attentionSharding: [heads, batch, dp]
 commOverlap: [auto, 0.5]
+twoBatchOverlap: [false, true]
 schedule: [continuous, static]
 chunkTokens: [1024, 8192]
 reducers:
@@ -68,6 +70,7 @@ function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
     precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
     attentionSharding: c.attentionSharding,
     moeImbalance: c.moeImbalance,
+    twoBatchOverlap: c.twoBatchOverlap,
     schedule: c.schedule,
     chunkTokens: c.chunkTokens,
     ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
@@ -249,7 +252,7 @@ describe('sweeps', () => {
   const plan = planOf(SPEC);
 
   it('enumerate the cartesian product in WASM exactly as estimateInference evaluates each configuration', async () => {
-    expect(plan.total).toBe(2 * 2 * 2 * 2 * 3 * 4 * 2 * 3 * 2 * 2 * 3 * 2 * 2 * 2 * 2);
+    expect(plan.total).toBe(2 * 2 * 2 * 2 * 3 * 4 * 2 * 2 * 2 * 2 * 3 * 2 * 2 * 2 * 2 * 2);
     const kernel = await (await createEngine()).open(plan.image(true));
     const out = kernel.rows(0, plan.total).slice();
     const mismatches: string[] = [];
@@ -329,7 +332,7 @@ describe('sweeps', () => {
       await writeRows(plan, csv, { range });
       const lines = (await readFile(csv, 'utf8')).trimEnd().split('\n');
       expect(lines[0]).toBe(ROW_COLUMNS.join(','));
-      expect(lines[0]).toMatch(/,moeImbalance,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,prefillWorkers,decodeWorkers,prefillHardware,prefillTp,prefillEp,prefillAttention,feasible,.*,totalTokensPerSPerChip,prefillIdleShare,decodeIdleShare,kvTransferS,disaggregationBound$/);
+      expect(lines[0]).toMatch(/,moeImbalance,twoBatchOverlap,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,prefillWorkers,decodeWorkers,prefillHardware,prefillTp,prefillEp,prefillAttention,feasible,.*,totalTokensPerSPerChip,prefillIdleShare,decodeIdleShare,kvTransferS,disaggregationBound$/);
       const jsonl = join(dir, 'rows.jsonl');
       await writeRows(plan, jsonl, { range });
       const rows = (await readFile(jsonl, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

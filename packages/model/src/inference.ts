@@ -68,6 +68,9 @@ export function validateInferenceConfig(config: InferenceConfig): void {
     throw new InputError('schedule', `schedule must be one of ${SCHEDULES.join(', ')}, got ${String(config.schedule)}`);
   }
   if (config.chunkTokens !== undefined) requirePositiveInteger('chunkTokens', config.chunkTokens);
+  if (config.twoBatchOverlap !== undefined && typeof config.twoBatchOverlap !== 'boolean') {
+    throw new InputError('twoBatchOverlap', `twoBatchOverlap must be true or false, got ${String(config.twoBatchOverlap)}`);
+  }
   resolveSpeculation(config);
   const redundant = config.redundantExperts;
   if (redundant !== undefined && !(Number.isSafeInteger(redundant) && redundant >= 0)) {
@@ -241,6 +244,7 @@ function resolvedInputs(
     moeImbalance: config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,
     redundantExperts: redundantExpertsOf(config),
     attentionSharding: config.attentionSharding ?? 'heads',
+    twoBatchOverlap: config.twoBatchOverlap ?? false,
     usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
     params,
     hardware: {
@@ -426,6 +430,7 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
     moeImbalance: inputs.moeImbalance,
     attentionSharding: inputs.attentionSharding,
     attentionImbalance: dpAttention ? dataParallelAttentionImbalance(batch, tp) : 1,
+    microBatches: inputs.twoBatchOverlap ? 2 : 1,
   };
   const replicaChips = tp * pp;
   const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;
@@ -725,6 +730,7 @@ function disaggregated(
     attentionSharding: worker.attention,
     // chunked prompts spread evenly over the attention ranks
     attentionImbalance: 1,
+    microBatches: ctx.microBatches ?? 1,
   };
   const prefillStage = stageCost(ctxP, 'prefill', C, inputTokens, C / inputTokens);
   const Tp = prefillStage.timeS;

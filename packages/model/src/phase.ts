@@ -29,6 +29,12 @@ export interface PhaseContext {
    * ⌈B/TP⌉/(B/TP) (1 when TP divides B); 1 otherwise (MODEL.md §1.3).
    */
   readonly attentionImbalance: number;
+  /**
+   * m: 2 with two-batch overlap (SGLang's --enable-two-batch-overlap, DeepSeek's dual micro-batch):
+   * the stage's tokens run as two micro-batches, each reading the weights again, and each one's
+   * communication hides behind the other's operators (MODEL.md §3). 1 (or absent) otherwise.
+   */
+  readonly microBatches?: number;
 }
 
 /** The work of one micro-batch through the slowest pipeline stage. */
@@ -91,16 +97,25 @@ export function stageCost(
   prompt: PromptChunk = NO_PROMPT,
 ): StageCost {
   const { model, chip, layout, tp, pp, ep, precision, peakFlopsPerS } = ctx;
+  // Two-batch overlap: every operator runs on half the tokens, twice (÷ 1 and × 1 leave one
+  // micro-batch bit for bit).
+  const mb = ctx.microBatches ?? 1;
+  tokens = tokens / mb;
+  logitTokens = logitTokens / mb;
+  const promptTokens = prompt.tokens / mb;
   // A continuous-batching iteration runs the prompt chunk's tokens through every matmul with the
   // decode tokens, so the weights are read once for both (+ 0 leaves a pure phase bit-for-bit).
-  const allTokens = tokens + prompt.tokens;
+  const allTokens = tokens + promptTokens;
   const bw = PRECISION_BYTES[precision.weights];
   const ba = PRECISION_BYTES[precision.activations];
   const bkv = PRECISION_BYTES[precision.kvCache];
   const d = model.hiddenSize;
   const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
   const moe = model.moe;
-  const { denseLayers, moeLayers, layers: stageLayers } = ctx.stage;
+  // each micro-batch runs every layer: m times the layers' operators
+  const denseLayers = ctx.stage.denseLayers * mb;
+  const moeLayers = ctx.stage.moeLayers * mb;
+  const stageLayers = ctx.stage.layers * mb;
   // Data-parallel attention: each chip runs the attention block (all of its weights, the layout's
   // attention split 1 way) for its own sequences only, the busiest chip ⌈B/TP⌉ of them: the mean
   // 1/TP of the tokens times u = ⌈B/TP⌉/(B/TP) (MODEL.md §1.3). Other shardings: every token.
@@ -137,17 +152,17 @@ export function stageCost(
     kvBytes + chipTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
   );
   const operators: OperatorCost[] = [repeated(qkv, stageLayers), repeated(attention, stageLayers)];
-  if (prompt.tokens > 0) {
+  if (promptTokens > 0) {
     // The chunk's causal attention over its prompt (prefill's head split and MLA form); its KV is
     // written once. Re-reads of earlier chunks' KV are left out: at most (k − 1)/2 cached tokens
     // per prompt token for a prompt in k chunks, small beside the chunk's compute.
     const promptAttended = meanAttendedContext(model, prompt.length, true);
     const pd = layout.prefillHeadDims;
-    const promptTokens = ownTokens(prompt.tokens);
+    const ownPromptTokens = ownTokens(promptTokens);
     const promptAttention = op(
       'prompt_attention',
-      2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * promptTokens,
-      promptTokens * layout.kvElementsPerTokenPerChip * bkv + promptTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
+      2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * ownPromptTokens,
+      ownPromptTokens * layout.kvElementsPerTokenPerChip * bkv + ownPromptTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
     );
     operators.push(repeated(promptAttention, stageLayers));
   }
@@ -204,8 +219,11 @@ export function stageCost(
     2 * logitTokens * layout.lmHeadParamsPerChip,
     layout.lmHeadParamsPerChip * bw + logitTokens * (d + model.vocabSize / tp) * ba,
   );
-  operators.push(lmHead);
-  if (pp === 1) operators.push(op('embedding', 0, allTokens * d * bw));
+  operators.push(mb === 1 ? lmHead : repeated(lmHead, mb));
+  if (pp === 1) {
+    const embedding = op('embedding', 0, allTokens * d * bw);
+    operators.push(mb === 1 ? embedding : repeated(embedding, mb));
+  }
 
   // Communication per layer: TP all-reduces of the layer's activations (one when attention and FFN
   // run in parallel, or when EP replaces the FFN's all-reduce with dispatch + combine all-to-alls).
@@ -213,6 +231,7 @@ export function stageCost(
   const arPerLayer = allReduceS(chip, activationMessage, tp);
   const denseAllReduces = model.parallelAttentionFfn === true ? 1 : 2;
   // Data-parallel attention has collectives of its own (the all-gathers and reduce-scatters around the sharded parts).
+  // (the layer counts hold m: each micro-batch's collectives, of its own tokens)
   let commS = dpAttention ? dataParallelAttentionCommS(ctx, attentionAllTokens, ownTokens(logitTokens)) : denseLayers * denseAllReduces * arPerLayer;
   if (!dpAttention && moeLayers > 0 && moe !== undefined) {
     if (ep === 1) commS += moeLayers * denseAllReduces * arPerLayer;
@@ -239,7 +258,8 @@ export function stageCost(
     bytes += o.bytes;
   }
   // Communication hides behind the stage's operators, never behind more than they take.
-  const overlap = prompt.tokens > 0 ? iterationOverlap(ctx, tokens, prompt.tokens) : ctx.commOverlap[phase];
+  // With two micro-batches each one's communication runs beside the other's operators: all of it may hide.
+  const overlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(ctx, tokens, promptTokens) : ctx.commOverlap[phase];
   const hideS = overlap * (computeBoundS + memoryBoundS);
   const networkS = Math.max(0, commS - hideS);
   const spareOverlapS = Math.max(0, hideS - commS);
@@ -273,7 +293,10 @@ function dataParallelAttentionCommS(ctx: PhaseContext, ownTokens: number, ownLog
   const { model, chip, tp, ep } = ctx;
   const d = model.hiddenSize;
   const ba = PRECISION_BYTES[ctx.precision.activations];
-  const { denseLayers, moeLayers } = ctx.stage;
+  // each of the m micro-batches gathers and scatters its own tokens
+  const mb = ctx.microBatches ?? 1;
+  const denseLayers = ctx.stage.denseLayers * mb;
+  const moeLayers = ctx.stage.moeLayers * mb;
   // all-gather before and reduce-scatter after the sharded FFN
   const gatherScatterS = 2 * allGatherS(chip, tp * ownTokens * d * ba, tp);
   let commS = denseLayers * gatherScatterS;
@@ -285,7 +308,7 @@ function dataParallelAttentionCommS(ctx: PhaseContext, ownTokens: number, ownLog
       commS += moeLayers * (shared + 2 * allToAllS(chip, ownTokens * moe.activeExperts * d * ba, ep));
     }
   }
-  return commS + allGatherS(chip, tp * ownLogitTokens * d * ba, tp);
+  return commS + mb * allGatherS(chip, tp * ownLogitTokens * d * ba, tp);
 }
 
 /** The bound whose summed time is largest (ties go to compute, then memory). */

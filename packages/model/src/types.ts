@@ -156,6 +156,13 @@ export interface InferenceConfig {
   /** Speculative decoding (docs/MODEL.md §7); default none. */
   readonly speculative?: SpeculativeConfig;
   /**
+   * Two-batch overlap (SGLang's `--enable-two-batch-overlap`, DeepSeek's dual micro-batch overlap):
+   * each stage's tokens run as two micro-batches, so one's all-to-alls and other collectives hide
+   * behind the other's operators (overlap 1, still capped by their time), at the price of reading
+   * the weights twice and launching every layer twice (MODEL.md §3). Default false.
+   */
+  readonly twoBatchOverlap?: boolean;
+  /**
    * Disaggregated prefill and decode (docs/MODEL.md §8): prefill workers feed decode workers over
    * the interconnect. With it, `chip`, `chips`, `parallelism` and `attentionSharding` describe one
    * decode worker (`chips` = TP·PP, one replica), `batch` is the requests in flight per decode worker,
@@ -439,6 +446,8 @@ export interface ResolvedInputs {
   /** R: redundant expert slots (the given value, or ⌈E/EP⌉·EP − E). */
   readonly redundantExperts: number;
   readonly attentionSharding: AttentionSharding;
+  /** Two micro-batches per stage, one's communication behind the other's operators. */
+  readonly twoBatchOverlap: boolean;
   readonly usdPerChipHour: number;
   readonly params: { readonly total: number; readonly active: number };
   readonly hardware: {

@@ -226,6 +226,25 @@ describe('ridgeline estimate --speculative', () => {
   });
 });
 
+describe('ridgeline estimate --two-batch-overlap', () => {
+  const EP = ['estimate', '--model', 'deepseek-r1', '--hardware', 'h200', '--chips', '16', '--tp', '16', '--ep', '16', '--attention', 'dp', '--batch', '512', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--json'];
+
+  it('hides the all-to-alls behind the other micro-batch and reads the weights twice', async () => {
+    type Phase = { networkS: number; memoryBoundS: number; computeBoundS: number; commS: number };
+    const plain = JSON.parse((await cli(EP)).stdout) as { decode: Phase };
+    const r = await cli([...EP, '--two-batch-overlap']);
+    expect(r.code).toBe(0);
+    const tbo = JSON.parse(r.stdout) as { decode: Phase; inputs: { twoBatchOverlap: boolean } };
+    expect(tbo.inputs.twoBatchOverlap).toBe(true);
+    // overlap 1: only what the operators cannot cover is exposed
+    expect(tbo.decode.networkS).toBe(Math.max(0, tbo.decode.commS - (tbo.decode.computeBoundS + tbo.decode.memoryBoundS)));
+    expect(tbo.decode.networkS).toBeLessThan(plain.decode.networkS);
+    expect(tbo.decode.memoryBoundS).toBeGreaterThan(plain.decode.memoryBoundS);
+    const text = await cli(EP.slice(0, -1).concat('--two-batch-overlap'));
+    expect(text.stdout).toContain('two-batch overlap: each stage runs as two micro-batches');
+  });
+});
+
 describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode)', () => {
   const DEEPSEEK = ['estimate', '--model', 'deepseek-r1', '--hardware', 'h200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '128', '--input', '1024', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8'];
   const DISAGG = [...DEEPSEEK, '--prefill-workers', '1', '--decode-workers', '3', '--prefill-tp', '8', '--prefill-ep', '8'];

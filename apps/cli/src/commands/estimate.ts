@@ -93,6 +93,11 @@ const args = {
     description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5). Default for mtp: 0.85 (DeepSeek-V3 report)',
   },
   'draft-model': { type: 'string', valueHint: 'id|config.json', description: 'The draft model of --speculative draft: a catalog id or a Hugging Face config.json' },
+  'two-batch-overlap': {
+    type: 'boolean',
+    description:
+      "Run each stage as two micro-batches so one's all-to-alls and collectives hide behind the other's compute, at the price of reading the weights twice (SGLang's --enable-two-batch-overlap)",
+  },
   'moe-imbalance': {
     type: 'string',
     valueHint: '≥1',
@@ -212,6 +217,7 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(commOverlap === undefined ? {} : { commOverlap }),
       moeImbalance,
       attentionSharding: a.attention,
+      ...(a['two-batch-overlap'] === true ? { twoBatchOverlap: true } : {}),
       schedule: a.schedule,
       chunkTokens,
       ...(price === undefined ? {} : { usdPerChipHour: price }),

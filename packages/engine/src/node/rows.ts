@@ -35,6 +35,7 @@ export const ROW_COLUMNS: readonly string[] = [
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
+  'twoBatchOverlap',
   'schedule',
   'chunkTokens',
   'speculative',
@@ -120,7 +121,7 @@ function encodeJsonl(rows: readonly AnySweepRow[], columns: readonly string[]): 
 
 function parquetColumns(rows: readonly AnySweepRow[], columns: readonly string[]): ColumnSource[] {
   return columns.map((c): ColumnSource => {
-    if (c === 'feasible') return { name: c, data: rows.map((r) => r.feasible), type: 'BOOLEAN', nullable: false };
+    if (c === 'feasible' || c === 'twoBatchOverlap') return { name: c, data: rows.map((r) => cell(r, c) as boolean), type: 'BOOLEAN', nullable: false };
     if (TEXT_COLUMNS.has(c)) {
       return { name: c, data: rows.map((r) => { const v = cell(r, c); return v === null ? null : String(v); }), type: 'STRING', nullable: true };
     }

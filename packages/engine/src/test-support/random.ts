@@ -245,6 +245,7 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     },
     ...(random() < 0.3 ? { commOverlap: random() } : {}),
     ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
+    ...(random() < 0.2 ? { twoBatchOverlap: random() < 0.8 } : {}),
     ...(redundantExperts === undefined ? {} : { redundantExperts }),
     ...(random() < 0.2 ? { usdPerChipHour: random() * 10 } : {}),
     ...(attentionSharding === undefined ? {} : { attentionSharding }),

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { estimateInference } from './inference.ts';
+import { shardLayout, slowestStageLayers } from './layout.ts';
+import { stageCost, type PhaseContext } from './phase.ts';
+import { deepseekV3, llama70b, testGpu } from './test-fixtures.ts';
+
+// Llama 3.1 70B at TP 8 on the test GPU (450 GB/s links, η_net 1, no hop latency), bf16, decode.
+const ctx: PhaseContext = {
+  model: llama70b,
+  chip: testGpu,
+  layout: shardLayout(llama70b, 8, 1),
+  stage: slowestStageLayers(llama70b, 1),
+  tp: 8,
+  pp: 1,
+  ep: 1,
+  dp: 1,
+  precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
+  peakFlopsPerS: 989e12,
+  commOverlap: { prefill: 0, decode: 0 },
+  moeImbalance: 1,
+  attentionSharding: 'heads',
+  attentionImbalance: 1,
+};
+
+describe('two-batch overlap: two micro-batches, each reading the weights, one hiding the other\'s communication', () => {
+  test('the stage is two half-batch stages, its collectives hidden behind all of their operators', () => {
+    const half = stageCost(ctx, 'decode', 32, 2048, 32);
+    const two = stageCost({ ...ctx, microBatches: 2 }, 'decode', 64, 2048, 64);
+    // every operator twice at 32 tokens: the weights are read twice
+    expect(two.computeBoundS + two.memoryBoundS).toBeCloseTo(2 * (half.computeBoundS + half.memoryBoundS), 15);
+    expect(two.bytes).toBeCloseTo(2 * half.bytes, 0);
+    expect(two.flops).toBeCloseTo(2 * half.flops, 0);
+    // both micro-batches' all-reduces, each of 32 tokens' activations; every layer launched twice
+    expect(two.commS).toBeCloseTo(2 * half.commS, 15);
+    expect(two.overheadS).toBeCloseTo(2 * half.overheadS, 15);
+    // overlap 1: exposed = max(0, communication − operators)
+    expect(two.networkS).toBe(Math.max(0, two.commS - (two.computeBoundS + two.memoryBoundS)));
+    expect(two.timeS).toBeCloseTo(two.computeBoundS + two.memoryBoundS + two.networkS + two.overheadS, 15);
+  });
+
+  test('memory-bound decode pays for the second weight read; communication-heavy EP decode gains', () => {
+    const base = {
+      model: deepseekV3,
+      chip: { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } },
+      chips: 16,
+      parallelism: { tp: 16, pp: 1, ep: 16 },
+      batch: 256,
+      inputTokens: 1024,
+      outputTokens: 1024,
+      precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
+      attentionSharding: 'dp',
+    } as const;
+    const plain = estimateInference(base);
+    const overlapped = estimateInference({ ...base, twoBatchOverlap: true });
+    expect(overlapped.inputs.twoBatchOverlap).toBe(true);
+    expect(overlapped.decode.networkS).toBeLessThan(plain.decode.networkS);
+    expect(overlapped.decode.memoryBoundS + overlapped.decode.computeBoundS).toBeGreaterThan(plain.decode.memoryBoundS + plain.decode.computeBoundS);
+  });
+});
