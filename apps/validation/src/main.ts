@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
-import { inferencexLines, inferencexRowLines, runInferencex } from './inferencex.ts';
+import { inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
+import { fitInferencex, inferencexFitLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -20,7 +21,15 @@ const { values: flags } = parseArgs({
 
 const rows = loadRows();
 if (flags.fit) {
+  console.log('Published rows (public.csv), per chip:');
   fitEfficiencies(rows);
+  // InferenceX: one fit per chip, cross-validated leaving one curve out; progress on stderr (minutes).
+  const started = Date.now();
+  const fits = fitInferencex(selectInferencex(readInferencex()).kept, inferencexChip, (message) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
+  );
+  console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
+  console.log(inferencexFitLines(fits).join('\n'));
 } else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
   // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).
