@@ -4,7 +4,7 @@ export { InputError } from './errors.ts';
 export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
 export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';
-export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
+export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, smallestLayoutToFit, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, workerLinkBytesPerS, type LinkLevel } from './collectives.ts';
 export {
   dataParallelAttentionImbalance,

@@ -1,6 +1,6 @@
 import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
-import { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS } from './memory.ts';
+import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memory.ts';
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
@@ -407,9 +407,10 @@ export function estimateInference(config: InferenceConfig): InferenceResult {
   };
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
-    const minChips = minChipsToFit(memoryInputs);
+    const layout = smallestLayoutToFit(memoryInputs);
+    const minChips = layout === null ? null : layout.tp * layout.pp;
     const need = `${bytesText(memory.total)} per chip (weights ${bytesText(memory.weights)}, KV cache ${bytesText(memory.kvCache)}, activations ${bytesText(memory.activations)})`;
-    const fit = minChips === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${minChips} chips`;
+    const fit = layout === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${minChips} chips (tp ${layout.tp} · pp ${layout.pp})`;
     return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${bytesText(memory.capacity)} usable; ${fit}.`, memory, minChips);
   }
 

@@ -170,15 +170,27 @@ function divisors(n: number): number[] {
  * search stays over the same layouts (more TP ways only spread the KV cache and the FFN thinner).
  */
 export function minChipsToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): number | null {
-  let best: number | null = null;
+  const layout = smallestLayoutToFit(inputs);
+  return layout === null ? null : layout.tp * layout.pp;
+}
+
+/**
+ * The layout `minChipsToFit` counts: the first TP·PP (TP ascending, then PP) with the fewest chips
+ * whose fullest chip holds the configuration, so an explanation can name it; null when none does.
+ *
+ * @example
+ * smallestLayoutToFit({ ...inputs }); // { tp: 32, pp: 8 }
+ */
+export function smallestLayoutToFit(inputs: Omit<MemoryInputs, 'tp' | 'pp'>): { readonly tp: number; readonly pp: number } | null {
+  let best: { tp: number; pp: number } | null = null;
   for (const tp of divisors(inputs.model.heads)) {
     for (const pp of divisors(inputs.model.layers)) {
       const chips = tp * pp;
-      if (best !== null && chips >= best) continue;
+      if (best !== null && chips >= best.tp * best.pp) continue;
       const keepEp = inputs.ep === tp;
       const redundantExperts = keepEp ? (inputs.redundantExperts ?? defaultRedundantExperts(inputs.model, inputs.ep)) : 0;
       const m = memoryPerChip({ ...inputs, tp, pp, ep: keepEp ? inputs.ep : 1, redundantExperts });
-      if (m.total <= m.capacity) best = chips;
+      if (m.total <= m.capacity) best = { tp, pp };
     }
   }
   return best;
