@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { estimateInference } from '@ridgeline/model';
 import { CUSTOM_PLUGIN_NAME, pluginFromFields } from '../src/custom-chip.ts';
 import { commandLine, estimateArgs, planArgs } from '../src/cli-command.ts';
-import { DEFAULT_PLAN, DEFAULT_STATE, type AppState } from '../src/state.ts';
+import { configFor } from '../src/estimate.ts';
+import { findChip, findModel } from '../src/registry.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, type AppState } from '../src/state.ts';
+import { twoPools, twoPoolsWords, type TwoPools } from '../src/two-pool.ts';
 import type { SweepResult } from '../src/sweep/types.ts';
 import { serialiseState } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, staticHost, type Harness } from './support.ts';
@@ -343,6 +347,83 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('frontier-table').locator('summary').click();
     const tableTtfts = await page.getByTestId('frontier-table').locator('tbody tr td:nth-child(6)').allTextContents();
     expect(tableTtfts.length).toBe(after.perChip.reduce((n, c) => n + c.frontier.length, 0));
+    await page.close();
+  });
+
+  test('a disaggregated link shows its two pools, as estimateInference computes them, and the command with --prefill-*', async () => {
+    // A mixed fleet: B200s prefill for Groq 3 LPUs decoding, whose scale-out figure is an estimate (a note).
+    const state: AppState = {
+      ...DEFAULT_STATE,
+      hardware: 'nvidia-groq3-lpu',
+      chips: 256,
+      tp: 16,
+      pp: 16,
+      batch: 16,
+      weights: 'fp8',
+      kvCache: 'fp8',
+      activations: 'fp8',
+      disaggregation: { ...DEFAULT_DISAGGREGATION, prefillWorkers: 2, decodeWorkers: 2, prefillHardware: 'b200', prefillTp: 8 },
+    };
+    const page = await open(serialiseState(state));
+    await page.getByTestId('two-pool').waitFor();
+    expect(await page.getByTestId('url-problems').count()).toBe(0);
+    expect(await page.getByTestId('headline').textContent()).toBe(
+      `Llama 3.1 70B, disaggregated: 2 prefill × 8 ${findChip('b200')!.name} → 2 decode × 256 ${findChip('nvidia-groq3-lpu')!.name}`,
+    );
+    expect(await page.getByTestId('disaggregation-on').isChecked()).toBe(true);
+    expect(await page.getByTestId('input-disaggregation.prefillWorkers').inputValue()).toBe('2');
+    expect(await page.getByTestId('select-prefill-hardware').inputValue()).toBe('b200');
+    // The command, with the --prefill-* flags, and every number against its --json (both pools' included).
+    await expectSameAsCli(page, state);
+    expect(await page.getByTestId('cli-command-text').textContent()).toBe(
+      'ridgeline estimate --model llama-3.1-70b --hardware nvidia-groq3-lpu --chips 256 --tp 16 --pp 16 --batch 16 --weights fp8 --kv fp8 --activations fp8 --prefill-workers 2 --decode-workers 2 --prefill-tp 8 --prefill-hardware b200',
+    );
+    // The picture's figures are the model's, computed here in Node on the same configuration.
+    const config = configFor(state, findModel('llama-3.1-70b')!, findChip('nvidia-groq3-lpu')!, findChip('b200')!);
+    const pools = twoPools(estimateInference(config), config)!;
+    const shown = Object.fromEntries(
+      await page.getByTestId('two-pool').locator('[data-figure]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-figure'), el.getAttribute('data-value')])),
+    ) as Record<string, string>;
+    const poolFigures = (p: TwoPools['prefill']) =>
+      Object.fromEntries((['workers', 'chipsPerWorker', 'chips', 'chipName', 'layout', 'utilisation', 'timeS', 'bound'] as const).map((k) => [`${p.role}.${k}`, String(p[k])]));
+    expect(shown).toEqual({
+      requestsPerS: String(pools.requestsPerS),
+      binds: pools.binds,
+      ...poolFigures(pools.prefill),
+      ...poolFigures(pools.decode),
+      'link.bytes': String(pools.link.bytes),
+      'link.seconds': String(pools.link.seconds),
+      'link.kind': pools.link.kind,
+    });
+    expect(pools.prefill.chipName).toBe(findChip('b200')!.name);
+    // The pool that sets the rate is the one highlighted, and only it.
+    expect(await page.locator('[data-testid="two-pool"] [data-binds="true"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')))).toEqual([pools.binds === 'kv-transfer' ? 'pool-link' : `pool-${pools.binds}`]);
+    // The text alternative says the same in words, the model's note on the estimated link included.
+    expect(await page.getByTestId('two-pool-words').locator('li').allTextContents()).toEqual(twoPoolsWords(pools));
+    expect(pools.notes.length).toBe(1);
+    // Prefill runs on another chip: the roofline is the decode chip's, decode operators only.
+    expect(await page.getByTestId('roofline-card').textContent()).toContain('the prefill pool runs on another chip');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await screenshot(page, 'disaggregated', { wholeSidebar: true });
+    await screenshotOf(page, '[data-testid="disaggregation"]', 'disaggregation-controls');
+    await screenshotOf(page, '[data-testid="two-pool"]', 'two-pool');
+    // Typed: a worker count out of bounds is marked with the model's message, and no command is claimed for it.
+    await page.getByTestId('input-disaggregation.decodeWorkers').fill('70000');
+    await settled(page);
+    expect(await page.getByTestId('field-error-disaggregation.decodeWorkers').textContent()).toBe('disaggregation.decodeWorkers must be an integer from 1 to 65536, got 70000');
+    await page.getByTestId('input-disaggregation.decodeWorkers').fill('4');
+    await settled(page);
+    await page.getByTestId('two-pool').waitFor();
+    const four: AppState = { ...state, disaggregation: { ...state.disaggregation!, decodeWorkers: 4 } };
+    await expectCommandShown(page, four);
+    expect(new URL(page.url()).hash).toContain('&pw=2&dw=4&phw=b200&ptp=8&');
+    // Off: the decode workers become replicas again, the pools and the flags go.
+    await page.getByTestId('disaggregation-on').uncheck();
+    await settled(page);
+    expect(await page.getByTestId('two-pool').count()).toBe(0);
+    expect(await page.getByTestId('input-chips').inputValue()).toBe('1024');
+    expect(new URL(page.url()).hash).not.toContain('pw=');
+    expect(await page.getByTestId('cli-command-text').textContent()).not.toContain('--prefill');
     await page.close();
   });
 

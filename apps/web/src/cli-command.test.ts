@@ -9,10 +9,10 @@ import { createEngine, planServing } from '@ridgeline/engine';
 import { estimateInference } from '@ridgeline/model';
 import { CHIP_FILE, MODEL_FILE, cliFiles, commandLine, estimateArgs, planArgs, trainArgs } from './cli-command.ts';
 import { fieldsFromChip } from './custom-chip.ts';
-import { configFor, estimate, resolveChip, resolveModel } from './estimate.ts';
+import { configFor, estimate, resolveChip, resolveModel, resolvePrefillChip } from './estimate.ts';
 import { planChips, planFor } from './plan.ts';
 import { findChip } from './registry.ts';
-import { DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type TrainingSettings } from './state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type DisaggregationSettings, type TrainingSettings } from './state.ts';
 import { train, trainingConfigFor } from './training.ts';
 
 const dirs: string[] = [];
@@ -43,8 +43,9 @@ function asJson(value: unknown): Record<string, unknown> {
 function pageEstimate(state: AppState): Record<string, unknown> {
   const model = resolveModel(state);
   const chip = resolveChip(state.hardware, state.customChip);
-  if (!model.ok || !chip.ok) throw new Error(`unresolved: ${model.ok ? '' : model.message} ${chip.ok ? '' : chip.message}`);
-  const out = estimate(configFor(state, model.model, chip.chip));
+  const prefill = resolvePrefillChip(state);
+  if (!model.ok || !chip.ok || prefill?.ok === false) throw new Error(`unresolved: ${model.ok ? '' : model.message} ${chip.ok ? '' : chip.message}`);
+  const out = estimate(configFor(state, model.model, chip.chip, prefill?.chip ?? null));
   if (out.kind !== 'result') throw new Error(out.message);
   return asJson(out.result);
 }
@@ -102,6 +103,12 @@ function withoutModelName(json: Record<string, unknown>): Record<string, unknown
 
 const inference = (patch: Partial<AppState>): AppState => ({ ...DEFAULT_STATE, ...patch });
 
+/** A disaggregated inference state. */
+const disaggregated = (d: Partial<DisaggregationSettings>, patch: Partial<AppState> = {}): AppState => inference({ ...patch, disaggregation: { ...DEFAULT_DISAGGREGATION, ...d } });
+
+/** Llama 3.1 70B in fp8 decoding on 256 Groq 3 LPUs (TP 16 · PP 16), 16 requests in flight per worker. */
+const LPU_DECODE: Partial<AppState> = { hardware: 'nvidia-groq3-lpu', chips: 256, tp: 16, pp: 16, batch: 16, weights: 'fp8', kvCache: 'fp8', activations: 'fp8' };
+
 describe('estimateArgs: `ridgeline estimate` gives the inference view’s numbers exactly', () => {
   test.each([
     ['the defaults', inference({})],
@@ -112,6 +119,11 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
     ['mixed precisions on MI300X', inference({ hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8', activations: 'fp16' })],
     ['data parallelism', inference({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, chips: 8, tp: 2 })],
     ['a pasted config.json and a custom chip', inference({ ...PASTED, ...CUSTOM, chips: 2, tp: 2 })],
+    ['disaggregated: 2 prefill workers feed 3 decode workers', disaggregated({ prefillWorkers: 2, decodeWorkers: 3 })],
+    ['disaggregated, a mixed fleet: B200 prefill, Groq 3 LPU decode', disaggregated({ prefillWorkers: 2, decodeWorkers: 2, prefillHardware: 'b200', prefillTp: 8 }, LPU_DECODE)],
+    ['disaggregated MoE: prefill TP, EP and dp attention of its own', disaggregated({ prefillWorkers: 3, decodeWorkers: 2, prefillTp: 4, prefillEp: 4, prefillAttention: 'dp' }, { model: { kind: 'catalog', id: 'mixtral-8x7b' }, ep: 8, batch: 32 })],
+    ['disaggregated, the custom chip prefilling for an H100', disaggregated({ prefillWorkers: 2, prefillHardware: 'custom' }, { customChip: CUSTOM.customChip ?? null })],
+    ['disaggregated, a prefill chip that is the decode chip', disaggregated({ prefillWorkers: 2, prefillHardware: 'h100-sxm' })],
   ] as [string, AppState][])('%s', async (_, state) => {
     const args = estimateArgs(state)!;
     const run = await runCommand(state, args);
@@ -134,6 +146,8 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
     ['a model too big for one chip', inference({ chips: 1, tp: 1 })],
     ['chips that TP·PP does not divide', inference({ chips: 10, tp: 8 })],
     ['TP not dividing the heads', inference({ chips: 6, tp: 6 })],
+    ['disaggregated, chips that are not one decode worker', disaggregated({ prefillWorkers: 2 }, { chips: 16 })],
+    ['disaggregated, a prefill worker too small for the model', disaggregated({ prefillWorkers: 2, prefillTp: 1 })],
   ] as [string, AppState][])('infeasible the same way: %s', async (_, state) => {
     const run = await runCommand(state, estimateArgs(state)!);
     expect(run.code).toBe(2);
@@ -149,6 +163,24 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
       '--pp', '2', '--ep', '2', '--batch', '64', '--input', '100', '--output', '10',
       '--weights', 'fp8', '--kv', 'int8', '--activations', 'fp16', '--overlap', '0.5', '--price', '2',
     ]);
+  });
+
+  test('disaggregated: --prefill-workers always, the other --prefill-* flags when not the CLI’s defaults', () => {
+    const base = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--chips', '8', '--tp', '8', '--batch', '64'];
+    expect(estimateArgs(disaggregated({}))).toEqual([...base, '--prefill-workers', '1']);
+    expect(estimateArgs(disaggregated({ prefillHardware: 'h100-sxm' }))).toEqual([...base, '--prefill-workers', '1']);
+    expect(estimateArgs(disaggregated({ prefillWorkers: 4, decodeWorkers: 6, prefillHardware: 'b200', prefillTp: 4, prefillEp: 2, prefillAttention: 'dp' }, { price: 2 }))).toEqual([
+      ...base, '--prefill-workers', '4', '--decode-workers', '6', '--prefill-tp', '4', '--prefill-ep', '2', '--prefill-attention', 'dp', '--prefill-hardware', 'b200', '--price', '2',
+    ]);
+    // A custom prefill chip is ./chip.json, saved next to the command as for a custom chip.
+    const custom = disaggregated({ prefillHardware: 'custom' }, { customChip: CUSTOM.customChip ?? null });
+    expect(estimateArgs(custom)?.slice(-2)).toEqual(['--prefill-hardware', CHIP_FILE]);
+    expect(cliFiles(custom).map((f) => f.path)).toEqual([CHIP_FILE]);
+    expect(cliFiles({ ...custom, view: 'training' })).toEqual([]);
+    // The custom chip decoding and prefilling is one chip: --hardware ./chip.json is enough.
+    expect(estimateArgs(disaggregated({ prefillHardware: 'custom' }, CUSTOM))).not.toContain('--prefill-hardware');
+    expect(estimateArgs(disaggregated({ prefillWorkers: Number.NaN }))).toBeUndefined();
+    expect(estimateArgs(disaggregated({ prefillTp: Number.NaN }))).toBeUndefined();
   });
 
   test('a pasted model and a custom chip are files the command names, with what to save in them', () => {

@@ -26,7 +26,7 @@ export const MODEL_FILE = './config.json';
 export const CHIP_FILE = './chip.json';
 
 /** `ridgeline estimate`'s defaults for the flags the command leaves out when equal. */
-const ESTIMATE_DEFAULTS = { pp: 1, ep: 1, batch: 1, input: 2048, output: 256, precision: 'bf16' } as const;
+const ESTIMATE_DEFAULTS = { pp: 1, ep: 1, batch: 1, input: 2048, output: 256, precision: 'bf16', decodeWorkers: 1, prefillAttention: 'heads' } as const;
 /** `ridgeline plan`'s defaults for the flags the command leaves out when equal. */
 const PLAN_DEFAULTS = { input: 2048, output: 256, objective: 'throughput' } as const;
 /** `ridgeline train`'s defaults for the flags the command leaves out when equal. */
@@ -57,6 +57,24 @@ function modelAndChip(state: AppState): string[] {
   return ['--model', model, '--hardware', hardware];
 }
 
+/**
+ * The disaggregation flags, when it is on: `--prefill-workers` always (it turns it on), the others
+ * when not the CLI's defaults. A prefill chip that is the decode chip is the CLI's default too.
+ */
+function disaggregationFlags(state: AppState): string[] {
+  const d = state.disaggregation;
+  if (d === null) return [];
+  const hardware = d.prefillHardware === null || d.prefillHardware === state.hardware ? null : d.prefillHardware === CUSTOM_CHIP_ID ? CHIP_FILE : d.prefillHardware;
+  return [
+    '--prefill-workers', String(d.prefillWorkers),
+    ...unlessDefault('--decode-workers', d.decodeWorkers, ESTIMATE_DEFAULTS.decodeWorkers),
+    ...(d.prefillTp === null ? [] : ['--prefill-tp', String(d.prefillTp)]),
+    ...(d.prefillEp === null ? [] : ['--prefill-ep', String(d.prefillEp)]),
+    ...unlessDefault('--prefill-attention', d.prefillAttention, ESTIMATE_DEFAULTS.prefillAttention),
+    ...(hardware === null ? [] : ['--prefill-hardware', hardware]),
+  ];
+}
+
 /** The shared `--overlap` and `--price`, when set. */
 function overlapAndPrice(state: AppState): string[] {
   return [...(state.overlap === null ? [] : ['--overlap', String(state.overlap)]), ...(state.price === null ? [] : ['--price', String(state.price)])];
@@ -64,8 +82,8 @@ function overlapAndPrice(state: AppState): string[] {
 
 /**
  * The arguments of `ridgeline estimate` (after `ridgeline`) for the inference view's inputs:
- * model, chip, chips, TP, PP, EP, batch, prompt and output lengths, the three precisions, the
- * overlap and the price. Undefined while a number box holds something that is not a number (the
+ * model, chip, chips, TP, PP, EP, batch, prompt and output lengths, the three precisions,
+ * disaggregation (`--prefill-workers` and the rest), the overlap and the price. Undefined while a number box holds something that is not a number (the
  * page shows that mistake instead of an estimate). The page has no input for attention sharding or
  * MoE imbalance, so it runs the CLI's defaults (`--attention heads`, `--moe-imbalance 1.11`) and the
  * command leaves them out.
@@ -77,20 +95,23 @@ function overlapAndPrice(state: AppState): string[] {
 export function estimateArgs(state: AppState): string[] | undefined {
   const s = state;
   if (!finite(s.chips, s.tp, s.pp, s.ep, s.batch, s.inputTokens, s.outputTokens, s.overlap ?? 0, s.price ?? 0)) return undefined;
-  const d = ESTIMATE_DEFAULTS;
+  const d = s.disaggregation;
+  if (d !== null && !finite(d.prefillWorkers, d.decodeWorkers, d.prefillTp ?? 1, d.prefillEp ?? 1)) return undefined;
+  const e = ESTIMATE_DEFAULTS;
   return [
     'estimate',
     ...modelAndChip(s),
     '--chips', String(s.chips),
     '--tp', String(s.tp),
-    ...unlessDefault('--pp', s.pp, d.pp),
-    ...unlessDefault('--ep', s.ep, d.ep),
-    ...unlessDefault('--batch', s.batch, d.batch),
-    ...unlessDefault('--input', s.inputTokens, d.input),
-    ...unlessDefault('--output', s.outputTokens, d.output),
-    ...unlessDefault('--weights', s.weights, d.precision),
-    ...unlessDefault('--kv', s.kvCache, d.precision),
-    ...unlessDefault('--activations', s.activations, d.precision),
+    ...unlessDefault('--pp', s.pp, e.pp),
+    ...unlessDefault('--ep', s.ep, e.ep),
+    ...unlessDefault('--batch', s.batch, e.batch),
+    ...unlessDefault('--input', s.inputTokens, e.input),
+    ...unlessDefault('--output', s.outputTokens, e.output),
+    ...unlessDefault('--weights', s.weights, e.precision),
+    ...unlessDefault('--kv', s.kvCache, e.precision),
+    ...unlessDefault('--activations', s.activations, e.precision),
+    ...disaggregationFlags(s),
     ...overlapAndPrice(s),
   ];
 }
@@ -168,8 +189,9 @@ export function trainArgs(state: AppState): string[] | undefined {
 
 /**
  * The files the command of `estimateArgs`/`trainArgs` reads, to be saved where it runs: the pasted
- * config.json at `./config.json`, and the custom chip, as the one-chip hardware plugin the page
- * validates, at `./chip.json`. Empty for a catalog model on a first-party chip.
+ * config.json at `./config.json`, and the custom chip (the chip, or the inference view's prefill
+ * chip), as the one-chip hardware plugin the page validates, at `./chip.json`. Empty for a catalog
+ * model on first-party chips.
  *
  * @example
  * cliFiles({ ...DEFAULT_STATE, hardware: 'custom', customChip: fields }).map((f) => f.path); // ['./chip.json']
@@ -177,7 +199,8 @@ export function trainArgs(state: AppState): string[] | undefined {
 export function cliFiles(state: AppState): CliFile[] {
   const files: CliFile[] = [];
   if (state.model.kind === 'config') files.push({ path: MODEL_FILE, text: state.model.json, what: 'the pasted config.json' });
-  if (state.hardware === CUSTOM_CHIP_ID) {
+  const prefillCustom = state.view === 'inference' && state.disaggregation?.prefillHardware === CUSTOM_CHIP_ID;
+  if (state.hardware === CUSTOM_CHIP_ID || prefillCustom) {
     files.push({ path: CHIP_FILE, text: `${JSON.stringify(pluginFromFields(state.customChip ?? {}), null, 2)}\n`, what: 'the custom chip, as a hardware plugin' });
   }
   return files;

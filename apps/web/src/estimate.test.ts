@@ -2,10 +2,10 @@ import { estimateInference } from '@ridgeline/model';
 import { runCli } from 'ridgeline';
 import { describe, expect, test } from 'vitest';
 import { estimateArgs } from './cli-command.ts';
-import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel } from './estimate.ts';
+import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, resolvePrefillChip } from './estimate.ts';
 import { sameWidthPrecision } from './precision.ts';
 import { findChip, findModel } from './registry.ts';
-import { DEFAULT_STATE, type AppState } from './state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, type AppState } from './state.ts';
 
 async function cliJson(args: string[]): Promise<Record<string, unknown>> {
   let out = '';
@@ -32,6 +32,44 @@ test('estimate turns input mistakes into messages with the field', () => {
   const chip = findChip('h100')!;
   const out = estimate(configFor({ ...DEFAULT_STATE, batch: Number.NaN }, model, chip));
   expect(out).toEqual({ kind: 'error', message: 'batch must be a positive integer, got NaN', field: 'batch' });
+});
+
+describe('disaggregation', () => {
+  const on = (patch: Partial<typeof DEFAULT_DISAGGREGATION>): AppState => ({ ...DEFAULT_STATE, disaggregation: { ...DEFAULT_DISAGGREGATION, ...patch } });
+
+  test('configFor passes what is set, and leaves the model its defaults', () => {
+    const model = findModel('llama-3.1-70b')!;
+    const chip = findChip('h100-sxm')!;
+    expect(configFor(DEFAULT_STATE, model, chip).disaggregation).toBeUndefined();
+    expect(configFor(on({ prefillWorkers: 2, decodeWorkers: 3 }), model, chip).disaggregation).toEqual({ prefillWorkers: 2, decodeWorkers: 3 });
+    const b200 = findChip('b200')!;
+    expect(configFor(on({ prefillTp: 4, prefillEp: 2, prefillAttention: 'dp', prefillHardware: 'b200' }), model, chip, b200).disaggregation).toEqual({
+      prefillWorkers: 1,
+      decodeWorkers: 1,
+      prefillTp: 4,
+      prefillEp: 2,
+      prefillAttention: 'dp',
+      prefillChip: b200,
+    });
+  });
+
+  test('resolvePrefillChip: none for the decode chip, the chip, or why not', () => {
+    expect(resolvePrefillChip(DEFAULT_STATE)).toBeNull();
+    expect(resolvePrefillChip(on({}))).toBeNull();
+    expect(resolvePrefillChip(on({ prefillHardware: 'mi300x' }))).toEqual({ ok: true, chip: findChip('mi300x') });
+    const broken = resolvePrefillChip({ ...on({ prefillHardware: 'custom' }), customChip: { id: 'x' } });
+    expect(broken?.ok === false && broken.message).toBe('The prefill chip: The custom chip is not valid yet: fix the fields marked in the form.');
+  });
+
+  test('the comparison runs the same workers: each chip decodes, and prefills unless a prefill chip is named', () => {
+    const state: AppState = { ...on({ prefillWorkers: 2, decodeWorkers: 3 }), compare: ['h100-sxm', 'mi300x'] };
+    const model = findModel('llama-3.1-70b')!;
+    const [, mi300x] = compare(state, model);
+    const d = mi300x?.outcome.kind === 'result' ? mi300x.outcome.result.disaggregation : null;
+    expect([d?.prefillChip, d?.prefillWorkers, d?.decodeWorkers]).toEqual(['mi300x', 2, 3]);
+    const [, mixed] = compare(state, model, findChip('b200')!);
+    expect(mixed?.outcome.kind === 'result' && mixed.outcome.result.disaggregation?.prefillChip).toBe('b200');
+  });
 });
 
 describe('layoutFor', () => {

@@ -52,13 +52,31 @@ export function resolveChip(id: string, customChip: AppState['customChip']): Chi
 }
 
 /**
+ * The prefill workers' chip when the state names one (disaggregated, with a prefill chip); null
+ * when the prefill workers use the decode workers' chip.
+ *
+ * @example
+ * resolvePrefillChip({ ...DEFAULT_STATE, disaggregation: { ...DEFAULT_DISAGGREGATION, prefillHardware: 'b200' } }); // { ok: true, chip: B200 }
+ */
+export function resolvePrefillChip(state: AppState): ChipOutcome | null {
+  const id = state.disaggregation?.prefillHardware ?? null;
+  if (id === null) return null;
+  const resolved = resolveChip(id, state.customChip);
+  return resolved.ok ? resolved : { ok: false, message: `The prefill chip: ${resolved.message}` };
+}
+
+/**
  * The `InferenceConfig` for the state, as the CLI builds it from the same flags (`--chips --tp
- * --pp --ep --batch --input --output --weights --kv --activations [--overlap] [--price]`).
+ * --pp --ep --batch --input --output --weights --kv --activations [--overlap] [--price]`, and
+ * `--prefill-workers --decode-workers [--prefill-tp] [--prefill-ep] [--prefill-attention]
+ * [--prefill-hardware]` when disaggregated). `prefillChip` is the prefill workers' chip, when the
+ * state names one (`resolvePrefillChip`).
  *
  * @example
  * configFor(DEFAULT_STATE, model, chip).parallelism; // { tp: 8, pp: 1, ep: 1 }
  */
-export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec): InferenceConfig {
+export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec, prefillChip: ChipSpec | null = null): InferenceConfig {
+  const d = state.disaggregation;
   return {
     model,
     chip,
@@ -70,6 +88,18 @@ export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec): In
     precision: { weights: state.weights, kvCache: state.kvCache, activations: state.activations },
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
     ...(state.price === null ? {} : { usdPerChipHour: state.price }),
+    ...(d === null
+      ? {}
+      : {
+          disaggregation: {
+            prefillWorkers: d.prefillWorkers,
+            decodeWorkers: d.decodeWorkers,
+            ...(d.prefillTp === null ? {} : { prefillTp: d.prefillTp }),
+            ...(d.prefillEp === null ? {} : { prefillEp: d.prefillEp }),
+            ...(d.prefillAttention === 'heads' ? {} : { prefillAttention: d.prefillAttention }),
+            ...(prefillChip === null ? {} : { prefillChip }),
+          },
+        }),
   };
 }
 
@@ -130,7 +160,8 @@ export function layoutFor(model: ModelSpec, chip: ChipSpec, chips: number): { tp
 }
 
 /**
- * Each compared chip on the main configuration's workload. With `compareFit`, a chip that lacks the
+ * Each compared chip on the main configuration's workload (disaggregated as it is: the compared
+ * chip decodes, and prefills too unless the state names a prefill chip). With `compareFit`, a chip that lacks the
  * precision runs at a same-width one it has, and a chip whose memory cannot hold the model at the
  * main layout runs at the smallest layout that does (the model's `minChipsToFit`); every change is
  * stated in `adjustments`.
@@ -138,13 +169,13 @@ export function layoutFor(model: ModelSpec, chip: ChipSpec, chips: number): { tp
  * @example
  * compare(state, model).map((c) => c.chipId); // ['h100-sxm', 'mi300x', 'tpu-v6e', 'groq-lpu']
  */
-export function compare(state: AppState, model: ModelSpec): Comparison[] {
+export function compare(state: AppState, model: ModelSpec, prefillChip: ChipSpec | null = null): Comparison[] {
   return state.compare.map((chipId) => {
     const resolved = resolveChip(chipId, state.customChip);
     if (!resolved.ok) return { chipId, chip: null, outcome: { kind: 'error', message: resolved.message, field: null }, adjustments: [] };
     const chip = resolved.chip;
     const adjustments: string[] = [];
-    let config = configFor(state, model, chip);
+    let config = configFor(state, model, chip, prefillChip);
     if (state.compareFit) {
       const p = config.precision;
       const weights = sameWidthPrecision(chip, p.weights) ?? p.weights;

@@ -53,6 +53,38 @@ export interface PlanSettings {
   readonly rateRps: number | null;
 }
 
+/** How a prefill worker splits attention over its chips: by head, or data-parallel (`--prefill-attention`). */
+export type PrefillAttention = 'heads' | 'dp';
+
+/**
+ * Disaggregated prefill and decode (docs/MODEL.md §8), as `ridgeline estimate --prefill-workers`
+ * takes it. With it, the chip, chips, TP, PP and EP of the page describe one decode worker
+ * (chips = TP·PP) and the batch is its requests in flight.
+ */
+export interface DisaggregationSettings {
+  /** Prefill workers, 1 to 65,536. */
+  readonly prefillWorkers: number;
+  /** Decode workers, 1 to 65,536, each one replica of TP·PP chips. */
+  readonly decodeWorkers: number;
+  /** The prefill workers' chip (a first-party id or `custom`); null: the decode workers' chip. */
+  readonly prefillHardware: string | null;
+  /** TP of one prefill worker, which has that many chips; null: the decode worker's TP (the model's default). */
+  readonly prefillTp: number | null;
+  /** EP of one prefill worker; null: the model's default (its TP when the decode worker runs EP > 1, else 1). */
+  readonly prefillEp: number | null;
+  readonly prefillAttention: PrefillAttention;
+}
+
+/** What the disaggregation switch turns on: one prefill worker, the decode worker's layout and chip. */
+export const DEFAULT_DISAGGREGATION: DisaggregationSettings = {
+  prefillWorkers: 1,
+  decodeWorkers: 1,
+  prefillHardware: null,
+  prefillTp: null,
+  prefillEp: null,
+  prefillAttention: 'heads',
+};
+
 /** Which half of the page shows: serving (`estimate`) or a training run (`train`). */
 export type View = 'inference' | 'training';
 
@@ -125,6 +157,8 @@ export interface AppState {
   readonly overlap: number | null;
   /** Price per chip-hour override, USD; null: the chip's list price. */
   readonly price: number | null;
+  /** Disaggregated prefill and decode; null (the default): one engine does both. */
+  readonly disaggregation: DisaggregationSettings | null;
   /** Up to four chips compared on the same workload (first-party ids or `custom`). */
   readonly compare: readonly string[];
   /** Compare each chip at the smallest layout that holds the model (and an equal-width precision it supports). */
@@ -188,6 +222,7 @@ export const DEFAULT_STATE: AppState = {
   activations: 'bf16',
   overlap: null,
   price: null,
+  disaggregation: null,
   compare: ['h100-sxm', 'mi300x', 'tpu-v6e', 'groq-lpu'],
   compareFit: true,
   sweep: {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
 import { findChip } from './registry.ts';
 import { durationText, parseDuration } from './duration.ts';
-import { DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
 import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
 
 describe('serialiseState / parseState', () => {
@@ -32,6 +32,7 @@ describe('serialiseState / parseState', () => {
       activations: 'fp16',
       overlap: 0.25,
       price: 1.5,
+      disaggregation: { prefillWorkers: 3, decodeWorkers: 65536, prefillHardware: 'b200', prefillTp: 8, prefillEp: 8, prefillAttention: 'dp' },
       compare: ['custom', 'b200'],
       compareFit: false,
       sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd', ttftCapS: 0.75 },
@@ -178,6 +179,57 @@ describe('latency targets and the TTFT cap in a link', () => {
     expect(problems).toEqual([{ key, value: expect.any(String) as string, message }]);
     expect(state.plan).toEqual(DEFAULT_PLAN);
     expect(state.sweep.ttftCapS).toBeNull();
+  });
+});
+
+describe('disaggregation in a link', () => {
+  const on = (patch: Partial<typeof DEFAULT_DISAGGREGATION> = {}): AppState => ({ ...DEFAULT_STATE, disaggregation: { ...DEFAULT_DISAGGREGATION, ...patch } });
+
+  test('off writes nothing; on writes the workers always and the rest when set, after the price', () => {
+    expect(serialiseState(DEFAULT_STATE)).not.toMatch(/(^|&)(pw|dw|phw|ptp|pep|patt)=/);
+    expect(serialiseState({ ...on(), price: 2 })).toContain('&act=bf16&price=2&pw=1&dw=1&cmp=');
+    const all = on({ prefillWorkers: 4, decodeWorkers: 6, prefillHardware: 'b200', prefillTp: 4, prefillEp: 8, prefillAttention: 'dp' });
+    expect(serialiseState(all)).toContain('&pw=4&dw=6&phw=b200&ptp=4&pep=8&patt=dp&');
+    for (const state of [on(), all]) expect(parseState(serialiseState(state))).toEqual({ state, problems: [] });
+  });
+
+  test('the prefill chip by alias, and the custom chip when the link carries one', () => {
+    expect(parseState('#pw=2&phw=H100').state.disaggregation?.prefillHardware).toBe('h100-sxm');
+    const custom: AppState = { ...on({ prefillHardware: 'custom' }), customChip: { id: 'x1' } };
+    expect(parseState(serialiseState(custom))).toEqual({ state: custom, problems: [] });
+  });
+
+  test('an empty prefill TP or EP is the default', () => {
+    expect(parseState('#pw=2&ptp=&pep=').state.disaggregation).toEqual({ ...DEFAULT_DISAGGREGATION, prefillWorkers: 2 });
+  });
+
+  test.each([
+    ['pw=0', 'pw', 'the prefill workers must be a whole number from 1 to 65536; using 1.'],
+    ['pw=65537', 'pw', 'the prefill workers must be a whole number from 1 to 65536; using 1.'],
+    ['pw=2&dw=1.5', 'dw', 'the decode workers must be a whole number from 1 to 65536; using 1.'],
+    ['pw=2&phw=h999', 'phw', 'there is no chip "h999" among the first-party chips; the prefill workers use the decode workers\' chip.'],
+    ['pw=2&phw=custom', 'phw', 'the link selects the custom chip but does not carry one (hc=…); the prefill workers use the decode workers\' chip.'],
+    ['pw=2&ptp=0', 'ptp', 'prefill TP must be a whole number ≥ 1, or empty for the decode worker’s TP; using the decode worker’s TP.'],
+    ['pw=2&pep=two', 'pep', 'prefill EP must be a whole number ≥ 1, or empty for the model’s default; using the model’s default.'],
+    ['pw=2&patt=batch', 'patt', 'prefill attention must be one of heads, dp; using heads.'],
+  ])('%s', (fragment, key, message) => {
+    const { state, problems } = parseState(`#${fragment}`);
+    expect(problems).toEqual([{ key, value: expect.any(String) as string, message }]);
+    expect(state.disaggregation).not.toBeNull();
+    expect(state.disaggregation?.prefillAttention).toBe('heads');
+  });
+
+  test('its other settings without prefill workers are reported and ignored, as the CLI refuses them', () => {
+    const { state, problems } = parseState('#dw=4&ptp=2');
+    expect(state.disaggregation).toBeNull();
+    expect(problems).toEqual([
+      { key: 'dw', value: '4', message: 'this setting is for disaggregated prefill and decode, which the link does not turn on (pw=…); it was ignored.' },
+      { key: 'ptp', value: '2', message: 'this setting is for disaggregated prefill and decode, which the link does not turn on (pw=…); it was ignored.' },
+    ]);
+  });
+
+  test('a training link does not carry it', () => {
+    expect(serialiseState({ ...on({ prefillWorkers: 3 }), view: 'training' })).not.toContain('pw=');
   });
 });
 

@@ -1,16 +1,18 @@
 import { PLAN_OBJECTIVES } from '@ridgeline/engine';
 import { formatExactCount } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
+import { MAX_WORKERS, RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from './duration.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
 import {
+  DEFAULT_DISAGGREGATION,
   DEFAULT_PLAN,
   DEFAULT_STATE,
   MAX_COMPARE,
   type AppState,
   type BatchSpacing,
+  type DisaggregationSettings,
   type ParetoY,
   type PlanSettings,
   type SweepSettings,
@@ -66,6 +68,12 @@ export const KEYS = {
   activations: 'act',
   overlap: 'ov',
   price: 'price',
+  prefillWorkers: 'pw',
+  decodeWorkers: 'dw',
+  prefillHardware: 'phw',
+  prefillTp: 'ptp',
+  prefillEp: 'pep',
+  prefillAttention: 'patt',
   compare: 'cmp',
   compareFit: 'fit',
   sweepBatchMax: 'sb',
@@ -194,9 +202,24 @@ function serialisePlan(params: URLSearchParams, p: PlanSettings): void {
 }
 
 /**
+ * Disaggregation, when on (a link made before it existed still opens as it did): the two worker
+ * counts always, the prefill worker's chip, TP and EP when set, its attention when not by head.
+ */
+function serialiseDisaggregation(params: URLSearchParams, d: DisaggregationSettings | null): void {
+  if (d === null) return;
+  params.set(KEYS.prefillWorkers, String(d.prefillWorkers));
+  params.set(KEYS.decodeWorkers, String(d.decodeWorkers));
+  if (d.prefillHardware !== null) params.set(KEYS.prefillHardware, d.prefillHardware);
+  if (d.prefillTp !== null) params.set(KEYS.prefillTp, String(d.prefillTp));
+  if (d.prefillEp !== null) params.set(KEYS.prefillEp, String(d.prefillEp));
+  if (d.prefillAttention !== DEFAULT_DISAGGREGATION.prefillAttention) params.set(KEYS.prefillAttention, d.prefillAttention);
+}
+
+/**
  * The URL fragment (without `#`) for a state: the settings of the view it shows. Every
  * configuration field of that view is written, so a link keeps its meaning if the defaults change;
- * the latency targets and the sweep's TTFT cap, added later, only when they are not the defaults.
+ * the latency targets, the sweep's TTFT cap and disaggregation, added later, only when they are not
+ * the defaults.
  *
  * @example
  * serialiseState(DEFAULT_STATE); // 'm=llama-3.1-70b&hw=h100-sxm&n=8&tp=8&pp=1&ep=1&b=64&…'
@@ -231,6 +254,7 @@ export function serialiseState(state: AppState): string {
   params.set(KEYS.activations, state.activations);
   if (state.overlap !== null) params.set(KEYS.overlap, String(state.overlap));
   if (state.price !== null) params.set(KEYS.price, String(state.price));
+  serialiseDisaggregation(params, state.disaggregation);
   params.set(KEYS.compare, listText(state.compare));
   params.set(KEYS.compareFit, state.compareFit ? '1' : '0');
   const s = state.sweep;
@@ -315,6 +339,16 @@ class Reader {
       return fallback;
     }
     return [...new Set(values)].sort((a, b) => a - b);
+  }
+
+  /** A whole number ≥ 1, or empty for none (null); `none` says what none means. */
+  optionalInteger(key: string, what: string, none: string): number | null {
+    const text = this.raw(key);
+    if (text === undefined || text.trim() === '') return null;
+    const n = Number(text);
+    if (Number.isSafeInteger(n) && n >= 1) return n;
+    this.problem(key, text, `${what} must be a whole number ≥ 1, or empty for ${none}; using ${none}.`);
+    return null;
   }
 
   /** A positive number, exponent allowed (`15e12`). */
@@ -528,6 +562,41 @@ function parsePlan(r: Reader): PlanSettings {
   };
 }
 
+/** The prefill workers' chip: a first-party chip, or the custom one when the link carries it; null: the decode chip. */
+function parsePrefillHardware(r: Reader, hasCustom: boolean): string | null {
+  const id = r.raw(KEYS.prefillHardware);
+  if (id === undefined || id === '') return null;
+  if (id === CUSTOM_CHIP_ID && hasCustom) return id;
+  const chip = id === CUSTOM_CHIP_ID ? undefined : findChip(id);
+  if (chip !== undefined) return chip.id;
+  const why = id === CUSTOM_CHIP_ID ? 'the link selects the custom chip but does not carry one (hc=…)' : `there is no chip "${id}" among the first-party chips`;
+  r.problem(KEYS.prefillHardware, id, `${why}; the prefill workers use the decode workers' chip.`);
+  return null;
+}
+
+/**
+ * Disaggregation: on when the link has prefill workers (`pw=…`), as the CLI's `--prefill-workers`
+ * turns it on; the other settings without it are reported and ignored, as the CLI refuses them.
+ */
+function parseDisaggregation(r: Reader, hasCustom: boolean): DisaggregationSettings | null {
+  const d = DEFAULT_DISAGGREGATION;
+  if (r.raw(KEYS.prefillWorkers) === undefined) {
+    for (const key of [KEYS.decodeWorkers, KEYS.prefillHardware, KEYS.prefillTp, KEYS.prefillEp, KEYS.prefillAttention]) {
+      const text = r.raw(key);
+      if (text !== undefined) r.problem(key, text, `this setting is for disaggregated prefill and decode, which the link does not turn on (${KEYS.prefillWorkers}=…); it was ignored.`);
+    }
+    return null;
+  }
+  return {
+    prefillWorkers: r.integer(KEYS.prefillWorkers, 'the prefill workers', d.prefillWorkers, MAX_WORKERS),
+    decodeWorkers: r.integer(KEYS.decodeWorkers, 'the decode workers', d.decodeWorkers, MAX_WORKERS),
+    prefillHardware: parsePrefillHardware(r, hasCustom),
+    prefillTp: r.optionalInteger(KEYS.prefillTp, 'prefill TP', 'the decode worker’s TP'),
+    prefillEp: r.optionalInteger(KEYS.prefillEp, 'prefill EP', 'the model’s default'),
+    prefillAttention: r.choice(KEYS.prefillAttention, 'prefill attention', ['heads', 'dp'] as const, d.prefillAttention),
+  };
+}
+
 function parseView(r: Reader): View {
   const text = r.raw(KEYS.view);
   if (text === undefined) return DEFAULT_STATE.view;
@@ -614,6 +683,7 @@ export function parseState(fragment: string): ParsedState {
     activations: r.precision(KEYS.activations, 'the activation precision', d.activations),
     overlap: r.fraction(KEYS.overlap, 'the communication overlap', 0, 1, d.overlap),
     price: r.fraction(KEYS.price, 'the price per chip-hour', 0, Number.MAX_VALUE, d.price),
+    disaggregation: parseDisaggregation(r, customChip !== null),
     compare: parseCompare(r, customChip !== null),
     compareFit: r.flag(KEYS.compareFit, 'fitting each compared chip', d.compareFit),
     sweep: parseSweep(r),

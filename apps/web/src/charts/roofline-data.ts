@@ -51,8 +51,15 @@ function ridgeOf(chip: ChipSpec, peak: number): number {
   return Math.sqrt(lo * hi);
 }
 
+/** The phases whose operators run on the result's chip: both, unless disaggregated prefill runs on another chip. */
+export function phasesOnChip(result: InferenceResult): readonly ('prefill' | 'decode')[] {
+  const d = result.disaggregation;
+  return d !== null && d.prefillChip !== result.inputs.chip ? ['decode'] : ['prefill', 'decode'];
+}
+
 /**
- * The roofline of a result's chip at its compute precision, with each operator of both phases.
+ * The roofline of a result's chip at its compute precision, with each operator of both phases
+ * (of decode only when a disaggregated prefill pool runs on another chip, whose roofline differs).
  * The curves come from `operatorCost`, the function the model times operators with, so the points
  * sit on the line by construction and the chart cannot drift from the model.
  *
@@ -64,7 +71,7 @@ export function rooflineData(result: InferenceResult, chip: ChipSpec): RooflineD
   const peak = result.inputs.hardware.peakFlopsPerS;
   const bandwidth = result.inputs.hardware.memoryBandwidthBytesPerS;
   const points: RooflinePoint[] = [];
-  for (const phase of ['prefill', 'decode'] as const) {
+  for (const phase of phasesOnChip(result)) {
     for (const op of result[phase].operators) {
       if (!(op.flops > 0) || !(op.bytes > 0) || !(op.timeS > 0)) continue;
       points.push({

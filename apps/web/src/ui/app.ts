@@ -8,10 +8,10 @@ import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
-import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
+import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { planChips, planFor, planRows, type PlanPlanned, type PlanRow } from '../plan.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
-import { DEFAULT_STATE, MAX_COMPARE, type AppState, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, MAX_COMPARE, type AppState, type DisaggregationSettings, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
 import { SweepClient, type PlanAnswer, type RunningSweep } from '../sweep/client.ts';
 import { frontierCsv, trainingFrontierCsv } from '../sweep/csv.ts';
 import { checkTrainingSweep, sweepSpec, trainingSweepSpec } from '../sweep/spec.ts';
@@ -38,6 +38,13 @@ export const AUTO_SWEEP_LIMIT = 20_000;
 /** The training view's number boxes (its overlap and price are the shared `overlap` and `price`). */
 export type TrainingNumericKey = `training.${Exclude<TrainingField, 'overlap' | 'price'>}`;
 
+/** The disaggregation section's number boxes. */
+export type DisaggregationKey = `disaggregation.${'prefillWorkers' | 'decodeWorkers' | 'prefillTp' | 'prefillEp'}`;
+
+function isDisaggregationKey(key: NumericKey): key is DisaggregationKey {
+  return key.startsWith('disaggregation.');
+}
+
 /** The boxes that take a duration (`2s`, `500ms`, `0.05`), empty for none. */
 export type DurationKey = 'plan.ttftS' | 'plan.tpotS' | 'sweep.ttftCapS';
 
@@ -55,6 +62,7 @@ export type NumericKey =
   | 'sweep.batchMax'
   | 'plan.rateRps'
   | DurationKey
+  | DisaggregationKey
   | TrainingNumericKey;
 
 function isDurationKey(key: NumericKey): key is DurationKey {
@@ -173,6 +181,8 @@ export class App {
   toast: string | null = null;
   /** Whether the custom-chip form is open. */
   customOpen = false;
+  /** The disaggregation settings last on, so that turning it off and on again keeps them. */
+  #lastDisaggregation: DisaggregationSettings = DEFAULT_DISAGGREGATION;
 
   readonly #root: HTMLElement;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -250,6 +260,34 @@ export class App {
     this.set({ plan: { ...this.state.plan, ...patch } });
   }
 
+  /** Replaces part of the disaggregation settings (when it is on). */
+  setDisaggregation(patch: Partial<DisaggregationSettings>): void {
+    const d = this.state.disaggregation;
+    if (d !== null) this.set({ disaggregation: { ...d, ...patch } });
+  }
+
+  /**
+   * Turns disaggregation on or off (at once: a click). The replicas become decode workers and back:
+   * on, chips = TP·PP (one decode worker) and the decode workers = DP; off, chips = TP·PP · decode
+   * workers. The other settings are kept for the next time it is turned on.
+   */
+  toggleDisaggregation(on: boolean): void {
+    const s = this.state;
+    if (on === (s.disaggregation !== null)) return;
+    const worker = s.tp * s.pp;
+    for (const key of [...this.drafts.keys()]) if (key === 'chips' || isDisaggregationKey(key)) this.drafts.delete(key);
+    if (on) {
+      const replicas = s.chips / worker;
+      const decodeWorkers = Number.isInteger(replicas) && replicas >= 1 ? replicas : this.#lastDisaggregation.decodeWorkers;
+      this.state = { ...s, chips: Number.isInteger(replicas) ? worker : s.chips, disaggregation: { ...this.#lastDisaggregation, decodeWorkers } };
+    } else {
+      const d = s.disaggregation!;
+      this.#lastDisaggregation = d;
+      this.state = { ...s, chips: s.chips === worker && Number.isInteger(worker * d.decodeWorkers) ? worker * d.decodeWorkers : s.chips, disaggregation: null };
+    }
+    this.#recompute();
+  }
+
   /** A number box changed: keep the text as typed, and the number (NaN when it is none) in the state. */
   setNumber(key: NumericKey, text: string): void {
     this.drafts.set(key, text);
@@ -261,6 +299,11 @@ export class App {
     else if (key === 'plan.tpotS') this.setPlan({ tpotS: parseDuration(text) });
     else if (key === 'sweep.ttftCapS') this.setSweep({ ttftCapS: parseDuration(text) });
     else if (key === 'sweep.batchMax') this.setSweep({ batchMax: n });
+    else if (key === 'disaggregation.prefillTp' || key === 'disaggregation.prefillEp') {
+      // Empty is the model's default (the decode worker's TP; EP from it).
+      this.setDisaggregation({ [key === 'disaggregation.prefillTp' ? 'prefillTp' : 'prefillEp']: trimmed === '' ? null : n });
+    } else if (key === 'disaggregation.prefillWorkers') this.setDisaggregation({ prefillWorkers: n });
+    else if (key === 'disaggregation.decodeWorkers') this.setDisaggregation({ decodeWorkers: n });
     else if (key === 'training.dp') this.#setDataParallel(n);
     else {
       const box = trainingBoxOf(key);
@@ -306,6 +349,11 @@ export class App {
       const seconds = key === 'sweep.ttftCapS' ? this.state.sweep.ttftCapS : key === 'plan.ttftS' ? this.state.plan.ttftS : this.state.plan.tpotS;
       return seconds === null || Number.isNaN(seconds) ? '' : durationText(seconds);
     }
+    if (isDisaggregationKey(key)) {
+      const d = this.state.disaggregation ?? this.#lastDisaggregation;
+      const value = d[key.slice('disaggregation.'.length) as 'prefillWorkers' | 'decodeWorkers' | 'prefillTp' | 'prefillEp'];
+      return value === null || Number.isNaN(value) ? '' : String(value);
+    }
     const box = trainingBoxOf(key);
     const value =
       box !== null
@@ -314,7 +362,7 @@ export class App {
           ? this.state.sweep.batchMax
           : key === 'plan.rateRps'
             ? this.state.plan.rateRps
-            : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | 'plan.rateRps' | DurationKey | TrainingNumericKey>];
+            : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | 'plan.rateRps' | DurationKey | DisaggregationKey | TrainingNumericKey>];
     return value === null || Number.isNaN(value) ? '' : String(value);
   }
 
@@ -382,12 +430,17 @@ export class App {
     document.getElementById('results')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
-  /** Makes a latency-target plan's configuration the current one (as the sweep frontier's *Use*). */
+  /**
+   * Makes a latency-target plan's configuration the current one (as the sweep frontier's *Use*):
+   * one engine doing prefill and decode, as planned, so disaggregation goes off.
+   */
   usePlan(row: PlanRow): void {
     const c = row.config;
     const { tp, pp, ep } = c.parallelism;
+    if (this.state.disaggregation !== null) this.#lastDisaggregation = this.state.disaggregation;
     this.replace({
       ...this.state,
+      disaggregation: null,
       hardware: row.pageId,
       chips: c.chips,
       tp,
@@ -487,8 +540,15 @@ export class App {
     const model = resolveModel(state);
     const chip = resolveChip(state.hardware, state.customChip);
     const custom = state.customChip === null ? null : checkCustomChip(state.customChip);
-    const outcome = model.ok && chip.ok ? estimate(configFor(state, model.model, chip.chip)) : null;
-    const comparisons = model.ok ? compare(state, model.model) : [];
+    const prefillChip = resolvePrefillChip(state);
+    const prefill = prefillChip?.ok === true ? prefillChip.chip : null;
+    const outcome: EstimateOutcome | null =
+      !model.ok || !chip.ok
+        ? null
+        : prefillChip?.ok === false
+          ? { kind: 'error', message: prefillChip.message, field: 'disaggregation.prefillChip' }
+          : estimate(configFor(state, model.model, chip.chip, prefill));
+    const comparisons = model.ok && prefillChip?.ok !== false ? compare(state, model.model, prefill) : [];
     const training = model.ok && chip.ok ? train(trainingConfigFor(state, model.model, chip.chip)) : null;
     return {
       state,

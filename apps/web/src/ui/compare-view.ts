@@ -112,7 +112,9 @@ export function compareView(app: App): TemplateResult {
   return html`<section class="card section" data-testid="compare">
     <div class="card-head">
       <h3>Compare chips</h3>
-      <span class="muted">same model, batch ${s.batch}, ${s.inputTokens} → ${s.outputTokens} tokens</span>
+      <span class="muted">same model, batch ${s.batch}, ${s.inputTokens} → ${s.outputTokens} tokens${s.disaggregation === null
+          ? ''
+          : `, disaggregated: ${s.disaggregation.prefillWorkers} prefill workers (${s.disaggregation.prefillHardware === null ? 'each chip' : 'the prefill chip'}) feed ${s.disaggregation.decodeWorkers} decode workers`}</span>
       <span class="spacer"></span>
       <label class="check" title="Run each chip at the smallest layout that holds the model, at a same-width precision it supports">
         <input type="checkbox" data-testid="compare-fit" .checked=${s.compareFit} @change=${(e: Event) => app.set({ compareFit: (e.target as HTMLInputElement).checked })} />

@@ -105,6 +105,7 @@ function notes(app: App): TemplateResult {
     <i>Use</i> makes a row the configuration above.
     ${price === null ? nothing : html`<br />Priced at your ${formatUsd(price)}/chip-hour; <code>ridgeline plan</code> has no <code>--price</code> and prices at list prices.`}
     ${overlap ? html`<br />Planned at each chip's default communication overlap (the plan has no overlap setting); the estimate above uses yours.` : nothing}
+    ${s.disaggregation === null ? nothing : html`<br />The plan is of one engine doing prefill and decode (<code>ridgeline plan</code> does not disaggregate); <i>Use</i> turns disaggregation off.`}
   </p>`;
 }
 
@@ -146,6 +147,6 @@ export function planView(app: App): TemplateResult {
             ${stale && v.status !== 'running' ? html`<span class="badge warn">settings changed since</span>` : nothing}
           </p>
           ${table(app, v.rows, stale)} ${notes(app)}`}
-    ${args === undefined ? nothing : commandBox(app, 'plan-cli-command', args, cliFiles(app.derived.state), html`prints this table; add <code>--json</code> for each chip's estimate and the command that reproduces it`)}
+    ${args === undefined ? nothing : commandBox(app, 'plan-cli-command', args, cliFiles({ ...app.derived.state, disaggregation: null }), html`prints this table; add <code>--json</code> for each chip's estimate and the command that reproduces it`)}
   </section>`;
 }

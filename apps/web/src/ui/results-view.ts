@@ -14,8 +14,11 @@ import {
 } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
+import { phasesOnChip } from '../charts/roofline-data.ts';
+import { twoPools } from '../two-pool.ts';
 import type { App } from './app.ts';
 import { cliCommandView } from './cli-view.ts';
+import { twoPoolView } from './two-pool-view.ts';
 
 /** Human words for the model's reason codes. */
 export const REASON_TITLES: Readonly<Record<string, string>> = {
@@ -55,11 +58,17 @@ function headline(config: InferenceConfig, result: InferenceResult | null): Temp
   const { tp, pp, ep } = config.parallelism;
   const dp = config.chips / (tp * pp);
   const p = config.precision;
+  const d = config.disaggregation;
+  const prefillChip = d?.prefillChip ?? config.chip;
+  const title =
+    d === undefined
+      ? `${config.model.name} on ${config.chips} × ${config.chip.name}`
+      : `${config.model.name}, disaggregated: ${d.prefillWorkers} prefill × ${d.prefillTp ?? tp} ${prefillChip.name} → ${d.decodeWorkers} decode × ${config.chips} ${config.chip.name}`;
   return html`<div class="headline">
-    <h2 data-testid="headline">${config.model.name} on ${config.chips} × ${config.chip.name}</h2>
+    <h2 data-testid="headline">${title}</h2>
     <p class="config-chips">
-      <span>tp ${tp} · pp ${pp} · ep ${ep} · dp ${Number.isInteger(dp) ? dp : '—'}</span>
-      <span>batch ${config.batch}</span>
+      <span>${d === undefined ? '' : 'decode worker: '}tp ${tp} · pp ${pp} · ep ${ep}${d === undefined ? ` · dp ${Number.isInteger(dp) ? dp : '—'}` : ''}</span>
+      <span>batch ${config.batch}${d === undefined ? '' : ' in flight per decode worker'}</span>
       <span>${config.inputTokens.toLocaleString('en-US')} → ${config.outputTokens.toLocaleString('en-US')} tokens</span>
       <span>weights ${p.weights} · KV ${p.kvCache} · act ${p.activations}</span>
       ${result === null ? nothing : html`<span>${formatUsd(result.inputs.usdPerChipHour)}/chip-hour</span>`}
@@ -90,7 +99,7 @@ function metricCards(result: InferenceResult): TemplateResult {
     ${card('Time to first token', metric('ttftS', r.ttftS, formatDuration(r.ttftS)), html`prefill ${boundBadge(r.bound.prefill)} · MFU ${metric('mfu.prefill', r.mfu.prefill, formatPercent(r.mfu.prefill))}`)}
     ${card('Time per output token', metric('tpotS', r.tpotS, formatDuration(r.tpotS)), html`decode ${boundBadge(r.bound.decode)} · MBU ${metric('mbu.decode', r.mbu.decode, formatPercent(r.mbu.decode))}`)}
     ${card('Per user', metric('tokensPerSPerUser', r.tokensPerSPerUser, formatTokenRate(r.tokensPerSPerUser)), html`request ${metric('requestLatencyS', r.requestLatencyS, formatDuration(r.requestLatencyS))}`)}
-    ${card('Per chip', metric('tokensPerSPerChip', r.tokensPerSPerChip, formatTokenRate(r.tokensPerSPerChip)), html`all replicas ${metric('tokensPerS', r.tokensPerS, formatTokenRate(r.tokensPerS))}`)}
+    ${card('Per chip', metric('tokensPerSPerChip', r.tokensPerSPerChip, formatTokenRate(r.tokensPerSPerChip)), html`${r.disaggregation === null ? 'all replicas' : 'all workers'} ${metric('tokensPerS', r.tokensPerS, formatTokenRate(r.tokensPerS))}`)}
     ${card('Output tokens', metric('costPerMillionTokensUsd', r.costPerMillionTokensUsd, `${formatUsd(r.costPerMillionTokensUsd)} /M`), html`input ${metric('costPerMillionInputTokensUsd', r.costPerMillionInputTokensUsd, `${formatUsd(r.costPerMillionInputTokensUsd)} /M`)}`)}
     ${card('Memory per chip', metric('memoryPerChipBytes.total', r.memoryPerChipBytes.total, formatBytes(r.memoryPerChipBytes.total)), html`of ${metric('memoryPerChipBytes.capacity', r.memoryPerChipBytes.capacity, formatBytes(r.memoryPerChipBytes.capacity))} usable (${formatPercent(r.memoryPerChipBytes.total / r.memoryPerChipBytes.capacity)})`)}
     ${card('Energy', metric('energyPerTokenJ', r.energyPerTokenJ, `${formatEnergy(r.energyPerTokenJ)} /token`), html`${metric('powerPerChipW', r.powerPerChipW, formatPower(r.powerPerChipW))} per chip`)}
@@ -157,7 +166,7 @@ function memoryCard(result: InferenceResult, chip: ChipSpec | null): TemplateRes
   const headroom = m.capacity - m.total;
   return html`<div class="card" data-testid="memory-card">
     <div class="card-head">
-      <h3>Memory per chip</h3>
+      <h3>Memory per chip${result.disaggregation === null ? '' : ' · decode worker'}</h3>
       <span class="muted">${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable · ${formatBytes(physical)} physical</span>
     </div>
     ${memoryBar(result, physical)}
@@ -199,19 +208,24 @@ function phaseRow(name: string, phase: PhaseCost): TemplateResult {
 }
 
 function phasesCard(result: InferenceResult): TemplateResult {
+  const d = result.disaggregation;
+  // Disaggregated, the prefill parts are one iteration of the prefill pool; TTFT adds queueing and the KV transfer.
+  const prefill = d === null ? phaseRow('Prefill · TTFT', result.prefill) : phaseRow('Prefill iteration · prefill pool', { ...result.prefill, timeS: d.prefillIterationS });
   return html`<div class="card" data-testid="phases-card">
     <div class="card-head"><h3>Where the time goes</h3><span class="muted">summed per-operator rooflines, exposed communication, per-layer overhead</span></div>
-    ${phaseRow('Prefill · TTFT', result.prefill)} ${phaseRow('Decode step · TPOT', result.decode)}
+    ${prefill} ${phaseRow(d === null ? 'Decode step · TPOT' : 'Decode step · TPOT · decode pool', result.decode)}
   </div>`;
 }
 
 function rooflineCard(app: App, result: InferenceResult): TemplateResult {
   const h = result.inputs.hardware;
+  const decodeOnly = !phasesOnChip(result).includes('prefill');
   return html`<div class="card chart-card" data-testid="roofline-card">
     <div class="card-head">
       <div class="titles">
         <h3>Roofline</h3>
-        <span class="muted">${formatFlops(h.peakFlopsPerS)} ${result.inputs.computePrecision} · ${formatBandwidth(h.memoryBandwidthBytesPerS)} · each operator of this configuration, one chip</span>
+        <span class="muted">${formatFlops(h.peakFlopsPerS)} ${result.inputs.computePrecision} · ${formatBandwidth(h.memoryBandwidthBytesPerS)} ·
+          ${decodeOnly ? 'each decode operator, one chip of the decode pool (the prefill pool runs on another chip)' : 'each operator of this configuration, one chip'}</span>
       </div>
       <button class="btn small ghost" data-testid="export-roofline-png" @click=${() => void app.exportChart('roofline', 'png')}>PNG</button>
       <button class="btn small ghost" data-testid="export-roofline-svg" @click=${() => void app.exportChart('roofline', 'svg')}>SVG</button>
@@ -306,8 +320,10 @@ export function resultsView(app: App): TemplateResult {
     return html`${headline(config, null)} ${infeasibleCallout(app, result)} ${cliCommandView(app, 'inference', false)}
       <div class="roofline-slot hidden"><div id="roofline-chart" class="chart"></div></div>`;
   }
+  const pools = twoPools(result, config);
   return html`${headline(config, result)} ${metricCards(result)}
     <section class="callout info" data-testid="explanation"><span class="callout-title"><strong>What limits it</strong></span> ${result.explanation}</section>
+    ${pools === null ? nothing : twoPoolView(pools)}
     <div class="row-2">
       <div class="roofline-slot">${rooflineCard(app, result)}</div>
       <div class="stack-col">${memoryCard(result, config.chip)} ${phasesCard(result)}</div>

@@ -174,7 +174,7 @@ function capField(app: App): TemplateResult {
 }
 
 /** Under the chart: how to read it, what the cap leaves out, and chips with nothing to show. */
-function chartHint(result: SweepResult, cap: number | null): TemplateResult {
+function chartHint(result: SweepResult, cap: number | null, disaggregated: boolean): TemplateResult {
   const empty = result.perChip.filter((c) => c.feasible === 0);
   const capped = cap === null ? [] : result.perChip.filter((c) => c.feasible > 0 && c.withinCap === 0);
   return html`<p class="hint" data-testid="sweep-hint">
@@ -184,6 +184,7 @@ function chartHint(result: SweepResult, cap: number | null): TemplateResult {
       : html`<br />TTFT cap ${formatDuration(cap)}: configurations whose first token takes longer are left out of the frontier, the dots and the table, as InferenceX plots only the points that meet its latency constraint.`}
     ${empty.length > 0 ? html`<br /><span class="warn-text">${empty.map((c) => `${c.chipName}: nothing fits (${reasonsText(c)})`).join('; ')}.</span>` : nothing}
     ${capped.length > 0 ? html`<br /><span class="warn-text">${capped.map((c) => `${c.chipName}: no configuration reaches its first token within ${formatDuration(cap ?? 0)}`).join('; ')}.</span>` : nothing}
+    ${disaggregated ? html`<br />The sweep is of one engine doing prefill and decode; the current configuration, disaggregated, is marked at its per-chip figures over both pools.` : nothing}
   </p>`;
 }
 
@@ -260,7 +261,7 @@ export function sweepView(app: App): TemplateResult {
             <span><i class="dot ring current"></i>current configuration</span>
           </div>
           <div id="pareto-chart" class="chart" aria-label=${`${X_LABEL} against ${yLabel(app.sweep.y)}`}></div>
-          ${chartHint(result, app.sweep.ttftCapS)}
+          ${chartHint(result, app.sweep.ttftCapS, app.derived.state.disaggregation !== null)}
           ${frontierTable(app)}`}
   </section>`;
 }

@@ -1,10 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatPower, formatUsd } from '@ridgeline/format';
+import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatInteger, formatPower, formatUsd } from '@ridgeline/format';
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
-import { countParams, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
+import { countParams, MAX_WORKERS, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
 import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups, chipLabel } from '../registry.ts';
-import type { ZeroStage } from '../state.ts';
+import type { PrefillAttention, ZeroStage } from '../state.ts';
 import type { TrainingField } from '../training.ts';
 import { numericKeyOf, type App, type NumericKey } from './app.ts';
 import { compareView } from './compare-view.ts';
@@ -256,12 +256,76 @@ function hardwareSection(app: App): TemplateResult {
 function parallelismSection(app: App): TemplateResult {
   const { chips, tp, pp } = app.state;
   const dp = chips / (tp * pp);
+  const disaggregated = app.state.disaggregation !== null;
   return html`<section class="group">
-    <h2>Parallelism</h2>
+    <h2>Parallelism${disaggregated ? html` <span class="muted">· one decode worker</span>` : nothing}</h2>
     <div class="grid-4">
       ${numberField(app, 'chips', 'Chips')} ${numberField(app, 'tp', 'TP')} ${numberField(app, 'pp', 'PP')} ${numberField(app, 'ep', 'EP')}
     </div>
-    <p class="hint">DP = chips ÷ (TP·PP) = ${Number.isInteger(dp) ? dp : '—'} replica${dp === 1 ? '' : 's'}. TP must divide the heads, PP the layers, EP the experts.</p>
+    <p class="hint">
+      ${disaggregated
+        ? html`Disaggregated: these are one decode worker, so chips = TP·PP = ${Number.isFinite(tp * pp) ? tp * pp : '—'}; more workers below.`
+        : html`DP = chips ÷ (TP·PP) = ${Number.isInteger(dp) ? dp : '—'} replica${dp === 1 ? '' : 's'}.`}
+      TP must divide the heads, PP the layers, EP the experts.
+    </p>
+  </section>`;
+}
+
+/** The model's message for a disaggregation field, when that is the field at fault. */
+function disaggregationError(app: App, field: string): string | null {
+  const outcome = app.derived.outcome;
+  return outcome?.kind === 'error' && outcome.field === `disaggregation.${field}` ? outcome.message : null;
+}
+
+/**
+ * Disaggregated prefill and decode (`--prefill-workers` and the rest): off by default; on, the
+ * prefill and decode worker counts, the prefill chip (default: the decode chip) and its layout.
+ */
+function disaggregationSection(app: App): TemplateResult {
+  const d = app.state.disaggregation;
+  const s = app.state;
+  const chipError = disaggregationError(app, 'prefillChip');
+  return html`<section class="group" data-testid="disaggregation">
+    <h2>Disaggregation</h2>
+    <label class="check">
+      <input type="checkbox" data-testid="disaggregation-on" .checked=${d !== null} @change=${(e: Event) => app.toggleDisaggregation((e.target as HTMLInputElement).checked)} />
+      separate prefill and decode workers
+    </label>
+    ${d === null
+      ? html`<p class="hint">Off: each replica does prefill and decode. On, prefill workers feed decode workers their prompts’ KV caches over the interconnect.</p>`
+      : html`<div class="grid-2">
+            ${numberField(app, 'disaggregation.prefillWorkers', 'Prefill workers', { hint: `1–${formatInteger(MAX_WORKERS)}`, error: disaggregationError(app, 'prefillWorkers') })}
+            ${numberField(app, 'disaggregation.decodeWorkers', 'Decode workers', { hint: `1–${formatInteger(MAX_WORKERS)}, of ${Number.isFinite(s.tp * s.pp) ? s.tp * s.pp : '—'} chips each`, error: disaggregationError(app, 'decodeWorkers') })}
+          </div>
+          <label class="field ${chipError === null ? '' : 'invalid'}">
+            <span class="label">Prefill chip</span>
+            <select data-testid="select-prefill-hardware" aria-invalid=${chipError === null ? 'false' : 'true'} @change=${(e: Event) => {
+              const value = (e.target as HTMLSelectElement).value;
+              app.setDisaggregation({ prefillHardware: value === '' ? null : value });
+            }}>
+              <option value="" .selected=${d.prefillHardware === null}>same as decode${app.derived.chip.ok ? ` (${app.derived.chip.chip.name})` : ''}</option>
+              ${chipGroups().map(
+                (g) => html`<optgroup label=${g.vendor}>${g.chips.map((c) => html`<option value=${c.id} .selected=${c.id === d.prefillHardware}>${chipLabel(c)}</option>`)}</optgroup>`,
+              )}
+              ${s.customChip === null
+                ? nothing
+                : html`<optgroup label="Your own"><option value=${CUSTOM_CHIP_ID} .selected=${d.prefillHardware === CUSTOM_CHIP_ID}>Custom chip</option></optgroup>`}
+            </select>
+            ${chipError === null ? nothing : html`<span class="field-error" data-testid="field-error-disaggregation.prefillChip">${chipError}</span>`}
+          </label>
+          <div class="grid-3">
+            ${numberField(app, 'disaggregation.prefillTp', 'Prefill TP', { placeholder: Number.isFinite(s.tp) ? String(s.tp) : '', hint: 'chips per worker; empty: decode TP', error: disaggregationError(app, 'prefillTp') })}
+            ${numberField(app, 'disaggregation.prefillEp', 'Prefill EP', { placeholder: 'auto', hint: s.ep > 1 ? 'empty: prefill TP' : 'empty: 1', error: disaggregationError(app, 'prefillEp') })}
+            <label class="field">
+              <span class="label">Prefill attention</span>
+              <select data-testid="select-prefill-attention" @change=${(e: Event) => app.setDisaggregation({ prefillAttention: (e.target as HTMLSelectElement).value as PrefillAttention })}>
+                <option value="heads" .selected=${d.prefillAttention === 'heads'}>heads</option>
+                <option value="dp" .selected=${d.prefillAttention === 'dp'}>dp</option>
+              </select>
+              <span class="hint">by head, or data-parallel</span>
+            </label>
+          </div>
+          <p class="hint">Batch is the requests in flight per decode worker; decode batches continuously. The comparison runs the same workers on each chip.</p>`}
   </section>`;
 }
 
@@ -301,7 +365,7 @@ function advancedSection(app: App): TemplateResult {
 }
 
 function controls(app: App): TemplateResult {
-  return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${advancedSection(app)}`;
+  return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${disaggregationSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${advancedSection(app)}`;
 }
 
 // ---- training ----------------------------------------------------------------------------
