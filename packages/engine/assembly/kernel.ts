@@ -48,7 +48,8 @@ import {
   A_TWO_BATCH,
   A_WEIGHTS,
   C_COMM_OVERLAP,
-  C_EFF_FLOP,
+  C_EFF_FLOP_BY_PRECISION,
+  EFF_STRIDE,
   C_EFF_MEMORY,
   C_EFF_NETWORK,
   C_IDENTITY,
@@ -448,7 +449,8 @@ function loadChip(c: usize): void {
   // a record's price override is the configuration chip's (a different prefill chip keeps its own)
   price = isNaN(priceOverride) || c != decodeChip ? f(chip, C_PRICE) : priceOverride;
   layerOverhead = f(chip, C_LAYER_OVERHEAD);
-  effFlop = chip + (C_EFF_FLOP << 3);
+  // the chip's η_flop at the compute precision (hardware atComputePrecision; flatten fills every slot)
+  effFlop = chip + (<usize>(C_EFF_FLOP_BY_PRECISION + computeCode * EFF_STRIDE) << 3);
   effMemory = chip + (C_EFF_MEMORY << 3);
   effNetwork = chip + (C_EFF_NETWORK << 3);
   // Constant efficiencies skip the curve lookup (and, when both roofline ones are, the intensity).

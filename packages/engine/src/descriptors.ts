@@ -42,7 +42,9 @@ export const CHIP = {
   effNetwork: 90,
   /** 1 + the table index of the first entry with this chip's id (0: unset), set by the table's builder. */
   identity: 124,
-  stride: 128,
+  /** η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each. */
+  effFlopByPrecision: 128,
+  stride: 368,
 } as const;
 
 /**
@@ -170,9 +172,9 @@ export const HEADER = {
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
- * twoBatchOverlap axis).
+ * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor).
  */
-export const IMAGE_VERSION = 9;
+export const IMAGE_VERSION = 10;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

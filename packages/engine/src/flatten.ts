@@ -80,7 +80,12 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   writeEfficiency(out, CHIP.effFlop, chip.efficiency.flop, `${chip.id}.efficiency.flop`);
   writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
   writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);
-  if (CHIP.effNetwork + EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
+  // η_flop at every compute precision: the plugin's for that precision, else its default (atComputePrecision)
+  PRECISIONS.forEach((p, i) => {
+    const byPrecision = chip.efficiency.flopByPrecision?.[p];
+    writeEfficiency(out, CHIP.effFlopByPrecision + i * EFF_STRIDE, byPrecision ?? chip.efficiency.flop, `${chip.id}.efficiency.${byPrecision === undefined ? 'flop' : `flopByPrecision.${p}`}`);
+  });
+  if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { Efficiency } from './types.ts';
+import type { ChipSpec, Efficiency, Precision } from './types.ts';
 
 /**
  * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
@@ -25,4 +25,17 @@ export function efficiencyAt(efficiency: Efficiency, x: number): number {
     }
   }
   return last[1];
+}
+
+/**
+ * `chip` as it computes at `precision`: its η_flop replaced by `efficiency.flopByPrecision[precision]`
+ * when the plugin gives one (the chip itself otherwise, the same object), so that every roofline
+ * downstream reads one `efficiency.flop` (MODEL.md §1.4).
+ *
+ * @example
+ * atComputePrecision(b200, 'fp4').efficiency.flop; // b200.efficiency.flopByPrecision?.fp4 ?? b200.efficiency.flop
+ */
+export function atComputePrecision(chip: ChipSpec, precision: Precision): ChipSpec {
+  const flop = chip.efficiency.flopByPrecision?.[precision];
+  return flop === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, flop } };
 }

@@ -392,6 +392,10 @@ const flops = (precision: Precision) =>
     }),
   );
 
+/** η_flop at one compute precision (`efficiency.flopByPrecision`). */
+const flopAt = (precision: Precision) =>
+  v.exactOptional(efficiency(`η_flop at ${precision}, the achievable fraction of the ${precision} peak FLOP/s`, 'arithmeticIntensity', '0.6'));
+
 const peakDenseFlopsPerS = v.pipe(
   strict(
     {
@@ -516,6 +520,21 @@ const chipEntries = {
   efficiency: section(
     {
       flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
+      flopByPrecision: v.exactOptional(
+        strict(
+          {
+            fp32: flopAt('fp32'),
+            bf16: flopAt('bf16'),
+            fp16: flopAt('fp16'),
+            fp8: flopAt('fp8'),
+            int8: flopAt('int8'),
+            fp4: flopAt('fp4'),
+            int4: flopAt('int4'),
+          },
+          `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
+          { noun: 'precision' },
+        ),
+      ),
       memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
       network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
       layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6' }),
@@ -523,7 +542,7 @@ const chipEntries = {
         sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
       ),
     },
-    '{ flop, memory, network, layerOverheadS, commOverlap? }',
+    '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }',
   ),
   notes: v.exactOptional(
     v.string(encodeNote({ problem: 'must be a string', allowed: 'a string', fix: 'write the caveats as one string.' })),

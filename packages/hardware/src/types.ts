@@ -240,8 +240,14 @@ export interface ChipPrice {
  * };
  */
 export interface ChipEfficiency {
-  /** η_flop: achievable fraction of peak FLOP/s for large matmuls. */
+  /** η_flop: achievable fraction of peak FLOP/s for large matmuls; the fallback of `flopByPrecision`. */
   readonly flop: Efficiency;
+  /**
+   * η_flop per compute precision (the wider of the weights' and activations' precisions), where
+   * it differs: FP8 and FP4 kernels seldom reach the fraction of their doubled peak that BF16 ones
+   * reach of theirs. A precision without an entry uses `flop` (MODEL.md §1.4).
+   */
+  readonly flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
   /** η_mem: achievable fraction of peak memory bandwidth. */
   readonly memory: Efficiency;
   /** η_net: achievable fraction of link bandwidth for collectives. */

@@ -62,6 +62,22 @@ describe('validateHardware accepts', () => {
   test('an alias that repeats its own chip id', () => {
     expect(validateHardware(broken((p) => (p.chips[0].aliases = ['h100-sxm', 'H100']))).ok).toBe(true);
   });
+
+  test('η_flop per compute precision, a constant or a curve', () => {
+    const result = validateHardware(
+      broken((p) => (p.chips[0].efficiency.flopByPrecision = { fp8: { value: 0.45, source: 'fit' }, bf16: { curve: [[10, 0.3], [1000, 0.7]], over: 'arithmeticIntensity', source: 'fit' } })),
+    );
+    expect(result.ok && result.plugin.chips[0]?.efficiency.flopByPrecision?.fp8).toEqual({ value: 0.45, source: 'fit' });
+  });
+});
+
+describe('validateHardware checks η_flop per precision', () => {
+  test('an unknown precision and an efficiency above 1 are named', () => {
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiency.flopByPrecision = { bf8: { value: 0.5, source: 'x' } }))).path).toBe('chips[h100-sxm].efficiency.flopByPrecision.bf8');
+    const issue = onlyIssue(broken((p) => (p.chips[0].efficiency.flopByPrecision = { fp8: { value: 1.5, source: 'x' } })));
+    expect(issue.path).toBe('chips[h100-sxm].efficiency.flopByPrecision.fp8.value');
+    expect(issue.message).toMatch(/1\.5/);
+  });
 });
 
 describe('validateHardware checks apiVersion first', () => {
@@ -720,7 +736,7 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, memory, network, layerOverheadS, commOverlap? }). Fix: add "efficiency": { flop, memory, network, layerOverheadS, commOverlap? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',

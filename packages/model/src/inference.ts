@@ -1,4 +1,4 @@
-import { PRECISION_BYTES, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
+import { PRECISION_BYTES, atComputePrecision, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memory.ts';
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
@@ -369,12 +369,14 @@ function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS
  * r.tpotS; // seconds per output token
  * r.bound.decode; // 'memory'
  */
-export function estimateInference(config: InferenceConfig): InferenceResult {
-  validateInferenceConfig(config);
+export function estimateInference(given: InferenceConfig): InferenceResult {
+  validateInferenceConfig(given);
+  const precision = computePrecision(given.precision.weights, given.precision.activations);
+  // The chip as it computes at this precision: its η_flop for the precision (MODEL.md §1.4).
+  const config: InferenceConfig = { ...given, chip: atComputePrecision(given.chip, precision) };
   const { model, chip, batch } = config;
   const { tp, pp, ep } = config.parallelism;
   const dp = config.chips / (tp * pp);
-  const precision = computePrecision(config.precision.weights, config.precision.activations);
   const counts = countParams(model);
   const params = { total: counts.total, active: counts.active };
   const speculation = resolveSpeculation(config);
@@ -689,7 +691,9 @@ function disaggregated(
   const prefillWorkers = disagg.prefillWorkers;
   const decodeWorkers = disagg.decodeWorkers;
   const C = inputs.chunkTokens;
-  const chipP = worker.chip;
+  const precision = computePrecision(config.precision.weights, config.precision.activations);
+  // the decode chip is already at its compute precision; another prefill chip is put at it here
+  const chipP = worker.chip === chip ? chip : atComputePrecision(worker.chip, precision);
   const Wp = worker.tp;
   const Wd = ctx.tp * ctx.pp;
 
@@ -713,7 +717,6 @@ function disaggregated(
     const need = `${bytesText(prefillMemory.total)} per chip (weights ${bytesText(prefillMemory.weights)}, KV cache ${bytesText(prefillMemory.kvCache)}, activations ${bytesText(prefillMemory.activations)})`;
     return infeasible(inputs, 'capacity', `Prefill worker does not fit: needs ${need} but ${chipP.name} has ${bytesText(prefillMemory.capacity)} usable; use a larger --prefill-tp.`, memory, null);
   }
-  const precision = computePrecision(config.precision.weights, config.precision.activations);
   const peakP = chipP.compute.peakDenseFlopsPerS[precision]!.value;
   const ctxP: PhaseContext = {
     model,

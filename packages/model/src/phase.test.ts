@@ -57,3 +57,19 @@ describe('two-batch overlap: two micro-batches, each reading the weights, one hi
     expect(overlapped.decode.memoryBoundS + overlapped.decode.computeBoundS).toBeGreaterThan(plain.decode.memoryBoundS + plain.decode.computeBoundS);
   });
 });
+
+describe('η_flop per compute precision (efficiency.flopByPrecision)', () => {
+  test('an FP8 matmul runs at the FP8 peak × the FP8 η_flop; BF16 keeps the default', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const base = { model: llama70b, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 8, inputTokens: 2048, outputTokens: 128, schedule: 'static' } as const;
+    const plain = estimateInference({ ...base, chip: testGpu, precision: fp8 });
+    // the test GPU's η_flop is 0.5; at FP8 a quarter instead: every compute-bound operator takes twice as long
+    const slowFp8 = { ...testGpu, efficiency: { ...testGpu.efficiency, flopByPrecision: { fp8: { value: 0.25, source: 'test' } } } };
+    const slow = estimateInference({ ...base, chip: slowFp8, precision: fp8 });
+    expect(slow.prefill.computeBoundS).toBeCloseTo(2 * plain.prefill.computeBoundS, 12);
+    expect(slow.inputs.efficiencies.flop?.value).toBe(0.25);
+    // bf16 has no entry: the default η_flop, unchanged
+    const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
+    expect(estimateInference({ ...base, chip: slowFp8, precision: bf16 }).ttftS).toBe(estimateInference({ ...base, chip: testGpu, precision: bf16 }).ttftS);
+  });
+});

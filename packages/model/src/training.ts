@@ -1,4 +1,4 @@
-import { efficiencyAt, PRECISION_BYTES, type Precision } from '@ridgeline/hardware';
+import { atComputePrecision, efficiencyAt, PRECISION_BYTES, type Precision } from '@ridgeline/hardware';
 import { allGatherS, allReduceS, membersPerDomainFor } from './collectives.ts';
 import { InputError } from './errors.ts';
 import { computePrecision } from './inference.ts';
@@ -122,8 +122,10 @@ function attentionFlopsPerToken(model: ModelSpec, sequenceLength: number): numbe
  *   parallelism: { dp: 16, tp: 8, pp: 8, cp: 1, ep: 1 }, sequenceLength: 8192, globalBatch: 512,
  *   microBatch: 1, totalTokens: 15e12 }).mfu;
  */
-export function estimateTraining(config: TrainingConfig): TrainingResult {
-  validateTrainingConfig(config);
+export function estimateTraining(given: TrainingConfig): TrainingResult {
+  validateTrainingConfig(given);
+  // The chip as it computes at the training precision: its η_flop for the precision (MODEL.md §1.4).
+  const config: TrainingConfig = { ...given, chip: atComputePrecision(given.chip, given.precision ?? 'bf16') };
   const { model, chip, chips } = config;
   const { dp, tp, pp, cp, ep } = config.parallelism;
   const precision = config.precision ?? 'bf16';

@@ -133,6 +133,14 @@ export function randomChip(random: Random, n: number): ChipSpec {
       memory: random() < 0.5 ? randomCurve(random, 'arithmeticIntensity') : base.efficiency.memory,
       network: random() < 0.5 ? randomCurve(random, 'messageBytes') : base.efficiency.network,
       layerOverheadS: base.efficiency.layerOverheadS,
+      // η_flop per compute precision for some precisions, a constant or a curve
+      ...(random() < 0.5
+        ? {
+            flopByPrecision: Object.fromEntries(
+              PRECISIONS.filter(() => random() < 0.5).map((p) => [p, random() < 0.5 ? s(0.2 + 0.7 * random()) : randomCurve(random, 'arithmeticIntensity')]),
+            ),
+          }
+        : {}),
     },
   };
 }
