@@ -1,5 +1,5 @@
-import { calibrateEfficiencies, estimateInference, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
-import type { ChipSpec } from '@ridgeline/hardware';
+import { calibrateEfficiencies, computePrecision, estimateInference, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { errorStats, inferencexConfig, INFERENCEX_CHIP_IDS, type ErrorStats, type InferencexRow } from './inferencex.ts';
 
@@ -89,8 +89,14 @@ export interface InferencexChipFit {
  * Fits one chip on its rows and cross-validates leaving one curve out. `chip` is the plugin chip
  * (its η_net and overlap are kept); `onCurve` reports progress.
  */
+/** The compute precisions of rows (η_flop is fitted per compute precision). */
+function computePrecisionsOf(rows: readonly InferencexRow[]): Precision[] {
+  return [...new Set(rows.map((r) => { const p = inferencexConfig(r, 'continuous').precision; return computePrecision(p.weights, p.activations); }))];
+}
+
 export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[], grid: CalibrationGrid = inferencexFitGrid(chip), onCurve?: (curve: string) => void): InferencexChipFit | undefined {
-  const all = calibrateEfficiencies(chip, calibrationRowsOf(rows), grid, { flopCurve: false });
+  const options = (subset: readonly InferencexRow[]) => ({ flopCurve: false, flopPrecisions: computePrecisionsOf(subset) });
+  const all = calibrateEfficiencies(chip, calibrationRowsOf(rows), grid, options(rows));
   if (all === undefined) return undefined;
   const fitted = withEfficiencies(chip, all.efficiencies, 'fit: InferenceX');
   const stats = (e: Errors) => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity) });
@@ -105,7 +111,7 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
     for (const curve of curves) {
       onCurve?.(curve);
       const training = rows.filter((r) => curveOf(r) !== curve);
-      const fit = calibrateEfficiencies(chip, calibrationRowsOf(training), grid, { flopCurve: false });
+      const fit = calibrateEfficiencies(chip, calibrationRowsOf(training), grid, options(training));
       if (fit === undefined) continue;
       errorsOf(rows.filter((r) => curveOf(r) === curve), withEfficiencies(chip, fit.efficiencies, 'fit: InferenceX, one curve left out'), held);
     }
@@ -134,13 +140,14 @@ const cell = (s: ErrorStats): string => `${pct(s.medianAbs)} (${signed(s.medianS
 /** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
 export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[] {
   return [
-    '| chip | rows | curves | η_flop | η_mem | t_layer | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
+    '| chip | rows | curves | η_flop (by compute precision) | η_mem | t_layer | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...fits.map((f) => {
       const e = f.efficiencies;
       const edge = (k: string): string => (f.atGridEdge.includes(k) ? ' (grid edge)' : '');
       const oos = f.outOfSample;
-      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
+      const byPrecision = Object.entries(e.flopByPrecision ?? {}).map(([p, v]) => `${p} ${v}`).join(', ');
+      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')}${byPrecision === '' ? '' : `; ${byPrecision}`} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
     }),
   ];
 }

@@ -142,7 +142,7 @@ describe('a known row maps to its configuration', () => {
         batch: 64,
         inputTokens: 1024,
         outputTokens: 8192,
-        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' },
+        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' },
         schedule,
       });
     }
@@ -151,7 +151,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '1024', '--output', '8192', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--input', '1024', '--output', '8192', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
       '--schedule', 'continuous',
     ]);
   });

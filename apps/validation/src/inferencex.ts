@@ -331,11 +331,15 @@ function deepseekV3(): ModelSpec {
   return model;
 }
 
-/** fp8: everything in FP8. fp4: MXFP4/NVFP4 expert weights (all weights taken as fp4), FP8 KV cache and matmuls. */
+/**
+ * fp8: everything in FP8. fp4: MXFP4/NVFP4 weights (all weights taken as fp4) and GEMMs (activations
+ * quantised to FP4 before each matmul, so they run at the FP4 rate), with an FP8 KV cache — as the
+ * model issue reads the column.
+ */
 export function inferencexPrecision(precision: InferencexPrecision): PrecisionConfig {
   return precision === 'fp8'
     ? { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' }
-    : { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' };
+    : { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' };
 }
 
 function chipOf(row: InferencexRow): ChipSpec {

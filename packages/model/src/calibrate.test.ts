@@ -134,3 +134,31 @@ describe('metricValue', () => {
     expect(metricValue('output_tokens_per_s_per_chip', r, c)).toBeCloseTo((64 * 256) / r.requestLatencyS / 4, 9);
   });
 });
+
+describe('calibrateEfficiencies per compute precision', { timeout: 60_000 }, () => {
+  test('recovers a separate FP8 η_flop from rows at two compute precisions; bf16 keeps the shared one', () => {
+    // Compute-bound prefills in BF16 and FP8 on one chip whose FP8 kernels reach 0.35 of the FP8
+    // peak where BF16 reaches 0.6; memory, network and overheads held at the truth.
+    const truth = { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 20e-6, commOverlap: 0.5, flopByPrecision: { fp8: 0.35 } };
+    const chip = withEfficiencies(testGpu, truth, 'truth');
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const measured: MeasuredInferenceRow[] = [
+      [config(2, 1, 4096, 1), bf16],
+      [config(8, 8, 4096, 1), bf16],
+      [config(2, 1, 4096, 1), fp8],
+      [config(8, 8, 4096, 1), fp8],
+    ].map(([base, precision], i) => {
+      const c = { ...(base as InferenceConfig), precision: precision as InferenceConfig['precision'] };
+      return { id: `row ${i + 1}`, config: c, metric: 'ttft_s', measured: estimateInference({ ...c, chip }).ttftS };
+    });
+    const grid: CalibrationGrid = { flop: [0.3, 0.35, 0.4, 0.5, 0.6, 0.7], memory: [0.8], network: [0.7], layerOverheadS: [20e-6], commOverlap: [0.5] };
+    const plain = calibrateEfficiencies(testGpu, measured.map(inferenceRow), grid, { flopCurve: false })!;
+    const fit = calibrateEfficiencies(testGpu, measured.map(inferenceRow), grid, { flopCurve: false, flopPrecisions: ['fp8'] })!;
+    expect(fit.efficiencies.flop).toBe(0.6);
+    expect(fit.efficiencies.flopByPrecision).toEqual({ fp8: 0.35 });
+    expect(fit.loss).toBeLessThan(1e-9);
+    // one shared η_flop cannot fit both precisions
+    expect(plain.loss).toBeGreaterThan(0.1);
+    expect(plain.efficiencies.flopByPrecision).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import { efficiencyAt, type ChipSpec } from '@ridgeline/hardware';
+import { efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
 import type { InferenceConfig, InferenceResult } from './types.ts';
@@ -134,6 +134,8 @@ export const FLOP_CURVE_INTENSITIES: readonly [number, number] = [128, 4096];
  */
 export interface FittedEfficiencies extends ConstantEfficiencies {
   readonly flopCurve?: readonly [readonly [number, number], readonly [number, number]];
+  /** η_flop per compute precision, where fitted (`options.flopPrecisions`); others use `flop`. */
+  readonly flopByPrecision?: Partial<Readonly<Record<Precision, number>>>;
 }
 
 /**
@@ -175,6 +177,9 @@ export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: 
     ...chip,
     efficiency: {
       flop: e.flopCurve === undefined ? { value: e.flop, source } : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
+      ...(e.flopByPrecision === undefined
+        ? {}
+        : { flopByPrecision: Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, { value, source }])) as Partial<Record<Precision, Efficiency>> }),
       memory: { value: e.memory, source },
       network: { value: e.network, source },
       layerOverheadS: { value: e.layerOverheadS, source },
@@ -318,7 +323,7 @@ export function calibrateEfficiencies(
   chip: ChipSpec,
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
-  options: { readonly flopCurve?: boolean } = {},
+  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[] } = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
   const stage1 = searchConstants(chip, rows, grid, undefined);
@@ -347,6 +352,25 @@ export function calibrateEfficiencies(
       fitted = { ...stage3.efficiencies, flop: bestCurve[1][1], flopCurve: bestCurve };
       bestLoss = stage3.loss;
     }
+  }
+  // Stage 4: η_flop per compute precision (`options.flopPrecisions`), each on grid.flop with every
+  // other efficiency held, two rounds of coordinate descent; a precision's value is kept only when it
+  // lowers the loss, so a precision no row computes at keeps the shared η_flop.
+  if ((options.flopPrecisions?.length ?? 0) > 0 && fitted.flopCurve === undefined) {
+    let byPrecision: Partial<Record<Precision, number>> = {};
+    for (let round = 0; round < 2; round++) {
+      for (const precision of options.flopPrecisions ?? []) {
+        for (const value of grid.flop) {
+          const candidate = { ...fitted, flopByPrecision: { ...byPrecision, [precision]: value } };
+          const loss = lossOf(rows, withEfficiencies(chip, candidate, 'fit candidate'));
+          if (loss !== undefined && loss < bestLoss * (1 - 1e-12)) {
+            bestLoss = loss;
+            byPrecision = candidate.flopByPrecision;
+          }
+        }
+      }
+    }
+    if (Object.keys(byPrecision).length > 0) fitted = { ...fitted, flopByPrecision: byPrecision };
   }
   const evaluation = evaluateRows(rows, withEfficiencies(chip, fitted, 'fit candidate'));
   const atGridEdge = (Object.keys(grid) as Array<keyof ConstantEfficiencies>).filter((key) => {
