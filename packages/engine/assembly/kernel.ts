@@ -1435,6 +1435,28 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
   }
 }
 
+/** Both phases' MFU, MBU and bound (InferenceResult.mfu, .mbu, .bound). */
+@inline function putPhases(mfuPrefill: f64, mfuDecode: f64, mbuPrefill: f64, mbuDecode: f64, boundPrefill: i32, boundDecode: i32): void {
+  put(O_MFU_PREFILL, mfuPrefill);
+  put(O_MFU_DECODE, mfuDecode);
+  put(O_MBU_PREFILL, mbuPrefill);
+  put(O_MBU_DECODE, mbuDecode);
+  put(O_BOUND_PREFILL, <f64>boundPrefill);
+  put(O_BOUND_DECODE, <f64>boundDecode);
+}
+
+/** Where each phase's time goes (InferenceResult.prefill and .decode: compute-, memory-bound, network, overhead). */
+@inline function putBreakdown(pCompute: f64, pMemory: f64, pNetwork: f64, pOverhead: f64, dCompute: f64, dMemory: f64, dNetwork: f64, dOverhead: f64): void {
+  put(O_PREFILL_COMPUTE, pCompute);
+  put(O_PREFILL_MEMORY, pMemory);
+  put(O_PREFILL_NETWORK, pNetwork);
+  put(O_PREFILL_OVERHEAD, pOverhead);
+  put(O_DECODE_COMPUTE, dCompute);
+  put(O_DECODE_MEMORY, dMemory);
+  put(O_DECODE_NETWORK, dNetwork);
+  put(O_DECODE_OVERHEAD, dOverhead);
+}
+
 // ---------------------------------------------------------------- serving.ts steadyState
 let ssDecode: f64 = 0; // D: sequences decoding per iteration (each with g verified tokens)
 let ssPrompt: f64 = 0; // P: prompt tokens per iteration
@@ -1646,20 +1668,8 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   put(O_COST_PER_M_INPUT, (fleetUsdPerS / prefillTokensPerS) * 1e6);
   put(O_POWER, powerPerChipW);
   put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * tpotS) / batch);
-  put(O_MFU_PREFILL, mfuPrefill);
-  put(O_MFU_DECODE, mfuDecode);
-  put(O_MBU_PREFILL, mbuPrefill);
-  put(O_MBU_DECODE, mbuDecode);
-  put(O_BOUND_PREFILL, <f64>pBound);
-  put(O_BOUND_DECODE, <f64>bound);
-  put(O_PREFILL_COMPUTE, pComputeS);
-  put(O_PREFILL_MEMORY, pMemoryS);
-  put(O_PREFILL_NETWORK, pNetworkS);
-  put(O_PREFILL_OVERHEAD, pOverheadS);
-  put(O_DECODE_COMPUTE, computeS);
-  put(O_DECODE_MEMORY, memoryS);
-  put(O_DECODE_NETWORK, networkS);
-  put(O_DECODE_OVERHEAD, overheadS);
+  putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
+  putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);
 }
 
 // inference.ts continuous, runIteration: the iteration's stage with its draft passes (withDraftPasses)
@@ -1810,20 +1820,8 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   put(O_COST_PER_M_INPUT, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6);
   put(O_POWER, powerPerChipW);
   put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
-  put(O_MFU_PREFILL, mfu);
-  put(O_MFU_DECODE, mfu);
-  put(O_MBU_PREFILL, mbu);
-  put(O_MBU_DECODE, mbu);
-  put(O_BOUND_PREFILL, <f64>bound);
-  put(O_BOUND_DECODE, <f64>bound);
-  put(O_PREFILL_COMPUTE, computeS);
-  put(O_PREFILL_MEMORY, memoryS);
-  put(O_PREFILL_NETWORK, networkS);
-  put(O_PREFILL_OVERHEAD, overheadS);
-  put(O_DECODE_COMPUTE, computeS);
-  put(O_DECODE_MEMORY, memoryS);
-  put(O_DECODE_NETWORK, networkS);
-  put(O_DECODE_OVERHEAD, overheadS);
+  putPhases(mfu, mfu, mbu, mbu, bound, bound);
+  putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
 }
 
 // ---------------------------------------------------------------- inference.ts disaggregated
@@ -2064,20 +2062,8 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   put(O_COST_PER_M_INPUT, (prefillUsdPerS / prefillTokensPerS) * 1e6);
   put(O_POWER, powerPerChipW);
   put(O_ENERGY_PER_TOKEN, (totalChips * powerPerChipW) / tokensPerS);
-  put(O_MFU_PREFILL, mfuP);
-  put(O_MFU_DECODE, mfu);
-  put(O_MBU_PREFILL, mbuP);
-  put(O_MBU_DECODE, mbu);
-  put(O_BOUND_PREFILL, <f64>pStageBound);
-  put(O_BOUND_DECODE, <f64>dgBound);
-  put(O_PREFILL_COMPUTE, pComputeSum);
-  put(O_PREFILL_MEMORY, pMemorySum);
-  put(O_PREFILL_NETWORK, pNetwork);
-  put(O_PREFILL_OVERHEAD, pOverhead);
-  put(O_DECODE_COMPUTE, dgComputeS);
-  put(O_DECODE_MEMORY, dgMemoryS);
-  put(O_DECODE_NETWORK, dgNetworkS);
-  put(O_DECODE_OVERHEAD, dgOverheadS);
+  putPhases(mfuP, mfu, mbuP, mbu, pStageBound, dgBound);
+  putBreakdown(pComputeSum, pMemorySum, pNetwork, pOverhead, dgComputeS, dgMemoryS, dgNetworkS, dgOverheadS);
   put(O_PREFILL_IDLE_SHARE, 1 - lambda / lambdaP);
   put(O_DECODE_IDLE_SHARE, 1 - lambda / lambdaD);
   put(O_KV_TRANSFER_S, kvS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_REASONS } from '@ridgeline/model';
-import { AXES, CONFIG_EXPECTED, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
+import { AXES, DISAGGREGATION_AXES, CONFIG_EXPECTED, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
 import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
@@ -21,6 +21,9 @@ describe('the host layout', () => {
     expect(CONFIG_EXPECTED).toBe(AXES.length + 1);
     expect(value('CFG_EXPECTED')).toBe(CONFIG_EXPECTED);
     expect(CONFIG_STRIDE).toBe(AXES.length + 2);
+    // the disaggregation axes sit together in AXES, in DISAGGREGATION_AXES's order
+    const first = AXES.indexOf('prefillWorkers');
+    expect(AXES.slice(first, first + DISAGGREGATION_AXES.length)).toEqual([...DISAGGREGATION_AXES]);
     expect(AXES.length + HEADER.axisLengths).toBeLessThanOrEqual(HEADER.mode);
     expect(value('EFF_STRIDE')).toBe(EFF_STRIDE);
     expect(value('MAX_CURVE_POINTS')).toBe(MAX_CURVE_POINTS);

@@ -93,6 +93,9 @@ export const MODEL = {
   stride: 32,
 } as const;
 
+/** The disaggregation axes, in their order among AXES (and in spec keys and row columns). */
+export const DISAGGREGATION_AXES = ['prefillWorkers', 'decodeWorkers', 'prefillHardware', 'prefillTp', 'prefillEp', 'prefillAttention'] as const;
+
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
  * order gives the first 29 slots of an explicit configuration record; slot 29 is a price override,
@@ -123,6 +126,7 @@ export const AXES = [
   'ep',
   'redundantExperts',
   'chips',
+  // DISAGGREGATION_AXES (spelt out: isolated declarations cannot type a spread)
   'prefillWorkers',
   'decodeWorkers',
   'prefillHardware',

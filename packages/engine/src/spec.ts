@@ -13,7 +13,7 @@ import {
   type Schedule,
   type SpeculativeMode,
 } from '@ridgeline/model';
-import { METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { DISAGGREGATION_AXES, METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
 import { normaliseGroupBy, type GroupKey } from './groups.ts';
 import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
 import { sortWhere, type WhereClause } from './where.ts';
@@ -575,12 +575,7 @@ const KNOWN_KEYS = [
   'draftTokens',
   'acceptance',
   'draftModels',
-  'prefillWorkers',
-  'decodeWorkers',
-  'prefillHardware',
-  'prefillTp',
-  'prefillEp',
-  'prefillAttention',
+  ...DISAGGREGATION_AXES,
   'where',
   'reducers',
 ] as const;

@@ -1,23 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
-import { llama70b, testGpu } from './test-fixtures.ts';
+import { llama70b, llamaByHand, roomyGpu } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
 // Llama 3.1 70B in bf16 on roomy test GPUs, TP 1 in both pools (no collectives): 989 TFLOP/s × η_flop
 // 0.5, 3.35 TB/s × η_mem 0.8, no per-layer overhead; scale-up 450 GB/s (8 per domain), scale-out
 // 50 GB/s, η_net 1, no hop latency. Every time below is derived operator by operator.
-const roomyGpu = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
-const F = 989e12 * 0.5;
-const BW = 3.35e12 * 0.8;
-const roofline = (flops: number, bytes: number): number => Math.max(flops / F, bytes / BW);
-const d = 8192;
-const qkv = d * 128 * (64 + 2 * 8);
-const out = 64 * 128 * d;
-const ffn = 3 * d * 28672;
-const head = 128256 * d;
-const qkvWidth = (64 + 16) * 128;
-const attnWidth = 64 * 128;
-const kvPerToken = 2 * 8 * 128;
+const { BW, roofline, d, qkv, out, ffn, head, qkvWidth, attnWidth, kvPerToken } = llamaByHand;
 
 /** The shared matmuls of one layer for T tokens (bf16: 2 bytes). */
 const matmulsS = (T: number): number =>

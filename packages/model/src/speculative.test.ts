@@ -3,7 +3,7 @@ import { estimateInference } from './inference.ts';
 import { memoryPerChip } from './memory.ts';
 import { expectedTokensPerStep } from './speculative.ts';
 import { steadyState } from './serving.ts';
-import { deepseekV3, llama70b, testGpu } from './test-fixtures.ts';
+import { deepseekV3, llama70b, llamaByHand, roomyGpu } from './test-fixtures.ts';
 import type { InferenceConfig, ModelSpec, SpeculativeConfig } from './types.ts';
 
 describe('expectedTokensPerStep: E = 1 + a₁ + a₁a₂ + …', () => {
@@ -47,18 +47,7 @@ describe('steadyState with speculation: g = γ + 1 verified tokens per sequence,
 // A dense model with one MTP module (Llama 3.1 70B's shapes, hypothetically), on one roomy test GPU:
 // 989 TFLOP/s × η_flop 0.5, 3.35 TB/s × η_mem 0.8, TP 1 (no collectives), no per-layer overhead.
 const withMtp: ModelSpec = { ...llama70b, id: 'llama-mtp', mtpModules: 1 };
-const roomyGpu = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
-const F = 989e12 * 0.5;
-const BW = 3.35e12 * 0.8;
-const roofline = (flops: number, bytes: number): number => Math.max(flops / F, bytes / BW);
-const d = 8192;
-const qkv = d * 128 * (64 + 2 * 8);
-const out = 64 * 128 * d;
-const ffn = 3 * d * 28672;
-const head = 128256 * d;
-const qkvWidth = (64 + 16) * 128;
-const attnWidth = 64 * 128;
-const kvPerToken = 2 * 8 * 128;
+const { BW, roofline, d, qkv, out, ffn, head, qkvWidth, attnWidth, kvPerToken } = llamaByHand;
 
 /** One layer's time for D decode tokens at context c beside P prompt tokens of prompts `length` long (bf16). */
 function layerS(D: number, c: number, P: number, length: number): number {

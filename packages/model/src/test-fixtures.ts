@@ -93,3 +93,38 @@ export const deepseekV3: ModelSpec = {
   mla: { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
   source: 'deepseek-ai/DeepSeek-V3 config.json',
 };
+
+/** The test GPU with 1 TB of memory, so capacity never binds in hand-derived tests. */
+export const roomyGpu: ChipSpec = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
+
+/**
+ * Llama 3.1 70B's shapes and the test GPU's roofline, for tests that derive times by hand (TP 1,
+ * bf16): F = 989 TFLOP/s × η_flop 0.5, BW = 3.35 TB/s × η_mem 0.8; per-layer parameters of the
+ * QKV, output and FFN projections, the LM head, activation widths and KV elements per token.
+ */
+export const llamaByHand: {
+  readonly F: number;
+  readonly BW: number;
+  readonly d: number;
+  readonly qkv: number;
+  readonly out: number;
+  readonly ffn: number;
+  readonly head: number;
+  readonly qkvWidth: number;
+  readonly attnWidth: number;
+  readonly kvPerToken: number;
+  readonly roofline: (flops: number, bytes: number) => number;
+} = {
+  F: 989e12 * 0.5,
+  BW: 3.35e12 * 0.8,
+  d: 8192,
+  qkv: 8192 * 128 * (64 + 2 * 8),
+  out: 64 * 128 * 8192,
+  ffn: 3 * 8192 * 28672,
+  head: 128256 * 8192,
+  qkvWidth: (64 + 16) * 128,
+  attnWidth: 64 * 128,
+  kvPerToken: 2 * 8 * 128,
+  /** One operator's roofline time on the test GPU. */
+  roofline: (flops: number, bytes: number): number => Math.max(flops / (989e12 * 0.5), bytes / (3.35e12 * 0.8)),
+};

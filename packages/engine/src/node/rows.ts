@@ -3,7 +3,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
-import { OUTPUTS } from '../descriptors.ts';
+import { DISAGGREGATION_AXES, OUTPUTS } from '../descriptors.ts';
 import { TRAINING_AXES, TRAINING_OUTPUTS } from '../training.ts';
 import { createEngine, type Engine, type Kernel } from '../engine.ts';
 import type { AnySweepPlan } from '../plan.ts';
@@ -42,12 +42,7 @@ export const ROW_COLUMNS: readonly string[] = [
   'draftModel',
   'draftTokens',
   'acceptance',
-  'prefillWorkers',
-  'decodeWorkers',
-  'prefillHardware',
-  'prefillTp',
-  'prefillEp',
-  'prefillAttention',
+  ...DISAGGREGATION_AXES,
   ...OUTPUTS,
 ];
 
