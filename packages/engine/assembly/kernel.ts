@@ -1435,6 +1435,27 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
   }
 }
 
+/** The latencies and rates of a feasible configuration (per user: 1/TPOT; total per chip: input + output). */
+@inline function putRates(ttftS: f64, tpotS: f64, requestLatencyS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64, prefillTokensPerS: f64): void {
+  put(O_TTFT, ttftS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+}
+
+/** Cost per million output and input tokens, power per chip and energy per output token. */
+@inline function putCosts(costPerMillionUsd: f64, costPerMillionInputUsd: f64, powerPerChipW: f64, energyPerTokenJ: f64): void {
+  put(O_COST_PER_M, costPerMillionUsd);
+  put(O_COST_PER_M_INPUT, costPerMillionInputUsd);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, energyPerTokenJ);
+}
+
 /** Both phases' MFU, MBU and bound (InferenceResult.mfu, .mbu, .bound). */
 @inline function putPhases(mfuPrefill: f64, mfuDecode: f64, mbuPrefill: f64, mbuDecode: f64, boundPrefill: i32, boundDecode: i32): void {
   put(O_MFU_PREFILL, mfuPrefill);
@@ -1655,19 +1676,8 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
   const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
-  put(O_TTFT, ttftS);
-  put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS);
-  put(O_TOKENS_PER_S, tokensPerS);
-  put(O_TOKENS_PER_S_PER_CHIP, tokensPerS / chips);
-  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
-  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
-  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerS / chips);
-  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
-  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
-  put(O_COST_PER_M_INPUT, (fleetUsdPerS / prefillTokensPerS) * 1e6);
-  put(O_POWER, powerPerChipW);
-  put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * tpotS) / batch);
+  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS);
+  putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
   putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
   putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);
 }
@@ -1806,20 +1816,9 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
   const powerPerChipW = idleW + (maxW - idleW) * utilisation;
 
-  put(O_TTFT, timeToFirstS);
-  put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS);
-  put(O_TOKENS_PER_S, tokensPerS);
-  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
-  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
-  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
-  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
-  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
-  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
+  putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   // The prompt tokens' share of the iteration's tokens pays for them.
-  put(O_COST_PER_M_INPUT, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6);
-  put(O_POWER, powerPerChipW);
-  put(O_ENERGY_PER_TOKEN, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
+  putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
   putPhases(mfu, mfu, mbu, mbu, bound, bound);
   putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
 }
@@ -2049,19 +2048,8 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const powerD = idleW + (maxW - idleW) * utilisation;
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
-  put(O_TTFT, ttftS);
-  put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS);
-  put(O_TOKENS_PER_S, tokensPerS);
-  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
-  put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
-  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
-  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
-  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
-  put(O_COST_PER_M, (fleetUsdPerS / tokensPerS) * 1e6);
-  put(O_COST_PER_M_INPUT, (prefillUsdPerS / prefillTokensPerS) * 1e6);
-  put(O_POWER, powerPerChipW);
-  put(O_ENERGY_PER_TOKEN, (totalChips * powerPerChipW) / tokensPerS);
+  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
+  putCosts((fleetUsdPerS / tokensPerS) * 1e6, (prefillUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (totalChips * powerPerChipW) / tokensPerS);
   putPhases(mfuP, mfu, mbuP, mbu, pStageBound, dgBound);
   putBreakdown(pComputeSum, pMemorySum, pNetwork, pOverhead, dgComputeS, dgMemoryS, dgNetworkS, dgOverheadS);
   put(O_PREFILL_IDLE_SHARE, 1 - lambda / lambdaP);
