@@ -11,9 +11,10 @@ import { resolveSweepSpec, validateSweepSpec, type SweepSpec } from './spec.ts';
 
 /**
  * The most prefill and decode workers of one replica. Their ratio in lowest terms spans 8:1 (long
- * prompts, short answers) to 1:16 (short prompts, long answers): every split InferenceX's
- * disaggregated DeepSeek-R1 runs state but three (9:1, 10:1 and 11:1, eight of 1,218 rows, with
- * prefill workers smaller than their decode workers, which a smaller prefill TP gives here too).
+ * prompts, short answers) to 1:16 (short prompts, long answers): every worker split of InferenceX's
+ * disaggregated DeepSeek-R1 runs (apps/validation/data) but 9:1, 10:1 and 11:1, 8 of 774 rows,
+ * whose small prefill workers (2–4 chips against 8–32 decoding) split the chips in a ratio that
+ * fewer, larger prefill workers give here.
  */
 export const PLAN_MAX_PREFILL_WORKERS = 8;
 export const PLAN_MAX_DECODE_WORKERS = 16;
