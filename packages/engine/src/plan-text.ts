@@ -69,7 +69,7 @@ export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTex
 
 /** A disaggregated replica's ratio, what sets its request rate, and how much the other pool spares. */
 function poolsText(p: PlanPools): string {
-  const share = (x: number): string => `${Math.round(x * 100)}%`;
+  const share = (x: number): string => (x > 0 && x < 0.005 ? 'under 1%' : `${Math.round(x * 100)}%`);
   const sets =
     p.bound === 'prefill'
       ? `the prefill workers set the request rate (the decode workers have ${share(p.decodeIdleShare)} to spare)`
