@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { estimateInference, minChipsToFit, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import { createEngine } from './engine.ts';
-import { PLAN_BATCHES, defaultMaxChips, planServing, type ServingPlanChoice } from './plan-serving.ts';
+import {
+  PLAN_BATCHES,
+  PLAN_MAX_DECODE_WORKERS,
+  PLAN_MAX_PREFILL_WORKERS,
+  defaultMaxChips,
+  planServing,
+  planWorkerRatios,
+  type ServingPlanChoice,
+} from './plan-serving.ts';
 import { CATALOG_MODELS, FIRST_PARTY_CHIPS } from './test-support/random.ts';
 
 const model = (id: string): ModelSpec => CATALOG_MODELS.find((m) => m.id === id) as ModelSpec;
@@ -146,5 +154,223 @@ describe('planServing', () => {
     await expect(planServing({ ...base, objective: 'chips' })).rejects.toThrow(/rateRps/);
     await expect(planServing({ ...base, targets: { tpotS: 0 } })).rejects.toThrow(/targets\.tpotS must be a positive finite number/);
     await expect(planServing({ ...base, maxChips: 2.5 })).rejects.toThrow(/maxChips must be a positive integer/);
+  });
+});
+
+/** A candidate of the disaggregated search: one replica's configuration, its estimate and the chips of every replica. */
+interface Deployment {
+  readonly config: InferenceConfig;
+  readonly result: InferenceResult;
+  readonly unitChips: number;
+  readonly chips: number;
+}
+
+/**
+ * The disaggregated search written out plainly on the TypeScript reference model: every decode
+ * worker layout, prefill chip and TP, attention, prefill:decode ratio in lowest terms, batch and
+ * precision combination, estimated one by one, then filtered by the chip budget.
+ */
+function bruteForceDisaggregated(
+  m: ModelSpec,
+  decode: ChipSpec,
+  prefillChips: readonly ChipSpec[],
+  maxChips: number,
+  precisions: readonly Precision[],
+  lengths: { readonly inputTokens: number; readonly outputTokens: number },
+  rateRps?: number,
+): Deployment[] {
+  const powers = (n: number): number[] => [1, 2, 4, 8, 16, 32, 64].filter((x) => x <= n);
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const moe = m.moe;
+  const attentions: ('heads' | 'dp')[] = moe === undefined ? ['heads'] : ['heads', 'dp'];
+  const splits = (tp: number): boolean => m.heads % tp === 0 || moe !== undefined;
+  const out: Deployment[] = [];
+  for (const prefill of prefillChips) {
+    for (const tp of powers(Math.min(maxChips - 1, decode.scaleUp.domainSize.value)).filter(splits)) {
+      for (const pp of powers(maxChips - 1).filter((x) => m.layers % x === 0)) {
+        for (const ep of moe === undefined ? [1] : powers(tp).filter((x) => moe.experts % x === 0)) {
+          for (const attentionSharding of attentions) {
+            for (const prefillTp of powers(Math.min(maxChips - 1, prefill.scaleUp.domainSize.value)).filter(splits)) {
+              for (const prefillAttention of attentions) {
+                for (let prefillWorkers = 1; prefillWorkers <= PLAN_MAX_PREFILL_WORKERS; prefillWorkers++) {
+                  for (let decodeWorkers = 1; decodeWorkers <= PLAN_MAX_DECODE_WORKERS; decodeWorkers++) {
+                    if (gcd(prefillWorkers, decodeWorkers) !== 1) continue;
+                    const unitChips = prefillWorkers * prefillTp + decodeWorkers * tp * pp;
+                    if (unitChips > maxChips) continue;
+                    for (const batch of PLAN_BATCHES) {
+                      for (const weights of precisions) {
+                        for (const activations of precisions.filter((p) => PRECISION_BYTES[p] >= PRECISION_BYTES[weights])) {
+                          for (const kvCache of precisions) {
+                            const config: InferenceConfig = {
+                              model: m,
+                              chip: decode,
+                              chips: tp * pp,
+                              parallelism: { tp, pp, ep },
+                              batch,
+                              ...lengths,
+                              precision: { weights, kvCache, activations },
+                              attentionSharding,
+                              disaggregation: { prefillWorkers, decodeWorkers, prefillTp, prefillAttention, ...(prefill === decode ? {} : { prefillChip: prefill }) },
+                            };
+                            const result = estimateInference(config);
+                            if (!result.feasible) continue;
+                            // a replica serves its request rate, output tokens/s ÷ output tokens per request
+                            const replicas = rateRps === undefined ? 1 : Math.ceil(rateRps / ((result.tokensPerSPerChip * unitChips) / lengths.outputTokens) - 1e-9);
+                            if (replicas * unitChips <= maxChips) out.push({ config, result, unitChips, chips: replicas * unitChips });
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const meets = (targets: { ttftS: number; tpotS: number }) => (d: Deployment): boolean => d.result.ttftS <= targets.ttftS && d.result.tpotS <= targets.tpotS;
+
+describe('planServing with disaggregation', () => {
+  const MIXTRAL = model('mixtral-8x7b');
+  const B200 = chip('b200');
+
+  it('tries prefill:decode ratios from 8:1 to 1:16 in lowest terms', () => {
+    const ratios = planWorkerRatios();
+    expect(ratios).toContainEqual([8, 1]);
+    expect(ratios).toContainEqual([1, 16]);
+    expect(ratios).toContainEqual([3, 4]);
+    expect(ratios).not.toContainEqual([2, 4]);
+    expect(ratios).toHaveLength(83);
+  });
+
+  it('finds the deployment with the most tokens/s per chip over both pools that meets the targets, prefill on H100 or B200, as a brute force on the reference model does', async () => {
+    const targets = { ttftS: 0.5, tpotS: 0.03 };
+    const lengths = { inputTokens: 512, outputTokens: 1024 };
+    const plan = await planServing({
+      model: LLAMA_8B,
+      chips: [{ chip: H100 }],
+      ...lengths,
+      targets,
+      maxChips: 6,
+      disaggregation: { prefillChips: [H100, B200] },
+      engine,
+    });
+    const choice = plan.results[0] as ServingPlanChoice;
+    expect(choice.meetsTargets).toBe(true);
+    const result = expectReproduces(choice);
+    expect(result.ttftS).toBeLessThanOrEqual(targets.ttftS);
+    expect(result.tpotS).toBeLessThanOrEqual(targets.tpotS);
+    const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100, B200], 6, ['bf16', 'fp8'], lengths).filter(meets(targets));
+    expect(choice.meeting).toBe(meeting.length);
+    expect(result.tokensPerSPerChip).toBe(Math.max(...meeting.map((d) => d.result.tokensPerSPerChip)));
+    // a grid worth searching: many ratios and both prefill chips meet the targets
+    const ratios = new Set(meeting.map((d) => `${d.config.disaggregation?.prefillWorkers}:${d.config.disaggregation?.decodeWorkers}`));
+    expect(ratios.size).toBeGreaterThan(5);
+    expect(new Set(meeting.map((d) => d.config.disaggregation?.prefillChip?.id ?? 'h100-sxm')).size).toBe(2);
+    // the pools as the estimate reports them: one replica of n_p prefill and n_d decode workers
+    const pools = result.disaggregation;
+    const { tp, pp } = choice.config.parallelism;
+    expect(choice.config.chips).toBe(tp * pp);
+    expect(choice.disaggregation).toEqual({
+      prefillChip: pools?.prefillChip,
+      prefillWorkers: pools?.prefillWorkers,
+      decodeWorkers: pools?.decodeWorkers,
+      prefillWorkerChips: pools?.prefillParallelism.tp,
+      decodeWorkerChips: tp * pp,
+      bound: pools?.bound,
+      prefillIdleShare: pools?.prefillIdleShare,
+      decodeIdleShare: pools?.decodeIdleShare,
+    });
+    expect(choice.chips).toBe((pools?.prefillChips ?? 0) + (pools?.decodeChips ?? 0));
+    expect(choice.metrics?.requestsPerSPerReplica).toBeCloseTo(pools?.requestsPerS ?? 0, 9);
+  });
+
+  it('minimises cost over expert parallelism and data-parallel attention in both pools of an MoE model', async () => {
+    const targets = { ttftS: 1, tpotS: 0.03 };
+    const plan = await planServing({
+      model: MIXTRAL,
+      chips: [{ chip: H100 }],
+      inputTokens: 2048,
+      outputTokens: 256,
+      targets,
+      maxChips: 4,
+      objective: 'cost',
+      precisions: ['fp8'],
+      disaggregation: {},
+      engine,
+    });
+    const choice = plan.results[0] as ServingPlanChoice;
+    const result = expectReproduces(choice);
+    const meeting = bruteForceDisaggregated(MIXTRAL, H100, [H100], 4, ['fp8'], { inputTokens: 2048, outputTokens: 256 }).filter(meets(targets));
+    expect(choice.meeting).toBe(meeting.length);
+    expect(result.costPerMillionTokensUsd).toBe(Math.min(...meeting.map((d) => d.result.costPerMillionTokensUsd)));
+    expect(new Set(meeting.map((d) => `${d.config.attentionSharding}/${d.config.disaggregation?.prefillAttention}`)).size).toBe(4);
+    expect(new Set(meeting.map((d) => d.config.parallelism.ep)).size).toBeGreaterThan(1);
+  });
+
+  it('serves a request rate with the fewest chips: replicas of the prefill:decode unit, each ⌈rate ÷ requests/s of one⌉', async () => {
+    const rateRps = 80;
+    const targets = { ttftS: 0.5, tpotS: 0.02 };
+    const plan = await planServing({
+      model: LLAMA_8B,
+      chips: [{ chip: H100 }],
+      inputTokens: 2048,
+      outputTokens: 256,
+      targets,
+      maxChips: 12,
+      objective: 'chips',
+      rateRps,
+      disaggregation: {},
+      engine,
+    });
+    const choice = plan.results[0] as ServingPlanChoice;
+    const result = expectReproduces(choice);
+    const perReplica = result.disaggregation?.requestsPerS ?? 0;
+    expect(choice.replicas).toBeGreaterThan(1); // at this rate, copies of a small replica serve it with the fewest chips
+    expect(choice.replicas).toBe(Math.ceil(rateRps / perReplica - 1e-9));
+    expect(choice.replicas * perReplica).toBeGreaterThanOrEqual(rateRps);
+    expect(choice.chips).toBe(choice.replicas * ((result.disaggregation?.prefillChips ?? 0) + (result.disaggregation?.decodeChips ?? 0)));
+    const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 12, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }, rateRps).filter(meets(targets));
+    expect(choice.meeting).toBe(meeting.length);
+    expect(choice.chips).toBe(Math.min(...meeting.map((d) => d.chips)));
+  });
+
+  it('answers with the closest deployment and its ratio when nothing meets the targets', async () => {
+    const impossible = { ttftS: 10, tpotS: 1e-4 };
+    const plan = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets: impossible, maxChips: 4, disaggregation: {}, engine });
+    const choice = plan.results[0] as ServingPlanChoice;
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.meeting).toBe(0);
+    expect(choice.disaggregation?.prefillWorkers).toBe(choice.config.disaggregation?.prefillWorkers);
+    const result = expectReproduces(choice);
+    expect(choice.misses[0]).toEqual({ target: 'tpot', ratio: result.tpotS / impossible.tpotS, bound: result.bound.decode });
+    const worst = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 4, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }).map((d) =>
+      Math.max(d.result.ttftS / impossible.ttftS, d.result.tpotS / impossible.tpotS),
+    );
+    expect(Math.max(result.ttftS / impossible.ttftS, result.tpotS / impossible.tpotS)).toBe(Math.min(...worst));
+  });
+
+  it('says how many chips a prefill and a decode worker need when no replica fits in the budget', async () => {
+    const big = model('llama-3.1-405b');
+    const plan = await planServing({ model: big, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets: { tpotS: 0.05 }, maxChips: 8, disaggregation: {}, engine });
+    const choice = plan.results[0] as ServingPlanChoice;
+    expect(choice.meetsTargets).toBe(false);
+    expect(choice.metrics).toBeNull();
+    expect(choice.infeasible?.reason).toBe('capacity');
+    // 405B at fp8 needs 8 H100s in each worker: the answer is that pair, which fits at batch 1
+    expect(choice.infeasible?.minChipsToFit).toBe(16);
+    expect(estimateInference(choice.config).feasible).toBe(true);
+    expect(choice.config.chips + (choice.config.disaggregation?.prefillTp ?? 0)).toBe(16);
+  });
+
+  it('rejects an empty list of prefill chips, and a budget without room for two workers, naming the field', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets: { tpotS: 0.05 }, engine };
+    await expect(planServing({ ...base, disaggregation: { prefillChips: [] } })).rejects.toThrow(/disaggregation\.prefillChips must name at least one chip/);
+    await expect(planServing({ ...base, maxChips: 1, disaggregation: {} })).rejects.toThrow(/maxChips must be at least 2 with disaggregation/);
   });
 });

@@ -1,9 +1,14 @@
-import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { InputError, type Bound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
-import { AXES, BOUNDS, N_OUT, REASONS, outputSlot, type Output } from './descriptors.ts';
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { InputError, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { AXES, BOUNDS, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, lexLess, powersOfTwoUpTo, precisionAxes, precisionCombos } from './plan-common.ts';
+import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
+
+export { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES } from './plan-common.ts';
+export { PLAN_MAX_DECODE_WORKERS, PLAN_MAX_PREFILL_WORKERS, planWorkerRatios } from './plan-disaggregated.ts';
 
 /** What `planServing` optimises, among configurations that meet the latency targets. */
 export const PLAN_OBJECTIVES = ['throughput', 'cost', 'chips'] as const;
@@ -12,12 +17,6 @@ export const PLAN_OBJECTIVES = ['throughput', 'cost', 'chips'] as const;
  * all-in cost per million output tokens; `chips`, the fewest chips that serve `rateRps`.
  */
 export type PlanObjective = (typeof PLAN_OBJECTIVES)[number];
-
-/** Precisions tried by default: what production serving stacks run today without accuracy caveats. */
-export const DEFAULT_PLAN_PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
-
-/** Requests in flight per replica that the planner tries (a ~1.5× ladder from 1 to 4096). */
-export const PLAN_BATCHES: readonly number[] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 
 /** The default chip budget when none is given: one scale-up domain or 64, whichever is larger. */
 export function defaultMaxChips(chip: ChipSpec): number {
@@ -41,8 +40,41 @@ export interface ServingPlanRequest {
   readonly maxChips?: number;
   /** Precisions tried for weights, KV cache and activations (default `DEFAULT_PLAN_PRECISIONS`). */
   readonly precisions?: readonly Precision[];
+  /**
+   * Search disaggregated prefill and decode instead (`InferenceConfig.disaggregation`): each of
+   * `chips` is then the decode workers' chip, and an answer is one replica of n_p prefill workers
+   * feeding n_d decode workers (the ratio from `planWorkerRatios`), with its layouts, batch and
+   * precisions; `rateRps` sets how many replicas. Absent: one engine both prefills and decodes.
+   */
+  readonly disaggregation?: PlanDisaggregationRequest;
   /** An engine to reuse (default `createEngine()`). */
   readonly engine?: Engine;
+}
+
+/** What a disaggregated search may use (`ServingPlanRequest.disaggregation`). */
+export interface PlanDisaggregationRequest {
+  /**
+   * Chips the prefill workers may run on, each tried with every decode chip, at its list price
+   * (default: the decode chip). A chip of the decode chip's id is that chip, at its price.
+   */
+  readonly prefillChips?: readonly ChipSpec[];
+}
+
+/** One replica of a disaggregated answer: its two pools, and what sets its request rate. */
+export interface PlanPools {
+  /** The prefill workers' chip id. */
+  readonly prefillChip: string;
+  /** n_p and n_d, the prefill:decode ratio in lowest terms. */
+  readonly prefillWorkers: number;
+  readonly decodeWorkers: number;
+  /** Chips of one prefill worker (its TP) and of one decode worker (TP·PP). */
+  readonly prefillWorkerChips: number;
+  readonly decodeWorkerChips: number;
+  /** The pool, or the KV transfer between them, that sets the replica's request rate. */
+  readonly bound: DisaggregationBound;
+  /** 1 − λ/λ_pool: the share of time the prefill workers idle, and the decode workers' spare share. */
+  readonly prefillIdleShare: number;
+  readonly decodeIdleShare: number;
 }
 
 /** Why the chosen configuration goes no further (its next larger batch, or the search's edge). */
@@ -65,8 +97,13 @@ export interface ServingPlanChoice {
   readonly meetsTargets: boolean;
   /** The configuration to run; `estimateInference(config)` reproduces `metrics`. */
   readonly config: InferenceConfig;
-  /** Replicas (chips / (TP·PP)): 1 without a rate, else enough to serve it. */
+  /**
+   * Replicas (chips / (TP·PP), or with disaggregation copies of the replica that `config`
+   * describes): 1 without a rate, else enough to serve it.
+   */
   readonly replicas: number;
+  /** Chips of the whole answer, replicas included (`config.chips` without disaggregation). */
+  readonly chips: number;
   /** The configuration's figures (SI units, as `estimateInference` names them). */
   readonly metrics: {
     readonly ttftS: number;
@@ -79,6 +116,8 @@ export interface ServingPlanChoice {
     readonly boundPrefill: Bound | null;
     readonly boundDecode: Bound | null;
   } | null;
+  /** A disaggregated answer's pools (one replica's); null without disaggregation, or when nothing fits. */
+  readonly disaggregation: PlanPools | null;
   /** What stops a larger batch from doing better (meeting configurations). */
   readonly limit: PlanLimit | null;
   /** The targets missed, worst first (configurations that do not meet them). */
@@ -95,27 +134,6 @@ export interface ServingPlan {
   readonly objective: PlanObjective;
   readonly results: readonly ServingPlanChoice[];
 }
-
-const powersOfTwoUpTo = (n: number): number[] => {
-  const out: number[] = [];
-  for (let x = 1; x <= n; x *= 2) out.push(x);
-  return out;
-};
-
-const SLOT = (name: Output): number => outputSlot(name);
-const S = {
-  feasible: SLOT('feasible'),
-  reason: SLOT('reason'),
-  ttft: SLOT('ttftS'),
-  tpot: SLOT('tpotS'),
-  perChip: SLOT('tokensPerSPerChip'),
-  perUser: SLOT('tokensPerSPerUser'),
-  totalPerChip: SLOT('totalTokensPerSPerChip'),
-  cost: SLOT('costPerMillionTokensUsd'),
-  boundPrefill: SLOT('boundPrefill'),
-  boundDecode: SLOT('boundDecode'),
-  minChips: SLOT('minChipsToFit'),
-} as const;
 
 function checkRequest(request: ServingPlanRequest): void {
   const positive = (field: string, x: number | undefined, integer: boolean): void => {
@@ -135,25 +153,14 @@ function checkRequest(request: ServingPlanRequest): void {
     throw new InputError('rateRps', 'the chips objective needs rateRps: the requests per second to serve');
   }
   if (request.precisions !== undefined && request.precisions.length === 0) throw new InputError('precisions', 'precisions must list at least one precision');
-}
-
-/**
- * (weights, KV cache, activations) combinations worth trying: activations no narrower than the
- * weights (W16A8 computes in 16 bits anyway, see `computePrecision`), KV cache in 8 bits or more
- * (4-bit KV caches are not mainstream).
- */
-function precisionCombos(precisions: readonly Precision[]): { weights: Precision; kvCache: Precision; activations: Precision }[] {
-  const combos: { weights: Precision; kvCache: Precision; activations: Precision }[] = [];
-  for (const weights of precisions) {
-    for (const activations of precisions) {
-      if (PRECISION_BYTES[activations] < PRECISION_BYTES[weights]) continue;
-      for (const kvCache of precisions) {
-        if (PRECISION_BYTES[kvCache] < 1) continue;
-        combos.push({ weights, kvCache, activations });
-      }
+  if (request.disaggregation !== undefined) {
+    if (request.disaggregation.prefillChips?.length === 0) {
+      throw new InputError('disaggregation.prefillChips', 'disaggregation.prefillChips must name at least one chip, or be left out for the decode chip');
+    }
+    if (request.maxChips !== undefined && request.maxChips < 2) {
+      throw new InputError('maxChips', `maxChips must be at least 2 with disaggregation (a prefill and a decode worker), got ${request.maxChips}`);
     }
   }
-  return combos;
 }
 
 interface Candidate {
@@ -166,38 +173,35 @@ interface Candidate {
   readonly worstRatio: number;
 }
 
-function lexLess(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y;
-  }
-  return false;
-}
-
 /**
  * The best configuration per chip that meets TTFT and TPOT targets, on the WebAssembly engine:
  * for each chip, every TP and PP (powers of two within the chip budget, TP within one scale-up
  * domain), EP (MoE models), batch (`PLAN_BATCHES`) and precision combination, under continuous
  * batching. Replicas follow from `rateRps`. When nothing meets the targets, the answer for that
- * chip is the configuration that misses them by the least, with the wall that stops it.
+ * chip is the configuration that misses them by the least, with the wall that stops it. With
+ * `disaggregation`, the same for disaggregated prefill and decode (`planDisaggregatedChip` says
+ * what it searches).
  *
  * @example
  * const plan = await planServing({ model, chips: [{ chip: h100 }], inputTokens: 2048, outputTokens: 256, targets: { ttftS: 2, tpotS: 0.05 } });
  * plan.results[0].config; // run it with estimateInference
+ * const split = await planServing({ ...request, disaggregation: { prefillChips: [b200] } });
+ * split.results[0].disaggregation; // { prefillChip: 'b200', prefillWorkers: 1, decodeWorkers: 2, … }
  */
 export async function planServing(request: ServingPlanRequest): Promise<ServingPlan> {
   checkRequest(request);
   const objective = request.objective ?? 'throughput';
   const engine = request.engine ?? (await createEngine());
   const results: ServingPlanChoice[] = [];
-  for (const entry of request.chips) results.push(await planChip(request, objective, entry, engine));
+  for (const entry of request.chips) {
+    const maxChips = request.maxChips ?? defaultMaxChips(entry.chip);
+    results.push(await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips));
+  }
   const rank = (c: ServingPlanChoice): number[] => {
     const m = c.metrics;
     if (m === null) return [2, 0];
     if (!c.meetsTargets) return [1, c.misses[0]?.ratio ?? Number.POSITIVE_INFINITY];
-    const chips = c.config.chips;
-    return [0, objective === 'cost' ? m.costPerMillionTokensUsd : objective === 'chips' ? chips : -m.tokensPerSPerChip];
+    return [0, objective === 'cost' ? m.costPerMillionTokensUsd : objective === 'chips' ? c.chips : -m.tokensPerSPerChip];
   };
   const order = results.map((c, i) => ({ c, i, key: rank(c) })).sort((a, b) => (lexLess(a.key, b.key) ? -1 : lexLess(b.key, a.key) ? 1 : a.i - b.i));
   return { objective, results: order.map((o) => o.c) };
@@ -208,20 +212,16 @@ async function planChip(
   objective: PlanObjective,
   entry: { readonly chip: ChipSpec; readonly usdPerChipHour?: number },
   engine: Engine,
+  maxChips: number,
 ): Promise<ServingPlanChoice> {
   const { model, inputTokens, outputTokens, targets } = request;
   const chip = entry.chip;
-  const maxChips = request.maxChips ?? defaultMaxChips(chip);
   const tpValues = powersOfTwoUpTo(Math.min(maxChips, chip.scaleUp.domainSize.value)).filter((tp) => model.heads % tp === 0);
   const ppValues = powersOfTwoUpTo(maxChips).filter((pp) => model.layers % pp === 0);
   const experts = model.moe?.experts;
   const epValues = experts === undefined ? [1] : powersOfTwoUpTo(maxChips).filter((ep) => experts % ep === 0);
   const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
-  const precisions = {
-    weights: [...new Set(combos.map((c) => c.weights))],
-    kvCache: [...new Set(combos.map((c) => c.kvCache))],
-    activations: [...new Set(combos.map((c) => c.activations))],
-  };
+  const precisions = precisionAxes(combos);
   const spec = validateSweepSpec({
     models: [model.id],
     hardware: [chip.id],
@@ -238,10 +238,17 @@ async function planChip(
   const resolved = resolveSweepSpec(spec, { model: () => model, chip: () => chip });
   const plan = planSweep({ ...resolved, chips: [entry.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: entry.usdPerChipHour }] });
   const kernel = await engine.open(plan.image(true));
-  const allowed = new Set(combos.map((c) => `${c.weights}/${c.kvCache}/${c.activations}`));
+  const allowed = allowedPrecisionDigits(combos, precisions);
   const axes = plan.axes as Readonly<Record<(typeof AXES)[number], readonly number[]>>;
-  const batchStride = AXES.slice(AXES.indexOf('batch') + 1).reduce((n, a) => n * axes[a].length, 1);
+  const strideOf = (axis: (typeof AXES)[number]): number => AXES.slice(AXES.indexOf(axis) + 1).reduce((n, a) => n * axes[a].length, 1);
+  const batchStride = strideOf('batch');
   const batchDigit = (index: number): number => Math.floor(index / batchStride) % PLAN_BATCHES.length;
+  // digits by arithmetic rather than plan.config: the loop below visits every configuration
+  const precisionStride = strideOf('activations');
+  const tpStride = strideOf('tp');
+  const ppStride = strideOf('pp');
+  const modelChipsOf = (index: number): number =>
+    (axes.tp[Math.floor(index / tpStride) % axes.tp.length] ?? Number.NaN) * (axes.pp[Math.floor(index / ppStride) % axes.pp.length] ?? Number.NaN);
 
   const ratioOf = (ttft: number, tpot: number): number =>
     Math.max(targets.ttftS === undefined ? 0 : ttft / targets.ttftS, targets.tpotS === undefined ? 0 : tpot / targets.tpotS);
@@ -257,11 +264,10 @@ async function planChip(
     const out = kernel.rows(start, count);
     for (let k = 0; k < count; k++) {
       const index = start + k;
-      const config = plan.config(index);
-      if (!allowed.has(`${config.weights}/${config.kvCache}/${config.activations}`)) continue;
+      if (allowed[Math.floor(index / precisionStride) % allowed.length] !== 1) continue;
       searched++;
       const o = (slot: number): number => out[k * N_OUT + slot] ?? Number.NaN;
-      const modelChips = config.tp * config.pp;
+      const modelChips = modelChipsOf(index);
       if (o(S.feasible) !== 1) {
         // At the smallest batch, keep the configuration that comes closest to fitting (the fewest
         // chips needed); a rule broken elsewhere (an unsupported precision) only when nothing is short of capacity.
@@ -297,12 +303,15 @@ async function planChip(
     const out = kernel.rows(index, 1);
     const reasonCode = out[S.reason] ?? -1;
     const minChips = out[S.minChips] ?? Number.NaN;
+    const modelChips = plan.config(index).tp * plan.config(index).pp;
     return {
       chip: chip.id,
       meetsTargets: false,
-      config: configOf(plan.config(index), model, chip, entry.usdPerChipHour, plan.config(index).tp * plan.config(index).pp),
+      config: configOf(plan.config(index), model, chip, entry.usdPerChipHour, modelChips),
       replicas: 1,
+      chips: modelChips,
       metrics: null,
+      disaggregation: null,
       limit: null,
       misses: [],
       infeasible: { reason: REASONS[reasonCode] ?? 'capacity', minChipsToFit: Number.isFinite(minChips) ? minChips : null },
@@ -323,6 +332,7 @@ async function planChip(
     meetsTargets: best !== undefined,
     config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips),
     replicas: chosen.replicas,
+    chips: chosen.chips,
     metrics: {
       ttftS: o(S.ttft),
       tpotS: o(S.tpot),
@@ -334,6 +344,7 @@ async function planChip(
       boundPrefill: bound(S.boundPrefill),
       boundDecode: bound(S.boundDecode),
     },
+    disaggregation: null,
     limit: best === undefined ? null : limitOf(),
     misses,
     infeasible: null,

@@ -38,7 +38,9 @@ const fitting: ServingPlanChoice = {
   meetsTargets: true,
   config: config(H100),
   replicas: 1,
+  chips: 4,
   metrics: metrics(0.8, 0.04),
+  disaggregation: null,
   limit: 'tpot-target',
   misses: [],
   infeasible: null,
@@ -70,6 +72,23 @@ const infeasible = (chip: ChipSpec, reason: 'capacity' | 'precision_unsupported'
   meeting: 0,
 });
 
+/** A disaggregated replica of one prefill and five decode workers, the decode pool setting its rate. */
+const disaggregated: ServingPlanChoice = {
+  ...fitting,
+  config: { ...config(H100), chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, disaggregation: { prefillWorkers: 1, decodeWorkers: 5, prefillTp: 1 } },
+  chips: 6,
+  disaggregation: {
+    prefillChip: 'b200',
+    prefillWorkers: 1,
+    decodeWorkers: 5,
+    prefillWorkerChips: 1,
+    decodeWorkerChips: 1,
+    bound: 'decode',
+    prefillIdleShare: 0.897,
+    decodeIdleShare: 0,
+  },
+};
+
 describe('planChoiceText', () => {
   it('says a fitting choice’s decode bound and what stops a larger batch', () => {
     expect(planChoiceText(fitting)).toBe('decode memory-bound; a larger batch would break the TPOT target');
@@ -80,6 +99,20 @@ describe('planChoiceText', () => {
   it('says each target a miss misses, by how much, worst first, and the bound behind it', () => {
     expect(planChoiceText(missed)).toBe(
       'misses TPOT by 17.1× at best (17.1 ms; decode is memory-bound); misses TTFT by 1.55× at best (1.55 ms; the prompt iterations are network-bound)',
+    );
+  });
+
+  it('starts a disaggregated choice with its prefill:decode ratio and what sets its request rate', () => {
+    expect(planChoiceText(disaggregated)).toBe(
+      'prefill:decode 1:5, the decode workers set the request rate (the prefill workers idle 90%); decode memory-bound; a larger batch would break the TPOT target',
+    );
+    const pools = disaggregated.disaggregation as NonNullable<ServingPlanChoice['disaggregation']>;
+    const prefillBound = { ...disaggregated, disaggregation: { ...pools, bound: 'prefill' as const, prefillIdleShare: 0, decodeIdleShare: 0.043 } };
+    expect(planChoiceText(prefillBound)).toMatch(/^prefill:decode 1:5, the prefill workers set the request rate \(the decode workers have 4% to spare\); /);
+    expect(planChoiceText({ ...disaggregated, disaggregation: { ...pools, bound: 'kv-transfer' } })).toMatch(/^prefill:decode 1:5, the KV transfer between them sets the request rate; /);
+    expect(planChoiceText({ ...disaggregated, ...missed, config: disaggregated.config, disaggregation: pools })).toMatch(/^prefill:decode 1:5, .+; misses TPOT by 17\.1× at best/);
+    expect(planChoiceText({ ...infeasible(H100, 'capacity', 16), config: disaggregated.config, disaggregation: null }, { maxChips: 8 })).toBe(
+      'does not fit in 8 chips (weights, KV cache and workspace); it needs at least 16 chips for a prefill and a decode worker. Raise --max-chips or try narrower --precisions',
     );
   });
 

@@ -1,6 +1,6 @@
 import { formatDuration, formatNumber } from '@ridgeline/format';
 import type { Precision } from '@ridgeline/hardware';
-import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type ServingPlanChoice } from './plan-serving.ts';
+import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type PlanPools, type ServingPlanChoice } from './plan-serving.ts';
 
 /** What the next larger batch of a meeting configuration runs into, as `planChoiceText` says it. */
 const LIMITS: Readonly<Record<PlanLimit, string>> = {
@@ -25,20 +25,24 @@ export interface PlanChoiceTextOptions {
  * app's latency-target panel print it: for a configuration that meets the targets, its decode bound
  * and the wall a larger batch hits; for the closest miss, each missed target with its ratio and
  * bound; when nothing fits, the chips the model needs or the precisions the chip computes in, with
- * the `ridgeline plan` flags that change that.
+ * the `ridgeline plan` flags that change that. A disaggregated answer starts with its prefill:decode
+ * ratio and the pool (or the KV transfer) that sets its request rate.
  *
  * @example
  * planChoiceText(choice); // 'decode memory-bound; a larger batch would break the TPOT target'
  * planChoiceText(missed); // 'misses TPOT by 17.1× at best (17.1 ms; decode is memory-bound)'
  * planChoiceText(tooBig, { maxChips: 2 });
  * // 'does not fit in 2 chips (weights, KV cache and workspace); it needs at least 6 chips. Raise --max-chips or try narrower --precisions'
+ * planChoiceText(disaggregated);
+ * // 'prefill:decode 1:5, the decode workers set the request rate (the prefill workers idle 90%); decode memory-bound; …'
  */
 export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTextOptions = {}): string {
   if (choice.infeasible !== null) {
     const { reason, minChipsToFit } = choice.infeasible;
     if (reason === 'capacity') {
       const maxChips = options.maxChips ?? defaultMaxChips(choice.config.chip);
-      const needs = minChipsToFit === null ? '' : `; it needs at least ${minChipsToFit} chips`;
+      const pair = choice.config.disaggregation === undefined ? '' : ' for a prefill and a decode worker';
+      const needs = minChipsToFit === null ? '' : `; it needs at least ${minChipsToFit} chips${pair}`;
       return `does not fit in ${maxChips} chips (weights, KV cache and workspace)${needs}. Raise --max-chips or try narrower --precisions`;
     }
     if (reason === 'precision_unsupported') {
@@ -50,8 +54,9 @@ export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTex
   }
   const m = choice.metrics;
   if (m === null) return '';
+  const pools = choice.disaggregation === null ? '' : `${poolsText(choice.disaggregation)}; `;
   if (!choice.meetsTargets) {
-    return choice.misses
+    return pools + choice.misses
       .map((miss) =>
         miss.target === 'ttft'
           ? `misses TTFT by ${formatNumber(miss.ratio)}× at best (${formatDuration(m.ttftS)}; the prompt iterations are ${miss.bound ?? 'compute'}-bound)`
@@ -59,5 +64,17 @@ export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTex
       )
       .join('; ');
   }
-  return `decode ${m.boundDecode ?? '—'}-bound${choice.limit === null ? '' : `; ${LIMITS[choice.limit]}`}`;
+  return `${pools}decode ${m.boundDecode ?? '—'}-bound${choice.limit === null ? '' : `; ${LIMITS[choice.limit]}`}`;
+}
+
+/** A disaggregated replica's ratio, what sets its request rate, and how much the other pool spares. */
+function poolsText(p: PlanPools): string {
+  const share = (x: number): string => (x > 0 && x < 0.005 ? 'under 1%' : `${Math.round(x * 100)}%`);
+  const sets =
+    p.bound === 'prefill'
+      ? `the prefill workers set the request rate (the decode workers have ${share(p.decodeIdleShare)} to spare)`
+      : p.bound === 'decode'
+        ? `the decode workers set the request rate (the prefill workers idle ${share(p.prefillIdleShare)})`
+        : 'the KV transfer between them sets the request rate';
+  return `prefill:decode ${p.prefillWorkers}:${p.decodeWorkers}, ${sets}`;
 }

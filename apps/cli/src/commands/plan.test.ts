@@ -10,6 +10,25 @@ interface PlanJson {
   }[];
 }
 
+/** A disaggregated answer as `plan --json` gives it: the pools beside the estimate. */
+interface DisaggregatedJson {
+  readonly results: readonly (PlanJson['results'][number] & {
+    readonly replicas: number;
+    readonly chips: number;
+    readonly disaggregation: {
+      readonly prefillChip: string;
+      readonly prefillWorkers: number;
+      readonly decodeWorkers: number;
+      readonly prefillWorkerChips: number;
+      readonly decodeWorkerChips: number;
+      readonly bound: string;
+    } | null;
+    readonly result: {
+      readonly disaggregation: { readonly prefillChip: string; readonly prefillWorkers: number; readonly decodeWorkers: number; readonly prefillChips: number; readonly decodeChips: number; readonly bound: string } | null;
+    };
+  })[];
+}
+
 const LLAMA_70B = ['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--hardware', 'h200', '--hardware', 'mi300x', '--hardware', 'tpu-v6e', '--input', '2048', '--output', '256', '--ttft', '2s', '--tpot', '50ms'];
 
 describe('ridgeline plan', () => {
@@ -62,6 +81,57 @@ describe('ridgeline plan', () => {
     const r = await cli(['plan', '--model', 'llama-3.1-8b', '--hardware', 'groq-lpu', '--tpot', '50ms']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^groq-lpu: computes in fp16, int8, none of --precisions bf16, fp8: add one \(e\.g\. --precisions fp16,int8\)/m);
+  });
+
+  it('plans Llama 3.1 70B decoding on H200 with prefill on B200, and every answer re-estimates through its command, --prefill-* flags included', async () => {
+    const r = await cli(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h200', '--prefill-hardware', 'b200', '--ttft', '1s', '--tpot', '30ms', '--rate', '40', '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as DisaggregatedJson;
+    expect(plan.results.map((x) => x.chip)).toEqual(['h200']);
+    for (const entry of plan.results) {
+      expect(entry.meetsTargets).toBe(true);
+      const pools = entry.result.disaggregation;
+      expect(entry.command).toEqual(expect.arrayContaining(['--prefill-workers', String(pools?.prefillWorkers), '--decode-workers', String(pools?.decodeWorkers), '--prefill-hardware', 'b200']));
+      const again = await cli([...entry.command, '--json']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual(entry.result);
+      expect(entry.result.ttftS).toBeLessThanOrEqual(1);
+      expect(entry.result.tpotS).toBeLessThanOrEqual(0.03);
+      // replicas of the prefill:decode unit serve the rate, within the default budget of 64 chips
+      expect(pools?.prefillChip).toBe('b200');
+      expect(entry.disaggregation).toMatchObject({ prefillChip: 'b200', prefillWorkers: pools?.prefillWorkers, decodeWorkers: pools?.decodeWorkers, bound: pools?.bound });
+      expect(entry.chips).toBe(entry.replicas * ((pools?.prefillChips ?? 0) + (pools?.decodeChips ?? 0)));
+      expect(entry.chips).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it('--disaggregate prints the prefill:decode workers and their chips, what sets the rate, and the command of one replica', async () => {
+    const argv = ['plan', '--model', 'deepseek-v3', '--hardware', 'h200', '--disaggregate', '--ttft', '2s', '--tpot', '50ms'];
+    const r = await cli(argv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Plan for deepseek-v3, 2,048 in \/ 256 out, TTFT ≤ 2\.00 s, TPOT ≤ 50\.0 ms: most output tokens\/s per chip over both pools$/m);
+    expect(r.stdout).toMatch(/^Searched disaggregated replicas: prefill workers \(TP on the decode chip\) feeding decode workers \(TP, PP, EP, attention by heads or dp\), prefill:decode 8:1 to 1:16, /m);
+    expect(r.stdout).toMatch(/^#  chip  meets  chips  replicas  prefill +decode +tp  pp  ep  batch /m);
+    expect(r.stdout).toMatch(/^1  h200  yes +\d+ +1  \d+×\d+ h200( dp)? +\d+×\d+( dp)? /m);
+    expect(r.stdout).toMatch(/^h200: prefill:decode \d+:\d+, the (decode|prefill) workers set the request rate \(.+\); decode (compute|memory|network)-bound; .+ configurations meet the targets\)$/m);
+    expect(r.stdout).toMatch(/^Reproduce #1: ridgeline estimate --model deepseek-v3 --hardware h200 --chips \d+ --tp \d+ .*--prefill-workers \d+ --decode-workers \d+ --prefill-tp \d+/m);
+    // the printed command is --json's, and it reproduces the answer (MoE flags such as --attention dp included)
+    const plan = JSON.parse((await cli([...argv, '--json'])).stdout) as DisaggregatedJson;
+    const [entry] = plan.results;
+    expect(r.stdout).toContain(`Reproduce #1: ridgeline ${entry?.command.join(' ')}\n`);
+    const again = await cli([...(entry?.command ?? []), '--json']);
+    expect(JSON.parse(again.stdout)).toEqual(entry?.result);
+  });
+
+  it.each([
+    [['--tpot', '50ms', '--prefill-hardware', 'b200,'], '--prefill-hardware must name a chip id, alias or plugin (see "ridgeline hardware list"), got an empty value'],
+    [['--tpot', '50ms', '--prefill-hardware', 'b20'], '--prefill-hardware: unknown hardware "b20". Did you mean "b200"? Run "ridgeline hardware list" to see all.'],
+    [['--tpot', '50ms', '--prefill-hardware', 'b200', '--no-disaggregate'], '--prefill-hardware plans disaggregated serving, which --no-disaggregate turns off: give one of them'],
+    [['--tpot', '50ms', '--disaggregate', '--max-chips', '1'], '--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got "1"'],
+  ])('rejects disaggregation flags %j with one line and exit 2', async (extra, message) => {
+    const r = await cli(['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', ...extra]);
+    expectUserError(r, message);
+    expectNoStack(r);
   });
 
   it.each([

@@ -3,12 +3,15 @@ import { formatDuration, formatNumber, formatUsd, table } from '@ridgeline/forma
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { InputError, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import {
+  PLAN_MAX_DECODE_WORKERS,
+  PLAN_MAX_PREFILL_WORKERS,
   PLAN_OBJECTIVES,
   createEngine,
   defaultMaxChips,
   planChoiceText,
   planServing,
   type PlanObjective,
+  type PlanPools,
   type ServingPlanChoice,
 } from '@ridgeline/engine';
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
@@ -58,8 +61,18 @@ const args = {
     default: 'bf16,fp8',
     description: 'Precisions tried for weights, KV cache and activations (fp32, bf16, fp16, fp8, int8, fp4, int4); add fp4 on chips that run it',
   },
+  disaggregate: {
+    type: 'boolean',
+    description: `Plan disaggregated prefill and decode: --hardware is then the decode workers' chip, and each answer a replica of prefill workers feeding decode workers, their ratio ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS} searched with both pools' layouts; --rate sets the replicas (e.g. ridgeline plan --model deepseek-v3 --hardware h200 --prefill-hardware b200 --ttft 2s --tpot 50ms)` as string,
+  },
+  'prefill-hardware': {
+    type: 'string',
+    repeatable: true,
+    valueHint: 'id|plugin[#chip]',
+    description: 'Chip the prefill workers may run on, each tried; repeatable or comma-separated (default: the decode chip). Implies --disaggregate',
+  },
   plugin: PLUGIN_ARG as PluginArgDef,
-  json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result }] }, best first' },
+  json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first' },
 } as const;
 
 /** One chip's answer as `plan --json` prints it. */
@@ -70,7 +83,12 @@ export interface PlanJsonEntry {
   readonly command: readonly string[];
   /** That estimate's JSON (`ridgeline estimate --json`). */
   readonly result: InferenceResult;
+  /** Replicas of `command`'s configuration that serve --rate (1 without it). */
   readonly replicas: number;
+  /** Chips of every replica, both pools' with --disaggregate. */
+  readonly chips: number;
+  /** A disaggregated replica's pools: the prefill:decode workers, their chips, what sets the rate; null otherwise. */
+  readonly disaggregation: PlanPools | null;
   readonly limit: ServingPlanChoice['limit'];
   readonly misses: ServingPlanChoice['misses'];
   readonly searched: number;
@@ -89,24 +107,30 @@ function precisionsOf(raw: string): Precision[] {
   return out;
 }
 
-/** `--hardware` values, repeated or comma-separated, in order, without repeats. */
-function hardwareArgs(rawArgs: readonly string[], last: string): string[] {
-  const given = flagValues(rawArgs, 'hardware');
-  const values = (given.length > 0 ? given : [last]).flatMap((v) => v.split(',')).map((v) => v.trim());
-  if (values.some((v) => v === '')) throw new UserError('--hardware must name a chip id, alias or plugin (see "ridgeline hardware list"), got an empty value');
+/** A chip flag's values (`--hardware`, `--prefill-hardware`), repeated or comma-separated, in order, without repeats. */
+function chipArgs(rawArgs: readonly string[], flag: 'hardware' | 'prefill-hardware', last: string | undefined): string[] {
+  const given = flagValues(rawArgs, flag);
+  const values = (given.length > 0 ? given : last === undefined ? [] : [last]).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (values.some((v) => v === '')) throw new UserError(`--${flag} must name a chip id, alias or plugin (see "ridgeline hardware list"), got an empty value`);
   return [...new Set(values)];
 }
 
 /**
  * The `ridgeline estimate` arguments that reproduce a configuration: the user's own spelling of
- * the model and chip, every flag that matters, and the plugins.
+ * the model and chips, every flag that matters (a disaggregated one's --prefill-* flags too), and
+ * the plugins.
  *
  * @example
  * estimateArgv(config, { model: 'llama-3.1-70b', hardware: 'h100', plugins: [] });
  * // ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100', '--chips', '8', …]
  */
-export function estimateArgv(config: InferenceConfig, spelled: { readonly model: string; readonly hardware: string; readonly plugins: readonly string[] }): string[] {
+export function estimateArgv(
+  config: InferenceConfig,
+  spelled: { readonly model: string; readonly hardware: string; readonly prefillHardware?: string; readonly plugins: readonly string[] },
+): string[] {
   const { tp, pp, ep } = config.parallelism;
+  const split = config.disaggregation;
+  const attention = config.attentionSharding ?? 'heads';
   return [
     'estimate',
     '--model', spelled.model,
@@ -121,46 +145,81 @@ export function estimateArgv(config: InferenceConfig, spelled: { readonly model:
     '--weights', config.precision.weights,
     '--kv', config.precision.kvCache,
     '--activations', config.precision.activations,
+    ...(attention === 'heads' ? [] : ['--attention', attention]),
+    ...(split === undefined
+      ? []
+      : [
+          '--prefill-workers', String(split.prefillWorkers),
+          '--decode-workers', String(split.decodeWorkers),
+          ...(split.prefillTp === undefined ? [] : ['--prefill-tp', String(split.prefillTp)]),
+          ...(split.prefillEp === undefined ? [] : ['--prefill-ep', String(split.prefillEp)]),
+          ...(split.prefillAttention === undefined || split.prefillAttention === 'heads' ? [] : ['--prefill-attention', split.prefillAttention]),
+          ...(split.prefillChip === undefined ? [] : ['--prefill-hardware', spelled.prefillHardware ?? split.prefillChip.id]),
+        ]),
     ...(config.usdPerChipHour === undefined ? [] : ['--price', String(config.usdPerChipHour)]),
     ...spelled.plugins.flatMap((p) => ['--plugin', p]),
+  ];
+}
+
+/** One column of the summary table: its header, alignment and cell (a choice with metrics; `—` without). */
+interface Column {
+  readonly header: string;
+  readonly align: 'left' | 'right';
+  readonly cell: (c: ServingPlanChoice, m: NonNullable<ServingPlanChoice['metrics']>) => string;
+}
+
+const dpMark = (attention: string | undefined): string => (attention === 'dp' ? ' dp' : '');
+
+/** The columns of the table, a disaggregated plan's with its pools (workers×chips each). */
+function columns(disaggregated: boolean): Column[] {
+  const right = (header: string, cell: Column['cell']): Column => ({ header, align: 'right', cell });
+  const left = (header: string, cell: Column['cell']): Column => ({ header, align: 'left', cell });
+  const layout = [
+    right('tp', (c) => String(c.config.parallelism.tp)),
+    right('pp', (c) => String(c.config.parallelism.pp)),
+    right('ep', (c) => String(c.config.parallelism.ep)),
+    right('batch', (c) => String(c.config.batch)),
+  ];
+  const pools = (c: ServingPlanChoice): PlanPools | null => c.disaggregation;
+  return [
+    right('chips', (c) => String(c.chips)),
+    ...(disaggregated
+      ? [
+          right('replicas', (c) => String(c.replicas)),
+          left('prefill', (c) => `${pools(c)?.prefillWorkers}×${pools(c)?.prefillWorkerChips} ${pools(c)?.prefillChip}${dpMark(c.config.disaggregation?.prefillAttention)}`),
+          left('decode', (c) => `${pools(c)?.decodeWorkers}×${pools(c)?.decodeWorkerChips}${dpMark(c.config.attentionSharding)}`),
+        ]
+      : [right('dp', (c) => String(c.replicas))]),
+    ...layout,
+    left('w/kv/a', (c) => `${c.config.precision.weights}/${c.config.precision.kvCache}/${c.config.precision.activations}`),
+    right('TTFT', (_, m) => formatDuration(m.ttftS)),
+    right('TPOT', (_, m) => formatDuration(m.tpotS)),
+    right('tok/s/chip', (_, m) => formatNumber(m.tokensPerSPerChip)),
+    right('tok/s/user', (_, m) => formatNumber(m.tokensPerSPerUser)),
+    right('$/Mtok', (_, m) => formatUsd(m.costPerMillionTokensUsd)),
   ];
 }
 
 function summary(
   choices: readonly { readonly choice: ServingPlanChoice; readonly command: readonly string[] }[],
   heading: string,
-  maxChips: (chip: string) => number,
-  precisions: readonly Precision[],
+  options: { readonly maxChips: (chip: string) => number; readonly precisions: readonly Precision[]; readonly disaggregated: boolean },
 ): string {
-  const header = ['#', 'chip', 'meets', 'chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'w/kv/a', 'TTFT', 'TPOT', 'tok/s/chip', 'tok/s/user', '$/Mtok'];
-  const dash = '—';
-  const rows = choices.map(({ choice: c }, i) => {
-    const m = c.metrics;
-    const { tp, pp, ep } = c.config.parallelism;
-    const p = c.config.precision;
-    return [
-      String(i + 1),
-      c.chip,
-      c.meetsTargets ? 'yes' : 'no',
-      m === null ? dash : String(c.config.chips),
-      m === null ? dash : String(c.replicas),
-      m === null ? dash : String(tp),
-      m === null ? dash : String(pp),
-      m === null ? dash : String(ep),
-      m === null ? dash : String(c.config.batch),
-      m === null ? dash : `${p.weights}/${p.kvCache}/${p.activations}`,
-      m === null ? dash : formatDuration(m.ttftS),
-      m === null ? dash : formatDuration(m.tpotS),
-      m === null ? dash : formatNumber(m.tokensPerSPerChip),
-      m === null ? dash : formatNumber(m.tokensPerSPerUser),
-      m === null ? dash : formatUsd(m.costPerMillionTokensUsd),
-    ];
-  });
-  const align = header.map((_, i) => (i === 0 || (i >= 3 && i <= 8) || i >= 10 ? 'right' : 'left') as 'right' | 'left');
+  const cols = columns(options.disaggregated);
+  const header = ['#', 'chip', 'meets', ...cols.map((c) => c.header)];
+  const rows = choices.map(({ choice: c }, i) => [String(i + 1), c.chip, c.meetsTargets ? 'yes' : 'no', ...cols.map((col) => (c.metrics === null ? '—' : col.cell(c, c.metrics)))]);
+  const align: ('left' | 'right')[] = ['right', 'left', 'left', ...cols.map((c) => c.align)];
   const lines = [heading, '', table([header, ...rows], align), ''];
-  for (const { choice: c } of choices) lines.push(`${c.chip}: ${planChoiceText(c, { maxChips: maxChips(c.chip), precisions })} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
+  for (const { choice: c } of choices) {
+    const why = planChoiceText(c, { maxChips: options.maxChips(c.chip), precisions: options.precisions });
+    lines.push(`${c.chip}: ${why} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
+  }
   const best = choices[0];
-  if (best !== undefined) lines.push('', `Reproduce #1: ridgeline ${best.command.map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`);
+  if (best !== undefined) {
+    // a disaggregated replica is one estimate; more of them serve the rate side by side
+    const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas} replicas)` : '';
+    lines.push('', `Reproduce #1${one}: ridgeline ${best.command.map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -175,7 +234,7 @@ const command: CommandDef<typeof args> = defineCommand({
   meta: {
     name: 'plan',
     description:
-      'Find, per chip, the configuration (TP, PP, EP, batch, precisions, replicas) that meets TTFT and TPOT targets with the most throughput, the least cost or the fewest chips',
+      'Find, per chip, the configuration (TP, PP, EP, batch, precisions, replicas; with --disaggregate the prefill:decode workers too) that meets TTFT and TPOT targets with the most throughput, the least cost or the fewest chips',
   },
   args,
   async run({ args: a, data, rawArgs }) {
@@ -194,13 +253,33 @@ const command: CommandDef<typeof args> = defineCommand({
     if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got "${a['max-chips']}"`);
     const precisions = precisionsOf(a.precisions);
     const plugins = pluginFlags(rawArgs);
-    const hardware = hardwareArgs(rawArgs, a.hardware);
+    const hardware = chipArgs(rawArgs, 'hardware', a.hardware);
+    const prefillHardware = chipArgs(rawArgs, 'prefill-hardware', a['prefill-hardware']);
+    if (a.disaggregate === false && prefillHardware.length > 0) {
+      throw new UserError('--prefill-hardware plans disaggregated serving, which --no-disaggregate turns off: give one of them');
+    }
+    const disaggregated = a.disaggregate === true || prefillHardware.length > 0;
+    if (disaggregated && maxChipsFlag !== undefined && maxChipsFlag < 2) {
+      throw new UserError(`--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got "${a['max-chips']}"`);
+    }
 
     const model: ModelSpec = await resolveModel(a.model, io.cwd);
+    const warn = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
     const chips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of hardware) {
-      const chip = await resolveChip(spelled, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+      const chip = await resolveChip(spelled, { cwd: io.cwd, plugins, warn });
       if (!chips.some((c) => c.chip.id === chip.id)) chips.push({ spelled, chip });
+    }
+    const prefillChips: { spelled: string; chip: ChipSpec }[] = [];
+    for (const spelled of prefillHardware) {
+      let chip: ChipSpec;
+      try {
+        chip = await resolveChip(spelled, { cwd: io.cwd, plugins, warn });
+      } catch (error) {
+        if (error instanceof UserError) throw new UserError(`--prefill-hardware: ${error.message}`, { cause: error });
+        throw error;
+      }
+      if (!prefillChips.some((c) => c.chip.id === chip.id)) prefillChips.push({ spelled, chip });
     }
     let plan;
     try {
@@ -214,6 +293,7 @@ const command: CommandDef<typeof args> = defineCommand({
         ...(rateRps === undefined ? {} : { rateRps }),
         ...(maxChipsFlag === undefined ? {} : { maxChips: maxChipsFlag }),
         precisions,
+        ...(disaggregated ? { disaggregation: prefillChips.length === 0 ? {} : { prefillChips: prefillChips.map((c) => c.chip) } } : {}),
         engine: await createEngine(),
       });
     } catch (error) {
@@ -222,7 +302,12 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const answers = plan.results.map((choice) => {
       const spelled = chips.find((c) => c.chip.id === choice.chip)?.spelled ?? choice.chip;
-      return { choice, command: estimateArgv(choice.config, { model: a.model, hardware: spelled, plugins }) };
+      const prefillChip = choice.config.disaggregation?.prefillChip;
+      const prefillSpelled = prefillChip === undefined ? undefined : (prefillChips.find((c) => c.chip.id === prefillChip.id)?.spelled ?? prefillChip.id);
+      return {
+        choice,
+        command: estimateArgv(choice.config, { model: a.model, hardware: spelled, ...(prefillSpelled === undefined ? {} : { prefillHardware: prefillSpelled }), plugins }),
+      };
     });
     if (a.json) {
       const results: PlanJsonEntry[] = answers.map(({ choice, command }) => ({
@@ -231,6 +316,8 @@ const command: CommandDef<typeof args> = defineCommand({
         command,
         result: estimateInference(choice.config),
         replicas: choice.replicas,
+        chips: choice.chips,
+        disaggregation: choice.disaggregation,
         limit: choice.limit,
         misses: choice.misses,
         searched: choice.searched,
@@ -244,12 +331,19 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(tpotS === undefined ? [] : [`TPOT ≤ ${formatDuration(tpotS)}`]),
       ...(rateRps === undefined ? [] : [`${formatNumber(rateRps)} requests/s`]),
     ].join(', ');
+    const budget = `up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips`;
+    const searched = disaggregated
+      ? [
+          `Searched disaggregated replicas: prefill workers (TP on ${prefillChips.length === 0 ? 'the decode chip' : prefillChips.map((c) => c.chip.id).join(', ')}) feeding decode workers (TP, PP${model.moe === undefined ? '' : ', EP, attention by heads or dp'}), prefill:decode ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS}, batch 1–4096 per decode worker and precisions ${precisions.join(', ')}, ${budget}.`,
+          'prefill, decode: workers×chips of each pool in one replica (dp: data-parallel attention); tp, pp, ep and batch are a decode worker\'s.',
+        ]
+      : [`Searched TP, PP${model.moe === undefined ? '' : ', EP'}, batch 1–4096 and precisions ${precisions.join(', ')} under continuous batching, ${budget}.`];
     const heading = [
-      `Plan for ${model.id}, ${inputTokens.toLocaleString('en')} in / ${outputTokens.toLocaleString('en')} out, ${targets}: ${OBJECTIVE_TEXT[objective]}`,
-      `Searched TP, PP${model.moe === undefined ? '' : ', EP'}, batch 1–4096 and precisions ${precisions.join(', ')} under continuous batching, up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips.`,
+      `Plan for ${model.id}, ${inputTokens.toLocaleString('en')} in / ${outputTokens.toLocaleString('en')} out, ${targets}: ${OBJECTIVE_TEXT[objective]}${disaggregated ? ' over both pools' : ''}`,
+      ...searched,
     ].join('\n');
     const maxChips = (id: string): number => maxChipsFlag ?? defaultMaxChips(chips.find((c) => c.chip.id === id)?.chip ?? (chips[0]?.chip as ChipSpec));
-    io.stdout(summary(answers, heading, maxChips, precisions));
+    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated }));
   },
 });
 

@@ -1,0 +1,407 @@
+// planServing's search of disaggregated prefill and decode (`ServingPlanRequest.disaggregation`):
+// one chip's decode workers, fed by prefill workers on that chip or on another.
+import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { countParams, type Bound, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
+import { AXES, BOUNDS, DISAGGREGATION_BOUND_CODES, N_OUT, REASONS, type Axis } from './descriptors.ts';
+import type { Engine, Kernel } from './engine.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, powersOfTwoUpTo, precisionAxes, precisionCombos } from './plan-common.ts';
+import { planSweep, type SweepConfig, type SweepPlan } from './plan.ts';
+import type { PlanLimit, PlanMiss, PlanObjective, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
+import { resolveSweepSpec, validateSweepSpec, type SweepSpec } from './spec.ts';
+
+/**
+ * The most prefill and decode workers of one replica. Their ratio in lowest terms spans 8:1 (long
+ * prompts, short answers) to 1:16 (short prompts, long answers): every worker split of InferenceX's
+ * disaggregated DeepSeek-R1 runs (apps/validation/data) but 9:1, 10:1 and 11:1, 8 of 774 rows,
+ * whose small prefill workers (2–4 chips against 8–32 decoding) split the chips in a ratio that
+ * fewer, larger prefill workers give here.
+ */
+export const PLAN_MAX_PREFILL_WORKERS = 8;
+export const PLAN_MAX_DECODE_WORKERS = 16;
+
+/**
+ * The prefill:decode worker counts of one replica that the planner tries: coprime pairs within
+ * PLAN_MAX_PREFILL_WORKERS and PLAN_MAX_DECODE_WORKERS. Every figure but the rate scales with the
+ * workers, so k·n_p:k·n_d is k replicas of n_p:n_d, whose KV transfers stay within smaller groups.
+ *
+ * @example
+ * planWorkerRatios().slice(0, 3); // [[1, 1], [1, 2], [1, 3]]
+ */
+export function planWorkerRatios(): [number, number][] {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const out: [number, number][] = [];
+  for (let p = 1; p <= PLAN_MAX_PREFILL_WORKERS; p++) {
+    for (let d = 1; d <= PLAN_MAX_DECODE_WORKERS; d++) if (gcd(p, d) === 1) out.push([p, d]);
+  }
+  return out;
+}
+
+/** One sweep of the search: a prefill chip, prefill workers and decode TP fixed, the rest as axes. */
+interface Part {
+  readonly plan: SweepPlan;
+  readonly kernel: Kernel;
+  /** null: the decode chip. */
+  readonly prefillChip: ChipSpec | null;
+  readonly stride: Readonly<Record<Axis, number>>;
+}
+
+interface Candidate {
+  readonly part: Part;
+  readonly index: number;
+  /** Chips of one replica: n_p·W_p + n_d·W_d. */
+  readonly unitChips: number;
+  readonly replicas: number;
+  readonly chips: number;
+  readonly keys: readonly number[];
+  readonly worstRatio: number;
+}
+
+/**
+ * The best disaggregated deployment on one decode chip (see `ServingPlanRequest.disaggregation`),
+ * on the WebAssembly engine. A replica is n_p prefill workers feeding n_d decode workers, n_p:n_d
+ * from `planWorkerRatios`. The decode worker: TP in powers of two within the chip's scale-up
+ * domain, PP in powers of two dividing the layers, and for MoE models EP 1 or powers of two up to
+ * TP dividing the experts, with attention by heads or data-parallel; `PLAN_BATCHES` requests in
+ * flight. The prefill worker, on each prefill chip: TP in powers of two within its scale-up domain,
+ * EP its TP when decode runs EP (else 1), attention by heads or (MoE) data-parallel. Every
+ * precision combination; a replica's chips at most `maxChips`, and `rateRps` served by replicas
+ * whose chips are at most `maxChips` too. Worker sizes whose share of the layers' weights overflows
+ * a chip are left out: they cannot fit at any batch.
+ */
+export async function planDisaggregatedChip(
+  request: ServingPlanRequest,
+  objective: PlanObjective,
+  entry: { readonly chip: ChipSpec; readonly usdPerChipHour?: number },
+  engine: Engine,
+  maxChips: number,
+): Promise<ServingPlanChoice> {
+  const { model, inputTokens, outputTokens, targets } = request;
+  const chip = entry.chip;
+  const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
+  const precisions = precisionAxes(combos);
+  const allowed = allowedPrecisionDigits(combos, precisions);
+  const precisionCount = allowed.length;
+  const allowedCount = combos.length;
+  const moe = model.moe;
+  // Data-parallel attention serves MoE models beside expert parallelism (SGLang's
+  // --enable-dp-attention); for a dense model it would only replicate the attention weights.
+  const attentions: ('heads' | 'dp')[] = moe === undefined ? ['heads'] : ['heads', 'dp'];
+  const fits = workerFits(model, Math.min(...combos.map((c) => PRECISION_BYTES[c.weights])));
+  const tpOk = (tp: number): boolean => model.heads % tp === 0 || attentions.includes('dp');
+  const decodeTps = powersOfTwoUpTo(Math.min(maxChips - 1, chip.scaleUp.domainSize.value)).filter(tpOk);
+  const pps = powersOfTwoUpTo(maxChips - 1).filter((pp) => model.layers % pp === 0);
+  const epsFor = (tp: number): number[] => (moe === undefined ? [1] : powersOfTwoUpTo(tp).filter((ep) => moe.experts % ep === 0));
+  const prefillChips: (ChipSpec | null)[] = [];
+  // null: the decode chip itself (a prefill chip of its id is that chip, at its price)
+  for (const c of request.disaggregation?.prefillChips ?? [chip]) {
+    const id = c.id === chip.id ? null : c.id;
+    if (!prefillChips.some((p) => (p?.id ?? null) === id)) prefillChips.push(id === null ? null : c);
+  }
+  const ratios = planWorkerRatios();
+
+  const base = validateSweepSpec({
+    models: [model.id],
+    hardware: [chip.id],
+    dp: [1],
+    batch: [...PLAN_BATCHES],
+    inputTokens: [inputTokens],
+    outputTokens: [outputTokens],
+    precisions,
+    reducers: { pareto: [], top: null },
+  });
+  const resolvers = {
+    model: () => model,
+    chip: (id: string): ChipSpec => (id === chip.id ? chip : (prefillChips.find((c) => c?.id === id) ?? chip)),
+  };
+  const priced = [entry.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: entry.usdPerChipHour }];
+
+  const ratioOf = (ttft: number, tpot: number): number =>
+    Math.max(targets.ttftS === undefined ? 0 : ttft / targets.ttftS, targets.tpotS === undefined ? 0 : tpot / targets.tpotS);
+  let best: Candidate | undefined;
+  let closest: Candidate | undefined;
+  let searched = 0;
+  let meeting = 0;
+  // Rows in small chunks: each sweep opens an instance of its own, and a large output buffer in
+  // each makes the next instantiation wait on the memory of the last (measured 12–25% slower at 65,536).
+  const chunk = 16_384;
+  for (const prefillChip of prefillChips) {
+    const pChip = prefillChip ?? chip;
+    const prefillTps = powersOfTwoUpTo(Math.min(maxChips - 1, pChip.scaleUp.domainSize.value)).filter((w) => tpOk(w) && fits(pChip, w, 1));
+    for (let prefillWorkers = 1; prefillWorkers <= PLAN_MAX_PREFILL_WORKERS; prefillWorkers++) {
+      for (const tp of decodeTps) {
+        // One sweep per prefill chip, n_p and decode TP: the other axes' product then holds few
+        // configurations over the chip budget, and the sweeps (an instance each) stay few.
+        const smallestPrefill = prefillTps[0];
+        if (smallestPrefill === undefined) break;
+        const pp = pps.filter((p) => prefillWorkers * smallestPrefill + tp * p <= maxChips && fits(chip, tp, p));
+        const smallestDecode = pp[0];
+        if (smallestDecode === undefined) continue;
+        const prefillTp = prefillTps.filter((w) => prefillWorkers * w + tp * smallestDecode <= maxChips);
+        const decodeWorkers = ratios.filter(([p, d]) => p === prefillWorkers && prefillWorkers * smallestPrefill + d * tp * smallestDecode <= maxChips).map(([, d]) => d);
+        if (decodeWorkers.length === 0) continue;
+        const spec: SweepSpec = {
+          ...base,
+          tp: [tp],
+          pp,
+          ep: epsFor(tp),
+          attentionSharding: attentions,
+          prefillWorkers: [prefillWorkers],
+          decodeWorkers,
+          prefillHardware: [prefillChip?.id ?? 'same'],
+          prefillTp,
+          prefillAttention: attentions,
+        };
+        const plan = planSweep({ ...resolveSweepSpec(spec, resolvers), chips: priced });
+        const kernel = await engine.open(plan.image(false));
+        const stride = stridesOf(plan);
+        const part: Part = { plan, kernel, prefillChip, stride };
+        const unitChipsOf = (index: number): number =>
+          prefillWorkers * (prefillTp[Math.floor(index / stride.prefillTp) % prefillTp.length] ?? Number.NaN) +
+          (decodeWorkers[Math.floor(index / stride.decodeWorkers) % decodeWorkers.length] ?? Number.NaN) * tp * (pp[Math.floor(index / stride.pp) % pp.length] ?? Number.NaN);
+        // the configurations within the chip budget, in the precision combinations asked for
+        const perUnit = (plan.total / (prefillTp.length * pp.length * decodeWorkers.length)) * (allowedCount / precisionCount);
+        for (const w of prefillTp) for (const p of pp) for (const d of decodeWorkers) if (prefillWorkers * w + d * tp * p <= maxChips) searched += perUnit;
+        for (let start = 0; start < plan.total; start += chunk) {
+          const count = Math.min(chunk, plan.total - start);
+          const out = kernel.rows(start, count);
+          for (let k = 0; k < count; k++) {
+            const o = k * N_OUT;
+            if (out[o + S.feasible] !== 1) continue;
+            const index = start + k;
+            if (allowed[Math.floor(index / stride.activations) % precisionCount] !== 1) continue;
+            const unitChips = unitChipsOf(index);
+            if (unitChips > maxChips) continue;
+            const perChip = out[o + S.perChip] ?? Number.NaN;
+            const requestsPerS = (perChip * unitChips) / outputTokens;
+            const replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / requestsPerS - 1e-9));
+            const chips = replicas * unitChips;
+            if (chips > maxChips) continue;
+            const worstRatio = ratioOf(out[o + S.ttft] ?? Number.NaN, out[o + S.tpot] ?? Number.NaN);
+            const cost = out[o + S.cost] ?? Number.NaN;
+            // the objective's key, then the tie-breaks, as scalars: most rows lose, and allocate nothing
+            const k0 = objective === 'cost' ? cost : objective === 'chips' ? chips : -perChip;
+            const k1 = objective === 'throughput' ? chips : -perChip;
+            const k2 = objective === 'cost' ? chips : cost;
+            if (worstRatio <= 1) {
+              meeting++;
+              if (best === undefined || before(k0, k1, k2, best.keys)) best = { part, index, unitChips, replicas, chips, keys: [k0, k1, k2], worstRatio };
+            } else if (best === undefined && (closest === undefined || worstRatio < closest.worstRatio || (worstRatio === closest.worstRatio && before(k0, k1, k2, closest.keys)))) {
+              closest = { part, index, unitChips, replicas, chips, keys: [k0, k1, k2], worstRatio };
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const chosen = best ?? closest;
+  if (chosen === undefined) return await unfitting(request, entry, engine, prefillChips, { searched, meeting });
+  const { part } = chosen;
+  const row = part.kernel.rows(chosen.index, 1).slice();
+  const o = (slot: number): number => row[slot] ?? Number.NaN;
+  const bound = (slot: number): Bound | null => BOUNDS[o(slot)] ?? null;
+  const sweepConfig = part.plan.config(chosen.index);
+  const misses: PlanMiss[] = [];
+  if (targets.ttftS !== undefined && o(S.ttft) > targets.ttftS) misses.push({ target: 'ttft', ratio: o(S.ttft) / targets.ttftS, bound: bound(S.boundPrefill) });
+  if (targets.tpotS !== undefined && o(S.tpot) > targets.tpotS) misses.push({ target: 'tpot', ratio: o(S.tpot) / targets.tpotS, bound: bound(S.boundDecode) });
+  misses.sort((a, b) => b.ratio - a.ratio);
+  const decodeWorkerChips = sweepConfig.tp * sweepConfig.pp;
+  return {
+    chip: chip.id,
+    meetsTargets: best !== undefined,
+    config: disaggregatedConfigOf(sweepConfig, model, chip, part.prefillChip, entry.usdPerChipHour),
+    replicas: chosen.replicas,
+    chips: chosen.chips,
+    metrics: {
+      ttftS: o(S.ttft),
+      tpotS: o(S.tpot),
+      tokensPerSPerChip: o(S.perChip),
+      tokensPerSPerUser: o(S.perUser),
+      totalTokensPerSPerChip: o(S.totalPerChip),
+      costPerMillionTokensUsd: o(S.cost),
+      requestsPerSPerReplica: (o(S.perChip) * chosen.unitChips) / outputTokens,
+      boundPrefill: bound(S.boundPrefill),
+      boundDecode: bound(S.boundDecode),
+    },
+    disaggregation: {
+      prefillChip: (part.prefillChip ?? chip).id,
+      prefillWorkers: sweepConfig.prefillWorkers,
+      decodeWorkers: sweepConfig.decodeWorkers,
+      prefillWorkerChips: sweepConfig.prefillTp === 'auto' ? sweepConfig.tp : sweepConfig.prefillTp,
+      decodeWorkerChips,
+      bound: DISAGGREGATION_BOUND_CODES[o(S.disaggregationBound)] ?? 'decode',
+      prefillIdleShare: o(S.prefillIdle),
+      decodeIdleShare: o(S.decodeIdle),
+    },
+    limit: best === undefined ? null : limitOf(chosen),
+    misses,
+    infeasible: null,
+    searched,
+    meeting,
+  };
+
+  /** What the next larger batch of the winner's layout and workers runs into. */
+  function limitOf(c: Candidate): PlanLimit {
+    const batchDigit = Math.floor(c.index / c.part.stride.batch) % PLAN_BATCHES.length;
+    if (batchDigit === PLAN_BATCHES.length - 1) return 'batch-range';
+    const next = c.part.kernel.rows(c.index + c.part.stride.batch, 1);
+    const n = (slot: number): number => next[slot] ?? Number.NaN;
+    if (n(S.feasible) !== 1) return 'capacity';
+    if (targets.ttftS !== undefined && n(S.ttft) > targets.ttftS) return 'ttft-target';
+    if (targets.tpotS !== undefined && n(S.tpot) > targets.tpotS) return 'tpot-target';
+    if (request.rateRps !== undefined) {
+      const perReplica = (n(S.perChip) * c.unitChips) / outputTokens;
+      if (Math.max(1, Math.ceil(request.rateRps / perReplica - 1e-9)) * c.unitChips > maxChips) return 'max-chips';
+    }
+    return 'no-gain';
+  }
+}
+
+/** Whether the key (k0, k1, k2) sorts before `keys` (smaller first, element by element). */
+function before(k0: number, k1: number, k2: number, keys: readonly number[]): boolean {
+  const [b0 = 0, b1 = 0, b2 = 0] = keys;
+  return k0 !== b0 ? k0 < b0 : k1 !== b1 ? k1 < b1 : k2 < b2;
+}
+
+/**
+ * Whether a worker of TP·PP chips can hold its layers' weights at `bytes` per weight, as a bound
+ * that never drops a layout that fits: its fullest chip holds the slowest stage's ⌈L/PP⌉ layers
+ * (as many of them MoE layers as the model has, `slowestStageLayers`), and of each layer at least
+ * 1/TP, experts included.
+ */
+function workerFits(model: ModelSpec, bytes: number): (chip: ChipSpec, tp: number, pp: number) => boolean {
+  const p = countParams(model);
+  const dense = p.attentionPerLayer + p.denseFfnPerLayer;
+  const sparse = p.attentionPerLayer + p.routedExpertsPerLayer + p.sharedExpertsPerLayer + p.routerPerLayer;
+  return (chip, tp, pp) => {
+    const layers = Math.ceil(model.layers / pp);
+    const moeLayers = Math.min(layers, p.moeLayers);
+    const stageBytes = ((layers - moeLayers) * dense + moeLayers * sparse) * bytes;
+    return stageBytes / tp <= chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+  };
+}
+
+/** How far one step of each axis moves the configuration index (the last axis fastest). */
+function stridesOf(plan: SweepPlan): Record<Axis, number> {
+  const axes = plan.axes as Readonly<Record<Axis, readonly number[]>>;
+  const stride = {} as Record<Axis, number>;
+  let n = 1;
+  for (let a = AXES.length - 1; a >= 0; a--) {
+    const axis = AXES[a] as Axis;
+    stride[axis] = n;
+    n *= axes[axis].length;
+  }
+  return stride;
+}
+
+/** A sweep configuration as the `InferenceConfig` of one replica: one decode worker, and the workers of both pools. */
+function disaggregatedConfigOf(c: SweepConfig, model: ModelSpec, chip: ChipSpec, prefillChip: ChipSpec | null, usdPerChipHour: number | undefined): InferenceConfig {
+  return {
+    model,
+    chip,
+    chips: c.tp * c.pp,
+    parallelism: { tp: c.tp, pp: c.pp, ep: c.ep },
+    batch: c.batch,
+    inputTokens: c.inputTokens,
+    outputTokens: c.outputTokens,
+    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
+    moeImbalance: c.moeImbalance,
+    attentionSharding: c.attentionSharding,
+    schedule: 'continuous',
+    chunkTokens: c.chunkTokens,
+    ...(usdPerChipHour === undefined ? {} : { usdPerChipHour }),
+    disaggregation: {
+      prefillWorkers: c.prefillWorkers,
+      decodeWorkers: c.decodeWorkers,
+      prefillTp: c.prefillTp === 'auto' ? c.tp : c.prefillTp,
+      prefillAttention: c.prefillAttention,
+      ...(prefillChip === null ? {} : { prefillChip }),
+    },
+  };
+}
+
+/**
+ * The answer when no replica fits within the budget: the smallest pair of one prefill and one
+ * decode worker that fits at batch 1 whatever the budget (its chips are `minChipsToFit`), else why
+ * none does.
+ */
+async function unfitting(
+  request: ServingPlanRequest,
+  entry: { readonly chip: ChipSpec; readonly usdPerChipHour?: number },
+  engine: Engine,
+  prefillChips: readonly (ChipSpec | null)[],
+  counts: { readonly searched: number; readonly meeting: number },
+): Promise<ServingPlanChoice> {
+  const { model, inputTokens, outputTokens } = request;
+  const chip = entry.chip;
+  const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
+  const precisions = precisionAxes(combos);
+  const allowed = allowedPrecisionDigits(combos, precisions);
+  const attentions: ('heads' | 'dp')[] = model.moe === undefined ? ['heads'] : ['heads', 'dp'];
+  const experts = model.moe?.experts;
+  let found: { config: InferenceConfig; chips: number } | undefined;
+  let why: { config: InferenceConfig; reason: number } | undefined;
+  for (const prefillChip of prefillChips) {
+    const spec = validateSweepSpec({
+      models: [model.id],
+      hardware: [chip.id],
+      dp: [1],
+      tp: powersOfTwoUpTo(chip.scaleUp.domainSize.value),
+      pp: powersOfTwoUpTo(model.layers).filter((pp) => model.layers % pp === 0),
+      ep: experts === undefined ? [1] : powersOfTwoUpTo(chip.scaleUp.domainSize.value).filter((ep) => experts % ep === 0),
+      attentionSharding: attentions,
+      batch: [1],
+      inputTokens: [inputTokens],
+      outputTokens: [outputTokens],
+      precisions,
+      prefillWorkers: [1],
+      decodeWorkers: [1],
+      prefillHardware: [prefillChip?.id ?? 'same'],
+      prefillTp: powersOfTwoUpTo((prefillChip ?? chip).scaleUp.domainSize.value),
+      prefillAttention: attentions,
+      reducers: { pareto: [], top: null },
+    });
+    const priced = [entry.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: entry.usdPerChipHour }];
+    const plan = planSweep({ ...resolveSweepSpec(spec, { model: () => model, chip: (id) => (id === chip.id ? chip : (prefillChip ?? chip)) }), chips: priced });
+    const kernel = await engine.open(plan.image(false));
+    const stride = stridesOf(plan);
+    const axes = plan.axes as Readonly<Record<Axis, readonly number[]>>;
+    const at = (axis: Axis, index: number): number => axes[axis][Math.floor(index / stride[axis]) % axes[axis].length] ?? Number.NaN;
+    const out = kernel.rows(0, plan.total);
+    let fewest: { index: number; chips: number } | undefined;
+    let reason: { index: number; code: number } | undefined;
+    for (let index = 0; index < plan.total; index++) {
+      if (allowed[Math.floor(index / stride.activations) % allowed.length] !== 1) continue;
+      if (out[index * N_OUT + S.feasible] === 1) {
+        const chips = at('tp', index) * at('pp', index) + at('prefillTp', index);
+        if (fewest === undefined || chips < fewest.chips) fewest = { index, chips };
+      } else {
+        const code = out[index * N_OUT + S.reason] ?? -1;
+        if (reason === undefined || (REASONS[code] === 'capacity' && REASONS[reason.code] !== 'capacity')) reason = { index, code };
+      }
+    }
+    const configAt = (index: number): InferenceConfig => disaggregatedConfigOf(plan.config(index), model, chip, prefillChip, entry.usdPerChipHour);
+    if (fewest !== undefined && (found === undefined || fewest.chips < found.chips)) found = { config: configAt(fewest.index), chips: fewest.chips };
+    if (reason !== undefined && (why === undefined || (REASONS[reason.code] === 'capacity' && REASONS[why.reason] !== 'capacity'))) why = { config: configAt(reason.index), reason: reason.code };
+  }
+  // every configuration either fits or breaks a rule, so one of the two is set
+  const config = (found ?? why)?.config;
+  if (config === undefined) throw new Error('unreachable: the search of the smallest pair of workers evaluated nothing');
+  return {
+    chip: chip.id,
+    meetsTargets: false,
+    config,
+    replicas: 1,
+    chips: found?.chips ?? config.chips + (config.disaggregation?.prefillTp ?? 0),
+    metrics: null,
+    disaggregation: null,
+    limit: null,
+    misses: [],
+    infeasible: {
+      reason: found !== undefined ? 'capacity' : (REASONS[why?.reason ?? -1] ?? 'capacity'),
+      minChipsToFit: found?.chips ?? null,
+    },
+    searched: counts.searched,
+    meeting: counts.meeting,
+  };
+}
