@@ -81,11 +81,14 @@ export const a100Sxm: ChipSpec = {
     },
     asOf: '2026-05-07',
   },
-  efficiency: fittedEfficiency(
+  efficiency: {
+    ...fittedEfficiency(
     { flop: [[128, 0.65], [4096, 0.75]], memory: 0.7, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0 },
     'FT-01…FT-17, TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13, MEG-01…MEG-10, PALM-07, BLOOM-01, BLOOM-02',
     6.4,
   ),
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows FT-01…FT-17, TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13, MEG-01…MEG-04 (FasterTransformer, 2023 TensorRT-LLM and Megatron-LM tables)' },
+  },
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. No FP8/FP4 Tensor Cores: fp8/fp4 work is unsupported (or must be upcast). The DGX A100 NIC is 200 Gb/s HDR, half of the Hopper generation.',
 };

@@ -102,6 +102,7 @@ export const gb200Nvl72: ChipSpec = {
     },
     network: NVLINK_NET_EFFICIENCY,
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and near-peak memory bandwidth, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.555, interactivity: 1.044, on: 'InferenceX DeepSeek-R1, 176 rows, continuous batching (pnpm validate, 2026-12-04)' } },
   },
   notes:
     'Per-GPU figures derived from rack totals (÷72, sparse headline figures halved). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). The Grace CPU memory (LPDDR5X) is not counted in capacity.',

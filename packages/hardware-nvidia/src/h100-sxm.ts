@@ -70,11 +70,14 @@ export const h100Sxm: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: fittedEfficiency(
+  efficiency: {
+    ...fittedEfficiency(
     { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.9 },
     'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03',
     18.3,
   ),
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03 (2023 TensorRT-LLM and Llama 3 tables, in-sample median |error| 18.3%)', outOfSampleError: { throughput: 0.631, interactivity: 0.283, on: 'InferenceX DeepSeek-R1, 70 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+  },
   notes:
     'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
 };

@@ -77,7 +77,10 @@ export const h200: ChipSpec = {
     },
     asOf: '2025-10-22',
   },
-  efficiency: transferredEfficiency(h100Sxm.efficiency, 'h100-sxm', 'the same Hopper GPU and software stacks; only the HBM differs'),
+  efficiency: {
+    ...transferredEfficiency(h100Sxm.efficiency, 'h100-sxm', 'the same Hopper GPU and software stacks; only the HBM differs'),
+    calibration: { status: 'transferred', basis: 'transferred from h100-sxm (the same Hopper GPU and software stacks; only the HBM differs), whose values are fitted to 2023 TensorRT-LLM rows', outOfSampleError: { throughput: 0.292, interactivity: 0.312, on: 'InferenceX DeepSeek-R1, 143 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+  },
   notes:
     'Same GH100 compute as H100 SXM; only memory capacity and bandwidth differ. Dense Tensor Core rates (sparse headline figures halved); fp32 means TF32.',
 };

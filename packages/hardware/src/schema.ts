@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import {
   AVAILABILITIES,
+  CALIBRATION_STATUSES,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
   MEMORY_KINDS,
@@ -541,8 +542,27 @@ const chipEntries = {
       commOverlap: v.exactOptional(
         sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
       ),
+      calibration: v.exactOptional(
+        section(
+          {
+            status: choice(CALIBRATION_STATUSES, 'calibration status'),
+            basis: text('what the efficiencies were fitted on, transferred from, or are', '"fit: pnpm validate --fit over public.csv rows FT-01…FT-17"'),
+            outOfSampleError: v.exactOptional(
+              section(
+                {
+                  throughput: numberIn('nonNegative', { what: 'the median |error| of throughput per chip, as a fraction', unit: '', example: '0.12' }),
+                  interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
+                  on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
+                },
+                '{ throughput, interactivity, on }',
+              ),
+            ),
+          },
+          '{ status, basis, outOfSampleError? }',
+        ),
+      ),
     },
-    '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }',
+    '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }',
   ),
   notes: v.exactOptional(
     v.string(encodeNote({ problem: 'must be a string', allowed: 'a string', fix: 'write the caveats as one string.' })),

@@ -229,6 +229,49 @@ export interface ChipPrice {
 }
 
 /**
+ * How a chip's efficiencies were obtained, in the order of trust: `fitted` to published
+ * measurements of this chip (`pnpm validate --fit`), `transferred` from a fitted chip of the same
+ * architecture and software stack by a stated rule, or `datasheet`: starting values from
+ * microbenchmarks or assumptions, not fitted to serving or training measurements (docs/MODEL.md §9).
+ *
+ * @example
+ * CALIBRATION_STATUSES.includes('transferred'); // true
+ */
+export const CALIBRATION_STATUSES = ['fitted', 'transferred', 'datasheet'] as const;
+
+/**
+ * One of `CALIBRATION_STATUSES`.
+ *
+ * @example
+ * const status: CalibrationStatusKind = 'fitted';
+ */
+export type CalibrationStatusKind = (typeof CALIBRATION_STATUSES)[number];
+
+/**
+ * The calibration status of a chip's efficiencies, shown wherever its numbers are: what they were
+ * fitted on (rows), transferred from (chip and rule), or what they are; and the error measured on
+ * rows they were not fitted to. Computed by `pnpm validate` and committed with the plugin, never at
+ * estimate time.
+ *
+ * @example
+ * const calibration: CalibrationStatus = {
+ *   status: 'datasheet',
+ *   basis: 'achievable-matmul benchmarks and near-peak memory bandwidth; not fitted to serving measurements',
+ *   outOfSampleError: { throughput: 1.263, interactivity: 1.003, on: 'InferenceX DeepSeek-R1, 381 rows (pnpm validate, 2026-12-04)' },
+ * };
+ */
+export interface CalibrationStatus {
+  readonly status: CalibrationStatusKind;
+  /** fitted: the rows; transferred: the source chip and the rule; datasheet: what the values are. */
+  readonly basis: string;
+  /**
+   * Median |error| (fractions) of throughput per chip and tokens/s per user on measurements these
+   * efficiencies were not fitted to, and which measurements; absent when none exist.
+   */
+  readonly outOfSampleError?: { readonly throughput: number; readonly interactivity: number; readonly on: string };
+}
+
+/**
  * How far below the roofline a chip runs (MODEL.md §1.4).
  *
  * @example
@@ -260,6 +303,8 @@ export interface ChipEfficiency {
    * unless the user says otherwise (MODEL.md §3).
    */
   readonly commOverlap?: Sourced;
+  /** How these efficiencies were obtained (fitted, transferred or datasheet) and their measured error; absent reads as datasheet. */
+  readonly calibration?: CalibrationStatus;
 }
 
 /**

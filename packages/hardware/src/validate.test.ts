@@ -736,7 +736,7 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',

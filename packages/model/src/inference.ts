@@ -261,6 +261,7 @@ function resolvedInputs(
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
       commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
+      calibration: c.efficiency.calibration ?? null,
     },
     sources: {
       model: model.source,

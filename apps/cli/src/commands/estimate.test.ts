@@ -146,7 +146,9 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stdout).toMatch(/KV cache\s+[\d.]+ [kMGT]?B/);
     expect(r.stdout).toMatch(/output tokens\s+\$[\d.,]+ per million/);
     expect(r.stdout).toMatch(/energy\s+[\d.]+ [mµk]?J per output token/);
-    expect(r.stdout).toMatch(/^What limits it: \S.*\n$/m);
+    expect(r.stdout).toMatch(/^What limits it: \S.*\n/m);
+    // the last line: the chip's calibration status, as the plugin commits it
+    expect(r.stdout).toMatch(/\nCalibration: h100-sxm fitted \(pnpm validate --fit over public\.csv rows .*\); median \|error\| out of sample: throughput [\d.]+%, tokens\/s per user [\d.]+% \(InferenceX DeepSeek-R1, 70 rows, .*\)\n$/);
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 

@@ -238,7 +238,7 @@ const command: CommandDef<typeof args> = defineCommand({
     if (!result.feasible) {
       throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
     }
-    io.stdout(a.json ? json : renderReport(result, model, chip));
+    io.stdout(a.json ? json : renderReport(result, model, chip, prefillChip));
   },
 });
 

@@ -14,6 +14,7 @@ import {
 import type { ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
+import { calibrationText } from '../calibration-text.ts';
 import { resolveChip } from '../registry.ts';
 
 /** A number rendered in the unit its field name implies (`…BytesPerS`, `…S`, `…W`, …). */
@@ -92,11 +93,13 @@ const command: CommandDef<typeof args> = defineCommand({
       return;
     }
     // Free-text notes would stretch the value column: they follow the table instead.
-    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes');
+    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes' && !(field ?? '').startsWith('efficiency.calibration'));
     const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
     const announced =
       chip.availability === 'announced' ? 'announced, not shipping: figures from the announcement or estimated, none measured\n' : '';
-    io.stdout(`${chip.name} (${chip.id})\n${announced}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+    // the efficiencies' calibration status under the name: how far to trust every estimate on this chip
+    const calibration = `efficiencies: ${calibrationText(chip)}\n`;
+    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
   },
 });
 

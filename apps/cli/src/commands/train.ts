@@ -1,6 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
-import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { calibrationLine } from '../calibration-text.ts';
 import { InputError, RECOMPUTE_MODES, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
@@ -60,7 +61,8 @@ function positiveTokens(raw: string): number {
   return value;
 }
 
-function renderTraining(r: TrainingResult, modelName: string, chipName: string): string {
+function renderTraining(r: TrainingResult, modelName: string, chip: ChipSpec): string {
+  const chipName = chip.name;
   const i = r.inputs;
   const { dp, tp, pp, cp, ep } = i.parallelism;
   const m = r.memoryPerChipBytes;
@@ -100,6 +102,7 @@ function renderTraining(r: TrainingResult, modelName: string, chipName: string):
     ]).replace(/^/gm, '  '),
     '',
     `What limits it: ${r.explanation}`,
+    calibrationLine([chip]),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -158,7 +161,7 @@ const command: CommandDef<typeof args> = defineCommand({
     if (!result.feasible) {
       throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
     }
-    io.stdout(a.json ? json : renderTraining(result, model.name, chip.name));
+    io.stdout(a.json ? json : renderTraining(result, model.name, chip));
   },
 });
 
