@@ -435,6 +435,10 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('select-weights').inputValue()).toBe('fp8');
     await expectSameAsCli(page, shared);
     expect(await page.getByTestId('compare-col').count()).toBe(2);
+    // each compared chip shows its calibration status, its basis and measured error on hover
+    const badges = page.getByTestId('calibration');
+    expect(await badges.allTextContents()).toEqual(['transferred', 'datasheet']);
+    expect(await badges.nth(1).getAttribute('title')).toMatch(/median \|error\| out of sample: throughput 126\.3%/);
     expect(await page.getByTestId('url-problems').count()).toBe(0);
     await screenshot(page, 'shared-link');
     await page.close();
