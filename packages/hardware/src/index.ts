@@ -7,7 +7,7 @@
  * import { defineHardware, validateHardware } from '@ridgeline/hardware';
  */
 export * from './types.ts';
-export { atComputePrecision, efficiencyAt } from './efficiency.ts';
+export { atComputePrecision, efficiencyAt, withEfficiencyProfile } from './efficiency.ts';
 export { sourcedFigures, type SourcedFigure } from './sources.ts';
 export {
   assertHardware,

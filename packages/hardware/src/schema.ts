@@ -457,6 +457,56 @@ const power = v.pipe(
 export const ID_PATTERN: RegExp = /^[a-z0-9]+(-[a-z0-9.]+)*$/;
 const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by "-" (dots allowed after the first word), e.g. h100-sxm, tpu-v5e';
 
+/** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
+const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
+
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }';
+
+/** A chip's efficiencies (the default set, and each profile's). */
+const efficiencyEntries = {
+    flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
+    flopByPrecision: v.exactOptional(
+      strict(
+        {
+          fp32: flopAt('fp32'),
+          bf16: flopAt('bf16'),
+          fp16: flopAt('fp16'),
+          fp8: flopAt('fp8'),
+          int8: flopAt('int8'),
+          fp4: flopAt('fp4'),
+          int4: flopAt('int4'),
+        },
+        `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
+        { noun: 'precision' },
+      ),
+    ),
+    memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
+    network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
+    layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6' }),
+    commOverlap: v.exactOptional(
+      sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
+    ),
+    calibration: v.exactOptional(
+      section(
+        {
+          status: choice(CALIBRATION_STATUSES, 'calibration status'),
+          basis: text('what the efficiencies were fitted on, transferred from, or are', '"fit: pnpm validate --fit over public.csv rows FT-01…FT-17"'),
+          outOfSampleError: v.exactOptional(
+            section(
+              {
+                throughput: numberIn('nonNegative', { what: 'the median |error| of throughput per chip, as a fraction', unit: '', example: '0.12' }),
+                interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
+                on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
+              },
+              '{ throughput, interactivity, on }',
+            ),
+          ),
+        },
+        '{ status, basis, outOfSampleError? }',
+      ),
+    ),
+};
+
 /** The chip fields whose rules do not depend on the other chips of the plugin. */
 const chipEntries = {
   name: text('the human-readable chip name', '"NVIDIA H100 SXM5 80GB"'),
@@ -518,51 +568,25 @@ const chipEntries = {
     },
     '{ usdPerChipHour, asOf }',
   ),
-  efficiency: section(
-    {
-      flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
-      flopByPrecision: v.exactOptional(
-        strict(
-          {
-            fp32: flopAt('fp32'),
-            bf16: flopAt('bf16'),
-            fp16: flopAt('fp16'),
-            fp8: flopAt('fp8'),
-            int8: flopAt('int8'),
-            fp4: flopAt('fp4'),
-            int4: flopAt('int4'),
-          },
-          `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
-          { noun: 'precision' },
+  efficiency: section(efficiencyEntries, EFFICIENCY_SHAPE),
+  efficiencyProfiles: v.exactOptional(
+    v.pipe(
+      v.record(
+        v.pipe(
+          v.string(),
+          v.regex(
+            PROFILE_PATTERN,
+            encodeNote({
+              problem: 'is not a profile name',
+              allowed: 'lowercase letters, digits, dots and dashes, e.g. sglang, trtllm, 2023',
+              fix: 'name the profile after its serving stack or era, e.g. "sglang" or "2023".',
+            }),
+          ),
         ),
+        section({ ...efficiencyEntries, description: text('what the profile describes', '"SGLang 0.5 with DeepGEMM and CUDA graphs"') }, `{ description, ${EFFICIENCY_SHAPE.slice(2)}`),
       ),
-      memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
-      network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
-      layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6' }),
-      commOverlap: v.exactOptional(
-        sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
-      ),
-      calibration: v.exactOptional(
-        section(
-          {
-            status: choice(CALIBRATION_STATUSES, 'calibration status'),
-            basis: text('what the efficiencies were fitted on, transferred from, or are', '"fit: pnpm validate --fit over public.csv rows FT-01…FT-17"'),
-            outOfSampleError: v.exactOptional(
-              section(
-                {
-                  throughput: numberIn('nonNegative', { what: 'the median |error| of throughput per chip, as a fraction', unit: '', example: '0.12' }),
-                  interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
-                  on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
-                },
-                '{ throughput, interactivity, on }',
-              ),
-            ),
-          },
-          '{ status, basis, outOfSampleError? }',
-        ),
-      ),
-    },
-    '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }',
+      v.description('{ <profile>: { description, flop, memory, network, layerOverheadS, … } }'),
+    ),
   ),
   notes: v.exactOptional(
     v.string(encodeNote({ problem: 'must be a string', allowed: 'a string', fix: 'write the caveats as one string.' })),

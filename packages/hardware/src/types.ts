@@ -308,6 +308,17 @@ export interface ChipEfficiency {
 }
 
 /**
+ * One named set of a chip's efficiencies: a serving stack's or an era's, with what it describes.
+ *
+ * @example
+ * const profile: EfficiencyProfile = { description: 'TensorRT-LLM 0.5 (2023 tables)', flop, memory, network, layerOverheadS };
+ */
+export interface EfficiencyProfile extends ChipEfficiency {
+  /** What the profile describes: the stack and version, or the era of the measurements. */
+  readonly description: string;
+}
+
+/**
  * One chip, as a plugin describes it.
  *
  * @example
@@ -328,7 +339,14 @@ export interface ChipSpec {
   readonly scaleOut: ScaleOutLink;
   readonly power: ChipPower;
   readonly price: ChipPrice;
+  /** The default efficiencies: those of the chip's best-fitted current serving stack (docs/MODEL.md §9). */
   readonly efficiency: ChipEfficiency;
+  /**
+   * Named alternatives to `efficiency`: a serving stack's (`sglang`, `trtllm`, `vllm`, `atom`) or an
+   * era's (`2023`, the stacks of the published paper rows). `--stack`/`--efficiency-profile` select
+   * one; a chip without the named profile falls back to `efficiency` with a note.
+   */
+  readonly efficiencyProfiles?: Readonly<Record<string, EfficiencyProfile>>;
   /** Free-form caveats a reader should know (e.g. "FP8 figures are dense, sparse halved"). */
   readonly notes?: string;
   /**

@@ -71,6 +71,15 @@ describe('validateHardware accepts', () => {
   });
 });
 
+describe('validateHardware checks efficiency profiles', () => {
+  test('a profile is a full efficiency set with a description, under a lowercase name', () => {
+    const ok = validateHardware(broken((p) => (p.chips[0].efficiencyProfiles = { '2023': { ...p.chips[0].efficiency, description: 'the 2023 tables' } })));
+    expect(ok.ok).toBe(true);
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiencyProfiles = { SGLang: { ...p.chips[0].efficiency, description: 'x' } }))).message).toMatch(/is not a profile name/);
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiencyProfiles = { sglang: { ...p.chips[0].efficiency } }))).path).toBe('chips[h100-sxm].efficiencyProfiles.sglang.description');
+  });
+});
+
 describe('validateHardware checks η_flop per precision', () => {
   test('an unknown precision and an efficiency above 1 are named', () => {
     expect(onlyIssue(broken((p) => (p.chips[0].efficiency.flopByPrecision = { bf8: { value: 0.5, source: 'x' } }))).path).toBe('chips[h100-sxm].efficiency.flopByPrecision.bf8');
@@ -517,7 +526,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].memroy = p.chips[0].memory),
     path: 'chips[h100-sxm].memroy',
     message: 'unknown key "memroy"',
-    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, notes, availability',
+    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, efficiencyProfiles, notes, availability',
   },
   {
     rule: 'unknown keys are reported in nested objects too',

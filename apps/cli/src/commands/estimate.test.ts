@@ -536,3 +536,25 @@ describe('ridgeline estimate: user mistakes', () => {
     );
   });
 });
+
+describe('ridgeline estimate --stack / --efficiency-profile', () => {
+  const BASE70 = ['estimate', '--model', 'llama-3.1-70b', '--chips', '8', '--tp', '8', '--batch', '64', '--json'];
+
+  it("selects a chip's named profile; a chip without it keeps its defaults, with a one-line note", async () => {
+    const r = await cli([...BASE70, '--hardware', 'h100-sxm', '--efficiency-profile', '2023']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { inputs: { efficiencies: { calibration: { status: string } } } }).inputs.efficiencies.calibration.status).toBe('fitted');
+    const b200 = await cli([...BASE70, '--hardware', 'b200', '--stack', 'sglang']);
+    expect(b200.code).toBe(0);
+    expect(b200.stderr).toBe('ridgeline: note: b200 has no "sglang" efficiency profile (it has none); using its default efficiencies\n');
+    expect(JSON.parse(b200.stdout)).toEqual(JSON.parse((await cli([...BASE70, '--hardware', 'b200'])).stdout));
+  });
+
+  it.each([
+    [['--stack', 'sglang', '--efficiency-profile', '2023'], '--stack sglang and --efficiency-profile 2023 name different profiles; give one'],
+    [['--stack', 'SGLang!'], '--stack must be a profile name (lowercase letters, digits, dots and dashes, e.g. sglang or 2023), got "SGLang!"'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...BASE70.slice(0, -1), '--hardware', 'h100-sxm', ...extra]), message);
+  });
+});

@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from 'citty';
-import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, withEfficiencyProfile, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
@@ -24,6 +24,7 @@ import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
+import { profileFlag } from '../profile-flag.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -123,6 +124,13 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'The prefill workers\' chip, for a mixed fleet such as GPU prefill with LPU decode (default: --hardware)',
   },
+  stack: {
+    type: 'string',
+    valueHint: 'name',
+    description:
+      "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its default ones, with a note (default: each chip's best-fitted current stack)",
+  },
+  'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name (e.g. 2023, the stacks of the published paper rows)' },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -193,16 +201,26 @@ const command: CommandDef<typeof args> = defineCommand({
 
     const model = await resolveModel(a.model, io.cwd);
     const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
-    const chip = await resolveChip(a.hardware, {
-      cwd: io.cwd,
-      plugins: pluginFlags(rawArgs),
-      warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
-    });
+    const profile = profileFlag(a.stack, a['efficiency-profile']);
+    // a chip without the profile keeps its defaults: a note, not an error (docs/MODEL.md §9)
+    const withProfile = (c: ChipSpec): ChipSpec => {
+      if (profile === undefined) return c;
+      const selected = withEfficiencyProfile(c, profile);
+      if (selected.note !== undefined) io.stderr(`ridgeline: note: ${selected.note}\n`);
+      return selected.chip;
+    };
+    const chip = withProfile(
+      await resolveChip(a.hardware, {
+        cwd: io.cwd,
+        plugins: pluginFlags(rawArgs),
+        warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
+      }),
+    );
     assertHoldsOneLayer(chip, model, weights);
     const prefillChip =
       a['prefill-hardware'] === undefined
         ? undefined
-        : await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+        : withProfile(await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
     if (prefillChip !== undefined) assertHoldsOneLayer(prefillChip, model, weights);
     const config: InferenceConfig = {
       model,

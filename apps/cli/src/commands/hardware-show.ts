@@ -93,13 +93,17 @@ const command: CommandDef<typeof args> = defineCommand({
       return;
     }
     // Free-text notes would stretch the value column: they follow the table instead.
-    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes' && !(field ?? '').startsWith('efficiency.calibration'));
+    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes' && !(field ?? '').startsWith('efficiency.calibration') && !(field ?? '').startsWith('efficiencyProfiles'));
     const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
     const announced =
       chip.availability === 'announced' ? 'announced, not shipping: figures from the announcement or estimated, none measured\n' : '';
     // the efficiencies' calibration status under the name: how far to trust every estimate on this chip
     const calibration = `efficiencies: ${calibrationText(chip)}\n`;
-    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+    // named profiles (a serving stack's or an era's), selected with --stack / --efficiency-profile
+    const profiles = Object.entries(chip.efficiencyProfiles ?? {})
+      .map(([name, p]) => `profile ${name}: ${p.description}; ${calibrationText({ ...chip, efficiency: p })}\n`)
+      .join('');
+    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}${profiles}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
   },
 });
 

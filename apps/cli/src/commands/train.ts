@@ -1,6 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
-import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, withEfficiencyProfile, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { profileFlag } from '../profile-flag.ts';
 import { calibrationLine } from '../calibration-text.ts';
 import { InputError, RECOMPUTE_MODES, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
@@ -40,6 +41,8 @@ const args = {
   },
   'optimizer-bytes': { type: 'string', valueHint: 'bytes', default: '12', description: 'Optimizer state bytes per parameter (12: fp32 master weights and two Adam moments)' },
   overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
+  stack: { type: 'string', valueHint: 'name', description: "Efficiency profile of a software stack or era (e.g. 2023); a chip without it keeps its default efficiencies, with a note" },
+  'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name' },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
@@ -137,7 +140,11 @@ const command: CommandDef<typeof args> = defineCommand({
     const optimizerBytesPerParam = numberInRange('optimizer-bytes', a['optimizer-bytes'], { min: 0, what: 'a number of bytes per parameter (≥ 0)' }) ?? 12;
     const sequenceParallel = a['sequence-parallel'] === 'auto' ? undefined : a['sequence-parallel'] === 'on';
     const model = await resolveModel(a.model, io.cwd);
-    const chip = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const resolved = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const profile = profileFlag(a.stack, a['efficiency-profile']);
+    const selected = profile === undefined ? { chip: resolved, note: undefined } : withEfficiencyProfile(resolved, profile);
+    if (selected.note !== undefined) io.stderr(`ridgeline: note: ${selected.note}\n`);
+    const chip = selected.chip;
     const config: TrainingConfig = {
       model,
       chip,
