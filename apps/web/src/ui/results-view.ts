@@ -15,6 +15,7 @@ import {
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
 import { phasesOnChip } from '../charts/roofline-data.ts';
+import { EFFICIENCY_LABELS, resolvedEfficiencyText } from '../efficiency-text.ts';
 import { twoPools } from '../two-pool.ts';
 import type { App } from './app.ts';
 import { cliCommandView } from './cli-view.ts';
@@ -278,9 +279,9 @@ function sourcesTable(result: InferenceResult): TemplateResult {
         <tr><th>parameters</th><td>${inp.params.total.toLocaleString('en-US')} total · ${inp.params.active.toLocaleString('en-US')} active</td></tr>
         <tr><th>compute precision</th><td>${inp.computePrecision} (${formatFlops(inp.hardware.peakFlopsPerS)} peak)</td></tr>
         <tr><th>decode context</th><td>${inp.decodeContextTokens.toLocaleString('en-US')} tokens (mean over generation)</td></tr>
-        <tr><th>comm overlap</th><td>prefill ${inp.commOverlap.prefill} · decode ${inp.commOverlap.decode}</td></tr>
+        <tr><th>comm overlap</th><td>prefill ${formatPercent(inp.commOverlap.prefill)} · decode ${formatPercent(inp.commOverlap.decode)}</td></tr>
         <tr><th>scale-up</th><td>${formatBandwidth(inp.hardware.scaleUpBandwidthBytesPerS)} per chip, ${inp.hardware.topology}, domain ${inp.hardware.scaleUpDomain}</td></tr>
-        ${eff.map(([k, e]) => html`<tr><th>η ${k}</th><td><b>${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}</b> — ${e.source}</td></tr>`)}
+        ${eff.map(([k, e]) => html`<tr data-efficiency=${k}><th>${EFFICIENCY_LABELS[k] ?? k}</th><td><b>${resolvedEfficiencyText(k, e.value)}</b> — ${e.source}</td></tr>`)}
         <tr>
           <th>calibration</th>
           <td data-testid="calibration-status"><b>${calibration?.status ?? 'datasheet'}</b> — ${calibration?.basis ?? 'the plugin states no calibration'}${calibration?.outOfSampleError === undefined
