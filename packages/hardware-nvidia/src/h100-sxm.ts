@@ -8,6 +8,7 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DATASHEET = 'NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column';
 
@@ -81,7 +82,7 @@ export const h100Sxm: ChipSpec = {
     asOf: '2026-05-18',
   },
   efficiency: EFFICIENCY_2023,
-  efficiencyProfiles: { '2023': { ...EFFICIENCY_2023, description: 'the stacks of the published paper rows it is fitted to: TensorRT-LLM\'s 2023 performance tables and NVIDIA\'s Llama 3 tables' } },
+  efficiencyProfiles: { ...INFERENCEX_PROFILES['h100-sxm'], '2023': { ...EFFICIENCY_2023, description: 'the stacks of the published paper rows it is fitted to: TensorRT-LLM\'s 2023 performance tables and NVIDIA\'s Llama 3 tables' } },
   notes:
     'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
 };

@@ -8,6 +8,7 @@ import {
   transferredEfficiency,
 } from './common.ts';
 import { h100Sxm } from './h100-sxm.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DATASHEET = 'NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column';
 
@@ -84,7 +85,7 @@ export const h200: ChipSpec = {
     asOf: '2025-10-22',
   },
   efficiency: EFFICIENCY_2023,
-  efficiencyProfiles: { '2023': { ...EFFICIENCY_2023, description: 'the 2023 stacks of H100\'s published paper rows, transferred' } },
+  efficiencyProfiles: { ...INFERENCEX_PROFILES['h200'], '2023': { ...EFFICIENCY_2023, description: 'the 2023 stacks of H100\'s published paper rows, transferred' } },
   notes:
     'Same GH100 compute as H100 SXM; only memory capacity and bandwidth differ. Dense Tensor Core rates (sparse headline figures halved); fp32 means TF32.',
 };

@@ -545,9 +545,13 @@ describe('ridgeline estimate --stack / --efficiency-profile', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect((JSON.parse(r.stdout) as { inputs: { efficiencies: { calibration: { status: string } } } }).inputs.efficiencies.calibration.status).toBe('fitted');
-    const b200 = await cli([...BASE70, '--hardware', 'b200', '--stack', 'sglang']);
+    const b200 = await cli([...BASE70, '--hardware', 'b200', '--stack', 'vllm']);
     expect(b200.code).toBe(0);
-    expect(b200.stderr).toBe('ridgeline: note: b200 has no "sglang" efficiency profile (it has none); using its default efficiencies\n');
+    expect(b200.stderr).toBe('ridgeline: note: b200 has no "vllm" efficiency profile (it has trtllm, sglang); using its default efficiencies\n');
+    // B200's TensorRT-LLM profile, fitted on InferenceX: its status and out-of-sample error come along
+    const trt = JSON.parse((await cli([...BASE70, '--hardware', 'b200', '--stack', 'trtllm'])).stdout) as { inputs: { efficiencies: { calibration: { status: string; outOfSampleError: { on: string } } } } };
+    expect(trt.inputs.efficiencies.calibration.status).toBe('fitted');
+    expect(trt.inputs.efficiencies.calibration.outOfSampleError.on).toMatch(/trtllm rows, one curve left out at a time/);
     expect(JSON.parse(b200.stdout)).toEqual(JSON.parse((await cli([...BASE70, '--hardware', 'b200'])).stdout));
   });
 

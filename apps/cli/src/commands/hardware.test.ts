@@ -77,11 +77,14 @@ describe('ridgeline hardware show', () => {
 
   it('says nothing about availability for a shipping chip', async () => {
     const r = await cli(['hardware', 'show', 'h100-sxm']);
-    const [title, calibration, profile, blank] = r.stdout.split('\n');
-    expect([title, blank]).toEqual(['NVIDIA H100 SXM5 80GB (h100-sxm)', '']);
+    const lines = r.stdout.split('\n');
+    const [title, calibration] = lines;
+    expect(title).toBe('NVIDIA H100 SXM5 80GB (h100-sxm)');
     expect(calibration).toMatch(/^efficiencies: fitted \(pnpm validate --fit over public\.csv rows TRTO-01/);
-    // the named profiles follow, each with what it describes and its own status
-    expect(profile).toMatch(/^profile 2023: the stacks of the published paper rows it is fitted to: .*; fitted \(/);
+    // the named profiles follow, each with what it describes and its own status, then a blank line
+    const profiles = lines.slice(2, lines.indexOf(''));
+    expect(profiles.map((l) => l.split(':')[0])).toEqual(['profile 2023', 'profile trtllm', 'profile sglang']);
+    expect(profiles[0]).toMatch(/^profile 2023: the stacks of the published paper rows it is fitted to: .*; fitted \(/);
     expect(r.stdout).not.toMatch(/^availability/m);
   });
 
