@@ -32,6 +32,7 @@ export {
 } from './plan.ts';
 export {
   isTrainingSpec,
+  MAX_TOP_K,
   parseAnySweepSpec,
   parseSweepSpec,
   resolveSweepSpec,

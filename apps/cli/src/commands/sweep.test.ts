@@ -96,6 +96,20 @@ describe('ridgeline sweep and merge', () => {
     expect(r.stderr).toMatch(/^ridgeline: error: --out would write 1,280,000 rows \(about [\d.]+ [kMGT]?B of csv\) to big\.csv; add --yes to write it, or narrow the spec\n$/);
   });
 
+  it('bounds --top at 10,000, which the kernel handles (1e8 trapped it with "unreachable")', async () => {
+    const max = await cli(['sweep', 'spec.yaml', '--top', '10000', '--json'], dir);
+    expect(max.code, max.stderr).toBe(0);
+    expect(JSON.parse(max.stdout).top.k).toBe(10_000);
+    for (const k of ['10001', '100000000']) {
+      expectUserError(
+        await cli(['sweep', 'spec.yaml', '--top', k], dir),
+        `--top must be an integer from 1 to 10,000 (to keep every configuration, write them with --out), got "${k}"`,
+      );
+    }
+    await writeFile(join(dir, 'top.yaml'), `${SPEC}reducers: { top: { k: 100000000, by: tpotS } }\n`);
+    expectUserError(await cli(['sweep', 'top.yaml'], dir), 'top.yaml: reducers.top.k: k must be at most 10,000');
+  });
+
   it('runs the shipped training example (mode: training)', async () => {
     const example = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-train-llama70b.yaml', import.meta.url));
     const r = await cli(['sweep', example, '--top', '3', '--by', 'mfu'], dir);

@@ -14,6 +14,7 @@ import {
   describeWhere,
   isTrainingRow,
   isTrainingSpec,
+  MAX_TOP_K,
   METRICS,
   parseAnySweepSpec,
   planAnySweep,
@@ -53,7 +54,7 @@ const args = {
   plugin: PLUGIN_ARG as PluginArgDef,
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
-  top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
+  top: { type: 'string', valueHint: 'k', description: `Keep the k best configurations by --by, at most ${MAX_TOP_K.toLocaleString('en')} (default: the spec's, else 10)` as string },
   by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd; costUsd for a training spec)' },
   where: {
     type: 'string',
@@ -99,6 +100,9 @@ export function reducersFromFlags(
   }
   let top = base.top;
   const k = positiveInteger('top', flags.top);
+  if (k !== undefined && k > MAX_TOP_K) {
+    throw new UserError(`--top must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')} (to keep every configuration, write them with --out), got ${JSON.stringify(flags.top)}`);
+  }
   if (k !== undefined || flags.by !== undefined) {
     const fallback: Objective<AnyMetric> = { metric: mode === 'training' ? 'costUsd' : 'costPerMillionTokensUsd', direction: 'min' };
     const by = flags.by === undefined ? (top ?? fallback) : objectiveOf('by', flags.by, mode);
