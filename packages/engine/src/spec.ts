@@ -728,7 +728,8 @@ const specSchema = v.pipe(
 
 type AnyIssue = v.BaseIssue<unknown>;
 
-function pathOf(issue: AnyIssue): string {
+/** A valibot issue's path as people write it: `reducers.top.k`, `tp[1]`. */
+export function pathOf(issue: AnyIssue): string {
   let out = '';
   for (const item of issue.path ?? []) {
     const key = (item as { key?: unknown }).key;

@@ -74,6 +74,26 @@ describe('ridgeline sweep and merge', () => {
     expect(twice.stderr).toMatch(/^ridgeline: error: shard-0\.json: ranges overlap.*given twice/);
   });
 
+  it('merge checks every shard and names the bad one and what is wrong', async () => {
+    const shard = JSON.parse((await cli(['sweep', 'spec.yaml', '--json', '--shard', '1/2'], dir)).stdout) as {
+      ranges: number[][];
+      pareto: { rows: { tpotS: number }[] };
+    };
+    const first = await cli(['sweep', 'spec.yaml', '--json', '--shard', '0/2'], dir);
+    await writeFile(join(dir, 'good-0.json'), first.stdout);
+    const fix = '; the file is damaged or edited, so run its shard again';
+    shard.pareto.rows[0]!.tpotS = -0.02;
+    await writeFile(join(dir, 'negative-1.json'), JSON.stringify(shard));
+    expectUserError(await cli(['merge', 'good-0.json', 'negative-1.json'], dir), `negative-1.json: pareto.rows[0].tpotS: must be a finite number ≥ 0, got -0.02${fix}`);
+    shard.pareto.rows[0]!.tpotS = 0.02;
+    shard.ranges = [[2560, 1280]];
+    await writeFile(join(dir, 'reversed-1.json'), JSON.stringify(shard));
+    expectUserError(
+      await cli(['merge', 'good-0.json', 'reversed-1.json'], dir),
+      `reversed-1.json: ranges[0]: [2560, 1280] is reversed or empty; a range is [start, end) with start < end${fix}`,
+    );
+  });
+
   it('writes every row with --out, through a temporary file', async () => {
     for (const file of ['rows.csv', 'rows.jsonl', 'rows.parquet']) {
       const r = await cli(['sweep', 'spec.yaml', '--out', file], dir);
