@@ -9,6 +9,8 @@ export interface SweepRangeOptions {
   readonly chunk?: number;
   /** Called after each chunk with the configurations done so far in this range. */
   readonly onProgress?: (done: number) => void;
+  /** Stops between chunks: the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -35,9 +37,10 @@ export async function sweepRange(
     for (let s = from; s < to; s += chunk) {
       const e = Math.min(to, s + chunk);
       kernel.sweep(s, e);
-      if (options.onProgress !== undefined) {
-        options.onProgress(e - start);
+      if (options.onProgress !== undefined || options.signal !== undefined) {
+        options.onProgress?.(e - start);
         await new Promise((resolve) => setTimeout(resolve, 0));
+        options.signal?.throwIfAborted();
       }
     }
     const part = unpackState(kernel.packState(), plan, segment);
