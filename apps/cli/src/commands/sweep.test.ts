@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +18,21 @@ outputTokens: [256]
 precisions: { weights: [bf16, fp8] }
 `;
 
+// 10^12 configurations (four axes of 1,000 values): days of work
+const LONG_SPEC = `models: [llama-3.1-8b]
+hardware: [h100-sxm]
+batch: { from: 1, to: 1000 }
+inputTokens: { from: 1, to: 1000 }
+outputTokens: { from: 1, to: 1000 }
+chunkTokens: { from: 1024, to: 1024000, step: 1024 }
+`;
+
 describe('ridgeline sweep and merge', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-sweep-'));
     await writeFile(join(dir, 'spec.yaml'), SPEC);
+    await mkdir(join(dir, 'subdir.csv'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -128,6 +138,23 @@ describe('ridgeline sweep and merge', () => {
     }
     await writeFile(join(dir, 'top.yaml'), `${SPEC}reducers: { top: { k: 100000000, by: tpotS } }\n`);
     expectUserError(await cli(['sweep', 'top.yaml'], dir), 'top.yaml: reducers.top.k: k must be at most 10,000');
+  });
+
+  it('checks --out before any work: the directory, that it takes a file, and the format', async () => {
+    // a spec whose sweep would take days: a check after it would never be reached
+    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'a-file'), 'x');
+    const run = (out: string) => cli(['sweep', 'days.yaml', '--out', out, '--yes'], dir);
+    expectUserError(await run('nope/rows.csv'), `--out nope/rows.csv: directory ${join(dir, 'nope')} does not exist`);
+    expectUserError(await run('a-file/rows.csv'), `--out a-file/rows.csv: ${join(dir, 'a-file')} is not a directory`);
+    expectUserError(await run('subdir.csv'), `--out subdir.csv: ${join(dir, 'subdir.csv')} is a directory; name a file in it`);
+    expectUserError(await run('rows.txt'), '--out must end in .parquet, .csv or .jsonl, got "rows.txt"');
+    if (process.platform === 'linux') {
+      expectUserError(await run('/proc/rows.csv'), '--out /proc/rows.csv: cannot create a file in /proc: the file system takes no new files there');
+    }
+    // merge's --out too, before reading a shard
+    expectUserError(await cli(['merge', 'missing-shard.json', '--out', 'nope/merged.json'], dir), `--out nope/merged.json: directory ${join(dir, 'nope')} does not exist`);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
   it('runs the shipped training example (mode: training)', async () => {

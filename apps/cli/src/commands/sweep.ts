@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
@@ -34,13 +34,14 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
+import { estimateRowBytes, OutputPathError, reserveOutput, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
-import { UserError } from '../errors.ts';
+import { Interrupted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
+import { stopOnSignals } from '../stop-signals.ts';
 import { didYouMean } from '../suggest.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
@@ -367,6 +368,19 @@ function userErrorOf(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Reserves `--out`'s temporary file (see `reserveOutput`): a path that cannot be written is a user
+ * error before any work, not an internal one after the whole sweep.
+ */
+export async function reserveOut(shown: string, path: string): Promise<string> {
+  try {
+    return await reserveOutput(path);
+  } catch (error) {
+    if (error instanceof OutputPathError) throw new UserError(`--out ${shown}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 /** `ridgeline sweep`: every configuration of a spec's axes through the WebAssembly engine. */
 const command: CommandDef<typeof args> = defineCommand({
   meta: {
@@ -376,74 +390,111 @@ const command: CommandDef<typeof args> = defineCommand({
   args,
   async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const path = resolve(io.cwd, a.spec);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new UserError(`cannot read sweep spec "${a.spec}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
     const threads = positiveInteger('threads', a.threads);
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
     const format = a.out === undefined ? undefined : rowFormatOf(a.out);
     if (a.out !== undefined && format === undefined) {
       throw new UserError(`--out must end in .parquet, .csv or .jsonl, got "${a.out}"`);
     }
-
-    let plan;
-    try {
-      const parsed = parseAnySweepSpec(text, a.spec);
-      const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
-      const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
-      const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-      const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
-      plan = planAnySweep(resolved, reducers);
-    } catch (error) {
-      throw userErrorOf(error);
-    }
-    const filtered = plan.where.length > 0;
-    const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
-    const size = range[1] - range[0];
-    const engine = await createEngine();
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
-    if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
-      // with a filter the file holds only the matching rows, which only the sweep can count
-      const bytes = await estimateRowBytes(plan, format, size, engine);
-      const upTo = filtered ? 'up to ' : '';
-      const fewer = filtered ? '; only those matching where are written' : '';
-      throw new UserError(
-        `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
-      );
-    }
 
-    // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
-    const interactive = process.stderr.isTTY === true;
-    const bar = progressBar(io, 'sweep', interactive);
-    const started = Date.now();
-    let state;
+    // From here a signal stops the work, removes the temporary file and says how far the run got.
+    const stop = stopOnSignals();
+    let temporary: string | undefined;
+    const progress = { phase: 'sweep' as 'sweep' | 'rows', done: 0, size: undefined as number | undefined };
     try {
-      state = await runSweep(plan, { engine, range, ...(threads === undefined ? {} : { threads }), onProgress: (done, total) => bar.update(done, total) });
-    } finally {
-      bar.stop();
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const kernel = await engine.open(plan.image());
-    const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
-    io.stderr(`ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`);
-
-    if (out !== undefined && format !== undefined && a.out !== undefined) {
-      const writeBar = progressBar(io, 'rows ', interactive);
+      if (out !== undefined && a.out !== undefined) temporary = await reserveOut(a.out, out);
+      const path = resolve(io.cwd, a.spec);
+      let text: string;
       try {
-        const written = await writeRows(plan, out, { format, range, engine, onProgress: (done, total) => writeBar.update(done, total) });
-        writeBar.stop();
-        io.stderr(`ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
-      } finally {
-        writeBar.stop();
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw new UserError(`cannot read sweep spec "${a.spec}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
+
+      let plan;
+      try {
+        const parsed = parseAnySweepSpec(text, a.spec);
+        const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
+        const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
+        const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
+        const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
+        plan = planAnySweep(resolved, reducers);
+      } catch (error) {
+        throw userErrorOf(error);
+      }
+      const filtered = plan.where.length > 0;
+      const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
+      const size = range[1] - range[0];
+      progress.size = size;
+      const engine = await createEngine();
+      if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
+        // with a filter the file holds only the matching rows, which only the sweep can count
+        const bytes = await estimateRowBytes(plan, format, size, engine);
+        const upTo = filtered ? 'up to ' : '';
+        const fewer = filtered ? '; only those matching where are written' : '';
+        throw new UserError(
+          `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
+        );
+      }
+
+      // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
+      const interactive = process.stderr.isTTY === true;
+      const bar = progressBar(io, 'sweep', interactive);
+      const onProgress = (done: number, total: number): void => {
+        progress.done = done;
+        bar.update(done, total);
+      };
+      const started = Date.now();
+      let state;
+      try {
+        state = await runSweep(plan, { engine, range, signal: stop.signal, ...(threads === undefined ? {} : { threads }), onProgress });
+      } finally {
+        bar.stop();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const kernel = await engine.open(plan.image());
+      const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
+      // printed once the rows are written too, so that an interrupted run prints one line
+      const summary = `ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`;
+
+      if (out !== undefined && format !== undefined && temporary !== undefined) {
+        progress.phase = 'rows';
+        progress.done = 0;
+        const writeBar = progressBar(io, 'rows ', interactive);
+        try {
+          const written = await writeRows(plan, out, {
+            format,
+            range,
+            engine,
+            temporary,
+            signal: stop.signal,
+            onProgress: (done, total) => {
+              progress.done = done;
+              writeBar.update(done, total);
+            },
+          });
+          temporary = undefined;
+          writeBar.stop();
+          io.stderr(`${summary}ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
+        } finally {
+          writeBar.stop();
+        }
+      } else {
+        io.stderr(summary);
+      }
+      const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
+      io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
+    } catch (error) {
+      const signal = stop.received();
+      if (signal === undefined) throw error;
+      const where = progress.size === undefined ? 'before the sweep began' : `${progress.phase === 'rows' ? 'writing rows ' : ''}at ${count(progress.done)} of ${count(progress.size)} configurations`;
+      throw new Interrupted(signal, `interrupted ${where}; ${a.out === undefined ? 'nothing printed' : `nothing written to ${a.out}`}`);
+    } finally {
+      stop.release();
+      if (temporary !== undefined) await rm(temporary, { force: true });
     }
-    const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
-    io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
   },
 });
 
