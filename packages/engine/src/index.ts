@@ -95,7 +95,7 @@ export {
   type TrainingMetric,
   type TrainingOutput,
 } from './training.ts';
-export { sweepRange, type SweepRangeOptions } from './sweep.ts';
+export { measureSweepRate, sweepRange, type SweepRangeOptions } from './sweep.ts';
 export {
   DEFAULT_PLAN_PRECISIONS,
   defaultMaxChips,

@@ -157,6 +157,23 @@ describe('ridgeline sweep and merge', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
+  it('asks for --yes before a sweep estimated to take over an hour, with the estimate', async () => {
+    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    // 10^12 configurations: hours even at 50 M/s per thread, the rate timed on a sample of them
+    const advice = '; pass --yes to run it, or narrow the spec or split it with --shard\n$';
+    const one = await cli(['sweep', 'days.yaml', '--threads', '1'], dir);
+    expect(one).toMatchObject({ code: 2, stdout: '' });
+    expect(one.stderr).toMatch(
+      new RegExp(`^ridgeline: error: the sweep has 1,000,000,000,000 configurations: about [\\d.,]+ (h|d) on 1 thread at [\\d.]+ M configurations/s \\(timed on a sample\\)${advice}`),
+    );
+    const four = await cli(['sweep', 'days.yaml', '--threads', '4', '--json'], dir);
+    expect(four.stderr).toMatch(new RegExp(`^ridgeline: error: the sweep has 1,000,000,000,000 configurations: about [\\d.,]+ (h|d) on 4 threads at [\\d.]+ M configurations/s each \\(timed on a sample\\)${advice}`));
+    // a shard is estimated on its own slice: 10^6 configurations run at once
+    const shard = await cli(['sweep', 'days.yaml', '--threads', '1', '--shard', '0/1000000', '--top', '1'], dir);
+    expect(shard.code, shard.stderr).toBe(0);
+    expect(shard.stderr).toMatch(/^ridgeline: 1,000,000 configurations in /);
+  });
+
   it('runs the shipped training example (mode: training)', async () => {
     const example = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-train-llama70b.yaml', import.meta.url));
     const r = await cli(['sweep', example, '--top', '3', '--by', 'mfu'], dir);

@@ -1,5 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
 import { getModel, modelIds } from '@ridgeline/catalog';
@@ -9,6 +11,7 @@ import { InputError } from '@ridgeline/model';
 import {
   attachRows,
   createEngine,
+  measureSweepRate,
   defaultDirection,
   defaultTrainingDirection,
   describeWhere,
@@ -24,8 +27,10 @@ import {
   toResult,
   TRAINING_METRICS,
   type AnyMetric,
+  type AnySweepPlan,
   type AnySweepRow,
   type AnySweepSpec,
+  type Engine,
   type GroupKey,
   type Objective,
   type ReducerSpec,
@@ -50,6 +55,17 @@ export type { SweepMode } from '../sweep-filters.ts';
 /** Above this many rows, `--out` states the file size and asks for `--yes`. */
 export const LARGE_OUTPUT_ROWS = 1_000_000;
 
+/**
+ * Configurations per second per thread that no sweep is expected to run below: a sweep that would
+ * finish within the hour even at this rate is not timed. Rates vary with the spec: the engine's
+ * benchmark measures 4.7–5.7 M/s per thread for inference and about 20 M/s for training, and
+ * mostly feasible grids of large batches about 1 M/s.
+ */
+export const SLOWEST_RATE_PER_THREAD = 100_000;
+
+/** A sweep estimated to take longer than this (an hour) states the estimate and needs `--yes`. */
+export const LONG_SWEEP_S = 3600;
+
 const args = {
   spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
   plugin: PLUGIN_ARG as PluginArgDef,
@@ -67,7 +83,7 @@ const args = {
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
   shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
   json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
-  yes: { type: 'boolean', description: 'Write --out even when it has more than 1,000,000 rows' },
+  yes: { type: 'boolean', description: 'Run without asking: a sweep estimated to take over an hour, or --out with more than 1,000,000 rows' },
 } as const;
 
 function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<AnyMetric> {
@@ -381,6 +397,35 @@ export async function reserveOut(shown: string, path: string): Promise<string> {
   }
 }
 
+/**
+ * Asks a question on the terminal (stderr, so stdout stays the result) and returns whether the
+ * answer is yes. Ctrl-C at the prompt reaches readline, not the process: it is sent on as SIGINT.
+ */
+async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question, { signal }));
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * How long the sweep would take, when that is more than an hour, as "the sweep has … configurations:
+ * about … on n threads at … each (timed on a sample)"; undefined otherwise. The rate is measured on
+ * this machine (`measureSweepRate`) and assumed to scale with the threads.
+ */
+async function longSweepEstimate(engine: Engine, plan: AnySweepPlan, range: readonly [number, number], threads: number): Promise<string | undefined> {
+  const size = range[1] - range[0];
+  if (size <= LONG_SWEEP_S * SLOWEST_RATE_PER_THREAD * threads) return undefined;
+  const rate = await measureSweepRate(engine, plan, range);
+  const seconds = size / (rate * threads);
+  if (seconds <= LONG_SWEEP_S) return undefined;
+  const on = threads === 1 ? 'on 1 thread at' : `on ${threads} threads at`;
+  return `the sweep has ${count(size)} configurations: about ${formatDuration(seconds)} ${on} ${formatNumber(rate / 1e6)} M configurations/s${threads === 1 ? '' : ' each'} (timed on a sample)`;
+}
+
 /** `ridgeline sweep`: every configuration of a spec's axes through the WebAssembly engine. */
 const command: CommandDef<typeof args> = defineCommand({
   meta: {
@@ -441,6 +486,13 @@ const command: CommandDef<typeof args> = defineCommand({
 
       // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
       const interactive = process.stderr.isTTY === true;
+      const estimate = a.yes === true ? undefined : await longSweepEstimate(engine, plan, range, threads ?? availableParallelism());
+      if (estimate !== undefined) {
+        if (!interactive || process.stdin.isTTY !== true) throw new UserError(`${estimate}; pass --yes to run it, or narrow the spec or split it with --shard`);
+        io.stderr(`ridgeline: ${estimate}\n`);
+        if (!(await confirm('Run it? (y/N) ', stop.signal))) throw new UserError('the sweep was not run; pass --yes to run it without asking');
+      }
+
       const bar = progressBar(io, 'sweep', interactive);
       const onProgress = (done: number, total: number): void => {
         progress.done = done;
