@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
+import { MAX_TOP_K, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
 import { planSweep, shardRange } from './plan.ts';
 import { TEST_RESOLVERS } from './test-support/random.ts';
 
@@ -16,6 +16,13 @@ function issuesOf(text: string): string {
 const BASE = 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\n';
 
 describe('sweep spec validation', () => {
+  it('bounds the top-k at MAX_TOP_K, which the kernel handles (1e8 exhausted its memory)', () => {
+    expect(MAX_TOP_K).toBe(10_000);
+    expect(parseSweepSpec(`${BASE}reducers: { top: { k: ${MAX_TOP_K}, by: tpotS } }\n`).reducers.top?.k).toBe(MAX_TOP_K);
+    expect(issuesOf(`${BASE}reducers: { top: { k: 10001, by: tpotS } }\n`)).toBe('spec.yaml: reducers.top.k: k must be at most 10,000');
+    expect(issuesOf(`${BASE}reducers: { top: { k: 100000000, by: tpotS } }\n`)).toBe('spec.yaml: reducers.top.k: k must be at most 10,000');
+  });
+
   it('fills in defaults and expands ranges', () => {
     const spec = parseSweepSpec(`${BASE}tp: [1, 2]\nbatch: { from: 1, to: 64, times: 4 }\ninputTokens: { from: 1000, to: 3000, step: 1000 }\nchips: 8\n`);
     expect(spec.tp).toEqual([1, 2]);

@@ -121,12 +121,41 @@ describe('ridgeline plugin init options', () => {
     expectUserError(await cli(argv, dir), message);
   });
 
-  it('refuses a file in place of the directory', async () => {
+  it('refuses a file in place of the directory or on its path', async () => {
     await writeFile(join(dir, 'a-file'), 'x');
     expectUserError(
       await cli(['plugin', 'init', '@acme/x', '--dir', 'a-file'], dir),
       'a-file is a file, not a directory; choose a new or empty directory with --dir',
     );
+    expectUserError(
+      await cli(['plugin', 'init', '@acme/x', '--dir', 'a-file/sub/package'], dir),
+      'a-file is a file, not a directory; choose a new or empty directory with --dir',
+    );
+  });
+
+  it('creates missing parents of --dir', async () => {
+    const r = await cli(['plugin', 'init', '@acme/x', '--dir', 'new/parents/x'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(join(dir, 'new', 'parents', 'x', 'src', 'index.ts'))).isFile()).toBe(true);
+  });
+
+  // Node's recursive mkdir spun forever on /proc/x (it exists as /proc, yet answers ENOENT for a child)
+  it.runIf(process.platform === 'linux')('refuses a --dir where no directory can be made, at once, in one line', async () => {
+    for (const [target, parent, reason] of [
+      ['/proc/x', '/proc', 'the file system takes no new entries there'],
+      ['/proc/x/y/z', '/proc', 'the file system takes no new entries there'],
+      ['/sys/x', '/sys', 'permission denied'],
+    ] as const) {
+      const started = Date.now();
+      expectUserError(await cli(['plugin', 'init', '@acme/x', '--dir', target], dir), `--dir ${target}: cannot create a directory in ${parent}: ${reason}`);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+  });
+
+  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)('refuses a --dir inside a directory it cannot write', async () => {
+    const locked = join(dir, 'locked');
+    await mkdir(locked, { mode: 0o555 });
+    expectUserError(await cli(['plugin', 'init', '@acme/x', '--dir', 'locked/x'], dir), `--dir locked/x: cannot create a directory in ${locked}: permission denied`);
   });
 });
 
