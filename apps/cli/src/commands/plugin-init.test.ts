@@ -146,16 +146,9 @@ describe('ridgeline plugin init options', () => {
       ['/proc/x/y/z', '/proc', 'the file system takes no new entries there'],
       ['/sys/x', '/sys', 'permission denied'],
     ] as const) {
-      const started = Date.now();
+      // (a spin, as Node's recursive mkdir did on /proc, would hit the test's timeout)
       expectUserError(await cli(['plugin', 'init', '@acme/x', '--dir', target], dir), `--dir ${target}: cannot create a directory in ${parent}: ${reason}`);
-      expect(Date.now() - started).toBeLessThan(2000);
     }
-  });
-
-  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)('refuses a --dir inside a directory it cannot write', async () => {
-    const locked = join(dir, 'locked');
-    await mkdir(locked, { mode: 0o555 });
-    expectUserError(await cli(['plugin', 'init', '@acme/x', '--dir', 'locked/x'], dir), `--dir locked/x: cannot create a directory in ${locked}: permission denied`);
   });
 });
 
