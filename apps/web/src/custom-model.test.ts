@@ -11,7 +11,7 @@ describe('readModelConfig', () => {
   });
 
   test('refuses layer and head counts past the limits at once, with a message, instead of searching their divisors', () => {
-    const started = performance.now();
+    // (a divisor search up to 1e12 would hang past the test's timeout)
     expect(readModelConfig(JSON.stringify({ ...LLAMA, num_hidden_layers: 1e12 }))).toEqual({
       ok: false,
       message: 'config.json: 1e12 layers is more than the 100,000 this page computes with; no model comes near, so nothing was computed.',
@@ -21,7 +21,6 @@ describe('readModelConfig', () => {
       ok: false,
       message: 'config.json: 2e6 attention heads is more than the 100,000 this page computes with; no model comes near, so nothing was computed.',
     });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   test('takes a model at the limits', () => {

@@ -116,7 +116,6 @@ describe('stopping on a signal', () => {
       const controller = new AbortController();
       const reason = new Error('stopped');
       let done = 0;
-      const started = Date.now();
       const error = await rejection(
         runSweep(plan, {
           engine,
@@ -131,8 +130,8 @@ describe('stopping on a signal', () => {
       );
       expect(error).toBe(reason);
       expect(done).toBeGreaterThan(0);
+      // stopped part-way: not every configuration was evaluated
       expect(done).toBeLessThan(plan.total);
-      expect(Date.now() - started).toBeLessThan(5_000);
     }
   });
 });
