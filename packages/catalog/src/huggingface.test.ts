@@ -547,6 +547,31 @@ describe('ConfigError', () => {
     );
   });
 
+  // A config with 10¹² layers or heads hung `estimate` (the dense-layer count and the layout search
+  // counted to n), and integers up to 1e300 were read as they came.
+  test('sizes beyond their physical limits (docs/MODEL.md §1.5), at once', () => {
+    const started = Date.now();
+    expect(messageOf({ ...llama31_8bConfig, num_hidden_layers: 1e12 })).toBe(
+      'config.json: "num_hidden_layers" must be at most 1e5 (the number of transformer layers), got 1000000000000',
+    );
+    expect(messageOf({ ...llama31_8bConfig, num_attention_heads: 1e12, num_key_value_heads: 1 })).toBe(
+      'config.json: "num_attention_heads" must be at most 1e5 (the number of query heads), got 1000000000000',
+    );
+    expect(messageOf({ ...llama31_8bConfig, hidden_size: 1e300 })).toBe(
+      'config.json: "hidden_size" must be at most 1e6 (the hidden size d_model), got 1e+300',
+    );
+    expect(messageOf({ ...llama31_8bConfig, vocab_size: 1e9 })).toBe(
+      'config.json: "vocab_size" must be at most 1e8 (the vocabulary size (rows of the embedding table)), got 1000000000',
+    );
+    expect(messageOf({ ...mixtralConfig, num_local_experts: 1e7 })).toBe(
+      'config.json: "num_local_experts" must be at most 1e5 (the routed experts per MoE layer; 0 or null for a dense model), got 10000000',
+    );
+    expect(messageOf({ ...qwen3MoeConfig, num_hidden_layers: 1e12 })).toBe(
+      'config.json: "num_hidden_layers" must be at most 1e5 (the number of transformer layers), got 1000000000000',
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
   test('KV heads that do not divide the query heads', () => {
     expect(messageOf({ ...llama31_8bConfig, num_key_value_heads: 5 })).toBe(
       'config.json: "num_key_value_heads" (5) must divide "num_attention_heads" (32): each key/value head serves a whole group of query heads',

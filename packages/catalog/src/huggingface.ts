@@ -1,4 +1,4 @@
-import type { MlaSpec, ModelSpec, MoeSpec, SlidingWindowSpec } from '@ridgeline/model';
+import { limitText, MODEL_LIMITS, type MlaSpec, type ModelSpec, type MoeSpec, type SlidingWindowSpec } from '@ridgeline/model';
 
 /** One problem found in a config.json: the field's path and a sentence saying what was expected. */
 export interface ConfigIssue {
@@ -161,8 +161,12 @@ class FieldReader {
     return undefined;
   }
 
-  /** An integer ≥ `min` (1 unless given), or undefined when absent (null counts as absent) or bad. */
-  integer(keys: readonly string[], what: string, min = 1): number | undefined {
+  /**
+   * An integer from `min` to `max`, or undefined when absent (null counts as absent) or bad. `max`
+   * is the field's limit in `MODEL_LIMITS`: a config with 10¹² layers, or integers up to 1e300,
+   * would otherwise hang the layout search or overflow the figures.
+   */
+  integer(keys: readonly string[], what: string, max: number, min = 1): number | undefined {
     const found = this.find(keys);
     if (found === undefined) return undefined;
     const { key, value } = found;
@@ -171,16 +175,20 @@ class FieldReader {
       this.issue(key, `"${this.prefix}${key}" must be ${kind} (${what}), got ${describe(value)}`);
       return undefined;
     }
+    if (value > max) {
+      this.issue(key, `"${this.prefix}${key}" must be at most ${limitText(max)} (${what}), got ${describe(value)}`);
+      return undefined;
+    }
     return value;
   }
 
   /** Like `integer`, but records a "missing" issue when absent. */
-  required(keys: readonly string[], what: string): number | undefined {
+  required(keys: readonly string[], what: string, max: number): number | undefined {
     if (this.find(keys) === undefined) {
       this.issue(keys[0] ?? '', `missing ${quoted(keys, this.prefix)}: ${what}`);
       return undefined;
     }
-    return this.integer(keys, what);
+    return this.integer(keys, what, max);
   }
 
   boolean(key: string, what: string): boolean | undefined {
@@ -248,22 +256,22 @@ export function fromHuggingFaceConfig(config: unknown, options: HuggingFaceConfi
   }
   const family = modelType === undefined ? undefined : FAMILIES.get(modelType);
 
-  const layers = reader.required(['num_hidden_layers', 'n_layer'], 'the number of transformer layers');
-  const hiddenSize = reader.required(['hidden_size', 'n_embd'], 'the hidden size d_model');
-  const heads = reader.required(['num_attention_heads', 'n_head'], 'the number of query heads');
+  const layers = reader.required(['num_hidden_layers', 'n_layer'], 'the number of transformer layers', MODEL_LIMITS.layers);
+  const hiddenSize = reader.required(['hidden_size', 'n_embd'], 'the hidden size d_model', MODEL_LIMITS.hiddenSize);
+  const heads = reader.required(['num_attention_heads', 'n_head'], 'the number of query heads', MODEL_LIMITS.heads);
   const vocabSize = family?.vocabSize !== undefined
-    ? (reader.integer(['vocab_size'], 'the vocabulary size') ?? family.vocabSize)
-    : reader.required(['vocab_size'], 'the vocabulary size (rows of the embedding table)');
+    ? (reader.integer(['vocab_size'], 'the vocabulary size', MODEL_LIMITS.vocabSize) ?? family.vocabSize)
+    : reader.required(['vocab_size'], 'the vocabulary size (rows of the embedding table)', MODEL_LIMITS.vocabSize);
   const kvHeads = readKvHeads(reader, modelType, heads);
   const mla = readMla(reader);
   // MLA's query/key head dim is qk_nope + qk_rope; `head_dim`, where present, is only the rotary part.
   const headDim = mla === undefined ? readHeadDim(reader, hiddenSize, heads) : mla.qkNopeHeadDim + mla.qkRopeHeadDim;
-  const explicitFfn = reader.integer(['intermediate_size', 'n_inner', 'ffn_hidden_size'], 'the FFN hidden size');
+  const explicitFfn = reader.integer(['intermediate_size', 'n_inner', 'ffn_hidden_size'], 'the FFN hidden size', MODEL_LIMITS.ffnHiddenSize);
   const tied = reader.boolean('tie_word_embeddings', 'whether the output head reuses the input embedding') ?? family?.tied ?? true;
   const moe = layers === undefined ? undefined : readMoe(reader, layers, explicitFfn);
   const slidingWindow = layers === undefined ? undefined : readSlidingWindow(reader, family, layers);
   // DeepSeek-V3/R1, GLM-4.5, MiMo: next-token-prediction modules shipped for speculative decoding.
-  const mtpModules = reader.integer(['num_nextn_predict_layers'], 'the multi-token-prediction modules', 0) ?? 0;
+  const mtpModules = reader.integer(['num_nextn_predict_layers'], 'the multi-token-prediction modules', MODEL_LIMITS.mtpModules, 0) ?? 0;
   const gatedFfn = family?.gated ?? GATED_ACTIVATIONS.has(
     (reader.string(['hidden_act', 'hidden_activation', 'activation_function']) ?? '').toLowerCase(),
   );
@@ -312,10 +320,10 @@ function readKvHeads(reader: FieldReader, modelType: string | undefined, heads: 
     // (one KV head) unless multi_query is false.
     const newDecoder = reader.boolean('new_decoder_architecture', 'the Falcon-40B/180B decoder') ?? modelType === 'refinedweb';
     const multiQuery = reader.boolean('multi_query', 'one shared key/value head') ?? true;
-    const declared = reader.integer(['num_kv_heads', 'n_head_kv', 'num_key_value_heads'], what);
+    const declared = reader.integer(['num_kv_heads', 'n_head_kv', 'num_key_value_heads'], what, MODEL_LIMITS.heads);
     kvHeads = newDecoder || !multiQuery ? (declared ?? heads) : 1;
   } else {
-    kvHeads = reader.integer(['num_key_value_heads', 'num_kv_heads', 'n_head_kv'], what) ?? heads;
+    kvHeads = reader.integer(['num_key_value_heads', 'num_kv_heads', 'n_head_kv'], what, MODEL_LIMITS.heads) ?? heads;
   }
   if (kvHeads !== undefined && heads !== undefined && heads % kvHeads !== 0) {
     reader.issue(
@@ -329,7 +337,7 @@ function readKvHeads(reader: FieldReader, modelType: string | undefined, heads: 
 }
 
 function readHeadDim(reader: FieldReader, hiddenSize: number | undefined, heads: number | undefined): number | undefined {
-  const headDim = reader.integer(['head_dim'], 'the attention head dimension');
+  const headDim = reader.integer(['head_dim'], 'the attention head dimension', MODEL_LIMITS.headDim);
   if (headDim !== undefined || reader.find(['head_dim']) !== undefined) return headDim;
   if (hiddenSize === undefined || heads === undefined) return undefined;
   if (hiddenSize % heads !== 0) {
@@ -345,7 +353,7 @@ function readHeadDim(reader: FieldReader, hiddenSize: number | undefined, heads:
 
 function readMoe(reader: FieldReader, layers: number, ffn: number | undefined): MoeSpec | undefined {
   const expertKeys = ['num_local_experts', 'num_experts', 'n_routed_experts'];
-  const experts = reader.integer(expertKeys, 'the routed experts per MoE layer; 0 or null for a dense model', 0);
+  const experts = reader.integer(expertKeys, 'the routed experts per MoE layer; 0 or null for a dense model', MODEL_LIMITS.experts, 0);
   if (experts === undefined || experts === 0) return undefined;
   const expertsField = reader.find(expertKeys)?.key ?? 'num_experts';
 
@@ -358,7 +366,7 @@ function readMoe(reader: FieldReader, layers: number, ffn: number | undefined): 
       `missing ${quoted(activeKeys, reader.prefix)}: ${activeWhat} (the config declares ${experts} experts in "${expertsField}")`,
     );
   } else {
-    activeExperts = reader.integer(activeKeys, activeWhat);
+    activeExperts = reader.integer(activeKeys, activeWhat, MODEL_LIMITS.experts);
     if (activeExperts !== undefined && activeExperts > experts) {
       reader.issue(
         'num_experts_per_tok',
@@ -369,7 +377,7 @@ function readMoe(reader: FieldReader, layers: number, ffn: number | undefined): 
   }
 
   const expertWhat = 'the hidden size of one expert';
-  const expertHiddenSize = reader.integer(['moe_intermediate_size'], expertWhat) ??
+  const expertHiddenSize = reader.integer(['moe_intermediate_size'], expertWhat, MODEL_LIMITS.ffnHiddenSize) ??
     (reader.find(['moe_intermediate_size']) === undefined ? ffn : undefined);
   if (expertHiddenSize === undefined && reader.find(['moe_intermediate_size', 'intermediate_size']) === undefined) {
     reader.issue('moe_intermediate_size', `missing ${quoted(['moe_intermediate_size', 'intermediate_size'], reader.prefix)}: ${expertWhat}`);
@@ -384,11 +392,11 @@ function readMoe(reader: FieldReader, layers: number, ffn: number | undefined): 
 }
 
 function readSharedExperts(reader: FieldReader, expertHiddenSize: number | undefined): number | undefined {
-  const count = reader.integer(['n_shared_experts', 'num_shared_experts'], 'the always-active shared experts', 0);
+  const count = reader.integer(['n_shared_experts', 'num_shared_experts'], 'the always-active shared experts', MODEL_LIMITS.experts, 0);
   if (count !== undefined) return count;
   if (reader.find(['n_shared_experts', 'num_shared_experts']) !== undefined) return undefined;
   // Qwen2-MoE states one shared expert of its own size: express it as whole experts.
-  const size = reader.integer(['shared_expert_intermediate_size'], 'the hidden size of the shared expert', 0);
+  const size = reader.integer(['shared_expert_intermediate_size'], 'the hidden size of the shared expert', MODEL_LIMITS.ffnHiddenSize, 0);
   if (size === undefined) return reader.find(['shared_expert_intermediate_size']) === undefined ? 0 : undefined;
   if (expertHiddenSize === undefined) return undefined;
   if (size % expertHiddenSize !== 0) {
@@ -404,9 +412,9 @@ function readSharedExperts(reader: FieldReader, expertHiddenSize: number | undef
 
 /** Counts the layers whose FFN is dense, as DeepSeek (`first_k_dense_replace`, `moe_layer_freq`) and Qwen (`mlp_only_layers`, `decoder_sparse_step`) place them. */
 function readDenseLayers(reader: FieldReader, layers: number): number | undefined {
-  const firstDense = reader.integer(['first_k_dense_replace'], 'the leading layers with a dense FFN', 0) ?? 0;
-  const layerFreq = reader.integer(['moe_layer_freq'], 'every how many layers one is MoE') ?? 1;
-  const sparseStep = reader.integer(['decoder_sparse_step'], 'every how many layers one is MoE') ?? 1;
+  const firstDense = reader.integer(['first_k_dense_replace'], 'the leading layers with a dense FFN', MODEL_LIMITS.layers, 0) ?? 0;
+  const layerFreq = reader.integer(['moe_layer_freq'], 'every how many layers one is MoE', MODEL_LIMITS.layers) ?? 1;
+  const sparseStep = reader.integer(['decoder_sparse_step'], 'every how many layers one is MoE', MODEL_LIMITS.layers) ?? 1;
   if (firstDense > layers) {
     reader.issue(
       'first_k_dense_replace',
@@ -432,20 +440,20 @@ function readDenseLayers(reader: FieldReader, layers: number): number | undefine
 }
 
 function readMla(reader: FieldReader): MlaSpec | undefined {
-  const kvLoraRank = reader.integer(['kv_lora_rank'], 'the KV latent rank of multi-head latent attention');
+  const kvLoraRank = reader.integer(['kv_lora_rank'], 'the KV latent rank of multi-head latent attention', MODEL_LIMITS.loraRank);
   if (kvLoraRank === undefined) return undefined;
   const because = '(the config sets "kv_lora_rank", so it uses multi-head latent attention)';
-  const qLoraRank = reader.integer(['q_lora_rank'], 'the query LoRA rank; 0 or null for none', 0) ?? 0;
-  const qkNopeHeadDim = reader.required(['qk_nope_head_dim'], `the non-rotary query/key head dimension ${because}`);
-  const qkRopeHeadDim = reader.required(['qk_rope_head_dim'], `the rotary query/key head dimension ${because}`);
-  const vHeadDim = reader.required(['v_head_dim'], `the value head dimension ${because}`);
+  const qLoraRank = reader.integer(['q_lora_rank'], 'the query LoRA rank; 0 or null for none', MODEL_LIMITS.loraRank, 0) ?? 0;
+  const qkNopeHeadDim = reader.required(['qk_nope_head_dim'], `the non-rotary query/key head dimension ${because}`, MODEL_LIMITS.headDim);
+  const qkRopeHeadDim = reader.required(['qk_rope_head_dim'], `the rotary query/key head dimension ${because}`, MODEL_LIMITS.headDim);
+  const vHeadDim = reader.required(['v_head_dim'], `the value head dimension ${because}`, MODEL_LIMITS.headDim);
   if (qkNopeHeadDim === undefined || qkRopeHeadDim === undefined || vHeadDim === undefined) return undefined;
   return { qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim };
 }
 
 function readSlidingWindow(reader: FieldReader, family: Family | undefined, layers: number): SlidingWindowSpec | undefined {
   const windowWhat = 'the attention window in tokens';
-  const windowTokens = reader.integer(['sliding_window'], windowWhat);
+  const windowTokens = reader.integer(['sliding_window'], windowWhat, MODEL_LIMITS.windowTokens);
   const layerTypes = reader.find(['layer_types'])?.value;
   if (layerTypes !== undefined) {
     if (!Array.isArray(layerTypes) || layerTypes.length !== layers || !layerTypes.every((t) => typeof t === 'string')) {
@@ -473,14 +481,14 @@ function readSlidingWindow(reader: FieldReader, family: Family | undefined, laye
     return undefined;
   }
   let windowedLayers = layers;
-  const pattern = reader.integer(['sliding_window_pattern'], 'one global layer in every this many') ?? family?.slidingWindowPattern;
+  const pattern = reader.integer(['sliding_window_pattern'], 'one global layer in every this many', MODEL_LIMITS.layers) ?? family?.slidingWindowPattern;
   if (pattern !== undefined) {
     windowedLayers = layers - Math.floor(layers / pattern);
   } else if (family?.alternatingWindow === true) {
     windowedLayers = Math.ceil(layers / 2);
   } else if (reader.find(['use_sliding_window']) !== undefined) {
     // Qwen2: with use_sliding_window, layers from max_window_layers on use the window.
-    const fullLayers = reader.integer(['max_window_layers'], 'the leading layers with full attention', 0) ?? 0;
+    const fullLayers = reader.integer(['max_window_layers'], 'the leading layers with full attention', MODEL_LIMITS.layers, 0) ?? 0;
     windowedLayers = Math.max(0, layers - fullLayers);
   }
   return windowedLayers === 0 ? undefined : { windowTokens, windowedLayers };
