@@ -1,6 +1,7 @@
 export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
+export { divisors, largestDivisorAtMost } from './divisors.ts';
 export { limitText, MODEL_LIMITS, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
