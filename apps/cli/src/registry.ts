@@ -2,7 +2,7 @@ import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
-import { HardwareValidationError, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
+import { HardwareValidationError, placeholderFigures, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 import { DEFAULT_IMPORT_TIMEOUT_MS, HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
 import { loadConfig } from './config.ts';
 import { UserError } from './errors.ts';
@@ -223,7 +223,14 @@ function importTimeoutMs(): number {
   return value;
 }
 
-async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
+/**
+ * Loads and validates one plugin (a path or a package, resolved from `cwd`), as `--plugin` does.
+ * Throws `UserError` with the loader's or validator's message.
+ *
+ * @example
+ * (await loadPlugin('./acme.json', process.cwd())).meta.name; // 'acme-chips'
+ */
+export async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
   try {
     return await loadHardware(specifier, { cwd, importTimeoutMs: importTimeoutMs() });
   } catch (error) {
@@ -278,4 +285,19 @@ export async function resolveChip(value: string, options: ResolveChipOptions): P
     throw new UserError(`hardware plugin "${specifier}" (${label}) has no chip "${chipId}".${hint} Its chips: ${all}.`);
   }
   return chip;
+}
+
+/**
+ * The one-line warning for a chip whose figures are still placeholders (sources starting with
+ * TODO, as `ridgeline plugin init` writes them), or undefined: its results describe the
+ * placeholders, not the chip.
+ *
+ * @example
+ * placeholderWarning(scaffolded); // 'chip "acme-x1" has 17 placeholder figures (sources starting with "TODO"), among them …'
+ */
+export function placeholderWarning(chip: ChipSpec): string | undefined {
+  const paths = placeholderFigures(chip);
+  if (paths.length === 0) return undefined;
+  const figures = paths.length === 1 ? `a placeholder figure, ${paths[0]}` : `${paths.length} placeholder figures, among them ${paths[0]}`;
+  return `chip "${chip.id}" has ${figures} (its source starts with "TODO"): results describe the placeholders, not the chip; "ridgeline plugin check" lists what to replace`;
 }

@@ -23,7 +23,7 @@ import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
 import { resolveModel } from '../resolve-model.ts';
 
@@ -205,6 +205,10 @@ const command: CommandDef<typeof args> = defineCommand({
       a['prefill-hardware'] === undefined
         ? undefined
         : await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+    for (const used of new Set([chip, prefillChip ?? chip])) {
+      const warning = placeholderWarning(used);
+      if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
+    }
     if (prefillChip !== undefined) assertHoldsOneLayer(prefillChip, model, weights);
     const config: InferenceConfig = {
       model,

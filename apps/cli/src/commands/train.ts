@@ -6,7 +6,7 @@ import { decimal, numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
@@ -138,6 +138,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const sequenceParallel = a['sequence-parallel'] === 'auto' ? undefined : a['sequence-parallel'] === 'on';
     const model = await resolveModel(a.model, io.cwd);
     const chip = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const warning = placeholderWarning(chip);
+    if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
     const config: TrainingConfig = {
       model,
       chip,
