@@ -31,6 +31,7 @@ describe('limits on the command line', () => {
     [[...TRAIN, '--optimizer-bytes', '1e308'], '--optimizer-bytes must be at most 64 bytes per parameter, got "1e308"'],
     [[...TRAIN, '--price', '1e308'], '--price must be at most 1e6 USD per chip-hour, got "1e308"'],
     [[...TRAIN, '--tokens', '1e300'], '--tokens must be at most 1e15, got "1e300"'],
+    [['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tpot', '50ms', '--input', '2000000000'], '--input must be at most 1e9, got "2000000000"'],
   ])('%j', async (argv, message) => {
     expectUserError(await cli(argv), message);
   });
