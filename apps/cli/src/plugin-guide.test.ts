@@ -105,10 +105,19 @@ describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
     expectShown(shownOutput('npx ridgeline hardware show ./dist/index.js'), r.stdout);
   });
 
-  it('4. estimates with --hardware ./dist/index.js', async () => {
+  it('3. checks it with ridgeline plugin check: the TODO placeholders, exit 2', async () => {
+    const r = await step('npx ridgeline plugin check ./dist/index.js', pkg);
+    expect(r.code).toBe(2);
+    expectShown(shownOutput('npx ridgeline plugin check ./dist/index.js'), r.stdout);
+    expect(r.stderr).toBe('ridgeline: error: @acme/ridgeline-hardware@0.1.0 has 19 warnings (above); fix them before you publish it\n');
+  });
+
+  it('4. estimates with --hardware ./dist/index.js, warning of the placeholders in one line', async () => {
     const r = await step('npx ridgeline estimate --model llama-3.1-70b --hardware ./dist/index.js --chips 8', pkg);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('Llama 3.1 70B on 8 × Acme X1 (TODO: product name)');
+    expect(guide).toContain(`\n${r.stderr}`);
+    expect(r.stderr.split('\n')).toHaveLength(2);
   });
 
   it('4. says when the chip cannot hold one layer', async () => {

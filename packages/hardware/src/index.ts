@@ -8,6 +8,8 @@
  */
 export * from './types.ts';
 export { atComputePrecision, efficiencyAt, withEfficiencyProfile } from './efficiency.ts';
+export { checkHardware, placeholderFigures, PLAUSIBLE_FACTOR, type HardwareWarning } from './check.ts';
+export { CHIP_LIMITS, type ChipLimits, type FigureLimit } from './limits.ts';
 export { sourcedFigures, type SourcedFigure } from './sources.ts';
 export {
   assertHardware,

@@ -409,12 +409,24 @@ describe('ridgeline estimate --model <config.json>', () => {
         '  missing "vocab_size": the vocabulary size (rows of the embedding table)',
       ].join('\n'),
     );
-    const { num_hidden_layers: _, ...noLayers } = LLAMA_8B_CONFIG;
+    // a family transformers does not define has no class defaults: every required field is needed
+    const { num_hidden_layers: _, ...noLayers } = { ...LLAMA_8B_CONFIG, model_type: 'new_thing', architectures: ['NewThingForCausalLM'] };
     await writeFile(join(dir, 'no-layers.json'), JSON.stringify(noLayers));
     expectUserError(
       await cli(['estimate', '--model', './no-layers.json', '--hardware', 'h100-sxm'], dir),
       'model config "./no-layers.json": missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
     );
+  });
+
+  it("fills in what a Llama config leaves out with LlamaConfig's defaults, as transformers does", async () => {
+    const { intermediate_size: _, ...noFfn } = LLAMA_8B_CONFIG;
+    await writeFile(join(dir, 'no-ffn.json'), JSON.stringify(noFfn));
+    const r = await cli(['models', 'show', './no-ffn.json', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ffnHiddenSize: 11_008,
+      source: "Hugging Face config.json (no-ffn); transformers' LlamaConfig defaults for intermediate_size",
+    });
   });
 });
 

@@ -45,7 +45,7 @@ import { detailsCommand } from '../details.ts';
 import { Interrupted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import { didYouMean } from '../suggest.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
@@ -157,7 +157,10 @@ async function chipResolver(
   const chips = new Map<string, ChipSpec | Error>();
   for (const { chip } of spec.hardware) {
     try {
-      chips.set(chip, await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
+      const resolved = await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+      const warning = placeholderWarning(resolved);
+      if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
+      chips.set(chip, resolved);
     } catch (error) {
       chips.set(chip, error instanceof Error ? error : new Error(String(error)));
     }
