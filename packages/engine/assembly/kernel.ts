@@ -746,6 +746,8 @@ function useDrafterModel(): void {
   else {
     L = mtpModules;
     denseLayersModel = 0;
+    // the MTP modules attend to the full context (drafterOf drops the model's sliding window)
+    hasWindow = false;
   }
 }
 
@@ -755,6 +757,7 @@ function useTargetModel(): void {
   else {
     L = f(targetModel, M_LAYERS);
     denseLayersModel = f(targetModel, M_DENSE_LAYERS);
+    hasWindow = f(targetModel, M_HAS_WINDOW) == 1;
   }
 }
 
