@@ -63,7 +63,7 @@ afterAll(async () => {
 
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
-describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
+describe('writing-a-hardware-plugin.md', { timeout: 240_000 }, () => {
   it('1. scaffolds the package', async () => {
     const r = await step('npx ridgeline plugin init @acme/ridgeline-hardware --chip-id acme-x1', work);
     expect(r.code).toBe(0);
@@ -78,7 +78,7 @@ describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
     expect(validateHardware(JSON.parse(JSON.stringify(module.default))).ok).toBe(true);
     expect(typecheck(pkg)).toEqual([]);
     await build(pkg);
-  }, 60_000);
+  }, 240_000);
 
   it('3. shows the messages of the common mistakes as validateHardware words them', async () => {
     const plugin = (await import(/* @vite-ignore */ pathToFileURL(join(pkg, 'src', 'index.ts')).href)) as { default: HardwarePlugin };

@@ -126,7 +126,7 @@ interface CalibrationJson {
 
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
-describe('ridgeline calibrate', { timeout: 60_000 }, () => {
+describe('ridgeline calibrate', { timeout: 240_000 }, () => {
   it('recovers the efficiencies a synthetic CSV was generated with', async () => {
     const other: ConstantEfficiencies = { flop: 0.5, memory: 0.85, network: 0.6, layerOverheadS: 40e-6, commOverlap: 0.25 };
     await writeFile(join(dir, 'synthetic.csv'), exampleCsv(other));

@@ -81,7 +81,7 @@ describe('ridgeline plugin init', () => {
     expect(typecheck(pkg)).toEqual([]);
     const test = await readFile(join(pkg, 'src', 'index.test.ts'), 'utf8');
     expect(test).toContain('validateHardware(JSON.parse(JSON.stringify(plugin)))');
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a directory that is not empty, changing nothing', async () => {
     const before = await readFile(join(pkg, 'src', 'index.ts'), 'utf8');

@@ -82,7 +82,7 @@ describe.runIf(process.platform !== 'win32')('a sweep stopped by a signal', () =
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('SIGINT while writing rows: removes the partial file, prints one line, exits 130', { timeout: 60_000 }, async () => {
+  it('SIGINT while writing rows: removes the partial file, prints one line, exits 130', { timeout: 240_000 }, async () => {
     const out = join(dir, 'rows-out');
     await mkdir(out);
     const { child, exit } = start(['sweep', '../rows.yaml', '--out', 'out.csv', '--yes', '--threads', '1'], out);
@@ -93,7 +93,7 @@ describe.runIf(process.platform !== 'win32')('a sweep stopped by a signal', () =
     expect(await readdir(out)).toEqual([]);
   });
 
-  it('SIGTERM while sweeping: removes the reserved file, prints one line, exits 143', { timeout: 60_000 }, async () => {
+  it('SIGTERM while sweeping: removes the reserved file, prints one line, exits 143', { timeout: 240_000 }, async () => {
     const out = join(dir, 'long-out');
     await mkdir(out);
     const { child, exit } = start(['sweep', '../long.yaml', '--out', 'out.parquet', '--yes', '--threads', '1'], out);
