@@ -26,13 +26,14 @@ if (flags.fit) {
   fitEfficiencies(rows);
   // InferenceX: one fit per chip, cross-validated leaving one curve out; progress on stderr (minutes).
   const started = Date.now();
-  const fits = fitInferencex(selectInferencex(readInferencex()).kept, inferencexChip, (message) =>
+  const kept = selectInferencex(readInferencex()).kept;
+  const fits = fitInferencex(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
   );
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
-  const stackFits = fitInferencexStacks(selectInferencex(readInferencex()).kept, inferencexChip, (message) =>
+  const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
   );
   console.log('\nPer serving stack (the profiles --stack selects):\n');

@@ -1910,12 +1910,7 @@ function enterPrefillPool(): void {
   byBatchSharding = false;
   // chunked prompts spread evenly over the attention ranks
   attentionImbalance = 1;
-  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
-  hoistLayout();
-  memoryStatic(tp, 1);
-  stageLayers = splitLayers;
-  denseLayersStage = splitDense;
-  moeLayersStage = splitMoe;
+  setLayout();
 }
 
 /** Back to the decode worker after enterPrefillPool, its memory figures included. */
@@ -1929,12 +1924,7 @@ function leavePrefillPool(): void {
   dpAttention = keptDpAttention;
   byBatchSharding = keptByBatch;
   attentionImbalance = keptImbalance;
-  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
-  hoistLayout();
-  memoryStatic(tp, pp);
-  stageLayers = splitLayers;
-  denseLayersStage = splitDense;
-  moeLayersStage = splitMoe;
+  setLayout();
   memWeights = keptMemWeights;
   memKv = keptMemKv;
   memActivations = keptMemActivations;

@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from 'citty';
-import { PRECISIONS, withEfficiencyProfile, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
@@ -25,7 +25,7 @@ import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
-import { profileFlag } from '../profile-flag.ts';
+import { chipOnProfile, profileFlag } from '../profile-flag.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -204,13 +204,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const model = await resolveModel(a.model, io.cwd);
     const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
     const profile = profileFlag(a.stack, a['efficiency-profile']);
-    // a chip without the profile keeps its defaults: a note, not an error (docs/MODEL.md §9)
-    const withProfile = (c: ChipSpec): ChipSpec => {
-      if (profile === undefined) return c;
-      const selected = withEfficiencyProfile(c, profile);
-      if (selected.note !== undefined) io.stderr(`ridgeline: note: ${selected.note}\n`);
-      return selected.chip;
-    };
+    const withProfile = (c: ChipSpec): ChipSpec => chipOnProfile(c, profile, (m) => io.stderr(`ridgeline: note: ${m}\n`));
     const chip = withProfile(
       await resolveChip(a.hardware, {
         cwd: io.cwd,

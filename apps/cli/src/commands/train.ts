@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
-import { PRECISIONS, withEfficiencyProfile, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { profileFlag } from '../profile-flag.ts';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { chipOnProfile, profileFlag } from '../profile-flag.ts';
 import { calibrationLine } from '../calibration-text.ts';
 import { InputError, RECOMPUTE_MODES, WORKLOAD_LIMITS, estimateTraining, limitText, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
@@ -144,10 +144,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const sequenceParallel = a['sequence-parallel'] === 'auto' ? undefined : a['sequence-parallel'] === 'on';
     const model = await resolveModel(a.model, io.cwd);
     const resolved = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
-    const profile = profileFlag(a.stack, a['efficiency-profile']);
-    const selected = profile === undefined ? { chip: resolved, note: undefined } : withEfficiencyProfile(resolved, profile);
-    if (selected.note !== undefined) io.stderr(`ridgeline: note: ${selected.note}\n`);
-    const chip = selected.chip;
+    const chip = chipOnProfile(resolved, profileFlag(a.stack, a['efficiency-profile']), (m) => io.stderr(`ridgeline: note: ${m}\n`));
     const warning = placeholderWarning(chip);
     if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
     const config: TrainingConfig = {
