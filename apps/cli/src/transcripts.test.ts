@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTranscript, lineMatches, matchLines, outputLines, parseTranscripts } from './transcripts.ts';
+import { checkTranscript, lineMatches, matchLines, outputLines, parseTranscripts, updatedLines, withUpdatedTranscripts } from './transcripts.ts';
 
 const md = (...lines: string[]): string => `${lines.join('\n')}\n`;
 
@@ -163,5 +163,25 @@ describe('outputLines', () => {
     expect(outputLines('a\n\nb\n')).toEqual(['a', '', 'b']);
     expect(outputLines('a')).toEqual(['a']);
     expect(outputLines('')).toEqual([]);
+  });
+});
+
+describe('updatedLines: rewrites a transcript to new output, keeping its elisions', () => {
+  it('keeps gaps and matching elided lines, replaces changed lines in place, adds and drops lines', () => {
+    expect(updatedLines(['a', '…', 'x: 1'], ['a', 'b', 'c', 'x: 2'])).toEqual(['a', '…', 'x: 2']);
+    expect(updatedLines(['head', 'Decode is …', 'tail 1'], ['head', 'Decode is slow.', 'tail 2'])).toEqual(['head', 'Decode is …', 'tail 2']);
+    // one line more and one fewer: the least edits keep the unchanged lines in place
+    expect(updatedLines(['a', 'b', 'c'], ['a', 'new', 'b', 'c'])).toEqual(['a', 'new', 'b', 'c']);
+    expect(updatedLines(['a', 'b', 'c'], ['a', 'c'])).toEqual(['a', 'c']);
+    // the rewritten lines match the output again
+    const rewritten = updatedLines(['x', '…', 'y 1', 'z …'], ['x', 'q', 'y 2', 'z end']);
+    expect(matchLines(rewritten, ['x', 'q', 'y 2', 'z end'])).toBeUndefined();
+  });
+
+  it('splices rewritten lines into the Markdown, bottom first, so both transcripts land where they were', () => {
+    const doc = '```\n$ ridgeline a\nold a\n$ ridgeline b\nold b 1\nold b 2\n```\n';
+    const [a, b] = parseTranscripts(doc, 'R.md');
+    const out = withUpdatedTranscripts(doc, [{ transcript: a!, lines: ['new a 1', 'new a 2'] }, { transcript: b!, lines: ['new b'] }]);
+    expect(out).toBe('```\n$ ridgeline a\nnew a 1\nnew a 2\n$ ridgeline b\nnew b\n```\n');
   });
 });

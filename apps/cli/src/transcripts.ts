@@ -245,3 +245,80 @@ export function checkTranscript(transcript: Transcript, output: string): string 
     'Update the transcript to the actual output (keeping its … elisions), or fix the CLI.',
   ].join('\n');
 }
+
+/**
+ * The transcript's lines rewritten to match `actual`, keeping what still matches: `…` gap lines
+ * and elided lines that match stay, the rest become the output lines they align with (the
+ * alignment of least edits, a gap absorbing any run of lines for free). For
+ * `pnpm --filter ridgeline readme:transcripts`, after a change of output that is meant.
+ *
+ * @example
+ * updatedLines(['a', '…', 'x: 1'], ['a', 'b', 'x: 2']); // ['a', '…', 'x: 2']
+ */
+export function updatedLines(expected: readonly string[], actual: readonly string[]): string[] {
+  const n = expected.length;
+  const m = actual.length;
+  // cost[i][j]: least edits aligning expected[i..] with actual[j..]
+  const cost: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let j = 0; j <= m; j++) cost[n]![j] = m - j;
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m; j >= 0; j--) {
+      const row = cost[i]!;
+      if (isGap(expected[i] ?? '')) {
+        row[j] = Math.min(cost[i + 1]![j]!, j < m ? row[j + 1]! : Number.POSITIVE_INFINITY);
+        continue;
+      }
+      let best = 1 + cost[i + 1]![j]!; // drop the doc line
+      if (j < m) {
+        best = Math.min(best, (lineMatches(expected[i] ?? '', actual[j] ?? '') ? 0 : 1) + cost[i + 1]![j + 1]!, 1 + row[j + 1]!);
+      }
+      row[j] = best;
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i === n) {
+      out.push(actual[j++] ?? '');
+      continue;
+    }
+    const here = cost[i]![j]!;
+    const doc = expected[i] ?? '';
+    if (isGap(doc)) {
+      // end the gap as soon as that costs nothing more, so changed lines after it are rewritten, not absorbed
+      if (cost[i + 1]![j] === here) {
+        out.push(doc);
+        i++;
+      } else j++;
+      continue;
+    }
+    if (j < m) {
+      const matches = lineMatches(doc, actual[j] ?? '');
+      if ((matches ? 0 : 1) + cost[i + 1]![j + 1]! === here) {
+        out.push(matches ? doc : (actual[j] ?? ''));
+        i++;
+        j++;
+        continue;
+      }
+      if (1 + cost[i]![j + 1]! === here) {
+        out.push(actual[j++] ?? '');
+        continue;
+      }
+    }
+    i++; // the doc line has no counterpart
+  }
+  return out;
+}
+
+/**
+ * `markdown` with each transcript's output lines replaced (`replacements` from `updatedLines`, by
+ * the transcript's `$ ` line), applied from the bottom so earlier line numbers stay valid.
+ */
+export function withUpdatedTranscripts(markdown: string, replacements: ReadonlyArray<{ readonly transcript: Transcript; readonly lines: readonly string[] }>): string {
+  const lines = markdown.split('\n');
+  for (const { transcript, lines: updated } of [...replacements].sort((a, b) => b.transcript.line - a.transcript.line)) {
+    lines.splice(transcript.line, transcript.expected.length, ...updated);
+  }
+  return lines.join('\n');
+}
