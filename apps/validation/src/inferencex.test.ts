@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
+import { bestFittedProfile } from '@ridgeline/hardware';
+import amd from '@ridgeline/hardware-amd';
+import nvidia from '@ridgeline/hardware-nvidia';
 import {
   DEFAULT_INFERENCEX_CSV,
   errorStats,
@@ -13,8 +16,8 @@ import {
   readInferencex,
   runInferencex,
   selectInferencex,
-  summarise,
 } from './inferencex.ts';
+import { transferCheck } from './inferencex-fit.ts';
 
 const text = readFileSync(DEFAULT_INFERENCEX_CSV, 'utf8');
 const [header = '', firstRow = ''] = text.split('\n');
@@ -206,17 +209,38 @@ describe('predictions and error statistics', () => {
 });
 
 describe("the plugins' calibration status", () => {
-  test('every chip with InferenceX rows commits the median |error| this validation measures (out of sample: none is fitted to them)', () => {
-    const report = runInferencex(rows);
-    const summaries = summarise(report.predictions.continuous, (p) => p.config.chip.id).filter((s) => s.group !== 'all');
-    expect(summaries.length).toBeGreaterThan(0);
-    for (const s of summaries) {
-      const hardware = Object.entries(INFERENCEX_CHIP_IDS).find(([, id]) => id === s.group)?.[0] ?? s.group;
-      const committed = inferencexChip(hardware)?.efficiency.calibration?.outOfSampleError;
-      expect(committed, `${s.group}: no outOfSampleError in its plugin (pnpm validate prints it)`).toBeDefined();
-      expect(committed!.on).toBe(`InferenceX DeepSeek-R1, ${s.rows} rows, continuous batching (pnpm validate, 2026-12-04)`);
-      expect(committed!.throughput, s.group).toBeCloseTo(s.stats.throughput.medianAbs, 3);
-      expect(committed!.interactivity, s.group).toBeCloseTo(s.stats.interactivity.medianAbs, 3);
+  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
+
+  test('every chip with InferenceX rows defaults to its best-fitted stack profile, with that profile\'s out-of-sample error', () => {
+    const kept = selectInferencex(rows).kept;
+    const ids = [...new Set(kept.map((r) => INFERENCEX_CHIP_IDS[r.hardware]!))];
+    expect(ids.length).toBeGreaterThanOrEqual(7);
+    for (const id of ids) {
+      const chip = chipById(id)!;
+      const best = bestFittedProfile(chip.efficiencyProfiles)!;
+      expect(best, id).toBeDefined();
+      expect(chip.efficiency, id).toEqual(best.efficiency);
+      expect(chip.efficiency.calibration?.status, id).toBe('fitted');
+      // the profile was fitted on this chip's rows of that stack (the generated module says which)
+      expect(chip.efficiency.calibration?.basis, id).toContain(`${best.name} rows of ${id} (`);
+      const error = chip.efficiency.calibration?.outOfSampleError;
+      if (error !== undefined) expect(error.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time$`));
+    }
+  });
+
+  test('chips without measurements quote the transfer rule\'s error measured on the analogous fitted pair', () => {
+    const kept = selectInferencex(rows).kept;
+    const quoted = [
+      [nvidia.chips.find((c) => c.id === 'gb300-nvl72')!, 'b200', 'gb200-nvl72', 'trtllm'],
+      [amd.chips.find((c) => c.id === 'mi325x')!, 'h100-sxm', 'h200', 'trtllm'],
+    ] as const;
+    for (const [chip, from, to, stack] of quoted) {
+      const check = transferCheck(kept, chipById, from, to, stack)!;
+      const committed = chip.efficiency.calibration?.outOfSampleError;
+      expect(chip.efficiency.calibration?.status).toBe('transferred');
+      expect(committed?.on).toContain(`${from}'s ${stack} profile on ${to}'s ${check.throughput.n} ${stack} rows`);
+      expect(committed!.throughput, chip.id).toBeCloseTo(check.throughput.medianAbs, 3);
+      expect(committed!.interactivity, chip.id).toBeCloseTo(check.interactivity.medianAbs, 3);
     }
   });
 });

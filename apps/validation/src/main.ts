@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { INFERENCEX_CHIP_IDS, inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, fitInferencexStacks, inferencexFitLines, inferencexStackFitLines, profilesModule } from './inferencex-fit.ts';
+import { fitInferencex, fitInferencexStacks, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -38,6 +38,11 @@ if (flags.fit) {
   );
   console.log('\nPer serving stack (the profiles --stack selects):\n');
   console.log(inferencexStackFitLines(stackFits).join('\n'));
+  // The transfer rule on fitted pairs: what a chip without measurements quotes as its error.
+  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
+  const checks = TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, chipById, from, to, stack) ?? []);
+  console.log('\nThe transfer rule on fitted pairs (one chip\'s stack profile predicting another chip\'s rows of that stack):\n');
+  console.log(transferCheckLines(checks).join('\n'));
   if (flags.write) {
     const date = new Date().toISOString().slice(0, 10);
     for (const [vendor, dir] of [['NVIDIA', 'hardware-nvidia'], ['AMD', 'hardware-amd']] as const) {

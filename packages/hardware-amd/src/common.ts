@@ -37,13 +37,6 @@ export const INFINIBAND_HOP_LATENCY_S: Sourced = {
     'estimate: InfiniBand one-way latency 1–2 µs (2–4 µs round trip, HDR; t4d-gmbh/efficientClusterComputation source/content/recapHPC/nodeArchitecture.md) plus PCIe/NIC and RCCL proxy overhead; 5 µs used',
 };
 
-/** t_layer: fixed per-layer cost of launching a layer's kernels. */
-export const LAYER_OVERHEAD_S: Sourced = {
-  value: 10e-6,
-  source:
-    'initial: ≈1.3 µs fixed cost per small kernel (measured on H100 in jax-ml/scaling-book gpus.md, Quiz 1 Q7) × ~6 kernels per transformer layer ≈ 8 µs, rounded up to 10 µs for HIP/ROCm pending a measurement on Instinct; to be refit',
-};
-
 /** Idle power as a stated fraction of board power (no Instinct idle measurement in hand). */
 export function idleFromBoardPower(boardW: number): Sourced {
   return {

@@ -1,8 +1,7 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
   NIC_400G_PER_GPU,
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
@@ -11,6 +10,16 @@ import {
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const SPEC = 'AMD Instinct MI300X specifications (amd.com product page / data sheet), peak theoretical';
+
+
+/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+const FLOP_FALLBACK: Efficiency = {
+  value: 0.6,
+  source:
+    'initial: maximum achievable matmul FLOPS BF16 on MI300X = 668.4 of 1307.4 TFLOPS = 0.51 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.5.1 + ROCm 6.3, TunableOp on); newer ROCm (MI325X on the same silicon reaches 0.60) → 0.6 used, the floor of the project\'s planning range; to be refit',
+};
+
+const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK);
 
 /**
  * AMD Instinct MI300X (CDNA 3, 192 GB HBM3) in the 8-GPU Instinct platform.
@@ -79,27 +88,9 @@ export const mi300x: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: {
-    flop: {
-      value: 0.6,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on MI300X = 668.4 of 1307.4 TFLOPS = 0.51 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.5.1 + ROCm 6.3, TunableOp on); newer ROCm (MI325X on the same silicon reaches 0.60) → 0.6 used, the floor of the project\'s planning range; to be refit',
-    },
-    memory: {
-      value: 0.75,
-      source:
-        'initial: no tuned HBM streaming measurement on MI300X in hand; a plain memcpy benchmark plateaus at 2.0–3.0 TB/s (40–60% of 5.3 TB/s, ScalarLM "Benchmarking MI300X Memcpy") and tuned kernels do better; 0.75 used, to be refit',
-    },
-    network: {
-      value: 0.7,
-      source:
-        'initial: all_reduce_bench.py on 8×MI300X, 4 GiB payload, busbw 312.9 GB/s of 448 GB/s per-direction peak = 0.70 (stas00/ml-engineering network/README.md, "Peer-to-peer bandwidth"); to be refit',
-    },
-    layerOverheadS: LAYER_OVERHEAD_S,
-    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.295, interactivity: 1.24, on: 'InferenceX DeepSeek-R1, 10 rows, continuous batching (pnpm validate, 2026-12-04)' } },
-  },
-  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
-  efficiencyProfiles: INFERENCEX_PROFILES['mi300x'] ?? {},
+  // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
+  efficiency: INFERENCEX.efficiency,
+  efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Dense matrix rates (AMD publishes sparsity figures separately at 2×). fp32 means TF32. Infinity Fabric is point-to-point: a pair of GPUs shares one 64 GB/s-per-direction link, so groups smaller than 8 see (n−1)×64 GB/s, not 448 GB/s (2 GPUs: 47.7 GB/s busbw vs 312.9 GB/s for 8, stas00/ml-engineering). The switch model here is exact only for 8-GPU groups.',
 };

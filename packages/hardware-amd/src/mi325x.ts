@@ -1,14 +1,25 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import { transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
 } from './common.ts';
+import { mi300x } from './mi300x.ts';
 
 const SPEC = 'AMD Instinct MI325X specifications (amd.com product page / data sheet), peak theoretical';
+
+
+/**
+ * MI325X is MI300X's compute die with more, faster HBM. The rule's error is measured on the pair
+ * that differs the same way: H100's trtllm profile predicting H200's trtllm rows (`pnpm validate --fit`).
+ */
+const TRANSFER: TransferRule = {
+  fromId: 'mi300x',
+  why: 'the same CDNA 3 compute die, Infinity Fabric and software stacks; only the HBM (256 GB, 6 TB/s) differs',
+  outOfSampleError: { throughput: 0.407, interactivity: 0.45, on: "InferenceX DeepSeek-R1: h100-sxm's trtllm profile on h200's 83 trtllm rows, the same more-HBM transfer (pnpm validate --fit)" },
+};
 
 /**
  * AMD Instinct MI325X: MI300X compute (CDNA 3) with 256 GB of HBM3E, in the 8-GPU Instinct platform.
@@ -84,25 +95,9 @@ export const mi325x: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: {
-    flop: {
-      value: 0.6,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on MI325X = 784.9 of 1307.4 TFLOPS = 0.600 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.6.0 + ROCm 6.2.4, TunableOp on, 1000 W); to be refit',
-    },
-    memory: {
-      value: 0.75,
-      source:
-        'initial: no HBM3E streaming measurement on MI325X in hand; set as MI300X (0.75, inside the 0.7–0.9 planning range); to be refit',
-    },
-    network: {
-      value: 0.7,
-      source:
-        'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); same Infinity Fabric links; to be refit',
-    },
-    layerOverheadS: LAYER_OVERHEAD_S,
-    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements' },
-  },
+  // No MI325X serving measurement is published: MI300X's (the same CDNA 3 die) transferred, each stack too.
+  efficiency: transferredEfficiency(mi300x.efficiency, TRANSFER),
+  efficiencyProfiles: transferredProfiles(mi300x.efficiencyProfiles, TRANSFER),
   notes:
     'Same CDNA 3 compute and Infinity Fabric as MI300X; more and faster HBM (HBM3E) at higher board power. fp32 means TF32. Infinity Fabric is point-to-point (64 GB/s per direction per GPU pair), so groups smaller than 8 get only (n−1)×64 GB/s; the switch model is exact for 8-GPU groups.',
 };

@@ -1,8 +1,7 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
@@ -11,6 +10,16 @@ import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const SPEC = 'AMD Instinct MI355X specifications (amd.com product page), peak theoretical dense';
 const FORMULA = 'stas00/ml-engineering compute/accelerator/README.md: 2400 MHz × 512 FMA × 2 × 1024 Matrix Cores = 2516.6 TFLOPS BF16';
+
+
+/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+const FLOP_FALLBACK: Efficiency = {
+  value: 0.62,
+  source:
+    'initial: maximum achievable matmul FLOPS BF16 on MI355X = 1565 TFLOPS (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.8.0 + ROCm 7.0.2) ÷ 2516.6 dense peak = 0.62; to be refit',
+};
+
+const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK);
 
 /**
  * AMD Instinct MI355X (CDNA 4, 288 GB HBM3E, 1,400 W, liquid-cooled) in the 8-GPU Instinct platform.
@@ -91,27 +100,9 @@ export const mi355x: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: {
-    flop: {
-      value: 0.62,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on MI355X = 1565 TFLOPS (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.8.0 + ROCm 7.0.2) ÷ 2516.6 dense peak = 0.62; to be refit',
-    },
-    memory: {
-      value: 0.75,
-      source:
-        'initial: no HBM3E streaming measurement on MI355X in hand; set as MI300X (0.75, inside the 0.7–0.9 planning range); to be refit',
-    },
-    network: {
-      value: 0.7,
-      source:
-        'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); no MI355X busbw measurement in hand; to be refit',
-    },
-    layerOverheadS: LAYER_OVERHEAD_S,
-    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.886, interactivity: 1.397, on: 'InferenceX DeepSeek-R1, 321 rows, continuous batching (pnpm validate, 2026-12-04)' } },
-  },
-  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
-  efficiencyProfiles: INFERENCEX_PROFILES['mi355x'] ?? {},
+  // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
+  efficiency: INFERENCEX.efficiency,
+  efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'CDNA 4. Dense rates (AMD publishes structured-sparsity figures separately at 2× for FP16/BF16/FP8). fp4 is MXFP4; fp32 is full-precision FP32 (no TF32 rate published). Infinity Fabric is point-to-point (76.8 GB/s per direction per GPU pair), so groups smaller than 8 get (n−1)×76.8 GB/s; the switch model is exact for 8-GPU groups. The price is a placeholder.',
 };

@@ -56,12 +56,14 @@ describe('google plugin', () => {
 
   test.each(google.chips.filter((c) => c.id !== 'tpu-v4').map((chip) => [chip.id, chip] as const))('%s: efficiencies are initial or fitted, plausible and in (0, 1]', (_, chip) => {
     const { flop, memory, network, layerOverheadS } = chip.efficiency;
-    // v5e, v5p and v6e have η_flop fitted to MaxText training rows; the rest is initial
-    expect(flop.source).toMatch(/^(initial|fit: pnpm validate --fit over public\.csv rows MAXT-)/);
+    // v5e, v5p and v6e have η_flop fitted to MaxText training rows; the rest is initial, and TPU7x
+    // (nothing measured) carries v6e's, transferred
+    expect(flop.source).toMatch(/^(initial|fit: pnpm validate --fit over public\.csv rows MAXT-|transferred from tpu-v6e \(.*\); fit: pnpm validate --fit over public\.csv rows MAXT-)/);
     for (const eta of [memory, network]) {
       expect(eta.source).toContain('initial');
     }
     expect(layerOverheadS.source).toContain('initial');
+    expect(chip.efficiency.calibration?.status).toBe(chip.id === 'tpu-v7' ? 'transferred' : 'fitted');
     // The MaxText fits span 0.55 (v6e, whose recipes' rematerialisation is assumed full) to 0.9
     // (v5e: MaxText's 32B at 66.86 % MFU with full rematerialisation executes 4/3 of the model
     // FLOPs, ≈ 89 % of peak).

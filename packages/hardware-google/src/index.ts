@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { ChipSpec, HardwarePlugin } from '@ridgeline/hardware';
+import { transferredEfficiency, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 
 const GIB = 2 ** 30;
 
@@ -396,13 +396,11 @@ export const tpuV7: ChipSpec = {
     },
     asOf: '2026-09-08',
   },
-  efficiency: {
-    flop: { value: 0.65, source: 'initial: no published TPU7x MFU read; assumed as TPU v6e' },
-    memory: ETA_MEM,
-    network: ETA_NET,
-    layerOverheadS: LAYER_OVERHEAD,
-    calibration: { status: 'datasheet', basis: 'starting values assumed as TPU v6e; no TPU7x measurement is published' },
-  },
+  // No TPU7x measurement is published: the nearest fitted TPU's (docs/MODEL.md §9).
+  efficiency: transferredEfficiency(tpuV6e.efficiency, {
+    fromId: 'tpu-v6e',
+    why: 'the nearest fitted TPU: the same XLA/JAX stack and MXU design; Ironwood\'s doubled FLOP/s and HBM enter through its datasheet peaks',
+  }),
   notes:
     'Ironwood: two TensorCores per chip (exposed as two devices), liquid cooled. bf16 2307 TFLOP/s, fp8 4614. Price and power are estimates (see sources) — override the price with your contract rate.',
 };

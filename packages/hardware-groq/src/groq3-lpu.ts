@@ -1,4 +1,4 @@
-import type { ChipEfficiency, ChipSpec, Efficiency, Sourced } from '@ridgeline/hardware';
+import { transferredEfficiency, type ChipSpec, type Sourced } from '@ridgeline/hardware';
 import { groqLpu } from './groq-lpu.ts';
 
 const NV_LPX =
@@ -16,20 +16,6 @@ const LPUS_PER_RACK = 256;
 
 /** Groq v1's fixed all-reduce latency, which Groq 3 inherits as an estimate. */
 const V1_COLLECTIVE: Sourced = groqLpu.scaleUp.collectiveLatencyS ?? { value: 2 * 3e-6, source: 'groq-lpu: 2 × its 3 µs end-to-end bound' };
-
-/** Groq v1 efficiencies, relabelled: the same compiler-scheduled SRAM-only design, with nothing measured on Groq 3 yet. */
-function transferredFromGroqLpu(from: ChipEfficiency): ChipEfficiency {
-  const why = `transferred from ${groqLpu.id} until fitted (same compiler-scheduled, SRAM-only LPU architecture; no Groq 3 measurement exists)`;
-  const relabel = (x: Sourced): Sourced => ({ value: x.value, source: `${why}; ${groqLpu.id}: ${x.source}` });
-  const efficiency = (e: Efficiency): Efficiency =>
-    'value' in e ? relabel(e) : { curve: e.curve, over: e.over, source: `${why}; ${groqLpu.id}: ${e.source}` };
-  return {
-    flop: efficiency(from.flop),
-    memory: efficiency(from.memory),
-    network: efficiency(from.network),
-    layerOverheadS: relabel(from.layerOverheadS),
-  };
-}
 
 /**
  * NVIDIA Groq 3 LPU (LP30), one of the 256 LPUs of a Groq 3 LPX rack: 1.2 PFLOP/s fp8, 500 MB SRAM
@@ -125,10 +111,11 @@ export const groq3Lpu: ChipSpec = {
     },
     asOf: '2026-03-16',
   },
-  efficiency: {
-    ...transferredFromGroqLpu(groqLpu.efficiency),
-    calibration: { status: 'transferred', basis: 'transferred from groq-lpu (same compiler-scheduled, SRAM-only LPU architecture), whose values are datasheet starting values; the chip is announced, nothing measured' },
-  },
+  // Announced, nothing measured: the earlier LPU's efficiencies (docs/MODEL.md §9).
+  efficiency: transferredEfficiency(groqLpu.efficiency, {
+    fromId: groqLpu.id,
+    why: 'the same compiler-scheduled, SRAM-only LPU architecture; the chip is announced and no Groq 3 measurement exists',
+  }),
   notes:
     'Announced at GTC 2026 (NVIDIA, from the Dec-2025 Groq licensing deal), not yet shipping (H2 2026): every figure is the announcement\'s, none measured. Per-chip figures are the LPX rack totals ÷ 256 as reported (128 GB → 500 MB; 640 TB/s → 2.5 TB/s both directions = 1.25 TB/s each way); where the rounded rack totals give slightly more (315 PF → 1.23 PF, 40 PB/s → 156 TB/s) the stated per-chip 1.2 PF and 150 TB/s are used. SRAM only: 500 MB per chip, so a 70B model at 1 byte/param needs ~157 chips for weights alone. Only FP8 is published (INT8 estimated equal): quantise models to fp8 or int8. No scale-out figure is published: 25 GB/s per chip is an assumption (one 1.6 Tb/s NIC per 8-LPU tray) — anything crossing racks rests on it. Power, price, latencies and the usable fraction are estimates; the efficiencies are transferred from groq-lpu until fitted. NVIDIA pairs LPX with Vera Rubin NVL72 (GPUs prefill, LPUs decode).',
 };

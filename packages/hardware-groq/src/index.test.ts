@@ -162,10 +162,12 @@ describe('NVIDIA Groq 3 LPU (announced): the figures as chips.md gives them', ()
       [network, groqLpu.efficiency.network],
     ] as const) {
       expect(efficiencyAt(eta, 0)).toBe(efficiencyAt(from, 0));
-      expect(eta.source).toMatch(/^transferred from groq-lpu until fitted/);
+      expect(eta.source).toMatch(/^transferred from groq-lpu \(the same compiler-scheduled, SRAM-only LPU architecture/);
     }
     expect(layerOverheadS.value).toBe(groqLpu.efficiency.layerOverheadS.value);
-    expect(layerOverheadS.source).toMatch(/^transferred from groq-lpu until fitted/);
+    expect(layerOverheadS.source).toMatch(/^transferred from groq-lpu \(the same compiler-scheduled, SRAM-only LPU architecture/);
+    expect(groq3Lpu.efficiency.calibration?.status).toBe('transferred');
+    expect(groq3Lpu.efficiency.calibration?.basis).toMatch(/^transferred from groq-lpu .*, whose efficiencies are datasheet/);
   });
 
   test('a 70B model at 1 byte per parameter needs ~157 chips for its weights: it fits one 256-chip rack', () => {

@@ -1,19 +1,26 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
+  inferencexProfiles,
   NVLINK_HOP_LATENCY_S,
-  NVLINK_NET_EFFICIENCY,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
-import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DGX = 'NVIDIA DGX B200 datasheet (8× B200)';
 const PER_GPU =
   'per-GPU dense figures as tabulated from the DGX B200 datasheet in stas00/ml-engineering compute/accelerator/README.md (TFLOPS comparison table, note 20) and glennklockwood.com/garden/processors/B200 (HGX B200 at 1,000 W: dense = half the sparse column)';
+
+/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+const FLOP_FALLBACK: Efficiency = {
+  value: 0.78,
+  source:
+    'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
+};
+
+const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK);
 
 /**
  * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).
@@ -87,23 +94,9 @@ export const b200: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: {
-    flop: {
-      value: 0.78,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
-    },
-    memory: {
-      value: 0.85,
-      source:
-        'initial: no B200 HBM3e streaming measurement in hand; set a little below the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 0.94 of peak), to be refit',
-    },
-    network: NVLINK_NET_EFFICIENCY,
-    layerOverheadS: LAYER_OVERHEAD_S,
-    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and near-peak memory bandwidth, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.263, interactivity: 1.003, on: 'InferenceX DeepSeek-R1, 381 rows, continuous batching (pnpm validate, 2026-12-04)' } },
-  },
-  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
-  efficiencyProfiles: INFERENCEX_PROFILES['b200'] ?? {},
+  // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
+  efficiency: INFERENCEX.efficiency,
+  efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. fp4 is NVFP4/MXFP4 Tensor Core math. Scale-out: DGX/HGX B200 ship one 400 Gb/s ConnectX-7 per GPU; 800 Gb/s ConnectX-8 arrives with B300, not B200.',
 };

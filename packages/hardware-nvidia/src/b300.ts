@@ -1,19 +1,24 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
 import { b200 } from './b200.ts';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
-  transferredEfficiency,
+  inferencexProfiles,
   USABLE_FRACTION,
 } from './common.ts';
-import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const GLENN = 'glennklockwood.com/garden/processors/B300';
 const GLENN_TABLE = `${GLENN}, HGX B300 table`;
 const MLE = 'stas00/ml-engineering compute/accelerator/README.md (dense TFLOPS table)';
 const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core/systems/*.yaml, B300 SXM system (commit 095f58a)';
+
+
+/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): B200's, the same Blackwell compute. */
+const FLOP_FALLBACK: Efficiency = { ...b200.efficiency.flop, source: `transferred from b200 (the same dual-die Blackwell compute for BF16): ${b200.efficiency.flop.source}` };
+
+const INFERENCEX = inferencexProfiles('b300', FLOP_FALLBACK);
 
 /**
  * NVIDIA B300 (Blackwell Ultra) in an 8-GPU HGX/DGX B300 node (NVLink5, NVSwitch).
@@ -90,12 +95,9 @@ export const b300: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: {
-    ...transferredEfficiency(b200.efficiency, 'b200', 'same Blackwell architecture and software stacks; until fitted, see issue 11'),
-    calibration: { status: 'transferred', basis: 'transferred from b200 (same Blackwell architecture and software stacks), whose values are datasheet starting values', outOfSampleError: { throughput: 1.511, interactivity: 1.211, on: 'InferenceX DeepSeek-R1, 85 rows, continuous batching (pnpm validate, 2026-12-04)' } },
-  },
-  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
-  efficiencyProfiles: INFERENCEX_PROFILES['b300'] ?? {},
+  // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
+  efficiency: INFERENCEX.efficiency,
+  efficiencyProfiles: INFERENCEX.profiles,
   notes:
-    'Blackwell Ultra: same dual-die Blackwell compute as B200 for BF16/FP8, more dense FP4, 288 GB of 12-high HBM3e, and INT8 and FP64 cut (use FP8 or FP4, not INT8). Dense Tensor Core rates; fp32 means TF32. Scale-out is 800 Gb/s ConnectX-8 per GPU, twice B200. Efficiencies are B200\'s until B300 rows are fitted.',
+    'Blackwell Ultra: same dual-die Blackwell compute as B200 for BF16/FP8, more dense FP4, 288 GB of 12-high HBM3e, and INT8 and FP64 cut (use FP8 or FP4, not INT8). Dense Tensor Core rates; fp32 means TF32. Scale-out is 800 Gb/s ConnectX-8 per GPU, twice B200.',
 };

@@ -1,4 +1,5 @@
-import type { ChipEfficiency, Sourced } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipEfficiency, type Efficiency, type FittedProfiles, type Sourced } from '@ridgeline/hardware';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
 
@@ -37,20 +38,6 @@ export const CX7_400G_PER_GPU: Sourced = {
     'NVIDIA DGX BasePOD reference architecture, Core Components: DGX H100/H200 "four OSFP ports serving eight single-port ConnectX-7 VPI, up to 400 Gb/s" and DGX B200 "4x OSFP ports serving 8x single-port ConnectX-7 VPI, up to 400Gb/s": one 400 Gb/s NIC per GPU = 400e9/8 = 50e9 B/s per direction',
 };
 
-/** η_net on NVLink: NCCL's achievable fraction of the per-direction line rate. */
-export const NVLINK_NET_EFFICIENCY: Sourced = {
-  value: 0.8,
-  source:
-    'initial: NCCL reaches ~370 GB/s of the 450 GB/s NVLink4 line rate, ~20% protocol overhead (NVIDIA/nccl-tests#212, comment by sjeaugey); 8×H200 all-reduce with NVLS off measured 367.61 GB/s busbw = 82% of 450 (stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md); 0.8 used, to be refit',
-};
-
-/** t_layer: fixed per-layer cost of launching a layer's kernels. */
-export const LAYER_OVERHEAD_S: Sourced = {
-  value: 8e-6,
-  source:
-    'initial: ≈1.3 µs fixed cost per small kernel (jax-ml/scaling-book gpus.md, Quiz 1 Q7: a 65,536-element add has a 0.23 µs roofline but takes ≈1.5 µs on H100) × ~6 kernels per transformer layer (norms, QKV, attention, out-proj, MLP) ≈ 8 µs; to be refit',
-};
-
 /** Idle power as a stated fraction of TDP, with the one idle measurement we have as the anchor. */
 export function idleFromTdp(tdpW: number): Sourced {
   return {
@@ -87,18 +74,7 @@ export function fittedEfficiency(
   };
 }
 
-/**
- * A sibling chip's efficiencies, for a chip with no published rows of its own but the same compute
- * die and software stack (e.g. H200 from H100).
- */
-export function transferredEfficiency(from: ChipEfficiency, fromId: string, why: string): ChipEfficiency {
-  const relabel = (x: Sourced): Sourced => ({ value: x.value, source: `transferred from ${fromId} (${why}); ${x.source}` });
-  const constant = (e: ChipEfficiency['flop']): ChipEfficiency['flop'] => ('value' in e ? relabel(e) : { ...e, source: `transferred from ${fromId} (${why}); ${e.source}` });
-  const out: ChipEfficiency = {
-    flop: constant(from.flop),
-    memory: constant(from.memory),
-    network: constant(from.network),
-    layerOverheadS: relabel(from.layerOverheadS),
-  };
-  return from.commOverlap === undefined ? out : { ...out, commOverlap: relabel(from.commOverlap) };
+/** A chip's InferenceX stack profiles with its fallback η_flop, and its default: the best fitted (docs/MODEL.md §9). */
+export function inferencexProfiles(id: string, flop: Efficiency): FittedProfiles {
+  return fittedProfiles(id, INFERENCEX_PROFILES[id], flop);
 }

@@ -1,16 +1,23 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
-  LAYER_OVERHEAD_S,
+  inferencexProfiles,
   NVLINK_HOP_LATENCY_S,
-  NVLINK_NET_EFFICIENCY,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
-import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const RACK = 'NVIDIA GB200 NVL72 specifications (72 Blackwell GPUs + 36 Grace CPUs per rack)';
+
+/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+const FLOP_FALLBACK: Efficiency = {
+  value: 0.73,
+  source:
+    'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
+};
+
+const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK);
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a
@@ -90,23 +97,9 @@ export const gb200Nvl72: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: {
-    flop: {
-      value: 0.73,
-      source:
-        'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
-    },
-    memory: {
-      value: 0.85,
-      source:
-        'initial: no GB200 HBM3e streaming measurement in hand; set a little below the H100 anchor (jax-ml/scaling-book gpus.md Quiz 1 Q7: 0.94 of peak), to be refit',
-    },
-    network: NVLINK_NET_EFFICIENCY,
-    layerOverheadS: LAYER_OVERHEAD_S,
-    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and near-peak memory bandwidth, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.555, interactivity: 1.044, on: 'InferenceX DeepSeek-R1, 176 rows, continuous batching (pnpm validate, 2026-12-04)' } },
-  },
-  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
-  efficiencyProfiles: INFERENCEX_PROFILES['gb200-nvl72'] ?? {},
+  // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
+  efficiency: INFERENCEX.efficiency,
+  efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Per-GPU figures derived from rack totals (÷72, sparse headline figures halved). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). The Grace CPU memory (LPDDR5X) is not counted in capacity.',
 };

@@ -1,17 +1,27 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import { transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
+import { b300 } from './b300.ts';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
-  transferredEfficiency,
   USABLE_FRACTION,
 } from './common.ts';
-import { gb200Nvl72 } from './gb200-nvl72.ts';
 
 const RACK = 'GB300 NVL72 rack figures in glennklockwood.com/garden/processors/B300 (72 Blackwell Ultra GPUs + 36 Grace CPUs per rack)';
 const MLE = 'stas00/ml-engineering compute/accelerator/README.md (dense TFLOPS table, GB300 row)';
 const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core/systems/*.yaml, GB300 system (commit 095f58a)';
+
+
+/**
+ * GB300 is B300's GPU in GB200's rack. The rule's error is measured on the pair that differs the
+ * same way: B200's trtllm profile predicting GB200 NVL72's trtllm rows (`pnpm validate --fit`).
+ */
+const TRANSFER: TransferRule = {
+  fromId: 'b300',
+  why: 'the same Blackwell Ultra GPU and software stacks, in an NVL72 rack with Grace CPUs',
+  outOfSampleError: { throughput: 0.2, interactivity: 0.176, on: "InferenceX DeepSeek-R1: b200's trtllm profile on gb200-nvl72's 118 trtllm rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
+};
 
 /**
  * One Blackwell Ultra GPU of a GB300 NVL72 rack: the B300-class GPU at the GB300 power level, in a
@@ -89,14 +99,9 @@ export const gb300Nvl72: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: {
-    ...transferredEfficiency(
-    gb200Nvl72.efficiency,
-    'gb200-nvl72',
-    'same Blackwell architecture, NVL72 rack and software stacks; until fitted, see issue 11',
-  ),
-    calibration: { status: 'transferred', basis: 'transferred from gb200-nvl72 (same Blackwell architecture, NVL72 rack and software stacks), whose values are datasheet starting values' },
-  },
+  // No GB300 serving measurement is published: the B300's (the same GPU) transferred, each stack too.
+  efficiency: transferredEfficiency(b300.efficiency, TRANSFER),
+  efficiencyProfiles: transferredProfiles(b300.efficiencyProfiles, TRANSFER),
   notes:
-    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are GB200 NVL72\'s until GB300 rows are fitted.',
+    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9).',
 };

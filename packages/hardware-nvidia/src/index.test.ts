@@ -45,7 +45,7 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect(v).toBeGreaterThan(0);
           expect(v).toBeLessThanOrEqual(1);
         }
-        expect(eff.source).toMatch(/^(initial|fit:|transferred from)/);
+        expect(eff.source).toMatch(/^(initial|fit:|transferred from|held at the plugin's value while fitting)/);
       }
       expect(chip.efficiency.layerOverheadS.source).toMatch(/^(initial|fit:|transferred from)/);
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
@@ -134,11 +134,14 @@ describe('@ridgeline/hardware-nvidia', () => {
       expect(b300.power.maxW.source).toMatch(/1,000 W/);
     });
 
-    it('transfers B200 and GB200 NVL72 efficiencies unchanged, saying so', () => {
-      const pairs = [
-        [b300, b200, 'b200'],
-        [gb300Nvl72, gb200Nvl72, 'gb200-nvl72'],
-      ] as const;
+    it('B300 is fitted on its own rows; GB300 NVL72 transfers B300\'s efficiencies unchanged, saying so', () => {
+      expect(b300.efficiency.calibration?.status).toBe('fitted');
+      expect(b300.efficiency.calibration?.basis).toMatch(/rows of b300/);
+      expect(gb300Nvl72.efficiency.calibration?.status).toBe('transferred');
+      // the rule's error is the one measured on the GPU-to-rack pair that is fitted: B200 → GB200
+      expect(gb300Nvl72.efficiency.calibration?.outOfSampleError?.on).toMatch(/b200's trtllm profile on gb200-nvl72's/);
+      expect(Object.keys(gb300Nvl72.efficiencyProfiles ?? {}).sort()).toEqual(Object.keys(b300.efficiencyProfiles ?? {}).sort());
+      const pairs = [[gb300Nvl72, b300, 'b300']] as const;
       for (const [chip, from, id] of pairs) {
         const { flop, memory, network, layerOverheadS } = chip.efficiency;
         for (const [eff, orig] of [
@@ -149,7 +152,6 @@ describe('@ridgeline/hardware-nvidia', () => {
         ] as const) {
           expect({ ...eff, source: '' }).toEqual({ ...orig, source: '' });
           expect(eff.source.startsWith(`transferred from ${id} (`)).toBe(true);
-          expect(eff.source).toMatch(/until fitted, see issue 11\)/);
         }
       }
     });

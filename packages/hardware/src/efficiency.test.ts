@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { efficiencyAt, withEfficiencyProfile } from './efficiency.ts';
+import { describe, expect, it, test } from 'vitest';
+import { bestFittedProfile, efficiencyAt, fittedProfiles, transferredEfficiency, transferredProfiles, withEfficiencyProfile, type ProfileWithoutFlopFallback } from './efficiency.ts';
 import { testChip } from './test-chip.ts';
 
 describe('efficiencyAt', () => {
@@ -37,5 +37,53 @@ describe('withEfficiencyProfile', () => {
     expect(chip).toBe(profiled);
     expect(note).toBe(`${testChip.id} has no "sglang" efficiency profile (it has 2023); using its default efficiencies`);
     expect(withEfficiencyProfile(testChip, 'sglang').note).toMatch(/\(it has none\)/);
+  });
+});
+
+describe('profiles: the default is the best fitted, transfers say where they come from', () => {
+  const source = 'fit: rows';
+  const profile = (throughput: number | undefined, memory: number): ProfileWithoutFlopFallback => ({
+    description: `η_mem ${memory}`,
+    flopByPrecision: { fp8: { value: 0.2, source } },
+    memory: { value: memory, source },
+    network: { value: 0.8, source },
+    layerOverheadS: { value: 60e-6, source },
+    calibration: {
+      status: 'fitted',
+      basis: `rows at ${memory}`,
+      ...(throughput === undefined ? {} : { outOfSampleError: { throughput, interactivity: 0.1, on: 'held-out curves' } }),
+    },
+  });
+  const fallback = { value: 0.78, source: 'MAMF' };
+
+  it('chooses the lowest mean out-of-sample error; a one-curve fit (no error) ranks last', () => {
+    // means: a (0.3 + 0.1)/2 = 0.2, b (0.1 + 0.1)/2 = 0.1, c has none
+    const { profiles, efficiency } = fittedProfiles('x1', { a: profile(0.3, 0.5), b: profile(0.1, 0.6), c: profile(undefined, 0.7) }, fallback);
+    expect(efficiencyAt(efficiency.memory, 0)).toBe(0.6);
+    expect(efficiency.calibration?.basis).toMatch(/^the b profile, the chip's best fitted/);
+    expect('description' in efficiency).toBe(false);
+    // the fallback η_flop completes every profile; the fitted precisions keep theirs
+    expect(profiles.a?.flop).toEqual(fallback);
+    expect(efficiency.flop).toEqual(fallback);
+    expect(efficiencyAt(efficiency.flopByPrecision!.fp8!, 0)).toBe(0.2);
+    expect(efficiencyAt(fittedProfiles('x1', { c: profile(undefined, 0.7) }, fallback).efficiency.memory, 0)).toBe(0.7);
+  });
+
+  it('refuses, naming the chip, a chip with no fitted profile', () => {
+    expect(() => fittedProfiles('x1', {}, fallback)).toThrow(/^x1: no fitted efficiency profile/);
+    expect(bestFittedProfile(undefined)).toBeUndefined();
+  });
+
+  it('transfers every value and precision unchanged, prefixes each source with the rule and marks the status', () => {
+    const { profiles, efficiency } = fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback);
+    const rule = { fromId: 'x1', why: 'the same die', outOfSampleError: { throughput: 0.2, interactivity: 0.18, on: 'a fitted pair' } };
+    const moved = transferredEfficiency(efficiency, rule);
+    expect(moved.memory).toEqual({ value: 0.5, source: 'transferred from x1 (the same die); fit: rows' });
+    expect(moved.flop).toEqual({ value: 0.78, source: 'transferred from x1 (the same die); MAMF' });
+    expect(efficiencyAt(moved.flopByPrecision!.fp8!, 0)).toBe(0.2);
+    expect(moved.calibration).toEqual({ status: 'transferred', basis: expect.stringMatching(/^transferred from x1 \(the same die\), whose efficiencies are fitted: the a profile/), outOfSampleError: rule.outOfSampleError });
+    const each = transferredProfiles(profiles, rule);
+    expect(each.a?.description).toBe('η_mem 0.5; transferred from x1');
+    expect(each.a?.calibration?.status).toBe('transferred');
   });
 });

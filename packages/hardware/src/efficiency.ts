@@ -1,4 +1,4 @@
-import type { ChipSpec, Efficiency, Precision } from './types.ts';
+import type { ChipEfficiency, ChipSpec, Efficiency, EfficiencyProfile, Precision, Sourced } from './types.ts';
 
 /**
  * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
@@ -58,4 +58,141 @@ export function withEfficiencyProfile(chip: ChipSpec, name: string): { readonly 
   const { description, ...efficiency } = profile;
   void description;
   return { chip: { ...chip, efficiency }, note: undefined };
+}
+
+/**
+ * The profile a chip's default efficiencies should be (docs/MODEL.md §9): among `profiles`, the
+ * fitted one with the lowest out-of-sample error (the mean of its throughput and tokens/s-per-user
+ * errors; a fit without one, on a single curve, ranks last), as `{ name, efficiency }` with a
+ * calibration basis that names the profile; undefined when none is fitted. Ties keep the first in
+ * `profiles`' order.
+ *
+ * @example
+ * const best = bestFittedProfile(INFERENCEX_PROFILES['b200']); // { name: 'trtllm', efficiency: { …, calibration: { status: 'fitted', basis: 'the trtllm profile, …' } } }
+ */
+export function bestFittedProfile(
+  profiles: Readonly<Record<string, EfficiencyProfile>> | undefined,
+): { readonly name: string; readonly efficiency: ChipEfficiency } | undefined {
+  let best: { name: string; profile: EfficiencyProfile; error: number } | undefined;
+  for (const [name, profile] of Object.entries(profiles ?? {})) {
+    if (profile.calibration?.status !== 'fitted') continue;
+    const error = profile.calibration.outOfSampleError;
+    // A fit on one curve has no out-of-sample error: it ranks after every fit that has one.
+    const mean = error === undefined ? Number.POSITIVE_INFINITY : (error.throughput + error.interactivity) / 2;
+    if (best === undefined || mean < best.error) best = { name, profile, error: mean };
+  }
+  if (best === undefined) return undefined;
+  const { description, calibration, ...efficiency } = best.profile;
+  void description;
+  return {
+    name: best.name,
+    efficiency: { ...efficiency, calibration: { ...calibration!, basis: `the ${best.name} profile, the chip's best fitted (lowest out-of-sample error): ${calibration!.basis}` } },
+  };
+}
+
+/** What `transferredEfficiency` needs besides the source efficiencies. */
+export interface TransferRule {
+  /** The chip the efficiencies come from, e.g. `b300`. */
+  readonly fromId: string;
+  /** Why that chip is the nearest: the same architecture and stack, and what differs. */
+  readonly why: string;
+  /**
+   * The error to expect, measured by applying the same rule between two fitted chips that differ
+   * the same way (e.g. B200 → GB200 for B300 → GB300); absent when no such pair is measured.
+   */
+  readonly outOfSampleError?: { readonly throughput: number; readonly interactivity: number; readonly on: string };
+}
+
+/**
+ * Efficiencies transferred from a fitted chip to one without measurements (docs/MODEL.md §9): the
+ * fractions η_flop (per precision too), η_mem and η_net, the per-layer overhead and the prefill
+ * overlap are the source's, each source prefixed with the rule, and the status is `transferred`.
+ * Efficiencies are fractions of each chip's own peaks, so a part with more bandwidth or FLOP/s
+ * scales through its datasheet figures, never through a near-peak guess.
+ *
+ * @example
+ * transferredEfficiency(b300.efficiency, { fromId: 'b300', why: 'the same Blackwell Ultra GPU; only the rack differs' }).calibration?.status; // 'transferred'
+ */
+export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule): ChipEfficiency {
+  const prefix = `transferred from ${rule.fromId} (${rule.why}); `;
+  const relabel = (x: Sourced): Sourced => ({ value: x.value, source: `${prefix}${x.source}` });
+  const efficiency = <E extends Efficiency>(e: E): E => ({ ...e, source: `${prefix}${e.source}` });
+  const byPrecision = Object.entries(from.flopByPrecision ?? {}).map(([p, e]) => [p, efficiency(e)] as const);
+  const basis = `transferred from ${rule.fromId} (${rule.why}), whose efficiencies are ${from.calibration?.status ?? 'datasheet'}: ${from.calibration?.basis ?? 'starting values'}`;
+  return {
+    flop: efficiency(from.flop),
+    ...(byPrecision.length === 0 ? {} : { flopByPrecision: Object.fromEntries(byPrecision) }),
+    memory: efficiency(from.memory),
+    network: efficiency(from.network),
+    layerOverheadS: relabel(from.layerOverheadS),
+    ...(from.commOverlap === undefined ? {} : { commOverlap: relabel(from.commOverlap) }),
+    calibration: { status: 'transferred', basis, ...(rule.outOfSampleError === undefined ? {} : { outOfSampleError: rule.outOfSampleError }) },
+  };
+}
+
+/**
+ * An efficiency profile fitted only at some compute precisions (`flopByPrecision`), before the
+ * plugin adds the fallback η_flop that other precisions use: what `pnpm validate --fit --write`
+ * and serving fits produce, since serving rows at FP8 say nothing about BF16 matmuls.
+ */
+export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
+
+/**
+ * Profiles fitted per precision, completed with the chip's own fallback η_flop (`flop`, e.g. its
+ * achievable BF16 matmul fraction) for the precisions they were not fitted at.
+ *
+ * @example
+ * withFlopFallback({ trtllm: { description, flopByPrecision: { fp8 }, memory, network, layerOverheadS } }, { value: 0.78, source: 'MAMF' }).trtllm?.flop.source; // 'MAMF'
+ */
+export function withFlopFallback(
+  profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
+  flop: Efficiency,
+): Record<string, EfficiencyProfile> {
+  return Object.fromEntries(Object.entries(profiles ?? {}).map(([name, profile]) => [name, { flop, ...profile }]));
+}
+
+/** A chip's fitted profiles and the default efficiencies chosen from them. */
+export interface FittedProfiles {
+  readonly profiles: Record<string, EfficiencyProfile>;
+  /** The best fitted profile (`bestFittedProfile`), as the chip's default `efficiency`. */
+  readonly efficiency: ChipEfficiency;
+}
+
+/**
+ * A chip's profiles fitted per precision (`pnpm validate --fit --write`, or `ridgeline calibrate`
+ * per stack), completed with its fallback η_flop, and its default efficiencies: the best fitted of
+ * them (docs/MODEL.md §9). Throws, naming the chip, when none is fitted, since a plugin's defaults
+ * must not silently become something else.
+ *
+ * @example
+ * const { profiles, efficiency } = fittedProfiles('acme-x1', ACME_PROFILES['acme-x1'], { value: 0.7, source: 'MAMF' });
+ */
+export function fittedProfiles(
+  chipId: string,
+  profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
+  flop: Efficiency,
+): FittedProfiles {
+  const complete = withFlopFallback(profiles, flop);
+  const best = bestFittedProfile(complete);
+  if (best === undefined) throw new Error(`${chipId}: no fitted efficiency profile; rerun the fit that writes its profiles`);
+  return { profiles: complete, efficiency: best.efficiency };
+}
+
+/**
+ * Every profile of `profiles` transferred by `rule`, so that a chip without measurements keeps
+ * `--stack` (each profile's description says where it came from).
+ *
+ * @example
+ * transferredProfiles(b300.efficiencyProfiles, { fromId: 'b300', why: 'the same GPU' }).trtllm?.calibration?.status; // 'transferred'
+ */
+export function transferredProfiles(
+  profiles: Readonly<Record<string, EfficiencyProfile>> | undefined,
+  rule: TransferRule,
+): Record<string, EfficiencyProfile> {
+  return Object.fromEntries(
+    Object.entries(profiles ?? {}).map(([name, { description, ...efficiency }]) => [
+      name,
+      { ...transferredEfficiency(efficiency, rule), description: `${description}; transferred from ${rule.fromId}` },
+    ]),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Efficiency } from '@ridgeline/hardware';
+import { efficiencyAt, type Efficiency } from '@ridgeline/hardware';
 import {
   calibrateEfficiencies,
   DEFAULT_CALIBRATION_GRID,
@@ -160,5 +160,18 @@ describe('calibrateEfficiencies per compute precision', { timeout: 240_000 }, ()
     // one shared η_flop cannot fit both precisions
     expect(plain.loss).toBeGreaterThan(0.1);
     expect(plain.efficiencies.flopByPrecision).toBeUndefined();
+  });
+});
+
+describe('a large-GEMM anchor (flopLargeGemm): fitted η_flop holds at small GEMMs, rises to the anchor at large ones', () => {
+  test('builds the two-point curves by hand', () => {
+    const chip = withEfficiencies(testGpu, { flop: 0.2, memory: 0.6, network: 0.8, layerOverheadS: 60e-6, commOverlap: 0, flopByPrecision: { fp8: 0.15 }, flopLargeGemm: 0.78 }, 'fit');
+    // fp8: (128, 0.15) → (4096, 0.78); midway at 2112: 0.15 + 0.63 / 2 = 0.465
+    expect(efficiencyAt(chip.efficiency.flopByPrecision!.fp8!, 2112)).toBeCloseTo(0.465, 12);
+    expect(efficiencyAt(chip.efficiency.flopByPrecision!.fp8!, 10)).toBe(0.15);
+    expect(efficiencyAt(chip.efficiency.flop, 1e6)).toBe(0.78);
+    // a fitted value above the anchor stays flat: max(0.9, 0.78)
+    const flat = withEfficiencies(testGpu, { flop: 0.9, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopLargeGemm: 0.78 }, 'fit');
+    expect(efficiencyAt(flat.efficiency.flop, 1e6)).toBe(0.9);
   });
 });

@@ -136,6 +136,14 @@ export interface FittedEfficiencies extends ConstantEfficiencies {
   readonly flopCurve?: readonly [readonly [number, number], readonly [number, number]];
   /** η_flop per compute precision, where fitted (`options.flopPrecisions`); others use `flop`. */
   readonly flopByPrecision?: Partial<Readonly<Record<Precision, number>>>;
+  /**
+   * η_flop of large GEMMs (at `FLOP_CURVE_INTENSITIES[1]`), e.g. the chip's achievable-matmul
+   * benchmark (`options.flopLargeGemm`). When set, `flop` and each `flopByPrecision` value are the
+   * small-GEMM end of a curve (at `FLOP_CURVE_INTENSITIES[0]`) rising linearly to
+   * max(value, flopLargeGemm): serving rows of a MoE model pin its small expert GEMMs, and must not
+   * drag a dense model's large GEMMs down with them (docs/MODEL.md §9).
+   */
+  readonly flopLargeGemm?: number;
 }
 
 /**
@@ -173,13 +181,17 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
  * // { value: 0.6, source: 'fit: my rows' }
  */
 export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
+  const large = e.flopLargeGemm;
+  const [small, big] = FLOP_CURVE_INTENSITIES;
+  const flopAt = (value: number): Efficiency =>
+    large === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, large)]], over: 'arithmeticIntensity', source };
   return {
     ...chip,
     efficiency: {
-      flop: e.flopCurve === undefined ? { value: e.flop, source } : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
+      flop: e.flopCurve === undefined ? flopAt(e.flop) : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
       ...(e.flopByPrecision === undefined
         ? {}
-        : { flopByPrecision: Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, { value, source }])) as Partial<Record<Precision, Efficiency>> }),
+        : { flopByPrecision: Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value)])) as Partial<Record<Precision, Efficiency>> }),
       memory: { value: e.memory, source },
       network: { value: e.network, source },
       layerOverheadS: { value: e.layerOverheadS, source },
@@ -323,19 +335,21 @@ export function calibrateEfficiencies(
   chip: ChipSpec,
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
-  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[] } = {},
+  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[]; readonly flopLargeGemm?: number } = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
-  const stage1 = searchConstants(chip, rows, grid, undefined);
+  const large = options.flopLargeGemm === undefined ? {} : { flopLargeGemm: options.flopLargeGemm };
+  const stage1 = searchConstants(chip, rows, grid, undefined, large);
   if (stage1 === undefined) return undefined;
-  let fitted: FittedEfficiencies = stage1.efficiencies;
+  let fitted: FittedEfficiencies = { ...stage1.efficiencies, ...large };
   let bestLoss = stage1.loss;
   // Stage 2: η_flop as a curve rising from small to large GEMMs, the other constants held; kept
   // only if it is clearly better, and then the other constants are searched again under it.
   const [lowAi, highAi] = FLOP_CURVE_INTENSITIES;
   let bestCurve: FittedEfficiencies['flopCurve'];
   let curveLoss = bestLoss;
-  for (const low of options.flopCurve === false ? [] : grid.flop) {
+  // (a large-GEMM anchor already makes η_flop a curve: no second curve is searched)
+  for (const low of options.flopCurve === false || options.flopLargeGemm !== undefined ? [] : grid.flop) {
     for (const high of grid.flop) {
       if (high <= low) continue;
       const flopCurve = [[lowAi, low], [highAi, high]] as const;
@@ -395,6 +409,7 @@ function searchConstants(
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid,
   flopCurve: FittedEfficiencies['flopCurve'],
+  large: { readonly flopLargeGemm?: number } = {},
 ): { efficiencies: ConstantEfficiencies; loss: number } | undefined {
   const e = chip.efficiency;
   const current: ConstantEfficiencies = {
@@ -415,7 +430,7 @@ function searchConstants(
         for (const layerOverheadS of grid.layerOverheadS) {
           for (const commOverlap of grid.commOverlap) {
             const candidate = { flop, memory, network, layerOverheadS, commOverlap };
-            const chipCandidate = withEfficiencies(chip, flopCurve === undefined ? candidate : { ...candidate, flopCurve }, 'fit candidate');
+            const chipCandidate = withEfficiencies(chip, flopCurve === undefined ? { ...candidate, ...large } : { ...candidate, flopCurve }, 'fit candidate');
             const loss = lossOf(rows, chipCandidate);
             if (loss === undefined) continue;
             // Equal losses (an efficiency no row depends on) go to the point nearest the chip's own values.
