@@ -121,7 +121,6 @@ function debugEnabled(): boolean {
 
 function report(error: unknown, io: CommandIo, command: string): number {
   if (error instanceof UserError) {
-    if (error.stdout !== undefined) io.stdout(error.stdout);
     io.stderr(`ridgeline: error: ${error.message}\n`);
     if (debugEnabled() && error.cause instanceof Error) io.stderr(`${error.cause.stack ?? String(error.cause)}\n`);
     return EXIT_CODES.user;

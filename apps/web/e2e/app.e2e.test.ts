@@ -135,7 +135,7 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('input-tp').fill('1');
     await settled(page);
     await expectCommandShown(page, { ...DEFAULT_STATE, chips: 1, tp: 1 });
-    expect(await page.getByTestId('cli-command').textContent()).toContain('reports the same problem and exits with status 2');
+    expect(await page.getByTestId('cli-command').textContent()).toContain('reports the same problem and what would fit');
     const cliRun = await cli([...argsFor({ ...DEFAULT_STATE, chips: 1, tp: 1 }), '--json']);
     expect(cliRun.code).toBe(2);
     const expected = JSON.parse(cliRun.stdout) as { reason: string; explanation: string; minChipsToFit: number };

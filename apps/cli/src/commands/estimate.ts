@@ -18,6 +18,7 @@ import {
 } from '@ridgeline/model';
 import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
+import { inferenceFix, renderInfeasible } from '../infeasible.ts';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
@@ -234,11 +235,10 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config);
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (!result.feasible) {
-      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
-    }
-    io.stdout(a.json ? json : renderReport(result, model, chip));
+    // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
+    if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.feasible) io.stdout(renderReport(result, model, chip));
+    else io.stdout(renderInfeasible(result, model, chip, inferenceFix(config, result, rawArgs)));
   },
 });
 

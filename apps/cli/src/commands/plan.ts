@@ -21,6 +21,7 @@ import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
+import { shellCommand } from '../shell.ts';
 import { didYouMean } from '../suggest.ts';
 
 /** The largest chip budget `--max-chips` accepts. */
@@ -218,7 +219,7 @@ function summary(
   if (best !== undefined) {
     // a disaggregated replica is one estimate; more of them serve the rate side by side
     const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas} replicas)` : '';
-    lines.push('', `Reproduce #1${one}: ridgeline ${best.command.map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`);
+    lines.push('', `Reproduce #1${one}: ${shellCommand(['ridgeline', ...best.command])}`);
   }
   return `${lines.join('\n')}\n`;
 }

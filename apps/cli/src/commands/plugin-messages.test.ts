@@ -6,7 +6,7 @@ import { getModel } from '@ridgeline/catalog';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { assertHoldsOneLayer, smallestLayerShard } from '../capacity.ts';
 import { firstPartyChips } from '../registry.ts';
-import { cli, expectUserError } from '../test-cli.ts';
+import { cli, expectInfeasible, expectUserError } from '../test-cli.ts';
 
 // What a plugin author sees for each common mistake, word for word, through the CLI.
 
@@ -100,8 +100,7 @@ describe('one clear message per mistake in a plugin', () => {
     );
     // With fp8 weights one layer fits, so the usual capacity report (with its advice) applies.
     const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--chips', '8', '--weights', 'fp8', '--hardware', tiny], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(capacity\): Does not fit: /);
+    expectInfeasible(r, 'capacity', 'Does not fit: ');
   });
 });
 

@@ -1,9 +1,10 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, RECOMPUTE_MODES, estimateTraining, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { InputError, RECOMPUTE_MODES, estimateTraining, type FeasibleTrainingResult, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
 import { UserError } from '../errors.ts';
+import { renderInfeasibleTraining, trainingFix } from '../infeasible.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
@@ -60,7 +61,7 @@ function positiveTokens(raw: string): number {
   return value;
 }
 
-function renderTraining(r: TrainingResult, modelName: string, chipName: string): string {
+function renderTraining(r: FeasibleTrainingResult, modelName: string, chipName: string): string {
   const i = r.inputs;
   const { dp, tp, pp, cp, ep } = i.parallelism;
   const m = r.memoryPerChipBytes;
@@ -154,11 +155,10 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };
     const result = train(config);
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (!result.feasible) {
-      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
-    }
-    io.stdout(a.json ? json : renderTraining(result, model.name, chip.name));
+    // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
+    if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.feasible) io.stdout(renderTraining(result, model.name, chip.name));
+    else io.stdout(renderInfeasibleTraining(result, model.name, chip.name, trainingFix(config, result, rawArgs)));
   },
 });
 
