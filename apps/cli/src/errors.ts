@@ -25,3 +25,15 @@ export const EXIT_CODES: { readonly ok: 0; readonly internal: 1; readonly user: 
   internal: 1,
   user: 2,
 };
+
+/**
+ * A name or value as a message quotes it: in double quotes, with JSON's escapes, so quotes and
+ * control characters in a plugin name, a file name or a typo show as `\"` and `\u001b` instead of
+ * reaching the terminal.
+ *
+ * @example
+ * quoted('acme\u001b[2J'); // '"acme\\u001b[2J"'
+ */
+export function quoted(text: string): string {
+  return JSON.stringify(text);
+}

@@ -510,7 +510,16 @@ describe('ridgeline estimate: user mistakes', () => {
     [['--batch=-4'], '--batch must be a positive integer, got "-4"'],
     [['--batch', '1.5'], '--batch must be a positive integer, got "1.5"'],
     [['--batch', 'NaN'], '--batch must be a positive integer, got "NaN"'],
-    [['--batch'], '--batch must be a positive integer, got ""'],
+    [['--batch'], '--batch needs a value (B). Run "ridgeline estimate --help" for usage.'],
+    [['--batch', '--json'], '--batch needs a value (B), not the flag "--json". Run "ridgeline estimate --help" for usage.'],
+    [['--batch='], '--batch needs a value (B), got ""'],
+    [['--plugin', ''], '--plugin needs a value (package|path), got ""'],
+    [['--price', ''], '--price needs a value (usd/h), got ""'],
+    [['--weights='], '--weights needs one of fp32, bf16, fp16, fp8, int8, fp4, int4, got ""'],
+    [['--batch', '0x10'], '--batch must be a positive integer, got "0x10"'],
+    [['--batch', '1_000'], '--batch must be a positive integer, got "1_000"'],
+    [['--batch', '64x'], '--batch must be a positive integer, got "64x"'],
+    [['--overlap', '0.5.'], '--overlap must be a number from 0 to 1, got "0.5."'],
     [['--tp', '0'], '--tp must be a positive integer, got "0"'],
     [['--chips', 'eight'], '--chips must be a positive integer, got "eight"'],
     [['--input', '-1'], '--input must be a positive integer, got "-1"'],
@@ -527,6 +536,17 @@ describe('ridgeline estimate: user mistakes', () => {
   ])('%j → %s', async (extra, message) => {
     const r = await cli([...BASE, ...extra]);
     expectUserError(r, message);
+  });
+
+  it('names --model when its value is empty', async () => {
+    expectUserError(await cli(['estimate', '--model', '', '--hardware', 'h100-sxm']), '--model needs a value (id|config.json), got ""');
+  });
+
+  it('reads every integer flag in the one number grammar, exponents included', async () => {
+    const plain = await cli([...BASE, '--chips', '8', '--batch', '100', '--input', '1000', '--json']);
+    const exponent = await cli([...BASE, '--chips', '8e0', '--batch', '1e2', '--input', '1e3', '--json']);
+    expect(exponent.code, exponent.stderr).toBe(0);
+    expect(exponent.stdout).toBe(plain.stdout);
   });
 
   it('reports a missing required flag', async () => {

@@ -194,6 +194,19 @@ describe('ridgeline sweep and merge', () => {
     expect(big.stderr).toMatch(/^ridgeline: error: --out would write up to 1,280,000 rows \(about up to [\d.]+ [kMGT]?B of csv; only those matching where are written\) to big\.csv; add --yes/);
   });
 
+  it('reads --where bounds with the unit of their metric: tpot<=50ms is tpot<=0.05', async () => {
+    const seconds = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=0.05', '--where', 'power<=700', '--json', '--threads', '1'], dir);
+    const units = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=50ms', '--where', 'power<=0.7kW', '--json', '--threads', '1'], dir);
+    expect(units.code, units.stderr).toBe(0);
+    expect(units.stdout).toBe(seconds.stdout);
+  });
+
+  it('names --out, --plugin and the spec when their value is empty', async () => {
+    expectUserError(await cli(['sweep', 'spec.yaml', '--out', ''], dir), '--out needs a value (file), got ""');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--plugin', ''], dir), '--plugin needs a value (package|path), got ""');
+    expectUserError(await cli(['sweep', ''], dir), '<spec> needs a value (spec.yaml), got ""');
+  });
+
   it('rejects a wrong --where or --group-by in one line, exit 2', async () => {
     expectUserError(
       await cli(['sweep', 'spec.yaml', '--where', 'ttft<2'], dir),
@@ -201,7 +214,7 @@ describe('ridgeline sweep and merge', () => {
     );
     expectUserError(
       await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0x10'], dir),
-      '--where "ttft<=0x10": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "0x10"',
+      '--where "ttft<=0x10": the bound of ttftS must be a finite number in plain or exponent notation (2, 0.05, 1e-3) or a duration with a unit (s, ms, us, µs, min, h, d), got "0x10"',
     );
     expectUserError(await cli(['sweep', 'spec.yaml', '--where', 'ttft>=3', '--where', 'ttft<=2'], dir), '--where: ttftS ≥ 3 and ≤ 2 match nothing; give a min ≤ max');
     expectUserError(await cli(['sweep', 'spec.yaml', '--group-by', 'gpu'], dir), '--group-by takes model, chip or model,chip (hardware is the same as chip), got "gpu"');
