@@ -384,6 +384,13 @@ describe('ridgeline estimate --model <config.json>', () => {
     }
   });
 
+  it('says a Hugging Face id the catalog does not know is not downloaded, rather than "file not found"', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', 'Qwen/Qwen2.5-7B', '--hardware', 'h100-sxm'], dir),
+      'unknown model "Qwen/Qwen2.5-7B": no catalog model or alias has that Hugging Face id (there is no download), and no config.json is at that path. Run "ridgeline models list" to see all.',
+    );
+  });
+
   it('reports a missing file, invalid JSON and a config it cannot read', async () => {
     expectUserError(
       await cli(['estimate', '--model', './nope/config.json', '--hardware', 'h100-sxm'], dir),

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -223,6 +223,38 @@ describe('ridgeline sweep and merge', () => {
     expect(metric.stderr).toMatch(/^ridgeline: error: --where: unknown metric "ttfx"\. Did you mean "ttft"\? Use a metric \(ttftS, [^\n]*\)\n$/);
     await writeFile(join(dir, 'bad-where.yaml'), `${SPEC}where: { ttftS: { min: 3, max: 2 } }\n`);
     expectUserError(await cli(['sweep', 'bad-where.yaml'], dir), 'bad-where.yaml: where.ttftS: min must be ≤ max, got min 3 and max 2');
+  });
+
+  it('takes Hugging Face ids (through the catalog, no network) and config.json paths relative to the spec in models and draftModels', async () => {
+    // a Llama 3.1 8B config.json in a directory beside a spec that lives in another directory than cwd
+    const config = {
+      model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32,
+      num_key_value_heads: 8, head_dim: 128, hidden_act: 'silu', vocab_size: 128256, tie_word_embeddings: false,
+    };
+    await mkdir(join(dir, 'specs', 'my-llama'), { recursive: true });
+    await writeFile(join(dir, 'specs', 'my-llama', 'config.json'), JSON.stringify(config));
+    await writeFile(
+      join(dir, 'specs', 'hf.yaml'),
+      'models: [meta-llama/Llama-3.1-70B, ./my-llama/config.json]\nhardware: [h200]\nchips: 8\ntp: 8\nspeculative: [none, draft]\ndraftModels: [meta-llama/Llama-3.1-8B-Instruct]\nacceptance: 0.8\nreducers: { top: { k: 4, by: tpotS }, groupBy: [model] }\n',
+    );
+    const r = await cli(['sweep', 'specs/hf.yaml', '--json', '--threads', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { top: { rows: { model: string; draftModel: string | null }[] } };
+    expect(new Set(result.top.rows.map((row) => row.model))).toEqual(new Set(['llama-3.1-70b', 'my-llama']));
+    expect(result.top.rows.some((row) => row.draftModel === 'llama-3.1-8b')).toBe(true);
+  });
+
+  it('names a model listed twice under two spellings, and an unknown Hugging Face id', async () => {
+    await writeFile(join(dir, 'twice.yaml'), 'models: [llama-3.1-70b, meta-llama/Llama-3.1-70B]\nhardware: [h200]\n');
+    expectUserError(
+      await cli(['sweep', 'twice.yaml'], dir),
+      'twice.yaml: models[1]: "meta-llama/Llama-3.1-70B" is the model "llama-3.1-70b", as models[0] "llama-3.1-70b" is; list each model once',
+    );
+    await writeFile(join(dir, 'unknown-hf.yaml'), 'models: [acme/Llama-3.1-8c]\nhardware: [h200]\n');
+    expectUserError(
+      await cli(['sweep', 'unknown-hf.yaml'], dir),
+      'unknown-hf.yaml: models[0]: unknown model "acme/Llama-3.1-8c": no catalog model or alias has that Hugging Face id (there is no download), and no config.json is at that path. Did you mean "llama-3.1-8b"? Run "ridgeline models list" to see all.',
+    );
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {

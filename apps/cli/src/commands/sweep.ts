@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
-import { getModel, modelIds } from '@ridgeline/catalog';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError } from '@ridgeline/model';
+import { InputError, type ModelSpec } from '@ridgeline/model';
 import {
   attachRows,
   createEngine,
@@ -40,7 +39,7 @@ import { UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
-import { didYouMean } from '../suggest.ts';
+import { resolveModel } from '../resolve-model.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
 export type { SweepMode } from '../sweep-filters.ts';
@@ -148,10 +147,28 @@ async function chipResolver(
   };
 }
 
-function modelResolver(id: string) {
-  const model = getModel(id);
-  if (model === undefined) throw new Error(`unknown model "${id}".${didYouMean(id, modelIds())} Run "ridgeline models list" to see all.`);
-  return model;
+/**
+ * Resolves every model id of the spec ahead of `resolveSweepSpec`, whose resolver is synchronous:
+ * catalog ids and aliases, Hugging Face ids the catalog knows (no network), and config.json paths
+ * relative to the spec file, as `--model` takes them. A failure is kept and thrown when the id is
+ * looked up, so `resolveSweepSpec` names its place in the spec.
+ */
+async function modelResolver(spec: AnySweepSpec, specDir: string): Promise<(id: string) => ModelSpec> {
+  const ids = [...spec.models, ...(isTrainingSpec(spec) ? [] : (spec.draftModels ?? []))].filter((m): m is string => typeof m === 'string');
+  const models = new Map<string, ModelSpec | Error>();
+  for (const id of ids) {
+    if (models.has(id)) continue;
+    try {
+      models.set(id, await resolveModel(id, specDir, 'a model of the spec'));
+    } catch (error) {
+      models.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return (id) => {
+    const found = models.get(id);
+    if (found === undefined || found instanceof Error) throw found ?? new Error(`unknown model "${id}"`);
+    return found;
+  };
 }
 
 function progressBar(io: CommandIo, label: string, enabled: boolean) {
@@ -393,7 +410,7 @@ const command: CommandDef<typeof args> = defineCommand({
       const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
       const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
       const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-      const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
+      const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
       plan = planAnySweep(resolved, reducers);
     } catch (error) {
       throw userErrorOf(error);
