@@ -38,7 +38,7 @@ async function readConfig(value: string, cwd: string): Promise<{ readonly path: 
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : messageOf(error);
-    throw new UserError(`cannot read model config "${value}": ${why}`, { cause: error });
+    throw new UserError(`cannot read model config ${quoted(value)}: ${why}`, { cause: error });
   }
 }
 
@@ -50,11 +50,11 @@ function idFromPath(path: string): string {
   return id === '' ? 'custom-model' : id;
 }
 
-/** ConfigError issues start with `config.json:`; say which file instead, one issue per line. */
+/** ConfigError issues start with `config.json:`; say which file instead, every issue on one line. */
 function configProblems(name: string, error: ConfigError): string {
-  const lines = error.issues.map((issue) => issue.message.replace(/^config\.json:\s*/, ''));
-  if (lines.length <= 1) return `model config "${name}": ${lines[0] ?? error.message}`;
-  return [`model config "${name}" has ${lines.length} problems:`, ...lines.map((l) => `  ${l}`)].join('\n');
+  const problems = error.issues.map((issue) => issue.message.replace(/^config\.json:\s*/, ''));
+  if (problems.length <= 1) return `model config ${quoted(name)}: ${problems[0] ?? error.message}`;
+  return `model config ${quoted(name)} has ${problems.length} problems: ${problems.join('; ')}`;
 }
 
 /** `org/name`: a Hugging Face repository id, which reads like a relative path. */
@@ -91,7 +91,7 @@ export async function resolveModel(value: string, cwd: string, flag = '--model')
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`model config "${name}" is not valid JSON: ${messageOf(error)}`, { cause: error });
+    throw new UserError(`model config ${quoted(name)} is not valid JSON: ${messageOf(error)}`, { cause: error });
   }
   try {
     return fromHuggingFaceConfig(json, { id: idFromPath(path) });

@@ -403,12 +403,11 @@ describe('ridgeline estimate --model <config.json>', () => {
     expectUserError(
       notModel,
       [
-        'model config "./not-a-model.json" has 4 problems:',
-        '  missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
-        '  missing "hidden_size" (or "n_embd"): the hidden size d_model',
-        '  missing "num_attention_heads" (or "n_head"): the number of query heads',
-        '  missing "vocab_size": the vocabulary size (rows of the embedding table)',
-      ].join('\n'),
+        'model config "./not-a-model.json" has 4 problems: missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
+        'missing "hidden_size" (or "n_embd"): the hidden size d_model',
+        'missing "num_attention_heads" (or "n_head"): the number of query heads',
+        'missing "vocab_size": the vocabulary size (rows of the embedding table)',
+      ].join('; '),
     );
     const { num_hidden_layers: _, ...noLayers } = LLAMA_8B_CONFIG;
     await writeFile(join(dir, 'no-layers.json'), JSON.stringify(noLayers));

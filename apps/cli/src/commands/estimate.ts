@@ -19,7 +19,7 @@ import {
 import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { inferenceFix, renderInfeasible } from '../infeasible.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -169,12 +169,12 @@ const command: CommandDef<typeof args> = defineCommand({
     const activations = a.activations;
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
-    if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got "${a['chunk-tokens']}"`);
+    if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got ${quoted(a['chunk-tokens'] ?? '')}`);
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
-    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got "${a['draft-tokens']}"`);
+    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got ${quoted(a['draft-tokens'] ?? '')}`);
     const acceptance = probabilityList('acceptance', a.acceptance);
     const speculating = a.speculative !== 'none';
     for (const [flag, given] of [['draft-tokens', draftTokens], ['acceptance', acceptance], ['draft-model', a['draft-model']]] as const) {
@@ -253,7 +253,7 @@ function disaggregationFlags(a: {
 }): DisaggregationConfig | undefined {
   const workers = (flag: 'prefill-workers' | 'decode-workers'): number | undefined => {
     const n = positiveInteger(flag, a[flag]);
-    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got "${a[flag]}"`);
+    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got ${quoted(a[flag] ?? '')}`);
     return n;
   };
   const prefillWorkers = workers('prefill-workers');

@@ -15,7 +15,7 @@ import {
   type ServingPlanChoice,
 } from '@ridgeline/engine';
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -98,11 +98,11 @@ export interface PlanJsonEntry {
 
 function precisionsOf(raw: string): Precision[] {
   const names = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (names.length === 0) throw new UserError(`--precisions must list one or more of ${PRECISIONS.join(', ')}, got "${raw}"`);
+  if (names.length === 0) throw new UserError(`--precisions must list one or more of ${PRECISIONS.join(', ')}, got ${quoted(raw)}`);
   const out: Precision[] = [];
   for (const name of names) {
     const found = PRECISIONS.find((p) => p === name);
-    if (found === undefined) throw new UserError(`--precisions: unknown precision "${name}".${didYouMean(name, PRECISIONS)} Allowed: ${PRECISIONS.join(', ')}`);
+    if (found === undefined) throw new UserError(`--precisions: unknown precision ${quoted(name)}.${didYouMean(name, PRECISIONS)} Allowed: ${PRECISIONS.join(', ')}`);
     if (!out.includes(found)) out.push(found);
   }
   return out;
@@ -251,7 +251,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const objective = a.objective;
     if (objective === 'chips' && rateRps === undefined) throw new UserError('--objective chips needs --rate: the requests per second to serve');
     const maxChipsFlag = positiveInteger('max-chips', a['max-chips']);
-    if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got "${a['max-chips']}"`);
+    if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got ${quoted(a['max-chips'] ?? '')}`);
     const precisions = precisionsOf(a.precisions);
     const plugins = pluginFlags(rawArgs);
     const hardware = chipArgs(rawArgs, 'hardware', a.hardware);
@@ -261,7 +261,7 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const disaggregated = a.disaggregate === true || prefillHardware.length > 0;
     if (disaggregated && maxChipsFlag !== undefined && maxChipsFlag < 2) {
-      throw new UserError(`--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got "${a['max-chips']}"`);
+      throw new UserError(`--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got ${quoted(a['max-chips'] ?? '')}`);
     }
 
     const model: ModelSpec = await resolveModel(a.model, io.cwd);

@@ -257,6 +257,11 @@ describe('ridgeline sweep and merge', () => {
     );
   });
 
+  it('lists several spec problems on one line', async () => {
+    await writeFile(join(dir, 'two.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 0]\nbatch: [0]\n');
+    expectUserError(await cli(['sweep', 'two.yaml'], dir), 'two.yaml: 2 problems: tp[1]: must be an integer ≥ 1, got 0; batch[0]: must be an integer ≥ 1, got 0');
+  });
+
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {
     await writeFile(join(dir, 'bad.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 0]\n');
     const bad = await cli(['sweep', 'bad.yaml'], dir);

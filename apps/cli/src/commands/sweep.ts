@@ -35,7 +35,7 @@ import {
 import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
@@ -72,7 +72,7 @@ function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<Any
   const training = mode === 'training';
   const metric = sweepMetric(flag, name, mode);
   if (direction !== undefined && direction !== 'min' && direction !== 'max') {
-    throw new UserError(`--${flag}: direction must be min or max, got "${direction}"`);
+    throw new UserError(`--${flag}: direction must be min or max, got ${quoted(direction)}`);
   }
   const natural = training ? defaultTrainingDirection(metric as (typeof TRAINING_METRICS)[number]) : defaultDirection(metric as (typeof METRICS)[number]);
   return { metric, direction: direction ?? natural };
@@ -122,7 +122,7 @@ export function parseShard(raw: string): { readonly index: number; readonly coun
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
-    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got "${raw}"`);
+    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got ${quoted(raw)}`);
   }
   return { index, count };
 }
@@ -395,13 +395,13 @@ const command: CommandDef<typeof args> = defineCommand({
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw new UserError(`cannot read sweep spec "${a.spec}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new UserError(`cannot read sweep spec ${quoted(a.spec)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const threads = positiveInteger('threads', a.threads);
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
     const format = a.out === undefined ? undefined : rowFormatOf(a.out);
     if (a.out !== undefined && format === undefined) {
-      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got "${a.out}"`);
+      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got ${quoted(a.out)}`);
     }
 
     let plan;

@@ -3,7 +3,7 @@ import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, 
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { InputError, RECOMPUTE_MODES, estimateTraining, type FeasibleTrainingResult, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { renderInfeasibleTraining, trainingFix } from '../infeasible.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -57,7 +57,7 @@ function train(config: TrainingConfig): TrainingResult {
 function positiveTokens(raw: string): number {
   // decimal or exponent notation only: Number() would also take hex, binary and octal literals
   const value = decimal(raw);
-  if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got "${raw}"`);
+  if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got ${quoted(raw)}`);
   return value;
 }
 
