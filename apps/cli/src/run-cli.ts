@@ -4,6 +4,7 @@ import { checkArgs, normalizeEnumValues } from './args.ts';
 import { EXIT_CODES, quoted, UserError } from './errors.ts';
 import type { CliIo, CommandIo } from './io.ts';
 import { didYouMean } from './suggest.ts';
+import { withExamples } from './help.ts';
 import { oneLine, terminalSafe } from './terminal.ts';
 
 const VERSION: string = (
@@ -32,6 +33,7 @@ export const main: CommandDef = defineCommand({
     plan: () => import('./commands/plan.ts').then((m) => m.default as unknown as CommandDef),
     sweep: () => import('./commands/sweep.ts').then((m) => m.default as unknown as CommandDef),
     merge: () => import('./commands/merge.ts').then((m) => m.default as unknown as CommandDef),
+    completion: () => import('./commands/completion.ts').then((m) => m.default as unknown as CommandDef),
   },
 });
 
@@ -183,8 +185,9 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
       const parent: CommandDef | undefined =
         path.length > 1 ? { meta: { name: path.slice(0, -1).join(' '), version: VERSION } } : undefined;
       const usage = await renderUsage(cmd, parent);
+      const color = useColor(io);
       // the help is this CLI's own text; its colours are the only escape sequences let through
-      stdout(`${trimLines(useColor(io) ? usage : plain(usage))}\n`);
+      stdout(`${trimLines(withExamples(color ? usage : plain(usage), command, color))}\n`);
       return EXIT_CODES.ok;
     }
     const argsDef: ArgsDef = cmd.args === undefined ? {} : await resolveValue(cmd.args);

@@ -40,8 +40,8 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'Chip id or alias (see "ridgeline hardware list"), or a hardware plugin file/package, optionally #chip-id',
   },
-  chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default tp·pp)' },
-  tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
+  chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default: tp·pp)' },
+  tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default: chips/pp, else 1)' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
   ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models); need not divide the experts' },
   'redundant-experts': {
@@ -91,7 +91,7 @@ const args = {
   acceptance: {
     type: 'string',
     valueHint: 'a|a1,a2,…',
-    description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5). Default for mtp: 0.85 (DeepSeek-V3 report)',
+    description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5) (default: 0.85 with mtp, from the DeepSeek-V3 report; none with draft)',
   },
   'draft-model': { type: 'string', valueHint: 'id|config.json', description: 'The draft model of --speculative draft: a catalog id or a Hugging Face config.json' },
   'two-batch-overlap': {
@@ -103,7 +103,7 @@ const args = {
     type: 'string',
     valueHint: '≥1',
     default: String(DEFAULT_MOE_IMBALANCE) as string,
-    description: "Factor on the busiest expert shard's routed tokens with EP > 1 (default: 1.11, measured after expert load balancing)",
+    description: "Factor on the busiest expert shard's routed tokens with EP > 1; 1.11 is measured after expert load balancing",
   },
   'prefill-workers': {
     type: 'string',
@@ -111,13 +111,13 @@ const args = {
     description:
       'Disaggregated prefill and decode: n prefill workers, 1–65536, feed --decode-workers decode workers over the interconnect; --hardware, --chips, --tp, --pp, --ep and --attention then describe one decode worker (chips = tp·pp), --batch its requests in flight (default: none, one engine does both)',
   },
-  'decode-workers': { type: 'string', valueHint: 'm', description: 'Decode workers with --prefill-workers, 1–65536 (default 1)' },
+  'decode-workers': { type: 'string', valueHint: 'm', description: 'Decode workers with --prefill-workers, 1–65536 (default: 1)' },
   'prefill-tp': { type: 'string', valueHint: 'n', description: "TP of one prefill worker, which has that many chips (default: the decode worker's --tp)" },
   'prefill-ep': { type: 'string', valueHint: 'n', description: 'EP of one prefill worker (default: its TP when --ep > 1, else 1)' },
   'prefill-attention': {
     type: 'enum',
     options: ['heads', 'dp'] as ('heads' | 'dp')[],
-    description: 'Attention in a prefill worker: heads, or dp (data-parallel over its chips) (default heads)',
+    description: 'Attention in a prefill worker: heads, or dp (data-parallel over its chips) (default: heads)',
   },
   'prefill-hardware': {
     type: 'string',

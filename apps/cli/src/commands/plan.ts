@@ -42,7 +42,7 @@ const args = {
   },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per request' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per request' },
-  ttft: { type: 'string', valueHint: 'duration', description: 'Time-to-first-token target: 2s, 500ms or seconds (0.5)' },
+  ttft: { type: 'string', valueHint: 'duration', description: 'Time-to-first-token target: 2s, 500ms, 1.5min or seconds (0.5)' },
   tpot: { type: 'string', valueHint: 'duration', description: 'Time-per-output-token target: 50ms, 0.05, …' },
   objective: {
     type: 'enum',
