@@ -2,7 +2,7 @@ import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
-import { HardwareValidationError, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
+import { formatIssues, HardwareValidationError, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 import { HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
 import { loadConfig } from './config.ts';
 import { quoted, UserError } from './errors.ts';
@@ -161,19 +161,14 @@ function lowerFirst(message: string): string {
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-/** A plugin's validation problems on one line, each with its field, what is allowed and the fix. */
-function validationMessage(error: HardwareValidationError): string {
-  const count = `${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}`;
-  const problems = error.issues.map((i) => `${i.path}: ${i.message} (allowed: ${i.allowed}). Fix: ${i.fix}`);
-  return `invalid hardware plugin ${quoted(error.pluginName)}: ${count}: ${problems.join('; ')}`;
-}
-
 async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
   try {
     return await loadHardware(specifier, { cwd });
   } catch (error) {
     // Both name the plugin and say the fix; a validation error lists every problem.
-    if (error instanceof HardwareValidationError) throw new UserError(where + validationMessage(error), { cause: error });
+    if (error instanceof HardwareValidationError) {
+      throw new UserError(where + lowerFirst(formatIssues(error.issues, error.pluginName, { oneLine: true })), { cause: error });
+    }
     if (error instanceof HardwareLoadError) throw new UserError(where + lowerFirst(error.message), { cause: error });
     throw error;
   }
