@@ -13,6 +13,7 @@ import {
 } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
+import { terminalSafe } from '../terminal.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 
@@ -96,7 +97,9 @@ const command: CommandDef<typeof args> = defineCommand({
     const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
     const announced =
       chip.availability === 'announced' ? 'announced, not shipping: figures from the announcement or estimated, none measured\n' : '';
-    io.stdout(`${chip.name} (${chip.id})\n${announced}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+    // escaped before the columns are measured, so a plugin's control characters cannot skew them
+    const cells = [['field', 'value', 'source'], ...rows].map((row) => row.map(terminalSafe));
+    io.stdout(`${chip.name} (${chip.id})\n${announced}\n${table(cells)}\n${notes}`);
   },
 });
 

@@ -135,6 +135,10 @@ describe('one line, escaped: what a plugin cannot put on the terminal', () => {
       expect(r.stdout, argv.join(' ')).toContain('Acme\\u001b[31m X1\\r\\u009b');
       expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     }
+    // escaped before the columns are measured: the vendor column still lines up
+    const list = (await cli(['hardware', 'list', '--plugin', named], dir)).stdout.split('\n');
+    const column = (line: string | undefined): number => (line ?? '').search(/\bvendor\b|\bAcme\s+\d/);
+    expect(column(list.find((l) => l.startsWith('acme-x1')))).toBe(column(list[0]));
     // --json stays JSON with the same meaning
     const json = await cli(['hardware', 'show', named, '--json'], dir);
     expect((JSON.parse(json.stdout) as { name: string }).name).toBe('Acme\u001b[31m X1\r\u009b');
