@@ -218,6 +218,7 @@ describe('the training view in Chromium', () => {
       // Each point is the model's own run.
       for (const p of c.frontier) {
         const r = estimateTraining({ model, chip: findChip(c.chipId)!, chips: p.chips, parallelism: { dp: p.dp, tp: p.tp, pp: p.pp, cp: 1, ep: 1 }, sequenceLength: 8192, globalBatch: 512, microBatch: p.microBatch, totalTokens: 2e12, zeroStage: p.zeroStage, recompute: p.recompute });
+        if (!r.feasible) throw new Error(`frontier run infeasible: ${r.explanation}`);
         expect([r.totalTimeS, r.costUsd]).toEqual([p.totalTimeS, p.costUsd]);
       }
     }
