@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests (src/**/*.test.ts) run against sibling packages' sources; the end-to-end test
-// (e2e/*.test.ts) drives the built site in Debian's Chromium and needs more time.
+// (e2e/*.test.ts) drives the built site in Chromium (e2e/chromium.ts finds one) and needs more time.
 export default defineConfig({
   resolve: { conditions: ['@ridgeline/source'] },
   ssr: { resolve: { conditions: ['@ridgeline/source'] } },

@@ -1,4 +1,5 @@
 import type { ArgDef, ArgsDef } from 'citty';
+import { limitText } from '@ridgeline/model';
 import { quoted, UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 import { decimal, quantity, quantityUnits } from './units.ts';
@@ -12,10 +13,13 @@ export { decimal } from './units.ts';
  * @example
  * positiveInteger('batch', '64'); // 64
  * positiveInteger('batch', '-4'); // throws UserError('--batch must be a positive integer, got "-4"')
+ * positiveInteger('batch', '2000000000', WORKLOAD_LIMITS.batch); // throws UserError('--batch must be at most 1e9, got "2000000000"')
  */
-export function positiveInteger(flag: string, raw: string | undefined): number | undefined {
+export function positiveInteger(flag: string, raw: string | undefined, limit?: number): number | undefined {
   if (raw === undefined) return undefined;
   const value = decimal(raw) ?? Number.NaN;
+  // a physical limit (WORKLOAD_LIMITS) is said on its own, as the model says it
+  if (limit !== undefined && value > limit) throw new UserError(`--${flag} must be at most ${limitText(limit)}, got ${quoted(raw)}`);
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new UserError(`--${flag} must be a positive integer, got ${quoted(raw)}`);
   }
@@ -67,14 +71,19 @@ export function flagValues(rawArgs: readonly string[], name: string): string[] {
  * @example
  * numberInRange('overlap', '0.5', { min: 0, max: 1 }); // 0.5
  * numberInRange('overlap', '2', { min: 0, max: 1 }); // throws '--overlap must be a number from 0 to 1, got "2"'
+ * numberInRange('moe-imbalance', '1e308', { min: 1, limit: 64 }); // throws '--moe-imbalance must be at most 64, got "1e308"'
  */
 export function numberInRange(
   flag: string,
   raw: string | undefined,
-  range: { readonly min: number; readonly max?: number; readonly what?: string },
+  range: { readonly min: number; readonly max?: number; readonly what?: string; readonly limit?: number; readonly unit?: string },
 ): number | undefined {
   if (raw === undefined) return undefined;
   const value = decimal(raw) ?? Number.NaN;
+  // a physical limit (WORKLOAD_LIMITS) is said on its own: "--price must be at most 1e6 USD per chip-hour"
+  if (range.limit !== undefined && value > range.limit) {
+    throw new UserError(`--${flag} must be at most ${limitText(range.limit)}${range.unit === undefined ? '' : ` ${range.unit}`}, got ${quoted(raw)}`);
+  }
   const max = range.max ?? Number.POSITIVE_INFINITY;
   if (!Number.isFinite(value) || value < range.min || value > max) {
     const allowed =

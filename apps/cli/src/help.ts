@@ -22,11 +22,14 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { what: 'Llama 3.1 70B on 8 H100s, 64 requests in flight', command: 'ridgeline estimate --model llama-3.1-70b --hardware h100 --chips 8 --batch 64' },
     { what: 'DeepSeek-V3 in FP8 with experts over 8 H200s', command: 'ridgeline estimate --model deepseek-v3 --hardware h200 --chips 8 --ep 8 --weights fp8 --kv fp8 --activations fp8 --batch 64' },
     { what: 'A Hugging Face id the catalog knows, as JSON', command: 'ridgeline estimate --model meta-llama/Llama-3.1-8B --hardware h100 --json' },
+    { what: "With the H100's efficiencies fitted to SGLang", command: 'ridgeline estimate --model llama-3.1-70b --hardware h100 --chips 8 --batch 64 --stack sglang' },
+    { what: 'Disaggregated: 1 prefill worker feeds 3 decode workers, 8 H200s each', command: 'ridgeline estimate --model deepseek-v3 --hardware h200 --chips 8 --ep 8 --weights fp8 --kv fp8 --batch 64 --prefill-workers 1 --decode-workers 3 --prefill-tp 8 --prefill-ep 8' },
     { what: 'Your own model and chip', command: 'ridgeline estimate --model ./Llama-3.1-8B/config.json --hardware ./acme-chips.json#acme-x1', files: true },
   ],
   'ridgeline train': [
     { what: 'Pre-training Llama 3.1 70B on 15T tokens over 1,024 H100s', command: 'ridgeline train --model llama-3.1-70b --hardware h100 --chips 1024 --tp 8 --pp 4 --tokens 15e12' },
     { what: 'Fine-tuning Llama 3.1 8B on 8 H100s with ZeRO 3, as JSON', command: 'ridgeline train --model llama-3.1-8b --hardware h100 --chips 8 --zero 3 --tokens 1e9 --json' },
+    { what: "On the H100's 2023 efficiencies, those of the published paper rows", command: 'ridgeline train --model llama-3.1-70b --hardware h100 --chips 1024 --tp 8 --pp 4 --tokens 15e12 --efficiency-profile 2023' },
   ],
   'ridgeline plan': [
     { what: 'Most tokens/s per chip under TTFT 2 s and TPOT 50 ms, on two chips', command: 'ridgeline plan --model llama-3.1-70b --hardware h100 --hardware mi300x --ttft 2s --tpot 50ms' },
@@ -37,6 +40,7 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { what: 'Every configuration of a spec, filtered, the 5 cheapest', command: "ridgeline sweep spec.yaml --where 'ttft<=2s' --where 'tpot<=50ms' --top 5 --by cost", files: true },
     { what: 'Every configuration as a row, to Parquet', command: 'ridgeline sweep spec.yaml --out rows.parquet', files: true },
     { what: 'The first of 4 shards, for "ridgeline merge"', command: 'ridgeline sweep spec.yaml --shard 0/4 --json > shard-0.json', files: true },
+    { what: 'A sweep of over an hour, or over 10^6 rows to --out, without asking', command: 'ridgeline sweep big.yaml --out rows.parquet --yes', files: true },
   ],
   'ridgeline merge': [
     { what: 'Four shards into the result of one run', command: 'ridgeline merge shard-0.json shard-1.json shard-2.json shard-3.json', files: true },
@@ -70,10 +74,17 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { what: "Fit the H100's efficiencies to your measurements", command: 'ridgeline calibrate measurements.csv --hardware h100', files: true },
     { what: "Fit your plugin's chip, as JSON", command: 'ridgeline calibrate measurements.csv --hardware ./dist/index.js --json', files: true },
   ],
-  'ridgeline plugin': [{ what: 'Scaffold a hardware-plugin package', command: 'ridgeline plugin init @acme/ridgeline-hardware', files: true }],
+  'ridgeline plugin': [
+    { what: 'Scaffold a hardware-plugin package', command: 'ridgeline plugin init @acme/ridgeline-hardware', files: true },
+    { what: 'Check it before you publish it', command: 'ridgeline plugin check ./ridgeline-hardware/dist/index.js', files: true },
+  ],
   'ridgeline plugin init': [
     { what: 'Scaffold a hardware-plugin package in ./ridgeline-hardware', command: 'ridgeline plugin init @acme/ridgeline-hardware', files: true },
     { what: 'With its first chip named, in a directory of your choice', command: 'ridgeline plugin init @acme/ridgeline-hardware --chip-id acme-x1 --dir ./hardware', files: true },
+  ],
+  'ridgeline plugin check': [
+    { what: 'Validate a plugin and list its placeholders and implausible figures', command: 'ridgeline plugin check ./acme-chips.json', files: true },
+    { what: 'An installed plugin package, as JSON (exit 2 while any warning remains)', command: 'ridgeline plugin check @acme/ridgeline-hardware --json', files: true },
   ],
   'ridgeline completion': [
     { what: 'bash: install for your user', command: 'ridgeline completion bash > ~/.local/share/bash-completion/completions/ridgeline', files: true },

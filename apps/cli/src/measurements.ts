@@ -2,7 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { CALIBRATION_METRICS, PREFILL_CHUNK_TOKENS, SCHEDULES, type CalibrationMetric, type MeasuredInferenceRow, type ModelSpec, type Schedule } from '@ridgeline/model';
+import { formatDuration, formatTokenRate } from '@ridgeline/format';
+import {
+  CALIBRATION_METRICS,
+  InputError,
+  PREFILL_CHUNK_TOKENS,
+  SCHEDULES,
+  estimateInference,
+  metricValue,
+  type CalibrationMetric,
+  type InferenceResult,
+  type MeasuredInferenceRow,
+  type ModelSpec,
+  type Schedule,
+} from '@ridgeline/model';
 import { UserError } from './errors.ts';
 import { resolveModel } from './resolve-model.ts';
 import { didYouMean } from './suggest.ts';
@@ -110,7 +123,63 @@ function measuredValue(c: Cells): number {
   return value;
 }
 
+/**
+ * The chip as no real one can be: every efficiency 1, no per-layer overhead, no link latency, all
+ * communication hidden. Its figures bound what any measurement of a configuration can reach.
+ */
+function idealChip(chip: ChipSpec): ChipSpec {
+  const one = { value: 1, source: 'ideal: the bound a measurement cannot pass' };
+  const none = { value: 0, source: one.source };
+  return {
+    ...chip,
+    scaleUp: { ...chip.scaleUp, hopLatencyS: none, ...(chip.scaleUp.collectiveLatencyS === undefined ? {} : { collectiveLatencyS: none }) },
+    scaleOut: { ...chip.scaleOut, hopLatencyS: none },
+    efficiency: { flop: one, memory: one, network: one, layerOverheadS: none, commOverlap: one },
+  };
+}
+
+/**
+ * How far past the ideal chip's figure a measurement may go before it is refused: 2×, room for
+ * what the model does not capture (prefix caching, routing better balanced than its default),
+ * while a unit slip (ms written as s: 1,000×) or a 1 ns TPOT is caught.
+ */
+const IDEAL_MARGIN = 2;
+
+/**
+ * Refuses a measurement faster than the ideal chip runs its configuration (by more than
+ * IDEAL_MARGIN): no efficiency ≤ 1 can reproduce it, so it is a slip (a unit, a column), and fitting
+ * it would drag every efficiency to the edge of its grid. Rows infeasible on the chip are left to
+ * the fit, which leaves them out.
+ */
+function checkPossible(c: Cells, row: MeasuredInferenceRow): void {
+  let ideal: InferenceResult;
+  try {
+    ideal = estimateInference({ ...row.config, chip: idealChip(row.config.chip) });
+  } catch (error) {
+    if (error instanceof InputError) throw problem(c, error.message);
+    throw error;
+  }
+  if (!ideal.feasible) return;
+  const bound = metricValue(row.metric, ideal, row.config);
+  const throughput = row.metric === 'output_tokens_per_s_per_chip';
+  const impossible = throughput ? row.measured > bound * IDEAL_MARGIN : row.measured < bound / IDEAL_MARGIN;
+  if (!impossible) return;
+  const chip = row.config.chip.id;
+  const limit = throughput
+    ? `reaches ${formatTokenRate(bound)} on this row, and a measurement cannot reach even twice that`
+    : `needs ${formatDuration(bound)} on this row, and a measurement cannot take even half that`;
+  throw problem(
+    c,
+    `value ${cell(c, 'value')} is impossible for ${row.metric}: an ideal ${chip} (every efficiency 1, no overheads) ${limit}; is the value in SI units (${throughput ? 'tokens/s' : 'seconds'})?`,
+  );
+}
+
 function checkHeader(file: string, header: readonly string[]): void {
+  // csv-parse would keep the last of two same-named columns and drop the other without a word
+  header.forEach((column, i) => {
+    const first = header.indexOf(column);
+    if (first !== i) throw new UserError(`${file}: column "${column}" appears twice (columns ${first + 1} and ${i + 1} of the header); keep one`);
+  });
   const known = [...REQUIRED_COLUMNS, ...Object.keys(OPTIONAL_COLUMNS)];
   for (const column of header) {
     if (!known.includes(column)) {
@@ -198,7 +267,9 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       schedule: schedule(c),
       chunkTokens: positiveInteger(c, 'chunk_tokens', PREFILL_CHUNK_TOKENS),
     };
-    rows.push({ row: { id, config, metric: metric(c), measured: measuredValue(c) }, line: c.line, model: modelName });
+    const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c) };
+    checkPossible(c, row);
+    rows.push({ row, line: c.line, model: modelName });
   }
   return { file, rows };
 }

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
-describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
+describe('writing-a-hardware-plugin.md', { timeout: 240_000 }, () => {
   it('1. scaffolds the package', async () => {
     const r = await step('npx ridgeline plugin init @acme/ridgeline-hardware --chip-id acme-x1', work);
     expect(r.code).toBe(0);
@@ -78,7 +78,7 @@ describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
     expect(validateHardware(JSON.parse(JSON.stringify(module.default))).ok).toBe(true);
     expect(typecheck(pkg)).toEqual([]);
     await build(pkg);
-  }, 60_000);
+  }, 240_000);
 
   it('3. shows the messages of the common mistakes as validateHardware words them', async () => {
     const plugin = (await import(/* @vite-ignore */ pathToFileURL(join(pkg, 'src', 'index.ts')).href)) as { default: HardwarePlugin };
@@ -105,10 +105,19 @@ describe('writing-a-hardware-plugin.md', { timeout: 60_000 }, () => {
     expectShown(shownOutput('npx ridgeline hardware show ./dist/index.js'), r.stdout);
   });
 
-  it('4. estimates with --hardware ./dist/index.js', async () => {
+  it('3. checks it with ridgeline plugin check: the TODO placeholders, exit 2', async () => {
+    const r = await step('npx ridgeline plugin check ./dist/index.js', pkg);
+    expect(r.code).toBe(2);
+    expectShown(shownOutput('npx ridgeline plugin check ./dist/index.js'), r.stdout);
+    expect(r.stderr).toBe('ridgeline: error: @acme/ridgeline-hardware@0.1.0 has 19 warnings (above); fix them before you publish it\n');
+  });
+
+  it('4. estimates with --hardware ./dist/index.js, warning of the placeholders in one line', async () => {
     const r = await step('npx ridgeline estimate --model llama-3.1-70b --hardware ./dist/index.js --chips 8', pkg);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('Llama 3.1 70B on 8 × Acme X1 (TODO: product name)');
+    expect(guide).toContain(`\n${r.stderr}`);
+    expect(r.stderr.split('\n')).toHaveLength(2);
   });
 
   it('4. says when the chip cannot hold one layer', async () => {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChipSpec, HardwarePlugin } from '@ridgeline/hardware';
 import { stripsTypes } from './config.ts';
 import { pluginFlags } from './plugin-args.ts';
@@ -44,6 +44,11 @@ beforeAll(async () => {
     'other.mjs': `export default ${JSON.stringify(plugin('other-chips', '2.0.0', [chip('acme-x1')]))};\n`,
     'alias.json': JSON.stringify(plugin('alias-chips', '1.0.0', [chip('alias-z1', ['X1'])])),
     'fake-h100.json': JSON.stringify(plugin('fake-chips', '1.0.0', [chip('h100-sxm')])),
+    // acme-chips@1.0.0 again, with a faster memory: the same name and version, other data
+    'acme-changed.json': JSON.stringify(
+      plugin('acme-chips', '1.0.0', [{ ...chip('acme-x1', ['x1']), memory: { ...base.memory, bandwidthBytesPerS: { value: 4e12, source: 'test' } } }]),
+    ),
+    'loops.mjs': 'while (true) {}\nexport default {};\n',
     // An installed package, as `npm install @acme/ridgeline-hardware` leaves it.
     'node_modules/@acme/ridgeline-hardware/package.json': JSON.stringify({
       name: '@acme/ridgeline-hardware',
@@ -165,6 +170,53 @@ describe('chip name collisions between plugins', () => {
     expectUserError(
       await cli(['hardware', 'list', '--plugin', '../other.mjs'], join(dir, 'cfg-clash')),
       'chip id "acme-x1" is defined by two hardware plugins: acme-chips@1.0.0 (../acme.json in ridgeline.config.json) and other-chips@2.0.0 (--plugin ../other.mjs); load only one of them, or rename the chip in one',
+    );
+  });
+});
+
+// Before: the second of two plugins with one name@version was dropped silently, whatever it held;
+// a plugin named by path (--hardware, a sweep spec's hardware) could give its chip a built-in id,
+// and results showed the built-in id with the plugin's figures; a module that looped at import
+// hung the CLI.
+describe('plugins that would be used ambiguously', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('refuses two plugins of one name@version with different data, naming where they differ', async () => {
+    expectUserError(
+      await cli([...ESTIMATE, '--hardware', 'x1', '--plugin', './acme.json', '--plugin', './acme-changed.json'], dir),
+      'hardware plugins --plugin ./acme.json and --plugin ./acme-changed.json are both acme-chips@1.0.0 but differ (chips[0].memory.bandwidthBytesPerS.value: 3350000000000 against 4000000000000); load only one of them, or give the changed one a new version',
+    );
+  });
+
+  it('refuses a plugin named by path whose chip takes a built-in id, in estimate and in a sweep spec', async () => {
+    const message =
+      'chip id "h100-sxm" is defined by two hardware plugins: @ridgeline/hardware-nvidia@0.1.0 (built in) and fake-chips@1.0.0 (./fake-h100.json); load only one of them, or rename the chip in one';
+    expectUserError(await cli([...ESTIMATE, '--hardware', './fake-h100.json'], dir), message);
+    await writeFile(join(dir, 'shadow.yaml'), 'models: [llama-3.1-8b]\nhardware: [./fake-h100.json]\n');
+    expectUserError(await cli(['sweep', 'shadow.yaml'], dir), `shadow.yaml: hardware[0]: ${message}`);
+  });
+
+  it('still takes a plugin by path that is also loaded with --plugin', async () => {
+    expect(await chipOf([...ESTIMATE, '--plugin', './acme.json', '--hardware', './acme.json#acme-x1'], dir)).toBe('acme-x1');
+  });
+
+  it('stops a plugin module that never finishes importing, with one line', async () => {
+    vi.stubEnv('RIDGELINE_PLUGIN_TIMEOUT_MS', '300');
+    const started = Date.now();
+    expectUserError(
+      await cli([...ESTIMATE, '--hardware', './loops.mjs'], dir),
+      `cannot load hardware plugin "./loops.mjs": importing ${join(dir, 'loops.mjs')} did not finish within 0.3 s (does the module loop or wait at import?). Fix: a plugin module should only export its data; run \`node ${join(dir, 'loops.mjs')}\` to see where it stops.`,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('checks RIDGELINE_PLUGIN_TIMEOUT_MS', async () => {
+    vi.stubEnv('RIDGELINE_PLUGIN_TIMEOUT_MS', 'soon');
+    expectUserError(
+      await cli([...ESTIMATE, '--hardware', './loops.mjs'], dir),
+      'RIDGELINE_PLUGIN_TIMEOUT_MS must be a whole number of milliseconds from 1 to 3600000, got "soon"',
     );
   });
 });

@@ -2,8 +2,8 @@ import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
-import { formatIssues, HardwareValidationError, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
-import { HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
+import { formatIssues, HardwareValidationError, placeholderFigures, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
+import { DEFAULT_IMPORT_TIMEOUT_MS, HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
 import { loadConfig } from './config.ts';
 import { quoted, UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
@@ -106,16 +106,80 @@ function collision(name: string, first: RegisteredChip, second: RegisteredChip):
 }
 
 /**
+ * The first path at which two plugin values differ, and both values there, e.g.
+ * `chips[0].memory.bandwidthBytesPerS.value: 3350000000000 against 4000000000000`; undefined when equal.
+ */
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (Object.is(a, b)) return undefined;
+  const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null;
+  if (!bothObjects || Array.isArray(a) !== Array.isArray(b)) {
+    return `${path === '' ? 'the plugin' : path}: ${JSON.stringify(a) ?? String(a)} against ${JSON.stringify(b) ?? String(b)}`;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+    const at = Array.isArray(a) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    const difference = firstDifference(left[key], right[key], at);
+    if (difference !== undefined) return difference;
+  }
+  return undefined;
+}
+
+/** The error for two loaded plugins of one name@version that hold different data. */
+function conflict(first: { readonly plugin: HardwarePlugin; readonly from: string }, second: { readonly plugin: HardwarePlugin; readonly from: string }): UserError {
+  const difference = firstDifference(first.plugin, second.plugin) ?? 'their data';
+  return new UserError(
+    `hardware plugins ${first.from} and ${second.from} are both ${pluginLabel(first.plugin)} but differ (${difference}); load only one of them, or give the changed one a new version`,
+  );
+}
+
+/**
+ * Registers the chips of `sources` in order: a plugin given twice (same name@version, same data)
+ * counts once; two of one name@version with different data are refused (which one would be used
+ * would depend on the order they were given in); two plugins giving one id or alias to different
+ * chips are refused too, naming both.
+ */
+function register(sources: readonly { readonly plugin: HardwarePlugin; readonly from: string }[]): RegisteredChip[] {
+  const chips: RegisteredChip[] = [];
+  const claims = new Map<string, RegisteredChip>();
+  const seen = new Map<string, { readonly plugin: HardwarePlugin; readonly from: string }>();
+  for (const source of sources) {
+    const { plugin, from } = source;
+    const earlier = seen.get(pluginLabel(plugin));
+    if (earlier !== undefined) {
+      if (earlier.plugin !== plugin && firstDifference(earlier.plugin, plugin) !== undefined) throw conflict(earlier, source);
+      continue;
+    }
+    seen.set(pluginLabel(plugin), source);
+    for (const chip of plugin.chips) {
+      const entry: RegisteredChip = { chip, plugin, from };
+      for (const name of [chip.id, ...(chip.aliases ?? [])]) {
+        const claimed = claims.get(name.toLowerCase());
+        if (claimed !== undefined && claimed.plugin !== plugin) throw collision(name, claimed, entry);
+        claims.set(name.toLowerCase(), entry);
+      }
+      chips.push(entry);
+    }
+  }
+  return chips;
+}
+
+/**
  * The registry of the first-party chips plus the chips of the plugins listed in the
  * `ridgeline.config.*` file of `cwd` and in `plugins` (`--plugin`), in that order. A plugin loaded
- * twice (same name and version) counts once. Throws `UserError` when a plugin cannot be loaded or is
- * invalid, and when two plugins give one id or alias to different chips (naming both plugins).
+ * twice (same name, version and data) counts once. Throws `UserError` when a plugin cannot be
+ * loaded or is invalid, when two plugins of one name@version hold different data, and when two
+ * plugins give one id or alias to different chips (naming both plugins).
  *
  * @example
  * const registry = await loadRegistry({ cwd: process.cwd(), plugins: ['@acme/ridgeline-hardware'] });
  * registry.chips.map((c) => c.chip.id); // ['h100-sxm', …, 'acme-x1']
  */
 export async function loadRegistry(options: RegistryOptions): Promise<Registry> {
+  return { chips: register(await registrySources(options)) };
+}
+
+async function registrySources(options: RegistryOptions): Promise<Array<{ readonly plugin: HardwarePlugin; readonly from: string }>> {
   const sources: Array<{ readonly plugin: HardwarePlugin; readonly from: string }> = FIRST_PARTY_PLUGINS.map((plugin) => ({
     plugin,
     from: 'built in',
@@ -128,23 +192,7 @@ export async function loadRegistry(options: RegistryOptions): Promise<Registry> 
   for (const specifier of options.plugins ?? []) {
     sources.push({ plugin: await loadPlugin(specifier, options.cwd), from: `--plugin ${specifier}` });
   }
-  const chips: RegisteredChip[] = [];
-  const claims = new Map<string, RegisteredChip>();
-  const seen = new Set<string>();
-  for (const { plugin, from } of sources) {
-    if (seen.has(pluginLabel(plugin))) continue;
-    seen.add(pluginLabel(plugin));
-    for (const chip of plugin.chips) {
-      const entry: RegisteredChip = { chip, plugin, from };
-      for (const name of [chip.id, ...(chip.aliases ?? [])]) {
-        const claimed = claims.get(name.toLowerCase());
-        if (claimed !== undefined && claimed.plugin !== plugin) throw collision(name, claimed, entry);
-        claims.set(name.toLowerCase(), entry);
-      }
-      chips.push(entry);
-    }
-  }
-  return { chips };
+  return sources;
 }
 
 /** Suggests a chip's id for a near miss of its id or of one of its aliases. */
@@ -161,9 +209,30 @@ function lowerFirst(message: string): string {
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
+/**
+ * How long a plugin module may take to import: `RIDGELINE_PLUGIN_TIMEOUT_MS`, else 10 s
+ * (`DEFAULT_IMPORT_TIMEOUT_MS`). A module that loops or waits at import is stopped then.
+ */
+function importTimeoutMs(): number {
+  const raw = process.env['RIDGELINE_PLUGIN_TIMEOUT_MS'];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_IMPORT_TIMEOUT_MS;
+  const value = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(value >= 1 && value <= 3_600_000)) {
+    throw new UserError(`RIDGELINE_PLUGIN_TIMEOUT_MS must be a whole number of milliseconds from 1 to 3600000, got ${quoted(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * Loads and validates one plugin (a path or a package, resolved from `cwd`), as `--plugin` does.
+ * Throws `UserError` with the loader's or validator's message.
+ *
+ * @example
+ * (await loadPlugin('./acme.json', process.cwd())).meta.name; // 'acme-chips'
+ */
+export async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
   try {
-    return await loadHardware(specifier, { cwd });
+    return await loadHardware(specifier, { cwd, importTimeoutMs: importTimeoutMs() });
   } catch (error) {
     // Both name the plugin and say the fix; a validation error lists every problem.
     if (error instanceof HardwareValidationError) {
@@ -186,7 +255,8 @@ async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<H
 export async function resolveChip(value: string, options: ResolveChipOptions): Promise<ChipSpec> {
   const name = value.trim();
   if (name === '') throw new UserError('--hardware needs a chip id (e.g. h100-sxm) or a path to a hardware plugin');
-  const registered = (await loadRegistry(options)).chips.map((c) => c.chip);
+  const sources = await registrySources(options);
+  const registered = register(sources).map((c) => c.chip);
   const known = findChip(registered, name);
   if (known !== undefined) return known;
   if (!isPluginSpecifier(name)) throw unknownHardware(name, registered);
@@ -195,6 +265,9 @@ export async function resolveChip(value: string, options: ResolveChipOptions): P
   const specifier = hash === -1 ? name : name.slice(0, hash);
   const chipId = hash === -1 ? undefined : name.slice(hash + 1);
   const plugin = await loadPlugin(specifier, options.cwd);
+  // A plugin named by path obeys the registry's rules: it may not give a built-in (or another
+  // plugin's) id to a chip of its own, which results would then show under that id.
+  register([...sources, { plugin, from: specifier }]);
   const label = `${plugin.meta.name}@${plugin.meta.version}`;
   if (chipId === undefined || chipId === '') {
     const [first] = plugin.chips;
@@ -213,4 +286,19 @@ export async function resolveChip(value: string, options: ResolveChipOptions): P
     throw new UserError(`hardware plugin ${quoted(specifier)} (${label}) has no chip ${quoted(chipId)}.${hint} Its chips: ${all}.`);
   }
   return chip;
+}
+
+/**
+ * The one-line warning for a chip whose figures are still placeholders (sources starting with
+ * TODO, as `ridgeline plugin init` writes them), or undefined: its results describe the
+ * placeholders, not the chip.
+ *
+ * @example
+ * placeholderWarning(scaffolded); // 'chip "acme-x1" has 17 placeholder figures (sources starting with "TODO"), among them …'
+ */
+export function placeholderWarning(chip: ChipSpec): string | undefined {
+  const paths = placeholderFigures(chip);
+  if (paths.length === 0) return undefined;
+  const figures = paths.length === 1 ? `a placeholder figure, ${paths[0]}` : `${paths.length} placeholder figures, among them ${paths[0]}`;
+  return `chip "${chip.id}" has ${figures} (its source starts with "TODO"): results describe the placeholders, not the chip; "ridgeline plugin check" lists what to replace`;
 }

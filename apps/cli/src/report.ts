@@ -10,6 +10,7 @@ import {
   table,
 } from '@ridgeline/format';
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { calibrationLine } from './calibration-text.ts';
 import { attentionParams, slowestStageLayers, type FeasibleInferenceResult, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 
 /** Section headings of the readable `estimate` report, in order. */
@@ -60,7 +61,7 @@ export function layoutNotes(result: InferenceResult, model: ModelSpec): string[]
  * @example
  * io.stdout(renderReport(result, model, chip));
  */
-export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, chip: ChipSpec): string {
+export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, chip: ChipSpec, prefillChip?: ChipSpec): string {
   const inp = result.inputs;
   const { tp, pp, ep, dp } = inp.parallelism;
   const p = inp.precision;
@@ -151,7 +152,8 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     section('Throughput', table(throughputRows)),
     section('Memory per chip', memory),
     section('Cost and energy', cost),
-    `What limits it: ${result.explanation}\n`,
+    `What limits it: ${result.explanation}`,
+    `${calibrationLine(prefillChip === undefined ? [chip] : [prefillChip, chip])}\n`,
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef, type Resolvable } from 'citty';
 import { checkArgs, normalizeEnumValues } from './args.ts';
-import { EXIT_CODES, quoted, UserError } from './errors.ts';
+import { EXIT_CODES, Interrupted, quoted, UserError } from './errors.ts';
 import type { CliIo, CommandIo } from './io.ts';
 import { didYouMean } from './suggest.ts';
 import { withExamples } from './help.ts';
@@ -128,6 +128,10 @@ function debugEnabled(): boolean {
  */
 function report(error: unknown, io: CommandIo, command: string): number {
   const line = (message: string): void => io.stderr(`ridgeline: error: ${oneLine(message)}\n`);
+  if (error instanceof Interrupted) {
+    io.stderr(`ridgeline: ${oneLine(error.message)}\n`);
+    return error.signal === 'SIGINT' ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
+  }
   if (error instanceof UserError) {
     line(error.message);
     if (debugEnabled() && error.cause instanceof Error) io.stderr(`${error.cause.stack ?? String(error.cause)}\n`);
@@ -157,7 +161,8 @@ function useColor(io: CliIo | undefined): boolean {
 
 /**
  * Runs the `ridgeline` CLI in-process and returns its exit code: 0 on success, 2 for a user
- * mistake (one line `ridgeline: error: …` on stderr, no stack), 1 for an internal error.
+ * mistake (one line `ridgeline: error: …` on stderr, no stack), 1 for an internal error, 130 or
+ * 143 for a sweep stopped by SIGINT or SIGTERM.
  * Results go to `io.stdout`, errors and notes to `io.stderr` (both default to the process's).
  *
  * @example

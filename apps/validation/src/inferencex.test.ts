@@ -6,12 +6,14 @@ import {
   errorStats,
   inferencexArgv,
   inferencexChip,
+  INFERENCEX_CHIP_IDS,
   inferencexConfig,
   parseInferencex,
   workerLayout,
   readInferencex,
   runInferencex,
   selectInferencex,
+  summarise,
 } from './inferencex.ts';
 
 const text = readFileSync(DEFAULT_INFERENCEX_CSV, 'utf8');
@@ -199,6 +201,22 @@ describe('predictions and error statistics', () => {
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();
         else for (const e of Object.values(p.error)) expect(Number.isFinite(e), `line ${p.row.line}`).toBe(true);
       }
+    }
+  });
+});
+
+describe("the plugins' calibration status", () => {
+  test('every chip with InferenceX rows commits the median |error| this validation measures (out of sample: none is fitted to them)', () => {
+    const report = runInferencex(rows);
+    const summaries = summarise(report.predictions.continuous, (p) => p.config.chip.id).filter((s) => s.group !== 'all');
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const s of summaries) {
+      const hardware = Object.entries(INFERENCEX_CHIP_IDS).find(([, id]) => id === s.group)?.[0] ?? s.group;
+      const committed = inferencexChip(hardware)?.efficiency.calibration?.outOfSampleError;
+      expect(committed, `${s.group}: no outOfSampleError in its plugin (pnpm validate prints it)`).toBeDefined();
+      expect(committed!.on).toBe(`InferenceX DeepSeek-R1, ${s.rows} rows, continuous batching (pnpm validate, 2026-12-04)`);
+      expect(committed!.throughput, s.group).toBeCloseTo(s.stats.throughput.medianAbs, 3);
+      expect(committed!.interactivity, s.group).toBeCloseTo(s.stats.interactivity.medianAbs, 3);
     }
   });
 });

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
-import type { ChipSpec } from '@ridgeline/hardware';
+import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
 import {
@@ -471,8 +471,23 @@ export function measuredValues(row: InferencexRow): MetricValues {
   return { throughput: row.tputPerGpu, interactivity: row.medianIntvty, ttft: row.medianTtft };
 }
 
-export function predictInferencex(row: InferencexRow, schedule: Schedule): InferencexPrediction {
-  const config = inferencexConfig(row, schedule);
+/**
+ * The serving stack (efficiency profile name) of an InferenceX framework: Dynamo and MoRI run
+ * SGLang or TensorRT-LLM engines.
+ */
+export function stackOf(framework: string): string {
+  if (framework.includes('sglang')) return 'sglang';
+  if (framework.includes('trt')) return 'trtllm';
+  return framework;
+}
+
+/**
+ * Predicts a row; with `stackProfile`, on its chip's efficiency profile for the row's serving stack
+ * (`--stack`), where the chip has one.
+ */
+export function predictInferencex(row: InferencexRow, schedule: Schedule, stackProfile = false): InferencexPrediction {
+  const base = inferencexConfig(row, schedule);
+  const config = stackProfile ? { ...base, chip: withEfficiencyProfile(base.chip, stackOf(row.framework)).chip } : base;
   const result = estimateInference(config);
   const measured = measuredValues(row);
   if (!result.feasible) {
@@ -543,6 +558,8 @@ export function summarise(
 export interface InferencexReport {
   readonly selection: InferencexSelection;
   readonly predictions: Readonly<Record<Schedule, readonly InferencexPrediction[]>>;
+  /** Continuous, each row on its chip's profile for its serving stack (in sample: the profiles are fitted to these rows). */
+  readonly stackProfiles: readonly InferencexPrediction[];
 }
 
 export function runInferencex(rows: readonly InferencexRow[] = readInferencex()): InferencexReport {
@@ -554,6 +571,7 @@ export function runInferencex(rows: readonly InferencexRow[] = readInferencex())
       static: selection.kept.filter((r) => !r.disagg).map((r) => predictInferencex(r, 'static')),
       continuous: selection.kept.map((r) => predictInferencex(r, 'continuous')),
     },
+    stackProfiles: selection.kept.map((r) => predictInferencex(r, 'continuous', true)),
   };
 }
 
@@ -628,7 +646,17 @@ export function inferencexLines(report: InferencexReport): string[] {
       `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
     );
   }
-  return lines;
+  return [...lines, ...stackProfileLines(report)];
+}
+
+/** The stack-profile section: each row on its chip's fitted profile for its serving stack, in sample. */
+function stackProfileLines(report: InferencexReport): string[] {
+  return [
+    '',
+    "with each row's serving-stack profile (--stack sglang|trtllm|atom; in sample: these profiles are fitted to these rows — pnpm validate --fit prints their error with one curve left out):",
+    '',
+    ...summaryTable('chip', summarise(report.stackProfiles, (p) => p.config.chip.id)),
+  ];
 }
 
 /**
@@ -641,7 +669,7 @@ export function inferencexReadmeLines(report: InferencexReport): string[] {
   for (const schedule of ['static', 'continuous'] as const) {
     out.push('', `${SCHEDULE_LABEL[schedule]}:`, '', ...summaryTable('chip', summarise(report.predictions[schedule], (p) => p.config.chip.id)));
   }
-  return out;
+  return [...out, ...stackProfileLines(report)];
 }
 
 function formatValue(metric: InferencexMetric, value: number): string {

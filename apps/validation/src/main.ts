@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
-import { inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, inferencexFitLines } from './inferencex-fit.ts';
+import { INFERENCEX_CHIP_IDS, inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
+import { fitInferencex, fitInferencexStacks, inferencexFitLines, inferencexStackFitLines, profilesModule } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -12,6 +12,7 @@ const { values: flags } = parseArgs({
   args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
   options: {
     fit: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
     readme: { type: 'boolean', default: false },
     'inferencex-rows': { type: 'boolean', default: false },
   },
@@ -25,11 +26,27 @@ if (flags.fit) {
   fitEfficiencies(rows);
   // InferenceX: one fit per chip, cross-validated leaving one curve out; progress on stderr (minutes).
   const started = Date.now();
-  const fits = fitInferencex(selectInferencex(readInferencex()).kept, inferencexChip, (message) =>
+  const kept = selectInferencex(readInferencex()).kept;
+  const fits = fitInferencex(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
   );
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
+  // One profile per serving stack: what --stack selects (and the plugins carry after --write).
+  const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
+  );
+  console.log('\nPer serving stack (the profiles --stack selects):\n');
+  console.log(inferencexStackFitLines(stackFits).join('\n'));
+  if (flags.write) {
+    const date = new Date().toISOString().slice(0, 10);
+    for (const [vendor, dir] of [['NVIDIA', 'hardware-nvidia'], ['AMD', 'hardware-amd']] as const) {
+      const ofVendor = stackFits.filter((f) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, id]) => id === f.chip)?.[0] ?? '')?.vendor === vendor);
+      const path = fileURLToPath(new URL(`../../../packages/${dir}/src/inferencex-profiles.ts`, import.meta.url));
+      writeFileSync(path, profilesModule(ofVendor, date));
+      console.log(`wrote ${path}`);
+    }
+  }
 } else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
   // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).

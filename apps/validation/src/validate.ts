@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ChipSpec } from '@ridgeline/hardware';
+import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
 import { getModel } from '@ridgeline/catalog';
 import google from '@ridgeline/hardware-google';
 import nvidia from '@ridgeline/hardware-nvidia';
@@ -18,7 +18,8 @@ export const PLAN_CONTEXT: PlanContext = {
   chip: (id) => {
     const chip = chips.get(id);
     if (chip === undefined) throw new Error(`validation plan names unknown chip "${id}"`);
-    return chip;
+    // The published rows ran the stacks of their era: a chip's `2023` profile where it has one.
+    return chip.efficiencyProfiles?.['2023'] === undefined ? chip : withEfficiencyProfile(chip, '2023').chip;
   },
   model: (id): ModelSpec => {
     const model = getModel(id);

@@ -8,17 +8,18 @@ import { estimateInference } from '@ridgeline/model';
 import { CUSTOM_PLUGIN_NAME, checkCustomChip, pluginFromFields } from '../src/custom-chip.ts';
 import { commandLine, estimateArgs, planArgs } from '../src/cli-command.ts';
 import { configFor } from '../src/estimate.ts';
+import { resolvedEfficiencyText } from '../src/efficiency-text.ts';
 import { findChip, findModel } from '../src/registry.ts';
 import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, type AppState } from '../src/state.ts';
 import { twoPools, twoPoolsWords, type TwoPools } from '../src/two-pool.ts';
 import type { SweepResult } from '../src/sweep/types.ts';
-import { serialiseState } from '../src/url-state.ts';
+import { ECHO_MAX_CHARS, serialiseState, toBase64Url } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, staticHost, type Harness } from './support.ts';
 
 /**
- * The built site in Debian's Chromium: load, change the hardware, compare every number with the
- * CLI's `--json`, run (and cancel) a sweep, open shared links good and bad, enter a bad custom chip.
- * Screenshots land in test-results/.
+ * The built site in Chromium (the one e2e/chromium.ts finds): load, change the hardware, compare
+ * every number with the CLI's `--json`, run (and cancel) a sweep, open shared links good, bad and
+ * absurd, enter a bad custom chip, use it on a phone. Screenshots land in test-results/.
  */
 
 let h: Harness;
@@ -437,6 +438,10 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('select-weights').inputValue()).toBe('fp8');
     await expectSameAsCli(page, shared);
     expect(await page.getByTestId('compare-col').count()).toBe(2);
+    // each compared chip shows its calibration status, its basis and measured error on hover
+    const badges = page.getByTestId('calibration');
+    expect(await badges.allTextContents()).toEqual(['transferred', 'datasheet']);
+    expect(await badges.nth(1).getAttribute('title')).toMatch(/median \|error\| out of sample: throughput 126\.3%/);
     expect(await page.getByTestId('url-problems').count()).toBe(0);
     await screenshot(page, 'shared-link');
     await page.close();
@@ -523,6 +528,134 @@ describe('the built site in Chromium', () => {
     }
     await screenshotOf(page, '[data-testid="cli-command"]', 'cli-command-custom-chip');
     await page.close();
+  });
+
+  test('on a phone (375 × 667) the header’s controls are all in view and usable, and nothing widens the page', async () => {
+    const page = await h.newPage();
+    await page.setViewportSize({ width: 375, height: 667 });
+    await page.goto(`${h.url}#${serialiseState({ ...DEFAULT_STATE, batch: 32 })}`);
+    await page.waitForSelector('[data-metric="tpotS"]');
+    await settled(page);
+    const header = [page.getByTestId('view-inference'), page.getByTestId('view-training'), page.getByTestId('copy-link'), page.getByRole('button', { name: 'Reset', exact: true })];
+    // Each control is inside the screen and is what a tap at its centre reaches (none sits under another).
+    const reachable = async () =>
+      Promise.all(
+        header.map((control) =>
+          control.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return { text: el.textContent?.trim(), inside: r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight, onTop: hit !== null && el.contains(hit), big: r.height >= 24 && r.width >= 44 };
+          }),
+        ),
+      );
+    for (const control of await reachable()) expect(control, control.text).toEqual({ text: control.text, inside: true, onTop: true, big: true });
+    // Nothing wider than the screen, the tables of the closed sections included.
+    const pageWidth = () =>
+      page.evaluate(() => {
+        for (const details of document.querySelectorAll('details')) details.open = true;
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth };
+      });
+    expect(await pageWidth()).toEqual({ scrollWidth: 375, innerWidth: 375 });
+    await screenshot(page, 'phone', { fullPage: false });
+    // The tabs switch the view, and the header stays usable in the training view.
+    await page.getByTestId('view-training').click();
+    await page.waitForSelector('#results[data-view="training"] [data-metric="stepTimeS"]');
+    for (const control of await reachable()) expect(control.onTop, control.text).toBe(true);
+    expect(await pageWidth()).toEqual({ scrollWidth: 375, innerWidth: 375 });
+    await screenshot(page, 'phone-training', { fullPage: false });
+    await page.getByTestId('view-inference').click();
+    await page.waitForSelector('#results[data-view="inference"] [data-metric="tpotS"]');
+    // Copy link answers, and Reset resets.
+    await page.getByTestId('copy-link').click();
+    await page.getByRole('status').waitFor();
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await settled(page);
+    expect(await page.getByTestId('input-batch').inputValue()).toBe(String(DEFAULT_STATE.batch));
+    await page.close();
+  });
+
+  test('Inputs and sources and the custom-chip form give efficiencies with their units: η in %, t_layer as a time, curves as points', async () => {
+    const page = await open();
+    const model = findModel(DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : '')!;
+    const chip = findChip(DEFAULT_STATE.hardware)!;
+    const { calibration: _, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, model, chip)).inputs.efficiencies;
+    await page.locator('[data-testid="sources"] summary').click();
+    const rows = await page.$$eval('[data-testid="sources"] tr[data-efficiency]', (trs) => trs.map((tr) => [tr.getAttribute('data-efficiency'), tr.querySelector('th')?.textContent ?? '', tr.querySelector('b')?.textContent ?? '']));
+    expect(rows.map(([key, , value]) => [key, value])).toEqual(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
+    // The H100's, by hand: η_flop is a curve over arithmetic intensity; t_layer is no η.
+    expect(Object.fromEntries(rows.map(([key, label, value]) => [key, `${label}: ${value}`]))).toEqual({
+      flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      memory: 'η_mem (of memory bandwidth): 35.0%',
+      network: 'η_net (of link bandwidth): 50.0%',
+      layerOverheadS: 't_layer (overhead per layer): 120 µs',
+      commOverlap: 'prefill comm overlap: 90.0%',
+    });
+    const sources = (await page.getByTestId('sources').textContent()) ?? '';
+    expect(sources).not.toMatch(/[{}[\]]|"curve"/);
+    expect(sources).toContain('prefill 90.0% · decode 0.0%');
+    await screenshotOf(page, '[data-testid="sources"]', 'inputs-and-sources');
+    // The custom-chip form, started from the H100: each fraction as a percentage, each time with its unit.
+    await page.getByTestId('select-hardware').selectOption('custom');
+    await page.getByTestId('custom-chip-ok').waitFor();
+    const hint = (field: string) => page.getByTestId(`chip-${field}-hint`).textContent();
+    expect(await hint('effFlop')).toMatch(/^\d+\.\d%$/);
+    expect(await hint('effMemory')).toBe('35.0%');
+    expect(await hint('effNetwork')).toBe('50.0%');
+    expect(await hint('layerOverhead')).toBe('120 µs');
+    expect(await hint('commOverlap')).toBe('90.0%');
+    expect(await hint('usable')).toMatch(/^\d+\.\d%$/);
+    expect(await hint('upHop')).toMatch(/^[\d.]+ (ns|µs)$/);
+    await page.getByTestId('chip-effFlop').fill('0.62');
+    await page.getByTestId('chip-layerOverhead').fill('8e-6');
+    expect(await hint('effFlop')).toBe('62.0%');
+    expect(await hint('layerOverhead')).toBe('8.00 µs');
+    await page.close();
+  });
+
+  test('a shared link never echoes a long value whole: 10,000 characters in a field show as a few dozen', async () => {
+    const long = (c: string) => c.repeat(10_000);
+    const fields = [`zz=${long('x')}`, `m=${long('y')}`, `cmp=h100-sxm,${long('z')}`, `${long('k')}=1`, `sw=${long('w')}`];
+    const page = await open(`${fields.join('&')}&hw=custom&hc=${toBase64Url(JSON.stringify({ [long('f')]: '1' }))}`);
+    const banner = page.getByTestId('url-problems');
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain('This link has 6 settings the page could not use.');
+    expect(text).toContain(`zz=${'x'.repeat(ECHO_MAX_CHARS - 1)}…`);
+    expect(text.length).toBeLessThan(3000);
+    const shown = await page.evaluate(() => ({ text: document.body.innerText, scrollWidth: document.documentElement.scrollWidth, innerWidth, bannerWidth: document.querySelector('[data-testid="url-problems"]')?.getBoundingClientRect().width ?? 0 }));
+    for (const c of 'xyzkwf') expect(shown.text, c).not.toContain(c.repeat(ECHO_MAX_CHARS + 1));
+    expect(shown.scrollWidth).toBe(shown.innerWidth);
+    expect(shown.bannerWidth).toBeLessThan(shown.innerWidth);
+    await screenshot(page, 'long-link', { fullPage: false });
+    await page.close();
+  });
+
+  test('a shared link with absurd fields shows a message and the page stays responsive', async () => {
+    const llama = { architectures: ['LlamaForCausalLM'], hidden_size: 8192, intermediate_size: 28672, num_attention_heads: 64, num_key_value_heads: 8, num_hidden_layers: 80, vocab_size: 128256 };
+    const config = (patch: Record<string, unknown>) => `mc=${toBase64Url(JSON.stringify({ ...llama, ...patch }))}`;
+    const cases: [string, string][] = [
+      [config({ num_hidden_layers: 1e12 }), 'config.json: "num_hidden_layers" must be at most 1e5'],
+      [`v=train&${config({ num_hidden_layers: 1e12 })}`, 'config.json: "num_hidden_layers" must be at most 1e5'],
+      [config({ num_attention_heads: 1e12, num_key_value_heads: 1e12, head_dim: 128 }), 'config.json: "num_attention_heads" must be at most 1e5'],
+      [`b=1e300&n=-8&in=-1&${long('q')}`, 'the batch must be a whole number from 1 to 9,007,199,254,740,991; using 64.'],
+      ['v=train&tn=1e300&ttok=-5&tseq=1e300', 'the training chip count must be a whole number from 1 to 9,007,199,254,740,991; using 1024.'],
+    ];
+    function long(c: string): string {
+      return `${c}=${c.repeat(10_000)}`;
+    }
+    for (const [fragment, message] of cases) {
+      const page = await h.newPage();
+      // Not waiting for `load`: a frozen page never fires it, and the test should say what froze.
+      await page.goto(`${h.url}#${fragment}`, { waitUntil: 'commit' });
+      const said = await page
+        .waitForFunction((text) => document.body.innerText.includes(text), message, { timeout: 10_000 })
+        .then(() => true, () => false);
+      expect(said, `${fragment.slice(0, 60)}… shows "${message}" within 10 s`).toBe(true);
+      const started = Date.now();
+      expect(await page.evaluate(() => 1 + 1)).toBe(2);
+      expect(Date.now() - started, fragment.slice(0, 60)).toBeLessThan(2000);
+      await page.close();
+    }
   });
 
   test('the built site works from a sub-path of a plain static server', async () => {

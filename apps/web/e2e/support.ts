@@ -6,14 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { runCli } from 'ridgeline';
 import { preview, type PreviewServer } from 'vite';
+import { findChromium, type FoundChromium } from './chromium.ts';
 
 /** apps/web */
 export const APP_DIR: string = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Screenshots and downloads of the run: test artifacts, gitignored. */
 export const ARTIFACTS: string = join(APP_DIR, 'test-results');
-
-/** Debian's Chromium (`apt-get install chromium`), never a Playwright download. */
-export const CHROMIUM = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -37,16 +35,15 @@ export interface Harness {
 }
 
 /**
- * Serves `dist/` (built by turbo's `build`, which `test` depends on) and starts Chromium. Fails
- * with the fix when either is missing: this test skips nothing.
+ * Serves `dist/` (built by turbo's `build`, which `test` depends on) and starts Chromium (`browser`,
+ * else the one `findChromium` finds). Fails with the fix when either is missing: this test skips
+ * nothing.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { readonly browser?: FoundChromium } = {}): Promise<Harness> {
   if (!existsSync(join(APP_DIR, 'dist', 'index.html'))) {
     throw new Error('apps/web/dist is missing: run `pnpm --filter @ridgeline/web build` first (turbo runs it before `test`).');
   }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\` (.ci/run does).`);
-  }
+  const browser = options.browser ?? (await findChromium());
   mkdirSync(ARTIFACTS, { recursive: true });
   const server: PreviewServer = await preview({
     root: APP_DIR,
@@ -58,8 +55,14 @@ export async function startHarness(): Promise<Harness> {
   if (url === undefined) throw new Error('vite preview did not report a local URL');
   const profile = mkdtempSync(join(tmpdir(), 'ridgeline-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    // Without `env` the browser gets this process's environment; the npm build adds its libraries.
+    ...(Object.keys(browser.env).length === 0 ? {} : { env: { ...definedEnv(), ...browser.env } }),
     headless: true,
+    // The pages' numbers are checked as en-US text. Left to the environment, Chrome's headless shell
+    // under LANG=C.UTF-8 reports navigator.language "en-US@posix", which uPlot hands to
+    // Intl.NumberFormat as it loads: "Invalid language tag", and the page never starts.
+    locale: 'en-US',
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },
     deviceScaleFactor: 1,
@@ -84,6 +87,11 @@ export async function startHarness(): Promise<Harness> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** This process's environment without its unset variables (which a child's environment cannot hold). */
+function definedEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** Runs the CLI in-process; stdout, stderr and the exit code. */

@@ -11,10 +11,10 @@ import { serialiseState } from '../src/url-state.ts';
 import { ARTIFACTS, at, cli, metrics, screenshot, screenshotOf, settled, startHarness, type Harness } from './support.ts';
 
 /**
- * The training view of the built site in Debian's Chromium: open it, compare every number with
- * `ridgeline train --json` and every displayed figure with the CLI's report, break the run (a rule,
- * an input, the memory), run a training sweep in the worker and check its frontier, and open
- * shared links good and bad. Screenshots land in test-results/.
+ * The training view of the built site in Chromium (the one e2e/chromium.ts finds): open it,
+ * compare every number with `ridgeline train --json` and every displayed figure with the CLI's
+ * report, break the run (a rule, an input, the memory), run a training sweep in the worker and
+ * check its frontier, and open shared links good and bad. Screenshots land in test-results/.
  */
 
 let h: Harness;
@@ -97,6 +97,8 @@ describe('the training view in Chromium', () => {
     expect(shown['costUsd']?.text).toMatch(/^\$\d{1,3}(,\d{3})+$/);
     expect(shown['mfu']?.text).toMatch(/^\d+\.\d%$/);
     expect(await page.getByTestId('input-training.dp').inputValue()).toBe('32');
+    // Its inputs give the chip's communication overlap as a percentage, not a bare fraction.
+    expect(await page.getByTestId('training-sources').textContent()).toMatch(/comm overlap\d+\.\d%/);
     // The memory bar stacks weights, gradients, optimizer and activations against the capacity.
     expect(await page.locator('[data-testid="training-memory-card"] .membar-track .seg').count()).toBe(5);
     expect(new URL(page.url()).hash).toMatch(/^#v=train&m=llama-3\.1-70b&hw=h100-sxm&.*tn=1024&ttp=8&tpp=4&.*ttok=1\.5e13/);

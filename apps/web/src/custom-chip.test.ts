@@ -92,8 +92,8 @@ describe('a bad chip gets the CLI’s messages, word for word', () => {
     expect(check.report).toBe(
       [
         'Invalid hardware plugin "custom-chip": 2 problems',
-        '  - chips[h100-sxm-custom].memory.capacityBytes.value: must be greater than 0, got -1 (allowed: a finite number > 0, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
-        `  - chips[h100-sxm-custom].memory.bandwidthBytesPerS.value: must be a number, got "fast" (allowed: a finite number > 0, in bytes/s). Fix: ${check.issues[1]?.fix}`,
+        '  - chips[h100-sxm-custom].memory.capacityBytes.value: must be greater than 0, got -1 (allowed: a number from 1 to 1e16, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
+        `  - chips[h100-sxm-custom].memory.bandwidthBytesPerS.value: must be a number, got "fast" (allowed: a number from 1 to 1e18, in bytes/s). Fix: ${check.issues[1]?.fix}`,
       ].join('\n'),
     );
   });

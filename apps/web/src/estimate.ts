@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { InputError, divisors, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import { checkCustomChip, type CustomChipCheck } from './custom-chip.ts';
 import { readModelConfig } from './custom-model.ts';
 import { sameWidthPrecision } from './precision.ts';
@@ -132,12 +132,6 @@ export interface Comparison {
   readonly outcome: EstimateOutcome;
   /** What the comparison changed from the main configuration to fit this chip, in words (empty: nothing). */
   readonly adjustments: readonly string[];
-}
-
-function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
 }
 
 /**

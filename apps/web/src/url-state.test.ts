@@ -3,7 +3,7 @@ import { fieldsFromChip } from './custom-chip.ts';
 import { findChip } from './registry.ts';
 import { durationText, parseDuration } from './duration.ts';
 import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
-import { KEYS, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
+import { ECHO_MAX_CHARS, KEYS, abbreviate, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
 
 describe('serialiseState / parseState', () => {
   test('the default state round-trips with no problems', () => {
@@ -308,6 +308,50 @@ describe('invalid links: a message per setting, defaults for the rest, never a t
     expect(state.customChip).toEqual({ id: 'x1' });
     expect(state.hardware).toBe('custom');
     expect(problems[0]?.message).toBe('the custom chip in the link has fields this page does not know (turbo); they were ignored.');
+  });
+
+  test('a whole number past the largest says what the largest is', () => {
+    expect(parseState('#b=1e300').problems).toEqual([{ key: 'b', value: '1e300', message: 'the batch must be a whole number from 1 to 9,007,199,254,740,991; using 64.' }]);
+    expect(parseState('#n=-8').problems[0]?.message).toBe('the chip count must be a whole number ≥ 1; using 8.');
+  });
+
+  test('no message echoes a link’s text whole: a 10,000-character value or name, in any setting, is abbreviated', () => {
+    const long = 'x'.repeat(10_000);
+    const customChip = (fields: Record<string, string>) => toBase64Url(JSON.stringify(fields));
+    const fragments = [
+      ...Object.values(KEYS).map((key) => `${key}=${long}`),
+      // Lists: one long item, and many short ones.
+      `cmp=h100-sxm,${long}`,
+      `cmp=${Array.from({ length: 2000 }, (_, i) => `chip${i}`).join(',')}`,
+      `sw=${Array.from({ length: 2000 }, (_, i) => `fp${i}`).join(',')}`,
+      `tsr=${Array.from({ length: 2000 }, (_, i) => `r${i}`).join(',')}`,
+      `pw=1&phw=${long}`,
+      `hw=custom&hc=${customChip({ [long]: '1', id: long })}`,
+      `hw=custom&hc=${customChip(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`field${i}`, '1'])))}`,
+      `${long}=1`,
+      long,
+    ];
+    for (const fragment of fragments) {
+      const { problems } = parseState(`#${fragment}`);
+      expect(problems.length, fragment.slice(0, 20)).toBeGreaterThan(0);
+      for (const p of problems) {
+        expect(p.key.length, fragment.slice(0, 20)).toBeLessThanOrEqual(ECHO_MAX_CHARS);
+        expect(p.value.length, fragment.slice(0, 20)).toBeLessThanOrEqual(ECHO_MAX_CHARS);
+        // The message's own words, and at most a few abbreviated echoes.
+        expect(p.message.length, `${fragment.slice(0, 20)}: ${p.message.slice(0, 200)}`).toBeLessThan(400);
+        expect(p.message, fragment.slice(0, 20)).not.toMatch(/x{40}/);
+      }
+    }
+  });
+
+  test('abbreviate cuts to ECHO_MAX_CHARS with an ellipsis, never inside an emoji', () => {
+    expect(abbreviate('short')).toBe('short');
+    expect(abbreviate('y'.repeat(ECHO_MAX_CHARS))).toBe('y'.repeat(ECHO_MAX_CHARS));
+    expect(abbreviate('y'.repeat(ECHO_MAX_CHARS + 1))).toBe(`${'y'.repeat(ECHO_MAX_CHARS - 1)}…`);
+    // 39 UTF-16 units would end inside the 19th emoji: it is left out whole.
+    const emoji = abbreviate(`ab${'🙂'.repeat(40)}`);
+    expect(emoji).toBe(`ab${'🙂'.repeat(18)}…`);
+    expect(emoji.length).toBeLessThanOrEqual(ECHO_MAX_CHARS);
   });
 
   test('garbage never throws', () => {

@@ -1,5 +1,5 @@
 import { PLAN_OBJECTIVES } from '@ridgeline/engine';
-import { formatExactCount } from '@ridgeline/format';
+import { formatExactCount, formatInteger } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { MAX_WORKERS, RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
@@ -123,6 +123,34 @@ export const MAX_SWEEP_BATCH = 65536;
 
 /** The largest request rate the plan takes, requests/s (the CLI's `--rate` bound). */
 export const MAX_PLAN_RATE_RPS = 1e9;
+
+/**
+ * The most characters of a link's text a message echoes. A link can carry anything, of any length
+ * (a 200 kB value once became a 1.4-million-pixel-wide banner); a message quotes enough to find it.
+ */
+export const ECHO_MAX_CHARS = 40;
+
+/** The most items of a list (unknown chips, bad precisions) a message names before "and N more". */
+export const ECHO_MAX_ITEMS = 5;
+
+/**
+ * `text` as a message quotes it: whole up to `ECHO_MAX_CHARS` UTF-16 units, else cut to that with
+ * `…` (never between the two halves of an emoji).
+ *
+ * @example
+ * abbreviate('x'.repeat(10_000)).length; // 40
+ */
+export function abbreviate(text: string): string {
+  if (text.length <= ECHO_MAX_CHARS) return text;
+  const cut = text.slice(0, ECHO_MAX_CHARS - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/** Items (already abbreviated) joined for a message, the first `ECHO_MAX_ITEMS` of them. */
+function echoList(items: readonly string[]): string {
+  const named = items.slice(0, ECHO_MAX_ITEMS).join(', ');
+  return items.length > ECHO_MAX_ITEMS ? `${named} and ${items.length - ECHO_MAX_ITEMS} more` : named;
+}
 
 /**
  * UTF-8 text as base64url (no padding), for config.json and custom-chip fields in a link.
@@ -285,8 +313,9 @@ class Reader {
     return value === null ? undefined : value;
   }
 
+  /** Records what is wrong with `key`; the key and the value are echoed abbreviated (see `abbreviate`). */
   problem(key: string, value: string, message: string): void {
-    this.problems.push({ key, value, message });
+    this.problems.push({ key: abbreviate(key), value: abbreviate(value), message });
   }
 
   integer(key: string, what: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -294,7 +323,9 @@ class Reader {
     if (text === undefined) return fallback;
     const n = Number(text);
     if (text.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number ≥ 1' : `a whole number from 1 to ${max}`;
+      // 1e300 is a whole number ≥ 1: past the largest, the message says what the largest is.
+      const tooLarge = Number.isInteger(n) && n > max;
+      const range = max === Number.MAX_SAFE_INTEGER && !tooLarge ? 'a whole number ≥ 1' : `a whole number from 1 to ${max === Number.MAX_SAFE_INTEGER ? formatInteger(max) : max}`;
       this.problem(key, text, `${what} must be ${range}; using ${fallback}.`);
       return fallback;
     }
@@ -380,7 +411,7 @@ class Reader {
     const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const bad = items.filter((s) => !allowed.some((a) => String(a) === s));
     if (bad.length > 0) {
-      this.problem(key, text, `${what}: ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not one of' : 'are not among'} ${allowed.join(', ')}; using ${fallback.length === 0 ? 'the current one' : listText(fallback)}.`);
+      this.problem(key, text, `${what}: ${echoList(bad.map((b) => `"${abbreviate(b)}"`))} ${bad.length === 1 ? 'is not one of' : 'are not among'} ${allowed.join(', ')}; using ${fallback.length === 0 ? 'the current one' : listText(fallback)}.`);
       return fallback;
     }
     return allowed.filter((a) => items.includes(String(a)));
@@ -425,7 +456,7 @@ class Reader {
     const items = text.split(',').map((s) => s.trim());
     const bad = items.filter((s) => !isPrecision(s));
     if (bad.length > 0) {
-      this.problem(key, text, `${what}: ${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not a precision' : 'are not precisions'} (allowed: ${PRECISIONS.join(', ')}); using the current precision.`);
+      this.problem(key, text, `${what}: ${echoList(bad.map((b) => `"${abbreviate(b)}"`))} ${bad.length === 1 ? 'is not a precision' : 'are not precisions'} (allowed: ${PRECISIONS.join(', ')}); using the current precision.`);
       return [];
     }
     return [...new Set(items as Precision[])];
@@ -446,14 +477,10 @@ function parseModel(r: Reader): AppState['model'] {
   if (id === undefined) return DEFAULT_STATE.model;
   const model = findModel(id);
   if (model === undefined) {
-    r.problem(KEYS.model, id, `there is no model "${id}" in the catalog; showing ${DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : 'the default model'}.`);
+    r.problem(KEYS.model, id, `there is no model "${abbreviate(id)}" in the catalog; showing ${DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : 'the default model'}.`);
     return DEFAULT_STATE.model;
   }
   return { kind: 'catalog', id: model.id };
-}
-
-function abbreviate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 function parseCustomChip(r: Reader): Record<string, string> | null {
@@ -477,7 +504,7 @@ function parseCustomChip(r: Reader): Record<string, string> | null {
     else fields[key] = typeof value === 'string' ? value : String(value);
   }
   if (unknown.length > 0) {
-    r.problem(KEYS.customChip, unknown.join(', '), `the custom chip in the link has fields this page does not know (${unknown.join(', ')}); they were ignored.`);
+    r.problem(KEYS.customChip, unknown.join(', '), `the custom chip in the link has fields this page does not know (${echoList(unknown.map((u) => abbreviate(u)))}); they were ignored.`);
   }
   return fields;
 }
@@ -492,7 +519,7 @@ function parseHardware(r: Reader, hasCustom: boolean): string {
   }
   const chip = findChip(id);
   if (chip === undefined) {
-    r.problem(KEYS.hardware, id, `there is no chip "${id}" among the first-party chips; showing ${DEFAULT_STATE.hardware}.`);
+    r.problem(KEYS.hardware, id, `there is no chip "${abbreviate(id)}" among the first-party chips; showing ${DEFAULT_STATE.hardware}.`);
     return DEFAULT_STATE.hardware;
   }
   return chip.id;
@@ -510,7 +537,7 @@ function parseCompare(r: Reader, hasCustom: boolean): readonly string[] {
     else if (!ids.includes(id)) ids.push(id);
   }
   if (unknown.length > 0) {
-    r.problem(KEYS.compare, text, `the comparison names ${unknown.length === 1 ? 'a chip' : 'chips'} this page does not know (${unknown.join(', ')}); ${unknown.length === 1 ? 'it was' : 'they were'} left out.`);
+    r.problem(KEYS.compare, text, `the comparison names ${unknown.length === 1 ? 'a chip' : 'chips'} this page does not know (${echoList(unknown.map((u) => abbreviate(u)))}); ${unknown.length === 1 ? 'it was' : 'they were'} left out.`);
   }
   if (ids.length > MAX_COMPARE) {
     r.problem(KEYS.compare, text, `at most ${MAX_COMPARE} chips can be compared; the first ${MAX_COMPARE} are shown.`);
@@ -569,7 +596,7 @@ function parsePrefillHardware(r: Reader, hasCustom: boolean): string | null {
   if (id === CUSTOM_CHIP_ID && hasCustom) return id;
   const chip = id === CUSTOM_CHIP_ID ? undefined : findChip(id);
   if (chip !== undefined) return chip.id;
-  const why = id === CUSTOM_CHIP_ID ? 'the link selects the custom chip but does not carry one (hc=…)' : `there is no chip "${id}" among the first-party chips`;
+  const why = id === CUSTOM_CHIP_ID ? 'the link selects the custom chip but does not carry one (hc=…)' : `there is no chip "${abbreviate(id)}" among the first-party chips`;
   r.problem(KEYS.prefillHardware, id, `${why}; the prefill workers use the decode workers' chip.`);
   return null;
 }
@@ -659,7 +686,7 @@ export function parseState(fragment: string): ParsedState {
   }
   const r = new Reader(params);
   for (const key of new Set(params.keys())) {
-    if (!KNOWN_KEYS.has(key)) r.problem(key, params.get(key) ?? '', `the link has a setting "${key}" this page does not know; it was ignored.`);
+    if (!KNOWN_KEYS.has(key)) r.problem(key, params.get(key) ?? '', `the link has a setting "${abbreviate(key)}" this page does not know; it was ignored.`);
   }
   const d = DEFAULT_STATE;
   const view = parseView(r);

@@ -256,7 +256,7 @@ describe('fromHuggingFaceConfig reads each family', () => {
       gatedFfn: false,
       vocabSize: 50257,
       tiedEmbeddings: true,
-      source: 'Hugging Face config.json',
+      source: "Hugging Face config.json; transformers' GPT2Config defaults for tie_word_embeddings",
     });
   });
 
@@ -482,6 +482,72 @@ describe('fromHuggingFaceConfig reads each family', () => {
   });
 });
 
+// Before: a field config.json left out fell back to Ridgeline's guess (an FFN of 4·d for Llama,
+// one KV head per query head for Mistral, no window for Gemma 2) instead of the transformers class's
+// default, which is what AutoConfig builds and what transformers leaves out when it saves a config.
+describe('fromHuggingFaceConfig applies the transformers class defaults of each family', () => {
+  const without = <T extends Record<string, unknown>>(config: T, ...keys: string[]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(config).filter(([key]) => !keys.includes(key)));
+
+  test("Llama without intermediate_size gets LlamaConfig's 11008, not 4·d, and says so in its source", () => {
+    const model = fromHuggingFaceConfig(without(llama31_8bConfig, 'intermediate_size'));
+    expect(model.ffnHiddenSize).toBe(11_008);
+    expect(model.source).toBe("Hugging Face config.json; transformers' LlamaConfig defaults for intermediate_size");
+  });
+
+  test('a config of a known family with only its model_type is the class default model', () => {
+    expect(fromHuggingFaceConfig({ model_type: 'llama' })).toMatchObject({
+      layers: 32, hiddenSize: 4096, heads: 32, kvHeads: 32, headDim: 128, ffnHiddenSize: 11_008, vocabSize: 32_000, tiedEmbeddings: false,
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'mistral' })).toMatchObject({
+      kvHeads: 8, ffnHiddenSize: 14_336, slidingWindow: { windowTokens: 4096, windowedLayers: 32 },
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'mixtral' })).toMatchObject({
+      kvHeads: 8, moe: { experts: 8, activeExperts: 2, sharedExperts: 0, expertHiddenSize: 14_336, denseLayers: 0 },
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'mixtral' }).slidingWindow).toBeUndefined();
+    expect(fromHuggingFaceConfig({ model_type: 'qwen2' })).toMatchObject({ kvHeads: 32, ffnHiddenSize: 22_016, vocabSize: 151_936 });
+    // Qwen's window is off unless use_sliding_window turns it on (Qwen2Config.use_sliding_window = False)
+    expect(fromHuggingFaceConfig({ model_type: 'qwen2' }).slidingWindow).toBeUndefined();
+    expect(fromHuggingFaceConfig({ model_type: 'qwen3' })).toMatchObject({ headDim: 128, ffnHiddenSize: 22_016 });
+    expect(fromHuggingFaceConfig({ model_type: 'qwen2_moe' }).moe).toEqual({ experts: 60, activeExperts: 4, sharedExperts: 4, expertHiddenSize: 1408, denseLayers: 0 });
+    expect(fromHuggingFaceConfig({ model_type: 'qwen3_moe' })).toMatchObject({
+      kvHeads: 4, moe: { experts: 128, activeExperts: 8, sharedExperts: 0, expertHiddenSize: 768, denseLayers: 0 },
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'deepseek_v3' })).toMatchObject({
+      layers: 61, hiddenSize: 7168, heads: 128, vocabSize: 129_280,
+      mla: { qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
+      moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertHiddenSize: 2048, denseLayers: 3 },
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'gpt_oss' })).toMatchObject({
+      layers: 36, headDim: 64, kvHeads: 8, moe: { experts: 128, activeExperts: 4 }, slidingWindow: { windowTokens: 128, windowedLayers: 18 },
+    });
+    expect(fromHuggingFaceConfig({ model_type: 'gemma' })).toMatchObject({ headDim: 256, ffnHiddenSize: 24_576, tiedEmbeddings: true, gatedFfn: true });
+    expect(fromHuggingFaceConfig({ model_type: 'gemma2' })).toMatchObject({ kvHeads: 4, slidingWindow: { windowTokens: 4096, windowedLayers: 13 } });
+    expect(fromHuggingFaceConfig({ model_type: 'gemma3_text' })).toMatchObject({ vocabSize: 262_208, slidingWindow: { windowTokens: 4096, windowedLayers: 22 } });
+    expect(fromHuggingFaceConfig({ model_type: 'falcon' })).toMatchObject({ hiddenSize: 4544, heads: 71, kvHeads: 1, ffnHiddenSize: 18_176, parallelAttentionFfn: true });
+    expect(fromHuggingFaceConfig({ model_type: 'gpt2' })).toMatchObject({ layers: 12, hiddenSize: 768, ffnHiddenSize: 3072, vocabSize: 50_257 });
+    expect(fromHuggingFaceConfig({ model_type: 'gptj' })).toMatchObject({ layers: 28, hiddenSize: 4096, heads: 16, tiedEmbeddings: true });
+    expect(fromHuggingFaceConfig({ model_type: 'gpt_neox' })).toMatchObject({ layers: 44, ffnHiddenSize: 24_576, tiedEmbeddings: false });
+    expect(fromHuggingFaceConfig({ model_type: 'phi' })).toMatchObject({ layers: 24, ffnHiddenSize: 8192, vocabSize: 51_200 });
+  });
+
+  test('a key present with null keeps null, as the class does: no window, heads for KV heads, no query LoRA', () => {
+    expect(fromHuggingFaceConfig({ model_type: 'mistral', sliding_window: null }).slidingWindow).toBeUndefined();
+    expect(fromHuggingFaceConfig({ model_type: 'qwen2', num_key_value_heads: null }).kvHeads).toBe(32);
+    expect(fromHuggingFaceConfig({ model_type: 'deepseek_v3', q_lora_rank: null }).mla?.qLoraRank).toBe(0);
+  });
+
+  test('a default that breaks a rule says it is a default', () => {
+    expect(messageOf({ model_type: 'qwen2', hidden_size: 3584, num_attention_heads: 28 })).toBe(
+      'config.json: "num_key_value_heads" (the Qwen2Config default) (32) must divide "num_attention_heads" (28): each key/value head serves a whole group of query heads',
+    );
+    expect(messageOf({ model_type: 'deepseek_v3', num_hidden_layers: 2 })).toBe(
+      'config.json: "first_k_dense_replace" (the DeepseekV3Config default) (3) must not exceed the number of layers (2)',
+    );
+  });
+});
+
 describe('ConfigError', () => {
   test('a config that is not an object', () => {
     expect(messageOf(null)).toBe('config.json: expected an object (the parsed contents of config.json), got null');
@@ -514,13 +580,13 @@ describe('ConfigError', () => {
     expect(error.issues.map((issue) => issue.field)).toEqual(['num_hidden_layers', 'hidden_size', 'num_attention_heads', 'vocab_size']);
   });
 
-  test('one missing field', () => {
-    const { num_hidden_layers: _layers, ...config } = llama31_8bConfig;
+  test('one missing field, in a family transformers has no defaults for', () => {
+    const { num_hidden_layers: _layers, ...config } = { ...llama31_8bConfig, model_type: 'new_thing', architectures: ['NewThingForCausalLM'] };
     expect(messageOf(config)).toBe('config.json: missing "num_hidden_layers" (or "n_layer"): the number of transformer layers');
   });
 
   test('missing fields inside text_config name the nested path', () => {
-    const { num_hidden_layers: _layers, ...text } = gemma3Config.text_config;
+    const { num_hidden_layers: _layers, ...text } = { ...gemma3Config.text_config, model_type: 'new_text', vocab_size: 262_208 };
     const error = configError({ ...gemma3Config, text_config: text });
     expect(error.message).toBe('config.json: missing "text_config.num_hidden_layers" (or "n_layer"): the number of transformer layers');
     expect(error.field).toBe('text_config.num_hidden_layers');
@@ -543,8 +609,33 @@ describe('ConfigError', () => {
       'config.json: "head_dim" must be a positive integer (the attention head dimension), got 0',
     );
     expect(messageOf({ ...gemma3Config, text_config: { ...gemma3Config.text_config, vocab_size: -1 } })).toBe(
-      'config.json: "text_config.vocab_size" must be a positive integer (the vocabulary size), got -1',
+      'config.json: "text_config.vocab_size" must be a positive integer (the vocabulary size (rows of the embedding table)), got -1',
     );
+  });
+
+  // A config with 10¹² layers or heads hung `estimate` (the dense-layer count and the layout search
+  // counted to n), and integers up to 1e300 were read as they came.
+  test('sizes beyond their physical limits (docs/MODEL.md §1.5), at once', () => {
+    const started = Date.now();
+    expect(messageOf({ ...llama31_8bConfig, num_hidden_layers: 1e12 })).toBe(
+      'config.json: "num_hidden_layers" must be at most 1e5 (the number of transformer layers), got 1000000000000',
+    );
+    expect(messageOf({ ...llama31_8bConfig, num_attention_heads: 1e12, num_key_value_heads: 1 })).toBe(
+      'config.json: "num_attention_heads" must be at most 1e5 (the number of query heads), got 1000000000000',
+    );
+    expect(messageOf({ ...llama31_8bConfig, hidden_size: 1e300 })).toBe(
+      'config.json: "hidden_size" must be at most 1e6 (the hidden size d_model), got 1e+300',
+    );
+    expect(messageOf({ ...llama31_8bConfig, vocab_size: 1e9 })).toBe(
+      'config.json: "vocab_size" must be at most 1e8 (the vocabulary size (rows of the embedding table)), got 1000000000',
+    );
+    expect(messageOf({ ...mixtralConfig, num_local_experts: 1e7 })).toBe(
+      'config.json: "num_local_experts" must be at most 1e5 (the routed experts per MoE layer; 0 or null for a dense model), got 10000000',
+    );
+    expect(messageOf({ ...qwen3MoeConfig, num_hidden_layers: 1e12 })).toBe(
+      'config.json: "num_hidden_layers" must be at most 1e5 (the number of transformer layers), got 1000000000000',
+    );
+    expect(Date.now() - started).toBeLessThan(500);
   });
 
   test('KV heads that do not divide the query heads', () => {
@@ -570,7 +661,7 @@ describe('ConfigError', () => {
   });
 
   test('MoE: experts without a top-k, a top-k above the experts, a negative expert count', () => {
-    const { num_experts_per_tok: _k, ...noTopK } = mixtralConfig;
+    const { num_experts_per_tok: _k, ...noTopK } = { ...mixtralConfig, model_type: 'new_moe', architectures: ['NewMoeForCausalLM'] };
     expect(messageOf(noTopK)).toBe(
       'config.json: missing "num_experts_per_tok" (or "experts_per_token"): the routed experts active per token ' +
         '(the config declares 8 experts in "num_local_experts")',
@@ -587,7 +678,7 @@ describe('ConfigError', () => {
   });
 
   test('MoE: no expert size', () => {
-    const { intermediate_size: _f, ...config } = mixtralConfig;
+    const { intermediate_size: _f, ...config } = { ...mixtralConfig, model_type: 'new_moe', architectures: ['NewMoeForCausalLM'] };
     expect(messageOf(config)).toBe(
       'config.json: missing "moe_intermediate_size" (or "intermediate_size"): the hidden size of one expert',
     );
@@ -625,7 +716,7 @@ describe('ConfigError', () => {
   });
 
   test('MLA: a latent rank without the head dimensions', () => {
-    const { qk_rope_head_dim: _rope, v_head_dim: _v, ...config } = deepseekV3Config;
+    const { qk_rope_head_dim: _rope, v_head_dim: _v, ...config } = { ...deepseekV3Config, model_type: 'new_mla', architectures: ['NewMlaForCausalLM'] };
     expect(messageOf(config)).toBe(
       [
         'config.json: missing "qk_rope_head_dim": the rotary query/key head dimension ' +
@@ -650,7 +741,7 @@ describe('ConfigError', () => {
       'config.json: "layer_types" must list one attention type per layer (36 strings such as "full_attention" or ' +
         '"sliding_attention"), got "alternating"',
     );
-    const { sliding_window: _w, ...noWindow } = gptOss120bConfig;
+    const { sliding_window: _w, ...noWindow } = { ...gptOss120bConfig, model_type: 'new_window', architectures: ['NewWindowForCausalLM'] };
     expect(messageOf(noWindow)).toBe(
       'config.json: missing "sliding_window": the attention window in tokens ("layer_types" marks 18 layers "sliding_attention")',
     );

@@ -746,6 +746,8 @@ function useDrafterModel(): void {
   else {
     L = mtpModules;
     denseLayersModel = 0;
+    // the MTP modules attend to the full context (drafterOf drops the model's sliding window)
+    hasWindow = false;
   }
 }
 
@@ -755,6 +757,7 @@ function useTargetModel(): void {
   else {
     L = f(targetModel, M_LAYERS);
     denseLayersModel = f(targetModel, M_DENSE_LAYERS);
+    hasWindow = f(targetModel, M_HAS_WINDOW) == 1;
   }
 }
 
@@ -927,9 +930,12 @@ function scaleUpRingS(messageBytes: f64, n: f64, passes: f64): f64 {
   return bandwidthS + (isNaN(upCollective) ? latencyS : upCollective);
 }
 
-/** The largest divisor of `n` that is at most `cap` (at least 1). */
+/** The largest divisor of `n` that is at most `cap` (at least 1), in O(√n) (divisors.ts largestDivisorAtMost). */
 function largestDivisorAtMost(n: f64, cap: f64): f64 {
-  for (let k = min<f64>(n, Math.floor(cap)); k > 1; k--) if (n % k == 0) return k;
+  const limit = Math.floor(cap);
+  if (n <= limit) return n;
+  for (let i = max<f64>(1, Math.ceil(n / limit)); i * i <= n; i++) if (n % i == 0) return n / i;
+  for (let k = min<f64>(limit, Math.floor(Math.sqrt(n))); k > 1; k--) if (n % k == 0) return k;
   return 1;
 }
 
@@ -1381,15 +1387,57 @@ function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
   memTotal = memWeights + memKv + memActivations;
 }
 
-/** minChipsToFit: the smallest TP·PP that fits, or NaN. Leaves the layout of (tp, ep) in place. */
+// The divisors up to √n of the heads and of the layers; a model's heads and layers are at most 1e5
+// (MODEL_LIMITS), whose divisors up to √n number at most 64, far below the room here.
+const MAX_SMALL_DIVISORS: i32 = 1024;
+const HEAD_DIVISORS: usize = memory.data(MAX_SMALL_DIVISORS * 8, 16);
+const LAYER_DIVISORS: usize = memory.data(MAX_SMALL_DIVISORS * 8, 16);
+
+/** Writes the divisors i ≤ √n of n to `at`, ascending, and returns how many (divisors.ts divisors). */
+function smallDivisors(n: i64, at: usize): i32 {
+  let count: i32 = 0;
+  for (let i: i64 = 1; i * i <= n && count < MAX_SMALL_DIVISORS; i++) {
+    if (n % i != 0) continue;
+    store<i64>(at + (<usize>count << 3), i);
+    count++;
+  }
+  return count;
+}
+
+/**
+ * The k-th divisor of n, ascending, of the `count` small divisors at `at`: the small ones in
+ * order, then their cofactors n/i in reverse (the square root once). `total` is 2·count, less 1
+ * when n is a square.
+ */
+@inline function divisorAt(n: i64, at: usize, count: i32, k: i32): i64 {
+  if (k < count) return load<i64>(at + (<usize>k << 3));
+  const total = divisorCount(n, at, count);
+  return n / load<i64>(at + (<usize>(total - 1 - k) << 3));
+}
+
+@inline function divisorCount(n: i64, at: usize, count: i32): i32 {
+  if (count == 0) return 0;
+  const largest = load<i64>(at + (<usize>(count - 1) << 3));
+  return largest * largest == n ? 2 * count - 1 : 2 * count;
+}
+
+/**
+ * minChipsToFit: the smallest TP·PP that fits, or NaN. Leaves the layout of (tp, ep) in place.
+ * TP over the divisors of the heads and PP over those of the layers, both ascending in O(√n),
+ * the order memory.ts smallestLayoutToFit walks, so both keep the same first layout of the fewest chips.
+ */
 function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): f64 {
   let best: f64 = NaN;
   const heads = <i64>h;
   const layers = <i64>L;
-  for (let t: i64 = 1; t <= heads; t++) {
-    if (heads % t != 0) continue;
-    for (let p: i64 = 1; p <= layers; p++) {
-      if (layers % p != 0) continue; // an even layout (memory.ts minChipsToFit)
+  const headSmall = smallDivisors(heads, HEAD_DIVISORS);
+  const layerSmall = smallDivisors(layers, LAYER_DIVISORS);
+  const headCount = divisorCount(heads, HEAD_DIVISORS, headSmall);
+  const layerCount = divisorCount(layers, LAYER_DIVISORS, layerSmall);
+  for (let ti = 0; ti < headCount; ti++) {
+    const t = divisorAt(heads, HEAD_DIVISORS, headSmall, ti);
+    for (let pi = 0; pi < layerCount; pi++) {
+      const p = divisorAt(layers, LAYER_DIVISORS, layerSmall, pi); // an even layout (memory.ts minChipsToFit)
       const n = <f64>(t * p);
       if (!isNaN(best) && n >= best) continue;
       const tpM = <f64>t;
@@ -1862,12 +1910,7 @@ function enterPrefillPool(): void {
   byBatchSharding = false;
   // chunked prompts spread evenly over the attention ranks
   attentionImbalance = 1;
-  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
-  hoistLayout();
-  memoryStatic(tp, 1);
-  stageLayers = splitLayers;
-  denseLayersStage = splitDense;
-  moeLayersStage = splitMoe;
+  setLayout();
 }
 
 /** Back to the decode worker after enterPrefillPool, its memory figures included. */
@@ -1881,12 +1924,7 @@ function leavePrefillPool(): void {
   dpAttention = keptDpAttention;
   byBatchSharding = keptByBatch;
   attentionImbalance = keptImbalance;
-  shardLayout(tp, ep, redundant, dpAttention ? 1 : tp);
-  hoistLayout();
-  memoryStatic(tp, pp);
-  stageLayers = splitLayers;
-  denseLayersStage = splitDense;
-  moeLayersStage = splitMoe;
+  setLayout();
   memWeights = keptMemWeights;
   memKv = keptMemKv;
   memActivations = keptMemActivations;

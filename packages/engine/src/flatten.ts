@@ -5,7 +5,7 @@ import {
   type ChipSpec,
   type Efficiency,
 } from '@ridgeline/hardware';
-import { InputError, countParams, type ModelSpec } from '@ridgeline/model';
+import { InputError, WORKLOAD_LIMITS, countParams, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
 import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
 
 // a ring is a one-axis torus (collectives.ts)
@@ -58,6 +58,9 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   if (!Number.isFinite(price) || price < 0) {
     throw new InputError('usdPerChipHour', `usdPerChipHour must be a price ≥ 0 USD per chip-hour, got ${String(price)}`);
   }
+  if (price > WORKLOAD_LIMITS.usdPerChipHour) {
+    throw new InputError('usdPerChipHour', `usdPerChipHour must be at most ${limitText(WORKLOAD_LIMITS.usdPerChipHour)} USD per chip-hour, got ${String(price)}`);
+  }
   const out = new Float64Array(CHIP.stride);
   PRECISIONS.forEach((p, i) => {
     out[CHIP.peak + i] = chip.compute.peakDenseFlopsPerS[p]?.value ?? Number.NaN;
@@ -89,83 +92,54 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   return out;
 }
 
-function requireInteger(model: string, field: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    const allowed = min === 0 ? 'an integer ≥ 0' : `an integer ≥ ${min}`;
-    throw new InputError(field, `model "${model}": ${field} must be ${allowed}, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value;
-}
-
-function requireBoolean(model: string, field: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') {
-    throw new InputError(field, `model "${model}": ${field} must be true or false, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value;
-}
-
 /**
  * A model architecture as the kernel reads it: MODEL.stride f64 (layers, widths, heads, MoE, MLA,
  * sliding window, the active parameter count from `countParams`, and the multi-token-prediction
  * modules speculative decoding's `mtp` mode drafts with). Throws `InputError` naming
  * the field for a value the model cannot use (a non-integer head count, more active experts than
- * experts, …).
+ * experts, a size beyond `MODEL_LIMITS`, …: `validateModelSpec`).
  *
  * @example
  * flattenModel(llama31_70b)[MODEL.layers]; // 80
  */
 export function flattenModel(model: ModelSpec): Float64Array {
-  const id = typeof model.id === 'string' ? model.id : '(no id)';
+  validateModelSpec(model);
   const out = new Float64Array(MODEL.stride);
-  out[MODEL.layers] = requireInteger(id, 'layers', model.layers, 1);
-  out[MODEL.hiddenSize] = requireInteger(id, 'hiddenSize', model.hiddenSize, 1);
-  out[MODEL.heads] = requireInteger(id, 'heads', model.heads, 1);
-  out[MODEL.kvHeads] = requireInteger(id, 'kvHeads', model.kvHeads, 1);
-  out[MODEL.headDim] = requireInteger(id, 'headDim', model.headDim, 1);
-  out[MODEL.ffnHiddenSize] = requireInteger(id, 'ffnHiddenSize', model.ffnHiddenSize, 0);
-  out[MODEL.gatedFfn] = requireBoolean(id, 'gatedFfn', model.gatedFfn) ? 1 : 0;
-  out[MODEL.vocabSize] = requireInteger(id, 'vocabSize', model.vocabSize, 1);
-  out[MODEL.tiedEmbeddings] = requireBoolean(id, 'tiedEmbeddings', model.tiedEmbeddings) ? 1 : 0;
-  out[MODEL.parallelAttentionFfn] =
-    model.parallelAttentionFfn === undefined ? 0 : requireBoolean(id, 'parallelAttentionFfn', model.parallelAttentionFfn) ? 1 : 0;
+  out[MODEL.layers] = model.layers;
+  out[MODEL.hiddenSize] = model.hiddenSize;
+  out[MODEL.heads] = model.heads;
+  out[MODEL.kvHeads] = model.kvHeads;
+  out[MODEL.headDim] = model.headDim;
+  out[MODEL.ffnHiddenSize] = model.ffnHiddenSize;
+  out[MODEL.gatedFfn] = model.gatedFfn ? 1 : 0;
+  out[MODEL.vocabSize] = model.vocabSize;
+  out[MODEL.tiedEmbeddings] = model.tiedEmbeddings ? 1 : 0;
+  out[MODEL.parallelAttentionFfn] = model.parallelAttentionFfn === true ? 1 : 0;
   const moe = model.moe;
   if (moe !== undefined) {
     out[MODEL.hasMoe] = 1;
-    const experts = requireInteger(id, 'moe.experts', moe.experts, 1);
-    out[MODEL.experts] = experts;
-    out[MODEL.activeExperts] = requireInteger(id, 'moe.activeExperts', moe.activeExperts, 1);
-    if (moe.activeExperts > experts) {
-      throw new InputError('moe.activeExperts', `model "${id}": moe.activeExperts must be at most moe.experts (${experts}), got ${moe.activeExperts}`);
-    }
-    out[MODEL.sharedExperts] = requireInteger(id, 'moe.sharedExperts', moe.sharedExperts, 0);
-    out[MODEL.expertHiddenSize] = requireInteger(id, 'moe.expertHiddenSize', moe.expertHiddenSize, 1);
-    out[MODEL.denseLayers] = requireInteger(id, 'moe.denseLayers', moe.denseLayers, 0);
-    if (moe.denseLayers > model.layers) {
-      throw new InputError('moe.denseLayers', `model "${id}": moe.denseLayers must be at most layers (${model.layers}), got ${moe.denseLayers}`);
-    }
+    out[MODEL.experts] = moe.experts;
+    out[MODEL.activeExperts] = moe.activeExperts;
+    out[MODEL.sharedExperts] = moe.sharedExperts;
+    out[MODEL.expertHiddenSize] = moe.expertHiddenSize;
+    out[MODEL.denseLayers] = moe.denseLayers;
   }
   const mla = model.mla;
   if (mla !== undefined) {
     out[MODEL.hasMla] = 1;
-    out[MODEL.qLoraRank] = requireInteger(id, 'mla.qLoraRank', mla.qLoraRank, 0);
-    out[MODEL.kvLoraRank] = requireInteger(id, 'mla.kvLoraRank', mla.kvLoraRank, 1);
-    out[MODEL.qkNopeHeadDim] = requireInteger(id, 'mla.qkNopeHeadDim', mla.qkNopeHeadDim, 0);
-    out[MODEL.qkRopeHeadDim] = requireInteger(id, 'mla.qkRopeHeadDim', mla.qkRopeHeadDim, 0);
-    out[MODEL.vHeadDim] = requireInteger(id, 'mla.vHeadDim', mla.vHeadDim, 1);
+    out[MODEL.qLoraRank] = mla.qLoraRank;
+    out[MODEL.kvLoraRank] = mla.kvLoraRank;
+    out[MODEL.qkNopeHeadDim] = mla.qkNopeHeadDim;
+    out[MODEL.qkRopeHeadDim] = mla.qkRopeHeadDim;
+    out[MODEL.vHeadDim] = mla.vHeadDim;
   }
   const window = model.slidingWindow;
   if (window !== undefined) {
     out[MODEL.hasWindow] = 1;
-    out[MODEL.windowTokens] = requireInteger(id, 'slidingWindow.windowTokens', window.windowTokens, 1);
-    out[MODEL.windowedLayers] = requireInteger(id, 'slidingWindow.windowedLayers', window.windowedLayers, 0);
-    if (window.windowedLayers > model.layers) {
-      throw new InputError(
-        'slidingWindow.windowedLayers',
-        `model "${id}": slidingWindow.windowedLayers must be at most layers (${model.layers}), got ${window.windowedLayers}`,
-      );
-    }
+    out[MODEL.windowTokens] = window.windowTokens;
+    out[MODEL.windowedLayers] = window.windowedLayers;
   }
   out[MODEL.activeParams] = countParams(model).active;
-  out[MODEL.mtpModules] = model.mtpModules === undefined ? 0 : requireInteger(id, 'mtpModules', model.mtpModules, 0);
+  out[MODEL.mtpModules] = model.mtpModules ?? 0;
   return out;
 }

@@ -32,6 +32,7 @@ export {
 } from './plan.ts';
 export {
   isTrainingSpec,
+  MAX_TOP_K,
   parseAnySweepSpec,
   parseSweepSpec,
   resolveSweepSpec,
@@ -94,7 +95,7 @@ export {
   type TrainingMetric,
   type TrainingOutput,
 } from './training.ts';
-export { sweepRange, type SweepRangeOptions } from './sweep.ts';
+export { measureSweepRate, sweepRange, type SweepRangeOptions } from './sweep.ts';
 export {
   DEFAULT_PLAN_PRECISIONS,
   defaultMaxChips,

@@ -1,7 +1,9 @@
 // What the two searches behind `planServing` share: the batch ladder, the precision combinations,
 // the output slots they read and the lexicographic order of their keys.
 import { PRECISION_BYTES, type Precision } from '@ridgeline/hardware';
-import { outputSlot, type Output } from './descriptors.ts';
+import type { Bound } from '@ridgeline/model';
+import { BOUNDS, outputSlot, type Output } from './descriptors.ts';
+import type { PlanMiss, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
 
 /** Requests in flight per replica that the planner tries (a ~1.5× ladder from 1 to 4096). */
 export const PLAN_BATCHES: readonly number[] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
@@ -106,4 +108,37 @@ export function lexLess(a: readonly number[], b: readonly number[]): boolean {
     if (x !== y) return x < y;
   }
   return false;
+}
+
+/**
+ * A chosen row's figures as `ServingPlanChoice.metrics`, and the targets it misses, worst first,
+ * with the bound of the phase behind each. `replicaChips` are the chips one replica's requests/s
+ * spread over (TP·PP; with disaggregation, both pools' chips).
+ */
+export function rowFigures(
+  row: Float64Array,
+  targets: ServingPlanRequest['targets'],
+  replicaChips: number,
+  outputTokens: number,
+): { metrics: NonNullable<ServingPlanChoice['metrics']>; misses: PlanMiss[] } {
+  const o = (slot: number): number => row[slot] ?? Number.NaN;
+  const bound = (slot: number): Bound | null => BOUNDS[o(slot)] ?? null;
+  const misses: PlanMiss[] = [];
+  if (targets.ttftS !== undefined && o(S.ttft) > targets.ttftS) misses.push({ target: 'ttft', ratio: o(S.ttft) / targets.ttftS, bound: bound(S.boundPrefill) });
+  if (targets.tpotS !== undefined && o(S.tpot) > targets.tpotS) misses.push({ target: 'tpot', ratio: o(S.tpot) / targets.tpotS, bound: bound(S.boundDecode) });
+  misses.sort((a, b) => b.ratio - a.ratio);
+  return {
+    metrics: {
+      ttftS: o(S.ttft),
+      tpotS: o(S.tpot),
+      tokensPerSPerChip: o(S.perChip),
+      tokensPerSPerUser: o(S.perUser),
+      totalTokensPerSPerChip: o(S.totalPerChip),
+      costPerMillionTokensUsd: o(S.cost),
+      requestsPerSPerReplica: (o(S.perChip) * replicaChips) / outputTokens,
+      boundPrefill: bound(S.boundPrefill),
+      boundDecode: bound(S.boundDecode),
+    },
+    misses,
+  };
 }

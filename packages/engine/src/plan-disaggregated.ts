@@ -1,12 +1,12 @@
 // planServing's search of disaggregated prefill and decode (`ServingPlanRequest.disaggregation`):
 // one chip's decode workers, fed by prefill workers on that chip or on another.
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { countParams, type Bound, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
-import { AXES, BOUNDS, DISAGGREGATION_BOUND_CODES, N_OUT, REASONS, type Axis } from './descriptors.ts';
+import { countParams, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
+import { AXES, DISAGGREGATION_BOUND_CODES, N_OUT, REASONS, type Axis } from './descriptors.ts';
 import type { Engine, Kernel } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, powersOfTwoUpTo, precisionAxes, precisionCombos } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
 import { planSweep, type SweepConfig, type SweepPlan } from './plan.ts';
-import type { PlanLimit, PlanMiss, PlanObjective, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
+import type { PlanLimit, PlanObjective, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
 import { resolveSweepSpec, validateSweepSpec, type SweepSpec } from './spec.ts';
 
 /**
@@ -199,12 +199,8 @@ export async function planDisaggregatedChip(
   const { part } = chosen;
   const row = part.kernel.rows(chosen.index, 1).slice();
   const o = (slot: number): number => row[slot] ?? Number.NaN;
-  const bound = (slot: number): Bound | null => BOUNDS[o(slot)] ?? null;
   const sweepConfig = part.plan.config(chosen.index);
-  const misses: PlanMiss[] = [];
-  if (targets.ttftS !== undefined && o(S.ttft) > targets.ttftS) misses.push({ target: 'ttft', ratio: o(S.ttft) / targets.ttftS, bound: bound(S.boundPrefill) });
-  if (targets.tpotS !== undefined && o(S.tpot) > targets.tpotS) misses.push({ target: 'tpot', ratio: o(S.tpot) / targets.tpotS, bound: bound(S.boundDecode) });
-  misses.sort((a, b) => b.ratio - a.ratio);
+  const { metrics, misses } = rowFigures(row, targets, chosen.unitChips, outputTokens);
   const decodeWorkerChips = sweepConfig.tp * sweepConfig.pp;
   return {
     chip: chip.id,
@@ -212,17 +208,7 @@ export async function planDisaggregatedChip(
     config: disaggregatedConfigOf(sweepConfig, model, chip, part.prefillChip, entry.usdPerChipHour),
     replicas: chosen.replicas,
     chips: chosen.chips,
-    metrics: {
-      ttftS: o(S.ttft),
-      tpotS: o(S.tpot),
-      tokensPerSPerChip: o(S.perChip),
-      tokensPerSPerUser: o(S.perUser),
-      totalTokensPerSPerChip: o(S.totalPerChip),
-      costPerMillionTokensUsd: o(S.cost),
-      requestsPerSPerReplica: (o(S.perChip) * chosen.unitChips) / outputTokens,
-      boundPrefill: bound(S.boundPrefill),
-      boundDecode: bound(S.boundDecode),
-    },
+    metrics,
     disaggregation: {
       prefillChip: (part.prefillChip ?? chip).id,
       prefillWorkers: sweepConfig.prefillWorkers,

@@ -1,8 +1,8 @@
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { InputError, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
-import { AXES, BOUNDS, N_OUT, REASONS } from './descriptors.ts';
+import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, lexLess, powersOfTwoUpTo, precisionAxes, precisionCombos } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, lexLess, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
 import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
@@ -320,30 +320,15 @@ async function planChip(
     };
   }
   const row = kernel.rows(chosen.index, 1).slice();
-  const o = (slot: number): number => row[slot] ?? Number.NaN;
-  const bound = (slot: number): Bound | null => BOUNDS[o(slot)] ?? null;
   const config = plan.config(chosen.index);
-  const misses: PlanMiss[] = [];
-  if (targets.ttftS !== undefined && o(S.ttft) > targets.ttftS) misses.push({ target: 'ttft', ratio: o(S.ttft) / targets.ttftS, bound: bound(S.boundPrefill) });
-  if (targets.tpotS !== undefined && o(S.tpot) > targets.tpotS) misses.push({ target: 'tpot', ratio: o(S.tpot) / targets.tpotS, bound: bound(S.boundDecode) });
-  misses.sort((a, b) => b.ratio - a.ratio);
+  const { metrics, misses } = rowFigures(row, targets, config.tp * config.pp, outputTokens);
   return {
     chip: chip.id,
     meetsTargets: best !== undefined,
     config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips),
     replicas: chosen.replicas,
     chips: chosen.chips,
-    metrics: {
-      ttftS: o(S.ttft),
-      tpotS: o(S.tpot),
-      tokensPerSPerChip: o(S.perChip),
-      tokensPerSPerUser: o(S.perUser),
-      totalTokensPerSPerChip: o(S.totalPerChip),
-      costPerMillionTokensUsd: o(S.cost),
-      requestsPerSPerReplica: (o(S.perChip) * config.tp * config.pp) / outputTokens,
-      boundPrefill: bound(S.boundPrefill),
-      boundDecode: bound(S.boundDecode),
-    },
+    metrics,
     disaggregation: null,
     limit: best === undefined ? null : limitOf(),
     misses,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
+import { MAX_TOP_K, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
 import { planSweep, shardRange } from './plan.ts';
 import { TEST_RESOLVERS } from './test-support/random.ts';
 
@@ -16,6 +16,13 @@ function issuesOf(text: string): string {
 const BASE = 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\n';
 
 describe('sweep spec validation', () => {
+  it('bounds the top-k at MAX_TOP_K, which the kernel handles (1e8 exhausted its memory)', () => {
+    expect(MAX_TOP_K).toBe(10_000);
+    expect(parseSweepSpec(`${BASE}reducers: { top: { k: ${MAX_TOP_K}, by: tpotS } }\n`).reducers.top?.k).toBe(MAX_TOP_K);
+    expect(issuesOf(`${BASE}reducers: { top: { k: 10001, by: tpotS } }\n`)).toBe('spec.yaml: reducers.top.k: k must be at most 10,000');
+    expect(issuesOf(`${BASE}reducers: { top: { k: 100000000, by: tpotS } }\n`)).toBe('spec.yaml: reducers.top.k: k must be at most 10,000');
+  });
+
   it('fills in defaults and expands ranges', () => {
     const spec = parseSweepSpec(`${BASE}tp: [1, 2]\nbatch: { from: 1, to: 64, times: 4 }\ninputTokens: { from: 1000, to: 3000, step: 1000 }\nchips: 8\n`);
     expect(spec.tp).toEqual([1, 2]);
@@ -93,6 +100,28 @@ describe('sweep spec validation', () => {
     expect(issuesOf(`${BASE}batch: { from: 8, to: 1 }\n`)).toBe('spec.yaml: batch: a range needs to ≥ from');
     expect(issuesOf('- 1\n- 2\n')).toMatch(/^spec\.yaml: a sweep spec is a mapping/);
     expect(issuesOf('models: [\n')).toMatch(/^spec\.yaml: not valid YAML or JSON/);
+  });
+
+  // Before the limits a 10¹²-layer inline model hung the layout search, and 1e308 figures gave ∞.
+  it('names each limit a field goes beyond (docs/MODEL.md §1.5)', () => {
+    const tiny = 'id: tiny, layers: 2, hiddenSize: 64, heads: 4, kvHeads: 2, headDim: 16, ffnHiddenSize: 128, gatedFfn: true, vocabSize: 1000, tiedEmbeddings: true';
+    expect(issuesOf(`models: [{ ${tiny.replace('layers: 2', 'layers: 1e12')} }]\nhardware: [h100-sxm]\n`)).toBe('spec.yaml: models[0].layers: must be at most 1e5, got 1000000000000');
+    expect(issuesOf(`models: [{ ${tiny.replace('heads: 4', 'heads: 1e300')} }]\nhardware: [h100-sxm]\n`)).toBe('spec.yaml: models[0].heads: must be at most 1e5, got 1e+300');
+    expect(issuesOf(`${BASE}batch: [1, 1e12]\n`)).toBe('spec.yaml: batch[1]: must be at most 1e9, got 1000000000000');
+    expect(issuesOf(`${BASE}inputTokens: 2e9\n`)).toBe('spec.yaml: inputTokens: must be at most 1e9, got 2000000000');
+    expect(issuesOf(`${BASE}chips: 33554432\n`)).toBe('spec.yaml: chips: must be at most 16,777,216, got 33554432');
+    expect(issuesOf(`${BASE}moeImbalance: 1e308\n`)).toBe('spec.yaml: moeImbalance: must be at most 64, got 1e+308');
+    expect(issuesOf('models: [llama-3.1-8b]\nhardware: [{ chip: h100-sxm, usdPerChipHour: 1e308 }]\n')).toBe(
+      'spec.yaml: hardware[0].usdPerChipHour: must be at most 1e6, got 1e+308',
+    );
+    expect(() => parseAnySweepSpec('mode: training\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ntotalTokens: 1e12\noptimizerBytesPerParam: 1e308\n', 'spec.yaml')).toThrow(
+      'spec.yaml: optimizerBytesPerParam: must be at most 64, got 1e+308',
+    );
+    // MoE, MLA and windows of an inline model are checked when it is resolved, each with its path
+    const moe = `models: [{ ${tiny}, moe: { experts: 1000000, activeExperts: 2, sharedExperts: 0, expertHiddenSize: 64, denseLayers: 0 } }]\nhardware: [h100-sxm]\n`;
+    expect(() => resolveSweepSpec(parseSweepSpec(moe, 'spec.yaml'), TEST_RESOLVERS, 'spec.yaml')).toThrow(
+      'spec.yaml: models[0].moe.experts: model "tiny": moe.experts must be at most 1e5, got 1000000',
+    );
   });
 
   it('reads speculative decoding axes, with the draft models resolved after the models', () => {

@@ -7,6 +7,11 @@ import {
   MAX_DRAFT_TOKENS,
   MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
+  InputError,
+  MODEL_LIMITS,
+  WORKLOAD_LIMITS,
+  limitText,
+  validateModelSpec,
   type AttentionSharding,
   type ModelSpec,
   type Recompute,
@@ -272,13 +277,18 @@ const isMapping = (x: unknown): boolean => typeof x === 'object' && x !== null &
 /** Integers from a list, one integer, or a range `{ from, to, step }` / `{ from, to, times }`. */
 const MAX_AXIS_VALUES = 1_000_000;
 
-function integerAxis(field: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
+/**
+ * `max` is a rule of the field (zeroStage 0–3), said in the allowed range; `limit` is the physical
+ * limit of `WORKLOAD_LIMITS` (docs/MODEL.md §1.5), said on its own: "must be at most 1e9".
+ */
+function integerAxis(field: string, min: number, max: number = Number.MAX_SAFE_INTEGER, limit: number = Number.MAX_SAFE_INTEGER) {
   const allowed = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+  // one issue per value: beyond the limit says so, anything else says what is allowed
+  const problem = (x: number): string | undefined =>
+    Number.isInteger(x) && x > limit ? `must be at most ${limitText(limit)}` : Number.isSafeInteger(x) && x >= min && x <= max ? undefined : `must be ${allowed}`;
   const integer = v.pipe(
     v.number((i) => `must be ${allowed}${got(i)}`),
-    v.safeInteger((i) => `must be ${allowed}${got(i)}`),
-    v.minValue(min, (i) => `must be ${allowed}${got(i)}`),
-    v.maxValue(max, (i) => `must be ${allowed}${got(i)}`),
+    v.check((x) => problem(x) === undefined, (i) => `${problem(i.input) ?? `must be ${allowed}`}${got(i)}`),
   );
   const range = v.pipe(
     v.strictObject(
@@ -351,12 +361,14 @@ function chipIdAxis(field: string) {
   );
 }
 
-function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto', integer = false) {
+/** `limit`, as in `integerAxis`: the physical limit of `WORKLOAD_LIMITS`, said on its own. */
+function numberAxis(field: string, min: number, max: number, allowed: string, extra?: 'auto', integer = false, limit = Number.MAX_VALUE) {
   const allowedAll = extra === undefined ? allowed : `${allowed} or "${extra}"`;
   const num = v.pipe(
     v.number((i) => `must be ${allowedAll}${got(i)}`),
     v.check((x) => !integer || Number.isSafeInteger(x), (i) => `must be ${allowedAll}${got(i)}`),
     v.minValue(min, (i) => `must be ${allowedAll}${got(i)}`),
+    v.check((x) => !(x > limit) || Number.isNaN(x), (i) => `must be at most ${limitText(limit)}${got(i)}`),
     v.maxValue(max, (i) => `must be ${allowedAll}${got(i)}`),
   );
   const one = extra === undefined ? num : v.union([num, v.literal(extra)], (i) => `must be ${allowed} or "${extra}"${got(i)}`);
@@ -444,6 +456,15 @@ const groupBySchema = v.pipe(
   v.transform((value): GroupKey[] => normaliseGroupBy(Array.isArray(value) ? value : [value]) ?? []),
 );
 
+/**
+ * The largest top-k: k rows per group. The kernel keeps its k entries sorted and shifts them on
+ * each insert, and every kept row is evaluated again, held and printed. Measured on the shipped
+ * Llama 70B example (388,800 configurations, 2 threads): k 10,000 takes 2.1 s and 287 MB (k 10:
+ * 0.4 s), grouped per chip 4.5 s and 746 MB; k 100,000 takes 15 s and 1.2 GB, and 1e8 exhausts the
+ * kernel's memory. Every configuration's row goes to a file with `writeRows` instead.
+ */
+export const MAX_TOP_K = 10_000;
+
 function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
 const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
@@ -492,7 +513,7 @@ const reducers = v.strictObject({
       v.null(),
       v.pipe(
         v.strictObject({
-          k: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(100_000, 'k must be at most 100000')),
+          k: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(MAX_TOP_K, `k must be at most ${MAX_TOP_K.toLocaleString('en')}`)),
           by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
           direction: v.optional(direction),
         }),
@@ -514,27 +535,27 @@ const reducers = v.strictObject({
 return reducers;
 }
 
-const positiveInteger = v.pipe(
-  v.number((i) => `must be an integer ≥ 1${got(i)}`),
-  v.safeInteger((i) => `must be an integer ≥ 1${got(i)}`),
-  v.minValue(1, (i) => `must be an integer ≥ 1${got(i)}`),
-);
+/** An integer from `min` to a `MODEL_LIMITS` limit; the rest of an inline model is checked by `validateModelSpec`. */
+const sizeField = (min: number, limit: number) => {
+  const problem = (x: number): string | undefined =>
+    !Number.isInteger(x) || x < min ? `must be an integer ≥ ${min}` : x > limit ? `must be at most ${limitText(limit)}` : undefined;
+  return v.pipe(
+    v.number((i) => `must be an integer ≥ ${min}${got(i)}`),
+    v.check((x) => problem(x) === undefined, (i) => `${problem(i.input) ?? 'is out of range'}${got(i)}`),
+  );
+};
 const inlineModel = v.looseObject(
   {
     id: v.pipe(v.string('an inline model needs an id (a string)'), v.nonEmpty('an inline model needs an id')),
     name: v.optional(v.string()),
-    layers: positiveInteger,
-    hiddenSize: positiveInteger,
-    heads: positiveInteger,
-    kvHeads: positiveInteger,
-    headDim: positiveInteger,
-    ffnHiddenSize: v.pipe(
-      v.number((i) => `must be an integer ≥ 0${got(i)}`),
-      v.safeInteger((i) => `must be an integer ≥ 0${got(i)}`),
-      v.minValue(0, (i) => `must be an integer ≥ 0${got(i)}`),
-    ),
+    layers: sizeField(1, MODEL_LIMITS.layers),
+    hiddenSize: sizeField(1, MODEL_LIMITS.hiddenSize),
+    heads: sizeField(1, MODEL_LIMITS.heads),
+    kvHeads: sizeField(1, MODEL_LIMITS.heads),
+    headDim: sizeField(1, MODEL_LIMITS.headDim),
+    ffnHiddenSize: sizeField(0, MODEL_LIMITS.ffnHiddenSize),
     gatedFfn: v.boolean((i) => `must be true or false${got(i)}`),
-    vocabSize: positiveInteger,
+    vocabSize: sizeField(1, MODEL_LIMITS.vocabSize),
     tiedEmbeddings: v.boolean((i) => `must be true or false${got(i)}`),
   },
   // valibot gives a missing key this object-level message too
@@ -546,7 +567,13 @@ const hardwareEntry = v.union(
     v.pipe(v.string(), v.nonEmpty('a chip id cannot be empty')),
     v.strictObject({
       chip: v.pipe(v.string('chip must be a chip id'), v.nonEmpty('a chip id cannot be empty')),
-      usdPerChipHour: v.optional(v.pipe(v.number(), v.minValue(0, (i) => `usdPerChipHour must be a price ≥ 0${got(i)}`))),
+      usdPerChipHour: v.optional(
+        v.pipe(
+          v.number(),
+          v.minValue(0, (i) => `usdPerChipHour must be a price ≥ 0${got(i)}`),
+          v.maxValue(WORKLOAD_LIMITS.usdPerChipHour, (i) => `must be at most ${limitText(WORKLOAD_LIMITS.usdPerChipHour)}${got(i)}`),
+        ),
+      ),
     }),
   ],
   (i) => `a hardware entry is a chip id or { chip, usdPerChipHour }${got(i)}`,
@@ -642,23 +669,23 @@ const trainingSchema = v.pipe(
       mode: v.literal('training'),
       models: modelsSchema,
       hardware: hardwareSchema,
-      chips: v.optional(integerAxis('chips', 1)),
-      dp: v.optional(integerAxis('dp', 1)),
-      tp: v.optional(integerAxis('tp', 1), 1),
-      pp: v.optional(integerAxis('pp', 1), 1),
-      cp: v.optional(integerAxis('cp', 1), 1),
-      ep: v.optional(integerAxis('ep', 1), 1),
-      sequenceLength: v.optional(integerAxis('sequenceLength', 1), 4096),
-      globalBatch: v.optional(integerAxis('globalBatch', 1), 512),
-      microBatch: v.optional(integerAxis('microBatch', 1), 1),
-      virtualStages: v.optional(integerAxis('virtualStages', 1), 1),
-      totalTokens: v.optional(numberAxis('totalTokens', Number.MIN_VALUE, Number.MAX_VALUE, 'a positive number of tokens')),
+      chips: v.optional(integerAxis('chips', 1, undefined, WORKLOAD_LIMITS.chips)),
+      dp: v.optional(integerAxis('dp', 1, undefined, WORKLOAD_LIMITS.chips)),
+      tp: v.optional(integerAxis('tp', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      pp: v.optional(integerAxis('pp', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      cp: v.optional(integerAxis('cp', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      ep: v.optional(integerAxis('ep', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      sequenceLength: v.optional(integerAxis('sequenceLength', 1, undefined, WORKLOAD_LIMITS.tokens), 4096),
+      globalBatch: v.optional(integerAxis('globalBatch', 1, undefined, WORKLOAD_LIMITS.batch), 512),
+      microBatch: v.optional(integerAxis('microBatch', 1, undefined, WORKLOAD_LIMITS.batch), 1),
+      virtualStages: v.optional(integerAxis('virtualStages', 1, undefined, WORKLOAD_LIMITS.virtualStages), 1),
+      totalTokens: v.optional(numberAxis('totalTokens', Number.MIN_VALUE, Number.MAX_VALUE, 'a positive number of tokens', undefined, false, WORKLOAD_LIMITS.totalTokens)),
       precision: v.optional(enumAxis('precision', PRECISIONS), 'bf16'),
       zeroStage: v.optional(integerAxis('zeroStage', 0, 3), 0),
       recompute: v.optional(enumAxis('recompute', RECOMPUTES), 'selective'),
       sequenceParallel: v.optional(switchAxis('sequenceParallel'), 'auto'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
-      optimizerBytesPerParam: v.optional(numberAxis('optimizerBytesPerParam', 0, Number.MAX_VALUE, 'a number of bytes ≥ 0'), 12),
+      optimizerBytesPerParam: v.optional(numberAxis('optimizerBytesPerParam', 0, Number.MAX_VALUE, 'a number of bytes ≥ 0', undefined, false, WORKLOAD_LIMITS.optimizerBytesPerParam), 12),
       // checked by whereOf, which names each metric's path
       where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(TRAINING_METRICS, defaultTrainingDirection), {}),
@@ -674,15 +701,15 @@ const specSchema = v.pipe(
       mode: v.optional(v.literal('inference', (i) => `must be inference or training${got(i)}`)),
       models: modelsSchema,
       hardware: hardwareSchema,
-      chips: v.optional(integerAxis('chips', 1)),
-      dp: v.optional(integerAxis('dp', 1)),
-      tp: v.optional(integerAxis('tp', 1), 1),
-      pp: v.optional(integerAxis('pp', 1), 1),
-      ep: v.optional(integerAxis('ep', 1), 1),
+      chips: v.optional(integerAxis('chips', 1, undefined, WORKLOAD_LIMITS.chips)),
+      dp: v.optional(integerAxis('dp', 1, undefined, WORKLOAD_LIMITS.chips)),
+      tp: v.optional(integerAxis('tp', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      pp: v.optional(integerAxis('pp', 1, undefined, WORKLOAD_LIMITS.chips), 1),
+      ep: v.optional(integerAxis('ep', 1, undefined, WORKLOAD_LIMITS.chips), 1),
       redundantExperts: v.optional(numberAxis('redundantExperts', 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0', 'auto', true), 'auto'),
-      batch: v.optional(integerAxis('batch', 1), 1),
-      inputTokens: v.optional(integerAxis('inputTokens', 1), 2048),
-      outputTokens: v.optional(integerAxis('outputTokens', 1), 256),
+      batch: v.optional(integerAxis('batch', 1, undefined, WORKLOAD_LIMITS.batch), 1),
+      inputTokens: v.optional(integerAxis('inputTokens', 1, undefined, WORKLOAD_LIMITS.tokens), 2048),
+      outputTokens: v.optional(integerAxis('outputTokens', 1, undefined, WORKLOAD_LIMITS.tokens), 256),
       precisions: v.optional(
         v.strictObject({
           weights: v.optional(enumAxis('precisions.weights', PRECISIONS), 'bf16'),
@@ -693,10 +720,10 @@ const specSchema = v.pipe(
       ),
       attentionSharding: v.optional(enumAxis('attentionSharding', ['heads', 'batch', 'dp'] as const), 'heads'),
       commOverlap: v.optional(numberAxis('commOverlap', 0, 1, 'a fraction in [0, 1]', 'auto'), 'auto'),
-      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1'), DEFAULT_MOE_IMBALANCE),
+      moeImbalance: v.optional(numberAxis('moeImbalance', 1, Number.MAX_VALUE, 'a factor ≥ 1', undefined, false, WORKLOAD_LIMITS.moeImbalance), DEFAULT_MOE_IMBALANCE),
       twoBatchOverlap: v.optional(booleanAxis('twoBatchOverlap'), false),
       schedule: v.optional(enumAxis('schedule', SCHEDULES), 'continuous'),
-      chunkTokens: v.optional(integerAxis('chunkTokens', 1), PREFILL_CHUNK_TOKENS),
+      chunkTokens: v.optional(integerAxis('chunkTokens', 1, undefined, WORKLOAD_LIMITS.tokens), PREFILL_CHUNK_TOKENS),
       speculative: v.optional(enumAxis('speculative', SPECULATIVE_MODES), 'none'),
       draftTokens: v.optional(integerAxis('draftTokens', 1, MAX_DRAFT_TOKENS), 1),
       // no default here: a spec with draft must give it (validateSweepSpec fills in 0.85 otherwise)
@@ -705,8 +732,8 @@ const specSchema = v.pipe(
       prefillWorkers: v.optional(integerAxis('prefillWorkers', 0, MAX_WORKERS), 0),
       decodeWorkers: v.optional(integerAxis('decodeWorkers', 1, MAX_WORKERS), 1),
       prefillHardware: v.optional(chipIdAxis('prefillHardware'), 'same'),
-      prefillTp: v.optional(numberAxis('prefillTp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true), 'auto'),
-      prefillEp: v.optional(numberAxis('prefillEp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true), 'auto'),
+      prefillTp: v.optional(numberAxis('prefillTp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true, WORKLOAD_LIMITS.chips), 'auto'),
+      prefillEp: v.optional(numberAxis('prefillEp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true, WORKLOAD_LIMITS.chips), 'auto'),
       prefillAttention: v.optional(enumAxis('prefillAttention', ['heads', 'dp'] as const), 'heads'),
       // checked by whereOf, which names each metric's path
       where: v.optional(v.unknown()),
@@ -719,7 +746,8 @@ const specSchema = v.pipe(
 
 type AnyIssue = v.BaseIssue<unknown>;
 
-function pathOf(issue: AnyIssue): string {
+/** A valibot issue's path as people write it: `reducers.top.k`, `tp[1]`. */
+export function pathOf(issue: AnyIssue): string {
   let out = '';
   for (const item of issue.path ?? []) {
     const key = (item as { key?: unknown }).key;
@@ -732,9 +760,15 @@ function pathOf(issue: AnyIssue): string {
 /** The issues to show for one valibot issue: for a union, the deepest issues of its closest branch. */
 function leafIssues(issue: AnyIssue): AnyIssue[] {
   if (issue.type === 'union' && issue.issues !== undefined && issue.issues.length > 0) {
+    // a union's own issues carry paths relative to it (valibot prefixes only the outer issue)
     const depth = (i: AnyIssue): number => i.path?.length ?? 0;
     const deepest = Math.max(...issue.issues.map(depth));
-    if (deepest > (issue.path?.length ?? 0)) return issue.issues.filter((i) => depth(i) === deepest).flatMap(leafIssues);
+    if (deepest > 0) {
+      return issue.issues
+        .filter((i) => depth(i) === deepest)
+        .map((i) => ({ ...i, path: [...(issue.path ?? []), ...(i.path ?? [])] }) as AnyIssue)
+        .flatMap(leafIssues);
+    }
   }
   return [issue];
 }
@@ -1057,6 +1091,14 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
       if (typeof m !== 'string') {
         const partial = m as Partial<ModelSpec> & ModelSpec;
         model = { ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' };
+        try {
+          // the schema checks the common fields; this checks MoE, MLA, windows and their relations
+          validateModelSpec(model);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          issues.push({ path: `${field}[${i}].${error.field}`, message: error.message });
+          return;
+        }
       } else {
         try {
           model = resolvers.model(m);

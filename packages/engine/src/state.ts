@@ -1,6 +1,7 @@
 import type { Bound, DisaggregationBound, InfeasibleReason } from '@ridgeline/model';
 import { BOUNDS, DISAGGREGATION_BOUND_CODES, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
+import { sweepResultProblem } from './result-check.ts';
 import type { Kernel } from './engine.ts';
 import { groupOf, groupShapeOf, type GroupShape } from './groups.ts';
 import type { AnySweepPlan, SweepConfig, TrainingSweepConfig } from './plan.ts';
@@ -453,6 +454,8 @@ export function mergeResults(results: readonly { readonly name: string; readonly
     if (r === null || typeof r !== 'object' || r.format !== 'ridgeline-sweep' || r.version !== 1) {
       throw new MergeError(`${name} is not a ridgeline sweep result (write one with "ridgeline sweep … --json")`);
     }
+    const problem = sweepResultProblem(r);
+    if (problem !== undefined) throw new MergeError(`${name}: ${problem}; the file is damaged or edited, so run its shard again`);
     return { name, result: r as SweepResult };
   });
   const [head, ...rest] = checked;
@@ -461,6 +464,16 @@ export function mergeResults(results: readonly { readonly name: string; readonly
   for (const { name, result } of rest) {
     if (result.fingerprint !== head.result.fingerprint) {
       throw new MergeError(`${name} is from a different sweep than ${head.name} (fingerprint ${result.fingerprint} ≠ ${head.result.fingerprint}): merge shards of one spec, run with the same version`);
+    }
+    // the fingerprint is only a string in the file: what it stands for must match too
+    const differs = (['total', 'spec', 'reducers'] as const).find((key) => JSON.stringify(result[key]) !== JSON.stringify(head.result[key]));
+    const edgesDiffer = JSON.stringify(result.histograms.map((h) => h.edges)) !== JSON.stringify(head.result.histograms.map((h) => h.edges));
+    if (differs !== undefined || edgesDiffer) {
+      const what =
+        differs === 'total'
+          ? `its total (${result.total}) differs from ${head.name}'s (${head.result.total})`
+          : `its ${differs === undefined ? 'histogram edges differ' : `"${differs}" field differs`} from ${head.name}'s`;
+      throw new MergeError(`${name}: ${what} under the same fingerprint; the file is damaged or edited, so run its shard again`);
     }
     try {
       state = mergeStates(head.result.reducers, state, stateOfResult(result));

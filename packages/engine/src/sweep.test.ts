@@ -15,7 +15,7 @@ import { WORKER_SOURCE } from './node/worker-source.ts';
 import { planSweep, shardRange, type SweepPlan } from './plan.ts';
 import { parseSweepSpec, resolveSweepSpec } from './spec.ts';
 import { attachRows, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepRow, type SweepState } from './state.ts';
-import { sweepRange } from './sweep.ts';
+import { measureSweepRate, sweepRange } from './sweep.ts';
 import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, hasEqualOutputs, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
 import { matchesWhere } from './where.ts';
@@ -250,6 +250,15 @@ describe('sweeps of speculative decoding', () => {
 
 describe('sweeps', () => {
   const plan = planOf(SPEC);
+
+  it('measure their rate on a sample spread over the range, leaving no state behind', async () => {
+    const engine = await createEngine();
+    const rate = await measureSweepRate(engine, plan, [0, plan.total]);
+    expect(Number.isFinite(rate) && rate > 1000).toBe(true);
+    // a range smaller than the sample is timed whole
+    expect(await measureSweepRate(engine, plan, [10, 110], { slice: 4096 })).toBeGreaterThan(0);
+    expect(await runSweep(plan, { threads: 1, engine, range: [0, 5000] })).toEqual(await runSweep(plan, { threads: 1, range: [0, 5000] }));
+  });
 
   it('enumerate the cartesian product in WASM exactly as estimateInference evaluates each configuration', async () => {
     expect(plan.total).toBe(2 * 2 * 2 * 2 * 3 * 4 * 2 * 2 * 2 * 2 * 3 * 2 * 2 * 2 * 2 * 2);

@@ -16,6 +16,7 @@ import {
   formatTick,
   formatTokenRate,
   formatUsd,
+  EXPONENT_FROM,
   table,
 } from './format.ts';
 
@@ -55,6 +56,76 @@ describe('formatNumber', () => {
     expect(formatNumber(NAN)).toBe('—');
     expect(formatNumber(INF)).toBe('∞');
     expect(formatNumber(-INF)).toBe('-∞');
+  });
+});
+
+describe('any magnitude', () => {
+  // toFixed switches to exponent form from 1e21, which thousands separators used to garble:
+  // a 1e300 s duration read "1.7,832,…e+298 d"
+  it('writes exponent form from 2^53 up, where integer digits stop being exact, with three significant figures', () => {
+    expect(EXPONENT_FROM).toBe(Number.MAX_SAFE_INTEGER + 1);
+    expect(formatNumber(Number.MAX_SAFE_INTEGER)).toBe('9,007,199,254,740,991');
+    expect(formatNumber(2 ** 53)).toBe('9.01e15');
+    expect(formatNumber(Number.MAX_SAFE_INTEGER + 0.4)).toBe('9,007,199,254,740,991');
+    expect(formatNumber(1e15)).toBe('1,000,000,000,000,000');
+    expect(formatNumber(1e16)).toBe('1.00e16');
+    expect(formatNumber(9.996e20)).toBe('1.00e21');
+    expect(formatNumber(1e21)).toBe('1.00e21');
+    expect(formatNumber(1.7832e21)).toBe('1.78e21');
+    expect(formatNumber(1e100)).toBe('1.00e100');
+    expect(formatNumber(1e300)).toBe('1.00e300');
+    expect(formatNumber(Number.MAX_VALUE)).toBe('1.80e308');
+    expect(formatNumber(-1.7832e298)).toBe('-1.78e298');
+    expect(formatNumber(1.7832e298, 2)).toBe('1.8e298');
+  });
+
+  it('writes integers, dollars and percentages the same way', () => {
+    expect(formatInteger(Number.MAX_SAFE_INTEGER)).toBe('9,007,199,254,740,991');
+    expect(formatInteger(-(2 ** 53))).toBe('-9.01e15');
+    expect(formatInteger(1e21)).toBe('1.00e21');
+    expect(formatInteger(-1e300)).toBe('-1.00e300');
+    expect(formatUsd(Number.MAX_SAFE_INTEGER)).toBe('$9,007,199,254,740,991');
+    expect(formatUsd(2 ** 53)).toBe('$9.01e15');
+    expect(formatUsd(1e21)).toBe('$1.00e21');
+    expect(formatUsd(-1e100)).toBe('-$1.00e100');
+    expect(formatPercent(1e12)).toBe('100000000000000.0%');
+    expect(formatPercent(1e14)).toBe('1.00e16%');
+    expect(formatPercent(1e300)).toBe('1.00e302%');
+  });
+
+  it('writes durations, counts and rates in their largest unit with the mantissa in exponent form', () => {
+    expect(formatDuration(1e300)).toBe('1.16e295 d');
+    expect(formatDuration(1e100)).toBe('1.16e95 d');
+    expect(formatDuration(1e21)).toBe('1.16e16 d');
+    expect(formatDuration(86_400e16)).toBe('1.00e16 d');
+    expect(formatDuration(86_400 * 999_999_999_999)).toBe('999,999,999,999 d');
+    expect(formatCount(1e21)).toBe('1,000,000,000 T');
+    expect(formatCount(1e28)).toBe('1.00e16 T');
+    expect(formatCount(1e300)).toBe('1.00e288 T');
+    expect(formatTokenRate(1e21)).toBe('1.00e21 tok/s');
+    expect(formatTokenRate(1e300)).toBe('1.00e300 tok/s');
+    expect(formatFlops(1e300)).toBe('1.00e285 PFLOP/s');
+    expect(formatBandwidth(1e100)).toBe('1.00e88 TB/s');
+    expect(formatBytes(1e21)).toBe('1,000,000,000 TB');
+    expect(formatEnergy(1e300)).toBe('1.00e297 kJ');
+    expect(formatPower(1e21)).toBe('1.00e18 kW');
+    expect(formatPower(1e18)).toBe('1,000,000,000,000,000 kW');
+    expect(formatFlopCount(1e300)).toBe('1.00e285 PFLOP');
+    expect(formatIntensity(1e21)).toBe('1.00e21 FLOP/B');
+  });
+
+  it('writes ticks from 1000P up in the shortest exponent form', () => {
+    expect(formatTick(999e15)).toBe('999P');
+    expect(formatTick(1e18)).toBe('1e18');
+    expect(formatTick(2.5e21)).toBe('2.5e21');
+    expect(formatTick(1e100)).toBe('1e100');
+    expect(formatTick(1e300)).toBe('1e300');
+  });
+
+  it('keeps exact counts exact at any magnitude', () => {
+    for (const n of [1e21, 1.7832e21, 1e100, 1e300]) expect(Number(formatExactCount(n))).toBe(n);
+    expect(formatExactCount(1e21)).toBe('1e21');
+    expect(formatExactCount(1e300)).toBe('1e300');
   });
 });
 

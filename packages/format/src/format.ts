@@ -7,32 +7,49 @@
 
 const DASH = '—';
 
-function groupThousands(n: number): string {
+/**
+ * From this magnitude up, 2^53 (one past `Number.MAX_SAFE_INTEGER`), numbers are written in
+ * exponent form (`9.01e15`): from here a double's integer digits are no longer all exact, and from
+ * 1e21 up `toFixed` itself switches to exponent form, which thousands separators would garble
+ * ("1.7,832e+298").
+ */
+export const EXPONENT_FROM: number = 2 ** 53;
+
+/** `x` with `digits` significant figures in exponent form, as the small numbers are: `1.23e15`, `-4.50e300`. */
+function exponentForm(x: number, digits: number): string {
+  return x.toExponential(digits - 1).replace('e+', 'e');
+}
+
+/** `n` (an integer) with thousands separators, or in exponent form from `EXPONENT_FROM` up. */
+function groupThousands(n: number, digits = 3): string {
+  if (Math.abs(n) >= EXPONENT_FROM) return exponentForm(n, digits);
   const sign = n < 0 ? '-' : '';
   return sign + Math.abs(n).toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
- * A number with three significant figures (or `digits`), or thousands separators from 1000 up;
- * `—` for NaN, `∞` for infinity.
+ * A number with three significant figures (or `digits`), or thousands separators from 1000 up,
+ * and in exponent form below 1e-4 and from 2^53 ≈ 9.01e15 up (`EXPONENT_FROM`); `—` for NaN, `∞` for infinity.
  *
  * @example
  * formatNumber(0.012345); // '0.0123'
  * formatNumber(12345.6); // '12,346'
+ * formatNumber(1.7832e298); // '1.78e298'
  */
 export function formatNumber(x: number, digits = 3): string {
   if (Number.isNaN(x)) return DASH;
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
   if (x === 0) return '0';
-  if (Math.abs(x) >= 10 ** digits) return groupThousands(Math.round(x));
-  if (Math.abs(x) < 1e-4) return x.toExponential(digits - 1);
+  if (Math.abs(x) >= 10 ** digits) return groupThousands(Math.round(x), digits);
+  if (Math.abs(x) < 1e-4) return exponentForm(x, digits);
   const fixed = x.toPrecision(digits);
   // 999.7 rounds to '1.00e+3' at three figures: write it as the integer it rounds to.
-  return fixed.includes('e') ? groupThousands(Math.round(x)) : fixed;
+  return fixed.includes('e') ? groupThousands(Math.round(x), digits) : fixed;
 }
 
 /**
- * An integer with thousands separators.
+ * An integer with thousands separators; from 2^53 up (`EXPONENT_FROM`) in exponent form, as `formatNumber`
+ * writes it.
  *
  * @example
  * formatInteger(70553706496); // '70,553,706,496'
@@ -192,7 +209,9 @@ export function formatPower(watts: number): string {
  */
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return formatNumber(fraction);
-  return `${(fraction * 100).toFixed(1)}%`;
+  const percent = fraction * 100;
+  if (Math.abs(percent) >= EXPONENT_FROM) return `${exponentForm(percent, 3)}%`;
+  return `${percent.toFixed(1)}%`;
 }
 
 /**
@@ -226,13 +245,15 @@ export function formatIntensity(flopPerByte: number): string {
 }
 
 /**
- * A short SI label for an axis tick: `1k`, `10M`, `1T`, `0.01`.
+ * A short SI label for an axis tick: `1k`, `10M`, `1T`, `0.01`; from 1000P up the shortest
+ * exponent form, `1e18`.
  *
  * @example
  * formatTick(1e12); // '1T'
  */
 export function formatTick(x: number): string {
   if (x === 0) return '0';
+  if (Math.abs(Number(x.toPrecision(3))) >= 1e18) return Number(x.toPrecision(3)).toExponential().replace('e+', 'e');
   const units: ReadonlyArray<readonly [number, string]> = [
     [1e15, 'P'],
     [1e12, 'T'],

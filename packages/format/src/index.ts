@@ -1,4 +1,5 @@
 export {
+  EXPONENT_FROM,
   formatBandwidth,
   formatBytes,
   formatCount,

@@ -8,6 +8,7 @@ import {
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const SPEC = 'AMD Instinct MI300X specifications (amd.com product page / data sheet), peak theoretical';
 
@@ -95,7 +96,10 @@ export const mi300x: ChipSpec = {
         'initial: all_reduce_bench.py on 8×MI300X, 4 GiB payload, busbw 312.9 GB/s of 448 GB/s per-direction peak = 0.70 (stas00/ml-engineering network/README.md, "Peer-to-peer bandwidth"); to be refit',
     },
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.295, interactivity: 1.24, on: 'InferenceX DeepSeek-R1, 10 rows, continuous batching (pnpm validate, 2026-12-04)' } },
   },
+  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
+  efficiencyProfiles: INFERENCEX_PROFILES['mi300x'] ?? {},
   notes:
     'Dense matrix rates (AMD publishes sparsity figures separately at 2×). fp32 means TF32. Infinity Fabric is point-to-point: a pair of GPUs shares one 64 GB/s-per-direction link, so groups smaller than 8 see (n−1)×64 GB/s, not 448 GB/s (2 GPUs: 47.7 GB/s busbw vs 312.9 GB/s for 8, stas00/ml-engineering). The switch model here is exact only for 8-GPU groups.',
 };

@@ -101,6 +101,7 @@ export const mi325x: ChipSpec = {
         'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); same Infinity Fabric links; to be refit',
     },
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements' },
   },
   notes:
     'Same CDNA 3 compute and Infinity Fabric as MI300X; more and faster HBM (HBM3E) at higher board power. fp32 means TF32. Infinity Fabric is point-to-point (64 GB/s per direction per GPU pair), so groups smaller than 8 get only (n−1)×64 GB/s; the switch model is exact for 8-GPU groups.',

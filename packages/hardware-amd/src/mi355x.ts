@@ -7,6 +7,7 @@ import {
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const SPEC = 'AMD Instinct MI355X specifications (amd.com product page), peak theoretical dense';
 const FORMULA = 'stas00/ml-engineering compute/accelerator/README.md: 2400 MHz × 512 FMA × 2 × 1024 Matrix Cores = 2516.6 TFLOPS BF16';
@@ -107,7 +108,10 @@ export const mi355x: ChipSpec = {
         'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); no MI355X busbw measurement in hand; to be refit',
     },
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and a memory-bandwidth assumption, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.886, interactivity: 1.397, on: 'InferenceX DeepSeek-R1, 321 rows, continuous batching (pnpm validate, 2026-12-04)' } },
   },
+  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
+  efficiencyProfiles: INFERENCEX_PROFILES['mi355x'] ?? {},
   notes:
     'CDNA 4. Dense rates (AMD publishes structured-sparsity figures separately at 2× for FP16/BF16/FP8). fp4 is MXFP4; fp32 is full-precision FP32 (no TF32 rate published). Infinity Fabric is point-to-point (76.8 GB/s per direction per GPU pair), so groups smaller than 8 get (n−1)×76.8 GB/s; the switch model is exact for 8-GPU groups. The price is a placeholder.',
 };

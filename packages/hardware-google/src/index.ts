@@ -117,6 +117,7 @@ export const tpuV4: ChipSpec = {
     layerOverheadS: { value: 80e-6, source: TPU_V4_FIT },
     // XLA overlaps prefill collectives with the matmuls (Pope et al. §3.5, looped collective einsums).
     commOverlap: { value: 0.9, source: TPU_V4_FIT },
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows ESTI-01…ESTI-17, ESTI-25…ESTI-29 (Pope et al. 2022, PaLM inference on TPU v4)' },
   },
   notes:
     'ICI figure uses the scaling book per-link rate (4.5e10 one way) × 6 links. Slices smaller than a 4x4x4 cube have no wraparound links, which roughly halves ring-collective bandwidth. Price is the last confirmed v4 list price (2022).',
@@ -193,6 +194,7 @@ export const tpuV5e: ChipSpec = {
     memory: ETA_MEM,
     network: ETA_NET,
     layerOverheadS: LAYER_OVERHEAD,
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows MAXT-11, MAXT-12 (MaxText training on TPU v5e-256; η_flop only, the rest sourced starting values)' },
   },
   notes:
     'Single TensorCore per chip, 8 chips per host. The pod cannot grow past 16x16; slices with an axis shorter than 16 have no wraparound on that axis. Power is an estimate (see source).',
@@ -261,6 +263,7 @@ export const tpuV5p: ChipSpec = {
     memory: ETA_MEM,
     network: ETA_NET,
     layerOverheadS: LAYER_OVERHEAD,
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows MAXT-07…MAXT-09 (MaxText training on TPU v5p; η_flop only, the rest sourced starting values)' },
   },
   notes:
     'Two TensorCores per chip (megacore), 4 chips per host. fp8 is accepted at the bf16 rate (459 TFLOP/s); int8 is 2×. Pod 8960 chips, largest single slice 6144. Power is an estimate (see source).',
@@ -329,6 +332,7 @@ export const tpuV6e: ChipSpec = {
     memory: ETA_MEM,
     network: ETA_NET,
     layerOverheadS: LAYER_OVERHEAD,
+    calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows MAXT-01…MAXT-06, MAXT-14 (MaxText training on TPU v6e-256; η_flop only, the rest sourced starting values)' },
   },
   notes:
     'Trillium: one TensorCore with two 256x256 MXUs (weights should be padded to 256), 8 chips per host, pod capped at 16x16. fp8 at the bf16 rate; int8 2×. Power is an estimate (see source).',
@@ -397,6 +401,7 @@ export const tpuV7: ChipSpec = {
     memory: ETA_MEM,
     network: ETA_NET,
     layerOverheadS: LAYER_OVERHEAD,
+    calibration: { status: 'datasheet', basis: 'starting values assumed as TPU v6e; no TPU7x measurement is published' },
   },
   notes:
     'Ironwood: two TensorCores per chip (exposed as two devices), liquid cooled. bf16 2307 TFLOP/s, fp8 4614. Price and power are estimates (see sources) — override the price with your contract rate.',

@@ -106,6 +106,7 @@ export const groqLpu: ChipSpec = {
       source:
         'initial: Groq served Llama-2-70B at ~300 tokens/s per user at batch 1 (TechPowerUp, Feb 2024, LLMPerf leaderboard) → 3.3 ms per token / 80 layers ≈ 42 µs per layer; less 2 × 6 µs of all-reduces (collectiveLatencyS) ≈ 30 µs per layer of fixed cost',
     },
+    calibration: { status: 'datasheet', basis: 'starting values from the architecture papers, t_layer derived from ~300 tok/s per user on Llama 2 70B (a vendor figure, not a fit)' },
   },
   notes:
     'SRAM-only: capacity and bandwidth are the on-die SRAM\'s (230 MB, 80 TB/s), so large models need hundreds of chips (70B at 2 bytes/param ≈ 614 chips for weights alone). Groq lists FP16 and INT8 matmul rates, not BF16: run 2-byte models as fp16. The price is an estimate derived from the card list price (Groq rents no chip-hours) and the idle power is an estimate — override both with your own figures.',

@@ -1,4 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
   fittedEfficiency,
   idleFromTdp,
@@ -8,6 +8,16 @@ import {
 } from './common.ts';
 
 const DATASHEET = 'NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column';
+
+/** The efficiencies of the 2023 paper rows' stacks: the default until a current stack is fitted, and the `2023` profile. */
+const EFFICIENCY_2023: ChipEfficiency = {
+  ...fittedEfficiency(
+  { flop: [[128, 0.65], [4096, 0.75]], memory: 0.7, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0 },
+  'FT-01…FT-17, TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13, MEG-01…MEG-10, PALM-07, BLOOM-01, BLOOM-02',
+  6.4,
+),
+  calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows FT-01…FT-17, TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13, MEG-01…MEG-04 (FasterTransformer, 2023 TensorRT-LLM and Megatron-LM tables)' },
+};
 
 /**
  * NVIDIA A100 SXM4 80GB in an 8-GPU HGX/DGX A100 node (NVLink3 + second-generation NVSwitch).
@@ -81,11 +91,8 @@ export const a100Sxm: ChipSpec = {
     },
     asOf: '2026-05-07',
   },
-  efficiency: fittedEfficiency(
-    { flop: [[128, 0.65], [4096, 0.75]], memory: 0.7, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0 },
-    'FT-01…FT-17, TRTO-05, TRTO-06, TRTO-08, TRTO-11, TRTO-13, MEG-01…MEG-10, PALM-07, BLOOM-01, BLOOM-02',
-    6.4,
-  ),
+  efficiency: EFFICIENCY_2023,
+  efficiencyProfiles: { '2023': { ...EFFICIENCY_2023, description: 'the stacks of the published paper rows it is fitted to: FasterTransformer, TensorRT-LLM\'s 2023 tables and Megatron-LM' } },
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. No FP8/FP4 Tensor Cores: fp8/fp4 work is unsupported (or must be upcast). The DGX A100 NIC is 200 Gb/s HDR, half of the Hopper generation.',
 };

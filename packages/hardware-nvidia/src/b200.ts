@@ -9,6 +9,7 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DGX = 'NVIDIA DGX B200 datasheet (8× B200)';
 const PER_GPU =
@@ -99,7 +100,10 @@ export const b200: ChipSpec = {
     },
     network: NVLINK_NET_EFFICIENCY,
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and near-peak memory bandwidth, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.263, interactivity: 1.003, on: 'InferenceX DeepSeek-R1, 381 rows, continuous batching (pnpm validate, 2026-12-04)' } },
   },
+  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
+  efficiencyProfiles: INFERENCEX_PROFILES['b200'] ?? {},
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. fp4 is NVFP4/MXFP4 Tensor Core math. Scale-out: DGX/HGX B200 ship one 400 Gb/s ConnectX-7 per GPU; 800 Gb/s ConnectX-8 arrives with B300, not B200.',
 };

@@ -8,6 +8,7 @@ import {
   transferredEfficiency,
   USABLE_FRACTION,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const GLENN = 'glennklockwood.com/garden/processors/B300';
 const GLENN_TABLE = `${GLENN}, HGX B300 table`;
@@ -89,7 +90,12 @@ export const b300: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: transferredEfficiency(b200.efficiency, 'b200', 'same Blackwell architecture and software stacks; until fitted, see issue 11'),
+  efficiency: {
+    ...transferredEfficiency(b200.efficiency, 'b200', 'same Blackwell architecture and software stacks; until fitted, see issue 11'),
+    calibration: { status: 'transferred', basis: 'transferred from b200 (same Blackwell architecture and software stacks), whose values are datasheet starting values', outOfSampleError: { throughput: 1.511, interactivity: 1.211, on: 'InferenceX DeepSeek-R1, 85 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+  },
+  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
+  efficiencyProfiles: INFERENCEX_PROFILES['b300'] ?? {},
   notes:
     'Blackwell Ultra: same dual-die Blackwell compute as B200 for BF16/FP8, more dense FP4, 288 GB of 12-high HBM3e, and INT8 and FP64 cut (use FP8 or FP4, not INT8). Dense Tensor Core rates; fp32 means TF32. Scale-out is 800 Gb/s ConnectX-8 per GPU, twice B200. Efficiencies are B200\'s until B300 rows are fitted.',
 };

@@ -8,6 +8,7 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const RACK = 'NVIDIA GB200 NVL72 specifications (72 Blackwell GPUs + 36 Grace CPUs per rack)';
 
@@ -102,7 +103,10 @@ export const gb200Nvl72: ChipSpec = {
     },
     network: NVLINK_NET_EFFICIENCY,
     layerOverheadS: LAYER_OVERHEAD_S,
+    calibration: { status: 'datasheet', basis: 'starting values: achievable-matmul benchmarks (η_flop) and near-peak memory bandwidth, not fitted to serving or training measurements', outOfSampleError: { throughput: 1.555, interactivity: 1.044, on: 'InferenceX DeepSeek-R1, 176 rows, continuous batching (pnpm validate, 2026-12-04)' } },
   },
+  // fitted per serving stack on InferenceX (pnpm validate --fit --write): what --stack selects
+  efficiencyProfiles: INFERENCEX_PROFILES['gb200-nvl72'] ?? {},
   notes:
     'Per-GPU figures derived from rack totals (÷72, sparse headline figures halved). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). The Grace CPU memory (LPDDR5X) is not counted in capacity.',
 };

@@ -89,11 +89,14 @@ export const gb300Nvl72: ChipSpec = {
     },
     asOf: '2026-03-17',
   },
-  efficiency: transferredEfficiency(
+  efficiency: {
+    ...transferredEfficiency(
     gb200Nvl72.efficiency,
     'gb200-nvl72',
     'same Blackwell architecture, NVL72 rack and software stacks; until fitted, see issue 11',
   ),
+    calibration: { status: 'transferred', basis: 'transferred from gb200-nvl72 (same Blackwell architecture, NVL72 rack and software stacks), whose values are datasheet starting values' },
+  },
   notes:
     'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are GB200 NVL72\'s until GB300 rows are fitted.',
 };

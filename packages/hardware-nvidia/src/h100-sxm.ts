@@ -1,4 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
   fittedEfficiency,
   CX7_400G_PER_GPU,
@@ -8,8 +8,19 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
 } from './common.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DATASHEET = 'NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column';
+
+/** The efficiencies of the 2023 paper rows' stacks: the default until a current stack is fitted, and the `2023` profile. */
+const EFFICIENCY_2023: ChipEfficiency = {
+  ...fittedEfficiency(
+  { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.9 },
+  'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03',
+  18.3,
+),
+  calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03 (2023 TensorRT-LLM and Llama 3 tables, in-sample median |error| 18.3%)', outOfSampleError: { throughput: 0.631, interactivity: 0.283, on: 'InferenceX DeepSeek-R1, 70 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+};
 
 /**
  * NVIDIA H100 SXM5 80GB in an 8-GPU HGX/DGX node (NVLink4 + third-generation NVSwitch).
@@ -70,11 +81,8 @@ export const h100Sxm: ChipSpec = {
     },
     asOf: '2026-05-18',
   },
-  efficiency: fittedEfficiency(
-    { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.9 },
-    'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03',
-    18.3,
-  ),
+  efficiency: EFFICIENCY_2023,
+  efficiencyProfiles: { ...INFERENCEX_PROFILES['h100-sxm'], '2023': { ...EFFICIENCY_2023, description: 'the stacks of the published paper rows it is fitted to: TensorRT-LLM\'s 2023 performance tables and NVIDIA\'s Llama 3 tables' } },
   notes:
     'Dense Tensor Core rates (NVIDIA headline figures are 2:4-sparse and were halved). fp32 means TF32 Tensor Core math. Scale-up is per direction; all-reduces use NVLink SHARP (NVLS) in NCCL, which can exceed the ring model at large sizes.',
 };

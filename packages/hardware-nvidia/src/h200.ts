@@ -1,4 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   INFINIBAND_HOP_LATENCY_S,
@@ -8,8 +8,15 @@ import {
   transferredEfficiency,
 } from './common.ts';
 import { h100Sxm } from './h100-sxm.ts';
+import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 const DATASHEET = 'NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column';
+
+/** The efficiencies of the 2023 paper rows' stacks: the default until a current stack is fitted, and the `2023` profile. */
+const EFFICIENCY_2023: ChipEfficiency = {
+  ...transferredEfficiency(h100Sxm.efficiency, 'h100-sxm', 'the same Hopper GPU and software stacks; only the HBM differs'),
+  calibration: { status: 'transferred', basis: 'transferred from h100-sxm (the same Hopper GPU and software stacks; only the HBM differs), whose values are fitted to 2023 TensorRT-LLM rows', outOfSampleError: { throughput: 0.292, interactivity: 0.312, on: 'InferenceX DeepSeek-R1, 143 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+};
 
 /**
  * NVIDIA H200 SXM 141GB in an 8-GPU HGX/DGX node: H100 compute with HBM3e.
@@ -77,7 +84,8 @@ export const h200: ChipSpec = {
     },
     asOf: '2025-10-22',
   },
-  efficiency: transferredEfficiency(h100Sxm.efficiency, 'h100-sxm', 'the same Hopper GPU and software stacks; only the HBM differs'),
+  efficiency: EFFICIENCY_2023,
+  efficiencyProfiles: { ...INFERENCEX_PROFILES['h200'], '2023': { ...EFFICIENCY_2023, description: 'the 2023 stacks of H100\'s published paper rows, transferred' } },
   notes:
     'Same GH100 compute as H100 SXM; only memory capacity and bandwidth differ. Dense Tensor Core rates (sparse headline figures halved); fp32 means TF32.',
 };

@@ -39,3 +39,23 @@ export function atComputePrecision(chip: ChipSpec, precision: Precision): ChipSp
   const flop = chip.efficiency.flopByPrecision?.[precision];
   return flop === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, flop } };
 }
+
+/**
+ * `chip` with the efficiencies of its profile `name` (a serving stack's or an era's) in place of its
+ * default ones, or the chip unchanged with a one-line note saying which profiles it has when it has
+ * no such profile (a fallback, not an error: docs/MODEL.md §9).
+ *
+ * @example
+ * withEfficiencyProfile(h100, '2023').chip.efficiency; // h100.efficiencyProfiles['2023'] without its description
+ */
+export function withEfficiencyProfile(chip: ChipSpec, name: string): { readonly chip: ChipSpec; readonly note: string | undefined } {
+  const profile = chip.efficiencyProfiles?.[name];
+  if (profile === undefined) {
+    const names = Object.keys(chip.efficiencyProfiles ?? {});
+    const has = names.length === 0 ? 'it has none' : `it has ${names.join(', ')}`;
+    return { chip, note: `${chip.id} has no "${name}" efficiency profile (${has}); using its default efficiencies` };
+  }
+  const { description, ...efficiency } = profile;
+  void description;
+  return { chip: { ...chip, efficiency }, note: undefined };
+}

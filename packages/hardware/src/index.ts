@@ -7,7 +7,9 @@
  * import { defineHardware, validateHardware } from '@ridgeline/hardware';
  */
 export * from './types.ts';
-export { atComputePrecision, efficiencyAt } from './efficiency.ts';
+export { atComputePrecision, efficiencyAt, withEfficiencyProfile } from './efficiency.ts';
+export { checkHardware, placeholderFigures, PLAUSIBLE_FACTOR, type HardwareWarning } from './check.ts';
+export { CHIP_LIMITS, type ChipLimits, type FigureLimit } from './limits.ts';
 export { sourcedFigures, type SourcedFigure } from './sources.ts';
 export {
   assertHardware,

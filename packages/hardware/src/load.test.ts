@@ -16,6 +16,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'named.mjs'), `export const plugin = ${json};\n`);
   await writeFile(join(dir, 'broken.json'), '{ "apiVersion": 1, }');
   await writeFile(join(dir, 'throws.mjs'), 'throw new Error("boom");\n');
+  await writeFile(join(dir, 'loops.mjs'), 'while (true) {}\nexport default {};\n');
+  await writeFile(join(dir, 'waits.mjs'), 'await new Promise(() => setInterval(() => {}, 1000));\nexport default {};\n');
+  await writeFile(join(dir, 'function.mjs'), `export default { ...${json}, describe: () => 'a chip' };\n`);
   await writeFile(join(dir, 'invalid.json'), JSON.stringify({ ...testPlugin, meta: { name: 'bad-chips', version: '' } }));
   // An installed package, as a user's project would have it.
   const pkg = join(dir, 'node_modules', 'ridgeline-hardware-acme');
@@ -100,6 +103,23 @@ describe('loadHardware fails clearly', () => {
   test('on a module that throws when imported', async () => {
     const error = await rejection(loadHardware('./throws.mjs', { cwd: dir }));
     expect(error).toMatchObject({ reason: 'import-failed', message: expect.stringContaining('failed (boom)') });
+  });
+
+  // Before the timeout, a module that looped or waited at import hung whoever loaded it.
+  test.each(['loops.mjs', 'waits.mjs'])('on a module that never finishes importing (%s), after the timeout', async (file) => {
+    const started = Date.now();
+    const error = await rejection(loadHardware(`./${file}`, { cwd: dir, importTimeoutMs: 300 }));
+    expect(error).toBeInstanceOf(HardwareLoadError);
+    expect(error).toMatchObject({
+      reason: 'import-timed-out',
+      message: `Cannot load hardware plugin "./${file}": importing ${join(dir, file)} did not finish within 0.3 s (does the module loop or wait at import?). Fix: a plugin module should only export its data; run \`node ${join(dir, file)}\` to see where it stops.`,
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test('on a module that exports more than data', async () => {
+    const error = await rejection(loadHardware('./function.mjs', { cwd: dir }));
+    expect(error).toMatchObject({ reason: 'import-failed', message: expect.stringContaining('failed (it exports something other than plain data (') });
   });
 
   test('on an invalid plugin, with HardwareValidationError', async () => {

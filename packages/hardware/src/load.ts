@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { HardwarePlugin } from './types.ts';
 import { assertHardware } from './validate.ts';
 
@@ -9,10 +10,21 @@ import { assertHardware } from './validate.ts';
 export interface LoadHardwareOptions {
   /** Directory that relative paths and package names are resolved from; defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * How long importing a plugin module may take, in milliseconds; default `DEFAULT_IMPORT_TIMEOUT_MS`.
+   * A module that loops or waits at import is stopped then, with `HardwareLoadError` (`import-timed-out`).
+   */
+  readonly importTimeoutMs?: number;
 }
 
+/**
+ * The default time a plugin module may take to import: 10 s. A plugin is data; importing one
+ * takes milliseconds, so a module still running after 10 s loops or waits.
+ */
+export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
+
 /** Why a plugin could not be loaded. */
-export type HardwareLoadFailure = 'not-found' | 'unreadable' | 'invalid-json' | 'import-failed';
+export type HardwareLoadFailure = 'not-found' | 'unreadable' | 'invalid-json' | 'import-failed' | 'import-timed-out';
 
 /**
  * A plugin that could not be found, read, parsed or imported. `message` names the specifier and the
@@ -51,20 +63,78 @@ function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
-/** The plugin a module exports: its default export (unwrapping CommonJS interop), else its `plugin` export. */
-function unwrap(module: unknown): unknown {
+/**
+ * The worker that imports a plugin module. The import runs in its own thread so that a module that
+ * loops at import (which would block this thread and any timer in it) can be stopped. It posts the
+ * plugin back as plain data (structured clone): its default export (unwrapping CommonJS interop: a
+ * build of an ES module sets module.exports = { __esModule: true, default: plugin }), else its
+ * `plugin` export, else the module's exports.
+ */
+const IMPORT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+function unwrap(module) {
   if (typeof module !== 'object' || module === null) return module;
-  const exports = module as Record<string, unknown>;
-  if (exports.default !== undefined) {
-    const value = exports.default;
-    // A CommonJS build of an ES module: module.exports = { __esModule: true, default: plugin }.
-    if (typeof value === 'object' && value !== null && !('apiVersion' in value) && 'default' in value) {
-      return (value as { default: unknown }).default;
-    }
+  if (module.default !== undefined) {
+    const value = module.default;
+    if (typeof value === 'object' && value !== null && !('apiVersion' in value) && 'default' in value) return value.default;
     return value;
   }
-  if (exports.plugin !== undefined) return exports.plugin;
-  return module;
+  if (module.plugin !== undefined) return module.plugin;
+  return { ...module };
+}
+import(workerData.url).then(
+  (module) => {
+    try {
+      parentPort.postMessage({ ok: true, plugin: unwrap(module) });
+    } catch (error) {
+      parentPort.postMessage({ ok: false, message: 'it exports something other than plain data (' + (error && error.message) + ')' });
+    }
+  },
+  (error) => parentPort.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) }),
+);
+`;
+
+type WorkerReply = { readonly ok: true; readonly plugin: unknown } | { readonly ok: false; readonly message: string };
+
+/** Modules imported so far, by URL: an import is cached, as `import()` caches a module. */
+const imported = new Map<string, Promise<WorkerReply | 'timed-out'>>();
+
+/** Ridgeline's own export condition, which points its packages at their TypeScript sources. */
+const SOURCE_CONDITION = '@ridgeline/source';
+
+/**
+ * This process's Node options for the worker, less Ridgeline's source condition: the monorepo's
+ * test runner passes it on, and a plugin must resolve @ridgeline/hardware as a user's project does,
+ * to its build (Node cannot import the TypeScript sources).
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if ((arg === '--conditions' || arg === '-C') && argv[i + 1] === SOURCE_CONDITION) {
+      i += 1;
+      continue;
+    }
+    if (arg === `--conditions=${SOURCE_CONDITION}` || arg === `-C=${SOURCE_CONDITION}`) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+function importInWorker(url: string, timeoutMs: number): Promise<WorkerReply | 'timed-out'> {
+  return new Promise((resolvePromise) => {
+    const worker = new Worker(IMPORT_WORKER, { eval: true, workerData: { url }, execArgv: workerExecArgv() });
+    const settle = (reply: WorkerReply | 'timed-out'): void => {
+      clearTimeout(timer);
+      resolvePromise(reply);
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => settle('timed-out'), timeoutMs);
+    worker.once('message', (reply: WorkerReply) => settle(reply));
+    worker.once('error', (error) => settle({ ok: false, message: messageOf(error) }));
+    worker.once('exit', (code) => settle({ ok: false, message: `the module exited (code ${code}) before exporting a plugin` }));
+  });
 }
 
 async function readJson(specifier: string, file: string, cwd: string): Promise<unknown> {
@@ -103,17 +173,33 @@ function fileError(specifier: string, file: string, error: unknown, cwd: string)
   );
 }
 
-async function importModule(specifier: string, file: string): Promise<unknown> {
-  try {
-    return unwrap(await import(/* @vite-ignore */ pathToFileURL(file).href));
-  } catch (error) {
+async function importModule(specifier: string, file: string, timeoutMs: number): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  let reply = imported.get(url);
+  if (reply === undefined) {
+    reply = importInWorker(url, timeoutMs);
+    imported.set(url, reply);
+  }
+  const outcome = await reply;
+  if (outcome === 'timed-out') {
+    // a later attempt may find the module changed
+    imported.delete(url);
+    throw new HardwareLoadError(
+      specifier,
+      'import-timed-out',
+      `Cannot load hardware plugin "${specifier}": importing ${file} did not finish within ${timeoutMs / 1000} s (does the module loop or wait at import?). Fix: a plugin module should only export its data; run \`node ${file}\` to see where it stops.`,
+    );
+  }
+  if (!outcome.ok) {
+    imported.delete(url);
     throw new HardwareLoadError(
       specifier,
       'import-failed',
-      `Cannot load hardware plugin "${specifier}": importing ${file} failed (${messageOf(error)}). Fix: run \`node ${file}\` to see the error in the module.`,
-      { cause: error },
+      `Cannot load hardware plugin "${specifier}": importing ${file} failed (${outcome.message}). Fix: run \`node ${file}\` to see the error in the module.`,
+      { cause: new Error(outcome.message) },
     );
   }
+  return outcome.plugin;
 }
 
 /** Resolves a package name the way the user's own code would, from `cwd` (as changesets loads its plugins). */
@@ -140,8 +226,10 @@ function resolvePackage(specifier: string, cwd: string): string {
  *   against `cwd`; `.json` files are read and parsed, scripts are imported.
  * - Anything else is a package name, resolved from `cwd` like the user's own code would, and imported.
  *
- * Modules may export the plugin as `default` or as `plugin`. Throws `HardwareLoadError` when the
- * plugin cannot be found, read or imported, and `HardwareValidationError` when it is invalid.
+ * Modules may export the plugin as `default` or as `plugin`; a module is imported in a worker
+ * thread and stopped if it has not finished within `importTimeoutMs` (it must export plain data).
+ * Throws `HardwareLoadError` when the plugin cannot be found, read or imported in time, and
+ * `HardwareValidationError` when it is invalid.
  * Node only: import it from `@ridgeline/hardware/node`.
  *
  * @example
@@ -151,6 +239,7 @@ function resolvePackage(specifier: string, cwd: string): string {
  */
 export async function loadHardware(specifier: string, options: LoadHardwareOptions = {}): Promise<HardwarePlugin> {
   const cwd = options.cwd ?? process.cwd();
+  const timeoutMs = options.importTimeoutMs ?? DEFAULT_IMPORT_TIMEOUT_MS;
   let plugin: unknown;
   if (isPath(specifier)) {
     const file = resolve(cwd, specifier);
@@ -162,11 +251,11 @@ export async function loadHardware(specifier: string, options: LoadHardwareOptio
       } catch (error) {
         throw fileError(specifier, file, error, cwd);
       }
-      plugin = await importModule(specifier, file);
+      plugin = await importModule(specifier, file, timeoutMs);
     }
   } else {
     const file = resolvePackage(specifier, cwd);
-    plugin = /\.json$/i.test(file) ? await readJson(specifier, file, cwd) : await importModule(specifier, file);
+    plugin = /\.json$/i.test(file) ? await readJson(specifier, file, cwd) : await importModule(specifier, file, timeoutMs);
   }
   return assertHardware(plugin);
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import {
   AVAILABILITIES,
+  CALIBRATION_STATUSES,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
   MEMORY_KINDS,
@@ -9,6 +10,7 @@ import {
   type HardwarePlugin,
   type Precision,
 } from './types.ts';
+import { CHIP_LIMITS, type FigureLimit } from './limits.ts';
 
 /**
  * The valibot schema behind `validateHardware`. It mirrors `types.ts` (a compile-time check at the
@@ -197,6 +199,8 @@ interface NumberDoc {
   readonly example: string;
   /** Read-aloud of the example, e.g. `(3.35 TB/s)`. */
   readonly aside?: string;
+  /** The physical range of the figure (`CHIP_LIMITS`); `min` applies to figures other than 0. */
+  readonly limit?: FigureLimit;
 }
 
 const RANGE_TEXT: Readonly<Record<Range, string>> = {
@@ -207,23 +211,61 @@ const RANGE_TEXT: Readonly<Record<Range, string>> = {
   count: 'an integer ≥ 1',
 };
 
-function rangeProblem(range: Range, x: number): string | undefined {
+/**
+ * A limit as messages write it: powers of ten from 1e4 up or 1e-4 down as `1e18`, `1e-12`.
+ *
+ * @example
+ * figureText(1e18); // '1e18'
+ * figureText(0.001); // '0.001'
+ */
+export function figureText(x: number): string {
+  const exponent = Math.round(Math.log10(Math.abs(x)));
+  if (Math.abs(exponent) >= 4 && Number(`1e${exponent}`) === x) return `1e${exponent}`;
+  return String(x);
+}
+
+/** The range and limit in words: `a number from 1 to 1e18`, `0, or a number from 1e-12 to 1`. */
+function rangeText(range: Range, limit: FigureLimit | undefined): string {
+  if (limit === undefined) return RANGE_TEXT[range];
+  const span = `${figureText(limit.min)} to ${figureText(limit.max)}`;
   switch (range) {
     case 'positive':
-      return x > 0 ? undefined : 'must be greater than 0';
+      return `a number from ${span}`;
     case 'nonNegative':
-      return x >= 0 ? undefined : 'must not be negative';
+      return limit.min === 0 ? `a number from ${span}` : `0, or a number from ${span}`;
     case 'fraction':
-      return x <= 0 ? 'must be greater than 0' : x > 1 ? 'must be at most 1' : undefined;
     case 'share':
-      return x < 0 ? 'must not be negative' : x > 1 ? 'must be at most 1' : undefined;
+      return `a number in [${range === 'share' ? 0 : figureText(limit.min)}, ${figureText(limit.max)}]`;
     case 'count':
-      return !Number.isInteger(x) ? 'must be a whole number' : x < 1 ? 'must be at least 1' : undefined;
+      return `an integer from ${span}`;
   }
 }
 
+function rangeProblem(range: Range, x: number, limit?: FigureLimit): string | undefined {
+  const problem = ((): string | undefined => {
+    switch (range) {
+      case 'positive':
+        return x > 0 ? undefined : 'must be greater than 0';
+      case 'nonNegative':
+        return x >= 0 ? undefined : 'must not be negative';
+      case 'fraction':
+        return x <= 0 ? 'must be greater than 0' : x > 1 ? 'must be at most 1' : undefined;
+      case 'share':
+        return x < 0 ? 'must not be negative' : x > 1 ? 'must be at most 1' : undefined;
+      case 'count':
+        return !Number.isInteger(x) ? 'must be a whole number' : x < 1 ? 'must be at least 1' : undefined;
+    }
+  })();
+  if (problem !== undefined || limit === undefined) return problem;
+  if (x > limit.max) return `must be at most ${figureText(limit.max)}`;
+  // a share may be 0 (commOverlap), as a latency or an idle power may
+  if (x !== 0 && x < limit.min) return `must be ${range === 'nonNegative' ? '0 or ' : ''}at least ${figureText(limit.min)}`;
+  return undefined;
+}
+
 function allowedNumber(range: Range, doc: NumberDoc): string {
-  return doc.unit === '' ? RANGE_TEXT[range] : `${RANGE_TEXT[range]}, in ${doc.unit}`;
+  const text = rangeText(range, doc.limit);
+  return doc.unit === '' ? text : `${text}, in ${doc.unit}`;
 }
 
 function numberIn(range: Range, doc: NumberDoc) {
@@ -240,8 +282,9 @@ function numberIn(range: Range, doc: NumberDoc) {
     }),
     v.finite(encodeNote({ problem: 'must be finite', allowed, fix })),
     v.check(
-      (x) => rangeProblem(range, x) === undefined,
-      (issue) => encodeNote({ problem: rangeProblem(range, issue.input) ?? 'is out of range', allowed, fix }),
+      // v.finite has said what is wrong with ±∞
+      (x) => !Number.isFinite(x) || rangeProblem(range, x, doc.limit) === undefined,
+      (issue) => encodeNote({ problem: rangeProblem(range, issue.input, doc.limit) ?? 'is out of range', allowed, fix }),
     ),
     v.description(allowed),
   );
@@ -282,8 +325,8 @@ function curvePoints(axis: CurveAxis, what: string) {
   const point = v.pipe(
     v.strictTuple(
       [
-        numberIn('nonNegative', { what: 'the x of the point', unit, example: axis === 'messageBytes' ? '1048576' : '100' }),
-        numberIn('fraction', { what: `${what} at that x`, unit: '', example: '0.6' }),
+        numberIn('nonNegative', { what: 'the x of the point', unit, example: axis === 'messageBytes' ? '1048576' : '100', limit: CHIP_LIMITS.curveX }),
+        numberIn('fraction', { what: `${what} at that x`, unit: '', example: '0.6', limit: CHIP_LIMITS.fraction }),
       ],
       (issue) =>
         encodeNote(
@@ -331,7 +374,7 @@ function curvePoints(axis: CurveAxis, what: string) {
 /** An `Efficiency`: a constant `{ value, source }` or a curve `{ curve, over, source }` over `axis`. */
 function efficiency(what: string, axis: CurveAxis, example: string) {
   const constant = strict(
-    { value: numberIn('fraction', { what, unit: '', example }), source },
+    { value: numberIn('fraction', { what, unit: '', example, limit: CHIP_LIMITS.fraction }), source },
     '{ value, source } or { curve, over, source }',
     { fix: `write it as { value: ${example}, source: "<how it was measured or fitted>" }, or as a curve { curve: [[x, efficiency], …], over: "${axis}", source }.` },
   );
@@ -358,7 +401,7 @@ function efficiency(what: string, axis: CurveAxis, example: string) {
   );
   return v.pipe(
     v.lazy((input) => (isRecord(input) && 'curve' in input ? curve : constant)),
-    v.description(`{ value: a number in (0, 1], source } or { curve, over: ${JSON.stringify(axis)}, source }`),
+    v.description(`{ value: ${rangeText('fraction', CHIP_LIMITS.fraction)}, source } or { curve, over: ${JSON.stringify(axis)}, source }`),
   );
 }
 
@@ -389,6 +432,7 @@ const flops = (precision: Precision) =>
       what: `the peak dense ${precision} FLOP/s (not 2:4-sparse)`,
       unit: 'FLOP/s',
       example: precision === 'fp32' ? '67e12' : precision === 'bf16' || precision === 'fp16' ? '989e12' : '1979e12',
+      limit: CHIP_LIMITS.flopsPerS,
     }),
   );
 
@@ -425,8 +469,8 @@ const peakDenseFlopsPerS = v.pipe(
 const power = v.pipe(
   strict(
     {
-      idleW: sourced('nonNegative', { what: 'the idle power of one chip', unit: 'W', example: '100' }),
-      maxW: sourced('positive', { what: 'the maximum power (TDP) of one chip', unit: 'W', example: '700' }),
+      idleW: sourced('nonNegative', { what: 'the idle power of one chip', unit: 'W', example: '100', limit: CHIP_LIMITS.powerW }),
+      maxW: sourced('positive', { what: 'the maximum power (TDP) of one chip', unit: 'W', example: '700', limit: CHIP_LIMITS.powerW }),
     },
     '{ idleW, maxW }',
   ),
@@ -456,6 +500,56 @@ const power = v.pipe(
 export const ID_PATTERN: RegExp = /^[a-z0-9]+(-[a-z0-9.]+)*$/;
 const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by "-" (dots allowed after the first word), e.g. h100-sxm, tpu-v5e';
 
+/** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
+const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
+
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }';
+
+/** A chip's efficiencies (the default set, and each profile's). */
+const efficiencyEntries = {
+    flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
+    flopByPrecision: v.exactOptional(
+      strict(
+        {
+          fp32: flopAt('fp32'),
+          bf16: flopAt('bf16'),
+          fp16: flopAt('fp16'),
+          fp8: flopAt('fp8'),
+          int8: flopAt('int8'),
+          fp4: flopAt('fp4'),
+          int4: flopAt('int4'),
+        },
+        `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
+        { noun: 'precision' },
+      ),
+    ),
+    memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
+    network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
+    layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6', limit: CHIP_LIMITS.latencyS }),
+    commOverlap: v.exactOptional(
+      sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
+    ),
+    calibration: v.exactOptional(
+      section(
+        {
+          status: choice(CALIBRATION_STATUSES, 'calibration status'),
+          basis: text('what the efficiencies were fitted on, transferred from, or are', '"fit: pnpm validate --fit over public.csv rows FT-01…FT-17"'),
+          outOfSampleError: v.exactOptional(
+            section(
+              {
+                throughput: numberIn('nonNegative', { what: 'the median |error| of throughput per chip, as a fraction', unit: '', example: '0.12' }),
+                interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
+                on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
+              },
+              '{ throughput, interactivity, on }',
+            ),
+          ),
+        },
+        '{ status, basis, outOfSampleError? }',
+      ),
+    ),
+};
+
 /** The chip fields whose rules do not depend on the other chips of the plugin. */
 const chipEntries = {
   name: text('the human-readable chip name', '"NVIDIA H100 SXM5 80GB"'),
@@ -465,17 +559,25 @@ const chipEntries = {
   memory: section(
     {
       kind: choice(MEMORY_KINDS, 'memory kind'),
-      capacityBytes: sourced('positive', { what: 'the memory capacity of one chip', unit: 'bytes', example: '80e9', aside: '(80 GB)' }),
+      capacityBytes: sourced('positive', {
+        what: 'the memory capacity of one chip',
+        unit: 'bytes',
+        example: '80e9',
+        aside: '(80 GB)',
+        limit: CHIP_LIMITS.memoryCapacityBytes,
+      }),
       bandwidthBytesPerS: sourced('positive', {
         what: 'the peak memory bandwidth of one chip',
         unit: 'bytes/s',
         example: '3.35e12',
         aside: '(3.35 TB/s)',
+        limit: CHIP_LIMITS.memoryBandwidthBytesPerS,
       }),
       usableFraction: sourced('fraction', {
         what: 'the fraction of capacity left for weights, KV cache and activations',
         unit: '',
         example: '0.9',
+        limit: CHIP_LIMITS.fraction,
       }),
     },
     '{ kind, capacityBytes, bandwidthBytesPerS, usableFraction }',
@@ -487,12 +589,13 @@ const chipEntries = {
         unit: 'bytes/s',
         example: '450e9',
         aside: '(NVLink 4: 900 GB/s both directions, halved)',
+        limit: CHIP_LIMITS.linkBandwidthBytesPerS,
       }),
-      domainSize: sourced('count', { what: 'the number of chips in one scale-up domain', unit: '', example: '8' }),
+      domainSize: sourced('count', { what: 'the number of chips in one scale-up domain', unit: '', example: '8', limit: CHIP_LIMITS.domainSize }),
       topology: choice(TOPOLOGIES, 'topology'),
-      hopLatencyS: sourced('nonNegative', { what: 'the per-hop latency', unit: 's', example: '1e-6' }),
+      hopLatencyS: sourced('nonNegative', { what: 'the per-hop latency', unit: 's', example: '1e-6', limit: CHIP_LIMITS.latencyS }),
       collectiveLatencyS: v.exactOptional(
-        sourced('nonNegative', { what: 'the fixed latency of one collective in the domain', unit: 's', example: '8e-6' }),
+        sourced('nonNegative', { what: 'the fixed latency of one collective in the domain', unit: 's', example: '8e-6', limit: CHIP_LIMITS.latencyS }),
       ),
     },
     '{ bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }',
@@ -504,45 +607,44 @@ const chipEntries = {
         unit: 'bytes/s',
         example: '50e9',
         aside: '(one 400 Gb/s NIC)',
+        limit: CHIP_LIMITS.linkBandwidthBytesPerS,
       }),
-      hopLatencyS: sourced('nonNegative', { what: 'the per-hop latency', unit: 's', example: '5e-6' }),
+      hopLatencyS: sourced('nonNegative', { what: 'the per-hop latency', unit: 's', example: '5e-6', limit: CHIP_LIMITS.latencyS }),
     },
     '{ bandwidthBytesPerS, hopLatencyS }',
   ),
   power,
   price: section(
     {
-      usdPerChipHour: sourced('nonNegative', { what: 'the on-demand price of one chip for one hour', unit: 'USD', example: '2.5' }),
+      usdPerChipHour: sourced('nonNegative', {
+        what: 'the on-demand price of one chip for one hour',
+        unit: 'USD',
+        example: '2.5',
+        limit: CHIP_LIMITS.usdPerChipHour,
+      }),
       asOf: isoDate,
     },
     '{ usdPerChipHour, asOf }',
   ),
-  efficiency: section(
-    {
-      flop: efficiency('η_flop, the achievable fraction of peak FLOP/s', 'arithmeticIntensity', '0.7'),
-      flopByPrecision: v.exactOptional(
-        strict(
-          {
-            fp32: flopAt('fp32'),
-            bf16: flopAt('bf16'),
-            fp16: flopAt('fp16'),
-            fp8: flopAt('fp8'),
-            int8: flopAt('int8'),
-            fp4: flopAt('fp4'),
-            int4: flopAt('int4'),
-          },
-          `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
-          { noun: 'precision' },
+  efficiency: section(efficiencyEntries, EFFICIENCY_SHAPE),
+  efficiencyProfiles: v.exactOptional(
+    v.pipe(
+      v.record(
+        v.pipe(
+          v.string(),
+          v.regex(
+            PROFILE_PATTERN,
+            encodeNote({
+              problem: 'is not a profile name',
+              allowed: 'lowercase letters, digits, dots and dashes, e.g. sglang, trtllm, 2023',
+              fix: 'name the profile after its serving stack or era, e.g. "sglang" or "2023".',
+            }),
+          ),
         ),
+        section({ ...efficiencyEntries, description: text('what the profile describes', '"SGLang 0.5 with DeepGEMM and CUDA graphs"') }, `{ description, ${EFFICIENCY_SHAPE.slice(2)}`),
       ),
-      memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
-      network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
-      layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6' }),
-      commOverlap: v.exactOptional(
-        sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
-      ),
-    },
-    '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }',
+      v.description('{ <profile>: { description, flop, memory, network, layerOverheadS, … } }'),
+    ),
   ),
   notes: v.exactOptional(
     v.string(encodeNote({ problem: 'must be a string', allowed: 'a string', fix: 'write the caveats as one string.' })),

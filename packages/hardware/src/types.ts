@@ -229,6 +229,49 @@ export interface ChipPrice {
 }
 
 /**
+ * How a chip's efficiencies were obtained, in the order of trust: `fitted` to published
+ * measurements of this chip (`pnpm validate --fit`), `transferred` from a fitted chip of the same
+ * architecture and software stack by a stated rule, or `datasheet`: starting values from
+ * microbenchmarks or assumptions, not fitted to serving or training measurements (docs/MODEL.md §9).
+ *
+ * @example
+ * CALIBRATION_STATUSES.includes('transferred'); // true
+ */
+export const CALIBRATION_STATUSES = ['fitted', 'transferred', 'datasheet'] as const;
+
+/**
+ * One of `CALIBRATION_STATUSES`.
+ *
+ * @example
+ * const status: CalibrationStatusKind = 'fitted';
+ */
+export type CalibrationStatusKind = (typeof CALIBRATION_STATUSES)[number];
+
+/**
+ * The calibration status of a chip's efficiencies, shown wherever its numbers are: what they were
+ * fitted on (rows), transferred from (chip and rule), or what they are; and the error measured on
+ * rows they were not fitted to. Computed by `pnpm validate` and committed with the plugin, never at
+ * estimate time.
+ *
+ * @example
+ * const calibration: CalibrationStatus = {
+ *   status: 'datasheet',
+ *   basis: 'achievable-matmul benchmarks and near-peak memory bandwidth; not fitted to serving measurements',
+ *   outOfSampleError: { throughput: 1.263, interactivity: 1.003, on: 'InferenceX DeepSeek-R1, 381 rows (pnpm validate, 2026-12-04)' },
+ * };
+ */
+export interface CalibrationStatus {
+  readonly status: CalibrationStatusKind;
+  /** fitted: the rows; transferred: the source chip and the rule; datasheet: what the values are. */
+  readonly basis: string;
+  /**
+   * Median |error| (fractions) of throughput per chip and tokens/s per user on measurements these
+   * efficiencies were not fitted to, and which measurements; absent when none exist.
+   */
+  readonly outOfSampleError?: { readonly throughput: number; readonly interactivity: number; readonly on: string };
+}
+
+/**
  * How far below the roofline a chip runs (MODEL.md §1.4).
  *
  * @example
@@ -260,6 +303,19 @@ export interface ChipEfficiency {
    * unless the user says otherwise (MODEL.md §3).
    */
   readonly commOverlap?: Sourced;
+  /** How these efficiencies were obtained (fitted, transferred or datasheet) and their measured error; absent reads as datasheet. */
+  readonly calibration?: CalibrationStatus;
+}
+
+/**
+ * One named set of a chip's efficiencies: a serving stack's or an era's, with what it describes.
+ *
+ * @example
+ * const profile: EfficiencyProfile = { description: 'TensorRT-LLM 0.5 (2023 tables)', flop, memory, network, layerOverheadS };
+ */
+export interface EfficiencyProfile extends ChipEfficiency {
+  /** What the profile describes: the stack and version, or the era of the measurements. */
+  readonly description: string;
 }
 
 /**
@@ -283,7 +339,14 @@ export interface ChipSpec {
   readonly scaleOut: ScaleOutLink;
   readonly power: ChipPower;
   readonly price: ChipPrice;
+  /** The default efficiencies: those of the chip's best-fitted current serving stack (docs/MODEL.md §9). */
   readonly efficiency: ChipEfficiency;
+  /**
+   * Named alternatives to `efficiency`: a serving stack's (`sglang`, `trtllm`, `vllm`, `atom`) or an
+   * era's (`2023`, the stacks of the published paper rows). `--stack`/`--efficiency-profile` select
+   * one; a chip without the named profile falls back to `efficiency` with a note.
+   */
+  readonly efficiencyProfiles?: Readonly<Record<string, EfficiencyProfile>>;
   /** Free-form caveats a reader should know (e.g. "FP8 figures are dense, sparse halved"). */
   readonly notes?: string;
   /**

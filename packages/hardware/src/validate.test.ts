@@ -71,6 +71,15 @@ describe('validateHardware accepts', () => {
   });
 });
 
+describe('validateHardware checks efficiency profiles', () => {
+  test('a profile is a full efficiency set with a description, under a lowercase name', () => {
+    const ok = validateHardware(broken((p) => (p.chips[0].efficiencyProfiles = { '2023': { ...p.chips[0].efficiency, description: 'the 2023 tables' } })));
+    expect(ok.ok).toBe(true);
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiencyProfiles = { SGLang: { ...p.chips[0].efficiency, description: 'x' } }))).message).toMatch(/is not a profile name/);
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiencyProfiles = { sglang: { ...p.chips[0].efficiency } }))).path).toBe('chips[h100-sxm].efficiencyProfiles.sglang.description');
+  });
+});
+
 describe('validateHardware checks η_flop per precision', () => {
   test('an unknown precision and an efficiency above 1 are named', () => {
     expect(onlyIssue(broken((p) => (p.chips[0].efficiency.flopByPrecision = { bf8: { value: 0.5, source: 'x' } }))).path).toBe('chips[h100-sxm].efficiency.flopByPrecision.bf8');
@@ -195,21 +204,21 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].memory.bandwidthBytesPerS.value = -3.35e12),
     path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
     message: 'must be greater than 0, got -3350000000000',
-    allowed: 'a finite number > 0, in bytes/s',
+    allowed: 'a number from 1 to 1e18, in bytes/s',
   },
   {
     rule: 'memory capacity > 0',
     edit: (p) => (p.chips[1].memory.capacityBytes.value = 0),
     path: 'chips[test-lpu].memory.capacityBytes.value',
     message: 'must be greater than 0, got 0',
-    allowed: 'a finite number > 0, in bytes',
+    allowed: 'a number from 1 to 1e16, in bytes',
   },
   {
     rule: 'FLOP/s > 0',
     edit: (p) => (p.chips[0].compute.peakDenseFlopsPerS.fp8.value = 0),
     path: 'chips[h100-sxm].compute.peakDenseFlopsPerS.fp8.value',
     message: 'must be greater than 0, got 0',
-    allowed: 'a finite number > 0, in FLOP/s',
+    allowed: 'a number from 1 to 1e18, in FLOP/s',
   },
   {
     rule: 'scale-up bandwidth > 0',
@@ -229,7 +238,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].scaleUp.hopLatencyS.value = -1e-6),
     path: 'chips[h100-sxm].scaleUp.hopLatencyS.value',
     message: 'must not be negative, got -0.000001',
-    allowed: 'a finite number ≥ 0, in s',
+    allowed: '0, or a number from 1e-12 to 1, in s',
   },
   {
     rule: 'collective latency ≥ 0',
@@ -255,14 +264,14 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].scaleUp.domainSize.value = 0),
     path: 'chips[h100-sxm].scaleUp.domainSize.value',
     message: 'must be at least 1, got 0',
-    allowed: 'an integer ≥ 1',
+    allowed: 'an integer from 1 to 16777216',
   },
   {
     rule: 'domain size is an integer',
     edit: (p) => (p.chips[0].scaleUp.domainSize.value = 7.5),
     path: 'chips[h100-sxm].scaleUp.domainSize.value',
     message: 'must be a whole number, got 7.5',
-    allowed: 'an integer ≥ 1',
+    allowed: 'an integer from 1 to 16777216',
   },
   // fractions
   {
@@ -270,21 +279,21 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].memory.usableFraction.value = 0),
     path: 'chips[h100-sxm].memory.usableFraction.value',
     message: 'must be greater than 0, got 0',
-    allowed: 'a number in (0, 1]',
+    allowed: 'a number in [1e-4, 1]',
   },
   {
     rule: 'usable fraction ≤ 1',
     edit: (p) => (p.chips[0].memory.usableFraction.value = 90),
     path: 'chips[h100-sxm].memory.usableFraction.value',
     message: 'must be at most 1, got 90',
-    allowed: 'a number in (0, 1]',
+    allowed: 'a number in [1e-4, 1]',
   },
   {
     rule: 'a constant efficiency ≤ 1',
     edit: (p) => (p.chips[0].efficiency.memory.value = 1.2),
     path: 'chips[h100-sxm].efficiency.memory.value',
     message: 'must be at most 1, got 1.2',
-    allowed: 'a number in (0, 1]',
+    allowed: 'a number in [1e-4, 1]',
   },
   {
     rule: 'a constant efficiency > 0',
@@ -305,7 +314,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].efficiency.flop.curve[0] = [1, 0]),
     path: 'chips[h100-sxm].efficiency.flop.curve[0][1]',
     message: 'must be greater than 0, got 0',
-    allowed: 'a number in (0, 1]',
+    allowed: 'a number in [1e-4, 1]',
   },
   {
     rule: 'every y of a curve ≤ 1',
@@ -324,7 +333,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].efficiency.flop.curve[0] = [-1, 0.05]),
     path: 'chips[h100-sxm].efficiency.flop.curve[0][0]',
     message: 'must not be negative, got -1',
-    allowed: 'a finite number ≥ 0, in FLOP/byte',
+    allowed: 'a number from 0 to 1e18, in FLOP/byte',
   },
   {
     rule: 'curve x strictly increasing (decreasing)',
@@ -426,7 +435,51 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].price.usdPerChipHour.value = -2.5),
     path: 'chips[h100-sxm].price.usdPerChipHour.value',
     message: 'must not be negative, got -2.5',
-    allowed: 'a finite number ≥ 0, in USD',
+    allowed: '0, or a number from 1e-6 to 1e6, in USD',
+  },
+  // physical limits (CHIP_LIMITS): subnormal and overflowing figures
+  {
+    rule: 'memory bandwidth ≤ 1e18',
+    edit: (p) => (p.chips[0].memory.bandwidthBytesPerS.value = 1e308),
+    path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
+    message: 'must be at most 1e18, got 1e+308',
+    allowed: 'a number from 1 to 1e18, in bytes/s',
+  },
+  {
+    rule: 'FLOP/s ≥ 1',
+    edit: (p) => (p.chips[0].compute.peakDenseFlopsPerS.bf16.value = 5e-324),
+    path: 'chips[h100-sxm].compute.peakDenseFlopsPerS.bf16.value',
+    message: 'must be at least 1, got 5e-324',
+  },
+  {
+    rule: 'an efficiency ≥ 1e-4',
+    edit: (p) => (p.chips[1].efficiency.network.value = 1e-300),
+    path: 'chips[test-lpu].efficiency.network.value',
+    message: 'must be at least 1e-4, got 1e-300',
+  },
+  {
+    rule: 'a latency is 0 or ≥ 1e-12',
+    edit: (p) => (p.chips[0].scaleUp.hopLatencyS.value = 1e-320),
+    path: 'chips[h100-sxm].scaleUp.hopLatencyS.value',
+    message: 'must be 0 or at least 1e-12, got 1e-320',
+  },
+  {
+    rule: 'domain size ≤ 2^24',
+    edit: (p) => (p.chips[0].scaleUp.domainSize.value = 1e12),
+    path: 'chips[h100-sxm].scaleUp.domainSize.value',
+    message: 'must be at most 16777216, got 1000000000000',
+  },
+  {
+    rule: 'price ≤ 1e6',
+    edit: (p) => (p.chips[0].price.usdPerChipHour.value = 1e308),
+    path: 'chips[h100-sxm].price.usdPerChipHour.value',
+    message: 'must be at most 1e6, got 1e+308',
+  },
+  {
+    rule: 'power ≤ 1e6',
+    edit: (p) => (p.chips[0].power.maxW.value = 1e9),
+    path: 'chips[h100-sxm].power.maxW.value',
+    message: 'must be at most 1e6, got 1000000000',
   },
   {
     rule: 'asOf is an ISO date',
@@ -517,7 +570,7 @@ const cases: readonly Case[] = [
     edit: (p) => (p.chips[0].memroy = p.chips[0].memory),
     path: 'chips[h100-sxm].memroy',
     message: 'unknown key "memroy"',
-    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, notes, availability',
+    allowed: 'id, name, vendor, kind, aliases, compute, memory, scaleUp, scaleOut, power, price, efficiency, efficiencyProfiles, notes, availability',
   },
   {
     rule: 'unknown keys are reported in nested objects too',
@@ -550,7 +603,7 @@ describe('validateHardware reports', () => {
       {
         path: 'chips[h100-sxm].memory.bandwidthBytesPerS.value',
         message: 'must be greater than 0, got -3350000000000',
-        allowed: 'a finite number > 0, in bytes/s',
+        allowed: 'a number from 1 to 1e18, in bytes/s',
         fix: 'give the peak memory bandwidth of one chip in bytes/s, e.g. 3.35e12 (3.35 TB/s).',
       },
     ]);
@@ -581,8 +634,8 @@ describe('validateHardware reports', () => {
     expect(onlyIssue(broken((p) => delete p.chips[0].memory.bandwidthBytesPerS))).toEqual({
       path: 'chips[h100-sxm].memory.bandwidthBytesPerS',
       message: 'is missing',
-      allowed: '{ value: a finite number > 0, in bytes/s, source: "<where it comes from>" }',
-      fix: 'add "bandwidthBytesPerS": { value: a finite number > 0, in bytes/s, source: "<where it comes from>" }.',
+      allowed: '{ value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }',
+      fix: 'add "bandwidthBytesPerS": { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }.',
     });
   });
 
@@ -629,7 +682,7 @@ describe('formatIssues', () => {
   const issue: HardwareIssue = {
     path: 'chips[x1].memory.capacityBytes.value',
     message: 'must be greater than 0, got 0',
-    allowed: 'a finite number > 0, in bytes',
+    allowed: 'a number from 1 to 1e16, in bytes',
     fix: 'give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
   };
 
@@ -637,7 +690,7 @@ describe('formatIssues', () => {
     expect(formatIssues([issue], 'acme-chips')).toBe(
       [
         'Invalid hardware plugin "acme-chips": 1 problem',
-        '  - chips[x1].memory.capacityBytes.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
+        '  - chips[x1].memory.capacityBytes.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e16, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).',
       ].join('\n'),
     );
   });
@@ -737,13 +790,13 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing number', () => {
     expect(line((p) => delete p.chips[0].memory.capacityBytes)).toBe(
-      '  - chips[h100-sxm].memory.capacityBytes: is missing (allowed: { value: a finite number > 0, in bytes, source: "<where it comes from>" }). Fix: add "capacityBytes": { value: a finite number > 0, in bytes, source: "<where it comes from>" }.',
+      '  - chips[h100-sxm].memory.capacityBytes: is missing (allowed: { value: a number from 1 to 1e16, in bytes, source: "<where it comes from>" }). Fix: add "capacityBytes": { value: a number from 1 to 1e16, in bytes, source: "<where it comes from>" }.',
     );
   });
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',
@@ -758,25 +811,25 @@ describe('the common mistakes, word for word', () => {
 
   test('memory bandwidth ≤ 0', () => {
     expect(line((p) => (p.chips[0].memory.bandwidthBytesPerS.value = 0))).toBe(
-      '  - chips[h100-sxm].memory.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes/s). Fix: give the peak memory bandwidth of one chip in bytes/s, e.g. 3.35e12 (3.35 TB/s).',
+      '  - chips[h100-sxm].memory.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e18, in bytes/s). Fix: give the peak memory bandwidth of one chip in bytes/s, e.g. 3.35e12 (3.35 TB/s).',
     );
   });
 
   test('link bandwidth ≤ 0', () => {
     expect(line((p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = -900e9))).toBe(
-      '  - chips[h100-sxm].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got -900000000000 (allowed: a finite number > 0, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).',
+      '  - chips[h100-sxm].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got -900000000000 (allowed: a number from 1 to 1e16, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).',
     );
     expect(line((p) => (p.chips[0].scaleOut.bandwidthBytesPerS.value = 0))).toBe(
-      '  - chips[h100-sxm].scaleOut.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes/s). Fix: give the scale-out bandwidth per chip, one direction in bytes/s, e.g. 50e9 (one 400 Gb/s NIC).',
+      '  - chips[h100-sxm].scaleOut.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e16, in bytes/s). Fix: give the scale-out bandwidth per chip, one direction in bytes/s, e.g. 50e9 (one 400 Gb/s NIC).',
     );
   });
 
   test('an efficiency > 1, constant or on a curve', () => {
     expect(line((p) => (p.chips[0].efficiency.memory.value = 1.2))).toBe(
-      '  - chips[h100-sxm].efficiency.memory.value: must be at most 1, got 1.2 (allowed: a number in (0, 1]). Fix: give η_mem, the achievable fraction of peak memory bandwidth, e.g. 0.8.',
+      '  - chips[h100-sxm].efficiency.memory.value: must be at most 1, got 1.2 (allowed: a number in [1e-4, 1]). Fix: give η_mem, the achievable fraction of peak memory bandwidth, e.g. 0.8.',
     );
     expect(line((p) => (p.chips[0].efficiency.flop.curve[2] = [300, 75]))).toBe(
-      '  - chips[h100-sxm].efficiency.flop.curve[2][1]: must be at most 1, got 75 (allowed: a number in (0, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s at that x, e.g. 0.6.',
+      '  - chips[h100-sxm].efficiency.flop.curve[2][1]: must be at most 1, got 75 (allowed: a number in [1e-4, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s at that x, e.g. 0.6.',
     );
   });
 

@@ -53,7 +53,7 @@ function synthetic(truth: ConstantEfficiencies, digits?: number): MeasuredInfere
 
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
-describe('calibrateEfficiencies', { timeout: 60_000 }, () => {
+describe('calibrateEfficiencies', { timeout: 240_000 }, () => {
   const truth: ConstantEfficiencies = { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 20e-6, commOverlap: 0.5 };
 
   test('recovers the efficiencies that generated the rows, and reports every row before and after', () => {
@@ -134,7 +134,7 @@ describe('metricValue', () => {
   });
 });
 
-describe('calibrateEfficiencies per compute precision', { timeout: 60_000 }, () => {
+describe('calibrateEfficiencies per compute precision', { timeout: 240_000 }, () => {
   test('recovers a separate FP8 η_flop from rows at two compute precisions; bf16 keeps the shared one', () => {
     // Compute-bound prefills in BF16 and FP8 on one chip whose FP8 kernels reach 0.35 of the FP8
     // peak where BF16 reaches 0.6; memory, network and overheads held at the truth.

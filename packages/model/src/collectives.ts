@@ -1,4 +1,5 @@
 import { efficiencyAt, type ChipSpec } from '@ridgeline/hardware';
+import { largestDivisorAtMost } from './divisors.ts';
 
 /** Which link a collective crosses: inside the scale-up domain, or the scale-out network. */
 export type LinkLevel = 'scaleUp' | 'scaleOut';
@@ -114,12 +115,6 @@ export function allGatherS(chip: ChipSpec, messageBytes: number, n: number, memb
 export function membersPerDomainFor(chip: ChipSpec, n: number, inner = 1): number {
   const domain = chip.scaleUp.domainSize.value;
   return Math.min(n, Math.max(1, Math.floor(domain / inner)));
-}
-
-/** The largest divisor of `n` that is at most `cap` (at least 1). */
-function largestDivisorAtMost(n: number, cap: number): number {
-  for (let k = Math.min(n, Math.floor(cap)); k > 1; k--) if (n % k === 0) return k;
-  return 1;
 }
 
 function ringCollectiveS(chip: ChipSpec, messageBytes: number, n: number, passes: number, membersPerDomain?: number): number {

@@ -1,6 +1,8 @@
 export * from './types.ts';
 export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
+export { divisors, largestDivisorAtMost } from './divisors.ts';
+export { limitText, MODEL_LIMITS, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
 export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';

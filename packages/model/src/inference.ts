@@ -1,5 +1,6 @@
 import { PRECISION_BYTES, atComputePrecision, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
+import { requireCount, requireNumberIn, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memory.ts';
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
@@ -35,12 +36,6 @@ import { MAX_WORKERS, SCHEDULES } from './types.ts';
  */
 export const DEFAULT_MOE_IMBALANCE = 1.11;
 
-function requirePositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
-  }
-}
-
 function requireInRange(field: string, value: number, min: number, max: number, allowed: string): void {
   if (!Number.isFinite(value) || value < min || value > max) {
     throw new InputError(field, `${field} must be ${allowed}, got ${String(value)}`);
@@ -49,31 +44,37 @@ function requireInRange(field: string, value: number, min: number, max: number, 
 
 /**
  * The input checks of `estimateInference`: throws `InputError` naming the field for a malformed
- * number (a non-integer degree, a negative price, …). Rule breaks such as TP not dividing the heads
+ * number (a non-integer degree, a negative price, …) or one beyond its limit (`MODEL_LIMITS`,
+ * `WORKLOAD_LIMITS`: 10⁹ tokens, 2^24 chips, …). Rule breaks such as TP not dividing the heads
  * are not errors: `estimateInference` reports them as infeasible.
  *
  * @example
  * validateInferenceConfig({ ...config, batch: 0 }); // throws InputError('batch', 'batch must be a positive integer, got 0')
  */
 export function validateInferenceConfig(config: InferenceConfig): void {
-  requirePositiveInteger('chips', config.chips);
-  requirePositiveInteger('parallelism.tp', config.parallelism.tp);
-  requirePositiveInteger('parallelism.pp', config.parallelism.pp);
-  requirePositiveInteger('parallelism.ep', config.parallelism.ep);
-  requirePositiveInteger('batch', config.batch);
-  requirePositiveInteger('inputTokens', config.inputTokens);
-  requirePositiveInteger('outputTokens', config.outputTokens);
+  const W = WORKLOAD_LIMITS;
+  validateModelSpec(config.model);
+  requireCount('chips', config.chips, W.chips);
+  requireCount('parallelism.tp', config.parallelism.tp, W.chips);
+  requireCount('parallelism.pp', config.parallelism.pp, W.chips);
+  requireCount('parallelism.ep', config.parallelism.ep, W.chips);
+  requireCount('batch', config.batch, W.batch);
+  requireCount('inputTokens', config.inputTokens, W.tokens);
+  requireCount('outputTokens', config.outputTokens, W.tokens);
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
-  if (config.moeImbalance !== undefined) requireInRange('moeImbalance', config.moeImbalance, 1, Number.MAX_VALUE, 'a factor ≥ 1');
-  if (config.usdPerChipHour !== undefined) requireInRange('usdPerChipHour', config.usdPerChipHour, 0, Number.MAX_VALUE, 'a price ≥ 0 USD per chip-hour');
+  if (config.moeImbalance !== undefined) requireNumberIn('moeImbalance', config.moeImbalance, 1, W.moeImbalance, 'a factor ≥ 1');
+  if (config.usdPerChipHour !== undefined) {
+    requireNumberIn('usdPerChipHour', config.usdPerChipHour, 0, W.usdPerChipHour, 'a price ≥ 0 USD per chip-hour', 'USD per chip-hour');
+  }
   if (config.schedule !== undefined && !SCHEDULES.includes(config.schedule)) {
     throw new InputError('schedule', `schedule must be one of ${SCHEDULES.join(', ')}, got ${String(config.schedule)}`);
   }
-  if (config.chunkTokens !== undefined) requirePositiveInteger('chunkTokens', config.chunkTokens);
+  if (config.chunkTokens !== undefined) requireCount('chunkTokens', config.chunkTokens, W.tokens);
   if (config.twoBatchOverlap !== undefined && typeof config.twoBatchOverlap !== 'boolean') {
     throw new InputError('twoBatchOverlap', `twoBatchOverlap must be true or false, got ${String(config.twoBatchOverlap)}`);
   }
   resolveSpeculation(config);
+  if (config.speculative?.draftModel !== undefined) validateModelSpec(config.speculative.draftModel);
   const redundant = config.redundantExperts;
   if (redundant !== undefined && !(Number.isSafeInteger(redundant) && redundant >= 0)) {
     throw new InputError('redundantExperts', `redundantExperts must be an integer ≥ 0, got ${String(redundant)}`);
@@ -81,11 +82,11 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   const disagg = config.disaggregation;
   if (disagg !== undefined) {
     requireInRange('disaggregation.prefillWorkers', disagg.prefillWorkers, 1, MAX_WORKERS, `an integer from 1 to ${MAX_WORKERS}`);
-    requirePositiveInteger('disaggregation.prefillWorkers', disagg.prefillWorkers);
+    requireCount('disaggregation.prefillWorkers', disagg.prefillWorkers, MAX_WORKERS);
     requireInRange('disaggregation.decodeWorkers', disagg.decodeWorkers, 1, MAX_WORKERS, `an integer from 1 to ${MAX_WORKERS}`);
-    requirePositiveInteger('disaggregation.decodeWorkers', disagg.decodeWorkers);
-    if (disagg.prefillTp !== undefined) requirePositiveInteger('disaggregation.prefillTp', disagg.prefillTp);
-    if (disagg.prefillEp !== undefined) requirePositiveInteger('disaggregation.prefillEp', disagg.prefillEp);
+    requireCount('disaggregation.decodeWorkers', disagg.decodeWorkers, MAX_WORKERS);
+    if (disagg.prefillTp !== undefined) requireCount('disaggregation.prefillTp', disagg.prefillTp, W.chips);
+    if (disagg.prefillEp !== undefined) requireCount('disaggregation.prefillEp', disagg.prefillEp, W.chips);
     if (disagg.prefillAttention !== undefined && disagg.prefillAttention !== 'heads' && disagg.prefillAttention !== 'dp') {
       throw new InputError('disaggregation.prefillAttention', `disaggregation.prefillAttention must be one of heads, dp, got ${String(disagg.prefillAttention)}`);
     }
@@ -263,6 +264,7 @@ function resolvedInputs(
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
       commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
+      calibration: c.efficiency.calibration ?? null,
     },
     sources: {
       model: model.source,

@@ -8,6 +8,7 @@ import {
   type ShardLayout,
   type StageLayers,
 } from './layout.ts';
+import { divisors } from './divisors.ts';
 import { steadyState } from './serving.ts';
 import { drafterMemory } from './speculative.ts';
 import type { AttentionSharding, MemoryBreakdown, ModelSpec, PrecisionConfig, Schedule, SpeculativeMode } from './types.ts';
@@ -153,12 +154,6 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
     return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };
   }
   return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };
-}
-
-function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) if (n % i === 0) out.push(i);
-  return out;
 }
 
 /**

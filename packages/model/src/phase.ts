@@ -61,7 +61,9 @@ export interface StageCost {
  * efficiencies read at the operator's arithmetic intensity `W/Q`.
  */
 export function operatorCost(chip: ChipSpec, peakFlopsPerS: number, name: string, flops: number, bytes: number): OperatorCost {
-  const arithmeticIntensity = bytes > 0 ? flops / bytes : Number.POSITIVE_INFINITY;
+  // An operator with no work (decode attention when every token is a prompt token) reports 0, not
+  // 0/0: its times are 0 whatever η it reads, so the kernel's ∞ there changes no figure.
+  const arithmeticIntensity = bytes > 0 ? flops / bytes : flops === 0 && bytes === 0 ? 0 : Number.POSITIVE_INFINITY;
   const computeS = flops / (peakFlopsPerS * efficiencyAt(chip.efficiency.flop, arithmeticIntensity));
   const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, arithmeticIntensity));
   const bound = computeS >= memoryS ? 'compute' : 'memory';

@@ -174,3 +174,17 @@ describe('estimateInference with MTP, derived by hand', () => {
     expect(() => estimateInference({ ...base, speculative: speculative as SpeculativeConfig })).toThrow(message);
   });
 });
+
+describe('MTP modules of a model with a sliding window', () => {
+  test('attend to the full context: the draft pass does the same attention work as without the window', () => {
+    // The window covers 40 of the model's 80 layers; the one MTP module is not one of them. Before,
+    // the drafter kept the window's 40 layers over its 1, and its attention work came out negative.
+    const windowed = { ...withMtp, slidingWindow: { windowTokens: 512, windowedLayers: 40 } };
+    const config = { model: windowed, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, batch: 4, inputTokens: 2048, outputTokens: 129, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' }, schedule: 'static', speculative: { mode: 'mtp', draftTokens: 1, acceptance: 0.8 } } as const;
+    const draftAttention = (model: ModelSpec) => feasible(estimateInference({ ...config, model })).decode.operators.find((o) => o.name === 'draft:attention')!;
+    const withWindow = draftAttention(windowed);
+    expect(withWindow.flops).toBeGreaterThan(0);
+    expect(withWindow.bytes).toBeGreaterThan(0);
+    expect(withWindow.flops).toBe(draftAttention(withMtp).flops);
+  });
+});

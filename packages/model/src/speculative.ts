@@ -109,8 +109,13 @@ export function drafterOf(config: InferenceConfig, mode: SpeculativeMode): Model
   const model = config.model;
   if (mode === 'draft' && config.speculative?.draftModel !== undefined) return config.speculative.draftModel;
   const moe = model.moe;
+  // The modules attend to the full context: the model's sliding window counts its own layers, and
+  // would not apply to the modules (a window over more layers than the drafter has gave a negative
+  // share of full-attention layers, so negative attention work).
+  const { slidingWindow, ...rest } = model;
+  void slidingWindow;
   return {
-    ...model,
+    ...rest,
     id: `${model.id}-mtp`,
     layers: model.mtpModules ?? 1,
     ...(moe === undefined ? {} : { moe: { ...moe, denseLayers: 0 } }),

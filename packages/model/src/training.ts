@@ -1,6 +1,7 @@
 import { atComputePrecision, efficiencyAt, PRECISION_BYTES, type Precision } from '@ridgeline/hardware';
 import { allGatherS, allReduceS, membersPerDomainFor } from './collectives.ts';
 import { InputError } from './errors.ts';
+import { requireCount, requireNumberIn, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 import { computePrecision } from './inference.ts';
 import { evenStageLayers, meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
@@ -9,27 +10,27 @@ import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from '.
 import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult, type InfeasibleTrainingResult, type TrainingInputs } from './types.ts';
 
 
-function positiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new InputError(field, `${field} must be a positive integer, got ${String(value)}`);
-}
-
 /**
  * The input checks of `estimateTraining`: throws `InputError` naming the field for a malformed
- * number. Rule breaks (DP·TP·PP·CP ≠ chips, …) are reported as infeasible, not thrown.
+ * number or one beyond its limit (`MODEL_LIMITS`, `WORKLOAD_LIMITS`). Rule breaks (DP·TP·PP·CP ≠
+ * chips, …) are reported as infeasible, not thrown.
  *
  * @example
  * validateTrainingConfig({ ...config, microBatch: 0 }); // throws InputError('microBatch', 'microBatch must be a positive integer, got 0')
  */
 export function validateTrainingConfig(config: TrainingConfig): void {
-  positiveInteger('chips', config.chips);
-  for (const k of ['dp', 'tp', 'pp', 'cp', 'ep'] as const) positiveInteger(`parallelism.${k}`, config.parallelism[k]);
-  positiveInteger('sequenceLength', config.sequenceLength);
-  positiveInteger('globalBatch', config.globalBatch);
-  positiveInteger('microBatch', config.microBatch);
-  if (config.virtualStages !== undefined) positiveInteger('virtualStages', config.virtualStages);
-  if (!Number.isFinite(config.totalTokens) || config.totalTokens <= 0) {
+  const W = WORKLOAD_LIMITS;
+  validateModelSpec(config.model);
+  requireCount('chips', config.chips, W.chips);
+  for (const k of ['dp', 'tp', 'pp', 'cp', 'ep'] as const) requireCount(`parallelism.${k}`, config.parallelism[k], W.chips);
+  requireCount('sequenceLength', config.sequenceLength, W.tokens);
+  requireCount('globalBatch', config.globalBatch, W.batch);
+  requireCount('microBatch', config.microBatch, W.batch);
+  if (config.virtualStages !== undefined) requireCount('virtualStages', config.virtualStages, W.virtualStages);
+  if (!(config.totalTokens > 0)) {
     throw new InputError('totalTokens', `totalTokens must be a positive number of tokens, got ${String(config.totalTokens)}`);
   }
+  requireNumberIn('totalTokens', config.totalTokens, 0, W.totalTokens, 'a positive number of tokens', 'tokens');
   const zero = config.zeroStage;
   if (zero !== undefined && ![0, 1, 2, 3].includes(zero)) throw new InputError('zeroStage', `zeroStage must be one of 0, 1, 2, 3, got ${String(zero)}`);
   if (config.recompute !== undefined && !RECOMPUTE_MODES.includes(config.recompute)) {
@@ -38,11 +39,9 @@ export function validateTrainingConfig(config: TrainingConfig): void {
   const overlap = config.commOverlap;
   if (overlap !== undefined && !(overlap >= 0 && overlap <= 1)) throw new InputError('commOverlap', `commOverlap must be a fraction in [0, 1], got ${String(overlap)}`);
   const opt = config.optimizerBytesPerParam;
-  if (opt !== undefined && !(Number.isFinite(opt) && opt >= 0)) {
-    throw new InputError('optimizerBytesPerParam', `optimizerBytesPerParam must be a number ≥ 0, got ${String(opt)}`);
-  }
+  if (opt !== undefined) requireNumberIn('optimizerBytesPerParam', opt, 0, W.optimizerBytesPerParam, 'a number ≥ 0', 'bytes');
   const price = config.usdPerChipHour;
-  if (price !== undefined && !(Number.isFinite(price) && price >= 0)) throw new InputError('usdPerChipHour', `usdPerChipHour must be a price ≥ 0 USD per chip-hour, got ${String(price)}`);
+  if (price !== undefined) requireNumberIn('usdPerChipHour', price, 0, W.usdPerChipHour, 'a price ≥ 0 USD per chip-hour', 'USD per chip-hour');
 }
 
 function ruleBroken(config: TrainingConfig, precision: Precision): { reason: InfeasibleReason; explanation: string } | null {

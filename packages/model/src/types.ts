@@ -1,4 +1,4 @@
-import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
 
 /**
  * A transformer's architecture, in MODEL.md §1.1 symbols (named out in full here).
@@ -490,9 +490,26 @@ export interface ResolvedInputs {
     readonly scaleUpDomain: number;
     readonly topology: string;
   };
-  /** Efficiencies (constants, or curves as given) with their sources. */
-  readonly efficiencies: Readonly<Record<string, { readonly value: unknown; readonly source: string }>>;
+  /**
+   * Efficiencies (constants, or curves as given) with their sources — η_flop at the compute
+   * precision — and the chip's calibration status: fitted, transferred or datasheet, what on, and
+   * the error measured on rows it was not fitted to (null when the plugin states none).
+   */
+  readonly efficiencies: {
+    readonly flop: EfficiencyInput;
+    readonly memory: EfficiencyInput;
+    readonly network: EfficiencyInput;
+    readonly layerOverheadS: EfficiencyInput;
+    readonly commOverlap: EfficiencyInput;
+    readonly calibration: CalibrationStatus | null;
+  };
   readonly sources: Readonly<Record<string, string>>;
+}
+
+/** One efficiency as an estimate used it: its value (a constant, or the curve as given) and its source. */
+export interface EfficiencyInput {
+  readonly value: unknown;
+  readonly source: string;
 }
 
 /** Activation recomputation during the backward pass (MODEL.md §1.2). */

@@ -126,7 +126,7 @@ interface CalibrationJson {
 
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
-describe('ridgeline calibrate', { timeout: 60_000 }, () => {
+describe('ridgeline calibrate', { timeout: 240_000 }, () => {
   it('recovers the efficiencies a synthetic CSV was generated with', async () => {
     const other: ConstantEfficiencies = { flop: 0.5, memory: 0.85, network: 0.6, layerOverheadS: 40e-6, commOverlap: 0.25 };
     await writeFile(join(dir, 'synthetic.csv'), exampleCsv(other));
@@ -265,6 +265,23 @@ describe('ridgeline calibrate', { timeout: 60_000 }, () => {
       'a repeated id',
       'id,model,chips,tp,batch,input,output,metric,value\na,llama-3.1-8b,1,1,1,1024,256,tpot_s,0.02\na,llama-3.1-8b,1,1,8,1024,256,tpot_s,0.02\n',
       'bad.csv line 3: id "a" is used by an earlier row; give each row its own id',
+    ],
+    // Before: a 1 ns TPOT was fitted (dragging η to its grid's edge), and of two "value" columns
+    // the last was used without a word.
+    [
+      'an impossible measurement: a 1 ns TPOT',
+      'model,chips,tp,batch,input,output,metric,value\nllama-3.1-8b,1,1,1,1024,256,tpot_s,0.02\nllama-3.1-8b,1,1,1,1024,256,tpot_s,1e-9\n',
+      'bad.csv line 3: value 1e-9 is impossible for tpot_s: an ideal acme-x1 (every efficiency 1, no overheads) needs 3.80 ms on this row, and a measurement cannot take even half that; is the value in SI units (seconds)?',
+    ],
+    [
+      'an impossible throughput',
+      'model,chips,tp,batch,input,output,metric,value\nllama-3.1-8b,1,1,64,1024,256,output_tokens_per_s_per_chip,1e9\n',
+      'bad.csv line 2: value 1e9 is impossible for output_tokens_per_s_per_chip: an ideal acme-x1 (every efficiency 1, no overheads) reaches 7,615 tok/s on this row, and a measurement cannot reach even twice that; is the value in SI units (tokens/s)?',
+    ],
+    [
+      'a duplicate column',
+      'model,chips,tp,batch,input,output,metric,value,Value\nllama-3.1-8b,1,1,1,1024,256,tpot_s,0.02,0.03\n',
+      'bad.csv: column "value" appears twice (columns 8 and 9 of the header); keep one',
     ],
     [
       'a row with too many cells',

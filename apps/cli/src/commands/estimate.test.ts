@@ -146,7 +146,9 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stdout).toMatch(/KV cache\s+[\d.]+ [kMGT]?B/);
     expect(r.stdout).toMatch(/output tokens\s+\$[\d.,]+ per million/);
     expect(r.stdout).toMatch(/energy\s+[\d.]+ [mµk]?J per output token/);
-    expect(r.stdout).toMatch(/^What limits it: \S.*\n$/m);
+    expect(r.stdout).toMatch(/^What limits it: \S.*\n/m);
+    // the last line: the chip's calibration status, as the plugin commits it
+    expect(r.stdout).toMatch(/\nCalibration: h100-sxm fitted \(pnpm validate --fit over public\.csv rows .*\); median \|error\| out of sample: throughput [\d.]+%, tokens\/s per user [\d.]+% \(InferenceX DeepSeek-R1, 70 rows, .*\)\n$/);
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 
@@ -409,12 +411,24 @@ describe('ridgeline estimate --model <config.json>', () => {
         'missing "vocab_size": the vocabulary size (rows of the embedding table)',
       ].join('; '),
     );
-    const { num_hidden_layers: _, ...noLayers } = LLAMA_8B_CONFIG;
+    // a family transformers does not define has no class defaults: every required field is needed
+    const { num_hidden_layers: _, ...noLayers } = { ...LLAMA_8B_CONFIG, model_type: 'new_thing', architectures: ['NewThingForCausalLM'] };
     await writeFile(join(dir, 'no-layers.json'), JSON.stringify(noLayers));
     expectUserError(
       await cli(['estimate', '--model', './no-layers.json', '--hardware', 'h100-sxm'], dir),
       'model config "./no-layers.json": missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
     );
+  });
+
+  it("fills in what a Llama config leaves out with LlamaConfig's defaults, as transformers does", async () => {
+    const { intermediate_size: _, ...noFfn } = LLAMA_8B_CONFIG;
+    await writeFile(join(dir, 'no-ffn.json'), JSON.stringify(noFfn));
+    const r = await cli(['models', 'show', './no-ffn.json', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ffnHiddenSize: 11_008,
+      source: "Hugging Face config.json (no-ffn); transformers' LlamaConfig defaults for intermediate_size",
+    });
   });
 });
 
@@ -564,5 +578,31 @@ describe('ridgeline estimate: user mistakes', () => {
       await cli(['estimate', '--model', 'llama-3.1-70b']),
       'missing required flag --hardware. Run "ridgeline estimate --help" for usage.',
     );
+  });
+});
+
+describe('ridgeline estimate --stack / --efficiency-profile', () => {
+  const BASE70 = ['estimate', '--model', 'llama-3.1-70b', '--chips', '8', '--tp', '8', '--batch', '64', '--json'];
+
+  it("selects a chip's named profile; a chip without it keeps its defaults, with a one-line note", async () => {
+    const r = await cli([...BASE70, '--hardware', 'h100-sxm', '--efficiency-profile', '2023']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { inputs: { efficiencies: { calibration: { status: string } } } }).inputs.efficiencies.calibration.status).toBe('fitted');
+    const b200 = await cli([...BASE70, '--hardware', 'b200', '--stack', 'vllm']);
+    expect(b200.code).toBe(0);
+    expect(b200.stderr).toBe('ridgeline: note: b200 has no "vllm" efficiency profile (it has trtllm, sglang); using its default efficiencies\n');
+    // B200's TensorRT-LLM profile, fitted on InferenceX: its status and out-of-sample error come along
+    const trt = JSON.parse((await cli([...BASE70, '--hardware', 'b200', '--stack', 'trtllm'])).stdout) as { inputs: { efficiencies: { calibration: { status: string; outOfSampleError: { on: string } } } } };
+    expect(trt.inputs.efficiencies.calibration.status).toBe('fitted');
+    expect(trt.inputs.efficiencies.calibration.outOfSampleError.on).toMatch(/trtllm rows, one curve left out at a time/);
+    expect(JSON.parse(b200.stdout)).toEqual(JSON.parse((await cli([...BASE70, '--hardware', 'b200'])).stdout));
+  });
+
+  it.each([
+    [['--stack', 'sglang', '--efficiency-profile', '2023'], '--stack sglang and --efficiency-profile 2023 name different profiles; give one'],
+    [['--stack', 'SGLang!'], '--stack must be a profile name (lowercase letters, digits, dots and dashes, e.g. sglang or 2023), got "SGLang!"'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...BASE70.slice(0, -1), '--hardware', 'h100-sxm', ...extra]), message);
   });
 });

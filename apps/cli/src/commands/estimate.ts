@@ -1,5 +1,5 @@
 import { defineCommand, type CommandDef } from 'citty';
-import { PRECISIONS, type Precision } from '@ridgeline/hardware';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
@@ -8,6 +8,7 @@ import {
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   SPECULATIVE_MODES,
+  WORKLOAD_LIMITS,
   estimateInference,
   type AttentionSharding,
   type DisaggregationConfig,
@@ -23,8 +24,9 @@ import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
+import { chipOnProfile, profileFlag } from '../profile-flag.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -101,9 +103,9 @@ const args = {
   },
   'moe-imbalance': {
     type: 'string',
-    valueHint: '≥1',
+    valueHint: '1..64',
     default: String(DEFAULT_MOE_IMBALANCE) as string,
-    description: "Factor on the busiest expert shard's routed tokens with EP > 1; 1.11 is measured after expert load balancing",
+    description: "Factor on the busiest expert shard's routed tokens with EP > 1, 1 to 64; 1.11 is measured after expert load balancing",
   },
   'prefill-workers': {
     type: 'string',
@@ -124,7 +126,14 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'The prefill workers\' chip, for a mixed fleet such as GPU prefill with LPU decode (default: --hardware)',
   },
-  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  stack: {
+    type: 'string',
+    valueHint: 'name',
+    description:
+      "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its usual ones, with a note (default: each chip's best-fitted current stack)",
+  },
+  'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name (e.g. 2023, the stacks of the published paper rows)' },
+  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
@@ -150,10 +159,11 @@ const command: CommandDef<typeof args> = defineCommand({
   args,
   async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const pp = positiveInteger('pp', a.pp) ?? 1;
-    const ep = positiveInteger('ep', a.ep) ?? 1;
-    const chipsArg = positiveInteger('chips', a.chips);
-    let tp = positiveInteger('tp', a.tp);
+    const W = WORKLOAD_LIMITS;
+    const pp = positiveInteger('pp', a.pp, W.chips) ?? 1;
+    const ep = positiveInteger('ep', a.ep, W.chips) ?? 1;
+    const chipsArg = positiveInteger('chips', a.chips, W.chips);
+    let tp = positiveInteger('tp', a.tp, W.chips);
     if (tp === undefined) {
       if (chipsArg !== undefined && chipsArg % pp !== 0) {
         throw new UserError(`--chips (${chipsArg}) must be a multiple of --pp (${pp}); or give --tp as well`);
@@ -161,18 +171,18 @@ const command: CommandDef<typeof args> = defineCommand({
       tp = chipsArg === undefined ? 1 : chipsArg / pp;
     }
     const chips = chipsArg ?? tp * pp;
-    const batch = positiveInteger('batch', a.batch) ?? 1;
-    const inputTokens = positiveInteger('input', a.input) ?? 2048;
-    const outputTokens = positiveInteger('output', a.output) ?? 256;
+    const batch = positiveInteger('batch', a.batch, W.batch) ?? 1;
+    const inputTokens = positiveInteger('input', a.input, W.tokens) ?? 2048;
+    const outputTokens = positiveInteger('output', a.output, W.tokens) ?? 256;
     const weights = a.weights;
     const kvCache = a.kv;
     const activations = a.activations;
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
     if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got ${quoted(a['chunk-tokens'] ?? '')}`);
-    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1 }) ?? DEFAULT_MOE_IMBALANCE;
+    const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1, limit: W.moeImbalance }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
-    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
+    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)', limit: W.usdPerChipHour, unit: 'USD per chip-hour' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
     if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got ${quoted(a['draft-tokens'] ?? '')}`);
     const acceptance = probabilityList('acceptance', a.acceptance);
@@ -194,16 +204,24 @@ const command: CommandDef<typeof args> = defineCommand({
 
     const model = await resolveModel(a.model, io.cwd);
     const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
-    const chip = await resolveChip(a.hardware, {
-      cwd: io.cwd,
-      plugins: pluginFlags(rawArgs),
-      warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
-    });
+    const profile = profileFlag(a.stack, a['efficiency-profile']);
+    const withProfile = (c: ChipSpec): ChipSpec => chipOnProfile(c, profile, (m) => io.stderr(`ridgeline: note: ${m}\n`));
+    const chip = withProfile(
+      await resolveChip(a.hardware, {
+        cwd: io.cwd,
+        plugins: pluginFlags(rawArgs),
+        warn: (m) => io.stderr(`ridgeline: note: ${m}\n`),
+      }),
+    );
     assertHoldsOneLayer(chip, model, weights);
     const prefillChip =
       a['prefill-hardware'] === undefined
         ? undefined
-        : await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+        : withProfile(await resolveChip(a['prefill-hardware'], { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
+    for (const used of new Set([chip, prefillChip ?? chip])) {
+      const warning = placeholderWarning(used);
+      if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
+    }
     if (prefillChip !== undefined) assertHoldsOneLayer(prefillChip, model, weights);
     const config: InferenceConfig = {
       model,
@@ -237,7 +255,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const result = estimate(config);
     // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
     if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-    else if (result.feasible) io.stdout(renderReport(result, model, chip));
+    else if (result.feasible) io.stdout(renderReport(result, model, chip, prefillChip));
     else io.stdout(renderInfeasible(result, model, chip, inferenceFix(config, result, rawArgs)));
   },
 });
@@ -258,8 +276,8 @@ function disaggregationFlags(a: {
   };
   const prefillWorkers = workers('prefill-workers');
   const decodeWorkers = workers('decode-workers');
-  const prefillTp = positiveInteger('prefill-tp', a['prefill-tp']);
-  const prefillEp = positiveInteger('prefill-ep', a['prefill-ep']);
+  const prefillTp = positiveInteger('prefill-tp', a['prefill-tp'], WORKLOAD_LIMITS.chips);
+  const prefillEp = positiveInteger('prefill-ep', a['prefill-ep'], WORKLOAD_LIMITS.chips);
   if (prefillWorkers === undefined) {
     for (const flag of ['decode-workers', 'prefill-tp', 'prefill-ep', 'prefill-attention', 'prefill-hardware'] as const) {
       if (a[flag] !== undefined) throw new UserError(`--${flag} needs --prefill-workers (disaggregated prefill and decode)`);

@@ -15,6 +15,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
 import { terminalSafe } from '../terminal.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
+import { calibrationText } from '../calibration-text.ts';
 import { resolveChip } from '../registry.ts';
 
 /** A number rendered in the unit its field name implies (`…BytesPerS`, `…S`, `…W`, …). */
@@ -93,13 +94,19 @@ const command: CommandDef<typeof args> = defineCommand({
       return;
     }
     // Free-text notes would stretch the value column: they follow the table instead.
-    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes');
+    const rows = chipRows(chip).filter(([field]) => field !== 'id' && field !== 'name' && field !== 'notes' && !(field ?? '').startsWith('efficiency.calibration') && !(field ?? '').startsWith('efficiencyProfiles'));
     const notes = chip.notes === undefined ? '' : `\nnotes: ${chip.notes}\n`;
     const announced =
       chip.availability === 'announced' ? 'announced, not shipping: figures from the announcement or estimated, none measured\n' : '';
+    // the efficiencies' calibration status under the name: how far to trust every estimate on this chip
+    const calibration = `efficiencies: ${calibrationText(chip)}\n`;
+    // named profiles (a serving stack's or an era's), selected with --stack / --efficiency-profile
+    const profiles = Object.entries(chip.efficiencyProfiles ?? {})
+      .map(([name, p]) => `profile ${name}: ${p.description}; ${calibrationText({ ...chip, efficiency: p })}\n`)
+      .join('');
     // escaped before the columns are measured, so a plugin's control characters cannot skew them
     const cells = [['field', 'value', 'source'], ...rows].map((row) => row.map(terminalSafe));
-    io.stdout(`${chip.name} (${chip.id})\n${announced}\n${table(cells)}\n${notes}`);
+    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}${profiles}\n${table(cells)}\n${notes}`);
   },
 });
 

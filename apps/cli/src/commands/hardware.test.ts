@@ -65,9 +65,10 @@ describe('ridgeline hardware show', () => {
   it('says under the name that an announced chip is not shipping, and lists its availability', async () => {
     const r = await cli(['hardware', 'show', 'lp30']);
     expect(r.code).toBe(0);
-    const [title, status, blank] = r.stdout.split('\n');
+    const [title, status, calibration, blank] = r.stdout.split('\n');
     expect(title).toBe('NVIDIA Groq 3 LPU (LP30, 256-LPU LPX rack) (nvidia-groq3-lpu)');
     expect(status).toBe('announced, not shipping: figures from the announcement or estimated, none measured');
+    expect(calibration).toMatch(/^efficiencies: transferred \(transferred from groq-lpu .*\); no out-of-sample error measured$/);
     expect(blank).toBe('');
     expect(r.stdout).toMatch(/^availability\s+announced\s*$/m);
     expect(r.stdout).toMatch(/^memory\.capacityBytes\s+500 MB\s+LPX rack .*"128 GB of on-chip SRAM" per rack → 128e9 B \/ 256 = 500e6 B per LPU/m);
@@ -76,7 +77,14 @@ describe('ridgeline hardware show', () => {
 
   it('says nothing about availability for a shipping chip', async () => {
     const r = await cli(['hardware', 'show', 'h100-sxm']);
-    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['NVIDIA H100 SXM5 80GB (h100-sxm)', '']);
+    const lines = r.stdout.split('\n');
+    const [title, calibration] = lines;
+    expect(title).toBe('NVIDIA H100 SXM5 80GB (h100-sxm)');
+    expect(calibration).toMatch(/^efficiencies: fitted \(pnpm validate --fit over public\.csv rows TRTO-01/);
+    // the named profiles follow, each with what it describes and its own status, then a blank line
+    const profiles = lines.slice(2, lines.indexOf(''));
+    expect(profiles.map((l) => l.split(':')[0])).toEqual(['profile 2023', 'profile trtllm', 'profile sglang']);
+    expect(profiles[0]).toMatch(/^profile 2023: the stacks of the published paper rows it is fitted to: .*; fitted \(/);
     expect(r.stdout).not.toMatch(/^availability/m);
   });
 

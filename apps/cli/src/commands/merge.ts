@@ -1,10 +1,11 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defineCommand, type CommandDef } from 'citty';
 import { MergeError, mergeResults } from '@ridgeline/engine';
-import { quoted, UserError } from '../errors.ts';
+import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
-import { renderSummary } from './sweep.ts';
+import { stopOnSignals } from '../stop-signals.ts';
+import { renderSummary, reserveOut } from './sweep.ts';
 
 const args = {
   files: {
@@ -26,41 +27,54 @@ const command: CommandDef<typeof args> = defineCommand({
     const io = ioOf(data);
     const files = (a._ as string[]).filter((f) => f !== '');
     if (files.length === 0) throw new UserError('merge needs one or more shard result files (from "ridgeline sweep … --shard i/N --json > shard-i.json")');
-    const inputs = await Promise.all(
-      files.map(async (file) => {
-        let text: string;
-        try {
-          text = await readFile(resolve(io.cwd, file), 'utf8');
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          throw new UserError(`cannot read ${quoted(file)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
-        }
-        try {
-          return { name: file, result: JSON.parse(text) as unknown };
-        } catch (error) {
-          throw new UserError(`${quoted(file)} is not JSON (write shard results with --json): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-        }
-      }),
-    );
-    let merged;
+    const target = a.out === undefined ? undefined : resolve(io.cwd, a.out);
+    const stop = stopOnSignals();
+    let temporary = target === undefined || a.out === undefined ? undefined : await reserveOut(a.out, target);
     try {
-      merged = mergeResults(inputs);
+      const inputs = await Promise.all(
+        files.map(async (file) => {
+          let text: string;
+          try {
+            text = await readFile(resolve(io.cwd, file), 'utf8');
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            throw new UserError(`cannot read ${quoted(file)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+          try {
+            return { name: file, result: JSON.parse(text) as unknown };
+          } catch (error) {
+            throw new UserError(`${quoted(file)} is not JSON (write shard results with --json): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+        }),
+      );
+      stop.signal.throwIfAborted();
+      let merged;
+      try {
+        merged = mergeResults(inputs);
+      } catch (error) {
+        if (error instanceof MergeError) throw new UserError(error.message, { cause: error });
+        throw error;
+      }
+      if (!merged.complete) {
+        const covered = merged.ranges.reduce((n, [s, e]) => n + e - s, 0);
+        io.stderr(`ridgeline: note: the shards cover ${covered.toLocaleString('en')} of ${merged.total.toLocaleString('en')} configurations; the result is partial\n`);
+      }
+      const json = `${JSON.stringify(merged)}\n`;
+      if (target !== undefined && temporary !== undefined) {
+        await writeFile(temporary, json);
+        stop.signal.throwIfAborted();
+        await rename(temporary, target);
+        temporary = undefined;
+      }
+      io.stdout(a.json ? json : renderSummary(merged));
     } catch (error) {
-      if (error instanceof MergeError) throw new UserError(error.message, { cause: error });
-      throw error;
+      const signal = stop.received();
+      if (signal === undefined) throw error;
+      throw new Interrupted(signal, `interrupted; ${a.out === undefined ? 'nothing printed' : `nothing written to ${a.out}`}`);
+    } finally {
+      stop.release();
+      if (temporary !== undefined) await rm(temporary, { force: true });
     }
-    if (!merged.complete) {
-      const covered = merged.ranges.reduce((n, [s, e]) => n + e - s, 0);
-      io.stderr(`ridgeline: note: the shards cover ${covered.toLocaleString('en')} of ${merged.total.toLocaleString('en')} configurations; the result is partial\n`);
-    }
-    const json = `${JSON.stringify(merged)}\n`;
-    if (a.out !== undefined) {
-      const target = resolve(io.cwd, a.out);
-      const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
-      await writeFile(temporary, json);
-      await rename(temporary, target);
-    }
-    io.stdout(a.json ? json : renderSummary(merged));
   },
 });
 

@@ -31,7 +31,8 @@ interface DisaggregatedJson {
 
 const LLAMA_70B = ['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--hardware', 'h200', '--hardware', 'mi300x', '--hardware', 'tpu-v6e', '--input', '2048', '--output', '256', '--ttft', '2s', '--tpot', '50ms'];
 
-describe('ridgeline plan', () => {
+// The disaggregated searches take seconds each, more when every package's suite shares the two cores.
+describe('ridgeline plan', { timeout: 240_000 }, () => {
   it('answers Llama 3.1 70B on H100, H200, MI300X and TPU v6e, and every answer re-estimates within its targets', async () => {
     const r = await cli([...LLAMA_70B, '--json']);
     expect(r.code).toBe(0);

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { InputError, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { InputError, WORKLOAD_LIMITS, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import {
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_PREFILL_WORKERS,
@@ -240,8 +240,8 @@ const command: CommandDef<typeof args> = defineCommand({
   args,
   async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const inputTokens = positiveInteger('input', a.input) ?? 2048;
-    const outputTokens = positiveInteger('output', a.output) ?? 256;
+    const inputTokens = positiveInteger('input', a.input, WORKLOAD_LIMITS.tokens) ?? 2048;
+    const outputTokens = positiveInteger('output', a.output, WORKLOAD_LIMITS.tokens) ?? 256;
     const ttftS = durationSeconds('ttft', a.ttft);
     const tpotS = durationSeconds('tpot', a.tpot);
     if (ttftS === undefined && tpotS === undefined) {

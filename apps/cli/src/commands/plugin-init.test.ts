@@ -81,7 +81,7 @@ describe('ridgeline plugin init', () => {
     expect(typecheck(pkg)).toEqual([]);
     const test = await readFile(join(pkg, 'src', 'index.test.ts'), 'utf8');
     expect(test).toContain('validateHardware(JSON.parse(JSON.stringify(plugin)))');
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a directory that is not empty, changing nothing', async () => {
     const before = await readFile(join(pkg, 'src', 'index.ts'), 'utf8');
@@ -121,12 +121,34 @@ describe('ridgeline plugin init options', () => {
     expectUserError(await cli(argv, dir), message);
   });
 
-  it('refuses a file in place of the directory', async () => {
+  it('refuses a file in place of the directory or on its path', async () => {
     await writeFile(join(dir, 'a-file'), 'x');
     expectUserError(
       await cli(['plugin', 'init', '@acme/x', '--dir', 'a-file'], dir),
       'a-file is a file, not a directory; choose a new or empty directory with --dir',
     );
+    expectUserError(
+      await cli(['plugin', 'init', '@acme/x', '--dir', 'a-file/sub/package'], dir),
+      'a-file is a file, not a directory; choose a new or empty directory with --dir',
+    );
+  });
+
+  it('creates missing parents of --dir', async () => {
+    const r = await cli(['plugin', 'init', '@acme/x', '--dir', 'new/parents/x'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(join(dir, 'new', 'parents', 'x', 'src', 'index.ts'))).isFile()).toBe(true);
+  });
+
+  // Node's recursive mkdir spun forever on /proc/x (it exists as /proc, yet answers ENOENT for a child)
+  it.runIf(process.platform === 'linux')('refuses a --dir where no directory can be made, at once, in one line', async () => {
+    for (const [target, parent, reason] of [
+      ['/proc/x', '/proc', 'the file system takes no new entries there'],
+      ['/proc/x/y/z', '/proc', 'the file system takes no new entries there'],
+      ['/sys/x', '/sys', 'permission denied'],
+    ] as const) {
+      // (a spin, as Node's recursive mkdir did on /proc, would hit the test's timeout)
+      expectUserError(await cli(['plugin', 'init', '@acme/x', '--dir', target], dir), `--dir ${target}: cannot create a directory in ${parent}: ${reason}`);
+    }
   });
 });
 

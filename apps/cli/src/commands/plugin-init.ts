@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, type CommandDef } from 'citty';
 import { formatIssues, validateHardware } from '@ridgeline/hardware';
@@ -26,15 +26,64 @@ function codeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
+const REFUSALS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  // a directory that exists and yet answers ENOENT to a new entry: /proc, /sys
+  ENOENT: 'the file system takes no new entries there',
+  EEXIST: 'a file or broken link is in the way',
+  ENOSPC: 'the disk is full',
+};
+
+function refusal(error: unknown): string {
+  const code = codeOf(error);
+  return (typeof code === 'string' ? REFUSALS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Creates `dir` and its missing parents. Node's recursive mkdir spins forever where a parent exists
+ * but answers ENOENT for its children (/proc: nodejs/node's recursive walk retries the parent), so
+ * the first missing level is created on its own, which fails cleanly there, and the rest inside it.
+ */
+async function createDirectory(dir: string, cwd: string, shown: string): Promise<void> {
+  let existing = dir;
+  let firstMissing: string | undefined;
+  for (;;) {
+    try {
+      if (!(await stat(existing)).isDirectory()) {
+        const where = isAbsolute(shown) ? existing : relative(cwd, existing) || '.';
+        throw new UserError(`${where} is a file, not a directory; choose a new or empty directory with --dir`);
+      }
+      break;
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      const code = codeOf(error);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(existing) === existing) {
+        throw new UserError(`--dir ${shown}: cannot read ${existing}: ${refusal(error)}`, { cause: error });
+      }
+      firstMissing = existing;
+      existing = dirname(existing);
+    }
+  }
+  if (firstMissing === undefined) return;
+  try {
+    await mkdir(firstMissing);
+  } catch (error) {
+    throw new UserError(`--dir ${shown}: cannot create a directory in ${existing}: ${refusal(error)}`, { cause: error });
+  }
+  await mkdir(dir, { recursive: true });
+}
+
 /** Refuses a directory that holds anything: scaffolding never overwrites. */
-async function assertEmpty(dir: string, shown: string): Promise<void> {
+async function assertEmpty(dir: string, shown: string, typed: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') return;
-    if (codeOf(error) === 'ENOTDIR') throw new UserError(`${shown} is a file, not a directory; choose a new or empty directory with --dir`);
-    throw new UserError(`cannot read directory ${shown}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    // missing, or a file in its place or on its path: createDirectory says which
+    if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR') return;
+    throw new UserError(`--dir ${typed}: cannot read the directory: ${refusal(error)}`, { cause: error });
   }
   if (entries.length > 0) {
     throw new UserError(`directory ${shown} is not empty; plugin init never overwrites files, so choose a new or empty directory with --dir`);
@@ -70,7 +119,7 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const dir = resolve(io.cwd, a.dir ?? basename(name));
     const shown = relative(io.cwd, dir) === '' ? '.' : relative(io.cwd, dir);
-    await assertEmpty(dir, shown);
+    await assertEmpty(dir, shown, a.dir ?? shown);
 
     const options: ScaffoldOptions = { name, chipId, today: new Date().toISOString().slice(0, 10), ...versions() };
     // The template is data: check it as a host would before writing anything.
@@ -78,10 +127,16 @@ const command: CommandDef<typeof args> = defineCommand({
     if (!check.ok) throw new Error(`the plugin template is invalid:\n${formatIssues(check.issues, name)}`);
 
     const files = scaffoldFiles(options);
+    await createDirectory(dir, io.cwd, a.dir ?? shown);
     for (const file of files) {
       const path = join(dir, file.path);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.content, { flag: 'wx' });
+      try {
+        // inside the directory just made or found empty: a recursive mkdir cannot meet /proc here
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, file.content, { flag: 'wx' });
+      } catch (error) {
+        throw new UserError(`--dir ${a.dir ?? shown}: cannot write ${file.path}: ${refusal(error)}`, { cause: error });
+      }
     }
     const cd = shown === '.' ? [] : [`  cd ${shown}`];
     io.stdout(

@@ -52,21 +52,21 @@ describe('one clear message per mistake in a plugin', () => {
   it('a missing field', async () => {
     expectUserError(
       await estimateWith(await pluginFile('missing', (p) => delete p.chips[0].memory.bandwidthBytesPerS)),
-      `${header}chips[acme-x1].memory.bandwidthBytesPerS: is missing (allowed: { value: a finite number > 0, in bytes/s, source: "<where it comes from>" }). Fix: add "bandwidthBytesPerS": { value: a finite number > 0, in bytes/s, source: "<where it comes from>" }.`,
+      `${header}chips[acme-x1].memory.bandwidthBytesPerS: is missing (allowed: { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }). Fix: add "bandwidthBytesPerS": { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }.`,
     );
   });
 
   it('a bandwidth ≤ 0', async () => {
     expectUserError(
       await estimateWith(await pluginFile('bandwidth', (p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = 0))),
-      `${header}chips[acme-x1].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).`,
+      `${header}chips[acme-x1].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e16, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).`,
     );
   });
 
   it('an efficiency > 1', async () => {
     expectUserError(
       await estimateWith(await pluginFile('efficiency', (p) => (p.chips[0].efficiency.flop = { value: 70, source: 'fit: GEMM sweep' }))),
-      `${header}chips[acme-x1].efficiency.flop.value: must be at most 1, got 70 (allowed: a number in (0, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s, e.g. 0.7.`,
+      `${header}chips[acme-x1].efficiency.flop.value: must be at most 1, got 70 (allowed: a number in [1e-4, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s, e.g. 0.7.`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +18,21 @@ outputTokens: [256]
 precisions: { weights: [bf16, fp8] }
 `;
 
+// 10^12 configurations (four axes of 1,000 values): days of work
+const LONG_SPEC = `models: [llama-3.1-8b]
+hardware: [h100-sxm]
+batch: { from: 1, to: 1000 }
+inputTokens: { from: 1, to: 1000 }
+outputTokens: { from: 1, to: 1000 }
+chunkTokens: { from: 1024, to: 1024000, step: 1024 }
+`;
+
 describe('ridgeline sweep and merge', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-sweep-'));
     await writeFile(join(dir, 'spec.yaml'), SPEC);
+    await mkdir(join(dir, 'subdir.csv'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -74,6 +84,26 @@ describe('ridgeline sweep and merge', () => {
     expect(twice.stderr).toMatch(/^ridgeline: error: shard-0\.json: ranges overlap.*given twice/);
   });
 
+  it('merge checks every shard and names the bad one and what is wrong', async () => {
+    const shard = JSON.parse((await cli(['sweep', 'spec.yaml', '--json', '--shard', '1/2'], dir)).stdout) as {
+      ranges: number[][];
+      pareto: { rows: { tpotS: number }[] };
+    };
+    const first = await cli(['sweep', 'spec.yaml', '--json', '--shard', '0/2'], dir);
+    await writeFile(join(dir, 'good-0.json'), first.stdout);
+    const fix = '; the file is damaged or edited, so run its shard again';
+    shard.pareto.rows[0]!.tpotS = -0.02;
+    await writeFile(join(dir, 'negative-1.json'), JSON.stringify(shard));
+    expectUserError(await cli(['merge', 'good-0.json', 'negative-1.json'], dir), `negative-1.json: pareto.rows[0].tpotS: must be a finite number ≥ 0, got -0.02${fix}`);
+    shard.pareto.rows[0]!.tpotS = 0.02;
+    shard.ranges = [[2560, 1280]];
+    await writeFile(join(dir, 'reversed-1.json'), JSON.stringify(shard));
+    expectUserError(
+      await cli(['merge', 'good-0.json', 'reversed-1.json'], dir),
+      `reversed-1.json: ranges[0]: [2560, 1280] is reversed or empty; a range is [start, end) with start < end${fix}`,
+    );
+  });
+
   it('writes every row with --out, through a temporary file', async () => {
     for (const file of ['rows.csv', 'rows.jsonl', 'rows.parquet']) {
       const r = await cli(['sweep', 'spec.yaml', '--out', file], dir);
@@ -94,6 +124,54 @@ describe('ridgeline sweep and merge', () => {
     const r = await cli(['sweep', 'big.yaml', '--out', 'big.csv'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^ridgeline: error: --out would write 1,280,000 rows \(about [\d.]+ [kMGT]?B of csv\) to big\.csv; add --yes to write it, or narrow the spec\n$/);
+  });
+
+  it('bounds --top at 10,000, which the kernel handles (1e8 trapped it with "unreachable")', async () => {
+    const max = await cli(['sweep', 'spec.yaml', '--top', '10000', '--json'], dir);
+    expect(max.code, max.stderr).toBe(0);
+    expect(JSON.parse(max.stdout).top.k).toBe(10_000);
+    for (const k of ['10001', '100000000']) {
+      expectUserError(
+        await cli(['sweep', 'spec.yaml', '--top', k], dir),
+        `--top must be an integer from 1 to 10,000 (to keep every configuration, write them with --out), got "${k}"`,
+      );
+    }
+    await writeFile(join(dir, 'top.yaml'), `${SPEC}reducers: { top: { k: 100000000, by: tpotS } }\n`);
+    expectUserError(await cli(['sweep', 'top.yaml'], dir), 'top.yaml: reducers.top.k: k must be at most 10,000');
+  });
+
+  it('checks --out before any work: the directory, that it takes a file, and the format', async () => {
+    // a spec whose sweep would take days: a check after it would never be reached
+    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'a-file'), 'x');
+    const run = (out: string) => cli(['sweep', 'days.yaml', '--out', out, '--yes'], dir);
+    expectUserError(await run('nope/rows.csv'), `--out nope/rows.csv: directory ${join(dir, 'nope')} does not exist`);
+    expectUserError(await run('a-file/rows.csv'), `--out a-file/rows.csv: ${join(dir, 'a-file')} is not a directory`);
+    expectUserError(await run('subdir.csv'), `--out subdir.csv: ${join(dir, 'subdir.csv')} is a directory; name a file in it`);
+    expectUserError(await run('rows.txt'), '--out must end in .parquet, .csv or .jsonl, got "rows.txt"');
+    if (process.platform === 'linux') {
+      expectUserError(await run('/proc/rows.csv'), '--out /proc/rows.csv: cannot create a file in /proc: the file system takes no new files there');
+    }
+    // merge's --out too, before reading a shard
+    expectUserError(await cli(['merge', 'missing-shard.json', '--out', 'nope/merged.json'], dir), `--out nope/merged.json: directory ${join(dir, 'nope')} does not exist`);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('asks for --yes before a sweep estimated to take over an hour, with the estimate', async () => {
+    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    // 10^12 configurations: hours even at 50 M/s per thread, the rate timed on a sample of them
+    const advice = '; pass --yes to run it, or narrow the spec or split it with --shard\n$';
+    const one = await cli(['sweep', 'days.yaml', '--threads', '1'], dir);
+    expect(one).toMatchObject({ code: 2, stdout: '' });
+    expect(one.stderr).toMatch(
+      new RegExp(`^ridgeline: error: the sweep has 1,000,000,000,000 configurations: about [\\d.,]+ (h|d) on 1 thread at [\\d.]+ M configurations/s \\(timed on a sample\\)${advice}`),
+    );
+    const four = await cli(['sweep', 'days.yaml', '--threads', '4', '--json'], dir);
+    expect(four.stderr).toMatch(new RegExp(`^ridgeline: error: the sweep has 1,000,000,000,000 configurations: about [\\d.,]+ (h|d) on 4 threads at [\\d.]+ M configurations/s each \\(timed on a sample\\)${advice}`));
+    // a shard is estimated on its own slice: 10^6 configurations run at once
+    const shard = await cli(['sweep', 'days.yaml', '--threads', '1', '--shard', '0/1000000', '--top', '1'], dir);
+    expect(shard.code, shard.stderr).toBe(0);
+    expect(shard.stderr).toMatch(/^ridgeline: 1,000,000 configurations in /);
   });
 
   it('runs the shipped training example (mode: training)', async () => {

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
@@ -8,11 +10,13 @@ import { InputError, type ModelSpec } from '@ridgeline/model';
 import {
   attachRows,
   createEngine,
+  measureSweepRate,
   defaultDirection,
   defaultTrainingDirection,
   describeWhere,
   isTrainingRow,
   isTrainingSpec,
+  MAX_TOP_K,
   METRICS,
   parseAnySweepSpec,
   planAnySweep,
@@ -22,8 +26,10 @@ import {
   toResult,
   TRAINING_METRICS,
   type AnyMetric,
+  type AnySweepPlan,
   type AnySweepRow,
   type AnySweepSpec,
+  type Engine,
   type GroupKey,
   type Objective,
   type ReducerSpec,
@@ -32,14 +38,15 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
+import { estimateRowBytes, OutputPathError, reserveOutput, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
-import { quoted, UserError } from '../errors.ts';
+import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
+import { stopOnSignals } from '../stop-signals.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
 export type { SweepMode } from '../sweep-filters.ts';
@@ -47,12 +54,23 @@ export type { SweepMode } from '../sweep-filters.ts';
 /** Above this many rows, `--out` states the file size and asks for `--yes`. */
 export const LARGE_OUTPUT_ROWS = 1_000_000;
 
+/**
+ * Configurations per second per thread that no sweep is expected to run below: a sweep that would
+ * finish within the hour even at this rate is not timed. Rates vary with the spec: the engine's
+ * benchmark measures 4.7–5.7 M/s per thread for inference and about 20 M/s for training, and
+ * mostly feasible grids of large batches about 1 M/s.
+ */
+export const SLOWEST_RATE_PER_THREAD = 100_000;
+
+/** A sweep estimated to take longer than this (an hour) states the estimate and needs `--yes`. */
+export const LONG_SWEEP_S = 3600;
+
 const args = {
   spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
   plugin: PLUGIN_ARG as PluginArgDef,
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
-  top: { type: 'string', valueHint: 'k', description: 'Keep the k best configurations by --by (default: the spec\'s, else 10)' },
+  top: { type: 'string', valueHint: 'k', description: `Keep the k best configurations by --by, at most ${MAX_TOP_K.toLocaleString('en')} (default: the spec's, else 10)` as string },
   by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default: costPerMillionTokensUsd; costUsd for a training spec)' },
   where: {
     type: 'string',
@@ -64,7 +82,7 @@ const args = {
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
   shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
   json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
-  yes: { type: 'boolean', description: 'Write --out even when it has more than 1,000,000 rows' },
+  yes: { type: 'boolean', description: 'Run without asking: a sweep estimated to take over an hour, or --out with more than 1,000,000 rows' },
 } as const;
 
 function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<AnyMetric> {
@@ -98,6 +116,9 @@ export function reducersFromFlags(
   }
   let top = base.top;
   const k = positiveInteger('top', flags.top);
+  if (k !== undefined && k > MAX_TOP_K) {
+    throw new UserError(`--top must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')} (to keep every configuration, write them with --out), got ${quoted(flags.top ?? '')}`);
+  }
   if (k !== undefined || flags.by !== undefined) {
     const fallback: Objective<AnyMetric> = { metric: mode === 'training' ? 'costUsd' : 'costPerMillionTokensUsd', direction: 'min' };
     const by = flags.by === undefined ? (top ?? fallback) : objectiveOf('by', flags.by, mode);
@@ -135,7 +156,10 @@ async function chipResolver(
   const chips = new Map<string, ChipSpec | Error>();
   for (const { chip } of spec.hardware) {
     try {
-      chips.set(chip, await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) }));
+      const resolved = await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+      const warning = placeholderWarning(resolved);
+      if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
+      chips.set(chip, resolved);
     } catch (error) {
       chips.set(chip, error instanceof Error ? error : new Error(String(error)));
     }
@@ -380,6 +404,48 @@ function userErrorOf(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Reserves `--out`'s temporary file (see `reserveOutput`): a path that cannot be written is a user
+ * error before any work, not an internal one after the whole sweep.
+ */
+export async function reserveOut(shown: string, path: string): Promise<string> {
+  try {
+    return await reserveOutput(path);
+  } catch (error) {
+    if (error instanceof OutputPathError) throw new UserError(`--out ${shown}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Asks a question on the terminal (stderr, so stdout stays the result) and returns whether the
+ * answer is yes. Ctrl-C at the prompt reaches readline, not the process: it is sent on as SIGINT.
+ */
+async function confirm(question: string, signal: AbortSignal): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  try {
+    return /^\s*y(es)?\s*$/i.test(await rl.question(question, { signal }));
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * How long the sweep would take, when that is more than an hour, as "the sweep has … configurations:
+ * about … on n threads at … each (timed on a sample)"; undefined otherwise. The rate is measured on
+ * this machine (`measureSweepRate`) and assumed to scale with the threads.
+ */
+async function longSweepEstimate(engine: Engine, plan: AnySweepPlan, range: readonly [number, number], threads: number): Promise<string | undefined> {
+  const size = range[1] - range[0];
+  if (size <= LONG_SWEEP_S * SLOWEST_RATE_PER_THREAD * threads) return undefined;
+  const rate = await measureSweepRate(engine, plan, range);
+  const seconds = size / (rate * threads);
+  if (seconds <= LONG_SWEEP_S) return undefined;
+  const on = threads === 1 ? 'on 1 thread at' : `on ${threads} threads at`;
+  return `the sweep has ${count(size)} configurations: about ${formatDuration(seconds)} ${on} ${formatNumber(rate / 1e6)} M configurations/s${threads === 1 ? '' : ' each'} (timed on a sample)`;
+}
+
 /** `ridgeline sweep`: every configuration of a spec's axes through the WebAssembly engine. */
 const command: CommandDef<typeof args> = defineCommand({
   meta: {
@@ -389,74 +455,118 @@ const command: CommandDef<typeof args> = defineCommand({
   args,
   async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const path = resolve(io.cwd, a.spec);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new UserError(`cannot read sweep spec ${quoted(a.spec)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
     const threads = positiveInteger('threads', a.threads);
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
     const format = a.out === undefined ? undefined : rowFormatOf(a.out);
     if (a.out !== undefined && format === undefined) {
       throw new UserError(`--out must end in .parquet, .csv or .jsonl, got ${quoted(a.out)}`);
     }
-
-    let plan;
-    try {
-      const parsed = parseAnySweepSpec(text, a.spec);
-      const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
-      const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
-      const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-      const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
-      plan = planAnySweep(resolved, reducers);
-    } catch (error) {
-      throw userErrorOf(error);
-    }
-    const filtered = plan.where.length > 0;
-    const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
-    const size = range[1] - range[0];
-    const engine = await createEngine();
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
-    if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
-      // with a filter the file holds only the matching rows, which only the sweep can count
-      const bytes = await estimateRowBytes(plan, format, size, engine);
-      const upTo = filtered ? 'up to ' : '';
-      const fewer = filtered ? '; only those matching where are written' : '';
-      throw new UserError(
-        `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
-      );
-    }
 
-    // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
-    const interactive = process.stderr.isTTY === true;
-    const bar = progressBar(io, 'sweep', interactive);
-    const started = Date.now();
-    let state;
+    // From here a signal stops the work, removes the temporary file and says how far the run got.
+    const stop = stopOnSignals();
+    let temporary: string | undefined;
+    const progress = { phase: 'sweep' as 'sweep' | 'rows', done: 0, size: undefined as number | undefined };
     try {
-      state = await runSweep(plan, { engine, range, ...(threads === undefined ? {} : { threads }), onProgress: (done, total) => bar.update(done, total) });
-    } finally {
-      bar.stop();
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const kernel = await engine.open(plan.image());
-    const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
-    io.stderr(`ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`);
-
-    if (out !== undefined && format !== undefined && a.out !== undefined) {
-      const writeBar = progressBar(io, 'rows ', interactive);
+      if (out !== undefined && a.out !== undefined) temporary = await reserveOut(a.out, out);
+      const path = resolve(io.cwd, a.spec);
+      let text: string;
       try {
-        const written = await writeRows(plan, out, { format, range, engine, onProgress: (done, total) => writeBar.update(done, total) });
-        writeBar.stop();
-        io.stderr(`ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
-      } finally {
-        writeBar.stop();
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw new UserError(`cannot read sweep spec ${quoted(a.spec)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
+
+      let plan;
+      try {
+        const parsed = parseAnySweepSpec(text, a.spec);
+        const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
+        const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
+        const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
+        const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
+        plan = planAnySweep(resolved, reducers);
+      } catch (error) {
+        throw userErrorOf(error);
+      }
+      const filtered = plan.where.length > 0;
+      const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
+      const size = range[1] - range[0];
+      progress.size = size;
+      const engine = await createEngine();
+      if (out !== undefined && format !== undefined && size > LARGE_OUTPUT_ROWS && a.yes !== true) {
+        // with a filter the file holds only the matching rows, which only the sweep can count
+        const bytes = await estimateRowBytes(plan, format, size, engine);
+        const upTo = filtered ? 'up to ' : '';
+        const fewer = filtered ? '; only those matching where are written' : '';
+        throw new UserError(
+          `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
+        );
+      }
+
+      // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
+      const interactive = process.stderr.isTTY === true;
+      const estimate = a.yes === true ? undefined : await longSweepEstimate(engine, plan, range, threads ?? availableParallelism());
+      if (estimate !== undefined) {
+        if (!interactive || process.stdin.isTTY !== true) throw new UserError(`${estimate}; pass --yes to run it, or narrow the spec or split it with --shard`);
+        io.stderr(`ridgeline: ${estimate}\n`);
+        if (!(await confirm('Run it? (y/N) ', stop.signal))) throw new UserError('the sweep was not run; pass --yes to run it without asking');
+      }
+
+      const bar = progressBar(io, 'sweep', interactive);
+      const onProgress = (done: number, total: number): void => {
+        progress.done = done;
+        bar.update(done, total);
+      };
+      const started = Date.now();
+      let state;
+      try {
+        state = await runSweep(plan, { engine, range, signal: stop.signal, ...(threads === undefined ? {} : { threads }), onProgress });
+      } finally {
+        bar.stop();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const kernel = await engine.open(plan.image());
+      const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
+      // printed once the rows are written too, so that an interrupted run prints one line
+      const summary = `ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`;
+
+      if (out !== undefined && format !== undefined && temporary !== undefined) {
+        progress.phase = 'rows';
+        progress.done = 0;
+        const writeBar = progressBar(io, 'rows ', interactive);
+        try {
+          const written = await writeRows(plan, out, {
+            format,
+            range,
+            engine,
+            temporary,
+            signal: stop.signal,
+            onProgress: (done, total) => {
+              progress.done = done;
+              writeBar.update(done, total);
+            },
+          });
+          temporary = undefined;
+          writeBar.stop();
+          io.stderr(`${summary}ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
+        } finally {
+          writeBar.stop();
+        }
+      } else {
+        io.stderr(summary);
+      }
+      const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
+      io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
+    } catch (error) {
+      const signal = stop.received();
+      if (signal === undefined) throw error;
+      const where = progress.size === undefined ? 'before the sweep began' : `${progress.phase === 'rows' ? 'writing rows ' : ''}at ${count(progress.done)} of ${count(progress.size)} configurations`;
+      throw new Interrupted(signal, `interrupted ${where}; ${a.out === undefined ? 'nothing printed' : `nothing written to ${a.out}`}`);
+    } finally {
+      stop.release();
+      if (temporary !== undefined) await rm(temporary, { force: true });
     }
-    const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
-    io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
   },
 });
 

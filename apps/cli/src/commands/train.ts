@@ -1,13 +1,25 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd, table } from '@ridgeline/format';
-import { PRECISIONS, type Precision } from '@ridgeline/hardware';
-import { InputError, RECOMPUTE_MODES, estimateTraining, type FeasibleTrainingResult, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import { chipOnProfile, profileFlag } from '../profile-flag.ts';
+import { calibrationLine } from '../calibration-text.ts';
+import {
+  InputError,
+  RECOMPUTE_MODES,
+  WORKLOAD_LIMITS,
+  estimateTraining,
+  limitText,
+  type FeasibleTrainingResult,
+  type Recompute,
+  type TrainingConfig,
+  type TrainingResult,
+} from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
 import { quoted, UserError } from '../errors.ts';
 import { renderInfeasibleTraining, trainingFix } from '../infeasible.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
-import { resolveChip } from '../registry.ts';
+import { placeholderWarning, resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 const PRECISION_OPTIONS: Precision[] = [...PRECISIONS];
@@ -38,9 +50,11 @@ const args = {
     default: 'auto',
     description: 'Megatron sequence parallelism: shards the activations outside attention and MLP over TP (auto: on when TP > 1)',
   },
-  'optimizer-bytes': { type: 'string', valueHint: 'bytes', default: '12', description: 'Optimizer state bytes per parameter (12: fp32 master weights and two Adam moments)' },
+  'optimizer-bytes': { type: 'string', valueHint: 'bytes', default: '12', description: 'Optimizer state bytes per parameter, 0 to 64 (12: fp32 master weights and two Adam moments)' },
   overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
-  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD (default: the chip's list price)" },
+  stack: { type: 'string', valueHint: 'name', description: "Efficiency profile of a software stack or era (e.g. 2023); a chip without it keeps its usual efficiencies, with a note (default: each chip's own efficiencies)" },
+  'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name' },
+  price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
@@ -58,10 +72,12 @@ function positiveTokens(raw: string): number {
   // decimal or exponent notation only: Number() would also take hex, binary and octal literals
   const value = decimal(raw);
   if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got ${quoted(raw)}`);
+  if (value > WORKLOAD_LIMITS.totalTokens) throw new UserError(`--tokens must be at most ${limitText(WORKLOAD_LIMITS.totalTokens)}, got ${quoted(raw)}`);
   return value;
 }
 
-function renderTraining(r: FeasibleTrainingResult, modelName: string, chipName: string): string {
+function renderTraining(r: FeasibleTrainingResult, modelName: string, chip: ChipSpec): string {
+  const chipName = chip.name;
   const i = r.inputs;
   const { dp, tp, pp, cp, ep } = i.parallelism;
   const m = r.memoryPerChipBytes;
@@ -101,6 +117,7 @@ function renderTraining(r: FeasibleTrainingResult, modelName: string, chipName: 
     ]).replace(/^/gm, '  '),
     '',
     `What limits it: ${r.explanation}`,
+    calibrationLine([chip]),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -111,12 +128,13 @@ const command: CommandDef<typeof args> = defineCommand({
   args,
   async run({ args: a, data, rawArgs }) {
     const io = ioOf(data);
-    const tp = positiveInteger('tp', a.tp) ?? 1;
-    const pp = positiveInteger('pp', a.pp) ?? 1;
-    const cp = positiveInteger('cp', a.cp) ?? 1;
-    const ep = positiveInteger('ep', a.ep) ?? 1;
-    const chipsArg = positiveInteger('chips', a.chips);
-    let dp = positiveInteger('dp', a.dp);
+    const W = WORKLOAD_LIMITS;
+    const tp = positiveInteger('tp', a.tp, W.chips) ?? 1;
+    const pp = positiveInteger('pp', a.pp, W.chips) ?? 1;
+    const cp = positiveInteger('cp', a.cp, W.chips) ?? 1;
+    const ep = positiveInteger('ep', a.ep, W.chips) ?? 1;
+    const chipsArg = positiveInteger('chips', a.chips, W.chips);
+    let dp = positiveInteger('dp', a.dp, W.chips);
     if (dp === undefined) {
       if (chipsArg !== undefined && chipsArg % (tp * pp * cp) !== 0) {
         throw new UserError(`--chips (${chipsArg}) must be a multiple of tp·pp·cp (${tp * pp * cp}); or give --dp as well`);
@@ -124,18 +142,22 @@ const command: CommandDef<typeof args> = defineCommand({
       dp = chipsArg === undefined ? 1 : chipsArg / (tp * pp * cp);
     }
     const chips = chipsArg ?? dp * tp * pp * cp;
-    const sequenceLength = positiveInteger('seq', a.seq) ?? 4096;
-    const microBatch = positiveInteger('micro-batch', a['micro-batch']) ?? 1;
-    const virtualStages = positiveInteger('virtual-stages', a['virtual-stages']) ?? 1;
+    const sequenceLength = positiveInteger('seq', a.seq, W.tokens) ?? 4096;
+    const microBatch = positiveInteger('micro-batch', a['micro-batch'], W.batch) ?? 1;
+    const virtualStages = positiveInteger('virtual-stages', a['virtual-stages'], W.virtualStages) ?? 1;
     // Without --global-batch: 8 micro-batches per replica, a common gradient-accumulation depth.
-    const globalBatch = positiveInteger('global-batch', a['global-batch']) ?? dp * microBatch * 8;
+    const globalBatch = positiveInteger('global-batch', a['global-batch'], W.batch) ?? dp * microBatch * 8;
     const totalTokens = positiveTokens(a.tokens);
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
-    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)' });
-    const optimizerBytesPerParam = numberInRange('optimizer-bytes', a['optimizer-bytes'], { min: 0, what: 'a number of bytes per parameter (≥ 0)' }) ?? 12;
+    const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)', limit: W.usdPerChipHour, unit: 'USD per chip-hour' });
+    const optimizerBytesPerParam =
+      numberInRange('optimizer-bytes', a['optimizer-bytes'], { min: 0, what: 'a number of bytes per parameter (≥ 0)', limit: W.optimizerBytesPerParam, unit: 'bytes per parameter' }) ?? 12;
     const sequenceParallel = a['sequence-parallel'] === 'auto' ? undefined : a['sequence-parallel'] === 'on';
     const model = await resolveModel(a.model, io.cwd);
-    const chip = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const resolved = await resolveChip(a.hardware, { cwd: io.cwd, plugins: pluginFlags(rawArgs), warn: (msg) => io.stderr(`ridgeline: note: ${msg}\n`) });
+    const chip = chipOnProfile(resolved, profileFlag(a.stack, a['efficiency-profile']), (m) => io.stderr(`ridgeline: note: ${m}\n`));
+    const warning = placeholderWarning(chip);
+    if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
     const config: TrainingConfig = {
       model,
       chip,
@@ -157,7 +179,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const result = train(config);
     // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
     if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-    else if (result.feasible) io.stdout(renderTraining(result, model.name, chip.name));
+    else if (result.feasible) io.stdout(renderTraining(result, model.name, chip));
     else io.stdout(renderInfeasibleTraining(result, model.name, chip.name, trainingFix(config, result, rawArgs)));
   },
 });

@@ -15,4 +15,4 @@ test("the README's disaggregation example is what its commands print (RIDGELINE_
   const block = `${BEGIN}\n${(await disaggregationExampleLines()).join('\n')}\n${END}`;
   if (process.env.RIDGELINE_WRITE_README === '1') writeFileSync(README, text.slice(0, start) + block + text.slice(end + END.length));
   else expect(text.slice(start, end + END.length)).toBe(block);
-}, 60_000);
+}, 240_000);

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
-import type { FeasibleInferenceResult } from '@ridgeline/model';
+import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
+import { bestIndex, errorBound, type ErrorKind } from '../compare-best.ts';
 import type { Comparison } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, chipGroups, chipLabel, seriesColour } from '../registry.ts';
 import { MAX_COMPARE } from '../state.ts';
@@ -13,15 +14,26 @@ interface Row {
   readonly format: (x: number) => string;
   readonly better: 'max' | 'min';
   readonly key: string;
+  /** Which measured error bounds this figure: per user is TPOT's, the rest follow throughput. */
+  readonly error: ErrorKind;
 }
 
 const ROWS: readonly Row[] = [
-  { key: 'tokensPerSPerUser', label: 'Per user', value: (r) => r.tokensPerSPerUser, format: formatTokenRate, better: 'max' },
-  { key: 'tokensPerSPerChip', label: 'Per chip', value: (r) => r.tokensPerSPerChip, format: formatTokenRate, better: 'max' },
-  { key: 'costPerMillionTokensUsd', label: '$ per M output tokens', value: (r) => r.costPerMillionTokensUsd, format: formatUsd, better: 'min' },
-  { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min' },
-  { key: 'energyPerTokenJ', label: 'Energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min' },
+  { key: 'tokensPerSPerUser', label: 'Per user', value: (r) => r.tokensPerSPerUser, format: formatTokenRate, better: 'max', error: 'interactivity' },
+  { key: 'tokensPerSPerChip', label: 'Per chip', value: (r) => r.tokensPerSPerChip, format: formatTokenRate, better: 'max', error: 'throughput' },
+  { key: 'costPerMillionTokensUsd', label: '$ per M output tokens', value: (r) => r.costPerMillionTokensUsd, format: formatUsd, better: 'min', error: 'throughput' },
+  { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min', error: 'throughput' },
+  { key: 'energyPerTokenJ', label: 'Energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min', error: 'throughput' },
 ];
+
+/** The chip's calibration status as a small badge, its basis and measured error on hover. */
+function calibrationBadge(r: InferenceResult): TemplateResult {
+  const c = r.inputs.efficiencies.calibration;
+  const status = c?.status ?? 'datasheet';
+  const error = c?.outOfSampleError;
+  const title = `${c?.basis ?? 'the plugin states no calibration'}${error === undefined ? '' : `; median |error| out of sample: throughput ${formatPercent(error.throughput)}, tokens/s per user ${formatPercent(error.interactivity)} (${error.on})`}`;
+  return html`<span class="badge calibration-${status}" data-testid="calibration" title=${title}>${status}</span>`;
+}
 
 /** A select that adds a chip to the comparison (`current` null) or replaces compared chip `index`. */
 export function chipSelect(app: App, index: number, current: string | null): TemplateResult {
@@ -48,7 +60,7 @@ export function chipSelect(app: App, index: number, current: string | null): Tem
   </select>`;
 }
 
-function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, number>, max: ReadonlyMap<string, number>): TemplateResult {
+function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, number>, max: ReadonlyMap<string, number>, badges: ReadonlyMap<string, number>): TemplateResult {
   const colour = seriesColour(i);
   const head = html`<div class="cmp-head" style="--c:${colour}">
     <div class="cmp-title">
@@ -75,11 +87,12 @@ function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, nu
   }
   return html`<div class="cmp-col" data-testid="compare-col">
     ${head}
-    <p class="cmp-layout">${layout} · ${r.inputs.computePrecision}</p>
+    <p class="cmp-layout">${layout} · ${r.inputs.computePrecision} · ${calibrationBadge(r)}</p>
     ${c.adjustments.length > 0 ? html`<p class="cmp-adjust" title="changed from the main configuration so this chip can run it">fitted: ${c.adjustments.join('; ')}</p>` : html`<p class="cmp-adjust muted">as configured</p>`}
     ${ROWS.map((row) => {
       const v = row.value(r);
-      const isBest = best.get(row.key) === v;
+      // the badge only where the lead exceeds the compared chips' measured error (compare-best.ts)
+      const isBest = badges.get(row.key) === i;
       const width = Math.max(2, (row.better === 'max' ? v / (max.get(row.key) ?? v) : (best.get(row.key) ?? v) / v) * 100);
       return html`<div class="cmp-metric ${isBest ? 'best' : ''}">
         <span class="label">${row.label}</span>
@@ -108,6 +121,13 @@ export function compareView(app: App): TemplateResult {
     best.set(row.key, row.better === 'max' ? Math.max(...values) : Math.min(...values));
     max.set(row.key, Math.max(...values));
   }
+  // per metric, the column whose lead beats every compared chip's error, if any
+  const badges = new Map<string, number>();
+  for (const row of ROWS) {
+    const values = comparisons.map((c) => (c.outcome.kind === 'result' && c.outcome.result.feasible ? row.value(c.outcome.result) : Number.NaN));
+    const errors = comparisons.map((c) => (c.outcome.kind === 'result' ? errorBound(c.outcome.result.inputs.efficiencies.calibration ?? undefined, row.error) : Number.POSITIVE_INFINITY));
+    badges.set(row.key, bestIndex(values, errors, row.better));
+  }
   const s = app.state;
   return html`<section class="card section" data-testid="compare">
     <div class="card-head">
@@ -122,7 +142,7 @@ export function compareView(app: App): TemplateResult {
       </label>
     </div>
     <div class="cmp-grid ${comparisons.length < MAX_COMPARE ? 'with-add' : ''}" style="--n:${Math.max(1, comparisons.length)}">
-      ${comparisons.map((c, i) => column(app, c, i, best, max))}
+      ${comparisons.map((c, i) => column(app, c, i, best, max, badges))}
       ${comparisons.length < MAX_COMPARE ? html`<div class="cmp-col add">${chipSelect(app, comparisons.length, null)}</div>` : nothing}
     </div>
   </section>`;

@@ -15,6 +15,7 @@ import {
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { FeasibleInferenceResult, InferenceConfig, InferenceResult, InfeasibleInferenceResult, MemoryBreakdown, PhaseCost } from '@ridgeline/model';
 import { phasesOnChip } from '../charts/roofline-data.ts';
+import { EFFICIENCY_LABELS, resolvedEfficiencyText } from '../efficiency-text.ts';
 import { twoPools } from '../two-pool.ts';
 import type { App } from './app.ts';
 import { cliCommandView } from './cli-view.ts';
@@ -270,7 +271,8 @@ function operatorsTable(result: FeasibleInferenceResult): TemplateResult {
 
 function sourcesTable(result: InferenceResult): TemplateResult {
   const inp = result.inputs;
-  const eff = Object.entries(inp.efficiencies);
+  const { calibration, ...efficiencies } = inp.efficiencies;
+  const eff = Object.entries(efficiencies);
   return html`<details class="card details" data-testid="sources">
     <summary><h3>Inputs and sources</h3><span class="muted">every efficiency and datasheet figure used, so the arithmetic can be redone</span></summary>
     <table class="table sources">
@@ -278,9 +280,15 @@ function sourcesTable(result: InferenceResult): TemplateResult {
         <tr><th>parameters</th><td>${inp.params.total.toLocaleString('en-US')} total · ${inp.params.active.toLocaleString('en-US')} active</td></tr>
         <tr><th>compute precision</th><td>${inp.computePrecision} (${formatFlops(inp.hardware.peakFlopsPerS)} peak)</td></tr>
         <tr><th>decode context</th><td>${inp.decodeContextTokens.toLocaleString('en-US')} tokens (mean over generation)</td></tr>
-        <tr><th>comm overlap</th><td>prefill ${inp.commOverlap.prefill} · decode ${inp.commOverlap.decode}</td></tr>
+        <tr><th>comm overlap</th><td>prefill ${formatPercent(inp.commOverlap.prefill)} · decode ${formatPercent(inp.commOverlap.decode)}</td></tr>
         <tr><th>scale-up</th><td>${formatBandwidth(inp.hardware.scaleUpBandwidthBytesPerS)} per chip, ${inp.hardware.topology}, domain ${inp.hardware.scaleUpDomain}</td></tr>
-        ${eff.map(([k, e]) => html`<tr><th>η ${k}</th><td><b>${typeof e.value === 'number' ? e.value : JSON.stringify(e.value)}</b> — ${e.source}</td></tr>`)}
+        ${eff.map(([k, e]) => html`<tr data-efficiency=${k}><th>${EFFICIENCY_LABELS[k] ?? k}</th><td><b>${resolvedEfficiencyText(k, e.value)}</b> — ${e.source}</td></tr>`)}
+        <tr>
+          <th>calibration</th>
+          <td data-testid="calibration-status"><b>${calibration?.status ?? 'datasheet'}</b> — ${calibration?.basis ?? 'the plugin states no calibration'}${calibration?.outOfSampleError === undefined
+            ? ''
+            : `; median |error| out of sample: throughput ${(calibration.outOfSampleError.throughput * 100).toFixed(1)}%, tokens/s per user ${(calibration.outOfSampleError.interactivity * 100).toFixed(1)}% (${calibration.outOfSampleError.on})`}</td>
+        </tr>
         ${Object.entries(inp.sources).map(([k, s]) => html`<tr><th>${k}</th><td>${s}</td></tr>`)}
       </tbody>
     </table>

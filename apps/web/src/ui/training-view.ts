@@ -125,7 +125,7 @@ function sourcesTable(r: TrainingResult): TemplateResult {
         <tr><th>peak compute</th><td>${formatFlops(i.peakFlopsPerS)} per chip at ${i.precision}</td></tr>
         <tr><th>optimizer state</th><td>${i.optimizerBytesPerParam} bytes per parameter (Adam: fp32 master weights and two moments)</td></tr>
         <tr><th>sequence parallelism</th><td>${i.sequenceParallel ? 'on (norms and dropout sharded over TP)' : 'off'}</td></tr>
-        <tr><th>comm overlap</th><td>${i.commOverlap}</td></tr>
+        <tr><th>comm overlap</th><td>${formatPercent(i.commOverlap)}</td></tr>
         <tr><th>pipeline</th><td>${i.unevenPipeline ? `uneven: PP ${i.parallelism.pp} does not divide the layers; the slowest stage sets the pace` : 'even'}</td></tr>
         <tr><th>price</th><td>${formatUsd(i.usdPerChipHour)} per chip-hour</td></tr>
       </tbody>

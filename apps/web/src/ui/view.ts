@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatInteger, formatPower, formatUsd } from '@ridgeline/format';
+import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops, formatInteger, formatPercent, formatPower, formatUsd } from '@ridgeline/format';
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
 import { countParams, MAX_WORKERS, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
@@ -53,14 +53,20 @@ export function appView(app: App): TemplateResult {
   `;
 }
 
+/** The most settings the banner lists; a link with thousands of bad ones says how many more. */
+const PROBLEMS_LISTED = 10;
+
 function problemsBanner(app: App): TemplateResult | typeof nothing {
   if (app.problems.length === 0) return nothing;
+  const count = app.problems.length;
+  const unlisted = count - PROBLEMS_LISTED;
   return html`<section class="banner warn" role="alert" data-testid="url-problems">
     <div>
-      <strong>This link has ${app.problems.length === 1 ? 'a setting' : `${app.problems.length} settings`} the page could not use.</strong>
+      <strong>This link has ${count === 1 ? 'a setting' : `${formatInteger(count)} settings`} the page could not use.</strong>
       The rest of the link is applied; the page shows defaults for these:
       <ul>
-        ${app.problems.map((p) => html`<li><code>${p.key}${p.value === '' ? '' : `=${p.value}`}</code>: ${p.message}</li>`)}
+        ${app.problems.slice(0, PROBLEMS_LISTED).map((p) => html`<li><code>${p.key}${p.value === '' ? '' : `=${p.value}`}</code>: ${p.message}</li>`)}
+        ${unlisted > 0 ? html`<li>and ${formatInteger(unlisted)} more.</li>` : nothing}
       </ul>
     </div>
     <button class="btn ghost small" @click=${() => app.dismissProblems()} aria-label="Dismiss">Dismiss</button>
@@ -160,6 +166,8 @@ function fieldHint(field: ChipField, text: string): string {
       return formatPower(n);
     case 'USD/h':
       return `${formatUsd(n)} per hour`;
+    case 'fraction':
+      return formatPercent(n);
     default:
       return '';
   }
@@ -213,7 +221,7 @@ function customChipForm(app: App): TemplateResult {
                 />`}
             ${issues.length > 0
               ? issues.map((i) => html`<span class="field-error">${i.message}. Fix: ${i.fix}</span>`)
-              : html`<span class="hint">${fieldHint(f, text)}</span>`}
+              : html`<span class="hint" data-testid=${`${id}-hint`}>${fieldHint(f, text)}</span>`}
           </label>`;
         })}
       </fieldset>`,

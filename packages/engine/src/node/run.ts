@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { createEngine, type Engine } from '../engine.ts';
@@ -19,6 +20,11 @@ export interface RunSweepOptions {
   readonly engine?: Engine;
   /** Configurations per kernel call inside a task (default 2^20). */
   readonly chunk?: number;
+  /**
+   * Stops the sweep: the worker threads are terminated, `onProgress` gets the configurations done
+   * by then, and the promise rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Below this many configurations per thread, threads cost more than they save. */
@@ -42,10 +48,12 @@ export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), Math.ceil(size / MIN_PER_THREAD)));
   const chunk = options.chunk ?? 2 ** 20;
   if (size <= 0) return { ...emptyState(plan), ranges: [] };
+  options.signal?.throwIfAborted();
   if (threads === 1) {
     let last = 0;
     return sweepRange(engine, plan, range, {
       chunk,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       onProgress: (done) => {
         const now = Date.now();
         if (options.onProgress !== undefined && (now - last >= 100 || done === size)) {
@@ -64,6 +72,12 @@ export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}
   const pool = new Tinypool({ filename: WORKER_URL, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const image = plan.image();
   const shape = groupShapeOf(plan);
+  // Each task listens for the abort: more listeners than Node's default 10 warns, so the tasks
+  // share one signal of their own, which the caller's (listened to once) aborts.
+  const aborting = new AbortController();
+  setMaxListeners(taskCount + 1, aborting.signal);
+  const abort = (): void => aborting.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', abort, { once: true });
   const timer =
     options.onProgress === undefined
       ? undefined
@@ -72,13 +86,20 @@ export async function runSweep(plan: AnySweepPlan, options: RunSweepOptions = {}
     const states = await Promise.all(
       bounds.slice(0, -1).map(async (s, i) => {
         const segments = groupSegments(shape, [s, bounds[i + 1] ?? end]);
-        const packed = (await pool.run({ module: engine.module, image, segments, chunk, progress })) as Float64Array[];
+        const task = { module: engine.module, image, segments, chunk, progress };
+        const packed = (await pool.run(task, { signal: aborting.signal })) as Float64Array[];
         return packed.map((p, j) => unpackState(p, plan, segments[j] ?? [s, s]));
       }),
     );
     options.onProgress?.(size, size);
     return states.flat().reduce((a, b) => mergeStates(plan.reducers, a, b));
+  } catch (error) {
+    // tinypool rejects an aborted task with its own error: report the progress and the caller's reason
+    if (options.signal?.aborted !== true) throw error;
+    options.onProgress?.(Number(Atomics.load(counter, 0)), size);
+    throw options.signal.reason;
   } finally {
+    options.signal?.removeEventListener('abort', abort);
     if (timer !== undefined) clearInterval(timer);
     await pool.destroy();
   }

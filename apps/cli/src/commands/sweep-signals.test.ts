@@ -1,0 +1,107 @@
+// SIGINT and SIGTERM during a sweep, sent to the built CLI (run `pnpm build` first): the temporary
+// file goes, one line says how far the run got, and the exit code is the shell's 128 + signal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+// 2,048,000 configurations: the sweep takes a fraction of a second, writing their rows many seconds
+const ROWS_SPEC = `models: [llama-3.1-8b]
+hardware: [h100-sxm, tpu-v5p]
+tp: [1, 2, 4, 8]
+batch: { from: 1, to: 1000 }
+inputTokens: { from: 128, to: 32768, step: 128 }
+`;
+// 10^12 configurations: days of sweeping
+const LONG_SPEC = `models: [llama-3.1-8b]
+hardware: [h100-sxm]
+batch: { from: 1, to: 1000 }
+inputTokens: { from: 1, to: 1000 }
+outputTokens: { from: 1, to: 1000 }
+chunkTokens: { from: 1024, to: 1024000, step: 1024 }
+`;
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Every sweep started, killed after the tests if one is still running. */
+const children = new Set<ChildProcess>();
+
+function start(args: readonly string[], cwd: string): { readonly child: ChildProcess; readonly exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, exit };
+}
+
+/** Waits until the sweep's temporary file exists (with at least `bytes`), which it reserves once its signal handlers are in place. */
+async function partialFile(dir: string, bytes: number): Promise<string> {
+  for (let waited = 0; waited < 30_000; waited += 25) {
+    const partial = (await readdir(dir)).find((f) => f.endsWith('.partial'));
+    const size = partial === undefined ? undefined : (await stat(join(dir, partial)).catch(() => undefined))?.size;
+    if (partial !== undefined && size !== undefined && size >= bytes) return partial;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the sweep never created its temporary file');
+}
+
+/** Sends `signal` once `ready` resolves; kills the child if it rejects, so no sweep outlives the test. */
+async function signalWhen(child: ChildProcess, signal: NodeJS.Signals, ready: Promise<unknown>): Promise<void> {
+  try {
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  child.kill(signal);
+}
+
+describe.runIf(process.platform !== 'win32')('a sweep stopped by a signal', () => {
+  let dir = '';
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "pnpm build" before these tests`);
+    dir = await mkdtemp(join(tmpdir(), 'ridgeline-signals-'));
+    await writeFile(join(dir, 'rows.yaml'), ROWS_SPEC);
+    await writeFile(join(dir, 'long.yaml'), LONG_SPEC);
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('SIGINT while writing rows: removes the partial file, prints one line, exits 130', { timeout: 240_000 }, async () => {
+    const out = join(dir, 'rows-out');
+    await mkdir(out);
+    const { child, exit } = start(['sweep', '../rows.yaml', '--out', 'out.csv', '--yes', '--threads', '1'], out);
+    await signalWhen(child, 'SIGINT', partialFile(out, 1)); // the CSV header is written: the rows are being written
+    const r = await exit;
+    expect(r.stderr).toMatch(/^ridgeline: interrupted writing rows at [\d,]+ of 2,048,000 configurations; nothing written to out\.csv\n$/);
+    expect([r.code, r.signal, r.stdout]).toEqual([130, null, '']);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('SIGTERM while sweeping: removes the reserved file, prints one line, exits 143', { timeout: 240_000 }, async () => {
+    const out = join(dir, 'long-out');
+    await mkdir(out);
+    const { child, exit } = start(['sweep', '../long.yaml', '--out', 'out.parquet', '--yes', '--threads', '1'], out);
+    // reserved before the sweep; then 0.3 s into it
+    await signalWhen(child, 'SIGTERM', partialFile(out, 0).then(() => new Promise((resolve) => setTimeout(resolve, 300))));
+    const r = await exit;
+    expect(r.stderr).toMatch(/^ridgeline: interrupted at [\d,]+ of 1,000,000,000,000 configurations; nothing written to out\.parquet\n$/);
+    expect([r.code, r.signal, r.stdout]).toEqual([143, null, '']);
+    expect(await readdir(out)).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import type { CalibrationStatus } from '@ridgeline/hardware';
+
+/** Which out-of-sample error bounds a metric's prediction: throughput's, or tokens/s per user's. */
+export type ErrorKind = 'throughput' | 'interactivity';
+
+/**
+ * How far a chip's figure may be off, as a fraction, from its calibration status: the committed
+ * out-of-sample median |error| of that kind; 0 for a chip fitted without one measured elsewhere
+ * (its fit is the best we know); Infinity for datasheet or transferred values nobody measured.
+ *
+ * @example
+ * errorBound({ status: 'datasheet', basis: '…', outOfSampleError: { throughput: 1.26, interactivity: 1, on: '…' } }, 'throughput'); // 1.26
+ */
+export function errorBound(calibration: CalibrationStatus | undefined, kind: ErrorKind): number {
+  const measured = calibration?.outOfSampleError?.[kind];
+  if (measured !== undefined) return measured;
+  return calibration?.status === 'fitted' ? 0 : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The index of the value that earns a "best" badge, or -1: the leader must beat the runner-up by
+ * more than the largest error bound among the compared chips (the issue's rule: no badge for a
+ * lead smaller than the error of the chips it is compared with). One value earns it outright.
+ *
+ * @example
+ * bestIndex([100, 180], [0.3, 0.3], 'max'); // 1: 180 leads 100 by 80% > 30%
+ * bestIndex([100, 120], [0.3, 0.3], 'max'); // -1: a 20% lead is within the 30% error
+ */
+export function bestIndex(values: readonly number[], errors: readonly number[], better: 'max' | 'min'): number {
+  const order = values
+    .map((v, i) => ({ v, i }))
+    .filter((x) => Number.isFinite(x.v) && x.v > 0)
+    .sort((a, b) => (better === 'max' ? b.v - a.v : a.v - b.v));
+  const [first, second] = order;
+  if (first === undefined) return -1;
+  if (second === undefined) return first.i;
+  const lead = better === 'max' ? first.v / second.v - 1 : second.v / first.v - 1;
+  const bound = Math.max(...errors.filter((_, i) => order.some((x) => x.i === i)));
+  return lead > bound ? first.i : -1;
+}

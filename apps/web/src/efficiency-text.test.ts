@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { estimateInference } from '@ridgeline/model';
+import { configFor } from './estimate.ts';
+import { EFFICIENCY_LABELS, efficiencyText, resolvedEfficiencyText } from './efficiency-text.ts';
+import { FIRST_PARTY_CHIPS, findChip, findModel } from './registry.ts';
+import { DEFAULT_STATE } from './state.ts';
+
+describe('efficiencies with their units', () => {
+  test('a constant η is a percentage', () => {
+    expect(efficiencyText({ value: 0.7, source: 'datasheet' })).toBe('70.0%');
+    expect(efficiencyText({ value: 1, source: 'datasheet' })).toBe('100.0%');
+  });
+
+  test('a curve is its points, each at its arithmetic intensity or message size', () => {
+    expect(efficiencyText({ curve: [[128, 0.3], [4096, 0.55]], over: 'arithmeticIntensity', source: 'fit' })).toBe('30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B');
+    expect(efficiencyText({ curve: [[1e3, 0.1], [1e6, 0.6], [1e8, 0.9]], over: 'messageBytes', source: 'fit' })).toBe('10.0% at 1.00 kB → 60.0% at 1.00 MB → 90.0% at 100 MB');
+  });
+
+  test('the resolved inputs of an estimate: η as percentages, t_layer as a duration, never JSON', () => {
+    const chip = findChip('h100-sxm')!;
+    // The calibration status beside them is words, not a figure: its own row.
+    const { calibration: _, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, findModel('llama-3.1-70b')!, chip)).inputs.efficiencies;
+    const shown = Object.fromEntries(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
+    expect(shown).toEqual({
+      flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      memory: '35.0%',
+      network: '50.0%',
+      layerOverheadS: '120 µs',
+      commOverlap: '90.0%',
+    });
+    expect(Object.keys(efficiencies).every((key) => EFFICIENCY_LABELS[key] !== undefined)).toBe(true);
+  });
+
+  test('every first-party chip’s efficiencies read with units', () => {
+    for (const chip of FIRST_PARTY_CHIPS) {
+      const { calibration: _, ...efficiencies } = estimateInference(configFor({ ...DEFAULT_STATE, hardware: chip.id }, findModel('llama-3.1-8b')!, chip)).inputs.efficiencies;
+      for (const [key, e] of Object.entries(efficiencies)) {
+        const text = resolvedEfficiencyText(key, e.value);
+        expect(text, `${chip.id} ${key}`).toMatch(key === 'layerOverheadS' ? /^[\d.]+ (µs|ms|ns)$/ : /^\d+\.\d%( at [\d,.]+ (FLOP\/B|[kMG]?B))?( → .*)?$/);
+      }
+    }
+  });
+});
