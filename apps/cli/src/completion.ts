@@ -1,6 +1,6 @@
 // Shell completion scripts, generated from the command tree so every command and flag the CLI has
 // completes, and nothing it lacks: sub-commands, flags with their descriptions, enum values,
-// catalog model ids, built-in chip ids, and files where a value is a path.
+// catalog model ids, built-in chip ids, efficiency profile names, and files where a value is a path.
 import type { ArgDef } from 'citty';
 import { models } from '@ridgeline/catalog';
 import { allCommands, type CommandNode } from './command-tree.ts';
@@ -17,6 +17,12 @@ type Values = { readonly words: readonly string[] } | 'models' | 'chips' | 'file
 const MODEL_VALUES = new Set(['model', 'draft-model']);
 const CHIP_VALUES = new Set(['hardware', 'prefill-hardware']);
 const FILE_VALUES = new Set(['plugin', 'out', 'dir', 'spec', 'files', 'file']);
+const PROFILE_VALUES = new Set(['stack', 'efficiency-profile']);
+
+/** The efficiency profiles the built-in chips name (`--stack`, `--efficiency-profile`), in first-seen order. */
+function profileNames(): string[] {
+  return [...new Set(firstPartyChips().flatMap((c) => Object.keys(c.efficiencyProfiles ?? {})))];
+}
 
 function valuesOf(command: CommandNode, name: string, def: ArgDef): Values {
   if (def.type === 'enum' && def.options !== undefined) return { words: def.options };
@@ -24,6 +30,7 @@ function valuesOf(command: CommandNode, name: string, def: ArgDef): Values {
   if (MODEL_VALUES.has(name)) return 'models';
   if (CHIP_VALUES.has(name)) return 'chips';
   if (FILE_VALUES.has(name)) return 'files';
+  if (PROFILE_VALUES.has(name)) return { words: profileNames() };
   if (def.type === 'positional' && name === 'id') return command.path.includes('models') ? 'models' : 'chips';
   if (def.type === 'positional' && name === 'shell') return { words: SHELLS };
   return 'none';
