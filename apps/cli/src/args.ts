@@ -1,17 +1,14 @@
 import type { ArgDef, ArgsDef } from 'citty';
 import { limitText } from '@ridgeline/model';
-import { UserError } from './errors.ts';
+import { quoted, UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
+import { decimal, quantity, quantityUnits } from './units.ts';
 
-const INTEGER = /^\+?[0-9]+$/;
-const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
-
-function given(raw: string): string {
-  return JSON.stringify(raw);
-}
+export { decimal } from './units.ts';
 
 /**
- * Reads a flag that must be a positive integer (1, 2, …); `undefined` when the flag was not given.
+ * Reads a flag that must be a positive integer (1, 2, …, in the CLI's number grammar, so `1e3`
+ * is 1000); `undefined` when the flag was not given.
  *
  * @example
  * positiveInteger('batch', '64'); // 64
@@ -20,11 +17,11 @@ function given(raw: string): string {
  */
 export function positiveInteger(flag: string, raw: string | undefined, limit?: number): number | undefined {
   if (raw === undefined) return undefined;
-  const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const value = decimal(raw) ?? Number.NaN;
   // a physical limit (WORKLOAD_LIMITS) is said on its own, as the model says it
-  if (limit !== undefined && value > limit) throw new UserError(`--${flag} must be at most ${limitText(limit)}, got ${given(raw)}`);
+  if (limit !== undefined && value > limit) throw new UserError(`--${flag} must be at most ${limitText(limit)}, got ${quoted(raw)}`);
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new UserError(`--${flag} must be a positive integer, got ${given(raw)}`);
+    throw new UserError(`--${flag} must be a positive integer, got ${quoted(raw)}`);
   }
   return value;
 }
@@ -38,24 +35,11 @@ export function positiveInteger(flag: string, raw: string | undefined, limit?: n
  */
 export function nonNegativeInteger(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const value = INTEGER.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const value = decimal(raw) ?? Number.NaN;
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new UserError(`--${flag} must be an integer ≥ 0, got ${given(raw)}`);
+    throw new UserError(`--${flag} must be an integer ≥ 0, got ${quoted(raw)}`);
   }
   return value;
-}
-
-/**
- * A number in plain or exponent notation (`2`, `-0.05`, `1e-3`), or undefined for anything else:
- * hex, empty text, NaN, Infinity, or a value too large to be finite.
- *
- * @example
- * decimal('1e-3'); // 0.001
- * decimal('0x10'); // undefined
- */
-export function decimal(raw: string): number | undefined {
-  const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  return Number.isFinite(value) ? value : undefined;
 }
 
 /**
@@ -95,16 +79,16 @@ export function numberInRange(
   range: { readonly min: number; readonly max?: number; readonly what?: string; readonly limit?: number; readonly unit?: string },
 ): number | undefined {
   if (raw === undefined) return undefined;
-  const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const value = decimal(raw) ?? Number.NaN;
   // a physical limit (WORKLOAD_LIMITS) is said on its own: "--price must be at most 1e6 USD per chip-hour"
   if (range.limit !== undefined && value > range.limit) {
-    throw new UserError(`--${flag} must be at most ${limitText(range.limit)}${range.unit === undefined ? '' : ` ${range.unit}`}, got ${given(raw)}`);
+    throw new UserError(`--${flag} must be at most ${limitText(range.limit)}${range.unit === undefined ? '' : ` ${range.unit}`}, got ${quoted(raw)}`);
   }
   const max = range.max ?? Number.POSITIVE_INFINITY;
   if (!Number.isFinite(value) || value < range.min || value > max) {
     const allowed =
       range.what ?? (range.max === undefined ? `a number ≥ ${range.min}` : `a number from ${range.min} to ${range.max}`);
-    throw new UserError(`--${flag} must be ${allowed}, got ${given(raw)}`);
+    throw new UserError(`--${flag} must be ${allowed}, got ${quoted(raw)}`);
   }
   return value;
 }
@@ -122,10 +106,17 @@ function aliasesOf(def: ArgDef): string[] {
   return typeof def.alias === 'string' ? [def.alias] : [...def.alias];
 }
 
+/** What a flag or positional takes, for messages: its enum options or its value hint. */
+function allowedValues(def: ArgDef): string {
+  if (def.type === 'enum' && def.options !== undefined) return `one of ${def.options.join(', ')}`;
+  return 'valueHint' in def && def.valueHint !== undefined ? `a value (${def.valueHint})` : 'a value';
+}
+
 /**
- * Rejects flags a command does not define and positional arguments it does not take — citty
- * parses leniently (`strict: false`) and would otherwise ignore a typo such as `--bacth 64`.
- * Mirrors citty's parser: a string/enum flag without `=` takes the next token as its value.
+ * Rejects flags a command does not define, positional arguments it does not take, and empty or
+ * missing values — citty parses leniently (`strict: false`) and would otherwise ignore a typo
+ * such as `--bacth 64`, and read `--plugin ''` as no plugin. Mirrors citty's parser: a
+ * string/enum flag without `=` takes the next token as its value.
  *
  * @example
  * checkArgs(['--bacth', '64'], estimateArgs, 'ridgeline estimate');
@@ -134,11 +125,13 @@ function aliasesOf(def: ArgDef): string[] {
 export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command: string): void {
   const byName = new Map<string, ArgDef>();
   const longNames: string[] = [];
+  const positionalDefs: { readonly name: string; readonly def: ArgDef }[] = [];
   let positionals = 0;
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === 'positional') {
       // `variadic: true` (ours, not citty's) takes every remaining positional argument
       positionals += 'variadic' in def && def.variadic === true ? Number.POSITIVE_INFINITY : 1;
+      positionalDefs.push({ name, def });
       continue;
     }
     for (const n of [name, kebab(name), camel(name), ...aliasesOf(def)]) byName.set(n, def);
@@ -165,7 +158,7 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
     // citty would read "-weights" as the short flags -w -e -i …, and drop them silently.
     if (!long && name.length > 1 && !aliasesOf(byName.get(name) ?? { type: 'boolean' }).includes(name)) {
       const known = byName.has(name) ? ` Long flags take two dashes: "--${name}".` : '';
-      throw new UserError(`unknown flag "-${name}" for "${command}".${known || didYouMean(`--${name}`, longNames.map((n) => `--${n}`))} ${help}`);
+      throw new UserError(`unknown flag ${quoted(`-${name}`)} for "${command}".${known || didYouMean(`--${name}`, longNames.map((n) => `--${n}`))} ${help}`);
     }
     let def = byName.get(name);
     if (def === undefined && long && name.startsWith('no-')) {
@@ -175,29 +168,42 @@ export function checkArgs(rawArgs: readonly string[], argsDef: ArgsDef, command:
     if (def === undefined) {
       const spelled = `${long ? '--' : '-'}${name}`;
       const suggestion = didYouMean(`--${name}`, longNames.map((n) => `--${n}`));
-      throw new UserError(`unknown flag "${spelled}" for "${command}".${suggestion} ${help}`);
+      throw new UserError(`unknown flag ${quoted(spelled)} for "${command}".${suggestion} ${help}`);
     }
+    const flag = `--${canonicalOf.get(def) ?? name}`;
     // A flag given twice would silently keep its last value (citty's rule); only repeatable ones may.
     if (seen.has(def) && !('repeatable' in def && def.repeatable === true)) {
-      throw new UserError(`--${canonicalOf.get(def) ?? name} is given twice; give it once. ${help}`);
+      throw new UserError(`${flag} is given twice; give it once. ${help}`);
     }
     seen.add(def);
-    if ((def.type === 'string' || def.type === 'enum') && eq === -1) i += 1;
+    if (def.type !== 'string' && def.type !== 'enum') continue;
+    // An empty value (`--plugin ''`, `--out=`) would read as "not given", or as 0 to Number().
+    const value = eq === -1 ? rawArgs[i + 1] : token.slice(eq + 1);
+    if (value === undefined || (eq === -1 && value.startsWith('--') && value.length > 2)) {
+      const next = value === undefined ? '' : `, not the flag ${quoted(value)}`;
+      throw new UserError(`${flag} needs ${allowedValues(def)}${next}. ${help}`);
+    }
+    if (value.trim() === '') throw new UserError(`${flag} needs ${allowedValues(def)}, got ${quoted(value)}`);
+    if (eq === -1) i += 1;
   }
   if (extra.length > positionals) {
     const first = extra[positionals] ?? '';
-    throw new UserError(`unexpected argument "${first}" for "${command}". ${help}`);
+    throw new UserError(`unexpected argument ${quoted(first)} for "${command}". ${help}`);
   }
+  extra.forEach((value, index) => {
+    if (value.trim() !== '') return;
+    const { name, def } = positionalDefs[Math.min(index, positionalDefs.length - 1)] ?? { name: 'argument', def: { type: 'positional' } };
+    throw new UserError(`<${name}> needs ${allowedValues(def)}, got ${quoted(value)}`);
+  });
 }
 
-const DURATION = /^((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\s*(s|ms|us|µs)?$/i;
-const DURATION_UNITS_S: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6 };
 /** The longest duration a flag accepts: one day, far beyond any latency target. */
 export const MAX_DURATION_S = 86_400;
 
 /**
- * Reads a duration flag in seconds: `2s`, `500ms`, `800us` or a bare number of seconds (`0.05`);
- * `undefined` when not given. Accepts more than 0 and at most one day.
+ * Reads a duration flag in seconds: a number with a unit (`2s`, `500ms`, `800us`, `1.5min`, `1h`)
+ * or a bare number of seconds (`0.05`); `undefined` when not given. Accepts more than 0 and at
+ * most one day.
  *
  * @example
  * durationSeconds('tpot', '50ms'); // 0.05
@@ -205,11 +211,11 @@ export const MAX_DURATION_S = 86_400;
  */
 export function durationSeconds(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const match = DURATION.exec(raw.trim());
-  const unit = DURATION_UNITS_S[(match?.[2] ?? 's').toLowerCase()] ?? Number.NaN;
-  const value = match === null ? Number.NaN : Number(match[1]) * unit;
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_DURATION_S) {
-    throw new UserError(`--${flag} must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got ${given(raw)}`);
+  const value = quantity(raw, 'duration') ?? Number.NaN;
+  if (!(value > 0) || value > MAX_DURATION_S) {
+    throw new UserError(
+      `--${flag} must be a duration above 0 and at most 1 day: a number of seconds (0.05) or a number with a unit (${quantityUnits('duration').join(', ')}; e.g. 2s, 500ms, 1.5min), got ${quoted(raw)}`,
+    );
   }
   return value;
 }
@@ -258,9 +264,9 @@ export function normalizeEnumValues(rawArgs: readonly string[], argsDef: ArgsDef
 export function probabilityList(flag: string, raw: string | undefined): number[] | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split(',').map((p) => p.trim());
-  const values = parts.map((p) => (DECIMAL.test(p) ? Number(p) : Number.NaN));
+  const values = parts.map((p) => decimal(p) ?? Number.NaN);
   if (parts.length === 0 || values.some((v) => !Number.isFinite(v) || v < 0 || v > 1)) {
-    throw new UserError(`--${flag} must be a probability from 0 to 1, or a comma-separated list of them (0.9,0.7,0.5), got ${given(raw)}`);
+    throw new UserError(`--${flag} must be a probability from 0 to 1, or a comma-separated list of them (0.9,0.7,0.5), got ${quoted(raw)}`);
   }
   return values;
 }

@@ -32,6 +32,13 @@ describe('limits on the command line', () => {
     [[...TRAIN, '--price', '1e308'], '--price must be at most 1e6 USD per chip-hour, got "1e308"'],
     [[...TRAIN, '--tokens', '1e300'], '--tokens must be at most 1e15, got "1e300"'],
     [['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tpot', '50ms', '--input', '2000000000'], '--input must be at most 1e9, got "2000000000"'],
+    // the limits read numbers in the CLI's one grammar: exponents too, and nothing else
+    [[...ESTIMATE, '--batch', '2e9'], '--batch must be at most 1e9, got "2e9"'],
+    [[...ESTIMATE, '--prefill-workers', '1', '--prefill-tp', '1.6e8'], '--prefill-tp must be at most 16,777,216, got "1.6e8"'],
+    [[...ESTIMATE, '--prefill-workers', '1', '--prefill-ep', '0x10'], '--prefill-ep must be a positive integer, got "0x10"'],
+    [[...TRAIN, '--tokens', '1_000'], '--tokens must be a positive number of tokens, such as 15e12, got "1_000"'],
+    [[...ESTIMATE, '--stack', ''], '--stack needs a value (name), got ""'],
+    [[...TRAIN, '--efficiency-profile='], '--efficiency-profile needs a value (name), got ""'],
   ])('%j', async (argv, message) => {
     expectUserError(await cli(argv), message);
   });

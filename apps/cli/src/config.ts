@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UserError } from './errors.ts';
+import { quoted, UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 
 /**
@@ -120,7 +120,7 @@ function checkConfig(file: string, value: unknown): RidgelineConfig {
   const allowed = Object.keys(KEYS);
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new UserError(`${file}: unknown key "${key}".${didYouMean(key, allowed)} Allowed keys: ${allowed.join(', ')}`);
+      throw new UserError(`${file}: unknown key ${quoted(key)}.${didYouMean(key, allowed)} Allowed keys: ${allowed.join(', ')}`);
     }
   }
   const plugins = value['plugins'];

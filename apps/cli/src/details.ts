@@ -1,6 +1,7 @@
 import { formatExactCount } from '@ridgeline/format';
 import { DEFAULT_MOE_IMBALANCE, DEFAULT_MTP_ACCEPTANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
+import { shellCommand } from './shell.ts';
 
 /** What a sweep row's configuration needs besides the row: the spec and the chips it resolved. */
 export interface DetailsContext {
@@ -92,5 +93,5 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...tail,
       ];
   // Plugin paths and ids never contain spaces in practice; quote one that does, for a POSIX shell.
-  return ['ridgeline', ...words].map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return shellCommand(['ridgeline', ...words]);
 }

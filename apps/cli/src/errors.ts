@@ -1,17 +1,15 @@
 /**
  * A mistake the user can fix (unknown id, bad number, unknown flag, broken plugin or config file).
- * `runCli` prints `ridgeline: error: <message>` to stderr, never a stack, and exits with code 2.
+ * `runCli` prints `ridgeline: error: <message>` to stderr on one line, never a stack, and exits
+ * with code 2.
  *
  * @example
  * throw new UserError('--batch must be a positive integer, got "-4"');
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
-  /** Printed to stdout before the error line (used by `estimate --json` for infeasible results). */
-  readonly stdout: string | undefined;
-  constructor(message: string, options?: { readonly stdout?: string; readonly cause?: unknown }) {
+  constructor(message: string, options?: { readonly cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.stdout = options?.stdout;
   }
 }
 
@@ -36,8 +34,8 @@ export class Interrupted extends Error {
 }
 
 /**
- * Exit codes of the `ridgeline` binary: 0 success, 1 internal error (a bug), 2 user mistake or
- * infeasible configuration, 130 and 143 stopped by SIGINT and SIGTERM.
+ * Exit codes of the `ridgeline` binary: 0 success (an infeasible configuration is an answer, so 0
+ * too), 1 internal error (a bug), 2 user mistake, 130 and 143 stopped by SIGINT and SIGTERM.
  *
  * @example
  * if ((await runCli(argv)) === EXIT_CODES.user) …
@@ -49,3 +47,15 @@ export const EXIT_CODES: { readonly ok: 0; readonly internal: 1; readonly user: 
   interrupted: 130,
   terminated: 143,
 };
+
+/**
+ * A name or value as a message quotes it: in double quotes, with JSON's escapes, so quotes and
+ * control characters in a plugin name, a file name or a typo show as `\"` and `\u001b` instead of
+ * reaching the terminal.
+ *
+ * @example
+ * quoted('acme\u001b[2J'); // '"acme\\u001b[2J"'
+ */
+export function quoted(text: string): string {
+  return JSON.stringify(text);
+}

@@ -41,7 +41,6 @@ export const PLUGIN_ARG: PluginArgDef = {
  * pluginFlags(['--plugin', '@acme/x', '--plugin=./y.js', '--tp', '8']); // ['@acme/x', './y.js']
  */
 export function pluginFlags(rawArgs: readonly string[]): string[] {
-  return flagValues(rawArgs, 'plugin')
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+  // checkArgs has already refused an empty value
+  return flagValues(rawArgs, 'plugin').map((v) => v.trim());
 }

@@ -1,16 +1,18 @@
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
-import { UserError } from './errors.ts';
+import { quoted, UserError } from './errors.ts';
 
 /** `--stack` or `--efficiency-profile` (one name; both only when they agree). */
 export function profileFlag(stack: string | undefined, profile: string | undefined): string | undefined {
+  // each name is checked first, so the message that compares them quotes only well-formed names
+  for (const [flag, name] of [['stack', stack], ['efficiency-profile', profile]] as const) {
+    if (name !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(name)) {
+      throw new UserError(`--${flag} must be a profile name (lowercase letters, digits, dots and dashes, e.g. sglang or 2023), got ${quoted(name)}`);
+    }
+  }
   if (stack !== undefined && profile !== undefined && stack !== profile) {
     throw new UserError(`--stack ${stack} and --efficiency-profile ${profile} name different profiles; give one`);
   }
-  const name = stack ?? profile;
-  if (name !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(name)) {
-    throw new UserError(`--${stack === undefined ? 'efficiency-profile' : 'stack'} must be a profile name (lowercase letters, digits, dots and dashes, e.g. sglang or 2023), got ${JSON.stringify(name)}`);
-  }
-  return name;
+  return stack ?? profile;
 }
 
 /**

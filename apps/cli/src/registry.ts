@@ -2,10 +2,10 @@ import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
-import { HardwareValidationError, placeholderFigures, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
+import { formatIssues, HardwareValidationError, placeholderFigures, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 import { DEFAULT_IMPORT_TIMEOUT_MS, HardwareLoadError, loadHardware } from '@ridgeline/hardware/node';
 import { loadConfig } from './config.ts';
-import { UserError } from './errors.ts';
+import { quoted, UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 
 /** The first-party plugins the CLI ships with, in the order `hardware list` shows them. */
@@ -97,11 +97,11 @@ function collision(name: string, first: RegisteredChip, second: RegisteredChip):
   const lower = name.toLowerCase();
   if (first.chip.id.toLowerCase() === lower && second.chip.id.toLowerCase() === lower) {
     return new UserError(
-      `chip id "${name}" is defined by two hardware plugins: ${who(first)} and ${who(second)}; load only one of them, or rename the chip in one`,
+      `chip id ${quoted(name)} is defined by two hardware plugins: ${who(first)} and ${who(second)}; load only one of them, or rename the chip in one`,
     );
   }
   return new UserError(
-    `chip name "${name}" is claimed by two hardware plugins: ${who(first)} for chip "${first.chip.id}" and ${who(second)} for chip "${second.chip.id}"; load only one of them, or rename the chip or alias in one`,
+    `chip name ${quoted(name)} is claimed by two hardware plugins: ${who(first)} for chip ${quoted(first.chip.id)} and ${who(second)} for chip ${quoted(second.chip.id)}; load only one of them, or rename the chip or alias in one`,
   );
 }
 
@@ -202,7 +202,7 @@ function nearestChips(name: string, chips: readonly ChipSpec[]): string {
 
 function unknownHardware(name: string, chips: readonly ChipSpec[]): UserError {
   const hint = nearestChips(name, chips);
-  return new UserError(`unknown hardware "${name}".${hint} Run "ridgeline hardware list" to see all.`);
+  return new UserError(`unknown hardware ${quoted(name)}.${hint} Run "ridgeline hardware list" to see all.`);
 }
 
 function lowerFirst(message: string): string {
@@ -218,7 +218,7 @@ function importTimeoutMs(): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_IMPORT_TIMEOUT_MS;
   const value = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!(value >= 1 && value <= 3_600_000)) {
-    throw new UserError(`RIDGELINE_PLUGIN_TIMEOUT_MS must be a whole number of milliseconds from 1 to 3600000, got ${JSON.stringify(raw)}`);
+    throw new UserError(`RIDGELINE_PLUGIN_TIMEOUT_MS must be a whole number of milliseconds from 1 to 3600000, got ${quoted(raw)}`);
   }
   return value;
 }
@@ -234,10 +234,11 @@ export async function loadPlugin(specifier: string, cwd: string, where = ''): Pr
   try {
     return await loadHardware(specifier, { cwd, importTimeoutMs: importTimeoutMs() });
   } catch (error) {
-    // Both messages name the specifier and say the fix; the validation one may span several lines.
-    if (error instanceof HardwareValidationError || error instanceof HardwareLoadError) {
-      throw new UserError(where + lowerFirst(error.message), { cause: error });
+    // Both name the plugin and say the fix; a validation error lists every problem.
+    if (error instanceof HardwareValidationError) {
+      throw new UserError(where + lowerFirst(formatIssues(error.issues, error.pluginName, { oneLine: true })), { cause: error });
     }
+    if (error instanceof HardwareLoadError) throw new UserError(where + lowerFirst(error.message), { cause: error });
     throw error;
   }
 }
@@ -270,7 +271,7 @@ export async function resolveChip(value: string, options: ResolveChipOptions): P
   const label = `${plugin.meta.name}@${plugin.meta.version}`;
   if (chipId === undefined || chipId === '') {
     const [first] = plugin.chips;
-    if (first === undefined) throw new UserError(`hardware plugin "${specifier}" (${label}) has no chips`);
+    if (first === undefined) throw new UserError(`hardware plugin ${quoted(specifier)} (${label}) has no chips`);
     if (plugin.chips.length > 1) {
       options.warn?.(
         `using chip "${first.id}", the first of ${plugin.chips.length} in ${label}; choose one with "${specifier}#<chip-id>"`,
@@ -282,7 +283,7 @@ export async function resolveChip(value: string, options: ResolveChipOptions): P
   if (chip === undefined) {
     const hint = nearestChips(chipId, plugin.chips);
     const all = plugin.chips.map((c) => c.id).join(', ');
-    throw new UserError(`hardware plugin "${specifier}" (${label}) has no chip "${chipId}".${hint} Its chips: ${all}.`);
+    throw new UserError(`hardware plugin ${quoted(specifier)} (${label}) has no chip ${quoted(chipId)}.${hint} Its chips: ${all}.`);
   }
   return chip;
 }

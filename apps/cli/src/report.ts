@@ -11,7 +11,7 @@ import {
 } from '@ridgeline/format';
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { calibrationLine } from './calibration-text.ts';
-import { attentionParams, slowestStageLayers, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { attentionParams, slowestStageLayers, type FeasibleInferenceResult, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 
 /** Section headings of the readable `estimate` report, in order. */
 export const REPORT_HEADINGS: readonly string[] = ['Phases', 'Throughput', 'Memory per chip', 'Cost and energy', 'What limits it'];
@@ -24,7 +24,7 @@ function section(heading: string, body: string): string {
 }
 
 /** Lines for what the parallelism implies when it is not the obvious: uneven stages, wide EP, data-parallel attention. */
-function layoutNotes(result: InferenceResult, model: ModelSpec): string[] {
+export function layoutNotes(result: InferenceResult, model: ModelSpec): string[] {
   const { tp, pp, ep } = result.inputs.parallelism;
   const notes: string[] = [];
   if (result.inputs.attentionSharding === 'dp') {
@@ -56,12 +56,12 @@ function layoutNotes(result: InferenceResult, model: ModelSpec): string[] {
 }
 
 /**
- * The human-readable report of a feasible `estimate` result.
+ * The human-readable report of a feasible `estimate` result (`renderInfeasible` reports the others).
  *
  * @example
  * io.stdout(renderReport(result, model, chip));
  */
-export function renderReport(result: InferenceResult, model: ModelSpec, chip: ChipSpec, prefillChip?: ChipSpec): string {
+export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, chip: ChipSpec, prefillChip?: ChipSpec): string {
   const inp = result.inputs;
   const { tp, pp, ep, dp } = inp.parallelism;
   const p = inp.precision;
@@ -158,7 +158,7 @@ export function renderReport(result: InferenceResult, model: ModelSpec, chip: Ch
 }
 
 /** The two pools of a disaggregated deployment, for the report's header. */
-function disaggregationHeader(d: NonNullable<InferenceResult['disaggregation']>, decodeWorkerChips: number, chip: ChipSpec): string[] {
+function disaggregationHeader(d: NonNullable<FeasibleInferenceResult['disaggregation']>, decodeWorkerChips: number, chip: ChipSpec): string[] {
   const p = d.prefillParallelism;
   const prefillChips = d.prefillChip === chip.id ? `${p.tp}` : `${p.tp} × ${d.prefillChip}`;
   const decodeChips = d.prefillChip === chip.id ? `${decodeWorkerChips}` : `${decodeWorkerChips} × ${chip.id}`;
@@ -171,8 +171,8 @@ function disaggregationHeader(d: NonNullable<InferenceResult['disaggregation']>,
 /** The closed loop of a disaggregated deployment in a few sentences: what binds, the idle shares, the KV transfer. */
 function disaggregationText(
   result: InferenceResult,
-  d: NonNullable<InferenceResult['disaggregation']>,
-  serving: NonNullable<InferenceResult['serving']>,
+  d: NonNullable<FeasibleInferenceResult['disaggregation']>,
+  serving: NonNullable<FeasibleInferenceResult['serving']>,
   verifyTokens: number,
 ): string {
   const decoding = verifyTokens === 1 ? `${formatNumber(serving.decodeTokens)} sequences decode` : `${formatNumber(serving.decodeTokens)} sequences decode (× ${verifyTokens} verified tokens)`;
@@ -184,7 +184,7 @@ function disaggregationText(
 }
 
 /** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */
-function iterationText(serving: NonNullable<InferenceResult['serving']>, verifyTokens: number): string {
+function iterationText(serving: NonNullable<FeasibleInferenceResult['serving']>, verifyTokens: number): string {
   const decode =
     verifyTokens === 1
       ? `${formatNumber(serving.decodeTokens)} decode`

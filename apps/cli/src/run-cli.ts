@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef, type Resolvable } from 'citty';
 import { checkArgs, normalizeEnumValues } from './args.ts';
-import { EXIT_CODES, Interrupted, UserError } from './errors.ts';
+import { EXIT_CODES, Interrupted, quoted, UserError } from './errors.ts';
 import type { CliIo, CommandIo } from './io.ts';
 import { didYouMean } from './suggest.ts';
+import { withExamples } from './help.ts';
+import { oneLine, terminalSafe } from './terminal.ts';
 
 const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -31,6 +33,7 @@ export const main: CommandDef = defineCommand({
     plan: () => import('./commands/plan.ts').then((m) => m.default as unknown as CommandDef),
     sweep: () => import('./commands/sweep.ts').then((m) => m.default as unknown as CommandDef),
     merge: () => import('./commands/merge.ts').then((m) => m.default as unknown as CommandDef),
+    completion: () => import('./commands/completion.ts').then((m) => m.default as unknown as CommandDef),
   },
 });
 
@@ -79,7 +82,7 @@ async function resolveCommand(root: CommandDef, argv: readonly string[]): Promis
     if (sub === undefined) {
       const where = path.join(' ');
       const hint = didYouMean(name, Object.keys(subCommands));
-      throw new UserError(`unknown command "${name}" for "${where}".${hint} Run "${where} --help" to see all.`);
+      throw new UserError(`unknown command ${quoted(name)} for "${where}".${hint} Run "${where} --help" to see all.`);
     }
     cmd = (await resolveValue(sub)) as CommandDef;
     path.push(name);
@@ -119,31 +122,35 @@ function debugEnabled(): boolean {
   return debug.split(/[\s,]+/).some((d) => d === '*' || d === 'ridgeline' || d === 'ridgeline:*' || d === 'ridgeline*');
 }
 
+/**
+ * Reports an error on one line of stderr (`oneLine`): a user mistake with exit 2, anything else
+ * as an internal error with exit 1 and, under DEBUG=ridgeline, its stack on the lines after.
+ */
 function report(error: unknown, io: CommandIo, command: string): number {
+  const line = (message: string): void => io.stderr(`ridgeline: error: ${oneLine(message)}\n`);
   if (error instanceof Interrupted) {
-    io.stderr(`ridgeline: ${error.message}\n`);
+    io.stderr(`ridgeline: ${oneLine(error.message)}\n`);
     return error.signal === 'SIGINT' ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
   }
   if (error instanceof UserError) {
-    if (error.stdout !== undefined) io.stdout(error.stdout);
-    io.stderr(`ridgeline: error: ${error.message}\n`);
+    line(error.message);
     if (debugEnabled() && error.cause instanceof Error) io.stderr(`${error.cause.stack ?? String(error.cause)}\n`);
     return EXIT_CODES.user;
   }
   if (error instanceof Error && error.name === 'CLIError') {
-    io.stderr(`ridgeline: error: ${cittyMessage(error.message, command)}\n`);
+    line(cittyMessage(error.message, command));
     return EXIT_CODES.user;
   }
   if (error instanceof Error && USER_ERROR_NAMES.has(error.name)) {
-    io.stderr(`ridgeline: error: ${error.message}\n`);
+    line(error.message);
     return EXIT_CODES.user;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`ridgeline: internal error: ${message}\n`);
   if (debugEnabled()) {
+    io.stderr(`ridgeline: internal error: ${oneLine(message)}\n`);
     io.stderr(`${error instanceof Error ? (error.stack ?? message) : message}\n`);
   } else {
-    io.stderr('ridgeline: this is a bug in ridgeline; run again with DEBUG=ridgeline for a stack trace and report it\n');
+    io.stderr(`ridgeline: internal error: ${oneLine(message)} (a bug in ridgeline; run again with DEBUG=ridgeline for a stack trace and report it)\n`);
   }
   return EXIT_CODES.internal;
 }
@@ -163,9 +170,12 @@ function useColor(io: CliIo | undefined): boolean {
  * const code = await runCli(['hardware', 'list', '--json'], { stdout: (s) => (out += s), stderr: () => {} });
  */
 export async function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
+  const stdout = io?.stdout ?? ((s: string) => void process.stdout.write(s));
+  const stderr = io?.stderr ?? ((s: string) => void process.stderr.write(s));
+  // Every command writes through these, so no text from a plugin or a file reaches the terminal raw.
   const out: CommandIo = {
-    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
-    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
+    stdout: (s) => stdout(terminalSafe(s)),
+    stderr: (s) => stderr(terminalSafe(s)),
     cwd: io?.cwd ?? process.cwd(),
   };
   let command = 'ridgeline';
@@ -180,7 +190,9 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
       const parent: CommandDef | undefined =
         path.length > 1 ? { meta: { name: path.slice(0, -1).join(' '), version: VERSION } } : undefined;
       const usage = await renderUsage(cmd, parent);
-      out.stdout(`${trimLines(useColor(io) ? usage : plain(usage))}\n`);
+      const color = useColor(io);
+      // the help is this CLI's own text; its colours are the only escape sequences let through
+      stdout(`${trimLines(withExamples(color ? usage : plain(usage), command, color))}\n`);
       return EXIT_CODES.ok;
     }
     const argsDef: ArgsDef = cmd.args === undefined ? {} : await resolveValue(cmd.args);

@@ -20,17 +20,35 @@ describe('--where', () => {
     expect(parseWhereFlag('cost<=3e6', 'training')).toEqual({ metric: 'costUsd', side: 'max', value: 3e6 });
   });
 
+  it('takes a unit where the metric is a quantity: durations, power, energy and sizes', () => {
+    expect(parseWhereFlag('ttft<=2s', 'inference').value).toBe(2);
+    expect(parseWhereFlag('tpot<=50ms', 'inference').value).toBeCloseTo(0.05, 15);
+    expect(parseWhereFlag('requestLatencyS <= 1.5min', 'inference').value).toBe(90);
+    expect(parseWhereFlag('powerPerChipW<=700W', 'inference').value).toBe(700);
+    expect(parseWhereFlag('power<=1.2kW', 'training').value).toBe(1200);
+    expect(parseWhereFlag('energyPerTokenJ<=500mJ', 'inference').value).toBe(0.5);
+    expect(parseWhereFlag('energy<=20MWh', 'training').value).toBe(7.2e10);
+    expect(parseWhereFlag('memoryTotalBytes<=80GB', 'inference').value).toBe(80e9);
+    expect(parseWhereFlag('days<=30d', 'training').value).toBe(30 * 86_400);
+    expect(messageOf(() => parseWhereFlag('power<=700w', 'training'))).toBe(
+      '--where "power<=700w": the bound of powerPerChipW must be a finite number in plain or exponent notation (2, 0.05, 1e-3) or a power with a unit (W, kW, MW, GW), got "700w"',
+    );
+  });
+
   it('says what is allowed in one line', () => {
     for (const raw of ['ttft<2', 'ttft=2', 'ttft', '<=2', 'ttft=<2']) {
       expect(messageOf(() => parseWhereFlag(raw, 'inference'))).toBe(
         `--where takes metric<=x or metric>=x (only <= and >=; quote it for the shell: --where 'ttftS<=2'), got "${raw}"`,
       );
     }
-    for (const bound of ['0x10', '', 'NaN', 'Infinity', '1e999', '2s', '1,5']) {
+    for (const bound of ['0x10', '', 'NaN', 'Infinity', '1e999', '2x', '1,5', '1_000', '2 s s']) {
       expect(messageOf(() => parseWhereFlag(`ttft<=${bound}`, 'inference'))).toBe(
-        `--where "ttft<=${bound}": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "${bound}"`,
+        `--where "ttft<=${bound}": the bound of ttftS must be a finite number in plain or exponent notation (2, 0.05, 1e-3) or a duration with a unit (s, ms, us, µs, min, h, d), got "${bound}"`,
       );
     }
+    expect(messageOf(() => parseWhereFlag('per-user>=2s', 'inference'))).toBe(
+      '--where "per-user>=2s": the bound of tokensPerSPerUser must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "2s"',
+    );
     expect(messageOf(() => parseWhereFlag('ttfx<=2', 'inference'))).toMatch(/^--where: unknown metric "ttfx"\. Did you mean "ttft"\? Use a metric \(ttftS, tpotS, .*\) or a short name \(cost, .*\)$/);
     expect(messageOf(() => parseWhereFlag('tpot<=2', 'training'))).toMatch(/^--where: unknown training metric "tpot"\./);
     for (const raw of ['ttft<2', 'ttfx<=2', 'ttft<=0x10']) expect(messageOf(() => parseWhereFlag(raw, 'inference'))).not.toContain('\n');

@@ -12,7 +12,7 @@ import {
   type GroupKey,
   type WhereClause,
 } from '@ridgeline/engine';
-import { decimal } from './args.ts';
+import { decimal, quantity, quantityUnits, type Quantity } from './units.ts';
 import { UserError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -43,14 +43,33 @@ export interface WhereFlag {
   readonly value: number;
 }
 
-const WHERE_FLAG = /^\s*([A-Za-z][\w-]*)\s*(<=|>=)\s*(\S*)\s*$/;
+const WHERE_FLAG = /^\s*([A-Za-z][\w-]*)\s*(<=|>=)\s*(.*?)\s*$/;
+
+/**
+ * The quantity a metric measures, by the unit its name ends in (`…S` seconds, `…W` watts, `…J`
+ * joules, `…Bytes`); undefined for counts, rates (`…PerS`), fractions and prices.
+ *
+ * @example
+ * metricQuantity('tpotS'); // 'duration'
+ * metricQuantity('tokensPerS'); // undefined
+ */
+export function metricQuantity(metric: string): Quantity | undefined {
+  if (/PerS$/.test(metric)) return undefined;
+  if (/S$/.test(metric)) return 'duration';
+  if (/W$/.test(metric)) return 'power';
+  if (/J$/.test(metric)) return 'energy';
+  if (/Bytes$/.test(metric)) return 'bytes';
+  return undefined;
+}
 
 /**
  * Reads one `--where` value: `metric<=x` or `metric>=x` (inclusive), the metric by name or short
- * name, x in plain or exponent notation.
+ * name, x a number in the CLI's grammar, with a unit where the metric is a quantity (`ttft<=2s`,
+ * `tpot<=50ms`, `power<=700W`, `memory<=80GB`; a bare number is in seconds, watts, joules, bytes).
  *
  * @example
  * parseWhereFlag('ttft<=2', 'inference'); // { metric: 'ttftS', side: 'max', value: 2 }
+ * parseWhereFlag('tpot<=50ms', 'inference'); // { metric: 'tpotS', side: 'max', value: 0.05 }
  * parseWhereFlag('ttftS<2', 'inference'); // throws: only <= and >=
  */
 export function parseWhereFlag(raw: string, mode: SweepMode): WhereFlag {
@@ -61,9 +80,11 @@ export function parseWhereFlag(raw: string, mode: SweepMode): WhereFlag {
   const [, name = '', operator, bound = ''] = match;
   // the metric first: a misspelt name is the likelier mistake
   const metric = sweepMetric('where', name, mode);
-  const value = decimal(bound);
+  const kind = metricQuantity(metric);
+  const value = kind === undefined ? decimal(bound) : quantity(bound, kind);
   if (value === undefined) {
-    throw new UserError(`--where "${raw}": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "${bound}"`);
+    const units = kind === undefined ? '' : ` or a ${kind === 'bytes' ? 'size' : kind} with a unit (${quantityUnits(kind).join(', ')})`;
+    throw new UserError(`--where ${JSON.stringify(raw)}: the bound of ${metric} must be a finite number in plain or exponent notation (2, 0.05, 1e-3)${units}, got ${JSON.stringify(bound)}`);
   }
   return { metric, side: operator === '<=' ? 'max' : 'min', value };
 }

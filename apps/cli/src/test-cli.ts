@@ -28,3 +28,14 @@ export function expectUserError(r: Run, message: string): void {
 export function expectNoStack(r: Run): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
+
+/**
+ * An infeasible answer in text: exit 0, nothing on stderr, the report's title naming `reason`
+ * and its "Why:" line starting with `why`.
+ */
+export function expectInfeasible(r: Run, reason: string, why: string): void {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`: infeasible \\(${reason}\\)$`));
+  expect(r.stdout).toContain(`\nWhy: ${why}`);
+}

@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { countParams, estimateTraining, type ModelSpec, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { countParams, estimateTraining, type ModelSpec, type Recompute, type TrainingConfig, type FeasibleTrainingResult } from '@ridgeline/model';
 
 /** How Ridgeline reproduces one published training row. */
 export interface TrainingPlan {
@@ -356,7 +356,7 @@ export function maxtextFlopsPerToken(model: ModelSpec, sequenceLength: number): 
   return 6 * learnable + 12 * sequenceLength * model.heads * model.headDim * model.layers;
 }
 
-export function trainingMetric(plan: TrainingPlan, config: TrainingConfig, r: TrainingResult): number {
+export function trainingMetric(plan: TrainingPlan, config: TrainingConfig, r: FeasibleTrainingResult): number {
   switch (plan.metric) {
     case 'megatronTflopsPerChip':
       return megatronFlopsPerStep(config.model, plan.globalBatch, plan.sequenceLength) / r.stepTimeS / plan.chips;

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatIssues } from '@ridgeline/hardware';
 import { estimateInference } from '@ridgeline/model';
-import { CUSTOM_PLUGIN_NAME, pluginFromFields } from '../src/custom-chip.ts';
+import { CUSTOM_PLUGIN_NAME, checkCustomChip, pluginFromFields } from '../src/custom-chip.ts';
 import { commandLine, estimateArgs, planArgs } from '../src/cli-command.ts';
 import { configFor } from '../src/estimate.ts';
 import { resolvedEfficiencyText } from '../src/efficiency-text.ts';
@@ -136,11 +137,12 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('input-tp').fill('1');
     await settled(page);
     await expectCommandShown(page, { ...DEFAULT_STATE, chips: 1, tp: 1 });
-    expect(await page.getByTestId('cli-command').textContent()).toContain('reports the same problem and exits with status 2');
+    expect(await page.getByTestId('cli-command').textContent()).toContain('reports the same problem and what would fit');
     const cliRun = await cli([...argsFor({ ...DEFAULT_STATE, chips: 1, tp: 1 }), '--json']);
-    expect(cliRun.code).toBe(2);
-    const expected = JSON.parse(cliRun.stdout) as { reason: string; explanation: string; minChipsToFit: number };
-    expect(cliRun.stderr).toContain(`infeasible (${expected.reason}): ${expected.explanation}`);
+    // infeasible is an answer: exit 0, the reason and explanation in the JSON
+    expect([cliRun.code, cliRun.stderr]).toEqual([0, '']);
+    const expected = JSON.parse(cliRun.stdout) as { feasible: boolean; reason: string; explanation: string; minChipsToFit: number };
+    expect(expected.feasible).toBe(false);
     await expect.poll(() => page.getByTestId('infeasible-explanation').textContent()).toBe(expected.explanation);
     expect(await page.getByTestId('infeasible').textContent()).toContain(`infeasible · ${expected.reason}`);
     await screenshot(page, 'infeasible');
@@ -489,7 +491,12 @@ describe('the built site in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(run.code).toBe(2);
     const message = run.stderr.replace(/^ridgeline: error: /, '').trimEnd();
-    expect(shown.charAt(0).toLowerCase() + shown.slice(1)).toBe(message);
+    // the page lists the problems one per line, the CLI on its one error line: the same report
+    const check = checkCustomChip(fields);
+    if (check.ok) throw new Error('the custom chip should be invalid');
+    expect(shown).toBe(check.report);
+    const line = formatIssues(check.issues, CUSTOM_PLUGIN_NAME, { oneLine: true });
+    expect(line.charAt(0).toLowerCase() + line.slice(1)).toBe(message);
     expect(shown).toContain(`Invalid hardware plugin "${CUSTOM_PLUGIN_NAME}": 3 problems`);
     expect(shown).toContain('memory.capacityBytes.value: must be greater than 0, got -80000000000');
     expect(shown).toContain('memory.bandwidthBytesPerS.value: must be a number, got "fast"');

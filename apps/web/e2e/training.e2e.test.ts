@@ -149,7 +149,7 @@ describe('the training view in Chromium', () => {
     await settled(page);
     await expectCommandShown(page, withTraining({ pp: 1, chips: 256, virtualStages: 2 }));
     const interleave = await cli([...argsFor(withTraining({ pp: 1, chips: 256, virtualStages: 2 })), '--json']);
-    expect(interleave.code).toBe(2);
+    expect(interleave.code).toBe(0);
     const expected = JSON.parse(interleave.stdout) as { reason: string; explanation: string };
     expect(expected.reason).toBe('interleave_needs_pipeline');
     await expect.poll(() => page.getByTestId('training-infeasible-explanation').textContent()).toBe(expected.explanation);
@@ -220,6 +220,7 @@ describe('the training view in Chromium', () => {
       // Each point is the model's own run.
       for (const p of c.frontier) {
         const r = estimateTraining({ model, chip: findChip(c.chipId)!, chips: p.chips, parallelism: { dp: p.dp, tp: p.tp, pp: p.pp, cp: 1, ep: 1 }, sequenceLength: 8192, globalBatch: 512, microBatch: p.microBatch, totalTokens: 2e12, zeroStage: p.zeroStage, recompute: p.recompute });
+        if (!r.feasible) throw new Error(`frontier run infeasible: ${r.explanation}`);
         expect([r.totalTimeS, r.costUsd]).toEqual([p.totalTimeS, p.costUsd]);
       }
     }

@@ -65,10 +65,10 @@ describe('disaggregation', () => {
     const state: AppState = { ...on({ prefillWorkers: 2, decodeWorkers: 3 }), compare: ['h100-sxm', 'mi300x'] };
     const model = findModel('llama-3.1-70b')!;
     const [, mi300x] = compare(state, model);
-    const d = mi300x?.outcome.kind === 'result' ? mi300x.outcome.result.disaggregation : null;
+    const d = mi300x?.outcome.kind === 'result' && mi300x.outcome.result.feasible ? mi300x.outcome.result.disaggregation : null;
     expect([d?.prefillChip, d?.prefillWorkers, d?.decodeWorkers]).toEqual(['mi300x', 2, 3]);
     const [, mixed] = compare(state, model, findChip('b200')!);
-    expect(mixed?.outcome.kind === 'result' && mixed.outcome.result.disaggregation?.prefillChip).toBe('b200');
+    expect(mixed?.outcome.kind === 'result' && mixed.outcome.result.feasible && mixed.outcome.result.disaggregation?.prefillChip).toBe('b200');
   });
 });
 

@@ -10,7 +10,9 @@ function run(patch: Partial<AppState>, disaggregation: Partial<DisaggregationSet
   const state: AppState = { ...DEFAULT_STATE, ...patch, disaggregation: { ...DEFAULT_DISAGGREGATION, ...disaggregation } };
   const model = findModel(state.model.kind === 'catalog' ? state.model.id : '')!;
   const config: InferenceConfig = configFor(state, model, findChip(state.hardware)!, prefillChip === null ? null : findChip(prefillChip)!);
-  return { config, result: estimateInference(config) };
+  const result = estimateInference(config);
+  if (!result.feasible) throw new Error(`expected a feasible result, got ${result.reason}: ${result.explanation}`);
+  return { config, result };
 }
 
 describe('twoPools: the model’s figures of each pool, the link and what binds', () => {
@@ -87,7 +89,9 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
     const chip = findChip('h100-sxm')!;
     const aggregated = configFor(DEFAULT_STATE, model, chip);
     expect(twoPools(estimateInference(aggregated), aggregated)).toBeNull();
-    const { config, result } = run({ chips: 16 }, { prefillWorkers: 2 });
+    const state: AppState = { ...DEFAULT_STATE, chips: 16, disaggregation: { ...DEFAULT_DISAGGREGATION, prefillWorkers: 2 } };
+    const config = configFor(state, model, chip);
+    const result = estimateInference(config);
     expect(result.reason).toBe('chips_divide_parallelism');
     expect(twoPools(result, config)).toBeNull();
   });

@@ -64,8 +64,9 @@ export interface TwoPools {
  * pools?.prefill.utilisation; // 0.961 (1 − disaggregation.prefillIdleShare)
  */
 export function twoPools(result: InferenceResult, config: InferenceConfig): TwoPools | null {
+  if (!result.feasible) return null;
   const d = result.disaggregation;
-  if (d === null || !result.feasible) return null;
+  if (d === null) return null;
   const { tp, pp, ep } = result.inputs.parallelism;
   const prefillChip = d.prefillChip === config.chip.id ? config.chip : (config.disaggregation?.prefillChip ?? config.chip);
   const p = d.prefillParallelism;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { estimateInference, minChipsToFit, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { estimateInference, minChipsToFit, type FeasibleInferenceResult, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
 import { createEngine } from './engine.ts';
 import {
   PLAN_BATCHES,
@@ -11,7 +11,7 @@ import {
   planWorkerRatios,
   type ServingPlanChoice,
 } from './plan-serving.ts';
-import { CATALOG_MODELS, FIRST_PARTY_CHIPS } from './test-support/random.ts';
+import { CATALOG_MODELS, FIRST_PARTY_CHIPS, feasible } from './test-support/random.ts';
 
 const model = (id: string): ModelSpec => CATALOG_MODELS.find((m) => m.id === id) as ModelSpec;
 const chip = (id: string): ChipSpec => FIRST_PARTY_CHIPS.find((c) => c.id === id) as ChipSpec;
@@ -24,10 +24,10 @@ const engine = await createEngine();
  * The planner's search written out plainly on the TypeScript reference model: every layout,
  * batch and precision combination, estimated one by one, then filtered and sorted.
  */
-function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: number): { config: InferenceConfig; result: InferenceResult; chips: number }[] {
+function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: number): { config: InferenceConfig; result: FeasibleInferenceResult; chips: number }[] {
   const powers = (n: number): number[] => [1, 2, 4, 8, 16, 32, 64].filter((x) => x <= n);
   const precisions: Precision[] = ['bf16', 'fp8'];
-  const out: { config: InferenceConfig; result: InferenceResult; chips: number }[] = [];
+  const out: { config: InferenceConfig; result: FeasibleInferenceResult; chips: number }[] = [];
   for (const tp of powers(Math.min(maxChips, c.scaleUp.domainSize.value)).filter((x) => m.heads % x === 0)) {
     for (const pp of powers(maxChips).filter((x) => m.layers % x === 0)) {
       for (const batch of PLAN_BATCHES) {
@@ -52,9 +52,8 @@ function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: numbe
   return out;
 }
 
-function expectReproduces(choice: ServingPlanChoice): InferenceResult {
-  const result = estimateInference(choice.config);
-  expect(result.feasible).toBe(true);
+function expectReproduces(choice: ServingPlanChoice): FeasibleInferenceResult {
+  const result = feasible(estimateInference(choice.config));
   expect(result.ttftS).toBe(choice.metrics?.ttftS);
   expect(result.tpotS).toBe(choice.metrics?.tpotS);
   expect(result.tokensPerSPerChip).toBe(choice.metrics?.tokensPerSPerChip);
@@ -160,7 +159,7 @@ describe('planServing', () => {
 /** A candidate of the disaggregated search: one replica's configuration, its estimate and the chips of every replica. */
 interface Deployment {
   readonly config: InferenceConfig;
-  readonly result: InferenceResult;
+  readonly result: FeasibleInferenceResult;
   readonly unitChips: number;
   readonly chips: number;
 }

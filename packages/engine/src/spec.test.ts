@@ -243,6 +243,16 @@ describe('sweep spec validation', () => {
     expect(() => planSweep(resolveSweepSpec(inline, TEST_RESOLVERS))).toThrow('model "odd": moe.activeExperts must be at most moe.experts (4), got 8');
   });
 
+  it('refuses one model listed under two spellings, which would run it twice under one name', () => {
+    // the resolver maps a Hugging Face id to its catalog model, as the CLI's does
+    const resolvers = { ...TEST_RESOLVERS, model: (id: string) => TEST_RESOLVERS.model(id === 'meta-llama/Llama-3.1-8B' ? 'llama-3.1-8b' : id) };
+    const spec = parseSweepSpec('models: [llama-3.1-8b, meta-llama/Llama-3.1-8B]\nhardware: [h100-sxm]\n');
+    expect(() => resolveSweepSpec(spec, resolvers, 'spec.yaml')).toThrow(
+      'spec.yaml: models[1]: "meta-llama/Llama-3.1-8B" is the model "llama-3.1-8b", as models[0] "llama-3.1-8b" is; list each model once',
+    );
+    expect(resolveSweepSpec(parseSweepSpec('models: [meta-llama/Llama-3.1-8B]\nhardware: [h100-sxm]\n'), resolvers).models.map((m) => m.id)).toEqual(['llama-3.1-8b']);
+  });
+
   it('splits the index space into contiguous shards that cover it once', () => {
     for (const [total, count] of [[10, 3], [7, 7], [5, 8], [2 ** 53 - 1, 1000]] as const) {
       let next = 0;

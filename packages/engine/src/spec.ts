@@ -1068,7 +1068,9 @@ export interface ResolvedSweepSpec<S extends AnySweepSpec = SweepSpec> {
 
 /**
  * Resolves the spec's model, draft model and chip ids with the given resolvers (the CLI passes the
- * catalog and the first-party plugins). Collects every unknown id into one `SweepSpecError`.
+ * catalog, with Hugging Face ids and config.json paths, and the first-party plugins). Collects
+ * every unknown id, and every model listed twice under two spellings (an id and its alias), into
+ * one `SweepSpecError`.
  *
  * @example
  * resolveSweepSpec(spec, { model: (id) => getModel(id)!, chip: (id) => findChip(chips, id)! });
@@ -1081,10 +1083,14 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
   const issues: SpecIssue[] = [];
   const resolveModels = (entries: readonly (string | ModelSpec)[], field: string): ModelSpec[] => {
     const out: ModelSpec[] = [];
+    // Two spellings of one model (an id and its Hugging Face alias) would run it twice under one name.
+    const firstById = new Map<string, { readonly index: number; readonly entry: string | ModelSpec }>();
+    const spelled = (entry: string | ModelSpec): string => JSON.stringify(typeof entry === 'string' ? entry : entry.id);
     entries.forEach((m, i) => {
+      let model: ModelSpec;
       if (typeof m !== 'string') {
         const partial = m as Partial<ModelSpec> & ModelSpec;
-        const model = { ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' };
+        model = { ...m, name: partial.name ?? m.id, source: partial.source ?? 'inline in the sweep spec' };
         try {
           // the schema checks the common fields; this checks MoE, MLA, windows and their relations
           validateModelSpec(model);
@@ -1093,14 +1099,24 @@ export function resolveSweepSpec<S extends AnySweepSpec>(
           issues.push({ path: `${field}[${i}].${error.field}`, message: error.message });
           return;
         }
-        out.push(model);
+      } else {
+        try {
+          model = resolvers.model(m);
+        } catch (error) {
+          issues.push({ path: `${field}[${i}]`, message: error instanceof Error ? error.message : String(error) });
+          return;
+        }
+      }
+      const first = firstById.get(model.id);
+      if (first !== undefined) {
+        issues.push({
+          path: `${field}[${i}]`,
+          message: `${spelled(m)} is the model ${JSON.stringify(model.id)}, as ${field}[${first.index}] ${spelled(first.entry)} is; list each model once`,
+        });
         return;
       }
-      try {
-        out.push(resolvers.model(m));
-      } catch (error) {
-        issues.push({ path: `${field}[${i}]`, message: error instanceof Error ? error.message : String(error) });
-      }
+      firstById.set(model.id, { index: i, entry: m });
+      out.push(model);
     });
     return out;
   };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateInference, type InferenceConfig } from '@ridgeline/model';
+import { estimateInference, type FeasibleInferenceResult, type InferenceConfig } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS, type Metric } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
 import { groupSegments, groupShapeOf } from './groups.ts';
@@ -139,7 +139,7 @@ describe('sweeps of disaggregated serving', () => {
     const outcomes: Record<string, number> = {};
     for (let i = 0; i < plan.total; i++) {
       const result = estimateInference(inferenceConfig(plan, i));
-      const key = result.disaggregation === null ? `single ${result.reason ?? 'feasible'}` : `${result.disaggregation.bound} ${result.disaggregation.kvLink}`;
+      const key = !result.feasible || result.disaggregation === null ? `single ${result.reason ?? 'feasible'}` : `${result.disaggregation.bound} ${result.disaggregation.kvLink}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
       const expected = referenceOutputs(result);
       const reason = out[i * N_OUT + 1]!;
@@ -293,7 +293,7 @@ describe('sweeps', () => {
   it('reduce to what a JavaScript pass over estimateInference gives', async () => {
     const state = await sweepRange(await createEngine(), plan, [0, plan.total], { chunk: 1000 });
     const sign = (d: string): number => (d === 'min' ? 1 : -1);
-    const feasible: { index: number; r: ReturnType<typeof estimateInference> }[] = [];
+    const feasible: { index: number; r: FeasibleInferenceResult }[] = [];
     const reasons: Record<string, number> = {};
     for (let i = 0; i < plan.total; i++) {
       const r = estimateInference(inferenceConfig(plan, i));

@@ -706,6 +706,13 @@ describe('formatIssues', () => {
     );
   });
 
+  test('on one line, for a command line, the name in JSON quotes', () => {
+    const other: HardwareIssue = { path: 'meta.name', message: 'is missing', allowed: 'a non-empty string', fix: 'add "name".' };
+    expect(formatIssues([issue, other], 'acme\u001b"x', { oneLine: true })).toBe(
+      `Invalid hardware plugin "acme\\u001b\\"x": 2 problems: ${issue.path}: ${issue.message} (allowed: ${issue.allowed}). Fix: ${issue.fix}; meta.name: is missing (allowed: a non-empty string). Fix: add "name".`,
+    );
+  });
+
   test('an apiVersion mismatch reads as one Babel-style line', () => {
     const plugin = broken((p) => {
       p.apiVersion = 2;

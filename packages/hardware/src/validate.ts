@@ -161,17 +161,23 @@ export function validateHardware(input: unknown): ValidationResult {
 }
 
 /**
- * A readable multi-line report of `issues`, as `assertHardware` throws it.
+ * A readable report of `issues`, as `assertHardware` throws it: one problem per line, or with
+ * `oneLine` every problem on one line separated by "; " and the plugin name in JSON quotes (a
+ * command line's one-line error; the `ridgeline` CLI prints this).
  *
  * @example
  * formatIssues([{ path: 'chips[x1].memory.capacityBytes.value', message: 'must be greater than 0, got 0', allowed: 'a finite number > 0, in bytes', fix: 'give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).' }], 'acme-chips');
  * // Invalid hardware plugin "acme-chips": 1 problem
  * //   - chips[x1].memory.capacityBytes.value: must be greater than 0, got 0 (allowed: a finite number > 0, in bytes). Fix: give the memory capacity of one chip in bytes, e.g. 80e9 (80 GB).
+ * formatIssues(issues, 'acme-chips', { oneLine: true });
+ * // Invalid hardware plugin "acme-chips": 1 problem: chips[x1].memory.capacityBytes.value: must be greater than 0, got 0 (allowed: …). Fix: …
  */
-export function formatIssues(issues: readonly HardwareIssue[], pluginName?: string): string {
+export function formatIssues(issues: readonly HardwareIssue[], pluginName?: string, options?: { readonly oneLine?: boolean }): string {
   const count = `${issues.length} problem${issues.length === 1 ? '' : 's'}`;
-  const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message} (allowed: ${issue.allowed}). Fix: ${issue.fix}`);
-  return [`Invalid hardware plugin "${pluginName ?? '(unnamed)'}": ${count}`, ...lines].join('\n');
+  const problems = issues.map((issue) => `${issue.path}: ${issue.message} (allowed: ${issue.allowed}). Fix: ${issue.fix}`);
+  const name = pluginName ?? '(unnamed)';
+  if (options?.oneLine === true) return `Invalid hardware plugin ${JSON.stringify(name)}: ${count}: ${problems.join('; ')}`;
+  return [`Invalid hardware plugin "${name}": ${count}`, ...problems.map((p) => `  - ${p}`)].join('\n');
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from './calibrate.ts';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
-import { llama70b, mixtral, testGpu } from './test-fixtures.ts';
+import { llama70b, mixtral, testGpu, feasible } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
 const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
@@ -45,8 +45,7 @@ function synthetic(truth: ConstantEfficiencies, digits?: number): MeasuredInfere
   const chip = withEfficiencies(testGpu, truth, 'truth');
   return SHAPES.map(([base, metric], i) => {
     const c = { ...base, chip };
-    const result = estimateInference(c);
-    expect(result.feasible, `row ${i}`).toBe(true);
+    const result = feasible(estimateInference(c));
     const value = metricValue(metric, result, c);
     return { id: `row ${i + 1}`, config: base, metric, measured: digits === undefined ? value : Number(value.toPrecision(digits)) };
   });
@@ -98,7 +97,7 @@ describe('calibrateEfficiencies', { timeout: 240_000 }, () => {
     const curved = { ...testGpu, efficiency: { ...withEfficiencies(testGpu, truth, 't').efficiency, flop: { curve: [[128, 0.4], [4096, 0.8]] as const, over: 'arithmeticIntensity' as const, source: 't' } } };
     const rows: CalibrationRow[] = [1, 16, 256].map((batch) => {
       const c = { ...config(8, batch, 2048, 64), chip: curved };
-      return { ...inferenceRow({ id: `b${batch}`, config: c, metric: 'ttft_s', measured: 1 }), measured: estimateInference(c).ttftS };
+      return { ...inferenceRow({ id: `b${batch}`, config: c, metric: 'ttft_s', measured: 1 }), measured: feasible(estimateInference(c)).ttftS };
     });
     const fit = calibrateEfficiencies(testGpu, rows, { ...DEFAULT_CALIBRATION_GRID, network: [0.7], layerOverheadS: [20e-6], commOverlap: [0.5] });
     expect(fit?.efficiencies.flopCurve).toEqual([[128, 0.4], [4096, 0.8]]);
@@ -127,7 +126,7 @@ describe('calibrateEfficiencies', { timeout: 240_000 }, () => {
 describe('metricValue', () => {
   test('reads each metric from the result, output throughput per chip of one replica', () => {
     const c = { ...config(4, 64, 1024, 256), chips: 8 };
-    const r = estimateInference(c);
+    const r = feasible(estimateInference(c));
     expect(metricValue('ttft_s', r, c)).toBe(r.ttftS);
     expect(metricValue('tpot_s', r, c)).toBe(r.tpotS);
     expect(metricValue('request_latency_s', r, c)).toBe(r.requestLatencyS);
@@ -149,7 +148,7 @@ describe('calibrateEfficiencies per compute precision', { timeout: 240_000 }, ()
       [config(8, 8, 4096, 1), fp8],
     ].map(([base, precision], i) => {
       const c = { ...(base as InferenceConfig), precision: precision as InferenceConfig['precision'] };
-      return { id: `row ${i + 1}`, config: c, metric: 'ttft_s', measured: estimateInference({ ...c, chip }).ttftS };
+      return { id: `row ${i + 1}`, config: c, metric: 'ttft_s', measured: feasible(estimateInference({ ...c, chip })).ttftS };
     });
     const grid: CalibrationGrid = { flop: [0.3, 0.35, 0.4, 0.5, 0.6, 0.7], memory: [0.8], network: [0.7], layerOverheadS: [20e-6], commOverlap: [0.5] };
     const plain = calibrateEfficiencies(testGpu, measured.map(inferenceRow), grid, { flopCurve: false })!;

@@ -1,7 +1,7 @@
 import { efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
-import type { InferenceConfig, InferenceResult } from './types.ts';
+import type { FeasibleInferenceResult, InferenceConfig } from './types.ts';
 
 /**
  * Calibration: fit a chip's constant efficiencies (η_flop, η_mem, η_net, t_layer and the prefill
@@ -32,9 +32,10 @@ export type CalibrationMetric = (typeof CALIBRATION_METRICS)[number];
  * The value of `metric` in a feasible result, SI.
  *
  * @example
- * metricValue('tpot_s', estimateInference(config), config); // seconds per decode step
+ * const result = estimateInference(config);
+ * if (result.feasible) metricValue('tpot_s', result, config); // seconds per decode step
  */
-export function metricValue(metric: CalibrationMetric, result: InferenceResult, config: InferenceConfig): number {
+export function metricValue(metric: CalibrationMetric, result: FeasibleInferenceResult, config: InferenceConfig): number {
   switch (metric) {
     case 'ttft_s':
       return result.ttftS;

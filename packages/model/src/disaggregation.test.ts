@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
-import { llama70b, llamaByHand, roomyGpu } from './test-fixtures.ts';
+import { llama70b, llamaByHand, roomyGpu, feasible } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
 // Llama 3.1 70B in bf16 on roomy test GPUs, TP 1 in both pools (no collectives): 989 TFLOP/s × η_flop
@@ -49,7 +49,7 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
   const firstS = Tp + kvS;
 
   test('prefill binds at B = 32: λ = λ_p, decode runs at D = λ·n·T_B/n_d, TTFT = B·n_d/λ − n·T(D)', () => {
-    const r = estimateInference(base);
+    const r = feasible(estimateInference(base));
     const TB = decodeS(32, c);
     const lambdaD = (2 * 32) / (n * TB + firstS);
     expect(lambdaP).toBeLessThan(lambdaD); // the prefill worker is the slower pool
@@ -73,7 +73,7 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
   });
 
   test('decode binds at B = 4: TTFT is the prefill and the transfer, with no queue; the prefill worker idles', () => {
-    const r = estimateInference({ ...base, batch: 4 });
+    const r = feasible(estimateInference({ ...base, batch: 4 }));
     const TB = decodeS(4, c);
     const lambdaD = (2 * 4) / (n * TB + firstS);
     expect(lambdaD).toBeLessThan(lambdaP);
@@ -90,7 +90,7 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
 
   test('a mixed fleet moves the KV cache over scale-out, at the slower side', () => {
     const other = { ...roomyGpu, id: 'other-gpu', name: 'Other GPU', scaleOut: { ...roomyGpu.scaleOut, bandwidthBytesPerS: { value: 25e9, source: 'estimate — assumed' } } };
-    const r = estimateInference({ ...base, chip: other, disaggregation: { prefillWorkers: 1, decodeWorkers: 2, prefillChip: roomyGpu } });
+    const r = feasible(estimateInference({ ...base, chip: other, disaggregation: { prefillWorkers: 1, decodeWorkers: 2, prefillChip: roomyGpu } }));
     expect(r.disaggregation?.kvLink).toBe('scale-out');
     expect(r.disaggregation?.prefillChip).toBe('test-gpu');
     // egress 1·50 GB/s, ingress 1·25 GB/s
@@ -99,7 +99,7 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
   });
 
   test('cost and energy count both pools', () => {
-    const r = estimateInference(base);
+    const r = feasible(estimateInference(base));
     // 3 chips at 4 USD/h over λ·S_out output tokens/s
     expect(r.costPerMillionTokensUsd).toBeCloseTo(((3 * 4) / 3600 / (lambdaP * 129)) * 1e6, 6);
     // the prefill chip's 4 USD/h over λ·S_in prompt tokens/s

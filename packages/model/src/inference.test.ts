@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { InputError } from './errors.ts';
 import { shardLayout } from './layout.ts';
-import { deepseekV3, llama70b, mixtral, testGpu, testLpu } from './test-fixtures.ts';
+import { deepseekV3, llama70b, mixtral, testGpu, testLpu, feasible, infeasible } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
 const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
@@ -32,7 +32,7 @@ const roomyGpu = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { val
 
 describe('decode', () => {
   test('batch-1 decode of 70B bf16 on 8 chips sits on the weight-streaming floor', () => {
-    const r = estimateInference(base);
+    const r = feasible(estimateInference(base));
     // TPOT ≥ 141 GB / (8 · 3.35 TB/s · η_mem), η_mem = 0.8 in the fixture.
     const floorS = weightBytesReadPerStep / (3.35e12 * 0.8);
     expect(weightBytesPerChip).toBeCloseTo(17.638e9, -7);
@@ -46,7 +46,7 @@ describe('decode', () => {
   });
 
   test('decode KV traffic is B·c·L·2·h_kv,chip·d_h·bytes, c = S_in + S_out/2', () => {
-    const r = estimateInference({ ...base, batch: 16 });
+    const r = feasible(estimateInference({ ...base, batch: 16 }));
     const attention = r.decode.operators.find((o) => o.name === 'attention')!;
     const c = 2048 + 256 / 2;
     const kvRead = 16 * (c + 1) * 80 * (2 * 1 * 128) * 2; // read c cached tokens, write one
@@ -57,7 +57,7 @@ describe('decode', () => {
   });
 
   test('PP splits the batch into pp micro-batches: TPOT = pp · (t_stage(B/pp) + send)', () => {
-    const r = estimateInference({ ...base, chips: 16, parallelism: { tp: 8, pp: 2, ep: 1 }, batch: 32 });
+    const r = feasible(estimateInference({ ...base, chips: 16, parallelism: { tp: 8, pp: 2, ep: 1 }, batch: 32 }));
     // pipeline send of B/pp = 16 tokens · 8192 · 2 B over NVLink (16 chips > domain 8 → scale-out 50 GB/s)
     const sendS = (16 * 8192 * 2) / 50e9;
     expect(r.tpotS).toBeCloseTo(2 * (r.decode.computeBoundS + r.decode.memoryBoundS + r.decode.networkS + sendS), 12);
@@ -65,7 +65,7 @@ describe('decode', () => {
   });
 
   test('PP need not divide L: the slowest stage holds ⌈L/p⌉ layers (80 over 3 → 27)', () => {
-    const r = estimateInference({ ...base, chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 }, batch: 6 });
+    const r = feasible(estimateInference({ ...base, chips: 24, parallelism: { tp: 8, pp: 3, ep: 1 }, batch: 6 }));
     expect(r.feasible).toBe(true);
     // 27 layers and the LM head on the fullest chip; the embedding sits on the first stage
     expect(r.memoryPerChipBytes.weights).toBeCloseTo((27 * layerParamsPerChip + headPerChip) * 2, 0);
@@ -78,7 +78,7 @@ describe('decode', () => {
 
   test('DeepSeek-V3 pipelines over 4 stages: 16 layers, all of them MoE, on the slowest', () => {
     const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
-    const r = estimateInference({ ...base, model: deepseekV3, chips: 32, parallelism: { tp: 8, pp: 4, ep: 1 }, batch: 8, precision: fp8 });
+    const r = feasible(estimateInference({ ...base, model: deepseekV3, chips: 32, parallelism: { tp: 8, pp: 4, ep: 1 }, batch: 8, precision: fp8 }));
     expect(r.feasible).toBe(true);
     // ⌈61/4⌉ = 16 layers; the 3 dense layers lead, so stages 2–3 hold 16 MoE layers each
     const l = shardLayout(deepseekV3, 8, 1);
@@ -89,7 +89,7 @@ describe('decode', () => {
   });
 
   test('throughput, cost, power and energy follow MODEL.md §4', () => {
-    const r = estimateInference({ ...base, chips: 16, batch: 64 });
+    const r = feasible(estimateInference({ ...base, chips: 16, batch: 64 }));
     expect(r.inputs.parallelism.dp).toBe(2);
     expect(r.tokensPerS).toBeCloseTo((2 * 64) / r.tpotS, 9);
     expect(r.tokensPerSPerChip).toBeCloseTo(r.tokensPerS / 16, 9);
@@ -109,8 +109,8 @@ describe('batch-sharded attention (Pope et al. 2022 §3.3)', () => {
   const mqa = { ...llama70b, kvHeads: 1 };
   const config = { ...base, model: mqa, batch: 64 };
   test('each chip reads the KV of B/TP sequences instead of a full replica', () => {
-    const heads = estimateInference(config);
-    const batch = estimateInference({ ...config, attentionSharding: 'batch' });
+    const heads = feasible(estimateInference(config));
+    const batch = feasible(estimateInference({ ...config, attentionSharding: 'batch' }));
     const c = 2048 + 256 / 2;
     const kvReadByBatch = (64 / 8) * (c + 1) * 80 * (2 * 1 * 128) * 2;
     const kvReadByHeads = 64 * (c + 1) * 80 * (2 * 1 * 128) * 2;
@@ -134,7 +134,7 @@ describe('data-parallel attention', () => {
   const attentionWeightBytes = 80 * (qkvFull + outFull) * 2; // 24.16 GB, 8× the heads layout's share
 
   test('a decode step: attention on the chip\'s 3 sequences with all weights, the FFN on all 20 tokens', () => {
-    const r = estimateInference(dp);
+    const r = feasible(estimateInference(dp));
     expect(r.feasible).toBe(true);
     const op = (name: string) => r.decode.operators.find((o) => o.name === name)!;
     const c = 2048 + 256 / 2;
@@ -159,7 +159,7 @@ describe('data-parallel attention', () => {
   });
 
   test('memory: all attention weights, the KV cache of 3 sequences with every KV head, a workspace for the gathered FFN', () => {
-    const m = estimateInference(dp).memoryPerChipBytes;
+    const m = feasible(estimateInference(dp)).memoryPerChipBytes;
     expect(m.weights).toBeCloseTo(attentionWeightBytes + 80 * ffnPerChip * 2 + 2 * headPerChip * 2, 0);
     // ⌈20/8⌉ = 3 sequences · (2048 + 256) tokens · 80 layers · 2·8·128 elements · 2 B
     expect(m.kvCache).toBeCloseTo(3 * 2304 * 80 * 2048 * 2, 0);
@@ -172,7 +172,7 @@ describe('data-parallel attention', () => {
   test('TP need not divide the heads, and B need not divide by TP', () => {
     const tp3 = { ...base, chips: 3, parallelism: { tp: 3, pp: 1, ep: 1 }, batch: 7 };
     expect(estimateInference(tp3).reason).toBe('tp_divides_heads');
-    const r = estimateInference({ ...tp3, attentionSharding: 'dp' });
+    const r = feasible(estimateInference({ ...tp3, attentionSharding: 'dp' }));
     expect(r.feasible).toBe(true);
     // ⌈7/3⌉ = 3 sequences on the busiest chip
     expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(3 * 2304 * 80 * 2048 * 2, 0);
@@ -181,7 +181,7 @@ describe('data-parallel attention', () => {
   test('DeepSeek-V3 over TP 8 and EP 8: 11.4 GB of FP8 attention weights per chip, all-to-alls of the chip\'s own tokens', () => {
     const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
     const config: InferenceConfig = { ...base, model: deepseekV3, chip: roomyGpu, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, precision: fp8, attentionSharding: 'dp' };
-    const r = estimateInference(config);
+    const r = feasible(estimateInference(config));
     expect(r.feasible).toBe(true);
     // MLA per layer: d·r_q + r_q·h·(d_nope + d_rope) + d·(r_kv + d_rope) + r_kv·h·(d_nope + d_v) + h·d_v·d
     const mlaParams = 7168 * 1536 + 1536 * 128 * 192 + 7168 * 576 + 512 * 128 * 256 + 128 * 128 * 7168; // 187,105,280
@@ -193,7 +193,7 @@ describe('data-parallel attention', () => {
     // Decode: each chip's 8 tokens are dispatched to and combined from EP 8, m = 8·8·7168 B; the 3 dense
     // layers' FFN, the 58 MoE layers' shared expert and the LM head gather and scatter TP·8 tokens,
     // also 8·8·7168 B: (7/8)·m/450e9 each, 3·2 + 58·(2 + 2) + 1 of them.
-    const decode = estimateInference({ ...config, schedule: 'static' });
+    const decode = feasible(estimateInference({ ...config, schedule: 'static' }));
     const m = 8 * 8 * 7168;
     expect(decode.decode.commS).toBeCloseTo((3 * 2 + 58 * 4 + 1) * (7 / 8) * (m / 450e9), 15);
   });
@@ -203,7 +203,7 @@ describe('prefill', () => {
   test('a long prefill is compute-bound: matmuls + attention at F·η_flop, plus TP all-reduces', () => {
     const batch = 8;
     const tokens = batch * 8192;
-    const r = estimateInference({ ...base, batch, inputTokens: 8192, outputTokens: 16 });
+    const r = feasible(estimateInference({ ...base, batch, inputTokens: 8192, outputTokens: 16 }));
     const flopsPerS = 989e12 * 0.5;
     const matmulS = (2 * tokens * 80 * layerParamsPerChip) / flopsPerS;
     // causal attention: 2 · h_chip · (d_h + d_h) · S/2 per token per layer
@@ -220,8 +220,8 @@ describe('prefill', () => {
 
   test("the chip's overlap applies to prefill only; the user's to both phases", () => {
     const overlapping = { ...testGpu, efficiency: { ...testGpu.efficiency, commOverlap: { value: 0.5, source: 'test' } } };
-    const plain = estimateInference({ ...base, batch: 8 });
-    const chip = estimateInference({ ...base, batch: 8, chip: overlapping });
+    const plain = feasible(estimateInference({ ...base, batch: 8 }));
+    const chip = feasible(estimateInference({ ...base, batch: 8, chip: overlapping }));
     // exposed = max(0, comm − 0.5 · (compute + memory)): a compute-bound prefill hides all of it
     const hideS = 0.5 * (plain.prefill.computeBoundS + plain.prefill.memoryBoundS);
     expect(plain.prefill.networkS).toBeLessThan(hideS);
@@ -235,8 +235,8 @@ describe('prefill', () => {
   test('overlap hides communication behind at most overlap × the stage\'s operator time', () => {
     // NVLink slowed 100-fold: 2·80 all-reduces of 8·4096 tokens · 8192 · 2 B outlast the matmuls
     const slowLinks = { ...testGpu, scaleUp: { ...testGpu.scaleUp, bandwidthBytesPerS: { value: 4.5e9, source: 'test' } } };
-    const a = estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096 });
-    const b = estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096, commOverlap: 0.75 });
+    const a = feasible(estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096 }));
+    const b = feasible(estimateInference({ ...base, chip: slowLinks, batch: 8, inputTokens: 4096, commOverlap: 0.75 }));
     const commS = 160 * ((2 * 7) / 8) * ((8 * 4096 * 8192 * 2) / 4.5e9);
     expect(a.prefill.networkS).toBeCloseTo(commS, 9);
     const operatorsS = b.prefill.computeBoundS + b.prefill.memoryBoundS;
@@ -247,7 +247,7 @@ describe('prefill', () => {
   });
 
   test('a DeepSeek-V3 prefill hides no more all-to-all than overlap × its compute', () => {
-    const r = estimateInference({
+    const r = feasible(estimateInference({
       ...base,
       model: deepseekV3,
       chips: 64,
@@ -255,7 +255,7 @@ describe('prefill', () => {
       batch: 8,
       precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
       commOverlap: 0.9,
-    });
+    }));
     const p = r.prefill;
     expect(p.networkS).toBeCloseTo(p.commS - 0.9 * (p.computeBoundS + p.memoryBoundS), 12);
     expect(p.commS - p.networkS).toBeLessThan(p.computeBoundS + p.memoryBoundS);
@@ -268,10 +268,10 @@ describe('prefill', () => {
     const stageS = (p: { computeBoundS: number; memoryBoundS: number; networkS: number; overheadS: number }): number =>
       p.computeBoundS + p.memoryBoundS + p.networkS + p.overheadS;
     // no overlap: every stage's collectives and the send are exposed
-    const plain = estimateInference({ ...layout, commOverlap: 0 });
+    const plain = feasible(estimateInference({ ...layout, commOverlap: 0 }));
     expect(plain.ttftS).toBeCloseTo(2 * stageS(plain.prefill) + sendS, 12);
     // overlap 0.5: half the operators' time hides the all-reduces, and the rest the 5.4 ms send
-    const hidden = estimateInference({ ...layout, commOverlap: 0.5 });
+    const hidden = feasible(estimateInference({ ...layout, commOverlap: 0.5 }));
     const p = hidden.prefill;
     const spareS = 0.5 * (p.computeBoundS + p.memoryBoundS) - p.commS;
     expect(spareS).toBeGreaterThan(sendS);
@@ -281,7 +281,7 @@ describe('prefill', () => {
 
 describe('mixture of experts', () => {
   test('decode at batch 1 reads only the k experts a token is routed to', () => {
-    const r = estimateInference({ ...base, model: mixtral, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } });
+    const r = feasible(estimateInference({ ...base, model: mixtral, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }));
     const experts = r.decode.operators.find((o) => o.name === 'experts')!;
     // E_touched = 8·(1 − (1 − 2/8)^1) = 2 experts of 3·4096·14336 params, bf16, 32 layers
     const weightBytes = 32 * 2 * (3 * 4096 * 14336) * 2;
@@ -290,10 +290,10 @@ describe('mixture of experts', () => {
   });
 
   test('EP shards whole experts and adds dispatch + combine all-to-alls', () => {
-    const r = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 });
+    const r = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 }));
     expect(r.feasible).toBe(true);
     // E/EP = 1 expert of 3·4096·14336 per chip per layer, against 8 sliced ones with EP 1: same bytes
-    const ep1 = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 });
+    const ep1 = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 }));
     expect(r.memoryPerChipBytes.weights).toBeCloseTo(ep1.memoryPerChipBytes.weights, -3);
     expect(r.decode.networkS).toBeGreaterThan(0);
   });
@@ -303,7 +303,7 @@ describe('mixture of experts', () => {
     const nvl72 = { ...roomyGpu, scaleUp: { ...roomyGpu.scaleUp, domainSize: { value: 72, source: 'test' } } };
     const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
     const config: InferenceConfig = { ...base, model: deepseekV3, chip: nvl72, chips: 72, parallelism: { tp: 1, pp: 1, ep: 72 }, batch: 64, precision: fp8 };
-    const r = estimateInference(config);
+    const r = feasible(estimateInference(config));
     expect(r.feasible).toBe(true);
     // R fills the slots: ⌈256/72⌉·72 − 256 = 32; the busiest chip's load is the mean × 1.11
     expect(r.inputs.redundantExperts).toBe(32);
@@ -316,7 +316,7 @@ describe('mixture of experts', () => {
     const perDenseLayer = l.qkvParamsPerChip + l.outParamsPerChip + 3 * 7168 * 18432;
     expect(r.memoryPerChipBytes.weights).toBeCloseTo(58 * perMoeLayer + 3 * perDenseLayer + 2 * 129280 * 7168, 0);
     // a decode step of B = 64 per chip: the EP group routes 64·72·8 tokens, 64·8·1.11 of them per chip
-    const decode = estimateInference({ ...config, schedule: 'static' });
+    const decode = feasible(estimateInference({ ...config, schedule: 'static' }));
     const experts = decode.decode.operators.find((o) => o.name === 'experts')!;
     const routings = ((64 * 72 * 8) / 72) * 1.11;
     const touched = 4 * (1 - Math.pow(1 - 8 / 256, 64 * 72));
@@ -330,28 +330,28 @@ describe('mixture of experts', () => {
   test('EP 24 and an explicit R: ⌈(256 + R)/24⌉ experts per chip', () => {
     const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
     const ep24 = { ...base, model: deepseekV3, chip: roomyGpu, chips: 24, parallelism: { tp: 1, pp: 1, ep: 24 }, precision: fp8 };
-    const auto = estimateInference(ep24);
+    const auto = feasible(estimateInference(ep24));
     expect(auto.feasible).toBe(true);
     expect(auto.inputs.redundantExperts).toBe(11 * 24 - 256); // 8
-    const none = estimateInference({ ...ep24, redundantExperts: 0 });
-    const more = estimateInference({ ...ep24, redundantExperts: 32 });
+    const none = feasible(estimateInference({ ...ep24, redundantExperts: 0 }));
+    const more = feasible(estimateInference({ ...ep24, redundantExperts: 32 }));
     // 0 and 8 redundant both give 11 slots per chip (⌈256/24⌉ = ⌈264/24⌉ = 11); 32 give ⌈288/24⌉ = 12
     expect(none.memoryPerChipBytes.weights).toBe(auto.memoryPerChipBytes.weights);
     expect(more.memoryPerChipBytes.weights - auto.memoryPerChipBytes.weights).toBeCloseTo(58 * 3 * 7168 * 2048, 0);
   });
 
   test('the imbalance factor is 1.11 by default and only weighs on expert-parallel chips', () => {
-    const ep = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 });
-    const flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 });
+    const ep = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 }));
+    const flat = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 }));
     const expertsFlops = (r: typeof ep): number => r.decode.operators.find((o) => o.name === 'experts')!.flops;
     expect(expertsFlops(ep) / expertsFlops(flat)).toBeCloseTo(1.11, 12);
-    const ep1 = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 });
-    const ep1Flat = estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, moeImbalance: 1 });
+    const ep1 = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 }));
+    const ep1Flat = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, moeImbalance: 1 }));
     expect(ep1.tpotS).toBe(ep1Flat.tpotS);
   });
 
   test('DeepSeek-V3 (MLA) caches r_kv + d_rope = 576 elements per token per layer, on every TP chip', () => {
-    const r = estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } });
+    const r = feasible(estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } }));
     expect(r.feasible).toBe(true);
     const kv = 4 * (2048 + 256) * 61 * (512 + 64) * 2;
     expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(kv, 0);
@@ -373,19 +373,23 @@ describe('infeasible configurations carry a reason', () => {
     ['capacity', { chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }],
   ];
   test.each(cases)('%s', (reason, patch) => {
-    const r = estimateInference({ ...base, ...patch });
-    expect(r.feasible).toBe(false);
+    const r = infeasible(estimateInference({ ...base, ...patch }));
     expect(r.reason).toBe(reason);
     expect(r.explanation.length).toBeGreaterThan(20);
-    expect(r.tpotS).toBeNaN();
+    // nothing ran, so there are no figures and nothing bounded it
+    expect(r).not.toHaveProperty('tpotS');
+    expect(r).not.toHaveProperty('bound');
+    expect(r).not.toHaveProperty('decode');
+    expect(r.layoutToFit === null).toBe(reason !== 'capacity');
   });
 
   test('capacity names the smallest chip count that fits', () => {
-    const r = estimateInference({ ...base, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } });
+    const r = infeasible(estimateInference({ ...base, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }));
     // 141 GB of bf16 weights against 80 GB · 0.9 usable: one chip cannot, two can.
-    expect(r.memoryPerChipBytes.weights).toBeCloseTo(weightBytesPerChip * 8, 0);
+    expect(r.memoryPerChipBytes?.weights).toBeCloseTo(weightBytesPerChip * 8, 0);
     expect(r.minChipsToFit).toBe(2);
-    expect(r.explanation).toContain('smallest layout that fits uses 2 chips');
+    expect(r.layoutToFit).toEqual({ tp: 1, pp: 2 });
+    expect(r.explanation).toContain('smallest layout that fits uses 2 chips (tp 1 · pp 2)');
   });
 
   test('an SRAM-only chip needs hundreds of chips to hold a 70B model', () => {

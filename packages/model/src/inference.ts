@@ -12,8 +12,10 @@ import type {
   Bound,
   DisaggregationBound,
   DisaggregationState,
+  FeasibleInferenceResult,
   InferenceConfig,
   InferenceResult,
+  InfeasibleInferenceResult,
   InfeasibleReason,
   MemoryBreakdown,
   PhaseCost,
@@ -278,55 +280,24 @@ function resolvedInputs(
   };
 }
 
-const NO_PHASE: PhaseCost = {
-  timeS: Number.NaN,
-  computeBoundS: Number.NaN,
-  memoryBoundS: Number.NaN,
-  commS: Number.NaN,
-  networkS: Number.NaN,
-  overheadS: Number.NaN,
-  bound: 'compute',
-  operators: [],
-  mfu: Number.NaN,
-  mbu: Number.NaN,
-};
-
-const NO_MEMORY: MemoryBreakdown = { weights: Number.NaN, kvCache: Number.NaN, activations: Number.NaN, total: Number.NaN, capacity: Number.NaN };
-
+/**
+ * The result of a configuration that breaks a rule or does not fit: the reason and no figures
+ * (nothing ran, so nothing bounded it), with the memory that did not fit for `capacity`.
+ */
 function infeasible(
   inputs: ResolvedInputs,
   reason: InfeasibleReason,
   explanation: string,
-  memory: MemoryBreakdown,
-  minChips: number | null,
-): InferenceResult {
+  fit: { readonly memory: MemoryBreakdown; readonly layout: { readonly tp: number; readonly pp: number } | null } | null = null,
+): InfeasibleInferenceResult {
   return {
     feasible: false,
     reason,
     explanation,
-    minChipsToFit: minChips,
+    minChipsToFit: fit?.layout == null ? null : fit.layout.tp * fit.layout.pp,
+    layoutToFit: fit?.layout == null ? null : { tp: fit.layout.tp, pp: fit.layout.pp },
     schedule: inputs.schedule,
-    ttftS: Number.NaN,
-    tpotS: Number.NaN,
-    requestLatencyS: Number.NaN,
-    tokensPerS: Number.NaN,
-    tokensPerSPerChip: Number.NaN,
-    tokensPerSPerUser: Number.NaN,
-    inputTokensPerSPerChip: Number.NaN,
-    totalTokensPerSPerChip: Number.NaN,
-    prefillTokensPerS: Number.NaN,
-    serving: null,
-    disaggregation: null,
-    mfu: { prefill: Number.NaN, decode: Number.NaN },
-    mbu: { prefill: Number.NaN, decode: Number.NaN },
-    bound: { prefill: 'compute', decode: 'compute' },
-    memoryPerChipBytes: memory,
-    costPerMillionTokensUsd: Number.NaN,
-    costPerMillionInputTokensUsd: Number.NaN,
-    powerPerChipW: Number.NaN,
-    energyPerTokenJ: Number.NaN,
-    prefill: NO_PHASE,
-    decode: NO_PHASE,
+    memoryPerChipBytes: fit?.memory ?? null,
     inputs,
   };
 }
@@ -385,9 +356,9 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params, speculation);
 
   const broken = ruleBroken(config) ?? disaggregationRuleBroken(config);
-  if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation, NO_MEMORY, null);
+  if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation);
   const unsupported = speculationBroken(config, speculation.mode, tp);
-  if (unsupported !== null) return infeasible(inputs, 'speculative_unsupported', unsupported, NO_MEMORY, null);
+  if (unsupported !== null) return infeasible(inputs, 'speculative_unsupported', unsupported);
   const speculating = speculation.mode !== 'none';
   const drafter = speculating ? drafterOf(config, speculation.mode) : null;
   const verifyTokens = speculation.draftTokens + 1;
@@ -412,10 +383,9 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const memory = memoryPerChip(memoryInputs);
   if (memory.total > memory.capacity) {
     const layout = smallestLayoutToFit(memoryInputs);
-    const minChips = layout === null ? null : layout.tp * layout.pp;
     const need = `${bytesText(memory.total)} per chip (weights ${bytesText(memory.weights)}, KV cache ${bytesText(memory.kvCache)}, activations ${bytesText(memory.activations)})`;
-    const fit = layout === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${minChips} chips (tp ${layout.tp} · pp ${layout.pp})`;
-    return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${bytesText(memory.capacity)} usable; ${fit}.`, memory, minChips);
+    const fit = layout === null ? 'no TP·PP layout of one replica fits' : `the smallest layout that fits uses ${layout.tp * layout.pp} chips (tp ${layout.tp} · pp ${layout.pp})`;
+    return infeasible(inputs, 'capacity', `Does not fit: needs ${need} but ${chip.name} has ${bytesText(memory.capacity)} usable; ${fit}.`, { memory, layout });
   }
 
   const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[precision]!.value;
@@ -557,7 +527,7 @@ function continuous(
   activeParams: number,
   floorS: number,
   speculator: Speculator | null,
-): InferenceResult {
+): FeasibleInferenceResult {
   const { chip, batch, inputTokens, outputTokens } = config;
   const { tp, pp, dp, peakFlopsPerS } = ctx;
   const replicaChips = tp * pp;
@@ -717,7 +687,7 @@ function disaggregated(
   });
   if (prefillMemory.total > prefillMemory.capacity) {
     const need = `${bytesText(prefillMemory.total)} per chip (weights ${bytesText(prefillMemory.weights)}, KV cache ${bytesText(prefillMemory.kvCache)}, activations ${bytesText(prefillMemory.activations)})`;
-    return infeasible(inputs, 'capacity', `Prefill worker does not fit: needs ${need} but ${chipP.name} has ${bytesText(prefillMemory.capacity)} usable; use a larger --prefill-tp.`, memory, null);
+    return infeasible(inputs, 'capacity', `Prefill worker does not fit: needs ${need} but ${chipP.name} has ${bytesText(prefillMemory.capacity)} usable; use a larger --prefill-tp.`, { memory, layout: null });
   }
   const peakP = chipP.compute.peakDenseFlopsPerS[precision]!.value;
   const ctxP: PhaseContext = {

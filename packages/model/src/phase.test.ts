@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { shardLayout, slowestStageLayers } from './layout.ts';
 import { stageCost, type PhaseContext } from './phase.ts';
-import { deepseekV3, llama70b, testGpu } from './test-fixtures.ts';
+import { deepseekV3, llama70b, testGpu, feasible } from './test-fixtures.ts';
 
 // Llama 3.1 70B at TP 8 on the test GPU (450 GB/s links, η_net 1, no hop latency), bf16, decode.
 const ctx: PhaseContext = {
@@ -50,8 +50,8 @@ describe('two-batch overlap: two micro-batches, each reading the weights, one hi
       precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
       attentionSharding: 'dp',
     } as const;
-    const plain = estimateInference(base);
-    const overlapped = estimateInference({ ...base, twoBatchOverlap: true });
+    const plain = feasible(estimateInference(base));
+    const overlapped = feasible(estimateInference({ ...base, twoBatchOverlap: true }));
     expect(overlapped.inputs.twoBatchOverlap).toBe(true);
     expect(overlapped.decode.networkS).toBeLessThan(plain.decode.networkS);
     expect(overlapped.decode.memoryBoundS + overlapped.decode.computeBoundS).toBeGreaterThan(plain.decode.memoryBoundS + plain.decode.computeBoundS);
@@ -62,14 +62,14 @@ describe('η_flop per compute precision (efficiency.flopByPrecision)', () => {
   test('an FP8 matmul runs at the FP8 peak × the FP8 η_flop; BF16 keeps the default', () => {
     const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
     const base = { model: llama70b, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 8, inputTokens: 2048, outputTokens: 128, schedule: 'static' } as const;
-    const plain = estimateInference({ ...base, chip: testGpu, precision: fp8 });
+    const plain = feasible(estimateInference({ ...base, chip: testGpu, precision: fp8 }));
     // the test GPU's η_flop is 0.5; at FP8 a quarter instead: every compute-bound operator takes twice as long
     const slowFp8 = { ...testGpu, efficiency: { ...testGpu.efficiency, flopByPrecision: { fp8: { value: 0.25, source: 'test' } } } };
-    const slow = estimateInference({ ...base, chip: slowFp8, precision: fp8 });
+    const slow = feasible(estimateInference({ ...base, chip: slowFp8, precision: fp8 }));
     expect(slow.prefill.computeBoundS).toBeCloseTo(2 * plain.prefill.computeBoundS, 12);
     expect(slow.inputs.efficiencies.flop?.value).toBe(0.25);
     // bf16 has no entry: the default η_flop, unchanged
     const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
-    expect(estimateInference({ ...base, chip: slowFp8, precision: bf16 }).ttftS).toBe(estimateInference({ ...base, chip: testGpu, precision: bf16 }).ttftS);
+    expect(feasible(estimateInference({ ...base, chip: slowFp8, precision: bf16 })).ttftS).toBe(feasible(estimateInference({ ...base, chip: testGpu, precision: bf16 })).ttftS);
   });
 });

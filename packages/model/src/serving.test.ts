@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { steadyState } from './serving.ts';
-import { llama70b, testGpu, testLpu } from './test-fixtures.ts';
+import { llama70b, testGpu, testLpu, feasible } from './test-fixtures.ts';
 import { workspaceTokens } from './memory.ts';
 import type { InferenceConfig } from './types.ts';
 
@@ -112,7 +112,7 @@ describe('estimateInference, continuous schedule', () => {
   };
 
   test('TTFT, TPOT, throughput and $/Mtok derived by hand (the budget binds)', () => {
-    const r = estimateInference(config);
+    const r = feasible(estimateInference(config));
     expect(r.schedule).toBe('continuous');
     // Steady state: n = 128, k_bind = ⌈1152/2048⌉ = 1, 256·1152 ≥ 2048·129: the budget binds.
     const n = 128;
@@ -145,7 +145,7 @@ describe('estimateInference, continuous schedule', () => {
   test('below the budget, TTFT is the iteration that carries the whole prompt', () => {
     // B 16, C 8192: k = 1 (1024 ≤ 8192 − 16·128/129); D = 16·128/129, P = 16·1024/129 = 127 on
     // average, but the iteration that carries one prompt carries all its 1024 tokens.
-    const r = estimateInference({ ...config, batch: 16, chunkTokens: 8192 });
+    const r = feasible(estimateInference({ ...config, batch: 16, chunkTokens: 8192 }));
     const D = (16 * 128) / 129;
     const P = (16 * 1024) / 129;
     expect(r.serving).toMatchObject({ budgetBinds: false, chunksPerPrompt: 1, queueingS: 0 });
@@ -158,7 +158,7 @@ describe('estimateInference, continuous schedule', () => {
 
   test('Little’s law holds: λ·(TTFT + n·TPOT) = B, below and above the budget', () => {
     for (const batch of [1, 8, 64, 512]) {
-      const r = estimateInference({ ...config, batch, chunkTokens: 8192 });
+      const r = feasible(estimateInference({ ...config, batch, chunkTokens: 8192 }));
       const s = r.serving!;
       expect(s.requestsPerS * r.requestLatencyS).toBeCloseTo(batch, 9);
       expect(r.tokensPerS).toBeCloseTo(s.requestsPerS * 129, 6);
@@ -170,8 +170,8 @@ describe('estimateInference, continuous schedule', () => {
   });
 
   test('counting the prompts makes throughput lower than the static decode-only rate', () => {
-    const continuous = estimateInference({ ...config, chunkTokens: 8192, batch: 64 });
-    const staticBatch = estimateInference({ ...config, chunkTokens: 8192, batch: 64, schedule: 'static' });
+    const continuous = feasible(estimateInference({ ...config, chunkTokens: 8192, batch: 64 }));
+    const staticBatch = feasible(estimateInference({ ...config, chunkTokens: 8192, batch: 64, schedule: 'static' }));
     expect(staticBatch.schedule).toBe('static');
     expect(staticBatch.serving).toBeNull();
     expect(continuous.tokensPerS).toBeLessThan(staticBatch.tokensPerS);
@@ -180,8 +180,8 @@ describe('estimateInference, continuous schedule', () => {
   });
 
   test('the chunk budget bounds the activation workspace', () => {
-    const small = estimateInference({ ...config, chunkTokens: 512 });
-    const large = estimateInference({ ...config, chunkTokens: 8192 });
+    const small = feasible(estimateInference({ ...config, chunkTokens: 512 }));
+    const large = feasible(estimateInference({ ...config, chunkTokens: 8192 }));
     expect(large.memoryPerChipBytes.activations).toBeGreaterThan(small.memoryPerChipBytes.activations);
     expect(small.inputs.chunkTokens).toBe(512);
   });
@@ -209,7 +209,7 @@ describe('estimateInference, continuous schedule', () => {
       outputTokens: 256,
       precision: { weights: 'int8', kvCache: 'fp16', activations: 'fp16' },
     };
-    const r = estimateInference(lpu);
+    const r = feasible(estimateInference(lpu));
     expect(r.feasible).toBe(true);
     // per chip: 8 layers of (q,k,v 8192·128·3 + out 128·8192 + FFN 3·8192·28672/64) + the LM head /64, 1 B each
     const weights = 8 * (8192 * 128 * 3 + 128 * 8192 + (3 * 8192 * 28672) / 64) + (128256 * 8192) / 64;

@@ -3,7 +3,7 @@ import { estimateInference } from './inference.ts';
 import { memoryPerChip } from './memory.ts';
 import { expectedTokensPerStep } from './speculative.ts';
 import { steadyState } from './serving.ts';
-import { deepseekV3, llama70b, llamaByHand, roomyGpu } from './test-fixtures.ts';
+import { deepseekV3, llama70b, llamaByHand, roomyGpu, feasible } from './test-fixtures.ts';
 import type { InferenceConfig, ModelSpec, SpeculativeConfig } from './types.ts';
 
 describe('expectedTokensPerStep: E = 1 + a₁ + a₁a₂ + …', () => {
@@ -80,7 +80,7 @@ describe('estimateInference with MTP, derived by hand', () => {
   };
 
   test('static: TPOT = (verify pass of B·(γ + 1) tokens + γ MTP passes of B tokens) / E', () => {
-    const r = estimateInference(base);
+    const r = feasible(estimateInference(base));
     const c = 1024 + 129 / 2;
     const verifyS = 80 * layerS(4 * 2, c, 0, 0) + headS(4 * 2, 4 * 2);
     const draftS = layerS(4, c, 0, 0) + headS(4, 4) + projS(4);
@@ -93,7 +93,7 @@ describe('estimateInference with MTP, derived by hand', () => {
   });
 
   test('continuous: the steady state with g = 2 and E = 1.8, TTFT with queueing, TPOT = iteration / E', () => {
-    const r = estimateInference({ ...base, schedule: 'continuous', batch: 256, chunkTokens: 2048 });
+    const r = feasible(estimateInference({ ...base, schedule: 'continuous', batch: 256, chunkTokens: 2048 }));
     const n = 128 / 1.8;
     const D = (2048 * n) / (1024 + 2 * n);
     const P = 2048 - 2 * D;
@@ -122,8 +122,8 @@ describe('estimateInference with MTP, derived by hand', () => {
   });
 
   test('speculation with nothing accepted costs more than none', () => {
-    const none = estimateInference({ ...base, speculative: { mode: 'none' } });
-    const wasted = estimateInference({ ...base, speculative: { mode: 'mtp', acceptance: 0 } });
+    const none = feasible(estimateInference({ ...base, speculative: { mode: 'none' } }));
+    const wasted = feasible(estimateInference({ ...base, speculative: { mode: 'mtp', acceptance: 0 } }));
     expect(wasted.tpotS).toBeGreaterThan(none.tpotS);
   });
 
@@ -146,8 +146,8 @@ describe('estimateInference with MTP, derived by hand', () => {
     // the busiest chip holds ⌈10/8⌉ = 2 sequences' drafter KV: 2 · (1024 + 128) tokens · (r_kv 512 + d_rope 64) · 1 byte
     expect(memory(true).kvCache - memory(false).kvCache).toBeCloseTo(2 * 1152 * 576 * 1, 0);
     const config = { ...base, model, chip: big, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, precision: fp8, attentionSharding: 'dp' as const };
-    const mtp = estimateInference({ ...config, speculative: { mode: 'mtp', draftTokens: 3 } });
-    const none = estimateInference({ ...config, speculative: { mode: 'none' } });
+    const mtp = feasible(estimateInference({ ...config, speculative: { mode: 'mtp', draftTokens: 3 } }));
+    const none = feasible(estimateInference({ ...config, speculative: { mode: 'none' } }));
     expect([mtp.feasible, none.feasible]).toEqual([true, true]);
     // three drafted tokens at 0.85 each advance E = 1 + 0.85 + 0.85² + 0.85³ ≈ 3.18 per step, for one
     // verification of 4 tokens and 3 one-layer draft passes: TPOT falls
@@ -181,7 +181,7 @@ describe('MTP modules of a model with a sliding window', () => {
     // the drafter kept the window's 40 layers over its 1, and its attention work came out negative.
     const windowed = { ...withMtp, slidingWindow: { windowTokens: 512, windowedLayers: 40 } };
     const config = { model: windowed, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, batch: 4, inputTokens: 2048, outputTokens: 129, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' }, schedule: 'static', speculative: { mode: 'mtp', draftTokens: 1, acceptance: 0.8 } } as const;
-    const draftAttention = (model: ModelSpec) => estimateInference({ ...config, model }).decode.operators.find((o) => o.name === 'draft:attention')!;
+    const draftAttention = (model: ModelSpec) => feasible(estimateInference({ ...config, model })).decode.operators.find((o) => o.name === 'draft:attention')!;
     const withWindow = draftAttention(windowed);
     expect(withWindow.flops).toBeGreaterThan(0);
     expect(withWindow.bytes).toBeGreaterThan(0);

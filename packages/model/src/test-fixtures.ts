@@ -1,7 +1,7 @@
 // Fixtures for this package's tests only (not exported, not built): round efficiencies so the
 // tests can write their arithmetic out by hand.
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { ModelSpec } from './types.ts';
+import type { InferenceResult, ModelSpec, TrainingResult } from './types.ts';
 
 const s = (value: number): { value: number; source: string } => ({ value, source: 'test fixture' });
 
@@ -128,3 +128,18 @@ export const llamaByHand: {
   /** One operator's roofline time on the test GPU. */
   roofline: (flops: number, bytes: number): number => Math.max(flops / (989e12 * 0.5), bytes / (3.35e12 * 0.8)),
 };
+
+/**
+ * The result, narrowed to feasible; fails the test with the reason otherwise, so a test that reads
+ * figures says why there are none.
+ */
+export function feasible<R extends InferenceResult | TrainingResult>(result: R): Extract<R, { readonly feasible: true }> {
+  if (!result.feasible) throw new Error(`expected a feasible result, got ${result.reason}: ${result.explanation}`);
+  return result as Extract<R, { readonly feasible: true }>;
+}
+
+/** The result, narrowed to infeasible; fails the test otherwise. */
+export function infeasible<R extends InferenceResult | TrainingResult>(result: R): Extract<R, { readonly feasible: false }> {
+  if (result.feasible) throw new Error(`expected an infeasible result, got a feasible one: ${result.explanation}`);
+  return result as Extract<R, { readonly feasible: false }>;
+}

@@ -7,7 +7,7 @@ import { evenStageLayers, meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
 import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from './phase.ts';
-import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult } from './types.ts';
+import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult, type InfeasibleTrainingResult, type TrainingInputs } from './types.ts';
 
 
 /**
@@ -140,7 +140,7 @@ export function estimateTraining(given: TrainingConfig): TrainingResult {
   const S = config.sequenceLength;
   const b = config.microBatch;
   const virtualStages = config.virtualStages ?? 1;
-  const inputs = {
+  const inputs: TrainingInputs = {
     model: model.id,
     chip: chip.id,
     chips,
@@ -302,34 +302,10 @@ function sumMemory(m: Omit<TrainingMemory, 'total'>): TrainingMemory {
 }
 
 function infeasibleTraining(
-  inputs: TrainingResult['inputs'],
+  inputs: TrainingInputs,
   reason: InfeasibleReason,
   explanation: string,
   memory: TrainingMemory | null,
-): TrainingResult {
-  const nan = Number.NaN;
-  return {
-    feasible: false,
-    reason,
-    explanation,
-    stepTimeS: nan,
-    microBatches: nan,
-    bubbleFraction: nan,
-    tokensPerS: nan,
-    tokensPerSPerChip: nan,
-    mfu: nan,
-    mfuWithAttention: nan,
-    hfu: nan,
-    microBatchTime: { computeS: nan, memoryS: nan, networkS: nan, overheadS: nan },
-    dataParallelS: nan,
-    bound: 'compute',
-    memoryPerChipBytes: memory ?? { weights: nan, gradients: nan, optimizer: nan, activations: nan, total: nan, capacity: nan },
-    steps: nan,
-    totalTimeS: nan,
-    chipHours: nan,
-    costUsd: nan,
-    powerPerChipW: nan,
-    energyJ: nan,
-    inputs,
-  };
+): InfeasibleTrainingResult {
+  return { feasible: false, reason, explanation, memoryPerChipBytes: memory, inputs };
 }

@@ -326,14 +326,46 @@ export interface MemoryBreakdown {
   readonly capacity: number;
 }
 
-export interface InferenceResult {
-  readonly feasible: boolean;
-  /** Why not feasible; null when feasible. */
-  readonly reason: InfeasibleReason | null;
-  /** One sentence a person can act on (what limits, or why infeasible). */
+/**
+ * The estimate of one inference configuration: `FeasibleInferenceResult` with every figure, or
+ * `InfeasibleInferenceResult` with the reason and no figures. Narrow on `feasible` before reading
+ * a figure.
+ *
+ * @example
+ * const r = estimateInference(config);
+ * if (r.feasible) r.tpotS; else r.reason; // 'capacity', …
+ */
+export type InferenceResult = FeasibleInferenceResult | InfeasibleInferenceResult;
+
+/**
+ * A configuration that breaks a rule (MODEL.md §1.3) or does not fit in memory. It carries no
+ * figures and no bound: nothing ran, so nothing limited it.
+ */
+export interface InfeasibleInferenceResult {
+  readonly feasible: false;
+  readonly reason: InfeasibleReason;
+  /** One sentence a person can act on: what is wrong and, where known, what would fit. */
   readonly explanation: string;
   /** For `capacity`: the smallest chip count (TP·PP, DP 1) whose memory holds the configuration. */
   readonly minChipsToFit: number | null;
+  /** For `capacity`: that smallest layout of one replica, or null (other reasons, or none fits). */
+  readonly layoutToFit: { readonly tp: number; readonly pp: number } | null;
+  readonly schedule: Schedule;
+  /**
+   * For `capacity`: the fullest chip's memory (a decode worker's when disaggregated; the explanation
+   * names a prefill worker that does not fit); null when a rule broke before memory was counted.
+   */
+  readonly memoryPerChipBytes: MemoryBreakdown | null;
+  readonly inputs: ResolvedInputs;
+}
+
+/** A configuration that runs, with every figure. */
+export interface FeasibleInferenceResult {
+  readonly feasible: true;
+  readonly reason: null;
+  /** One sentence a person can act on: what limits the configuration. */
+  readonly explanation: string;
+  readonly minChipsToFit: null;
   /** The schedule the figures are for. */
   readonly schedule: Schedule;
   /** Time to first token, seconds (continuous: the prompt's chunks plus any queueing). */
@@ -540,9 +572,57 @@ export interface TrainingMemory {
   readonly capacity: number;
 }
 
-export interface TrainingResult {
-  readonly feasible: boolean;
-  readonly reason: InfeasibleReason | null;
+/**
+ * The estimate of one training configuration: `FeasibleTrainingResult` with every figure, or
+ * `InfeasibleTrainingResult` with the reason and no figures. Narrow on `feasible` before reading
+ * a figure.
+ *
+ * @example
+ * const r = estimateTraining(config);
+ * if (r.feasible) r.mfu; else r.explanation;
+ */
+export type TrainingResult = FeasibleTrainingResult | InfeasibleTrainingResult;
+
+/** The resolved inputs of a training estimate, so a reader can redo the arithmetic. */
+export interface TrainingInputs {
+  readonly model: string;
+  readonly chip: string;
+  readonly chips: number;
+  readonly parallelism: TrainingParallelism;
+  readonly sequenceLength: number;
+  readonly globalBatch: number;
+  readonly microBatch: number;
+  readonly virtualStages: number;
+  readonly totalTokens: number;
+  readonly precision: Precision;
+  readonly optimizerBytesPerParam: number;
+  readonly zeroStage: 0 | 1 | 2 | 3;
+  readonly recompute: Recompute;
+  readonly sequenceParallel: boolean;
+  readonly commOverlap: number;
+  readonly usdPerChipHour: number;
+  readonly peakFlopsPerS: number;
+  readonly params: { readonly total: number; readonly active: number };
+  /** PP does not divide L: the slowest stage, ⌈L/p⌉ layers, sets the pace (MODEL.md §1.3). */
+  readonly unevenPipeline: boolean;
+}
+
+/** A training configuration that breaks a rule or does not fit: the reason, no figures and no bound. */
+export interface InfeasibleTrainingResult {
+  readonly feasible: false;
+  readonly reason: InfeasibleReason;
+  /** One sentence a person can act on: what is wrong and what to change. */
+  readonly explanation: string;
+  /** For `capacity`: the fullest chip's memory that did not fit; null when a rule broke before memory was counted. */
+  readonly memoryPerChipBytes: TrainingMemory | null;
+  readonly inputs: TrainingInputs;
+}
+
+/** A training configuration that runs, with every figure. */
+export interface FeasibleTrainingResult {
+  readonly feasible: true;
+  readonly reason: null;
+  /** One sentence a person can act on: what limits the step. */
   readonly explanation: string;
   /** Seconds per optimizer step. */
   readonly stepTimeS: number;
@@ -570,26 +650,5 @@ export interface TrainingResult {
   readonly costUsd: number;
   readonly powerPerChipW: number;
   readonly energyJ: number;
-  readonly inputs: {
-    readonly model: string;
-    readonly chip: string;
-    readonly chips: number;
-    readonly parallelism: TrainingParallelism;
-    readonly sequenceLength: number;
-    readonly globalBatch: number;
-    readonly microBatch: number;
-    readonly virtualStages: number;
-    readonly totalTokens: number;
-    readonly precision: Precision;
-    readonly optimizerBytesPerParam: number;
-    readonly zeroStage: 0 | 1 | 2 | 3;
-    readonly recompute: Recompute;
-    readonly sequenceParallel: boolean;
-    readonly commOverlap: number;
-    readonly usdPerChipHour: number;
-    readonly peakFlopsPerS: number;
-    readonly params: { readonly total: number; readonly active: number };
-    /** PP does not divide L: the slowest stage, ⌈L/p⌉ layers, sets the pace (MODEL.md §1.3). */
-    readonly unevenPipeline: boolean;
-  };
+  readonly inputs: TrainingInputs;
 }

@@ -28,15 +28,14 @@ describe('ridgeline estimate: errors from the model', () => {
     });
   });
 
-  it('reports an internal error with exit code 1 and no stack', async () => {
+  it('reports an internal error in one line with exit code 1 and no stack', async () => {
     estimateInference.mockImplementation(() => {
-      throw new TypeError('Cannot read properties of undefined');
+      throw new TypeError('Cannot read properties of undefined\n(reading "x")');
     });
     const r = await cli(ARGS);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'ridgeline: internal error: Cannot read properties of undefined\n' +
-        'ridgeline: this is a bug in ridgeline; run again with DEBUG=ridgeline for a stack trace and report it\n',
+      'ridgeline: internal error: Cannot read properties of undefined: (reading "x") (a bug in ridgeline; run again with DEBUG=ridgeline for a stack trace and report it)\n',
     );
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPartyChips } from '../registry.ts';
 import { REPORT_HEADINGS } from '../report.ts';
-import { cli, expectNoStack, expectUserError } from '../test-cli.ts';
+import { cli, expectInfeasible, expectNoStack, expectUserError } from '../test-cli.ts';
 
 const BASE = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
 const LLAMA_70B_ON_8 = [...BASE, '--chips', '8', '--tp', '8', '--batch', '64', '--input', '2048', '--output', '256'];
@@ -222,9 +222,7 @@ describe('ridgeline estimate --speculative', () => {
   });
 
   it('reports MTP on a model without an MTP module as infeasible', async () => {
-    const r = await cli([...LLAMA_70B_ON_8, '--speculative', 'mtp']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(speculative_unsupported\): llama-3\.1-70b ships no multi-token-prediction module/);
+    expectInfeasible(await cli([...LLAMA_70B_ON_8, '--speculative', 'mtp']), 'speculative_unsupported', 'llama-3.1-70b ships no multi-token-prediction module');
   });
 });
 
@@ -291,9 +289,7 @@ describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode
   });
 
   it('reports a prefill worker that breaks a rule as infeasible, naming the pool', async () => {
-    const r = await cli([...DEEPSEEK, '--prefill-workers', '1', '--prefill-tp', '3']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(tp_divides_heads\): Prefill worker: TP 3 does not divide the 128 attention heads/);
+    expectInfeasible(await cli([...DEEPSEEK, '--prefill-workers', '1', '--prefill-tp', '3']), 'tp_divides_heads', 'Prefill worker: TP 3 does not divide the 128 attention heads');
   });
 });
 
@@ -316,10 +312,11 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     for (const layout of [['--chips', '24', '--tp', '1', '--ep', '24'], ['--chips', '72', '--tp', '8', '--ep', '72']]) {
       const r = await cli([...DEEPSEEK_FP8, '--hardware', 'gb200-nvl72', ...layout, '--batch', '64']);
       expect(r.code, layout.join(' ')).toBe(0);
+      expect((JSON.parse(r.stdout) as JsonResult).feasible, layout.join(' ')).toBe(true);
     }
     const tp72 = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'gb200-nvl72', '--chips', '72', '--tp', '72', '--ep', '72']);
-    expect(tp72.code).toBe(2);
-    expect(tp72.stderr).toContain("TP 72 does not divide the 128 attention heads of deepseek-v3; use a TP that divides 128 (or --attention dp, attention data-parallel beside expert parallelism as SGLang's --enable-dp-attention).");
+    expect(tp72.code).toBe(0);
+    expect(tp72.stdout).toContain("TP 72 does not divide the 128 attention heads of deepseek-v3; use a TP that divides 128 (or --attention dp, attention data-parallel beside expert parallelism as SGLang's --enable-dp-attention).");
   });
 
   it("SGLang's EP72 layout with data-parallel attention on GB200 NVL72 is feasible: 72 attention ranks, experts over 72", async () => {
@@ -348,9 +345,8 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     const r = await cli([...base, '--redundant-experts', '0']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { inputs: { redundantExperts: number } }).inputs.redundantExperts).toBe(0);
-    const tooMany = await cli([...base, '--redundant-experts', '18177']);
-    expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toContain('infeasible (ep_divides_experts): 18177 redundant experts: at most E·(EP − 1) = 256·71 = 18176 fit');
+    const tooMany = await cli([...base.filter((w) => w !== '--json'), '--redundant-experts', '18177']);
+    expectInfeasible(tooMany, 'ep_divides_experts', '18177 redundant experts: at most E·(EP − 1) = 256·71 = 18176 fit');
     expectUserError(await cli([...base, '--redundant-experts', '-1']), '--redundant-experts must be an integer ≥ 0, got "-1"');
     expectUserError(await cli([...base, '--redundant-experts', '2.5']), '--redundant-experts must be an integer ≥ 0, got "2.5"');
   });
@@ -390,6 +386,13 @@ describe('ridgeline estimate --model <config.json>', () => {
     }
   });
 
+  it('says a Hugging Face id the catalog does not know is not downloaded, rather than "file not found"', async () => {
+    expectUserError(
+      await cli(['estimate', '--model', 'Qwen/Qwen2.5-7B', '--hardware', 'h100-sxm'], dir),
+      'unknown model "Qwen/Qwen2.5-7B": no catalog model or alias has that Hugging Face id (there is no download), and no config.json is at that path. Run "ridgeline models list" to see all.',
+    );
+  });
+
   it('reports a missing file, invalid JSON and a config it cannot read', async () => {
     expectUserError(
       await cli(['estimate', '--model', './nope/config.json', '--hardware', 'h100-sxm'], dir),
@@ -402,12 +405,11 @@ describe('ridgeline estimate --model <config.json>', () => {
     expectUserError(
       notModel,
       [
-        'model config "./not-a-model.json" has 4 problems:',
-        '  missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
-        '  missing "hidden_size" (or "n_embd"): the hidden size d_model',
-        '  missing "num_attention_heads" (or "n_head"): the number of query heads',
-        '  missing "vocab_size": the vocabulary size (rows of the embedding table)',
-      ].join('\n'),
+        'model config "./not-a-model.json" has 4 problems: missing "num_hidden_layers" (or "n_layer"): the number of transformer layers',
+        'missing "hidden_size" (or "n_embd"): the hidden size d_model',
+        'missing "num_attention_heads" (or "n_head"): the number of query heads',
+        'missing "vocab_size": the vocabulary size (rows of the embedding table)',
+      ].join('; '),
     );
     // a family transformers does not define has no class defaults: every required field is needed
     const { num_hidden_layers: _, ...noLayers } = { ...LLAMA_8B_CONFIG, model_type: 'new_thing', architectures: ['NewThingForCausalLM'] };
@@ -494,23 +496,33 @@ describe('ridgeline estimate: user mistakes', () => {
     );
   });
 
-  it('reports an infeasible configuration with its reason, and still prints the JSON with --json', async () => {
+  // An infeasible configuration is an answer: `set -e` scripts and `--json` readers get exit 0.
+  it('reports an infeasible configuration with its reason and a TP that fits, exit 0; --json prints the result, exit 0', async () => {
     const r = await cli([...BASE, '--chips', '3', '--tp', '3']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(tp_divides_heads\): \S[^\n]*\n$/);
+    expectInfeasible(r, 'tp_divides_heads', 'TP 3 does not divide the 64 attention heads of llama-3.1-70b; use a TP that divides 64.');
+    expect(r.stdout).toContain('What fits: --chips 2 --tp 2\n  ridgeline estimate --model llama-3.1-70b --hardware h100-sxm --chips 2 --tp 2\n');
     const json = await cli([...BASE, '--chips', '3', '--tp', '3', '--json']);
-    expect(json.code).toBe(2);
-    expect(json.stderr).toBe(r.stderr);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
     const result = JSON.parse(json.stdout) as JsonResult;
     expect(result.feasible).toBe(false);
     expect(result.reason).toBe('tp_divides_heads');
   });
 
-  it('reports a configuration that does not fit in memory as infeasible', async () => {
+  it('reports a configuration that does not fit in memory with the smallest layout that does, as a command that runs', async () => {
     const r = await cli(['estimate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--chips', '1']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(capacity\): \S[^\n]*\n$/);
+    expectInfeasible(r, 'capacity', 'Does not fit: needs 813.4 GB per chip');
+    const suggested = /^  ridgeline (estimate .*)$/m.exec(r.stdout)?.[1];
+    expect(suggested).toBe('estimate --model llama-3.1-405b --hardware h100-sxm --chips 12 --tp 2 --pp 6');
+    const fits = await cli((suggested ?? '').split(' '));
+    expect(fits.code).toBe(0);
+    expect(fits.stdout).toMatch(/^Llama 3\.1 405B on 12 × NVIDIA H100 SXM5 80GB\n/);
+  });
+
+  it('gives an infeasible result with no figures and no bound', async () => {
+    const json = JSON.parse((await cli(['estimate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ feasible: false, reason: 'capacity', minChipsToFit: 12, layoutToFit: { tp: 2, pp: 6 } });
+    for (const absent of ['bound', 'prefill', 'decode', 'ttftS', 'tpotS', 'mfu']) expect(json).not.toHaveProperty(absent);
   });
 
   it.each([
@@ -518,7 +530,16 @@ describe('ridgeline estimate: user mistakes', () => {
     [['--batch=-4'], '--batch must be a positive integer, got "-4"'],
     [['--batch', '1.5'], '--batch must be a positive integer, got "1.5"'],
     [['--batch', 'NaN'], '--batch must be a positive integer, got "NaN"'],
-    [['--batch'], '--batch must be a positive integer, got ""'],
+    [['--batch'], '--batch needs a value (B). Run "ridgeline estimate --help" for usage.'],
+    [['--batch', '--json'], '--batch needs a value (B), not the flag "--json". Run "ridgeline estimate --help" for usage.'],
+    [['--batch='], '--batch needs a value (B), got ""'],
+    [['--plugin', ''], '--plugin needs a value (package|path), got ""'],
+    [['--price', ''], '--price needs a value (usd/h), got ""'],
+    [['--weights='], '--weights needs one of fp32, bf16, fp16, fp8, int8, fp4, int4, got ""'],
+    [['--batch', '0x10'], '--batch must be a positive integer, got "0x10"'],
+    [['--batch', '1_000'], '--batch must be a positive integer, got "1_000"'],
+    [['--batch', '64x'], '--batch must be a positive integer, got "64x"'],
+    [['--overlap', '0.5.'], '--overlap must be a number from 0 to 1, got "0.5."'],
     [['--tp', '0'], '--tp must be a positive integer, got "0"'],
     [['--chips', 'eight'], '--chips must be a positive integer, got "eight"'],
     [['--input', '-1'], '--input must be a positive integer, got "-1"'],
@@ -535,6 +556,17 @@ describe('ridgeline estimate: user mistakes', () => {
   ])('%j → %s', async (extra, message) => {
     const r = await cli([...BASE, ...extra]);
     expectUserError(r, message);
+  });
+
+  it('names --model when its value is empty', async () => {
+    expectUserError(await cli(['estimate', '--model', '', '--hardware', 'h100-sxm']), '--model needs a value (id|config.json), got ""');
+  });
+
+  it('reads every integer flag in the one number grammar, exponents included', async () => {
+    const plain = await cli([...BASE, '--chips', '8', '--batch', '100', '--input', '1000', '--json']);
+    const exponent = await cli([...BASE, '--chips', '8e0', '--batch', '1e2', '--input', '1e3', '--json']);
+    expect(exponent.code, exponent.stderr).toBe(0);
+    expect(exponent.stdout).toBe(plain.stdout);
   });
 
   it('reports a missing required flag', async () => {

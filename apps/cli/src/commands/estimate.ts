@@ -19,7 +19,8 @@ import {
 } from '@ridgeline/model';
 import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
-import { UserError } from '../errors.ts';
+import { inferenceFix, renderInfeasible } from '../infeasible.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
@@ -41,8 +42,8 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'Chip id or alias (see "ridgeline hardware list"), or a hardware plugin file/package, optionally #chip-id',
   },
-  chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default tp·pp)' },
-  tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default chips/pp, else 1)' },
+  chips: { type: 'string', valueHint: 'N', description: 'Total chips N, a multiple of tp·pp (default: tp·pp)' },
+  tp: { type: 'string', valueHint: 'n', description: 'Tensor-parallel degree (default: chips/pp, else 1)' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree' },
   ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models); need not divide the experts' },
   'redundant-experts': {
@@ -92,7 +93,7 @@ const args = {
   acceptance: {
     type: 'string',
     valueHint: 'a|a1,a2,…',
-    description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5). Default for mtp: 0.85 (DeepSeek-V3 report)',
+    description: 'Probability each draft token is accepted given the previous ones were: one value for every position, or one per draft token (0.9,0.7,0.5) (default: 0.85 with mtp, from the DeepSeek-V3 report; none with draft)',
   },
   'draft-model': { type: 'string', valueHint: 'id|config.json', description: 'The draft model of --speculative draft: a catalog id or a Hugging Face config.json' },
   'two-batch-overlap': {
@@ -104,7 +105,7 @@ const args = {
     type: 'string',
     valueHint: '1..64',
     default: String(DEFAULT_MOE_IMBALANCE) as string,
-    description: "Factor on the busiest expert shard's routed tokens with EP > 1, 1 to 64 (default: 1.11, measured after expert load balancing)",
+    description: "Factor on the busiest expert shard's routed tokens with EP > 1, 1 to 64; 1.11 is measured after expert load balancing",
   },
   'prefill-workers': {
     type: 'string',
@@ -112,13 +113,13 @@ const args = {
     description:
       'Disaggregated prefill and decode: n prefill workers, 1–65536, feed --decode-workers decode workers over the interconnect; --hardware, --chips, --tp, --pp, --ep and --attention then describe one decode worker (chips = tp·pp), --batch its requests in flight (default: none, one engine does both)',
   },
-  'decode-workers': { type: 'string', valueHint: 'm', description: 'Decode workers with --prefill-workers, 1–65536 (default 1)' },
+  'decode-workers': { type: 'string', valueHint: 'm', description: 'Decode workers with --prefill-workers, 1–65536 (default: 1)' },
   'prefill-tp': { type: 'string', valueHint: 'n', description: "TP of one prefill worker, which has that many chips (default: the decode worker's --tp)" },
   'prefill-ep': { type: 'string', valueHint: 'n', description: 'EP of one prefill worker (default: its TP when --ep > 1, else 1)' },
   'prefill-attention': {
     type: 'enum',
     options: ['heads', 'dp'] as ('heads' | 'dp')[],
-    description: 'Attention in a prefill worker: heads, or dp (data-parallel over its chips) (default heads)',
+    description: 'Attention in a prefill worker: heads, or dp (data-parallel over its chips) (default: heads)',
   },
   'prefill-hardware': {
     type: 'string',
@@ -129,7 +130,7 @@ const args = {
     type: 'string',
     valueHint: 'name',
     description:
-      "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its default ones, with a note (default: each chip's best-fitted current stack)",
+      "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its usual ones, with a note (default: each chip's best-fitted current stack)",
   },
   'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name (e.g. 2023, the stacks of the published paper rows)' },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
@@ -178,12 +179,12 @@ const command: CommandDef<typeof args> = defineCommand({
     const activations = a.activations;
     const commOverlap = numberInRange('overlap', a.overlap, { min: 0, max: 1 });
     const chunkTokens = positiveInteger('chunk-tokens', a['chunk-tokens']) ?? PREFILL_CHUNK_TOKENS;
-    if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got "${a['chunk-tokens']}"`);
+    if (chunkTokens > MAX_CHUNK_TOKENS) throw new UserError(`--chunk-tokens must be a positive integer up to ${MAX_CHUNK_TOKENS}, got ${quoted(a['chunk-tokens'] ?? '')}`);
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1, limit: W.moeImbalance }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)', limit: W.usdPerChipHour, unit: 'USD per chip-hour' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
-    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got "${a['draft-tokens']}"`);
+    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got ${quoted(a['draft-tokens'] ?? '')}`);
     const acceptance = probabilityList('acceptance', a.acceptance);
     const speculating = a.speculative !== 'none';
     for (const [flag, given] of [['draft-tokens', draftTokens], ['acceptance', acceptance], ['draft-model', a['draft-model']]] as const) {
@@ -252,11 +253,10 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config);
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (!result.feasible) {
-      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
-    }
-    io.stdout(a.json ? json : renderReport(result, model, chip, prefillChip));
+    // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
+    if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.feasible) io.stdout(renderReport(result, model, chip, prefillChip));
+    else io.stdout(renderInfeasible(result, model, chip, inferenceFix(config, result, rawArgs)));
   },
 });
 
@@ -271,7 +271,7 @@ function disaggregationFlags(a: {
 }): DisaggregationConfig | undefined {
   const workers = (flag: 'prefill-workers' | 'decode-workers'): number | undefined => {
     const n = positiveInteger(flag, a[flag]);
-    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got "${a[flag]}"`);
+    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got ${quoted(a[flag] ?? '')}`);
     return n;
   };
   const prefillWorkers = workers('prefill-workers');

@@ -2,6 +2,7 @@ import { defineCommand, type CommandDef } from 'citty';
 import { formatNumber, table } from '@ridgeline/format';
 import type { Availability, ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
+import { terminalSafe } from '../terminal.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { loadRegistry } from '../registry.ts';
 
@@ -77,7 +78,9 @@ const command: CommandDef<typeof args> = defineCommand({
       ]),
     ];
     const note = rows.some((r) => r.availability === 'announced') ? `\n${ANNOUNCED_NOTE}\n` : '';
-    io.stdout(`${table(lines, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n${note}`);
+    // escaped before the columns are measured, so a plugin's control characters cannot skew them
+    const cells = lines.map((row) => row.map(terminalSafe));
+    io.stdout(`${table(cells, ['left', 'left', 'left', 'right', 'right', 'right', 'right'])}\n${note}`);
   },
 });
 

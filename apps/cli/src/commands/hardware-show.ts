@@ -13,6 +13,7 @@ import {
 } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { ioOf } from '../io.ts';
+import { terminalSafe } from '../terminal.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { calibrationText } from '../calibration-text.ts';
 import { resolveChip } from '../registry.ts';
@@ -103,7 +104,9 @@ const command: CommandDef<typeof args> = defineCommand({
     const profiles = Object.entries(chip.efficiencyProfiles ?? {})
       .map(([name, p]) => `profile ${name}: ${p.description}; ${calibrationText({ ...chip, efficiency: p })}\n`)
       .join('');
-    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}${profiles}\n${table([['field', 'value', 'source'], ...rows])}\n${notes}`);
+    // escaped before the columns are measured, so a plugin's control characters cannot skew them
+    const cells = [['field', 'value', 'source'], ...rows].map((row) => row.map(terminalSafe));
+    io.stdout(`${chip.name} (${chip.id})\n${announced}${calibration}${profiles}\n${table(cells)}\n${notes}`);
   },
 });
 

@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineCommand, type CommandDef } from 'citty';
 import { MergeError, mergeResults } from '@ridgeline/engine';
-import { Interrupted, UserError } from '../errors.ts';
+import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import { renderSummary, reserveOut } from './sweep.ts';
@@ -38,12 +38,12 @@ const command: CommandDef<typeof args> = defineCommand({
             text = await readFile(resolve(io.cwd, file), 'utf8');
           } catch (error) {
             const code = (error as { code?: unknown }).code;
-            throw new UserError(`cannot read "${file}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new UserError(`cannot read ${quoted(file)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
           try {
             return { name: file, result: JSON.parse(text) as unknown };
           } catch (error) {
-            throw new UserError(`"${file}" is not JSON (write shard results with --json): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new UserError(`${quoted(file)} is not JSON (write shard results with --json): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
         }),
       );

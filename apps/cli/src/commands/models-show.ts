@@ -2,6 +2,7 @@ import { defineCommand, type CommandDef } from 'citty';
 import { formatCount, formatInteger, table } from '@ridgeline/format';
 import { countParams, type ModelSpec } from '@ridgeline/model';
 import { ioOf } from '../io.ts';
+import { terminalSafe } from '../terminal.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 /**
@@ -57,7 +58,7 @@ const command: CommandDef<typeof args> = defineCommand({
     ]);
     const fields = modelRows(model).filter(([field]) => field !== 'id' && field !== 'name');
     io.stdout(
-      `${model.name} (${model.id})\n\n${table(fields)}\n\nDerived parameter counts (norms and biases not counted)\n${table(
+      `${model.name} (${model.id})\n\n${table(fields.map((row) => row.map(terminalSafe)))}\n\nDerived parameter counts (norms and biases not counted)\n${table(
         derived.map((r) => ['  ' + (r[0] ?? ''), r[1] ?? '']),
       )}\n`,
     );

@@ -52,6 +52,13 @@ describe('ridgeline plan', { timeout: 240_000 }, () => {
     expect(perChip).toEqual([...perChip].sort((a, b) => b - a));
   });
 
+  it('reads a latency target with any duration unit: --ttft 1.5min is --ttft 90', async () => {
+    const base = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tpot', '50ms', '--json'];
+    const minutes = await cli([...base, '--ttft', '1.5min']);
+    expect(minutes.code, minutes.stderr).toBe(0);
+    expect(minutes.stdout).toBe((await cli([...base, '--ttft', '90'])).stdout);
+  });
+
   it('prints a table per chip, what limits each, and the command that reproduces the best', async () => {
     const r = await cli(LLAMA_70B);
     expect(r.code).toBe(0);
@@ -136,8 +143,10 @@ describe('ridgeline plan', { timeout: 240_000 }, () => {
   });
 
   it.each([
-    [['--tpot', 'fast'], '--tpot must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got "fast"'],
-    [['--ttft', '0'], '--ttft must be a duration above 0 and at most 1 day, such as 2s, 500ms or 0.05 (seconds), got "0"'],
+    [['--tpot', 'fast'], '--tpot must be a duration above 0 and at most 1 day: a number of seconds (0.05) or a number with a unit (s, ms, us, µs, min, h, d; e.g. 2s, 500ms, 1.5min), got "fast"'],
+    [['--ttft', '0'], '--ttft must be a duration above 0 and at most 1 day: a number of seconds (0.05) or a number with a unit (s, ms, us, µs, min, h, d; e.g. 2s, 500ms, 1.5min), got "0"'],
+    [['--ttft', '0x2'], '--ttft must be a duration above 0 and at most 1 day: a number of seconds (0.05) or a number with a unit (s, ms, us, µs, min, h, d; e.g. 2s, 500ms, 1.5min), got "0x2"'],
+    [['--ttft', ''], '--ttft needs a value (duration), got ""'],
     [[], 'give --ttft and/or --tpot: the latency targets to plan for (e.g. --ttft 2s --tpot 50ms)'],
     [['--tpot', '50ms', '--objective', 'chips'], '--objective chips needs --rate: the requests per second to serve'],
     [['--tpot', '50ms', '--rate', '0'], '--rate must be a request rate above 0 and at most 1000000000 per second, got "0"'],

@@ -15,12 +15,13 @@ import {
   type ServingPlanChoice,
 } from '@ridgeline/engine';
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
+import { shellCommand } from '../shell.ts';
 import { didYouMean } from '../suggest.ts';
 
 /** The largest chip budget `--max-chips` accepts. */
@@ -41,7 +42,7 @@ const args = {
   },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per request' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per request' },
-  ttft: { type: 'string', valueHint: 'duration', description: 'Time-to-first-token target: 2s, 500ms or seconds (0.5)' },
+  ttft: { type: 'string', valueHint: 'duration', description: 'Time-to-first-token target: 2s, 500ms, 1.5min or seconds (0.5)' },
   tpot: { type: 'string', valueHint: 'duration', description: 'Time-per-output-token target: 50ms, 0.05, …' },
   objective: {
     type: 'enum',
@@ -97,11 +98,11 @@ export interface PlanJsonEntry {
 
 function precisionsOf(raw: string): Precision[] {
   const names = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (names.length === 0) throw new UserError(`--precisions must list one or more of ${PRECISIONS.join(', ')}, got "${raw}"`);
+  if (names.length === 0) throw new UserError(`--precisions must list one or more of ${PRECISIONS.join(', ')}, got ${quoted(raw)}`);
   const out: Precision[] = [];
   for (const name of names) {
     const found = PRECISIONS.find((p) => p === name);
-    if (found === undefined) throw new UserError(`--precisions: unknown precision "${name}".${didYouMean(name, PRECISIONS)} Allowed: ${PRECISIONS.join(', ')}`);
+    if (found === undefined) throw new UserError(`--precisions: unknown precision ${quoted(name)}.${didYouMean(name, PRECISIONS)} Allowed: ${PRECISIONS.join(', ')}`);
     if (!out.includes(found)) out.push(found);
   }
   return out;
@@ -218,7 +219,7 @@ function summary(
   if (best !== undefined) {
     // a disaggregated replica is one estimate; more of them serve the rate side by side
     const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas} replicas)` : '';
-    lines.push('', `Reproduce #1${one}: ridgeline ${best.command.map((w) => (/^[\w@%+=:,./#-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ')}`);
+    lines.push('', `Reproduce #1${one}: ${shellCommand(['ridgeline', ...best.command])}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -250,7 +251,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const objective = a.objective;
     if (objective === 'chips' && rateRps === undefined) throw new UserError('--objective chips needs --rate: the requests per second to serve');
     const maxChipsFlag = positiveInteger('max-chips', a['max-chips']);
-    if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got "${a['max-chips']}"`);
+    if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got ${quoted(a['max-chips'] ?? '')}`);
     const precisions = precisionsOf(a.precisions);
     const plugins = pluginFlags(rawArgs);
     const hardware = chipArgs(rawArgs, 'hardware', a.hardware);
@@ -260,7 +261,7 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const disaggregated = a.disaggregate === true || prefillHardware.length > 0;
     if (disaggregated && maxChipsFlag !== undefined && maxChipsFlag < 2) {
-      throw new UserError(`--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got "${a['max-chips']}"`);
+      throw new UserError(`--max-chips must be at least 2 with --disaggregate (a prefill and a decode worker), got ${quoted(a['max-chips'] ?? '')}`);
     }
 
     const model: ModelSpec = await resolveModel(a.model, io.cwd);

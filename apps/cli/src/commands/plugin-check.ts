@@ -37,7 +37,8 @@ const command: CommandDef<typeof args> = defineCommand({
       io.stdout(out);
       return;
     }
-    throw new UserError(`${label} has ${count}${a.json ? '' : ' (above)'}; fix them before you publish it`, { stdout: out });
+    io.stdout(out);
+    throw new UserError(`${label} has ${count}${a.json ? '' : ' (above)'}; fix them before you publish it`);
   },
 });
 

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { defineCommand, type CommandDef } from 'citty';
 import { formatIssues, validateHardware } from '@ridgeline/hardware';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { CHIP_ID, defaultChipId, isPackageName, placeholderPlugin, scaffoldFiles, type ScaffoldOptions } from '../scaffold.ts';
 
@@ -110,12 +110,12 @@ const command: CommandDef<typeof args> = defineCommand({
     const name = a.name.trim();
     if (!isPackageName(name)) {
       throw new UserError(
-        `"${name}" is not a valid npm package name; use lowercase letters, digits, "-", "." and "_", optionally under a scope, e.g. @acme/ridgeline-hardware`,
+        `${quoted(name)} is not a valid npm package name; use lowercase letters, digits, "-", "." and "_", optionally under a scope, e.g. @acme/ridgeline-hardware`,
       );
     }
     const chipId = (a['chip-id'] ?? defaultChipId(name)).trim();
     if (!CHIP_ID.test(chipId)) {
-      throw new UserError(`--chip-id must be kebab-case (lowercase letters and digits in words joined by "-", e.g. acme-x1), got "${chipId}"`);
+      throw new UserError(`--chip-id must be kebab-case (lowercase letters and digits in words joined by "-", e.g. acme-x1), got ${quoted(chipId)}`);
     }
     const dir = resolve(io.cwd, a.dir ?? basename(name));
     const shown = relative(io.cwd, dir) === '' ? '.' : relative(io.cwd, dir);

@@ -6,7 +6,7 @@ import { getModel } from '@ridgeline/catalog';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { assertHoldsOneLayer, smallestLayerShard } from '../capacity.ts';
 import { firstPartyChips } from '../registry.ts';
-import { cli, expectUserError } from '../test-cli.ts';
+import { cli, expectInfeasible, expectUserError } from '../test-cli.ts';
 
 // What a plugin author sees for each common mistake, word for word, through the CLI.
 
@@ -39,48 +39,48 @@ async function estimateWith(hardware: string): Promise<ReturnType<typeof cli>> {
   return cli(['estimate', '--model', 'llama-3.1-70b', '--chips', '8', '--hardware', hardware], dir);
 }
 
-const header = 'invalid hardware plugin "acme-chips": 1 problem\n';
+const header = 'invalid hardware plugin "acme-chips": 1 problem: ';
 
 describe('one clear message per mistake in a plugin', () => {
   it('an apiVersion mismatch', async () => {
     expectUserError(
       await estimateWith(await pluginFile('api', (p) => (p.apiVersion = 2))),
-      `${header}  - apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.`,
+      `${header}apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.`,
     );
   });
 
   it('a missing field', async () => {
     expectUserError(
       await estimateWith(await pluginFile('missing', (p) => delete p.chips[0].memory.bandwidthBytesPerS)),
-      `${header}  - chips[acme-x1].memory.bandwidthBytesPerS: is missing (allowed: { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }). Fix: add "bandwidthBytesPerS": { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }.`,
+      `${header}chips[acme-x1].memory.bandwidthBytesPerS: is missing (allowed: { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }). Fix: add "bandwidthBytesPerS": { value: a number from 1 to 1e18, in bytes/s, source: "<where it comes from>" }.`,
     );
   });
 
   it('a bandwidth ≤ 0', async () => {
     expectUserError(
       await estimateWith(await pluginFile('bandwidth', (p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = 0))),
-      `${header}  - chips[acme-x1].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e16, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).`,
+      `${header}chips[acme-x1].scaleUp.bandwidthBytesPerS.value: must be greater than 0, got 0 (allowed: a number from 1 to 1e16, in bytes/s). Fix: give the scale-up bandwidth per chip, one direction in bytes/s, e.g. 450e9 (NVLink 4: 900 GB/s both directions, halved).`,
     );
   });
 
   it('an efficiency > 1', async () => {
     expectUserError(
       await estimateWith(await pluginFile('efficiency', (p) => (p.chips[0].efficiency.flop = { value: 70, source: 'fit: GEMM sweep' }))),
-      `${header}  - chips[acme-x1].efficiency.flop.value: must be at most 1, got 70 (allowed: a number in [1e-4, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s, e.g. 0.7.`,
+      `${header}chips[acme-x1].efficiency.flop.value: must be at most 1, got 70 (allowed: a number in [1e-4, 1]). Fix: give η_flop, the achievable fraction of peak FLOP/s, e.g. 0.7.`,
     );
   });
 
   it('an unknown topology, naming the allowed ones', async () => {
     expectUserError(
       await estimateWith(await pluginFile('topology', (p) => (p.chips[0].scaleUp.topology = 'dragonfly'))),
-      `${header}  - chips[acme-x1].scaleUp.topology: is not a known topology, got "dragonfly" (allowed: switch, ring, torus1d, torus2d, torus3d). Fix: use one of switch, ring, torus1d, torus2d, torus3d.`,
+      `${header}chips[acme-x1].scaleUp.topology: is not a known topology, got "dragonfly" (allowed: switch, ring, torus1d, torus2d, torus3d). Fix: use one of switch, ring, torus1d, torus2d, torus3d.`,
     );
   });
 
   it('an unknown availability, naming the field and the allowed values', async () => {
     expectUserError(
       await estimateWith(await pluginFile('availability', (p) => (p.chips[0].availability = 'preview'))),
-      `${header}  - chips[acme-x1].availability: is not a known availability, got "preview" (allowed: shipping, announced). Fix: use one of shipping, announced.`,
+      `${header}chips[acme-x1].availability: is not a known availability, got "preview" (allowed: shipping, announced). Fix: use one of shipping, announced.`,
     );
   });
 
@@ -100,8 +100,48 @@ describe('one clear message per mistake in a plugin', () => {
     );
     // With fp8 weights one layer fits, so the usual capacity report (with its advice) applies.
     const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--chips', '8', '--weights', 'fp8', '--hardware', tiny], dir);
+    expectInfeasible(r, 'capacity', 'Does not fit: ');
+  });
+});
+
+describe('one line, escaped: what a plugin cannot put on the terminal', () => {
+  it('lists several problems of a plugin on one line', async () => {
+    const file = await pluginFile('two', (p) => {
+      p.chips[0].scaleUp.topology = 'dragonfly';
+      p.chips[0].availability = 'preview';
+    });
+    const r = await estimateWith(file);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^ridgeline: error: infeasible \(capacity\): Does not fit: /);
+    expect(r.stderr).toMatch(/^ridgeline: error: invalid hardware plugin "acme-chips": 2 problems: chips\[acme-x1\]\.scaleUp\.topology: .+; chips\[acme-x1\]\.availability: .+\n$/);
+  });
+
+  it('escapes control characters in plugin names and chip names, in errors and in output', async () => {
+    // ESC [2J clears the screen; a newline would split the one-line error; U+202E reverses what follows
+    const evil = await pluginFile('evil', (p) => {
+      p.meta.name = 'acme\u001b[2J\nchips\u202e';
+      p.chips[0].name = 'Acme\u001b[31m X1\r';
+      p.apiVersion = 2;
+    });
+    const error = await estimateWith(evil);
+    expect(error.code).toBe(2);
+    expect(error.stderr.split('\n')).toHaveLength(2);
+    expect(error.stderr).toContain('invalid hardware plugin "acme\\u001b[2J\\nchips\\u202e": 1 problem');
+    expect(error.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+
+    const named = await pluginFile('named', (p) => (p.chips[0].name = 'Acme\u001b[31m X1\r\u009b'));
+    for (const argv of [['hardware', 'list', '--plugin', named], ['hardware', 'show', named], ['estimate', '--model', 'llama-3.1-8b', '--hardware', named]]) {
+      const r = await cli(argv, dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, argv.join(' ')).toContain('Acme\\u001b[31m X1\\r\\u009b');
+      expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    }
+    // escaped before the columns are measured: the vendor column still lines up
+    const list = (await cli(['hardware', 'list', '--plugin', named], dir)).stdout.split('\n');
+    const column = (line: string | undefined): number => (line ?? '').search(/\bvendor\b|\bAcme\s+\d/);
+    expect(column(list.find((l) => l.startsWith('acme-x1')))).toBe(column(list[0]));
+    // --json stays JSON with the same meaning
+    const json = await cli(['hardware', 'show', named, '--json'], dir);
+    expect((JSON.parse(json.stdout) as { name: string }).name).toBe('Acme\u001b[31m X1\r\u009b');
   });
 });
 

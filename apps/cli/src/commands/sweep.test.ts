@@ -272,6 +272,19 @@ describe('ridgeline sweep and merge', () => {
     expect(big.stderr).toMatch(/^ridgeline: error: --out would write up to 1,280,000 rows \(about up to [\d.]+ [kMGT]?B of csv; only those matching where are written\) to big\.csv; add --yes/);
   });
 
+  it('reads --where bounds with the unit of their metric: tpot<=50ms is tpot<=0.05', async () => {
+    const seconds = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=0.05', '--where', 'power<=700', '--json', '--threads', '1'], dir);
+    const units = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=50ms', '--where', 'power<=0.7kW', '--json', '--threads', '1'], dir);
+    expect(units.code, units.stderr).toBe(0);
+    expect(units.stdout).toBe(seconds.stdout);
+  });
+
+  it('names --out, --plugin and the spec when their value is empty', async () => {
+    expectUserError(await cli(['sweep', 'spec.yaml', '--out', ''], dir), '--out needs a value (file), got ""');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--plugin', ''], dir), '--plugin needs a value (package|path), got ""');
+    expectUserError(await cli(['sweep', ''], dir), '<spec> needs a value (spec.yaml), got ""');
+  });
+
   it('rejects a wrong --where or --group-by in one line, exit 2', async () => {
     expectUserError(
       await cli(['sweep', 'spec.yaml', '--where', 'ttft<2'], dir),
@@ -279,7 +292,7 @@ describe('ridgeline sweep and merge', () => {
     );
     expectUserError(
       await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0x10'], dir),
-      '--where "ttft<=0x10": the bound must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "0x10"',
+      '--where "ttft<=0x10": the bound of ttftS must be a finite number in plain or exponent notation (2, 0.05, 1e-3) or a duration with a unit (s, ms, us, µs, min, h, d), got "0x10"',
     );
     expectUserError(await cli(['sweep', 'spec.yaml', '--where', 'ttft>=3', '--where', 'ttft<=2'], dir), '--where: ttftS ≥ 3 and ≤ 2 match nothing; give a min ≤ max');
     expectUserError(await cli(['sweep', 'spec.yaml', '--group-by', 'gpu'], dir), '--group-by takes model, chip or model,chip (hardware is the same as chip), got "gpu"');
@@ -288,6 +301,43 @@ describe('ridgeline sweep and merge', () => {
     expect(metric.stderr).toMatch(/^ridgeline: error: --where: unknown metric "ttfx"\. Did you mean "ttft"\? Use a metric \(ttftS, [^\n]*\)\n$/);
     await writeFile(join(dir, 'bad-where.yaml'), `${SPEC}where: { ttftS: { min: 3, max: 2 } }\n`);
     expectUserError(await cli(['sweep', 'bad-where.yaml'], dir), 'bad-where.yaml: where.ttftS: min must be ≤ max, got min 3 and max 2');
+  });
+
+  it('takes Hugging Face ids (through the catalog, no network) and config.json paths relative to the spec in models and draftModels', async () => {
+    // a Llama 3.1 8B config.json in a directory beside a spec that lives in another directory than cwd
+    const config = {
+      model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32,
+      num_key_value_heads: 8, head_dim: 128, hidden_act: 'silu', vocab_size: 128256, tie_word_embeddings: false,
+    };
+    await mkdir(join(dir, 'specs', 'my-llama'), { recursive: true });
+    await writeFile(join(dir, 'specs', 'my-llama', 'config.json'), JSON.stringify(config));
+    await writeFile(
+      join(dir, 'specs', 'hf.yaml'),
+      'models: [meta-llama/Llama-3.1-70B, ./my-llama/config.json]\nhardware: [h200]\nchips: 8\ntp: 8\nspeculative: [none, draft]\ndraftModels: [meta-llama/Llama-3.1-8B-Instruct]\nacceptance: 0.8\nreducers: { top: { k: 4, by: tpotS }, groupBy: [model] }\n',
+    );
+    const r = await cli(['sweep', 'specs/hf.yaml', '--json', '--threads', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { top: { rows: { model: string; draftModel: string | null }[] } };
+    expect(new Set(result.top.rows.map((row) => row.model))).toEqual(new Set(['llama-3.1-70b', 'my-llama']));
+    expect(result.top.rows.some((row) => row.draftModel === 'llama-3.1-8b')).toBe(true);
+  });
+
+  it('names a model listed twice under two spellings, and an unknown Hugging Face id', async () => {
+    await writeFile(join(dir, 'twice.yaml'), 'models: [llama-3.1-70b, meta-llama/Llama-3.1-70B]\nhardware: [h200]\n');
+    expectUserError(
+      await cli(['sweep', 'twice.yaml'], dir),
+      'twice.yaml: models[1]: "meta-llama/Llama-3.1-70B" is the model "llama-3.1-70b", as models[0] "llama-3.1-70b" is; list each model once',
+    );
+    await writeFile(join(dir, 'unknown-hf.yaml'), 'models: [acme/Llama-3.1-8c]\nhardware: [h200]\n');
+    expectUserError(
+      await cli(['sweep', 'unknown-hf.yaml'], dir),
+      'unknown-hf.yaml: models[0]: unknown model "acme/Llama-3.1-8c": no catalog model or alias has that Hugging Face id (there is no download), and no config.json is at that path. Did you mean "llama-3.1-8b"? Run "ridgeline models list" to see all.',
+    );
+  });
+
+  it('lists several spec problems on one line', async () => {
+    await writeFile(join(dir, 'two.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 0]\nbatch: [0]\n');
+    expectUserError(await cli(['sweep', 'two.yaml'], dir), 'two.yaml: 2 problems: tp[1]: must be an integer ≥ 1, got 0; batch[0]: must be an integer ≥ 1, got 0');
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {

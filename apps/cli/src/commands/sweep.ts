@@ -1,13 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
-import { getModel, modelIds } from '@ridgeline/catalog';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError } from '@ridgeline/model';
+import { InputError, type ModelSpec } from '@ridgeline/model';
 import {
   attachRows,
   createEngine,
@@ -42,12 +41,12 @@ import {
 import { estimateRowBytes, OutputPathError, reserveOutput, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
 import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
-import { Interrupted, UserError } from '../errors.ts';
+import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
+import { resolveModel } from '../resolve-model.ts';
 import { stopOnSignals } from '../stop-signals.ts';
-import { didYouMean } from '../suggest.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
 export type { SweepMode } from '../sweep-filters.ts';
@@ -72,12 +71,12 @@ const args = {
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
   top: { type: 'string', valueHint: 'k', description: `Keep the k best configurations by --by, at most ${MAX_TOP_K.toLocaleString('en')} (default: the spec's, else 10)` as string },
-  by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default costPerMillionTokensUsd; costUsd for a training spec)' },
+  by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default: costPerMillionTokensUsd; costUsd for a training spec)' },
   where: {
     type: 'string',
     repeatable: true,
     valueHint: "'metric<=x'",
-    description: "Keep configurations with metric <= x or >= x (inclusive; quote it for the shell), e.g. --where 'ttft<=2' --where 'tpot<=0.05'; repeatable, adds to the spec's where",
+    description: "Keep configurations with metric <= x or >= x (inclusive; quote it for the shell; times, power, energy and memory take units), e.g. --where 'ttft<=2s' --where 'tpot<=50ms'; repeatable, adds to the spec's where",
   },
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
@@ -91,7 +90,7 @@ function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<Any
   const training = mode === 'training';
   const metric = sweepMetric(flag, name, mode);
   if (direction !== undefined && direction !== 'min' && direction !== 'max') {
-    throw new UserError(`--${flag}: direction must be min or max, got "${direction}"`);
+    throw new UserError(`--${flag}: direction must be min or max, got ${quoted(direction)}`);
   }
   const natural = training ? defaultTrainingDirection(metric as (typeof TRAINING_METRICS)[number]) : defaultDirection(metric as (typeof METRICS)[number]);
   return { metric, direction: direction ?? natural };
@@ -118,7 +117,7 @@ export function reducersFromFlags(
   let top = base.top;
   const k = positiveInteger('top', flags.top);
   if (k !== undefined && k > MAX_TOP_K) {
-    throw new UserError(`--top must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')} (to keep every configuration, write them with --out), got ${JSON.stringify(flags.top)}`);
+    throw new UserError(`--top must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')} (to keep every configuration, write them with --out), got ${quoted(flags.top ?? '')}`);
   }
   if (k !== undefined || flags.by !== undefined) {
     const fallback: Objective<AnyMetric> = { metric: mode === 'training' ? 'costUsd' : 'costPerMillionTokensUsd', direction: 'min' };
@@ -144,7 +143,7 @@ export function parseShard(raw: string): { readonly index: number; readonly coun
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
-    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got "${raw}"`);
+    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got ${quoted(raw)}`);
   }
   return { index, count };
 }
@@ -172,10 +171,28 @@ async function chipResolver(
   };
 }
 
-function modelResolver(id: string) {
-  const model = getModel(id);
-  if (model === undefined) throw new Error(`unknown model "${id}".${didYouMean(id, modelIds())} Run "ridgeline models list" to see all.`);
-  return model;
+/**
+ * Resolves every model id of the spec ahead of `resolveSweepSpec`, whose resolver is synchronous:
+ * catalog ids and aliases, Hugging Face ids the catalog knows (no network), and config.json paths
+ * relative to the spec file, as `--model` takes them. A failure is kept and thrown when the id is
+ * looked up, so `resolveSweepSpec` names its place in the spec.
+ */
+async function modelResolver(spec: AnySweepSpec, specDir: string): Promise<(id: string) => ModelSpec> {
+  const ids = [...spec.models, ...(isTrainingSpec(spec) ? [] : (spec.draftModels ?? []))].filter((m): m is string => typeof m === 'string');
+  const models = new Map<string, ModelSpec | Error>();
+  for (const id of ids) {
+    if (models.has(id)) continue;
+    try {
+      models.set(id, await resolveModel(id, specDir, 'a model of the spec'));
+    } catch (error) {
+      models.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return (id) => {
+    const found = models.get(id);
+    if (found === undefined || found instanceof Error) throw found ?? new Error(`unknown model "${id}"`);
+    return found;
+  };
 }
 
 function progressBar(io: CommandIo, label: string, enabled: boolean) {
@@ -442,7 +459,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
     const format = a.out === undefined ? undefined : rowFormatOf(a.out);
     if (a.out !== undefined && format === undefined) {
-      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got "${a.out}"`);
+      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got ${quoted(a.out)}`);
     }
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
 
@@ -458,7 +475,7 @@ const command: CommandDef<typeof args> = defineCommand({
         text = await readFile(path, 'utf8');
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        throw new UserError(`cannot read sweep spec "${a.spec}": ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new UserError(`cannot read sweep spec ${quoted(a.spec)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
 
       let plan;
@@ -467,7 +484,7 @@ const command: CommandDef<typeof args> = defineCommand({
         const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
         const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
         const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-        const resolved = resolveSweepSpec(spec, { model: modelResolver, chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
+        const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
         plan = planAnySweep(resolved, reducers);
       } catch (error) {
         throw userErrorOf(error);

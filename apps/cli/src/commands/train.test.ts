@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, expectUserError } from '../test-cli.ts';
+import { cli, expectInfeasible, expectUserError } from '../test-cli.ts';
 
 const BASE = ['train', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm'];
 const RUN = [...BASE, '--chips', '1024', '--tp', '8', '--pp', '4', '--seq', '8192', '--global-batch', '512', '--tokens', '15e12'];
@@ -38,12 +38,23 @@ describe('ridgeline train', () => {
     expect(await time('1e9')).toMatch(/^\d\d\.\d min \(\d{1,3}(,\d{3})* steps\)$/);
   });
 
-  it('reports an infeasible layout in one line', async () => {
-    expectUserError(await cli([...BASE, '--tp', '3']), 'infeasible (tp_divides_heads): TP 3 does not divide the 64 attention heads of llama-3.1-70b.');
-    expectUserError(
-      await cli([...BASE, '--chips', '16', '--tp', '8', '--global-batch', '3']),
-      'infeasible (batch_divides): the global batch 3 is not a multiple of DP·b = 2·1.',
-    );
+  it('reports an infeasible layout as an answer, exit 0, and --json prints the result with no figures', async () => {
+    expectInfeasible(await cli([...BASE, '--tp', '3']), 'tp_divides_heads', 'TP 3 does not divide the 64 attention heads of llama-3.1-70b.');
+    expectInfeasible(await cli([...BASE, '--chips', '16', '--tp', '8', '--global-batch', '3']), 'batch_divides', 'the global batch 3 is not a multiple of DP·b = 2·1.');
+    const json = await cli([...BASE, '--tp', '3', '--json']);
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    const result = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ feasible: false, reason: 'tp_divides_heads', memoryPerChipBytes: null });
+    expect(result).not.toHaveProperty('bound');
+    expect(result).not.toHaveProperty('stepTimeS');
+  });
+
+  it('names a change that fits a run that does not, and it runs', async () => {
+    const r = await cli(['train', '--model', 'llama-3.1-70b', '--hardware', 'h100', '--chips', '8', '--tp', '8']);
+    expectInfeasible(r, 'capacity', 'Does not fit: needs 152.5 GB per chip');
+    const suggested = /^  ridgeline (train .*)$/m.exec(r.stdout)?.[1];
+    expect(suggested).toBe('train --model llama-3.1-70b --hardware h100 --tp 8 --chips 32 --pp 4');
+    expect((await cli((suggested ?? '').split(' '))).code).toBe(0);
   });
 
   it('rejects malformed numbers naming the flag', async () => {

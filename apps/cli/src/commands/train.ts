@@ -3,9 +3,20 @@ import { formatBytes, formatCount, formatDuration, formatEnergy, formatInteger, 
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { chipOnProfile, profileFlag } from '../profile-flag.ts';
 import { calibrationLine } from '../calibration-text.ts';
-import { InputError, RECOMPUTE_MODES, WORKLOAD_LIMITS, estimateTraining, limitText, type Recompute, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import {
+  InputError,
+  RECOMPUTE_MODES,
+  WORKLOAD_LIMITS,
+  estimateTraining,
+  limitText,
+  type FeasibleTrainingResult,
+  type Recompute,
+  type TrainingConfig,
+  type TrainingResult,
+} from '@ridgeline/model';
 import { decimal, numberInRange, positiveInteger } from '../args.ts';
-import { UserError } from '../errors.ts';
+import { quoted, UserError } from '../errors.ts';
+import { renderInfeasibleTraining, trainingFix } from '../infeasible.ts';
 import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
@@ -20,13 +31,13 @@ const args = {
   model: { type: 'string', required: true, valueHint: 'id|config.json', description: 'Model id or alias, or a path to a Hugging Face config.json' },
   hardware: { type: 'string', required: true, valueHint: 'id|plugin[#chip]', description: 'Chip id or alias, or a hardware plugin file/package' },
   chips: { type: 'string', valueHint: 'N', description: 'Total chips, DP·TP·PP·CP (default: that product)' },
-  dp: { type: 'string', valueHint: 'n', description: 'Data-parallel degree (default chips/(tp·pp·cp), else 1)' },
+  dp: { type: 'string', valueHint: 'n', description: 'Data-parallel degree (default: chips/(tp·pp·cp), else 1)' },
   tp: { type: 'string', valueHint: 'n', default: '1', description: 'Tensor-parallel degree' },
   pp: { type: 'string', valueHint: 'n', default: '1', description: 'Pipeline-parallel degree (1F1B)' },
   cp: { type: 'string', valueHint: 'n', default: '1', description: 'Context-parallel degree (sequence split)' },
   ep: { type: 'string', valueHint: 'n', default: '1', description: 'Expert-parallel degree (MoE models)' },
   seq: { type: 'string', valueHint: 'tokens', default: '4096', description: 'Sequence length S' },
-  'global-batch': { type: 'string', valueHint: 'sequences', description: 'Sequences per optimizer step G (default dp·micro-batch·8)' },
+  'global-batch': { type: 'string', valueHint: 'sequences', description: 'Sequences per optimizer step G (default: dp·micro-batch·8)' },
   'micro-batch': { type: 'string', valueHint: 'sequences', default: '1', description: 'Sequences per micro-batch b' },
   'virtual-stages': { type: 'string', valueHint: 'v', default: '1', description: 'Model chunks per pipeline stage (interleaved 1F1B)' },
   tokens: { type: 'string', valueHint: 'T', default: '1e12', description: 'Tokens of the whole run T_total (e.g. 15e12)' },
@@ -41,7 +52,7 @@ const args = {
   },
   'optimizer-bytes': { type: 'string', valueHint: 'bytes', default: '12', description: 'Optimizer state bytes per parameter, 0 to 64 (12: fp32 master weights and two Adam moments)' },
   overlap: { type: 'string', valueHint: '0..1', description: "Fraction of communication hidden behind compute (default: the chip's)" },
-  stack: { type: 'string', valueHint: 'name', description: "Efficiency profile of a software stack or era (e.g. 2023); a chip without it keeps its default efficiencies, with a note" },
+  stack: { type: 'string', valueHint: 'name', description: "Efficiency profile of a software stack or era (e.g. 2023); a chip without it keeps its usual efficiencies, with a note (default: each chip's own efficiencies)" },
   'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name' },
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
@@ -60,12 +71,12 @@ function train(config: TrainingConfig): TrainingResult {
 function positiveTokens(raw: string): number {
   // decimal or exponent notation only: Number() would also take hex, binary and octal literals
   const value = decimal(raw);
-  if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got "${raw}"`);
-  if (value > WORKLOAD_LIMITS.totalTokens) throw new UserError(`--tokens must be at most ${limitText(WORKLOAD_LIMITS.totalTokens)}, got "${raw}"`);
+  if (value === undefined || value <= 0) throw new UserError(`--tokens must be a positive number of tokens, such as 15e12, got ${quoted(raw)}`);
+  if (value > WORKLOAD_LIMITS.totalTokens) throw new UserError(`--tokens must be at most ${limitText(WORKLOAD_LIMITS.totalTokens)}, got ${quoted(raw)}`);
   return value;
 }
 
-function renderTraining(r: TrainingResult, modelName: string, chip: ChipSpec): string {
+function renderTraining(r: FeasibleTrainingResult, modelName: string, chip: ChipSpec): string {
   const chipName = chip.name;
   const i = r.inputs;
   const { dp, tp, pp, cp, ep } = i.parallelism;
@@ -166,11 +177,10 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(price === undefined ? {} : { usdPerChipHour: price }),
     };
     const result = train(config);
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (!result.feasible) {
-      throw new UserError(`infeasible (${result.reason ?? 'unknown'}): ${result.explanation}`, a.json ? { stdout: json } : {});
-    }
-    io.stdout(a.json ? json : renderTraining(result, model.name, chip));
+    // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
+    if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else if (result.feasible) io.stdout(renderTraining(result, model.name, chip));
+    else io.stdout(renderInfeasibleTraining(result, model.name, chip.name, trainingFix(config, result, rawArgs)));
   },
 });
 

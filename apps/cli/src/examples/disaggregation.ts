@@ -3,7 +3,7 @@
 // examples/disaggregation.test.ts checks the README's table against this rendering (and rewrites it
 // with RIDGELINE_WRITE_README=1, `pnpm --filter ridgeline readme:examples`).
 import { formatDuration, formatEnergy, formatNumber, formatUsd } from '@ridgeline/format';
-import type { InferenceResult } from '@ridgeline/model';
+import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
 import { runCli } from '../run-cli.ts';
 
 /** One row of the comparison: what it is, and the `ridgeline estimate` arguments that give it. */
@@ -47,17 +47,19 @@ export const DISAGGREGATION_EXAMPLE: readonly { readonly model: string; readonly
   },
 ];
 
-/** `ridgeline <argv> --json`, in-process. Throws when the command does not succeed. */
-async function estimateJson(argv: readonly string[]): Promise<InferenceResult> {
+/** `ridgeline <argv> --json`, in-process. Throws when the command does not succeed or the configuration is infeasible. */
+async function estimateJson(argv: readonly string[]): Promise<FeasibleInferenceResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli([...argv, '--json'], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
   if (code !== 0) throw new Error(`ridgeline ${argv.join(' ')} exited ${code}: ${stderr}`);
-  return JSON.parse(stdout) as InferenceResult;
+  const result = JSON.parse(stdout) as InferenceResult;
+  if (!result.feasible) throw new Error(`ridgeline ${argv.join(' ')} is infeasible (${result.reason}): ${result.explanation}`);
+  return result;
 }
 
 /** What sets the pace, in a few words. */
-function limitOf(r: InferenceResult): string {
+function limitOf(r: FeasibleInferenceResult): string {
   const d = r.disaggregation;
   const decode = `decode ${r.bound.decode}-bound`;
   return d === null ? decode : d.bound === 'decode' ? `${decode}; prefill ${Math.round(d.prefillIdleShare * 100)}% idle` : `${d.bound} pool`;

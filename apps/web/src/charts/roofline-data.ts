@@ -1,5 +1,5 @@
 import type { ChipSpec } from '@ridgeline/hardware';
-import { operatorCost, type InferenceResult } from '@ridgeline/model';
+import { operatorCost, type FeasibleInferenceResult } from '@ridgeline/model';
 
 /** One operator of the current configuration on the roofline. */
 export interface RooflinePoint {
@@ -52,7 +52,7 @@ function ridgeOf(chip: ChipSpec, peak: number): number {
 }
 
 /** The phases whose operators run on the result's chip: both, unless disaggregated prefill runs on another chip. */
-export function phasesOnChip(result: InferenceResult): readonly ('prefill' | 'decode')[] {
+export function phasesOnChip(result: FeasibleInferenceResult): readonly ('prefill' | 'decode')[] {
   const d = result.disaggregation;
   return d !== null && d.prefillChip !== result.inputs.chip ? ['decode'] : ['prefill', 'decode'];
 }
@@ -67,7 +67,7 @@ export function phasesOnChip(result: InferenceResult): readonly ('prefill' | 'de
  * const data = rooflineData(result, chip);
  * data.ridge; // ≈ 295 FLOP/byte for H100 bf16 with its fitted efficiencies
  */
-export function rooflineData(result: InferenceResult, chip: ChipSpec): RooflineData {
+export function rooflineData(result: FeasibleInferenceResult, chip: ChipSpec): RooflineData {
   const peak = result.inputs.hardware.peakFlopsPerS;
   const bandwidth = result.inputs.hardware.memoryBandwidthBytesPerS;
   const points: RooflinePoint[] = [];

@@ -45,6 +45,7 @@ describe('the JS sweep backend', () => {
     expect(lpu?.reasons.capacity).toBe(lpu?.evaluated);
     for (const p of gpu?.frontier ?? []) {
       const r = estimateInference({ model, chip: h100, chips: p.chips, parallelism: { tp: p.tp, pp: p.pp, ep: p.ep }, batch: p.batch, inputTokens: 2048, outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } });
+      if (!r.feasible) throw new Error(`frontier point infeasible: ${r.explanation}`);
       expect(p.tokensPerSPerUser).toBe(r.tokensPerSPerUser);
       expect(p.tokensPerSPerChip).toBe(r.tokensPerSPerChip);
     }

@@ -112,6 +112,7 @@ describe('training sweeps on both backends', () => {
           zeroStage: p.zeroStage,
           recompute: p.recompute,
         });
+        if (!r.feasible) throw new Error(`frontier point infeasible: ${r.explanation}`);
         expect([r.totalTimeS, r.costUsd, r.stepTimeS, r.mfu, r.memoryPerChipBytes.total]).toEqual([p.totalTimeS, p.costUsd, p.stepTimeS, p.mfu, p.memoryPerChipBytes]);
       }
     }

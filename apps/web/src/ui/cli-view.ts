@@ -7,7 +7,7 @@ import type { App } from './app.ts';
  * "Same in the CLI": the `ridgeline estimate` or `ridgeline train` command that prints the numbers
  * on screen, with a Copy button, and the files it reads (a pasted config.json, the custom chip)
  * to save next to it. Built from the state the numbers were computed for, so it never runs ahead of
- * them while a person types. `feasible: false` says the CLI will report the same rule and exit 2.
+ * them while a person types. `feasible: false` says the CLI reports the same rule (and what would fit).
  *
  * @example
  * cliCommandView(app, 'inference', true); // ridgeline estimate --model llama-3.1-70b … [Copy]
@@ -16,7 +16,7 @@ export function cliCommandView(app: App, view: View, feasible: boolean): Templat
   const state = app.derived.state;
   const args = view === 'training' ? trainArgs(state) : estimateArgs(state);
   if (args === undefined) return nothing;
-  const note = feasible ? html`prints these numbers; add <code>--json</code> for all of them` : 'reports the same problem and exits with status 2';
+  const note = feasible ? html`prints these numbers; add <code>--json</code> for all of them` : 'reports the same problem and what would fit';
   return commandBox(app, view === 'training' ? 'training-cli-command' : 'cli-command', args, cliFiles(state), note);
 }
 

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
-import type { InferenceResult } from '@ridgeline/model';
+import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
 import { bestIndex, errorBound, type ErrorKind } from '../compare-best.ts';
 import type { Comparison } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, chipGroups, chipLabel, seriesColour } from '../registry.ts';
@@ -10,7 +10,7 @@ import { REASON_TITLES, memoryBar } from './results-view.ts';
 
 interface Row {
   readonly label: string;
-  readonly value: (r: InferenceResult) => number;
+  readonly value: (r: FeasibleInferenceResult) => number;
   readonly format: (x: number) => string;
   readonly better: 'max' | 'min';
   readonly key: string;
@@ -79,7 +79,7 @@ function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, nu
       <p class="cmp-layout">${layout}</p>
       ${c.adjustments.length > 0 ? html`<p class="cmp-adjust">fitted: ${c.adjustments.join('; ')}</p>` : nothing}
       <p><span class="badge bad">infeasible · ${r.reason}</span></p>
-      <p class="small"><strong>${REASON_TITLES[r.reason ?? ''] ?? ''}.</strong> ${r.explanation}</p>
+      <p class="small"><strong>${REASON_TITLES[r.reason] ?? ''}.</strong> ${r.explanation}</p>
       ${r.reason === 'capacity' && r.minChipsToFit === null
         ? html`<p class="small muted">No layout of one replica holds batch ${r.inputs.batch} at this context: try a smaller batch or shorter prompts.</p>`
         : nothing}
@@ -103,7 +103,7 @@ function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, nu
     <div class="cmp-metric">
       <span class="label">Memory per chip</span>
       <span class="cmp-value">${formatBytes(r.memoryPerChipBytes.total)} <span class="muted">of ${formatBytes(r.memoryPerChipBytes.capacity)} (${formatPercent(r.memoryPerChipBytes.total / r.memoryPerChipBytes.capacity)})</span></span>
-      ${memoryBar(r, c.chip?.memory.capacityBytes.value ?? r.memoryPerChipBytes.capacity, true)}
+      ${memoryBar(r.memoryPerChipBytes, c.chip?.memory.capacityBytes.value ?? r.memoryPerChipBytes.capacity, true)}
     </div>
     <p class="small">decode <span class="badge bound-${r.bound.decode}">${r.bound.decode}-bound</span> · prefill <span class="badge bound-${r.bound.prefill}">${r.bound.prefill}-bound</span></p>
   </div>`;

@@ -13,7 +13,7 @@ import {
   formatUsd,
 } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { InferenceConfig, InferenceResult, PhaseCost } from '@ridgeline/model';
+import type { FeasibleInferenceResult, InferenceConfig, InferenceResult, InfeasibleInferenceResult, MemoryBreakdown, PhaseCost } from '@ridgeline/model';
 import { phasesOnChip } from '../charts/roofline-data.ts';
 import { EFFICIENCY_LABELS, resolvedEfficiencyText } from '../efficiency-text.ts';
 import { twoPools } from '../two-pool.ts';
@@ -77,8 +77,8 @@ function headline(config: InferenceConfig, result: InferenceResult | null): Temp
   </div>`;
 }
 
-function infeasibleCallout(app: App, result: InferenceResult): TemplateResult {
-  const reason = result.reason ?? 'unknown';
+function infeasibleCallout(app: App, result: InfeasibleInferenceResult): TemplateResult {
+  const reason = result.reason;
   return html`<section class="callout bad" role="alert" data-testid="infeasible">
     <div class="callout-title">
       <span class="badge bad">infeasible · ${reason}</span>
@@ -90,11 +90,13 @@ function infeasibleCallout(app: App, result: InferenceResult): TemplateResult {
           Use ${result.minChipsToFit} chips, the smallest layout that fits
         </button>`
       : nothing}
-    ${Number.isFinite(result.memoryPerChipBytes.total) ? memoryCard(result, app.derived.chip.ok ? app.derived.chip.chip : null) : nothing}
+    ${result.memoryPerChipBytes === null
+      ? nothing
+      : memoryCard(result.memoryPerChipBytes, app.derived.chip.ok ? app.derived.chip.chip : null, result.inputs.hardware.memoryCapacityBytes, false)}
   </section>`;
 }
 
-function metricCards(result: InferenceResult): TemplateResult {
+function metricCards(result: FeasibleInferenceResult): TemplateResult {
   const r = result;
   return html`<div class="metric-grid" data-testid="metrics">
     ${card('Time to first token', metric('ttftS', r.ttftS, formatDuration(r.ttftS)), html`prefill ${boundBadge(r.bound.prefill)} · MFU ${metric('mfu.prefill', r.mfu.prefill, formatPercent(r.mfu.prefill))}`)}
@@ -151,8 +153,7 @@ export function stackedMemoryBar(parts: readonly MemoryPart[], total: number, ca
  * The memory of the fullest chip against its capacity: weights, KV cache and activations stacked,
  * the usable capacity marked, the runtime reserve hatched.
  */
-export function memoryBar(result: InferenceResult, physical: number, compact = false): TemplateResult {
-  const m = result.memoryPerChipBytes;
+export function memoryBar(m: MemoryBreakdown, physical: number, compact = false): TemplateResult {
   const parts = [
     { key: 'weights', label: 'weights', value: m.weights },
     { key: 'kv', label: 'KV cache', value: m.kvCache },
@@ -161,16 +162,16 @@ export function memoryBar(result: InferenceResult, physical: number, compact = f
   return stackedMemoryBar(parts, m.total, m.capacity, physical, compact);
 }
 
-function memoryCard(result: InferenceResult, chip: ChipSpec | null): TemplateResult {
-  const m = result.memoryPerChipBytes;
-  const physical = chip?.memory.capacityBytes.value ?? result.inputs.hardware.memoryCapacityBytes;
+/** The fullest chip's memory; `capacityBytes` is the physical capacity when the chip is unknown here. */
+function memoryCard(m: MemoryBreakdown, chip: ChipSpec | null, capacityBytes: number, decodeWorker: boolean): TemplateResult {
+  const physical = chip?.memory.capacityBytes.value ?? capacityBytes;
   const headroom = m.capacity - m.total;
   return html`<div class="card" data-testid="memory-card">
     <div class="card-head">
-      <h3>Memory per chip${result.disaggregation === null ? '' : ' · decode worker'}</h3>
+      <h3>Memory per chip${decodeWorker ? ' · decode worker' : ''}</h3>
       <span class="muted">${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable · ${formatBytes(physical)} physical</span>
     </div>
-    ${memoryBar(result, physical)}
+    ${memoryBar(m, physical)}
     <p class="hint">
       ${headroom >= 0
         ? html`${formatBytes(headroom)} free for more KV cache (a larger batch or longer context).`
@@ -208,7 +209,7 @@ function phaseRow(name: string, phase: PhaseCost): TemplateResult {
   </div>`;
 }
 
-function phasesCard(result: InferenceResult): TemplateResult {
+function phasesCard(result: FeasibleInferenceResult): TemplateResult {
   const d = result.disaggregation;
   // Disaggregated, the prefill parts are one iteration of the prefill pool; TTFT adds queueing and the KV transfer.
   const prefill = d === null ? phaseRow('Prefill · TTFT', result.prefill) : phaseRow('Prefill iteration · prefill pool', { ...result.prefill, timeS: d.prefillIterationS });
@@ -218,7 +219,7 @@ function phasesCard(result: InferenceResult): TemplateResult {
   </div>`;
 }
 
-function rooflineCard(app: App, result: InferenceResult): TemplateResult {
+function rooflineCard(app: App, result: FeasibleInferenceResult): TemplateResult {
   const h = result.inputs.hardware;
   const decodeOnly = !phasesOnChip(result).includes('prefill');
   return html`<div class="card chart-card" data-testid="roofline-card">
@@ -243,7 +244,7 @@ function rooflineCard(app: App, result: InferenceResult): TemplateResult {
   </div>`;
 }
 
-function operatorsTable(result: InferenceResult): TemplateResult {
+function operatorsTable(result: FeasibleInferenceResult): TemplateResult {
   const rows = (['prefill', 'decode'] as const).flatMap((phase) => result[phase].operators.map((op) => ({ phase, op })));
   return html`<details class="card details" data-testid="operators">
     <summary><h3>Operators</h3><span class="muted">FLOPs, bytes and time per operator on one chip, all layers of the slowest stage</span></summary>
@@ -334,7 +335,7 @@ export function resultsView(app: App): TemplateResult {
     ${pools === null ? nothing : twoPoolView(pools)}
     <div class="row-2">
       <div class="roofline-slot">${rooflineCard(app, result)}</div>
-      <div class="stack-col">${memoryCard(result, config.chip)} ${phasesCard(result)}</div>
+      <div class="stack-col">${memoryCard(result.memoryPerChipBytes, config.chip, result.inputs.hardware.memoryCapacityBytes, result.disaggregation !== null)} ${phasesCard(result)}</div>
     </div>
     ${operatorsTable(result)} ${sourcesTable(result)} ${cliCommandView(app, 'inference', true)}`;
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatCount, formatDuration, formatEnergy, formatFlops, formatInteger, formatNumber, formatPercent, formatPower, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { TrainingConfig, TrainingResult } from '@ridgeline/model';
+import type { FeasibleTrainingResult, InfeasibleTrainingResult, TrainingConfig, TrainingInputs, TrainingMemory, TrainingResult } from '@ridgeline/model';
 import type { TrainingField } from '../training.ts';
 import type { App } from './app.ts';
 import { cliCommandView } from './cli-view.ts';
@@ -45,8 +45,7 @@ function headline(config: TrainingConfig, result: TrainingResult): TemplateResul
   </div>`;
 }
 
-function memoryParts(result: TrainingResult): MemoryPart[] {
-  const m = result.memoryPerChipBytes;
+function memoryParts(m: TrainingMemory): MemoryPart[] {
   return [
     { key: 'weights', label: 'weights', value: m.weights, metric: 'memoryPerChipBytes.weights' },
     { key: 'grad', label: 'gradients', value: m.gradients, metric: 'memoryPerChipBytes.gradients' },
@@ -55,8 +54,7 @@ function memoryParts(result: TrainingResult): MemoryPart[] {
   ];
 }
 
-function memoryCard(result: TrainingResult, chip: ChipSpec): TemplateResult {
-  const m = result.memoryPerChipBytes;
+function memoryCard(m: TrainingMemory, inputs: TrainingInputs, chip: ChipSpec): TemplateResult {
   const physical = chip.memory.capacityBytes.value;
   const headroom = m.capacity - m.total;
   return html`<div class="card" data-testid="training-memory-card">
@@ -64,17 +62,17 @@ function memoryCard(result: TrainingResult, chip: ChipSpec): TemplateResult {
       <h3>Memory per chip</h3>
       <span class="muted">${formatBytes(m.total)} of ${formatBytes(m.capacity)} usable · ${formatBytes(physical)} physical</span>
     </div>
-    ${stackedMemoryBar(memoryParts(result), m.total, m.capacity, physical)}
+    ${stackedMemoryBar(memoryParts(m), m.total, m.capacity, physical)}
     <p class="hint">
       ${headroom >= 0
         ? html`${formatBytes(headroom)} free: room for a larger micro-batch, or less recomputation.`
         : html`<span class="error-text">${formatBytes(-headroom)} over the usable capacity.</span>`}
-      ZeRO ${result.inputs.zeroStage} shards ${['nothing', 'the optimizer state', 'the optimizer state and gradients', 'the optimizer state, gradients and weights'][result.inputs.zeroStage]} over the ${result.inputs.parallelism.dp} data-parallel replicas.
+      ZeRO ${inputs.zeroStage} shards ${['nothing', 'the optimizer state', 'the optimizer state and gradients', 'the optimizer state, gradients and weights'][inputs.zeroStage]} over the ${inputs.parallelism.dp} data-parallel replicas.
     </p>
   </div>`;
 }
 
-function metricCards(r: TrainingResult): TemplateResult {
+function metricCards(r: FeasibleTrainingResult): TemplateResult {
   const m = r.memoryPerChipBytes;
   const i = r.inputs;
   return html`<div class="metric-grid" data-testid="training-metrics">
@@ -89,7 +87,7 @@ function metricCards(r: TrainingResult): TemplateResult {
   </div>`;
 }
 
-function stepCard(r: TrainingResult): TemplateResult {
+function stepCard(r: FeasibleTrainingResult): TemplateResult {
   const t = r.microBatchTime;
   const i = r.inputs;
   const micro = t.computeS + t.memoryS + t.networkS + t.overheadS;
@@ -135,8 +133,8 @@ function sourcesTable(r: TrainingResult): TemplateResult {
   </details>`;
 }
 
-function infeasibleCallout(app: App, r: TrainingResult, chip: ChipSpec): TemplateResult {
-  const reason = r.reason ?? 'unknown';
+function infeasibleCallout(app: App, r: InfeasibleTrainingResult, chip: ChipSpec): TemplateResult {
+  const reason = r.reason;
   const i = r.inputs;
   return html`<section class="callout bad" role="alert" data-testid="training-infeasible">
     <div class="callout-title">
@@ -150,7 +148,7 @@ function infeasibleCallout(app: App, r: TrainingResult, chip: ChipSpec): Templat
           ${i.recompute !== 'full' ? html`<button class="btn" data-testid="training-use-full-recompute" @click=${() => app.setTraining({ recompute: 'full' })}>Use full recomputation</button>` : nothing}
         </p>`
       : nothing}
-    ${Number.isFinite(r.memoryPerChipBytes.total) ? memoryCard(r, chip) : nothing}
+    ${r.memoryPerChipBytes === null ? nothing : memoryCard(r.memoryPerChipBytes, i, chip)}
   </section>`;
 }
 
@@ -170,7 +168,7 @@ export function trainingView(app: App): TemplateResult {
   return html`${headline(config, result)} ${metricCards(result)}
     <section class="callout info" data-testid="training-explanation"><span class="callout-title"><strong>What limits it</strong></span> ${result.explanation}</section>
     <div class="row-2 even">
-      ${memoryCard(result, config.chip)} ${stepCard(result)}
+      ${memoryCard(result.memoryPerChipBytes, result.inputs, config.chip)} ${stepCard(result)}
     </div>
     ${sourcesTable(result)} ${cliCommandView(app, 'training', true)}`;
 }

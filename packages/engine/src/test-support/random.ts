@@ -7,9 +7,9 @@ import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { models as catalogModels } from '@ridgeline/catalog';
 import { PRECISIONS, TOPOLOGIES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
-import { DISAGGREGATION_BOUNDS, type InferenceConfig, type InferenceResult, type ModelSpec, type SpeculativeConfig, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
-import type { Output } from '../descriptors.ts';
-import type { TrainingOutput } from '../training.ts';
+import { DISAGGREGATION_BOUNDS, type InfeasibleInferenceResult, type InferenceConfig, type InferenceResult, type ModelSpec, type SpeculativeConfig, type TrainingConfig, type TrainingResult } from '@ridgeline/model';
+import { OUTPUTS, type Output } from '../descriptors.ts';
+import { TRAINING_OUTPUTS, type TrainingOutput } from '../training.ts';
 
 /** Every first-party chip. */
 export const FIRST_PARTY_CHIPS: readonly ChipSpec[] = [nvidia, amd, google, groq].flatMap((p) => p.chips);
@@ -264,12 +264,13 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
   };
 }
 
-/** The reference's value of every kernel output (NaN where the reference has none). */
+/** The reference's value of every kernel output (NaN where the reference has none, as for every figure of an infeasible result). */
 export function referenceOutputs(r: InferenceResult): Record<Output, number> {
-  const boundCode = (b: string): number => (r.feasible ? ['compute', 'memory', 'network'].indexOf(b) : Number.NaN);
+  if (!r.feasible) return infeasibleOutputs(r);
+  const boundCode = (b: string): number => ['compute', 'memory', 'network'].indexOf(b);
   return {
-    feasible: r.feasible ? 1 : 0,
-    reason: r.reason === null ? -1 : Number.NaN,
+    feasible: 1,
+    reason: -1,
     ttftS: r.ttftS,
     tpotS: r.tpotS,
     requestLatencyS: r.requestLatencyS,
@@ -292,7 +293,7 @@ export function referenceOutputs(r: InferenceResult): Record<Output, number> {
     memoryActivationsBytes: r.memoryPerChipBytes.activations,
     memoryTotalBytes: r.memoryPerChipBytes.total,
     memoryCapacityBytes: r.memoryPerChipBytes.capacity,
-    minChipsToFit: r.minChipsToFit ?? Number.NaN,
+    minChipsToFit: Number.NaN,
     prefillComputeBoundS: r.prefill.computeBoundS,
     prefillMemoryBoundS: r.prefill.memoryBoundS,
     prefillNetworkS: r.prefill.networkS,
@@ -308,6 +309,22 @@ export function referenceOutputs(r: InferenceResult): Record<Output, number> {
     kvTransferS: r.disaggregation?.kvTransferS ?? Number.NaN,
     disaggregationBound: r.disaggregation === null ? Number.NaN : DISAGGREGATION_BOUNDS.indexOf(r.disaggregation.bound),
   };
+}
+
+/** An infeasible result's outputs: NaN for every figure; the memory that did not fit and the chips that would, for `capacity`. */
+function infeasibleOutputs(r: InfeasibleInferenceResult): Record<Output, number> {
+  const out = Object.fromEntries(OUTPUTS.map((o) => [o, Number.NaN])) as Record<Output, number>;
+  const m = r.memoryPerChipBytes;
+  out.feasible = 0;
+  if (m !== null) {
+    out.memoryWeightsBytes = m.weights;
+    out.memoryKvCacheBytes = m.kvCache;
+    out.memoryActivationsBytes = m.activations;
+    out.memoryTotalBytes = m.total;
+    out.memoryCapacityBytes = m.capacity;
+  }
+  out.minChipsToFit = r.minChipsToFit ?? Number.NaN;
+  return out;
 }
 
 /** |a − b| / max(|a|, |b|); 0 when both are 0 or both NaN; Infinity when only one is NaN. */
@@ -375,13 +392,27 @@ export function randomTrainingConfig(random: Random, models: readonly ModelSpec[
   };
 }
 
-/** The reference's value of every training kernel output (NaN where the reference has none). */
+/** The reference's value of every training kernel output (NaN where the reference has none, as for every figure of an infeasible result). */
 export function referenceTrainingOutputs(r: TrainingResult): Record<TrainingOutput, number> {
-  const bound = r.feasible ? ['compute', 'memory', 'network'].indexOf(r.bound) : Number.NaN;
+  if (!r.feasible) {
+    const out = Object.fromEntries(TRAINING_OUTPUTS.map((o) => [o, Number.NaN])) as Record<TrainingOutput, number>;
+    const m = r.memoryPerChipBytes;
+    out.feasible = 0;
+    if (m !== null) {
+      out.memoryWeightsBytes = m.weights;
+      out.memoryGradientsBytes = m.gradients;
+      out.memoryOptimizerBytes = m.optimizer;
+      out.memoryActivationsBytes = m.activations;
+      out.memoryTotalBytes = m.total;
+      out.memoryCapacityBytes = m.capacity;
+    }
+    return out;
+  }
+  const bound = ['compute', 'memory', 'network'].indexOf(r.bound);
   const m = r.memoryPerChipBytes;
   return {
-    feasible: r.feasible ? 1 : 0,
-    reason: r.reason === null ? -1 : Number.NaN,
+    feasible: 1,
+    reason: -1,
     stepTimeS: r.stepTimeS,
     tokensPerS: r.tokensPerS,
     tokensPerSPerChip: r.tokensPerSPerChip,
@@ -410,4 +441,10 @@ export function referenceTrainingOutputs(r: TrainingResult): Record<TrainingOutp
     microBatchNetworkS: r.microBatchTime.networkS,
     microBatchOverheadS: r.microBatchTime.overheadS,
   };
+}
+
+/** The result, narrowed to feasible; fails the test with the reason otherwise. */
+export function feasible<R extends InferenceResult | TrainingResult>(result: R): Extract<R, { readonly feasible: true }> {
+  if (!result.feasible) throw new Error(`expected a feasible result, got ${result.reason}: ${result.explanation}`);
+  return result as Extract<R, { readonly feasible: true }>;
 }
