@@ -83,7 +83,7 @@ describe('writing-a-hardware-plugin.md', { timeout: 240_000 }, () => {
   it('3. shows the messages of the common mistakes as validateHardware words them', async () => {
     const plugin = (await import(/* @vite-ignore */ pathToFileURL(join(pkg, 'src', 'index.ts')).href)) as { default: HardwarePlugin };
     const edits: Array<(p: any) => void> = [
-      (p) => (p.apiVersion = 2),
+      (p) => (p.apiVersion = 3),
       (p) => delete p.chips[0].memory.bandwidthBytesPerS,
       (p) => (p.chips[0].scaleUp.bandwidthBytesPerS.value = 0),
       (p) => (p.chips[0].efficiency.flop.value = 70),

@@ -1,4 +1,4 @@
-import type { ChipSpec, HardwarePlugin } from '@ridgeline/hardware';
+import { HARDWARE_API_VERSION, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 
 /**
  * The files of a new hardware-plugin package (`ridgeline plugin init`). Pure: the command writes
@@ -135,9 +135,10 @@ export function placeholderPlugin(options: ScaffoldOptions): HardwarePlugin {
       network: { value: 0.7, source: fit('η_net') },
       layerOverheadS: { value: 10e-6, source: fit('t_layer') },
       commOverlap: { value: 0, source: fit('prefill communication overlap') },
+      calibration: { status: 'datasheet', basis: 'placeholders, not fitted: replace this block with the one ridgeline calibrate prints' },
     },
   };
-  return { apiVersion: 1, meta: { name: options.name, version: '0.1.0' }, chips: [chip] };
+  return { apiVersion: HARDWARE_API_VERSION, meta: { name: options.name, version: '0.1.0' }, chips: [chip] };
 }
 
 /**
@@ -177,7 +178,8 @@ const COMMENTS: Readonly<Record<string, readonly string[]>> = {
   'scaleUp.topology': ['switch, ring, torus1d, torus2d or torus3d.'],
   efficiency: [
     'Fractions of peak in (0, 1] and a per-layer overhead in seconds: placeholders until you fit them',
-    'from your own measurements with `ridgeline calibrate` (it prints this block, ready to paste).',
+    'from your own measurements with `ridgeline calibrate` (it prints this block, ready to paste, with',
+    'calibration.status "fitted" and its error on rows left out). Users see the status in every report.',
   ],
 };
 

@@ -190,7 +190,7 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
     const [config, chip] = cliFiles(state);
     expect(config).toEqual({ path: './config.json', text: CONFIG_JSON, what: 'the pasted config.json' });
     expect(chip?.path).toBe('./chip.json');
-    expect(JSON.parse(chip?.text ?? '')).toMatchObject({ apiVersion: 1, chips: [{ id: 'acme-x1', name: 'Acme X1' }] });
+    expect(JSON.parse(chip?.text ?? '')).toMatchObject({ apiVersion: 2, chips: [{ id: 'acme-x1', name: 'Acme X1' }] });
     expect(cliFiles(DEFAULT_STATE)).toEqual([]);
   });
 

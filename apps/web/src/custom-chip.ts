@@ -1,5 +1,6 @@
 import {
   CHIP_KINDS,
+  HARDWARE_API_VERSION,
   MEMORY_KINDS,
   PRECISIONS,
   TOPOLOGIES,
@@ -141,7 +142,7 @@ export function pluginFromFields(fields: ChipFields): unknown {
       setPath(chip, field.path, field.unit === 'choice' || field.unit === 'text' || field.unit === 'date' ? text.trim() : valueOf(text));
     }
   }
-  return { apiVersion: 1, meta: { name: CUSTOM_PLUGIN_NAME, version: '1.0.0' }, chips: [chip] };
+  return { apiVersion: HARDWARE_API_VERSION, meta: { name: CUSTOM_PLUGIN_NAME, version: '1.0.0' }, chips: [chip] };
 }
 
 /** The outcome of checking the form. */

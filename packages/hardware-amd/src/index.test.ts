@@ -1,4 +1,4 @@
-import { formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { HARDWARE_API_VERSION, formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
 import { describe, expect, it } from 'vitest';
 import amd, { mi300x, mi325x, mi355x } from './index.ts';
 
@@ -7,7 +7,7 @@ const chips: readonly ChipSpec[] = amd.chips;
 
 describe('@ridgeline/hardware-amd', () => {
   it('is a version-1 plugin whose default export is the named export', () => {
-    expect(amd.apiVersion).toBe(1);
+    expect(amd.apiVersion).toBe(HARDWARE_API_VERSION);
     expect(amd.meta).toEqual({ name: '@ridgeline/hardware-amd', version: '0.1.0' });
     expect(chips.map((c) => c.id)).toEqual(['mi300x', 'mi325x', 'mi355x']);
     expect(chips).toEqual([mi300x, mi325x, mi355x]);

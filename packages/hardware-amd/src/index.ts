@@ -17,7 +17,7 @@ export { mi355x } from './mi355x.ts';
  * amd.chips.map((c) => c.id); // ['mi300x', 'mi325x', 'mi355x']
  */
 export const amd: HardwarePlugin = {
-  apiVersion: 1,
+  apiVersion: 2,
   meta: { name: '@ridgeline/hardware-amd', version: '0.1.0' },
   chips: [mi300x, mi325x, mi355x],
 };

@@ -414,7 +414,7 @@ export const tpuV7: ChipSpec = {
  * trillium?.id; // 'tpu-v6e'
  */
 export const google: HardwarePlugin = {
-  apiVersion: 1,
+  apiVersion: 2,
   meta: { name: '@ridgeline/hardware-google', version: '0.1.0' },
   chips: [tpuV4, tpuV5e, tpuV5p, tpuV6e, tpuV7],
 };

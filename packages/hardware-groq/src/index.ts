@@ -34,7 +34,7 @@ export { groqLpu } from './groq-lpu.ts';
  * groq.chips[1]?.availability; // 'announced'
  */
 export const groq: HardwarePlugin = {
-  apiVersion: 1,
+  apiVersion: 2,
   meta: { name: '@ridgeline/hardware-groq', version: '0.1.0' },
   chips: [groqLpu, groq3Lpu],
 };

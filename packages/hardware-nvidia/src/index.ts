@@ -25,7 +25,7 @@ export { h200 } from './h200.ts';
  * nvidia.chips.map((c) => c.id); // ['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'gb300-nvl72', 'a100-sxm']
  */
 export const nvidia: HardwarePlugin = {
-  apiVersion: 1,
+  apiVersion: 2,
   meta: { name: '@ridgeline/hardware-nvidia', version: '0.1.0' },
   chips: [h100Sxm, h200, b200, gb200Nvl72, b300, gb300Nvl72, a100Sxm],
 };

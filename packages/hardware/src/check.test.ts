@@ -8,7 +8,7 @@ const [gpu] = testPlugin.chips;
 if (gpu === undefined) throw new Error('the test plugin has no chips');
 
 function pluginWith(chip: ChipSpec): HardwarePlugin {
-  return { apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...chip, id: 'acme-x1' }] };
+  return { apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...chip, id: 'acme-x1' }] };
 }
 
 describe('checkHardware', () => {

@@ -1,5 +1,5 @@
 import { sourcedFigures } from './sources.ts';
-import type { ChipSpec, HardwarePlugin } from './types.ts';
+import { HARDWARE_API_VERSION, type ChipSpec, type HardwarePlugin } from './types.ts';
 
 /**
  * Something in a valid plugin that is probably not what its author meant: a placeholder left in,
@@ -110,6 +110,12 @@ function unitOf(path: string): string {
 export function checkHardware(plugin: HardwarePlugin, known: readonly ChipSpec[]): HardwareWarning[] {
   const ranges = knownRanges(known);
   const warnings: HardwareWarning[] = [];
+  if (plugin.apiVersion < HARDWARE_API_VERSION) {
+    warnings.push({
+      path: 'apiVersion',
+      message: `apiVersion ${plugin.apiVersion} still loads, but its chips carry no calibration status; move to apiVersion ${HARDWARE_API_VERSION} (docs/writing-a-hardware-plugin.md, "Migrating from apiVersion 1")`,
+    });
+  }
   for (const chip of plugin.chips) {
     const at = (path: string): string => `chips[${chip.id}].${path}`;
     for (const field of ['name', 'vendor', 'notes'] as const) {

@@ -1,4 +1,4 @@
-import type { ChipEfficiency, ChipSpec, Efficiency, EfficiencyProfile, Precision, Sourced } from './types.ts';
+import type { CalibrationStatus, ChipEfficiency, ChipSpec, Efficiency, EfficiencyProfile, Precision, Sourced } from './types.ts';
 
 /**
  * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
@@ -100,7 +100,7 @@ export interface TransferRule {
    * The error to expect, measured by applying the same rule between two fitted chips that differ
    * the same way (e.g. B200 → GB200 for B300 → GB300); absent when no such pair is measured.
    */
-  readonly outOfSampleError?: { readonly throughput: number; readonly interactivity: number; readonly on: string };
+  readonly outOfSampleError?: CalibrationStatus['outOfSampleError'];
 }
 
 /**

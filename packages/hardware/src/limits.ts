@@ -21,6 +21,7 @@ export interface ChipLimits {
   readonly linkBandwidthBytesPerS: FigureLimit;
   readonly domainSize: FigureLimit;
   readonly latencyS: FigureLimit;
+  readonly requestOverheadS: FigureLimit;
   readonly powerW: FigureLimit;
   readonly usdPerChipHour: FigureLimit;
   readonly fraction: FigureLimit;
@@ -44,6 +45,8 @@ export const CHIP_LIMITS: ChipLimits = {
   domainSize: { min: 1, max: 16_777_216 },
   /** Latencies and the per-layer overhead: 1 ps (light crosses 0.3 mm) to 1 s (10⁵× a network hop). */
   latencyS: { min: 1e-12, max: 1 },
+  /** A serving stack's fixed time per request (t_req): 1 ns to 60 s (measured stacks: ~0.1 s). */
+  requestOverheadS: { min: 1e-9, max: 60 },
   /** Power: 1 mW to 1 MW per chip (a whole 72-GPU rack draws 0.12 MW). */
   powerW: { min: 1e-3, max: 1e6 },
   /** Price: 1e-6 to 1e6 USD per chip-hour (today's list prices are 1–10 USD). */

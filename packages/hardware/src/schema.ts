@@ -4,6 +4,7 @@ import {
   CALIBRATION_STATUSES,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
+  SUPPORTED_API_VERSIONS,
   MEMORY_KINDS,
   PRECISIONS,
   TOPOLOGIES,
@@ -503,7 +504,7 @@ const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by 
 /** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
 const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
 
-const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }';
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
 
 /** A chip's efficiencies (the default set, and each profile's). */
 const efficiencyEntries = {
@@ -529,6 +530,12 @@ const efficiencyEntries = {
     commOverlap: v.exactOptional(
       sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
     ),
+    mtpAcceptance: v.exactOptional(
+      sourced('share', { what: 'the effective acceptance of each MTP draft token', unit: '', example: '0.7' }),
+    ),
+    requestOverheadS: v.exactOptional(
+      sourced('nonNegative', { what: 't_req, the fixed time per request before its first token', unit: 's', example: '0.05', limit: CHIP_LIMITS.requestOverheadS }),
+    ),
     calibration: v.exactOptional(
       section(
         {
@@ -539,9 +546,10 @@ const efficiencyEntries = {
               {
                 throughput: numberIn('nonNegative', { what: 'the median |error| of throughput per chip, as a fraction', unit: '', example: '0.12' }),
                 interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
+                ttft: v.exactOptional(numberIn('nonNegative', { what: 'the median |error| of time to first token, as a fraction', unit: '', example: '0.3' })),
                 on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
               },
-              '{ throughput, interactivity, on }',
+              '{ throughput, interactivity, ttft?, on }',
             ),
           ),
         },
@@ -750,9 +758,9 @@ const chips = v.pipe(
 
 const pluginSchema = strict(
   {
-    apiVersion: v.literal(
-      HARDWARE_API_VERSION,
-      encodeNote({ problem: 'is not supported', allowed: String(HARDWARE_API_VERSION), fix: `set apiVersion: ${HARDWARE_API_VERSION}.` }),
+    apiVersion: v.picklist(
+      SUPPORTED_API_VERSIONS,
+      encodeNote({ problem: 'is not supported', allowed: SUPPORTED_API_VERSIONS.join(', '), fix: `set apiVersion: ${HARDWARE_API_VERSION}.` }),
     ),
     meta: v.pipe(
       strict(

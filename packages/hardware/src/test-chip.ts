@@ -106,7 +106,7 @@ export const testLpu: ChipSpec = {
 
 /** A valid plugin with both test chips. */
 export const testPlugin: HardwarePlugin = {
-  apiVersion: 1,
+  apiVersion: 2,
   meta: { name: 'test-chips', version: '1.0.0' },
   chips: [testChip, testLpu],
 };

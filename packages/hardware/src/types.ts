@@ -7,12 +7,31 @@
  */
 
 /**
- * The plugin API version this package implements. Plugins declare it in `apiVersion`.
+ * The plugin API version this package implements. Plugins declare it in `apiVersion`. Version 2
+ * added calibration status, efficiency profiles, η_flop per precision, the MTP acceptance and
+ * t_req (docs/writing-a-hardware-plugin.md, "Migrating from apiVersion 1").
  *
  * @example
  * defineHardware({ apiVersion: HARDWARE_API_VERSION, meta, chips });
  */
-export const HARDWARE_API_VERSION = 1 as const;
+export const HARDWARE_API_VERSION = 2 as const;
+
+/**
+ * The plugin API versions this package reads. Version 2 only added optional fields, so every
+ * version 1 plugin is read as it is; its efficiencies count as datasheet values (no calibration).
+ *
+ * @example
+ * SUPPORTED_API_VERSIONS.includes(plugin.apiVersion); // true for 1 and 2
+ */
+export const SUPPORTED_API_VERSIONS = [1, 2] as const;
+
+/**
+ * One of `SUPPORTED_API_VERSIONS`.
+ *
+ * @example
+ * const version: HardwareApiVersion = 2;
+ */
+export type HardwareApiVersion = (typeof SUPPORTED_API_VERSIONS)[number];
 
 /**
  * Numeric precisions, with their storage size in `PRECISION_BYTES`.
@@ -268,7 +287,13 @@ export interface CalibrationStatus {
    * Median |error| (fractions) of throughput per chip and tokens/s per user on measurements these
    * efficiencies were not fitted to, and which measurements; absent when none exist.
    */
-  readonly outOfSampleError?: { readonly throughput: number; readonly interactivity: number; readonly on: string };
+  readonly outOfSampleError?: {
+    readonly throughput: number;
+    readonly interactivity: number;
+    /** Median |error| of time to first token, where measured. */
+    readonly ttft?: number;
+    readonly on: string;
+  };
 }
 
 /**
@@ -303,6 +328,18 @@ export interface ChipEfficiency {
    * unless the user says otherwise (MODEL.md §3).
    */
   readonly commOverlap?: Sourced;
+  /**
+   * The serving stack's effective acceptance of each multi-token-prediction draft token, a
+   * probability in [0, 1]: what `--speculative mtp` uses when no acceptance is given (else the
+   * model's default, 0.85). Fitted per stack on measured MTP serving (docs/MODEL.md §9).
+   */
+  readonly mtpAcceptance?: Sourced;
+  /**
+   * t_req: fixed time per request before its first token that no chip work explains (the serving
+   * front end's queueing, tokenisation, scheduling and HTTP), seconds; added to TTFT and request
+   * latency, not to throughput (the host does it while the chips serve other requests). Default 0.
+   */
+  readonly requestOverheadS?: Sourced;
   /** How these efficiencies were obtained (fitted, transferred or datasheet) and their measured error; absent reads as datasheet. */
   readonly calibration?: CalibrationStatus;
 }
@@ -362,11 +399,11 @@ export interface ChipSpec {
  * with `validateHardware`.
  *
  * @example
- * const plugin: HardwarePlugin = { apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [chip] };
+ * const plugin: HardwarePlugin = { apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [chip] };
  */
 export interface HardwarePlugin {
-  /** Must equal `HARDWARE_API_VERSION`; checked before anything else. */
-  readonly apiVersion: typeof HARDWARE_API_VERSION;
+  /** `HARDWARE_API_VERSION` (2), or 1 for a plugin written before it; checked before anything else. */
+  readonly apiVersion: HardwareApiVersion;
   readonly meta: { readonly name: string; readonly version: string };
   readonly chips: readonly ChipSpec[];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
+import { checkHardware } from './check.ts';
 import { testChip, testLpu, testPlugin } from './test-chip.ts';
 import { AVAILABILITIES, CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
 import {
@@ -92,7 +93,7 @@ describe('validateHardware checks η_flop per precision', () => {
 describe('validateHardware checks apiVersion first', () => {
   test('a newer apiVersion is one issue with a Babel-style message, whatever else is wrong', () => {
     const plugin = broken((p) => {
-      p.apiVersion = 2;
+      p.apiVersion = 3;
       p.meta.name = 'acme-chips';
       p.chips[0].memory.bandwidthBytesPerS.value = -1;
       p.chips[1].kind = 'npu';
@@ -100,14 +101,14 @@ describe('validateHardware checks apiVersion first', () => {
     expect(issuesOf(plugin)).toEqual([
       {
         path: 'apiVersion',
-        message: 'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1',
-        allowed: '1',
-        fix: 'upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+        message: 'Plugin "acme-chips" declares apiVersion 3, but @ridgeline/hardware implements apiVersion 2 (and reads 1)',
+        allowed: '1, 2',
+        fix: 'upgrade @ridgeline/hardware, or build the plugin against apiVersion 2.',
       },
     ]);
     const [issue] = issuesOf(plugin);
     expect(`${issue!.message}. Fix: ${issue!.fix}`).toBe(
-      'Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1. Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+      'Plugin "acme-chips" declares apiVersion 3, but @ridgeline/hardware implements apiVersion 2 (and reads 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 2.',
     );
   });
 
@@ -119,21 +120,21 @@ describe('validateHardware checks apiVersion first', () => {
     expect(issuesOf(plugin)).toEqual([
       {
         path: 'apiVersion',
-        message: 'Plugin "(unnamed)" does not declare apiVersion, but @ridgeline/hardware implements apiVersion 1',
-        allowed: '1',
-        fix: 'add apiVersion: 1 to the plugin (defineHardware checks it as you type).',
+        message: 'Plugin "(unnamed)" does not declare apiVersion, but @ridgeline/hardware implements apiVersion 2 (and reads 1)',
+        allowed: '1, 2',
+        fix: 'add apiVersion: 2 to the plugin (defineHardware checks it as you type).',
       },
     ]);
   });
 
   test('an older or mistyped apiVersion', () => {
     expect(onlyIssue(broken((p) => (p.apiVersion = 0)))).toMatchObject({
-      message: 'Plugin "test-chips" declares apiVersion 0, but @ridgeline/hardware implements apiVersion 1',
-      fix: 'update the plugin to apiVersion 1.',
+      message: 'Plugin "test-chips" declares apiVersion 0, but @ridgeline/hardware implements apiVersion 2 (and reads 1)',
+      fix: 'update the plugin to apiVersion 2.',
     });
     expect(onlyIssue(broken((p) => (p.apiVersion = '1')))).toMatchObject({
-      message: 'Plugin "test-chips" declares apiVersion "1", but @ridgeline/hardware implements apiVersion 1',
-      fix: 'set apiVersion to the number 1.',
+      message: 'Plugin "test-chips" declares apiVersion "1", but @ridgeline/hardware implements apiVersion 2 (and reads 1)',
+      fix: 'set apiVersion to the number 2.',
     });
   });
 
@@ -715,13 +716,13 @@ describe('formatIssues', () => {
 
   test('an apiVersion mismatch reads as one Babel-style line', () => {
     const plugin = broken((p) => {
-      p.apiVersion = 2;
+      p.apiVersion = 3;
       p.meta.name = 'acme-chips';
     });
     expect(formatIssues(issuesOf(plugin), 'acme-chips')).toBe(
       [
         'Invalid hardware plugin "acme-chips": 1 problem',
-        '  - apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+        '  - apiVersion: Plugin "acme-chips" declares apiVersion 3, but @ridgeline/hardware implements apiVersion 2 (and reads 1) (allowed: 1, 2). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 2.',
       ].join('\n'),
     );
   });
@@ -766,8 +767,17 @@ describe('defineHardware', () => {
   });
 
   test('rejects a wrong apiVersion at compile time', () => {
-    // @ts-expect-error apiVersion must be 1
-    defineHardware({ apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [testLpu] });
+    // @ts-expect-error apiVersion must be 1 or 2
+    defineHardware({ apiVersion: 3, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [testLpu] });
+  });
+
+  test('reads an apiVersion 1 plugin as it is: version 2 only added optional fields', () => {
+    const v1 = defineHardware({ apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...testLpu, id: 'acme-x1' }] });
+    const result = validateHardware(v1);
+    expect(result.ok).toBe(true);
+    // plugin check says to migrate, naming the guide's section
+    expect(checkHardware(v1, [])).toContainEqual({ path: 'apiVersion', message: expect.stringMatching(/^apiVersion 1 still loads, .*move to apiVersion 2 \(docs\/writing-a-hardware-plugin\.md, "Migrating from apiVersion 1"\)$/) });
+    expect(checkHardware({ ...v1, apiVersion: 2 }, []).some((w) => w.path === 'apiVersion')).toBe(false);
   });
 });
 
@@ -783,8 +793,8 @@ describe('the common mistakes, word for word', () => {
   };
 
   test('an apiVersion mismatch', () => {
-    expect(line((p) => (p.apiVersion = 2))).toBe(
-      '  - apiVersion: Plugin "test-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.',
+    expect(line((p) => (p.apiVersion = 3))).toBe(
+      '  - apiVersion: Plugin "test-chips" declares apiVersion 3, but @ridgeline/hardware implements apiVersion 2 (and reads 1) (allowed: 1, 2). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 2.',
     );
   });
 
@@ -796,7 +806,7 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, calibration? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',

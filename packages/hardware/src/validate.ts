@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { decodeNote, hardwarePluginSchema, ID_PATTERN, renderValue, unknownKeyNote, type IssueNote } from './schema.ts';
-import { HARDWARE_API_VERSION, type HardwarePlugin } from './types.ts';
+import { HARDWARE_API_VERSION, SUPPORTED_API_VERSIONS, type HardwarePlugin } from './types.ts';
 
 /**
  * This package, as named in apiVersion messages. The API version, not the package version, is what
@@ -37,8 +37,8 @@ function nameOf(input: unknown): string | undefined {
 /** The Babel-style check of `apiVersion`, done before anything else: a mismatch makes every other issue noise. */
 function apiVersionIssue(input: Record<string, unknown>): HardwareIssue | undefined {
   const plugin = `Plugin "${nameOf(input) ?? '(unnamed)'}"`;
-  const implemented = `${HOST} implements apiVersion ${HARDWARE_API_VERSION}`;
-  const allowed = String(HARDWARE_API_VERSION);
+  const implemented = `${HOST} implements apiVersion ${HARDWARE_API_VERSION} (and reads ${SUPPORTED_API_VERSIONS.slice(0, -1).join(', ')})`;
+  const allowed = SUPPORTED_API_VERSIONS.join(', ');
   if (!('apiVersion' in input) || input.apiVersion === undefined) {
     return {
       path: 'apiVersion',
@@ -48,7 +48,7 @@ function apiVersionIssue(input: Record<string, unknown>): HardwareIssue | undefi
     };
   }
   const declared = input.apiVersion;
-  if (declared === HARDWARE_API_VERSION) return undefined;
+  if ((SUPPORTED_API_VERSIONS as readonly unknown[]).includes(declared)) return undefined;
   const newer = typeof declared === 'number' && declared > HARDWARE_API_VERSION;
   const older = typeof declared === 'number' && Number.isInteger(declared) && declared < HARDWARE_API_VERSION;
   return {
@@ -224,7 +224,7 @@ export function assertHardware(input: unknown): HardwarePlugin {
  *
  * @example
  * export default defineHardware({
- *   apiVersion: 1,
+ *   apiVersion: 2,
  *   meta: { name: 'acme-chips', version: '1.0.0' },
  *   chips: [acmeX1],
  * });

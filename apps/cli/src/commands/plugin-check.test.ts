@@ -13,7 +13,7 @@ import { cli, expectUserError } from '../test-cli.ts';
 const scaffolded = placeholderPlugin({ name: '@acme/ridgeline-hardware', chipId: 'acme-x1', today: '2026-01-01', hardwareVersion: '0.1.0', cliVersion: '0.1.0' });
 const h100 = firstPartyChips().find((c) => c.id === 'h100-sxm')!;
 const { aliases: _, ...base } = h100;
-const clean: HardwarePlugin = { apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...base, id: 'acme-x1', name: 'Acme X1', vendor: 'Acme' }] };
+const clean: HardwarePlugin = { apiVersion: 2, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...base, id: 'acme-x1', name: 'Acme X1', vendor: 'Acme' }] };
 const slipped: HardwarePlugin = {
   ...clean,
   chips: [{ ...clean.chips[0]!, memory: { ...base.memory, bandwidthBytesPerS: { value: 4, source: 'Acme X1 datasheet rev. 3, table 2' } } }],
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'scaffolded.json'), JSON.stringify(scaffolded));
   await writeFile(join(dir, 'clean.json'), JSON.stringify(clean));
   await writeFile(join(dir, 'slipped.json'), JSON.stringify(slipped));
-  await writeFile(join(dir, 'invalid.json'), JSON.stringify({ ...clean, apiVersion: 2 }));
+  await writeFile(join(dir, 'invalid.json'), JSON.stringify({ ...clean, apiVersion: 3 }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

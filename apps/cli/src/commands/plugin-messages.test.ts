@@ -44,8 +44,8 @@ const header = 'invalid hardware plugin "acme-chips": 1 problem: ';
 describe('one clear message per mistake in a plugin', () => {
   it('an apiVersion mismatch', async () => {
     expectUserError(
-      await estimateWith(await pluginFile('api', (p) => (p.apiVersion = 2))),
-      `${header}apiVersion: Plugin "acme-chips" declares apiVersion 2, but @ridgeline/hardware implements apiVersion 1 (allowed: 1). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 1.`,
+      await estimateWith(await pluginFile('api', (p) => (p.apiVersion = 3))),
+      `${header}apiVersion: Plugin "acme-chips" declares apiVersion 3, but @ridgeline/hardware implements apiVersion 2 (and reads 1) (allowed: 1, 2). Fix: upgrade @ridgeline/hardware, or build the plugin against apiVersion 2.`,
     );
   });
 
@@ -120,7 +120,7 @@ describe('one line, escaped: what a plugin cannot put on the terminal', () => {
     const evil = await pluginFile('evil', (p) => {
       p.meta.name = 'acme\u001b[2J\nchips\u202e';
       p.chips[0].name = 'Acme\u001b[31m X1\r';
-      p.apiVersion = 2;
+      p.apiVersion = 3;
     });
     const error = await estimateWith(evil);
     expect(error.code).toBe(2);
