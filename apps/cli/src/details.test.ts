@@ -167,8 +167,8 @@ describe('the details command of a sweep row', () => {
     for (const needed of flags[file] ?? []) {
       expect(text).toContain(needed);
     }
-    // MTP's default acceptance is left to estimate
-    if (file === 'inference-speculative.yaml') expect(commands.some((c) => c.endsWith('--speculative mtp --draft-tokens 3'))).toBe(true);
+    // MTP's acceptance is always stated: its default is the chip's stack's, which --stack may change
+    if (file === 'inference-speculative.yaml') expect(commands.some((c) => /--speculative mtp --draft-tokens 3 --acceptance [\d.]+$/.test(c))).toBe(true);
     for (const [i, row] of rows.entries()) {
       const words = commands[i]!.split(' ');
       expect(words[0]).toBe('ridgeline');

@@ -1,5 +1,5 @@
 import { formatExactCount } from '@ridgeline/format';
-import { DEFAULT_MOE_IMBALANCE, DEFAULT_MTP_ACCEPTANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 import { shellCommand } from './shell.ts';
 
@@ -10,6 +10,8 @@ export interface DetailsContext {
   readonly chipIds: readonly string[];
   /** The `--plugin` values the sweep ran with. */
   readonly plugins: readonly string[];
+  /** The `--stack` the sweep ran with, if any. */
+  readonly stack?: string;
 }
 
 function flag(name: string, value: string | number): string[] {
@@ -39,6 +41,7 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
   const tail = [
     ...(row.commOverlap === 'auto' ? [] : flag('overlap', row.commOverlap)),
     ...(entry.usdPerChipHour === undefined ? [] : flag('price', entry.usdPerChipHour)),
+    ...(context.stack === undefined ? [] : flag('stack', context.stack)),
     ...plugins.flatMap((p) => flag('plugin', p)),
   ];
   const words = isTrainingRow(row)
@@ -87,8 +90,9 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
               ...flag('speculative', row.speculative),
               ...(drafting && row.draftModel !== null ? flag('draft-model', row.draftModel) : []),
               ...(row.draftTokens === 1 ? [] : flag('draft-tokens', row.draftTokens)),
-              // a draft model has no default acceptance: estimate asks for it
-              ...(!drafting && row.acceptance === DEFAULT_MTP_ACCEPTANCE ? [] : flag('acceptance', row.acceptance)),
+              // always stated: a draft model has no default acceptance, and MTP's default is the chip's
+              // serving stack's (efficiency.mtpAcceptance), which a profile flag may change
+              ...flag('acceptance', row.acceptance),
             ]),
         ...tail,
       ];

@@ -23,10 +23,11 @@ describe('efficiencies with their units', () => {
     const shown = Object.fromEntries(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
     expect(shown).toEqual({
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      memory: '35.0%',
+      memory: '50.0%',
       network: '50.0%',
-      layerOverheadS: '120 µs',
+      layerOverheadS: '240 µs',
       commOverlap: '90.0%',
+      requestOverheadS: '0 s',
     });
     expect(Object.keys(efficiencies).every((key) => EFFICIENCY_LABELS[key] !== undefined)).toBe(true);
   });
@@ -36,7 +37,7 @@ describe('efficiencies with their units', () => {
       const { calibration: _, ...efficiencies } = estimateInference(configFor({ ...DEFAULT_STATE, hardware: chip.id }, findModel('llama-3.1-8b')!, chip)).inputs.efficiencies;
       for (const [key, e] of Object.entries(efficiencies)) {
         const text = resolvedEfficiencyText(key, e.value);
-        expect(text, `${chip.id} ${key}`).toMatch(key === 'layerOverheadS' ? /^[\d.]+ (µs|ms|ns)$/ : /^\d+\.\d%( at [\d,.]+ (FLOP\/B|[kMG]?B))?( → .*)?$/);
+        expect(text, `${chip.id} ${key}`).toMatch(key.endsWith('OverheadS') ? /^[\d.]+ (µs|ms|ns|s)$/ : /^\d+\.\d%( at [\d,.]+ (FLOP\/B|[kMG]?B))?( → .*)?$/);
       }
     }
   });

@@ -14,6 +14,7 @@ export const EFFICIENCY_LABELS: Readonly<Record<string, string>> = {
   network: 'η_net (of link bandwidth)',
   layerOverheadS: 't_layer (overhead per layer)',
   commOverlap: 'prefill comm overlap',
+  requestOverheadS: 't_req (overhead per request, in TTFT)',
 };
 
 /**
@@ -43,7 +44,7 @@ function isCurve(value: unknown): value is { curve: ReadonlyArray<readonly [numb
  * resolvedEfficiencyText('memory', 0.35); // '35.0%'
  */
 export function resolvedEfficiencyText(key: string, value: unknown): string {
-  if (key === 'layerOverheadS' && typeof value === 'number') return formatDuration(value);
+  if ((key === 'layerOverheadS' || key === 'requestOverheadS') && typeof value === 'number') return formatDuration(value);
   if (typeof value === 'number') return formatPercent(value);
   if (isCurve(value)) return efficiencyText({ ...value, source: '' });
   return String(value);

@@ -5,6 +5,8 @@ export { feedOutputs, packedState, packState, reasonCount, resetReducers } from 
 export {
   CFG_EXPECTED,
   C_IDENTITY,
+  C_MTP_ACCEPTANCE,
+  C_REQUEST_OVERHEAD,
   CHIP_STRIDE,
   CONFIG_STRIDE,
   EFF_STRIDE,

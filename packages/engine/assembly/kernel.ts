@@ -53,6 +53,8 @@ import {
   C_EFF_MEMORY,
   C_EFF_NETWORK,
   C_IDENTITY,
+  C_MTP_ACCEPTANCE,
+  C_REQUEST_OVERHEAD,
   C_IDLE_W,
   C_LAYER_OVERHEAD,
   C_MAX_W,
@@ -727,7 +729,9 @@ function setSpeculation(): void {
   verifyTokens = gamma + 1;
   if (!isNaN(expectedOverride)) expectedTokens = expectedOverride;
   else {
-    const a = value(A_ACCEPTANCE);
+    // NaN: the chip's serving stack's fitted acceptance, else the model's default (speculative.ts)
+    let a = value(A_ACCEPTANCE);
+    if (isNaN(a)) a = f(decodeChip, C_MTP_ACCEPTANCE);
     let term: f64 = 1;
     let expected: f64 = 1;
     for (let i = 0; i < <i32>gamma; i++) {
@@ -1484,10 +1488,13 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
 }
 
 /** The latencies and rates of a feasible configuration (per user: 1/TPOT; total per chip: input + output). */
-@inline function putRates(ttftS: f64, tpotS: f64, requestLatencyS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64, prefillTokensPerS: f64): void {
-  put(O_TTFT, ttftS);
+@inline function putRates(ttftS: f64, tpotS: f64, requestLatencyS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64, prefillTokensPerS: f64, served: bool = true): void {
+  // t_req of the configuration's chip delays a served request's first token, not the chips
+  // (inference.ts requestOverheadOf); a static batch has no serving front end
+  const requestOverheadS = served ? f(decodeChip, C_REQUEST_OVERHEAD) : 0;
+  put(O_TTFT, ttftS + requestOverheadS);
   put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
   put(O_TOKENS_PER_S, tokensPerS);
   put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
   put(O_TOKENS_PER_S_PER_USER, 1 / tpotS);
@@ -1724,7 +1731,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
   const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
-  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS);
+  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS, false);
   putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
   putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
   putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);

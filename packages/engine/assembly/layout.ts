@@ -30,6 +30,10 @@ export const C_EFF_MEMORY: i32 = C_EFF_FLOP + EFF_STRIDE;
 export const C_EFF_NETWORK: i32 = C_EFF_MEMORY + EFF_STRIDE;
 /** 1 + the table index of the first chip with this chip's id (0: unset): which entries are the same chip. */
 export const C_IDENTITY: i32 = 124;
+/** The MTP acceptance a configuration without one uses: efficiency.mtpAcceptance, else the model's default. */
+export const C_MTP_ACCEPTANCE: i32 = 125;
+/** t_req, efficiency.requestOverheadS (0 when not given): added to TTFT and request latency. */
+export const C_REQUEST_OVERHEAD: i32 = 126;
 /** η_flop at each compute precision (PRECISIONS order), EFF_STRIDE slots each: flopByPrecision, else flop. */
 export const C_EFF_FLOP_BY_PRECISION: i32 = 128;
 export const CHIP_STRIDE: i32 = C_EFF_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE + 2;
@@ -184,7 +188,7 @@ export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRI
 export const H_GROUP_BY: i32 = 49;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 50;
-export const IMAGE_VERSION: i32 = 10;
+export const IMAGE_VERSION: i32 = 11;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

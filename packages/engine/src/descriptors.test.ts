@@ -13,6 +13,9 @@ describe('the host layout', () => {
     expect(value('N_OUT')).toBe(N_OUT);
     expect(value('N_OUT')).toBe(OUTPUTS.length);
     expect(value('CHIP_STRIDE')).toBe(CHIP.stride);
+    expect(value('C_IDENTITY')).toBe(CHIP.identity);
+    expect(value('C_MTP_ACCEPTANCE')).toBe(CHIP.mtpAcceptance);
+    expect(value('C_REQUEST_OVERHEAD')).toBe(CHIP.requestOverhead);
     expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
     expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
     // a configuration record is the axes in order, then the price and E

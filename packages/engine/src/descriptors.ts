@@ -42,6 +42,10 @@ export const CHIP = {
   effNetwork: 90,
   /** 1 + the table index of the first entry with this chip's id (0: unset), set by the table's builder. */
   identity: 124,
+  /** The acceptance of an MTP draft token when the configuration gives none: efficiency.mtpAcceptance, else DEFAULT_MTP_ACCEPTANCE. */
+  mtpAcceptance: 125,
+  /** t_req: efficiency.requestOverheadS, else 0. */
+  requestOverhead: 126,
   /** η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each. */
   effFlopByPrecision: 128,
   stride: 368,
@@ -178,7 +182,7 @@ export const HEADER = {
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
  * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor).
  */
-export const IMAGE_VERSION = 10;
+export const IMAGE_VERSION = 11;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

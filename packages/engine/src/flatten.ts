@@ -5,7 +5,7 @@ import {
   type ChipSpec,
   type Efficiency,
 } from '@ridgeline/hardware';
-import { InputError, WORKLOAD_LIMITS, countParams, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_MTP_ACCEPTANCE, InputError, WORKLOAD_LIMITS, countParams, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
 import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
 
 // a ring is a one-axis torus (collectives.ts)
@@ -80,6 +80,8 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   out[CHIP.price] = price;
   out[CHIP.layerOverhead] = chip.efficiency.layerOverheadS.value;
   out[CHIP.commOverlap] = chip.efficiency.commOverlap?.value ?? Number.NaN;
+  out[CHIP.mtpAcceptance] = chip.efficiency.mtpAcceptance?.value ?? DEFAULT_MTP_ACCEPTANCE;
+  out[CHIP.requestOverhead] = chip.efficiency.requestOverheadS?.value ?? 0;
   writeEfficiency(out, CHIP.effFlop, chip.efficiency.flop, `${chip.id}.efficiency.flop`);
   writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
   writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);

@@ -173,7 +173,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     speculative: (spec.speculative ?? ['none']).map((m) => SPECULATIVE_MODES.indexOf(m)),
     draftModel: draftModels.length === 0 ? [Number.NaN] : draftModels.map((_, i) => resolved.models.length + i),
     draftTokens: spec.draftTokens ?? [1],
-    acceptance: spec.acceptance ?? [DEFAULT_MTP_ACCEPTANCE],
+    // NaN: each chip's own default (efficiency.mtpAcceptance, else the model's), resolved per row below
+    acceptance: spec.acceptance ?? [Number.NaN],
     schedule: spec.schedule.map((s) => SCHEDULES.indexOf(s)),
     tp: spec.tp,
     pp: spec.pp,
@@ -250,7 +251,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       speculative: SPECULATIVE_MODES[at('speculative')] ?? 'none',
       draftModel: Number.isNaN(draft) ? null : (allModels[draft]?.id ?? null),
       draftTokens: at('draftTokens'),
-      acceptance: at('acceptance'),
+      acceptance: Number.isNaN(at('acceptance')) ? (resolved.chips[at('hardware')]?.chip.efficiency.mtpAcceptance?.value ?? DEFAULT_MTP_ACCEPTANCE) : at('acceptance'),
       prefillWorkers: at('prefillWorkers'),
       decodeWorkers: at('decodeWorkers'),
       prefillHardware: (prefillChipSpecs[digits[AXES.indexOf('prefillHardware')] ?? 0] ?? resolved.chips[at('hardware')]?.chip)?.id ?? '',

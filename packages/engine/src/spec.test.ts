@@ -126,7 +126,7 @@ describe('sweep spec validation', () => {
 
   it('reads speculative decoding axes, with the draft models resolved after the models', () => {
     const plain = parseSweepSpec(BASE);
-    expect([plain.speculative, plain.draftTokens, plain.acceptance, plain.draftModels]).toEqual([['none'], [1], [0.85], []]);
+    expect([plain.speculative, plain.draftTokens, plain.acceptance, plain.draftModels]).toEqual([['none'], [1], undefined, []]);
     const spec = parseSweepSpec(
       `${BASE}speculative: [none, mtp, draft]\ndraftTokens: { from: 1, to: 4 }\nacceptance: [0.6, 0.9]\n` +
         'draftModels: [llama-2-7b, { id: tiny, layers: 2, hiddenSize: 256, heads: 4, kvHeads: 4, headDim: 64, ffnHiddenSize: 1024, gatedFfn: true, vocabSize: 1000, tiedEmbeddings: false }]\n',
@@ -138,7 +138,10 @@ describe('sweep spec validation', () => {
     // the model table: the model, then the draft models; the axis holds their indices
     expect(plan.axes).toMatchObject({ model: [0], speculative: [0, 1, 2], draftModel: [1, 2], draftTokens: [1, 2, 3, 4], acceptance: [0.6, 0.9] });
     expect(plan.config(plan.total - 1)).toMatchObject({ speculative: 'draft', draftModel: 'tiny', draftTokens: 4, acceptance: 0.9 });
-    expect(planSweep(resolveSweepSpec(plain, TEST_RESOLVERS)).config(0)).toMatchObject({ speculative: 'none', draftModel: null, draftTokens: 1, acceptance: 0.85 });
+    // no acceptance axis: each chip's own (its serving stack's fitted one), shown in the row
+    const h100Acceptance = TEST_RESOLVERS.chip('h100-sxm').efficiency.mtpAcceptance?.value;
+    expect(h100Acceptance).toBeDefined();
+    expect(planSweep(resolveSweepSpec(plain, TEST_RESOLVERS)).config(0)).toMatchObject({ speculative: 'none', draftModel: null, draftTokens: 1, acceptance: h100Acceptance });
     expect(() => resolveSweepSpec(parseSweepSpec(`${BASE}speculative: draft\nacceptance: 0.7\ndraftModels: [llama-9]\n`), TEST_RESOLVERS, 'spec.yaml')).toThrow(
       'spec.yaml: draftModels[0]: unknown model "llama-9"',
     );

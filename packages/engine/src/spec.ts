@@ -108,7 +108,8 @@ export interface SweepSpec {
   readonly draftTokens?: readonly number[];
   /**
    * a: the probability that a draft token is accepted, one value for every draft position, in
-   * [0, 1] [0.85, DEFAULT_MTP_ACCEPTANCE; a spec with `draft` must give it].
+   * [0, 1] [each chip's efficiency.mtpAcceptance (its serving stack's fitted one), else 0.85,
+   * DEFAULT_MTP_ACCEPTANCE; a spec with `draft` must give it].
    */
   readonly acceptance?: readonly number[];
   /**
@@ -952,7 +953,7 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
     chunkTokens: s.chunkTokens,
     speculative: s.speculative,
     draftTokens: s.draftTokens,
-    acceptance: (s.acceptance ?? [DEFAULT_MTP_ACCEPTANCE]) as number[],
+    ...(s.acceptance === undefined ? {} : { acceptance: s.acceptance as number[] }),
     draftModels: (s.draftModels ?? []) as (string | ModelSpec)[],
     prefillWorkers: s.prefillWorkers,
     decodeWorkers: s.decodeWorkers,

@@ -264,6 +264,7 @@ function resolvedInputs(
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
       commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
+      requestOverheadS: c.efficiency.requestOverheadS ?? { value: 0, source: 'default: no request overhead' },
       calibration: c.efficiency.calibration ?? null,
     },
     sources: {
@@ -303,6 +304,11 @@ function infeasible(
 }
 
 const GB = 1e9;
+
+/** t_req (efficiency.requestOverheadS) of the configuration's chip, whose serving stack fronts every request; 0 when not given. */
+function requestOverheadOf(config: InferenceConfig): number {
+  return config.chip.efficiency.requestOverheadS?.value ?? 0;
+}
 
 /** Bytes for a sentence: GB with one decimal, or MB below 1 GB (SRAM-only chips hold a few hundred MB). */
 function bytesText(bytes: number): string {
@@ -477,6 +483,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     explanation: explain(decode.bound, decodeStage, config, floorS),
     minChipsToFit: null,
     schedule: 'static',
+    // a static batch is an engine benchmark with no serving front end: no t_req (docs/MODEL.md §6)
     ttftS,
     tpotS,
     requestLatencyS,
@@ -606,9 +613,10 @@ function continuous(
     explanation: explain(stage.bound, stage, config, floorS),
     minChipsToFit: null,
     schedule: 'continuous',
-    ttftS,
+    // t_req, the serving front end's fixed time per request, delays the first token, not the chips (docs/MODEL.md §6)
+    ttftS: ttftS + requestOverheadOf(config),
     tpotS,
-    requestLatencyS,
+    requestLatencyS: requestLatencyS + requestOverheadOf(config),
     tokensPerS,
     tokensPerSPerChip,
     tokensPerSPerUser: 1 / tpotS,
@@ -838,9 +846,10 @@ function disaggregated(
     explanation: bound === 'decode' ? limit + explain(stage.bound, stage, config, floorS) : limit,
     minChipsToFit: null,
     schedule: 'continuous',
-    ttftS,
+    // t_req, the serving front end's fixed time per request, delays the first token, not the chips (docs/MODEL.md §6)
+    ttftS: ttftS + requestOverheadOf(config),
     tpotS,
-    requestLatencyS,
+    requestLatencyS: requestLatencyS + requestOverheadOf(config),
     tokensPerS,
     tokensPerSPerChip,
     tokensPerSPerUser: 1 / tpotS,

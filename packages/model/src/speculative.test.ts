@@ -188,3 +188,49 @@ describe('MTP modules of a model with a sliding window', () => {
     expect(withWindow.flops).toBe(draftAttention(withMtp).flops);
   });
 });
+
+describe("a serving stack's fitted figures: MTP acceptance and t_req (efficiency.mtpAcceptance, efficiency.requestOverheadS)", () => {
+  const stackGpu = {
+    ...roomyGpu,
+    efficiency: {
+      ...roomyGpu.efficiency,
+      mtpAcceptance: { value: 0.5, source: 'fit: a stack' },
+      requestOverheadS: { value: 0.15, source: 'fit: a stack' },
+    },
+  };
+  const config: InferenceConfig = {
+    model: withMtp,
+    chip: stackGpu,
+    chips: 1,
+    parallelism: { tp: 1, pp: 1, ep: 1 },
+    batch: 16,
+    inputTokens: 1024,
+    outputTokens: 129,
+    precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
+    speculative: { mode: 'mtp', draftTokens: 3 },
+  };
+
+  test('MTP without a given acceptance takes the chip\'s: E = 1 + 0.5 + 0.25 + 0.125 = 1.875, and says where it came from', () => {
+    const r = feasible(estimateInference(config));
+    expect(r.inputs.speculative.acceptance).toEqual([0.5, 0.5, 0.5]);
+    expect(r.inputs.speculative.expectedTokensPerStep).toBe(1.875);
+    expect(r.inputs.speculative.source).toMatch(/efficiency\.mtpAcceptance, 0\.5 per draft position: fit: a stack$/);
+    // a given acceptance wins, and the same acceptance given gives the same figures
+    expect(feasible(estimateInference({ ...config, speculative: { mode: 'mtp', draftTokens: 3, acceptance: 0.8 } })).inputs.speculative.acceptance).toEqual([0.8, 0.8, 0.8]);
+    expect(feasible(estimateInference({ ...config, speculative: { mode: 'mtp', draftTokens: 3, acceptance: 0.5 } })).tpotS).toBe(r.tpotS);
+  });
+
+  test.each([['continuous', 0.15], ['static', 0]] as const)('%s: t_req adds %f s to TTFT and request latency (a static batch has no front end), and nothing else', (schedule, added) => {
+    const { requestOverheadS: _omit, ...withoutOverhead } = stackGpu.efficiency;
+    void _omit;
+    const at = feasible(estimateInference({ ...config, schedule }));
+    const without = feasible(estimateInference({ ...config, schedule, chip: { ...stackGpu, efficiency: withoutOverhead } }));
+    expect(at.ttftS).toBe(without.ttftS + added);
+    expect(at.requestLatencyS).toBe(without.requestLatencyS + added);
+    expect(at.tpotS).toBe(without.tpotS);
+    expect(at.tokensPerSPerChip).toBe(without.tokensPerSPerChip);
+    expect(at.energyPerTokenJ).toBe(without.energyPerTokenJ);
+    expect(at.inputs.efficiencies.requestOverheadS).toEqual({ value: 0.15, source: 'fit: a stack' });
+    expect(without.inputs.efficiencies.requestOverheadS.value).toBe(0);
+  });
+});

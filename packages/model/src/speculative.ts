@@ -72,7 +72,11 @@ export function resolveSpeculation(config: InferenceConfig): ResolvedSpeculation
   if (s.mode === 'draft' && s.draftModel === undefined) {
     throw new InputError('speculative.draftModel', 'speculative.draftModel is required with mode draft: the small model that drafts the tokens');
   }
-  const acceptance = list ?? Array.from({ length: gamma }, () => (typeof s.acceptance === 'number' ? s.acceptance : DEFAULT_MTP_ACCEPTANCE));
+  // Without a given acceptance, MTP drafts are accepted at the chip's serving stack's fitted rate
+  // (efficiency.mtpAcceptance, docs/MODEL.md §9), else at DeepSeek-V3's reported one.
+  const stackAcceptance = config.chip.efficiency.mtpAcceptance;
+  const defaultAcceptance = stackAcceptance?.value ?? DEFAULT_MTP_ACCEPTANCE;
+  const acceptance = list ?? Array.from({ length: gamma }, () => (typeof s.acceptance === 'number' ? s.acceptance : defaultAcceptance));
   acceptance.forEach((a, i) => {
     if (!Number.isFinite(a) || a < 0 || a > 1) {
       throw new InputError('speculative.acceptance', `speculative.acceptance must be probabilities in [0, 1], got ${String(a)}${list === undefined ? '' : ` at position ${i + 1}`}`);
@@ -84,7 +88,7 @@ export function resolveSpeculation(config: InferenceConfig): ResolvedSpeculation
     acceptance,
     expectedTokensPerStep: expectedTokensPerStep(acceptance),
     draftModel: s.mode === 'draft' ? (s.draftModel?.id ?? null) : null,
-    source: s.acceptance === undefined ? MTP_ACCEPTANCE_SOURCE : 'given',
+    source: s.acceptance !== undefined ? 'given' : stackAcceptance === undefined ? MTP_ACCEPTANCE_SOURCE : `${config.chip.id}'s efficiency.mtpAcceptance, ${stackAcceptance.value} per draft position: ${stackAcceptance.source}`,
   };
 }
 

@@ -501,6 +501,8 @@ export interface ResolvedInputs {
     readonly network: EfficiencyInput;
     readonly layerOverheadS: EfficiencyInput;
     readonly commOverlap: EfficiencyInput;
+    /** t_req, the serving front end's fixed time per request, included in TTFT (docs/MODEL.md §6, §9). */
+    readonly requestOverheadS: EfficiencyInput;
     readonly calibration: CalibrationStatus | null;
   };
   readonly sources: Readonly<Record<string, string>>;

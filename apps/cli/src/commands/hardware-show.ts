@@ -27,7 +27,8 @@ function withUnit(path: readonly string[], value: number): string {
   if (key.endsWith('BytesPerS')) return formatBandwidth(value);
   if (key.endsWith('Bytes')) return formatBytes(value);
   if (key === 'usdPerChipHour') return `${formatUsd(value)}/h`;
-  if (key.endsWith('Fraction') || path[0] === 'efficiency' && key !== 'layerOverheadS') return formatPercent(value);
+  // efficiencies are fractions, but for the per-layer and per-request times (…OverheadS)
+  if (key.endsWith('Fraction') || (path[0] === 'efficiency' && !key.endsWith('OverheadS'))) return formatPercent(value);
   if (key.endsWith('W')) return formatPower(value);
   if (key.endsWith('S')) return formatDuration(value);
   return formatNumber(value);

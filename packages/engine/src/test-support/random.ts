@@ -133,6 +133,9 @@ export function randomChip(random: Random, n: number): ChipSpec {
       memory: random() < 0.5 ? randomCurve(random, 'arithmeticIntensity') : base.efficiency.memory,
       network: random() < 0.5 ? randomCurve(random, 'messageBytes') : base.efficiency.network,
       layerOverheadS: base.efficiency.layerOverheadS,
+      // a serving stack's MTP acceptance (the default when a configuration gives none) and t_req
+      ...(random() < 0.5 ? { mtpAcceptance: s(random()) } : {}),
+      ...(random() < 0.5 ? { requestOverheadS: s(random() < 0.2 ? 0 : random() * 0.5) } : {}),
       // η_flop per compute precision for some precisions, a constant or a curve
       ...(random() < 0.5
         ? {
