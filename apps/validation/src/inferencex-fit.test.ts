@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { calibrateEfficiencies, withEfficiencies } from '@ridgeline/model';
+import { efficiencyAt } from '@ridgeline/hardware';
+import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, fitInferencexChip, inferencexFitGrid } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, fitInferencexChip, fitServing, inferencexFitGrid, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 
 const kept = selectInferencex(readInferencex()).kept;
 
@@ -11,6 +12,27 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(curveOf(row)).toBe(`h200 ${row.framework} ${row.precision} mtp`);
     expect(new Set(kept.filter((r) => r.hardware === 'h200').map(curveOf)).size).toBe(7);
   });
+
+  test('fitServing: the MTP acceptance minimises the rate error on the MTP rows; t_req the TTFT error at low concurrency', () => {
+    const chip = inferencexChip('h200')!;
+    const rows = kept.filter((r) => r.hardware === 'h200' && r.framework === 'trt');
+    const fit = fitServing(chip, rows);
+    expect(MTP_ACCEPTANCE_GRID).toContain(fit.mtpAcceptance);
+    expect(REQUEST_OVERHEAD_GRID).toContain(fit.requestOverheadS);
+    // no other grid value does better on the MTP rows' mean |ln| of throughput and tokens/s per user
+    const loss = (a: number): number => {
+      const candidate = { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'test' } } };
+      const terms = calibrationRowsOf(rows.filter((r) => r.specMethod === 'mtp')).flatMap((c) => {
+        const p = c.predict(candidate);
+        return p === undefined ? [] : [Math.abs(Math.log(p / c.measured))];
+      });
+      return terms.reduce((s, x) => s + x, 0) / terms.length;
+    };
+    for (const a of MTP_ACCEPTANCE_GRID) expect(loss(a)).toBeGreaterThanOrEqual(loss(fit.mtpAcceptance!));
+    // without MTP rows there is no acceptance to fit; without low-concurrency rows, no t_req
+    expect(fitServing(chip, rows.filter((r) => r.specMethod !== 'mtp')).mtpAcceptance).toBeUndefined();
+    expect(fitServing(chip, rows.filter((r) => r.conc > REQUEST_OVERHEAD_MAX_CONCURRENCY || r.disagg)).requestOverheadS).toBe(0);
+  }, 240_000);
 
   test('two calibration rows per InferenceX row, predicted from one estimate', () => {
     const rows = kept.slice(0, 3);
@@ -28,13 +50,27 @@ describe('fitting InferenceX, one curve left out', () => {
     const fit = fitInferencexChip(chip, rows, grid)!;
     expect([fit.rows, fit.curves]).toEqual([rows.length, 2]);
     // By hand: fit on the second curve, predict the first (and the other way round); the pooled
-    // out-of-sample median |error| of throughput is over those predictions.
+    // out-of-sample median |error| of throughput is over those predictions. A fit is the
+    // efficiencies on the rows without MTP (all rows when there are none), η_flop per precision
+    // rising to the chip's large-GEMM figure, then the MTP acceptance and t_req with them held.
     const errors: number[] = [];
     for (const [held, other] of [[curves[0], curves[1]], [curves[1], curves[0]]] as const) {
       const training = rows.filter((r) => curveOf(r) === other);
-      const e = calibrateEfficiencies(chip, calibrationRowsOf(training), grid, { flopCurve: false })!.efficiencies;
+      const plain = training.filter((r) => r.specMethod !== 'mtp');
+      const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]) };
+      const e = calibrateEfficiencies(chip, calibrationRowsOf(plain.length > 0 ? plain : training), grid, options)!.efficiencies;
+      const withE = withEfficiencies(chip, e, 'test');
+      const serving = fitServing(withE, training);
+      const fitted = {
+        ...withE,
+        efficiency: {
+          ...withE.efficiency,
+          ...(serving.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: serving.mtpAcceptance, source: 'test' } }),
+          requestOverheadS: { value: serving.requestOverheadS, source: 'test' },
+        },
+      };
       for (const c of calibrationRowsOf(rows.filter((r) => curveOf(r) === held)).filter((c) => c.id.endsWith('tput'))) {
-        const predicted = c.predict(withEfficiencies(chip, e, 'test'));
+        const predicted = c.predict(fitted);
         if (predicted !== undefined) errors.push(Math.abs((predicted - c.measured) / c.measured));
       }
     }
@@ -42,7 +78,9 @@ describe('fitting InferenceX, one curve left out', () => {
     const mid = (errors.length - 1) / 2;
     expect(fit.outOfSample!.throughput.medianAbs).toBeCloseTo((errors[Math.floor(mid)]! + errors[Math.ceil(mid)]!) / 2, 12);
     expect(fit.outOfSample!.throughput.n).toBe(errors.length);
-    // and the fit on all rows does at least as well in sample as the plugin's values
-    expect(fit.inSample.throughput.medianAbs).toBeLessThan(fit.before.throughput.medianAbs);
+    // and the fit on all rows searched the grid it was given (η_flop per precision included)
+    expect(grid.flop).toContain(fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop);
+    expect(grid.memory).toContain(fit.efficiencies.memory);
+    expect(grid.layerOverheadS).toContain(fit.efficiencies.layerOverheadS);
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, FLOP_CURVE_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { errorStats, inferencexConfig, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow } from './inferencex.ts';
@@ -24,7 +24,7 @@ export function curveOf(row: InferencexRow): string {
  */
 export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
   return {
-    flop: [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    flop: [0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     memory: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     network: [efficiencyAt(chip.efficiency.network, 1e6)],
     layerOverheadS: [0, 10e-6, 20e-6, 40e-6, 60e-6, 80e-6, 120e-6, 160e-6, 240e-6, 320e-6],
@@ -55,11 +55,14 @@ export function calibrationRowsOf(rows: readonly InferencexRow[]): CalibrationRo
   });
 }
 
-/** Signed errors of throughput and tokens/s per user over rows, for one chip's efficiencies. */
-interface Errors {
+/** Signed errors of throughput, tokens/s per user and TTFT over rows, for one chip's efficiencies. */
+export interface Errors {
   readonly throughput: number[];
   readonly interactivity: number[];
+  readonly ttft: number[];
 }
+
+const noErrors = (): Errors => ({ throughput: [], interactivity: [], ttft: [] });
 
 function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors): void {
   for (const row of rows) {
@@ -67,7 +70,100 @@ function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors):
     if (!r.feasible) continue;
     into.throughput.push((r.totalTokensPerSPerChip - row.tputPerGpu) / row.tputPerGpu);
     into.interactivity.push((r.tokensPerSPerUser - row.medianIntvty) / row.medianIntvty);
+    into.ttft.push((r.ttftS - row.medianTtft) / row.medianTtft);
   }
+}
+
+/** MTP acceptances the fit tries: what serving stacks report for DeepSeek's MTP module and below. */
+export const MTP_ACCEPTANCE_GRID: readonly number[] = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** t_req values the fit tries, seconds: a serving front end's fixed time per request. */
+export const REQUEST_OVERHEAD_GRID: readonly number[] = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5];
+
+/**
+ * The concurrency up to which a row's TTFT fits t_req: at low load a request's first token waits
+ * for its own prefill and the front end, not for a queue (whose length the model gets less right,
+ * and which a fixed t_req would only mimic). Only single-node rows count: a disaggregated
+ * deployment's router and KV hand-off add orchestration of their own, which is not the front end's.
+ */
+export const REQUEST_OVERHEAD_MAX_CONCURRENCY = 16;
+
+/** Mean |ln(predicted / measured)| of throughput and tokens/s per user over rows; ∞ when none is feasible. */
+function rateLoss(rows: readonly InferencexRow[], chip: ChipSpec): number {
+  let sum = 0;
+  let n = 0;
+  for (const row of rows) {
+    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
+    if (!r.feasible) continue;
+    sum += Math.abs(Math.log(r.totalTokensPerSPerChip / row.tputPerGpu)) + Math.abs(Math.log(r.tokensPerSPerUser / row.medianIntvty));
+    n += 2;
+  }
+  return n === 0 ? Number.POSITIVE_INFINITY : sum / n;
+}
+
+/** What the fit adds to the efficiencies: the stack's MTP acceptance (where it ran MTP) and t_req. */
+export interface ServingFit {
+  readonly mtpAcceptance: number | undefined;
+  readonly requestOverheadS: number;
+}
+
+/**
+ * The serving stack's MTP acceptance, fitted on the MTP rows with the efficiencies held (the
+ * lowest `rateLoss` over `MTP_ACCEPTANCE_GRID`; undefined without MTP rows), then t_req on the TTFT
+ * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY` (the lowest mean |ln| over
+ * `REQUEST_OVERHEAD_GRID`, 0 without such rows: t_req adds to TTFT alone, so one prediction per
+ * row serves every candidate).
+ */
+export function fitServing(chip: ChipSpec, rows: readonly InferencexRow[]): ServingFit {
+  const mtp = rows.filter((r) => r.specMethod === 'mtp');
+  let mtpAcceptance: number | undefined;
+  if (mtp.length > 0) {
+    let best = Number.POSITIVE_INFINITY;
+    for (const a of MTP_ACCEPTANCE_GRID) {
+      const loss = rateLoss(mtp, { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'fit candidate' } } });
+      if (loss < best) {
+        best = loss;
+        mtpAcceptance = a;
+      }
+    }
+  }
+  const withAcceptance: ChipSpec =
+    mtpAcceptance === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: mtpAcceptance, source: 'fit' } } };
+  const { requestOverheadS: _ignored, ...withoutOverhead } = withAcceptance.efficiency;
+  void _ignored;
+  const pairs = rows.filter((r) => r.conc <= REQUEST_OVERHEAD_MAX_CONCURRENCY && !r.disagg).flatMap((row) => {
+    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...withAcceptance, efficiency: withoutOverhead } });
+    return r.feasible && row.medianTtft > 0 ? [[r.ttftS, row.medianTtft] as const] : [];
+  });
+  let requestOverheadS = 0;
+  let bestTtft = Number.POSITIVE_INFINITY;
+  for (const t of REQUEST_OVERHEAD_GRID) {
+    const loss = pairs.reduce((sum, [predicted, measured]) => sum + Math.abs(Math.log((predicted + t) / measured)), 0);
+    if (loss < bestTtft) {
+      bestTtft = loss;
+      requestOverheadS = t;
+    }
+  }
+  return { mtpAcceptance, requestOverheadS };
+}
+
+/** `chip` with fitted efficiencies and serving figures, as the fit evaluates it. */
+function fittedChip(chip: ChipSpec, efficiencies: FittedEfficiencies, serving: ServingFit, source: string): ChipSpec {
+  const withFit = withEfficiencies(chip, efficiencies, source);
+  return {
+    ...withFit,
+    efficiency: {
+      ...withFit.efficiency,
+      ...(serving.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: serving.mtpAcceptance, source } }),
+      requestOverheadS: { value: serving.requestOverheadS, source },
+    },
+  };
+}
+
+/** Error statistics of the three InferenceX metrics. */
+export interface FitStats {
+  readonly throughput: ErrorStats;
+  readonly interactivity: ErrorStats;
+  readonly ttft: ErrorStats;
 }
 
 /** One chip's fit: the efficiencies from all its rows, and the error in and out of sample. */
@@ -79,12 +175,16 @@ export interface InferencexChipFit {
   readonly precisions: readonly Precision[];
   /** Fitted on every row of the chip (what a plugin would carry). */
   readonly efficiencies: FittedEfficiencies;
+  /** The stack's MTP acceptance and t_req, fitted on every row after the efficiencies. */
+  readonly serving: ServingFit;
   readonly atGridEdge: readonly string[];
-  readonly inSample: { readonly throughput: ErrorStats; readonly interactivity: ErrorStats };
+  readonly inSample: FitStats;
   /** Each curve predicted with the efficiencies fitted on the chip's other curves; absent with one curve. */
-  readonly outOfSample: { readonly throughput: ErrorStats; readonly interactivity: ErrorStats } | undefined;
+  readonly outOfSample: FitStats | undefined;
+  /** The signed out-of-sample errors behind `outOfSample` (empty with one curve), for pooling over chips. */
+  readonly heldErrors: Errors;
   /** The chip's plugin efficiencies as they are, on the same rows. */
-  readonly before: { readonly throughput: ErrorStats; readonly interactivity: ErrorStats };
+  readonly before: FitStats;
 }
 
 /**
@@ -100,29 +200,36 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
   // η_flop per precision pins the small (MoE expert) GEMMs these rows run; large GEMMs rise to the
   // chip's own achievable-matmul figure, so a dense model's prefill is not dragged down with them.
   const flopLargeGemm = efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
-  const options = (subset: readonly InferencexRow[]) => ({ flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm });
-  const all = calibrateEfficiencies(chip, calibrationRowsOf(rows), grid, options(rows));
+  // Efficiencies from plain decoding where there is some (MTP rows then fit the acceptance alone);
+  // a stack measured only with MTP fits them on its MTP rows at the chip's acceptance.
+  const fit = (subset: readonly InferencexRow[]): { efficiencies: FittedEfficiencies; atGridEdge: readonly string[]; serving: ServingFit } | undefined => {
+    const plain = subset.filter((r) => r.specMethod !== 'mtp');
+    const basis = plain.length > 0 ? plain : subset;
+    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis), grid, { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm });
+    if (result === undefined) return undefined;
+    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, serving: fitServing(withEfficiencies(chip, result.efficiencies, 'fit'), subset) };
+  };
+  const all = fit(rows);
   if (all === undefined) return undefined;
-  const fitted = withEfficiencies(chip, all.efficiencies, 'fit: InferenceX');
-  const stats = (e: Errors) => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity) });
-  const inSample: Errors = { throughput: [], interactivity: [] };
+  const fitted = fittedChip(chip, all.efficiencies, all.serving, 'fit: InferenceX');
+  const stats = (e: Errors): FitStats => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) });
+  const inSample = noErrors();
   errorsOf(rows, fitted, inSample);
-  const before: Errors = { throughput: [], interactivity: [] };
+  const before = noErrors();
   errorsOf(rows, chip, before);
   const curves = [...new Set(rows.map(curveOf))];
   let outOfSample: InferencexChipFit['outOfSample'];
+  const held = noErrors();
   if (curves.length > 1) {
-    const held: Errors = { throughput: [], interactivity: [] };
     for (const curve of curves) {
       onCurve?.(curve);
-      const training = rows.filter((r) => curveOf(r) !== curve);
-      const fit = calibrateEfficiencies(chip, calibrationRowsOf(training), grid, options(training));
-      if (fit === undefined) continue;
-      errorsOf(rows.filter((r) => curveOf(r) === curve), withEfficiencies(chip, fit.efficiencies, 'fit: InferenceX, one curve left out'), held);
+      const training = fit(rows.filter((r) => curveOf(r) !== curve));
+      if (training === undefined) continue;
+      errorsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out'), held);
     }
     outOfSample = stats(held);
   }
-  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, before: stats(before) };
+  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldErrors: held, before: stats(before) };
 }
 
 /** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id. */
@@ -145,16 +252,28 @@ const cell = (s: ErrorStats): string => `${pct(s.medianAbs)} (${signed(s.medianS
 /** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
 export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[] {
   return [
-    '| chip | rows | curves | η_flop (by compute precision) | η_mem | t_layer | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| chip | rows | curves | η_flop (by compute precision) | η_mem | t_layer | MTP acceptance | t_req | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...fits.map((f) => {
       const e = f.efficiencies;
       const edge = (k: string): string => (f.atGridEdge.includes(k) ? ' (grid edge)' : '');
       const oos = f.outOfSample;
       const byPrecision = Object.entries(e.flopByPrecision ?? {}).map(([p, v]) => `${p} ${v}`).join(', ');
-      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')}${byPrecision === '' ? '' : `; ${byPrecision}`} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
+      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')}${byPrecision === '' ? '' : `; ${byPrecision}`} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${f.serving.mtpAcceptance ?? '—'} | ${(f.serving.requestOverheadS * 1e3).toFixed(0)} ms | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
     }),
   ];
+}
+
+/**
+ * Every chip's out-of-sample errors pooled: the figure the issue's done-when reads (median and
+ * 90th percentile |error| of throughput per GPU and of tokens/s per user, one curve left out).
+ */
+export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): string {
+  const pool = (pick: (e: Errors) => number[]): ErrorStats => errorStats(fits.flatMap((f) => pick(f.heldErrors)));
+  const t = pool((e) => e.throughput);
+  const u = pool((e) => e.interactivity);
+  const ttft = pool((e) => e.ttft);
+  return `Out of sample, every chip pooled (${t.n} rows): tput/GPU median |error| ${pct(t.medianAbs)}, p90 ${pct(t.p90Abs)}; tok/s/user ${pct(u.medianAbs)}, p90 ${pct(u.p90Abs)}; TTFT ${pct(ttft.medianAbs)}, p90 ${pct(ttft.p90Abs)}.`;
 }
 
 /** One chip and stack's fit (an efficiency profile), as `fitInferencexChip` reports it. */
@@ -205,7 +324,7 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       const source = JSON.stringify(`fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`);
       // η_net and the prefill overlap are held at the plugin's values (inferencexFitGrid).
       const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`);
-      const [small, big] = FLOP_CURVE_INTENSITIES;
+      const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
       const flopAt = (v: number): string =>
         e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
       const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
@@ -216,11 +335,13 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
       layerOverheadS: { value: ${e.layerOverheadS}, source: ${source} },
-      commOverlap: { value: ${e.commOverlap}, source: ${held} },
+      commOverlap: { value: ${e.commOverlap}, source: ${held} },${f.serving.mtpAcceptance === undefined ? '' : `
+      mtpAcceptance: { value: ${f.serving.mtpAcceptance}, source: ${source} },`}
+      requestOverheadS: { value: ${f.serving.requestOverheadS}, source: ${source} },
       calibration: {
         status: 'fitted',
         basis: ${source},${oos === undefined ? '' : `
-        outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}
+        outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, ttft: ${r3(oos.ttft.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}
       },
     },`;
     });
@@ -257,7 +378,7 @@ export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: strin
   if (source === undefined || target === undefined) return undefined;
   const { description, ...efficiency } = source;
   void description;
-  const errors: Errors = { throughput: [], interactivity: [] };
+  const errors = noErrors();
   errorsOf(rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === to && stackOf(r.framework) === stack), { ...target, efficiency }, errors);
   if (errors.throughput.length === 0) return undefined;
   return { from, to, stack, throughput: errorStats(errors.throughput), interactivity: errorStats(errors.interactivity) };

@@ -14,6 +14,7 @@ import {
   parseInferencex,
   workerLayout,
   readInferencex,
+  rankingAgreement,
   runInferencex,
   selectInferencex,
 } from './inferencex.ts';
@@ -242,5 +243,27 @@ describe("the plugins' calibration status", () => {
       expect(committed!.throughput, chip.id).toBeCloseTo(check.throughput.medianAbs, 3);
       expect(committed!.interactivity, chip.id).toBeCloseTo(check.interactivity.medianAbs, 3);
     }
+  });
+});
+
+describe('rankingAgreement: chips ordered by their best throughput per GPU at an interactivity', () => {
+  // Three chips at one isl/osl and precision; each row: measured (tput, tok/s/user), predicted (tput, tok/s/user).
+  const at = (chip: string, measured: [number, number], predicted: [number, number]) =>
+    ({
+      row: { isl: 1024, osl: 1024, precision: 'fp8', tputPerGpu: measured[0], medianIntvty: measured[1] },
+      config: { chip: { id: chip } },
+      predicted: { throughput: predicted[0], interactivity: predicted[1], ttft: 1 },
+    }) as unknown as Parameters<typeof rankingAgreement>[0][number];
+  test('counts pairs by hand, ties under 10% left out', () => {
+    const check = rankingAgreement([
+      at('a', [1000, 15], [900, 15]), // a: best 1000 measured / 900 predicted at ≥ 10
+      at('b', [500, 12], [950, 12]), // b: 500 / 950 at ≥ 10: measured a ahead by 100%, predicted b ahead
+      at('c', [1050, 11], [1000, 11]), // c: 1050 / 1000: a vs c is a 5% lead, a tie
+    ]);
+    // at ≥ 10 tok/s/user: pairs a–b (disagree), a–c (tie), b–c (agree: c ahead, measured and predicted);
+    // at ≥ 20 and above no row qualifies
+    expect(check.pairs).toBe(2);
+    expect(check.agree).toBe(1);
+    expect(check.disagreements).toEqual(['1024/1024 fp8 at ≥ 10 tok/s/user: measured a ahead of b by 100%, predicted behind by 6%']);
   });
 });

@@ -555,6 +555,78 @@ export function summarise(
   return [...[...groups].map(([g, list]) => summary(g, list)), summary('all', predictions)];
 }
 
+/** Tokens/s per user at which chips are ranked: each chip's best throughput per GPU at or above it. */
+export const RANKING_INTERACTIVITY: readonly number[] = [10, 20, 40, 80];
+/** A measured lead below this fraction is a tie (run-to-run noise), not a ranking. */
+export const RANKING_TIE = 0.1;
+
+/** How often the model orders two chips as InferenceX measured them. */
+export interface RankingCheck {
+  /** Chip pairs compared (same isl/osl and precision, one interactivity level), ties left out. */
+  readonly pairs: number;
+  /** Pairs the model orders as measured. */
+  readonly agree: number;
+  /** The pairs it orders otherwise, one line each. */
+  readonly disagreements: readonly string[];
+}
+
+/**
+ * The issue's ranking criterion: for each isl/osl and precision and each level of
+ * `RANKING_INTERACTIVITY`, each chip's best throughput per GPU among its rows at or above that
+ * tokens/s per user — measured, and as the model predicts the same rows (its own interactivity
+ * deciding which qualify) — and for every pair of chips whose measured bests differ by more than
+ * `RANKING_TIE`, whether the predicted bests order them the same way.
+ */
+export function rankingAgreement(predictions: readonly InferencexPrediction[]): RankingCheck {
+  const groups = new Map<string, InferencexPrediction[]>();
+  for (const p of predictions) {
+    if (p.predicted === undefined) continue;
+    const key = `${p.row.isl}/${p.row.osl} ${p.row.precision}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  let pairs = 0;
+  let agree = 0;
+  const disagreements: string[] = [];
+  for (const [key, list] of groups) {
+    for (const level of RANKING_INTERACTIVITY) {
+      const best = new Map<string, { measured: number; predicted: number }>();
+      for (const p of list) {
+        const chip = p.config.chip.id;
+        const entry = best.get(chip) ?? { measured: Number.NaN, predicted: Number.NaN };
+        if (p.row.medianIntvty >= level && !(entry.measured >= p.row.tputPerGpu)) entry.measured = p.row.tputPerGpu;
+        if (p.predicted!.interactivity >= level && !(entry.predicted >= p.predicted!.throughput)) entry.predicted = p.predicted!.throughput;
+        best.set(chip, entry);
+      }
+      const chips = [...best].filter(([, b]) => Number.isFinite(b.measured) && Number.isFinite(b.predicted));
+      for (let i = 0; i < chips.length; i++) {
+        for (let j = i + 1; j < chips.length; j++) {
+          const [a, ba] = chips[i]!;
+          const [b, bb] = chips[j]!;
+          const measured = Math.log(ba.measured / bb.measured);
+          if (Math.abs(measured) < Math.log(1 + RANKING_TIE)) continue;
+          pairs++;
+          const predicted = Math.log(ba.predicted / bb.predicted);
+          if (Math.sign(predicted) === Math.sign(measured)) agree++;
+          else {
+            const [hi, lo] = measured > 0 ? [a, b] : [b, a];
+            disagreements.push(`${key} at ≥ ${level} tok/s/user: measured ${hi} ahead of ${lo} by ${((Math.exp(Math.abs(measured)) - 1) * 100).toFixed(0)}%, predicted behind by ${((Math.exp(Math.abs(predicted)) - 1) * 100).toFixed(0)}%`);
+          }
+        }
+      }
+    }
+  }
+  return { pairs, agree, disagreements };
+}
+
+/** The ranking check as lines for `pnpm validate` (with every disagreement) or the README (counts only). */
+export function rankingLines(check: RankingCheck, withDisagreements: boolean): string[] {
+  const share = check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
+  return [
+    `Ranking: ${check.agree} of ${check.pairs} chip pairs (${share}) ordered as measured — each chip's best throughput per GPU at ≥ ${RANKING_INTERACTIVITY.join(', ')} tok/s/user, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted.`,
+    ...(withDisagreements ? check.disagreements.map((d) => `  ${d}`) : []),
+  ];
+}
+
 export interface InferencexReport {
   readonly selection: InferencexSelection;
   readonly predictions: Readonly<Record<Schedule, readonly InferencexPrediction[]>>;
@@ -639,11 +711,12 @@ export function inferencexLines(report: InferencexReport): string[] {
       '',
       ...summaryTable('framework', summarise(predictions, (p) => p.row.framework)),
       '',
-      ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? `MTP (γ ${INFERENCEX_MTP_DRAFT_TOKENS}, default acceptance)` : 'no MTP'))),
+      ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? `MTP (γ ${INFERENCEX_MTP_DRAFT_TOKENS}, the chip's acceptance)` : 'no MTP'))),
       '',
       ...summaryTable('deployment', summarise(predictions, deploymentOf)),
       '',
       `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
+      ...(schedule === 'continuous' ? ['', ...rankingLines(rankingAgreement(predictions), true)] : []),
     );
   }
   return [...lines, ...stackProfileLines(report)];
@@ -669,6 +742,7 @@ export function inferencexReadmeLines(report: InferencexReport): string[] {
   for (const schedule of ['static', 'continuous'] as const) {
     out.push('', `${SCHEDULE_LABEL[schedule]}:`, '', ...summaryTable('chip', summarise(report.predictions[schedule], (p) => p.config.chip.id)));
   }
+  out.push('', ...rankingLines(rankingAgreement(report.predictions.continuous), false));
   return [...out, ...stackProfileLines(report)];
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { INFERENCEX_CHIP_IDS, inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, fitInferencexStacks, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
+import { fitInferencex, fitInferencexStacks, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -32,6 +32,7 @@ if (flags.fit) {
   );
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
+  console.log(`\n${pooledOutOfSampleLine(fits)}`);
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
   const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),

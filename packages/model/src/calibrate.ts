@@ -126,6 +126,16 @@ export interface ConstantEfficiencies {
 export const FLOP_CURVE_INTENSITIES: readonly [number, number] = [128, 4096];
 
 /**
+ * Arithmetic intensities (FLOP/byte) of the curve a large-GEMM anchor makes (`flopLargeGemm`): the
+ * fitted η_flop holds up to 128 (an FP8 GEMM of ~64 tokens, which reaches 10–20% of an H100's FP8
+ * peak; MoE serving's expert GEMMs, a few tokens per expert, sit below) and rises linearly to the
+ * anchor at 4,096 (~2k tokens, the achievable-matmul benchmarks' regime). A two-point curve with
+ * its ends at 16 and 256 instead fitted InferenceX worse (pooled out-of-sample 20.5% / 19.6%
+ * median on throughput / tokens/s per user; chip ranking 84% of pairs against 92%).
+ */
+export const FLOP_LARGE_GEMM_INTENSITIES: readonly [number, number] = [128, 4096];
+
+/**
  * Fitted efficiencies: the constants, and, where it fits the rows clearly better, η_flop as a
  * two-point curve over arithmetic intensity (at `FLOP_CURVE_INTENSITIES`), which replaces `flop`.
  *
@@ -138,11 +148,11 @@ export interface FittedEfficiencies extends ConstantEfficiencies {
   /** η_flop per compute precision, where fitted (`options.flopPrecisions`); others use `flop`. */
   readonly flopByPrecision?: Partial<Readonly<Record<Precision, number>>>;
   /**
-   * η_flop of large GEMMs (at `FLOP_CURVE_INTENSITIES[1]`), e.g. the chip's achievable-matmul
-   * benchmark (`options.flopLargeGemm`). When set, `flop` and each `flopByPrecision` value are the
-   * small-GEMM end of a curve (at `FLOP_CURVE_INTENSITIES[0]`) rising linearly to
-   * max(value, flopLargeGemm): serving rows of a MoE model pin its small expert GEMMs, and must not
-   * drag a dense model's large GEMMs down with them (docs/MODEL.md §9).
+   * η_flop of large GEMMs, e.g. the chip's achievable-matmul benchmark (`options.flopLargeGemm`).
+   * When set, `flop` and each `flopByPrecision` value are the small-GEMM end of a curve (at
+   * `FLOP_LARGE_GEMM_INTENSITIES[0]`) rising linearly to max(value, flopLargeGemm) at
+   * `FLOP_LARGE_GEMM_INTENSITIES[1]`: serving rows of a MoE model pin its small expert GEMMs, and
+   * must not drag a dense model's larger GEMMs down with them (docs/MODEL.md §9).
    */
   readonly flopLargeGemm?: number;
 }
@@ -183,7 +193,7 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
  */
 export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
   const large = e.flopLargeGemm;
-  const [small, big] = FLOP_CURVE_INTENSITIES;
+  const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
   const flopAt = (value: number): Efficiency =>
     large === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, large)]], over: 'arithmeticIntensity', source };
   return {

@@ -153,6 +153,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
       network: { value: 0.8, source },
       layerOverheadS: { value: 20e-6, source },
       commOverlap: { value: 0.5, source },
+      calibration: { status: 'fitted', basis: source },
     });
     for (const row of json.rows) {
       expect(row.after.error).not.toBeNull();
@@ -183,6 +184,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
           "    network: \\{ value: 0\\.8, source: '[^']+' \\},",
           "    layerOverheadS: \\{ value: 20e-6, source: '[^']+' \\},",
           "    commOverlap: \\{ value: 0\\.5, source: '[^']+' \\},",
+          "    calibration: \\{ status: 'fitted', basis: '[^']+' \\},",
           '  \\},',
           '',
         ].join('\n'),

@@ -3,6 +3,7 @@ import { formatDuration, formatInteger, formatNumber, formatPercent, formatToken
 import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
   calibrateEfficiencies,
+  computePrecision,
   DEFAULT_CALIBRATION_GRID,
   estimateInference,
   evaluateRows,
@@ -70,26 +71,36 @@ function rowsText(rows: readonly Measurement[]): string {
 
 /** The fitted block as it goes into a chip: each efficiency with the fit as its source (η_flop a curve when one was fitted). */
 function efficiencyBlock(e: FittedEfficiencies, source: string): ChipEfficiency {
+  const byPrecision = Object.entries(e.flopByPrecision ?? {});
   return {
     flop: e.flopCurve === undefined ? { value: e.flop, source } : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
+    ...(byPrecision.length === 0 ? {} : { flopByPrecision: Object.fromEntries(byPrecision.map(([p, value]) => [p, { value, source }])) }),
     memory: { value: e.memory, source },
     network: { value: e.network, source },
     layerOverheadS: { value: e.layerOverheadS, source },
     commOverlap: { value: e.commOverlap, source },
+    // what users see beside every figure of this chip (hardware show, the Calibration: line, --json)
+    calibration: { status: 'fitted', basis: source },
   };
 }
 
 function pasteable(block: ChipEfficiency): string {
   const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const lines = ORDER.map((key) => {
-    const entry = block[key] as { value: number; source: string } | { curve: ReadonlyArray<readonly [number, number]>; over: string; source: string };
+  const entryText = (entry: { value: number; source: string } | { curve: ReadonlyArray<readonly [number, number]>; over: string; source: string }): string => {
     if ('curve' in entry) {
       const points = entry.curve.map(([x, y]) => `[${numberLiteral(x)}, ${numberLiteral(y)}]`).join(', ');
-      return `    ${key}: { curve: [${points}], over: '${entry.over}', source: ${quote(entry.source)} },`;
+      return `{ curve: [${points}], over: '${entry.over}', source: ${quote(entry.source)} }`;
     }
-    return `    ${key}: { value: ${numberLiteral(entry.value)}, source: ${quote(entry.source)} },`;
+    return `{ value: ${numberLiteral(entry.value)}, source: ${quote(entry.source)} }`;
+  };
+  const lines = ORDER.flatMap((key) => {
+    const line = `    ${key}: ${entryText(block[key] as Parameters<typeof entryText>[0])},`;
+    if (key !== 'flop' || block.flopByPrecision === undefined) return [line];
+    const byPrecision = Object.entries(block.flopByPrecision).map(([p, e]) => `${p}: ${entryText(e as Parameters<typeof entryText>[0])}`);
+    return [line, `    flopByPrecision: { ${byPrecision.join(', ')} },`];
   });
-  return ['  efficiency: {', ...lines, '  },'].join('\n');
+  const calibration = block.calibration === undefined ? [] : [`    calibration: { status: '${block.calibration.status}', basis: ${quote(block.calibration.basis)} },`];
+  return ['  efficiency: {', ...lines, ...calibration, '  },'].join('\n');
 }
 
 function rowJson(m: Measurement, before: RowFit, after: RowFit, infeasible: { reason: string; explanation: string } | null): object {
@@ -166,7 +177,9 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     io.stderr(`ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`);
     const before = evaluateRows(calibrationRows, chip);
-    const fit = calibrateEfficiencies(chip, calibrationRows, grid);
+    // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
+    const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
+    const fit = calibrateEfficiencies(chip, calibrationRows, grid, { flopPrecisions });
     if (fit === undefined) throw new UserError(`no grid point makes any row of ${file} feasible on ${chip.id}`);
     for (const key of fit.atGridEdge) {
       const values = grid[key];
