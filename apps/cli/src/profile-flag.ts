@@ -25,3 +25,25 @@ export function chipOnProfile(chip: ChipSpec, name: string | undefined, note: (m
   if (selected.note !== undefined) note(selected.note);
   return selected.chip;
 }
+
+/** A string flag's definition, as citty reads it. */
+export interface ProfileArgDef {
+  readonly type: 'string';
+  readonly valueHint: string;
+  readonly description: string;
+}
+
+/** `--stack`, as `estimate`, `plan` and `sweep` declare it (`train` words it for training stacks). */
+export const STACK_ARG: ProfileArgDef = {
+  type: 'string',
+  valueHint: 'name',
+  description:
+    "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its usual ones, with a note (default: each chip's best-fitted current stack)",
+};
+
+/** `--efficiency-profile`, the same as `--stack` by its general name. */
+export const EFFICIENCY_PROFILE_ARG: ProfileArgDef = {
+  type: 'string',
+  valueHint: 'name',
+  description: 'The same as --stack, by its general name (e.g. 2023, the stacks of the published paper rows)',
+};

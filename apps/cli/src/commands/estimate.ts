@@ -26,7 +26,7 @@ import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
-import { chipOnProfile, profileFlag } from '../profile-flag.ts';
+import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -126,13 +126,8 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'The prefill workers\' chip, for a mixed fleet such as GPU prefill with LPU decode (default: --hardware)',
   },
-  stack: {
-    type: 'string',
-    valueHint: 'name',
-    description:
-      "Efficiency profile of a serving stack or era (sglang, trtllm, vllm, atom, 2023, …): the chips' efficiencies for it; a chip without that profile keeps its usual ones, with a note (default: each chip's best-fitted current stack)",
-  },
-  'efficiency-profile': { type: 'string', valueHint: 'name', description: 'The same as --stack, by its general name (e.g. 2023, the stacks of the published paper rows)' },
+  stack: STACK_ARG as ProfileArgDef,
+  'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },

@@ -160,3 +160,21 @@ describe('ridgeline plan', { timeout: 240_000 }, () => {
     expectNoStack(r);
   });
 });
+
+describe('ridgeline plan --stack', { timeout: 240_000 }, () => {
+  it('plans every chip on the named profile, notes a chip without it, and reproduces with --stack', async () => {
+    const base = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--hardware', 'tpu-v6e', '--input', '1024', '--output', '128', '--tpot', '50ms'];
+    const r = await cli([...base, '--stack', '2023', '--json']);
+    expect(r.code).toBe(0);
+    // TPU v6e has no 2023 profile: a note, not an error
+    expect(r.stderr).toContain('ridgeline: note: tpu-v6e has no "2023" efficiency profile');
+    const plan = JSON.parse(r.stdout) as { results: { chip: string; command: string[]; result: { inputs: { efficiencies: { calibration: { basis: string } | null } } } }[] };
+    const h100 = plan.results.find((x) => x.chip === 'h100-sxm')!;
+    expect(h100.command.slice(-2)).toEqual(['--stack', '2023']);
+    // the answer was searched on the 2023 efficiencies (public.csv rows), not the default InferenceX profile
+    expect(h100.result.inputs.efficiencies.calibration?.basis).toMatch(/public\.csv rows TRTO-01/);
+    const byDefault = JSON.parse((await cli([...base, '--json'])).stdout) as typeof plan;
+    expect(byDefault.results.find((x) => x.chip === 'h100-sxm')!.command).not.toContain('--stack');
+    expect(byDefault.results.find((x) => x.chip === 'h100-sxm')!.result.inputs.efficiencies.calibration?.basis).toMatch(/InferenceX/);
+  });
+});

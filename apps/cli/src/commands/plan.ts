@@ -19,6 +19,7 @@ import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
+import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 import { shellCommand } from '../shell.ts';
@@ -72,6 +73,8 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'Chip the prefill workers may run on, each tried; repeatable or comma-separated (default: the decode chip). Implies --disaggregate',
   },
+  stack: STACK_ARG as ProfileArgDef,
+  'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first' },
 } as const;
@@ -127,7 +130,7 @@ function chipArgs(rawArgs: readonly string[], flag: 'hardware' | 'prefill-hardwa
  */
 export function estimateArgv(
   config: InferenceConfig,
-  spelled: { readonly model: string; readonly hardware: string; readonly prefillHardware?: string; readonly plugins: readonly string[] },
+  spelled: { readonly model: string; readonly hardware: string; readonly prefillHardware?: string; readonly stack?: string; readonly plugins: readonly string[] },
 ): string[] {
   const { tp, pp, ep } = config.parallelism;
   const split = config.disaggregation;
@@ -158,6 +161,7 @@ export function estimateArgv(
           ...(split.prefillChip === undefined ? [] : ['--prefill-hardware', spelled.prefillHardware ?? split.prefillChip.id]),
         ]),
     ...(config.usdPerChipHour === undefined ? [] : ['--price', String(config.usdPerChipHour)]),
+    ...(spelled.stack === undefined ? [] : ['--stack', spelled.stack]),
     ...spelled.plugins.flatMap((p) => ['--plugin', p]),
   ];
 }
@@ -266,16 +270,19 @@ const command: CommandDef<typeof args> = defineCommand({
 
     const model: ModelSpec = await resolveModel(a.model, io.cwd);
     const warn = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
+    // every chip on the named serving stack's efficiencies (one note per chip without it)
+    const stack = profileFlag(a.stack, a['efficiency-profile']);
+    const onStack = (chip: ChipSpec): ChipSpec => chipOnProfile(chip, stack, warn);
     const chips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of hardware) {
-      const chip = await resolveChip(spelled, { cwd: io.cwd, plugins, warn });
+      const chip = onStack(await resolveChip(spelled, { cwd: io.cwd, plugins, warn }));
       if (!chips.some((c) => c.chip.id === chip.id)) chips.push({ spelled, chip });
     }
     const prefillChips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of prefillHardware) {
       let chip: ChipSpec;
       try {
-        chip = await resolveChip(spelled, { cwd: io.cwd, plugins, warn });
+        chip = onStack(await resolveChip(spelled, { cwd: io.cwd, plugins, warn }));
       } catch (error) {
         if (error instanceof UserError) throw new UserError(`--prefill-hardware: ${error.message}`, { cause: error });
         throw error;
@@ -307,7 +314,7 @@ const command: CommandDef<typeof args> = defineCommand({
       const prefillSpelled = prefillChip === undefined ? undefined : (prefillChips.find((c) => c.chip.id === prefillChip.id)?.spelled ?? prefillChip.id);
       return {
         choice,
-        command: estimateArgv(choice.config, { model: a.model, hardware: spelled, ...(prefillSpelled === undefined ? {} : { prefillHardware: prefillSpelled }), plugins }),
+        command: estimateArgv(choice.config, { model: a.model, hardware: spelled, ...(prefillSpelled === undefined ? {} : { prefillHardware: prefillSpelled }), ...(stack === undefined ? {} : { stack }), plugins }),
       };
     });
     if (a.json) {

@@ -363,3 +363,24 @@ describe('ridgeline sweep and merge', () => {
     expect(notJson.stderr).toMatch(/^ridgeline: error: "spec.yaml" is not JSON/);
   });
 });
+
+describe('ridgeline sweep --stack', () => {
+  it('runs every chip on the named profile, and the best row reproduces with --stack', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ridgeline-sweep-stack-'));
+    try {
+      await writeFile(join(dir, 'spec.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 2]\nbatch: [1, 64]\ninputTokens: [1024]\noutputTokens: [256]\n');
+      const onStack = await cli(['sweep', 'spec.yaml', '--stack', '2023', '--top', '1', '--by', 'tpot'], dir);
+      expect(onStack.code).toBe(0);
+      expect(onStack.stdout).toMatch(/ridgeline estimate .* --stack 2023/);
+      const json = async (extra: string[]) => JSON.parse((await cli(['sweep', 'spec.yaml', '--json', '--top', '4', '--by', 'tpot', ...extra], dir)).stdout) as { top: { rows: { tpotS: number }[] } };
+      const [stack2023, byDefault] = [await json(['--stack', '2023']), await json([])];
+      // the same configurations under other efficiencies: other TPOTs
+      expect(stack2023.top.rows.map((r) => r.tpotS)).not.toEqual(byDefault.top.rows.map((r) => r.tpotS));
+      const missing = await cli(['sweep', 'spec.yaml', '--stack', 'vllm', '--top', '1'], dir);
+      expect(missing.code).toBe(0);
+      expect(missing.stderr).toContain('ridgeline: note: h100-sxm has no "vllm" efficiency profile');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -44,6 +44,7 @@ import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
+import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 import { stopOnSignals } from '../stop-signals.ts';
@@ -69,6 +70,8 @@ const args = {
   spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
   plugin: PLUGIN_ARG as PluginArgDef,
   out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
+  stack: STACK_ARG as ProfileArgDef,
+  'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
   top: { type: 'string', valueHint: 'k', description: `Keep the k best configurations by --by, at most ${MAX_TOP_K.toLocaleString('en')} (default: the spec's, else 10)` as string },
   by: { type: 'string', valueHint: 'metric[:min|max]', description: 'Metric of --top (default: costPerMillionTokensUsd; costUsd for a training spec)' },
@@ -152,11 +155,14 @@ async function chipResolver(
   spec: { readonly hardware: readonly { readonly chip: string }[] },
   io: CommandIo,
   plugins: readonly string[],
+  stack: string | undefined,
 ): Promise<(id: string) => ChipSpec> {
   const chips = new Map<string, ChipSpec | Error>();
   for (const { chip } of spec.hardware) {
     try {
-      const resolved = await resolveChip(chip, { cwd: io.cwd, plugins, warn: (m) => io.stderr(`ridgeline: note: ${m}\n`) });
+      const note = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
+      // --stack: every chip on that serving stack's efficiencies (a note for a chip without it)
+      const resolved = chipOnProfile(await resolveChip(chip, { cwd: io.cwd, plugins, warn: note }), stack, note);
       const warning = placeholderWarning(resolved);
       if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
       chips.set(chip, resolved);
@@ -484,7 +490,7 @@ const command: CommandDef<typeof args> = defineCommand({
         const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
         const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
         const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-        const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs)) }, a.spec);
+        const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs), profileFlag(a.stack, a['efficiency-profile'])) }, a.spec);
         plan = planAnySweep(resolved, reducers);
       } catch (error) {
         throw userErrorOf(error);
@@ -556,7 +562,8 @@ const command: CommandDef<typeof args> = defineCommand({
       } else {
         io.stderr(summary);
       }
-      const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs) };
+      const stack = profileFlag(a.stack, a['efficiency-profile']);
+      const context = { spec: plan.resolved.spec, chipIds: plan.resolved.chips.map((c) => c.chip.id), plugins: pluginFlags(rawArgs), ...(stack === undefined ? {} : { stack }) };
       io.stdout(a.json ? `${JSON.stringify(result)}\n` : renderSummary(result, (row) => detailsCommand(row, context)));
     } catch (error) {
       const signal = stop.received();
