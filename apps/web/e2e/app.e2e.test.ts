@@ -440,8 +440,9 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('compare-col').count()).toBe(2);
     // each compared chip shows its calibration status, its basis and measured error on hover
     const badges = page.getByTestId('calibration');
-    expect(await badges.allTextContents()).toEqual(['transferred', 'datasheet']);
-    expect(await badges.nth(1).getAttribute('title')).toMatch(/median \|error\| out of sample: throughput 126\.3%/);
+    expect(await badges.allTextContents()).toEqual(['fitted', 'fitted']);
+    const b200Error = findChip('b200')!.efficiency.calibration!.outOfSampleError!.throughput;
+    expect(await badges.nth(1).getAttribute('title')).toContain(`median |error| out of sample: throughput ${(b200Error * 100).toFixed(1)}%`);
     expect(await page.getByTestId('url-problems').count()).toBe(0);
     await screenshot(page, 'shared-link');
     await page.close();
@@ -585,10 +586,11 @@ describe('the built site in Chromium', () => {
     // The H100's, by hand: η_flop is a curve over arithmetic intensity; t_layer is no η.
     expect(Object.fromEntries(rows.map(([key, label, value]) => [key, `${label}: ${value}`]))).toEqual({
       flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      memory: 'η_mem (of memory bandwidth): 35.0%',
+      memory: 'η_mem (of memory bandwidth): 50.0%',
       network: 'η_net (of link bandwidth): 50.0%',
-      layerOverheadS: 't_layer (overhead per layer): 120 µs',
+      layerOverheadS: 't_layer (overhead per layer): 240 µs',
       commOverlap: 'prefill comm overlap: 90.0%',
+      requestOverheadS: 't_req (overhead per request, in TTFT): 0 s',
     });
     const sources = (await page.getByTestId('sources').textContent()) ?? '';
     expect(sources).not.toMatch(/[{}[\]]|"curve"/);
@@ -599,9 +601,9 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('custom-chip-ok').waitFor();
     const hint = (field: string) => page.getByTestId(`chip-${field}-hint`).textContent();
     expect(await hint('effFlop')).toMatch(/^\d+\.\d%$/);
-    expect(await hint('effMemory')).toBe('35.0%');
+    expect(await hint('effMemory')).toBe('50.0%');
     expect(await hint('effNetwork')).toBe('50.0%');
-    expect(await hint('layerOverhead')).toBe('120 µs');
+    expect(await hint('layerOverhead')).toBe('240 µs');
     expect(await hint('commOverlap')).toBe('90.0%');
     expect(await hint('usable')).toMatch(/^\d+\.\d%$/);
     expect(await hint('upHop')).toMatch(/^[\d.]+ (ns|µs)$/);

@@ -80,7 +80,8 @@ describe('ridgeline hardware show', () => {
     const lines = r.stdout.split('\n');
     const [title, calibration] = lines;
     expect(title).toBe('NVIDIA H100 SXM5 80GB (h100-sxm)');
-    expect(calibration).toMatch(/^efficiencies: fitted \(pnpm validate --fit over public\.csv rows TRTO-01/);
+    // the default is the best-fitted InferenceX stack's profile
+    expect(calibration).toMatch(/^efficiencies: fitted \(the trtllm profile, the chip's best fitted \(lowest out-of-sample error\): fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm/);
     // the named profiles follow, each with what it describes and its own status, then a blank line
     const profiles = lines.slice(2, lines.indexOf(''));
     expect(profiles.map((l) => l.split(':')[0])).toEqual(['profile 2023', 'profile trtllm', 'profile sglang']);
