@@ -99,9 +99,13 @@ describe('package README examples', () => {
       byLine.set(line, [...(byLine.get(line) ?? []), text]);
       output += `${text}\n`;
     };
+    // an example may write files (the engine's writes all.parquet): it runs in the temporary directory
+    const cwd = process.cwd();
+    process.chdir(dir);
     try {
       await import(pathToFileURL(file).href);
     } finally {
+      process.chdir(cwd);
       delete (globalThis as Record<string, unknown>)['__readme'];
     }
     return { byLine, output };
