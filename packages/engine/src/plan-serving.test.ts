@@ -156,6 +156,17 @@ describe('planServing', () => {
     await expect(planServing({ ...base, targets: { tpotS: 0 } })).rejects.toThrow(/targets\.tpotS must be a positive finite number/);
     await expect(planServing({ ...base, maxChips: 2.5 })).rejects.toThrow(/maxChips must be a positive integer/);
   });
+
+  it('rejects precisions that make no combination (a KV cache under a byte) as an input error, not a broken spec', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
+    for (const precisions of [['fp4'], ['int4', 'fp4']] as Precision[][]) {
+      await expect(planServing({ ...base, precisions })).rejects.toThrow(
+        expect.objectContaining({ name: 'InputError', field: 'precisions', message: expect.stringMatching(/make no combination to plan with: the KV cache needs one of a byte or more/) }),
+      );
+      await expect(planServing({ ...base, precisions, disaggregation: {} })).rejects.toThrow(expect.objectContaining({ name: 'InputError', field: 'precisions' }));
+    }
+    await expect(planServing({ ...base, precisions: ['fp4', 'fp8'] })).resolves.toBeDefined();
+  });
 });
 
 /** A candidate of the disaggregated search: one replica's configuration, its estimate and the chips of every replica. */

@@ -153,6 +153,13 @@ function checkRequest(request: ServingPlanRequest): void {
     throw new InputError('rateRps', 'the chips objective needs rateRps: the requests per second to serve');
   }
   if (request.precisions !== undefined && request.precisions.length === 0) throw new InputError('precisions', 'precisions must list at least one precision');
+  if (request.precisions !== undefined && precisionCombos(request.precisions).length === 0) {
+    // the KV cache is kept at a byte or more, and activations at least as wide as the weights
+    throw new InputError(
+      'precisions',
+      `precisions ${request.precisions.join(', ')} make no combination to plan with: the KV cache needs one of a byte or more (fp8, int8, fp16, bf16, fp32); add one, e.g. ${request.precisions.join(',')},fp8`,
+    );
+  }
   if (request.disaggregation !== undefined) {
     if (request.disaggregation.prefillChips?.length === 0) {
       throw new InputError('disaggregation.prefillChips', 'disaggregation.prefillChips must name at least one chip, or be left out for the decode chip');

@@ -88,6 +88,14 @@ describe('mergeResults checks every shard', () => {
     );
   });
 
+  it('names a row label that is not text (the summary prints it as it is)', () => {
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.pareto.rows[0]!['model'] = 5e-324)) })).toBe(`b.json: pareto.rows[0].model: must be text, got 5e-324${FIX}`);
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => delete r.pareto.rows[0]!['hardware']) })).toBe(`b.json: pareto.rows[0].hardware: is missing${FIX}`);
+    expect(mergeError({ 'b.json': edited((r) => delete (r.top.rows as Record<string, unknown>[])[1]!['chips']) })).toBe(`b.json: top.rows[1].chips: is missing${FIX}`);
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.pareto.rows[0]!['boundDecode'] = [])) })).toBe(`b.json: pareto.rows[0].boundDecode: must be text or null, got a list${FIX}`);
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.pareto.rows[0]!['batch'] = { value: 1 })) })).toBe(`b.json: pareto.rows[0].batch: must be a single value, got an object${FIX}`);
+  });
+
   it('names a negative or broken count', () => {
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.counts.feasible = -5)) })).toBe(`b.json: counts.feasible: must be an integer ≥ 0, got -5${FIX}`);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.counts.infeasible['capacity'] = 1.5)) })).toBe(
@@ -122,6 +130,16 @@ describe('mergeResults checks every shard', () => {
     expect(mergeError({ 'a.json': a, 'b.json': edges })).toBe(`b.json: its histogram edges differ from a.json's under the same fingerprint${FIX}`);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.fingerprint = 'feed')) })).toMatch(/^b\.json is from a different sweep than a\.json \(fingerprint feed ≠ /);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => Reflect.deleteProperty(r, 'counts')) })).toBe(`b.json: counts: is missing${FIX}`);
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.spec['where'] = -2.5e259)) })).toBe(`b.json: spec.where: must be a list of filters, got -2.5e+259${FIX}`);
+    expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.spec['where'] = [{ metric: 'tpotS', max: '2' }])) })).toBe(
+      `b.json: spec.where[0].max: must be a finite number, got "2"${FIX}`,
+    );
+    // one shard alone has no other to compare with: the spec it echoes is checked on its own
+    expect(mergeError({ 'b.json': edited((r) => (r.spec['batch'] = -1277512536)) })).toBe(`b.json: spec.batch: must be a finite number ≥ 0, got -1277512536${FIX}`);
+    expect(mergeError({ 'b.json': edited((r) => (r.spec['hardware'] = [{ chip: -7.4e-323 }])) })).toBe(`b.json: spec.hardware[0].chip: must be a finite number ≥ 0, got -7.4e-323${FIX}`);
+    expect(mergeResults([{ name: 'b.json', result: edited((r) => (r.spec['where'] = [{ metric: 'tpotS', max: -1 }])) }]).total).toBe(48);
+    const scale = edited((r) => ((r.reducers as unknown as { histograms: { scale: unknown }[] }).histograms[0]!.scale = -590610864));
+    expect(mergeError({ 'b.json': scale })).toBe(`b.json: reducers.histograms[0].scale: must be linear or log, got -590610864${FIX}`);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.top.rows = 'none')) })).toBe(`b.json: top.rows: must be a list of rows, got "none"${FIX}`);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.reducers.top.k = 100_000_000)) })).toBe(
       `b.json: reducers.top.k: must be an integer from 1 to 10000, got 100000000${FIX}`,

@@ -22,6 +22,8 @@ const count = v.pipe(
 const counts = v.record(v.string(), count, (i) => `must map names to counts${got(i)}`);
 const direction = v.picklist(['min', 'max'], (i) => `must be min or max${got(i)}`);
 const objective = v.looseObject({ metric: v.string((i) => `must be a metric name${got(i)}`), direction });
+const finite = v.pipe(v.number((i) => `must be a finite number${got(i)}`), v.finite((i) => `must be a finite number${got(i)}`));
+const clause = v.looseObject({ metric: v.string((i) => `must be a metric name${got(i)}`), min: v.optional(finite), max: v.optional(finite) }, (i) => `must be a filter { metric, min, max }${got(i)}`);
 const row = v.looseObject({ index: count }, (i) => `must be a row (an object with an index)${got(i)}`);
 const rows = v.array(row, (i) => `must be a list of rows${got(i)}`);
 
@@ -31,7 +33,12 @@ const RESULT = v.looseObject({
   ranges: v.array(v.tuple([count, count], (i) => `must be a range [start, end]${got(i)}`), (i) => `must be a list of ranges${got(i)}`),
   complete: v.boolean((i) => `must be true or false${got(i)}`),
   spec: v.looseObject(
-    { models: v.array(v.unknown(), (i) => `must be a list${got(i)}`), hardware: v.array(v.unknown(), (i) => `must be a list${got(i)}`) },
+    {
+      models: v.array(v.unknown(), (i) => `must be a list${got(i)}`),
+      hardware: v.array(v.unknown(), (i) => `must be a list${got(i)}`),
+      // the summary describes the filters the rows met
+      where: v.optional(v.array(clause, (i) => `must be a list of filters${got(i)}`)),
+    },
     (i) => `must be the sweep spec${got(i)}`,
   ),
   reducers: v.looseObject({
@@ -46,7 +53,16 @@ const RESULT = v.looseObject({
         (i) => `must be the top-k or null${got(i)}`,
       ),
     ),
-    histograms: v.array(v.unknown(), (i) => `must be a list${got(i)}`),
+    histograms: v.array(
+      v.looseObject({
+        metric: v.string((i) => `must be a metric name${got(i)}`),
+        min: finite,
+        max: finite,
+        bins: v.pipe(count, v.minValue(1, (i) => `must be an integer ≥ 1${got(i)}`)),
+        scale: v.picklist(['linear', 'log'], (i) => `must be linear or log${got(i)}`),
+      }),
+      (i) => `must be a list of histograms${got(i)}`,
+    ),
     groupBy: v.optional(v.array(v.picklist(GROUP_KEYS, (i) => `must be model or chip${got(i)}`))),
   }),
   counts: v.looseObject({
@@ -69,8 +85,44 @@ const RESULT = v.looseObject({
   ),
 });
 
+/** A row's labels, printed as they are: text wherever a row has them (`model` and `hardware` it always has). */
+const ROW_TEXT = ['model', 'hardware', 'weights', 'kvCache', 'activations', 'attentionSharding', 'schedule', 'speculative', 'prefillHardware', 'prefillAttention', 'precision', 'recompute'];
+/** The settings every row of a sweep of each kind has: the summary's tables print them. */
+const INFERENCE_ROW = ['model', 'hardware', 'chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'weights', 'kvCache', 'activations', 'attentionSharding', 'speculative'];
+const TRAINING_ROW = ['model', 'hardware', 'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'sequenceLength', 'globalBatch', 'microBatch', 'virtualStages', 'zeroStage', 'recompute', 'precision'];
+/** A row's labels that are null where they do not apply. */
+const ROW_TEXT_OR_NULL = ['reason', 'bound', 'boundPrefill', 'boundDecode', 'disaggregationBound', 'draftModel'];
+
+/** What is wrong with one value of a row, or undefined: every value is a label, a flag, null, or a finite number ≥ 0. */
+function rowValueProblem(key: string, value: unknown): string | undefined {
+  if (ROW_TEXT.includes(key) && typeof value !== 'string') return `must be text${got({ input: value })}`;
+  if (ROW_TEXT_OR_NULL.includes(key) && typeof value !== 'string' && value !== null) return `must be text or null${got({ input: value })}`;
+  // every figure of a row, and every numeric setting, is finite and ≥ 0 (JSON has no NaN: null)
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `must be a finite number ≥ 0, got ${value}`;
+  if (typeof value === 'object' && value !== null) return `must be a single value${got({ input: value })}`;
+  return undefined;
+}
+
+/**
+ * The first number of the spec a result echoes that is not finite and ≥ 0, as `path: what is
+ * wrong`. Every setting of a sweep is; only a filter's bounds may be negative (they then match
+ * nothing, or everything).
+ */
+function specNumberProblem(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? undefined : `${path}: must be a finite number ≥ 0, got ${value}`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (path === 'spec' && key === 'where') continue;
+    const problem = specNumberProblem(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
 /** The first problem with a result's figures that its schema cannot see, as `path: what is wrong`. */
 function figuresProblem(r: SweepResult): string | undefined {
+  const spec = specNumberProblem(r.spec, 'spec');
+  if (spec !== undefined) return spec;
   let covered = 0;
   let lastEnd = -1;
   for (const [i, [start, end]] of r.ranges.entries()) {
@@ -87,13 +139,15 @@ function figuresProblem(r: SweepResult): string | undefined {
     return `counts: ${c.feasible} feasible and ${infeasible} infeasible do not add up to the ${c.evaluated} evaluated`;
   }
   if (c.matched > c.feasible) return `counts.matched: ${c.matched} is more than the ${c.feasible} feasible`;
+  const required = (r.spec as { mode?: unknown }).mode === 'training' ? TRAINING_ROW : INFERENCE_ROW;
   const inRanges = (index: number): boolean => r.ranges.some(([start, end]) => index >= start && index < end);
   const checkRows = (path: string, list: readonly AnySweepRow[], metrics: readonly string[]): string | undefined => {
     for (const [i, item] of list.entries()) {
       if (!inRanges(item.index)) return `${path}[${i}].index: ${item.index} is outside the shard's ranges`;
+      for (const key of required) if (!(key in item)) return `${path}[${i}].${key}: is missing`;
       for (const [key, value] of Object.entries(item)) {
-        // every figure of a row, and every numeric setting, is finite and ≥ 0 (JSON has no NaN: null)
-        if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) return `${path}[${i}].${key}: must be a finite number ≥ 0, got ${value}`;
+        const problem = rowValueProblem(key, value);
+        if (problem !== undefined) return `${path}[${i}].${key}: ${problem}`;
       }
       for (const metric of metrics) {
         const value = (item as unknown as Readonly<Record<string, unknown>>)[metric];

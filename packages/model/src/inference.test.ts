@@ -383,6 +383,17 @@ describe('infeasible configurations carry a reason', () => {
     expect(r.layoutToFit === null).toBe(reason !== 'capacity');
   });
 
+  test('chips that TP·PP does not divide: DP is the whole replicas they hold, never NaN', () => {
+    expect(infeasible(estimateInference({ ...base, chips: 12, parallelism: { tp: 8, pp: 1, ep: 1 } })).inputs.parallelism.dp).toBe(1);
+    expect(infeasible(estimateInference({ ...base, chips: 1, parallelism: { tp: 8, pp: 1, ep: 1 } })).inputs.parallelism.dp).toBe(0);
+  });
+
+  test('a precision the chip lacks: its peak at that precision is 0 FLOP/s, never NaN', () => {
+    const r = infeasible(estimateInference({ ...base, precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' } }));
+    expect(r.reason).toBe('precision_unsupported');
+    expect(r.inputs.hardware.peakFlopsPerS).toBe(0);
+  });
+
   test('capacity names the smallest chip count that fits', () => {
     const r = infeasible(estimateInference({ ...base, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 } }));
     // 141 GB of bf16 weights against 80 GB · 0.9 usable: one chip cannot, two can.

@@ -251,7 +251,8 @@ function resolvedInputs(
     usdPerChipHour: config.usdPerChipHour ?? chip.price.usdPerChipHour.value,
     params,
     hardware: {
-      peakFlopsPerS: peak?.value ?? Number.NaN,
+      // a chip without the precision computes nothing at it (infeasible: precision_unsupported)
+      peakFlopsPerS: peak?.value ?? 0,
       memoryBandwidthBytesPerS: c.memory.bandwidthBytesPerS.value,
       memoryCapacityBytes: c.memory.capacityBytes.value,
       scaleUpBandwidthBytesPerS: c.scaleUp.bandwidthBytesPerS.value,
@@ -359,7 +360,8 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const counts = countParams(model);
   const params = { total: counts.total, active: counts.active };
   const speculation = resolveSpeculation(config);
-  const inputs = resolvedInputs(config, Number.isInteger(dp) ? dp : Number.NaN, precision, params, speculation);
+  // chips that TP·PP does not divide are infeasible (chips_divide_parallelism); DP is then the whole replicas they hold
+  const inputs = resolvedInputs(config, Math.floor(dp), precision, params, speculation);
 
   const broken = ruleBroken(config) ?? disaggregationRuleBroken(config);
   if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation);
