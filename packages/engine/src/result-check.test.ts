@@ -128,6 +128,9 @@ describe('mergeResults checks every shard', () => {
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.spec['tp'] = [1, 2])) })).toBe(`b.json: its "spec" field differs from a.json's under the same fingerprint${FIX}`);
     const edges = edited((r) => ((r.histograms[0] as unknown as { edges: number[] }).edges[0] = 0.002));
     expect(mergeError({ 'a.json': a, 'b.json': edges })).toBe(`b.json: its histogram edges differ from a.json's under the same fingerprint${FIX}`);
+    // an edge no metric can have (found by the fuzz suite): every metric is ≥ 0
+    const negative = edited((r) => ((r.histograms[0] as unknown as { edges: number[] }).edges[1] = -1e100));
+    expect(mergeError({ 'a.json': negative, 'b.json': a })).toMatch(/^a\.json: histograms\[0\]\.edges\[1\]: must be ≥ 0, as every metric is, got -1e\+100/);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.fingerprint = 'feed')) })).toMatch(/^b\.json is from a different sweep than a\.json \(fingerprint feed ≠ /);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => Reflect.deleteProperty(r, 'counts')) })).toBe(`b.json: counts: is missing${FIX}`);
     expect(mergeError({ 'a.json': a, 'b.json': edited((r) => (r.spec['where'] = -2.5e259)) })).toBe(`b.json: spec.where: must be a list of filters, got -2.5e+259${FIX}`);

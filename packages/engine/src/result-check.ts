@@ -56,7 +56,7 @@ const RESULT = v.looseObject({
     histograms: v.array(
       v.looseObject({
         metric: v.string((i) => `must be a metric name${got(i)}`),
-        min: finite,
+        min: v.pipe(finite, v.minValue(0, (i) => `must be ≥ 0, as every metric is${got(i)}`)),
         max: finite,
         bins: v.pipe(count, v.minValue(1, (i) => `must be an integer ≥ 1${got(i)}`)),
         scale: v.picklist(['linear', 'log'], (i) => `must be linear or log${got(i)}`),
@@ -76,7 +76,7 @@ const RESULT = v.looseObject({
   top: v.nullable(v.looseObject({ metric: v.string(), direction, k: count, rows }, (i) => `must be the top-k or null${got(i)}`)),
   histograms: v.array(
     v.looseObject({
-      edges: v.array(v.number((i) => `must be a number${got(i)}`)),
+      edges: v.array(v.pipe(finite, v.minValue(0, (i) => `must be ≥ 0, as every metric is${got(i)}`))),
       underflow: count,
       counts: v.array(count, (i) => `must be a list of counts${got(i)}`),
       overflow: count,

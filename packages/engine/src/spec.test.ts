@@ -270,3 +270,11 @@ describe('sweep spec validation', () => {
     expect(() => shardRange(10, 3, 3)).toThrow('shard index must be in 0…2, got 3');
   });
 });
+
+describe('histogram bounds', () => {
+  it('start at 0 or above and are finite: every metric is ≥ 0, and a negative edge would print as a figure', () => {
+    expect(() => parseSweepSpec(`${BASE}reducers: { histograms: [{ metric: tpotS, min: -1, max: 1, bins: 4 }] }\n`)).toThrow(/min must be ≥ 0: every metric is/);
+    expect(() => parseSweepSpec(`${BASE}reducers: { histograms: [{ metric: tpotS, min: 0, max: .inf, bins: 4 }] }\n`)).toThrow(/max must be a finite number/);
+    expect(parseSweepSpec(`${BASE}reducers: { histograms: [{ metric: tpotS, min: 0, max: 1, bins: 4 }] }\n`).reducers.histograms[0]).toMatchObject({ min: 0, max: 1 });
+  });
+});

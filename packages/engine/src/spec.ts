@@ -493,8 +493,9 @@ const objective = v.pipe(
 const histogram = v.pipe(
   v.strictObject({
     metric,
-    min: v.number('min must be a number'),
-    max: v.number('max must be a number'),
+    // every metric is ≥ 0, so a histogram starts at 0 or above (and no edge prints as a negative figure)
+    min: v.pipe(v.number('min must be a number'), v.finite('min must be a finite number'), v.minValue(0, 'min must be ≥ 0: every metric is')),
+    max: v.pipe(v.number('max must be a number'), v.finite('max must be a finite number')),
     bins: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'bins must be an integer ≥ 1'), v.maxValue(100_000, 'bins must be at most 100000')),
     scale: v.optional(v.picklist(['linear', 'log'] as const, (i) => `must be linear or log${got(i)}`), 'linear'),
   }),
