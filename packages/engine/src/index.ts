@@ -120,3 +120,34 @@ export {
   type ServingPlanRequest,
 } from './plan-serving.ts';
 export { planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';
+export {
+  modelIdsOf,
+  chipIdsOf,
+  progressReporter,
+  resultOf,
+  sourceOfInput,
+  specOfInput,
+  sweep,
+  type BrowserSweepOptions,
+  type InMemorySweepSpec,
+  type ParsedSweepSpec,
+  type SweepSpecData,
+  type SweepProgress,
+  type SweepSpecText,
+} from './one-call.ts';
+export {
+  catalogModel,
+  chipOfPlugin,
+  findChip,
+  FIRST_PARTY_PLUGINS,
+  firstPartyChips,
+  isPluginSpecifier,
+  nearestChips,
+  placeholderWarning,
+  registerPlugins,
+  ResolveError,
+  unknownHardware,
+  unknownModel,
+  type PluginSource,
+  type RegisteredChip,
+} from './resolve.ts';
