@@ -166,7 +166,7 @@ export interface SweepOptions extends Omit<ResolveSweepOptions, 'specDir' | 'sou
  * path (relative to `baseDir`), `{ text }` or a spec object; models and chips resolve as the CLI
  * resolves them — catalog ids, aliases and known Hugging Face ids, config.json paths relative to the
  * spec file (else `baseDir`), first-party chips, and the chips of `plugins` (paths or package names,
- * loaded with `@ridgeline/hardware/node`, or plugin objects). Errors are the CLI's one-line messages:
+ * loaded with `@ridgeline/hardware/node`, or plugin objects). Errors carry the messages the CLI prints:
  * `ResolveError` (a file or plugin that cannot be read) and `SweepSpecError` (the spec); an abort
  * rejects with the signal's reason (an `AbortError` unless given one) once every worker has ended.
  *
