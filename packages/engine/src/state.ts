@@ -1,4 +1,12 @@
-import type { Bound, DisaggregationBound, InfeasibleReason } from '@ridgeline/model';
+import type {
+  Bound,
+  DisaggregationBound,
+  FeasibleInferenceResult,
+  FeasibleTrainingResult,
+  InfeasibleInferenceResult,
+  InfeasibleReason,
+  InfeasibleTrainingResult,
+} from '@ridgeline/model';
 import { BOUNDS, DISAGGREGATION_BOUND_CODES, N_OUT, OUTPUTS, REASONS, STATE, type Output } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
 import { sweepResultProblem } from './result-check.ts';
@@ -48,26 +56,82 @@ export interface SweepState {
   readonly pareto: readonly SweepEntry[];
 }
 
-/** A full row: the configuration and every output (null where the model gives none). */
-export type SweepRow = { readonly index: number } & SweepConfig & {
-    readonly [K in Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'disaggregationBound'>]: number | null;
+/** Inference outputs only a disaggregated configuration has (null for one pool). */
+type DisaggregatedOutput = 'prefillIdleShare' | 'decodeIdleShare' | 'kvTransferS';
+/** Memory outputs a `capacity` infeasibility still reports (what did not fit). */
+type MemoryOutput = 'memoryWeightsBytes' | 'memoryKvCacheBytes' | 'memoryActivationsBytes' | 'memoryTotalBytes' | 'memoryCapacityBytes';
+type InferenceFigure = Exclude<Output, 'feasible' | 'reason' | 'boundPrefill' | 'boundDecode' | 'disaggregationBound' | 'minChipsToFit'>;
+
+/**
+ * A feasible inference row: the configuration and every figure as a number, as
+ * `FeasibleInferenceResult` (of `@ridgeline/model`) has them; only the outputs of a disaggregated
+ * deployment are null for a configuration of one pool. Pareto and top-k rows are all feasible.
+ */
+export type FeasibleSweepRow = { readonly index: number } & SweepConfig & {
+    readonly [K in Exclude<InferenceFigure, DisaggregatedOutput>]: number;
   } & {
-    readonly feasible: boolean;
-    readonly reason: InfeasibleReason | null;
-    readonly boundPrefill: Bound | null;
-    readonly boundDecode: Bound | null;
+    readonly [K in DisaggregatedOutput]: number | null;
+  } & {
+    readonly feasible: FeasibleInferenceResult['feasible'];
+    readonly reason: FeasibleInferenceResult['reason'];
+    readonly minChipsToFit: FeasibleInferenceResult['minChipsToFit'];
+    readonly boundPrefill: Bound;
+    readonly boundDecode: Bound;
     /** What sets a disaggregated configuration's request rate; null otherwise. */
     readonly disaggregationBound: DisaggregationBound | null;
   };
 
-/** A full row of a training sweep: the configuration and every output (null where the model gives none). */
-export type TrainingSweepRow = { readonly index: number } & TrainingSweepConfig & {
-    readonly [K in TrainingMetric]: number | null;
+/**
+ * An infeasible inference row: the configuration and its reason, with no figures and no bound, as
+ * `InfeasibleInferenceResult` has them; for `capacity`, the memory that did not fit and the
+ * smallest chip count that would (else null).
+ */
+export type InfeasibleSweepRow = { readonly index: number } & SweepConfig & {
+    readonly [K in Exclude<InferenceFigure, MemoryOutput>]: null;
   } & {
-    readonly feasible: boolean;
-    readonly reason: InfeasibleReason | null;
-    readonly bound: Bound | null;
+    readonly [K in MemoryOutput]: number | null;
+  } & {
+    readonly feasible: InfeasibleInferenceResult['feasible'];
+    readonly reason: InfeasibleInferenceResult['reason'];
+    readonly minChipsToFit: number | null;
+    readonly boundPrefill: null;
+    readonly boundDecode: null;
+    readonly disaggregationBound: null;
   };
+
+/** A full inference row: the configuration and every output; narrow on `feasible` before reading a figure. */
+export type SweepRow = FeasibleSweepRow | InfeasibleSweepRow;
+
+type TrainingMemoryOutput = 'memoryWeightsBytes' | 'memoryGradientsBytes' | 'memoryOptimizerBytes' | 'memoryActivationsBytes' | 'memoryTotalBytes' | 'memoryCapacityBytes';
+
+/** A feasible training row: the configuration and every figure as a number, as `FeasibleTrainingResult` has them. */
+export type FeasibleTrainingSweepRow = { readonly index: number } & TrainingSweepConfig & {
+    readonly [K in TrainingMetric]: number;
+  } & {
+    readonly feasible: FeasibleTrainingResult['feasible'];
+    readonly reason: FeasibleTrainingResult['reason'];
+    readonly bound: Bound;
+  };
+
+/**
+ * An infeasible training row: the configuration and its reason, no figures and no bound, as
+ * `InfeasibleTrainingResult` has them; for `capacity`, the memory that did not fit (else null).
+ */
+export type InfeasibleTrainingSweepRow = { readonly index: number } & TrainingSweepConfig & {
+    readonly [K in Exclude<TrainingMetric, TrainingMemoryOutput>]: null;
+  } & {
+    readonly [K in TrainingMemoryOutput]: number | null;
+  } & {
+    readonly feasible: InfeasibleTrainingResult['feasible'];
+    readonly reason: InfeasibleTrainingResult['reason'];
+    readonly bound: null;
+  };
+
+/** A full row of a training sweep: the configuration and every output; narrow on `feasible` before reading a figure. */
+export type TrainingSweepRow = FeasibleTrainingSweepRow | InfeasibleTrainingSweepRow;
+
+/** A feasible row of either kind: what a result's Pareto and top-k rows are. */
+export type FeasibleAnySweepRow = FeasibleSweepRow | FeasibleTrainingSweepRow;
 
 /** A row of either kind of sweep; `isTrainingRow` tells them apart. */
 export type AnySweepRow = SweepRow | TrainingSweepRow;
@@ -336,9 +400,9 @@ export interface SweepResult {
   readonly reducers: ReducerSpec<AnyMetric>;
   readonly counts: SweepCounts;
   /** The frontier's rows; with `reducers.groupBy`, each group's frontier in turn, groups in spec order. */
-  readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly AnySweepRow[] };
+  readonly pareto: { readonly objectives: readonly Objective<AnyMetric>[]; readonly rows: readonly FeasibleAnySweepRow[] };
   /** The k best rows (configurations with equal outputs once); with `reducers.groupBy`, up to k per group, groups in spec order. */
-  readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly AnySweepRow[] }) | null;
+  readonly top: (Objective<AnyMetric> & { readonly k: number; readonly rows: readonly FeasibleAnySweepRow[] }) | null;
   readonly histograms: readonly (HistogramSpec<AnyMetric> & {
     readonly edges: readonly number[];
     readonly underflow: number;
@@ -354,9 +418,11 @@ export interface SweepResult {
  * JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));
  */
 export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, edges: readonly (readonly number[])[], state: SweepState): SweepResult {
-  const rows = (entries: readonly SweepEntry[]): AnySweepRow[] =>
+  const rows = (entries: readonly SweepEntry[]): FeasibleAnySweepRow[] =>
     entries.map((e) => {
       if (e.row === undefined) throw new Error(`entry ${e.index} has no row; call attachRows first`);
+      // the reducers see feasible configurations only
+      if (!e.row.feasible) throw new Error(`entry ${e.index} is infeasible; reducers keep feasible configurations only`);
       return e.row;
     });
   const first = state.ranges[0];

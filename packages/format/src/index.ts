@@ -19,3 +19,4 @@ export {
   table,
   type Align,
 } from './format.ts';
+export { didYouMean, suggest } from './suggest.ts';

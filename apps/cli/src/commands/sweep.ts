@@ -1,14 +1,12 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import cliProgress from 'cli-progress';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
-import type { ChipSpec } from '@ridgeline/hardware';
-import { InputError, type ModelSpec } from '@ridgeline/model';
+import { InputError } from '@ridgeline/model';
 import {
-  attachRows,
   createEngine,
   measureSweepRate,
   defaultDirection,
@@ -18,12 +16,10 @@ import {
   isTrainingSpec,
   MAX_TOP_K,
   METRICS,
-  parseAnySweepSpec,
   planAnySweep,
-  resolveSweepSpec,
+  ResolveError,
   shardRange,
   SweepSpecError,
-  toResult,
   TRAINING_METRICS,
   type AnyMetric,
   type AnySweepPlan,
@@ -38,15 +34,14 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, OutputPathError, reserveOutput, rowFormatOf, runSweep, writeRows } from '@ridgeline/engine/node';
+import { estimateRowBytes, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, writeRows } from '@ridgeline/engine/node';
 import { flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
 import { ioOf, type CommandIo } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
-import { placeholderWarning, resolveChip } from '../registry.ts';
-import { resolveModel } from '../resolve-model.ts';
+import { resolveChip } from '../registry.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
@@ -149,56 +144,6 @@ export function parseShard(raw: string): { readonly index: number; readonly coun
     throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got ${quoted(raw)}`);
   }
   return { index, count };
-}
-
-async function chipResolver(
-  spec: { readonly hardware: readonly { readonly chip: string }[] },
-  io: CommandIo,
-  plugins: readonly string[],
-  stack: string | undefined,
-): Promise<(id: string) => ChipSpec> {
-  const chips = new Map<string, ChipSpec | Error>();
-  for (const { chip } of spec.hardware) {
-    try {
-      const note = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
-      // --stack: every chip on that serving stack's efficiencies (a note for a chip without it)
-      const resolved = chipOnProfile(await resolveChip(chip, { cwd: io.cwd, plugins, warn: note }), stack, note);
-      const warning = placeholderWarning(resolved);
-      if (warning !== undefined) io.stderr(`ridgeline: warning: ${warning}\n`);
-      chips.set(chip, resolved);
-    } catch (error) {
-      chips.set(chip, error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-  return (id) => {
-    const found = chips.get(id);
-    if (found === undefined || found instanceof Error) throw found ?? new Error(`unknown hardware "${id}"`);
-    return found;
-  };
-}
-
-/**
- * Resolves every model id of the spec ahead of `resolveSweepSpec`, whose resolver is synchronous:
- * catalog ids and aliases, Hugging Face ids the catalog knows (no network), and config.json paths
- * relative to the spec file, as `--model` takes them. A failure is kept and thrown when the id is
- * looked up, so `resolveSweepSpec` names its place in the spec.
- */
-async function modelResolver(spec: AnySweepSpec, specDir: string): Promise<(id: string) => ModelSpec> {
-  const ids = [...spec.models, ...(isTrainingSpec(spec) ? [] : (spec.draftModels ?? []))].filter((m): m is string => typeof m === 'string');
-  const models = new Map<string, ModelSpec | Error>();
-  for (const id of ids) {
-    if (models.has(id)) continue;
-    try {
-      models.set(id, await resolveModel(id, specDir, 'a model of the spec'));
-    } catch (error) {
-      models.set(id, error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-  return (id) => {
-    const found = models.get(id);
-    if (found === undefined || found instanceof Error) throw found ?? new Error(`unknown model "${id}"`);
-    return found;
-  };
 }
 
 function progressBar(io: CommandIo, label: string, enabled: boolean) {
@@ -405,7 +350,7 @@ export function renderSummary(result: SweepResult, details?: (row: AnySweepRow) 
 }
 
 function userErrorOf(error: unknown): unknown {
-  if (error instanceof SweepSpecError || error instanceof InputError) return new UserError(error.message, { cause: error });
+  if (error instanceof SweepSpecError || error instanceof InputError || error instanceof ResolveError) return new UserError(error.message, { cause: error });
   if (error instanceof RangeError) return new UserError(error.message, { cause: error });
   return error;
 }
@@ -475,22 +420,24 @@ const command: CommandDef<typeof args> = defineCommand({
     const progress = { phase: 'sweep' as 'sweep' | 'rows', done: 0, size: undefined as number | undefined };
     try {
       if (out !== undefined && a.out !== undefined) temporary = await reserveOut(a.out, out);
-      const path = resolve(io.cwd, a.spec);
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        throw new UserError(`cannot read sweep spec ${quoted(a.spec)}: ${code === 'ENOENT' ? 'file not found' : error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
-
       let plan;
       try {
-        const parsed = parseAnySweepSpec(text, a.spec);
+        const { spec: parsed, dir } = await readSweepSpec(a.spec, { baseDir: io.cwd });
         const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
         const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
         const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
-        const resolved = resolveSweepSpec(spec, { model: await modelResolver(spec, dirname(path)), chip: await chipResolver(spec, io, pluginFlags(rawArgs), profileFlag(a.stack, a['efficiency-profile'])) }, a.spec);
+        const plugins = pluginFlags(rawArgs);
+        const note = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
+        const stack = profileFlag(a.stack, a['efficiency-profile']);
+        // the CLI's registry: the first-party chips, the config file's plugins, then --plugin's
+        const resolved = await resolveSweep(spec, {
+          baseDir: io.cwd,
+          specDir: dir,
+          source: a.spec,
+          // --stack: every chip on that serving stack's efficiencies (a note for a chip without it)
+          chip: async (value) => chipOnProfile(await resolveChip(value, { cwd: io.cwd, plugins, warn: note }), stack, note),
+          onWarning: (message, kind) => io.stderr(`ridgeline: ${kind}: ${message}\n`),
+        });
         plan = planAnySweep(resolved, reducers);
       } catch (error) {
         throw userErrorOf(error);
@@ -525,15 +472,13 @@ const command: CommandDef<typeof args> = defineCommand({
         bar.update(done, total);
       };
       const started = Date.now();
-      let state;
+      let result;
       try {
-        state = await runSweep(plan, { engine, range, signal: stop.signal, ...(threads === undefined ? {} : { threads }), onProgress });
+        result = await sweepPlan(plan, { engine, range, signal: stop.signal, ...(threads === undefined ? {} : { threads }), onProgress: ({ done, total }) => onProgress(done, total) });
       } finally {
         bar.stop();
       }
       const seconds = (Date.now() - started) / 1000;
-      const kernel = await engine.open(plan.image());
-      const result = toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
       // printed once the rows are written too, so that an interrupted run prints one line
       const summary = `ridgeline: ${size.toLocaleString('en')} configurations in ${formatDuration(seconds)} (${formatNumber(size / Math.max(seconds, 1e-9))}/s)\n`;
 

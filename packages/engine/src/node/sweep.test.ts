@@ -1,0 +1,182 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getModel } from '@ridgeline/catalog';
+import type { ChipSpec, HardwarePlugin } from '@ridgeline/hardware';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachRows, createEngine, parseAnySweepSpec, planAnySweep, resolveSweepSpec, sweep as browserSweep, toResult } from '../index.ts';
+import { findChip, firstPartyChips, ResolveError } from '../resolve.ts';
+import { SweepSpecError } from '../spec.ts';
+import { runSweep } from './run.ts';
+import type { SweepProgress } from '../one-call.ts';
+import { sweep } from './sweep.ts';
+
+// 2 models, 2 chips, a few parallelisms, batches, prompts and precisions: about a thousand configurations
+const SPEC = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, tpu-v5p]
+dp: [1, 2]
+tp: [1, 2, 8]
+ep: [1, 8]
+batch: [1, 4, 16, 64, 256]
+inputTokens: [1024, 4096]
+precisions: { weights: [bf16, fp8] }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 5, by: costPerMillionTokensUsd }
+  histograms: [{ metric: tpotS, min: 0.001, max: 1, bins: 8, scale: log }]
+`;
+
+// 2^21 configurations: progress is reported several times
+const LARGE_SPEC = `models: [llama-3.1-8b]
+hardware: [h100-sxm]
+batch: { from: 1, to: 2048 }
+inputTokens: { from: 64, to: 65536, step: 64 }
+`;
+
+// 2^24 configurations: seconds of work, stopped at its first progress report
+const ABORTED_SPEC = `${LARGE_SPEC}outputTokens: [16, 32, 64, 128, 256, 512, 1024, 2048]\n`;
+
+const h100 = firstPartyChips().find((c) => c.id === 'h100-sxm') as ChipSpec;
+const { aliases: _, ...base } = h100;
+const acme: HardwarePlugin = { apiVersion: 1, meta: { name: 'acme-chips', version: '1.0.0' }, chips: [{ ...base, id: 'acme-x1', name: 'Acme X1', vendor: 'Acme', aliases: ['x1'] }] };
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ridgeline-sweep-api-'));
+  await writeFile(join(dir, 'spec.yaml'), SPEC);
+  await writeFile(join(dir, 'acme.json'), JSON.stringify(acme));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The seven calls `sweep` replaces, with the resolvers a caller had to write. */
+async function sevenCalls(text: string, threads: number) {
+  const spec = parseAnySweepSpec(text, 'spec.yaml');
+  const chips = firstPartyChips();
+  const resolved = resolveSweepSpec(spec, { model: (id) => getModel(id) as NonNullable<ReturnType<typeof getModel>>, chip: (id) => findChip(chips, id) as ChipSpec }, 'spec.yaml');
+  const plan = planAnySweep(resolved);
+  const engine = await createEngine();
+  const state = await runSweep(plan, { engine, threads });
+  const kernel = await engine.open(plan.image());
+  return toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state));
+}
+
+/** The worker threads and message ports this process holds. */
+function threadResources(): string[] {
+  return process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort');
+}
+
+/** `threadResources()` once it equals `expected`, or after 1,000 turns of the event loop. */
+async function threadResourcesAfterTurns(expected: readonly string[]): Promise<string[]> {
+  let now = threadResources();
+  for (let turn = 0; turn < 1000 && now.length !== expected.length; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    now = threadResources();
+  }
+  return now;
+}
+
+describe('sweep (one call)', () => {
+  it('returns what the seven calls return, deep-equal, from a path, from text and from a spec object, on 1 and 2 threads', async () => {
+    const expected = await sevenCalls(SPEC, 1);
+    expect(expected.total).toBeGreaterThan(500);
+    expect(await sweep('spec.yaml', { baseDir: dir, threads: 2 })).toEqual(expected);
+    expect(await sweep(join(dir, 'spec.yaml'), { threads: 1 })).toEqual(expected);
+    const fromText = await sweep({ text: SPEC, source: 'spec.yaml' }, { threads: 1 });
+    expect(fromText).toEqual(expected);
+    expect(await sweep({ spec: parseAnySweepSpec(SPEC, 'spec.yaml') }, { threads: 2 })).toEqual(expected);
+    // the browser variant runs on the calling thread to the same result
+    expect(await browserSweep({ text: SPEC })).toEqual(expected);
+  });
+
+  it('types result rows as feasible rows with every figure a number', async () => {
+    const result = await sweep({ text: SPEC }, { threads: 1 });
+    const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.feasible).toBe(true);
+      expect(row.reason).toBeNull();
+      // the type says number: no narrowing needed
+      const cost: number = 'costPerMillionTokensUsd' in row ? row.costPerMillionTokensUsd : row.costUsd;
+      expect(Number.isFinite(cost)).toBe(true);
+    }
+  });
+
+  it('resolves plugin chips given as paths (relative to baseDir) and as objects, and plugin paths in the spec', async () => {
+    // grouped by chip: acme-x1 has h100-sxm's figures, so an ungrouped top-k keeps only the first of each pair
+    const text = 'models: [llama-3.1-8b]\nhardware: [x1, h100]\ntp: [1, 2]\nreducers: { groupBy: [chip] }\n';
+    const byPath = await sweep({ text }, { plugins: ['./acme.json'], baseDir: dir, threads: 1 });
+    expect(new Set(byPath.top?.rows.map((r) => r.hardware))).toEqual(new Set(['acme-x1', 'h100-sxm']));
+    expect(await browserSweep({ text }, { plugins: [acme] })).toEqual(byPath);
+    expect(await sweep({ text }, { plugins: [acme], threads: 1 })).toEqual(byPath);
+    const inSpec = await sweep({ text: 'models: [llama-3.1-8b]\nhardware: [./acme.json#acme-x1]\ntp: [1, 2]\n' }, { baseDir: dir, threads: 1 });
+    expect(inSpec.top?.rows.every((r) => r.hardware === 'acme-x1')).toBe(true);
+  });
+
+  it('resolves Hugging Face ids and config.json paths relative to the spec file', async () => {
+    const config = {
+      model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32,
+      num_key_value_heads: 8, head_dim: 128, hidden_act: 'silu', vocab_size: 128256, tie_word_embeddings: false,
+    };
+    await mkdir(join(dir, 'specs', 'my-llama'), { recursive: true });
+    await writeFile(join(dir, 'specs', 'my-llama', 'config.json'), JSON.stringify(config));
+    await writeFile(join(dir, 'specs', 'hf.yaml'), 'models: [meta-llama/Llama-3.1-70B, ./my-llama/config.json]\nhardware: [h200]\nchips: 8\ntp: 8\nreducers: { top: { k: 2, by: tpotS }, groupBy: [model] }\n');
+    const result = await sweep('specs/hf.yaml', { baseDir: dir, threads: 1 });
+    expect(new Set(result.top?.rows.map((r) => r.model))).toEqual(new Set(['llama-3.1-70b', 'my-llama']));
+  });
+
+  it('reports progress: done never goes back, and the last report is done = total', async () => {
+    for (const threads of [1, 2]) {
+      const reports: SweepProgress[] = [];
+      const result = await sweep({ text: LARGE_SPEC }, { threads, onProgress: (p) => reports.push(p) });
+      expect(reports.length).toBeGreaterThan(0);
+      for (const [i, p] of reports.entries()) {
+        expect(p.total).toBe(result.total);
+        expect(p.done).toBeGreaterThanOrEqual(reports[i - 1]?.done ?? 0);
+        expect(p.ratePerS).toBeGreaterThanOrEqual(0);
+      }
+      expect(reports.at(-1)?.done).toBe(result.total);
+    }
+  });
+
+  it('stops on abort with an AbortError once every worker thread has ended, before or during the run', async () => {
+    const baseline = threadResources();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(sweep({ text: ABORTED_SPEC }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+
+    for (const threads of [1, 2]) {
+      const running = new AbortController();
+      let last = 0;
+      const run = sweep({ text: ABORTED_SPEC }, {
+        threads,
+        signal: running.signal,
+        onProgress: ({ done }) => {
+          last = done;
+          running.abort();
+        },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      expect(last).toBeLessThan(2 ** 24);
+      // no worker thread outlives the rejection: the pool is destroyed before it, and its last
+      // port's close, queued then, lands within a few turns of the event loop (no clock involved)
+      expect(await threadResourcesAfterTurns(baseline)).toEqual(baseline);
+    }
+  });
+
+  it('gives the one-line errors of ridgeline sweep for bad specs', async () => {
+    await expect(sweep('missing.yaml', { baseDir: dir })).rejects.toThrow(new ResolveError('cannot read sweep spec "missing.yaml": file not found'));
+    await expect(sweep({ text: 'models: [llama-3.1-8c]\nhardware: [h100-sxn]\n', source: 'bad.yaml' })).rejects.toThrow(
+      new SweepSpecError(
+        [
+          { path: 'models[0]', message: 'unknown model "llama-3.1-8c". Did you mean "llama-3.1-8b"? Run "ridgeline models list" to see all.' },
+          { path: 'hardware[0]', message: 'unknown hardware "h100-sxn". Did you mean "h100-sxm"? Run "ridgeline hardware list" to see all.' },
+        ],
+        'bad.yaml',
+      ).message,
+    );
+    await expect(sweep({ text: 'models: [llama-3.1-8b]\nhardware: [h100]\n' }, { plugins: ['./nope.json'], baseDir: dir })).rejects.toBeInstanceOf(ResolveError);
+  });
+});
