@@ -81,22 +81,12 @@ function zshTokens(script: string): Token[] {
           quoted = true;
           i = end + 1;
         } else if (d === '"') {
+          // zsh: a backslash in double quotes escapes whatever follows
+          const run = quotedRun(script, i, '"', () => true) ?? fail('unclosed double quote');
+          text += run.text;
+          line += run.newlines;
           quoted = true;
-          i++;
-          for (;;) {
-            if (i >= script.length) fail('unclosed double quote');
-            const e = script.charAt(i);
-            if (e === '"') break;
-            if (e === '\\') {
-              text += script.charAt(i + 1);
-              i += 2;
-              continue;
-            }
-            if (e === '\n') line++;
-            text += e;
-            i++;
-          }
-          i++;
+          i = run.next;
         } else if (d === '\\') {
           text += script.charAt(i + 1);
           quoted = true;
@@ -121,6 +111,27 @@ function zshTokens(script: string): Token[] {
     }
   }
   return out;
+}
+
+/**
+ * The text of the quoted run whose opening `quote` is at `i`: a backslash before a character that
+ * `escapes` accepts yields that character, any other character itself. Returns the text, the index
+ * after the closing quote and the newlines inside; undefined when the quote is never closed.
+ */
+function quotedRun(script: string, i: number, quote: string, escapes: (c: string) => boolean): { text: string; next: number; newlines: number } | undefined {
+  let text = '';
+  let newlines = 0;
+  for (let j = i + 1; j < script.length; j++) {
+    const c = script.charAt(j);
+    if (c === quote) return { text, next: j + 1, newlines };
+    if (c === '\\' && j + 1 < script.length && escapes(script.charAt(j + 1))) {
+      text += script.charAt(++j);
+      continue;
+    }
+    if (c === '\n') newlines++;
+    text += c;
+  }
+  return undefined;
 }
 
 /**
@@ -153,22 +164,11 @@ function fishTokens(script: string): Token[] {
         const d = script.charAt(i);
         if (d === "'" || d === '"') {
           const escapable = d === "'" ? "'\\" : '"\\$';
+          const run = quotedRun(script, i, d, (c) => escapable.includes(c)) ?? fail(`unclosed ${d === "'" ? 'single' : 'double'} quote`);
+          text += run.text;
+          line += run.newlines;
           quoted = true;
-          i++;
-          for (;;) {
-            if (i >= script.length) fail(`unclosed ${d === "'" ? 'single' : 'double'} quote`);
-            const e = script.charAt(i);
-            if (e === d) break;
-            if (e === '\\' && escapable.includes(script.charAt(i + 1))) {
-              text += script.charAt(i + 1);
-              i += 2;
-              continue;
-            }
-            if (e === '\n') line++;
-            text += e;
-            i++;
-          }
-          i++;
+          i = run.next;
         } else if (d === '\\') {
           text += script.charAt(i + 1);
           quoted = true;
