@@ -7,7 +7,7 @@
  *   one-way per-link figure times the number of links (6 on a 3D torus, 4 on a 2D torus). Ridgeline
  *   divides it evenly over the torus axes.
  * - Power is published for TPU v4 only; the other chips carry estimates, and their sources say so.
- * - Efficiencies are initial values, to be refitted against published measurements.
+ * - Efficiencies: v4 fitted to the PaLM rows, v5e/v5p/v6e η_flop fitted to MaxText rows, TPU7x transferred from v6e.
  *
  * @example
  * import google, { tpuV5e } from '@ridgeline/hardware-google';
