@@ -105,6 +105,9 @@ export function progressBar(phase: ProgressPhase, output: NodeJS.WriteStream = p
         bar = clackProgress({ output, max: Math.max(1, total), size: 30, style: 'heavy', withGuide: false, indicator: 'dots', cancelMessage: ' ' });
         started = performance.now();
         bar.start(progressText(phase, done, total, 0));
+        // clack puts a terminal stdin in raw mode while the bar runs and exits 0 on Ctrl-C; back in
+        // cooked mode Ctrl-C is SIGINT again, which stops the sweep cleanly (stop-signals.ts)
+        if (process.stdin.isTTY === true) process.stdin.setRawMode(false);
       }
       const step = Math.max(0, done - shown);
       shown += step;
