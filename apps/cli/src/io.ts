@@ -6,6 +6,11 @@ export interface CliIo {
   readonly stderr: (s: string) => void;
   /** Directory that relative `--model`/`--hardware` paths resolve from; defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * Whether long commands show progress (a bar on a terminal, lines in a log); default true. False
+   * gives what a terminal keeps once its bar has cleared, as the README transcripts show it.
+   */
+  readonly progress?: boolean;
 }
 
 /** The io `runCli` passes to commands as citty's `data`; `cwd` is always resolved. */
@@ -13,6 +18,8 @@ export interface CommandIo {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly cwd: string;
+  /** See `CliIo.progress`; undefined means true. */
+  readonly progress?: boolean;
 }
 
 /**

@@ -27,7 +27,7 @@ function writesFiles(argv: readonly string[]): boolean {
 }
 
 /**
- * Runs a command as a terminal shows it (stdout and stderr in one stream, in the order written),
+ * Runs a command as a terminal shows it once it ends (stdout and stderr in one stream, in the order written),
  * from the repository root, or from a fresh temporary directory for a command that writes files.
  */
 async function run(argv: readonly string[]): Promise<{ code: number; output: string }> {
@@ -35,7 +35,8 @@ async function run(argv: readonly string[]): Promise<{ code: number; output: str
   let output = '';
   const write = (s: string): void => void (output += s);
   try {
-    const code = await runCli(argv, { stdout: write, stderr: write, cwd });
+    // progress: false — a terminal's progress bar clears itself, leaving only the summary line
+    const code = await runCli(argv, { stdout: write, stderr: write, cwd, progress: false });
     return { code, output };
   } finally {
     if (cwd !== ROOT) await rm(cwd, { recursive: true, force: true });

@@ -177,6 +177,7 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
     stdout: (s) => stdout(terminalSafe(s)),
     stderr: (s) => stderr(terminalSafe(s)),
     cwd: io?.cwd ?? process.cwd(),
+    ...(io?.progress === undefined ? {} : { progress: io.progress }),
   };
   let command = 'ridgeline';
   try {

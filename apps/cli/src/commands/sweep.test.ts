@@ -43,7 +43,8 @@ describe('ridgeline sweep and merge', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Pareto frontier (costPerMillionTokensUsd ↓, tokensPerSPerUser ↑)');
     expect(r.stdout).toContain('Top 3 by tpotS ↓');
-    expect(r.stderr).toMatch(/^ridgeline: 2,560 configurations in .*\/s\)\n$/);
+    // stderr is no terminal here: a progress line at the start (then every 5 s), then the summary
+    expect(r.stderr).toMatch(/^ridgeline: sweep 0 of 2,560 configurations \(0\.0%\), 0\/s, ETA unknown\n(ridgeline: sweep .*\n)*ridgeline: 2,560 configurations in .*\/s\)\n$/);
   });
 
   it('shows a speculative column only when some row speculates', async () => {
@@ -148,7 +149,7 @@ describe('ridgeline sweep and merge', () => {
     expectUserError(await run('nope/rows.csv'), `--out nope/rows.csv: directory ${join(dir, 'nope')} does not exist`);
     expectUserError(await run('a-file/rows.csv'), `--out a-file/rows.csv: ${join(dir, 'a-file')} is not a directory`);
     expectUserError(await run('subdir.csv'), `--out subdir.csv: ${join(dir, 'subdir.csv')} is a directory; name a file in it`);
-    expectUserError(await run('rows.txt'), '--out must end in .parquet, .csv or .jsonl, got "rows.txt"');
+    expectUserError(await run('rows.txt'), '--out must end in .parquet, .csv or .jsonl (rows), or .json (the result), got "rows.txt"');
     if (process.platform === 'linux') {
       expectUserError(await run('/proc/rows.csv'), '--out /proc/rows.csv: cannot create a file in /proc: the file system takes no new files there');
     }
@@ -171,7 +172,7 @@ describe('ridgeline sweep and merge', () => {
     // a shard is estimated on its own slice: 10^6 configurations run at once
     const shard = await cli(['sweep', 'days.yaml', '--threads', '1', '--shard', '0/1000000', '--top', '1'], dir);
     expect(shard.code, shard.stderr).toBe(0);
-    expect(shard.stderr).toMatch(/^ridgeline: 1,000,000 configurations in /);
+    expect(shard.stderr).toMatch(/^ridgeline: sweep 0 of 1,000,000 configurations .*\n(ridgeline: sweep .*\n)*ridgeline: 1,000,000 configurations in /);
   });
 
   it('runs the shipped training example (mode: training)', async () => {
@@ -182,7 +183,7 @@ describe('ridgeline sweep and merge', () => {
     expect(r.stdout).toContain('Top 3 by mfu ↑');
     expect(r.stdout).toMatch(/Training bound: compute [\d,]+, memory [\d,]+, network [\d,]+/);
     expect(r.stdout).toContain('Histogram of mfu');
-    expect(r.stderr).toMatch(/^ridgeline: 86,400 configurations in .*\/s\)\n$/);
+    expect(r.stderr).toMatch(/^ridgeline: sweep 0 of 86,400 configurations .*\n(ridgeline: sweep .*\n)*ridgeline: 86,400 configurations in .*\/s\)\n$/);
     const json = await cli(['sweep', example, '--json', '--pareto', 'cost,mfu'], dir);
     const result = JSON.parse(json.stdout);
     expect(result.spec.mode).toBe('training');
@@ -354,7 +355,7 @@ describe('ridgeline sweep and merge', () => {
     expect(typo.stderr).toContain('hardware[0]: unknown hardware "h100-sx".');
     expect(typo.stderr).not.toMatch(/\n\s+at /);
     const shard = await cli(['sweep', 'spec.yaml', '--shard', '3/3'], dir);
-    expect(shard.stderr).toBe('ridgeline: error: --shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got "3/3"\n');
+    expect(shard.stderr).toBe('ridgeline: error: --shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards, or auto/4 in a Kubernetes Indexed Job or a Slurm job array), got "3/3"\n');
     const pareto = await cli(['sweep', 'spec.yaml', '--pareto', 'cost,tpoot'], dir);
     expect(pareto.stderr).toMatch(/^ridgeline: error: --pareto: unknown metric "tpoot"\. Did you mean "tpot"\?/);
     const missing = await cli(['sweep', 'nope.yaml'], dir);

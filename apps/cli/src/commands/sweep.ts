@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
-import cliProgress from 'cli-progress';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { InputError } from '@ridgeline/model';
 import {
@@ -35,17 +34,20 @@ import {
   type WhereClause,
 } from '@ridgeline/engine';
 import { estimateRowBytes, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, writeRows } from '@ridgeline/engine/node';
-import { flagValues, positiveInteger } from '../args.ts';
+import { durationSeconds, flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
-import { ioOf, type CommandIo } from '../io.ts';
+import { ioOf } from '../io.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
+import { DEFAULT_PROGRESS_INTERVAL_S, progressFor } from '../progress.ts';
 import { resolveChip } from '../registry.ts';
+import { parseShard } from '../shard.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
 export type { SweepMode } from '../sweep-filters.ts';
+export { parseShard } from '../shard.ts';
 
 /** Above this many rows, `--out` states the file size and asks for `--yes`. */
 export const LARGE_OUTPUT_ROWS = 1_000_000;
@@ -64,7 +66,7 @@ export const LONG_SWEEP_S = 3600;
 const args = {
   spec: { type: 'positional', required: true, valueHint: 'spec.yaml', description: 'Sweep spec (YAML or JSON): models, hardware and axes' },
   plugin: PLUGIN_ARG as PluginArgDef,
-  out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row: .parquet, .csv or .jsonl' },
+  out: { type: 'string', valueHint: 'file', description: 'Write every configuration as a row (.parquet, .csv or .jsonl), or the result as JSON (.json, the input of "ridgeline merge")' },
   stack: STACK_ARG as ProfileArgDef,
   'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   pareto: { type: 'string', valueHint: 'm1,m2[,m3]', description: 'Pareto objectives, e.g. cost,tpot or cost,tpot,per-chip:max (default: the spec\'s, else cost,tpot)' },
@@ -78,7 +80,17 @@ const args = {
   },
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
-  shard: { type: 'string', valueHint: 'i/N', description: 'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge"' },
+  shard: {
+    type: 'string',
+    valueHint: 'i/N|auto/N',
+    description:
+      'Run slice i of N (0-based) of the configurations; combine with "ridgeline merge". auto/N takes i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN (Slurm job array); auto alone also takes N from RIDGELINE_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT',
+  },
+  'progress-interval': {
+    type: 'string',
+    valueHint: 'duration',
+    description: `Seconds between progress lines when stderr is not a terminal (a log), e.g. 30s or 1min (default: ${DEFAULT_PROGRESS_INTERVAL_S}s)` as string,
+  },
   json: { type: 'boolean', description: 'Print the result as JSON (the input of "ridgeline merge")' },
   yes: { type: 'boolean', description: 'Run without asking: a sweep estimated to take over an hour, or --out with more than 1,000,000 rows' },
 } as const;
@@ -128,52 +140,6 @@ export function reducersFromFlags(
 /** The spec with `where` replaced (the merge of its own and the `--where` flags). */
 function withWhere(spec: AnySweepSpec, where: readonly WhereClause<AnyMetric>[]): AnySweepSpec {
   return { ...spec, where } as AnySweepSpec;
-}
-
-/**
- * Reads `--shard i/N` (0-based i).
- *
- * @example
- * parseShard('2/8'); // { index: 2, count: 8 }
- */
-export function parseShard(raw: string): { readonly index: number; readonly count: number } {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || !Number.isSafeInteger(count) || count < 1 || index >= count) {
-    throw new UserError(`--shard must be i/N with 0 ≤ i < N (e.g. 0/4 for the first of four shards), got ${quoted(raw)}`);
-  }
-  return { index, count };
-}
-
-function progressBar(io: CommandIo, label: string, enabled: boolean) {
-  if (!enabled) return { update: (_done: number, _total: number): void => {}, stop: (): void => {} };
-  const started = Date.now();
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: `${label} {bar} {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}`,
-      hideCursor: true,
-      etaBuffer: 50,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let begun = false;
-  return {
-    update(done: number, total: number): void {
-      if (!begun) {
-        bar.start(total, 0, { rate: '0' });
-        begun = true;
-      }
-      const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
-      bar.update(done, { rate: formatNumber(done / seconds) });
-    },
-    stop(): void {
-      if (begun) bar.stop();
-      void io;
-    },
-  };
 }
 
 const METRIC_COLUMNS: readonly { readonly metric: keyof SweepRow; readonly header: string; readonly format: (x: number) => string }[] = [
@@ -408,9 +374,12 @@ const command: CommandDef<typeof args> = defineCommand({
     const io = ioOf(data);
     const threads = positiveInteger('threads', a.threads);
     const shard = a.shard === undefined ? undefined : parseShard(a.shard);
-    const format = a.out === undefined ? undefined : rowFormatOf(a.out);
-    if (a.out !== undefined && format === undefined) {
-      throw new UserError(`--out must end in .parquet, .csv or .jsonl, got ${quoted(a.out)}`);
+    const intervalS = durationSeconds('progress-interval', a['progress-interval']) ?? DEFAULT_PROGRESS_INTERVAL_S;
+    // --out x.json: the result (what --json prints), as a shard of a cluster job writes it
+    const resultJson = a.out !== undefined && /\.json$/i.test(a.out);
+    const format = a.out === undefined || resultJson ? undefined : rowFormatOf(a.out);
+    if (a.out !== undefined && !resultJson && format === undefined) {
+      throw new UserError(`--out must end in .parquet, .csv or .jsonl (rows), or .json (the result), got ${quoted(a.out)}`);
     }
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
 
@@ -457,7 +426,7 @@ const command: CommandDef<typeof args> = defineCommand({
         );
       }
 
-      // The bar draws on the terminal itself; piped or captured stderr gets the one-line summary only.
+      // A bar on a terminal; a log (piped or captured stderr) gets a line at the start and then every intervalS.
       const interactive = process.stderr.isTTY === true;
       const estimate = a.yes === true ? undefined : await longSweepEstimate(engine, plan, range, threads ?? availableParallelism());
       if (estimate !== undefined) {
@@ -466,12 +435,13 @@ const command: CommandDef<typeof args> = defineCommand({
         if (!(await confirm('Run it? (y/N) ', stop.signal))) throw new UserError('the sweep was not run; pass --yes to run it without asking');
       }
 
-      const bar = progressBar(io, 'sweep', interactive);
+      const bar = progressFor({ label: 'sweep', unit: 'configurations' }, { interactive, intervalS, write: io.stderr, enabled: io.progress !== false });
       const onProgress = (done: number, total: number): void => {
         progress.done = done;
         bar.update(done, total);
       };
       const started = Date.now();
+      onProgress(0, size);
       let result;
       try {
         result = await sweepPlan(plan, { engine, range, signal: stop.signal, ...(threads === undefined ? {} : { threads }), onProgress: ({ done, total }) => onProgress(done, total) });
@@ -485,8 +455,9 @@ const command: CommandDef<typeof args> = defineCommand({
       if (out !== undefined && format !== undefined && temporary !== undefined) {
         progress.phase = 'rows';
         progress.done = 0;
-        const writeBar = progressBar(io, 'rows ', interactive);
+        const writeBar = progressFor({ label: 'writing rows', unit: 'configurations' }, { interactive, intervalS, write: io.stderr, enabled: io.progress !== false });
         try {
+          writeBar.update(0, size);
           const written = await writeRows(plan, out, {
             format,
             range,
@@ -504,6 +475,12 @@ const command: CommandDef<typeof args> = defineCommand({
         } finally {
           writeBar.stop();
         }
+      } else if (resultJson && out !== undefined && temporary !== undefined && a.out !== undefined) {
+        await writeFile(temporary, `${JSON.stringify(result)}\n`);
+        stop.signal.throwIfAborted();
+        await rename(temporary, out);
+        temporary = undefined;
+        io.stderr(`${summary}ridgeline: wrote the result to ${a.out}\n`);
       } else {
         io.stderr(summary);
       }
