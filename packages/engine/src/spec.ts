@@ -517,9 +517,9 @@ const reducers = v.strictObject({
       v.pipe(
         v.strictObject(
           {
-          k: v.pipe(v.number('k must be a number'), v.safeInteger(`k must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')}`), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(MAX_TOP_K, `k must be at most ${MAX_TOP_K.toLocaleString('en')}`)),
-          by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
-          direction: v.optional(direction),
+            k: v.pipe(v.number('k must be a number'), v.safeInteger(`k must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')}`), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(MAX_TOP_K, `k must be at most ${MAX_TOP_K.toLocaleString('en')}`)),
+            by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
+            direction: v.optional(direction),
           },
           (i) => `top is null or { k, by }${got(i)}`,
         ),
