@@ -94,7 +94,10 @@ async function importConfig(file: string, path: string): Promise<unknown> {
     throw new UserError(`cannot load ${file}: ${messageOf(error)}`, { cause: error });
   }
   const exports = module as Record<string, unknown>;
-  return exports['default'] ?? module;
+  if (!('default' in exports)) return module;
+  const value = exports['default'];
+  if (value === null || value === undefined) throw new UserError(`${file}: default export is ${String(value)}`);
+  return value;
 }
 
 async function readConfigFile(file: string, path: string): Promise<unknown> {
@@ -125,9 +128,14 @@ function checkConfig(file: string, value: unknown): RidgelineConfig {
   }
   const plugins = value['plugins'];
   if (plugins === undefined) return {};
-  if (!Array.isArray(plugins) || plugins.some((p) => typeof p !== 'string' || p.trim() === '')) {
+  if (!Array.isArray(plugins)) {
     throw new UserError(`${file}: "plugins" must be ${KEYS.plugins}, got ${describe(plugins)}`);
   }
+  plugins.forEach((p: unknown, i) => {
+    if (typeof p !== 'string' || p.trim() === '') {
+      throw new UserError(`${file}: plugins[${i}] must be a non-empty string (a package name or path), got ${describe(p)}`);
+    }
+  });
   return { plugins: plugins.map((p: string) => p.trim()) };
 }
 

@@ -66,6 +66,9 @@ beforeAll(async () => {
     'cfg-syntax/ridgeline.config.json': '{ "plugins": [ }',
     'cfg-array/ridgeline.config.json': '["../beta.json"]',
     'cfg-missing/ridgeline.config.json': JSON.stringify({ plugins: ['./nope.json'] }),
+    'cfg-number/ridgeline.config.json': JSON.stringify({ plugins: ['../beta.json', 1] }),
+    'cfg-empty/ridgeline.config.json': JSON.stringify({ plugins: [''] }),
+    'cfg-null/ridgeline.config.mjs': 'export default null;\n',
     'cfg-clash/ridgeline.config.json': JSON.stringify({ plugins: ['../acme.json'] }),
   });
 });
@@ -256,6 +259,11 @@ describe('ridgeline.config.*', () => {
       'cfg-list',
       'ridgeline.config.json: "plugins" must be a list of hardware plugin package names or paths, e.g. ["@acme/ridgeline-hardware", "./chips/acme-x2.js"], got "@acme/ridgeline-hardware"',
     ],
+    // Before (reliability defect 22): "plugins" must be a list … got an array, naming neither
+    // the element nor its index; export default null gave 'unknown key "default"'.
+    ['a plugin entry that is not a string', 'cfg-number', 'ridgeline.config.json: plugins[1] must be a non-empty string (a package name or path), got 1'],
+    ['an empty plugin entry', 'cfg-empty', 'ridgeline.config.json: plugins[0] must be a non-empty string (a package name or path), got ""'],
+    ['a default export of null', 'cfg-null', 'ridgeline.config.mjs: default export is null'],
     ['a config that is not an object', 'cfg-array', 'ridgeline.config.json must hold an object such as { "plugins": ["@acme/ridgeline-hardware"] }, got an array'],
     [
       'a plugin it lists that is missing',

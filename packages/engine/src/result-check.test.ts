@@ -33,8 +33,8 @@ interface Json {
 }
 
 /** The two shards of the spec, as `ridgeline sweep --shard i/2 --json` writes them (through JSON). */
-async function shards(): Promise<[Json, Json]> {
-  const plan = planSweep(resolveSweepSpec(parseSweepSpec(SPEC), TEST_RESOLVERS));
+async function shards(spec = SPEC): Promise<[Json, Json]> {
+  const plan = planSweep(resolveSweepSpec(parseSweepSpec(spec), TEST_RESOLVERS));
   const engine = await createEngine();
   const kernel = await engine.open(plan.image());
   const shard = async (i: number): Promise<Json> => {
@@ -122,6 +122,16 @@ describe('mergeResults checks every shard', () => {
       r.ranges = [[24, 48]];
     });
     expect(mergeError({ 'a.json': a, 'b.json': total })).toBe(`b.json: its total (96) differs from a.json's (48) under the same fingerprint${FIX}`);
+  });
+
+  // Before (reliability defect 27): shards of one spec run with other reducers got "from a
+  // different sweep (fingerprint …)", as if the spec differed.
+  it('names the reducers when shards of one spec ran with other reducers', async () => {
+    const [, other] = await shards(SPEC.replace('top: { k: 3, by: tpotS }', 'top: { k: 5, by: tpotS }'));
+    expect(other.fingerprint).not.toBe(a.fingerprint);
+    expect(mergeError({ 'a.json': a, 'b.json': other })).toBe(
+      'b.json ran the same spec as a.json with other reducers (pareto costPerMillionTokensUsd ↓, tpotS ↓; top 5 by tpotS against pareto costPerMillionTokensUsd ↓, tpotS ↓; top 3 by tpotS): run every shard with the same --pareto, --top, --by and --group-by',
+    );
   });
 
   it('names a shard of a different spec or with a broken schema', () => {

@@ -23,6 +23,21 @@ describe('sweep spec validation', () => {
     expect(issuesOf(`${BASE}reducers: { top: { k: 100000000, by: tpotS } }\n`)).toBe('spec.yaml: reducers.top.k: k must be at most 10,000');
   });
 
+  // Before (reliability defect 10): every one of these read "reducers.top: Invalid type: Expected
+  // (null | Object) but received Object", naming neither k nor by.
+  it('names the field of reducers.top that is wrong', () => {
+    const top = (value: string): string => issuesOf(`${BASE}reducers:\n  top: ${value}\n`);
+    expect(top('{ k: 0, by: costPerMillionTokensUsd }')).toBe('spec.yaml: reducers.top.k: k must be an integer ≥ 1');
+    expect(top('{ k: 5 }')).toBe('spec.yaml: reducers.top.by: is required');
+    expect(top('{ by: tpotS }')).toBe('spec.yaml: reducers.top.k: is required');
+    expect(top('{ k: 5, by: nope }')).toMatch(/^spec\.yaml: reducers\.top\.by: unknown metric "nope"\./);
+    expect(top('{ k: 1.5, by: tpotS }')).toBe('spec.yaml: reducers.top.k: k must be an integer from 1 to 10,000');
+    expect(top('5')).toBe('spec.yaml: reducers.top: top is null or { k, by }, got 5');
+    expect(top('{ k: 5, by: tpotS, x: 1 }')).toMatch(/^spec\.yaml: reducers\.top\.x: unknown field "x"/);
+    expect(parseSweepSpec(`${BASE}reducers: { top: null }\n`).reducers.top).toBeNull();
+    expect(issuesOf(`${BASE}hardware: [{ chip: h100-sxm, price: 2 }]\n`.replace(`hardware: [h100-sxm]\n`, ''))).toMatch(/^spec\.yaml: hardware\[0\]\.price: unknown field "price"/);
+  });
+
   it('fills in defaults and expands ranges', () => {
     const spec = parseSweepSpec(`${BASE}tp: [1, 2]\nbatch: { from: 1, to: 64, times: 4 }\ninputTokens: { from: 1000, to: 3000, step: 1000 }\nchips: 8\n`);
     expect(spec.tp).toEqual([1, 2]);

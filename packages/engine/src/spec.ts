@@ -510,26 +510,33 @@ const reducers = v.strictObject({
       v.check((o) => o.length === 0 || o.length === 2 || o.length === 3, 'pareto takes 2 or 3 objectives (or none)'),
     ),
   ),
+  // nullable, not a union with null: a union reports its own "Invalid type" instead of the
+  // object's per-field issues (reducers.top.by: unknown metric …)
   top: v.optional(
-    v.union([
-      v.null(),
+    v.nullable(
       v.pipe(
-        v.strictObject({
-          k: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(MAX_TOP_K, `k must be at most ${MAX_TOP_K.toLocaleString('en')}`)),
-          by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
-          direction: v.optional(direction),
-        }),
+        v.strictObject(
+          {
+            k: v.pipe(v.number('k must be a number'), v.safeInteger(`k must be an integer from 1 to ${MAX_TOP_K.toLocaleString('en')}`), v.minValue(1, 'k must be an integer ≥ 1'), v.maxValue(MAX_TOP_K, `k must be at most ${MAX_TOP_K.toLocaleString('en')}`)),
+            by: v.union([v.string(), v.strictObject({ metric, direction: v.optional(direction) })]),
+            direction: v.optional(direction),
+          },
+          (i) => `top is null or { k, by }${got(i)}`,
+        ),
         v.rawTransform(({ dataset, addIssue, NEVER }) => {
           const by = dataset.value.by;
           const parsed = v.safeParse(objective, typeof by === 'string' && dataset.value.direction !== undefined ? `${by}:${dataset.value.direction}` : by);
           if (!parsed.success) {
-            addIssue({ message: `top.by: ${parsed.issues[0]?.message ?? 'must be a metric'}` });
+            addIssue({
+              message: parsed.issues[0]?.message ?? 'must be a metric',
+              path: [{ type: 'object', origin: 'value', input: dataset.value, key: 'by', value: by }],
+            });
             return NEVER;
           }
           return { ...parsed.output, k: dataset.value.k };
         }),
       ),
-    ]),
+    ),
   ),
   histograms: v.optional(v.array(histogram)),
   groupBy: v.optional(groupBySchema),
@@ -781,7 +788,11 @@ function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] 
   for (const issue of issues.flatMap(leafIssues)) {
     let path = pathOf(issue);
     let message = issue.message;
-    if ((issue.type === 'strict_object' || issue.type === 'loose_object') && typeof (issue.path?.at(-1) as { key?: unknown } | undefined)?.key === 'string') {
+    if (
+      (issue.type === 'strict_object' || issue.type === 'loose_object') &&
+      (issue.input === undefined || issue.expected === 'never') &&
+      typeof (issue.path?.at(-1) as { key?: unknown } | undefined)?.key === 'string'
+    ) {
       const key = String((issue.path?.at(-1) as { key: string }).key);
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =

@@ -529,6 +529,16 @@ export function mergeResults(results: readonly { readonly name: string; readonly
   let state = stateOfResult(head.result);
   for (const { name, result } of rest) {
     if (result.fingerprint !== head.result.fingerprint) {
+      // the echoed spec holds the spec file's reducers, which --pareto, --top and --by override
+      const specOf = (r: SweepResult): string => JSON.stringify({ ...r.spec, reducers: undefined });
+      const sameSweep = result.total === head.result.total && specOf(result) === specOf(head.result);
+      if (sameSweep && JSON.stringify(result.reducers) !== JSON.stringify(head.result.reducers)) {
+        const [ours, theirs] = [reducersText(result.reducers), reducersText(head.result.reducers)];
+        const what = ours === theirs ? 'other histograms' : `${ours} against ${theirs}`;
+        throw new MergeError(
+          `${name} ran the same spec as ${head.name} with other reducers (${what}): run every shard with the same --pareto, --top, --by and --group-by`,
+        );
+      }
       throw new MergeError(`${name} is from a different sweep than ${head.name} (fingerprint ${result.fingerprint} ≠ ${head.result.fingerprint}): merge shards of one spec, run with the same version`);
     }
     // the fingerprint is only a string in the file: what it stands for must match too
@@ -549,4 +559,12 @@ export function mergeResults(results: readonly { readonly name: string; readonly
   }
   const edges = head.result.histograms.map((h) => h.edges);
   return toResult(head.result.spec, head.result.reducers, edges, state);
+}
+
+/** A sweep's reducers in a few words, for a message: `pareto cost ↓, tpot ↓; top 10 by cost`. */
+function reducersText(reducers: SweepResult['reducers']): string {
+  const pareto = reducers.pareto.map((o) => `${o.metric} ${o.direction === 'min' ? '↓' : '↑'}`).join(', ');
+  const top = reducers.top === null || reducers.top === undefined ? 'no top' : `top ${reducers.top.k} by ${reducers.top.metric}`;
+  const groupBy = (reducers.groupBy ?? []).length === 0 ? '' : `; grouped by ${(reducers.groupBy ?? []).join(', ')}`;
+  return `pareto ${pareto}; ${top}${groupBy}`;
 }

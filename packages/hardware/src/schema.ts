@@ -175,6 +175,18 @@ function text(what: string, example: string) {
   );
 }
 
+/**
+ * `text` printed as a title: on one line. A line break would split the report's title (other
+ * control characters are escaped where the CLI prints them).
+ */
+function label(what: string, example: string) {
+  const allowed = 'a non-empty string on one line';
+  return v.pipe(
+    text(what, example),
+    v.check((s) => !/[\n\u000b\u000c\u0085\u2028\u2029]/.test(s), encodeNote({ problem: 'must not hold a line break', allowed, fix: `give ${what} on one line, e.g. ${example}.` })),
+  );
+}
+
 function choice<const TOptions extends readonly string[]>(options: TOptions, what: string) {
   const allowed = options.join(', ');
   return v.pipe(
@@ -560,8 +572,8 @@ const efficiencyEntries = {
 
 /** The chip fields whose rules do not depend on the other chips of the plugin. */
 const chipEntries = {
-  name: text('the human-readable chip name', '"NVIDIA H100 SXM5 80GB"'),
-  vendor: text('the vendor', '"NVIDIA"'),
+  name: label('the human-readable chip name', '"NVIDIA H100 SXM5 80GB"'),
+  vendor: label('the vendor', '"NVIDIA"'),
   kind: choice(CHIP_KINDS, 'chip kind'),
   compute: section({ peakDenseFlopsPerS }, '{ peakDenseFlopsPerS }'),
   memory: section(

@@ -311,8 +311,13 @@ function requestOverheadOf(config: InferenceConfig): number {
   return config.chip.efficiency.requestOverheadS?.value ?? 0;
 }
 
-/** Bytes for a sentence: GB with one decimal, or MB below 1 GB (SRAM-only chips hold a few hundred MB). */
+/**
+ * Bytes for a sentence: GB with one decimal, or MB below 1 GB (SRAM-only chips hold a few hundred
+ * MB), in exponent form from a million GB (3.28e11 GB, not 327764399246.2 GB).
+ */
 function bytesText(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'more than 1e308 bytes';
+  if (bytes >= 1e6 * GB) return `${(bytes / GB).toExponential(2).replace('e+', 'e')} GB`;
   return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
 }
 

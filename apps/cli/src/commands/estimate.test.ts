@@ -515,6 +515,12 @@ describe('ridgeline estimate: user mistakes', () => {
     expect(result.reason).toBe('tp_divides_heads');
   });
 
+  // Before (reliability defect 27): "needs 302568448016.1 GB"
+  it('writes a huge capacity need in exponent form', async () => {
+    const r = await cli(['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--batch', '1000000000', '--input', '1000000']);
+    expectInfeasible(r, 'capacity', 'Does not fit: needs 3.28e11 GB per chip (weights 141.1 GB, KV cache 3.28e11 GB, activations 513025.1 GB)');
+  });
+
   it('reports a configuration that does not fit in memory with the smallest layout that does, as a command that runs', async () => {
     const r = await cli(['estimate', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--chips', '1']);
     expectInfeasible(r, 'capacity', 'Does not fit: needs 813.4 GB per chip');

@@ -143,6 +143,22 @@ describe('one line, escaped: what a plugin cannot put on the terminal', () => {
     const json = await cli(['hardware', 'show', named, '--json'], dir);
     expect((JSON.parse(json.stdout) as { name: string }).name).toBe('Acme\u001b[31m X1\r\u009b');
   });
+
+  // Before (reliability defect 18): a newline in a chip's name or vendor reached the terminal raw
+  // and split the report's title (terminalSafe keeps line breaks, as the output is made of lines).
+  it('refuses a line break in a chip name or vendor', async () => {
+    const name = await pluginFile('newline-name', (p) => (p.chips[0].name = 'Acme\nX1\u001b[31mred'));
+    const vendor = await pluginFile('newline-vendor', (p) => (p.chips[0].vendor = 'Ac\u2028me'));
+    for (const [file, field, got] of [[name, 'name', '"Acme\\nX1\\u001b[31mred"'], [vendor, 'vendor', '"Ac\\u2028me"']] as const) {
+      for (const argv of [['estimate', '--model', 'llama-3.1-8b', '--hardware', file], ['hardware', 'show', file]]) {
+        const r = await cli(argv, dir);
+        expect(r.code, argv.join(' ')).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(`1 problem: chips[acme-x1].${field}: must not hold a line break, got ${got} (allowed: a non-empty string on one line).`);
+        expect(r.stderr.split('\n')).toHaveLength(2);
+      }
+    }
+  });
 });
 
 describe('smallestLayerShard', () => {

@@ -363,6 +363,34 @@ describe('ridgeline sweep and merge', () => {
     const notJson = await cli(['merge', 'spec.yaml'], dir);
     expect(notJson.stderr).toMatch(/^ridgeline: error: "spec.yaml" is not JSON/);
   });
+
+  // Before (reliability defect 27): a metric given twice was accepted, an extra :suffix dropped
+  // silently, and an empty shard's summary read "(indices )".
+  it('refuses a --pareto metric given twice or with two suffixes', async () => {
+    expectUserError(await cli(['sweep', 'spec.yaml', '--pareto', 'cost,cost'], dir), '--pareto names costPerMillionTokensUsd twice; give each metric once');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--pareto', 'cost,tpot:min,cost:max'], dir), '--pareto names costPerMillionTokensUsd twice; give each metric once');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--pareto', 'cost:min:max,tpot'], dir), '--pareto: "cost:min:max" has more than one suffix; write metric or metric:min or metric:max');
+  });
+
+  it('says "no indices" for a shard with no configurations, and merge of it too', async () => {
+    // 2,560 configurations in 3,000 shards: the first shard is empty
+    const empty = await cli(['sweep', 'spec.yaml', '--shard', '0/3000'], dir);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/^Configurations: 0 of 2,560 \(no indices\); feasible 0\n/);
+    const json = await cli(['sweep', 'spec.yaml', '--shard', '0/3000', '--json'], dir);
+    await writeFile(join(dir, 'empty-shard.json'), json.stdout);
+    const merged = await cli(['merge', 'empty-shard.json'], dir);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain('Configurations: 0 of 2,560 (no indices); feasible 0\n');
+  });
+
+  it('names the reducers when merged shards of one spec ran with other --top', async () => {
+    await writeFile(join(dir, 'top3-0.json'), (await cli(['sweep', 'spec.yaml', '--json', '--shard', '0/2', '--top', '3'], dir)).stdout);
+    await writeFile(join(dir, 'top5-1.json'), (await cli(['sweep', 'spec.yaml', '--json', '--shard', '1/2', '--top', '5'], dir)).stdout);
+    const r = await cli(['merge', 'top3-0.json', 'top5-1.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ridgeline: error: top5-1\.json ran the same spec as top3-0\.json with other reducers \(.*top 5 by .* against .*top 3 by .*\): run every shard with the same --pareto, --top, --by and --group-by\n$/);
+  });
 });
 
 describe('ridgeline sweep --stack', () => {

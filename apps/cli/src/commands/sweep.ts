@@ -96,7 +96,10 @@ const args = {
 } as const;
 
 function objectiveOf(flag: string, text: string, mode: SweepMode): Objective<AnyMetric> {
-  const [name = '', direction] = text.trim().split(':');
+  const [name = '', direction, ...extra] = text.trim().split(':');
+  if (extra.length > 0) {
+    throw new UserError(`--${flag}: ${quoted(text.trim())} has more than one suffix; write metric or metric:min or metric:max`);
+  }
   const training = mode === 'training';
   const metric = sweepMetric(flag, name, mode);
   if (direction !== undefined && direction !== 'min' && direction !== 'max') {
@@ -123,6 +126,8 @@ export function reducersFromFlags(
     if (pareto.length !== 2 && pareto.length !== 3) {
       throw new UserError(`--pareto takes 2 or 3 metrics separated by commas (e.g. cost,tpot), got ${pareto.length}`);
     }
+    const twice = pareto.find((o, i) => pareto.findIndex((p) => p.metric === o.metric) !== i);
+    if (twice !== undefined) throw new UserError(`--pareto names ${twice.metric} twice; give each metric once`);
   }
   let top = base.top;
   const k = positiveInteger('top', flags.top);
@@ -284,7 +289,7 @@ export function renderSummary(result: SweepResult, details?: (row: AnySweepRow) 
   const covered = result.ranges.map(([a, b]) => `${a}…${b - 1}`).join(', ');
   const where = result.spec.where ?? [];
   const matching = where.length === 0 ? '' : `; matching where (${describeWhere(where)}) ${count(c.matched)}`;
-  out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (indices ${covered})`}; feasible ${count(c.feasible)}${matching}`);
+  out.push(`Configurations: ${count(c.evaluated)} of ${count(result.total)}${result.complete ? '' : ` (${covered === '' ? 'no indices' : `indices ${covered}`})`}; feasible ${count(c.feasible)}${matching}`);
   if (infeasible.length > 0) out.push(`Infeasible: ${infeasible.join(', ')}`);
   out.push(
     `${training ? 'Training' : 'Decode'} bound: compute ${count(c.bound.decode.compute)}, memory ${count(c.bound.decode.memory)}, network ${count(c.bound.decode.network)}`,

@@ -38,6 +38,15 @@ describe('ridgeline train', () => {
     expect(await time('1e9')).toMatch(/^\d\d\.\d min \(\d{1,3}(,\d{3})* steps\)$/);
   });
 
+  // Before (reliability defect 21): --tokens 1 printed "15.4 µs (0 steps)"; 0x10 and 0b11 were read as 16 and 3.
+  it('says a run shorter than one step is less than one step, and reads --tokens as decimal only', async () => {
+    const time = async (tokens: string): Promise<string | undefined> =>
+      /^ {2}time +(.+)$/m.exec((await cli([...RUN.slice(0, -1), tokens])).stdout)?.[1];
+    expect(await time('1')).toMatch(/^less than one step \(\d+(\.\d+)? s per step\)$/);
+    expect(await time('15e12')).not.toContain('less than one step');
+    expectUserError(await cli([...BASE, '--tokens', '0b11']), '--tokens must be a positive number of tokens, such as 15e12, got "0b11"');
+  });
+
   it('reports an infeasible layout as an answer, exit 0, and --json prints the result with no figures', async () => {
     expectInfeasible(await cli([...BASE, '--tp', '3']), 'tp_divides_heads', 'TP 3 does not divide the 64 attention heads of llama-3.1-70b.');
     expectInfeasible(await cli([...BASE, '--chips', '16', '--tp', '8', '--global-batch', '3']), 'batch_divides', 'the global batch 3 is not a multiple of DP·b = 2·1.');

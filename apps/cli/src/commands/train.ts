@@ -109,7 +109,8 @@ function renderTraining(r: FeasibleTrainingResult, modelName: string, chip: Chip
     '',
     `Run of ${formatCount(i.totalTokens)} tokens`,
     table([
-      ['time', `${formatDuration(r.totalTimeS)} (${formatInteger(r.steps)} steps)`],
+      // fewer tokens than one step takes: not "15.9 µs (0 steps)"
+      ['time', r.steps < 1 ? `less than one step (${formatDuration(r.stepTimeS)} per step)` : `${formatDuration(r.totalTimeS)} (${formatInteger(r.steps)} steps)`],
       ['chip-hours', formatInteger(r.chipHours)],
       ['cost', formatUsd(r.costUsd)],
       // a run's energy reads in MWh, as grid contracts and sustainability reports quote it
