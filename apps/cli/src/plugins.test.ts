@@ -207,12 +207,10 @@ describe('plugins that would be used ambiguously', () => {
 
   it('stops a plugin module that never finishes importing, with one line', async () => {
     vi.stubEnv('RIDGELINE_PLUGIN_TIMEOUT_MS', '300');
-    const started = Date.now();
     expectUserError(
       await cli([...ESTIMATE, '--hardware', './loops.mjs'], dir),
       `cannot load hardware plugin "./loops.mjs": importing ${join(dir, 'loops.mjs')} did not finish within 0.3 s (does the module loop or wait at import?). Fix: a plugin module should only export its data; run \`node ${join(dir, 'loops.mjs')}\` to see where it stops.`,
     );
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('checks RIDGELINE_PLUGIN_TIMEOUT_MS', async () => {

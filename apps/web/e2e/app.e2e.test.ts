@@ -653,9 +653,8 @@ describe('the built site in Chromium', () => {
         .waitForFunction((text) => document.body.innerText.includes(text), message, { timeout: 10_000 })
         .then(() => true, () => false);
       expect(said, `${fragment.slice(0, 60)}… shows "${message}" within 10 s`).toBe(true);
-      const started = Date.now();
       expect(await page.evaluate(() => 1 + 1)).toBe(2);
-      expect(Date.now() - started, fragment.slice(0, 60)).toBeLessThan(2000);
+      // a frozen main thread never answers: the evaluate above would hang until the test's timeout
       await page.close();
     }
   });

@@ -107,14 +107,12 @@ describe('loadHardware fails clearly', () => {
 
   // Before the timeout, a module that looped or waited at import hung whoever loaded it.
   test.each(['loops.mjs', 'waits.mjs'])('on a module that never finishes importing (%s), after the timeout', async (file) => {
-    const started = Date.now();
     const error = await rejection(loadHardware(`./${file}`, { cwd: dir, importTimeoutMs: 300 }));
     expect(error).toBeInstanceOf(HardwareLoadError);
     expect(error).toMatchObject({
       reason: 'import-timed-out',
       message: `Cannot load hardware plugin "./${file}": importing ${join(dir, file)} did not finish within 0.3 s (does the module loop or wait at import?). Fix: a plugin module should only export its data; run \`node ${join(dir, file)}\` to see where it stops.`,
     });
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   test('on a module that exports more than data', async () => {

@@ -25,19 +25,15 @@ describe('divisors', () => {
 
   // Counting to n took hours for n = 10¹²; the limits stop such a model, but the search must not
   // depend on them: √(10¹²) = 10⁶ steps.
-  test('in O(√n): the divisors of 10¹² and of a prime near 2^40 in well under a second', () => {
-    const started = Date.now();
+  test('in O(√n): the divisors of 10¹² and of a prime near 2^40 (counting to n would outlast the test timeout)', () => {
     expect(divisors(1e12)).toHaveLength(169);
     expect(divisors(1_099_511_627_689)).toEqual([1, 1_099_511_627_689]);
     expect(largestDivisorAtMost(1_099_511_627_689, 1e6)).toBe(1);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   test('smallestLayoutToFit over a model at the limits of heads and layers answers at once', () => {
     const wide = { ...llama70b, layers: 99_999, heads: 99_990, kvHeads: 1 };
-    const started = Date.now();
     const layout = smallestLayoutToFit({ model: wide, chip: testGpu, ep: 1, batch: 1, inputTokens: 2048, outputTokens: 256, precision: bf16 });
     expect(layout).not.toBeNull();
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
