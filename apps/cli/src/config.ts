@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importModuleData } from '@ridgeline/hardware/node';
 import { quoted, UserError } from './errors.ts';
+import { pluginImportTimeoutMs } from './import-timeout.ts';
 import { didYouMean } from './suggest.ts';
 
 /**
@@ -87,15 +88,13 @@ async function importConfig(file: string, path: string): Promise<unknown> {
       `cannot load ${file}: Node.js ${process.version} cannot import TypeScript without a loader; write ${js} (or ridgeline.config.json) instead, or compile ${file} to ${js}`,
     );
   }
-  let module: unknown;
+  // in a worker with a time limit, as plugins are: a config module that loops at import must not hang the CLI
+  let value: unknown;
   try {
-    module = await import(/* @vite-ignore */ pathToFileURL(path).href);
+    value = await importModuleData(path, pluginImportTimeoutMs());
   } catch (error) {
     throw new UserError(`cannot load ${file}: ${messageOf(error)}`, { cause: error });
   }
-  const exports = module as Record<string, unknown>;
-  if (!('default' in exports)) return module;
-  const value = exports['default'];
   if (value === null || value === undefined) throw new UserError(`${file}: default export is ${String(value)}`);
   return value;
 }

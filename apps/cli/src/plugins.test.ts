@@ -69,6 +69,7 @@ beforeAll(async () => {
     'cfg-number/ridgeline.config.json': JSON.stringify({ plugins: ['../beta.json', 1] }),
     'cfg-empty/ridgeline.config.json': JSON.stringify({ plugins: [''] }),
     'cfg-null/ridgeline.config.mjs': 'export default null;\n',
+    'cfg-loop/ridgeline.config.mjs': 'while (true) {}\nexport default {};\n',
     'cfg-clash/ridgeline.config.json': JSON.stringify({ plugins: ['../acme.json'] }),
   });
 });
@@ -271,6 +272,18 @@ describe('ridgeline.config.*', () => {
   ])('reports %s in one line', async (_, sub, message) => {
     const cwd = join(dir, sub);
     expectUserError(await cli([...ESTIMATE, '--hardware', 'h100'], cwd), message.replaceAll('<dir>', cwd));
+  });
+
+  // Before (reliability defect 16): a config module that looped at import hung the CLI for ever.
+  it('stops a ridgeline.config.mjs that never finishes importing, with one line', async () => {
+    vi.stubEnv('RIDGELINE_PLUGIN_TIMEOUT_MS', '300');
+    const cwd = join(dir, 'cfg-loop');
+    const file = join(cwd, 'ridgeline.config.mjs');
+    expectUserError(
+      await cli([...ESTIMATE, '--hardware', 'h100'], cwd),
+      `cannot load ridgeline.config.mjs: importing ${file} did not finish within 0.3 s (does the module loop or wait at import?); run \`node ${file}\` to see where it stops`,
+    );
+    vi.unstubAllEnvs();
   });
 
   it('reports invalid JSON with the parser message', async () => {

@@ -1,9 +1,9 @@
 import type { ChipSpec, HardwarePlugin } from '@ridgeline/hardware';
-import { DEFAULT_IMPORT_TIMEOUT_MS } from '@ridgeline/hardware/node';
 import { chipOfPlugin, findChip, FIRST_PARTY_PLUGINS, isPluginSpecifier, registerPlugins, ResolveError, unknownHardware, type PluginSource } from '@ridgeline/engine';
 import { loadPlugin as loadEnginePlugin } from '@ridgeline/engine/node';
 import { loadConfig } from './config.ts';
-import { quoted, UserError } from './errors.ts';
+import { pluginImportTimeoutMs } from './import-timeout.ts';
+import { UserError } from './errors.ts';
 
 // The chips, the registry's rules and the plugin loader are @ridgeline/engine's, which sweeps with them too.
 export { findChip, FIRST_PARTY_PLUGINS, firstPartyChips, isPluginSpecifier, placeholderWarning } from '@ridgeline/engine';
@@ -78,20 +78,6 @@ async function registrySources(options: RegistryOptions): Promise<PluginSource[]
 }
 
 /**
- * How long a plugin module may take to import: `RIDGELINE_PLUGIN_TIMEOUT_MS`, else 10 s
- * (`DEFAULT_IMPORT_TIMEOUT_MS`). A module that loops or waits at import is stopped then.
- */
-function importTimeoutMsOf(): number {
-  const raw = process.env['RIDGELINE_PLUGIN_TIMEOUT_MS'];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_IMPORT_TIMEOUT_MS;
-  const value = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!(value >= 1 && value <= 3_600_000)) {
-    throw new UserError(`RIDGELINE_PLUGIN_TIMEOUT_MS must be a whole number of milliseconds from 1 to 3600000, got ${quoted(raw)}`);
-  }
-  return value;
-}
-
-/**
  * Loads and validates one plugin (a path or a package, resolved from `cwd`), as `--plugin` does.
  * Throws `UserError` with the loader's or validator's message.
  *
@@ -99,7 +85,7 @@ function importTimeoutMsOf(): number {
  * (await loadPlugin('./acme.json', process.cwd())).meta.name; // 'acme-chips'
  */
 export async function loadPlugin(specifier: string, cwd: string, where = ''): Promise<HardwarePlugin> {
-  const importTimeoutMs = importTimeoutMsOf();
+  const importTimeoutMs = pluginImportTimeoutMs();
   return userErrors(() => loadEnginePlugin(specifier, cwd, { where, importTimeoutMs }));
 }
 

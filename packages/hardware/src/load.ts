@@ -137,6 +137,24 @@ function importInWorker(url: string, timeoutMs: number): Promise<WorkerReply | '
   });
 }
 
+/**
+ * A module's exported data, imported in a worker thread so that a module that loops or waits at
+ * import is stopped after `timeoutMs` (as plugins are): its default export (CommonJS interop
+ * unwrapped), else its `plugin` export, else its exports. Throws an `Error` whose message says what
+ * went wrong (`did not finish within …`, or the module's own error), for the caller to wrap.
+ *
+ * @example
+ * const config = await importModuleData('/repo/ridgeline.config.mjs', 10_000); // { plugins: [...] }
+ */
+export async function importModuleData(file: string, timeoutMs: number = DEFAULT_IMPORT_TIMEOUT_MS): Promise<unknown> {
+  const outcome = await importInWorker(pathToFileURL(file).href, timeoutMs);
+  if (outcome === 'timed-out') {
+    throw new Error(`importing ${file} did not finish within ${timeoutMs / 1000} s (does the module loop or wait at import?); run \`node ${file}\` to see where it stops`);
+  }
+  if (!outcome.ok) throw new Error(outcome.message);
+  return outcome.plugin;
+}
+
 async function readJson(specifier: string, file: string, cwd: string): Promise<unknown> {
   let text: string;
   try {

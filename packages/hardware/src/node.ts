@@ -6,4 +6,4 @@
  * import { loadHardware } from '@ridgeline/hardware/node';
  * const plugin = await loadHardware('./acme-chips.json');
  */
-export { DEFAULT_IMPORT_TIMEOUT_MS, HardwareLoadError, loadHardware, type HardwareLoadFailure, type LoadHardwareOptions } from './load.ts';
+export { DEFAULT_IMPORT_TIMEOUT_MS, HardwareLoadError, importModuleData, loadHardware, type HardwareLoadFailure, type LoadHardwareOptions } from './load.ts';

@@ -115,6 +115,18 @@ describe('sweep (one call)', () => {
     expect(inSpec.top?.rows.every((r) => r.hardware === 'acme-x1')).toBe(true);
   });
 
+  // reliability defect 9: two spec plugins sharing a chip id gave rows no one could tell apart
+  it('refuses two plugin paths that give different chips one id, naming both', async () => {
+    const other = { ...acme, meta: { ...acme.meta, name: 'other-chips' }, chips: acme.chips.map((c) => ({ ...c, memory: { ...c.memory, bandwidthBytesPerS: { value: 1e12, source: 'test' } } })) };
+    await writeFile(join(dir, 'other.json'), JSON.stringify(other));
+    await expect(sweep({ text: 'models: [llama-3.1-8b]\nhardware: [./acme.json, ./other.json]\n' }, { baseDir: dir, threads: 1 })).rejects.toThrow(
+      'hardware "./acme.json" and "./other.json" are two different chips with the id "acme-x1": their rows could not be told apart; rename the chip in one of the plugins',
+    );
+    // the same chip spelled twice is one chip
+    const twice = await sweep({ text: 'models: [llama-3.1-8b]\nhardware: [./acme.json, ./acme.json#acme-x1]\n' }, { baseDir: dir, threads: 1 });
+    expect(twice.counts.evaluated).toBeGreaterThan(0);
+  });
+
   it('resolves Hugging Face ids and config.json paths relative to the spec file', async () => {
     const config = {
       model_type: 'llama', hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32,

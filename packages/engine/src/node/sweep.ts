@@ -106,10 +106,20 @@ export async function resolveSweep<S extends AnySweepSpec>(spec: S, options: Res
     chipOf = (value) => resolveChipRef(value, { sources, cwd: baseDir, note, ...load });
   }
   const resolveChip = chipOf;
+  // Two spellings that give different chips under one id would label their rows the same: refused
+  // (the registry refuses such plugins too; two spec paths bypassed it, reliability defect 9).
+  const byId = new Map<string, { value: string; chip: ChipSpec }>();
   const chip = await lookups(
     chipIdsOf(spec),
     async (value) => {
       const resolved = await resolveChip(value);
+      const other = byId.get(resolved.id);
+      if (other !== undefined && other.chip !== resolved && JSON.stringify(other.chip) !== JSON.stringify(resolved)) {
+        throw new ResolveError(
+          `hardware ${quoted(other.value)} and ${quoted(value)} are two different chips with the id ${quoted(resolved.id)}: their rows could not be told apart; rename the chip in one of the plugins`,
+        );
+      }
+      byId.set(resolved.id, { value, chip: resolved });
       const warning = placeholderWarning(resolved);
       if (warning !== undefined) options.onWarning?.(warning, 'warning');
       return resolved;
