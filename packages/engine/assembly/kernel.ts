@@ -56,6 +56,9 @@ import {
   C_MTP_ACCEPTANCE,
   C_REQUEST_OVERHEAD,
   C_IDLE_W,
+  C_POWER_STATIC,
+  C_POWER_MEMORY,
+  C_POWER_FLOP,
   C_LAYER_OVERHEAD,
   C_MAX_W,
   C_MEM_BANDWIDTH,
@@ -350,6 +353,10 @@ let outBandwidth: f64 = 0;
 let outHop: f64 = 0;
 let idleW: f64 = 0;
 let maxW: f64 = 0;
+// the component power model at the compute precision (docs/MODEL.md §10); NaN in any: interpolate
+let staticW: f64 = NaN;
+let joulesPerByte: f64 = NaN;
+let joulesPerFlop: f64 = NaN;
 let price: f64 = 0;
 let layerOverhead: f64 = 0;
 let effFlop: usize = 0;
@@ -448,6 +455,9 @@ function loadChip(c: usize): void {
   outHop = f(chip, C_OUT_HOP);
   idleW = f(chip, C_IDLE_W);
   maxW = f(chip, C_MAX_W);
+  staticW = f(chip, C_POWER_STATIC);
+  joulesPerByte = f(chip, C_POWER_MEMORY);
+  joulesPerFlop = f(chip, C_POWER_FLOP + computeCode);
   // a record's price override is the configuration chip's (a different prefill chip keeps its own)
   price = isNaN(priceOverride) || c != decodeChip ? f(chip, C_PRICE) : priceOverride;
   layerOverhead = f(chip, C_LAYER_OVERHEAD);
@@ -467,6 +477,22 @@ function loadChip(c: usize): void {
   const pluginOverlap = f(chip, C_COMM_OVERLAP);
   prefillOverlap = !isNaN(overlap) ? overlap : !isNaN(pluginOverlap) ? pluginOverlap : 0;
   decodeOverlap = !isNaN(overlap) ? overlap : 0;
+}
+
+/**
+ * power.ts chipPowerW: the loaded chip's draw at `flopsPerS` and `bytesPerS`: min(P_max, P_static +
+ * e_flop·FLOP/s + e_mem·bytes/s) with components, else P_idle + (P_max − P_idle)·u.
+ */
+function chipPowerW(flopsPerS: f64, bytesPerS: f64, utilisation: f64): f64 {
+  if (!isNaN(staticW) && !isNaN(joulesPerByte) && !isNaN(joulesPerFlop)) {
+    return min<f64>(maxW, staticW + joulesPerFlop * flopsPerS + joulesPerByte * bytesPerS);
+  }
+  return idleW + (maxW - idleW) * utilisation;
+}
+
+/** power.ts chipFloorW: P_static with components, else P_idle. */
+function chipFloorW(): f64 {
+  return !isNaN(staticW) && !isNaN(joulesPerByte) && !isNaN(joulesPerFlop) ? staticW : idleW;
 }
 
 // ---------------------------------------------------------------- layout.ts shardLayout
@@ -1727,7 +1753,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const fleetUsdPerS = (chips * price) / 3600;
   const computeUtilisation = decodeFlops / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
-  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+  const powerPerChipW = chipPowerW(decodeFlops / tpotS, decodeBytes / tpotS, utilisation);
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
   const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
@@ -1869,7 +1895,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const mbu = (pp * bytes) / iterationS / memBandwidth;
   const computeUtilisation = (pp * flops) / iterationS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
-  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+  const powerPerChipW = chipPowerW((pp * flops) / iterationS, (pp * bytes) / iterationS, utilisation);
 
   putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   // The prompt tokens' share of the iteration's tokens pays for them.
@@ -2037,8 +2063,9 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const pStageBound = sBound;
   const peakP = peak;
   const bandwidthP = memBandwidth;
-  const idleP = idleW;
-  const maxP = maxW;
+  const utilisationP = min<f64>(1, max<f64>(pStageFlops / Tp / peak, pStageBytes / Tp / memBandwidth));
+  const floorP = chipFloorW();
+  const busyP = chipPowerW(pStageFlops / Tp, pStageBytes / Tp, utilisationP);
   const priceP = price;
   // the prefill worker's egress (collectives.ts workerLinkBytesPerS) and the first hop
   const egress = Wp * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wp);
@@ -2085,12 +2112,11 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const prefillBusy = lambda / lambdaP;
   const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
   const mbuP = pStageBytes / Tp / bandwidthP;
-  const utilisationP = min<f64>(1, max<f64>(pStageFlops / Tp / peakP, mbuP));
-  const powerP = idleP + (maxP - idleP) * utilisationP * prefillBusy;
+  const powerP = floorP + (busyP - floorP) * prefillBusy;
   const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peak);
   const mbu = (pp * dgBytes) / iterationS / memBandwidth;
   const utilisation = min<f64>(1, max<f64>((pp * dgFlops) / iterationS / peak, mbu));
-  const powerD = idleW + (maxW - idleW) * utilisation;
+  const powerD = chipPowerW((pp * dgFlops) / iterationS, (pp * dgBytes) / iterationS, utilisation);
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
   putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
