@@ -42,7 +42,9 @@ export const C_POWER_STATIC: i32 = C_EFF_FLOP_BY_PRECISION + N_PRECISIONS * EFF_
 export const C_POWER_MEMORY: i32 = C_POWER_STATIC + 1;
 /** e_flop at each compute precision (PRECISIONS order), NaN = none: power.joulesPerFlop. */
 export const C_POWER_FLOP: i32 = C_POWER_MEMORY + 1;
-export const CHIP_STRIDE: i32 = C_POWER_FLOP + N_PRECISIONS + 1;
+/** e_link, joules per byte over scale-up links (power.joulesPerByteLink), NaN = none (0). */
+export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
+export const CHIP_STRIDE: i32 = C_POWER_LINK + 1;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;

@@ -54,6 +54,8 @@ export const CHIP = {
   powerMemory: 369,
   /** e_flop at each compute precision, in PRECISIONS order, NaN where none. */
   powerFlop: 370,
+  /** e_link, J per byte over scale-up links, NaN when none. */
+  powerLink: 377,
   stride: 378,
 } as const;
 

@@ -97,7 +97,8 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   PRECISIONS.forEach((p, i) => {
     out[CHIP.powerFlop + i] = chip.power.joulesPerFlop?.[p]?.value ?? Number.NaN;
   });
-  if (CHIP.powerFlop + PRECISIONS.length > CHIP.stride) throw new Error('chip descriptor overflow');
+  out[CHIP.powerLink] = chip.power.joulesPerByteLink?.value ?? Number.NaN;
+  if (CHIP.powerLink + 1 > CHIP.stride) throw new Error('chip descriptor overflow');
   return out;
 }
 

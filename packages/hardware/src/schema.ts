@@ -495,11 +495,14 @@ const power = v.pipe(
       joulesPerByteMemory: v.exactOptional(
         sourced('nonNegative', { what: 'e_mem, the energy per byte of memory traffic', unit: 'J/byte', example: '5.6e-11', limit: CHIP_LIMITS.joulesPerByte }),
       ),
+      joulesPerByteLink: v.exactOptional(
+        sourced('nonNegative', { what: 'e_link, the energy per byte over the scale-up links', unit: 'J/byte', example: '1.3e-11', limit: CHIP_LIMITS.joulesPerByte }),
+      ),
       nodeOverheadW: v.exactOptional(
         sourced('nonNegative', { what: "the chip's share of its system's power beyond the chip", unit: 'W', example: '575', limit: CHIP_LIMITS.powerW }),
       ),
     },
-    '{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, nodeOverheadW? }',
+    '{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, joulesPerByteLink?, nodeOverheadW? }',
   ),
   v.forward(
     v.partialCheck(
@@ -515,7 +518,7 @@ const power = v.pipe(
     ),
     ['idleW', 'value'],
   ),
-  v.description('{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, nodeOverheadW? }'),
+  v.description('{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, joulesPerByteLink?, nodeOverheadW? }'),
 );
 
 /**

@@ -243,6 +243,11 @@ export interface ChipPower {
   /** e_mem: joules per byte moved to or from HBM (SRAM for SRAM-only chips). */
   readonly joulesPerByteMemory?: Sourced;
   /**
+   * e_link: joules per byte over the scale-up links. The model counts a chip's link bytes as the
+   * time its collectives run × its scale-up bandwidth. 0 when absent.
+   */
+  readonly joulesPerByteLink?: Sourced;
+  /**
    * The chip's share of its system's power beyond the chip (host CPUs, memory, NICs, switches,
    * fans, power conversion) at the system's published maximum: system W / chips − P_max. 0 when absent.
    */

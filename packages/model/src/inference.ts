@@ -453,12 +453,14 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   let tpotS: number;
   let decodeBytes: number;
   let decodeFlops: number;
+  let decodeCommS: number;
   if (speculator === null) {
     const microBatch = batch / pp;
     decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
     tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
     decodeBytes = pp * decodeStage.bytes;
     decodeFlops = pp * decodeStage.flops;
+    decodeCommS = pp * decodeStage.commS;
   } else {
     const verified = (batch * speculator.verifyTokens) / pp;
     const verify = stageCost(ctx, 'decode', verified, decodeContext, verified);
@@ -469,6 +471,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     decodeStage = withDraftPasses(verify, draft, speculator.draftTokens);
     decodeBytes = (pp * verify.bytes + speculator.draftTokens * draft.bytes) / E;
     decodeFlops = (pp * verify.flops + speculator.draftTokens * draft.flops) / E;
+    decodeCommS = (pp * verify.commS + speculator.draftTokens * draft.commS) / E;
   }
 
   const usefulPerToken = 2 * counts.active;
@@ -483,9 +486,9 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   // and memory pipes (docs/MODEL.md §10).
   const computeUtilisation = decodeFlops / tpotS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, decode.mbu));
-  const powerPerChipW = chipPowerW(chip, precision, decodeFlops / tpotS, decodeBytes / tpotS, utilisation);
+  const powerPerChipW = chipPowerW(chip, precision, decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS, utilisation);
   const prefillUtilisation = Math.min(1, Math.max(prefillStage.flops * pp / ttftS / peakFlopsPerS, prefill.mbu));
-  const prefillChipW = chipPowerW(chip, precision, (pp * prefillStage.flops) / ttftS, prefillBytes / ttftS, prefillUtilisation);
+  const prefillChipW = chipPowerW(chip, precision, (pp * prefillStage.flops) / ttftS, prefillBytes / ttftS, (pp * prefillStage.commS) / ttftS, prefillUtilisation);
   const requestLatencyS = ttftS + (config.outputTokens - 1) * tpotS;
   const energyPerTokenJ = (replicaChips * powerPerChipW * tpotS) / batch;
   const inputTokensPerSPerChip = (dp * batch * config.inputTokens) / requestLatencyS / config.chips;
@@ -599,7 +602,7 @@ function continuous(
   const mbu = (pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
   const computeUtilisation = (pp * stage.flops) / iterationS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, mbu));
-  const powerPerChipW = chipPowerW(chip, computePrecision(config.precision.weights, config.precision.activations), (pp * stage.flops) / iterationS, (pp * stage.bytes) / iterationS, utilisation);
+  const powerPerChipW = chipPowerW(chip, computePrecision(config.precision.weights, config.precision.activations), (pp * stage.flops) / iterationS, (pp * stage.bytes) / iterationS, (pp * stage.commS) / iterationS, utilisation);
   const energyPerTokenJ = (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens);
   const phaseOf = (timeS: number): PhaseCost => ({
     timeS,
@@ -799,13 +802,13 @@ function disaggregated(
   const mbuP = prefillStage.bytes / Tp / chipP.memory.bandwidthBytesPerS.value;
   const utilisationP = Math.min(1, Math.max(prefillStage.flops / Tp / peakP, mbuP));
   const floorP = chipFloorW(chipP, precision);
-  const busyP = chipPowerW(chipP, precision, prefillStage.flops / Tp, prefillStage.bytes / Tp, utilisationP);
+  const busyP = chipPowerW(chipP, precision, prefillStage.flops / Tp, prefillStage.bytes / Tp, prefillStage.commS / Tp, utilisationP);
   const powerP = floorP + (busyP - floorP) * prefillBusy;
   const { peakFlopsPerS } = ctx;
   const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peakFlopsPerS);
   const mbu = (ctx.pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
   const utilisation = Math.min(1, Math.max((ctx.pp * stage.flops) / iterationS / peakFlopsPerS, mbu));
-  const powerD = chipPowerW(chip, precision, (ctx.pp * stage.flops) / iterationS, (ctx.pp * stage.bytes) / iterationS, utilisation);
+  const powerD = chipPowerW(chip, precision, (ctx.pp * stage.flops) / iterationS, (ctx.pp * stage.bytes) / iterationS, (ctx.pp * stage.commS) / iterationS, utilisation);
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
   const notes: string[] = [];

@@ -18,20 +18,23 @@ export function hasComponentPower(chip: ChipSpec, precision: Precision): boolean
 }
 
 /**
- * One chip's draw, watts, while it runs `flopsPerS` FLOP/s of matmuls at `precision` and moves
- * `bytesPerS` bytes/s to and from memory (docs/MODEL.md §10):
- * - components: `min(P_max, P_static + e_flop(p)·FLOP/s + e_mem·bytes/s)`;
+ * One chip's draw, watts, while it runs `flopsPerS` FLOP/s of matmuls at `precision`, moves
+ * `bytesPerS` bytes/s to and from memory and runs collectives `commShare` of the time (docs/MODEL.md §10):
+ * - components: `min(P_max, P_static + e_flop(p)·FLOP/s + e_mem·bytes/s + e_link·β_up·commShare)`,
+ *   the link bytes/s taken as β_up while the collectives run (an upper bound: latency-bound time
+ *   and slower scale-out links count as scale-up traffic);
  * - otherwise (a chip without them, as third-party plugins before): `P_idle + (P_max − P_idle)·u`,
  *   `u` = `utilisation`, the busier of compute and memory, at most 1.
  *
  * @example
- * chipPowerW(h200, 'bf16', 0, 3.84e12, 0.8); // min(700, 80 + 5.6e-11 × 3.84e12) = 295.04
+ * chipPowerW(h200, 'bf16', 0, 3.84e12, 0, 0.8); // min(700, 80 + 5.6e-11 × 3.84e12) = 295.04
  */
-export function chipPowerW(chip: ChipSpec, precision: Precision, flopsPerS: number, bytesPerS: number, utilisation: number): number {
+export function chipPowerW(chip: ChipSpec, precision: Precision, flopsPerS: number, bytesPerS: number, commShare: number, utilisation: number): number {
   const p = chip.power;
   const eFlop = p.joulesPerFlop?.[precision];
   if (p.staticW !== undefined && p.joulesPerByteMemory !== undefined && eFlop !== undefined) {
-    return Math.min(p.maxW.value, p.staticW.value + eFlop.value * flopsPerS + p.joulesPerByteMemory.value * bytesPerS);
+    const linkW = (p.joulesPerByteLink?.value ?? 0) * chip.scaleUp.bandwidthBytesPerS.value * commShare;
+    return Math.min(p.maxW.value, p.staticW.value + eFlop.value * flopsPerS + p.joulesPerByteMemory.value * bytesPerS + linkW);
   }
   return p.idleW.value + (p.maxW.value - p.idleW.value) * utilisation;
 }

@@ -161,6 +161,7 @@ function randomPower(random: Random, maxW: number): ChipSpec['power'] {
     staticW: s(random() < 0.1 ? 0 : random() * 0.4 * maxW),
     joulesPerByteMemory: s(random() < 0.1 ? 0 : 10 ** (-12 + 2 * random())),
     joulesPerFlop: Object.fromEntries(PRECISIONS.filter(() => random() < 0.8).map((p) => [p, s(10 ** (-13 + 2 * random()))])),
+    ...(random() < 0.5 ? { joulesPerByteLink: s(10 ** (-12 + 2 * random())) } : {}),
     ...(random() < 0.5 ? { nodeOverheadW: s(random() * maxW) } : {}),
   };
 }
