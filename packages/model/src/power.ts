@@ -1,4 +1,6 @@
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { estimateInference } from './inference.ts';
+import type { InferenceConfig, InferenceResult } from './types.ts';
 
 /**
  * Power usage effectiveness when the configuration gives none: 1.2, the upper end of the 1.1–1.2
@@ -45,26 +47,20 @@ export function chipFloorW(chip: ChipSpec, precision: Precision): number {
 }
 
 /**
- * `chip` under a power cap of `capW` watts (`--power-cap`, docs/MODEL.md §10): its maximum power
- * becomes `min(P_max, cap)` and the compute it can sustain is throttled so that a compute-bound
- * matmul fits the cap. Each precision's peak `F(p)` is scaled by `min(1, (cap − P_floor)/(P_max − P_floor))`
- * (the fraction of its dynamic range the cap leaves; `P_floor` is P_static with components, else
- * P_idle): the compute time of every operator stretches by the ratio of the chip's full dynamic power
- * over the cap's headroom. Memory bandwidth is not throttled (decode keeps its speed under a cap,
- * as measured power-capped GPUs do), and any draw still above the cap is held at it.
- * A cap at or above P_max changes nothing.
+ * `chip` under a power cap of `capW` watts with its compute throttled to `computeScale` of its
+ * peaks (docs/MODEL.md §10): every precision's `F(p)` × `computeScale`, `P_max` → `min(P_max, cap)`
+ * (so any draw left above the cap is held at it). `estimateUnderPowerCap` picks the scale.
  *
  * @example
- * withPowerCap(h200, 450).compute.peakDenseFlopsPerS.bf16.value; // 989e12 × (450 − 80)/(700 − 80)
+ * withPowerCap(h200, 450, 0.5).compute.peakDenseFlopsPerS.bf16?.value; // 989.5e12 × 0.5
  */
-export function withPowerCap(chip: ChipSpec, capW: number): ChipSpec {
+export function withPowerCap(chip: ChipSpec, capW: number, computeScale: number): ChipSpec {
   const maxW = chip.power.maxW.value;
-  if (!(capW < maxW)) return chip;
-  const floorW = chip.power.staticW?.value ?? chip.power.idleW.value;
-  const scale = Math.max(0, Math.min(1, (capW - floorW) / (maxW - floorW)));
-  if (!(scale > 0)) throw new RangeError(`power cap ${capW} W is at or below ${chip.name}'s static power ${floorW} W: the chip could do no work`);
   const peaks = Object.fromEntries(
-    Object.entries(chip.compute.peakDenseFlopsPerS).map(([p, s]) => [p, { value: s!.value * scale, source: `${s!.source}; throttled to ${(scale * 100).toFixed(1)}% by a ${capW} W power cap` }]),
+    Object.entries(chip.compute.peakDenseFlopsPerS).map(([p, s]) => [
+      p,
+      computeScale === 1 ? s : { value: s!.value * computeScale, source: `${s!.source}; throttled to ${(computeScale * 100).toPrecision(3)}% by a ${capW} W power cap` },
+    ]),
   );
   return {
     ...chip,
@@ -72,9 +68,41 @@ export function withPowerCap(chip: ChipSpec, capW: number): ChipSpec {
     power: {
       ...chip.power,
       idleW: { ...chip.power.idleW, value: Math.min(chip.power.idleW.value, capW) },
-      maxW: { value: capW, source: `power cap ${capW} W (--power-cap), below the chip's ${maxW} W` },
+      ...(chip.power.staticW === undefined ? {} : { staticW: { ...chip.power.staticW, value: Math.min(chip.power.staticW.value, capW) } }),
+      maxW: capW < maxW ? { value: capW, source: `power cap ${capW} W (--power-cap), below the chip's ${maxW} W` } : chip.power.maxW,
     },
   };
+}
+
+/**
+ * Estimates `config` with every chip capped at `capW` watts (`--power-cap`, docs/MODEL.md §10).
+ * The configuration runs once uncapped; when a phase draws `P > cap` (the larger of the prefill and
+ * decode draws), compute throttles: each precision's peak is scaled by
+ * `s = (cap − P_floor)/(P − P_floor)` (P_floor = P_static, or P_idle for a chip without components)
+ * and the configuration runs again, so the compute time of every compute-bound operator stretches by
+ * `1/s`, the ratio of the phase's dynamic power over the cap's headroom. Memory bandwidth is not
+ * throttled (decode keeps its speed under a cap), and a draw still above the cap is held at it.
+ * Throws `RangeError` for a cap at or below the chip's floor.
+ */
+export function estimateUnderPowerCap(config: InferenceConfig, capW: number): InferenceResult {
+  const chips = [config.chip, ...(config.disaggregation?.prefillChip === undefined ? [] : [config.disaggregation.prefillChip])];
+  for (const chip of chips) {
+    const floorW = chip.power.staticW?.value ?? chip.power.idleW.value;
+    if (!(capW > floorW)) throw new RangeError(`power cap ${capW} W is at or below ${chip.name}'s static power ${floorW} W: the chip could do no work`);
+  }
+  const free = estimateInference(config);
+  const capAll = (scale: number): InferenceConfig => ({
+    ...config,
+    chip: withPowerCap(config.chip, capW, scale),
+    ...(config.disaggregation?.prefillChip === undefined
+      ? {}
+      : { disaggregation: { ...config.disaggregation, prefillChip: withPowerCap(config.disaggregation.prefillChip, capW, scale) } }),
+  });
+  if (!free.feasible) return estimateInference(capAll(1));
+  const drawW = Math.max(free.energy.prefillChipW, free.energy.decodeChipW);
+  if (drawW <= capW) return estimateInference(capAll(1));
+  const floorW = Math.max(...chips.map((c) => c.power.staticW?.value ?? c.power.idleW.value));
+  return estimateInference(capAll(Math.min(1, (capW - floorW) / (drawW - floorW))));
 }
 
 /** Node and facility energy of a deployment (docs/MODEL.md §10): `result.energy`. */
@@ -98,6 +126,8 @@ export interface EnergyFigures {
   /** Output tokens/s ÷ (provisionedFacilityW / 1e6): InferenceX's tokens per provisioned megawatt. */
   readonly tokensPerSPerProvisionedMW: number;
   readonly pue: number;
+  /** How the chip's draw was computed: `components` (docs/MODEL.md §10) or `interpolated` (P_idle to P_max by utilisation, a chip without component figures). */
+  readonly powerModel: 'components' | 'interpolated';
   /** Σ nodeOverheadW over the deployment's chips, W (0 for chips without it). */
   readonly nodeOverheadW: number;
 }
@@ -113,6 +143,7 @@ export interface PowerPool {
  * is charged at its share of the system's maximum whatever the load; the facility multiplies by PUE.
  */
 export function energyFigures(
+  precision: Precision,
   pools: readonly PowerPool[],
   figures: { readonly chipW: number; readonly decodeChipW: number; readonly prefillChipW: number; readonly chipJPerOutputToken: number; readonly tokensPerS: number },
   pue: number,
@@ -139,6 +170,7 @@ export function energyFigures(
     provisionedFacilityW,
     tokensPerSPerProvisionedMW: figures.tokensPerS / (provisionedFacilityW / 1e6),
     pue,
+    powerModel: pools.every(({ chip }) => hasComponentPower(chip, precision)) ? 'components' : 'interpolated',
     nodeOverheadW: overheadW,
   };
 }
