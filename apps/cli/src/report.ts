@@ -142,7 +142,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
   const cost = table([
     ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million${serving === null ? ' (decode)' : ' (all-in)'}`],
     ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : disagg !== null ? ' (the prefill pool)' : ' (their share of each iteration)'}`],
-    ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}${serving === null ? ` in decode, ${formatPower(energy.prefillChipW)} in prefill` : ''} (${energy.powerModel === 'components' ? 'static + compute + memory + links' : 'interpolated from idle to max by utilisation'})`],
+    ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}${serving === null ? ` in decode, ${formatPower(energy.prefillChipW)} in prefill` : ''} (${energy.powerModel === 'components' ? `static + compute + memory${[chip, prefillChip ?? chip].every((c) => c.power.joulesPerByteLink !== undefined) ? ' + links' : ''}` : 'interpolated from idle to max by utilisation'})`],
     ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'} at the chips, ${formatEnergy(energy.nodeJPerOutputToken)} with the hosts, ${formatEnergy(energy.facilityJPerOutputToken)} at the facility (PUE ${energy.pue})`],
     ['provisioned', `${formatPower(energy.provisionedFacilityW)} of facility power (max per chip with its host share × PUE): ${formatNumber(energy.tokensPerSPerProvisionedMW)} output tokens/s per MW`],
   ]);
