@@ -126,10 +126,19 @@ export interface EnergyFigures {
   /** Output tokens/s ÷ (provisionedFacilityW / 1e6): InferenceX's tokens per provisioned megawatt. */
   readonly tokensPerSPerProvisionedMW: number;
   readonly pue: number;
-  /** How the chip's draw was computed: `components` (docs/MODEL.md §10) or `interpolated` (P_idle to P_max by utilisation, a chip without component figures). */
-  readonly powerModel: 'components' | 'interpolated';
+  /**
+   * How the chips' draw was computed: `components` (docs/MODEL.md §10), `interpolated` (P_idle to
+   * P_max by utilisation, a chip without component figures), or `mixed` (a disaggregated deployment
+   * whose pools differ).
+   */
+  readonly powerModel: 'components' | 'interpolated' | 'mixed';
   /** Σ nodeOverheadW over the deployment's chips, W (0 for chips without it). */
   readonly nodeOverheadW: number;
+}
+
+function powerModelOf(components: readonly boolean[]): EnergyFigures['powerModel'] {
+  if (components.every(Boolean)) return 'components';
+  return components.some(Boolean) ? 'mixed' : 'interpolated';
 }
 
 /** One pool of identical chips in a deployment. */
@@ -170,7 +179,7 @@ export function energyFigures(
     provisionedFacilityW,
     tokensPerSPerProvisionedMW: figures.tokensPerS / (provisionedFacilityW / 1e6),
     pue,
-    powerModel: pools.every(({ chip }) => hasComponentPower(chip, precision)) ? 'components' : 'interpolated',
+    powerModel: powerModelOf(pools.map(({ chip }) => hasComponentPower(chip, precision))),
     nodeOverheadW: overheadW,
   };
 }
