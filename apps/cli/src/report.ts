@@ -138,11 +138,13 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     ['left', 'left'],
   );
 
+  const energy = result.energy;
   const cost = table([
     ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million${serving === null ? ' (decode)' : ' (all-in)'}`],
     ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : disagg !== null ? ' (the prefill pool)' : ' (their share of each iteration)'}`],
-    ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}`],
-    ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'}`],
+    ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}${serving === null ? ` in decode, ${formatPower(energy.prefillChipW)} in prefill` : ''} (${energy.powerModel === 'components' ? `static + compute + memory${[chip, prefillChip ?? chip].every((c) => c.power.joulesPerByteLink !== undefined) ? ' + links' : ''}` : energy.powerModel === 'mixed' ? 'one pool by component, the other interpolated from idle to max' : 'interpolated from idle to max by utilisation'})`],
+    ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'} at the chips, ${formatEnergy(energy.nodeJPerOutputToken)} with the hosts${energy.nodeOverheadW === 0 ? ' (the chip gives no host share)' : ''}, ${formatEnergy(energy.facilityJPerOutputToken)} at the facility (PUE ${energy.pue})`],
+    ['provisioned', `${formatPower(energy.provisionedFacilityW)} of facility power (max per chip with its host share × PUE): ${formatNumber(energy.tokensPerSPerProvisionedMW)} output tokens/s per MW`],
   ]);
 
   return [

@@ -56,6 +56,10 @@ import {
   C_MTP_ACCEPTANCE,
   C_REQUEST_OVERHEAD,
   C_IDLE_W,
+  C_POWER_STATIC,
+  C_POWER_MEMORY,
+  C_POWER_FLOP,
+  C_POWER_LINK,
   C_LAYER_OVERHEAD,
   C_MAX_W,
   C_MEM_BANDWIDTH,
@@ -350,6 +354,11 @@ let outBandwidth: f64 = 0;
 let outHop: f64 = 0;
 let idleW: f64 = 0;
 let maxW: f64 = 0;
+// the component power model at the compute precision (docs/MODEL.md §10); NaN in any: interpolate
+let staticW: f64 = NaN;
+let joulesPerByte: f64 = NaN;
+let joulesPerFlop: f64 = NaN;
+let joulesPerLinkByte: f64 = 0;
 let price: f64 = 0;
 let layerOverhead: f64 = 0;
 let effFlop: usize = 0;
@@ -448,6 +457,11 @@ function loadChip(c: usize): void {
   outHop = f(chip, C_OUT_HOP);
   idleW = f(chip, C_IDLE_W);
   maxW = f(chip, C_MAX_W);
+  staticW = f(chip, C_POWER_STATIC);
+  joulesPerByte = f(chip, C_POWER_MEMORY);
+  joulesPerFlop = f(chip, C_POWER_FLOP + computeCode);
+  const link = f(chip, C_POWER_LINK);
+  joulesPerLinkByte = isNaN(link) ? 0 : link;
   // a record's price override is the configuration chip's (a different prefill chip keeps its own)
   price = isNaN(priceOverride) || c != decodeChip ? f(chip, C_PRICE) : priceOverride;
   layerOverhead = f(chip, C_LAYER_OVERHEAD);
@@ -467,6 +481,23 @@ function loadChip(c: usize): void {
   const pluginOverlap = f(chip, C_COMM_OVERLAP);
   prefillOverlap = !isNaN(overlap) ? overlap : !isNaN(pluginOverlap) ? pluginOverlap : 0;
   decodeOverlap = !isNaN(overlap) ? overlap : 0;
+}
+
+/**
+ * power.ts chipPowerW: the loaded chip's draw at `flopsPerS`, `bytesPerS` and the share of time its
+ * collectives run: min(P_max, P_static + e_flop·FLOP/s + e_mem·bytes/s + e_link·β_up·share) with
+ * components, else P_idle + (P_max − P_idle)·u.
+ */
+function chipPowerW(flopsPerS: f64, bytesPerS: f64, commShare: f64, utilisation: f64): f64 {
+  if (!isNaN(staticW) && !isNaN(joulesPerByte) && !isNaN(joulesPerFlop)) {
+    return min<f64>(maxW, staticW + joulesPerFlop * flopsPerS + joulesPerByte * bytesPerS + joulesPerLinkByte * upBandwidth * commShare);
+  }
+  return idleW + (maxW - idleW) * utilisation;
+}
+
+/** power.ts chipFloorW: P_static with components, else P_idle. */
+function chipFloorW(): f64 {
+  return !isNaN(staticW) && !isNaN(joulesPerByte) && !isNaN(joulesPerFlop) ? staticW : idleW;
 }
 
 // ---------------------------------------------------------------- layout.ts shardLayout
@@ -1276,6 +1307,7 @@ let dOverheadS: f64 = 0;
 let dTimeS: f64 = 0;
 let dFlops: f64 = 0;
 let dBytes: f64 = 0;
+let dCommS: f64 = 0;
 
 /**
  * The drafter's stage on its own table, plus for MTP the 2d→d projection (`mtp_proj`) that joins a
@@ -1291,6 +1323,7 @@ function draftPass(prefill: bool, tokens: f64, contextTokens: f64, logitTokens: 
   dTimeS = sTimeS;
   dFlops = sFlops;
   dBytes = sBytes;
+  dCommS = sCommS;
   if (specMode != SPEC_MTP) return;
   const all = tokens + promptTokens;
   const params = (2 * d * d) / tp;
@@ -1673,6 +1706,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   let tpotS: f64;
   let decodeBytes: f64;
   let decodeFlops: f64;
+  let decodeCommS: f64;
   let computeS: f64;
   let memoryS: f64;
   let networkS: f64;
@@ -1685,6 +1719,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     tpotS = pp * (sTimeS + pipelineSendS(microBatch, sSpareS));
     decodeBytes = pp * sBytes;
     decodeFlops = pp * sFlops;
+    decodeCommS = pp * sCommS;
     computeS = sComputeS;
     memoryS = sMemoryS;
     networkS = sNetworkS;
@@ -1702,6 +1737,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     const vOverheadS = sOverheadS;
     const vFlops = sFlops;
     const vBytes = sBytes;
+    const vCommS = sCommS;
     enterDrafter();
     draftPass(false, batch, decodeContext, batch);
     leaveDrafter();
@@ -1714,6 +1750,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
     bound = dominantBound(computeS, memoryS, networkS);
     decodeBytes = (pp * vBytes + gamma * dBytes) / E;
     decodeFlops = (pp * vFlops + gamma * dFlops) / E;
+    decodeCommS = (pp * vCommS + gamma * dCommS) / E;
   }
 
   const usefulPerToken = 2 * activeParams;
@@ -1727,7 +1764,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const fleetUsdPerS = (chips * price) / 3600;
   const computeUtilisation = decodeFlops / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
-  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+  const powerPerChipW = chipPowerW(decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS, utilisation);
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
   const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
@@ -1744,6 +1781,7 @@ let itNetworkS: f64 = 0;
 let itOverheadS: f64 = 0;
 let itFlops: f64 = 0;
 let itBytes: f64 = 0;
+let itCommS: f64 = 0;
 let itBound: i32 = 0;
 
 /** speculative.ts withDraftPasses: `times` passes of the last draftPass after the iteration's stage. */
@@ -1754,6 +1792,7 @@ function addDraftPasses(times: f64): void {
   itOverheadS = itOverheadS + times * dOverheadS;
   itFlops = itFlops + times * dFlops;
   itBytes = itBytes + times * dBytes;
+  itCommS = itCommS + times * dCommS;
   itBound = dominantBound(itComputeS, itMemoryS, itNetworkS);
 }
 
@@ -1781,6 +1820,7 @@ function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contex
   itOverheadS = sOverheadS;
   itFlops = sFlops;
   itBytes = sBytes;
+  itCommS = sCommS;
   itBound = sBound;
   enterDrafter();
   draftPass(false, D, contextTokens, D, prompt, inputTokens);
@@ -1822,6 +1862,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   let overheadS: f64;
   let flops: f64;
   let bytes: f64;
+  let commS: f64;
   let bound: i32;
   // Without speculation (the sweeps' common case) the iteration is the model's pass alone: no call,
   // no copies, no division by E = 1 — the same operations as before speculative decoding.
@@ -1833,6 +1874,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     overheadS = sOverheadS;
     flops = sFlops;
     bytes = sBytes;
+    commS = sCommS;
     bound = sBound;
   } else {
     iterationS = runIteration(D, P, logitTokens, inputTokens, decodeContext);
@@ -1842,6 +1884,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     overheadS = itOverheadS;
     flops = itFlops;
     bytes = itBytes;
+    commS = itCommS;
     bound = itBound;
   }
   const tpotS = specMode == SPEC_NONE ? iterationS : iterationS / E;
@@ -1869,7 +1912,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const mbu = (pp * bytes) / iterationS / memBandwidth;
   const computeUtilisation = (pp * flops) / iterationS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
-  const powerPerChipW = idleW + (maxW - idleW) * utilisation;
+  const powerPerChipW = chipPowerW((pp * flops) / iterationS, (pp * bytes) / iterationS, (pp * commS) / iterationS, utilisation);
 
   putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   // The prompt tokens' share of the iteration's tokens pays for them.
@@ -1968,6 +2011,7 @@ let dgNetworkS: f64 = 0;
 let dgOverheadS: f64 = 0;
 let dgFlops: f64 = 0;
 let dgBytes: f64 = 0;
+let dgCommS: f64 = 0;
 let dgBound: i32 = 0;
 
 /**
@@ -1985,6 +2029,7 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   itOverheadS = sOverheadS;
   itFlops = sFlops;
   itBytes = sBytes;
+  itCommS = sCommS;
   itBound = sBound;
   if (specMode != SPEC_NONE) {
     enterDrafter();
@@ -1999,6 +2044,7 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   dgOverheadS = itOverheadS;
   dgFlops = itFlops;
   dgBytes = itBytes;
+  dgCommS = itCommS;
   dgBound = itBound;
   return timeS;
 }
@@ -2034,11 +2080,13 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const pOverhead = sOverheadS;
   const pStageFlops = sFlops;
   const pStageBytes = sBytes;
+  const pStageCommS = sCommS;
   const pStageBound = sBound;
   const peakP = peak;
   const bandwidthP = memBandwidth;
-  const idleP = idleW;
-  const maxP = maxW;
+  const utilisationP = min<f64>(1, max<f64>(pStageFlops / Tp / peak, pStageBytes / Tp / memBandwidth));
+  const floorP = chipFloorW();
+  const busyP = chipPowerW(pStageFlops / Tp, pStageBytes / Tp, pStageCommS / Tp, utilisationP);
   const priceP = price;
   // the prefill worker's egress (collectives.ts workerLinkBytesPerS) and the first hop
   const egress = Wp * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wp);
@@ -2085,12 +2133,11 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const prefillBusy = lambda / lambdaP;
   const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
   const mbuP = pStageBytes / Tp / bandwidthP;
-  const utilisationP = min<f64>(1, max<f64>(pStageFlops / Tp / peakP, mbuP));
-  const powerP = idleP + (maxP - idleP) * utilisationP * prefillBusy;
+  const powerP = floorP + (busyP - floorP) * prefillBusy;
   const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peak);
   const mbu = (pp * dgBytes) / iterationS / memBandwidth;
   const utilisation = min<f64>(1, max<f64>((pp * dgFlops) / iterationS / peak, mbu));
-  const powerD = idleW + (maxW - idleW) * utilisation;
+  const powerD = chipPowerW((pp * dgFlops) / iterationS, (pp * dgBytes) / iterationS, (pp * dgCommS) / iterationS, utilisation);
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
   putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);

@@ -36,7 +36,15 @@ export const C_MTP_ACCEPTANCE: i32 = 125;
 export const C_REQUEST_OVERHEAD: i32 = 126;
 /** η_flop at each compute precision (PRECISIONS order), EFF_STRIDE slots each: flopByPrecision, else flop. */
 export const C_EFF_FLOP_BY_PRECISION: i32 = 128;
-export const CHIP_STRIDE: i32 = C_EFF_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE + 2;
+/** P_static of the component power model (power.staticW), NaN = no components: docs/MODEL.md §10. */
+export const C_POWER_STATIC: i32 = C_EFF_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE + 2;
+/** e_mem, joules per byte of memory traffic (power.joulesPerByteMemory), NaN = none. */
+export const C_POWER_MEMORY: i32 = C_POWER_STATIC + 1;
+/** e_flop at each compute precision (PRECISIONS order), NaN = none: power.joulesPerFlop. */
+export const C_POWER_FLOP: i32 = C_POWER_MEMORY + 1;
+/** e_link, joules per byte over scale-up links (power.joulesPerByteLink), NaN = none (0). */
+export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
+export const CHIP_STRIDE: i32 = C_POWER_LINK + 1;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;
@@ -188,7 +196,7 @@ export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRI
 export const H_GROUP_BY: i32 = 49;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 50;
-export const IMAGE_VERSION: i32 = 11;
+export const IMAGE_VERSION: i32 = 12;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

@@ -48,7 +48,15 @@ export const CHIP = {
   requestOverhead: 126,
   /** η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each. */
   effFlopByPrecision: 128,
-  stride: 368,
+  /** P_static of the component power model, NaN when the chip has none (docs/MODEL.md §10). */
+  powerStatic: 368,
+  /** e_mem, J per byte of memory traffic, NaN when none. */
+  powerMemory: 369,
+  /** e_flop at each compute precision, in PRECISIONS order, NaN where none. */
+  powerFlop: 370,
+  /** e_link, J per byte over scale-up links, NaN when none. */
+  powerLink: 377,
+  stride: 378,
 } as const;
 
 /**
@@ -180,9 +188,10 @@ export const HEADER = {
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
- * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor).
+ * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor; 12: the
+ * component power model's P_static, e_mem and e_flop per precision in the chip descriptor).
  */
-export const IMAGE_VERSION = 11;
+export const IMAGE_VERSION = 12;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

@@ -90,7 +90,15 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
     const byPrecision = chip.efficiency.flopByPrecision?.[p];
     writeEfficiency(out, CHIP.effFlopByPrecision + i * EFF_STRIDE, byPrecision ?? chip.efficiency.flop, `${chip.id}.efficiency.${byPrecision === undefined ? 'flop' : `flopByPrecision.${p}`}`);
   });
-  if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
+  if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.powerStatic) throw new Error('chip descriptor overflow');
+  // the component power model (docs/MODEL.md §10): NaN where the plugin gives no figure
+  out[CHIP.powerStatic] = chip.power.staticW?.value ?? Number.NaN;
+  out[CHIP.powerMemory] = chip.power.joulesPerByteMemory?.value ?? Number.NaN;
+  PRECISIONS.forEach((p, i) => {
+    out[CHIP.powerFlop + i] = chip.power.joulesPerFlop?.[p]?.value ?? Number.NaN;
+  });
+  out[CHIP.powerLink] = chip.power.joulesPerByteLink?.value ?? Number.NaN;
+  if (CHIP.powerLink + 1 > CHIP.stride) throw new Error('chip descriptor overflow');
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { fittedProfiles, type ChipEfficiency, type Efficiency, type FittedProfiles, type Sourced } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type Precision, type Sourced } from '@ridgeline/hardware';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
@@ -36,6 +36,53 @@ export const CX7_400G_PER_GPU: Sourced = {
   value: 400e9 / 8,
   source:
     'NVIDIA DGX BasePOD reference architecture, Core Components: DGX H100/H200 "four OSFP ports serving eight single-port ConnectX-7 VPI, up to 400 Gb/s" and DGX B200 "4x OSFP ports serving 8x single-port ConnectX-7 VPI, up to 400Gb/s": one 400 Gb/s NIC per GPU = 400e9/8 = 50e9 B/s per direction',
+};
+
+/**
+ * e_mem for HBM3 and HBM3E: 7 pJ/bit = 7e-12 × 8 = 5.6e-11 J per byte, the low end of HBM3E's 7–9
+ * pJ/bit (patsnap eureka, "HBM4 Energy Metrics: Bandwidth Per Watt And pJ/Bit Benchmarks", 2025:
+ * HBM1 35–40 pJ/bit, HBM3E 7–9). HBM3 (H100) has no figure of its own there; the trend puts it at
+ * or above HBM3E's, so this is a lower bound for it. Check: an H200 decode streaming at the fitted
+ * η_mem 0.9 × 4.8 TB/s draws 80 + 5.6e-11 × 4.32e12 = 322 W, at the top of the measured 137–300 W
+ * H200 decode range of issue 12; at a bandwidth share of 0.5, 214 W.
+ */
+export const HBM3E_JOULES_PER_BYTE: Sourced = {
+  value: 5.6e-11,
+  source:
+    'derived: 7 pJ/bit × 8 bits = 5.6e-11 J/byte, the low end of HBM3E\'s 7–9 pJ/bit (patsnap eureka, "HBM4 Energy Metrics: Bandwidth Per Watt And pJ/Bit Benchmarks", Sep 2025); a lower bound for HBM3, which that source does not give',
+};
+
+/**
+ * The component power model (docs/MODEL.md §10) of a Hopper GPU from its measured static power,
+ * its TDP and its dense peaks: e_flop(p) = (P_max − P_static)/F(p), the dynamic range spent at the
+ * datasheet peak of each precision (so FP8 at twice BF16's peak costs half the energy per FLOP and
+ * draws the same, as measured: H200 661.7 W at FP8 against 662.8 W at BF16, Serial Alice GPU
+ * Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026). A lower bound of the energy per
+ * FLOP: a chip reaches its TDP below its peak.
+ */
+export function hopperComponentPower(staticW: Sourced, tdpW: number, peaks: Readonly<Partial<Record<Precision, number>>>, systemNote: Sourced): Pick<ChipPower, 'staticW' | 'joulesPerFlop' | 'joulesPerByteMemory' | 'nodeOverheadW'> {
+  const joulesPerFlop = Object.fromEntries(
+    Object.entries(peaks).map(([p, peak]) => [
+      p,
+      {
+        value: (tdpW - staticW.value) / peak!,
+        source: `derived: (P_max − P_static)/F(${p}) = (${tdpW} − ${staticW.value}) W / ${peak!.toExponential(4)} FLOP/s: the dynamic range spent at the dense ${p} peak (a lower bound; FP8 and BF16 draw alike at load, H200 661.7 vs 662.8 W, Serial Alice GPU Energy Benchmark, June 2026)`,
+      },
+    ]),
+  );
+  return { staticW, joulesPerFlop, joulesPerByteMemory: HBM3E_JOULES_PER_BYTE, nodeOverheadW: systemNote };
+}
+
+/**
+ * DGX H100 and DGX H200: 8 GPUs, maximum system input 10.2 kW (six 3.3 kW supplies, 4+2 redundant;
+ * NVIDIA DGX H100/H200 user guide, power specifications, as summarised at
+ * unanswered.io/guide/nvidia-dgx-power-consumption-watts): 10,200/8 − 700 = 575 W per GPU for the
+ * CPUs, memory, NICs, NVSwitches, fans and conversion.
+ */
+export const DGX_HOPPER_NODE_OVERHEAD_W: Sourced = {
+  value: 10_200 / 8 - 700,
+  source:
+    'derived: DGX H100/H200 maximum system input 10.2 kW for 8 GPUs (NVIDIA DGX H100/H200 user guide, power specifications; unanswered.io/guide/nvidia-dgx-power-consumption-watts) = 1,275 W per GPU, less the GPU\'s 700 W: 575 W of host, NIC, NVSwitch and fan power per GPU',
 };
 
 /** Idle power as a stated fraction of TDP, with the one idle measurement we have as the anchor. */

@@ -83,6 +83,11 @@ export const gb200Nvl72: ChipSpec = {
   },
   power: {
     idleW: idleFromTdp(1200),
+    nodeOverheadW: {
+      value: 120_000 / 72 - 1200,
+      source:
+        'derived: a GB200 NVL72 rack draws about 120 kW for 72 GPUs (introl.com/blog/why-nvidia-gb300-nvl72-blackwell-ultra-matters: 18 compute trays of ~6.5 kW, 9 NVLink switch trays 3.6 kW, power shelves of 132 kW DC output; the ~120 kW rack figure of NVIDIA\'s NVL72 material) = 1,667 W per GPU, less the GPU\'s 1,200 W: 467 W of Grace CPU, NIC, NVLink switch and conversion power per GPU',
+    },
     maxW: {
       value: 1200,
       source:

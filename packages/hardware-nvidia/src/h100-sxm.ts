@@ -1,5 +1,7 @@
 import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
+  DGX_HOPPER_NODE_OVERHEAD_W,
+  hopperComponentPower,
   fittedEfficiency,
   inferencexProfiles,
   CX7_400G_PER_GPU,
@@ -73,6 +75,8 @@ export const h100Sxm: ChipSpec = {
   scaleOut: { bandwidthBytesPerS: CX7_400G_PER_GPU, hopLatencyS: INFINIBAND_HOP_LATENCY_S },
   power: {
     idleW: idleFromTdp(700),
+    // the component model (docs/MODEL.md §10): P_static = the idle estimate above
+    ...hopperComponentPower(idleFromTdp(700), 700, { bf16: 989.5e12, fp16: 989.5e12, fp8: 1979e12, int8: 1979e12 }, DGX_HOPPER_NODE_OVERHEAD_W),
     maxW: { value: 700, source: `${DATASHEET}: max thermal design power (TDP) up to 700 W (configurable)` },
   },
   price: {

@@ -1,5 +1,7 @@
 import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
 import {
+  DGX_HOPPER_NODE_OVERHEAD_W,
+  hopperComponentPower,
   CX7_400G_PER_GPU,
   INFINIBAND_HOP_LATENCY_S,
   NVLINK_HOP_LATENCY_S,
@@ -11,6 +13,13 @@ import { transferredEfficiency } from '@ridgeline/hardware';
 import { h100Sxm } from './h100-sxm.ts';
 
 const DATASHEET = 'NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column';
+
+/** P_static: the measured idle draw. */
+const H200_IDLE_W = {
+  value: 80,
+  source:
+    'measured: H200 SXM idle "ghost power" 80.3 W (Serial Alice GPU Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026, TDX-attested readings); rounded to 80 W',
+};
 
 /** The efficiencies of the 2023 paper rows' stacks: the `2023` profile, and η_flop at precisions no current stack was fitted at. */
 const EFFICIENCY_2023: ChipEfficiency = transferredEfficiency(h100Sxm.efficiencyProfiles!['2023']!, {
@@ -68,11 +77,9 @@ export const h200: ChipSpec = {
   },
   scaleOut: { bandwidthBytesPerS: CX7_400G_PER_GPU, hopLatencyS: INFINIBAND_HOP_LATENCY_S },
   power: {
-    idleW: {
-      value: 80,
-      source:
-        'measured: H200 SXM idle "ghost power" 80.3 W (Serial Alice GPU Energy Benchmark, api.serialalice.pt/alice-benchmark, June 2026, TDX-attested readings); rounded to 80 W',
-    },
+    // the component model (docs/MODEL.md §10): P_static = the measured idle below
+    ...hopperComponentPower(H200_IDLE_W, 700, { bf16: 989.5e12, fp16: 989.5e12, fp8: 1979e12, int8: 1979e12 }, DGX_HOPPER_NODE_OVERHEAD_W),
+    idleW: H200_IDLE_W,
     maxW: {
       value: 700,
       source: `${DATASHEET}: max TDP up to 700 W (MLPerf Inference v4.1 NVIDIA system H200-SXM-141GBx8_TRT_MaxQ.json hw_notes: "H200 TGP 700W")`,

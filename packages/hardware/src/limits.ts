@@ -23,6 +23,8 @@ export interface ChipLimits {
   readonly latencyS: FigureLimit;
   readonly requestOverheadS: FigureLimit;
   readonly powerW: FigureLimit;
+  readonly joulesPerFlop: FigureLimit;
+  readonly joulesPerByte: FigureLimit;
   readonly usdPerChipHour: FigureLimit;
   readonly fraction: FigureLimit;
   readonly curveX: FigureLimit;
@@ -49,6 +51,10 @@ export const CHIP_LIMITS: ChipLimits = {
   requestOverheadS: { min: 1e-9, max: 60 },
   /** Power: 1 mW to 1 MW per chip (a whole 72-GPU rack draws 0.12 MW). */
   powerW: { min: 1e-3, max: 1e6 },
+  /** Energy per FLOP: 1e-18 to 1e-6 J (a 2025 tensor core spends ~1e-12 J, 0.3–1 pJ). */
+  joulesPerFlop: { min: 1e-18, max: 1e-6 },
+  /** Energy per byte of memory traffic: 1e-15 to 1e-6 J (HBM3E ~5.6e-11 J, 7 pJ/bit). */
+  joulesPerByte: { min: 1e-15, max: 1e-6 },
   /** Price: 1e-6 to 1e6 USD per chip-hour (today's list prices are 1–10 USD). */
   usdPerChipHour: { min: 1e-6, max: 1e6 },
   /** Fractions (usable memory, efficiencies): at least 1e-4, so that work ÷ (peak · η) stays finite. */

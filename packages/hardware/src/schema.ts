@@ -479,13 +479,42 @@ const peakDenseFlopsPerS = v.pipe(
   v.description(`{ <precision>: { value, source } } for at least one of ${PRECISIONS.join(', ')}`),
 );
 
+/** e_flop at one compute precision (`power.joulesPerFlop`). */
+const joulesPerFlopAt = (precision: Precision) =>
+  v.exactOptional(sourced('nonNegative', { what: `e_flop at ${precision}, the energy per ${precision} FLOP`, unit: 'J/FLOP', example: '9e-13', limit: CHIP_LIMITS.joulesPerFlop }));
+
 const power = v.pipe(
   strict(
     {
       idleW: sourced('nonNegative', { what: 'the idle power of one chip', unit: 'W', example: '100', limit: CHIP_LIMITS.powerW }),
       maxW: sourced('positive', { what: 'the maximum power (TDP) of one chip', unit: 'W', example: '700', limit: CHIP_LIMITS.powerW }),
+      staticW: v.exactOptional(sourced('nonNegative', { what: 'P_static, the draw of a powered chip doing no work', unit: 'W', example: '80', limit: CHIP_LIMITS.powerW })),
+      joulesPerFlop: v.exactOptional(
+        strict(
+          {
+            fp32: joulesPerFlopAt('fp32'),
+            bf16: joulesPerFlopAt('bf16'),
+            fp16: joulesPerFlopAt('fp16'),
+            fp8: joulesPerFlopAt('fp8'),
+            int8: joulesPerFlopAt('int8'),
+            fp4: joulesPerFlopAt('fp4'),
+            int4: joulesPerFlopAt('int4'),
+          },
+          `{ <precision>: { value, source } } with precisions among ${PRECISIONS.join(', ')}`,
+          { noun: 'precision' },
+        ),
+      ),
+      joulesPerByteMemory: v.exactOptional(
+        sourced('nonNegative', { what: 'e_mem, the energy per byte of memory traffic', unit: 'J/byte', example: '5.6e-11', limit: CHIP_LIMITS.joulesPerByte }),
+      ),
+      joulesPerByteLink: v.exactOptional(
+        sourced('nonNegative', { what: 'e_link, the energy per byte over the scale-up links', unit: 'J/byte', example: '1.3e-11', limit: CHIP_LIMITS.joulesPerByte }),
+      ),
+      nodeOverheadW: v.exactOptional(
+        sourced('nonNegative', { what: "the chip's share of its system's power beyond the chip", unit: 'W', example: '575', limit: CHIP_LIMITS.powerW }),
+      ),
     },
-    '{ idleW, maxW }',
+    '{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, joulesPerByteLink?, nodeOverheadW? }',
   ),
   v.forward(
     v.partialCheck(
@@ -501,7 +530,7 @@ const power = v.pipe(
     ),
     ['idleW', 'value'],
   ),
-  v.description('{ idleW, maxW }'),
+  v.description('{ idleW, maxW, staticW?, joulesPerFlop?, joulesPerByteMemory?, joulesPerByteLink?, nodeOverheadW? }'),
 );
 
 /**

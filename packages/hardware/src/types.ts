@@ -232,6 +232,26 @@ export interface ScaleOutLink {
 export interface ChipPower {
   readonly idleW: Sourced;
   readonly maxW: Sourced;
+  // The component power model (docs/MODEL.md §10), all optional: a chip with `staticW`,
+  // `joulesPerByteMemory` and `joulesPerFlop` at the configuration's compute precision draws
+  // min(P_max, P_static + e_flop(p)·FLOP/s + e_mem·bytes/s); otherwise the interpolation
+  // P_idle + (P_max − P_idle)·u by the busier of its compute and memory utilisations.
+  /** P_static: the draw of a powered chip doing no work (leakage, clocks, HBM refresh), W. */
+  readonly staticW?: Sourced;
+  /** e_flop(p): joules per FLOP of its matmuls at each compute precision. */
+  readonly joulesPerFlop?: Readonly<Partial<Record<Precision, Sourced>>>;
+  /** e_mem: joules per byte moved to or from HBM (SRAM for SRAM-only chips). */
+  readonly joulesPerByteMemory?: Sourced;
+  /**
+   * e_link: joules per byte over the scale-up links. The model counts a chip's link bytes as the
+   * time its collectives run × its scale-up bandwidth. 0 when absent.
+   */
+  readonly joulesPerByteLink?: Sourced;
+  /**
+   * The chip's share of its system's power beyond the chip (host CPUs, memory, NICs, switches,
+   * fans, power conversion) at the system's published maximum: system W / chips − P_max. 0 when absent.
+   */
+  readonly nodeOverheadW?: Sourced;
 }
 
 /**

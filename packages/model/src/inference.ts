@@ -7,6 +7,7 @@ import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
+import { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
 import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
   Bound,
@@ -63,6 +64,7 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   requireCount('outputTokens', config.outputTokens, W.tokens);
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
   if (config.moeImbalance !== undefined) requireNumberIn('moeImbalance', config.moeImbalance, 1, W.moeImbalance, 'a factor ≥ 1');
+  if (config.pue !== undefined) requireNumberIn('pue', config.pue, 1, 10, 'a power usage effectiveness from 1 to 10');
   if (config.usdPerChipHour !== undefined) {
     requireNumberIn('usdPerChipHour', config.usdPerChipHour, 0, W.usdPerChipHour, 'a price ≥ 0 USD per chip-hour', 'USD per chip-hour');
   }
@@ -338,6 +340,11 @@ function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS
   return `${step} is compute-bound at batch ${config.batch}: the matmuls run at the ${chip.name}'s ${computePrecision(config.precision.weights, config.precision.activations)} peak × η_flop; more chips or a lower precision would shorten each step.`;
 }
 
+/** The configuration's PUE, else DEFAULT_PUE (docs/MODEL.md §10). */
+function pueOf(config: InferenceConfig): number {
+  return config.pue ?? DEFAULT_PUE;
+}
+
 /**
  * Estimates prefill (TTFT) and decode (TPOT) of one inference configuration (MODEL.md §2–§4):
  * per-operator rooflines summed per stage, TP/EP collectives and pipeline sends, the capacity
@@ -451,12 +458,14 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   let tpotS: number;
   let decodeBytes: number;
   let decodeFlops: number;
+  let decodeCommS: number;
   if (speculator === null) {
     const microBatch = batch / pp;
     decodeStage = stageCost(ctx, 'decode', microBatch, decodeContext, microBatch);
     tpotS = pp * (decodeStage.timeS + pipelineSendS(ctx, microBatch, decodeStage));
     decodeBytes = pp * decodeStage.bytes;
     decodeFlops = pp * decodeStage.flops;
+    decodeCommS = pp * decodeStage.commS;
   } else {
     const verified = (batch * speculator.verifyTokens) / pp;
     const verify = stageCost(ctx, 'decode', verified, decodeContext, verified);
@@ -467,6 +476,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     decodeStage = withDraftPasses(verify, draft, speculator.draftTokens);
     decodeBytes = (pp * verify.bytes + speculator.draftTokens * draft.bytes) / E;
     decodeFlops = (pp * verify.flops + speculator.draftTokens * draft.flops) / E;
+    decodeCommS = (pp * verify.commS + speculator.draftTokens * draft.commS) / E;
   }
 
   const usefulPerToken = 2 * counts.active;
@@ -477,11 +487,15 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const prefillTokensPerS = (dp * prefillTokens) / ttftS;
   const usdPerChipHour = inputs.usdPerChipHour;
   const fleetUsdPerS = (config.chips * usdPerChipHour) / 3600;
-  // Power follows the busier of the compute and memory pipes (MODEL.md §4).
+  // Power: the chip's components at the step's FLOP/s and bytes/s, else the busier of the compute
+  // and memory pipes (docs/MODEL.md §10).
   const computeUtilisation = decodeFlops / tpotS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, decode.mbu));
-  const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  const powerPerChipW = chipPowerW(chip, precision, decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS, utilisation);
+  const prefillUtilisation = Math.min(1, Math.max(prefillStage.flops * pp / ttftS / peakFlopsPerS, prefill.mbu));
+  const prefillChipW = chipPowerW(chip, precision, (pp * prefillStage.flops) / ttftS, prefillBytes / ttftS, (pp * prefillStage.commS) / ttftS, prefillUtilisation);
   const requestLatencyS = ttftS + (config.outputTokens - 1) * tpotS;
+  const energyPerTokenJ = (replicaChips * powerPerChipW * tpotS) / batch;
   const inputTokensPerSPerChip = (dp * batch * config.inputTokens) / requestLatencyS / config.chips;
 
   return {
@@ -509,7 +523,8 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     costPerMillionTokensUsd: (fleetUsdPerS / tokensPerS) * 1e6,
     costPerMillionInputTokensUsd: (fleetUsdPerS / prefillTokensPerS) * 1e6,
     powerPerChipW,
-    energyPerTokenJ: (replicaChips * powerPerChipW * tpotS) / batch,
+    energyPerTokenJ,
+    energy: energyFigures(precision, [{ chip, chips: config.chips }], { chipW: powerPerChipW, decodeChipW: powerPerChipW, prefillChipW, chipJPerOutputToken: energyPerTokenJ, tokensPerS }, pueOf(config)),
     prefill,
     decode,
     inputs,
@@ -592,7 +607,8 @@ function continuous(
   const mbu = (pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
   const computeUtilisation = (pp * stage.flops) / iterationS / peakFlopsPerS;
   const utilisation = Math.min(1, Math.max(computeUtilisation, mbu));
-  const powerPerChipW = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  const powerPerChipW = chipPowerW(chip, computePrecision(config.precision.weights, config.precision.activations), (pp * stage.flops) / iterationS, (pp * stage.bytes) / iterationS, (pp * stage.commS) / iterationS, utilisation);
+  const energyPerTokenJ = (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens);
   const phaseOf = (timeS: number): PhaseCost => ({
     timeS,
     computeBoundS: stage.computeBoundS,
@@ -640,7 +656,8 @@ function continuous(
     // The prompt tokens' share of the iteration's tokens pays for them.
     costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6,
     powerPerChipW,
-    energyPerTokenJ: (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens),
+    energyPerTokenJ,
+    energy: energyFigures(computePrecision(config.precision.weights, config.precision.activations), [{ chip, chips: config.chips }], { chipW: powerPerChipW, decodeChipW: powerPerChipW, prefillChipW: powerPerChipW, chipJPerOutputToken: energyPerTokenJ, tokensPerS }, pueOf(config)),
     prefill: phaseOf(ttftS),
     decode: phaseOf(tpotS),
     inputs,
@@ -789,12 +806,14 @@ function disaggregated(
   const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
   const mbuP = prefillStage.bytes / Tp / chipP.memory.bandwidthBytesPerS.value;
   const utilisationP = Math.min(1, Math.max(prefillStage.flops / Tp / peakP, mbuP));
-  const powerP = chipP.power.idleW.value + (chipP.power.maxW.value - chipP.power.idleW.value) * utilisationP * prefillBusy;
+  const floorP = chipFloorW(chipP, precision);
+  const busyP = chipPowerW(chipP, precision, prefillStage.flops / Tp, prefillStage.bytes / Tp, prefillStage.commS / Tp, utilisationP);
+  const powerP = floorP + (busyP - floorP) * prefillBusy;
   const { peakFlopsPerS } = ctx;
   const mfu = (2 * activeParams * (E * D)) / iterationS / (Wd * peakFlopsPerS);
   const mbu = (ctx.pp * stage.bytes) / iterationS / chip.memory.bandwidthBytesPerS.value;
   const utilisation = Math.min(1, Math.max((ctx.pp * stage.flops) / iterationS / peakFlopsPerS, mbu));
-  const powerD = chip.power.idleW.value + (chip.power.maxW.value - chip.power.idleW.value) * utilisation;
+  const powerD = chipPowerW(chip, precision, (ctx.pp * stage.flops) / iterationS, (ctx.pp * stage.bytes) / iterationS, (ctx.pp * stage.commS) / iterationS, utilisation);
   const powerPerChipW = (prefillChips * powerP + decodeChips * powerD) / totalChips;
 
   const notes: string[] = [];
@@ -874,6 +893,12 @@ function disaggregated(
     costPerMillionInputTokensUsd: (prefillUsdPerS / prefillTokensPerS) * 1e6,
     powerPerChipW,
     energyPerTokenJ: (totalChips * powerPerChipW) / tokensPerS,
+    energy: energyFigures(
+      precision,
+      chipP === chip ? [{ chip, chips: totalChips }] : [{ chip: chipP, chips: prefillChips }, { chip, chips: decodeChips }],
+      { chipW: powerPerChipW, decodeChipW: powerD, prefillChipW: busyP, chipJPerOutputToken: (totalChips * powerPerChipW) / tokensPerS, tokensPerS },
+      pueOf(config),
+    ),
     prefill: phase(prefillStage, ttftS, mfuP, mbuP),
     decode: phase(stage, tpotS, mfu, mbu),
     inputs,

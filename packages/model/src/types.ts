@@ -1,4 +1,5 @@
 import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
+import type { EnergyFigures } from './power.ts';
 
 /**
  * A transformer's architecture, in MODEL.md §1.1 symbols (named out in full here).
@@ -131,6 +132,8 @@ export interface InferenceConfig {
   readonly redundantExperts?: number;
   /** Overrides the chip's list price, USD per chip-hour. */
   readonly usdPerChipHour?: number;
+  /** Power usage effectiveness of the facility, ≥ 1: facility power ÷ IT power. Default DEFAULT_PUE, 1.2 (docs/MODEL.md §10). */
+  readonly pue?: number;
   /**
    * How attention and the KV cache are split over the TP chips. `heads` (default, MODEL.md
    * §1.3): by KV head, replicated when TP > h_kv. `batch`: decode attention by sequence, each chip
@@ -407,13 +410,15 @@ export interface FeasibleInferenceResult {
    * of the fleet's cost, per input token; static: the fleet's cost over prefill throughput.
    */
   readonly costPerMillionInputTokensUsd: number;
-  /** Average chip power (continuous: the iteration; static: decode): P_idle + (P_max − P_idle)·u, watts. */
+  /** Average chip power (continuous: the iteration; static: decode), watts: the component model of docs/MODEL.md §10, or P_idle + (P_max − P_idle)·u for a chip without it. */
   readonly powerPerChipW: number;
   /**
    * Joules per output token. Continuous: all-in, N_replica·P·requestLatencyS / (B·S_out); static:
    * decode only, N_replica·P·TPOT / B.
    */
   readonly energyPerTokenJ: number;
+  /** Chip, node and facility power and energy, provisioned power and tokens per provisioned MW (docs/MODEL.md §10). */
+  readonly energy: EnergyFigures;
   readonly prefill: PhaseCost;
   readonly decode: PhaseCost;
   readonly inputs: ResolvedInputs;

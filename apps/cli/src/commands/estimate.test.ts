@@ -127,6 +127,41 @@ describe('ridgeline estimate --json', () => {
   });
 });
 
+describe('ridgeline estimate: power and energy (docs/MODEL.md §10)', () => {
+  it('reports chip, node and facility energy and tokens per provisioned MW, at --pue', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--pue', '1.5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as JsonResult & { energy: Record<string, number | string>; powerPerChipW: number; energyPerTokenJ: number; tokensPerS: number };
+    const e = result.energy;
+    expect(e['powerModel']).toBe('components');
+    expect(e['pue']).toBe(1.5);
+    expect(e['chipJPerOutputToken']).toBe(result.energyPerTokenJ);
+    // 8 H100s with 575 W of DGX host power each; provisioned 8 × (700 + 575) × 1.5 = 15,300 W
+    expect(e['nodeJPerOutputToken']).toBeCloseTo((8 * result.powerPerChipW + 8 * 575) / result.tokensPerS, 9);
+    expect(e['facilityJPerOutputToken']).toBeCloseTo((1.5 * (8 * result.powerPerChipW + 8 * 575)) / result.tokensPerS, 9);
+    expect(e['provisionedFacilityW']).toBeCloseTo(15_300, 6);
+    expect(e['tokensPerSPerProvisionedMW']).toBeCloseTo(result.tokensPerS / 0.0153, 6);
+  });
+
+  it('--power-cap throttles compute below the draw and holds it', async () => {
+    const flags = [...BASE, '--chips', '8', '--tp', '8', '--batch', '64', '--input', '8192', '--json'];
+    const free = JSON.parse((await cli(flags)).stdout) as { powerPerChipW: number; tokensPerS: number };
+    const capped = JSON.parse((await cli([...flags, '--power-cap', '250'])).stdout) as { powerPerChipW: number; tokensPerS: number; energy: { prefillChipW: number } };
+    expect(free.powerPerChipW).toBeGreaterThan(250);
+    expect(capped.powerPerChipW).toBeLessThanOrEqual(250);
+    expect(capped.energy.prefillChipW).toBeLessThanOrEqual(250);
+    expect(capped.tokensPerS).toBeLessThan(free.tokensPerS);
+  });
+
+  it.each([
+    [['--pue', '0.9'], '--pue must be a power usage effectiveness from 1 to 10, got "0.9"'],
+    [['--power-cap', '-5'], '--power-cap must be a power in watts (a number > 0), got "-5"'],
+    [['--power-cap', '60'], "--power-cap: power cap 60 W is at or below NVIDIA H100 SXM5 80GB's static power 70 W: the chip could do no work"],
+  ])('%j → %s', async (extra, message) => {
+    expectUserError(await cli([...LLAMA_70B_ON_8, ...extra]), message);
+  });
+});
+
 describe('ridgeline estimate (report)', () => {
   it('prints every section of the readable report', async () => {
     const r = await cli(LLAMA_70B_ON_8);

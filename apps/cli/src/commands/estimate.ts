@@ -10,6 +10,7 @@ import {
   SPECULATIVE_MODES,
   WORKLOAD_LIMITS,
   estimateInference,
+  estimateUnderPowerCap,
   type AttentionSharding,
   type DisaggregationConfig,
   type InferenceConfig,
@@ -129,6 +130,12 @@ const args = {
   stack: STACK_ARG as ProfileArgDef,
   'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
+  pue: { type: 'string', valueHint: '1..10', description: 'Power usage effectiveness of the facility, facility power ÷ IT power, 1 to 10: facility energy and provisioned power (default: 1.2, hyperscale and liquid-cooled facilities reach 1.1–1.2)' },
+  'power-cap': {
+    type: 'string',
+    valueHint: 'W',
+    description: "Cap each chip's power at W watts: compute throttles so a compute-bound matmul fits (each precision's peak × (W − P_static)/(P_max − P_static)); memory bandwidth is not throttled (default: none, the chip's maximum power)",
+  },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the full result as JSON' },
 } as const;
@@ -136,11 +143,12 @@ const args = {
 /** The largest iteration budget accepted: 2^20 tokens, far above any serving stack's default (8192). */
 const MAX_CHUNK_TOKENS = 1_048_576;
 
-function estimate(config: InferenceConfig): InferenceResult {
+function estimate(config: InferenceConfig, powerCapW?: number): InferenceResult {
   try {
-    return estimateInference(config);
+    return powerCapW === undefined ? estimateInference(config) : estimateUnderPowerCap(config, powerCapW);
   } catch (error) {
     if (error instanceof InputError) throw new UserError(error.message, { cause: error });
+    if (error instanceof RangeError && powerCapW !== undefined) throw new UserError(`--power-cap: ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -178,6 +186,8 @@ const command: CommandDef<typeof args> = defineCommand({
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1, limit: W.moeImbalance }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)', limit: W.usdPerChipHour, unit: 'USD per chip-hour' });
+    const pue = numberInRange('pue', a.pue, { min: 1, max: 10, what: 'a power usage effectiveness from 1 to 10' });
+    const powerCap = numberInRange('power-cap', a['power-cap'], { min: 0, what: 'a power in watts (a number > 0)', limit: 1e6, unit: 'W' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
     if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got ${quoted(a['draft-tokens'] ?? '')}`);
     const acceptance = probabilityList('acceptance', a.acceptance);
@@ -235,6 +245,7 @@ const command: CommandDef<typeof args> = defineCommand({
       schedule: a.schedule,
       chunkTokens,
       ...(price === undefined ? {} : { usdPerChipHour: price }),
+      ...(pue === undefined ? {} : { pue }),
       ...(speculating
         ? {
             speculative: {
@@ -247,7 +258,7 @@ const command: CommandDef<typeof args> = defineCommand({
         : {}),
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
-    const result = estimate(config);
+    const result = estimate(config, powerCap);
     // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
     if (a.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.feasible) io.stdout(renderReport(result, model, chip, prefillChip));

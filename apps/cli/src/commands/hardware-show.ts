@@ -27,6 +27,9 @@ function withUnit(path: readonly string[], value: number): string {
   if (key.endsWith('BytesPerS')) return formatBandwidth(value);
   if (key.endsWith('Bytes')) return formatBytes(value);
   if (key === 'usdPerChipHour') return `${formatUsd(value)}/h`;
+  // the component power model's energies (docs/MODEL.md §10), in picojoules
+  if (parent === 'joulesPerFlop') return `${formatNumber(value * 1e12)} pJ/FLOP`;
+  if (key.startsWith('joulesPerByte')) return `${formatNumber(value * 1e12)} pJ/byte`;
   // efficiencies are fractions, but for the per-layer and per-request times (…OverheadS)
   if (key.endsWith('Fraction') || (path[0] === 'efficiency' && !key.endsWith('OverheadS'))) return formatPercent(value);
   if (key.endsWith('W')) return formatPower(value);

@@ -145,6 +145,24 @@ export function randomChip(random: Random, n: number): ChipSpec {
           }
         : {}),
     },
+    // the component power model (docs/MODEL.md §10) half the time: P_static, e_mem, and e_flop at
+    // some precisions (a configuration at a precision without one interpolates), capped at P_max
+    power: random() < 0.5 ? base.power : randomPower(random, base.power.maxW.value),
+  };
+}
+
+/** A chip's power with the component model's figures, on a scale that spans draws below and above P_max. */
+function randomPower(random: Random, maxW: number): ChipSpec['power'] {
+  const s = (value: number): { value: number; source: string } => ({ value, source: 'synthetic: property test' });
+  const idleW = random() * 0.3 * maxW;
+  return {
+    idleW: s(idleW),
+    maxW: s(maxW),
+    staticW: s(random() < 0.1 ? 0 : random() * 0.4 * maxW),
+    joulesPerByteMemory: s(random() < 0.1 ? 0 : 10 ** (-12 + 2 * random())),
+    joulesPerFlop: Object.fromEntries(PRECISIONS.filter(() => random() < 0.8).map((p) => [p, s(10 ** (-13 + 2 * random()))])),
+    ...(random() < 0.5 ? { joulesPerByteLink: s(10 ** (-12 + 2 * random())) } : {}),
+    ...(random() < 0.5 ? { nodeOverheadW: s(random() * maxW) } : {}),
   };
 }
 

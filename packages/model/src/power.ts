@@ -1,0 +1,185 @@
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { estimateInference } from './inference.ts';
+import type { InferenceConfig, InferenceResult } from './types.ts';
+
+/**
+ * Power usage effectiveness when the configuration gives none: 1.2, the upper end of the 1.1–1.2
+ * that hyperscale and liquid-cooled AI facilities reach, against an industry average of 1.58
+ * (Uptime Institute Global Data Center Survey 2024, as summarised at lowdown.today/e/pue). Give
+ * `pue` for your facility. docs/MODEL.md §10.
+ */
+export const DEFAULT_PUE = 1.2;
+
+/**
+ * Whether `chip` draws by the component model at `precision` (docs/MODEL.md §10): it gives
+ * `power.staticW`, `power.joulesPerByteMemory` and `power.joulesPerFlop[precision]`.
+ */
+export function hasComponentPower(chip: ChipSpec, precision: Precision): boolean {
+  const p = chip.power;
+  return p.staticW !== undefined && p.joulesPerByteMemory !== undefined && p.joulesPerFlop?.[precision] !== undefined;
+}
+
+/**
+ * One chip's draw, watts, while it runs `flopsPerS` FLOP/s of matmuls at `precision`, moves
+ * `bytesPerS` bytes/s to and from memory and runs collectives `commShare` of the time (docs/MODEL.md §10):
+ * - components: `min(P_max, P_static + e_flop(p)·FLOP/s + e_mem·bytes/s + e_link·β_up·commShare)`,
+ *   the link bytes/s taken as β_up while the collectives run (an upper bound: latency-bound time
+ *   and slower scale-out links count as scale-up traffic);
+ * - otherwise (a chip without them, as third-party plugins before): `P_idle + (P_max − P_idle)·u`,
+ *   `u` = `utilisation`, the busier of compute and memory, at most 1.
+ *
+ * @example
+ * chipPowerW(h200, 'bf16', 0, 3.84e12, 0, 0.8); // min(700, 80 + 5.6e-11 × 3.84e12) = 295.04
+ */
+export function chipPowerW(chip: ChipSpec, precision: Precision, flopsPerS: number, bytesPerS: number, commShare: number, utilisation: number): number {
+  const p = chip.power;
+  const eFlop = p.joulesPerFlop?.[precision];
+  if (p.staticW !== undefined && p.joulesPerByteMemory !== undefined && eFlop !== undefined) {
+    const linkW = (p.joulesPerByteLink?.value ?? 0) * chip.scaleUp.bandwidthBytesPerS.value * commShare;
+    return Math.min(p.maxW.value, p.staticW.value + eFlop.value * flopsPerS + p.joulesPerByteMemory.value * bytesPerS + linkW);
+  }
+  return p.idleW.value + (p.maxW.value - p.idleW.value) * utilisation;
+}
+
+/** The draw of a powered chip doing no work: `P_static` with components, else `P_idle`. */
+export function chipFloorW(chip: ChipSpec, precision: Precision): number {
+  return hasComponentPower(chip, precision) ? chip.power.staticW!.value : chip.power.idleW.value;
+}
+
+/**
+ * `chip` under a power cap of `capW` watts with its compute throttled to `computeScale` of its
+ * peaks (docs/MODEL.md §10): every precision's `F(p)` × `computeScale`, `P_max` → `min(P_max, cap)`
+ * (so any draw left above the cap is held at it). `estimateUnderPowerCap` picks the scale.
+ *
+ * @example
+ * withPowerCap(h200, 450, 0.5).compute.peakDenseFlopsPerS.bf16?.value; // 989.5e12 × 0.5
+ */
+export function withPowerCap(chip: ChipSpec, capW: number, computeScale: number): ChipSpec {
+  const maxW = chip.power.maxW.value;
+  const peaks = Object.fromEntries(
+    Object.entries(chip.compute.peakDenseFlopsPerS).map(([p, s]) => [
+      p,
+      computeScale === 1 ? s : { value: s!.value * computeScale, source: `${s!.source}; throttled to ${(computeScale * 100).toPrecision(3)}% by a ${capW} W power cap` },
+    ]),
+  );
+  return {
+    ...chip,
+    compute: { ...chip.compute, peakDenseFlopsPerS: peaks },
+    power: {
+      ...chip.power,
+      idleW: { ...chip.power.idleW, value: Math.min(chip.power.idleW.value, capW) },
+      ...(chip.power.staticW === undefined ? {} : { staticW: { ...chip.power.staticW, value: Math.min(chip.power.staticW.value, capW) } }),
+      maxW: capW < maxW ? { value: capW, source: `power cap ${capW} W (--power-cap), below the chip's ${maxW} W` } : chip.power.maxW,
+    },
+  };
+}
+
+/**
+ * Estimates `config` with every chip capped at `capW` watts (`--power-cap`, docs/MODEL.md §10).
+ * The configuration runs once uncapped; when a phase draws `P > cap` (the larger of the prefill and
+ * decode draws), compute throttles: each precision's peak is scaled by
+ * `s = (cap − P_floor)/(P − P_floor)` (P_floor = P_static, or P_idle for a chip without components)
+ * and the configuration runs again, so the compute time of every compute-bound operator stretches by
+ * `1/s`, the ratio of the phase's dynamic power over the cap's headroom. Memory bandwidth is not
+ * throttled (decode keeps its speed under a cap), and a draw still above the cap is held at it.
+ * Throws `RangeError` for a cap at or below the chip's floor.
+ */
+export function estimateUnderPowerCap(config: InferenceConfig, capW: number): InferenceResult {
+  const chips = [config.chip, ...(config.disaggregation?.prefillChip === undefined ? [] : [config.disaggregation.prefillChip])];
+  for (const chip of chips) {
+    const floorW = chip.power.staticW?.value ?? chip.power.idleW.value;
+    if (!(capW > floorW)) throw new RangeError(`power cap ${capW} W is at or below ${chip.name}'s static power ${floorW} W: the chip could do no work`);
+  }
+  const free = estimateInference(config);
+  const capAll = (scale: number): InferenceConfig => ({
+    ...config,
+    chip: withPowerCap(config.chip, capW, scale),
+    ...(config.disaggregation?.prefillChip === undefined
+      ? {}
+      : { disaggregation: { ...config.disaggregation, prefillChip: withPowerCap(config.disaggregation.prefillChip, capW, scale) } }),
+  });
+  if (!free.feasible) return estimateInference(capAll(1));
+  const drawW = Math.max(free.energy.prefillChipW, free.energy.decodeChipW);
+  if (drawW <= capW) return estimateInference(capAll(1));
+  const floorW = Math.max(...chips.map((c) => c.power.staticW?.value ?? c.power.idleW.value));
+  return estimateInference(capAll(Math.min(1, (capW - floorW) / (drawW - floorW))));
+}
+
+/** Node and facility energy of a deployment (docs/MODEL.md §10): `result.energy`. */
+export interface EnergyFigures {
+  /** A chip's average draw over the serving cycle (= `powerPerChipW`), W. */
+  readonly chipW: number;
+  /** A chip's draw in decode (static: the decode step; continuous: the iteration; disaggregated: a decode chip), W. */
+  readonly decodeChipW: number;
+  /** A chip's draw in prefill (static: the prefill pass; continuous: the iteration; disaggregated: a prefill chip while busy), W. */
+  readonly prefillChipW: number;
+  /** Chip energy per output token (= `energyPerTokenJ`), J. */
+  readonly chipJPerOutputToken: number;
+  /** Chips plus their share of host, NIC and switch power (`power.nodeOverheadW`), per output token, J. */
+  readonly nodeJPerOutputToken: number;
+  /** Node energy × PUE, per output token, J. */
+  readonly facilityJPerOutputToken: number;
+  /** The deployment's average facility draw: (chips·chipW + Σ nodeOverheadW)·PUE, W. */
+  readonly facilityW: number;
+  /** chips × (P_max + nodeOverheadW) × PUE: the power the facility provisions for the deployment, W. */
+  readonly provisionedFacilityW: number;
+  /** Output tokens/s ÷ (provisionedFacilityW / 1e6): InferenceX's tokens per provisioned megawatt. */
+  readonly tokensPerSPerProvisionedMW: number;
+  readonly pue: number;
+  /**
+   * How the chips' draw was computed: `components` (docs/MODEL.md §10), `interpolated` (P_idle to
+   * P_max by utilisation, a chip without component figures), or `mixed` (a disaggregated deployment
+   * whose pools differ).
+   */
+  readonly powerModel: 'components' | 'interpolated' | 'mixed';
+  /** Σ nodeOverheadW over the deployment's chips, W (0 for chips without it). */
+  readonly nodeOverheadW: number;
+}
+
+function powerModelOf(components: readonly boolean[]): EnergyFigures['powerModel'] {
+  if (components.every(Boolean)) return 'components';
+  return components.some(Boolean) ? 'mixed' : 'interpolated';
+}
+
+/** One pool of identical chips in a deployment. */
+export interface PowerPool {
+  readonly chip: ChipSpec;
+  readonly chips: number;
+}
+
+/**
+ * Node and facility figures from the chip figures (docs/MODEL.md §10). Host, NIC and switch power
+ * is charged at its share of the system's maximum whatever the load; the facility multiplies by PUE.
+ */
+export function energyFigures(
+  precision: Precision,
+  pools: readonly PowerPool[],
+  figures: { readonly chipW: number; readonly decodeChipW: number; readonly prefillChipW: number; readonly chipJPerOutputToken: number; readonly tokensPerS: number },
+  pue: number,
+): EnergyFigures {
+  let chips = 0;
+  let overheadW = 0;
+  let systemMaxW = 0;
+  for (const { chip, chips: n } of pools) {
+    const overhead = chip.power.nodeOverheadW?.value ?? 0;
+    chips += n;
+    overheadW += n * overhead;
+    systemMaxW += n * (chip.power.maxW.value + overhead);
+  }
+  const nodeW = chips * figures.chipW + overheadW;
+  const provisionedFacilityW = systemMaxW * pue;
+  return {
+    chipW: figures.chipW,
+    decodeChipW: figures.decodeChipW,
+    prefillChipW: figures.prefillChipW,
+    chipJPerOutputToken: figures.chipJPerOutputToken,
+    nodeJPerOutputToken: nodeW / figures.tokensPerS,
+    facilityJPerOutputToken: (nodeW * pue) / figures.tokensPerS,
+    facilityW: nodeW * pue,
+    provisionedFacilityW,
+    tokensPerSPerProvisionedMW: figures.tokensPerS / (provisionedFacilityW / 1e6),
+    pue,
+    powerModel: powerModelOf(pools.map(({ chip }) => hasComponentPower(chip, precision))),
+    nodeOverheadW: overheadW,
+  };
+}
