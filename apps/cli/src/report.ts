@@ -11,7 +11,7 @@ import {
 } from '@ridgeline/format';
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { calibrationLine } from './calibration-text.ts';
-import { attentionParams, slowestStageLayers, type FeasibleInferenceResult, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { attentionParams, slowestStageLayers, type CostFigures, type FeasibleInferenceResult, type TcoPrice, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 
 /** Section headings of the readable `estimate` report, in order. */
 export const REPORT_HEADINGS: readonly string[] = ['Phases', 'Throughput', 'Memory per chip', 'Cost and energy', 'What limits it'];
@@ -61,7 +61,7 @@ export function layoutNotes(result: InferenceResult, model: ModelSpec): string[]
  * @example
  * io.stdout(renderReport(result, model, chip));
  */
-export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, chip: ChipSpec, prefillChip?: ChipSpec): string {
+export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, chip: ChipSpec, prefillChip?: ChipSpec, costs?: CostFigures): string {
   const inp = result.inputs;
   const { tp, pp, ep, dp } = inp.parallelism;
   const p = inp.precision;
@@ -142,6 +142,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
   const cost = table([
     ['output tokens', `${formatUsd(result.costPerMillionTokensUsd)} per million${serving === null ? ' (decode)' : ' (all-in)'}`],
     ['input tokens', `${formatUsd(result.costPerMillionInputTokensUsd)} per million${serving === null ? ' (prefill)' : disagg !== null ? ' (the prefill pool)' : ' (their share of each iteration)'}`],
+    ...(costs?.tco === undefined ? [] : tcoRows(costs, costs.tco)),
     ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}${serving === null ? ` in decode, ${formatPower(energy.prefillChipW)} in prefill` : ''} (${energy.powerModel === 'components' ? `static + compute + memory${[chip, prefillChip ?? chip].every((c) => c.power.joulesPerByteLink !== undefined) ? ' + links' : ''}` : energy.powerModel === 'mixed' ? 'one pool by component, the other interpolated from idle to max' : 'interpolated from idle to max by utilisation'})`],
     ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'} at the chips, ${formatEnergy(energy.nodeJPerOutputToken)} with the hosts${energy.nodeOverheadW === 0 ? ' (the chip gives no host share)' : ''}, ${formatEnergy(energy.facilityJPerOutputToken)} at the facility (PUE ${energy.pue})`],
     ['provisioned', `${formatPower(energy.provisionedFacilityW)} of facility power (max per chip with its host share × PUE): ${formatNumber(energy.tokensPerSPerProvisionedMW)} output tokens/s per MW`],
@@ -157,6 +158,17 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     `What limits it: ${result.explanation}`,
     `${calibrationLine(prefillChip === undefined ? [chip] : [prefillChip, chip])}\n`,
   ].join('\n');
+}
+
+/** The `--price-basis tco` lines: the chip-hour price and its parts, and the output tokens' price split the same way. */
+function tcoRows(costs: CostFigures, t: TcoPrice): string[][] {
+  const b = t.breakdown;
+  const i = t.inputs;
+  const m = costs.breakdownPerMillionOutputTokens;
+  return [[
+    'chip-hour (tco)',
+    `${formatUsd(t.usdPerChipHour)} = capital ${formatUsd(b.capital)} (${formatUsd(i.capitalUsd + i.systemCapitalUsdPerChip)} over ${formatNumber(i.amortizationYears)} years at ${formatPercent(i.utilization)} utilization) + power ${formatUsd(b.power)} (${formatPower(i.itW * i.pue)} provisioned at ${formatUsd(i.usdPerKwh)}/kWh) + facility ${formatUsd(b.facility)} (${formatUsd(i.usdPerKwMonth)} per kW-month)${i.systemCapitalUsdPerChip === 0 && t.sources.systemCapital.startsWith('none') ? '; no system share sourced (the chip alone)' : ''}`,
+  ], ['output split', `capital ${formatUsd(m.capital)} + power ${formatUsd(m.power)} + facility ${formatUsd(m.facility)} per million output tokens`]];
 }
 
 /** The two pools of a disaggregated deployment, for the report's header. */

@@ -93,6 +93,11 @@ export const b200: ChipSpec = {
         'on-demand list price: Spheron B200 SXM $6.03 per GPU-hour, "prices as of 17 March 2026" (spheron.network/blog/nvidia-h200-vs-b200-vs-gb200; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
     },
     asOf: '2026-03-17',
+    capitalUsd: {
+      value: 50000,
+      source: 'purchase price: B200 SXM ≈ $50,000 (ornnai.com (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04)). The system\'s share (host, NICs, switches) is not sourced: give --system-capital-usd',
+    },
+    capitalAsOf: '2026-12-04',
   },
   // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
   efficiency: INFERENCEX.efficiency,

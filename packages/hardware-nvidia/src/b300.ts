@@ -94,6 +94,11 @@ export const b300: ChipSpec = {
         'estimate, no on-demand list price found for B300 (chips catalog: none in the sources): B200\'s on-demand list price, Spheron $6.03 per GPU-hour "as of 17 March 2026" (spheron.network/blog/nvidia-h200-vs-b200-vs-gb200), scaled by the purchase prices ornnai.com gives (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04): B300 module ≈ $53,000 vs B200 SXM ≈ $50,000 → 6.03 × 53/50 = $6.39. Same page, cross-check: observed neocloud on-demand B300 rentals $5.00–7.25 per hour. Override with your own rate',
     },
     asOf: '2026-03-17',
+    capitalUsd: {
+      value: 53000,
+      source: 'purchase price: B300 module ≈ $53,000 (ornnai.com (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04)). The system\'s share (host, NICs, switches) is not sourced: give --system-capital-usd',
+    },
+    capitalAsOf: '2026-12-04',
   },
   // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
   efficiency: INFERENCEX.efficiency,

@@ -101,6 +101,12 @@ export const gb200Nvl72: ChipSpec = {
         'on-demand list price: Spheron GB200 $9.08 per hour per GB200 Superchip (1 Grace + 2 Blackwell GPUs), "prices as of 17 March 2026" (spheron.network/blog/nvidia-h200-vs-b200-vs-gb200; read 2026-11-23) → $4.54 per GPU-hour. A list price, not a committed or negotiated rate: override with your own',
     },
     asOf: '2026-03-17',
+    capitalUsd: {
+      value: 3450000 / 72,
+      source: 'rack purchase price per GPU: GB200 NVL72 $3.0–3.9 M (ornnai.com (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04)), midpoint $3.45 M / 72 GPUs = $47,917, the system included',
+    },
+    systemCapitalUsdPerChip: { value: 0, source: 'included in capitalUsd, a whole-rack price (Grace CPUs, NVLink switches, power shelves)' },
+    capitalAsOf: '2026-12-04',
   },
   // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
   efficiency: INFERENCEX.efficiency,

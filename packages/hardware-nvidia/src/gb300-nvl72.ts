@@ -98,6 +98,12 @@ export const gb300Nvl72: ChipSpec = {
         'estimate, no on-demand list price found for GB300 (chips catalog: none in the sources): GB200\'s on-demand list price, Spheron $9.08 per GB200 Superchip (1 Grace + 2 GPUs) "as of 17 March 2026" (spheron.network/blog/nvidia-h200-vs-b200-vs-gb200) = $4.54 per GPU-hour, scaled by the rack purchase prices ornnai.com gives (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04): GB300 NVL72 $3.7–5.0 M vs GB200 NVL72 $3.0–3.9 M, midpoints 4.35/3.45 → 4.54 × 1.26 = $5.72. Override with your own rate',
     },
     asOf: '2026-03-17',
+    capitalUsd: {
+      value: 4350000 / 72,
+      source: 'rack purchase price per GPU: GB300 NVL72 $3.7–5.0 M (ornnai.com (research/nvidia-b200-vs-b300-why-use-one-instead-of-the-other, 2026; read 2026-12-04)), midpoint $4.35 M / 72 GPUs = $60,417, the system included',
+    },
+    systemCapitalUsdPerChip: { value: 0, source: 'included in capitalUsd, a whole-rack price (Grace CPUs, NVLink switches, power shelves)' },
+    capitalAsOf: '2026-12-04',
   },
   // No GB300 serving measurement is published: the B300's (the same GPU) transferred, each stack too.
   efficiency: transferredEfficiency(b300.efficiency, TRANSFER),

@@ -86,6 +86,15 @@ export const h100Sxm: ChipSpec = {
         'on-demand list price: Nebius AI Cloud, NVIDIA HGX H100 (8-GPU) $2.95 per GPU-hour (nebius.com/prices, as tabulated from live public pricing on 2026-05-18 in opslyft.com "Nebius vs AWS GPU cost allocation"; read 2026-11-23). A list price, not a committed or negotiated rate: override with your own',
     },
     asOf: '2026-05-18',
+    capitalUsd: {
+      value: 27500,
+      source: 'purchase price: H100 sold for $25,000–30,000 (Raymond James estimate, reported by Tae Kim, Barron\'s, August 2023, as cited in Epoch AI\'s training-cost-trends notebook, github.com/epoch-research/training-cost-trends; read 2026-12-05) → midpoint $27,500',
+    },
+    systemCapitalUsdPerChip: {
+      value: 270000 / 8 - 27500,
+      source: 'the rest of a DGX H100: SemiAnalysis estimates its sale price at ≈ $270,000 (semianalysis.com/p/ai-server-cost-analysis-memory-is, May 2023, as cited in Epoch AI\'s training-cost-trends notebook; read 2026-12-05) → 270,000 / 8 − 27,500 = $6,250 per GPU for host, NICs and NVSwitch baseboard',
+    },
+    capitalAsOf: '2026-12-05',
   },
   // the best fitted of the serving stacks InferenceX ran it on (pnpm validate --fit --write): docs/MODEL.md §9
   efficiency: INFERENCEX.efficiency,

@@ -29,8 +29,9 @@ describe('@ridgeline/hardware-nvidia', () => {
         for (const value of f.values) {
           expect(Number.isFinite(value), f.path).toBe(true);
           // an overlap fraction may be 0 (nothing hidden), and a fitted t_layer or t_req 0 (the grid's
-          // lowest; a stack with no single-node rows fits no t_req); every other figure is a positive quantity
-          if (/(commOverlap|layerOverheadS|requestOverheadS)$/.test(f.path)) expect(value, f.path).toBeGreaterThanOrEqual(0);
+          // lowest; a stack with no single-node rows fits no t_req), and a system's capital share 0 when a
+          // rack price already includes it (NVL72); every other figure is a positive quantity
+          if (/(commOverlap|layerOverheadS|requestOverheadS|systemCapitalUsdPerChip)$/.test(f.path)) expect(value, f.path).toBeGreaterThanOrEqual(0);
           else expect(value, f.path).toBeGreaterThan(0);
         }
       }

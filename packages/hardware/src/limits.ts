@@ -26,6 +26,7 @@ export interface ChipLimits {
   readonly joulesPerFlop: FigureLimit;
   readonly joulesPerByte: FigureLimit;
   readonly usdPerChipHour: FigureLimit;
+  readonly capitalUsd: FigureLimit;
   readonly fraction: FigureLimit;
   readonly curveX: FigureLimit;
 }
@@ -57,6 +58,8 @@ export const CHIP_LIMITS: ChipLimits = {
   joulesPerByte: { min: 1e-15, max: 1e-6 },
   /** Price: 1e-6 to 1e6 USD per chip-hour (today's list prices are 1–10 USD). */
   usdPerChipHour: { min: 1e-6, max: 1e6 },
+  /** Capital: 1 to 1e9 USD per chip (a 2026 GPU module costs 2–6 × 10⁴ USD). */
+  capitalUsd: { min: 1, max: 1e9 },
   /** Fractions (usable memory, efficiencies): at least 1e-4, so that work ÷ (peak · η) stays finite. */
   fraction: { min: 1e-4, max: 1 },
   /** A curve's x: arithmetic intensity in FLOP/byte or a message size in bytes, up to 1e18. */

@@ -672,8 +672,13 @@ const chipEntries = {
         limit: CHIP_LIMITS.usdPerChipHour,
       }),
       asOf: isoDate,
+      capitalUsd: v.exactOptional(sourced('nonNegative', { what: 'the purchase price of one chip', unit: 'USD', example: '30000', limit: CHIP_LIMITS.capitalUsd })),
+      systemCapitalUsdPerChip: v.exactOptional(
+        sourced('nonNegative', { what: "the chip's share of its system's purchase price beyond the chip", unit: 'USD', example: '6000', limit: CHIP_LIMITS.capitalUsd }),
+      ),
+      capitalAsOf: v.exactOptional(isoDate),
     },
-    '{ usdPerChipHour, asOf }',
+    '{ usdPerChipHour, asOf, capitalUsd?, systemCapitalUsdPerChip?, capitalAsOf? }',
   ),
   efficiency: section(efficiencyEntries, EFFICIENCY_SHAPE),
   efficiencyProfiles: v.exactOptional(

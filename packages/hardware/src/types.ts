@@ -265,6 +265,15 @@ export interface ChipPrice {
   readonly usdPerChipHour: Sourced;
   /** The date the price was read, ISO `YYYY-MM-DD`. */
   readonly asOf: string;
+  /**
+   * Purchase price of one chip (the GPU module or card), USD: the capital of `--price-basis tco`.
+   * For a rack sold whole (NVL72) the rack price ÷ its chips, with `systemCapitalUsdPerChip` 0.
+   */
+  readonly capitalUsd?: Sourced;
+  /** The chip's share of its system's purchase price beyond the chip (host, NICs, switches), USD. */
+  readonly systemCapitalUsdPerChip?: Sourced;
+  /** The date the capital costs were read, ISO `YYYY-MM-DD` (required with `capitalUsd`). */
+  readonly capitalAsOf?: string;
 }
 
 /**

@@ -25,3 +25,19 @@ export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from 
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';
 export { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, withPowerCap, type EnergyFigures, type PowerPool } from './power.ts';
+export {
+  costFigures,
+  DEFAULT_AMORTIZATION_YEARS,
+  DEFAULT_USD_PER_KW_MONTH,
+  DEFAULT_USD_PER_KWH,
+  DEFAULT_UTILIZATION,
+  HOURS_PER_MONTH,
+  HOURS_PER_YEAR,
+  MissingCapitalError,
+  tcoPrice,
+  type CostBreakdown,
+  type CostFigures,
+  type PriceBasis,
+  type TcoOptions,
+  type TcoPrice,
+} from './cost.ts';

@@ -162,6 +162,85 @@ describe('ridgeline estimate: power and energy (docs/MODEL.md §10)', () => {
   });
 });
 
+describe('ridgeline estimate: --price-basis (docs/MODEL.md §11)', () => {
+  interface CostJson {
+    costPerMillionTokensUsd: number;
+    costPerMillionInputTokensUsd: number;
+    inputs: { usdPerChipHour: number };
+    cost: {
+      basis: string;
+      usdPerChipHour: number;
+      usdPerMillionOutputTokens: number;
+      usdPerMillionInputTokens: number;
+      breakdown: { capital: number; power: number; facility: number };
+      breakdownPerMillionOutputTokens: { capital: number; power: number; facility: number };
+    };
+  }
+  const run = async (extra: string[]): Promise<CostJson> => {
+    const r = await cli([...LLAMA_70B_ON_8, ...extra, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as CostJson;
+  };
+
+  it('list (the default) keeps the list price and reports it as the cost basis', async () => {
+    const list = await run([]);
+    expect(list.cost.basis).toBe('list');
+    expect(list.cost.usdPerChipHour).toBe(2.95);
+    expect(list.cost.usdPerMillionOutputTokens).toBe(list.costPerMillionTokensUsd);
+    expect(list.cost.usdPerMillionInputTokens).toBe(list.costPerMillionInputTokensUsd);
+    expect(list.cost.breakdown).toEqual({ capital: 2.95, power: 0, facility: 0 });
+  });
+
+  it('tco prices the H100 chip-hour from its sourced capital, power and facility, and scales $/Mtok by it', async () => {
+    const list = await run([]);
+    const tco = await run(['--price-basis', 'tco']);
+    // capital (27,500 + 6,250) / (5 · 8760) = 0.770548; power 0.0806 · 1.275 kW · 1.2 = 0.123318; facility 184.06 · 1.275 / 730 = 0.321475
+    expect(tco.cost.basis).toBe('tco');
+    expect(tco.cost.breakdown.capital).toBeCloseTo(33_750 / 43_800, 12);
+    expect(tco.cost.breakdown.power).toBeCloseTo(0.123318, 12);
+    expect(tco.cost.breakdown.facility).toBeCloseTo(234.6765 / 730, 12);
+    expect(tco.inputs.usdPerChipHour).toBeCloseTo(1.2153406, 6);
+    expect(tco.cost.usdPerChipHour).toBe(tco.inputs.usdPerChipHour);
+    // the same configuration at another price per chip-hour: $/Mtok scales by the ratio
+    expect(tco.costPerMillionTokensUsd).toBeCloseTo((list.costPerMillionTokensUsd * tco.cost.usdPerChipHour) / 2.95, 9);
+    const m = tco.cost.breakdownPerMillionOutputTokens;
+    expect(m.capital + m.power + m.facility).toBeCloseTo(tco.costPerMillionTokensUsd, 9);
+  });
+
+  it('--utilization, --amortization-years, --usd-per-kwh, --usd-per-kw-month, --capital-usd and --pue move their terms', async () => {
+    const t = await run(['--price-basis', 'tco', '--capital-usd', '40000', '--system-capital-usd', '0', '--amortization-years', '4', '--utilization', '0.5', '--usd-per-kwh', '0.1', '--usd-per-kw-month', '100', '--pue', '1.5']);
+    // capital 40,000 / (4 · 8760 · 0.5) = 2.283105; power 0.1 · 1.275 · 1.5 = 0.19125; facility 100 · 1.275 / 730 / 0.5 = 0.349315
+    expect(t.cost.breakdown.capital).toBeCloseTo(40_000 / 17_520, 12);
+    expect(t.cost.breakdown.power).toBeCloseTo(0.19125, 12);
+    expect(t.cost.breakdown.facility).toBeCloseTo(127.5 / 365, 12);
+  });
+
+  it('prints the tco chip-hour and its split in the text report', async () => {
+    const r = await cli([...LLAMA_70B_ON_8, '--price-basis', 'tco']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/chip-hour \(tco\)\s+\$1\.22 = capital \$0\.771 \(\$33,750 over 5(\.00)? years/);
+    expect(r.stdout).toMatch(/output split\s+capital \$[\d.]+ \+ power \$[\d.]+ \+ facility \$[\d.]+ per million output tokens/);
+  });
+
+  it.each([
+    [['--utilization', '0.5'], '--utilization needs --price-basis tco'],
+    [['--capital-usd', '1'], '--capital-usd needs --price-basis tco'],
+    [['--price-basis', 'tco', '--price', '2'], '--price gives a list price per chip-hour: drop it, or drop --price-basis tco'],
+    [['--price-basis', 'tco', '--utilization', '0'], '--utilization must be above 0 (a share of the hours the chips serve), got 0'],
+    [['--price-basis', 'tco', '--utilization', '1.5'], '--utilization must be a share of the hours above 0, up to 1, got "1.5"'],
+  ])('%j → %s', async (extra, message) => {
+    expectUserError(await cli([...LLAMA_70B_ON_8, ...extra]), message);
+  });
+
+  it('a chip without a sourced capital cost names the chip and the flag, exit 2; --capital-usd answers', async () => {
+    const h200 = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h200', '--tp', '8', '--price-basis', 'tco'];
+    expectUserError(await cli(h200), 'h200 has no sourced capital cost: give --capital-usd (its purchase price per chip, USD) for --price-basis tco');
+    const r = await cli([...h200, '--capital-usd', '43800', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { cost: { breakdown: { capital: number } } }).cost.breakdown.capital).toBeCloseTo(1, 12);
+  });
+});
+
 describe('ridgeline estimate (report)', () => {
   it('prints every section of the readable report', async () => {
     const r = await cli(LLAMA_70B_ON_8);

@@ -27,6 +27,7 @@ function withUnit(path: readonly string[], value: number): string {
   if (key.endsWith('BytesPerS')) return formatBandwidth(value);
   if (key.endsWith('Bytes')) return formatBytes(value);
   if (key === 'usdPerChipHour') return `${formatUsd(value)}/h`;
+  if (key === 'capitalUsd' || key === 'systemCapitalUsdPerChip') return formatUsd(value);
   // the component power model's energies (docs/MODEL.md §10), in picojoules
   if (parent === 'joulesPerFlop') return `${formatNumber(value * 1e12)} pJ/FLOP`;
   if (key.startsWith('joulesPerByte')) return `${formatNumber(value * 1e12)} pJ/byte`;
