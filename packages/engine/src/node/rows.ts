@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -115,14 +115,78 @@ function encodeJsonl(rows: readonly AnySweepRow[], columns: readonly string[]): 
   return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
+/**
+ * The integer columns of Parquet row files and their physical types: configuration indices can
+ * pass 2^31 (INT64); chips, parallelism degrees, batches, lengths and minChipsToFit are integers
+ * the spec bounds below 2^31 (`WORKLOAD_LIMITS`: INT32). Every other number is a DOUBLE, training's
+ * `totalTokens` too (the spec takes any positive number of tokens).
+ */
+export const PARQUET_INTEGER_COLUMNS: Readonly<Record<string, 'INT32' | 'INT64'>> = {
+  index: 'INT64',
+  chips: 'INT32',
+  dp: 'INT32',
+  tp: 'INT32',
+  pp: 'INT32',
+  ep: 'INT32',
+  cp: 'INT32',
+  batch: 'INT32',
+  inputTokens: 'INT32',
+  outputTokens: 'INT32',
+  chunkTokens: 'INT32',
+  draftTokens: 'INT32',
+  prefillWorkers: 'INT32',
+  decodeWorkers: 'INT32',
+  minChipsToFit: 'INT32',
+  sequenceLength: 'INT32',
+  globalBatch: 'INT32',
+  microBatch: 'INT32',
+  virtualStages: 'INT32',
+  zeroStage: 'INT32',
+};
+
+/** A column's integer values (bigints for INT64); throws rather than truncate a value that is not an integer. */
+function integerData(rows: readonly AnySweepRow[], column: string, type: 'INT32' | 'INT64'): (number | bigint | null)[] {
+  return rows.map((r) => {
+    const v = cell(r, column) as number | null;
+    if (v === null) return null;
+    if (!Number.isSafeInteger(v)) throw new Error(`row ${r.index}: ${column} is ${v}, not an integer; its Parquet column is an integer column`);
+    return type === 'INT64' ? BigInt(v) : v;
+  });
+}
+
 function parquetColumns(rows: readonly AnySweepRow[], columns: readonly string[]): ColumnSource[] {
   return columns.map((c): ColumnSource => {
     if (c === 'feasible' || c === 'twoBatchOverlap') return { name: c, data: rows.map((r) => cell(r, c) as boolean), type: 'BOOLEAN', nullable: false };
     if (TEXT_COLUMNS.has(c)) {
       return { name: c, data: rows.map((r) => { const v = cell(r, c); return v === null ? null : String(v); }), type: 'STRING', nullable: true };
     }
+    const integer = PARQUET_INTEGER_COLUMNS[c];
+    if (integer !== undefined) return { name: c, data: integerData(rows, c, integer) as number[], type: integer, nullable: c !== 'index' };
     return { name: c, data: rows.map((r) => cell(r, c) as number | null), type: 'DOUBLE', nullable: true };
   });
+}
+
+/** The engine's version (its package.json, beside both src/ and dist/). */
+export const ENGINE_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The key/value metadata of a Parquet row file: `ridgeline.spec` (the spec as JSON, its `where`
+ * included), `ridgeline.fingerprint` (the plan's, as in the sweep's result), `ridgeline.version`
+ * (the engine's), `ridgeline.range` (the configuration indices written, `[start, end)` as JSON),
+ * `ridgeline.total` (configurations in the whole sweep) and `ridgeline.mode`.
+ *
+ * @example
+ * parquetMetadata(plan, [0, plan.total]).find((m) => m.key === 'ridgeline.fingerprint');
+ */
+export function parquetMetadata(plan: AnySweepPlan, range: readonly [number, number]): { key: string; value: string }[] {
+  return [
+    { key: 'ridgeline.spec', value: JSON.stringify(plan.resolved.spec) },
+    { key: 'ridgeline.fingerprint', value: plan.fingerprint },
+    { key: 'ridgeline.version', value: ENGINE_VERSION },
+    { key: 'ridgeline.range', value: JSON.stringify([range[0], range[1]]) },
+    { key: 'ridgeline.total', value: String(plan.total) },
+    { key: 'ridgeline.mode', value: plan.mode ?? 'inference' },
+  ];
 }
 
 /** Rows evaluated between two checks for an abort: about 0.2 s of work at ~50,000 rows/s. */
@@ -141,19 +205,30 @@ export interface WriteRowsOptions {
   readonly temporary?: string;
   /** Stops within about 0.2 s (8,192 rows): the temporary file is removed and the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Write feasible rows only (default false: every row, unless the plan has a `where`). A plan's
+   * `where` already keeps only the feasible rows meeting it; this keeps every feasible row.
+   */
+  readonly feasibleOnly?: boolean;
 }
 
-/** The rows of `count` configurations from `start` that the plan's `where` keeps: all of them without one, else only feasible rows meeting it. */
-function keptRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): AnySweepRow[] {
+/**
+ * The rows of `count` configurations from `start` that are written: with a `where`, the feasible
+ * rows meeting it; else with `feasibleOnly` the feasible rows; else all of them.
+ */
+function keptRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number, feasibleOnly: boolean): AnySweepRow[] {
   const rows = sweepRows(kernel, plan, start, count);
   const where = plan.where;
-  return where.length === 0 ? rows : rows.filter((r) => r.feasible && matchesWhere(r, where));
+  if (where.length > 0) return rows.filter((r) => r.feasible && matchesWhere(r, where));
+  return feasibleOnly ? rows.filter((r) => r.feasible) : rows;
 }
 
 /**
  * Writes one full row per configuration (configuration, feasibility, every output, minChipsToFit)
  * to `path` as Parquet, CSV or JSON lines; with a `where` in the spec, only the feasible rows
- * meeting it. Checks first that `path` can be written (`reserveOutput`, unless given its
+ * meeting it, and with `feasibleOnly`, only feasible rows. Parquet files type integer columns as
+ * INT32/INT64 (`PARQUET_INTEGER_COLUMNS`), hold a row group per `chunk` rows and carry the sweep in
+ * their key/value metadata (`parquetMetadata`: spec, fingerprint, engine version, range). Checks first that `path` can be written (`reserveOutput`, unless given its
  * temporary file), then fills the temporary file beside it and renames it into place, so an
  * interrupted or failed write never leaves a partial file under the final name, and removes it.
  * Returns the rows written.
@@ -168,6 +243,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
   const chunk = options.chunk ?? 65_536;
   const columns = columnsOf(plan);
   const signal = options.signal;
+  const feasibleOnly = options.feasibleOnly ?? false;
   let written = 0;
   let stream: WriteStream | undefined;
   /** Lets a signal handler run (rows and Parquet are made synchronously), then stops if aborted. */
@@ -185,7 +261,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
      */
     const chunkRows = async (from: number, count: number): Promise<AnySweepRow[]> => {
       if (signal === undefined) {
-        const rows = keptRows(kernel, plan, from, count);
+        const rows = keptRows(kernel, plan, from, count, feasibleOnly);
         options.onProgress?.(from + count - start, end - start);
         return rows;
       }
@@ -193,12 +269,19 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
       for (let s = from; s < from + count; s += ROWS_BETWEEN_CHECKS) {
         await checkpoint();
         const n = Math.min(ROWS_BETWEEN_CHECKS, from + count - s);
-        for (const row of keptRows(kernel, plan, s, n)) rows.push(row);
+        for (const row of keptRows(kernel, plan, s, n, feasibleOnly)) rows.push(row);
         options.onProgress?.(s + n - start, end - start);
       }
       return rows;
     };
     if (format === 'parquet') {
+      const open = (columnData: ColumnSource[]): ParquetWriter =>
+        new ParquetWriter({
+          writer: fileWriter(temporary),
+          schema: schemaFromColumnData({ columnData }),
+          kvMetadata: parquetMetadata(plan, [start, end]),
+          createdBy: `ridgeline-engine version ${ENGINE_VERSION}`,
+        });
       let writer: ParquetWriter | undefined;
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
@@ -206,14 +289,11 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
         written += rows.length;
         if (rows.length > 0) {
           const columnData = parquetColumns(rows, columns);
-          writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
+          writer ??= open(columnData);
           await writer.write({ columnData, rowGroupSize: chunk });
         }
       }
-      if (writer === undefined) {
-        const columnData = parquetColumns([], columns);
-        writer = new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
-      }
+      writer ??= open(parquetColumns([], columns));
       await writer.finish();
     } else {
       const out = createWriteStream(temporary);
