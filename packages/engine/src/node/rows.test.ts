@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../engine.ts';
+import { sweepRows, type AnySweepRow } from '../state.ts';
+import { matchesWhere } from '../where.ts';
 import { planAnySweep, type AnySweepPlan } from '../plan.ts';
 import { parseAnySweepSpec, resolveSweepSpec } from '../spec.ts';
 import { TEST_RESOLVERS } from '../test-support/random.ts';
@@ -120,4 +122,64 @@ describe('Parquet row files', () => {
     const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(parquet) })) as Record<string, unknown>[];
     expect(rows.map((r) => ROW_COLUMNS.map((c) => asCsv(r[c])).join(','))).toEqual(expected.slice(1));
   });
+
+  // The writers build columns straight from the kernel's buffer; a row object per configuration
+  // (sweepRows), written as the first writers did, is the reference.
+  const referenceCell = (row: AnySweepRow, column: string): unknown => {
+    const value = (row as unknown as Record<string, unknown>)[column];
+    return typeof value === 'number' && Number.isNaN(value) ? null : value;
+  };
+  const referenceCsv = (rows: readonly AnySweepRow[], columns: readonly string[]): string =>
+    rows.map((r) => columns.map((c) => {
+      const v = referenceCell(r, c);
+      if (v === null || v === undefined) return '';
+      if (typeof v === 'number') return String(v);
+      return asCsv(v);
+    }).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
+  const referenceJsonl = (rows: readonly AnySweepRow[], columns: readonly string[]): string =>
+    rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, referenceCell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
+  const specs = [
+    { name: 'inference', plan: () => exampleplan('sweep-llama70b.yaml'), range: [150_000, 155_000] as const, feasibleOnly: false },
+    { name: 'speculative decoding, feasible only', plan: () => exampleplan('sweep-speculative.yaml'), range: [0, 48] as const, feasibleOnly: true },
+    { name: 'training', plan: () => exampleplan('sweep-train-llama70b.yaml'), range: [0, 4_000] as const, feasibleOnly: false },
+    {
+      name: 'disaggregated, with a where',
+      plan: () => planAnySweep(resolveSweepSpec(parseAnySweepSpec(DISAGGREGATED), TEST_RESOLVERS)),
+      range: [0, 192] as const,
+      feasibleOnly: false,
+    },
+  ];
+  for (const { name, plan: planOfCase, range, feasibleOnly } of specs) {
+    it(`write the CSV and JSON lines that row objects give, byte for byte: ${name}`, async () => {
+      const plan = planOfCase();
+      const kernel = await engine.open(plan.image(true));
+      const columns = plan.mode === 'training' ? TRAINING_ROW_COLUMNS : ROW_COLUMNS;
+      const filtered = plan.where.length > 0 || feasibleOnly;
+      const rows = sweepRows(kernel, plan, range[0], range[1] - range[0]).filter((r) => !filtered || (r.feasible && matchesWhere(r, plan.where)));
+      expect(rows.length).toBeGreaterThan(0);
+      if (filtered) expect(rows.length).toBeLessThan(range[1] - range[0]);
+      const csv = join(dir, `reference-${name}.csv`);
+      const jsonl = join(dir, `reference-${name}.jsonl`);
+      await writeRows(plan, csv, { range, engine, feasibleOnly, chunk: 1024 });
+      await writeRows(plan, jsonl, { range, engine, feasibleOnly, chunk: 1024, signal: new AbortController().signal });
+      expect(await readFile(csv, 'utf8')).toBe(`${columns.join(',')}\n${referenceCsv(rows, columns)}`);
+      expect(await readFile(jsonl, 'utf8')).toBe(referenceJsonl(rows, columns));
+    });
+  }
 });
+
+/** Disaggregated serving (prefill workers, chips and degrees) with a filter. */
+const DISAGGREGATED = `
+models: [llama-3.1-70b]
+hardware: [h100-sxm]
+chips: [8, 16]
+tp: [4, 8]
+batch: [8, 64]
+inputTokens: [4096]
+outputTokens: [512]
+prefillWorkers: [0, 1, 2]
+decodeWorkers: [1, 2]
+prefillHardware: [same, h200]
+prefillTp: [auto, 4]
+where: { ttftS: { max: 5 } }
+`;
