@@ -214,10 +214,12 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       groupBy: groupByCode(reducers.groupBy ?? []),
     });
   const lengths = AXES.map((a) => axes[a].length);
+  // each axis' digit, looked up once per plan rather than per field of every configuration
+  const axisPosition = Object.fromEntries(AXES.map((a, i) => [a, i])) as Record<Axis, number>;
   const config = (index: number): SweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
     const digits = digitsOf(index, lengths);
-    const at = (a: Axis): number => axes[a][digits[AXES.indexOf(a)] ?? 0] ?? Number.NaN;
+    const at = (a: Axis): number => axes[a][digits[axisPosition[a]] ?? 0] ?? Number.NaN;
     const tp = at('tp');
     const pp = at('pp');
     const chipsValue = dpMode ? tp * pp * at('chips') : at('chips');
@@ -254,7 +256,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       acceptance: Number.isNaN(at('acceptance')) ? (resolved.chips[at('hardware')]?.chip.efficiency.mtpAcceptance?.value ?? DEFAULT_MTP_ACCEPTANCE) : at('acceptance'),
       prefillWorkers: at('prefillWorkers'),
       decodeWorkers: at('decodeWorkers'),
-      prefillHardware: (prefillChipSpecs[digits[AXES.indexOf('prefillHardware')] ?? 0] ?? resolved.chips[at('hardware')]?.chip)?.id ?? '',
+      prefillHardware: (prefillChipSpecs[digits[axisPosition.prefillHardware] ?? 0] ?? resolved.chips[at('hardware')]?.chip)?.id ?? '',
       prefillTp: Number.isNaN(prefillTp) ? 'auto' : prefillTp,
       prefillEp: Number.isNaN(prefillEp) ? 'auto' : prefillEp,
       prefillAttention: at('prefillAttention') === 2 ? 'dp' : 'heads',
@@ -338,10 +340,11 @@ export function planTrainingSweep(
       where: slotFilters(where, slot),
       groupBy: groupByCode(reducers.groupBy ?? []),
     });
+  const axisPosition = Object.fromEntries(TRAINING_SWEEP_AXES.map((a, i) => [a, i])) as Record<TrainingAxis, number>;
   const config = (index: number): TrainingSweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
     const digits = digitsOf(index, lengths);
-    const at = (a: TrainingAxis): number => axes[a][digits[TRAINING_SWEEP_AXES.indexOf(a)] ?? 0] ?? Number.NaN;
+    const at = (a: TrainingAxis): number => axes[a][digits[axisPosition[a]] ?? 0] ?? Number.NaN;
     const tp = at('tp');
     const pp = at('pp');
     const cp = at('cp');

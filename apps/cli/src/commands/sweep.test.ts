@@ -273,6 +273,25 @@ describe('ridgeline sweep and merge', () => {
     expect(big.stderr).toMatch(/^ridgeline: error: --out would write up to 1,280,000 rows \(about up to [\d.]+ [kMGT]?B of csv; only those matching where are written\) to big\.csv; add --yes/);
   });
 
+  it('writes only the feasible rows with --feasible-only, and refuses it without a row file', async () => {
+    const json = JSON.parse((await cli(['sweep', 'spec.yaml', '--json'], dir)).stdout);
+    const r = await cli(['sweep', 'spec.yaml', '--feasible-only', '--out', 'feasible.csv'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json.counts.feasible).toBeLessThan(2560);
+    expect(r.stderr).toContain(`wrote ${json.counts.feasible.toLocaleString('en')} feasible rows (`);
+    const lines = (await readFile(join(dir, 'feasible.csv'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(json.counts.feasible + 1);
+    const feasible = lines[0]!.split(',').indexOf('feasible');
+    expect(lines.slice(1).every((line) => line.split(',')[feasible] === 'true')).toBe(true);
+    // with a --where too, the rows matching it (all feasible)
+    const both = await cli(['sweep', 'spec.yaml', '--feasible-only', '--where', 'ttft<=0.5', '--out', 'both.csv'], dir);
+    const where = await cli(['sweep', 'spec.yaml', '--where', 'ttft<=0.5', '--out', 'where.csv'], dir);
+    expect([both.code, where.code]).toEqual([0, 0]);
+    expect(await readFile(join(dir, 'both.csv'), 'utf8')).toBe(await readFile(join(dir, 'where.csv'), 'utf8'));
+    expectUserError(await cli(['sweep', 'spec.yaml', '--feasible-only'], dir), '--feasible-only applies to row files: add --out rows.parquet, .csv or .jsonl');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--feasible-only', '--out', 'result.json'], dir), '--feasible-only applies to row files: add --out rows.parquet, .csv or .jsonl');
+  });
+
   it('reads --where bounds with the unit of their metric: tpot<=50ms is tpot<=0.05', async () => {
     const seconds = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=0.05', '--where', 'power<=700', '--json', '--threads', '1'], dir);
     const units = await cli(['sweep', 'spec.yaml', '--where', 'tpot<=50ms', '--where', 'power<=0.7kW', '--json', '--threads', '1'], dir);

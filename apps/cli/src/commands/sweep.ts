@@ -78,6 +78,7 @@ const args = {
     valueHint: "'metric<=x'",
     description: "Keep configurations with metric <= x or >= x (inclusive; quote it for the shell; times, power, energy and memory take units), e.g. --where 'ttft<=2s' --where 'tpot<=50ms'; repeatable, adds to the spec's where",
   },
+  'feasible-only': { type: 'boolean', description: 'With --out rows: write the feasible configurations only (a --where already keeps only the feasible rows meeting it)' },
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
   shard: {
@@ -386,6 +387,8 @@ const command: CommandDef<typeof args> = defineCommand({
     if (a.out !== undefined && !resultJson && format === undefined) {
       throw new UserError(`--out must end in .parquet, .csv or .jsonl (rows), or .json (the result), got ${quoted(a.out)}`);
     }
+    const feasibleOnly = a['feasible-only'] === true;
+    if (feasibleOnly && format === undefined) throw new UserError('--feasible-only applies to row files: add --out rows.parquet, .csv or .jsonl');
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
 
     // From here a signal stops the work, removes the temporary file and says how far the run got.
@@ -416,7 +419,7 @@ const command: CommandDef<typeof args> = defineCommand({
       } catch (error) {
         throw userErrorOf(error);
       }
-      const filtered = plan.where.length > 0;
+      const filtered = plan.where.length > 0 || feasibleOnly;
       const range = shard === undefined ? ([0, plan.total] as const) : shardRange(plan.total, shard.index, shard.count);
       const size = range[1] - range[0];
       progress.size = size;
@@ -425,7 +428,7 @@ const command: CommandDef<typeof args> = defineCommand({
         // with a filter the file holds only the matching rows, which only the sweep can count
         const bytes = await estimateRowBytes(plan, format, size, engine);
         const upTo = filtered ? 'up to ' : '';
-        const fewer = filtered ? '; only those matching where are written' : '';
+        const fewer = plan.where.length > 0 ? '; only those matching where are written' : feasibleOnly ? '; only the feasible ones are written' : '';
         throw new UserError(
           `--out would write ${upTo}${size.toLocaleString('en')} rows (about ${upTo}${formatBytes(bytes)} of ${format}${fewer}) to ${a.out}; add --yes to write it, or narrow the spec`,
         );
@@ -468,6 +471,7 @@ const command: CommandDef<typeof args> = defineCommand({
             range,
             engine,
             temporary,
+            feasibleOnly,
             signal: stop.signal,
             onProgress: (done, total) => {
               progress.done = done;
@@ -476,7 +480,7 @@ const command: CommandDef<typeof args> = defineCommand({
           });
           temporary = undefined;
           writeBar.stop();
-          io.stderr(`${summary}ridgeline: wrote ${written.rows.toLocaleString('en')} rows${filtered ? ' matching where' : ''} (${formatBytes(written.bytes)}) to ${a.out}\n`);
+          io.stderr(`${summary}ridgeline: wrote ${written.rows.toLocaleString('en')} ${plan.where.length > 0 ? 'rows matching where' : feasibleOnly ? 'feasible rows' : 'rows'} (${formatBytes(written.bytes)}) to ${a.out}\n`);
         } finally {
           writeBar.stop();
         }

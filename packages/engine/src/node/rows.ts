@@ -1,14 +1,14 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
-import { DISAGGREGATION_AXES, OUTPUTS } from '../descriptors.ts';
+import { BOUNDS, DISAGGREGATION_AXES, DISAGGREGATION_BOUND_CODES, N_OUT, OUTPUTS, REASONS } from '../descriptors.ts';
 import { TRAINING_AXES, TRAINING_OUTPUTS } from '../training.ts';
 import { createEngine, type Engine, type Kernel } from '../engine.ts';
 import type { AnySweepPlan } from '../plan.ts';
-import { sweepRows, type AnySweepRow } from '../state.ts';
-import { matchesWhere } from '../where.ts';
+import type { AnyMetric } from '../spec.ts';
+import type { WhereClause } from '../where.ts';
 import { reserveOutput } from './output.ts';
 
 /** File formats for full rows. */
@@ -95,34 +95,207 @@ export function rowFormatOf(path: string): RowFormat | undefined {
   return undefined;
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isNaN(value) ? '' : String(value);
-  const s = String(value);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * A chunk of row-file rows, column by column: `values[c][k]` is column `c`'s cell of the k-th kept
+ * row, as a row object would hold it (null for a missing or NaN number). Made straight from the
+ * kernel's output buffer, without a row object per configuration.
+ */
+interface RowChunk {
+  readonly count: number;
+  readonly values: readonly unknown[][];
 }
 
-function cell(row: AnySweepRow, column: string): unknown {
-  const value = (row as unknown as Record<string, unknown>)[column];
-  return typeof value === 'number' && Number.isNaN(value) ? null : value;
-}
+/** How one column's cells are made: the configuration index, a configuration field, or an output slot with its decoding. */
+type ColumnSourceOf = { readonly kind: 'index' } | { readonly kind: 'config'; readonly key: string } | { readonly kind: 'output'; readonly slot: number; readonly decode: (code: number) => unknown };
 
-function encodeCsv(rows: readonly AnySweepRow[], columns: readonly string[]): string {
-  return rows.map((r) => columns.map((c) => csvCell(cell(r, c))).join(',')).join('\n') + (rows.length > 0 ? '\n' : '');
-}
+const numberOrNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+const codeOf = (table: readonly string[]) => (v: number): string | null => (Number.isNaN(v) ? null : (table[v] ?? null));
 
-function encodeJsonl(rows: readonly AnySweepRow[], columns: readonly string[]): string {
-  return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c) => [c, cell(r, c)])))).join('\n') + (rows.length > 0 ? '\n' : '');
-}
-
-function parquetColumns(rows: readonly AnySweepRow[], columns: readonly string[]): ColumnSource[] {
-  return columns.map((c): ColumnSource => {
-    if (c === 'feasible' || c === 'twoBatchOverlap') return { name: c, data: rows.map((r) => cell(r, c) as boolean), type: 'BOOLEAN', nullable: false };
-    if (TEXT_COLUMNS.has(c)) {
-      return { name: c, data: rows.map((r) => { const v = cell(r, c); return v === null ? null : String(v); }), type: 'STRING', nullable: true };
-    }
-    return { name: c, data: rows.map((r) => cell(r, c) as number | null), type: 'DOUBLE', nullable: true };
+/** Where each column comes from, as `rowOf` (state.ts) builds a row: the outputs over the configuration. */
+function columnSources(plan: AnySweepPlan, columns: readonly string[]): ColumnSourceOf[] {
+  const names = plan.outputs ?? OUTPUTS;
+  return columns.map((name): ColumnSourceOf => {
+    if (name === 'index') return { kind: 'index' };
+    const slot = names.indexOf(name);
+    if (slot < 0) return { kind: 'config', key: name };
+    if (name === 'feasible') return { kind: 'output', slot, decode: (v) => v === 1 };
+    if (name === 'reason') return { kind: 'output', slot, decode: (v) => (Number.isNaN(v) || v < 0 ? null : (REASONS[v] ?? null)) };
+    if (name === 'boundPrefill' || name === 'boundDecode' || name === 'bound') return { kind: 'output', slot, decode: codeOf(BOUNDS) };
+    if (name === 'disaggregationBound') return { kind: 'output', slot, decode: codeOf(DISAGGREGATION_BOUND_CODES) };
+    return { kind: 'output', slot, decode: numberOrNull };
   });
+}
+
+/**
+ * The rows of `count` configurations from `start` that are written, by column: with a `where`, the
+ * feasible rows meeting it; else with `feasibleOnly` the feasible rows; else all of them.
+ */
+function chunkOf(kernel: Kernel, plan: AnySweepPlan, sources: readonly ColumnSourceOf[], start: number, count: number, feasibleOnly: boolean, where: readonly WhereClause<AnyMetric>[] = plan.where): RowChunk {
+  const out = kernel.rows(start, count);
+  const names = plan.outputs ?? OUTPUTS;
+  const feasibleSlot = names.indexOf('feasible');
+  // matchesWhere on the buffer: a NaN (null) never matches, absent bounds do not limit
+  const clauses = where.map((c) => ({ slot: names.indexOf(c.metric), min: c.min ?? Number.NEGATIVE_INFINITY, max: c.max ?? Number.POSITIVE_INFINITY }));
+  const filter = clauses.length > 0 || feasibleOnly;
+  const kept: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const base = k * N_OUT;
+    if (filter) {
+      if (out[base + feasibleSlot] !== 1) continue;
+      let meets = true;
+      for (const { slot, min, max } of clauses) {
+        const v = out[base + slot] as number;
+        if (!(v >= min && v <= max)) {
+          meets = false;
+          break;
+        }
+      }
+      if (!meets) continue;
+    }
+    kept.push(k);
+  }
+  const n = kept.length;
+  const needsConfig = sources.some((s) => s.kind === 'config');
+  const configs: Record<string, unknown>[] = needsConfig ? kept.map((k) => plan.config(start + k) as unknown as Record<string, unknown>) : [];
+  const values = sources.map((source): unknown[] => {
+    const cells = new Array<unknown>(n);
+    if (source.kind === 'index') for (let i = 0; i < n; i++) cells[i] = start + (kept[i] as number);
+    else if (source.kind === 'output') {
+      const { slot, decode } = source;
+      for (let i = 0; i < n; i++) cells[i] = decode(out[(kept[i] as number) * N_OUT + slot] as number);
+    } else {
+      const key = source.key;
+      for (let i = 0; i < n; i++) {
+        const v = (configs[i] as Record<string, unknown>)[key];
+        cells[i] = typeof v === 'number' && Number.isNaN(v) ? null : v;
+      }
+    }
+    return cells;
+  });
+  return { count: n, values };
+}
+
+/** A CSV cell: empty for null, quoted when it holds a quote, comma or newline. */
+function csvText(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Per column, the text of a cell; strings (from small sets: ids, precisions, bounds) cached. */
+function cellFormatter(json: boolean): (value: unknown) => string {
+  const cache = new Map<unknown, string>();
+  return (value) => {
+    if (value === null || value === undefined) return json ? 'null' : '';
+    if (typeof value === 'number') return Number.isFinite(value) || !json ? String(value) : 'null';
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    let text = cache.get(value);
+    if (text === undefined) {
+      text = json ? JSON.stringify(value) : csvText(String(value));
+      cache.set(value, text);
+    }
+    return text;
+  };
+}
+
+function encodeCsv(chunk: RowChunk, columns: readonly string[]): string {
+  const format = columns.map(() => cellFormatter(false));
+  const { values } = chunk;
+  const width = columns.length;
+  const lines = new Array<string>(chunk.count + 1);
+  const cells = new Array<string>(width);
+  for (let k = 0; k < chunk.count; k++) {
+    for (let c = 0; c < width; c++) cells[c] = (format[c] as (v: unknown) => string)((values[c] as unknown[])[k]);
+    lines[k] = cells.join(',');
+  }
+  lines[chunk.count] = '';
+  return chunk.count === 0 ? '' : lines.join('\n');
+}
+
+function encodeJsonl(chunk: RowChunk, columns: readonly string[]): string {
+  const format = columns.map(() => cellFormatter(true));
+  const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
+  const { values } = chunk;
+  const width = columns.length;
+  const lines = new Array<string>(chunk.count + 1);
+  const cells = new Array<string>(width + 1);
+  cells[width] = '}';
+  for (let k = 0; k < chunk.count; k++) {
+    for (let c = 0; c < width; c++) cells[c] = (keys[c] as string) + (format[c] as (v: unknown) => string)((values[c] as unknown[])[k]);
+    lines[k] = cells.join('');
+  }
+  lines[chunk.count] = '';
+  return chunk.count === 0 ? '' : lines.join('\n');
+}
+
+/**
+ * The integer columns of Parquet row files and their physical types: configuration indices can
+ * pass 2^31 (INT64); chips, parallelism degrees, batches, lengths and minChipsToFit are integers
+ * the spec bounds below 2^31 (`WORKLOAD_LIMITS`: INT32). Every other number is a DOUBLE, training's
+ * `totalTokens` too (the spec takes any positive number of tokens).
+ */
+export const PARQUET_INTEGER_COLUMNS: Readonly<Record<string, 'INT32' | 'INT64'>> = {
+  index: 'INT64',
+  chips: 'INT32',
+  dp: 'INT32',
+  tp: 'INT32',
+  pp: 'INT32',
+  ep: 'INT32',
+  cp: 'INT32',
+  batch: 'INT32',
+  inputTokens: 'INT32',
+  outputTokens: 'INT32',
+  chunkTokens: 'INT32',
+  draftTokens: 'INT32',
+  prefillWorkers: 'INT32',
+  decodeWorkers: 'INT32',
+  minChipsToFit: 'INT32',
+  sequenceLength: 'INT32',
+  globalBatch: 'INT32',
+  microBatch: 'INT32',
+  virtualStages: 'INT32',
+  zeroStage: 'INT32',
+};
+
+/** A column's integer values (bigints for INT64); throws rather than truncate a value that is not an integer. */
+function integerData(cells: readonly unknown[], column: string, type: 'INT32' | 'INT64'): (number | bigint | null)[] {
+  return cells.map((v) => {
+    if (v === null) return null;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`${column} is ${String(v)}, not an integer; its Parquet column is an integer column`);
+    return type === 'INT64' ? BigInt(v) : v;
+  });
+}
+
+function parquetColumns(chunk: RowChunk, columns: readonly string[]): ColumnSource[] {
+  return columns.map((c, i): ColumnSource => {
+    const cells = chunk.values[i] as unknown[];
+    if (c === 'feasible' || c === 'twoBatchOverlap') return { name: c, data: cells as boolean[], type: 'BOOLEAN', nullable: false };
+    if (TEXT_COLUMNS.has(c)) return { name: c, data: cells.map((v) => (v === null ? null : String(v))), type: 'STRING', nullable: true };
+    const integer = PARQUET_INTEGER_COLUMNS[c];
+    if (integer !== undefined) return { name: c, data: integerData(cells, c, integer) as number[], type: integer, nullable: c !== 'index' };
+    return { name: c, data: cells as (number | null)[], type: 'DOUBLE', nullable: true };
+  });
+}
+
+/** The engine's version (its package.json, beside both src/ and dist/). */
+export const ENGINE_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * The key/value metadata of a Parquet row file: `ridgeline.spec` (the spec as JSON, its `where`
+ * included), `ridgeline.fingerprint` (the plan's, as in the sweep's result), `ridgeline.version`
+ * (the engine's), `ridgeline.range` (the configuration indices written, `[start, end)` as JSON),
+ * `ridgeline.total` (configurations in the whole sweep) and `ridgeline.mode`.
+ *
+ * @example
+ * parquetMetadata(plan, [0, plan.total]).find((m) => m.key === 'ridgeline.fingerprint');
+ */
+export function parquetMetadata(plan: AnySweepPlan, range: readonly [number, number]): { key: string; value: string }[] {
+  return [
+    { key: 'ridgeline.spec', value: JSON.stringify(plan.resolved.spec) },
+    { key: 'ridgeline.fingerprint', value: plan.fingerprint },
+    { key: 'ridgeline.version', value: ENGINE_VERSION },
+    { key: 'ridgeline.range', value: JSON.stringify([range[0], range[1]]) },
+    { key: 'ridgeline.total', value: String(plan.total) },
+    { key: 'ridgeline.mode', value: plan.mode ?? 'inference' },
+  ];
 }
 
 /** Rows evaluated between two checks for an abort: about 0.2 s of work at ~50,000 rows/s. */
@@ -141,19 +314,19 @@ export interface WriteRowsOptions {
   readonly temporary?: string;
   /** Stops within about 0.2 s (8,192 rows): the temporary file is removed and the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
-}
-
-/** The rows of `count` configurations from `start` that the plan's `where` keeps: all of them without one, else only feasible rows meeting it. */
-function keptRows(kernel: Kernel, plan: AnySweepPlan, start: number, count: number): AnySweepRow[] {
-  const rows = sweepRows(kernel, plan, start, count);
-  const where = plan.where;
-  return where.length === 0 ? rows : rows.filter((r) => r.feasible && matchesWhere(r, where));
+  /**
+   * Write feasible rows only (default false: every row, unless the plan has a `where`). A plan's
+   * `where` already keeps only the feasible rows meeting it; this keeps every feasible row.
+   */
+  readonly feasibleOnly?: boolean;
 }
 
 /**
  * Writes one full row per configuration (configuration, feasibility, every output, minChipsToFit)
  * to `path` as Parquet, CSV or JSON lines; with a `where` in the spec, only the feasible rows
- * meeting it. Checks first that `path` can be written (`reserveOutput`, unless given its
+ * meeting it, and with `feasibleOnly`, only feasible rows. Parquet files type integer columns as
+ * INT32/INT64 (`PARQUET_INTEGER_COLUMNS`), hold a row group per `chunk` rows and carry the sweep in
+ * their key/value metadata (`parquetMetadata`: spec, fingerprint, engine version, range). Checks first that `path` can be written (`reserveOutput`, unless given its
  * temporary file), then fills the temporary file beside it and renames it into place, so an
  * interrupted or failed write never leaves a partial file under the final name, and removes it.
  * Returns the rows written.
@@ -168,6 +341,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
   const chunk = options.chunk ?? 65_536;
   const columns = columnsOf(plan);
   const signal = options.signal;
+  const feasibleOnly = options.feasibleOnly ?? false;
   let written = 0;
   let stream: WriteStream | undefined;
   /** Lets a signal handler run (rows and Parquet are made synchronously), then stops if aborted. */
@@ -183,37 +357,42 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
      * A chunk's kept rows, reporting progress; with a signal, a slice at a time with a checkpoint
      * before each, as a whole chunk takes seconds.
      */
-    const chunkRows = async (from: number, count: number): Promise<AnySweepRow[]> => {
+    const sources = columnSources(plan, columns);
+    const chunkRows = async (from: number, count: number): Promise<RowChunk> => {
       if (signal === undefined) {
-        const rows = keptRows(kernel, plan, from, count);
+        const rows = chunkOf(kernel, plan, sources, from, count, feasibleOnly);
         options.onProgress?.(from + count - start, end - start);
         return rows;
       }
-      const rows: AnySweepRow[] = [];
+      const parts: RowChunk[] = [];
       for (let s = from; s < from + count; s += ROWS_BETWEEN_CHECKS) {
         await checkpoint();
         const n = Math.min(ROWS_BETWEEN_CHECKS, from + count - s);
-        for (const row of keptRows(kernel, plan, s, n)) rows.push(row);
+        parts.push(chunkOf(kernel, plan, sources, s, n, feasibleOnly));
         options.onProgress?.(s + n - start, end - start);
       }
-      return rows;
+      return parts.length === 1 ? (parts[0] as RowChunk) : { count: parts.reduce((t, p) => t + p.count, 0), values: columns.map((_, c) => parts.flatMap((p) => p.values[c] as unknown[])) };
     };
     if (format === 'parquet') {
+      const open = (columnData: ColumnSource[]): ParquetWriter =>
+        new ParquetWriter({
+          writer: fileWriter(temporary),
+          schema: schemaFromColumnData({ columnData }),
+          kvMetadata: parquetMetadata(plan, [start, end]),
+          createdBy: `ridgeline-engine version ${ENGINE_VERSION}`,
+        });
       let writer: ParquetWriter | undefined;
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
         const rows = await chunkRows(s, n);
-        written += rows.length;
-        if (rows.length > 0) {
+        written += rows.count;
+        if (rows.count > 0) {
           const columnData = parquetColumns(rows, columns);
-          writer ??= new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
+          writer ??= open(columnData);
           await writer.write({ columnData, rowGroupSize: chunk });
         }
       }
-      if (writer === undefined) {
-        const columnData = parquetColumns([], columns);
-        writer = new ParquetWriter({ writer: fileWriter(temporary), schema: schemaFromColumnData({ columnData }) });
-      }
+      writer ??= open(parquetColumns({ count: 0, values: columns.map(() => []) }, columns));
       await writer.finish();
     } else {
       const out = createWriteStream(temporary);
@@ -225,7 +404,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
       for (let s = start; s < end; s += chunk) {
         const n = Math.min(chunk, end - s);
         const rows = await chunkRows(s, n);
-        written += rows.length;
+        written += rows.count;
         await write(format === 'csv' ? encodeCsv(rows, columns) : encodeJsonl(rows, columns));
       }
       out.end();
@@ -253,8 +432,8 @@ export async function estimateRowBytes(plan: AnySweepPlan, format: RowFormat, ro
   const kernel = await e.open(plan.image(true));
   const n = Math.min(2000, plan.total);
   if (n === 0) return 0;
-  const sample = sweepRows(kernel, plan, 0, n);
   const columns = columnsOf(plan);
+  const sample = chunkOf(kernel, plan, columnSources(plan, columns), 0, n, false, []);
   let bytes: number;
   if (format === 'csv') bytes = Buffer.byteLength(encodeCsv(sample, columns));
   else if (format === 'jsonl') bytes = Buffer.byteLength(encodeJsonl(sample, columns));

@@ -1,0 +1,66 @@
+// `pnpm --filter @ridgeline/engine bench:rows`: rows per second that `writeRows` writes to Parquet,
+// CSV and JSON lines for examples/sweep-llama70b.yaml (388,800 configurations, every row kept), on
+// this thread. Each repeat writes every format once, in a rotating order (interleaved), to a
+// temporary directory; prints each format's median with its range. Prints, never asserts. Runs on
+// the built package.
+//
+// RIDGELINE_BENCH_RUNS (default 3) sets the repeats; RIDGELINE_BENCH_ROWS writes only the first n
+// rows; RIDGELINE_BENCH_BASELINE=<dir> names another built copy of this package (its dist/ and
+// package.json, inside this package so that it resolves the same dependencies, e.g. .bench-baseline)
+// whose writeRows runs interleaved with this one's, for a before/after in one run.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createEngine, planAnySweep } from '../dist/index.js';
+import { readSweepSpec, resolveSweep } from '../dist/node/index.js';
+
+const runs = Math.max(1, Number(process.env.RIDGELINE_BENCH_RUNS ?? 3));
+const example = new URL('../examples/sweep-llama70b.yaml', import.meta.url);
+const { spec, dir } = await readSweepSpec(example.pathname);
+const plan = planAnySweep(await resolveSweep(spec, { specDir: dir }));
+const rows = Math.min(plan.total, Number(process.env.RIDGELINE_BENCH_ROWS ?? plan.total));
+const range = [0, rows];
+
+const writers = [{ label: 'this build', writeRows: (await import('../dist/node/index.js')).writeRows }];
+if (process.env.RIDGELINE_BENCH_BASELINE) {
+  const baseline = resolve(process.env.RIDGELINE_BENCH_BASELINE);
+  writers.unshift({ label: 'baseline', writeRows: (await import(pathToFileURL(join(baseline, 'dist/node/index.js')).href)).writeRows });
+}
+const formats = ['parquet', 'csv', 'jsonl'];
+const engine = await createEngine();
+const out = await mkdtemp(join(tmpdir(), 'ridgeline-bench-rows-'));
+/** seconds[writer][format]: one entry per repeat */
+const seconds = writers.map(() => Object.fromEntries(formats.map((f) => [f, []])));
+const bytes = writers.map(() => ({}));
+try {
+  console.log(`writeRows, examples/sweep-llama70b.yaml: ${rows.toLocaleString('en')} rows, ${runs} interleaved repeats, one thread`);
+  const jobs = writers.flatMap((_, w) => formats.map((format) => ({ w, format })));
+  for (let r = 0; r < runs; r++) {
+    // rotate the order each repeat, so that no writer or format always runs first or warm
+    const order = jobs.map((_, k) => jobs[(k + r) % jobs.length]);
+    for (const { w, format } of order) {
+      const path = join(out, `rows-${w}.${format}`);
+      const t = performance.now();
+      const written = await writers[w].writeRows(plan, path, { range, engine });
+      seconds[w][format].push((performance.now() - t) / 1000);
+      if (written.rows !== rows) throw new Error(`${writers[w].label} wrote ${written.rows} rows of ${rows}`);
+      bytes[w][format] = (await stat(path)).size;
+      await rm(path);
+    }
+  }
+} finally {
+  await rm(out, { recursive: true, force: true });
+}
+
+const rate = (s) => Math.round(rows / s).toLocaleString('en');
+for (const format of formats) {
+  for (const [w, { label }] of writers.entries()) {
+    const s = [...seconds[w][format]].sort((a, b) => a - b);
+    const median = s[Math.floor(s.length / 2)];
+    const mb = (bytes[w][format] / 1e6).toFixed(1);
+    console.log(
+      `  ${format.padEnd(8)} ${label.padEnd(11)} ${rate(median).padStart(10)} rows/s  (median of ${s.length}: ${rate(s.at(-1))}–${rate(s[0])}; ${median.toFixed(2)} s, ${mb} MB)`,
+    );
+  }
+}
