@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateInference, type FeasibleInferenceResult, type InferenceConfig } from '@ridgeline/model';
+import { estimateInference, type FeasibleInferenceResult } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS, type Metric } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
 import { groupSegments, groupShapeOf } from './groups.ts';
@@ -16,6 +16,7 @@ import { planSweep, shardRange, type SweepPlan } from './plan.ts';
 import { parseSweepSpec, resolveSweepSpec } from './spec.ts';
 import { attachRows, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepRow, type SweepState } from './state.ts';
 import { measureSweepRate, sweepRange } from './sweep.ts';
+import { inferenceConfig } from './test-support/plan-config.ts';
 import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, hasEqualOutputs, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
 import { matchesWhere } from './where.ts';
@@ -52,53 +53,6 @@ function planOf(text: string): SweepPlan {
   return planSweep(resolveSweepSpec(parseSweepSpec(text), TEST_RESOLVERS));
 }
 
-function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig {
-  const c = plan.config(index);
-  const resolved = plan.resolved;
-  const model = resolved.models.find((m) => m.id === c.model)!;
-  const chip = resolved.chips.find((x) => x.chip.id === c.hardware)!;
-  const draftModel = resolved.draftModels?.find((m) => m.id === c.draftModel);
-  return {
-    model,
-    chip: chip.chip,
-    chips: c.chips,
-    parallelism: { tp: c.tp, pp: c.pp, ep: c.ep },
-    ...(c.redundantExperts === 'auto' ? {} : { redundantExperts: c.redundantExperts }),
-    batch: c.batch,
-    inputTokens: c.inputTokens,
-    outputTokens: c.outputTokens,
-    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
-    attentionSharding: c.attentionSharding,
-    moeImbalance: c.moeImbalance,
-    twoBatchOverlap: c.twoBatchOverlap,
-    schedule: c.schedule,
-    chunkTokens: c.chunkTokens,
-    ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
-    ...(chip.usdPerChipHour === undefined ? {} : { usdPerChipHour: chip.usdPerChipHour }),
-    ...(c.speculative === 'none'
-      ? {}
-      : {
-          speculative: {
-            mode: c.speculative,
-            draftTokens: c.draftTokens,
-            acceptance: c.acceptance,
-            ...(c.speculative === 'draft' && draftModel !== undefined ? { draftModel } : {}),
-          },
-        }),
-    ...(c.prefillWorkers === 0
-      ? {}
-      : {
-          disaggregation: {
-            prefillWorkers: c.prefillWorkers,
-            decodeWorkers: c.decodeWorkers,
-            prefillChip: TEST_RESOLVERS.chip(c.prefillHardware),
-            ...(c.prefillTp === 'auto' ? {} : { prefillTp: c.prefillTp }),
-            ...(c.prefillEp === 'auto' ? {} : { prefillEp: c.prefillEp }),
-            prefillAttention: c.prefillAttention,
-          },
-        }),
-  };
-}
 
 // ~4.6k configurations of disaggregated serving: DeepSeek-V3 and Llama 3.1 70B decoding on H200 or
 // MI300X (one at a price of its own), prefill workers on the same chip or on B200, of the decode

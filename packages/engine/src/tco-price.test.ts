@@ -4,6 +4,7 @@ import { N_OUT, OUTPUTS } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { planSweep } from './plan.ts';
 import { parseSweepSpec, resolveSweepSpec } from './spec.ts';
+import { inferenceConfig } from './test-support/plan-config.ts';
 import { TEST_RESOLVERS } from './test-support/random.ts';
 
 // `--price-basis tco` (docs/MODEL.md §11) computes a per-chip-hour price before the model and feeds it
@@ -27,25 +28,8 @@ schedule: [continuous, static]
     expect(cost).toBeGreaterThanOrEqual(0);
     let feasible = 0;
     for (let i = 0; i < plan.total; i++) {
-      const c = plan.config(i);
-      const usdPerChipHour = priced.find((p) => p.id === c.hardware)!.usd;
-      const r = estimateInference({
-        model: plan.resolved.models[0]!,
-        chip: TEST_RESOLVERS.chip(c.hardware),
-        chips: c.chips,
-        parallelism: { tp: c.tp, pp: c.pp, ep: c.ep },
-        batch: c.batch,
-        inputTokens: c.inputTokens,
-        outputTokens: c.outputTokens,
-        precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
-        attentionSharding: c.attentionSharding,
-        moeImbalance: c.moeImbalance,
-        twoBatchOverlap: c.twoBatchOverlap,
-        schedule: c.schedule,
-        chunkTokens: c.chunkTokens,
-        ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
-        usdPerChipHour,
-      });
+      // the spec's hardware entries carry the tco prices, so the config carries them too
+      const r = estimateInference(inferenceConfig(plan, i));
       if (!r.feasible) continue;
       feasible++;
       const got = out[i * N_OUT + cost]!;
