@@ -3,11 +3,7 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
-  MissingCapitalError,
   costFigures,
-  tcoPrice,
-  type TcoOptions,
-  type TcoPrice,
   MAX_DRAFT_TOKENS,
   MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
@@ -33,6 +29,7 @@ import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
+import { PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -135,40 +132,14 @@ const args = {
   stack: STACK_ARG as ProfileArgDef,
   'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
   price: { type: 'string', valueHint: 'usd/h', description: "Price per chip-hour in USD, 0 to 1e6 (default: the chip's list price)" },
-  'price-basis': {
-    type: 'enum',
-    options: ['list', 'tco'] as ('list' | 'tco')[],
-    default: 'list',
-    description:
-      "list: the chip's dated on-demand price per chip-hour; tco: cost of ownership, capital ÷ (years · 8760 · utilization) + electricity on the provisioned facility draw + facility rent per kW (docs/MODEL.md §11)",
-  },
-  'capital-usd': { type: 'string', valueHint: 'usd', description: "With --price-basis tco: purchase price of one chip, USD (default: the chip's sourced capitalUsd)" },
-  'system-capital-usd': {
-    type: 'string',
-    valueHint: 'usd',
-    description: "With --price-basis tco: the chip's share of its system's purchase price (host, NICs, switches), USD (default: the chip's sourced share, else 0)",
-  },
-  'amortization-years': {
-    type: 'string',
-    valueHint: 'years',
-    description: 'With --price-basis tco: years over which capital is amortised, 0.1 to 30 (default: 5; Amazon moved part of its servers from 6 to 5 years in 2025)',
-  },
-  utilization: {
-    type: 'string',
-    valueHint: '0..1',
-    description: 'With --price-basis tco: share of the hours the chips serve at the modelled rate, above 0 up to 1 (default: 1, as a list price assumes)',
-  },
-  'usd-per-kwh': {
-    type: 'string',
-    valueHint: 'usd',
-    description: 'With --price-basis tco: electricity, USD per kWh at the facility meter (default: 0.0806, the US industrial average for 2023, EIA)',
-  },
-  'usd-per-kw-month': {
-    type: 'string',
-    valueHint: 'usd',
-    description: 'With --price-basis tco: facility rent, USD per kW of IT power per month (default: 184.06, CBRE North America H2 2024 asking rate)',
-  },
-  pue: { type: 'string', valueHint: '1..10', description: 'Power usage effectiveness of the facility, facility power ÷ IT power, 1 to 10: facility energy and provisioned power (default: 1.2, hyperscale and liquid-cooled facilities reach 1.1–1.2)' },
+  'price-basis': PRICE_BASIS_ARG as PriceBasisArgDef,
+  'capital-usd': TCO_ARGS['capital-usd'] as StringArgDef,
+  'system-capital-usd': TCO_ARGS['system-capital-usd'] as StringArgDef,
+  'amortization-years': TCO_ARGS['amortization-years'] as StringArgDef,
+  utilization: TCO_ARGS.utilization as StringArgDef,
+  'usd-per-kwh': TCO_ARGS['usd-per-kwh'] as StringArgDef,
+  'usd-per-kw-month': TCO_ARGS['usd-per-kw-month'] as StringArgDef,
+  pue: PUE_ARG as StringArgDef,
   'power-cap': {
     type: 'string',
     valueHint: 'W',
@@ -224,7 +195,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const moeImbalance = numberInRange('moe-imbalance', a['moe-imbalance'], { min: 1, limit: W.moeImbalance }) ?? DEFAULT_MOE_IMBALANCE;
     const redundantExperts = nonNegativeInteger('redundant-experts', a['redundant-experts']);
     const price = numberInRange('price', a.price, { min: 0, what: 'a price in USD per chip-hour (a number ≥ 0)', limit: W.usdPerChipHour, unit: 'USD per chip-hour' });
-    const pue = numberInRange('pue', a.pue, { min: 1, max: 10, what: 'a power usage effectiveness from 1 to 10' });
+    const pue = pueFlag(a.pue);
     const tcoOptions = tcoFlags(a, pue);
     const powerCap = numberInRange('power-cap', a['power-cap'], { min: 0, what: 'a power in watts (a number > 0)', limit: 1e6, unit: 'W' });
     const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
@@ -310,46 +281,6 @@ const command: CommandDef<typeof args> = defineCommand({
     else io.stdout(renderInfeasible(result, model, chip, inferenceFix(config, result, rawArgs)));
   },
 });
-
-const TCO_FLAGS = ['capital-usd', 'system-capital-usd', 'amortization-years', 'utilization', 'usd-per-kwh', 'usd-per-kw-month'] as const;
-
-/** The --price-basis tco flags, checked: undefined under --price-basis list (and then none of them may be given). */
-function tcoFlags(
-  a: { readonly 'price-basis'?: 'list' | 'tco' | undefined; readonly price?: string | undefined } & { readonly [K in (typeof TCO_FLAGS)[number]]?: string | undefined },
-  pue: number | undefined,
-): TcoOptions | undefined {
-  if (a['price-basis'] !== 'tco') {
-    for (const flag of TCO_FLAGS) if (a[flag] !== undefined) throw new UserError(`--${flag} needs --price-basis tco`);
-    return undefined;
-  }
-  if (a.price !== undefined) throw new UserError('--price gives a list price per chip-hour: drop it, or drop --price-basis tco');
-  const usd = { min: 0, what: 'an amount in USD (a number ≥ 0)', limit: 1e9, unit: 'USD' };
-  const capitalUsd = numberInRange('capital-usd', a['capital-usd'], usd);
-  const systemCapitalUsdPerChip = numberInRange('system-capital-usd', a['system-capital-usd'], usd);
-  const amortizationYears = numberInRange('amortization-years', a['amortization-years'], { min: 0.1, max: 30, what: 'a number of years from 0.1 to 30' });
-  const utilization = numberInRange('utilization', a.utilization, { min: 0, max: 1, what: 'a share of the hours above 0, up to 1' });
-  if (utilization === 0) throw new UserError('--utilization must be above 0 (a share of the hours the chips serve), got 0');
-  const usdPerKwh = numberInRange('usd-per-kwh', a['usd-per-kwh'], { min: 0, what: 'a price in USD per kWh (a number ≥ 0)', limit: 100, unit: 'USD per kWh' });
-  const usdPerKwMonth = numberInRange('usd-per-kw-month', a['usd-per-kw-month'], { min: 0, what: 'a price in USD per kW-month (a number ≥ 0)', limit: 1e5, unit: 'USD per kW-month' });
-  return {
-    ...(capitalUsd === undefined ? {} : { capitalUsd }),
-    ...(systemCapitalUsdPerChip === undefined ? {} : { systemCapitalUsdPerChip }),
-    ...(amortizationYears === undefined ? {} : { amortizationYears }),
-    ...(utilization === undefined ? {} : { utilization }),
-    ...(usdPerKwh === undefined ? {} : { usdPerKwh }),
-    ...(usdPerKwMonth === undefined ? {} : { usdPerKwMonth }),
-    ...(pue === undefined ? {} : { pue }),
-  };
-}
-
-function tcoOf(chip: ChipSpec, options: TcoOptions): TcoPrice {
-  try {
-    return tcoPrice(chip, options);
-  } catch (error) {
-    if (error instanceof MissingCapitalError) throw new UserError(error.message, { cause: error });
-    throw error;
-  }
-}
 
 /** The disaggregation flags, checked: undefined without --prefill-workers (and then none of the others may be given). */
 function disaggregationFlags(a: {

@@ -185,3 +185,35 @@ function withoutCost(stdout: string): unknown {
   expect(cost?.basis).toBe('list');
   return rest;
 }
+
+describe('ridgeline plan --price-basis tco', { timeout: 240_000 }, () => {
+  const base = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--input', '1024', '--output', '128', '--tpot', '50ms', '--objective', 'cost'];
+  interface CostJson {
+    results: { command: string[]; result: { costPerMillionTokensUsd: number; inputs: { usdPerChipHour: number } } }[];
+  }
+
+  it('ranks on the cost of ownership, and each answer reproduces with the same price flags', async () => {
+    const tco = await cli([...base, '--price-basis', 'tco', '--utilization', '0.6', '--json']);
+    expect(tco.code).toBe(0);
+    const [best] = (JSON.parse(tco.stdout) as CostJson).results;
+    // H100's tco price at 60% utilisation: capital and rent over fewer hours, by the model's own rule
+    expect(best!.command.slice(-4)).toEqual(['--price-basis', 'tco', '--utilization', '0.6']);
+    const again = await cli([...best!.command, '--json']);
+    expect(again.code).toBe(0);
+    const estimate = JSON.parse(again.stdout) as { costPerMillionTokensUsd: number; inputs: { usdPerChipHour: number } };
+    expect(estimate.inputs.usdPerChipHour).toBe(best!.result.inputs.usdPerChipHour);
+    expect(estimate.costPerMillionTokensUsd).toBe(best!.result.costPerMillionTokensUsd);
+    // a different price than the list one
+    const [listed] = (JSON.parse((await cli([...base, '--json'])).stdout) as CostJson).results;
+    expect(best!.result.inputs.usdPerChipHour).not.toBe(listed!.result.inputs.usdPerChipHour);
+  });
+
+  it.each([
+    [['--hardware', 'h200', '--price-basis', 'tco'], 'h200 has no sourced capital cost: give --capital-usd (its purchase price per chip, USD) for --price-basis tco'],
+    [['--utilization', '0.5'], '--utilization needs --price-basis tco'],
+    [['--pue', '1.3'], '--pue needs --price-basis tco in plan (it prices the electricity of the cost of ownership)'],
+    [['--price-basis', 'tco', '--prefill-hardware', 'b200'], "--price-basis tco prices each answer's one chip: give --prefill-hardware only with --price-basis list"],
+  ])('refuses %j in one line', async (extra, message) => {
+    expectUserError(await cli([...base, ...extra]), message);
+  });
+});

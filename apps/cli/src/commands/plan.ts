@@ -20,6 +20,7 @@ import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
+import { PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, TCO_FLAGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 import { shellCommand } from '../shell.ts';
@@ -75,6 +76,15 @@ const args = {
   },
   stack: STACK_ARG as ProfileArgDef,
   'efficiency-profile': EFFICIENCY_PROFILE_ARG as ProfileArgDef,
+  // every chip priced by its cost of ownership (docs/MODEL.md §11): --objective cost ranks on it
+  'price-basis': PRICE_BASIS_ARG as PriceBasisArgDef,
+  'capital-usd': TCO_ARGS['capital-usd'] as StringArgDef,
+  'system-capital-usd': TCO_ARGS['system-capital-usd'] as StringArgDef,
+  'amortization-years': TCO_ARGS['amortization-years'] as StringArgDef,
+  utilization: TCO_ARGS.utilization as StringArgDef,
+  'usd-per-kwh': TCO_ARGS['usd-per-kwh'] as StringArgDef,
+  'usd-per-kw-month': TCO_ARGS['usd-per-kw-month'] as StringArgDef,
+  pue: PUE_ARG as StringArgDef,
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first' },
 } as const;
@@ -111,6 +121,21 @@ function precisionsOf(raw: string): Precision[] {
   return out;
 }
 
+/** `--price-basis tco` and the tco flags (and `--pue`) as given, in order: what prices a reproduce command as the plan priced. */
+function rawPriceArgs(rawArgs: readonly string[]): string[] {
+  const names = new Set(['price-basis', 'pue', ...TCO_FLAGS]);
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
+    if (!names.has(name)) continue;
+    if (eq !== -1) out.push(`--${name}`, arg.slice(eq + 1));
+    else out.push(arg, rawArgs[++i] ?? '');
+  }
+  return out;
+}
+
 /** A chip flag's values (`--hardware`, `--prefill-hardware`), repeated or comma-separated, in order, without repeats. */
 function chipArgs(rawArgs: readonly string[], flag: 'hardware' | 'prefill-hardware', last: string | undefined): string[] {
   const given = flagValues(rawArgs, flag);
@@ -130,7 +155,15 @@ function chipArgs(rawArgs: readonly string[], flag: 'hardware' | 'prefill-hardwa
  */
 export function estimateArgv(
   config: InferenceConfig,
-  spelled: { readonly model: string; readonly hardware: string; readonly prefillHardware?: string; readonly stack?: string; readonly plugins: readonly string[] },
+  spelled: {
+    readonly model: string;
+    readonly hardware: string;
+    readonly prefillHardware?: string;
+    readonly stack?: string;
+    /** The price flags as the user gave them (`--price-basis tco …`), said in place of the price they set. */
+    readonly priceArgs?: readonly string[];
+    readonly plugins: readonly string[];
+  },
 ): string[] {
   const { tp, pp, ep } = config.parallelism;
   const split = config.disaggregation;
@@ -160,7 +193,7 @@ export function estimateArgv(
           ...(split.prefillAttention === undefined || split.prefillAttention === 'heads' ? [] : ['--prefill-attention', split.prefillAttention]),
           ...(split.prefillChip === undefined ? [] : ['--prefill-hardware', spelled.prefillHardware ?? split.prefillChip.id]),
         ]),
-    ...(config.usdPerChipHour === undefined ? [] : ['--price', String(config.usdPerChipHour)]),
+    ...(spelled.priceArgs ?? (config.usdPerChipHour === undefined ? [] : ['--price', String(config.usdPerChipHour)])),
     ...(spelled.stack === undefined ? [] : ['--stack', spelled.stack]),
     ...spelled.plugins.flatMap((p) => ['--plugin', p]),
   ];
@@ -273,6 +306,15 @@ const command: CommandDef<typeof args> = defineCommand({
     // every chip on the named serving stack's efficiencies (one note per chip without it)
     const stack = profileFlag(a.stack, a['efficiency-profile']);
     const onStack = (chip: ChipSpec): ChipSpec => chipOnProfile(chip, stack, warn);
+    const pue = pueFlag(a.pue);
+    const tco = tcoFlags(a, pue);
+    // the plan ranks by throughput or cost: PUE enters only through the tco electricity price
+    if (pue !== undefined && tco === undefined) throw new UserError('--pue needs --price-basis tco in plan (it prices the electricity of the cost of ownership)');
+    if (tco !== undefined && prefillHardware.length > 0) {
+      throw new UserError('--price-basis tco prices each answer\'s one chip: give --prefill-hardware only with --price-basis list');
+    }
+    // the flags that set the price, for the reproduce commands (they price as the plan did)
+    const priceArgs = tco === undefined ? undefined : rawPriceArgs(rawArgs);
     const chips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of hardware) {
       const chip = onStack(await resolveChip(spelled, { cwd: io.cwd, plugins, warn }));
@@ -293,7 +335,7 @@ const command: CommandDef<typeof args> = defineCommand({
     try {
       plan = await planServing({
         model,
-        chips: chips.map(({ chip }) => ({ chip })),
+        chips: chips.map(({ chip }) => (tco === undefined ? { chip } : { chip, usdPerChipHour: tcoOf(chip, tco).usdPerChipHour })),
         inputTokens,
         outputTokens,
         targets: { ...(ttftS === undefined ? {} : { ttftS }), ...(tpotS === undefined ? {} : { tpotS }) },
@@ -314,7 +356,14 @@ const command: CommandDef<typeof args> = defineCommand({
       const prefillSpelled = prefillChip === undefined ? undefined : (prefillChips.find((c) => c.chip.id === prefillChip.id)?.spelled ?? prefillChip.id);
       return {
         choice,
-        command: estimateArgv(choice.config, { model: a.model, hardware: spelled, ...(prefillSpelled === undefined ? {} : { prefillHardware: prefillSpelled }), ...(stack === undefined ? {} : { stack }), plugins }),
+        command: estimateArgv(choice.config, {
+          model: a.model,
+          hardware: spelled,
+          ...(prefillSpelled === undefined ? {} : { prefillHardware: prefillSpelled }),
+          ...(stack === undefined ? {} : { stack }),
+          ...(priceArgs === undefined ? {} : { priceArgs }),
+          plugins,
+        }),
       };
     });
     if (a.json) {
