@@ -121,21 +121,6 @@ function precisionsOf(raw: string): Precision[] {
   return out;
 }
 
-/** `--price-basis tco` and the tco flags (and `--pue`) as given, in order: what prices a reproduce command as the plan priced. */
-function rawPriceArgs(rawArgs: readonly string[]): string[] {
-  const names = new Set(['price-basis', 'pue', ...TCO_FLAGS]);
-  const out: string[] = [];
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
-    if (!names.has(name)) continue;
-    if (eq !== -1) out.push(`--${name}`, arg.slice(eq + 1));
-    else out.push(arg, rawArgs[++i] ?? '');
-  }
-  return out;
-}
-
 /** A chip flag's values (`--hardware`, `--prefill-hardware`), repeated or comma-separated, in order, without repeats. */
 function chipArgs(rawArgs: readonly string[], flag: 'hardware' | 'prefill-hardware', last: string | undefined): string[] {
   const given = flagValues(rawArgs, flag);
@@ -314,7 +299,13 @@ const command: CommandDef<typeof args> = defineCommand({
       throw new UserError('--price-basis tco prices each answer\'s one chip: give --prefill-hardware only with --price-basis list');
     }
     // the flags that set the price, for the reproduce commands (they price as the plan did)
-    const priceArgs = tco === undefined ? undefined : rawPriceArgs(rawArgs);
+    const priceArgs =
+      tco === undefined
+        ? undefined
+        : ['price-basis', 'pue', ...TCO_FLAGS].flatMap((name) => {
+            const value = (a as Readonly<Record<string, string | undefined>>)[name];
+            return value === undefined ? [] : [`--${name}`, value];
+          });
     const chips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of hardware) {
       const chip = onStack(await resolveChip(spelled, { cwd: io.cwd, plugins, warn }));
