@@ -1,4 +1,4 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { errorStats, inferencexConfig, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow } from './inferencex.ts';
@@ -87,19 +87,6 @@ export const REQUEST_OVERHEAD_GRID: readonly number[] = [0, 0.01, 0.02, 0.05, 0.
  */
 export const REQUEST_OVERHEAD_MAX_CONCURRENCY = 16;
 
-/** Mean |ln(predicted / measured)| of throughput and tokens/s per user over rows; ∞ when none is feasible. */
-function rateLoss(rows: readonly InferencexRow[], chip: ChipSpec): number {
-  let sum = 0;
-  let n = 0;
-  for (const row of rows) {
-    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
-    if (!r.feasible) continue;
-    sum += Math.abs(Math.log(r.totalTokensPerSPerChip / row.tputPerGpu)) + Math.abs(Math.log(r.tokensPerSPerUser / row.medianIntvty));
-    n += 2;
-  }
-  return n === 0 ? Number.POSITIVE_INFINITY : sum / n;
-}
-
 /** What the fit adds to the efficiencies: the stack's MTP acceptance (where it ran MTP) and t_req. */
 export interface ServingFit {
   readonly mtpAcceptance: number | undefined;
@@ -108,7 +95,7 @@ export interface ServingFit {
 
 /**
  * The serving stack's MTP acceptance, fitted on the MTP rows with the efficiencies held (the
- * lowest `rateLoss` over `MTP_ACCEPTANCE_GRID`; undefined without MTP rows), then t_req on the TTFT
+ * lowest calibration loss (`evaluateRows`) over `MTP_ACCEPTANCE_GRID`; undefined without MTP rows), then t_req on the TTFT
  * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY` (the lowest mean |ln| over
  * `REQUEST_OVERHEAD_GRID`, 0 without such rows: t_req adds to TTFT alone, so one prediction per
  * row serves every candidate).
@@ -117,9 +104,11 @@ export function fitServing(chip: ChipSpec, rows: readonly InferencexRow[]): Serv
   const mtp = rows.filter((r) => r.specMethod === 'mtp');
   let mtpAcceptance: number | undefined;
   if (mtp.length > 0) {
+    const mtpRows = calibrationRowsOf(mtp);
     let best = Number.POSITIVE_INFINITY;
     for (const a of MTP_ACCEPTANCE_GRID) {
-      const loss = rateLoss(mtp, { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'fit candidate' } } });
+      // the calibration's own objective: mean |ln(predicted/measured)| of throughput and tokens/s per user
+      const loss = evaluateRows(mtpRows, { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'fit candidate' } } }).loss ?? Number.POSITIVE_INFINITY;
       if (loss < best) {
         best = loss;
         mtpAcceptance = a;
