@@ -15,10 +15,9 @@ import {
 } from './calibrate.ts';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
-import { llama70b, mixtral, testGpu, feasible } from './test-fixtures.ts';
+import { llama70b, mixtral, testGpu, feasible, bf16 } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
-const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 function config(tp: number, batch: number, inputTokens: number, outputTokens: number, model = llama70b): InferenceConfig {
   return { model, chip: testGpu, chips: tp, parallelism: { tp, pp: 1, ep: 1 }, batch, inputTokens, outputTokens, precision: bf16 };

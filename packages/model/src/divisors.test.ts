@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { divisors, largestDivisorAtMost } from './divisors.ts';
-import { testGpu, llama70b } from './test-fixtures.ts';
+import { testGpu, llama70b, bf16 } from './test-fixtures.ts';
 import { smallestLayoutToFit } from './memory.ts';
 
-const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 describe('divisors', () => {
   test('ascending, the same as counting from 1 to n', () => {

@@ -2,19 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { InputError } from './errors.ts';
 import { shardLayout } from './layout.ts';
-import { deepseekV3, llama70b, mixtral, testGpu, testLpu, feasible, infeasible } from './test-fixtures.ts';
+import { deepseekV3, llama70b, mixtral, testGpu, testLpu, feasible, infeasible, llama70bOn8 } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
-const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 const base: InferenceConfig = {
-  model: llama70b,
-  chip: testGpu,
-  chips: 8,
-  parallelism: { tp: 8, pp: 1, ep: 1 },
-  batch: 1,
-  inputTokens: 2048,
-  outputTokens: 256,
-  precision: bf16,
+  ...llama70bOn8,
   // The hand derivations below are of a static batch; continuous batching has its own section.
   schedule: 'static',
 };

@@ -3,21 +3,11 @@ import { CHIP_LIMITS, type ChipSpec } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
 import { limitText, MODEL_LIMITS, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
-import { llama70b, testGpu } from './test-fixtures.ts';
+import { llama70b, testGpu, bf16, llama70bOn8 } from './test-fixtures.ts';
 import { estimateTraining } from './training.ts';
 import type { InferenceConfig, ModelSpec, TrainingConfig } from './types.ts';
 
-const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
-const base: InferenceConfig = {
-  model: llama70b,
-  chip: testGpu,
-  chips: 8,
-  parallelism: { tp: 8, pp: 1, ep: 1 },
-  batch: 1,
-  inputTokens: 2048,
-  outputTokens: 256,
-  precision: bf16,
-};
+const base: InferenceConfig = llama70bOn8;
 const training: TrainingConfig = {
   model: llama70b,
   chip: testGpu,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { estimateInference } from './inference.ts';
 import { chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, withPowerCap } from './power.ts';
-import { feasible, llama70b, roomyGpu, testGpu } from './test-fixtures.ts';
+import { feasible, llama70b, roomyGpu, testGpu, bf16 } from './test-fixtures.ts';
 
 const s = (value: number): { value: number; source: string } => ({ value, source: 'test fixture' });
 
@@ -20,7 +20,6 @@ const componentGpu: ChipSpec = {
   },
 };
 
-const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 describe('the component power model (docs/MODEL.md §10)', () => {
   test('P = P_static + e_flop·FLOP/s + e_mem·bytes/s + e_link·β_up·share, by hand', () => {

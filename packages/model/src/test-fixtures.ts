@@ -1,7 +1,7 @@
 // Fixtures for this package's tests only (not exported, not built): round efficiencies so the
 // tests can write their arithmetic out by hand.
 import type { ChipSpec } from '@ridgeline/hardware';
-import type { InferenceResult, ModelSpec, TrainingResult } from './types.ts';
+import type { InferenceConfig, InferenceResult, ModelSpec, TrainingResult } from './types.ts';
 
 const s = (value: number): { value: number; source: string } => ({ value, source: 'test fixture' });
 
@@ -96,6 +96,21 @@ export const deepseekV3: ModelSpec = {
 
 /** The test GPU with 1 TB of memory, so capacity never binds in hand-derived tests. */
 export const roomyGpu: ChipSpec = { ...testGpu, memory: { ...testGpu.memory, capacityBytes: { value: 1e12, source: 'test' } } };
+
+/** BF16 weights, KV cache and activations. */
+export const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
+
+/** Llama 70B on 8 test GPUs at TP 8, one sequence of 2,048 in and 256 out, all BF16: the tests' base configuration. */
+export const llama70bOn8: InferenceConfig = {
+  model: llama70b,
+  chip: testGpu,
+  chips: 8,
+  parallelism: { tp: 8, pp: 1, ep: 1 },
+  batch: 1,
+  inputTokens: 2048,
+  outputTokens: 256,
+  precision: bf16,
+};
 
 /**
  * Llama 3.1 70B's shapes and the test GPU's roofline, for tests that derive times by hand (TP 1,
