@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { runCli } from 'ridgeline';
-import { inferencexArgv, predictInferencex, readInferencex, selectInferencex } from './inferencex.ts';
+import { inferencexArgv, predictedTputPerGpu, predictInferencex, readInferencex, selectInferencex } from './inferencex.ts';
 
 /** `ridgeline <argv> --json`, in-process: the exit code and the parsed result. */
 async function estimateJson(argv: string[]): Promise<{ code: number; result: { ttftS: number; tokensPerSPerUser: number; totalTokensPerSPerChip: number; feasible: boolean; reason: string | null } }> {
@@ -24,7 +24,7 @@ describe('every reproduced InferenceX row runs through the CLI with the flags of
         if (code !== 0 || result.feasible || result.reason !== prediction.infeasibleReason) mismatches.push(`line ${row.line}: ${code} ${result.reason}`);
         continue;
       }
-      const same = code === 0 && result.totalTokensPerSPerChip === prediction.predicted.throughput && result.tokensPerSPerUser === prediction.predicted.interactivity && result.ttftS === prediction.predicted.ttft;
+      const same = code === 0 && predictedTputPerGpu(row, result) === prediction.predicted.throughput && result.tokensPerSPerUser === prediction.predicted.interactivity && result.ttftS === prediction.predicted.ttft;
       if (!same && mismatches.length < 10) mismatches.push(`line ${row.line}: ${inferencexArgv(row).join(' ')}`);
     }
     expect(mismatches).toEqual([]);

@@ -1,7 +1,7 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
-import { errorStats, inferencexConfig, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow } from './inferencex.ts';
+import { errorStats, inferencexConfig, predictedTputPerGpu, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (issue 11, first slice): per chip, the constant efficiencies
@@ -49,7 +49,7 @@ export function calibrationRowsOf(rows: readonly InferencexRow[]): CalibrationRo
       return last!;
     };
     return [
-      { id: `line ${row.line} tput`, measured: row.tputPerGpu, predict: (chip) => { const r = result(chip); return r.feasible ? r.totalTokensPerSPerChip : undefined; } },
+      { id: `line ${row.line} tput`, measured: row.tputPerGpu, predict: (chip) => { const r = result(chip); return r.feasible ? predictedTputPerGpu(row, r) : undefined; } },
       { id: `line ${row.line} interactivity`, measured: row.medianIntvty, predict: (chip) => { const r = result(chip); return r.feasible ? r.tokensPerSPerUser : undefined; } },
     ];
   });
@@ -68,7 +68,7 @@ function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors):
   for (const row of rows) {
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
     if (!r.feasible) continue;
-    into.throughput.push((r.totalTokensPerSPerChip - row.tputPerGpu) / row.tputPerGpu);
+    into.throughput.push((predictedTputPerGpu(row, r) - row.tputPerGpu) / row.tputPerGpu);
     into.interactivity.push((r.tokensPerSPerUser - row.medianIntvty) / row.medianIntvty);
     into.ttft.push((r.ttftS - row.medianTtft) / row.medianTtft);
   }

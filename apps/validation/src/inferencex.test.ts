@@ -12,6 +12,7 @@ import {
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
   parseInferencex,
+  predictedTputPerGpu,
   workerLayout,
   readInferencex,
   rankingAgreement,
@@ -112,6 +113,22 @@ describe('reading the parallelism columns as data/README.md does', () => {
       speculative: { mode: 'mtp', draftTokens: 3 },
     });
     expect(inferencexArgv(row).slice(-8)).toEqual(['--prefill-workers', '1', '--decode-workers', '1', '--prefill-tp', '8', '--prefill-ep', '1']);
+  });
+
+  test('fewer requests than decode workers: only as many workers are busy, and the idle ones still count among the GPUs', () => {
+    // h200 dynamo-sglang: 1 prefill worker of 8 GPUs, 9 decode workers of 8 (72 GPUs), 1 request in flight
+    const row = rows.find((r) => r.disagg && r.hardware === 'h200' && r.conc === 1 && r.decodeNumWorkers === 9 && r.numDecodeGpu === 72 && r.numPrefillGpu === 8)!;
+    expect(row).toBeDefined();
+    const config = inferencexConfig(row, 'continuous');
+    // one busy decode worker holding the one request, not 9 workers of one request each
+    expect(config).toMatchObject({ chips: 8, batch: 1, disaggregation: { prefillWorkers: 1, decodeWorkers: 1 } });
+    // the configuration's 8 + 1 × 8 = 16 chips make 1,600 tokens/s per chip = 25,600 tokens/s; the row
+    // divides by all 8 + 72 = 80 GPUs: 25,600 / 80 = 320 tokens/s per GPU
+    expect(predictedTputPerGpu(row, { totalTokensPerSPerChip: 1600 })).toBeCloseTo(320, 9);
+    // with concurrency ≥ workers nothing is idle: the per-chip figure stands
+    const busy = rows.find((r) => r.disagg && r.conc >= r.decodeNumWorkers && r.decodeNumWorkers > 1)!;
+    expect(inferencexConfig(busy, 'continuous').disaggregation?.decodeWorkers).toBe(busy.decodeNumWorkers);
+    expect(predictedTputPerGpu(busy, { totalTokensPerSPerChip: 1600 })).toBe(1600);
   });
 });
 

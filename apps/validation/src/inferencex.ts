@@ -352,7 +352,8 @@ function chipOf(row: InferencexRow): ChipSpec {
  * The configuration of a row. Single node: one engine of `decode_tp` chips (not `num_decode_gpu`,
  * which some rows give as TP × EP), `conc` sequences. Disaggregated: one decode worker of
  * `num_decode_gpu ÷ decode_num_workers` chips with `conc ÷ decode_num_workers` requests in flight,
- * fed by `prefill_num_workers` prefill workers (continuous schedule only). Either way the layout of
+ * fed by `prefill_num_workers` prefill workers (continuous schedule only); with fewer requests than
+ * decode workers (`activeDecodeWorkers`), only as many workers as requests are busy. Either way the layout of
  * `workerLayout`: with data-parallel attention the busiest chip holds ⌈B/W⌉ sequences and the dense
  * FFN, shared experts and LM head stay over TP.
  */
@@ -365,7 +366,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     chips: decode.chips,
     parallelism: { tp: decode.tp, pp: 1, ep: decode.ep },
     // requests in flight per decode worker (concurrency need not divide: the mean)
-    batch: row.disagg ? Math.max(1, Math.round(row.conc / row.decodeNumWorkers)) : row.conc,
+    batch: row.disagg ? Math.max(1, Math.round(row.conc / activeDecodeWorkers(row))) : row.conc,
     inputTokens: row.isl,
     outputTokens: row.osl,
     precision: inferencexPrecision(row.precision),
@@ -376,7 +377,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
       : {
           disaggregation: {
             prefillWorkers: row.prefillNumWorkers,
-            decodeWorkers: row.decodeNumWorkers,
+            decodeWorkers: activeDecodeWorkers(row),
             prefillTp: prefill.tp,
             prefillEp: prefill.ep,
             prefillAttention: prefill.attention,
@@ -384,6 +385,27 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
         }),
   };
   return { ...config, schedule };
+}
+
+/**
+ * The decode workers a disaggregated row keeps busy: all of them, or one per request when the
+ * benchmark's concurrency is lower (1 request on 9 workers is 1 in flight, not 9 — the model's
+ * batch is requests per worker, at least 1). The idle workers still count among the row's GPUs
+ * (`predictedTputPerGpu`).
+ */
+export function activeDecodeWorkers(row: InferencexRow): number {
+  return Math.min(row.decodeNumWorkers, row.conc);
+}
+
+/**
+ * The row's tokens/s per GPU as predicted: the configuration's (input + output) tokens/s over all
+ * the row's GPUs, idle decode workers included (`activeDecodeWorkers`), as the benchmark divides.
+ */
+export function predictedTputPerGpu(row: InferencexRow, result: { readonly totalTokensPerSPerChip: number }): number {
+  if (!row.disagg || activeDecodeWorkers(row) === row.decodeNumWorkers) return result.totalTokensPerSPerChip;
+  const decodeWorkerChips = row.numDecodeGpu / row.decodeNumWorkers;
+  const modelled = row.numPrefillGpu + activeDecodeWorkers(row) * decodeWorkerChips;
+  return (result.totalTokensPerSPerChip * modelled) / (row.numPrefillGpu + row.numDecodeGpu);
 }
 
 /**
@@ -494,7 +516,7 @@ export function predictInferencex(row: InferencexRow, schedule: Schedule, stackP
     return { row, schedule, config, measured, predicted: undefined, error: undefined, infeasibleReason: result.reason };
   }
   const predicted: MetricValues = {
-    throughput: result.totalTokensPerSPerChip,
+    throughput: predictedTputPerGpu(row, result),
     interactivity: result.tokensPerSPerUser,
     ttft: result.ttftS,
   };
