@@ -3,6 +3,8 @@ import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardw
 import { estimateInference, minChipsToFit, type FeasibleInferenceResult, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
 import { createEngine } from './engine.ts';
 import {
+  budgetMaxChips,
+  fleetReplicas,
   PLAN_BATCHES,
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_PREFILL_WORKERS,
@@ -384,5 +386,24 @@ describe('planServing with disaggregation', () => {
     const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets: { tpotS: 0.05 }, engine };
     await expect(planServing({ ...base, disaggregation: { prefillChips: [] } })).rejects.toThrow(/disaggregation\.prefillChips must name at least one chip/);
     await expect(planServing({ ...base, maxChips: 1, disaggregation: {} })).rejects.toThrow(/maxChips must be at least 2 with disaggregation/);
+  });
+});
+
+describe('fleetReplicas', () => {
+  const h100 = FIRST_PARTY_CHIPS.find((c) => c.id === 'h100-sxm')!;
+  it('is ⌊budget ÷ (replica chips × (P_max + node overhead) × PUE)⌋, never over the budget', () => {
+    // H100: (700 + 575) W × 1.2 = 1,530 W per chip; 8-chip replicas 12,240 W; 20e6 / 12,240 = 1,633.99
+    expect(fleetReplicas(h100, 8, { facilityW: 20e6 })).toBe(1633);
+    expect(fleetReplicas(h100, 1, { facilityW: 20e6 })).toBe(13071);
+    // exactly one replica's power holds one replica; a watt less holds none
+    expect(fleetReplicas(h100, 8, { facilityW: 12240, pue: 1.2 })).toBe(1);
+    expect(fleetReplicas(h100, 8, { facilityW: 12239, pue: 1.2 })).toBe(0);
+    // PUE 1.5: 1,912.5 W per chip
+    expect(fleetReplicas(h100, 1, { facilityW: 1e6, pue: 1.5 })).toBe(Math.floor(1e6 / 1912.5));
+  });
+
+  it('bounds one replica by the chips the budget powers, or one scale-up domain or 64 when that is more', () => {
+    expect(budgetMaxChips(h100, { facilityW: 20e6 })).toBe(13071);
+    expect(budgetMaxChips(h100, { facilityW: 10e3 })).toBe(64);
   });
 });

@@ -46,6 +46,7 @@ const fitting: ServingPlanChoice = {
   infeasible: null,
   searched: 2880,
   meeting: 1057,
+  powerBudget: null,
 };
 
 /** The closest miss: TPOT 17.1× over a 1 ms target, TTFT 1.55× over a 1 ms one. */
