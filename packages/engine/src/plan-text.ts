@@ -112,7 +112,7 @@ export function planBudgetText(b: PlanPowerBudget): string {
   }
   return (
     `${megawatts(b.budgetW)} powers ${formatInteger(b.replicas)} replica${b.replicas === 1 ? '' : 's'} of ${formatInteger(b.replicaChips)} chip${b.replicaChips === 1 ? '' : 's'} ` +
-    `(${formatInteger(b.chips)} chips at ${formatPower(b.provisionedWPerChip)} each: ${megawatts(b.provisionedFacilityW)} provisioned, PUE ${b.pue}), ` +
+    `(${formatInteger(b.chips)} chips at ${formatPower(b.provisionedWPerChip)} each: ${formatNumber(b.provisionedFacilityW / 1e6, 4)} MW provisioned, PUE ${b.pue}), ` +
     `${formatNumber(b.tokensPerS)} output tokens/s (${formatNumber(b.tokensPerSPerProvisionedMW)} per provisioned MW); the wall: ${WALLS[b.binding]}${estimates}`
   );
 }

@@ -254,7 +254,7 @@ function columns(disaggregated: boolean, budget: boolean): Column[] {
     ...(budget
       ? [
           right('fleet tok/s', (c) => (c.powerBudget === null ? '—' : formatNumber(c.powerBudget.tokensPerS))),
-          right('MW', (c) => (c.powerBudget === null ? '—' : formatNumber(c.powerBudget.provisionedFacilityW / 1e6))),
+          right('MW', (c) => (c.powerBudget === null ? '—' : formatNumber(c.powerBudget.provisionedFacilityW / 1e6, 4))),
           left('wall', (c) => c.powerBudget?.binding ?? '—'),
         ]
       : []),
@@ -433,7 +433,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const budget =
       powerBudgetW === undefined
         ? `up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips`
-        : `replicas of up to ${maxChipsFlag === undefined ? 'the chips the budget powers (at least one scale-up domain or 64)' : `${maxChipsFlag} chips`}, as many as ${formatNumber(powerBudgetW / 1e6)} MW of facility power provisions at chips × (P_max + node overhead) × PUE ${pue ?? DEFAULT_PUE}`;
+        : `replicas of up to ${maxChipsFlag === undefined ? 'the chips the budget powers (at least one scale-up domain or 64)' : `${maxChipsFlag} chips`}, as many replicas as ${formatNumber(powerBudgetW / 1e6)} MW provisions at (P_max + node overhead) × PUE ${pue ?? DEFAULT_PUE} per chip`;
     const searched = disaggregated
       ? [
           `Searched disaggregated replicas: prefill workers (TP on ${prefillChips.length === 0 ? 'the decode chip' : prefillChips.map((c) => c.chip.id).join(', ')}) feeding decode workers (TP, PP${model.moe === undefined ? '' : ', EP, attention by heads or dp'}), prefill:decode ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS}, batch 1–4096 per decode worker and precisions ${precisions.join(', ')}, ${budget}.`,
