@@ -159,6 +159,29 @@ describe('planServing', () => {
     await expect(planServing({ ...base, maxChips: 2.5 })).rejects.toThrow(/maxChips must be a positive integer/);
   });
 
+  it('rejects a power budget out of range, or with a rate, the chips objective or disaggregation, naming the field', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
+    await expect(planServing({ ...base, powerBudget: { facilityW: 0 } })).rejects.toThrow(/^powerBudget\.facilityW must be a facility power above 0 and at most 10000000000 W, got 0$/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 2e10 } })).rejects.toThrow(/powerBudget\.facilityW/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6, pue: 0.9 } })).rejects.toThrow(/powerBudget\.pue must be a power usage effectiveness from 1 to 10/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, rateRps: 5 })).rejects.toThrow(/rateRps and powerBudget both size the fleet/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, disaggregation: {} })).rejects.toThrow(/disaggregation is not planned under a power budget/);
+  });
+
+  it('fills a power budget with whole replicas, the fleet provisioned within it, and the plain plan unchanged beside it', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
+    const [fleet] = (await planServing({ ...base, powerBudget: { facilityW: 1e6 } })).results;
+    const b = fleet!.powerBudget!;
+    // 1 MW of H100s at 1,530 W each: ⌊1e6 / (m × 1,530)⌋ replicas of m chips
+    expect(b.replicas).toBe(Math.floor(1e6 / (b.replicaChips * 1530)));
+    expect(fleet!.chips).toBe(b.replicas * b.replicaChips);
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(1e6);
+    expect(feasible(estimateInference(fleet!.config)).energy.provisionedFacilityW).toBe(b.provisionedFacilityW);
+    expect(fleet!.config.chips).toBe(fleet!.chips);
+    const [plain] = (await planServing(base)).results;
+    expect(plain!.powerBudget).toBeNull();
+  });
+
   it('rejects precisions that make no combination (a KV cache under a byte) as an input error, not a broken spec', async () => {
     const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
     for (const precisions of [['fp4'], ['int4', 'fp4']] as Precision[][]) {
