@@ -107,10 +107,16 @@ export {
   PLAN_BATCHES,
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_PREFILL_WORKERS,
+  PLAN_MAX_POWER_BUDGET_W,
   PLAN_OBJECTIVES,
+  budgetMaxChips,
+  fleetReplicas,
   planServing,
   planWorkerRatios,
   type PlanDisaggregationRequest,
+  type PlanPowerBudget,
+  type PlanPowerBudgetRequest,
+  type PlanWall,
   type PlanLimit,
   type PlanMiss,
   type PlanObjective,
@@ -119,7 +125,7 @@ export {
   type ServingPlanChoice,
   type ServingPlanRequest,
 } from './plan-serving.ts';
-export { planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';
+export { planBudgetText, planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';
 export {
   modelIdsOf,
   chipIdsOf,

@@ -224,6 +224,7 @@ export async function planDisaggregatedChip(
     infeasible: null,
     searched,
     meeting,
+    powerBudget: null,
   };
 
   /** What the next larger batch of the winner's layout and workers runs into. */
@@ -389,5 +390,6 @@ async function unfitting(
     },
     searched: counts.searched,
     meeting: counts.meeting,
+    powerBudget: null,
   };
 }

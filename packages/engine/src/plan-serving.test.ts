@@ -3,6 +3,8 @@ import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardw
 import { estimateInference, minChipsToFit, type FeasibleInferenceResult, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
 import { createEngine } from './engine.ts';
 import {
+  budgetMaxChips,
+  fleetReplicas,
   PLAN_BATCHES,
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_PREFILL_WORKERS,
@@ -155,6 +157,29 @@ describe('planServing', () => {
     await expect(planServing({ ...base, objective: 'chips' })).rejects.toThrow(/rateRps/);
     await expect(planServing({ ...base, targets: { tpotS: 0 } })).rejects.toThrow(/targets\.tpotS must be a positive finite number/);
     await expect(planServing({ ...base, maxChips: 2.5 })).rejects.toThrow(/maxChips must be a positive integer/);
+  });
+
+  it('rejects a power budget out of range, or with a rate, the chips objective or disaggregation, naming the field', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
+    await expect(planServing({ ...base, powerBudget: { facilityW: 0 } })).rejects.toThrow(/^powerBudget\.facilityW must be a facility power above 0 and at most 10000000000 W, got 0$/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 2e10 } })).rejects.toThrow(/powerBudget\.facilityW/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6, pue: 0.9 } })).rejects.toThrow(/powerBudget\.pue must be a power usage effectiveness from 1 to 10/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, rateRps: 5 })).rejects.toThrow(/rateRps and powerBudget both size the fleet/);
+    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, disaggregation: {} })).rejects.toThrow(/disaggregation is not planned under a power budget/);
+  });
+
+  it('fills a power budget with whole replicas, the fleet provisioned within it, and the plain plan unchanged beside it', async () => {
+    const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
+    const [fleet] = (await planServing({ ...base, powerBudget: { facilityW: 1e6 } })).results;
+    const b = fleet!.powerBudget!;
+    // 1 MW of H100s at 1,530 W each: ⌊1e6 / (m × 1,530)⌋ replicas of m chips
+    expect(b.replicas).toBe(Math.floor(1e6 / (b.replicaChips * 1530)));
+    expect(fleet!.chips).toBe(b.replicas * b.replicaChips);
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(1e6);
+    expect(feasible(estimateInference(fleet!.config)).energy.provisionedFacilityW).toBe(b.provisionedFacilityW);
+    expect(fleet!.config.chips).toBe(fleet!.chips);
+    const [plain] = (await planServing(base)).results;
+    expect(plain!.powerBudget).toBeNull();
   });
 
   it('rejects precisions that make no combination (a KV cache under a byte) as an input error, not a broken spec', async () => {
@@ -384,5 +409,24 @@ describe('planServing with disaggregation', () => {
     const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets: { tpotS: 0.05 }, engine };
     await expect(planServing({ ...base, disaggregation: { prefillChips: [] } })).rejects.toThrow(/disaggregation\.prefillChips must name at least one chip/);
     await expect(planServing({ ...base, maxChips: 1, disaggregation: {} })).rejects.toThrow(/maxChips must be at least 2 with disaggregation/);
+  });
+});
+
+describe('fleetReplicas', () => {
+  const h100 = FIRST_PARTY_CHIPS.find((c) => c.id === 'h100-sxm')!;
+  it('is ⌊budget ÷ (replica chips × (P_max + node overhead) × PUE)⌋, never over the budget', () => {
+    // H100: (700 + 575) W × 1.2 = 1,530 W per chip; 8-chip replicas 12,240 W; 20e6 / 12,240 = 1,633.99
+    expect(fleetReplicas(h100, 8, { facilityW: 20e6 })).toBe(1633);
+    expect(fleetReplicas(h100, 1, { facilityW: 20e6 })).toBe(13071);
+    // exactly one replica's power holds one replica; a watt less holds none
+    expect(fleetReplicas(h100, 8, { facilityW: 12240, pue: 1.2 })).toBe(1);
+    expect(fleetReplicas(h100, 8, { facilityW: 12239, pue: 1.2 })).toBe(0);
+    // PUE 1.5: 1,912.5 W per chip
+    expect(fleetReplicas(h100, 1, { facilityW: 1e6, pue: 1.5 })).toBe(Math.floor(1e6 / 1912.5));
+  });
+
+  it('bounds one replica by the chips the budget powers, or one scale-up domain or 64 when that is more', () => {
+    expect(budgetMaxChips(h100, { facilityW: 20e6 })).toBe(13071);
+    expect(budgetMaxChips(h100, { facilityW: 10e3 })).toBe(64);
   });
 });

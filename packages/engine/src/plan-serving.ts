@@ -1,5 +1,5 @@
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
-import { InputError, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, lexLess, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
@@ -47,8 +47,63 @@ export interface ServingPlanRequest {
    * precisions; `rateRps` sets how many replicas. Absent: one engine both prefills and decodes.
    */
   readonly disaggregation?: PlanDisaggregationRequest;
+  /**
+   * Plan a fleet under a facility power budget (docs/MODEL.md §10, "Planning under a power budget"):
+   * each chip's answer is the layout whose replicas, as many as `facilityW` provisions at
+   * `chips × (P_max + nodeOverheadW) × PUE`, serve the most output tokens/s (objective
+   * `throughput`) or the cheapest (objective `cost`). The budget bounds the fleet; `maxChips`, when
+   * given, bounds one replica (default: the chips the budget provisions). Not with `rateRps`, the
+   * `chips` objective or `disaggregation`.
+   */
+  readonly powerBudget?: PlanPowerBudgetRequest;
   /** An engine to reuse (default `createEngine()`). */
   readonly engine?: Engine;
+}
+
+/** A facility power budget (`ServingPlanRequest.powerBudget`). */
+export interface PlanPowerBudgetRequest {
+  /** The facility power to fill, W (`PLAN_MAX_POWER_BUDGET_W` at most). */
+  readonly facilityW: number;
+  /** Power usage effectiveness (default `DEFAULT_PUE`). */
+  readonly pue?: number;
+}
+
+/** The largest facility power budget `planServing` takes: 10 GW, above the largest AI campuses announced (a few GW). */
+export const PLAN_MAX_POWER_BUDGET_W: number = 10e9;
+
+/**
+ * The wall that binds a power-budget answer: `power` when the budget excludes the layout that would
+ * serve the most per chip (or holds no replica at all); otherwise the replica's own wall, `capacity`
+ * (memory stops a larger batch), or the bound of the phase that stops it: `bandwidth` (memory
+ * traffic), `compute` or `network` (collectives).
+ */
+export type PlanWall = 'power' | 'capacity' | 'bandwidth' | 'compute' | 'network';
+
+/** A power-budget answer's fleet (`ServingPlanChoice.powerBudget`). */
+export interface PlanPowerBudget {
+  /** The budget, facility W. */
+  readonly budgetW: number;
+  readonly pue: number;
+  /** (P_max + nodeOverheadW) × PUE: the facility power one chip provisions, W. */
+  readonly provisionedWPerChip: number;
+  /** Chips of one replica (TP·PP) and the facility power it provisions, W. */
+  readonly replicaChips: number;
+  readonly provisionedWPerReplica: number;
+  /** ⌊budget ÷ provisionedWPerReplica⌋ replicas and their chips. */
+  readonly replicas: number;
+  readonly chips: number;
+  /** chips × (P_max + nodeOverheadW) × PUE ≤ budgetW: the fleet's provisioned facility power (= `energy.provisionedFacilityW`). */
+  readonly provisionedFacilityW: number;
+  /** Output tokens/s of the whole fleet. */
+  readonly tokensPerS: number;
+  /** tokensPerS ÷ (provisionedFacilityW / 1e6). */
+  readonly tokensPerSPerProvisionedMW: number;
+  readonly binding: PlanWall;
+  /**
+   * The chip's power figures that set the provisioned power (`power.maxW`, `power.nodeOverheadW`)
+   * whose source is an estimate, not a published figure; empty when all are sourced.
+   */
+  readonly estimatedPowerFigures: readonly string[];
 }
 
 /** What a disaggregated search may use (`ServingPlanRequest.disaggregation`). */
@@ -127,6 +182,8 @@ export interface ServingPlanChoice {
   /** Configurations evaluated, and how many met every target. */
   readonly searched: number;
   readonly meeting: number;
+  /** Under a power budget (`ServingPlanRequest.powerBudget`), the fleet it powers; null otherwise. */
+  readonly powerBudget: PlanPowerBudget | null;
 }
 
 /** The planner's answers, one per chip, best first (meeting configurations by objective, then the closest misses). */
@@ -159,6 +216,16 @@ function checkRequest(request: ServingPlanRequest): void {
       'precisions',
       `precisions ${request.precisions.join(', ')} make no combination to plan with: the KV cache needs one of a byte or more (fp8, int8, fp16, bf16, fp32); add one, e.g. ${request.precisions.join(',')},fp8`,
     );
+  }
+  if (request.powerBudget !== undefined) {
+    const { facilityW, pue } = request.powerBudget;
+    if (!Number.isFinite(facilityW) || facilityW <= 0 || facilityW > PLAN_MAX_POWER_BUDGET_W) {
+      throw new InputError('powerBudget.facilityW', `powerBudget.facilityW must be a facility power above 0 and at most ${PLAN_MAX_POWER_BUDGET_W} W, got ${facilityW}`);
+    }
+    if (pue !== undefined && !(Number.isFinite(pue) && pue >= 1 && pue <= 10)) throw new InputError('powerBudget.pue', `powerBudget.pue must be a power usage effectiveness from 1 to 10, got ${pue}`);
+    if (request.rateRps !== undefined) throw new InputError('rateRps', 'rateRps and powerBudget both size the fleet: give one of them');
+    if (request.objective === 'chips') throw new InputError('objective', 'the chips objective needs rateRps; under powerBudget plan for throughput or cost');
+    if (request.disaggregation !== undefined) throw new InputError('disaggregation', 'powerBudget plans one engine per replica; disaggregation is not planned under a power budget yet');
   }
   if (request.disaggregation !== undefined) {
     if (request.disaggregation.prefillChips?.length === 0) {
@@ -201,17 +268,46 @@ export async function planServing(request: ServingPlanRequest): Promise<ServingP
   const engine = request.engine ?? (await createEngine());
   const results: ServingPlanChoice[] = [];
   for (const entry of request.chips) {
-    const maxChips = request.maxChips ?? defaultMaxChips(entry.chip);
+    const maxChips = request.maxChips ?? (request.powerBudget === undefined ? defaultMaxChips(entry.chip) : budgetMaxChips(entry.chip, request.powerBudget));
     results.push(await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips));
   }
   const rank = (c: ServingPlanChoice): number[] => {
     const m = c.metrics;
     if (m === null) return [2, 0];
     if (!c.meetsTargets) return [1, c.misses[0]?.ratio ?? Number.POSITIVE_INFINITY];
-    return [0, objective === 'cost' ? m.costPerMillionTokensUsd : objective === 'chips' ? c.chips : -m.tokensPerSPerChip];
+    // under a power budget, the fleet's tokens/s: a chip of half the power serves twice the chips
+    const fleet = c.powerBudget === null ? [] : [c.powerBudget.replicas === 0 ? 1 : 0, -c.powerBudget.tokensPerS];
+    if (objective === 'cost') return [0, ...fleet.slice(0, 1), m.costPerMillionTokensUsd];
+    return [0, ...fleet, objective === 'chips' ? c.chips : -m.tokensPerSPerChip];
   };
   const order = results.map((c, i) => ({ c, i, key: rank(c) })).sort((a, b) => (lexLess(a.key, b.key) ? -1 : lexLess(b.key, a.key) ? 1 : a.i - b.i));
   return { objective, results: order.map((o) => o.c) };
+}
+
+/**
+ * One replica's search bound under a power budget: the chips it provisions, ⌊facilityW ÷ ((P_max +
+ * nodeOverheadW) × PUE)⌋, or `defaultMaxChips` when that is more (so a layout the budget cannot power
+ * is seen, and power is said to bind when it would serve more per chip).
+ */
+export function budgetMaxChips(chip: ChipSpec, budget: PlanPowerBudgetRequest): number {
+  return Math.max(defaultMaxChips(chip), fleetReplicas(chip, 1, budget));
+}
+
+/** ⌊budget ÷ provisioned power of one replica of `replicaChips` chips⌋, exactly: the fleet's `provisionedFacilityW` never exceeds the budget. */
+export function fleetReplicas(chip: ChipSpec, replicaChips: number, budget: PlanPowerBudgetRequest): number {
+  const pue = budget.pue ?? DEFAULT_PUE;
+  let n = Math.floor(budget.facilityW / provisionedFacilityW(chip, replicaChips, pue));
+  while (n > 0 && provisionedFacilityW(chip, n * replicaChips, pue) > budget.facilityW) n--;
+  while (provisionedFacilityW(chip, (n + 1) * replicaChips, pue) <= budget.facilityW) n++;
+  return n;
+}
+
+/** Which of a chip's power figures behind its provisioned power are estimates (their source says so). */
+function estimatedPowerFigures(chip: ChipSpec): string[] {
+  const figures = { 'power.maxW': chip.power.maxW, 'power.nodeOverheadW': chip.power.nodeOverheadW };
+  return Object.entries(figures)
+    .filter(([, f]) => f === undefined || f.source.trim().toLowerCase().startsWith('estimate'))
+    .map(([path, f]) => (f === undefined ? `${path} (absent: 0 W)` : path));
 }
 
 async function planChip(
@@ -224,7 +320,9 @@ async function planChip(
   const { model, inputTokens, outputTokens, targets } = request;
   const chip = entry.chip;
   const tpValues = powersOfTwoUpTo(Math.min(maxChips, chip.scaleUp.domainSize.value)).filter((tp) => model.heads % tp === 0);
-  const ppValues = powersOfTwoUpTo(maxChips).filter((pp) => model.layers % pp === 0);
+  // under a power budget, uneven stages too (the slowest holds ⌈L/PP⌉ layers): a model of prime depth
+  // (DeepSeek-V3's 61 layers) then spreads over the hundreds of chips an SRAM-only chip needs
+  const ppValues = powersOfTwoUpTo(maxChips).filter((pp) => (request.powerBudget === undefined ? model.layers % pp === 0 : pp <= model.layers));
   const experts = model.moe?.experts;
   const epValues = experts === undefined ? [1] : powersOfTwoUpTo(maxChips).filter((ep) => experts % ep === 0);
   const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
@@ -260,6 +358,11 @@ async function planChip(
   const ratioOf = (ttft: number, tpot: number): number =>
     Math.max(targets.ttftS === undefined ? 0 : ttft / targets.ttftS, targets.tpotS === undefined ? 0 : tpot / targets.tpotS);
 
+  const budget = request.powerBudget;
+  // under a budget: the best meeting layout by the per-chip objective that the budget powers no replica of (then power binds)
+  let bestUnpowered: { index: number; keys: number[] } | undefined;
+  // the feasible layout the budget comes closest to powering, when it powers none
+  let unpowered: { index: number; key: number[]; worstRatio: number } | undefined;
   let best: Candidate | undefined;
   let closest: Candidate | undefined;
   let searched = 0;
@@ -287,11 +390,33 @@ async function planChip(
         continue;
       }
       const perChip = o(S.perChip);
+      const worstRatio = ratioOf(o(S.ttft), o(S.tpot));
+      if (budget !== undefined) {
+        if (modelChips > maxChips) continue;
+        const replicas = fleetReplicas(chip, modelChips, budget);
+        if (replicas === 0) {
+          const perChipKeys = objective === 'cost' ? [o(S.cost), -perChip, modelChips] : [-perChip, modelChips, o(S.cost)];
+          if (worstRatio <= 1 && (bestUnpowered === undefined || lexLess(perChipKeys, bestUnpowered.keys))) bestUnpowered = { index, keys: perChipKeys };
+          const key = [worstRatio <= 1 ? 0 : 1, modelChips, -perChip];
+          if (unpowered === undefined || lexLess(key, unpowered.key)) unpowered = { index, key, worstRatio };
+          continue;
+        }
+        const chips = replicas * modelChips;
+        const fleetTokens = perChip * chips;
+        const keys = objective === 'cost' ? [o(S.cost), -fleetTokens, chips] : [-fleetTokens, -perChip, o(S.cost)];
+        const candidate: Candidate = { index, replicas, chips, keys, worstRatio };
+        if (worstRatio <= 1) {
+          meeting++;
+          if (best === undefined || lexLess(candidate.keys, best.keys)) best = candidate;
+        } else if (closest === undefined || worstRatio < closest.worstRatio || (worstRatio === closest.worstRatio && lexLess(candidate.keys, closest.keys))) {
+          closest = candidate;
+        }
+        continue;
+      }
       const requestsPerSPerReplica = (perChip * modelChips) / outputTokens;
       const replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / requestsPerSPerReplica - 1e-9));
       const chips = replicas * modelChips;
       if (chips > maxChips) continue;
-      const worstRatio = ratioOf(o(S.ttft), o(S.tpot));
       const objectiveKeys =
         objective === 'cost' ? [o(S.cost), -perChip, chips] : objective === 'chips' ? [chips, -perChip, o(S.cost)] : [-perChip, chips, o(S.cost)];
       const candidate: Candidate = { index, replicas, chips, keys: objectiveKeys, worstRatio };
@@ -304,7 +429,9 @@ async function planChip(
     }
   }
 
-  const chosen = best ?? closest;
+  const chosen: Candidate | undefined =
+    best ?? closest ?? (unpowered === undefined ? undefined : { index: unpowered.index, replicas: 0, chips: 0, keys: unpowered.key, worstRatio: unpowered.worstRatio });
+  const pue = budget === undefined ? undefined : (budget.pue ?? DEFAULT_PUE);
   if (chosen === undefined) {
     const index = nearestInfeasible?.index ?? 0;
     const out = kernel.rows(index, 1);
@@ -314,7 +441,7 @@ async function planChip(
     return {
       chip: chip.id,
       meetsTargets: false,
-      config: configOf(plan.config(index), model, chip, entry.usdPerChipHour, modelChips),
+      config: configOf(plan.config(index), model, chip, entry.usdPerChipHour, modelChips, pue),
       replicas: 1,
       chips: modelChips,
       metrics: null,
@@ -324,25 +451,69 @@ async function planChip(
       infeasible: { reason: REASONS[reasonCode] ?? 'capacity', minChipsToFit: Number.isFinite(minChips) ? minChips : null },
       searched,
       meeting,
+      powerBudget: null,
     };
   }
   const row = kernel.rows(chosen.index, 1).slice();
   const config = plan.config(chosen.index);
   const { metrics, misses } = rowFigures(row, targets, config.tp * config.pp, outputTokens);
+  const limit = best === undefined ? null : limitOf();
   return {
     chip: chip.id,
     meetsTargets: best !== undefined,
-    config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips),
+    // a budget that powers no replica: the configuration is the one replica it would need
+    config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips === 0 ? config.tp * config.pp : chosen.chips, pue),
     replicas: chosen.replicas,
     chips: chosen.chips,
     metrics,
     disaggregation: null,
-    limit: best === undefined ? null : limitOf(),
+    limit,
     misses,
     infeasible: null,
     searched,
     meeting,
+    powerBudget: budget === undefined ? null : budgetFigures(budget),
   };
+
+  /** The fleet the budget powers, and the wall that binds it. */
+  function budgetFigures(b: PlanPowerBudgetRequest): PlanPowerBudget {
+    const replicaChips = config.tp * config.pp;
+    const pueOf = b.pue ?? DEFAULT_PUE;
+    const fleetW = provisionedFacilityW(chip, chosen!.chips, pueOf);
+    const tokensPerS = metrics.tokensPerSPerChip * chosen!.chips;
+    const phaseWall = (bound: Bound | null): PlanWall => (bound === 'memory' ? 'bandwidth' : bound === 'network' ? 'network' : 'compute');
+    // power binds when the budget powers no replica, or not one replica of a layout that would serve more per chip
+    const binding: PlanWall =
+      chosen!.replicas === 0 || (best !== undefined && bestUnpowered !== undefined && lexLess(bestUnpowered.keys, perChipKeysOf(chosen!.index)))
+        ? 'power'
+        : limit === 'capacity'
+          ? 'capacity'
+          : limit === 'ttft-target'
+            ? phaseWall(metrics.boundPrefill)
+            : phaseWall(metrics.boundDecode);
+    return {
+      budgetW: b.facilityW,
+      pue: pueOf,
+      provisionedWPerChip: provisionedFacilityW(chip, 1, pueOf),
+      replicaChips,
+      provisionedWPerReplica: provisionedFacilityW(chip, replicaChips, pueOf),
+      replicas: chosen!.replicas,
+      chips: chosen!.chips,
+      provisionedFacilityW: fleetW,
+      tokensPerS,
+      tokensPerSPerProvisionedMW: fleetW === 0 ? 0 : tokensPerS / (fleetW / 1e6),
+      binding,
+      estimatedPowerFigures: estimatedPowerFigures(chip),
+    };
+  }
+
+  /** A meeting row's per-chip keys, as `bestUnpowered` ranks them. */
+  function perChipKeysOf(index: number): number[] {
+    const r = kernel.rows(index, 1);
+    const o = (slot: number): number => r[slot] ?? Number.NaN;
+    const modelChips = modelChipsOf(index);
+    return objective === 'cost' ? [o(S.cost), -o(S.perChip), modelChips] : [-o(S.perChip), modelChips, o(S.cost)];
+  }
 
   /** What the next larger batch of the winner's layout runs into. */
   function limitOf(): PlanLimit {
@@ -369,6 +540,7 @@ function configOf(
   chip: ChipSpec,
   usdPerChipHour: number | undefined,
   chips: number,
+  pue?: number,
 ): InferenceConfig {
   return {
     model,
@@ -384,5 +556,6 @@ function configOf(
     schedule: c.schedule,
     chunkTokens: c.chunkTokens,
     ...(usdPerChipHour === undefined ? {} : { usdPerChipHour }),
+    ...(pue === undefined ? {} : { pue }),
   };
 }

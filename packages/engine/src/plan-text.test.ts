@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
 import type { ServingPlanChoice } from './plan-serving.ts';
-import { planChoiceText } from './plan-text.ts';
+import { planBudgetText, planChoiceText } from './plan-text.ts';
 import { CATALOG_MODELS, FIRST_PARTY_CHIPS } from './test-support/random.ts';
 
 const H100 = FIRST_PARTY_CHIPS.find((c) => c.id === 'h100-sxm') as ChipSpec;
@@ -46,6 +46,7 @@ const fitting: ServingPlanChoice = {
   infeasible: null,
   searched: 2880,
   meeting: 1057,
+  powerBudget: null,
 };
 
 /** The closest miss: TPOT 17.1× over a 1 ms target, TTFT 1.55× over a 1 ms one. */
@@ -129,6 +130,37 @@ describe('planChoiceText', () => {
     );
     expect(planChoiceText(infeasible(GROQ, 'precision_unsupported', null), { precisions: ['bf16', 'fp8', 'fp4'] })).toBe(
       'computes in fp16, int8, none of --precisions bf16, fp8, fp4: add one (e.g. --precisions fp16,int8)',
+    );
+  });
+});
+
+describe('planBudgetText', () => {
+  // 20 MW of H100s: 1,530 W per chip, 8-chip replicas of 12,240 W; ⌊20e6 / 12,240⌋ = 1,633 replicas
+  const budget = {
+    budgetW: 20e6,
+    pue: 1.2,
+    provisionedWPerChip: 1530,
+    replicaChips: 8,
+    provisionedWPerReplica: 12240,
+    replicas: 1633,
+    chips: 13064,
+    provisionedFacilityW: 13064 * 1530,
+    tokensPerS: 13064 * 330,
+    tokensPerSPerProvisionedMW: (13064 * 330) / ((13064 * 1530) / 1e6),
+    binding: 'bandwidth',
+    estimatedPowerFigures: [],
+  } as const;
+
+  it('says the replicas, chips, provisioned power, fleet tokens/s and the wall', () => {
+    expect(planBudgetText(budget)).toBe(
+      '20.0 MW powers 1,633 replicas of 8 chips (13,064 chips at 1.53 kW each: 19.99 MW provisioned, PUE 1.2), 4,311,120 output tokens/s (215,686 per provisioned MW); the wall: bandwidth (memory traffic bounds the phase that stops a larger batch)',
+    );
+  });
+
+  it('names the estimated power figures, and a budget that powers no replica', () => {
+    const none = { ...budget, budgetW: 1000, replicas: 0, chips: 0, provisionedFacilityW: 0, tokensPerS: 0, binding: 'power', estimatedPowerFigures: ['power.maxW'] } as const;
+    expect(planBudgetText(none)).toBe(
+      '0.00100 MW powers no replica of 8 chips (one needs 0.0122 MW at 1.53 kW per chip); the wall: power (the budget, not the chip, sets the layout); estimated power figures: power.maxW',
     );
   });
 });

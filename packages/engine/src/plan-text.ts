@@ -1,6 +1,6 @@
-import { formatDuration, formatNumber } from '@ridgeline/format';
+import { formatDuration, formatInteger, formatNumber, formatPower } from '@ridgeline/format';
 import type { Precision } from '@ridgeline/hardware';
-import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type PlanPools, type ServingPlanChoice } from './plan-serving.ts';
+import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type PlanPools, type PlanPowerBudget, type PlanWall, type ServingPlanChoice } from './plan-serving.ts';
 
 /** What the next larger batch of a meeting configuration runs into, as `planChoiceText` says it. */
 const LIMITS: Readonly<Record<PlanLimit, string>> = {
@@ -18,6 +18,8 @@ export interface PlanChoiceTextOptions {
   readonly maxChips?: number;
   /** The precisions tried (default `DEFAULT_PLAN_PRECISIONS`). */
   readonly precisions?: readonly Precision[];
+  /** The search ran under a power budget: a replica was bounded by the layouts, not by `maxChips`. */
+  readonly powerBudget?: boolean;
 }
 
 /**
@@ -43,6 +45,9 @@ export function planChoiceText(choice: ServingPlanChoice, options: PlanChoiceTex
       const maxChips = options.maxChips ?? defaultMaxChips(choice.config.chip);
       const pair = choice.config.disaggregation === undefined ? '' : ' for a prefill and a decode worker';
       const needs = minChipsToFit === null ? '' : `; it needs at least ${minChipsToFit} chips${pair}`;
+      if (options.powerBudget === true && options.maxChips === undefined) {
+        return `does not fit in any replica searched (TP within one scale-up domain and dividing the heads, PP up to the layers; weights, KV cache and workspace)${needs}. Try narrower --precisions`;
+      }
       return `does not fit in ${maxChips} chips (weights, KV cache and workspace)${needs}. Raise --max-chips or try narrower --precisions`;
     }
     if (reason === 'precision_unsupported') {
@@ -77,4 +82,37 @@ function poolsText(p: PlanPools): string {
         ? `the decode workers set the request rate (the prefill workers idle ${share(p.prefillIdleShare)})`
         : 'the KV transfer between them sets the request rate';
   return `prefill:decode ${p.prefillWorkers}:${p.decodeWorkers}, ${sets}`;
+}
+
+/** Watts as MW, three significant figures. */
+const megawatts = (w: number): string => `${formatNumber(w / 1e6)} MW`;
+
+/** What each wall of a power-budget answer means, as `planBudgetText` says it. */
+const WALLS: Readonly<Record<PlanWall, string>> = {
+  power: 'power (the budget, not the chip, sets the layout)',
+  capacity: 'capacity (memory stops a larger batch)',
+  bandwidth: 'bandwidth (memory traffic bounds the phase that stops a larger batch)',
+  compute: 'compute (FLOP/s bound the phase that stops a larger batch)',
+  network: 'network (collectives bound the phase that stops a larger batch)',
+};
+
+/**
+ * A power-budget answer's fleet in one line, as `ridgeline plan --power-budget` prints it: the
+ * replicas the budget powers, their chips and provisioned power, the fleet's output tokens/s and
+ * the wall that binds; and which of the power figures behind it are estimates.
+ *
+ * @example
+ * planBudgetText(choice.powerBudget);
+ * // '20 MW powers 1,633 replicas of 8 chips (13,064 chips at 1.53 kW each: 19.99 MW provisioned), 3.77 M output tokens/s (189 k per provisioned MW); the wall: bandwidth (…)'
+ */
+export function planBudgetText(b: PlanPowerBudget): string {
+  const estimates = b.estimatedPowerFigures.length === 0 ? '' : `; estimated power figures: ${b.estimatedPowerFigures.join(', ')}`;
+  if (b.replicas === 0) {
+    return `${megawatts(b.budgetW)} powers no replica of ${formatInteger(b.replicaChips)} chips (one needs ${megawatts(b.provisionedWPerReplica)} at ${formatPower(b.provisionedWPerChip)} per chip); the wall: ${WALLS.power}${estimates}`;
+  }
+  return (
+    `${megawatts(b.budgetW)} powers ${formatInteger(b.replicas)} replica${b.replicas === 1 ? '' : 's'} of ${formatInteger(b.replicaChips)} chip${b.replicaChips === 1 ? '' : 's'} ` +
+    `(${formatInteger(b.chips)} chips at ${formatPower(b.provisionedWPerChip)} each: ${formatNumber(b.provisionedFacilityW / 1e6, 4)} MW provisioned, PUE ${b.pue}), ` +
+    `${formatNumber(b.tokensPerS)} output tokens/s (${formatNumber(b.tokensPerSPerProvisionedMW)} per provisioned MW); the wall: ${WALLS[b.binding]}${estimates}`
+  );
 }

@@ -44,3 +44,14 @@ export function idleFromBoardPower(boardW: number): Sourced {
     source: `estimate: 10% of peak board power (${boardW} W × 0.10), the same convention as @ridgeline/hardware-nvidia (anchored there on a measured 80.3 W idle for a 700 W H200); no Instinct idle measurement in hand`,
   };
 }
+
+/**
+ * An Instinct 8-OAM platform's host, NIC, switch and fan power per GPU: no AMD system maximum in
+ * hand, so the DGX H100/H200's share, 575 W per GPU, taken unchanged (the same 8-accelerator server
+ * design: two host CPUs, one NIC per GPU, fans and conversion).
+ */
+export const OAM_PLATFORM_NODE_OVERHEAD_W: Sourced = {
+  value: 10_200 / 8 - 700,
+  source:
+    'estimate: the DGX H100/H200\'s 575 W of host, NIC, switch and fan power per GPU (10.2 kW maximum / 8 − 700 W, NVIDIA DGX H100/H200 user guide) taken unchanged for an 8-GPU Instinct OAM platform (two host CPUs, one NIC per GPU, fans); no Instinct platform maximum found',
+};

@@ -1,4 +1,4 @@
-import { fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
@@ -6,6 +6,7 @@ import {
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
+  OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
@@ -27,7 +28,7 @@ const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_
  * @example
  * mi300x.scaleUp.bandwidthBytesPerS.value; // 448e9 = 7 links × 64 GB/s per direction
  */
-export const mi300x: ChipSpec = {
+export const mi300x: ChipSpec = withEstimatedPower({
   id: 'mi300x',
   name: 'AMD Instinct MI300X 192GB',
   vendor: 'AMD',
@@ -93,4 +94,4 @@ export const mi300x: ChipSpec = {
   efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Dense matrix rates (AMD publishes sparsity figures separately at 2×). fp32 means TF32. Infinity Fabric is point-to-point: a pair of GPUs shares one 64 GB/s-per-direction link, so groups smaller than 8 see (n−1)×64 GB/s, not 448 GB/s (2 GPUs: 47.7 GB/s busbw vs 312.9 GB/s for 8, stas00/ml-engineering). The switch model here is exact only for 8-GPU groups.',
-};
+}, OAM_PLATFORM_NODE_OVERHEAD_W);

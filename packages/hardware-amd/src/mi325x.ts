@@ -1,10 +1,11 @@
-import { transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
+import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
+  OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { mi300x } from './mi300x.ts';
 
@@ -27,7 +28,7 @@ const TRANSFER: TransferRule = {
  * @example
  * mi325x.memory.capacityBytes.value; // 256e9
  */
-export const mi325x: ChipSpec = {
+export const mi325x: ChipSpec = withEstimatedPower({
   id: 'mi325x',
   name: 'AMD Instinct MI325X 256GB',
   vendor: 'AMD',
@@ -100,4 +101,4 @@ export const mi325x: ChipSpec = {
   efficiencyProfiles: transferredProfiles(mi300x.efficiencyProfiles, TRANSFER),
   notes:
     'Same CDNA 3 compute and Infinity Fabric as MI300X; more and faster HBM (HBM3E) at higher board power. fp32 means TF32. Infinity Fabric is point-to-point (64 GB/s per direction per GPU pair), so groups smaller than 8 get only (n−1)×64 GB/s; the switch model is exact for 8-GPU groups.',
-};
+}, OAM_PLATFORM_NODE_OVERHEAD_W);

@@ -1,10 +1,11 @@
-import { fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
+  OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
@@ -27,7 +28,7 @@ const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_
  * @example
  * mi355x.compute.peakDenseFlopsPerS.fp4?.value; // 10066.4e12
  */
-export const mi355x: ChipSpec = {
+export const mi355x: ChipSpec = withEstimatedPower({
   id: 'mi355x',
   name: 'AMD Instinct MI355X 288GB',
   vendor: 'AMD',
@@ -105,4 +106,4 @@ export const mi355x: ChipSpec = {
   efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'CDNA 4. Dense rates (AMD publishes structured-sparsity figures separately at 2× for FP16/BF16/FP8). fp4 is MXFP4; fp32 is full-precision FP32 (no TF32 rate published). Infinity Fabric is point-to-point (76.8 GB/s per direction per GPU pair), so groups smaller than 8 get (n−1)×76.8 GB/s; the switch model is exact for 8-GPU groups. The price is a placeholder.',
-};
+}, OAM_PLATFORM_NODE_OVERHEAD_W);

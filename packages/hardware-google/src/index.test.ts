@@ -33,9 +33,13 @@ describe('google plugin', () => {
   test.each(google.chips.map((chip) => [chip.id, chip] as const))('%s: every number is finite, > 0 and sourced', (_, chip) => {
     const numbers = sourcedFigures(chip);
     // 3 memory + 3 scale-up + 2 scale-out + 2 power + 1 price + 4 efficiency (+ the optional
-    // overlap), plus one per precision
+    // overlap), plus one per precision; and the estimated power components: static, e_mem, node
+    // overhead and e_flop at each precision but fp32
     const overlap = chip.efficiency.commOverlap === undefined ? 0 : 1;
-    expect(numbers.length).toBe(15 + overlap + Object.keys(chip.compute.peakDenseFlopsPerS).length);
+    const precisions = Object.keys(chip.compute.peakDenseFlopsPerS);
+    expect(numbers.length).toBe(15 + overlap + precisions.length + 3 + precisions.filter((p) => p !== 'fp32').length);
+    // TPU power is unpublished: every component figure is labelled an estimate
+    for (const f of numbers.filter((n) => /^power\.(staticW|joulesPer|nodeOverheadW)/.test(n.path))) expect(f.source, f.path).toMatch(/^estimate: /);
     for (const { path, values, source } of numbers) {
       for (const value of values) {
         expect(Number.isFinite(value), path).toBe(true);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { transferredEfficiency, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
+import { rackScaleNodeOverheadW, transferredEfficiency, withEstimatedPower, type ChipSpec, type HardwarePlugin } from '@ridgeline/hardware';
 
 const GIB = 2 ** 30;
 
@@ -68,7 +68,7 @@ const DCN_HOP = {
 /** One constant set fitted over the Pope et al. rows by grid search (mean |log error|). */
 const TPU_V4_FIT = 'fit: pnpm validate --fit over public.csv rows ESTI-01…ESTI-17, ESTI-25…ESTI-29 (Pope et al. 2022, PaLM on 64 TPU v4) and PALM-01…PALM-03 (PaLM training on 6144 TPU v4); median |error| 10.6%';
 
-export const tpuV4: ChipSpec = {
+export const tpuV4: ChipSpec = withEstimatedPower({
   id: 'tpu-v4',
   name: 'Google Cloud TPU v4',
   vendor: 'Google',
@@ -121,7 +121,7 @@ export const tpuV4: ChipSpec = {
   },
   notes:
     'ICI figure uses the scaling book per-link rate (4.5e10 one way) × 6 links. Slices smaller than a 4x4x4 cube have no wraparound links, which roughly halves ring-collective bandwidth. Price is the last confirmed v4 list price (2022).',
-};
+}, rackScaleNodeOverheadW(192, 'TPU v4 hosts and ICI (4 chips per host)'));
 
 /**
  * Google Cloud TPU v5e: 197 TFLOP/s bf16 (int8 2×), 16 GiB HBM at 819 GB/s, 2D torus of up to 256 chips.
@@ -130,7 +130,7 @@ export const tpuV4: ChipSpec = {
  * import { tpuV5e } from '@ridgeline/hardware-google';
  * tpuV5e.compute.peakDenseFlopsPerS.int8?.value; // 394e12
  */
-export const tpuV5e: ChipSpec = {
+export const tpuV5e: ChipSpec = withEstimatedPower({
   id: 'tpu-v5e',
   name: 'Google Cloud TPU v5e',
   vendor: 'Google',
@@ -198,7 +198,7 @@ export const tpuV5e: ChipSpec = {
   },
   notes:
     'Single TensorCore per chip, 8 chips per host. The pod cannot grow past 16x16; slices with an axis shorter than 16 have no wraparound on that axis. Power is an estimate (see source).',
-};
+}, rackScaleNodeOverheadW(145, 'TPU v5e hosts'));
 
 /**
  * Google Cloud TPU v5p: 459 TFLOP/s bf16 (int8 2×), 95 GiB HBM2e at 2.765 TB/s, 3D torus pod of 8960 chips.
@@ -207,7 +207,7 @@ export const tpuV5e: ChipSpec = {
  * import { tpuV5p } from '@ridgeline/hardware-google';
  * tpuV5p.scaleUp.topology; // 'torus3d'
  */
-export const tpuV5p: ChipSpec = {
+export const tpuV5p: ChipSpec = withEstimatedPower({
   id: 'tpu-v5p',
   name: 'Google Cloud TPU v5p',
   vendor: 'Google',
@@ -267,7 +267,7 @@ export const tpuV5p: ChipSpec = {
   },
   notes:
     'Two TensorCores per chip (megacore), 4 chips per host. fp8 is accepted at the bf16 rate (459 TFLOP/s); int8 is 2×. Pod 8960 chips, largest single slice 6144. Power is an estimate (see source).',
-};
+}, rackScaleNodeOverheadW(330, 'TPU v5p hosts and ICI'));
 
 /**
  * Google Cloud TPU v6e (Trillium): 918 TFLOP/s bf16 (int8 2×), 32 GiB HBM at 1.638 TB/s, 2D torus of 256.
@@ -276,7 +276,7 @@ export const tpuV5p: ChipSpec = {
  * import { tpuV6e } from '@ridgeline/hardware-google';
  * tpuV6e.aliases; // ['trillium', 'v6e']
  */
-export const tpuV6e: ChipSpec = {
+export const tpuV6e: ChipSpec = withEstimatedPower({
   id: 'tpu-v6e',
   name: 'Google Cloud TPU v6e (Trillium)',
   vendor: 'Google',
@@ -336,7 +336,7 @@ export const tpuV6e: ChipSpec = {
   },
   notes:
     'Trillium: one TensorCore with two 256x256 MXUs (weights should be padded to 256), 8 chips per host, pod capped at 16x16. fp8 at the bf16 rate; int8 2×. Power is an estimate (see source).',
-};
+}, rackScaleNodeOverheadW(400, 'TPU v6e (Trillium) hosts'));
 
 /**
  * Google Cloud TPU7x (Ironwood): 2307 TFLOP/s bf16, 4614 TFLOP/s fp8, 192 GiB HBM3e at 7.38 TB/s, 9216-chip pod.
@@ -345,7 +345,7 @@ export const tpuV6e: ChipSpec = {
  * import { tpuV7 } from '@ridgeline/hardware-google';
  * tpuV7.compute.peakDenseFlopsPerS.fp8?.value; // 4614e12
  */
-export const tpuV7: ChipSpec = {
+export const tpuV7: ChipSpec = withEstimatedPower({
   id: 'tpu-v7',
   name: 'Google Cloud TPU7x (Ironwood)',
   vendor: 'Google',
@@ -403,7 +403,7 @@ export const tpuV7: ChipSpec = {
   }),
   notes:
     'Ironwood: two TensorCores per chip (exposed as two devices), liquid cooled. bf16 2307 TFLOP/s, fp8 4614. Price and power are estimates (see sources) — override the price with your contract rate.',
-};
+}, rackScaleNodeOverheadW(1000, 'TPU7x (Ironwood) hosts and ICI'));
 
 /**
  * The Google TPU plugin: v4, v5e, v5p, v6e (Trillium) and TPU7x (Ironwood).

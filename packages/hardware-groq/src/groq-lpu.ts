@@ -1,4 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import { rackScaleNodeOverheadW, withEstimatedPower, type ChipSpec } from '@ridgeline/hardware';
 
 const ISCA_2020 = 'Abts et al., "Think Fast: A Tensor Streaming Processor (TSP) for Accelerating Deep Learning Workloads", ISCA 2020';
 const ISCA_2022 =
@@ -19,7 +19,7 @@ const C2C_LINK_BYTES_PER_S = 14e9;
  * import { groqLpu } from '@ridgeline/hardware-groq';
  * groqLpu.memory.kind; // 'sram'
  */
-export const groqLpu: ChipSpec = {
+export const groqLpu: ChipSpec = withEstimatedPower({
   id: 'groq-lpu',
   name: 'Groq LPU (GroqChip, 14 nm)',
   vendor: 'Groq',
@@ -110,4 +110,4 @@ export const groqLpu: ChipSpec = {
   },
   notes:
     'SRAM-only: capacity and bandwidth are the on-die SRAM\'s (230 MB, 80 TB/s), so large models need hundreds of chips (70B at 2 bytes/param ≈ 614 chips for weights alone). Groq lists FP16 and INT8 matmul rates, not BF16: run 2-byte models as fp16. The price is an estimate derived from the card list price (Groq rents no chip-hours) and the idle power is an estimate — override both with your own figures.',
-};
+}, rackScaleNodeOverheadW(300, 'GroqNode/GroqRack systems (8 cards per node)'));

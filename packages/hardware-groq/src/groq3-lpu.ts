@@ -1,4 +1,4 @@
-import { transferredEfficiency, type ChipSpec, type Sourced } from '@ridgeline/hardware';
+import { rackScaleNodeOverheadW, withEstimatedPower, transferredEfficiency, type ChipSpec, type Sourced } from '@ridgeline/hardware';
 import { groqLpu } from './groq-lpu.ts';
 
 const NV_LPX =
@@ -27,7 +27,7 @@ const V1_COLLECTIVE: Sourced = groqLpu.scaleUp.collectiveLatencyS ?? { value: 2 
  * groq3Lpu.availability; // 'announced'
  * Math.ceil(70.6e9 / (groq3Lpu.memory.capacityBytes.value * groq3Lpu.memory.usableFraction.value)); // 157 chips for 70B fp8 weights
  */
-export const groq3Lpu: ChipSpec = {
+export const groq3Lpu: ChipSpec = withEstimatedPower({
   id: 'nvidia-groq3-lpu',
   name: 'NVIDIA Groq 3 LPU (LP30, 256-LPU LPX rack)',
   vendor: 'NVIDIA',
@@ -118,4 +118,4 @@ export const groq3Lpu: ChipSpec = {
   }),
   notes:
     'Announced at GTC 2026 (NVIDIA, from the Dec-2025 Groq licensing deal), not yet shipping (H2 2026): every figure is the announcement\'s, none measured. Per-chip figures are the LPX rack totals ÷ 256 as reported (128 GB → 500 MB; 640 TB/s → 2.5 TB/s both directions = 1.25 TB/s each way); where the rounded rack totals give slightly more (315 PF → 1.23 PF, 40 PB/s → 156 TB/s) the stated per-chip 1.2 PF and 150 TB/s are used. SRAM only: 500 MB per chip, so a 70B model at 1 byte/param needs ~157 chips for weights alone. Only FP8 is published (INT8 estimated equal): quantise models to fp8 or int8. No scale-out figure is published: 25 GB/s per chip is an assumption (one 1.6 Tb/s NIC per 8-LPU tray) — anything crossing racks rests on it. Power, price, latencies and the usable fraction are estimates; the efficiencies are transferred from groq-lpu until fitted. NVIDIA pairs LPX with Vera Rubin NVL72 (GPUs prefill, LPUs decode).',
-};
+}, rackScaleNodeOverheadW(300, 'the LPX rack (256 LPUs)'));

@@ -17,8 +17,9 @@ describe('groq plugin', () => {
 
   test.each([groqLpu, groq3Lpu])('every number of $id is finite, > 0 and sourced', (chip) => {
     const numbers = sourcedFigures(chip);
-    // 2 precisions + 3 memory + 4 scale-up (with the collective latency) + 2 scale-out + 2 power + 1 price + 4 efficiency
-    expect(numbers.length).toBe(18);
+    // 2 precisions + 3 memory + 4 scale-up (with the collective latency) + 2 scale-out + 1 price + 4 efficiency
+    // + 7 power: idle, max, and the estimated components (static, e_flop at its two precisions, e_mem, node overhead)
+    expect(numbers.length).toBe(23);
     for (const { path, values, source } of numbers) {
       for (const value of values) {
         expect(Number.isFinite(value), path).toBe(true);
@@ -147,6 +148,11 @@ describe('NVIDIA Groq 3 LPU (announced): the figures as chips.md gives them', ()
       'scaleOut.hopLatencyS',
       'power.idleW',
       'power.maxW',
+      'power.staticW',
+      'power.joulesPerFlop.fp8',
+      'power.joulesPerFlop.int8',
+      'power.joulesPerByteMemory',
+      'power.nodeOverheadW',
       'price.usdPerChipHour',
     ]);
     expect(groq3Lpu.scaleOut.bandwidthBytesPerS.source).toContain('NO SCALE-OUT FIGURE IS PUBLISHED');
@@ -175,5 +181,19 @@ describe('NVIDIA Groq 3 LPU (announced): the figures as chips.md gives them', ()
     const chips = Math.ceil((70.6e9 * PRECISION_BYTES.fp8) / usable);
     expect(chips).toBe(157);
     expect(chips).toBeLessThanOrEqual(groq3Lpu.scaleUp.domainSize.value);
+  });
+});
+
+describe('LPU power: every component figure an estimate with its rule (docs/MODEL.md §10)', () => {
+  test.each([groqLpu, groq3Lpu])('$id', (chip) => {
+    const p = chip.power;
+    for (const figure of [p.staticW, p.joulesPerFlop?.int8, p.joulesPerByteMemory, p.nodeOverheadW]) expect(figure?.source).toMatch(/^estimate: /);
+    // P_static = the idle estimate; e_flop(int8) = (P_max − P_static)/F(int8)
+    expect(p.staticW?.value).toBe(p.idleW.value);
+    expect(p.joulesPerFlop?.int8?.value).toBeCloseTo((p.maxW.value - p.idleW.value) / chip.compute.peakDenseFlopsPerS.int8!.value, 25);
+    // SRAM: streaming at peak bandwidth draws the H200's 43.35% of the dynamic range (5.6e-11 × 4.8e12 / 620 W)
+    expect((p.joulesPerByteMemory!.value * chip.memory.bandwidthBytesPerS.value) / (p.maxW.value - p.idleW.value)).toBeCloseTo((5.6e-11 * 4.8e12) / 620, 12);
+    // the rack-scale share: 0.389 × P_max (GB200 NVL72: 467 W over a 1,200 W GPU)
+    expect(p.nodeOverheadW?.value).toBeCloseTo(((120_000 / 72 - 1200) / 1200) * p.maxW.value, 9);
   });
 });

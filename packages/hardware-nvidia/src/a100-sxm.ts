@@ -1,10 +1,11 @@
-import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipEfficiency, type ChipSpec } from '@ridgeline/hardware';
 import {
   fittedEfficiency,
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   NVLINK_HOP_LATENCY_S,
   USABLE_FRACTION,
+  DGX_A100_NODE_OVERHEAD_W,
 } from './common.ts';
 
 const DATASHEET = 'NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column';
@@ -25,7 +26,7 @@ const EFFICIENCY_2023: ChipEfficiency = {
  * @example
  * a100Sxm.compute.peakDenseFlopsPerS.fp8; // undefined: Ampere has no FP8 Tensor Cores
  */
-export const a100Sxm: ChipSpec = {
+export const a100Sxm: ChipSpec = withEstimatedPower({
   id: 'a100-sxm',
   name: 'NVIDIA A100 SXM4 80GB',
   vendor: 'NVIDIA',
@@ -95,4 +96,4 @@ export const a100Sxm: ChipSpec = {
   efficiencyProfiles: { '2023': { ...EFFICIENCY_2023, description: 'the stacks of the published paper rows it is fitted to: FasterTransformer, TensorRT-LLM\'s 2023 tables and Megatron-LM' } },
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. No FP8/FP4 Tensor Cores: fp8/fp4 work is unsupported (or must be upcast). The DGX A100 NIC is 200 Gb/s HDR, half of the Hopper generation.',
-};
+}, DGX_A100_NODE_OVERHEAD_W);

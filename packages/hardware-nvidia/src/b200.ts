@@ -1,4 +1,4 @@
-import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   idleFromTdp,
@@ -7,6 +7,7 @@ import {
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
+  DGX_B200_NODE_OVERHEAD_W,
 } from './common.ts';
 
 const DGX = 'NVIDIA DGX B200 datasheet (8× B200)';
@@ -28,7 +29,7 @@ const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK);
  * @example
  * b200.compute.peakDenseFlopsPerS.fp4?.value; // 9e15
  */
-export const b200: ChipSpec = {
+export const b200: ChipSpec = withEstimatedPower({
   id: 'b200',
   name: 'NVIDIA B200 (HGX B200, 8-GPU NVLink domain)',
   vendor: 'NVIDIA',
@@ -104,4 +105,4 @@ export const b200: ChipSpec = {
   efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Dense Tensor Core rates (sparse headline figures halved). fp32 means TF32. fp4 is NVFP4/MXFP4 Tensor Core math. Scale-out: DGX/HGX B200 ship one 400 Gb/s ConnectX-7 per GPU; 800 Gb/s ConnectX-8 arrives with B300, not B200.',
-};
+}, DGX_B200_NODE_OVERHEAD_W);

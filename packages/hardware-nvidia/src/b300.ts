@@ -1,4 +1,4 @@
-import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import { b200 } from './b200.ts';
 import {
   idleFromTdp,
@@ -7,6 +7,7 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   inferencexProfiles,
   USABLE_FRACTION,
+  HGX_B300_NODE_OVERHEAD_W,
 } from './common.ts';
 
 const GLENN = 'glennklockwood.com/garden/processors/B300';
@@ -26,7 +27,7 @@ const INFERENCEX = inferencexProfiles('b300', FLOP_FALLBACK);
  * @example
  * b300.memory.capacityBytes.value; // 275040 * 2 ** 20 (288.4e9 B)
  */
-export const b300: ChipSpec = {
+export const b300: ChipSpec = withEstimatedPower({
   id: 'b300',
   name: 'NVIDIA B300 (Blackwell Ultra, HGX B300, 8-GPU NVLink domain)',
   vendor: 'NVIDIA',
@@ -105,4 +106,4 @@ export const b300: ChipSpec = {
   efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Blackwell Ultra: same dual-die Blackwell compute as B200 for BF16/FP8, more dense FP4, 288 GB of 12-high HBM3e, and INT8 and FP64 cut (use FP8 or FP4, not INT8). Dense Tensor Core rates; fp32 means TF32. Scale-out is 800 Gb/s ConnectX-8 per GPU, twice B200.',
-};
+}, HGX_B300_NODE_OVERHEAD_W);

@@ -125,3 +125,35 @@ export function fittedEfficiency(
 export function inferencexProfiles(id: string, flop: Efficiency): FittedProfiles {
   return fittedProfiles(id, INFERENCEX_PROFILES[id], flop);
 }
+
+/**
+ * DGX A100: 8 GPUs, maximum system power 6.5 kW (NVIDIA DGX A100 documentation, six 3 kW supplies
+ * of which half are redundant, as reported by pcnews.ru, "NVIDIA DGX A100 … шестью блоками питания
+ * по 3 кВт", May 2020): 6,500/8 − 400 = 412.5 W per GPU beyond the GPU.
+ */
+export const DGX_A100_NODE_OVERHEAD_W: Sourced = {
+  value: 6_500 / 8 - 400,
+  source:
+    'derived: DGX A100 maximum system power 6.5 kW for 8 GPUs (NVIDIA DGX A100 documentation, as reported by pcnews.ru, May 2020: "максимальное энергопотребление достигает 6500 Вт") = 812.5 W per GPU, less the GPU\'s 400 W: 412.5 W of host, NIC, NVSwitch and fan power per GPU',
+};
+
+/** DGX B200: 8 GPUs, maximum system input 14.3 kW (NVIDIA DGX B200 user guide): 14,300/8 − 1,000 = 787.5 W per GPU. */
+export const DGX_B200_NODE_OVERHEAD_W: Sourced = {
+  value: 14_300 / 8 - 1000,
+  source:
+    'derived: DGX B200 maximum input 14.3 kW for 8 GPUs (NVIDIA DGX B200 user guide, "Introduction to NVIDIA DGX B200 Systems", power specifications: six 3.3 kW supplies, 14.3 kW max; docs.nvidia.com/dgx/dgxb200-user-guide) = 1,787.5 W per GPU, less the GPU\'s 1,000 W: 787.5 W of host, NIC, NVSwitch and fan power per GPU',
+};
+
+/** B300 in an HGX/DGX B300: the DGX B200's share per GPU, no DGX B300 maximum being in hand. */
+export const HGX_B300_NODE_OVERHEAD_W: Sourced = {
+  value: 14_300 / 8 - 1000,
+  source:
+    'estimate: the DGX B200\'s 787.5 W of host, NIC, NVSwitch and fan power per GPU (14.3 kW / 8 − 1,000 W, NVIDIA DGX B200 user guide), taken unchanged for the HGX/DGX B300 (the same 8-GPU chassis design; no DGX B300 system maximum found)',
+};
+
+/** GB300 NVL72: the GB200 NVL72 rack's share per GPU, no GB300 rack figure being in hand. */
+export const GB300_NVL72_NODE_OVERHEAD_W: Sourced = {
+  value: 120_000 / 72 - 1200,
+  source:
+    'estimate: the GB200 NVL72 rack\'s 467 W of Grace CPU, NIC, NVLink switch and conversion power per GPU (~120 kW / 72 − 1,200 W), taken unchanged for GB300 NVL72 (the same rack design: 18 compute trays with Grace CPUs, 9 NVLink switch trays); no GB300 rack maximum found',
+};

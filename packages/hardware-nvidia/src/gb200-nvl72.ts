@@ -1,4 +1,4 @@
-import type { ChipSpec, Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -26,7 +26,7 @@ const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK);
  * @example
  * gb200Nvl72.scaleUp.domainSize.value; // 72
  */
-export const gb200Nvl72: ChipSpec = {
+export const gb200Nvl72: ChipSpec = withEstimatedPower({
   id: 'gb200-nvl72',
   name: 'NVIDIA GB200 NVL72 (Blackwell GPU, 72-GPU NVLink domain)',
   vendor: 'NVIDIA',
@@ -113,4 +113,4 @@ export const gb200Nvl72: ChipSpec = {
   efficiencyProfiles: INFERENCEX.profiles,
   notes:
     'Per-GPU figures derived from rack totals (÷72, sparse headline figures halved). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). The Grace CPU memory (LPDDR5X) is not counted in capacity.',
-};
+});

@@ -1,4 +1,4 @@
-import { transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
+import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
 import { b300 } from './b300.ts';
 import {
   idleFromTdp,
@@ -6,6 +6,7 @@ import {
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
+  GB300_NVL72_NODE_OVERHEAD_W,
 } from './common.ts';
 
 const RACK = 'GB300 NVL72 rack figures in glennklockwood.com/garden/processors/B300 (72 Blackwell Ultra GPUs + 36 Grace CPUs per rack)';
@@ -30,7 +31,7 @@ const TRANSFER: TransferRule = {
  * @example
  * gb300Nvl72.scaleUp.domainSize.value; // 72
  */
-export const gb300Nvl72: ChipSpec = {
+export const gb300Nvl72: ChipSpec = withEstimatedPower({
   id: 'gb300-nvl72',
   name: 'NVIDIA GB300 NVL72 (Blackwell Ultra GPU, 72-GPU NVLink domain)',
   vendor: 'NVIDIA',
@@ -110,4 +111,4 @@ export const gb300Nvl72: ChipSpec = {
   efficiencyProfiles: transferredProfiles(b300.efficiencyProfiles, TRANSFER),
   notes:
     'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9).',
-};
+}, GB300_NVL72_NODE_OVERHEAD_W);

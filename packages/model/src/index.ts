@@ -24,7 +24,7 @@ export {
 export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';
-export { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, withPowerCap, type EnergyFigures, type PowerPool } from './power.ts';
+export { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, provisionedFacilityW, withPowerCap, type EnergyFigures, type PowerPool } from './power.ts';
 export {
   costFigures,
   DEFAULT_AMORTIZATION_YEARS,

@@ -105,6 +105,18 @@ export function estimateUnderPowerCap(config: InferenceConfig, capW: number): In
   return estimateInference(capAll(Math.min(1, (capW - floorW) / (drawW - floorW))));
 }
 
+/**
+ * The facility power provisioned for `chips` chips of `chip` (docs/MODEL.md §10):
+ * `chips × (P_max + nodeOverheadW) × PUE`, in the order `energyFigures` sums it, so a one-pool
+ * deployment's `energy.provisionedFacilityW` equals it to the last bit.
+ *
+ * @example
+ * provisionedFacilityW(h100, 8, 1.2); // 8 × (700 + 575) × 1.2 = 12,240 W
+ */
+export function provisionedFacilityW(chip: ChipSpec, chips: number, pue: number): number {
+  return chips * (chip.power.maxW.value + (chip.power.nodeOverheadW?.value ?? 0)) * pue;
+}
+
 /** Node and facility energy of a deployment (docs/MODEL.md §10): `result.energy`. */
 export interface EnergyFigures {
   /** A chip's average draw over the serving cycle (= `powerPerChipW`), W. */

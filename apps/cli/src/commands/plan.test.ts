@@ -211,9 +211,120 @@ describe('ridgeline plan --price-basis tco', { timeout: 240_000 }, () => {
   it.each([
     [['--hardware', 'h200', '--price-basis', 'tco'], 'h200 has no sourced capital cost: give --capital-usd (its purchase price per chip, USD) for --price-basis tco'],
     [['--utilization', '0.5'], '--utilization needs --price-basis tco'],
-    [['--pue', '1.3'], '--pue needs --price-basis tco in plan (it prices the electricity of the cost of ownership)'],
+    [['--pue', '1.3'], '--pue needs --price-basis tco or --power-budget in plan (it prices the electricity of the cost of ownership, or sets the provisioned power)'],
     [['--price-basis', 'tco', '--prefill-hardware', 'b200'], "--price-basis tco prices each answer's one chip: give --prefill-hardware only with --price-basis list"],
   ])('refuses %j in one line', async (extra, message) => {
     expectUserError(await cli([...base, ...extra]), message);
+  });
+});
+
+/** A power-budget answer as `plan --power-budget --json` gives it. */
+interface BudgetJson {
+  readonly results: readonly (PlanJson['results'][number] & {
+    readonly replicas: number;
+    readonly chips: number;
+    readonly powerBudget: {
+      readonly budgetW: number;
+      readonly pue: number;
+      readonly provisionedWPerChip: number;
+      readonly replicaChips: number;
+      readonly provisionedWPerReplica: number;
+      readonly replicas: number;
+      readonly chips: number;
+      readonly provisionedFacilityW: number;
+      readonly tokensPerS: number;
+      readonly binding: string;
+      readonly estimatedPowerFigures: readonly string[];
+    } | null;
+    readonly result: { readonly tokensPerSPerChip: number; readonly energy: { readonly provisionedFacilityW: number; readonly pue: number } };
+  })[];
+}
+
+describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
+  const base = ['plan', '--model', 'llama-3.1-70b', '--input', '2048', '--output', '256', '--ttft', '2s', '--tpot', '50ms'];
+
+  it('fills 20 MW with H100s: floor(budget / per-replica provisioned power) replicas, within the budget, as the arithmetic by hand says', async () => {
+    const r = await cli([...base, '--hardware', 'h100-sxm', '--power-budget', '20MW', '--json']);
+    expect(r.code).toBe(0);
+    const [h100] = (JSON.parse(r.stdout) as BudgetJson).results;
+    const b = h100!.powerBudget!;
+    // H100 SXM: P_max 700 W + DGX H100 node share 10,200/8 − 700 = 575 W = 1,275 W of IT power, × PUE 1.2 (default) = 1,530 W per chip
+    expect(b.budgetW).toBe(20e6);
+    expect(b.pue).toBe(1.2);
+    expect(b.provisionedWPerChip).toBeCloseTo(1530, 9);
+    // a replica of TP·PP chips provisions replicaChips × 1,530 W; the budget holds ⌊20e6 / that⌋ of them
+    expect(b.provisionedWPerReplica).toBeCloseTo(b.replicaChips * 1530, 6);
+    expect(b.replicas).toBe(Math.floor(20e6 / (b.replicaChips * 1530)));
+    // e.g. 8-chip replicas: 20e6 / 12,240 = 1,633.99 → 1,633 replicas, 13,064 chips, 19,987,920 W
+    expect(b.chips).toBe(b.replicas * b.replicaChips);
+    expect(h100!.chips).toBe(b.chips);
+    expect(h100!.replicas).toBe(b.replicas);
+    expect(b.provisionedFacilityW).toBeCloseTo(b.chips * 1275 * 1.2, 3);
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(20e6);
+    // one more replica would not fit
+    expect((b.replicas + 1) * b.replicaChips * 1530).toBeGreaterThan(20e6);
+    // the estimate behind the answer is the whole fleet, and provisions the same power
+    expect(h100!.result.energy.provisionedFacilityW).toBe(b.provisionedFacilityW);
+    expect(b.tokensPerS).toBeCloseTo(h100!.result.tokensPerSPerChip * b.chips, 6);
+    expect(['power', 'capacity', 'bandwidth', 'compute', 'network']).toContain(b.binding);
+    // H100's power figures are sourced or derived, none an estimate
+    expect(b.estimatedPowerFigures).toEqual([]);
+    // the reproduce command runs the whole fleet
+    expect(h100!.command).toContain(String(b.chips));
+  });
+
+  it('takes --pue into the provisioned power, and reproduces with it', async () => {
+    const r = await cli([...base, '--hardware', 'h100-sxm', '--power-budget', '500 kW', '--pue', '1.5', '--json']);
+    expect(r.code).toBe(0);
+    const [h100] = (JSON.parse(r.stdout) as BudgetJson).results;
+    const b = h100!.powerBudget!;
+    // 1,275 W × 1.5 = 1,912.5 W per chip; 500 kW holds ⌊500,000 / (chips per replica × 1,912.5)⌋ replicas
+    expect(b.provisionedWPerChip).toBeCloseTo(1912.5, 9);
+    expect(b.replicas).toBe(Math.floor(500e3 / (b.replicaChips * 1912.5)));
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(500e3);
+    expect(h100!.result.energy.pue).toBe(1.5);
+    expect(h100!.command.slice(-2)).toEqual(['--pue', '1.5']);
+  });
+
+  it('ranks chips by the fleet the budget powers, and says which wall binds in the report', async () => {
+    const json = await cli([...base, '--hardware', 'h100-sxm,tpu-v6e', '--power-budget', '2MW', '--json']);
+    const results = (JSON.parse(json.stdout) as BudgetJson).results;
+    const fleet = results.map((x) => x.powerBudget!.tokensPerS);
+    expect(fleet[0]).toBeGreaterThanOrEqual(fleet[1]!);
+    // TPU v6e's power is an unpublished estimate: the answer says so
+    expect(results.find((x) => x.chip === 'tpu-v6e')!.powerBudget!.estimatedPowerFigures).toContain('power.maxW');
+    const text = await cli([...base, '--hardware', 'h100-sxm,tpu-v6e', '--power-budget', '2MW']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('under a 2.00 MW facility power budget');
+    expect(text.stdout).toMatch(/2\.00 MW powers [\d,]+ replicas? of \d+ chips? .*the wall: (power|capacity|bandwidth|compute|network)/);
+  });
+
+  it('says power binds when the budget cannot power one replica', async () => {
+    // 1 kW is under one H100's 1,530 W
+    const r = await cli([...base, '--hardware', 'h100-sxm', '--power-budget', '1kW', '--json']);
+    expect(r.code).toBe(0);
+    const [h100] = (JSON.parse(r.stdout) as BudgetJson).results;
+    expect(h100!.meetsTargets).toBe(false);
+    expect(h100!.powerBudget!.replicas).toBe(0);
+    expect(h100!.powerBudget!.binding).toBe('power');
+  });
+
+  it.each([
+    [['--power-budget', '20'], null],
+    [['--power-budget', 'lots'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "lots"'],
+    [['--power-budget', '0MW'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "0MW"'],
+    [['--power-budget', '11GW'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "11GW"'],
+    [['--power-budget', '20MW', '--rate', '10'], '--power-budget and --rate both size the fleet: give one of them'],
+    [['--power-budget', '20MW', '--objective', 'chips', '--rate', '1'], '--power-budget and --rate both size the fleet: give one of them'],
+    [['--power-budget', '20MW', '--disaggregate'], '--power-budget plans one engine per replica: drop --disaggregate and --prefill-hardware'],
+  ])('checks %j', async (extra, message) => {
+    const r = await cli([...base, '--hardware', 'h100-sxm', ...extra, ...(message === null ? ['--json'] : [])]);
+    if (message === null) {
+      // a bare number is watts: 20 W powers no H100
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as BudgetJson).results[0]!.powerBudget!.budgetW).toBe(20);
+      return;
+    }
+    expectUserError(r, message);
   });
 });

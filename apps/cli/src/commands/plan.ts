@@ -1,20 +1,25 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { InputError, WORKLOAD_LIMITS, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_PUE, InputError, WORKLOAD_LIMITS, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import {
   PLAN_MAX_DECODE_WORKERS,
+  PLAN_MAX_POWER_BUDGET_W,
   PLAN_MAX_PREFILL_WORKERS,
   PLAN_OBJECTIVES,
   createEngine,
+  budgetMaxChips,
   defaultMaxChips,
+  planBudgetText,
   planChoiceText,
   planServing,
   type PlanObjective,
   type PlanPools,
+  type PlanPowerBudget,
   type ServingPlanChoice,
 } from '@ridgeline/engine';
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
+import { quantity, quantityUnits } from '../units.ts';
 import { quoted, UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
@@ -84,6 +89,12 @@ const args = {
   utilization: TCO_ARGS.utilization as StringArgDef,
   'usd-per-kwh': TCO_ARGS['usd-per-kwh'] as StringArgDef,
   'usd-per-kw-month': TCO_ARGS['usd-per-kw-month'] as StringArgDef,
+  'power-budget': {
+    type: 'string',
+    valueHint: 'W|kW|MW|GW',
+    description:
+      'Facility power to fill, above 0 and at most 10 GW (e.g. 20MW): each chip\'s answer is the layout whose replicas, as many as the budget provisions at chips × (P_max + node overhead) × PUE, serve the most output tokens/s (--objective cost: the lowest $/Mtok); the budget, not --max-chips, bounds the fleet (--max-chips then bounds one replica). Takes --pue; not with --rate or --disaggregate (docs/MODEL.md §10)',
+  },
   pue: PUE_ARG as StringArgDef,
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first' },
@@ -107,6 +118,26 @@ export interface PlanJsonEntry {
   readonly misses: ServingPlanChoice['misses'];
   readonly searched: number;
   readonly meeting: number;
+  /** With --power-budget: the fleet the budget powers (replicas, chips, provisioned facility W within the budget, fleet tokens/s, the wall that binds); null otherwise. */
+  readonly powerBudget: PlanPowerBudget | null;
+}
+
+/**
+ * `--power-budget`, checked: watts, from a number with an optional unit (W, kW, MW, GW), above 0
+ * and at most `PLAN_MAX_POWER_BUDGET_W` (10 GW); undefined when not given.
+ *
+ * @example
+ * powerBudgetFlag('20MW'); // 2e7
+ */
+export function powerBudgetFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = quantity(raw, 'power') ?? Number.NaN;
+  if (!(value > 0) || value > PLAN_MAX_POWER_BUDGET_W) {
+    throw new UserError(
+      `--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (${quantityUnits('power').join(', ')}; e.g. 20MW, 500kW), got ${quoted(raw)}`,
+    );
+  }
+  return value;
 }
 
 function precisionsOf(raw: string): Precision[] {
@@ -193,8 +224,8 @@ interface Column {
 
 const dpMark = (attention: string | undefined): string => (attention === 'dp' ? ' dp' : '');
 
-/** The columns of the table, a disaggregated plan's with its pools (workers×chips each). */
-function columns(disaggregated: boolean): Column[] {
+/** The columns of the table, a disaggregated plan's with its pools (workers×chips each), a power-budget plan's with its fleet. */
+function columns(disaggregated: boolean, budget: boolean): Column[] {
   const right = (header: string, cell: Column['cell']): Column => ({ header, align: 'right', cell });
   const left = (header: string, cell: Column['cell']): Column => ({ header, align: 'left', cell });
   const layout = [
@@ -220,22 +251,30 @@ function columns(disaggregated: boolean): Column[] {
     right('tok/s/chip', (_, m) => formatNumber(m.tokensPerSPerChip)),
     right('tok/s/user', (_, m) => formatNumber(m.tokensPerSPerUser)),
     right('$/Mtok', (_, m) => formatUsd(m.costPerMillionTokensUsd)),
+    ...(budget
+      ? [
+          right('fleet tok/s', (c) => (c.powerBudget === null ? '—' : formatNumber(c.powerBudget.tokensPerS))),
+          right('MW', (c) => (c.powerBudget === null ? '—' : formatNumber(c.powerBudget.provisionedFacilityW / 1e6, 4))),
+          left('wall', (c) => c.powerBudget?.binding ?? '—'),
+        ]
+      : []),
   ];
 }
 
 function summary(
   choices: readonly { readonly choice: ServingPlanChoice; readonly command: readonly string[] }[],
   heading: string,
-  options: { readonly maxChips: (chip: string) => number; readonly precisions: readonly Precision[]; readonly disaggregated: boolean },
+  options: { readonly maxChips: (chip: string) => number; readonly precisions: readonly Precision[]; readonly disaggregated: boolean; readonly budget: boolean; readonly maxChipsGiven: boolean },
 ): string {
-  const cols = columns(options.disaggregated);
+  const cols = columns(options.disaggregated, options.budget);
   const header = ['#', 'chip', 'meets', ...cols.map((c) => c.header)];
   const rows = choices.map(({ choice: c }, i) => [String(i + 1), c.chip, c.meetsTargets ? 'yes' : 'no', ...cols.map((col) => (c.metrics === null ? '—' : col.cell(c, c.metrics)))]);
   const align: ('left' | 'right')[] = ['right', 'left', 'left', ...cols.map((c) => c.align)];
   const lines = [heading, '', table([header, ...rows], align), ''];
   for (const { choice: c } of choices) {
-    const why = planChoiceText(c, { maxChips: options.maxChips(c.chip), precisions: options.precisions });
+    const why = planChoiceText(c, options.budget && !options.maxChipsGiven ? { precisions: options.precisions, powerBudget: true } : { maxChips: options.maxChips(c.chip), precisions: options.precisions });
     lines.push(`${c.chip}: ${why} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
+    if (c.powerBudget !== null) lines.push(`  ${planBudgetText(c.powerBudget)}`);
   }
   const best = choices[0];
   if (best !== undefined) {
@@ -293,15 +332,25 @@ const command: CommandDef<typeof args> = defineCommand({
     const onStack = (chip: ChipSpec): ChipSpec => chipOnProfile(chip, stack, warn);
     const pue = pueFlag(a.pue);
     const tco = tcoFlags(a, pue);
-    // the plan ranks by throughput or cost: PUE enters only through the tco electricity price
-    if (pue !== undefined && tco === undefined) throw new UserError('--pue needs --price-basis tco in plan (it prices the electricity of the cost of ownership)');
+    const powerBudgetW = powerBudgetFlag(a['power-budget']);
+    if (powerBudgetW !== undefined) {
+      if (rateRps !== undefined) throw new UserError('--power-budget and --rate both size the fleet: give one of them');
+      if (objective === 'chips') throw new UserError('--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)');
+      if (disaggregated) throw new UserError('--power-budget plans one engine per replica: drop --disaggregate and --prefill-hardware');
+    }
+    // the plan ranks by throughput or cost: PUE enters through the tco electricity price, or the provisioned power of --power-budget
+    if (pue !== undefined && tco === undefined && powerBudgetW === undefined) {
+      throw new UserError('--pue needs --price-basis tco or --power-budget in plan (it prices the electricity of the cost of ownership, or sets the provisioned power)');
+    }
     if (tco !== undefined && prefillHardware.length > 0) {
       throw new UserError('--price-basis tco prices each answer\'s one chip: give --prefill-hardware only with --price-basis list');
     }
     // the flags that set the price, for the reproduce commands (they price as the plan did)
     const priceArgs =
       tco === undefined
-        ? undefined
+        ? pue === undefined
+          ? undefined
+          : ['--pue', a.pue ?? '']
         : ['price-basis', 'pue', ...TCO_FLAGS].flatMap((name) => {
             const value = (a as Readonly<Record<string, string | undefined>>)[name];
             return value === undefined ? [] : [`--${name}`, value];
@@ -335,6 +384,7 @@ const command: CommandDef<typeof args> = defineCommand({
         ...(maxChipsFlag === undefined ? {} : { maxChips: maxChipsFlag }),
         precisions,
         ...(disaggregated ? { disaggregation: prefillChips.length === 0 ? {} : { prefillChips: prefillChips.map((c) => c.chip) } } : {}),
+        ...(powerBudgetW === undefined ? {} : { powerBudget: { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) } }),
         engine: await createEngine(),
       });
     } catch (error) {
@@ -370,6 +420,7 @@ const command: CommandDef<typeof args> = defineCommand({
         misses: choice.misses,
         searched: choice.searched,
         meeting: choice.meeting,
+        powerBudget: choice.powerBudget,
       }));
       io.stdout(`${JSON.stringify({ results }, null, 2)}\n`);
       return;
@@ -379,19 +430,24 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(tpotS === undefined ? [] : [`TPOT ≤ ${formatDuration(tpotS)}`]),
       ...(rateRps === undefined ? [] : [`${formatNumber(rateRps)} requests/s`]),
     ].join(', ');
-    const budget = `up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips`;
+    const budget =
+      powerBudgetW === undefined
+        ? `up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips`
+        : `replicas of up to ${maxChipsFlag === undefined ? 'the chips the budget powers (at least one scale-up domain or 64)' : `${maxChipsFlag} chips`}, as many replicas as ${formatNumber(powerBudgetW / 1e6)} MW provisions at (P_max + node overhead) × PUE ${pue ?? DEFAULT_PUE} per chip`;
     const searched = disaggregated
       ? [
           `Searched disaggregated replicas: prefill workers (TP on ${prefillChips.length === 0 ? 'the decode chip' : prefillChips.map((c) => c.chip.id).join(', ')}) feeding decode workers (TP, PP${model.moe === undefined ? '' : ', EP, attention by heads or dp'}), prefill:decode ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS}, batch 1–4096 per decode worker and precisions ${precisions.join(', ')}, ${budget}.`,
           'prefill, decode: workers×chips of each pool in one replica (dp: data-parallel attention); tp, pp, ep and batch are a decode worker\'s.',
         ]
-      : [`Searched TP, PP${model.moe === undefined ? '' : ', EP'}, batch 1–4096 and precisions ${precisions.join(', ')} under continuous batching, ${budget}.`];
+      : [`Searched TP, PP${powerBudgetW === undefined ? '' : ' (uneven stages too)'}${model.moe === undefined ? '' : ', EP'}, batch 1–4096 and precisions ${precisions.join(', ')} under continuous batching, ${budget}.`];
     const heading = [
-      `Plan for ${model.id}, ${inputTokens.toLocaleString('en')} in / ${outputTokens.toLocaleString('en')} out, ${targets}: ${OBJECTIVE_TEXT[objective]}${disaggregated ? ' over both pools' : ''}`,
+      `Plan for ${model.id}, ${inputTokens.toLocaleString('en')} in / ${outputTokens.toLocaleString('en')} out, ${targets}: ${powerBudgetW === undefined ? '' : `under a ${formatNumber(powerBudgetW / 1e6)} MW facility power budget, `}${powerBudgetW !== undefined && objective === 'throughput' ? 'most output tokens/s of the fleet' : OBJECTIVE_TEXT[objective]}${disaggregated ? ' over both pools' : ''}`,
       ...searched,
     ].join('\n');
-    const maxChips = (id: string): number => maxChipsFlag ?? defaultMaxChips(chips.find((c) => c.chip.id === id)?.chip ?? (chips[0]?.chip as ChipSpec));
-    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated }));
+    const chipOf = (id: string): ChipSpec => chips.find((c) => c.chip.id === id)?.chip ?? (chips[0]?.chip as ChipSpec);
+    const maxChips = (id: string): number =>
+      maxChipsFlag ?? (powerBudgetW === undefined ? defaultMaxChips(chipOf(id)) : budgetMaxChips(chipOf(id), { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) }));
+    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated, budget: powerBudgetW !== undefined, maxChipsGiven: maxChipsFlag !== undefined }));
   },
 });
 
