@@ -18,9 +18,9 @@ import {
   type Schedule,
   type SpeculativeMode,
 } from '@ridgeline/model';
-import { DISAGGREGATION_AXES, METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { DISAGGREGATION_AXES, METRIC_ALIASES, METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, resolveMetric, type Direction, type Metric } from './descriptors.ts';
 import { normaliseGroupBy, type GroupKey } from './groups.ts';
-import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
+import { RECOMPUTES, TRAINING_METRIC_ALIASES, TRAINING_METRICS, defaultTrainingDirection, resolveTrainingMetric, type TrainingMetric } from './training.ts';
 import { sortWhere, type WhereClause } from './where.ts';
 
 /** A metric of an inference sweep (`Metric`) or of a training sweep (`TrainingMetric`). */
@@ -387,15 +387,29 @@ const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max
 
 const METRICS_OF_INFERENCE: readonly string[] = METRICS;
 
+/**
+ * A metric of the spec's mode by its full name or the short name the CLI takes (`cost`, `tpot`,
+ * `ttft`, …: METRIC_ALIASES, TRAINING_METRIC_ALIASES), or undefined.
+ */
+function specMetric<M extends AnyMetric>(name: string, metrics: readonly M[]): M | undefined {
+  return (metrics === (TRAINING_METRICS as readonly AnyMetric[]) ? resolveTrainingMetric(name) : resolveMetric(name)) as M | undefined;
+}
+
+/** The short names of a mode's metrics. */
+function shortNames(metrics: readonly string[]): string[] {
+  return Object.keys(metrics === (TRAINING_METRICS as readonly string[]) ? TRAINING_METRIC_ALIASES : METRIC_ALIASES);
+}
+
 /** "unknown metric …" with a did-you-mean and the allowed list; names a metric of the other mode as such. */
 function unknownMetricMessage(name: string, metrics: readonly string[]): string {
-  const hint = closest(name, metrics);
+  const short = shortNames(metrics);
+  const hint = closest(name, [...metrics, ...short]);
   // A metric of the other mode is the likeliest slip: say so rather than only listing these.
   const training = metrics === TRAINING_METRICS;
   const otherMode = (training ? METRICS_OF_INFERENCE : (TRAINING_METRICS as readonly string[])).includes(name)
     ? ` (a metric of ${training ? 'inference' : 'training'} sweeps; this is ${training ? 'a training' : 'an inference'} spec)`
     : '';
-  return `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${metrics.join(', ')}`;
+  return `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${metrics.join(', ')}; or a short name: ${short.join(', ')}`;
 }
 
 /** A spec's `where` mapping (metric → { min?, max? }) as clauses in metric order, with every issue found. */
@@ -406,13 +420,20 @@ function whereOf<M extends AnyMetric>(value: unknown, metrics: readonly M[]): { 
   }
   const where: WhereClause<M>[] = [];
   const issues: SpecIssue[] = [];
+  const firstName = new Map<M, string>();
   for (const [name, bounds] of Object.entries(value as Record<string, unknown>)) {
     const path = `where.${name}`;
-    const metric = metrics.find((m) => m === name);
+    const metric = specMetric(name, metrics);
     if (metric === undefined) {
       issues.push({ path, message: unknownMetricMessage(name, metrics) });
       continue;
     }
+    const earlier = firstName.get(metric);
+    if (earlier !== undefined) {
+      issues.push({ path, message: `${render(name)} is ${metric}, as where.${earlier} is; give each metric one entry, with min, max or both` });
+      continue;
+    }
+    firstName.set(metric, name);
     const clause = clauseOf(metric, bounds, path, issues);
     if (clause !== undefined) where.push(clause);
   }
@@ -467,7 +488,18 @@ const groupBySchema = v.pipe(
 export const MAX_TOP_K = 10_000;
 
 function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
-const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
+/** A metric by full or short name. */
+const metric = v.pipe(
+  v.string((i) => `must be a metric name${got(i)}`),
+  v.rawTransform(({ dataset, addIssue, NEVER }): M => {
+    const found = specMetric(dataset.value, METRICS);
+    if (found === undefined) {
+      addIssue({ message: unknownMetricMessage(dataset.value, METRICS) });
+      return NEVER;
+    }
+    return found;
+  }),
+);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
 const objective = v.pipe(
   v.union(
@@ -477,7 +509,7 @@ const objective = v.pipe(
   v.rawTransform(({ dataset, addIssue, NEVER }): Objective<M> => {
     const value = dataset.value;
     const [name, dir] = typeof value === 'string' ? value.split(':') : [value.metric, value.direction];
-    const found = METRICS.find((m) => m === name);
+    const found = specMetric(name ?? '', METRICS);
     if (found === undefined) {
       addIssue({ message: unknownMetricMessage(name ?? '', METRICS) });
       return NEVER;

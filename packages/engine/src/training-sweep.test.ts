@@ -14,7 +14,7 @@ import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, r
 import { sweepRange } from './sweep.ts';
 import { referenceTrainingOutputs, relativeError, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, plain, referenceTopK } from './test-support/reference.ts';
-import { TRAINING_METRICS, TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
+import { TRAINING_METRIC_ALIASES, TRAINING_METRICS, TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
 import { matchesWhere } from './where.ts';
 
 // ~7k configurations: a dense and an MoE model, a switch and a torus chip, feasible and not.
@@ -46,7 +46,7 @@ reducers:
 
 type TrainingPlan = SweepPlan<TrainingSweepConfig, TrainingMetric>;
 
-const TRAINING_METRICS_TEXT = TRAINING_METRICS.join(', ');
+const TRAINING_METRICS_TEXT = `${TRAINING_METRICS.join(', ')}; or a short name: ${Object.keys(TRAINING_METRIC_ALIASES).join(', ')}`;
 
 function planOf(text: string): TrainingPlan {
   const spec = parseAnySweepSpec(text);
