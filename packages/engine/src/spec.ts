@@ -141,6 +141,42 @@ export interface SweepSpec {
    */
   readonly where?: readonly WhereClause[];
   readonly reducers: ReducerSpec;
+  /**
+   * Axes given per model: by a model as `models` writes it (a catalog id as written, an inline
+   * model's id), the axes whose values differ for that model; every other model, and every axis
+   * not given here, takes the fields above. The parsers fill it in from an axis written as a
+   * mapping, `ep: { default: 1, deepseek-r1: [1, 2, 4, 8] }` (absent or `{}`: one grid).
+   */
+  readonly perModel?: Readonly<Record<string, PerModelAxes>>;
+}
+
+/** The axes a sweep spec can give per model (`SweepSpec.perModel`), and `precisions`' three. */
+export const PER_MODEL_AXES = [
+  'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance',
+  'twoBatchOverlap', 'schedule', 'chunkTokens', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp',
+  'prefillAttention',
+] as const;
+
+/** One model's own axis values (`SweepSpec.perModel`): any of PER_MODEL_AXES and `precisions`. */
+export type PerModelAxes = Partial<Pick<SweepSpec, (typeof PER_MODEL_AXES)[number] | 'precisions'>>;
+
+/** How `models` and `perModel` name a model: a catalog id as written, or an inline model's id. */
+export function modelKey(model: string | ModelSpec): string {
+  return typeof model === 'string' ? model : model.id;
+}
+
+/**
+ * The spec one model of `spec` sweeps: its `perModel` axes over the spec's own (with `chips`
+ * given for the model, `dp` is null, and the other way round).
+ *
+ * @example
+ * specForModel(spec, 'deepseek-r1').ep; // [1, 2, 4, 8]
+ */
+export function specForModel(spec: SweepSpec, model: string | ModelSpec): SweepSpec {
+  const own = spec.perModel?.[modelKey(model)];
+  if (own === undefined) return spec;
+  const layout = own.chips !== undefined ? { chips: own.chips, dp: null } : own.dp !== undefined ? { chips: null, dp: own.dp } : {};
+  return { ...spec, ...own, ...layout, precisions: { ...spec.precisions, ...own.precisions } };
 }
 
 /**
@@ -954,6 +990,132 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if ((data as { mode?: unknown }).mode === 'training') {
     throw new SweepSpecError([{ path: 'mode', message: 'a training spec: read it with parseAnySweepSpec or validateTrainingSweepSpec' }], source);
   }
+  const split = splitPerModel(data as Record<string, unknown>);
+  const attempt = (spec: Record<string, unknown>): { readonly spec?: SweepSpec; readonly issues: readonly SpecIssue[] } => {
+    try {
+      return { spec: validateOneGrid(spec, source), issues: [] };
+    } catch (error) {
+      if (error instanceof SweepSpecError) return { issues: error.issues };
+      throw error;
+    }
+  };
+  const base = attempt(split.base);
+  const issues: SpecIssue[] = [...split.issues, ...base.issues];
+  const seen = new Set(base.issues.map((i) => `${i.path}\u0000${i.message}`));
+  const perModel: Record<string, PerModelAxes> = {};
+  for (const [key, overrides] of split.models) {
+    const spec = structuredClone(split.base);
+    for (const { path, value } of overrides) setAt(spec, path, value);
+    const own = attempt(spec);
+    for (const issue of own.issues) {
+      // the base's own problems are reported once; a model's are named at its entry
+      if (seen.has(`${issue.path}\u0000${issue.message}`)) continue;
+      const axis = overrides.find((o) => issue.path === o.path.join('.') || issue.path.startsWith(`${o.path.join('.')}[`));
+      issues.push(
+        axis === undefined
+          ? { path: issue.path, message: `for model ${JSON.stringify(key)}: ${issue.message}` }
+          : { path: `${axis.path.join('.')}.${key}${issue.path.slice(axis.path.join('.').length)}`, message: issue.message },
+      );
+    }
+    if (own.spec === undefined) continue;
+    const picked: Record<string, unknown> = {};
+    for (const { path } of overrides) {
+      const [field] = path;
+      if (field === 'precisions') picked['precisions'] = own.spec.precisions;
+      else if (field !== undefined) picked[field] = own.spec[field as (typeof PER_MODEL_AXES)[number]];
+    }
+    perModel[key] = picked as PerModelAxes;
+  }
+  if (issues.length > 0 || base.spec === undefined) throw new SweepSpecError(issues, source);
+  return Object.keys(perModel).length === 0 ? base.spec : { ...base.spec, perModel };
+}
+
+/** Where each per-model axis sits in a spec. */
+const PER_MODEL_PATHS: readonly (readonly string[])[] = [
+  ...PER_MODEL_AXES.map((a) => [a]),
+  ['precisions', 'weights'],
+  ['precisions', 'kvCache'],
+  ['precisions', 'activations'],
+];
+
+const RANGE_KEYS = ['from', 'to', 'step', 'times'];
+
+function getAt(data: Record<string, unknown>, path: readonly string[]): unknown {
+  let at: unknown = data;
+  for (const key of path) at = isMapping(at) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+function setAt(data: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = data;
+  path.slice(0, -1).forEach((key) => {
+    if (!isMapping(at[key])) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  });
+  const last = path.at(-1) ?? '';
+  if (value === undefined) delete at[last];
+  else at[last] = value;
+}
+
+/**
+ * A spec's axes written per model (`ep: { default: 1, deepseek-r1: [1, 2, 4, 8] }`): the spec with
+ * each such axis at its `default` (absent: the axis' own default), and per model the axes it gives.
+ * A mapping with a range's keys (from, to, step, times) is a range, not a per-model axis. Keys
+ * name models as `models` writes them (case-insensitive); anything else is an issue.
+ */
+function splitPerModel(data: Record<string, unknown>): {
+  readonly base: Record<string, unknown>;
+  readonly models: Map<string, { readonly path: readonly string[]; readonly value: unknown }[]>;
+  readonly issues: SpecIssue[];
+} {
+  const base = structuredClone(data);
+  const models = new Map<string, { path: readonly string[]; value: unknown }[]>();
+  const issues: SpecIssue[] = [];
+  const listed = Array.isArray(data['models']) ? (data['models'] as unknown[]) : [];
+  const chips = data['chips'];
+  const chipsMode = chips !== undefined && !(isMapping(chips) && !Object.keys(chips as object).some((k) => RANGE_KEYS.includes(k)) && (chips as Record<string, unknown>)['default'] === undefined);
+  const keys = listed.flatMap((m): string[] => (typeof m === 'string' ? [m] : isMapping(m) && typeof (m as { id?: unknown }).id === 'string' ? [(m as { id: string }).id] : []));
+  for (const path of PER_MODEL_PATHS) {
+    const value = getAt(data, path);
+    if (!isMapping(value) || Object.keys(value as object).some((k) => RANGE_KEYS.includes(k))) continue;
+    const field = path.join('.');
+    const entries = Object.entries(value as Record<string, unknown>);
+    setAt(base, path, (value as Record<string, unknown>)['default']);
+    const named = new Map<string, string>();
+    for (const [name, values] of entries) {
+      if (name === 'default') continue;
+      const key = keys.find((k) => k === name) ?? keys.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (key === undefined) {
+        const hint = closest(name, keys);
+        issues.push({
+          path: `${field}.${name}`,
+          message: `${render(name)} is not a model of this spec${hint === undefined ? '' : `; did you mean "${hint}"?`} Per-model values are keyed by default or a model of models: ${keys.join(', ')}`,
+        });
+        continue;
+      }
+      const earlier = named.get(key);
+      if (earlier !== undefined) {
+        issues.push({ path: `${field}.${name}`, message: `${render(name)} is the model ${render(key)}, as ${field}.${earlier} is; give each model one entry` });
+        continue;
+      }
+      named.set(key, name);
+      // one sweep counts chips or dp (with dp, chips = tp·pp·dp): a model gives the one the others do
+      if ((field === 'chips' && !chipsMode) || (field === 'dp' && chipsMode)) {
+        issues.push({
+          path: `${field}.${name}`,
+          message: field === 'chips' ? 'the other models count dp: give chips a default too, or give this model dp' : 'the other models count chips: give this model chips',
+        });
+        continue;
+      }
+      const own = models.get(key) ?? [];
+      own.push({ path, value: values });
+      models.set(key, own);
+    }
+  }
+  return { base, models, issues };
+}
+
+function validateOneGrid(data: Record<string, unknown>, source: string): SweepSpec {
   const result = v.safeParse(specSchema, data);
   const filters = whereOf((data as { where?: unknown }).where, METRICS);
   if (!result.success) throw new SweepSpecError([...toSpecIssues(result.issues), ...filters.issues], source);

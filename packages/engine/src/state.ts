@@ -12,7 +12,7 @@ import { outputsDigest } from './digest.ts';
 import { sweepResultProblem } from './result-check.ts';
 import type { Kernel } from './engine.ts';
 import { groupOf, groupShapeOf, type GroupShape } from './groups.ts';
-import type { AnySweepPlan, SweepConfig, TrainingSweepConfig } from './plan.ts';
+import { modelStarts, type AnySweepPlan, type SweepConfig, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type Objective, type ReducerSpec } from './spec.ts';
 import { TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
 
@@ -479,11 +479,13 @@ function keysOf(row: AnySweepRow, objectives: readonly Objective<AnyMetric>[]): 
  */
 export function stateOfResult(result: SweepResult): SweepState {
   const top = result.top;
+  const perModel = !isTrainingSpec(result.spec) && result.spec.perModel !== undefined && Object.keys(result.spec.perModel).length > 0;
   const shape: GroupShape = {
     total: result.total,
     models: result.spec.models.length,
     chips: result.spec.hardware.length,
     groupBy: result.reducers.groupBy ?? [],
+    ...(perModel && !isTrainingSpec(result.spec) ? { modelStarts: modelStarts(result.spec) } : {}),
   };
   const names = isTrainingSpec(result.spec) ? TRAINING_OUTPUTS : OUTPUTS;
   return {
