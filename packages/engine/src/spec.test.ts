@@ -199,6 +199,12 @@ describe('sweep spec validation', () => {
     );
   });
 
+  it('reports repeated values in the same round as the schema’s problems', () => {
+    expect(issuesOf(`${BASE}tp: [1, 2, 2]\nbatch: [0]\nschedule: [static, static]\n`)).toBe(
+      ['spec.yaml: 3 problems', '  - batch[0]: must be an integer ≥ 1, got 0', '  - tp[2]: 2 appears twice; each value of an axis must be distinct', '  - schedule[1]: "static" appears twice; each value of an axis must be distinct'].join('\n'),
+    );
+  });
+
   it('reads where as clauses in metric order, and groupBy in canonical order', () => {
     const spec = parseSweepSpec(`${BASE}where: { tpotS: { max: 0.05 }, ttftS: { max: 2 }, tokensPerSPerUser: { min: 20, max: 1e3 } }\nreducers: { groupBy: [hardware, model] }\n`);
     expect(spec.where).toEqual([

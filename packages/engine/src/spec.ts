@@ -1118,7 +1118,16 @@ function splitPerModel(data: Record<string, unknown>): {
 function validateOneGrid(data: Record<string, unknown>, source: string): SweepSpec {
   const result = v.safeParse(specSchema, data);
   const filters = whereOf((data as { where?: unknown }).where, METRICS);
-  if (!result.success) throw new SweepSpecError([...toSpecIssues(result.issues), ...filters.issues], source);
+  if (!result.success) {
+    // in the same round: values repeated in lists the schema could not read whole
+    const schemaIssues = toSpecIssues(result.issues);
+    const repeated = [...PER_MODEL_PATHS.map((p) => p.join('.')), 'prefillHardware'].flatMap((field) => {
+      const raw = getAt(data, field.split('.'));
+      if (!Array.isArray(raw) || schemaIssues.some((i) => i.path === field)) return [];
+      return duplicateIssues(field, field === 'prefillHardware' ? raw.map((x: unknown) => (typeof x === 'string' ? x.toLowerCase() : x)) : raw).filter((d) => !schemaIssues.some((i) => i.path === d.path));
+    });
+    throw new SweepSpecError([...schemaIssues, ...repeated, ...filters.issues], source);
+  }
   const s = result.output;
   const issues: SpecIssue[] = [...filters.issues];
   const axes = [
