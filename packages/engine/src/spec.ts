@@ -238,7 +238,16 @@ export interface SpecIssue {
 export class SweepSpecError extends Error {
   override readonly name = 'SweepSpecError';
   readonly issues: readonly SpecIssue[];
-  constructor(issues: readonly SpecIssue[], source = 'sweep spec') {
+  /** The spec's name in the message (`spec.yaml`, `sweep spec`). */
+  readonly source: string;
+  /**
+   * The spec's data as read, when it was a mapping the validators refused: what
+   * `@ridgeline/engine/node`'s `withUnresolvedNames` looks its model and chip names up in, so that
+   * unknown names come in the same error as the other problems. Not enumerable: errors compare
+   * and print by their issues.
+   */
+  declare readonly data?: Readonly<Record<string, unknown>>;
+  constructor(issues: readonly SpecIssue[], source = 'sweep spec', options: { readonly data?: Readonly<Record<string, unknown>> } = {}) {
     const where = (i: SpecIssue): string => (i.path === '' ? '' : `${i.path}: `);
     const lines = issues.map((i) => `  - ${where(i)}${i.message}`);
     const [only] = issues;
@@ -248,6 +257,18 @@ export class SweepSpecError extends Error {
         : `${source}: ${issues.length} problems\n${lines.join('\n')}`,
     );
     this.issues = issues;
+    this.source = source;
+    if (options.data !== undefined) Object.defineProperty(this, 'data', { value: options.data, enumerable: false });
+  }
+}
+
+/** Runs a validator, giving the data to a `SweepSpecError` it throws. */
+function withData<T>(data: object, source: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof SweepSpecError && error.data === undefined) throw new SweepSpecError(error.issues, source, { data: data as Record<string, unknown> });
+    throw error;
   }
 }
 
@@ -990,7 +1011,11 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if ((data as { mode?: unknown }).mode === 'training') {
     throw new SweepSpecError([{ path: 'mode', message: 'a training spec: read it with parseAnySweepSpec or validateTrainingSweepSpec' }], source);
   }
-  const split = splitPerModel(data as Record<string, unknown>);
+  return withData(data, source, () => validateMapping(data as Record<string, unknown>, source));
+}
+
+function validateMapping(data: Record<string, unknown>, source: string): SweepSpec {
+  const split = splitPerModel(data);
   const attempt = (spec: Record<string, unknown>): { readonly spec?: SweepSpec; readonly issues: readonly SpecIssue[] } => {
     try {
       return { spec: validateOneGrid(spec, source), issues: [] };
@@ -1192,6 +1217,10 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new SweepSpecError([{ path: '', message: `a training sweep spec is a mapping with mode: training, models, hardware, totalTokens and axes such as tp, dp${got({ input: data })}` }], source);
   }
+  return withData(data, source, () => validateTrainingMapping(data, source));
+}
+
+function validateTrainingMapping(data: object, source: string): TrainingSweepSpec {
   const result = v.safeParse(trainingSchema, data);
   const filters = whereOf((data as { where?: unknown }).where, TRAINING_METRICS);
   const issues: SpecIssue[] = [];

@@ -379,6 +379,15 @@ describe('ridgeline sweep and merge', () => {
   it('lists several spec problems on one line', async () => {
     await writeFile(join(dir, 'two.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 0]\nbatch: [0]\n');
     expectUserError(await cli(['sweep', 'two.yaml'], dir), 'two.yaml: 2 problems: tp[1]: must be an integer ≥ 1, got 0; batch[0]: must be an integer ≥ 1, got 0');
+    // in one round: the schema's problems, repeated values, unknown names and a wrong per-model entry
+    await writeFile(
+      join(dir, 'many.yaml'),
+      'models: [llama-3.1-8b, nosuch-model]\nhardware: [h100-sxm, no-chip]\ntp: [1, 2, 2]\nbatch: [0]\nep: { default: 1, llama-3.1-8c: [2] }\nreducers: { top: { k: 3, by: coast } }\n',
+    );
+    const many = await cli(['sweep', 'many.yaml'], dir);
+    expect(many.code).toBe(2);
+    expect(many.stderr.split('\n')).toHaveLength(2);
+    expect(many.stderr).toMatch(/^ridgeline: error: many\.yaml: 6 problems: ep\.llama-3\.1-8c: "llama-3\.1-8c" is not a model of this spec; did you mean "llama-3\.1-8b"\? .*; batch\[0\]: must be an integer ≥ 1, got 0; reducers\.top\.by: unknown metric "coast"; did you mean "cost"\? .*; tp\[2\]: 2 appears twice; .*; models\[1\]: unknown model "nosuch-model"\..*; hardware\[1\]: unknown hardware "no-chip"\..*\n$/);
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {
