@@ -221,14 +221,16 @@ import {
   TO_TOKENS_PER_S_PER_CHIP,
   TO_TOTAL_TIME,
   TRAIN_CONFIG_STRIDE,
+  TS_CHIP,
   TS_CHIPS,
+  TS_MODEL,
   TS_EP,
   TS_MICRO_BATCH,
   TS_OVERLAP,
   TS_RECOMPUTE,
   TS_VIRTUAL_STAGES,
 } from './layout';
-import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } from './reducers';
+import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair } from './reducers';
 
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
@@ -2312,6 +2314,7 @@ export function sweep(start: f64, end: f64): void {
   let changed = 0;
   let reason = -1;
   while (i < stop) {
+    if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) {
@@ -2829,6 +2832,7 @@ function sweepTraining(start: f64, end: f64): void {
   decodeTraining(i);
   let changed = 0;
   while (i < stop) {
+    if (changed <= TS_CHIP) setPair(<f64>(digitOf(TS_MODEL) * axisLength(TS_CHIP) + digitOf(TS_CHIP)));
     if (changed <= TS_OVERLAP) trainingBase();
     if (changed <= TS_EP) trainingLayout();
     if (changed <= TS_MICRO_BATCH) trainingForward();

@@ -450,7 +450,7 @@ export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, e
  * null back to NaN, feasibility, reason and bounds back to their codes (`rowOf` inverted).
  *
  * @example
- * outputsDigest(rowOutputs(row, OUTPUTS)); // the digest the kernel gave this configuration
+ * outputsDigest(rowOutputs(row, OUTPUTS), groupOf({ ...groupShapeOf(plan), groupBy: ['model', 'chip'] }, row.index)); // the digest the kernel gave it
  */
 export function rowOutputs(row: AnySweepRow, names: readonly string[]): Float64Array {
   const values = row as unknown as Readonly<Record<string, unknown>>;
@@ -488,6 +488,8 @@ export function stateOfResult(result: SweepResult): SweepState {
     ...(perModel && !isTrainingSpec(result.spec) ? { modelStarts: modelStarts(result.spec) } : {}),
   };
   const names = isTrainingSpec(result.spec) ? TRAINING_OUTPUTS : OUTPUTS;
+  // a configuration's (model, hardware) pair, part of its digest
+  const pairs: GroupShape = { ...shape, groupBy: ['model', 'chip'] };
   return {
     fingerprint: result.fingerprint,
     total: result.total,
@@ -497,7 +499,7 @@ export function stateOfResult(result: SweepResult): SweepState {
     top:
       top === null
         ? []
-        : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), group: groupOf(shape, row.index), digest: outputsDigest(rowOutputs(row, names)), row })),
+        : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), group: groupOf(shape, row.index), digest: outputsDigest(rowOutputs(row, names), groupOf(pairs, row.index)), row })),
     pareto: result.pareto.rows.map((row) => ({ index: row.index, keys: keysOf(row, result.pareto.objectives), group: groupOf(shape, row.index), row })),
   };
 }
