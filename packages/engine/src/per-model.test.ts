@@ -5,7 +5,7 @@ import { createEngine } from './engine.ts';
 import { groupOf, groupSegments, groupShapeOf } from './groups.ts';
 import { runSweep } from './node/run.ts';
 import { modelStarts, planSweep, shardRange, type SweepPlan } from './plan.ts';
-import { parseSweepSpec, resolveSweepSpec, specForModel, SweepSpecError } from './spec.ts';
+import { parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, specForModel, SweepSpecError } from './spec.ts';
 import { attachRows, mergeStates, stateOfResult, sweepRows, toResult, type SweepRow } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { inferenceConfig } from './test-support/plan-config.ts';
@@ -76,6 +76,18 @@ describe('axes given per model', () => {
     expect(issuesOf(`${TWO}ep: { deepseek-r1: [1], DEEPSEEK-R1: [2] }\n`)).toBe('spec.yaml: ep.DEEPSEEK-R1: "DEEPSEEK-R1" is the model "deepseek-r1", as ep.deepseek-r1 is; give each model one entry');
     // a rule across axes broken only for one model is said for that model
     expect(issuesOf(`${TWO}prefillWorkers: { deepseek-r1: 1 }\nschedule: static\n`)).toMatch(/^spec\.yaml: schedule: for model "deepseek-r1": static cannot run with prefillWorkers above 0/);
+  });
+
+  it('are an inference spec’s: a training spec names each such axis, in one error with its other problems', () => {
+    expect(() => parseAnySweepSpec('mode: training\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ntotalTokens: 1e12\ntp: { default: 1, llama-3.1-8b: [1, 2] }\npp: [0]\n', 'train.yaml')).toThrow(
+      new SweepSpecError(
+        [
+          { path: 'tp', message: 'a training spec takes one grid: give tp one value, a list or a range { from, to, step | times } (axes per model are for inference specs)' },
+          { path: 'pp[0]', message: 'must be an integer ≥ 1, got 0' },
+        ],
+        'train.yaml',
+      ),
+    );
   });
 
   it('enumerate each model’s own grid in WASM exactly as estimateInference evaluates each configuration', async () => {

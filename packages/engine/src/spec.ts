@@ -1220,11 +1220,21 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   return withData(data, source, () => validateTrainingMapping(data, source));
 }
 
-function validateTrainingMapping(data: object, source: string): TrainingSweepSpec {
+function validateTrainingMapping(given: object, source: string): TrainingSweepSpec {
+  // axes per model are an inference spec's: said once per axis, the axis then left to its default
+  const data: Record<string, unknown> = { ...(given as Record<string, unknown>) };
+  const perModel = TRAINING_KEYS.filter((key) => {
+    const value = data[key];
+    return key !== 'reducers' && key !== 'where' && isMapping(value) && !Object.keys(value as object).some((k) => RANGE_KEYS.includes(k));
+  });
+  for (const key of perModel) delete data[key];
   const result = v.safeParse(trainingSchema, data);
-  const filters = whereOf((data as { where?: unknown }).where, TRAINING_METRICS);
-  const issues: SpecIssue[] = [];
-  if ((data as { totalTokens?: unknown }).totalTokens === undefined) {
+  const filters = whereOf(data['where'], TRAINING_METRICS);
+  const issues: SpecIssue[] = perModel.map((path) => ({
+    path,
+    message: `a training spec takes one grid: give ${path} one value, a list or a range { from, to, step | times } (axes per model are for inference specs)`,
+  }));
+  if (data['totalTokens'] === undefined && !perModel.includes('totalTokens')) {
     issues.push({ path: 'totalTokens', message: 'totalTokens is required: the tokens of the whole run (e.g. 15e12)' });
   }
   issues.push(...filters.issues);
