@@ -199,6 +199,20 @@ describe('sweep spec validation', () => {
     );
   });
 
+  it('checks the rules across fields on the fields that parsed, in the same round as the schema’s problems', () => {
+    expect(issuesOf('models: [llama-3.1-8b, LLAMA-3.1-8B]\nhardware: [h100-sxm]\nbatch: [0]\nschedule: static\nprefillWorkers: 1\nspeculative: draft\nchips: 8\ndp: 1\n')).toBe(
+      [
+        'spec.yaml: 6 problems',
+        '  - batch[0]: must be an integer ≥ 1, got 0',
+        '  - schedule: static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0',
+        '  - models[1]: "llama-3.1-8b" appears twice; each value of an axis must be distinct',
+        '  - draftModels: speculative: draft needs draftModels, the small models that draft the tokens (catalog ids such as llama-3.1-8b, or inline ModelSpecs)',
+        `  - acceptance: is required with speculative: draft: the probability each draft token is accepted, in [0, 1] (mtp alone defaults to 0.85, DeepSeek-V3's MTP module)`,
+        '  - give chips or dp, not both (with dp, chips = tp·pp·dp)',
+      ].join('\n'),
+    );
+  });
+
   it('reports repeated values in the same round as the schema’s problems', () => {
     expect(issuesOf(`${BASE}tp: [1, 2, 2]\nbatch: [0]\nschedule: [static, static]\n`)).toBe(
       ['spec.yaml: 3 problems', '  - batch[0]: must be an integer ≥ 1, got 0', '  - tp[2]: 2 appears twice; each value of an axis must be distinct', '  - schedule[1]: "static" appears twice; each value of an axis must be distinct'].join('\n'),

@@ -1140,37 +1140,68 @@ function splitPerModel(data: Record<string, unknown>): {
   return { base, models, issues };
 }
 
+const SPEC_FIELDS = specSchema.pipe[0].entries;
+type ParsedSpec = v.InferOutput<typeof specSchema>;
+
+/** The inference axes whose values must be distinct (prefillHardware and precisions apart). */
+const DISTINCT_AXES = [
+  'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
+  'twoBatchOverlap', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
+] as const;
+
+/**
+ * The rules across values and fields, on the fields that parsed (`s` holds those): repeated values,
+ * static with prefill workers, what speculative decoding needs. Each rule runs when its fields did.
+ */
+function crossFieldIssues(s: Partial<ParsedSpec>): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const axis of DISTINCT_AXES) {
+    const values = s[axis];
+    if (values !== undefined) issues.push(...duplicateIssues(axis, values));
+  }
+  if (s.prefillHardware !== undefined) issues.push(...duplicateIssues('prefillHardware', s.prefillHardware.map((h) => h.toLowerCase())));
+  if (s.prefillWorkers !== undefined && s.schedule !== undefined && s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
+    issues.push({ path: 'schedule', message: 'static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0' });
+  }
+  if (s.precisions !== undefined) for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
+  if (s.models !== undefined && s.hardware !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: s.hardware }));
+  else {
+    if (s.models !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: [] }));
+    if (s.hardware !== undefined) issues.push(...modelAndHardwareDuplicates({ models: [], hardware: s.hardware }));
+  }
+  if (s.draftModels !== undefined) issues.push(...duplicateIssues('draftModels', s.draftModels.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id))));
+  if (s.speculative !== undefined) issues.push(...speculationIssues({ speculative: s.speculative, acceptance: s.acceptance, draftModels: s.draftModels }));
+  return issues;
+}
+
 function validateOneGrid(data: Record<string, unknown>, source: string): SweepSpec {
   const result = v.safeParse(specSchema, data);
   const filters = whereOf((data as { where?: unknown }).where, METRICS);
   if (!result.success) {
-    // in the same round: values repeated in lists the schema could not read whole
+    // in the same round: the rules across values and fields, on the fields that parsed alone,
+    // and values repeated in lists the schema could not read whole
     const schemaIssues = toSpecIssues(result.issues);
+    const parsed: Record<string, unknown> = {};
+    const failed = new Set<string>();
+    for (const [key, schema] of Object.entries(SPEC_FIELDS)) {
+      const field = v.safeParse(schema as v.GenericSchema, data[key]);
+      if (field.success) parsed[key] = field.output;
+      else failed.add(key);
+    }
     const repeated = [...PER_MODEL_PATHS.map((p) => p.join('.')), 'prefillHardware'].flatMap((field) => {
       const raw = getAt(data, field.split('.'));
-      if (!Array.isArray(raw) || schemaIssues.some((i) => i.path === field)) return [];
+      if (!Array.isArray(raw) || !failed.has(field.split('.')[0] ?? field) || schemaIssues.some((i) => i.path === field)) return [];
       return duplicateIssues(field, field === 'prefillHardware' ? raw.map((x: unknown) => (typeof x === 'string' ? x.toLowerCase() : x)) : raw).filter((d) => !schemaIssues.some((i) => i.path === d.path));
     });
-    throw new SweepSpecError([...schemaIssues, ...repeated, ...filters.issues], source);
+    const across = crossFieldIssues(parsed as Partial<ParsedSpec>);
+    if (data['chips'] !== undefined && data['dp'] !== undefined) across.push({ path: '', message: 'give chips or dp, not both (with dp, chips = tp·pp·dp)' });
+    const said = new Set(schemaIssues.map((i) => `${i.path}\u0000${i.message}`));
+    // a field the schema refused has been spoken of: no second word on it (draftModels: [] is not missing)
+    const fresh = across.filter((i) => !said.has(`${i.path}\u0000${i.message}`) && !failed.has(i.path.split(/[.[]/)[0] ?? i.path));
+    throw new SweepSpecError([...schemaIssues, ...repeated, ...fresh, ...filters.issues], source);
   }
   const s = result.output;
-  const issues: SpecIssue[] = [...filters.issues];
-  const axes = [
-    'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
-    'twoBatchOverlap', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
-  ] as const;
-  for (const axis of axes) {
-    const values = s[axis];
-    if (values !== undefined) issues.push(...duplicateIssues(axis, values));
-  }
-  issues.push(...duplicateIssues('prefillHardware', s.prefillHardware.map((h) => h.toLowerCase())));
-  if (s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
-    issues.push({ path: 'schedule', message: 'static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0' });
-  }
-  for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
-  issues.push(...modelAndHardwareDuplicates(s));
-  if (s.draftModels !== undefined) issues.push(...duplicateIssues('draftModels', s.draftModels.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id))));
-  issues.push(...speculationIssues(s));
+  const issues: SpecIssue[] = [...filters.issues, ...crossFieldIssues(s)];
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   return {
     models: s.models as (string | ModelSpec)[],
