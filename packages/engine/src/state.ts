@@ -25,7 +25,10 @@ export interface SweepEntry {
   readonly keys: readonly number[];
   /** `groupOf` its index (absent: 0, one group). Reducers keep entries of different groups apart. */
   readonly group?: number;
-  /** Top-k entries: `outputsDigest` of its outputs. Equal key and digest make one entry, the lowest index. */
+  /**
+   * Top-k entries: `outputsDigest` of its outputs and its (model, hardware) pair. Equal key and digest
+   * make one entry, the lowest index: equivalent configurations.
+   */
   readonly digest?: number;
   readonly row?: AnySweepRow;
 }
@@ -203,8 +206,9 @@ export function paretoFrontier(entries: readonly SweepEntry[]): SweepEntry[] {
 }
 
 /**
- * Entries with the same group, key and digest — configurations with the same outputs — reduced to
- * the one with the lowest index. Entries without a digest are all kept.
+ * Entries with the same group, key and digest — equivalent configurations: one model on one
+ * hardware entry, with the same outputs — reduced to the one with the lowest index. Entries without
+ * a digest are all kept.
  */
 function collapseEqualOutputs(entries: readonly SweepEntry[]): SweepEntry[] {
   const kept = new Map<string, SweepEntry>();
