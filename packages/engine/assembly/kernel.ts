@@ -85,6 +85,7 @@ import {
   H_MODE,
   H_MODELS,
   HEADER_SLOTS,
+  H_PER_MODEL,
   MAX_AXES,
   M_ACTIVE_EXPERTS,
   M_ACTIVE_PARAMS,
@@ -220,14 +221,16 @@ import {
   TO_TOKENS_PER_S_PER_CHIP,
   TO_TOTAL_TIME,
   TRAIN_CONFIG_STRIDE,
+  TS_CHIP,
   TS_CHIPS,
+  TS_MODEL,
   TS_EP,
   TS_MICRO_BATCH,
   TS_OVERLAP,
   TS_RECOMPUTE,
   TS_VIRTUAL_STAGES,
 } from './layout';
-import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible } from './reducers';
+import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair } from './reducers';
 
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
@@ -262,6 +265,29 @@ const AXIS_LENGTHS: usize = memory.data(MAX_AXES * 8, 16); // i64
 const DIGITS: usize = memory.data(MAX_AXES * 8, 16); // i64
 const VALUES: usize = memory.data(MAX_AXES * 8, 16); // f64: the current configuration
 
+// Axes per model (H_PER_MODEL): per value of the model axis, its first index (f64) and the address
+// of its block; the odometer swaps a model's lengths and value pointers in as it enters the model.
+let perModel: bool = false;
+let perModelCount: i32 = 0;
+let perModelTable: usize = 0;
+let perModelTotal: f64 = 0;
+
+@inline function modelStart(m: i32): f64 {
+  return load<f64>(perModelTable + (<usize>m << 4));
+}
+
+/** Makes model `m`'s axes (every axis but the model) the odometer's. */
+function useModelAxes(m: i32): void {
+  const block = load<usize>(perModelTable + (<usize>m << 4), 8);
+  let p = block + (<usize>N_AXES << 3);
+  for (let a = 1; a < N_AXES; a++) {
+    const n = <i64>load<f64>(block + (<usize>a << 3));
+    store<i64>(AXIS_LENGTHS + (<usize>a << 3), n);
+    store<usize>(AXIS_VALUES + (<usize>a << 3), p);
+    p += <usize>n << 3;
+  }
+}
+
 /** Reads a setup image (see src/image.ts) and resets every reducer. */
 export function init(ptr: usize): void {
   image = ptr;
@@ -283,6 +309,29 @@ export function init(ptr: usize): void {
   chipsPtr = p;
   p += <usize>chips * CHIP_STRIDE * 8;
   initReducers(ptr, p);
+  const perModelSlot = <usize>f(ptr, H_PER_MODEL);
+  perModel = !trainingMode && perModelSlot > 0;
+  if (perModel) {
+    perModelCount = <i32>axisLength(A_MODEL);
+    perModelTable = heap.alloc(<usize>perModelCount << 4);
+    let block = ptr + (perModelSlot << 3);
+    let start: f64 = 0;
+    for (let m = 0; m < perModelCount; m++) {
+      store<f64>(perModelTable + (<usize>m << 4), start);
+      store<usize>(perModelTable + (<usize>m << 4), block, 8);
+      let n: f64 = 1;
+      let values: usize = 0;
+      for (let a = 1; a < N_AXES; a++) {
+        const length = load<f64>(block + (<usize>a << 3));
+        n *= length;
+        values += <usize>length;
+      }
+      start += n;
+      block += (<usize>N_AXES + values) << 3;
+    }
+    perModelTotal = start;
+    useModelAxes(0);
+  }
 }
 
 @inline function value(axis: i32): f64 {
@@ -2190,6 +2239,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
 
 /** Total configurations of the sweep (the product of the axis lengths). */
 export function total(): f64 {
+  if (perModel) return perModelTotal;
   let n: f64 = 1;
   for (let a = 0; a < axisCount; a++) n *= <f64>axisLength(a);
   return n;
@@ -2197,6 +2247,20 @@ export function total(): f64 {
 
 function decode(index: i64): void {
   let rest = index;
+  if (perModel) {
+    // the last model whose range starts at or before the index
+    let m = 0;
+    while (m + 1 < perModelCount && modelStart(m + 1) <= <f64>index) m++;
+    useModelAxes(m);
+    rest = index - <i64>modelStart(m);
+    for (let a = N_AXES - 1; a >= 1; a--) {
+      const n = axisLength(a);
+      setDigit(a, rest % n);
+      rest /= n;
+    }
+    setDigit(A_MODEL, <i64>m);
+    return;
+  }
   for (let a = N_AXES - 1; a >= 0; a--) {
     const n = axisLength(a);
     setDigit(a, rest % n);
@@ -2210,6 +2274,11 @@ function increment(axis: i32): i32 {
   for (let a = axis; a >= 0; a--) {
     const next = digitOf(a) + 1;
     if (next < axisLength(a)) {
+      if (perModel && a == A_MODEL) {
+        // the next model has axes of its own: every digit restarts on its values
+        useModelAxes(<i32>next);
+        for (let b = 1; b < N_AXES; b++) setDigit(b, 0);
+      }
       setDigit(a, next);
       return a;
     }
@@ -2245,6 +2314,7 @@ export function sweep(start: f64, end: f64): void {
   let changed = 0;
   let reason = -1;
   while (i < stop) {
+    if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) reason = setParallel();
     if (reason >= 0) {
@@ -2762,6 +2832,7 @@ function sweepTraining(start: f64, end: f64): void {
   decodeTraining(i);
   let changed = 0;
   while (i < stop) {
+    if (changed <= TS_CHIP) setPair(<f64>(digitOf(TS_MODEL) * axisLength(TS_CHIP) + digitOf(TS_CHIP)));
     if (changed <= TS_OVERLAP) trainingBase();
     if (changed <= TS_EP) trainingLayout();
     if (changed <= TS_MICRO_BATCH) trainingForward();

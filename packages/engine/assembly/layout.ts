@@ -194,9 +194,14 @@ export const H_WHERE: i32 = 48; // filters after the histogram specs, WHERE_STRI
 // 0 none, +1 model, +2 chip. The host splits sweeps at group boundaries; the kernel never reads it,
 // it is here so that the fingerprint (a hash of the image) tells grouped and ungrouped runs apart.
 export const H_GROUP_BY: i32 = 49;
+// Axes given per model: 0 none, else the image slot of the per-model blocks (after the filters).
+// One block per value of the model axis: N_AXES lengths, then the values of every axis but the
+// model's; a model's configurations are the product of its block's lengths (the model's own 1),
+// and the models' index ranges follow each other in the model axis' order.
+export const H_PER_MODEL: i32 = 50;
 export const MAX_AXES: i32 = 31;
-export const HEADER_SLOTS: i32 = 50;
-export const IMAGE_VERSION: i32 = 12;
+export const HEADER_SLOTS: i32 = 51;
+export const IMAGE_VERSION: i32 = 13;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

@@ -5,8 +5,9 @@
 // order — the reason thread count and sharding cannot change a result.
 //
 // Filters (`where`) come first: a feasible configuration outside them reaches no reducer but the
-// feasible count. In the top-k, configurations whose outputs are all equal (same digest) are one
-// entry, the lowest index; the Pareto frontier already keeps one entry per key vector.
+// feasible count. In the top-k, equivalent configurations — the same model on the same hardware
+// entry, with all outputs equal (same digest) — are one entry, the lowest index; the Pareto
+// frontier already keeps one entry per key vector.
 import {
   H_HISTOGRAMS,
   H_MODE,
@@ -67,6 +68,14 @@ let histCount: i32 = 0;
 /** Per histogram: [slot, bins, edges ptr, counts ptr] as f64. */
 let histMeta: usize = 0;
 
+/** The (model, hardware) pair of the configuration being reduced, model-major: part of its digest. */
+let pair: f64 = 0;
+
+/** Sets the (model, hardware) pair of the configurations reduced next (model · hardware values + hardware). */
+export function setPair(value: f64): void {
+  pair = value;
+}
+
 let packedPtr: usize = 0;
 let packedCapacity: i32 = 0;
 
@@ -76,6 +85,7 @@ let packedCapacity: i32 = 0;
 
 /** Reads the reducer part of the setup image; `histSpecs` points at the first histogram spec. */
 export function initReducers(image: usize, histSpecs: usize): void {
+  pair = 0;
   digestEnd = f(image, H_MODE) == 1 ? N_TRAIN_OUT : N_OUT;
   paretoN = <i32>f(image, H_PARETO_N);
   pSlot0 = <i32>f(image, H_PARETO_SLOT);
@@ -214,27 +224,28 @@ function histogramAdd(meta: usize): void {
 }
 
 /**
- * A 53-bit digest of OUT[O_TTFT, digestEnd): two MurmurHash3-style 32-bit mixes of each value's
- * bits (NaN and −0 made canonical, as rows and JSON cannot tell them apart), 32 bits of one and 21
- * of the other, exact in an f64. src/digest.ts computes the same from a row.
+ * A 53-bit digest of OUT[O_TTFT, digestEnd) and then the (model, hardware) pair: two
+ * MurmurHash3-style 32-bit mixes of each value's bits (NaN and −0 made canonical, as rows and JSON
+ * cannot tell them apart), 32 bits of one and 21 of the other, exact in an f64. src/digest.ts
+ * computes the same from a row and its pair.
  */
 function outputsDigest(): f64 {
   let a: u32 = 0x9747b28c;
   let b: u32 = 0x2545f491;
-  for (let s = O_TTFT; s < digestEnd; s++) {
-    const x = f(OUT, s);
+  for (let s = O_TTFT; s <= digestEnd; s++) {
+    const x = s == digestEnd ? pair : f(OUT, s);
     const bits: u64 = isNaN(x) ? 0x7ff8000000000000 : x == 0 ? 0 : reinterpret<u64>(x);
     const lo = <u32>bits;
     const hi = <u32>(bits >> 32);
     a = mixWord(mixWord(a, lo), hi);
     b = mixWord(mixWord(b, hi), lo);
   }
-  const n = <u32>(digestEnd - O_TTFT);
+  const n = <u32>(digestEnd - O_TTFT + 1);
   return <f64>finishMix(a, n) * 2097152.0 + <f64>(finishMix(b, n) >> 11);
 }
 
 /**
- * Inserts (key, index) if it makes the cut. Configurations with equal outputs are one entry, the
+ * Inserts (key, index) if it makes the cut. Equivalent configurations (one pair, equal outputs) are one entry, the
  * lowest index: the digest is computed only past the cut, and an equal-key entry with the same
  * digest either keeps its place (lower index) or gives it up to this one. A duplicate that misses
  * the cut cannot have a better-placed twin, so the set of entries stays order-independent.

@@ -183,15 +183,18 @@ export const HEADER = {
   where: 48,
   /** 0 ungrouped, +1 by model, +2 by chip: not read by the kernel, but part of the fingerprint. */
   groupBy: 49,
-  slots: 50,
+  /** Axes given per model: 0 none, else the slot of the per-model blocks (`ImageInput.modelAxes`). */
+  perModel: 50,
+  slots: 51,
 } as const;
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
  * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor; 12: the
- * component power model's P_static, e_mem and e_flop per precision in the chip descriptor).
+ * component power model's P_static, e_mem and e_flop per precision in the chip descriptor; 13:
+ * axes given per model).
  */
-export const IMAGE_VERSION = 12;
+export const IMAGE_VERSION = 13;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

@@ -20,21 +20,25 @@ function finishMix(h: number, n: number): number {
 }
 
 /**
- * The 53-bit digest of one configuration's outputs (all N_OUT, or N_TRAINING_OUT for training, in
- * slot order), from DIGEST_FIRST_SLOT on: the top-k treats two configurations with the same key and
- * digest as one. Mirrors `outputsDigest` in assembly/reducers.ts bit for bit: NaN and −0 are made
- * canonical (a row's null and JSON's 0 lose the difference), each value's two 32-bit words go
- * through two MurmurHash3-style mixes, and 32 bits of one and 21 of the other make an integer an
- * f64 holds exactly. Two different output vectors share a digest with probability about 2^-53.
+ * The 53-bit digest of one configuration: its outputs (all N_OUT, or N_TRAINING_OUT for training,
+ * in slot order) from DIGEST_FIRST_SLOT on, then its (model, hardware) pair, model-major (`pair` =
+ * model · hardware entries + hardware entry; the (model, chip) group of `groupOf`). The top-k treats
+ * two configurations with the same key and digest as one: equivalent configurations are the same
+ * model on the same hardware entry with every output equal. Mirrors `outputsDigest` in
+ * assembly/reducers.ts bit for bit: NaN and −0 are made canonical (a row's null and JSON's 0 lose
+ * the difference), each value's two 32-bit words go through two MurmurHash3-style mixes, and 32
+ * bits of one and 21 of the other make an integer an f64 holds exactly. Two different output
+ * vectors share a digest with probability about 2^-53.
  *
  * @example
  * outputsDigest([1, -1, 0.5, 0.02]) === outputsDigest([1, -1, 0.5, 0.02]); // true
+ * outputsDigest([1, -1, 0.5, 0.02], 1) === outputsDigest([1, -1, 0.5, 0.02], 0); // false: another model or chip
  */
-export function outputsDigest(outputs: ArrayLike<number>): number {
+export function outputsDigest(outputs: ArrayLike<number>, pair = 0): number {
   let a = 0x9747b28c | 0;
   let b = 0x2545f491 | 0;
-  for (let s = DIGEST_FIRST_SLOT; s < outputs.length; s++) {
-    const x = outputs[s] ?? Number.NaN;
+  for (let s = DIGEST_FIRST_SLOT; s <= outputs.length; s++) {
+    const x = s === outputs.length ? pair : (outputs[s] ?? Number.NaN);
     let lo = 0;
     let hi = 0x7ff80000; // the canonical NaN, whatever payload x carries
     if (!Number.isNaN(x)) {
@@ -45,6 +49,6 @@ export function outputsDigest(outputs: ArrayLike<number>): number {
     a = mixWord(mixWord(a, lo), hi);
     b = mixWord(mixWord(b, hi), lo);
   }
-  const n = Math.max(0, outputs.length - DIGEST_FIRST_SLOT);
+  const n = Math.max(0, outputs.length - DIGEST_FIRST_SLOT) + 1;
   return finishMix(a, n) * 2 ** 21 + (finishMix(b, n) >>> 11);
 }

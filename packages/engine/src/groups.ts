@@ -18,6 +18,33 @@ export interface GroupShape {
   readonly chips: number;
   /** `[]` (one group), `['model']`, `['chip']` or `['model', 'chip']`. */
   readonly groupBy: readonly GroupKey[];
+  /**
+   * Where each model's index range starts, the total last, when the models' ranges differ in size
+   * (axes given per model, `SweepPlan.modelStarts`); absent: `models` equal ranges.
+   */
+  readonly modelStarts?: readonly number[];
+}
+
+/** The model of `index` and its range [start, end). */
+function modelRange(shape: GroupShape, index: number): { readonly model: number; readonly start: number; readonly end: number } {
+  const starts = shape.modelStarts;
+  if (starts === undefined) {
+    const size = shape.total / shape.models;
+    const model = Math.floor(index / size);
+    return { model, start: model * size, end: (model + 1) * size };
+  }
+  let model = 0;
+  while (model + 2 < starts.length && (starts[model + 1] ?? 0) <= index) model++;
+  return { model, start: starts[model] ?? 0, end: starts[model + 1] ?? shape.total };
+}
+
+/** The (model, chip) block of `index`, numbered model-major, and where it ends. */
+function blockOf(shape: GroupShape, index: number): { readonly model: number; readonly chip: number; readonly end: number } {
+  const { model, start, end } = modelRange(shape, index);
+  if (!shape.groupBy.includes('chip')) return { model, chip: 0, end };
+  const size = (end - start) / shape.chips;
+  const chip = Math.floor((index - start) / size);
+  return { model, chip, end: start + (chip + 1) * size };
 }
 
 /**
@@ -33,12 +60,6 @@ export function normaliseGroupBy(names: readonly string[]): GroupKey[] | undefin
   return GROUP_KEYS.filter((k) => keys.includes(k));
 }
 
-/** Configurations in one block whose boundaries can change the group. */
-function blockSize(shape: GroupShape): number {
-  const byChip = shape.groupBy.includes('chip');
-  return shape.total / (byChip ? shape.models * shape.chips : shape.models);
-}
-
 /**
  * The group of configuration `index`, numbered in spec order (model-major): the (model, chip)
  * block, the model or the chip; 0 when ungrouped.
@@ -48,9 +69,9 @@ function blockSize(shape: GroupShape): number {
  */
 export function groupOf(shape: GroupShape, index: number): number {
   if (shape.groupBy.length === 0) return 0;
-  const block = Math.floor(index / blockSize(shape));
-  if (!shape.groupBy.includes('chip')) return block;
-  return shape.groupBy.includes('model') ? block : block % shape.chips;
+  const { model, chip } = blockOf(shape, index);
+  if (!shape.groupBy.includes('chip')) return model;
+  return shape.groupBy.includes('model') ? model * shape.chips + chip : chip;
 }
 
 /**
@@ -64,10 +85,9 @@ export function groupSegments(shape: GroupShape, range: readonly [number, number
   const [start, end] = range;
   if (end <= start) return [];
   if (shape.groupBy.length === 0) return [[start, end]];
-  const size = blockSize(shape);
   const segments: [number, number][] = [];
   for (let s = start; s < end; ) {
-    const e = Math.min(end, (Math.floor(s / size) + 1) * size);
+    const e = Math.min(end, blockOf(shape, s).end);
     segments.push([s, e]);
     s = e;
   }
@@ -94,6 +114,13 @@ export function groupShapeOf(plan: {
   readonly total: number;
   readonly axes?: { readonly model?: readonly number[]; readonly hardware?: readonly number[] };
   readonly reducers: { readonly groupBy?: readonly GroupKey[] };
+  readonly modelStarts?: readonly number[];
 }): GroupShape {
-  return { total: plan.total, models: plan.axes?.model?.length ?? 1, chips: plan.axes?.hardware?.length ?? 1, groupBy: plan.reducers.groupBy ?? [] };
+  return {
+    total: plan.total,
+    models: plan.axes?.model?.length ?? 1,
+    chips: plan.axes?.hardware?.length ?? 1,
+    groupBy: plan.reducers.groupBy ?? [],
+    ...(plan.modelStarts === undefined ? {} : { modelStarts: plan.modelStarts }),
+  };
 }

@@ -41,6 +41,12 @@ export interface ImageInput {
    * give NO_AXES). The outputs are then TRAINING_OUTPUTS and reducer slots index them.
    */
   readonly training?: readonly (readonly number[])[];
+  /**
+   * Axes given per model: one record per value of `axes.model`, in its order, each that model's
+   * values of every axis (its own `model` axis ignored). Each model's configurations are the product
+   * of its axes' lengths, and the models' index ranges follow each other. Absent: one grid, `axes`.
+   */
+  readonly modelAxes?: readonly Readonly<Record<Axis, readonly number[]>>[];
 }
 
 /** An image with no axes, for explicit configurations only. */
@@ -63,13 +69,20 @@ export function buildImage(input: ImageInput): Float64Array {
   const axisValues = input.training ?? AXES.map((a) => input.axes[a]);
   const histogramSlots = input.histograms.reduce((n, h) => n + h.edges.length + 2, 0);
   const where = input.where ?? [];
+  const modelAxes = input.training === undefined ? input.modelAxes : undefined;
+  if (modelAxes !== undefined && modelAxes.length !== input.axes.model.length) {
+    throw new RangeError(`modelAxes needs one record per model of the model axis (${input.axes.model.length}), got ${modelAxes.length}`);
+  }
+  const inner = AXES.filter((a) => a !== 'model');
+  const perModelSlots = (modelAxes ?? []).reduce((n, axes) => n + AXES.length + inner.reduce((k, a) => k + axes[a].length, 0), 0);
   const length =
     HEADER.slots +
     axisValues.reduce((n, values) => n + values.length, 0) +
     input.models.length * MODEL.stride +
     input.chips.length * CHIP.stride +
     histogramSlots +
-    where.length * WHERE_STRIDE;
+    where.length * WHERE_STRIDE +
+    perModelSlots;
   const image = new Float64Array(length);
   image[HEADER.version] = IMAGE_VERSION;
   image[HEADER.models] = input.models.length;
@@ -113,6 +126,19 @@ export function buildImage(input: ImageInput): Float64Array {
   for (const w of where) {
     image.set([w.slot, w.min, w.max], p);
     p += WHERE_STRIDE;
+  }
+  if (modelAxes !== undefined) {
+    image[HEADER.perModel] = p;
+    for (const axes of modelAxes) {
+      AXES.forEach((a, i) => {
+        image[p + i] = a === 'model' ? 1 : axes[a].length;
+      });
+      p += AXES.length;
+      for (const a of inner) {
+        image.set(axes[a], p);
+        p += axes[a].length;
+      }
+    }
   }
   return image;
 }

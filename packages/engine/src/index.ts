@@ -22,6 +22,7 @@ export { describeWhere, matchesWhere, sortWhere, whereBounds, type WhereClause }
 export {
   histogramEdges,
   planAnySweep,
+  modelStarts,
   planSweep,
   planTrainingSweep,
   shardRange,
@@ -33,6 +34,9 @@ export {
 export {
   isTrainingSpec,
   MAX_TOP_K,
+  modelKey,
+  PER_MODEL_AXES,
+  specForModel,
   parseAnySweepSpec,
   parseSweepSpec,
   resolveSweepSpec,
@@ -47,6 +51,7 @@ export {
   type HistogramSpec,
   type ModelResolver,
   type Objective,
+  type PerModelAxes,
   type ReducerSpec,
   type ResolvedSweepSpec,
   type SpecIssue,

@@ -4,7 +4,7 @@ import { ATTENTION_SHARDINGS, AXES, OUTPUTS, SCHEDULES, SPECULATIVE_MODES, markC
 import { flattenChip, flattenModel } from './flatten.ts';
 import { groupByCode } from './groups.ts';
 import { buildImage, fingerprint, type SlotFilter, type SlotHistogram } from './image.ts';
-import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
+import { isTrainingSpec, specForModel, type AnyMetric, type SweepSpec, type AnySweepSpec, type HistogramSpec, type ReducerSpec, type ResolvedSweepSpec, type TrainingSweepSpec } from './spec.ts';
 import { RECOMPUTES, TRAINING_OUTPUTS, TRAINING_SWEEP_AXES, type TrainingAxis, type TrainingMetric } from './training.ts';
 import { whereBounds, type WhereClause } from './where.ts';
 
@@ -93,6 +93,13 @@ export interface SweepPlan<C extends object = SweepConfig, M extends AnyMetric =
   readonly where: readonly WhereClause<M>[];
   /** Numeric axis values by axis (model and hardware as table indices); indices nest them in AXES or TRAINING_SWEEP_AXES order. */
   readonly axes: Readonly<Record<Axis, readonly number[]>> | Readonly<Record<TrainingAxis, readonly number[]>>;
+  /**
+   * An inference plan with axes given per model (`SweepSpec.perModel`): each model's axis values
+   * (AXES order, `axes` being the spec's own), and where each model's index range starts, the total
+   * last. Absent: one grid, `axes`.
+   */
+  readonly modelAxes?: readonly Readonly<Record<Axis, readonly number[]>>[];
+  readonly modelStarts?: readonly number[];
   /** The `chips` axis holds DP (chips = TP·PP·DP). */
   readonly dpMode: boolean;
   /** Configurations in the cartesian product. */
@@ -160,8 +167,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
   const prefillHardwareCodes = prefillChipSpecs.map((c) => (c === null ? Number.NaN : extraIndex++));
   markChipIdentities(chips, [...resolved.chips.map((c) => c.chip.id), ...prefillExtra.map((c) => c.id)]);
   const dpMode = spec.chips === null;
-  const axes: Record<Axis, readonly number[]> = {
-    model: resolved.models.map((_, i) => i),
+  const axesOf = (spec: SweepSpec, model: readonly number[]): Record<Axis, readonly number[]> => ({
+    model,
     hardware: chipTable.map((_, i) => i),
     weights: spec.precisions.weights.map(precisionCode),
     kvCache: spec.precisions.kvCache.map(precisionCode),
@@ -191,8 +198,13 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     batch: spec.batch,
     inputTokens: spec.inputTokens,
     outputTokens: spec.outputTokens,
-  };
-  const total = AXES.reduce((n, a) => n * axes[a].length, 1);
+  });
+  const axes = axesOf(spec, resolved.models.map((_, i) => i));
+  // axes given per model: each model its own grid, the models' index ranges one after another
+  const perModel = spec.perModel !== undefined && Object.keys(spec.perModel).length > 0;
+  const modelAxes = perModel ? spec.models.map((m, i) => axesOf(specForModel(spec, m), [i])) : undefined;
+  const starts = modelStarts(spec);
+  const total = starts.at(-1) ?? 0;
   if (!Number.isSafeInteger(total)) {
     throw new RangeError(`the sweep has ${total.toExponential(2)} configurations; at most 2^53 − 1 can be indexed`);
   }
@@ -212,14 +224,17 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       histograms,
       where: slotFilters(where, outputSlot),
       groupBy: groupByCode(reducers.groupBy ?? []),
+      ...(modelAxes === undefined ? {} : { modelAxes }),
     });
-  const lengths = AXES.map((a) => axes[a].length);
+  const grids = (modelAxes ?? [axes]).map((a) => ({ axes: a, lengths: AXES.map((name) => a[name].length) }));
   // each axis' digit, looked up once per plan rather than per field of every configuration
   const axisPosition = Object.fromEntries(AXES.map((a, i) => [a, i])) as Record<Axis, number>;
   const config = (index: number): SweepConfig => {
     if (!Number.isSafeInteger(index) || index < 0 || index >= total) throw new RangeError(`configuration index ${index} is outside [0, ${total})`);
-    const digits = digitsOf(index, lengths);
-    const at = (a: Axis): number => axes[a][digits[axisPosition[a]] ?? 0] ?? Number.NaN;
+    const m = modelAxes === undefined ? 0 : modelOfIndex(starts, index);
+    const grid = grids[m] ?? { axes, lengths: [] };
+    const digits = digitsOf(index - (modelAxes === undefined ? 0 : (starts[m] ?? 0)), grid.lengths);
+    const at = (a: Axis): number => grid.axes[a][digits[axisPosition[a]] ?? 0] ?? Number.NaN;
     const tp = at('tp');
     const pp = at('pp');
     const chipsValue = dpMode ? tp * pp * at('chips') : at('chips');
@@ -262,7 +277,83 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       prefillAttention: at('prefillAttention') === 2 ? 'dp' : 'heads',
     };
   };
-  return { mode: 'inference', outputs: OUTPUTS, resolved, reducers, where, axes, dpMode, total, fingerprint: fingerprint(image(false)), edges, image, config };
+  return {
+    mode: 'inference',
+    outputs: OUTPUTS,
+    resolved,
+    reducers,
+    where,
+    axes,
+    ...(modelAxes === undefined ? {} : { modelAxes, modelStarts: starts }),
+    dpMode,
+    total,
+    fingerprint: fingerprint(image(false)),
+    edges,
+    image,
+    config,
+  };
+}
+
+/** The model whose index range holds `index`: the last start at or before it. */
+function modelOfIndex(starts: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if ((starts[mid] ?? 0) <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Values of an axis of the kernel in a spec (the `axesOf` of `planSweep`, counted without resolving). */
+function axisCounts(spec: SweepSpec): number {
+  const lengths = [
+    spec.hardware.length,
+    spec.precisions.weights.length,
+    spec.precisions.kvCache.length,
+    spec.precisions.activations.length,
+    spec.attentionSharding.length,
+    spec.commOverlap.length,
+    spec.moeImbalance.length,
+    (spec.twoBatchOverlap ?? [false]).length,
+    (spec.speculative ?? ['none']).length,
+    Math.max(1, (spec.draftModels ?? []).length),
+    (spec.draftTokens ?? [1]).length,
+    (spec.acceptance ?? [Number.NaN]).length,
+    spec.schedule.length,
+    spec.tp.length,
+    spec.pp.length,
+    spec.ep.length,
+    (spec.redundantExperts ?? ['auto']).length,
+    (spec.chips ?? spec.dp ?? [1]).length,
+    (spec.prefillWorkers ?? [0]).length,
+    (spec.decodeWorkers ?? [1]).length,
+    (spec.prefillHardware ?? ['same']).length,
+    (spec.prefillTp ?? ['auto']).length,
+    (spec.prefillEp ?? ['auto']).length,
+    (spec.prefillAttention ?? ['heads']).length,
+    spec.chunkTokens.length,
+    spec.batch.length,
+    spec.inputTokens.length,
+    spec.outputTokens.length,
+  ];
+  return lengths.reduce((n, l) => n * l, 1);
+}
+
+/**
+ * Where each model's configurations start in an inference spec's index space, and the total last
+ * (`models.length + 1` entries): the model is the slowest axis, and with axes given per model
+ * (`perModel`) each model's range is the size of its own grid. Needs only the spec, so a result
+ * file's groups are found as a plan's are.
+ *
+ * @example
+ * modelStarts(parseSweepSpec('models: [a, b]\nhardware: [h100-sxm]\nep: { default: 1, b: [1, 2] }\n')); // [0, 1, 3]
+ */
+export function modelStarts(spec: SweepSpec): number[] {
+  const starts = [0];
+  for (const m of spec.models) starts.push((starts.at(-1) ?? 0) + axisCounts(specForModel(spec, m)));
+  return starts;
 }
 
 /** Digits of `index` in mixed radix over `lengths` (the last fastest). */

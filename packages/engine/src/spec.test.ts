@@ -111,7 +111,7 @@ describe('sweep spec validation', () => {
       /^spec\.yaml: reducers\.pareto\[0\]: unknown metric "costUsd" \(a metric of training sweeps; this is an inference spec\)\. Allowed: ttftS, tpotS, /,
     );
     expect(issuesOf(`${BASE}reducers: { pareto: [tpotS] }\n`)).toBe('spec.yaml: reducers.pareto: pareto takes 2 or 3 objectives (or none)');
-    expect(issuesOf(`${BASE}reducers: { pareto: [cost, tpotS] }\n`)).toMatch(/^spec\.yaml: reducers\.pareto\[0\]: unknown metric "cost"/);
+    expect(issuesOf(`${BASE}reducers: { pareto: [coast, tpotS] }\n`)).toMatch(/^spec\.yaml: reducers\.pareto\[0\]: unknown metric "coast"; did you mean "cost"\? Allowed: ttftS, .*; or a short name: cost, cost-input, tpot, /);
     expect(issuesOf(`${BASE}batch: { from: 8, to: 1 }\n`)).toBe('spec.yaml: batch: a range needs to ≥ from');
     expect(issuesOf('- 1\n- 2\n')).toMatch(/^spec\.yaml: a sweep spec is a mapping/);
     expect(issuesOf('models: [\n')).toMatch(/^spec\.yaml: not valid YAML or JSON/);
@@ -199,6 +199,26 @@ describe('sweep spec validation', () => {
     );
   });
 
+  it('checks the rules across fields on the fields that parsed, in the same round as the schema’s problems', () => {
+    expect(issuesOf('models: [llama-3.1-8b, LLAMA-3.1-8B]\nhardware: [h100-sxm]\nbatch: [0]\nschedule: static\nprefillWorkers: 1\nspeculative: draft\nchips: 8\ndp: 1\n')).toBe(
+      [
+        'spec.yaml: 6 problems',
+        '  - batch[0]: must be an integer ≥ 1, got 0',
+        '  - schedule: static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0',
+        '  - models[1]: "llama-3.1-8b" appears twice; each value of an axis must be distinct',
+        '  - draftModels: speculative: draft needs draftModels, the small models that draft the tokens (catalog ids such as llama-3.1-8b, or inline ModelSpecs)',
+        `  - acceptance: is required with speculative: draft: the probability each draft token is accepted, in [0, 1] (mtp alone defaults to 0.85, DeepSeek-V3's MTP module)`,
+        '  - give chips or dp, not both (with dp, chips = tp·pp·dp)',
+      ].join('\n'),
+    );
+  });
+
+  it('reports repeated values in the same round as the schema’s problems', () => {
+    expect(issuesOf(`${BASE}tp: [1, 2, 2]\nbatch: [0]\nschedule: [static, static]\n`)).toBe(
+      ['spec.yaml: 3 problems', '  - batch[0]: must be an integer ≥ 1, got 0', '  - tp[2]: 2 appears twice; each value of an axis must be distinct', '  - schedule[1]: "static" appears twice; each value of an axis must be distinct'].join('\n'),
+    );
+  });
+
   it('reads where as clauses in metric order, and groupBy in canonical order', () => {
     const spec = parseSweepSpec(`${BASE}where: { tpotS: { max: 0.05 }, ttftS: { max: 2 }, tokensPerSPerUser: { min: 20, max: 1e3 } }\nreducers: { groupBy: [hardware, model] }\n`);
     expect(spec.where).toEqual([
@@ -215,9 +235,38 @@ describe('sweep spec validation', () => {
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
   });
 
+  it('takes the short metric names of the CLI (cost, tpot, ttft, …) in where, objectives, top-k and histograms', () => {
+    const spec = parseSweepSpec(
+      `${BASE}where: { ttft: { max: 2 }, per-user: { min: 20 } }\nreducers: { pareto: [cost, tpot:min], top: { k: 3, by: throughput }, histograms: [{ metric: power, min: 0, max: 1000, bins: 4 }] }\n`,
+    );
+    expect(spec.where).toEqual([
+      { metric: 'ttftS', max: 2 },
+      { metric: 'tokensPerSPerUser', min: 20 },
+    ]);
+    expect(spec.reducers.pareto).toEqual([
+      { metric: 'costPerMillionTokensUsd', direction: 'min' },
+      { metric: 'tpotS', direction: 'min' },
+    ]);
+    expect(spec.reducers.top).toEqual({ metric: 'tokensPerS', direction: 'max', k: 3 });
+    expect(spec.reducers.histograms[0]?.metric).toBe('powerPerChipW');
+    // the same spec as full names: the same parsed spec (and so the same fingerprint)
+    const full = parseSweepSpec(
+      `${BASE}where: { ttftS: { max: 2 }, tokensPerSPerUser: { min: 20 } }\nreducers: { pareto: [costPerMillionTokensUsd, tpotS:min], top: { k: 3, by: tokensPerS }, histograms: [{ metric: powerPerChipW, min: 0, max: 1000, bins: 4 }] }\n`,
+    );
+    expect(spec).toEqual(full);
+    expect(parseAnySweepSpec('mode: training\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ntotalTokens: 1e12\nwhere: { time: { max: 1e7 } }\nreducers: { top: { k: 2, by: cost } }\n')).toMatchObject({
+      where: [{ metric: 'totalTimeS', max: 1e7 }],
+      reducers: { top: { metric: 'costUsd', k: 2 } },
+    });
+    // one metric under two names is one filter given twice
+    expect(issuesOf(`${BASE}where: { ttft: { max: 2 }, ttftS: { min: 1 } }\n`)).toBe(
+      'spec.yaml: where.ttftS: "ttftS" is ttftS, as where.ttft is; give each metric one entry, with min, max or both',
+    );
+  });
+
   it('names the metric, the bound and the allowed values of a wrong where or groupBy', () => {
     const allowed = 'Allowed: ttftS, tpotS, requestLatencyS,';
-    expect(issuesOf(`${BASE}where: { ttft: { max: 2 } }\n`)).toMatch(new RegExp(`^spec\\.yaml: where\\.ttft: unknown metric "ttft"; did you mean "ttftS"\\? ${allowed}`));
+    expect(issuesOf(`${BASE}where: { ttfts2: { max: 2 } }\n`)).toMatch(new RegExp(`^spec\\.yaml: where\\.ttfts2: unknown metric "ttfts2"; did you mean "ttftS"\\? ${allowed}`));
     expect(issuesOf(`${BASE}where: { costUsd: { max: 2 } }\n`)).toMatch(/^spec\.yaml: where\.costUsd: unknown metric "costUsd" \(a metric of training sweeps; this is an inference spec\)\. Allowed: ttftS, /);
     expect(issuesOf(`${BASE}where: { ttftS: { min: 3, max: 2 } }\n`)).toBe('spec.yaml: where.ttftS: min must be ≤ max, got min 3 and max 2');
     expect(issuesOf(`${BASE}where: { ttftS: {} }\n`)).toBe('spec.yaml: where.ttftS: a filter needs min, max or both, e.g. { max: 2 }');

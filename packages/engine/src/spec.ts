@@ -18,9 +18,9 @@ import {
   type Schedule,
   type SpeculativeMode,
 } from '@ridgeline/model';
-import { DISAGGREGATION_AXES, METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, type Direction, type Metric } from './descriptors.ts';
+import { DISAGGREGATION_AXES, METRIC_ALIASES, METRICS, SCHEDULES, SPECULATIVE_MODES, defaultDirection, resolveMetric, type Direction, type Metric } from './descriptors.ts';
 import { normaliseGroupBy, type GroupKey } from './groups.ts';
-import { RECOMPUTES, TRAINING_METRICS, defaultTrainingDirection, type TrainingMetric } from './training.ts';
+import { RECOMPUTES, TRAINING_METRIC_ALIASES, TRAINING_METRICS, defaultTrainingDirection, resolveTrainingMetric, type TrainingMetric } from './training.ts';
 import { sortWhere, type WhereClause } from './where.ts';
 
 /** A metric of an inference sweep (`Metric`) or of a training sweep (`TrainingMetric`). */
@@ -141,6 +141,42 @@ export interface SweepSpec {
    */
   readonly where?: readonly WhereClause[];
   readonly reducers: ReducerSpec;
+  /**
+   * Axes given per model: by a model as `models` writes it (a catalog id as written, an inline
+   * model's id), the axes whose values differ for that model; every other model, and every axis
+   * not given here, takes the fields above. The parsers fill it in from an axis written as a
+   * mapping, `ep: { default: 1, deepseek-r1: [1, 2, 4, 8] }` (absent or `{}`: one grid).
+   */
+  readonly perModel?: Readonly<Record<string, PerModelAxes>>;
+}
+
+/** The axes a sweep spec can give per model (`SweepSpec.perModel`), and `precisions`' three. */
+export const PER_MODEL_AXES = [
+  'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance',
+  'twoBatchOverlap', 'schedule', 'chunkTokens', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp',
+  'prefillAttention',
+] as const;
+
+/** One model's own axis values (`SweepSpec.perModel`): any of PER_MODEL_AXES and `precisions`. */
+export type PerModelAxes = Partial<Pick<SweepSpec, (typeof PER_MODEL_AXES)[number] | 'precisions'>>;
+
+/** How `models` and `perModel` name a model: a catalog id as written, or an inline model's id. */
+export function modelKey(model: string | ModelSpec): string {
+  return typeof model === 'string' ? model : model.id;
+}
+
+/**
+ * The spec one model of `spec` sweeps: its `perModel` axes over the spec's own (with `chips`
+ * given for the model, `dp` is null, and the other way round).
+ *
+ * @example
+ * specForModel(spec, 'deepseek-r1').ep; // [1, 2, 4, 8]
+ */
+export function specForModel(spec: SweepSpec, model: string | ModelSpec): SweepSpec {
+  const own = spec.perModel?.[modelKey(model)];
+  if (own === undefined) return spec;
+  const layout = own.chips !== undefined ? { chips: own.chips, dp: null } : own.dp !== undefined ? { chips: null, dp: own.dp } : {};
+  return { ...spec, ...own, ...layout, precisions: { ...spec.precisions, ...own.precisions } };
 }
 
 /**
@@ -202,7 +238,16 @@ export interface SpecIssue {
 export class SweepSpecError extends Error {
   override readonly name = 'SweepSpecError';
   readonly issues: readonly SpecIssue[];
-  constructor(issues: readonly SpecIssue[], source = 'sweep spec') {
+  /** The spec's name in the message (`spec.yaml`, `sweep spec`). */
+  readonly source: string;
+  /**
+   * The spec's data as read, when it was a mapping the validators refused: what
+   * `@ridgeline/engine/node`'s `withUnresolvedNames` looks its model and chip names up in, so that
+   * unknown names come in the same error as the other problems. Not enumerable: errors compare
+   * and print by their issues.
+   */
+  declare readonly data?: Readonly<Record<string, unknown>>;
+  constructor(issues: readonly SpecIssue[], source = 'sweep spec', options: { readonly data?: Readonly<Record<string, unknown>> } = {}) {
     const where = (i: SpecIssue): string => (i.path === '' ? '' : `${i.path}: `);
     const lines = issues.map((i) => `  - ${where(i)}${i.message}`);
     const [only] = issues;
@@ -212,6 +257,18 @@ export class SweepSpecError extends Error {
         : `${source}: ${issues.length} problems\n${lines.join('\n')}`,
     );
     this.issues = issues;
+    this.source = source;
+    if (options.data !== undefined) Object.defineProperty(this, 'data', { value: options.data, enumerable: false });
+  }
+}
+
+/** Runs a validator, giving the data to a `SweepSpecError` it throws. */
+function withData<T>(data: object, source: string, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof SweepSpecError && error.data === undefined) throw new SweepSpecError(error.issues, source, { data: data as Record<string, unknown> });
+    throw error;
   }
 }
 
@@ -387,15 +444,29 @@ const direction = v.picklist(['min', 'max'] as const, (i) => `must be min or max
 
 const METRICS_OF_INFERENCE: readonly string[] = METRICS;
 
+/**
+ * A metric of the spec's mode by its full name or the short name the CLI takes (`cost`, `tpot`,
+ * `ttft`, …: METRIC_ALIASES, TRAINING_METRIC_ALIASES), or undefined.
+ */
+function specMetric<M extends AnyMetric>(name: string, metrics: readonly M[]): M | undefined {
+  return (metrics === (TRAINING_METRICS as readonly AnyMetric[]) ? resolveTrainingMetric(name) : resolveMetric(name)) as M | undefined;
+}
+
+/** The short names of a mode's metrics. */
+function shortNames(metrics: readonly string[]): string[] {
+  return Object.keys(metrics === (TRAINING_METRICS as readonly string[]) ? TRAINING_METRIC_ALIASES : METRIC_ALIASES);
+}
+
 /** "unknown metric …" with a did-you-mean and the allowed list; names a metric of the other mode as such. */
 function unknownMetricMessage(name: string, metrics: readonly string[]): string {
-  const hint = closest(name, metrics);
+  const short = shortNames(metrics);
+  const hint = closest(name, [...metrics, ...short]);
   // A metric of the other mode is the likeliest slip: say so rather than only listing these.
   const training = metrics === TRAINING_METRICS;
   const otherMode = (training ? METRICS_OF_INFERENCE : (TRAINING_METRICS as readonly string[])).includes(name)
     ? ` (a metric of ${training ? 'inference' : 'training'} sweeps; this is ${training ? 'a training' : 'an inference'} spec)`
     : '';
-  return `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${metrics.join(', ')}`;
+  return `unknown metric ${render(name)}${otherMode}${hint === undefined ? '.' : `; did you mean "${hint}"?`} Allowed: ${metrics.join(', ')}; or a short name: ${short.join(', ')}`;
 }
 
 /** A spec's `where` mapping (metric → { min?, max? }) as clauses in metric order, with every issue found. */
@@ -406,13 +477,20 @@ function whereOf<M extends AnyMetric>(value: unknown, metrics: readonly M[]): { 
   }
   const where: WhereClause<M>[] = [];
   const issues: SpecIssue[] = [];
+  const firstName = new Map<M, string>();
   for (const [name, bounds] of Object.entries(value as Record<string, unknown>)) {
     const path = `where.${name}`;
-    const metric = metrics.find((m) => m === name);
+    const metric = specMetric(name, metrics);
     if (metric === undefined) {
       issues.push({ path, message: unknownMetricMessage(name, metrics) });
       continue;
     }
+    const earlier = firstName.get(metric);
+    if (earlier !== undefined) {
+      issues.push({ path, message: `${render(name)} is ${metric}, as where.${earlier} is; give each metric one entry, with min, max or both` });
+      continue;
+    }
+    firstName.set(metric, name);
     const clause = clauseOf(metric, bounds, path, issues);
     if (clause !== undefined) where.push(clause);
   }
@@ -467,7 +545,18 @@ const groupBySchema = v.pipe(
 export const MAX_TOP_K = 10_000;
 
 function reducersSchema<M extends AnyMetric>(METRICS: readonly M[], defaultDirection: (m: M) => Direction) {
-const metric = v.picklist(METRICS, (i) => `must be one of ${METRICS.join(', ')}${got(i)}`);
+/** A metric by full or short name. */
+const metric = v.pipe(
+  v.string((i) => `must be a metric name${got(i)}`),
+  v.rawTransform(({ dataset, addIssue, NEVER }): M => {
+    const found = specMetric(dataset.value, METRICS);
+    if (found === undefined) {
+      addIssue({ message: unknownMetricMessage(dataset.value, METRICS) });
+      return NEVER;
+    }
+    return found;
+  }),
+);
 /** `metric`, `metric:min|max`, or `{ metric, direction }`. */
 const objective = v.pipe(
   v.union(
@@ -477,7 +566,7 @@ const objective = v.pipe(
   v.rawTransform(({ dataset, addIssue, NEVER }): Objective<M> => {
     const value = dataset.value;
     const [name, dir] = typeof value === 'string' ? value.split(':') : [value.metric, value.direction];
-    const found = METRICS.find((m) => m === name);
+    const found = specMetric(name ?? '', METRICS);
     if (found === undefined) {
       addIssue({ message: unknownMetricMessage(name ?? '', METRICS) });
       return NEVER;
@@ -922,27 +1011,197 @@ export function validateSweepSpec(data: unknown, source = 'sweep spec'): SweepSp
   if ((data as { mode?: unknown }).mode === 'training') {
     throw new SweepSpecError([{ path: 'mode', message: 'a training spec: read it with parseAnySweepSpec or validateTrainingSweepSpec' }], source);
   }
-  const result = v.safeParse(specSchema, data);
-  const filters = whereOf((data as { where?: unknown }).where, METRICS);
-  if (!result.success) throw new SweepSpecError([...toSpecIssues(result.issues), ...filters.issues], source);
-  const s = result.output;
-  const issues: SpecIssue[] = [...filters.issues];
-  const axes = [
-    'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
-    'twoBatchOverlap', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
-  ] as const;
-  for (const axis of axes) {
+  return withData(data, source, () => validateMapping(data as Record<string, unknown>, source));
+}
+
+function validateMapping(data: Record<string, unknown>, source: string): SweepSpec {
+  const split = splitPerModel(data);
+  const attempt = (spec: Record<string, unknown>): { readonly spec?: SweepSpec; readonly issues: readonly SpecIssue[] } => {
+    try {
+      return { spec: validateOneGrid(spec, source), issues: [] };
+    } catch (error) {
+      if (error instanceof SweepSpecError) return { issues: error.issues };
+      throw error;
+    }
+  };
+  const base = attempt(split.base);
+  const issues: SpecIssue[] = [...split.issues, ...base.issues];
+  const seen = new Set(base.issues.map((i) => `${i.path}\u0000${i.message}`));
+  const perModel: Record<string, PerModelAxes> = {};
+  for (const [key, overrides] of split.models) {
+    const spec = structuredClone(split.base);
+    for (const { path, value } of overrides) setAt(spec, path, value);
+    const own = attempt(spec);
+    for (const issue of own.issues) {
+      // the base's own problems are reported once; a model's are named at its entry
+      if (seen.has(`${issue.path}\u0000${issue.message}`)) continue;
+      const axis = overrides.find((o) => issue.path === o.path.join('.') || issue.path.startsWith(`${o.path.join('.')}[`));
+      issues.push(
+        axis === undefined
+          ? { path: issue.path, message: `for model ${JSON.stringify(key)}: ${issue.message}` }
+          : { path: `${axis.path.join('.')}.${key}${issue.path.slice(axis.path.join('.').length)}`, message: issue.message },
+      );
+    }
+    if (own.spec === undefined) continue;
+    const picked: Record<string, unknown> = {};
+    for (const { path } of overrides) {
+      const [field] = path;
+      if (field === 'precisions') picked['precisions'] = own.spec.precisions;
+      else if (field !== undefined) picked[field] = own.spec[field as (typeof PER_MODEL_AXES)[number]];
+    }
+    perModel[key] = picked as PerModelAxes;
+  }
+  if (issues.length > 0 || base.spec === undefined) throw new SweepSpecError(issues, source);
+  return Object.keys(perModel).length === 0 ? base.spec : { ...base.spec, perModel };
+}
+
+/** Where each per-model axis sits in a spec. */
+const PER_MODEL_PATHS: readonly (readonly string[])[] = [
+  ...PER_MODEL_AXES.map((a) => [a]),
+  ['precisions', 'weights'],
+  ['precisions', 'kvCache'],
+  ['precisions', 'activations'],
+];
+
+const RANGE_KEYS = ['from', 'to', 'step', 'times'];
+
+function getAt(data: Record<string, unknown>, path: readonly string[]): unknown {
+  let at: unknown = data;
+  for (const key of path) at = isMapping(at) ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+function setAt(data: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = data;
+  path.slice(0, -1).forEach((key) => {
+    if (!isMapping(at[key])) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  });
+  const last = path.at(-1) ?? '';
+  if (value === undefined) delete at[last];
+  else at[last] = value;
+}
+
+/**
+ * A spec's axes written per model (`ep: { default: 1, deepseek-r1: [1, 2, 4, 8] }`): the spec with
+ * each such axis at its `default` (absent: the axis' own default), and per model the axes it gives.
+ * A mapping with a range's keys (from, to, step, times) is a range, not a per-model axis. Keys
+ * name models as `models` writes them (case-insensitive); anything else is an issue.
+ */
+function splitPerModel(data: Record<string, unknown>): {
+  readonly base: Record<string, unknown>;
+  readonly models: Map<string, { readonly path: readonly string[]; readonly value: unknown }[]>;
+  readonly issues: SpecIssue[];
+} {
+  const base = structuredClone(data);
+  const models = new Map<string, { path: readonly string[]; value: unknown }[]>();
+  const issues: SpecIssue[] = [];
+  const listed = Array.isArray(data['models']) ? (data['models'] as unknown[]) : [];
+  const chips = data['chips'];
+  const chipsMode = chips !== undefined && !(isMapping(chips) && !Object.keys(chips as object).some((k) => RANGE_KEYS.includes(k)) && (chips as Record<string, unknown>)['default'] === undefined);
+  const keys = listed.flatMap((m): string[] => (typeof m === 'string' ? [m] : isMapping(m) && typeof (m as { id?: unknown }).id === 'string' ? [(m as { id: string }).id] : []));
+  for (const path of PER_MODEL_PATHS) {
+    const value = getAt(data, path);
+    if (!isMapping(value) || Object.keys(value as object).some((k) => RANGE_KEYS.includes(k))) continue;
+    const field = path.join('.');
+    const entries = Object.entries(value as Record<string, unknown>);
+    setAt(base, path, (value as Record<string, unknown>)['default']);
+    const named = new Map<string, string>();
+    for (const [name, values] of entries) {
+      if (name === 'default') continue;
+      const key = keys.find((k) => k === name) ?? keys.find((k) => k.toLowerCase() === name.toLowerCase());
+      if (key === undefined) {
+        const hint = closest(name, keys);
+        issues.push({
+          path: `${field}.${name}`,
+          message: `${render(name)} is not a model of this spec${hint === undefined ? '' : `; did you mean "${hint}"?`} Per-model values are keyed by default or a model of models: ${keys.join(', ')}`,
+        });
+        continue;
+      }
+      const earlier = named.get(key);
+      if (earlier !== undefined) {
+        issues.push({ path: `${field}.${name}`, message: `${render(name)} is the model ${render(key)}, as ${field}.${earlier} is; give each model one entry` });
+        continue;
+      }
+      named.set(key, name);
+      // one sweep counts chips or dp (with dp, chips = tp·pp·dp): a model gives the one the others do
+      if ((field === 'chips' && !chipsMode) || (field === 'dp' && chipsMode)) {
+        issues.push({
+          path: `${field}.${name}`,
+          message: field === 'chips' ? 'the other models count dp: give chips a default too, or give this model dp' : 'the other models count chips: give this model chips',
+        });
+        continue;
+      }
+      const own = models.get(key) ?? [];
+      own.push({ path, value: values });
+      models.set(key, own);
+    }
+  }
+  return { base, models, issues };
+}
+
+const SPEC_FIELDS = specSchema.pipe[0].entries;
+type ParsedSpec = v.InferOutput<typeof specSchema>;
+
+/** The inference axes whose values must be distinct (prefillHardware and precisions apart). */
+const DISTINCT_AXES = [
+  'chips', 'dp', 'tp', 'pp', 'ep', 'redundantExperts', 'batch', 'inputTokens', 'outputTokens', 'attentionSharding', 'commOverlap', 'moeImbalance', 'schedule', 'chunkTokens',
+  'twoBatchOverlap', 'speculative', 'draftTokens', 'acceptance', 'prefillWorkers', 'decodeWorkers', 'prefillTp', 'prefillEp', 'prefillAttention',
+] as const;
+
+/**
+ * The rules across values and fields, on the fields that parsed (`s` holds those): repeated values,
+ * static with prefill workers, what speculative decoding needs. Each rule runs when its fields did.
+ */
+function crossFieldIssues(s: Partial<ParsedSpec>): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const axis of DISTINCT_AXES) {
     const values = s[axis];
     if (values !== undefined) issues.push(...duplicateIssues(axis, values));
   }
-  issues.push(...duplicateIssues('prefillHardware', s.prefillHardware.map((h) => h.toLowerCase())));
-  if (s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
+  if (s.prefillHardware !== undefined) issues.push(...duplicateIssues('prefillHardware', s.prefillHardware.map((h) => h.toLowerCase())));
+  if (s.prefillWorkers !== undefined && s.schedule !== undefined && s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
     issues.push({ path: 'schedule', message: 'static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0' });
   }
-  for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
-  issues.push(...modelAndHardwareDuplicates(s));
+  if (s.precisions !== undefined) for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
+  if (s.models !== undefined && s.hardware !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: s.hardware }));
+  else {
+    if (s.models !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: [] }));
+    if (s.hardware !== undefined) issues.push(...modelAndHardwareDuplicates({ models: [], hardware: s.hardware }));
+  }
   if (s.draftModels !== undefined) issues.push(...duplicateIssues('draftModels', s.draftModels.map((m) => (typeof m === 'string' ? m.toLowerCase() : m.id))));
-  issues.push(...speculationIssues(s));
+  if (s.speculative !== undefined) issues.push(...speculationIssues({ speculative: s.speculative, acceptance: s.acceptance, draftModels: s.draftModels }));
+  return issues;
+}
+
+function validateOneGrid(data: Record<string, unknown>, source: string): SweepSpec {
+  const result = v.safeParse(specSchema, data);
+  const filters = whereOf((data as { where?: unknown }).where, METRICS);
+  if (!result.success) {
+    // in the same round: the rules across values and fields, on the fields that parsed alone,
+    // and values repeated in lists the schema could not read whole
+    const schemaIssues = toSpecIssues(result.issues);
+    const parsed: Record<string, unknown> = {};
+    const failed = new Set<string>();
+    for (const [key, schema] of Object.entries(SPEC_FIELDS)) {
+      const field = v.safeParse(schema as v.GenericSchema, data[key]);
+      if (field.success) parsed[key] = field.output;
+      else failed.add(key);
+    }
+    const repeated = [...PER_MODEL_PATHS.map((p) => p.join('.')), 'prefillHardware'].flatMap((field) => {
+      const raw = getAt(data, field.split('.'));
+      if (!Array.isArray(raw) || !failed.has(field.split('.')[0] ?? field) || schemaIssues.some((i) => i.path === field)) return [];
+      return duplicateIssues(field, field === 'prefillHardware' ? raw.map((x: unknown) => (typeof x === 'string' ? x.toLowerCase() : x)) : raw).filter((d) => !schemaIssues.some((i) => i.path === d.path));
+    });
+    const across = crossFieldIssues(parsed as Partial<ParsedSpec>);
+    if (data['chips'] !== undefined && data['dp'] !== undefined) across.push({ path: '', message: 'give chips or dp, not both (with dp, chips = tp·pp·dp)' });
+    const said = new Set(schemaIssues.map((i) => `${i.path}\u0000${i.message}`));
+    // a field the schema refused has been spoken of: no second word on it (draftModels: [] is not missing)
+    const fresh = across.filter((i) => !said.has(`${i.path}\u0000${i.message}`) && !failed.has(i.path.split(/[.[]/)[0] ?? i.path));
+    throw new SweepSpecError([...schemaIssues, ...repeated, ...fresh, ...filters.issues], source);
+  }
+  const s = result.output;
+  const issues: SpecIssue[] = [...filters.issues, ...crossFieldIssues(s)];
   if (issues.length > 0) throw new SweepSpecError(issues, source);
   return {
     models: s.models as (string | ModelSpec)[],
@@ -989,10 +1248,24 @@ export function validateTrainingSweepSpec(data: unknown, source = 'sweep spec'):
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new SweepSpecError([{ path: '', message: `a training sweep spec is a mapping with mode: training, models, hardware, totalTokens and axes such as tp, dp${got({ input: data })}` }], source);
   }
+  return withData(data, source, () => validateTrainingMapping(data, source));
+}
+
+function validateTrainingMapping(given: object, source: string): TrainingSweepSpec {
+  // axes per model are an inference spec's: said once per axis, the axis then left to its default
+  const data: Record<string, unknown> = { ...(given as Record<string, unknown>) };
+  const perModel = TRAINING_KEYS.filter((key) => {
+    const value = data[key];
+    return key !== 'reducers' && key !== 'where' && isMapping(value) && !Object.keys(value as object).some((k) => RANGE_KEYS.includes(k));
+  });
+  for (const key of perModel) delete data[key];
   const result = v.safeParse(trainingSchema, data);
-  const filters = whereOf((data as { where?: unknown }).where, TRAINING_METRICS);
-  const issues: SpecIssue[] = [];
-  if ((data as { totalTokens?: unknown }).totalTokens === undefined) {
+  const filters = whereOf(data['where'], TRAINING_METRICS);
+  const issues: SpecIssue[] = perModel.map((path) => ({
+    path,
+    message: `a training spec takes one grid: give ${path} one value, a list or a range { from, to, step | times } (axes per model are for inference specs)`,
+  }));
+  if (data['totalTokens'] === undefined && !perModel.includes('totalTokens')) {
     issues.push({ path: 'totalTokens', message: 'totalTokens is required: the tokens of the whole run (e.g. 15e12)' });
   }
   issues.push(...filters.issues);

@@ -12,7 +12,7 @@ import { outputsDigest } from './digest.ts';
 import { sweepResultProblem } from './result-check.ts';
 import type { Kernel } from './engine.ts';
 import { groupOf, groupShapeOf, type GroupShape } from './groups.ts';
-import type { AnySweepPlan, SweepConfig, TrainingSweepConfig } from './plan.ts';
+import { modelStarts, type AnySweepPlan, type SweepConfig, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, type AnyMetric, type AnySweepSpec, type HistogramSpec, type Objective, type ReducerSpec } from './spec.ts';
 import { TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
 
@@ -25,7 +25,10 @@ export interface SweepEntry {
   readonly keys: readonly number[];
   /** `groupOf` its index (absent: 0, one group). Reducers keep entries of different groups apart. */
   readonly group?: number;
-  /** Top-k entries: `outputsDigest` of its outputs. Equal key and digest make one entry, the lowest index. */
+  /**
+   * Top-k entries: `outputsDigest` of its outputs and its (model, hardware) pair. Equal key and digest
+   * make one entry, the lowest index: equivalent configurations.
+   */
   readonly digest?: number;
   readonly row?: AnySweepRow;
 }
@@ -203,8 +206,9 @@ export function paretoFrontier(entries: readonly SweepEntry[]): SweepEntry[] {
 }
 
 /**
- * Entries with the same group, key and digest — configurations with the same outputs — reduced to
- * the one with the lowest index. Entries without a digest are all kept.
+ * Entries with the same group, key and digest — equivalent configurations: one model on one
+ * hardware entry, with the same outputs — reduced to the one with the lowest index. Entries without
+ * a digest are all kept.
  */
 function collapseEqualOutputs(entries: readonly SweepEntry[]): SweepEntry[] {
   const kept = new Map<string, SweepEntry>();
@@ -450,7 +454,7 @@ export function toResult(spec: AnySweepSpec, reducers: ReducerSpec<AnyMetric>, e
  * null back to NaN, feasibility, reason and bounds back to their codes (`rowOf` inverted).
  *
  * @example
- * outputsDigest(rowOutputs(row, OUTPUTS)); // the digest the kernel gave this configuration
+ * outputsDigest(rowOutputs(row, OUTPUTS), groupOf({ ...groupShapeOf(plan), groupBy: ['model', 'chip'] }, row.index)); // the digest the kernel gave it
  */
 export function rowOutputs(row: AnySweepRow, names: readonly string[]): Float64Array {
   const values = row as unknown as Readonly<Record<string, unknown>>;
@@ -479,13 +483,17 @@ function keysOf(row: AnySweepRow, objectives: readonly Objective<AnyMetric>[]): 
  */
 export function stateOfResult(result: SweepResult): SweepState {
   const top = result.top;
+  const perModel = !isTrainingSpec(result.spec) && result.spec.perModel !== undefined && Object.keys(result.spec.perModel).length > 0;
   const shape: GroupShape = {
     total: result.total,
     models: result.spec.models.length,
     chips: result.spec.hardware.length,
     groupBy: result.reducers.groupBy ?? [],
+    ...(perModel && !isTrainingSpec(result.spec) ? { modelStarts: modelStarts(result.spec) } : {}),
   };
   const names = isTrainingSpec(result.spec) ? TRAINING_OUTPUTS : OUTPUTS;
+  // a configuration's (model, hardware) pair, part of its digest
+  const pairs: GroupShape = { ...shape, groupBy: ['model', 'chip'] };
   return {
     fingerprint: result.fingerprint,
     total: result.total,
@@ -495,7 +503,7 @@ export function stateOfResult(result: SweepResult): SweepState {
     top:
       top === null
         ? []
-        : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), group: groupOf(shape, row.index), digest: outputsDigest(rowOutputs(row, names)), row })),
+        : top.rows.map((row) => ({ index: row.index, keys: keysOf(row, [top]), group: groupOf(shape, row.index), digest: outputsDigest(rowOutputs(row, names), groupOf(pairs, row.index)), row })),
     pareto: result.pareto.rows.map((row) => ({ index: row.index, keys: keysOf(row, result.pareto.objectives), group: groupOf(shape, row.index), row })),
   };
 }

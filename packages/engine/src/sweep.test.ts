@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateInference, type FeasibleInferenceResult } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS, type Metric } from './descriptors.ts';
 import { outputsDigest } from './digest.ts';
-import { groupSegments, groupShapeOf } from './groups.ts';
+import { groupOf, groupSegments, groupShapeOf } from './groups.ts';
 import { createEngine } from './engine.ts';
 import { ROW_COLUMNS, writeRows } from './node/rows.ts';
 import { runSweep } from './node/run.ts';
@@ -410,7 +410,7 @@ describe('filtered and grouped sweeps', () => {
       const candidates: Candidate[] = kept.map(({ row, group }) => ({ index: row.index, key: sign(top.direction) * row[top.metric]!, outputs: OUTPUTS.map((o) => row[o]), group }));
       expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
       expect(hasEqualOutputs(candidates)).toBe(true);
-      for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(all[e.index]!.row, OUTPUTS)));
+      for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(all[e.index]!.row, OUTPUTS), groupOf({ ...groupShapeOf(plan), groupBy: ['model', 'chip'] }, e.index)));
       // threads and shards see the same groups
       expect(await runSweepThreads(plan, 2)).toEqual(await runSweep(plan, { threads: 1 }));
       const shards = await Promise.all([0, 1, 2].map((i) => sweepRange(engine, plan, shardRange(plan.total, i, 3))));

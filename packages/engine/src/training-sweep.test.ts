@@ -10,11 +10,12 @@ import { runSweep } from './node/run.ts';
 import { planAnySweep, planTrainingSweep, shardRange, type SweepPlan, type TrainingSweepConfig } from './plan.ts';
 import { isTrainingSpec, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateTrainingSweepSpec } from './spec.ts';
 import { outputsDigest } from './digest.ts';
+import { groupOf, groupShapeOf } from './groups.ts';
 import { attachRows, isTrainingRow, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepEntry, type TrainingSweepRow } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { referenceTrainingOutputs, relativeError, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, plain, referenceTopK } from './test-support/reference.ts';
-import { TRAINING_METRICS, TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
+import { TRAINING_METRIC_ALIASES, TRAINING_METRICS, TRAINING_OUTPUTS, type TrainingMetric } from './training.ts';
 import { matchesWhere } from './where.ts';
 
 // ~7k configurations: a dense and an MoE model, a switch and a torus chip, feasible and not.
@@ -46,7 +47,7 @@ reducers:
 
 type TrainingPlan = SweepPlan<TrainingSweepConfig, TrainingMetric>;
 
-const TRAINING_METRICS_TEXT = TRAINING_METRICS.join(', ');
+const TRAINING_METRICS_TEXT = `${TRAINING_METRICS.join(', ')}; or a short name: ${Object.keys(TRAINING_METRIC_ALIASES).join(', ')}`;
 
 function planOf(text: string): TrainingPlan {
   const spec = parseAnySweepSpec(text);
@@ -248,7 +249,7 @@ describe('training sweeps', () => {
     const candidates = kept.map((r) => ({ index: r.index, key: sign(top.direction) * r[top.metric]!, outputs: TRAINING_OUTPUTS.map((o) => (o === 'boundCopy' ? r.bound : r[o])), group: chips.indexOf(r.hardware) }));
     expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
     // the kernel's digest of a training configuration is the host's digest of its row
-    for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, TRAINING_OUTPUTS)));
+    for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, TRAINING_OUTPUTS), groupOf({ ...groupShapeOf(plan), groupBy: ['model', 'chip'] }, e.index)));
     // shards merged through JSON give the single run's result
     const kernel = await engine.open(plan.image());
     const expected = JSON.stringify(toResult(plan.resolved.spec, plan.reducers, plan.edges, attachRows(kernel, plan, state)));

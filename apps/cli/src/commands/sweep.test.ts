@@ -175,6 +175,27 @@ describe('ridgeline sweep and merge', () => {
     expect(shard.stderr).toMatch(/^ridgeline: sweep 0 of 1,000,000 configurations .*\n(ridgeline: sweep .*\n)*ridgeline: 1,000,000 configurations in /);
   });
 
+  it('runs the shipped per-model example: the dense model at EP 1 only, shards merging to the single run', async () => {
+    const example = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-per-model.yaml', import.meta.url));
+    const r = await cli(['sweep', example, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.total).toBe(240);
+    expect(result.counts.infeasible.ep_divides_experts).toBe(0);
+    expect(result.spec.perModel).toEqual({ 'deepseek-r1': { ep: [1, 2, 4, 8], precisions: { weights: ['fp8'], kvCache: ['bf16'], activations: ['bf16'] } } });
+    const rows = [...result.top.rows, ...result.pareto.rows];
+    expect(rows.some((row: { model: string }) => row.model === 'llama-3.1-70b')).toBe(true);
+    expect(rows.filter((row: { model: string; ep: number }) => row.model === 'llama-3.1-70b' && row.ep !== 1)).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      const shard = await cli(['sweep', example, '--json', '--shard', `${i}/3`], dir);
+      expect(shard.code, shard.stderr).toBe(0);
+      await writeFile(join(dir, `per-model-${i}.json`), shard.stdout);
+    }
+    const merged = await cli(['merge', 'per-model-0.json', 'per-model-1.json', 'per-model-2.json', '--json'], dir);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(r.stdout);
+  });
+
   it('runs the shipped training example (mode: training)', async () => {
     const example = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-train-llama70b.yaml', import.meta.url));
     const r = await cli(['sweep', example, '--top', '3', '--by', 'mfu'], dir);
@@ -358,6 +379,15 @@ describe('ridgeline sweep and merge', () => {
   it('lists several spec problems on one line', async () => {
     await writeFile(join(dir, 'two.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\ntp: [1, 0]\nbatch: [0]\n');
     expectUserError(await cli(['sweep', 'two.yaml'], dir), 'two.yaml: 2 problems: tp[1]: must be an integer ≥ 1, got 0; batch[0]: must be an integer ≥ 1, got 0');
+    // in one round: the schema's problems, repeated values, unknown names and a wrong per-model entry
+    await writeFile(
+      join(dir, 'many.yaml'),
+      'models: [llama-3.1-8b, nosuch-model]\nhardware: [h100-sxm, no-chip]\ntp: [1, 2, 2]\nbatch: [0]\nep: { default: 1, llama-3.1-8c: [2] }\nreducers: { top: { k: 3, by: coast } }\n',
+    );
+    const many = await cli(['sweep', 'many.yaml'], dir);
+    expect(many.code).toBe(2);
+    expect(many.stderr.split('\n')).toHaveLength(2);
+    expect(many.stderr).toMatch(/^ridgeline: error: many\.yaml: 6 problems: ep\.llama-3\.1-8c: "llama-3\.1-8c" is not a model of this spec; did you mean "llama-3\.1-8b"\? .*; batch\[0\]: must be an integer ≥ 1, got 0; reducers\.top\.by: unknown metric "coast"; did you mean "cost"\? .*; tp\[2\]: 2 appears twice; .*; models\[1\]: unknown model "nosuch-model"\..*; hardware\[1\]: unknown hardware "no-chip"\..*\n$/);
   });
 
   it('reports spec and flag mistakes in one line, exit 2, no stack', async () => {

@@ -1,10 +1,11 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { InputError } from '@ridgeline/model';
+import type { ChipSpec } from '@ridgeline/hardware';
 import {
   createEngine,
   measureSweepRate,
@@ -33,7 +34,7 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, writeRows } from '@ridgeline/engine/node';
+import { estimateRowBytes, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, withUnresolvedNames, writeRows } from '@ridgeline/engine/node';
 import { durationSeconds, flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
@@ -399,20 +400,28 @@ const command: CommandDef<typeof args> = defineCommand({
       if (out !== undefined && a.out !== undefined) temporary = await reserveOut(a.out, out);
       let plan;
       try {
-        const { spec: parsed, dir } = await readSweepSpec(a.spec, { baseDir: io.cwd });
-        const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
-        const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
-        const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
         const plugins = pluginFlags(rawArgs);
         const note = (m: string): void => io.stderr(`ridgeline: note: ${m}\n`);
         const stack = profileFlag(a.stack, a['efficiency-profile']);
         // the CLI's registry: the first-party chips, the config file's plugins, then --plugin's
+        // --stack: every chip on that serving stack's efficiencies (a note for a chip without it)
+        const chip = async (value: string): Promise<ChipSpec> => chipOnProfile(await resolveChip(value, { cwd: io.cwd, plugins, warn: note }), stack, note);
+        let loaded;
+        try {
+          loaded = await readSweepSpec(a.spec, { baseDir: io.cwd });
+        } catch (error) {
+          // unknown models and chips in the same error as the spec's other problems
+          throw await withUnresolvedNames(error, { baseDir: io.cwd, specDir: dirname(resolve(io.cwd, a.spec)), chip: (value) => resolveChip(value, { cwd: io.cwd, plugins }) });
+        }
+        const { spec: parsed, dir } = loaded;
+        const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
+        const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
+        const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
         const resolved = await resolveSweep(spec, {
           baseDir: io.cwd,
           specDir: dir,
           source: a.spec,
-          // --stack: every chip on that serving stack's efficiencies (a note for a chip without it)
-          chip: async (value) => chipOnProfile(await resolveChip(value, { cwd: io.cwd, plugins, warn: note }), stack, note),
+          chip,
           onWarning: (message, kind) => io.stderr(`ridgeline: ${kind}: ${message}\n`),
         });
         plan = planAnySweep(resolved, reducers);

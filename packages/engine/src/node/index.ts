@@ -17,6 +17,7 @@ export {
   resolveSweep,
   sweep,
   sweepPlan,
+  withUnresolvedNames,
   type LoadedSweepSpec,
   type ResolveSweepOptions,
   type SweepInput,

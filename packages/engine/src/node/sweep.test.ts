@@ -190,5 +190,17 @@ describe('sweep (one call)', () => {
       ).message,
     );
     await expect(sweep({ text: 'models: [llama-3.1-8b]\nhardware: [h100]\n' }, { plugins: ['./nope.json'], baseDir: dir })).rejects.toBeInstanceOf(ResolveError);
+    // unknown names come in the same round as the spec's other problems
+    await expect(sweep({ text: 'models: [llama-3.1-8c, ""]\nhardware: [h100-sxn, { chip: h200 }]\ntp: [0]\n', source: 'bad.yaml' })).rejects.toThrow(
+      new SweepSpecError(
+        [
+          { path: 'models[1]', message: 'a model id cannot be empty' },
+          { path: 'tp[0]', message: 'must be an integer ≥ 1, got 0' },
+          { path: 'models[0]', message: 'unknown model "llama-3.1-8c". Did you mean "llama-3.1-8b"? Run "ridgeline models list" to see all.' },
+          { path: 'hardware[0]', message: 'unknown hardware "h100-sxn". Did you mean "h100-sxm"? Run "ridgeline hardware list" to see all.' },
+        ],
+        'bad.yaml',
+      ).message,
+    );
   });
 });

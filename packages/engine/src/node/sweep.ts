@@ -6,7 +6,7 @@ import { createEngine, type Engine } from '../engine.ts';
 import { chipIdsOf, modelIdsOf, progressReporter, resultOf, sourceOfInput, specOfInput, type InMemorySweepSpec, type SweepProgress } from '../one-call.ts';
 import { planAnySweep, type AnySweepPlan } from '../plan.ts';
 import { placeholderWarning, quoted, ResolveError } from '../resolve.ts';
-import { parseAnySweepSpec, resolveSweepSpec, type AnyMetric, type AnySweepSpec, type ReducerSpec, type ResolvedSweepSpec } from '../spec.ts';
+import { parseAnySweepSpec, resolveSweepSpec, SweepSpecError, type AnyMetric, type SpecIssue, type AnySweepSpec, type ReducerSpec, type ResolvedSweepSpec } from '../spec.ts';
 import type { SweepResult } from '../state.ts';
 import { pluginSources, resolveChipRef, resolveModelRef } from './resolve.ts';
 import { runSweep } from './run.ts';
@@ -130,6 +130,59 @@ export async function resolveSweep<S extends AnySweepSpec>(spec: S, options: Res
   return resolveSweepSpec(spec, { model, chip }, options.source ?? 'sweep spec');
 }
 
+/**
+ * `error` with the names of its spec that cannot be resolved added, each at its place: a spec
+ * refused for its fields (a `SweepSpecError` carrying the data read) is looked up too, so an
+ * unknown model or chip comes in the same error as the other problems instead of in the next
+ * round. Only names the validators did not already refuse are looked up (catalog ids, Hugging Face
+ * ids and config.json paths for models, chip ids and plugin paths for hardware), as `resolveSweep`
+ * looks them up. Any other error is returned as it is.
+ *
+ * @example
+ * try { spec = (await readSweepSpec(path)).spec; } catch (e) { throw await withUnresolvedNames(e, { plugins }); }
+ */
+export async function withUnresolvedNames(error: unknown, options: ResolveSweepOptions = {}): Promise<unknown> {
+  if (!(error instanceof SweepSpecError) || error.data === undefined) return error;
+  const data = error.data;
+  const baseDir = resolve(options.baseDir ?? process.cwd());
+  const specDir = options.specDir ?? baseDir;
+  const load = options.importTimeoutMs === undefined ? {} : { importTimeoutMs: options.importTimeoutMs };
+  let chipOf = options.chip;
+  if (chipOf === undefined) {
+    let sources;
+    try {
+      sources = await pluginSources(options.plugins ?? [], baseDir, load);
+    } catch {
+      return error;
+    }
+    chipOf = (value) => resolveChipRef(value, { sources, cwd: baseDir, ...load });
+  }
+  const refused = new Set(error.issues.map((i) => i.path));
+  const issues: SpecIssue[] = [];
+  const lookUp = async (path: string, name: unknown, resolveName: (name: string) => Promise<unknown>): Promise<void> => {
+    if (typeof name !== 'string' || name.trim() === '' || refused.has(path) || [...refused].some((p) => p.startsWith(`${path}.`))) return;
+    try {
+      await resolveName(name);
+    } catch (problem) {
+      issues.push({ path, message: problem instanceof Error ? problem.message : String(problem) });
+    }
+  };
+  const list = (field: string): unknown[] => (Array.isArray(data[field]) ? (data[field] as unknown[]) : []);
+  const resolveChip = chipOf;
+  const model = (id: string): Promise<unknown> => resolveModelRef(id, specDir, 'a model of the spec');
+  const jobs: [string, unknown, (name: string) => Promise<unknown>][] = [
+    ...list('models').map((m, i): [string, unknown, typeof model] => [`models[${i}]`, m, model]),
+    ...list('hardware').map((h, i): [string, unknown, typeof model] => [`hardware[${i}]`, typeof h === 'object' && h !== null ? (h as { chip?: unknown }).chip : h, resolveChip]),
+    ...list('draftModels').map((m, i): [string, unknown, typeof model] => [`draftModels[${i}]`, m, model]),
+    ...(typeof data['prefillHardware'] === 'string' ? [data['prefillHardware']] : list('prefillHardware'))
+      .map((h, i): [string, unknown, typeof model] => [Array.isArray(data['prefillHardware']) ? `prefillHardware[${i}]` : 'prefillHardware', h, resolveChip])
+      .filter(([, h]) => !(typeof h === 'string' && h.toLowerCase() === 'same')),
+  ];
+  // one at a time, in spec order: the issues come in the order of the fields
+  for (const [path, name, resolveName] of jobs) await lookUp(path, name, resolveName);
+  return issues.length === 0 ? error : new SweepSpecError([...error.issues, ...issues], error.source);
+}
+
 /** Options for `sweepPlan`. */
 export interface SweepPlanOptions {
   /** Worker threads (default: os.availableParallelism(), as `ridgeline sweep`); 1 runs on the calling thread. */
@@ -186,7 +239,13 @@ export interface SweepOptions extends Omit<ResolveSweepOptions, 'specDir' | 'sou
 export async function sweep(spec: SweepInput, options: SweepOptions = {}): Promise<SweepResult> {
   options.signal?.throwIfAborted();
   const baseDir = resolve(options.baseDir ?? process.cwd());
-  const loaded = await readSweepSpec(spec, { baseDir });
+  let loaded: LoadedSweepSpec;
+  try {
+    loaded = await readSweepSpec(spec, { baseDir });
+  } catch (error) {
+    const specDir = typeof spec === 'string' ? dirname(resolve(baseDir, spec)) : baseDir;
+    throw await withUnresolvedNames(error, { ...options, baseDir, specDir });
+  }
   const resolved = await resolveSweep(loaded.spec, { ...options, baseDir, specDir: loaded.dir, source: loaded.source });
   const plan = planAnySweep(resolved, options.reducers);
   options.signal?.throwIfAborted();

@@ -10,6 +10,8 @@ export interface Candidate {
   /** Every output of the configuration (numbers, nulls or names), in slot order. */
   readonly outputs: readonly unknown[];
   readonly group?: number;
+  /** The (model, hardware) pair, model-major: configurations of two pairs are never equivalent. */
+  readonly pair?: number;
 }
 
 /** The outputs as text that is equal exactly when the values are: NaN and null alike, −0 as 0. */
@@ -20,13 +22,13 @@ function outputsText(outputs: readonly unknown[]): string {
 }
 
 /**
- * Top-k by its definition: in each group, configurations with identical outputs count once at their
- * lowest index; then the k smallest (key, index). Groups in order.
+ * Top-k by its definition: in each group, equivalent configurations (one (model, hardware) pair,
+ * identical outputs) count once at their lowest index; then the k smallest (key, index). Groups in order.
  */
 export function referenceTopK(candidates: readonly Candidate[], k: number): SweepEntry[] {
   const lowest = new Map<string, Candidate>();
   for (const c of candidates) {
-    const id = `${c.group ?? 0}|${outputsText(c.outputs)}`;
+    const id = `${c.group ?? 0}|${c.pair ?? ''}|${outputsText(c.outputs)}`;
     const seen = lowest.get(id);
     if (seen === undefined || c.index < seen.index) lowest.set(id, c);
   }
@@ -44,7 +46,7 @@ export function referenceTopK(candidates: readonly Candidate[], k: number): Swee
 export function hasEqualOutputs(candidates: readonly Candidate[]): boolean {
   const seen = new Set<string>();
   for (const c of candidates) {
-    const id = `${c.group ?? 0}|${outputsText(c.outputs)}`;
+    const id = `${c.group ?? 0}|${c.pair ?? ''}|${outputsText(c.outputs)}`;
     if (seen.has(id)) return true;
     seen.add(id);
   }
