@@ -1,8 +1,9 @@
 // `pnpm --filter @ridgeline/engine bench:rows`: rows per second that `writeRows` writes to Parquet,
 // CSV and JSON lines for examples/sweep-llama70b.yaml (388,800 configurations, every row kept), on
 // this thread. Each repeat writes every format once, in a rotating order (interleaved), to a
-// temporary directory; prints each format's median with its range. Prints, never asserts. Runs on
-// the built package.
+// temporary directory; prints each format's median with its range, by the clock and by the
+// process's CPU time (user + system: what one core does, on a machine shared with other work).
+// Prints, never asserts. Runs on the built package.
 //
 // RIDGELINE_BENCH_RUNS (default 3) sets the repeats; RIDGELINE_BENCH_ROWS writes only the first n
 // rows; RIDGELINE_BENCH_BASELINE=<dir> names another built copy of this package (its dist/ and
@@ -32,6 +33,8 @@ const engine = await createEngine();
 const out = await mkdtemp(join(tmpdir(), 'ridgeline-bench-rows-'));
 /** seconds[writer][format]: one entry per repeat */
 const seconds = writers.map(() => Object.fromEntries(formats.map((f) => [f, []])));
+/** cpu[writer][format]: CPU seconds of each repeat */
+const cpu = writers.map(() => Object.fromEntries(formats.map((f) => [f, []])));
 const bytes = writers.map(() => ({}));
 try {
   console.log(`writeRows, examples/sweep-llama70b.yaml: ${rows.toLocaleString('en')} rows, ${runs} interleaved repeats, one thread`);
@@ -42,8 +45,11 @@ try {
     for (const { w, format } of order) {
       const path = join(out, `rows-${w}.${format}`);
       const t = performance.now();
+      const c = process.cpuUsage();
       const written = await writers[w].writeRows(plan, path, { range, engine });
+      const used = process.cpuUsage(c);
       seconds[w][format].push((performance.now() - t) / 1000);
+      cpu[w][format].push((used.user + used.system) / 1e6);
       if (written.rows !== rows) throw new Error(`${writers[w].label} wrote ${written.rows} rows of ${rows}`);
       bytes[w][format] = (await stat(path)).size;
       await rm(path);
@@ -58,9 +64,12 @@ for (const format of formats) {
   for (const [w, { label }] of writers.entries()) {
     const s = [...seconds[w][format]].sort((a, b) => a - b);
     const median = s[Math.floor(s.length / 2)];
+    const c = [...cpu[w][format]].sort((a, b) => a - b);
+    const cpuMedian = c[Math.floor(c.length / 2)];
     const mb = (bytes[w][format] / 1e6).toFixed(1);
     console.log(
-      `  ${format.padEnd(8)} ${label.padEnd(11)} ${rate(median).padStart(10)} rows/s  (median of ${s.length}: ${rate(s.at(-1))}–${rate(s[0])}; ${median.toFixed(2)} s, ${mb} MB)`,
+      `  ${format.padEnd(8)} ${label.padEnd(11)} ${rate(median).padStart(10)} rows/s  (median of ${s.length}: ${rate(s.at(-1))}–${rate(s[0])}; ${median.toFixed(2)} s, ${mb} MB)` +
+        `  ${rate(cpuMedian).padStart(10)} rows/CPU-s (${rate(c.at(-1))}–${rate(c[0])})`,
     );
   }
 }
