@@ -224,7 +224,9 @@ function internOf(source: { readonly intern: Map<unknown, number>; readonly dict
  */
 function batchOf(kernel: Kernel, plan: AnySweepPlan, layout: Layout, start: number, count: number, feasibleOnly: boolean, where: readonly WhereClause<AnyMetric>[] = plan.where): RowBatch {
   const out = kernel.rows(start, count);
-  const kept = keptRows(out, plan, count, feasibleOnly, where) ?? identity(count);
+  const chosen = keptRows(out, plan, count, feasibleOnly, where);
+  const filtered = chosen !== undefined;
+  const kept = chosen ?? identity(count);
   const n = kept.length;
   const { sources, block } = layout;
   const cells = sources.map((source): Cells => {
@@ -271,7 +273,8 @@ function batchOf(kernel: Kernel, plan: AnySweepPlan, layout: Layout, start: numb
     for (let j = 0; j < slots.length; j++) {
       const target = targets[j] as Float64Array;
       const slot = slots[j] as number;
-      for (let k = from; k < to; k++) target[k] = out[(kept[k] as number) * N_OUT + slot] as number;
+      if (filtered) for (let k = from; k < to; k++) target[k] = out[(kept[k] as number) * N_OUT + slot] as number;
+      else for (let k = from, i = from * N_OUT + slot; k < to; k++, i += N_OUT) target[k] = out[i] as number;
     }
   }
   // the other configuration fields: one plan.config per block of the trailing axes, filled over its rows
@@ -573,8 +576,11 @@ function sidecarOf(plan: AnySweepPlan, path: string, format: 'csv' | 'jsonl', co
   return { url: basename(path), format, columns, ...Object.fromEntries(parquetMetadata(plan, range).map(({ key, value }) => [key, value])) };
 }
 
-/** Rows evaluated between two checks for an abort: about 0.1 s of work at the slowest format's rate. */
-const ROWS_BETWEEN_CHECKS = 16_384;
+/**
+ * Rows per kernel call and batch, and between two checks for an abort: about 0.3 s of work at
+ * Parquet's rate (smaller batches cost more per row: each has its own Arrow message and kernel call).
+ */
+const ROWS_BETWEEN_CHECKS = 65_536;
 
 /** Options for `writeRows`. */
 export interface WriteRowsOptions {
@@ -587,7 +593,7 @@ export interface WriteRowsOptions {
   readonly chunk?: number;
   /** The temporary file `reserveOutput(path)` returned, to fill (default: reserve it here). */
   readonly temporary?: string;
-  /** Stops within about 0.1 s (16,384 rows): the temporary file is removed and the promise rejects with the signal's reason. */
+  /** Stops within about 0.3 s (65,536 rows): the temporary file is removed and the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /**
    * Write feasible rows only (default false: every row, unless the plan has a `where`). A plan's
@@ -630,7 +636,7 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
   const columns = columnsOf(plan);
   const signal = options.signal;
   const feasibleOnly = options.feasibleOnly ?? false;
-  // kernel calls and batches of at most 16,384 rows: their buffers stay small and reused (the Parquet row groups still hold `chunk` rows)
+  // kernel calls and batches of at most 65,536 rows (the Parquet row groups still hold `chunk` rows)
   const step = Math.min(chunk, ROWS_BETWEEN_CHECKS);
   let written = 0;
   let file: FileHandle | undefined;
