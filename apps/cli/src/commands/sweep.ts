@@ -34,7 +34,7 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, withUnresolvedNames, writeRows } from '@ridgeline/engine/node';
+import { estimateRowBytes, estimateRowWrite, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, withUnresolvedNames, writeRows, type RowWriteEstimate } from '@ridgeline/engine/node';
 import { durationSeconds, flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
@@ -52,6 +52,22 @@ export { parseShard } from '../shard.ts';
 
 /** Above this many rows, `--out` states the file size and asks for `--yes`. */
 export const LARGE_OUTPUT_ROWS = 1_000_000;
+
+/** Above this many rows, `--out` prints the file's expected size and writing time before writing it. */
+export const WRITE_ESTIMATE_ROWS = 10_000_000;
+
+/**
+ * The line printed before writing a very large row file: its rows (up to, with a filter), expected
+ * size and seconds, at the writer's rate measured on this machine.
+ *
+ * @example
+ * writeEstimateLine(2e7, 'parquet', 'rows.parquet', { bytes: 1.6e9, seconds: 40, rowsPerS: 5e5 }, false);
+ * // 'ridgeline: writing 20,000,000 rows to rows.parquet: about 1.60 GB of parquet in about 40.0 s (500,000 rows/s measured here)'
+ */
+export function writeEstimateLine(rows: number, format: string, out: string, estimate: RowWriteEstimate, filtered: boolean): string {
+  const upTo = filtered ? 'up to ' : '';
+  return `ridgeline: writing ${upTo}${rows.toLocaleString('en')} rows to ${out}: about ${upTo}${formatBytes(estimate.bytes)} of ${format} in about ${formatDuration(estimate.seconds)} (${formatNumber(estimate.rowsPerS)} rows/s measured here)`;
+}
 
 /**
  * Configurations per second per thread that no sweep is expected to run below: a sweep that would
@@ -472,6 +488,7 @@ const command: CommandDef<typeof args> = defineCommand({
       if (out !== undefined && format !== undefined && temporary !== undefined) {
         progress.phase = 'rows';
         progress.done = 0;
+        if (size > WRITE_ESTIMATE_ROWS) io.stderr(`${writeEstimateLine(size, format, a.out ?? out, await estimateRowWrite(plan, format, size, engine), filtered)}\n`);
         const writeBar = progressFor({ label: 'writing rows', unit: 'configurations' }, { interactive, intervalS, write: io.stderr, enabled: io.progress !== false });
         try {
           writeBar.update(0, size);

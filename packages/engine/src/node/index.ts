@@ -9,7 +9,23 @@
  * const result = await sweep('spec.yaml', { plugins: ['./acme.json'] });
  */
 export { runSweep, type RunSweepOptions } from './run.ts';
-export { ENGINE_VERSION, estimateRowBytes, PARQUET_INTEGER_COLUMNS, parquetMetadata, ROW_COLUMNS, ROW_FORMATS, rowFormatOf, TRAINING_ROW_COLUMNS, writeRows, type RowFormat, type WriteRowsOptions } from './rows.ts';
+export {
+  ENGINE_VERSION,
+  estimateRowBytes,
+  estimateRowWrite,
+  PARQUET_INTEGER_COLUMNS,
+  parquetMetadata,
+  ROW_COLUMNS,
+  ROW_FORMATS,
+  rowFormatOf,
+  rowMetadataPathOf,
+  TRAINING_ROW_COLUMNS,
+  writeRows,
+  type RowFileMetadata,
+  type RowFormat,
+  type RowWriteEstimate,
+  type WriteRowsOptions,
+} from './rows.ts';
 export { OutputPathError, reserveOutput, temporaryPathOf } from './output.ts';
 export { WORKER_SOURCE, WORKER_URL } from './worker-source.ts';
 export {

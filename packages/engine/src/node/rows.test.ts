@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
@@ -10,7 +10,7 @@ import { matchesWhere } from '../where.ts';
 import { planAnySweep, type AnySweepPlan } from '../plan.ts';
 import { parseAnySweepSpec, resolveSweepSpec } from '../spec.ts';
 import { TEST_RESOLVERS } from '../test-support/random.ts';
-import { ENGINE_VERSION, PARQUET_INTEGER_COLUMNS, ROW_COLUMNS, TRAINING_ROW_COLUMNS, writeRows } from './rows.ts';
+import { ENGINE_VERSION, estimateRowWrite, PARQUET_INTEGER_COLUMNS, parquetMetadata, ROW_COLUMNS, rowMetadataPathOf, TRAINING_ROW_COLUMNS, writeRows, type RowFileMetadata } from './rows.ts';
 
 function exampleplan(file: string): AnySweepPlan {
   const text = readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8');
@@ -75,6 +75,9 @@ describe('Parquet row files', () => {
       );
 
       const kv = Object.fromEntries((metadata.key_value_metadata ?? []).map(({ key, value }) => [key, value]));
+      // besides the sweep's keys, only the Arrow schema that Arrow-based writers add (pyarrow reads its dictionary types back from it)
+      expect(Object.keys(kv).filter((k) => !k.startsWith('ridgeline.'))).toEqual(['ARROW:schema']);
+      delete kv['ARROW:schema'];
       expect(kv).toEqual({
         'ridgeline.spec': JSON.stringify(plan.resolved.spec),
         'ridgeline.fingerprint': plan.fingerprint,
@@ -166,6 +169,80 @@ describe('Parquet row files', () => {
       expect(await readFile(jsonl, 'utf8')).toBe(referenceJsonl(rows, columns));
     });
   }
+});
+
+describe('Row file metadata and estimates', () => {
+  let dir = '';
+  let engine: Engine;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ridgeline-row-metadata-'));
+    engine = await createEngine();
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const format of ['csv', 'jsonl'] as const) {
+    it(`give a ${format} file a sidecar with the Parquet file's key/value metadata, leaving the rows plain`, async () => {
+      const plan = exampleplan('sweep-llama70b.yaml');
+      const range = [1_000, 1_300] as const;
+      const path = join(dir, `rows.${format}`);
+      await writeRows(plan, path, { range, engine });
+      expect(rowMetadataPathOf(path)).toBe(`${path}-metadata.json`);
+      const sidecar = JSON.parse(await readFile(rowMetadataPathOf(path), 'utf8')) as RowFileMetadata;
+      expect(sidecar).toEqual({
+        url: `rows.${format}`,
+        format,
+        columns: ROW_COLUMNS,
+        ...Object.fromEntries(parquetMetadata(plan, range).map(({ key, value }) => [key, value])),
+      });
+      expect(JSON.parse(sidecar['ridgeline.spec'] as string)).toEqual(plan.resolved.spec);
+      expect(sidecar['ridgeline.fingerprint']).toBe(plan.fingerprint);
+      // the rows themselves: a header (CSV) and one line per row, no comment or metadata line
+      const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+      expect(lines).toHaveLength(format === 'csv' ? 301 : 300);
+      if (format === 'csv') expect(lines[0]).toBe(ROW_COLUMNS.join(','));
+      else expect(JSON.parse(lines[0] as string)).toMatchObject({ index: 1000 });
+    });
+  }
+
+  it('write no sidecar for Parquet, whose footer holds the metadata, nor for a stopped write', async () => {
+    const sub = await mkdtemp(join(dir, 'only-'));
+    const plan = exampleplan('sweep-llama70b.yaml');
+    await writeRows(plan, join(sub, 'rows.parquet'), { range: [0, 100], engine });
+    const controller = new AbortController();
+    const stopped = writeRows(plan, join(sub, 'stopped.csv'), { range: [0, 40_000], engine, signal: controller.signal, onProgress: () => controller.abort(new Error('stop')) });
+    await expect(stopped).rejects.toThrow('stop');
+    expect(await readdir(sub)).toEqual(['rows.parquet']);
+  });
+
+  it('write a Parquet file with the schema and the metadata when no row is kept', async () => {
+    const plan = planAnySweep(resolveSweepSpec(parseAnySweepSpec(`${DISAGGREGATED.replace('where: { ttftS: { max: 5 } }', 'where: { ttftS: { max: 1e-12 } }')}`), TEST_RESOLVERS));
+    const path = join(dir, 'none.parquet');
+    expect((await writeRows(plan, path, { engine })).rows).toBe(0);
+    const buffer = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(buffer);
+    expect(Number(metadata.num_rows)).toBe(0);
+    expect(metadata.schema.slice(1).map((s) => s.name)).toEqual(ROW_COLUMNS);
+    const kv = Object.fromEntries((metadata.key_value_metadata ?? []).map(({ key, value }) => [key, value]));
+    expect(kv['ridgeline.fingerprint']).toBe(plan.fingerprint);
+    expect(await parquetReadObjects({ file: buffer })).toEqual([]);
+  });
+
+  it("estimate a row file's size from a sample, with the rate measured on it", async () => {
+    const plan = exampleplan('sweep-llama70b.yaml');
+    for (const format of ['parquet', 'csv', 'jsonl'] as const) {
+      const path = join(dir, `estimated.${format}`);
+      const { bytes } = await writeRows(plan, path, { range: [0, 20_000], engine });
+      const estimate = await estimateRowWrite(plan, format, 20_000, engine, 20_000);
+      // the same rows encoded in memory: within a few percent of the file (Parquet adds a footer and row groups)
+      expect(estimate.bytes / bytes, format).toBeGreaterThan(0.9);
+      expect(estimate.bytes / bytes, format).toBeLessThan(1.1);
+      expect(estimate.rowsPerS).toBeGreaterThan(0);
+      expect(estimate.seconds).toBeCloseTo(20_000 / estimate.rowsPerS, 9);
+      expect((await stat(path)).size).toBe(bytes);
+    }
+  });
 });
 
 /** Disaggregated serving (prefill workers, chips and degrees) with a filter. */
