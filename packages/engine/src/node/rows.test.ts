@@ -145,6 +145,14 @@ describe('Parquet row files', () => {
     { name: 'inference', plan: () => exampleplan('sweep-llama70b.yaml'), range: [150_000, 155_000] as const, feasibleOnly: false },
     { name: 'speculative decoding, feasible only', plan: () => exampleplan('sweep-speculative.yaml'), range: [0, 48] as const, feasibleOnly: true },
     { name: 'training', plan: () => exampleplan('sweep-train-llama70b.yaml'), range: [0, 4_000] as const, feasibleOnly: false },
+    // the whole sweep: the dense model's 48 configurations, then DeepSeek-R1's 192 on its own axes
+    {
+      name: 'axes per model, across the model boundary',
+      // examples/sweep-per-model.yaml with the catalog's id for DeepSeek-R1's architecture
+      plan: () => planAnySweep(resolveSweepSpec(parseAnySweepSpec(readFileSync(new URL('../../examples/sweep-per-model.yaml', import.meta.url), 'utf8').replaceAll('deepseek-r1', 'deepseek-v3')), TEST_RESOLVERS)),
+      range: [0, 240] as const,
+      feasibleOnly: false,
+    },
     {
       name: 'disaggregated, with a where',
       plan: () => planAnySweep(resolveSweepSpec(parseAnySweepSpec(DISAGGREGATED), TEST_RESOLVERS)),
