@@ -10,7 +10,7 @@ import { runCli } from './run-cli.ts';
 import { checkTranscript, outputLines, parseTranscripts, updatedLines, withUpdatedTranscripts, type Transcript } from './transcripts.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const READMES = ['README.md', 'apps/cli/README.md'];
+const READMES = ['README.md', 'apps/cli/README.md', 'docs/examples/energy-and-cost.md'];
 
 const transcripts: Transcript[] = READMES.flatMap((file) =>
   parseTranscripts(readFileSync(join(ROOT, file), 'utf8'), file),

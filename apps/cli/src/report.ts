@@ -145,7 +145,9 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     ...(costs?.tco === undefined ? [] : tcoRows(costs, costs.tco)),
     ['power', `${formatPower(result.powerPerChipW)} per chip${disagg === null ? '' : ' (both pools, on average)'}${serving === null ? ` in decode, ${formatPower(energy.prefillChipW)} in prefill` : ''} (${energy.powerModel === 'components' ? `static + compute + memory${[chip, prefillChip ?? chip].every((c) => c.power.joulesPerByteLink !== undefined) ? ' + links' : ''}` : energy.powerModel === 'mixed' ? 'one pool by component, the other interpolated from idle to max' : 'interpolated from idle to max by utilisation'})`],
     ['energy', `${formatEnergy(result.energyPerTokenJ)} per output token${serving === null ? ' (decode)' : ' (all-in)'} at the chips, ${formatEnergy(energy.nodeJPerOutputToken)} with the hosts${energy.nodeOverheadW === 0 ? ' (the chip gives no host share)' : ''}, ${formatEnergy(energy.facilityJPerOutputToken)} at the facility (PUE ${energy.pue})`],
+    ...drawSplitRows(energy, serving === null ? 'the decode step' : disagg === null ? 'each iteration' : 'a decode chip'),
     ['provisioned', `${formatPower(energy.provisionedFacilityW)} of facility power (max per chip with its host share × PUE): ${formatNumber(energy.tokensPerSPerProvisionedMW)} output tokens/s per MW`],
+    ...estimatedRows(energy, costs),
   ]);
 
   return [
@@ -158,6 +160,23 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     `What limits it: ${result.explanation}`,
     `${calibrationLine(prefillChip === undefined ? [chip] : [prefillChip, chip])}\n`,
   ].join('\n');
+}
+
+/** The decode draw by component, each part's share of it (the same share of decode's energy per token); none for an interpolated chip. */
+function drawSplitRows(energy: FeasibleInferenceResult['energy'], what: string): string[][] {
+  const c = energy.decodeChipWByComponent;
+  if (c === null) return [];
+  const total = c.staticW + c.computeW + c.memoryW + c.linkW;
+  const part = (name: string, w: number): string => `${name} ${formatPower(w)} (${formatPercent(total === 0 ? 0 : w / total)})`;
+  const parts = [part('static', c.staticW), part('compute', c.computeW), part('memory', c.memoryW), ...(c.linkW > 0 ? [part('links', c.linkW)] : [])];
+  return [['draw split', `${parts.join(' + ')} of ${what}'s ${formatPower(total)} per chip`]];
+}
+
+/** One line when a power, price or capital figure behind the energy or the cost is an estimate (issue 12 §7); none when all are sourced. */
+function estimatedRows(energy: FeasibleInferenceResult['energy'], costs: CostFigures | undefined): string[][] {
+  const notes = [...(energy.statusNote === null ? [] : [`energy: ${energy.statusNote}`]), ...(costs?.statusNote == null ? [] : [`cost: ${costs.statusNote}`])];
+  const chips = [...new Set([...energy.estimatedFigures, ...(costs?.estimatedFigures ?? [])].map((f) => f.chip))];
+  return notes.length === 0 ? [] : [['estimated', `${notes.join('; ')}; each rule: --json, or ${chips.map((id) => `ridgeline hardware show ${id}`).join(', ')}`]];
 }
 
 /** The `--price-basis tco` lines: the chip-hour price and its parts, and the output tokens' price split the same way. */

@@ -22,7 +22,7 @@ export {
 } from './efficiency.ts';
 export { checkHardware, placeholderFigures, PLAUSIBLE_FACTOR, type HardwareWarning } from './check.ts';
 export { CHIP_LIMITS, type ChipLimits, type FigureLimit } from './limits.ts';
-export { sourcedFigures, type SourcedFigure } from './sources.ts';
+export { figureStatus, sourcedFigures, type FigureStatus, type SourcedFigure } from './sources.ts';
 export { H200_MEMORY_SHARE_OF_DYNAMIC_RANGE, HBM_JOULES_PER_BYTE_ESTIMATE, RACK_SCALE_OVERHEAD_SHARE, rackScaleNodeOverheadW, withEstimatedPower } from './power-estimates.ts';
 export {
   assertHardware,

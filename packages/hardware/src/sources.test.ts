@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourcedFigures } from './sources.ts';
+import { figureStatus, sourcedFigures } from './sources.ts';
 import { testChip } from './test-chip.ts';
 
 describe('sourcedFigures', () => {
@@ -19,5 +19,20 @@ describe('sourcedFigures', () => {
   it('reads a curve as the efficiencies of its points', () => {
     const chip = { ...testChip, efficiency: { ...testChip.efficiency, flop: { curve: [[1, 0.2], [300, 0.7]], over: 'arithmeticIntensity', source: 'fit: test rows' } } } as const;
     expect(sourcedFigures(chip).find((f) => f.path === 'efficiency.flop')?.values).toEqual([0.2, 0.7]);
+  });
+});
+
+describe('figureStatus', () => {
+  it('reads an estimate, a placeholder or a TODO from its label, anything else as sourced', () => {
+    expect(figureStatus({ source: 'NVIDIA H100 datasheet: max TDP 700 W' })).toBe('sourced');
+    expect(figureStatus({ source: 'derived: DGX H100 maximum system input 10.2 kW for 8 GPUs' })).toBe('sourced');
+    expect(figureStatus({ source: 'estimate: 10% of TDP' })).toBe('estimated');
+    expect(figureStatus({ source: 'estimate (no published v6e power): …' })).toBe('estimated');
+    expect(figureStatus({ source: 'Estimate, not a list price' })).toBe('estimated');
+    expect(figureStatus({ source: 'PLACEHOLDER, not a quoted price' })).toBe('estimated');
+    expect(figureStatus({ source: 'TODO: find a source' })).toBe('estimated');
+    expect(figureStatus({ source: 'vendor page (TODO: date)' })).toBe('estimated');
+    // a word that only starts like one is not a label
+    expect(figureStatus({ source: 'estimates from the vendor are not used here; datasheet 700 W' })).toBe('sourced');
   });
 });

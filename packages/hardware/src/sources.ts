@@ -32,3 +32,24 @@ function figuresIn(node: unknown, path: string): SourcedFigure[] {
 export function sourcedFigures(chip: ChipSpec): SourcedFigure[] {
   return figuresIn(chip, '');
 }
+
+/**
+ * Whether a figure rests on a source or on an estimate (issue 12 §7): `estimated` when its source is
+ * labelled so (`estimate…`, `PLACEHOLDER…`, `TODO`), `sourced` otherwise (a citation, or a figure
+ * `derived:` from cited ones). A sourced figure's date is in its source (and `price.asOf` /
+ * `price.capitalAsOf` for prices); an estimate's source states its rule.
+ */
+export type FigureStatus = 'sourced' | 'estimated';
+
+const ESTIMATED_SOURCE = /^\s*(?:estimate|estimated|placeholder|todo)\b|\(TODO\b/i;
+
+/**
+ * The status of one figure by its source's label.
+ *
+ * @example
+ * figureStatus({ value: 700, source: 'NVIDIA H100 datasheet: max TDP 700 W' }); // 'sourced'
+ * figureStatus({ value: 400, source: 'estimate (no published v6e power): …' }); // 'estimated'
+ */
+export function figureStatus(figure: { readonly source: string }): FigureStatus {
+  return ESTIMATED_SOURCE.test(figure.source) ? 'estimated' : 'sourced';
+}

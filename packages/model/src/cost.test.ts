@@ -56,11 +56,55 @@ describe('costFigures: the tco price rides the existing price slot', () => {
     if (!list.feasible || !tco.feasible) throw new Error('expected feasible');
     expect(tco.costPerMillionTokensUsd).toBeCloseTo((list.costPerMillionTokensUsd * t.usdPerChipHour) / 4, 9);
     expect(tco.tokensPerS).toBe(list.tokensPerS);
-    const c = costFigures(tco, 'tco', t.usdPerChipHour, t);
+    const c = costFigures(tco, 'tco', t.usdPerChipHour, t, { chips: [owned] });
     expect(c.usdPerMillionOutputTokens).toBe(tco.costPerMillionTokensUsd);
     expect(c.usdPerMillionInputTokens).toBe(tco.costPerMillionInputTokensUsd);
     const m = c.breakdownPerMillionOutputTokens;
     expect(m.capital + m.power + m.facility).toBeCloseTo(c.usdPerMillionOutputTokens, 9);
     expect(m.capital / m.power).toBeCloseTo(0.8 / 0.09672, 9);
+  });
+});
+
+describe('costFigures: the status of every figure behind the cost (issue 12 §7)', () => {
+  const config = { model: llama70b, chip: owned, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 16, inputTokens: 2048, outputTokens: 256, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } } as const;
+  const r = estimateInference(config);
+  if (!r.feasible) throw new Error('expected feasible');
+
+  it('a sourced list price is sourced, with its date', () => {
+    const c = costFigures(r, 'list', owned.price.usdPerChipHour.value, undefined, { chips: [owned] });
+    expect(c.status).toBe('sourced');
+    expect(c.figures).toEqual([{ chip: 'test-gpu', figure: 'price.usdPerChipHour', status: 'sourced', source: owned.price.usdPerChipHour.source, asOf: owned.price.asOf }]);
+    expect(c.estimatedFigures).toEqual([]);
+    expect(c.statusNote).toBeNull();
+  });
+
+  it('an estimated list price makes the cost estimated and says in one line there is no list price of the common kind', () => {
+    const guessed: ChipSpec = { ...owned, id: 'guessed', price: { ...owned.price, usdPerChipHour: { value: 4, source: 'estimate, not a list price: $2 committed / 0.5' } } };
+    const c = costFigures(r, 'list', 4, undefined, { chips: [guessed] });
+    expect(c.status).toBe('estimated');
+    expect(c.estimatedFigures).toEqual([{ chip: 'guessed', figure: 'price.usdPerChipHour', rule: 'estimate, not a list price: $2 committed / 0.5' }]);
+    expect(c.statusNote).toBe('guessed: 1 of 1 cost figures estimated (price.usdPerChipHour): no on-demand list price of the common kind is published');
+    expect(c.statusNote).not.toContain('\n');
+    // --price replaces the estimate: the user's figure, no longer the plugin's
+    const given = costFigures(r, 'list', 3, undefined, { chips: [guessed], priceGiven: true });
+    expect(given.status).toBe('sourced');
+    expect(given.figures[0]).toEqual({ chip: 'guessed', figure: 'price.usdPerChipHour', status: 'sourced', source: '--price', asOf: null });
+  });
+
+  it('under tco: capital with its date, the system share, P_max and the host share; an absent system share is an estimate', () => {
+    const t = tcoPrice(owned);
+    const c = costFigures(r, 'tco', t.usdPerChipHour, t, { chips: [owned] });
+    expect(c.figures.map((f) => [f.figure, f.status, f.asOf])).toEqual([
+      ['price.capitalUsd', 'sourced', '2026-12-01'],
+      ['price.systemCapitalUsdPerChip', 'sourced', '2026-12-01'],
+      ['power.maxW', 'sourced', null],
+      ['power.nodeOverheadW', 'sourced', null],
+    ]);
+    expect(c.status).toBe('sourced');
+    const bare: ChipSpec = { ...testGpu, price: { ...testGpu.price, capitalUsd: s(30_000), capitalAsOf: '2026-12-01' } };
+    const b = costFigures(r, 'tco', tcoPrice(bare).usdPerChipHour, tcoPrice(bare), { chips: [bare] });
+    expect(b.status).toBe('estimated');
+    expect(b.estimatedFigures.map((f) => f.figure)).toEqual(['price.systemCapitalUsdPerChip', 'power.nodeOverheadW']);
+    expect(b.statusNote).toBe('test-gpu: 2 of 4 cost figures estimated (price.systemCapitalUsdPerChip, power.nodeOverheadW)');
   });
 });

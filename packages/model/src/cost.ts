@@ -1,5 +1,5 @@
-import type { ChipSpec } from '@ridgeline/hardware';
-import { DEFAULT_PUE } from './power.ts';
+import { figureStatus, type ChipSpec, type FigureStatus, type Sourced } from '@ridgeline/hardware';
+import { DEFAULT_PUE, figuresStatus, type EstimatedFigure } from './power.ts';
 
 /**
  * Cost of ownership (`--price-basis tco`, docs/MODEL.md §11): the per-chip-hour price a buyer pays,
@@ -120,6 +120,69 @@ export interface CostFigures {
   /** `usdPerMillionOutputTokens` split in the proportions of `breakdown`, USD. */
   readonly breakdownPerMillionOutputTokens: CostBreakdown;
   readonly tco?: TcoPrice;
+  /** `sourced` when every price, capital and power figure behind the cost is; `estimated` when any is (issue 12 §7). */
+  readonly status: FigureStatus;
+  /** Each figure the cost rests on: the price per chip-hour under `list`; capital, system capital, P_max and node overhead under `tco`. */
+  readonly figures: readonly CostFigure[];
+  /** The estimated ones, with the rule their source states. */
+  readonly estimatedFigures: readonly EstimatedFigure[];
+  /**
+   * One line when a figure is estimated, chip by chip; under `list` it says when a chip has no
+   * on-demand list price (the common kind of price source); `null` when every figure is sourced.
+   */
+  readonly statusNote: string | null;
+}
+
+/** One figure behind a cost: its chip and dotted path, status, source (or the flag that gave it) and the date it was read. */
+export interface CostFigure {
+  readonly chip: string;
+  readonly figure: string;
+  readonly status: FigureStatus;
+  readonly source: string;
+  /** `price.asOf` for the price, `price.capitalAsOf` for capital; `null` for a flag, a power figure (dated in its source) or an absent figure. */
+  readonly asOf: string | null;
+}
+
+/** Which chips a cost was priced on, and whether `--price` overrode the first one's list price. */
+export interface CostProvenance {
+  /** The configuration's chip first, then a different prefill chip. */
+  readonly chips: readonly ChipSpec[];
+  /** `--price` (or `usdPerChipHour` in the configuration) replaced the first chip's list price. */
+  readonly priceGiven?: boolean;
+}
+
+const GIVEN = (flag: string, value: number): Sourced => ({ value, source: flag });
+
+/** The figures a cost rests on, chip by chip (issue 12 §7). */
+function costFiguresOf(basis: PriceBasis, provenance: CostProvenance, tco: TcoPrice | undefined): { chip: ChipSpec; figures: [string, Sourced | undefined, string, string | null][] }[] {
+  const seen = new Set<string>();
+  return provenance.chips.flatMap((chip, i) => {
+    if (seen.has(chip.id)) return [];
+    seen.add(chip.id);
+    const price = chip.price;
+    if (basis === 'list' || tco === undefined || i > 0) {
+      const given = i === 0 && provenance.priceGiven === true;
+      return [{ chip, figures: [['price.usdPerChipHour', given ? GIVEN('--price', 0) : price.usdPerChipHour, '', given ? null : price.asOf]] }];
+    }
+    const capitalGiven = tco.sources.capital === '--capital-usd';
+    const systemGiven = tco.sources.systemCapital === '--system-capital-usd';
+    return [
+      {
+        chip,
+        figures: [
+          ['price.capitalUsd', capitalGiven ? GIVEN('--capital-usd', 0) : price.capitalUsd, 'absent', capitalGiven ? null : (price.capitalAsOf ?? null)],
+          [
+            'price.systemCapitalUsdPerChip',
+            systemGiven ? GIVEN('--system-capital-usd', 0) : price.systemCapitalUsdPerChip,
+            'absent: counted as $0, the chip alone, an underestimate (give --system-capital-usd)',
+            systemGiven || price.systemCapitalUsdPerChip === undefined ? null : (price.capitalAsOf ?? null),
+          ],
+          ['power.maxW', chip.power.maxW, '', null],
+          ['power.nodeOverheadW', chip.power.nodeOverheadW, 'absent: counted as 0 W (the plugin gives no host share)', null],
+        ],
+      },
+    ];
+  });
 }
 
 /** The `cost` field from a result's headline figures and the price it ran at. */
@@ -127,8 +190,25 @@ export function costFigures(
   result: { readonly costPerMillionTokensUsd: number; readonly costPerMillionInputTokensUsd: number },
   basis: PriceBasis,
   usdPerChipHour: number,
-  tco?: TcoPrice,
+  tco: TcoPrice | undefined,
+  provenance: CostProvenance,
 ): CostFigures {
+  const entries = costFiguresOf(basis, provenance, tco);
+  const figures: CostFigure[] = entries.flatMap(({ chip, figures: fs }) =>
+    fs.map(([figure, f, absent, asOf]) =>
+      f === undefined ? { chip: chip.id, figure, status: 'estimated' as const, source: absent, asOf: null } : { chip: chip.id, figure, status: figureStatus(f), source: f.source, asOf },
+    ),
+  );
+  const status = figuresStatus(
+    entries.map(({ chip, figures: fs }) => ({
+      chip,
+      figures: fs.map(([figure, f, absent]): [string, Sourced | undefined, string] => [figure, f, absent]),
+      ...(basis === 'list' && figureStatus(chip.price.usdPerChipHour) === 'estimated' && !(chip === provenance.chips[0] && provenance.priceGiven === true)
+        ? { why: 'no on-demand list price of the common kind is published' }
+        : {}),
+    })),
+    'cost figures',
+  );
   const breakdown = tco === undefined ? { capital: usdPerChipHour, power: 0, facility: 0 } : tco.breakdown;
   const share = (part: number): number => (usdPerChipHour === 0 ? 0 : (result.costPerMillionTokensUsd * part) / usdPerChipHour);
   return {
@@ -143,5 +223,9 @@ export function costFigures(
       facility: share(breakdown.facility),
     },
     ...(tco === undefined ? {} : { tco }),
+    status: status.status,
+    figures,
+    estimatedFigures: status.estimatedFigures,
+    statusNote: status.note,
   };
 }

@@ -24,7 +24,24 @@ export {
 export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, calibrateEfficiencies, evaluateRows, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';
-export { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, provisionedFacilityW, withPowerCap, type EnergyFigures, type PowerPool } from './power.ts';
+export {
+  chipFloorW,
+  chipPowerComponentsW,
+  chipPowerW,
+  DEFAULT_PUE,
+  energyFigures,
+  estimateUnderPowerCap,
+  figuresStatus,
+  hasComponentPower,
+  powerFiguresOf,
+  provisionedFacilityW,
+  withPowerCap,
+  type EnergyFigures,
+  type EstimatedFigure,
+  type FiguresStatus,
+  type PowerComponentsW,
+  type PowerPool,
+} from './power.ts';
 export {
   costFigures,
   DEFAULT_AMORTIZATION_YEARS,
@@ -36,6 +53,8 @@ export {
   MissingCapitalError,
   tcoPrice,
   type CostBreakdown,
+  type CostFigure,
+  type CostProvenance,
   type CostFigures,
   type PriceBasis,
   type TcoOptions,

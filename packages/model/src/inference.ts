@@ -7,7 +7,7 @@ import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
-import { chipFloorW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
+import { chipFloorW, chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
 import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
   Bound,
@@ -524,7 +524,12 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     costPerMillionInputTokensUsd: (fleetUsdPerS / prefillTokensPerS) * 1e6,
     powerPerChipW,
     energyPerTokenJ,
-    energy: energyFigures(precision, [{ chip, chips: config.chips }], { chipW: powerPerChipW, decodeChipW: powerPerChipW, prefillChipW, chipJPerOutputToken: energyPerTokenJ, tokensPerS }, pueOf(config)),
+    energy: energyFigures(
+      precision,
+      [{ chip, chips: config.chips }],
+      { chipW: powerPerChipW, decodeChipW: powerPerChipW, prefillChipW, chipJPerOutputToken: energyPerTokenJ, tokensPerS, decodeChipWByComponent: chipPowerComponentsW(chip, precision, decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS) },
+      pueOf(config),
+    ),
     prefill,
     decode,
     inputs,
@@ -657,7 +662,19 @@ function continuous(
     costPerMillionInputTokensUsd: ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6,
     powerPerChipW,
     energyPerTokenJ,
-    energy: energyFigures(computePrecision(config.precision.weights, config.precision.activations), [{ chip, chips: config.chips }], { chipW: powerPerChipW, decodeChipW: powerPerChipW, prefillChipW: powerPerChipW, chipJPerOutputToken: energyPerTokenJ, tokensPerS }, pueOf(config)),
+    energy: energyFigures(
+      computePrecision(config.precision.weights, config.precision.activations),
+      [{ chip, chips: config.chips }],
+      {
+        chipW: powerPerChipW,
+        decodeChipW: powerPerChipW,
+        prefillChipW: powerPerChipW,
+        chipJPerOutputToken: energyPerTokenJ,
+        tokensPerS,
+        decodeChipWByComponent: chipPowerComponentsW(chip, computePrecision(config.precision.weights, config.precision.activations), (pp * stage.flops) / iterationS, (pp * stage.bytes) / iterationS, (pp * stage.commS) / iterationS),
+      },
+      pueOf(config),
+    ),
     prefill: phaseOf(ttftS),
     decode: phaseOf(tpotS),
     inputs,
@@ -896,7 +913,14 @@ function disaggregated(
     energy: energyFigures(
       precision,
       chipP === chip ? [{ chip, chips: totalChips }] : [{ chip: chipP, chips: prefillChips }, { chip, chips: decodeChips }],
-      { chipW: powerPerChipW, decodeChipW: powerD, prefillChipW: busyP, chipJPerOutputToken: (totalChips * powerPerChipW) / tokensPerS, tokensPerS },
+      {
+        chipW: powerPerChipW,
+        decodeChipW: powerD,
+        prefillChipW: busyP,
+        chipJPerOutputToken: (totalChips * powerPerChipW) / tokensPerS,
+        tokensPerS,
+        decodeChipWByComponent: chipPowerComponentsW(chip, precision, (ctx.pp * stage.flops) / iterationS, (ctx.pp * stage.bytes) / iterationS, (ctx.pp * stage.commS) / iterationS),
+      },
       pueOf(config),
     ),
     prefill: phase(prefillStage, ttftS, mfuP, mbuP),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { estimateInference } from './inference.ts';
-import { chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, withPowerCap } from './power.ts';
+import { chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures, estimateUnderPowerCap, hasComponentPower, withPowerCap } from './power.ts';
 import { feasible, llama70b, roomyGpu, testGpu, bf16 } from './test-fixtures.ts';
 
 const s = (value: number): { value: number; source: string } => ({ value, source: 'test fixture' });
@@ -116,5 +116,80 @@ describe('the power cap (docs/MODEL.md §10)', () => {
     const c = withPowerCap(componentGpu, 400, 0.25);
     expect(c.compute.peakDenseFlopsPerS.fp8?.value).toBeCloseTo(1979e12 * 0.25, 0);
     expect(c.power.maxW.value).toBe(400);
+  });
+});
+
+describe('the decode draw by component (docs/MODEL.md §10)', () => {
+  test('by hand: the parts of chipPowerW, and scaled into the headroom when the draw is capped', () => {
+    // 50 W static; compute 1e-12 × 1e14 = 100 W; memory 5e-11 × 2e12 = 100 W; link 1e-11 × 450e9 × 0.1 = 0.45 W
+    const c = chipPowerComponentsW(componentGpu, 'bf16', 1e14, 2e12, 0.1);
+    expect(c).not.toBeNull();
+    expect(c!.staticW).toBe(50);
+    expect(c!.computeW).toBeCloseTo(100, 9);
+    expect(c!.memoryW).toBeCloseTo(100, 9);
+    expect(c!.linkW).toBeCloseTo(0.45, 9);
+    expect(c!.staticW + c!.computeW + c!.memoryW + c!.linkW).toBeCloseTo(chipPowerW(componentGpu, 'bf16', 1e14, 2e12, 0.1, 0.3), 9);
+    // 50 + 1e-12 × 1e15 (1,000 W) + 5e-11 × 2e12 (100 W) passes P_max = 700: the 1,100 W of dynamic
+    // power scales by the headroom 650 / 1,100, so compute 590.9 W and memory 59.09 W, summing to 700
+    const capped = chipPowerComponentsW(componentGpu, 'bf16', 1e15, 2e12, 0)!;
+    expect(capped.computeW).toBeCloseTo((1000 * 650) / 1100, 9);
+    expect(capped.memoryW).toBeCloseTo((100 * 650) / 1100, 9);
+    expect(capped.staticW + capped.computeW + capped.memoryW + capped.linkW).toBeCloseTo(700, 9);
+    // a chip that interpolates has no split
+    expect(chipPowerComponentsW(testGpu, 'bf16', 1e14, 2e12, 0)).toBeNull();
+  });
+
+  test('a static decode result carries the split of its decode draw, summing to decodeChipW', () => {
+    const r = feasible(
+      estimateInference({ model: llama70b, chip: componentGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, batch: 1, inputTokens: 2048, outputTokens: 256, precision: bf16, schedule: 'static' }),
+    );
+    const c = r.energy.decodeChipWByComponent!;
+    // memory-bound at batch 1: the chip streams 3.35e12 × 0.8 = 2.68e12 B/s → 5e-11 × 2.68e12 = 134 W
+    expect(c.memoryW).toBeCloseTo(134, 6);
+    expect(c.staticW).toBe(50);
+    expect(c.staticW + c.computeW + c.memoryW + c.linkW).toBeCloseTo(r.energy.decodeChipW, 9);
+    const interpolated = feasible(
+      estimateInference({ model: llama70b, chip: roomyGpu, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, batch: 1, inputTokens: 2048, outputTokens: 256, precision: bf16, schedule: 'static' }),
+    );
+    expect(interpolated.energy.decodeChipWByComponent).toBeNull();
+  });
+});
+
+describe('the status of the power figures behind the energy (issue 12 §7)', () => {
+  const sourced = (value: number): { value: number; source: string } => ({ value, source: 'datasheet (2025-01-01)' });
+  const allSourced: ChipSpec = {
+    ...componentGpu,
+    power: { idleW: sourced(100), maxW: sourced(700), staticW: sourced(50), joulesPerFlop: { bf16: sourced(1e-12) }, joulesPerByteMemory: sourced(5e-11), nodeOverheadW: sourced(300) },
+  };
+  const figures = { chipW: 200, decodeChipW: 200, prefillChipW: 500, chipJPerOutputToken: 1.6, tokensPerS: 1000 };
+
+  test('every figure sourced: sourced, no estimates, no note', () => {
+    const e = energyFigures('bf16', [{ chip: allSourced, chips: 8 }], figures, 1.2);
+    expect(e.status).toBe('sourced');
+    expect(e.estimatedFigures).toEqual([]);
+    expect(e.statusNote).toBeNull();
+  });
+
+  test('an estimated figure, or an absent host share, makes it estimated, each with its rule, and one line names them', () => {
+    const { nodeOverheadW: _, ...withoutHost } = allSourced.power;
+    const guessed: ChipSpec = { ...allSourced, id: 'guessed', power: { ...withoutHost, staticW: { value: 70, source: 'estimate: 10% of TDP' } } };
+    const e = energyFigures('bf16', [{ chip: guessed, chips: 8 }], figures, 1.2);
+    expect(e.status).toBe('estimated');
+    expect(e.estimatedFigures).toEqual([
+      { chip: 'guessed', figure: 'power.staticW', rule: 'estimate: 10% of TDP' },
+      { chip: 'guessed', figure: 'power.nodeOverheadW', rule: 'absent: counted as 0 W (the plugin gives no host share)' },
+    ]);
+    expect(e.statusNote).toBe('guessed: 2 of 5 power figures estimated (power.staticW, power.nodeOverheadW)');
+    // the precision picks which e_flop the energy rests on; one without it interpolates from idle
+    const fp8 = energyFigures('fp8', [{ chip: guessed, chips: 8 }], figures, 1.2);
+    expect(fp8.estimatedFigures.map((f) => f.figure)).toEqual(['power.nodeOverheadW']);
+    expect(fp8.statusNote).toBe('guessed: 1 of 3 power figures estimated (power.nodeOverheadW)');
+  });
+
+  test('two pools: each chip named once, in pool order', () => {
+    const tpu: ChipSpec = { ...allSourced, id: 'tpu-x', power: { ...allSourced.power, maxW: { value: 400, source: 'estimate (no published power)' } } };
+    const e = energyFigures('bf16', [{ chip: tpu, chips: 4 }, { chip: allSourced, chips: 8 }, { chip: tpu, chips: 2 }], figures, 1.2);
+    expect(e.estimatedFigures).toEqual([{ chip: 'tpu-x', figure: 'power.maxW', rule: 'estimate (no published power)' }]);
+    expect(e.statusNote).toBe('tpu-x: 1 of 5 power figures estimated (power.maxW)');
   });
 });

@@ -1,4 +1,4 @@
-import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { figureStatus, type ChipSpec, type FigureStatus, type Precision, type Sourced } from '@ridgeline/hardware';
 import { estimateInference } from './inference.ts';
 import type { InferenceConfig, InferenceResult } from './types.ts';
 
@@ -39,6 +39,100 @@ export function chipPowerW(chip: ChipSpec, precision: Precision, flopsPerS: numb
     return Math.min(p.maxW.value, p.staticW.value + eFlop.value * flopsPerS + p.joulesPerByteMemory.value * bytesPerS + linkW);
   }
   return p.idleW.value + (p.maxW.value - p.idleW.value) * utilisation;
+}
+
+/**
+ * A chip's draw split by component (docs/MODEL.md §10), W: static, matmul FLOPs, memory (HBM or
+ * SRAM) bytes and scale-up link bytes. They sum to `chipPowerW`'s draw (to rounding): when the sum
+ * would pass `P_max`, the dynamic parts are scaled down together to the headroom `P_max − P_static`.
+ */
+export interface PowerComponentsW {
+  readonly staticW: number;
+  readonly computeW: number;
+  readonly memoryW: number;
+  readonly linkW: number;
+}
+
+/**
+ * `chipPowerW`'s draw by component, or `null` for a chip that draws by interpolation (no components
+ * at `precision`): which of FLOPs, bytes and the chip's floor its energy goes to.
+ *
+ * @example
+ * chipPowerComponentsW(h200, 'bf16', 0, 3.84e12, 0); // { staticW: 80, computeW: 0, memoryW: 215.04, linkW: 0 }
+ */
+export function chipPowerComponentsW(chip: ChipSpec, precision: Precision, flopsPerS: number, bytesPerS: number, commShare: number): PowerComponentsW | null {
+  const p = chip.power;
+  const eFlop = p.joulesPerFlop?.[precision];
+  if (p.staticW === undefined || p.joulesPerByteMemory === undefined || eFlop === undefined) return null;
+  const computeW = eFlop.value * flopsPerS;
+  const memoryW = p.joulesPerByteMemory.value * bytesPerS;
+  const linkW = (p.joulesPerByteLink?.value ?? 0) * chip.scaleUp.bandwidthBytesPerS.value * commShare;
+  const dynamicW = computeW + memoryW + linkW;
+  const headroomW = p.maxW.value - p.staticW.value;
+  const scale = dynamicW > headroomW && dynamicW > 0 ? Math.max(0, headroomW) / dynamicW : 1;
+  return { staticW: Math.min(p.staticW.value, p.maxW.value), computeW: computeW * scale, memoryW: memoryW * scale, linkW: linkW * scale };
+}
+
+/** One figure behind a result that is an estimate: the chip, its dotted path, and the rule its source states. */
+export interface EstimatedFigure {
+  readonly chip: string;
+  readonly figure: string;
+  readonly rule: string;
+}
+
+/**
+ * The power figures a chip's energy rests on at `precision`, by dotted path (docs/MODEL.md §10):
+ * with components `power.maxW`, `power.staticW`, `power.joulesPerFlop.<p>`, `power.joulesPerByteMemory`,
+ * `power.joulesPerByteLink` (when given) and `power.nodeOverheadW`; by interpolation `power.idleW`,
+ * `power.maxW` and `power.nodeOverheadW`. An absent `nodeOverheadW` counts as 0 W: listed `undefined`.
+ */
+export function powerFiguresOf(chip: ChipSpec, precision: Precision): [string, Sourced | undefined][] {
+  const p = chip.power;
+  const overhead: [string, Sourced | undefined] = ['power.nodeOverheadW', p.nodeOverheadW];
+  if (!hasComponentPower(chip, precision)) return [['power.idleW', p.idleW], ['power.maxW', p.maxW], overhead];
+  return [
+    ['power.maxW', p.maxW],
+    ['power.staticW', p.staticW],
+    [`power.joulesPerFlop.${precision}`, p.joulesPerFlop?.[precision]],
+    ['power.joulesPerByteMemory', p.joulesPerByteMemory],
+    ...(p.joulesPerByteLink === undefined ? [] : [['power.joulesPerByteLink', p.joulesPerByteLink] as [string, Sourced]]),
+    overhead,
+  ];
+}
+
+/** The status of a set of figures: `estimated` when any is, with each estimate and its rule. */
+export interface FiguresStatus {
+  readonly status: FigureStatus;
+  readonly estimatedFigures: readonly EstimatedFigure[];
+  /** One line naming the estimates, chip by chip; `null` when every figure is sourced. */
+  readonly note: string | null;
+}
+
+/**
+ * The status of each chip's `figures` (issue 12 §7): an `undefined` figure is an estimate whose rule
+ * is `absent`. `what` names the figures in the note ("power figures", "price figures").
+ */
+export function figuresStatus(
+  entries: readonly { readonly chip: ChipSpec; readonly figures: readonly [string, Sourced | undefined, string?][]; readonly why?: string }[],
+  what: string,
+): FiguresStatus {
+  const estimated: EstimatedFigure[] = [];
+  const parts: string[] = [];
+  const seen = new Set<string>();
+  for (const { chip, figures, why } of entries) {
+    if (seen.has(chip.id)) continue;
+    seen.add(chip.id);
+    const mine = figures.flatMap(([figure, f, absent]): EstimatedFigure[] =>
+      f === undefined ? [{ chip: chip.id, figure, rule: absent ?? 'absent: counted as 0' }] : figureStatus(f) === 'estimated' ? [{ chip: chip.id, figure, rule: f.source }] : [],
+    );
+    estimated.push(...mine);
+    if (mine.length > 0) parts.push(`${chip.id}: ${mine.length} of ${figures.length} ${what} estimated (${mine.map((e) => e.figure).join(', ')})${why === undefined ? '' : `: ${why}`}`);
+  }
+  return {
+    status: estimated.length === 0 ? 'sourced' : 'estimated',
+    estimatedFigures: estimated,
+    note: parts.length === 0 ? null : parts.join('; '),
+  };
 }
 
 /** The draw of a powered chip doing no work: `P_static` with components, else `P_idle`. */
@@ -146,6 +240,17 @@ export interface EnergyFigures {
   readonly powerModel: 'components' | 'interpolated' | 'mixed';
   /** Σ nodeOverheadW over the deployment's chips, W (0 for chips without it). */
   readonly nodeOverheadW: number;
+  /**
+   * `decodeChipW` split into static, compute (FLOPs), memory (bytes) and link power, W; `null` when
+   * the decode chip draws by interpolation. In decode's energy per token the shares are the same.
+   */
+  readonly decodeChipWByComponent: PowerComponentsW | null;
+  /** `sourced` when every power figure behind these figures is; `estimated` when any is (issue 12 §7). */
+  readonly status: FigureStatus;
+  /** Each estimated power figure with its chip and the rule its source states (`hardware show` prints it too). */
+  readonly estimatedFigures: readonly EstimatedFigure[];
+  /** One line naming the estimated power figures chip by chip, `null` when all are sourced. */
+  readonly statusNote: string | null;
 }
 
 function powerModelOf(components: readonly boolean[]): EnergyFigures['powerModel'] {
@@ -166,7 +271,14 @@ export interface PowerPool {
 export function energyFigures(
   precision: Precision,
   pools: readonly PowerPool[],
-  figures: { readonly chipW: number; readonly decodeChipW: number; readonly prefillChipW: number; readonly chipJPerOutputToken: number; readonly tokensPerS: number },
+  figures: {
+    readonly chipW: number;
+    readonly decodeChipW: number;
+    readonly prefillChipW: number;
+    readonly chipJPerOutputToken: number;
+    readonly tokensPerS: number;
+    readonly decodeChipWByComponent?: PowerComponentsW | null;
+  },
   pue: number,
 ): EnergyFigures {
   let chips = 0;
@@ -193,5 +305,16 @@ export function energyFigures(
     pue,
     powerModel: powerModelOf(pools.map(({ chip }) => hasComponentPower(chip, precision))),
     nodeOverheadW: overheadW,
+    decodeChipWByComponent: figures.decodeChipWByComponent ?? null,
+    ...energyStatus(precision, pools),
   };
+}
+
+/** The status of the power figures behind a deployment's energy (issue 12 §7). */
+function energyStatus(precision: Precision, pools: readonly PowerPool[]): { status: FigureStatus; estimatedFigures: readonly EstimatedFigure[]; statusNote: string | null } {
+  const { status, estimatedFigures, note } = figuresStatus(
+    pools.map(({ chip }) => ({ chip, figures: powerFiguresOf(chip, precision).map(([path, f]): [string, Sourced | undefined, string] => [path, f, 'absent: counted as 0 W (the plugin gives no host share)']) })),
+    'power figures',
+  );
+  return { status, estimatedFigures, statusNote: note };
 }

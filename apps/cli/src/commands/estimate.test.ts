@@ -241,6 +241,67 @@ describe('ridgeline estimate: --price-basis (docs/MODEL.md §11)', () => {
   });
 });
 
+describe('ridgeline estimate: the status of the figures behind energy and cost (issue 12 §7)', () => {
+  interface Status {
+    status: 'sourced' | 'estimated';
+    estimatedFigures: { chip: string; figure: string; rule: string }[];
+    statusNote: string | null;
+  }
+  type WithStatus = { energy: Status; cost: Status & { figures: { chip: string; figure: string; status: string; source: string; asOf: string | null }[] } };
+  const json = async (argv: readonly string[]): Promise<WithStatus> => {
+    const r = await cli([...argv, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as WithStatus;
+  };
+
+  it('H100: its list price, capital and system share are sourced and dated; its one estimated power figure (P_static) is named with its rule', async () => {
+    const list = await json(LLAMA_70B_ON_8);
+    expect(list.cost.status).toBe('sourced');
+    expect(list.cost.figures).toEqual([{ chip: 'h100-sxm', figure: 'price.usdPerChipHour', status: 'sourced', source: expect.stringMatching(/^on-demand list price: Nebius/), asOf: '2026-05-18' }]);
+    expect(list.cost.statusNote).toBeNull();
+    const tco = await json([...LLAMA_70B_ON_8, '--price-basis', 'tco']);
+    expect(tco.cost.status).toBe('sourced');
+    expect(tco.cost.figures.map((f) => [f.figure, f.status, f.asOf])).toEqual([
+      ['price.capitalUsd', 'sourced', '2026-12-05'],
+      ['price.systemCapitalUsdPerChip', 'sourced', '2026-12-05'],
+      ['power.maxW', 'sourced', null],
+      ['power.nodeOverheadW', 'sourced', null],
+    ]);
+    // P_static is "estimate: 10% of TDP", anchored on the H200's measured idle; e_flop, e_mem, P_max and the DGX share are sourced or derived
+    expect(list.energy.status).toBe('estimated');
+    expect(list.energy.estimatedFigures).toEqual([{ chip: 'h100-sxm', figure: 'power.staticW', rule: expect.stringMatching(/^estimate: 10% of TDP/) }]);
+    expect(list.energy.statusNote).toBe('h100-sxm: 1 of 5 power figures estimated (power.staticW)');
+  });
+
+  it('H200: every power figure and its list price sourced, and the report prints no estimate line', async () => {
+    const argv = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h200', '--tp', '8', '--batch', '64'];
+    const r = await json(argv);
+    expect(r.energy).toMatchObject({ status: 'sourced', estimatedFigures: [], statusNote: null });
+    expect(r.cost).toMatchObject({ status: 'sourced', estimatedFigures: [], statusNote: null });
+    expect((await cli(argv)).stdout).not.toMatch(/^ {2}estimated/m);
+  });
+
+  it('TPU v7: power unpublished, so every energy figure is an estimate; no on-demand list price, said in one line', async () => {
+    const argv = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'tpu-v7', '--tp', '2', '--batch', '64', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8'];
+    const r = await json(argv);
+    expect(r.energy.status).toBe('estimated');
+    expect(r.energy.estimatedFigures.map((f) => f.figure)).toEqual(['power.maxW', 'power.staticW', 'power.joulesPerFlop.fp8', 'power.joulesPerByteMemory', 'power.nodeOverheadW']);
+    expect(r.energy.estimatedFigures.every((f) => /^estimate/.test(f.rule))).toBe(true);
+    expect(r.cost.status).toBe('estimated');
+    expect(r.cost.statusNote).toBe('tpu-v7: 1 of 1 cost figures estimated (price.usdPerChipHour): no on-demand list price of the common kind is published');
+    const text = (await cli(argv)).stdout;
+    const lines = text.split('\n').filter((l) => l.startsWith('  estimated'));
+    expect(lines).toEqual([
+      '  estimated      energy: tpu-v7: 5 of 5 power figures estimated (power.maxW, power.staticW, power.joulesPerFlop.fp8, power.joulesPerByteMemory, power.nodeOverheadW); cost: tpu-v7: 1 of 1 cost figures estimated (price.usdPerChipHour): no on-demand list price of the common kind is published; each rule: --json, or ridgeline hardware show tpu-v7',
+    ]);
+    // --price replaces the estimated price with the user's: the cost is then sourced, the energy still estimated
+    const priced = await json([...argv, '--price', '2']);
+    expect(priced.cost.status).toBe('sourced');
+    expect(priced.cost.figures[0]).toMatchObject({ source: '--price', asOf: null });
+    expect(priced.energy.status).toBe('estimated');
+  });
+});
+
 describe('ridgeline estimate (report)', () => {
   it('prints every section of the readable report', async () => {
     const r = await cli(LLAMA_70B_ON_8);

@@ -274,7 +274,12 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config, powerCap);
-    const cost = result.feasible ? costFigures(result, tco === undefined ? 'list' : 'tco', usdPerChipHour ?? chip.price.usdPerChipHour.value, tco) : undefined;
+    const cost = result.feasible
+      ? costFigures(result, tco === undefined ? 'list' : 'tco', usdPerChipHour ?? chip.price.usdPerChipHour.value, tco, {
+          chips: prefillChip === undefined ? [chip] : [chip, prefillChip],
+          priceGiven: tco === undefined && price !== undefined,
+        })
+      : undefined;
     // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
     if (a.json) io.stdout(`${JSON.stringify(cost === undefined ? result : { ...result, cost }, null, 2)}\n`);
     else if (result.feasible) io.stdout(renderReport(result, model, chip, prefillChip, cost));
