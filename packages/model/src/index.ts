@@ -35,6 +35,7 @@ export {
   HOURS_PER_YEAR,
   MissingCapitalError,
   tcoPrice,
+  TCO_LIMITS,
   type CostBreakdown,
   type CostFigures,
   type PriceBasis,
