@@ -8,7 +8,7 @@ import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
-import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
+import { compare, estimateFor, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { planChips, planFor, planRows, type PlanPlanned, type PlanRow } from '../plan.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
 import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, MAX_COMPARE, type AppState, type DisaggregationSettings, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
@@ -547,7 +547,7 @@ export class App {
         ? null
         : prefillChip?.ok === false
           ? { kind: 'error', message: prefillChip.message, field: 'disaggregation.prefillChip' }
-          : estimate(configFor(state, model.model, chip.chip, prefill));
+          : estimateFor(state, model.model, chip.chip, prefill);
     const comparisons = model.ok && prefillChip?.ok !== false ? compare(state, model.model, prefill) : [];
     const training = model.ok && chip.ok ? train(trainingConfigFor(state, model.model, chip.chip)) : null;
     return {
