@@ -136,7 +136,8 @@ export function estimateArgs(state: AppState): string[] | undefined {
  * prompt and output lengths, the targets as durations, the objective and the rate. Undefined when
  * the panel has no plan to show (no target, a malformed box, the chips objective without a rate).
  * `ridgeline plan` has no `--price` or `--overlap`: with a price override, the panel's $/Mtok are
- * at that price and the command's at list prices (the panel says so).
+ * at that price and the command's at list prices (the panel says so). Under the tco basis it takes
+ * `--price-basis tco`, its inputs and `--pue`, and prices each chip as the panel does.
  *
  * @example
  * planArgs(DEFAULT_STATE);
@@ -158,6 +159,8 @@ export function planArgs(state: AppState): string[] | undefined {
     ...(p.tpotS === null ? [] : ['--tpot', durationText(p.tpotS)]),
     ...unlessDefault('--objective', p.objective, d.objective),
     ...(p.rateRps === null ? [] : ['--rate', String(p.rateRps)]),
+    // the PUE counts in a plan only through the tco electricity price (the CLI refuses it alone)
+    ...(state.energy.priceBasis === 'tco' ? energyFlags(state) : []),
   ];
 }
 
