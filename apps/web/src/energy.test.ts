@@ -1,7 +1,7 @@
 import { TCO_LIMITS, type FeasibleInferenceResult } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { describe, expect, test } from 'vitest';
-import { costPanel, energyFieldProblem, energyPanel, inLimits, powerEstimates, priceFor, rangeText, tcoOptionsOf } from './energy.ts';
+import { costPanel, energyFieldProblem, energyPanel, inLimits, powerEstimates, priceFor, pricedChips, rangeText, tcoOptionsOf } from './energy.ts';
 import { configFor, estimateFor } from './estimate.ts';
 import { findChip, findModel } from './registry.ts';
 import { DEFAULT_ENERGY, DEFAULT_STATE, type AppState, type EnergySettings } from './state.ts';
@@ -189,5 +189,18 @@ describe('the cost panel', () => {
     expect(panel.parts.reduce((n, p) => n + p.usdPerMillionOutputTokens, 0)).toBeCloseTo(panel.usdPerMillionOutputTokens, 9);
     expect(panel.inputs.map((i) => i.label)).toEqual(['capital per chip', 'system share per chip', 'amortization', 'electricity', 'facility rent']);
     expect(panel.inputs[0]?.text).toMatch(/^\$27,500 — /);
+  });
+});
+
+describe('the chips a sweep runs', () => {
+  test('as they are under list; at their cost of ownership under tco; a chip tco cannot price stops the sweep', () => {
+    const b200 = findChip('b200')!;
+    expect(pricedChips(DEFAULT_STATE, [h100, b200])).toEqual({ ok: true, chips: [h100, b200] });
+    const tco = pricedChips(withEnergy({ priceBasis: 'tco' }), [h100, b200]);
+    if (!tco.ok) throw new Error(tco.message);
+    expect(tco.chips[0]?.price.usdPerChipHour.value).toBeCloseTo(CAPITAL + POWER + FACILITY, 12);
+    expect(tco.chips[1]?.price.usdPerChipHour.value).toBe((priceFor(withEnergy({ priceBasis: 'tco' }), b200) as { usdPerChipHour: number }).usdPerChipHour);
+    expect(tco.chips.map((c) => c.id)).toEqual(['h100-sxm', 'b200']);
+    expect(pricedChips(withEnergy({ priceBasis: 'tco' }), [h100, findChip('mi300x')!])).toMatchObject({ ok: false });
   });
 });

@@ -320,3 +320,24 @@ export function costPanel(result: FeasibleInferenceResult, price: { readonly bas
         ];
   return { basis: c.basis, usdPerChipHour, usdPerMillionOutputTokens: c.usdPerMillionOutputTokens, usdPerMillionInputTokens: c.usdPerMillionInputTokens, parts, inputs };
 }
+
+/**
+ * The chips a sweep runs, each at the page's price basis: as they are under `list` (the sweep's
+ * price override, if any, applies to all), or under `tco` each with its cost of ownership as its
+ * price per chip-hour (the WASM kernel prices from it, as `ridgeline sweep` would at that price);
+ * or why a chip cannot be priced.
+ *
+ * @example
+ * pricedChips(tcoState, [h100]); // { ok: true, chips: [{ …h100, price: { usdPerChipHour: { value: 1.2153…, … } } }] }
+ */
+export function pricedChips(state: AppState, chips: readonly ChipSpec[]): { readonly ok: true; readonly chips: readonly ChipSpec[] } | { readonly ok: false; readonly message: string } {
+  if (state.energy.priceBasis !== 'tco') return { ok: true, chips };
+  const priced: ChipSpec[] = [];
+  for (const chip of chips) {
+    const price = priceFor(state, chip);
+    if (!price.ok) return { ok: false, message: `The sweep prices every chip by tco: ${price.message}` };
+    if (price.tco === undefined) priced.push(chip);
+    else priced.push({ ...chip, price: { ...chip.price, usdPerChipHour: { value: price.tco.usdPerChipHour, source: `cost of ownership (--price-basis tco): capital ${price.tco.sources.capital}` } } });
+  }
+  return { ok: true, chips: priced };
+}

@@ -6,7 +6,7 @@ import { rooflineData } from '../charts/roofline-data.ts';
 import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pareto.ts';
 import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
-import type { EnergyField } from '../energy.ts';
+import { pricedChips, type EnergyField } from '../energy.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
 import { compare, estimateFor, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
@@ -171,7 +171,8 @@ class SweepSlot<R, V extends SweepRun<R>> {
 }
 
 function specKey(spec: SweepSpec | TrainingSweepSpec): string {
-  return JSON.stringify({ ...spec, model: spec.model.id, modelLayers: spec.model.layers, chips: spec.chips.map((c) => c.id) });
+  // a chip's price is part of the key: the tco basis reprices the chips (pricedChips)
+  return JSON.stringify({ ...spec, model: spec.model.id, modelLayers: spec.model.layers, chips: spec.chips.map((c) => [c.id, c.price.usdPerChipHour.value]) });
 }
 
 /**
@@ -628,7 +629,10 @@ export class App {
     }
     if (s.tp.length === 0 || s.pp.length === 0) return { error: 'Pick at least one TP and one PP degree.' };
     if (s.ttftCapS !== null && Number.isNaN(s.ttftCapS)) return { error: `The TTFT cap must be ${DURATION_ALLOWED}; leave it empty for none.` };
-    const spec = sweepSpec(state, model.model, chips);
+    // under the tco basis each chip runs at its cost of ownership
+    const priced = pricedChips(state, chips);
+    if (!priced.ok) return { error: priced.message };
+    const spec = sweepSpec(state, model.model, priced.chips);
     return { spec, size: sweepSize(spec) };
   }
 
