@@ -200,7 +200,7 @@ function energyCard(result: FeasibleInferenceResult, config: InferenceConfig): T
       <h3>Energy</h3>
       <span class="muted">PUE ${panel.pue} · ${panel.powerModel === 'components' ? 'power by component' : panel.powerModel === 'mixed' ? 'power by component where the chip has it' : 'power interpolated from idle to max'}</span>
     </div>
-    <table class="table energy-table">
+    <div class="table-scroll"><table class="table energy-table">
       <tbody>
         ${panel.rows.map(
           (row) => html`<tr>
@@ -210,7 +210,7 @@ function energyCard(result: FeasibleInferenceResult, config: InferenceConfig): T
           </tr>`,
         )}
       </tbody>
-    </table>
+    </table></div>
     ${panel.estimates.length === 0
       ? html`<p class="hint">Every power figure behind these numbers is sourced (see Inputs and sources).</p>`
       : html`<details class="hint" data-testid="energy-estimates">
@@ -241,7 +241,7 @@ function costCard(app: App, result: FeasibleInferenceResult, config: InferenceCo
     <div class="stack" role="img" aria-label=${panel.parts.map((p) => `${p.label} ${formatUsd(p.usdPerChipHour)} per chip-hour`).join(', ')}>
       ${panel.parts.map((p) => html`<div class="seg-${p.key}" style="width:${pct(p.share)}" title=${`${p.label}: ${formatPercent(p.share)}`}></div>`)}
     </div>
-    <table class="table">
+    <div class="table-scroll"><table class="table">
       <thead><tr><th>part</th><th class="num">$/chip-hour</th><th class="num">$/M output</th><th class="num">share</th></tr></thead>
       <tbody>
         ${panel.parts.map(
@@ -253,7 +253,7 @@ function costCard(app: App, result: FeasibleInferenceResult, config: InferenceCo
           </tr>`,
         )}
       </tbody>
-    </table>
+    </table></div>
     ${panel.inputs.length === 0
       ? nothing
       : html`<ul class="small muted tco-inputs">${panel.inputs.map((i) => html`<li><b>${i.label}</b>: ${i.text}</li>`)}</ul>`}
