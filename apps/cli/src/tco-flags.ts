@@ -1,4 +1,4 @@
-import { MissingCapitalError, tcoPrice, type TcoOptions, type TcoPrice } from '@ridgeline/model';
+import { MissingCapitalError, TCO_LIMITS as L, tcoPrice, type TcoOptions, type TcoPrice } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { numberInRange } from './args.ts';
 import { UserError } from './errors.ts';
@@ -40,7 +40,7 @@ export const TCO_ARGS: Readonly<Record<(typeof TCO_FLAGS)[number], StringArgDef>
   'amortization-years': {
     type: 'string',
     valueHint: 'years',
-    description: 'With --price-basis tco: years over which capital is amortised, 0.1 to 30 (default: 5; Amazon moved part of its servers from 6 to 5 years in 2025)',
+    description: `With --price-basis tco: years over which capital is amortised, ${L.amortizationYears.min} to ${L.amortizationYears.max} (default: 5; Amazon moved part of its servers from 6 to 5 years in 2025)`,
   },
   utilization: {
     type: 'string',
@@ -60,7 +60,11 @@ export const TCO_ARGS: Readonly<Record<(typeof TCO_FLAGS)[number], StringArgDef>
 };
 
 /** `--pue`. */
-export const PUE_ARG: StringArgDef = { type: 'string', valueHint: '1..10', description: 'Power usage effectiveness of the facility, facility power ÷ IT power, 1 to 10: facility energy and provisioned power (default: 1.2, hyperscale and liquid-cooled facilities reach 1.1–1.2)' };
+export const PUE_ARG: StringArgDef = {
+  type: 'string',
+  valueHint: `${L.pue.min}..${L.pue.max}`,
+  description: `Power usage effectiveness of the facility, facility power ÷ IT power, ${L.pue.min} to ${L.pue.max}: facility energy and provisioned power (default: 1.2, hyperscale and liquid-cooled facilities reach 1.1–1.2)`,
+};
 
 /**
  * `--pue`, checked: 1 to 10, or undefined when not given.
@@ -69,7 +73,7 @@ export const PUE_ARG: StringArgDef = { type: 'string', valueHint: '1..10', descr
  * pueFlag('1.3'); // 1.3
  */
 export function pueFlag(raw: string | undefined): number | undefined {
-  return numberInRange('pue', raw, { min: 1, max: 10, what: 'a power usage effectiveness from 1 to 10' });
+  return numberInRange('pue', raw, { ...L.pue, what: `a power usage effectiveness from ${L.pue.min} to ${L.pue.max}` });
 }
 
 /** The flags of `TCO_ARGS`, in the order help lists them. */
@@ -91,14 +95,14 @@ export function tcoFlags(
     return undefined;
   }
   if (a.price !== undefined) throw new UserError('--price gives a list price per chip-hour: drop it, or drop --price-basis tco');
-  const usd = { min: 0, what: 'an amount in USD (a number ≥ 0)', limit: 1e9, unit: 'USD' };
+  const usd = { ...L.capitalUsd, what: `an amount in USD (a number ≥ ${L.capitalUsd.min})`, unit: 'USD' };
   const capitalUsd = numberInRange('capital-usd', a['capital-usd'], usd);
   const systemCapitalUsdPerChip = numberInRange('system-capital-usd', a['system-capital-usd'], usd);
-  const amortizationYears = numberInRange('amortization-years', a['amortization-years'], { min: 0.1, max: 30, what: 'a number of years from 0.1 to 30' });
-  const utilization = numberInRange('utilization', a.utilization, { min: 0, max: 1, what: 'a share of the hours above 0, up to 1' });
-  if (utilization === 0) throw new UserError('--utilization must be above 0 (a share of the hours the chips serve), got 0');
-  const usdPerKwh = numberInRange('usd-per-kwh', a['usd-per-kwh'], { min: 0, what: 'a price in USD per kWh (a number ≥ 0)', limit: 100, unit: 'USD per kWh' });
-  const usdPerKwMonth = numberInRange('usd-per-kw-month', a['usd-per-kw-month'], { min: 0, what: 'a price in USD per kW-month (a number ≥ 0)', limit: 1e5, unit: 'USD per kW-month' });
+  const amortizationYears = numberInRange('amortization-years', a['amortization-years'], { ...L.amortizationYears, what: `a number of years from ${L.amortizationYears.min} to ${L.amortizationYears.max}` });
+  const utilization = numberInRange('utilization', a.utilization, { min: L.utilization.min, max: L.utilization.max, what: `a share of the hours above ${L.utilization.min}, up to ${L.utilization.max}` });
+  if (utilization === L.utilization.min) throw new UserError(`--utilization must be above ${L.utilization.min} (a share of the hours the chips serve), got ${L.utilization.min}`);
+  const usdPerKwh = numberInRange('usd-per-kwh', a['usd-per-kwh'], { ...L.usdPerKwh, what: `a price in USD per kWh (a number ≥ ${L.usdPerKwh.min})`, unit: 'USD per kWh' });
+  const usdPerKwMonth = numberInRange('usd-per-kw-month', a['usd-per-kw-month'], { ...L.usdPerKwMonth, what: `a price in USD per kW-month (a number ≥ ${L.usdPerKwMonth.min})`, unit: 'USD per kW-month' });
   return {
     ...(capitalUsd === undefined ? {} : { capitalUsd }),
     ...(systemCapitalUsdPerChip === undefined ? {} : { systemCapitalUsdPerChip }),

@@ -310,7 +310,9 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('input-chips').inputValue()).toBe(cells['chips']);
     expect(await page.getByTestId('input-batch').inputValue()).toBe(cells['batch']);
     const shown = await metrics(page);
-    for (const name of Object.keys(shown).filter((n) => !n.startsWith('compare.'))) expect(shown[name]?.value, name).toBe(at(first.result, name));
+    // a plan's results carry no `cost` (estimate --json adds it): its headline is the result's own
+    for (const name of Object.keys(shown).filter((n) => !n.startsWith('compare.') && !n.startsWith('cost.'))) expect(shown[name]?.value, name).toBe(at(first.result, name));
+    expect(shown['cost.usdPerMillionOutputTokens']?.value).toBe(at(first.result, 'costPerMillionTokensUsd'));
     await page.close();
   });
 
@@ -427,6 +429,54 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('input-chips').inputValue()).toBe('1024');
     expect(new URL(page.url()).hash).not.toContain('pw=');
     expect(await page.getByTestId('cli-command-text').textContent()).not.toContain('--prefill');
+    await page.close();
+  });
+
+  test('energy and cost panels: the CLI\'s figures, estimates labelled, the tco basis and PUE in the link; tokens per MW compared', async () => {
+    const page = await open();
+    await page.getByTestId('energy-panel').waitFor();
+    const energy = await metrics(page, 'energy.');
+    expect(Object.keys(energy).sort()).toEqual(
+      ['chipJPerOutputToken', 'chipW', 'decodeChipW', 'facilityJPerOutputToken', 'facilityW', 'nodeJPerOutputToken', 'prefillChipW', 'provisionedFacilityW', 'tokensPerSPerProvisionedMW'].map((k) => `energy.${k}`),
+    );
+    for (const [name, m] of Object.entries(energy)) expect(Number.isFinite(m.value) && m.value > 0, `${name} = ${m.value}`).toBe(true);
+    // 8 × H100 at (700 + 575) W × PUE 1.2
+    expect(energy['energy.provisionedFacilityW']?.value).toBeCloseTo(12_240, 6);
+    // H100's draw rests on an estimated static power; its provisioned power is sourced
+    const rows = page.getByTestId('energy-panel').locator('tr');
+    expect(await rows.filter({ has: page.locator('[data-metric="energy.chipW"]') }).getByTestId('estimate-label').count()).toBe(1);
+    expect(await rows.filter({ has: page.locator('[data-metric="energy.tokensPerSPerProvisionedMW"]') }).getByTestId('estimate-label').count()).toBe(0);
+    expect(await page.getByTestId('price-basis').textContent()).toBe('list');
+    // The comparison: tokens per provisioned MW and facility J per token for every chip, finite;
+    // the TPU's and the LPU's labelled estimates, and no badge where an estimate is compared
+    const perMw = await page.$$eval('[data-metric="compare.energy.tokensPerSPerProvisionedMW"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    const perToken = await page.$$eval('[data-metric="compare.energy.facilityJPerOutputToken"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    // one per feasible column (an infeasible one says why instead)
+    expect(perMw).toHaveLength(await page.locator('[data-testid="compare-col"]:not(.infeasible)').count());
+    expect(perMw.length).toBeGreaterThanOrEqual(3);
+    for (const x of [...perMw, ...perToken]) expect(Number.isFinite(x) && x > 0).toBe(true);
+    const compare = page.getByTestId('compare');
+    expect(await compare.getByTestId('estimate-label').count()).toBeGreaterThan(0);
+    const perMwMetric = compare.locator('.cmp-metric', { has: page.locator('[data-metric="compare.energy.tokensPerSPerProvisionedMW"]') });
+    expect(await perMwMetric.locator('.best-tag').count()).toBe(0);
+    await screenshotOf(page, '[data-testid="energy-panel"]', 'energy-panel');
+    // tco, a PUE and a utilization typed: the link and the CLI command carry them, the numbers follow
+    await page.getByTestId('select-price-basis').selectOption('tco');
+    await page.getByTestId('input-energy.pue').fill('1.3');
+    await page.getByTestId('input-energy.utilization').fill('0.6');
+    await settled(page);
+    const tco: AppState = { ...DEFAULT_STATE, energy: { ...DEFAULT_STATE.energy, priceBasis: 'tco', pue: 1.3, utilization: 0.6 } };
+    await expectSameAsCli(page, tco);
+    expect(new URL(page.url()).hash).toContain('pue=1.3&pb=tco&util=0.6');
+    expect(await page.getByTestId('price-basis').textContent()).toBe('tco');
+    const cost = await metrics(page, 'cost.');
+    for (const part of ['capital', 'power', 'facility']) expect(cost[`cost.breakdown.${part}`]?.value ?? 0).toBeGreaterThan(0);
+    expect((await metrics(page, 'energy.'))['energy.provisionedFacilityW']?.value).toBeCloseTo(8 * 1275 * 1.3, 6);
+    await screenshotOf(page, '[data-testid="cost-panel"]', 'cost-panel');
+    // outside the CLI's bounds: the box says so, and nothing is computed from it
+    await page.getByTestId('input-energy.pue').fill('11');
+    await settled(page);
+    expect(await page.getByTestId('field-error-energy.pue').textContent()).toBe('The PUE must be a number from 1 to 10.');
     await page.close();
   });
 

@@ -12,7 +12,7 @@ import { fieldsFromChip } from './custom-chip.ts';
 import { configFor, estimate, resolveChip, resolveModel, resolvePrefillChip } from './estimate.ts';
 import { planChips, planFor } from './plan.ts';
 import { findChip } from './registry.ts';
-import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type DisaggregationSettings, type TrainingSettings } from './state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_ENERGY, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState, type DisaggregationSettings, type TrainingSettings } from './state.ts';
 import { train, trainingConfigFor } from './training.ts';
 
 const dirs: string[] = [];
@@ -257,6 +257,10 @@ describe('planArgs: `ridgeline plan` gives the latency-target panel’s plan', (
     ['Llama 3.1 8B on H100 and MI300X', small({})],
     ['the cost objective at a rate, TPOT only', small({ plan: { ttftS: null, tpotS: 0.03, objective: 'cost', rateRps: 25 } })],
     ['a pasted config.json on a custom chip and an H200', small({ ...PASTED, ...CUSTOM, compare: ['custom', 'h200'] })],
+    [
+      'the cost objective at each chip\'s cost of ownership, PUE 1.3, 80% utilization',
+      small({ hardware: 'h100-sxm', compare: ['b200'], energy: { ...DEFAULT_ENERGY, priceBasis: 'tco', pue: 1.3, utilization: 0.8 }, plan: { ...DEFAULT_PLAN, ttftS: 0.5, tpotS: 0.02, objective: 'cost' } }),
+    ],
   ] as [string, AppState][])('%s', async (_, state) => {
     const run = await runCommand(state, planArgs(state)!);
     expect(run.code, run.stderr).toBe(0);
@@ -281,6 +285,11 @@ describe('planArgs: `ridgeline plan` gives the latency-target panel’s plan', (
       'plan', '--model', 'llama-3.1-70b', '--hardware', 'b200,h100-sxm', '--input', '4096', '--output', '512', '--tpot', '12.5ms', '--objective', 'chips', '--rate', '2.5',
     ]);
     expect(planArgs(inference({ ...PASTED, ...CUSTOM, compare: ['custom', 'h200'] }))?.slice(1, 5)).toEqual(['--model', MODEL_FILE, '--hardware', `${CHIP_FILE},h200`]);
+  });
+
+  test('the tco basis, its inputs and the PUE; the PUE alone is not a plan flag', () => {
+    expect(planArgs(inference({ compare: [], energy: { ...DEFAULT_ENERGY, pue: 1.3 } }))).toEqual(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm', '--ttft', '2s', '--tpot', '50ms']);
+    expect(planArgs(inference({ compare: [], energy: { ...DEFAULT_ENERGY, priceBasis: 'tco', pue: 1.3, usdPerKwh: 0.1 } }))?.slice(-7)).toEqual(['50ms', '--pue', '1.3', '--price-basis', 'tco', '--usd-per-kwh', '0.1']);
   });
 
   test('no command while the panel has no plan', () => {

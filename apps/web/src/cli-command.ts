@@ -1,6 +1,7 @@
 import { formatExactCount } from '@ridgeline/format';
 import { pluginFromFields } from './custom-chip.ts';
 import { durationText } from './duration.ts';
+import { ENERGY_FIELDS, TCO_FIELDS, type EnergyField } from './energy.ts';
 import { planChips, planProblem } from './plan.ts';
 import { CUSTOM_CHIP_ID } from './registry.ts';
 import type { AppState } from './state.ts';
@@ -80,10 +81,21 @@ function overlapAndPrice(state: AppState): string[] {
   return [...(state.overlap === null ? [] : ['--overlap', String(state.overlap)]), ...(state.price === null ? [] : ['--price', String(state.price)])];
 }
 
+/** `--pue` when set, and `--price-basis tco` with each TCO input set (docs/MODEL.md §10–11). */
+function energyFlags(state: AppState): string[] {
+  const e = state.energy;
+  const set = (field: EnergyField): string[] => {
+    const v = e[field];
+    return v === null ? [] : [ENERGY_FIELDS[field].flag, String(v)];
+  };
+  return [...set('pue'), ...(e.priceBasis === 'tco' ? ['--price-basis', 'tco', ...TCO_FIELDS.flatMap(set)] : [])];
+}
+
 /**
  * The arguments of `ridgeline estimate` (after `ridgeline`) for the inference view's inputs:
  * model, chip, chips, TP, PP, EP, batch, prompt and output lengths, the three precisions,
- * disaggregation (`--prefill-workers` and the rest), the overlap and the price. Undefined while a number box holds something that is not a number (the
+ * disaggregation (`--prefill-workers` and the rest), the overlap and the price, the PUE and the price
+ * basis with its inputs (`--pue --price-basis tco …`). Undefined while a number box holds something that is not a number (the
  * page shows that mistake instead of an estimate). The page has no input for attention sharding or
  * MoE imbalance, so it runs the CLI's defaults (`--attention heads`, `--moe-imbalance 1.11`) and the
  * command leaves them out.
@@ -95,6 +107,7 @@ function overlapAndPrice(state: AppState): string[] {
 export function estimateArgs(state: AppState): string[] | undefined {
   const s = state;
   if (!finite(s.chips, s.tp, s.pp, s.ep, s.batch, s.inputTokens, s.outputTokens, s.overlap ?? 0, s.price ?? 0)) return undefined;
+  if (!finite(...Object.values(s.energy).map((v) => (typeof v === 'number' ? v : 0)))) return undefined;
   const d = s.disaggregation;
   if (d !== null && !finite(d.prefillWorkers, d.decodeWorkers, d.prefillTp ?? 1, d.prefillEp ?? 1)) return undefined;
   const e = ESTIMATE_DEFAULTS;
@@ -113,6 +126,7 @@ export function estimateArgs(state: AppState): string[] | undefined {
     ...unlessDefault('--activations', s.activations, e.precision),
     ...disaggregationFlags(s),
     ...overlapAndPrice(s),
+    ...energyFlags(s),
   ];
 }
 
@@ -122,7 +136,8 @@ export function estimateArgs(state: AppState): string[] | undefined {
  * prompt and output lengths, the targets as durations, the objective and the rate. Undefined when
  * the panel has no plan to show (no target, a malformed box, the chips objective without a rate).
  * `ridgeline plan` has no `--price` or `--overlap`: with a price override, the panel's $/Mtok are
- * at that price and the command's at list prices (the panel says so).
+ * at that price and the command's at list prices (the panel says so). Under the tco basis it takes
+ * `--price-basis tco`, its inputs and `--pue`, and prices each chip as the panel does.
  *
  * @example
  * planArgs(DEFAULT_STATE);
@@ -144,6 +159,8 @@ export function planArgs(state: AppState): string[] | undefined {
     ...(p.tpotS === null ? [] : ['--tpot', durationText(p.tpotS)]),
     ...unlessDefault('--objective', p.objective, d.objective),
     ...(p.rateRps === null ? [] : ['--rate', String(p.rateRps)]),
+    // the PUE counts in a plan only through the tco electricity price (the CLI refuses it alone)
+    ...(state.energy.priceBasis === 'tco' ? energyFlags(state) : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { bestIndex, errorBound } from './compare-best.ts';
+import { bestIndex, energyErrorBound, errorBound } from './compare-best.ts';
 
 describe('the best badge only for a lead larger than the compared chips\' error', () => {
   test('error bounds from the calibration status', () => {
@@ -20,5 +20,15 @@ describe('the best badge only for a lead larger than the compared chips\' error'
     expect(bestIndex([1.0, 5.0], [Number.POSITIVE_INFINITY, 0], 'min')).toBe(-1);
     // a single feasible chip keeps its badge; non-finite values are ignored
     expect(bestIndex([Number.NaN, 3], [0.1, 0.1], 'max')).toBe(1);
+  });
+
+  test('an energy figure resting on an estimated power figure has no bound, so no chip it is compared with gets a badge', () => {
+    const fitted = { status: 'fitted', basis: 'x', outOfSampleError: { throughput: 0.12, interactivity: 0.2, on: 'y' } } as const;
+    expect(energyErrorBound(fitted, 'throughput', false)).toBe(0.12);
+    expect(energyErrorBound(fitted, 'throughput', true)).toBe(Number.POSITIVE_INFINITY);
+    // tokens per MW: 3× the other chip, but the other chip's power is an estimate
+    expect(bestIndex([300, 100], [energyErrorBound(fitted, 'throughput', false), energyErrorBound(fitted, 'throughput', true)], 'max')).toBe(-1);
+    // both sourced: a 200% lead beats a 12% error
+    expect(bestIndex([300, 100], [0.12, 0.12], 'max')).toBe(0);
   });
 });

@@ -18,6 +18,19 @@ export function errorBound(calibration: CalibrationStatus | undefined, kind: Err
 }
 
 /**
+ * How far an energy figure may be off: the throughput or interactivity error it divides by, and
+ * Infinity when it rests on an estimated power figure (nobody measured it, as a datasheet value
+ * nobody measured): no badge can be claimed on a lead such a figure gives.
+ *
+ * @example
+ * energyErrorBound({ status: 'fitted', basis: '…' }, 'throughput', true); // Infinity
+ * energyErrorBound({ status: 'fitted', basis: '…' }, 'throughput', false); // 0
+ */
+export function energyErrorBound(calibration: CalibrationStatus | undefined, kind: ErrorKind, estimatedPower: boolean): number {
+  return estimatedPower ? Number.POSITIVE_INFINITY : errorBound(calibration, kind);
+}
+
+/**
  * The index of the value that earns a "best" badge, or -1: the leader must beat the runner-up by
  * more than the largest error bound among the compared chips (the issue's rule: no badge for a
  * lead smaller than the error of the chips it is compared with). One value earns it outright.

@@ -5,15 +5,15 @@ import { estimateArgs } from './cli-command.ts';
 import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, resolvePrefillChip } from './estimate.ts';
 import { sameWidthPrecision } from './precision.ts';
 import { findChip, findModel } from './registry.ts';
-import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, type AppState } from './state.ts';
+import { costPanel, priceFor } from './energy.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_ENERGY, DEFAULT_STATE, type AppState } from './state.ts';
 
-async function cliJson(args: string[]): Promise<Record<string, unknown>> {
+async function cliJson(args: string[]): Promise<{ result: Record<string, unknown>; cost: Record<string, unknown> | undefined }> {
   let out = '';
   await runCli(args, { stdout: (s) => (out += s), stderr: () => {} });
-  // estimate's `cost` (docs/MODEL.md §11) is the CLI's: the page does not show it yet
-  const { cost, ...rest } = JSON.parse(out) as { cost?: { basis: string } };
-  expect(cost?.basis).toBe('list');
-  return rest;
+  // estimate's `cost` (docs/MODEL.md §11) is the CLI's addition to the result: the page's cost panel shows it
+  const { cost, ...result } = JSON.parse(out) as { cost?: Record<string, unknown> };
+  return { result, cost };
 }
 
 describe('configFor builds what the CLI builds from the same flags', () => {
@@ -21,12 +21,29 @@ describe('configFor builds what the CLI builds from the same flags', () => {
     ['defaults', DEFAULT_STATE],
     ['an overlap and a price', { ...DEFAULT_STATE, overlap: 0.5, price: 1.25 }],
     ['fp8 weights on 4 MI300X', { ...DEFAULT_STATE, hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8' }],
+    ['a PUE', { ...DEFAULT_STATE, energy: { ...DEFAULT_ENERGY, pue: 1.4 } }],
+    ['tco at the defaults', { ...DEFAULT_STATE, energy: { ...DEFAULT_ENERGY, priceBasis: 'tco' } }],
+    [
+      'tco with every input, on MI300X (no sourced capital)',
+      { ...DEFAULT_STATE, hardware: 'mi300x', chips: 4, tp: 4, energy: { pue: 1.1, priceBasis: 'tco', capitalUsd: 15000, systemCapitalUsd: 4000, amortizationYears: 4, utilization: 0.7, usdPerKwh: 0.12, usdPerKwMonth: 150 } },
+    ],
   ] as [string, AppState][])('%s', async (_, state) => {
     const model = resolveModel(state);
     const chip = resolveChip(state.hardware, null);
     if (!model.ok || !chip.ok) throw new Error('unresolved');
     const args = [...estimateArgs(state)!, '--json'];
-    expect(JSON.parse(JSON.stringify(estimateInference(configFor(state, model.model, chip.chip))))).toEqual(await cliJson(args));
+    const cli = await cliJson(args);
+    const result = estimateInference(configFor(state, model.model, chip.chip));
+    expect(JSON.parse(JSON.stringify(result))).toEqual(cli.result);
+    // the cost panel shows the CLI's cost figures
+    const price = priceFor(state, chip.chip);
+    if (!price.ok || !result.feasible) throw new Error('expected a priced, feasible result');
+    const panel = costPanel(result, price);
+    expect(panel.basis).toBe(cli.cost?.['basis']);
+    expect(panel.usdPerChipHour).toBe(cli.cost?.['usdPerChipHour']);
+    expect(panel.usdPerMillionInputTokens).toBe(cli.cost?.['usdPerMillionInputTokens']);
+    expect(Object.fromEntries(panel.parts.map((p) => [p.key, p.usdPerChipHour]))).toEqual(cli.cost?.['breakdown']);
+    expect(Object.fromEntries(panel.parts.map((p) => [p.key, p.usdPerMillionOutputTokens]))).toEqual(cli.cost?.['breakdownPerMillionOutputTokens']);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ChipSpec } from '@ridgeline/hardware';
 import { InputError, divisors, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 import { checkCustomChip, type CustomChipCheck } from './custom-chip.ts';
+import { priceFor } from './energy.ts';
 import { readModelConfig } from './custom-model.ts';
 import { sameWidthPrecision } from './precision.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
@@ -70,13 +71,17 @@ export function resolvePrefillChip(state: AppState): ChipOutcome | null {
  * --pp --ep --batch --input --output --weights --kv --activations [--overlap] [--price]`, and
  * `--prefill-workers --decode-workers [--prefill-tp] [--prefill-ep] [--prefill-attention]
  * [--prefill-hardware]` when disaggregated). `prefillChip` is the prefill workers' chip, when the
- * state names one (`resolvePrefillChip`).
+ * state names one (`resolvePrefillChip`). The PUE and the price basis are `--pue` and `--price-basis
+ * tco …` (`priceFor`); a value the model would refuse, or a tco price it cannot make, throws the
+ * model's `InputError` naming the box (`estimateFor` turns it into an outcome).
  *
  * @example
  * configFor(DEFAULT_STATE, model, chip).parallelism; // { tp: 8, pp: 1, ep: 1 }
  */
 export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec, prefillChip: ChipSpec | null = null): InferenceConfig {
   const d = state.disaggregation;
+  const price = priceFor(state, chip, prefillChip);
+  if (!price.ok) throw new InputError(price.field, price.message);
   return {
     model,
     chip,
@@ -87,7 +92,8 @@ export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec, pre
     outputTokens: state.outputTokens,
     precision: { weights: state.weights, kvCache: state.kvCache, activations: state.activations },
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
-    ...(state.price === null ? {} : { usdPerChipHour: state.price }),
+    ...(price.usdPerChipHour === undefined ? {} : { usdPerChipHour: price.usdPerChipHour }),
+    ...(state.energy.pue === null ? {} : { pue: state.energy.pue }),
     ...(d === null
       ? {}
       : {
@@ -123,6 +129,24 @@ export function estimate(config: InferenceConfig): EstimateOutcome {
     if (error instanceof InputError) return { kind: 'error', message: error.message, field: error.field };
     throw error;
   }
+}
+
+/**
+ * The configuration the state describes, run: `configFor` then `estimate`, either's `InputError` as
+ * an error outcome.
+ *
+ * @example
+ * estimateFor(DEFAULT_STATE, model, h100).kind; // 'result'
+ */
+export function estimateFor(state: AppState, model: ModelSpec, chip: ChipSpec, prefillChip: ChipSpec | null = null): EstimateOutcome {
+  let config: InferenceConfig;
+  try {
+    config = configFor(state, model, chip, prefillChip);
+  } catch (error) {
+    if (error instanceof InputError) return { kind: 'error', message: error.message, field: error.field };
+    throw error;
+  }
+  return estimate(config);
 }
 
 /** One chip of the comparison. */
@@ -169,7 +193,13 @@ export function compare(state: AppState, model: ModelSpec, prefillChip: ChipSpec
     if (!resolved.ok) return { chipId, chip: null, outcome: { kind: 'error', message: resolved.message, field: null }, adjustments: [] };
     const chip = resolved.chip;
     const adjustments: string[] = [];
-    let config = configFor(state, model, chip, prefillChip);
+    let config: InferenceConfig;
+    try {
+      config = configFor(state, model, chip, prefillChip);
+    } catch (error) {
+      if (error instanceof InputError) return { chipId, chip, outcome: { kind: 'error', message: error.message, field: error.field }, adjustments };
+      throw error;
+    }
     if (state.compareFit) {
       const p = config.precision;
       const weights = sameWidthPrecision(chip, p.weights) ?? p.weights;

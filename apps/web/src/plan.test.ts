@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
 import { planChips, planFor, planProblem, planRows, type PlanChip } from './plan.ts';
 import { findChip, findModel } from './registry.ts';
-import { DEFAULT_PLAN, DEFAULT_STATE, type AppState } from './state.ts';
+import { DEFAULT_ENERGY, DEFAULT_PLAN, DEFAULT_STATE, type AppState } from './state.ts';
 import type { PlanRequest, SweepBackend } from './sweep/types.ts';
 import { wasmBackend } from './sweep/wasm-backend.ts';
 
@@ -58,6 +58,18 @@ describe('the plan the panel asks for', () => {
     ]);
     expect(r).toMatchObject({ inputTokens: 1024, outputTokens: 128, targets: { tpotS: 0.03 }, objective: 'chips', rateRps: 40 });
     expect(r.targets).not.toHaveProperty('ttftS');
+  });
+
+  test('under the tco basis, each chip at its own cost of ownership; a chip without a capital cost stops the plan', () => {
+    const tco = { ...state, hardware: 'h100-sxm', compare: ['b200'], energy: { ...DEFAULT_ENERGY, priceBasis: 'tco' as const } };
+    const { request: r } = request(tco);
+    // H100: 33,750 / 43,800 + 0.0806 · 1.275 · 1.2 + 184.06 · 1.275 / 730 = 1.215340603 $/h (energy.test.ts)
+    expect(r.chips[0]?.usdPerChipHour).toBeCloseTo(1.215340603, 8);
+    expect(r.chips[1]?.chip.id).toBe('b200');
+    expect(r.chips[1]?.usdPerChipHour).toBeGreaterThan(0);
+    const planned = planFor({ ...tco, compare: ['mi300x'] }, model, planChips({ ...tco, compare: ['mi300x'] }));
+    expect(planned).toMatchObject({ field: null });
+    expect('error' in planned ? planned.error : '').toMatch(/^The plan prices every chip by tco: AMD Instinct MI300X 192GB has no sourced capital cost/);
   });
 
   test.each([

@@ -2,6 +2,7 @@ import { planChoiceText, type ServingPlan, type ServingPlanChoice } from '@ridge
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
 import { DURATION_ALLOWED } from './duration.ts';
+import { priceFor } from './energy.ts';
 import { resolveChip } from './estimate.ts';
 import type { AppState } from './state.ts';
 import type { PlanRequest } from './sweep/types.ts';
@@ -77,7 +78,8 @@ export function planProblem(state: AppState, chips: readonly PlanChip[]): { read
 
 /**
  * The `planServing` request for the page's model and chips, workload, targets, objective and rate
- * (at the page's price override, if any), or what to fix first (`planProblem`).
+ * (at the page's price override, if any, or each chip's cost of ownership under the tco basis), or
+ * what to fix first (`planProblem`, or a chip tco cannot price).
  *
  * @example
  * const planned = planFor(DEFAULT_STATE, model, planChips(DEFAULT_STATE));
@@ -88,9 +90,18 @@ export function planFor(state: AppState, model: ModelSpec, chips: readonly PlanC
   if (problem !== null) return problem;
   const p = state.plan;
   const price = state.price !== null && Number.isFinite(state.price) ? state.price : undefined;
+  const priced: PlanRequest['chips'][number][] = [];
+  for (const { chip } of chips) {
+    if (state.energy.priceBasis === 'tco') {
+      // each chip at its own cost of ownership, as `ridgeline plan --price-basis tco` prices it
+      const tco = priceFor(state, chip);
+      if (!tco.ok) return { error: `The plan prices every chip by tco: ${tco.message}`, field: null };
+      priced.push(tco.usdPerChipHour === undefined ? { chip } : { chip, usdPerChipHour: tco.usdPerChipHour });
+    } else priced.push(price === undefined ? { chip } : { chip, usdPerChipHour: price });
+  }
   const request: PlanRequest = {
     model,
-    chips: chips.map(({ chip }) => (price === undefined ? { chip } : { chip, usdPerChipHour: price })),
+    chips: priced,
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
     targets: { ...(p.ttftS === null ? {} : { ttftS: p.ttftS }), ...(p.tpotS === null ? {} : { tpotS: p.tpotS }) },

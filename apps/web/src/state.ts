@@ -1,6 +1,6 @@
 import type { PlanObjective } from '@ridgeline/engine';
 import type { Precision } from '@ridgeline/hardware';
-import type { Recompute } from '@ridgeline/model';
+import type { PriceBasis, Recompute } from '@ridgeline/model';
 
 /**
  * Everything a person chose on the page. It is the whole state: it round-trips through the URL
@@ -85,6 +85,40 @@ export const DEFAULT_DISAGGREGATION: DisaggregationSettings = {
   prefillAttention: 'heads',
 };
 
+/**
+ * The facility and the price basis (docs/MODEL.md §10–11), as `ridgeline estimate --pue
+ * --price-basis --amortization-years --utilization --usd-per-kwh --usd-per-kw-month --capital-usd
+ * --system-capital-usd` take them. A number is null when not given (the model's documented
+ * default), NaN while its box holds something that is not a number in `TCO_LIMITS`. The TCO inputs
+ * count only under `priceBasis: 'tco'`.
+ */
+export interface EnergySettings {
+  /** Facility power ÷ IT power; null: `DEFAULT_PUE` (1.2). */
+  readonly pue: number | null;
+  /** `list`: the chip's dated price per chip-hour (or the price override); `tco`: cost of ownership. */
+  readonly priceBasis: PriceBasis;
+  readonly amortizationYears: number | null;
+  readonly utilization: number | null;
+  readonly usdPerKwh: number | null;
+  readonly usdPerKwMonth: number | null;
+  /** Purchase price of one chip, USD; null: the chip's sourced capital cost. */
+  readonly capitalUsd: number | null;
+  /** The chip's share of its system's purchase price, USD; null: the chip's sourced share, else 0. */
+  readonly systemCapitalUsd: number | null;
+}
+
+/** A first visit's facility and price basis: the model's defaults, list prices. */
+export const DEFAULT_ENERGY: EnergySettings = {
+  pue: null,
+  priceBasis: 'list',
+  amortizationYears: null,
+  utilization: null,
+  usdPerKwh: null,
+  usdPerKwMonth: null,
+  capitalUsd: null,
+  systemCapitalUsd: null,
+};
+
 /** Which half of the page shows: serving (`estimate`) or a training run (`train`). */
 export type View = 'inference' | 'training';
 
@@ -159,6 +193,8 @@ export interface AppState {
   readonly price: number | null;
   /** Disaggregated prefill and decode; null (the default): one engine does both. */
   readonly disaggregation: DisaggregationSettings | null;
+  /** PUE and the price basis (list or cost of ownership) with its inputs. */
+  readonly energy: EnergySettings;
   /** Up to four chips compared on the same workload (first-party ids or `custom`). */
   readonly compare: readonly string[];
   /** Compare each chip at the smallest layout that holds the model (and an equal-width precision it supports). */
@@ -223,6 +259,7 @@ export const DEFAULT_STATE: AppState = {
   overlap: null,
   price: null,
   disaggregation: null,
+  energy: DEFAULT_ENERGY,
   compare: ['h100-sxm', 'mi300x', 'tpu-v6e', 'groq-lpu'],
   compareFit: true,
   sweep: {

@@ -3,7 +3,7 @@
 // in one line or gives numbers that are all finite and non-negative. Prints how many cases it ran.
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { compare, configFor, estimate, resolveChip, resolveModel, resolvePrefillChip, type EstimateOutcome } from './estimate.ts';
+import { compare, estimateFor, resolveChip, resolveModel, resolvePrefillChip, type EstimateOutcome } from './estimate.ts';
 import { train, trainingConfigFor } from './training.ts';
 import { KEYS, parseState, toBase64Url } from './url-state.ts';
 
@@ -58,6 +58,14 @@ const VALID: Readonly<Partial<Record<keyof typeof KEYS, fc.Arbitrary<string>>>> 
   prefillAttention: fc.constantFrom('heads', 'dp'),
   compare: fc.constantFrom('h100-sxm,mi300x', 'tpu-v6e', 'groq-lpu,b200,h200'),
   compareFit: fc.constantFrom('0', '1'),
+  pue: fc.constantFrom('1', '1.2', '10'),
+  priceBasis: fc.constantFrom('list', 'tco'),
+  amortizationYears: fc.constantFrom('0.1', '5', '30'),
+  utilization: fc.constantFrom('1e-9', '0.5', '1'),
+  usdPerKwh: fc.constantFrom('0', '0.08', '100'),
+  usdPerKwMonth: fc.constantFrom('0', '184', '1e5'),
+  capitalUsd: fc.constantFrom('0', '30000', '1e9'),
+  systemCapitalUsd: fc.constantFrom('0', '5000', '1e9'),
   trainChips: fc.constantFrom('8', '64', '1024'),
   trainTp: fc.constantFrom('1', '8'),
   trainPp: fc.constantFrom('1', '4'),
@@ -122,7 +130,7 @@ test('fuzz: a shared link is one-line messages or finite, non-negative numbers',
         if (expectSound(fragment, train(trainingConfigFor(state, model.model, chip.chip)), 'training')) results++;
         return;
       }
-      if (expectSound(fragment, estimate(configFor(state, model.model, chip.chip, prefill?.chip ?? null)), 'estimate')) results++;
+      if (expectSound(fragment, estimateFor(state, model.model, chip.chip, prefill?.chip ?? null), 'estimate')) results++;
       for (const c of compare(state, model.model, prefill?.chip ?? null)) expectSound(fragment, c.outcome, `comparison on ${c.chipId}`);
     }),
     { seed: SEED, numRuns: 1000, endOnFailure: true },

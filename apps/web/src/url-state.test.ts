@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fieldsFromChip } from './custom-chip.ts';
 import { findChip } from './registry.ts';
 import { durationText, parseDuration } from './duration.ts';
-import { DEFAULT_DISAGGREGATION, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_ENERGY, DEFAULT_PLAN, DEFAULT_STATE, DEFAULT_TRAINING, type AppState } from './state.ts';
 import { ECHO_MAX_CHARS, KEYS, abbreviate, fromBase64Url, parseState, serialiseState, toBase64Url } from './url-state.ts';
 
 describe('serialiseState / parseState', () => {
@@ -33,6 +33,7 @@ describe('serialiseState / parseState', () => {
       overlap: 0.25,
       price: 1.5,
       disaggregation: { prefillWorkers: 3, decodeWorkers: 65536, prefillHardware: 'b200', prefillTp: 8, prefillEp: 8, prefillAttention: 'dp' },
+      energy: { ...DEFAULT_ENERGY, pue: 1.35 },
       compare: ['custom', 'b200'],
       compareFit: false,
       sweep: { batchMax: 300, batchSpacing: 'all', tp: [2, 4], pp: [1], weights: ['fp8', 'fp4'], kvCache: ['bf16'], compared: false, y: 'costPerMillionTokensUsd', ttftCapS: 0.75 },
@@ -42,6 +43,37 @@ describe('serialiseState / parseState', () => {
     const parsed = parseState(serialiseState(state));
     expect(parsed.problems).toEqual([]);
     expect(parsed.state).toEqual({ ...state, customChip: Object.fromEntries(Object.entries(state.customChip ?? {}).filter(([, v]) => v !== '')) });
+  });
+
+  test('the PUE and the tco price basis with every input round-trip; the defaults are not written', () => {
+    const energy = { pue: 1.1, priceBasis: 'tco', amortizationYears: 4, utilization: 0.6, usdPerKwh: 0.12, usdPerKwMonth: 150, capitalUsd: 30000, systemCapitalUsd: 5000 } as const;
+    const state: AppState = { ...DEFAULT_STATE, energy };
+    const text = serialiseState(state);
+    expect(text).toContain('pue=1.1&pb=tco&cap=30000&scap=5000&amy=4&util=0.6&kwh=0.12&kwm=150&cmp=');
+    expect(parseState(text)).toEqual({ state, problems: [] });
+    expect(serialiseState(DEFAULT_STATE)).not.toMatch(/pue=|pb=/);
+  });
+
+  test('energy settings outside the CLI\'s bounds, TCO inputs without pb=tco, and a price with tco are reported and left out', () => {
+    const { state, problems } = parseState('#pue=0.9&util=0.5&price=2');
+    expect(state.energy).toEqual(DEFAULT_ENERGY);
+    expect(state.price).toBe(2);
+    expect(problems.map((p) => [p.key, p.message])).toEqual([
+      ['pue', 'the PUE must be a number from 1 to 10; using 1.2.'],
+      ['util', 'this setting is for the tco price basis, which the link does not turn on (pb=tco); it was ignored.'],
+    ]);
+    const tco = parseState('#pb=tco&util=0&amy=31&kwh=101&cap=-1&price=2&pb2=x');
+    expect(tco.state.energy).toEqual({ ...DEFAULT_ENERGY, priceBasis: 'tco' });
+    expect(tco.state.price).toBeNull();
+    expect(tco.problems.map((p) => p.message)).toEqual([
+      'the link has a setting "pb2" this page does not know; it was ignored.',
+      "the capital per chip (USD) must be a number from 0 to 1e9; using the chip's sourced capital cost.",
+      'the amortization (years) must be a number from 0.1 to 30; using 5.',
+      'the utilization must be a number above 0, up to 1; using 1.',
+      'the electricity price (USD per kWh) must be a number from 0 to 100; using 0.0806.',
+      'a price override is a list price per chip-hour, and the link asks for the tco price basis; it was ignored.',
+    ]);
+    expect(parseState('#pb=rent').problems.map((p) => p.message)).toEqual(['the price basis must be one of list, tco; using list.']);
   });
 
   test('an empty fragment is the default page', () => {

@@ -3,16 +3,19 @@ import { formatExactCount, formatInteger } from '@ridgeline/format';
 import { PRECISIONS, type Precision } from '@ridgeline/hardware';
 import { MAX_WORKERS, RECOMPUTE_MODES as RECOMPUTES } from '@ridgeline/model';
 import { CHIP_FIELD_KEYS } from './custom-chip.ts';
+import { ENERGY_FIELDS, TCO_FIELDS, energyFieldProblem, type EnergyField } from './energy.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from './duration.ts';
 import { CUSTOM_CHIP_ID, findChip, findModel } from './registry.ts';
 import {
   DEFAULT_DISAGGREGATION,
+  DEFAULT_ENERGY,
   DEFAULT_PLAN,
   DEFAULT_STATE,
   MAX_COMPARE,
   type AppState,
   type BatchSpacing,
   type DisaggregationSettings,
+  type EnergySettings,
   type ParetoY,
   type PlanSettings,
   type SweepSettings,
@@ -74,6 +77,14 @@ export const KEYS = {
   prefillTp: 'ptp',
   prefillEp: 'pep',
   prefillAttention: 'patt',
+  pue: 'pue',
+  priceBasis: 'pb',
+  amortizationYears: 'amy',
+  utilization: 'util',
+  usdPerKwh: 'kwh',
+  usdPerKwMonth: 'kwm',
+  capitalUsd: 'cap',
+  systemCapitalUsd: 'scap',
   compare: 'cmp',
   compareFit: 'fit',
   sweepBatchMax: 'sb',
@@ -244,6 +255,21 @@ function serialiseDisaggregation(params: URLSearchParams, d: DisaggregationSetti
 }
 
 /**
+ * The PUE and the price basis with its inputs, each when set (a link made before them still opens
+ * as it did); a box that holds no valid value is left out. The TCO inputs only under `tco`.
+ */
+function serialiseEnergy(params: URLSearchParams, e: EnergySettings): void {
+  const write = (field: EnergyField): void => {
+    const v = e[field];
+    if (v !== null && energyFieldProblem(field, v) === null) params.set(KEYS[field], String(v));
+  };
+  write('pue');
+  if (e.priceBasis === DEFAULT_ENERGY.priceBasis) return;
+  params.set(KEYS.priceBasis, e.priceBasis);
+  for (const field of TCO_FIELDS) write(field);
+}
+
+/**
  * The URL fragment (without `#`) for a state: the settings of the view it shows. Every
  * configuration field of that view is written, so a link keeps its meaning if the defaults change;
  * the latency targets, the sweep's TTFT cap and disaggregation, added later, only when they are not
@@ -283,6 +309,7 @@ export function serialiseState(state: AppState): string {
   if (state.overlap !== null) params.set(KEYS.overlap, String(state.overlap));
   if (state.price !== null) params.set(KEYS.price, String(state.price));
   serialiseDisaggregation(params, state.disaggregation);
+  serialiseEnergy(params, state.energy);
   params.set(KEYS.compare, listText(state.compare));
   params.set(KEYS.compareFit, state.compareFit ? '1' : '0');
   const s = state.sweep;
@@ -624,6 +651,43 @@ function parseDisaggregation(r: Reader, hasCustom: boolean): DisaggregationSetti
   };
 }
 
+/**
+ * The PUE and the price basis: `pb=tco` turns on cost of ownership, as `--price-basis tco`; its
+ * inputs without it are reported and ignored, as the CLI refuses them. A value outside
+ * `TCO_LIMITS` (the CLI's bounds) is reported and the default used.
+ */
+function parseEnergy(r: Reader): EnergySettings {
+  const number = (field: EnergyField): number | null => {
+    const text = r.raw(KEYS[field]);
+    if (text === undefined || text.trim() === '') return null;
+    const n = Number(text);
+    const problem = energyFieldProblem(field, n);
+    if (problem === null) return n;
+    r.problem(KEYS[field], text, `${problem.slice(0, -1)}; using ${ENERGY_FIELDS[field].fallback}.`);
+    return null;
+  };
+  const pue = number('pue');
+  const priceBasis = r.choice(KEYS.priceBasis, 'the price basis', ['list', 'tco'] as const, DEFAULT_ENERGY.priceBasis);
+  if (priceBasis !== 'tco') {
+    for (const field of TCO_FIELDS) {
+      const text = r.raw(KEYS[field]);
+      if (text !== undefined) r.problem(KEYS[field], text, `this setting is for the tco price basis, which the link does not turn on (${KEYS.priceBasis}=tco); it was ignored.`);
+    }
+  }
+  const tco = (field: EnergyField): number | null => (priceBasis === 'tco' ? number(field) : null);
+  return {
+    pue,
+    priceBasis,
+    // in the order the CLI lists the flags (and so the problems)
+    capitalUsd: tco('capitalUsd'),
+    systemCapitalUsd: tco('systemCapitalUsd'),
+    amortizationYears: tco('amortizationYears'),
+    utilization: tco('utilization'),
+    usdPerKwh: tco('usdPerKwh'),
+    usdPerKwMonth: tco('usdPerKwMonth'),
+  };
+}
+
 function parseView(r: Reader): View {
   const text = r.raw(KEYS.view);
   if (text === undefined) return DEFAULT_STATE.view;
@@ -693,6 +757,13 @@ export function parseState(fragment: string): ParsedState {
   const model = parseModel(r);
   const customChip = parseCustomChip(r);
   const hardware = parseHardware(r, customChip !== null);
+  const energy = parseEnergy(r);
+  let price = r.fraction(KEYS.price, 'the price per chip-hour', 0, Number.MAX_VALUE, d.price);
+  if (energy.priceBasis === 'tco' && price !== null) {
+    // as the CLI refuses --price with --price-basis tco
+    r.problem(KEYS.price, String(price), 'a price override is a list price per chip-hour, and the link asks for the tco price basis; it was ignored.');
+    price = null;
+  }
   const state: AppState = {
     view,
     model,
@@ -709,8 +780,9 @@ export function parseState(fragment: string): ParsedState {
     kvCache: r.precision(KEYS.kvCache, 'the KV-cache precision', d.kvCache),
     activations: r.precision(KEYS.activations, 'the activation precision', d.activations),
     overlap: r.fraction(KEYS.overlap, 'the communication overlap', 0, 1, d.overlap),
-    price: r.fraction(KEYS.price, 'the price per chip-hour', 0, Number.MAX_VALUE, d.price),
+    price,
     disaggregation: parseDisaggregation(r, customChip !== null),
+    energy,
     compare: parseCompare(r, customChip !== null),
     compareFit: r.flag(KEYS.compareFit, 'fitting each compared chip', d.compareFit),
     sweep: parseSweep(r),

@@ -20,6 +20,29 @@ export const DEFAULT_USD_PER_KW_MONTH = 184.06;
 export const HOURS_PER_YEAR = 8760;
 export const HOURS_PER_MONTH: number = HOURS_PER_YEAR / 12;
 
+/**
+ * The range every cost-of-ownership input and the PUE accept (docs/MODEL.md §10–11), in the units
+ * of `TcoOptions`: the CLI's `--pue`, `--amortization-years`, `--utilization`, `--usd-per-kwh`,
+ * `--usd-per-kw-month`, `--capital-usd` and `--system-capital-usd` check against it, and so does the
+ * web app. `minExclusive`: the minimum itself is refused (a utilization of 0 serves no token).
+ * `max` is a range a message states ("from 1 to 10"); `limit` a physical guard said on its own
+ * ("at most 100 USD per kWh"), as `WORKLOAD_LIMITS`.
+ */
+export const TCO_LIMITS = {
+  /** PUE: facility ÷ IT power; 1 is a facility with no cooling or conversion loss, 10 far beyond the worst surveyed (~2.5). */
+  pue: { min: 1, max: 10 },
+  /** Years over which capital is amortised: a tenth of a year to 30, beyond any server's life. */
+  amortizationYears: { min: 0.1, max: 30 },
+  /** Share of the hours the chips serve: above 0, up to 1. */
+  utilization: { min: 0, minExclusive: true, max: 1 },
+  /** Electricity, USD per kWh: up to 100, ~1000× industrial prices. */
+  usdPerKwh: { min: 0, limit: 100 },
+  /** Facility rent, USD per kW-month: up to 1e5, ~500× asking rates. */
+  usdPerKwMonth: { min: 0, limit: 1e5 },
+  /** A chip's (or its system share's) purchase price, USD: up to 1e9. */
+  capitalUsd: { min: 0, limit: 1e9 },
+} as const;
+
 export type PriceBasis = 'list' | 'tco';
 
 /** The options of `--price-basis tco`; each falls back to its documented default, the capitals to the chip's plugin. */

@@ -52,6 +52,7 @@ export {
   HOURS_PER_YEAR,
   MissingCapitalError,
   tcoPrice,
+  TCO_LIMITS,
   type CostBreakdown,
   type CostFigure,
   type CostProvenance,

@@ -8,6 +8,7 @@ import { workerLinkBytesPerS } from './collectives.ts';
 import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { chipFloorW, chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
+import { TCO_LIMITS } from './cost.ts';
 import { drafterContext, drafterOf, draftPass, resolveSpeculation, speculationBroken, withDraftPasses, type ResolvedSpeculation } from './speculative.ts';
 import type {
   Bound,
@@ -64,7 +65,7 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   requireCount('outputTokens', config.outputTokens, W.tokens);
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
   if (config.moeImbalance !== undefined) requireNumberIn('moeImbalance', config.moeImbalance, 1, W.moeImbalance, 'a factor ≥ 1');
-  if (config.pue !== undefined) requireNumberIn('pue', config.pue, 1, 10, 'a power usage effectiveness from 1 to 10');
+  if (config.pue !== undefined) requireNumberIn('pue', config.pue, TCO_LIMITS.pue.min, TCO_LIMITS.pue.max, `a power usage effectiveness from ${TCO_LIMITS.pue.min} to ${TCO_LIMITS.pue.max}`);
   if (config.usdPerChipHour !== undefined) {
     requireNumberIn('usdPerChipHour', config.usdPerChipHour, 0, W.usdPerChipHour, 'a price ≥ 0 USD per chip-hour', 'USD per chip-hour');
   }

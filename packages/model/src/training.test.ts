@@ -21,6 +21,12 @@ const base: TrainingConfig = {
 };
 
 describe('training step', () => {
+  test('a precision the chip lacks is infeasible with a peak of 0, not NaN (as inference reports it)', () => {
+    const r = infeasible(estimateTraining({ ...base, precision: 'fp4' }));
+    expect(r.reason).toBe('precision_unsupported');
+    expect(r.inputs.peakFlopsPerS).toBe(0);
+  });
+
   test('MFU is 6·N_active·tokens/s over N·F, and the run follows from the step', () => {
     const r = feasible(estimateTraining(base));
     expect(r.feasible).toBe(true);

@@ -136,7 +136,8 @@ export function estimateTraining(given: TrainingConfig): TrainingResult {
   const usdPerChipHour = config.usdPerChipHour ?? chip.price.usdPerChipHour.value;
   const counts = countParams(model);
   const computeAt = computePrecision(precision, precision);
-  const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[computeAt]?.value ?? Number.NaN;
+  // a chip without the precision computes nothing at it (infeasible: precision_unsupported), as inference says it
+  const peakFlopsPerS = chip.compute.peakDenseFlopsPerS[computeAt]?.value ?? 0;
   const S = config.sequenceLength;
   const b = config.microBatch;
   const virtualStages = config.virtualStages ?? 1;

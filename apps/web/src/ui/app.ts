@@ -6,12 +6,13 @@ import { rooflineData } from '../charts/roofline-data.ts';
 import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pareto.ts';
 import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
+import { pricedChips, type EnergyField } from '../energy.ts';
 import { checkCustomChip, fieldsFromChip, type CustomChipCheck } from '../custom-chip.ts';
 import { DURATION_ALLOWED, durationText, parseDuration } from '../duration.ts';
-import { compare, configFor, estimate, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
+import { compare, estimateFor, layoutFor, resolveChip, resolveModel, resolvePrefillChip, type ChipOutcome, type Comparison, type EstimateOutcome, type ModelOutcome } from '../estimate.ts';
 import { planChips, planFor, planRows, type PlanPlanned, type PlanRow } from '../plan.ts';
 import { CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, seriesColour } from '../registry.ts';
-import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, MAX_COMPARE, type AppState, type DisaggregationSettings, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
+import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, MAX_COMPARE, type AppState, type DisaggregationSettings, type EnergySettings, type ParetoY, type PlanSettings, type SweepSettings, type TrainingSettings, type TrainingSweepSettings, type View } from '../state.ts';
 import { SweepClient, type PlanAnswer, type RunningSweep } from '../sweep/client.ts';
 import { frontierCsv, trainingFrontierCsv } from '../sweep/csv.ts';
 import { checkTrainingSweep, sweepSpec, trainingSweepSpec } from '../sweep/spec.ts';
@@ -41,6 +42,13 @@ export type TrainingNumericKey = `training.${Exclude<TrainingField, 'overlap' | 
 /** The disaggregation section's number boxes. */
 export type DisaggregationKey = `disaggregation.${'prefillWorkers' | 'decodeWorkers' | 'prefillTp' | 'prefillEp'}`;
 
+/** The energy and cost section's number boxes (PUE and the TCO inputs). */
+export type EnergyKey = `energy.${EnergyField}`;
+
+function isEnergyKey(key: NumericKey): key is EnergyKey {
+  return key.startsWith('energy.');
+}
+
 function isDisaggregationKey(key: NumericKey): key is DisaggregationKey {
   return key.startsWith('disaggregation.');
 }
@@ -63,6 +71,7 @@ export type NumericKey =
   | 'plan.rateRps'
   | DurationKey
   | DisaggregationKey
+  | EnergyKey
   | TrainingNumericKey;
 
 function isDurationKey(key: NumericKey): key is DurationKey {
@@ -162,7 +171,8 @@ class SweepSlot<R, V extends SweepRun<R>> {
 }
 
 function specKey(spec: SweepSpec | TrainingSweepSpec): string {
-  return JSON.stringify({ ...spec, model: spec.model.id, modelLayers: spec.model.layers, chips: spec.chips.map((c) => c.id) });
+  // a chip's price is part of the key: the tco basis reprices the chips (pricedChips)
+  return JSON.stringify({ ...spec, model: spec.model.id, modelLayers: spec.model.layers, chips: spec.chips.map((c) => [c.id, c.price.usdPerChipHour.value]) });
 }
 
 /**
@@ -267,6 +277,18 @@ export class App {
   }
 
   /**
+   * Replaces part of the PUE and price-basis settings. Switching to the tco basis drops a price
+   * override (a list price per chip-hour, which the CLI refuses with --price-basis tco).
+   */
+  setEnergy(patch: Partial<EnergySettings>): void {
+    const energy = { ...this.state.energy, ...patch };
+    if (energy.priceBasis === 'tco' && this.state.price !== null) {
+      this.drafts.delete('price');
+      this.set({ energy, price: null });
+    } else this.set({ energy });
+  }
+
+  /**
    * Turns disaggregation on or off (at once: a click). The replicas become decode workers and back:
    * on, chips = TP·PP (one decode worker) and the decode workers = DP; off, chips = TP·PP · decode
    * workers. The other settings are kept for the next time it is turned on.
@@ -294,6 +316,7 @@ export class App {
     const trimmed = text.trim();
     const n = trimmed === '' ? Number.NaN : Number(trimmed);
     if (key === 'overlap' || key === 'price') this.set({ [key]: trimmed === '' ? null : n });
+    else if (isEnergyKey(key)) this.setEnergy({ [key.slice('energy.'.length)]: trimmed === '' ? null : n });
     else if (key === 'plan.rateRps') this.setPlan({ rateRps: trimmed === '' ? null : n });
     else if (key === 'plan.ttftS') this.setPlan({ ttftS: parseDuration(text) });
     else if (key === 'plan.tpotS') this.setPlan({ tpotS: parseDuration(text) });
@@ -349,6 +372,10 @@ export class App {
       const seconds = key === 'sweep.ttftCapS' ? this.state.sweep.ttftCapS : key === 'plan.ttftS' ? this.state.plan.ttftS : this.state.plan.tpotS;
       return seconds === null || Number.isNaN(seconds) ? '' : durationText(seconds);
     }
+    if (isEnergyKey(key)) {
+      const value = this.state.energy[key.slice('energy.'.length) as EnergyField];
+      return value === null || Number.isNaN(value) ? '' : String(value);
+    }
     if (isDisaggregationKey(key)) {
       const d = this.state.disaggregation ?? this.#lastDisaggregation;
       const value = d[key.slice('disaggregation.'.length) as 'prefillWorkers' | 'decodeWorkers' | 'prefillTp' | 'prefillEp'];
@@ -362,7 +389,7 @@ export class App {
           ? this.state.sweep.batchMax
           : key === 'plan.rateRps'
             ? this.state.plan.rateRps
-            : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | 'plan.rateRps' | DurationKey | DisaggregationKey | TrainingNumericKey>];
+            : this.state[key as Exclude<NumericKey, 'sweep.batchMax' | 'plan.rateRps' | DurationKey | DisaggregationKey | EnergyKey | TrainingNumericKey>];
     return value === null || Number.isNaN(value) ? '' : String(value);
   }
 
@@ -547,7 +574,7 @@ export class App {
         ? null
         : prefillChip?.ok === false
           ? { kind: 'error', message: prefillChip.message, field: 'disaggregation.prefillChip' }
-          : estimate(configFor(state, model.model, chip.chip, prefill));
+          : estimateFor(state, model.model, chip.chip, prefill);
     const comparisons = model.ok && prefillChip?.ok !== false ? compare(state, model.model, prefill) : [];
     const training = model.ok && chip.ok ? train(trainingConfigFor(state, model.model, chip.chip)) : null;
     return {
@@ -602,7 +629,10 @@ export class App {
     }
     if (s.tp.length === 0 || s.pp.length === 0) return { error: 'Pick at least one TP and one PP degree.' };
     if (s.ttftCapS !== null && Number.isNaN(s.ttftCapS)) return { error: `The TTFT cap must be ${DURATION_ALLOWED}; leave it empty for none.` };
-    const spec = sweepSpec(state, model.model, chips);
+    // under the tco basis each chip runs at its cost of ownership
+    const priced = pricedChips(state, chips);
+    if (!priced.ok) return { error: priced.message };
+    const spec = sweepSpec(state, model.model, priced.chips);
     return { spec, size: sweepSize(spec) };
   }
 

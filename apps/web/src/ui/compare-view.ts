@@ -1,12 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { formatBytes, formatDuration, formatEnergy, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
+import { formatBytes, formatDuration, formatEnergy, formatNumber, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
-import { bestIndex, errorBound, type ErrorKind } from '../compare-best.ts';
+import { bestIndex, energyErrorBound, errorBound, type ErrorKind } from '../compare-best.ts';
+import { deploymentEstimates, estimatesFor, type EstimateBasis, type EstimatedFigure } from '../energy.ts';
 import type { Comparison } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, chipGroups, chipLabel, seriesColour } from '../registry.ts';
 import { MAX_COMPARE } from '../state.ts';
 import type { App } from './app.ts';
-import { REASON_TITLES, memoryBar } from './results-view.ts';
+import { REASON_TITLES, estimateLabel, memoryBar } from './results-view.ts';
 
 interface Row {
   readonly label: string;
@@ -16,6 +17,8 @@ interface Row {
   readonly key: string;
   /** Which measured error bounds this figure: per user is TPOT's, the rest follow throughput. */
   readonly error: ErrorKind;
+  /** An energy figure: which of the chip's power figures it rests on (an estimated one is labelled, and bars the badge). */
+  readonly power?: EstimateBasis;
 }
 
 const ROWS: readonly Row[] = [
@@ -23,8 +26,34 @@ const ROWS: readonly Row[] = [
   { key: 'tokensPerSPerChip', label: 'Per chip', value: (r) => r.tokensPerSPerChip, format: formatTokenRate, better: 'max', error: 'throughput' },
   { key: 'costPerMillionTokensUsd', label: '$ per M output tokens', value: (r) => r.costPerMillionTokensUsd, format: formatUsd, better: 'min', error: 'throughput' },
   { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min', error: 'throughput' },
-  { key: 'energyPerTokenJ', label: 'Energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min', error: 'throughput' },
+  { key: 'energyPerTokenJ', label: 'Chip energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min', error: 'throughput', power: 'draw' },
+  {
+    key: 'energy.facilityJPerOutputToken',
+    label: 'Facility energy per token',
+    value: (r) => r.energy.facilityJPerOutputToken,
+    format: formatEnergy,
+    better: 'min',
+    error: 'throughput',
+    power: 'node',
+  },
+  {
+    key: 'energy.tokensPerSPerProvisionedMW',
+    label: 'Tokens/s per provisioned MW',
+    value: (r) => r.energy.tokensPerSPerProvisionedMW,
+    format: (x) => `${formatNumber(x)} tok/s/MW`,
+    better: 'max',
+    error: 'throughput',
+    power: 'provisioned',
+  },
 ];
+
+/** The estimated power figures an energy row of a compared chip rests on (the chip, and its prefill chip if another). */
+function rowEstimates(c: Comparison, row: Row): readonly EstimatedFigure[] {
+  if (row.power === undefined || c.outcome.kind !== 'result' || c.chip === null) return [];
+  const prefill = c.outcome.config.disaggregation?.prefillChip;
+  const chips = prefill === undefined ? [c.chip] : [c.chip, prefill];
+  return estimatesFor(row.power, deploymentEstimates(chips, c.outcome.result.inputs.computePrecision));
+}
 
 /** The chip's calibration status as a small badge, its basis and measured error on hover. */
 function calibrationBadge(r: InferenceResult): TemplateResult {
@@ -96,7 +125,7 @@ function column(app: App, c: Comparison, i: number, best: ReadonlyMap<string, nu
       const width = Math.max(2, (row.better === 'max' ? v / (max.get(row.key) ?? v) : (best.get(row.key) ?? v) / v) * 100);
       return html`<div class="cmp-metric ${isBest ? 'best' : ''}">
         <span class="label">${row.label}</span>
-        <span class="cmp-value" data-metric=${`compare.${row.key}`} data-value=${String(v)}>${row.format(v)}${isBest ? html` <span class="best-tag">best</span>` : nothing}</span>
+        <span class="cmp-value"><span data-metric=${`compare.${row.key}`} data-value=${String(v)}>${row.format(v)}</span>${isBest ? html` <span class="best-tag">best</span>` : nothing} ${estimateLabel(rowEstimates(c, row))}</span>
         <div class="cmp-bar"><div style="width:${width.toFixed(1)}%;background:${colour}"></div></div>
       </div>`;
     })}
@@ -125,7 +154,11 @@ export function compareView(app: App): TemplateResult {
   const badges = new Map<string, number>();
   for (const row of ROWS) {
     const values = comparisons.map((c) => (c.outcome.kind === 'result' && c.outcome.result.feasible ? row.value(c.outcome.result) : Number.NaN));
-    const errors = comparisons.map((c) => (c.outcome.kind === 'result' ? errorBound(c.outcome.result.inputs.efficiencies.calibration ?? undefined, row.error) : Number.POSITIVE_INFINITY));
+    const errors = comparisons.map((c) => {
+      if (c.outcome.kind !== 'result') return Number.POSITIVE_INFINITY;
+      const calibration = c.outcome.result.inputs.efficiencies.calibration ?? undefined;
+      return row.power === undefined ? errorBound(calibration, row.error) : energyErrorBound(calibration, row.error, rowEstimates(c, row).length > 0);
+    });
     badges.set(row.key, bestIndex(values, errors, row.better));
   }
   const s = app.state;

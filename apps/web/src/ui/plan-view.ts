@@ -104,6 +104,7 @@ function notes(app: App): TemplateResult {
     ${DEFAULT_PLAN_PRECISIONS.join(' and ')} for weights, KV cache and activations, under continuous batching, up to one scale-up domain or 64 chips; a rate adds replicas.
     <i>Use</i> makes a row the configuration above.
     ${price === null ? nothing : html`<br />Priced at your ${formatUsd(price)}/chip-hour; <code>ridgeline plan</code> has no <code>--price</code> and prices at list prices.`}
+    ${s.energy.priceBasis === 'tco' ? html`<br />Each chip priced at its cost of ownership (<code>--price-basis tco</code>), as the estimate above.` : nothing}
     ${overlap ? html`<br />Planned at each chip's default communication overlap (the plan has no overlap setting); the estimate above uses yours.` : nothing}
     ${s.disaggregation === null ? nothing : html`<br />The plan is of one engine doing prefill and decode (<code>ridgeline plan</code> does not disaggregate); <i>Use</i> turns disaggregation off.`}
   </p>`;

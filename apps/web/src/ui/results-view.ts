@@ -16,6 +16,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 import type { FeasibleInferenceResult, InferenceConfig, InferenceResult, InfeasibleInferenceResult, MemoryBreakdown, PhaseCost } from '@ridgeline/model';
 import { phasesOnChip } from '../charts/roofline-data.ts';
 import { EFFICIENCY_LABELS, resolvedEfficiencyText } from '../efficiency-text.ts';
+import { costPanel, energyPanel, priceFor, type EstimatedFigure } from '../energy.ts';
 import { twoPools } from '../two-pool.ts';
 import type { App } from './app.ts';
 import { cliCommandView } from './cli-view.ts';
@@ -180,6 +181,85 @@ function memoryCard(m: MemoryBreakdown, chip: ChipSpec | null, capacityBytes: nu
   </div>`;
 }
 
+/**
+ * "estimate" beside a figure that rests on estimated power figures, the figures and their sources
+ * on hover (TPU and LPU power is unpublished; most chips' component energies are derived).
+ */
+export function estimateLabel(estimates: readonly EstimatedFigure[]): TemplateResult | typeof nothing {
+  if (estimates.length === 0) return nothing;
+  const title = `rests on estimated power figures: ${estimates.map((f) => `${f.chip} ${f.path} (${f.source})`).join('; ')}`;
+  return html`<span class="badge estimate" data-testid="estimate-label" title=${title}>estimate</span>`;
+}
+
+/** Energy at chip, node and facility level, the chip's draw by phase, provisioned power and tokens per provisioned MW (docs/MODEL.md §10). */
+function energyCard(result: FeasibleInferenceResult, config: InferenceConfig): TemplateResult {
+  const chips = [config.chip, ...(config.disaggregation?.prefillChip === undefined ? [] : [config.disaggregation.prefillChip])];
+  const panel = energyPanel(result, chips);
+  return html`<div class="card" data-testid="energy-panel">
+    <div class="card-head">
+      <h3>Energy</h3>
+      <span class="muted">PUE ${panel.pue} · ${panel.powerModel === 'components' ? 'power by component' : panel.powerModel === 'mixed' ? 'power by component where the chip has it' : 'power interpolated from idle to max'}</span>
+    </div>
+    <div class="table-scroll"><table class="table energy-table">
+      <tbody>
+        ${panel.rows.map(
+          (row) => html`<tr>
+            <th>${row.label}</th>
+            <td class="num">${metric(row.metric, row.value, row.text)}</td>
+            <td>${estimateLabel(row.estimates)}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table></div>
+    ${panel.estimates.length === 0
+      ? html`<p class="hint">Every power figure behind these numbers is sourced (see Inputs and sources).</p>`
+      : html`<details class="hint" data-testid="energy-estimates">
+          <summary>Figures marked <i>estimate</i> rest on ${panel.estimates.length} estimated power ${panel.estimates.length === 1 ? 'figure' : 'figures'}</summary>
+          <ul class="small">
+            ${panel.estimates.map((f) => html`<li><code>${f.path}</code> (${f.chip}): ${f.source}</li>`)}
+          </ul>
+        </details>`}
+  </div>`;
+}
+
+/** $/M output and input tokens and the chip-hour split into capital, power and facility (docs/MODEL.md §11). */
+function costCard(app: App, result: FeasibleInferenceResult, config: InferenceConfig): TemplateResult {
+  const price = priceFor(app.derived.state, config.chip, config.disaggregation?.prefillChip ?? null);
+  if (!price.ok) return html``;
+  const panel = costPanel(result, price);
+  const pct = (x: number): string => `${(Math.max(0, x) * 100).toFixed(2)}%`;
+  return html`<div class="card" data-testid="cost-panel">
+    <div class="card-head">
+      <h3>Cost</h3>
+      <span class="badge" data-testid="price-basis">${panel.basis}</span>
+      <span class="muted">${formatUsd(panel.usdPerChipHour)} per chip-hour${panel.basis === 'list' ? ' (a rental rate: all of it shows as capital)' : ''}</span>
+    </div>
+    <p class="cost-headline">
+      ${metric('cost.usdPerMillionOutputTokens', panel.usdPerMillionOutputTokens, `${formatUsd(panel.usdPerMillionOutputTokens)} /M output`)} ·
+      ${metric('cost.usdPerMillionInputTokens', panel.usdPerMillionInputTokens, `${formatUsd(panel.usdPerMillionInputTokens)} /M input`)}
+    </p>
+    <div class="stack" role="img" aria-label=${panel.parts.map((p) => `${p.label} ${formatUsd(p.usdPerChipHour)} per chip-hour`).join(', ')}>
+      ${panel.parts.map((p) => html`<div class="seg-${p.key}" style="width:${pct(p.share)}" title=${`${p.label}: ${formatPercent(p.share)}`}></div>`)}
+    </div>
+    <div class="table-scroll"><table class="table">
+      <thead><tr><th>part</th><th class="num">$/chip-hour</th><th class="num">$/M output</th><th class="num">share</th></tr></thead>
+      <tbody>
+        ${panel.parts.map(
+          (p) => html`<tr>
+            <td><i class="sw seg-${p.key}"></i>${p.label}</td>
+            <td class="num">${metric(`cost.breakdown.${p.key}`, p.usdPerChipHour, formatUsd(p.usdPerChipHour))}</td>
+            <td class="num">${metric(`cost.breakdownPerMillionOutputTokens.${p.key}`, p.usdPerMillionOutputTokens, formatUsd(p.usdPerMillionOutputTokens))}</td>
+            <td class="num">${formatPercent(p.share)}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table></div>
+    ${panel.inputs.length === 0
+      ? nothing
+      : html`<ul class="small muted tco-inputs">${panel.inputs.map((i) => html`<li><b>${i.label}</b>: ${i.text}</li>`)}</ul>`}
+  </div>`;
+}
+
 /** Where a time goes: a stacked bar of compute, memory, network and overhead, and its legend. */
 export function timeStack(parts: readonly (readonly [string, number])[]): TemplateResult {
   const total = parts.reduce((n, [, v]) => n + v, 0);
@@ -333,6 +413,7 @@ export function resultsView(app: App): TemplateResult {
   return html`${headline(config, result)} ${metricCards(result)}
     <section class="callout info" data-testid="explanation"><span class="callout-title"><strong>What limits it</strong></span> ${result.explanation}</section>
     ${pools === null ? nothing : twoPoolView(pools)}
+    <div class="row-2 even">${energyCard(result, config)} ${costCard(app, result, config)}</div>
     <div class="row-2">
       <div class="roofline-slot">${rooflineCard(app, result)}</div>
       <div class="stack-col">${memoryCard(result.memoryPerChipBytes, config.chip, result.inputs.hardware.memoryCapacityBytes, result.disaggregation !== null)} ${phasesCard(result)}</div>

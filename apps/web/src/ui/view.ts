@@ -3,8 +3,10 @@ import { formatBandwidth, formatBytes, formatCount, formatDuration, formatFlops,
 import { PRECISIONS, type HardwareIssue, type Precision } from '@ridgeline/hardware';
 import { countParams, MAX_WORKERS, RECOMPUTE_MODES, type ModelSpec, type Recompute } from '@ridgeline/model';
 import { CHIP_FIELDS, type ChipField } from '../custom-chip.ts';
+import { ENERGY_FIELDS, TCO_FIELDS, energyFieldProblem, rangeText, type EnergyField } from '../energy.ts';
 import { CATALOG_MODELS, CUSTOM_CHIP_ID, FIRST_PARTY_CHIPS, chipGroups, chipLabel } from '../registry.ts';
 import type { PrefillAttention, ZeroStage } from '../state.ts';
+import type { PriceBasis } from '@ridgeline/model';
 import type { TrainingField } from '../training.ts';
 import { numericKeyOf, type App, type NumericKey } from './app.ts';
 import { compareView } from './compare-view.ts';
@@ -354,6 +356,63 @@ function precisionSection(app: App): TemplateResult {
   </section>`;
 }
 
+/** What is wrong with an energy box: its value outside `TCO_LIMITS`, or the model's message for it (a chip without a capital cost). */
+function energyError(app: App, field: EnergyField): string | null {
+  const problem = energyFieldProblem(field, app.state.energy[field]);
+  if (problem !== null) return `${problem[0]?.toUpperCase() ?? ''}${problem.slice(1)}`;
+  const outcome = app.derived.outcome;
+  return outcome?.kind === 'error' && outcome.field === `energy.${field}` ? outcome.message : null;
+}
+
+const ENERGY_LABELS: Readonly<Record<EnergyField, string>> = {
+  pue: 'PUE',
+  capitalUsd: 'Capital $/chip',
+  systemCapitalUsd: 'System $/chip',
+  amortizationYears: 'Amortization, years',
+  utilization: 'Utilization',
+  usdPerKwh: 'Electricity $/kWh',
+  usdPerKwMonth: 'Facility $/kW-month',
+};
+
+function energyField(app: App, field: EnergyField): TemplateResult {
+  const f = ENERGY_FIELDS[field];
+  return numberField(app, `energy.${field}`, ENERGY_LABELS[field], {
+    min: f.limits.min,
+    step: 'any',
+    placeholder: field === 'capitalUsd' || field === 'systemCapitalUsd' ? 'sourced' : f.fallback,
+    hint: `${f.flag}, ${rangeText(f.limits)}`,
+    error: energyError(app, field),
+  });
+}
+
+/**
+ * The facility and the price basis (`--pue --price-basis tco …`, docs/MODEL.md §10–11): PUE always;
+ * under tco, the capital, its amortization and utilization, electricity and facility rent. The
+ * ranges are the model's `TCO_LIMITS`, as the CLI checks them.
+ */
+function energySection(app: App): TemplateResult {
+  const e = app.state.energy;
+  const basisError = app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'energy.priceBasis' ? app.derived.outcome.message : null;
+  return html`<section class="group" data-testid="energy-controls">
+    <h2>Energy and cost</h2>
+    <div class="grid-2">
+      ${energyField(app, 'pue')}
+      <label class="field ${basisError === null ? '' : 'invalid'}">
+        <span class="label">Price basis</span>
+        <select data-testid="select-price-basis" @change=${(ev: Event) => app.setEnergy({ priceBasis: (ev.target as HTMLSelectElement).value as PriceBasis })}>
+          <option value="list" .selected=${e.priceBasis === 'list'}>list (rental $/chip-hour)</option>
+          <option value="tco" .selected=${e.priceBasis === 'tco'}>tco (cost of ownership)</option>
+        </select>
+        ${basisError === null ? html`<span class="hint">--price-basis</span>` : html`<span class="field-error" data-testid="field-error-energy.priceBasis">${basisError}</span>`}
+      </label>
+    </div>
+    ${e.priceBasis === 'tco'
+      ? html`<div class="grid-2">${TCO_FIELDS.map((field) => energyField(app, field))}</div>
+          <p class="hint">Capital ÷ (years · 8760 · utilization) + electricity on the provisioned draw × PUE + rent per kW of IT power. Empty boxes use the model's sourced defaults.</p>`
+      : html`<p class="hint">PUE scales facility energy and provisioned power. The tco basis prices a chip-hour from capital, electricity and facility rent.</p>`}
+  </section>`;
+}
+
 function advancedSection(app: App): TemplateResult {
   const training = app.state.view === 'training';
   const open = training && (fieldError(app, 'overlap') !== null || fieldError(app, 'price') !== null);
@@ -367,13 +426,19 @@ function advancedSection(app: App): TemplateResult {
         hint: training ? 'fraction hidden behind compute (both views)' : 'fraction hidden behind compute, both phases',
         error: training ? fieldError(app, 'overlap') : null,
       })}
-      ${numberField(app, 'price', 'Price $/chip-hour', { min: 0, step: '0.01', placeholder: 'list price', ...(training ? { hint: 'both views' } : {}), error: training ? fieldError(app, 'price') : null })}
+      ${numberField(app, 'price', 'Price $/chip-hour', {
+        min: 0,
+        step: '0.01',
+        placeholder: 'list price',
+        ...(training ? { hint: 'both views' } : app.state.energy.priceBasis === 'tco' ? { hint: 'a list price: not with the tco basis' } : {}),
+        error: training ? fieldError(app, 'price') : app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'price' ? app.derived.outcome.message : null,
+      })}
     </div>
   </details>`;
 }
 
 function controls(app: App): TemplateResult {
-  return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${disaggregationSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${advancedSection(app)}`;
+  return html`${modelSection(app)} ${hardwareSection(app)} ${parallelismSection(app)} ${disaggregationSection(app)} ${workloadSection(app)} ${precisionSection(app)} ${energySection(app)} ${advancedSection(app)}`;
 }
 
 // ---- training ----------------------------------------------------------------------------
