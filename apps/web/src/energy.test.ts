@@ -159,7 +159,7 @@ describe('the energy panel', () => {
 describe('the cost panel', () => {
   test('list: the rental rate is all capital; $/M output and input as the model gives them', () => {
     const r = feasibleOf(DEFAULT_STATE);
-    const panel = costPanel(r, { basis: 'list', tco: undefined });
+    const panel = costPanel(r, { basis: 'list', tco: undefined }, { chips: [h100] });
     expect(panel.basis).toBe('list');
     expect(panel.usdPerChipHour).toBe(h100.price.usdPerChipHour.value);
     expect(panel.usdPerMillionOutputTokens).toBe(r.costPerMillionTokensUsd);
@@ -177,7 +177,7 @@ describe('the cost panel', () => {
     const price = priceFor(state, h100);
     if (!price.ok) throw new Error(price.message);
     const r = feasibleOf(state);
-    const panel = costPanel(r, price);
+    const panel = costPanel(r, price, { chips: [h100] });
     const total = CAPITAL + POWER + FACILITY;
     expect(panel.usdPerChipHour).toBeCloseTo(total, 12);
     const [capital, power, facility] = panel.parts;

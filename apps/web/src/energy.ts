@@ -13,6 +13,7 @@ import {
   TCO_LIMITS,
   tcoPrice,
   type CostBreakdown,
+  type CostProvenance,
   type FeasibleInferenceResult,
   type PriceBasis,
   type TcoOptions,
@@ -295,11 +296,11 @@ const PART_LABELS: Readonly<Record<keyof CostBreakdown, string>> = {
  * (it does not split), as the CLI reports it.
  *
  * @example
- * costPanel(result, { basis: 'tco', tco }).parts.map((p) => p.key); // ['capital', 'power', 'facility']
+ * costPanel(result, { basis: 'tco', tco }, { chips: [h100] }).parts.map((p) => p.key); // ['capital', 'power', 'facility']
  */
-export function costPanel(result: FeasibleInferenceResult, price: { readonly basis: PriceBasis; readonly tco: TcoPrice | undefined }): CostPanel {
+export function costPanel(result: FeasibleInferenceResult, price: { readonly basis: PriceBasis; readonly tco: TcoPrice | undefined }, provenance: CostProvenance): CostPanel {
   const usdPerChipHour = result.inputs.usdPerChipHour;
-  const c = costFigures(result, price.basis, usdPerChipHour, price.tco);
+  const c = costFigures(result, price.basis, usdPerChipHour, price.tco, provenance);
   const parts = (['capital', 'power', 'facility'] as const).map((key) => ({
     key,
     label: PART_LABELS[key],

@@ -38,7 +38,7 @@ describe('configFor builds what the CLI builds from the same flags', () => {
     // the cost panel shows the CLI's cost figures
     const price = priceFor(state, chip.chip);
     if (!price.ok || !result.feasible) throw new Error('expected a priced, feasible result');
-    const panel = costPanel(result, price);
+    const panel = costPanel(result, price, { chips: [chip.chip], priceGiven: state.price !== null });
     expect(panel.basis).toBe(cli.cost?.['basis']);
     expect(panel.usdPerChipHour).toBe(cli.cost?.['usdPerChipHour']);
     expect(panel.usdPerMillionInputTokens).toBe(cli.cost?.['usdPerMillionInputTokens']);

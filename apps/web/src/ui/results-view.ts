@@ -226,7 +226,8 @@ function energyCard(result: FeasibleInferenceResult, config: InferenceConfig): T
 function costCard(app: App, result: FeasibleInferenceResult, config: InferenceConfig): TemplateResult {
   const price = priceFor(app.derived.state, config.chip, config.disaggregation?.prefillChip ?? null);
   if (!price.ok) return html``;
-  const panel = costPanel(result, price);
+  const prefillChip = config.disaggregation?.prefillChip;
+  const panel = costPanel(result, price, { chips: prefillChip === undefined ? [config.chip] : [config.chip, prefillChip], priceGiven: app.derived.state.price !== null });
   const pct = (x: number): string => `${(Math.max(0, x) * 100).toFixed(2)}%`;
   return html`<div class="card" data-testid="cost-panel">
     <div class="card-head">
