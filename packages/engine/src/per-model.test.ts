@@ -9,7 +9,8 @@ import { parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, specForModel, Swee
 import { attachRows, mergeStates, stateOfResult, sweepRows, toResult, type SweepRow } from './state.ts';
 import { sweepRange } from './sweep.ts';
 import { inferenceConfig } from './test-support/plan-config.ts';
-import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
+import { kernelMismatches, specIssuesOf } from './test-support/kernel-check.ts';
+import { TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
 
 // A dense model swept at EP 1 only, an MoE model over four EP values and its own batches and
@@ -33,15 +34,7 @@ function planOf(text: string): SweepPlan {
   return planSweep(resolveSweepSpec(parseSweepSpec(text), TEST_RESOLVERS));
 }
 
-function issuesOf(text: string): string {
-  try {
-    parseSweepSpec(text, 'spec.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
+const issuesOf = specIssuesOf;
 
 const TWO = 'models: [llama-3.1-70b, deepseek-r1]\nhardware: [h100-sxm]\n';
 
@@ -102,14 +95,7 @@ describe('axes given per model', () => {
       const c = plan.config(i);
       if (c.model === 'llama-3.1-8b' && (c.ep !== 1 || c.weights !== 'bf16' || ![1, 64].includes(c.batch))) mismatches.push(`#${i} dense config ${JSON.stringify(c)}`);
       const result = estimateInference(inferenceConfig(plan, i));
-      const expected = referenceOutputs(result);
-      const reason = out[i * N_OUT + 1]!;
-      if ((reason < 0 ? null : REASONS[reason]) !== result.reason) mismatches.push(`#${i} reason`);
-      OUTPUTS.forEach((name, slot) => {
-        if (name === 'reason') return;
-        const got = out[i * N_OUT + slot]!;
-        if (!Object.is(got, expected[name]) && mismatches.length < 10) mismatches.push(`#${i} ${name}: ${got} vs ${expected[name]}`);
-      });
+      kernelMismatches(out, i, result, mismatches);
     }
     expect(mismatches).toEqual([]);
     // the MoE model's grid is its own: every EP, batch and weight precision, each combination once

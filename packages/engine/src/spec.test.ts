@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOP_K, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, SweepSpecError, validateSweepSpec } from './spec.ts';
+import { MAX_TOP_K, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, validateSweepSpec } from './spec.ts';
 import { planSweep, shardRange } from './plan.ts';
+import { specIssuesOf } from './test-support/kernel-check.ts';
 import { TEST_RESOLVERS } from './test-support/random.ts';
 
-function issuesOf(text: string): string {
-  try {
-    parseSweepSpec(text, 'spec.yaml');
-  } catch (error) {
-    if (error instanceof SweepSpecError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a SweepSpecError');
-}
+const issuesOf = specIssuesOf;
 
 const BASE = 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\n';
 

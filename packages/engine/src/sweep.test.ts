@@ -17,6 +17,7 @@ import { parseSweepSpec, resolveSweepSpec } from './spec.ts';
 import { attachRows, mergeResults, mergeStates, paretoFrontier, rowOutputs, sweepRows, toResult, unpackState, type SweepRow, type SweepState } from './state.ts';
 import { measureSweepRate, sweepRange } from './sweep.ts';
 import { inferenceConfig } from './test-support/plan-config.ts';
+import { kernelMismatches } from './test-support/kernel-check.ts';
 import { referenceOutputs, TEST_RESOLVERS } from './test-support/random.ts';
 import { bruteFrontier, hasEqualOutputs, plain, referenceTopK, type Candidate } from './test-support/reference.ts';
 import { matchesWhere } from './where.ts';
@@ -95,14 +96,7 @@ describe('sweeps of disaggregated serving', () => {
       const result = estimateInference(inferenceConfig(plan, i));
       const key = !result.feasible || result.disaggregation === null ? `single ${result.reason ?? 'feasible'}` : `${result.disaggregation.bound} ${result.disaggregation.kvLink}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
-      const expected = referenceOutputs(result);
-      const reason = out[i * N_OUT + 1]!;
-      if ((reason < 0 ? null : REASONS[reason]) !== result.reason && mismatches.length < 10) mismatches.push(`#${i} reason ${reason} vs ${result.reason}`);
-      OUTPUTS.forEach((name, slot) => {
-        if (name === 'reason') return;
-        const got = out[i * N_OUT + slot]!;
-        if (!Object.is(got, expected[name]) && mismatches.length < 10) mismatches.push(`#${i} ${name}: ${got} vs ${expected[name]}`);
-      });
+      kernelMismatches(out, i, result, mismatches);
     }
     expect(mismatches).toEqual([]);
     // every pool binds somewhere; the KV moves over scale-up inside one H200 domain only when the
@@ -153,14 +147,7 @@ describe('sweeps of speculative decoding', () => {
       const result = estimateInference(inferenceConfig(plan, i));
       const key = `${c.speculative} ${result.schedule} ${result.reason ?? 'feasible'}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
-      const expected = referenceOutputs(result);
-      const reason = out[i * N_OUT + 1]!;
-      if ((reason < 0 ? null : REASONS[reason]) !== result.reason) mismatches.push(`#${i} reason`);
-      OUTPUTS.forEach((name, slot) => {
-        if (name === 'reason') return;
-        const got = out[i * N_OUT + slot]!;
-        if (!Object.is(got, expected[name]) && mismatches.length < 10) mismatches.push(`#${i} ${name}: ${got} vs ${expected[name]}`);
-      });
+      kernelMismatches(out, i, result, mismatches);
     }
     expect(mismatches).toEqual([]);
     // either drafter feasible in both schedules; MTP on the model without modules, and the draft

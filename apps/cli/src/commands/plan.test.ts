@@ -1,3 +1,4 @@
+import type { PlanPowerBudget } from '@ridgeline/engine';
 import { describe, expect, it } from 'vitest';
 import { cli, expectNoStack, expectUserError } from '../test-cli.ts';
 
@@ -223,19 +224,8 @@ interface BudgetJson {
   readonly results: readonly (PlanJson['results'][number] & {
     readonly replicas: number;
     readonly chips: number;
-    readonly powerBudget: {
-      readonly budgetW: number;
-      readonly pue: number;
-      readonly provisionedWPerChip: number;
-      readonly replicaChips: number;
-      readonly provisionedWPerReplica: number;
-      readonly replicas: number;
-      readonly chips: number;
-      readonly provisionedFacilityW: number;
-      readonly tokensPerS: number;
-      readonly binding: string;
-      readonly estimatedPowerFigures: readonly string[];
-    } | null;
+    // the JSON of the engine's PlanPowerBudget
+    readonly powerBudget: PlanPowerBudget | null;
     readonly result: { readonly tokensPerSPerChip: number; readonly energy: { readonly provisionedFacilityW: number; readonly pue: number } };
   })[];
 }
