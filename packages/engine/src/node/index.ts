@@ -8,7 +8,8 @@
  * import { sweep } from '@ridgeline/engine/node';
  * const result = await sweep('spec.yaml', { plugins: ['./acme.json'] });
  */
-export { runSweep, type RunSweepOptions } from './run.ts';
+export { CONFIGS_PER_THREAD, defaultThreads, runSweep, type RunSweepOptions } from './run.ts';
+export { closeSweepPool, POOL_IDLE_MS } from './pool.ts';
 export { ENGINE_VERSION, estimateRowBytes, PARQUET_INTEGER_COLUMNS, parquetMetadata, ROW_COLUMNS, ROW_FORMATS, rowFormatOf, TRAINING_ROW_COLUMNS, writeRows, type RowFormat, type WriteRowsOptions } from './rows.ts';
 export { OutputPathError, reserveOutput, temporaryPathOf } from './output.ts';
 export { WORKER_SOURCE, WORKER_URL } from './worker-source.ts';
