@@ -161,6 +161,8 @@ describe('sweep (one call)', () => {
   });
 
   it('runs sweeps one after another on one pool of worker threads, and starts a pool of another size when asked', async () => {
+    await closeSweepPool();
+    const before = threadResources();
     const expected = await sweep({ text: LARGE_SPEC }, { threads: 1 });
     expect(await sweep({ text: LARGE_SPEC }, { threads: 2 })).toEqual(expected);
     const [first, ...others] = sweepPoolThreadIds();
@@ -176,6 +178,10 @@ describe('sweep (one call)', () => {
     const [now] = sweepPoolThreadIds();
     expect(now).toHaveLength(3);
     expect(now?.filter((id) => first?.includes(id))).toEqual([]);
+    // the idle pool's threads and ports are up but keep nothing alive (getActiveResourcesInfo lists
+    // only what does): a CLI run exits once its sweep ends
+    expect(sweepPoolThreadIds()).toEqual([now]);
+    expect(threadResources()).toEqual(before);
   });
 
   it('stops on abort with an AbortError once every worker thread has ended, before or during the run', async () => {
