@@ -96,4 +96,22 @@ describe('the sweep pool', () => {
     await busy.release();
     expect(sweepPoolThreadIds()).toEqual([]);
   });
+
+  it('retires a pool whose worker fails outside a task, instead of the error ending the process', async () => {
+    const a = leasePool(2);
+    a.pool.emit('error', new Error('a worker failed'));
+    const b = leasePool(2);
+    expect(b.pool).not.toBe(a.pool);
+    await a.release();
+    expect(sweepPoolThreadIds()).toHaveLength(1);
+    // idle, it ends at once
+    await b.release();
+    b.pool.emit('error', new Error('a worker failed'));
+    const c = leasePool(2);
+    expect(c.pool).not.toBe(b.pool);
+    await closeSweepPool();
+    expect(sweepPoolThreadIds().map((ids) => ids.length)).toEqual([2]);
+    await c.release();
+    expect(sweepPoolThreadIds()).toEqual([]);
+  });
 });

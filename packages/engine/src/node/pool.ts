@@ -66,7 +66,15 @@ export function leasePool(threads: number): PoolLease {
   }
   if (entry === undefined) {
     const pool = new Tinypool({ filename: WORKER_URL, minThreads: threads, maxThreads: threads });
-    entry = { pool, threads, users: 0, retired: false, idle: undefined, ended: undefined };
+    const created: Entry = { pool, threads, users: 0, retired: false, idle: undefined, ended: undefined };
+    // a worker failing outside a task (a task's own failure rejects its promise): the pool is not
+    // lent again, rather than the error event ending the process
+    pool.on('error', () => {
+      created.retired = true;
+      if (shared === created) shared = undefined;
+      if (created.users === 0) void end(created);
+    });
+    entry = created;
     shared = entry;
     live.add(entry);
   }

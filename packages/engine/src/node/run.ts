@@ -35,12 +35,14 @@ const MIN_PER_TASK = 10_000;
 /**
  * Configurations per thread of the default thread count (`defaultThreads`): a sweep gets a second
  * thread from 2 × this many configurations, 10^6. Measured with `pnpm bench` on the 2-core
- * development machine, on the example grid's structure (about 6 M configurations/s per thread),
- * 1 thread against 2 interleaved pair by pair: with the pool kept between sweeps, 2 threads ran 10^6
- * configurations 1.54× faster than one (median of the pairs; 0.95–1.01× when other jobs took the
- * second core, no clear slowdown), 4·10^6 1.90×, 10^8 1.86×; at 10^5 and 3·10^5 the gain was within
- * the noise (0.92–1.29×). A sweep that starts the pool (a CLI run's only sweep) pays about 30 ms more
- * for it, which 10^6 configurations still repay (80 ms saved at 6 M/s per thread); 3·10^5 would not.
+ * development machine (shared with other jobs), on the example grid's structure (about 6 M
+ * configurations/s per thread), 1 thread against 2 interleaved pair by pair, medians of the pairs:
+ * on the pool kept between sweeps, 2 threads ran 10^5 configurations 1.62× faster than one,
+ * 3·10^5 1.64×, 10^6 1.80×, 4·10^6 1.91× (about 1× in runs where other jobs held the second core).
+ * But a sweep that starts the pool — the first of a process, the only one of a CLI run — pays 28 ms
+ * more (median): 3·10^5 configurations save less than that (50 ms on one thread, 31 on two), 10^6
+ * save more (158 ms on one, 88 on two). So the rule is set for a pool not yet started; a process
+ * running many small sweeps on a kept pool can pass `threads` itself.
  */
 export const CONFIGS_PER_THREAD = 500_000;
 
