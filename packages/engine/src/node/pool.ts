@@ -26,9 +26,15 @@ let shared: Entry | undefined;
 /** Every entry whose threads may still be running (shared or retired). */
 const live = new Set<Entry>();
 
+/** What a sweep uses of its pool: tinypool's pool, whose types stay out of the published declarations. */
+export interface SweepPool {
+  run(task: object, options: { readonly signal?: AbortSignal }): Promise<unknown>;
+  emit(event: 'error', error: Error): boolean;
+}
+
 /** A pool on loan to one sweep: give it back with `release` (once). */
 export interface PoolLease {
-  readonly pool: Tinypool;
+  readonly pool: SweepPool;
   /**
    * Ends the loan. `terminate`: the pool is not handed out again (an aborted sweep: tinypool ends the
    * threads of aborted tasks and starts others), and its threads end once no sweep uses it; the
