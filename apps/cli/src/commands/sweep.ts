@@ -1,5 +1,4 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
@@ -34,7 +33,7 @@ import {
   type TrainingSweepRow,
   type WhereClause,
 } from '@ridgeline/engine';
-import { estimateRowBytes, estimateRowWrite, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, withUnresolvedNames, writeRows, type RowWriteEstimate } from '@ridgeline/engine/node';
+import { defaultThreads, estimateRowBytes, estimateRowWrite, OutputPathError, readSweepSpec, reserveOutput, resolveSweep, rowFormatOf, sweepPlan, withUnresolvedNames, writeRows, type RowWriteEstimate } from '@ridgeline/engine/node';
 import { durationSeconds, flagValues, positiveInteger } from '../args.ts';
 import { detailsCommand } from '../details.ts';
 import { Interrupted, quoted, UserError } from '../errors.ts';
@@ -97,7 +96,7 @@ const args = {
   },
   'feasible-only': { type: 'boolean', description: 'With --out rows: write the feasible configurations only (a --where already keeps only the feasible rows meeting it)' },
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
-  threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: all cores)' },
+  threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: from the sweep size, one for a small sweep, up to all cores)' },
   shard: {
     type: 'string',
     valueHint: 'i/N|auto/N',
@@ -461,7 +460,7 @@ const command: CommandDef<typeof args> = defineCommand({
 
       // A bar on a terminal; a log (piped or captured stderr) gets a line at the start and then every intervalS.
       const interactive = process.stderr.isTTY === true;
-      const estimate = a.yes === true ? undefined : await longSweepEstimate(engine, plan, range, threads ?? availableParallelism());
+      const estimate = a.yes === true ? undefined : await longSweepEstimate(engine, plan, range, threads ?? defaultThreads(size));
       if (estimate !== undefined) {
         if (!interactive || process.stdin.isTTY !== true) throw new UserError(`${estimate}; pass --yes to run it, or narrow the spec or split it with --shard`);
         io.stderr(`ridgeline: ${estimate}\n`);

@@ -8,7 +8,8 @@
  * import { sweep } from '@ridgeline/engine/node';
  * const result = await sweep('spec.yaml', { plugins: ['./acme.json'] });
  */
-export { runSweep, type RunSweepOptions } from './run.ts';
+export { CONFIGS_PER_THREAD, defaultThreads, runSweep, type RunSweepOptions } from './run.ts';
+export { closeSweepPool, POOL_IDLE_MS } from './pool.ts';
 export {
   ENGINE_VERSION,
   estimateRowBytes,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRows, createEngine, parseAnySweepSpec, planAnySweep, resolveSweepSpec, sweep as browserSweep, toResult } from '../index.ts';
 import { findChip, firstPartyChips, ResolveError } from '../resolve.ts';
 import { SweepSpecError } from '../spec.ts';
+import { closeSweepPool, sweepPoolThreadIds } from './pool.ts';
 import { runSweep } from './run.ts';
 import type { SweepProgress } from '../one-call.ts';
 import { sweep } from './sweep.ts';
@@ -49,6 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await closeSweepPool();
 });
 
 /** The seven calls `sweep` replaces, with the resolvers a caller had to write. */
@@ -158,7 +160,33 @@ describe('sweep (one call)', () => {
     }
   });
 
+  it('runs sweeps one after another on one pool of worker threads, and starts a pool of another size when asked', async () => {
+    await closeSweepPool();
+    const before = threadResources();
+    const expected = await sweep({ text: LARGE_SPEC }, { threads: 1 });
+    expect(await sweep({ text: LARGE_SPEC }, { threads: 2 })).toEqual(expected);
+    const [first, ...others] = sweepPoolThreadIds();
+    expect(others).toEqual([]);
+    expect(first).toHaveLength(2);
+    // the next sweep (another spec, so another kernel instance) runs on the same threads, to its own result
+    const other = `${LARGE_SPEC}outputTokens: [512]\n`;
+    expect(await sweep({ text: other }, { threads: 2 })).toEqual(await sweep({ text: other }, { threads: 1 }));
+    expect(await sweep({ text: LARGE_SPEC }, { threads: 2 })).toEqual(expected);
+    expect(sweepPoolThreadIds()).toEqual([first]);
+    // three threads: a new pool in place of the idle one
+    expect(await sweep({ text: LARGE_SPEC }, { threads: 3 })).toEqual(expected);
+    const [now] = sweepPoolThreadIds();
+    expect(now).toHaveLength(3);
+    expect(now?.filter((id) => first?.includes(id))).toEqual([]);
+    // the idle pool's threads and ports are up but keep nothing alive (getActiveResourcesInfo lists
+    // only what does): a CLI run exits once its sweep ends
+    expect(sweepPoolThreadIds()).toEqual([now]);
+    expect(threadResources()).toEqual(before);
+  });
+
   it('stops on abort with an AbortError once every worker thread has ended, before or during the run', async () => {
+    // threads of pools the earlier tests left idle are not this test's: they are ended first
+    await closeSweepPool();
     const baseline = threadResources();
     const controller = new AbortController();
     controller.abort();
@@ -177,8 +205,10 @@ describe('sweep (one call)', () => {
       });
       await expect(run).rejects.toMatchObject({ name: 'AbortError' });
       expect(last).toBeLessThan(2 ** 24);
-      // no worker thread outlives the rejection: the pool is destroyed before it, and its last
-      // ports close once the worker threads have exited
+      // no worker thread outlives the rejection: an aborted sweep ends the process's pool (whose
+      // threads tinypool would restart) before it rejects, and the next sweep starts a new one
+      expect(sweepPoolThreadIds()).toEqual([]);
+      // and the pool's last ports close once its worker threads have exited
       expect(await threadResourcesAfterTurns(baseline)).toEqual(baseline);
     }
   });

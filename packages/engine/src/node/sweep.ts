@@ -185,7 +185,7 @@ export async function withUnresolvedNames(error: unknown, options: ResolveSweepO
 
 /** Options for `sweepPlan`. */
 export interface SweepPlanOptions {
-  /** Worker threads (default: os.availableParallelism(), as `ridgeline sweep`); 1 runs on the calling thread. */
+  /** Worker threads (default: `defaultThreads` of the sweep size, as `ridgeline sweep`); 1 runs on the calling thread. */
   readonly threads?: number;
   /** The slice of the index space to run (default: all of it); see `shardRange`. */
   readonly range?: readonly [number, number];
