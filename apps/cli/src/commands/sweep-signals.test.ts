@@ -1,14 +1,14 @@
 // SIGINT and SIGTERM during a sweep, sent to the built CLI (run `pnpm build` first): the temporary
 // file goes, one line says how far the run got, and the exit code is the shell's 128 + signal.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_MAIN, DAYS_SPEC, startBuiltCli } from '../built-cli.ts';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = BUILT_MAIN;
 
 // 2,048,000 configurations: the sweep takes a fraction of a second, writing their rows many seconds
 const ROWS_SPEC = `models: [llama-3.1-8b]
@@ -17,35 +17,11 @@ tp: [1, 2, 4, 8]
 batch: { from: 1, to: 1000 }
 inputTokens: { from: 128, to: 32768, step: 128 }
 `;
-// 10^12 configurations: days of sweeping
-const LONG_SPEC = `models: [llama-3.1-8b]
-hardware: [h100-sxm]
-batch: { from: 1, to: 1000 }
-inputTokens: { from: 1, to: 1000 }
-outputTokens: { from: 1, to: 1000 }
-chunkTokens: { from: 1024, to: 1024000, step: 1024 }
-`;
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** Every sweep started, killed after the tests if one is still running. */
 const children = new Set<ChildProcess>();
 
-function start(args: readonly string[], cwd: string): { readonly child: ChildProcess; readonly exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, exit };
-}
+const start = (args: readonly string[], cwd: string) => startBuiltCli(args, cwd, children);
 
 /** Waits until the sweep's temporary file exists (with at least `bytes`), which it reserves once its signal handlers are in place. */
 async function partialFile(dir: string, bytes: number): Promise<string> {
@@ -75,7 +51,7 @@ describe.runIf(process.platform !== 'win32')('a sweep stopped by a signal', () =
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "pnpm build" before these tests`);
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-signals-'));
     await writeFile(join(dir, 'rows.yaml'), ROWS_SPEC);
-    await writeFile(join(dir, 'long.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'long.yaml'), DAYS_SPEC);
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

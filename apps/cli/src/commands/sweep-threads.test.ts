@@ -1,15 +1,15 @@
 // `ridgeline sweep` on worker threads, run as the built CLI (run `pnpm build` first): the engine keeps
 // its worker pool between sweeps, and the process still ends once the sweep has, whether it ran to
 // the end or was stopped by a signal.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_MAIN, DAYS_SPEC, startBuiltCli } from '../built-cli.ts';
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const MAIN = BUILT_MAIN;
 
 // 1,048,576 configurations: two threads by default on two cores or more
 const SPEC = `models: [llama-3.1-8b]
@@ -19,45 +19,10 @@ batch: { from: 1, to: 2048 }
 inputTokens: { from: 64, to: 8192, step: 64 }
 reducers: { top: { k: 3, by: costPerMillionTokensUsd } }
 `;
-// 10^12 configurations: days of sweeping
-const LONG_SPEC = `models: [llama-3.1-8b]
-hardware: [h100-sxm]
-batch: { from: 1, to: 1000 }
-inputTokens: { from: 1, to: 1000 }
-outputTokens: { from: 1, to: 1000 }
-chunkTokens: { from: 1024, to: 1024000, step: 1024 }
-`;
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const children = new Set<ChildProcess>();
 
-/** Starts the CLI; `exit` resolves once the process has ended (never, if something keeps it alive). */
-function start(args: readonly string[], cwd: string): { readonly child: ChildProcess; readonly exit: Promise<Exit>; readonly stderrWhen: (test: (stderr: string) => boolean) => Promise<void> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  const waiting: { test: (stderr: string) => boolean; resolve: () => void }[] = [];
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    for (const w of waiting) if (w.test(stderr)) w.resolve();
-  });
-  const exit = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  const stderrWhen = (test: (stderr: string) => boolean): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (test(stderr)) resolve();
-      else waiting.push({ test, resolve });
-      void exit.then((r) => reject(new Error(`the CLI ended before the awaited output: ${r.stderr}`)));
-    });
-  return { child, exit, stderrWhen };
-}
+const start = (args: readonly string[], cwd: string) => startBuiltCli(args, cwd, children);
 
 describe.runIf(process.platform !== 'win32')('ridgeline sweep on worker threads', () => {
   let dir = '';
@@ -65,7 +30,7 @@ describe.runIf(process.platform !== 'win32')('ridgeline sweep on worker threads'
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "pnpm build" before these tests`);
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-threads-'));
     await writeFile(join(dir, 'spec.yaml'), SPEC);
-    await writeFile(join(dir, 'long.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'long.yaml'), DAYS_SPEC);
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, expectUserError } from '../test-cli.ts';
+import { DAYS_SPEC } from '../built-cli.ts';
 
 const SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
@@ -16,15 +17,6 @@ batch: { from: 1, to: 256, times: 4 }
 inputTokens: [1024, 4096]
 outputTokens: [256]
 precisions: { weights: [bf16, fp8] }
-`;
-
-// 10^12 configurations (four axes of 1,000 values): days of work
-const LONG_SPEC = `models: [llama-3.1-8b]
-hardware: [h100-sxm]
-batch: { from: 1, to: 1000 }
-inputTokens: { from: 1, to: 1000 }
-outputTokens: { from: 1, to: 1000 }
-chunkTokens: { from: 1024, to: 1024000, step: 1024 }
 `;
 
 describe('ridgeline sweep and merge', () => {
@@ -143,7 +135,7 @@ describe('ridgeline sweep and merge', () => {
 
   it('checks --out before any work: the directory, that it takes a file, and the format', async () => {
     // a spec whose sweep would take days: a check after it would never be reached
-    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'days.yaml'), DAYS_SPEC);
     await writeFile(join(dir, 'a-file'), 'x');
     const run = (out: string) => cli(['sweep', 'days.yaml', '--out', out, '--yes'], dir);
     expectUserError(await run('nope/rows.csv'), `--out nope/rows.csv: directory ${join(dir, 'nope')} does not exist`);
@@ -159,7 +151,7 @@ describe('ridgeline sweep and merge', () => {
   });
 
   it('asks for --yes before a sweep estimated to take over an hour, with the estimate', async () => {
-    await writeFile(join(dir, 'days.yaml'), LONG_SPEC);
+    await writeFile(join(dir, 'days.yaml'), DAYS_SPEC);
     // 10^12 configurations: hours even at 50 M/s per thread, the rate timed on a sample of them
     const advice = '; pass --yes to run it, or narrow the spec or split it with --shard\n$';
     const one = await cli(['sweep', 'days.yaml', '--threads', '1'], dir);
