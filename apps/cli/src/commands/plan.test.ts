@@ -190,7 +190,7 @@ function withoutCost(stdout: string): unknown {
 describe('ridgeline plan --price-basis tco', { timeout: 240_000 }, () => {
   const base = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--input', '1024', '--output', '128', '--tpot', '50ms', '--objective', 'cost'];
   interface CostJson {
-    results: { command: string[]; result: { costPerMillionTokensUsd: number; inputs: { usdPerChipHour: number } } }[];
+    results: { command: string[]; result: { costPerMillionTokensUsd: number; inputs: { usdPerChipHour: number }; cost?: unknown } }[];
   }
 
   it('ranks on the cost of ownership, and each answer reproduces with the same price flags', async () => {
@@ -207,6 +207,16 @@ describe('ridgeline plan --price-basis tco', { timeout: 240_000 }, () => {
     // a different price than the list one
     const [listed] = (JSON.parse((await cli([...base, '--json'])).stdout) as CostJson).results;
     expect(best!.result.inputs.usdPerChipHour).not.toBe(listed!.result.inputs.usdPerChipHour);
+  });
+
+  it("carries estimate --json's cost block in each result, under tco and list alike", async () => {
+    for (const extra of [['--price-basis', 'tco', '--utilization', '0.6'], []]) {
+      const [best] = (JSON.parse((await cli([...base, ...extra, '--json'])).stdout) as CostJson).results;
+      const estimate = JSON.parse((await cli([...best!.command, '--json'])).stdout) as { cost: unknown };
+      expect(best!.result.cost).toEqual(estimate.cost);
+      // the headline $/Mtok is the result's own, and the basis is the one asked for
+      expect(best!.result.cost).toMatchObject({ basis: extra.length === 0 ? 'list' : 'tco', usdPerMillionOutputTokens: best!.result.costPerMillionTokensUsd });
+    }
   });
 
   it.each([

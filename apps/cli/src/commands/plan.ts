@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { DEFAULT_PUE, InputError, WORKLOAD_LIMITS, estimateInference, type InferenceConfig, type InferenceResult, type ModelSpec } from '@ridgeline/model';
+import { costFigures, DEFAULT_PUE, InputError, WORKLOAD_LIMITS, estimateInference, type CostFigures, type InferenceConfig, type InferenceResult, type ModelSpec, type TcoOptions } from '@ridgeline/model';
 import {
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_POWER_BUDGET_W,
@@ -106,8 +106,8 @@ export interface PlanJsonEntry {
   readonly meetsTargets: boolean;
   /** The arguments after `ridgeline` that reproduce `result`, the first one `estimate`. */
   readonly command: readonly string[];
-  /** That estimate's JSON (`ridgeline estimate --json`). */
-  readonly result: InferenceResult;
+  /** That estimate's JSON (`ridgeline estimate --json`), with its `cost` block when feasible. */
+  readonly result: InferenceResult | (InferenceResult & { readonly cost: CostFigures });
   /** Replicas of `command`'s configuration that serve --rate (1 without it). */
   readonly replicas: number;
   /** Chips of every replica, both pools' with --disaggregate. */
@@ -120,6 +120,22 @@ export interface PlanJsonEntry {
   readonly meeting: number;
   /** With --power-budget: the fleet the budget powers (replicas, chips, provisioned facility W within the budget, fleet tokens/s, the wall that binds); null otherwise. */
   readonly powerBudget: PlanPowerBudget | null;
+}
+
+/**
+ * A feasible result with the `cost` block `ridgeline estimate --json` adds (basis, $/M output and
+ * input tokens, the breakdown and the figures' status; docs/MODEL.md §11), priced as the plan
+ * priced it: the chip's cost of ownership under `tco`, else its list price (both pools' chips with a
+ * prefill chip of its own). An infeasible result is returned as it is, as estimate prints it.
+ */
+function withCost(result: InferenceResult, config: InferenceConfig, tco: TcoOptions | undefined): InferenceResult | (InferenceResult & { readonly cost: CostFigures }) {
+  if (!result.feasible) return result;
+  const prefillChip = config.disaggregation?.prefillChip;
+  const price = tco === undefined ? undefined : tcoOf(config.chip, tco);
+  const cost = costFigures(result, price === undefined ? 'list' : 'tco', config.usdPerChipHour ?? config.chip.price.usdPerChipHour.value, price, {
+    chips: prefillChip === undefined ? [config.chip] : [config.chip, prefillChip],
+  });
+  return { ...result, cost };
 }
 
 /**
@@ -412,7 +428,7 @@ const command: CommandDef<typeof args> = defineCommand({
         chip: choice.chip,
         meetsTargets: choice.meetsTargets,
         command,
-        result: estimateInference(choice.config),
+        result: withCost(estimateInference(choice.config), choice.config, tco),
         replicas: choice.replicas,
         chips: choice.chips,
         disaggregation: choice.disaggregation,
