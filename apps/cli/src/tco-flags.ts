@@ -1,4 +1,4 @@
-import { MissingCapitalError, TCO_LIMITS as L, tcoPrice, type TcoOptions, type TcoPrice } from '@ridgeline/model';
+import { costFigures, MissingCapitalError, TCO_LIMITS as L, tcoPrice, type CostFigures, type FeasibleInferenceResult, type InferenceConfig, type TcoOptions, type TcoPrice } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { numberInRange } from './args.ts';
 import { UserError } from './errors.ts';
@@ -127,4 +127,18 @@ export function tcoOf(chip: ChipSpec, options: TcoOptions): TcoPrice {
     if (error instanceof MissingCapitalError) throw new UserError(error.message, { cause: error });
     throw error;
   }
+}
+
+/**
+ * The `cost` block `estimate --json` adds to a feasible result, and `plan --json` to each answer
+ * (docs/MODEL.md §11): priced at `tco` (the configuration chip's cost of ownership) or else at the
+ * configuration's price (its override, or the chip's list price), with the figures' status for
+ * both pools' chips when prefill runs on a chip of its own; `priceGiven` when `--price` set it.
+ */
+export function costBlock(result: FeasibleInferenceResult, config: InferenceConfig, tco: TcoPrice | undefined, priceGiven: boolean): CostFigures {
+  const prefillChip = config.disaggregation?.prefillChip;
+  return costFigures(result, tco === undefined ? 'list' : 'tco', config.usdPerChipHour ?? config.chip.price.usdPerChipHour.value, tco, {
+    chips: prefillChip === undefined ? [config.chip] : [config.chip, prefillChip],
+    priceGiven,
+  });
 }

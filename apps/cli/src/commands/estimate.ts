@@ -3,7 +3,6 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
-  costFigures,
   MAX_DRAFT_TOKENS,
   MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
@@ -29,7 +28,7 @@ import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { placeholderWarning, resolveChip } from '../registry.ts';
 import { renderReport } from '../report.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
-import { PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
+import { costBlock, PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
 import { resolveModel } from '../resolve-model.ts';
 
 // citty validates enum values before `run`; the `as Precision[]` below gives isolatedDeclarations
@@ -274,12 +273,7 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config, powerCap);
-    const cost = result.feasible
-      ? costFigures(result, tco === undefined ? 'list' : 'tco', usdPerChipHour ?? chip.price.usdPerChipHour.value, tco, {
-          chips: prefillChip === undefined ? [chip] : [chip, prefillChip],
-          priceGiven: tco === undefined && price !== undefined,
-        })
-      : undefined;
+    const cost = result.feasible ? costBlock(result, config, tco, tco === undefined && price !== undefined) : undefined;
     // An infeasible configuration is an answer, not a mistake: it is reported and exits 0.
     if (a.json) io.stdout(`${JSON.stringify(cost === undefined ? result : { ...result, cost }, null, 2)}\n`);
     else if (result.feasible) io.stdout(renderReport(result, model, chip, prefillChip, cost));

@@ -1,7 +1,7 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
 import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
-import { costFigures, DEFAULT_PUE, InputError, WORKLOAD_LIMITS, estimateInference, type CostFigures, type InferenceConfig, type InferenceResult, type ModelSpec, type TcoOptions } from '@ridgeline/model';
+import { DEFAULT_PUE, InputError, WORKLOAD_LIMITS, estimateInference, type CostFigures, type InferenceConfig, type InferenceResult, type ModelSpec, type TcoPrice } from '@ridgeline/model';
 import {
   PLAN_MAX_DECODE_WORKERS,
   PLAN_MAX_POWER_BUDGET_W,
@@ -25,7 +25,7 @@ import { ioOf } from '../io.ts';
 import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
-import { PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, TCO_FLAGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
+import { costBlock, PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, TCO_FLAGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 import { shellCommand } from '../shell.ts';
@@ -122,20 +122,9 @@ export interface PlanJsonEntry {
   readonly powerBudget: PlanPowerBudget | null;
 }
 
-/**
- * A feasible result with the `cost` block `ridgeline estimate --json` adds (basis, $/M output and
- * input tokens, the breakdown and the figures' status; docs/MODEL.md §11), priced as the plan
- * priced it: the chip's cost of ownership under `tco`, else its list price (both pools' chips with a
- * prefill chip of its own). An infeasible result is returned as it is, as estimate prints it.
- */
-function withCost(result: InferenceResult, config: InferenceConfig, tco: TcoOptions | undefined): InferenceResult | (InferenceResult & { readonly cost: CostFigures }) {
-  if (!result.feasible) return result;
-  const prefillChip = config.disaggregation?.prefillChip;
-  const price = tco === undefined ? undefined : tcoOf(config.chip, tco);
-  const cost = costFigures(result, price === undefined ? 'list' : 'tco', config.usdPerChipHour ?? config.chip.price.usdPerChipHour.value, price, {
-    chips: prefillChip === undefined ? [config.chip] : [config.chip, prefillChip],
-  });
-  return { ...result, cost };
+/** An answer's estimate as `estimate --json` prints it: a feasible one with its `cost` block (plan has no --price). */
+function answerResult(result: InferenceResult, config: InferenceConfig, tco: TcoPrice | undefined): PlanJsonEntry['result'] {
+  return result.feasible ? { ...result, cost: costBlock(result, config, tco, false) } : result;
 }
 
 /**
@@ -376,6 +365,8 @@ const command: CommandDef<typeof args> = defineCommand({
       const chip = onStack(await resolveChip(spelled, { cwd: io.cwd, plugins, warn }));
       if (!chips.some((c) => c.chip.id === chip.id)) chips.push({ spelled, chip });
     }
+    // each chip's cost of ownership under --price-basis tco, priced once for the plan and its answers' cost blocks
+    const tcoPrices = new Map(tco === undefined ? [] : chips.map(({ chip }) => [chip.id, tcoOf(chip, tco)] as const));
     const prefillChips: { spelled: string; chip: ChipSpec }[] = [];
     for (const spelled of prefillHardware) {
       let chip: ChipSpec;
@@ -391,7 +382,10 @@ const command: CommandDef<typeof args> = defineCommand({
     try {
       plan = await planServing({
         model,
-        chips: chips.map(({ chip }) => (tco === undefined ? { chip } : { chip, usdPerChipHour: tcoOf(chip, tco).usdPerChipHour })),
+        chips: chips.map(({ chip }) => {
+          const price = tcoPrices.get(chip.id);
+          return price === undefined ? { chip } : { chip, usdPerChipHour: price.usdPerChipHour };
+        }),
         inputTokens,
         outputTokens,
         targets: { ...(ttftS === undefined ? {} : { ttftS }), ...(tpotS === undefined ? {} : { tpotS }) },
@@ -428,7 +422,7 @@ const command: CommandDef<typeof args> = defineCommand({
         chip: choice.chip,
         meetsTargets: choice.meetsTargets,
         command,
-        result: withCost(estimateInference(choice.config), choice.config, tco),
+        result: answerResult(estimateInference(choice.config), choice.config, tcoPrices.get(choice.chip)),
         replicas: choice.replicas,
         chips: choice.chips,
         disaggregation: choice.disaggregation,
