@@ -1,6 +1,7 @@
 // Helpers for this package's tests (not built): run the built CLI (`pnpm build` first) as a child
 // process, as a shell or a job scheduler would, and wait for its output or its end.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI's entry point. */
@@ -30,16 +31,28 @@ export interface StartedCli {
   readonly stderrWhen: (test: (stderr: string) => boolean) => Promise<void>;
 }
 
+/** Every CLI `startBuiltCli` started, for `killStartedClis`. */
+const started = new Set<ChildProcess>();
+
+/** Throws, naming the fix, when the CLI has not been built (for a suite's beforeAll). */
+export function requireBuiltCli(): void {
+  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run "pnpm build" before these tests`);
+}
+
+/** Kills every started CLI still running, so no sweep outlives its suite (for a suite's afterAll). */
+export function killStartedClis(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 /**
- * Starts the built CLI with `args` in `cwd`, adding the child to `children` (for the suite's
- * afterAll to kill any still running).
+ * Starts the built CLI with `args` in `cwd`.
  *
  * @example
- * const { exit } = startBuiltCli(['sweep', 'spec.yaml', '--json'], dir, children);
+ * const { exit } = startBuiltCli(['sweep', 'spec.yaml', '--json'], dir);
  */
-export function startBuiltCli(args: readonly string[], cwd: string, children: Set<ChildProcess>): StartedCli {
+export function startBuiltCli(args: readonly string[], cwd: string): StartedCli {
   const child = spawn(process.execPath, [BUILT_MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
+  started.add(child);
   let stdout = '';
   let stderr = '';
   const waiting: { test: (stderr: string) => boolean; resolve: () => void }[] = [];

@@ -1,14 +1,11 @@
 // SIGINT and SIGTERM during a sweep, sent to the built CLI (run `pnpm build` first): the temporary
 // file goes, one line says how far the run got, and the exit code is the shell's 128 + signal.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_MAIN, DAYS_SPEC, startBuiltCli } from '../built-cli.ts';
-
-const MAIN = BUILT_MAIN;
+import { DAYS_SPEC, killStartedClis, requireBuiltCli, startBuiltCli as start } from '../built-cli.ts';
 
 // 2,048,000 configurations: the sweep takes a fraction of a second, writing their rows many seconds
 const ROWS_SPEC = `models: [llama-3.1-8b]
@@ -17,11 +14,6 @@ tp: [1, 2, 4, 8]
 batch: { from: 1, to: 1000 }
 inputTokens: { from: 128, to: 32768, step: 128 }
 `;
-
-/** Every sweep started, killed after the tests if one is still running. */
-const children = new Set<ChildProcess>();
-
-const start = (args: readonly string[], cwd: string) => startBuiltCli(args, cwd, children);
 
 /** Waits until the sweep's temporary file exists (with at least `bytes`), which it reserves once its signal handlers are in place. */
 async function partialFile(dir: string, bytes: number): Promise<string> {
@@ -48,13 +40,13 @@ async function signalWhen(child: ChildProcess, signal: NodeJS.Signals, ready: Pr
 describe.runIf(process.platform !== 'win32')('a sweep stopped by a signal', () => {
   let dir = '';
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "pnpm build" before these tests`);
+    requireBuiltCli();
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-signals-'));
     await writeFile(join(dir, 'rows.yaml'), ROWS_SPEC);
     await writeFile(join(dir, 'long.yaml'), DAYS_SPEC);
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killStartedClis();
     await rm(dir, { recursive: true, force: true });
   });
 

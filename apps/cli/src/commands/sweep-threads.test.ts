@@ -1,15 +1,11 @@
 // `ridgeline sweep` on worker threads, run as the built CLI (run `pnpm build` first): the engine keeps
 // its worker pool between sweeps, and the process still ends once the sweep has, whether it ran to
 // the end or was stopped by a signal.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_MAIN, DAYS_SPEC, startBuiltCli } from '../built-cli.ts';
-
-const MAIN = BUILT_MAIN;
+import { DAYS_SPEC, killStartedClis, requireBuiltCli, startBuiltCli as start } from '../built-cli.ts';
 
 // 1,048,576 configurations: two threads by default on two cores or more
 const SPEC = `models: [llama-3.1-8b]
@@ -20,20 +16,16 @@ inputTokens: { from: 64, to: 8192, step: 64 }
 reducers: { top: { k: 3, by: costPerMillionTokensUsd } }
 `;
 
-const children = new Set<ChildProcess>();
-
-const start = (args: readonly string[], cwd: string) => startBuiltCli(args, cwd, children);
-
 describe.runIf(process.platform !== 'win32')('ridgeline sweep on worker threads', () => {
   let dir = '';
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "pnpm build" before these tests`);
+    requireBuiltCli();
     dir = await mkdtemp(join(tmpdir(), 'ridgeline-threads-'));
     await writeFile(join(dir, 'spec.yaml'), SPEC);
     await writeFile(join(dir, 'long.yaml'), DAYS_SPEC);
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killStartedClis();
     await rm(dir, { recursive: true, force: true });
   });
 
