@@ -1,5 +1,5 @@
 import { formatEnergy, formatNumber, formatPercent, formatPower, formatUsd } from '@ridgeline/format';
-import type { ChipSpec, Precision, Sourced } from '@ridgeline/hardware';
+import { figureStatus, type ChipSpec, type Precision, type Sourced } from '@ridgeline/hardware';
 import {
   costFigures,
   DEFAULT_AMORTIZATION_YEARS,
@@ -160,13 +160,9 @@ export interface PowerEstimates {
   readonly provisioned: readonly EstimatedFigure[];
 }
 
-function isEstimate(s: Sourced): boolean {
-  return s.source.trim().toLowerCase().startsWith('estimate');
-}
-
 /**
  * The chip's power figures that are estimates, grouped by what they feed (docs/MODEL.md §10): a
- * source starting `estimate` (`estimate: 10% of TDP …`) marks one. A missing host share counts as
+ * source labelled so (`estimate: 10% of TDP …`; `figureStatus`, the rule the CLI's JSON uses) marks one. A missing host share counts as
  * an estimate of 0 W, as `plan --power-budget` says.
  *
  * @example
@@ -187,7 +183,7 @@ export function powerEstimates(chip: ChipSpec, precision: Precision): PowerEstim
         ['power.maxW', p.maxW],
       ];
   const estimated = (figures: readonly [string, Sourced | undefined][]): EstimatedFigure[] =>
-    figures.flatMap(([path, s]) => (s !== undefined && isEstimate(s) ? [{ chip: chip.name, path, source: s.source }] : []));
+    figures.flatMap(([path, s]) => (s !== undefined && figureStatus(s) === 'estimated' ? [{ chip: chip.name, path, source: s.source }] : []));
   const overhead = p.nodeOverheadW === undefined ? [{ chip: chip.name, path: 'power.nodeOverheadW (absent: 0 W)', source: 'estimate: the plugin gives no host, NIC or switch share' }] : [];
   return {
     draw: estimated(drawFigures),

@@ -1,4 +1,4 @@
-import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { figureStatus, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
@@ -302,11 +302,11 @@ export function fleetReplicas(chip: ChipSpec, replicaChips: number, budget: Plan
   return n;
 }
 
-/** Which of a chip's power figures behind its provisioned power are estimates (their source says so). */
+/** Which of a chip's power figures behind its provisioned power are estimates (`figureStatus`: their source says so). */
 function estimatedPowerFigures(chip: ChipSpec): string[] {
   const figures = { 'power.maxW': chip.power.maxW, 'power.nodeOverheadW': chip.power.nodeOverheadW };
   return Object.entries(figures)
-    .filter(([, f]) => f === undefined || f.source.trim().toLowerCase().startsWith('estimate'))
+    .filter(([, f]) => f === undefined || figureStatus(f) === 'estimated')
     .map(([path, f]) => (f === undefined ? `${path} (absent: 0 W)` : path));
 }
 
