@@ -165,7 +165,7 @@ describe('a known row maps to its configuration', () => {
         batch: 64,
         inputTokens: 1024,
         outputTokens: 8192,
-        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' },
+        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' },
         schedule,
       });
     }
@@ -174,7 +174,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '1024', '--output', '8192', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
+      '--batch', '64', '--input', '1024', '--output', '8192', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8',
       '--schedule', 'continuous',
     ]);
   });

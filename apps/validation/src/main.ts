@@ -15,6 +15,7 @@ const { values: flags } = parseArgs({
     write: { type: 'boolean', default: false },
     readme: { type: 'boolean', default: false },
     'inferencex-rows': { type: 'boolean', default: false },
+    transfer: { type: 'boolean', default: false },
   },
   strict: true,
   allowPositionals: false,
@@ -39,11 +40,10 @@ if (flags.fit) {
   );
   console.log('\nPer serving stack (the profiles --stack selects):\n');
   console.log(inferencexStackFitLines(stackFits).join('\n'));
-  // The transfer rule on fitted pairs: what a chip without measurements quotes as its error.
-  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
-  const checks = TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, chipById, from, to, stack) ?? []);
-  console.log('\nThe transfer rule on fitted pairs (one chip\'s stack profile predicting another chip\'s rows of that stack):\n');
-  console.log(transferCheckLines(checks).join('\n'));
+  // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
+  // reads the profiles the plugins carry, which --write replaces only after this table is printed.
+  console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');
+  console.log(transferLines().join('\n'));
   if (flags.write) {
     const date = new Date().toISOString().slice(0, 10);
     for (const [vendor, dir] of [['NVIDIA', 'hardware-nvidia'], ['AMD', 'hardware-amd']] as const) {
@@ -52,7 +52,10 @@ if (flags.fit) {
       writeFileSync(path, profilesModule(ofVendor, date));
       console.log(`wrote ${path}`);
     }
+    console.log('The transfer table above used the profiles committed before this run: pnpm validate --transfer prints it with the ones just written.');
   }
+} else if (flags.transfer) {
+  console.log(transferLines().join('\n'));
 } else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
   // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).
@@ -78,4 +81,11 @@ if (flags.fit) {
   } else {
     console.log('\n(pnpm validate --inferencex-rows lists every reproduced row with its command and errors.)');
   }
+}
+
+/** The transfer checks of TRANSFER_PAIRS with the plugins' committed stack profiles, as a table. */
+function transferLines(): string[] {
+  const kept = selectInferencex(readInferencex()).kept;
+  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
+  return transferCheckLines(TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, chipById, from, to, stack) ?? []));
 }
