@@ -56,11 +56,11 @@ export const groqLpu: ChipSpec = withEstimatedPower({
     topology: 'switch',
     hopLatencyS: {
       value: 6e-7,
-      source: `derived: ${ISCA_2022} gives "less than 3 microseconds of end-to-end system latency" across the 10,440-TSP system; over a Dragonfly path of up to ~5 C2C hops (local, global, local with a non-minimal detour — estimate) that is ~0.6 µs per hop. Deterministic: the schedule is fixed at compile time`,
+      source: `derived: ${ISCA_2022} gives "less than 3 microseconds of end-to-end system latency" across the 10,440-TSP system; over a Dragonfly path of up to ~5 C2C hops (local, global, local with a non-minimal detour — estimate) that is ~0.6 µs per hop. Deterministic: the schedule is fixed at compile time. It is the latency of a pipeline stage hand-off (docs/MODEL.md §3, "The LPU pipeline"): one hop, the compiler placing consecutive stages on directly linked chips (estimate); a hand-off over the worst path would cost the whole 3 µs`,
     },
     collectiveLatencyS: {
       value: 2 * 3e-6,
-      source: `derived: an all-reduce is a reduce-scatter plus an all-gather, each one pass across the software-scheduled network, bounded by the "less than 3 microseconds of end-to-end system latency" in ${ISCA_2022} → 2 × 3 µs. Replaces the per-hop sum, which would count 2(n−1) hops over hundreds of chips`,
+      source: `derived: an all-reduce is a reduce-scatter plus an all-gather, each one pass across the software-scheduled network, bounded by the "less than 3 microseconds of end-to-end system latency" in ${ISCA_2022} → 2 × 3 µs. Replaces the per-hop sum, which would count 2(n−1) hops over hundreds of chips. With tensor parallelism it is the chip-to-chip cost of every layer, 2 all-reduces × 6 µs = 12 µs (docs/MODEL.md §3, "The LPU pipeline")`,
     },
   },
   scaleOut: {
@@ -102,12 +102,15 @@ export const groqLpu: ChipSpec = withEstimatedPower({
       source: `initial: the C2C network is scheduled by software and "avoids the latency variation introduced by dynamic contention for network links" (${ISCA_2022}); 0.9 assumed`,
     },
     layerOverheadS: {
-      value: 3e-5,
-      source:
-        'initial: Groq served Llama-2-70B at ~300 tokens/s per user at batch 1 (TechPowerUp, Feb 2024, LLMPerf leaderboard) → 3.3 ms per token / 80 layers ≈ 42 µs per layer; less 2 × 6 µs of all-reduces (collectiveLatencyS) ≈ 30 µs per layer of fixed cost',
+      value: 1e-6,
+      source: `estimate: at most ~1 µs per layer. ${ISCA_2020} reports ResNet-50 at 20.4K images/s at batch size 1 on one chip, 1/20,400 = 49 µs per image over its ~50 weight layers (49 convolutions and the classifier) = 0.98 µs per layer with the layer's own compute included, so the fixed part — the compiler-scheduled pipeline's fill and drain between dependent operations; there are no kernel launches and no runtime synchronisation (chips run one static, plesiosynchronous schedule, ${ISCA_2022}) — is at most that; rounded up, the whole 1 µs is taken. Chip-to-chip costs are not in it: the TP all-reduces are charged by collectiveLatencyS and the pipeline hand-offs by hopLatencyS and the link bandwidth (docs/MODEL.md §3, "The LPU pipeline"). Not back-solved from a served tokens/s figure`,
     },
-    calibration: { status: 'datasheet', basis: 'starting values from the architecture papers, t_layer derived from ~300 tok/s per user on Llama 2 70B (a vendor figure, not a fit)' },
+    calibration: {
+      status: 'datasheet',
+      basis:
+        'starting values from the architecture papers; t_layer bounded by the ISCA 2020 ResNet-50 batch-1 latency per layer, chip-to-chip costs from the link figures (not fitted to a served tokens/s figure)',
+    },
   },
   notes:
-    'SRAM-only: capacity and bandwidth are the on-die SRAM\'s (230 MB, 80 TB/s), so large models need hundreds of chips (70B at 2 bytes/param ≈ 614 chips for weights alone). Groq lists FP16 and INT8 matmul rates, not BF16: run 2-byte models as fp16. The price is an estimate derived from the card list price (Groq rents no chip-hours) and the idle power is an estimate — override both with your own figures.',
+    'SRAM-only: capacity and bandwidth are the on-die SRAM\'s (230 MB, 80 TB/s), so large models need hundreds of chips (70B at 2 bytes/param ≈ 614 chips for weights alone). Groq lists FP16 and INT8 matmul rates, not BF16: run 2-byte models as fp16. The chip-to-chip pipeline is costed from the link figures: each TP all-reduce the 6 µs collective latency plus its bytes over 16 × 14 GB/s, each pipeline stage hand-off one 0.6 µs hop plus its bytes; the per-layer overhead is the ≤ 1 µs bound from ResNet-50\'s batch-1 latency. On Llama 2 70B at batch 1 (576 chips, tp 64 · pp 9, int8 weights) that predicts ≈ 930 tokens/s per user, 3.1× the ~300 Groq served in Feb 2024: the link figures do not account for what Groq measured (docs/MODEL.md §3). The price is an estimate derived from the card list price (Groq rents no chip-hours) and the idle power is an estimate — override both with your own figures.',
 }, rackScaleNodeOverheadW(300, 'GroqNode/GroqRack systems (8 cards per node)'));

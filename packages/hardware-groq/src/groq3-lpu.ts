@@ -111,7 +111,10 @@ export const groq3Lpu: ChipSpec = withEstimatedPower({
     },
     asOf: '2026-03-16',
   },
-  // Announced, nothing measured: the earlier LPU's efficiencies (docs/MODEL.md §9).
+  // Announced, nothing measured: the earlier LPU's efficiencies (docs/MODEL.md §9). That includes
+  // t_layer, the GroqChip's ≤ 1 µs ResNet-50 bound: the same statically scheduled pipeline, whose
+  // fill and drain per layer Groq 3's unpublished clock would scale; its chip-to-chip costs come
+  // from its own link figures (1.25 TB/s) and the latencies kept above.
   efficiency: transferredEfficiency(groqLpu.efficiency, {
     fromId: groqLpu.id,
     why: 'the same compiler-scheduled, SRAM-only LPU architecture; the chip is announced and no Groq 3 measurement exists',

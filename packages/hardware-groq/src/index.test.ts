@@ -39,7 +39,7 @@ describe('groq plugin', () => {
       expect(efficiencyAt(eta, 0)).toBeGreaterThan(0);
       expect(efficiencyAt(eta, 0)).toBeLessThanOrEqual(1);
     }
-    expect(groqLpu.efficiency.layerOverheadS.source).toContain('initial');
+    expect(groqLpu.efficiency.layerOverheadS.source).toMatch(/^estimate: at most ~1 µs per layer/);
   });
 
   test('passes validateHardware from @ridgeline/hardware', () => {
@@ -76,6 +76,43 @@ describe('spot checks against the documents', () => {
     const ridge = flops / bandwidth;
     expect(ridge).toBeGreaterThan(1);
     expect(ridge).toBeLessThan(20);
+  });
+});
+
+describe('the chip-to-chip pipeline is costed from the link figures, not from a served tokens/s figure', () => {
+  test('t_layer is the ResNet-50 batch-1 bound (ISCA 2020), about 1 µs, not a back-solved 30 µs', () => {
+    const tLayer = groqLpu.efficiency.layerOverheadS;
+    // 20.4K images/s at batch 1 → 49 µs per image over ~50 weight layers = 0.98 µs per layer, compute included; rounded up
+    expect(1 / 20_400 / 50).toBeCloseTo(0.98e-6, 8);
+    expect(tLayer.value).toBe(1e-6);
+    expect(tLayer.source).toContain('20.4K images/s at batch size 1');
+    expect(tLayer.source).toContain('Think Fast');
+    // it carries no chip-to-chip cost and no served figure: those are the link figures' (and the comparison's)
+    expect(tLayer.source).toContain('Not back-solved from a served tokens/s figure');
+    expect(tLayer.source).not.toMatch(/300 tokens\/s|LLMPerf/);
+    expect(groqLpu.efficiency.calibration?.basis).toMatch(/chip-to-chip costs from the link figures/);
+  });
+
+  test('per layer, the link figures cost 12× t_layer: 2 all-reduces at 2 × 3 µs (ISCA 2022 end-to-end bound)', () => {
+    const collective = groqLpu.scaleUp.collectiveLatencyS!;
+    expect(collective.value).toBe(2 * 3e-6);
+    expect(collective.source).toMatch(/^derived: .*less than 3 microseconds of end-to-end system latency/);
+    expect((2 * collective.value) / groqLpu.efficiency.layerOverheadS.value).toBeCloseTo(12, 9);
+  });
+
+  test('a pipeline stage hand-off is one C2C hop, 3 µs ÷ ~5 Dragonfly hops, plus bytes over 16 × 14 GB/s', () => {
+    const hop = groqLpu.scaleUp.hopLatencyS;
+    expect(hop.value).toBeCloseTo(3e-6 / 5, 15);
+    expect(hop.source).toMatch(/^derived: /);
+    expect(hop.source).toContain('pipeline stage hand-off');
+    // one token of Llama 2 70B's activations (8192 × 2 B fp16) crosses in 16384 / (224e9 × η_net 0.9) = 0.081 µs: the hop dominates
+    const bytesS = (8192 * 2) / (groqLpu.scaleUp.bandwidthBytesPerS.value * efficiencyAt(groqLpu.efficiency.network, 8192 * 2));
+    expect(bytesS).toBeCloseTo(8.13e-8, 9);
+    expect(bytesS).toBeLessThan(hop.value / 5);
+  });
+
+  test('the notes state the prediction against the ~300 tokens/s Groq served, without tuning to it', () => {
+    expect(groqLpu.notes).toMatch(/≈ 930 tokens\/s per user, 3\.1× the ~300 Groq served/);
   });
 });
 
@@ -171,6 +208,9 @@ describe('NVIDIA Groq 3 LPU (announced): the figures as chips.md gives them', ()
       expect(eta.source).toMatch(/^transferred from groq-lpu \(the same compiler-scheduled, SRAM-only LPU architecture/);
     }
     expect(layerOverheadS.value).toBe(groqLpu.efficiency.layerOverheadS.value);
+    // the ResNet-50 bound of the GroqChip, carried over with the rule in front of its derivation
+    expect(layerOverheadS.value).toBe(1e-6);
+    expect(layerOverheadS.source).toContain('; estimate: at most ~1 µs per layer');
     expect(layerOverheadS.source).toMatch(/^transferred from groq-lpu \(the same compiler-scheduled, SRAM-only LPU architecture/);
     expect(groq3Lpu.efficiency.calibration?.status).toBe('transferred');
     expect(groq3Lpu.efficiency.calibration?.basis).toMatch(/^transferred from groq-lpu .*, whose efficiencies are datasheet/);
