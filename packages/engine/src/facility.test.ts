@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { estimateInference, provisionedFacilityW } from '@ridgeline/model';
@@ -127,5 +128,23 @@ describe('facility metrics in sweeps', () => {
     const other = planOf(SPEC.replace('pue: 1.37', 'pue: 1.2'));
     expect(other.fingerprint).not.toBe(plan.fingerprint);
     expect(planOf(SPEC.replace('pue: 1.37\n', '')).fingerprint).toBe(other.fingerprint);
+  });
+
+  it('ship the README\'s example as examples/sweep-facility.yaml, whose numbers the README states', () => {
+    const example = readFileSync(new URL('../examples/sweep-facility.yaml', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    // the README shows the file without its header comment (how to run it)
+    const body = example.split('\n').filter((line, i, lines) => i >= lines.findIndex((l) => !l.startsWith('#'))).join('\n');
+    expect(body.startsWith('models: [llama-3.1-70b]')).toBe(true);
+    expect(readme).toContain(`\`\`\`yaml\n${body}\`\`\`\n`);
+    const spec = parseSweepSpec(example);
+    expect(spec.pue).toBe(1.3);
+    expect(spec.where).toEqual([{ metric: 'provisionedFacilityW', max: 15e3 }]);
+    expect(spec.reducers.top).toEqual({ metric: 'tokensPerSPerProvisionedMW', direction: 'max', k: 5 });
+    // "an 8-GPU B200 node … provisions 8 × (1,000 + 787.5) × 1.3 = 18.6 kW, over the limit"
+    const b200 = nvidia.chips.find((c) => c.id === 'b200')!;
+    expect(provisionedFacilityW(b200, 8, 1.3)).toBe(8 * (1000 + 787.5) * 1.3);
+    expect(provisionedFacilityW(b200, 8, 1.3)).toBeCloseTo(18_590, 6);
+    expect(readme).toContain('8 × (1,000 +\n787.5) × 1.3 = 18.6 kW');
   });
 });
