@@ -1607,9 +1607,9 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
 
 /**
  * Node and facility figures of a deployment of `n1` chips `c1` and `n2` chips `c2` (power.ts
- * energyFigures, whose sums this follows term by term: a one-pool deployment passes n2 = 0, and
- * 0-chip terms are left out as the model has no such pool). Host, NIC and switch power is charged
- * at its share of the system's maximum whatever the load; the facility multiplies by PUE.
+ * energyFigures, whose sums this follows term by term, pool by pool: a one-pool deployment passes
+ * n2 = 0, whose terms would add nothing). Host, NIC and switch power is charged at its share of the
+ * system's maximum whatever the load; the facility multiplies by PUE.
  */
 @inline function putEnergy(tokensPerS: f64, chipW: f64, n1: f64, c1: usize, n2: f64, c2: usize): void {
   const overhead1 = f(c1, C_NODE_OVERHEAD);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
 import { formatBytes, formatDuration, formatEnergy, formatNumber, formatPower, formatUsd, table } from '@ridgeline/format';
-import { InputError } from '@ridgeline/model';
+import { DEFAULT_PUE, InputError, TCO_LIMITS } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import {
   createEngine,
@@ -99,7 +99,7 @@ const args = {
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
   pue: {
     ...PUE_ARG,
-    description: `${PUE_ARG.description.replace(': facility energy and provisioned power', ' for the whole sweep: provisionedFacilityW, tokensPerSPerProvisionedMW, facilityW and facilityJPerOutputToken')}; replaces the spec's pue (inference sweeps only)`,
+    description: `Power usage effectiveness of the facility, facility power ÷ IT power, ${TCO_LIMITS.pue.min} to ${TCO_LIMITS.pue.max}, for the whole sweep: provisionedFacilityW, tokensPerSPerProvisionedMW, facilityW and facilityJPerOutputToken (default: the spec's pue, else ${DEFAULT_PUE} as estimate's; inference sweeps only)`,
   } as StringArgDef,
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: from the sweep size, one for a small sweep, up to all cores)' },
   shard: {
