@@ -41,6 +41,7 @@ attentionSharding: batch
 moeImbalance: 1.25
 schedule: [static]
 chunkTokens: [4096]
+pue: 1.45
 `;
 
 // Speculative decoding: MTP on DeepSeek-V3, a draft model on both, γ and acceptance on and off their
@@ -134,14 +135,17 @@ async function sweep(file: string): Promise<SweepResult> {
 function figures(row: AnySweepRow): Record<string, number | null> {
   return isTrainingRow(row)
     ? { stepTimeS: row.stepTimeS, mfu: row.mfu, totalTimeS: row.totalTimeS, costUsd: row.costUsd, memory: row.memoryTotalBytes }
-    : { ttftS: row.ttftS, tpotS: row.tpotS, cost: row.costPerMillionTokensUsd, perChip: row.tokensPerSPerChip, memory: row.memoryTotalBytes };
+    : { ttftS: row.ttftS, tpotS: row.tpotS, cost: row.costPerMillionTokensUsd, perChip: row.tokensPerSPerChip, memory: row.memoryTotalBytes, provisionedW: row.provisionedFacilityW, perMw: row.tokensPerSPerProvisionedMW };
 }
 
 function figuresOfJson(json: Record<string, unknown>, training: boolean): Record<string, number | null> {
   const memory = (json['memoryPerChipBytes'] as { total: number }).total;
   return training
     ? { stepTimeS: json['stepTimeS'] as number, mfu: json['mfu'] as number, totalTimeS: json['totalTimeS'] as number, costUsd: json['costUsd'] as number, memory }
-    : { ttftS: json['ttftS'] as number, tpotS: json['tpotS'] as number, cost: json['costPerMillionTokensUsd'] as number, perChip: json['tokensPerSPerChip'] as number, memory };
+    : (() => {
+        const energy = json['energy'] as { provisionedFacilityW: number; tokensPerSPerProvisionedMW: number };
+        return { ttftS: json['ttftS'] as number, tpotS: json['tpotS'] as number, cost: json['costPerMillionTokensUsd'] as number, perChip: json['tokensPerSPerChip'] as number, memory, provisionedW: energy.provisionedFacilityW, perMw: energy.tokensPerSPerProvisionedMW };
+      })();
 }
 
 describe('the details command of a sweep row', () => {
@@ -155,7 +159,7 @@ describe('the details command of a sweep row', () => {
     const text = commands.join('\n');
     const flags: Record<string, string[]> = {
       'inference.yaml': ['--price 3.1', '--overlap 0.5', '--moe-imbalance 1.25'],
-      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096'],
+      'inference-flags.yaml': ['--hardware h100 ', '--attention batch', '--ep 8', '--redundant-experts 8', '--moe-imbalance 1.25', '--schedule static', '--chunk-tokens 4096', '--pue 1.45'],
       'inference-speculative.yaml': [
         '--speculative mtp --draft-tokens 3 --acceptance 0.9',
         '--speculative draft --draft-model llama-3.1-8b --draft-tokens 3 --acceptance 0.85',

@@ -1,5 +1,5 @@
 import { formatExactCount } from '@ridgeline/format';
-import { DEFAULT_MOE_IMBALANCE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
+import { DEFAULT_MOE_IMBALANCE, DEFAULT_PUE, PREFILL_CHUNK_TOKENS } from '@ridgeline/model';
 import { isTrainingRow, type AnySweepRow, type AnySweepSpec, type HardwareEntry } from '@ridgeline/engine';
 import { shellCommand } from './shell.ts';
 
@@ -94,6 +94,8 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
               // serving stack's (efficiency.mtpAcceptance), which a profile flag may change
               ...flag('acceptance', row.acceptance),
             ]),
+        // the sweep's facility, so the reproduced facility figures are the row's
+        ...('pue' in spec && spec.pue !== undefined && spec.pue !== DEFAULT_PUE ? flag('pue', spec.pue) : []),
         ...tail,
       ];
   // Plugin paths and ids never contain spaces in practice; quote one that does, for a POSIX shell.

@@ -30,6 +30,14 @@ describe('--where', () => {
     expect(parseWhereFlag('energy<=20MWh', 'training').value).toBe(7.2e10);
     expect(parseWhereFlag('memoryTotalBytes<=80GB', 'inference').value).toBe(80e9);
     expect(parseWhereFlag('days<=30d', 'training').value).toBe(30 * 86_400);
+    // the facility: provisioned power in W, kW or MW, joules per output token, and tokens per MW a bare rate
+    expect(parseWhereFlag('facility-power<=2MW', 'inference')).toEqual({ metric: 'provisionedFacilityW', side: 'max', value: 2e6 });
+    expect(parseWhereFlag('provisionedFacilityW<=2e6', 'inference').value).toBe(2e6);
+    expect(parseWhereFlag('facility-energy<=800mJ', 'inference')).toEqual({ metric: 'facilityJPerOutputToken', side: 'max', value: 0.8 });
+    expect(parseWhereFlag('tokens-per-mw>=1.5e5', 'inference')).toEqual({ metric: 'tokensPerSPerProvisionedMW', side: 'min', value: 1.5e5 });
+    expect(messageOf(() => parseWhereFlag('tokens-per-mw>=1MW', 'inference'))).toBe(
+      '--where "tokens-per-mw>=1MW": the bound of tokensPerSPerProvisionedMW must be a finite number in plain or exponent notation (2, 0.05, 1e-3), got "1MW"',
+    );
     expect(messageOf(() => parseWhereFlag('power<=700w', 'training'))).toBe(
       '--where "power<=700w": the bound of powerPerChipW must be a finite number in plain or exponent notation (2, 0.05, 1e-3) or a power with a unit (W, kW, MW, GW), got "700w"',
     );

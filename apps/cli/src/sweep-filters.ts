@@ -54,10 +54,12 @@ const WHERE_FLAG = /^\s*([A-Za-z][\w-]*)\s*(<=|>=)\s*(.*?)\s*$/;
  * metricQuantity('tokensPerS'); // undefined
  */
 export function metricQuantity(metric: string): Quantity | undefined {
-  if (/PerS$/.test(metric)) return undefined;
+  // a rate, also per chip, user or provisioned MW (tokensPerSPerProvisionedMW is no power)
+  if (/PerS(Per[A-Z]\w*)?$/.test(metric)) return undefined;
   if (/S$/.test(metric)) return 'duration';
   if (/W$/.test(metric)) return 'power';
-  if (/J$/.test(metric)) return 'energy';
+  // joules, also per output token (facilityJPerOutputToken)
+  if (/J(PerOutputToken)?$/.test(metric)) return 'energy';
   if (/Bytes$/.test(metric)) return 'bytes';
   return undefined;
 }

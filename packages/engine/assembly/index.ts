@@ -4,13 +4,16 @@ export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, tra
 export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
   CFG_EXPECTED,
+  CFG_PUE,
   C_IDENTITY,
+  C_NODE_OVERHEAD,
   C_MTP_ACCEPTANCE,
   C_REQUEST_OVERHEAD,
   CHIP_STRIDE,
   CONFIG_STRIDE,
   EFF_STRIDE,
   HEADER_SLOTS,
+  H_PUE,
   IMAGE_VERSION,
   MAX_CURVE_POINTS,
   MODEL_STRIDE,

@@ -62,6 +62,7 @@ import {
   C_POWER_LINK,
   C_LAYER_OVERHEAD,
   C_MAX_W,
+  C_NODE_OVERHEAD,
   C_MEM_BANDWIDTH,
   C_MEM_CAPACITY,
   C_MEM_USABLE,
@@ -76,6 +77,7 @@ import {
   C_UP_TORUS_AXES,
   CFG_EXPECTED,
   CFG_PRICE,
+  CFG_PUE,
   CHIP_STRIDE,
   CONFIG_STRIDE,
   H_AXIS_LENGTHS,
@@ -83,6 +85,7 @@ import {
   H_DP_MODE,
   H_MIN_CHIPS,
   H_MODE,
+  H_PUE,
   H_MODELS,
   HEADER_SLOTS,
   H_PER_MODEL,
@@ -130,6 +133,8 @@ import {
   O_DECODE_NETWORK,
   O_DECODE_OVERHEAD,
   O_ENERGY_PER_TOKEN,
+  O_FACILITY_J_PER_TOKEN,
+  O_FACILITY_W,
   O_FEASIBLE,
   O_INPUT_TOKENS_PER_S_PER_CHIP,
   O_MBU_DECODE,
@@ -142,7 +147,9 @@ import {
   O_MFU_DECODE,
   O_MFU_PREFILL,
   O_MIN_CHIPS,
+  O_NODE_J_PER_TOKEN,
   O_POWER,
+  O_PROVISIONED_FACILITY_W,
   O_PREFILL_COMPUTE,
   O_PREFILL_MEMORY,
   O_PREFILL_NETWORK,
@@ -151,6 +158,7 @@ import {
   O_REASON,
   O_REQUEST_LATENCY,
   O_TOKENS_PER_S,
+  O_TOKENS_PER_S_PER_MW,
   O_TOKENS_PER_S_PER_CHIP,
   O_TOKENS_PER_S_PER_USER,
   O_TOTAL_TOKENS_PER_S_PER_CHIP,
@@ -296,6 +304,8 @@ export function init(ptr: usize): void {
   dpMode = f(ptr, H_DP_MODE) == 1;
   withMinChips = f(ptr, H_MIN_CHIPS) == 1;
   trainingMode = f(ptr, H_MODE) == 1;
+  sweepPue = f(ptr, H_PUE);
+  pue = sweepPue;
   axisCount = trainingMode ? T_N_AXES : N_AXES;
   let p = ptr + (HEADER_SLOTS << 3);
   for (let a = 0; a < axisCount; a++) {
@@ -428,6 +438,8 @@ let prefillOverlap: f64 = 0;
 let decodeOverlap: f64 = 0;
 let imbalance: f64 = 1;
 let priceOverride: f64 = NaN;
+let sweepPue: f64 = 1; // H_PUE: the sweep's PUE, which an explicit record's CFG_PUE replaces while it is evaluated
+let pue: f64 = 1;
 
 let targetModel: usize = 0; // the configuration's model descriptor
 let mtpModules: f64 = 0;
@@ -1593,6 +1605,32 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
   put(O_ENERGY_PER_TOKEN, energyPerTokenJ);
 }
 
+/**
+ * Node and facility figures of a deployment of `n1` chips `c1` and `n2` chips `c2` (power.ts
+ * energyFigures, whose sums this follows term by term, pool by pool: a one-pool deployment passes
+ * n2 = 0, whose terms would add nothing). Host, NIC and switch power is charged at its share of the
+ * system's maximum whatever the load; the facility multiplies by PUE.
+ */
+@inline function putEnergy(tokensPerS: f64, chipW: f64, n1: f64, c1: usize, n2: f64, c2: usize): void {
+  const overhead1 = f(c1, C_NODE_OVERHEAD);
+  let n = n1;
+  let overheadW = n1 * overhead1;
+  let systemMaxW = n1 * (f(c1, C_MAX_W) + overhead1);
+  if (n2 > 0) {
+    const overhead2 = f(c2, C_NODE_OVERHEAD);
+    n += n2;
+    overheadW += n2 * overhead2;
+    systemMaxW += n2 * (f(c2, C_MAX_W) + overhead2);
+  }
+  const nodeW = n * chipW + overheadW;
+  const provisionedW = systemMaxW * pue;
+  put(O_NODE_J_PER_TOKEN, nodeW / tokensPerS);
+  put(O_FACILITY_J_PER_TOKEN, (nodeW * pue) / tokensPerS);
+  put(O_FACILITY_W, nodeW * pue);
+  put(O_PROVISIONED_FACILITY_W, provisionedW);
+  put(O_TOKENS_PER_S_PER_MW, tokensPerS / (provisionedW / 1e6));
+}
+
 /** Both phases' MFU, MBU and bound (InferenceResult.mfu, .mbu, .bound). */
 @inline function putPhases(mfuPrefill: f64, mfuDecode: f64, mbuPrefill: f64, mbuDecode: f64, boundPrefill: i32, boundDecode: i32): void {
   put(O_MFU_PREFILL, mfuPrefill);
@@ -1819,6 +1857,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
 
   putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS, false);
   putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
+  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
   putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
   putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);
 }
@@ -1966,6 +2005,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   // The prompt tokens' share of the iteration's tokens pays for them.
   putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
+  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
   putPhases(mfu, mfu, mbu, mbu, bound, bound);
   putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
 }
@@ -2191,6 +2231,9 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
 
   putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   putCosts((fleetUsdPerS / tokensPerS) * 1e6, (prefillUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (totalChips * powerPerChipW) / tokensPerS);
+  // one pool when the prefill chip is the decode chip (inference.ts: chipP === chip), else prefill's first
+  if (prefillChip == decodeChip) putEnergy(tokensPerS, powerPerChipW, totalChips, decodeChip, 0, 0);
+  else putEnergy(tokensPerS, powerPerChipW, prefillChips, prefillChip, decodeChips, decodeChip);
   putPhases(mfuP, mfu, mbuP, mbu, pStageBound, dgBound);
   putBreakdown(pComputeSum, pMemorySum, pNetwork, pOverhead, dgComputeS, dgMemoryS, dgNetworkS, dgOverheadS);
   put(O_PREFILL_IDLE_SHARE, 1 - lambda / lambdaP);
@@ -2211,6 +2254,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     memory.copy(VALUES, c, N_AXES * 8);
     priceOverride = f(c, CFG_PRICE);
     expectedOverride = f(c, CFG_EXPECTED);
+    pue = f(c, CFG_PUE);
     setBase();
     const reason = setParallel();
     if (reason >= 0) writeInfeasible(reason, false, NaN);
@@ -2223,6 +2267,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
   }
   priceOverride = NaN;
   expectedOverride = NaN;
+  pue = sweepPue;
 }
 
 // ---------------------------------------------------------------- the sweep: a mixed-radix odometer

@@ -44,7 +44,9 @@ export const C_POWER_MEMORY: i32 = C_POWER_STATIC + 1;
 export const C_POWER_FLOP: i32 = C_POWER_MEMORY + 1;
 /** e_link, joules per byte over scale-up links (power.joulesPerByteLink), NaN = none (0). */
 export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
-export const CHIP_STRIDE: i32 = C_POWER_LINK + 1;
+/** The chip's share of host, NIC and switch power (power.nodeOverheadW), 0 when absent: docs/MODEL.md §10. */
+export const C_NODE_OVERHEAD: i32 = C_POWER_LINK + 1;
+export const CHIP_STRIDE: i32 = C_NODE_OVERHEAD + 1;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;
@@ -117,7 +119,9 @@ export const N_AXES: i32 = 29;
 export const CFG_PRICE: i32 = 29;
 /** E, tokens per speculative step, computed by the host from a list of acceptances; NaN = from γ and A_ACCEPTANCE. */
 export const CFG_EXPECTED: i32 = 30;
-export const CONFIG_STRIDE: i32 = 31;
+/** The configuration's PUE (InferenceConfig.pue, else DEFAULT_PUE); a sweep's is the header's H_PUE. */
+export const CFG_PUE: i32 = 31;
+export const CONFIG_STRIDE: i32 = 32;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;
@@ -159,7 +163,13 @@ export const O_PREFILL_IDLE_SHARE: i32 = 35; // disaggregated only (NaN otherwis
 export const O_DECODE_IDLE_SHARE: i32 = 36;
 export const O_KV_TRANSFER_S: i32 = 37;
 export const O_DISAGGREGATION_BOUND: i32 = 38; // 0 prefill, 1 decode, 2 kv-transfer
-export const N_OUT: i32 = 39;
+// result.energy (power.ts energyFigures): node and facility figures, PUE from the image or record
+export const O_NODE_J_PER_TOKEN: i32 = 39;
+export const O_FACILITY_J_PER_TOKEN: i32 = 40;
+export const O_FACILITY_W: i32 = 41;
+export const O_PROVISIONED_FACILITY_W: i32 = 42;
+export const O_TOKENS_PER_S_PER_MW: i32 = 43; // output tokens/s per provisioned MW
+export const N_OUT: i32 = 44;
 
 // ---- infeasibility reasons: the order of INFEASIBLE_REASONS in @ridgeline/model
 export const R_CAPACITY: i32 = 0;
@@ -199,9 +209,11 @@ export const H_GROUP_BY: i32 = 49;
 // model's; a model's configurations are the product of its block's lengths (the model's own 1),
 // and the models' index ranges follow each other in the model axis' order.
 export const H_PER_MODEL: i32 = 50;
+/** The sweep's PUE (facility ÷ IT power), for the node and facility outputs: docs/MODEL.md §10. */
+export const H_PUE: i32 = 51;
 export const MAX_AXES: i32 = 31;
-export const HEADER_SLOTS: i32 = 51;
-export const IMAGE_VERSION: i32 = 13;
+export const HEADER_SLOTS: i32 = 52;
+export const IMAGE_VERSION: i32 = 14;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

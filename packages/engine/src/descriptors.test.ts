@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_REASONS } from '@ridgeline/model';
-import { AXES, DISAGGREGATION_AXES, CONFIG_EXPECTED, CONFIG_PRICE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
+import { AXES, DISAGGREGATION_AXES, CONFIG_EXPECTED, CONFIG_PRICE, CONFIG_PUE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
 import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
@@ -18,12 +18,15 @@ describe('the host layout', () => {
     expect(value('C_REQUEST_OVERHEAD')).toBe(CHIP.requestOverhead);
     expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
     expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
-    // a configuration record is the axes in order, then the price and E
+    expect(value('C_NODE_OVERHEAD')).toBe(CHIP.nodeOverhead);
+    // a configuration record is the axes in order, then the price, E and the PUE
     expect(value('N_AXES')).toBe(AXES.length);
     expect(CONFIG_PRICE).toBe(AXES.length);
     expect(CONFIG_EXPECTED).toBe(AXES.length + 1);
     expect(value('CFG_EXPECTED')).toBe(CONFIG_EXPECTED);
-    expect(CONFIG_STRIDE).toBe(AXES.length + 2);
+    expect(CONFIG_PUE).toBe(AXES.length + 2);
+    expect(value('CFG_PUE')).toBe(CONFIG_PUE);
+    expect(CONFIG_STRIDE).toBe(AXES.length + 3);
     // the disaggregation axes sit together in AXES, in DISAGGREGATION_AXES's order
     const first = AXES.indexOf('prefillWorkers');
     expect(AXES.slice(first, first + DISAGGREGATION_AXES.length)).toEqual([...DISAGGREGATION_AXES]);
@@ -31,6 +34,7 @@ describe('the host layout', () => {
     expect(value('EFF_STRIDE')).toBe(EFF_STRIDE);
     expect(value('MAX_CURVE_POINTS')).toBe(MAX_CURVE_POINTS);
     expect(value('HEADER_SLOTS')).toBe(HEADER.slots);
+    expect(value('H_PUE')).toBe(HEADER.pue);
     expect(value('IMAGE_VERSION')).toBe(IMAGE_VERSION);
     expect(value('S_COUNTS')).toBe(STATE.counts);
     expect(value('S_MATCHED')).toBe(STATE.matched);
@@ -54,6 +58,9 @@ describe('the host layout', () => {
       expect(defaultDirection(m)).toBe('max');
     }
     for (const m of ['ttftS', 'costPerMillionTokensUsd', 'energyPerTokenJ'] as const) expect(defaultDirection(m)).toBe('min');
+    // tokens per provisioned MW is a throughput; the facility's watts and joules are costs
+    expect(defaultDirection('tokensPerSPerProvisionedMW')).toBe('max');
+    for (const m of ['provisionedFacilityW', 'facilityW', 'facilityJPerOutputToken', 'nodeJPerOutputToken'] as const) expect(defaultDirection(m)).toBe('min');
     expect(resolveMetric('total-per-chip')).toBe('totalTokensPerSPerChip');
     expect(resolveMetric('inputTokensPerSPerChip')).toBe('inputTokensPerSPerChip');
   });

@@ -56,7 +56,9 @@ export const CHIP = {
   powerFlop: 370,
   /** e_link, J per byte over scale-up links, NaN when none. */
   powerLink: 377,
-  stride: 378,
+  /** The chip's share of host, NIC and switch power (power.nodeOverheadW), 0 when absent. */
+  nodeOverhead: 378,
+  stride: 379,
 } as const;
 
 /**
@@ -153,7 +155,7 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 31;
+export const CONFIG_STRIDE = 32;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
 export const CONFIG_PRICE = 29;
 /**
@@ -161,6 +163,8 @@ export const CONFIG_PRICE = 29;
  * list of acceptances; NaN: the kernel sums it from γ and the `acceptance` slot, as for an axis.
  */
 export const CONFIG_EXPECTED = 30;
+/** Slot of the configuration's PUE in a configuration record (`InferenceConfig.pue`, else DEFAULT_PUE). */
+export const CONFIG_PUE = 31;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {
@@ -185,23 +189,26 @@ export const HEADER = {
   groupBy: 49,
   /** Axes given per model: 0 none, else the slot of the per-model blocks (`ImageInput.modelAxes`). */
   perModel: 50,
-  slots: 51,
+  /** The sweep's PUE, for the node and facility outputs (docs/MODEL.md §10). */
+  pue: 51,
+  slots: 52,
 } as const;
 /**
  * Version of the setup image layout (5: the `redundantExperts` axis; 6: with `where` filters and
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
  * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor; 12: the
  * component power model's P_static, e_mem and e_flop per precision in the chip descriptor; 13:
- * axes given per model).
+ * axes given per model; 14: the PUE and the chips' node overhead, for the node and facility outputs).
  */
-export const IMAGE_VERSION = 13;
+export const IMAGE_VERSION = 14;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 
 /**
  * The outputs of one configuration, in their f64 slot order (assembly/layout.ts `O_*`). Names
  * follow `InferenceResult`; nested fields are flattened (`mfu.prefill` → `mfuPrefill`,
- * `memoryPerChipBytes.kvCache` → `memoryKvCacheBytes`).
+ * `memoryPerChipBytes.kvCache` → `memoryKvCacheBytes`), `energy`'s keep their own names
+ * (`energy.provisionedFacilityW` → `provisionedFacilityW`).
  */
 export const OUTPUTS = [
   'feasible',
@@ -243,6 +250,12 @@ export const OUTPUTS = [
   'decodeIdleShare',
   'kvTransferS',
   'disaggregationBound',
+  // result.energy's node and facility figures (the chip's are powerPerChipW and energyPerTokenJ)
+  'nodeJPerOutputToken',
+  'facilityJPerOutputToken',
+  'facilityW',
+  'provisionedFacilityW',
+  'tokensPerSPerProvisionedMW',
 ] as const;
 /** One of `OUTPUTS`. */
 export type Output = (typeof OUTPUTS)[number];
@@ -329,6 +342,14 @@ export const METRIC_ALIASES: Readonly<Record<string, Metric>> = {
   memory: 'memoryTotalBytes',
   mfu: 'mfuDecode',
   mbu: 'mbuDecode',
+  // the facility (docs/MODEL.md §10): what it provisions is the constraint, tokens per provisioned MW the objective
+  'facility-power': 'provisionedFacilityW',
+  'provisioned-w': 'provisionedFacilityW',
+  'tokens-per-mw': 'tokensPerSPerProvisionedMW',
+  'per-mw': 'tokensPerSPerProvisionedMW',
+  'facility-draw': 'facilityW',
+  'facility-energy': 'facilityJPerOutputToken',
+  'node-energy': 'nodeJPerOutputToken',
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { ChipSpec } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
+  DEFAULT_PUE,
   PREFILL_CHUNK_TOKENS,
   resolveSpeculation,
   validateInferenceConfig,
@@ -15,6 +16,7 @@ import {
   BOUNDS,
   CONFIG_EXPECTED,
   CONFIG_PRICE,
+  CONFIG_PUE,
   CONFIG_STRIDE,
   DISAGGREGATION_BOUND_CODES,
   N_OUT,
@@ -123,6 +125,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     );
     records[r + CONFIG_PRICE] = config.usdPerChipHour ?? Number.NaN;
     records[r + CONFIG_EXPECTED] = givenList ? speculation.expectedTokensPerStep : Number.NaN;
+    records[r + CONFIG_PUE] = config.pue ?? DEFAULT_PUE;
   });
   const kernel = await engine.open(
     buildImage({

@@ -98,7 +98,9 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
     out[CHIP.powerFlop + i] = chip.power.joulesPerFlop?.[p]?.value ?? Number.NaN;
   });
   out[CHIP.powerLink] = chip.power.joulesPerByteLink?.value ?? Number.NaN;
-  if (CHIP.powerLink + 1 > CHIP.stride) throw new Error('chip descriptor overflow');
+  // an absent host share counts as 0 W, as power.ts energyFigures counts it
+  out[CHIP.nodeOverhead] = chip.power.nodeOverheadW?.value ?? 0;
+  if (CHIP.nodeOverhead + 1 > CHIP.stride) throw new Error('chip descriptor overflow');
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_PUE } from '@ridgeline/model';
 import { AXES, CHIP, HEADER, IMAGE_VERSION, MODEL, WHERE_STRIDE, type Axis } from './descriptors.ts';
 
 /** A Pareto objective or top-k key as the kernel sees it: an output slot and +1 (min) or −1 (max). */
@@ -47,6 +48,11 @@ export interface ImageInput {
    * of its axes' lengths, and the models' index ranges follow each other. Absent: one grid, `axes`.
    */
   readonly modelAxes?: readonly Readonly<Record<Axis, readonly number[]>>[];
+  /**
+   * PUE, facility ÷ IT power, of the node and facility outputs (default DEFAULT_PUE, as
+   * `estimateInference`'s). Explicit configuration records carry their own.
+   */
+  readonly pue?: number;
 }
 
 /** An image with no axes, for explicit configurations only. */
@@ -103,6 +109,7 @@ export function buildImage(input: ImageInput): Float64Array {
   image[HEADER.mode] = input.training === undefined ? 0 : 1;
   image[HEADER.where] = where.length;
   image[HEADER.groupBy] = input.groupBy ?? 0;
+  image[HEADER.pue] = input.pue ?? DEFAULT_PUE;
   let p = HEADER.slots;
   axisValues.forEach((values, a) => {
     image[HEADER.axisLengths + a] = values.length;

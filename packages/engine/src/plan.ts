@@ -225,6 +225,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       where: slotFilters(where, outputSlot),
       groupBy: groupByCode(reducers.groupBy ?? []),
       ...(modelAxes === undefined ? {} : { modelAxes }),
+      ...(spec.pue === undefined ? {} : { pue: spec.pue }),
     });
   const grids = (modelAxes ?? [axes]).map((a) => ({ axes: a, lengths: AXES.map((name) => a[name].length) }));
   // each axis' digit, looked up once per plan rather than per field of every configuration

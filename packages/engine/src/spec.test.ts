@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PUE, TCO_LIMITS } from '@ridgeline/model';
 import { MAX_TOP_K, parseAnySweepSpec, parseSweepSpec, resolveSweepSpec, validateSweepSpec } from './spec.ts';
 import { planSweep, shardRange } from './plan.ts';
 import { specIssuesOf } from './test-support/kernel-check.ts';
@@ -29,6 +30,19 @@ describe('sweep spec validation', () => {
     expect(top('{ k: 5, by: tpotS, x: 1 }')).toMatch(/^spec\.yaml: reducers\.top\.x: unknown field "x"/);
     expect(parseSweepSpec(`${BASE}reducers: { top: null }\n`).reducers.top).toBeNull();
     expect(issuesOf(`${BASE}hardware: [{ chip: h100-sxm, price: 2 }]\n`.replace(`hardware: [h100-sxm]\n`, ''))).toMatch(/^spec\.yaml: hardware\[0\]\.price: unknown field "price"/);
+  });
+
+  it('takes one pue for the sweep, estimate --pue\'s default and bounds, and names the field when it is wrong', () => {
+    expect(parseSweepSpec(BASE).pue).toBe(DEFAULT_PUE);
+    expect(parseSweepSpec(`${BASE}pue: 1.35\n`).pue).toBe(1.35);
+    expect(parseSweepSpec(`${BASE}pue: ${TCO_LIMITS.pue.min}\n`).pue).toBe(TCO_LIMITS.pue.min);
+    expect(parseSweepSpec(`${BASE}pue: ${TCO_LIMITS.pue.max}\n`).pue).toBe(TCO_LIMITS.pue.max);
+    expect(issuesOf(`${BASE}pue: 0.9\n`)).toBe('spec.yaml: pue: must be a power usage effectiveness from 1 to 10, got 0.9');
+    expect(issuesOf(`${BASE}pue: 11\n`)).toBe('spec.yaml: pue: must be a power usage effectiveness from 1 to 10, got 11');
+    expect(issuesOf(`${BASE}pue: .nan\n`)).toBe('spec.yaml: pue: must be a power usage effectiveness from 1 to 10, got NaN');
+    // one facility per sweep: not an axis
+    expect(issuesOf(`${BASE}pue: [1.1, 1.2]\n`)).toBe('spec.yaml: pue: must be a power usage effectiveness from 1 to 10, got a list');
+    expect(issuesOf(`${BASE}pue: high\n`)).toBe('spec.yaml: pue: must be a power usage effectiveness from 1 to 10, got "high"');
   });
 
   it('fills in defaults and expands ranges', () => {
@@ -187,7 +201,7 @@ describe('sweep spec validation', () => {
         'spec.yaml: 3 problems',
         '  - tp[0]: must be an integer ≥ 1, got 0',
         '  - pp[0]: must be an integer ≥ 1, got "x"',
-        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, twoBatchOverlap, schedule, chunkTokens, speculative, draftTokens, acceptance, draftModels, prefillWorkers, decodeWorkers, prefillHardware, prefillTp, prefillEp, prefillAttention, where, reducers',
+        '  - random: unknown field "random". Allowed: models, hardware, chips, dp, tp, pp, ep, redundantExperts, batch, inputTokens, outputTokens, precisions, attentionSharding, commOverlap, moeImbalance, twoBatchOverlap, schedule, chunkTokens, speculative, draftTokens, acceptance, draftModels, prefillWorkers, decodeWorkers, prefillHardware, prefillTp, prefillEp, prefillAttention, pue, where, reducers',
       ].join('\n'),
     );
   });

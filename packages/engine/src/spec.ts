@@ -4,11 +4,13 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   DEFAULT_MTP_ACCEPTANCE,
+  DEFAULT_PUE,
   MAX_DRAFT_TOKENS,
   MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
   InputError,
   MODEL_LIMITS,
+  TCO_LIMITS,
   WORKLOAD_LIMITS,
   limitText,
   validateModelSpec,
@@ -140,6 +142,13 @@ export interface SweepSpec {
    * The parsers always fill it in (`[]` for none); optional so that hand-built specs stay valid.
    */
   readonly where?: readonly WhereClause[];
+  /**
+   * PUE of the facility, facility power ÷ IT power, 1–10 [DEFAULT_PUE, 1.2]: one value for the
+   * whole sweep, as `estimate --pue` takes one, for the node and facility metrics
+   * (`provisionedFacilityW`, `tokensPerSPerProvisionedMW`, `facilityW`, `facilityJPerOutputToken`;
+   * docs/MODEL.md §10). The parsers always fill it in; absent in a spec built by hand means the default.
+   */
+  readonly pue?: number;
   readonly reducers: ReducerSpec;
   /**
    * Axes given per model: by a model as `models` writes it (a catalog id as written, an inline
@@ -677,6 +686,9 @@ const hardwareEntry = v.union(
   (i) => `a hardware entry is a chip id or { chip, usdPerChipHour }${got(i)}`,
 );
 
+/** What `pue` takes, in the words of `estimate --pue`'s error. */
+const PUE_ALLOWED = `a power usage effectiveness from ${TCO_LIMITS.pue.min} to ${TCO_LIMITS.pue.max}`;
+
 const KNOWN_KEYS = [
   'models',
   'hardware',
@@ -701,6 +713,7 @@ const KNOWN_KEYS = [
   'acceptance',
   'draftModels',
   ...DISAGGREGATION_AXES,
+  'pue',
   'where',
   'reducers',
 ] as const;
@@ -833,6 +846,14 @@ const specSchema = v.pipe(
       prefillTp: v.optional(numberAxis('prefillTp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true, WORKLOAD_LIMITS.chips), 'auto'),
       prefillEp: v.optional(numberAxis('prefillEp', 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1', 'auto', true, WORKLOAD_LIMITS.chips), 'auto'),
       prefillAttention: v.optional(enumAxis('prefillAttention', ['heads', 'dp'] as const), 'heads'),
+      // one value, not an axis: the facility the whole sweep is provisioned in (estimate's --pue bounds)
+      pue: v.optional(
+        v.pipe(
+          v.number((i) => `must be ${PUE_ALLOWED}${got(i)}`),
+          v.check((x) => Number.isFinite(x) && x >= TCO_LIMITS.pue.min && x <= TCO_LIMITS.pue.max, (i) => `must be ${PUE_ALLOWED}${got(i)}`),
+        ),
+        DEFAULT_PUE,
+      ),
       // checked by whereOf, which names each metric's path
       where: v.optional(v.unknown()),
       reducers: v.optional(reducersSchema(METRICS, defaultDirection), {}),
@@ -1233,6 +1254,7 @@ function validateOneGrid(data: Record<string, unknown>, source: string): SweepSp
     prefillEp: s.prefillEp,
     prefillAttention: s.prefillAttention,
     where: filters.where,
+    pue: s.pue,
     reducers: withDefaultReducers(s.reducers, 'costPerMillionTokensUsd', 'tpotS'),
   };
 }

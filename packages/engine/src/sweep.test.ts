@@ -282,7 +282,7 @@ describe('sweeps', () => {
       await writeRows(plan, csv, { range });
       const lines = (await readFile(csv, 'utf8')).trimEnd().split('\n');
       expect(lines[0]).toBe(ROW_COLUMNS.join(','));
-      expect(lines[0]).toMatch(/,moeImbalance,twoBatchOverlap,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,prefillWorkers,decodeWorkers,prefillHardware,prefillTp,prefillEp,prefillAttention,feasible,.*,totalTokensPerSPerChip,prefillIdleShare,decodeIdleShare,kvTransferS,disaggregationBound$/);
+      expect(lines[0]).toMatch(/,moeImbalance,twoBatchOverlap,schedule,chunkTokens,speculative,draftModel,draftTokens,acceptance,prefillWorkers,decodeWorkers,prefillHardware,prefillTp,prefillEp,prefillAttention,feasible,.*,totalTokensPerSPerChip,prefillIdleShare,decodeIdleShare,kvTransferS,disaggregationBound,nodeJPerOutputToken,facilityJPerOutputToken,facilityW,provisionedFacilityW,tokensPerSPerProvisionedMW$/);
       const jsonl = join(dir, 'rows.jsonl');
       await writeRows(plan, jsonl, { range });
       const rows = (await readFile(jsonl, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -296,6 +296,10 @@ describe('sweeps', () => {
         expect(row['chunkTokens']).toBe(r.inputs.chunkTokens);
         expect(row['totalTokensPerSPerChip']).toBe(r.feasible ? r.totalTokensPerSPerChip : null);
         expect(row['inputTokensPerSPerChip']).toBe(r.feasible ? r.inputTokensPerSPerChip : null);
+        // the facility columns: estimate's energy block, none for an infeasible row
+        expect(row['provisionedFacilityW']).toBe(r.feasible ? r.energy.provisionedFacilityW : null);
+        expect(row['tokensPerSPerProvisionedMW']).toBe(r.feasible ? r.energy.tokensPerSPerProvisionedMW : null);
+        expect(row['facilityJPerOutputToken']).toBe(r.feasible ? r.energy.facilityJPerOutputToken : null);
       }
       expect([...schedules].sort()).toEqual(['continuous', 'static']);
     } finally {

@@ -454,3 +454,80 @@ describe('ridgeline sweep --stack', () => {
     }
   });
 });
+
+describe('ridgeline sweep: facility power and --pue', () => {
+  const EXAMPLE = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-facility.yaml', import.meta.url));
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ridgeline-sweep-facility-'));
+    await writeFile(join(dir, 'spec.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm, b200]\nchips: 8\ntp: [1, 2, 4, 8]\nbatch: [1, 64]\n');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  type FacilityRow = { index: number; feasible: boolean; tokensPerS: number; provisionedFacilityW: number; tokensPerSPerProvisionedMW: number; facilityJPerOutputToken: number };
+  const result = async (args: string[]): Promise<{ spec: { pue: number }; counts: { matched: number }; top: { rows: FacilityRow[] } }> => {
+    const r = await cli(['sweep', 'spec.yaml', '--json', '--threads', '1', '--top', '16', '--by', 'tokens-per-mw', ...args], dir);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it("takes --pue for the whole sweep, estimate's default without it, and the rows' facility figures follow it", async () => {
+    const byDefault = await result([]);
+    const at15 = await result(['--pue', '1.5']);
+    expect(byDefault.spec.pue).toBe(1.2);
+    expect(at15.spec.pue).toBe(1.5);
+    // the same configurations, in the same order (PUE scales every provisioned figure alike)
+    expect(at15.top.rows.map((r) => r.index)).toEqual(byDefault.top.rows.map((r) => r.index));
+    at15.top.rows.forEach((row, i) => {
+      const base = byDefault.top.rows[i]!;
+      expect(row.provisionedFacilityW).toBeCloseTo((base.provisionedFacilityW / 1.2) * 1.5, 6);
+      expect(row.tokensPerSPerProvisionedMW).toBeLessThan(base.tokensPerSPerProvisionedMW);
+      expect(row.tokensPerSPerProvisionedMW).toBe(row.tokensPerS / (row.provisionedFacilityW / 1e6));
+    });
+    // tokens per provisioned MW, maximised: best first
+    const perMw = byDefault.top.rows.map((r) => r.tokensPerSPerProvisionedMW);
+    expect(perMw).toEqual([...perMw].sort((a, b) => b - a));
+  });
+
+  it('filters on provisioned facility power with --where, in the unit it is written in', async () => {
+    // 8 H100s provision 8 × (700 + 575) × 1.2 = 12,240 W, 8 B200s 8 × (1,000 + 787.5) × 1.2 = 17,160 W
+    const all = await result([]);
+    const limited = await result(['--where', 'facility-power<=15kW']);
+    expect(await result(['--where', 'provisionedFacilityW<=15000'])).toEqual(limited);
+    expect(limited.counts.matched).toBeGreaterThan(0);
+    expect(limited.counts.matched).toBeLessThan(all.counts.matched);
+    for (const row of limited.top.rows) expect(row.provisionedFacilityW).toBe(12_240);
+    expect(all.top.rows.some((row) => row.provisionedFacilityW === 17_160)).toBe(true);
+  });
+
+  it('rejects a --pue out of range, or on a training sweep, and a spec pue out of range, in one line, exit 2', async () => {
+    expectUserError(await cli(['sweep', 'spec.yaml', '--pue', '0.9'], dir), '--pue must be a power usage effectiveness from 1 to 10, got "0.9"');
+    expectUserError(await cli(['sweep', 'spec.yaml', '--pue', 'x'], dir), '--pue must be a power usage effectiveness from 1 to 10, got "x"');
+    await writeFile(join(dir, 'bad-pue.yaml'), 'models: [llama-3.1-8b]\nhardware: [h100-sxm]\npue: 12\n');
+    expectUserError(await cli(['sweep', 'bad-pue.yaml'], dir), 'bad-pue.yaml: pue: must be a power usage effectiveness from 1 to 10, got 12');
+    const training = fileURLToPath(new URL('../../../../packages/engine/examples/sweep-train-llama70b.yaml', import.meta.url));
+    expectUserError(await cli(['sweep', training, '--pue', '1.3'], dir), '--pue applies to inference sweeps (their facility metrics); a training spec has none');
+  });
+
+  it('runs the shipped facility example: within 15 kW, ranked by tokens per provisioned MW, the best row reproducing with --pue', async () => {
+    const r = await cli(['sweep', EXAMPLE, '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const shipped = JSON.parse(r.stdout) as { spec: { pue: number }; counts: { feasible: number; matched: number }; top: { rows: FacilityRow[] } };
+    expect(shipped.spec.pue).toBe(1.3);
+    expect(shipped.counts.matched).toBeLessThan(shipped.counts.feasible);
+    for (const row of shipped.top.rows) expect(row.provisionedFacilityW).toBeLessThanOrEqual(15_000);
+    const text = await cli(['sweep', EXAMPLE], dir);
+    expect(text.stdout).toMatch(/ tok\/s\/MW +decode bound/);
+    const details = /Details of #\d+: ridgeline (estimate .*)$/m.exec(text.stdout)?.[1];
+    expect(details).toContain('--pue 1.3');
+    const best = shipped.top.rows[0]!;
+    const estimate = await cli([...(details ?? '').split(' '), '--json'], dir);
+    expect(estimate.code, estimate.stderr).toBe(0);
+    const energy = (JSON.parse(estimate.stdout) as { energy: { provisionedFacilityW: number; tokensPerSPerProvisionedMW: number; facilityJPerOutputToken: number } }).energy;
+    expect(energy.provisionedFacilityW).toBe(best.provisionedFacilityW);
+    expect(energy.tokensPerSPerProvisionedMW).toBe(best.tokensPerSPerProvisionedMW);
+    expect(energy.facilityJPerOutputToken).toBe(best.facilityJPerOutputToken);
+  });
+});

@@ -2,8 +2,8 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand, type CommandDef } from 'citty';
-import { formatBytes, formatDuration, formatNumber, formatUsd, table } from '@ridgeline/format';
-import { InputError } from '@ridgeline/model';
+import { formatBytes, formatDuration, formatEnergy, formatNumber, formatPower, formatUsd, table } from '@ridgeline/format';
+import { DEFAULT_PUE, InputError, TCO_LIMITS } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import {
   createEngine,
@@ -44,7 +44,8 @@ import { DEFAULT_PROGRESS_INTERVAL_S, progressFor } from '../progress.ts';
 import { resolveChip } from '../registry.ts';
 import { parseShard } from '../shard.ts';
 import { stopOnSignals } from '../stop-signals.ts';
-import { groupByFromFlag, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
+import { PUE_ARG, pueFlag, type StringArgDef } from '../tco-flags.ts';
+import { groupByFromFlag, metricQuantity, sweepMetric, whereFromFlags, type SweepMode } from '../sweep-filters.ts';
 
 export type { SweepMode } from '../sweep-filters.ts';
 export { parseShard } from '../shard.ts';
@@ -96,6 +97,10 @@ const args = {
   },
   'feasible-only': { type: 'boolean', description: 'With --out rows: write the feasible configurations only (a --where already keeps only the feasible rows meeting it)' },
   'group-by': { type: 'string', valueHint: 'model,chip', description: 'Pareto frontier and top-k per model, per chip (hardware), or per model and chip' },
+  pue: {
+    ...PUE_ARG,
+    description: `Power usage effectiveness of the facility, facility power ÷ IT power, ${TCO_LIMITS.pue.min} to ${TCO_LIMITS.pue.max}, for the whole sweep: provisionedFacilityW, tokensPerSPerProvisionedMW, facilityW and facilityJPerOutputToken (default: the spec's pue, else ${DEFAULT_PUE} as estimate's; inference sweeps only)`,
+  } as StringArgDef,
   threads: { type: 'string', valueHint: 'n', description: 'Worker threads (default: from the sweep size, one for a small sweep, up to all cores)' },
   shard: {
     type: 'string',
@@ -157,6 +162,16 @@ export function reducersFromFlags(
     top = { metric: by.metric, direction: by.direction, k: k ?? top?.k ?? 10 };
   }
   return { pareto, top, histograms: base.histograms, groupBy: groupByFromFlag(flags.groupBy, base.groupBy ?? []) };
+}
+
+/**
+ * The spec with `--pue` in place of its own pue; a training spec refuses it, as it has no facility
+ * metrics.
+ */
+function withPue(spec: AnySweepSpec, pue: number | undefined): AnySweepSpec {
+  if (pue === undefined) return spec;
+  if (isTrainingSpec(spec)) throw new UserError('--pue applies to inference sweeps (their facility metrics); a training spec has none');
+  return { ...spec, pue };
 }
 
 /** The spec with `where` replaced (the merge of its own and the `--where` flags). */
@@ -227,13 +242,24 @@ function speculationText(r: SweepRow): string {
   return `${drafter} γ${r.draftTokens} a${r.acceptance}`;
 }
 
+/** Short headers of the facility metrics, whose full names would widen every row of a table. */
+const EXTRA_HEADERS: Readonly<Partial<Record<AnyMetric, string>>> = {
+  tokensPerSPerProvisionedMW: 'tok/s/MW',
+  provisionedFacilityW: 'provisioned',
+  facilityW: 'facility',
+  facilityJPerOutputToken: 'facility/tok',
+  nodeJPerOutputToken: 'node/tok',
+};
+
+/** An objective's column beyond the usual ones: power and energy in their units, anything else a number. */
+function extraColumn(metric: AnyMetric): { readonly metric: keyof SweepRow; readonly header: string; readonly format: (x: number) => string } {
+  const kind = metricQuantity(metric);
+  const format = kind === 'power' ? formatPower : kind === 'energy' ? formatEnergy : kind === 'duration' ? formatDuration : formatNumber;
+  return { metric: metric as keyof SweepRow, header: EXTRA_HEADERS[metric] ?? metric, format };
+}
+
 function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective<AnyMetric>[]): string {
-  const metricColumns = [
-    ...METRIC_COLUMNS,
-    ...extra
-      .filter((o) => !METRIC_COLUMNS.some((c) => c.metric === o.metric))
-      .map((o) => ({ metric: o.metric as keyof SweepRow, header: o.metric, format: formatNumber })),
-  ];
+  const metricColumns = [...METRIC_COLUMNS, ...extra.filter((o) => !METRIC_COLUMNS.some((c) => c.metric === o.metric)).map((o) => extraColumn(o.metric))];
   // a speculative decoding column only where some row speculates
   const speculating = rows.some((r) => r.speculative !== 'none');
   const header = [
@@ -403,6 +429,7 @@ const command: CommandDef<typeof args> = defineCommand({
     if (a.out !== undefined && !resultJson && format === undefined) {
       throw new UserError(`--out must end in .parquet, .csv or .jsonl (rows), or .json (the result), got ${quoted(a.out)}`);
     }
+    const pue = pueFlag(a.pue);
     const feasibleOnly = a['feasible-only'] === true;
     if (feasibleOnly && format === undefined) throw new UserError('--feasible-only applies to row files: add --out rows.parquet, .csv or .jsonl');
     const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
@@ -431,7 +458,7 @@ const command: CommandDef<typeof args> = defineCommand({
         const { spec: parsed, dir } = loaded;
         const mode = isTrainingSpec(parsed) ? 'training' : 'inference';
         const reducers = reducersFromFlags(parsed.reducers, { pareto: a.pareto, top: a.top, by: a.by, groupBy: a['group-by'] }, mode);
-        const spec = withWhere(parsed, whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
+        const spec = withWhere(withPue(parsed, pue), whereFromFlags(parsed.where ?? [], flagValues(rawArgs, 'where'), mode));
         const resolved = await resolveSweep(spec, {
           baseDir: io.cwd,
           specDir: dir,

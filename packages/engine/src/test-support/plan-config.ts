@@ -32,6 +32,7 @@ export function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig
     chunkTokens: c.chunkTokens,
     ...(c.commOverlap === 'auto' ? {} : { commOverlap: c.commOverlap }),
     ...(chip.usdPerChipHour === undefined ? {} : { usdPerChipHour: chip.usdPerChipHour }),
+    ...(!('pue' in resolved.spec) || resolved.spec.pue === undefined ? {} : { pue: resolved.spec.pue }),
     ...(c.speculative === 'none'
       ? {}
       : {

@@ -282,6 +282,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(disaggregation === undefined ? {} : { disaggregation }),
     ...(random() < 0.7 ? { chunkTokens: random() < 0.5 ? pick(random, [256, 512, 1024, 2048, 4096, 8192, 16384]) : logInt(random, 1, 65536) } : {}),
     ...(speculative === undefined ? {} : { speculative }),
+    // the facility's PUE (docs/MODEL.md §10) over its whole range now and then, else the default
+    ...(random() < 0.5 ? { pue: random() < 0.1 ? pick(random, [1, 10]) : 1 + random() * 2 } : {}),
   };
 }
 
@@ -329,6 +331,11 @@ export function referenceOutputs(r: InferenceResult): Record<Output, number> {
     decodeIdleShare: r.disaggregation?.decodeIdleShare ?? Number.NaN,
     kvTransferS: r.disaggregation?.kvTransferS ?? Number.NaN,
     disaggregationBound: r.disaggregation === null ? Number.NaN : DISAGGREGATION_BOUNDS.indexOf(r.disaggregation.bound),
+    nodeJPerOutputToken: r.energy.nodeJPerOutputToken,
+    facilityJPerOutputToken: r.energy.facilityJPerOutputToken,
+    facilityW: r.energy.facilityW,
+    provisionedFacilityW: r.energy.provisionedFacilityW,
+    tokensPerSPerProvisionedMW: r.energy.tokensPerSPerProvisionedMW,
   };
 }
 
