@@ -121,6 +121,7 @@ export {
   type PlanDisaggregationRequest,
   type PlanPowerBudget,
   type PlanPowerBudgetRequest,
+  type PlanUnpowered,
   type PlanWall,
   type PlanLimit,
   type PlanMiss,
@@ -130,7 +131,7 @@ export {
   type ServingPlanChoice,
   type ServingPlanRequest,
 } from './plan-serving.ts';
-export { planBudgetText, planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';
+export { facilityPower, planBudgetText, planChoiceText, planUnpoweredText, type PlanChoiceTextOptions } from './plan-text.ts';
 export {
   modelIdsOf,
   chipIdsOf,
