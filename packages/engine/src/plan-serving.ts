@@ -54,7 +54,7 @@ export interface ServingPlanRequest {
    * `throughput`) or the cheapest (objective `cost`). The budget bounds the fleet; `maxChips`, when
    * given, bounds one replica (default: the chips the budget provisions). With `disaggregation`, a
    * replica is the prefill and decode workers' unit as without a budget (bounded by `maxChips`, default
-   * `defaultMaxChips`), and the budget sets how many: `⌊facilityW ÷ (Σ pool chips × (P_max +
+   * `budgetDisaggregatedMaxChips`), and the budget sets how many: `⌊facilityW ÷ (Σ pool chips × (P_max +
    * nodeOverheadW)) × PUE⌋`. A chip whose smallest replica the budget cannot power is no answer: it is
    * listed in `ServingPlan.unpowered` instead. Not with `rateRps` or the `chips` objective.
    */
@@ -286,10 +286,10 @@ export async function planServing(request: ServingPlanRequest): Promise<ServingP
   const results: ServingPlanChoice[] = [];
   const unpowered: PlanUnpowered[] = [];
   for (const entry of request.chips) {
-    // A disaggregated replica keeps the bound it has without a budget: its pools' layouts are the
-    // search's cost, and more replicas, not larger ones, fill a budget (PP divides the layers there).
+    const budget = request.powerBudget;
     const maxChips =
-      request.maxChips ?? (request.powerBudget === undefined || request.disaggregation !== undefined ? defaultMaxChips(entry.chip) : budgetMaxChips(entry.chip, request.powerBudget));
+      request.maxChips ??
+      (budget === undefined ? defaultMaxChips(entry.chip) : request.disaggregation === undefined ? budgetMaxChips(entry.chip, budget) : budgetDisaggregatedMaxChips(entry.chip));
     const choice = await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips);
     // a budget that powers no replica of the chip: no answer, only its smallest replica's power
     if (choice.powerBudget !== null && choice.powerBudget.replicas === 0) {
@@ -309,6 +309,22 @@ export async function planServing(request: ServingPlanRequest): Promise<ServingP
   const order = results.map((c, i) => ({ c, i, key: rank(c) })).sort((a, b) => (lexLess(a.key, b.key) ? -1 : lexLess(b.key, a.key) ? 1 : a.i - b.i));
   return { objective, results: order.map((o) => o.c), unpowered };
 }
+
+/**
+ * The most chips of one disaggregated replica under a power budget (without `maxChips`): one
+ * scale-up domain or 64 as without a budget, but at most `PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS`.
+ */
+export function budgetDisaggregatedMaxChips(chip: ChipSpec): number {
+  return Math.min(defaultMaxChips(chip), PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS);
+}
+
+/**
+ * The bound of a disaggregated replica under a power budget: 72 chips, an NVL72 rack, the largest
+ * GPU scale-up domain (so a GPU's bound is its plain `--disaggregate` one). A TPU pod's or an LPU
+ * system's domain spans thousands of chips, and both pools' layouts up to it are tens of millions of
+ * configurations (DeepSeek-R1 on TPU v7: 27 M, 14 s): more replicas, not larger ones, fill the budget.
+ */
+export const PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS = 72;
 
 /**
  * One replica's search bound under a power budget: the chips it provisions, ⌊facilityW ÷ ((P_max +
