@@ -190,10 +190,10 @@ describe('planServing', () => {
     const b200 = chip('b200');
     const b200W = (b200.power.maxW.value + (b200.power.nodeOverheadW?.value ?? 0)) * 1.2;
     expect(b200W).toBeGreaterThan(2000);
-    expect(plan.unpowered).toEqual([{ chip: 'b200', replicaChips: 1, provisionedWPerReplica: b200W }]);
+    expect(plan.unpowered).toEqual([{ chip: 'b200', prefillChip: null, replicaChips: 1, provisionedWPerReplica: b200W }]);
     const none = await planServing({ ...base, chips: [{ chip: H100 }], powerBudget: { facilityW: 1000 } });
     expect(none.results).toEqual([]);
-    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', replicaChips: 1, provisionedWPerReplica: expect.closeTo(1530, 6) }]);
+    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: expect.closeTo(1530, 6) }]);
     expect((await planServing({ ...base, chips: [{ chip: H100 }] })).unpowered).toEqual([]);
   });
 
@@ -417,7 +417,7 @@ describe('planServing with disaggregation', () => {
     // a budget under the smallest pair of workers (two chips) powers none: no answer
     const none = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], ...lengths, targets, maxChips: 6, disaggregation: {}, powerBudget: { facilityW: 3000 }, engine });
     expect(none.results).toEqual([]);
-    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', replicaChips: 2, provisionedWPerReplica: expect.closeTo(2 * 1530, 6) }]);
+    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 2, provisionedWPerReplica: expect.closeTo(2 * 1530, 6) }]);
   });
 
   it('answers with the closest deployment and its ratio when nothing meets the targets', async () => {

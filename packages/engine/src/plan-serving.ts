@@ -193,6 +193,8 @@ export interface ServingPlanChoice {
 export interface PlanUnpowered {
   /** The chip's id (with disaggregation, the decode workers'). */
   readonly chip: string;
+  /** With disaggregation on another chip, the prefill workers' chip id; null otherwise. */
+  readonly prefillChip: string | null;
   /** Chips of that replica (both pools' with disaggregation). */
   readonly replicaChips: number;
   /** The facility power it provisions, W: above the budget. */
@@ -293,7 +295,12 @@ export async function planServing(request: ServingPlanRequest): Promise<ServingP
     const choice = await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips);
     // a budget that powers no replica of the chip: no answer, only its smallest replica's power
     if (choice.powerBudget !== null && choice.powerBudget.replicas === 0) {
-      unpowered.push({ chip: choice.chip, replicaChips: choice.powerBudget.replicaChips, provisionedWPerReplica: choice.powerBudget.provisionedWPerReplica });
+      unpowered.push({
+        chip: choice.chip,
+        prefillChip: choice.config.disaggregation?.prefillChip?.id ?? null,
+        replicaChips: choice.powerBudget.replicaChips,
+        provisionedWPerReplica: choice.powerBudget.provisionedWPerReplica,
+      });
     } else results.push(choice);
   }
   unpowered.sort((a, b) => a.provisionedWPerReplica - b.provisionedWPerReplica);

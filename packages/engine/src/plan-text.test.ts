@@ -162,9 +162,12 @@ describe('planBudgetText', () => {
   });
 
   it('says a chip the budget powers no replica of, with its smallest replica\'s power', () => {
-    expect(planUnpoweredText(1000, { chip: 'h100-sxm', replicaChips: 1, provisionedWPerReplica: 1530 })).toBe(
+    expect(planUnpoweredText(1000, { chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: 1530 })).toBe(
       'h100-sxm: no answer: its smallest replica (1 chip) provisions 1.53 kW, above the 1.00 kW budget',
     );
-    expect(planUnpoweredText(2e6, { chip: 'b200', replicaChips: 24, provisionedWPerReplica: 3.2e6 })).toMatch(/^b200: no answer: its smallest replica \(24 chips\) provisions 3\.20 MW, above the 2\.00 MW budget$/);
+    expect(planUnpoweredText(2e6, { chip: 'b200', prefillChip: null, replicaChips: 24, provisionedWPerReplica: 3.2e6 })).toMatch(/^b200: no answer: its smallest replica \(24 chips\) provisions 3\.20 MW, above the 2\.00 MW budget$/);
+    expect(planUnpoweredText(2000, { chip: 'h200', prefillChip: 'b200', replicaChips: 2, provisionedWPerReplica: 3675 })).toBe(
+      'h200: no answer: its smallest replica (2 chips, prefill on b200) provisions 3.67 kW, above the 2.00 kW budget',
+    );
   });
 });

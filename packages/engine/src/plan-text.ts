@@ -122,9 +122,9 @@ export function planBudgetText(b: PlanPowerBudget): string {
  * `ridgeline plan --power-budget` prints it: its smallest replica and that replica's provisioned power.
  *
  * @example
- * planUnpoweredText(1000, { chip: 'h100-sxm', replicaChips: 1, provisionedWPerReplica: 1530 });
+ * planUnpoweredText(1000, { chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: 1530 });
  * // 'h100-sxm: no answer: its smallest replica (1 chip) provisions 1.53 kW, above the 1.00 kW budget'
  */
 export function planUnpoweredText(budgetW: number, u: PlanUnpowered): string {
-  return `${u.chip}: no answer: its smallest replica (${formatInteger(u.replicaChips)} chip${u.replicaChips === 1 ? '' : 's'}) provisions ${facilityPower(u.provisionedWPerReplica)}, above the ${facilityPower(budgetW)} budget`;
+  return `${u.chip}: no answer: its smallest replica (${formatInteger(u.replicaChips)} chip${u.replicaChips === 1 ? '' : 's'}${u.prefillChip === null ? '' : `, prefill on ${u.prefillChip}`}) provisions ${facilityPower(u.provisionedWPerReplica)}, above the ${facilityPower(budgetW)} budget`;
 }

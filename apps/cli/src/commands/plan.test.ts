@@ -323,7 +323,7 @@ describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
     expect(plan.results.map((x) => x.chip)).toEqual(['h100-sxm']);
     expect(plan.results[0]!.powerBudget!.replicas).toBe(1);
     expect(plan.results[0]!.result.energy.provisionedFacilityW).toBeLessThanOrEqual(2000);
-    expect(plan.unpowered).toEqual([{ chip: 'b200', replicaChips: 1, provisionedWPerReplica: expect.closeTo(2145, 9) }]);
+    expect(plan.unpowered).toEqual([{ chip: 'b200', prefillChip: null, replicaChips: 1, provisionedWPerReplica: expect.closeTo(2145, 9) }]);
     expect(plan.noAnswer).toBeNull();
     const text = await cli(argv);
     expect(text.code).toBe(0);
@@ -389,8 +389,12 @@ describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as BudgetJson;
     expect(plan.results).toEqual([]);
-    expect(plan.unpowered).toEqual([{ chip: 'h100-sxm', replicaChips: 2, provisionedWPerReplica: expect.closeTo(3060, 9) }]);
+    expect(plan.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 2, provisionedWPerReplica: expect.closeTo(3060, 9) }]);
     expect(plan.noAnswer).toBe("--power-budget 2kW is below the smallest replica's provisioned power (3.06 kW: 2 h100-sxm chips); no layout fits");
+    // with prefill on B200: one B200 and one H200, (1,787.5 + 1,275) W × 1.2 = 3,675 W, named by both chips
+    const mixed = await cli([...base, '--hardware', 'h200', '--prefill-hardware', 'b200', '--power-budget', '3kW']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toBe("--power-budget 3kW is below the smallest replica's provisioned power (3.67 kW: 2 chips, h200 decoding and b200 prefilling); no layout fits\n");
   });
 
   it.each([

@@ -144,12 +144,16 @@ export interface PlanBudgetJson {
  * user spelled it, against the smallest replica's provisioned power.
  *
  * @example
- * noLayoutFits('5kW', [{ chip: 'b200', replicaChips: 8, provisionedWPerReplica: 2.1e4 }]);
+ * noLayoutFits('5kW', [{ chip: 'b200', prefillChip: null, replicaChips: 8, provisionedWPerReplica: 2.1e4 }]);
  * // '--power-budget 5kW is below the smallest replica\'s provisioned power (21.0 kW: 8 b200 chips); no layout fits'
  */
 export function noLayoutFits(spelled: string, unpowered: readonly PlanUnpowered[]): string {
   const least = unpowered.reduce<PlanUnpowered | undefined>((a, u) => (a === undefined || u.provisionedWPerReplica < a.provisionedWPerReplica ? u : a), undefined);
-  const which = least === undefined ? '' : ` (${facilityPower(least.provisionedWPerReplica)}: ${least.replicaChips.toLocaleString('en')} ${least.chip} chip${least.replicaChips === 1 ? '' : 's'})`;
+  const chips = (u: PlanUnpowered): string =>
+    u.prefillChip === null
+      ? `${u.replicaChips.toLocaleString('en')} ${u.chip} chip${u.replicaChips === 1 ? '' : 's'}`
+      : `${u.replicaChips.toLocaleString('en')} chips, ${u.chip} decoding and ${u.prefillChip} prefilling`;
+  const which = least === undefined ? '' : ` (${facilityPower(least.provisionedWPerReplica)}: ${chips(least)})`;
   return `--power-budget ${spelled} is below the smallest replica's provisioned power${which}; no layout fits`;
 }
 
