@@ -78,7 +78,8 @@ export const PLAN_MAX_POWER_BUDGET_W: number = 10e9;
  * The wall that binds a power-budget answer: `power` when the budget excludes the layout that would
  * serve the most per chip (or holds no replica at all); otherwise the replica's own wall, `capacity`
  * (memory stops a larger batch), or the bound of the phase that stops it: `bandwidth` (memory
- * traffic), `compute` or `network` (collectives).
+ * traffic), `compute` or `network` (collectives; with disaggregation also the KV transfer between
+ * the pools when it sets the replica's rate).
  */
 export type PlanWall = 'power' | 'capacity' | 'bandwidth' | 'compute' | 'network';
 
