@@ -36,6 +36,7 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { what: 'Fewest H200s serving 20 requests/s', command: 'ridgeline plan --model llama-3.1-70b --hardware h200 --tpot 50ms --rate 20 --objective chips' },
     { what: 'Disaggregated: decode on H200, prefill on B200', command: 'ridgeline plan --model deepseek-v3 --hardware h200 --prefill-hardware b200 --ttft 2s --tpot 50ms' },
     { what: 'Most tokens/s a 20 MW facility serves, per chip', command: 'ridgeline plan --model llama-3.1-70b --hardware h100,mi355x,tpu-v7,nvidia-groq3-lpu --precisions bf16,fp8,int8 --ttft 2s --tpot 50ms --power-budget 20MW' },
+    { what: 'The same 20 MW, disaggregated: decode on H200, prefill on B200, both pools provisioned', command: 'ridgeline plan --model llama-3.1-70b --hardware h200 --prefill-hardware b200 --ttft 1s --tpot 30ms --power-budget 20MW' },
   ],
   'ridgeline sweep': [
     { what: 'Every configuration of a spec, filtered, the 5 cheapest', command: "ridgeline sweep spec.yaml --where 'ttft<=2s' --where 'tpot<=50ms' --top 5 --by cost", files: true },

@@ -17,6 +17,7 @@ interface WasmInstance {
 interface WasmApi {
   compile(bytes: Uint8Array<ArrayBuffer>): Promise<WasmModule>;
   instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
+  readonly Instance: new (module: WasmModule, imports: object) => WasmInstance;
 }
 
 const wasm: WasmApi = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
@@ -158,7 +159,15 @@ export function engineFromModule(module: WasmModule): Engine {
   return {
     module,
     async open(image: Float64Array): Promise<Kernel> {
-      const instance = await wasm.instantiate(module, KERNEL_IMPORTS);
+      // Synchronous instantiation of the compiled module: the asynchronous one waits a turn of the
+      // event loop, and a disaggregated plan opens dozens of kernels per chip (measured: most of its
+      // time idle). A browser's main thread may refuse it for a module this size; then asynchronously.
+      let instance: WasmInstance;
+      try {
+        instance = new wasm.Instance(module, KERNEL_IMPORTS);
+      } catch {
+        instance = await wasm.instantiate(module, KERNEL_IMPORTS);
+      }
       return new Kernel(instance, image);
     },
   };

@@ -114,13 +114,16 @@ export {
   PLAN_MAX_PREFILL_WORKERS,
   PLAN_MAX_POWER_BUDGET_W,
   PLAN_OBJECTIVES,
+  budgetDisaggregatedMaxChips,
   budgetMaxChips,
+  PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS,
   fleetReplicas,
   planServing,
   planWorkerRatios,
   type PlanDisaggregationRequest,
   type PlanPowerBudget,
   type PlanPowerBudgetRequest,
+  type PlanUnpowered,
   type PlanWall,
   type PlanLimit,
   type PlanMiss,
@@ -130,7 +133,7 @@ export {
   type ServingPlanChoice,
   type ServingPlanRequest,
 } from './plan-serving.ts';
-export { planBudgetText, planChoiceText, type PlanChoiceTextOptions } from './plan-text.ts';
+export { facilityPower, planBudgetText, planChoiceText, planUnpoweredText, type PlanChoiceTextOptions } from './plan-text.ts';
 export {
   modelIdsOf,
   chipIdsOf,

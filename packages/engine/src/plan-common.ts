@@ -1,9 +1,9 @@
 // What the two searches behind `planServing` share: the batch ladder, the precision combinations,
 // the output slots they read and the lexicographic order of their keys.
-import { PRECISION_BYTES, type Precision } from '@ridgeline/hardware';
+import { PRECISION_BYTES, figureStatus, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import type { Bound } from '@ridgeline/model';
 import { BOUNDS, outputSlot, type Output } from './descriptors.ts';
-import type { PlanMiss, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
+import type { PlanMiss, PlanWall, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
 
 /** Requests in flight per replica that the planner tries (a ~1.5× ladder from 1 to 4096). */
 export const PLAN_BATCHES: readonly number[] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
@@ -141,4 +141,28 @@ export function rowFigures(
     },
     misses,
   };
+}
+
+/** Which of a chip's power figures behind its provisioned power are estimates (`figureStatus`: their source says so). */
+export function estimatedPowerFigures(chip: ChipSpec): string[] {
+  const figures = { 'power.maxW': chip.power.maxW, 'power.nodeOverheadW': chip.power.nodeOverheadW };
+  return Object.entries(figures)
+    .filter(([, f]) => f === undefined || figureStatus(f) === 'estimated')
+    .map(([path, f]) => (f === undefined ? `${path} (absent: 0 W)` : path));
+}
+
+/** The power-budget wall of a phase's bound: memory traffic is `bandwidth`, collectives `network`, else `compute`. */
+export function phaseWall(bound: Bound | null): PlanWall {
+  return bound === 'memory' ? 'bandwidth' : bound === 'network' ? 'network' : 'compute';
+}
+
+/**
+ * ⌊budgetW ÷ replicaW⌋ replicas, checked by the product itself, so `replicas × replicaW` (the fleet's
+ * provisioned power, as the answer states it) never exceeds the budget by a rounding.
+ */
+export function replicasWithin(budgetW: number, replicaW: number): number {
+  let n = Math.floor(budgetW / replicaW);
+  while (n > 0 && n * replicaW > budgetW) n--;
+  while ((n + 1) * replicaW <= budgetW) n++;
+  return n;
 }

@@ -1,12 +1,25 @@
 // planServing's search of disaggregated prefill and decode (`ServingPlanRequest.disaggregation`):
 // one chip's decode workers, fed by prefill workers on that chip or on another.
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { countParams, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_PUE, countParams, provisionedPoolsW, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
 import { AXES, DISAGGREGATION_BOUND_CODES, N_OUT, REASONS, type Axis } from './descriptors.ts';
 import type { Engine, Kernel } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
+import {
+  DEFAULT_PLAN_PRECISIONS,
+  PLAN_BATCHES,
+  S,
+  allowedPrecisionDigits,
+  estimatedPowerFigures,
+  lexLess,
+  phaseWall,
+  powersOfTwoUpTo,
+  precisionAxes,
+  precisionCombos,
+  replicasWithin,
+  rowFigures,
+} from './plan-common.ts';
 import { planSweep, type SweepConfig, type SweepPlan } from './plan.ts';
-import type { PlanLimit, PlanObjective, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
+import type { PlanLimit, PlanObjective, PlanPowerBudget, PlanWall, ServingPlanChoice, ServingPlanRequest } from './plan-serving.ts';
 import { resolveSweepSpec, validateSweepSpec, type SweepSpec } from './spec.ts';
 
 /**
@@ -50,6 +63,8 @@ interface Candidate {
   readonly index: number;
   /** Chips of one replica: n_p·W_p + n_d·W_d. */
   readonly unitChips: number;
+  /** Under a power budget, the facility power one replica provisions, W (NaN without a budget). */
+  readonly replicaW: number;
   readonly replicas: number;
   readonly chips: number;
   readonly keys: readonly number[];
@@ -67,6 +82,11 @@ interface Candidate {
  * precision combination; a replica's chips at most `maxChips`, and `rateRps` served by replicas
  * whose chips are at most `maxChips` too. Worker sizes whose share of the layers' weights overflows
  * a chip are left out: they cannot fit at any batch.
+ *
+ * Under `powerBudget`, each replica provisions Σ pool chips × (P_max + nodeOverheadW) × PUE, the
+ * budget holds ⌊budget ÷ that⌋ replicas, and the objective is the fleet's: the most output tokens/s
+ * of all replicas (`cost`: the lowest $/Mtok, then the most fleet tokens/s). A chip whose every
+ * replica is above the budget answers with its smallest replica and `powerBudget.replicas` 0.
  */
 export async function planDisaggregatedChip(
   request: ServingPlanRequest,
@@ -98,6 +118,8 @@ export async function planDisaggregatedChip(
     if (!prefillChips.some((p) => (p?.id ?? null) === id)) prefillChips.push(id === null ? null : c);
   }
   const ratios = planWorkerRatios();
+  const budget = request.powerBudget;
+  const pue = budget?.pue ?? DEFAULT_PUE;
 
   const base = validateSweepSpec({
     models: [model.id],
@@ -119,6 +141,10 @@ export async function planDisaggregatedChip(
     Math.max(targets.ttftS === undefined ? 0 : ttft / targets.ttftS, targets.tpotS === undefined ? 0 : tpot / targets.tpotS);
   let best: Candidate | undefined;
   let closest: Candidate | undefined;
+  // under a budget: the best meeting replica by the per-chip objective that the budget cannot power
+  // (power then binds), and the replica of the least power, reported when the budget powers none
+  let bestUnpowered: { keys: number[] } | undefined;
+  let smallest: { candidate: Candidate; key: number[] } | undefined;
   let searched = 0;
   let meeting = 0;
   // Rows in small chunks: each sweep opens an instance of its own, and a large output buffer in
@@ -155,38 +181,86 @@ export async function planDisaggregatedChip(
         const kernel = await engine.open(plan.image(false));
         const stride = stridesOf(plan);
         const part: Part = { plan, kernel, prefillChip, stride };
-        const unitChipsOf = (index: number): number =>
-          prefillWorkers * (prefillTp[Math.floor(index / stride.prefillTp) % prefillTp.length] ?? Number.NaN) +
-          (decodeWorkers[Math.floor(index / stride.decodeWorkers) % decodeWorkers.length] ?? Number.NaN) * tp * (pp[Math.floor(index / stride.pp) % pp.length] ?? Number.NaN);
+        // One layout per block of batches (the last axis that varies): which to evaluate, its chips
+        // and, under a budget, the power of one replica and how many the budget holds.
+        const blockRows = stride.batch * PLAN_BATCHES.length;
+        const blocks = plan.total / blockRows;
+        const blockChips = new Float64Array(blocks);
+        const blockW = new Float64Array(blocks);
+        const blockReplicas = new Float64Array(blocks);
+        const runs: [number, number][] = [];
+        const digit = (index: number, axis: Axis, length: number): number => Math.floor(index / stride[axis]) % length;
+        for (let b = 0; b < blocks; b++) {
+          const index = b * blockRows;
+          // a precision combination not asked for, or a replica over the chip budget, is not evaluated at all
+          if (allowed[digit(index, 'activations', precisionCount)] !== 1) continue;
+          const prefillChips = prefillWorkers * (prefillTp[digit(index, 'prefillTp', prefillTp.length)] ?? Number.NaN);
+          const decodeChips = (decodeWorkers[digit(index, 'decodeWorkers', decodeWorkers.length)] ?? Number.NaN) * tp * (pp[digit(index, 'pp', pp.length)] ?? Number.NaN);
+          const unitChips = prefillChips + decodeChips;
+          if (!(unitChips <= maxChips)) continue;
+          blockChips[b] = unitChips;
+          if (budget !== undefined) {
+            // the pools as the estimate's energy sums them, so its provisionedFacilityW is this number
+            const replicaW = provisionedPoolsW(prefillChip === null ? [{ chip, chips: unitChips }] : [{ chip: prefillChip, chips: prefillChips }, { chip, chips: decodeChips }], pue);
+            blockW[b] = replicaW;
+            blockReplicas[b] = replicasWithin(budget.facilityW, replicaW);
+          }
+          const last = runs[runs.length - 1];
+          if (last !== undefined && last[0] + last[1] === index) last[1] += blockRows;
+          else runs.push([index, blockRows]);
+        }
         // the configurations within the chip budget, in the precision combinations asked for
         const perUnit = (plan.total / (prefillTp.length * pp.length * decodeWorkers.length)) * (allowedCount / precisionCount);
         for (const w of prefillTp) for (const p of pp) for (const d of decodeWorkers) if (prefillWorkers * w + d * tp * p <= maxChips) searched += perUnit;
-        for (let start = 0; start < plan.total; start += chunk) {
-          const count = Math.min(chunk, plan.total - start);
-          const out = kernel.rows(start, count);
-          for (let k = 0; k < count; k++) {
-            const o = k * N_OUT;
-            if (out[o + S.feasible] !== 1) continue;
-            const index = start + k;
-            if (allowed[Math.floor(index / stride.activations) % precisionCount] !== 1) continue;
-            const unitChips = unitChipsOf(index);
-            if (unitChips > maxChips) continue;
-            const perChip = out[o + S.perChip] ?? Number.NaN;
-            const requestsPerS = (perChip * unitChips) / outputTokens;
-            const replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / requestsPerS - 1e-9));
-            const chips = replicas * unitChips;
-            if (chips > maxChips) continue;
-            const worstRatio = ratioOf(out[o + S.ttft] ?? Number.NaN, out[o + S.tpot] ?? Number.NaN);
-            const cost = out[o + S.cost] ?? Number.NaN;
-            // the objective's key, then the tie-breaks, as scalars: most rows lose, and allocate nothing
-            const k0 = objective === 'cost' ? cost : objective === 'chips' ? chips : -perChip;
-            const k1 = objective === 'throughput' ? chips : -perChip;
-            const k2 = objective === 'cost' ? chips : cost;
-            if (worstRatio <= 1) {
-              meeting++;
-              if (best === undefined || before(k0, k1, k2, best.keys)) best = { part, index, unitChips, replicas, chips, keys: [k0, k1, k2], worstRatio };
-            } else if (best === undefined && (closest === undefined || worstRatio < closest.worstRatio || (worstRatio === closest.worstRatio && before(k0, k1, k2, closest.keys)))) {
-              closest = { part, index, unitChips, replicas, chips, keys: [k0, k1, k2], worstRatio };
+        for (const [runStart, runRows] of runs) {
+          for (let start = runStart; start < runStart + runRows; start += chunk) {
+            const count = Math.min(chunk, runStart + runRows - start);
+            const out = kernel.rows(start, count);
+            for (let k = 0; k < count; k++) {
+              const o = k * N_OUT;
+              if (out[o + S.feasible] !== 1) continue;
+              const index = start + k;
+              const b = Math.floor(index / blockRows);
+              const unitChips = blockChips[b] ?? Number.NaN;
+              const perChip = out[o + S.perChip] ?? Number.NaN;
+              const worstRatio = ratioOf(out[o + S.ttft] ?? Number.NaN, out[o + S.tpot] ?? Number.NaN);
+              const cost = out[o + S.cost] ?? Number.NaN;
+              const replicaW = blockW[b] ?? Number.NaN;
+              let replicas: number;
+              // the objective's key, then the tie-breaks, as scalars: most rows lose, and allocate nothing
+              let k0: number;
+              let k1: number;
+              let k2: number;
+              if (budget !== undefined) {
+                replicas = blockReplicas[b] ?? 0;
+                if (replicas === 0) {
+                  const meets = worstRatio <= 1;
+                  const perChipKeys = objective === 'cost' ? [cost, -perChip, unitChips] : [-perChip, unitChips, cost];
+                  if (meets && (bestUnpowered === undefined || lexLess(perChipKeys, bestUnpowered.keys))) bestUnpowered = { keys: perChipKeys };
+                  const key = [replicaW, meets ? 0 : 1, -perChip];
+                  if (smallest === undefined || lexLess(key, smallest.key)) smallest = { candidate: { part, index, unitChips, replicaW, replicas: 0, chips: 0, keys: key, worstRatio }, key };
+                  continue;
+                }
+                // the fleet's output tokens/s: every replica's
+                const fleetTokens = perChip * unitChips * replicas;
+                k0 = objective === 'cost' ? cost : -fleetTokens;
+                k1 = objective === 'cost' ? -fleetTokens : -perChip;
+                k2 = objective === 'cost' ? replicas * unitChips : cost;
+              } else {
+                const requestsPerS = (perChip * unitChips) / outputTokens;
+                replicas = request.rateRps === undefined ? 1 : Math.max(1, Math.ceil(request.rateRps / requestsPerS - 1e-9));
+                if (replicas * unitChips > maxChips) continue;
+                k0 = objective === 'cost' ? cost : objective === 'chips' ? replicas * unitChips : -perChip;
+                k1 = objective === 'throughput' ? replicas * unitChips : -perChip;
+                k2 = objective === 'cost' ? replicas * unitChips : cost;
+              }
+              const chips = replicas * unitChips;
+              if (worstRatio <= 1) {
+                meeting++;
+                if (best === undefined || before(k0, k1, k2, best.keys)) best = { part, index, unitChips, replicaW, replicas, chips, keys: [k0, k1, k2], worstRatio };
+              } else if (best === undefined && (closest === undefined || worstRatio < closest.worstRatio || (worstRatio === closest.worstRatio && before(k0, k1, k2, closest.keys)))) {
+                closest = { part, index, unitChips, replicaW, replicas, chips, keys: [k0, k1, k2], worstRatio };
+              }
             }
           }
         }
@@ -194,7 +268,7 @@ export async function planDisaggregatedChip(
     }
   }
 
-  const chosen = best ?? closest;
+  const chosen = best ?? closest ?? smallest?.candidate;
   if (chosen === undefined) return await unfitting(request, entry, engine, prefillChips, { searched, meeting });
   const { part } = chosen;
   const row = part.kernel.rows(chosen.index, 1).slice();
@@ -202,6 +276,8 @@ export async function planDisaggregatedChip(
   const sweepConfig = part.plan.config(chosen.index);
   const { metrics, misses } = rowFigures(row, targets, chosen.unitChips, outputTokens);
   const decodeWorkerChips = sweepConfig.tp * sweepConfig.pp;
+  const bound = DISAGGREGATION_BOUND_CODES[o(S.disaggregationBound)] ?? 'decode';
+  const limit = best === undefined ? null : limitOf(chosen);
   return {
     chip: chip.id,
     meetsTargets: best !== undefined,
@@ -215,17 +291,53 @@ export async function planDisaggregatedChip(
       decodeWorkers: sweepConfig.decodeWorkers,
       prefillWorkerChips: sweepConfig.prefillTp === 'auto' ? sweepConfig.tp : sweepConfig.prefillTp,
       decodeWorkerChips,
-      bound: DISAGGREGATION_BOUND_CODES[o(S.disaggregationBound)] ?? 'decode',
+      bound,
       prefillIdleShare: o(S.prefillIdle),
       decodeIdleShare: o(S.decodeIdle),
     },
-    limit: best === undefined ? null : limitOf(chosen),
+    limit,
     misses,
     infeasible: null,
     searched,
     meeting,
-    powerBudget: null,
+    powerBudget: budget === undefined ? null : budgetFigures(budget.facilityW, chosen),
   };
+
+  /** The fleet of `c`'s replicas the budget powers, and the wall that binds it. */
+  function budgetFigures(budgetW: number, c: Candidate): PlanPowerBudget {
+    const fleetW = c.replicas * c.replicaW;
+    const tokensPerS = metrics.tokensPerSPerChip * c.chips;
+    const perChipKeys =
+      objective === 'cost' ? [metrics.costPerMillionTokensUsd, -metrics.tokensPerSPerChip, c.unitChips] : [-metrics.tokensPerSPerChip, c.unitChips, metrics.costPerMillionTokensUsd];
+    // power binds when the budget powers no replica, or not one of a replica that would serve more per chip
+    const binding: PlanWall =
+      c.replicas === 0 || (best !== undefined && bestUnpowered !== undefined && lexLess(bestUnpowered.keys, perChipKeys))
+        ? 'power'
+        : limit === 'capacity'
+          ? 'capacity'
+          : limit === 'ttft-target'
+            ? phaseWall(metrics.boundPrefill)
+            : bound === 'kv-transfer'
+              ? 'network'
+              : phaseWall(metrics.boundDecode);
+    const prefill = c.part.prefillChip;
+    return {
+      budgetW,
+      pue,
+      provisionedWPerChip: c.replicaW / c.unitChips,
+      replicaChips: c.unitChips,
+      provisionedWPerReplica: c.replicaW,
+      replicas: c.replicas,
+      chips: c.chips,
+      provisionedFacilityW: fleetW,
+      tokensPerS,
+      tokensPerSPerProvisionedMW: fleetW === 0 ? 0 : tokensPerS / (fleetW / 1e6),
+      binding,
+      // with two chips, each figure named with its chip
+      estimatedPowerFigures:
+        prefill === null ? estimatedPowerFigures(chip) : [...estimatedPowerFigures(prefill).map((f) => `${prefill.id} ${f}`), ...estimatedPowerFigures(chip).map((f) => `${chip.id} ${f}`)],
+    };
+  }
 
   /** What the next larger batch of the winner's layout and workers runs into. */
   function limitOf(c: Candidate): PlanLimit {

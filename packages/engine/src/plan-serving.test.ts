@@ -159,13 +159,13 @@ describe('planServing', () => {
     await expect(planServing({ ...base, maxChips: 2.5 })).rejects.toThrow(/maxChips must be a positive integer/);
   });
 
-  it('rejects a power budget out of range, or with a rate, the chips objective or disaggregation, naming the field', async () => {
+  it('rejects a power budget out of range, or with a rate or the chips objective, naming the field', async () => {
     const base = { model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, engine };
     await expect(planServing({ ...base, powerBudget: { facilityW: 0 } })).rejects.toThrow(/^powerBudget\.facilityW must be a facility power above 0 and at most 10000000000 W, got 0$/);
     await expect(planServing({ ...base, powerBudget: { facilityW: 2e10 } })).rejects.toThrow(/powerBudget\.facilityW/);
     await expect(planServing({ ...base, powerBudget: { facilityW: 1e6, pue: 0.9 } })).rejects.toThrow(/powerBudget\.pue must be a power usage effectiveness from 1 to 10/);
     await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, rateRps: 5 })).rejects.toThrow(/rateRps and powerBudget both size the fleet/);
-    await expect(planServing({ ...base, powerBudget: { facilityW: 1e6 }, disaggregation: {} })).rejects.toThrow(/disaggregation is not planned under a power budget/);
+    await expect(planServing({ ...base, objective: 'chips', powerBudget: { facilityW: 1e6 } })).rejects.toThrow(/rateRps/);
   });
 
   it('fills a power budget with whole replicas, the fleet provisioned within it, and the plain plan unchanged beside it', async () => {
@@ -180,6 +180,21 @@ describe('planServing', () => {
     expect(fleet!.config.chips).toBe(fleet!.chips);
     const [plain] = (await planServing(base)).results;
     expect(plain!.powerBudget).toBeNull();
+  });
+
+  it('gives no answer for a chip the budget cannot power one replica of, only its smallest replica', async () => {
+    const base = { model: LLAMA_8B, inputTokens: 2048, outputTokens: 256, targets, engine };
+    // 2 kW: one H100 (1,530 W provisioned) but not one B200; Llama 3.1 8B fits on one chip of either
+    const plan = await planServing({ ...base, chips: [{ chip: H100 }, { chip: chip('b200') }], powerBudget: { facilityW: 2000 } });
+    expect(plan.results.map((c) => c.chip)).toEqual(['h100-sxm']);
+    const b200 = chip('b200');
+    const b200W = (b200.power.maxW.value + (b200.power.nodeOverheadW?.value ?? 0)) * 1.2;
+    expect(b200W).toBeGreaterThan(2000);
+    expect(plan.unpowered).toEqual([{ chip: 'b200', prefillChip: null, replicaChips: 1, provisionedWPerReplica: b200W }]);
+    const none = await planServing({ ...base, chips: [{ chip: H100 }], powerBudget: { facilityW: 1000 } });
+    expect(none.results).toEqual([]);
+    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: expect.closeTo(1530, 6) }]);
+    expect((await planServing({ ...base, chips: [{ chip: H100 }] })).unpowered).toEqual([]);
   });
 
   it('rejects precisions that make no combination (a KV cache under a byte) as an input error, not a broken spec', async () => {
@@ -375,6 +390,34 @@ describe('planServing with disaggregation', () => {
     const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 12, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }, rateRps).filter(meets(targets));
     expect(choice.meeting).toBe(meeting.length);
     expect(choice.chips).toBe(Math.min(...meeting.map((d) => d.chips)));
+  });
+
+  it('fills a power budget with replicas of the prefill:decode unit that serve the most fleet tokens/s, as a brute force on the reference model does', async () => {
+    const targets = { ttftS: 0.5, tpotS: 0.02 };
+    const lengths = { inputTokens: 2048, outputTokens: 256 };
+    // 20 kW of H100s at 1,530 W each: 13 chips, so a 4-chip replica fits 3 times, a 6-chip one twice
+    const facilityW = 20e3;
+    const plan = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], ...lengths, targets, maxChips: 6, disaggregation: {}, powerBudget: { facilityW }, engine });
+    const choice = plan.results[0] as ServingPlanChoice;
+    const result = expectReproduces(choice);
+    const b = choice.powerBudget!;
+    const fleetOf = (d: Deployment): number => d.result.tokensPerSPerChip * d.unitChips * Math.floor(facilityW / (d.unitChips * 1530));
+    const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 6, ['bf16', 'fp8'], lengths).filter(meets(targets));
+    expect(choice.meeting).toBe(meeting.length);
+    expect(b.tokensPerS).toBeCloseTo(Math.max(...meeting.map(fleetOf)), 6);
+    // one replica is the estimate; the budget holds ⌊20,000 / (its chips × 1,530)⌋ of them
+    const unitChips = (result.disaggregation?.prefillChips ?? 0) + (result.disaggregation?.decodeChips ?? 0);
+    expect(b.replicaChips).toBe(unitChips);
+    expect(b.replicas).toBe(Math.floor(facilityW / (unitChips * 1530)));
+    expect(choice.replicas).toBe(b.replicas);
+    expect(choice.chips).toBe(b.replicas * unitChips);
+    expect(b.provisionedWPerReplica).toBe(result.energy.provisionedFacilityW);
+    expect(b.provisionedFacilityW).toBe(b.replicas * result.energy.provisionedFacilityW);
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(facilityW);
+    // a budget under the smallest pair of workers (two chips) powers none: no answer
+    const none = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], ...lengths, targets, maxChips: 6, disaggregation: {}, powerBudget: { facilityW: 3000 }, engine });
+    expect(none.results).toEqual([]);
+    expect(none.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 2, provisionedWPerReplica: expect.closeTo(2 * 1530, 6) }]);
   });
 
   it('answers with the closest deployment and its ratio when nothing meets the targets', async () => {

@@ -1,8 +1,8 @@
-import { figureStatus, type ChipSpec, type Precision } from '@ridgeline/hardware';
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, lexLess, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, phaseWall, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
 import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
@@ -52,8 +52,11 @@ export interface ServingPlanRequest {
    * each chip's answer is the layout whose replicas, as many as `facilityW` provisions at
    * `chips × (P_max + nodeOverheadW) × PUE`, serve the most output tokens/s (objective
    * `throughput`) or the cheapest (objective `cost`). The budget bounds the fleet; `maxChips`, when
-   * given, bounds one replica (default: the chips the budget provisions). Not with `rateRps`, the
-   * `chips` objective or `disaggregation`.
+   * given, bounds one replica (default: the chips the budget provisions). With `disaggregation`, a
+   * replica is the prefill and decode workers' unit as without a budget (bounded by `maxChips`, default
+   * `budgetDisaggregatedMaxChips`), and the budget sets how many: `⌊facilityW ÷ (Σ pool chips × (P_max +
+   * nodeOverheadW)) × PUE⌋`. A chip whose smallest replica the budget cannot power is no answer: it is
+   * listed in `ServingPlan.unpowered` instead. Not with `rateRps` or the `chips` objective.
    */
   readonly powerBudget?: PlanPowerBudgetRequest;
   /** An engine to reuse (default `createEngine()`). */
@@ -75,7 +78,8 @@ export const PLAN_MAX_POWER_BUDGET_W: number = 10e9;
  * The wall that binds a power-budget answer: `power` when the budget excludes the layout that would
  * serve the most per chip (or holds no replica at all); otherwise the replica's own wall, `capacity`
  * (memory stops a larger batch), or the bound of the phase that stops it: `bandwidth` (memory
- * traffic), `compute` or `network` (collectives).
+ * traffic), `compute` or `network` (collectives; with disaggregation also the KV transfer between
+ * the pools when it sets the replica's rate).
  */
 export type PlanWall = 'power' | 'capacity' | 'bandwidth' | 'compute' | 'network';
 
@@ -84,9 +88,9 @@ export interface PlanPowerBudget {
   /** The budget, facility W. */
   readonly budgetW: number;
   readonly pue: number;
-  /** (P_max + nodeOverheadW) × PUE: the facility power one chip provisions, W. */
+  /** (P_max + nodeOverheadW) × PUE: the facility power one chip provisions, W (a disaggregated replica's average over both pools). */
   readonly provisionedWPerChip: number;
-  /** Chips of one replica (TP·PP) and the facility power it provisions, W. */
+  /** Chips of one replica (TP·PP; disaggregated, both pools') and the facility power it provisions, W. */
   readonly replicaChips: number;
   readonly provisionedWPerReplica: number;
   /** ⌊budget ÷ provisionedWPerReplica⌋ replicas and their chips. */
@@ -186,10 +190,27 @@ export interface ServingPlanChoice {
   readonly powerBudget: PlanPowerBudget | null;
 }
 
+/** A chip a power budget cannot power one replica of (`ServingPlan.unpowered`): its smallest replica that holds the model. */
+export interface PlanUnpowered {
+  /** The chip's id (with disaggregation, the decode workers'). */
+  readonly chip: string;
+  /** With disaggregation on another chip, the prefill workers' chip id; null otherwise. */
+  readonly prefillChip: string | null;
+  /** Chips of that replica (both pools' with disaggregation). */
+  readonly replicaChips: number;
+  /** The facility power it provisions, W: above the budget. */
+  readonly provisionedWPerReplica: number;
+}
+
 /** The planner's answers, one per chip, best first (meeting configurations by objective, then the closest misses). */
 export interface ServingPlan {
   readonly objective: PlanObjective;
   readonly results: readonly ServingPlanChoice[];
+  /**
+   * Under a power budget, the chips it cannot power one replica of, the smallest replica first:
+   * they are no answer, so not in `results` (empty without a budget).
+   */
+  readonly unpowered: readonly PlanUnpowered[];
 }
 
 function checkRequest(request: ServingPlanRequest): void {
@@ -225,7 +246,6 @@ function checkRequest(request: ServingPlanRequest): void {
     if (pue !== undefined && !(Number.isFinite(pue) && pue >= 1 && pue <= 10)) throw new InputError('powerBudget.pue', `powerBudget.pue must be a power usage effectiveness from 1 to 10, got ${pue}`);
     if (request.rateRps !== undefined) throw new InputError('rateRps', 'rateRps and powerBudget both size the fleet: give one of them');
     if (request.objective === 'chips') throw new InputError('objective', 'the chips objective needs rateRps; under powerBudget plan for throughput or cost');
-    if (request.disaggregation !== undefined) throw new InputError('disaggregation', 'powerBudget plans one engine per replica; disaggregation is not planned under a power budget yet');
   }
   if (request.disaggregation !== undefined) {
     if (request.disaggregation.prefillChips?.length === 0) {
@@ -267,22 +287,52 @@ export async function planServing(request: ServingPlanRequest): Promise<ServingP
   const objective = request.objective ?? 'throughput';
   const engine = request.engine ?? (await createEngine());
   const results: ServingPlanChoice[] = [];
+  const unpowered: PlanUnpowered[] = [];
   for (const entry of request.chips) {
-    const maxChips = request.maxChips ?? (request.powerBudget === undefined ? defaultMaxChips(entry.chip) : budgetMaxChips(entry.chip, request.powerBudget));
-    results.push(await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips));
+    const budget = request.powerBudget;
+    const maxChips =
+      request.maxChips ??
+      (budget === undefined ? defaultMaxChips(entry.chip) : request.disaggregation === undefined ? budgetMaxChips(entry.chip, budget) : budgetDisaggregatedMaxChips(entry.chip));
+    const choice = await (request.disaggregation === undefined ? planChip : planDisaggregatedChip)(request, objective, entry, engine, maxChips);
+    // a budget that powers no replica of the chip: no answer, only its smallest replica's power
+    if (choice.powerBudget !== null && choice.powerBudget.replicas === 0) {
+      unpowered.push({
+        chip: choice.chip,
+        prefillChip: choice.config.disaggregation?.prefillChip?.id ?? null,
+        replicaChips: choice.powerBudget.replicaChips,
+        provisionedWPerReplica: choice.powerBudget.provisionedWPerReplica,
+      });
+    } else results.push(choice);
   }
+  unpowered.sort((a, b) => a.provisionedWPerReplica - b.provisionedWPerReplica);
   const rank = (c: ServingPlanChoice): number[] => {
     const m = c.metrics;
     if (m === null) return [2, 0];
     if (!c.meetsTargets) return [1, c.misses[0]?.ratio ?? Number.POSITIVE_INFINITY];
     // under a power budget, the fleet's tokens/s: a chip of half the power serves twice the chips
-    const fleet = c.powerBudget === null ? [] : [c.powerBudget.replicas === 0 ? 1 : 0, -c.powerBudget.tokensPerS];
-    if (objective === 'cost') return [0, ...fleet.slice(0, 1), m.costPerMillionTokensUsd];
+    const fleet = c.powerBudget === null ? [] : [-c.powerBudget.tokensPerS];
+    if (objective === 'cost') return [0, m.costPerMillionTokensUsd, ...fleet];
     return [0, ...fleet, objective === 'chips' ? c.chips : -m.tokensPerSPerChip];
   };
   const order = results.map((c, i) => ({ c, i, key: rank(c) })).sort((a, b) => (lexLess(a.key, b.key) ? -1 : lexLess(b.key, a.key) ? 1 : a.i - b.i));
-  return { objective, results: order.map((o) => o.c) };
+  return { objective, results: order.map((o) => o.c), unpowered };
 }
+
+/**
+ * The most chips of one disaggregated replica under a power budget (without `maxChips`): one
+ * scale-up domain or 64 as without a budget, but at most `PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS`.
+ */
+export function budgetDisaggregatedMaxChips(chip: ChipSpec): number {
+  return Math.min(defaultMaxChips(chip), PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS);
+}
+
+/**
+ * The bound of a disaggregated replica under a power budget: 72 chips, an NVL72 rack, the largest
+ * GPU scale-up domain (so a GPU's bound is its plain `--disaggregate` one). A TPU pod's or an LPU
+ * system's domain spans thousands of chips, and both pools' layouts up to it are tens of millions of
+ * configurations (DeepSeek-R1 on TPU v7: 27 M, 14 s): more replicas, not larger ones, fill the budget.
+ */
+export const PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS = 72;
 
 /**
  * One replica's search bound under a power budget: the chips it provisions, ⌊facilityW ÷ ((P_max +
@@ -302,13 +352,6 @@ export function fleetReplicas(chip: ChipSpec, replicaChips: number, budget: Plan
   return n;
 }
 
-/** Which of a chip's power figures behind its provisioned power are estimates (`figureStatus`: their source says so). */
-function estimatedPowerFigures(chip: ChipSpec): string[] {
-  const figures = { 'power.maxW': chip.power.maxW, 'power.nodeOverheadW': chip.power.nodeOverheadW };
-  return Object.entries(figures)
-    .filter(([, f]) => f === undefined || figureStatus(f) === 'estimated')
-    .map(([path, f]) => (f === undefined ? `${path} (absent: 0 W)` : path));
-}
 
 async function planChip(
   request: ServingPlanRequest,
@@ -361,7 +404,7 @@ async function planChip(
   const budget = request.powerBudget;
   // under a budget: the best meeting layout by the per-chip objective that the budget powers no replica of (then power binds)
   let bestUnpowered: { index: number; keys: number[] } | undefined;
-  // the feasible layout the budget comes closest to powering, when it powers none
+  // the smallest feasible replica (the least power), reported when the budget powers none
   let unpowered: { index: number; key: number[]; worstRatio: number } | undefined;
   let best: Candidate | undefined;
   let closest: Candidate | undefined;
@@ -397,7 +440,7 @@ async function planChip(
         if (replicas === 0) {
           const perChipKeys = objective === 'cost' ? [o(S.cost), -perChip, modelChips] : [-perChip, modelChips, o(S.cost)];
           if (worstRatio <= 1 && (bestUnpowered === undefined || lexLess(perChipKeys, bestUnpowered.keys))) bestUnpowered = { index, keys: perChipKeys };
-          const key = [worstRatio <= 1 ? 0 : 1, modelChips, -perChip];
+          const key = [modelChips, worstRatio <= 1 ? 0 : 1, -perChip];
           if (unpowered === undefined || lexLess(key, unpowered.key)) unpowered = { index, key, worstRatio };
           continue;
         }
@@ -461,7 +504,7 @@ async function planChip(
   return {
     chip: chip.id,
     meetsTargets: best !== undefined,
-    // a budget that powers no replica: the configuration is the one replica it would need
+    // a budget that powers no replica (planServing lists the chip as unpowered): the one replica it would need
     config: configOf(config, model, chip, entry.usdPerChipHour, chosen.chips === 0 ? config.tp * config.pp : chosen.chips, pue),
     replicas: chosen.replicas,
     chips: chosen.chips,
@@ -481,7 +524,6 @@ async function planChip(
     const pueOf = b.pue ?? DEFAULT_PUE;
     const fleetW = provisionedFacilityW(chip, chosen!.chips, pueOf);
     const tokensPerS = metrics.tokensPerSPerChip * chosen!.chips;
-    const phaseWall = (bound: Bound | null): PlanWall => (bound === 'memory' ? 'bandwidth' : bound === 'network' ? 'network' : 'compute');
     // power binds when the budget powers no replica, or not one replica of a layout that would serve more per chip
     const binding: PlanWall =
       chosen!.replicas === 0 || (best !== undefined && bestUnpowered !== undefined && lexLess(bestUnpowered.keys, perChipKeysOf(chosen!.index)))

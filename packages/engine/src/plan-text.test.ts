@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChipSpec } from '@ridgeline/hardware';
 import type { InferenceConfig, ModelSpec } from '@ridgeline/model';
 import type { ServingPlanChoice } from './plan-serving.ts';
-import { planBudgetText, planChoiceText } from './plan-text.ts';
+import { planBudgetText, planChoiceText, planUnpoweredText } from './plan-text.ts';
 import { CATALOG_MODELS, FIRST_PARTY_CHIPS } from './test-support/random.ts';
 
 const H100 = FIRST_PARTY_CHIPS.find((c) => c.id === 'h100-sxm') as ChipSpec;
@@ -157,10 +157,17 @@ describe('planBudgetText', () => {
     );
   });
 
-  it('names the estimated power figures, and a budget that powers no replica', () => {
-    const none = { ...budget, budgetW: 1000, replicas: 0, chips: 0, provisionedFacilityW: 0, tokensPerS: 0, binding: 'power', estimatedPowerFigures: ['power.maxW'] } as const;
-    expect(planBudgetText(none)).toBe(
-      '0.00100 MW powers no replica of 8 chips (one needs 0.0122 MW at 1.53 kW per chip); the wall: power (the budget, not the chip, sets the layout); estimated power figures: power.maxW',
+  it('names the estimated power figures', () => {
+    expect(planBudgetText({ ...budget, estimatedPowerFigures: ['power.maxW'] })).toMatch(/; the wall: bandwidth \(.+\); estimated power figures: power\.maxW$/);
+  });
+
+  it('says a chip the budget powers no replica of, with its smallest replica\'s power', () => {
+    expect(planUnpoweredText(1000, { chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: 1530 })).toBe(
+      'h100-sxm: no answer: its smallest replica (1 chip) provisions 1.53 kW, above the 1.00 kW budget',
+    );
+    expect(planUnpoweredText(2e6, { chip: 'b200', prefillChip: null, replicaChips: 24, provisionedWPerReplica: 3.2e6 })).toMatch(/^b200: no answer: its smallest replica \(24 chips\) provisions 3\.20 MW, above the 2\.00 MW budget$/);
+    expect(planUnpoweredText(2000, { chip: 'h200', prefillChip: 'b200', replicaChips: 2, provisionedWPerReplica: 3675 })).toBe(
+      'h200: no answer: its smallest replica (2 chips, prefill on b200) provisions 3.67 kW, above the 2.00 kW budget',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { formatDuration, formatInteger, formatNumber, formatPower } from '@ridgeline/format';
 import type { Precision } from '@ridgeline/hardware';
-import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type PlanPools, type PlanPowerBudget, type PlanWall, type ServingPlanChoice } from './plan-serving.ts';
+import { DEFAULT_PLAN_PRECISIONS, defaultMaxChips, type PlanLimit, type PlanPools, type PlanPowerBudget, type PlanUnpowered, type PlanWall, type ServingPlanChoice } from './plan-serving.ts';
 
 /** What the next larger batch of a meeting configuration runs into, as `planChoiceText` says it. */
 const LIMITS: Readonly<Record<PlanLimit, string>> = {
@@ -87,6 +87,9 @@ function poolsText(p: PlanPools): string {
 /** Watts as MW, three significant figures. */
 const megawatts = (w: number): string => `${formatNumber(w / 1e6)} MW`;
 
+/** A facility's power: MW from a megawatt up, else W or kW. */
+export const facilityPower = (w: number): string => (w >= 1e6 ? megawatts(w) : formatPower(w));
+
 /** What each wall of a power-budget answer means, as `planBudgetText` says it. */
 const WALLS: Readonly<Record<PlanWall, string>> = {
   power: 'power (the budget, not the chip, sets the layout)',
@@ -107,12 +110,21 @@ const WALLS: Readonly<Record<PlanWall, string>> = {
  */
 export function planBudgetText(b: PlanPowerBudget): string {
   const estimates = b.estimatedPowerFigures.length === 0 ? '' : `; estimated power figures: ${b.estimatedPowerFigures.join(', ')}`;
-  if (b.replicas === 0) {
-    return `${megawatts(b.budgetW)} powers no replica of ${formatInteger(b.replicaChips)} chips (one needs ${megawatts(b.provisionedWPerReplica)} at ${formatPower(b.provisionedWPerChip)} per chip); the wall: ${WALLS.power}${estimates}`;
-  }
   return (
     `${megawatts(b.budgetW)} powers ${formatInteger(b.replicas)} replica${b.replicas === 1 ? '' : 's'} of ${formatInteger(b.replicaChips)} chip${b.replicaChips === 1 ? '' : 's'} ` +
-    `(${formatInteger(b.chips)} chips at ${formatPower(b.provisionedWPerChip)} each: ${formatNumber(b.provisionedFacilityW / 1e6, 4)} MW provisioned, PUE ${b.pue}), ` +
+    `(${formatInteger(b.chips)} chip${b.chips === 1 ? '' : 's'} at ${formatPower(b.provisionedWPerChip)} each: ${formatNumber(b.provisionedFacilityW / 1e6, 4)} MW provisioned, PUE ${b.pue}), ` +
     `${formatNumber(b.tokensPerS)} output tokens/s (${formatNumber(b.tokensPerSPerProvisionedMW)} per provisioned MW); the wall: ${WALLS[b.binding]}${estimates}`
   );
+}
+
+/**
+ * A chip a power budget cannot power one replica of (`ServingPlan.unpowered`), in one line, as
+ * `ridgeline plan --power-budget` prints it: its smallest replica and that replica's provisioned power.
+ *
+ * @example
+ * planUnpoweredText(1000, { chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: 1530 });
+ * // 'h100-sxm: no answer: its smallest replica (1 chip) provisions 1.53 kW, above the 1.00 kW budget'
+ */
+export function planUnpoweredText(budgetW: number, u: PlanUnpowered): string {
+  return `${u.chip}: no answer: its smallest replica (${formatInteger(u.replicaChips)} chip${u.replicaChips === 1 ? '' : 's'}${u.prefillChip === null ? '' : `, prefill on ${u.prefillChip}`}) provisions ${facilityPower(u.provisionedWPerReplica)}, above the ${facilityPower(budgetW)} budget`;
 }

@@ -35,6 +35,7 @@ export {
   hasComponentPower,
   powerFiguresOf,
   provisionedFacilityW,
+  provisionedPoolsW,
   withPowerCap,
   type EnergyFigures,
   type EstimatedFigure,

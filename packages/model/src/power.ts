@@ -211,6 +211,20 @@ export function provisionedFacilityW(chip: ChipSpec, chips: number, pue: number)
   return chips * (chip.power.maxW.value + (chip.power.nodeOverheadW?.value ?? 0)) * pue;
 }
 
+/**
+ * The facility power provisioned for a deployment of one or more pools (docs/MODEL.md §10):
+ * `Σ chips × (P_max + nodeOverheadW)`, pool by pool in order, × PUE. `energyFigures` sums it so, so a
+ * disaggregated replica's `energy.provisionedFacilityW` equals it to the last bit.
+ *
+ * @example
+ * provisionedPoolsW([{ chip: b200, chips: 8 }, { chip: h200, chips: 16 }], 1.2);
+ */
+export function provisionedPoolsW(pools: readonly PowerPool[], pue: number): number {
+  let systemMaxW = 0;
+  for (const { chip, chips } of pools) systemMaxW += chips * (chip.power.maxW.value + (chip.power.nodeOverheadW?.value ?? 0));
+  return systemMaxW * pue;
+}
+
 /** Node and facility energy of a deployment (docs/MODEL.md §10): `result.energy`. */
 export interface EnergyFigures {
   /** A chip's average draw over the serving cycle (= `powerPerChipW`), W. */
@@ -283,15 +297,12 @@ export function energyFigures(
 ): EnergyFigures {
   let chips = 0;
   let overheadW = 0;
-  let systemMaxW = 0;
   for (const { chip, chips: n } of pools) {
-    const overhead = chip.power.nodeOverheadW?.value ?? 0;
     chips += n;
-    overheadW += n * overhead;
-    systemMaxW += n * (chip.power.maxW.value + overhead);
+    overheadW += n * (chip.power.nodeOverheadW?.value ?? 0);
   }
   const nodeW = chips * figures.chipW + overheadW;
-  const provisionedFacilityW = systemMaxW * pue;
+  const provisionedFacilityW = provisionedPoolsW(pools, pue);
   return {
     chipW: figures.chipW,
     decodeChipW: figures.decodeChipW,

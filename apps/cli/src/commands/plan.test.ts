@@ -1,4 +1,4 @@
-import type { PlanPowerBudget } from '@ridgeline/engine';
+import type { PlanPowerBudget, PlanUnpowered } from '@ridgeline/engine';
 import { describe, expect, it } from 'vitest';
 import { cli, expectNoStack, expectUserError } from '../test-cli.ts';
 
@@ -229,8 +229,11 @@ interface BudgetJson {
     readonly chips: number;
     // the JSON of the engine's PlanPowerBudget
     readonly powerBudget: PlanPowerBudget | null;
+    readonly disaggregation: { readonly prefillChip: string; readonly prefillWorkers: number; readonly decodeWorkers: number; readonly prefillWorkerChips: number; readonly decodeWorkerChips: number } | null;
     readonly result: { readonly tokensPerSPerChip: number; readonly energy: { readonly provisionedFacilityW: number; readonly pue: number } };
   })[];
+  readonly unpowered: readonly PlanUnpowered[];
+  readonly noAnswer: string | null;
 }
 
 describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
@@ -292,14 +295,106 @@ describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
     expect(text.stdout).toMatch(/2\.00 MW powers [\d,]+ replicas? of \d+ chips? .*the wall: (power|capacity|bandwidth|compute|network)/);
   });
 
-  it('says power binds when the budget cannot power one replica', async () => {
-    // 1 kW is under one H100's 1,530 W
-    const r = await cli([...base, '--hardware', 'h100-sxm', '--power-budget', '1kW', '--json']);
+  it('gives no answer when the budget cannot power one replica of any chip: one line, and --json says the same', async () => {
+    // 1 kW is under one H100's 1,530 W and one B200's (1,000 + 787.5) × 1.2 = 2,145 W; Llama 3.1 70B fits on one H100 at fp8
+    const argv = [...base, '--hardware', 'h100-sxm,b200', '--power-budget', '1kW'];
+    const text = await cli(argv);
+    // a valid question without an answer, as a plan whose targets are missed: exit 0
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toBe("--power-budget 1kW is below the smallest replica's provisioned power (1.53 kW: 1 h100-sxm chip); no layout fits\n");
+    const json = await cli([...argv, '--json']);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as BudgetJson;
+    expect(plan.results).toEqual([]);
+    expect(plan.noAnswer).toBe(text.stdout.trimEnd());
+    expect(plan.unpowered.map((u) => [u.chip, u.replicaChips])).toEqual([['h100-sxm', 1], ['b200', 1]]);
+    expect(plan.unpowered[0]!.provisionedWPerReplica).toBeCloseTo(1530, 9);
+    expect(plan.unpowered[1]!.provisionedWPerReplica).toBeCloseTo(2145, 9);
+    for (const u of plan.unpowered) expect(u.provisionedWPerReplica).toBeGreaterThan(1000);
+  });
+
+  it('leaves out a chip the budget cannot power one replica of, and answers the others within it', async () => {
+    // 2 kW powers one H100 (1,530 W) but no B200 (2,145 W); Llama 3.1 8B fits on one chip of either
+    const argv = ['plan', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm,b200', '--ttft', '2s', '--tpot', '50ms', '--power-budget', '2kW'];
+    const json = await cli([...argv, '--json']);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as BudgetJson;
+    expect(plan.results.map((x) => x.chip)).toEqual(['h100-sxm']);
+    expect(plan.results[0]!.powerBudget!.replicas).toBe(1);
+    expect(plan.results[0]!.result.energy.provisionedFacilityW).toBeLessThanOrEqual(2000);
+    expect(plan.unpowered).toEqual([{ chip: 'b200', prefillChip: null, replicaChips: 1, provisionedWPerReplica: expect.closeTo(2145, 9) }]);
+    expect(plan.noAnswer).toBeNull();
+    const text = await cli(argv);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^1  h100-sxm  yes /m);
+    expect(text.stdout).not.toMatch(/^\d+  b200 /m);
+    expect(text.stdout).toContain('\nb200: no answer: its smallest replica (1 chip) provisions 2.15 kW, above the 2.00 kW budget\n');
+  });
+
+  it('--disaggregate fills 20 MW with replicas of prefill (B200) and decode (H200) pools, each chip provisioned, as the arithmetic by hand says', async () => {
+    const argv = [...base, '--hardware', 'h200', '--prefill-hardware', 'b200', '--power-budget', '20MW'];
+    const r = await cli([...argv, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [h200] = (JSON.parse(r.stdout) as BudgetJson).results;
+    const b = h200!.powerBudget!;
+    const pools = h200!.disaggregation!;
+    expect(pools.prefillChip).toBe('b200');
+    // a replica: n_p B200 prefill workers of W_p chips at (1,000 + 787.5) W, and n_d H200 decode workers of W_d chips at (700 + 575) W, all × PUE 1.2
+    const prefillChips = pools.prefillWorkers * pools.prefillWorkerChips;
+    const decodeChips = pools.decodeWorkers * pools.decodeWorkerChips;
+    const replicaW = (prefillChips * 1787.5 + decodeChips * 1275) * 1.2;
+    expect(b.replicaChips).toBe(prefillChips + decodeChips);
+    expect(b.provisionedWPerReplica).toBeCloseTo(replicaW, 6);
+    expect(b.replicas).toBe(Math.floor(20e6 / replicaW));
+    expect((b.replicas + 1) * replicaW).toBeGreaterThan(20e6);
+    expect(h200!.replicas).toBe(b.replicas);
+    expect(h200!.chips).toBe(b.replicas * b.replicaChips);
+    expect(b.provisionedFacilityW).toBeCloseTo(b.replicas * replicaW, 3);
+    expect(b.provisionedFacilityW).toBeLessThanOrEqual(20e6);
+    // the estimate behind the answer is one replica: it provisions one replica's power, and the fleet serves replicas × its tokens/s
+    expect(h200!.result.energy.provisionedFacilityW).toBe(b.provisionedWPerReplica);
+    expect(b.tokensPerS).toBeCloseTo(h200!.result.tokensPerSPerChip * b.chips, 6);
+    expect(['power', 'capacity', 'bandwidth', 'compute', 'network']).toContain(b.binding);
+    const text = await cli(argv);
+    expect(text.stdout).toContain('most output tokens/s of the fleet over both pools');
+    expect(text.stdout).toMatch(new RegExp(`^Reproduce #1 \\(one of its ${b.replicas.toLocaleString('en')} replicas\\): ridgeline estimate .*--prefill-hardware b200`, 'm'));
+  });
+
+  it('--disaggregate keeps every answer within the budget, and each reproduces through its estimate command', async () => {
+    for (const objective of ['throughput', 'cost']) {
+      const r = await cli([...base, '--hardware', 'h100-sxm,mi300x', '--disaggregate', '--power-budget', '500kW', '--objective', objective, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const plan = JSON.parse(r.stdout) as BudgetJson;
+      expect(plan.results).toHaveLength(2);
+      for (const entry of plan.results) {
+        const b = entry.powerBudget!;
+        expect(b.replicas).toBeGreaterThan(0);
+        expect(b.provisionedFacilityW).toBeLessThanOrEqual(500e3);
+        expect(entry.result.energy.provisionedFacilityW * b.replicas).toBeLessThanOrEqual(500e3);
+        const again = await cli([...entry.command, '--json']);
+        expect(again.code).toBe(0);
+        expect(JSON.parse(again.stdout)).toEqual(entry.result);
+      }
+      // ranked by the fleet: tokens/s, or $/Mtok with --objective cost
+      const [first, second] = plan.results;
+      if (objective === 'throughput') expect(first!.powerBudget!.tokensPerS).toBeGreaterThanOrEqual(second!.powerBudget!.tokensPerS);
+      else expect((first!.result as unknown as { costPerMillionTokensUsd: number }).costPerMillionTokensUsd).toBeLessThanOrEqual((second!.result as unknown as { costPerMillionTokensUsd: number }).costPerMillionTokensUsd);
+    }
+  });
+
+  it('--disaggregate gives no answer when the budget cannot power one prefill and one decode worker', async () => {
+    // Llama 3.1 70B fits a prefill and a decode worker of one H100 each: 2 × 1,530 W = 3,060 W, above 2 kW
+    const r = await cli([...base, '--hardware', 'h100-sxm', '--disaggregate', '--power-budget', '2kW', '--json']);
     expect(r.code).toBe(0);
-    const [h100] = (JSON.parse(r.stdout) as BudgetJson).results;
-    expect(h100!.meetsTargets).toBe(false);
-    expect(h100!.powerBudget!.replicas).toBe(0);
-    expect(h100!.powerBudget!.binding).toBe('power');
+    const plan = JSON.parse(r.stdout) as BudgetJson;
+    expect(plan.results).toEqual([]);
+    expect(plan.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 2, provisionedWPerReplica: expect.closeTo(3060, 9) }]);
+    expect(plan.noAnswer).toBe("--power-budget 2kW is below the smallest replica's provisioned power (3.06 kW: 2 h100-sxm chips); no layout fits");
+    // with prefill on B200: one B200 and one H200, (1,787.5 + 1,275) W × 1.2 = 3,675 W, named by both chips
+    const mixed = await cli([...base, '--hardware', 'h200', '--prefill-hardware', 'b200', '--power-budget', '3kW']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toBe("--power-budget 3kW is below the smallest replica's provisioned power (3.67 kW: 2 chips, h200 decoding and b200 prefilling); no layout fits\n");
   });
 
   it.each([
@@ -309,13 +404,12 @@ describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
     [['--power-budget', '11GW'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "11GW"'],
     [['--power-budget', '20MW', '--rate', '10'], '--power-budget and --rate both size the fleet: give one of them'],
     [['--power-budget', '20MW', '--objective', 'chips', '--rate', '1'], '--power-budget and --rate both size the fleet: give one of them'],
-    [['--power-budget', '20MW', '--disaggregate'], '--power-budget plans one engine per replica: drop --disaggregate and --prefill-hardware'],
   ])('checks %j', async (extra, message) => {
     const r = await cli([...base, '--hardware', 'h100-sxm', ...extra, ...(message === null ? ['--json'] : [])]);
     if (message === null) {
       // a bare number is watts: 20 W powers no H100
       expect(r.code).toBe(0);
-      expect((JSON.parse(r.stdout) as BudgetJson).results[0]!.powerBudget!.budgetW).toBe(20);
+      expect((JSON.parse(r.stdout) as BudgetJson).noAnswer).toBe("--power-budget 20 is below the smallest replica's provisioned power (1.53 kW: 1 h100-sxm chip); no layout fits");
       return;
     }
     expectUserError(r, message);

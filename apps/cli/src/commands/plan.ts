@@ -8,14 +8,19 @@ import {
   PLAN_MAX_PREFILL_WORKERS,
   PLAN_OBJECTIVES,
   createEngine,
+  budgetDisaggregatedMaxChips,
   budgetMaxChips,
+  PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS,
   defaultMaxChips,
+  facilityPower,
   planBudgetText,
   planChoiceText,
   planServing,
+  planUnpoweredText,
   type PlanObjective,
   type PlanPools,
   type PlanPowerBudget,
+  type PlanUnpowered,
   type ServingPlanChoice,
 } from '@ridgeline/engine';
 import { durationSeconds, flagValues, numberInRange, positiveInteger } from '../args.ts';
@@ -71,7 +76,7 @@ const args = {
   },
   disaggregate: {
     type: 'boolean',
-    description: `Plan disaggregated prefill and decode: --hardware is then the decode workers' chip, and each answer a replica of prefill workers feeding decode workers, their ratio ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS} searched with both pools' layouts; --rate sets the replicas (e.g. ridgeline plan --model deepseek-v3 --hardware h200 --prefill-hardware b200 --ttft 2s --tpot 50ms)` as string,
+    description: `Plan disaggregated prefill and decode: --hardware is then the decode workers' chip, and each answer a replica of prefill workers feeding decode workers, their ratio ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS} searched with both pools' layouts; --rate or --power-budget sets the replicas (e.g. ridgeline plan --model deepseek-v3 --hardware h200 --prefill-hardware b200 --ttft 2s --tpot 50ms)` as string,
   },
   'prefill-hardware': {
     type: 'string',
@@ -93,11 +98,14 @@ const args = {
     type: 'string',
     valueHint: 'W|kW|MW|GW',
     description:
-      'Facility power to fill, above 0 and at most 10 GW (e.g. 20MW): each chip\'s answer is the layout whose replicas, as many as the budget provisions at chips × (P_max + node overhead) × PUE, serve the most output tokens/s (--objective cost: the lowest $/Mtok); the budget, not --max-chips, bounds the fleet (--max-chips then bounds one replica). Takes --pue; not with --rate or --disaggregate (docs/MODEL.md §10)',
+      'Facility power to fill, above 0 and at most 10 GW (e.g. 20MW): each chip\'s answer is the layout whose replicas, as many as the budget provisions at chips × (P_max + node overhead) × PUE, serve the most output tokens/s (--objective cost: the lowest $/Mtok); the budget, not --max-chips, bounds the fleet (--max-chips then bounds one replica). With --disaggregate a replica is prefill plus decode workers, both pools provisioned. A chip the budget cannot power one replica of is no answer. Takes --pue; not with --rate (docs/MODEL.md §10)',
   },
   pue: PUE_ARG as StringArgDef,
   plugin: PLUGIN_ARG as PluginArgDef,
-  json: { type: 'boolean', description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first' },
+  json: {
+    type: 'boolean',
+    description: 'Print { results: [{ chip, meetsTargets, command, result, chips, disaggregation, … }] }, best first; with --power-budget also unpowered (the chips it cannot power one replica of) and noAnswer (the line said when none is left)',
+  },
 } as const;
 
 /** One chip's answer as `plan --json` prints it. */
@@ -120,6 +128,33 @@ export interface PlanJsonEntry {
   readonly meeting: number;
   /** With --power-budget: the fleet the budget powers (replicas, chips, provisioned facility W within the budget, fleet tokens/s, the wall that binds); null otherwise. */
   readonly powerBudget: PlanPowerBudget | null;
+}
+
+/** `plan --json` under --power-budget: the answers, the chips the budget cannot power, and the line said when no chip is left. */
+export interface PlanBudgetJson {
+  readonly results: readonly PlanJsonEntry[];
+  /** The chips whose smallest replica provisions more than the budget, the smallest first: no answer. */
+  readonly unpowered: readonly PlanUnpowered[];
+  /** When every chip is unpowered, the one line the text report prints; null otherwise. */
+  readonly noAnswer: string | null;
+}
+
+/**
+ * The line `plan --power-budget` says when it powers no replica of any chip: the budget as the
+ * user spelled it, against the smallest replica's provisioned power.
+ *
+ * @example
+ * noLayoutFits('5kW', [{ chip: 'b200', prefillChip: null, replicaChips: 8, provisionedWPerReplica: 2.1e4 }]);
+ * // '--power-budget 5kW is below the smallest replica\'s provisioned power (21.0 kW: 8 b200 chips); no layout fits'
+ */
+export function noLayoutFits(spelled: string, unpowered: readonly PlanUnpowered[]): string {
+  const least = unpowered.reduce<PlanUnpowered | undefined>((a, u) => (a === undefined || u.provisionedWPerReplica < a.provisionedWPerReplica ? u : a), undefined);
+  const chips = (u: PlanUnpowered): string =>
+    u.prefillChip === null
+      ? `${u.replicaChips.toLocaleString('en')} ${u.chip} chip${u.replicaChips === 1 ? '' : 's'}`
+      : `${u.replicaChips.toLocaleString('en')} chips, ${u.chip} decoding and ${u.prefillChip} prefilling`;
+  const which = least === undefined ? '' : ` (${facilityPower(least.provisionedWPerReplica)}: ${chips(least)})`;
+  return `--power-budget ${spelled} is below the smallest replica's provisioned power${which}; no layout fits`;
 }
 
 /** An answer's estimate as `estimate --json` prints it: a feasible one with its `cost` block (plan has no --price). */
@@ -269,7 +304,15 @@ function columns(disaggregated: boolean, budget: boolean): Column[] {
 function summary(
   choices: readonly { readonly choice: ServingPlanChoice; readonly command: readonly string[] }[],
   heading: string,
-  options: { readonly maxChips: (chip: string) => number; readonly precisions: readonly Precision[]; readonly disaggregated: boolean; readonly budget: boolean; readonly maxChipsGiven: boolean },
+  options: {
+    readonly maxChips: (chip: string) => number;
+    readonly precisions: readonly Precision[];
+    readonly disaggregated: boolean;
+    readonly budget: boolean;
+    readonly maxChipsGiven: boolean;
+    /** A line per chip the power budget cannot power one replica of. */
+    readonly unpowered: readonly string[];
+  },
 ): string {
   const cols = columns(options.disaggregated, options.budget);
   const header = ['#', 'chip', 'meets', ...cols.map((c) => c.header)];
@@ -281,10 +324,11 @@ function summary(
     lines.push(`${c.chip}: ${why} (${c.meeting.toLocaleString('en')} of ${c.searched.toLocaleString('en')} configurations meet the targets)`);
     if (c.powerBudget !== null) lines.push(`  ${planBudgetText(c.powerBudget)}`);
   }
+  lines.push(...options.unpowered);
   const best = choices[0];
   if (best !== undefined) {
     // a disaggregated replica is one estimate; more of them serve the rate side by side
-    const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas} replicas)` : '';
+    const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas.toLocaleString('en')} replicas)` : '';
     lines.push('', `Reproduce #1${one}: ${shellCommand(['ridgeline', ...best.command])}`);
   }
   return `${lines.join('\n')}\n`;
@@ -341,7 +385,6 @@ const command: CommandDef<typeof args> = defineCommand({
     if (powerBudgetW !== undefined) {
       if (rateRps !== undefined) throw new UserError('--power-budget and --rate both size the fleet: give one of them');
       if (objective === 'chips') throw new UserError('--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)');
-      if (disaggregated) throw new UserError('--power-budget plans one engine per replica: drop --disaggregate and --prefill-hardware');
     }
     // the plan ranks by throughput or cost: PUE enters through the tco electricity price, or the provisioned power of --power-budget
     if (pue !== undefined && tco === undefined && powerBudgetW === undefined) {
@@ -417,6 +460,9 @@ const command: CommandDef<typeof args> = defineCommand({
         }),
       };
     });
+    // a budget that powers no replica of any chip leaves no answer: one line says so (exit 0, as a plan
+    // whose targets are missed: the question was valid)
+    const noAnswer = powerBudgetW !== undefined && answers.length === 0 ? noLayoutFits(a['power-budget'] ?? '', plan.unpowered) : null;
     if (a.json) {
       const results: PlanJsonEntry[] = answers.map(({ choice, command }) => ({
         chip: choice.chip,
@@ -432,7 +478,12 @@ const command: CommandDef<typeof args> = defineCommand({
         meeting: choice.meeting,
         powerBudget: choice.powerBudget,
       }));
-      io.stdout(`${JSON.stringify({ results }, null, 2)}\n`);
+      const json: { results: PlanJsonEntry[] } | PlanBudgetJson = powerBudgetW === undefined ? { results } : { results, unpowered: plan.unpowered, noAnswer };
+      io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+      return;
+    }
+    if (noAnswer !== null) {
+      io.stdout(`${noAnswer}\n`);
       return;
     }
     const targets = [
@@ -443,7 +494,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const budget =
       powerBudgetW === undefined
         ? `up to ${maxChipsFlag ?? 'one scale-up domain or 64'} chips`
-        : `replicas of up to ${maxChipsFlag === undefined ? 'the chips the budget powers (at least one scale-up domain or 64)' : `${maxChipsFlag} chips`}, as many replicas as ${formatNumber(powerBudgetW / 1e6)} MW provisions at (P_max + node overhead) × PUE ${pue ?? DEFAULT_PUE} per chip`;
+        : `replicas of up to ${maxChipsFlag !== undefined ? `${maxChipsFlag} chips` : disaggregated ? `one scale-up domain or 64 chips (at most ${PLAN_BUDGET_DISAGGREGATED_MAX_CHIPS})` : 'the chips the budget powers (at least one scale-up domain or 64)'}, as many replicas as ${formatNumber(powerBudgetW / 1e6)} MW provisions at (P_max + node overhead) × PUE ${pue ?? DEFAULT_PUE} per chip${disaggregated ? ' of both pools' : ''}`;
     const searched = disaggregated
       ? [
           `Searched disaggregated replicas: prefill workers (TP on ${prefillChips.length === 0 ? 'the decode chip' : prefillChips.map((c) => c.chip.id).join(', ')}) feeding decode workers (TP, PP${model.moe === undefined ? '' : ', EP, attention by heads or dp'}), prefill:decode ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS}, batch 1–4096 per decode worker and precisions ${precisions.join(', ')}, ${budget}.`,
@@ -456,8 +507,15 @@ const command: CommandDef<typeof args> = defineCommand({
     ].join('\n');
     const chipOf = (id: string): ChipSpec => chips.find((c) => c.chip.id === id)?.chip ?? (chips[0]?.chip as ChipSpec);
     const maxChips = (id: string): number =>
-      maxChipsFlag ?? (powerBudgetW === undefined ? defaultMaxChips(chipOf(id)) : budgetMaxChips(chipOf(id), { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) }));
-    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated, budget: powerBudgetW !== undefined, maxChipsGiven: maxChipsFlag !== undefined }));
+      maxChipsFlag ??
+      (powerBudgetW === undefined
+        ? defaultMaxChips(chipOf(id))
+        : disaggregated
+          ? budgetDisaggregatedMaxChips(chipOf(id))
+          : budgetMaxChips(chipOf(id), { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) }));
+    const unpowered = powerBudgetW === undefined ? [] : plan.unpowered.map((u) => planUnpoweredText(powerBudgetW, u));
+    // a disaggregated replica keeps its chip bound under a budget: its text says so as without one
+    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated, budget: powerBudgetW !== undefined, maxChipsGiven: maxChipsFlag !== undefined || disaggregated, unpowered }));
   },
 });
 
