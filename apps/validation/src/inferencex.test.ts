@@ -11,6 +11,7 @@ import {
   inferencexChip,
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
+  inferencexMeanTokens,
   parseInferencex,
   predictedTputPerGpu,
   workerLayout,
@@ -132,6 +133,23 @@ describe('reading the parallelism columns as data/README.md does', () => {
   });
 });
 
+describe("the requests' lengths: uniform over [⌊0.8·L⌋, L] (InferenceX's --random-range-ratio 0.8)", () => {
+  test('the mean, by hand', () => {
+    // np.random.randint(int(1024 * 0.8), 1024 + 1): 819…1024, mean (819 + 1024)/2 = 921.5, rounded to 922
+    expect(inferencexMeanTokens(1024)).toBe(922);
+    // 6553…8192: mean 7372.5 → 7373
+    expect(inferencexMeanTokens(8192)).toBe(7373);
+  });
+  test('the rows measure it: median request latency ≈ 0.9 × (TTFT + osl × TPOT) on every disaggregated row set', () => {
+    const rowsWithLatency = rows.filter((r) => r.disagg && r.medianE2el > 0 && r.medianTpot > 0);
+    const ratios = rowsWithLatency.map((r) => r.medianE2el / (r.medianTtft + (r.osl - 1) * r.medianTpot)).sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)]!;
+    // at the nominal osl the ratio would be ≈ 1; at the mean (≈ 0.9·osl) it is ≈ 0.9
+    expect(median).toBeGreaterThan(0.85);
+    expect(median).toBeLessThan(0.95);
+  });
+});
+
 describe('a known row maps to its configuration', () => {
   // Line 184: b200,trt,dsr1,fp4,none,false,false,8,8,false,0,8,8,false,0,64,64,1024,8192,64,…,536,476.5,59.496,60.578,…
   // num_decode_gpu is 64 (TP × EP); the engine is decode_tp = 8 GPUs.
@@ -163,8 +181,9 @@ describe('a known row maps to its configuration', () => {
         chips: 8,
         parallelism: { tp: 8, pp: 1, ep: 8 },
         batch: 64,
-        inputTokens: 1024,
-        outputTokens: 8192,
+        // the requests' mean lengths: (⌊0.8·1024⌋ + 1024)/2 = (819 + 1024)/2 = 921.5 → 922, (6553 + 8192)/2 = 7372.5 → 7373
+        inputTokens: 922,
+        outputTokens: 7373,
         precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' },
         schedule,
       });
@@ -174,7 +193,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '1024', '--output', '8192', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8',
       '--schedule', 'continuous',
     ]);
   });
@@ -187,7 +206,7 @@ describe('a known row maps to its configuration', () => {
     expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp' });
     expect(inferencexArgv(dp)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '8192', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--input', '7373', '--output', '922', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
       '--attention', 'dp', '--schedule', 'continuous',
     ]);
   });

@@ -12,12 +12,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00012, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
-      requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
+      requestOverheadS: { value: 0.1, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.134, interactivity: 0.125, ttft: 0.478, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.135, interactivity: 0.116, ttft: 0.562, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.158, interactivity: 0.14, ttft: 0.207, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.12, interactivity: 0.104, ttft: 0.247, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
       },
     },
   },

@@ -17,13 +17,13 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.142, interactivity: 0.132, ttft: 0.439, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.139, interactivity: 0.142, ttft: 0.493, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      flopByPrecision: { fp8: { curve: [[128, 0.075], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" } },
-      memory: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" },
+      flopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" } },
+      memory: { value: 0.8, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00008, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)" },
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (183 rows, 7 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.198, interactivity: 0.141, ttft: 0.563, on: "InferenceX DeepSeek-R1, 183 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.193, interactivity: 0.128, ttft: 0.555, on: "InferenceX DeepSeek-R1, 183 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -44,12 +44,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.5, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00012, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
       requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.38, interactivity: 0.293, ttft: 0.481, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.382, interactivity: 0.285, ttft: 0.472, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
       },
     },
     "trtllm": {
@@ -64,14 +64,14 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.1, interactivity: 0.098, ttft: 0.429, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.123, interactivity: 0.101, ttft: 0.444, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
       },
     },
   },
   "gb200-nvl72": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      flopByPrecision: { fp8: { curve: [[128, 0.3], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)" } },
+      flopByPrecision: { fp8: { curve: [[128, 0.25], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)" },
@@ -81,7 +81,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (118 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.188, interactivity: 0.197, ttft: 0.847, on: "InferenceX DeepSeek-R1, 118 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.185, interactivity: 0.191, ttft: 0.849, on: "InferenceX DeepSeek-R1, 118 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -95,7 +95,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.306, interactivity: 0.235, ttft: 0.798, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.317, interactivity: 0.227, ttft: 0.799, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -112,7 +112,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.26, interactivity: 0.189, ttft: 0.894, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.231, interactivity: 0.147, ttft: 0.895, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -123,11 +123,11 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)" },
       mtpAcceptance: { value: 0.3, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)" },
-      requestOverheadS: { value: 0.3, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)" },
+      requestOverheadS: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.399, interactivity: 0.35, ttft: 0.744, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.404, interactivity: 0.35, ttft: 0.769, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -144,7 +144,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (27 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.462, interactivity: 0.352, ttft: 0.951, on: "InferenceX DeepSeek-R1, 27 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.466, interactivity: 0.349, ttft: 0.951, on: "InferenceX DeepSeek-R1, 27 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
