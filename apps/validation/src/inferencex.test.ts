@@ -12,6 +12,8 @@ import {
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
   inferencexMeanTokens,
+  sustainedConcurrencyShare,
+  SUSTAINED_CONCURRENCY_MIN,
   parseInferencex,
   predictedTputPerGpu,
   workerLayout,
@@ -70,18 +72,21 @@ describe('selecting the rows Ridgeline expresses', () => {
 
   test('kept and left-out rows add up to all 1,278, each left-out row with its reason', () => {
     expect(selection.total).toBe(1278);
-    // only the GB200 Dynamo rows with zero workers (no stated split) are left out
-    expect(selection.excludedCounts).toEqual({ 'not DeepSeek-R1': 0, 'disaggregated without a stated split': 60, 'no plugin': 0 });
-    for (const e of selection.excluded) expect([e.row.hardware, e.row.disagg, e.row.decodeNumWorkers]).toEqual(['gb200', true, 0]);
-    expect(selection.kept).toHaveLength(1218);
+    // the GB200 Dynamo rows with zero workers (no stated split), and 20 rows that did not sustain their concurrency
+    expect(selection.excludedCounts).toEqual({ 'not DeepSeek-R1': 0, 'disaggregated without a stated split': 60, 'no plugin': 0, 'concurrency not sustained': 20 });
+    for (const e of selection.excluded) {
+      if (e.reason === 'disaggregated without a stated split') expect([e.row.hardware, e.row.disagg, e.row.decodeNumWorkers]).toEqual(['gb200', true, 0]);
+      else expect(e.reason).toBe('concurrency not sustained');
+    }
+    expect(selection.kept).toHaveLength(1198);
   });
 
   test('kept rows per chip and deployment; every InferenceX chip has a plugin', () => {
     const perChip: Record<string, number> = {};
     for (const r of selection.kept) perChip[r.hardware] = (perChip[r.hardware] ?? 0) + 1;
-    expect(perChip).toEqual({ b200: 395, b300: 85, gb200: 192, h100: 71, h200: 144, mi300x: 10, mi355x: 321 });
-    expect(selection.kept.filter((r) => !r.disagg)).toHaveLength(444);
-    expect(selection.kept.filter((r) => r.disagg)).toHaveLength(774);
+    expect(perChip).toEqual({ b200: 386, b300: 85, gb200: 190, h100: 62, h200: 144, mi300x: 10, mi355x: 321 });
+    expect(selection.kept.filter((r) => !r.disagg)).toHaveLength(436);
+    expect(selection.kept.filter((r) => r.disagg)).toHaveLength(762);
     expect(inferencexChip('b300')?.id).toBe('b300');
     // No GB300 row in this data yet; the mapping is ready for them.
     expect(rows.some((r) => r.hardware === 'gb300')).toBe(false);
@@ -147,6 +152,26 @@ describe("the requests' lengths: uniform over [⌊0.8·L⌋, L] (InferenceX's --
     // at the nominal osl the ratio would be ≈ 1; at the mean (≈ 0.9·osl) it is ≈ 0.9
     expect(median).toBeGreaterThan(0.85);
     expect(median).toBeLessThan(0.95);
+  });
+});
+
+describe("Little's law: the concurrency a row sustained", () => {
+  test('by hand, line 834 (H100 Dynamo-TRT, 462 requests stated)', () => {
+    // h100,dynamo-trt,…,num_prefill_gpu 16, num_decode_gpu 48, isl 1024, osl 1024, conc 462, …, median_e2el 22.245, tput_per_gpu 254.73
+    const row = rows.find((r) => r.line === 834)!;
+    expect(row).toMatchObject({ hardware: 'h100', conc: 462, tputPerGpu: 254.73, medianE2el: 22.245 });
+    // 254.73 tok/s × 64 GPUs ÷ (922 + 922) tokens a request = 8.8409 requests/s; × 22.245 s = 196.67 in flight; ÷ 462 = 0.4257
+    expect(sustainedConcurrencyShare(row)).toBeCloseTo((((254.73 * 64) / (922 + 922)) * 22.245) / 462, 12);
+    expect(sustainedConcurrencyShare(row)).toBeCloseTo(0.4257, 4);
+    expect(selectInferencex([row]).excluded[0]?.reason).toBe('concurrency not sustained');
+  });
+  test('every stack sustains its stated concurrency on the median row, and the kept rows at least the threshold', () => {
+    const kept = selectInferencex(rows).kept;
+    for (const r of kept) expect(sustainedConcurrencyShare(r), `line ${r.line}`).toBeGreaterThanOrEqual(SUSTAINED_CONCURRENCY_MIN);
+    const shares = rows.map(sustainedConcurrencyShare).sort((a, b) => a - b);
+    const median = shares[Math.floor(shares.length / 2)]!;
+    expect(median).toBeGreaterThan(0.9);
+    expect(median).toBeLessThan(1.02);
   });
 });
 
@@ -235,7 +260,7 @@ describe('predictions and error statistics', () => {
     const report = runInferencex(rows);
     for (const schedule of ['static', 'continuous'] as const) {
       const predictions = report.predictions[schedule];
-      expect(predictions).toHaveLength(schedule === 'static' ? 444 : 1218);
+      expect(predictions).toHaveLength(schedule === 'static' ? 436 : 1198);
       for (const p of predictions) {
         expect(p.config.schedule).toBe(schedule);
         if (p.error === undefined) expect(p.infeasibleReason, `line ${p.row.line}`).not.toBeNull();

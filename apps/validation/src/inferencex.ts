@@ -244,7 +244,7 @@ export function inferencexChip(hardware: string): ChipSpec | undefined {
 }
 
 /** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
-export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated without a stated split', 'no plugin'] as const;
+export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated without a stated split', 'no plugin', 'concurrency not sustained'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 /** Why Ridgeline cannot express the row today, or undefined when it can. */
@@ -256,7 +256,32 @@ export function exclusionReason(row: InferencexRow): ExclusionReason | undefined
     return 'disaggregated without a stated split';
   }
   if (inferencexChip(row.hardware) === undefined) return 'no plugin';
+  if (sustainedConcurrencyShare(row) < SUSTAINED_CONCURRENCY_MIN) return 'concurrency not sustained';
   return undefined;
+}
+
+/**
+ * Below this share of its stated concurrency in flight (`sustainedConcurrencyShare`), a row did
+ * not run the configuration it names. Every stack's median share is 0.94–0.98 (the median latency
+ * sits a little under the mean); 20 of the 1,278 rows fall below 0.75: 9 H100 Dynamo-TRT rows
+ * (0.43–0.75, lowest at 462–1,845 requests), 8 B200 SGLang rows at concurrency 4–32 (0.57–0.73), 2
+ * GB200 Dynamo-TRT and 1 B200 Dynamo-SGLang row. Their loop did not hold the stated concurrency —
+ * gaps between one request's end and the next one's start, or failed requests, which the benchmark
+ * leaves out of its counts — so the configuration the row names is not what ran.
+ */
+export const SUSTAINED_CONCURRENCY_MIN = 0.75;
+
+/**
+ * The share of a row's stated concurrency its measurements account for, by Little's law on the
+ * benchmark's closed loop: requests in flight = request rate × request latency. The rate is the
+ * row's tokens/s (`tput_per_gpu` × its GPUs: both pools' when disaggregated, else `decode_tp`) over
+ * a request's mean tokens (`inferencexMeanTokens`), the latency `median_e2el`. A model-free check:
+ * it reads the measurements only, never a prediction.
+ */
+export function sustainedConcurrencyShare(row: InferencexRow): number {
+  const gpus = row.disagg ? row.numPrefillGpu + row.numDecodeGpu : row.decodeTp;
+  const requestsPerS = (row.tputPerGpu * gpus) / (inferencexMeanTokens(row.isl) + inferencexMeanTokens(row.osl));
+  return (requestsPerS * row.medianE2el) / row.conc;
 }
 
 /** W: one worker's chips, GPUs ÷ workers; undefined without workers or when they do not divide. */
