@@ -1701,11 +1701,59 @@ function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkToken
   ssBinds = false;
 }
 
-/**
- * One configuration whose rules hold: capacity, then the schedule's figures (static: prefill cached
- * per batch and prompt, decode; continuous: the steady-state iteration), then the outputs.
- */
+// ---------------------------------------------------------------- a replica's figures
+// A configuration's figures split in two: its replica's (memory, the steady state, the stages,
+// TTFT, TPOT, latency, MFU, MBU, power per chip, the time breakdown), which DP and the chips do
+// not change, in REPLICA; then the outputs from them and DP, chips, price and PUE. The sweep keeps
+// the first in a cache per position in the inner block and reuses them for the next DP value
+// (see "sharing across DP"); a configuration evaluated alone runs both.
+const R_TTFT: i32 = 0;
+const R_TPOT: i32 = 1;
+const R_LATENCY: i32 = 2;
+const R_POWER: i32 = 3;
+const R_PROMPT: i32 = 4; // continuous: P, prompt tokens per iteration
+const R_DECODE_TOKENS: i32 = 5; // continuous: g·D
+const R_MFU_PREFILL: i32 = 6;
+const R_MFU_DECODE: i32 = 7;
+const R_MBU_PREFILL: i32 = 8;
+const R_MBU_DECODE: i32 = 9;
+const R_BOUND_PREFILL: i32 = 10;
+const R_BOUND_DECODE: i32 = 11;
+const R_PREFILL_COMPUTE: i32 = 12;
+const R_PREFILL_MEMORY: i32 = 13;
+const R_PREFILL_NETWORK: i32 = 14;
+const R_PREFILL_OVERHEAD: i32 = 15;
+const R_DECODE_COMPUTE: i32 = 16;
+const R_DECODE_MEMORY: i32 = 17;
+const R_DECODE_NETWORK: i32 = 18;
+const R_DECODE_OVERHEAD: i32 = 19;
+const R_MEM_WEIGHTS: i32 = 20;
+const R_MEM_KV: i32 = 21;
+const R_MEM_ACTIVATIONS: i32 = 22;
+const R_MEM_TOTAL: i32 = 23;
+const R_SLOTS: i32 = 24;
+const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
+
+@inline function r(slot: i32): f64 {
+  return load<f64>(REPLICA + (<usize>slot << 3));
+}
+@inline function setR(slot: i32, value: f64): void {
+  store<f64>(REPLICA + (<usize>slot << 3), value);
+}
+
+/** One configuration whose rules hold: its replica's figures (evaluateReplica), then the outputs. */
 function evaluateInner(computeMinChips: bool): bool {
+  if (!evaluateReplica(computeMinChips)) return false;
+  if (!disaggregated) replicaOutputs();
+  return true;
+}
+
+/**
+ * Capacity, then the schedule's figures (static: prefill cached per batch and prompt, decode;
+ * continuous: the steady-state iteration) in REPLICA. False, the infeasible outputs written, when
+ * it does not fit. A disaggregated configuration writes every output here (it is never shared).
+ */
+function evaluateReplica(computeMinChips: bool): bool {
   const batch = value(A_BATCH);
   const inputTokens = value(A_INPUT);
   const outputTokens = value(A_OUTPUT);
@@ -1735,23 +1783,41 @@ function evaluateInner(computeMinChips: bool): bool {
   }
   if (disaggregated) {
     if (!evaluateDisaggregated(batch, inputTokens, outputTokens, chunkTokens)) return false;
-  } else {
-    if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
-    else evaluateStatic(batch, inputTokens, outputTokens);
-    put(O_PREFILL_IDLE_SHARE, NaN);
-    put(O_DECODE_IDLE_SHARE, NaN);
-    put(O_KV_TRANSFER_S, NaN);
-    put(O_DISAGGREGATION_BOUND, NaN);
+    putFeasible(memWeights, memKv, memActivations, memTotal);
+    return true;
   }
+  if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+  else evaluateStatic(batch, inputTokens, outputTokens);
+  setR(R_MEM_WEIGHTS, memWeights);
+  setR(R_MEM_KV, memKv);
+  setR(R_MEM_ACTIVATIONS, memActivations);
+  setR(R_MEM_TOTAL, memTotal);
+  return true;
+}
+
+/** The outputs of a feasible configuration on one engine (not disaggregated) from its replica's figures in REPLICA. */
+function replicaOutputs(): void {
+  const batch = value(A_BATCH);
+  const inputTokens = value(A_INPUT);
+  if (value(A_SCHEDULE) == 0) continuousOutputs(batch, inputTokens, value(A_OUTPUT));
+  else staticOutputs(batch, inputTokens);
+  put(O_PREFILL_IDLE_SHARE, NaN);
+  put(O_DECODE_IDLE_SHARE, NaN);
+  put(O_KV_TRANSFER_S, NaN);
+  put(O_DISAGGREGATION_BOUND, NaN);
+  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL));
+}
+
+/** Feasible, and the memory per chip (the capacity is the layout's, set by memoryStatic). */
+@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64): void {
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
-  put(O_MEM_WEIGHTS, memWeights);
-  put(O_MEM_KV, memKv);
-  put(O_MEM_ACTIVATIONS, memActivations);
-  put(O_MEM_TOTAL, memTotal);
+  put(O_MEM_WEIGHTS, weights);
+  put(O_MEM_KV, kv);
+  put(O_MEM_ACTIVATIONS, activations);
+  put(O_MEM_TOTAL, totalBytes);
   put(O_MEM_CAPACITY, memCapacityUsable);
   put(O_MIN_CHIPS, NaN);
-  return true;
 }
 
 /**
@@ -1845,21 +1911,52 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const mbuPrefill = pAllBytes / ttftS / memBandwidth;
   const mfuDecode = (usefulPerToken * batch) / tpotS / (replicaChips * peak);
   const mbuDecode = decodeBytes / tpotS / memBandwidth;
-
-  const tokensPerS = (dp * batch) / tpotS;
-  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
-  const fleetUsdPerS = (chips * price) / 3600;
   const computeUtilisation = decodeFlops / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
   const powerPerChipW = chipPowerW(decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS, utilisation);
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
+
+  setR(R_TTFT, ttftS);
+  setR(R_TPOT, tpotS);
+  setR(R_LATENCY, requestLatencyS);
+  setR(R_POWER, powerPerChipW);
+  setR(R_MFU_PREFILL, mfuPrefill);
+  setR(R_MFU_DECODE, mfuDecode);
+  setR(R_MBU_PREFILL, mbuPrefill);
+  setR(R_MBU_DECODE, mbuDecode);
+  setR(R_BOUND_PREFILL, <f64>pBound);
+  setR(R_BOUND_DECODE, <f64>bound);
+  setR(R_PREFILL_COMPUTE, pComputeS);
+  setR(R_PREFILL_MEMORY, pMemoryS);
+  setR(R_PREFILL_NETWORK, pNetworkS);
+  setR(R_PREFILL_OVERHEAD, pOverheadS);
+  setR(R_DECODE_COMPUTE, computeS);
+  setR(R_DECODE_MEMORY, memoryS);
+  setR(R_DECODE_NETWORK, networkS);
+  setR(R_DECODE_OVERHEAD, overheadS);
+}
+
+/** evaluateStatic's outputs from its replica's figures (REPLICA): what DP and the chips change. */
+function staticOutputs(batch: f64, inputTokens: f64): void {
+  const replicaChips = tp * pp;
+  const prefillTokens = batch * inputTokens;
+  const ttftS = r(R_TTFT);
+  const tpotS = r(R_TPOT);
+  const requestLatencyS = r(R_LATENCY);
+  const powerPerChipW = r(R_POWER);
+  const tokensPerS = (dp * batch) / tpotS;
+  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
+  const fleetUsdPerS = (chips * price) / 3600;
   const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
   putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS, false);
   putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
   putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
-  putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
-  putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);
+  putPhases(r(R_MFU_PREFILL), r(R_MFU_DECODE), r(R_MBU_PREFILL), r(R_MBU_DECODE), <i32>r(R_BOUND_PREFILL), <i32>r(R_BOUND_DECODE));
+  putBreakdown(
+    r(R_PREFILL_COMPUTE), r(R_PREFILL_MEMORY), r(R_PREFILL_NETWORK), r(R_PREFILL_OVERHEAD),
+    r(R_DECODE_COMPUTE), r(R_DECODE_MEMORY), r(R_DECODE_NETWORK), r(R_DECODE_OVERHEAD),
+  );
 }
 
 // inference.ts continuous, runIteration: the iteration's stage with its draft passes (withDraftPasses)
@@ -1990,11 +2087,6 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   } else timeToFirstS = ssChunks * iterationS;
   const requestLatencyS = timeToFirstS + n * iterationS;
 
-  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
-  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
-  const inputTokensPerSPerChip = prefillTokensPerS / chips;
-  const tokensPerSPerChip = tokensPerS / chips;
-  const fleetUsdPerS = (chips * price) / 3600;
   // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
   const mfu = (2 * activeParams * (E * D + P)) / iterationS / (replicaChips * peak);
   const mbu = (pp * bytes) / iterationS / memBandwidth;
@@ -2002,11 +2094,45 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
   const powerPerChipW = chipPowerW((pp * flops) / iterationS, (pp * bytes) / iterationS, (pp * commS) / iterationS, utilisation);
 
-  putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
+  setR(R_TTFT, timeToFirstS);
+  setR(R_TPOT, tpotS);
+  setR(R_LATENCY, requestLatencyS);
+  setR(R_POWER, powerPerChipW);
+  setR(R_PROMPT, P);
+  setR(R_DECODE_TOKENS, decodeTokens);
+  setR(R_MFU_DECODE, mfu);
+  setR(R_MBU_DECODE, mbu);
+  setR(R_BOUND_DECODE, <f64>bound);
+  setR(R_DECODE_COMPUTE, computeS);
+  setR(R_DECODE_MEMORY, memoryS);
+  setR(R_DECODE_NETWORK, networkS);
+  setR(R_DECODE_OVERHEAD, overheadS);
+}
+
+/** evaluateContinuous's outputs from its replica's figures (REPLICA): what DP and the chips change. */
+function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): void {
+  const replicaChips = tp * pp;
+  const requestLatencyS = r(R_LATENCY);
+  const powerPerChipW = r(R_POWER);
+  const P = r(R_PROMPT);
+  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
+  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
+  const inputTokensPerSPerChip = prefillTokensPerS / chips;
+  const tokensPerSPerChip = tokensPerS / chips;
+  const fleetUsdPerS = (chips * price) / 3600;
+
+  putRates(r(R_TTFT), r(R_TPOT), requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
   // The prompt tokens' share of the iteration's tokens pays for them.
-  putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
+  putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
   putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  const mfu = r(R_MFU_DECODE);
+  const mbu = r(R_MBU_DECODE);
+  const bound = <i32>r(R_BOUND_DECODE);
   putPhases(mfu, mfu, mbu, mbu, bound, bound);
+  const computeS = r(R_DECODE_COMPUTE);
+  const memoryS = r(R_DECODE_MEMORY);
+  const networkS = r(R_DECODE_NETWORK);
+  const overheadS = r(R_DECODE_OVERHEAD);
   putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
 }
 
@@ -2341,6 +2467,70 @@ function increment(axis: i32): i32 {
   return axisLength(A_CHUNK) * nBatch * nIn * nOut - position;
 }
 
+// ---------------------------------------------------------------- sharing across DP
+// Configurations that differ only in the chips axis (DP, or chips at one TP·PP) run the same
+// replica: its memory, stages and times are the same operations on the same values, only the
+// outputs that scale with DP or the chips differ. The chips axis sits outside the inner block
+// (chunk × batch × input × output), so the sweep keeps each position's replica figures (REPLICA,
+// or that it did not fit) under a stamp that changes whenever anything but the chips axis changes
+// at the parallelism level or above; the next DP value at that position takes them and computes
+// only its outputs (replicaOutputs), the same operations on the same values as a full evaluation.
+// Sharing is off when an axis between the chips axis and the inner block (the disaggregation
+// axes) has more than one value, and for disaggregated configurations (their pools' figures
+// depend on the chips).
+const SHARED_STRIDE: i32 = 2 + R_SLOTS; // [stamp, fits (1) or not (0), REPLICA…]
+/** Positions of an inner block that are shared at most (larger blocks share their first ones): 1.6 MB. */
+const MAX_SHARED: i32 = 8192;
+let sharedPtr: usize = 0;
+let sharedCapacity: i32 = 0;
+/** The stamp of the current parallelism level's entries; entries with another are stale. */
+let sharedStamp: f64 = 0;
+/** Whether the configurations of the current parallelism level share their replica figures. */
+let sharing: bool = false;
+
+/** A new parallelism level (anything at or above it changed, but not the chips axis alone): every entry is stale. */
+function newSharedLevel(): void {
+  sharedStamp += 1;
+  sharing = true;
+  for (let a = A_CHIPS + 1; a <= A_LAST_PARALLEL; a++) if (axisLength(a) != 1) sharing = false;
+  const block = axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
+  const wanted = block < <i64>MAX_SHARED ? <i32>block : MAX_SHARED;
+  if (sharing && wanted > sharedCapacity) {
+    // a fresh block: stamp 0 in every entry, which no level has
+    sharedPtr = heap.alloc(<usize>wanted * SHARED_STRIDE * 8);
+    memory.fill(sharedPtr, 0, <usize>wanted * SHARED_STRIDE * 8);
+    sharedCapacity = wanted;
+  }
+}
+
+/** The current configuration's position in its inner block (chunk × batch × input × output). */
+@inline function innerPosition(): i64 {
+  return ((digitOf(A_CHUNK) * axisLength(A_BATCH) + digitOf(A_BATCH)) * axisLength(A_INPUT) + digitOf(A_INPUT)) * axisLength(A_OUTPUT) + digitOf(A_OUTPUT);
+}
+
+/**
+ * A configuration whose rules hold, as evaluateInner(false), its replica figures taken from the
+ * shared entry at its position when an earlier DP value left one, else computed and left there.
+ */
+function evaluateShared(): bool {
+  const position = innerPosition();
+  if (position >= <i64>sharedCapacity) return evaluateInner(false);
+  const entry = sharedPtr + (<usize>position * SHARED_STRIDE << 3);
+  if (load<f64>(entry) == sharedStamp) {
+    if (load<f64>(entry, 8) == 0) return false;
+    memory.copy(REPLICA, entry + 16, R_SLOTS * 8);
+    replicaOutputs();
+    return true;
+  }
+  const fits = evaluateReplica(false);
+  store<f64>(entry, sharedStamp);
+  store<f64>(entry, fits ? 1 : 0, 8);
+  if (!fits) return false;
+  memory.copy(entry + 16, REPLICA, R_SLOTS * 8);
+  replicaOutputs();
+  return true;
+}
+
 /**
  * Streams configurations [start, end) through the reducers. A block of (chunk × batch × input ×
  * output) whose parallelism breaks a rule is counted in one step: every configuration in it is infeasible
@@ -2358,10 +2548,15 @@ export function sweep(start: f64, end: f64): void {
   decode(i);
   let changed = 0;
   let reason = -1;
+  let share = false;
   while (i < stop) {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
-    if (changed <= A_LAST_PARALLEL) reason = setParallel();
+    if (changed <= A_LAST_PARALLEL) {
+      if (changed != A_CHIPS) newSharedLevel();
+      reason = setParallel();
+      share = sharing && !disaggregated;
+    }
     if (reason >= 0) {
       const block = restOfInnerBlock();
       const n = block < stop - i ? block : stop - i;
@@ -2373,7 +2568,7 @@ export function sweep(start: f64, end: f64): void {
     }
     if (changed <= A_INPUT) prefillValid = false;
     if (changed <= A_BATCH) decodeValid = false;
-    if (evaluateInner(false)) reduceFeasible(<f64>i);
+    if (share ? evaluateShared() : evaluateInner(false)) reduceFeasible(<f64>i);
     else countInfeasible(R_CAPACITY, 1);
     i++;
     if (i >= stop) break;

@@ -346,6 +346,92 @@ describe('sweeps', () => {
   });
 });
 
+// The kernel evaluates a replica once per position of the inner block (chunk × batch × input ×
+// output) and shares its figures with the configurations that differ only in DP or the chips
+// (kernel.ts, "sharing across DP"); rows never share, so a sweep must reduce to a pass over them.
+// DP 1, 2 and 4 at EP 4 or 8 break ep_layout for some DP values and not others; batch 1024 at
+// 8192 prompt tokens overflows the small layouts (capacity); both schedules.
+const DP_SPEC = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, tpu-v5p]
+dp: [1, 2, 4]
+tp: [1, 2, 4]
+pp: [1, 2]
+ep: [1, 4, 8]
+batch: [1, 16, 256, 1024]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+precisions: { weights: [bf16, fp8], kvCache: bf16, activations: bf16 }
+schedule: [continuous, static]
+reducers:
+  pareto: [costPerMillionTokensUsd, tpotS]
+  top: { k: 12, by: costPerMillionTokensUsd }
+  histograms:
+    - { metric: tokensPerSPerChip, min: 1, max: 100000, bins: 25, scale: log }
+`;
+// An inner block of 11 · 28 · 28 = 8,624 positions, more than the kernel shares (8,192): the last
+// ones of each block are evaluated whole for every DP value.
+const WIDE_BLOCK_SPEC = `
+models: [llama-3.1-8b]
+hardware: [h100-sxm]
+dp: [1, 2]
+tp: [1, 2]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 14000, step: 512 }
+outputTokens: { from: 64, to: 13900, step: 512 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+
+describe('sweeps sharing a replica across DP', () => {
+  for (const [name, text, chunk] of [['DP, EP layouts and capacity, both schedules', DP_SPEC, 997], ['an inner block wider than the shared positions', WIDE_BLOCK_SPEC, 5003]] as const) {
+    it(`reduce to a pass over every row evaluated alone: ${name}`, async () => {
+      const plan = planOf(text);
+      const engine = await createEngine();
+      // ranges that start and end inside inner blocks and DP values
+      const state = await sweepRange(engine, plan, [0, plan.total], { chunk });
+      const kernel = await engine.open(plan.image());
+      const rows = sweepRows(kernel, plan, 0, plan.total) as SweepRow[];
+      const feasible = rows.filter((row) => row.feasible);
+      expect(feasible.length).toBeGreaterThan(1000);
+      expect(state.counts).toMatchObject({ evaluated: plan.total, feasible: feasible.length, matched: feasible.length });
+      for (const reason of REASONS) expect(state.counts.infeasible[reason]).toBe(rows.filter((row) => row.reason === reason).length);
+      if (text === DP_SPEC) for (const reason of ['ep_layout', 'capacity'] as const) expect(state.counts.infeasible[reason]).toBeGreaterThan(100);
+      for (const phase of ['Prefill', 'Decode'] as const) {
+        for (const bound of ['compute', 'memory', 'network'] as const) {
+          expect(state.counts.bound[phase === 'Prefill' ? 'prefill' : 'decode'][bound]).toBe(feasible.filter((row) => row[`bound${phase}`] === bound).length);
+        }
+      }
+      const sign = (d: string): number => (d === 'min' ? 1 : -1);
+      const objectives = plan.reducers.pareto;
+      expect(plain(state.pareto)).toEqual(plain(paretoFrontier(feasible.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })))));
+      const models = plan.resolved.models.map((m) => m.id);
+      const chips = plan.resolved.chips.map((c) => c.chip.id);
+      const top = plan.reducers.top!;
+      const candidates: Candidate[] = feasible.map((row) => ({
+        index: row.index,
+        key: sign(top.direction) * row[top.metric]!,
+        outputs: OUTPUTS.map((o) => row[o]),
+        pair: models.indexOf(row.model) * chips.length + chips.indexOf(row.hardware),
+      }));
+      expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
+      for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, OUTPUTS), models.indexOf(rows[e.index]!.model) * chips.length + chips.indexOf(rows[e.index]!.hardware)));
+      plan.edges.forEach((edges, h) => {
+        const m = plan.reducers.histograms[h]!.metric;
+        const counts = new Array<number>(edges.length + 1).fill(0);
+        for (const row of feasible) {
+          const v = row[m]!;
+          counts[v < edges[0]! ? 0 : v >= edges.at(-1)! ? edges.length : edges.findLastIndex((e) => e <= v) + 1]!++;
+        }
+        expect(state.histograms[h]).toEqual(counts);
+      });
+      // one sweep of the whole range shares across every block; chunked or not, the same state
+      expect(await sweepRange(engine, plan, [0, plan.total])).toEqual(state);
+    });
+  }
+});
+
 describe('filtered and grouped sweeps', () => {
   const groupings = [['model', 'chip'], ['model'], ['chip']] as const;
 
