@@ -2472,29 +2472,56 @@ function increment(axis: i32): i32 {
 // replica: its memory, stages and times are the same operations on the same values, only the
 // outputs that scale with DP or the chips differ. The chips axis sits outside the inner block
 // (chunk × batch × input × output), so the sweep keeps each position's replica figures (REPLICA,
-// or that it did not fit) under a stamp that changes whenever anything but the chips axis changes
-// at the parallelism level or above; the next DP value at that position takes them and computes
-// only its outputs (replicaOutputs), the same operations on the same values as a full evaluation.
-// Sharing is off when an axis between the chips axis and the inner block (the disaggregation
-// axes) has more than one value, and for disaggregated configurations (their pools' figures
-// depend on the chips).
-const SHARED_STRIDE: i32 = 2 + R_SLOTS; // [stamp, fits (1) or not (0), REPLICA…]
-/** Positions of an inner block that are shared at most (larger blocks share their first ones): 1.6 MB. */
-const MAX_SHARED: i32 = 8192;
+// or that it did not fit) in an entry, and the next DP value at that position takes them and
+// computes only its outputs (replicaOutputs), the same operations on the same values as a full
+// evaluation.
+//
+// Two base axes change nothing in some layouts, and their configurations share the same way:
+// heads and batch attention sharding at TP 1 (batch sharding needs TP > 1), and the MoE imbalance
+// of a dense model or at EP 1 (it scales the routings of EP > 1 only); both without speculation,
+// whose drafter this does not cover. Entries are then kept per value of the axes between the
+// attention sharding and the chips axis but those two (overlap, two-batch overlap, speculation,
+// schedule, TP, PP, EP, redundant experts) and per position, each with the sharding and imbalance
+// it was computed at: an entry serves a configuration whose sharding and imbalance are its own, or
+// make no difference. When that many entries would not fit in MAX_SHARED, entries are per position
+// only, for the chips axis alone.
+//
+// A stamp marks the entries of the current model, chip and precisions (and, per position only,
+// of the current parallelism); entries with another are stale. Sharing is off when an axis between
+// the chips axis and the inner block (the disaggregation axes) has more than one value, and for
+// disaggregated configurations (their pools' figures depend on the chips).
+const SHARED_STRIDE: i32 = 4 + R_SLOTS; // [stamp, fits (1) or not (0), sharding, imbalance, REPLICA…]
+/** Entries at most (7.3 MB); an inner block larger than this shares its first positions only. */
+const MAX_SHARED: i32 = 32768;
 let sharedPtr: usize = 0;
 let sharedCapacity: i32 = 0;
-/** The stamp of the current parallelism level's entries; entries with another are stale. */
+/** The stamp of the current entries. */
 let sharedStamp: f64 = 0;
-/** Whether the configurations of the current parallelism level share their replica figures. */
+/** Whether the configurations of the current level share their replica figures. */
 let sharing: bool = false;
+/** Entries per value of the key axes (A_SHARDING, A_CHIPS) but A_IMBALANCE, not per position alone. */
+let sharedWide: bool = false;
+/** The first entry of the current key axes' values (0 per position only). */
+let sharedBase: i64 = 0;
+/** The current configuration's attention sharding and MoE imbalance change nothing (see above). */
+let shardingFree: bool = false;
+let imbalanceFree: bool = false;
 
-/** A new parallelism level (anything at or above it changed, but not the chips axis alone): every entry is stale. */
+@inline function isKeyAxis(a: i32): bool {
+  return a > A_SHARDING && a < A_CHIPS && a != A_IMBALANCE;
+}
+
+/** New entries: the model, chip or precisions changed (or, per position only, anything but the chips axis). */
 function newSharedLevel(): void {
   sharedStamp += 1;
   sharing = true;
   for (let a = A_CHIPS + 1; a <= A_LAST_PARALLEL; a++) if (axisLength(a) != 1) sharing = false;
   const block = axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
-  const wanted = block < <i64>MAX_SHARED ? <i32>block : MAX_SHARED;
+  let keys: i64 = 1;
+  for (let a = A_SHARDING + 1; a < A_CHIPS; a++) if (isKeyAxis(a)) keys *= axisLength(a);
+  sharedWide = keys * block <= <i64>MAX_SHARED;
+  const entries = sharedWide ? keys * block : block;
+  const wanted = entries < <i64>MAX_SHARED ? <i32>entries : MAX_SHARED;
   if (sharing && wanted > sharedCapacity) {
     // a fresh block: stamp 0 in every entry, which no level has
     sharedPtr = heap.alloc(<usize>wanted * SHARED_STRIDE * 8);
@@ -2503,30 +2530,50 @@ function newSharedLevel(): void {
   }
 }
 
+/** After setParallel: the first entry of the current key axes' values and what changes nothing. */
+function sharedKey(): void {
+  let key: i64 = 0;
+  if (sharedWide) {
+    for (let a = A_SHARDING + 1; a < A_CHIPS; a++) if (isKeyAxis(a)) key = key * axisLength(a) + digitOf(a);
+    key *= axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
+  }
+  sharedBase = key;
+  shardingFree = tp == 1 && !dpAttention && specMode == SPEC_NONE;
+  imbalanceFree = (!hasMoe || ep == 1) && specMode == SPEC_NONE;
+}
+
 /** The current configuration's position in its inner block (chunk × batch × input × output). */
 @inline function innerPosition(): i64 {
   return ((digitOf(A_CHUNK) * axisLength(A_BATCH) + digitOf(A_BATCH)) * axisLength(A_INPUT) + digitOf(A_INPUT)) * axisLength(A_OUTPUT) + digitOf(A_OUTPUT);
 }
 
 /**
- * A configuration whose rules hold, as evaluateInner(false), its replica figures taken from the
- * shared entry at its position when an earlier DP value left one, else computed and left there.
+ * A configuration whose rules hold, as evaluateInner(false), its replica figures taken from its
+ * entry when a configuration that runs the same replica left them there, else computed and left there.
  */
 function evaluateShared(): bool {
-  const position = innerPosition();
-  if (position >= <i64>sharedCapacity) return evaluateInner(false);
-  const entry = sharedPtr + (<usize>position * SHARED_STRIDE << 3);
+  const index = sharedBase + innerPosition();
+  if (index >= <i64>sharedCapacity) return evaluateInner(false);
+  const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
+  const sharding = value(A_SHARDING);
+  const imbalanceValue = value(A_IMBALANCE);
   if (load<f64>(entry) == sharedStamp) {
-    if (load<f64>(entry, 8) == 0) return false;
-    memory.copy(REPLICA, entry + 16, R_SLOTS * 8);
-    replicaOutputs();
-    return true;
+    const entrySharding = load<f64>(entry, 16);
+    const sameSharding = entrySharding == sharding || (shardingFree && entrySharding != 2);
+    if (sameSharding && (load<f64>(entry, 24) == imbalanceValue || imbalanceFree)) {
+      if (load<f64>(entry, 8) == 0) return false;
+      memory.copy(REPLICA, entry + 32, R_SLOTS * 8);
+      replicaOutputs();
+      return true;
+    }
   }
   const fits = evaluateReplica(false);
   store<f64>(entry, sharedStamp);
   store<f64>(entry, fits ? 1 : 0, 8);
+  store<f64>(entry, sharding, 16);
+  store<f64>(entry, imbalanceValue, 24);
   if (!fits) return false;
-  memory.copy(entry + 16, REPLICA, R_SLOTS * 8);
+  memory.copy(entry + 32, REPLICA, R_SLOTS * 8);
   replicaOutputs();
   return true;
 }
@@ -2553,9 +2600,11 @@ export function sweep(start: f64, end: f64): void {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) {
-      if (changed != A_CHIPS) newSharedLevel();
+      // per position only, the entries are one parallelism's; wide, one model's, chip's and precisions'
+      if (changed < A_SHARDING || changed > A_CHIPS || (!sharedWide && changed != A_CHIPS)) newSharedLevel();
       reason = setParallel();
       share = sharing && !disaggregated;
+      if (share) sharedKey();
     }
     if (reason >= 0) {
       const block = restOfInnerBlock();

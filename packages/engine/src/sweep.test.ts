@@ -346,11 +346,12 @@ describe('sweeps', () => {
   });
 });
 
-// The kernel evaluates a replica once per position of the inner block (chunk × batch × input ×
-// output) and shares its figures with the configurations that differ only in DP or the chips
-// (kernel.ts, "sharing across DP"); rows never share, so a sweep must reduce to a pass over them.
-// DP 1, 2 and 4 at EP 4 or 8 break ep_layout for some DP values and not others; batch 1024 at
-// 8192 prompt tokens overflows the small layouts (capacity); both schedules.
+// The kernel evaluates a replica once and shares its figures with the configurations that differ
+// only in DP or the chips, in the attention sharding at TP 1 (heads or batch) or in the MoE
+// imbalance where nothing routes across EP (kernel.ts, "sharing across DP"); rows never share, so
+// a sweep must reduce to a pass over them. DP 1, 2 and 4 at EP 4 or 8 break ep_layout for some DP
+// values and not others; batch 1024 at 8192 prompt tokens overflows the small layouts (capacity);
+// both schedules; data-parallel attention beside heads and batch, a dense model and an MoE.
 const DP_SPEC = `
 models: [llama-3.1-8b, mixtral-8x7b]
 hardware: [h100-sxm, tpu-v5p]
@@ -362,6 +363,9 @@ batch: [1, 16, 256, 1024]
 inputTokens: [512, 8192]
 outputTokens: [128, 2048]
 precisions: { weights: [bf16, fp8], kvCache: bf16, activations: bf16 }
+attentionSharding: [heads, batch, dp]
+moeImbalance: [1, 1.5]
+commOverlap: [auto, 0.5]
 schedule: [continuous, static]
 reducers:
   pareto: [costPerMillionTokensUsd, tpotS]
@@ -369,23 +373,45 @@ reducers:
   histograms:
     - { metric: tokensPerSPerChip, min: 1, max: 100000, bins: 25, scale: log }
 `;
-// An inner block of 11 · 28 · 28 = 8,624 positions, more than the kernel shares (8,192): the last
-// ones of each block are evaluated whole for every DP value.
+// 32 values of the axes entries are kept per (overlap, TP, PP, EP) times 11 · 10 · 10 positions:
+// more than the kernel keeps (32,768), so entries are per position, for DP alone.
+const PER_POSITION_SPEC = `
+models: [mixtral-8x7b]
+hardware: [h200]
+dp: [1, 2]
+tp: [1, 2, 4, 8]
+pp: [1, 2]
+ep: [1, 8]
+commOverlap: [auto, 0.5]
+moeImbalance: [1, 1.5]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 10000, step: 1000 }
+outputTokens: { from: 64, to: 9000, step: 900 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+// An inner block of 11 · 56 · 56 = 34,496 positions, more than the kernel keeps: the last ones of
+// each block are evaluated whole for every DP value.
 const WIDE_BLOCK_SPEC = `
 models: [llama-3.1-8b]
 hardware: [h100-sxm]
 dp: [1, 2]
-tp: [1, 2]
 batch: { from: 1, to: 1024, times: 2 }
-inputTokens: { from: 128, to: 14000, step: 512 }
-outputTokens: { from: 64, to: 13900, step: 512 }
+inputTokens: { from: 128, to: 28000, step: 500 }
+outputTokens: { from: 64, to: 27900, step: 500 }
 reducers:
   pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
   top: { k: 10, by: tpotS }
 `;
 
-describe('sweeps sharing a replica across DP', () => {
-  for (const [name, text, chunk] of [['DP, EP layouts and capacity, both schedules', DP_SPEC, 997], ['an inner block wider than the shared positions', WIDE_BLOCK_SPEC, 5003]] as const) {
+describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
+    const cases = [
+    ['DP, EP layouts, capacity, attention sharding, MoE imbalance, both schedules', DP_SPEC, 997],
+    ['more entries than the kernel keeps', PER_POSITION_SPEC, 4099],
+    ['an inner block larger than the entries the kernel keeps', WIDE_BLOCK_SPEC, 20011],
+  ] as const;
+  for (const [name, text, chunk] of cases) {
     it(`reduce to a pass over every row evaluated alone: ${name}`, async () => {
       const plan = planOf(text);
       const engine = await createEngine();
