@@ -238,7 +238,7 @@ import {
   TS_RECOMPUTE,
   TS_VIRTUAL_STAGES,
 } from './layout';
-import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair } from './reducers';
+import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair, slotsRead, topMayTake } from './reducers';
 
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
@@ -319,6 +319,7 @@ export function init(ptr: usize): void {
   chipsPtr = p;
   p += <usize>chips * CHIP_STRIDE * 8;
   initReducers(ptr, p);
+  sweepWanted = slotsRead();
   const perModelSlot = <usize>f(ptr, H_PER_MODEL);
   perModel = !trainingMode && perModelSlot > 0;
   if (perModel) {
@@ -1741,6 +1742,32 @@ const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
   store<f64>(REPLICA + (<usize>slot << 3), value);
 }
 
+// The outputs a sweep computes: a configuration's outputs feed the reducers, which read a few
+// (reducers.ts slotsRead), so a sweep computes the DP-dependent figures only those need (divisions
+// mostly), and every output of a configuration the top-k may take, whose digest reads them all.
+// Rows and explicit records compute every output. An output left out is NaN.
+const ALL_OUTPUTS: u64 = ~(<u64>0);
+/** The outputs replicaOutputs computes, bit s for OUT slot s. */
+let wanted: u64 = ALL_OUTPUTS;
+/** The outputs a sweep's reducers read (slotsRead at init). */
+let sweepWanted: u64 = ALL_OUTPUTS;
+
+@inline function bit(slot: i32): u64 {
+  return <u64>1 << <u64>slot;
+}
+@inline function wants(slots: u64): bool {
+  return (wanted & slots) != 0;
+}
+const ENERGY_OUTPUTS: u64 = bit(O_NODE_J_PER_TOKEN) | bit(O_FACILITY_J_PER_TOKEN) | bit(O_FACILITY_W) | bit(O_PROVISIONED_FACILITY_W) | bit(O_TOKENS_PER_S_PER_MW);
+const NEEDS_TOKENS_PER_CHIP: u64 = bit(O_TOKENS_PER_S_PER_CHIP) | bit(O_TOTAL_TOKENS_PER_S_PER_CHIP);
+const NEEDS_INPUT_PER_CHIP: u64 = bit(O_INPUT_TOKENS_PER_S_PER_CHIP) | bit(O_TOTAL_TOKENS_PER_S_PER_CHIP);
+const NEEDS_FLEET_USD: u64 = bit(O_COST_PER_M) | bit(O_COST_PER_M_INPUT);
+const NEEDS_TOKENS_PER_S: u64 = bit(O_TOKENS_PER_S) | NEEDS_TOKENS_PER_CHIP | bit(O_COST_PER_M) | ENERGY_OUTPUTS;
+/** Continuous: input tokens per chip are prefill tokens/s per chip. */
+const NEEDS_PREFILL_TOKENS_PER_S: u64 = bit(O_PREFILL_TOKENS_PER_S) | NEEDS_INPUT_PER_CHIP | bit(O_COST_PER_M_INPUT);
+/** Static: input tokens per chip come from the request latency. */
+const NEEDS_PREFILL_TOKENS_PER_S_STATIC: u64 = bit(O_PREFILL_TOKENS_PER_S) | bit(O_COST_PER_M_INPUT);
+
 /** One configuration whose rules hold: its replica's figures (evaluateReplica), then the outputs. */
 function evaluateInner(computeMinChips: bool): bool {
   if (!evaluateReplica(computeMinChips)) return false;
@@ -1936,7 +1963,10 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   setR(R_DECODE_OVERHEAD, overheadS);
 }
 
-/** evaluateStatic's outputs from its replica's figures (REPLICA): what DP and the chips change. */
+/**
+ * evaluateStatic's outputs from its replica's figures (REPLICA): what DP and the chips change, each
+ * figure computed when an output in `wanted` needs it (every one but in a sweep).
+ */
 function staticOutputs(batch: f64, inputTokens: f64): void {
   const replicaChips = tp * pp;
   const prefillTokens = batch * inputTokens;
@@ -1944,14 +1974,28 @@ function staticOutputs(batch: f64, inputTokens: f64): void {
   const tpotS = r(R_TPOT);
   const requestLatencyS = r(R_LATENCY);
   const powerPerChipW = r(R_POWER);
-  const tokensPerS = (dp * batch) / tpotS;
-  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
-  const fleetUsdPerS = (chips * price) / 3600;
-  const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
+  const tokensPerS = wants(NEEDS_TOKENS_PER_S) ? (dp * batch) / tpotS : NaN;
+  const prefillTokensPerS = wants(NEEDS_PREFILL_TOKENS_PER_S_STATIC) ? (dp * prefillTokens) / ttftS : NaN;
+  const fleetUsdPerS = wants(NEEDS_FLEET_USD) ? (chips * price) / 3600 : NaN;
+  const inputTokensPerSPerChip = wants(NEEDS_INPUT_PER_CHIP) ? (dp * batch * inputTokens) / requestLatencyS / chips : NaN;
+  const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
 
-  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS, false);
-  putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
-  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  // putRates(…, served = false): a static batch has no serving front end
+  const requestOverheadS: f64 = 0;
+  put(O_TTFT, ttftS + requestOverheadS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
+  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? (fleetUsdPerS / prefillTokensPerS) * 1e6 : NaN);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * tpotS) / batch : NaN);
+  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
   putPhases(r(R_MFU_PREFILL), r(R_MFU_DECODE), r(R_MBU_PREFILL), r(R_MBU_DECODE), <i32>r(R_BOUND_PREFILL), <i32>r(R_BOUND_DECODE));
   putBreakdown(
     r(R_PREFILL_COMPUTE), r(R_PREFILL_MEMORY), r(R_PREFILL_NETWORK), r(R_PREFILL_OVERHEAD),
@@ -2109,22 +2153,39 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   setR(R_DECODE_OVERHEAD, overheadS);
 }
 
-/** evaluateContinuous's outputs from its replica's figures (REPLICA): what DP and the chips change. */
+/**
+ * evaluateContinuous's outputs from its replica's figures (REPLICA): what DP and the chips change,
+ * each figure computed when an output in `wanted` needs it (every one but in a sweep).
+ */
 function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const replicaChips = tp * pp;
   const requestLatencyS = r(R_LATENCY);
   const powerPerChipW = r(R_POWER);
+  const tpotS = r(R_TPOT);
   const P = r(R_PROMPT);
-  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
-  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
-  const inputTokensPerSPerChip = prefillTokensPerS / chips;
-  const tokensPerSPerChip = tokensPerS / chips;
-  const fleetUsdPerS = (chips * price) / 3600;
+  const tokensPerS = wants(NEEDS_TOKENS_PER_S) ? (dp * batch * outputTokens) / requestLatencyS : NaN;
+  const prefillTokensPerS = wants(NEEDS_PREFILL_TOKENS_PER_S) ? (dp * batch * inputTokens) / requestLatencyS : NaN;
+  const inputTokensPerSPerChip = wants(NEEDS_INPUT_PER_CHIP) ? prefillTokensPerS / chips : NaN;
+  const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
+  const fleetUsdPerS = wants(NEEDS_FLEET_USD) ? (chips * price) / 3600 : NaN;
 
-  putRates(r(R_TTFT), r(R_TPOT), requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
+  // putRates: t_req of the configuration's chip delays a served request's first token
+  const requestOverheadS = f(decodeChip, C_REQUEST_OVERHEAD);
+  put(O_TTFT, r(R_TTFT) + requestOverheadS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
   // The prompt tokens' share of the iteration's tokens pays for them.
-  putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
-  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? ((fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P))) / prefillTokensPerS) * 1e6 : NaN);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens) : NaN);
+  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
   const mfu = r(R_MFU_DECODE);
   const mbu = r(R_MBU_DECODE);
   const bound = <i32>r(R_BOUND_DECODE);
@@ -2375,6 +2436,7 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
  * per configuration to `out`. Used by the property test and by `evaluate()` in the loader.
  */
 export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
+  wanted = ALL_OUTPUTS;
   for (let i = 0; i < n; i++) {
     const c = configs + (<usize>i * CONFIG_STRIDE << 3);
     memory.copy(VALUES, c, N_AXES * 8);
@@ -2593,6 +2655,7 @@ export function sweep(start: f64, end: f64): void {
   if (i >= stop) return;
   countEvaluated(<f64>(stop - i));
   decode(i);
+  wanted = sweepWanted;
   let changed = 0;
   let reason = -1;
   let share = false;
@@ -2617,12 +2680,20 @@ export function sweep(start: f64, end: f64): void {
     }
     if (changed <= A_INPUT) prefillValid = false;
     if (changed <= A_BATCH) decodeValid = false;
-    if (share ? evaluateShared() : evaluateInner(false)) reduceFeasible(<f64>i);
-    else countInfeasible(R_CAPACITY, 1);
+    if (share ? evaluateShared() : evaluateInner(false)) {
+      // the top-k's digest reads every output (a disaggregated configuration has them all)
+      if (!disaggregated && topMayTake(<f64>i)) {
+        wanted = ALL_OUTPUTS;
+        replicaOutputs();
+        wanted = sweepWanted;
+      }
+      reduceFeasible(<f64>i);
+    } else countInfeasible(R_CAPACITY, 1);
     i++;
     if (i >= stop) break;
     changed = increment(N_AXES - 1);
   }
+  wanted = ALL_OUTPUTS;
 }
 
 /** Writes N_OUT f64 per configuration for [start, start + count) to `out` (full rows for --out). */
@@ -2633,6 +2704,7 @@ export function rows(start: f64, count: i32, out: usize): void {
   }
   let i = <i64>start;
   decode(i);
+  wanted = ALL_OUTPUTS;
   let changed = 0;
   let reason = -1;
   for (let k = 0; k < count; k++) {

@@ -405,11 +405,35 @@ reducers:
   top: { k: 10, by: tpotS }
 `;
 
+// A sweep computes the outputs its reducers read and, for a configuration the top-k may take, all
+// of them (kernel.ts, "the outputs a sweep computes"): these reducers and filters read the ones
+// computed apart (input tokens, node energy, the input tokens' cost, provisioned power, the total
+// per chip, prefill tokens, energy per token), static and continuous.
+const READS_SPEC = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, tpu-v5p]
+dp: [1, 2]
+tp: [1, 2, 4]
+ep: [1, 4]
+batch: [1, 16, 256]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+schedule: [continuous, static]
+where: { inputTokensPerSPerChip: { min: 20 }, nodeJPerOutputToken: { max: 20 } }
+reducers:
+  pareto: [costPerMillionInputTokensUsd, tokensPerSPerProvisionedMW, totalTokensPerSPerChip]
+  top: { k: 8, by: tokensPerSPerChip }
+  histograms:
+    - { metric: prefillTokensPerS, min: 1, max: 10000000, bins: 20, scale: log }
+    - { metric: energyPerTokenJ, min: 0.001, max: 100, bins: 20, scale: log }
+`;
+
 describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
     const cases = [
     ['DP, EP layouts, capacity, attention sharding, MoE imbalance, both schedules', DP_SPEC, 997],
     ['more entries than the kernel keeps', PER_POSITION_SPEC, 4099],
     ['an inner block larger than the entries the kernel keeps', WIDE_BLOCK_SPEC, 20011],
+    ['reducers and filters reading the outputs computed apart', READS_SPEC, 333],
   ] as const;
   for (const [name, text, chunk] of cases) {
     it(`reduce to a pass over every row evaluated alone: ${name}`, async () => {
@@ -420,22 +444,24 @@ describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
       const kernel = await engine.open(plan.image());
       const rows = sweepRows(kernel, plan, 0, plan.total) as SweepRow[];
       const feasible = rows.filter((row) => row.feasible);
-      expect(feasible.length).toBeGreaterThan(1000);
-      expect(state.counts).toMatchObject({ evaluated: plan.total, feasible: feasible.length, matched: feasible.length });
+      const kept = feasible.filter((row) => matchesWhere(row, plan.where));
+      expect(kept.length).toBeGreaterThan(text === READS_SPEC ? 100 : 1000);
+      if (text === READS_SPEC) expect(kept.length).toBeLessThan(feasible.length);
+      expect(state.counts).toMatchObject({ evaluated: plan.total, feasible: feasible.length, matched: kept.length });
       for (const reason of REASONS) expect(state.counts.infeasible[reason]).toBe(rows.filter((row) => row.reason === reason).length);
       if (text === DP_SPEC) for (const reason of ['ep_layout', 'capacity'] as const) expect(state.counts.infeasible[reason]).toBeGreaterThan(100);
       for (const phase of ['Prefill', 'Decode'] as const) {
         for (const bound of ['compute', 'memory', 'network'] as const) {
-          expect(state.counts.bound[phase === 'Prefill' ? 'prefill' : 'decode'][bound]).toBe(feasible.filter((row) => row[`bound${phase}`] === bound).length);
+          expect(state.counts.bound[phase === 'Prefill' ? 'prefill' : 'decode'][bound]).toBe(kept.filter((row) => row[`bound${phase}`] === bound).length);
         }
       }
       const sign = (d: string): number => (d === 'min' ? 1 : -1);
       const objectives = plan.reducers.pareto;
-      expect(plain(state.pareto)).toEqual(plain(paretoFrontier(feasible.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })))));
+      expect(plain(state.pareto)).toEqual(plain(paretoFrontier(kept.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })))));
       const models = plan.resolved.models.map((m) => m.id);
       const chips = plan.resolved.chips.map((c) => c.chip.id);
       const top = plan.reducers.top!;
-      const candidates: Candidate[] = feasible.map((row) => ({
+      const candidates: Candidate[] = kept.map((row) => ({
         index: row.index,
         key: sign(top.direction) * row[top.metric]!,
         outputs: OUTPUTS.map((o) => row[o]),
@@ -446,7 +472,7 @@ describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
       plan.edges.forEach((edges, h) => {
         const m = plan.reducers.histograms[h]!.metric;
         const counts = new Array<number>(edges.length + 1).fill(0);
-        for (const row of feasible) {
+        for (const row of kept) {
           const v = row[m]!;
           counts[v < edges[0]! ? 0 : v >= edges.at(-1)! ? edges.length : edges.findLastIndex((e) => e <= v) + 1]!++;
         }
@@ -456,6 +482,51 @@ describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
       expect(await sweepRange(engine, plan, [0, plan.total])).toEqual(state);
     });
   }
+});
+
+describe('sweeps computing the outputs their reducers read', () => {
+  // each output a sweep computes only when read, read alone (beside TTFT, always computed): a
+  // figure it needs but did not compute would be NaN, and leave the frontier
+  const apart = [
+    'tokensPerS',
+    'tokensPerSPerChip',
+    'tokensPerSPerUser',
+    'prefillTokensPerS',
+    'costPerMillionTokensUsd',
+    'costPerMillionInputTokensUsd',
+    'energyPerTokenJ',
+    'inputTokensPerSPerChip',
+    'totalTokensPerSPerChip',
+    'nodeJPerOutputToken',
+    'facilityJPerOutputToken',
+    'facilityW',
+    'provisionedFacilityW',
+    'tokensPerSPerProvisionedMW',
+  ] as const;
+  it.each(apart)('as a full evaluation does: a frontier of %s and TTFT', async (metric) => {
+    const plan = planOf(`
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm]
+dp: [1, 2]
+tp: [1, 4]
+ep: [1, 4]
+batch: [1, 64, 512]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+schedule: [continuous, static]
+reducers: { pareto: [${metric}, ttftS], top: null }
+`);
+    const engine = await createEngine();
+    const state = await sweepRange(engine, plan, [0, plan.total]);
+    const rows = sweepRows(await engine.open(plan.image()), plan, 0, plan.total) as SweepRow[];
+    const feasible = rows.filter((row) => row.feasible);
+    expect(feasible.length).toBeGreaterThan(100);
+    const sign = (d: string): number => (d === 'min' ? 1 : -1);
+    const objectives = plan.reducers.pareto;
+    const frontier = paretoFrontier(feasible.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })));
+    expect(frontier.length).toBeGreaterThan(1);
+    expect(plain(state.pareto)).toEqual(plain(frontier));
+  });
 });
 
 describe('filtered and grouped sweeps', () => {
