@@ -2542,16 +2542,17 @@ function increment(axis: i32): i32 {
 // heads and batch attention sharding at TP 1 (batch sharding needs TP > 1), and the MoE imbalance
 // of a dense model or at EP 1 (it scales the routings of EP > 1 only); both without speculation,
 // whose drafter this does not cover. Entries are then kept per value of the axes between the
-// attention sharding and the chips axis but those two (overlap, two-batch overlap, speculation,
-// schedule, TP, PP, EP, redundant experts) and per position, each with the sharding and imbalance
-// it was computed at: an entry serves a configuration whose sharding and imbalance are its own, or
-// make no difference. When that many entries would not fit in MAX_SHARED, entries are per position
-// only, for the chips axis alone.
+// outermost shared axis and the chips axis but the shared ones (overlap, two-batch overlap,
+// speculation, schedule, TP, PP, EP, redundant experts) and per position, each with the sharding
+// and imbalance it was computed at: an entry serves a configuration whose sharding and imbalance
+// are its own, or make no difference. When that many entries would not fit in MAX_SHARED, the
+// imbalance alone is shared (entries per value of the axes inside it), else the chips axis alone
+// (entries per position).
 //
-// A stamp marks the entries of the current model, chip and precisions (and, per position only,
-// of the current parallelism); entries with another are stale. Sharing is off when an axis between
-// the chips axis and the inner block (the disaggregation axes) has more than one value, and for
-// disaggregated configurations (their pools' figures depend on the chips).
+// A stamp marks the current entries; it changes when an axis outside the outermost shared one
+// changes (the model, chip and precisions; or more), and entries with another are stale. Sharing
+// is off when an axis between the chips axis and the inner block (the disaggregation axes) has
+// more than one value, and for disaggregated configurations (their pools' figures depend on the chips).
 const SHARED_STRIDE: i32 = 4 + R_SLOTS; // [stamp, fits (1) or not (0), sharding, imbalance, REPLICA…]
 /** Entries at most (7.3 MB); an inner block larger than this shares its first positions only. */
 const MAX_SHARED: i32 = 32768;
@@ -2561,28 +2562,45 @@ let sharedCapacity: i32 = 0;
 let sharedStamp: f64 = 0;
 /** Whether the configurations of the current level share their replica figures. */
 let sharing: bool = false;
-/** Entries per value of the key axes (A_SHARDING, A_CHIPS) but A_IMBALANCE, not per position alone. */
-let sharedWide: bool = false;
+/** The outermost shared axis: A_SHARDING, A_IMBALANCE or A_CHIPS; a change outside it makes new entries. */
+let sharedFrom: i32 = A_CHIPS;
 /** The first entry of the current key axes' values (0 per position only). */
 let sharedBase: i64 = 0;
 /** The current configuration's attention sharding and MoE imbalance change nothing (see above). */
 let shardingFree: bool = false;
 let imbalanceFree: bool = false;
 
-@inline function isKeyAxis(a: i32): bool {
-  return a > A_SHARDING && a < A_CHIPS && a != A_IMBALANCE;
+/** The axes entries are kept per value of, sharing from axis `from`. */
+@inline function isKeyAxis(a: i32, from: i32): bool {
+  return a > from && a < A_CHIPS && a != A_IMBALANCE;
 }
 
-/** New entries: the model, chip or precisions changed (or, per position only, anything but the chips axis). */
+@inline function innerBlock(): i64 {
+  return axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
+}
+
+/** Entries kept sharing from axis `from`: per value of its key axes, per position. */
+function sharedEntries(from: i32): i64 {
+  let entries = innerBlock();
+  for (let a = from + 1; a < A_CHIPS; a++) if (isKeyAxis(a, from)) entries *= axisLength(a);
+  return entries;
+}
+
+/** New entries, after a change outside the outermost shared axis: where sharing starts, and room. */
 function newSharedLevel(): void {
   sharedStamp += 1;
   sharing = true;
   for (let a = A_CHIPS + 1; a <= A_LAST_PARALLEL; a++) if (axisLength(a) != 1) sharing = false;
-  const block = axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
-  let keys: i64 = 1;
-  for (let a = A_SHARDING + 1; a < A_CHIPS; a++) if (isKeyAxis(a)) keys *= axisLength(a);
-  sharedWide = keys * block <= <i64>MAX_SHARED;
-  const entries = sharedWide ? keys * block : block;
+  let entries = sharedEntries(A_SHARDING);
+  sharedFrom = A_SHARDING;
+  if (entries > <i64>MAX_SHARED) {
+    entries = sharedEntries(A_IMBALANCE);
+    sharedFrom = A_IMBALANCE;
+  }
+  if (entries > <i64>MAX_SHARED) {
+    entries = innerBlock();
+    sharedFrom = A_CHIPS;
+  }
   const wanted = entries < <i64>MAX_SHARED ? <i32>entries : MAX_SHARED;
   if (sharing && wanted > sharedCapacity) {
     // a fresh block: stamp 0 in every entry, which no level has
@@ -2595,11 +2613,8 @@ function newSharedLevel(): void {
 /** After setParallel: the first entry of the current key axes' values and what changes nothing. */
 function sharedKey(): void {
   let key: i64 = 0;
-  if (sharedWide) {
-    for (let a = A_SHARDING + 1; a < A_CHIPS; a++) if (isKeyAxis(a)) key = key * axisLength(a) + digitOf(a);
-    key *= axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
-  }
-  sharedBase = key;
+  for (let a = sharedFrom + 1; a < A_CHIPS; a++) if (isKeyAxis(a, sharedFrom)) key = key * axisLength(a) + digitOf(a);
+  sharedBase = key * innerBlock();
   shardingFree = tp == 1 && !dpAttention && specMode == SPEC_NONE;
   imbalanceFree = (!hasMoe || ep == 1) && specMode == SPEC_NONE;
 }
@@ -2663,8 +2678,7 @@ export function sweep(start: f64, end: f64): void {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
     if (changed <= A_LAST_PARALLEL) {
-      // per position only, the entries are one parallelism's; wide, one model's, chip's and precisions'
-      if (changed < A_SHARDING || changed > A_CHIPS || (!sharedWide && changed != A_CHIPS)) newSharedLevel();
+      if (changed < sharedFrom || changed > A_CHIPS) newSharedLevel();
       reason = setParallel();
       share = sharing && !disaggregated;
       if (share) sharedKey();

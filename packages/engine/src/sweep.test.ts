@@ -373,8 +373,28 @@ reducers:
   histograms:
     - { metric: tokensPerSPerChip, min: 1, max: 100000, bins: 25, scale: log }
 `;
-// 32 values of the axes entries are kept per (overlap, TP, PP, EP) times 11 · 10 · 10 positions:
-// more than the kernel keeps (32,768), so entries are per position, for DP alone.
+// Entries per (overlap, TP, PP, EP) and position would be 2 · 4 · 2 · 2 · (11 · 10 · 10) = 35,200, more
+// than the kernel keeps (32,768): the imbalance alone is shared (16 · 1,100 entries), and a change
+// of the attention sharding (outside it) makes new entries.
+const NARROW_SPEC = `
+models: [mixtral-8x7b]
+hardware: [h200]
+dp: [1, 2]
+tp: [1, 2, 4, 8]
+pp: [1, 2]
+ep: [1, 8]
+attentionSharding: [heads, batch]
+commOverlap: [auto, 0.5]
+moeImbalance: [1, 1.5]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 10000, step: 1000 }
+outputTokens: { from: 64, to: 9000, step: 900 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+// Entries per (TP, PP, EP) and position would be 16 · (11 · 20 · 10) = 35,200: the chips axis
+// alone is shared, entries per position.
 const PER_POSITION_SPEC = `
 models: [mixtral-8x7b]
 hardware: [h200]
@@ -382,10 +402,9 @@ dp: [1, 2]
 tp: [1, 2, 4, 8]
 pp: [1, 2]
 ep: [1, 8]
-commOverlap: [auto, 0.5]
 moeImbalance: [1, 1.5]
 batch: { from: 1, to: 1024, times: 2 }
-inputTokens: { from: 128, to: 10000, step: 1000 }
+inputTokens: { from: 128, to: 20000, step: 1000 }
 outputTokens: { from: 64, to: 9000, step: 900 }
 reducers:
   pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
@@ -431,7 +450,8 @@ reducers:
 describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
     const cases = [
     ['DP, EP layouts, capacity, attention sharding, MoE imbalance, both schedules', DP_SPEC, 997],
-    ['more entries than the kernel keeps', PER_POSITION_SPEC, 4099],
+    ['the imbalance alone shared', NARROW_SPEC, 4099],
+    ['entries per position, the chips axis alone shared', PER_POSITION_SPEC, 6007],
     ['an inner block larger than the entries the kernel keeps', WIDE_BLOCK_SPEC, 20011],
     ['reducers and filters reading the outputs computed apart', READS_SPEC, 333],
   ] as const;
