@@ -1734,12 +1734,14 @@ const R_MEM_ACTIVATIONS: i32 = 22;
 const R_MEM_TOTAL: i32 = 23;
 const R_SLOTS: i32 = 24;
 const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
+/** Where the current configuration's replica figures are: REPLICA, or a sweep's shared entry (no copy). */
+let replica: usize = REPLICA;
 
 @inline function r(slot: i32): f64 {
-  return load<f64>(REPLICA + (<usize>slot << 3));
+  return load<f64>(replica + (<usize>slot << 3));
 }
 @inline function setR(slot: i32, value: f64): void {
-  store<f64>(REPLICA + (<usize>slot << 3), value);
+  store<f64>(replica + (<usize>slot << 3), value);
 }
 
 // The outputs a sweep computes: a configuration's outputs feed the reducers, which read a few
@@ -1770,6 +1772,7 @@ const NEEDS_PREFILL_TOKENS_PER_S_STATIC: u64 = bit(O_PREFILL_TOKENS_PER_S) | bit
 
 /** One configuration whose rules hold: its replica's figures (evaluateReplica), then the outputs. */
 function evaluateInner(computeMinChips: bool): bool {
+  replica = REPLICA;
   if (!evaluateReplica(computeMinChips)) return false;
   if (!disaggregated) replicaOutputs();
   return true;
@@ -2533,10 +2536,10 @@ function increment(axis: i32): i32 {
 // Configurations that differ only in the chips axis (DP, or chips at one TP·PP) run the same
 // replica: its memory, stages and times are the same operations on the same values, only the
 // outputs that scale with DP or the chips differ. The chips axis sits outside the inner block
-// (chunk × batch × input × output), so the sweep keeps each position's replica figures (REPLICA,
-// or that it did not fit) in an entry, and the next DP value at that position takes them and
-// computes only its outputs (replicaOutputs), the same operations on the same values as a full
-// evaluation.
+// (chunk × batch × input × output), so the sweep keeps each position's replica figures (or that
+// it did not fit) in an entry, written there by the evaluation itself (`replica`), and the next DP
+// value at that position reads them there and computes only its outputs (replicaOutputs), the
+// same operations on the same values as a full evaluation.
 //
 // Two base axes change nothing in some layouts, and their configurations share the same way:
 // heads and batch attention sharding at TP 1 (batch sharding needs TP > 1), and the MoE imbalance
@@ -2639,18 +2642,19 @@ function evaluateShared(): bool {
     const sameSharding = entrySharding == sharding || (shardingFree && entrySharding != 2);
     if (sameSharding && (load<f64>(entry, 24) == imbalanceValue || imbalanceFree)) {
       if (load<f64>(entry, 8) == 0) return false;
-      memory.copy(REPLICA, entry + 32, R_SLOTS * 8);
+      replica = entry + 32;
       replicaOutputs();
       return true;
     }
   }
+  // the replica's figures go straight into the entry
+  replica = entry + 32;
   const fits = evaluateReplica(false);
   store<f64>(entry, sharedStamp);
   store<f64>(entry, fits ? 1 : 0, 8);
   store<f64>(entry, sharding, 16);
   store<f64>(entry, imbalanceValue, 24);
   if (!fits) return false;
-  memory.copy(entry + 32, REPLICA, R_SLOTS * 8);
   replicaOutputs();
   return true;
 }
