@@ -13,7 +13,9 @@
 // the continuous schedule the steady state and one stage of the mixed iteration. Speculative
 // decoding's drafter (speculative.ts) runs its passes between enterDrafter() and leaveDrafter(),
 // which swap the drafter's model, layout and stage into the same globals and back, on an operator
-// table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid.
+// table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid. A sweep
+// computes a replica's figures once for the configurations that run the same replica (DP, and
+// axes that change nothing in a layout) and each one's outputs from them: "sharing across DP".
 // Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACCEPTANCE,
