@@ -1707,9 +1707,9 @@ function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkToken
 // ---------------------------------------------------------------- a replica's figures
 // A configuration's figures split in two: its replica's (memory, the steady state, the stages,
 // TTFT, TPOT, latency, MFU, MBU, power per chip, the time breakdown), which DP and the chips do
-// not change, in REPLICA; then the outputs from them and DP, chips, price and PUE. The sweep keeps
-// the first in a cache per position in the inner block and reuses them for the next DP value
-// (see "sharing across DP"); a configuration evaluated alone runs both.
+// not change, at `replica`; then the outputs from them and DP, chips, price and PUE. A sweep keeps
+// the first in entries it shares between the configurations that run the same replica (see
+// "sharing across DP"); a configuration evaluated alone runs both.
 const R_TTFT: i32 = 0;
 const R_TPOT: i32 = 1;
 const R_LATENCY: i32 = 2;
@@ -1782,7 +1782,7 @@ function evaluateInner(computeMinChips: bool): bool {
 
 /**
  * Capacity, then the schedule's figures (static: prefill cached per batch and prompt, decode;
- * continuous: the steady-state iteration) in REPLICA. False, the infeasible outputs written, when
+ * continuous: the steady-state iteration) at `replica`. False, the infeasible outputs written, when
  * it does not fit. A disaggregated configuration writes every output here (it is never shared).
  */
 function evaluateReplica(computeMinChips: bool): bool {
@@ -1827,7 +1827,7 @@ function evaluateReplica(computeMinChips: bool): bool {
   return true;
 }
 
-/** The outputs of a feasible configuration on one engine (not disaggregated) from its replica's figures in REPLICA. */
+/** The outputs of a feasible configuration on one engine (not disaggregated) from its replica's figures at `replica`. */
 function replicaOutputs(): void {
   const batch = value(A_BATCH);
   const inputTokens = value(A_INPUT);
@@ -1969,7 +1969,7 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
 }
 
 /**
- * evaluateStatic's outputs from its replica's figures (REPLICA): what DP and the chips change, each
+ * evaluateStatic's outputs from its replica's figures (`replica`): what DP and the chips change, each
  * figure computed when an output in `wanted` needs it (every one but in a sweep).
  */
 function staticOutputs(batch: f64, inputTokens: f64): void {
@@ -2159,7 +2159,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
 }
 
 /**
- * evaluateContinuous's outputs from its replica's figures (REPLICA): what DP and the chips change,
+ * evaluateContinuous's outputs from its replica's figures (`replica`): what DP and the chips change,
  * each figure computed when an output in `wanted` needs it (every one but in a sweep).
  */
 function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): void {
@@ -2558,7 +2558,7 @@ function increment(axis: i32): i32 {
 // changes (the model, chip and precisions; or more), and entries with another are stale. Sharing
 // is off when an axis between the chips axis and the inner block (the disaggregation axes) has
 // more than one value, and for disaggregated configurations (their pools' figures depend on the chips).
-const SHARED_STRIDE: i32 = 4 + R_SLOTS; // [stamp, fits (1) or not (0), sharding, imbalance, REPLICA…]
+const SHARED_STRIDE: i32 = 4 + R_SLOTS; // [stamp, fits (1) or not (0), sharding, imbalance, the R_SLOTS replica figures]
 /** Entries at most (7.3 MB); an inner block larger than this shares its first positions only. */
 const MAX_SHARED: i32 = 32768;
 let sharedPtr: usize = 0;
