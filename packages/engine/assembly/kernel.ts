@@ -13,7 +13,9 @@
 // the continuous schedule the steady state and one stage of the mixed iteration. Speculative
 // decoding's drafter (speculative.ts) runs its passes between enterDrafter() and leaveDrafter(),
 // which swap the drafter's model, layout and stage into the same globals and back, on an operator
-// table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid.
+// table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid. A sweep
+// computes a replica's figures once for the configurations that run the same replica (DP, and
+// axes that change nothing in a layout) and each one's outputs from them: "sharing across DP".
 // Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACCEPTANCE,
@@ -238,7 +240,7 @@ import {
   TS_RECOMPUTE,
   TS_VIRTUAL_STAGES,
 } from './layout';
-import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair } from './reducers';
+import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, setPair, slotsRead, topMayTake } from './reducers';
 
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
@@ -319,6 +321,7 @@ export function init(ptr: usize): void {
   chipsPtr = p;
   p += <usize>chips * CHIP_STRIDE * 8;
   initReducers(ptr, p);
+  sweepWanted = slotsRead();
   const perModelSlot = <usize>f(ptr, H_PER_MODEL);
   perModel = !trainingMode && perModelSlot > 0;
   if (perModel) {
@@ -1701,11 +1704,88 @@ function steadyState(batch: f64, inputTokens: f64, outputTokens: f64, chunkToken
   ssBinds = false;
 }
 
-/**
- * One configuration whose rules hold: capacity, then the schedule's figures (static: prefill cached
- * per batch and prompt, decode; continuous: the steady-state iteration), then the outputs.
- */
+// ---------------------------------------------------------------- a replica's figures
+// A configuration's figures split in two: its replica's (memory, the steady state, the stages,
+// TTFT, TPOT, latency, MFU, MBU, power per chip, the time breakdown), which DP and the chips do
+// not change, at `replica`; then the outputs from them and DP, chips, price and PUE. A sweep keeps
+// the first in entries it shares between the configurations that run the same replica (see
+// "sharing across DP"); a configuration evaluated alone runs both.
+const R_TTFT: i32 = 0;
+const R_TPOT: i32 = 1;
+const R_LATENCY: i32 = 2;
+const R_POWER: i32 = 3;
+const R_PROMPT: i32 = 4; // continuous: P, prompt tokens per iteration
+const R_DECODE_TOKENS: i32 = 5; // continuous: g·D
+const R_MFU_PREFILL: i32 = 6;
+const R_MFU_DECODE: i32 = 7;
+const R_MBU_PREFILL: i32 = 8;
+const R_MBU_DECODE: i32 = 9;
+const R_BOUND_PREFILL: i32 = 10;
+const R_BOUND_DECODE: i32 = 11;
+const R_PREFILL_COMPUTE: i32 = 12;
+const R_PREFILL_MEMORY: i32 = 13;
+const R_PREFILL_NETWORK: i32 = 14;
+const R_PREFILL_OVERHEAD: i32 = 15;
+const R_DECODE_COMPUTE: i32 = 16;
+const R_DECODE_MEMORY: i32 = 17;
+const R_DECODE_NETWORK: i32 = 18;
+const R_DECODE_OVERHEAD: i32 = 19;
+const R_MEM_WEIGHTS: i32 = 20;
+const R_MEM_KV: i32 = 21;
+const R_MEM_ACTIVATIONS: i32 = 22;
+const R_MEM_TOTAL: i32 = 23;
+const R_SLOTS: i32 = 24;
+const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
+/** Where the current configuration's replica figures are: REPLICA, or a sweep's shared entry (no copy). */
+let replica: usize = REPLICA;
+
+@inline function r(slot: i32): f64 {
+  return load<f64>(replica + (<usize>slot << 3));
+}
+@inline function setR(slot: i32, value: f64): void {
+  store<f64>(replica + (<usize>slot << 3), value);
+}
+
+// The outputs a sweep computes: a configuration's outputs feed the reducers, which read a few
+// (reducers.ts slotsRead), so a sweep computes the DP-dependent figures only those need (divisions
+// mostly), and every output of a configuration the top-k may take, whose digest reads them all.
+// Rows and explicit records compute every output. An output left out is NaN.
+const ALL_OUTPUTS: u64 = ~(<u64>0);
+/** The outputs replicaOutputs computes, bit s for OUT slot s. */
+let wanted: u64 = ALL_OUTPUTS;
+/** The outputs a sweep's reducers read (slotsRead at init). */
+let sweepWanted: u64 = ALL_OUTPUTS;
+
+@inline function bit(slot: i32): u64 {
+  return <u64>1 << <u64>slot;
+}
+@inline function wants(slots: u64): bool {
+  return (wanted & slots) != 0;
+}
+const ENERGY_OUTPUTS: u64 = bit(O_NODE_J_PER_TOKEN) | bit(O_FACILITY_J_PER_TOKEN) | bit(O_FACILITY_W) | bit(O_PROVISIONED_FACILITY_W) | bit(O_TOKENS_PER_S_PER_MW);
+const NEEDS_TOKENS_PER_CHIP: u64 = bit(O_TOKENS_PER_S_PER_CHIP) | bit(O_TOTAL_TOKENS_PER_S_PER_CHIP);
+const NEEDS_INPUT_PER_CHIP: u64 = bit(O_INPUT_TOKENS_PER_S_PER_CHIP) | bit(O_TOTAL_TOKENS_PER_S_PER_CHIP);
+const NEEDS_FLEET_USD: u64 = bit(O_COST_PER_M) | bit(O_COST_PER_M_INPUT);
+const NEEDS_TOKENS_PER_S: u64 = bit(O_TOKENS_PER_S) | NEEDS_TOKENS_PER_CHIP | bit(O_COST_PER_M) | ENERGY_OUTPUTS;
+/** Continuous: input tokens per chip are prefill tokens/s per chip. */
+const NEEDS_PREFILL_TOKENS_PER_S: u64 = bit(O_PREFILL_TOKENS_PER_S) | NEEDS_INPUT_PER_CHIP | bit(O_COST_PER_M_INPUT);
+/** Static: input tokens per chip come from the request latency. */
+const NEEDS_PREFILL_TOKENS_PER_S_STATIC: u64 = bit(O_PREFILL_TOKENS_PER_S) | bit(O_COST_PER_M_INPUT);
+
+/** One configuration whose rules hold: its replica's figures (evaluateReplica), then the outputs. */
 function evaluateInner(computeMinChips: bool): bool {
+  replica = REPLICA;
+  if (!evaluateReplica(computeMinChips)) return false;
+  if (!disaggregated) replicaOutputs();
+  return true;
+}
+
+/**
+ * Capacity, then the schedule's figures (static: prefill cached per batch and prompt, decode;
+ * continuous: the steady-state iteration) at `replica`. False, the infeasible outputs written, when
+ * it does not fit. A disaggregated configuration writes every output here (it is never shared).
+ */
+function evaluateReplica(computeMinChips: bool): bool {
   const batch = value(A_BATCH);
   const inputTokens = value(A_INPUT);
   const outputTokens = value(A_OUTPUT);
@@ -1735,23 +1815,41 @@ function evaluateInner(computeMinChips: bool): bool {
   }
   if (disaggregated) {
     if (!evaluateDisaggregated(batch, inputTokens, outputTokens, chunkTokens)) return false;
-  } else {
-    if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
-    else evaluateStatic(batch, inputTokens, outputTokens);
-    put(O_PREFILL_IDLE_SHARE, NaN);
-    put(O_DECODE_IDLE_SHARE, NaN);
-    put(O_KV_TRANSFER_S, NaN);
-    put(O_DISAGGREGATION_BOUND, NaN);
+    putFeasible(memWeights, memKv, memActivations, memTotal);
+    return true;
   }
+  if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
+  else evaluateStatic(batch, inputTokens, outputTokens);
+  setR(R_MEM_WEIGHTS, memWeights);
+  setR(R_MEM_KV, memKv);
+  setR(R_MEM_ACTIVATIONS, memActivations);
+  setR(R_MEM_TOTAL, memTotal);
+  return true;
+}
+
+/** The outputs of a feasible configuration on one engine (not disaggregated) from its replica's figures at `replica`. */
+function replicaOutputs(): void {
+  const batch = value(A_BATCH);
+  const inputTokens = value(A_INPUT);
+  if (value(A_SCHEDULE) == 0) continuousOutputs(batch, inputTokens, value(A_OUTPUT));
+  else staticOutputs(batch, inputTokens);
+  put(O_PREFILL_IDLE_SHARE, NaN);
+  put(O_DECODE_IDLE_SHARE, NaN);
+  put(O_KV_TRANSFER_S, NaN);
+  put(O_DISAGGREGATION_BOUND, NaN);
+  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL));
+}
+
+/** Feasible, and the memory per chip (the capacity is the layout's, set by memoryStatic). */
+@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64): void {
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
-  put(O_MEM_WEIGHTS, memWeights);
-  put(O_MEM_KV, memKv);
-  put(O_MEM_ACTIVATIONS, memActivations);
-  put(O_MEM_TOTAL, memTotal);
+  put(O_MEM_WEIGHTS, weights);
+  put(O_MEM_KV, kv);
+  put(O_MEM_ACTIVATIONS, activations);
+  put(O_MEM_TOTAL, totalBytes);
   put(O_MEM_CAPACITY, memCapacityUsable);
   put(O_MIN_CHIPS, NaN);
-  return true;
 }
 
 /**
@@ -1845,21 +1943,69 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
   const mbuPrefill = pAllBytes / ttftS / memBandwidth;
   const mfuDecode = (usefulPerToken * batch) / tpotS / (replicaChips * peak);
   const mbuDecode = decodeBytes / tpotS / memBandwidth;
-
-  const tokensPerS = (dp * batch) / tpotS;
-  const prefillTokensPerS = (dp * prefillTokens) / ttftS;
-  const fleetUsdPerS = (chips * price) / 3600;
   const computeUtilisation = decodeFlops / tpotS / peak;
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbuDecode));
   const powerPerChipW = chipPowerW(decodeFlops / tpotS, decodeBytes / tpotS, decodeCommS / tpotS, utilisation);
   const requestLatencyS = ttftS + (outputTokens - 1) * tpotS;
-  const inputTokensPerSPerChip = (dp * batch * inputTokens) / requestLatencyS / chips;
 
-  putRates(ttftS, tpotS, requestLatencyS, tokensPerS, tokensPerS / chips, inputTokensPerSPerChip, prefillTokensPerS, false);
-  putCosts((fleetUsdPerS / tokensPerS) * 1e6, (fleetUsdPerS / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * tpotS) / batch);
-  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
-  putPhases(mfuPrefill, mfuDecode, mbuPrefill, mbuDecode, pBound, bound);
-  putBreakdown(pComputeS, pMemoryS, pNetworkS, pOverheadS, computeS, memoryS, networkS, overheadS);
+  setR(R_TTFT, ttftS);
+  setR(R_TPOT, tpotS);
+  setR(R_LATENCY, requestLatencyS);
+  setR(R_POWER, powerPerChipW);
+  setR(R_MFU_PREFILL, mfuPrefill);
+  setR(R_MFU_DECODE, mfuDecode);
+  setR(R_MBU_PREFILL, mbuPrefill);
+  setR(R_MBU_DECODE, mbuDecode);
+  setR(R_BOUND_PREFILL, <f64>pBound);
+  setR(R_BOUND_DECODE, <f64>bound);
+  setR(R_PREFILL_COMPUTE, pComputeS);
+  setR(R_PREFILL_MEMORY, pMemoryS);
+  setR(R_PREFILL_NETWORK, pNetworkS);
+  setR(R_PREFILL_OVERHEAD, pOverheadS);
+  setR(R_DECODE_COMPUTE, computeS);
+  setR(R_DECODE_MEMORY, memoryS);
+  setR(R_DECODE_NETWORK, networkS);
+  setR(R_DECODE_OVERHEAD, overheadS);
+}
+
+/**
+ * evaluateStatic's outputs from its replica's figures (`replica`): what DP and the chips change, each
+ * figure computed when an output in `wanted` needs it (every one but in a sweep).
+ */
+function staticOutputs(batch: f64, inputTokens: f64): void {
+  const replicaChips = tp * pp;
+  const prefillTokens = batch * inputTokens;
+  const ttftS = r(R_TTFT);
+  const tpotS = r(R_TPOT);
+  const requestLatencyS = r(R_LATENCY);
+  const powerPerChipW = r(R_POWER);
+  const tokensPerS = wants(NEEDS_TOKENS_PER_S) ? (dp * batch) / tpotS : NaN;
+  const prefillTokensPerS = wants(NEEDS_PREFILL_TOKENS_PER_S_STATIC) ? (dp * prefillTokens) / ttftS : NaN;
+  const fleetUsdPerS = wants(NEEDS_FLEET_USD) ? (chips * price) / 3600 : NaN;
+  const inputTokensPerSPerChip = wants(NEEDS_INPUT_PER_CHIP) ? (dp * batch * inputTokens) / requestLatencyS / chips : NaN;
+  const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
+
+  // putRates(…, served = false): a static batch has no serving front end
+  const requestOverheadS: f64 = 0;
+  put(O_TTFT, ttftS + requestOverheadS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
+  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? (fleetUsdPerS / prefillTokensPerS) * 1e6 : NaN);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * tpotS) / batch : NaN);
+  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  putPhases(r(R_MFU_PREFILL), r(R_MFU_DECODE), r(R_MBU_PREFILL), r(R_MBU_DECODE), <i32>r(R_BOUND_PREFILL), <i32>r(R_BOUND_DECODE));
+  putBreakdown(
+    r(R_PREFILL_COMPUTE), r(R_PREFILL_MEMORY), r(R_PREFILL_NETWORK), r(R_PREFILL_OVERHEAD),
+    r(R_DECODE_COMPUTE), r(R_DECODE_MEMORY), r(R_DECODE_NETWORK), r(R_DECODE_OVERHEAD),
+  );
 }
 
 // inference.ts continuous, runIteration: the iteration's stage with its draft passes (withDraftPasses)
@@ -1990,11 +2136,6 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   } else timeToFirstS = ssChunks * iterationS;
   const requestLatencyS = timeToFirstS + n * iterationS;
 
-  const tokensPerS = (dp * batch * outputTokens) / requestLatencyS;
-  const prefillTokensPerS = (dp * batch * inputTokens) / requestLatencyS;
-  const inputTokensPerSPerChip = prefillTokensPerS / chips;
-  const tokensPerSPerChip = tokensPerS / chips;
-  const fleetUsdPerS = (chips * price) / 3600;
   // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
   const mfu = (2 * activeParams * (E * D + P)) / iterationS / (replicaChips * peak);
   const mbu = (pp * bytes) / iterationS / memBandwidth;
@@ -2002,11 +2143,62 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const utilisation = min<f64>(1, max<f64>(computeUtilisation, mbu));
   const powerPerChipW = chipPowerW((pp * flops) / iterationS, (pp * bytes) / iterationS, (pp * commS) / iterationS, utilisation);
 
-  putRates(timeToFirstS, tpotS, requestLatencyS, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS);
+  setR(R_TTFT, timeToFirstS);
+  setR(R_TPOT, tpotS);
+  setR(R_LATENCY, requestLatencyS);
+  setR(R_POWER, powerPerChipW);
+  setR(R_PROMPT, P);
+  setR(R_DECODE_TOKENS, decodeTokens);
+  setR(R_MFU_DECODE, mfu);
+  setR(R_MBU_DECODE, mbu);
+  setR(R_BOUND_DECODE, <f64>bound);
+  setR(R_DECODE_COMPUTE, computeS);
+  setR(R_DECODE_MEMORY, memoryS);
+  setR(R_DECODE_NETWORK, networkS);
+  setR(R_DECODE_OVERHEAD, overheadS);
+}
+
+/**
+ * evaluateContinuous's outputs from its replica's figures (`replica`): what DP and the chips change,
+ * each figure computed when an output in `wanted` needs it (every one but in a sweep).
+ */
+function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): void {
+  const replicaChips = tp * pp;
+  const requestLatencyS = r(R_LATENCY);
+  const powerPerChipW = r(R_POWER);
+  const tpotS = r(R_TPOT);
+  const P = r(R_PROMPT);
+  const tokensPerS = wants(NEEDS_TOKENS_PER_S) ? (dp * batch * outputTokens) / requestLatencyS : NaN;
+  const prefillTokensPerS = wants(NEEDS_PREFILL_TOKENS_PER_S) ? (dp * batch * inputTokens) / requestLatencyS : NaN;
+  const inputTokensPerSPerChip = wants(NEEDS_INPUT_PER_CHIP) ? prefillTokensPerS / chips : NaN;
+  const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
+  const fleetUsdPerS = wants(NEEDS_FLEET_USD) ? (chips * price) / 3600 : NaN;
+
+  // putRates: t_req of the configuration's chip delays a served request's first token
+  const requestOverheadS = f(decodeChip, C_REQUEST_OVERHEAD);
+  put(O_TTFT, r(R_TTFT) + requestOverheadS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
   // The prompt tokens' share of the iteration's tokens pays for them.
-  putCosts((fleetUsdPerS / tokensPerS) * 1e6, ((fleetUsdPerS * (P / (decodeTokens + P))) / prefillTokensPerS) * 1e6, powerPerChipW, (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens));
-  putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? ((fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P))) / prefillTokensPerS) * 1e6 : NaN);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens) : NaN);
+  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  const mfu = r(R_MFU_DECODE);
+  const mbu = r(R_MBU_DECODE);
+  const bound = <i32>r(R_BOUND_DECODE);
   putPhases(mfu, mfu, mbu, mbu, bound, bound);
+  const computeS = r(R_DECODE_COMPUTE);
+  const memoryS = r(R_DECODE_MEMORY);
+  const networkS = r(R_DECODE_NETWORK);
+  const overheadS = r(R_DECODE_OVERHEAD);
   putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
 }
 
@@ -2249,6 +2441,7 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
  * per configuration to `out`. Used by the property test and by `evaluate()` in the loader.
  */
 export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
+  wanted = ALL_OUTPUTS;
   for (let i = 0; i < n; i++) {
     const c = configs + (<usize>i * CONFIG_STRIDE << 3);
     memory.copy(VALUES, c, N_AXES * 8);
@@ -2341,6 +2534,133 @@ function increment(axis: i32): i32 {
   return axisLength(A_CHUNK) * nBatch * nIn * nOut - position;
 }
 
+// ---------------------------------------------------------------- sharing across DP
+// Configurations that differ only in the chips axis (DP, or chips at one TP·PP) run the same
+// replica: its memory, stages and times are the same operations on the same values, only the
+// outputs that scale with DP or the chips differ. The chips axis sits outside the inner block
+// (chunk × batch × input × output), so the sweep keeps each position's replica figures (or that
+// it did not fit) in an entry, written there by the evaluation itself (`replica`), and the next DP
+// value at that position reads them there and computes only its outputs (replicaOutputs), the
+// same operations on the same values as a full evaluation.
+//
+// Two base axes change nothing in some layouts, and their configurations share the same way:
+// heads and batch attention sharding at TP 1 (batch sharding needs TP > 1), and the MoE imbalance
+// of a dense model or at EP 1 (it scales the routings of EP > 1 only); both without speculation,
+// whose drafter this does not cover. Entries are then kept per value of the axes between the
+// outermost shared axis and the chips axis but the shared ones (overlap, two-batch overlap,
+// speculation, schedule, TP, PP, EP, redundant experts) and per position, each with the sharding
+// and imbalance it was computed at: an entry serves a configuration whose sharding and imbalance
+// are its own, or make no difference. When that many entries would not fit in MAX_SHARED, the
+// imbalance alone is shared (entries per value of the axes inside it), else the chips axis alone
+// (entries per position).
+//
+// A stamp marks the current entries; it changes when an axis outside the outermost shared one
+// changes (the model, chip and precisions; or more), and entries with another are stale. Sharing
+// is off when an axis between the chips axis and the inner block (the disaggregation axes) has
+// more than one value, and for disaggregated configurations (their pools' figures depend on the chips).
+const SHARED_STRIDE: i32 = 4 + R_SLOTS; // [stamp, fits (1) or not (0), sharding, imbalance, the R_SLOTS replica figures]
+/** Entries at most (7.3 MB); an inner block larger than this shares its first positions only. */
+const MAX_SHARED: i32 = 32768;
+let sharedPtr: usize = 0;
+let sharedCapacity: i32 = 0;
+/** The stamp of the current entries. */
+let sharedStamp: f64 = 0;
+/** Whether the configurations of the current level share their replica figures. */
+let sharing: bool = false;
+/** The outermost shared axis: A_SHARDING, A_IMBALANCE or A_CHIPS; a change outside it makes new entries. */
+let sharedFrom: i32 = A_CHIPS;
+/** The first entry of the current key axes' values (0 per position only). */
+let sharedBase: i64 = 0;
+/** The current configuration's attention sharding and MoE imbalance change nothing (see above). */
+let shardingFree: bool = false;
+let imbalanceFree: bool = false;
+
+/** The axes entries are kept per value of, sharing from axis `from`. */
+@inline function isKeyAxis(a: i32, from: i32): bool {
+  return a > from && a < A_CHIPS && a != A_IMBALANCE;
+}
+
+@inline function innerBlock(): i64 {
+  return axisLength(A_CHUNK) * axisLength(A_BATCH) * axisLength(A_INPUT) * axisLength(A_OUTPUT);
+}
+
+/** Entries kept sharing from axis `from`: per value of its key axes, per position. */
+function sharedEntries(from: i32): i64 {
+  let entries = innerBlock();
+  for (let a = from + 1; a < A_CHIPS; a++) if (isKeyAxis(a, from)) entries *= axisLength(a);
+  return entries;
+}
+
+/** New entries, after a change outside the outermost shared axis: where sharing starts, and room. */
+function newSharedLevel(): void {
+  sharedStamp += 1;
+  sharing = true;
+  for (let a = A_CHIPS + 1; a <= A_LAST_PARALLEL; a++) if (axisLength(a) != 1) sharing = false;
+  let entries = sharedEntries(A_SHARDING);
+  sharedFrom = A_SHARDING;
+  if (entries > <i64>MAX_SHARED) {
+    entries = sharedEntries(A_IMBALANCE);
+    sharedFrom = A_IMBALANCE;
+  }
+  if (entries > <i64>MAX_SHARED) {
+    entries = innerBlock();
+    sharedFrom = A_CHIPS;
+  }
+  const wanted = entries < <i64>MAX_SHARED ? <i32>entries : MAX_SHARED;
+  if (sharing && wanted > sharedCapacity) {
+    // a fresh block: stamp 0 in every entry, which no level has
+    sharedPtr = heap.alloc(<usize>wanted * SHARED_STRIDE * 8);
+    memory.fill(sharedPtr, 0, <usize>wanted * SHARED_STRIDE * 8);
+    sharedCapacity = wanted;
+  }
+}
+
+/** After setParallel: the first entry of the current key axes' values and what changes nothing. */
+function sharedKey(): void {
+  let key: i64 = 0;
+  for (let a = sharedFrom + 1; a < A_CHIPS; a++) if (isKeyAxis(a, sharedFrom)) key = key * axisLength(a) + digitOf(a);
+  sharedBase = key * innerBlock();
+  shardingFree = tp == 1 && !dpAttention && specMode == SPEC_NONE;
+  imbalanceFree = (!hasMoe || ep == 1) && specMode == SPEC_NONE;
+}
+
+/** The current configuration's position in its inner block (chunk × batch × input × output). */
+@inline function innerPosition(): i64 {
+  return ((digitOf(A_CHUNK) * axisLength(A_BATCH) + digitOf(A_BATCH)) * axisLength(A_INPUT) + digitOf(A_INPUT)) * axisLength(A_OUTPUT) + digitOf(A_OUTPUT);
+}
+
+/**
+ * A configuration whose rules hold, as evaluateInner(false), its replica figures taken from its
+ * entry when a configuration that runs the same replica left them there, else computed and left there.
+ */
+function evaluateShared(): bool {
+  const index = sharedBase + innerPosition();
+  if (index >= <i64>sharedCapacity) return evaluateInner(false);
+  const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
+  const sharding = value(A_SHARDING);
+  const imbalanceValue = value(A_IMBALANCE);
+  if (load<f64>(entry) == sharedStamp) {
+    const entrySharding = load<f64>(entry, 16);
+    const sameSharding = entrySharding == sharding || (shardingFree && entrySharding != 2);
+    if (sameSharding && (load<f64>(entry, 24) == imbalanceValue || imbalanceFree)) {
+      if (load<f64>(entry, 8) == 0) return false;
+      replica = entry + 32;
+      replicaOutputs();
+      return true;
+    }
+  }
+  // the replica's figures go straight into the entry
+  replica = entry + 32;
+  const fits = evaluateReplica(false);
+  store<f64>(entry, sharedStamp);
+  store<f64>(entry, fits ? 1 : 0, 8);
+  store<f64>(entry, sharding, 16);
+  store<f64>(entry, imbalanceValue, 24);
+  if (!fits) return false;
+  replicaOutputs();
+  return true;
+}
+
 /**
  * Streams configurations [start, end) through the reducers. A block of (chunk × batch × input ×
  * output) whose parallelism breaks a rule is counted in one step: every configuration in it is infeasible
@@ -2356,12 +2676,19 @@ export function sweep(start: f64, end: f64): void {
   if (i >= stop) return;
   countEvaluated(<f64>(stop - i));
   decode(i);
+  wanted = sweepWanted;
   let changed = 0;
   let reason = -1;
+  let share = false;
   while (i < stop) {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
-    if (changed <= A_LAST_PARALLEL) reason = setParallel();
+    if (changed <= A_LAST_PARALLEL) {
+      if (changed < sharedFrom || changed > A_CHIPS) newSharedLevel();
+      reason = setParallel();
+      share = sharing && !disaggregated;
+      if (share) sharedKey();
+    }
     if (reason >= 0) {
       const block = restOfInnerBlock();
       const n = block < stop - i ? block : stop - i;
@@ -2373,12 +2700,20 @@ export function sweep(start: f64, end: f64): void {
     }
     if (changed <= A_INPUT) prefillValid = false;
     if (changed <= A_BATCH) decodeValid = false;
-    if (evaluateInner(false)) reduceFeasible(<f64>i);
-    else countInfeasible(R_CAPACITY, 1);
+    if (share ? evaluateShared() : evaluateInner(false)) {
+      // the top-k's digest reads every output (a disaggregated configuration has them all)
+      if (!disaggregated && topMayTake(<f64>i)) {
+        wanted = ALL_OUTPUTS;
+        replicaOutputs();
+        wanted = sweepWanted;
+      }
+      reduceFeasible(<f64>i);
+    } else countInfeasible(R_CAPACITY, 1);
     i++;
     if (i >= stop) break;
     changed = increment(N_AXES - 1);
   }
+  wanted = ALL_OUTPUTS;
 }
 
 /** Writes N_OUT f64 per configuration for [start, start + count) to `out` (full rows for --out). */
@@ -2389,6 +2724,7 @@ export function rows(start: f64, count: i32, out: usize): void {
   }
   let i = <i64>start;
   decode(i);
+  wanted = ALL_OUTPUTS;
   let changed = 0;
   let reason = -1;
   for (let k = 0; k < count; k++) {

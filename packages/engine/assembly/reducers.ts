@@ -162,6 +162,35 @@ function meetsWhere(): bool {
   return true;
 }
 
+/**
+ * The OUT slots the reducers read of every feasible configuration, bit s for slot s: the filters',
+ * the histograms', the top-k's key, the Pareto objectives and both bounds. The top-k's digest
+ * reads every output, but only of a configuration that makes its cut (topMayTake).
+ */
+export function slotsRead(): u64 {
+  let read: u64 = (<u64>1 << O_BOUND_PREFILL) | (<u64>1 << O_BOUND_DECODE);
+  for (let i = 0; i < whereCount; i++) read |= <u64>1 << <u64>(<i32>load<f64>(wherePtr + (<usize>(i * WHERE_STRIDE) << 3)));
+  for (let h = 0; h < histCount; h++) read |= <u64>1 << <u64>(<i32>load<f64>(histMeta + (<usize>h << 5)));
+  if (topK > 0) read |= <u64>1 << <u64>topSlot;
+  if (paretoN >= 2) read |= (<u64>1 << <u64>pSlot0) | (<u64>1 << <u64>pSlot1);
+  if (paretoN == 3) read |= <u64>1 << <u64>pSlot2;
+  return read;
+}
+
+/**
+ * Whether the top-k may take the feasible configuration in OUT (its filters met, its key making
+ * the cut), so that its digest needs every output; reads only the slots of slotsRead.
+ */
+export function topMayTake(index: f64): bool {
+  if (topK == 0) return false;
+  if (whereCount > 0 && !meetsWhere()) return false;
+  const key = topSign * f(OUT, topSlot);
+  if (isNaN(key)) return false;
+  if (topCount < topK) return true;
+  const last = te(topCount - 1);
+  return before(key, index, load<f64>(last), load<f64>(last, 8));
+}
+
 /** Feeds the feasible configuration in OUT, with index `index`, to every reducer its filters let it reach. */
 export function reduceFeasible(index: f64): void {
   countOne(S_FEASIBLE);

@@ -346,6 +346,209 @@ describe('sweeps', () => {
   });
 });
 
+// The kernel evaluates a replica once and shares its figures with the configurations that differ
+// only in DP or the chips, in the attention sharding at TP 1 (heads or batch) or in the MoE
+// imbalance where nothing routes across EP (kernel.ts, "sharing across DP"); rows never share, so
+// a sweep must reduce to a pass over them. DP 1, 2 and 4 at EP 4 or 8 break ep_layout for some DP
+// values and not others; batch 1024 at 8192 prompt tokens overflows the small layouts (capacity);
+// both schedules; data-parallel attention beside heads and batch, a dense model and an MoE.
+const DP_SPEC = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, tpu-v5p]
+dp: [1, 2, 4]
+tp: [1, 2, 4]
+pp: [1, 2]
+ep: [1, 4, 8]
+batch: [1, 16, 256, 1024]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+precisions: { weights: [bf16, fp8], kvCache: bf16, activations: bf16 }
+attentionSharding: [heads, batch, dp]
+moeImbalance: [1, 1.5]
+commOverlap: [auto, 0.5]
+schedule: [continuous, static]
+reducers:
+  pareto: [costPerMillionTokensUsd, tpotS]
+  top: { k: 12, by: costPerMillionTokensUsd }
+  histograms:
+    - { metric: tokensPerSPerChip, min: 1, max: 100000, bins: 25, scale: log }
+`;
+// Entries per (overlap, TP, PP, EP) and position would be 2 · 4 · 2 · 2 · (11 · 10 · 10) = 35,200, more
+// than the kernel keeps (32,768): the imbalance alone is shared (16 · 1,100 entries), and a change
+// of the attention sharding (outside it) makes new entries.
+const NARROW_SPEC = `
+models: [mixtral-8x7b]
+hardware: [h200]
+dp: [1, 2]
+tp: [1, 2, 4, 8]
+pp: [1, 2]
+ep: [1, 8]
+attentionSharding: [heads, batch]
+commOverlap: [auto, 0.5]
+moeImbalance: [1, 1.5]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 10000, step: 1000 }
+outputTokens: { from: 64, to: 9000, step: 900 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+// Entries per (TP, PP, EP) and position would be 16 · (11 · 20 · 10) = 35,200: the chips axis
+// alone is shared, entries per position.
+const PER_POSITION_SPEC = `
+models: [mixtral-8x7b]
+hardware: [h200]
+dp: [1, 2]
+tp: [1, 2, 4, 8]
+pp: [1, 2]
+ep: [1, 8]
+moeImbalance: [1, 1.5]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 20000, step: 1000 }
+outputTokens: { from: 64, to: 9000, step: 900 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+// An inner block of 11 · 56 · 56 = 34,496 positions, more than the kernel keeps: the last ones of
+// each block are evaluated whole for every DP value.
+const WIDE_BLOCK_SPEC = `
+models: [llama-3.1-8b]
+hardware: [h100-sxm]
+dp: [1, 2]
+batch: { from: 1, to: 1024, times: 2 }
+inputTokens: { from: 128, to: 28000, step: 500 }
+outputTokens: { from: 64, to: 27900, step: 500 }
+reducers:
+  pareto: [costPerMillionTokensUsd, tokensPerSPerUser]
+  top: { k: 10, by: tpotS }
+`;
+
+// A sweep computes the outputs its reducers read and, for a configuration the top-k may take, all
+// of them (kernel.ts, "the outputs a sweep computes"): these reducers and filters read the ones
+// computed apart (input tokens, node energy, the input tokens' cost, provisioned power, the total
+// per chip, prefill tokens, energy per token), static and continuous.
+const READS_SPEC = `
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm, tpu-v5p]
+dp: [1, 2]
+tp: [1, 2, 4]
+ep: [1, 4]
+batch: [1, 16, 256]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+schedule: [continuous, static]
+where: { inputTokensPerSPerChip: { min: 20 }, nodeJPerOutputToken: { max: 20 } }
+reducers:
+  pareto: [costPerMillionInputTokensUsd, tokensPerSPerProvisionedMW, totalTokensPerSPerChip]
+  top: { k: 8, by: tokensPerSPerChip }
+  histograms:
+    - { metric: prefillTokensPerS, min: 1, max: 10000000, bins: 20, scale: log }
+    - { metric: energyPerTokenJ, min: 0.001, max: 100, bins: 20, scale: log }
+`;
+
+describe('sweeps sharing a replica across DP, sharding and imbalance', () => {
+    const cases = [
+    ['DP, EP layouts, capacity, attention sharding, MoE imbalance, both schedules', DP_SPEC, 997],
+    ['the imbalance alone shared', NARROW_SPEC, 4099],
+    ['entries per position, the chips axis alone shared', PER_POSITION_SPEC, 6007],
+    ['an inner block larger than the entries the kernel keeps', WIDE_BLOCK_SPEC, 20011],
+    ['reducers and filters reading the outputs computed apart', READS_SPEC, 333],
+  ] as const;
+  for (const [name, text, chunk] of cases) {
+    it(`reduce to a pass over every row evaluated alone: ${name}`, async () => {
+      const plan = planOf(text);
+      const engine = await createEngine();
+      // ranges that start and end inside inner blocks and DP values
+      const state = await sweepRange(engine, plan, [0, plan.total], { chunk });
+      const kernel = await engine.open(plan.image());
+      const rows = sweepRows(kernel, plan, 0, plan.total) as SweepRow[];
+      const feasible = rows.filter((row) => row.feasible);
+      const kept = feasible.filter((row) => matchesWhere(row, plan.where));
+      expect(kept.length).toBeGreaterThan(text === READS_SPEC ? 100 : 1000);
+      if (text === READS_SPEC) expect(kept.length).toBeLessThan(feasible.length);
+      expect(state.counts).toMatchObject({ evaluated: plan.total, feasible: feasible.length, matched: kept.length });
+      for (const reason of REASONS) expect(state.counts.infeasible[reason]).toBe(rows.filter((row) => row.reason === reason).length);
+      if (text === DP_SPEC) for (const reason of ['ep_layout', 'capacity'] as const) expect(state.counts.infeasible[reason]).toBeGreaterThan(100);
+      for (const phase of ['Prefill', 'Decode'] as const) {
+        for (const bound of ['compute', 'memory', 'network'] as const) {
+          expect(state.counts.bound[phase === 'Prefill' ? 'prefill' : 'decode'][bound]).toBe(kept.filter((row) => row[`bound${phase}`] === bound).length);
+        }
+      }
+      const sign = (d: string): number => (d === 'min' ? 1 : -1);
+      const objectives = plan.reducers.pareto;
+      expect(plain(state.pareto)).toEqual(plain(paretoFrontier(kept.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })))));
+      const models = plan.resolved.models.map((m) => m.id);
+      const chips = plan.resolved.chips.map((c) => c.chip.id);
+      const top = plan.reducers.top!;
+      const candidates: Candidate[] = kept.map((row) => ({
+        index: row.index,
+        key: sign(top.direction) * row[top.metric]!,
+        outputs: OUTPUTS.map((o) => row[o]),
+        pair: models.indexOf(row.model) * chips.length + chips.indexOf(row.hardware),
+      }));
+      expect(plain(state.top)).toEqual(referenceTopK(candidates, top.k));
+      for (const e of state.top) expect(e.digest).toBe(outputsDigest(rowOutputs(rows[e.index]!, OUTPUTS), models.indexOf(rows[e.index]!.model) * chips.length + chips.indexOf(rows[e.index]!.hardware)));
+      plan.edges.forEach((edges, h) => {
+        const m = plan.reducers.histograms[h]!.metric;
+        const counts = new Array<number>(edges.length + 1).fill(0);
+        for (const row of kept) {
+          const v = row[m]!;
+          counts[v < edges[0]! ? 0 : v >= edges.at(-1)! ? edges.length : edges.findLastIndex((e) => e <= v) + 1]!++;
+        }
+        expect(state.histograms[h]).toEqual(counts);
+      });
+      // one sweep of the whole range shares across every block; chunked or not, the same state
+      expect(await sweepRange(engine, plan, [0, plan.total])).toEqual(state);
+    });
+  }
+});
+
+describe('sweeps computing the outputs their reducers read', () => {
+  // each output a sweep computes only when read, read alone (beside TTFT, always computed): a
+  // figure it needs but did not compute would be NaN, and leave the frontier
+  const apart = [
+    'tokensPerS',
+    'tokensPerSPerChip',
+    'tokensPerSPerUser',
+    'prefillTokensPerS',
+    'costPerMillionTokensUsd',
+    'costPerMillionInputTokensUsd',
+    'energyPerTokenJ',
+    'inputTokensPerSPerChip',
+    'totalTokensPerSPerChip',
+    'nodeJPerOutputToken',
+    'facilityJPerOutputToken',
+    'facilityW',
+    'provisionedFacilityW',
+    'tokensPerSPerProvisionedMW',
+  ] as const;
+  it.each(apart)('as a full evaluation does: a frontier of %s and TTFT', async (metric) => {
+    const plan = planOf(`
+models: [llama-3.1-8b, mixtral-8x7b]
+hardware: [h100-sxm]
+dp: [1, 2]
+tp: [1, 4]
+ep: [1, 4]
+batch: [1, 64, 512]
+inputTokens: [512, 8192]
+outputTokens: [128, 2048]
+schedule: [continuous, static]
+reducers: { pareto: [${metric}, ttftS], top: null }
+`);
+    const engine = await createEngine();
+    const state = await sweepRange(engine, plan, [0, plan.total]);
+    const rows = sweepRows(await engine.open(plan.image()), plan, 0, plan.total) as SweepRow[];
+    const feasible = rows.filter((row) => row.feasible);
+    expect(feasible.length).toBeGreaterThan(100);
+    const sign = (d: string): number => (d === 'min' ? 1 : -1);
+    const objectives = plan.reducers.pareto;
+    const frontier = paretoFrontier(feasible.map((row) => ({ index: row.index, keys: objectives.map((o) => sign(o.direction) * row[o.metric]!) })));
+    expect(frontier.length).toBeGreaterThan(1);
+    expect(plain(state.pareto)).toEqual(plain(frontier));
+  });
+});
+
 describe('filtered and grouped sweeps', () => {
   const groupings = [['model', 'chip'], ['model'], ['chip']] as const;
 
