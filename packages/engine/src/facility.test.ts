@@ -105,7 +105,8 @@ describe('facility metrics in sweeps', () => {
     expect(over.length).toBeGreaterThan(10);
     expect(result.counts.matched).toBe(within.length);
     const best = Math.max(...within.map((r) => r.tokensPerSPerProvisionedMW));
-    const top = result.top.rows as FeasibleSweepRow[];
+    expect(result.top).not.toBeNull();
+    const top = result.top!.rows as FeasibleSweepRow[];
     expect(top).toHaveLength(5);
     expect(top[0]?.tokensPerSPerProvisionedMW).toBe(best);
     for (const r of top) expect(r.provisionedFacilityW).toBeLessThanOrEqual(limitW);
@@ -134,7 +135,7 @@ describe('facility metrics in sweeps', () => {
     const example = readFileSync(new URL('../examples/sweep-facility.yaml', import.meta.url), 'utf8');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     // the README shows the file without its header comment (how to run it)
-    const body = example.split('\n').filter((line, i, lines) => i >= lines.findIndex((l) => !l.startsWith('#'))).join('\n');
+    const body = example.split('\n').filter((_, i, lines) => i >= lines.findIndex((l) => !l.startsWith('#'))).join('\n');
     expect(body.startsWith('models: [llama-3.1-70b]')).toBe(true);
     expect(readme).toContain(`\`\`\`yaml\n${body}\`\`\`\n`);
     const spec = parseSweepSpec(example);
