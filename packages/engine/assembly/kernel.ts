@@ -1972,6 +1972,31 @@ function evaluateStatic(batch: f64, inputTokens: f64, outputTokens: f64): void {
  * evaluateStatic's outputs from its replica's figures (`replica`): what DP and the chips change, each
  * figure computed when an output in `wanted` needs it (every one but in a sweep).
  */
+/**
+ * The rate, cost and energy outputs of a sweep's static or continuous configuration from its
+ * figures (putRates and putCosts, each output computed only when `wanted`): `inputUsdPerS` is the
+ * fleet's cost per second that the prompt tokens pay for, `energyPerTokenJ` already NaN unless wanted.
+ */
+@inline function putRateOutputs(
+  ttftS: f64, tpotS: f64, requestLatencyS: f64, requestOverheadS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64,
+  prefillTokensPerS: f64, fleetUsdPerS: f64, inputUsdPerS: f64, powerPerChipW: f64, energyPerTokenJ: f64,
+): void {
+  put(O_TTFT, ttftS + requestOverheadS);
+  put(O_TPOT, tpotS);
+  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
+  put(O_TOKENS_PER_S, tokensPerS);
+  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
+  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
+  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
+  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
+  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
+  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
+  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? (inputUsdPerS / prefillTokensPerS) * 1e6 : NaN);
+  put(O_POWER, powerPerChipW);
+  put(O_ENERGY_PER_TOKEN, energyPerTokenJ);
+  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+}
+
 function staticOutputs(batch: f64, inputTokens: f64): void {
   const replicaChips = tp * pp;
   const prefillTokens = batch * inputTokens;
@@ -1986,21 +2011,10 @@ function staticOutputs(batch: f64, inputTokens: f64): void {
   const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
 
   // putRates(…, served = false): a static batch has no serving front end
-  const requestOverheadS: f64 = 0;
-  put(O_TTFT, ttftS + requestOverheadS);
-  put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
-  put(O_TOKENS_PER_S, tokensPerS);
-  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
-  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
-  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
-  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
-  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
-  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
-  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? (fleetUsdPerS / prefillTokensPerS) * 1e6 : NaN);
-  put(O_POWER, powerPerChipW);
-  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * tpotS) / batch : NaN);
-  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  putRateOutputs(
+    ttftS, tpotS, requestLatencyS, 0, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS, fleetUsdPerS, fleetUsdPerS, powerPerChipW,
+    wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * tpotS) / batch : NaN,
+  );
   putPhases(r(R_MFU_PREFILL), r(R_MFU_DECODE), r(R_MBU_PREFILL), r(R_MBU_DECODE), <i32>r(R_BOUND_PREFILL), <i32>r(R_BOUND_DECODE));
   putBreakdown(
     r(R_PREFILL_COMPUTE), r(R_PREFILL_MEMORY), r(R_PREFILL_NETWORK), r(R_PREFILL_OVERHEAD),
@@ -2174,23 +2188,14 @@ function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): voi
   const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
   const fleetUsdPerS = wants(NEEDS_FLEET_USD) ? (chips * price) / 3600 : NaN;
 
-  // putRates: t_req of the configuration's chip delays a served request's first token
-  const requestOverheadS = f(decodeChip, C_REQUEST_OVERHEAD);
-  put(O_TTFT, r(R_TTFT) + requestOverheadS);
-  put(O_TPOT, tpotS);
-  put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
-  put(O_TOKENS_PER_S, tokensPerS);
-  put(O_TOKENS_PER_S_PER_CHIP, tokensPerSPerChip);
-  put(O_TOKENS_PER_S_PER_USER, wants(bit(O_TOKENS_PER_S_PER_USER)) ? 1 / tpotS : NaN);
-  put(O_INPUT_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip);
-  put(O_TOTAL_TOKENS_PER_S_PER_CHIP, inputTokensPerSPerChip + tokensPerSPerChip);
-  put(O_PREFILL_TOKENS_PER_S, prefillTokensPerS);
-  put(O_COST_PER_M, wants(bit(O_COST_PER_M)) ? (fleetUsdPerS / tokensPerS) * 1e6 : NaN);
-  // The prompt tokens' share of the iteration's tokens pays for them.
-  put(O_COST_PER_M_INPUT, wants(bit(O_COST_PER_M_INPUT)) ? ((fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P))) / prefillTokensPerS) * 1e6 : NaN);
-  put(O_POWER, powerPerChipW);
-  put(O_ENERGY_PER_TOKEN, wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens) : NaN);
-  if (wants(ENERGY_OUTPUTS)) putEnergy(tokensPerS, powerPerChipW, chips, decodeChip, 0, 0);
+  // putRates: t_req of the configuration's chip delays a served request's first token; the prompt
+  // tokens' share of the iteration's tokens pays for them
+  putRateOutputs(
+    r(R_TTFT), tpotS, requestLatencyS, f(decodeChip, C_REQUEST_OVERHEAD), tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS, fleetUsdPerS,
+    wants(bit(O_COST_PER_M_INPUT)) ? fleetUsdPerS * (P / (r(R_DECODE_TOKENS) + P)) : NaN,
+    powerPerChipW,
+    wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * requestLatencyS) / (batch * outputTokens) : NaN,
+  );
   const mfu = r(R_MFU_DECODE);
   const mbu = r(R_MBU_DECODE);
   const bound = <i32>r(R_BOUND_DECODE);
