@@ -403,7 +403,9 @@ describe('ridgeline plan --power-budget', { timeout: 240_000 }, () => {
     [['--power-budget', '0MW'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "0MW"'],
     [['--power-budget', '11GW'], '--power-budget must be a facility power above 0 and at most 10 GW: watts (2e7) or a number with a unit (W, kW, MW, GW; e.g. 20MW, 500kW), got "11GW"'],
     [['--power-budget', '20MW', '--rate', '10'], '--power-budget and --rate both size the fleet: give one of them'],
-    [['--power-budget', '20MW', '--objective', 'chips', '--rate', '1'], '--power-budget and --rate both size the fleet: give one of them'],
+    // --objective chips conflicts with a budget whether or not a rate is given
+    [['--power-budget', '20MW', '--objective', 'chips', '--rate', '1'], '--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)'],
+    [['--power-budget', '20MW', '--objective', 'chips'], '--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)'],
   ])('checks %j', async (extra, message) => {
     const r = await cli([...base, '--hardware', 'h100-sxm', ...extra, ...(message === null ? ['--json'] : [])]);
     if (message === null) {

@@ -359,6 +359,10 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const rateRps = numberInRange('rate', a.rate, { min: Number.MIN_VALUE, max: MAX_PLAN_RATE_RPS, what: `a request rate above 0 and at most ${MAX_PLAN_RATE_RPS} per second` });
     const objective = a.objective;
+    // a budget and --objective chips conflict whatever --rate says: name that before asking for a rate
+    if (objective === 'chips' && a['power-budget'] !== undefined) {
+      throw new UserError('--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)');
+    }
     if (objective === 'chips' && rateRps === undefined) throw new UserError('--objective chips needs --rate: the requests per second to serve');
     const maxChipsFlag = positiveInteger('max-chips', a['max-chips']);
     if (maxChipsFlag !== undefined && maxChipsFlag > MAX_PLAN_CHIPS) throw new UserError(`--max-chips must be a positive integer up to ${MAX_PLAN_CHIPS}, got ${quoted(a['max-chips'] ?? '')}`);
@@ -384,7 +388,6 @@ const command: CommandDef<typeof args> = defineCommand({
     const powerBudgetW = powerBudgetFlag(a['power-budget']);
     if (powerBudgetW !== undefined) {
       if (rateRps !== undefined) throw new UserError('--power-budget and --rate both size the fleet: give one of them');
-      if (objective === 'chips') throw new UserError('--power-budget plans for --objective throughput or cost, not chips (the budget sets the chips)');
     }
     // the plan ranks by throughput or cost: PUE enters through the tco electricity price, or the provisioned power of --power-budget
     if (pue !== undefined && tco === undefined && powerBudgetW === undefined) {
