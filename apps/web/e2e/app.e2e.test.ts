@@ -198,7 +198,7 @@ describe('the built site in Chromium', () => {
     const csvPath = join(ARTIFACTS, 'frontier.csv');
     await download.saveAs(csvPath);
     const csv = readFileSync(csvPath, 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('chip,chips,tp,pp,ep,batch,weights,kv_cache,tokens_per_s_per_user,tokens_per_s_per_chip,usd_per_million_output_tokens,ttft_s,tpot_s,memory_per_chip_bytes');
+    expect(csv[0]).toBe('chip,chips,tp,pp,ep,batch,weights,kv_cache,tokens_per_s_per_user,tokens_per_s_per_chip,usd_per_million_output_tokens,output_tokens_per_s_per_provisioned_mw,ttft_s,tpot_s,memory_per_chip_bytes');
     expect(csv.length).toBeGreaterThan(4);
     // The chart as PNG and SVG.
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pareto-png').click()]);
@@ -207,6 +207,24 @@ describe('the built site in Chromium', () => {
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pareto-svg').click()]);
     await svg.saveAs(join(ARTIFACTS, 'pareto-export.svg'));
     expect(readFileSync(join(ARTIFACTS, 'pareto-export.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // Tokens/s per provisioned MW as the vertical axis (InferenceX's view): the link, the rerun frontier and its words follow, then back.
+    for (const [y, words] of [
+      ['tokensPerSPerProvisionedMW', 'Frontier over tokens/s per user and per provisioned MW'],
+      ['tokensPerSPerChip', 'Frontier over tokens/s per user and per chip'],
+    ] as const) {
+      await page.getByTestId('sweep-y').selectOption(y);
+      await settled(page);
+      await page.getByTestId('sweep-run').click();
+      await page.waitForSelector(`[data-testid="sweep-summary"][data-total="${size}"]`, { timeout: 120_000 });
+      expect(new URL(page.url()).hash).toContain(y === 'tokensPerSPerChip' ? 'sy=chip' : 'sy=mw');
+      await page.getByText(words).first().waitFor({ state: 'attached' });
+      const perMW = await page.evaluate(() => {
+        const app = (window as unknown as { ridgeline: { sweep: { result: { perChip: { frontier: { tokensPerSPerProvisionedMW: number }[] }[] } } } }).ridgeline;
+        return app.sweep.result.perChip[0]?.frontier.map((p) => p.tokensPerSPerProvisionedMW) ?? [];
+      });
+      expect(perMW.length).toBeGreaterThan(0);
+      expect(perMW.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    }
     // The dense preset: over a million configurations, on the WASM engine, in about a second.
     await page.getByTestId('sweep-dense').click();
     await settled(page);

@@ -11,7 +11,8 @@ import type { PriceBasis, Recompute } from '@ridgeline/model';
 export type ModelChoice = { readonly kind: 'catalog'; readonly id: string } | { readonly kind: 'config'; readonly json: string };
 
 /** What the Pareto chart's vertical axis shows. */
-export type ParetoY = 'tokensPerSPerChip' | 'costPerMillionTokensUsd';
+/** The sweep frontier's second objective: throughput per chip, cost, or throughput per provisioned MW (InferenceX's view). */
+export type ParetoY = 'tokensPerSPerChip' | 'costPerMillionTokensUsd' | 'tokensPerSPerProvisionedMW';
 
 /** How batch sizes are spaced in a sweep. */
 export type BatchSpacing = 'pow2' | 'all';

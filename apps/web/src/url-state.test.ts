@@ -45,6 +45,15 @@ describe('serialiseState / parseState', () => {
     expect(parsed.state).toEqual({ ...state, customChip: Object.fromEntries(Object.entries(state.customChip ?? {}).filter(([, v]) => v !== '')) });
   });
 
+  test("the sweep's tokens/s per provisioned MW axis round-trips as sy=mw", () => {
+    const state: AppState = { ...DEFAULT_STATE, sweep: { ...DEFAULT_STATE.sweep, y: 'tokensPerSPerProvisionedMW' } };
+    const text = serialiseState(state);
+    expect(new URLSearchParams(text).get('sy')).toBe('mw');
+    const parsed = parseState(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.state.sweep.y).toBe('tokensPerSPerProvisionedMW');
+  });
+
   test('the PUE and the tco price basis with every input round-trip; the defaults are not written', () => {
     const energy = { pue: 1.1, priceBasis: 'tco', amortizationYears: 4, utilization: 0.6, usdPerKwh: 0.12, usdPerKwMonth: 150, capitalUsd: 30000, systemCapitalUsd: 5000 } as const;
     const state: AppState = { ...DEFAULT_STATE, energy };
@@ -309,7 +318,7 @@ describe('invalid links: a message per setting, defaults for the rest, never a t
     ['sbs=log', 'sbs', 'sweep batch spacing must be pow2 or all; using pow2.'],
     ['stp=1,x', 'stp', 'the sweep’s TP degrees must be a comma-separated list of whole numbers ≥ 1; using 1,2,4,8,16,32,64.'],
     ['sw=bf16,fp9', 'sw', 'the sweep’s weight precisions: "fp9" is not a precision (allowed: fp32, bf16, fp16, fp8, int8, fp4, int4); using the current precision.'],
-    ['sy=latency', 'sy', "the Pareto chart's vertical axis must be chip (tokens/s per chip) or cost ($ per million tokens); using chip."],
+    ['sy=latency', 'sy', "the Pareto chart's vertical axis must be chip (tokens/s per chip), cost ($ per million tokens) or mw (tokens/s per provisioned MW); using chip."],
     ['colour=red', 'colour', 'the link has a setting "colour" this page does not know; it was ignored.'],
     ['mc=!!!', 'mc', 'the pasted config.json in the link is damaged (not base64url text), perhaps cut short when it was copied; showing llama-3.1-70b.'],
     ['hc=bm90IGpzb24', 'hc', 'the custom chip in the link is damaged (not base64url JSON), perhaps cut short when it was copied; the form starts empty.'],

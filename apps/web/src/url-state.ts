@@ -320,7 +320,7 @@ export function serialiseState(state: AppState): string {
   if (s.weights.length > 0) params.set(KEYS.sweepWeights, listText(s.weights));
   if (s.kvCache.length > 0) params.set(KEYS.sweepKv, listText(s.kvCache));
   params.set(KEYS.sweepCompared, s.compared ? '1' : '0');
-  params.set(KEYS.sweepY, s.y === 'tokensPerSPerChip' ? 'chip' : 'cost');
+  params.set(KEYS.sweepY, s.y === 'tokensPerSPerChip' ? 'chip' : s.y === 'costPerMillionTokensUsd' ? 'cost' : 'mw');
   if (s.ttftCapS !== null && Number.isFinite(s.ttftCapS)) params.set(KEYS.sweepTtftCap, durationText(s.ttftCapS));
   serialisePlan(params, state.plan);
   // URLSearchParams writes spaces as '+', commas as %2C; keep lists readable.
@@ -585,7 +585,8 @@ function parseSweep(r: Reader): SweepSettings {
   if (yText !== undefined) {
     if (yText === 'chip') y = 'tokensPerSPerChip';
     else if (yText === 'cost') y = 'costPerMillionTokensUsd';
-    else r.problem(KEYS.sweepY, yText, `the Pareto chart's vertical axis must be chip (tokens/s per chip) or cost ($ per million tokens); using chip.`);
+    else if (yText === 'mw') y = 'tokensPerSPerProvisionedMW';
+    else r.problem(KEYS.sweepY, yText, `the Pareto chart's vertical axis must be chip (tokens/s per chip), cost ($ per million tokens) or mw (tokens/s per provisioned MW); using chip.`);
   }
   return {
     batchMax: r.integer(KEYS.sweepBatchMax, 'the sweep’s largest batch', d.batchMax, MAX_SWEEP_BATCH),

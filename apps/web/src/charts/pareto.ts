@@ -43,11 +43,12 @@ export interface ParetoData<P> {
 
 /** The y value of a point for the chosen objective. */
 export function yOf(p: SweepPoint, y: ParetoY): number {
-  return y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : p.costPerMillionTokensUsd;
+  return y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : y === 'costPerMillionTokensUsd' ? p.costPerMillionTokensUsd : p.tokensPerSPerProvisionedMW;
 }
 
 /** The y axis' label. */
 export function yLabel(y: ParetoY): string {
+  if (y === 'tokensPerSPerProvisionedMW') return 'Output tok/s per provisioned MW';
   return y === 'tokensPerSPerChip' ? 'Throughput per chip (output tok/s)' : 'Cost per million output tokens (USD)';
 }
 
@@ -68,12 +69,13 @@ function tooltipHtml(p: SweepPoint, chipName: string, frontier: boolean): string
     ${p.chips} chips (tp ${p.tp} · pp ${p.pp}${p.ep > 1 ? ` · ep ${p.ep}` : ''}) · batch ${p.batch}<br>
     weights ${p.weights} · KV ${p.kvCache}<br>
     ${formatTokenRate(p.tokensPerSPerUser)} per user · ${formatTokenRate(p.tokensPerSPerChip)} per chip<br>
-    ${formatUsd(p.costPerMillionTokensUsd)} per M tokens · TTFT ${formatDuration(p.ttftS)}<br>
+    ${formatUsd(p.costPerMillionTokensUsd)} per M tokens · ${formatNumber(p.tokensPerSPerProvisionedMW)} tok/s per provisioned MW · TTFT ${formatDuration(p.ttftS)}<br>
     ${formatBytes(p.memoryPerChipBytes)} per chip${frontier ? '<br><span class="hint">click to use this configuration</span>' : ''}`;
 }
 
 /**
- * The inference sweep's axes: tokens/s per user against tokens/s per chip or $ per million tokens.
+ * The inference sweep's axes: tokens/s per user against tokens/s per chip, $ per million tokens or
+ * tokens/s per provisioned MW.
  *
  * @example
  * chart.update({ series: result.perChip, axes: inferenceAxes('tokensPerSPerChip'), colours, current: null });

@@ -80,6 +80,7 @@ export const jsBackend: SweepBackend = {
                     precision: { weights, kvCache, activations },
                     ...(spec.commOverlap === undefined ? {} : { commOverlap: spec.commOverlap }),
                     ...(spec.usdPerChipHour === undefined ? {} : { usdPerChipHour: spec.usdPerChipHour }),
+                    ...(spec.pue === undefined ? {} : { pue: spec.pue }),
                   };
                   const r = estimateInference(config);
                   if (!r.feasible) reducer.infeasible(r.reason ?? 'capacity');
@@ -102,6 +103,7 @@ export const jsBackend: SweepBackend = {
                       tokensPerSPerUser: r.tokensPerSPerUser,
                       tokensPerSPerChip: r.tokensPerSPerChip,
                       costPerMillionTokensUsd: r.costPerMillionTokensUsd,
+                      tokensPerSPerProvisionedMW: r.energy.tokensPerSPerProvisionedMW,
                       ttftS: r.ttftS,
                       tpotS: r.tpotS,
                       memoryPerChipBytes: r.memoryPerChipBytes.total,

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { Frontier, Sample, inferenceScore, trainingScore } from './reduce.ts';
 import type { SweepPoint, TrainingSweepPoint } from './types.ts';
 
-function point(x: number, y: number, cost = 1 / y): SweepPoint {
-  return { chip: 0, chips: 1, tp: 1, pp: 1, ep: 1, batch: 1, weights: 'bf16', kvCache: 'bf16', tokensPerSPerUser: x, tokensPerSPerChip: y, costPerMillionTokensUsd: cost, ttftS: 1, tpotS: 1 / x, memoryPerChipBytes: 1 };
+function point(x: number, y: number, cost = 1 / y, perMW = y): SweepPoint {
+  return { chip: 0, chips: 1, tp: 1, pp: 1, ep: 1, batch: 1, weights: 'bf16', kvCache: 'bf16', tokensPerSPerUser: x, tokensPerSPerChip: y, costPerMillionTokensUsd: cost, tokensPerSPerProvisionedMW: perMW, ttftS: 1, tpotS: 1 / x, memoryPerChipBytes: 1 };
 }
 
 /** The frontier by brute force: points no other point beats on both objectives. */
@@ -29,6 +29,15 @@ describe('Frontier', () => {
       for (const p of points) f.add(p);
       expect(f.points().map((p) => [p.tokensPerSPerUser, p.tokensPerSPerChip])).toEqual(bruteForce(points));
     }
+  });
+
+  test('on tokens/s per provisioned MW, more is better, whatever the per-chip figure', () => {
+    const f = new Frontier(inferenceScore('tokensPerSPerProvisionedMW'));
+    // per chip 9, 1, 1; per MW 100, 300, 200: at x = 1 the 300 dominates the 100, at x = 2 the 200 stays
+    f.add(point(1, 9, 1, 100));
+    f.add(point(1, 1, 1, 300));
+    f.add(point(2, 1, 1, 200));
+    expect(f.points().map((p) => [p.tokensPerSPerUser, p.tokensPerSPerProvisionedMW])).toEqual([[1, 300], [2, 200]]);
   });
 
   test('on cost, less is better', () => {

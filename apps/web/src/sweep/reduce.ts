@@ -17,7 +17,8 @@ export type Score<P> = (p: P) => readonly [number, number];
  * new Frontier(inferenceScore('tokensPerSPerChip'));
  */
 export function inferenceScore(y: ParetoY): Score<SweepPoint> {
-  return y === 'tokensPerSPerChip' ? (p) => [p.tokensPerSPerUser, p.tokensPerSPerChip] : (p) => [p.tokensPerSPerUser, -p.costPerMillionTokensUsd];
+  if (y === 'costPerMillionTokensUsd') return (p) => [p.tokensPerSPerUser, -p.costPerMillionTokensUsd];
+  return y === 'tokensPerSPerChip' ? (p) => [p.tokensPerSPerUser, p.tokensPerSPerChip] : (p) => [p.tokensPerSPerUser, p.tokensPerSPerProvisionedMW];
 }
 
 /**

@@ -46,6 +46,7 @@ export function sweepSpec(state: AppState, model: ModelSpec, chips: readonly Chi
     outputTokens: state.outputTokens,
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
     ...(state.price === null ? {} : { usdPerChipHour: state.price }),
+    ...(state.energy.pue === null ? {} : { pue: state.energy.pue }),
     y: s.y,
     ...(s.ttftCapS === null || !Number.isFinite(s.ttftCapS) ? {} : { ttftCapS: s.ttftCapS }),
     cloudLimit: CLOUD_LIMIT,

@@ -30,12 +30,15 @@ function everyPoint(s: AppState, chipIndex: number): SweepPoint[] {
       for (const batch of spec.batches) {
         const r = estimateInference({ model, chip, chips: tp * pp, parallelism: { tp, pp, ep: 1 }, batch, inputTokens: s.inputTokens, outputTokens: s.outputTokens, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } });
         if (!r.feasible) continue;
-        points.push({ chip: chipIndex, chips: tp * pp, tp, pp, ep: 1, batch, weights: 'bf16', kvCache: 'bf16', tokensPerSPerUser: r.tokensPerSPerUser, tokensPerSPerChip: r.tokensPerSPerChip, costPerMillionTokensUsd: r.costPerMillionTokensUsd, ttftS: r.ttftS, tpotS: r.tpotS, memoryPerChipBytes: r.memoryPerChipBytes.total });
+        points.push({ chip: chipIndex, chips: tp * pp, tp, pp, ep: 1, batch, weights: 'bf16', kvCache: 'bf16', tokensPerSPerUser: r.tokensPerSPerUser, tokensPerSPerChip: r.tokensPerSPerChip, costPerMillionTokensUsd: r.costPerMillionTokensUsd, tokensPerSPerProvisionedMW: r.energy.tokensPerSPerProvisionedMW, ttftS: r.ttftS, tpotS: r.tpotS, memoryPerChipBytes: r.memoryPerChipBytes.total });
       }
   return points;
 }
 
-const xy = (p: SweepPoint, y: AppState['sweep']['y']): [number, number] => [p.tokensPerSPerUser, y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : p.costPerMillionTokensUsd];
+const xy = (p: SweepPoint, y: AppState['sweep']['y']): [number, number] => [
+  p.tokensPerSPerUser,
+  y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : y === 'costPerMillionTokensUsd' ? p.costPerMillionTokensUsd : p.tokensPerSPerProvisionedMW,
+];
 
 let wasm: SweepBackend;
 beforeAll(async () => {
@@ -49,6 +52,7 @@ describe.each([
   test.each([
     ['tokens/s per chip', 'tokensPerSPerChip'],
     ['cost', 'costPerMillionTokensUsd'],
+    ['tokens/s per provisioned MW', 'tokensPerSPerProvisionedMW'],
   ] as const)('the frontier, the cloud and the counts are those of the configurations within the cap (%s)', async (__, y) => {
     const all = everyPoint(state(null), 0);
     const ttfts = all.map((p) => p.ttftS).sort((a, b) => a - b);

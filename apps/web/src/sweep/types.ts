@@ -28,6 +28,8 @@ export interface SweepSpec {
   readonly commOverlap?: number;
   /** As `InferenceConfig.usdPerChipHour`, for every chip; absent: each chip's list price. */
   readonly usdPerChipHour?: number;
+  /** As `InferenceConfig.pue` (the provisioned facility power's); absent: the model's default. */
+  readonly pue?: number;
   /** The frontier's second objective (the first is tokens/s per user, more is better). */
   readonly y: ParetoY;
   /**
@@ -53,6 +55,8 @@ export interface SweepPoint {
   readonly tokensPerSPerUser: number;
   readonly tokensPerSPerChip: number;
   readonly costPerMillionTokensUsd: number;
+  /** Output tokens/s per MW of provisioned facility power (`energy.tokensPerSPerProvisionedMW`). */
+  readonly tokensPerSPerProvisionedMW: number;
   readonly ttftS: number;
   readonly tpotS: number;
   readonly memoryPerChipBytes: number;

@@ -862,7 +862,15 @@ export class App {
       this.#drawn.pareto = key;
       const current =
         outcome?.kind === 'result' && outcome.result.feasible
-          ? { x: outcome.result.tokensPerSPerUser, y: y === 'tokensPerSPerChip' ? outcome.result.tokensPerSPerChip : outcome.result.costPerMillionTokensUsd }
+          ? {
+              x: outcome.result.tokensPerSPerUser,
+              y:
+                y === 'tokensPerSPerChip'
+                  ? outcome.result.tokensPerSPerChip
+                  : y === 'costPerMillionTokensUsd'
+                    ? outcome.result.costPerMillionTokensUsd
+                    : outcome.result.energy.tokensPerSPerProvisionedMW,
+            }
           : null;
       this.#pareto?.update({ series: result.perChip, axes: inferenceAxes(y), colours: result.perChip.map((_, i) => seriesColour(i)), current });
     }

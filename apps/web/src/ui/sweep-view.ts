@@ -6,6 +6,7 @@ import { seriesColour } from '../registry.ts';
 import { DENSE_SWEEP } from '../sweep/spec.ts';
 import type { ChipSweep, SweepResult, TrainingSweepResult } from '../sweep/types.ts';
 import { AUTO_SWEEP_LIMIT, type App, type SweepRun } from './app.ts';
+import type { ParetoY } from '../state.ts';
 import { REASON_TITLES } from './results-view.ts';
 
 /**
@@ -143,7 +144,7 @@ function frontierTable(app: App): TemplateResult | typeof nothing {
         )}
       </tbody>
     </table>
-    <p class="hint">Frontier over ${y === 'tokensPerSPerChip' ? 'tokens/s per user and per chip' : 'tokens/s per user and cost'}${capWords(app.sweep.ttftCapS)}: no other configuration is better on both.</p>
+    <p class="hint">Frontier over ${y === 'tokensPerSPerChip' ? 'tokens/s per user and per chip' : y === 'costPerMillionTokensUsd' ? 'tokens/s per user and cost' : 'tokens/s per user and per provisioned MW'}${capWords(app.sweep.ttftCapS)}: no other configuration is better on both.</p>
   </details>`;
 }
 
@@ -222,9 +223,10 @@ export function sweepView(app: App): TemplateResult {
       ${listInput(app, 'tp', 'TP degrees')} ${listInput(app, 'pp', 'PP degrees')}
       <label class="field">
         <span class="label">Vertical axis</span>
-        <select data-testid="sweep-y" @change=${(e: Event) => app.setSweep({ y: (e.target as HTMLSelectElement).value as 'tokensPerSPerChip' | 'costPerMillionTokensUsd' })}>
+        <select data-testid="sweep-y" @change=${(e: Event) => app.setSweep({ y: (e.target as HTMLSelectElement).value as ParetoY })}>
           <option value="tokensPerSPerChip" .selected=${s.y === 'tokensPerSPerChip'}>tokens/s per chip</option>
           <option value="costPerMillionTokensUsd" .selected=${s.y === 'costPerMillionTokensUsd'}>$ per million tokens</option>
+          <option value="tokensPerSPerProvisionedMW" .selected=${s.y === 'tokensPerSPerProvisionedMW'}>tokens/s per provisioned MW</option>
         </select>
       </label>
       ${capField(app)}
