@@ -9,6 +9,7 @@ import {
   errorStats,
   inferencexArgv,
   inferencexChip,
+  inferencexChipById,
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
   inferencexMeanTokens,
@@ -271,14 +272,13 @@ describe('predictions and error statistics', () => {
 });
 
 describe("the plugins' calibration status", () => {
-  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
 
   test('every chip with InferenceX rows defaults to its best-fitted stack profile, with that profile\'s out-of-sample error', () => {
     const kept = selectInferencex(rows).kept;
     const ids = [...new Set(kept.map((r) => INFERENCEX_CHIP_IDS[r.hardware]!))];
     expect(ids.length).toBeGreaterThanOrEqual(7);
     for (const id of ids) {
-      const chip = chipById(id)!;
+      const chip = inferencexChipById(id)!;
       const best = bestFittedProfile(chip.efficiencyProfiles)!;
       expect(best, id).toBeDefined();
       expect(chip.efficiency, id).toEqual(best.efficiency);
@@ -297,7 +297,7 @@ describe("the plugins' calibration status", () => {
       [amd.chips.find((c) => c.id === 'mi325x')!, 'h100-sxm', 'h200', 'trtllm'],
     ] as const;
     for (const [chip, from, to, stack] of quoted) {
-      const check = transferCheck(kept, chipById, from, to, stack)!;
+      const check = transferCheck(kept, inferencexChipById, from, to, stack)!;
       const committed = chip.efficiency.calibration?.outOfSampleError;
       expect(chip.efficiency.calibration?.status).toBe('transferred');
       expect(committed?.on).toContain(`${from}'s ${stack} profile on ${to}'s ${check.throughput.n} ${stack} rows`);

@@ -243,6 +243,19 @@ export function inferencexChip(hardware: string): ChipSpec | undefined {
   return id === undefined ? undefined : CHIPS.get(id);
 }
 
+/** The plugin chip of a Ridgeline chip id that InferenceX measures (`INFERENCEX_CHIP_IDS`' values), else undefined. */
+export function inferencexChipById(id: string): ChipSpec | undefined {
+  return Object.values(INFERENCEX_CHIP_IDS).includes(id) ? CHIPS.get(id) : undefined;
+}
+
+/**
+ * The GPUs `tput_per_gpu` divides over: both pools' when disaggregated, else the engine's
+ * `decode_tp` (data/README.md).
+ */
+export function rowGpus(row: InferencexRow): number {
+  return row.disagg ? row.numPrefillGpu + row.numDecodeGpu : row.decodeTp;
+}
+
 /** Why a row is left out, in the order they are tested (a row counts under the first that applies). */
 export const EXCLUSION_REASONS = ['not DeepSeek-R1', 'disaggregated without a stated split', 'no plugin', 'concurrency not sustained'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -279,8 +292,7 @@ export const SUSTAINED_CONCURRENCY_MIN = 0.75;
  * it reads the measurements only, never a prediction.
  */
 export function sustainedConcurrencyShare(row: InferencexRow): number {
-  const gpus = row.disagg ? row.numPrefillGpu + row.numDecodeGpu : row.decodeTp;
-  const requestsPerS = (row.tputPerGpu * gpus) / (inferencexMeanTokens(row.isl) + inferencexMeanTokens(row.osl));
+  const requestsPerS = (row.tputPerGpu * rowGpus(row)) / (inferencexMeanTokens(row.isl) + inferencexMeanTokens(row.osl));
   return (requestsPerS * row.medianE2el) / row.conc;
 }
 
@@ -460,7 +472,7 @@ export function predictedTputPerGpu(row: InferencexRow, result: { readonly total
   if (!row.disagg || activeDecodeWorkers(row) === row.decodeNumWorkers) return result.totalTokensPerSPerChip;
   const decodeWorkerChips = row.numDecodeGpu / row.decodeNumWorkers;
   const modelled = row.numPrefillGpu + activeDecodeWorkers(row) * decodeWorkerChips;
-  return (result.totalTokensPerSPerChip * modelled) / (row.numPrefillGpu + row.numDecodeGpu);
+  return (result.totalTokensPerSPerChip * modelled) / rowGpus(row);
 }
 
 /**

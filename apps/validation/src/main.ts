@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
-import { INFERENCEX_CHIP_IDS, inferencexChip, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
+import { inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
 import { fitInferencex, fitInferencexStacks, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
@@ -47,7 +47,7 @@ if (flags.fit) {
   if (flags.write) {
     const date = new Date().toISOString().slice(0, 10);
     for (const [vendor, dir] of [['NVIDIA', 'hardware-nvidia'], ['AMD', 'hardware-amd']] as const) {
-      const ofVendor = stackFits.filter((f) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, id]) => id === f.chip)?.[0] ?? '')?.vendor === vendor);
+      const ofVendor = stackFits.filter((f) => inferencexChipById(f.chip)?.vendor === vendor);
       const path = fileURLToPath(new URL(`../../../packages/${dir}/src/inferencex-profiles.ts`, import.meta.url));
       writeFileSync(path, profilesModule(ofVendor, date));
       console.log(`wrote ${path}`);
@@ -86,6 +86,5 @@ if (flags.fit) {
 /** The transfer checks of TRANSFER_PAIRS with the plugins' committed stack profiles, as a table. */
 function transferLines(): string[] {
   const kept = selectInferencex(readInferencex()).kept;
-  const chipById = (id: string) => inferencexChip(Object.entries(INFERENCEX_CHIP_IDS).find(([, v]) => v === id)?.[0] ?? '');
-  return transferCheckLines(TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, chipById, from, to, stack) ?? []));
+  return transferCheckLines(TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, inferencexChipById, from, to, stack) ?? []));
 }
