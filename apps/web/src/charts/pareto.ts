@@ -41,9 +41,9 @@ export interface ParetoData<P> {
   readonly current: { readonly x: number; readonly y: number } | null;
 }
 
-/** The y value of a point for the chosen objective. */
-export function yOf(p: SweepPoint, y: ParetoY): number {
-  return y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : y === 'costPerMillionTokensUsd' ? p.costPerMillionTokensUsd : p.tokensPerSPerProvisionedMW;
+/** The y value of a point for the chosen objective (each objective is the point's field of that name). */
+export function yOf(p: Pick<SweepPoint, ParetoY>, y: ParetoY): number {
+  return p[y];
 }
 
 /** The y axis' label. */

@@ -35,10 +35,8 @@ function everyPoint(s: AppState, chipIndex: number): SweepPoint[] {
   return points;
 }
 
-const xy = (p: SweepPoint, y: AppState['sweep']['y']): [number, number] => [
-  p.tokensPerSPerUser,
-  y === 'tokensPerSPerChip' ? p.tokensPerSPerChip : y === 'costPerMillionTokensUsd' ? p.costPerMillionTokensUsd : p.tokensPerSPerProvisionedMW,
-];
+// each objective is the point's field of that name
+const xy = (p: SweepPoint, y: AppState['sweep']['y']): [number, number] => [p.tokensPerSPerUser, p[y]];
 
 let wasm: SweepBackend;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { formatCount, formatDuration, formatExactCount } from '@ridgeline/format
 import type { ChipSpec } from '@ridgeline/hardware';
 import { RooflineChart } from '../charts/roofline.ts';
 import { rooflineData } from '../charts/roofline-data.ts';
-import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes } from '../charts/pareto.ts';
+import { DAY_S, ParetoChart, TRAINING_AXES, inferenceAxes, yOf } from '../charts/pareto.ts';
 import { download } from '../charts/common.ts';
 import type { CliFile } from '../cli-command.ts';
 import { pricedChips, type EnergyField } from '../energy.ts';
@@ -862,15 +862,7 @@ export class App {
       this.#drawn.pareto = key;
       const current =
         outcome?.kind === 'result' && outcome.result.feasible
-          ? {
-              x: outcome.result.tokensPerSPerUser,
-              y:
-                y === 'tokensPerSPerChip'
-                  ? outcome.result.tokensPerSPerChip
-                  : y === 'costPerMillionTokensUsd'
-                    ? outcome.result.costPerMillionTokensUsd
-                    : outcome.result.energy.tokensPerSPerProvisionedMW,
-            }
+          ? { x: outcome.result.tokensPerSPerUser, y: yOf({ ...outcome.result, tokensPerSPerProvisionedMW: outcome.result.energy.tokensPerSPerProvisionedMW }, y) }
           : null;
       this.#pareto?.update({ series: result.perChip, axes: inferenceAxes(y), colours: result.perChip.map((_, i) => seriesColour(i)), current });
     }
