@@ -1585,10 +1585,10 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
 }
 
 /** The latencies and rates of a feasible configuration (per user: 1/TPOT; total per chip: input + output). */
-@inline function putRates(ttftS: f64, tpotS: f64, requestLatencyS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64, prefillTokensPerS: f64, served: bool = true): void {
+@inline function putRates(ttftS: f64, tpotS: f64, requestLatencyS: f64, tokensPerS: f64, tokensPerSPerChip: f64, inputTokensPerSPerChip: f64, prefillTokensPerS: f64): void {
   // t_req of the configuration's chip delays a served request's first token, not the chips
-  // (inference.ts requestOverheadOf); a static batch has no serving front end
-  const requestOverheadS = served ? f(decodeChip, C_REQUEST_OVERHEAD) : 0;
+  // (inference.ts requestOverheadOf)
+  const requestOverheadS = f(decodeChip, C_REQUEST_OVERHEAD);
   put(O_TTFT, ttftS + requestOverheadS);
   put(O_TPOT, tpotS);
   put(O_REQUEST_LATENCY, requestLatencyS + requestOverheadS);
@@ -2010,7 +2010,7 @@ function staticOutputs(batch: f64, inputTokens: f64): void {
   const inputTokensPerSPerChip = wants(NEEDS_INPUT_PER_CHIP) ? (dp * batch * inputTokens) / requestLatencyS / chips : NaN;
   const tokensPerSPerChip = wants(NEEDS_TOKENS_PER_CHIP) ? tokensPerS / chips : NaN;
 
-  // putRates(…, served = false): a static batch has no serving front end
+  // a static batch has no serving front end: no t_req
   putRateOutputs(
     ttftS, tpotS, requestLatencyS, 0, tokensPerS, tokensPerSPerChip, inputTokensPerSPerChip, prefillTokensPerS, fleetUsdPerS, fleetUsdPerS, powerPerChipW,
     wants(bit(O_ENERGY_PER_TOKEN)) ? (replicaChips * powerPerChipW * tpotS) / batch : NaN,
