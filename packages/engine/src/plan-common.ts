@@ -157,12 +157,13 @@ export function phaseWall(bound: Bound | null): PlanWall {
 }
 
 /**
- * ⌊budgetW ÷ replicaW⌋ replicas, checked by the product itself, so `replicas × replicaW` (the fleet's
- * provisioned power, as the answer states it) never exceeds the budget by a rounding.
+ * The most replicas whose fleet fits the budget: ⌊budgetW ÷ fleetW(1)⌋, then checked by `fleetW(n)`
+ * itself — the fleet's provisioned power as the answer states it — so a rounding never puts the
+ * fleet over the budget.
  */
-export function replicasWithin(budgetW: number, replicaW: number): number {
-  let n = Math.floor(budgetW / replicaW);
-  while (n > 0 && n * replicaW > budgetW) n--;
-  while ((n + 1) * replicaW <= budgetW) n++;
+export function replicasWithin(budgetW: number, fleetW: (replicas: number) => number): number {
+  let n = Math.floor(budgetW / fleetW(1));
+  while (n > 0 && fleetW(n) > budgetW) n--;
+  while (fleetW(n + 1) <= budgetW) n++;
   return n;
 }

@@ -203,7 +203,7 @@ export async function planDisaggregatedChip(
             // the pools as the estimate's energy sums them, so its provisionedFacilityW is this number
             const replicaW = provisionedPoolsW(prefillChip === null ? [{ chip, chips: unitChips }] : [{ chip: prefillChip, chips: prefillChips }, { chip, chips: decodeChips }], pue);
             blockW[b] = replicaW;
-            blockReplicas[b] = replicasWithin(budget.facilityW, replicaW);
+            blockReplicas[b] = replicasWithin(budget.facilityW, (n) => n * replicaW);
           }
           const last = runs[runs.length - 1];
           if (last !== undefined && last[0] + last[1] === index) last[1] += blockRows;

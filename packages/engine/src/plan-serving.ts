@@ -2,7 +2,7 @@ import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, phaseWall, powersOfTwoUpTo, precisionAxes, precisionCombos, rowFigures } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, phaseWall, powersOfTwoUpTo, precisionAxes, precisionCombos, replicasWithin, rowFigures } from './plan-common.ts';
 import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
@@ -346,10 +346,7 @@ export function budgetMaxChips(chip: ChipSpec, budget: PlanPowerBudgetRequest): 
 /** ⌊budget ÷ provisioned power of one replica of `replicaChips` chips⌋, exactly: the fleet's `provisionedFacilityW` never exceeds the budget. */
 export function fleetReplicas(chip: ChipSpec, replicaChips: number, budget: PlanPowerBudgetRequest): number {
   const pue = budget.pue ?? DEFAULT_PUE;
-  let n = Math.floor(budget.facilityW / provisionedFacilityW(chip, replicaChips, pue));
-  while (n > 0 && provisionedFacilityW(chip, n * replicaChips, pue) > budget.facilityW) n--;
-  while (provisionedFacilityW(chip, (n + 1) * replicaChips, pue) <= budget.facilityW) n++;
-  return n;
+  return replicasWithin(budget.facilityW, (n) => provisionedFacilityW(chip, n * replicaChips, pue));
 }
 
 
