@@ -719,9 +719,14 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
       }
       return takeBatch();
     };
+    // EXPERIMENT (issue 14): 'polars' through nodejs-polars; 'none' makes the batches and encodes nothing (an empty file)
     const polars = format === 'parquet' && (options.parquetEncoder as string) === 'polars';
-    const native = format === 'parquet' && !polars ? await nativeParquetFor(options.parquetEncoder ?? 'auto') : undefined;
-    if (polars) {
+    const none = format === 'parquet' && (options.parquetEncoder as string) === 'none';
+    const native = format === 'parquet' && !polars && !none ? await nativeParquetFor(options.parquetEncoder ?? 'auto') : undefined;
+    if (none) {
+      while (takeBatch() !== undefined);
+      await writeFile(temporary, '');
+    } else if (polars) {
       await writePolarsParquet({ path: temporary, columns, types: columns.map(parquetType), metadata: [], rowGroup: chunk, next: takeBatch });
     } else if (native !== undefined) {
       // DuckDB asks for the batches from its own thread, between which this thread runs its events
