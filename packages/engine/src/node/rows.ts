@@ -11,7 +11,6 @@ import type { AnySweepPlan } from '../plan.ts';
 import type { AnyMetric } from '../spec.ts';
 import type { WhereClause } from '../where.ts';
 import { reserveOutput, temporaryPathOf } from './output.ts';
-import { loadNativeParquet, writeNativeParquet, writePolarsParquet, type NativeParquet } from './parquet-native.ts';
 
 /** File formats for full rows. */
 export const ROW_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
@@ -108,11 +107,7 @@ type Cells =
   | { readonly kind: 'flag'; readonly values: Uint8Array }
   | { readonly kind: 'value'; readonly codes: Int32Array; readonly dictionary: readonly unknown[] };
 
-/** One column of a `RowBatch` (for the native Parquet writer). */
-export type ColumnCells = Cells;
-
-/** Rows of a row file, column by column (for the native Parquet writer). */
-export interface RowBatch {
+interface RowBatch {
   readonly count: number;
   readonly cells: readonly Cells[];
 }
@@ -392,16 +387,6 @@ export const PARQUET_INTEGER_COLUMNS: Readonly<Record<string, 'INT32' | 'INT64'>
   zeroStage: 'INT32',
 };
 
-/** A Parquet column's type: its physical type, or UTF8 for text (BYTE_ARRAY). */
-export type ParquetColumnType = 'BOOLEAN' | 'UTF8' | 'INT32' | 'INT64' | 'DOUBLE';
-
-/** A Parquet column's type, from its name (the same for every batch). */
-function parquetType(column: string): ParquetColumnType {
-  if (FLAG_COLUMNS.has(column)) return 'BOOLEAN';
-  if (TEXT_COLUMNS.has(column)) return 'UTF8';
-  return PARQUET_INTEGER_COLUMNS[column] ?? 'DOUBLE';
-}
-
 /** A Parquet column's Arrow type, from its name (the same for every batch). */
 function arrowType(column: string): DataType {
   if (FLAG_COLUMNS.has(column)) return new Bool();
@@ -615,42 +600,6 @@ export interface WriteRowsOptions {
    * `where` already keeps only the feasible rows meeting it; this keeps every feasible row.
    */
   readonly feasibleOnly?: boolean;
-  /**
-   * Which encoder writes a Parquet file (default `auto`): `native`, DuckDB through the optional
-   * peer dependency `@duckdb/node-api` (about three times parquet-wasm's rate on one core), `wasm`,
-   * parquet-wasm, or `auto`, DuckDB when `@duckdb/node-api` is installed and loads, else
-   * parquet-wasm. `native` without the package rejects.
-   */
-  readonly parquetEncoder?: ParquetEncoder;
-}
-
-/** The Parquet encoders `writeRows` and `estimateRowWrite` take (`WriteRowsOptions.parquetEncoder`). */
-export const PARQUET_ENCODERS = ['auto', 'native', 'wasm'] as const;
-/** One of `PARQUET_ENCODERS`. */
-export type ParquetEncoder = (typeof PARQUET_ENCODERS)[number];
-
-/**
- * The native encoder (DuckDB) to write Parquet with, or undefined for parquet-wasm: `auto` takes
- * DuckDB when `@duckdb/node-api` loads, `native` requires it.
- */
-async function nativeParquetFor(choice: ParquetEncoder): Promise<NativeParquet | undefined> {
-  if (choice === 'wasm') return undefined;
-  const native = await loadNativeParquet();
-  if (native === undefined && choice === 'native') {
-    throw new Error('parquetEncoder "native" needs the optional package @duckdb/node-api (npm install @duckdb/node-api); without it use "auto" or "wasm"');
-  }
-  return native;
-}
-
-/**
- * The Parquet encoder `auto` picks on this installation: `native` when `@duckdb/node-api` is
- * installed and loads, else `wasm`.
- *
- * @example
- * await parquetEncoderInUse(); // 'native'
- */
-export async function parquetEncoderInUse(): Promise<'native' | 'wasm'> {
-  return (await loadNativeParquet()) === undefined ? 'wasm' : 'native';
 }
 
 /** Writes Parquet bytes from parquet-wasm's stream to a file. */
@@ -697,19 +646,9 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
     const kernel = await engine.open(plan.image(true));
     const layout = layoutOf(plan, columns);
     let next = start;
-    /** The next batch of rows (undefined at the end), reporting progress. */
-    const takeBatch = (): RowBatch | undefined => {
-      if (next >= end) return undefined;
-      const n = Math.min(step, end - next);
-      const batch = batchOf(kernel, plan, layout, next, n, feasibleOnly);
-      next += n;
-      written += batch.count;
-      options.onProgress?.(next - start, end - start);
-      return batch;
-    };
     /**
-     * The next batch; with a signal, after a turn of the event loop for a handler to run (rows are
-     * made synchronously).
+     * The next batch of rows (undefined at the end), reporting progress; with a signal a slice
+     * at a time, after a turn of the event loop for a handler to run (rows are made synchronously).
      */
     const nextBatch = async (): Promise<RowBatch | undefined> => {
       if (next >= end) return undefined;
@@ -717,40 +656,22 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
         await nextTurn();
         signal.throwIfAborted();
       }
-      return takeBatch();
+      const n = Math.min(step, end - next);
+      const batch = batchOf(kernel, plan, layout, next, n, feasibleOnly);
+      next += n;
+      written += batch.count;
+      options.onProgress?.(next - start, end - start);
+      return batch;
     };
-    // EXPERIMENT (issue 14): 'polars' through nodejs-polars; 'none' makes the batches and encodes nothing (an empty file)
-    const polars = format === 'parquet' && (options.parquetEncoder as string) === 'polars';
-    const none = format === 'parquet' && (options.parquetEncoder as string) === 'none';
-    const native = format === 'parquet' && !polars && !none ? await nativeParquetFor(options.parquetEncoder ?? 'auto') : undefined;
-    if (none) {
-      while (takeBatch() !== undefined);
-      await writeFile(temporary, '');
-    } else if (polars) {
-      await writePolarsParquet({ path: temporary, columns, types: columns.map(parquetType), metadata: [], rowGroup: chunk, next: takeBatch });
-    } else if (native !== undefined) {
-      // DuckDB asks for the batches from its own thread, between which this thread runs its events
-      await writeNativeParquet(native, {
-        path: temporary,
-        columns,
-        types: columns.map(parquetType),
-        metadata: parquetMetadata(plan, [start, end]),
-        rowGroup: chunk,
-        next: () => {
-          signal?.throwIfAborted();
-          return takeBatch();
-        },
-      });
-    } else if (format === 'parquet') {
-      const handle = await open(temporary, 'w');
-      file = handle;
+    file = await open(temporary, 'w');
+    if (format === 'parquet') {
       const schema = arrowSchema(columns);
       const properties = writerProperties(plan, columns, [start, end], chunk);
       let first: RowBatch | undefined;
       while ((first = await nextBatch()) !== undefined && first.count === 0);
       if (first === undefined) {
         // no row: a file with the schema and the metadata only
-        await handle.write(writeParquet(wasmTable(schema, []), properties));
+        await file.write(writeParquet(wasmTable(schema, []), properties));
       } else {
         let pending: RowBatch | undefined = first;
         const batches = new ReadableStream<WasmRecordBatch>(
@@ -767,17 +688,15 @@ export async function writeRows(plan: AnySweepPlan, path: string, options: Write
           },
           { highWaterMark: 0 },
         );
-        await drain((await transformParquetStream(batches, properties)) as ReadableStream<Uint8Array>, handle);
+        await drain((await transformParquetStream(batches, properties)) as ReadableStream<Uint8Array>, file);
       }
     } else {
-      const handle = await open(temporary, 'w');
-      file = handle;
-      if (format === 'csv') await handle.write(`${columns.join(',')}\n`);
+      if (format === 'csv') await file.write(`${columns.join(',')}\n`);
       for (let batch = await nextBatch(); batch !== undefined; batch = await nextBatch()) {
-        if (batch.count > 0) await handle.write(encodeLines(batch, format === 'csv' ? undefined : columns));
+        if (batch.count > 0) await file.write(encodeLines(batch, format === 'csv' ? undefined : columns));
       }
     }
-    await file?.close();
+    await file.close();
     file = undefined;
     signal?.throwIfAborted();
     if (format !== 'parquet') {
