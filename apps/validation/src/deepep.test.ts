@@ -32,10 +32,10 @@ describe('EP all-to-all against DeepEP (MODEL.md §3)', () => {
 
   test('dispatch + combine per layer is within 20% of DeepEP\'s measured 0.487 ms', () => {
     // m = 128 tokens · 8 experts · 7168 · 1 B = 7.34 MB per GPU, in 8-GPU NVLink domains (k = 8):
-    // the 56/64 for other nodes cross the NIC, (56/64)·7.34e6/(50e9 · η_net 0.5) + 5 µs = 262 µs,
-    // while the 7/64 for node peers cross NVLink in 14 µs; dispatch and combine: 524 µs.
+    // the 56/64 for other nodes cross the NIC, (56/64)·7.34e6/(50e9 · η_net 0.5) + α_out 10 µs = 267 µs,
+    // while the 7/64 for node peers cross NVLink in 14 µs; dispatch and combine: 534 µs.
     const m = 128 * 8 * 7168;
-    const allToAll = (56 / 64) * (m / (50e9 * 0.5)) + 5e-6;
+    const allToAll = (56 / 64) * (m / (50e9 * 0.5)) + 10e-6;
     expect(allToAllS(h100Sxm, m, 64)).toBeCloseTo(allToAll, 12);
     if (!r.feasible) throw new Error(`expected a feasible result: ${r.explanation}`);
     const perLayerS = r.decode.networkS / moeLayers; // decode hides nothing (overlap 0)

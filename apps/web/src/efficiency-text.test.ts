@@ -23,9 +23,9 @@ describe('efficiencies with their units', () => {
     const shown = Object.fromEntries(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
     expect(shown).toEqual({
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      memory: '50.0%',
+      memory: '40.0%',
       network: '50.0%',
-      layerOverheadS: '240 µs',
+      layerOverheadS: '160 µs',
       commOverlap: '90.0%',
       requestOverheadS: '0 s',
     });

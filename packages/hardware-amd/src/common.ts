@@ -32,9 +32,9 @@ export const NIC_400G_PER_GPU: Sourced = {
 
 /** α for the scale-out fabric. */
 export const INFINIBAND_HOP_LATENCY_S: Sourced = {
-  value: 5e-6,
+  value: 10e-6,
   source:
-    'estimate: InfiniBand one-way latency 1–2 µs (2–4 µs round trip, HDR; t4d-gmbh/efficientClusterComputation source/content/recapHPC/nodeArchitecture.md) plus PCIe/NIC and RCCL proxy overhead; 5 µs used',
+    'estimate: NCCL\'s measured step across two nodes over 400G-class RDMA, taken for RCCL: nccl-tests all_reduce_perf between two nodes, one GPU each, takes 19–20 µs for 8–128 bytes (NVIDIA/nccl-tests#150, HDR InfiniBand, 2023), 2 ring steps, so α ≈ 10 µs per step with the NIC, PCIe and the collective library\'s proxy; no RCCL figure of the kind was found',
 };
 
 /** Idle power as a stated fraction of board power (no Instinct idle measurement in hand). */

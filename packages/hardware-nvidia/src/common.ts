@@ -19,9 +19,9 @@ export const NVLINK_HOP_LATENCY_S: Sourced = {
 
 /** α for the scale-out fabric (one NIC per GPU). */
 export const INFINIBAND_HOP_LATENCY_S: Sourced = {
-  value: 5e-6,
+  value: 10e-6,
   source:
-    'estimate: InfiniBand one-way latency 1–2 µs (2–4 µs round trip, HDR; t4d-gmbh/efficientClusterComputation source/content/recapHPC/nodeArchitecture.md) plus PCIe/NIC and NCCL proxy overhead; 5 µs used',
+    'measured: nccl-tests all_reduce_perf across two nodes, one GPU each, over HDR InfiniBand takes 19–20 µs for 8–128 bytes (NVIDIA/nccl-tests#150, A100 nodes, 2023); a two-rank ring all-reduce is 2·(n − 1) = 2 latency steps, so α ≈ 10 µs per step, NIC, PCIe and the NCCL proxy included (the wire alone is 1–2 µs one way)',
 };
 
 /** Small-message all-reduce inside an 8-GPU NVSwitch node with NVLink SHARP (Hopper, Blackwell). */

@@ -135,16 +135,16 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
       flopByPrecision: { fp8: { curve: [[128, 0.25], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" } },
-      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       network: { value: 0.5, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00024, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00016, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.409, interactivity: 0.419, ttft: 0.972, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.364, interactivity: 0.432, ttft: 0.972, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {

@@ -171,7 +171,7 @@ function scaleUpRingS(chip: ChipSpec, messageBytes: number, n: number, passes: n
  *
  * @example
  * // EP64 on 8-GPU domains, DeepSeek-V3 decode dispatch of 128 tokens · 8 experts · 7168 B (FP8):
- * // outside (56/64)·7.34e6/(50e9·0.5) + 5 µs ≈ 262 µs against DeepEP's measured 173 µs dispatch
+ * // outside (56/64)·7.34e6/(50e9·0.5) + 10 µs ≈ 267 µs against DeepEP's measured 173 µs dispatch
  * allToAllS(h100, 128 * 8 * 7168, 64);
  */
 export function allToAllS(chip: ChipSpec, messageBytes: number, n: number): number {
