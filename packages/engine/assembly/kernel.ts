@@ -1296,7 +1296,33 @@ function stageCost(
   operator(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba, mb);
   if (pp == 1) operator(0, allTokens * d * bw, mb);
 
-  // Communication per layer (phase.ts): TP all-reduces, EP all-to-alls, batch-sharded attention.
+  sCommS = stageCommS(prefill, tokens, logitTokens, allTokens, attentionAllTokens, expertGroupTokens, mbDense, mbMoe);
+  // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
+  sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
+  sOverheadS = mbLayers * layerOverhead;
+  finishStage(table, opCount);
+  if (!prefill && !iteration && !drafting) {
+    decodeOpCount = opCount;
+    decodeCommS = sCommS;
+    decodeOverheadS = sOverheadS;
+    decodeValid = true;
+  }
+}
+
+/**
+ * phase.ts stageCost's communication per layer: TP all-reduces, EP all-to-alls, batch-sharded
+ * attention, for a stage of `tokens` (+ prompt tokens: `allTokens`) after the m split.
+ */
+@inline function stageCommS(
+  prefill: bool,
+  tokens: f64,
+  logitTokens: f64,
+  allTokens: f64,
+  attentionAllTokens: f64,
+  expertGroupTokens: f64,
+  mbDense: f64,
+  mbMoe: f64,
+): f64 {
   const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
@@ -1314,17 +1340,7 @@ function stageCost(
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
     commS += mbLayers * 2 * allToAllS(resharded / 2, tp);
   }
-  sCommS = commS;
-  // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
-  sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
-  sOverheadS = mbLayers * layerOverhead;
-  finishStage(table, opCount);
-  if (!prefill && !iteration && !drafting) {
-    decodeOpCount = opCount;
-    decodeCommS = sCommS;
-    decodeOverheadS = sOverheadS;
-    decodeValid = true;
-  }
+  return commS;
 }
 
 /** phase.ts dataParallelAttentionCommS: the all-gathers and reduce-scatters around the sharded parts, EP's all-to-alls. */
@@ -2092,7 +2108,6 @@ function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contex
  * breakdown are the iteration's.
  */
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
-  const replicaChips = tp * pp;
   const g = verifyTokens;
   const E = expectedTokens;
   const n = decodeIterations(outputTokens);
@@ -2148,6 +2163,32 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
       specMode == SPEC_NONE ? verifyIteration(decodeTokens, chunk, logits, inputTokens, decodeContext) : runIteration(D, chunk, logits, inputTokens, decodeContext);
     timeToFirstS = ssChunks * ownChunkS;
   } else timeToFirstS = ssChunks * iterationS;
+  putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, computeS, memoryS, networkS, overheadS, flops, bytes, commS, bound);
+}
+
+/**
+ * evaluateContinuous's end: request latency, MFU, MBU and power from the iteration's figures, and
+ * the replica's figures at `replica` (a pair's lanes end here one by one too).
+ */
+@inline function putContinuous(
+  timeToFirstS: f64,
+  tpotS: f64,
+  iterationS: f64,
+  n: f64,
+  D: f64,
+  P: f64,
+  decodeTokens: f64,
+  computeS: f64,
+  memoryS: f64,
+  networkS: f64,
+  overheadS: f64,
+  flops: f64,
+  bytes: f64,
+  commS: f64,
+  bound: i32,
+): void {
+  const replicaChips = tp * pp;
+  const E = expectedTokens;
   const requestLatencyS = timeToFirstS + n * iterationS;
 
   // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
