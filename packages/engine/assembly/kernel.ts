@@ -2516,12 +2516,16 @@ let nextOutput: f64 = 0;
   return load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3));
 }
 
+/** Whether the current level's configurations can run in pairs: continuous, on one engine, without speculation (after setParallel). */
+@inline function pairsRun(): bool {
+  return !disaggregated && specMode == SPEC_NONE && value(A_SCHEDULE) == 0;
+}
+
 /**
- * Whether the current configuration and the next can run as a pair: continuous, on one engine,
- * without speculation, the next in the same inner block. The next one's values go to next*.
+ * Whether the current configuration (of a level where pairsRun) and the next can run as a pair:
+ * the next is in the same inner block. The next one's values go to next*.
  */
 function pairable(): bool {
-  if (disaggregated || specMode != SPEC_NONE || value(A_SCHEDULE) != 0) return false;
   nextChunk = value(A_CHUNK);
   nextBatch = value(A_BATCH);
   nextInput = value(A_INPUT);
@@ -3195,6 +3199,7 @@ export function sweep(start: f64, end: f64): void {
   let changed = 0;
   let reason = -1;
   let share = false;
+  let pairs = false;
   while (i < stop) {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
@@ -3203,6 +3208,7 @@ export function sweep(start: f64, end: f64): void {
       reason = setParallel();
       share = sharing && !disaggregated;
       if (share) sharedKey();
+      pairs = pairsRun();
     }
     if (reason >= 0) {
       const block = restOfInnerBlock();
@@ -3217,33 +3223,35 @@ export function sweep(start: f64, end: f64): void {
     if (changed <= A_BATCH) decodeValid = false;
     // this configuration and the next in its block as a pair (WASM SIMD) when both compute their
     // replica here; a configuration that reads a shared entry reads it first
-    if (share && i + 1 < stop) {
-      const index = sharedBase + innerPosition();
-      if (index + 1 < <i64>sharedCapacity) {
-        const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
-        const next = entry + (<usize>SHARED_STRIDE << 3);
-        if (entryServes(entry)) reduceEvaluated(load<f64>(entry, 8) != 0, entry + 32, i);
-        else if (pairable() && !entryServes(next)) {
-          sweepPair(entry + 32, next + 32, entry, i);
+    if (pairs && i + 1 < stop) {
+      if (share) {
+        const index = sharedBase + innerPosition();
+        if (index + 1 < <i64>sharedCapacity) {
+          const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
+          const next = entry + (<usize>SHARED_STRIDE << 3);
+          if (entryServes(entry)) reduceEvaluated(load<f64>(entry, 8) != 0, entry + 32, i);
+          else if (pairable() && !entryServes(next)) {
+            sweepPair(entry + 32, next + 32, entry, i);
+            i++;
+          } else {
+            // the replica's figures go straight into the entry
+            replica = entry + 32;
+            const fits = evaluateReplica(false);
+            stampEntry(entry, fits);
+            reduceEvaluated(fits, entry + 32, i);
+          }
           i++;
-        } else {
-          // the replica's figures go straight into the entry
-          replica = entry + 32;
-          const fits = evaluateReplica(false);
-          stampEntry(entry, fits);
-          reduceEvaluated(fits, entry + 32, i);
+          if (i >= stop) break;
+          changed = increment(N_AXES - 1);
+          continue;
         }
-        i++;
+      } else if (pairable()) {
+        sweepPair(REPLICA, REPLICA2, 0, i);
+        i += 2;
         if (i >= stop) break;
         changed = increment(N_AXES - 1);
         continue;
       }
-    } else if (!share && i + 1 < stop && pairable()) {
-      sweepPair(REPLICA, REPLICA2, 0, i);
-      i += 2;
-      if (i >= stop) break;
-      changed = increment(N_AXES - 1);
-      continue;
     }
     if (share ? evaluateShared() : evaluateInner(false)) {
       // the top-k's digest reads every output (a disaggregated configuration has them all)
@@ -3279,7 +3287,7 @@ export function rows(start: f64, count: i32, out: usize): void {
     else {
       if (changed <= A_INPUT) prefillValid = false;
       if (changed <= A_BATCH) decodeValid = false;
-      if (k + 1 < count && pairable()) {
+      if (k + 1 < count && pairsRun() && pairable()) {
         // a pair, as a sweep evaluates it (a lane that does not fit is evaluated alone, for its outputs)
         const fits = evaluateReplicaPair(REPLICA, REPLICA2);
         rowOf((fits & 1) != 0, REPLICA);
