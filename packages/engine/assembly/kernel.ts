@@ -16,7 +16,9 @@
 // table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid. A sweep
 // computes a replica's figures once for the configurations that run the same replica (DP, and
 // axes that change nothing in a layout) and each one's outputs from them: "sharing across DP".
-// Training sweeps turn their own odometer the same way (see "training sweeps").
+// Two configurations next to each other in the inner block run their continuous-batching stage as
+// the two lanes of f64x2 vectors (WASM SIMD), the scalar operations lane by lane: "two
+// configurations at once". Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACCEPTANCE,
   A_ACTIVATIONS,
