@@ -2103,11 +2103,31 @@ function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contex
 }
 
 /**
- * inference.ts continuous: the steady state's iteration of D decoding sequences (g tokens each)
- * and P prompt tokens through one stage (PP splits it into pp micro-batches) and the drafter's
- * passes, TPOT = that iteration / E, TTFT = its chunks (plus queueing when the budget binds), every
- * per-token figure by Little's law over the request. Both phases' MFU, MBU, bound and time
- * breakdown are the iteration's.
+ * One iteration of D decoding sequences (g·D tokens) beside `prompt` prompt tokens, `logits` of
+ * them through the LM head; its figures in it*. Without speculation (the sweeps' common case) it
+ * is the model's pass alone: no drafter, no division by E = 1.
+ */
+function iteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
+  if (specMode != SPEC_NONE) return runIteration(D, prompt, logits, inputTokens, contextTokens);
+  const timeS = verifyIteration(verifyTokens * D, prompt, logits, inputTokens, contextTokens);
+  itComputeS = sComputeS;
+  itMemoryS = sMemoryS;
+  itNetworkS = sNetworkS;
+  itOverheadS = sOverheadS;
+  itFlops = sFlops;
+  itBytes = sBytes;
+  itCommS = sCommS;
+  itBound = sBound;
+  return timeS;
+}
+
+/**
+ * inference.ts continuous: the steady state's mean iteration of D decoding sequences (g tokens
+ * each) and P prompt tokens through one stage (PP splits it into pp micro-batches) and the
+ * drafter's passes — with prompts arriving one at a time, the mean of decode-alone iterations and
+ * chunk-carrying ones — TPOT = that iteration / E, TTFT = its chunks (plus queueing when the
+ * budget binds), every per-token figure by Little's law over the request. Both phases' MFU, MBU,
+ * bound and time breakdown are the mean iteration's.
  */
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
   const g = verifyTokens;
@@ -2118,8 +2138,6 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const P = ssPrompt;
   const decodeTokens = g * D;
   const decodeContext = inputTokens + outputTokens / 2;
-  // Prompts that finish per iteration, each with one logit for its first token.
-  const logitTokens = decodeTokens + P / inputTokens;
   let iterationS: f64;
   let computeS: f64;
   let memoryS: f64;
@@ -2129,20 +2147,37 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   let bytes: f64;
   let commS: f64;
   let bound: i32;
-  // Without speculation (the sweeps' common case) the iteration is the model's pass alone: no call,
-  // no copies, no division by E = 1 — the same operations as before speculative decoding.
-  if (specMode == SPEC_NONE) {
-    iterationS = verifyIteration(decodeTokens, P, logitTokens, inputTokens, decodeContext);
-    computeS = sComputeS;
-    memoryS = sMemoryS;
-    networkS = sNetworkS;
-    overheadS = sOverheadS;
-    flops = sFlops;
-    bytes = sBytes;
-    commS = sCommS;
-    bound = sBound;
+  // A prompt's k iterations carry its own chunk of S_in/k tokens. When prompts arrive one at a time
+  // (the chunk is more than the average P, the budget not binding), a request decodes beside the
+  // other B − 1 requests' chunks, a share (P/chunk)·(B − 1)/B of its iterations, and alone in the
+  // rest: the mean of the two (inference.ts continuous, phase.ts mixedStage). Prompts that finish
+  // in an iteration each take one logit.
+  const chunk = inputTokens / ssChunks;
+  const oneAtATime = !ssBinds && chunk > P;
+  let chunkIterationS: f64 = 0;
+  if (oneAtATime) {
+    const share = (P / chunk) * ((batch - 1) / batch);
+    const rest = 1 - share;
+    const aloneS = iteration(D, 0, decodeTokens, inputTokens, decodeContext);
+    const aComputeS = itComputeS;
+    const aMemoryS = itMemoryS;
+    const aNetworkS = itNetworkS;
+    const aOverheadS = itOverheadS;
+    const aFlops = itFlops;
+    const aBytes = itBytes;
+    const aCommS = itCommS;
+    chunkIterationS = iteration(D, chunk, decodeTokens + chunk / inputTokens, inputTokens, decodeContext);
+    iterationS = rest * aloneS + share * chunkIterationS;
+    computeS = rest * aComputeS + share * itComputeS;
+    memoryS = rest * aMemoryS + share * itMemoryS;
+    networkS = rest * aNetworkS + share * itNetworkS;
+    overheadS = rest * aOverheadS + share * itOverheadS;
+    flops = rest * aFlops + share * itFlops;
+    bytes = rest * aBytes + share * itBytes;
+    commS = rest * aCommS + share * itCommS;
+    bound = dominantBound(computeS, memoryS, networkS);
   } else {
-    iterationS = runIteration(D, P, logitTokens, inputTokens, decodeContext);
+    iterationS = iteration(D, P, decodeTokens + P / inputTokens, inputTokens, decodeContext);
     computeS = itComputeS;
     memoryS = itMemoryS;
     networkS = itNetworkS;
@@ -2153,18 +2188,12 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     bound = itBound;
   }
   const tpotS = specMode == SPEC_NONE ? iterationS : iterationS / E;
-  // TTFT: when the budget binds, B/λ − n′·T (the excess requests queue). Otherwise a prompt's k
-  // iterations carry its own chunk of S_in/k tokens; when that is more than the average P, those
-  // iterations are heavier: one more iteration at that chunk.
-  const chunk = inputTokens / ssChunks;
+  // TTFT: when the budget binds, B/λ − n′·T (the excess requests queue); otherwise the prompt's k
+  // iterations, each carrying its chunk.
   let timeToFirstS: f64;
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
-  else if (chunk > P) {
-    const logits = decodeTokens + chunk / inputTokens;
-    const ownChunkS =
-      specMode == SPEC_NONE ? verifyIteration(decodeTokens, chunk, logits, inputTokens, decodeContext) : runIteration(D, chunk, logits, inputTokens, decodeContext);
-    timeToFirstS = ssChunks * ownChunkS;
-  } else timeToFirstS = ssChunks * iterationS;
+  else if (oneAtATime) timeToFirstS = ssChunks * chunkIterationS;
+  else timeToFirstS = ssChunks * iterationS;
   putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, computeS, memoryS, networkS, overheadS, flops, bytes, commS, bound);
 }
 

@@ -5,7 +5,7 @@ import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memo
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
-import { pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { mixedStage, pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { chipFloorW, chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
 import { TCO_LIMITS } from './cost.ts';
@@ -589,16 +589,35 @@ function continuous(
     const rest = speculator.draftTokens - 1;
     return { stage: withDraftPasses(withDraftPasses(verify, first, 1), later, rest), timeS: timeS + first.timeS + rest * later.timeS };
   };
-  // The average iteration; prompts that finish per iteration, λ·T = P/S_in, each take one logit for their first token.
-  const { stage, timeS: iterationS } = runIteration(P, decodeTokens + P / inputTokens);
+  // A prompt's k iterations carry its own chunk of S_in/k tokens. When prompts arrive one at a
+  // time (the chunk is more than the average P per iteration, and the budget does not bind), a
+  // share P/chunk of the iterations carries a chunk and the rest decode alone. A request's own
+  // chunks make its TTFT; while it decodes, the other B − 1 requests' chunks come by, a share
+  // φ = (P/chunk)·(B − 1)/B of its iterations: its iteration is (1 − φ)·T(D) + φ·T(D + chunk), not
+  // T(D + P). The two differ because an iteration's time is not linear in its tokens: the
+  // roofline's max, and a MoE layer's touched experts, which P tokens spread over every iteration
+  // would multiply (docs/MODEL.md §6). Prompts that finish in an iteration each take one logit.
+  const chunk = inputTokens / state.chunksPerPrompt;
+  const oneAtATime = !state.budgetBinds && chunk > P;
+  let stage: StageCost;
+  let iterationS: number;
+  let chunkIterationS = 0;
+  if (oneAtATime) {
+    const share = (P / chunk) * ((batch - 1) / batch);
+    const alone = runIteration(0, decodeTokens);
+    const withChunk = runIteration(chunk, decodeTokens + chunk / inputTokens);
+    chunkIterationS = withChunk.timeS;
+    iterationS = (1 - share) * alone.timeS + share * withChunk.timeS;
+    stage = mixedStage(alone.stage, 1 - share, withChunk.stage, share);
+  } else {
+    ({ stage, timeS: iterationS } = runIteration(P, decodeTokens + P / inputTokens));
+  }
   const tpotS = iterationS / E;
   // TTFT: when the budget binds, every iteration is full and the excess requests queue:
-  // B/λ − n·T. Otherwise a prompt's k iterations carry its own chunk of S_in/k tokens, more than
-  // the average P when prompts arrive one at a time: those iterations are the heavier ones.
-  const chunk = inputTokens / state.chunksPerPrompt;
+  // B/λ − n·T. Otherwise the prompt's k iterations, each carrying its chunk.
   let ttftS: number;
   if (state.budgetBinds) ttftS = iterationS * ((batch * (inputTokens + g * n)) / inputs.chunkTokens - n);
-  else if (chunk > P) ttftS = state.chunksPerPrompt * runIteration(chunk, decodeTokens + chunk / inputTokens).timeS;
+  else if (oneAtATime) ttftS = state.chunksPerPrompt * chunkIterationS;
   else ttftS = state.chunksPerPrompt * iterationS;
   const requestLatencyS = ttftS + n * iterationS;
   const requestsPerS = batch / requestLatencyS;

@@ -313,6 +313,40 @@ function dataParallelAttentionCommS(ctx: PhaseContext, ownTokens: number, ownLog
   return commS + mb * allGatherS(chip, tp * ownLogitTokens * d * ba, tp);
 }
 
+/**
+ * The mean of two kinds of iteration, `a` a share `wa` of them and `b` a share `wb` (wa + wb = 1):
+ * every time, work and byte figure weighted, the operators matched by name (one that `a` lacks,
+ * the prompt chunk's attention, counts from `b` alone). The bound is the mean times' dominant one.
+ */
+export function mixedStage(a: StageCost, wa: number, b: StageCost, wb: number): StageCost {
+  const computeBoundS = wa * a.computeBoundS + wb * b.computeBoundS;
+  const memoryBoundS = wa * a.memoryBoundS + wb * b.memoryBoundS;
+  const networkS = wa * a.networkS + wb * b.networkS;
+  const operators = b.operators.map((ob): OperatorCost => {
+    const oa = a.operators.find((o) => o.name === ob.name);
+    const flops = (oa === undefined ? 0 : wa * oa.flops) + wb * ob.flops;
+    const bytes = (oa === undefined ? 0 : wa * oa.bytes) + wb * ob.bytes;
+    const timeS = (oa === undefined ? 0 : wa * oa.timeS) + wb * ob.timeS;
+    const arithmeticIntensity = bytes > 0 ? flops / bytes : flops === 0 ? 0 : Number.POSITIVE_INFINITY;
+    // the kind of iteration that spends more of the mean time on the operator names its bound
+    const bound = oa !== undefined && wa * oa.timeS > wb * ob.timeS ? oa.bound : ob.bound;
+    return { name: ob.name, flops, bytes, arithmeticIntensity, timeS, bound };
+  });
+  return {
+    operators,
+    computeBoundS,
+    memoryBoundS,
+    commS: wa * a.commS + wb * b.commS,
+    networkS,
+    spareOverlapS: wa * a.spareOverlapS + wb * b.spareOverlapS,
+    overheadS: wa * a.overheadS + wb * b.overheadS,
+    timeS: wa * a.timeS + wb * b.timeS,
+    flops: wa * a.flops + wb * b.flops,
+    bytes: wa * a.bytes + wb * b.bytes,
+    bound: dominantBound(computeBoundS, memoryBoundS, networkS),
+  };
+}
+
 /** The bound whose summed time is largest (ties go to compute, then memory). */
 export function dominantBound(computeS: number, memoryS: number, networkS: number): Bound {
   if (computeS >= memoryS && computeS >= networkS) return 'compute';

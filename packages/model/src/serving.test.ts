@@ -142,18 +142,35 @@ describe('estimateInference, continuous schedule', () => {
     expect(r.energyPerTokenJ).toBeCloseTo((r.powerPerChipW * 144 * tpotS) / (256 * 129), 12);
   });
 
-  test('below the budget, TTFT is the iteration that carries the whole prompt', () => {
+  test('below the budget, TTFT is the iteration that carries the whole prompt, and a request decodes beside the others’ prompts', () => {
     // B 16, C 8192: k = 1 (1024 ≤ 8192 − 16·128/129); D = 16·128/129, P = 16·1024/129 = 127 on
-    // average, but the iteration that carries one prompt carries all its 1024 tokens.
+    // average, but the iteration that carries one prompt carries all its 1024 tokens: a share
+    // P/1024 = 16/129 of the iterations, of which the other 15 requests' are 15/16 — so a request
+    // decodes beside a prompt in φ = (16/129)·(15/16) = 15/129 of its iterations, alone in the rest.
     const r = feasible(estimateInference({ ...config, batch: 16, chunkTokens: 8192 }));
     const D = (16 * 128) / 129;
     const P = (16 * 1024) / 129;
-    expect(r.serving).toMatchObject({ budgetBinds: false, chunksPerPrompt: 1, queueingS: 0 });
-    const tpotS = iterationS(D, P, D + P / 1024);
+    expect(r.serving).toMatchObject({ budgetBinds: false, chunksPerPrompt: 1, queueingS: 0, decodeTokens: D, promptTokens: P });
+    const withPromptS = iterationS(D, 1024, D + 1);
+    const aloneS = iterationS(D, 0, D);
+    const share = (P / 1024) * (15 / 16);
+    expect(share).toBeCloseTo(15 / 129, 15);
+    const tpotS = (1 - share) * aloneS + share * withPromptS;
     expect(r.tpotS).toBeCloseTo(tpotS, 12);
-    expect(r.ttftS).toBeCloseTo(iterationS(D, 1024, D + 1), 12);
+    expect(r.ttftS).toBeCloseTo(withPromptS, 12);
     expect(r.ttftS).toBeGreaterThan(r.tpotS);
     expect(r.tokensPerS).toBeCloseTo((16 * 129) / (r.ttftS + 128 * tpotS), 6);
+    // The mean iteration is not the average iteration T(D + P): a dense model's weights are read
+    // once either way, but the roofline's max makes the two differ.
+    expect(r.tpotS).not.toBeCloseTo(iterationS(D, P, D + P / 1024), 9);
+  });
+
+  test('one request in flight decodes alone after its prefill', () => {
+    // B 1: D = 128/129 and one prompt per request, its own; nothing else comes by while it decodes.
+    const r = feasible(estimateInference({ ...config, batch: 1, chunkTokens: 8192 }));
+    const D = 128 / 129;
+    expect(r.tpotS).toBeCloseTo(iterationS(D, 0, D), 12);
+    expect(r.ttftS).toBeCloseTo(iterationS(D, 1024, D + 1), 12);
   });
 
   test('Little’s law holds: λ·(TTFT + n·TPOT) = B, below and above the budget', () => {

@@ -273,12 +273,12 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an impossible measurement: a 1 ns TPOT',
       'model,chips,tp,batch,input,output,metric,value\nllama-3.1-8b,1,1,1,1024,256,tpot_s,0.02\nllama-3.1-8b,1,1,1,1024,256,tpot_s,1e-9\n',
-      'bad.csv line 3: value 1e-9 is impossible for tpot_s: an ideal acme-x1 (every efficiency 1, no overheads) needs 3.80 ms on this row, and a measurement cannot take even half that; is the value in SI units (seconds)?',
+      'bad.csv line 3: value 1e-9 is impossible for tpot_s: an ideal acme-x1 (every efficiency 1, no overheads) needs 3.79 ms on this row, and a measurement cannot take even half that; is the value in SI units (seconds)?',
     ],
     [
       'an impossible throughput',
       'model,chips,tp,batch,input,output,metric,value\nllama-3.1-8b,1,1,64,1024,256,output_tokens_per_s_per_chip,1e9\n',
-      'bad.csv line 2: value 1e9 is impossible for output_tokens_per_s_per_chip: an ideal acme-x1 (every efficiency 1, no overheads) reaches 7,615 tok/s on this row, and a measurement cannot reach even twice that; is the value in SI units (tokens/s)?',
+      'bad.csv line 2: value 1e9 is impossible for output_tokens_per_s_per_chip: an ideal acme-x1 (every efficiency 1, no overheads) reaches 6,298 tok/s on this row, and a measurement cannot reach even twice that; is the value in SI units (tokens/s)?',
     ],
     [
       'a duplicate column',

@@ -26,12 +26,12 @@ const FP8 = ['--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8'];
  */
 export const TPU_COST_ROWS: readonly EnergyExampleRow[] = [
   {
-    deployment: 'TPU v7 (Ironwood): 2 chips, tp 1 · pp 2, batch 128, fp8',
-    argv: ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'tpu-v7', '--chips', '2', '--tp', '1', '--pp', '2', '--batch', '128', '--input', '2048', '--output', '256', ...FP8],
+    deployment: 'TPU v7 (Ironwood): 4 chips, tp 1 · pp 4, batch 256, fp8',
+    argv: ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'tpu-v7', '--chips', '4', '--tp', '1', '--pp', '4', '--batch', '256', '--input', '2048', '--output', '256', ...FP8],
   },
   {
-    deployment: 'TPU v6e (Trillium): 4 chips, tp 2 · pp 2, batch 96, fp8 weights and KV, int8 matmuls',
-    argv: ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'tpu-v6e', '--chips', '4', '--tp', '2', '--pp', '2', '--batch', '96', '--input', '2048', '--output', '256', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'int8'],
+    deployment: 'TPU v6e (Trillium): 16 chips, tp 2 · pp 8, batch 384, fp8 weights and KV, int8 matmuls',
+    argv: ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'tpu-v6e', '--chips', '16', '--tp', '2', '--pp', '8', '--batch', '384', '--input', '2048', '--output', '256', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'int8'],
   },
 ];
 
