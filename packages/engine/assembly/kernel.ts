@@ -2282,14 +2282,16 @@ function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): voi
 // ---------------------------------------------------------------- two configurations at once (WASM SIMD)
 // A sweep's innermost axis is the output length, inside the input length, the batch and the chunk
 // budget (the inner block): two configurations next to each other in a block differ in those alone.
-// Without speculation and on one engine, a continuous-batching replica's iteration stage is then
+// Without speculation and on one engine, a continuous-batching replica's iteration stages are then
 // two stages of the same operators with other token counts, and the sweep computes them as the two
 // lanes of f64x2 vectors: every add, subtract, multiply, divide, min and max in the scalar order,
-// lane by lane, which IEEE 754 makes the same bits as the scalar code's. What is not arithmetic
-// runs per lane on the scalar code: the steady state and memory (ceilings, loops), the efficiency
-// curves' lookups, the experts touched (the host's pow), the collectives and pipeline sends, the
-// TTFT's own-chunk stage when one lane alone needs it, and each lane's figures from its stage
-// (putContinuous). A configuration without a neighbour in its block (the last of an odd block, the
+// lane by lane, which IEEE 754 makes the same bits as the scalar code's. The first stage is a
+// lane's decode-alone iteration or its average one (a prompt_attention row in one lane only, +0 in
+// the other), the chunk stage one vector when both lanes take prompts one at a time, and each
+// lane's mean of the two (evaluateContinuous). What is not arithmetic runs per lane on the scalar
+// code: the steady state and memory (ceilings, loops), the efficiency curves' lookups, the experts
+// touched (the host's pow), the collectives and pipeline sends, the chunk stage when one lane alone
+// needs it, and each lane's figures from its stage (putContinuous). A configuration without a neighbour in its block (the last of an odd block, the
 // end of a range, a shared entry one of the two can read) runs the scalar path, evaluateReplica,
 // which stays the reference; rows pair the same way, so that the row tests compare both paths.
 
@@ -2394,8 +2396,15 @@ function decodeAttention2(tokens: v128, contextTokens: v128): void {
   operator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
 }
 
-/** promptAttentionOperator on both lanes. */
-function promptAttention2(prompt: v128, promptLength: v128): void {
+/**
+ * promptAttentionOperator on the lanes set in `present` (prompt > 0, all ones, where stageCost pushes
+ * the row): a lane without it (a request decoding alone) keeps +0 in the row, which finishStage's
+ * sums add as the scalar code adds nothing.
+ */
+function promptAttention2(prompt: v128, promptLength: v128, present: v128): void {
+  const has0 = i64x2.extract_lane(present, 0) != 0;
+  const has1 = i64x2.extract_lane(present, 1) != 0;
+  if (!has0 && !has1) return;
   const promptAttended = vpair(meanAttendedContext(lane0(promptLength), true), meanAttendedContext(lane1(promptLength), true));
   const promptTokens = ownTokens2(prompt);
   operator2(
@@ -2403,12 +2412,19 @@ function promptAttention2(prompt: v128, promptLength: v128): void {
     vadd(vmuls(vmuls(promptTokens, kvElementsPerTokenPerChip), bkv), vmuls(vmuls(promptTokens, attentionActivationWidth), ba)),
     mbLayers,
   );
+  if (has0 && has1) return;
+  const row = PAIR_OPS + (<usize>(pairOpCount - 1) << 6);
+  v128.store(row, v128.and(v128.load(row), present));
+  v128.store(row, v128.and(v128.load(row, 16), present), 16);
+  v128.store(row, v128.and(v128.load(row, 32), present), 32);
+  v128.store(row, v128.and(v128.load(row, 48), present), 48);
 }
 
 /**
  * stageCost(false, …, iteration true) on both lanes: a continuous-batching iteration of `tokens`
- * decode and `promptTokens` prompt tokens (each lane's > 0 after the m split) of prompts
- * `promptLength` long. Its figures are in v*.
+ * decode and `promptTokens` prompt tokens of prompts `promptLength` long; a lane's prompt may be 0
+ * (decoding alone: no prompt_attention row, decode's overlap) while the other's is not. Its figures
+ * are in v*.
  */
 function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, promptTokens: v128, promptLength: v128): void {
   pairOpCount = 0;
@@ -2426,7 +2442,9 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   const twoAttentionTokens = vmul(vsplat(2), attentionAllTokens);
   operator2(vmuls(twoAttentionTokens, qkvParamsPerChip), vadd(vsplat(qkvWeightBytes), vmuls(vmuls(attentionAllTokens, qkvActivationWidth), ba)), mbLayers);
   decodeAttention2(tokens, contextTokens);
-  promptAttention2(promptTokens, promptLength);
+  const zero = vsplat(0);
+  const promptPresent = f64x2.gt(promptTokens, zero);
+  promptAttention2(promptTokens, promptLength, promptPresent);
   operator2(vmuls(twoAttentionTokens, outParamsPerChip), vadd(vsplat(outWeightBytes), vmuls(vmuls(attentionAllTokens, outActivationWidth), ba)), mbLayers);
 
   if (denseLayersStage > 0) {
@@ -2460,13 +2478,17 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   const commS0 = stageCommS(false, lane0(tokens), lane0(logitTokens), lane0(allTokens), lane0(attentionAllTokens), lane0(expertGroupTokens), mbDense, mbMoe);
   attentionImbalance = imbalance1;
   vCommS = vpair(commS0, stageCommS(false, lane1(tokens), lane1(logitTokens), lane1(allTokens), lane1(attentionAllTokens), lane1(expertGroupTokens), mbDense, mbMoe));
-  // iterationOverlap(tokens, promptTokens) unless two micro-batches
-  vOverlap = mb > 1 ? vsplat(1) : vdiv(vadd(vmuls(promptTokens, prefillOverlap), vmuls(tokens, decodeOverlap)), vadd(promptTokens, tokens));
+  // iterationOverlap(tokens, promptTokens) where a lane has prompt tokens, else decode's, unless two micro-batches
+  if (mb > 1) vOverlap = vsplat(1);
+  else if (!v128.any_true(promptPresent)) vOverlap = vsplat(decodeOverlap);
+  else {
+    const mixed = vdiv(vadd(vmuls(promptTokens, prefillOverlap), vmuls(tokens, decodeOverlap)), vadd(promptTokens, tokens));
+    vOverlap = v128.bitselect(mixed, vsplat(decodeOverlap), promptPresent);
+  }
   vOverheadS = mbLayers * layerOverhead;
 
   // finishStage: the sums in push order (a lane adds +0 where the scalar code adds nothing: the
   // sums start at +0 and every time is ≥ 0 or NaN, so the bits are the same)
-  const zero = vsplat(0);
   let computeS = zero;
   let memoryS = zero;
   let flops = zero;
@@ -2500,11 +2522,6 @@ function verifyIteration2(decodeTokens: v128, prompt: v128, logits: v128, inputT
   const send0 = pipelineSendS(lane0(sent), lane0(vSpareS));
   attentionImbalance = imbalance1;
   return vmul(vsplat(pp), vadd(vTimeS, vpair(send0, pipelineSendS(lane1(sent), lane1(vSpareS)))));
-}
-
-/** Whether a prompt of `prompt` tokens per iteration reaches iterationStage2 as more than 0 tokens (stageCost's prompt_attention row). */
-@inline function promptRowAt(prompt: f64): bool {
-  return prompt / pp / overlapBatches > 0;
 }
 
 // Each lane's steady state and memory, kept while the other's are computed.
@@ -2613,7 +2630,7 @@ function evaluateReplicaPair(r0: usize, r1: usize): i32 {
   l0Kv = memKv;
   l0Activations = memActivations;
   l0Total = memTotal;
-  if (fits0 && fits1 && promptRowAt(l0Prompt) && promptRowAt(l1Prompt)) {
+  if (fits0 && fits1) {
     continuousPair(batch0, input0, out0, chunk0, batch1, input1, out1, chunk1, r0, r1);
   } else {
     // the lanes one by one on the scalar path
@@ -2647,7 +2664,15 @@ function evaluateReplicaPair(r0: usize, r1: usize): i32 {
   return (fits0 ? 1 : 0) | (fits1 ? 2 : 0);
 }
 
-/** evaluateContinuous without speculation for both lanes (steady states in l0*, l1*), the iteration's stage as f64x2. */
+/**
+ * evaluateContinuous without speculation for both lanes (steady states in l0*, l1*), the iterations'
+ * stages as f64x2. Per lane, as the scalar code: when prompts arrive one at a time (the budget not
+ * binding, a prompt's chunk more than P) the mean of the iteration decoding alone (prompt 0) and the
+ * one carrying a chunk, each figure mixed `rest·a + share·b` in that lane; otherwise the average
+ * iteration (prompt P). The first stage is one f64x2 stage whatever each lane needs (a lane's
+ * prompt 0 drops its prompt_attention row); the chunk stage is one too when both lanes need it,
+ * the scalar verifyIteration for the lane that does when one does.
+ */
 function continuousPair(
   batch0: f64,
   input0: f64,
@@ -2668,49 +2693,115 @@ function continuousPair(
   const inputTokens = vpair(input0, input1);
   const decodeTokens = vmul(vsplat(g), D);
   const decodeContext = vadd(inputTokens, vdiv(vpair(out0, out1), vsplat(2)));
-  const logitTokens = vadd(decodeTokens, vdiv(P, inputTokens));
-  const iterationS = verifyIteration2(decodeTokens, P, logitTokens, inputTokens, decodeContext);
-  const computeS = vComputeS;
-  const memoryS = vMemoryS;
-  const networkS = vNetworkS;
-  const overheadS = vOverheadS;
-  const flops = vFlops;
-  const bytes = vBytes;
-  const commS = vCommS;
-  const bound0 = vBound0;
-  const bound1 = vBound1;
-  // TTFT (evaluateContinuous): the own-chunk stage where the budget does not bind and a prompt's
-  // chunk outweighs the iteration's prompt tokens; on both lanes at once when both need it
   const chunk = vdiv(inputTokens, vpair(l0Chunks, l1Chunks));
   const chunk0 = lane0(chunk);
   const chunk1 = lane1(chunk);
-  const own0 = !l0Binds && chunk0 > l0Prompt;
-  const own1 = !l1Binds && chunk1 > l1Prompt;
-  let ownChunk0: f64 = 0;
-  let ownChunk1: f64 = 0;
-  if (own0 && own1 && promptRowAt(chunk0) && promptRowAt(chunk1)) {
-    const ownChunkS = verifyIteration2(decodeTokens, chunk, vadd(decodeTokens, vdiv(chunk, inputTokens)), inputTokens, decodeContext);
-    ownChunk0 = lane0(ownChunkS);
-    ownChunk1 = lane1(ownChunkS);
-  } else {
-    attentionImbalance = imbalance0;
-    if (own0) ownChunk0 = verifyIteration(lane0(decodeTokens), chunk0, lane0(decodeTokens) + chunk0 / input0, input0, lane0(decodeContext));
-    attentionImbalance = imbalance1;
-    if (own1) ownChunk1 = verifyIteration(lane1(decodeTokens), chunk1, lane1(decodeTokens) + chunk1 / input1, input1, lane1(decodeContext));
+  const one0 = !l0Binds && chunk0 > l0Prompt;
+  const one1 = !l1Binds && chunk1 > l1Prompt;
+  // The first stage: alone (prompt 0, logits g·D) or the average iteration (P, g·D + P/S_in). A
+  // lane's 0 gives g·D + 0/S_in = g·D + 0, the same bits as g·D (g·D ≥ +0, S_in ≥ 1).
+  const prompt = vpair(one0 ? 0 : l0Prompt, one1 ? 0 : l1Prompt);
+  const stageS = verifyIteration2(decodeTokens, prompt, vadd(decodeTokens, vdiv(prompt, inputTokens)), inputTokens, decodeContext);
+  let iteration0 = lane0(stageS);
+  let iteration1 = lane1(stageS);
+  let computeS = vComputeS;
+  let memoryS = vMemoryS;
+  let networkS = vNetworkS;
+  let overheadS = vsplat(vOverheadS);
+  let flops = vFlops;
+  let bytes = vBytes;
+  let commS = vCommS;
+  let bound0 = vBound0;
+  let bound1 = vBound1;
+  let chunkIteration0: f64 = 0;
+  let chunkIteration1: f64 = 0;
+  if (one0 || one1) {
+    // The chunk stage (prompt S_in/k, logits g·D + chunk/S_in), in a lane that needs it.
+    let chunkS: v128;
+    let cComputeS: v128;
+    let cMemoryS: v128;
+    let cNetworkS: v128;
+    let cOverheadS: v128;
+    let cFlops: v128;
+    let cBytes: v128;
+    let cCommS: v128;
+    if (one0 && one1) {
+      chunkS = verifyIteration2(decodeTokens, chunk, vadd(decodeTokens, vdiv(chunk, inputTokens)), inputTokens, decodeContext);
+      cComputeS = vComputeS;
+      cMemoryS = vMemoryS;
+      cNetworkS = vNetworkS;
+      cOverheadS = vsplat(vOverheadS);
+      cFlops = vFlops;
+      cBytes = vBytes;
+      cCommS = vCommS;
+    } else {
+      // the other lane's entries are its first stage's, mixed and then not used
+      const decode = one0 ? lane0(decodeTokens) : lane1(decodeTokens);
+      const c = one0 ? chunk0 : chunk1;
+      const input = one0 ? input0 : input1;
+      attentionImbalance = one0 ? imbalance0 : imbalance1;
+      const s = verifyIteration(decode, c, decode + c / input, input, one0 ? lane0(decodeContext) : lane1(decodeContext));
+      chunkS = one0 ? f64x2.replace_lane(stageS, 0, s) : f64x2.replace_lane(stageS, 1, s);
+      cComputeS = one0 ? f64x2.replace_lane(computeS, 0, sComputeS) : f64x2.replace_lane(computeS, 1, sComputeS);
+      cMemoryS = one0 ? f64x2.replace_lane(memoryS, 0, sMemoryS) : f64x2.replace_lane(memoryS, 1, sMemoryS);
+      cNetworkS = one0 ? f64x2.replace_lane(networkS, 0, sNetworkS) : f64x2.replace_lane(networkS, 1, sNetworkS);
+      cOverheadS = one0 ? f64x2.replace_lane(overheadS, 0, sOverheadS) : f64x2.replace_lane(overheadS, 1, sOverheadS);
+      cFlops = one0 ? f64x2.replace_lane(flops, 0, sFlops) : f64x2.replace_lane(flops, 1, sFlops);
+      cBytes = one0 ? f64x2.replace_lane(bytes, 0, sBytes) : f64x2.replace_lane(bytes, 1, sBytes);
+      cCommS = one0 ? f64x2.replace_lane(commS, 0, sCommS) : f64x2.replace_lane(commS, 1, sCommS);
+    }
+    chunkIteration0 = lane0(chunkS);
+    chunkIteration1 = lane1(chunkS);
+    // share = (P/chunk)·((B − 1)/B) of a request's iterations beside another's chunk, rest = 1 − share
+    const batch = vpair(batch0, batch1);
+    const share = vmul(vdiv(P, chunk), vdiv(vsub(batch, vsplat(1)), batch));
+    const rest = vsub(vsplat(1), share);
+    const mIteration = vadd(vmul(rest, stageS), vmul(share, chunkS));
+    const mComputeS = vadd(vmul(rest, computeS), vmul(share, cComputeS));
+    const mMemoryS = vadd(vmul(rest, memoryS), vmul(share, cMemoryS));
+    const mNetworkS = vadd(vmul(rest, networkS), vmul(share, cNetworkS));
+    const mOverheadS = vadd(vmul(rest, overheadS), vmul(share, cOverheadS));
+    const mFlops = vadd(vmul(rest, flops), vmul(share, cFlops));
+    const mBytes = vadd(vmul(rest, bytes), vmul(share, cBytes));
+    const mCommS = vadd(vmul(rest, commS), vmul(share, cCommS));
+    if (one0 && one1) {
+      iteration0 = lane0(mIteration);
+      iteration1 = lane1(mIteration);
+      computeS = mComputeS;
+      memoryS = mMemoryS;
+      networkS = mNetworkS;
+      overheadS = mOverheadS;
+      flops = mFlops;
+      bytes = mBytes;
+      commS = mCommS;
+    } else {
+      // the mixed lane alone: a mask of all ones there
+      const mask = one0 ? i64x2.replace_lane(i64x2.splat(0), 0, -1) : i64x2.replace_lane(i64x2.splat(0), 1, -1);
+      if (one0) iteration0 = lane0(mIteration);
+      else iteration1 = lane1(mIteration);
+      computeS = v128.bitselect(mComputeS, computeS, mask);
+      memoryS = v128.bitselect(mMemoryS, memoryS, mask);
+      networkS = v128.bitselect(mNetworkS, networkS, mask);
+      overheadS = v128.bitselect(mOverheadS, overheadS, mask);
+      flops = v128.bitselect(mFlops, flops, mask);
+      bytes = v128.bitselect(mBytes, bytes, mask);
+      commS = v128.bitselect(mCommS, commS, mask);
+    }
+    if (one0) bound0 = dominantBound(lane0(computeS), lane0(memoryS), lane0(networkS));
+    if (one1) bound1 = dominantBound(lane1(computeS), lane1(memoryS), lane1(networkS));
   }
-  const iteration0 = lane0(iterationS);
-  const iteration1 = lane1(iterationS);
-  const ttft0 = l0Binds ? iteration0 * ((batch0 * (input0 + g * n0)) / chunkTokens0 - n0) : own0 ? l0Chunks * ownChunk0 : l0Chunks * iteration0;
-  const ttft1 = l1Binds ? iteration1 * ((batch1 * (input1 + g * n1)) / chunkTokens1 - n1) : own1 ? l1Chunks * ownChunk1 : l1Chunks * iteration1;
+  // TTFT: queueing when the budget binds, else the prompt's k chunk iterations (one at a time) or k iterations
+  const ttft0 = l0Binds ? iteration0 * ((batch0 * (input0 + g * n0)) / chunkTokens0 - n0) : one0 ? l0Chunks * chunkIteration0 : l0Chunks * iteration0;
+  const ttft1 = l1Binds ? iteration1 * ((batch1 * (input1 + g * n1)) / chunkTokens1 - n1) : one1 ? l1Chunks * chunkIteration1 : l1Chunks * iteration1;
   replica = r0;
   putContinuous(
     ttft0, iteration0, iteration0, n0, l0Decode, l0Prompt, lane0(decodeTokens),
-    lane0(computeS), lane0(memoryS), lane0(networkS), overheadS, lane0(flops), lane0(bytes), lane0(commS), bound0,
+    lane0(computeS), lane0(memoryS), lane0(networkS), lane0(overheadS), lane0(flops), lane0(bytes), lane0(commS), bound0,
   );
   replica = r1;
   putContinuous(
     ttft1, iteration1, iteration1, n1, l1Decode, l1Prompt, lane1(decodeTokens),
-    lane1(computeS), lane1(memoryS), lane1(networkS), overheadS, lane1(flops), lane1(bytes), lane1(commS), bound1,
+    lane1(computeS), lane1(memoryS), lane1(networkS), lane1(overheadS), lane1(flops), lane1(bytes), lane1(commS), bound1,
   );
 }
 

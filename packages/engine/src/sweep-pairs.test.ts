@@ -114,4 +114,58 @@ reducers:
       expect(continuousFeasible).toBeGreaterThan(1000);
     });
   }
+
+  // A request decodes alone beside the other requests' prompt chunks when prompts arrive one at a
+  // time (the budget not binding, a prompt's chunk S_in/k more than the iteration's P): with k = 1,
+  // when n = S_out − 1 ≥ B. Output lengths B and B + 1 next to each other (16, 17 and 65, 64) put a
+  // lane that is not and one that is in the same pair, either way round (the first stage with the
+  // prompt row in one lane, the chunk stage on the scalar path, the mix in one lane); 16, 17 at
+  // batch 64 neither, 2, 128 at batch 1 both, and B = 1 mixes with share 0 (nothing comes by: the
+  // iteration alone, its overhead 1·ov + 0·ov).
+  it('pairs whose lanes differ in prompts one at a time, and one request in flight', async () => {
+    const engine = await createEngine();
+    const text = `models: [llama-3.1-8b, mixtral-8x7b, deepseek-v3]
+hardware: [h100-sxm, mi300x, tpu-v6e]
+tp: [1, 8]
+pp: [1, 2]
+ep: [1, 8]
+attentionSharding: [heads, dp]
+twoBatchOverlap: [false, true]
+schedule: [continuous]
+chunkTokens: [2048, 8192]
+batch: [1, 16, 64]
+inputTokens: [512, 4096]
+outputTokens: [16, 17, 65, 64, 2, 128]
+precisions: { weights: fp8, kvCache: bf16, activations: bf16 }
+`;
+    const plan = planOf(text);
+    const results = Array.from({ length: plan.total }, (_, i) => estimateInference(inferenceConfig(plan, i)));
+    const out = (await engine.open(plan.image(true))).rows(0, plan.total).slice();
+    const mismatches: string[] = [];
+    results.forEach((r, i) => kernelMismatches(out, i, r, mismatches));
+    expect(mismatches).toEqual([]);
+    const oneAtATime = (i: number): boolean | null => {
+      const r = results[i]!;
+      if (!r.feasible || r.serving === null) return null;
+      return !r.serving.budgetBinds && plan.config(i).inputTokens / r.serving.chunksPerPrompt > r.serving.promptTokens;
+    };
+    // rows pair from 0: (i, i + 1) for even i, each block of 6 output lengths even
+    let first = 0;
+    let second = 0;
+    let both = 0;
+    let neither = 0;
+    let single = 0;
+    for (let i = 0; i + 1 < plan.total; i += 2) {
+      const a = oneAtATime(i);
+      const b = oneAtATime(i + 1);
+      if (a === null || b === null) continue;
+      if (a && !b) first++;
+      else if (b && !a) second++;
+      else if (a) both++;
+      else neither++;
+      if (a && plan.config(i).batch === 1) single++;
+    }
+    console.log(`one at a time: the first lane alone ${first}, the second alone ${second}, both ${both}, neither ${neither}; batch 1 ${single}`);
+    expect(Math.min(first, second, both, neither, single)).toBeGreaterThan(50);
+  });
 });
