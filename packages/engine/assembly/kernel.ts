@@ -16,7 +16,9 @@
 // table of its own (DRAFT_OPS) so that the cached prefill and decode tables stay valid. A sweep
 // computes a replica's figures once for the configurations that run the same replica (DP, and
 // axes that change nothing in a layout) and each one's outputs from them: "sharing across DP".
-// Training sweeps turn their own odometer the same way (see "training sweeps").
+// Two configurations next to each other in the inner block run their continuous-batching stage as
+// the two lanes of f64x2 vectors (WASM SIMD), the scalar operations lane by lane: "two
+// configurations at once". Training sweeps turn their own odometer the same way (see "training sweeps").
 import {
   A_ACCEPTANCE,
   A_ACTIVATIONS,
@@ -1296,7 +1298,33 @@ function stageCost(
   operator(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba, mb);
   if (pp == 1) operator(0, allTokens * d * bw, mb);
 
-  // Communication per layer (phase.ts): TP all-reduces, EP all-to-alls, batch-sharded attention.
+  sCommS = stageCommS(prefill, tokens, logitTokens, allTokens, attentionAllTokens, expertGroupTokens, mbDense, mbMoe);
+  // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
+  sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
+  sOverheadS = mbLayers * layerOverhead;
+  finishStage(table, opCount);
+  if (!prefill && !iteration && !drafting) {
+    decodeOpCount = opCount;
+    decodeCommS = sCommS;
+    decodeOverheadS = sOverheadS;
+    decodeValid = true;
+  }
+}
+
+/**
+ * phase.ts stageCost's communication per layer: TP all-reduces, EP all-to-alls, batch-sharded
+ * attention, for a stage of `tokens` (+ prompt tokens: `allTokens`) after the m split.
+ */
+@inline function stageCommS(
+  prefill: bool,
+  tokens: f64,
+  logitTokens: f64,
+  allTokens: f64,
+  attentionAllTokens: f64,
+  expertGroupTokens: f64,
+  mbDense: f64,
+  mbMoe: f64,
+): f64 {
   const activationMessage = allTokens * d * ba;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
@@ -1314,17 +1342,7 @@ function stageCost(
     const resharded = tokens * headsPerChip * (decodeQk + decodeV) * ba;
     commS += mbLayers * 2 * allToAllS(resharded / 2, tp);
   }
-  sCommS = commS;
-  // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
-  sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
-  sOverheadS = mbLayers * layerOverhead;
-  finishStage(table, opCount);
-  if (!prefill && !iteration && !drafting) {
-    decodeOpCount = opCount;
-    decodeCommS = sCommS;
-    decodeOverheadS = sOverheadS;
-    decodeValid = true;
-  }
+  return commS;
 }
 
 /** phase.ts dataParallelAttentionCommS: the all-gathers and reduce-scatters around the sharded parts, EP's all-to-alls. */
@@ -2112,7 +2130,6 @@ function iteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTo
  * bound and time breakdown are the mean iteration's.
  */
 function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chunkTokens: f64): void {
-  const replicaChips = tp * pp;
   const g = verifyTokens;
   const E = expectedTokens;
   const n = decodeIterations(outputTokens);
@@ -2177,6 +2194,32 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
   else if (oneAtATime) timeToFirstS = ssChunks * chunkIterationS;
   else timeToFirstS = ssChunks * iterationS;
+  putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, computeS, memoryS, networkS, overheadS, flops, bytes, commS, bound);
+}
+
+/**
+ * evaluateContinuous's end: request latency, MFU, MBU and power from the iteration's figures, and
+ * the replica's figures at `replica` (a pair's lanes end here one by one too).
+ */
+@inline function putContinuous(
+  timeToFirstS: f64,
+  tpotS: f64,
+  iterationS: f64,
+  n: f64,
+  D: f64,
+  P: f64,
+  decodeTokens: f64,
+  computeS: f64,
+  memoryS: f64,
+  networkS: f64,
+  overheadS: f64,
+  flops: f64,
+  bytes: f64,
+  commS: f64,
+  bound: i32,
+): void {
+  const replicaChips = tp * pp;
+  const E = expectedTokens;
   const requestLatencyS = timeToFirstS + n * iterationS;
 
   // Useful work counts the tokens kept: E per decoding sequence, and the prompt's.
@@ -2234,6 +2277,532 @@ function continuousOutputs(batch: f64, inputTokens: f64, outputTokens: f64): voi
   const networkS = r(R_DECODE_NETWORK);
   const overheadS = r(R_DECODE_OVERHEAD);
   putBreakdown(computeS, memoryS, networkS, overheadS, computeS, memoryS, networkS, overheadS);
+}
+
+// ---------------------------------------------------------------- two configurations at once (WASM SIMD)
+// A sweep's innermost axis is the output length, inside the input length, the batch and the chunk
+// budget (the inner block): two configurations next to each other in a block differ in those alone.
+// Without speculation and on one engine, a continuous-batching replica's iteration stages are then
+// two stages of the same operators with other token counts, and the sweep computes them as the two
+// lanes of f64x2 vectors: every add, subtract, multiply, divide, min and max in the scalar order,
+// lane by lane, which IEEE 754 makes the same bits as the scalar code's. The first stage is a
+// lane's decode-alone iteration or its average one (a prompt_attention row in one lane only, +0 in
+// the other), the chunk stage one vector when both lanes take prompts one at a time, and each
+// lane's mean of the two (evaluateContinuous). What is not arithmetic runs per lane on the scalar
+// code: the steady state and memory (ceilings, loops), the efficiency curves' lookups, the experts
+// touched (the host's pow), the collectives and pipeline sends, the chunk stage when one lane alone
+// needs it, and each lane's figures from its stage (putContinuous). A configuration without a neighbour in its block (the last of an odd block, the
+// end of a range, a shared entry one of the two can read) runs the scalar path, evaluateReplica,
+// which stays the reference; rows pair the same way, so that the row tests compare both paths.
+
+@inline function vsplat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+/** The vector (a, b). */
+@inline function vpair(a: f64, b: f64): v128 {
+  return f64x2.replace_lane(f64x2.splat(a), 1, b);
+}
+@inline function lane0(v: v128): f64 {
+  return f64x2.extract_lane(v, 0);
+}
+@inline function lane1(v: v128): f64 {
+  return f64x2.extract_lane(v, 1);
+}
+@inline function vadd(a: v128, b: v128): v128 {
+  return f64x2.add(a, b);
+}
+@inline function vsub(a: v128, b: v128): v128 {
+  return f64x2.sub(a, b);
+}
+@inline function vmul(a: v128, b: v128): v128 {
+  return f64x2.mul(a, b);
+}
+@inline function vdiv(a: v128, b: v128): v128 {
+  return f64x2.div(a, b);
+}
+/** x·s, the scalar on the right as the scalar code writes it. */
+@inline function vmuls(a: v128, s: f64): v128 {
+  return f64x2.mul(a, f64x2.splat(s));
+}
+@inline function vdivs(a: v128, s: f64): v128 {
+  return f64x2.div(a, f64x2.splat(s));
+}
+
+// The pair's operator table: per operator, lane pairs of time·layers, compute-bound (all ones or
+// zeros per lane), flops·layers, bytes·layers.
+const PAIR_OPS: usize = memory.data(OP_SLOTS * 4 * 16, 16);
+let pairOpCount: i32 = 0;
+let vComputeS: v128 = f64x2.splat(0);
+let vMemoryS: v128 = f64x2.splat(0);
+let vFlops: v128 = f64x2.splat(0);
+let vBytes: v128 = f64x2.splat(0);
+let vCommS: v128 = f64x2.splat(0);
+let vOverlap: v128 = f64x2.splat(0);
+let vNetworkS: v128 = f64x2.splat(0);
+let vSpareS: v128 = f64x2.splat(0);
+let vTimeS: v128 = f64x2.splat(0);
+let vOverheadS: f64 = 0;
+let vBound0: i32 = 0;
+let vBound1: i32 = 0;
+/** Each lane's attentionImbalance (the batch's: data-parallel attention). */
+let vImbalance: v128 = f64x2.splat(1);
+let imbalance0: f64 = 1;
+let imbalance1: f64 = 1;
+
+/** operator() on both lanes. */
+function operator2(flops: v128, bytes: v128, layers: f64): void {
+  let computeS: v128;
+  let memoryS: v128;
+  if (rooflineConstant) {
+    computeS = vdivs(flops, peak * flopConstant);
+    memoryS = vdivs(bytes, memBandwidth * memoryConstant);
+  } else {
+    // bytes > 0 ? flops / bytes : Infinity
+    const intensity = v128.bitselect(vdiv(flops, bytes), vsplat(Infinity), f64x2.gt(bytes, vsplat(0)));
+    const i0 = lane0(intensity);
+    const i1 = lane1(intensity);
+    computeS = vdiv(flops, vmul(vsplat(peak), vpair(efficiencyAt(effFlop, i0), efficiencyAt(effFlop, i1))));
+    memoryS = vdiv(bytes, vmul(vsplat(memBandwidth), vpair(efficiencyAt(effMemory, i0), efficiencyAt(effMemory, i1))));
+  }
+  const timeS = f64x2.max(computeS, memoryS);
+  const row = PAIR_OPS + (<usize>pairOpCount << 6);
+  v128.store(row, vmuls(timeS, layers));
+  v128.store(row, f64x2.ge(computeS, memoryS), 16);
+  v128.store(row, vmuls(flops, layers), 32);
+  v128.store(row, vmuls(bytes, layers), 48);
+  pairOpCount++;
+}
+
+/** ownTokens on both lanes. */
+@inline function ownTokens2(n: v128): v128 {
+  return dpAttention ? vmul(vdivs(n, tp), vImbalance) : n;
+}
+
+/** attentionOperator(false, …) on both lanes: decode's attention at each lane's context. */
+function decodeAttention2(tokens: v128, contextTokens: v128): void {
+  // meanAttendedContext(contextTokens, false)
+  let attended = contextTokens;
+  if (hasWindow) {
+    const fractionWindowed = windowedLayers / L;
+    attended = vadd(vmuls(f64x2.min(contextTokens, vsplat(window)), fractionWindowed), vmuls(contextTokens, 1 - fractionWindowed));
+  }
+  const byBatch = byBatchSharding && tp > 1;
+  const attnHeads = byBatch ? h : headsPerChip;
+  const chipTokens = ownTokens2(tokens);
+  const attnTokens = byBatch ? vdivs(tokens, tp) : chipTokens;
+  const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
+  const attentionFlops = vmul(vmuls(attended, 2 * attnHeads * (decodeQk + decodeV)), attnTokens);
+  const kvBytes = vmuls(vmuls(vmul(attnTokens, vadd(attended, vsplat(1))), kvPerToken), bkv);
+  operator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
+}
+
+/**
+ * promptAttentionOperator on the lanes set in `present` (prompt > 0, all ones, where stageCost pushes
+ * the row): a lane without it (a request decoding alone) keeps +0 in the row, which finishStage's
+ * sums add as the scalar code adds nothing.
+ */
+function promptAttention2(prompt: v128, promptLength: v128, present: v128): void {
+  const has0 = i64x2.extract_lane(present, 0) != 0;
+  const has1 = i64x2.extract_lane(present, 1) != 0;
+  if (!has0 && !has1) return;
+  const promptAttended = vpair(meanAttendedContext(lane0(promptLength), true), meanAttendedContext(lane1(promptLength), true));
+  const promptTokens = ownTokens2(prompt);
+  operator2(
+    vmul(vmuls(promptAttended, 2 * headsPerChip * (prefillQk + prefillV)), promptTokens),
+    vadd(vmuls(vmuls(promptTokens, kvElementsPerTokenPerChip), bkv), vmuls(vmuls(promptTokens, attentionActivationWidth), ba)),
+    mbLayers,
+  );
+  if (has0 && has1) return;
+  const row = PAIR_OPS + (<usize>(pairOpCount - 1) << 6);
+  v128.store(row, v128.and(v128.load(row), present));
+  v128.store(row, v128.and(v128.load(row, 16), present), 16);
+  v128.store(row, v128.and(v128.load(row, 32), present), 32);
+  v128.store(row, v128.and(v128.load(row, 48), present), 48);
+}
+
+/**
+ * stageCost(false, …, iteration true) on both lanes: a continuous-batching iteration of `tokens`
+ * decode and `promptTokens` prompt tokens of prompts `promptLength` long; a lane's prompt may be 0
+ * (decoding alone: no prompt_attention row, decode's overlap) while the other's is not. Its figures
+ * are in v*.
+ */
+function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, promptTokens: v128, promptLength: v128): void {
+  pairOpCount = 0;
+  const mb = overlapBatches;
+  tokens = vdivs(tokens, mb);
+  logitTokens = vdivs(logitTokens, mb);
+  promptTokens = vdivs(promptTokens, mb);
+  mbLayers = stageLayers * mb;
+  const mbDense = denseLayersStage * mb;
+  const mbMoe = moeLayersStage * mb;
+  const allTokens = vadd(tokens, promptTokens);
+  const attentionAllTokens = ownTokens2(allTokens);
+
+  const twoTokens = vmul(vsplat(2), allTokens);
+  const twoAttentionTokens = vmul(vsplat(2), attentionAllTokens);
+  operator2(vmuls(twoAttentionTokens, qkvParamsPerChip), vadd(vsplat(qkvWeightBytes), vmuls(vmuls(attentionAllTokens, qkvActivationWidth), ba)), mbLayers);
+  decodeAttention2(tokens, contextTokens);
+  const zero = vsplat(0);
+  const promptPresent = f64x2.gt(promptTokens, zero);
+  promptAttention2(promptTokens, promptLength, promptPresent);
+  operator2(vmuls(twoAttentionTokens, outParamsPerChip), vadd(vsplat(outWeightBytes), vmuls(vmuls(attentionAllTokens, outActivationWidth), ba)), mbLayers);
+
+  if (denseLayersStage > 0) {
+    operator2(vmuls(twoTokens, ffnParamsPerChip), vadd(vsplat(ffnWeightBytes), vmuls(vmuls(allTokens, ffnActivationWidth), ba)), mbDense);
+  }
+
+  let expertGroupTokens = allTokens;
+  if (hasMoe && moeLayersStage > 0) {
+    const k = activeExperts;
+    expertGroupTokens = ep == 1 ? allTokens : vdivs(vmuls(allTokens, ep), tp);
+    const routingsPerChip = ep == 1 ? vmuls(allTokens, k) : vmuls(vdivs(vmuls(expertGroupTokens, k), ep), imbalance);
+    const touched =
+      ep == 1
+        ? vpair(expectedExpertsTouched(experts, k, lane0(allTokens)), expectedExpertsTouched(experts, k, lane1(allTokens)))
+        : vpair(expertsPerChip * touchedFraction(experts, k, lane0(expertGroupTokens)), expertsPerChip * touchedFraction(experts, k, lane1(expertGroupTokens)));
+    operator2(vmuls(twoAttentionTokens, routerParamsPerChip), vadd(vsplat(routerWeightBytes), vmuls(vmuls(attentionAllTokens, d), ba)), mbMoe);
+    operator2(
+      vmuls(vmul(vsplat(2), routingsPerChip), expertParamsPerChip),
+      vadd(vmuls(vmuls(touched, expertParamsPerChip), bw), vmuls(vmuls(vmuls(routingsPerChip, 2), d), ba)),
+      mbMoe,
+    );
+    if (sharedExperts > 0) {
+      operator2(vmuls(twoTokens, sharedExpertParamsPerChip), vadd(vsplat(sharedWeightBytes), vmuls(vmuls(vmuls(allTokens, 2), d), ba)), mbMoe);
+    }
+  }
+
+  operator2(vmuls(vmul(vsplat(2), logitTokens), lmHeadParamsPerChip), vadd(vsplat(lmHeadWeightBytes), vmuls(vmuls(logitTokens, lmHeadActivationWidth), ba)), mb);
+  if (pp == 1) operator2(vsplat(0), vmuls(vmuls(allTokens, d), bw), mb);
+
+  attentionImbalance = imbalance0;
+  const commS0 = stageCommS(false, lane0(tokens), lane0(logitTokens), lane0(allTokens), lane0(attentionAllTokens), lane0(expertGroupTokens), mbDense, mbMoe);
+  attentionImbalance = imbalance1;
+  vCommS = vpair(commS0, stageCommS(false, lane1(tokens), lane1(logitTokens), lane1(allTokens), lane1(attentionAllTokens), lane1(expertGroupTokens), mbDense, mbMoe));
+  // iterationOverlap(tokens, promptTokens) where a lane has prompt tokens, else decode's, unless two micro-batches
+  if (mb > 1) vOverlap = vsplat(1);
+  else if (!v128.any_true(promptPresent)) vOverlap = vsplat(decodeOverlap);
+  else {
+    const mixed = vdiv(vadd(vmuls(promptTokens, prefillOverlap), vmuls(tokens, decodeOverlap)), vadd(promptTokens, tokens));
+    vOverlap = v128.bitselect(mixed, vsplat(decodeOverlap), promptPresent);
+  }
+  vOverheadS = mbLayers * layerOverhead;
+
+  // finishStage: the sums in push order (a lane adds +0 where the scalar code adds nothing: the
+  // sums start at +0 and every time is ≥ 0 or NaN, so the bits are the same)
+  let computeS = zero;
+  let memoryS = zero;
+  let flops = zero;
+  let bytes = zero;
+  for (let i = 0; i < pairOpCount; i++) {
+    const row = PAIR_OPS + (<usize>i << 6);
+    const timeS = v128.load(row);
+    const computeBound = v128.load(row, 16);
+    computeS = vadd(computeS, v128.bitselect(timeS, zero, computeBound));
+    memoryS = vadd(memoryS, v128.bitselect(zero, timeS, computeBound));
+    flops = vadd(flops, v128.load(row, 32));
+    bytes = vadd(bytes, v128.load(row, 48));
+  }
+  vComputeS = computeS;
+  vMemoryS = memoryS;
+  vFlops = flops;
+  vBytes = bytes;
+  const hideS = vmul(vOverlap, vadd(computeS, memoryS));
+  vNetworkS = f64x2.max(zero, vsub(vCommS, hideS));
+  vSpareS = f64x2.max(zero, vsub(hideS, vCommS));
+  vTimeS = vadd(vadd(vadd(computeS, memoryS), vNetworkS), vsplat(vOverheadS));
+  vBound0 = dominantBound(lane0(computeS), lane0(memoryS), lane0(vNetworkS));
+  vBound1 = dominantBound(lane1(computeS), lane1(memoryS), lane1(vNetworkS));
+}
+
+/** verifyIteration on both lanes: the stage (in v*), and p·(stage + send) per lane. */
+function verifyIteration2(decodeTokens: v128, prompt: v128, logits: v128, inputTokens: v128, contextTokens: v128): v128 {
+  iterationStage2(vdivs(decodeTokens, pp), contextTokens, vdivs(logits, pp), vdivs(prompt, pp), inputTokens);
+  const sent = vdivs(vadd(decodeTokens, prompt), pp);
+  attentionImbalance = imbalance0;
+  const send0 = pipelineSendS(lane0(sent), lane0(vSpareS));
+  attentionImbalance = imbalance1;
+  return vmul(vsplat(pp), vadd(vTimeS, vpair(send0, pipelineSendS(lane1(sent), lane1(vSpareS)))));
+}
+
+// Each lane's steady state and memory, kept while the other's are computed.
+let l0Decode: f64 = 0;
+let l0Prompt: f64 = 0;
+let l0Chunks: f64 = 0;
+let l0Binds: bool = false;
+let l0Weights: f64 = 0;
+let l0Kv: f64 = 0;
+let l0Activations: f64 = 0;
+let l0Total: f64 = 0;
+let l1Decode: f64 = 0;
+let l1Prompt: f64 = 0;
+let l1Chunks: f64 = 0;
+let l1Binds: bool = false;
+let l1Weights: f64 = 0;
+let l1Kv: f64 = 0;
+let l1Activations: f64 = 0;
+let l1Total: f64 = 0;
+
+/** The lane's steady state back in ss* (for the scalar evaluateContinuous). */
+@inline function restoreSteadyState(lane: i32): void {
+  ssDecode = lane == 0 ? l0Decode : l1Decode;
+  ssPrompt = lane == 0 ? l0Prompt : l1Prompt;
+  ssChunks = lane == 0 ? l0Chunks : l1Chunks;
+  ssBinds = lane == 0 ? l0Binds : l1Binds;
+}
+
+/** The second replica buffer of a pair evaluated outside shared entries. */
+const REPLICA2: usize = memory.data(R_SLOTS * 8, 16);
+
+// The second lane's chunk budget, batch, input and output lengths (pairable).
+let nextChunk: f64 = 0;
+let nextBatch: f64 = 0;
+let nextInput: f64 = 0;
+let nextOutput: f64 = 0;
+
+/** Axis `a`'s value at `digit`. */
+@inline function valueAt(a: i32, digit: i64): f64 {
+  return load<f64>(load<usize>(AXIS_VALUES + (<usize>a << 3)) + (<usize>digit << 3));
+}
+
+/** Whether the current level's configurations can run in pairs: continuous, on one engine, without speculation (after setParallel). */
+@inline function pairsRun(): bool {
+  return !disaggregated && specMode == SPEC_NONE && value(A_SCHEDULE) == 0;
+}
+
+/**
+ * Whether the current configuration (of a level where pairsRun) and the next can run as a pair:
+ * the next is in the same inner block. The next one's values go to next*.
+ */
+function pairable(): bool {
+  nextChunk = value(A_CHUNK);
+  nextBatch = value(A_BATCH);
+  nextInput = value(A_INPUT);
+  // the odometer's next turn within the block: the innermost axis not at its last value steps,
+  // those inside it restart
+  let a = A_OUTPUT;
+  while (a >= A_CHUNK && digitOf(a) + 1 >= axisLength(a)) a--;
+  if (a < A_CHUNK) return false;
+  const next = valueAt(a, digitOf(a) + 1);
+  nextOutput = a == A_OUTPUT ? next : valueAt(A_OUTPUT, 0);
+  if (a == A_INPUT) nextInput = next;
+  else if (a < A_INPUT) nextInput = valueAt(A_INPUT, 0);
+  if (a == A_BATCH) nextBatch = next;
+  else if (a < A_BATCH) nextBatch = valueAt(A_BATCH, 0);
+  if (a == A_CHUNK) nextChunk = next;
+  return true;
+}
+
+/**
+ * evaluateReplica(false) of the current configuration and the next (pairable, its values in next*),
+ * their figures at `r0` and `r1`: bit 1 set when the first fits, bit 2 when the second does.
+ */
+function evaluateReplicaPair(r0: usize, r1: usize): i32 {
+  const batch0 = value(A_BATCH);
+  const input0 = value(A_INPUT);
+  const out0 = value(A_OUTPUT);
+  const chunk0 = value(A_CHUNK);
+  const batch1 = nextBatch;
+  const input1 = nextInput;
+  const out1 = nextOutput;
+  const chunk1 = nextChunk;
+  imbalance0 = dpAttention ? Math.ceil(batch0 / tp) / (batch0 / tp) : 1;
+  imbalance1 = dpAttention ? Math.ceil(batch1 / tp) / (batch1 / tp) : 1;
+  vImbalance = vpair(imbalance0, imbalance1);
+  steadyState(batch1, input1, out1, chunk1);
+  l1Decode = ssDecode;
+  l1Prompt = ssPrompt;
+  l1Chunks = ssChunks;
+  l1Binds = ssBinds;
+  memoryDynamic(batch1, input1, out1, chunk1);
+  const fits1 = !(memTotal > memCapacityUsable);
+  l1Weights = memWeights;
+  l1Kv = memKv;
+  l1Activations = memActivations;
+  l1Total = memTotal;
+  steadyState(batch0, input0, out0, chunk0);
+  l0Decode = ssDecode;
+  l0Prompt = ssPrompt;
+  l0Chunks = ssChunks;
+  l0Binds = ssBinds;
+  memoryDynamic(batch0, input0, out0, chunk0);
+  const fits0 = !(memTotal > memCapacityUsable);
+  l0Weights = memWeights;
+  l0Kv = memKv;
+  l0Activations = memActivations;
+  l0Total = memTotal;
+  if (fits0 && fits1) {
+    continuousPair(batch0, input0, out0, chunk0, batch1, input1, out1, chunk1, r0, r1);
+  } else {
+    // the lanes one by one on the scalar path
+    if (fits0) {
+      restoreSteadyState(0);
+      attentionImbalance = imbalance0;
+      replica = r0;
+      evaluateContinuous(batch0, input0, out0, chunk0);
+    }
+    if (fits1) {
+      restoreSteadyState(1);
+      attentionImbalance = imbalance1;
+      replica = r1;
+      evaluateContinuous(batch1, input1, out1, chunk1);
+    }
+  }
+  if (fits0) {
+    replica = r0;
+    setR(R_MEM_WEIGHTS, l0Weights);
+    setR(R_MEM_KV, l0Kv);
+    setR(R_MEM_ACTIVATIONS, l0Activations);
+    setR(R_MEM_TOTAL, l0Total);
+  }
+  if (fits1) {
+    replica = r1;
+    setR(R_MEM_WEIGHTS, l1Weights);
+    setR(R_MEM_KV, l1Kv);
+    setR(R_MEM_ACTIVATIONS, l1Activations);
+    setR(R_MEM_TOTAL, l1Total);
+  }
+  return (fits0 ? 1 : 0) | (fits1 ? 2 : 0);
+}
+
+/**
+ * evaluateContinuous without speculation for both lanes (steady states in l0*, l1*), the iterations'
+ * stages as f64x2. Per lane, as the scalar code: when prompts arrive one at a time (the budget not
+ * binding, a prompt's chunk more than P) the mean of the iteration decoding alone (prompt 0) and the
+ * one carrying a chunk, each figure mixed `rest·a + share·b` in that lane; otherwise the average
+ * iteration (prompt P). The first stage is one f64x2 stage whatever each lane needs (a lane's
+ * prompt 0 drops its prompt_attention row); the chunk stage is one too when both lanes need it,
+ * the scalar verifyIteration for the lane that does when one does.
+ */
+function continuousPair(
+  batch0: f64,
+  input0: f64,
+  out0: f64,
+  chunkTokens0: f64,
+  batch1: f64,
+  input1: f64,
+  out1: f64,
+  chunkTokens1: f64,
+  r0: usize,
+  r1: usize,
+): void {
+  const g = verifyTokens;
+  const n0 = out0 - 1;
+  const n1 = out1 - 1;
+  const D = vpair(l0Decode, l1Decode);
+  const P = vpair(l0Prompt, l1Prompt);
+  const inputTokens = vpair(input0, input1);
+  const decodeTokens = vmul(vsplat(g), D);
+  const decodeContext = vadd(inputTokens, vdiv(vpair(out0, out1), vsplat(2)));
+  const chunk = vdiv(inputTokens, vpair(l0Chunks, l1Chunks));
+  const chunk0 = lane0(chunk);
+  const chunk1 = lane1(chunk);
+  const one0 = !l0Binds && chunk0 > l0Prompt;
+  const one1 = !l1Binds && chunk1 > l1Prompt;
+  // The first stage: alone (prompt 0, logits g·D) or the average iteration (P, g·D + P/S_in). A
+  // lane's 0 gives g·D + 0/S_in = g·D + 0, the same bits as g·D (g·D ≥ +0, S_in ≥ 1).
+  const prompt = vpair(one0 ? 0 : l0Prompt, one1 ? 0 : l1Prompt);
+  const stageS = verifyIteration2(decodeTokens, prompt, vadd(decodeTokens, vdiv(prompt, inputTokens)), inputTokens, decodeContext);
+  let iteration0 = lane0(stageS);
+  let iteration1 = lane1(stageS);
+  let computeS = vComputeS;
+  let memoryS = vMemoryS;
+  let networkS = vNetworkS;
+  let overheadS = vsplat(vOverheadS);
+  let flops = vFlops;
+  let bytes = vBytes;
+  let commS = vCommS;
+  let bound0 = vBound0;
+  let bound1 = vBound1;
+  let chunkIteration0: f64 = 0;
+  let chunkIteration1: f64 = 0;
+  if (one0 || one1) {
+    // The chunk stage (prompt S_in/k, logits g·D + chunk/S_in), in a lane that needs it.
+    let chunkS: v128;
+    let cComputeS: v128;
+    let cMemoryS: v128;
+    let cNetworkS: v128;
+    let cOverheadS: v128;
+    let cFlops: v128;
+    let cBytes: v128;
+    let cCommS: v128;
+    if (one0 && one1) {
+      chunkS = verifyIteration2(decodeTokens, chunk, vadd(decodeTokens, vdiv(chunk, inputTokens)), inputTokens, decodeContext);
+      cComputeS = vComputeS;
+      cMemoryS = vMemoryS;
+      cNetworkS = vNetworkS;
+      cOverheadS = vsplat(vOverheadS);
+      cFlops = vFlops;
+      cBytes = vBytes;
+      cCommS = vCommS;
+    } else {
+      // the other lane's entries are its first stage's, mixed and then not used
+      const decode = one0 ? lane0(decodeTokens) : lane1(decodeTokens);
+      const c = one0 ? chunk0 : chunk1;
+      const input = one0 ? input0 : input1;
+      attentionImbalance = one0 ? imbalance0 : imbalance1;
+      const s = verifyIteration(decode, c, decode + c / input, input, one0 ? lane0(decodeContext) : lane1(decodeContext));
+      chunkS = one0 ? f64x2.replace_lane(stageS, 0, s) : f64x2.replace_lane(stageS, 1, s);
+      cComputeS = one0 ? f64x2.replace_lane(computeS, 0, sComputeS) : f64x2.replace_lane(computeS, 1, sComputeS);
+      cMemoryS = one0 ? f64x2.replace_lane(memoryS, 0, sMemoryS) : f64x2.replace_lane(memoryS, 1, sMemoryS);
+      cNetworkS = one0 ? f64x2.replace_lane(networkS, 0, sNetworkS) : f64x2.replace_lane(networkS, 1, sNetworkS);
+      cOverheadS = one0 ? f64x2.replace_lane(overheadS, 0, sOverheadS) : f64x2.replace_lane(overheadS, 1, sOverheadS);
+      cFlops = one0 ? f64x2.replace_lane(flops, 0, sFlops) : f64x2.replace_lane(flops, 1, sFlops);
+      cBytes = one0 ? f64x2.replace_lane(bytes, 0, sBytes) : f64x2.replace_lane(bytes, 1, sBytes);
+      cCommS = one0 ? f64x2.replace_lane(commS, 0, sCommS) : f64x2.replace_lane(commS, 1, sCommS);
+    }
+    chunkIteration0 = lane0(chunkS);
+    chunkIteration1 = lane1(chunkS);
+    // share = (P/chunk)·((B − 1)/B) of a request's iterations beside another's chunk, rest = 1 − share
+    const batch = vpair(batch0, batch1);
+    const share = vmul(vdiv(P, chunk), vdiv(vsub(batch, vsplat(1)), batch));
+    const rest = vsub(vsplat(1), share);
+    const mIteration = vadd(vmul(rest, stageS), vmul(share, chunkS));
+    const mComputeS = vadd(vmul(rest, computeS), vmul(share, cComputeS));
+    const mMemoryS = vadd(vmul(rest, memoryS), vmul(share, cMemoryS));
+    const mNetworkS = vadd(vmul(rest, networkS), vmul(share, cNetworkS));
+    const mOverheadS = vadd(vmul(rest, overheadS), vmul(share, cOverheadS));
+    const mFlops = vadd(vmul(rest, flops), vmul(share, cFlops));
+    const mBytes = vadd(vmul(rest, bytes), vmul(share, cBytes));
+    const mCommS = vadd(vmul(rest, commS), vmul(share, cCommS));
+    if (one0 && one1) {
+      iteration0 = lane0(mIteration);
+      iteration1 = lane1(mIteration);
+      computeS = mComputeS;
+      memoryS = mMemoryS;
+      networkS = mNetworkS;
+      overheadS = mOverheadS;
+      flops = mFlops;
+      bytes = mBytes;
+      commS = mCommS;
+    } else {
+      // the mixed lane alone: a mask of all ones there
+      const mask = one0 ? i64x2.replace_lane(i64x2.splat(0), 0, -1) : i64x2.replace_lane(i64x2.splat(0), 1, -1);
+      if (one0) iteration0 = lane0(mIteration);
+      else iteration1 = lane1(mIteration);
+      computeS = v128.bitselect(mComputeS, computeS, mask);
+      memoryS = v128.bitselect(mMemoryS, memoryS, mask);
+      networkS = v128.bitselect(mNetworkS, networkS, mask);
+      overheadS = v128.bitselect(mOverheadS, overheadS, mask);
+      flops = v128.bitselect(mFlops, flops, mask);
+      bytes = v128.bitselect(mBytes, bytes, mask);
+      commS = v128.bitselect(mCommS, commS, mask);
+    }
+    if (one0) bound0 = dominantBound(lane0(computeS), lane0(memoryS), lane0(networkS));
+    if (one1) bound1 = dominantBound(lane1(computeS), lane1(memoryS), lane1(networkS));
+  }
+  // TTFT: queueing when the budget binds, else the prompt's k chunk iterations (one at a time) or k iterations
+  const ttft0 = l0Binds ? iteration0 * ((batch0 * (input0 + g * n0)) / chunkTokens0 - n0) : one0 ? l0Chunks * chunkIteration0 : l0Chunks * iteration0;
+  const ttft1 = l1Binds ? iteration1 * ((batch1 * (input1 + g * n1)) / chunkTokens1 - n1) : one1 ? l1Chunks * chunkIteration1 : l1Chunks * iteration1;
+  replica = r0;
+  putContinuous(
+    ttft0, iteration0, iteration0, n0, l0Decode, l0Prompt, lane0(decodeTokens),
+    lane0(computeS), lane0(memoryS), lane0(networkS), lane0(overheadS), lane0(flops), lane0(bytes), lane0(commS), bound0,
+  );
+  replica = r1;
+  putContinuous(
+    ttft1, iteration1, iteration1, n1, l1Decode, l1Prompt, lane1(decodeTokens),
+    lane1(computeS), lane1(memoryS), lane1(networkS), lane1(overheadS), lane1(flops), lane1(bytes), lane1(commS), bound1,
+  );
 }
 
 // ---------------------------------------------------------------- inference.ts disaggregated
@@ -2671,28 +3240,66 @@ function evaluateShared(): bool {
   const index = sharedBase + innerPosition();
   if (index >= <i64>sharedCapacity) return evaluateInner(false);
   const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
-  const sharding = value(A_SHARDING);
-  const imbalanceValue = value(A_IMBALANCE);
-  if (load<f64>(entry) == sharedStamp) {
-    const entrySharding = load<f64>(entry, 16);
-    const sameSharding = entrySharding == sharding || (shardingFree && entrySharding != 2);
-    if (sameSharding && (load<f64>(entry, 24) == imbalanceValue || imbalanceFree)) {
-      if (load<f64>(entry, 8) == 0) return false;
-      replica = entry + 32;
-      replicaOutputs();
-      return true;
-    }
+  if (entryServes(entry)) {
+    if (load<f64>(entry, 8) == 0) return false;
+    replica = entry + 32;
+    replicaOutputs();
+    return true;
   }
   // the replica's figures go straight into the entry
   replica = entry + 32;
   const fits = evaluateReplica(false);
-  store<f64>(entry, sharedStamp);
-  store<f64>(entry, fits ? 1 : 0, 8);
-  store<f64>(entry, sharding, 16);
-  store<f64>(entry, imbalanceValue, 24);
+  stampEntry(entry, fits);
   if (!fits) return false;
   replicaOutputs();
   return true;
+}
+
+/** Whether the entry holds the current configuration's replica figures (or that it does not fit). */
+@inline function entryServes(entry: usize): bool {
+  if (load<f64>(entry) != sharedStamp) return false;
+  const entrySharding = load<f64>(entry, 16);
+  const sameSharding = entrySharding == value(A_SHARDING) || (shardingFree && entrySharding != 2);
+  return sameSharding && (load<f64>(entry, 24) == value(A_IMBALANCE) || imbalanceFree);
+}
+
+/** Marks the entry as the current configuration's, its figures written (or that it does not fit). */
+@inline function stampEntry(entry: usize, fits: bool): void {
+  store<f64>(entry, sharedStamp);
+  store<f64>(entry, fits ? 1 : 0, 8);
+  store<f64>(entry, value(A_SHARDING), 16);
+  store<f64>(entry, value(A_IMBALANCE), 24);
+}
+
+/**
+ * The current configuration and the next in its block (pairable) evaluated as a pair, their figures
+ * at `r0` and `r1` (`entry`: the first's shared entry, the second's next to it; 0 when not sharing),
+ * into the reducers as configurations `i` and `i + 1`. The odometer ends on the second.
+ */
+function sweepPair(r0: usize, r1: usize, entry: usize, i: i64): void {
+  const fits = evaluateReplicaPair(r0, r1);
+  if (entry != 0) stampEntry(entry, (fits & 1) != 0);
+  reduceEvaluated((fits & 1) != 0, r0, i);
+  // within the inner block: the output length's axis, or one inside the block
+  const changed = increment(N_AXES - 1);
+  if (changed <= A_INPUT) prefillValid = false;
+  if (changed <= A_BATCH) decodeValid = false;
+  if (entry != 0) stampEntry(entry + (<usize>SHARED_STRIDE << 3), (fits & 2) != 0);
+  reduceEvaluated((fits & 2) != 0, r1, i + 1);
+}
+
+/** A configuration of the sweep evaluated (`fits`: its figures at `at`), into the reducers. */
+@inline function reduceEvaluated(fits: bool, at: usize, i: i64): void {
+  if (fits) {
+    replica = at;
+    replicaOutputs();
+    if (topMayTake(<f64>i)) {
+      wanted = ALL_OUTPUTS;
+      replicaOutputs();
+      wanted = sweepWanted;
+    }
+    reduceFeasible(<f64>i);
+  } else countInfeasible(R_CAPACITY, 1);
 }
 
 /**
@@ -2714,6 +3321,7 @@ export function sweep(start: f64, end: f64): void {
   let changed = 0;
   let reason = -1;
   let share = false;
+  let pairs = false;
   while (i < stop) {
     if (changed <= A_CHIP) setPair(<f64>(digitOf(A_MODEL) * axisLength(A_CHIP) + digitOf(A_CHIP)));
     if (changed <= A_LAST_BASE) setBase();
@@ -2722,6 +3330,7 @@ export function sweep(start: f64, end: f64): void {
       reason = setParallel();
       share = sharing && !disaggregated;
       if (share) sharedKey();
+      pairs = pairsRun();
     }
     if (reason >= 0) {
       const block = restOfInnerBlock();
@@ -2734,6 +3343,38 @@ export function sweep(start: f64, end: f64): void {
     }
     if (changed <= A_INPUT) prefillValid = false;
     if (changed <= A_BATCH) decodeValid = false;
+    // this configuration and the next in its block as a pair (WASM SIMD) when both compute their
+    // replica here; a configuration that reads a shared entry reads it first
+    if (pairs && i + 1 < stop) {
+      if (share) {
+        const index = sharedBase + innerPosition();
+        if (index + 1 < <i64>sharedCapacity) {
+          const entry = sharedPtr + (<usize>index * SHARED_STRIDE << 3);
+          const next = entry + (<usize>SHARED_STRIDE << 3);
+          if (entryServes(entry)) reduceEvaluated(load<f64>(entry, 8) != 0, entry + 32, i);
+          else if (pairable() && !entryServes(next)) {
+            sweepPair(entry + 32, next + 32, entry, i);
+            i++;
+          } else {
+            // the replica's figures go straight into the entry
+            replica = entry + 32;
+            const fits = evaluateReplica(false);
+            stampEntry(entry, fits);
+            reduceEvaluated(fits, entry + 32, i);
+          }
+          i++;
+          if (i >= stop) break;
+          changed = increment(N_AXES - 1);
+          continue;
+        }
+      } else if (pairable()) {
+        sweepPair(REPLICA, REPLICA2, 0, i);
+        i += 2;
+        if (i >= stop) break;
+        changed = increment(N_AXES - 1);
+        continue;
+      }
+    }
     if (share ? evaluateShared() : evaluateInner(false)) {
       // the top-k's digest reads every output (a disaggregated configuration has them all)
       if (!disaggregated && topMayTake(<f64>i)) {
@@ -2768,12 +3409,31 @@ export function rows(start: f64, count: i32, out: usize): void {
     else {
       if (changed <= A_INPUT) prefillValid = false;
       if (changed <= A_BATCH) decodeValid = false;
-      evaluateInner(withMinChips);
+      if (k + 1 < count && pairsRun() && pairable()) {
+        // a pair, as a sweep evaluates it (a lane that does not fit is evaluated alone, for its outputs)
+        const fits = evaluateReplicaPair(REPLICA, REPLICA2);
+        rowOf((fits & 1) != 0, REPLICA);
+        memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
+        k++;
+        changed = increment(N_AXES - 1); // within the inner block
+        if (changed <= A_INPUT) prefillValid = false;
+        if (changed <= A_BATCH) decodeValid = false;
+        i++;
+        rowOf((fits & 2) != 0, REPLICA2);
+      } else evaluateInner(withMinChips);
     }
     memory.copy(out + (<usize>k * N_OUT << 3), OUT, N_OUT * 8);
     i++;
     if (k + 1 < count) changed = increment(N_AXES - 1);
   }
+}
+
+/** A row of a pair: its outputs from its figures at `at`, or, when it does not fit, from evaluateInner. */
+function rowOf(fits: bool, at: usize): void {
+  if (fits) {
+    replica = at;
+    replicaOutputs();
+  } else evaluateInner(withMinChips);
 }
 
 // ---------------------------------------------------------------- training.ts estimateTraining

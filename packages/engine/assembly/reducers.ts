@@ -181,7 +181,7 @@ export function slotsRead(): u64 {
  * Whether the top-k may take the feasible configuration in OUT (its filters met, its key making
  * the cut), so that its digest needs every output; reads only the slots of slotsRead.
  */
-export function topMayTake(index: f64): bool {
+@inline export function topMayTake(index: f64): bool {
   if (topK == 0) return false;
   if (whereCount > 0 && !meetsWhere()) return false;
   const key = topSign * f(OUT, topSlot);

@@ -12,14 +12,22 @@
 // `--schedule static` (or RIDGELINE_BENCH_SCHEDULE=static) for paper-style static batches, the
 // only schedule before continuous batching; RIDGELINE_BENCH_RUNS sets the runs per figure [5],
 // RIDGELINE_BENCH_SCALING_RUNS the pairs at 10^8 [3] (smaller sweeps get more, up to 8× as many).
+//
+// RIDGELINE_BENCH_BASELINE=<dir> names another built copy of this package (its build/release.wasm,
+// e.g. a worktree of the branch point): the bench then runs only a before/after of the kernels, on
+// this package's host code, one thread, interleaved pair by pair (the order alternating), on the grid
+// and the grid with the filter, RIDGELINE_BENCH_RUNS pairs each (after a warm-up pair), and prints
+// each kernel's median and range and the ratio by pair.
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
 import { models } from '@ridgeline/catalog';
 import amd from '@ridgeline/hardware-amd';
 import google from '@ridgeline/hardware-google';
 import groq from '@ridgeline/hardware-groq';
 import nvidia from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
-import { createEngine, parseSweepSpec, planSweep, resolveSweepSpec } from '../dist/index.js';
+import { createEngine, engineFromModule, parseSweepSpec, planSweep, resolveSweepSpec, sweepRange } from '../dist/index.js';
 import { closeSweepPool, defaultThreads, runSweep } from '../dist/node/index.js';
 
 const chips = [nvidia, amd, google, groq].flatMap((p) => p.chips);
@@ -106,6 +114,56 @@ console.log(
   `grid: ${grid.total.toLocaleString('en')} configurations, schedule ${grid.resolved.spec.schedule.join(', ')}, chunkTokens ${grid.resolved.spec.chunkTokens.join(', ')}; ` +
     `${threads} cores (os.availableParallelism, ${cpu}), node ${process.version}; ${runs} timed runs per figure`,
 );
+
+if (process.env.RIDGELINE_BENCH_BASELINE) {
+  // before/after: the baseline's kernel and this one's on this host code, one thread, interleaved
+  // pair by pair, timed by the clock and by the process's CPU time (what one core did, on a machine
+  // shared with other work)
+  const wasmPath = join(resolve(process.env.RIDGELINE_BENCH_BASELINE), 'build/release.wasm');
+  const kernels = [
+    { label: 'baseline', engine: engineFromModule(await WebAssembly.compile(readFileSync(wasmPath))) },
+    { label: 'this build', engine },
+  ];
+  const grids = [
+    { label: 'grid', plan: grid },
+    { label: 'grid, where', plan: plan(`${GRID}where: { ttftS: { max: 2 }, tpotS: { max: 0.05 } }\n`) },
+  ];
+  console.log(`before/after, 1 thread, ${runs} interleaved pairs per grid (after a warm-up pair); baseline ${wasmPath}`);
+  for (const g of grids) {
+    const seconds = kernels.map(() => ({ clock: [], cpu: [] }));
+    let evaluated = 0;
+    let reference;
+    const timedRun = async (k) => {
+      const t = performance.now();
+      const c = process.cpuUsage();
+      const state = await sweepRange(kernels[k].engine, g.plan, [0, g.plan.total]);
+      const used = process.cpuUsage(c);
+      seconds[k].clock.push((performance.now() - t) / 1e3);
+      seconds[k].cpu.push((used.user + used.system) / 1e6);
+      evaluated = evaluatedOf(state.counts);
+      // both kernels reduce the grid to the same state
+      const text = JSON.stringify(state);
+      reference ??= text;
+      if (text !== reference) throw new Error(`${kernels[k].label}: another state than the other kernel's on ${g.label}`);
+    };
+    for (const k of [0, 1]) await timedRun(k);
+    for (const s of seconds) {
+      s.clock.length = 0;
+      s.cpu.length = 0;
+    }
+    for (let round = 0; round < runs; round++) for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) await timedRun(k);
+    for (const by of ['clock', 'cpu']) {
+      for (const [k, { label }] of kernels.entries()) {
+        const rates = summary(seconds[k][by].map((x) => evaluated / x), by === 'cpu' ? 'M evaluated/CPU-s' : 'M evaluated/s');
+        const points = summary(seconds[k][by].map((x) => g.plan.total / x), by === 'cpu' ? 'M configurations/CPU-s' : 'M configurations/s');
+        console.log(`  ${g.label}, ${label}, by ${by === 'cpu' ? 'CPU time' : 'the clock'}: ${rates.text}; ${points.text}`);
+      }
+      const ratios = seconds[0][by].map((x, i) => x / seconds[1][by][i]);
+      console.log(`  ${g.label}, by ${by === 'cpu' ? 'CPU time' : 'the clock'}: this build / baseline = ${summary(ratios, '×', 1, 3).text}, by pair`);
+    }
+  }
+  process.exit(0);
+}
 
 // TypeScript reference: estimateInference per configuration, on an evenly strided sample of the grid,
 // each configuration exactly as the kernel evaluates it (every axis of the grid passed on).
