@@ -2342,12 +2342,59 @@ let vNetworkS: v128 = f64x2.splat(0);
 let vSpareS: v128 = f64x2.splat(0);
 let vTimeS: v128 = f64x2.splat(0);
 let vOverheadS: f64 = 0;
-let vBound0: i32 = 0;
-let vBound1: i32 = 0;
+/** Each lane's dominant bound (as f64). */
+let vBound: v128 = f64x2.splat(0);
 /** Each lane's attentionImbalance (the batch's: data-parallel attention). */
 let vImbalance: v128 = f64x2.splat(1);
-let imbalance0: f64 = 1;
-let imbalance1: f64 = 1;
+
+// A pair's per-lane figures, field by field with the two lanes side by side: lane `lane` of field
+// `field` at LANES + field·16 + lane·8. A field is then one f64x2 for the vector code (lanes) and
+// a lane's value one f64 for the scalar code (laneValue), so that each per-lane step is written
+// once, with the lane as a parameter, and a lane's figures are kept while the other's are computed.
+const LANE_BATCH: i32 = 0;
+const LANE_INPUT: i32 = 1;
+const LANE_OUTPUT: i32 = 2;
+const LANE_CHUNK_TOKENS: i32 = 3; // the chunk budget C
+const LANE_IMBALANCE: i32 = 4; // attentionImbalance
+const LANE_DECODE: i32 = 5; // steadyState's D
+const LANE_PROMPT: i32 = 6; // P
+const LANE_CHUNKS: i32 = 7; // k
+const LANE_BINDS: i32 = 8; // 1 when the budget binds, else 0
+const LANE_WEIGHTS: i32 = 9; // memoryDynamic's figures
+const LANE_KV: i32 = 10;
+const LANE_ACTIVATIONS: i32 = 11;
+const LANE_TOTAL: i32 = 12;
+const LANE_ONE_AT_A_TIME: i32 = 13; // all ones where prompts arrive one at a time (a mask)
+const LANE_BOUND: i32 = 14; // the first stage's dominant bound
+const LANE_ITERATION: i32 = 15; // continuousPair's mean iteration and its figures
+const LANE_CHUNK_ITERATION: i32 = 16;
+const LANE_COMPUTE: i32 = 17;
+const LANE_MEMORY: i32 = 18;
+const LANE_NETWORK: i32 = 19;
+const LANE_OVERHEAD: i32 = 20;
+const LANE_FLOPS: i32 = 21;
+const LANE_BYTES: i32 = 22;
+const LANE_COMM: i32 = 23;
+const LANE_FIELDS: i32 = 24;
+const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
+
+/** Where lane `lane` of `field` is. */
+@inline function laneAt(field: i32, lane: i32): usize {
+  return LANES + (<usize>field << 4) + (<usize>lane << 3);
+}
+@inline function laneValue(field: i32, lane: i32): f64 {
+  return load<f64>(laneAt(field, lane));
+}
+@inline function setLaneValue(field: i32, lane: i32, value: f64): void {
+  store<f64>(laneAt(field, lane), value);
+}
+/** Both lanes of `field`, as an f64x2. */
+@inline function lanes(field: i32): v128 {
+  return v128.load(laneAt(field, 0));
+}
+@inline function setLanes(field: i32, value: v128): void {
+  v128.store(laneAt(field, 0), value);
+}
 
 /** operator() on both lanes. */
 function operator2(flops: v128, bytes: v128, layers: f64): void {
@@ -2474,9 +2521,9 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   operator2(vmuls(vmul(vsplat(2), logitTokens), lmHeadParamsPerChip), vadd(vsplat(lmHeadWeightBytes), vmuls(vmuls(logitTokens, lmHeadActivationWidth), ba)), mb);
   if (pp == 1) operator2(vsplat(0), vmuls(vmuls(allTokens, d), bw), mb);
 
-  attentionImbalance = imbalance0;
+  attentionImbalance = laneValue(LANE_IMBALANCE, 0);
   const commS0 = stageCommS(false, lane0(tokens), lane0(logitTokens), lane0(allTokens), lane0(attentionAllTokens), lane0(expertGroupTokens), mbDense, mbMoe);
-  attentionImbalance = imbalance1;
+  attentionImbalance = laneValue(LANE_IMBALANCE, 1);
   vCommS = vpair(commS0, stageCommS(false, lane1(tokens), lane1(logitTokens), lane1(allTokens), lane1(attentionAllTokens), lane1(expertGroupTokens), mbDense, mbMoe));
   // iterationOverlap(tokens, promptTokens) where a lane has prompt tokens, else decode's, unless two micro-batches
   if (mb > 1) vOverlap = vsplat(1);
@@ -2510,54 +2557,33 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   vNetworkS = f64x2.max(zero, vsub(vCommS, hideS));
   vSpareS = f64x2.max(zero, vsub(hideS, vCommS));
   vTimeS = vadd(vadd(vadd(computeS, memoryS), vNetworkS), vsplat(vOverheadS));
-  vBound0 = dominantBound(lane0(computeS), lane0(memoryS), lane0(vNetworkS));
-  vBound1 = dominantBound(lane1(computeS), lane1(memoryS), lane1(vNetworkS));
+  vBound = vpair(
+    <f64>dominantBound(lane0(computeS), lane0(memoryS), lane0(vNetworkS)),
+    <f64>dominantBound(lane1(computeS), lane1(memoryS), lane1(vNetworkS)),
+  );
 }
 
 /** verifyIteration on both lanes: the stage (in v*), and p·(stage + send) per lane. */
 function verifyIteration2(decodeTokens: v128, prompt: v128, logits: v128, inputTokens: v128, contextTokens: v128): v128 {
   iterationStage2(vdivs(decodeTokens, pp), contextTokens, vdivs(logits, pp), vdivs(prompt, pp), inputTokens);
   const sent = vdivs(vadd(decodeTokens, prompt), pp);
-  attentionImbalance = imbalance0;
+  attentionImbalance = laneValue(LANE_IMBALANCE, 0);
   const send0 = pipelineSendS(lane0(sent), lane0(vSpareS));
-  attentionImbalance = imbalance1;
+  attentionImbalance = laneValue(LANE_IMBALANCE, 1);
   return vmul(vsplat(pp), vadd(vTimeS, vpair(send0, pipelineSendS(lane1(sent), lane1(vSpareS)))));
 }
 
-// Each lane's steady state and memory, kept while the other's are computed.
-let l0Decode: f64 = 0;
-let l0Prompt: f64 = 0;
-let l0Chunks: f64 = 0;
-let l0Binds: bool = false;
-let l0Weights: f64 = 0;
-let l0Kv: f64 = 0;
-let l0Activations: f64 = 0;
-let l0Total: f64 = 0;
-let l1Decode: f64 = 0;
-let l1Prompt: f64 = 0;
-let l1Chunks: f64 = 0;
-let l1Binds: bool = false;
-let l1Weights: f64 = 0;
-let l1Kv: f64 = 0;
-let l1Activations: f64 = 0;
-let l1Total: f64 = 0;
-
-/** The lane's steady state back in ss* (for the scalar evaluateContinuous). */
+/** The lane's steady state back in ss* and its attentionImbalance (for the scalar evaluateContinuous). */
 @inline function restoreSteadyState(lane: i32): void {
-  ssDecode = lane == 0 ? l0Decode : l1Decode;
-  ssPrompt = lane == 0 ? l0Prompt : l1Prompt;
-  ssChunks = lane == 0 ? l0Chunks : l1Chunks;
-  ssBinds = lane == 0 ? l0Binds : l1Binds;
+  ssDecode = laneValue(LANE_DECODE, lane);
+  ssPrompt = laneValue(LANE_PROMPT, lane);
+  ssChunks = laneValue(LANE_CHUNKS, lane);
+  ssBinds = laneValue(LANE_BINDS, lane) != 0;
+  attentionImbalance = laneValue(LANE_IMBALANCE, lane);
 }
 
 /** The second replica buffer of a pair evaluated outside shared entries. */
 const REPLICA2: usize = memory.data(R_SLOTS * 8, 16);
-
-// The second lane's chunk budget, batch, input and output lengths (pairable).
-let nextChunk: f64 = 0;
-let nextBatch: f64 = 0;
-let nextInput: f64 = 0;
-let nextOutput: f64 = 0;
 
 /** Axis `a`'s value at `digit`. */
 @inline function valueAt(a: i32, digit: i64): f64 {
@@ -2571,139 +2597,124 @@ let nextOutput: f64 = 0;
 
 /**
  * Whether the current configuration (of a level where pairsRun) and the next can run as a pair:
- * the next is in the same inner block. The next one's values go to next*.
+ * the next is in the same inner block. The next one's chunk budget, batch, input and output
+ * lengths go to lane 1.
  */
 function pairable(): bool {
-  nextChunk = value(A_CHUNK);
-  nextBatch = value(A_BATCH);
-  nextInput = value(A_INPUT);
+  let nextChunk = value(A_CHUNK);
+  let nextBatch = value(A_BATCH);
+  let nextInput = value(A_INPUT);
   // the odometer's next turn within the block: the innermost axis not at its last value steps,
   // those inside it restart
   let a = A_OUTPUT;
   while (a >= A_CHUNK && digitOf(a) + 1 >= axisLength(a)) a--;
   if (a < A_CHUNK) return false;
   const next = valueAt(a, digitOf(a) + 1);
-  nextOutput = a == A_OUTPUT ? next : valueAt(A_OUTPUT, 0);
+  setLaneValue(LANE_OUTPUT, 1, a == A_OUTPUT ? next : valueAt(A_OUTPUT, 0));
   if (a == A_INPUT) nextInput = next;
   else if (a < A_INPUT) nextInput = valueAt(A_INPUT, 0);
   if (a == A_BATCH) nextBatch = next;
   else if (a < A_BATCH) nextBatch = valueAt(A_BATCH, 0);
   if (a == A_CHUNK) nextChunk = next;
+  setLaneValue(LANE_INPUT, 1, nextInput);
+  setLaneValue(LANE_BATCH, 1, nextBatch);
+  setLaneValue(LANE_CHUNK_TOKENS, 1, nextChunk);
   return true;
 }
 
 /**
- * evaluateReplica(false) of the current configuration and the next (pairable, its values in next*),
- * their figures at `r0` and `r1`: bit 1 set when the first fits, bit 2 when the second does.
+ * A lane's attentionImbalance, steady state and memory (its configuration in the lane's fields),
+ * kept in its fields while the other lane's are computed. Whether the lane fits.
  */
-function evaluateReplicaPair(r0: usize, r1: usize): i32 {
-  const batch0 = value(A_BATCH);
-  const input0 = value(A_INPUT);
-  const out0 = value(A_OUTPUT);
-  const chunk0 = value(A_CHUNK);
-  const batch1 = nextBatch;
-  const input1 = nextInput;
-  const out1 = nextOutput;
-  const chunk1 = nextChunk;
-  imbalance0 = dpAttention ? Math.ceil(batch0 / tp) / (batch0 / tp) : 1;
-  imbalance1 = dpAttention ? Math.ceil(batch1 / tp) / (batch1 / tp) : 1;
-  vImbalance = vpair(imbalance0, imbalance1);
-  steadyState(batch1, input1, out1, chunk1);
-  l1Decode = ssDecode;
-  l1Prompt = ssPrompt;
-  l1Chunks = ssChunks;
-  l1Binds = ssBinds;
-  memoryDynamic(batch1, input1, out1, chunk1);
-  const fits1 = !(memTotal > memCapacityUsable);
-  l1Weights = memWeights;
-  l1Kv = memKv;
-  l1Activations = memActivations;
-  l1Total = memTotal;
-  steadyState(batch0, input0, out0, chunk0);
-  l0Decode = ssDecode;
-  l0Prompt = ssPrompt;
-  l0Chunks = ssChunks;
-  l0Binds = ssBinds;
-  memoryDynamic(batch0, input0, out0, chunk0);
-  const fits0 = !(memTotal > memCapacityUsable);
-  l0Weights = memWeights;
-  l0Kv = memKv;
-  l0Activations = memActivations;
-  l0Total = memTotal;
-  if (fits0 && fits1) {
-    continuousPair(batch0, input0, out0, chunk0, batch1, input1, out1, chunk1, r0, r1);
-  } else {
-    // the lanes one by one on the scalar path
-    if (fits0) {
-      restoreSteadyState(0);
-      attentionImbalance = imbalance0;
-      replica = r0;
-      evaluateContinuous(batch0, input0, out0, chunk0);
-    }
-    if (fits1) {
-      restoreSteadyState(1);
-      attentionImbalance = imbalance1;
-      replica = r1;
-      evaluateContinuous(batch1, input1, out1, chunk1);
-    }
-  }
-  if (fits0) {
-    replica = r0;
-    setR(R_MEM_WEIGHTS, l0Weights);
-    setR(R_MEM_KV, l0Kv);
-    setR(R_MEM_ACTIVATIONS, l0Activations);
-    setR(R_MEM_TOTAL, l0Total);
-  }
-  if (fits1) {
-    replica = r1;
-    setR(R_MEM_WEIGHTS, l1Weights);
-    setR(R_MEM_KV, l1Kv);
-    setR(R_MEM_ACTIVATIONS, l1Activations);
-    setR(R_MEM_TOTAL, l1Total);
-  }
-  return (fits0 ? 1 : 0) | (fits1 ? 2 : 0);
+@inline function keepLane(lane: i32): bool {
+  const batch = laneValue(LANE_BATCH, lane);
+  const inputTokens = laneValue(LANE_INPUT, lane);
+  const outputTokens = laneValue(LANE_OUTPUT, lane);
+  const chunkTokens = laneValue(LANE_CHUNK_TOKENS, lane);
+  setLaneValue(LANE_IMBALANCE, lane, dpAttention ? Math.ceil(batch / tp) / (batch / tp) : 1);
+  steadyState(batch, inputTokens, outputTokens, chunkTokens);
+  setLaneValue(LANE_DECODE, lane, ssDecode);
+  setLaneValue(LANE_PROMPT, lane, ssPrompt);
+  setLaneValue(LANE_CHUNKS, lane, ssChunks);
+  setLaneValue(LANE_BINDS, lane, ssBinds ? 1 : 0);
+  memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
+  setLaneValue(LANE_WEIGHTS, lane, memWeights);
+  setLaneValue(LANE_KV, lane, memKv);
+  setLaneValue(LANE_ACTIVATIONS, lane, memActivations);
+  setLaneValue(LANE_TOTAL, lane, memTotal);
+  return !(memTotal > memCapacityUsable);
+}
+
+/** A lane alone on the scalar path (evaluateContinuous), its figures at `at`. */
+@inline function evaluateLane(lane: i32, at: usize): void {
+  restoreSteadyState(lane);
+  replica = at;
+  evaluateContinuous(laneValue(LANE_BATCH, lane), laneValue(LANE_INPUT, lane), laneValue(LANE_OUTPUT, lane), laneValue(LANE_CHUNK_TOKENS, lane));
+}
+
+/** A fitting lane's memory figures at `at`. */
+@inline function putLaneMemory(lane: i32, at: usize): void {
+  replica = at;
+  setR(R_MEM_WEIGHTS, laneValue(LANE_WEIGHTS, lane));
+  setR(R_MEM_KV, laneValue(LANE_KV, lane));
+  setR(R_MEM_ACTIVATIONS, laneValue(LANE_ACTIVATIONS, lane));
+  setR(R_MEM_TOTAL, laneValue(LANE_TOTAL, lane));
 }
 
 /**
- * evaluateContinuous without speculation for both lanes (steady states in l0*, l1*), the iterations'
- * stages as f64x2. Per lane, as the scalar code: when prompts arrive one at a time (the budget not
- * binding, a prompt's chunk more than P) the mean of the iteration decoding alone (prompt 0) and the
- * one carrying a chunk, each figure mixed `rest·a + share·b` in that lane; otherwise the average
- * iteration (prompt P). The first stage is one f64x2 stage whatever each lane needs (a lane's
- * prompt 0 drops its prompt_attention row); the chunk stage is one too when both lanes need it,
- * the scalar verifyIteration for the lane that does when one does.
+ * evaluateReplica(false) of the current configuration (lane 0) and the next (pairable, lane 1),
+ * their figures at `r0` and `r1`: bit 1 set when the first fits, bit 2 when the second does.
  */
-function continuousPair(
-  batch0: f64,
-  input0: f64,
-  out0: f64,
-  chunkTokens0: f64,
-  batch1: f64,
-  input1: f64,
-  out1: f64,
-  chunkTokens1: f64,
-  r0: usize,
-  r1: usize,
-): void {
+function evaluateReplicaPair(r0: usize, r1: usize): i32 {
+  setLaneValue(LANE_BATCH, 0, value(A_BATCH));
+  setLaneValue(LANE_INPUT, 0, value(A_INPUT));
+  setLaneValue(LANE_OUTPUT, 0, value(A_OUTPUT));
+  setLaneValue(LANE_CHUNK_TOKENS, 0, value(A_CHUNK));
+  // lane 1 first, so that ss* and mem* are left holding lane 0's, the current configuration's;
+  // each call inlined with its lane a constant (the lanes' field addresses folded)
+  const fits = (keepLane(1) ? 2 : 0) | (keepLane(0) ? 1 : 0);
+  vImbalance = lanes(LANE_IMBALANCE);
+  if (fits == 3) continuousPair(r0, r1);
+  else {
+    // the lanes one by one on the scalar path
+    if (fits & 1) evaluateLane(0, r0);
+    if (fits & 2) evaluateLane(1, r1);
+  }
+  if (fits & 1) putLaneMemory(0, r0);
+  if (fits & 2) putLaneMemory(1, r1);
+  return fits;
+}
+
+/** A lane of the chunk stage's mix, `rest·a + share·b`, where `one` is set; `a` elsewhere. */
+@inline function mixed(a: v128, b: v128, rest: v128, share: v128, one: v128): v128 {
+  return v128.bitselect(vadd(vmul(rest, a), vmul(share, b)), a, one);
+}
+
+/**
+ * evaluateContinuous without speculation for both lanes (configurations and steady states in the
+ * lanes' fields), the iterations' stages as f64x2. Per lane, as the scalar code: when prompts
+ * arrive one at a time (the budget not binding, a prompt's chunk more than P) the mean of the
+ * iteration decoding alone (prompt 0) and the one carrying a chunk, each figure mixed
+ * `rest·a + share·b` in that lane; otherwise the average iteration (prompt P). The first stage is
+ * one f64x2 stage whatever each lane needs (a lane's prompt 0 drops its prompt_attention row); the
+ * chunk stage is one too when both lanes need it, the scalar verifyIteration for the lane that does
+ * when one does. Each lane's figures then end in putContinuous (putLane).
+ */
+function continuousPair(r0: usize, r1: usize): void {
   const g = verifyTokens;
-  const n0 = out0 - 1;
-  const n1 = out1 - 1;
-  const D = vpair(l0Decode, l1Decode);
-  const P = vpair(l0Prompt, l1Prompt);
-  const inputTokens = vpair(input0, input1);
-  const decodeTokens = vmul(vsplat(g), D);
-  const decodeContext = vadd(inputTokens, vdiv(vpair(out0, out1), vsplat(2)));
-  const chunk = vdiv(inputTokens, vpair(l0Chunks, l1Chunks));
-  const chunk0 = lane0(chunk);
-  const chunk1 = lane1(chunk);
-  const one0 = !l0Binds && chunk0 > l0Prompt;
-  const one1 = !l1Binds && chunk1 > l1Prompt;
+  const zero = vsplat(0);
+  const P = lanes(LANE_PROMPT);
+  const inputTokens = lanes(LANE_INPUT);
+  const decodeTokens = vmul(vsplat(g), lanes(LANE_DECODE));
+  const decodeContext = vadd(inputTokens, vdiv(lanes(LANE_OUTPUT), vsplat(2)));
+  const chunk = vdiv(inputTokens, lanes(LANE_CHUNKS));
+  // all ones in a lane whose prompts arrive one at a time: !binds && chunk > P
+  const one = v128.andnot(f64x2.gt(chunk, P), f64x2.ne(lanes(LANE_BINDS), zero));
+  setLanes(LANE_ONE_AT_A_TIME, one);
   // The first stage: alone (prompt 0, logits g·D) or the average iteration (P, g·D + P/S_in). A
   // lane's 0 gives g·D + 0/S_in = g·D + 0, the same bits as g·D (g·D ≥ +0, S_in ≥ 1).
-  const prompt = vpair(one0 ? 0 : l0Prompt, one1 ? 0 : l1Prompt);
-  const stageS = verifyIteration2(decodeTokens, prompt, vadd(decodeTokens, vdiv(prompt, inputTokens)), inputTokens, decodeContext);
-  let iteration0 = lane0(stageS);
-  let iteration1 = lane1(stageS);
+  const prompt = v128.bitselect(zero, P, one);
+  let stageS = verifyIteration2(decodeTokens, prompt, vadd(decodeTokens, vdiv(prompt, inputTokens)), inputTokens, decodeContext);
   let computeS = vComputeS;
   let memoryS = vMemoryS;
   let networkS = vNetworkS;
@@ -2711,11 +2722,8 @@ function continuousPair(
   let flops = vFlops;
   let bytes = vBytes;
   let commS = vCommS;
-  let bound0 = vBound0;
-  let bound1 = vBound1;
-  let chunkIteration0: f64 = 0;
-  let chunkIteration1: f64 = 0;
-  if (one0 || one1) {
+  setLanes(LANE_BOUND, vBound);
+  if (v128.any_true(one)) {
     // The chunk stage (prompt S_in/k, logits g·D + chunk/S_in), in a lane that needs it.
     let chunkS: v128;
     let cComputeS: v128;
@@ -2725,7 +2733,7 @@ function continuousPair(
     let cFlops: v128;
     let cBytes: v128;
     let cCommS: v128;
-    if (one0 && one1) {
+    if (i64x2.all_true(one)) {
       chunkS = verifyIteration2(decodeTokens, chunk, vadd(decodeTokens, vdiv(chunk, inputTokens)), inputTokens, decodeContext);
       cComputeS = vComputeS;
       cMemoryS = vMemoryS;
@@ -2735,73 +2743,74 @@ function continuousPair(
       cBytes = vBytes;
       cCommS = vCommS;
     } else {
-      // the other lane's entries are its first stage's, mixed and then not used
-      const decode = one0 ? lane0(decodeTokens) : lane1(decodeTokens);
-      const c = one0 ? chunk0 : chunk1;
-      const input = one0 ? input0 : input1;
-      attentionImbalance = one0 ? imbalance0 : imbalance1;
-      const s = verifyIteration(decode, c, decode + c / input, input, one0 ? lane0(decodeContext) : lane1(decodeContext));
-      chunkS = one0 ? f64x2.replace_lane(stageS, 0, s) : f64x2.replace_lane(stageS, 1, s);
-      cComputeS = one0 ? f64x2.replace_lane(computeS, 0, sComputeS) : f64x2.replace_lane(computeS, 1, sComputeS);
-      cMemoryS = one0 ? f64x2.replace_lane(memoryS, 0, sMemoryS) : f64x2.replace_lane(memoryS, 1, sMemoryS);
-      cNetworkS = one0 ? f64x2.replace_lane(networkS, 0, sNetworkS) : f64x2.replace_lane(networkS, 1, sNetworkS);
-      cOverheadS = one0 ? f64x2.replace_lane(overheadS, 0, sOverheadS) : f64x2.replace_lane(overheadS, 1, sOverheadS);
-      cFlops = one0 ? f64x2.replace_lane(flops, 0, sFlops) : f64x2.replace_lane(flops, 1, sFlops);
-      cBytes = one0 ? f64x2.replace_lane(bytes, 0, sBytes) : f64x2.replace_lane(bytes, 1, sBytes);
-      cCommS = one0 ? f64x2.replace_lane(commS, 0, sCommS) : f64x2.replace_lane(commS, 1, sCommS);
+      // The lane's scalar stage, its inputs recomputed from its fields by the same operations as
+      // the vectors' lanes; in the other lane the first stage's entries, mixed and then not used
+      // (`one` is that lane's mask).
+      const lane = i64x2.extract_lane(one, 0) != 0 ? 0 : 1;
+      const input = laneValue(LANE_INPUT, lane);
+      const decode = g * laneValue(LANE_DECODE, lane);
+      const c = input / laneValue(LANE_CHUNKS, lane);
+      attentionImbalance = laneValue(LANE_IMBALANCE, lane);
+      const s = verifyIteration(decode, c, decode + c / input, input, input + laneValue(LANE_OUTPUT, lane) / 2);
+      chunkS = v128.bitselect(vsplat(s), stageS, one);
+      cComputeS = v128.bitselect(vsplat(sComputeS), computeS, one);
+      cMemoryS = v128.bitselect(vsplat(sMemoryS), memoryS, one);
+      cNetworkS = v128.bitselect(vsplat(sNetworkS), networkS, one);
+      cOverheadS = v128.bitselect(vsplat(sOverheadS), overheadS, one);
+      cFlops = v128.bitselect(vsplat(sFlops), flops, one);
+      cBytes = v128.bitselect(vsplat(sBytes), bytes, one);
+      cCommS = v128.bitselect(vsplat(sCommS), commS, one);
     }
-    chunkIteration0 = lane0(chunkS);
-    chunkIteration1 = lane1(chunkS);
+    setLanes(LANE_CHUNK_ITERATION, chunkS);
     // share = (P/chunk)·((B − 1)/B) of a request's iterations beside another's chunk, rest = 1 − share
-    const batch = vpair(batch0, batch1);
+    const batch = lanes(LANE_BATCH);
     const share = vmul(vdiv(P, chunk), vdiv(vsub(batch, vsplat(1)), batch));
     const rest = vsub(vsplat(1), share);
-    const mIteration = vadd(vmul(rest, stageS), vmul(share, chunkS));
-    const mComputeS = vadd(vmul(rest, computeS), vmul(share, cComputeS));
-    const mMemoryS = vadd(vmul(rest, memoryS), vmul(share, cMemoryS));
-    const mNetworkS = vadd(vmul(rest, networkS), vmul(share, cNetworkS));
-    const mOverheadS = vadd(vmul(rest, overheadS), vmul(share, cOverheadS));
-    const mFlops = vadd(vmul(rest, flops), vmul(share, cFlops));
-    const mBytes = vadd(vmul(rest, bytes), vmul(share, cBytes));
-    const mCommS = vadd(vmul(rest, commS), vmul(share, cCommS));
-    if (one0 && one1) {
-      iteration0 = lane0(mIteration);
-      iteration1 = lane1(mIteration);
-      computeS = mComputeS;
-      memoryS = mMemoryS;
-      networkS = mNetworkS;
-      overheadS = mOverheadS;
-      flops = mFlops;
-      bytes = mBytes;
-      commS = mCommS;
-    } else {
-      // the mixed lane alone: a mask of all ones there
-      const mask = one0 ? i64x2.replace_lane(i64x2.splat(0), 0, -1) : i64x2.replace_lane(i64x2.splat(0), 1, -1);
-      if (one0) iteration0 = lane0(mIteration);
-      else iteration1 = lane1(mIteration);
-      computeS = v128.bitselect(mComputeS, computeS, mask);
-      memoryS = v128.bitselect(mMemoryS, memoryS, mask);
-      networkS = v128.bitselect(mNetworkS, networkS, mask);
-      overheadS = v128.bitselect(mOverheadS, overheadS, mask);
-      flops = v128.bitselect(mFlops, flops, mask);
-      bytes = v128.bitselect(mBytes, bytes, mask);
-      commS = v128.bitselect(mCommS, commS, mask);
-    }
-    if (one0) bound0 = dominantBound(lane0(computeS), lane0(memoryS), lane0(networkS));
-    if (one1) bound1 = dominantBound(lane1(computeS), lane1(memoryS), lane1(networkS));
+    stageS = mixed(stageS, chunkS, rest, share, one);
+    computeS = mixed(computeS, cComputeS, rest, share, one);
+    memoryS = mixed(memoryS, cMemoryS, rest, share, one);
+    networkS = mixed(networkS, cNetworkS, rest, share, one);
+    overheadS = mixed(overheadS, cOverheadS, rest, share, one);
+    flops = mixed(flops, cFlops, rest, share, one);
+    bytes = mixed(bytes, cBytes, rest, share, one);
+    commS = mixed(commS, cCommS, rest, share, one);
   }
+  setLanes(LANE_ITERATION, stageS);
+  setLanes(LANE_COMPUTE, computeS);
+  setLanes(LANE_MEMORY, memoryS);
+  setLanes(LANE_NETWORK, networkS);
+  setLanes(LANE_OVERHEAD, overheadS);
+  setLanes(LANE_FLOPS, flops);
+  setLanes(LANE_BYTES, bytes);
+  setLanes(LANE_COMM, commS);
+  putLane(0, r0);
+  putLane(1, r1);
+}
+
+/** continuousPair's end for one lane: its bound and TTFT, then putContinuous at `at`. */
+@inline function putLane(lane: i32, at: usize): void {
+  const g = verifyTokens;
+  const batch = laneValue(LANE_BATCH, lane);
+  const inputTokens = laneValue(LANE_INPUT, lane);
+  const n = laneValue(LANE_OUTPUT, lane) - 1;
+  const D = laneValue(LANE_DECODE, lane);
+  const k = laneValue(LANE_CHUNKS, lane);
+  const oneAtATime = load<i64>(laneAt(LANE_ONE_AT_A_TIME, lane)) != 0;
+  const iterationS = laneValue(LANE_ITERATION, lane);
+  const computeS = laneValue(LANE_COMPUTE, lane);
+  const memoryS = laneValue(LANE_MEMORY, lane);
+  const networkS = laneValue(LANE_NETWORK, lane);
+  // a mixed lane's bound is its mean iteration's, as evaluateContinuous's
+  const bound = oneAtATime ? dominantBound(computeS, memoryS, networkS) : <i32>laneValue(LANE_BOUND, lane);
   // TTFT: queueing when the budget binds, else the prompt's k chunk iterations (one at a time) or k iterations
-  const ttft0 = l0Binds ? iteration0 * ((batch0 * (input0 + g * n0)) / chunkTokens0 - n0) : one0 ? l0Chunks * chunkIteration0 : l0Chunks * iteration0;
-  const ttft1 = l1Binds ? iteration1 * ((batch1 * (input1 + g * n1)) / chunkTokens1 - n1) : one1 ? l1Chunks * chunkIteration1 : l1Chunks * iteration1;
-  replica = r0;
+  let timeToFirstS: f64;
+  if (laneValue(LANE_BINDS, lane) != 0) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / laneValue(LANE_CHUNK_TOKENS, lane) - n);
+  else if (oneAtATime) timeToFirstS = k * laneValue(LANE_CHUNK_ITERATION, lane);
+  else timeToFirstS = k * iterationS;
+  replica = at;
   putContinuous(
-    ttft0, iteration0, iteration0, n0, l0Decode, l0Prompt, lane0(decodeTokens),
-    lane0(computeS), lane0(memoryS), lane0(networkS), lane0(overheadS), lane0(flops), lane0(bytes), lane0(commS), bound0,
-  );
-  replica = r1;
-  putContinuous(
-    ttft1, iteration1, iteration1, n1, l1Decode, l1Prompt, lane1(decodeTokens),
-    lane1(computeS), lane1(memoryS), lane1(networkS), lane1(overheadS), lane1(flops), lane1(bytes), lane1(commS), bound1,
+    timeToFirstS, iterationS, iterationS, n, D, laneValue(LANE_PROMPT, lane), g * D,
+    computeS, memoryS, networkS, laneValue(LANE_OVERHEAD, lane), laneValue(LANE_FLOPS, lane), laneValue(LANE_BYTES, lane), laneValue(LANE_COMM, lane), bound,
   );
 }
 
