@@ -2050,6 +2050,18 @@ let itBytes: f64 = 0;
 let itCommS: f64 = 0;
 let itBound: i32 = 0;
 
+/** The stage stageCost just left in s* becomes the iteration's (it*), before any draft passes join it. */
+@inline function takeStage(): void {
+  itComputeS = sComputeS;
+  itMemoryS = sMemoryS;
+  itNetworkS = sNetworkS;
+  itOverheadS = sOverheadS;
+  itFlops = sFlops;
+  itBytes = sBytes;
+  itCommS = sCommS;
+  itBound = sBound;
+}
+
 /** speculative.ts withDraftPasses: `times` passes of the last draftPass after the iteration's stage. */
 function addDraftPasses(times: f64): void {
   itComputeS = itComputeS + times * dComputeS;
@@ -2080,14 +2092,7 @@ function addDraftPasses(times: f64): void {
  */
 function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
   let timeS = verifyIteration(verifyTokens * D, prompt, logits, inputTokens, contextTokens);
-  itComputeS = sComputeS;
-  itMemoryS = sMemoryS;
-  itNetworkS = sNetworkS;
-  itOverheadS = sOverheadS;
-  itFlops = sFlops;
-  itBytes = sBytes;
-  itCommS = sCommS;
-  itBound = sBound;
+  takeStage();
   enterDrafter();
   draftPass(false, D, contextTokens, D, prompt, inputTokens);
   addDraftPasses(1);
@@ -2110,14 +2115,7 @@ function runIteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contex
 function iteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTokens: f64): f64 {
   if (specMode != SPEC_NONE) return runIteration(D, prompt, logits, inputTokens, contextTokens);
   const timeS = verifyIteration(verifyTokens * D, prompt, logits, inputTokens, contextTokens);
-  itComputeS = sComputeS;
-  itMemoryS = sMemoryS;
-  itNetworkS = sNetworkS;
-  itOverheadS = sOverheadS;
-  itFlops = sFlops;
-  itBytes = sBytes;
-  itCommS = sCommS;
-  itBound = sBound;
+  takeStage();
   return timeS;
 }
 
@@ -2916,14 +2914,7 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   const decodeTokens = verifyTokens * D;
   stageCost(false, decodeTokens / pp, contextTokens, decodeTokens / pp, 0, 0, true);
   let timeS = pp * (sTimeS + pipelineSendS(decodeTokens / pp, sSpareS));
-  itComputeS = sComputeS;
-  itMemoryS = sMemoryS;
-  itNetworkS = sNetworkS;
-  itOverheadS = sOverheadS;
-  itFlops = sFlops;
-  itBytes = sBytes;
-  itCommS = sCommS;
-  itBound = sBound;
+  takeStage();
   if (specMode != SPEC_NONE) {
     enterDrafter();
     draftPass(false, D, contextTokens, D);
