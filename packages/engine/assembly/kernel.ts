@@ -2136,22 +2136,14 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const P = ssPrompt;
   const decodeTokens = g * D;
   const decodeContext = inputTokens + outputTokens / 2;
-  let iterationS: f64;
-  let computeS: f64;
-  let memoryS: f64;
-  let networkS: f64;
-  let overheadS: f64;
-  let flops: f64;
-  let bytes: f64;
-  let commS: f64;
-  let bound: i32;
   // A prompt's k iterations carry its own chunk of S_in/k tokens. When prompts arrive one at a time
   // (the chunk is more than the average P, the budget not binding), a request decodes beside the
   // other B − 1 requests' chunks, a share (P/chunk)·(B − 1)/B of its iterations, and alone in the
-  // rest: the mean of the two (inference.ts continuous, phase.ts mixedStage). Prompts that finish
-  // in an iteration each take one logit.
+  // rest: the mean of the two (inference.ts continuous, phase.ts mixedStage), left in it*. Prompts
+  // that finish in an iteration each take one logit.
   const chunk = inputTokens / ssChunks;
   const oneAtATime = !ssBinds && chunk > P;
+  let iterationS: f64;
   let chunkIterationS: f64 = 0;
   if (oneAtATime) {
     const share = (P / chunk) * ((batch - 1) / batch);
@@ -2166,24 +2158,16 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     const aCommS = itCommS;
     chunkIterationS = iteration(D, chunk, decodeTokens + chunk / inputTokens, inputTokens, decodeContext);
     iterationS = rest * aloneS + share * chunkIterationS;
-    computeS = rest * aComputeS + share * itComputeS;
-    memoryS = rest * aMemoryS + share * itMemoryS;
-    networkS = rest * aNetworkS + share * itNetworkS;
-    overheadS = rest * aOverheadS + share * itOverheadS;
-    flops = rest * aFlops + share * itFlops;
-    bytes = rest * aBytes + share * itBytes;
-    commS = rest * aCommS + share * itCommS;
-    bound = dominantBound(computeS, memoryS, networkS);
+    itComputeS = rest * aComputeS + share * itComputeS;
+    itMemoryS = rest * aMemoryS + share * itMemoryS;
+    itNetworkS = rest * aNetworkS + share * itNetworkS;
+    itOverheadS = rest * aOverheadS + share * itOverheadS;
+    itFlops = rest * aFlops + share * itFlops;
+    itBytes = rest * aBytes + share * itBytes;
+    itCommS = rest * aCommS + share * itCommS;
+    itBound = dominantBound(itComputeS, itMemoryS, itNetworkS);
   } else {
     iterationS = iteration(D, P, decodeTokens + P / inputTokens, inputTokens, decodeContext);
-    computeS = itComputeS;
-    memoryS = itMemoryS;
-    networkS = itNetworkS;
-    overheadS = itOverheadS;
-    flops = itFlops;
-    bytes = itBytes;
-    commS = itCommS;
-    bound = itBound;
   }
   const tpotS = specMode == SPEC_NONE ? iterationS : iterationS / E;
   // TTFT: when the budget binds, B/λ − n′·T (the excess requests queue); otherwise the prompt's k
@@ -2192,7 +2176,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
   else if (oneAtATime) timeToFirstS = ssChunks * chunkIterationS;
   else timeToFirstS = ssChunks * iterationS;
-  putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, computeS, memoryS, networkS, overheadS, flops, bytes, commS, bound);
+  putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, itComputeS, itMemoryS, itNetworkS, itOverheadS, itFlops, itBytes, itCommS, itBound);
 }
 
 /**

@@ -57,13 +57,20 @@ export interface StageCost {
 }
 
 /**
+ * W/Q, FLOP per byte. An operator with no work (decode attention when every token is a prompt
+ * token) reports 0, not 0/0: its times are 0 whatever η it reads, so the kernel's ∞ there changes
+ * no figure.
+ */
+function arithmeticIntensityOf(flops: number, bytes: number): number {
+  return bytes > 0 ? flops / bytes : flops === 0 ? 0 : Number.POSITIVE_INFINITY;
+}
+
+/**
  * The roofline of one operator (MODEL.md §2): `t = max(W/(F·η_flop), Q/(BW·η_mem))`, with the
  * efficiencies read at the operator's arithmetic intensity `W/Q`.
  */
 export function operatorCost(chip: ChipSpec, peakFlopsPerS: number, name: string, flops: number, bytes: number): OperatorCost {
-  // An operator with no work (decode attention when every token is a prompt token) reports 0, not
-  // 0/0: its times are 0 whatever η it reads, so the kernel's ∞ there changes no figure.
-  const arithmeticIntensity = bytes > 0 ? flops / bytes : flops === 0 && bytes === 0 ? 0 : Number.POSITIVE_INFINITY;
+  const arithmeticIntensity = arithmeticIntensityOf(flops, bytes);
   const computeS = flops / (peakFlopsPerS * efficiencyAt(chip.efficiency.flop, arithmeticIntensity));
   const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, arithmeticIntensity));
   const bound = computeS >= memoryS ? 'compute' : 'memory';
@@ -327,7 +334,7 @@ export function mixedStage(a: StageCost, wa: number, b: StageCost, wb: number): 
     const flops = (oa === undefined ? 0 : wa * oa.flops) + wb * ob.flops;
     const bytes = (oa === undefined ? 0 : wa * oa.bytes) + wb * ob.bytes;
     const timeS = (oa === undefined ? 0 : wa * oa.timeS) + wb * ob.timeS;
-    const arithmeticIntensity = bytes > 0 ? flops / bytes : flops === 0 ? 0 : Number.POSITIVE_INFINITY;
+    const arithmeticIntensity = arithmeticIntensityOf(flops, bytes);
     // the kind of iteration that spends more of the mean time on the operator names its bound
     const bound = oa !== undefined && wa * oa.timeS > wb * ob.timeS ? oa.bound : ob.bound;
     return { name: ob.name, flops, bytes, arithmeticIntensity, timeS, bound };
