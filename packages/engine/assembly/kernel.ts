@@ -110,6 +110,8 @@ import {
   M_KV_HEADS,
   M_KV_LORA,
   M_LAYERS,
+  M_KERNELS_DENSE,
+  M_KERNELS_MOE,
   M_MTP_MODULES,
   M_PARALLEL_FFN,
   M_Q_LORA,
@@ -394,6 +396,8 @@ let activeExperts: f64 = 0;
 let sharedExperts: f64 = 0;
 let expertFfn: f64 = 0;
 let denseLayersModel: f64 = 0;
+let kernelsDense: f64 = 1; // κ_dense and κ_moe of the loaded model (layer-overhead.ts layerKernelWeights)
+let kernelsMoe: f64 = 1;
 let hasMla: bool = false;
 let qLora: f64 = 0;
 let kvLora: f64 = 0;
@@ -476,6 +480,8 @@ function loadModel(m: usize): void {
   hasWindow = f(m, M_HAS_WINDOW) == 1;
   window = f(m, M_WINDOW);
   windowedLayers = f(m, M_WINDOWED_LAYERS);
+  kernelsDense = f(m, M_KERNELS_DENSE);
+  kernelsMoe = f(m, M_KERNELS_MOE);
 }
 
 let computeCode: i32 = 0; // the compute precision's code (the wider of weights and activations)
@@ -1301,7 +1307,8 @@ function stageCost(
   sCommS = stageCommS(prefill, tokens, logitTokens, allTokens, attentionAllTokens, expertGroupTokens, mbDense, mbMoe);
   // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
   sOverlap = mb > 1 ? 1 : promptTokens > 0 ? iterationOverlap(tokens, promptTokens) : prefill ? prefillOverlap : decodeOverlap;
-  sOverheadS = mbLayers * layerOverhead;
+  // phase.ts: t_layer per reference layer, each layer weighted by its kernels
+  sOverheadS = (mbDense * kernelsDense + mbMoe * kernelsMoe) * layerOverhead;
   finishStage(table, opCount);
   if (!prefill && !iteration && !drafting) {
     decodeOpCount = opCount;
@@ -2514,7 +2521,7 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
     const mixed = vdiv(vadd(vmuls(promptTokens, prefillOverlap), vmuls(tokens, decodeOverlap)), vadd(promptTokens, tokens));
     vOverlap = v128.bitselect(mixed, vsplat(decodeOverlap), promptPresent);
   }
-  vOverheadS = mbLayers * layerOverhead;
+  vOverheadS = (mbDense * kernelsDense + mbMoe * kernelsMoe) * layerOverhead;
 
   // finishStage: the sums in push order (a lane adds +0 where the scalar code adds nothing: the
   // sums start at +0 and every time is ≥ 0 or NaN, so the bits are the same)

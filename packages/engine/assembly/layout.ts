@@ -76,6 +76,8 @@ export const M_WINDOW: i32 = 23;
 export const M_WINDOWED_LAYERS: i32 = 24;
 export const M_ACTIVE_PARAMS: i32 = 25;
 export const M_MTP_MODULES: i32 = 26; // multi-token-prediction modules (0: none)
+export const M_KERNELS_DENSE: i32 = 27; // κ_dense: a dense layer's kernels over the reference layer's (layer-overhead.ts)
+export const M_KERNELS_MOE: i32 = 28; // κ_moe: an MoE layer's
 export const MODEL_STRIDE: i32 = 32;
 
 // ---- axes of a sweep, outermost first; also the slots of an explicit configuration record.

@@ -104,6 +104,9 @@ export const MODEL = {
   activeParams: 25,
   /** `ModelSpec.mtpModules` (0 when absent). */
   mtpModules: 26,
+  /** κ_dense and κ_moe, `layerKernelWeights` (what a dense and an MoE layer pay of t_layer). */
+  kernelWeightDense: 27,
+  kernelWeightMoe: 28,
   stride: 32,
 } as const;
 

@@ -5,7 +5,7 @@ import {
   type ChipSpec,
   type Efficiency,
 } from '@ridgeline/hardware';
-import { DEFAULT_MTP_ACCEPTANCE, InputError, WORKLOAD_LIMITS, countParams, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_MTP_ACCEPTANCE, InputError, WORKLOAD_LIMITS, countParams, layerKernelWeights, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
 import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
 
 // a ring is a one-axis torus (collectives.ts)
@@ -153,5 +153,8 @@ export function flattenModel(model: ModelSpec): Float64Array {
   }
   out[MODEL.activeParams] = countParams(model).active;
   out[MODEL.mtpModules] = model.mtpModules ?? 0;
+  const kernelWeights = layerKernelWeights(model);
+  out[MODEL.kernelWeightDense] = kernelWeights.dense;
+  out[MODEL.kernelWeightMoe] = kernelWeights.moe;
   return out;
 }

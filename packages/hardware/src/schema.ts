@@ -567,7 +567,7 @@ const efficiencyEntries = {
     ),
     memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
     network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
-    layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed per-layer overhead', unit: 's', example: '5e-6', limit: CHIP_LIMITS.latencyS }),
+    layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed overhead of a reference layer (9 kernels)', unit: 's', example: '5e-6', limit: CHIP_LIMITS.latencyS }),
     commOverlap: v.exactOptional(
       sourced('share', { what: 'the fraction of prefill collective time hidden behind compute', unit: '', example: '0.5' }),
     ),

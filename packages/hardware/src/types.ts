@@ -349,7 +349,11 @@ export interface ChipEfficiency {
   readonly memory: Efficiency;
   /** η_net: achievable fraction of link bandwidth for collectives. */
   readonly network: Efficiency;
-  /** t_layer: fixed per-layer overhead (kernel launch, synchronisation), seconds. */
+  /**
+   * t_layer: fixed overhead (kernel launch, synchronisation) of a reference layer of 9 kernels, standard
+   * attention and a dense FFN, seconds; a layer pays it in proportion to its kernels (an MLA + MoE
+   * layer 20/9 of it; docs/MODEL.md §2).
+   */
   readonly layerOverheadS: Sourced;
   /**
    * Fraction in [0, 1] of prefill collective time this chip's software stack hides behind compute

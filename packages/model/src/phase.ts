@@ -1,5 +1,6 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
 import { allGatherS, allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
+import { layerKernelWeights } from './layer-overhead.ts';
 import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
@@ -254,7 +255,9 @@ export function stageCost(
     const resharded = tokens * layout.headsPerChip * (dims.qk + dims.v) * ba;
     commS += stageLayers * 2 * allToAllS(chip, resharded / 2, tp);
   }
-  const overheadS = stageLayers * chip.efficiency.layerOverheadS.value;
+  // t_layer per reference layer, each layer weighted by the kernels it launches (layer-overhead.ts)
+  const kernelWeights = layerKernelWeights(model);
+  const overheadS = (denseLayers * kernelWeights.dense + moeLayers * kernelWeights.moe) * chip.efficiency.layerOverheadS.value;
 
   let computeBoundS = 0;
   let memoryBoundS = 0;
