@@ -19,15 +19,16 @@ export function curveOf(row: InferencexRow): string {
 /**
  * The grid the InferenceX fit searches: η_flop and η_mem over what serving kernels reach (MoE
  * grouped GEMMs at small tokens per expert sit far below a dense GEMM's η_flop), t_layer up to
- * 320 µs (a serving stack's per-layer scheduling, launch and synchronisation; DeepSeek's 61 layers
- * at 160 µs are ~10 ms per step). η_net and the prefill overlap keep the chip's values.
+ * 145 µs per reference layer of 9 kernels (a serving stack's launch gaps and synchronisation;
+ * a DeepSeek MoE layer launches 20 kernels, so pays 20/9 of it: at 70 µs its 61 layers are ~9.4 ms
+ * per step). η_net and the prefill overlap keep the chip's values.
  */
 export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
   return {
     flop: [0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     memory: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     network: [efficiencyAt(chip.efficiency.network, 1e6)],
-    layerOverheadS: [0, 10e-6, 20e-6, 40e-6, 60e-6, 80e-6, 120e-6, 160e-6, 240e-6, 320e-6],
+    layerOverheadS: [0, 5e-6, 10e-6, 15e-6, 20e-6, 25e-6, 30e-6, 35e-6, 40e-6, 50e-6, 60e-6, 70e-6, 90e-6, 110e-6, 145e-6],
     commOverlap: [chip.efficiency.commOverlap?.value ?? 0],
   };
 }

@@ -656,7 +656,7 @@ describe('the built site in Chromium', () => {
       flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       memory: 'η_mem (of memory bandwidth): 40.0%',
       network: 'η_net (of link bandwidth): 50.0%',
-      layerOverheadS: 't_layer (overhead per layer): 160 µs',
+      layerOverheadS: 't_layer (overhead per 9-kernel layer): 70.0 µs',
       commOverlap: 'prefill comm overlap: 90.0%',
       requestOverheadS: 't_req (overhead per request, in TTFT): 0 s',
     });
@@ -671,7 +671,7 @@ describe('the built site in Chromium', () => {
     expect(await hint('effFlop')).toMatch(/^\d+\.\d%$/);
     expect(await hint('effMemory')).toBe('40.0%');
     expect(await hint('effNetwork')).toBe('50.0%');
-    expect(await hint('layerOverhead')).toBe('160 µs');
+    expect(await hint('layerOverhead')).toBe('70.0 µs');
     expect(await hint('commOverlap')).toBe('90.0%');
     expect(await hint('usable')).toMatch(/^\d+\.\d%$/);
     expect(await hint('upHop')).toMatch(/^[\d.]+ (ns|µs)$/);

@@ -25,7 +25,7 @@ describe('efficiencies with their units', () => {
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       memory: '40.0%',
       network: '50.0%',
-      layerOverheadS: '160 µs',
+      layerOverheadS: '70.0 µs',
       commOverlap: '90.0%',
       requestOverheadS: '0 s',
     });

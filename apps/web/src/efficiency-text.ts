@@ -12,7 +12,7 @@ export const EFFICIENCY_LABELS: Readonly<Record<string, string>> = {
   flop: 'η_flop (of peak FLOP/s)',
   memory: 'η_mem (of memory bandwidth)',
   network: 'η_net (of link bandwidth)',
-  layerOverheadS: 't_layer (overhead per layer)',
+  layerOverheadS: 't_layer (overhead per 9-kernel layer)',
   commOverlap: 'prefill comm overlap',
   requestOverheadS: 't_req (overhead per request, in TTFT)',
 };

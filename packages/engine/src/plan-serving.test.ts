@@ -366,7 +366,7 @@ describe('planServing with disaggregation', () => {
   });
 
   it('serves a request rate with the fewest chips: replicas of the prefill:decode unit, each ⌈rate ÷ requests/s of one⌉', async () => {
-    const rateRps = 80;
+    const rateRps = 190;
     const targets = { ttftS: 0.5, tpotS: 0.02 };
     const plan = await planServing({
       model: LLAMA_8B,
@@ -374,7 +374,7 @@ describe('planServing with disaggregation', () => {
       inputTokens: 2048,
       outputTokens: 256,
       targets,
-      maxChips: 12,
+      maxChips: 16,
       objective: 'chips',
       rateRps,
       disaggregation: {},
@@ -387,7 +387,7 @@ describe('planServing with disaggregation', () => {
     expect(choice.replicas).toBe(Math.ceil(rateRps / perReplica - 1e-9));
     expect(choice.replicas * perReplica).toBeGreaterThanOrEqual(rateRps);
     expect(choice.chips).toBe(choice.replicas * ((result.disaggregation?.prefillChips ?? 0) + (result.disaggregation?.decodeChips ?? 0)));
-    const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 12, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }, rateRps).filter(meets(targets));
+    const meeting = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 16, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }, rateRps).filter(meets(targets));
     expect(choice.meeting).toBe(meeting.length);
     expect(choice.chips).toBe(Math.min(...meeting.map((d) => d.chips)));
   });
