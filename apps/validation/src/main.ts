@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
+import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
 import { fitInferencex, fitInferencexStacks, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
@@ -61,9 +62,10 @@ if (flags.fit) {
   // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).
   const report = runValidation(rows);
   const inferencex = runInferencex();
+  const heldOut = heldOutLines(readHeldOut().map(predictHeldOut));
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
-    writeFileSync(path, withAccuracySection(readFileSync(path, 'utf8'), report, inferencex));
+    writeFileSync(path, withHeldOutSection(withAccuracySection(readFileSync(path, 'utf8'), report, inferencex), heldOut));
     console.log(`updated ${path}`);
   }
 } else {
@@ -75,6 +77,8 @@ if (flags.fit) {
 
   const inferencex = runInferencex();
   console.log(`\n${inferencexLines(inferencex).join('\n')}`);
+  console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
+  console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
   if (flags['inferencex-rows']) {
     console.log(`\nInferenceX rows reproduced (${inferencex.selection.kept.length}):`);
     for (const line of inferencexRowLines(inferencex)) console.log(line);

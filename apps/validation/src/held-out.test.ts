@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { getModel } from '@ridgeline/catalog';
+import { withEfficiencyProfile } from '@ridgeline/hardware';
+import { h200 } from '@ridgeline/hardware-nvidia';
+import { estimateInference } from '@ridgeline/model';
+import { HELD_OUT_BATCHES, heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
+
+describe('the held-out TensorRT-LLM rows (data/trtllm-perf-overview.csv)', () => {
+  const rows = readHeldOut();
+
+  test('reads every published cell: 4 models, 127 rows, each model in the catalog', () => {
+    expect(rows).toHaveLength(127);
+    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(['llama-3.3-70b', 'llama-3.1-405b', 'llama-3.1-8b', 'qwen3-235b-a22b']));
+    for (const r of rows) expect(getModel(r.model), r.model).toBeDefined();
+    // the first cell of the Llama 3.3 70B table: B200, TP 1, FP4, 128/128
+    expect(rows[0]).toEqual({ line: 2, model: 'llama-3.3-70b', hardware: 'b200', tp: 1, ep: 1, precision: 'fp4', isl: 128, osl: 128, outputTokensPerS: 11147 });
+  });
+
+  test('a row is the most output tokens/s over the engine batches that fit, under the chip\'s trtllm profile', () => {
+    // Llama 3.1 8B on one H200, FP8, 1000/1000
+    const row = rows.find((r) => r.model === 'llama-3.1-8b' && r.hardware === 'h200' && r.isl === 1000 && r.osl === 1000)!;
+    const p = predictHeldOut(row);
+    const chip = withEfficiencyProfile(h200, 'trtllm').chip;
+    const at = (batch: number) =>
+      estimateInference({ model: getModel('llama-3.1-8b')!, chip, chips: 1, parallelism: { tp: 1, pp: 1, ep: 1 }, batch, inputTokens: 1000, outputTokens: 1000, precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } });
+    const fitting = HELD_OUT_BATCHES.map(at).filter((r) => r.feasible);
+    expect(fitting.length).toBeGreaterThan(0);
+    expect(p.predictedTokensPerS).toBe(Math.max(...fitting.map((r) => (r.feasible ? r.tokensPerS : 0))));
+    const chosen = at(p.batch);
+    expect(chosen.feasible && chosen.tokensPerS).toBe(p.predictedTokensPerS);
+    expect(p.error).toBe(p.predictedTokensPerS / 17744 - 1);
+  });
+
+  test('a malformed row names its line and column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'held-out-'));
+    const path = join(dir, 'rows.csv');
+    writeFileSync(path, 'model,hardware,tp,ep,precision,isl,osl,output_tokens_per_s\nllama-3.1-8b,h200,1,1,fp8,128,128,-5\n');
+    expect(() => readHeldOut(path)).toThrow(`${path}:2: output_tokens_per_s must be a positive number, got "-5"`);
+    writeFileSync(path, 'model,hardware,tp,ep,precision,isl,osl,output_tokens_per_s\nllama-3.1-8b,h200,1,1,int3,128,128,5\n');
+    expect(() => readHeldOut(path)).toThrow(`${path}:2: precision must be fp8 or fp4, got "int3"`);
+  });
+
+  test("this app's README shows the table pnpm validate prints (pnpm validate --readme regenerates it)", () => {
+    const lines = heldOutLines(rows.map(predictHeldOut));
+    // one line per model, chip and layout, then the dense, MoE and pooled lines
+    expect(lines).toHaveLength(2 + 13 + 3);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('<!-- held-out:begin -->');
+    expect(withHeldOutSection(readme, lines)).toBe(readme);
+  });
+});

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { getModel } from '@ridgeline/catalog';
+import { withEfficiencyProfile } from '@ridgeline/hardware';
+import { estimateInference, type ModelSpec } from '@ridgeline/model';
+import { inferencexChip } from './inferencex.ts';
+import { quantile } from './validate.ts';
+
+/**
+ * TensorRT-LLM's performance overview (data/trtllm-perf-overview.csv, described in data/README.md):
+ * maximum-throughput rows of other models than InferenceX's, which no fit sees. Each is predicted
+ * with the chip's TensorRT-LLM profile, so the error says how efficiencies fitted on DeepSeek-R1
+ * serving carry over to dense models and to another MoE.
+ */
+
+/** apps/validation/data/trtllm-perf-overview.csv. */
+export const HELD_OUT_CSV: string = fileURLToPath(new URL('../data/trtllm-perf-overview.csv', import.meta.url));
+
+/**
+ * The batch sizes the benchmark's engine captures CUDA graphs for (the overview's `llm_options.yml`,
+ * `cuda_graph_config.batch_sizes`): the batches the engine runs at, so the ones predicted.
+ */
+export const HELD_OUT_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192];
+
+/** One row of trtllm-perf-overview.csv. */
+export interface HeldOutRow {
+  /** The row's line in the file (the header is line 1). */
+  readonly line: number;
+  /** A catalog id. */
+  readonly model: string;
+  /** An InferenceX hardware name (`h100`, `h200`, `b200`, `gb200`). */
+  readonly hardware: string;
+  readonly tp: number;
+  readonly ep: number;
+  readonly precision: 'fp8' | 'fp4';
+  readonly isl: number;
+  readonly osl: number;
+  /** Output tokens/s of the `tp` chips together. */
+  readonly outputTokensPerS: number;
+}
+
+/** Reads the rows; a malformed row is an error naming its line and column. */
+export function readHeldOut(path: string = HELD_OUT_CSV): HeldOutRow[] {
+  const records = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+  return records.map((r, i) => {
+    const line = i + 2;
+    const count = (column: string): number => {
+      const value = Number(r[column]);
+      if (!Number.isFinite(value) || value <= 0) throw new Error(`${path}:${line}: ${column} must be a positive number, got ${JSON.stringify(r[column])}`);
+      return value;
+    };
+    const precision = r.precision;
+    if (precision !== 'fp8' && precision !== 'fp4') throw new Error(`${path}:${line}: precision must be fp8 or fp4, got ${JSON.stringify(precision)}`);
+    return {
+      line,
+      model: r.model ?? '',
+      hardware: r.hardware ?? '',
+      tp: count('tp'),
+      ep: count('ep'),
+      precision,
+      isl: count('isl'),
+      osl: count('osl'),
+      outputTokensPerS: count('output_tokens_per_s'),
+    };
+  });
+}
+
+/** A row's prediction: the best output tokens/s over the batches that fit, and at which batch. */
+export interface HeldOutPrediction {
+  readonly row: HeldOutRow;
+  readonly predictedTokensPerS: number;
+  readonly batch: number;
+  /** predicted / measured − 1. */
+  readonly error: number;
+}
+
+/**
+ * Predicts a row under maximum load: continuous batching at each of HELD_OUT_BATCHES until one no
+ * longer fits in memory, the most output tokens/s of them. MoE rows run as the overview's MoE
+ * options say, experts over EP with data-parallel attention.
+ */
+export function predictHeldOut(row: HeldOutRow): HeldOutPrediction {
+  const model: ModelSpec | undefined = getModel(row.model);
+  if (model === undefined) throw new Error(`line ${row.line}: model ${row.model} is not in the catalog`);
+  const plugin = inferencexChip(row.hardware);
+  if (plugin === undefined) throw new Error(`line ${row.line}: no plugin chip for hardware ${row.hardware}`);
+  const chip = withEfficiencyProfile(plugin, 'trtllm').chip;
+  let best = 0;
+  let bestBatch = 0;
+  for (const batch of HELD_OUT_BATCHES) {
+    const r = estimateInference({
+      model,
+      chip,
+      chips: row.tp,
+      parallelism: { tp: row.tp, pp: 1, ep: row.ep },
+      batch,
+      inputTokens: row.isl,
+      outputTokens: row.osl,
+      precision: { weights: row.precision, kvCache: 'fp8', activations: row.precision },
+      ...(row.ep > 1 ? { attentionSharding: 'dp' as const } : {}),
+    });
+    if (!r.feasible) break;
+    if (r.tokensPerS > best) {
+      best = r.tokensPerS;
+      bestBatch = batch;
+    }
+  }
+  if (bestBatch === 0) throw new Error(`line ${row.line}: ${row.model} does not fit on ${row.tp} ${row.hardware} at batch 1`);
+  return { row, predictedTokensPerS: best, batch: bestBatch, error: best / row.outputTokensPerS - 1 };
+}
+
+const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const signed = (x: number): string => `${x < 0 ? '−' : '+'}${(Math.abs(x) * 100).toFixed(1)}%`;
+
+/** The predictions as a table per model and chip, then pooled and split dense / MoE. */
+export function heldOutLines(predictions: readonly HeldOutPrediction[]): string[] {
+  const groups = new Map<string, HeldOutPrediction[]>();
+  for (const p of predictions) {
+    const key = `${p.row.model} | ${p.row.hardware} | ${p.row.tp}${p.row.ep > 1 ? ` (ep ${p.row.ep})` : ''} | ${p.row.precision}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+  const cells = (ps: readonly HeldOutPrediction[]): string => {
+    const errors = sorted(ps.map((p) => p.error));
+    const absolute = sorted(errors.map(Math.abs));
+    return `${ps.length} | ${percent(quantile(absolute, 0.5))} | ${signed(quantile(errors, 0.5))} | ${percent(quantile(absolute, 0.9))}`;
+  };
+  const dense = predictions.filter((p) => getModel(p.row.model)?.moe === undefined);
+  const moe = predictions.filter((p) => getModel(p.row.model)?.moe !== undefined);
+  return [
+    '| model | chip | chips | precision | rows | median abs | median signed | p90 abs |',
+    '|---|---|---:|---|---:|---:|---:|---:|',
+    ...[...groups].map(([key, ps]) => `| ${key} | ${cells(ps)} |`),
+    `| all dense | | | | ${cells(dense)} |`,
+    `| all MoE | | | | ${cells(moe)} |`,
+    `| all | | | | ${cells(predictions)} |`,
+  ];
+}
+
+/** `readme` with the table between its `<!-- held-out:begin -->` and `<!-- held-out:end -->` markers replaced (unchanged without them). */
+export function withHeldOutSection(readme: string, lines: readonly string[]): string {
+  return readme.replace(/(<!-- held-out:begin -->\n)[\s\S]*?(<!-- held-out:end -->)/, (_m, open: string, close: string) => `${open}${lines.join('\n')}\n${close}`);
+}
