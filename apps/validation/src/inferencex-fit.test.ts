@@ -51,13 +51,14 @@ describe('fitting InferenceX, one curve left out', () => {
     expect([fit.rows, fit.curves]).toEqual([rows.length, 2]);
     // By hand: fit on the second curve, predict the first (and the other way round); the pooled
     // out-of-sample median |error| of throughput is over those predictions. A fit is the
-    // efficiencies on the rows without MTP (all rows when there are none), η_flop per precision
-    // rising to the chip's large-GEMM figure, then the MTP acceptance and t_req with them held.
+    // efficiencies on the rows without MTP (all rows when there are none), the experts' η_flop per
+    // precision rising to the chip's large-GEMM figure (the other matmuls at the chip's own η_flop),
+    // then the MTP acceptance and t_req with them held.
     const errors: number[] = [];
     for (const [held, other] of [[curves[0], curves[1]], [curves[1], curves[0]]] as const) {
       const training = rows.filter((r) => curveOf(r) === other);
       const plain = training.filter((r) => r.specMethod !== 'mtp');
-      const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]) };
+      const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]), flopForExperts: true };
       const e = calibrateEfficiencies(chip, calibrationRowsOf(plain.length > 0 ? plain : training), grid, options)!.efficiencies;
       const withE = withEfficiencies(chip, e, 'test');
       const serving = fitServing(withE, training);
@@ -82,5 +83,11 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(grid.flop).toContain(fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop);
     expect(grid.memory).toContain(fit.efficiencies.memory);
     expect(grid.layerOverheadS).toContain(fit.efficiencies.layerOverheadS);
+    // the fitted η_flop is the experts': every other matmul keeps the chip's own
+    const fitted = withEfficiencies(chip, fit.efficiencies, 'test').efficiency;
+    expect(fitted.flop).toBe(chip.efficiency.flop);
+    expect(fitted.flopByPrecision).toBeUndefined();
+    const experts = fitted.expertFlopByPrecision?.fp8 ?? fitted.expertFlop;
+    expect(experts).toEqual({ curve: [[128, fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop], [4096, expect.any(Number)]], over: 'arithmeticIntensity', source: 'test' });
   }, 240_000);
 });

@@ -187,15 +187,16 @@ function computePrecisionsOf(rows: readonly InferencexRow[]): Precision[] {
 }
 
 export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[], grid: CalibrationGrid = inferencexFitGrid(chip), onCurve?: (curve: string) => void): InferencexChipFit | undefined {
-  // η_flop per precision pins the small (MoE expert) GEMMs these rows run; large GEMMs rise to the
-  // chip's own achievable-matmul figure, so a dense model's prefill is not dragged down with them.
+  // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
+  // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
+  // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
   const flopLargeGemm = efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
   // Efficiencies from plain decoding where there is some (MTP rows then fit the acceptance alone);
   // a stack measured only with MTP fits them on its MTP rows at the chip's acceptance.
   const fit = (subset: readonly InferencexRow[]): { efficiencies: FittedEfficiencies; atGridEdge: readonly string[]; serving: ServingFit } | undefined => {
     const plain = subset.filter((r) => r.specMethod !== 'mtp');
     const basis = plain.length > 0 ? plain : subset;
-    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis), grid, { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm });
+    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis), grid, { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
     if (result === undefined) return undefined;
     return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, serving: fitServing(withEfficiencies(chip, result.efficiencies, 'fit'), subset) };
   };
@@ -242,7 +243,7 @@ const cell = (s: ErrorStats): string => `${pct(s.medianAbs)} (${signed(s.medianS
 /** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
 export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[] {
   return [
-    '| chip | rows | curves | η_flop (by compute precision) | η_mem | t_layer | MTP acceptance | t_req | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
+    '| chip | rows | curves | η_flop of expert GEMMs (by compute precision) | η_mem | t_layer | MTP acceptance | t_req | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...fits.map((f) => {
       const e = f.efficiencies;
@@ -321,7 +322,7 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       const oos = f.outOfSample;
       return `    ${JSON.stringify(f.stack)}: {
       description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, one curve left out for the error`)},
-      flopByPrecision: { ${byPrecision.join(', ')} },
+      expertFlopByPrecision: { ${byPrecision.join(', ')} },
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
       layerOverheadS: { value: ${e.layerOverheadS}, source: ${source} },
@@ -341,7 +342,7 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
 // profiles fitted per serving stack on InferenceX's DeepSeek-R1 rows. Do not edit by hand; rerun it.
 import type { ProfileWithoutFlopFallback } from '@ridgeline/hardware';
 
-/** Per chip id, per serving stack: the fitted profile (η_flop per fitted precision; the plugin adds its fallback). */
+/** Per chip id, per serving stack: the fitted profile (the expert GEMMs' η_flop per fitted precision; the plugin adds its own η_flop for every other matmul). */
 export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string, ProfileWithoutFlopFallback>>>> = {
 ${chipEntries.join('\n')}
 };

@@ -10,6 +10,7 @@ import type { Efficiency } from '@ridgeline/hardware';
 /** How the page labels each of `InferenceResult.inputs.efficiencies`' entries. */
 export const EFFICIENCY_LABELS: Readonly<Record<string, string>> = {
   flop: 'η_flop (of peak FLOP/s)',
+  expertFlop: 'η_flop of expert GEMMs',
   memory: 'η_mem (of memory bandwidth)',
   network: 'η_net (of link bandwidth)',
   layerOverheadS: 't_layer (overhead per 9-kernel layer)',

@@ -52,6 +52,7 @@ import {
   A_TWO_BATCH,
   A_WEIGHTS,
   C_COMM_OVERLAP,
+  C_EFF_EXPERT_FLOP_BY_PRECISION,
   C_EFF_FLOP_BY_PRECISION,
   EFF_STRIDE,
   C_EFF_MEMORY,
@@ -436,6 +437,10 @@ let flopConstant: f64 = NaN;
 let memoryConstant: f64 = NaN;
 let networkConstant: f64 = NaN;
 let rooflineConstant: bool = false;
+// the experts' η_flop at the compute precision (phase.ts: efficiency.expertFlop, else η_flop)
+let effExpertFlop: usize = 0;
+let expertFlopConstant: f64 = NaN;
+let expertRooflineConstant: bool = false;
 
 let bw: f64 = 0;
 let bkv: f64 = 0;
@@ -546,6 +551,9 @@ function loadChip(c: usize): void {
   memoryConstant = load<f64>(effMemory) == 0 ? load<f64>(effMemory, 8) : NaN;
   networkConstant = load<f64>(effNetwork) == 0 ? load<f64>(effNetwork, 8) : NaN;
   rooflineConstant = !isNaN(flopConstant) && !isNaN(memoryConstant);
+  effExpertFlop = chip + (<usize>(C_EFF_EXPERT_FLOP_BY_PRECISION + computeCode * EFF_STRIDE) << 3);
+  expertFlopConstant = load<f64>(effExpertFlop) == 0 ? load<f64>(effExpertFlop, 8) : NaN;
+  expertRooflineConstant = !isNaN(expertFlopConstant) && !isNaN(memoryConstant);
   peak = f(chip, C_PEAK + computeCode);
   // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
   // for prefill and none for decode
@@ -1147,14 +1155,24 @@ let decodeValid: bool = false;
 
 /** operatorCost, then `repeated(op, layers)`: its row in the stage's operator table. */
 @inline function operator(flops: f64, bytes: f64, layers: f64): void {
+  operatorAt(effFlop, flopConstant, rooflineConstant, flops, bytes, layers);
+}
+
+/** The routed experts' operator: the same roofline at the experts' η_flop (phase.ts expertChip). */
+@inline function expertsOperator(flops: f64, bytes: f64, layers: f64): void {
+  operatorAt(effExpertFlop, expertFlopConstant, expertRooflineConstant, flops, bytes, layers);
+}
+
+/** operator's roofline with the η_flop table `flopTable` (its constant `flopConst` when `constant`). */
+@inline function operatorAt(flopTable: usize, flopConst: f64, constant: bool, flops: f64, bytes: f64, layers: f64): void {
   let computeS: f64;
   let memoryS: f64;
-  if (rooflineConstant) {
-    computeS = flops / (peak * flopConstant);
+  if (constant) {
+    computeS = flops / (peak * flopConst);
     memoryS = bytes / (memBandwidth * memoryConstant);
   } else {
     const arithmeticIntensity = bytes > 0 ? flops / bytes : Infinity;
-    computeS = flops / (peak * efficiencyAt(effFlop, arithmeticIntensity));
+    computeS = flops / (peak * efficiencyAt(flopTable, arithmeticIntensity));
     memoryS = bytes / (memBandwidth * efficiencyAt(effMemory, arithmeticIntensity));
   }
   const timeS = max<f64>(computeS, memoryS);
@@ -1286,7 +1304,7 @@ function stageCost(
     const touched =
       ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
     operator(twoAttentionTokens * routerParamsPerChip, routerWeightBytes + attentionAllTokens * d * ba, mbMoe);
-    operator(
+    expertsOperator(
       2 * routingsPerChip * expertParamsPerChip,
       touched * expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
       mbMoe,
@@ -2387,17 +2405,27 @@ const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
 
 /** operator() on both lanes. */
 function operator2(flops: v128, bytes: v128, layers: f64): void {
+  operator2At(effFlop, flopConstant, rooflineConstant, flops, bytes, layers);
+}
+
+/** expertsOperator on both lanes. */
+function expertsOperator2(flops: v128, bytes: v128, layers: f64): void {
+  operator2At(effExpertFlop, expertFlopConstant, expertRooflineConstant, flops, bytes, layers);
+}
+
+/** operatorAt on both lanes. */
+@inline function operator2At(flopTable: usize, flopConst: f64, constant: bool, flops: v128, bytes: v128, layers: f64): void {
   let computeS: v128;
   let memoryS: v128;
-  if (rooflineConstant) {
-    computeS = vdivs(flops, peak * flopConstant);
+  if (constant) {
+    computeS = vdivs(flops, peak * flopConst);
     memoryS = vdivs(bytes, memBandwidth * memoryConstant);
   } else {
     // bytes > 0 ? flops / bytes : Infinity
     const intensity = v128.bitselect(vdiv(flops, bytes), vsplat(Infinity), f64x2.gt(bytes, vsplat(0)));
     const i0 = lane0(intensity);
     const i1 = lane1(intensity);
-    computeS = vdiv(flops, vmul(vsplat(peak), vpair(efficiencyAt(effFlop, i0), efficiencyAt(effFlop, i1))));
+    computeS = vdiv(flops, vmul(vsplat(peak), vpair(efficiencyAt(flopTable, i0), efficiencyAt(flopTable, i1))));
     memoryS = vdiv(bytes, vmul(vsplat(memBandwidth), vpair(efficiencyAt(effMemory, i0), efficiencyAt(effMemory, i1))));
   }
   const timeS = f64x2.max(computeS, memoryS);
@@ -2497,7 +2525,7 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
         ? vpair(expectedExpertsTouched(experts, k, lane0(allTokens)), expectedExpertsTouched(experts, k, lane1(allTokens)))
         : vpair(expertsPerChip * touchedFraction(experts, k, lane0(expertGroupTokens)), expertsPerChip * touchedFraction(experts, k, lane1(expertGroupTokens)));
     operator2(vmuls(twoAttentionTokens, routerParamsPerChip), vadd(vsplat(routerWeightBytes), vmuls(vmuls(attentionAllTokens, d), ba)), mbMoe);
-    operator2(
+    expertsOperator2(
       vmuls(vmul(vsplat(2), routingsPerChip), expertParamsPerChip),
       vadd(vmuls(vmuls(touched, expertParamsPerChip), bw), vmuls(vmuls(vmuls(routingsPerChip, 2), d), ba)),
       mbMoe,

@@ -46,7 +46,9 @@ export const C_POWER_FLOP: i32 = C_POWER_MEMORY + 1;
 export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
 /** The chip's share of host, NIC and switch power (power.nodeOverheadW), 0 when absent: docs/MODEL.md §10. */
 export const C_NODE_OVERHEAD: i32 = C_POWER_LINK + 1;
-export const CHIP_STRIDE: i32 = C_NODE_OVERHEAD + 1;
+// the experts' η_flop at each compute precision (efficiency.expertFlopByPrecision, else expertFlop, else η_flop)
+export const C_EFF_EXPERT_FLOP_BY_PRECISION: i32 = C_NODE_OVERHEAD + 1;
+export const CHIP_STRIDE: i32 = C_EFF_EXPERT_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;
@@ -215,7 +217,7 @@ export const H_PER_MODEL: i32 = 50;
 export const H_PUE: i32 = 51;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 52;
-export const IMAGE_VERSION: i32 = 14;
+export const IMAGE_VERSION: i32 = 15;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

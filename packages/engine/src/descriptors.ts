@@ -58,7 +58,9 @@ export const CHIP = {
   powerLink: 377,
   /** The chip's share of host, NIC and switch power (power.nodeOverheadW), 0 when absent. */
   nodeOverhead: 378,
-  stride: 379,
+  /** The experts' η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each (docs/MODEL.md §2). */
+  effExpertFlopByPrecision: 379,
+  stride: 617,
 } as const;
 
 /**
@@ -201,9 +203,10 @@ export const HEADER = {
  * the grouping; 7: the speculative decoding axes; 8: the disaggregation axes and outputs; 9: the
  * twoBatchOverlap axis; 10: η_flop per compute precision in the chip descriptor; 12: the
  * component power model's P_static, e_mem and e_flop per precision in the chip descriptor; 13:
- * axes given per model; 14: the PUE and the chips' node overhead, for the node and facility outputs).
+ * axes given per model; 14: the PUE and the chips' node overhead, for the node and facility outputs;
+ * 15: the models' kernel weights of t_layer and the chips' expert-GEMM η_flop per precision).
  */
-export const IMAGE_VERSION = 14;
+export const IMAGE_VERSION = 15;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

@@ -91,6 +91,20 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
     writeEfficiency(out, CHIP.effFlopByPrecision + i * EFF_STRIDE, byPrecision ?? chip.efficiency.flop, `${chip.id}.efficiency.${byPrecision === undefined ? 'flop' : `flopByPrecision.${p}`}`);
   });
   if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.powerStatic) throw new Error('chip descriptor overflow');
+  // the experts' η_flop as phase.ts reads it: atComputePrecision's expertFlop, else the matmuls' η_flop
+  PRECISIONS.forEach((p, i) => {
+    const e = chip.efficiency;
+    const [value, path] =
+      e.expertFlopByPrecision?.[p] !== undefined
+        ? [e.expertFlopByPrecision[p], `expertFlopByPrecision.${p}`]
+        : e.expertFlop !== undefined
+          ? [e.expertFlop, 'expertFlop']
+          : e.flopByPrecision?.[p] !== undefined
+            ? [e.flopByPrecision[p], `flopByPrecision.${p}`]
+            : [e.flop, 'flop'];
+    writeEfficiency(out, CHIP.effExpertFlopByPrecision + i * EFF_STRIDE, value, `${chip.id}.efficiency.${path}`);
+  });
+  if (CHIP.effExpertFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
   // the component power model (docs/MODEL.md §10): NaN where the plugin gives no figure
   out[CHIP.powerStatic] = chip.power.staticW?.value ?? Number.NaN;
   out[CHIP.powerMemory] = chip.power.joulesPerByteMemory?.value ?? Number.NaN;

@@ -29,15 +29,18 @@ export function efficiencyAt(efficiency: Efficiency, x: number): number {
 
 /**
  * `chip` as it computes at `precision`: its η_flop replaced by `efficiency.flopByPrecision[precision]`
- * when the plugin gives one (the chip itself otherwise, the same object), so that every roofline
- * downstream reads one `efficiency.flop` (MODEL.md §1.4).
+ * and its experts' η_flop by `efficiency.expertFlopByPrecision[precision]` where the plugin gives
+ * them (the chip itself otherwise, the same object), so that every roofline downstream reads one
+ * `efficiency.flop` and one `efficiency.expertFlop` (MODEL.md §1.4).
  *
  * @example
  * atComputePrecision(b200, 'fp4').efficiency.flop; // b200.efficiency.flopByPrecision?.fp4 ?? b200.efficiency.flop
  */
 export function atComputePrecision(chip: ChipSpec, precision: Precision): ChipSpec {
   const flop = chip.efficiency.flopByPrecision?.[precision];
-  return flop === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, flop } };
+  const expertFlop = chip.efficiency.expertFlopByPrecision?.[precision];
+  if (flop === undefined && expertFlop === undefined) return chip;
+  return { ...chip, efficiency: { ...chip.efficiency, ...(flop === undefined ? {} : { flop }), ...(expertFlop === undefined ? {} : { expertFlop }) } };
 }
 
 /**
@@ -118,10 +121,13 @@ export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule):
   const relabel = (x: Sourced): Sourced => ({ value: x.value, source: `${prefix}${x.source}` });
   const efficiency = <E extends Efficiency>(e: E): E => ({ ...e, source: `${prefix}${e.source}` });
   const byPrecision = Object.entries(from.flopByPrecision ?? {}).map(([p, e]) => [p, efficiency(e)] as const);
+  const expertByPrecision = Object.entries(from.expertFlopByPrecision ?? {}).map(([p, e]) => [p, efficiency(e)] as const);
   const basis = `transferred from ${rule.fromId} (${rule.why}), whose efficiencies are ${from.calibration?.status ?? 'datasheet'}: ${from.calibration?.basis ?? 'starting values'}`;
   return {
     flop: efficiency(from.flop),
     ...(byPrecision.length === 0 ? {} : { flopByPrecision: Object.fromEntries(byPrecision) }),
+    ...(from.expertFlop === undefined ? {} : { expertFlop: efficiency(from.expertFlop) }),
+    ...(expertByPrecision.length === 0 ? {} : { expertFlopByPrecision: Object.fromEntries(expertByPrecision) }),
     memory: efficiency(from.memory),
     network: efficiency(from.network),
     layerOverheadS: relabel(from.layerOverheadS),

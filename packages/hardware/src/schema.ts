@@ -453,6 +453,10 @@ const flops = (precision: Precision) =>
 const flopAt = (precision: Precision) =>
   v.exactOptional(efficiency(`η_flop at ${precision}, the achievable fraction of the ${precision} peak FLOP/s`, 'arithmeticIntensity', '0.6'));
 
+/** The experts' η_flop at one compute precision (`efficiency.expertFlopByPrecision`). */
+const expertFlopAt = (precision: Precision) =>
+  v.exactOptional(efficiency(`η_flop of the expert GEMMs at ${precision}, a fraction of the ${precision} peak FLOP/s`, 'arithmeticIntensity', '0.3'));
+
 const peakDenseFlopsPerS = v.pipe(
   strict(
     {
@@ -545,7 +549,7 @@ const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by 
 /** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
 const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
 
-const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
 
 /** A chip's efficiencies (the default set, and each profile's). */
 const efficiencyEntries = {
@@ -562,6 +566,22 @@ const efficiencyEntries = {
           int4: flopAt('int4'),
         },
         `{ <precision>: η_flop } with precisions among ${PRECISIONS.join(', ')}`,
+        { noun: 'precision' },
+      ),
+    ),
+    expertFlop: v.exactOptional(efficiency("η_flop of the routed experts' grouped GEMMs, a fraction of peak FLOP/s", 'arithmeticIntensity', '0.3')),
+    expertFlopByPrecision: v.exactOptional(
+      strict(
+        {
+          fp32: expertFlopAt('fp32'),
+          bf16: expertFlopAt('bf16'),
+          fp16: expertFlopAt('fp16'),
+          fp8: expertFlopAt('fp8'),
+          int8: expertFlopAt('int8'),
+          fp4: expertFlopAt('fp4'),
+          int4: expertFlopAt('int4'),
+        },
+        `{ <precision>: η_flop of the expert GEMMs } with precisions among ${PRECISIONS.join(', ')}`,
         { noun: 'precision' },
       ),
     ),

@@ -345,6 +345,14 @@ export interface ChipEfficiency {
    * reach of theirs. A precision without an entry uses `flop` (MODEL.md §1.4).
    */
   readonly flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
+  /**
+   * η_flop of the routed experts' grouped GEMMs (a few tokens per expert, many experts per kernel),
+   * where it differs from the chip's matmuls: what serving a MoE model pins, which a dense model's
+   * GEMMs do not share. The `experts` operator uses it; absent, `flop` (docs/MODEL.md §2).
+   */
+  readonly expertFlop?: Efficiency;
+  /** `expertFlop` per compute precision, as `flopByPrecision` is to `flop`; a precision without one uses `expertFlop`, then `flop`. */
+  readonly expertFlopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
   /** η_mem: achievable fraction of peak memory bandwidth. */
   readonly memory: Efficiency;
   /** η_net: achievable fraction of link bandwidth for collectives. */

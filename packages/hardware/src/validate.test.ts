@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { checkHardware } from './check.ts';
+import { atComputePrecision } from './efficiency.ts';
 import { testChip, testLpu, testPlugin } from './test-chip.ts';
 import { AVAILABILITIES, CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
 import {
@@ -87,6 +88,29 @@ describe('validateHardware checks η_flop per precision', () => {
     const issue = onlyIssue(broken((p) => (p.chips[0].efficiency.flopByPrecision = { fp8: { value: 1.5, source: 'x' } })));
     expect(issue.path).toBe('chips[h100-sxm].efficiency.flopByPrecision.fp8.value');
     expect(issue.message).toMatch(/1\.5/);
+  });
+});
+
+describe("validateHardware checks the experts' η_flop", () => {
+  test('a constant or curve, and per precision; an unknown precision and an efficiency above 1 are named', () => {
+    const result = validateHardware(
+      broken((p) => {
+        p.chips[0].efficiency.expertFlop = { value: 0.2, source: 'fit' };
+        p.chips[0].efficiency.expertFlopByPrecision = { fp8: { curve: [[128, 0.05], [4096, 0.55]], over: 'arithmeticIntensity', source: 'fit' } };
+      }),
+    );
+    expect(result.ok && result.plugin.chips[0]?.efficiency.expertFlop).toEqual({ value: 0.2, source: 'fit' });
+    expect(onlyIssue(broken((p) => (p.chips[0].efficiency.expertFlopByPrecision = { bf8: { value: 0.5, source: 'x' } }))).path).toBe('chips[h100-sxm].efficiency.expertFlopByPrecision.bf8');
+    const issue = onlyIssue(broken((p) => (p.chips[0].efficiency.expertFlop = { value: 1.5, source: 'x' })));
+    expect(issue.path).toBe('chips[h100-sxm].efficiency.expertFlop.value');
+    expect(issue.message).toMatch(/1\.5/);
+  });
+
+  test('atComputePrecision resolves it at the precision, else keeps expertFlop', () => {
+    const fit = (value: number) => ({ value, source: 'fit' });
+    const chip = { ...testChip, efficiency: { ...testChip.efficiency, expertFlop: fit(0.2), expertFlopByPrecision: { fp8: fit(0.1) } } };
+    expect(atComputePrecision(chip, 'fp8').efficiency.expertFlop).toEqual(fit(0.1));
+    expect(atComputePrecision(chip, 'bf16').efficiency.expertFlop).toEqual(fit(0.2));
   });
 });
 
@@ -806,7 +830,7 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',

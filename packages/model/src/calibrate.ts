@@ -155,6 +155,12 @@ export interface FittedEfficiencies extends ConstantEfficiencies {
    * must not drag a dense model's larger GEMMs down with them (docs/MODEL.md §9).
    */
   readonly flopLargeGemm?: number;
+  /**
+   * The fitted η_flop (`flop`, `flopByPrecision`, with the `flopLargeGemm` anchor) describes the
+   * routed experts' grouped GEMMs only: it becomes `expertFlop` / `expertFlopByPrecision`, and the
+   * chip's other matmuls keep its own `flop` (`options.flopForExperts`; docs/MODEL.md §2, §9).
+   */
+  readonly flopForExperts?: boolean;
 }
 
 /**
@@ -196,13 +202,19 @@ export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: 
   const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
   const flopAt = (value: number): Efficiency =>
     large === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, large)]], over: 'arithmeticIntensity', source };
+  const flop: Efficiency = e.flopCurve === undefined ? flopAt(e.flop) : { curve: e.flopCurve, over: 'arithmeticIntensity', source };
+  const byPrecision =
+    e.flopByPrecision === undefined
+      ? undefined
+      : (Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value)])) as Partial<Record<Precision, Efficiency>>);
+  const flops =
+    e.flopForExperts === true
+      ? { flop: chip.efficiency.flop, expertFlop: flop, ...(byPrecision === undefined ? {} : { expertFlopByPrecision: byPrecision }) }
+      : { flop, ...(byPrecision === undefined ? {} : { flopByPrecision: byPrecision }) };
   return {
     ...chip,
     efficiency: {
-      flop: e.flopCurve === undefined ? flopAt(e.flop) : { curve: e.flopCurve, over: 'arithmeticIntensity', source },
-      ...(e.flopByPrecision === undefined
-        ? {}
-        : { flopByPrecision: Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value)])) as Partial<Record<Precision, Efficiency>> }),
+      ...flops,
       memory: { value: e.memory, source },
       network: { value: e.network, source },
       layerOverheadS: { value: e.layerOverheadS, source },
@@ -346,10 +358,13 @@ export function calibrateEfficiencies(
   chip: ChipSpec,
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
-  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[]; readonly flopLargeGemm?: number } = {},
+  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[]; readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
-  const large = options.flopLargeGemm === undefined ? {} : { flopLargeGemm: options.flopLargeGemm };
+  const large = {
+    ...(options.flopLargeGemm === undefined ? {} : { flopLargeGemm: options.flopLargeGemm }),
+    ...(options.flopForExperts === true ? { flopForExperts: true } : {}),
+  };
   const stage1 = searchConstants(chip, rows, grid, undefined, large);
   if (stage1 === undefined) return undefined;
   let fitted: FittedEfficiencies = { ...stage1.efficiencies, ...large };
@@ -420,7 +435,7 @@ function searchConstants(
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid,
   flopCurve: FittedEfficiencies['flopCurve'],
-  large: { readonly flopLargeGemm?: number } = {},
+  large: { readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
 ): { efficiencies: ConstantEfficiencies; loss: number } | undefined {
   const e = chip.efficiency;
   const current: ConstantEfficiencies = {

@@ -264,6 +264,7 @@ function resolvedInputs(
     },
     efficiencies: {
       flop: describeEfficiency(c.efficiency.flop),
+      expertFlop: describeEfficiency(c.efficiency.expertFlop ?? c.efficiency.flop),
       memory: describeEfficiency(c.efficiency.memory),
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },

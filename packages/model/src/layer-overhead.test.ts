@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { layerKernelWeights, REFERENCE_LAYER_KERNELS } from './layer-overhead.ts';
-import { shardLayout, slowestStageLayers } from './layout.ts';
 import { stageCost, type PhaseContext } from './phase.ts';
-import { deepseekV3, llama70b, mixtral, testGpu } from './test-fixtures.ts';
+import { deepseekV3, llama70b, mixtral, testGpu, testPhaseContext } from './test-fixtures.ts';
 
 describe('t_layer weighted by the kernels a layer launches (docs/MODEL.md §2)', () => {
   test('the reference layer is standard attention (5 kernels) and a dense FFN (4)', () => {
@@ -21,22 +20,8 @@ describe('t_layer weighted by the kernels a layer launches (docs/MODEL.md §2)',
   test("a decode stage's overhead is (L_dense·κ_dense + L_moe·κ_moe)·t_layer", () => {
     const tLayerS = 10e-6;
     const chip = { ...testGpu, efficiency: { ...testGpu.efficiency, layerOverheadS: { value: tLayerS, source: 'test' } } };
-    const ctx = (model: typeof llama70b, pp: number): PhaseContext => ({
-      model,
-      chip,
-      layout: shardLayout(model, 8, 1),
-      stage: slowestStageLayers(model, pp),
-      tp: 8,
-      pp,
-      ep: 1,
-      dp: 1,
-      precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
-      peakFlopsPerS: 1979e12,
-      commOverlap: { prefill: 0, decode: 0 },
-      moeImbalance: 1,
-      attentionSharding: 'heads',
-      attentionImbalance: 1,
-    });
+    const ctx = (model: typeof llama70b, pp: number): PhaseContext =>
+      testPhaseContext(model, { chip, pp, precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' }, peakFlopsPerS: 1979e12 });
     // Llama 3.1 70B, 80 layers on one stage: 80 × 10 µs = 800 µs
     expect(stageCost(ctx(llama70b, 1), 'decode', 8, 2048, 8).overheadS).toBeCloseTo(800e-6, 15);
     // DeepSeek-V3, 61 layers (3 dense, 58 MoE): (3 × 13/9 + 58 × 20/9) × 10 µs = (39 + 1160)/9 × 10 µs = 1332.2 µs

@@ -2,25 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { shardLayout, slowestStageLayers } from './layout.ts';
 import { stageCost, type PhaseContext } from './phase.ts';
-import { deepseekV3, llama70b, testGpu, feasible } from './test-fixtures.ts';
+import { deepseekV3, llama70b, mixtral, testGpu, testPhaseContext, feasible } from './test-fixtures.ts';
 
 // Llama 3.1 70B at TP 8 on the test GPU (450 GB/s links, η_net 1, no hop latency), bf16, decode.
-const ctx: PhaseContext = {
-  model: llama70b,
-  chip: testGpu,
-  layout: shardLayout(llama70b, 8, 1),
-  stage: slowestStageLayers(llama70b, 1),
-  tp: 8,
-  pp: 1,
-  ep: 1,
-  dp: 1,
-  precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
-  peakFlopsPerS: 989e12,
-  commOverlap: { prefill: 0, decode: 0 },
-  moeImbalance: 1,
-  attentionSharding: 'heads',
-  attentionImbalance: 1,
-};
+const ctx: PhaseContext = testPhaseContext(llama70b);
 
 describe('two-batch overlap: two micro-batches, each reading the weights, one hiding the other\'s communication', () => {
   test('the stage is two half-batch stages, its collectives hidden behind all of their operators', () => {
@@ -71,5 +56,27 @@ describe('η_flop per compute precision (efficiency.flopByPrecision)', () => {
     // bf16 has no entry: the default η_flop, unchanged
     const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
     expect(feasible(estimateInference({ ...base, chip: slowFp8, precision: bf16 })).ttftS).toBe(feasible(estimateInference({ ...base, chip: testGpu, precision: bf16 })).ttftS);
+  });
+});
+
+describe("the routed experts' η_flop (efficiency.expertFlop, docs/MODEL.md §2)", () => {
+  test('the experts operator runs at expertFlop, every other matmul at flop', () => {
+    const s = (value: number) => ({ value, source: 'test' });
+    const chip = { ...testGpu, efficiency: { ...testGpu.efficiency, flop: s(0.5), expertFlop: s(0.1) } };
+    const moeCtx: PhaseContext = { ...ctx, model: mixtral, chip, layout: shardLayout(mixtral, 8, 1), stage: slowestStageLayers(mixtral, 1) };
+    // 4,096 prefill tokens: every matmul compute-bound
+    const stage = stageCost(moeCtx, 'prefill', 4096, 4096, 1);
+    const op = (name: string) => stage.operators.find((o) => o.name === name)!;
+    const experts = op('experts');
+    expect(experts.bound).toBe('compute');
+    // t = W / (F · η): the stage's repeated row carries 32 layers of it
+    expect(experts.timeS).toBeCloseTo(experts.flops / (989e12 * 0.1), 12);
+    const ffnLike = op('qkv_proj');
+    expect(ffnLike.bound).toBe('compute');
+    expect(ffnLike.timeS).toBeCloseTo(ffnLike.flops / (989e12 * 0.5), 12);
+    // without expertFlop the experts run at flop: five times faster here
+    const { expertFlop: _expertFlop, ...withoutExpertFlop } = chip.efficiency;
+    const plain = stageCost({ ...moeCtx, chip: { ...chip, efficiency: withoutExpertFlop } }, 'prefill', 4096, 4096, 1);
+    expect(plain.operators.find((o) => o.name === 'experts')!.timeS).toBeCloseTo(experts.timeS / 5, 12);
   });
 });

@@ -206,7 +206,11 @@ export function stageCost(
       ep === 1
         ? expectedExpertsTouched(moe.experts, k, allTokens)
         : layout.expertsPerChip * touchedFraction(moe.experts, k, expertGroupTokens);
-    const experts = op(
+    // The grouped expert GEMMs run at the experts' η_flop where the chip gives one (MODEL.md §2).
+    const expertChip = chip.efficiency.expertFlop === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, flop: chip.efficiency.expertFlop } };
+    const experts = operatorCost(
+      expertChip,
+      peakFlopsPerS,
       'experts',
       2 * routingsPerChip * layout.expertParamsPerChip,
       touched * layout.expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,

@@ -1,6 +1,8 @@
 // Fixtures for this package's tests only (not exported, not built): round efficiencies so the
 // tests can write their arithmetic out by hand.
 import type { ChipSpec } from '@ridgeline/hardware';
+import { shardLayout, slowestStageLayers } from './layout.ts';
+import type { PhaseContext } from './phase.ts';
 import type { InferenceConfig, InferenceResult, ModelSpec, TrainingResult } from './types.ts';
 
 const s = (value: number): { value: number; source: string } => ({ value, source: 'test fixture' });
@@ -157,4 +159,26 @@ export function feasible<R extends InferenceResult | TrainingResult>(result: R):
 export function infeasible<R extends InferenceResult | TrainingResult>(result: R): Extract<R, { readonly feasible: false }> {
   if (result.feasible) throw new Error(`expected an infeasible result, got a feasible one: ${result.explanation}`);
   return result as Extract<R, { readonly feasible: false }>;
+}
+
+/** A decode or prefill phase context of `model` at TP 8 (one stage unless `pp` says), on the test GPU in bf16 unless overridden. */
+export function testPhaseContext(model: ModelSpec, overrides: Partial<PhaseContext> & { readonly pp?: number } = {}): PhaseContext {
+  const pp = overrides.pp ?? 1;
+  return {
+    model,
+    chip: testGpu,
+    layout: shardLayout(model, 8, 1),
+    stage: slowestStageLayers(model, pp),
+    tp: 8,
+    pp,
+    ep: 1,
+    dp: 1,
+    precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' },
+    peakFlopsPerS: 989e12,
+    commOverlap: { prefill: 0, decode: 0 },
+    moeImbalance: 1,
+    attentionSharding: 'heads',
+    attentionImbalance: 1,
+    ...overrides,
+  };
 }

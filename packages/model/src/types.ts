@@ -502,6 +502,8 @@ export interface ResolvedInputs {
    */
   readonly efficiencies: {
     readonly flop: EfficiencyInput;
+    /** η_flop of the routed experts' GEMMs: `efficiency.expertFlop` at the compute precision, else `flop` (docs/MODEL.md §2). */
+    readonly expertFlop: EfficiencyInput;
     readonly memory: EfficiencyInput;
     readonly network: EfficiencyInput;
     readonly layerOverheadS: EfficiencyInput;

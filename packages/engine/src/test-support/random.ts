@@ -144,6 +144,15 @@ export function randomChip(random: Random, n: number): ChipSpec {
             ),
           }
         : {}),
+      // the routed experts' η_flop (docs/MODEL.md §2): shared, per compute precision, or both
+      ...(random() < 0.5 ? { expertFlop: random() < 0.5 ? s(0.05 + 0.6 * random()) : randomCurve(random, 'arithmeticIntensity') } : {}),
+      ...(random() < 0.5
+        ? {
+            expertFlopByPrecision: Object.fromEntries(
+              PRECISIONS.filter(() => random() < 0.5).map((p) => [p, random() < 0.5 ? s(0.05 + 0.6 * random()) : randomCurve(random, 'arithmeticIntensity')]),
+            ),
+          }
+        : {}),
     },
     // the component power model (docs/MODEL.md §10) half the time: P_static, e_mem, and e_flop at
     // some precisions (a configuration at a precision without one interpolates), capped at P_max
