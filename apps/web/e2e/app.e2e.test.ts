@@ -654,6 +654,7 @@ describe('the built site in Chromium', () => {
     // The H100's, by hand: η_flop is a curve over arithmetic intensity; t_layer is no η.
     expect(Object.fromEntries(rows.map(([key, label, value]) => [key, `${label}: ${value}`]))).toEqual({
       flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      expertFlop: 'η_flop of expert GEMMs: 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       memory: 'η_mem (of memory bandwidth): 40.0%',
       network: 'η_net (of link bandwidth): 50.0%',
       layerOverheadS: 't_layer (overhead per 9-kernel layer): 70.0 µs',

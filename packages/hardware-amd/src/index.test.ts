@@ -50,7 +50,9 @@ describe('@ridgeline/hardware-amd', () => {
       const fitted = chip.id !== 'mi325x';
       expect(calibration?.status).toBe(fitted ? 'fitted' : 'transferred');
       for (const s of [memory.source, layerOverheadS.source]) expect(s).toMatch(fitted ? /^fit: pnpm validate --fit over InferenceX/ : /^transferred from mi300x \(/);
-      expect(chip.efficiency.flopByPrecision?.fp8?.source).toMatch(/InferenceX/);
+      // the experts' η_flop at FP8 is fitted (or transferred) on InferenceX; every other FP8 matmul keeps the matmul benchmark
+      expect(chip.efficiency.expertFlopByPrecision?.fp8?.source).toMatch(/InferenceX/);
+      expect(chip.efficiency.flopByPrecision?.fp8).toBeUndefined();
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
     });
 

@@ -2,13 +2,13 @@
 // profiles fitted per serving stack on InferenceX's DeepSeek-R1 rows. Do not edit by hand; rerun it.
 import type { ProfileWithoutFlopFallback } from '@ridgeline/hardware';
 
-/** Per chip id, per serving stack: the fitted profile (η_flop per fitted precision; the plugin adds its fallback). */
+/** Per chip id, per serving stack: the fitted profile (the expert GEMMs' η_flop per fitted precision; the plugin adds its own η_flop for every other matmul). */
 export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string, ProfileWithoutFlopFallback>>>> = {
   "mi355x": {
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      flopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.62]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" } },
-      memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.62]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" } },
+      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00005, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
@@ -17,29 +17,29 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.118, interactivity: 0.122, ttft: 0.565, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.171, interactivity: 0.15, ttft: 0.543, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {
       description: "atom as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      flopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.62]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" } },
-      memory: { value: 0.8, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.62]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" } },
+      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00005, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.138, interactivity: 0.123, ttft: 0.223, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.196, interactivity: 0.181, ttft: 0.218, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
       },
     },
   },
   "mi300x": {
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      flopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" },
