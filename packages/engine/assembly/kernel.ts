@@ -445,6 +445,7 @@ let expertRooflineConstant: bool = false;
 let bw: f64 = 0;
 let bkv: f64 = 0;
 let ba: f64 = 0;
+let bc: f64 = 0; // phase.ts collectiveBytes(ba)
 let byBatchSharding: bool = false;
 let dpAttention: bool = false; // data-parallel attention (A_SHARDING 2)
 let attentionImbalance: f64 = 1; // u = ⌈B/TP⌉/(B/TP) with data-parallel attention, per configuration
@@ -503,6 +504,8 @@ function setBase(): void {
   const aCode = <i32>value(A_ACTIVATIONS);
   bw = precisionBytes(wCode);
   ba = precisionBytes(aCode);
+  // phase.ts collectiveBytes: collectives and sends carry the hidden state at 16 bits or wider
+  bc = max<f64>(ba, 2);
   bkv = precisionBytes(<i32>value(A_KV));
   computeCode = bw > ba ? wCode : aCode;
   byBatchSharding = value(A_SHARDING) == 1;
@@ -1109,7 +1112,7 @@ function scaleUpAllToAllS(messageBytes: f64, n: f64, eta: f64): f64 {
 function pipelineSendRawS(tokens: f64): f64 {
   if (pp == 1) return 0;
   const sent = dpAttention ? (tokens / tp) * attentionImbalance : tokens;
-  const message = sent * d * ba;
+  const message = sent * d * bc;
   const scaleUp = tp * pp <= upDomain;
   const bandwidth = scaleUp ? upBandwidth : outBandwidth;
   const hop = scaleUp ? upHop : outHop;
@@ -1350,7 +1353,7 @@ function stageCost(
   mbDense: f64,
   mbMoe: f64,
 ): f64 {
-  const activationMessage = allTokens * d * ba;
+  const activationMessage = allTokens * d * bc;
   const arPerLayer = allReduceS(activationMessage, tp);
   const denseAllReduces: f64 = parallelFfn ? 1 : 2;
   let commS = dpAttention
@@ -1360,7 +1363,8 @@ function stageCost(
     if (ep == 1) commS += mbMoe * denseAllReduces * arPerLayer;
     else {
       const dispatchBytes = (expertGroupTokens * activeExperts * d * ba) / ep;
-      commS += mbMoe * (arPerLayer + 2 * allToAllS(dispatchBytes, ep));
+      const combineBytes = (expertGroupTokens * activeExperts * d * bc) / ep;
+      commS += mbMoe * (arPerLayer + allToAllS(dispatchBytes, ep) + allToAllS(combineBytes, ep));
     }
   }
   if (!prefill && byBatchSharding && tp > 1) {
@@ -1372,16 +1376,16 @@ function stageCost(
 
 /** phase.ts dataParallelAttentionCommS: the all-gathers and reduce-scatters around the sharded parts, EP's all-to-alls. */
 function dataParallelAttentionCommS(own: f64, ownLogitTokens: f64, mbDense: f64, mbMoe: f64): f64 {
-  const gatherScatterS = 2 * allGatherS(tp * own * d * ba, tp);
+  const gatherScatterS = 2 * allGatherS(tp * own * d * bc, tp);
   let commS = mbDense * gatherScatterS;
   if (hasMoe && moeLayersStage > 0) {
     if (ep == 1) commS += mbMoe * gatherScatterS;
     else {
       const shared: f64 = sharedExperts > 0 ? gatherScatterS : 0;
-      commS += mbMoe * (shared + 2 * allToAllS(own * activeExperts * d * ba, ep));
+      commS += mbMoe * (shared + allToAllS(own * activeExperts * d * ba, ep) + allToAllS(own * activeExperts * d * bc, ep));
     }
   }
-  return commS + overlapBatches * allGatherS(tp * ownLogitTokens * d * ba, tp);
+  return commS + overlapBatches * allGatherS(tp * ownLogitTokens * d * bc, tp);
 }
 
 /** Decode at a new context for the batch in the decode table: only the attention row changes. */

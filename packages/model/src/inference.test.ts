@@ -182,12 +182,13 @@ describe('data-parallel attention', () => {
     expect(61 * mlaParams).toBeCloseTo(11.41e9, -7); // bytes at FP8
     // KV: ⌈64/8⌉ = 8 sequences · 2304 tokens · 61 layers · 576 elements · 1 B
     expect(r.memoryPerChipBytes.kvCache).toBeCloseTo(8 * 2304 * 61 * 576, 0);
-    // Decode: each chip's 8 tokens are dispatched to and combined from EP 8, m = 8·8·7168 B; the 3 dense
-    // layers' FFN, the 58 MoE layers' shared expert and the LM head gather and scatter TP·8 tokens,
-    // also 8·8·7168 B: (7/8)·m/450e9 each, 3·2 + 58·(2 + 2) + 1 of them.
+    // Decode: each chip's 8 tokens are dispatched to EP 8 at FP8, m = 8·8·7168·1 B, and combined at
+    // 16 bits, 2m (docs/MODEL.md §3: the hidden state travels at 16 bits); the 3 dense layers' FFN, the
+    // 58 MoE layers' shared expert and the LM head gather and scatter TP·8 tokens at 16 bits, 2m each.
+    // Each costs (7/8)·bytes/450e9: 3·2·2m + 58·(2·2m + m + 2m) + 2m = 420m.
     const decode = feasible(estimateInference({ ...config, schedule: 'static' }));
     const m = 8 * 8 * 7168;
-    expect(decode.decode.commS).toBeCloseTo((3 * 2 + 58 * 4 + 1) * (7 / 8) * (m / 450e9), 15);
+    expect(decode.decode.commS).toBeCloseTo((3 * 2 * 2 + 58 * (2 * 2 + 1 + 2) + 2) * (7 / 8) * (m / 450e9), 15);
   });
 });
 
@@ -314,9 +315,9 @@ describe('mixture of experts', () => {
     const touched = 4 * (1 - Math.pow(1 - 8 / 256, 64 * 72));
     expect(experts.flops).toBeCloseTo(58 * 2 * routings * expertParams, 0);
     expect(experts.bytes).toBeCloseTo(58 * (touched * expertParams + routings * 2 * 7168), 0);
-    // dispatch and combine: m = 64·72·8·7168·1 B / 72 per chip, (71/72)·m/450e9 each over NVLink
+    // dispatch at FP8, m = 64·72·8·7168·1 B / 72 per chip, and combine at 16 bits, 2m: (71/72)·bytes/450e9 over NVLink
     const m = (64 * 72 * 8 * 7168) / 72;
-    expect(decode.decode.networkS).toBeCloseTo(58 * 2 * ((71 / 72) * (m / 450e9)), 12);
+    expect(decode.decode.networkS).toBeCloseTo(58 * (1 + 2) * ((71 / 72) * (m / 450e9)), 12);
   });
 
   test('EP 24 and an explicit R: ⌈(256 + R)/24⌉ experts per chip', () => {

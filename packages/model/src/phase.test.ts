@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { shardLayout, slowestStageLayers } from './layout.ts';
-import { stageCost, type PhaseContext } from './phase.ts';
+import { collectiveBytes, stageCost, type PhaseContext } from './phase.ts';
 import { deepseekV3, llama70b, mixtral, testGpu, testPhaseContext, feasible } from './test-fixtures.ts';
 
 // Llama 3.1 70B at TP 8 on the test GPU (450 GB/s links, η_net 1, no hop latency), bf16, decode.
@@ -78,5 +78,17 @@ describe("the routed experts' η_flop (efficiency.expertFlop, docs/MODEL.md §2)
     const { expertFlop: _expertFlop, ...withoutExpertFlop } = chip.efficiency;
     const plain = stageCost({ ...moeCtx, chip: { ...chip, efficiency: withoutExpertFlop } }, 'prefill', 4096, 4096, 1);
     expect(plain.operators.find((o) => o.name === 'experts')!.timeS).toBeCloseTo(experts.timeS / 5, 12);
+  });
+});
+
+describe('collectives carry the hidden state at 16 bits (docs/MODEL.md §3)', () => {
+  test('an FP8 configuration all-reduces the same bytes as a BF16 one; FP32 keeps its 4 bytes', () => {
+    expect([collectiveBytes(0.5), collectiveBytes(1), collectiveBytes(2), collectiveBytes(4)]).toEqual([2, 2, 2, 4]);
+    const fp8 = stageCost({ ...ctx, precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' }, peakFlopsPerS: 1979e12 }, 'decode', 32, 2048, 32);
+    const bf16 = stageCost(ctx, 'decode', 32, 2048, 32);
+    // 80 layers × 2 all-reduces of 32 · 8192 · 2 B over TP 8: 2·(7/8)·m/450e9 each (no hop latency)
+    const m = 32 * 8192 * 2;
+    expect(bf16.commS).toBeCloseTo(160 * 2 * (7 / 8) * (m / 450e9), 15);
+    expect(fp8.commS).toBe(bf16.commS);
   });
 });

@@ -67,6 +67,16 @@ function arithmeticIntensityOf(flops: number, bytes: number): number {
 }
 
 /**
+ * Bytes per element of the hidden state a collective or a pipeline send carries (MODEL.md §3):
+ * serving stacks quantise activations to FP8 or FP4 at a GEMM's input (and DeepEP its expert
+ * dispatch), but the residual stream between layers, its all-reduces, all-gathers and
+ * reduce-scatters, the experts' combine and the sends between stages stay 16-bit.
+ */
+export function collectiveBytes(activationBytes: number): number {
+  return Math.max(activationBytes, 2);
+}
+
+/**
  * The roofline of one operator (MODEL.md §2): `t = max(W/(F·η_flop), Q/(BW·η_mem))`, with the
  * efficiencies read at the operator's arithmetic intensity `W/Q`.
  */
@@ -241,7 +251,8 @@ export function stageCost(
 
   // Communication per layer: TP all-reduces of the layer's activations (one when attention and FFN
   // run in parallel, or when EP replaces the FFN's all-reduce with dispatch + combine all-to-alls).
-  const activationMessage = allTokens * d * ba;
+  const bc = collectiveBytes(ba);
+  const activationMessage = allTokens * d * bc;
   const arPerLayer = allReduceS(chip, activationMessage, tp);
   const denseAllReduces = model.parallelAttentionFfn === true ? 1 : 2;
   // Data-parallel attention has collectives of its own (the all-gathers and reduce-scatters around the sharded parts).
@@ -250,8 +261,10 @@ export function stageCost(
   if (!dpAttention && moeLayers > 0 && moe !== undefined) {
     if (ep === 1) commS += moeLayers * denseAllReduces * arPerLayer;
     else {
+      // dispatch at the activations' precision, combine at the hidden state's
       const dispatchBytes = (expertGroupTokens * moe.activeExperts * d * ba) / ep;
-      commS += moeLayers * (arPerLayer + 2 * allToAllS(chip, dispatchBytes, ep));
+      const combineBytes = (expertGroupTokens * moe.activeExperts * d * bc) / ep;
+      commS += moeLayers * (arPerLayer + allToAllS(chip, dispatchBytes, ep) + allToAllS(chip, combineBytes, ep));
     }
   }
   if (byBatch) {
@@ -314,17 +327,18 @@ function dataParallelAttentionCommS(ctx: PhaseContext, ownTokens: number, ownLog
   const denseLayers = ctx.stage.denseLayers * mb;
   const moeLayers = ctx.stage.moeLayers * mb;
   // all-gather before and reduce-scatter after the sharded FFN
-  const gatherScatterS = 2 * allGatherS(chip, tp * ownTokens * d * ba, tp);
+  const bc = collectiveBytes(ba);
+  const gatherScatterS = 2 * allGatherS(chip, tp * ownTokens * d * bc, tp);
   let commS = denseLayers * gatherScatterS;
   const moe = model.moe;
   if (moe !== undefined && moeLayers > 0) {
     if (ep === 1) commS += moeLayers * gatherScatterS;
     else {
       const shared = moe.sharedExperts > 0 ? gatherScatterS : 0;
-      commS += moeLayers * (shared + 2 * allToAllS(chip, ownTokens * moe.activeExperts * d * ba, ep));
+      commS += moeLayers * (shared + allToAllS(chip, ownTokens * moe.activeExperts * d * ba, ep) + allToAllS(chip, ownTokens * moe.activeExperts * d * bc, ep));
     }
   }
-  return commS + mb * allGatherS(chip, tp * ownLogitTokens * d * ba, tp);
+  return commS + mb * allGatherS(chip, tp * ownLogitTokens * d * bc, tp);
 }
 
 /**
@@ -375,7 +389,7 @@ export function dominantBound(computeS: number, memoryS: number, networkS: numbe
 export function pipelineSendRawS(ctx: PhaseContext, tokens: number): number {
   if (ctx.pp === 1) return 0;
   const sent = ctx.attentionSharding === 'dp' ? (tokens / ctx.tp) * ctx.attentionImbalance : tokens;
-  const message = sent * ctx.model.hiddenSize * PRECISION_BYTES[ctx.precision.activations];
+  const message = sent * ctx.model.hiddenSize * collectiveBytes(PRECISION_BYTES[ctx.precision.activations]);
   return pointToPointS(ctx.chip, message, linkLevelFor(ctx.chip, ctx.tp * ctx.pp));
 }
 
