@@ -366,7 +366,7 @@ describe('planServing with disaggregation', () => {
   });
 
   it('serves a request rate with the fewest chips: replicas of the prefill:decode unit, each ⌈rate ÷ requests/s of one⌉', async () => {
-    const rateRps = 200;
+    const rateRps = 180;
     const targets = { ttftS: 0.5, tpotS: 0.02 };
     const plan = await planServing({
       model: LLAMA_8B,

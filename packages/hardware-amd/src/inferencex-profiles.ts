@@ -12,12 +12,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00005, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
-      requestOverheadS: { value: 0.1, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
+      requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.171, interactivity: 0.15, ttft: 0.543, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.147, interactivity: 0.154, ttft: 0.485, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.196, interactivity: 0.181, ttft: 0.218, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.185, interactivity: 0.177, ttft: 0.229, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
       },
     },
   },

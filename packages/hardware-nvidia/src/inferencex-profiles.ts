@@ -7,7 +7,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   "b200": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.1], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.3], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.134, interactivity: 0.148, ttft: 0.439, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.142, interactivity: 0.152, ttft: 0.492, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.149, interactivity: 0.112, ttft: 0.579, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.138, interactivity: 0.11, ttft: 0.56, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,29 +49,29 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.283, interactivity: 0.245, ttft: 0.489, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.282, interactivity: 0.242, ttft: 0.499, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
       },
     },
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.075], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.8, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.5, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00007, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
-      requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
+      requestOverheadS: { value: 0.1, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.067, interactivity: 0.05, ttft: 0.391, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.085, interactivity: 0.051, ttft: 0.409, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
       },
     },
   },
   "gb200-nvl72": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.075], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.15], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
@@ -81,38 +81,38 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.16, interactivity: 0.181, ttft: 0.742, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.161, interactivity: 0.158, ttft: 0.836, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.075], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" } },
-      memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.15], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" } },
+      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.277, interactivity: 0.168, ttft: 0.752, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.234, interactivity: 0.215, ttft: 0.745, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
   "b300": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.2], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.3], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.267, interactivity: 0.236, ttft: 0.897, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.306, interactivity: 0.205, ttft: 0.91, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -127,24 +127,24 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.529, interactivity: 0.449, ttft: 0.774, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.513, interactivity: 0.441, ttft: 0.766, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
       },
     },
   },
   "h100-sxm": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.2], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" } },
-      memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.4], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" } },
+      memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       network: { value: 0.5, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00007, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00011, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.318, interactivity: 0.47, ttft: 0.975, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.444, interactivity: 0.377, ttft: 0.96, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {

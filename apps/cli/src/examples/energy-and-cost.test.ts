@@ -66,7 +66,7 @@ describe('(a) TPU v7 (Ironwood) against v6e (Trillium) in $ per million output t
     expect(v7.cost.usdPerMillionOutputTokens).toBe(v7.costPerMillionTokensUsd);
 
     // The ratio is the price ratio times the inverse throughput ratio:
-    // (4.444 / 2.70) × (tok/s per v6e chip ÷ tok/s per v7 chip) = 1.646 × (549 / 1,760) ≈ 0.51, i.e. about −49%
+    // (4.444 / 2.70) × (tok/s per v6e chip ÷ tok/s per v7 chip) = 1.644 × (503 / 1,758) ≈ 0.47, i.e. about −53%
     // (the seed reports about −70%: these inputs give a smaller saving; see the page for why).
     const ratio = v7.cost.usdPerMillionOutputTokens / v6e.cost.usdPerMillionOutputTokens;
     expectSame(ratio, (2.0 / 0.45 / 2.7) * (v6e.tokensPerSPerChip / v7.tokensPerSPerChip));
