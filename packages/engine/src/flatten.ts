@@ -4,6 +4,7 @@ import {
   validateHardware,
   type ChipSpec,
   type Efficiency,
+  type Precision,
 } from '@ridgeline/hardware';
 import { DEFAULT_MTP_ACCEPTANCE, InputError, WORKLOAD_LIMITS, countParams, layerKernelWeights, limitText, validateModelSpec, type ModelSpec } from '@ridgeline/model';
 import { CHIP, EFF_STRIDE, MAX_CURVE_POINTS, MODEL } from './descriptors.ts';
@@ -85,25 +86,19 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   writeEfficiency(out, CHIP.effFlop, chip.efficiency.flop, `${chip.id}.efficiency.flop`);
   writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
   writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);
-  // η_flop at every compute precision: the plugin's for that precision, else its default (atComputePrecision)
-  PRECISIONS.forEach((p, i) => {
-    const byPrecision = chip.efficiency.flopByPrecision?.[p];
-    writeEfficiency(out, CHIP.effFlopByPrecision + i * EFF_STRIDE, byPrecision ?? chip.efficiency.flop, `${chip.id}.efficiency.${byPrecision === undefined ? 'flop' : `flopByPrecision.${p}`}`);
-  });
+  // η_flop at every compute precision as atComputePrecision resolves it: the plugin's for that
+  // precision, else its default; the experts' likewise, else the matmuls' (phase.ts), each with the field it comes from
+  const e = chip.efficiency;
+  const flopAt = (p: Precision): [Efficiency, string] => (e.flopByPrecision?.[p] !== undefined ? [e.flopByPrecision[p], `flopByPrecision.${p}`] : [e.flop, 'flop']);
+  const expertFlopAt = (p: Precision): [Efficiency, string] =>
+    e.expertFlopByPrecision?.[p] !== undefined ? [e.expertFlopByPrecision[p], `expertFlopByPrecision.${p}`] : e.expertFlop !== undefined ? [e.expertFlop, 'expertFlop'] : flopAt(p);
+  for (const [block, at] of [[CHIP.effFlopByPrecision, flopAt], [CHIP.effExpertFlopByPrecision, expertFlopAt]] as const) {
+    PRECISIONS.forEach((p, i) => {
+      const [value, field] = at(p);
+      writeEfficiency(out, block + i * EFF_STRIDE, value, `${chip.id}.efficiency.${field}`);
+    });
+  }
   if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.powerStatic) throw new Error('chip descriptor overflow');
-  // the experts' η_flop as phase.ts reads it: atComputePrecision's expertFlop, else the matmuls' η_flop
-  PRECISIONS.forEach((p, i) => {
-    const e = chip.efficiency;
-    const [value, path] =
-      e.expertFlopByPrecision?.[p] !== undefined
-        ? [e.expertFlopByPrecision[p], `expertFlopByPrecision.${p}`]
-        : e.expertFlop !== undefined
-          ? [e.expertFlop, 'expertFlop']
-          : e.flopByPrecision?.[p] !== undefined
-            ? [e.flopByPrecision[p], `flopByPrecision.${p}`]
-            : [e.flop, 'flop'];
-    writeEfficiency(out, CHIP.effExpertFlopByPrecision + i * EFF_STRIDE, value, `${chip.id}.efficiency.${path}`);
-  });
   if (CHIP.effExpertFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
   // the component power model (docs/MODEL.md §10): NaN where the plugin gives no figure
   out[CHIP.powerStatic] = chip.power.staticW?.value ?? Number.NaN;

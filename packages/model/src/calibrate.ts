@@ -361,13 +361,14 @@ export function calibrateEfficiencies(
   options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[]; readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
-  const large = {
+  // what every candidate carries besides the searched constants: the large-GEMM anchor, and whose η_flop it is
+  const carried = {
     ...(options.flopLargeGemm === undefined ? {} : { flopLargeGemm: options.flopLargeGemm }),
     ...(options.flopForExperts === true ? { flopForExperts: true } : {}),
   };
-  const stage1 = searchConstants(chip, rows, grid, undefined, large);
+  const stage1 = searchConstants(chip, rows, grid, undefined, carried);
   if (stage1 === undefined) return undefined;
-  let fitted: FittedEfficiencies = { ...stage1.efficiencies, ...large };
+  let fitted: FittedEfficiencies = { ...stage1.efficiencies, ...carried };
   let bestLoss = stage1.loss;
   // Stage 2: η_flop as a curve rising from small to large GEMMs, the other constants held; kept
   // only if it is clearly better, and then the other constants are searched again under it.
@@ -387,9 +388,9 @@ export function calibrateEfficiencies(
     }
   }
   if (bestCurve !== undefined && curveLoss < bestLoss * 0.98) {
-    const stage3 = searchConstants(chip, rows, { ...grid, flop: [bestCurve[1][1]] }, bestCurve);
+    const stage3 = searchConstants(chip, rows, { ...grid, flop: [bestCurve[1][1]] }, bestCurve, carried);
     if (stage3 !== undefined && stage3.loss <= curveLoss) {
-      fitted = { ...stage3.efficiencies, flop: bestCurve[1][1], flopCurve: bestCurve };
+      fitted = { ...stage3.efficiencies, ...carried, flop: bestCurve[1][1], flopCurve: bestCurve };
       bestLoss = stage3.loss;
     }
   }
@@ -435,7 +436,7 @@ function searchConstants(
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid,
   flopCurve: FittedEfficiencies['flopCurve'],
-  large: { readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
+  carried: { readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
 ): { efficiencies: ConstantEfficiencies; loss: number } | undefined {
   const e = chip.efficiency;
   const current: ConstantEfficiencies = {
@@ -456,7 +457,7 @@ function searchConstants(
         for (const layerOverheadS of grid.layerOverheadS) {
           for (const commOverlap of grid.commOverlap) {
             const candidate = { flop, memory, network, layerOverheadS, commOverlap };
-            const chipCandidate = withEfficiencies(chip, flopCurve === undefined ? { ...candidate, ...large } : { ...candidate, flopCurve }, 'fit candidate');
+            const chipCandidate = withEfficiencies(chip, { ...candidate, ...carried, ...(flopCurve === undefined ? {} : { flopCurve }) }, 'fit candidate');
             const loss = lossOf(rows, chipCandidate);
             if (loss === undefined) continue;
             // Equal losses (an efficiency no row depends on) go to the point nearest the chip's own values.

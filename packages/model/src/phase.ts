@@ -1,4 +1,4 @@
-import { efficiencyAt, PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { efficiencyAt, PRECISION_BYTES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import { allGatherS, allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
 import { layerKernelWeights } from './layer-overhead.ts';
 import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
@@ -78,11 +78,19 @@ export function collectiveBytes(activationBytes: number): number {
 
 /**
  * The roofline of one operator (MODEL.md §2): `t = max(W/(F·η_flop), Q/(BW·η_mem))`, with the
- * efficiencies read at the operator's arithmetic intensity `W/Q`.
+ * efficiencies read at the operator's arithmetic intensity `W/Q`; η_flop is the chip's unless
+ * `flopEfficiency` gives another (the routed experts' `expertFlop`).
  */
-export function operatorCost(chip: ChipSpec, peakFlopsPerS: number, name: string, flops: number, bytes: number): OperatorCost {
+export function operatorCost(
+  chip: ChipSpec,
+  peakFlopsPerS: number,
+  name: string,
+  flops: number,
+  bytes: number,
+  flopEfficiency: Efficiency = chip.efficiency.flop,
+): OperatorCost {
   const arithmeticIntensity = arithmeticIntensityOf(flops, bytes);
-  const computeS = flops / (peakFlopsPerS * efficiencyAt(chip.efficiency.flop, arithmeticIntensity));
+  const computeS = flops / (peakFlopsPerS * efficiencyAt(flopEfficiency, arithmeticIntensity));
   const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, arithmeticIntensity));
   const bound = computeS >= memoryS ? 'compute' : 'memory';
   return { name, flops, bytes, arithmeticIntensity, timeS: Math.max(computeS, memoryS), bound };
@@ -217,13 +225,13 @@ export function stageCost(
         ? expectedExpertsTouched(moe.experts, k, allTokens)
         : layout.expertsPerChip * touchedFraction(moe.experts, k, expertGroupTokens);
     // The grouped expert GEMMs run at the experts' η_flop where the chip gives one (MODEL.md §2).
-    const expertChip = chip.efficiency.expertFlop === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, flop: chip.efficiency.expertFlop } };
     const experts = operatorCost(
-      expertChip,
+      chip,
       peakFlopsPerS,
       'experts',
       2 * routingsPerChip * layout.expertParamsPerChip,
       touched * layout.expertParamsPerChip * bw + routingsPerChip * 2 * d * ba,
+      chip.efficiency.expertFlop ?? chip.efficiency.flop,
     );
     operators.push(repeated(router, moeLayers), repeated(experts, moeLayers));
     if (moe.sharedExperts > 0) {
