@@ -122,8 +122,32 @@ export function fittedEfficiency(
 }
 
 /** A chip's InferenceX stack profiles with its fallback η_flop, and its default: the best fitted (docs/MODEL.md §9). */
-export function inferencexProfiles(id: string, flop: Efficiency): FittedProfiles {
-  return fittedProfiles(id, INFERENCEX_PROFILES[id], flop);
+export function inferencexProfiles(id: string, flop: Efficiency, flopByPrecision?: Partial<Record<Precision, Efficiency>>): FittedProfiles {
+  return fittedProfiles(id, INFERENCEX_PROFILES[id], flop, flopByPrecision);
+}
+
+/**
+ * NVFP4 GEMMs reach a smaller share of Blackwell's FP4 peak than BF16 GEMMs of BF16's, measured on
+ * the same shapes in the same benchmark: the best NVFP4 GEMM (no activation quantisation) 3,904 of
+ * 9,000 TFLOP/s = 0.434 against the best BF16 matmul 1,421 of 2,250 = 0.632, ratio 0.687.
+ */
+export const NVFP4_OVER_BF16_GEMM: Sourced = {
+  value: 0.434 / 0.632,
+  source:
+    'vLLM PR #20646 (2025-07-08), benchmarks/kernels/bench_nvfp4_gemm.py on B200, Llama-3.1-8B N=6144 K=4096, M up to 16,384: NVFP4 CUTLASS GEMM without the activation quantise at most 3,904 TFLOP/s (0.434 of the 9 PFLOPS dense FP4 peak), torch BF16 matmul at most 1,421 TFLOP/s (0.632 of 2.25 PFLOPS); ratio 0.434 / 0.632 = 0.687',
+};
+
+/**
+ * η_flop of NVFP4 matmuls on a Blackwell chip: its BF16 achievable-matmul fraction scaled by
+ * `NVFP4_OVER_BF16_GEMM`, since no serving stack was fitted at FP4 compute (InferenceX's FP4 rows run
+ * FP8 matmuls, docs/MODEL.md §9) and no FP4 MAMF table exists.
+ */
+export function nvfp4Flop(bf16: Efficiency): Efficiency {
+  if (!('value' in bf16)) throw new Error('nvfp4Flop: the BF16 η_flop must be a constant (a MAMF figure)');
+  return {
+    value: Math.round(bf16.value * NVFP4_OVER_BF16_GEMM.value * 100) / 100,
+    source: `derived: BF16 achievable matmul ${bf16.value} × NVFP4/BF16 GEMM efficiency ratio ${NVFP4_OVER_BF16_GEMM.value.toFixed(3)} (${NVFP4_OVER_BF16_GEMM.source}); BF16: ${bf16.source}`,
+  };
 }
 
 /**

@@ -179,6 +179,21 @@ describe('@ridgeline/hardware-nvidia', () => {
     expect(Math.round(ridge)).toBe(295);
   });
 
+  it("runs Blackwell's NVFP4 matmuls at its BF16 achievable-matmul share × the NVFP4/BF16 GEMM ratio, in every profile", () => {
+    // vLLM PR #20646 on B200: best NVFP4 GEMM 3,904 of 9,000 TFLOP/s = 0.434, best BF16 matmul 1,421 of 2,250 = 0.632
+    const ratio = 3904 / 9000 / (1421 / 2250); // 0.687
+    expect(ratio).toBeCloseTo(0.687, 3);
+    // B200: MAMF 0.78 × 0.687 = 0.536 → 0.54; GB200: 0.73 × 0.687 = 0.501 → 0.50; B300 takes B200's BF16 figure
+    for (const [chip, fp4] of [[b200, 0.54], [gb200Nvl72, 0.5], [b300, 0.54], [gb300Nvl72, 0.54]] as const) {
+      for (const profile of [chip.efficiency, ...Object.entries(chip.efficiencyProfiles ?? {}).filter(([name]) => name !== '2023').map(([, p]) => p)]) {
+        const at = profile.flopByPrecision?.fp4;
+        expect(at !== undefined && 'value' in at ? at.value : undefined).toBe(fp4);
+      }
+    }
+    // Hopper has no FP4 tensor cores and gains no FP4 figure
+    expect(h200.efficiency.flopByPrecision?.fp4).toBeUndefined();
+  });
+
   it('gives the NVSwitch domains a small-all-reduce latency in the measured 6–11 µs band', () => {
     for (const chip of chips) {
       const latency = chip.scaleUp.collectiveLatencyS?.value ?? 0;

@@ -69,6 +69,18 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(efficiencyAt(fittedProfiles('x1', { c: profile(undefined, 0.7) }, fallback).efficiency.memory, 0)).toBe(0.7);
   });
 
+  it("adds the chip's sourced η_flop at other precisions under what a profile fitted itself", () => {
+    const fp4 = { value: 0.56, source: 'NVFP4 GEMM benchmark' };
+    const { flopByPrecision: _fitted, ...unfitted } = profile(undefined, 0.7);
+    const { profiles } = fittedProfiles('x1', { a: profile(0.3, 0.5), c: unfitted }, fallback, { fp4, fp8: { value: 0.9, source: 'sourced fp8' } });
+    // a fitted fp8 (0.2 at intensity 0 from profile()) wins over the sourced 0.9; fp4 comes from the chip
+    expect(efficiencyAt(profiles.a!.flopByPrecision!.fp8!, 0)).toBe(0.2);
+    expect(profiles.a?.flopByPrecision?.fp4).toEqual(fp4);
+    // a profile that fitted no η_flop takes the chip's whole block
+    expect(profiles.c?.flopByPrecision).toEqual({ fp4, fp8: { value: 0.9, source: 'sourced fp8' } });
+    expect(profiles.c?.flop).toEqual(fallback);
+  });
+
   it('refuses, naming the chip, a chip with no fitted profile', () => {
     expect(() => fittedProfiles('x1', {}, fallback)).toThrow(/^x1: no fitted efficiency profile/);
     expect(bestFittedProfile(undefined)).toBeUndefined();

@@ -145,7 +145,9 @@ export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
 
 /**
  * Profiles fitted per precision, completed with the chip's own fallback η_flop (`flop`, e.g. its
- * achievable BF16 matmul fraction) for the precisions they were not fitted at.
+ * achievable BF16 matmul fraction) for the precisions they were not fitted at, and with the chip's
+ * sourced η_flop at other precisions (`flopByPrecision`, e.g. an FP4 GEMM benchmark) under any
+ * precision the profile fitted itself: a fitted value wins over a sourced one.
  *
  * @example
  * withFlopFallback({ trtllm: { description, flopByPrecision: { fp8 }, memory, network, layerOverheadS } }, { value: 0.78, source: 'MAMF' }).trtllm?.flop.source; // 'MAMF'
@@ -153,8 +155,14 @@ export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
 export function withFlopFallback(
   profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
   flop: Efficiency,
+  flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>,
 ): Record<string, EfficiencyProfile> {
-  return Object.fromEntries(Object.entries(profiles ?? {}).map(([name, profile]) => [name, { flop, ...profile }]));
+  return Object.fromEntries(
+    Object.entries(profiles ?? {}).map(([name, profile]) => {
+      const byPrecision = { ...flopByPrecision, ...profile.flopByPrecision };
+      return [name, { flop, ...profile, ...(Object.keys(byPrecision).length === 0 ? {} : { flopByPrecision: byPrecision }) }];
+    }),
+  );
 }
 
 /** A chip's fitted profiles and the default efficiencies chosen from them. */
@@ -177,8 +185,9 @@ export function fittedProfiles(
   chipId: string,
   profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
   flop: Efficiency,
+  flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>,
 ): FittedProfiles {
-  const complete = withFlopFallback(profiles, flop);
+  const complete = withFlopFallback(profiles, flop, flopByPrecision);
   const best = bestFittedProfile(complete);
   if (best === undefined) throw new Error(`${chipId}: no fitted efficiency profile; rerun the fit that writes its profiles`);
   return { profiles: complete, efficiency: best.efficiency };
