@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, fitInferencexChip, fitServing, inferencexFitGrid, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, fitInferencexChip, fitServing, inferencexFitGrid, outOfSampleRankingLine, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 
 const kept = selectInferencex(readInferencex()).kept;
 
@@ -79,6 +79,10 @@ describe('fitting InferenceX, one curve left out', () => {
     const mid = (errors.length - 1) / 2;
     expect(fit.outOfSample!.throughput.medianAbs).toBeCloseTo((errors[Math.floor(mid)]! + errors[Math.ceil(mid)]!) / 2, 12);
     expect(fit.outOfSample!.throughput.n).toBe(errors.length);
+    // the held predictions behind those errors, one per row predicted, under the chip's id (the ranking reads them)
+    expect(fit.heldPredictions.length).toBe(errors.length);
+    expect(new Set(fit.heldPredictions.map((p) => p.config.chip.id))).toEqual(new Set(['h200']));
+    expect(fit.heldPredictions.map((p) => Math.abs((p.predicted!.throughput - p.row.tputPerGpu) / p.row.tputPerGpu)).sort((a, b) => a - b)).toEqual(errors.map((e) => expect.closeTo(e, 12)));
     // and the fit on all rows searched the grid it was given (η_flop per precision included)
     expect(grid.flop).toContain(fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop);
     expect(grid.memory).toContain(fit.efficiencies.memory);
@@ -90,4 +94,20 @@ describe('fitting InferenceX, one curve left out', () => {
     const experts = fitted.expertFlopByPrecision?.fp8 ?? fitted.expertFlop;
     expect(experts).toEqual({ curve: [[128, fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop], [4096, expect.any(Number)]], over: 'arithmeticIntensity', source: 'test' });
   }, 240_000);
+
+  test('ranks chips out of sample on the fits\' held predictions', () => {
+    const at = (chip: string, measured: [number, number], predicted: [number, number]) => ({
+      row: { isl: 1024, osl: 1024, precision: 'fp8', tputPerGpu: measured[0], medianIntvty: measured[1] },
+      config: { chip: { id: chip } },
+      predicted: { throughput: predicted[0], interactivity: predicted[1], ttft: 1 },
+    });
+    // a measured 1000 vs b 500 at ≥ 10 tok/s/user: a ahead; predicted 900 vs 950: b ahead (disagree);
+    // c 2000 measured, 1900 predicted: ahead of both, measured and predicted (agree twice)
+    const fits = [
+      { heldPredictions: [at('a', [1000, 15], [900, 15])] },
+      { heldPredictions: [at('b', [500, 12], [950, 12])] },
+      { heldPredictions: [at('c', [2000, 11], [1900, 11])] },
+    ] as unknown as InferencexChipFit[];
+    expect(outOfSampleRankingLine(fits, 'test')).toBe('Ranking out of sample (test): 2 of 3 chip pairs (67%) ordered as measured.');
+  });
 });

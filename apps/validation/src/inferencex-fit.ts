@@ -1,7 +1,7 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
-import { errorStats, inferencexConfig, predictedTputPerGpu, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow } from './inferencex.ts';
+import { errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (issue 11, first slice): per chip, the constant efficiencies
@@ -25,7 +25,7 @@ export function curveOf(row: InferencexRow): string {
  */
 export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
   return {
-    flop: [0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    flop: [0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     memory: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     network: [efficiencyAt(chip.efficiency.network, 1e6)],
     layerOverheadS: [0, 5e-6, 10e-6, 15e-6, 20e-6, 25e-6, 30e-6, 35e-6, 40e-6, 50e-6, 60e-6, 70e-6, 90e-6, 110e-6, 145e-6],
@@ -65,13 +65,15 @@ export interface Errors {
 
 const noErrors = (): Errors => ({ throughput: [], interactivity: [], ttft: [] });
 
-function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors): void {
+function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors, predictions?: RankedPrediction[]): void {
   for (const row of rows) {
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
     if (!r.feasible) continue;
-    into.throughput.push((predictedTputPerGpu(row, r) - row.tputPerGpu) / row.tputPerGpu);
+    const throughput = predictedTputPerGpu(row, r);
+    into.throughput.push((throughput - row.tputPerGpu) / row.tputPerGpu);
     into.interactivity.push((r.tokensPerSPerUser - row.medianIntvty) / row.medianIntvty);
     into.ttft.push((r.ttftS - row.medianTtft) / row.medianTtft);
+    predictions?.push({ row, predicted: { throughput, interactivity: r.tokensPerSPerUser, ttft: r.ttftS }, config: { chip: { id: chip.id } } });
   }
 }
 
@@ -173,6 +175,8 @@ export interface InferencexChipFit {
   readonly outOfSample: FitStats | undefined;
   /** The signed out-of-sample errors behind `outOfSample` (empty with one curve), for pooling over chips. */
   readonly heldErrors: Errors;
+  /** The out-of-sample predictions behind `heldErrors`, for the ranking check on data the fit never saw. */
+  readonly heldPredictions: readonly RankedPrediction[];
   /** The chip's plugin efficiencies as they are, on the same rows. */
   readonly before: FitStats;
 }
@@ -211,16 +215,17 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
   const curves = [...new Set(rows.map(curveOf))];
   let outOfSample: InferencexChipFit['outOfSample'];
   const held = noErrors();
+  const heldPredictions: RankedPrediction[] = [];
   if (curves.length > 1) {
     for (const curve of curves) {
       onCurve?.(curve);
       const training = fit(rows.filter((r) => curveOf(r) !== curve));
       if (training === undefined) continue;
-      errorsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out'), held);
+      errorsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out'), held, heldPredictions);
     }
     outOfSample = stats(held);
   }
-  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldErrors: held, before: stats(before) };
+  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldErrors: held, heldPredictions, before: stats(before) };
 }
 
 /** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id. */
@@ -265,6 +270,17 @@ export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): strin
   const u = pool((e) => e.interactivity);
   const ttft = pool((e) => e.ttft);
   return `Out of sample, every chip pooled (${t.n} rows): tput/GPU median |error| ${pct(t.medianAbs)}, p90 ${pct(t.p90Abs)}; tok/s/user ${pct(u.medianAbs)}, p90 ${pct(u.p90Abs)}; TTFT ${pct(ttft.medianAbs)}, p90 ${pct(ttft.p90Abs)}.`;
+}
+
+/**
+ * The ranking check (`rankingAgreement`) on the fits' out-of-sample predictions: every curve ranked
+ * as predicted by efficiencies fitted without it, where `pnpm validate` ranks with the committed
+ * profiles, which were fitted on these rows. A chip with one curve has none and drops out.
+ */
+export function outOfSampleRankingLine(fits: readonly InferencexChipFit[], what: string): string {
+  const check = rankingAgreement(fits.flatMap((f) => f.heldPredictions));
+  const share = check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
+  return `Ranking out of sample (${what}): ${check.agree} of ${check.pairs} chip pairs (${share}) ordered as measured.`;
 }
 
 /** One chip and stack's fit (an efficiency profile), as `fitInferencexChip` reports it. */

@@ -666,8 +666,11 @@ export interface RankingCheck {
  * deciding which qualify) — and for every pair of chips whose measured bests differ by more than
  * `RANKING_TIE`, whether the predicted bests order them the same way.
  */
-export function rankingAgreement(predictions: readonly InferencexPrediction[]): RankingCheck {
-  const groups = new Map<string, InferencexPrediction[]>();
+/** What the ranking check reads of a prediction: an `InferencexPrediction`, or a fit's out-of-sample one. */
+export type RankedPrediction = Pick<InferencexPrediction, 'row' | 'predicted'> & { readonly config: { readonly chip: { readonly id: string } } };
+
+export function rankingAgreement(predictions: readonly RankedPrediction[]): RankingCheck {
+  const groups = new Map<string, RankedPrediction[]>();
   for (const p of predictions) {
     if (p.predicted === undefined) continue;
     const key = `${p.row.isl}/${p.row.osl} ${p.row.precision}`;

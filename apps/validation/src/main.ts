@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, fitInferencexStacks, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
+import { fitInferencex, fitInferencexStacks, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -35,12 +35,14 @@ if (flags.fit) {
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
   console.log(`\n${pooledOutOfSampleLine(fits)}`);
+  console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves'));
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
   const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
   );
   console.log('\nPer serving stack (the profiles --stack selects):\n');
   console.log(inferencexStackFitLines(stackFits).join('\n'));
+  console.log(`\n${outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves')}`);
   // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
   // reads the profiles the plugins carry, which --write replaces only after this table is printed.
   console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');

@@ -22,17 +22,17 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.03], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" } },
       memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00004, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
-      requestOverheadS: { value: 0.3, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
+      requestOverheadS: { value: 0.2, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.138, interactivity: 0.11, ttft: 0.56, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.112, interactivity: 0.101, ttft: 0.52, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.282, interactivity: 0.242, ttft: 0.499, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.282, interactivity: 0.242, ttft: 0.425, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
       },
     },
     "trtllm": {
@@ -95,7 +95,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.234, interactivity: 0.215, ttft: 0.745, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.281, interactivity: 0.253, ttft: 0.709, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -127,7 +127,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.513, interactivity: 0.441, ttft: 0.766, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.518, interactivity: 0.477, ttft: 0.75, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -144,12 +144,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.444, interactivity: 0.377, ttft: 0.96, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.5, interactivity: 0.298, ttft: 0.96, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.05], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" } },
       memory: { value: 0.3, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       network: { value: 0.5, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
