@@ -12,10 +12,10 @@ const llama70b = getModel('llama-3.1-70b')!;
 const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 describe('decode power against measurement (docs/MODEL.md §10)', () => {
-  // H200 only: its fitted profile has a physical η_mem (0.8). The H100's fitted profile (η_mem 0.6,
-  // t_layer 110 µs, which fills 8.8 of a 19.6 ms decode step at batch 8; all its InferenceX rows
-  // decode over two nodes) leaves the modelled chip streaming 28–29% of its bandwidth, and its
-  // decode draws 127 W at batch 8, 141 W at batch 32: the first below the range (issue 12).
+  // H200 only: its fitted profile has a physical η_mem (0.8). The H100's fitted profile (η_mem 0.4,
+  // t_layer 70 µs, which fills 5.6 of a 20.8 ms decode step at batch 8; all its InferenceX rows run
+  // over two nodes) leaves the modelled chip streaming 26–27% of its bandwidth, and its decode draws
+  // 123 W at batch 8 and 136 W at batch 32, both below the range (issue 12).
   test.each([
     ['h200', h200, 8],
     ['h200', h200, 32],

@@ -366,8 +366,18 @@ describe('planServing with disaggregation', () => {
   });
 
   it('serves a request rate with the fewest chips: replicas of the prefill:decode unit, each ⌈rate ÷ requests/s of one⌉', async () => {
-    const rateRps = 180;
     const targets = { ttftS: 0.5, tpotS: 0.02 };
+    // The first rate, on a grid up to what the best one unit of up to 16 chips serves within the
+    // targets (brute force on the reference model), at which copies of a unit need strictly fewer
+    // chips than any one unit that serves it alone: the answer must then be copies, whatever the
+    // chip's efficiencies.
+    const units = bruteForceDisaggregated(LLAMA_8B, H100, [H100], 16, ['bf16', 'fp8'], { inputTokens: 2048, outputTokens: 256 }).filter(meets(targets));
+    const rateOf = (d: Deployment): number => d.result.disaggregation?.requestsPerS ?? 0;
+    const best = Math.max(...units.map(rateOf));
+    const alone = (rate: number): number => Math.min(...units.filter((d) => rateOf(d) >= rate).map((d) => d.unitChips));
+    const asCopies = (rate: number): number => Math.min(...units.filter((d) => rateOf(d) < rate).map((d) => Math.ceil(rate / rateOf(d) - 1e-9) * d.unitChips));
+    const rateRps = Array.from({ length: 100 }, (_, i) => (best * (i + 1)) / 100).find((rate) => asCopies(rate) < alone(rate) && asCopies(rate) <= 16);
+    if (rateRps === undefined) throw new Error('no rate at which copies of a unit need fewer chips than one unit');
     const plan = await planServing({
       model: LLAMA_8B,
       chips: [{ chip: H100 }],
@@ -383,7 +393,7 @@ describe('planServing with disaggregation', () => {
     const choice = plan.results[0] as ServingPlanChoice;
     const result = expectReproduces(choice);
     const perReplica = result.disaggregation?.requestsPerS ?? 0;
-    expect(choice.replicas).toBeGreaterThan(1); // at this rate, copies of a small replica serve it with the fewest chips
+    expect(choice.replicas).toBeGreaterThan(1); // no one unit serves this rate
     expect(choice.replicas).toBe(Math.ceil(rateRps / perReplica - 1e-9));
     expect(choice.replicas * perReplica).toBeGreaterThanOrEqual(rateRps);
     expect(choice.chips).toBe(choice.replicas * ((result.disaggregation?.prefillChips ?? 0) + (result.disaggregation?.decodeChips ?? 0)));

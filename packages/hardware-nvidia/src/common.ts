@@ -1,4 +1,4 @@
-import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type Precision, type Sourced } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type Precision, type Sourced, type SourcedEfficiencies } from '@ridgeline/hardware';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
@@ -122,9 +122,21 @@ export function fittedEfficiency(
 }
 
 /** A chip's InferenceX stack profiles with its fallback η_flop, and its default: the best fitted (docs/MODEL.md §9). */
-export function inferencexProfiles(id: string, flop: Efficiency, flopByPrecision?: Partial<Record<Precision, Efficiency>>): FittedProfiles {
-  return fittedProfiles(id, INFERENCEX_PROFILES[id], flop, flopByPrecision);
+export function inferencexProfiles(id: string, flop: Efficiency, sourced: SourcedEfficiencies = {}): FittedProfiles {
+  return fittedProfiles(id, INFERENCEX_PROFILES[id], flop, sourced);
 }
+
+/**
+ * η_net of Hopper's links, measured: NCCL's ring all-reduce over NVLink 4 without NVLink SHARP
+ * reaches 82% of the 450 GB/s per direction at large payloads (the same node reaches 107% with
+ * NVLS, which reduces inside the switch). It replaces a 0.5 fitted on 2023 serving rows, which made
+ * every Hopper collective take 1.6× the measured time against Blackwell's 0.8.
+ */
+export const HOPPER_NETWORK_EFFICIENCY: Efficiency = {
+  value: 0.82,
+  source:
+    'measured: all_reduce on one 8×H200 NVSwitch node (torch 2.9.1, NCCL 2.27.7, 2026-08-04), busbw 367.61 GB/s with NVLink SHARP disabled = 0.82 of NVLink 4\'s 450 GB/s per direction (482 GB/s with NVLS) (stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md); taken for the ConnectX-7 scale-out too, where DeepEP\'s low-latency kernels reach 43–46 GB/s of a 50 GB/s NIC (deepseek-ai/DeepEP docs/legacy.md)',
+};
 
 /**
  * NVFP4 GEMMs reach a smaller share of Blackwell's FP4 peak than BF16 GEMMs of BF16's, measured on

@@ -18,7 +18,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, { fp4: nvfp4Flop(FLOP_FALLBACK) });
+const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) } });
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a

@@ -37,7 +37,7 @@ describe('@ridgeline/hardware-nvidia', () => {
       }
     });
 
-    it('keeps fractions in (0, 1] and says whether efficiencies are initial, fitted or transferred', () => {
+    it('keeps fractions in (0, 1] and says whether efficiencies are initial, fitted, measured or transferred', () => {
       const { flop, memory, network } = chip.efficiency;
       for (const eff of [flop, memory, network]) {
         // a constant, or a curve (fitted η_flop climbs with arithmetic intensity): every value in (0, 1]
@@ -46,7 +46,7 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect(v).toBeGreaterThan(0);
           expect(v).toBeLessThanOrEqual(1);
         }
-        expect(eff.source).toMatch(/^(initial|fit:|transferred from|held at the plugin's value while fitting)/);
+        expect(eff.source).toMatch(/^(initial|fit:|measured:|transferred from|held at the plugin's value while fitting)/);
       }
       expect(chip.efficiency.layerOverheadS.source).toMatch(/^(initial|fit:|transferred from)/);
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);

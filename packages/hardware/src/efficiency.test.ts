@@ -69,16 +69,22 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(efficiencyAt(fittedProfiles('x1', { c: profile(undefined, 0.7) }, fallback).efficiency.memory, 0)).toBe(0.7);
   });
 
-  it("adds the chip's sourced η_flop at other precisions under what a profile fitted itself", () => {
+  it("adds the chip's sourced η_flop at other precisions under what a profile fitted itself, and its sourced η_net over the held one", () => {
     const fp4 = { value: 0.56, source: 'NVFP4 GEMM benchmark' };
     const { flopByPrecision: _fitted, ...unfitted } = profile(undefined, 0.7);
-    const { profiles } = fittedProfiles('x1', { a: profile(0.3, 0.5), c: unfitted }, fallback, { fp4, fp8: { value: 0.9, source: 'sourced fp8' } });
+    const network = { value: 0.82, source: 'nccl-tests' };
+    const { profiles } = fittedProfiles('x1', { a: profile(0.3, 0.5), c: unfitted }, fallback, { flopByPrecision: { fp4, fp8: { value: 0.9, source: 'sourced fp8' } }, network });
     // a fitted fp8 (0.2 at intensity 0 from profile()) wins over the sourced 0.9; fp4 comes from the chip
     expect(efficiencyAt(profiles.a!.flopByPrecision!.fp8!, 0)).toBe(0.2);
     expect(profiles.a?.flopByPrecision?.fp4).toEqual(fp4);
     // a profile that fitted no η_flop takes the chip's whole block
     expect(profiles.c?.flopByPrecision).toEqual({ fp4, fp8: { value: 0.9, source: 'sourced fp8' } });
     expect(profiles.c?.flop).toEqual(fallback);
+    // the fit only held η_net: the chip's sourced one replaces it in every profile
+    expect(profiles.a?.network).toEqual(network);
+    expect(profiles.c?.network).toEqual(network);
+    // without a sourced η_net the profile's stays
+    expect(fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback).profiles.a?.network).toEqual({ value: 0.8, source: 'fit: rows' });
   });
 
   it('refuses, naming the chip, a chip with no fitted profile', () => {

@@ -144,10 +144,21 @@ export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule):
 export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
 
 /**
+ * What a plugin sources from benchmarks rather than from a serving fit, to complete its fitted
+ * profiles: η_flop at precisions the fit did not see (e.g. an FP4 GEMM benchmark), and η_net,
+ * which the serving fits hold rather than fit (e.g. an nccl-tests bus bandwidth).
+ */
+export interface SourcedEfficiencies {
+  readonly flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
+  readonly network?: Efficiency;
+}
+
+/**
  * Profiles fitted per precision, completed with the chip's own fallback η_flop (`flop`, e.g. its
- * achievable BF16 matmul fraction) for the precisions they were not fitted at, and with the chip's
- * sourced η_flop at other precisions (`flopByPrecision`, e.g. an FP4 GEMM benchmark) under any
- * precision the profile fitted itself: a fitted value wins over a sourced one.
+ * achievable BF16 matmul fraction) for the precisions they were not fitted at, and with what the
+ * chip sources (`sourced`): its η_flop at other precisions goes under any precision the profile
+ * fitted itself (a fitted value wins over a sourced one); its η_net replaces the profile's, which
+ * the fit only held.
  *
  * @example
  * withFlopFallback({ trtllm: { description, flopByPrecision: { fp8 }, memory, network, layerOverheadS } }, { value: 0.78, source: 'MAMF' }).trtllm?.flop.source; // 'MAMF'
@@ -155,12 +166,20 @@ export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
 export function withFlopFallback(
   profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
   flop: Efficiency,
-  flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>,
+  sourced: SourcedEfficiencies = {},
 ): Record<string, EfficiencyProfile> {
   return Object.fromEntries(
     Object.entries(profiles ?? {}).map(([name, profile]) => {
-      const byPrecision = { ...flopByPrecision, ...profile.flopByPrecision };
-      return [name, { flop, ...profile, ...(Object.keys(byPrecision).length === 0 ? {} : { flopByPrecision: byPrecision }) }];
+      const byPrecision = { ...sourced.flopByPrecision, ...profile.flopByPrecision };
+      return [
+        name,
+        {
+          flop,
+          ...profile,
+          ...(Object.keys(byPrecision).length === 0 ? {} : { flopByPrecision: byPrecision }),
+          ...(sourced.network === undefined ? {} : { network: sourced.network }),
+        },
+      ];
     }),
   );
 }
@@ -185,9 +204,9 @@ export function fittedProfiles(
   chipId: string,
   profiles: Readonly<Record<string, ProfileWithoutFlopFallback>> | undefined,
   flop: Efficiency,
-  flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>,
+  sourced: SourcedEfficiencies = {},
 ): FittedProfiles {
-  const complete = withFlopFallback(profiles, flop, flopByPrecision);
+  const complete = withFlopFallback(profiles, flop, sourced);
   const best = bestFittedProfile(complete);
   if (best === undefined) throw new Error(`${chipId}: no fitted efficiency profile; rerun the fit that writes its profiles`);
   return { profiles: complete, efficiency: best.efficiency };

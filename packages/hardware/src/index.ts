@@ -18,6 +18,7 @@ export {
   withEfficiencyProfile,
   withFlopFallback,
   type ProfileWithoutFlopFallback,
+  type SourcedEfficiencies,
   type TransferRule,
 } from './efficiency.ts';
 export { checkHardware, placeholderFigures, PLAUSIBLE_FACTOR, type HardwareWarning } from './check.ts';
