@@ -53,6 +53,8 @@ describe('@ridgeline/hardware-amd', () => {
       // the experts' η_flop at FP8 is fitted (or transferred) on InferenceX; every other FP8 matmul keeps the matmul benchmark
       expect(chip.efficiency.expertFlopByPrecision?.fp8?.source).toMatch(/InferenceX/);
       expect(chip.efficiency.flopByPrecision?.fp8).toBeUndefined();
+      // η_net, which the fit only holds, keeps its own source (RCCL's all-reduce bus bandwidth) in every profile
+      for (const e of [chip.efficiency, ...Object.values(chip.efficiencyProfiles ?? {})]) expect(e.network.source).toMatch(/busbw 312\.9 (GB\/s )?of 448/);
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
     });
 

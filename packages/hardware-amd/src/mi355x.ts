@@ -20,7 +20,14 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on MI355X = 1565 TFLOPS (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.8.0 + ROCm 7.0.2) ÷ 2516.6 dense peak = 0.62; to be refit',
 };
 
-const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK);
+/** η_net: what the profiles' fit held, with its source (RCCL all-reduce bus bandwidth). */
+const NETWORK: Efficiency = {
+  value: 0.7,
+  source:
+    'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); no MI355X busbw measurement in hand; to be refit',
+};
+
+const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, { network: NETWORK });
 
 /**
  * AMD Instinct MI355X (CDNA 4, 288 GB HBM3E, 1,400 W, liquid-cooled) in the 8-GPU Instinct platform.

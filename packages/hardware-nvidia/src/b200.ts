@@ -5,6 +5,7 @@ import {
   INFINIBAND_HOP_LATENCY_S,
   inferencexProfiles,
   nvfp4Flop,
+  BLACKWELL_NETWORK_EFFICIENCY,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -22,7 +23,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) } });
+const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) }, network: BLACKWELL_NETWORK_EFFICIENCY });
 
 /**
  * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).

@@ -127,6 +127,17 @@ export function inferencexProfiles(id: string, flop: Efficiency, sourced: Source
 }
 
 /**
+ * η_net of Blackwell's NVLink 5, an estimate: no ring all-reduce measurement without NVLink SHARP is
+ * in hand, so NVLink 4's measured share (`HOPPER_NETWORK_EFFICIENCY`), rounded down. It replaces
+ * the profiles' "held at the plugin's value", which had lost this source.
+ */
+export const BLACKWELL_NETWORK_EFFICIENCY: Efficiency = {
+  value: 0.8,
+  source:
+    "initial: NVLink 4's measured all-reduce share without NVLink SHARP, 367.61 of 450 GB/s = 0.82 on 8×H200 (stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md), rounded down for NVLink 5, which has no such measurement in hand (8×B200 with NVLS reaches 830+ GB/s of 900, NVIDIA/nccl#1807); to be refit",
+};
+
+/**
  * η_net of Hopper's links, measured: NCCL's ring all-reduce over NVLink 4 without NVLink SHARP
  * reaches 82% of the 450 GB/s per direction at large payloads (the same node reaches 107% with
  * NVLS, which reduces inside the switch). It replaces a 0.5 fitted on 2023 serving rows, which made

@@ -4,6 +4,7 @@ import {
   INFINIBAND_HOP_LATENCY_S,
   inferencexProfiles,
   nvfp4Flop,
+  BLACKWELL_NETWORK_EFFICIENCY,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -18,7 +19,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) } });
+const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) }, network: BLACKWELL_NETWORK_EFFICIENCY });
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a

@@ -48,6 +48,10 @@ describe('@ridgeline/hardware-nvidia', () => {
         }
         expect(eff.source).toMatch(/^(initial|fit:|measured:|transferred from|held at the plugin's value while fitting)/);
       }
+      // η_net, which the InferenceX fit only holds, keeps the source of its value in every current profile
+      if (chip.id !== 'a100-sxm') {
+        for (const [name, e] of Object.entries(chip.efficiencyProfiles ?? {}).filter(([n]) => n !== '2023')) expect(e.network.source, name).toMatch(/all-reduce|all_reduce/);
+      }
       expect(chip.efficiency.layerOverheadS.source).toMatch(/^(initial|fit:|transferred from)/);
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);
     });
