@@ -63,18 +63,27 @@ export interface Errors {
   readonly ttft: number[];
 }
 
-const noErrors = (): Errors => ({ throughput: [], interactivity: [], ttft: [] });
-
-function errorsOf(rows: readonly InferencexRow[], chip: ChipSpec, into: Errors, predictions?: RankedPrediction[]): void {
+/** One chip's efficiencies on rows: the throughput per GPU, tokens/s per user and TTFT it predicts for each row it can run. */
+function predictionsOf(rows: readonly InferencexRow[], chip: ChipSpec): RankedPrediction[] {
+  const out: RankedPrediction[] = [];
   for (const row of rows) {
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
     if (!r.feasible) continue;
-    const throughput = predictedTputPerGpu(row, r);
-    into.throughput.push((throughput - row.tputPerGpu) / row.tputPerGpu);
-    into.interactivity.push((r.tokensPerSPerUser - row.medianIntvty) / row.medianIntvty);
-    into.ttft.push((r.ttftS - row.medianTtft) / row.medianTtft);
-    predictions?.push({ row, predicted: { throughput, interactivity: r.tokensPerSPerUser, ttft: r.ttftS }, config: { chip: { id: chip.id } } });
+    out.push({ row, predicted: { throughput: predictedTputPerGpu(row, r), interactivity: r.tokensPerSPerUser, ttft: r.ttftS }, config: { chip: { id: chip.id } } });
   }
+  return out;
+}
+
+/** The signed errors of predictions against their rows' measurements. */
+function errorsOf(predictions: readonly RankedPrediction[]): Errors {
+  const errors: Errors = { throughput: [], interactivity: [], ttft: [] };
+  for (const { row, predicted } of predictions) {
+    if (predicted === undefined) continue;
+    errors.throughput.push((predicted.throughput - row.tputPerGpu) / row.tputPerGpu);
+    errors.interactivity.push((predicted.interactivity - row.medianIntvty) / row.medianIntvty);
+    errors.ttft.push((predicted.ttft - row.medianTtft) / row.medianTtft);
+  }
+  return errors;
 }
 
 /** MTP acceptances the fit tries: what serving stacks report for DeepSeek's MTP module and below. */
@@ -173,9 +182,7 @@ export interface InferencexChipFit {
   readonly inSample: FitStats;
   /** Each curve predicted with the efficiencies fitted on the chip's other curves; absent with one curve. */
   readonly outOfSample: FitStats | undefined;
-  /** The signed out-of-sample errors behind `outOfSample` (empty with one curve), for pooling over chips. */
-  readonly heldErrors: Errors;
-  /** The out-of-sample predictions behind `heldErrors`, for the ranking check on data the fit never saw. */
+  /** The out-of-sample predictions behind `outOfSample` (none with one curve): their errors pool over chips, and the ranking check reads them. */
   readonly heldPredictions: readonly RankedPrediction[];
   /** The chip's plugin efficiencies as they are, on the same rows. */
   readonly before: FitStats;
@@ -208,24 +215,21 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
   if (all === undefined) return undefined;
   const fitted = fittedChip(chip, all.efficiencies, all.serving, 'fit: InferenceX');
   const stats = (e: Errors): FitStats => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) });
-  const inSample = noErrors();
-  errorsOf(rows, fitted, inSample);
-  const before = noErrors();
-  errorsOf(rows, chip, before);
+  const inSample = errorsOf(predictionsOf(rows, fitted));
+  const before = errorsOf(predictionsOf(rows, chip));
   const curves = [...new Set(rows.map(curveOf))];
   let outOfSample: InferencexChipFit['outOfSample'];
-  const held = noErrors();
   const heldPredictions: RankedPrediction[] = [];
   if (curves.length > 1) {
     for (const curve of curves) {
       onCurve?.(curve);
       const training = fit(rows.filter((r) => curveOf(r) !== curve));
       if (training === undefined) continue;
-      errorsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out'), held, heldPredictions);
+      heldPredictions.push(...predictionsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out')));
     }
-    outOfSample = stats(held);
+    outOfSample = stats(errorsOf(heldPredictions));
   }
-  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldErrors: held, heldPredictions, before: stats(before) };
+  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldPredictions, before: stats(before) };
 }
 
 /** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id. */
@@ -265,10 +269,10 @@ export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[]
  * 90th percentile |error| of throughput per GPU and of tokens/s per user, one curve left out).
  */
 export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): string {
-  const pool = (pick: (e: Errors) => number[]): ErrorStats => errorStats(fits.flatMap((f) => pick(f.heldErrors)));
-  const t = pool((e) => e.throughput);
-  const u = pool((e) => e.interactivity);
-  const ttft = pool((e) => e.ttft);
+  const held = errorsOf(fits.flatMap((f) => f.heldPredictions));
+  const t = errorStats(held.throughput);
+  const u = errorStats(held.interactivity);
+  const ttft = errorStats(held.ttft);
   return `Out of sample, every chip pooled (${t.n} rows): tput/GPU median |error| ${pct(t.medianAbs)}, p90 ${pct(t.p90Abs)}; tok/s/user ${pct(u.medianAbs)}, p90 ${pct(u.p90Abs)}; TTFT ${pct(ttft.medianAbs)}, p90 ${pct(ttft.p90Abs)}.`;
 }
 
@@ -385,8 +389,7 @@ export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: strin
   if (source === undefined || target === undefined) return undefined;
   const { description, ...efficiency } = source;
   void description;
-  const errors = noErrors();
-  errorsOf(rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === to && stackOf(r.framework) === stack), { ...target, efficiency }, errors);
+  const errors = errorsOf(predictionsOf(rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === to && stackOf(r.framework) === stack), { ...target, efficiency }));
   if (errors.throughput.length === 0) return undefined;
   return { from, to, stack, throughput: errorStats(errors.throughput), interactivity: errorStats(errors.interactivity) };
 }
