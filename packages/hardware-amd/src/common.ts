@@ -1,4 +1,4 @@
-import type { Sourced } from '@ridgeline/hardware';
+import type { Efficiency, Sourced } from '@ridgeline/hardware';
 
 // Figures shared by several AMD Instinct chips. Internal: the package exports chips, not these pieces.
 
@@ -14,6 +14,13 @@ export const PLATFORM_DOMAIN: Sourced = {
   value: 8,
   source:
     'AMD Instinct platform (8 OAM GPUs on a UBB): 7 Infinity Fabric links per GPU, one to each other GPU, fully connected; modelled as a switch of 8 (ROCm/rccl README, section "Improving performance on MI300 when using less than 8 GPUs", added in ROCm/rccl#1270: "each pair of GPUs are connected with dedicated XGMI links in a fully-connected topology")',
+};
+
+/** η_net of the 8-GPU Infinity Fabric platform, measured on MI300X (RCCL all-reduce bus bandwidth); the serving fits hold it. */
+export const MI300X_NETWORK_EFFICIENCY: Efficiency = {
+  value: 0.7,
+  source:
+    'initial: all_reduce_bench.py on 8×MI300X, 4 GiB payload, busbw 312.9 GB/s of 448 GB/s per-direction peak = 0.70 (stas00/ml-engineering network/README.md, "Peer-to-peer bandwidth"); to be refit',
 };
 
 /** α: one RCCL point-to-point step over Infinity Fabric. */

@@ -6,6 +6,7 @@ import {
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
+  MI300X_NETWORK_EFFICIENCY,
   OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
@@ -20,14 +21,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on MI300X = 668.4 of 1307.4 TFLOPS = 0.51 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.5.1 + ROCm 6.3, TunableOp on); newer ROCm (MI325X on the same silicon reaches 0.60) → 0.6 used, the floor of the project\'s planning range; to be refit',
 };
 
-/** η_net: what the profiles' fit held, with its source (RCCL all-reduce bus bandwidth). */
-const NETWORK: Efficiency = {
-  value: 0.7,
-  source:
-    'initial: all_reduce_bench.py on 8×MI300X, 4 GiB payload, busbw 312.9 GB/s of 448 GB/s per-direction peak = 0.70 (stas00/ml-engineering network/README.md, "Peer-to-peer bandwidth"); to be refit',
-};
-
-const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, { network: NETWORK });
+const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, { network: MI300X_NETWORK_EFFICIENCY });
 
 /**
  * AMD Instinct MI300X (CDNA 3, 192 GB HBM3) in the 8-GPU Instinct platform.

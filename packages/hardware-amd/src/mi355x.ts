@@ -5,6 +5,7 @@ import {
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
+  MI300X_NETWORK_EFFICIENCY,
   OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
@@ -20,12 +21,8 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on MI355X = 1565 TFLOPS (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.8.0 + ROCm 7.0.2) ÷ 2516.6 dense peak = 0.62; to be refit',
 };
 
-/** η_net: what the profiles' fit held, with its source (RCCL all-reduce bus bandwidth). */
-const NETWORK: Efficiency = {
-  value: 0.7,
-  source:
-    'initial: as MI300X, whose 8-GPU 4 GiB all-reduce reaches busbw 312.9 of 448 GB/s = 0.70 (stas00/ml-engineering network/README.md); no MI355X busbw measurement in hand; to be refit',
-};
+/** η_net: MI300X's measured share, for want of an MI355X measurement. */
+const NETWORK: Efficiency = { ...MI300X_NETWORK_EFFICIENCY, source: `as MI300X, no MI355X busbw measurement in hand: ${MI300X_NETWORK_EFFICIENCY.source}` };
 
 const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, { network: NETWORK });
 

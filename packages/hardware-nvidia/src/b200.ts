@@ -4,8 +4,7 @@ import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   inferencexProfiles,
-  nvfp4Flop,
-  BLACKWELL_NETWORK_EFFICIENCY,
+  blackwellSourced,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -23,7 +22,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) }, network: BLACKWELL_NETWORK_EFFICIENCY });
+const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
 
 /**
  * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).

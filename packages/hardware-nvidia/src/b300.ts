@@ -6,8 +6,7 @@ import {
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   inferencexProfiles,
-  nvfp4Flop,
-  BLACKWELL_NETWORK_EFFICIENCY,
+  blackwellSourced,
   USABLE_FRACTION,
   HGX_B300_NODE_OVERHEAD_W,
 } from './common.ts';
@@ -21,7 +20,7 @@ const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core
 /** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): B200's, the same Blackwell compute. */
 const FLOP_FALLBACK: Efficiency = { ...b200.efficiency.flop, source: `transferred from b200 (the same dual-die Blackwell compute for BF16): ${b200.efficiency.flop.source}` };
 
-const INFERENCEX = inferencexProfiles('b300', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) }, network: BLACKWELL_NETWORK_EFFICIENCY });
+const INFERENCEX = inferencexProfiles('b300', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
 
 /**
  * NVIDIA B300 (Blackwell Ultra) in an 8-GPU HGX/DGX B300 node (NVLink5, NVSwitch).

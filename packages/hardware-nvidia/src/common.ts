@@ -165,12 +165,17 @@ export const NVFP4_OVER_BF16_GEMM: Sourced = {
  * `NVFP4_OVER_BF16_GEMM`, since no serving stack was fitted at FP4 compute (InferenceX's FP4 rows run
  * FP8 matmuls, docs/MODEL.md §9) and no FP4 MAMF table exists.
  */
-export function nvfp4Flop(bf16: Efficiency): Efficiency {
+function nvfp4Flop(bf16: Efficiency): Efficiency {
   if (!('value' in bf16)) throw new Error('nvfp4Flop: the BF16 η_flop must be a constant (a MAMF figure)');
   return {
     value: Math.round(bf16.value * NVFP4_OVER_BF16_GEMM.value * 100) / 100,
     source: `derived: BF16 achievable matmul ${bf16.value} × NVFP4/BF16 GEMM efficiency ratio ${NVFP4_OVER_BF16_GEMM.value.toFixed(3)} (${NVFP4_OVER_BF16_GEMM.source}); BF16: ${bf16.source}`,
   };
+}
+
+/** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop and its η_net. */
+export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
+  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY };
 }
 
 /**

@@ -3,8 +3,7 @@ import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   inferencexProfiles,
-  nvfp4Flop,
-  BLACKWELL_NETWORK_EFFICIENCY,
+  blackwellSourced,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -19,7 +18,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, { flopByPrecision: { fp4: nvfp4Flop(FLOP_FALLBACK) }, network: BLACKWELL_NETWORK_EFFICIENCY });
+const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a
