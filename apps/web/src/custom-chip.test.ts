@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIssues, validateHardware } from '@ridgeline/hardware';
+import { efficiencyAt, formatIssues, validateHardware } from '@ridgeline/hardware';
 import { runCli } from 'ridgeline';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CHIP_FIELDS, CUSTOM_PLUGIN_NAME, checkCustomChip, fieldForIssue, fieldsFromChip, pluginFromFields } from './custom-chip.ts';
@@ -37,6 +37,8 @@ describe('the form starts from any first-party chip', () => {
     expect(check.chip.scaleUp.topology).toBe(chip.scaleUp.topology);
     expect(check.chip.price.usdPerChipHour.value).toBe(chip.price.usdPerChipHour.value);
     expect(Object.keys(check.chip.compute.peakDenseFlopsPerS).sort()).toEqual(Object.keys(chip.compute.peakDenseFlopsPerS).sort());
+    // the dense weights' η_mem carries over where the chip sources one, and is left out where it does not
+    expect(check.chip.efficiency.weightMemory === undefined ? undefined : efficiencyAt(check.chip.efficiency.weightMemory, 300)).toBe(chip.efficiency.weightMemory === undefined ? undefined : efficiencyAt(chip.efficiency.weightMemory, 300));
   });
 });
 

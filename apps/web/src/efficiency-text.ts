@@ -11,7 +11,8 @@ import type { Efficiency } from '@ridgeline/hardware';
 export const EFFICIENCY_LABELS: Readonly<Record<string, string>> = {
   flop: 'η_flop (of peak FLOP/s)',
   expertFlop: 'η_flop of expert GEMMs',
-  memory: 'η_mem (of memory bandwidth)',
+  memory: 'η_mem (of memory bandwidth; KV cache, routed experts)',
+  weightMemory: 'η_mem of dense weights (streamed)',
   network: 'η_net (of link bandwidth)',
   layerOverheadS: 't_layer (overhead per 9-kernel layer)',
   commOverlap: 'prefill comm overlap',

@@ -53,6 +53,7 @@ import {
   A_WEIGHTS,
   C_COMM_OVERLAP,
   C_EFF_EXPERT_FLOP_BY_PRECISION,
+  C_EFF_WEIGHT_MEMORY,
   C_EFF_FLOP_BY_PRECISION,
   EFF_STRIDE,
   C_EFF_MEMORY,
@@ -441,6 +442,10 @@ let rooflineConstant: bool = false;
 let effExpertFlop: usize = 0;
 let expertFlopConstant: f64 = NaN;
 let expertRooflineConstant: bool = false;
+// η_mem of the dense GEMMs' contiguous weight reads (phase.ts weightMemoryOf: efficiency.weightMemory, else η_mem)
+let effWeightMemory: usize = 0;
+let weightMemoryConstant: f64 = NaN;
+let weightRooflineConstant: bool = false;
 
 let bw: f64 = 0;
 let bkv: f64 = 0;
@@ -557,6 +562,9 @@ function loadChip(c: usize): void {
   effExpertFlop = chip + (<usize>(C_EFF_EXPERT_FLOP_BY_PRECISION + computeCode * EFF_STRIDE) << 3);
   expertFlopConstant = load<f64>(effExpertFlop) == 0 ? load<f64>(effExpertFlop, 8) : NaN;
   expertRooflineConstant = !isNaN(expertFlopConstant) && !isNaN(memoryConstant);
+  effWeightMemory = chip + (C_EFF_WEIGHT_MEMORY << 3);
+  weightMemoryConstant = load<f64>(effWeightMemory) == 0 ? load<f64>(effWeightMemory, 8) : NaN;
+  weightRooflineConstant = !isNaN(flopConstant) && !isNaN(weightMemoryConstant);
   peak = f(chip, C_PEAK + computeCode);
   // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
   // for prefill and none for decode
@@ -1156,27 +1164,32 @@ let mbLayers: f64 = 0;
 /** The decode operator table holds the current batch (and everything outside it). */
 let decodeValid: bool = false;
 
-/** operatorCost, then `repeated(op, layers)`: its row in the stage's operator table. */
+/** operatorCost, then `repeated(op, layers)`: its row in the stage's operator table. A dense GEMM: its weights stream at the contiguous-read η_mem (phase.ts `op`). */
 @inline function operator(flops: f64, bytes: f64, layers: f64): void {
-  operatorAt(effFlop, flopConstant, rooflineConstant, flops, bytes, layers);
+  operatorAt(effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
+}
+
+/** An operator of gathered reads (attention's KV cache, the embedding rows) at the chip's η_mem (phase.ts `gathered`). */
+@inline function gatheredOperator(flops: f64, bytes: f64, layers: f64): void {
+  operatorAt(effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
 }
 
 /** The routed experts' operator: the same roofline at the experts' η_flop (phase.ts expertChip). */
 @inline function expertsOperator(flops: f64, bytes: f64, layers: f64): void {
-  operatorAt(effExpertFlop, expertFlopConstant, expertRooflineConstant, flops, bytes, layers);
+  operatorAt(effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
 }
 
-/** operator's roofline with the η_flop table `flopTable` (its constant `flopConst` when `constant`). */
-@inline function operatorAt(flopTable: usize, flopConst: f64, constant: bool, flops: f64, bytes: f64, layers: f64): void {
+/** operator's roofline with the η_flop table `flopTable` and the η_mem table `memoryTable` (their constants `flopConst`, `memoryConst` when `constant`). */
+@inline function operatorAt(flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: f64, bytes: f64, layers: f64): void {
   let computeS: f64;
   let memoryS: f64;
   if (constant) {
     computeS = flops / (peak * flopConst);
-    memoryS = bytes / (memBandwidth * memoryConstant);
+    memoryS = bytes / (memBandwidth * memoryConst);
   } else {
     const arithmeticIntensity = bytes > 0 ? flops / bytes : Infinity;
     computeS = flops / (peak * efficiencyAt(flopTable, arithmeticIntensity));
-    memoryS = bytes / (memBandwidth * efficiencyAt(effMemory, arithmeticIntensity));
+    memoryS = bytes / (memBandwidth * efficiencyAt(memoryTable, arithmeticIntensity));
   }
   const timeS = max<f64>(computeS, memoryS);
   const row = ops + (<usize>opCount << 5);
@@ -1238,14 +1251,14 @@ function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = 2 * attnHeads * (qk + v) * attended * attnTokens;
   const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : attnTokens * kvElementsPerTokenPerChip * bkv;
-  operator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, mbLayers);
+  gatheredOperator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, mbLayers);
 }
 
 /** phase.ts stageCost's `prompt_attention`: a prompt chunk's causal attention over its prompt (prefill's heads and dims). */
 function promptAttentionOperator(prompt: f64, promptLength: f64): void {
   const promptAttended = meanAttendedContext(promptLength, true);
   const promptTokens = ownTokens(prompt);
-  operator(
+  gatheredOperator(
     2 * headsPerChip * (prefillQk + prefillV) * promptAttended * promptTokens,
     promptTokens * kvElementsPerTokenPerChip * bkv + promptTokens * attentionActivationWidth * ba,
     mbLayers,
@@ -1323,7 +1336,7 @@ function stageCost(
 
   // the LM head and the embedding once per micro-batch (operatorOnce when m = 1)
   operator(2 * logitTokens * lmHeadParamsPerChip, lmHeadWeightBytes + logitTokens * lmHeadActivationWidth * ba, mb);
-  if (pp == 1) operator(0, allTokens * d * bw, mb);
+  if (pp == 1) gatheredOperator(0, allTokens * d * bw, mb);
 
   sCommS = stageCommS(prefill, tokens, logitTokens, allTokens, attentionAllTokens, expertGroupTokens, mbDense, mbMoe);
   // two micro-batches: each one's communication runs beside the other's operators, all of it may hide
@@ -2409,28 +2422,33 @@ const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
 
 /** operator() on both lanes. */
 function operator2(flops: v128, bytes: v128, layers: f64): void {
-  operator2At(effFlop, flopConstant, rooflineConstant, flops, bytes, layers);
+  operator2At(effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
+}
+
+/** gatheredOperator() on both lanes. */
+function gatheredOperator2(flops: v128, bytes: v128, layers: f64): void {
+  operator2At(effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
 }
 
 /** expertsOperator on both lanes. */
 function expertsOperator2(flops: v128, bytes: v128, layers: f64): void {
-  operator2At(effExpertFlop, expertFlopConstant, expertRooflineConstant, flops, bytes, layers);
+  operator2At(effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
 }
 
 /** operatorAt on both lanes. */
-@inline function operator2At(flopTable: usize, flopConst: f64, constant: bool, flops: v128, bytes: v128, layers: f64): void {
+@inline function operator2At(flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: v128, bytes: v128, layers: f64): void {
   let computeS: v128;
   let memoryS: v128;
   if (constant) {
     computeS = vdivs(flops, peak * flopConst);
-    memoryS = vdivs(bytes, memBandwidth * memoryConstant);
+    memoryS = vdivs(bytes, memBandwidth * memoryConst);
   } else {
     // bytes > 0 ? flops / bytes : Infinity
     const intensity = v128.bitselect(vdiv(flops, bytes), vsplat(Infinity), f64x2.gt(bytes, vsplat(0)));
     const i0 = lane0(intensity);
     const i1 = lane1(intensity);
     computeS = vdiv(flops, vmul(vsplat(peak), vpair(efficiencyAt(flopTable, i0), efficiencyAt(flopTable, i1))));
-    memoryS = vdiv(bytes, vmul(vsplat(memBandwidth), vpair(efficiencyAt(effMemory, i0), efficiencyAt(effMemory, i1))));
+    memoryS = vdiv(bytes, vmul(vsplat(memBandwidth), vpair(efficiencyAt(memoryTable, i0), efficiencyAt(memoryTable, i1))));
   }
   const timeS = f64x2.max(computeS, memoryS);
   const row = PAIR_OPS + (<usize>pairOpCount << 6);
@@ -2461,7 +2479,7 @@ function decodeAttention2(tokens: v128, contextTokens: v128): void {
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = vmul(vmuls(attended, 2 * attnHeads * (decodeQk + decodeV)), attnTokens);
   const kvBytes = vmuls(vmuls(vmul(attnTokens, vadd(attended, vsplat(1))), kvPerToken), bkv);
-  operator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
+  gatheredOperator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
 }
 
 /**
@@ -2475,7 +2493,7 @@ function promptAttention2(prompt: v128, promptLength: v128, present: v128): void
   if (!has0 && !has1) return;
   const promptAttended = vpair(meanAttendedContext(lane0(promptLength), true), meanAttendedContext(lane1(promptLength), true));
   const promptTokens = ownTokens2(prompt);
-  operator2(
+  gatheredOperator2(
     vmul(vmuls(promptAttended, 2 * headsPerChip * (prefillQk + prefillV)), promptTokens),
     vadd(vmuls(vmuls(promptTokens, kvElementsPerTokenPerChip), bkv), vmuls(vmuls(promptTokens, attentionActivationWidth), ba)),
     mbLayers,
@@ -2540,7 +2558,7 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   }
 
   operator2(vmuls(vmul(vsplat(2), logitTokens), lmHeadParamsPerChip), vadd(vsplat(lmHeadWeightBytes), vmuls(vmuls(logitTokens, lmHeadActivationWidth), ba)), mb);
-  if (pp == 1) operator2(vsplat(0), vmuls(vmuls(allTokens, d), bw), mb);
+  if (pp == 1) gatheredOperator2(vsplat(0), vmuls(vmuls(allTokens, d), bw), mb);
 
   attentionImbalance = laneValue(LANE_IMBALANCE, 0);
   const commS0 = stageCommS(false, lane0(tokens), lane0(logitTokens), lane0(allTokens), lane0(attentionAllTokens), lane0(expertGroupTokens), mbDense, mbMoe);
@@ -3525,7 +3543,7 @@ function trainingBase(): void {
   trainOverlap = prefillOverlap;
   trainBytes = bw;
   trainCapacity = memCapacity * memUsable;
-  trainOptimizerBandwidth = memBandwidth * efficiencyAt(effMemory, 1);
+  trainOptimizerBandwidth = memBandwidth * efficiencyAt(effWeightMemory, 1);
 }
 
 // trainingLayout

@@ -48,7 +48,9 @@ export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
 export const C_NODE_OVERHEAD: i32 = C_POWER_LINK + 1;
 // the experts' η_flop at each compute precision (efficiency.expertFlopByPrecision, else expertFlop, else η_flop)
 export const C_EFF_EXPERT_FLOP_BY_PRECISION: i32 = C_NODE_OVERHEAD + 1;
-export const CHIP_STRIDE: i32 = C_EFF_EXPERT_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE;
+// η_mem of the dense GEMMs' contiguous weight reads (efficiency.weightMemory, else η_mem)
+export const C_EFF_WEIGHT_MEMORY: i32 = C_EFF_EXPERT_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE;
+export const CHIP_STRIDE: i32 = C_EFF_WEIGHT_MEMORY + EFF_STRIDE;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;

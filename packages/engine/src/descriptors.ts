@@ -60,7 +60,9 @@ export const CHIP = {
   nodeOverhead: 378,
   /** The experts' η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each (docs/MODEL.md §2). */
   effExpertFlopByPrecision: 379,
-  stride: 617,
+  /** η_mem of the dense GEMMs' contiguous weight reads (efficiency.weightMemory, else memory), EFF_STRIDE slots (docs/MODEL.md §2). */
+  effWeightMemory: 617,
+  stride: 651,
 } as const;
 
 /**

@@ -99,7 +99,11 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
     });
   }
   if (CHIP.effFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.powerStatic) throw new Error('chip descriptor overflow');
-  if (CHIP.effExpertFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
+  if (CHIP.effExpertFlopByPrecision + PRECISIONS.length * EFF_STRIDE > CHIP.effWeightMemory) throw new Error('chip descriptor overflow');
+  // η_mem of contiguous weight reads as phase.ts weightMemoryOf resolves it: weightMemory, else memory
+  const weightMemory: [Efficiency, string] = e.weightMemory !== undefined ? [e.weightMemory, 'weightMemory'] : [e.memory, 'memory'];
+  writeEfficiency(out, CHIP.effWeightMemory, weightMemory[0], `${chip.id}.efficiency.${weightMemory[1]}`);
+  if (CHIP.effWeightMemory + EFF_STRIDE > CHIP.stride) throw new Error('chip descriptor overflow');
   // the component power model (docs/MODEL.md §10): NaN where the plugin gives no figure
   out[CHIP.powerStatic] = chip.power.staticW?.value ?? Number.NaN;
   out[CHIP.powerMemory] = chip.power.joulesPerByteMemory?.value ?? Number.NaN;

@@ -87,6 +87,16 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback).profiles.a?.network).toEqual({ value: 0.8, source: 'fit: rows' });
   });
 
+  it("adds the chip's sourced η_mem of contiguous weight reads to every profile, which fitted only the gathered reads' memory", () => {
+    const weightMemory = { value: 0.9, source: 'BabelStream' };
+    const { profiles, efficiency } = fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback, { weightMemory });
+    expect(profiles.a?.weightMemory).toEqual(weightMemory);
+    expect(efficiency.weightMemory).toEqual(weightMemory);
+    // the fitted η_mem stays the profile's
+    expect(profiles.a?.memory).toEqual(profile(0.3, 0.5).memory);
+    expect(fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback).profiles.a?.weightMemory).toBeUndefined();
+  });
+
   it('refuses, naming the chip, a chip with no fitted profile', () => {
     expect(() => fittedProfiles('x1', {}, fallback)).toThrow(/^x1: no fitted efficiency profile/);
     expect(bestFittedProfile(undefined)).toBeUndefined();

@@ -129,6 +129,7 @@ export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule):
     ...(from.expertFlop === undefined ? {} : { expertFlop: efficiency(from.expertFlop) }),
     ...(expertByPrecision.length === 0 ? {} : { expertFlopByPrecision: Object.fromEntries(expertByPrecision) }),
     memory: efficiency(from.memory),
+    ...(from.weightMemory === undefined ? {} : { weightMemory: efficiency(from.weightMemory) }),
     network: efficiency(from.network),
     layerOverheadS: relabel(from.layerOverheadS),
     ...(from.commOverlap === undefined ? {} : { commOverlap: relabel(from.commOverlap) }),
@@ -145,20 +146,22 @@ export type ProfileWithoutFlopFallback = Omit<EfficiencyProfile, 'flop'>;
 
 /**
  * What a plugin sources from benchmarks rather than from a serving fit, to complete its fitted
- * profiles: η_flop at precisions the fit did not see (e.g. an FP4 GEMM benchmark), and η_net,
- * which the serving fits hold rather than fit (e.g. an nccl-tests bus bandwidth).
+ * profiles: η_flop at precisions the fit did not see (e.g. an FP4 GEMM benchmark), η_net, which
+ * the serving fits hold rather than fit (e.g. an nccl-tests bus bandwidth), and the η_mem of
+ * contiguous weight reads (`weightMemory`, e.g. a STREAM benchmark), which the fits hold too.
  */
 export interface SourcedEfficiencies {
   readonly flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
   readonly network?: Efficiency;
+  readonly weightMemory?: Efficiency;
 }
 
 /**
  * Profiles fitted per precision, completed with the chip's own fallback η_flop (`flop`, e.g. its
  * achievable BF16 matmul fraction) for the precisions they were not fitted at, and with what the
  * chip sources (`sourced`): its η_flop at other precisions goes under any precision the profile
- * fitted itself (a fitted value wins over a sourced one); its η_net replaces the profile's, which
- * the fit only held.
+ * fitted itself (a fitted value wins over a sourced one); its η_net and weight-read η_mem replace
+ * the profile's, which the fit only held.
  *
  * @example
  * withFlopFallback({ trtllm: { description, flopByPrecision: { fp8 }, memory, network, layerOverheadS } }, { value: 0.78, source: 'MAMF' }).trtllm?.flop.source; // 'MAMF'
@@ -178,6 +181,7 @@ export function withFlopFallback(
           ...profile,
           ...(Object.keys(byPrecision).length === 0 ? {} : { flopByPrecision: byPrecision }),
           ...(sourced.network === undefined ? {} : { network: sourced.network }),
+          ...(sourced.weightMemory === undefined ? {} : { weightMemory: sourced.weightMemory }),
         },
       ];
     }),

@@ -549,7 +549,7 @@ const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by 
 /** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
 const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
 
-const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
 
 /** A chip's efficiencies (the default set, and each profile's). */
 const efficiencyEntries = {
@@ -586,6 +586,7 @@ const efficiencyEntries = {
       ),
     ),
     memory: efficiency('η_mem, the achievable fraction of peak memory bandwidth', 'arithmeticIntensity', '0.8'),
+    weightMemory: v.exactOptional(efficiency("η_mem of the dense GEMMs' contiguous weight reads, a fraction of peak memory bandwidth", 'arithmeticIntensity', '0.9')),
     network: efficiency('η_net, the achievable fraction of link bandwidth', 'messageBytes', '0.75'),
     layerOverheadS: sourced('nonNegative', { what: 't_layer, the fixed overhead of a reference layer (9 kernels)', unit: 's', example: '5e-6', limit: CHIP_LIMITS.latencyS }),
     commOverlap: v.exactOptional(

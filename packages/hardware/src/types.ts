@@ -353,8 +353,16 @@ export interface ChipEfficiency {
   readonly expertFlop?: Efficiency;
   /** `expertFlop` per compute precision, as `flopByPrecision` is to `flop`; a precision without one uses `expertFlop`, then `flop`. */
   readonly expertFlopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
-  /** η_mem: achievable fraction of peak memory bandwidth. */
+  /** η_mem: achievable fraction of peak memory bandwidth (of every read `weightMemory` does not cover). */
   readonly memory: Efficiency;
+  /**
+   * η_mem of contiguous weight reads, where it differs from `memory`: the dense GEMMs' weight
+   * matrices (attention projections, dense and shared-expert FFNs, router, LM head), streamed
+   * whole as a STREAM-type benchmark streams memory. `memory` then covers the gathered reads: the
+   * paged KV cache, the routed experts' weights (only the experts the tokens pick), the embedding
+   * rows. Absent, `memory` covers both (docs/MODEL.md §2).
+   */
+  readonly weightMemory?: Efficiency;
   /** η_net: achievable fraction of link bandwidth for collectives. */
   readonly network: Efficiency;
   /**

@@ -91,6 +91,16 @@ describe('validateHardware checks η_flop per precision', () => {
   });
 });
 
+describe('validateHardware checks the η_mem of contiguous weight reads', () => {
+  test('a constant or curve is kept; an efficiency above 1 is named', () => {
+    const result = validateHardware(broken((p) => (p.chips[0].efficiency.weightMemory = { value: 0.9, source: 'BabelStream' })));
+    expect(result.ok && result.plugin.chips[0]?.efficiency.weightMemory).toEqual({ value: 0.9, source: 'BabelStream' });
+    const issue = onlyIssue(broken((p) => (p.chips[0].efficiency.weightMemory = { value: 1.2, source: 'x' })));
+    expect(issue.path).toBe('chips[h100-sxm].efficiency.weightMemory.value');
+    expect(issue.message).toMatch(/1\.2/);
+  });
+});
+
 describe("validateHardware checks the experts' η_flop", () => {
   test('a constant or curve, and per precision; an unknown precision and an efficiency above 1 are named', () => {
     const result = validateHardware(
@@ -830,7 +840,7 @@ describe('the common mistakes, word for word', () => {
 
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',

@@ -191,7 +191,8 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
 };
 
 /**
- * `chip` with its efficiencies replaced by constants, each carrying `source`.
+ * `chip` with its efficiencies replaced by constants, each carrying `source` (its sourced η_mem of
+ * contiguous weight reads, `weightMemory`, kept: the fit is of everything else).
  *
  * @example
  * withEfficiencies(h100, { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 1e-5, commOverlap: 0 }, 'fit: my rows').efficiency.flop;
@@ -216,6 +217,8 @@ export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: 
     efficiency: {
       ...flops,
       memory: { value: e.memory, source },
+      // the η_mem of contiguous weight reads is sourced (a STREAM-type benchmark), not fitted: it stays the chip's
+      ...(chip.efficiency.weightMemory === undefined ? {} : { weightMemory: chip.efficiency.weightMemory }),
       network: { value: e.network, source },
       layerOverheadS: { value: e.layerOverheadS, source },
       commOverlap: { value: e.commOverlap, source },

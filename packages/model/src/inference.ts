@@ -266,6 +266,7 @@ function resolvedInputs(
       flop: describeEfficiency(c.efficiency.flop),
       expertFlop: describeEfficiency(c.efficiency.expertFlop ?? c.efficiency.flop),
       memory: describeEfficiency(c.efficiency.memory),
+      weightMemory: describeEfficiency(c.efficiency.weightMemory ?? c.efficiency.memory),
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
       commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
@@ -334,7 +335,9 @@ function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS
     const kvBytes = stage.operators.find((o) => o.name === 'attention')?.bytes ?? 0;
     const bw = chip.memory.bandwidthBytesPerS.value;
     const eta = efficiencyAt(chip.efficiency.memory, 1);
-    return `${step} is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × η_mem ${eta}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
+    const weightEta = efficiencyAt(chip.efficiency.weightMemory ?? chip.efficiency.memory, 1);
+    const etas = weightEta === eta ? `η_mem ${eta}` : `η_mem ${weightEta} (dense weights) or ${eta} (KV cache, routed experts)`;
+    return `${step} is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × ${etas}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
   }
   if (bound === 'network') {
     return `${step} is interconnect-bound: collectives take ${((stage.networkS / stage.timeS) * 100).toFixed(0)}% of each step over ${chip.scaleUp.topology} links of ${(chip.scaleUp.bandwidthBytesPerS.value / GB).toFixed(0)} GB/s per direction; fewer TP ways or a larger scale-up domain would help.`;
@@ -432,8 +435,10 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const replicaChips = tp * pp;
   const gatheredOnly = pp === 1 && !model.tiedEmbeddings ? ctx.layout.embeddingParamsPerChip * PRECISION_BYTES[config.precision.weights] : 0;
   // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
-  // token; an untied embedding table is only gathered, never streamed.
-  const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
+  // token; an untied embedding table is only gathered, never streamed. At the faster of the two
+  // η_mem (dense weights, gathered reads), so that it stays a floor.
+  const floorEta = Math.max(efficiencyAt(chip.efficiency.memory, 1), efficiencyAt(chip.efficiency.weightMemory ?? chip.efficiency.memory, 1));
+  const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * floorEta);
   const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode, inputs.redundantExperts), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
   const prefillWorker = prefillWorkerOf(config);
   if (prefillWorker !== null) return disaggregated(config, inputs, ctx, memory, counts.active, floorS, speculator, prefillWorker);

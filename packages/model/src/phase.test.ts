@@ -81,6 +81,53 @@ describe("the routed experts' η_flop (efficiency.expertFlop, docs/MODEL.md §2)
   });
 });
 
+describe("η_mem of contiguous weight reads (efficiency.weightMemory, docs/MODEL.md §2)", () => {
+  const s = (value: number) => ({ value, source: 'test' });
+  const chip = { ...testGpu, efficiency: { ...testGpu.efficiency, memory: s(0.5), weightMemory: s(0.9) } };
+
+  test('a dense GEMM streams its weights at weightMemory; attention reads the KV cache at memory', () => {
+    // Llama 3.1 70B over TP 8, decode of 8 sequences at 2,048 cached tokens, bf16: memory-bound
+    const stage = stageCost({ ...ctx, chip }, 'decode', 8, 2048, 8);
+    const op = (name: string) => stage.operators.find((o) => o.name === name)!;
+    const qkv = op('qkv_proj');
+    expect(qkv.bound).toBe('memory');
+    // q, k, v: 8192 × (64 + 2·8)·128 = 83,886,080 weights, 1/8 per chip at 2 B; the 8 tokens'
+    // 8192 inputs and 10240/8 = 1280 outputs at 2 B; 80 layers
+    const qkvBytes = 80 * ((83_886_080 / 8) * 2 + 8 * (8192 + 1280) * 2);
+    expect(qkv.bytes).toBe(qkvBytes);
+    expect(qkv.timeS).toBeCloseTo(qkvBytes / (3.35e12 * 0.9), 15);
+    const attention = op('attention');
+    expect(attention.bound).toBe('memory');
+    expect(attention.timeS).toBeCloseTo(attention.bytes / (3.35e12 * 0.5), 15);
+    // without weightMemory every read runs at memory: the weights 0.9/0.5 = 1.8 times slower
+    const { weightMemory: _weightMemory, ...withoutWeightMemory } = chip.efficiency;
+    const plain = stageCost({ ...ctx, chip: { ...chip, efficiency: withoutWeightMemory } }, 'decode', 8, 2048, 8);
+    expect(plain.operators.find((o) => o.name === 'qkv_proj')!.timeS).toBeCloseTo(qkv.timeS * 1.8, 15);
+    expect(plain.operators.find((o) => o.name === 'attention')!.timeS).toBe(attention.timeS);
+  });
+
+  test("the routed experts' weights are gathered (memory); the router and shared experts stream (weightMemory)", () => {
+    const moeCtx: PhaseContext = { ...ctx, model: mixtral, chip, layout: shardLayout(mixtral, 8, 1), stage: slowestStageLayers(mixtral, 1) };
+    const stage = stageCost(moeCtx, 'decode', 4, 1024, 4);
+    const op = (name: string) => stage.operators.find((o) => o.name === name)!;
+    expect(op('experts').bound).toBe('memory');
+    expect(op('experts').timeS).toBeCloseTo(op('experts').bytes / (3.35e12 * 0.5), 15);
+    expect(op('out_proj').timeS).toBeCloseTo(op('out_proj').bytes / (3.35e12 * 0.9), 15);
+  });
+
+  test('estimateInference reports both, and the weight floor stays a floor', () => {
+    const base = { model: llama70b, chip, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 1, inputTokens: 128, outputTokens: 16, precision: { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' }, schedule: 'static' } as const;
+    const r = feasible(estimateInference(base));
+    expect(r.inputs.efficiencies.weightMemory.value).toBe(0.9);
+    expect(r.inputs.efficiencies.memory.value).toBe(0.5);
+    expect(r.explanation).toContain('η_mem 0.9 (dense weights) or 0.5 (KV cache, routed experts)');
+    // the floor streams the weights at the faster η_mem, 0.9: no decode step can beat it
+    const floorMs = Number(/a floor of ([0-9.]+) ms/.exec(r.explanation)?.[1]);
+    expect(floorMs).toBeGreaterThan(0);
+    expect(floorMs).toBeLessThanOrEqual(r.tpotS * 1e3);
+  });
+});
+
 describe('collectives carry the hidden state at 16 bits (docs/MODEL.md §3)', () => {
   test('an FP8 configuration all-reduces the same bytes as a BF16 one; FP32 keeps its 4 bytes', () => {
     expect([collectiveBytes(0.5), collectiveBytes(1), collectiveBytes(2), collectiveBytes(4)]).toEqual([2, 2, 2, 4]);

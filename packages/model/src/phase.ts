@@ -79,7 +79,9 @@ export function collectiveBytes(activationBytes: number): number {
 /**
  * The roofline of one operator (MODEL.md §2): `t = max(W/(F·η_flop), Q/(BW·η_mem))`, with the
  * efficiencies read at the operator's arithmetic intensity `W/Q`; η_flop is the chip's unless
- * `flopEfficiency` gives another (the routed experts' `expertFlop`).
+ * `flopEfficiency` gives another (the routed experts' `expertFlop`), and η_mem is the chip's
+ * `memory` (gathered reads: KV cache, routed experts, embedding rows) unless `memoryEfficiency`
+ * gives another (the dense GEMMs' contiguous weight reads, `weightMemoryOf`).
  */
 export function operatorCost(
   chip: ChipSpec,
@@ -88,12 +90,18 @@ export function operatorCost(
   flops: number,
   bytes: number,
   flopEfficiency: Efficiency = chip.efficiency.flop,
+  memoryEfficiency: Efficiency = chip.efficiency.memory,
 ): OperatorCost {
   const arithmeticIntensity = arithmeticIntensityOf(flops, bytes);
   const computeS = flops / (peakFlopsPerS * efficiencyAt(flopEfficiency, arithmeticIntensity));
-  const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, arithmeticIntensity));
+  const memoryS = bytes / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(memoryEfficiency, arithmeticIntensity));
   const bound = computeS >= memoryS ? 'compute' : 'memory';
   return { name, flops, bytes, arithmeticIntensity, timeS: Math.max(computeS, memoryS), bound };
+}
+
+/** η_mem of a dense GEMM's contiguous weight reads: `weightMemory` where the chip gives one, else `memory` (MODEL.md §2). */
+export function weightMemoryOf(chip: ChipSpec): Efficiency {
+  return chip.efficiency.weightMemory ?? chip.efficiency.memory;
 }
 
 /** Adds `layers` copies of an operator's work (per-operator roofline first, then summed). */
@@ -138,7 +146,10 @@ export function stageCost(
   const ba = PRECISION_BYTES[precision.activations];
   const bkv = PRECISION_BYTES[precision.kvCache];
   const d = model.hiddenSize;
-  const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
+  // A dense GEMM streams its weight matrix whole (weightMemory); attention's KV-cache reads and the
+  // embedding's row lookups are gathered (memory).
+  const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes, chip.efficiency.flop, weightMemoryOf(chip));
+  const gathered = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
   const moe = model.moe;
   // each micro-batch runs every layer: m times the layers' operators
   const denseLayers = ctx.stage.denseLayers * mb;
@@ -174,7 +185,7 @@ export function stageCost(
     phase === 'decode'
       ? attnTokens * (attended + 1) * kvPerToken * bkv
       : attnTokens * layout.kvElementsPerTokenPerChip * bkv;
-  const attention = op(
+  const attention = gathered(
     'attention',
     attentionFlops,
     kvBytes + chipTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
@@ -187,7 +198,7 @@ export function stageCost(
     const promptAttended = meanAttendedContext(model, prompt.length, true);
     const pd = layout.prefillHeadDims;
     const ownPromptTokens = ownTokens(promptTokens);
-    const promptAttention = op(
+    const promptAttention = gathered(
       'prompt_attention',
       2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * ownPromptTokens,
       ownPromptTokens * layout.kvElementsPerTokenPerChip * bkv + ownPromptTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
@@ -253,7 +264,7 @@ export function stageCost(
   );
   operators.push(mb === 1 ? lmHead : repeated(lmHead, mb));
   if (pp === 1) {
-    const embedding = op('embedding', 0, allTokens * d * bw);
+    const embedding = gathered('embedding', 0, allTokens * d * bw);
     operators.push(mb === 1 ? embedding : repeated(embedding, mb));
   }
 

@@ -1,7 +1,7 @@
 import { PRECISION_BYTES } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { meanCachedTokens, shardLayout, slowestStageLayers } from './layout.ts';
-import { dominantBound, operatorCost, stageCost, type PhaseContext, type PromptChunk, type StageCost } from './phase.ts';
+import { dominantBound, operatorCost, stageCost, weightMemoryOf, type PhaseContext, type PromptChunk, type StageCost } from './phase.ts';
 import { MAX_DRAFT_TOKENS, SPECULATIVE_MODES, type InferenceConfig, type ModelSpec, type PrecisionConfig, type ResolvedInputs, type SpeculativeMode } from './types.ts';
 
 /**
@@ -166,7 +166,8 @@ export function draftPass(
   const all = tokens + prompt.tokens;
   const params = (2 * d * d) / drafterCtx.tp;
   const ba = PRECISION_BYTES[drafterCtx.precision.activations];
-  const proj = operatorCost(drafterCtx.chip, drafterCtx.peakFlopsPerS, 'mtp_proj', 2 * all * params, params * PRECISION_BYTES[drafterCtx.precision.weights] + all * 3 * d * ba);
+  // a dense GEMM: its weights stream at the contiguous-read η_mem (phase.ts)
+  const proj = operatorCost(drafterCtx.chip, drafterCtx.peakFlopsPerS, 'mtp_proj', 2 * all * params, params * PRECISION_BYTES[drafterCtx.precision.weights] + all * 3 * d * ba, drafterCtx.chip.efficiency.flop, weightMemoryOf(drafterCtx.chip));
   const computeBoundS = stage.computeBoundS + (proj.bound === 'compute' ? proj.timeS : 0);
   const memoryBoundS = stage.memoryBoundS + (proj.bound === 'memory' ? proj.timeS : 0);
   return {

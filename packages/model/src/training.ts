@@ -6,7 +6,7 @@ import { computePrecision } from './inference.ts';
 import { evenStageLayers, meanAttendedContext, shardLayout } from './layout.ts';
 import { weightParamsPerChip } from './memory.ts';
 import { countParams } from './params.ts';
-import { dominantBound, pipelineSendRawS, stageCost, type PhaseContext } from './phase.ts';
+import { dominantBound, pipelineSendRawS, stageCost, weightMemoryOf, type PhaseContext } from './phase.ts';
 import { RECOMPUTE_MODES, type InfeasibleReason, type ModelSpec, type Recompute, type TrainingConfig, type TrainingMemory, type TrainingResult, type InfeasibleTrainingResult, type TrainingInputs } from './types.ts';
 
 
@@ -242,8 +242,9 @@ export function estimateTraining(given: TrainingConfig): TrainingResult {
   // that backward is the compute the sync hides behind, overlap × its time at most.
   const lastBackwardS = 2 * forwardOpsS + (recompute === 'none' ? 0 : recomputeOpsS);
   const dataParallelS = Math.max(0, dpRaw - commOverlap * lastBackwardS);
-  // The optimizer reads and writes its share of weights, gradients and state once per step.
-  const optimizerS = (2 * (memory.weights + memory.gradients + memory.optimizer)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(chip.efficiency.memory, 1));
+  // The optimizer reads and writes its share of weights, gradients and state once per step, whole
+  // arrays streamed end to end: the contiguous-read η_mem (weightMemoryOf).
+  const optimizerS = (2 * (memory.weights + memory.gradients + memory.optimizer)) / (chip.memory.bandwidthBytesPerS.value * efficiencyAt(weightMemoryOf(chip), 1));
   const stepTimeS = pipelineS + dataParallelS + optimizerS;
 
   const tokensPerStep = config.globalBatch * S;

@@ -504,7 +504,10 @@ export interface ResolvedInputs {
     readonly flop: EfficiencyInput;
     /** η_flop of the routed experts' GEMMs: `efficiency.expertFlop` at the compute precision, else `flop` (docs/MODEL.md §2). */
     readonly expertFlop: EfficiencyInput;
+    /** η_mem of gathered reads: the KV cache, the routed experts' weights, the embedding rows. */
     readonly memory: EfficiencyInput;
+    /** η_mem of the dense GEMMs' contiguous weight reads: `efficiency.weightMemory`, else `memory` (docs/MODEL.md §2). */
+    readonly weightMemory: EfficiencyInput;
     readonly network: EfficiencyInput;
     readonly layerOverheadS: EfficiencyInput;
     readonly commOverlap: EfficiencyInput;

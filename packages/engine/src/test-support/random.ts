@@ -153,6 +153,8 @@ export function randomChip(random: Random, n: number): ChipSpec {
             ),
           }
         : {}),
+      // η_mem of the dense GEMMs' contiguous weight reads (docs/MODEL.md §2): a constant or a curve, half the time
+      ...(random() < 0.5 ? { weightMemory: random() < 0.5 ? s(0.2 + 0.7 * random()) : randomCurve(random, 'arithmeticIntensity') } : {}),
     },
     // the component power model (docs/MODEL.md §10) half the time: P_static, e_mem, and e_flop at
     // some precisions (a configuration at a precision without one interpolates), capped at P_max
