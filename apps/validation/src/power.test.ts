@@ -1,29 +1,33 @@
 import { describe, expect, test } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
-import { h200 } from '@ridgeline/hardware-nvidia';
+import { h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
 
 // Measured H200 decode draws 137–300 W of its 700 W (issue 12). The component power model
 // (docs/MODEL.md §10) puts a memory-bound decode inside that range; the interpolation from idle to
-// TDP it replaced charged the busier pipe's utilisation of the whole dynamic range.
+// TDP it replaced charged the busier pipe's utilisation of the whole dynamic range. No H100 decode
+// range is in hand; the H100 (the same 700 W board, less bandwidth to draw on) is held to H200's.
 const MEASURED_H200_DECODE_W = [137, 300] as const;
 
 const llama70b = getModel('llama-3.1-70b')!;
 const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 describe('decode power against measurement (docs/MODEL.md §10)', () => {
-  // H200 only: its fitted profile has a physical η_mem (0.8). The H100's fitted profile (η_mem 0.4,
-  // t_layer 70 µs, which fills 5.6 of a 20.8 ms decode step at batch 8; all its InferenceX rows run
-  // over two nodes) leaves the modelled chip streaming 26–27% of its bandwidth, and its decode draws
-  // 123 W at batch 8 and 136 W at batch 32, both below the range (issue 12).
+  // Both Hoppers stream a dense model's weights at their sourced weightMemory (BabelStream, 0.9);
+  // their fitted η_mem (H100 0.4, H200 0.8) covers the KV cache. H100: 143 W at batch 8, 158 W at 32;
+  // H200: 176 W and 201 W (docs/MODEL.md §2, §10). Before weightMemory the H100's DeepSeek-fitted
+  // 0.4 covered the weights too and its decode drew 123 W and 136 W, below the range.
   test.each([
+    ['h100', h100Sxm, 8],
+    ['h100', h100Sxm, 32],
     ['h200', h200, 8],
     ['h200', h200, 32],
-  ] as const)('%s, Llama 3.1 70B on 8 chips at batch %d: decode inside the measured H200 range', (_, chip, batch) => {
+  ] as const)('%s, Llama 3.1 70B on 8 chips at batch %d: decode inside the measured Hopper decode range', (_, chip, batch) => {
     const r = estimateInference({ model: llama70b, chip, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch, inputTokens: 2048, outputTokens: 256, precision: bf16, schedule: 'static' });
     if (!r.feasible) throw new Error(r.explanation);
     expect(r.bound.decode).toBe('memory');
     expect(r.energy.powerModel).toBe('components');
+    expect(r.inputs.efficiencies.weightMemory.value).toBe(0.9);
     expect(r.powerPerChipW).toBeGreaterThanOrEqual(MEASURED_H200_DECODE_W[0]);
     expect(r.powerPerChipW).toBeLessThanOrEqual(MEASURED_H200_DECODE_W[1]);
     // a DGX holds 8 GPUs in 10.2 kW: provisioned 10.2 kW × PUE 1.2

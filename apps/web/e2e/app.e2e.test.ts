@@ -655,9 +655,10 @@ describe('the built site in Chromium', () => {
     expect(Object.fromEntries(rows.map(([key, label, value]) => [key, `${label}: ${value}`]))).toEqual({
       flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       expertFlop: 'η_flop of expert GEMMs: 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      memory: 'η_mem (of memory bandwidth): 40.0%',
+      memory: 'η_mem (of memory bandwidth; KV cache, routed experts): 40.0%',
+      weightMemory: 'η_mem of dense weights (streamed): 90.0%',
       network: 'η_net (of link bandwidth): 82.0%',
-      layerOverheadS: 't_layer (overhead per 9-kernel layer): 70.0 µs',
+      layerOverheadS: 't_layer (overhead per 9-kernel layer): 90.0 µs',
       commOverlap: 'prefill comm overlap: 90.0%',
       requestOverheadS: 't_req (overhead per request, in TTFT): 0 s',
     });
@@ -671,8 +672,9 @@ describe('the built site in Chromium', () => {
     const hint = (field: string) => page.getByTestId(`chip-${field}-hint`).textContent();
     expect(await hint('effFlop')).toMatch(/^\d+\.\d%$/);
     expect(await hint('effMemory')).toBe('40.0%');
+    expect(await hint('effWeightMemory')).toBe('90.0%');
     expect(await hint('effNetwork')).toBe('82.0%');
-    expect(await hint('layerOverhead')).toBe('70.0 µs');
+    expect(await hint('layerOverhead')).toBe('90.0 µs');
     expect(await hint('commOverlap')).toBe('90.0%');
     expect(await hint('usable')).toMatch(/^\d+\.\d%$/);
     expect(await hint('upHop')).toMatch(/^[\d.]+ (ns|µs)$/);

@@ -17,15 +17,15 @@ function run(patch: Partial<AppState>, disaggregation: Partial<DisaggregationSet
 
 describe('twoPools: the model’s figures of each pool, the link and what binds', () => {
   test('a decode-bound deployment on one chip type', () => {
-    const { config, result } = run({}, { prefillWorkers: 2, decodeWorkers: 2 });
+    const { config, result } = run({}, { prefillWorkers: 3, decodeWorkers: 1 });
     const d = result.disaggregation!;
     const pools = twoPools(result, config)!;
     expect(pools.binds).toBe('decode');
     expect(pools.prefill).toEqual({
       role: 'prefill',
-      workers: 2,
+      workers: 3,
       chipsPerWorker: 8,
-      chips: 16,
+      chips: 24,
       chipId: 'h100-sxm',
       chipName: 'NVIDIA H100 SXM5 80GB',
       layout: 'tp 8 · ep 1',
@@ -36,9 +36,9 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
     });
     expect(pools.decode).toEqual({
       role: 'decode',
-      workers: 2,
+      workers: 1,
       chipsPerWorker: 8,
-      chips: 16,
+      chips: 8,
       chipId: 'h100-sxm',
       chipName: 'NVIDIA H100 SXM5 80GB',
       layout: 'tp 8 · pp 1 · ep 1',
@@ -99,13 +99,13 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
 
 describe('twoPoolsWords: the picture in sentences', () => {
   test('the rate and what sets it, each pool, the link', () => {
-    const { config, result } = run({}, { prefillWorkers: 2, decodeWorkers: 2 });
+    const { config, result } = run({}, { prefillWorkers: 3, decodeWorkers: 1 });
     const words = twoPoolsWords(twoPools(result, config)!);
     expect(words).toHaveLength(4);
     expect(words[0]).toMatch(/^\d+(\.\d+)? requests\/s, set by the decode pool\.$/);
-    expect(words[1]).toMatch(/^Prefill pool: 2 workers × 8 NVIDIA H100 SXM5 80GB = 16 chips \(tp 8 · ep 1\), \d+(\.\d+)?% utilised; one iteration takes \d+(\.\d+)? ms, compute-bound\.$/);
+    expect(words[1]).toMatch(/^Prefill pool: 3 workers × 8 NVIDIA H100 SXM5 80GB = 24 chips \(tp 8 · ep 1\), \d+(\.\d+)?% utilised; one iteration takes \d+(\.\d+)? ms, compute-bound\.$/);
     expect(words[2]).toMatch(/^KV transfer: 671 MB per request in \d+(\.\d+)? ms over scale-out links\.$/);
-    expect(words[3]).toMatch(/^Decode pool: 2 workers × 8 NVIDIA H100 SXM5 80GB = 16 chips \(tp 8 · pp 1 · ep 1\), 100\.0% utilised; TPOT \d+(\.\d+)? ms, memory-bound\.$/);
+    expect(words[3]).toMatch(/^Decode pool: 1 worker × 8 NVIDIA H100 SXM5 80GB = 8 chips \(tp 8 · pp 1 · ep 1\), 100\.0% utilised; TPOT \d+(\.\d+)? ms, memory-bound\.$/);
   });
 
   test('one worker, one chip: singular', () => {

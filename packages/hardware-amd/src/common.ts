@@ -23,6 +23,16 @@ export const MI300X_NETWORK_EFFICIENCY: Efficiency = {
     'initial: all_reduce_bench.py on 8×MI300X, 4 GiB payload, busbw 312.9 GB/s of 448 GB/s per-direction peak = 0.70 (stas00/ml-engineering network/README.md, "Peer-to-peer bandwidth"); to be refit',
 };
 
+/**
+ * η_mem of the dense GEMMs' contiguous weight reads (`weightMemory`, docs/MODEL.md §2): the share
+ * of peak HBM bandwidth a streaming benchmark reaches on MI300X. The serving fits hold it and fit
+ * `memory`, which then covers the gathered reads (paged KV cache, routed experts' weights) alone.
+ */
+export const MI300X_WEIGHT_MEMORY_EFFICIENCY: Efficiency = {
+  value: 0.81,
+  source: 'measured: BabelStream on MI300X reaches 81% of its 5.3 TB/s peak HBM bandwidth ("AMD MI300X GPU Performance Analysis", arXiv 2510.27583, Oct 2025)',
+};
+
 /** α: one RCCL point-to-point step over Infinity Fabric. */
 export const XGMI_HOP_LATENCY_S: Sourced = {
   value: 4e-6,

@@ -6,6 +6,7 @@ import {
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
   MI300X_NETWORK_EFFICIENCY,
+  MI300X_WEIGHT_MEMORY_EFFICIENCY,
   OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
@@ -24,7 +25,10 @@ const FLOP_FALLBACK: Efficiency = {
 /** η_net: MI300X's measured share, for want of an MI355X measurement. */
 const NETWORK: Efficiency = { ...MI300X_NETWORK_EFFICIENCY, source: `as MI300X, no MI355X busbw measurement in hand: ${MI300X_NETWORK_EFFICIENCY.source}` };
 
-const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, { network: NETWORK });
+/** η_mem of contiguous weight reads: MI300X's measured share, for want of an MI355X measurement. */
+const WEIGHT_MEMORY: Efficiency = { ...MI300X_WEIGHT_MEMORY_EFFICIENCY, source: `as MI300X, no MI355X streaming-bandwidth measurement in hand: ${MI300X_WEIGHT_MEMORY_EFFICIENCY.source}` };
+
+const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, { network: NETWORK, weightMemory: WEIGHT_MEMORY });
 
 /**
  * AMD Instinct MI355X (CDNA 4, 288 GB HBM3E, 1,400 W, liquid-cooled) in the 8-GPU Instinct platform.

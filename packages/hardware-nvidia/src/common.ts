@@ -138,6 +138,17 @@ export const BLACKWELL_NETWORK_EFFICIENCY: Efficiency = {
 };
 
 /**
+ * η_mem of the dense GEMMs' contiguous weight reads (`weightMemory`, docs/MODEL.md §2): the share
+ * of peak HBM bandwidth a streaming benchmark reaches. The serving fits hold it and fit `memory`,
+ * which then covers the gathered reads (paged KV cache, routed experts' weights) alone.
+ */
+export const NVIDIA_WEIGHT_MEMORY_EFFICIENCY: Efficiency = {
+  value: 0.9,
+  source:
+    'measured: BabelStream on NVIDIA data-centre GPUs reaches up to 90% of peak HBM bandwidth, against 81% on MI300X ("AMD MI300X GPU Performance Analysis", arXiv 2510.27583, Oct 2025); taken for every Hopper and Blackwell part',
+};
+
+/**
  * η_net of Hopper's links, measured: NCCL's ring all-reduce over NVLink 4 without NVLink SHARP
  * reaches 82% of the 450 GB/s per direction at large payloads (the same node reaches 107% with
  * NVLS, which reduces inside the switch). It replaces a 0.5 fitted on 2023 serving rows, which made
@@ -175,7 +186,7 @@ function nvfp4Flop(bf16: Efficiency): Efficiency {
 
 /** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop and its η_net. */
 export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
-  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY };
+  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY };
 }
 
 /**

@@ -7,7 +7,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   "b200": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.3], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.2], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)" },
@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.142, interactivity: 0.152, ttft: 0.492, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.136, interactivity: 0.16, ttft: 0.467, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.112, interactivity: 0.101, ttft: 0.52, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.113, interactivity: 0.104, ttft: 0.528, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.283, interactivity: 0.243, ttft: 0.423, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.256, interactivity: 0.242, ttft: 0.426, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
       },
     },
     "trtllm": {
@@ -64,7 +64,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.066, interactivity: 0.051, ttft: 0.391, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.077, interactivity: 0.052, ttft: 0.397, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
       },
     },
   },
@@ -74,28 +74,28 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       expertFlopByPrecision: { fp8: { curve: [[128, 0.15], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.161, interactivity: 0.158, ttft: 0.836, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.196, interactivity: 0.171, ttft: 0.844, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.15], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" } },
-      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.1], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" } },
+      memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.281, interactivity: 0.253, ttft: 0.709, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.293, interactivity: 0.273, ttft: 0.709, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -105,14 +105,14 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       expertFlopByPrecision: { fp8: { curve: [[128, 0.3], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.306, interactivity: 0.205, ttft: 0.91, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.32, interactivity: 0.216, ttft: 0.905, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -127,7 +127,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.518, interactivity: 0.477, ttft: 0.75, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.478, interactivity: 0.46, ttft: 0.75, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -137,14 +137,14 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       expertFlopByPrecision: { fp8: { curve: [[128, 0.2], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" } },
       memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       network: { value: 0.82, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.00007, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00009, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.39, interactivity: 0.376, ttft: 0.971, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.398, interactivity: 0.34, ttft: 0.971, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -154,7 +154,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.82, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.8, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
