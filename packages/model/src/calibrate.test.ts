@@ -173,3 +173,15 @@ describe('a large-GEMM anchor (flopLargeGemm): fitted η_flop holds at small GEM
     expect(efficiencyAt(flat.efficiency.flop, 1e6)).toBe(0.9);
   });
 });
+
+describe("withEfficiencies keeps a chip's sourced weightMemory (docs/MODEL.md §2)", () => {
+  test('the fitted η_mem replaces memory; the dense weights keep their sourced η_mem', () => {
+    const weightMemory = { value: 0.9, source: 'BabelStream' };
+    const sourced = { ...testGpu, efficiency: { ...testGpu.efficiency, weightMemory } };
+    const fitted = withEfficiencies(sourced, { flop: 0.5, memory: 0.4, network: 0.8, layerOverheadS: 10e-6, commOverlap: 0 }, 'fit');
+    expect(fitted.efficiency.memory).toEqual({ value: 0.4, source: 'fit' });
+    expect(fitted.efficiency.weightMemory).toEqual(weightMemory);
+    // a chip without one gets none
+    expect(withEfficiencies(testGpu, { flop: 0.5, memory: 0.4, network: 0.8, layerOverheadS: 10e-6, commOverlap: 0 }, 'fit').efficiency.weightMemory).toBeUndefined();
+  });
+});
