@@ -1,4 +1,4 @@
-import type { Efficiency, Sourced } from '@ridgeline/hardware';
+import type { Efficiency, Sourced, SourcedEfficiencies } from '@ridgeline/hardware';
 
 // Figures shared by several AMD Instinct chips. Internal: the package exports chips, not these pieces.
 
@@ -32,6 +32,9 @@ export const MI300X_WEIGHT_MEMORY_EFFICIENCY: Efficiency = {
   value: 0.81,
   source: 'measured: BabelStream on MI300X reaches 81% of its 5.3 TB/s peak HBM bandwidth ("AMD MI300X GPU Performance Analysis", arXiv 2510.27583, Oct 2025)',
 };
+
+/** What MI300X sources rather than fits: its measured η_net and its weights' streaming η_mem. */
+export const MI300X_SOURCED: SourcedEfficiencies = { network: MI300X_NETWORK_EFFICIENCY, weightMemory: MI300X_WEIGHT_MEMORY_EFFICIENCY };
 
 /** α: one RCCL point-to-point step over Infinity Fabric. */
 export const XGMI_HOP_LATENCY_S: Sourced = {

@@ -6,8 +6,7 @@ import {
   PLATFORM_DOMAIN,
   USABLE_FRACTION,
   XGMI_HOP_LATENCY_S,
-  MI300X_NETWORK_EFFICIENCY,
-  MI300X_WEIGHT_MEMORY_EFFICIENCY,
+  MI300X_SOURCED,
   OAM_PLATFORM_NODE_OVERHEAD_W,
 } from './common.ts';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
@@ -22,7 +21,7 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on MI300X = 668.4 of 1307.4 TFLOPS = 0.51 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.5.1 + ROCm 6.3, TunableOp on); newer ROCm (MI325X on the same silicon reaches 0.60) → 0.6 used, the floor of the project\'s planning range; to be refit',
 };
 
-const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, { network: MI300X_NETWORK_EFFICIENCY, weightMemory: MI300X_WEIGHT_MEMORY_EFFICIENCY });
+const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, MI300X_SOURCED);
 
 /**
  * AMD Instinct MI300X (CDNA 3, 192 GB HBM3) in the 8-GPU Instinct platform.

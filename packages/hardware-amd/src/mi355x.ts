@@ -22,13 +22,13 @@ const FLOP_FALLBACK: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on MI355X = 1565 TFLOPS (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.8.0 + ROCm 7.0.2) ÷ 2516.6 dense peak = 0.62; to be refit',
 };
 
-/** η_net: MI300X's measured share, for want of an MI355X measurement. */
-const NETWORK: Efficiency = { ...MI300X_NETWORK_EFFICIENCY, source: `as MI300X, no MI355X busbw measurement in hand: ${MI300X_NETWORK_EFFICIENCY.source}` };
+/** An MI300X measurement taken for MI355X, for want of its own (`missing` names the measurement), saying so in its source. */
+const asMi300x = (e: Efficiency, missing: string): Efficiency => ({ ...e, source: `as MI300X, no MI355X ${missing} in hand: ${e.source}` });
 
-/** η_mem of contiguous weight reads: MI300X's measured share, for want of an MI355X measurement. */
-const WEIGHT_MEMORY: Efficiency = { ...MI300X_WEIGHT_MEMORY_EFFICIENCY, source: `as MI300X, no MI355X streaming-bandwidth measurement in hand: ${MI300X_WEIGHT_MEMORY_EFFICIENCY.source}` };
-
-const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, { network: NETWORK, weightMemory: WEIGHT_MEMORY });
+const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, {
+  network: asMi300x(MI300X_NETWORK_EFFICIENCY, 'busbw measurement'),
+  weightMemory: asMi300x(MI300X_WEIGHT_MEMORY_EFFICIENCY, 'streaming-bandwidth measurement'),
+});
 
 /**
  * AMD Instinct MI355X (CDNA 4, 288 GB HBM3E, 1,400 W, liquid-cooled) in the 8-GPU Instinct platform.

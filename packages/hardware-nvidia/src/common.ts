@@ -184,6 +184,9 @@ function nvfp4Flop(bf16: Efficiency): Efficiency {
   };
 }
 
+/** What a Hopper chip sources rather than fits: its measured η_net and its weights' streaming η_mem. */
+export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY };
+
 /** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop and its η_net. */
 export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
   return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY };

@@ -4,8 +4,7 @@ import {
   hopperComponentPower,
   fittedEfficiency,
   inferencexProfiles,
-  HOPPER_NETWORK_EFFICIENCY,
-  NVIDIA_WEIGHT_MEMORY_EFFICIENCY,
+  HOPPER_SOURCED,
   CX7_400G_PER_GPU,
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -26,7 +25,7 @@ const EFFICIENCY_2023: ChipEfficiency = {
   calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03 (2023 TensorRT-LLM and Llama 3 tables, in-sample median |error| 18.3%)', outOfSampleError: { throughput: 0.631, interactivity: 0.283, on: 'InferenceX DeepSeek-R1, 70 rows, continuous batching (pnpm validate, 2026-12-04)' } },
 };
 
-const INFERENCEX = inferencexProfiles('h100-sxm', EFFICIENCY_2023.flop, { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY });
+const INFERENCEX = inferencexProfiles('h100-sxm', EFFICIENCY_2023.flop, HOPPER_SOURCED);
 
 /**
  * NVIDIA H100 SXM5 80GB in an 8-GPU HGX/DGX node (NVLink4 + third-generation NVSwitch).

@@ -8,8 +8,7 @@ import {
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
   inferencexProfiles,
-  HOPPER_NETWORK_EFFICIENCY,
-  NVIDIA_WEIGHT_MEMORY_EFFICIENCY,
+  HOPPER_SOURCED,
 } from './common.ts';
 import { transferredEfficiency } from '@ridgeline/hardware';
 import { h100Sxm } from './h100-sxm.ts';
@@ -29,7 +28,7 @@ const EFFICIENCY_2023: ChipEfficiency = transferredEfficiency(h100Sxm.efficiency
   why: 'the same Hopper GPU and software stacks; only the HBM differs',
 });
 
-const INFERENCEX = inferencexProfiles('h200', EFFICIENCY_2023.flop, { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY });
+const INFERENCEX = inferencexProfiles('h200', EFFICIENCY_2023.flop, HOPPER_SOURCED);
 
 /**
  * NVIDIA H200 SXM 141GB in an 8-GPU HGX/DGX node: H100 compute with HBM3e.

@@ -5,7 +5,7 @@ import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memo
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
-import { mixedStage, pipelineSendS, stageCost, type PhaseContext, type StageCost } from './phase.ts';
+import { mixedStage, pipelineSendS, stageCost, weightMemoryOf, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { chipFloorW, chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
 import { TCO_LIMITS } from './cost.ts';
@@ -266,7 +266,7 @@ function resolvedInputs(
       flop: describeEfficiency(c.efficiency.flop),
       expertFlop: describeEfficiency(c.efficiency.expertFlop ?? c.efficiency.flop),
       memory: describeEfficiency(c.efficiency.memory),
-      weightMemory: describeEfficiency(c.efficiency.weightMemory ?? c.efficiency.memory),
+      weightMemory: describeEfficiency(weightMemoryOf(c)),
       network: describeEfficiency(c.efficiency.network),
       layerOverheadS: { value: c.efficiency.layerOverheadS.value, source: c.efficiency.layerOverheadS.source },
       commOverlap: c.efficiency.commOverlap ?? { value: 0, source: 'default: no overlap' },
@@ -335,7 +335,7 @@ function explain(bound: Bound, stage: StageCost, config: InferenceConfig, floorS
     const kvBytes = stage.operators.find((o) => o.name === 'attention')?.bytes ?? 0;
     const bw = chip.memory.bandwidthBytesPerS.value;
     const eta = efficiencyAt(chip.efficiency.memory, 1);
-    const weightEta = efficiencyAt(chip.efficiency.weightMemory ?? chip.efficiency.memory, 1);
+    const weightEta = efficiencyAt(weightMemoryOf(chip), 1);
     const etas = weightEta === eta ? `η_mem ${eta}` : `η_mem ${weightEta} (dense weights) or ${eta} (KV cache, routed experts)`;
     return `${step} is memory-bandwidth-bound: each step streams ${((stage.bytes - kvBytes) / GB).toFixed(2)} GB of weights and activations and ${(kvBytes / GB).toFixed(2)} GB of KV cache per chip at ${(bw / 1e12).toFixed(2)} TB/s × ${etas}; the weights alone put a floor of ${(floorS * 1e3).toFixed(2)} ms under TPOT however small the batch, and a larger batch spreads those reads over more tokens.`;
   }
@@ -437,7 +437,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   // Latency floor: each chip streams its weight shard once per micro-batch, pp micro-batches per
   // token; an untied embedding table is only gathered, never streamed. At the faster of the two
   // η_mem (dense weights, gathered reads), so that it stays a floor.
-  const floorEta = Math.max(efficiencyAt(chip.efficiency.memory, 1), efficiencyAt(chip.efficiency.weightMemory ?? chip.efficiency.memory, 1));
+  const floorEta = Math.max(efficiencyAt(chip.efficiency.memory, 1), efficiencyAt(weightMemoryOf(chip), 1));
   const floorS = (pp * (memory.weights - gatheredOnly)) / (chip.memory.bandwidthBytesPerS.value * floorEta);
   const speculator = drafter === null ? null : { ctx: drafterContext(ctx, drafter, speculation.mode, inputs.redundantExperts), mode: speculation.mode, draftTokens: speculation.draftTokens, verifyTokens, expectedTokens: speculation.expectedTokensPerStep };
   const prefillWorker = prefillWorkerOf(config);
