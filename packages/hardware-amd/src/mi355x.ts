@@ -64,8 +64,8 @@ export const mi355x: ChipSpec = withEstimatedPower({
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 288e9,
-      source: `${SPEC}: 288 GB HBM3E; taken as decimal 288e9 B (the ROCm GPU specifications table lists 288 under "VRAM (GiB)", so the true capacity may be up to 288 × 2^30 B; decimal is conservative)`,
+      value: 309220868096,
+      source: `${SPEC}: 288 GB HBM3E, listed under "VRAM (GiB)"; rocm-smi --showmeminfo vram reports "VRAM Total Memory (B): 309220868096" (288 GiB less 16 MiB) and torch.cuda.get_device_properties the same total_memory, the device memory a runtime's memory fraction is taken of`,
     },
     bandwidthBytesPerS: { value: 8e12, source: `${SPEC}: peak memory bandwidth 8 TB/s` },
     usableFraction: USABLE_FRACTION,

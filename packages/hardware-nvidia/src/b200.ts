@@ -58,9 +58,9 @@ export const b200: ChipSpec = withEstimatedPower({
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 1440e9 / 8,
+      value: 183359 * 2 ** 20,
       source:
-        'NVIDIA DGX B200 user guide: 8 × B200 with 1,440 GB total GPU memory → 180e9 B per GPU (HBM3e). Some sources quote 192 GB, likely the physical stacks before the reserve NVIDIA holds back; 180 GB is the figure NVIDIA lists for the platform',
+        'NVIDIA DGX B200 user guide: 8 × B200 with 1,440 GB total GPU memory, "180 GB" per GPU in binary units; nvidia-smi reports 183,359 MiB per B200 (driver 570 and later), so capacity = 183359 · 2^20 B ≈ 192.3e9 B: the device memory a runtime\'s memory fraction is taken of, as for H100 and B300',
     },
     bandwidthBytesPerS: {
       value: 64e12 / 8,

@@ -55,8 +55,8 @@ export const gb200Nvl72: ChipSpec = withEstimatedPower({
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 186e9,
-      source: `${RACK}: up to 13.4 TB HBM3e per rack ≈ 186 GB per GPU; NVIDIA's MIG table lists GB200 at 186GB (stas00/ml-engineering compute/accelerator/README.md memory table) and MLPerf Inference v6.1 Crusoe GB200-NVL72 system description: accelerator_memory_capacity "186 GB". Decimal GB`,
+      value: 189471 * 2 ** 20,
+      source: `${RACK}: up to 13.4 TB HBM3e per rack ≈ 186 GB per GPU; NVIDIA's MIG table lists GB200 at 186GB (stas00/ml-engineering compute/accelerator/README.md memory table) and MLPerf Inference v6.1 Crusoe GB200-NVL72 system description: accelerator_memory_capacity "186 GB" — binary GB: nvidia-smi reports 189,471 MiB (185 GiB) per GB200, so capacity = 189471 · 2^20 B ≈ 198.7e9 B, the device memory a runtime's memory fraction is taken of, as for H100 and GB300`,
     },
     bandwidthBytesPerS: { value: 576e12 / 72, source: `${RACK}: 576 TB/s HBM3e bandwidth per rack → 8e12 B/s per GPU` },
     usableFraction: USABLE_FRACTION,

@@ -57,8 +57,8 @@ export const h200: ChipSpec = {
   memory: {
     kind: 'hbm',
     capacityBytes: {
-      value: 141e9,
-      source: `${DATASHEET}: GPU memory 141 GB HBM3e; taken as decimal 141e9 B (nvidia-smi reports 143,155 MiB ≈ 150.1e9 B on an 8×H200 node, stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md, so this is conservative)`,
+      value: 143155 * 2 ** 20,
+      source: `${DATASHEET}: GPU memory 141 GB HBM3e; nvidia-smi reports 143,155 MiB on an 8×H200 node (stas00/ml-engineering network/benchmarks/results/all-reduce-8xH200.md; newer drivers print 143,771), so capacity = 143155 · 2^20 B ≈ 150.1e9 B: the device memory a runtime's memory fraction is taken of, as for H100`,
     },
     bandwidthBytesPerS: { value: 4.8e12, source: `${DATASHEET}: GPU memory bandwidth 4.8 TB/s` },
     usableFraction: USABLE_FRACTION,

@@ -94,10 +94,11 @@ describe('@ridgeline/hardware-nvidia', () => {
   it('states memory, domains, NICs and power as published', () => {
     expect(h100Sxm.memory.capacityBytes.value).toBe(81559 * 2 ** 20);
     expect(h100Sxm.memory.bandwidthBytesPerS.value).toBe(3.35e12);
-    expect(h200.memory.capacityBytes.value).toBe(141e9);
+    expect(h200.memory.capacityBytes.value).toBe(143155 * 2 ** 20);
     expect(h200.memory.bandwidthBytesPerS.value).toBe(4.8e12);
-    expect(b200.memory.capacityBytes.value).toBe(1440e9 / 8);
+    expect(b200.memory.capacityBytes.value).toBe(183359 * 2 ** 20);
     expect(b200.memory.bandwidthBytesPerS.value).toBe(8e12);
+    expect(gb200Nvl72.memory.capacityBytes.value).toBe(189471 * 2 ** 20);
     expect(gb200Nvl72.memory.bandwidthBytesPerS.value).toBe(576e12 / 72);
     expect(a100Sxm.memory.bandwidthBytesPerS.value).toBe(2.039e12);
     expect(gb200Nvl72.scaleUp.domainSize.value).toBe(72);
