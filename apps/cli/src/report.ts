@@ -50,7 +50,7 @@ export function layoutNotes(result: InferenceResult, model: ModelSpec): string[]
   if (ep > 1 && experts !== undefined) {
     const r = result.inputs.redundantExperts;
     const perChip = Math.ceil((experts + r) / ep);
-    notes.push(`  experts: ${perChip} per chip (${experts} + ${r} redundant over ep ${ep}); the busiest chip's routings × ${result.inputs.moeImbalance} imbalance`);
+    notes.push(`  experts: ${perChip} per chip (${experts} + ${r} redundant over ep ${ep}); the busiest chip's routings × ${result.inputs.moeImbalance} imbalance, or the routing's spread where a small batch makes it larger`);
   }
   return notes;
 }

@@ -251,6 +251,9 @@ import { countEvaluated, countInfeasible, initReducers, OUT, reduceFeasible, set
 /** The host's Math.pow, so E_touched matches the TypeScript reference bit for bit. */
 @external('env', 'pow')
 declare function hostPow(x: f64, y: f64): f64;
+/** The host's Math.log, so c(EP) of the busiest expert rank matches the reference bit for bit. */
+@external('env', 'log')
+declare function hostLog(x: f64): f64;
 
 const BOUND_COMPUTE: i32 = 0;
 const BOUND_MEMORY: i32 = 1;
@@ -686,6 +689,50 @@ function meanAttendedContext(contextTokens: f64, causalPrefill: bool): f64 {
 }
 @inline function expectedExpertsTouched(e: f64, k: f64, tokens: f64): f64 {
   return e * touchedFraction(e, k, tokens);
+}
+
+// layout.ts expectedMaxStandardNormal: Blom's Φ⁻¹((n − 3/8)/(n + 1/4)) by Acklam's approximation,
+// memoised on n (EP changes by level, and the drafter and the prefill worker swap it in and out)
+let maxNormalN: f64 = -1;
+let maxNormalC: f64 = 0;
+function expectedMaxStandardNormal(n: f64): f64 {
+  if (n <= 1) return 0;
+  const p = (n - 0.375) / (n + 0.25);
+  if (p > 1 - 0.02425) {
+    const q = Math.sqrt(-2 * hostLog(1 - p));
+    return (
+      -(((((-7.784894002430293e-3 * q + -3.223964580411365e-1) * q + -2.400758277161838) * q + -2.549732539343734) * q + 4.374664141464968) * q + 2.938163982698783) /
+      ((((7.784695709041462e-3 * q + 3.224671290700398e-1) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1)
+    );
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((-3.969683028665376e1 * r + 2.209460984245205e2) * r + -2.759285104469687e2) * r + 1.38357751867269e2) * r + -3.066479806614716e1) * r + 2.506628277459239) * q) /
+    (((((-5.447609879822406e1 * r + 1.615858368580409e2) * r + -1.556989798598866e2) * r + 6.680131188771972e1) * r + -1.328068155288572e1) * r + 1)
+  );
+}
+@inline function maxNormalOf(n: f64): f64 {
+  if (n != maxNormalN) {
+    maxNormalN = n;
+    maxNormalC = expectedMaxStandardNormal(n);
+  }
+  return maxNormalC;
+}
+// layout.ts busiestExpertRank at the current EP, expert slots and imbalance: the routings and the
+// experts read of the busiest of EP ranks, for the group's `tokens`
+@inline function busiestRoutings(tokens: f64): f64 {
+  const routings = tokens * activeExperts;
+  const share = 1 / ep;
+  const mean = routings * share;
+  const finitePopulation = experts > activeExperts ? (experts - activeExperts) / (experts - 1) : 0;
+  const sd = Math.sqrt(routings * share * (1 - share) * finitePopulation);
+  return max<f64>(mean * imbalance, mean + maxNormalOf(ep) * sd);
+}
+@inline function busiestTouched(tokens: f64): f64 {
+  const q = touchedFraction(experts, activeExperts, tokens);
+  const touched = expertsPerChip * q;
+  return min<f64>(expertsPerChip, touched + maxNormalOf(ep) * Math.sqrt(touched * (1 - q)));
 }
 
 // ---------------------------------------------------------------- parallelism and the rules
@@ -1316,9 +1363,8 @@ function stageCost(
   if (hasMoe && moeLayersStage > 0) {
     const k = activeExperts;
     expertGroupTokens = ep == 1 ? allTokens : (allTokens * ep) / tp;
-    const routingsPerChip = ep == 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * imbalance;
-    const touched =
-      ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : expertsPerChip * touchedFraction(experts, k, expertGroupTokens);
+    const routingsPerChip = ep == 1 ? allTokens * k : busiestRoutings(expertGroupTokens);
+    const touched = ep == 1 ? expectedExpertsTouched(experts, k, allTokens) : busiestTouched(expertGroupTokens);
     operator(twoAttentionTokens * routerParamsPerChip, routerWeightBytes + attentionAllTokens * d * ba, mbMoe);
     expertsOperator(
       2 * routingsPerChip * expertParamsPerChip,
@@ -2541,11 +2587,11 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
   if (hasMoe && moeLayersStage > 0) {
     const k = activeExperts;
     expertGroupTokens = ep == 1 ? allTokens : vdivs(vmuls(allTokens, ep), tp);
-    const routingsPerChip = ep == 1 ? vmuls(allTokens, k) : vmuls(vdivs(vmuls(expertGroupTokens, k), ep), imbalance);
+    const routingsPerChip = ep == 1 ? vmuls(allTokens, k) : vpair(busiestRoutings(lane0(expertGroupTokens)), busiestRoutings(lane1(expertGroupTokens)));
     const touched =
       ep == 1
         ? vpair(expectedExpertsTouched(experts, k, lane0(allTokens)), expectedExpertsTouched(experts, k, lane1(allTokens)))
-        : vpair(expertsPerChip * touchedFraction(experts, k, lane0(expertGroupTokens)), expertsPerChip * touchedFraction(experts, k, lane1(expertGroupTokens)));
+        : vpair(busiestTouched(lane0(expertGroupTokens)), busiestTouched(lane1(expertGroupTokens)));
     operator2(vmuls(twoAttentionTokens, routerParamsPerChip), vadd(vsplat(routerWeightBytes), vmuls(vmuls(attentionAllTokens, d), ba)), mbMoe);
     expertsOperator2(
       vmuls(vmul(vsplat(2), routingsPerChip), expertParamsPerChip),

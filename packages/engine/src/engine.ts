@@ -41,10 +41,11 @@ export interface KernelExports {
 }
 
 /**
- * Imports the kernel needs: the host's `Math.pow`, so expected-experts-touched matches the
- * TypeScript reference bit for bit on whatever engine runs both.
+ * Imports the kernel needs: the host's `Math.pow` and `Math.log`, so expected-experts-touched and
+ * the busiest expert rank's spread match the TypeScript reference bit for bit on whatever engine
+ * runs both.
  */
-export const KERNEL_IMPORTS: { readonly env: { readonly pow: (x: number, y: number) => number } } = { env: { pow: Math.pow } };
+export const KERNEL_IMPORTS: { readonly env: { readonly pow: (x: number, y: number) => number; readonly log: (x: number) => number } } = { env: { pow: Math.pow, log: Math.log } };
 
 let compiled: Promise<WasmModule> | undefined;
 

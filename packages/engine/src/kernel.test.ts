@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateInference, INFEASIBLE_REASONS, type InferenceConfig } from '@ridgeline/model';
+import { busiestExpertRank, estimateInference, INFEASIBLE_REASONS, type InferenceConfig } from '@ridgeline/model';
 import { N_OUT, OUTPUTS, REASONS } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { evaluateConfigs } from './evaluate.ts';
@@ -35,7 +35,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     let worst = '';
     const byReason = new Map<string, number>();
     // feasible configurations per schedule and continuous-batching regime
-    const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0, unevenStages: 0, epNotDividingExperts: 0, redundantExperts: 0 };
+    const regimes = { static: 0, continuous: 0, budgetBinds: 0, severalChunks: 0, heavierOwnChunk: 0, noDecode: 0, pipelined: 0, unevenStages: 0, epNotDividingExperts: 0, redundantExperts: 0, expertSpreadBinds: 0, expertSpreadWideEp: 0 };
     // feasible speculative configurations by drafter, schedule and shape (docs/MODEL.md §7)
     const speculation = { mtpStatic: 0, mtpContinuous: 0, mtpDenseModel: 0, mtpExpertParallel: 0, draftStatic: 0, draftContinuous: 0, severalDraftTokens: 0, acceptanceList: 0, pipelined: 0 };
     let speculating = 0;
@@ -64,6 +64,15 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         const experts = config.model.moe?.experts ?? 1;
         if (config.parallelism.ep > 1 && experts % config.parallelism.ep !== 0) regimes.epNotDividingExperts++;
         if (reference.inputs.redundantExperts > 0) regimes.redundantExperts++;
+        // the busiest expert rank's random spread, past the imbalance factor (a decode step's tokens),
+        // and at EP ≥ 16, where c(EP) takes Acklam's tail branch and the host's log
+        const moe = config.model.moe;
+        if (moe !== undefined && config.parallelism.ep > 1) {
+          const { ep } = config.parallelism;
+          const spread = busiestExpertRank(moe.experts, moe.activeExperts, Math.ceil((moe.experts + reference.inputs.redundantExperts) / ep), ep, config.batch, reference.inputs.moeImbalance);
+          if (spread.routings > ((config.batch * moe.activeExperts) / ep) * reference.inputs.moeImbalance * 1.01) regimes.expertSpreadBinds++;
+          if (ep >= 16) regimes.expertSpreadWideEp++;
+        }
         if (config.attentionSharding === 'dp') {
           const { tp, pp, ep } = config.parallelism;
           dpAttention.all++;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from './inference.ts';
 import { InputError } from './errors.ts';
-import { shardLayout } from './layout.ts';
+import { expectedMaxStandardNormal, shardLayout } from './layout.ts';
 import { deepseekV3, llama70b, mixtral, testGpu, testLpu, feasible, infeasible, llama70bOn8 } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
@@ -333,11 +333,21 @@ describe('mixture of experts', () => {
     expect(more.memoryPerChipBytes.weights - auto.memoryPerChipBytes.weights).toBeCloseTo(58 * 3 * 7168 * 2048, 0);
   });
 
-  test('the imbalance factor is 1.11 by default and only weighs on expert-parallel chips', () => {
-    const ep = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 }));
-    const flat = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 }));
+  test('the imbalance factor is 1.11 by default and only weighs on expert-parallel chips, once the batch outgrows the routing spread', () => {
+    // batch 1024 at EP 8 (Mixtral, top-2 of 8): μ = 1024·2/8 = 256 routings per chip, σ = √(2048·(1/8)(7/8)·(6/7)) = 13.9,
+    // μ + c(8)·σ = 275.9 < μ·1.11 = 284.2: the imbalance factor binds
+    const ep = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 1024 }));
     const expertsFlops = (r: typeof ep): number => r.decode.operators.find((o) => o.name === 'experts')!.flops;
-    expect(expertsFlops(ep) / expertsFlops(flat)).toBeCloseTo(1.11, 12);
+    const perRouting = 2 * 3 * 4096 * 14336 * 32; // FLOPs of one routing through an expert, every layer
+    expect(expertsFlops(ep)).toBeCloseTo(256 * 1.11 * perRouting, 0);
+    expect(256 + expectedMaxStandardNormal(8) * Math.sqrt(2048 * (1 / 8) * (7 / 8) * (6 / 7))).toBeCloseTo(275.9, 1);
+    // batch 64: μ = 16, σ = √(128·(1/8)(7/8)·(6/7)) = √12, μ + 1.4342·σ = 20.97 > 16·1.11 = 17.76: the spread
+    // binds, whatever the factor; the busiest chip's 20.97 routings × 2 FLOP × 3·4096·14336 per expert × 32 layers
+    const small = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64 }));
+    const smallFlat = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, moeImbalance: 1 }));
+    expect(expertsFlops(small)).toBe(expertsFlops(smallFlat));
+    expect(expertsFlops(small)).toBeCloseTo((16 + expectedMaxStandardNormal(8) * Math.sqrt(12)) * perRouting, 0);
+    expect(expectedMaxStandardNormal(8) * Math.sqrt(12)).toBeCloseTo(4.968, 3);
     const ep1 = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64 }));
     const ep1Flat = feasible(estimateInference({ ...base, model: mixtral, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 64, moeImbalance: 1 }));
     expect(ep1.tpotS).toBe(ep1Flat.tpotS);

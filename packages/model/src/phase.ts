@@ -1,7 +1,7 @@
 import { efficiencyAt, PRECISION_BYTES, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import { allGatherS, allReduceS, allToAllS, linkLevelFor, pointToPointS } from './collectives.ts';
 import { layerKernelWeights } from './layer-overhead.ts';
-import { expectedExpertsTouched, meanAttendedContext, touchedFraction, type ShardLayout, type StageLayers } from './layout.ts';
+import { busiestExpertRank, expectedExpertsTouched, meanAttendedContext, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
 /** Everything a phase needs that does not change between prefill and decode. */
@@ -228,13 +228,13 @@ export function stageCost(
     const router = op('router', 2 * attentionAllTokens * layout.routerParamsPerChip, layout.routerParamsPerChip * bw + attentionAllTokens * d * ba);
     // With EP the expert group spans EP/TP replicas' tokens (attention data-parallel, experts sharded).
     expertGroupTokens = ep === 1 ? allTokens : (allTokens * ep) / tp;
-    // The busiest chip's routings set the time: the mean share times the imbalance factor.
-    const routingsPerChip = ep === 1 ? allTokens * k : ((expertGroupTokens * k) / ep) * ctx.moeImbalance;
-    // Each of the chip's ⌈(E + R)/EP⌉ expert slots is read when any of the group's tokens routes to it.
-    const touched =
-      ep === 1
-        ? expectedExpertsTouched(moe.experts, k, allTokens)
-        : layout.expertsPerChip * touchedFraction(moe.experts, k, expertGroupTokens);
+    // The busiest chip sets the time: of its routings and of the expert slots (⌈(E + R)/EP⌉ of them)
+    // any of the group's tokens routes to, the larger of the mean times the imbalance factor and the
+    // routing's random spread at this batch (busiestExpertRank). With EP 1 every chip reads its slice
+    // of every touched expert.
+    const busiest = ep === 1 ? undefined : busiestExpertRank(moe.experts, k, layout.expertsPerChip, ep, expertGroupTokens, ctx.moeImbalance);
+    const routingsPerChip = busiest === undefined ? allTokens * k : busiest.routings;
+    const touched = busiest === undefined ? expectedExpertsTouched(moe.experts, k, allTokens) : busiest.expertsTouched;
     // The grouped expert GEMMs run at the experts' η_flop where the chip gives one (MODEL.md §2).
     const experts = operatorCost(
       chip,

@@ -107,7 +107,7 @@ const args = {
     type: 'string',
     valueHint: '1..64',
     default: String(DEFAULT_MOE_IMBALANCE) as string,
-    description: "Factor on the busiest expert shard's routed tokens with EP > 1, 1 to 64; 1.11 is measured after expert load balancing",
+    description: "Factor on the busiest expert shard's mean routed tokens with EP > 1, 1 to 64; 1.11 is measured after expert load balancing (at a small batch the routing's random spread can exceed it, and then sets the busiest shard)",
   },
   'prefill-workers': {
     type: 'string',

@@ -16,7 +16,7 @@ export default async function run(task) {
   // kept again only once this task has ended well, its reducers reset
   kept = null;
   if (x === null) {
-    const instance = await WebAssembly.instantiate(module, { env: { pow: Math.pow } });
+    const instance = await WebAssembly.instantiate(module, { env: { pow: Math.pow, log: Math.log } });
     x = instance.exports;
     const ptr = x.alloc(image.byteLength);
     new Float64Array(x.memory.buffer, ptr, image.length).set(image);
