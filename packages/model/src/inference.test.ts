@@ -353,6 +353,21 @@ describe('mixture of experts', () => {
     expect(ep1.tpotS).toBe(ep1Flat.tpotS);
   });
 
+  test('DeepSeek-V3 decoding 4 sequences at TP 8, EP 8: the busiest chip reads 6.45 experts per layer, not the mean 3.82', () => {
+    const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const r = feasible(estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 4, precision: fp8 }));
+    const experts = r.decode.operators.find((o) => o.name === 'experts')!;
+    // heads attention at TP 8: every chip sees the 4 tokens, the expert group's T = 4·8/8 = 4
+    const c = expectedMaxStandardNormal(8);
+    const q = 1 - (248 / 256) ** 4; // a slot touched by 4 tokens' top-8 of 256
+    const touched = 32 * q + c * Math.sqrt(32 * q * (1 - q)); // 6.446 of the chip's 32 slots
+    const routings = 4 + c * Math.sqrt(32 * (1 / 8) * (7 / 8) * (248 / 255)); // 6.646
+    const perExpert = 3 * 7168 * 2048; // gate, up and down at FP8, one byte each
+    // 58 MoE layers: the experts' weights read plus each routing's token in and out (FP8 activations)
+    expect(experts.bytes).toBeCloseTo(58 * (touched * perExpert + routings * 2 * 7168), 0);
+    expect(experts.bytes / (58 * perExpert)).toBeGreaterThan(6.44);
+  });
+
   test('DeepSeek-V3 (MLA) caches r_kv + d_rope = 576 elements per token per layer, on every TP chip', () => {
     const r = feasible(estimateInference({ ...base, model: deepseekV3, chip: roomyGpu, chips: 8, batch: 4, precision: { weights: 'fp8', kvCache: 'bf16', activations: 'fp8' } }));
     expect(r.feasible).toBe(true);
