@@ -19,6 +19,8 @@ import {
   predictedTputPerGpu,
   workerLayout,
   readInferencex,
+  bestRowAt,
+  frontierAt,
   rankingAgreement,
   runInferencex,
   selectInferencex,
@@ -326,5 +328,41 @@ describe('rankingAgreement: chips ordered by their best throughput per GPU at an
     expect(check.pairs).toBe(2);
     expect(check.agree).toBe(1);
     expect(check.disagreements).toEqual(['1024/1024 fp8 at ≥ 10 tok/s/user: measured a ahead of b by 100%, predicted behind by 6%']);
+  });
+  test('along the frontier a point just across a level moves the value a little, not to its neighbour', () => {
+    // b measured at (74, 7000) and (127, 950); predicted at (81, 7700) and (135, 1000): 10% fast everywhere
+    // a measured at (90, 1500); predicted at (90, 1500)
+    const rows = [at('a', [1500, 90], [1500, 90]), at('b', [7000, 74], [7700, 81]), at('b', [950, 127], [1000, 135])];
+    // row by row at ≥ 80: b's measured best is 950 (only its 127 qualifies), predicted 7700 (its 81 now does):
+    // measured a ahead by 58%, predicted b ahead 5.1×
+    const byRow = rankingAgreement(rows);
+    expect(byRow.disagreements).toEqual(['1024/1024 fp8 at ≥ 80 tok/s/user: measured a ahead of b by 58%, predicted behind by 413%']);
+    // along the frontier at 80: b measured 7000·(950/7000)^((80 − 74)/(127 − 74)) = 5,583, predicted 7,700 (80 is below
+    // its predicted frontier's least interactive point, 81: its highest throughput); a is 1,500 at 80 in both: b ahead in both
+    const measuredB = Math.exp(Math.log(7000) + ((80 - 74) / (127 - 74)) * (Math.log(950) - Math.log(7000)));
+    expect(frontierAt([[74, 7000], [127, 950]], 80)).toBeCloseTo(measuredB, 9);
+    expect(measuredB).toBeCloseTo(5583.5, 0);
+    const alongFrontier = rankingAgreement(rows, frontierAt);
+    expect(alongFrontier.disagreements).toEqual([]);
+    expect(alongFrontier.agree).toBe(alongFrontier.pairs);
+  });
+});
+
+describe('a chip\'s throughput at an interactivity', () => {
+  const points = [[10, 4000], [20, 3000], [15, 2000], [40, 1000]] as const; // (15, 2000) is under the frontier
+  test('row by row: the best point at or above the level', () => {
+    expect(bestRowAt(points, 12)).toBe(3000);
+    expect(bestRowAt(points, 40)).toBe(1000);
+    expect(bestRowAt(points, 41)).toBeUndefined();
+  });
+  test('along the frontier: log-linear between the frontier points around the level, the best below them, none above', () => {
+    // between (20, 3000) and (40, 1000) at 30: 3000 · (1000/3000)^(10/20) = 3000/√3 = 1732.05
+    expect(frontierAt(points, 30)).toBeCloseTo(3000 / Math.sqrt(3), 9);
+    // (15, 2000) is dominated by (20, 3000): between (10, 4000) and (20, 3000) at 15, 4000 · 0.75^0.5 = 3464.1
+    expect(frontierAt(points, 15)).toBeCloseTo(4000 * Math.sqrt(0.75), 9);
+    expect(frontierAt(points, 5)).toBe(4000);
+    expect(frontierAt(points, 40)).toBe(1000);
+    expect(frontierAt(points, 40.5)).toBeUndefined();
+    expect(frontierAt([], 10)).toBeUndefined();
   });
 });
