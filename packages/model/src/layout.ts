@@ -259,7 +259,7 @@ const ACKLAM_D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996,
 const ACKLAM_HIGH = 1 - 0.02425;
 
 /**
- * The busiest of `ep` expert-parallel ranks in one step (MODEL.md §2.2): its routings and the distinct
+ * The busiest of `ep` expert-parallel ranks in one step (MODEL.md §4): its routings and the distinct
  * experts it reads. Every rank waits for the busiest, and at a small batch the random spread of the
  * routings, not the deployment's systematic skew, decides which that is.
  * - Routings: `T·k` of them (the group's tokens × top-k), each rank receiving a hypergeometric share of
@@ -272,7 +272,7 @@ const ACKLAM_HIGH = 1 - 0.02425;
  *
  * @example
  * // DeepSeek-V3 at EP 8, 4 tokens: μ = 4, σ = √(32·(1/8)(7/8)·248/255) ≈ 1.845, busiest 4 + 1.434·1.845 ≈ 6.65 routings;
- * // S = 32, q = 1 − (1 − 8/256)^4 ≈ 0.1193: 3.82 experts on average, the busiest 3.82 + 1.434·√(3.82·0.8807) ≈ 6.42
+ * // S = 32, q = 1 − (1 − 8/256)^4 ≈ 0.1193: 3.82 experts on average, the busiest 3.82 + 1.434·√(3.82·0.8807) ≈ 6.45
  * busiestExpertRank(256, 8, 32, 8, 4, 1.11);
  */
 export function busiestExpertRank(
@@ -282,8 +282,8 @@ export function busiestExpertRank(
   ep: number,
   tokens: number,
   imbalance: number,
-  c: number = expectedMaxStandardNormal(ep),
 ): { readonly routings: number; readonly expertsTouched: number } {
+  const c = expectedMaxStandardNormal(ep);
   const routings = tokens * activeExperts;
   const share = 1 / ep;
   const mean = routings * share;
