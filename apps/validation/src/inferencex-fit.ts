@@ -1,7 +1,7 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
-import { bestRowAt, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type ThroughputAt } from './inferencex.ts';
+import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (issue 11, first slice): per chip, the constant efficiencies
@@ -281,10 +281,9 @@ export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): strin
  * as predicted by efficiencies fitted without it, where `pnpm validate` ranks with the committed
  * profiles, which were fitted on these rows. A chip with one curve has none and drops out.
  */
-export function outOfSampleRankingLine(fits: readonly InferencexChipFit[], what: string, throughputAt: ThroughputAt = bestRowAt): string {
-  const check = rankingAgreement(fits.flatMap((f) => f.heldPredictions), throughputAt);
-  const share = check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
-  return `Ranking out of sample${throughputAt === bestRowAt ? '' : ' along the frontier'} (${what}): ${check.agree} of ${check.pairs} chip pairs (${share}) ordered as measured.`;
+export function outOfSampleRankingLine(fits: readonly InferencexChipFit[], what: string, rule: RankingRule = BEST_ROW): string {
+  const check = rankingAgreement(fits.flatMap((f) => f.heldPredictions), rule);
+  return `Ranking out of sample${rule.title} (${what}): ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured.`;
 }
 
 /** One chip and stack's fit (an efficiency profile), as `fitInferencexChip` reports it. */

@@ -19,6 +19,7 @@ import {
   predictedTputPerGpu,
   workerLayout,
   readInferencex,
+  ALONG_FRONTIER,
   bestRowAt,
   frontierAt,
   rankingAgreement,
@@ -342,7 +343,7 @@ describe('rankingAgreement: chips ordered by their best throughput per GPU at an
     const measuredB = Math.exp(Math.log(7000) + ((80 - 74) / (127 - 74)) * (Math.log(950) - Math.log(7000)));
     expect(frontierAt([[74, 7000], [127, 950]], 80)).toBeCloseTo(measuredB, 9);
     expect(measuredB).toBeCloseTo(5583.5, 0);
-    const alongFrontier = rankingAgreement(rows, frontierAt);
+    const alongFrontier = rankingAgreement(rows, ALONG_FRONTIER);
     expect(alongFrontier.disagreements).toEqual([]);
     expect(alongFrontier.agree).toBe(alongFrontier.pairs);
   });

@@ -657,6 +657,8 @@ export interface RankingCheck {
   readonly agree: number;
   /** The pairs it orders otherwise, one line each. */
   readonly disagreements: readonly string[];
+  /** How each chip's throughput at a level was read. */
+  readonly rule: RankingRule;
 }
 
 /**
@@ -693,17 +695,47 @@ export const frontierAt: ThroughputAt = (points, level) => {
   return Math.exp(Math.log(y0) + ((level - x0) / (x1 - x0)) * (Math.log(y1) - Math.log(y0)));
 };
 
+/** How the ranking check reads a chip's throughput at a level, and how its lines name that reading. */
+export interface RankingRule {
+  readonly throughputAt: ThroughputAt;
+  /** After "Ranking" in a line's title: '' row by row, ' along the frontier'. */
+  readonly title: string;
+  /** A level as a disagreement line names it: `≥ 80` row by row, `80` along the frontier. */
+  readonly level: (level: number) => string;
+  /** What is compared, for `pnpm validate`'s line. */
+  readonly what: string;
+}
+
+export const BEST_ROW: RankingRule = {
+  throughputAt: bestRowAt,
+  title: '',
+  level: (level) => `≥ ${level}`,
+  what: `each chip's best throughput per GPU at ≥ ${RANKING_INTERACTIVITY.join(', ')} tok/s/user`,
+};
+
+export const ALONG_FRONTIER: RankingRule = {
+  throughputAt: frontierAt,
+  title: ' along the frontier',
+  level: (level) => `${level}`,
+  what: `each chip's throughput per GPU at ${RANKING_INTERACTIVITY.join(', ')} tok/s/user along its frontier (log-linear between neighbouring frontier points), measured and predicted`,
+};
+
+/** The share of pairs ordered as measured, as the ranking lines print it. */
+export function rankingShare(check: RankingCheck): string {
+  return check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
+}
+
 /**
  * The issue's ranking criterion: for each isl/osl and precision and each level of
- * `RANKING_INTERACTIVITY`, each chip's throughput per GPU at that tokens/s per user (`throughputAt`
- * of its rows: measured, and as the model predicts the same rows, its own interactivity placing
+ * `RANKING_INTERACTIVITY`, each chip's throughput per GPU at that tokens/s per user (`rule` read
+ * off its rows: measured, and as the model predicts the same rows, its own interactivity placing
  * them) and for every pair of chips whose measured values differ by more than `RANKING_TIE`,
  * whether the predicted values order them the same way.
  */
 /** What the ranking check reads of a prediction: an `InferencexPrediction`, or a fit's out-of-sample one. */
 export type RankedPrediction = Pick<InferencexPrediction, 'row' | 'predicted'> & { readonly config: { readonly chip: { readonly id: string } } };
 
-export function rankingAgreement(predictions: readonly RankedPrediction[], throughputAt: ThroughputAt = bestRowAt): RankingCheck {
+export function rankingAgreement(predictions: readonly RankedPrediction[], rule: RankingRule = BEST_ROW): RankingCheck {
   const groups = new Map<string, RankedPrediction[]>();
   for (const p of predictions) {
     if (p.predicted === undefined) continue;
@@ -719,8 +751,8 @@ export function rankingAgreement(predictions: readonly RankedPrediction[], throu
     for (const level of RANKING_INTERACTIVITY) {
       const chips: Array<[string, { measured: number; predicted: number }]> = [];
       for (const [chip, rows] of byChip) {
-        const measured = throughputAt(rows.map((p) => [p.row.medianIntvty, p.row.tputPerGpu] as const), level);
-        const predicted = throughputAt(rows.map((p) => [p.predicted!.interactivity, p.predicted!.throughput] as const), level);
+        const measured = rule.throughputAt(rows.map((p) => [p.row.medianIntvty, p.row.tputPerGpu] as const), level);
+        const predicted = rule.throughputAt(rows.map((p) => [p.predicted!.interactivity, p.predicted!.throughput] as const), level);
         if (measured !== undefined && predicted !== undefined) chips.push([chip, { measured, predicted }]);
       }
       for (let i = 0; i < chips.length; i++) {
@@ -734,24 +766,19 @@ export function rankingAgreement(predictions: readonly RankedPrediction[], throu
           if (Math.sign(predicted) === Math.sign(measured)) agree++;
           else {
             const [hi, lo] = measured > 0 ? [a, b] : [b, a];
-            disagreements.push(`${key} at ${throughputAt === bestRowAt ? '≥ ' : ''}${level} tok/s/user: measured ${hi} ahead of ${lo} by ${((Math.exp(Math.abs(measured)) - 1) * 100).toFixed(0)}%, predicted behind by ${((Math.exp(Math.abs(predicted)) - 1) * 100).toFixed(0)}%`);
+            disagreements.push(`${key} at ${rule.level(level)} tok/s/user: measured ${hi} ahead of ${lo} by ${((Math.exp(Math.abs(measured)) - 1) * 100).toFixed(0)}%, predicted behind by ${((Math.exp(Math.abs(predicted)) - 1) * 100).toFixed(0)}%`);
           }
         }
       }
     }
   }
-  return { pairs, agree, disagreements };
+  return { pairs, agree, disagreements, rule };
 }
 
 /** The ranking check as lines for `pnpm validate` (with every disagreement) or the README (counts only). */
-export function rankingLines(check: RankingCheck, withDisagreements: boolean, throughputAt: ThroughputAt = bestRowAt): string[] {
-  const share = check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
-  const what =
-    throughputAt === bestRowAt
-      ? `each chip's best throughput per GPU at ≥ ${RANKING_INTERACTIVITY.join(', ')} tok/s/user`
-      : `each chip's throughput per GPU at ${RANKING_INTERACTIVITY.join(', ')} tok/s/user along its frontier (log-linear between neighbouring frontier points), measured and predicted`;
+export function rankingLines(check: RankingCheck, withDisagreements: boolean): string[] {
   return [
-    `Ranking${throughputAt === bestRowAt ? '' : ' along the frontier'}: ${check.agree} of ${check.pairs} chip pairs (${share}) ordered as measured — ${what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted.`,
+    `Ranking${check.rule.title}: ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured — ${check.rule.what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted.`,
     ...(withDisagreements ? check.disagreements.map((d) => `  ${d}`) : []),
   ];
 }
@@ -845,7 +872,7 @@ export function inferencexLines(report: InferencexReport): string[] {
       ...summaryTable('deployment', summarise(predictions, deploymentOf)),
       '',
       `Infeasible (${[...infeasible.values()].reduce((a, b) => a + b, 0)}): ${infeasible.size === 0 ? 'none' : countsText(infeasible)}.`,
-      ...(schedule === 'continuous' ? ['', ...rankingLines(rankingAgreement(predictions), true), '', ...rankingLines(rankingAgreement(predictions, frontierAt), true, frontierAt)] : []),
+      ...(schedule === 'continuous' ? [BEST_ROW, ALONG_FRONTIER].flatMap((rule) => ['', ...rankingLines(rankingAgreement(predictions, rule), true)]) : []),
     );
   }
   return [...lines, ...stackProfileLines(report)];
@@ -871,8 +898,7 @@ export function inferencexReadmeLines(report: InferencexReport): string[] {
   for (const schedule of ['static', 'continuous'] as const) {
     out.push('', `${SCHEDULE_LABEL[schedule]}:`, '', ...summaryTable('chip', summarise(report.predictions[schedule], (p) => p.config.chip.id)));
   }
-  out.push('', ...rankingLines(rankingAgreement(report.predictions.continuous), false));
-  out.push('', ...rankingLines(rankingAgreement(report.predictions.continuous, frontierAt), false, frontierAt));
+  for (const rule of [BEST_ROW, ALONG_FRONTIER]) out.push('', ...rankingLines(rankingAgreement(report.predictions.continuous, rule), false));
   return [...out, ...stackProfileLines(report)];
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
-import { frontierAt, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
+import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
 import { fitInferencex, fitInferencexStacks, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
@@ -36,7 +36,7 @@ if (flags.fit) {
   console.log(inferencexFitLines(fits).join('\n'));
   console.log(`\n${pooledOutOfSampleLine(fits)}`);
   console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves'));
-  console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves', frontierAt));
+  console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves', ALONG_FRONTIER));
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
   const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
@@ -44,7 +44,7 @@ if (flags.fit) {
   console.log('\nPer serving stack (the profiles --stack selects):\n');
   console.log(inferencexStackFitLines(stackFits).join('\n'));
   console.log(`\n${outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves')}`);
-  console.log(outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves', frontierAt));
+  console.log(outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves', ALONG_FRONTIER));
   // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
   // reads the profiles the plugins carry, which --write replaces only after this table is printed.
   console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');
