@@ -23,8 +23,9 @@ describe('efficiencies with their units', () => {
     const shown = Object.fromEntries(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
     expect(shown).toEqual({
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      // a dense model at bf16: the experts' η_flop (fitted at fp8 only) falls back to η_flop
-      expertFlop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      // a dense model at bf16: the experts' η_flop, fitted at fp8 only, is fp8's curve scaled by the
+      // matmuls' η_flop at bf16 over fp8 for large GEMMs: 0.55 / 0.55 = 1, so fp8's 15% → 55%
+      expertFlop: '15.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       memory: '40.0%',
       // the dense GEMMs' weights stream at the sourced BabelStream share
       weightMemory: '90.0%',

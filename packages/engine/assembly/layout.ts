@@ -46,7 +46,7 @@ export const C_POWER_FLOP: i32 = C_POWER_MEMORY + 1;
 export const C_POWER_LINK: i32 = C_POWER_FLOP + N_PRECISIONS;
 /** The chip's share of host, NIC and switch power (power.nodeOverheadW), 0 when absent: docs/MODEL.md §10. */
 export const C_NODE_OVERHEAD: i32 = C_POWER_LINK + 1;
-// the experts' η_flop at each compute precision (efficiency.expertFlopByPrecision, else expertFlop, else η_flop)
+// the experts' η_flop at each compute precision (expertFlopAtPrecision in @ridgeline/hardware, else η_flop)
 export const C_EFF_EXPERT_FLOP_BY_PRECISION: i32 = C_NODE_OVERHEAD + 1;
 // η_mem of the dense GEMMs' contiguous weight reads (efficiency.weightMemory, else η_mem)
 export const C_EFF_WEIGHT_MEMORY: i32 = C_EFF_EXPERT_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE;

@@ -1,4 +1,5 @@
 import {
+  expertFlopAtPrecision,
   HARDWARE_API_VERSION,
   PRECISIONS,
   validateHardware,
@@ -90,8 +91,12 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   // precision, else its default; the experts' likewise, else the matmuls' (phase.ts), each with the field it comes from
   const e = chip.efficiency;
   const flopAt = (p: Precision): [Efficiency, string] => (e.flopByPrecision?.[p] !== undefined ? [e.flopByPrecision[p], `flopByPrecision.${p}`] : [e.flop, 'flop']);
-  const expertFlopAt = (p: Precision): [Efficiency, string] =>
-    e.expertFlopByPrecision?.[p] !== undefined ? [e.expertFlopByPrecision[p], `expertFlopByPrecision.${p}`] : e.expertFlop !== undefined ? [e.expertFlop, 'expertFlop'] : flopAt(p);
+  const expertFlopAt = (p: Precision): [Efficiency, string] => {
+    const expert = expertFlopAtPrecision(e, p);
+    if (expert === undefined) return flopAt(p);
+    const field = e.expertFlopByPrecision?.[p] !== undefined ? `expertFlopByPrecision.${p}` : expert === e.expertFlop ? 'expertFlop' : `expertFlopByPrecision (derived at ${p})`;
+    return [expert, field];
+  };
   for (const [block, at] of [[CHIP.effFlopByPrecision, flopAt], [CHIP.effExpertFlopByPrecision, expertFlopAt]] as const) {
     PRECISIONS.forEach((p, i) => {
       const [value, field] = at(p);

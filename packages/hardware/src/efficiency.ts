@@ -1,4 +1,4 @@
-import type { CalibrationStatus, ChipEfficiency, ChipSpec, Efficiency, EfficiencyProfile, Precision, Sourced } from './types.ts';
+import { PRECISIONS, type CalibrationStatus, type ChipEfficiency, type ChipSpec, type Efficiency, type EfficiencyProfile, type Precision, type Sourced } from './types.ts';
 
 /**
  * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
@@ -28,18 +28,51 @@ export function efficiencyAt(efficiency: Efficiency, x: number): number {
 }
 
 /**
+ * The routed experts' η_flop at `precision` (docs/MODEL.md §2): `expertFlopByPrecision[precision]`;
+ * else `expertFlop`, the plugin's own fallback; else, where the chip gives the experts' η_flop at
+ * other precisions, the one nearest in `PRECISIONS` (the wider on a tie) scaled by the ratio of the
+ * matmuls' η_flop at the two precisions for large GEMMs (the experts keep their share of what a
+ * large GEMM reaches); undefined when the chip gives none (the experts then run at the matmuls' η_flop).
+ * Why scaled and not dropped: an expert curve fitted at FP8 carries MoE serving's small-GEMM costs,
+ * and the matmuls' FP4 figure, taken in its place, ran Qwen3-235B's FP4 experts on B200 2.2× faster
+ * than TensorRT-LLM measures (apps/validation/README.md, "Held out").
+ *
+ * @example
+ * // fp8 fitted as [[128, 0.075], [4096, 0.78]]; fp4 matmuls 0.54 against 0.78 at fp8:
+ * expertFlopAtPrecision(b200.efficiency, 'fp4'); // { curve: [[128, 0.052], [4096, 0.54]], … }
+ */
+export function expertFlopAtPrecision(efficiency: ChipEfficiency, precision: Precision): Efficiency | undefined {
+  const own = efficiency.expertFlopByPrecision?.[precision];
+  if (own !== undefined) return own;
+  if (efficiency.expertFlop !== undefined) return efficiency.expertFlop;
+  const fitted = PRECISIONS.filter((p) => efficiency.expertFlopByPrecision?.[p] !== undefined);
+  const at = PRECISIONS.indexOf(precision);
+  // PRECISIONS runs from wide to narrow, so the first of two equally near is the wider
+  const nearest = fitted.reduce<Precision | undefined>((best, p) => (best === undefined || Math.abs(PRECISIONS.indexOf(p) - at) < Math.abs(PRECISIONS.indexOf(best) - at) ? p : best), undefined);
+  if (nearest === undefined) return undefined;
+  const from = efficiency.expertFlopByPrecision![nearest]!;
+  const large = (p: Precision): number => efficiencyAt(efficiency.flopByPrecision?.[p] ?? efficiency.flop, Number.POSITIVE_INFINITY);
+  const ratio = large(precision) / large(nearest);
+  if (ratio === 1) return from;
+  const source = `derived: the experts' η_flop at ${nearest} × ${ratio.toFixed(3)}, the matmuls' η_flop for large GEMMs at ${precision} over ${nearest}; ${from.source}`;
+  return 'value' in from
+    ? { value: Math.min(1, from.value * ratio), source }
+    : { curve: from.curve.map(([x, y]) => [x, Math.min(1, y * ratio)] as const), over: from.over, source };
+}
+
+/**
  * `chip` as it computes at `precision`: its η_flop replaced by `efficiency.flopByPrecision[precision]`
- * and its experts' η_flop by `efficiency.expertFlopByPrecision[precision]` where the plugin gives
- * them (the chip itself otherwise, the same object), so that every roofline downstream reads one
- * `efficiency.flop` and one `efficiency.expertFlop` (MODEL.md §1.4).
+ * and its experts' η_flop by `expertFlopAtPrecision` where the plugin gives them (the chip itself
+ * otherwise, the same object), so that every roofline downstream reads one `efficiency.flop` and
+ * one `efficiency.expertFlop` (MODEL.md §1.4).
  *
  * @example
  * atComputePrecision(b200, 'fp4').efficiency.flop; // b200.efficiency.flopByPrecision?.fp4 ?? b200.efficiency.flop
  */
 export function atComputePrecision(chip: ChipSpec, precision: Precision): ChipSpec {
   const flop = chip.efficiency.flopByPrecision?.[precision];
-  const expertFlop = chip.efficiency.expertFlopByPrecision?.[precision];
-  if (flop === undefined && expertFlop === undefined) return chip;
+  const expertFlop = expertFlopAtPrecision(chip.efficiency, precision);
+  if (flop === undefined && expertFlop === chip.efficiency.expertFlop) return chip;
   return { ...chip, efficiency: { ...chip.efficiency, ...(flop === undefined ? {} : { flop }), ...(expertFlop === undefined ? {} : { expertFlop }) } };
 }
 

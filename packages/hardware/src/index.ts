@@ -11,6 +11,7 @@ export {
   atComputePrecision,
   bestFittedProfile,
   efficiencyAt,
+  expertFlopAtPrecision,
   fittedProfiles,
   transferredProfiles,
   type FittedProfiles,

@@ -122,6 +122,28 @@ describe("validateHardware checks the experts' η_flop", () => {
     expect(atComputePrecision(chip, 'fp8').efficiency.expertFlop).toEqual(fit(0.1));
     expect(atComputePrecision(chip, 'bf16').efficiency.expertFlop).toEqual(fit(0.2));
   });
+
+  test('without expertFlop, a precision with no value of its own takes the nearest fitted one, scaled by the matmuls', () => {
+    // fp8 experts fitted as a curve; the matmuls reach 0.78 at large GEMMs by default and 0.54 at fp4
+    const expert = { curve: [[128, 0.075], [4096, 0.78]] as const, over: 'arithmeticIntensity' as const, source: 'fit' };
+    const chip = {
+      ...testChip,
+      efficiency: { ...testChip.efficiency, flop: { value: 0.78, source: 'mamf' }, flopByPrecision: { fp4: { value: 0.54, source: 'derived' } }, expertFlopByPrecision: { fp8: expert } },
+    };
+    const fp4 = atComputePrecision(chip, 'fp4').efficiency.expertFlop;
+    if (fp4 === undefined || !('curve' in fp4)) throw new Error('expected a curve');
+    // × 0.54 / 0.78 = 0.6923: 0.075 → 0.0519, 0.78 → 0.54
+    expect(fp4.curve[0]![1]).toBeCloseTo(0.075 * (0.54 / 0.78), 12);
+    expect(fp4.curve[1]![1]).toBeCloseTo(0.54, 12);
+    expect(fp4.curve.map(([x]) => x)).toEqual([128, 4096]);
+    expect(fp4.source).toMatch(/^derived: the experts' η_flop at fp8 × 0\.692/);
+    // bf16's matmuls are the default 0.78, as fp8's are: the fp8 curve as it is (the same object)
+    expect(atComputePrecision(chip, 'bf16').efficiency.expertFlop).toBe(expert);
+    // int8 takes fp8's curve (the only fitted precision; int8's matmuls are the default 0.78): ratio 1
+    expect(atComputePrecision(chip, 'int8').efficiency.expertFlop).toBe(expert);
+    // no expert value at any precision: the experts run at the matmuls' η_flop
+    expect(atComputePrecision(testChip, 'fp4').efficiency.expertFlop).toBeUndefined();
+  });
 });
 
 describe('validateHardware checks apiVersion first', () => {
