@@ -120,7 +120,8 @@ describe('reading the parallelism columns as data/README.md does', () => {
       attentionSharding: 'dp',
       batch: row.conc,
       disaggregation: { prefillWorkers: 1, decodeWorkers: 1, prefillTp: 8, prefillEp: 1, prefillAttention: 'heads' },
-      speculative: { mode: 'mtp', draftTokens: 3 },
+      // MoRI-SGLang FP8 with data-parallel attention from February 2026: DECODE_MTP_SIZE=1 (data/inferencex-mtp-drafts.csv)
+      speculative: { mode: 'mtp', draftTokens: 1 },
     });
     expect(inferencexArgv(row).slice(-8)).toEqual(['--prefill-workers', '1', '--decode-workers', '1', '--prefill-tp', '8', '--prefill-ep', '1']);
   });

@@ -15,6 +15,7 @@ import {
   type Schedule,
 } from '@ridgeline/model';
 import { quantile } from './validate.ts';
+import { inferencexDraftTokens } from './inferencex-mtp.ts';
 
 /**
  * InferenceX's DeepSeek-R1 serving points (data/inferencex-dsr1.csv, described in data/README.md):
@@ -419,7 +420,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     inputTokens: inferencexMeanTokens(row.isl),
     outputTokens: inferencexMeanTokens(row.osl),
     precision: inferencexPrecision(row.precision),
-    ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: INFERENCEX_MTP_DRAFT_TOKENS } } : {}),
+    ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: inferencexDraftTokens(row) } } : {}),
     ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
     ...(prefill === undefined
       ? {}
@@ -475,13 +476,6 @@ export function predictedTputPerGpu(row: InferencexRow, result: { readonly total
   return (result.totalTokensPerSPerChip * modelled) / rowGpus(row);
 }
 
-/**
- * Draft tokens per step of the InferenceX MTP rows. The CSV does not state it; SGLang's and
- * TensorRT-LLM's DeepSeek-R1 MTP recipes draft 3 tokens per step with the one MTP module
- * (an assumption, stated in the report); the acceptance is the model's default until the
- * calibration fits each stack's effective acceptance.
- */
-export const INFERENCEX_MTP_DRAFT_TOKENS = 3;
 
 /** The same configuration as `ridgeline estimate` arguments. */
 export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continuous'): string[] {
@@ -514,7 +508,7 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     ...(config.attentionSharding === 'dp' ? ['--attention', 'dp'] : []),
     '--schedule',
     schedule,
-    ...(config.speculative === undefined ? [] : ['--speculative', 'mtp', '--draft-tokens', String(INFERENCEX_MTP_DRAFT_TOKENS)]),
+    ...(config.speculative === undefined ? [] : ['--speculative', 'mtp', '--draft-tokens', String(config.speculative.draftTokens)]),
     ...(d === undefined
       ? []
       : [
@@ -867,7 +861,7 @@ export function inferencexLines(report: InferencexReport): string[] {
       '',
       ...summaryTable('framework', summarise(predictions, (p) => p.row.framework)),
       '',
-      ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? `MTP (γ ${INFERENCEX_MTP_DRAFT_TOKENS}, the chip's acceptance)` : 'no MTP'))),
+      ...summaryTable('mode', summarise(predictions, (p) => (p.row.specMethod === 'mtp' ? 'MTP (γ as the recipe set it, data/inferencex-mtp-drafts.csv; the chip\'s acceptance)' : 'no MTP'))),
       '',
       ...summaryTable('deployment', summarise(predictions, deploymentOf)),
       '',

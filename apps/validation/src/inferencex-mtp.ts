@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { InferencexRow } from './inferencex.ts';
+
+/**
+ * Draft tokens per decode step of the InferenceX MTP rows, as their recipes set them
+ * (data/inferencex-mtp-drafts.csv, described in data/README.md). The CSV of measurements does not
+ * say: TensorRT-LLM's single-node script drafts 3 tokens with attention over TP and 1 with
+ * data-parallel attention, SGLang's recipes 2, and the disaggregated TensorRT-LLM recipes choose 1,
+ * 2 or 3 by concurrency (their file names end `_mtpN`).
+ */
+
+/** apps/validation/data/inferencex-mtp-drafts.csv. */
+export const MTP_DRAFTS_CSV: string = fileURLToPath(new URL('../data/inferencex-mtp-drafts.csv', import.meta.url));
+
+/** Where no rule matches: the draft count most recipes use (TensorRT-LLM's `num_nextn_predict_layers: 3`). */
+export const DEFAULT_MTP_DRAFT_TOKENS = 3;
+
+/** One rule of the table; `undefined` fields match anything (`*` in the file). */
+export interface MtpDraftRule {
+  /** The rule's line in the file (the header is line 1). */
+  readonly line: number;
+  readonly hardware: string | undefined;
+  readonly framework: string | undefined;
+  readonly precision: string | undefined;
+  readonly isl: number | undefined;
+  readonly osl: number | undefined;
+  readonly decodeDpAttention: boolean | undefined;
+  /** Prefill and decode workers as `P<n>D<m>`. */
+  readonly workers: string | undefined;
+  /** Concurrency, inclusive bounds (`512`, `1-32`, `64-*`). */
+  readonly concMin: number;
+  readonly concMax: number;
+  /** Run dates, inclusive ISO days. */
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly draftTokens: number;
+  readonly source: string;
+}
+
+const COLUMNS = ['hardware', 'framework', 'precision', 'isl', 'osl', 'decode_dp_attention', 'workers', 'conc', 'from', 'to', 'draft_tokens', 'source'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Parses the table; a malformed cell is an error naming its line and column. */
+export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-drafts.csv'): MtpDraftRule[] {
+  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+  const header = Object.keys(records[0] ?? {});
+  const missing = COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}; expected ${COLUMNS.join(', ')}`);
+  return records.map((r, i) => {
+    const line = i + 2;
+    const fail = (column: string, allowed: string): never => {
+      throw new Error(`${file}:${line}: ${column} must be ${allowed}, got ${JSON.stringify(r[column])}`);
+    };
+    const any = (column: string): string | undefined => (r[column] === '*' ? undefined : (r[column] || fail(column, 'a value or *')));
+    const count = (column: string): number | undefined => {
+      const cell = any(column);
+      if (cell === undefined) return undefined;
+      const n = Number(cell);
+      return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
+    };
+    const conc = r.conc ?? '';
+    const bounds = conc === '*' ? ['1', '*'] : conc.includes('-') ? conc.split('-') : [conc, conc];
+    const bound = (cell: string | undefined, open: number): number => {
+      if (cell === '*') return open;
+      const n = Number(cell);
+      return Number.isInteger(n) && n > 0 ? n : fail('conc', 'a positive integer, a range a-b (b may be *) or *');
+    };
+    const day = (column: string): string | undefined => {
+      const cell = any(column);
+      return cell === undefined || DAY.test(cell) ? cell : fail(column, 'a day YYYY-MM-DD or *');
+    };
+    const dp = any('decode_dp_attention');
+    if (dp !== undefined && dp !== 'true' && dp !== 'false') fail('decode_dp_attention', 'true, false or *');
+    const workers = any('workers');
+    if (workers !== undefined && !/^P\d+D\d+$/.test(workers)) fail('workers', 'P<prefill workers>D<decode workers> or *');
+    const draftTokens = Number(r.draft_tokens);
+    if (!Number.isInteger(draftTokens) || draftTokens < 1 || draftTokens > 8) fail('draft_tokens', 'an integer from 1 to 8');
+    return {
+      line,
+      hardware: any('hardware'),
+      framework: any('framework'),
+      precision: any('precision'),
+      isl: count('isl'),
+      osl: count('osl'),
+      decodeDpAttention: dp === undefined ? undefined : dp === 'true',
+      workers,
+      concMin: bound(bounds[0], 1),
+      concMax: bound(bounds[1], Number.POSITIVE_INFINITY),
+      from: day('from'),
+      to: day('to'),
+      draftTokens,
+      source: r.source || fail('source', 'where the count was read'),
+    };
+  });
+}
+
+/** Reads data/inferencex-mtp-drafts.csv. */
+export function readMtpDrafts(path: string = MTP_DRAFTS_CSV): MtpDraftRule[] {
+  return parseMtpDrafts(readFileSync(path, 'utf8'), path);
+}
+
+/** Whether `rule` describes `row`. */
+export function mtpRuleMatches(rule: MtpDraftRule, row: InferencexRow): boolean {
+  const day = row.date.slice(0, 10);
+  return (
+    (rule.hardware === undefined || rule.hardware === row.hardware) &&
+    (rule.framework === undefined || rule.framework === row.framework) &&
+    (rule.precision === undefined || rule.precision === row.precision) &&
+    (rule.isl === undefined || rule.isl === row.isl) &&
+    (rule.osl === undefined || rule.osl === row.osl) &&
+    (rule.decodeDpAttention === undefined || rule.decodeDpAttention === row.decodeDpAttention) &&
+    (rule.workers === undefined || rule.workers === `P${row.prefillNumWorkers}D${row.decodeNumWorkers}`) &&
+    row.conc >= rule.concMin &&
+    row.conc <= rule.concMax &&
+    (rule.from === undefined || day >= rule.from) &&
+    (rule.to === undefined || day <= rule.to)
+  );
+}
+
+let cached: readonly MtpDraftRule[] | undefined;
+
+/**
+ * The draft tokens per step of an MTP row: the first rule of the table that matches it, else
+ * `DEFAULT_MTP_DRAFT_TOKENS`.
+ */
+export function inferencexDraftTokens(row: InferencexRow, rules: readonly MtpDraftRule[] = (cached ??= readMtpDrafts())): number {
+  return rules.find((rule) => mtpRuleMatches(rule, row))?.draftTokens ?? DEFAULT_MTP_DRAFT_TOKENS;
+}
