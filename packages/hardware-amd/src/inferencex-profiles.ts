@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.094, interactivity: 0.108, ttft: 0.464, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.097, interactivity: 0.111, ttft: 0.427, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {
@@ -27,12 +27,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0.01, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.158, interactivity: 0.147, ttft: 0.156, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.105, interactivity: 0.112, ttft: 0.128, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
       },
     },
   },

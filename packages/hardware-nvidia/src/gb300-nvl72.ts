@@ -21,7 +21,7 @@ const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core
 const TRANSFER: TransferRule = {
   fromId: 'b300',
   why: 'the same Blackwell Ultra GPU and software stacks, in an NVL72 rack with Grace CPUs',
-  outOfSampleError: { throughput: 0.153, interactivity: 0.18, on: "InferenceX DeepSeek-R1: b200's trtllm profile on gb200-nvl72's 116 trtllm rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
+  outOfSampleError: { throughput: 0.141, interactivity: 0.176, on: "InferenceX DeepSeek-R1: b200's trtllm profile on gb200-nvl72's 116 trtllm rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
 };
 
 /**

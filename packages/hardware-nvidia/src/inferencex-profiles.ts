@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.147, interactivity: 0.147, ttft: 0.374, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.136, interactivity: 0.134, ttft: 0.374, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -27,12 +27,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.000035, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       requestOverheadS: { value: 0.2, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.122, interactivity: 0.103, ttft: 0.535, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.122, interactivity: 0.102, ttft: 0.543, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.218, interactivity: 0.213, ttft: 0.426, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.218, interactivity: 0.21, ttft: 0.427, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time" },
       },
     },
     "trtllm": {
@@ -64,7 +64,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.087, interactivity: 0.077, ttft: 0.424, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.087, interactivity: 0.068, ttft: 0.424, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time" },
       },
     },
   },
@@ -76,12 +76,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.65, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.236, interactivity: 0.184, ttft: 0.827, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.186, interactivity: 0.168, ttft: 0.826, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -112,7 +112,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.32, interactivity: 0.29, ttft: 0.899, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.254, interactivity: 0.225, ttft: 0.91, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -127,7 +127,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b300 (40 rows, 3 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.449, interactivity: 0.474, ttft: 0.75, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.449, interactivity: 0.451, ttft: 0.751, on: "InferenceX DeepSeek-R1, 40 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -139,22 +139,22 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.82, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       layerOverheadS: { value: 0.00004, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves; 2026-12-05)",
-        outOfSampleError: { throughput: 0.349, interactivity: 0.493, ttft: 0.971, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.471, interactivity: 0.246, ttft: 0.97, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.6], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" } },
       memory: { value: 0.3, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       network: { value: 0.82, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
-      layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
+      layerOverheadS: { value: 0.00011, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
-      mtpAcceptance: { value: 0.8, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
+      mtpAcceptance: { value: 0.85, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       requestOverheadS: { value: 0, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       calibration: {
         status: 'fitted',
