@@ -476,7 +476,6 @@ export function predictedTputPerGpu(row: InferencexRow, result: { readonly total
   return (result.totalTokensPerSPerChip * modelled) / rowGpus(row);
 }
 
-
 /** The same configuration as `ridgeline estimate` arguments. */
 export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continuous'): string[] {
   const config = inferencexConfig(row, schedule);

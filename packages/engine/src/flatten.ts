@@ -88,7 +88,8 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
   writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);
   // η_flop at every compute precision as atComputePrecision resolves it: the plugin's for that
-  // precision, else its default; the experts' likewise, else the matmuls' (phase.ts), each with the field it comes from
+  // precision, else its default; the experts' by expertFlopAtPrecision, else the matmuls' (phase.ts),
+  // each with the field it comes from
   const e = chip.efficiency;
   const flopAt = (p: Precision): [Efficiency, string] => (e.flopByPrecision?.[p] !== undefined ? [e.flopByPrecision[p], `flopByPrecision.${p}`] : [e.flop, 'flop']);
   const expertFlopAt = (p: Precision): [Efficiency, string] => {
