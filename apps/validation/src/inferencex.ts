@@ -718,6 +718,9 @@ export function rankingShare(check: RankingCheck): string {
   return check.pairs === 0 ? '—' : `${((check.agree / check.pairs) * 100).toFixed(0)}%`;
 }
 
+/** What the ranking check reads of a prediction: an `InferencexPrediction`, or a fit's out-of-sample one. */
+export type RankedPrediction = Pick<InferencexPrediction, 'row' | 'predicted'> & { readonly config: { readonly chip: { readonly id: string } } };
+
 /**
  * The issue's ranking criterion: for each isl/osl and precision and each level of
  * `RANKING_INTERACTIVITY`, each chip's throughput per GPU at that tokens/s per user (`rule` read
@@ -725,9 +728,6 @@ export function rankingShare(check: RankingCheck): string {
  * them) and for every pair of chips whose measured values differ by more than `RANKING_TIE`,
  * whether the predicted values order them the same way.
  */
-/** What the ranking check reads of a prediction: an `InferencexPrediction`, or a fit's out-of-sample one. */
-export type RankedPrediction = Pick<InferencexPrediction, 'row' | 'predicted'> & { readonly config: { readonly chip: { readonly id: string } } };
-
 export function rankingAgreement(predictions: readonly RankedPrediction[], rule: RankingRule = BEST_ROW): RankingCheck {
   const groups = new Map<string, RankedPrediction[]>();
   for (const p of predictions) {

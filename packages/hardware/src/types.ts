@@ -351,7 +351,7 @@ export interface ChipEfficiency {
    * GEMMs do not share. The `experts` operator uses it; absent, `flop` (docs/MODEL.md §2).
    */
   readonly expertFlop?: Efficiency;
-  /** `expertFlop` per compute precision, as `flopByPrecision` is to `flop`; a precision without one uses `expertFlop`, then `flop`. */
+  /** `expertFlop` per compute precision, as `flopByPrecision` is to `flop`; a precision without one uses `expertFlop`, then the nearest given precision's scaled by the matmuls' ratio, then `flop` (`expertFlopAtPrecision`). */
   readonly expertFlopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
   /** η_mem: achievable fraction of peak memory bandwidth (of every read `weightMemory` does not cover). */
   readonly memory: Efficiency;
