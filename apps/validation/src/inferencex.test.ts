@@ -294,19 +294,30 @@ describe("the plugins' calibration status", () => {
     }
   });
 
-  test('chips without measurements quote the transfer rule\'s error measured on the analogous fitted pair', () => {
+  test('chips without measurements quote the transfer rule\'s error measured on the analogous fitted pair, stack by stack', () => {
     const kept = selectInferencex(rows).kept;
+    // [chip, the fitted pair that differs the same way, the source chip whose default sets the default's stack]
     const quoted = [
-      [nvidia.chips.find((c) => c.id === 'gb300-nvl72')!, 'b200', 'gb200-nvl72', 'trtllm'],
-      [amd.chips.find((c) => c.id === 'mi325x')!, 'h100-sxm', 'h200', 'trtllm'],
+      [nvidia.chips.find((c) => c.id === 'gb300-nvl72')!, 'b200', 'gb200-nvl72', 'b300'],
+      [amd.chips.find((c) => c.id === 'mi325x')!, 'h100-sxm', 'h200', 'mi300x'],
     ] as const;
-    for (const [chip, from, to, stack] of quoted) {
+    const expectQuote = (id: string, committed: { throughput: number; interactivity: number; on: string } | undefined, from: string, to: string, stack: string): void => {
       const check = transferCheck(kept, inferencexChipById, from, to, stack)!;
-      const committed = chip.efficiency.calibration?.outOfSampleError;
+      expect(committed?.on, `${id} ${stack}`).toContain(`${from}'s ${stack} profile on ${to}'s ${check.throughput.n} ${stack} rows`);
+      expect(committed!.throughput, `${id} ${stack}`).toBeCloseTo(check.throughput.medianAbs, 3);
+      expect(committed!.interactivity, `${id} ${stack}`).toBeCloseTo(check.interactivity.medianAbs, 3);
+    };
+    for (const [chip, from, to, source] of quoted) {
       expect(chip.efficiency.calibration?.status).toBe('transferred');
-      expect(committed?.on).toContain(`${from}'s ${stack} profile on ${to}'s ${check.throughput.n} ${stack} rows`);
-      expect(committed!.throughput, chip.id).toBeCloseTo(check.throughput.medianAbs, 3);
-      expect(committed!.interactivity, chip.id).toBeCloseTo(check.interactivity.medianAbs, 3);
+      // the default is the source chip's default profile, so it quotes that stack's pair
+      const defaultStack = bestFittedProfile(inferencexChipById(source)!.efficiencyProfiles)!.name;
+      expectQuote(chip.id, chip.efficiency.calibration?.outOfSampleError, from, to, defaultStack);
+      const profiles = Object.entries(chip.efficiencyProfiles ?? {});
+      expect(profiles.length, chip.id).toBeGreaterThan(0);
+      for (const [stack, profile] of profiles) {
+        expect(profile.calibration?.status).toBe('transferred');
+        expectQuote(chip.id, profile.calibration?.outOfSampleError, from, to, stack);
+      }
     }
   });
 });

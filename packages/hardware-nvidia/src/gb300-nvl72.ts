@@ -16,12 +16,19 @@ const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core
 
 /**
  * GB300 is B300's GPU in GB200's rack. The rule's error is measured on the pair that differs the
- * same way: B200's trtllm profile predicting GB200 NVL72's trtllm rows (`pnpm validate --fit`).
+ * same way, stack by stack: B200's trtllm profile predicting GB200 NVL72's trtllm rows (B300's
+ * default is its trtllm profile), and B200's sglang profile GB200's sglang rows
+ * (`pnpm validate --fit`).
  */
+const TRTLLM_PAIR_ERROR = { throughput: 0.141, interactivity: 0.176, on: "InferenceX DeepSeek-R1: b200's trtllm profile on gb200-nvl72's 116 trtllm rows, the same GPU-to-rack transfer (pnpm validate --fit)" };
 const TRANSFER: TransferRule = {
   fromId: 'b300',
   why: 'the same Blackwell Ultra GPU and software stacks, in an NVL72 rack with Grace CPUs',
-  outOfSampleError: { throughput: 0.141, interactivity: 0.176, on: "InferenceX DeepSeek-R1: b200's trtllm profile on gb200-nvl72's 116 trtllm rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
+  outOfSampleError: TRTLLM_PAIR_ERROR,
+  profileOutOfSampleError: {
+    trtllm: TRTLLM_PAIR_ERROR,
+    sglang: { throughput: 0.221, interactivity: 0.268, on: "InferenceX DeepSeek-R1: b200's sglang profile on gb200-nvl72's 70 sglang rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
+  },
 };
 
 /**

@@ -113,5 +113,17 @@ describe('profiles: the default is the best fitted, transfers say where they com
     const each = transferredProfiles(profiles, rule);
     expect(each.a?.description).toBe('η_mem 0.5; transferred from x1');
     expect(each.a?.calibration?.status).toBe('transferred');
+    expect(each.a?.calibration?.outOfSampleError).toEqual(rule.outOfSampleError);
+  });
+
+  it('quotes each transferred profile its own stack\'s error where the rule gives one, else the default\'s', () => {
+    const { profiles } = fittedProfiles('x1', { a: profile(0.3, 0.5), b: profile(0.3, 0.6) }, fallback);
+    const bError = { throughput: 0.4, interactivity: 0.45, on: 'the b pair' };
+    const rule = { fromId: 'x1', why: 'the same die', outOfSampleError: { throughput: 0.2, interactivity: 0.18, on: 'the a pair' }, profileOutOfSampleError: { b: bError } };
+    const each = transferredProfiles(profiles, rule);
+    expect(each.b?.calibration?.outOfSampleError).toEqual(bError);
+    expect(each.a?.calibration?.outOfSampleError).toEqual(rule.outOfSampleError);
+    // the rule's per-profile figures do not leak into the default efficiencies
+    expect(transferredEfficiency(profiles.b!, rule).calibration?.outOfSampleError).toEqual(rule.outOfSampleError);
   });
 });
