@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, fitInferencexChip, fitServing, inferencexFitGrid, outOfSampleRankingLine, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { estimateInference } from '@ridgeline/model';
+import type { ChipSpec } from '@ridgeline/hardware';
+import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
 
 const kept = selectInferencex(readInferencex()).kept;
 
@@ -13,25 +16,94 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(new Set(kept.filter((r) => r.hardware === 'h200').map(curveOf)).size).toBe(7);
   });
 
-  test('fitServing: the MTP acceptance minimises the rate error on the MTP rows; t_req the TTFT error at low concurrency', () => {
-    const chip = inferencexChip('h200')!;
-    const rows = kept.filter((r) => r.hardware === 'h200' && r.framework === 'trt');
-    const fit = fitServing(chip, rows);
+  test('fitStackServing: one MTP acceptance per stack minimises the rate error over every chip\'s MTP rows; one t_req the TTFT error of their low-concurrency single-node rows', () => {
+    // two chips' TensorRT-LLM rows, each predicted by its own (committed) efficiencies
+    const terms = (['h200', 'b200'] as const).map((hw) => ({ chip: inferencexChip(hw)!, rows: kept.filter((r) => r.hardware === hw && r.framework === 'trt') }));
+    const fit = fitStackServing(terms).trtllm!;
     expect(MTP_ACCEPTANCE_GRID).toContain(fit.mtpAcceptance);
     expect(REQUEST_OVERHEAD_GRID).toContain(fit.requestOverheadS);
-    // no other grid value does better on the MTP rows' mean |ln| of throughput and tokens/s per user
+    const mtpRows = terms.map((t) => t.rows.filter((r) => r.specMethod === 'mtp'));
+    expect(fit.mtpChips).toEqual(['h200', 'b200']);
+    expect(fit.mtpRows).toBe(mtpRows[0]!.length + mtpRows[1]!.length);
+    // no other grid value does better on both chips' MTP rows together: the mean |ln| of throughput
+    // and tokens/s per user, every row weighing the same whichever chip ran it
+    const withA = (chip: ChipSpec, a: number): ChipSpec => ({ ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'test' } } });
     const loss = (a: number): number => {
-      const candidate = { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'test' } } };
-      const terms = calibrationRowsOf(rows.filter((r) => r.specMethod === 'mtp')).flatMap((c) => {
-        const p = c.predict(candidate);
-        return p === undefined ? [] : [Math.abs(Math.log(p / c.measured))];
-      });
-      return terms.reduce((s, x) => s + x, 0) / terms.length;
+      const logs = terms.flatMap((t, i) =>
+        calibrationRowsOf(mtpRows[i]!).flatMap((c) => {
+          const p = c.predict(withA(t.chip, a));
+          return p === undefined ? [] : [Math.abs(Math.log(p / c.measured))];
+        }),
+      );
+      return logs.reduce((x, y) => x + y, 0) / logs.length;
     };
-    for (const a of MTP_ACCEPTANCE_GRID) expect(loss(a)).toBeGreaterThanOrEqual(loss(fit.mtpAcceptance!));
-    // without MTP rows there is no acceptance to fit; without low-concurrency rows, no t_req
-    expect(fitServing(chip, rows.filter((r) => r.specMethod !== 'mtp')).mtpAcceptance).toBeUndefined();
-    expect(fitServing(chip, rows.filter((r) => r.conc > REQUEST_OVERHEAD_MAX_CONCURRENCY || r.disagg)).requestOverheadS).toBe(0);
+    for (const a of MTP_ACCEPTANCE_GRID) expect(loss(a)).toBeGreaterThanOrEqual(loss(fit.mtpAcceptance!) - 1e-12);
+    // t_req: the lowest summed |ln| over the single-node rows at concurrency ≤ 16 of both chips, predicted without it
+    const ttftPairs = terms.flatMap((t) =>
+      t.rows
+        .filter((r) => r.conc <= REQUEST_OVERHEAD_MAX_CONCURRENCY && !r.disagg)
+        .map((row: InferencexRow) => {
+          const { requestOverheadS: _ignored, ...efficiency } = (row.specMethod === 'mtp' ? withA(t.chip, fit.mtpAcceptance!) : t.chip).efficiency;
+          void _ignored;
+          const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...t.chip, efficiency } });
+          return [r.feasible ? r.ttftS : Number.NaN, row.medianTtft] as const;
+        }),
+    );
+    expect(fit.ttftRows).toBe(ttftPairs.length);
+    const ttftLoss = (t: number): number => ttftPairs.reduce((sum, [p, m]) => sum + Math.abs(Math.log((p + t) / m)), 0);
+    for (const t of REQUEST_OVERHEAD_GRID) expect(ttftLoss(t)).toBeGreaterThanOrEqual(ttftLoss(fit.requestOverheadS) - 1e-12);
+    // a row serves at its own stack's figures
+    const row = mtpRows[0]![0]!;
+    expect(servingChip(terms[0]!.chip, { trtllm: fit }, row).efficiency.mtpAcceptance?.value).toBe(fit.mtpAcceptance);
+    expect(servingChip(terms[0]!.chip, { sglang: fit }, row)).toBe(terms[0]!.chip);
+    // without MTP rows there is no acceptance to fit; without low-concurrency single-node rows, no t_req
+    const plain = fitStackServing(terms.map((t) => ({ ...t, rows: t.rows.filter((r) => r.specMethod !== 'mtp') }))).trtllm!;
+    expect([plain.mtpAcceptance, plain.mtpRows]).toEqual([undefined, 0]);
+    const loaded = fitStackServing(terms.map((t) => ({ ...t, rows: t.rows.filter((r) => r.conc > REQUEST_OVERHEAD_MAX_CONCURRENCY) }))).trtllm!;
+    expect([loaded.requestOverheadS, loaded.ttftRows]).toEqual([0, 0]);
+  }, 240_000);
+
+  test('fitInferencexUnits: a curve left out is predicted by its chip\'s other curves and the stack\'s figures fitted on the other chips and those curves', () => {
+    // Two chips' TensorRT-LLM rows on a 2 × 2 × 2 grid: each chip one unit, its MTP curve left out
+    const units = (['h200', 'b200'] as const).map((hw) => ({ chip: inferencexChip(hw)!, rows: kept.filter((r) => r.hardware === hw && r.framework === 'trt' && r.precision === 'fp8') }));
+    const grid = (chip: ChipSpec) => ({ ...inferencexFitGrid(chip), flop: [0.05, 0.3], memory: [0.5, 0.8], layerOverheadS: [20e-6, 60e-6] });
+    const fits = fitInferencexUnits(units, grid);
+    expect(fits.map((f) => f.chip)).toEqual(['h200', 'b200']);
+    const options = (chip: ChipSpec) => ({ flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]), flopForExperts: true });
+    const fitOn = (chip: ChipSpec, rows: readonly InferencexRow[]): ChipSpec =>
+      withEfficiencies(chip, calibrateEfficiencies(chip, calibrationRowsOf(rows.filter((r) => r.specMethod !== 'mtp')), grid(chip), options(chip))!.efficiencies, 'test');
+    // by hand, in sample: each chip's efficiencies on its plain rows; one acceptance for both
+    const allFits = units.map((u) => fitOn(u.chip, u.rows));
+    const pooled = fitStackServing(units.map((u, i) => ({ chip: allFits[i]!, rows: u.rows })));
+    // one acceptance for both; t_req each chip's own, both having low-load single-node rows
+    fits.forEach((f, i) => {
+      expect(f.serving.trtllm!.mtpAcceptance).toBe(pooled.trtllm!.mtpAcceptance);
+      expect(f.serving).toEqual(withOwnRequestOverhead(pooled, { chip: allFits[i]!, rows: units[i]!.rows }));
+      expect(f.serving.trtllm!.ttftChips).toEqual([units[i]!.chip.id]);
+    });
+    // a chip without such rows keeps the stack's pooled t_req
+    expect(withOwnRequestOverhead(pooled, { chip: allFits[0]!, rows: units[0]!.rows.filter((r) => r.conc > REQUEST_OVERHEAD_MAX_CONCURRENCY) })).toEqual(pooled);
+    // out of sample, H200's MTP curve: H200's efficiencies on its plain curve, the acceptance on B200's
+    // rows (at B200's efficiencies from all its rows) and H200's other curve (at the training ones)
+    const h200 = units[0]!;
+    const mtpCurve = curveOf(h200.rows.find((r) => r.specMethod === 'mtp')!);
+    const held = h200.rows.filter((r) => curveOf(r) === mtpCurve);
+    const training = h200.rows.filter((r) => curveOf(r) !== mtpCurve);
+    const trained = fitOn(h200.chip, training);
+    const serving = fitStackServing([{ chip: allFits[1]!, rows: units[1]!.rows }, { chip: trained, rows: training }], 'trtllm');
+    const expected = held.flatMap((row) => {
+      const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: servingChip(trained, serving, row) });
+      return r.feasible ? [r.tokensPerSPerUser] : [];
+    });
+    const got = fits[0]!.heldPredictions.filter((p) => curveOf(p.row) === mtpCurve).map((p) => p.predicted!.interactivity);
+    expect(got.length).toBe(expected.length);
+    expect(got).toEqual(expected.map((x) => expect.closeTo(x, 9)));
+    // and they do not depend on the curve's own measurements: three times faster rows, the same predictions
+    const faster = (r: InferencexRow): InferencexRow => (curveOf(r) === mtpCurve ? { ...r, tputPerGpu: 3 * r.tputPerGpu, medianIntvty: 3 * r.medianIntvty, medianTtft: r.medianTtft / 3 } : r);
+    const refit = fitInferencexUnits([{ ...h200, rows: h200.rows.map(faster) }, units[1]!], grid);
+    expect(refit[0]!.heldPredictions.filter((p) => curveOf(p.row) === mtpCurve).map((p) => p.predicted)).toEqual(fits[0]!.heldPredictions.filter((p) => curveOf(p.row) === mtpCurve).map((p) => p.predicted));
+    // while the in-sample acceptance, which reads them, moves
+    expect(refit[0]!.serving.trtllm!.mtpAcceptance).not.toBe(fits[0]!.serving.trtllm!.mtpAcceptance);
   }, 240_000);
 
   test('two calibration rows per InferenceX row, predicted from one estimate', () => {
@@ -53,7 +125,7 @@ describe('fitting InferenceX, one curve left out', () => {
     // out-of-sample median |error| of throughput is over those predictions. A fit is the
     // efficiencies on the rows without MTP (all rows when there are none), the experts' η_flop per
     // precision rising to the chip's large-GEMM figure (the other matmuls at the chip's own η_flop),
-    // then the MTP acceptance and t_req with them held.
+    // then the MTP acceptance and t_req of each stack with them held.
     const errors: number[] = [];
     for (const [held, other] of [[curves[0], curves[1]], [curves[1], curves[0]]] as const) {
       const training = rows.filter((r) => curveOf(r) === other);
@@ -61,18 +133,11 @@ describe('fitting InferenceX, one curve left out', () => {
       const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]), flopForExperts: true };
       const e = calibrateEfficiencies(chip, calibrationRowsOf(plain.length > 0 ? plain : training), grid, options)!.efficiencies;
       const withE = withEfficiencies(chip, e, 'test');
-      const serving = fitServing(withE, training);
-      const fitted = {
-        ...withE,
-        efficiency: {
-          ...withE.efficiency,
-          ...(serving.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: serving.mtpAcceptance, source: 'test' } }),
-          requestOverheadS: { value: serving.requestOverheadS, source: 'test' },
-        },
-      };
-      for (const c of calibrationRowsOf(rows.filter((r) => curveOf(r) === held)).filter((c) => c.id.endsWith('tput'))) {
-        const predicted = c.predict(fitted);
-        if (predicted !== undefined) errors.push(Math.abs((predicted - c.measured) / c.measured));
+      // one chip alone: its stack's figures from its own training rows (when they include plain decoding)
+      const serving = withOwnRequestOverhead(plain.length > 0 ? fitStackServing([{ chip: withE, rows: training }]) : {}, { chip: withE, rows: training });
+      for (const row of rows.filter((r) => curveOf(r) === held)) {
+        const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: servingChip(withE, serving, row) });
+        if (r.feasible) errors.push(Math.abs((predictedTputPerGpu(row, r) - row.tputPerGpu) / row.tputPerGpu));
       }
     }
     errors.sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
@@ -37,15 +37,17 @@ export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
  * Two calibration rows per InferenceX row, throughput per GPU and tokens/s per user, that share one
  * `estimateInference` per candidate chip (the search predicts every row for one candidate in turn).
  */
-export function calibrationRowsOf(rows: readonly InferencexRow[]): CalibrationRow[] {
+export function calibrationRowsOf(rows: readonly InferencexRow[], acceptanceOf?: (row: InferencexRow) => number | undefined): CalibrationRow[] {
   return rows.flatMap((row): CalibrationRow[] => {
     const config = inferencexConfig(row, 'continuous');
+    // a candidate chip serves the row at its stack's MTP acceptance where one is given
+    const acceptance = acceptanceOf?.(row);
     let lastChip: ChipSpec | undefined;
     let last: InferenceResult | undefined;
     const result = (chip: ChipSpec): InferenceResult => {
       if (chip !== lastChip) {
         lastChip = chip;
-        last = estimateInference({ ...config, chip });
+        last = estimateInference({ ...config, chip: acceptance === undefined ? chip : withAcceptance(chip, acceptance) });
       }
       return last!;
     };
@@ -63,10 +65,11 @@ export interface Errors {
   readonly ttft: number[];
 }
 
-/** One chip's efficiencies on rows: the throughput per GPU, tokens/s per user and TTFT it predicts for each row it can run. */
-function predictionsOf(rows: readonly InferencexRow[], chip: ChipSpec): RankedPrediction[] {
+/** A chip's efficiencies on rows (`chipFor` the chip as it serves each row): the throughput per GPU, tokens/s per user and TTFT it predicts for each row it can run. */
+function predictionsOf(rows: readonly InferencexRow[], chipFor: ChipSpec | ((row: InferencexRow) => ChipSpec)): RankedPrediction[] {
   const out: RankedPrediction[] = [];
   for (const row of rows) {
+    const chip = typeof chipFor === 'function' ? chipFor(row) : chipFor;
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
     if (!r.feasible) continue;
     out.push({ row, predicted: { throughput: predictedTputPerGpu(row, r), interactivity: r.tokensPerSPerUser, ttft: r.ttftS }, config: { chip: { id: chip.id } } });
@@ -99,65 +102,170 @@ export const REQUEST_OVERHEAD_GRID: readonly number[] = [0, 0.01, 0.02, 0.05, 0.
  */
 export const REQUEST_OVERHEAD_MAX_CONCURRENCY = 16;
 
-/** What the fit adds to the efficiencies: the stack's MTP acceptance (where it ran MTP) and t_req. */
+/**
+ * What the fit adds to the efficiencies, per serving stack: its MTP acceptance (where some chip ran
+ * it with MTP) and t_req, each fitted on every chip's rows of the stack together (docs/MODEL.md §9):
+ * both belong to the software, not the chip. Acceptance is the drafter's and the model's (the same
+ * DeepSeek-R1 MTP module on the same random prompts), and t_req the host's front end.
+ */
 export interface ServingFit {
   readonly mtpAcceptance: number | undefined;
   readonly requestOverheadS: number;
+  /** The chips whose MTP rows the acceptance was fitted on, and how many rows. */
+  readonly mtpChips: readonly string[];
+  readonly mtpRows: number;
+  /** The chips whose low-concurrency single-node TTFTs t_req was fitted on, and how many rows. */
+  readonly ttftChips: readonly string[];
+  readonly ttftRows: number;
+}
+
+/** Per serving stack (`stackOf`): its pooled MTP acceptance and t_req. */
+export type StackServing = Readonly<Record<string, ServingFit>>;
+
+/** One chip's share of a pooled serving fit: its rows, predicted by the chip (its fitted efficiencies). */
+export interface ServingTerm {
+  readonly chip: ChipSpec;
+  readonly rows: readonly InferencexRow[];
+}
+
+function withAcceptance(chip: ChipSpec, acceptance: number): ChipSpec {
+  return { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: acceptance, source: 'fit candidate' } } };
 }
 
 /**
- * The serving stack's MTP acceptance, fitted on the MTP rows with the efficiencies held (the
- * lowest calibration loss (`evaluateRows`) over `MTP_ACCEPTANCE_GRID`; undefined without MTP rows), then t_req on the TTFT
- * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY` (the lowest mean |ln| over
- * `REQUEST_OVERHEAD_GRID`, 0 without such rows: t_req adds to TTFT alone, so one prediction per
- * row serves every candidate).
+ * `chip` (fitted efficiencies) as it serves `row`: at the MTP acceptance and t_req of the row's
+ * stack in `serving` (the chip's own where the stack has none).
  */
-export function fitServing(chip: ChipSpec, rows: readonly InferencexRow[]): ServingFit {
-  const mtp = rows.filter((r) => r.specMethod === 'mtp');
-  let mtpAcceptance: number | undefined;
-  if (mtp.length > 0) {
-    const mtpRows = calibrationRowsOf(mtp);
-    let best = Number.POSITIVE_INFINITY;
-    for (const a of MTP_ACCEPTANCE_GRID) {
-      // the calibration's own objective: mean |ln(predicted/measured)| of throughput and tokens/s per user
-      const loss = evaluateRows(mtpRows, { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: a, source: 'fit candidate' } } }).loss ?? Number.POSITIVE_INFINITY;
-      if (loss < best) {
-        best = loss;
-        mtpAcceptance = a;
+export function servingChip(chip: ChipSpec, serving: StackServing, row: InferencexRow, source = 'fit: InferenceX'): ChipSpec {
+  const fit = serving[stackOf(row.framework)];
+  if (fit === undefined) return chip;
+  return {
+    ...chip,
+    efficiency: {
+      ...chip.efficiency,
+      ...(fit.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: fit.mtpAcceptance, source } }),
+      requestOverheadS: { value: fit.requestOverheadS, source },
+    },
+  };
+}
+
+// A pooled fit predicts the same row with the same chip at each grid value many times over (once
+// per curve left out): the mean |ln| of throughput and tokens/s per user of (chip, row, acceptance),
+// and the TTFT without t_req, are kept per chip object.
+const rateLossMemo = new WeakMap<ChipSpec, Map<string, number | null>>();
+const ttftMemo = new WeakMap<ChipSpec, Map<string, number | null>>();
+
+function memoised(memo: WeakMap<ChipSpec, Map<string, number | null>>, chip: ChipSpec, key: string, compute: () => number | null): number | null {
+  let byKey = memo.get(chip);
+  if (byKey === undefined) {
+    byKey = new Map();
+    memo.set(chip, byKey);
+  }
+  if (!byKey.has(key)) byKey.set(key, compute());
+  return byKey.get(key)!;
+}
+
+/** The sum of |ln(predicted/measured)| of throughput and tokens/s per user of one MTP row at acceptance `a` (null when infeasible). */
+function rateLoss(chip: ChipSpec, row: InferencexRow, a: number): number | null {
+  return memoised(rateLossMemo, chip, `${row.line} ${a}`, () => {
+    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: withAcceptance(chip, a) });
+    if (!r.feasible) return null;
+    return Math.abs(Math.log(predictedTputPerGpu(row, r) / row.tputPerGpu)) + Math.abs(Math.log(r.tokensPerSPerUser / row.medianIntvty));
+  });
+}
+
+/** A row's predicted TTFT without t_req, at acceptance `a` (null when infeasible). */
+function ttftWithoutOverhead(chip: ChipSpec, row: InferencexRow, a: number | undefined): number | null {
+  return memoised(ttftMemo, chip, `${row.line} ${a}`, () => {
+    const { requestOverheadS: _ignored, ...efficiency } = (a === undefined ? chip : withAcceptance(chip, a)).efficiency;
+    void _ignored;
+    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...chip, efficiency } });
+    return r.feasible ? r.ttftS : null;
+  });
+}
+
+/**
+ * The serving figures of every stack the terms' rows ran (or of `stack` alone), each fitted on all
+ * the terms' rows of that stack with each term's efficiencies held: the MTP acceptance on the MTP
+ * rows, the lowest calibration loss (mean |ln| of throughput and tokens/s per user over every row
+ * the model runs) over `MTP_ACCEPTANCE_GRID` (undefined without MTP rows); then t_req on the TTFT
+ * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY`, the lowest mean
+ * |ln| over `REQUEST_OVERHEAD_GRID` (0 without such rows: t_req adds to TTFT alone).
+ */
+export function fitStackServing(terms: readonly ServingTerm[], stack?: string): StackServing {
+  const stacks = stack === undefined ? [...new Set(terms.flatMap((t) => t.rows.map((r) => stackOf(r.framework))))] : [stack];
+  const out: Record<string, ServingFit> = {};
+  for (const s of stacks) {
+    const ofStack = terms.map((t) => ({ chip: t.chip, rows: t.rows.filter((r) => stackOf(r.framework) === s) })).filter((t) => t.rows.length > 0);
+    if (ofStack.length === 0) continue;
+    const mtp = ofStack.map((t) => ({ chip: t.chip, rows: t.rows.filter((r) => r.specMethod === 'mtp') }));
+    const mtpRows = mtp.reduce((n, t) => n + t.rows.length, 0);
+    let mtpAcceptance: number | undefined;
+    if (mtpRows > 0) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const a of MTP_ACCEPTANCE_GRID) {
+        let sum = 0;
+        let count = 0;
+        for (const t of mtp) {
+          for (const row of t.rows) {
+            const l = rateLoss(t.chip, row, a);
+            if (l === null) continue;
+            sum += l;
+            count += 2;
+          }
+        }
+        const loss = count === 0 ? Number.POSITIVE_INFINITY : sum / count;
+        if (loss < best) {
+          best = loss;
+          mtpAcceptance = a;
+        }
       }
     }
+    const overhead = fitRequestOverhead(ofStack, mtpAcceptance);
+    out[s] = { mtpAcceptance, mtpChips: [...new Set(mtp.filter((t) => t.rows.length > 0).map((t) => t.chip.id))], mtpRows, ...overhead };
   }
-  const withAcceptance: ChipSpec =
-    mtpAcceptance === undefined ? chip : { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: mtpAcceptance, source: 'fit' } } };
-  const { requestOverheadS: _ignored, ...withoutOverhead } = withAcceptance.efficiency;
-  void _ignored;
-  const pairs = rows.filter((r) => r.conc <= REQUEST_OVERHEAD_MAX_CONCURRENCY && !r.disagg).flatMap((row) => {
-    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...withAcceptance, efficiency: withoutOverhead } });
-    return r.feasible && row.medianTtft > 0 ? [[r.ttftS, row.medianTtft] as const] : [];
-  });
+  return out;
+}
+
+/**
+ * t_req of one stack's rows: the TTFT of the single-node rows at concurrency ≤
+ * `REQUEST_OVERHEAD_MAX_CONCURRENCY`, predicted without it (MTP rows at `mtpAcceptance`), the
+ * lowest summed |ln| over `REQUEST_OVERHEAD_GRID`; 0 without such rows.
+ */
+function fitRequestOverhead(terms: readonly ServingTerm[], mtpAcceptance: number | undefined): Pick<ServingFit, 'requestOverheadS' | 'ttftChips' | 'ttftRows'> {
+  const pairs = terms.flatMap((t) =>
+    t.rows
+      .filter((r) => r.conc <= REQUEST_OVERHEAD_MAX_CONCURRENCY && !r.disagg && r.medianTtft > 0)
+      .flatMap((row) => {
+        const ttft = ttftWithoutOverhead(t.chip, row, row.specMethod === 'mtp' ? mtpAcceptance : undefined);
+        return ttft === null ? [] : [{ chip: t.chip.id, predicted: ttft, measured: row.medianTtft }];
+      }),
+  );
   let requestOverheadS = 0;
-  let bestTtft = Number.POSITIVE_INFINITY;
+  let best = Number.POSITIVE_INFINITY;
   for (const t of REQUEST_OVERHEAD_GRID) {
-    const loss = pairs.reduce((sum, [predicted, measured]) => sum + Math.abs(Math.log((predicted + t) / measured)), 0);
-    if (loss < bestTtft) {
-      bestTtft = loss;
+    const loss = pairs.reduce((sum, { predicted, measured }) => sum + Math.abs(Math.log((predicted + t) / measured)), 0);
+    if (loss < best) {
+      best = loss;
       requestOverheadS = t;
     }
   }
-  return { mtpAcceptance, requestOverheadS };
+  return { requestOverheadS, ttftChips: [...new Set(pairs.map((p) => p.chip))], ttftRows: pairs.length };
 }
 
-/** `chip` with fitted efficiencies and serving figures, as the fit evaluates it. */
-function fittedChip(chip: ChipSpec, efficiencies: FittedEfficiencies, serving: ServingFit, source: string): ChipSpec {
-  const withFit = withEfficiencies(chip, efficiencies, source);
-  return {
-    ...withFit,
-    efficiency: {
-      ...withFit.efficiency,
-      ...(serving.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: serving.mtpAcceptance, source } }),
-      requestOverheadS: { value: serving.requestOverheadS, source },
-    },
-  };
+/**
+ * `serving` with each stack's t_req refitted on `term`'s own rows where they hold some that fit it
+ * (docs/MODEL.md §9): a chip's TTFT at low load carries its own prefill, which the model gets only
+ * so right: the pooled value alone gave TTFT a p90 of 105.8% out of sample, against 97.8% so.
+ * A chip without such rows keeps the stack's pooled t_req rather than none.
+ */
+export function withOwnRequestOverhead(serving: StackServing, term: ServingTerm): StackServing {
+  return Object.fromEntries(
+    Object.entries(serving).map(([stack, fit]) => {
+      const own = fitRequestOverhead([{ chip: term.chip, rows: term.rows.filter((r) => stackOf(r.framework) === stack) }], fit.mtpAcceptance);
+      return [stack, own.ttftRows === 0 ? fit : { ...fit, ...own }];
+    }),
+  );
 }
 
 /** Error statistics of the three InferenceX metrics. */
@@ -176,8 +284,8 @@ export interface InferencexChipFit {
   readonly precisions: readonly Precision[];
   /** Fitted on every row of the chip (what a plugin would carry). */
   readonly efficiencies: FittedEfficiencies;
-  /** The stack's MTP acceptance and t_req, fitted on every row after the efficiencies. */
-  readonly serving: ServingFit;
+  /** The MTP acceptance and t_req of each stack of the rows, pooled over every chip fitted with this one (`fitStackServing`). */
+  readonly serving: StackServing;
   readonly atGridEdge: readonly string[];
   readonly inSample: FitStats;
   /** Each curve predicted with the efficiencies fitted on the chip's other curves; absent with one curve. */
@@ -188,61 +296,124 @@ export interface InferencexChipFit {
   readonly before: FitStats;
 }
 
-/**
- * Fits one chip on its rows and cross-validates leaving one curve out. `chip` is the plugin chip
- * (its η_net and overlap are kept); `onCurve` reports progress.
- */
 /** The compute precisions of rows (η_flop is fitted per compute precision). */
 function computePrecisionsOf(rows: readonly InferencexRow[]): Precision[] {
   return [...new Set(rows.map((r) => { const p = inferencexConfig(r, 'continuous').precision; return computePrecision(p.weights, p.activations); }))];
 }
 
-export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[], grid: CalibrationGrid = inferencexFitGrid(chip), onCurve?: (curve: string) => void): InferencexChipFit | undefined {
-  // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
-  // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
-  // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
-  const flopLargeGemm = efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
-  // Efficiencies from plain decoding where there is some (MTP rows then fit the acceptance alone);
-  // a stack measured only with MTP fits them on its MTP rows at the chip's acceptance.
-  const fit = (subset: readonly InferencexRow[]): { efficiencies: FittedEfficiencies; atGridEdge: readonly string[]; serving: ServingFit } | undefined => {
-    const plain = subset.filter((r) => r.specMethod !== 'mtp');
-    const basis = plain.length > 0 ? plain : subset;
-    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis), grid, { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
-    if (result === undefined) return undefined;
-    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, serving: fitServing(withEfficiencies(chip, result.efficiencies, 'fit'), subset) };
-  };
-  const all = fit(rows);
-  if (all === undefined) return undefined;
-  const fitted = fittedChip(chip, all.efficiencies, all.serving, 'fit: InferenceX');
-  const stats = (e: Errors): FitStats => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) });
-  const inSample = errorsOf(predictionsOf(rows, fitted));
-  const before = errorsOf(predictionsOf(rows, chip));
-  const curves = [...new Set(rows.map(curveOf))];
-  let outOfSample: InferencexChipFit['outOfSample'];
-  const heldPredictions: RankedPrediction[] = [];
-  if (curves.length > 1) {
-    for (const curve of curves) {
-      onCurve?.(curve);
-      const training = fit(rows.filter((r) => curveOf(r) !== curve));
-      if (training === undefined) continue;
-      heldPredictions.push(...predictionsOf(rows.filter((r) => curveOf(r) === curve), fittedChip(chip, training.efficiencies, training.serving, 'fit: InferenceX, one curve left out')));
-    }
-    outOfSample = stats(errorsOf(heldPredictions));
-  }
-  return { chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: all.efficiencies, serving: all.serving, atGridEdge: all.atGridEdge, inSample: stats(inSample), outOfSample, heldPredictions, before: stats(before) };
+/** What is fitted together: one chip's rows (all its stacks, or one stack's: a profile). */
+export interface FitUnit {
+  readonly chip: ChipSpec;
+  readonly rows: readonly InferencexRow[];
 }
 
-/** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id. */
-export function fitInferencex(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexChipFit[] {
-  const fits: InferencexChipFit[] = [];
-  for (const hardware of [...new Set(rows.map((r) => r.hardware))]) {
-    const chip = chipOf(hardware);
-    if (chip === undefined) continue;
-    onProgress?.(`fitting ${INFERENCEX_CHIP_IDS[hardware] ?? hardware}`);
-    const fit = fitInferencexChip(chip, rows.filter((r) => r.hardware === hardware), undefined, (curve) => onProgress?.(`  leaving out ${curve}`));
-    if (fit !== undefined) fits.push(fit);
+interface EfficiencyFit {
+  readonly efficiencies: FittedEfficiencies;
+  readonly atGridEdge: readonly string[];
+  /** The chip with them, one object per fit (the pooled serving fit memoises per chip object). */
+  readonly chip: ChipSpec;
+  /** Fitted on plain decoding; false when the rows all ran MTP, and the acceptance was held instead. */
+  readonly plain: boolean;
+}
+
+/**
+ * Fits several units and cross-validates each leaving one curve out (docs/MODEL.md §9): per unit
+ * the efficiencies (`calibrateEfficiencies`), on its rows without MTP; then per serving stack the
+ * MTP acceptance and t_req pooled over every unit's rows of the stack (`fitStackServing`), each
+ * unit's efficiencies held. A unit whose rows all ran MTP fits its efficiencies on them at the
+ * acceptance the other units give its stack (at the chip's own where they give none) and adds
+ * nothing to the pooled fit: its efficiencies and acceptance cannot be told apart.
+ *
+ * Out of sample, a curve (chip, framework, precision, MTP or not) is predicted by its unit's
+ * efficiencies fitted on the unit's other curves and the serving figures of its stack fitted on the
+ * other units' rows (at their own efficiencies) and the unit's other curves (at the training ones):
+ * nothing it predicts was fitted on its rows.
+ */
+export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid: (chip: ChipSpec) => CalibrationGrid = inferencexFitGrid, onProgress?: (message: string) => void): Array<InferencexChipFit & { readonly unit: U }> {
+  const efficiencyFit = (unit: FitUnit, subset: readonly InferencexRow[], acceptanceOf?: (row: InferencexRow) => number | undefined): EfficiencyFit | undefined => {
+    // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
+    // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
+    // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
+    const flopLargeGemm = efficiencyAt(unit.chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
+    const plain = subset.filter((r) => r.specMethod !== 'mtp');
+    const basis = plain.length > 0 ? plain : subset;
+    const result = calibrateEfficiencies(unit.chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(unit.chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
+    if (result === undefined) return undefined;
+    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(unit.chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
+  };
+  const acceptanceFrom = (serving: StackServing) => (row: InferencexRow): number | undefined => serving[stackOf(row.framework)]?.mtpAcceptance;
+
+  // 1. Every unit's efficiencies on all its rows, those with plain decoding first.
+  const all = new Map<FitUnit, EfficiencyFit | undefined>();
+  for (const unit of units) {
+    if (!unit.rows.some((r) => r.specMethod !== 'mtp')) continue;
+    onProgress?.(`fitting ${unit.chip.id} (${unit.rows.length} rows)`);
+    all.set(unit, efficiencyFit(unit, unit.rows));
+  }
+  const termsExcept = (excluded: FitUnit | undefined): ServingTerm[] =>
+    units.flatMap((u) => {
+      const f = all.get(u);
+      return u === excluded || f === undefined || !f.plain ? [] : [{ chip: f.chip, rows: u.rows }];
+    });
+  // 2. The pooled serving figures of every stack; then the units measured only with MTP.
+  const serving = fitStackServing(termsExcept(undefined));
+  for (const unit of units) {
+    if (all.has(unit)) continue;
+    onProgress?.(`fitting ${unit.chip.id} (${unit.rows.length} rows, all with MTP)`);
+    all.set(unit, efficiencyFit(unit, unit.rows, acceptanceFrom(serving)));
+  }
+
+  const stats = (e: Errors): FitStats => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) });
+  const fits: Array<InferencexChipFit & { readonly unit: U }> = [];
+  for (const unit of units) {
+    const fit = all.get(unit);
+    if (fit === undefined) continue;
+    const { chip, rows } = unit;
+    const ownStacks = new Set(rows.map((r) => stackOf(r.framework)));
+    const unitServing = withOwnRequestOverhead(Object.fromEntries(Object.entries(serving).filter(([stack]) => ownStacks.has(stack))), { chip: fit.chip, rows });
+    const inSample = errorsOf(predictionsOf(rows, (row) => servingChip(fit.chip, unitServing, row)));
+    const before = errorsOf(predictionsOf(rows, chip));
+    const curves = [...new Set(rows.map(curveOf))];
+    let outOfSample: InferencexChipFit['outOfSample'];
+    const heldPredictions: RankedPrediction[] = [];
+    if (curves.length > 1) {
+      const others = termsExcept(unit);
+      const othersServing = fitStackServing(others);
+      for (const curve of curves) {
+        onProgress?.(`  ${chip.id}: leaving out ${curve}`);
+        const held = rows.filter((r) => curveOf(r) === curve);
+        const training = rows.filter((r) => curveOf(r) !== curve);
+        const stack = stackOf(held[0]!.framework);
+        const trained = efficiencyFit(unit, training, acceptanceFrom(othersServing));
+        if (trained === undefined) continue;
+        // the held curve's stack figures: the other units' rows and, where its efficiencies were
+        // fitted apart from the acceptance, this unit's other curves
+        const heldServing = withOwnRequestOverhead(fitStackServing(trained.plain ? [...others, { chip: trained.chip, rows: training }] : others, stack), { chip: trained.chip, rows: training });
+        heldPredictions.push(...predictionsOf(held, (row) => servingChip(trained.chip, heldServing, row, 'fit: InferenceX, one curve left out')));
+      }
+      outOfSample = stats(errorsOf(heldPredictions));
+    }
+    fits.push({ unit, chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: fit.efficiencies, serving: unitServing, atGridEdge: fit.atGridEdge, inSample: stats(inSample), outOfSample, heldPredictions, before: stats(before) });
   }
   return fits;
+}
+
+/** Fits one chip alone on its rows (`fitInferencexUnits` with one unit): its stacks' serving figures come from its own rows. */
+export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[], grid: CalibrationGrid = inferencexFitGrid(chip), onProgress?: (message: string) => void): InferencexChipFit | undefined {
+  const fit = fitInferencexUnits([{ chip, rows }], () => grid, onProgress)[0];
+  if (fit === undefined) return undefined;
+  const { unit: _unit, ...rest } = fit;
+  return rest;
+}
+
+/** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id: one unit per chip, the serving figures pooled per stack over them. */
+export function fitInferencex(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexChipFit[] {
+  const units: FitUnit[] = [];
+  for (const hardware of [...new Set(rows.map((r) => r.hardware))]) {
+    const chip = chipOf(hardware);
+    if (chip !== undefined) units.push({ chip, rows: rows.filter((r) => r.hardware === hardware) });
+  }
+  return fitInferencexUnits(units, undefined, onProgress).map(({ unit: _unit, ...fit }) => fit);
 }
 
 const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -250,6 +421,13 @@ const signed = (x: number): string => (Number.isNaN(x) ? '—' : `${x >= 0 ? '+'
 const cell = (s: ErrorStats): string => `${pct(s.medianAbs)} (${signed(s.medianSigned)})`;
 
 /** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
+/** A serving figure per stack: the value alone for one stack, else `stack value` for each. */
+function servingCell(serving: StackServing, value: (fit: ServingFit) => string): string {
+  const entries = Object.entries(serving);
+  if (entries.length === 1) return value(entries[0]![1]);
+  return entries.map(([stack, fit]) => `${stack} ${value(fit)}`).join(', ');
+}
+
 export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[] {
   return [
     '| chip | rows | curves | η_flop of expert GEMMs (by compute precision) | η_mem | t_layer | MTP acceptance | t_req | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
@@ -259,7 +437,7 @@ export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[]
       const edge = (k: string): string => (f.atGridEdge.includes(k) ? ' (grid edge)' : '');
       const oos = f.outOfSample;
       const byPrecision = Object.entries(e.flopByPrecision ?? {}).map(([p, v]) => `${p} ${v}`).join(', ');
-      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')}${byPrecision === '' ? '' : `; ${byPrecision}`} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${f.serving.mtpAcceptance ?? '—'} | ${(f.serving.requestOverheadS * 1e3).toFixed(0)} ms | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
+      return `| ${f.chip} | ${f.rows} | ${f.curves} | ${e.flop}${edge('flop')}${byPrecision === '' ? '' : `; ${byPrecision}`} | ${e.memory}${edge('memory')} | ${(e.layerOverheadS * 1e6).toFixed(0)} µs${edge('layerOverheadS')} | ${servingCell(f.serving, (x) => (x.mtpAcceptance === undefined ? '—' : `${x.mtpAcceptance}`))} | ${servingCell(f.serving, (x) => `${(x.requestOverheadS * 1e3).toFixed(0)} ms`)} | ${cell(f.before.throughput)} | ${cell(f.inSample.throughput)} | ${oos === undefined ? '—' : cell(oos.throughput)} | ${cell(f.before.interactivity)} | ${cell(f.inSample.interactivity)} | ${oos === undefined ? '—' : cell(oos.interactivity)} |`;
     }),
   ];
 }
@@ -293,27 +471,32 @@ export interface InferencexStackFit extends InferencexChipFit {
 
 /**
  * Fits every (chip, stack) of the rows: one efficiency profile per serving stack a chip was
- * measured on, cross-validated leaving one curve out within the stack.
+ * measured on, cross-validated leaving one curve out within the stack; each stack's MTP acceptance
+ * and t_req pooled over every chip's profile of it (`fitInferencexUnits`).
  */
 export function fitInferencexStacks(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexStackFit[] {
-  const fits: InferencexStackFit[] = [];
+  const units: Array<FitUnit & { readonly stack: string }> = [];
   for (const hardware of [...new Set(rows.map((r) => r.hardware))]) {
     const chip = chipOf(hardware);
     if (chip === undefined) continue;
     const ofChip = rows.filter((r) => r.hardware === hardware);
-    for (const stack of [...new Set(ofChip.map((r) => stackOf(r.framework)))]) {
-      onProgress?.(`fitting ${chip.id} ${stack}`);
-      const fit = fitInferencexChip(chip, ofChip.filter((r) => stackOf(r.framework) === stack), undefined, (curve) => onProgress?.(`  leaving out ${curve}`));
-      if (fit !== undefined) fits.push({ ...fit, stack });
-    }
+    for (const stack of [...new Set(ofChip.map((r) => stackOf(r.framework)))]) units.push({ chip, rows: ofChip.filter((r) => stackOf(r.framework) === stack), stack });
   }
-  return fits;
+  return fitInferencexUnits(units, undefined, onProgress).map(({ unit, ...fit }) => ({ ...fit, stack: unit.stack }));
 }
 
 /** The per-stack fits as a table (the same columns as `inferencexFitLines`, with the stack). */
 export function inferencexStackFitLines(fits: readonly InferencexStackFit[]): string[] {
   const lines = inferencexFitLines(fits.map((f) => ({ ...f, chip: `${f.chip} ${f.stack}` })));
   return [lines[0]!.replace('| chip |', '| chip and stack |'), ...lines.slice(1)];
+}
+
+/** Where a profile's t_req comes from: the chip's own low-load TTFTs, else the stack's pooled value, else none. */
+function requestOverheadSource(chip: string, stack: string, serving: ServingFit, date: string): string {
+  const rows = `${stack} single-node rows at concurrency ≤ ${REQUEST_OVERHEAD_MAX_CONCURRENCY}`;
+  if (serving.ttftRows === 0) return `no InferenceX DeepSeek-R1 ${rows} of any chip: none fitted (pnpm validate --fit, ${date})`;
+  if (serving.ttftChips.length === 1 && serving.ttftChips[0] === chip) return `fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 ${rows} of ${chip} (${serving.ttftRows} rows; ${date})`;
+  return `the stack's value, ${chip} having no ${rows}: pnpm validate --fit over their TTFT on ${serving.ttftChips.join(', ')} (${serving.ttftRows} rows; ${date})`;
 }
 
 /**
@@ -339,15 +522,16 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
         e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
       const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
       const oos = f.outOfSample;
+      const serving = f.serving[f.stack]!;
       return `    ${JSON.stringify(f.stack)}: {
       description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, one curve left out for the error`)},
       expertFlopByPrecision: { ${byPrecision.join(', ')} },
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
       layerOverheadS: { value: ${e.layerOverheadS}, source: ${source} },
-      commOverlap: { value: ${e.commOverlap}, source: ${held} },${f.serving.mtpAcceptance === undefined ? '' : `
-      mtpAcceptance: { value: ${f.serving.mtpAcceptance}, source: ${source} },`}
-      requestOverheadS: { value: ${f.serving.requestOverheadS}, source: ${source} },
+      commOverlap: { value: ${e.commOverlap}, source: ${held} },${serving.mtpAcceptance === undefined ? '' : `
+      mtpAcceptance: { value: ${serving.mtpAcceptance}, source: ${JSON.stringify(`fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 ${f.stack} MTP rows of ${serving.mtpChips.join(', ')} (${serving.mtpRows} rows; ${date}), each chip's efficiencies held`)} },`}
+      requestOverheadS: { value: ${serving.requestOverheadS}, source: ${JSON.stringify(requestOverheadSource(chip, f.stack, serving, date))} },
       calibration: {
         status: 'fitted',
         basis: ${source},${oos === undefined ? '' : `

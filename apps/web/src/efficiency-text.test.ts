@@ -32,7 +32,8 @@ describe('efficiencies with their units', () => {
       network: '82.0%',
       layerOverheadS: '40.0 µs',
       commOverlap: '90.0%',
-      requestOverheadS: '0 s',
+      // TensorRT-LLM's t_req: H100 has no low-load single-node rows, so the stack's, fitted on B200's and H200's
+      requestOverheadS: '100 ms',
     });
     expect(Object.keys(efficiencies).every((key) => EFFICIENCY_LABELS[key] !== undefined)).toBe(true);
   });
