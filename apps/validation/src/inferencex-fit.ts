@@ -103,10 +103,11 @@ export const REQUEST_OVERHEAD_GRID: readonly number[] = [0, 0.01, 0.02, 0.05, 0.
 export const REQUEST_OVERHEAD_MAX_CONCURRENCY = 16;
 
 /**
- * What the fit adds to the efficiencies, per serving stack: its MTP acceptance (where some chip ran
- * it with MTP) and t_req, each fitted on every chip's rows of the stack together (docs/MODEL.md §9):
- * both belong to the software, not the chip. Acceptance is the drafter's and the model's (the same
- * DeepSeek-R1 MTP module on the same random prompts), and t_req the host's front end.
+ * What the fit adds to the efficiencies, per serving stack (docs/MODEL.md §9): its MTP acceptance
+ * (where some chip ran it with MTP), fitted on every chip's rows of the stack together, since it is
+ * the software's and the model's, not the chip's (the same DeepSeek-R1 MTP module on the same random
+ * prompts); and t_req, the front end's time per request, pooled the same way by `fitStackServing`
+ * and refitted on a chip's own rows where it has some (`withOwnRequestOverhead`).
  */
 export interface ServingFit {
   readonly mtpAcceptance: number | undefined;
@@ -150,7 +151,7 @@ export function servingChip(chip: ChipSpec, serving: StackServing, row: Inferenc
 }
 
 // A pooled fit predicts the same row with the same chip at each grid value many times over (once
-// per curve left out): the mean |ln| of throughput and tokens/s per user of (chip, row, acceptance),
+// per curve left out): the |ln| of throughput and of tokens/s per user of (chip, row, acceptance),
 // and the TTFT without t_req, are kept per chip object.
 const rateLossMemo = new WeakMap<ChipSpec, Map<string, number | null>>();
 const ttftMemo = new WeakMap<ChipSpec, Map<string, number | null>>();
@@ -189,8 +190,8 @@ function ttftWithoutOverhead(chip: ChipSpec, row: InferencexRow, a: number | und
  * the terms' rows of that stack with each term's efficiencies held: the MTP acceptance on the MTP
  * rows, the lowest calibration loss (mean |ln| of throughput and tokens/s per user over every row
  * the model runs) over `MTP_ACCEPTANCE_GRID` (undefined without MTP rows); then t_req on the TTFT
- * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY`, the lowest mean
- * |ln| over `REQUEST_OVERHEAD_GRID` (0 without such rows: t_req adds to TTFT alone).
+ * of the single-node rows at concurrency ≤ `REQUEST_OVERHEAD_MAX_CONCURRENCY` (`fitRequestOverhead`;
+ * 0 without such rows: t_req adds to TTFT alone).
  */
 export function fitStackServing(terms: readonly ServingTerm[], stack?: string): StackServing {
   const stacks = stack === undefined ? [...new Set(terms.flatMap((t) => t.rows.map((r) => stackOf(r.framework))))] : [stack];
@@ -301,6 +302,14 @@ function computePrecisionsOf(rows: readonly InferencexRow[]): Precision[] {
   return [...new Set(rows.map((r) => { const p = inferencexConfig(r, 'continuous').precision; return computePrecision(p.weights, p.activations); }))];
 }
 
+/** `chip` without the serving figures a committed profile carries (fitted on these rows before): a fit starts from the model's defaults. */
+function withoutServingFigures(chip: ChipSpec): ChipSpec {
+  const { mtpAcceptance: _acceptance, requestOverheadS: _overhead, ...efficiency } = chip.efficiency;
+  void _acceptance;
+  void _overhead;
+  return { ...chip, efficiency };
+}
+
 /** What is fitted together: one chip's rows (all its stacks, or one stack's: a profile). */
 export interface FitUnit {
   readonly chip: ChipSpec;
@@ -319,10 +328,12 @@ interface EfficiencyFit {
 /**
  * Fits several units and cross-validates each leaving one curve out (docs/MODEL.md §9): per unit
  * the efficiencies (`calibrateEfficiencies`), on its rows without MTP; then per serving stack the
- * MTP acceptance and t_req pooled over every unit's rows of the stack (`fitStackServing`), each
- * unit's efficiencies held. A unit whose rows all ran MTP fits its efficiencies on them at the
- * acceptance the other units give its stack (at the chip's own where they give none) and adds
- * nothing to the pooled fit: its efficiencies and acceptance cannot be told apart.
+ * MTP acceptance pooled over every unit's rows of the stack (`fitStackServing`), each unit's
+ * efficiencies held, and t_req the unit's own where it has rows for it, else the stack's pooled
+ * value. A unit whose rows all ran MTP fits its efficiencies on them at the acceptance the other
+ * units give its stack (the model's default where they give none) and adds nothing to the pooled
+ * fit: its efficiencies and acceptance cannot be told apart. The plugin's committed acceptance and
+ * t_req, fitted on these rows before, are never read.
  *
  * Out of sample, a curve (chip, framework, precision, MTP or not) is predicted by its unit's
  * efficiencies fitted on the unit's other curves and the serving figures of its stack fitted on the
@@ -337,9 +348,10 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
     const flopLargeGemm = efficiencyAt(unit.chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
     const plain = subset.filter((r) => r.specMethod !== 'mtp');
     const basis = plain.length > 0 ? plain : subset;
-    const result = calibrateEfficiencies(unit.chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(unit.chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
+    const chip = withoutServingFigures(unit.chip);
+    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
     if (result === undefined) return undefined;
-    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(unit.chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
+    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
   };
   const acceptanceFrom = (serving: StackServing) => (row: InferencexRow): number | undefined => serving[stackOf(row.framework)]?.mtpAcceptance;
 
