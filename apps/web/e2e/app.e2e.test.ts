@@ -722,8 +722,9 @@ describe('the built site in Chromium', () => {
       const page = await h.newPage();
       // Not waiting for `load`: a frozen page never fires it, and the test should say what froze.
       await page.goto(`${h.url}#${fragment}`, { waitUntil: 'commit' });
+      // At `commit` the document may have no body yet: the probe waits for one rather than throwing.
       const said = await page
-        .waitForFunction((text) => document.body.innerText.includes(text), message, { timeout: 10_000 })
+        .waitForFunction((text) => document.body?.innerText.includes(text) ?? false, message, { timeout: 10_000 })
         .then(() => true, () => false);
       expect(said, `${fragment.slice(0, 60)}… shows "${message}" within 10 s`).toBe(true);
       expect(await page.evaluate(() => 1 + 1)).toBe(2);

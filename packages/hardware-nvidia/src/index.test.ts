@@ -159,6 +159,14 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect({ ...eff, source: '' }).toEqual({ ...orig, source: '' });
           expect(eff.source.startsWith(`transferred from ${id} (`)).toBe(true);
         }
+        // each stack's profile keeps the stack's MTP acceptance and t_req (software, not the chip)
+        for (const [stack, profile] of Object.entries(from.efficiencyProfiles ?? {})) {
+          const moved = chip.efficiencyProfiles?.[stack];
+          expect(moved?.mtpAcceptance?.value, stack).toBe(profile.mtpAcceptance?.value);
+          expect(moved?.requestOverheadS?.value, stack).toBe(profile.requestOverheadS?.value);
+          if (profile.mtpAcceptance !== undefined) expect(moved?.mtpAcceptance?.source.startsWith(`transferred from ${id} (`)).toBe(true);
+        }
+        expect(chip.efficiency.mtpAcceptance?.value).toBe(from.efficiency.mtpAcceptance?.value);
       }
     });
 

@@ -108,6 +108,11 @@ describe('profiles: the default is the best fitted, transfers say where they com
     const moved = transferredEfficiency(efficiency, rule);
     expect(moved.memory).toEqual({ value: 0.5, source: 'transferred from x1 (the same die); fit: rows' });
     expect(moved.flop).toEqual({ value: 0.78, source: 'transferred from x1 (the same die); MAMF' });
+    // the serving stack's figures travel with the stack's efficiencies
+    const served = transferredEfficiency({ ...efficiency, mtpAcceptance: { value: 0.55, source: 'pooled fit' }, requestOverheadS: { value: 0.15, source: 'fit' } }, rule);
+    expect(served.mtpAcceptance).toEqual({ value: 0.55, source: 'transferred from x1 (the same die); pooled fit' });
+    expect(served.requestOverheadS).toEqual({ value: 0.15, source: 'transferred from x1 (the same die); fit' });
+    expect(moved.mtpAcceptance).toBeUndefined();
     expect(efficiencyAt(moved.flopByPrecision!.fp8!, 0)).toBe(0.2);
     expect(moved.calibration).toEqual({ status: 'transferred', basis: expect.stringMatching(/^transferred from x1 \(the same die\), whose efficiencies are fitted: the a profile/), outOfSampleError: rule.outOfSampleError });
     const each = transferredProfiles(profiles, rule);

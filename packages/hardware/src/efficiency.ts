@@ -150,7 +150,8 @@ export interface TransferRule {
 /**
  * Efficiencies transferred from a fitted chip to one without measurements (docs/MODEL.md §9): the
  * fractions η_flop (per precision too), η_mem and η_net, the per-layer overhead and the prefill
- * overlap are the source's, each source prefixed with the rule, and the status is `transferred`.
+ * overlap are the source's, and so are the serving stack's figures (the MTP acceptance and t_req:
+ * the software's, not the chip's), each source prefixed with the rule; the status is `transferred`.
  * Efficiencies are fractions of each chip's own peaks, so a part with more bandwidth or FLOP/s
  * scales through its datasheet figures, never through a near-peak guess.
  *
@@ -174,6 +175,8 @@ export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule):
     network: efficiency(from.network),
     layerOverheadS: relabel(from.layerOverheadS),
     ...(from.commOverlap === undefined ? {} : { commOverlap: relabel(from.commOverlap) }),
+    ...(from.mtpAcceptance === undefined ? {} : { mtpAcceptance: relabel(from.mtpAcceptance) }),
+    ...(from.requestOverheadS === undefined ? {} : { requestOverheadS: relabel(from.requestOverheadS) }),
     calibration: { status: 'transferred', basis, ...(rule.outOfSampleError === undefined ? {} : { outOfSampleError: rule.outOfSampleError }) },
   };
 }
