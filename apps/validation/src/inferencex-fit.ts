@@ -4,11 +4,13 @@ import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
 /**
- * One fitting procedure on InferenceX (issue 11, first slice): per chip, the constant efficiencies
- * of `calibrateEfficiencies` (the grid search `ridgeline calibrate` runs) fitted to throughput per
- * GPU and tokens/s per user of every row the model runs, and the same fit repeated with each curve
- * left out (leave one curve out: the same chip, framework, precision and mode), so the error it
- * reports on the left-out curve is out of sample. Nothing here is written into the plugins yet.
+ * One fitting procedure on InferenceX (docs/MODEL.md §9): per chip (or per chip and serving stack:
+ * a profile), the constant efficiencies of `calibrateEfficiencies` (the grid search `ridgeline
+ * calibrate` runs) fitted to throughput per GPU and tokens/s per user of every row the model runs;
+ * per serving stack, one MTP acceptance over every chip's rows; and the same fit repeated with each
+ * curve left out (the same chip, framework, precision and mode), so the error it reports on the
+ * left-out curve is out of sample. `pnpm validate --fit --write` writes the per-stack profiles into
+ * the NVIDIA and AMD plugins.
  */
 
 /** A curve of InferenceX: one chip, framework (serving stack), precision and mode (MTP or not). */
