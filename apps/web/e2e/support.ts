@@ -184,6 +184,12 @@ export async function staticHost(prefix: string): Promise<{ url: string; close()
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The browser may keep a connection open (keep-alive, a worker's fetch): close() alone would
+    // wait for it, so the test would hang until its timeout. Drop them all first.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
