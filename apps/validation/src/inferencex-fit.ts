@@ -1,4 +1,4 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
@@ -168,13 +168,9 @@ function memoised(memo: WeakMap<ChipSpec, Map<string, number | null>>, chip: Chi
   return byKey.get(key)!;
 }
 
-/** The sum of |ln(predicted/measured)| of throughput and tokens/s per user of one MTP row at acceptance `a` (null when infeasible). */
+/** The calibration objective on one MTP row at acceptance `a`: its two calibration rows' mean |ln(predicted/measured)| (`evaluateRows`; null when infeasible). */
 function rateLoss(chip: ChipSpec, row: InferencexRow, a: number): number | null {
-  return memoised(rateLossMemo, chip, `${row.line} ${a}`, () => {
-    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: withAcceptance(chip, a) });
-    if (!r.feasible) return null;
-    return Math.abs(Math.log(predictedTputPerGpu(row, r) / row.tputPerGpu)) + Math.abs(Math.log(r.tokensPerSPerUser / row.medianIntvty));
-  });
+  return memoised(rateLossMemo, chip, `${row.line} ${a}`, () => evaluateRows(calibrationRowsOf([row]), withAcceptance(chip, a)).loss ?? null);
 }
 
 /** A row's predicted TTFT without t_req, at acceptance `a` (null when infeasible). */
@@ -207,6 +203,7 @@ export function fitStackServing(terms: readonly ServingTerm[], stack?: string): 
     if (mtpRows > 0) {
       let best = Number.POSITIVE_INFINITY;
       for (const a of MTP_ACCEPTANCE_GRID) {
+        // every feasible row weighs the same, whichever chip ran it (both its calibration rows are feasible or neither)
         let sum = 0;
         let count = 0;
         for (const t of mtp) {
@@ -214,7 +211,7 @@ export function fitStackServing(terms: readonly ServingTerm[], stack?: string): 
             const l = rateLoss(t.chip, row, a);
             if (l === null) continue;
             sum += l;
-            count += 2;
+            count += 1;
           }
         }
         const loss = count === 0 ? Number.POSITIVE_INFINITY : sum / count;
