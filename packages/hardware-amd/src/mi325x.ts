@@ -18,12 +18,11 @@ const SPEC = 'AMD Instinct MI325X specifications (amd.com product page / data sh
  * predicting H200's sglang rows (`pnpm validate --fit`). MI300X has only an sglang profile; the
  * trtllm pair was quoted before, the error of a stack MI300X was never fitted on.
  */
-const SGLANG_PAIR_ERROR = { throughput: 0.26, interactivity: 0.311, on: "InferenceX DeepSeek-R1: h100-sxm's sglang profile on h200's 60 sglang rows, the same more-HBM transfer (pnpm validate --fit)" };
 const TRANSFER: TransferRule = {
   fromId: 'mi300x',
   why: 'the same CDNA 3 compute die, Infinity Fabric and software stacks; only the HBM (256 GB, 6 TB/s) differs',
-  outOfSampleError: SGLANG_PAIR_ERROR,
-  profileOutOfSampleError: { sglang: SGLANG_PAIR_ERROR },
+  // the default's and the sglang profile's, MI300X's only one
+  outOfSampleError: { throughput: 0.26, interactivity: 0.311, on: "InferenceX DeepSeek-R1: h100-sxm's sglang profile on h200's 60 sglang rows, the same more-HBM transfer (pnpm validate --fit)" },
 };
 
 /**
