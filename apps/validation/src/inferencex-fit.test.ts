@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, oneCurveProfileErrors, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -159,6 +159,39 @@ describe('fitting InferenceX, one curve left out', () => {
     const experts = fitted.expertFlopByPrecision?.fp8 ?? fitted.expertFlop;
     expect(experts).toEqual({ curve: [[128, fit.efficiencies.flopByPrecision?.fp8 ?? fit.efficiencies.flop], [4096, expect.any(Number)]], over: 'arithmeticIntensity', source: 'test' });
   }, 240_000);
+
+  test('oneCurveProfileErrors: a profile fitted on one curve quotes its chip\'s fit on other stacks, else the transfer rule, else nothing', () => {
+    const held = (framework: string, measured: number, predicted: number) => ({
+      row: { framework, tputPerGpu: measured, medianIntvty: measured, medianTtft: 1 },
+      config: { chip: { id: 'x' } },
+      predicted: { throughput: predicted, interactivity: predicted * 2, ttft: 1.5 },
+    });
+    const stackFits = [
+      { chip: 'x', stack: 'sglang', curves: 1 },
+      { chip: 'x', stack: 'trtllm', curves: 2 },
+      { chip: 'y', stack: 'sglang', curves: 1 },
+      { chip: 'z', stack: 'sglang', curves: 1 },
+    ] as unknown as InferencexStackFit[];
+    // x's chip fit held its sglang curve out (errors +10%, −30%, +20%) and its trtllm curves (+50%)
+    const chipFits = [
+      { chip: 'x', heldPredictions: [held('sglang', 100, 110), held('dynamo-sglang', 100, 70), held('sglang', 100, 120), held('trt', 100, 150)] },
+      { chip: 'y', heldPredictions: [] },
+    ] as unknown as InferencexChipFit[];
+    const at = (medianAbs: number) => ({ n: 10, medianAbs, medianSigned: medianAbs, p90Abs: medianAbs });
+    const transfers: TransferCheck[] = [
+      { from: 'w', to: 'y', stack: 'sglang', throughput: at(0.587), interactivity: at(0.542) },
+      { from: 'w', to: 'z', stack: 'trtllm', throughput: at(0.1), interactivity: at(0.1) },
+    ];
+    const quoted = oneCurveProfileErrors(stackFits, chipFits, transfers);
+    // x sglang: |errors| 0.1, 0.3, 0.2 → median 0.2; interactivity 2·p/m − 1 = 1.2, 0.4, 1.4 → 1.2; TTFT 0.5
+    expect(quoted.get('x sglang')).toEqual({ throughput: 0.2, interactivity: 1.2, ttft: 0.5, on: expect.stringMatching(/^InferenceX DeepSeek-R1, 3 sglang rows \(one curve\) predicted by the chip's fit on its other curves \(trtllm\)/) });
+    // a profile with curves of its own to leave out is not given one
+    expect(quoted.has('x trtllm')).toBe(false);
+    // y: no other stack of its own, so the transfer check onto it, without TTFT
+    expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile") });
+    // z: the only transfer onto it is of another stack: nothing to quote
+    expect(quoted.has('z sglang')).toBe(false);
+  });
 
   test('ranks chips out of sample on the fits\' held predictions', () => {
     const at = (chip: string, measured: [number, number], predicted: [number, number]) => ({

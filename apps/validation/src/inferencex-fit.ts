@@ -502,6 +502,51 @@ export function inferencexStackFitLines(fits: readonly InferencexStackFit[]): st
   return [lines[0]!.replace('| chip |', '| chip and stack |'), ...lines.slice(1)];
 }
 
+/** An out-of-sample error a profile quotes, and what it was measured on. */
+export interface QuotedError {
+  readonly throughput: number;
+  readonly interactivity: number;
+  readonly ttft?: number;
+  readonly on: string;
+}
+
+/**
+ * The error each profile fitted on one curve quotes, keyed `chip stack`: it has no curve of its own
+ * to leave out, so its out-of-sample figure comes from a fit that never saw its rows. First the
+ * chip's fit on its other curves (another stack's rows: H100's TensorRT-LLM curves predicting its
+ * SGLang one), else the transfer rule's check onto the chip (another chip's committed profile of the
+ * stack: MI355X's predicting MI300X's rows). Either is pessimistic beside a curve left out of the
+ * profile's own stack, and a profile without either still quotes none.
+ */
+export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], chipFits: readonly InferencexChipFit[], transfers: readonly TransferCheck[]): Map<string, QuotedError> {
+  const quoted = new Map<string, QuotedError>();
+  const r3 = (x: number): number => Number(x.toFixed(3));
+  for (const f of stackFits) {
+    if (f.curves !== 1) continue;
+    const chipHeld = chipFits.find((c) => c.chip === f.chip)?.heldPredictions ?? [];
+    const errors = errorsOf(chipHeld.filter((p) => stackOf(p.row.framework) === f.stack));
+    if (errors.throughput.length > 0) {
+      const others = [...new Set(chipHeld.map((p) => stackOf(p.row.framework)))].filter((stack) => stack !== f.stack);
+      quoted.set(`${f.chip} ${f.stack}`, {
+        throughput: r3(errorStats(errors.throughput).medianAbs),
+        interactivity: r3(errorStats(errors.interactivity).medianAbs),
+        ttft: r3(errorStats(errors.ttft).medianAbs),
+        on: `InferenceX DeepSeek-R1, ${errors.throughput.length} ${f.stack} rows (one curve) predicted by the chip's fit on its other curves (${others.join(', ')}): no curve of the profile's own to leave out`,
+      });
+      continue;
+    }
+    const transfer = transfers.find((t) => t.to === f.chip && t.stack === f.stack);
+    if (transfer !== undefined) {
+      quoted.set(`${f.chip} ${f.stack}`, {
+        throughput: r3(transfer.throughput.medianAbs),
+        interactivity: r3(transfer.interactivity.medianAbs),
+        on: `InferenceX DeepSeek-R1, ${transfer.throughput.n} ${f.stack} rows (one curve) predicted by ${transfer.from}'s ${f.stack} profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out`,
+      });
+    }
+  }
+  return quoted;
+}
+
 /** Where a profile's t_req comes from: the chip's own low-load TTFTs, else the stack's pooled value, else none. */
 function requestOverheadSource(chip: string, stack: string, serving: ServingFit, date: string): string {
   const rows = `${stack} single-node rows at concurrency ≤ ${REQUEST_OVERHEAD_MAX_CONCURRENCY}`;
@@ -518,7 +563,7 @@ function requestOverheadSource(chip: string, stack: string, serving: ServingFit,
  * which BF16 work (training, dense models) uses, stays the plugin's own sourced value, since MoE
  * serving GEMMs say nothing about it (`withFlopFallback` in @ridgeline/hardware joins the two).
  */
-export function profilesModule(fits: readonly InferencexStackFit[], date: string): string {
+export function profilesModule(fits: readonly InferencexStackFit[], date: string, quoted: ReadonlyMap<string, QuotedError> = new Map()): string {
   const byChip = new Map<string, InferencexStackFit[]>();
   for (const f of fits) byChip.set(f.chip, [...(byChip.get(f.chip) ?? []), f]);
   const r3 = (x: number): number => Number(x.toFixed(3));
@@ -533,9 +578,10 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
         e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
       const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
       const oos = f.outOfSample;
+      const fallback = oos === undefined ? quoted.get(`${chip} ${f.stack}`) : undefined;
       const serving = f.serving[f.stack]!;
       return `    ${JSON.stringify(f.stack)}: {
-      description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, one curve left out for the error`)},
+      description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, ${f.curves > 1 ? 'one curve left out for the error' : 'on one curve, its error from a fit that never saw it'}`)},
       expertFlopByPrecision: { ${byPrecision.join(', ')} },
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
@@ -546,7 +592,8 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       calibration: {
         status: 'fitted',
         basis: ${source},${oos === undefined ? '' : `
-        outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, ttft: ${r3(oos.ttft.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}
+        outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, ttft: ${r3(oos.ttft.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}${fallback === undefined ? '' : `
+        outOfSampleError: { throughput: ${fallback.throughput}, interactivity: ${fallback.interactivity}, ${fallback.ttft === undefined ? '' : `ttft: ${fallback.ttft}, `}on: ${JSON.stringify(fallback.on)}, method: 'another-fit' },`}
       },
     },`;
     });

@@ -289,9 +289,41 @@ describe("the plugins' calibration status", () => {
       expect(chip.efficiency.calibration?.status, id).toBe('fitted');
       // the profile was fitted on this chip's rows of that stack (the generated module says which)
       expect(chip.efficiency.calibration?.basis, id).toContain(`${best.name} rows of ${id} (`);
+      // every default quotes an error: its own curves left out, or (one curve) another fit's
       const error = chip.efficiency.calibration?.outOfSampleError;
-      if (error !== undefined) expect(error.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time$`));
+      expect(error, id).toBeDefined();
+      if (error!.method === undefined) expect(error!.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time$`));
+      else expect(chip.efficiency.calibration?.basis, id).toContain('1 curves;');
     }
+  });
+
+  test('a profile fitted on one curve quotes another fit\'s error on its rows: the chip\'s other stack, else the transfer check, as computed', () => {
+    const kept = selectInferencex(rows).kept;
+    let standIns = 0;
+    for (const id of [...new Set(kept.map((r) => INFERENCEX_CHIP_IDS[r.hardware]!))]) {
+      for (const [stack, profile] of Object.entries(inferencexChipById(id)!.efficiencyProfiles ?? {})) {
+        const calibration = profile.calibration;
+        if (calibration?.status !== 'fitted' || !/InferenceX/.test(calibration.basis)) continue;
+        const error = calibration.outOfSampleError;
+        expect(error, `${id} ${stack}`).toBeDefined();
+        const oneCurve = calibration.basis.includes(' 1 curves;');
+        expect(error!.method === 'another-fit', `${id} ${stack}`).toBe(oneCurve);
+        if (!oneCurve) continue;
+        standIns += 1;
+        const transfer = /predicted by ([\w-]+)'s /.exec(error!.on)?.[1];
+        if (transfer === undefined) {
+          // the chip's fit on its other stacks' curves: the chip has another stack to fit on
+          expect(error!.on, `${id} ${stack}`).toMatch(/predicted by the chip's fit on its other curves \(\w+/);
+          expect(Object.keys(inferencexChipById(id)!.efficiencyProfiles ?? {}).filter((s) => s !== stack && s !== '2023').length, `${id} ${stack}`).toBeGreaterThan(0);
+        } else {
+          const check = transferCheck(kept, inferencexChipById, transfer, id, stack)!;
+          expect(error!.throughput, `${id} ${stack}`).toBeCloseTo(check.throughput.medianAbs, 3);
+          expect(error!.interactivity, `${id} ${stack}`).toBeCloseTo(check.interactivity.medianAbs, 3);
+        }
+      }
+    }
+    // H100 SGLang and MI300X SGLang today
+    expect(standIns).toBeGreaterThanOrEqual(2);
   });
 
   test('chips without measurements quote the transfer rule\'s error measured on the analogous fitted pair, stack by stack', () => {

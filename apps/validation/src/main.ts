@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, fitInferencexStacks, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines } from './inferencex-fit.ts';
+import { fitInferencex, fitInferencexStacks, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -48,19 +48,22 @@ if (flags.fit) {
   // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
   // reads the profiles the plugins carry, which --write replaces only after this table is printed.
   console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');
-  console.log(transferLines().join('\n'));
+  const transfers = transferChecks();
+  console.log(transferCheckLines(transfers).join('\n'));
   if (flags.write) {
+    // a profile fitted on one curve quotes the error of a fit that never saw it (its chip's other stack, else the transfer rule)
+    const quoted = oneCurveProfileErrors(stackFits, fits, transfers);
     const date = new Date().toISOString().slice(0, 10);
     for (const [vendor, dir] of [['NVIDIA', 'hardware-nvidia'], ['AMD', 'hardware-amd']] as const) {
       const ofVendor = stackFits.filter((f) => inferencexChipById(f.chip)?.vendor === vendor);
       const path = fileURLToPath(new URL(`../../../packages/${dir}/src/inferencex-profiles.ts`, import.meta.url));
-      writeFileSync(path, profilesModule(ofVendor, date));
+      writeFileSync(path, profilesModule(ofVendor, date, quoted));
       console.log(`wrote ${path}`);
     }
     console.log('The transfer table above used the profiles committed before this run: pnpm validate --transfer prints it with the ones just written.');
   }
 } else if (flags.transfer) {
-  console.log(transferLines().join('\n'));
+  console.log(transferCheckLines(transferChecks()).join('\n'));
 } else if (flags.readme) {
   // Regenerates the table, counts and reasons of the root README's Accuracy section, and the counts here.
   // and the InferenceX block between its markers (per chip; the framework split stays in `pnpm validate`).
@@ -92,7 +95,7 @@ if (flags.fit) {
 }
 
 /** The transfer checks of TRANSFER_PAIRS with the plugins' committed stack profiles, as a table. */
-function transferLines(): string[] {
+function transferChecks(): TransferCheck[] {
   const kept = selectInferencex(readInferencex()).kept;
-  return transferCheckLines(TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, inferencexChipById, from, to, stack) ?? []));
+  return TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, inferencexChipById, from, to, stack) ?? []);
 }

@@ -38,7 +38,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   },
   "mi300x": {
     "sglang": {
-      description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
+      description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, on one curve, its error from a fit that never saw it",
       expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" } },
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)" },
@@ -49,6 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-05)",
+        outOfSampleError: { throughput: 0.587, interactivity: 0.542, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
       },
     },
   },

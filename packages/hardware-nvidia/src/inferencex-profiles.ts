@@ -149,7 +149,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       },
     },
     "sglang": {
-      description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, one curve left out for the error",
+      description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-05): fitted per chip, on one curve, its error from a fit that never saw it",
       expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.55]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" } },
       memory: { value: 0.4, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
       network: { value: 0.82, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)" },
@@ -160,6 +160,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves; 2026-12-05)",
+        outOfSampleError: { throughput: 0.199, interactivity: 0.175, ttft: 0.537, on: "InferenceX DeepSeek-R1, 43 sglang rows (one curve) predicted by the chip's fit on its other curves (trtllm): no curve of the profile's own to leave out", method: 'another-fit' },
       },
     },
   },

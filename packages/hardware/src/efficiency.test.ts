@@ -69,6 +69,23 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(efficiencyAt(fittedProfiles('x1', { c: profile(undefined, 0.7) }, fallback).efficiency.memory, 0)).toBe(0.7);
   });
 
+  it("ranks a one-curve fit whose error is another fit's after every fit with its own curves left out, and before a fit with none", () => {
+    const standIn = (throughput: number, memory: number): ProfileWithoutFlopFallback => {
+      const p = profile(throughput, memory);
+      return { ...p, calibration: { ...p.calibration!, outOfSampleError: { ...p.calibration!.outOfSampleError!, method: 'another-fit' } } };
+    };
+    // means: a (0.3 + 0.1)/2 = 0.2 left out of its own; s (0.05 + 0.1)/2 = 0.075, but another fit's
+    const chosen = (profiles: Record<string, ProfileWithoutFlopFallback>): number => efficiencyAt(fittedProfiles('x1', profiles, fallback).efficiency.memory, 0);
+    expect(chosen({ s: standIn(0.05, 0.4), a: profile(0.3, 0.5) })).toBe(0.5);
+    // between stand-ins the smaller error wins, and any stand-in beats no error at all
+    expect(chosen({ c: profile(undefined, 0.7), s: standIn(0.5, 0.4), t: standIn(0.05, 0.3) })).toBe(0.3);
+    expect(chosen({ c: profile(undefined, 0.7), s: standIn(0.5, 0.4) })).toBe(0.4);
+    // the method is given explicitly for a leave-one-curve-out error too: ranked as if absent
+    const explicit = profile(0.1, 0.6);
+    const withMethod = { ...explicit, calibration: { ...explicit.calibration!, outOfSampleError: { ...explicit.calibration!.outOfSampleError!, method: 'leave-one-curve-out' as const } } };
+    expect(chosen({ a: profile(0.3, 0.5), b: withMethod })).toBe(0.6);
+  });
+
   it("adds the chip's sourced η_flop at other precisions under what a profile fitted itself, and its sourced η_net over the held one", () => {
     const fp4 = { value: 0.56, source: 'NVFP4 GEMM benchmark' };
     const { flopByPrecision: _fitted, ...unfitted } = profile(undefined, 0.7);

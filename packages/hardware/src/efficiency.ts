@@ -99,7 +99,8 @@ export function withEfficiencyProfile(chip: ChipSpec, name: string): { readonly 
 /**
  * The profile a chip's default efficiencies should be (docs/MODEL.md §9): among `profiles`, the
  * fitted one with the lowest out-of-sample error (the mean of its throughput and tokens/s-per-user
- * errors; a fit without one, on a single curve, ranks last), as `{ name, efficiency }` with a
+ * errors; a fit on a single curve, whose error is another fit's (`method: 'another-fit'`) or none,
+ * ranks after every fit with curves of its own left out), as `{ name, efficiency }` with a
  * calibration basis that names the profile; undefined when none is fitted. Ties keep the first in
  * `profiles`' order.
  *
@@ -109,13 +110,15 @@ export function withEfficiencyProfile(chip: ChipSpec, name: string): { readonly 
 export function bestFittedProfile(
   profiles: Readonly<Record<string, EfficiencyProfile>> | undefined,
 ): { readonly name: string; readonly efficiency: ChipEfficiency } | undefined {
-  let best: { name: string; profile: EfficiencyProfile; error: number } | undefined;
+  let best: { name: string; profile: EfficiencyProfile; tier: number; error: number } | undefined;
   for (const [name, profile] of Object.entries(profiles ?? {})) {
     if (profile.calibration?.status !== 'fitted') continue;
     const error = profile.calibration.outOfSampleError;
-    // A fit on one curve has no out-of-sample error: it ranks after every fit that has one.
-    const mean = error === undefined ? Number.POSITIVE_INFINITY : (error.throughput + error.interactivity) / 2;
-    if (best === undefined || mean < best.error) best = { name, profile, error: mean };
+    // Ranked by the error of leaving its own curves out; a profile with only a stand-in for it
+    // (another fit predicting its one curve) ranks after every one with, then one with no error at all.
+    const tier = error === undefined ? 2 : error.method === 'another-fit' ? 1 : 0;
+    const mean = error === undefined ? 0 : (error.throughput + error.interactivity) / 2;
+    if (best === undefined || tier < best.tier || (tier === best.tier && mean < best.error)) best = { name, profile, tier, error: mean };
   }
   if (best === undefined) return undefined;
   const { description, calibration, ...efficiency } = best.profile;

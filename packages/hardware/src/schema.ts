@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   AVAILABILITIES,
   CALIBRATION_STATUSES,
+  ERROR_METHODS,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
   SUPPORTED_API_VERSIONS,
@@ -610,8 +611,9 @@ const efficiencyEntries = {
                 interactivity: numberIn('nonNegative', { what: 'the median |error| of tokens/s per user, as a fraction', unit: '', example: '0.15' }),
                 ttft: v.exactOptional(numberIn('nonNegative', { what: 'the median |error| of time to first token, as a fraction', unit: '', example: '0.3' })),
                 on: text('the measurements the error is on', '"InferenceX DeepSeek-R1, 381 rows"'),
+                method: v.exactOptional(choice(ERROR_METHODS, 'out-of-sample error method')),
               },
-              '{ throughput, interactivity, ttft?, on }',
+              '{ throughput, interactivity, ttft?, on, method? }',
             ),
           ),
         },

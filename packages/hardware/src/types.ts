@@ -288,6 +288,17 @@ export interface ChipPrice {
 export const CALIBRATION_STATUSES = ['fitted', 'transferred', 'datasheet'] as const;
 
 /**
+ * How an out-of-sample error was measured (`CalibrationStatus.outOfSampleError.method`):
+ * `leave-one-curve-out`, the efficiencies fitted on all but one curve of their own rows at a time;
+ * `another-fit`, the rows predicted by a fit that never saw them (the chip's profile of another
+ * stack, or another chip's by the transfer rule), a stand-in where nothing of their own can be left out.
+ *
+ * @example
+ * ERROR_METHODS.includes('another-fit'); // true
+ */
+export const ERROR_METHODS = ['leave-one-curve-out', 'another-fit'] as const;
+
+/**
  * One of `CALIBRATION_STATUSES`.
  *
  * @example
@@ -322,6 +333,11 @@ export interface CalibrationStatus {
     /** Median |error| of time to first token, where measured. */
     readonly ttft?: number;
     readonly on: string;
+    /**
+     * How it was measured (`ERROR_METHODS`); absent means `leave-one-curve-out`. A chip's default
+     * profile is the fitted one of least error, those measured by `another-fit` ranking after the rest.
+     */
+    readonly method?: (typeof ERROR_METHODS)[number];
   };
 }
 

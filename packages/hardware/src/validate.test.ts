@@ -905,6 +905,14 @@ describe('the common mistakes, word for word', () => {
     );
   });
 
+  test("an unknown out-of-sample error method names the allowed ones; a known one is accepted", () => {
+    const withError = (method: string) => (p: Json) => (p.chips[0].efficiency.calibration = { status: 'fitted', basis: 'rows', outOfSampleError: { throughput: 0.2, interactivity: 0.2, on: 'rows', method } });
+    expect(line(withError('guess'))).toBe(
+      '  - chips[h100-sxm].efficiency.calibration.outOfSampleError.method: is not a known out-of-sample error method, got "guess" (allowed: leave-one-curve-out, another-fit). Fix: use one of leave-one-curve-out, another-fit.',
+    );
+    expect(validateHardware(broken(withError('another-fit'))).ok).toBe(true);
+  });
+
   test('an unknown topology names the allowed ones', () => {
     expect(line((p) => (p.chips[0].scaleUp.topology = 'mesh'))).toBe(
       '  - chips[h100-sxm].scaleUp.topology: is not a known topology, got "mesh" (allowed: switch, ring, torus1d, torus2d, torus3d). Fix: use one of switch, ring, torus1d, torus2d, torus3d.',
