@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, oneCurveProfileErrors, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -184,13 +184,30 @@ describe('fitting InferenceX, one curve left out', () => {
     ];
     const quoted = oneCurveProfileErrors(stackFits, chipFits, transfers);
     // x sglang: |errors| 0.1, 0.3, 0.2 → median 0.2; interactivity 2·p/m − 1 = 1.2, 0.4, 1.4 → 1.2; TTFT 0.5
-    expect(quoted.get('x sglang')).toEqual({ throughput: 0.2, interactivity: 1.2, ttft: 0.5, on: expect.stringMatching(/^InferenceX DeepSeek-R1, 3 sglang rows \(one curve\) predicted by the chip's fit on its other curves \(trtllm\)/) });
+    expect(quoted.get('x sglang')).toEqual({ throughput: 0.2, interactivity: 1.2, ttft: 0.5, on: expect.stringMatching(/^InferenceX DeepSeek-R1, 3 sglang rows \(one curve\) predicted by the chip's fit on its other curves \(trtllm\)/), method: 'another-fit' });
     // a profile with curves of its own to leave out is not given one
     expect(quoted.has('x trtllm')).toBe(false);
     // y: no other stack of its own, so the transfer check onto it, without TTFT
-    expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile") });
+    expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile"), method: 'another-fit' });
     // z: the only transfer onto it is of another stack: nothing to quote
     expect(quoted.has('z sglang')).toBe(false);
+  });
+
+  test('profilesModule writes a one-curve profile\'s stand-in error with its method, and a cross-validated one without', () => {
+    const fit = (stack: string, curves: number, outOfSample: boolean) => ({
+      chip: 'x', stack, rows: 10, curves, precisions: ['fp8'],
+      efficiencies: { flop: 0.05, memory: 0.7, network: 0.8, layerOverheadS: 5e-5, commOverlap: 0 },
+      serving: { [stack]: { mtpAcceptance: undefined, requestOverheadS: 0.1, mtpChips: [], mtpRows: 0, ttftChips: ['x'], ttftRows: 4 } },
+      outOfSample: outOfSample ? { throughput: { medianAbs: 0.1234 }, interactivity: { medianAbs: 0.2 }, ttft: { medianAbs: 0.3 } } : undefined,
+    });
+    const fits = [fit('trtllm', 3, true), fit('sglang', 1, false)] as unknown as InferencexStackFit[];
+    const quoted = new Map([['x sglang', { throughput: 0.199, interactivity: 0.175, ttft: 0.537, on: 'another fit', method: 'another-fit' as const }]]);
+    const text = profilesModule(fits, '2026-12-05', quoted);
+    expect(text).toContain(`outOfSampleError: { throughput: 0.123, interactivity: 0.2, ttft: 0.3, on: "InferenceX DeepSeek-R1, 10 trtllm rows, one curve left out at a time" },`);
+    expect(text).toContain(`outOfSampleError: { throughput: 0.199, interactivity: 0.175, ttft: 0.537, on: "another fit", method: 'another-fit' },`);
+    expect(text).toContain('fitted per chip, on one curve, its error from a fit that never saw it');
+    // without a stand-in the one-curve profile quotes nothing
+    expect(profilesModule(fits, '2026-12-05').match(/outOfSampleError/g)).toHaveLength(1);
   });
 
   test('ranks chips out of sample on the fits\' held predictions', () => {

@@ -1,5 +1,5 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
-import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
@@ -502,13 +502,8 @@ export function inferencexStackFitLines(fits: readonly InferencexStackFit[]): st
   return [lines[0]!.replace('| chip |', '| chip and stack |'), ...lines.slice(1)];
 }
 
-/** An out-of-sample error a profile quotes, and what it was measured on. */
-export interface QuotedError {
-  readonly throughput: number;
-  readonly interactivity: number;
-  readonly ttft?: number;
-  readonly on: string;
-}
+/** An out-of-sample error a profile quotes, what it was measured on and how (a plugin's `calibration.outOfSampleError`). */
+export type QuotedError = NonNullable<CalibrationStatus['outOfSampleError']>;
 
 /**
  * The error each profile fitted on one curve quotes, keyed `chip stack`: it has no curve of its own
@@ -532,6 +527,7 @@ export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], 
         interactivity: r3(errorStats(errors.interactivity).medianAbs),
         ttft: r3(errorStats(errors.ttft).medianAbs),
         on: `InferenceX DeepSeek-R1, ${errors.throughput.length} ${f.stack} rows (one curve) predicted by the chip's fit on its other curves (${others.join(', ')}): no curve of the profile's own to leave out`,
+        method: 'another-fit',
       });
       continue;
     }
@@ -541,6 +537,7 @@ export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], 
         throughput: r3(transfer.throughput.medianAbs),
         interactivity: r3(transfer.interactivity.medianAbs),
         on: `InferenceX DeepSeek-R1, ${transfer.throughput.n} ${f.stack} rows (one curve) predicted by ${transfer.from}'s ${f.stack} profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out`,
+        method: 'another-fit',
       });
     }
   }
@@ -593,7 +590,7 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
         status: 'fitted',
         basis: ${source},${oos === undefined ? '' : `
         outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, ttft: ${r3(oos.ttft.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}${fallback === undefined ? '' : `
-        outOfSampleError: { throughput: ${fallback.throughput}, interactivity: ${fallback.interactivity}, ${fallback.ttft === undefined ? '' : `ttft: ${fallback.ttft}, `}on: ${JSON.stringify(fallback.on)}, method: 'another-fit' },`}
+        outOfSampleError: { throughput: ${fallback.throughput}, interactivity: ${fallback.interactivity}, ${fallback.ttft === undefined ? '' : `ttft: ${fallback.ttft}, `}on: ${JSON.stringify(fallback.on)}${fallback.method === undefined ? '' : `, method: '${fallback.method}'`} },`}
       },
     },`;
     });
