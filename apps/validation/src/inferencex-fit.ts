@@ -275,6 +275,10 @@ export interface FitStats {
   readonly ttft: ErrorStats;
 }
 
+function fitStatsOf(e: Errors): FitStats {
+  return { throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) };
+}
+
 /** One chip's fit: the efficiencies from all its rows, and the error in and out of sample. */
 export interface InferencexChipFit {
   readonly chip: string;
@@ -374,7 +378,6 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
     all.set(unit, efficiencyFit(unit, unit.rows, acceptanceFrom(serving)));
   }
 
-  const stats = (e: Errors): FitStats => ({ throughput: errorStats(e.throughput), interactivity: errorStats(e.interactivity), ttft: errorStats(e.ttft) });
   const fits: Array<InferencexChipFit & { readonly unit: U }> = [];
   for (const unit of units) {
     const fit = all.get(unit);
@@ -402,9 +405,9 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
         const heldServing = withOwnRequestOverhead(fitStackServing(trained.plain ? [...others, { chip: trained.chip, rows: training }] : others, stack), { chip: trained.chip, rows: training });
         heldPredictions.push(...predictionsOf(held, (row) => servingChip(trained.chip, heldServing, row, 'fit: InferenceX, one curve left out')));
       }
-      outOfSample = stats(errorsOf(heldPredictions));
+      outOfSample = fitStatsOf(errorsOf(heldPredictions));
     }
-    fits.push({ unit, chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: fit.efficiencies, serving: unitServing, atGridEdge: fit.atGridEdge, inSample: stats(inSample), outOfSample, heldPredictions, before: stats(before) });
+    fits.push({ unit, chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: fit.efficiencies, serving: unitServing, atGridEdge: fit.atGridEdge, inSample: fitStatsOf(inSample), outOfSample, heldPredictions, before: fitStatsOf(before) });
   }
   return fits;
 }
@@ -431,7 +434,6 @@ const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(x * 100).toFix
 const signed = (x: number): string => (Number.isNaN(x) ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`);
 const cell = (s: ErrorStats): string => `${pct(s.medianAbs)} (${signed(s.medianSigned)})`;
 
-/** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
 /** A serving figure per stack: the value alone for one stack, else `stack value` for each. */
 function servingCell(serving: StackServing, value: (fit: ServingFit) => string): string {
   const entries = Object.entries(serving);
@@ -439,6 +441,7 @@ function servingCell(serving: StackServing, value: (fit: ServingFit) => string):
   return entries.map(([stack, fit]) => `${stack} ${value(fit)}`).join(', ');
 }
 
+/** The fit as a Markdown table: efficiencies, and median |error| (bias) before, in sample and out of sample. */
 export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[] {
   return [
     '| chip | rows | curves | η_flop of expert GEMMs (by compute precision) | η_mem | t_layer | MTP acceptance | t_req | tput/GPU plugin | tput/GPU fitted | tput/GPU out of sample | tok/s/user plugin | tok/s/user fitted | tok/s/user out of sample |',
@@ -458,10 +461,7 @@ export function inferencexFitLines(fits: readonly InferencexChipFit[]): string[]
  * 90th percentile |error| of throughput per GPU and of tokens/s per user, one curve left out).
  */
 export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): string {
-  const held = errorsOf(fits.flatMap((f) => f.heldPredictions));
-  const t = errorStats(held.throughput);
-  const u = errorStats(held.interactivity);
-  const ttft = errorStats(held.ttft);
+  const { throughput: t, interactivity: u, ttft } = fitStatsOf(errorsOf(fits.flatMap((f) => f.heldPredictions)));
   return `Out of sample, every chip pooled (${t.n} rows): tput/GPU median |error| ${pct(t.medianAbs)}, p90 ${pct(t.p90Abs)}; tok/s/user ${pct(u.medianAbs)}, p90 ${pct(u.p90Abs)}; TTFT ${pct(ttft.medianAbs)}, p90 ${pct(ttft.p90Abs)}.`;
 }
 
@@ -505,6 +505,23 @@ export function inferencexStackFitLines(fits: readonly InferencexStackFit[]): st
 /** An out-of-sample error a profile quotes, what it was measured on and how (a plugin's `calibration.outOfSampleError`). */
 export type QuotedError = NonNullable<CalibrationStatus['outOfSampleError']>;
 
+/** Error statistics as a profile quotes them: each median |error| to 3 decimals. */
+function quotedError(stats: { readonly throughput: ErrorStats; readonly interactivity: ErrorStats; readonly ttft?: ErrorStats }, on: string, method?: QuotedError['method']): QuotedError {
+  const r3 = (x: number): number => Number(x.toFixed(3));
+  return {
+    throughput: r3(stats.throughput.medianAbs),
+    interactivity: r3(stats.interactivity.medianAbs),
+    ...(stats.ttft === undefined ? {} : { ttft: r3(stats.ttft.medianAbs) }),
+    on,
+    ...(method === undefined ? {} : { method }),
+  };
+}
+
+/** `error` as the TypeScript literal the generated profiles module carries. */
+function quotedErrorLiteral(error: QuotedError): string {
+  return `{ throughput: ${error.throughput}, interactivity: ${error.interactivity}, ${error.ttft === undefined ? '' : `ttft: ${error.ttft}, `}on: ${JSON.stringify(error.on)}${error.method === undefined ? '' : `, method: '${error.method}'`} }`;
+}
+
 /**
  * The error each profile fitted on one curve quotes, keyed `chip stack`: it has no curve of its own
  * to leave out, so its out-of-sample figure comes from a fit that never saw its rows. First the
@@ -515,30 +532,20 @@ export type QuotedError = NonNullable<CalibrationStatus['outOfSampleError']>;
  */
 export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], chipFits: readonly InferencexChipFit[], transfers: readonly TransferCheck[]): Map<string, QuotedError> {
   const quoted = new Map<string, QuotedError>();
-  const r3 = (x: number): number => Number(x.toFixed(3));
   for (const f of stackFits) {
     if (f.curves !== 1) continue;
     const chipHeld = chipFits.find((c) => c.chip === f.chip)?.heldPredictions ?? [];
     const errors = errorsOf(chipHeld.filter((p) => stackOf(p.row.framework) === f.stack));
     if (errors.throughput.length > 0) {
       const others = [...new Set(chipHeld.map((p) => stackOf(p.row.framework)))].filter((stack) => stack !== f.stack);
-      quoted.set(`${f.chip} ${f.stack}`, {
-        throughput: r3(errorStats(errors.throughput).medianAbs),
-        interactivity: r3(errorStats(errors.interactivity).medianAbs),
-        ttft: r3(errorStats(errors.ttft).medianAbs),
-        on: `InferenceX DeepSeek-R1, ${errors.throughput.length} ${f.stack} rows (one curve) predicted by the chip's fit on its other curves (${others.join(', ')}): no curve of the profile's own to leave out`,
-        method: 'another-fit',
-      });
+      const on = `InferenceX DeepSeek-R1, ${errors.throughput.length} ${f.stack} rows (one curve) predicted by the chip's fit on its other curves (${others.join(', ')}): no curve of the profile's own to leave out`;
+      quoted.set(`${f.chip} ${f.stack}`, quotedError(fitStatsOf(errors), on, 'another-fit'));
       continue;
     }
     const transfer = transfers.find((t) => t.to === f.chip && t.stack === f.stack);
     if (transfer !== undefined) {
-      quoted.set(`${f.chip} ${f.stack}`, {
-        throughput: r3(transfer.throughput.medianAbs),
-        interactivity: r3(transfer.interactivity.medianAbs),
-        on: `InferenceX DeepSeek-R1, ${transfer.throughput.n} ${f.stack} rows (one curve) predicted by ${transfer.from}'s ${f.stack} profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out`,
-        method: 'another-fit',
-      });
+      const on = `InferenceX DeepSeek-R1, ${transfer.throughput.n} ${f.stack} rows (one curve) predicted by ${transfer.from}'s ${f.stack} profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out`;
+      quoted.set(`${f.chip} ${f.stack}`, quotedError(transfer, on, 'another-fit'));
     }
   }
   return quoted;
@@ -563,7 +570,6 @@ function requestOverheadSource(chip: string, stack: string, serving: ServingFit,
 export function profilesModule(fits: readonly InferencexStackFit[], date: string, quoted: ReadonlyMap<string, QuotedError> = new Map()): string {
   const byChip = new Map<string, InferencexStackFit[]>();
   for (const f of fits) byChip.set(f.chip, [...(byChip.get(f.chip) ?? []), f]);
-  const r3 = (x: number): number => Number(x.toFixed(3));
   const chipEntries = [...byChip].map(([chip, list]) => {
     const profiles = list.map((f) => {
       const e = f.efficiencies;
@@ -574,8 +580,8 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       const flopAt = (v: number): string =>
         e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
       const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
-      const oos = f.outOfSample;
-      const fallback = oos === undefined ? quoted.get(`${chip} ${f.stack}`) : undefined;
+      // its own curves left out where it has several, else the stand-in quoted for it (if any)
+      const error = f.outOfSample === undefined ? quoted.get(`${chip} ${f.stack}`) : quotedError(f.outOfSample, `InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`);
       const serving = f.serving[f.stack]!;
       return `    ${JSON.stringify(f.stack)}: {
       description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, ${f.curves > 1 ? 'one curve left out for the error' : 'on one curve, its error from a fit that never saw it'}`)},
@@ -588,9 +594,8 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       requestOverheadS: { value: ${serving.requestOverheadS}, source: ${JSON.stringify(requestOverheadSource(chip, f.stack, serving, date))} },
       calibration: {
         status: 'fitted',
-        basis: ${source},${oos === undefined ? '' : `
-        outOfSampleError: { throughput: ${r3(oos.throughput.medianAbs)}, interactivity: ${r3(oos.interactivity.medianAbs)}, ttft: ${r3(oos.ttft.medianAbs)}, on: ${JSON.stringify(`InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`)} },`}${fallback === undefined ? '' : `
-        outOfSampleError: { throughput: ${fallback.throughput}, interactivity: ${fallback.interactivity}, ${fallback.ttft === undefined ? '' : `ttft: ${fallback.ttft}, `}on: ${JSON.stringify(fallback.on)}${fallback.method === undefined ? '' : `, method: '${fallback.method}'`} },`}
+        basis: ${source},${error === undefined ? '' : `
+        outOfSampleError: ${quotedErrorLiteral(error)},`}
       },
     },`;
     });
