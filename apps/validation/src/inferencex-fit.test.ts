@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -106,6 +106,60 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(refit[0]!.serving.trtllm!.mtpAcceptance).not.toBe(fits[0]!.serving.trtllm!.mtpAcceptance);
   }, 240_000);
 
+  test('chips of one die are fitted together: one set of efficiencies, each row at its own chip\'s peaks, a chip\'s curve left out predicted from the others\'', () => {
+    // H200 and H100 SXM: the same GH100 die on the same 700 W HGX board, HBM apart
+    expect(FITTED_TOGETHER).toContainEqual(['h200', 'h100-sxm']);
+    expect(fittedTogetherWith('h100-sxm')).toEqual(['h200', 'h100-sxm']);
+    expect(fittedTogetherWith('b200')).toEqual(['b200']);
+    const h200 = inferencexChip('h200')!;
+    const h100 = inferencexChip('h100')!;
+    const h100Row = kept.find((r) => r.hardware === 'h100')!;
+    const h200Row = kept.find((r) => r.hardware === 'h200')!;
+    const b200Row = kept.find((r) => r.hardware === 'b200')!;
+    // H200's efficiencies on an H100 row: H100's datasheet (3.35 TB/s, not 4.8), H200's efficiencies, one object each time
+    const served = onRowChip(h200, h100Row);
+    expect([served.id, served.memory.bandwidthBytesPerS.value, served.efficiency]).toEqual(['h100-sxm', 3.35e12, h200.efficiency]);
+    expect(onRowChip(h200, h100Row)).toBe(served);
+    // its own rows, and a chip of another die, as it is
+    expect(onRowChip(h200, h200Row)).toBe(h200);
+    expect(onRowChip(h200, b200Row)).toBe(h200);
+
+    // One unit: H200's single-node TensorRT-LLM FP8 rows without MTP and H100's Dynamo-TRT ones (one curve each), on a 2 × 2 × 2 grid
+    const h200Rows = kept.filter((r) => r.hardware === 'h200' && r.framework === 'trt' && r.precision === 'fp8' && r.specMethod !== 'mtp');
+    const h100Rows = kept.filter((r) => r.hardware === 'h100' && r.framework === 'dynamo-trt' && r.specMethod !== 'mtp');
+    expect([new Set(h200Rows.map(curveOf)).size, new Set(h100Rows.map(curveOf)).size]).toEqual([1, 1]);
+    const grid = (chip: ChipSpec) => ({ ...inferencexFitGrid(chip), flop: [0.05, 0.3], memory: [0.4, 0.8], layerOverheadS: [20e-6, 60e-6] });
+    const fits = fitInferencexUnits([{ chip: h200, rows: [...h200Rows, ...h100Rows] }], grid);
+    expect(fits.map((f) => [f.chip, f.rows, f.curves])).toEqual([['h200', h200Rows.length, 1], ['h100-sxm', h100Rows.length, 1]]);
+    expect(fits[0]!.fittedOn).toEqual({ chips: ['h200', 'h100-sxm'], rows: h200Rows.length + h100Rows.length, curves: 2 });
+    expect(fits[1]!.efficiencies).toEqual(fits[0]!.efficiencies);
+    // by hand: every row's throughput and tokens/s per user, each predicted on its own chip with the candidate's efficiencies
+    const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(h200.efficiency.flop, FLOP_CURVE_INTENSITIES[1]), flopForExperts: true };
+    const byHand = (rows: readonly InferencexRow[]) =>
+      rows.flatMap((row) => {
+        const own = row.hardware === 'h100' ? h100 : h200;
+        const at = (candidate: ChipSpec) => estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...own, efficiency: candidate.efficiency } });
+        return [
+          { id: `${row.line} tput`, measured: row.tputPerGpu, predict: (c: ChipSpec) => { const r = at(c); return r.feasible ? predictedTputPerGpu(row, r) : undefined; } },
+          { id: `${row.line} user`, measured: row.medianIntvty, predict: (c: ChipSpec) => { const r = at(c); return r.feasible ? r.tokensPerSPerUser : undefined; } },
+        ];
+      });
+    const { mtpAcceptance: _a, requestOverheadS: _t, ...bare } = h200.efficiency;
+    const h200Bare = { ...h200, efficiency: bare };
+    expect(fits[0]!.efficiencies).toEqual(calibrateEfficiencies(h200Bare, byHand([...h200Rows, ...h100Rows]), grid(h200Bare), options)!.efficiencies);
+    // H100's curve left out: the efficiencies fitted on H200's rows alone, on H100's datasheet, at t_req of H200's low-load rows
+    const trained = withEfficiencies(h200Bare, calibrateEfficiencies(h200Bare, byHand(h200Rows), grid(h200Bare), options)!.efficiencies, 'test');
+    const serving = withOwnRequestOverhead(fitStackServing([{ chip: trained, rows: h200Rows }], 'trtllm'), { chip: trained, rows: h200Rows });
+    const expected = h100Rows.flatMap((row) => {
+      const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...h100, efficiency: servingChip(trained, serving, row).efficiency } });
+      return r.feasible ? [r.tokensPerSPerUser] : [];
+    });
+    const got = fits[1]!.heldPredictions.map((p) => p.predicted!.interactivity);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got).toEqual(expected.map((x) => expect.closeTo(x, 9)));
+    expect(fits[1]!.heldPredictions.every((p) => p.row.hardware === 'h100')).toBe(true);
+  }, 240_000);
+
   test('two calibration rows per InferenceX row, predicted from one estimate', () => {
     const rows = kept.slice(0, 3);
     const calibration = calibrationRowsOf(rows);
@@ -161,26 +215,30 @@ describe('fitting InferenceX, one curve left out', () => {
   }, 240_000);
 
   test('oneCurveProfileErrors: a profile fitted on one curve quotes its chip\'s fit on other stacks, else the transfer rule, else nothing', () => {
+    const at = (medianAbs: number) => ({ n: 10, medianAbs, medianSigned: medianAbs, p90Abs: medianAbs });
     const held = (framework: string, measured: number, predicted: number) => ({
       row: { framework, tputPerGpu: measured, medianIntvty: measured, medianTtft: 1 },
       config: { chip: { id: 'x' } },
       predicted: { throughput: predicted, interactivity: predicted * 2, ttft: 1.5 },
     });
+    const crossValidated = { throughput: at(0.1), interactivity: at(0.1), ttft: at(0.1) };
     const stackFits = [
-      { chip: 'x', stack: 'sglang', curves: 1 },
-      { chip: 'x', stack: 'trtllm', curves: 2 },
-      { chip: 'y', stack: 'sglang', curves: 1 },
-      { chip: 'z', stack: 'sglang', curves: 1 },
+      { chip: 'x', stack: 'sglang', curves: 1, outOfSample: undefined },
+      { chip: 'x', stack: 'trtllm', curves: 2, outOfSample: crossValidated },
+      { chip: 'y', stack: 'sglang', curves: 1, outOfSample: undefined },
+      { chip: 'z', stack: 'sglang', curves: 1, outOfSample: undefined },
+      // one curve of its own, fitted together with another chip's curves: it has them to leave out
+      { chip: 'v', stack: 'sglang', curves: 1, outOfSample: crossValidated },
     ] as unknown as InferencexStackFit[];
     // x's chip fit held its sglang curve out (errors +10%, −30%, +20%) and its trtllm curves (+50%)
     const chipFits = [
       { chip: 'x', heldPredictions: [held('sglang', 100, 110), held('dynamo-sglang', 100, 70), held('sglang', 100, 120), held('trt', 100, 150)] },
       { chip: 'y', heldPredictions: [] },
     ] as unknown as InferencexChipFit[];
-    const at = (medianAbs: number) => ({ n: 10, medianAbs, medianSigned: medianAbs, p90Abs: medianAbs });
     const transfers: TransferCheck[] = [
       { from: 'w', to: 'y', stack: 'sglang', throughput: at(0.587), interactivity: at(0.542) },
       { from: 'w', to: 'z', stack: 'trtllm', throughput: at(0.1), interactivity: at(0.1) },
+      { from: 'w', to: 'v', stack: 'sglang', throughput: at(0.3), interactivity: at(0.3) },
     ];
     const quoted = oneCurveProfileErrors(stackFits, chipFits, transfers);
     // x sglang: |errors| 0.1, 0.3, 0.2 → median 0.2; interactivity 2·p/m − 1 = 1.2, 0.4, 1.4 → 1.2; TTFT 0.5
@@ -191,11 +249,13 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile"), method: 'another-fit' });
     // z: the only transfer onto it is of another stack: nothing to quote
     expect(quoted.has('z sglang')).toBe(false);
+    // v: cross-validated on its group's curves, so no stand-in, though a transfer onto it exists
+    expect(quoted.has('v sglang')).toBe(false);
   });
 
   test('profilesModule writes a one-curve profile\'s stand-in error with its method, and a cross-validated one without', () => {
     const fit = (stack: string, curves: number, outOfSample: boolean) => ({
-      chip: 'x', stack, rows: 10, curves, precisions: ['fp8'],
+      chip: 'x', stack, rows: 10, curves, fittedOn: { chips: ['x'], rows: 10, curves }, precisions: ['fp8'],
       efficiencies: { flop: 0.05, memory: 0.7, network: 0.8, layerOverheadS: 5e-5, commOverlap: 0 },
       serving: { [stack]: { mtpAcceptance: undefined, requestOverheadS: 0.1, mtpChips: [], mtpRows: 0, ttftChips: ['x'], ttftRows: 4 } },
       outOfSample: outOfSample ? { throughput: { medianAbs: 0.1234 }, interactivity: { medianAbs: 0.2 }, ttft: { medianAbs: 0.3 } } : undefined,
@@ -208,6 +268,12 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(text).toContain('fitted per chip, on one curve, its error from a fit that never saw it');
     // without a stand-in the one-curve profile quotes nothing
     expect(profilesModule(fits, '2026-12-05').match(/outOfSampleError/g)).toHaveLength(1);
+    // a chip fitted together with another (one die) names the other's rows and curves, and which curves stayed in
+    const joint = { ...fit('trtllm', 1, true), chip: 'h', rows: 4, fittedOn: { chips: ['g', 'h'], rows: 10, curves: 3 } } as unknown as InferencexStackFit;
+    const jointText = profilesModule([joint], '2026-12-05');
+    expect(jointText).toContain('memory: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h (4 rows, 1 curves) and of g (6 rows, 2 curves), fitted together as one die (2026-12-05)" },');
+    expect(jointText).toContain('on: "InferenceX DeepSeek-R1, 4 trtllm rows, one curve left out at a time (g\'s curves kept)" },');
+    expect(jointText).toContain('fitted per die, with g, one curve left out for the error');
   });
 
   test('ranks chips out of sample on the fits\' held predictions', () => {

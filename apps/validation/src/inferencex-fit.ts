@@ -1,7 +1,7 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
-import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
+import { BEST_ROW, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (docs/MODEL.md §9): per chip (or per chip and serving stack:
@@ -16,6 +16,45 @@ import { BEST_ROW, errorStats, inferencexConfig, predictedTputPerGpu, rankingAgr
 /** A curve of InferenceX: one chip, framework (serving stack), precision and mode (MTP or not). */
 export function curveOf(row: InferencexRow): string {
   return `${row.hardware} ${row.framework} ${row.precision} ${row.specMethod === 'mtp' ? 'mtp' : 'no-mtp'}`;
+}
+
+/**
+ * Chips fitted together, one efficiency set for each group: the same GPU die on another board or
+ * with other memory (docs/MODEL.md §9). An efficiency is a fraction of the chip's own datasheet
+ * peak, so one set serves every chip of the die, each row at its own chip's peaks; the rows of
+ * every chip of the die then pin it, where one chip's rows alone (H100's are all two-node
+ * deployments) would fold what they do not express into its HBM efficiency.
+ */
+export const FITTED_TOGETHER: readonly (readonly string[])[] = [['h200', 'h100-sxm']];
+
+/** The group of chips `id` is fitted with (`FITTED_TOGETHER`), else the chip alone. */
+export function fittedTogetherWith(id: string): readonly string[] {
+  return FITTED_TOGETHER.find((group) => group.includes(id)) ?? [id];
+}
+
+const onRowChipMemo = new WeakMap<ChipSpec, Map<string, ChipSpec>>();
+
+/**
+ * `chip` (fitted efficiencies) as it serves `row`: itself on its own rows and on any chip it is not
+ * fitted with; on the rows of another chip of its group, that chip's datasheet with `chip`'s
+ * efficiencies (one object per pair, since the fit memoises per chip object).
+ */
+export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
+  const id = INFERENCEX_CHIP_IDS[row.hardware];
+  if (id === undefined || id === chip.id || !fittedTogetherWith(chip.id).includes(id)) return chip;
+  let byId = onRowChipMemo.get(chip);
+  if (byId === undefined) {
+    byId = new Map();
+    onRowChipMemo.set(chip, byId);
+  }
+  let served = byId.get(id);
+  if (served === undefined) {
+    const datasheet = inferencexChipById(id);
+    if (datasheet === undefined) return chip;
+    served = { ...datasheet, efficiency: chip.efficiency };
+    byId.set(id, served);
+  }
+  return served;
 }
 
 /**
@@ -49,7 +88,8 @@ export function calibrationRowsOf(rows: readonly InferencexRow[], acceptanceOf?:
     const result = (chip: ChipSpec): InferenceResult => {
       if (chip !== lastChip) {
         lastChip = chip;
-        last = estimateInference({ ...config, chip: acceptance === undefined ? chip : withAcceptance(chip, acceptance) });
+        const served = onRowChip(chip, row);
+        last = estimateInference({ ...config, chip: acceptance === undefined ? served : withAcceptance(served, acceptance) });
       }
       return last!;
     };
@@ -71,7 +111,7 @@ export interface Errors {
 function predictionsOf(rows: readonly InferencexRow[], chipFor: ChipSpec | ((row: InferencexRow) => ChipSpec)): RankedPrediction[] {
   const out: RankedPrediction[] = [];
   for (const row of rows) {
-    const chip = typeof chipFor === 'function' ? chipFor(row) : chipFor;
+    const chip = onRowChip(typeof chipFor === 'function' ? chipFor(row) : chipFor, row);
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip });
     if (!r.feasible) continue;
     out.push({ row, predicted: { throughput: predictedTputPerGpu(row, r), interactivity: r.tokensPerSPerUser, ttft: r.ttftS }, config: { chip: { id: chip.id } } });
@@ -176,9 +216,10 @@ function rateLoss(chip: ChipSpec, row: InferencexRow, a: number): number | null 
 /** A row's predicted TTFT without t_req, at acceptance `a` (null when infeasible). */
 function ttftWithoutOverhead(chip: ChipSpec, row: InferencexRow, a: number | undefined): number | null {
   return memoised(ttftMemo, chip, `${row.line} ${a}`, () => {
-    const { requestOverheadS: _ignored, ...efficiency } = (a === undefined ? chip : withAcceptance(chip, a)).efficiency;
+    const served = onRowChip(chip, row);
+    const { requestOverheadS: _ignored, ...efficiency } = (a === undefined ? served : withAcceptance(served, a)).efficiency;
     void _ignored;
-    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...chip, efficiency } });
+    const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...served, efficiency } });
     return r.feasible ? r.ttftS : null;
   });
 }
@@ -284,6 +325,8 @@ export interface InferencexChipFit {
   readonly chip: string;
   readonly rows: number;
   readonly curves: number;
+  /** What the efficiencies were fitted on: the chip alone, or every chip of its group (`FITTED_TOGETHER`), with their rows and curves. */
+  readonly fittedOn: { readonly chips: readonly string[]; readonly rows: number; readonly curves: number };
   /** The compute precisions of the rows: η_flop is fitted for each, and only for them. */
   readonly precisions: readonly Precision[];
   /** Fitted on every row of the chip (what a plugin would carry). */
@@ -329,6 +372,24 @@ interface EfficiencyFit {
 }
 
 /**
+ * A chip's efficiencies fitted on `subset` (`calibrateEfficiencies`): on its rows without MTP, or,
+ * when all ran MTP, on them at `acceptanceOf`'s acceptance. The chip's committed serving figures are
+ * dropped first, so nothing fitted on these rows before is read.
+ */
+function efficiencyFit(unitChip: ChipSpec, subset: readonly InferencexRow[], grid: (chip: ChipSpec) => CalibrationGrid, acceptanceOf?: (row: InferencexRow) => number | undefined): EfficiencyFit | undefined {
+  // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
+  // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
+  // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
+  const flopLargeGemm = efficiencyAt(unitChip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
+  const plain = subset.filter((r) => r.specMethod !== 'mtp');
+  const basis = plain.length > 0 ? plain : subset;
+  const chip = withoutServingFigures(unitChip);
+  const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
+  if (result === undefined) return undefined;
+  return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
+}
+
+/**
  * Fits several units and cross-validates each leaving one curve out (docs/MODEL.md §9): per unit
  * the efficiencies (`calibrateEfficiencies`), on its rows without MTP; then per serving stack the
  * MTP acceptance pooled over every unit's rows of the stack (`fitStackServing`), each unit's
@@ -341,21 +402,10 @@ interface EfficiencyFit {
  * Out of sample, a curve (chip, framework, precision, MTP or not) is predicted by its unit's
  * efficiencies fitted on the unit's other curves and the serving figures of its stack fitted on the
  * other units' rows (at their own efficiencies) and the unit's other curves (at the training ones):
- * nothing it predicts was fitted on its rows.
+ * nothing it predicts was fitted on its rows. A unit of several chips (`FITTED_TOGETHER`) reports each
+ * chip on its own rows, with the unit's efficiencies and serving figures.
  */
 export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid: (chip: ChipSpec) => CalibrationGrid = inferencexFitGrid, onProgress?: (message: string) => void): Array<InferencexChipFit & { readonly unit: U }> {
-  const efficiencyFit = (unit: FitUnit, subset: readonly InferencexRow[], acceptanceOf?: (row: InferencexRow) => number | undefined): EfficiencyFit | undefined => {
-    // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
-    // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
-    // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
-    const flopLargeGemm = efficiencyAt(unit.chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
-    const plain = subset.filter((r) => r.specMethod !== 'mtp');
-    const basis = plain.length > 0 ? plain : subset;
-    const chip = withoutServingFigures(unit.chip);
-    const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
-    if (result === undefined) return undefined;
-    return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
-  };
   const acceptanceFrom = (serving: StackServing) => (row: InferencexRow): number | undefined => serving[stackOf(row.framework)]?.mtpAcceptance;
 
   // 1. Every unit's efficiencies on all its rows, those with plain decoding first.
@@ -363,7 +413,7 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
   for (const unit of units) {
     if (!unit.rows.some((r) => r.specMethod !== 'mtp')) continue;
     onProgress?.(`fitting ${unit.chip.id} (${unit.rows.length} rows)`);
-    all.set(unit, efficiencyFit(unit, unit.rows));
+    all.set(unit, efficiencyFit(unit.chip, unit.rows, grid));
   }
   const termsExcept = (excluded: FitUnit | undefined): ServingTerm[] =>
     units.flatMap((u) => {
@@ -375,7 +425,7 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
   for (const unit of units) {
     if (all.has(unit)) continue;
     onProgress?.(`fitting ${unit.chip.id} (${unit.rows.length} rows, all with MTP)`);
-    all.set(unit, efficiencyFit(unit, unit.rows, acceptanceFrom(serving)));
+    all.set(unit, efficiencyFit(unit.chip, unit.rows, grid, acceptanceFrom(serving)));
   }
 
   const fits: Array<InferencexChipFit & { readonly unit: U }> = [];
@@ -385,10 +435,7 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
     const { chip, rows } = unit;
     const ownStacks = new Set(rows.map((r) => stackOf(r.framework)));
     const unitServing = withOwnRequestOverhead(Object.fromEntries(Object.entries(serving).filter(([stack]) => ownStacks.has(stack))), { chip: fit.chip, rows });
-    const inSample = errorsOf(predictionsOf(rows, (row) => servingChip(fit.chip, unitServing, row)));
-    const before = errorsOf(predictionsOf(rows, chip));
     const curves = [...new Set(rows.map(curveOf))];
-    let outOfSample: InferencexChipFit['outOfSample'];
     const heldPredictions: RankedPrediction[] = [];
     if (curves.length > 1) {
       const others = termsExcept(unit);
@@ -398,16 +445,38 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
         const held = rows.filter((r) => curveOf(r) === curve);
         const training = rows.filter((r) => curveOf(r) !== curve);
         const stack = stackOf(held[0]!.framework);
-        const trained = efficiencyFit(unit, training, acceptanceFrom(othersServing));
+        const trained = efficiencyFit(unit.chip, training, grid, acceptanceFrom(othersServing));
         if (trained === undefined) continue;
         // the held curve's stack figures: the other units' rows and, where its efficiencies were
         // fitted apart from the acceptance, this unit's other curves
         const heldServing = withOwnRequestOverhead(fitStackServing(trained.plain ? [...others, { chip: trained.chip, rows: training }] : others, stack), { chip: trained.chip, rows: training });
         heldPredictions.push(...predictionsOf(held, (row) => servingChip(trained.chip, heldServing, row, 'fit: InferenceX, one curve left out')));
       }
-      outOfSample = fitStatsOf(errorsOf(heldPredictions));
     }
-    fits.push({ unit, chip: chip.id, rows: rows.length, curves: curves.length, precisions: computePrecisionsOf(rows), efficiencies: fit.efficiencies, serving: unitServing, atGridEdge: fit.atGridEdge, inSample: fitStatsOf(inSample), outOfSample, heldPredictions, before: fitStatsOf(before) });
+    // one entry per chip of the unit (a group fitted together shares its efficiencies and serving figures), each on its own rows
+    const chipIds = [...new Set(rows.map((r) => INFERENCEX_CHIP_IDS[r.hardware] ?? chip.id))];
+    const fittedOn = { chips: chipIds, rows: rows.length, curves: curves.length };
+    for (const id of chipIds) {
+      const own = chipIds.length === 1 ? rows : rows.filter((r) => (INFERENCEX_CHIP_IDS[r.hardware] ?? chip.id) === id);
+      const plugin = id === chip.id ? chip : (inferencexChipById(id) ?? chip);
+      const held = chipIds.length === 1 ? heldPredictions : heldPredictions.filter((p) => own.includes(p.row));
+      const ownCurves = new Set(own.map(curveOf)).size;
+      fits.push({
+        unit,
+        chip: id,
+        rows: own.length,
+        curves: ownCurves,
+        fittedOn,
+        precisions: computePrecisionsOf(rows),
+        efficiencies: fit.efficiencies,
+        serving: unitServing,
+        atGridEdge: fit.atGridEdge,
+        inSample: fitStatsOf(errorsOf(predictionsOf(own, (row) => servingChip(fit.chip, unitServing, row)))),
+        outOfSample: curves.length > 1 && held.length > 0 ? fitStatsOf(errorsOf(held)) : undefined,
+        heldPredictions: held,
+        before: fitStatsOf(errorsOf(predictionsOf(own, plugin))),
+      });
+    }
   }
   return fits;
 }
@@ -422,12 +491,26 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
 
 /** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id: one unit per chip, the serving figures pooled per stack over them. */
 export function fitInferencex(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexChipFit[] {
-  const units: FitUnit[] = [];
-  for (const hardware of [...new Set(rows.map((r) => r.hardware))]) {
-    const chip = chipOf(hardware);
-    if (chip !== undefined) units.push({ chip, rows: rows.filter((r) => r.hardware === hardware) });
-  }
+  const units = unitsOf(rows, chipOf).map((u) => ({ chip: u.chip, rows: u.rows }));
   return fitInferencexUnits(units, undefined, onProgress).map(({ unit: _unit, ...fit }) => fit);
+}
+
+/**
+ * The rows of each group of chips fitted together (`FITTED_TOGETHER`; a chip alone otherwise), in
+ * the order the rows first name them: the unit's chip is its first, whose datasheet the fit's
+ * candidates carry (every other chip of the group serves its rows on its own, `onRowChip`).
+ */
+function unitsOf(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined): FitUnit[] {
+  const units = new Map<string, { chip: ChipSpec; rows: InferencexRow[] }>();
+  for (const row of rows) {
+    const chip = chipOf(row.hardware);
+    if (chip === undefined) continue;
+    const key = fittedTogetherWith(chip.id).join(' ');
+    const unit = units.get(key);
+    if (unit === undefined) units.set(key, { chip, rows: [row] });
+    else unit.rows.push(row);
+  }
+  return [...units.values()];
 }
 
 const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -487,11 +570,8 @@ export interface InferencexStackFit extends InferencexChipFit {
  */
 export function fitInferencexStacks(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexStackFit[] {
   const units: Array<FitUnit & { readonly stack: string }> = [];
-  for (const hardware of [...new Set(rows.map((r) => r.hardware))]) {
-    const chip = chipOf(hardware);
-    if (chip === undefined) continue;
-    const ofChip = rows.filter((r) => r.hardware === hardware);
-    for (const stack of [...new Set(ofChip.map((r) => stackOf(r.framework)))]) units.push({ chip, rows: ofChip.filter((r) => stackOf(r.framework) === stack), stack });
+  for (const { chip, rows: ofGroup } of unitsOf(rows, chipOf)) {
+    for (const stack of [...new Set(ofGroup.map((r) => stackOf(r.framework)))]) units.push({ chip, rows: ofGroup.filter((r) => stackOf(r.framework) === stack), stack });
   }
   return fitInferencexUnits(units, undefined, onProgress).map(({ unit, ...fit }) => ({ ...fit, stack: unit.stack }));
 }
@@ -533,7 +613,8 @@ function quotedErrorLiteral(error: QuotedError): string {
 export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], chipFits: readonly InferencexChipFit[], transfers: readonly TransferCheck[]): Map<string, QuotedError> {
   const quoted = new Map<string, QuotedError>();
   for (const f of stackFits) {
-    if (f.curves !== 1) continue;
+    // a chip fitted together with another has that chip's curves to leave out
+    if (f.outOfSample !== undefined) continue;
     const chipHeld = chipFits.find((c) => c.chip === f.chip)?.heldPredictions ?? [];
     const errors = errorsOf(chipHeld.filter((p) => stackOf(p.row.framework) === f.stack));
     if (errors.throughput.length > 0) {
@@ -573,18 +654,23 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
   const chipEntries = [...byChip].map(([chip, list]) => {
     const profiles = list.map((f) => {
       const e = f.efficiencies;
-      const source = JSON.stringify(`fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`);
+      // a chip fitted together with others (the same die) names their rows too
+      const others = f.fittedOn.chips.filter((c) => c !== chip);
+      const rowsText = others.length === 0
+        ? `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`
+        : `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves) and of ${others.join(', ')} (${f.fittedOn.rows - f.rows} rows, ${f.fittedOn.curves - f.curves} curves), fitted together as one die (${date})`;
+      const source = JSON.stringify(`fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
       // η_net and the prefill overlap are held at the plugin's values (inferencexFitGrid).
-      const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`);
+      const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
       const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
       const flopAt = (v: number): string =>
         e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
       const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
       // its own curves left out where it has several, else the stand-in quoted for it (if any)
-      const error = f.outOfSample === undefined ? quoted.get(`${chip} ${f.stack}`) : quotedError(f.outOfSample, `InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time`);
+      const error = f.outOfSample === undefined ? quoted.get(`${chip} ${f.stack}`) : quotedError(f.outOfSample, `InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time${others.length === 0 ? '' : ` (${others.join(', ')}'s curves kept)`}`);
       const serving = f.serving[f.stack]!;
       return `    ${JSON.stringify(f.stack)}: {
-      description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted per chip, ${f.curves > 1 ? 'one curve left out for the error' : 'on one curve, its error from a fit that never saw it'}`)},
+      description: ${JSON.stringify(`${f.stack} as InferenceX ran it (DeepSeek-R1, ${date}): fitted ${others.length === 0 ? 'per chip' : `per die, with ${others.join(', ')}`}, ${f.fittedOn.curves > 1 ? 'one curve left out for the error' : 'on one curve, its error from a fit that never saw it'}`)},
       expertFlopByPrecision: { ${byPrecision.join(', ')} },
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
@@ -627,14 +713,34 @@ export interface TransferCheck {
  * differs from its source the same way (GB300 from B300 quotes B200 → GB200).
  */
 export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: string) => ChipSpec | undefined, from: string, to: string, stack: string): TransferCheck | undefined {
-  const source = chipOf(from)?.efficiencyProfiles?.[stack];
+  const fromChip = chipOf(from);
+  const committed = fromChip?.efficiencyProfiles?.[stack];
   const target = chipOf(to);
-  if (source === undefined || target === undefined) return undefined;
-  const { description, ...efficiency } = source;
+  if (fromChip === undefined || committed === undefined || target === undefined) return undefined;
+  const { description, ...efficiency } = fittedTogetherWith(from).includes(to) ? fittedAlone(fromChip, committed, rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === from && stackOf(r.framework) === stack)) ?? committed : committed;
   void description;
   const errors = errorsOf(predictionsOf(rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === to && stackOf(r.framework) === stack), { ...target, efficiency }));
   if (errors.throughput.length === 0) return undefined;
   return { from, to, stack, throughput: errorStats(errors.throughput), interactivity: errorStats(errors.interactivity) };
+}
+
+/**
+ * The profile `chip` would carry had it been fitted alone on `rows` (one stack's): its efficiencies
+ * refitted on them, at the committed profile's MTP acceptance and t_req (the stack's, pooled over
+ * every chip). Two chips fitted together share one committed profile, so the transfer rule between
+ * them is measured with this instead.
+ */
+function fittedAlone(chip: ChipSpec, committed: NonNullable<ChipSpec['efficiencyProfiles']>[string], rows: readonly InferencexRow[]): NonNullable<ChipSpec['efficiencyProfiles']>[string] | undefined {
+  const acceptance = committed.mtpAcceptance?.value;
+  const fit = efficiencyFit(chip, rows, inferencexFitGrid, () => acceptance);
+  if (fit === undefined) return undefined;
+  const held = (value: number) => ({ value, source: 'the committed profile\'s, held while fitting alone' });
+  return {
+    ...fit.chip.efficiency,
+    ...(acceptance === undefined ? {} : { mtpAcceptance: held(acceptance) }),
+    ...(committed.requestOverheadS === undefined ? {} : { requestOverheadS: held(committed.requestOverheadS.value) }),
+    description: `${chip.id} fitted alone on ${rows.length} rows`,
+  };
 }
 
 /** The pairs `pnpm validate --fit` checks the transfer rule on: the same die with other memory, and a GPU moved into a rack. */

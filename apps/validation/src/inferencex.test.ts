@@ -292,7 +292,8 @@ describe("the plugins' calibration status", () => {
       // every default quotes an error: its own curves left out, or (one curve) another fit's
       const error = chip.efficiency.calibration?.outOfSampleError;
       expect(error, id).toBeDefined();
-      if (error!.method === undefined) expect(error!.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time$`));
+      // a chip fitted together with another (the same die) names the chips whose curves stayed in
+      if (error!.method === undefined) expect(error!.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time( \\([\\w, -]+'s curves kept\\))?$`));
       else expect(chip.efficiency.calibration?.basis, id).toContain('1 curves;');
     }
   });
@@ -322,8 +323,8 @@ describe("the plugins' calibration status", () => {
         }
       }
     }
-    // H100 SGLang and MI300X SGLang today
-    expect(standIns).toBeGreaterThanOrEqual(2);
+    // MI300X SGLang today (H100 SGLang, fitted with H200, has H200's curves to leave out)
+    expect(standIns).toBeGreaterThanOrEqual(1);
   });
 
   test('chips without measurements quote the transfer rule\'s error measured on the analogous fitted pair, stack by stack', () => {

@@ -14,9 +14,9 @@ const bf16 = { weights: 'bf16', kvCache: 'bf16', activations: 'bf16' } as const;
 
 describe('decode power against measurement (docs/MODEL.md §10)', () => {
   // Both Hoppers stream a dense model's weights at their sourced weightMemory (BabelStream, 0.9);
-  // their fitted η_mem (H100 0.4, H200 0.8) covers the KV cache. H100: 169 W at batch 8, 185 W at 32;
-  // H200: 183 W and 210 W (docs/MODEL.md §2, §10). Before weightMemory the H100's DeepSeek-fitted
-  // 0.4 covered the weights too and its decode drew 123 W and 136 W, below the range.
+  // their fitted η_mem (0.8, one fit for the die) covers the KV cache. H100: 158 W at batch 8, 181 W
+  // at 32; H200: 183 W and 210 W (docs/MODEL.md §2, §10). Before weightMemory the H100's DeepSeek-
+  // fitted 0.4 (H100 fitted alone) covered the weights too and its decode drew 123 W and 136 W, below the range.
   test.each([
     ['h100', h100Sxm, 8],
     ['h100', h100Sxm, 32],
