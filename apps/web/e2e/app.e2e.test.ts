@@ -655,14 +655,14 @@ describe('the built site in Chromium', () => {
     expect(Object.fromEntries(rows.map(([key, label, value]) => [key, `${label}: ${value}`]))).toEqual({
       flop: 'η_flop (of peak FLOP/s): 30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       // fitted at fp8 only: fp8's curve, times η_flop at bf16 over fp8 for large GEMMs (0.55 / 0.55)
-      expertFlop: 'η_flop of expert GEMMs: 15.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
-      memory: 'η_mem (of memory bandwidth; KV cache, routed experts): 40.0%',
+      expertFlop: 'η_flop of expert GEMMs: 5.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      memory: 'η_mem (of memory bandwidth; KV cache, routed experts): 80.0%',
       weightMemory: 'η_mem of dense weights (streamed): 90.0%',
       network: 'η_net (of link bandwidth): 82.0%',
-      layerOverheadS: 't_layer (overhead per 9-kernel layer): 40.0 µs',
+      layerOverheadS: 't_layer (overhead per 9-kernel layer): 60.0 µs',
       commOverlap: 'prefill comm overlap: 90.0%',
-      // the TensorRT-LLM stack's t_req, fitted on other chips' low-load rows (H100 has none)
-      requestOverheadS: 't_req (overhead per request, in TTFT): 100 ms',
+      // t_req fitted on H200's low-load TensorRT-LLM rows (H100 has none; the two are fitted as one die)
+      requestOverheadS: 't_req (overhead per request, in TTFT): 50.0 ms',
     });
     const sources = (await page.getByTestId('sources').textContent()) ?? '';
     expect(sources).not.toMatch(/[{}[\]]|"curve"/);
@@ -673,10 +673,10 @@ describe('the built site in Chromium', () => {
     await page.getByTestId('custom-chip-ok').waitFor();
     const hint = (field: string) => page.getByTestId(`chip-${field}-hint`).textContent();
     expect(await hint('effFlop')).toMatch(/^\d+\.\d%$/);
-    expect(await hint('effMemory')).toBe('40.0%');
+    expect(await hint('effMemory')).toBe('80.0%');
     expect(await hint('effWeightMemory')).toBe('90.0%');
     expect(await hint('effNetwork')).toBe('82.0%');
-    expect(await hint('layerOverhead')).toBe('40.0 µs');
+    expect(await hint('layerOverhead')).toBe('60.0 µs');
     expect(await hint('commOverlap')).toBe('90.0%');
     expect(await hint('usable')).toMatch(/^\d+\.\d%$/);
     expect(await hint('upHop')).toMatch(/^[\d.]+ (ns|µs)$/);

@@ -84,7 +84,7 @@ describe('ridgeline hardware show', () => {
     expect(calibration).toMatch(/^efficiencies: fitted \(the trtllm profile, the chip's best fitted \(lowest out-of-sample error\): fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm/);
     // the named profiles follow, each with what it describes and its own status, then a blank line
     const profiles = lines.slice(2, lines.indexOf(''));
-    expect(profiles.map((l) => l.split(':')[0])).toEqual(['profile 2023', 'profile trtllm', 'profile sglang']);
+    expect(profiles.map((l) => l.split(':')[0]).sort()).toEqual(['profile 2023', 'profile sglang', 'profile trtllm']);
     expect(profiles[0]).toMatch(/^profile 2023: the stacks of the published paper rows it is fitted to: .*; fitted \(/);
     expect(r.stdout).not.toMatch(/^availability/m);
   });
