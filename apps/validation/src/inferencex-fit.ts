@@ -5,7 +5,7 @@ import { BEST_ROW, errorStats, inferencexChipById, inferencexConfig, predictedTp
 
 /**
  * One fitting procedure on InferenceX (docs/MODEL.md §9): per chip (or per chip and serving stack:
- * a profile), the constant efficiencies of `calibrateEfficiencies` (the grid search `ridgeline
+ * a profile; chips of one die, `FITTED_TOGETHER`, fitted as one), the constant efficiencies of `calibrateEfficiencies` (the grid search `ridgeline
  * calibrate` runs) fitted to throughput per GPU and tokens/s per user of every row the model runs;
  * per serving stack, one MTP acceptance over every chip's rows; and the same fit repeated with each
  * curve left out (the same chip, framework, precision and mode), so the error it reports on the
@@ -489,7 +489,7 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
   return rest;
 }
 
-/** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id: one unit per chip, the serving figures pooled per stack over them. */
+/** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id: one unit per chip or group fitted together (`FITTED_TOGETHER`), the serving figures pooled per stack over them. */
 export function fitInferencex(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexChipFit[] {
   const units = unitsOf(rows, chipOf).map((u) => ({ chip: u.chip, rows: u.rows }));
   return fitInferencexUnits(units, undefined, onProgress).map(({ unit: _unit, ...fit }) => fit);
@@ -632,11 +632,14 @@ export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], 
   return quoted;
 }
 
-/** Where a profile's t_req comes from: the chip's own low-load TTFTs, else the stack's pooled value, else none. */
+/** Where a profile's t_req comes from: the chip's own low-load TTFTs, else its die's (`FITTED_TOGETHER`), else the stack's pooled value, else none. */
 function requestOverheadSource(chip: string, stack: string, serving: ServingFit, date: string): string {
   const rows = `${stack} single-node rows at concurrency ≤ ${REQUEST_OVERHEAD_MAX_CONCURRENCY}`;
   if (serving.ttftRows === 0) return `no InferenceX DeepSeek-R1 ${rows} of any chip: none fitted (pnpm validate --fit, ${date})`;
   if (serving.ttftChips.length === 1 && serving.ttftChips[0] === chip) return `fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 ${rows} of ${chip} (${serving.ttftRows} rows; ${date})`;
+  // a chip fitted together with another takes the die's value where only the other has such rows
+  const die = fittedTogetherWith(chip);
+  if (die.length > 1 && serving.ttftChips.every((c) => die.includes(c))) return `the die's value, ${chip} having no ${rows}: pnpm validate --fit over their TTFT on ${serving.ttftChips.join(', ')}, fitted together with it (${serving.ttftRows} rows; ${date})`;
   return `the stack's value, ${chip} having no ${rows}: pnpm validate --fit over their TTFT on ${serving.ttftChips.join(', ')} (${serving.ttftRows} rows; ${date})`;
 }
 

@@ -77,7 +77,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       layerOverheadS: { value: 0.00005, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves) and of h200 (60 rows, 3 curves), fitted together as one die (2026-12-06)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves) and of h200 (60 rows, 3 curves), fitted together as one die (2026-12-06)" },
       mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 sglang MTP rows of mi355x, b200, h200, b300 (260 rows; 2026-12-06), each chip's efficiencies held" },
-      requestOverheadS: { value: 0.1, source: "the stack's value, h100-sxm having no sglang single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on h200 (6 rows; 2026-12-06)" },
+      requestOverheadS: { value: 0.1, source: "the die's value, h100-sxm having no sglang single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on h200, fitted together with it (6 rows; 2026-12-06)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves) and of h200 (60 rows, 3 curves), fitted together as one die (2026-12-06)",
@@ -92,7 +92,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)" },
       commOverlap: { value: 0.9, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)" },
       mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 trtllm MTP rows of b200, h200, gb200-nvl72, b300 (230 rows; 2026-12-06), each chip's efficiencies held" },
-      requestOverheadS: { value: 0.05, source: "the stack's value, h100-sxm having no trtllm single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on h200 (21 rows; 2026-12-06)" },
+      requestOverheadS: { value: 0.05, source: "the die's value, h100-sxm having no trtllm single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on h200, fitted together with it (21 rows; 2026-12-06)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)",
