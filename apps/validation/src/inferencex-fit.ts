@@ -1,12 +1,13 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
-import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
+import type { CalibrationStatus, ChipSpec, EfficiencyProfile, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (docs/MODEL.md §9): per chip (or per chip and serving stack:
- * a profile; chips of one die, `FITTED_TOGETHER`, fitted as one), the constant efficiencies of `calibrateEfficiencies` (the grid search `ridgeline
- * calibrate` runs) fitted to throughput per GPU and tokens/s per user of every row the model runs;
+ * a profile; chips of one die, `FITTED_TOGETHER`, fitted as one), the constant efficiencies of
+ * `calibrateEfficiencies` (the grid search `ridgeline calibrate` runs) fitted to throughput per GPU
+ * and tokens/s per user of every row the model runs;
  * per serving stack, one MTP acceptance over every chip's rows; and the same fit repeated with each
  * curve left out (the same chip, framework, precision and mode), so the error it reports on the
  * left-out curve is out of sample. `pnpm validate --fit --write` writes the per-stack profiles into
@@ -454,20 +455,21 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
       }
     }
     // one entry per chip of the unit (a group fitted together shares its efficiencies and serving figures), each on its own rows
-    const chipIds = [...new Set(rows.map((r) => INFERENCEX_CHIP_IDS[r.hardware] ?? chip.id))];
+    const chipIdOf = (row: InferencexRow): string => INFERENCEX_CHIP_IDS[row.hardware] ?? chip.id;
+    const chipIds = [...new Set(rows.map(chipIdOf))];
     const fittedOn = { chips: chipIds, rows: rows.length, curves: curves.length };
+    const precisions = computePrecisionsOf(rows);
     for (const id of chipIds) {
-      const own = chipIds.length === 1 ? rows : rows.filter((r) => (INFERENCEX_CHIP_IDS[r.hardware] ?? chip.id) === id);
+      const own = rows.filter((r) => chipIdOf(r) === id);
       const plugin = id === chip.id ? chip : (inferencexChipById(id) ?? chip);
-      const held = chipIds.length === 1 ? heldPredictions : heldPredictions.filter((p) => own.includes(p.row));
-      const ownCurves = new Set(own.map(curveOf)).size;
+      const held = heldPredictions.filter((p) => chipIdOf(p.row) === id);
       fits.push({
         unit,
         chip: id,
         rows: own.length,
-        curves: ownCurves,
+        curves: new Set(own.map(curveOf)).size,
         fittedOn,
-        precisions: computePrecisionsOf(rows),
+        precisions,
         efficiencies: fit.efficiencies,
         serving: unitServing,
         atGridEdge: fit.atGridEdge,
@@ -491,8 +493,7 @@ export function fitInferencexChip(chip: ChipSpec, rows: readonly InferencexRow[]
 
 /** Fits every chip of the rows (in first-seen order), given the chip of each InferenceX hardware id: one unit per chip or group fitted together (`FITTED_TOGETHER`), the serving figures pooled per stack over them. */
 export function fitInferencex(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexChipFit[] {
-  const units = unitsOf(rows, chipOf).map((u) => ({ chip: u.chip, rows: u.rows }));
-  return fitInferencexUnits(units, undefined, onProgress).map(({ unit: _unit, ...fit }) => fit);
+  return fitInferencexUnits(unitsOf(rows, chipOf), undefined, onProgress).map(({ unit: _unit, ...fit }) => fit);
 }
 
 /**
@@ -733,7 +734,7 @@ export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: strin
  * every chip). Two chips fitted together share one committed profile, so the transfer rule between
  * them is measured with this instead.
  */
-function fittedAlone(chip: ChipSpec, committed: NonNullable<ChipSpec['efficiencyProfiles']>[string], rows: readonly InferencexRow[]): NonNullable<ChipSpec['efficiencyProfiles']>[string] | undefined {
+function fittedAlone(chip: ChipSpec, committed: EfficiencyProfile, rows: readonly InferencexRow[]): EfficiencyProfile | undefined {
   const acceptance = committed.mtpAcceptance?.value;
   const fit = efficiencyFit(chip, rows, inferencexFitGrid, () => acceptance);
   if (fit === undefined) return undefined;
