@@ -38,8 +38,8 @@ export function efficiencyAt(efficiency: Efficiency, x: number): number {
  * than TensorRT-LLM measures (apps/validation/README.md, "Held out").
  *
  * @example
- * // fp8 fitted as [[128, 0.075], [4096, 0.78]]; fp4 matmuls 0.54 against 0.78 at fp8:
- * expertFlopAtPrecision(b200.efficiency, 'fp4'); // { curve: [[128, 0.052], [4096, 0.54]], … }
+ * // a Blackwell chip whose experts are fitted at fp8 only, [[128, 0.075], [4096, 0.78]]; fp4 matmuls 0.54 against 0.78 at fp8:
+ * expertFlopAtPrecision(fp8FittedChip.efficiency, 'fp4'); // { curve: [[128, 0.052], [4096, 0.54]], … }
  */
 export function expertFlopAtPrecision(efficiency: ChipEfficiency, precision: Precision): Efficiency | undefined {
   const own = efficiency.expertFlopByPrecision?.[precision];

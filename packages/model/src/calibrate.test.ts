@@ -172,6 +172,28 @@ describe('a large-GEMM anchor (flopLargeGemm): fitted η_flop holds at small GEM
     const flat = withEfficiencies(testGpu, { flop: 0.9, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopLargeGemm: 0.78 }, 'fit');
     expect(efficiencyAt(flat.efficiency.flop, 1e6)).toBe(0.9);
   });
+
+  test('a precision with its own anchor rises to it (flopLargeGemmByPrecision), the others to flopLargeGemm', () => {
+    const e = { flop: 0.2, memory: 0.6, network: 0.8, layerOverheadS: 60e-6, commOverlap: 0, flopByPrecision: { fp8: 0.1, fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54 } };
+    const chip = withEfficiencies(testGpu, e, 'fit');
+    // fp4: (128, 0.03) → (4096, 0.54); midway at 2112: 0.03 + 0.51 / 2 = 0.285
+    expect(efficiencyAt(chip.efficiency.flopByPrecision!.fp4!, 2112)).toBeCloseTo(0.285, 12);
+    expect(efficiencyAt(chip.efficiency.flopByPrecision!.fp4!, 1e6)).toBe(0.54);
+    // fp8 has none: (128, 0.1) → (4096, 0.78)
+    expect(efficiencyAt(chip.efficiency.flopByPrecision!.fp8!, 1e6)).toBe(0.78);
+    // without flopLargeGemm there is no curve at all: the per-precision anchors alone do nothing
+    const { flopLargeGemm: _, ...noAnchor } = e;
+    expect(withEfficiencies(testGpu, noAnchor, 'fit').efficiency.flopByPrecision!.fp4).toEqual({ value: 0.03, source: 'fit' });
+  });
+
+  test("fitted for the experts (flopForExperts), the chip's other matmuls keep its own η_flop, per precision too", () => {
+    const sourced = { ...testGpu, efficiency: { ...testGpu.efficiency, flopByPrecision: { fp4: { value: 0.54, source: 'nvfp4 gemm' } } } };
+    const chip = withEfficiencies(sourced, { flop: 0.05, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopByPrecision: { fp4: 0.03 }, flopForExperts: true }, 'fit');
+    expect(chip.efficiency.flop).toBe(testGpu.efficiency.flop);
+    expect(chip.efficiency.flopByPrecision).toEqual({ fp4: { value: 0.54, source: 'nvfp4 gemm' } });
+    expect(chip.efficiency.expertFlop).toEqual({ value: 0.05, source: 'fit' });
+    expect(chip.efficiency.expertFlopByPrecision).toEqual({ fp4: { value: 0.03, source: 'fit' } });
+  });
 });
 
 describe("withEfficiencies keeps a chip's sourced weightMemory (docs/MODEL.md §2)", () => {

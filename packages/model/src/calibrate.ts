@@ -156,6 +156,13 @@ export interface FittedEfficiencies extends ConstantEfficiencies {
    */
   readonly flopLargeGemm?: number;
   /**
+   * The large-GEMM anchor per compute precision, where the chip's matmuls reach a different share of
+   * that precision's peak (e.g. Blackwell's FP4 GEMMs 0.54 of the FP4 peak against 0.78 at BF16): a
+   * `flopByPrecision` value rises to max(value, this) instead; a precision without one uses
+   * `flopLargeGemm` (`options.flopLargeGemmByPrecision`).
+   */
+  readonly flopLargeGemmByPrecision?: Partial<Readonly<Record<Precision, number>>>;
+  /**
    * The fitted η_flop (`flop`, `flopByPrecision`, with the `flopLargeGemm` anchor) describes the
    * routed experts' grouped GEMMs only: it becomes `expertFlop` / `expertFlopByPrecision`, and the
    * chip's other matmuls keep its own `flop` (`options.flopForExperts`; docs/MODEL.md §2, §9).
@@ -201,16 +208,24 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
 export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
   const large = e.flopLargeGemm;
   const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
-  const flopAt = (value: number): Efficiency =>
-    large === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, large)]], over: 'arithmeticIntensity', source };
+  const flopAt = (value: number, anchor = large): Efficiency =>
+    anchor === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, anchor)]], over: 'arithmeticIntensity', source };
   const flop: Efficiency = e.flopCurve === undefined ? flopAt(e.flop) : { curve: e.flopCurve, over: 'arithmeticIntensity', source };
   const byPrecision =
     e.flopByPrecision === undefined
       ? undefined
-      : (Object.fromEntries(Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value)])) as Partial<Record<Precision, Efficiency>>);
+      : (Object.fromEntries(
+          Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value, large === undefined ? undefined : (e.flopLargeGemmByPrecision?.[p as Precision] ?? large))]),
+        ) as Partial<Record<Precision, Efficiency>>);
   const flops =
     e.flopForExperts === true
-      ? { flop: chip.efficiency.flop, expertFlop: flop, ...(byPrecision === undefined ? {} : { expertFlopByPrecision: byPrecision }) }
+      ? {
+          // the chip's other matmuls keep its own η_flop, per precision too (Blackwell's FP4 GEMMs)
+          flop: chip.efficiency.flop,
+          ...(chip.efficiency.flopByPrecision === undefined ? {} : { flopByPrecision: chip.efficiency.flopByPrecision }),
+          expertFlop: flop,
+          ...(byPrecision === undefined ? {} : { expertFlopByPrecision: byPrecision }),
+        }
       : { flop, ...(byPrecision === undefined ? {} : { flopByPrecision: byPrecision }) };
   return {
     ...chip,
@@ -361,12 +376,19 @@ export function calibrateEfficiencies(
   chip: ChipSpec,
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
-  options: { readonly flopCurve?: boolean; readonly flopPrecisions?: readonly Precision[]; readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
+  options: {
+    readonly flopCurve?: boolean;
+    readonly flopPrecisions?: readonly Precision[];
+    readonly flopLargeGemm?: number;
+    readonly flopLargeGemmByPrecision?: Partial<Readonly<Record<Precision, number>>>;
+    readonly flopForExperts?: boolean;
+  } = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
-  // what every candidate carries besides the searched constants: the large-GEMM anchor, and whose η_flop it is
+  // what every candidate carries besides the searched constants: the large-GEMM anchors, and whose η_flop it is
   const carried = {
     ...(options.flopLargeGemm === undefined ? {} : { flopLargeGemm: options.flopLargeGemm }),
+    ...(options.flopLargeGemm === undefined || options.flopLargeGemmByPrecision === undefined ? {} : { flopLargeGemmByPrecision: options.flopLargeGemmByPrecision }),
     ...(options.flopForExperts === true ? { flopForExperts: true } : {}),
   };
   const stage1 = searchConstants(chip, rows, grid, undefined, carried);
@@ -439,7 +461,7 @@ function searchConstants(
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid,
   flopCurve: FittedEfficiencies['flopCurve'],
-  carried: { readonly flopLargeGemm?: number; readonly flopForExperts?: boolean } = {},
+  carried: Pick<FittedEfficiencies, 'flopLargeGemm' | 'flopLargeGemmByPrecision' | 'flopForExperts'> = {},
 ): { efficiencies: ConstantEfficiencies; loss: number } | undefined {
   const e = chip.efficiency;
   const current: ConstantEfficiencies = {
