@@ -277,6 +277,11 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(jointText).toContain('fitted per die, with h200, one curve left out for the error');
     // t_req from the die's other chip's low-load rows is the die's, not the stack's
     expect(jointText).toContain('requestOverheadS: { value: 0.1, source: "the die\'s value, h100-sxm having no trtllm single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on h200, fitted together with it (4 rows; 2026-12-05)" },');
+    // each precision's experts rise to its own large-GEMM figure where the chip gives one (Blackwell's FP4 0.54), the others to flopLargeGemm
+    const fp4 = { ...base, precisions: ['fp8', 'fp4'], efficiencies: { ...base.efficiencies, flopByPrecision: { fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54 } } } as unknown as InferencexStackFit;
+    const fp4Text = profilesModule([fp4], '2026-12-05');
+    expect(fp4Text).toMatch(/fp8: \{ curve: \[\[128, 0\.05\], \[4096, 0\.78\]\], over: 'arithmeticIntensity'/);
+    expect(fp4Text).toMatch(/fp4: \{ curve: \[\[128, 0\.03\], \[4096, 0\.54\]\], over: 'arithmeticIntensity'/);
   });
 
   test('ranks chips out of sample on the fits\' held predictions', () => {

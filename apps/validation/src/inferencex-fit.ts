@@ -381,11 +381,20 @@ function efficiencyFit(unitChip: ChipSpec, subset: readonly InferencexRow[], gri
   // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
   // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
   // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
+  // A precision whose matmuls the plugin gives their own share of its peak (Blackwell's FP4: 0.54
+  // against BF16's 0.78) rises to that one.
   const flopLargeGemm = efficiencyAt(unitChip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
+  const flopPrecisions = computePrecisionsOf(subset);
+  const flopLargeGemmByPrecision = Object.fromEntries(
+    flopPrecisions.flatMap((p) => {
+      const own = unitChip.efficiency.flopByPrecision?.[p];
+      return own === undefined ? [] : [[p, efficiencyAt(own, FLOP_CURVE_INTENSITIES[1])]];
+    }),
+  );
   const plain = subset.filter((r) => r.specMethod !== 'mtp');
   const basis = plain.length > 0 ? plain : subset;
   const chip = withoutServingFigures(unitChip);
-  const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions: computePrecisionsOf(subset), flopLargeGemm, flopForExperts: true });
+  const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions, flopLargeGemm, ...(Object.keys(flopLargeGemmByPrecision).length === 0 ? {} : { flopLargeGemmByPrecision }), flopForExperts: true });
   if (result === undefined) return undefined;
   return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
 }
@@ -667,9 +676,10 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       // η_net and the prefill overlap are held at the plugin's values (inferencexFitGrid).
       const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
       const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
-      const flopAt = (v: number): string =>
-        e.flopLargeGemm === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, e.flopLargeGemm)}]], over: 'arithmeticIntensity', source: ${source} }`;
-      const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop)}`);
+      const flopAt = (v: number, anchor: number | undefined): string =>
+        anchor === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, anchor)}]], over: 'arithmeticIntensity', source: ${source} }`;
+      const anchorOf = (p: Precision): number | undefined => (e.flopLargeGemm === undefined ? undefined : (e.flopLargeGemmByPrecision?.[p] ?? e.flopLargeGemm));
+      const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop, anchorOf(p))}`);
       // its own curves left out where it has several, else the stand-in quoted for it (if any)
       const error = f.outOfSample === undefined ? quoted.get(`${chip} ${f.stack}`) : quotedError(f.outOfSample, `InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time${others.length === 0 ? '' : ` (${others.join(', ')}'s curves kept)`}`);
       const serving = f.serving[f.stack]!;
