@@ -7,6 +7,9 @@ import nvidia from '@ridgeline/hardware-nvidia';
 import {
   DEFAULT_INFERENCEX_CSV,
   errorStats,
+  FP4_MATMUL_FRAMEWORKS,
+  fp4PrefillSpeedups,
+  inferencexPrecision,
   inferencexArgv,
   inferencexChip,
   inferencexChipById,
@@ -180,6 +183,46 @@ describe("Little's law: the concurrency a row sustained", () => {
   });
 });
 
+describe("an FP4 row's matmuls: FP4 on TensorRT-LLM, FP8 elsewhere", () => {
+  test('by stack', () => {
+    expect(FP4_MATMUL_FRAMEWORKS).toEqual(['trt', 'dynamo-trt']);
+    expect(inferencexPrecision('fp4', 'dynamo-trt')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4' });
+    expect(inferencexPrecision('fp4', 'dynamo-sglang')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp8' });
+    expect(inferencexPrecision('fp8', 'trt')).toEqual({ weights: 'fp8', kvCache: 'fp8', activations: 'fp8' });
+    // line 125: b200,sglang,dsr1,fp4,…: SGLang keeps FP8 matmuls
+    expect(inferencexConfig(rows.find((r) => r.line === 125)!, 'continuous').precision.activations).toBe('fp8');
+  });
+
+  test('fp4PrefillSpeedups by hand: the most input tokens/s per prefill GPU at FP4 over the most at FP8', () => {
+    const at = (line: number, precision: 'fp8' | 'fp4', inputTputPerGpu: number | undefined, framework = 'dynamo-trt') => ({
+      ...rows.find((r) => r.disagg && r.prefillNumWorkers > 0)!,
+      line,
+      hardware: 'b200',
+      framework,
+      precision,
+      inputTputPerGpu,
+    });
+    const fixture = [
+      at(2, 'fp8', 4000),
+      at(3, 'fp8', 6000),
+      at(4, 'fp4', 9000),
+      at(5, 'fp4', undefined), // an early row without the column counts for nothing
+      at(6, 'fp4', 5000, 'dynamo-sglang'), // a stack with one precision has no ratio
+    ];
+    expect(fp4PrefillSpeedups(fixture)).toEqual([
+      { hardware: 'b200', framework: 'dynamo-trt', fp4InputPerPrefillGpu: 9000, fp8InputPerPrefillGpu: 6000, speedup: 9000 / 6000 },
+    ]);
+  });
+
+  test("the rows: TensorRT-LLM prefills FP4 over twice as fast as FP8 on every Blackwell chip, GB200's SGLang and MI355X's MoRI-SGLang under 1.25×", () => {
+    const speedups = fp4PrefillSpeedups(rows);
+    const of = (hardware: string, framework: string): number => speedups.find((s) => s.hardware === hardware && s.framework === framework)!.speedup;
+    for (const hardware of ['b200', 'gb200', 'b300']) expect(of(hardware, 'dynamo-trt'), hardware).toBeGreaterThan(2);
+    expect(of('gb200', 'dynamo-sglang')).toBeLessThan(1.25);
+    expect(of('mi355x', 'mori-sglang')).toBeLessThan(1.25);
+  });
+});
+
 describe('a known row maps to its configuration', () => {
   // Line 184: b200,trt,dsr1,fp4,none,false,false,8,8,false,0,8,8,false,0,64,64,1024,8192,64,…,536,476.5,59.496,60.578,…
   // num_decode_gpu is 64 (TP × EP); the engine is decode_tp = 8 GPUs.
@@ -214,7 +257,8 @@ describe('a known row maps to its configuration', () => {
         // the requests' mean lengths: (⌊0.8·1024⌋ + 1024)/2 = (819 + 1024)/2 = 921.5 → 922, (6553 + 8192)/2 = 7372.5 → 7373
         inputTokens: 922,
         outputTokens: 7373,
-        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' },
+        // TensorRT-LLM runs the FP4 checkpoint's GEMMs in FP4 (FP4_MATMUL_FRAMEWORKS)
+        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' },
         schedule,
       });
     }
@@ -223,7 +267,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
       '--schedule', 'continuous',
     ]);
   });

@@ -370,26 +370,69 @@ function deepseekV3(): ModelSpec {
 }
 
 /**
- * fp8: everything in FP8. fp4: MXFP4/NVFP4 weights (all weights taken as fp4), FP8 matmuls and an
- * FP8 KV cache.
+ * The serving stacks that run an FP4 checkpoint's GEMMs in FP4: TensorRT-LLM, alone and under Dynamo.
+ * The measurements say so, not a prediction (`fp4PrefillSpeedups`): at their most, Dynamo-TRT's FP4
+ * rows prefill 2.2–2.7× the input tokens/s per prefill GPU of its FP8 rows on B200, GB200 and B300,
+ * where GB200's Dynamo-SGLang and MI355X's MoRI-SGLang measure 1.2× and 1.1×. (B200's Dynamo-SGLang
+ * measures 2.2×, its FP8 prefill workers running TP 8 without expert parallelism and its FP4 ones
+ * EP 4; it is not among them, and reading it so has not been tried.)
+ */
+export const FP4_MATMUL_FRAMEWORKS: readonly string[] = ['trt', 'dynamo-trt'];
+
+/**
+ * fp8: everything in FP8. fp4: MXFP4/NVFP4 weights (all weights taken as fp4) and an FP8 KV cache,
+ * with FP4 matmuls on the stacks of FP4_MATMUL_FRAMEWORKS and FP8 matmuls on the others.
  *
- * Why FP8 matmuls: the FP4 checkpoints these stacks serve quantise the experts, not all of
- * attention — the dataset describes its FP4 as "MXFP4/NVFP4 experts" (data/README.md), and
+ * Why FP8 matmuls on the others: the FP4 checkpoints these stacks serve quantise the experts, not
+ * all of attention — the dataset describes its FP4 as "MXFP4/NVFP4 experts" (data/README.md), and
  * nvidia/DeepSeek-R1-0528-FP4's v2 card says it "additionally quantizes the wo module in attention
  * layers", so the checkpoint before it leaves attention's output projection unquantised. MLA's
- * attention itself runs at FP8 or wider. In an 8k-token prefill that is about half the FLOPs, so the
- * FP4 rate could speed prefill by at most ≈ 1.4×, not the 2× of an all-FP4 model; the saturated
- * disaggregated rows measure about the same input tokens/s per prefill GPU at FP4 as at FP8
- * (GB200 Dynamo-SGLang 9–13k against 10.5–11k; MI355X MoRI-SGLang 4–6k against 3.4–5k). A
- * configuration has one compute precision, so the FP4 rows run theirs at FP8 — leaving out the
- * experts' FP4 speed-up where compute binds — and read their weights as FP4. Out of sample, pooled
- * over every chip, this took tokens/s per GPU from 18.4% to 16.9% median error (p90 70.8% → 57.5%)
- * and tokens/s per user from 16.1% to 14.3% (p90 47.4% → 45.1%).
+ * attention itself runs at FP8 or wider. The SGLang-based stacks' saturated disaggregated rows
+ * measure about the same input tokens/s per prefill GPU at FP4 as at FP8 (GB200 Dynamo-SGLang 9–13k
+ * against 10.5–11k; MI355X MoRI-SGLang 4–6k against 3.4–5k). A configuration has one compute
+ * precision, so their FP4 rows run theirs at FP8 and read their weights as FP4; read as all-FP4
+ * matmuls on every stack, the pooled out-of-sample error was 18.4% / 16.1% (p90 70.8% / 47.4%)
+ * against 16.9% / 14.3% (p90 57.5% / 45.1%). TensorRT-LLM's FP4 rows prefill 2.2–2.7× faster than
+ * its FP8 ones, so there the FP4 rate binds: read as FP4 matmuls, with the experts' FP4 η_flop
+ * fitted on them, the pooled out-of-sample error went from 12.9% / 12.6% (p90 47.9% / 38.0%) to
+ * 12.1% / 12.3% (p90 48.1% / 36.6%); every stack's read so gave 13.3% / 12.9% (p90 54.7% / 39.2%)
+ * (apps/validation/README.md).
  */
-export function inferencexPrecision(precision: InferencexPrecision): PrecisionConfig {
-  return precision === 'fp8'
-    ? { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' }
-    : { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' };
+export function inferencexPrecision(precision: InferencexPrecision, framework: string): PrecisionConfig {
+  if (precision === 'fp8') return { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' };
+  return { weights: 'fp4', kvCache: 'fp8', activations: FP4_MATMUL_FRAMEWORKS.includes(framework) ? 'fp4' : 'fp8' };
+}
+
+/** One chip and disaggregated stack's FP4 prefill against its FP8 prefill, from the measurements alone. */
+export interface Fp4PrefillSpeedup {
+  readonly hardware: string;
+  readonly framework: string;
+  /** The most input tokens/s per prefill GPU over the chip and stack's FP4 rows, and over its FP8 rows. */
+  readonly fp4InputPerPrefillGpu: number;
+  readonly fp8InputPerPrefillGpu: number;
+  /** fp4InputPerPrefillGpu / fp8InputPerPrefillGpu. */
+  readonly speedup: number;
+}
+
+/**
+ * Per chip and disaggregated stack with both precisions, the most input tokens/s per prefill GPU
+ * its FP4 rows measure over the most its FP8 rows measure: at the highest concurrencies the prefill
+ * workers are saturated, so the ratio is how much faster the stack prefills an FP4 checkpoint.
+ */
+export function fp4PrefillSpeedups(rows: readonly InferencexRow[]): Fp4PrefillSpeedup[] {
+  const best = new Map<string, { fp4: number; fp8: number }>();
+  for (const r of rows) {
+    if (!r.disagg || r.prefillNumWorkers === 0 || r.inputTputPerGpu === undefined) continue;
+    const key = `${r.hardware}\u0000${r.framework}`;
+    const b = best.get(key) ?? { fp4: 0, fp8: 0 };
+    b[r.precision] = Math.max(b[r.precision], r.inputTputPerGpu);
+    best.set(key, b);
+  }
+  return [...best].flatMap(([key, b]) => {
+    if (b.fp4 === 0 || b.fp8 === 0) return [];
+    const [hardware = '', framework = ''] = key.split('\u0000');
+    return [{ hardware, framework, fp4InputPerPrefillGpu: b.fp4, fp8InputPerPrefillGpu: b.fp8, speedup: b.fp4 / b.fp8 }];
+  });
 }
 
 function chipOf(row: InferencexRow): ChipSpec {
@@ -419,7 +462,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     batch: row.disagg ? Math.max(1, Math.round(row.conc / activeDecodeWorkers(row))) : row.conc,
     inputTokens: inferencexMeanTokens(row.isl),
     outputTokens: inferencexMeanTokens(row.osl),
-    precision: inferencexPrecision(row.precision),
+    precision: inferencexPrecision(row.precision, row.framework),
     ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: inferencexDraftTokens(row) } } : {}),
     ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
     ...(prefill === undefined
