@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readInferencex, selectInferencex, type InferencexRow } from './inferencex.ts';
-import { DEFAULT_MTP_DRAFT_TOKENS, inferencexDraftTokens, mtpRuleMatches, parseMtpDrafts, readMtpDrafts } from './inferencex-mtp.ts';
+import { DEFAULT_MTP_DRAFT_TOKENS, inferencexDraftTokens, mtpOutputLengthRatios, mtpRuleMatches, parseMtpDrafts, readMtpDrafts } from './inferencex-mtp.ts';
 
 const HEADER = 'hardware,framework,precision,isl,osl,decode_dp_attention,workers,conc,from,to,draft_tokens,source';
 const rows = selectInferencex(readInferencex()).kept;
@@ -64,5 +64,36 @@ describe('draft tokens per step of the InferenceX MTP rows (data/inferencex-mtp-
   test('a row no rule covers takes the default, 3', () => {
     expect(inferencexDraftTokens(mtpRows[0]!, [])).toBe(DEFAULT_MTP_DRAFT_TOKENS);
     expect(DEFAULT_MTP_DRAFT_TOKENS).toBe(3);
+  });
+});
+
+describe('MTP over long outputs: the drafts are accepted more often (mtpOutputLengthRatios)', () => {
+  test('by hand: a configuration measured at both output lengths gives one ratio, the 8k row over the 1k row', () => {
+    const base = rows.find((r) => r.isl === 1024 && r.osl === 1024 && r.conc <= 64)!;
+    const at = (osl: number, medianIntvty: number, over: Partial<InferencexRow> = {}): InferencexRow => ({ ...base, osl, medianIntvty, ...over });
+    const ratios = mtpOutputLengthRatios([
+      at(1024, 100, { specMethod: 'mtp' }),
+      at(8192, 120, { specMethod: 'mtp' }),
+      at(1024, 50, { specMethod: 'none' }),
+      at(8192, 51, { specMethod: 'none' }),
+      at(8192, 80, { specMethod: 'none', conc: 2 * base.conc + 1 }), // no 1k row at that concurrency: no pair
+      at(1024, 10, { specMethod: 'mtp', conc: 128 }), // above the concurrency bound
+      at(8192, 30, { specMethod: 'mtp', conc: 128 }),
+    ]);
+    expect(ratios.mtp).toEqual([120 / 100]);
+    expect(ratios.none).toEqual([51 / 50]);
+  });
+
+  test('the rows: with MTP the 8k outputs run 1.19x the 1k ones per user (median, 37 configurations), without MTP 1.03x (34)', () => {
+    const all = readInferencex();
+    const { mtp, none } = mtpOutputLengthRatios(all);
+    const median = (xs: readonly number[]): number => xs[Math.floor(xs.length / 2)]!;
+    expect([mtp.length, none.length]).toEqual([37, 34]);
+    expect(median(mtp)).toBeGreaterThan(1.15);
+    expect(median(none)).toBeGreaterThan(0.97);
+    expect(median(none)).toBeLessThan(1.07);
+    // nearly every MTP pair gains over 10%, nearly no pair without MTP does
+    expect(mtp.filter((x) => x > 1.1).length).toBeGreaterThanOrEqual(30);
+    expect(none.filter((x) => x > 1.1).length).toBeLessThanOrEqual(1);
   });
 });

@@ -128,3 +128,37 @@ let cached: readonly MtpDraftRule[] | undefined;
 export function inferencexDraftTokens(row: InferencexRow, rules: readonly MtpDraftRule[] = (cached ??= readMtpDrafts())): number {
   return rules.find((rule) => mtpRuleMatches(rule, row))?.draftTokens ?? DEFAULT_MTP_DRAFT_TOKENS;
 }
+
+/** Tokens/s per user at 8k output over 1k output, same configuration, per mode (`mtpOutputLengthRatios`). */
+export interface OutputLengthRatios {
+  /** One ratio per configuration measured at both lengths, sorted. */
+  readonly mtp: readonly number[];
+  readonly none: readonly number[];
+}
+
+/**
+ * Per configuration measured at 1,024 in / 1,024 out and at 1,024 in / 8,192 out (the same chip,
+ * stack, precision, mode, parallelism, workers, container and concurrency, at most `maxConcurrency`),
+ * the 8k row's tokens/s per user over the 1k row's, split by MTP or not. A check on the
+ * measurements alone: without MTP a longer output decodes at about the same rate (its longer context
+ * costs a few percent), so a larger ratio with MTP says the drafts are accepted more often over a
+ * long output — on InferenceX's random prompts, a property of the workload, not of the chip.
+ */
+export function mtpOutputLengthRatios(rows: readonly InferencexRow[], maxConcurrency = 64): OutputLengthRatios {
+  const byConfig = new Map<string, { short?: number; long?: number; mtp: boolean }>();
+  for (const r of rows) {
+    if (r.isl !== 1024 || (r.osl !== 1024 && r.osl !== 8192) || r.conc > maxConcurrency) continue;
+    const key = [r.hardware, r.framework, r.precision, r.specMethod, r.disagg, r.decodeTp, r.decodeEp, r.decodeDpAttention, r.decodeNumWorkers, r.numDecodeGpu, r.prefillNumWorkers, r.image ?? '', r.conc].join('|');
+    const entry = byConfig.get(key) ?? { mtp: r.specMethod === 'mtp' };
+    if (r.osl === 1024) entry.short = r.medianIntvty;
+    else entry.long = r.medianIntvty;
+    byConfig.set(key, entry);
+  }
+  const mtp: number[] = [];
+  const none: number[] = [];
+  for (const e of byConfig.values()) {
+    if (e.short === undefined || e.long === undefined) continue;
+    (e.mtp ? mtp : none).push(e.long / e.short);
+  }
+  return { mtp: mtp.sort((a, b) => a - b), none: none.sort((a, b) => a - b) };
+}
