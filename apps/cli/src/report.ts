@@ -73,6 +73,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
     ...layoutNotes(result, model),
     `  weights ${p.weights} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
+    ...expertFlopNote(result, model),
     serving === null
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
       : `  continuous batching, ${formatNumber(serving.chunkTokens)} tokens per iteration; throughput = batch · output ÷ request latency, cost and energy per output token all-in`,
@@ -160,6 +161,19 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     `What limits it: ${result.explanation}`,
     `${calibrationLine(prefillChip === undefined ? [chip] : [prefillChip, chip])}\n`,
   ].join('\n');
+}
+
+/**
+ * A MoE model whose experts compute at a precision the chip's profile has no fitted experts' η_flop
+ * for says so: the value is derived from another precision's fit (docs/MODEL.md §2), and the
+ * calibration line's out-of-sample error was measured at that other precision.
+ */
+function expertFlopNote(result: FeasibleInferenceResult, model: ModelSpec): string[] {
+  const source = result.inputs.efficiencies.expertFlop.source;
+  if (model.moe === undefined || !source.startsWith('derived: ')) return [];
+  const precision = result.inputs.computePrecision;
+  const rule = source.slice('derived: '.length).split(';')[0];
+  return [`  experts' η_flop at ${precision}: not fitted at ${precision}, ${rule} (docs/MODEL.md §2)`];
 }
 
 /** The decode draw by component, each part's share of it (the same share of decode's energy per token); none for an interpolated chip. */

@@ -514,6 +514,23 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     expect(report.stdout).toContain('data-parallel attention: each of the 72 chips runs every head for its own sequences (the busiest 56 sequences, ⌈4000/72⌉)');
   });
 
+  it("an FP4 MoE under a profile with no FP4 experts' fit says its experts' η_flop is derived, and one with it says nothing", async () => {
+    const layout = ['--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '64'];
+    const fp4 = ['estimate', '--model', 'deepseek-v3', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4'];
+    // B200's sglang profile fits its experts at FP8 only: at FP4 they take that curve × the matmuls' large-GEMM ratio, 0.54 / 0.78
+    const sglang = await cli([...fp4, ...layout, '--stack', 'sglang']);
+    expect(sglang.code, sglang.stderr).toBe(0);
+    expect(sglang.stdout).toMatch(/experts' η_flop at fp4: not fitted at fp4, the experts' η_flop at fp8 × 0\.692, the matmuls' η_flop for large GEMMs at fp4 over fp8 \(docs\/MODEL\.md §2\)/);
+    // its trtllm profile fits them at FP4 (TensorRT-LLM's FP4 rows run FP4 matmuls): no note
+    const trtllm = await cli([...fp4, ...layout, '--stack', 'trtllm']);
+    expect(trtllm.code, trtllm.stderr).toBe(0);
+    expect(trtllm.stdout).not.toContain("experts' η_flop at fp4");
+    // a dense model has no experts to note
+    const dense = await cli(['estimate', '--model', 'llama-3.1-8b', '--hardware', 'b200', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4', '--stack', 'sglang']);
+    expect(dense.code, dense.stderr).toBe(0);
+    expect(dense.stdout).not.toContain("experts' η_flop");
+  });
+
   it('DeepSeek-V3 with data-parallel attention on 8 × H200 holds 11.4 GB of FP8 attention weights per chip', async () => {
     const r = await cli([...DEEPSEEK_FP8.slice(0, -1), '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '64']);
     expect(r.code, r.stderr).toBe(0);
