@@ -375,7 +375,7 @@ function deepseekV3(): ModelSpec {
  * rows prefill 2.2–2.7× the input tokens/s per prefill GPU of its FP8 rows on B200, GB200 and B300,
  * where GB200's Dynamo-SGLang and MI355X's MoRI-SGLang measure 1.2× and 1.1×. (B200's Dynamo-SGLang
  * measures 2.2×, its FP8 prefill workers running TP 8 without expert parallelism and its FP4 ones
- * EP 4; it is not among them, and reading it so has not been tried.)
+ * EP 4; it is not among them: read so too, the pooled error was the same, 12.0% / 12.3%.)
  */
 export const FP4_MATMUL_FRAMEWORKS: readonly string[] = ['trt', 'dynamo-trt'];
 
