@@ -1,5 +1,5 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
-import type { CalibrationStatus, ChipSpec, EfficiencyProfile, Precision } from '@ridgeline/hardware';
+import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, fittedFlopAt, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { BEST_ROW, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
@@ -642,6 +642,13 @@ export function oneCurveProfileErrors(stackFits: readonly InferencexStackFit[], 
   return quoted;
 }
 
+/** `efficiency` as the TypeScript literal the generated profiles module carries. */
+function efficiencyLiteral(efficiency: Efficiency): string {
+  const source = JSON.stringify(efficiency.source);
+  if ('value' in efficiency) return `{ value: ${efficiency.value}, source: ${source} }`;
+  return `{ curve: [${efficiency.curve.map(([x, y]) => `[${x}, ${y}]`).join(', ')}], over: '${efficiency.over}', source: ${source} }`;
+}
+
 /** Where a profile's t_req comes from: the chip's own low-load TTFTs, else its die's (`FITTED_TOGETHER`), else the stack's pooled value, else none. */
 function requestOverheadSource(chip: string, stack: string, serving: ServingFit, date: string): string {
   const rows = `${stack} single-node rows at concurrency ≤ ${REQUEST_OVERHEAD_MAX_CONCURRENCY}`;
@@ -672,14 +679,12 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       const rowsText = others.length === 0
         ? `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`
         : `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves) and of ${others.join(', ')} (${f.fittedOn.rows - f.rows} rows, ${f.fittedOn.curves - f.curves} curves), fitted together as one die (${date})`;
-      const source = JSON.stringify(`fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
+      const sourceText = `fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`;
+      const source = JSON.stringify(sourceText);
       // η_net and the prefill overlap are held at the plugin's values (inferencexFitGrid).
       const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
-      const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
-      const flopAt = (v: number, anchor: number | undefined): string =>
-        anchor === undefined ? `{ value: ${v}, source: ${source} }` : `{ curve: [[${small}, ${v}], [${big}, ${Math.max(v, anchor)}]], over: 'arithmeticIntensity', source: ${source} }`;
-      const anchorOf = (p: Precision): number | undefined => (e.flopLargeGemm === undefined ? undefined : (e.flopLargeGemmByPrecision?.[p] ?? e.flopLargeGemm));
-      const byPrecision = f.precisions.map((p) => `${p}: ${flopAt(e.flopByPrecision?.[p] ?? e.flop, anchorOf(p))}`);
+      // each precision's experts as the fit ran them (fittedFlopAt, what withEfficiencies builds)
+      const byPrecision = f.precisions.map((p) => `${p}: ${efficiencyLiteral(fittedFlopAt(e, p, sourceText))}`);
       // its own curves left out where it has several, else the stand-in quoted for it (if any)
       const error = f.outOfSample === undefined ? quoted.get(`${chip} ${f.stack}`) : quotedError(f.outOfSample, `InferenceX DeepSeek-R1, ${f.rows} ${f.stack} rows, one curve left out at a time${others.length === 0 ? '' : ` (${others.join(', ')}'s curves kept)`}`);
       const serving = f.serving[f.stack]!;

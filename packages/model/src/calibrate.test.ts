@@ -6,6 +6,7 @@ import {
   evaluateRows,
   inferenceRow,
   metricValue,
+  fittedFlopAt,
   withEfficiencies,
   type CalibrationGrid,
   type CalibrationMetric,
@@ -184,6 +185,16 @@ describe('a large-GEMM anchor (flopLargeGemm): fitted η_flop holds at small GEM
     // without flopLargeGemm there is no curve at all: the per-precision anchors alone do nothing
     const { flopLargeGemm: _, ...noAnchor } = e;
     expect(withEfficiencies(testGpu, noAnchor, 'fit').efficiency.flopByPrecision!.fp4).toEqual({ value: 0.03, source: 'fit' });
+  });
+
+  test('fittedFlopAt gives each precision what withEfficiencies builds: its own value at its own anchor, else the shared η_flop at flopLargeGemm', () => {
+    const e = { flop: 0.05, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopByPrecision: { fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54, fp8: 0.6 } };
+    expect(fittedFlopAt(e, 'fp4', 'fit')).toEqual({ curve: [[128, 0.03], [4096, 0.54]], over: 'arithmeticIntensity', source: 'fit' });
+    // fp8 has an anchor but no value of its own: the fit ran it on the shared η_flop, which rises to flopLargeGemm
+    expect(fittedFlopAt(e, 'fp8', 'fit')).toEqual({ curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: 'fit' });
+    const chip = withEfficiencies(testGpu, { ...e, flopForExperts: true }, 'fit');
+    expect(chip.efficiency.expertFlop).toEqual(fittedFlopAt(e, 'fp8', 'fit'));
+    expect(chip.efficiency.expertFlopByPrecision).toEqual({ fp4: fittedFlopAt(e, 'fp4', 'fit') });
   });
 
   test("fitted for the experts (flopForExperts), the chip's other matmuls keep its own η_flop, per precision too", () => {

@@ -198,6 +198,26 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
 };
 
 /**
+ * The η_flop a fit gives the matmuls at `precision`, as `withEfficiencies` builds it: the
+ * precision's own fitted value (`flopByPrecision`), a curve rising to its own large-GEMM anchor
+ * (`flopLargeGemmByPrecision`, else `flopLargeGemm`) where the fit has one; a precision without a
+ * value of its own takes the shared η_flop (`flop`, or `flopCurve`). A profile written from a fit
+ * reads its values here, so it carries what was fitted.
+ *
+ * @example
+ * fittedFlopAt({ flop: 0.05, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopByPrecision: { fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54 } }, 'fp4', 'fit');
+ * // { curve: [[128, 0.03], [4096, 0.54]], over: 'arithmeticIntensity', source: 'fit' }
+ */
+export function fittedFlopAt(e: FittedEfficiencies, precision: Precision | undefined, source: string): Efficiency {
+  const own = precision === undefined ? undefined : e.flopByPrecision?.[precision];
+  if (own === undefined && e.flopCurve !== undefined) return { curve: e.flopCurve, over: 'arithmeticIntensity', source };
+  const value = own ?? e.flop;
+  const anchor = e.flopLargeGemm === undefined ? undefined : own === undefined || precision === undefined ? e.flopLargeGemm : (e.flopLargeGemmByPrecision?.[precision] ?? e.flopLargeGemm);
+  const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
+  return anchor === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, anchor)]], over: 'arithmeticIntensity', source };
+}
+
+/**
  * `chip` with its efficiencies replaced by constants, each carrying `source` (its sourced η_mem of
  * contiguous weight reads, `weightMemory`, kept: the fit is of everything else).
  *
@@ -206,17 +226,11 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
  * // { value: 0.6, source: 'fit: my rows' }
  */
 export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
-  const large = e.flopLargeGemm;
-  const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
-  const flopAt = (value: number, anchor = large): Efficiency =>
-    anchor === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, anchor)]], over: 'arithmeticIntensity', source };
-  const flop: Efficiency = e.flopCurve === undefined ? flopAt(e.flop) : { curve: e.flopCurve, over: 'arithmeticIntensity', source };
+  const flop = fittedFlopAt(e, undefined, source);
   const byPrecision =
     e.flopByPrecision === undefined
       ? undefined
-      : (Object.fromEntries(
-          Object.entries(e.flopByPrecision).map(([p, value]) => [p, flopAt(value, large === undefined ? undefined : (e.flopLargeGemmByPrecision?.[p as Precision] ?? large))]),
-        ) as Partial<Record<Precision, Efficiency>>);
+      : (Object.fromEntries(Object.keys(e.flopByPrecision).map((p) => [p, fittedFlopAt(e, p as Precision, source)])) as Partial<Record<Precision, Efficiency>>);
   const flops =
     e.flopForExperts === true
       ? {
