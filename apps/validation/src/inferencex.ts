@@ -420,19 +420,17 @@ export interface Fp4PrefillSpeedup {
  * workers are saturated, so the ratio is how much faster the stack prefills an FP4 checkpoint.
  */
 export function fp4PrefillSpeedups(rows: readonly InferencexRow[]): Fp4PrefillSpeedup[] {
-  const best = new Map<string, { fp4: number; fp8: number }>();
+  const best = new Map<string, { hardware: string; framework: string; fp4: number; fp8: number }>();
   for (const r of rows) {
     if (!r.disagg || r.prefillNumWorkers === 0 || r.inputTputPerGpu === undefined) continue;
-    const key = `${r.hardware}\u0000${r.framework}`;
-    const b = best.get(key) ?? { fp4: 0, fp8: 0 };
+    const key = `${r.hardware} ${r.framework}`;
+    const b = best.get(key) ?? { hardware: r.hardware, framework: r.framework, fp4: 0, fp8: 0 };
     b[r.precision] = Math.max(b[r.precision], r.inputTputPerGpu);
     best.set(key, b);
   }
-  return [...best].flatMap(([key, b]) => {
-    if (b.fp4 === 0 || b.fp8 === 0) return [];
-    const [hardware = '', framework = ''] = key.split('\u0000');
-    return [{ hardware, framework, fp4InputPerPrefillGpu: b.fp4, fp8InputPerPrefillGpu: b.fp8, speedup: b.fp4 / b.fp8 }];
-  });
+  return [...best.values()].flatMap(({ hardware, framework, fp4, fp8 }) =>
+    fp4 === 0 || fp8 === 0 ? [] : [{ hardware, framework, fp4InputPerPrefillGpu: fp4, fp8InputPerPrefillGpu: fp8, speedup: fp4 / fp8 }],
+  );
 }
 
 function chipOf(row: InferencexRow): ChipSpec {
