@@ -3,7 +3,7 @@ export { attentionParams, countParams, type ParamCounts } from './params.ts';
 export { InputError } from './errors.ts';
 export { divisors, largestDivisorAtMost } from './divisors.ts';
 export { limitText, MODEL_LIMITS, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
-export { computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
+export { attentionComputePrecision, computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
 export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';
 export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, smallestLayoutToFit, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
@@ -20,6 +20,7 @@ export {
   shardLayout,
   slowestStageLayers,
   touchedFraction,
+  weightBytes,
   type ShardLayout,
   type StageLayers,
 } from './layout.ts';

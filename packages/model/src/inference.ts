@@ -21,6 +21,7 @@ import type {
   InfeasibleReason,
   MemoryBreakdown,
   PhaseCost,
+  PrecisionConfig,
   ResolvedInputs,
   ServingState,
   SpeculativeMode,
@@ -133,6 +134,28 @@ export function computePrecision(weights: Precision, activations: Precision): Pr
 }
 
 /**
+ * The precision the attention block computes at: its own weights' (`attentionWeights`, else
+ * `weights`) against the activations, the wider of them (MODEL.md §1.2).
+ *
+ * @example
+ * attentionComputePrecision({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' }); // 'fp8'
+ */
+export function attentionComputePrecision(precision: PrecisionConfig): Precision {
+  return computePrecision(precision.attentionWeights ?? precision.weights, precision.activations);
+}
+
+/**
+ * The attention block's peak FLOP/s and η_flop on `chip` (as given, before `atComputePrecision`):
+ * the chip's figures at the attention compute precision, or undefined where that is the compute
+ * precision itself (the stage's own peak and η_flop then serve, bit for bit).
+ */
+function attentionComputeOf(chip: ChipSpec, precision: PrecisionConfig): { peakFlopsPerS: number; flop: Efficiency } | undefined {
+  const attention = attentionComputePrecision(precision);
+  if (attention === computePrecision(precision.weights, precision.activations)) return undefined;
+  return { peakFlopsPerS: chip.compute.peakDenseFlopsPerS[attention]?.value ?? 0, flop: atComputePrecision(chip, attention).efficiency.flop };
+}
+
+/**
  * The rules of a disaggregated deployment (docs/MODEL.md §8): a decode worker is one replica
  * (`chips` = TP·PP), and a prefill worker of TP chips keeps MODEL.md §1.3's rules on its own chip.
  */
@@ -197,7 +220,20 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
     const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
     return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${precision} compute rate (supported: ${supported}).` };
   }
+  const attention = attentionComputePrecision(config.precision);
+  if (chip.compute.peakDenseFlopsPerS[attention] === undefined) {
+    const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
+    return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${attention} compute rate for the attention block (supported: ${supported}).` };
+  }
   return null;
+}
+
+function attentionContext(attention: { peakFlopsPerS: number; flop: Efficiency } | undefined): Pick<PhaseContext, 'attentionPeakFlopsPerS' | 'attentionFlop'> {
+  return attention === undefined ? {} : { attentionPeakFlopsPerS: attention.peakFlopsPerS, attentionFlop: attention.flop };
+}
+
+function attentionContextOf(ctx: PhaseContext): Pick<PhaseContext, 'attentionPeakFlopsPerS' | 'attentionFlop'> {
+  return ctx.attentionPeakFlopsPerS === undefined || ctx.attentionFlop === undefined ? {} : { attentionPeakFlopsPerS: ctx.attentionPeakFlopsPerS, attentionFlop: ctx.attentionFlop };
 }
 
 function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replicaChips: number, peakFlopsPerS: number, bytesPerChip: number, chip: ChipSpec, bound: Bound): PhaseCost {
@@ -243,6 +279,7 @@ function resolvedInputs(
     speculative,
     precision: config.precision,
     computePrecision: precision,
+    attentionComputePrecision: attentionComputePrecision(config.precision),
     commOverlap: {
       prefill: config.commOverlap ?? chip.efficiency.commOverlap?.value ?? 0,
       decode: config.commOverlap ?? 0,
@@ -426,6 +463,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     dp,
     precision: config.precision,
     peakFlopsPerS,
+    ...attentionContext(attentionComputeOf(given.chip, config.precision)),
     commOverlap: inputs.commOverlap,
     moeImbalance: inputs.moeImbalance,
     attentionSharding: inputs.attentionSharding,
@@ -776,6 +814,8 @@ function disaggregated(
     dp: 1,
     precision: config.precision,
     peakFlopsPerS: peakP,
+    // the same chip as decode keeps decode's attention figures (from the chip as given); another computes its own
+    ...(worker.chip === chip ? attentionContextOf(ctx) : attentionContext(attentionComputeOf(worker.chip, config.precision))),
     commOverlap: { prefill: config.commOverlap ?? chipP.efficiency.commOverlap?.value ?? 0, decode: config.commOverlap ?? 0 },
     moeImbalance: ctx.moeImbalance,
     attentionSharding: worker.attention,

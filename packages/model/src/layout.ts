@@ -1,4 +1,5 @@
-import type { ModelSpec } from './types.ts';
+import { PRECISION_BYTES } from '@ridgeline/hardware';
+import type { ModelSpec, PrecisionConfig } from './types.ts';
 
 /**
  * How one model is cut over `tp` tensor-parallel chips and `ep` expert-parallel chips: the
@@ -296,4 +297,18 @@ export function busiestExpertRank(
     routings: Math.max(mean * imbalance, mean + c * sd),
     expertsTouched: Math.min(slotsPerChip, touched + c * Math.sqrt(touched * (1 - q))),
   };
+}
+
+/**
+ * Bytes of `params` weights of which `attentionParams` are the attention block's projections:
+ * those at `attentionWeights` where it is given and differs, the rest at `weights` (MODEL.md §1.2).
+ *
+ * @example
+ * weightBytes(100e9, 10e9, { weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp8' }); // 90e9·0.5 + 10e9·1 = 55e9
+ */
+export function weightBytes(params: number, attentionParams: number, precision: PrecisionConfig): number {
+  const bw = PRECISION_BYTES[precision.weights];
+  const attention = precision.attentionWeights;
+  if (attention === undefined || attention === precision.weights) return params * bw;
+  return (params - attentionParams) * bw + attentionParams * PRECISION_BYTES[attention];
 }

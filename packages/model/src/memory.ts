@@ -7,6 +7,7 @@ import {
   slowestStageLayers,
   type ShardLayout,
   type StageLayers,
+  weightBytes,
 } from './layout.ts';
 import { divisors } from './divisors.ts';
 import { steadyState } from './serving.ts';
@@ -118,7 +119,7 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
   const moe = model.moe;
   const stage = slowestStageLayers(model, pp);
   const weightParams = weightParamsPerChip(model, layout, pp, stage);
-  const weights = weightParams * PRECISION_BYTES[precision.weights];
+  const weights = weightBytes(weightParams, stage.layers * (layout.qkvParamsPerChip + layout.outParamsPerChip), precision);
 
   const cachedTokens = meanCachedTokens(model, inputs.inputTokens + inputs.outputTokens);
   const kvPerChip =

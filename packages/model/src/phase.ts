@@ -19,6 +19,12 @@ export interface PhaseContext {
   /** F(p): peak FLOP/s at the compute precision. */
   readonly peakFlopsPerS: number;
   /**
+   * The attention block's peak FLOP/s and η_flop where it computes at another precision than the
+   * rest (`precision.attentionWeights`, MODEL.md §1.2); absent: `peakFlopsPerS` and the chip's η_flop.
+   */
+  readonly attentionPeakFlopsPerS?: number;
+  readonly attentionFlop?: Efficiency;
+  /**
    * Fraction of the stage's operator time that communication can hide behind, per phase:
    * exposed = max(0, communication − overlap · (compute- + memory-bound time)) (MODEL.md §3).
    */
@@ -145,11 +151,17 @@ export function stageCost(
   const bw = PRECISION_BYTES[precision.weights];
   const ba = PRECISION_BYTES[precision.activations];
   const bkv = PRECISION_BYTES[precision.kvCache];
+  // the attention block's projections may be held wider than the rest (an FP4 checkpoint's MLA), and it computes at that width
+  const bwAttention = PRECISION_BYTES[precision.attentionWeights ?? precision.weights];
+  const attentionPeak = ctx.attentionPeakFlopsPerS ?? peakFlopsPerS;
+  const attentionFlop = ctx.attentionFlop ?? chip.efficiency.flop;
   const d = model.hiddenSize;
   // A dense GEMM streams its weight matrix whole (weightMemory); attention's KV-cache reads and the
   // embedding's row lookups are gathered (memory).
   const op = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes, chip.efficiency.flop, weightMemoryOf(chip));
   const gathered = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, peakFlopsPerS, name, flops, bytes);
+  const attentionOp = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, attentionPeak, name, flops, bytes, attentionFlop, weightMemoryOf(chip));
+  const attentionGathered = (name: string, flops: number, bytes: number): OperatorCost => operatorCost(chip, attentionPeak, name, flops, bytes, attentionFlop);
   const moe = model.moe;
   // each micro-batch runs every layer: m times the layers' operators
   const denseLayers = ctx.stage.denseLayers * mb;
@@ -163,10 +175,10 @@ export function stageCost(
   const attentionAllTokens = ownTokens(allTokens);
 
   // Attention block, every layer.
-  const qkv = op(
+  const qkv = attentionOp(
     'qkv_proj',
     2 * attentionAllTokens * layout.qkvParamsPerChip,
-    layout.qkvParamsPerChip * bw + attentionAllTokens * (d + layout.qkvOutWidthPerChip) * ba,
+    layout.qkvParamsPerChip * bwAttention + attentionAllTokens * (d + layout.qkvOutWidthPerChip) * ba,
   );
   const causal = phase === 'prefill';
   const attended = meanAttendedContext(model, contextTokens, causal);
@@ -185,7 +197,7 @@ export function stageCost(
     phase === 'decode'
       ? attnTokens * (attended + 1) * kvPerToken * bkv
       : attnTokens * layout.kvElementsPerTokenPerChip * bkv;
-  const attention = gathered(
+  const attention = attentionGathered(
     'attention',
     attentionFlops,
     kvBytes + chipTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
@@ -198,17 +210,17 @@ export function stageCost(
     const promptAttended = meanAttendedContext(model, prompt.length, true);
     const pd = layout.prefillHeadDims;
     const ownPromptTokens = ownTokens(promptTokens);
-    const promptAttention = gathered(
+    const promptAttention = attentionGathered(
       'prompt_attention',
       2 * layout.headsPerChip * (pd.qk + pd.v) * promptAttended * ownPromptTokens,
       ownPromptTokens * layout.kvElementsPerTokenPerChip * bkv + ownPromptTokens * (layout.qkvOutWidthPerChip + layout.attnOutWidthPerChip) * ba,
     );
     operators.push(repeated(promptAttention, stageLayers));
   }
-  const outProj = op(
+  const outProj = attentionOp(
     'out_proj',
     2 * attentionAllTokens * layout.outParamsPerChip,
-    layout.outParamsPerChip * bw + attentionAllTokens * (layout.attnOutWidthPerChip + d) * ba,
+    layout.outParamsPerChip * bwAttention + attentionAllTokens * (layout.attnOutWidthPerChip + d) * ba,
   );
   operators.push(repeated(outProj, stageLayers));
 

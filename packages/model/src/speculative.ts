@@ -1,6 +1,6 @@
 import { PRECISION_BYTES } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
-import { meanCachedTokens, shardLayout, slowestStageLayers } from './layout.ts';
+import { meanCachedTokens, shardLayout, slowestStageLayers, weightBytes } from './layout.ts';
 import { dominantBound, operatorCost, stageCost, weightMemoryOf, type PhaseContext, type PromptChunk, type StageCost } from './phase.ts';
 import { MAX_DRAFT_TOKENS, SPECULATIVE_MODES, type InferenceConfig, type ModelSpec, type PrecisionConfig, type ResolvedInputs, type SpeculativeMode } from './types.ts';
 
@@ -236,5 +236,5 @@ export function drafterMemory(
   if (mode === 'mtp') params += (2 * drafter.hiddenSize * drafter.hiddenSize) / tp;
   else params += drafter.tiedEmbeddings ? layout.embeddingParamsPerChip : layout.embeddingParamsPerChip + layout.lmHeadParamsPerChip;
   const kvCache = sequences * meanCachedTokens(drafter, contextTokens) * drafter.layers * layout.kvElementsPerTokenPerChip * PRECISION_BYTES[precision.kvCache];
-  return { weights: params * PRECISION_BYTES[precision.weights], kvCache };
+  return { weights: weightBytes(params, drafter.layers * (layout.qkvParamsPerChip + layout.outParamsPerChip), precision), kvCache };
 }

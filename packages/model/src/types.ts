@@ -91,6 +91,14 @@ export interface PrecisionConfig {
   readonly weights: Precision;
   readonly kvCache: Precision;
   readonly activations: Precision;
+  /**
+   * The attention block's projection weights (Q/K/V, output) where they differ from `weights`:
+   * FP4 checkpoints quantise the FFN and experts and keep attention wider (NVIDIA's DeepSeek-R1
+   * FP4 v1 leaves MLA's projections unquantised, v2 its output projection at FP4 too; AMD's MXFP4
+   * the same). The attention block computes at the wider of these and the activations (MODEL.md §1.2).
+   * Absent: `weights`.
+   */
+  readonly attentionWeights?: Precision;
 }
 
 /** Parallelism of one deployment (MODEL.md §1.3). DP is derived: chips / (tp·pp). */
@@ -477,6 +485,8 @@ export interface ResolvedInputs {
   readonly precision: PrecisionConfig;
   /** The precision whose peak FLOP/s the matmuls run at. */
   readonly computePrecision: Precision;
+  /** The precision the attention block computes at: `computePrecision` unless `precision.attentionWeights` makes it wider. */
+  readonly attentionComputePrecision: Precision;
   /** Fraction of collective time hidden behind compute: the user's value, else the chip's (prefill) or 0. */
   readonly commOverlap: { readonly prefill: number; readonly decode: number };
   readonly moeImbalance: number;
