@@ -22,6 +22,7 @@
 import {
   A_ACCEPTANCE,
   A_ACTIVATIONS,
+  A_ATTENTION_WEIGHTS,
   A_BATCH,
   A_CHIP,
   A_CHIPS,
@@ -449,8 +450,16 @@ let expertRooflineConstant: bool = false;
 let effWeightMemory: usize = 0;
 let weightMemoryConstant: f64 = NaN;
 let weightRooflineConstant: bool = false;
+// the attention block's peak and η_flop at its own compute precision (inference.ts attentionComputeOf;
+// the compute precision's when they are the same, so the figures match bit for bit)
+let attentionPeak: f64 = 0;
+let effAttentionFlop: usize = 0;
+let attentionFlopConstant: f64 = NaN;
+let attentionRooflineConstant: bool = false;
+let attentionWeightRooflineConstant: bool = false;
 
 let bw: f64 = 0;
+let bwAttention: f64 = 0; // the attention block's projection weights (memory.ts weightBytes, phase.ts bwAttention)
 let bkv: f64 = 0;
 let ba: f64 = 0;
 let bc: f64 = 0; // phase.ts collectiveBytes(ba)
@@ -499,6 +508,7 @@ function loadModel(m: usize): void {
 }
 
 let computeCode: i32 = 0; // the compute precision's code (the wider of weights and activations)
+let attentionComputeCode: i32 = 0; // the attention block's (the wider of its weights and the activations)
 let overlapBatches: f64 = 1; // m: 2 with two-batch overlap (phase.ts stageCost)
 
 function setBase(): void {
@@ -516,6 +526,11 @@ function setBase(): void {
   bc = max<f64>(ba, 2);
   bkv = precisionBytes(<i32>value(A_KV));
   computeCode = bw > ba ? wCode : aCode;
+  // inference.ts attentionComputePrecision: the attention weights (NaN: the weights) against the activations
+  const attentionWeights = value(A_ATTENTION_WEIGHTS);
+  const attCode = isNaN(attentionWeights) ? wCode : <i32>attentionWeights;
+  bwAttention = precisionBytes(attCode);
+  attentionComputeCode = bwAttention > ba ? attCode : aCode;
   byBatchSharding = value(A_SHARDING) == 1;
   dpAttention = value(A_SHARDING) == 2;
   imbalance = value(A_IMBALANCE);
@@ -569,6 +584,11 @@ function loadChip(c: usize): void {
   weightMemoryConstant = load<f64>(effWeightMemory) == 0 ? load<f64>(effWeightMemory, 8) : NaN;
   weightRooflineConstant = !isNaN(flopConstant) && !isNaN(weightMemoryConstant);
   peak = f(chip, C_PEAK + computeCode);
+  effAttentionFlop = chip + (<usize>(C_EFF_FLOP_BY_PRECISION + attentionComputeCode * EFF_STRIDE) << 3);
+  attentionFlopConstant = load<f64>(effAttentionFlop) == 0 ? load<f64>(effAttentionFlop, 8) : NaN;
+  attentionRooflineConstant = !isNaN(attentionFlopConstant) && !isNaN(memoryConstant);
+  attentionWeightRooflineConstant = !isNaN(attentionFlopConstant) && !isNaN(weightMemoryConstant);
+  attentionPeak = f(chip, C_PEAK + attentionComputeCode);
   // inference.ts resolvedInputs: the config's overlap for both phases; without one, the plugin's
   // for prefill and none for decode
   const overlap = value(A_OVERLAP);
@@ -794,7 +814,7 @@ function setParallel(): i32 {
     // data-parallel attention: EP need only divide the stage's chips (inference.ts ruleBroken)
     if ((!dpAttention && iep % itp != 0) || (itp * <i64>dp) % iep != 0) return R_EP_LAYOUT;
   }
-  if (isNaN(peak)) return R_PRECISION_UNSUPPORTED;
+  if (isNaN(peak) || isNaN(attentionPeak)) return R_PRECISION_UNSUPPORTED;
   const disaggregationReason = setDisaggregation();
   if (disaggregationReason >= 0) return disaggregationReason;
   // speculative.ts speculationBroken: a drafter that does not exist or does not fit the layout
@@ -844,7 +864,7 @@ function setDisaggregation(): i32 {
   if (ipEp > 1) {
     if ((!pDpAttention && ipEp % ipTp != 0) || ipTp % ipEp != 0) return R_EP_LAYOUT;
   }
-  if (isNaN(f(prefillChip, C_PEAK + computeCode))) return R_PRECISION_UNSUPPORTED;
+  if (isNaN(f(prefillChip, C_PEAK + computeCode)) || isNaN(f(prefillChip, C_PEAK + attentionComputeCode))) return R_PRECISION_UNSUPPORTED;
   return -1;
 }
 
@@ -861,10 +881,10 @@ function setLayout(): void {
 
 /** The layout's products that stageCost uses whole (after shardLayout). */
 function hoistLayout(): void {
-  qkvWeightBytes = qkvParamsPerChip * bw;
+  qkvWeightBytes = qkvParamsPerChip * bwAttention;
   qkvActivationWidth = d + qkvOutWidthPerChip;
   attentionActivationWidth = qkvOutWidthPerChip + attnOutWidthPerChip;
-  outWeightBytes = outParamsPerChip * bw;
+  outWeightBytes = outParamsPerChip * bwAttention;
   outActivationWidth = attnOutWidthPerChip + d;
   ffnWeightBytes = ffnParamsPerChip * bw;
   ffnActivationWidth = 2 * d + ffnInnerWidthPerChip;
@@ -987,6 +1007,11 @@ let dmHasWindow: bool = false;
 let dmWindow: f64 = 0;
 let dmWindowedLayers: f64 = 0;
 
+/** layout.ts weightBytes: `params` at bw, of which `attentionParams` at bwAttention where the attention weights differ. */
+@inline function weightBytes(params: f64, attentionParams: f64): f64 {
+  return bwAttention == bw ? params * bw : (params - attentionParams) * bw + attentionParams * bwAttention;
+}
+
 /** drafterMemory's weights at (tpM, epM, RM) and what its KV cache needs; leaves the configuration's model loaded (not its layout). */
 function drafterMemoryStatic(tpM: f64, epM: f64, RM: f64): void {
   useDrafterModel();
@@ -1000,7 +1025,7 @@ function drafterMemoryStatic(tpM: f64, epM: f64, RM: f64): void {
     moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip);
   if (mtp) params += (2 * d * d) / tpM;
   else params += tied ? embeddingParamsPerChip : embeddingParamsPerChip + lmHeadParamsPerChip;
-  dmWeights = params * bw;
+  dmWeights = weightBytes(params, L * (qkvParamsPerChip + outParamsPerChip));
   dmLayers = L;
   dmKvPerChip = kvElementsPerTokenPerChip;
   dmHasWindow = hasWindow;
@@ -1213,29 +1238,39 @@ let decodeValid: bool = false;
 
 /** operatorCost, then `repeated(op, layers)`: its row in the stage's operator table. A dense GEMM: its weights stream at the contiguous-read η_mem (phase.ts `op`). */
 @inline function operator(flops: f64, bytes: f64, layers: f64): void {
-  operatorAt(effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
+  operatorAt(peak, effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
+}
+
+/** The attention block's projections (phase.ts `attentionOp`): a dense GEMM at the attention compute precision's peak and η_flop. */
+@inline function attentionProjection(flops: f64, bytes: f64, layers: f64): void {
+  operatorAt(attentionPeak, effAttentionFlop, attentionFlopConstant, effWeightMemory, weightMemoryConstant, attentionWeightRooflineConstant, flops, bytes, layers);
+}
+
+/** Attention itself (phase.ts `attentionGathered`): gathered KV-cache reads at the attention compute precision's peak and η_flop. */
+@inline function attentionGatheredOperator(flops: f64, bytes: f64, layers: f64): void {
+  operatorAt(attentionPeak, effAttentionFlop, attentionFlopConstant, effMemory, memoryConstant, attentionRooflineConstant, flops, bytes, layers);
 }
 
 /** An operator of gathered reads (attention's KV cache, the embedding rows) at the chip's η_mem (phase.ts `gathered`). */
 @inline function gatheredOperator(flops: f64, bytes: f64, layers: f64): void {
-  operatorAt(effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
+  operatorAt(peak, effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
 }
 
 /** The routed experts' operator: the same roofline at the experts' η_flop (phase.ts expertChip). */
 @inline function expertsOperator(flops: f64, bytes: f64, layers: f64): void {
-  operatorAt(effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
+  operatorAt(peak, effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
 }
 
-/** operator's roofline with the η_flop table `flopTable` and the η_mem table `memoryTable` (their constants `flopConst`, `memoryConst` when `constant`). */
-@inline function operatorAt(flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: f64, bytes: f64, layers: f64): void {
+/** operator's roofline at `peakFlops` with the η_flop table `flopTable` and the η_mem table `memoryTable` (their constants `flopConst`, `memoryConst` when `constant`). */
+@inline function operatorAt(peakFlops: f64, flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: f64, bytes: f64, layers: f64): void {
   let computeS: f64;
   let memoryS: f64;
   if (constant) {
-    computeS = flops / (peak * flopConst);
+    computeS = flops / (peakFlops * flopConst);
     memoryS = bytes / (memBandwidth * memoryConst);
   } else {
     const arithmeticIntensity = bytes > 0 ? flops / bytes : Infinity;
-    computeS = flops / (peak * efficiencyAt(flopTable, arithmeticIntensity));
+    computeS = flops / (peakFlops * efficiencyAt(flopTable, arithmeticIntensity));
     memoryS = bytes / (memBandwidth * efficiencyAt(memoryTable, arithmeticIntensity));
   }
   const timeS = max<f64>(computeS, memoryS);
@@ -1298,14 +1333,14 @@ function attentionOperator(prefill: bool, tokens: f64, contextTokens: f64): void
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = 2 * attnHeads * (qk + v) * attended * attnTokens;
   const kvBytes = !prefill ? attnTokens * (attended + 1) * kvPerToken * bkv : attnTokens * kvElementsPerTokenPerChip * bkv;
-  gatheredOperator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, mbLayers);
+  attentionGatheredOperator(attentionFlops, kvBytes + chipTokens * attentionActivationWidth * ba, mbLayers);
 }
 
 /** phase.ts stageCost's `prompt_attention`: a prompt chunk's causal attention over its prompt (prefill's heads and dims). */
 function promptAttentionOperator(prompt: f64, promptLength: f64): void {
   const promptAttended = meanAttendedContext(promptLength, true);
   const promptTokens = ownTokens(prompt);
-  gatheredOperator(
+  attentionGatheredOperator(
     2 * headsPerChip * (prefillQk + prefillV) * promptAttended * promptTokens,
     promptTokens * kvElementsPerTokenPerChip * bkv + promptTokens * attentionActivationWidth * ba,
     mbLayers,
@@ -1350,10 +1385,10 @@ function stageCost(
   // Attention block, every layer.
   const twoTokens = 2 * allTokens;
   const twoAttentionTokens = 2 * attentionAllTokens;
-  operator(twoAttentionTokens * qkvParamsPerChip, qkvWeightBytes + attentionAllTokens * qkvActivationWidth * ba, mbLayers);
+  attentionProjection(twoAttentionTokens * qkvParamsPerChip, qkvWeightBytes + attentionAllTokens * qkvActivationWidth * ba, mbLayers);
   attentionOperator(prefill, tokens, contextTokens); // row 1
   if (promptTokens > 0) promptAttentionOperator(promptTokens, promptLength);
-  operator(twoAttentionTokens * outParamsPerChip, outWeightBytes + attentionAllTokens * outActivationWidth * ba, mbLayers);
+  attentionProjection(twoAttentionTokens * outParamsPerChip, outWeightBytes + attentionAllTokens * outActivationWidth * ba, mbLayers);
 
   if (denseLayersStage > 0) {
     operator(twoTokens * ffnParamsPerChip, ffnWeightBytes + allTokens * ffnActivationWidth * ba, mbDense);
@@ -1547,7 +1582,7 @@ function memoryStatic(tpM: f64, ppM: f64): void {
     moeL * (expertsPerChip * expertParamsPerChip + sharedExpertParamsPerChip + routerParamsPerChip) +
     heads;
   memWeightParams = weightParams;
-  memStageWeights = weightParams * bw;
+  memStageWeights = weightBytes(weightParams, stageL * (qkvParamsPerChip + outParamsPerChip));
   memStageLayers = stageL;
   memKvPerChip = byBatchSharding && tpM > 1 ? kvElementsPerToken / tpM : kvElementsPerTokenPerChip;
   const moeWidth = !hasMoe ? 0 : (activeExperts * 2 * expertFfn) / tpM;
@@ -2468,32 +2503,42 @@ const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
 
 /** operator() on both lanes. */
 function operator2(flops: v128, bytes: v128, layers: f64): void {
-  operator2At(effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
+  operator2At(peak, effFlop, flopConstant, effWeightMemory, weightMemoryConstant, weightRooflineConstant, flops, bytes, layers);
 }
 
 /** gatheredOperator() on both lanes. */
 function gatheredOperator2(flops: v128, bytes: v128, layers: f64): void {
-  operator2At(effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
+  operator2At(peak, effFlop, flopConstant, effMemory, memoryConstant, rooflineConstant, flops, bytes, layers);
 }
 
 /** expertsOperator on both lanes. */
 function expertsOperator2(flops: v128, bytes: v128, layers: f64): void {
-  operator2At(effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
+  operator2At(peak, effExpertFlop, expertFlopConstant, effMemory, memoryConstant, expertRooflineConstant, flops, bytes, layers);
+}
+
+/** attentionProjection() on both lanes. */
+function attentionProjection2(flops: v128, bytes: v128, layers: f64): void {
+  operator2At(attentionPeak, effAttentionFlop, attentionFlopConstant, effWeightMemory, weightMemoryConstant, attentionWeightRooflineConstant, flops, bytes, layers);
+}
+
+/** attentionGatheredOperator() on both lanes. */
+function attentionGatheredOperator2(flops: v128, bytes: v128, layers: f64): void {
+  operator2At(attentionPeak, effAttentionFlop, attentionFlopConstant, effMemory, memoryConstant, attentionRooflineConstant, flops, bytes, layers);
 }
 
 /** operatorAt on both lanes. */
-@inline function operator2At(flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: v128, bytes: v128, layers: f64): void {
+@inline function operator2At(peakFlops: f64, flopTable: usize, flopConst: f64, memoryTable: usize, memoryConst: f64, constant: bool, flops: v128, bytes: v128, layers: f64): void {
   let computeS: v128;
   let memoryS: v128;
   if (constant) {
-    computeS = vdivs(flops, peak * flopConst);
+    computeS = vdivs(flops, peakFlops * flopConst);
     memoryS = vdivs(bytes, memBandwidth * memoryConst);
   } else {
     // bytes > 0 ? flops / bytes : Infinity
     const intensity = v128.bitselect(vdiv(flops, bytes), vsplat(Infinity), f64x2.gt(bytes, vsplat(0)));
     const i0 = lane0(intensity);
     const i1 = lane1(intensity);
-    computeS = vdiv(flops, vmul(vsplat(peak), vpair(efficiencyAt(flopTable, i0), efficiencyAt(flopTable, i1))));
+    computeS = vdiv(flops, vmul(vsplat(peakFlops), vpair(efficiencyAt(flopTable, i0), efficiencyAt(flopTable, i1))));
     memoryS = vdiv(bytes, vmul(vsplat(memBandwidth), vpair(efficiencyAt(memoryTable, i0), efficiencyAt(memoryTable, i1))));
   }
   const timeS = f64x2.max(computeS, memoryS);
@@ -2525,7 +2570,7 @@ function decodeAttention2(tokens: v128, contextTokens: v128): void {
   const kvPerToken = byBatch ? kvElementsPerToken : kvElementsPerTokenPerChip;
   const attentionFlops = vmul(vmuls(attended, 2 * attnHeads * (decodeQk + decodeV)), attnTokens);
   const kvBytes = vmuls(vmuls(vmul(attnTokens, vadd(attended, vsplat(1))), kvPerToken), bkv);
-  gatheredOperator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
+  attentionGatheredOperator2(attentionFlops, vadd(kvBytes, vmuls(vmuls(chipTokens, attentionActivationWidth), ba)), mbLayers);
 }
 
 /**
@@ -2539,7 +2584,7 @@ function promptAttention2(prompt: v128, promptLength: v128, present: v128): void
   if (!has0 && !has1) return;
   const promptAttended = vpair(meanAttendedContext(lane0(promptLength), true), meanAttendedContext(lane1(promptLength), true));
   const promptTokens = ownTokens2(prompt);
-  gatheredOperator2(
+  attentionGatheredOperator2(
     vmul(vmuls(promptAttended, 2 * headsPerChip * (prefillQk + prefillV)), promptTokens),
     vadd(vmuls(vmuls(promptTokens, kvElementsPerTokenPerChip), bkv), vmuls(vmuls(promptTokens, attentionActivationWidth), ba)),
     mbLayers,
@@ -2572,12 +2617,12 @@ function iterationStage2(tokens: v128, contextTokens: v128, logitTokens: v128, p
 
   const twoTokens = vmul(vsplat(2), allTokens);
   const twoAttentionTokens = vmul(vsplat(2), attentionAllTokens);
-  operator2(vmuls(twoAttentionTokens, qkvParamsPerChip), vadd(vsplat(qkvWeightBytes), vmuls(vmuls(attentionAllTokens, qkvActivationWidth), ba)), mbLayers);
+  attentionProjection2(vmuls(twoAttentionTokens, qkvParamsPerChip), vadd(vsplat(qkvWeightBytes), vmuls(vmuls(attentionAllTokens, qkvActivationWidth), ba)), mbLayers);
   decodeAttention2(tokens, contextTokens);
   const zero = vsplat(0);
   const promptPresent = f64x2.gt(promptTokens, zero);
   promptAttention2(promptTokens, promptLength, promptPresent);
-  operator2(vmuls(twoAttentionTokens, outParamsPerChip), vadd(vsplat(outWeightBytes), vmuls(vmuls(attentionAllTokens, outActivationWidth), ba)), mbLayers);
+  attentionProjection2(vmuls(twoAttentionTokens, outParamsPerChip), vadd(vsplat(outWeightBytes), vmuls(vmuls(attentionAllTokens, outActivationWidth), ba)), mbLayers);
 
   if (denseLayersStage > 0) {
     operator2(vmuls(twoTokens, ffnParamsPerChip), vadd(vsplat(ffnWeightBytes), vmuls(vmuls(allTokens, ffnActivationWidth), ba)), mbDense);
@@ -3575,6 +3620,7 @@ function trainingBase(): void {
   store<f64>(VALUES + (<usize>A_WEIGHTS << 3), precision);
   store<f64>(VALUES + (<usize>A_KV << 3), precision);
   store<f64>(VALUES + (<usize>A_ACTIVATIONS << 3), precision);
+  store<f64>(VALUES + (<usize>A_ATTENTION_WEIGHTS << 3), NaN);
   store<f64>(VALUES + (<usize>A_SHARDING << 3), 0);
   store<f64>(VALUES + (<usize>A_OVERLAP << 3), t(T_OVERLAP));
   store<f64>(VALUES + (<usize>A_IMBALANCE << 3), 1);

@@ -92,42 +92,43 @@ export const A_CHIP: i32 = 1;
 export const A_WEIGHTS: i32 = 2;
 export const A_KV: i32 = 3;
 export const A_ACTIVATIONS: i32 = 4;
-export const A_SHARDING: i32 = 5; // 0 heads, 1 batch, 2 dp (data-parallel attention)
-export const A_OVERLAP: i32 = 6; // NaN: not given (prefill takes the plugin's, decode 0)
-export const A_IMBALANCE: i32 = 7;
-export const A_TWO_BATCH: i32 = 8; // two-batch overlap: 0 off, 1 on (base level: it changes every stage)
+export const A_ATTENTION_WEIGHTS: i32 = 5; // the attention block's projection weights' precision; NaN: A_WEIGHTS's
+export const A_SHARDING: i32 = 6; // 0 heads, 1 batch, 2 dp (data-parallel attention)
+export const A_OVERLAP: i32 = 7; // NaN: not given (prefill takes the plugin's, decode 0)
+export const A_IMBALANCE: i32 = 8;
+export const A_TWO_BATCH: i32 = 9; // two-batch overlap: 0 off, 1 on (base level: it changes every stage)
 /** The innermost axis of the base level (setBase runs when it or an outer one changes). */
 export const A_LAST_BASE: i32 = A_TWO_BATCH;
-export const A_SPECULATIVE: i32 = 9; // index into SPECULATIVE_MODES: 0 none, 1 mtp, 2 draft
-export const A_DRAFT_MODEL: i32 = 10; // the draft model's index in the model table; NaN: none
-export const A_DRAFT_TOKENS: i32 = 11; // γ, draft tokens per step (read only when speculating)
-export const A_ACCEPTANCE: i32 = 12; // a, every draft position's acceptance; NaN in a record with CFG_EXPECTED
-export const A_SCHEDULE: i32 = 13; // index into SCHEDULES: 0 continuous, 1 static
-export const A_TP: i32 = 14;
-export const A_PP: i32 = 15;
-export const A_EP: i32 = 16;
-export const A_REDUNDANT: i32 = 17; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
-export const A_CHIPS: i32 = 18; // chips, or DP when the header says so (a decode worker's with disaggregation)
-export const A_PREFILL_WORKERS: i32 = 19; // n_p, disaggregated prefill workers; 0: one engine does both (the next five unused)
-export const A_DECODE_WORKERS: i32 = 20; // n_d, decode workers of `chips` each
-export const A_PREFILL_CHIP: i32 = 21; // the prefill workers' chip, an index in the chip table; NaN: the decode chip
-export const A_PREFILL_TP: i32 = 22; // TP (= chips) of a prefill worker; NaN: the decode worker's TP
-export const A_PREFILL_EP: i32 = 23; // EP of a prefill worker; NaN: its TP when the decode worker runs EP > 1, else 1
-export const A_PREFILL_ATTENTION: i32 = 24; // 0 heads, 2 dp (A_SHARDING's codes)
+export const A_SPECULATIVE: i32 = 10; // index into SPECULATIVE_MODES: 0 none, 1 mtp, 2 draft
+export const A_DRAFT_MODEL: i32 = 11; // the draft model's index in the model table; NaN: none
+export const A_DRAFT_TOKENS: i32 = 12; // γ, draft tokens per step (read only when speculating)
+export const A_ACCEPTANCE: i32 = 13; // a, every draft position's acceptance; NaN in a record with CFG_EXPECTED
+export const A_SCHEDULE: i32 = 14; // index into SCHEDULES: 0 continuous, 1 static
+export const A_TP: i32 = 15;
+export const A_PP: i32 = 16;
+export const A_EP: i32 = 17;
+export const A_REDUNDANT: i32 = 18; // R, redundant expert slots; NaN: auto, ⌈E/EP⌉·EP − E
+export const A_CHIPS: i32 = 19; // chips, or DP when the header says so (a decode worker's with disaggregation)
+export const A_PREFILL_WORKERS: i32 = 20; // n_p, disaggregated prefill workers; 0: one engine does both (the next five unused)
+export const A_DECODE_WORKERS: i32 = 21; // n_d, decode workers of `chips` each
+export const A_PREFILL_CHIP: i32 = 22; // the prefill workers' chip, an index in the chip table; NaN: the decode chip
+export const A_PREFILL_TP: i32 = 23; // TP (= chips) of a prefill worker; NaN: the decode worker's TP
+export const A_PREFILL_EP: i32 = 24; // EP of a prefill worker; NaN: its TP when the decode worker runs EP > 1, else 1
+export const A_PREFILL_ATTENTION: i32 = 25; // 0 heads, 2 dp (A_SHARDING's codes)
 /** The innermost axis of the parallelism level (setParallel runs when it or an outer one changes). */
 export const A_LAST_PARALLEL: i32 = A_PREFILL_ATTENTION;
-export const A_CHUNK: i32 = 25; // chunkTokens: the iteration's token budget C (and the prefill workspace)
-export const A_BATCH: i32 = 26;
-export const A_INPUT: i32 = 27;
-export const A_OUTPUT: i32 = 28;
-export const N_AXES: i32 = 29;
-/** Explicit configuration record: the 29 axis values, a price override (NaN = the chip's), then E. */
-export const CFG_PRICE: i32 = 29;
+export const A_CHUNK: i32 = 26; // chunkTokens: the iteration's token budget C (and the prefill workspace)
+export const A_BATCH: i32 = 27;
+export const A_INPUT: i32 = 28;
+export const A_OUTPUT: i32 = 29;
+export const N_AXES: i32 = 30;
+/** Explicit configuration record: the 30 axis values, a price override (NaN = the chip's), then E. */
+export const CFG_PRICE: i32 = 30;
 /** E, tokens per speculative step, computed by the host from a list of acceptances; NaN = from γ and A_ACCEPTANCE. */
-export const CFG_EXPECTED: i32 = 30;
+export const CFG_EXPECTED: i32 = 31;
 /** The configuration's PUE (InferenceConfig.pue, else DEFAULT_PUE); a sweep's is the header's H_PUE. */
-export const CFG_PUE: i32 = 31;
-export const CONFIG_STRIDE: i32 = 32;
+export const CFG_PUE: i32 = 32;
+export const CONFIG_STRIDE: i32 = 33;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;

@@ -119,9 +119,9 @@ export const DISAGGREGATION_AXES = ['prefillWorkers', 'decodeWorkers', 'prefillH
 
 /**
  * The axes of a sweep, outermost first (the mixed-radix order of configuration indices). The same
- * order gives the first 29 slots of an explicit configuration record; slot 29 is a price override,
- * slot 30 E (speculative decoding's tokens per step, when the host computed it from a list of
- * acceptances). The disaggregation axes (`prefillWorkers` 0: none; `prefillHardware` a chip-table
+ * order gives the first 30 slots of an explicit configuration record; slot 30 is a price override,
+ * slot 31 E (speculative decoding's tokens per step, when the host computed it from a list of
+ * acceptances). `attentionWeights` is a precision code, NaN for the weights' own. The disaggregation axes (`prefillWorkers` 0: none; `prefillHardware` a chip-table
  * index or NaN for the decode chip; `prefillTp`/`prefillEp` NaN for their defaults;
  * `prefillAttention` an ATTENTION_SHARDINGS code) sit inside the parallelism level. The kernel caches by level: speculation and the schedule sit just outside the
  * parallelism (they change the rules, the drafter's layout and every stage), `chunkTokens` just
@@ -133,6 +133,7 @@ export const AXES = [
   'weights',
   'kvCache',
   'activations',
+  'attentionWeights',
   'attentionSharding',
   'commOverlap',
   'moeImbalance',
@@ -162,16 +163,16 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 32;
+export const CONFIG_STRIDE = 33;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
-export const CONFIG_PRICE = 29;
+export const CONFIG_PRICE = 30;
 /**
  * Slot of E, tokens per speculative step, in a configuration record: `expectedTokensPerStep` of a
  * list of acceptances; NaN: the kernel sums it from γ and the `acceptance` slot, as for an axis.
  */
-export const CONFIG_EXPECTED = 30;
+export const CONFIG_EXPECTED = 31;
 /** Slot of the configuration's PUE in a configuration record (`InferenceConfig.pue`, else DEFAULT_PUE). */
-export const CONFIG_PUE = 31;
+export const CONFIG_PUE = 32;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {

@@ -72,7 +72,6 @@ export class DescriptorTables {
  * (by identity). Throws `InputError` like `estimateInference` for malformed numbers. Speculative
  * decoding is resolved as `estimateInference` does (`resolveSpeculation`); a list of acceptances
  * goes to the kernel as its E (`expectedTokensPerStep`), one value for every position as itself.
- *
  * @example
  * const out = await evaluateConfigs(await createEngine(), [config]);
  * readResult(out, 0).tpotS;
@@ -96,6 +95,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
         precisionCode(config.precision.weights),
         precisionCode(config.precision.kvCache),
         precisionCode(config.precision.activations),
+        config.precision.attentionWeights === undefined ? Number.NaN : precisionCode(config.precision.attentionWeights),
         ATTENTION_SHARDINGS.indexOf(config.attentionSharding ?? 'heads'),
         config.commOverlap ?? Number.NaN,
         config.moeImbalance ?? DEFAULT_MOE_IMBALANCE,

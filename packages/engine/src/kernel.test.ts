@@ -42,6 +42,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // feasible configurations with data-parallel attention: all, B not dividing by TP, TP not dividing
     // the heads, MoE over EP, MLA, pipelined
     const dpAttention = { all: 0, batchNotDividing: 0, tpNotDividingHeads: 0, expertParallel: 0, mla: 0, pipelined: 0 };
+    // feasible configurations whose attention weights differ from the rest (docs/MODEL.md §1.2): all,
+    // attention computing at another precision than the rest, disaggregated, with data-parallel attention
+    const attentionWeights = { all: 0, otherComputePrecision: 0, disaggregated: 0, dpAttention: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -58,6 +61,12 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         if (reference.inputs.speculative.draftTokens > 1) speculation.severalDraftTokens++;
         if (Array.isArray(config.speculative?.acceptance)) speculation.acceptanceList++;
         if (config.parallelism.pp > 1) speculation.pipelined++;
+      }
+      if (reference.feasible && config.precision.attentionWeights !== undefined && config.precision.attentionWeights !== config.precision.weights) {
+        attentionWeights.all++;
+        if (reference.inputs.attentionComputePrecision !== reference.inputs.computePrecision) attentionWeights.otherComputePrecision++;
+        if (config.disaggregation !== undefined) attentionWeights.disaggregated++;
+        if (config.attentionSharding === 'dp') attentionWeights.dpAttention++;
       }
       if (reference.feasible) {
         if (config.model.layers % config.parallelism.pp !== 0) regimes.unevenStages++;
@@ -114,7 +123,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -129,5 +138,6 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     expect(speculating).toBeGreaterThan(CONFIGURATIONS / 3);
     for (const count of Object.values(speculation)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(dpAttention)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(attentionWeights)) expect(count).toBeGreaterThan(100);
   });
 });

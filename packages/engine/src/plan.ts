@@ -26,6 +26,8 @@ export interface SweepConfig {
   readonly weights: Precision;
   readonly kvCache: Precision;
   readonly activations: Precision;
+  /** The attention block's projection weights (`InferenceConfig.precision.attentionWeights`): `weights` unless the spec gives them. */
+  readonly attentionWeights: Precision;
   readonly attentionSharding: AttentionSharding;
   readonly commOverlap: number | 'auto';
   readonly moeImbalance: number;
@@ -173,6 +175,8 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
     weights: spec.precisions.weights.map(precisionCode),
     kvCache: spec.precisions.kvCache.map(precisionCode),
     activations: spec.precisions.activations.map(precisionCode),
+    // NaN: each configuration's weights
+    attentionWeights: spec.precisions.attentionWeights?.map(precisionCode) ?? [Number.NaN],
     attentionSharding: spec.attentionSharding.map((s) => ATTENTION_SHARDINGS.indexOf(s)),
     commOverlap: spec.commOverlap.map((o) => (o === 'auto' ? Number.NaN : o)),
     moeImbalance: spec.moeImbalance,
@@ -260,6 +264,7 @@ export function planSweep(resolved: ResolvedSweepSpec, reducers: ReducerSpec = r
       weights: PRECISIONS[at('weights')] ?? 'bf16',
       kvCache: PRECISIONS[at('kvCache')] ?? 'bf16',
       activations: PRECISIONS[at('activations')] ?? 'bf16',
+      attentionWeights: PRECISIONS[at('attentionWeights')] ?? PRECISIONS[at('weights')] ?? 'bf16',
       attentionSharding: ATTENTION_SHARDINGS[at('attentionSharding')] ?? 'heads',
       commOverlap: Number.isNaN(overlap) ? 'auto' : overlap,
       moeImbalance: at('moeImbalance'),
@@ -314,6 +319,7 @@ function axisCounts(spec: SweepSpec): number {
     spec.precisions.weights.length,
     spec.precisions.kvCache.length,
     spec.precisions.activations.length,
+    (spec.precisions.attentionWeights ?? [null]).length,
     spec.attentionSharding.length,
     spec.commOverlap.length,
     spec.moeImbalance.length,

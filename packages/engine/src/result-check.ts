@@ -86,7 +86,7 @@ const RESULT = v.looseObject({
 });
 
 /** A row's labels, printed as they are: text wherever a row has them (`model` and `hardware` it always has). */
-const ROW_TEXT = ['model', 'hardware', 'weights', 'kvCache', 'activations', 'attentionSharding', 'schedule', 'speculative', 'prefillHardware', 'prefillAttention', 'precision', 'recompute'];
+const ROW_TEXT = ['model', 'hardware', 'weights', 'kvCache', 'activations', 'attentionWeights', 'attentionSharding', 'schedule', 'speculative', 'prefillHardware', 'prefillAttention', 'precision', 'recompute'];
 /** The settings every row of a sweep of each kind has: the summary's tables print them. */
 const INFERENCE_ROW = ['model', 'hardware', 'chips', 'dp', 'tp', 'pp', 'ep', 'batch', 'inputTokens', 'outputTokens', 'weights', 'kvCache', 'activations', 'attentionSharding', 'speculative'];
 const TRAINING_ROW = ['model', 'hardware', 'chips', 'dp', 'tp', 'pp', 'cp', 'ep', 'sequenceLength', 'globalBatch', 'microBatch', 'virtualStages', 'zeroStage', 'recompute', 'precision'];

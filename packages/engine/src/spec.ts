@@ -86,6 +86,11 @@ export interface SweepSpec {
     readonly weights: readonly Precision[];
     readonly kvCache: readonly Precision[];
     readonly activations: readonly Precision[];
+    /**
+     * The attention block's projection weights where they differ from `weights` (an FP4 checkpoint
+     * that keeps attention at fp8 or bf16); absent: each configuration's `weights`.
+     */
+    readonly attentionWeights?: readonly Precision[];
   };
   readonly attentionSharding: readonly AttentionSharding[];
   /** Fractions in [0, 1], or `auto`: the plugin's overlap for prefill and none for decode. */
@@ -826,6 +831,7 @@ const specSchema = v.pipe(
           weights: v.optional(enumAxis('precisions.weights', PRECISIONS), 'bf16'),
           kvCache: v.optional(enumAxis('precisions.kvCache', PRECISIONS), 'bf16'),
           activations: v.optional(enumAxis('precisions.activations', PRECISIONS), 'bf16'),
+          attentionWeights: v.optional(enumAxis('precisions.attentionWeights', PRECISIONS)),
         }),
         {},
       ),
@@ -906,7 +912,7 @@ function toSpecIssues(issues: readonly AnyIssue[], knownKeys: readonly string[] 
       const key = String((issue.path?.at(-1) as { key: string }).key);
       const parent = path.slice(0, Math.max(0, path.length - key.length - 1));
       const allowed: readonly string[] =
-        parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations'] : parent === 'reducers' ? ['pareto', 'top', 'histograms', 'groupBy'] : [];
+        parent === '' ? knownKeys : parent === 'precisions' ? ['weights', 'kvCache', 'activations', 'attentionWeights'] : parent === 'reducers' ? ['pareto', 'top', 'histograms', 'groupBy'] : [];
       if (issue.input === undefined && issue.expected !== 'never') {
         // valibot reports a missing required key under the object's own issue type, like an unknown one
         message = "is required";
@@ -1082,6 +1088,7 @@ const PER_MODEL_PATHS: readonly (readonly string[])[] = [
   ['precisions', 'weights'],
   ['precisions', 'kvCache'],
   ['precisions', 'activations'],
+  ['precisions', 'attentionWeights'],
 ];
 
 const RANGE_KEYS = ['from', 'to', 'step', 'times'];
@@ -1184,7 +1191,12 @@ function crossFieldIssues(s: Partial<ParsedSpec>): SpecIssue[] {
   if (s.prefillWorkers !== undefined && s.schedule !== undefined && s.prefillWorkers.some((n) => n > 0) && s.schedule.includes('static')) {
     issues.push({ path: 'schedule', message: 'static cannot run with prefillWorkers above 0: disaggregated decode workers batch continuously (docs/MODEL.md §8); remove static, or set prefillWorkers to 0' });
   }
-  if (s.precisions !== undefined) for (const p of ['weights', 'kvCache', 'activations'] as const) issues.push(...duplicateIssues(`precisions.${p}`, s.precisions[p]));
+  if (s.precisions !== undefined) {
+    for (const p of ['weights', 'kvCache', 'activations', 'attentionWeights'] as const) {
+      const values = s.precisions[p];
+      if (values !== undefined) issues.push(...duplicateIssues(`precisions.${p}`, values));
+    }
+  }
   if (s.models !== undefined && s.hardware !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: s.hardware }));
   else {
     if (s.models !== undefined) issues.push(...modelAndHardwareDuplicates({ models: s.models, hardware: [] }));
@@ -1236,7 +1248,7 @@ function validateOneGrid(data: Record<string, unknown>, source: string): SweepSp
     batch: s.batch,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
-    precisions: s.precisions,
+    precisions: (({ attentionWeights, ...rest }) => (attentionWeights === undefined ? rest : { ...rest, attentionWeights }))(s.precisions),
     attentionSharding: s.attentionSharding,
     commOverlap: s.commOverlap,
     moeImbalance: s.moeImbalance as number[],

@@ -24,7 +24,7 @@ export function inferenceConfig(plan: SweepPlan, index: number): InferenceConfig
     batch: c.batch,
     inputTokens: c.inputTokens,
     outputTokens: c.outputTokens,
-    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
+    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations, attentionWeights: c.attentionWeights },
     attentionSharding: c.attentionSharding,
     moeImbalance: c.moeImbalance,
     twoBatchOverlap: c.twoBatchOverlap,

@@ -282,6 +282,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
       weights: random() < 0.5 ? 'bf16' : pick(random, PRECISIONS),
       kvCache: pick(random, PRECISIONS),
       activations: random() < 0.7 ? 'bf16' : pick(random, PRECISIONS),
+      // an FP4/FP8 checkpoint's wider attention, now and then
+      ...(random() < 0.25 ? { attentionWeights: pick(random, PRECISIONS) } : {}),
     },
     ...(random() < 0.3 ? { commOverlap: random() } : {}),
     ...(random() < 0.3 ? { moeImbalance: 1 + random() * 3 } : {}),
