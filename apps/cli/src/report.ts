@@ -9,7 +9,7 @@ import {
   formatUsd,
   table,
 } from '@ridgeline/format';
-import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
+import { PRECISION_BYTES, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { calibrationLine } from './calibration-text.ts';
 import { attentionParams, slowestStageLayers, type CostFigures, type FeasibleInferenceResult, type TcoPrice, type InferenceResult, type ModelSpec } from '@ridgeline/model';
 
@@ -72,7 +72,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
     `${model.name} on ${inp.chips} × ${chip.name}`,
     `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
     ...layoutNotes(result, model),
-    `  weights ${p.weights} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
+    `  weights ${p.weights}${attentionWeightsText(p.attentionWeights, p.weights, inp.attentionComputePrecision)} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
     ...expertFlopNote(result, model),
     serving === null
       ? '  static batch: the prompts prefilled together, then decoded together; throughput, cost and energy count decode only'
@@ -250,4 +250,9 @@ function speculationText(spec: InferenceResult['inputs']['speculative']): string
   const drafter = spec.mode === 'mtp' ? 'the model\'s MTP module' : `draft model ${spec.draftModel ?? ''}`;
   const acceptance = spec.acceptance.every((a) => a === spec.acceptance[0]) ? formatNumber(spec.acceptance[0] ?? 0) : spec.acceptance.map((a) => formatNumber(a)).join(', ');
   return `speculative decoding: ${spec.draftTokens} draft ${spec.draftTokens === 1 ? 'token' : 'tokens'} per step from ${drafter}, acceptance ${acceptance} → ${formatNumber(spec.expectedTokensPerStep)} tokens per step (TPOT = step ÷ ${formatNumber(spec.expectedTokensPerStep)})`;
+}
+
+/** ", attention fp8 (computing at fp8)" where the attention block's weights differ from the rest, else "". */
+function attentionWeightsText(attention: Precision | undefined, weights: Precision, computesAt: Precision): string {
+  return attention === undefined || attention === weights ? '' : ` (attention ${attention}, computing at ${computesAt})`;
 }

@@ -810,3 +810,26 @@ describe('ridgeline estimate --stack / --efficiency-profile', () => {
     expectUserError(await cli([...BASE70.slice(0, -1), '--hardware', 'h100-sxm', ...extra]), message);
   });
 });
+
+describe('estimate --attention-weights', () => {
+  const DEEPSEEK = ['estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8', '--batch', '64', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4'];
+
+  it('holds the attention projections at their own precision, said in the report and in --json', async () => {
+    const text = await cli([...DEEPSEEK, '--attention-weights', 'fp8']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('weights fp4 (attention fp8, computing at fp8)');
+    const wide = JSON.parse((await cli([...DEEPSEEK, '--attention-weights', 'fp8', '--json'])).stdout);
+    const narrow = JSON.parse((await cli([...DEEPSEEK, '--json'])).stdout);
+    expect(wide.inputs.precision.attentionWeights).toBe('fp8');
+    expect(wide.inputs.attentionComputePrecision).toBe('fp8');
+    expect(narrow.inputs.attentionComputePrecision).toBe('fp4');
+    // 61 layers of MLA projections now take 1 byte a parameter, not 0.5, in memory and in every decode step
+    expect(wide.memoryPerChipBytes.weights).toBeGreaterThan(narrow.memoryPerChipBytes.weights);
+    expect(wide.tpotS).toBeGreaterThan(narrow.tpotS);
+  });
+
+  it('rejects a precision it does not know, naming the flag', async () => {
+    const r = await cli([...DEEPSEEK, '--attention-weights', 'fp5']);
+    expectUserError(r, '--attention-weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp5"');
+  });
+});

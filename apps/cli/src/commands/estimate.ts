@@ -59,6 +59,12 @@ const args = {
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
   kv: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'KV-cache precision' },
   activations: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Activation/compute precision' },
+  'attention-weights': {
+    type: 'enum',
+    options: PRECISION_OPTIONS as Precision[],
+    description:
+      "Precision of the attention block's projection weights where it differs from --weights (an FP4 checkpoint that keeps attention at fp8 or bf16); the attention block computes at the wider of it and --activations (default: --weights)",
+  },
   overlap: {
     type: 'string',
     valueHint: '0..1',
@@ -251,7 +257,7 @@ const command: CommandDef<typeof args> = defineCommand({
       batch,
       inputTokens,
       outputTokens,
-      precision: { weights, kvCache, activations },
+      precision: { weights, kvCache, activations, ...(a['attention-weights'] === undefined ? {} : { attentionWeights: a['attention-weights'] }) },
       ...(commOverlap === undefined ? {} : { commOverlap }),
       moeImbalance,
       attentionSharding: a.attention,
