@@ -114,6 +114,20 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(fittedProfiles('x1', { a: profile(0.3, 0.5) }, fallback).profiles.a?.weightMemory).toBeUndefined();
   });
 
+  it('keeps the first of two profiles whose errors tie but for float rounding', () => {
+    const fitted = (throughput: number, interactivity: number) => ({
+      ...profile(0.3, 0.5),
+      flop: fallback,
+      calibration: { status: 'fitted' as const, basis: 'rows', outOfSampleError: { throughput, interactivity, on: 'one curve left out' } },
+    });
+    // (0.102 + 0.122)/2 is 0.11199999999999999, (0.096 + 0.128)/2 is 0.112: the same committed figures
+    expect((0.102 + 0.122) / 2).toBeLessThan((0.096 + 0.128) / 2);
+    expect(bestFittedProfile({ sglang: fitted(0.096, 0.128), atom: fitted(0.102, 0.122) })?.name).toBe('sglang');
+    expect(bestFittedProfile({ atom: fitted(0.102, 0.122), sglang: fitted(0.096, 0.128) })?.name).toBe('atom');
+    // a real lead still wins
+    expect(bestFittedProfile({ sglang: fitted(0.096, 0.128), atom: fitted(0.1, 0.12) })?.name).toBe('atom');
+  });
+
   it('refuses, naming the chip, a chip with no fitted profile', () => {
     expect(() => fittedProfiles('x1', {}, fallback)).toThrow(/^x1: no fitted efficiency profile/);
     expect(bestFittedProfile(undefined)).toBeUndefined();

@@ -96,6 +96,9 @@ export function withEfficiencyProfile(chip: ChipSpec, name: string): { readonly 
   return { chip: { ...chip, efficiency }, note: undefined };
 }
 
+/** Means of committed errors closer than this are equal (bestFittedProfile). */
+const TIE_TOLERANCE = 1e-9;
+
 /**
  * The profile a chip's default efficiencies should be (docs/MODEL.md §9): among `profiles`, the
  * fitted one with the lowest out-of-sample error (the mean of its throughput and tokens/s-per-user
@@ -118,7 +121,9 @@ export function bestFittedProfile(
     // (another fit predicting its one curve) ranks after every one with, then one with no error at all.
     const tier = error === undefined ? 2 : error.method === 'another-fit' ? 1 : 0;
     const mean = error === undefined ? 0 : (error.throughput + error.interactivity) / 2;
-    if (best === undefined || tier < best.tier || (tier === best.tier && mean < best.error)) best = { name, profile, tier, error: mean };
+    // Errors are committed to 3 decimals: means equal but for the last bit of a float sum
+    // ((0.102 + 0.122)/2 against (0.096 + 0.128)/2) are a tie, which the first profile keeps.
+    if (best === undefined || tier < best.tier || (tier === best.tier && mean < best.error - TIE_TOLERANCE)) best = { name, profile, tier, error: mean };
   }
   if (best === undefined) return undefined;
   const { description, calibration, ...efficiency } = best.profile;
