@@ -186,8 +186,9 @@ describe("Little's law: the concurrency a row sustained", () => {
 describe("an FP4 row's matmuls: FP4 on TensorRT-LLM, FP8 elsewhere", () => {
   test('by stack', () => {
     expect(FP4_MATMUL_FRAMEWORKS).toEqual(['trt', 'dynamo-trt']);
-    expect(inferencexPrecision('fp4', 'dynamo-trt')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4' });
-    expect(inferencexPrecision('fp4', 'dynamo-sglang')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp8' });
+    // the attention block's weights stay at FP8 (NVIDIA's v2 checkpoint: FP4 output projection, the rest unquantised)
+    expect(inferencexPrecision('fp4', 'dynamo-trt')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' });
+    expect(inferencexPrecision('fp4', 'dynamo-sglang')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp8' });
     expect(inferencexPrecision('fp8', 'trt')).toEqual({ weights: 'fp8', kvCache: 'fp8', activations: 'fp8' });
     // line 125: b200,sglang,dsr1,fp4,…: SGLang keeps FP8 matmuls
     expect(inferencexConfig(rows.find((r) => r.line === 125)!, 'continuous').precision.activations).toBe('fp8');
@@ -258,7 +259,7 @@ describe('a known row maps to its configuration', () => {
         inputTokens: 922,
         outputTokens: 7373,
         // TensorRT-LLM runs the FP4 checkpoint's GEMMs in FP4 (FP4_MATMUL_FRAMEWORKS)
-        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4' },
+        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' },
         schedule,
       });
     }
@@ -268,7 +269,7 @@ describe('a known row maps to its configuration', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
       '--batch', '64', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
-      '--schedule', 'continuous',
+      '--attention-weights', 'fp8', '--schedule', 'continuous',
     ]);
   });
 
