@@ -118,6 +118,10 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
     ['an MoE model with EP', inference({ model: { kind: 'catalog', id: 'mixtral-8x7b' }, chips: 8, tp: 8, ep: 8, batch: 32 })],
     ['a pipeline, one user, long prompts', inference({ chips: 16, tp: 8, pp: 2, batch: 1, inputTokens: 32768, outputTokens: 1024 })],
     ['an overlap and a price', inference({ overlap: 0.35, price: 1.25 })],
+    [
+      'an FP4 checkpoint with FP8 attention weights',
+      inference({ model: { kind: 'catalog', id: 'deepseek-v3' }, hardware: 'b200', chips: 8, tp: 8, ep: 8, weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp8' }),
+    ],
     ['no overlap and a free chip', inference({ overlap: 0, price: 0 })],
     ['mixed precisions on MI300X', inference({ hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8', activations: 'fp16' })],
     ['data parallelism', inference({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, chips: 8, tp: 2 })],

@@ -124,6 +124,7 @@ export function estimateArgs(state: AppState): string[] | undefined {
     ...unlessDefault('--weights', s.weights, e.precision),
     ...unlessDefault('--kv', s.kvCache, e.precision),
     ...unlessDefault('--activations', s.activations, e.precision),
+    ...(s.attentionWeights === null ? [] : ['--attention-weights', s.attentionWeights]),
     ...disaggregationFlags(s),
     ...overlapAndPrice(s),
     ...energyFlags(s),

@@ -90,7 +90,12 @@ export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec, pre
     batch: state.batch,
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
-    precision: { weights: state.weights, kvCache: state.kvCache, activations: state.activations },
+    precision: {
+      weights: state.weights,
+      kvCache: state.kvCache,
+      activations: state.activations,
+      ...(state.attentionWeights === null ? {} : { attentionWeights: state.attentionWeights }),
+    },
     ...(state.overlap === null ? {} : { commOverlap: state.overlap }),
     ...(price.usdPerChipHour === undefined ? {} : { usdPerChipHour: price.usdPerChipHour }),
     ...(state.energy.pue === null ? {} : { pue: state.energy.pue }),
@@ -205,10 +210,12 @@ export function compare(state: AppState, model: ModelSpec, prefillChip: ChipSpec
       const weights = sameWidthPrecision(chip, p.weights) ?? p.weights;
       const activations = sameWidthPrecision(chip, p.activations) ?? p.activations;
       const kvCache = sameWidthPrecision(chip, p.kvCache) ?? p.kvCache;
-      if (weights !== p.weights || activations !== p.activations || kvCache !== p.kvCache) {
-        const changed = [...new Set([p.weights, p.activations, p.kvCache])].filter((q) => chip.compute.peakDenseFlopsPerS[q] === undefined);
-        adjustments.push(`${[...new Set([weights, activations])].join('/')} (no ${changed.join('/')} rate)`);
-        config = { ...config, precision: { weights, kvCache, activations } };
+      const attention = p.attentionWeights === undefined ? undefined : (sameWidthPrecision(chip, p.attentionWeights) ?? p.attentionWeights);
+      if (weights !== p.weights || activations !== p.activations || kvCache !== p.kvCache || attention !== p.attentionWeights) {
+        const given = [p.weights, p.activations, p.kvCache, ...(p.attentionWeights === undefined ? [] : [p.attentionWeights])];
+        const changed = [...new Set(given)].filter((q) => chip.compute.peakDenseFlopsPerS[q] === undefined);
+        adjustments.push(`${[...new Set([weights, activations, ...(attention === undefined ? [] : [attention])])].join('/')} (no ${changed.join('/')} rate)`);
+        config = { ...config, precision: { weights, kvCache, activations, ...(attention === undefined ? {} : { attentionWeights: attention }) } };
       }
     }
     let outcome = estimate(config);

@@ -188,6 +188,8 @@ export interface AppState {
   readonly weights: Precision;
   readonly kvCache: Precision;
   readonly activations: Precision;
+  /** The attention block's projection weights where they differ from `weights` (an FP4 checkpoint's wider attention); null: as the weights. */
+  readonly attentionWeights: Precision | null;
   /** Fraction of communication hidden behind compute in both phases; null: the model's default. */
   readonly overlap: number | null;
   /** Price per chip-hour override, USD; null: the chip's list price. */
@@ -257,6 +259,7 @@ export const DEFAULT_STATE: AppState = {
   weights: 'bf16',
   kvCache: 'bf16',
   activations: 'bf16',
+  attentionWeights: null,
   overlap: null,
   price: null,
   disaggregation: null,

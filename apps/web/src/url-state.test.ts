@@ -30,6 +30,7 @@ describe('serialiseState / parseState', () => {
       weights: 'fp8',
       kvCache: 'int4',
       activations: 'fp16',
+      attentionWeights: 'bf16',
       overlap: 0.25,
       price: 1.5,
       disaggregation: { prefillWorkers: 3, decodeWorkers: 65536, prefillHardware: 'b200', prefillTp: 8, prefillEp: 8, prefillAttention: 'dp' },
@@ -43,6 +44,19 @@ describe('serialiseState / parseState', () => {
     const parsed = parseState(serialiseState(state));
     expect(parsed.problems).toEqual([]);
     expect(parsed.state).toEqual({ ...state, customChip: Object.fromEntries(Object.entries(state.customChip ?? {}).filter(([, v]) => v !== '')) });
+  });
+
+  test('attention weights: written only when set (aw), read back, and a bad one reported and read as the weights', () => {
+    expect(serialiseState(DEFAULT_STATE)).not.toContain('aw=');
+    const state: AppState = { ...DEFAULT_STATE, weights: 'fp4', attentionWeights: 'fp8' };
+    const text = serialiseState(state);
+    expect(text).toContain('w=fp4&kv=bf16&act=bf16&aw=fp8');
+    expect(parseState(text)).toEqual({ state, problems: [] });
+    const bad = parseState('w=fp4&aw=fp5');
+    expect(bad.state.weights).toBe('fp4');
+    expect(bad.state.attentionWeights).toBeNull();
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatchObject({ key: 'aw' });
   });
 
   test("the sweep's tokens/s per provisioned MW axis round-trips as sy=mw", () => {

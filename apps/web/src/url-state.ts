@@ -69,6 +69,7 @@ export const KEYS = {
   weights: 'w',
   kvCache: 'kv',
   activations: 'act',
+  attentionWeights: 'aw',
   overlap: 'ov',
   price: 'price',
   prefillWorkers: 'pw',
@@ -306,6 +307,7 @@ export function serialiseState(state: AppState): string {
   params.set(KEYS.weights, state.weights);
   params.set(KEYS.kvCache, state.kvCache);
   params.set(KEYS.activations, state.activations);
+  if (state.attentionWeights !== null) params.set(KEYS.attentionWeights, state.attentionWeights);
   if (state.overlap !== null) params.set(KEYS.overlap, String(state.overlap));
   if (state.price !== null) params.set(KEYS.price, String(state.price));
   serialiseDisaggregation(params, state.disaggregation);
@@ -740,6 +742,15 @@ function parseTraining(r: Reader): TrainingSettings {
  * state.batch; // 64 (the default)
  * problems[0]?.message; // 'the batch must be a whole number ≥ 1; using 64.'
  */
+
+/** The attention weights' precision (aw): absent, or not a precision (reported), is null: as the weights. */
+function parseAttentionWeights(r: Reader): Precision | null {
+  const text = r.raw(KEYS.attentionWeights);
+  if (text === undefined) return null;
+  if (isPrecision(text)) return text;
+  r.problem(KEYS.attentionWeights, text, `the attention weights’ precision must be one of ${PRECISIONS.join(', ')}; using the weights’.`);
+  return null;
+}
 export function parseState(fragment: string): ParsedState {
   const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   if (text.trim() === '') return { state: DEFAULT_STATE, problems: [] };
@@ -780,6 +791,7 @@ export function parseState(fragment: string): ParsedState {
     weights: r.precision(KEYS.weights, 'the weight precision', d.weights),
     kvCache: r.precision(KEYS.kvCache, 'the KV-cache precision', d.kvCache),
     activations: r.precision(KEYS.activations, 'the activation precision', d.activations),
+    attentionWeights: parseAttentionWeights(r),
     overlap: r.fraction(KEYS.overlap, 'the communication overlap', 0, 1, d.overlap),
     price,
     disaggregation: parseDisaggregation(r, customChip !== null),

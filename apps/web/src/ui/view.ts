@@ -111,6 +111,25 @@ function precisionSelect(app: App, key: 'weights' | 'kvCache' | 'activations', l
   </label>`;
 }
 
+/** The attention block's weights: as the weights (null), or a precision of their own (docs/MODEL.md §1.2). */
+function attentionWeightsSelect(app: App): TemplateResult {
+  const value = app.state.attentionWeights;
+  return html`<label class="field">
+    <span class="label">Attention weights</span>
+    <select
+      data-testid="select-attentionWeights"
+      title="The attention block's projection weights, where an FP4 checkpoint keeps them wider; it then computes at the wider of them and the activations"
+      @change=${(e: Event) => {
+        const chosen = (e.target as HTMLSelectElement).value;
+        app.set({ attentionWeights: chosen === 'same' ? null : (chosen as Precision) });
+      }}
+    >
+      <option value="same" .selected=${value === null}>as weights</option>
+      ${PRECISIONS.map((p) => html`<option value=${p} .selected=${p === value}>${p}</option>`)}
+    </select>
+  </label>`;
+}
+
 function modelSummary(model: ModelSpec): TemplateResult {
   const params = countParams(model);
   const attention = model.mla !== undefined ? 'MLA' : model.kvHeads === model.heads ? 'MHA' : model.kvHeads === 1 ? 'MQA' : 'GQA';
@@ -353,6 +372,7 @@ function precisionSection(app: App): TemplateResult {
   return html`<section class="group">
     <h2>Precision</h2>
     <div class="grid-3">${precisionSelect(app, 'weights', 'Weights')} ${precisionSelect(app, 'kvCache', 'KV cache')} ${precisionSelect(app, 'activations', 'Activations')}</div>
+    <div class="grid-3">${attentionWeightsSelect(app)}</div>
   </section>`;
 }
 
