@@ -169,10 +169,10 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
  * calibration line's out-of-sample error was measured at that other precision.
  */
 function expertFlopNote(result: FeasibleInferenceResult, model: ModelSpec): string[] {
-  const source = result.inputs.efficiencies.expertFlop.source;
-  if (model.moe === undefined || !source.startsWith('derived: ')) return [];
+  const derived = result.inputs.efficiencies.expertFlopDerivedFrom;
+  if (model.moe === undefined || derived === null) return [];
   const precision = result.inputs.computePrecision;
-  const rule = source.slice('derived: '.length).split(';')[0];
+  const rule = `the experts' η_flop at ${derived.precision} × ${derived.ratio.toFixed(3)}, the matmuls' η_flop for large GEMMs at ${precision} over ${derived.precision}`;
   return [`  experts' η_flop at ${precision}: not fitted at ${precision}, ${rule} (docs/MODEL.md §2)`];
 }
 

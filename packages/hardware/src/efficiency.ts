@@ -28,6 +28,27 @@ export function efficiencyAt(efficiency: Efficiency, x: number): number {
 }
 
 /**
+ * Where the routed experts' η_flop at `precision` is derived from another precision's fit, which
+ * precision and by what factor (`expertFlopAtPrecision`'s rule): undefined where the chip gives it
+ * at `precision` (`expertFlopByPrecision`), gives its own fallback (`expertFlop`), or gives none at
+ * all. A ratio of 1 means the other precision's value is taken as it is.
+ *
+ * @example
+ * // a Blackwell chip whose experts are fitted at fp8 only; fp4 matmuls 0.54 against 0.78 at fp8:
+ * expertFlopDerivation(fp8FittedChip.efficiency, 'fp4'); // { from: 'fp8', ratio: 0.692… }
+ */
+export function expertFlopDerivation(efficiency: ChipEfficiency, precision: Precision): { readonly from: Precision; readonly ratio: number } | undefined {
+  if (efficiency.expertFlopByPrecision?.[precision] !== undefined || efficiency.expertFlop !== undefined) return undefined;
+  const fitted = PRECISIONS.filter((p) => efficiency.expertFlopByPrecision?.[p] !== undefined);
+  const at = PRECISIONS.indexOf(precision);
+  // PRECISIONS runs from wide to narrow, so the first of two equally near is the wider
+  const nearest = fitted.reduce<Precision | undefined>((best, p) => (best === undefined || Math.abs(PRECISIONS.indexOf(p) - at) < Math.abs(PRECISIONS.indexOf(best) - at) ? p : best), undefined);
+  if (nearest === undefined) return undefined;
+  const large = (p: Precision): number => efficiencyAt(efficiency.flopByPrecision?.[p] ?? efficiency.flop, Number.POSITIVE_INFINITY);
+  return { from: nearest, ratio: large(precision) / large(nearest) };
+}
+
+/**
  * The routed experts' η_flop at `precision` (docs/MODEL.md §2): `expertFlopByPrecision[precision]`;
  * else `expertFlop`, the plugin's own fallback; else, where the chip gives the experts' η_flop at
  * other precisions, the one nearest in `PRECISIONS` (the wider on a tie) scaled by the ratio of the
@@ -45,14 +66,10 @@ export function expertFlopAtPrecision(efficiency: ChipEfficiency, precision: Pre
   const own = efficiency.expertFlopByPrecision?.[precision];
   if (own !== undefined) return own;
   if (efficiency.expertFlop !== undefined) return efficiency.expertFlop;
-  const fitted = PRECISIONS.filter((p) => efficiency.expertFlopByPrecision?.[p] !== undefined);
-  const at = PRECISIONS.indexOf(precision);
-  // PRECISIONS runs from wide to narrow, so the first of two equally near is the wider
-  const nearest = fitted.reduce<Precision | undefined>((best, p) => (best === undefined || Math.abs(PRECISIONS.indexOf(p) - at) < Math.abs(PRECISIONS.indexOf(best) - at) ? p : best), undefined);
-  if (nearest === undefined) return undefined;
+  const derivation = expertFlopDerivation(efficiency, precision);
+  if (derivation === undefined) return undefined;
+  const { from: nearest, ratio } = derivation;
   const from = efficiency.expertFlopByPrecision![nearest]!;
-  const large = (p: Precision): number => efficiencyAt(efficiency.flopByPrecision?.[p] ?? efficiency.flop, Number.POSITIVE_INFINITY);
-  const ratio = large(precision) / large(nearest);
   if (ratio === 1) return from;
   const source = `derived: the experts' η_flop at ${nearest} × ${ratio.toFixed(3)}, the matmuls' η_flop for large GEMMs at ${precision} over ${nearest}; ${from.source}`;
   return 'value' in from

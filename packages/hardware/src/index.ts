@@ -12,6 +12,7 @@ export {
   bestFittedProfile,
   efficiencyAt,
   expertFlopAtPrecision,
+  expertFlopDerivation,
   fittedProfiles,
   transferredProfiles,
   type FittedProfiles,

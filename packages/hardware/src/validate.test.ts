@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { checkHardware } from './check.ts';
-import { atComputePrecision } from './efficiency.ts';
+import { atComputePrecision, expertFlopDerivation } from './efficiency.ts';
 import { testChip, testLpu, testPlugin } from './test-chip.ts';
 import { AVAILABILITIES, CHIP_KINDS, MEMORY_KINDS, PRECISIONS, TOPOLOGIES, type HardwarePlugin } from './types.ts';
 import {
@@ -143,6 +143,13 @@ describe("validateHardware checks the experts' η_flop", () => {
     expect(atComputePrecision(chip, 'int8').efficiency.expertFlop).toBe(expert);
     // no expert value at any precision: the experts run at the matmuls' η_flop
     expect(atComputePrecision(testChip, 'fp4').efficiency.expertFlop).toBeUndefined();
+    // the same rule, typed: fp4 from fp8 × 0.54/0.78; int8 from fp8 × 1; fp8 its own; none without a fit
+    expect(expertFlopDerivation(chip.efficiency, 'fp4')).toEqual({ from: 'fp8', ratio: 0.54 / 0.78 });
+    expect(expertFlopDerivation(chip.efficiency, 'int8')).toEqual({ from: 'fp8', ratio: 1 });
+    expect(expertFlopDerivation(chip.efficiency, 'fp8')).toBeUndefined();
+    expect(expertFlopDerivation(testChip.efficiency, 'fp4')).toBeUndefined();
+    // a plugin's own fallback is not a derivation
+    expect(expertFlopDerivation({ ...chip.efficiency, expertFlop: { value: 0.2, source: 'fit' } }, 'fp4')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { PRECISION_BYTES, atComputePrecision, efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
+import { PRECISION_BYTES, atComputePrecision, efficiencyAt, expertFlopDerivation, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
 import { requireCount, requireNumberIn, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memory.ts';
@@ -251,11 +251,16 @@ function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replica
   };
 }
 
+function derivedFrom(derivation: { readonly from: Precision; readonly ratio: number } | undefined): { readonly precision: Precision; readonly ratio: number } | null {
+  return derivation === undefined || derivation.ratio === 1 ? null : { precision: derivation.from, ratio: derivation.ratio };
+}
+
 function describeEfficiency(e: Efficiency): { value: unknown; source: string } {
   return 'value' in e ? { value: e.value, source: e.source } : { value: { curve: e.curve, over: e.over }, source: e.source };
 }
 
 function resolvedInputs(
+  given: ChipSpec,
   config: InferenceConfig,
   dp: number,
   precision: Precision,
@@ -302,6 +307,8 @@ function resolvedInputs(
     efficiencies: {
       flop: describeEfficiency(c.efficiency.flop),
       expertFlop: describeEfficiency(c.efficiency.expertFlop ?? c.efficiency.flop),
+      // from the chip as given: at the compute precision its experts' η_flop is already the derived one
+      expertFlopDerivedFrom: derivedFrom(expertFlopDerivation(given.efficiency, precision)),
       memory: describeEfficiency(c.efficiency.memory),
       weightMemory: describeEfficiency(weightMemoryOf(c)),
       network: describeEfficiency(c.efficiency.network),
@@ -415,7 +422,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
   const params = { total: counts.total, active: counts.active };
   const speculation = resolveSpeculation(config);
   // chips that TP·PP does not divide are infeasible (chips_divide_parallelism); DP is then the whole replicas they hold
-  const inputs = resolvedInputs(config, Math.floor(dp), precision, params, speculation);
+  const inputs = resolvedInputs(given.chip, config, Math.floor(dp), precision, params, speculation);
 
   const broken = ruleBroken(config) ?? disaggregationRuleBroken(config);
   if (broken !== null) return infeasible(inputs, broken.reason, broken.explanation);

@@ -514,6 +514,12 @@ export interface ResolvedInputs {
     readonly flop: EfficiencyInput;
     /** η_flop of the routed experts' GEMMs: `efficiency.expertFlop` at the compute precision, else `flop` (docs/MODEL.md §2). */
     readonly expertFlop: EfficiencyInput;
+    /**
+     * Where `expertFlop` is derived from another precision's fit (the chip gives no experts' η_flop
+     * at the compute precision): that precision and the factor (`expertFlopDerivation`); null where
+     * it is the chip's own, so a report can say the quoted error was measured at another precision.
+     */
+    readonly expertFlopDerivedFrom: { readonly precision: Precision; readonly ratio: number } | null;
     /** η_mem of gathered reads: the KV cache, the routed experts' weights, the embedding rows. */
     readonly memory: EfficiencyInput;
     /** η_mem of the dense GEMMs' contiguous weight reads: `efficiency.weightMemory`, else `memory` (docs/MODEL.md §2). */

@@ -521,6 +521,12 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
     const sglang = await cli([...fp4, ...layout, '--stack', 'sglang']);
     expect(sglang.code, sglang.stderr).toBe(0);
     expect(sglang.stdout).toMatch(/experts' η_flop at fp4: not fitted at fp4, the experts' η_flop at fp8 × 0\.692, the matmuls' η_flop for large GEMMs at fp4 over fp8 \(docs\/MODEL\.md §2\)/);
+    // --json carries the derivation typed, so a tool need not read it out of the source text
+    const json = JSON.parse((await cli([...fp4, ...layout, '--stack', 'sglang', '--json'])).stdout);
+    expect(json.inputs.efficiencies.expertFlopDerivedFrom.precision).toBe('fp8');
+    expect(json.inputs.efficiencies.expertFlopDerivedFrom.ratio).toBeCloseTo(0.54 / 0.78, 12);
+    const fitted = JSON.parse((await cli([...fp4, ...layout, '--stack', 'trtllm', '--json'])).stdout);
+    expect(fitted.inputs.efficiencies.expertFlopDerivedFrom).toBeNull();
     // its trtllm profile fits them at FP4 (TensorRT-LLM's FP4 rows run FP4 matmuls): no note
     const trtllm = await cli([...fp4, ...layout, '--stack', 'trtllm']);
     expect(trtllm.code, trtllm.stderr).toBe(0);
