@@ -647,7 +647,7 @@ describe('the built site in Chromium', () => {
     const page = await open();
     const model = findModel(DEFAULT_STATE.model.kind === 'catalog' ? DEFAULT_STATE.model.id : '')!;
     const chip = findChip(DEFAULT_STATE.hardware)!;
-    const { calibration: _, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, model, chip)).inputs.efficiencies;
+    const { calibration: _, expertFlopDerivedFrom: __, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, model, chip)).inputs.efficiencies;
     await page.locator('[data-testid="sources"] summary').click();
     const rows = await page.$$eval('[data-testid="sources"] tr[data-efficiency]', (trs) => trs.map((tr) => [tr.getAttribute('data-efficiency'), tr.querySelector('th')?.textContent ?? '', tr.querySelector('b')?.textContent ?? '']));
     expect(rows.map(([key, , value]) => [key, value])).toEqual(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));

@@ -19,7 +19,9 @@ describe('efficiencies with their units', () => {
   test('the resolved inputs of an estimate: η as percentages, t_layer as a duration, never JSON', () => {
     const chip = findChip('h100-sxm')!;
     // The calibration status beside them is words, not a figure: its own row.
-    const { calibration: _, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, findModel('llama-3.1-70b')!, chip)).inputs.efficiencies;
+    const { calibration: _, expertFlopDerivedFrom, ...efficiencies } = estimateInference(configFor(DEFAULT_STATE, findModel('llama-3.1-70b')!, chip)).inputs.efficiencies;
+    // bf16 from H100's fp8 experts' fit at a ratio of 1: the fit as it is, nothing derived
+    expect(expertFlopDerivedFrom).toBeNull();
     const shown = Object.fromEntries(Object.entries(efficiencies).map(([key, e]) => [key, resolvedEfficiencyText(key, e.value)]));
     expect(shown).toEqual({
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
@@ -41,7 +43,7 @@ describe('efficiencies with their units', () => {
 
   test('every first-party chip’s efficiencies read with units', () => {
     for (const chip of FIRST_PARTY_CHIPS) {
-      const { calibration: _, ...efficiencies } = estimateInference(configFor({ ...DEFAULT_STATE, hardware: chip.id }, findModel('llama-3.1-8b')!, chip)).inputs.efficiencies;
+      const { calibration: _, expertFlopDerivedFrom: __, ...efficiencies } = estimateInference(configFor({ ...DEFAULT_STATE, hardware: chip.id }, findModel('llama-3.1-8b')!, chip)).inputs.efficiencies;
       for (const [key, e] of Object.entries(efficiencies)) {
         const text = resolvedEfficiencyText(key, e.value);
         expect(text, `${chip.id} ${key}`).toMatch(key.endsWith('OverheadS') ? /^[\d.]+ (µs|ms|ns|s)$/ : /^\d+\.\d%( at [\d,.]+ (FLOP\/B|[kMG]?B))?( → .*)?$/);

@@ -352,18 +352,21 @@ function operatorsTable(result: FeasibleInferenceResult): TemplateResult {
 
 function sourcesTable(result: InferenceResult): TemplateResult {
   const inp = result.inputs;
-  const { calibration, ...efficiencies } = inp.efficiencies;
+  const { calibration, expertFlopDerivedFrom, ...efficiencies } = inp.efficiencies;
   const eff = Object.entries(efficiencies);
+  // a derived experts' η_flop says so (its quoted error was measured at another precision)
+  const derivedNote = (k: string): string =>
+    k === 'expertFlop' && expertFlopDerivedFrom !== null ? ` (not fitted at ${inp.computePrecision}: ${expertFlopDerivedFrom.precision}'s fit × ${expertFlopDerivedFrom.ratio.toFixed(3)})` : '';
   return html`<details class="card details" data-testid="sources">
     <summary><h3>Inputs and sources</h3><span class="muted">every efficiency and datasheet figure used, so the arithmetic can be redone</span></summary>
     <table class="table sources">
       <tbody>
         <tr><th>parameters</th><td>${inp.params.total.toLocaleString('en-US')} total · ${inp.params.active.toLocaleString('en-US')} active</td></tr>
-        <tr><th>compute precision</th><td>${inp.computePrecision} (${formatFlops(inp.hardware.peakFlopsPerS)} peak)</td></tr>
+        <tr><th>compute precision</th><td>${inp.computePrecision} (${formatFlops(inp.hardware.peakFlopsPerS)} peak)${inp.attentionComputePrecision === inp.computePrecision ? '' : `; the attention block at ${inp.attentionComputePrecision}`}</td></tr>
         <tr><th>decode context</th><td>${inp.decodeContextTokens.toLocaleString('en-US')} tokens (mean over generation)</td></tr>
         <tr><th>comm overlap</th><td>prefill ${formatPercent(inp.commOverlap.prefill)} · decode ${formatPercent(inp.commOverlap.decode)}</td></tr>
         <tr><th>scale-up</th><td>${formatBandwidth(inp.hardware.scaleUpBandwidthBytesPerS)} per chip, ${inp.hardware.topology}, domain ${inp.hardware.scaleUpDomain}</td></tr>
-        ${eff.map(([k, e]) => html`<tr data-efficiency=${k}><th>${EFFICIENCY_LABELS[k] ?? k}</th><td><b>${resolvedEfficiencyText(k, e.value)}</b> — ${e.source}</td></tr>`)}
+        ${eff.map(([k, e]) => html`<tr data-efficiency=${k}><th>${EFFICIENCY_LABELS[k] ?? k}</th><td><b>${resolvedEfficiencyText(k, e.value)}</b>${derivedNote(k)} — ${e.source}</td></tr>`)}
         <tr>
           <th>calibration</th>
           <td data-testid="calibration-status"><b>${calibration?.status ?? 'datasheet'}</b> — ${calibration?.basis ?? 'the plugin states no calibration'}${calibration?.outOfSampleError === undefined
