@@ -186,7 +186,7 @@ describe("Little's law: the concurrency a row sustained", () => {
 describe("an FP4 row's matmuls: FP4 on TensorRT-LLM, FP8 elsewhere", () => {
   test('by stack', () => {
     expect(FP4_MATMUL_FRAMEWORKS).toEqual(['trt', 'dynamo-trt']);
-    // the attention block's weights stay at FP8 (NVIDIA's v2 checkpoint: FP4 output projection, the rest unquantised)
+    // the attention block's weights stay at FP8 (NVIDIA's v2 checkpoint: FP4 output projection, the rest taken as unquantised)
     expect(inferencexPrecision('fp4', 'dynamo-trt')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' });
     expect(inferencexPrecision('fp4', 'dynamo-sglang')).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp8' });
     expect(inferencexPrecision('fp8', 'trt')).toEqual({ weights: 'fp8', kvCache: 'fp8', activations: 'fp8' });

@@ -399,9 +399,10 @@ export const FP4_MATMUL_FRAMEWORKS: readonly string[] = ['trt', 'dynamo-trt'];
  * 12.1% / 12.3% (p90 48.1% / 36.6%); every stack's read so gave 13.3% / 12.9% (p90 54.7% / 39.2%)
  * (apps/validation/README.md).
  *
- * Why FP8 attention weights: NVIDIA's v2 checkpoint holds MLA's output projection (117 M of its
- * 187 M parameters a layer) at FP4 and the rest unquantised, about 1.06 bytes a parameter, so FP8's
- * 1 byte and FP8 compute stand for it; v1 leaves all of MLA unquantised (AMD's MXFP4 is assumed alike).
+ * Why FP8 attention weights: NVIDIA's v2 checkpoint "additionally quantizes the wo module in
+ * attention layers" over v1. Taking the rest of MLA as unquantised (BF16; not stated), v2 holds 117 M
+ * of a layer's 187 M attention parameters at FP4, about 1.06 bytes a parameter, so FP8's 1 byte and
+ * FP8 compute stand for it. AMD's MXFP4 checkpoint is assumed alike, unverified.
  * Before, all weights were read as FP4 and the TensorRT-LLM rows ran attention at FP4 too. Refitted
  * so, the pooled out-of-sample p90 went from 48.1% / 36.6% to 46.3% / 36.1%, medians unchanged.
  */

@@ -93,9 +93,9 @@ export interface PrecisionConfig {
   readonly activations: Precision;
   /**
    * The attention block's projection weights (Q/K/V, output) where they differ from `weights`:
-   * FP4 checkpoints quantise the FFN and experts and keep attention wider (NVIDIA's DeepSeek-R1
-   * FP4 v1 leaves MLA's projections unquantised, v2 its output projection at FP4 too; AMD's MXFP4
-   * the same). The attention block computes at the wider of these and the activations (MODEL.md §1.2).
+   * FP4 checkpoints quantise the FFN and experts and keep some of attention wider (NVIDIA's
+   * DeepSeek-R1 FP4 v2 "additionally quantizes the wo module in attention layers" over v1, which
+   * left it wider). The attention block computes at the wider of these and the activations (MODEL.md §1.2).
    * Absent: `weights`.
    */
   readonly attentionWeights?: Precision;
