@@ -89,6 +89,24 @@ export function precisionAxes(combos: readonly PrecisionCombo[]): { weights: Pre
 }
 
 /**
+ * A plan's precision axes: `precisionAxes` of its combinations, with the request's attention
+ * weights as a one-value axis where it gives them (every configuration tried holds attention's
+ * projections at that precision; absent, each configuration's weights).
+ */
+export function planPrecisionAxes(
+  combos: readonly PrecisionCombo[],
+  attentionWeights: Precision | undefined,
+): ReturnType<typeof precisionAxes> & { attentionWeights?: Precision[] } {
+  const axes = precisionAxes(combos);
+  return attentionWeights === undefined ? axes : { ...axes, attentionWeights: [attentionWeights] };
+}
+
+/** `precision.attentionWeights` of a planned configuration: absent where it equals the weights (the same figures). */
+export function attentionWeightsOf(c: { readonly weights: Precision; readonly attentionWeights: Precision }): { attentionWeights?: Precision } {
+  return c.attentionWeights === c.weights ? {} : { attentionWeights: c.attentionWeights };
+}
+
+/**
  * Which digits of the (weights, KV cache, activations) axes, read as one number (weights
  * outermost, as in AXES), are a combination of `combos`: the sweep's product also holds the others.
  */

@@ -9,11 +9,12 @@ import {
   PLAN_BATCHES,
   S,
   allowedPrecisionDigits,
+  attentionWeightsOf,
   estimatedPowerFigures,
   lexLess,
   phaseWall,
+  planPrecisionAxes,
   powersOfTwoUpTo,
-  precisionAxes,
   precisionCombos,
   replicasWithin,
   rowFigures,
@@ -98,7 +99,7 @@ export async function planDisaggregatedChip(
   const { model, inputTokens, outputTokens, targets } = request;
   const chip = entry.chip;
   const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
-  const precisions = precisionAxes(combos);
+  const precisions = planPrecisionAxes(combos, request.attentionWeights);
   const allowed = allowedPrecisionDigits(combos, precisions);
   const precisionCount = allowed.length;
   const allowedCount = combos.length;
@@ -403,7 +404,7 @@ function disaggregatedConfigOf(c: SweepConfig, model: ModelSpec, chip: ChipSpec,
     batch: c.batch,
     inputTokens: c.inputTokens,
     outputTokens: c.outputTokens,
-    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
+    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations, ...attentionWeightsOf(c) },
     moeImbalance: c.moeImbalance,
     attentionSharding: c.attentionSharding,
     schedule: 'continuous',
@@ -434,7 +435,7 @@ async function unfitting(
   const { model, inputTokens, outputTokens } = request;
   const chip = entry.chip;
   const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
-  const precisions = precisionAxes(combos);
+  const precisions = planPrecisionAxes(combos, request.attentionWeights);
   const allowed = allowedPrecisionDigits(combos, precisions);
   const attentions: ('heads' | 'dp')[] = model.moe === undefined ? ['heads'] : ['heads', 'dp'];
   const experts = model.moe?.experts;

@@ -26,7 +26,7 @@ const engine = await createEngine();
  * The planner's search written out plainly on the TypeScript reference model: every layout,
  * batch and precision combination, estimated one by one, then filtered and sorted.
  */
-function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: number): { config: InferenceConfig; result: FeasibleInferenceResult; chips: number }[] {
+function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: number, attentionWeights?: Precision): { config: InferenceConfig; result: FeasibleInferenceResult; chips: number }[] {
   const powers = (n: number): number[] => [1, 2, 4, 8, 16, 32, 64].filter((x) => x <= n);
   const precisions: Precision[] = ['bf16', 'fp8'];
   const out: { config: InferenceConfig; result: FeasibleInferenceResult; chips: number }[] = [];
@@ -38,7 +38,7 @@ function bruteForce(m: ModelSpec, c: ChipSpec, maxChips: number, rateRps?: numbe
             for (const kvCache of precisions) {
               const config: InferenceConfig = {
                 model: m, chip: c, chips: tp * pp, parallelism: { tp, pp, ep: 1 }, batch, inputTokens: 2048, outputTokens: 256,
-                precision: { weights, kvCache, activations },
+                precision: { weights, kvCache, activations, ...(attentionWeights === undefined || attentionWeights === weights ? {} : { attentionWeights }) },
               };
               const result = estimateInference(config);
               if (!result.feasible) continue;
@@ -195,6 +195,24 @@ describe('planServing', () => {
     expect(none.results).toEqual([]);
     expect(none.unpowered).toEqual([{ chip: 'h100-sxm', prefillChip: null, replicaChips: 1, provisionedWPerReplica: expect.closeTo(1530, 6) }]);
     expect((await planServing({ ...base, chips: [{ chip: H100 }] })).unpowered).toEqual([]);
+  });
+
+  it('holds every configuration\'s attention weights at the precision asked, as a brute force on the reference model does', async () => {
+    const plan = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, maxChips: 4, attentionWeights: 'bf16', engine });
+    const choice = plan.results[0] as ServingPlanChoice;
+    const result = expectReproduces(choice);
+    const meeting = bruteForce(LLAMA_8B, H100, 4, undefined, 'bf16').filter((r) => r.result.ttftS <= targets.ttftS && r.result.tpotS <= targets.tpotS);
+    expect(choice.meeting).toBe(meeting.length);
+    expect(result.tokensPerSPerChip).toBe(Math.max(...meeting.map((r) => r.result.tokensPerSPerChip)));
+    // the answer says so where its weights are narrower: fp8 weights, bf16 attention
+    if (choice.config.precision.weights !== 'bf16') expect(choice.config.precision.attentionWeights).toBe('bf16');
+    else expect(choice.config.precision.attentionWeights).toBeUndefined();
+    // wider attention costs the fp8 configurations time: fewer meet the targets than without it
+    const plain = await planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, maxChips: 4, engine });
+    expect(choice.meeting).toBeLessThan(plain.results[0]!.meeting);
+    await expect(planServing({ model: LLAMA_8B, chips: [{ chip: H100 }], inputTokens: 2048, outputTokens: 256, targets, attentionWeights: 'fp5' as Precision, engine })).rejects.toThrow(
+      expect.objectContaining({ name: 'InputError', field: 'attentionWeights' }),
+    );
   });
 
   it('rejects precisions that make no combination (a KV cache under a byte) as an input error, not a broken spec', async () => {

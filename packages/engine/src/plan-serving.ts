@@ -1,8 +1,8 @@
-import type { ChipSpec, Precision } from '@ridgeline/hardware';
+import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, phaseWall, powersOfTwoUpTo, precisionAxes, precisionCombos, replicasWithin, rowFigures } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, attentionWeightsOf, phaseWall, planPrecisionAxes, powersOfTwoUpTo, precisionCombos, replicasWithin, rowFigures } from './plan-common.ts';
 import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';
@@ -40,6 +40,12 @@ export interface ServingPlanRequest {
   readonly maxChips?: number;
   /** Precisions tried for weights, KV cache and activations (default `DEFAULT_PLAN_PRECISIONS`). */
   readonly precisions?: readonly Precision[];
+  /**
+   * The attention block's projection weights in every configuration tried, where they differ from
+   * the weights (an FP4 checkpoint that keeps attention at fp8 or bf16; docs/MODEL.md §1.2). Absent:
+   * each configuration's weights.
+   */
+  readonly attentionWeights?: Precision;
   /**
    * Search disaggregated prefill and decode instead (`InferenceConfig.disaggregation`): each of
    * `chips` is then the decode workers' chip, and an answer is one replica of n_p prefill workers
@@ -238,6 +244,9 @@ function checkRequest(request: ServingPlanRequest): void {
       `precisions ${request.precisions.join(', ')} make no combination to plan with: the KV cache needs one of a byte or more (fp8, int8, fp16, bf16, fp32); add one, e.g. ${request.precisions.join(',')},fp8`,
     );
   }
+  if (request.attentionWeights !== undefined && !(PRECISIONS as readonly string[]).includes(request.attentionWeights)) {
+    throw new InputError('attentionWeights', `attentionWeights must be one of ${PRECISIONS.join(', ')}, got ${String(request.attentionWeights)}`);
+  }
   if (request.powerBudget !== undefined) {
     const { facilityW, pue } = request.powerBudget;
     if (!Number.isFinite(facilityW) || facilityW <= 0 || facilityW > PLAN_MAX_POWER_BUDGET_W) {
@@ -366,7 +375,7 @@ async function planChip(
   const experts = model.moe?.experts;
   const epValues = experts === undefined ? [1] : powersOfTwoUpTo(maxChips).filter((ep) => experts % ep === 0);
   const combos = precisionCombos(request.precisions ?? DEFAULT_PLAN_PRECISIONS);
-  const precisions = precisionAxes(combos);
+  const precisions = planPrecisionAxes(combos, request.attentionWeights);
   const spec = validateSweepSpec({
     models: [model.id],
     hardware: [chip.id],
@@ -589,7 +598,7 @@ function configOf(
     batch: c.batch,
     inputTokens: c.inputTokens,
     outputTokens: c.outputTokens,
-    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations },
+    precision: { weights: c.weights, kvCache: c.kvCache, activations: c.activations, ...attentionWeightsOf(c) },
     moeImbalance: c.moeImbalance,
     attentionSharding: c.attentionSharding,
     schedule: c.schedule,

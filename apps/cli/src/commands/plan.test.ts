@@ -71,6 +71,20 @@ describe('ridgeline plan', { timeout: 240_000 }, () => {
     expect(r.stdout).toMatch(/^Reproduce #1: ridgeline estimate --model llama-3\.1-70b --hardware \S+ --chips \d+/m);
   });
 
+  it('--attention-weights holds attention wider in every configuration, and its command reproduces the answer', async () => {
+    const argv = ['plan', '--model', 'deepseek-v3', '--hardware', 'b200', '--ttft', '2s', '--tpot', '50ms', '--precisions', 'fp4,fp8', '--attention-weights', 'fp8', '--json'];
+    const r = await cli(argv);
+    expect(r.code, r.stderr).toBe(0);
+    const [entry] = (JSON.parse(r.stdout) as { results: { command: string[]; result: { inputs: { precision: { weights: string; attentionWeights?: string } } } }[] }).results;
+    const precision = entry!.result.inputs.precision;
+    // B200's best is an fp4 one, its attention held at fp8, as its command says
+    expect(precision).toEqual({ weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' });
+    expect(entry!.command.join(' ')).toContain('--weights fp4 --kv fp8 --activations fp4 --attention-weights fp8');
+    const again = await cli([...entry!.command, '--json']);
+    expect(JSON.parse(again.stdout)).toEqual(entry!.result);
+    expectUserError(await cli([...argv.slice(0, -3), '--attention-weights', 'fp5']), '--attention-weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp5"');
+  });
+
   it('takes comma-separated chips, and answers a chip that cannot meet the targets with its closest configuration and wall', async () => {
     const r = await cli(['plan', '--model', 'llama-3.1-70b', '--hardware', 'h100-sxm,a100-sxm', '--tpot', '1ms', '--json']);
     expect(r.code).toBe(0);

@@ -74,6 +74,12 @@ const args = {
     default: 'bf16,fp8',
     description: 'Precisions tried for weights, KV cache and activations (fp32, bf16, fp16, fp8, int8, fp4, int4); add fp4 on chips that run it',
   },
+  'attention-weights': {
+    type: 'enum',
+    options: [...PRECISIONS] as Precision[],
+    description:
+      "The attention block's projection weights in every configuration tried, where an FP4 checkpoint keeps them wider (fp8, bf16); the attention block computes at the wider of them and the activations (default: each configuration's weights)",
+  },
   disaggregate: {
     type: 'boolean',
     description: `Plan disaggregated prefill and decode: --hardware is then the decode workers' chip, and each answer a replica of prefill workers feeding decode workers, their ratio ${PLAN_MAX_PREFILL_WORKERS}:1 to 1:${PLAN_MAX_DECODE_WORKERS} searched with both pools' layouts; --rate or --power-budget sets the replicas (e.g. ridgeline plan --model deepseek-v3 --hardware h200 --prefill-hardware b200 --ttft 2s --tpot 50ms)` as string,
@@ -238,6 +244,7 @@ export function estimateArgv(
     '--weights', config.precision.weights,
     '--kv', config.precision.kvCache,
     '--activations', config.precision.activations,
+    ...(config.precision.attentionWeights === undefined ? [] : ['--attention-weights', config.precision.attentionWeights]),
     ...(attention === 'heads' ? [] : ['--attention', attention]),
     ...(split === undefined
       ? []
@@ -439,6 +446,7 @@ const command: CommandDef<typeof args> = defineCommand({
         ...(rateRps === undefined ? {} : { rateRps }),
         ...(maxChipsFlag === undefined ? {} : { maxChips: maxChipsFlag }),
         precisions,
+        ...(a['attention-weights'] === undefined ? {} : { attentionWeights: a['attention-weights'] }),
         ...(disaggregated ? { disaggregation: prefillChips.length === 0 ? {} : { prefillChips: prefillChips.map((c) => c.chip) } } : {}),
         ...(powerBudgetW === undefined ? {} : { powerBudget: { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) } }),
         engine: await createEngine(),
