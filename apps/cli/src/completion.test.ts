@@ -499,7 +499,8 @@ describe('ridgeline completion', () => {
     const zsh = scripts['zsh'] ?? '';
     const fish = scripts['fish'] ?? '';
     expect(() => readZsh(`${zsh}echo 'unclosed\n`)).toThrow(/unclosed single quote/);
-    expect(() => readZsh(zsh.replace("'--json:Print", "'--json:Print'"))).toThrow();
+    // a stray quote: unclosed at the end, or (where a later '\'' puts the quoting back in step) flags read wrong
+    expect(() => expectMatchesTree(readZsh(zsh.replace("'--json:Print", "'--json:Print'")), 'zsh')).toThrow();
     expect(() => readZsh(zsh.replace(/\n {2}esac\n}/, '\n}'))).toThrow(/closes "case"|never closed/);
     expect(() => expectMatchesTree(readZsh(zsh.replace("'--yes:", "'--yess:")), 'zsh')).toThrow(/ridgeline sweep: its flags/);
     expect(() => readFish(`${fish}echo "unclosed\n`)).toThrow(/unclosed double quote/);
