@@ -77,6 +77,19 @@ precisions: { weights: [bf16, fp8] }
 attentionSharding: dp
 `;
 
+// An FP4 checkpoint's attention held wider (docs/MODEL.md §1.2): every row names its attention weights.
+const INFERENCE_ATTENTION = `
+models: [deepseek-v3]
+hardware: [b200]
+chips: [8]
+tp: [8]
+ep: [8]
+attentionSharding: dp
+batch: [16, 64, 256]
+precisions: { weights: fp4, kvCache: fp8, activations: fp4, attentionWeights: [fp8, bf16] }
+reducers: { pareto: [costPerMillionTokensUsd, tpotS], top: { k: 6, by: tokensPerSPerChip:max } }
+`;
+
 const TRAINING = `
 mode: training
 models: [llama-3.1-8b]
@@ -117,6 +130,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'inference-flags.yaml'), INFERENCE_FLAGS);
   await writeFile(join(dir, 'inference-speculative.yaml'), INFERENCE_SPECULATIVE);
   await writeFile(join(dir, 'inference-dp.yaml'), INFERENCE_DP);
+  await writeFile(join(dir, 'inference-attention.yaml'), INFERENCE_ATTENTION);
   await writeFile(join(dir, 'training.yaml'), TRAINING);
   await writeFile(join(dir, 'inline.yaml'), INLINE);
   await writeFile(join(dir, 'inline-draft.yaml'), INLINE_DRAFT);
@@ -149,7 +163,7 @@ function figuresOfJson(json: Record<string, unknown>, training: boolean): Record
 }
 
 describe('the details command of a sweep row', () => {
-  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-speculative.yaml', 'inference-dp.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
+  it.each(['inference.yaml', 'inference-flags.yaml', 'inference-speculative.yaml', 'inference-dp.yaml', 'inference-attention.yaml', 'training.yaml'])('reproduces every frontier and top-k row of %s exactly', async (file) => {
     const result = await sweep(file);
     const chipIds = result.spec.hardware.map((h) => ({ h100: 'h100-sxm', 'tpu-v5p': 'tpu-v5p', h200: 'h200', mi300x: 'mi300x' })[h.chip] ?? h.chip);
     const rows = [...result.pareto.rows, ...(result.top?.rows ?? [])];
@@ -166,6 +180,7 @@ describe('the details command of a sweep row', () => {
         '--speculative draft --draft-model llama-3.1-8b --acceptance 0.9',
       ],
       'inference-dp.yaml': ['--attention dp', '--tp 6', '--ep 6'],
+      'inference-attention.yaml': ['--activations fp4 --attention-weights fp8', '--activations fp4 --attention-weights bf16'],
       'training.yaml': ['--price 2.5', '--overlap 0.3', '--optimizer-bytes 16', '--sequence-parallel off', '--tokens 1.5e12'],
     };
     for (const needed of flags[file] ?? []) {

@@ -80,6 +80,8 @@ export function detailsCommand(row: AnySweepRow, context: DetailsContext): strin
         ...flag('weights', row.weights),
         ...flag('kv', row.kvCache),
         ...flag('activations', row.activations),
+        // a row from an older result has none: its attention weights were its weights
+        ...(row.attentionWeights === undefined || row.attentionWeights === row.weights ? [] : flag('attention-weights', row.attentionWeights)),
         ...(row.attentionSharding === 'heads' ? [] : flag('attention', row.attentionSharding)),
         ...(row.moeImbalance === DEFAULT_MOE_IMBALANCE ? [] : flag('moe-imbalance', row.moeImbalance)),
         ...(row.schedule === 'continuous' ? [] : flag('schedule', row.schedule)),

@@ -55,6 +55,19 @@ describe('ridgeline sweep and merge', () => {
     expect(plain.stdout).not.toContain('speculative');
   });
 
+  it('names a row\'s attention weights beside its weights where they differ', async () => {
+    await writeFile(
+      join(dir, 'attention.yaml'),
+      'models: [deepseek-v3]\nhardware: [b200]\nchips: 8\ntp: 8\nep: 8\nattentionSharding: dp\nbatch: [64]\n' +
+        'precisions: { weights: fp4, kvCache: fp8, activations: fp4, attentionWeights: [fp4, fp8] }\nreducers: { top: { k: 2, by: tokensPerSPerChip } }\n',
+    );
+    const r = await cli(['sweep', 'attention.yaml', '--threads', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    // the all-fp4 row leads (narrower attention is faster); the fp8 one says so
+    expect(r.stdout).toMatch(/ fp4\/fp8\/fp4 +dp /);
+    expect(r.stdout).toMatch(/ fp4 \(attn fp8\)\/fp8\/fp4 +dp /);
+  });
+
   it('merges shards run separately into exactly the single run', async () => {
     const single = await cli(['sweep', 'spec.yaml', '--json', '--threads', '1'], dir);
     expect(single.code).toBe(0);

@@ -278,7 +278,7 @@ function inferenceRowsTable(rows: readonly SweepRow[], extra: readonly Objective
     String(r.batch),
     String(r.inputTokens),
     String(r.outputTokens),
-    `${r.weights}/${r.kvCache}/${r.activations}`,
+    `${r.weights}${r.attentionWeights === undefined || r.attentionWeights === r.weights ? '' : ` (attn ${r.attentionWeights})`}/${r.kvCache}/${r.activations}`,
     r.attentionSharding,
     ...(speculating ? [speculationText(r)] : []),
     ...metricColumns.map((c) => {
