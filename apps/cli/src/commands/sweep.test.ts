@@ -39,14 +39,20 @@ describe('ridgeline sweep and merge', () => {
     expect(r.stderr).toMatch(/^ridgeline: sweep 0 of 2,560 configurations \(0\.0%\), 0\/s, ETA unknown\n(ridgeline: sweep .*\n)*ridgeline: 2,560 configurations in .*\/s\)\n$/);
   });
 
+  /** Writes `spec` to `file` and sweeps it on one thread; it must succeed. */
+  async function sweepOf(file: string, spec: string): Promise<{ stdout: string }> {
+    await writeFile(join(dir, file), spec);
+    const r = await cli(['sweep', file, '--threads', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    return r;
+  }
+
   it('shows a speculative column only when some row speculates', async () => {
-    await writeFile(
-      join(dir, 'speculative.yaml'),
+    const r = await sweepOf(
+      'speculative.yaml',
       'models: [deepseek-v3, llama-3.1-70b]\nhardware: [h200]\nchips: 8\ntp: 8\nprecisions: { weights: fp8, kvCache: fp8 }\nbatch: [16, 64]\n' +
         'speculative: [none, mtp, draft]\ndraftModels: [llama-3.1-8b]\ndraftTokens: [1, 2]\nacceptance: 0.8\nreducers: { top: { k: 3, by: tokensPerSPerUser }, groupBy: [model] }\n',
     );
-    const r = await cli(['sweep', 'speculative.yaml', '--threads', '1'], dir);
-    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ attn +speculative +TPOT /);
     expect(r.stdout).toContain('mtp γ2 a0.8');
     expect(r.stdout).toContain('draft llama-3.1-8b γ2 a0.8');
@@ -56,13 +62,11 @@ describe('ridgeline sweep and merge', () => {
   });
 
   it('names a row\'s attention weights beside its weights where they differ', async () => {
-    await writeFile(
-      join(dir, 'attention.yaml'),
+    const r = await sweepOf(
+      'attention.yaml',
       'models: [deepseek-v3]\nhardware: [b200]\nchips: 8\ntp: 8\nep: 8\nattentionSharding: dp\nbatch: [64]\n' +
         'precisions: { weights: fp4, kvCache: fp8, activations: fp4, attentionWeights: [fp4, fp8] }\nreducers: { top: { k: 2, by: tokensPerSPerChip } }\n',
     );
-    const r = await cli(['sweep', 'attention.yaml', '--threads', '1'], dir);
-    expect(r.code, r.stderr).toBe(0);
     // the all-fp4 row leads (narrower attention is faster); the fp8 one says so
     expect(r.stdout).toMatch(/ fp4\/fp8\/fp4 +dp /);
     expect(r.stdout).toMatch(/ fp4 \(attn fp8\)\/fp8\/fp4 +dp /);
