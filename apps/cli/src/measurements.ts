@@ -46,6 +46,7 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   weights: 'bf16',
   kv: 'bf16',
   activations: 'bf16',
+  attention_weights: 'the weights',
   schedule: 'continuous',
   chunk_tokens: '8192',
   notes: '',
@@ -263,7 +264,13 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       batch: positiveInteger(c, 'batch'),
       inputTokens: positiveInteger(c, 'input'),
       outputTokens: positiveInteger(c, 'output'),
-      precision: { weights: precision(c, 'weights'), kvCache: precision(c, 'kv'), activations: precision(c, 'activations') },
+      precision: {
+        weights: precision(c, 'weights'),
+        kvCache: precision(c, 'kv'),
+        activations: precision(c, 'activations'),
+        // an FP4 checkpoint's attention held wider (docs/MODEL.md §1.2); empty: the weights
+        ...(cell(c, 'attention_weights') === '' ? {} : { attentionWeights: precision(c, 'attention_weights') }),
+      },
       schedule: schedule(c),
       chunkTokens: positiveInteger(c, 'chunk_tokens', PREFILL_CHUNK_TOKENS),
     };

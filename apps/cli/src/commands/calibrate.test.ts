@@ -161,6 +161,41 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     }
   });
 
+  it('reads attention_weights: a row holding attention at bf16 is predicted as estimateInference predicts it, not as the fp8 row', async () => {
+    const csv = [
+      'id,model,chips,tp,batch,input,output,weights,kv,activations,attention_weights,metric,value',
+      'fp8,llama-3.1-70b,8,8,1,2048,1,fp8,fp8,fp8,,ttft_s,0.2',
+      'bf16-attention,llama-3.1-70b,8,8,1,2048,1,fp8,fp8,fp8,bf16,ttft_s,0.2',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'attention.csv'), csv);
+    const r = await cli(['calibrate', 'attention.csv', '--hardware', './acme.json', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [plain, wide] = (JSON.parse(r.stdout) as CalibrationJson).rows;
+    const config = {
+      model: getModel('llama-3.1-70b')!,
+      chip: acme,
+      chips: 8,
+      parallelism: { tp: 8, pp: 1, ep: 1 },
+      batch: 1,
+      inputTokens: 2048,
+      outputTokens: 1,
+      precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'bf16' },
+    } as const;
+    const result = estimateInference(config);
+    if (!result.feasible) throw new Error(result.explanation);
+    expect(wide!.before.predicted).toBe(metricValue('ttft_s', result, config));
+    // the attention block's prefill GEMMs at bf16's peak, half fp8's: a longer TTFT
+    expect(wide!.before.predicted!).toBeGreaterThan(plain!.before.predicted!);
+    expectUserError(
+      await (async () => {
+        await writeFile(join(dir, 'bad-attention.csv'), csv.replace(',bf16,ttft_s', ',bf17,ttft_s'));
+        return cli(['calibrate', 'bad-attention.csv', '--hardware', './acme.json'], dir);
+      })(),
+      'bad-attention.csv line 3: attention_weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "bf17"',
+    );
+  });
+
   it('prints every row before and after, both medians and a block to paste', async () => {
     const r = await cli(['calibrate', EXAMPLE, '--hardware', './acme.json'], dir);
     expect(r.code).toBe(0);
@@ -236,7 +271,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, schedule, chunk_tokens, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, schedule, chunk_tokens, notes',
     ],
     [
       'an unknown metric',
