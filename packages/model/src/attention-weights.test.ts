@@ -40,6 +40,8 @@ describe('attention weights at their own precision (docs/MODEL.md §1.2)', () =>
     expect(weightBytes(100, 30, { weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'bf16' })).toBe(70 * 0.5 + 30 * 2);
     expect(weightBytes(100, 30, { weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp4' })).toBe(100 * 0.5);
     expect(weightBytes(100, 30, { weights: 'fp4', kvCache: 'fp8', activations: 'fp8' })).toBe(100 * 0.5);
+    // another precision of the same width is the same product, not a sum that may differ in its last bit
+    expect(weightBytes(0.1, 0.07, { weights: 'fp8', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'int8' })).toBe(0.1 * 1);
   });
 
   test('decode streams the projections at their width; the FFN is unchanged', () => {

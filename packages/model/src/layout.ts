@@ -308,7 +308,8 @@ export function busiestExpertRank(
  */
 export function weightBytes(params: number, attentionParams: number, precision: PrecisionConfig): number {
   const bw = PRECISION_BYTES[precision.weights];
-  const attention = precision.attentionWeights;
-  if (attention === undefined || attention === precision.weights) return params * bw;
-  return (params - attentionParams) * bw + attentionParams * PRECISION_BYTES[attention];
+  const bwAttention = PRECISION_BYTES[precision.attentionWeights ?? precision.weights];
+  // the same width (fp8 beside int8, bf16 beside fp16) is the one product, as the kernel computes it
+  if (bwAttention === bw) return params * bw;
+  return (params - attentionParams) * bw + attentionParams * bwAttention;
 }
