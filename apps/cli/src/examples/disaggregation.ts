@@ -13,7 +13,8 @@ export interface ExampleRow {
 }
 
 const LLAMA = ['--model', 'llama-3.1-70b', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--input', '2048', '--output', '512'];
-const DEEPSEEK = ['--model', 'deepseek-r1', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp8', '--input', '2048', '--output', '512'];
+// an FP4 checkpoint quantises the experts and FFN and keeps attention wider (docs/MODEL.md §1.2)
+const DEEPSEEK = ['--model', 'deepseek-r1', '--weights', 'fp4', '--attention-weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--input', '2048', '--output', '512'];
 const B200_PREFILL = ['--prefill-workers', '1', '--prefill-hardware', 'b200', '--prefill-tp', '8', '--decode-workers', '1'];
 
 /** The example's rows, in the README's order. */
@@ -31,7 +32,7 @@ export const DISAGGREGATION_EXAMPLE: readonly { readonly model: string; readonly
     ],
   },
   {
-    model: 'DeepSeek-R1, FP4 weights, FP8 KV cache and matmuls, 2,048 in / 512 out',
+    model: 'DeepSeek-R1, FP4 weights with FP8 attention, FP8 KV cache and matmuls, 2,048 in / 512 out',
     rows: [
       { deployment: '8 B200 (dp attention, ep 8), one engine, 16 users', argv: ['estimate', ...DEEPSEEK, '--hardware', 'b200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '16'] },
       { deployment: '8 B200 (dp attention, ep 8), one engine, 256 users', argv: ['estimate', ...DEEPSEEK, '--hardware', 'b200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '256'] },
