@@ -5,7 +5,7 @@ import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memo
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
 import { workerLinkBytesPerS } from './collectives.ts';
-import { mixedStage, pipelineSendS, stageCost, weightMemoryOf, type PhaseContext, type StageCost } from './phase.ts';
+import { mixedStage, pipelineSendS, stageCost, weightMemoryOf, type AttentionCompute, type PhaseContext, type StageCost } from './phase.ts';
 import { steadyState } from './serving.ts';
 import { chipFloorW, chipPowerComponentsW, chipPowerW, DEFAULT_PUE, energyFigures } from './power.ts';
 import { TCO_LIMITS } from './cost.ts';
@@ -149,7 +149,7 @@ export function attentionComputePrecision(precision: PrecisionConfig): Precision
  * the chip's figures at the attention compute precision, or undefined where that is the compute
  * precision itself (the stage's own peak and η_flop then serve, bit for bit).
  */
-function attentionComputeOf(chip: ChipSpec, precision: PrecisionConfig): { peakFlopsPerS: number; flop: Efficiency } | undefined {
+function attentionComputeOf(chip: ChipSpec, precision: PrecisionConfig): AttentionCompute | undefined {
   const attention = attentionComputePrecision(precision);
   if (attention === computePrecision(precision.weights, precision.activations)) return undefined;
   return { peakFlopsPerS: chip.compute.peakDenseFlopsPerS[attention]?.value ?? 0, flop: atComputePrecision(chip, attention).efficiency.flop };
@@ -215,25 +215,18 @@ function ruleBroken(config: InferenceConfig): { reason: InfeasibleReason; explan
       return { reason: 'ep_layout', explanation: `EP ${ep} must ${rule} (the chips of one pipeline stage).` };
     }
   }
-  const precision = computePrecision(config.precision.weights, config.precision.activations);
-  if (chip.compute.peakDenseFlopsPerS[precision] === undefined) {
-    const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
-    return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${precision} compute rate (supported: ${supported}).` };
-  }
-  const attention = attentionComputePrecision(config.precision);
-  if (chip.compute.peakDenseFlopsPerS[attention] === undefined) {
-    const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
-    return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${attention} compute rate for the attention block (supported: ${supported}).` };
+  // the matmuls' compute precision, then the attention block's where its weights make it another
+  const computed = [
+    [computePrecision(config.precision.weights, config.precision.activations), ''],
+    [attentionComputePrecision(config.precision), ' for the attention block'],
+  ] as const;
+  for (const [precision, what] of computed) {
+    if (chip.compute.peakDenseFlopsPerS[precision] === undefined) {
+      const supported = Object.keys(chip.compute.peakDenseFlopsPerS).join(', ');
+      return { reason: 'precision_unsupported', explanation: `${chip.name} has no ${precision} compute rate${what} (supported: ${supported}).` };
+    }
   }
   return null;
-}
-
-function attentionContext(attention: { peakFlopsPerS: number; flop: Efficiency } | undefined): Pick<PhaseContext, 'attentionPeakFlopsPerS' | 'attentionFlop'> {
-  return attention === undefined ? {} : { attentionPeakFlopsPerS: attention.peakFlopsPerS, attentionFlop: attention.flop };
-}
-
-function attentionContextOf(ctx: PhaseContext): Pick<PhaseContext, 'attentionPeakFlopsPerS' | 'attentionFlop'> {
-  return ctx.attentionPeakFlopsPerS === undefined || ctx.attentionFlop === undefined ? {} : { attentionPeakFlopsPerS: ctx.attentionPeakFlopsPerS, attentionFlop: ctx.attentionFlop };
 }
 
 function phaseCost(stage: StageCost, timeS: number, usefulFlops: number, replicaChips: number, peakFlopsPerS: number, bytesPerChip: number, chip: ChipSpec, bound: Bound): PhaseCost {
@@ -470,7 +463,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
     dp,
     precision: config.precision,
     peakFlopsPerS,
-    ...attentionContext(attentionComputeOf(given.chip, config.precision)),
+    attention: attentionComputeOf(given.chip, config.precision),
     commOverlap: inputs.commOverlap,
     moeImbalance: inputs.moeImbalance,
     attentionSharding: inputs.attentionSharding,
@@ -822,7 +815,7 @@ function disaggregated(
     precision: config.precision,
     peakFlopsPerS: peakP,
     // the same chip as decode keeps decode's attention figures (from the chip as given); another computes its own
-    ...(worker.chip === chip ? attentionContextOf(ctx) : attentionContext(attentionComputeOf(worker.chip, config.precision))),
+    attention: worker.chip === chip ? ctx.attention : attentionComputeOf(worker.chip, config.precision),
     commOverlap: { prefill: config.commOverlap ?? chipP.efficiency.commOverlap?.value ?? 0, decode: config.commOverlap ?? 0 },
     moeImbalance: ctx.moeImbalance,
     attentionSharding: worker.attention,

@@ -4,6 +4,12 @@ import { layerKernelWeights } from './layer-overhead.ts';
 import { busiestExpertRank, expectedExpertsTouched, meanAttendedContext, type ShardLayout, type StageLayers } from './layout.ts';
 import type { AttentionSharding, Bound, ModelSpec, OperatorCost, PrecisionConfig } from './types.ts';
 
+/** The attention block's peak FLOP/s and η_flop at its own compute precision (`PhaseContext.attention`). */
+export interface AttentionCompute {
+  readonly peakFlopsPerS: number;
+  readonly flop: Efficiency;
+}
+
 /** Everything a phase needs that does not change between prefill and decode. */
 export interface PhaseContext {
   readonly model: ModelSpec;
@@ -22,8 +28,7 @@ export interface PhaseContext {
    * The attention block's peak FLOP/s and η_flop where it computes at another precision than the
    * rest (`precision.attentionWeights`, MODEL.md §1.2); absent: `peakFlopsPerS` and the chip's η_flop.
    */
-  readonly attentionPeakFlopsPerS?: number;
-  readonly attentionFlop?: Efficiency;
+  readonly attention?: AttentionCompute | undefined;
   /**
    * Fraction of the stage's operator time that communication can hide behind, per phase:
    * exposed = max(0, communication − overlap · (compute- + memory-bound time)) (MODEL.md §3).
@@ -153,8 +158,8 @@ export function stageCost(
   const bkv = PRECISION_BYTES[precision.kvCache];
   // the attention block's projections may be held wider than the rest (an FP4 checkpoint's MLA), and it computes at that width
   const bwAttention = PRECISION_BYTES[precision.attentionWeights ?? precision.weights];
-  const attentionPeak = ctx.attentionPeakFlopsPerS ?? peakFlopsPerS;
-  const attentionFlop = ctx.attentionFlop ?? chip.efficiency.flop;
+  const attentionPeak = ctx.attention?.peakFlopsPerS ?? peakFlopsPerS;
+  const attentionFlop = ctx.attention?.flop ?? chip.efficiency.flop;
   const d = model.hiddenSize;
   // A dense GEMM streams its weight matrix whole (weightMemory); attention's KV-cache reads and the
   // embedding's row lookups are gathered (memory).
