@@ -733,6 +733,15 @@ function parseTraining(r: Reader): TrainingSettings {
   };
 }
 
+/** The attention weights' precision (aw): absent, or not a precision (reported), is null: as the weights. */
+function parseAttentionWeights(r: Reader): Precision | null {
+  const text = r.raw(KEYS.attentionWeights);
+  if (text === undefined) return null;
+  if (isPrecision(text)) return text;
+  r.problem(KEYS.attentionWeights, text, `the attention weights’ precision must be one of ${PRECISIONS.join(', ')}; using the weights’.`);
+  return null;
+}
+
 /**
  * The state a URL fragment describes (with or without the leading `#`); parameters it cannot use
  * are replaced by their defaults and reported. Never throws.
@@ -742,15 +751,6 @@ function parseTraining(r: Reader): TrainingSettings {
  * state.batch; // 64 (the default)
  * problems[0]?.message; // 'the batch must be a whole number ≥ 1; using 64.'
  */
-
-/** The attention weights' precision (aw): absent, or not a precision (reported), is null: as the weights. */
-function parseAttentionWeights(r: Reader): Precision | null {
-  const text = r.raw(KEYS.attentionWeights);
-  if (text === undefined) return null;
-  if (isPrecision(text)) return text;
-  r.problem(KEYS.attentionWeights, text, `the attention weights’ precision must be one of ${PRECISIONS.join(', ')}; using the weights’.`);
-  return null;
-}
 export function parseState(fragment: string): ParsedState {
   const text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   if (text.trim() === '') return { state: DEFAULT_STATE, problems: [] };
