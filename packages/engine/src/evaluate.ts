@@ -72,6 +72,7 @@ export class DescriptorTables {
  * (by identity). Throws `InputError` like `estimateInference` for malformed numbers. Speculative
  * decoding is resolved as `estimateInference` does (`resolveSpeculation`); a list of acceptances
  * goes to the kernel as its E (`expectedTokensPerStep`), one value for every position as itself.
+ *
  * @example
  * const out = await evaluateConfigs(await createEngine(), [config]);
  * readResult(out, 0).tpotS;

@@ -2,7 +2,7 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { DEFAULT_PUE, InputError, provisionedFacilityW, type Bound, type DisaggregationBound, type InferenceConfig, type InfeasibleReason, type ModelSpec } from '@ridgeline/model';
 import { AXES, N_OUT, REASONS } from './descriptors.ts';
 import { createEngine, type Engine } from './engine.ts';
-import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, estimatedPowerFigures, lexLess, attentionWeightsOf, phaseWall, planPrecisionAxes, powersOfTwoUpTo, precisionCombos, replicasWithin, rowFigures } from './plan-common.ts';
+import { DEFAULT_PLAN_PRECISIONS, PLAN_BATCHES, S, allowedPrecisionDigits, attentionWeightsOf, estimatedPowerFigures, lexLess, phaseWall, planPrecisionAxes, powersOfTwoUpTo, precisionCombos, replicasWithin, rowFigures } from './plan-common.ts';
 import { planDisaggregatedChip } from './plan-disaggregated.ts';
 import { planSweep } from './plan.ts';
 import { resolveSweepSpec, validateSweepSpec } from './spec.ts';

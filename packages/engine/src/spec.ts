@@ -90,7 +90,7 @@ export interface SweepSpec {
      * The attention block's projection weights where they differ from `weights` (an FP4 checkpoint
      * that keeps attention at fp8 or bf16); absent: each configuration's `weights`.
      */
-    readonly attentionWeights?: readonly Precision[];
+    readonly attentionWeights?: readonly Precision[] | undefined;
   };
   readonly attentionSharding: readonly AttentionSharding[];
   /** Fractions in [0, 1], or `auto`: the plugin's overlap for prefill and none for decode. */
@@ -1248,7 +1248,7 @@ function validateOneGrid(data: Record<string, unknown>, source: string): SweepSp
     batch: s.batch,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
-    precisions: (({ attentionWeights, ...rest }) => (attentionWeights === undefined ? rest : { ...rest, attentionWeights }))(s.precisions),
+    precisions: s.precisions,
     attentionSharding: s.attentionSharding,
     commOverlap: s.commOverlap,
     moeImbalance: s.moeImbalance as number[],
