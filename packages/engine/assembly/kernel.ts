@@ -84,6 +84,7 @@ import {
   C_UP_TORUS_AXES,
   CFG_EXPECTED,
   CFG_PRICE,
+  CFG_MAX_BATCH,
   CFG_PUE,
   CHIP_STRIDE,
   CONFIG_STRIDE,
@@ -3183,6 +3184,12 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     priceOverride = f(c, CFG_PRICE);
     expectedOverride = f(c, CFG_EXPECTED);
     pue = f(c, CFG_PUE);
+    // inference.ts withWaitingRequests: above the engine's cap K, the configuration at K in
+    // flight, and the B − K waiting requests' wait, L_K·(B − K)/K, in TTFT and request latency
+    const clients = value(A_BATCH);
+    const cap = f(c, CFG_MAX_BATCH);
+    const capped = cap < clients; // false for NaN (no cap)
+    if (capped) store<f64>(VALUES + (<usize>A_BATCH << 3), cap);
     setBase();
     const reason = setParallel();
     if (reason >= 0) writeInfeasible(reason, false, NaN);
@@ -3190,6 +3197,12 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
       prefillValid = false;
       decodeValid = false;
       evaluateInner(true);
+    }
+    if (capped && load<f64>(OUT + (<usize>O_FEASIBLE << 3)) == 1) {
+      const latencyS = load<f64>(OUT + (<usize>O_REQUEST_LATENCY << 3));
+      const waitS = ((latencyS - f(decodeChip, C_REQUEST_OVERHEAD)) * (clients - cap)) / cap;
+      put(O_TTFT, load<f64>(OUT + (<usize>O_TTFT << 3)) + waitS);
+      put(O_REQUEST_LATENCY, latencyS + waitS);
     }
     memory.copy(out + (<usize>i * N_OUT << 3), OUT, N_OUT * 8);
   }

@@ -128,7 +128,9 @@ export const CFG_PRICE: i32 = 30;
 export const CFG_EXPECTED: i32 = 31;
 /** The configuration's PUE (InferenceConfig.pue, else DEFAULT_PUE); a sweep's is the header's H_PUE. */
 export const CFG_PUE: i32 = 32;
-export const CONFIG_STRIDE: i32 = 33;
+/** K, the engine's cap on requests in flight (InferenceConfig.maxBatch); NaN = none. Sweeps have none. */
+export const CFG_MAX_BATCH: i32 = 33;
+export const CONFIG_STRIDE: i32 = 34;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;

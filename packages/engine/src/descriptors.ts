@@ -163,7 +163,7 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 33;
+export const CONFIG_STRIDE = 34;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
 export const CONFIG_PRICE = 30;
 /**
@@ -173,6 +173,8 @@ export const CONFIG_PRICE = 30;
 export const CONFIG_EXPECTED = 31;
 /** Slot of the configuration's PUE in a configuration record (`InferenceConfig.pue`, else DEFAULT_PUE). */
 export const CONFIG_PUE = 32;
+/** Slot of the engine's cap on requests in flight in a configuration record (`InferenceConfig.maxBatch`; NaN: none). */
+export const CONFIG_MAX_BATCH = 33;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {

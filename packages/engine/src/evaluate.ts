@@ -16,6 +16,7 @@ import {
   BOUNDS,
   CONFIG_EXPECTED,
   CONFIG_PRICE,
+  CONFIG_MAX_BATCH,
   CONFIG_PUE,
   CONFIG_STRIDE,
   DISAGGREGATION_BOUND_CODES,
@@ -127,6 +128,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     records[r + CONFIG_PRICE] = config.usdPerChipHour ?? Number.NaN;
     records[r + CONFIG_EXPECTED] = givenList ? speculation.expectedTokensPerStep : Number.NaN;
     records[r + CONFIG_PUE] = config.pue ?? DEFAULT_PUE;
+    records[r + CONFIG_MAX_BATCH] = config.maxBatch ?? Number.NaN;
   });
   const kernel = await engine.open(
     buildImage({

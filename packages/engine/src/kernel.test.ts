@@ -45,6 +45,8 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // feasible configurations whose attention weights differ from the rest (docs/MODEL.md §1.2): all,
     // attention computing at another precision than the rest, disaggregated, with data-parallel attention
     const attentionWeights = { all: 0, otherComputePrecision: 0, disaggregated: 0, dpAttention: 0 };
+    // feasible configurations whose batch exceeds the engine's cap (docs/MODEL.md §6): all, disaggregated, speculating
+    const capped = { all: 0, disaggregated: 0, speculating: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -67,6 +69,11 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         if (reference.inputs.attentionComputePrecision !== reference.inputs.computePrecision) attentionWeights.otherComputePrecision++;
         if (config.disaggregation !== undefined) attentionWeights.disaggregated++;
         if (config.attentionSharding === 'dp') attentionWeights.dpAttention++;
+      }
+      if (reference.feasible && config.maxBatch !== undefined && config.maxBatch < config.batch) {
+        capped.all++;
+        if (config.disaggregation !== undefined) capped.disaggregated++;
+        if (mode !== 'none') capped.speculating++;
       }
       if (reference.feasible) {
         if (config.model.layers % config.parallelism.pp !== 0) regimes.unevenStages++;
@@ -123,7 +130,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -139,5 +146,6 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     for (const count of Object.values(speculation)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(dpAttention)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(attentionWeights)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(capped)) expect(count).toBeGreaterThan(100);
   });
 });

@@ -62,6 +62,12 @@ export function validateInferenceConfig(config: InferenceConfig): void {
   requireCount('parallelism.pp', config.parallelism.pp, W.chips);
   requireCount('parallelism.ep', config.parallelism.ep, W.chips);
   requireCount('batch', config.batch, W.batch);
+  if (config.maxBatch !== undefined) {
+    requireCount('maxBatch', config.maxBatch, W.batch);
+    if (config.schedule === 'static') {
+      throw new InputError('maxBatch', 'maxBatch caps the requests in flight of the continuous schedule; a static batch is its own batch (drop maxBatch or use schedule continuous)');
+    }
+  }
   requireCount('inputTokens', config.inputTokens, W.tokens);
   requireCount('outputTokens', config.outputTokens, W.tokens);
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
@@ -269,6 +275,7 @@ function resolvedInputs(
     chips: config.chips,
     parallelism: { ...config.parallelism, dp },
     batch: config.batch,
+    maxBatch: config.maxBatch ?? null,
     inputTokens: config.inputTokens,
     outputTokens: config.outputTokens,
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
@@ -405,6 +412,40 @@ function pueOf(config: InferenceConfig): number {
  */
 export function estimateInference(given: InferenceConfig): InferenceResult {
   validateInferenceConfig(given);
+  const { maxBatch, ...uncapped } = given;
+  if (maxBatch !== undefined && maxBatch < given.batch) return withWaitingRequests(estimateAtBatch({ ...uncapped, batch: maxBatch }), given, maxBatch);
+  return estimateAtBatch(given);
+}
+
+/**
+ * The engine's cap (docs/MODEL.md §6, "Engine cap"): B clients per replica (or decode worker), K
+ * of them in flight. The figures are the engine's at K; by Little's law over the closed loop its
+ * request rate λ = K/L_K serves the B clients in B/λ = L_K·B/K, so each request waits
+ * W = L_K·(B − K)/K for a slot (L_K the request latency at K without t_req), which TTFT, the
+ * request latency and the queue hold. Throughput, cost, power and energy per token are the K's.
+ * A freed slot's next request is taken as arriving afresh, its prompt inside the slot's cycle:
+ * exact on one engine, where a waiting request has not begun its prompt; a disaggregated stack
+ * that prefills waiting requests before a slot frees keeps its slots busier by up to
+ * t_first/(n′·T) (1–5% on the InferenceX rows).
+ */
+function withWaitingRequests(atCap: InferenceResult, given: InferenceConfig, cap: number): InferenceResult {
+  const inputs = { ...atCap.inputs, batch: given.batch, maxBatch: cap };
+  if (!atCap.feasible) return { ...atCap, inputs };
+  const waitS = ((atCap.requestLatencyS - requestOverheadOf(given)) * (given.batch - cap)) / cap;
+  const holder = given.disaggregation === undefined ? 'replica' : 'decode worker';
+  return {
+    ...atCap,
+    explanation: `${atCap.explanation} ${given.batch - cap} of the ${given.batch} requests per ${holder} wait for one of its ${cap} slots (maxBatch), ${waitS.toPrecision(3)} s each before their first token.`,
+    ttftS: atCap.ttftS + waitS,
+    requestLatencyS: atCap.requestLatencyS + waitS,
+    serving: atCap.serving === null ? null : { ...atCap.serving, queueingS: atCap.serving.queueingS + waitS },
+    prefill: { ...atCap.prefill, timeS: atCap.prefill.timeS + waitS },
+    inputs,
+  };
+}
+
+/** `estimateInference` with every request in flight (no engine cap below the batch). */
+function estimateAtBatch(given: InferenceConfig): InferenceResult {
   const precision = computePrecision(given.precision.weights, given.precision.activations);
   // The chip as it computes at this precision: its η_flop for the precision (MODEL.md §1.4).
   const config: InferenceConfig = { ...given, chip: atComputePrecision(given.chip, precision) };

@@ -117,6 +117,14 @@ export interface InferenceConfig {
   readonly parallelism: ParallelismConfig;
   /** B: concurrent sequences per replica. */
   readonly batch: number;
+  /**
+   * K: the most requests the engine holds in flight per replica (or per decode worker when
+   * disaggregated): TensorRT-LLM's `max_batch_size`, SGLang's `--max-running-requests`, vLLM's
+   * `--max-num-seqs`. With B above it, K run and B − K wait for a slot (docs/MODEL.md §6, "Engine
+   * cap"): the figures are the engine's at K in flight, and the wait adds to TTFT and request
+   * latency. An integer from 1 to WORKLOAD_LIMITS.batch; continuous schedule only. Default: no cap.
+   */
+  readonly maxBatch?: number;
   /** S_in: prompt tokens per sequence. */
   readonly inputTokens: number;
   /** S_out: generated tokens per sequence. */
@@ -463,6 +471,8 @@ export interface ResolvedInputs {
   readonly chips: number;
   readonly parallelism: { readonly tp: number; readonly pp: number; readonly ep: number; readonly dp: number };
   readonly batch: number;
+  /** K, the engine's cap on requests in flight (`InferenceConfig.maxBatch`); null without one. */
+  readonly maxBatch: number | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
   /** c: mean decode context, S_in + S_out/2. */

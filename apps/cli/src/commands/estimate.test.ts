@@ -839,3 +839,32 @@ describe('estimate --attention-weights', () => {
     expectUserError(r, '--attention-weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "fp5"');
   });
 });
+
+describe('estimate --max-batch', () => {
+  const LLAMA = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100', '--chips', '8', '--tp', '8', '--input', '2048', '--output', '256'];
+
+  it('runs the engine at its cap and puts the waiting requests in TTFT, said in the report and in --json', async () => {
+    const capped = JSON.parse((await cli([...LLAMA, '--batch', '48', '--max-batch', '16', '--json'])).stdout);
+    const atCap = JSON.parse((await cli([...LLAMA, '--batch', '16', '--json'])).stdout);
+    expect(capped.inputs.batch).toBe(48);
+    expect(capped.inputs.maxBatch).toBe(16);
+    expect(capped.tokensPerS).toBe(atCap.tokensPerS);
+    // 32 waiting clients on 16 slots: each waits two request latencies at 16 in flight, the
+    // front end's t_req (the chip's fitted requestOverheadS) not among them
+    const tReq = atCap.inputs.efficiencies.requestOverheadS.value;
+    expect(tReq).toBeGreaterThan(0);
+    expect(capped.ttftS).toBeCloseTo(atCap.ttftS + 2 * (atCap.requestLatencyS - tReq), 9);
+    const text = await cli([...LLAMA, '--batch', '48', '--max-batch', '16']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('batch 48 (16 in flight, the rest wait for a slot: --max-batch)');
+    expect(text.stdout).toContain('(output; 16 sequences in flight)');
+    expect(text.stdout).toMatch(/32 of the 48 requests per replica wait for one of its 16 slots \(maxBatch\)/);
+  });
+
+  it.each([
+    [['--max-batch', '0'], '--max-batch must be a positive integer, got "0"'],
+    [['--max-batch', '4', '--schedule', 'static'], '--max-batch needs --schedule continuous: it caps the requests a continuous engine holds in flight'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...LLAMA, ...extra]), message);
+  });
+});

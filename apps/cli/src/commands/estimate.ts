@@ -54,6 +54,12 @@ const args = {
     description: 'Redundant expert slots, 0 to E·(EP − 1): each chip holds ⌈(E + R)/EP⌉ experts (default: fill the slots, ⌈E/EP⌉·EP − E)',
   },
   batch: { type: 'string', valueHint: 'B', default: '1', description: 'Requests in flight per replica (concurrency, counting those still in prefill)' },
+  'max-batch': {
+    type: 'string',
+    valueHint: 'K',
+    description:
+      "The engine's cap on requests in flight per replica (per decode worker with --prefill-workers), 1 to 1000000000: TensorRT-LLM's max_batch_size, SGLang's --max-running-requests, vLLM's --max-num-seqs. Above it, --batch − K requests wait for a slot, in TTFT; continuous only (default: none)",
+  },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
@@ -189,6 +195,8 @@ const command: CommandDef<typeof args> = defineCommand({
     }
     const chips = chipsArg ?? tp * pp;
     const batch = positiveInteger('batch', a.batch, W.batch) ?? 1;
+    const maxBatch = positiveInteger('max-batch', a['max-batch'], W.batch);
+    if (maxBatch !== undefined && a.schedule === 'static') throw new UserError('--max-batch needs --schedule continuous: it caps the requests a continuous engine holds in flight');
     const inputTokens = positiveInteger('input', a.input, W.tokens) ?? 2048;
     const outputTokens = positiveInteger('output', a.output, W.tokens) ?? 256;
     const weights = a.weights;
@@ -255,6 +263,7 @@ const command: CommandDef<typeof args> = defineCommand({
       parallelism: { tp, pp, ep },
       ...(redundantExperts === undefined ? {} : { redundantExperts }),
       batch,
+      ...(maxBatch === undefined ? {} : { maxBatch }),
       inputTokens,
       outputTokens,
       precision: { weights, kvCache, activations, ...(a['attention-weights'] === undefined ? {} : { attentionWeights: a['attention-weights'] }) },

@@ -276,6 +276,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     chips: chipsCount,
     parallelism: { tp, pp, ep },
     batch: logInt(random, 1, 2048),
+    // the engine's cap on requests in flight (continuous only), above or below the batch
+    ...(schedule !== 'static' && random() < 0.25 ? { maxBatch: logInt(random, 1, 2048) } : {}),
     inputTokens: logInt(random, 1, 131072),
     outputTokens: random() < 0.05 ? 1 : logInt(random, 1, 16384),
     precision: {
