@@ -15,6 +15,7 @@ import {
   type Schedule,
 } from '@ridgeline/model';
 import { quantile } from './validate.ts';
+import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';
 
 /**
@@ -459,6 +460,7 @@ function chipOf(row: InferencexRow): ChipSpec {
 export function inferencexConfig(row: InferencexRow, schedule: Schedule): InferenceConfig {
   const decode = decodeLayout(row);
   const prefill = row.disagg ? prefillLayout(row) : undefined;
+  const decodeCap = inferencexDecodeCap(row);
   const config: InferenceConfig = {
     model: deepseekV3(),
     chip: chipOf(row),
@@ -466,6 +468,8 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     parallelism: { tp: decode.tp, pp: 1, ep: decode.ep },
     // requests in flight per decode worker (concurrency need not divide: the mean)
     batch: row.disagg ? Math.max(1, Math.round(row.conc / activeDecodeWorkers(row))) : row.conc,
+    // the decode engine's cap on requests in flight, where the row's recipe is known (data/inferencex-decode-caps.csv)
+    ...(decodeCap === undefined ? {} : { maxBatch: decodeCap }),
     inputTokens: inferencexMeanTokens(row.isl),
     outputTokens: inferencexMeanTokens(row.osl),
     precision: inferencexPrecision(row.precision, row.framework),
@@ -543,6 +547,7 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     String(config.parallelism.ep),
     '--batch',
     String(config.batch),
+    ...(config.maxBatch === undefined ? [] : ['--max-batch', String(config.maxBatch)]),
     '--input',
     String(config.inputTokens),
     '--output',

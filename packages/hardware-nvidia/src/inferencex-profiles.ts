@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.108, interactivity: 0.115, ttft: 0.325, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.111, interactivity: 0.126, ttft: 0.288, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.115, interactivity: 0.115, ttft: 0.548, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.11, interactivity: 0.115, ttft: 0.531, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves) and of h100-sxm (44 rows, 1 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.17, interactivity: 0.139, ttft: 0.495, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time (h100-sxm's curves kept)" },
+        outOfSampleError: { throughput: 0.156, interactivity: 0.134, ttft: 0.474, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time (h100-sxm's curves kept)" },
       },
     },
     "trtllm": {
@@ -64,7 +64,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves) and of h100-sxm (18 rows, 2 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.101, interactivity: 0.102, ttft: 0.378, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
+        outOfSampleError: { throughput: 0.101, interactivity: 0.096, ttft: 0.378, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
       },
     },
   },
@@ -81,7 +81,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves) and of h200 (60 rows, 3 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.516, interactivity: 0.44, ttft: 0.522, on: "InferenceX DeepSeek-R1, 44 sglang rows, one curve left out at a time (h200's curves kept)" },
+        outOfSampleError: { throughput: 0.434, interactivity: 0.361, ttft: 0.521, on: "InferenceX DeepSeek-R1, 44 sglang rows, one curve left out at a time (h200's curves kept)" },
       },
     },
     "trtllm": {
@@ -96,7 +96,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.575, interactivity: 0.04, ttft: 0.961, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
+        outOfSampleError: { throughput: 0.258, interactivity: 0.098, ttft: 0.213, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
       },
     },
   },
@@ -113,7 +113,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.177, interactivity: 0.177, ttft: 0.698, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.139, interactivity: 0.14, ttft: 0.373, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -136,16 +136,16 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-06): fitted per chip, one curve left out for the error",
       expertFlopByPrecision: { fp4: { curve: [[128, 0.05], [4096, 0.54]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" }, fp8: { curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" } },
-      memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
+      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
-      layerOverheadS: { value: 0.00004, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
+      layerOverheadS: { value: 0.00002, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)" },
       mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 trtllm MTP rows of b200, h200, gb200-nvl72, b300 (230 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.1, source: "the stack's value, b300 having no trtllm single-node rows at concurrency ≤ 16: pnpm validate --fit over their TTFT on b200, h200 (86 rows; 2026-12-06)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.121, interactivity: 0.164, ttft: 0.868, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.088, interactivity: 0.106, ttft: 0.479, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {

@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { estimateInference } from '@ridgeline/model';
+import { inferencexConfig, readInferencex, selectInferencex, type InferencexRow } from './inferencex.ts';
+import { decodeCapKey, inferencexDecodeCap, parseDecodeCaps, readDecodeCaps } from './inferencex-caps.ts';
+
+const HEADER = 'hardware,framework,precision,isl,osl,mtp,conc,prefill_workers,prefill_tp,prefill_ep,prefill_dp_attention,decode_workers,decode_tp,decode_ep,decode_dp_attention,max_batch,source';
+const rows = selectInferencex(readInferencex()).kept;
+const find = (where: (r: InferencexRow) => boolean): InferencexRow => {
+  const row = rows.find(where);
+  if (row === undefined) throw new Error('no such row in data/inferencex-dsr1.csv');
+  return row;
+};
+
+describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-decode-caps.csv)', () => {
+  const h100At = (conc: number, isl = 1024): InferencexRow =>
+    find((r) => r.hardware === 'h100' && r.framework === 'dynamo-trt' && r.specMethod !== 'mtp' && r.isl === isl && r.osl === 1024 && r.conc === conc);
+
+  test('Dynamo-TRT with attention over TP: max_batch_size of the recipe name (ctx1_gen3_tep16_batch1 at concurrency 6)', () => {
+    const row = h100At(6);
+    expect(row.decodeNumWorkers).toBe(3);
+    expect(inferencexDecodeCap(row)).toBe(1);
+    // six clients on three single-slot workers: two per worker, one of them waiting
+    expect(inferencexConfig(row, 'continuous')).toMatchObject({ batch: 2, maxBatch: 1 });
+  });
+
+  test('Dynamo-TRT with data-parallel attention: max_batch_size per rank times the ranks (ctx1_gen1_dep16_batch32 at 615 = 1.2 × 512)', () => {
+    const row = find((r) => r.hardware === 'h100' && r.framework === 'dynamo-trt' && r.decodeDpAttention && r.conc === 615);
+    expect(inferencexDecodeCap(row)).toBe(16 * 32);
+  });
+
+  test('Dynamo-SGLang: the decode max-running-requests of the recipe (H200 bs64-2p3d-mtp: 16)', () => {
+    const row = find((r) => r.hardware === 'h200' && r.framework === 'dynamo-sglang' && r.specMethod === 'mtp' && r.isl === 8192 && r.prefillNumWorkers === 2 && r.conc === 128);
+    expect(inferencexDecodeCap(row)).toBe(16);
+  });
+
+  test('single-node and MoRI rows take no cap', () => {
+    expect(inferencexDecodeCap(find((r) => !r.disagg))).toBeUndefined();
+    expect(inferencexDecodeCap(find((r) => r.framework === 'mori-sglang'))).toBeUndefined();
+    expect(inferencexConfig(find((r) => !r.disagg), 'continuous').maxBatch).toBeUndefined();
+  });
+
+  test('the table reaches the NVIDIA disaggregated rows, and binds on a third of those it reaches', () => {
+    const caps = readDecodeCaps();
+    const keys = new Set(caps.map((c) => c.key));
+    const disagg = rows.filter((r) => r.disagg);
+    const matched = disagg.filter((r) => keys.has(decodeCapKey(r)));
+    const binding = matched.filter((r) => inferencexDecodeCap(r)! < inferencexConfig(r, 'continuous').batch);
+    expect(matched.length).toBeGreaterThan(350);
+    expect(binding.length).toBeGreaterThan(100);
+    expect(matched.every((r) => r.framework.startsWith('dynamo-'))).toBe(true);
+  });
+
+  test("with its cap, H100's TTFT at concurrency 6 and 9 is the wait for a slot: within 25% of the measured 7–14 s", () => {
+    for (const isl of [1024, 8192]) {
+      for (const conc of [6, 9]) {
+        const row = h100At(conc, isl);
+        const r = estimateInference(inferencexConfig(row, 'continuous'));
+        if (!r.feasible) throw new Error(r.explanation);
+        expect(row.medianTtft).toBeGreaterThan(5);
+        expect(Math.abs(r.ttftS / row.medianTtft - 1)).toBeLessThan(0.25);
+      }
+    }
+  });
+
+  test('a malformed table is a one-line error naming the line and the column', () => {
+    const line = (cells: string): string => `${HEADER}\n${cells}\n`;
+    expect(() => parseDecodeCaps(line('h100,dynamo-trt,fp8,1024,1024,maybe,6,1,16,16,true,3,16,16,false,1,x'))).toThrow('inferencex-decode-caps.csv:2: mtp must be true or false, got "maybe"');
+    expect(() => parseDecodeCaps(line('h100,dynamo-trt,fp8,1024,1024,false,6,1,16,16,true,3,16,16,false,0,x'))).toThrow(/:2: max_batch must be a positive integer, got "0"/);
+    expect(() => parseDecodeCaps(line('h100,dynamo-trt,fp8,1k,1024,false,6,1,16,16,true,3,16,16,false,1,x'))).toThrow(/:2: isl must be an integer ≥ 0, got "1k"/);
+    const entry = 'h100,dynamo-trt,fp8,1024,1024,false,6,1,16,16,true,3,16,16,false,1,x';
+    expect(() => parseDecodeCaps(`${HEADER}\n${entry}\n${entry}\n`)).toThrow(/:3: repeats the configuration of line 2/);
+    expect(() => parseDecodeCaps('hardware,framework\nh100,trt\n')).toThrow(/missing column\(s\) precision/);
+  });
+});
