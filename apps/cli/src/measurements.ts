@@ -47,6 +47,7 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   kv: 'bf16',
   activations: 'bf16',
   attention_weights: 'the weights',
+  max_batch: 'none',
   schedule: 'continuous',
   chunk_tokens: '8192',
   notes: '',
@@ -99,6 +100,12 @@ function schedule(c: Cells): Schedule {
   if (raw === '') return 'continuous';
   if (!(SCHEDULES as readonly string[]).includes(raw)) throw problem(c, `schedule must be one of ${SCHEDULES.join(', ')}, got "${raw}"`);
   return raw as Schedule;
+}
+
+/** The row's engine cap (`max_batch`): a positive integer, on a continuous row only. */
+function maxBatch(c: Cells): number {
+  if (schedule(c) === 'static') throw problem(c, 'max_batch caps the requests a continuous engine holds in flight; give it only with schedule continuous');
+  return positiveInteger(c, 'max_batch');
 }
 
 function precision(c: Cells, column: string): Precision {
@@ -273,6 +280,8 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       },
       schedule: schedule(c),
       chunkTokens: positiveInteger(c, 'chunk_tokens', PREFILL_CHUNK_TOKENS),
+      // the engine's cap on requests in flight, where the benchmark ran above it (docs/MODEL.md §6)
+      ...(cell(c, 'max_batch') === '' ? {} : { maxBatch: maxBatch(c) }),
     };
     const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c) };
     checkPossible(c, row);

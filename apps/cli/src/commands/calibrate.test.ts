@@ -189,6 +189,33 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     );
   });
 
+  it('reads max_batch: a row run above the engine\'s cap is predicted with the wait for a slot, as estimateInference predicts it', async () => {
+    const csv = [
+      'id,model,chips,tp,batch,input,output,weights,kv,activations,max_batch,metric,value',
+      'uncapped,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,,ttft_s,10',
+      'capped,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,16,ttft_s,10',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'capped.csv'), csv);
+    const r = await cli(['calibrate', 'capped.csv', '--hardware', './acme.json', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [uncapped, capped] = (JSON.parse(r.stdout) as CalibrationJson).rows;
+    const precision = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const config = { model: getModel('llama-3.1-70b')!, chip: acme, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 48, maxBatch: 16, inputTokens: 2048, outputTokens: 256, precision };
+    const result = estimateInference(config);
+    if (!result.feasible) throw new Error(result.explanation);
+    expect(capped!.before.predicted).toBe(metricValue('ttft_s', result, config));
+    // 32 of the 48 wait for one of 16 slots: far longer than every request in flight at once
+    expect(capped!.before.predicted!).toBeGreaterThan(uncapped!.before.predicted!);
+    await writeFile(join(dir, 'bad-cap.csv'), csv.replace(',fp8,16,ttft_s', ',fp8,0,ttft_s'));
+    expectUserError(await cli(['calibrate', 'bad-cap.csv', '--hardware', './acme.json'], dir), 'bad-cap.csv line 3: max_batch must be a positive integer, got "0"');
+    await writeFile(join(dir, 'static-cap.csv'), `${csv.trim().replace('max_batch,metric', 'max_batch,schedule,metric').replace(',,ttft_s', ',,static,ttft_s').replace(',16,ttft_s', ',16,static,ttft_s')}\n`);
+    expectUserError(
+      await cli(['calibrate', 'static-cap.csv', '--hardware', './acme.json'], dir),
+      'static-cap.csv line 3: max_batch caps the requests a continuous engine holds in flight; give it only with schedule continuous',
+    );
+  });
+
   it('prints every row before and after, both medians and a block to paste', async () => {
     const r = await cli(['calibrate', EXAMPLE, '--hardware', './acme.json'], dir);
     expect(r.code).toBe(0);
@@ -264,7 +291,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, schedule, chunk_tokens, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, notes',
     ],
     [
       'an unknown metric',
