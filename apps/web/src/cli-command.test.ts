@@ -123,6 +123,8 @@ describe('estimateArgs: `ridgeline estimate` gives the inference view’s number
       inference({ model: { kind: 'catalog', id: 'deepseek-v3' }, hardware: 'b200', chips: 8, tp: 8, ep: 8, weights: 'fp4', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'fp8' }),
     ],
     ['no overlap and a free chip', inference({ overlap: 0, price: 0 })],
+    ['an engine cap below the batch: 48 users on 16 slots', inference({ batch: 48, maxBatch: 16 })],
+    ['disaggregated, decode workers capped below their batch', disaggregated({ prefillWorkers: 2, decodeWorkers: 3 }, { batch: 24, maxBatch: 8 })],
     ['mixed precisions on MI300X', inference({ hardware: 'mi300x', chips: 4, tp: 4, weights: 'fp8', kvCache: 'fp8', activations: 'fp16' })],
     ['data parallelism', inference({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, chips: 8, tp: 2 })],
     ['a pasted config.json and a custom chip', inference({ ...PASTED, ...CUSTOM, chips: 2, tp: 2 })],

@@ -106,7 +106,7 @@ function energyFlags(state: AppState): string[] {
  */
 export function estimateArgs(state: AppState): string[] | undefined {
   const s = state;
-  if (!finite(s.chips, s.tp, s.pp, s.ep, s.batch, s.inputTokens, s.outputTokens, s.overlap ?? 0, s.price ?? 0)) return undefined;
+  if (!finite(s.chips, s.tp, s.pp, s.ep, s.batch, s.maxBatch ?? 1, s.inputTokens, s.outputTokens, s.overlap ?? 0, s.price ?? 0)) return undefined;
   if (!finite(...Object.values(s.energy).map((v) => (typeof v === 'number' ? v : 0)))) return undefined;
   const d = s.disaggregation;
   if (d !== null && !finite(d.prefillWorkers, d.decodeWorkers, d.prefillTp ?? 1, d.prefillEp ?? 1)) return undefined;
@@ -119,6 +119,7 @@ export function estimateArgs(state: AppState): string[] | undefined {
     ...unlessDefault('--pp', s.pp, e.pp),
     ...unlessDefault('--ep', s.ep, e.ep),
     ...unlessDefault('--batch', s.batch, e.batch),
+    ...(s.maxBatch === null ? [] : ['--max-batch', String(s.maxBatch)]),
     ...unlessDefault('--input', s.inputTokens, e.input),
     ...unlessDefault('--output', s.outputTokens, e.output),
     ...unlessDefault('--weights', s.weights, e.precision),

@@ -88,6 +88,7 @@ export function configFor(state: AppState, model: ModelSpec, chip: ChipSpec, pre
     chips: state.chips,
     parallelism: { tp: state.tp, pp: state.pp, ep: state.ep },
     batch: state.batch,
+    ...(state.maxBatch === null ? {} : { maxBatch: state.maxBatch }),
     inputTokens: state.inputTokens,
     outputTokens: state.outputTokens,
     precision: {

@@ -183,6 +183,8 @@ export interface AppState {
   readonly pp: number;
   readonly ep: number;
   readonly batch: number;
+  /** The engine's cap on requests in flight per replica (or decode worker); null: none, every request of the batch in flight. */
+  readonly maxBatch: number | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly weights: Precision;
@@ -254,6 +256,7 @@ export const DEFAULT_STATE: AppState = {
   pp: 1,
   ep: 1,
   batch: 64,
+  maxBatch: null,
   inputTokens: 2048,
   outputTokens: 256,
   weights: 'bf16',

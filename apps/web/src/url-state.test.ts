@@ -25,6 +25,7 @@ describe('serialiseState / parseState', () => {
       pp: 4,
       ep: 2,
       batch: 7,
+      maxBatch: 5,
       inputTokens: 100,
       outputTokens: 9,
       weights: 'fp8',
@@ -57,6 +58,17 @@ describe('serialiseState / parseState', () => {
     expect(bad.state.attentionWeights).toBeNull();
     expect(bad.problems).toHaveLength(1);
     expect(bad.problems[0]).toMatchObject({ key: 'aw' });
+  });
+
+  test("the engine cap: written only when set (mb), read back, and a bad one reported and read as no cap", () => {
+    expect(serialiseState(DEFAULT_STATE)).not.toContain('mb=');
+    const state: AppState = { ...DEFAULT_STATE, batch: 48, maxBatch: 16 };
+    const text = serialiseState(state);
+    expect(text).toContain('b=48&mb=16&in=2048');
+    expect(parseState(text)).toEqual({ state, problems: [] });
+    const bad = parseState('b=48&mb=0');
+    expect(bad.state.maxBatch).toBeNull();
+    expect(bad.problems).toEqual([{ key: 'mb', value: '0', message: 'the engine’s cap on requests in flight must be a whole number ≥ 1, or empty for no cap; using no cap.' }]);
   });
 
   test("the sweep's tokens/s per provisioned MW axis round-trips as sy=mw", () => {

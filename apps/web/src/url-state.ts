@@ -64,6 +64,7 @@ export const KEYS = {
   pp: 'pp',
   ep: 'ep',
   batch: 'b',
+  maxBatch: 'mb',
   inputTokens: 'in',
   outputTokens: 'out',
   weights: 'w',
@@ -302,6 +303,7 @@ export function serialiseState(state: AppState): string {
   params.set(KEYS.pp, String(state.pp));
   params.set(KEYS.ep, String(state.ep));
   params.set(KEYS.batch, String(state.batch));
+  if (state.maxBatch !== null) params.set(KEYS.maxBatch, String(state.maxBatch));
   params.set(KEYS.inputTokens, String(state.inputTokens));
   params.set(KEYS.outputTokens, String(state.outputTokens));
   params.set(KEYS.weights, state.weights);
@@ -786,6 +788,7 @@ export function parseState(fragment: string): ParsedState {
     pp: r.integer(KEYS.pp, 'PP', d.pp),
     ep: r.integer(KEYS.ep, 'EP', d.ep),
     batch: r.integer(KEYS.batch, 'the batch', d.batch),
+    maxBatch: r.optionalInteger(KEYS.maxBatch, 'the engine’s cap on requests in flight', 'no cap'),
     inputTokens: r.integer(KEYS.inputTokens, 'the input length', d.inputTokens),
     outputTokens: r.integer(KEYS.outputTokens, 'the output length', d.outputTokens),
     weights: r.precision(KEYS.weights, 'the weight precision', d.weights),

@@ -63,6 +63,7 @@ export type NumericKey =
   | 'pp'
   | 'ep'
   | 'batch'
+  | 'maxBatch'
   | 'inputTokens'
   | 'outputTokens'
   | 'overlap'
@@ -315,7 +316,7 @@ export class App {
     this.drafts.set(key, text);
     const trimmed = text.trim();
     const n = trimmed === '' ? Number.NaN : Number(trimmed);
-    if (key === 'overlap' || key === 'price') this.set({ [key]: trimmed === '' ? null : n });
+    if (key === 'overlap' || key === 'price' || key === 'maxBatch') this.set({ [key]: trimmed === '' ? null : n });
     else if (isEnergyKey(key)) this.setEnergy({ [key.slice('energy.'.length)]: trimmed === '' ? null : n });
     else if (key === 'plan.rateRps') this.setPlan({ rateRps: trimmed === '' ? null : n });
     else if (key === 'plan.ttftS') this.setPlan({ ttftS: parseDuration(text) });

@@ -70,7 +70,7 @@ function headline(config: InferenceConfig, result: InferenceResult | null): Temp
     <h2 data-testid="headline">${title}</h2>
     <p class="config-chips">
       <span>${d === undefined ? '' : 'decode worker: '}tp ${tp} · pp ${pp} · ep ${ep}${d === undefined ? ` · dp ${Number.isInteger(dp) ? dp : '—'}` : ''}</span>
-      <span>batch ${config.batch}${d === undefined ? '' : ' in flight per decode worker'}</span>
+      <span>batch ${config.batch}${config.maxBatch !== undefined && config.maxBatch < config.batch ? ` (${config.maxBatch} in flight, the rest wait)${d === undefined ? '' : ' per decode worker'}` : d === undefined ? '' : ' in flight per decode worker'}</span>
       <span>${config.inputTokens.toLocaleString('en-US')} → ${config.outputTokens.toLocaleString('en-US')} tokens</span>
       <span>weights ${p.weights}${p.attentionWeights === undefined || p.attentionWeights === p.weights ? '' : ` (attention ${p.attentionWeights})`} · KV ${p.kvCache} · act ${p.activations}</span>
       ${result === null ? nothing : html`<span>${formatUsd(result.inputs.usdPerChipHour)}/chip-hour</span>`}

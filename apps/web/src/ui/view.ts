@@ -364,6 +364,11 @@ function workloadSection(app: App): TemplateResult {
     <div class="grid-3">
       ${numberField(app, 'batch', 'Batch', { hint: 'sequences per replica' })} ${numberField(app, 'inputTokens', 'Input', { hint: 'prompt tokens' })}
       ${numberField(app, 'outputTokens', 'Output', { hint: 'generated tokens' })}
+      ${numberField(app, 'maxBatch', 'Max batch', {
+        placeholder: 'no cap',
+        hint: app.state.disaggregation === null ? 'engine cap per replica; above it requests wait' : 'engine cap per decode worker; above it requests wait',
+        error: app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'maxBatch' ? app.derived.outcome.message : null,
+      })}
     </div>
   </section>`;
 }
