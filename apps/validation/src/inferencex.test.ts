@@ -286,8 +286,8 @@ describe('a known row maps to its configuration', () => {
     ]);
   });
 
-  test('an fp8 row runs everything in FP8 on its chip', () => {
-    const h200 = rows.find((r) => r.hardware === 'h200' && !r.disagg && r.specMethod === 'none' && !r.decodeDpAttention)!;
+  test('an fp8 TensorRT-LLM row runs everything in FP8 on its chip (an SGLang one on Hopper keeps a BF16 KV cache: inferencex-kv.test.ts)', () => {
+    const h200 = rows.find((r) => r.hardware === 'h200' && r.framework === 'trt' && !r.disagg && r.specMethod === 'none' && !r.decodeDpAttention)!;
     expect(h200.precision).toBe('fp8');
     const config = inferencexConfig(h200, 'static');
     expect(config.chip.id).toBe('h200');

@@ -16,6 +16,7 @@ import {
 } from '@ridgeline/model';
 import { quantile } from './validate.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
+import { inferencexKvCache } from './inferencex-kv.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';
 
 /**
@@ -472,7 +473,8 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     ...(decodeCap === undefined ? {} : { maxBatch: decodeCap }),
     inputTokens: inferencexMeanTokens(row.isl),
     outputTokens: inferencexMeanTokens(row.osl),
-    precision: inferencexPrecision(row.precision, row.framework),
+    // the KV cache as the row's recipe stores it (data/inferencex-kv-cache.csv)
+    precision: { ...inferencexPrecision(row.precision, row.framework), kvCache: inferencexKvCache(row) },
     ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: inferencexDraftTokens(row) } } : {}),
     ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
     ...(prefill === undefined
