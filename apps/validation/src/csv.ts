@@ -54,3 +54,35 @@ export function publishedSi(row: PublishedRow): number | undefined {
   const factor = TO_SI[row.unit];
   return factor === undefined ? undefined : row.value * factor;
 }
+
+/** One record of a rule table (data/inferencex-*.csv): its cells, its line, and errors naming both. */
+export interface TableRecord {
+  readonly cells: Readonly<Record<string, string | undefined>>;
+  /** The record's line in the file (the header is line 1). */
+  readonly line: number;
+  /** Throws the one-line error `file:line: column must be allowed, got "cell"`. */
+  fail(column: string, allowed: string): never;
+  /** The cell, or undefined for `*` (any); an empty cell is an error. */
+  any(column: string): string | undefined;
+}
+
+/**
+ * The records of a rule table with a header, each with its line and error helpers; a missing
+ * column is an error naming it and the expected ones.
+ *
+ * @example
+ * tableRecords('a,b\n1,*\n', 't.csv', ['a', 'b'])[0]!.any('b'); // undefined
+ */
+export function tableRecords(text: string, file: string, columns: readonly string[]): TableRecord[] {
+  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+  const header = Object.keys(records[0] ?? {});
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}; expected ${columns.join(', ')}`);
+  return records.map((cells, i) => {
+    const line = i + 2;
+    const fail = (column: string, allowed: string): never => {
+      throw new Error(`${file}:${line}: ${column} must be ${allowed}, got ${JSON.stringify(cells[column])}`);
+    };
+    return { cells, line, fail, any: (column: string) => (cells[column] === '*' ? undefined : cells[column] || fail(column, 'a value or *')) };
+  });
+}

@@ -1,15 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { estimateInference } from '@ridgeline/model';
-import { inferencexConfig, readInferencex, selectInferencex, type InferencexRow } from './inferencex.ts';
+import { inferencexConfig, type InferencexRow } from './inferencex.ts';
 import { decodeCapKey, inferencexDecodeCap, parseDecodeCaps, readDecodeCaps } from './inferencex-caps.ts';
+import { findRow, keptRows } from './test-rows.ts';
 
 const HEADER = 'hardware,framework,precision,isl,osl,mtp,conc,prefill_workers,prefill_tp,prefill_ep,prefill_dp_attention,decode_workers,decode_tp,decode_ep,decode_dp_attention,max_batch,source';
-const rows = selectInferencex(readInferencex()).kept;
-const find = (where: (r: InferencexRow) => boolean): InferencexRow => {
-  const row = rows.find(where);
-  if (row === undefined) throw new Error('no such row in data/inferencex-dsr1.csv');
-  return row;
-};
+const rows = keptRows;
+const find = findRow;
 
 describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-decode-caps.csv)', () => {
   const h100At = (conc: number, isl = 1024): InferencexRow =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
+import { tableRecords } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -54,16 +54,8 @@ export function decodeCapKey(row: InferencexRow): string {
 
 /** Parses the table; a malformed cell or a repeated configuration is an error naming its line and column. */
 export function parseDecodeCaps(text: string, file: string = 'inferencex-decode-caps.csv'): DecodeCap[] {
-  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  const header = Object.keys(records[0] ?? {});
-  const missing = COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}; expected ${COLUMNS.join(', ')}`);
   const firstLine = new Map<string, number>();
-  return records.map((r, i) => {
-    const line = i + 2;
-    const fail = (column: string, allowed: string): never => {
-      throw new Error(`${file}:${line}: ${column} must be ${allowed}, got ${JSON.stringify(r[column])}`);
-    };
+  return tableRecords(text, file, COLUMNS).map(({ cells: r, line, fail }) => {
     const cells = KEY_COLUMNS.map((column) => {
       const cell = r[column] ?? '';
       if (BOOLEAN_COLUMNS.has(column)) return cell === 'true' || cell === 'false' ? cell : fail(column, 'true or false');

@@ -1,13 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { inferencexConfig, readInferencex, selectInferencex, type InferencexRow } from './inferencex.ts';
+import { inferencexConfig } from './inferencex.ts';
 import { DEFAULT_KV_CACHE, inferencexKvCache, parseKvCache, readKvCache } from './inferencex-kv.ts';
+import { findRow } from './test-rows.ts';
 
-const rows = selectInferencex(readInferencex()).kept;
-const find = (where: (r: InferencexRow) => boolean): InferencexRow => {
-  const row = rows.find(where);
-  if (row === undefined) throw new Error('no such row in data/inferencex-dsr1.csv');
-  return row;
-};
+const find = findRow;
 
 describe('the KV cache precision of the InferenceX rows (data/inferencex-kv-cache.csv)', () => {
   test('Hopper SGLang leaves --kv-cache-dtype unset, so the cache is the model\'s BF16; every other stack sets FP8', () => {

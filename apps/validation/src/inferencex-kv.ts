@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
-import type { Precision } from '@ridgeline/model';
+import type { Precision } from '@ridgeline/hardware';
+import { tableRecords } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -33,17 +33,8 @@ const KV_PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
 
 /** Parses the table; a malformed cell is an error naming its line and column. */
 export function parseKvCache(text: string, file: string = 'inferencex-kv-cache.csv'): KvCacheRule[] {
-  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  const header = Object.keys(records[0] ?? {});
-  const missing = COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}; expected ${COLUMNS.join(', ')}`);
-  return records.map((r, i) => {
-    const line = i + 2;
-    const fail = (column: string, allowed: string): never => {
-      throw new Error(`${file}:${line}: ${column} must be ${allowed}, got ${JSON.stringify(r[column])}`);
-    };
-    const any = (column: string): string | undefined => (r[column] === '*' ? undefined : (r[column] || fail(column, 'a value or *')));
-    const kv = r.kv_cache ?? '';
+  return tableRecords(text, file, COLUMNS).map(({ cells, line, fail, any }) => {
+    const kv = cells.kv_cache ?? '';
     if (!(KV_PRECISIONS as readonly string[]).includes(kv)) fail('kv_cache', KV_PRECISIONS.join(' or '));
     return {
       line,
@@ -51,7 +42,7 @@ export function parseKvCache(text: string, file: string = 'inferencex-kv-cache.c
       framework: any('framework'),
       precision: any('precision'),
       kvCache: kv as Precision,
-      source: r.source || fail('source', 'where the precision was read'),
+      source: cells.source || fail('source', 'where the precision was read'),
     };
   });
 }

@@ -1,15 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { readInferencex, selectInferencex, type InferencexRow } from './inferencex.ts';
+import { readInferencex, type InferencexRow } from './inferencex.ts';
 import { DEFAULT_MTP_DRAFT_TOKENS, inferencexDraftTokens, mtpOutputLengthRatios, mtpRuleMatches, parseMtpDrafts, readMtpDrafts } from './inferencex-mtp.ts';
+import { findRow, keptRows } from './test-rows.ts';
 
 const HEADER = 'hardware,framework,precision,isl,osl,decode_dp_attention,workers,conc,from,to,draft_tokens,source';
-const rows = selectInferencex(readInferencex()).kept;
+const rows = keptRows;
 const mtpRows = rows.filter((r) => r.specMethod === 'mtp');
-const find = (where: (r: InferencexRow) => boolean): InferencexRow => {
-  const row = mtpRows.find(where);
-  if (row === undefined) throw new Error('no such row in data/inferencex-dsr1.csv');
-  return row;
-};
+const find = (where: (r: InferencexRow) => boolean): InferencexRow => findRow(where, mtpRows);
 
 describe('draft tokens per step of the InferenceX MTP rows (data/inferencex-mtp-drafts.csv)', () => {
   test('single-node TensorRT-LLM drafts 3 with attention over TP and 1 with data-parallel attention, as its script sets MTP', () => {

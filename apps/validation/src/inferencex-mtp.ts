@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
+import { tableRecords } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -44,16 +44,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses the table; a malformed cell is an error naming its line and column. */
 export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-drafts.csv'): MtpDraftRule[] {
-  const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  const header = Object.keys(records[0] ?? {});
-  const missing = COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new Error(`${file}: missing column(s) ${missing.join(', ')}; expected ${COLUMNS.join(', ')}`);
-  return records.map((r, i) => {
-    const line = i + 2;
-    const fail = (column: string, allowed: string): never => {
-      throw new Error(`${file}:${line}: ${column} must be ${allowed}, got ${JSON.stringify(r[column])}`);
-    };
-    const any = (column: string): string | undefined => (r[column] === '*' ? undefined : (r[column] || fail(column, 'a value or *')));
+  return tableRecords(text, file, COLUMNS).map(({ cells: r, line, fail, any }) => {
     const count = (column: string): number | undefined => {
       const cell = any(column);
       if (cell === undefined) return undefined;
