@@ -23,6 +23,7 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { what: 'DeepSeek-V3 in FP8 with experts over 8 H200s', command: 'ridgeline estimate --model deepseek-v3 --hardware h200 --chips 8 --ep 8 --weights fp8 --kv fp8 --activations fp8 --batch 64' },
     { what: 'A Hugging Face id the catalog knows, as JSON', command: 'ridgeline estimate --model meta-llama/Llama-3.1-8B --hardware h100 --json' },
     { what: "With the H100's efficiencies fitted to SGLang", command: 'ridgeline estimate --model llama-3.1-70b --hardware h100 --chips 8 --batch 64 --stack sglang' },
+    { what: '96 users on an engine that holds 64 requests at once: the other 32 wait, in TTFT', command: 'ridgeline estimate --model llama-3.1-70b --hardware h100 --chips 8 --batch 96 --max-batch 64' },
     { what: 'Disaggregated: 1 prefill worker feeds 3 decode workers, 8 H200s each', command: 'ridgeline estimate --model deepseek-v3 --hardware h200 --chips 8 --ep 8 --weights fp8 --kv fp8 --batch 64 --prefill-workers 1 --decode-workers 3 --prefill-tp 8 --prefill-ep 8' },
     { what: 'Your own model and chip', command: 'ridgeline estimate --model ./Llama-3.1-8B/config.json --hardware ./acme-chips.json#acme-x1', files: true },
   ],
