@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
 import type { Precision } from '@ridgeline/hardware';
-import { estimateInference, metricValue, withEfficiencies, type CalibrationMetric, type ConstantEfficiencies } from '@ridgeline/model';
+import { estimateInference, metricValue, withEfficiencies, type CalibrationMetric, type ConstantEfficiencies, type InferenceConfig } from '@ridgeline/model';
 import { placeholderPlugin } from '../scaffold.ts';
 import { cli, expectUserError } from '../test-cli.ts';
 
@@ -124,15 +124,33 @@ interface CalibrationJson {
   readonly efficiency: Record<string, { readonly value: number; readonly source: string }>;
 }
 
+/** Writes `csv` as `file` beside the plugin and runs `ridgeline calibrate` on it with `extra` flags. */
+async function calibrateFile(file: string, csv: string, ...extra: string[]): ReturnType<typeof cli> {
+  await writeFile(join(dir, file), csv);
+  return cli(['calibrate', file, '--hardware', './acme.json', ...extra], dir);
+}
+
+/** `calibrateFile` with `--json`, which must succeed: its report. */
+async function calibrateJson(file: string, csv: string): Promise<CalibrationJson> {
+  const r = await calibrateFile(file, csv, '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as CalibrationJson;
+}
+
+/** Llama 3.1 70B on 8 acme chips at TP 8 as the model reads a row's `config` cells, and its `metric` there. */
+function llamaOnAcme(metric: CalibrationMetric, config: Pick<InferenceConfig, 'batch' | 'inputTokens' | 'outputTokens' | 'precision' | 'maxBatch'>): number {
+  const full = { model: getModel('llama-3.1-70b')!, chip: acme, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, ...config };
+  const result = estimateInference(full);
+  if (!result.feasible) throw new Error(result.explanation);
+  return metricValue(metric, result, full);
+}
+
 // Each fit is an exhaustive grid search (~40,000 candidates): seconds of honest work, more when
 // every package's suite shares the two cores.
 describe('ridgeline calibrate', { timeout: 240_000 }, () => {
   it('recovers the efficiencies a synthetic CSV was generated with', async () => {
     const other: ConstantEfficiencies = { flop: 0.5, memory: 0.85, network: 0.6, layerOverheadS: 40e-6, commOverlap: 0.25 };
-    await writeFile(join(dir, 'synthetic.csv'), exampleCsv(other));
-    const r = await cli(['calibrate', 'synthetic.csv', '--hardware', './acme.json', '--json'], dir);
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as CalibrationJson;
+    const json = await calibrateJson('synthetic.csv', exampleCsv(other));
     expect(json.fitted).toEqual(other);
     expect(json.after.medianAbsError).toBeLessThan(0.001);
     expect(json.before.medianAbsError).toBeGreaterThan(0.05);
@@ -168,23 +186,14 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
       'bf16-attention,llama-3.1-70b,8,8,1,2048,1,fp8,fp8,fp8,bf16,ttft_s,0.2',
       '',
     ].join('\n');
-    await writeFile(join(dir, 'attention.csv'), csv);
-    const r = await cli(['calibrate', 'attention.csv', '--hardware', './acme.json', '--json'], dir);
-    expect(r.code, r.stderr).toBe(0);
-    const [plain, wide] = (JSON.parse(r.stdout) as CalibrationJson).rows;
+    const [plain, wide] = (await calibrateJson('attention.csv', csv)).rows;
     // the second row as the model reads it, at the plugin's own efficiencies ("before")
     const precision = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8', attentionWeights: 'bf16' } as const;
-    const config = { model: getModel('llama-3.1-70b')!, chip: acme, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 1, inputTokens: 2048, outputTokens: 1, precision };
-    const result = estimateInference(config);
-    if (!result.feasible) throw new Error(result.explanation);
-    expect(wide!.before.predicted).toBe(metricValue('ttft_s', result, config));
+    expect(wide!.before.predicted).toBe(llamaOnAcme('ttft_s', { batch: 1, inputTokens: 2048, outputTokens: 1, precision }));
     // the attention block's prefill GEMMs at bf16's peak, half fp8's: a longer TTFT
     expect(wide!.before.predicted!).toBeGreaterThan(plain!.before.predicted!);
     expectUserError(
-      await (async () => {
-        await writeFile(join(dir, 'bad-attention.csv'), csv.replace(',bf16,ttft_s', ',bf17,ttft_s'));
-        return cli(['calibrate', 'bad-attention.csv', '--hardware', './acme.json'], dir);
-      })(),
+      await calibrateFile('bad-attention.csv', csv.replace(',bf16,ttft_s', ',bf17,ttft_s')),
       'bad-attention.csv line 3: attention_weights must be one of fp32, bf16, fp16, fp8, int8, fp4, int4, got "bf17"',
     );
   });
@@ -196,22 +205,15 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
       'capped,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,16,ttft_s,10',
       '',
     ].join('\n');
-    await writeFile(join(dir, 'capped.csv'), csv);
-    const r = await cli(['calibrate', 'capped.csv', '--hardware', './acme.json', '--json'], dir);
-    expect(r.code, r.stderr).toBe(0);
-    const [uncapped, capped] = (JSON.parse(r.stdout) as CalibrationJson).rows;
+    const [uncapped, capped] = (await calibrateJson('capped.csv', csv)).rows;
     const precision = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
-    const config = { model: getModel('llama-3.1-70b')!, chip: acme, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, batch: 48, maxBatch: 16, inputTokens: 2048, outputTokens: 256, precision };
-    const result = estimateInference(config);
-    if (!result.feasible) throw new Error(result.explanation);
-    expect(capped!.before.predicted).toBe(metricValue('ttft_s', result, config));
+    expect(capped!.before.predicted).toBe(llamaOnAcme('ttft_s', { batch: 48, maxBatch: 16, inputTokens: 2048, outputTokens: 256, precision }));
     // 32 of the 48 wait for one of 16 slots: far longer than every request in flight at once
     expect(capped!.before.predicted!).toBeGreaterThan(uncapped!.before.predicted!);
-    await writeFile(join(dir, 'bad-cap.csv'), csv.replace(',fp8,16,ttft_s', ',fp8,0,ttft_s'));
-    expectUserError(await cli(['calibrate', 'bad-cap.csv', '--hardware', './acme.json'], dir), 'bad-cap.csv line 3: max_batch must be a positive integer, got "0"');
-    await writeFile(join(dir, 'static-cap.csv'), `${csv.trim().replace('max_batch,metric', 'max_batch,schedule,metric').replace(',,ttft_s', ',,static,ttft_s').replace(',16,ttft_s', ',16,static,ttft_s')}\n`);
+    expectUserError(await calibrateFile('bad-cap.csv', csv.replace(',fp8,16,ttft_s', ',fp8,0,ttft_s')), 'bad-cap.csv line 3: max_batch must be a positive integer, got "0"');
+    const staticCsv = `${csv.trim().replace('max_batch,metric', 'max_batch,schedule,metric').replace(',,ttft_s', ',,static,ttft_s').replace(',16,ttft_s', ',16,static,ttft_s')}\n`;
     expectUserError(
-      await cli(['calibrate', 'static-cap.csv', '--hardware', './acme.json'], dir),
+      await calibrateFile('static-cap.csv', staticCsv),
       'static-cap.csv line 3: max_batch caps the requests a continuous engine holds in flight; give it only with schedule continuous',
     );
   });
@@ -256,8 +258,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
       'too-big,llama-3.1-405b,1,1,1,1024,256,static,tpot_s,0.5',
       '',
     ].join('\n');
-    await writeFile(join(dir, 'ids.csv'), csv);
-    const r = await cli(['calibrate', 'ids.csv', '--hardware', './acme.json', '--json'], dir);
+    const r = await calibrateFile('ids.csv', csv, '--json');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as CalibrationJson;
     expect(json.rows.map((row) => row.id)).toEqual(['small', 'too-big']);
@@ -271,8 +272,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
   });
 
   it('reports a file with no feasible row', async () => {
-    await writeFile(join(dir, 'none.csv'), 'model,chips,tp,batch,input,output,metric,value\nllama-3.1-405b,1,1,1,1024,256,tpot_s,0.5\n');
-    const r = await cli(['calibrate', 'none.csv', '--hardware', './acme.json'], dir);
+    const r = await calibrateFile('none.csv', 'model,chips,tp,batch,input,output,metric,value\nllama-3.1-405b,1,1,1,1024,256,tpot_s,0.5\n');
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').at(-2)).toBe(
       'ridgeline: error: none of the 1 rows of none.csv is feasible on acme-x1 (see the notes above), so there is nothing to fit',
