@@ -82,11 +82,11 @@ let cached: ReadonlyMap<string, DecodeCap> | undefined;
 
 /**
  * The decode worker's cap of a disaggregated row: the table's entry for its configuration, else
- * undefined (MoRI-SGLang, and NVIDIA runs whose configuration the stored recipe listing does not
- * hold: no cap is assumed).
+ * undefined (MoRI-SGLang, and NVIDIA runs whose configuration none of the recipe listings read
+ * holds: no cap is assumed).
  */
-export function inferencexDecodeCap(row: InferencexRow, caps?: readonly DecodeCap[]): number | undefined {
+export function inferencexDecodeCap(row: InferencexRow): number | undefined {
   if (!row.disagg) return undefined;
-  const byKey = caps === undefined ? (cached ??= new Map(readDecodeCaps().map((c) => [c.key, c]))) : new Map(caps.map((c) => [c.key, c]));
-  return byKey.get(decodeCapKey(row))?.maxBatch;
+  cached ??= new Map(readDecodeCaps().map((c) => [c.key, c]));
+  return cached.get(decodeCapKey(row))?.maxBatch;
 }
