@@ -300,10 +300,15 @@ function parallelismSection(app: App): TemplateResult {
   </section>`;
 }
 
+/** The model's message when the inference view's estimate failed on `field` (the model's name for it), else null. */
+function inferenceError(app: App, field: string): string | null {
+  const outcome = app.derived.outcome;
+  return outcome?.kind === 'error' && outcome.field === field ? outcome.message : null;
+}
+
 /** The model's message for a disaggregation field, when that is the field at fault. */
 function disaggregationError(app: App, field: string): string | null {
-  const outcome = app.derived.outcome;
-  return outcome?.kind === 'error' && outcome.field === `disaggregation.${field}` ? outcome.message : null;
+  return inferenceError(app, `disaggregation.${field}`);
 }
 
 /**
@@ -367,7 +372,7 @@ function workloadSection(app: App): TemplateResult {
       ${numberField(app, 'maxBatch', 'Max batch', {
         placeholder: 'no cap',
         hint: app.state.disaggregation === null ? 'engine cap per replica; above it requests wait' : 'engine cap per decode worker; above it requests wait',
-        error: app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'maxBatch' ? app.derived.outcome.message : null,
+        error: inferenceError(app, 'maxBatch'),
       })}
     </div>
   </section>`;
@@ -385,8 +390,7 @@ function precisionSection(app: App): TemplateResult {
 function energyError(app: App, field: EnergyField): string | null {
   const problem = energyFieldProblem(field, app.state.energy[field]);
   if (problem !== null) return `${problem[0]?.toUpperCase() ?? ''}${problem.slice(1)}`;
-  const outcome = app.derived.outcome;
-  return outcome?.kind === 'error' && outcome.field === `energy.${field}` ? outcome.message : null;
+  return inferenceError(app, `energy.${field}`);
 }
 
 const ENERGY_LABELS: Readonly<Record<EnergyField, string>> = {
@@ -417,7 +421,7 @@ function energyField(app: App, field: EnergyField): TemplateResult {
  */
 function energySection(app: App): TemplateResult {
   const e = app.state.energy;
-  const basisError = app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'energy.priceBasis' ? app.derived.outcome.message : null;
+  const basisError = inferenceError(app, 'energy.priceBasis');
   return html`<section class="group" data-testid="energy-controls">
     <h2>Energy and cost</h2>
     <div class="grid-2">
@@ -456,7 +460,7 @@ function advancedSection(app: App): TemplateResult {
         step: '0.01',
         placeholder: 'list price',
         ...(training ? { hint: 'both views' } : app.state.energy.priceBasis === 'tco' ? { hint: 'a list price: not with the tco basis' } : {}),
-        error: training ? fieldError(app, 'price') : app.derived.outcome?.kind === 'error' && app.derived.outcome.field === 'price' ? app.derived.outcome.message : null,
+        error: training ? fieldError(app, 'price') : inferenceError(app, 'price'),
       })}
     </div>
   </details>`;
