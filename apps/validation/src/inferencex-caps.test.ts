@@ -30,21 +30,38 @@ describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-
     expect(inferencexDecodeCap(row)).toBe(16);
   });
 
-  test('single-node and MoRI rows take no cap', () => {
+  test('single-node rows take no cap', () => {
     expect(inferencexDecodeCap(find((r) => !r.disagg))).toBeUndefined();
-    expect(inferencexDecodeCap(find((r) => r.framework === 'mori-sglang'))).toBeUndefined();
     expect(inferencexConfig(find((r) => !r.disagg), 'continuous').maxBatch).toBeUndefined();
   });
 
-  test('the table reaches the NVIDIA disaggregated rows, and binds on a third of those it reaches', () => {
+  test('MoRI-SGLang: 256 per decode worker without data-parallel attention, 160 per GPU with it (sglang_disagg_server.sh)', () => {
+    const moriAt = (dp: boolean, conc: number): InferencexRow =>
+      find((r) => r.framework === 'mori-sglang' && r.precision === 'fp4' && r.specMethod !== 'mtp' && r.isl === 1024 && r.osl === 1024 && r.decodeDpAttention === dp && r.conc === conc);
+    expect(inferencexDecodeCap(moriAt(true, 1024))).toBe(160 * 8);
+    // two decode workers of eight GPUs at concurrency 1024: 512 clients each for 256 slots, so half
+    // of them wait about one request latency (27.6 s measured, against 0.3 s without the cap)
+    const row = moriAt(false, 1024);
+    expect(row.decodeNumWorkers).toBe(2);
+    expect(inferencexDecodeCap(row)).toBe(256);
+    expect(inferencexConfig(row, 'continuous')).toMatchObject({ batch: 512, maxBatch: 256 });
+    const r = estimateInference(inferencexConfig(row, 'continuous'));
+    if (!r.feasible) throw new Error(r.explanation);
+    expect(row.medianTtft).toBeGreaterThan(20);
+    expect(Math.abs(r.ttftS / row.medianTtft - 1)).toBeLessThan(0.25);
+  });
+
+  test('the table reaches the disaggregated rows, and binds on a fifth of those it reaches', () => {
     const caps = readDecodeCaps();
     const keys = new Set(caps.map((c) => c.key));
     const disagg = rows.filter((r) => r.disagg);
     const matched = disagg.filter((r) => keys.has(decodeCapKey(r)));
     const binding = matched.filter((r) => inferencexDecodeCap(r)! < inferencexConfig(r, 'continuous').batch);
-    expect(matched.length).toBeGreaterThan(350);
-    expect(binding.length).toBeGreaterThan(100);
-    expect(matched.every((r) => r.framework.startsWith('dynamo-'))).toBe(true);
+    expect(matched.length).toBeGreaterThan(600);
+    expect(binding.length).toBeGreaterThan(120);
+    expect(matched.every((r) => r.framework.startsWith('dynamo-') || r.framework === 'mori-sglang')).toBe(true);
+    // every MoRI row finds its recipe's cap
+    expect(disagg.filter((r) => r.framework === 'mori-sglang').every((r) => keys.has(decodeCapKey(r)))).toBe(true);
   });
 
   test("with its cap, H100's TTFT at concurrency 6 and 9 is the wait for a slot: within 25% of the measured 7–14 s", () => {

@@ -5,11 +5,13 @@ import type { InferencexRow } from './inferencex.ts';
 
 /**
  * The decode engine's cap on requests in flight (`InferenceConfig.maxBatch`, docs/MODEL.md §6,
- * "Engine cap") of the disaggregated NVIDIA rows, as their recipes set it
+ * "Engine cap") of the disaggregated rows, as their recipes set it
  * (data/inferencex-decode-caps.csv, described in data/README.md). The measurements do not say it,
  * and it binds: InferenceX runs the data-parallel Dynamo-TRT recipes at 1.2 × their slots
  * (`ctx1_gen1_dep16_batch32` at concurrency 615 = 1.2 × 16 × 32), and the tensor-parallel ones
- * at up to twice (`ctx1_gen3_tep16_batch1` at 6), where the waiting requests make TTFT seconds long.
+ * at up to twice (`ctx1_gen3_tep16_batch1` at 6), where the waiting requests make TTFT seconds long;
+ * MoRI-SGLang's launcher gives a decode worker without data-parallel attention 256 slots, which
+ * concurrency 1024 over two workers exceeds twice over.
  */
 
 /** apps/validation/data/inferencex-decode-caps.csv. */
@@ -82,8 +84,8 @@ let cached: ReadonlyMap<string, DecodeCap> | undefined;
 
 /**
  * The decode worker's cap of a disaggregated row: the table's entry for its configuration, else
- * undefined (MoRI-SGLang, and NVIDIA runs whose configuration none of the recipe listings read
- * holds: no cap is assumed).
+ * undefined (NVIDIA runs whose configuration none of the recipe listings read holds: no cap is
+ * assumed).
  */
 export function inferencexDecodeCap(row: InferencexRow): number | undefined {
   if (!row.disagg) return undefined;
