@@ -231,8 +231,17 @@ function disaggregationText(
   const binds = d.bound === 'kv-transfer' ? 'the KV transfer' : `the ${d.bound} pool`;
   return [
     `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}, decode ${formatPercent(d.decodeIdleShare)}`,
-    `each decode iteration: ${decoding} of the ${inFlight(result.inputs)} in flight; a prompt takes ${serving.chunksPerPrompt === 1 ? '1 prefill iteration' : `${serving.chunksPerPrompt} prefill iterations`} of ${formatNumber(serving.chunkTokens)} tokens, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
+    `each decode iteration: ${decoding} of the ${inFlight(result.inputs)} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
   ].join('\n');
+}
+
+/** How a prompt gets through the prefill pool: its ⌈S_in/C⌉ full iterations, or one of the prompts waiting (docs/MODEL.md §8). */
+function prefillText(d: NonNullable<FeasibleInferenceResult['disaggregation']>, serving: NonNullable<FeasibleInferenceResult['serving']>): string {
+  const budget = `${formatNumber(serving.chunkTokens)} tokens`;
+  if (serving.chunksPerPrompt > 1) return `${serving.chunksPerPrompt} prefill iterations of ${budget} (${formatDuration(d.promptPrefillS)})`;
+  const m = d.promptsPerPrefillIteration;
+  const prompts = m === 1 ? 'itself alone' : `${formatNumber(m)} prompts`;
+  return `a prefill iteration of ${prompts} (${formatDuration(d.promptPrefillS)}; a full one of ${budget} takes ${formatDuration(d.prefillIterationS)})`;
 }
 
 /** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */

@@ -3066,6 +3066,15 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   return timeS;
 }
 
+/** A prompt's prefill time at load `lambdaLoad` (inference.ts `prefillAt`): m = r·T(m) prompts per iteration. */
+function prefillAt(lambdaLoad: f64, partial: bool, chunksPerPrompt: f64, Tp: f64, T1: f64, slope: f64, inputTokens: f64, C: f64): f64 {
+  if (!partial) return chunksPerPrompt * Tp;
+  const r = lambdaLoad / prefillWorkers;
+  const denominator = 1 - r * slope * inputTokens;
+  const m = denominator <= 0 ? C / inputTokens : min<f64>(C / inputTokens, max<f64>(1, (r * (T1 - slope * inputTokens)) / denominator));
+  return T1 + slope * (m - 1) * inputTokens;
+}
+
 /**
  * inference.ts disaggregated: the prefill pool's iteration and memory, the KV transfer, decode at
  * the full batch, λ = min(λ_p, λ_d, λ_kv), decode again at the batch the loop leaves it, and the
@@ -3108,20 +3117,30 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   // the prefill worker's egress (collectives.ts workerLinkBytesPerS) and the first hop
   const egress = Wp * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wp);
   const hopS = oneDomain ? upHop : outHop;
-  leavePrefillPool();
-
   const chunksPerPrompt = Math.ceil(inputTokens / C);
-  const prefillS = chunksPerPrompt * Tp;
+  // a prompt shorter than the budget runs in an iteration of the prompts waiting (inference.ts
+  // prefillAt): the secant through one prompt's iteration T1 and the full one
+  const partial = chunksPerPrompt == 1 && inputTokens < C;
+  let T1 = Tp;
+  if (partial) {
+    stageCost(true, inputTokens, inputTokens, 1);
+    T1 = sTimeS;
+  }
+  leavePrefillPool();
+  const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
+
   const lambdaP = (prefillWorkers * C) / (inputTokens * Tp);
   const ingress = Wd * (oneDomain ? upBandwidth : outBandwidth) * networkEfficiency(kvBytes / Wd);
   const kvS = hopS + kvBytes / min<f64>(egress, ingress);
   const lambdaKv = min<f64>(prefillWorkers * egress, decodeWorkers * ingress) / kvBytes;
-  const firstS = prefillS + kvS;
 
   const E = expectedTokens;
   const n = (outputTokens - 1) / E;
   const contextTokens = inputTokens + outputTokens / 2;
   const fullS = disaggregatedIteration(batch, contextTokens);
+  const lambdaD1 = (decodeWorkers * batch) / (n * fullS + prefillAt(0, partial, chunksPerPrompt, Tp, T1, slope, inputTokens, C) + kvS);
+  const prefillS = prefillAt(min<f64>(min<f64>(lambdaP, lambdaD1), lambdaKv), partial, chunksPerPrompt, Tp, T1, slope, inputTokens, C);
+  const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * fullS + firstS);
   let lambda: f64;
   let bound: f64;

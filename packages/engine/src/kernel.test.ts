@@ -47,6 +47,10 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     const attentionWeights = { all: 0, otherComputePrecision: 0, disaggregated: 0, dpAttention: 0 };
     // feasible configurations whose batch exceeds the engine's cap (docs/MODEL.md §6): all, disaggregated, speculating
     const capped = { all: 0, disaggregated: 0, speculating: 0 };
+    // feasible disaggregated configurations by how many prompts a prefill iteration runs (docs/MODEL.md §8,
+    // "Prefill iterations"): one (a lone prompt), between one and the budget's, the budget full, and a
+    // prompt spanning several iterations
+    const prefillIterations = { onePrompt: 0, between: 0, budgetFull: 0, severalIterations: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -69,6 +73,15 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         if (reference.inputs.attentionComputePrecision !== reference.inputs.computePrecision) attentionWeights.otherComputePrecision++;
         if (config.disaggregation !== undefined) attentionWeights.disaggregated++;
         if (config.attentionSharding === 'dp') attentionWeights.dpAttention++;
+      }
+      if (reference.feasible && reference.disaggregation !== null && reference.serving !== null) {
+        const d = reference.disaggregation;
+        const full = reference.serving.chunkTokens / config.inputTokens;
+        const m = d.promptsPerPrefillIteration;
+        if (full < 1) prefillIterations.severalIterations++;
+        else if (m === 1) prefillIterations.onePrompt++;
+        else if (m >= full) prefillIterations.budgetFull++;
+        else prefillIterations.between++;
       }
       if (reference.feasible && config.maxBatch !== undefined && config.maxBatch < config.batch) {
         capped.all++;
@@ -130,7 +143,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -147,5 +160,6 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     for (const count of Object.values(dpAttention)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(attentionWeights)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(capped)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(prefillIterations)) expect(count).toBeGreaterThan(100);
   });
 });

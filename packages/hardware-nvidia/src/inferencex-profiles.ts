@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.111, interactivity: 0.126, ttft: 0.288, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.108, interactivity: 0.117, ttft: 0.292, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.11, interactivity: 0.115, ttft: 0.531, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.11, interactivity: 0.116, ttft: 0.493, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h200 (60 rows, 3 curves) and of h100-sxm (44 rows, 1 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.159, interactivity: 0.126, ttft: 0.445, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time (h100-sxm's curves kept)" },
+        outOfSampleError: { throughput: 0.169, interactivity: 0.126, ttft: 0.493, on: "InferenceX DeepSeek-R1, 60 sglang rows, one curve left out at a time (h100-sxm's curves kept)" },
       },
     },
     "trtllm": {
@@ -64,7 +64,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves) and of h100-sxm (18 rows, 2 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.101, interactivity: 0.096, ttft: 0.378, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
+        outOfSampleError: { throughput: 0.101, interactivity: 0.096, ttft: 0.446, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
       },
     },
   },
@@ -81,7 +81,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of h100-sxm (44 rows, 1 curves) and of h200 (60 rows, 3 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.445, interactivity: 0.356, ttft: 0.371, on: "InferenceX DeepSeek-R1, 44 sglang rows, one curve left out at a time (h200's curves kept)" },
+        outOfSampleError: { throughput: 0.372, interactivity: 0.292, ttft: 0.563, on: "InferenceX DeepSeek-R1, 44 sglang rows, one curve left out at a time (h200's curves kept)" },
       },
     },
     "trtllm": {
@@ -96,7 +96,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.258, interactivity: 0.098, ttft: 0.213, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
+        outOfSampleError: { throughput: 0.259, interactivity: 0.096, ttft: 0.176, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
       },
     },
   },
@@ -113,7 +113,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.138, interactivity: 0.144, ttft: 0.303, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.138, interactivity: 0.144, ttft: 0.34, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -128,7 +128,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.179, interactivity: 0.183, ttft: 0.56, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.178, interactivity: 0.197, ttft: 0.643, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -145,7 +145,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.088, interactivity: 0.106, ttft: 0.479, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.106, interactivity: 0.106, ttft: 0.303, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {

@@ -72,20 +72,60 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     expect([r.disaggregation?.prefillChips, r.disaggregation?.decodeChips]).toEqual([1, 2]);
   });
 
-  test('decode binds at B = 4: TTFT is the prefill and the transfer, with no queue; the prefill worker idles', () => {
+  test('prefill binds: every iteration runs the full budget, C/S_in = 2 prompts, and a prompt sees T_p', () => {
+    const r = feasible(estimateInference(base));
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBeCloseTo(2, 12);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(Tp, 12);
+  });
+
+  test('decode binds at B = 4: a prompt runs in an iteration of the prompts waiting; TTFT is that prefill and the transfer, with no queue', () => {
     const r = feasible(estimateInference({ ...base, batch: 4 }));
     const TB = decodeS(4, c);
-    const lambdaD = (2 * 4) / (n * TB + firstS);
-    expect(lambdaD).toBeLessThan(lambdaP);
+    // The iteration's time over its prompt tokens x is the secant through one prompt's iteration
+    // (1024 tokens, 1 logit) and the full one (2048 tokens, 2 logits).
+    const T1 = prefillS(1024, 1024);
+    const slope = (Tp - T1) / (2048 - 1024);
+    // The load, with a one-prompt iteration: λ₁ = n_d·B/(n·T_B + T_1 + t_kv), below λ_p and λ_kv.
+    const lambda1 = (2 * 4) / (n * TB + T1 + kvS);
+    expect(lambda1).toBeLessThan(lambdaP);
+    // m prompts arrive while one iteration runs: m = λ₁·T(m) = λ₁·(T_1 + slope·(m − 1)·1024), so
+    // m = λ₁·(T_1 − 1024·slope)/(1 − λ₁·1024·slope), between 1 and 2.
+    const m = Math.min(2, Math.max(1, (lambda1 * (T1 - 1024 * slope)) / (1 - lambda1 * 1024 * slope)));
+    const prompt = T1 + slope * (m - 1) * 1024;
+    expect(prompt).toBeLessThan(Tp); // a prompt no longer waits for a full budget's iteration
+    const lambdaD = (2 * 4) / (n * TB + prompt + kvS);
     const D = (lambdaD * n * TB) / 2;
     const TD = decodeS(D, c);
     expect(r.disaggregation?.bound).toBe('decode');
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBeCloseTo(m, 9);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(prompt, 12);
+    expect(r.disaggregation?.prefillIterationS).toBeCloseTo(Tp, 12); // the capacity's iteration
     expect(r.tpotS).toBeCloseTo(TD, 12);
-    // B·n_d/λ_d − n·T(D) = n·(T_B − T(D)) + T_p + t_kv
-    expect(r.ttftS).toBeCloseTo(n * (TB - TD) + Tp + kvS, 9);
+    // B·n_d/λ_d − n·T(D) = n·(T_B − T(D)) + T(m) + t_kv
+    expect(r.ttftS).toBeCloseTo(n * (TB - TD) + prompt + kvS, 9);
     expect(r.serving?.queueingS).toBeCloseTo(n * (TB - TD), 9);
     expect(r.disaggregation?.prefillIdleShare).toBeCloseTo(1 - lambdaD / lambdaP, 12);
     expect(r.tokensPerS * r.requestLatencyS).toBeCloseTo(4 * 2 * 129, 6); // Little's law
+  });
+
+  test('a lone request (B = 1, one decode worker) runs in an iteration of its own prompt alone', () => {
+    const r = feasible(estimateInference({ ...base, batch: 1, disaggregation: { prefillWorkers: 1, decodeWorkers: 1 } }));
+    const T1 = prefillS(1024, 1024);
+    // λ₁·T_1 = T_1/(n·T_1' + T_1 + t_kv) < 1: fewer than one prompt arrives per iteration, m = 1
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBe(1);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
+    // TTFT = n·(T_B − T(D)) + T_1 + t_kv, D = λ_d·n·T_B just below the one request
+    const TB = decodeS(1, c);
+    const D = ((1 / (n * TB + T1 + kvS)) * n * TB) / 1;
+    expect(r.serving?.decodeTokens).toBeCloseTo(D, 12);
+    expect(r.ttftS).toBeCloseTo(n * (TB - decodeS(D, c)) + T1 + kvS, 9);
+  });
+
+  test('a prompt longer than the budget still runs ⌈S_in/C⌉ full iterations', () => {
+    const r = feasible(estimateInference({ ...base, batch: 4, inputTokens: 3000 }));
+    const T = prefillS(2048, 3000);
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBeCloseTo(2048 / 3000, 12);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(2 * T, 12);
   });
 
   test('a mixed fleet moves the KV cache over scale-out, at the slower side', () => {

@@ -867,8 +867,22 @@ function disaggregated(
   const prefillStage = stageCost(ctxP, 'prefill', C, inputTokens, C / inputTokens);
   const Tp = prefillStage.timeS;
   const chunksPerPrompt = Math.ceil(inputTokens / C);
-  const prefillS = chunksPerPrompt * Tp;
   const lambdaP = (prefillWorkers * C) / (inputTokens * Tp);
+  // A prompt shorter than the budget runs in an iteration of the prompts waiting, not a full one
+  // (docs/MODEL.md §8, "Prefill iterations"): T(x) for x prompt tokens is the secant through one
+  // prompt's iteration, T_1, and the full one, T_p; a longer prompt runs k full iterations.
+  const partial = chunksPerPrompt === 1 && inputTokens < C;
+  const T1 = partial ? stageCost(ctxP, 'prefill', inputTokens, inputTokens, 1).timeS : Tp;
+  const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
+  /** The prompts one prefill iteration runs at load λ, m, and the prefill time a prompt sees. */
+  const prefillAt = (lambdaLoad: number): { prompts: number; timeS: number } => {
+    if (!partial) return { prompts: C / inputTokens, timeS: chunksPerPrompt * Tp };
+    // those arriving while one iteration runs: m = r·T(m), 1 ≤ m ≤ C/S_in, with T(m) on the secant
+    const r = lambdaLoad / prefillWorkers;
+    const denominator = 1 - r * slope * inputTokens;
+    const m = denominator <= 0 ? C / inputTokens : Math.min(C / inputTokens, Math.max(1, (r * (T1 - slope * inputTokens)) / denominator));
+    return { prompts: m, timeS: T1 + slope * (m - 1) * inputTokens };
+  };
 
   // The KV transfer of one request.
   const kvBytes = inputTokens * model.layers * ctx.layout.kvElementsPerToken * PRECISION_BYTES[config.precision.kvCache];
@@ -882,8 +896,6 @@ function disaggregated(
   const hopS = oneDomain ? chipP.scaleUp.hopLatencyS.value : chipP.scaleOut.hopLatencyS.value;
   const kvS = hopS + kvBytes / Math.min(egress, ingress);
   const lambdaKv = Math.min(prefillWorkers * egress, decodeWorkers * ingress) / kvBytes;
-  const firstS = prefillS + kvS;
-
   // Decode iterations: g·D verified tokens, no prompt chunks.
   const g = speculator?.verifyTokens ?? 1;
   const E = speculator?.expectedTokens ?? 1;
@@ -898,6 +910,12 @@ function disaggregated(
     return { stage: withDraftPasses(verify, draft, speculator.draftTokens), timeS: timeS + speculator.draftTokens * draft.timeS };
   };
   const full = iterate(batch);
+  // The load the prefill iteration sees: the rate with a one-prompt iteration (one step, no
+  // fixed-point iteration, so the kernel takes the same operations), then the rate with it.
+  const lambdaD1 = (decodeWorkers * batch) / (n * full.timeS + prefillAt(0).timeS + kvS);
+  const prefillIteration = prefillAt(Math.min(lambdaP, lambdaD1, lambdaKv));
+  const prefillS = prefillIteration.timeS;
+  const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * full.timeS + firstS);
   let lambda: number;
   let bound: DisaggregationBound;
@@ -957,6 +975,8 @@ function disaggregated(
     prefillIdleShare: 1 - lambda / lambdaP,
     decodeIdleShare: 1 - lambda / lambdaD,
     prefillIterationS: Tp,
+    promptsPerPrefillIteration: prefillIteration.prompts,
+    promptPrefillS: prefillS,
     kvTransferBytes: kvBytes,
     kvTransferS: kvS,
     kvLink: oneDomain ? 'scale-up' : 'scale-out',

@@ -231,8 +231,16 @@ export interface DisaggregationState {
   readonly prefillIdleShare: number;
   /** 1 − λ/λ_decode: the decode workers' spare share (they run below their batch). */
   readonly decodeIdleShare: number;
-  /** T_p: one prefill iteration of C prompt tokens, seconds. */
+  /** T_p: one prefill iteration of C prompt tokens, seconds (what sets the prefill pool's capacity). */
   readonly prefillIterationS: number;
+  /**
+   * m: the prompts one prefill iteration runs at this load (docs/MODEL.md §8, "Prefill
+   * iterations"): those arriving while one runs, from 1 (a lone prompt) to C/S_in (the budget
+   * full); C/S_in, below 1, when a prompt spans several iterations.
+   */
+  readonly promptsPerPrefillIteration: number;
+  /** The prefill a prompt sees, seconds: its iteration of m prompts, or its ⌈S_in/C⌉ full ones (part of TTFT). */
+  readonly promptPrefillS: number;
   /** One request's KV cache moved from its prefill to its decode worker, bytes. */
   readonly kvTransferBytes: number;
   /** Seconds to move it (part of TTFT). */
