@@ -417,6 +417,8 @@ describe('the built site in Chromium', () => {
       'link.bytes': String(pools.link.bytes),
       'link.seconds': String(pools.link.seconds),
       'link.kind': pools.link.kind,
+      'promptPrefill.seconds': String(pools.promptPrefill.seconds),
+      ...(pools.promptPrefill.prompts > 1 ? { 'promptPrefill.prompts': String(pools.promptPrefill.prompts) } : {}),
     });
     expect(pools.prefill.chipName).toBe(findChip('b200')!.name);
     // The pool that sets the rate is the one highlighted, and only it.

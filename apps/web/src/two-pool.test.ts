@@ -54,6 +54,9 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
     expect(pools.requestsPerS).toBe(d.requestsPerS);
     expect(pools.chunkTokens).toBe(8192);
     expect(pools.notes).toEqual([]);
+    // the prefill a prompt sees: decode binds, so its iteration runs fewer prompts than a full budget's
+    expect(pools.promptPrefill).toEqual({ prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS });
+    expect(pools.promptPrefill.seconds).toBeLessThan(d.prefillIterationS);
   });
 
   test('a mixed fleet names each pool’s chip, and carries the model’s note on an estimated link', () => {
@@ -101,18 +104,20 @@ describe('twoPoolsWords: the picture in sentences', () => {
   test('the rate and what sets it, each pool, the link', () => {
     const { config, result } = run({}, { prefillWorkers: 3, decodeWorkers: 1 });
     const words = twoPoolsWords(twoPools(result, config)!);
-    expect(words).toHaveLength(4);
+    expect(words).toHaveLength(5);
     expect(words[0]).toMatch(/^\d+(\.\d+)? requests\/s, set by the decode pool\.$/);
     expect(words[1]).toMatch(/^Prefill pool: 3 workers × 8 NVIDIA H100 SXM5 80GB = 24 chips \(tp 8 · ep 1\), \d+(\.\d+)?% utilised; one iteration takes \d+(\.\d+)? ms, compute-bound\.$/);
-    expect(words[2]).toMatch(/^KV transfer: 671 MB per request in \d+(\.\d+)? ms over scale-out links\.$/);
-    expect(words[3]).toMatch(/^Decode pool: 1 worker × 8 NVIDIA H100 SXM5 80GB = 8 chips \(tp 8 · pp 1 · ep 1\), 100\.0% utilised; TPOT \d+(\.\d+)? ms, memory-bound\.$/);
+    // three prefill workers for one decode worker: each prompt's iteration runs it alone
+    expect(words[2]).toMatch(/^A prompt's own prefill: an iteration of itself alone, \d+(\.\d+)? ms\.$/);
+    expect(words[3]).toMatch(/^KV transfer: 671 MB per request in \d+(\.\d+)? ms over scale-out links\.$/);
+    expect(words[4]).toMatch(/^Decode pool: 1 worker × 8 NVIDIA H100 SXM5 80GB = 8 chips \(tp 8 · pp 1 · ep 1\), 100\.0% utilised; TPOT \d+(\.\d+)? ms, memory-bound\.$/);
   });
 
   test('one worker, one chip: singular', () => {
     const { config, result } = run({ model: { kind: 'catalog', id: 'llama-3.1-8b' }, chips: 1, tp: 1, batch: 16 }, { prefillWorkers: 1, decodeWorkers: 1 });
     const words = twoPoolsWords(twoPools(result, config)!);
     expect(words[1]).toContain('Prefill pool: 1 worker × 1 NVIDIA H100 SXM5 80GB = 1 chip (tp 1 · ep 1)');
-    expect(words[2]).toContain('over the scale-up domain.');
+    expect(words[3]).toContain('over the scale-up domain.');
   });
 
   test('bindsText', () => {

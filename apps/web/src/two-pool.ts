@@ -50,6 +50,11 @@ export interface TwoPools {
   readonly binds: DisaggregationBound;
   /** Tokens of one prefill iteration. */
   readonly chunkTokens: number;
+  /**
+   * The prefill a prompt sees at this load: the prompts its iteration runs (1 alone, up to the
+   * budget's; below 1 when it spans several iterations) and its seconds (docs/MODEL.md §8).
+   */
+  readonly promptPrefill: { readonly prompts: number; readonly seconds: number };
   /** The model's notes (an estimated link figure). */
   readonly notes: readonly string[];
 }
@@ -98,6 +103,7 @@ export function twoPools(result: InferenceResult, config: InferenceConfig): TwoP
       memoryPerChip: result.memoryPerChipBytes,
     },
     link: { bytes: d.kvTransferBytes, seconds: d.kvTransferS, kind: d.kvLink },
+    promptPrefill: { prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS },
     requestsPerS: d.requestsPerS,
     binds: d.bound,
     chunkTokens: result.serving?.chunkTokens ?? 0,
@@ -116,6 +122,12 @@ function poolText(pool: Pool): string {
   return `${pool.role === 'prefill' ? 'Prefill' : 'Decode'} pool: ${chips}, ${formatPercent(pool.utilisation)} utilised; ${time}, ${pool.bound}-bound.`;
 }
 
+/** How a prompt gets through the prefill pool at this load, in a sentence. */
+function promptPrefillText({ prompts, seconds }: TwoPools['promptPrefill']): string {
+  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? 'an iteration of itself alone' : `an iteration of ${formatNumber(prompts)} prompts`;
+  return `A prompt's own prefill: ${what}, ${formatDuration(seconds)}.`;
+}
+
 /**
  * The picture in sentences, for a screen reader and as its caption: the rate and what sets it,
  * each pool, the link, and the model's notes.
@@ -124,6 +136,7 @@ function poolText(pool: Pool): string {
  * twoPoolsWords(pools);
  * // ['22.2 requests/s, set by the decode pool.',
  * //  'Prefill pool: 2 workers × 8 NVIDIA H100 SXM5 80GB = 16 chips (tp 8 · ep 1), 96.1% utilised; one iteration takes 347 ms, compute-bound.',
+ * //  "A prompt's own prefill: an iteration of 3.84 prompts, 335 ms.",
  * //  'KV transfer: 671 MB per request in 3.36 ms over scale-out links.', 'Decode pool: …']
  */
 export function twoPoolsWords(pools: TwoPools): string[] {
@@ -131,6 +144,7 @@ export function twoPoolsWords(pools: TwoPools): string[] {
   return [
     `${formatNumber(pools.requestsPerS)} requests/s, set by ${bindsText(pools.binds)}.`,
     poolText(pools.prefill),
+    promptPrefillText(pools.promptPrefill),
     `KV transfer: ${formatBytes(link.bytes)} per request in ${formatDuration(link.seconds)} over ${link.kind === 'scale-up' ? 'the scale-up domain' : 'scale-out links'}.`,
     poolText(pools.decode),
     ...pools.notes.map((n) => `Note: ${n}`),

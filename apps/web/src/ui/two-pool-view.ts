@@ -76,10 +76,18 @@ function poolBox(pools: TwoPools, pool: Pool): TemplateResult {
         : html`<span class="label">TPOT</span> ${figure('decode.timeS', pool.timeS, formatDuration(pool.timeS), 'tpotS')}`}
       <span data-figure=${`${p}.bound`} data-value=${pool.bound}>${boundBadge(pool.bound)}</span>
     </p>
+    ${p === 'prefill' ? promptPrefillLine(pools) : nothing}
     <p class="pool-mem muted small">
       memory ${formatBytes(pool.memoryPerChip.total)} of ${formatBytes(pool.memoryPerChip.capacity)} usable per chip
     </p>
   </div>`;
+}
+
+/** The prefill a prompt sees at this load: an iteration of the prompts waiting, or its full iterations. */
+function promptPrefillLine(pools: TwoPools): TemplateResult {
+  const { prompts, seconds } = pools.promptPrefill;
+  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? 'an iteration of itself alone' : html`an iteration of ${figure('promptPrefill.prompts', prompts, formatNumber(prompts), 'disaggregation.promptsPerPrefillIteration')} prompts`;
+  return html`<p class="pool-time muted small"><span class="label">a prompt's own: ${what}</span> ${figure('promptPrefill.seconds', seconds, formatDuration(seconds), 'disaggregation.promptPrefillS')}</p>`;
 }
 
 function linkBox(pools: TwoPools): TemplateResult {
