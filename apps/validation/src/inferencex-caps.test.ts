@@ -51,14 +51,21 @@ describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-
     expect(Math.abs(r.ttftS / row.medianTtft - 1)).toBeLessThan(0.25);
   });
 
+  test("B200 Dynamo-SGLang of March 2026: the cap of the recipe whose resources match (8k1k_stp_maxtpt_0: two decode workers of 128)", () => {
+    const row = find((r) => r.hardware === 'b200' && r.framework === 'dynamo-sglang' && r.date === '2026-03-18' && r.specMethod !== 'mtp' && r.decodeNumWorkers === 2 && r.conc === 288);
+    expect(inferencexDecodeCap(row)).toBe(128);
+    // 288 clients over two workers: 144 each for 128 slots
+    expect(inferencexConfig(row, 'continuous')).toMatchObject({ batch: 144, maxBatch: 128 });
+  });
+
   test('the table reaches the disaggregated rows, and binds on a fifth of those it reaches', () => {
     const caps = readDecodeCaps();
     const keys = new Set(caps.map((c) => c.key));
     const disagg = rows.filter((r) => r.disagg);
     const matched = disagg.filter((r) => keys.has(decodeCapKey(r)));
     const binding = matched.filter((r) => inferencexDecodeCap(r)! < inferencexConfig(r, 'continuous').batch);
-    expect(matched.length).toBeGreaterThan(600);
-    expect(binding.length).toBeGreaterThan(120);
+    expect(matched.length).toBeGreaterThan(690);
+    expect(binding.length).toBeGreaterThan(150);
     expect(matched.every((r) => r.framework.startsWith('dynamo-') || r.framework === 'mori-sglang')).toBe(true);
     // every MoRI row finds its recipe's cap
     expect(disagg.filter((r) => r.framework === 'mori-sglang').every((r) => keys.has(decodeCapKey(r)))).toBe(true);
