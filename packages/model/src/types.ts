@@ -227,7 +227,11 @@ export interface DisaggregationState {
   readonly requestsPerS: number;
   /** The pool or link that sets λ. */
   readonly bound: DisaggregationBound;
-  /** 1 − λ/λ_prefill: the share of time the prefill workers idle. */
+  /**
+   * 1 − λ/λ_prefill: the prefill pool's spare capacity, the share of its full-budget rate unused.
+   * Below capacity its iterations run fewer prompts than a full budget's (`promptsPerPrefillIteration`),
+   * so it is busy somewhat more of the time than 1 − this (docs/MODEL.md §8).
+   */
   readonly prefillIdleShare: number;
   /** 1 − λ/λ_decode: the decode workers' spare share (they run below their batch). */
   readonly decodeIdleShare: number;
