@@ -29,7 +29,7 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
       chipId: 'h100-sxm',
       chipName: 'NVIDIA H100 SXM5 80GB',
       layout: 'tp 8 · ep 1',
-      utilisation: 1 - d.prefillIdleShare,
+      utilisation: d.prefillBusyShare,
       timeS: d.prefillIterationS,
       bound: result.bound.prefill,
       memoryPerChip: d.prefillMemoryPerChipBytes,

@@ -20,8 +20,8 @@ export interface Pool {
   /** The worker's layout, e.g. `tp 8 · ep 1`. */
   readonly layout: string;
   /**
-   * The share of the pool's capacity the request rate uses, 1 − its idle share: for prefill, the
-   * share of time its workers run; for decode, the share of its batch in flight that decodes.
+   * How busy the pool is: for prefill, the share of time its workers run an iteration
+   * (`prefillBusyShare`); for decode, the share of its batch in flight that decodes (1 − its idle share).
    */
   readonly utilisation: number;
   /** Prefill: one iteration of `chunkTokens` prompt tokens; decode: TPOT. Seconds. */
@@ -66,7 +66,7 @@ export interface TwoPools {
  * @example
  * const pools = twoPools(estimateInference(config), config);
  * pools?.binds; // 'decode'
- * pools?.prefill.utilisation; // 0.961 (1 − disaggregation.prefillIdleShare)
+ * pools?.prefill.utilisation; // 0.961 (disaggregation.prefillBusyShare: the share of time it runs an iteration)
  */
 export function twoPools(result: InferenceResult, config: InferenceConfig): TwoPools | null {
   if (!result.feasible) return null;
@@ -84,7 +84,7 @@ export function twoPools(result: InferenceResult, config: InferenceConfig): TwoP
       chipId: prefillChip.id,
       chipName: prefillChip.name,
       layout: `tp ${p.tp} · ep ${p.ep}${p.attention === 'dp' ? ' · dp attention' : ''}`,
-      utilisation: 1 - d.prefillIdleShare,
+      utilisation: d.prefillBusyShare,
       timeS: d.prefillIterationS,
       bound: result.bound.prefill,
       memoryPerChip: d.prefillMemoryPerChipBytes,

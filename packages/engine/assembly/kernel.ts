@@ -3066,12 +3066,19 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   return timeS;
 }
 
-/** A prompt's prefill time at load `lambdaLoad` (inference.ts `prefillAt`): m = r·T(m) prompts per iteration. */
+/** The prompts of the last `prefillAt`'s iteration, m. */
+let prefillPrompts: f64 = 0;
+
+/** A prompt's prefill time at load `lambdaLoad` (inference.ts `prefillAt`): m = r·T(m) prompts per iteration (kept in `prefillPrompts`). */
 function prefillAt(lambdaLoad: f64, partial: bool, chunksPerPrompt: f64, Tp: f64, T1: f64, slope: f64, inputTokens: f64, C: f64): f64 {
-  if (!partial) return chunksPerPrompt * Tp;
+  if (!partial) {
+    prefillPrompts = C / inputTokens;
+    return chunksPerPrompt * Tp;
+  }
   const r = lambdaLoad / prefillWorkers;
   const denominator = 1 - r * slope * inputTokens;
   const m = denominator <= 0 ? C / inputTokens : min<f64>(C / inputTokens, max<f64>(1, (r * (T1 - slope * inputTokens)) / denominator));
+  prefillPrompts = m;
   return T1 + slope * (m - 1) * inputTokens;
 }
 
@@ -3166,7 +3173,8 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const tokensPerSPerChip = tokensPerS / totalChips;
   const prefillUsdPerS = (prefillChips * priceP) / 3600;
   const fleetUsdPerS = prefillUsdPerS + (decodeChips * price) / 3600;
-  const prefillBusy = lambda / lambdaP;
+  // inference.ts: busy r·T(m)/m of the time below the capacity, λ/λ_p for prompts longer than the budget
+  const prefillBusy = partial ? ((lambda / prefillWorkers) * prefillS) / prefillPrompts : lambda / lambdaP;
   const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
   const mbuP = pStageBytes / Tp / bandwidthP;
   const powerP = floorP + (busyP - floorP) * prefillBusy;

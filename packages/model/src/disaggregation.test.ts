@@ -76,6 +76,8 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     const r = feasible(estimateInference(base));
     expect(r.disaggregation?.promptsPerPrefillIteration).toBeCloseTo(2, 12);
     expect(r.disaggregation?.promptPrefillS).toBeCloseTo(Tp, 12);
+    // λ_p/n_p = 2/T_p prompts a second, 2 per iteration of T_p: busy all the time
+    expect(r.disaggregation?.prefillBusyShare).toBeCloseTo(1, 12);
   });
 
   test('decode binds at B = 4: a prompt runs in an iteration of the prompts waiting; TTFT is that prefill and the transfer, with no queue', () => {
@@ -105,6 +107,10 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     expect(r.ttftS).toBeCloseTo(n * (TB - TD) + prompt + kvS, 9);
     expect(r.serving?.queueingS).toBeCloseTo(n * (TB - TD), 9);
     expect(r.disaggregation?.prefillIdleShare).toBeCloseTo(1 - lambdaD / lambdaP, 12);
+    // busy: λ_d/1 prompts a second, m per iteration of T(m), so λ_d·T(m)/m of the time — more than
+    // λ_d/λ_p, the share a full budget's iterations would take
+    expect(r.disaggregation?.prefillBusyShare).toBeCloseTo((lambdaD * prompt) / m, 12);
+    expect(r.disaggregation!.prefillBusyShare).toBeGreaterThan(lambdaD / lambdaP);
     expect(r.tokensPerS * r.requestLatencyS).toBeCloseTo(4 * 2 * 129, 6); // Little's law
   });
 
@@ -126,6 +132,8 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     const T = prefillS(2048, 3000);
     expect(r.disaggregation?.promptsPerPrefillIteration).toBeCloseTo(2048 / 3000, 12);
     expect(r.disaggregation?.promptPrefillS).toBeCloseTo(2 * T, 12);
+    // its chunks pack into full iterations: busy λ/λ_p of the time
+    expect(r.disaggregation?.prefillBusyShare).toBeCloseTo(1 - r.disaggregation!.prefillIdleShare, 12);
   });
 
   test('a mixed fleet moves the KV cache over scale-out, at the slower side', () => {

@@ -943,8 +943,10 @@ function disaggregated(
   const usdPerChipHourP = chipP === chip ? inputs.usdPerChipHour : chipP.price.usdPerChipHour.value;
   const prefillUsdPerS = (prefillChips * usdPerChipHourP) / 3600;
   const fleetUsdPerS = prefillUsdPerS + (decodeChips * inputs.usdPerChipHour) / 3600;
-  // Power: a prefill chip draws its iteration's power while busy (λ/λ_p of the time), idle otherwise.
-  const prefillBusy = lambda / lambdaP;
+  // Power: a prefill chip draws its iteration's power while busy, its floor otherwise. Busy: each
+  // worker runs r/m iterations of T(m) a second, r·T(m)/m of the time (λ/λ_p at the capacity, more
+  // below it); a prompt longer than the budget packs into full iterations, λ/λ_p.
+  const prefillBusy = partial ? ((lambda / prefillWorkers) * prefillS) / prefillIteration.prompts : lambda / lambdaP;
   const mfuP = (2 * activeParams * C) / Tp / (Wp * peakP);
   const mbuP = prefillStage.bytes / Tp / chipP.memory.bandwidthBytesPerS.value;
   const utilisationP = Math.min(1, Math.max(prefillStage.flops / Tp / peakP, mbuP));
@@ -973,6 +975,7 @@ function disaggregated(
     requestsPerS: lambda,
     bound,
     prefillIdleShare: 1 - lambda / lambdaP,
+    prefillBusyShare: prefillBusy,
     decodeIdleShare: 1 - lambda / lambdaD,
     prefillIterationS: Tp,
     promptsPerPrefillIteration: prefillIteration.prompts,

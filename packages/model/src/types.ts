@@ -230,9 +230,14 @@ export interface DisaggregationState {
   /**
    * 1 − λ/λ_prefill: the prefill pool's spare capacity, the share of its full-budget rate unused.
    * Below capacity its iterations run fewer prompts than a full budget's (`promptsPerPrefillIteration`),
-   * so it is busy somewhat more of the time than 1 − this (docs/MODEL.md §8).
+   * so it is busy somewhat more of the time than 1 − this (`prefillBusyShare`; docs/MODEL.md §8).
    */
   readonly prefillIdleShare: number;
+  /**
+   * The share of time a prefill worker runs an iteration, r·T(m)/m with r = λ/n_p (λ/λ_p for a prompt
+   * longer than the budget); 1 at the capacity. Its power draws on it (docs/MODEL.md §10).
+   */
+  readonly prefillBusyShare: number;
   /** 1 − λ/λ_decode: the decode workers' spare share (they run below their batch). */
   readonly decodeIdleShare: number;
   /** T_p: one prefill iteration of C prompt tokens, seconds (what sets the prefill pool's capacity). */

@@ -63,7 +63,7 @@ async function estimateJson(argv: readonly string[]): Promise<FeasibleInferenceR
 function limitOf(r: FeasibleInferenceResult): string {
   const d = r.disaggregation;
   const decode = `decode ${r.bound.decode}-bound`;
-  return d === null ? decode : d.bound === 'decode' ? `${decode}; prefill ${Math.round(d.prefillIdleShare * 100)}% idle` : `${d.bound} pool`;
+  return d === null ? decode : d.bound === 'decode' ? `${decode}; prefill ${Math.round((1 - d.prefillBusyShare) * 100)}% idle` : `${d.bound} pool`;
 }
 
 /** The README block: one table per model, each row with its command. */
