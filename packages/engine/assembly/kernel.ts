@@ -3066,20 +3066,17 @@ function disaggregatedIteration(D: f64, contextTokens: f64): f64 {
   return timeS;
 }
 
-/** The prompts of the last `prefillAt`'s iteration, m. */
-let prefillPrompts: f64 = 0;
-
-/** A prompt's prefill time at load `lambdaLoad` (inference.ts `prefillAt`): m = r·T(m) prompts per iteration (kept in `prefillPrompts`). */
-function prefillAt(lambdaLoad: f64, partial: bool, chunksPerPrompt: f64, Tp: f64, T1: f64, slope: f64, inputTokens: f64, C: f64): f64 {
-  if (!partial) {
-    prefillPrompts = C / inputTokens;
-    return chunksPerPrompt * Tp;
-  }
+/** The prompts one prefill iteration runs at load `lambdaLoad`, m = r·T(m) (inference.ts `prefillAt`). */
+function prefillPromptsAt(lambdaLoad: f64, partial: bool, T1: f64, slope: f64, inputTokens: f64, C: f64): f64 {
+  if (!partial) return C / inputTokens;
   const r = lambdaLoad / prefillWorkers;
   const denominator = 1 - r * slope * inputTokens;
-  const m = denominator <= 0 ? C / inputTokens : min<f64>(C / inputTokens, max<f64>(1, (r * (T1 - slope * inputTokens)) / denominator));
-  prefillPrompts = m;
-  return T1 + slope * (m - 1) * inputTokens;
+  return denominator <= 0 ? C / inputTokens : min<f64>(C / inputTokens, max<f64>(1, (r * (T1 - slope * inputTokens)) / denominator));
+}
+
+/** The prefill a prompt sees in an iteration of m prompts, or its ⌈S_in/C⌉ full ones (inference.ts `prefillAt`). */
+function prefillTimeS(m: f64, partial: bool, chunksPerPrompt: f64, Tp: f64, T1: f64, slope: f64, inputTokens: f64): f64 {
+  return partial ? T1 + slope * (m - 1) * inputTokens : chunksPerPrompt * Tp;
 }
 
 /**
@@ -3145,8 +3142,9 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const n = (outputTokens - 1) / E;
   const contextTokens = inputTokens + outputTokens / 2;
   const fullS = disaggregatedIteration(batch, contextTokens);
-  const lambdaD1 = (decodeWorkers * batch) / (n * fullS + prefillAt(0, partial, chunksPerPrompt, Tp, T1, slope, inputTokens, C) + kvS);
-  const prefillS = prefillAt(min<f64>(min<f64>(lambdaP, lambdaD1), lambdaKv), partial, chunksPerPrompt, Tp, T1, slope, inputTokens, C);
+  const lambdaD1 = (decodeWorkers * batch) / (n * fullS + prefillTimeS(prefillPromptsAt(0, partial, T1, slope, inputTokens, C), partial, chunksPerPrompt, Tp, T1, slope, inputTokens) + kvS);
+  const prefillPrompts = prefillPromptsAt(min<f64>(min<f64>(lambdaP, lambdaD1), lambdaKv), partial, T1, slope, inputTokens, C);
+  const prefillS = prefillTimeS(prefillPrompts, partial, chunksPerPrompt, Tp, T1, slope, inputTokens);
   const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * fullS + firstS);
   let lambda: f64;
