@@ -1,6 +1,6 @@
 import { PRECISION_BYTES, atComputePrecision, efficiencyAt, expertFlopDerivation, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import { InputError } from './errors.ts';
-import { requireCount, requireNumberIn, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
+import { limitText, requireCount, requireNumberIn, validateModelSpec, WORKLOAD_LIMITS } from './limits.ts';
 import { memoryPerChip, PREFILL_CHUNK_TOKENS, smallestLayoutToFit } from './memory.ts';
 import { dataParallelAttentionImbalance, defaultRedundantExperts, shardLayout, slowestStageLayers } from './layout.ts';
 import { countParams } from './params.ts';
@@ -66,6 +66,16 @@ export function validateInferenceConfig(config: InferenceConfig): void {
     requireCount('maxBatch', config.maxBatch, W.batch);
     if (config.schedule === 'static') {
       throw new InputError('maxBatch', 'maxBatch caps the requests in flight of the continuous schedule; a static batch is its own batch (drop maxBatch or use schedule continuous)');
+    }
+  }
+  if (config.contextBalance !== undefined) {
+    const iterations = config.contextBalance?.timeoutIterations;
+    if (!(Number.isSafeInteger(iterations) && iterations >= 0 && iterations <= W.contextBalanceIterations)) {
+      throw new InputError('contextBalance.timeoutIterations', `contextBalance.timeoutIterations must be an integer from 0 to ${limitText(W.contextBalanceIterations)}, got ${String(iterations)}`);
+    }
+    const without = config.schedule === 'static' ? 'a static batch' : config.disaggregation !== undefined ? 'disaggregation (its decode workers prefill nothing)' : config.attentionSharding !== 'dp' ? 'attention over heads (every rank runs every prompt)' : null;
+    if (without !== null) {
+      throw new InputError('contextBalance', `contextBalance starts prompts on every data-parallel attention rank of one continuous engine; it does not apply to ${without} (drop contextBalance, or use attentionSharding dp)`);
     }
   }
   requireCount('inputTokens', config.inputTokens, W.tokens);
@@ -276,6 +286,7 @@ function resolvedInputs(
     parallelism: { ...config.parallelism, dp },
     batch: config.batch,
     maxBatch: config.maxBatch ?? null,
+    contextBalanceIterations: config.contextBalance?.timeoutIterations ?? null,
     inputTokens: config.inputTokens,
     outputTokens: config.outputTokens,
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
@@ -639,6 +650,31 @@ interface Speculator {
  * tokens through the per-operator roofline once, TPOT = that iteration, TTFT = its chunks (plus
  * queueing when the budget binds), and every per-token figure by Little's law over the request.
  */
+/**
+ * Context balance (docs/MODEL.md §6): with data-parallel attention over r = TP ranks, the engine
+ * holds each arriving prompt until every rank has one, or for `timeoutIterations` iterations
+ * (T_out = N·T(D), the decode iterations that run meanwhile), then prefills the prompts waiting in
+ * one iteration. The load is taken once, from the schedule with prompts alone: λ₁ = B/L₁
+ * (`latencyAloneS`, L₁ without t_req), arrivals spaced 1/λ₁ apart.
+ * - They fill the r ranks when B ≥ r and λ₁·T_out ≥ r − 1: the first r − 1 wait for the r-th,
+ *   (r − 1)/(2λ₁) on average.
+ * - Otherwise the timeout starts the iteration with the a = min(B, r, 1 + ⌊λ₁·T_out⌋) prompts
+ *   that came, which wait T_out − (a − 1)/(2λ₁).
+ * The iteration runs m of them, as many as the budget left beside the decode tokens holds
+ * (m·chunk ≤ C − g·D, at least one). With N = 0, or one rank, m = 1 and the wait is 0 exactly.
+ *
+ * @example
+ * contextBalanceOf(60, 8, 64, 8000, 1000, 20, 0.02); // λ₁ = 3.2/s, λ₁·T_out = 3.84 < 7: a = 4, m = 4, W = 1.2 − 3/6.4 = 0.73 s
+ */
+export function contextBalanceOf(timeoutIterations: number, ranks: number, batch: number, budgetLeftTokens: number, chunkTokens: number, latencyAloneS: number, decodeIterationS: number): { promptsPerIteration: number; waitS: number } {
+  const rate = batch / latencyAloneS;
+  const timeoutS = timeoutIterations * decodeIterationS;
+  const fit = Math.max(1, Math.floor(budgetLeftTokens / chunkTokens));
+  if (batch >= ranks && ranks - 1 <= rate * timeoutS) return { promptsPerIteration: Math.min(ranks, fit), waitS: (ranks - 1) / (2 * rate) };
+  const arrived = Math.min(batch, ranks, 1 + Math.floor(rate * timeoutS));
+  return { promptsPerIteration: Math.min(arrived, fit), waitS: timeoutS - (arrived - 1) / (2 * rate) };
+}
+
 function continuous(
   config: InferenceConfig,
   inputs: ResolvedInputs,
@@ -687,22 +723,33 @@ function continuous(
   let stage: StageCost;
   let iterationS: number;
   let chunkIterationS = 0;
+  let balance: { promptsPerIteration: number; waitS: number } | null = null;
   if (oneAtATime) {
-    const share = (P / chunk) * ((batch - 1) / batch);
     const alone = runIteration(0, decodeTokens);
-    const withChunk = runIteration(chunk, decodeTokens + chunk / inputTokens);
-    chunkIterationS = withChunk.timeS;
-    iterationS = (1 - share) * alone.timeS + share * withChunk.timeS;
-    stage = mixedStage(alone.stage, 1 - share, withChunk.stage, share);
+    // m prompts' chunks in one iteration: a request decodes beside the other requests' groups, a
+    // share (P/(m·chunk))·(B − m)/B of its iterations (m = 1: each prompt alone)
+    const prompts = (m: number): { share: number; group: { stage: StageCost; timeS: number } } => ({
+      share: (P / (m * chunk)) * ((batch - m) / batch),
+      group: runIteration(m * chunk, decodeTokens + (m * chunk) / inputTokens),
+    });
+    let { share, group } = prompts(1);
+    if (config.contextBalance !== undefined) {
+      balance = contextBalanceOf(config.contextBalance.timeoutIterations, tp, batch, inputs.chunkTokens - decodeTokens, chunk, state.chunksPerPrompt * group.timeS + n * ((1 - share) * alone.timeS + share * group.timeS), alone.timeS);
+      if (balance.promptsPerIteration > 1) ({ share, group } = prompts(balance.promptsPerIteration));
+    }
+    chunkIterationS = group.timeS;
+    iterationS = (1 - share) * alone.timeS + share * group.timeS;
+    stage = mixedStage(alone.stage, 1 - share, group.stage, share);
   } else {
     ({ stage, timeS: iterationS } = runIteration(P, decodeTokens + P / inputTokens));
   }
   const tpotS = iterationS / E;
   // TTFT: when the budget binds, every iteration is full and the excess requests queue:
-  // B/λ − n·T. Otherwise the prompt's k iterations, each carrying its chunk.
+  // B/λ − n·T. Otherwise the prompt's k iterations, each carrying its chunk (and, under context
+  // balance, the other ranks' chunks, after the wait for them).
   let ttftS: number;
   if (state.budgetBinds) ttftS = iterationS * ((batch * (inputTokens + g * n)) / inputs.chunkTokens - n);
-  else if (oneAtATime) ttftS = state.chunksPerPrompt * chunkIterationS;
+  else if (oneAtATime) ttftS = (balance?.waitS ?? 0) + state.chunksPerPrompt * chunkIterationS;
   else ttftS = state.chunksPerPrompt * iterationS;
   const requestLatencyS = ttftS + n * iterationS;
   const requestsPerS = batch / requestLatencyS;
@@ -738,7 +785,8 @@ function continuous(
     chunksPerPrompt: state.chunksPerPrompt,
     budgetBinds: state.budgetBinds,
     requestsPerS,
-    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : 0,
+    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : (balance?.waitS ?? 0),
+    contextBalance: balance,
   };
   return {
     feasible: true,
@@ -994,6 +1042,7 @@ function disaggregated(
     budgetBinds: bound === 'prefill',
     requestsPerS: lambda / decodeWorkers,
     queueingS: ttftS - firstS,
+    contextBalance: null,
   };
   const phase = (s: StageCost, timeS: number, phaseMfu: number, phaseMbu: number): PhaseCost => ({
     timeS,

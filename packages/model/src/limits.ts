@@ -62,6 +62,11 @@ export const WORKLOAD_LIMITS = {
   optimizerBytesPerParam: 64,
   /** Interleaved pipeline chunks per stage: at most one per layer. */
   virtualStages: 100_000,
+  /**
+   * contextBalance.timeoutIterations: 1e6 iterations, hours of waiting at a millisecond each;
+   * TensorRT-LLM's examples use 50–60.
+   */
+  contextBalanceIterations: 1_000_000,
 } as const;
 
 /**

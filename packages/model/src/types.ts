@@ -125,6 +125,17 @@ export interface InferenceConfig {
    * latency. An integer from 1 to WORKLOAD_LIMITS.batch; continuous schedule only. Default: no cap.
    */
   readonly maxBatch?: number;
+  /**
+   * Prompts started on every attention rank together (docs/MODEL.md §6, "Context balance"): with
+   * data-parallel attention, a serving engine that holds a prompt until each attention rank has one,
+   * or until `timeoutIterations` iterations have passed, so that no rank's prompt stalls the other
+   * ranks' decode (TensorRT-LLM's `attention_dp_config` with `enable_balance: true` and
+   * `timeout_iters`). The prompts then prefill in iterations of up to TP at a time and wait for each
+   * other first. An integer from 0 to WORKLOAD_LIMITS.contextBalanceIterations; continuous
+   * schedule, data-parallel attention, one engine (not disaggregated). Default: none (each prompt
+   * starts alone, spread over the ranks).
+   */
+  readonly contextBalance?: { readonly timeoutIterations: number };
   /** S_in: prompt tokens per sequence. */
   readonly inputTokens: number;
   /** S_out: generated tokens per sequence. */
@@ -477,8 +488,18 @@ export interface ServingState {
   readonly budgetBinds: boolean;
   /** λ: requests per second per replica. */
   readonly requestsPerS: number;
-  /** Seconds a request waits for budget before its first chunk (0 unless the budget binds). */
+  /**
+   * Seconds a request waits before its first chunk: for budget when the budget binds, for the
+   * other ranks' prompts under context balance, for a slot above the engine's cap; else 0.
+   */
   readonly queueingS: number;
+  /**
+   * Under context balance (`InferenceConfig.contextBalance`): m, the prompts one prefill iteration
+   * starts together (one per attention rank at most), and the mean seconds a prompt waits for
+   * them. null without it, or when prompts do not arrive one at a time (the budget binds, or more
+   * than a chunk of prompt tokens comes per iteration).
+   */
+  readonly contextBalance: { readonly promptsPerIteration: number; readonly waitS: number } | null;
 }
 
 /** The resolved configuration, so a reader can redo the arithmetic (MODEL.md §5). */
@@ -490,6 +511,8 @@ export interface ResolvedInputs {
   readonly batch: number;
   /** K, the engine's cap on requests in flight (`InferenceConfig.maxBatch`); null without one. */
   readonly maxBatch: number | null;
+  /** The iterations a prompt waits at most for every attention rank's (`InferenceConfig.contextBalance`); null without. */
+  readonly contextBalanceIterations: number | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
   /** c: mean decode context, S_in + S_out/2. */
