@@ -3,6 +3,7 @@
 export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, trainingAxisSlot } from './kernel';
 export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
+  CFG_CONTEXT_BALANCE,
   CFG_EXPECTED,
   CFG_MAX_BATCH,
   CFG_PUE,

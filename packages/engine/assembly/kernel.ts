@@ -82,6 +82,7 @@ import {
   C_UP_DOMAIN,
   C_UP_HOP,
   C_UP_TORUS_AXES,
+  CFG_CONTEXT_BALANCE,
   CFG_EXPECTED,
   CFG_PRICE,
   CFG_MAX_BATCH,
@@ -904,6 +905,8 @@ let gamma: f64 = 0; // γ, draft tokens per step
 let verifyTokens: f64 = 1; // g = γ + 1 (1 without speculation)
 let expectedTokens: f64 = 1; // E (1 without speculation)
 let expectedOverride: f64 = NaN; // CFG_EXPECTED of an explicit record
+let balanceIterations: f64 = NaN; // CFG_CONTEXT_BALANCE of an explicit record; NaN in sweeps
+let balanceWaitS: f64 = 0; // balancedPrompts' wait, read by evaluateContinuous at once
 let draftModel: usize = 0; // the draft model's descriptor (mode draft), 0 when none
 
 /** speculative.ts resolveSpeculation: the mode, γ, g and E = 1 + a + a² + … (γ terms, summed as expectedTokensPerStep does). */
@@ -2244,6 +2247,23 @@ function iteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTo
 }
 
 /**
+ * inference.ts contextBalanceOf: the prompts one iteration starts together under context balance
+ * (returned) and their mean wait (left in balanceWaitS, read at once by evaluateContinuous).
+ */
+function balancedPrompts(timeoutIterations: f64, ranks: f64, batch: f64, budgetLeftTokens: f64, chunkTokens: f64, latencyAloneS: f64, decodeIterationS: f64): f64 {
+  const rate = batch / latencyAloneS;
+  const timeoutS = timeoutIterations * decodeIterationS;
+  const fit = max<f64>(1, Math.floor(budgetLeftTokens / chunkTokens));
+  if (batch >= ranks && ranks - 1 <= rate * timeoutS) {
+    balanceWaitS = (ranks - 1) / (2 * rate);
+    return min<f64>(ranks, fit);
+  }
+  const arrived = min<f64>(min<f64>(batch, ranks), 1 + Math.floor(rate * timeoutS));
+  balanceWaitS = timeoutS - (arrived - 1) / (2 * rate);
+  return min<f64>(arrived, fit);
+}
+
+/**
  * inference.ts continuous: the steady state's mean iteration of D decoding sequences (g tokens
  * each) and P prompt tokens through one stage (PP splits it into pp micro-batches) and the
  * drafter's passes — with prompts arriving one at a time, the mean of decode-alone iterations and
@@ -2269,9 +2289,9 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   const oneAtATime = !ssBinds && chunk > P;
   let iterationS: f64;
   let chunkIterationS: f64 = 0;
+  let waitS: f64 = 0;
   if (oneAtATime) {
-    const share = (P / chunk) * ((batch - 1) / batch);
-    const rest = 1 - share;
+    let share = (P / chunk) * ((batch - 1) / batch);
     const aloneS = iteration(D, 0, decodeTokens, inputTokens, decodeContext);
     const aComputeS = itComputeS;
     const aMemoryS = itMemoryS;
@@ -2281,6 +2301,18 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     const aBytes = itBytes;
     const aCommS = itCommS;
     chunkIterationS = iteration(D, chunk, decodeTokens + chunk / inputTokens, inputTokens, decodeContext);
+    // inference.ts contextBalanceOf: under context balance the load of the schedule with prompts
+    // alone sets how many prompts start together (m) and their wait; m > 1 runs their iteration
+    if (!isNaN(balanceIterations)) {
+      const latencyAloneS = ssChunks * chunkIterationS + n * ((1 - share) * aloneS + share * chunkIterationS);
+      const m = balancedPrompts(balanceIterations, tp, batch, chunkTokens - decodeTokens, chunk, latencyAloneS, aloneS);
+      waitS = balanceWaitS;
+      if (m > 1) {
+        share = (P / (m * chunk)) * ((batch - m) / batch);
+        chunkIterationS = iteration(D, m * chunk, decodeTokens + (m * chunk) / inputTokens, inputTokens, decodeContext);
+      }
+    }
+    const rest = 1 - share;
     iterationS = rest * aloneS + share * chunkIterationS;
     itComputeS = rest * aComputeS + share * itComputeS;
     itMemoryS = rest * aMemoryS + share * itMemoryS;
@@ -2298,7 +2330,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   // iterations, each carrying its chunk.
   let timeToFirstS: f64;
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
-  else if (oneAtATime) timeToFirstS = ssChunks * chunkIterationS;
+  else if (oneAtATime) timeToFirstS = waitS + ssChunks * chunkIterationS;
   else timeToFirstS = ssChunks * iterationS;
   putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, itComputeS, itMemoryS, itNetworkS, itOverheadS, itFlops, itBytes, itCommS, itBound);
 }
@@ -3209,6 +3241,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     priceOverride = f(c, CFG_PRICE);
     expectedOverride = f(c, CFG_EXPECTED);
     pue = f(c, CFG_PUE);
+    balanceIterations = f(c, CFG_CONTEXT_BALANCE);
     // inference.ts withWaitingRequests: above the engine's cap K, the configuration at K in
     // flight, and the B − K waiting requests' wait, L_K·(B − K)/K, in TTFT and request latency
     const clients = value(A_BATCH);
@@ -3233,6 +3266,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
   }
   priceOverride = NaN;
   expectedOverride = NaN;
+  balanceIterations = NaN;
   pue = sweepPue;
 }
 

@@ -130,7 +130,9 @@ export const CFG_EXPECTED: i32 = 31;
 export const CFG_PUE: i32 = 32;
 /** K, the engine's cap on requests in flight (InferenceConfig.maxBatch); NaN = none. Sweeps have none. */
 export const CFG_MAX_BATCH: i32 = 33;
-export const CONFIG_STRIDE: i32 = 34;
+/** N, the iterations a prompt waits at most for every attention rank's (InferenceConfig.contextBalance); NaN = none. Sweeps have none. */
+export const CFG_CONTEXT_BALANCE: i32 = 34;
+export const CONFIG_STRIDE: i32 = 35;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;

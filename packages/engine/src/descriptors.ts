@@ -163,7 +163,7 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 34;
+export const CONFIG_STRIDE = 35;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
 export const CONFIG_PRICE = 30;
 /**
@@ -175,6 +175,8 @@ export const CONFIG_EXPECTED = 31;
 export const CONFIG_PUE = 32;
 /** Slot of the engine's cap on requests in flight in a configuration record (`InferenceConfig.maxBatch`; NaN: none). */
 export const CONFIG_MAX_BATCH = 33;
+/** Slot of the iterations a prompt waits at most for every attention rank's (`InferenceConfig.contextBalance`; NaN: none). */
+export const CONFIG_CONTEXT_BALANCE = 34;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {

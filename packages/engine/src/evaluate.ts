@@ -16,6 +16,7 @@ import {
   BOUNDS,
   CONFIG_EXPECTED,
   CONFIG_PRICE,
+  CONFIG_CONTEXT_BALANCE,
   CONFIG_MAX_BATCH,
   CONFIG_PUE,
   CONFIG_STRIDE,
@@ -129,6 +130,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     records[r + CONFIG_EXPECTED] = givenList ? speculation.expectedTokensPerStep : Number.NaN;
     records[r + CONFIG_PUE] = config.pue ?? DEFAULT_PUE;
     records[r + CONFIG_MAX_BATCH] = config.maxBatch ?? Number.NaN;
+    records[r + CONFIG_CONTEXT_BALANCE] = config.contextBalance?.timeoutIterations ?? Number.NaN;
   });
   const kernel = await engine.open(
     buildImage({

@@ -51,6 +51,10 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // "Prefill iterations"): one (a lone prompt), between one and the budget's, the budget full, and a
     // prompt spanning several iterations
     const prefillIterations = { onePrompt: 0, between: 0, budgetFull: 0, severalIterations: 0 };
+    // feasible configurations under context balance (docs/MODEL.md §6) by how many prompts an
+    // iteration starts: one (no timeout, one rank, a chunk that fills the budget), some (the timeout,
+    // or the budget, first), one per rank; and where prompts do not arrive one at a time (no change)
+    const contextBalance = { onePrompt: 0, atTimeout: 0, everyRank: 0, notOneAtATime: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -82,6 +86,13 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         else if (m === 1) prefillIterations.onePrompt++;
         else if (m >= full) prefillIterations.budgetFull++;
         else prefillIterations.between++;
+      }
+      if (reference.feasible && config.contextBalance !== undefined && reference.serving !== null) {
+        const b = reference.serving.contextBalance;
+        if (b === null) contextBalance.notOneAtATime++;
+        else if (b.promptsPerIteration === 1) contextBalance.onePrompt++;
+        else if (b.promptsPerIteration === config.parallelism.tp) contextBalance.everyRank++;
+        else contextBalance.atTimeout++;
       }
       if (reference.feasible && config.maxBatch !== undefined && config.maxBatch < config.batch) {
         capped.all++;
@@ -143,7 +154,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}; context balance ${JSON.stringify(contextBalance)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -161,5 +172,6 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     for (const count of Object.values(attentionWeights)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(capped)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(prefillIterations)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(contextBalance)) expect(count).toBeGreaterThan(100);
   });
 });

@@ -299,6 +299,10 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(speculative === undefined ? {} : { speculative }),
     // the facility's PUE (docs/MODEL.md §10) over its whole range now and then, else the default
     ...(random() < 0.5 ? { pue: random() < 0.1 ? pick(random, [1, 10]) : 1 + random() * 2 } : {}),
+    // prompts started on every data-parallel attention rank together (docs/MODEL.md §6), one engine only
+    ...(attentionSharding === 'dp' && schedule !== 'static' && disaggregation === undefined && random() < 0.6
+      ? { contextBalance: { timeoutIterations: random() < 0.1 ? 0 : logInt(random, 1, 10_000) } }
+      : {}),
   };
 }
 
