@@ -256,6 +256,13 @@ function iterationText(serving: NonNullable<FeasibleInferenceResult['serving']>,
   if (serving.budgetBinds) {
     return `${tokens}: the ${formatNumber(serving.chunkTokens)}-token budget is full, so prompts queue ${formatDuration(serving.queueingS)} before their ${chunks}`;
   }
+  const balance = serving.contextBalance;
+  if (balance !== null && balance.promptsPerIteration > 1) {
+    return `${tokens}; a prompt waits ${formatDuration(balance.waitS)} for other ranks' prompts (context balance), then its chunks take ${chunks} with theirs, ${balance.promptsPerIteration} prompts at a time, beside the decode tokens`;
+  }
+  if (balance !== null && balance.waitS > 0) {
+    return `${tokens}; a prompt waits ${formatDuration(balance.waitS)} for other ranks' prompts (context balance; none comes in time), then its chunks take ${chunks}, beside the decode tokens`;
+  }
   return `${tokens}; a prompt's chunks take ${chunks}, beside the decode tokens`;
 }
 

@@ -868,3 +868,38 @@ describe('estimate --max-batch', () => {
     expectUserError(await cli([...LLAMA, ...extra]), message);
   });
 });
+
+describe('estimate --context-balance', () => {
+  // DeepSeek-V3 on 8 B200 with data-parallel attention, a budget of 8 × 8,192 tokens (one per rank)
+  const DSV3 = ['estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '64', '--input', '2048', '--output', '256', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--chunk-tokens', '65536'];
+
+  it('holds prompts for the other ranks\', in TTFT, said in the report and in --json', async () => {
+    const plain = JSON.parse((await cli([...DSV3, '--json'])).stdout);
+    const balanced = JSON.parse((await cli([...DSV3, '--context-balance', '100000', '--json'])).stdout);
+    expect(plain.serving.contextBalance).toBeNull();
+    expect(balanced.inputs.contextBalanceIterations).toBe(100000);
+    // a timeout that never comes first: the 8 ranks fill, the first 7 prompts waiting (8 − 1)/(2λ₁)
+    // with λ₁ = B/L₁ from the schedule with prompts alone (its request latency without t_req)
+    const rate = 64 / (plain.requestLatencyS - plain.inputs.efficiencies.requestOverheadS.value);
+    expect(balanced.serving.contextBalance.promptsPerIteration).toBe(8);
+    expect(balanced.serving.contextBalance.waitS).toBeCloseTo(7 / (2 * rate), 9);
+    expect(balanced.ttftS).toBeGreaterThan(plain.ttftS + balanced.serving.contextBalance.waitS);
+    const text = await cli([...DSV3, '--context-balance', '100000']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/a prompt waits [\d.]+ ms for other ranks' prompts \(context balance\), then its chunks take 1 iteration with theirs, 8 prompts at a time/);
+  });
+
+  it.each([
+    [['--context-balance', '-1'], '--context-balance must be an integer ≥ 0, got "-1"'],
+    [['--context-balance', '1000001'], '--context-balance must be an integer from 0 to 1000000, got "1000001"'],
+    [['--context-balance', '60', '--schedule', 'static'], '--context-balance needs --schedule continuous: a static batch prefills every prompt at once'],
+    [['--context-balance', '60', '--prefill-workers', '1'], '--context-balance applies to one engine: with --prefill-workers the decode workers prefill nothing'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...DSV3, ...extra]), message);
+  });
+
+  it('rejects it without --attention dp', async () => {
+    const heads = DSV3.filter((arg, i) => arg !== 'dp' && DSV3[i + 1] !== 'dp');
+    expectUserError(await cli([...heads, '--context-balance', '60']), '--context-balance needs --attention dp: it starts prompts on every data-parallel attention rank together');
+  });
+});

@@ -60,6 +60,12 @@ const args = {
     description:
       "The engine's cap on requests in flight per replica (per decode worker with --prefill-workers), 1 to 1000000000: TensorRT-LLM's max_batch_size, SGLang's --max-running-requests, vLLM's --max-num-seqs. Above it, --batch − K requests wait for a slot, in TTFT; continuous only (default: none)",
   },
+  'context-balance': {
+    type: 'string',
+    valueHint: 'iterations',
+    description:
+      "With --attention dp on one continuous engine: hold each prompt until every attention rank has one, at most N iterations, then prefill them together (TensorRT-LLM's attention_dp_config enable_balance with timeout_iters N), 0 to 1000000; the wait is in TTFT (default: none, each prompt starts alone)",
+  },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
@@ -197,6 +203,13 @@ const command: CommandDef<typeof args> = defineCommand({
     const batch = positiveInteger('batch', a.batch, W.batch) ?? 1;
     const maxBatch = positiveInteger('max-batch', a['max-batch'], W.batch);
     if (maxBatch !== undefined && a.schedule === 'static') throw new UserError('--max-batch needs --schedule continuous: it caps the requests a continuous engine holds in flight');
+    const balanceIterations = nonNegativeInteger('context-balance', a['context-balance']);
+    if (balanceIterations !== undefined) {
+      if (balanceIterations > W.contextBalanceIterations) throw new UserError(`--context-balance must be an integer from 0 to ${W.contextBalanceIterations}, got ${quoted(a['context-balance'] ?? '')}`);
+      if (a.attention !== 'dp') throw new UserError('--context-balance needs --attention dp: it starts prompts on every data-parallel attention rank together');
+      if (a.schedule === 'static') throw new UserError('--context-balance needs --schedule continuous: a static batch prefills every prompt at once');
+      if (a['prefill-workers'] !== undefined) throw new UserError('--context-balance applies to one engine: with --prefill-workers the decode workers prefill nothing');
+    }
     const inputTokens = positiveInteger('input', a.input, W.tokens) ?? 2048;
     const outputTokens = positiveInteger('output', a.output, W.tokens) ?? 256;
     const weights = a.weights;
@@ -264,6 +277,7 @@ const command: CommandDef<typeof args> = defineCommand({
       ...(redundantExperts === undefined ? {} : { redundantExperts }),
       batch,
       ...(maxBatch === undefined ? {} : { maxBatch }),
+      ...(balanceIterations === undefined ? {} : { contextBalance: { timeoutIterations: balanceIterations } }),
       inputTokens,
       outputTokens,
       precision: { weights, kvCache, activations, ...(a['attention-weights'] === undefined ? {} : { attentionWeights: a['attention-weights'] }) },
