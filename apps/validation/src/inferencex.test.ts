@@ -129,6 +129,25 @@ describe('reading the parallelism columns as data/README.md does', () => {
     expect(inferencexArgv(row).slice(-8)).toEqual(['--prefill-workers', '1', '--decode-workers', '1', '--prefill-tp', '8', '--prefill-ep', '1']);
   });
 
+  test("a single TensorRT-LLM engine takes its script's token budget, per attention rank", () => {
+    // 64·⌈(B + S_in + 64)/64⌉, at least 8,192: 8k input at concurrency 64, attention over heads:
+    // 64·⌈(64 + 8,192 + 64)/64⌉ = 64·130 = 8,320
+    const heads = rows.find((r) => !r.disagg && r.framework === 'trt' && !r.decodeDpAttention && r.specMethod === 'none' && r.isl === 8192 && r.conc === 64)!;
+    expect(inferencexConfig(heads, 'continuous').chunkTokens).toBe(8320);
+    // 1k input at concurrency 4: 64·⌈1,092/64⌉ = 1,152, so the floor of 8,192
+    const small = rows.find((r) => !r.disagg && r.framework === 'trt' && r.specMethod === 'none' && r.isl === 1024 && r.conc === 4)!;
+    expect(inferencexConfig(small, 'continuous').chunkTokens).toBe(8192);
+    // data-parallel attention with MTP over TP 8 at concurrency 256: (γ + 1)·(256/8) slots per rank,
+    // 64·⌈((γ + 1)·32 + 8,192 + 64)/64⌉ per rank, 8 ranks
+    const dp = rows.find((r) => !r.disagg && r.framework === 'trt' && r.decodeDpAttention && r.decodeTp === 8 && r.specMethod === 'mtp' && r.isl === 8192 && r.conc === 256)!;
+    const gamma = inferencexConfig(dp, 'continuous').speculative!.draftTokens!;
+    expect(inferencexConfig(dp, 'continuous').chunkTokens).toBe(8 * 64 * Math.ceil(((gamma + 1) * 32 + 8192 + 64) / 64));
+    expect(inferencexArgv(dp)).toContain('--chunk-tokens');
+    // other stacks keep the default budget
+    const sglang = rows.find((r) => !r.disagg && r.framework === 'sglang')!;
+    expect(inferencexConfig(sglang, 'continuous').chunkTokens).toBeUndefined();
+  });
+
   test('fewer requests than decode workers: only as many workers are busy, and the idle ones still count among the GPUs', () => {
     // h200 dynamo-sglang: 1 prefill worker of 8 GPUs, 9 decode workers of 8 (72 GPUs), 1 request in flight
     const row = rows.find((r) => r.disagg && r.hardware === 'h200' && r.conc === 1 && r.decodeNumWorkers === 9 && r.numDecodeGpu === 72 && r.numPrefillGpu === 8)!;
@@ -260,6 +279,8 @@ describe('a known row maps to its configuration', () => {
         outputTokens: 7373,
         // TensorRT-LLM runs the FP4 checkpoint's GEMMs in FP4 (FP4_MATMUL_FRAMEWORKS)
         precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' },
+        // its script's max_num_tokens: 64·⌈(64 + 1,024 + 64)/64⌉ = 1,152, at least 8,192
+        chunkTokens: 8192,
         schedule,
       });
     }
@@ -268,7 +289,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
+      '--batch', '64', '--chunk-tokens', '8192', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
       '--attention-weights', 'fp8', '--schedule', 'continuous',
     ]);
   });
@@ -278,10 +299,11 @@ describe('a known row maps to its configuration', () => {
     const dp = rows.find((r) => r.line === 195)!;
     expect(dp).toMatchObject({ hardware: 'h200', decodeTp: 8, decodeEp: 8, decodeDpAttention: true, conc: 64 });
     const config = inferencexConfig(dp, 'continuous');
-    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp' });
+    // 8 attention ranks of 64·⌈(64 + 8,192 + 64)/64⌉ = 8,320 tokens each
+    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp', chunkTokens: 8 * 8320 });
     expect(inferencexArgv(dp)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--input', '7373', '--output', '922', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--chunk-tokens', '66560', '--input', '7373', '--output', '922', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
       '--attention', 'dp', '--schedule', 'continuous',
     ]);
   });

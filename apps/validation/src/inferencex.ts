@@ -450,6 +450,25 @@ function chipOf(row: InferencexRow): ChipSpec {
 }
 
 /**
+ * InferenceX's single-node TensorRT-LLM scripts (`benchmarks/single_node/dsr1_{fp8,fp4}_{b200,h200}_trt{,_mtp}.sh`,
+ * SemiAnalysisAI/InferenceX) set `max_num_tokens`, a budget per attention rank, to the longest
+ * prompt and one token per slot, rounded up to 64 and at least 8,192: 64·⌈(B + S_in + 64)/64⌉
+ * with B the concurrency ((γ + 1) × the slots per rank with MTP). With data-parallel attention
+ * (`enable_attention_dp`) the engine's budget is TP of those (docs/MODEL.md §6). Other stacks keep
+ * the default budget.
+ *
+ * The same scripts turn on attention-DP balance with data-parallel attention (`attention_dp_config:
+ * { enable_balance: true, timeout_iters: 60 }`, docs/MODEL.md §6 "Context balance"); the rows are
+ * not read with it yet (apps/validation/README.md, "Context balance, tried").
+ */
+export function trtllmSingleNodeBudget(row: InferencexRow, tp: number, dpAttention: boolean): Pick<InferenceConfig, 'chunkTokens'> {
+  if (row.framework !== 'trt') return {};
+  const slots = row.specMethod === 'mtp' ? (inferencexDraftTokens(row) + 1) * (dpAttention ? Math.max(1, Math.floor(row.conc / tp)) : row.conc) : row.conc;
+  const perRank = Math.max(8192, 64 * Math.ceil((slots + row.isl + 64) / 64));
+  return { chunkTokens: dpAttention ? tp * perRank : perRank };
+}
+
+/**
  * The configuration of a row. Single node: one engine of `decode_tp` chips (not `num_decode_gpu`,
  * which some rows give as TP × EP), `conc` sequences. Disaggregated: one decode worker of
  * `num_decode_gpu ÷ decode_num_workers` chips with `conc ÷ decode_num_workers` requests in flight,
@@ -477,6 +496,8 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     precision: { ...inferencexPrecision(row.precision, row.framework), kvCache: inferencexKvCache(row) },
     ...(row.specMethod === 'mtp' ? { speculative: { mode: 'mtp' as const, draftTokens: inferencexDraftTokens(row) } } : {}),
     ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
+    // a single TensorRT-LLM engine: its scripts' token budget, per attention rank (trtllmSingleNodeBudget)
+    ...(row.disagg ? {} : trtllmSingleNodeBudget(row, decode.tp, decode.attention === 'dp')),
     ...(prefill === undefined
       ? {}
       : {
@@ -550,6 +571,8 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     '--batch',
     String(config.batch),
     ...(config.maxBatch === undefined ? [] : ['--max-batch', String(config.maxBatch)]),
+    ...(config.chunkTokens === undefined ? [] : ['--chunk-tokens', String(config.chunkTokens)]),
+    ...(config.contextBalance === undefined ? [] : ['--context-balance', String(config.contextBalance.timeoutIterations)]),
     '--input',
     String(config.inputTokens),
     '--output',
