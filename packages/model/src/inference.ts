@@ -78,6 +78,13 @@ export function validateInferenceConfig(config: InferenceConfig): void {
       throw new InputError('contextBalance', `contextBalance starts prompts on every data-parallel attention rank of one continuous engine; it does not apply to ${without} (drop contextBalance, or use attentionSharding dp)`);
     }
   }
+  if (config.receiveInterval !== undefined) {
+    requireCount('receiveInterval', config.receiveInterval, W.receiveInterval);
+    const without = config.schedule === 'static' ? 'a static batch' : config.disaggregation !== undefined ? 'disaggregation' : null;
+    if (without !== null) {
+      throw new InputError('receiveInterval', `receiveInterval is the intake of one continuous engine's scheduler; it does not apply to ${without} (drop receiveInterval)`);
+    }
+  }
   requireCount('inputTokens', config.inputTokens, W.tokens);
   requireCount('outputTokens', config.outputTokens, W.tokens);
   if (config.commOverlap !== undefined) requireInRange('commOverlap', config.commOverlap, 0, 1, 'a fraction in [0, 1]');
@@ -287,6 +294,7 @@ function resolvedInputs(
     batch: config.batch,
     maxBatch: config.maxBatch ?? null,
     contextBalanceIterations: config.contextBalance?.timeoutIterations ?? null,
+    receiveInterval: config.receiveInterval ?? null,
     inputTokens: config.inputTokens,
     outputTokens: config.outputTokens,
     decodeContextTokens: config.inputTokens + config.outputTokens / 2,
@@ -751,6 +759,10 @@ function continuous(
   if (state.budgetBinds) ttftS = iterationS * ((batch * (inputTokens + g * n)) / inputs.chunkTokens - n);
   else if (oneAtATime) ttftS = (balance?.waitS ?? 0) + state.chunksPerPrompt * chunkIterationS;
   else ttftS = state.chunksPerPrompt * iterationS;
+  // The scheduler takes in requests every N iterations: an arrival waits N/2 of the mean iteration
+  // for the next intake (docs/MODEL.md §6, "Receive interval").
+  const intakeWaitS = config.receiveInterval === undefined ? 0 : (config.receiveInterval * iterationS) / 2;
+  ttftS = ttftS + intakeWaitS;
   const requestLatencyS = ttftS + n * iterationS;
   const requestsPerS = batch / requestLatencyS;
 
@@ -785,7 +797,7 @@ function continuous(
     chunksPerPrompt: state.chunksPerPrompt,
     budgetBinds: state.budgetBinds,
     requestsPerS,
-    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : (balance?.waitS ?? 0),
+    queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : intakeWaitS + (balance?.waitS ?? 0),
     contextBalance: balance,
   };
   return {

@@ -67,6 +67,8 @@ export const WORKLOAD_LIMITS = {
    * TensorRT-LLM's examples use 50–60.
    */
   contextBalanceIterations: 1_000_000,
+  /** receiveInterval: 1e6 iterations between intakes, as contextBalanceIterations; InferenceX's SGLang scripts use 10–30. */
+  receiveInterval: 1_000_000,
 } as const;
 
 /**

@@ -136,6 +136,15 @@ export interface InferenceConfig {
    * starts alone, spread over the ranks).
    */
   readonly contextBalance?: { readonly timeoutIterations: number };
+  /**
+   * N, the iterations between the scheduler's intakes of new requests (docs/MODEL.md §6, "Receive
+   * interval"): SGLang's `--scheduler-recv-interval`, which polls for requests every N iterations
+   * of its loop. An arriving request waits for the next intake, N/2 mean iterations on average, in
+   * TTFT and the request latency. An integer from 1 to WORKLOAD_LIMITS.receiveInterval; continuous
+   * schedule, one engine (not disaggregated). Default: not modelled (a request starts at once; 1
+   * would add the wait for the iteration in progress, half an iteration).
+   */
+  readonly receiveInterval?: number;
   /** S_in: prompt tokens per sequence. */
   readonly inputTokens: number;
   /** S_out: generated tokens per sequence. */
@@ -489,8 +498,9 @@ export interface ServingState {
   /** λ: requests per second per replica. */
   readonly requestsPerS: number;
   /**
-   * Seconds a request waits before its first chunk: for budget when the budget binds, for the
-   * other ranks' prompts under context balance, for a slot above the engine's cap; else 0.
+   * Seconds a request waits before its first chunk: for the scheduler's next intake (receive
+   * interval), for budget when the budget binds, for the other ranks' prompts under context balance,
+   * for a slot above the engine's cap; else 0.
    */
   readonly queueingS: number;
   /**
@@ -513,6 +523,8 @@ export interface ResolvedInputs {
   readonly maxBatch: number | null;
   /** The iterations a prompt waits at most for every attention rank's (`InferenceConfig.contextBalance`); null without. */
   readonly contextBalanceIterations: number | null;
+  /** N, the iterations between the scheduler's intakes of new requests (`InferenceConfig.receiveInterval`); null without. */
+  readonly receiveInterval: number | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
   /** c: mean decode context, S_in + S_out/2. */
