@@ -4,6 +4,7 @@ export { evaluateConfigs, evaluateTrainingConfigs, init, rows, sweep, total, tra
 export { feedOutputs, packedState, packState, reasonCount, resetReducers } from './reducers';
 export {
   CFG_CONTEXT_BALANCE,
+  CFG_RECEIVE_INTERVAL,
   CFG_EXPECTED,
   CFG_MAX_BATCH,
   CFG_PUE,

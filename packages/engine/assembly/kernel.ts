@@ -83,6 +83,7 @@ import {
   C_UP_HOP,
   C_UP_TORUS_AXES,
   CFG_CONTEXT_BALANCE,
+  CFG_RECEIVE_INTERVAL,
   CFG_EXPECTED,
   CFG_PRICE,
   CFG_MAX_BATCH,
@@ -907,6 +908,7 @@ let expectedTokens: f64 = 1; // E (1 without speculation)
 let expectedOverride: f64 = NaN; // CFG_EXPECTED of an explicit record
 let balanceIterations: f64 = NaN; // CFG_CONTEXT_BALANCE of an explicit record; NaN in sweeps
 let balanceWaitS: f64 = 0; // balancedPrompts' wait, read by evaluateContinuous at once
+let receiveInterval: f64 = NaN; // CFG_RECEIVE_INTERVAL of an explicit record; NaN in sweeps
 let draftModel: usize = 0; // the draft model's descriptor (mode draft), 0 when none
 
 /** speculative.ts resolveSpeculation: the mode, γ, g and E = 1 + a + a² + … (γ terms, summed as expectedTokensPerStep does). */
@@ -2332,6 +2334,8 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
   else if (oneAtATime) timeToFirstS = waitS + ssChunks * chunkIterationS;
   else timeToFirstS = ssChunks * iterationS;
+  // inference.ts continuous: an arrival waits N/2 mean iterations for the scheduler's next intake
+  if (!isNaN(receiveInterval)) timeToFirstS = timeToFirstS + (receiveInterval * iterationS) / 2;
   putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, itComputeS, itMemoryS, itNetworkS, itOverheadS, itFlops, itBytes, itCommS, itBound);
 }
 
@@ -3242,6 +3246,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     expectedOverride = f(c, CFG_EXPECTED);
     pue = f(c, CFG_PUE);
     balanceIterations = f(c, CFG_CONTEXT_BALANCE);
+    receiveInterval = f(c, CFG_RECEIVE_INTERVAL);
     // inference.ts withWaitingRequests: above the engine's cap K, the configuration at K in
     // flight, and the B − K waiting requests' wait, L_K·(B − K)/K, in TTFT and request latency
     const clients = value(A_BATCH);
@@ -3267,6 +3272,7 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
   priceOverride = NaN;
   expectedOverride = NaN;
   balanceIterations = NaN;
+  receiveInterval = NaN;
   pue = sweepPue;
 }
 

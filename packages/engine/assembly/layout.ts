@@ -132,7 +132,9 @@ export const CFG_PUE: i32 = 32;
 export const CFG_MAX_BATCH: i32 = 33;
 /** N, the iterations a prompt waits at most for every attention rank's (InferenceConfig.contextBalance); NaN = none. Sweeps have none. */
 export const CFG_CONTEXT_BALANCE: i32 = 34;
-export const CONFIG_STRIDE: i32 = 35;
+/** N, the iterations between the scheduler's intakes of new requests (InferenceConfig.receiveInterval); NaN = not modelled. Sweeps have none. */
+export const CFG_RECEIVE_INTERVAL: i32 = 35;
+export const CONFIG_STRIDE: i32 = 36;
 
 // ---- outputs of one configuration (f64 slots)
 export const O_FEASIBLE: i32 = 0;

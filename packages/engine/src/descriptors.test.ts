@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INFEASIBLE_REASONS } from '@ridgeline/model';
-import { AXES, DISAGGREGATION_AXES, CONFIG_CONTEXT_BALANCE, CONFIG_EXPECTED, CONFIG_MAX_BATCH, CONFIG_PRICE, CONFIG_PUE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
+import { AXES, DISAGGREGATION_AXES, CONFIG_CONTEXT_BALANCE, CONFIG_RECEIVE_INTERVAL, CONFIG_EXPECTED, CONFIG_MAX_BATCH, CONFIG_PRICE, CONFIG_PUE, CONFIG_STRIDE, EFF_STRIDE, HEADER, IMAGE_VERSION, MAX_CURVE_POINTS, MODEL, CHIP, N_OUT, OUTPUTS, STATE, WHERE_STRIDE, defaultDirection, resolveMetric } from './descriptors.ts';
 import { createEngine } from './engine.ts';
 import { NO_AXES, buildImage } from './image.ts';
 import { N_TRAINING_OUT, TRAINING_AXES, TRAINING_CONFIG_STRIDE, TRAINING_FIELDS, TRAINING_SWEEP_AXES } from './training.ts';
@@ -19,7 +19,7 @@ describe('the host layout', () => {
     expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
     expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
     expect(value('C_NODE_OVERHEAD')).toBe(CHIP.nodeOverhead);
-    // a configuration record is the axes in order, then the price, E, the PUE, the engine's cap and the context balance
+    // a configuration record is the axes in order, then the price, E, the PUE, the engine's cap, the context balance and the receive interval
     expect(value('N_AXES')).toBe(AXES.length);
     expect(CONFIG_PRICE).toBe(AXES.length);
     expect(CONFIG_EXPECTED).toBe(AXES.length + 1);
@@ -30,7 +30,9 @@ describe('the host layout', () => {
     expect(value('CFG_MAX_BATCH')).toBe(CONFIG_MAX_BATCH);
     expect(CONFIG_CONTEXT_BALANCE).toBe(AXES.length + 4);
     expect(value('CFG_CONTEXT_BALANCE')).toBe(CONFIG_CONTEXT_BALANCE);
-    expect(CONFIG_STRIDE).toBe(AXES.length + 5);
+    expect(CONFIG_RECEIVE_INTERVAL).toBe(AXES.length + 5);
+    expect(value('CFG_RECEIVE_INTERVAL')).toBe(CONFIG_RECEIVE_INTERVAL);
+    expect(CONFIG_STRIDE).toBe(AXES.length + 6);
     // the disaggregation axes sit together in AXES, in DISAGGREGATION_AXES's order
     const first = AXES.indexOf('prefillWorkers');
     expect(AXES.slice(first, first + DISAGGREGATION_AXES.length)).toEqual([...DISAGGREGATION_AXES]);

@@ -163,7 +163,7 @@ export const AXES = [
 /** One of `AXES`. */
 export type Axis = (typeof AXES)[number];
 /** f64 slots of an explicit configuration record. */
-export const CONFIG_STRIDE = 35;
+export const CONFIG_STRIDE = 36;
 /** Slot of the price override in a configuration record (NaN: the chip's list price). */
 export const CONFIG_PRICE = 30;
 /**
@@ -177,6 +177,8 @@ export const CONFIG_PUE = 32;
 export const CONFIG_MAX_BATCH = 33;
 /** Slot of the iterations a prompt waits at most for every attention rank's (`InferenceConfig.contextBalance`; NaN: none). */
 export const CONFIG_CONTEXT_BALANCE = 34;
+/** Slot of the iterations between the scheduler's intakes of new requests (`InferenceConfig.receiveInterval`; NaN: not modelled). */
+export const CONFIG_RECEIVE_INTERVAL = 35;
 
 /** Slots of the setup image header (assembly/layout.ts `H_*`). */
 export const HEADER = {

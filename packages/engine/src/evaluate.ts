@@ -17,6 +17,7 @@ import {
   CONFIG_EXPECTED,
   CONFIG_PRICE,
   CONFIG_CONTEXT_BALANCE,
+  CONFIG_RECEIVE_INTERVAL,
   CONFIG_MAX_BATCH,
   CONFIG_PUE,
   CONFIG_STRIDE,
@@ -131,6 +132,7 @@ export async function evaluateConfigs(engine: Engine, configs: readonly Inferenc
     records[r + CONFIG_PUE] = config.pue ?? DEFAULT_PUE;
     records[r + CONFIG_MAX_BATCH] = config.maxBatch ?? Number.NaN;
     records[r + CONFIG_CONTEXT_BALANCE] = config.contextBalance?.timeoutIterations ?? Number.NaN;
+    records[r + CONFIG_RECEIVE_INTERVAL] = config.receiveInterval ?? Number.NaN;
   });
   const kernel = await engine.open(
     buildImage({

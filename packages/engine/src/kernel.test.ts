@@ -55,6 +55,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // iteration starts: one (no timeout, one rank, a chunk that fills the budget), some (the timeout,
     // or the budget, first), one per rank; and where prompts do not arrive one at a time (no change)
     const contextBalance = { onePrompt: 0, atTimeout: 0, everyRank: 0, notOneAtATime: 0 };
+    // feasible continuous configurations with the scheduler's intake every N iterations (docs/MODEL.md
+    // §6): all, with the budget binding, above the engine's cap, with context balance
+    const receiveInterval = { all: 0, budgetBinds: 0, capped: 0, contextBalance: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -93,6 +96,12 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         else if (b.promptsPerIteration === 1) contextBalance.onePrompt++;
         else if (b.promptsPerIteration === config.parallelism.tp) contextBalance.everyRank++;
         else contextBalance.atTimeout++;
+      }
+      if (reference.feasible && config.receiveInterval !== undefined && reference.serving !== null) {
+        receiveInterval.all++;
+        if (reference.serving.budgetBinds) receiveInterval.budgetBinds++;
+        if (config.maxBatch !== undefined && config.maxBatch < config.batch) receiveInterval.capped++;
+        if (config.contextBalance !== undefined) receiveInterval.contextBalance++;
       }
       if (reference.feasible && config.maxBatch !== undefined && config.maxBatch < config.batch) {
         capped.all++;
@@ -154,7 +163,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}; context balance ${JSON.stringify(contextBalance)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}; context balance ${JSON.stringify(contextBalance)}; receive interval ${JSON.stringify(receiveInterval)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -173,5 +182,6 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     for (const count of Object.values(capped)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(prefillIterations)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(contextBalance)) expect(count).toBeGreaterThan(100);
+    for (const count of Object.values(receiveInterval)) expect(count).toBeGreaterThan(100);
   });
 });

@@ -303,6 +303,8 @@ export function randomConfig(random: Random, models: readonly ModelSpec[], chips
     ...(attentionSharding === 'dp' && schedule !== 'static' && disaggregation === undefined && random() < 0.6
       ? { contextBalance: { timeoutIterations: random() < 0.1 ? 0 : logInt(random, 1, 10_000) } }
       : {}),
+    // the scheduler's intake every N iterations (docs/MODEL.md §6), one continuous engine only
+    ...(schedule !== 'static' && disaggregation === undefined && random() < 0.2 ? { receiveInterval: logInt(random, 1, 1000) } : {}),
   };
 }
 
