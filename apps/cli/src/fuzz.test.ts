@@ -128,7 +128,7 @@ function value(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
 type FlagTable = Readonly<Record<string, fc.Arbitrary<string> | null>>;
 
 const ESTIMATE_FLAGS: FlagTable = {
-  chips: smallInt, tp: smallInt, pp: fc.constantFrom('1', '2', '4'), ep: smallInt, batch: smallInt, 'max-batch': smallInt, 'context-balance': fc.constantFrom('0', '60', '1000'),
+  chips: smallInt, tp: smallInt, pp: fc.constantFrom('1', '2', '4'), ep: smallInt, batch: smallInt, 'max-batch': smallInt, 'context-balance': fc.constantFrom('0', '60', '1000'), 'receive-interval': fc.constantFrom('1', '30'),
   input: tokens, output: tokens, weights: fc.constantFrom(...PRECISIONS), kv: fc.constantFrom(...PRECISIONS),
   activations: fc.constantFrom(...PRECISIONS), overlap: fraction, attention: fc.constantFrom('heads', 'batch', 'dp'),
   schedule: fc.constantFrom('continuous', 'static'), 'chunk-tokens': tokens, speculative: fc.constantFrom('none', 'mtp'),

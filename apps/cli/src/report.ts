@@ -110,7 +110,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
           ...(disagg === null
             ? []
             : [['prefill iteration', formatDuration(disagg.prefillIterationS), result.bound.prefill, formatPercent(result.mfu.prefill), formatPercent(result.mbu.prefill)]]),
-        ])}\n${disagg === null ? iterationText(serving, spec.draftTokens + 1) : disaggregationText(result, disagg, serving, spec.draftTokens + 1)}`;
+        ])}\n${disagg === null ? iterationText(serving, spec.draftTokens + 1) + intakeText(result) : disaggregationText(result, disagg, serving, spec.draftTokens + 1)}`;
 
   const replicas = disagg !== null ? disagg.decodeWorkers : dp > 0 ? dp : 1;
   const throughputRows: string[][] = [
@@ -242,6 +242,14 @@ function prefillText(d: NonNullable<FeasibleInferenceResult['disaggregation']>, 
   const m = d.promptsPerPrefillIteration;
   const prompts = m === 1 ? 'itself alone' : `${formatNumber(m)} prompts`;
   return `a prefill iteration of ${prompts} (${formatDuration(d.promptPrefillS)}; a full one of ${budget} takes ${formatDuration(d.prefillIterationS)})`;
+}
+
+/** The scheduler's intake every N iterations (`--receive-interval`) and the mean wait it adds, as a clause; '' without. */
+function intakeText(result: FeasibleInferenceResult): string {
+  const n = result.inputs.receiveInterval;
+  if (n === null) return '';
+  const iterationS = result.tpotS * result.inputs.speculative.expectedTokensPerStep;
+  return `; the scheduler takes in requests every ${n} ${n === 1 ? 'iteration' : 'iterations'}, so a request first waits ${formatDuration((n * iterationS) / 2)} on average`;
 }
 
 /** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */

@@ -903,3 +903,28 @@ describe('estimate --context-balance', () => {
     expectUserError(await cli([...heads, '--context-balance', '60']), '--context-balance needs --attention dp: it starts prompts on every data-parallel attention rank together');
   });
 });
+
+describe('estimate --receive-interval', () => {
+  const LLAMA = ['estimate', '--model', 'llama-3.1-70b', '--hardware', 'h100', '--chips', '8', '--tp', '8', '--batch', '16', '--input', '2048', '--output', '256'];
+
+  it('puts the wait for the next intake, N/2 iterations, in TTFT, said in the report and in --json', async () => {
+    const plain = JSON.parse((await cli([...LLAMA, '--json'])).stdout);
+    const r = JSON.parse((await cli([...LLAMA, '--receive-interval', '30', '--json'])).stdout);
+    expect(r.inputs.receiveInterval).toBe(30);
+    // no speculation: an iteration is one TPOT; 30/2 of them
+    expect(r.ttftS).toBeCloseTo(plain.ttftS + 15 * plain.tpotS, 9);
+    expect(r.tpotS).toBe(plain.tpotS);
+    const text = await cli([...LLAMA, '--receive-interval', '30']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/the scheduler takes in requests every 30 iterations, so a request first waits [\d.]+ ms on average/);
+  });
+
+  it.each([
+    [['--receive-interval', '0'], '--receive-interval must be a positive integer, got "0"'],
+    [['--receive-interval', '2000000'], '--receive-interval must be at most 1e6, got "2000000"'],
+    [['--receive-interval', '10', '--schedule', 'static'], '--receive-interval needs --schedule continuous: a static batch takes its requests at once'],
+    [['--receive-interval', '10', '--prefill-workers', '1'], '--receive-interval applies to one engine: not with --prefill-workers'],
+  ])('rejects %j in one line, exit 2', async (extra, message) => {
+    expectUserError(await cli([...LLAMA, ...extra]), message);
+  });
+});

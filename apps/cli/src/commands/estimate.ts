@@ -66,6 +66,12 @@ const args = {
     description:
       "With --attention dp on one continuous engine: hold each prompt until every attention rank has one, at most N iterations, then prefill them together (TensorRT-LLM's attention_dp_config enable_balance with timeout_iters N), 0 to 1000000; the wait is in TTFT (default: none, each prompt starts alone)",
   },
+  'receive-interval': {
+    type: 'string',
+    valueHint: 'iterations',
+    description:
+      "One continuous engine whose scheduler takes in new requests every N iterations (SGLang's --scheduler-recv-interval), 1 to 1000000: an arrival waits N/2 iterations on average, in TTFT (default: not modelled, a request starts at once)",
+  },
   input: { type: 'string', valueHint: 'tokens', default: '2048', description: 'Prompt tokens per sequence' },
   output: { type: 'string', valueHint: 'tokens', default: '256', description: 'Generated tokens per sequence' },
   weights: { type: 'enum', options: PRECISION_OPTIONS as Precision[], default: 'bf16', description: 'Weight precision' },
@@ -210,6 +216,11 @@ const command: CommandDef<typeof args> = defineCommand({
       if (a.schedule === 'static') throw new UserError('--context-balance needs --schedule continuous: a static batch prefills every prompt at once');
       if (a['prefill-workers'] !== undefined) throw new UserError('--context-balance applies to one engine: with --prefill-workers the decode workers prefill nothing');
     }
+    const receiveInterval = positiveInteger('receive-interval', a['receive-interval'], W.receiveInterval);
+    if (receiveInterval !== undefined) {
+      if (a.schedule === 'static') throw new UserError('--receive-interval needs --schedule continuous: a static batch takes its requests at once');
+      if (a['prefill-workers'] !== undefined) throw new UserError('--receive-interval applies to one engine: not with --prefill-workers');
+    }
     const inputTokens = positiveInteger('input', a.input, W.tokens) ?? 2048;
     const outputTokens = positiveInteger('output', a.output, W.tokens) ?? 256;
     const weights = a.weights;
@@ -278,6 +289,7 @@ const command: CommandDef<typeof args> = defineCommand({
       batch,
       ...(maxBatch === undefined ? {} : { maxBatch }),
       ...(balanceIterations === undefined ? {} : { contextBalance: { timeoutIterations: balanceIterations } }),
+      ...(receiveInterval === undefined ? {} : { receiveInterval }),
       inputTokens,
       outputTokens,
       precision: { weights, kvCache, activations, ...(a['attention-weights'] === undefined ? {} : { attentionWeights: a['attention-weights'] }) },
