@@ -246,10 +246,11 @@ function prefillText(d: NonNullable<FeasibleInferenceResult['disaggregation']>, 
 
 /** The scheduler's intake every N iterations (`--receive-interval`) and the mean wait it adds, as a clause; '' without. */
 function intakeText(result: FeasibleInferenceResult): string {
+  const intake = result.serving?.intake ?? null;
   const n = result.inputs.receiveInterval;
-  if (n === null) return '';
-  const iterationS = result.tpotS * result.inputs.speculative.expectedTokensPerStep;
-  return `; the scheduler takes in requests every ${n} ${n === 1 ? 'iteration' : 'iterations'}, so a request first waits ${formatDuration((n * iterationS) / 2)} on average`;
+  if (intake === null || n === null) return '';
+  const every = intake.iterations < n ? `every ${formatNumber(intake.iterations)} iterations (after each prompt's, sooner than its ${n})` : `every ${n} ${n === 1 ? 'iteration' : 'iterations'}`;
+  return `; the scheduler takes in requests ${every}, so a request first waits ${formatDuration(intake.waitS)} on average`;
 }
 
 /** What one continuous-batching iteration runs and how a prompt gets through, in a sentence. */

@@ -2292,6 +2292,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   let iterationS: f64;
   let chunkIterationS: f64 = 0;
   let waitS: f64 = 0;
+  let groupPrompts: f64 = 1;
   if (oneAtATime) {
     let share = (P / chunk) * ((batch - 1) / batch);
     const aloneS = iteration(D, 0, decodeTokens, inputTokens, decodeContext);
@@ -2309,6 +2310,7 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
       const latencyAloneS = ssChunks * chunkIterationS + n * ((1 - share) * aloneS + share * chunkIterationS);
       const m = balancedPrompts(balanceIterations, tp, batch, chunkTokens - decodeTokens, chunk, latencyAloneS, aloneS);
       waitS = balanceWaitS;
+      groupPrompts = m;
       if (m > 1) {
         share = (P / (m * chunk)) * ((batch - m) / batch);
         chunkIterationS = iteration(D, m * chunk, decodeTokens + (m * chunk) / inputTokens, inputTokens, decodeContext);
@@ -2334,8 +2336,12 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
   if (ssBinds) timeToFirstS = iterationS * ((batch * (inputTokens + g * n)) / chunkTokens - n);
   else if (oneAtATime) timeToFirstS = waitS + ssChunks * chunkIterationS;
   else timeToFirstS = ssChunks * iterationS;
-  // inference.ts continuous: an arrival waits N/2 mean iterations for the scheduler's next intake
-  if (!isNaN(receiveInterval)) timeToFirstS = timeToFirstS + (receiveInterval * iterationS) / 2;
+  // inference.ts continuous: an arrival waits half the iterations between the scheduler's intakes,
+  // every N and after every iteration with prompt tokens: min(N, 1/s)
+  if (!isNaN(receiveInterval)) {
+    const intakeShare = oneAtATime ? P / (groupPrompts * chunk) : 1;
+    timeToFirstS = timeToFirstS + (min<f64>(receiveInterval, 1 / intakeShare) * iterationS) / 2;
+  }
   putContinuous(timeToFirstS, tpotS, iterationS, n, D, P, decodeTokens, itComputeS, itMemoryS, itNetworkS, itOverheadS, itFlops, itBytes, itCommS, itBound);
 }
 

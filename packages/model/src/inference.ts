@@ -759,9 +759,13 @@ function continuous(
   if (state.budgetBinds) ttftS = iterationS * ((batch * (inputTokens + g * n)) / inputs.chunkTokens - n);
   else if (oneAtATime) ttftS = (balance?.waitS ?? 0) + state.chunksPerPrompt * chunkIterationS;
   else ttftS = state.chunksPerPrompt * iterationS;
-  // The scheduler takes in requests every N iterations: an arrival waits N/2 of the mean iteration
-  // for the next intake (docs/MODEL.md §6, "Receive interval").
-  const intakeWaitS = config.receiveInterval === undefined ? 0 : (config.receiveInterval * iterationS) / 2;
+  // The scheduler takes in requests every N iterations, and after every iteration that runs prompt
+  // tokens (SGLang counts a prefill forward 1,000 decode ones): every min(N, 1/s) iterations, s the
+  // share of iterations carrying a prompt chunk (all of them unless prompts come one at a time). An
+  // arrival waits half that (docs/MODEL.md §6, "Receive interval").
+  const intakeShare = oneAtATime ? P / ((balance?.promptsPerIteration ?? 1) * chunk) : 1;
+  const intakeIterations = config.receiveInterval === undefined ? 0 : Math.min(config.receiveInterval, 1 / intakeShare);
+  const intakeWaitS = (intakeIterations * iterationS) / 2;
   ttftS = ttftS + intakeWaitS;
   const requestLatencyS = ttftS + n * iterationS;
   const requestsPerS = batch / requestLatencyS;
@@ -799,6 +803,7 @@ function continuous(
     requestsPerS,
     queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : intakeWaitS + (balance?.waitS ?? 0),
     contextBalance: balance,
+    intake: config.receiveInterval === undefined ? null : { iterations: intakeIterations, waitS: intakeWaitS },
   };
   return {
     feasible: true,
@@ -1055,6 +1060,7 @@ function disaggregated(
     requestsPerS: lambda / decodeWorkers,
     queueingS: ttftS - firstS,
     contextBalance: null,
+    intake: null,
   };
   const phase = (s: StageCost, timeS: number, phaseMfu: number, phaseMbu: number): PhaseCost => ({
     timeS,

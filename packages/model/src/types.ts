@@ -510,6 +510,11 @@ export interface ServingState {
    * than a chunk of prompt tokens comes per iteration).
    */
   readonly contextBalance: { readonly promptsPerIteration: number; readonly waitS: number } | null;
+  /**
+   * Under a receive interval (`InferenceConfig.receiveInterval`): the iterations between the
+   * scheduler's intakes, min(N, 1/s), and the mean seconds an arrival waits for one. null without.
+   */
+  readonly intake: { readonly iterations: number; readonly waitS: number } | null;
 }
 
 /** The resolved configuration, so a reader can redo the arithmetic (MODEL.md §5). */

@@ -909,14 +909,17 @@ describe('estimate --receive-interval', () => {
 
   it('puts the wait for the next intake, N/2 iterations, in TTFT, said in the report and in --json', async () => {
     const plain = JSON.parse((await cli([...LLAMA, '--json'])).stdout);
-    const r = JSON.parse((await cli([...LLAMA, '--receive-interval', '30', '--json'])).stdout);
-    expect(r.inputs.receiveInterval).toBe(30);
-    // no speculation: an iteration is one TPOT; 30/2 of them
-    expect(r.ttftS).toBeCloseTo(plain.ttftS + 15 * plain.tpotS, 9);
+    const r = JSON.parse((await cli([...LLAMA, '--receive-interval', '10', '--json'])).stdout);
+    expect(r.inputs.receiveInterval).toBe(10);
+    // a 2,048-token prompt comes by in 1 iteration of 16 (P = 16·2,048/256 = 128), so 10 comes first;
+    // no speculation: an iteration is one TPOT; 10/2 of them
+    expect(r.ttftS).toBeCloseTo(plain.ttftS + 5 * plain.tpotS, 9);
     expect(r.tpotS).toBe(plain.tpotS);
-    const text = await cli([...LLAMA, '--receive-interval', '30']);
+    const text = await cli([...LLAMA, '--receive-interval', '10']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/the scheduler takes in requests every 30 iterations, so a request first waits [\d.]+ ms on average/);
+    expect(text.stdout).toMatch(/the scheduler takes in requests every 10 iterations, so a request first waits [\d.]+ ms on average/);
+    const sooner = await cli([...LLAMA, '--receive-interval', '30']);
+    expect(sooner.stdout).toMatch(/the scheduler takes in requests every 16\.0 iterations \(after each prompt's, sooner than its 30\), so a request first waits/);
   });
 
   it.each([
