@@ -18,6 +18,7 @@ import { quantile } from './validate.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexKvCache } from './inferencex-kv.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';
+import { inferencexReceiveInterval } from './inferencex-receive.ts';
 
 /**
  * InferenceX's DeepSeek-R1 serving points (data/inferencex-dsr1.csv, described in data/README.md):
@@ -481,6 +482,7 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
   const decode = decodeLayout(row);
   const prefill = row.disagg ? prefillLayout(row) : undefined;
   const decodeCap = inferencexDecodeCap(row);
+  const receiveInterval = inferencexReceiveInterval(row);
   const config: InferenceConfig = {
     model: deepseekV3(),
     chip: chipOf(row),
@@ -498,6 +500,8 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
     ...(decode.attention === 'dp' ? { attentionSharding: 'dp' as const } : {}),
     // a single TensorRT-LLM engine: its scripts' token budget, per attention rank (trtllmSingleNodeBudget)
     ...(row.disagg ? {} : trtllmSingleNodeBudget(row, decode.tp, decode.attention === 'dp')),
+    // a single SGLang engine's intake every N iterations, as its script sets it (data/inferencex-receive-interval.csv); a static batch takes its requests at once
+    ...(receiveInterval === undefined || schedule === 'static' ? {} : { receiveInterval }),
     ...(prefill === undefined
       ? {}
       : {
@@ -573,6 +577,7 @@ export function inferencexArgv(row: InferencexRow, schedule: Schedule = 'continu
     ...(config.maxBatch === undefined ? [] : ['--max-batch', String(config.maxBatch)]),
     ...(config.chunkTokens === undefined ? [] : ['--chunk-tokens', String(config.chunkTokens)]),
     ...(config.contextBalance === undefined ? [] : ['--context-balance', String(config.contextBalance.timeoutIterations)]),
+    ...(config.receiveInterval === undefined ? [] : ['--receive-interval', String(config.receiveInterval)]),
     '--input',
     String(config.inputTokens),
     '--output',
