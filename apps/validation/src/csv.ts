@@ -86,3 +86,41 @@ export function tableRecords(text: string, file: string, columns: readonly strin
     return { cells, line, fail, any: (column: string) => (cells[column] === '*' ? undefined : cells[column] || fail(column, 'a value or *')) };
   });
 }
+
+/** A rule's concurrency range and run dates, inclusive (`conc`: `512`, `1-32`, `64-*` or `*`; `from`/`to`: days or `*`). */
+export interface RunScope {
+  readonly concMin: number;
+  readonly concMax: number;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The `conc`, `from` and `to` cells of a rule table's record; a malformed one is the record's
+ * one-line error.
+ *
+ * @example
+ * runScopeOf(tableRecords('conc,from,to\n16-*,*,2026-03-01\n', 't.csv', ['conc', 'from', 'to'])[0]!); // { concMin: 16, concMax: Infinity, from: undefined, to: '2026-03-01' }
+ */
+export function runScopeOf({ cells, fail, any }: TableRecord): RunScope {
+  const conc = cells.conc ?? '';
+  const bounds = conc === '*' ? ['1', '*'] : conc.includes('-') ? conc.split('-') : [conc, conc];
+  const bound = (cell: string | undefined, open: number): number => {
+    if (cell === '*') return open;
+    const n = Number(cell);
+    return Number.isInteger(n) && n > 0 ? n : fail('conc', 'a positive integer, a range a-b (b may be *) or *');
+  };
+  const day = (column: string): string | undefined => {
+    const cell = any(column);
+    return cell === undefined || DAY.test(cell) ? cell : fail(column, 'a day YYYY-MM-DD or *');
+  };
+  return { concMin: bound(bounds[0], 1), concMax: bound(bounds[1], Number.POSITIVE_INFINITY), from: day('from'), to: day('to') };
+}
+
+/** Whether a run at `conc` on `date` (ISO, the day first) falls in `scope`. */
+export function inRunScope(scope: RunScope, conc: number, date: string): boolean {
+  const day = date.slice(0, 10);
+  return conc >= scope.concMin && conc <= scope.concMax && (scope.from === undefined || day >= scope.from) && (scope.to === undefined || day <= scope.to);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tableRecords } from './csv.ts';
+import { inRunScope, runScopeOf, tableRecords, type RunScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -17,8 +17,11 @@ export const MTP_DRAFTS_CSV: string = fileURLToPath(new URL('../data/inferencex-
 /** Where no rule matches: the draft count most recipes use (TensorRT-LLM's `num_nextn_predict_layers: 3`). */
 export const DEFAULT_MTP_DRAFT_TOKENS = 3;
 
-/** One rule of the table; `undefined` fields match anything (`*` in the file). */
-export interface MtpDraftRule {
+/**
+ * One rule of the table; `undefined` fields match anything (`*` in the file), and its `conc`, `from`
+ * and `to` cells are its RunScope (concurrency range and run dates).
+ */
+export interface MtpDraftRule extends RunScope {
   /** The rule's line in the file (the header is line 1). */
   readonly line: number;
   readonly hardware: string | undefined;
@@ -29,38 +32,21 @@ export interface MtpDraftRule {
   readonly decodeDpAttention: boolean | undefined;
   /** Prefill and decode workers as `P<n>D<m>`. */
   readonly workers: string | undefined;
-  /** Concurrency, inclusive bounds (`512`, `1-32`, `64-*`). */
-  readonly concMin: number;
-  readonly concMax: number;
-  /** Run dates, inclusive ISO days. */
-  readonly from: string | undefined;
-  readonly to: string | undefined;
   readonly draftTokens: number;
   readonly source: string;
 }
 
 const COLUMNS = ['hardware', 'framework', 'precision', 'isl', 'osl', 'decode_dp_attention', 'workers', 'conc', 'from', 'to', 'draft_tokens', 'source'] as const;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses the table; a malformed cell is an error naming its line and column. */
 export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-drafts.csv'): MtpDraftRule[] {
-  return tableRecords(text, file, COLUMNS).map(({ cells: r, line, fail, any }) => {
+  return tableRecords(text, file, COLUMNS).map((record) => {
+    const { cells: r, line, fail, any } = record;
     const count = (column: string): number | undefined => {
       const cell = any(column);
       if (cell === undefined) return undefined;
       const n = Number(cell);
       return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
-    };
-    const conc = r.conc ?? '';
-    const bounds = conc === '*' ? ['1', '*'] : conc.includes('-') ? conc.split('-') : [conc, conc];
-    const bound = (cell: string | undefined, open: number): number => {
-      if (cell === '*') return open;
-      const n = Number(cell);
-      return Number.isInteger(n) && n > 0 ? n : fail('conc', 'a positive integer, a range a-b (b may be *) or *');
-    };
-    const day = (column: string): string | undefined => {
-      const cell = any(column);
-      return cell === undefined || DAY.test(cell) ? cell : fail(column, 'a day YYYY-MM-DD or *');
     };
     const dp = any('decode_dp_attention');
     if (dp !== undefined && dp !== 'true' && dp !== 'false') fail('decode_dp_attention', 'true, false or *');
@@ -77,10 +63,7 @@ export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-draf
       osl: count('osl'),
       decodeDpAttention: dp === undefined ? undefined : dp === 'true',
       workers,
-      concMin: bound(bounds[0], 1),
-      concMax: bound(bounds[1], Number.POSITIVE_INFINITY),
-      from: day('from'),
-      to: day('to'),
+      ...runScopeOf(record),
       draftTokens,
       source: r.source || fail('source', 'where the count was read'),
     };
@@ -94,7 +77,6 @@ export function readMtpDrafts(path: string = MTP_DRAFTS_CSV): MtpDraftRule[] {
 
 /** Whether `rule` describes `row`. */
 export function mtpRuleMatches(rule: MtpDraftRule, row: InferencexRow): boolean {
-  const day = row.date.slice(0, 10);
   return (
     (rule.hardware === undefined || rule.hardware === row.hardware) &&
     (rule.framework === undefined || rule.framework === row.framework) &&
@@ -103,10 +85,7 @@ export function mtpRuleMatches(rule: MtpDraftRule, row: InferencexRow): boolean 
     (rule.osl === undefined || rule.osl === row.osl) &&
     (rule.decodeDpAttention === undefined || rule.decodeDpAttention === row.decodeDpAttention) &&
     (rule.workers === undefined || rule.workers === `P${row.prefillNumWorkers}D${row.decodeNumWorkers}`) &&
-    row.conc >= rule.concMin &&
-    row.conc <= rule.concMax &&
-    (rule.from === undefined || day >= rule.from) &&
-    (rule.to === undefined || day <= rule.to)
+    inRunScope(rule, row.conc, row.date)
   );
 }
 

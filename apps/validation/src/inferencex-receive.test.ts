@@ -36,7 +36,7 @@ describe("each single-node SGLang engine's intake interval (data/inferencex-rece
     const header = 'hardware,framework,precision,spec,tp,conc,from,to,interval,source';
     expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,eagle,*,*,*,*,10,x\n`)).toThrow(/:2: spec must be mtp, none or \*/);
     expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,*,*,*,*,*,0,x\n`)).toThrow(/:2: interval must be a positive integer or unset/);
-    expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,*,*,a-b,*,*,10,x\n`)).toThrow(/:2: conc must be a positive integer or \*/);
+    expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,*,*,a-b,*,*,10,x\n`)).toThrow(/:2: conc must be a positive integer, a range a-b \(b may be \*\) or \*/);
     expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,*,*,*,2026-1-1,*,10,x\n`)).toThrow(/:2: from must be a day YYYY-MM-DD or \*/);
     expect(() => parseReceiveIntervals(`${header}\nb200,sglang,*,*,*,*,*,*,10,\n`)).toThrow(/:2: source must be where the interval was read/);
   });

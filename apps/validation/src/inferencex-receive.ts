@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tableRecords } from './csv.ts';
+import { inRunScope, runScopeOf, tableRecords, type RunScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -13,8 +13,11 @@ import type { InferencexRow } from './inferencex.ts';
 /** apps/validation/data/inferencex-receive-interval.csv. */
 export const RECEIVE_INTERVAL_CSV: string = fileURLToPath(new URL('../data/inferencex-receive-interval.csv', import.meta.url));
 
-/** One rule of the table; `undefined` fields match anything (`*` in the file). */
-export interface ReceiveIntervalRule {
+/**
+ * One rule of the table; `undefined` fields match anything (`*` in the file), and its `conc`, `from`
+ * and `to` cells are its RunScope (concurrency range and run dates).
+ */
+export interface ReceiveIntervalRule extends RunScope {
   /** The rule's line in the file (the header is line 1). */
   readonly line: number;
   readonly hardware: string | undefined;
@@ -24,33 +27,20 @@ export interface ReceiveIntervalRule {
   readonly spec: string | undefined;
   /** The engine's TP (`decode_tp`). */
   readonly tp: number | undefined;
-  /** Concurrency, inclusive bounds (`16`, `1-8`, `16-*`). */
-  readonly concMin: number;
-  readonly concMax: number;
-  /** Run dates, inclusive ISO days. */
-  readonly from: string | undefined;
-  readonly to: string | undefined;
   /** N: the iterations between intakes; undefined where the script sets none (SGLang's default 1, not modelled). */
   readonly interval: number | undefined;
   readonly source: string;
 }
 
 const COLUMNS = ['hardware', 'framework', 'precision', 'spec', 'tp', 'conc', 'from', 'to', 'interval', 'source'] as const;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses the table; a malformed cell is an error naming its line and column. */
 export function parseReceiveIntervals(text: string, file: string = 'inferencex-receive-interval.csv'): ReceiveIntervalRule[] {
-  return tableRecords(text, file, COLUMNS).map(({ cells: r, line, fail, any }) => {
+  return tableRecords(text, file, COLUMNS).map((record) => {
+    const { cells: r, line, fail, any } = record;
     const positive = (column: string, cell: string | undefined): number => {
       const n = Number(cell);
       return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
-    };
-    const conc = r.conc ?? '';
-    const bounds = conc === '*' ? ['1', '*'] : conc.includes('-') ? conc.split('-') : [conc, conc];
-    const bound = (cell: string | undefined, open: number): number => (cell === '*' ? open : positive('conc', cell));
-    const day = (column: string): string | undefined => {
-      const cell = any(column);
-      return cell === undefined || DAY.test(cell) ? cell : fail(column, 'a day YYYY-MM-DD or *');
     };
     const spec = any('spec');
     if (spec !== undefined && spec !== 'mtp' && spec !== 'none') fail('spec', 'mtp, none or *');
@@ -64,10 +54,7 @@ export function parseReceiveIntervals(text: string, file: string = 'inferencex-r
       precision: any('precision'),
       spec,
       tp: tp === undefined ? undefined : positive('tp', tp),
-      concMin: bound(bounds[0], 1),
-      concMax: bound(bounds[1], Number.POSITIVE_INFINITY),
-      from: day('from'),
-      to: day('to'),
+      ...runScopeOf(record),
       interval,
       source: r.source || fail('source', 'where the interval was read'),
     };
@@ -81,17 +68,13 @@ export function readReceiveIntervals(path: string = RECEIVE_INTERVAL_CSV): Recei
 
 /** Whether `rule` covers `row`. */
 export function receiveRuleMatches(rule: ReceiveIntervalRule, row: InferencexRow): boolean {
-  const day = row.date.slice(0, 10);
   return (
     (rule.hardware === undefined || rule.hardware === row.hardware) &&
     (rule.framework === undefined || rule.framework === row.framework) &&
     (rule.precision === undefined || rule.precision === row.precision) &&
     (rule.spec === undefined || rule.spec === row.specMethod) &&
     (rule.tp === undefined || rule.tp === row.decodeTp) &&
-    row.conc >= rule.concMin &&
-    row.conc <= rule.concMax &&
-    (rule.from === undefined || day >= rule.from) &&
-    (rule.to === undefined || day <= rule.to)
+    inRunScope(rule, row.conc, row.date)
   );
 }
 
