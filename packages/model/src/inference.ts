@@ -654,11 +654,6 @@ interface Speculator {
 }
 
 /**
- * The continuous schedule (docs/MODEL.md §6): the steady state's iteration of D decode and P prompt
- * tokens through the per-operator roofline once, TPOT = that iteration, TTFT = its chunks (plus
- * queueing when the budget binds), and every per-token figure by Little's law over the request.
- */
-/**
  * Context balance (docs/MODEL.md §6): with data-parallel attention over r = TP ranks, the engine
  * holds each arriving prompt until every rank has one, or for `timeoutIterations` iterations
  * (T_out = N·T(D), the decode iterations that run meanwhile), then prefills the prompts waiting in
@@ -683,6 +678,11 @@ export function contextBalanceOf(timeoutIterations: number, ranks: number, batch
   return { promptsPerIteration: Math.min(arrived, fit), waitS: timeoutS - (arrived - 1) / (2 * rate) };
 }
 
+/**
+ * The continuous schedule (docs/MODEL.md §6): the steady state's iteration of D decode and P prompt
+ * tokens through the per-operator roofline once, TPOT = that iteration, TTFT = its chunks (plus
+ * queueing when the budget binds), and every per-token figure by Little's law over the request.
+ */
 function continuous(
   config: InferenceConfig,
   inputs: ResolvedInputs,
