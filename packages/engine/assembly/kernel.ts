@@ -907,7 +907,6 @@ let verifyTokens: f64 = 1; // g = γ + 1 (1 without speculation)
 let expectedTokens: f64 = 1; // E (1 without speculation)
 let expectedOverride: f64 = NaN; // CFG_EXPECTED of an explicit record
 let balanceIterations: f64 = NaN; // CFG_CONTEXT_BALANCE of an explicit record; NaN in sweeps
-let balanceWaitS: f64 = 0; // balancedPrompts' wait, read by evaluateContinuous at once
 let receiveInterval: f64 = NaN; // CFG_RECEIVE_INTERVAL of an explicit record; NaN in sweeps
 let draftModel: usize = 0; // the draft model's descriptor (mode draft), 0 when none
 
@@ -2249,20 +2248,13 @@ function iteration(D: f64, prompt: f64, logits: f64, inputTokens: f64, contextTo
 }
 
 /**
- * inference.ts contextBalanceOf: the prompts one iteration starts together under context balance
- * (returned) and their mean wait (left in balanceWaitS, read at once by evaluateContinuous).
+ * inference.ts contextBalanceOf: the prompts that have come when a balanced iteration starts, every
+ * rank's (`ranks`) when they fill before the timeout, else those the timeout finds. Only a filled
+ * group has all `ranks`, so the caller tells the two waits apart by it.
  */
-function balancedPrompts(timeoutIterations: f64, ranks: f64, batch: f64, budgetLeftTokens: f64, chunkTokens: f64, latencyAloneS: f64, decodeIterationS: f64): f64 {
-  const rate = batch / latencyAloneS;
-  const timeoutS = timeoutIterations * decodeIterationS;
-  const fit = max<f64>(1, Math.floor(budgetLeftTokens / chunkTokens));
-  if (batch >= ranks && ranks - 1 <= rate * timeoutS) {
-    balanceWaitS = (ranks - 1) / (2 * rate);
-    return min<f64>(ranks, fit);
-  }
-  const arrived = min<f64>(min<f64>(batch, ranks), 1 + Math.floor(rate * timeoutS));
-  balanceWaitS = timeoutS - (arrived - 1) / (2 * rate);
-  return min<f64>(arrived, fit);
+function balanceArrivals(timeoutS: f64, ranks: f64, batch: f64, rate: f64): f64 {
+  if (batch >= ranks && ranks - 1 <= rate * timeoutS) return ranks;
+  return min<f64>(min<f64>(batch, ranks), 1 + Math.floor(rate * timeoutS));
 }
 
 /**
@@ -2308,8 +2300,11 @@ function evaluateContinuous(batch: f64, inputTokens: f64, outputTokens: f64, chu
     // alone sets how many prompts start together (m) and their wait; m > 1 runs their iteration
     if (!isNaN(balanceIterations)) {
       const latencyAloneS = ssChunks * chunkIterationS + n * ((1 - share) * aloneS + share * chunkIterationS);
-      const m = balancedPrompts(balanceIterations, tp, batch, chunkTokens - decodeTokens, chunk, latencyAloneS, aloneS);
-      waitS = balanceWaitS;
+      const rate = batch / latencyAloneS;
+      const timeoutS = balanceIterations * aloneS;
+      const arrived = balanceArrivals(timeoutS, tp, batch, rate);
+      const m = min<f64>(arrived, max<f64>(1, Math.floor((chunkTokens - decodeTokens) / chunk)));
+      waitS = arrived == tp ? (tp - 1) / (2 * rate) : timeoutS - (arrived - 1) / (2 * rate);
       groupPrompts = m;
       if (m > 1) {
         share = (P / (m * chunk)) * ((batch - m) / batch);
