@@ -87,6 +87,14 @@ export function tableRecords(text: string, file: string, columns: readonly strin
   });
 }
 
+/** A rule table's cell that holds a positive integer, or `*` (any: undefined); anything else is the record's one-line error. */
+export function positiveOrAny({ any, fail }: TableRecord, column: string): number | undefined {
+  const cell = any(column);
+  if (cell === undefined) return undefined;
+  const n = Number(cell);
+  return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
+}
+
 /** A rule's concurrency range and run dates, inclusive (`conc`: `512`, `1-32`, `64-*` or `*`; `from`/`to`: days or `*`). */
 export interface RunScope {
   readonly concMin: number;

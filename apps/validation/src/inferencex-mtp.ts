@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inRunScope, runScopeOf, tableRecords, type RunScope } from './csv.ts';
+import { inRunScope, positiveOrAny, runScopeOf, tableRecords, type RunScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -42,12 +42,6 @@ const COLUMNS = ['hardware', 'framework', 'precision', 'isl', 'osl', 'decode_dp_
 export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-drafts.csv'): MtpDraftRule[] {
   return tableRecords(text, file, COLUMNS).map((record) => {
     const { cells: r, line, fail, any } = record;
-    const count = (column: string): number | undefined => {
-      const cell = any(column);
-      if (cell === undefined) return undefined;
-      const n = Number(cell);
-      return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
-    };
     const dp = any('decode_dp_attention');
     if (dp !== undefined && dp !== 'true' && dp !== 'false') fail('decode_dp_attention', 'true, false or *');
     const workers = any('workers');
@@ -59,8 +53,8 @@ export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-draf
       hardware: any('hardware'),
       framework: any('framework'),
       precision: any('precision'),
-      isl: count('isl'),
-      osl: count('osl'),
+      isl: positiveOrAny(record, 'isl'),
+      osl: positiveOrAny(record, 'osl'),
       decodeDpAttention: dp === undefined ? undefined : dp === 'true',
       workers,
       ...runScopeOf(record),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inRunScope, runScopeOf, tableRecords, type RunScope } from './csv.ts';
+import { inRunScope, positiveOrAny, runScopeOf, tableRecords, type RunScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -38,13 +38,8 @@ const COLUMNS = ['hardware', 'framework', 'precision', 'spec', 'tp', 'conc', 'fr
 export function parseReceiveIntervals(text: string, file: string = 'inferencex-receive-interval.csv'): ReceiveIntervalRule[] {
   return tableRecords(text, file, COLUMNS).map((record) => {
     const { cells: r, line, fail, any } = record;
-    const positive = (column: string, cell: string | undefined): number => {
-      const n = Number(cell);
-      return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
-    };
     const spec = any('spec');
     if (spec !== undefined && spec !== 'mtp' && spec !== 'none') fail('spec', 'mtp, none or *');
-    const tp = any('tp');
     const n = Number(r.interval);
     const interval = r.interval === 'unset' ? undefined : Number.isInteger(n) && n > 0 ? n : fail('interval', 'a positive integer or unset');
     return {
@@ -53,7 +48,7 @@ export function parseReceiveIntervals(text: string, file: string = 'inferencex-r
       framework: any('framework'),
       precision: any('precision'),
       spec,
-      tp: tp === undefined ? undefined : positive('tp', tp),
+      tp: positiveOrAny(record, 'tp'),
       ...runScopeOf(record),
       interval,
       source: r.source || fail('source', 'where the interval was read'),
