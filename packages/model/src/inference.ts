@@ -432,8 +432,38 @@ function pueOf(config: InferenceConfig): number {
 export function estimateInference(given: InferenceConfig): InferenceResult {
   validateInferenceConfig(given);
   const { maxBatch, ...uncapped } = given;
-  if (maxBatch !== undefined && maxBatch < given.batch) return withWaitingRequests(estimateAtBatch({ ...uncapped, batch: maxBatch }), given, maxBatch);
-  return estimateAtBatch(given);
+  if (maxBatch === undefined) return estimateAtBatch(given);
+  const slots = Math.min(maxBatch, given.batch);
+  const atSlots = slots < given.batch ? withWaitingRequests(estimateAtBatch({ ...uncapped, batch: slots }), given, slots, 'maxBatch') : estimateAtBatch(given);
+  if (atSlots.feasible || atSlots.reason !== 'capacity' || slots === 1) return atSlots;
+  // An engine admits the requests its memory holds and queues the rest (SGLang, vLLM and
+  // TensorRT-LLM all schedule against their KV cache pool): the most K below the slots that fit.
+  const inFlight = admittedByMemory(slots, (k) => estimateAtBatch({ ...uncapped, batch: k }));
+  return inFlight === 0 ? atSlots : withWaitingRequests(estimateAtBatch({ ...uncapped, batch: inFlight }), given, inFlight, 'memory');
+}
+
+/**
+ * The most requests in flight, from 1 to `slots` − 1, whose configuration does not run out of
+ * memory (`capacity`), by bisection (memory grows with the requests in flight); 0 when one does not
+ * fit. The kernel's explicit configurations take the same steps (`evaluateConfigs`).
+ *
+ * @example
+ * admittedByMemory(100, (k) => estimateAtBatch({ ...config, batch: k })); // e.g. 37
+ */
+export function admittedByMemory(slots: number, atBatch: (k: number) => InferenceResult): number {
+  const fits = (k: number): boolean => {
+    const r = atBatch(k);
+    return r.feasible || r.reason !== 'capacity';
+  };
+  if (!fits(1)) return 0;
+  let low = 1;
+  let high = slots - 1;
+  while (low < high) {
+    const mid = low + Math.ceil((high - low) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /**
@@ -447,17 +477,18 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
  * that prefills waiting requests before a slot frees keeps its slots busier by up to
  * t_first/(n′·T) (1–5% on the InferenceX rows).
  */
-function withWaitingRequests(atCap: InferenceResult, given: InferenceConfig, cap: number): InferenceResult {
-  const inputs = { ...atCap.inputs, batch: given.batch, maxBatch: cap };
+function withWaitingRequests(atCap: InferenceResult, given: InferenceConfig, cap: number, limitedBy: 'maxBatch' | 'memory'): InferenceResult {
+  const inputs = { ...atCap.inputs, batch: given.batch, maxBatch: given.maxBatch ?? null };
   if (!atCap.feasible) return { ...atCap, inputs };
   const waitS = ((atCap.requestLatencyS - requestOverheadOf(given)) * (given.batch - cap)) / cap;
   const holder = given.disaggregation === undefined ? 'replica' : 'decode worker';
+  const why = limitedBy === 'maxBatch' ? `one of its ${cap} slots (maxBatch)` : `room: its memory holds the KV cache of ${cap} requests, below its ${given.maxBatch} slots`;
   return {
     ...atCap,
-    explanation: `${atCap.explanation} ${given.batch - cap} of the ${given.batch} requests per ${holder} wait for one of its ${cap} slots (maxBatch), ${waitS.toPrecision(3)} s each before their first token.`,
+    explanation: `${atCap.explanation} ${given.batch - cap} of the ${given.batch} requests per ${holder} wait for ${why}, ${waitS.toPrecision(3)} s each before their first token.`,
     ttftS: atCap.ttftS + waitS,
     requestLatencyS: atCap.requestLatencyS + waitS,
-    serving: atCap.serving === null ? null : { ...atCap.serving, queueingS: atCap.serving.queueingS + waitS },
+    serving: atCap.serving === null ? null : { ...atCap.serving, queueingS: atCap.serving.queueingS + waitS, admission: { requestsInFlight: cap, limitedBy } },
     prefill: { ...atCap.prefill, timeS: atCap.prefill.timeS + waitS },
     inputs,
   };
@@ -804,6 +835,7 @@ function continuous(
     queueingS: state.budgetBinds ? ttftS - state.chunksPerPrompt * iterationS : intakeWaitS + (balance?.waitS ?? 0),
     contextBalance: balance,
     intake: config.receiveInterval === undefined ? null : { iterations: intakeIterations, waitS: intakeWaitS },
+    admission: null,
   };
   return {
     feasible: true,
@@ -1061,6 +1093,7 @@ function disaggregated(
     queueingS: ttftS - firstS,
     contextBalance: null,
     intake: null,
+    admission: null,
   };
   const phase = (s: StageCost, timeS: number, phaseMfu: number, phaseMbu: number): PhaseCost => ({
     timeS,

@@ -122,7 +122,10 @@ export interface InferenceConfig {
    * disaggregated): TensorRT-LLM's `max_batch_size`, SGLang's `--max-running-requests`, vLLM's
    * `--max-num-seqs`. With B above it, K run and B − K wait for a slot (docs/MODEL.md §6, "Engine
    * cap"): the figures are the engine's at K in flight, and the wait adds to TTFT and request
-   * latency. An integer from 1 to WORKLOAD_LIMITS.batch; continuous schedule only. Default: no cap.
+   * latency. With a cap the engine also admits only the requests its memory holds: when K requests'
+   * KV cache does not fit, the most that do run and the rest wait the same way (`serving.admission`).
+   * An integer from 1 to WORKLOAD_LIMITS.batch; continuous schedule only. Default: no cap (B in
+   * flight, and a B that does not fit is infeasible: `capacity`).
    */
   readonly maxBatch?: number;
   /**
@@ -515,6 +518,13 @@ export interface ServingState {
    * scheduler's intakes, min(N, 1/s), and the mean seconds an arrival waits for one. null without.
    */
   readonly intake: { readonly iterations: number; readonly waitS: number } | null;
+  /**
+   * With an engine cap (`InferenceConfig.maxBatch`) and more requests than the engine holds: K, the
+   * requests in flight, and what limits them, the cap's slots (`maxBatch`) or the memory
+   * (`memory`: the most requests whose KV cache fits beside the weights, below the cap). null when
+   * every request is in flight.
+   */
+  readonly admission: { readonly requestsInFlight: number; readonly limitedBy: 'maxBatch' | 'memory' } | null;
 }
 
 /** The resolved configuration, so a reader can redo the arithmetic (MODEL.md §5). */
