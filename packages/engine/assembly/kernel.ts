@@ -3251,17 +3251,31 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     // inference.ts withWaitingRequests: above the engine's cap K, the configuration at K in
     // flight, and the B − K waiting requests' wait, L_K·(B − K)/K, in TTFT and request latency
     const clients = value(A_BATCH);
-    const cap = f(c, CFG_MAX_BATCH);
-    const capped = cap < clients; // false for NaN (no cap)
-    if (capped) store<f64>(VALUES + (<usize>A_BATCH << 3), cap);
-    setBase();
-    const reason = setParallel();
-    if (reason >= 0) writeInfeasible(reason, false, NaN);
-    else {
-      prefillValid = false;
-      decodeValid = false;
-      evaluateInner(true);
+    const maxBatch = f(c, CFG_MAX_BATCH);
+    let cap = maxBatch;
+    let capped = cap < clients; // false for NaN (no cap)
+    evaluateAtBatch(capped ? cap : clients);
+    // inference.ts admittedByMemory: with a cap, the engine admits only the requests whose KV cache
+    // fits, the most below the slots by bisection, the same probes as the reference
+    const slots = capped ? cap : clients;
+    if (maxBatch == maxBatch && slots > 1 && infeasibleFor(R_CAPACITY)) {
+      evaluateAtBatch(1);
+      if (!infeasibleFor(R_CAPACITY)) {
+        let low: f64 = 1;
+        let high: f64 = slots - 1;
+        while (low < high) {
+          const mid = low + Math.ceil((high - low) / 2);
+          evaluateAtBatch(mid);
+          if (infeasibleFor(R_CAPACITY)) high = mid - 1;
+          else low = mid;
+        }
+        cap = low;
+        capped = true;
+      }
+      // the answer at the admitted count (or, when one request does not fit, at the slots)
+      evaluateAtBatch(capped ? cap : slots);
     }
+    store<f64>(VALUES + (<usize>A_BATCH << 3), clients);
     if (capped && load<f64>(OUT + (<usize>O_FEASIBLE << 3)) == 1) {
       const latencyS = load<f64>(OUT + (<usize>O_REQUEST_LATENCY << 3));
       const waitS = ((latencyS - f(decodeChip, C_REQUEST_OVERHEAD)) * (clients - cap)) / cap;
@@ -3275,6 +3289,24 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
   balanceIterations = NaN;
   receiveInterval = NaN;
   pue = sweepPue;
+}
+
+/** One explicit configuration's outputs with `batch` requests in flight (the record's other values as read). */
+function evaluateAtBatch(batch: f64): void {
+  store<f64>(VALUES + (<usize>A_BATCH << 3), batch);
+  setBase();
+  const reason = setParallel();
+  if (reason >= 0) writeInfeasible(reason, false, NaN);
+  else {
+    prefillValid = false;
+    decodeValid = false;
+    evaluateInner(true);
+  }
+}
+
+/** Whether the outputs just written are infeasible for `reason`. */
+function infeasibleFor(reason: i32): bool {
+  return load<f64>(OUT + (<usize>O_FEASIBLE << 3)) != 1 && load<f64>(OUT + (<usize>O_REASON << 3)) == <f64>reason;
 }
 
 // ---------------------------------------------------------------- the sweep: a mixed-radix odometer

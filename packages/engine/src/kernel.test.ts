@@ -45,8 +45,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // feasible configurations whose attention weights differ from the rest (docs/MODEL.md §1.2): all,
     // attention computing at another precision than the rest, disaggregated, with data-parallel attention
     const attentionWeights = { all: 0, otherComputePrecision: 0, disaggregated: 0, dpAttention: 0 };
-    // feasible configurations whose batch exceeds the engine's cap (docs/MODEL.md §6): all, disaggregated, speculating
-    const capped = { all: 0, disaggregated: 0, speculating: 0 };
+    // feasible configurations whose batch exceeds the engine's cap (docs/MODEL.md §6): all, disaggregated,
+    // speculating, and those whose memory admits fewer than the cap's slots (by bisection)
+    const capped = { all: 0, disaggregated: 0, speculating: 0, admittedByMemory: 0 };
     // feasible disaggregated configurations by how many prompts a prefill iteration runs (docs/MODEL.md §8,
     // "Prefill iterations"): one (a lone prompt), between one and the budget's, the budget full, and a
     // prompt spanning several iterations
@@ -103,10 +104,11 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         if (config.maxBatch !== undefined && config.maxBatch < config.batch) receiveInterval.capped++;
         if (config.contextBalance !== undefined) receiveInterval.contextBalance++;
       }
-      if (reference.feasible && config.maxBatch !== undefined && config.maxBatch < config.batch) {
+      if (reference.feasible && reference.serving?.admission != null) {
         capped.all++;
         if (config.disaggregation !== undefined) capped.disaggregated++;
         if (mode !== 'none') capped.speculating++;
+        if (reference.serving.admission.limitedBy === 'memory') capped.admittedByMemory++;
       }
       if (reference.feasible) {
         if (config.model.layers % config.parallelism.pp !== 0) regimes.unevenStages++;
