@@ -55,9 +55,18 @@ export function layoutNotes(result: InferenceResult, model: ModelSpec): string[]
   return notes;
 }
 
-/** Requests in flight per replica or decode worker: the batch, or the engine's cap below it. */
-function inFlight(inputs: FeasibleInferenceResult['inputs']): number {
-  return Math.min(inputs.batch, inputs.maxBatch ?? inputs.batch);
+/** Requests in flight per replica or decode worker: the batch, or what the engine admits below it (its slots or its memory). */
+function inFlight(result: FeasibleInferenceResult): number {
+  return result.serving?.admission?.requestsInFlight ?? result.inputs.batch;
+}
+
+/** The header's note on the requests in flight: all of them, or those the engine admits and why the rest wait. */
+function inFlightText(result: FeasibleInferenceResult): string {
+  const admission = result.serving?.admission;
+  if (result.serving === null) return '';
+  if (admission == null) return ' in flight';
+  const why = admission.limitedBy === 'maxBatch' ? 'for a slot: --max-batch' : `for room: the memory holds ${admission.requestsInFlight} requests' KV cache`;
+  return ` (${admission.requestsInFlight} in flight, the rest wait ${why})`;
 }
 
 /**
@@ -75,7 +84,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
   const disagg = result.disaggregation;
   const header = [
     `${model.name} on ${inp.chips} × ${chip.name}`,
-    `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${serving === null ? '' : inFlight(inp) < inp.batch ? ` (${inFlight(inp)} in flight, the rest wait for a slot: --max-batch)` : ' in flight'} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
+    `  tp ${tp} · pp ${pp} · ep ${ep} · dp ${dp} · batch ${inp.batch}${inFlightText(result)} · input ${inp.inputTokens} · output ${inp.outputTokens} tokens`,
     ...layoutNotes(result, model),
     `  weights ${p.weights}${attentionWeightsText(p.attentionWeights, p.weights, inp.attentionComputePrecision)} · KV cache ${p.kvCache} · activations ${p.activations} (matmuls at ${inp.computePrecision}) · ${formatUsd(inp.usdPerChipHour)} per chip-hour`,
     ...expertFlopNote(result, model),
@@ -114,7 +123,7 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
 
   const replicas = disagg !== null ? disagg.decodeWorkers : dp > 0 ? dp : 1;
   const throughputRows: string[][] = [
-    [disagg === null ? 'per replica' : 'per decode worker', formatTokenRate(result.tokensPerS / replicas), `(output; ${inFlight(inp)} ${inFlight(inp) === 1 ? 'sequence' : 'sequences'}${serving === null ? '' : ' in flight'})`],
+    [disagg === null ? 'per replica' : 'per decode worker', formatTokenRate(result.tokensPerS / replicas), `(output; ${inFlight(result)} ${inFlight(result) === 1 ? 'sequence' : 'sequences'}${serving === null ? '' : ' in flight'})`],
     ['per chip', formatTokenRate(result.tokensPerSPerChip), disagg === null ? '(output)' : `(output, over all ${disagg.prefillChips + disagg.decodeChips} chips of both pools)`],
     ['per user', formatTokenRate(result.tokensPerSPerUser), '(1 / TPOT)'],
   ];
@@ -231,7 +240,7 @@ function disaggregationText(
   const binds = d.bound === 'kv-transfer' ? 'the KV transfer' : `the ${d.bound} pool`;
   return [
     `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}, decode ${formatPercent(d.decodeIdleShare)}`,
-    `each decode iteration: ${decoding} of the ${inFlight(result.inputs)} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
+    `each decode iteration: ${decoding} of the ${serving.admission?.requestsInFlight ?? result.inputs.batch} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
   ].join('\n');
 }
 

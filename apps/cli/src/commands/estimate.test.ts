@@ -861,6 +861,28 @@ describe('estimate --max-batch', () => {
     expect(text.stdout).toMatch(/32 of the 48 requests per replica wait for one of its 16 slots \(maxBatch\)/);
   });
 
+  it('admits what the memory holds below the cap, and says so in the report and in --json', async () => {
+    // 2,000 clients of 2,048 + 256 tokens: each request's BF16 KV cache is 2,304 · 80 layers · 8 KV
+    // heads · 128 · 2 · 2 B / 8 chips ≈ 94.4 MB a chip, so about (77.0 − 17.6) GB / 94.4 MB ≈ 626 fit
+    const json = JSON.parse((await cli([...LLAMA, '--batch', '2000', '--max-batch', '2000', '--json'])).stdout);
+    expect(json.feasible).toBe(true);
+    expect(json.serving.admission.limitedBy).toBe('memory');
+    const k = json.serving.admission.requestsInFlight;
+    expect(k).toBeGreaterThan(600);
+    expect(k).toBeLessThan(650);
+    expect(json.memoryPerChipBytes.kvCache / k).toBeCloseTo((2304 * 80 * 8 * 128 * 2 * 2) / 8, 0);
+    const atK = JSON.parse((await cli([...LLAMA, '--batch', String(k), '--json'])).stdout);
+    expect(json.tokensPerS).toBe(atK.tokensPerS);
+    const tReq = atK.inputs.efficiencies.requestOverheadS.value;
+    expect(json.ttftS).toBeCloseTo(atK.ttftS + ((atK.requestLatencyS - tReq) * (2000 - k)) / k, 6);
+    // one more does not fit: without a cap, the batch is in flight and must fit
+    const over = JSON.parse((await cli([...LLAMA, '--batch', String(k + 1), '--json'])).stdout);
+    expect(over.feasible).toBe(false);
+    const text = await cli([...LLAMA, '--batch', '2000', '--max-batch', '2000']);
+    expect(text.stdout).toContain(`batch 2000 (${k} in flight, the rest wait for room: the memory holds ${k} requests' KV cache)`);
+    expect(text.stdout).toContain(`its memory holds the KV cache of ${k} requests, below its 2000 slots`);
+  });
+
   it.each([
     [['--max-batch', '0'], '--max-batch must be a positive integer, got "0"'],
     [['--max-batch', '4', '--schedule', 'static'], '--max-batch needs --schedule continuous: it caps the requests a continuous engine holds in flight'],

@@ -56,6 +56,15 @@ export function card(label: string, value: TemplateResult, sub: TemplateResult |
   </div>`;
 }
 
+/** The requests in flight beside the batch: those the engine admits (its slots or its memory) when fewer, and per decode worker when disaggregated. */
+function admissionText(result: InferenceResult | null, disaggregated: boolean): string {
+  const admission = result?.feasible === true ? result.serving?.admission : undefined;
+  const perWorker = disaggregated ? ' per decode worker' : '';
+  if (admission == null) return disaggregated ? ' in flight per decode worker' : '';
+  const why = admission.limitedBy === 'memory' ? 'the rest wait: the memory holds no more' : 'the rest wait';
+  return ` (${admission.requestsInFlight} in flight, ${why})${perWorker}`;
+}
+
 function headline(config: InferenceConfig, result: InferenceResult | null): TemplateResult {
   const { tp, pp, ep } = config.parallelism;
   const dp = config.chips / (tp * pp);
@@ -70,7 +79,7 @@ function headline(config: InferenceConfig, result: InferenceResult | null): Temp
     <h2 data-testid="headline">${title}</h2>
     <p class="config-chips">
       <span>${d === undefined ? '' : 'decode worker: '}tp ${tp} · pp ${pp} · ep ${ep}${d === undefined ? ` · dp ${Number.isInteger(dp) ? dp : '—'}` : ''}</span>
-      <span>batch ${config.batch}${config.maxBatch !== undefined && config.maxBatch < config.batch ? ` (${config.maxBatch} in flight, the rest wait)${d === undefined ? '' : ' per decode worker'}` : d === undefined ? '' : ' in flight per decode worker'}</span>
+      <span>batch ${config.batch}${admissionText(result, d !== undefined)}</span>
       <span>${config.inputTokens.toLocaleString('en-US')} → ${config.outputTokens.toLocaleString('en-US')} tokens</span>
       <span>weights ${p.weights}${p.attentionWeights === undefined || p.attentionWeights === p.weights ? '' : ` (attention ${p.attentionWeights})`} · KV ${p.kvCache} · act ${p.activations}</span>
       ${result === null ? nothing : html`<span>${formatUsd(result.inputs.usdPerChipHour)}/chip-hour</span>`}
