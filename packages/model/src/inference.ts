@@ -448,7 +448,7 @@ export function estimateInference(given: InferenceConfig): InferenceResult {
  * fit. The kernel's explicit configurations take the same steps (`evaluateConfigs`).
  *
  * @example
- * admittedByMemory(100, (k) => estimateAtBatch({ ...config, batch: k })); // e.g. 37
+ * admittedByMemory(100, (k) => estimateInference({ ...config, batch: k })); // e.g. 37
  */
 export function admittedByMemory(slots: number, atBatch: (k: number) => InferenceResult): number {
   const fits = (k: number): boolean => {
