@@ -30,9 +30,24 @@ describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-
     expect(inferencexDecodeCap(row)).toBe(16);
   });
 
-  test('single-node rows take no cap', () => {
-    expect(inferencexDecodeCap(find((r) => !r.disagg))).toBeUndefined();
-    expect(inferencexConfig(find((r) => !r.disagg), 'continuous').maxBatch).toBeUndefined();
+  test('single-node rows read no cap: their engine takes its own clients as slots, so only its memory limits what runs', () => {
+    const single = find((r) => !r.disagg);
+    expect(inferencexDecodeCap(single)).toBeUndefined();
+    expect(inferencexConfig(single, 'continuous').maxBatch).toBe(single.conc);
+    expect(inferencexConfig(single, 'static').maxBatch).toBeUndefined();
+  });
+
+  test('an engine whose clients do not fit admits what its memory holds and queues the rest (B200 SGLang FP8 MTP 8k/1k at 512)', () => {
+    const row = find((r) => r.hardware === 'b200' && r.framework === 'sglang' && r.precision === 'fp8' && r.specMethod === 'mtp' && r.isl === 8192 && r.osl === 1024 && r.conc === 512);
+    const result = estimateInference(inferencexConfig(row, 'continuous'));
+    expect(result.feasible).toBe(true);
+    if (!result.feasible) return;
+    const admission = result.serving!.admission!;
+    expect(admission.limitedBy).toBe('memory');
+    expect(admission.requestsInFlight).toBeLessThan(512);
+    // the clients beyond it wait L·(512 − K)/K: over a minute here, as the row measures (121 s)
+    expect(result.ttftS).toBeGreaterThan(60);
+    expect(row.medianTtft).toBeGreaterThan(60);
   });
 
   test('MoRI-SGLang: 256 per decode worker without data-parallel attention, 160 per GPU with it (sglang_disagg_server.sh)', () => {

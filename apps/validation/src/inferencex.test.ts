@@ -281,6 +281,9 @@ describe('a known row maps to its configuration', () => {
         precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4', attentionWeights: 'fp8' },
         // its script's max_num_tokens: 64·⌈(64 + 1,024 + 64)/64⌉ = 1,152, at least 8,192
         chunkTokens: 8192,
+        // a continuous engine takes a cap, its own 64 clients here (no recipe read), so that it admits
+        // only the requests whose KV cache fits; a static batch is its own batch
+        ...(schedule === 'continuous' ? { maxBatch: 64 } : {}),
         schedule,
       });
     }
@@ -289,7 +292,7 @@ describe('a known row maps to its configuration', () => {
   test('the ridgeline estimate command', () => {
     expect(inferencexArgv(row)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--chunk-tokens', '8192', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
+      '--batch', '64', '--max-batch', '64', '--chunk-tokens', '8192', '--input', '922', '--output', '7373', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4',
       '--attention-weights', 'fp8', '--schedule', 'continuous',
     ]);
   });
@@ -300,10 +303,10 @@ describe('a known row maps to its configuration', () => {
     expect(dp).toMatchObject({ hardware: 'h200', decodeTp: 8, decodeEp: 8, decodeDpAttention: true, conc: 64 });
     const config = inferencexConfig(dp, 'continuous');
     // 8 attention ranks of 64·⌈(64 + 8,192 + 64)/64⌉ = 8,320 tokens each
-    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, attentionSharding: 'dp', chunkTokens: 8 * 8320 });
+    expect(config).toMatchObject({ chips: 8, parallelism: { tp: 8, pp: 1, ep: 8 }, batch: 64, maxBatch: 64, attentionSharding: 'dp', chunkTokens: 8 * 8320 });
     expect(inferencexArgv(dp)).toEqual([
       'estimate', '--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8',
-      '--batch', '64', '--chunk-tokens', '66560', '--input', '7373', '--output', '922', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
+      '--batch', '64', '--max-batch', '64', '--chunk-tokens', '66560', '--input', '7373', '--output', '922', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8',
       '--attention', 'dp', '--schedule', 'continuous',
     ]);
   });

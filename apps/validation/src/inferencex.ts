@@ -482,16 +482,20 @@ export function inferencexConfig(row: InferencexRow, schedule: Schedule): Infere
   const decode = decodeLayout(row);
   const prefill = row.disagg ? prefillLayout(row) : undefined;
   const decodeCap = inferencexDecodeCap(row);
+  const clientsPerWorker = row.disagg ? Math.max(1, Math.round(row.conc / activeDecodeWorkers(row))) : row.conc;
   const receiveInterval = inferencexReceiveInterval(row);
   const config: InferenceConfig = {
     model: deepseekV3(),
     chip: chipOf(row),
     chips: decode.chips,
     parallelism: { tp: decode.tp, pp: 1, ep: decode.ep },
-    // requests in flight per decode worker (concurrency need not divide: the mean)
-    batch: row.disagg ? Math.max(1, Math.round(row.conc / activeDecodeWorkers(row))) : row.conc,
-    // the decode engine's cap on requests in flight, where the row's recipe is known (data/inferencex-decode-caps.csv)
-    ...(decodeCap === undefined ? {} : { maxBatch: decodeCap }),
+    // requests per decode worker (concurrency need not divide: the mean)
+    batch: clientsPerWorker,
+    // the engine's cap on requests in flight, its recipe's where read (data/inferencex-decode-caps.csv),
+    // else the row's own clients, slots that never bind: with a cap an engine also admits only the
+    // requests whose KV cache fits and queues the rest (docs/MODEL.md §6, "Engine cap"), as every
+    // serving engine does; a static batch is its own batch
+    ...(schedule === 'static' ? {} : { maxBatch: decodeCap ?? clientsPerWorker }),
     inputTokens: inferencexMeanTokens(row.isl),
     outputTokens: inferencexMeanTokens(row.osl),
     // the KV cache as the row's recipe stores it (data/inferencex-kv-cache.csv)
