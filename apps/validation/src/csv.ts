@@ -95,6 +95,32 @@ export function positiveOrAny({ any, fail }: TableRecord, column: string): numbe
   return Number.isInteger(n) && n > 0 ? n : fail(column, 'a positive integer or *');
 }
 
+/** A rule's chip, serving stack and precision: each the row's `hardware`, `framework` and `precision` cell, or undefined (`*`, any). */
+export interface StackScope {
+  readonly hardware: string | undefined;
+  readonly framework: string | undefined;
+  readonly precision: string | undefined;
+}
+
+/**
+ * The `hardware`, `framework` and `precision` cells of a rule table's record, each a value or `*`.
+ *
+ * @example
+ * stackScopeOf(tableRecords('hardware,framework,precision\nb200,*,fp8\n', 't.csv', ['hardware'])[0]!); // { hardware: 'b200', framework: undefined, precision: 'fp8' }
+ */
+export function stackScopeOf({ any }: TableRecord): StackScope {
+  return { hardware: any('hardware'), framework: any('framework'), precision: any('precision') };
+}
+
+/** Whether a row of `hardware`, `framework` and `precision` falls in `scope` (an undefined field matches anything). */
+export function inStackScope(scope: StackScope, row: { readonly hardware: string; readonly framework: string; readonly precision: string }): boolean {
+  return (
+    (scope.hardware === undefined || scope.hardware === row.hardware) &&
+    (scope.framework === undefined || scope.framework === row.framework) &&
+    (scope.precision === undefined || scope.precision === row.precision)
+  );
+}
+
 /** A rule's concurrency range and run dates, inclusive (`conc`: `512`, `1-32`, `64-*` or `*`; `from`/`to`: days or `*`). */
 export interface RunScope {
   readonly concMin: number;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Precision } from '@ridgeline/hardware';
-import { tableRecords } from './csv.ts';
+import { inStackScope, stackScopeOf, tableRecords, type StackScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -17,13 +17,10 @@ export const KV_CACHE_CSV: string = fileURLToPath(new URL('../data/inferencex-kv
 /** Where no rule matches: FP8, what the TensorRT-LLM recipes and the Blackwell SGLang recipes set. */
 export const DEFAULT_KV_CACHE: Precision = 'fp8';
 
-/** One rule of the table; `undefined` fields match anything (`*` in the file). */
-export interface KvCacheRule {
+/** One rule of the table; `undefined` fields match anything (`*` in the file): its `hardware`, `framework` and `precision` cells are its StackScope. */
+export interface KvCacheRule extends StackScope {
   /** The rule's line in the file (the header is line 1). */
   readonly line: number;
-  readonly hardware: string | undefined;
-  readonly framework: string | undefined;
-  readonly precision: string | undefined;
   readonly kvCache: Precision;
   readonly source: string;
 }
@@ -33,14 +30,13 @@ const KV_PRECISIONS: readonly Precision[] = ['bf16', 'fp8'];
 
 /** Parses the table; a malformed cell is an error naming its line and column. */
 export function parseKvCache(text: string, file: string = 'inferencex-kv-cache.csv'): KvCacheRule[] {
-  return tableRecords(text, file, COLUMNS).map(({ cells, line, fail, any }) => {
+  return tableRecords(text, file, COLUMNS).map((record) => {
+    const { cells, line, fail } = record;
     const kv = cells.kv_cache ?? '';
     if (!(KV_PRECISIONS as readonly string[]).includes(kv)) fail('kv_cache', KV_PRECISIONS.join(' or '));
     return {
       line,
-      hardware: any('hardware'),
-      framework: any('framework'),
-      precision: any('precision'),
+      ...stackScopeOf(record),
       kvCache: kv as Precision,
       source: cells.source || fail('source', 'where the precision was read'),
     };
@@ -56,11 +52,6 @@ let cached: readonly KvCacheRule[] | undefined;
 
 /** The KV cache's precision of a row: the first rule of the table that matches it, else `DEFAULT_KV_CACHE`. */
 export function inferencexKvCache(row: InferencexRow, rules: readonly KvCacheRule[] = (cached ??= readKvCache())): Precision {
-  const rule = rules.find(
-    (r) =>
-      (r.hardware === undefined || r.hardware === row.hardware) &&
-      (r.framework === undefined || r.framework === row.framework) &&
-      (r.precision === undefined || r.precision === row.precision),
-  );
+  const rule = rules.find((r) => inStackScope(r, row));
   return rule?.kvCache ?? DEFAULT_KV_CACHE;
 }

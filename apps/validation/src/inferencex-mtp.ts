@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inRunScope, positiveOrAny, runScopeOf, tableRecords, type RunScope } from './csv.ts';
+import { inRunScope, inStackScope, positiveOrAny, runScopeOf, stackScopeOf, tableRecords, type RunScope, type StackScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -21,12 +21,9 @@ export const DEFAULT_MTP_DRAFT_TOKENS = 3;
  * One rule of the table; `undefined` fields match anything (`*` in the file), and its `conc`, `from`
  * and `to` cells are its RunScope (concurrency range and run dates).
  */
-export interface MtpDraftRule extends RunScope {
+export interface MtpDraftRule extends StackScope, RunScope {
   /** The rule's line in the file (the header is line 1). */
   readonly line: number;
-  readonly hardware: string | undefined;
-  readonly framework: string | undefined;
-  readonly precision: string | undefined;
   readonly isl: number | undefined;
   readonly osl: number | undefined;
   readonly decodeDpAttention: boolean | undefined;
@@ -50,9 +47,7 @@ export function parseMtpDrafts(text: string, file: string = 'inferencex-mtp-draf
     if (!Number.isInteger(draftTokens) || draftTokens < 1 || draftTokens > 8) fail('draft_tokens', 'an integer from 1 to 8');
     return {
       line,
-      hardware: any('hardware'),
-      framework: any('framework'),
-      precision: any('precision'),
+      ...stackScopeOf(record),
       isl: positiveOrAny(record, 'isl'),
       osl: positiveOrAny(record, 'osl'),
       decodeDpAttention: dp === undefined ? undefined : dp === 'true',
@@ -72,9 +67,7 @@ export function readMtpDrafts(path: string = MTP_DRAFTS_CSV): MtpDraftRule[] {
 /** Whether `rule` describes `row`. */
 export function mtpRuleMatches(rule: MtpDraftRule, row: InferencexRow): boolean {
   return (
-    (rule.hardware === undefined || rule.hardware === row.hardware) &&
-    (rule.framework === undefined || rule.framework === row.framework) &&
-    (rule.precision === undefined || rule.precision === row.precision) &&
+    inStackScope(rule, row) &&
     (rule.isl === undefined || rule.isl === row.isl) &&
     (rule.osl === undefined || rule.osl === row.osl) &&
     (rule.decodeDpAttention === undefined || rule.decodeDpAttention === row.decodeDpAttention) &&

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inRunScope, positiveOrAny, runScopeOf, tableRecords, type RunScope } from './csv.ts';
+import { inRunScope, inStackScope, positiveOrAny, runScopeOf, stackScopeOf, tableRecords, type RunScope, type StackScope } from './csv.ts';
 import type { InferencexRow } from './inferencex.ts';
 
 /**
@@ -17,12 +17,9 @@ export const RECEIVE_INTERVAL_CSV: string = fileURLToPath(new URL('../data/infer
  * One rule of the table; `undefined` fields match anything (`*` in the file), and its `conc`, `from`
  * and `to` cells are its RunScope (concurrency range and run dates).
  */
-export interface ReceiveIntervalRule extends RunScope {
+export interface ReceiveIntervalRule extends StackScope, RunScope {
   /** The rule's line in the file (the header is line 1). */
   readonly line: number;
-  readonly hardware: string | undefined;
-  readonly framework: string | undefined;
-  readonly precision: string | undefined;
   /** `mtp` or `none` (the row's `spec_method`). */
   readonly spec: string | undefined;
   /** The engine's TP (`decode_tp`). */
@@ -44,9 +41,7 @@ export function parseReceiveIntervals(text: string, file: string = 'inferencex-r
     const interval = r.interval === 'unset' ? undefined : Number.isInteger(n) && n > 0 ? n : fail('interval', 'a positive integer or unset');
     return {
       line,
-      hardware: any('hardware'),
-      framework: any('framework'),
-      precision: any('precision'),
+      ...stackScopeOf(record),
       spec,
       tp: positiveOrAny(record, 'tp'),
       ...runScopeOf(record),
@@ -64,9 +59,7 @@ export function readReceiveIntervals(path: string = RECEIVE_INTERVAL_CSV): Recei
 /** Whether `rule` covers `row`. */
 export function receiveRuleMatches(rule: ReceiveIntervalRule, row: InferencexRow): boolean {
   return (
-    (rule.hardware === undefined || rule.hardware === row.hardware) &&
-    (rule.framework === undefined || rule.framework === row.framework) &&
-    (rule.precision === undefined || rule.precision === row.precision) &&
+    inStackScope(rule, row) &&
     (rule.spec === undefined || rule.spec === row.specMethod) &&
     (rule.tp === undefined || rule.tp === row.decodeTp) &&
     inRunScope(rule, row.conc, row.date)
