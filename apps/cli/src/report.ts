@@ -231,7 +231,7 @@ function disaggregationHeader(d: NonNullable<FeasibleInferenceResult['disaggrega
 
 /** The closed loop of a disaggregated deployment in a few sentences: what binds, the idle shares, the KV transfer. */
 function disaggregationText(
-  result: InferenceResult,
+  result: FeasibleInferenceResult,
   d: NonNullable<FeasibleInferenceResult['disaggregation']>,
   serving: NonNullable<FeasibleInferenceResult['serving']>,
   verifyTokens: number,
@@ -240,7 +240,7 @@ function disaggregationText(
   const binds = d.bound === 'kv-transfer' ? 'the KV transfer' : `the ${d.bound} pool`;
   return [
     `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}, decode ${formatPercent(d.decodeIdleShare)}`,
-    `each decode iteration: ${decoding} of the ${serving.admission?.requestsInFlight ?? result.inputs.batch} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
+    `each decode iteration: ${decoding} of the ${inFlight(result)} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
   ].join('\n');
 }
 

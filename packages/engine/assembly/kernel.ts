@@ -3252,12 +3252,11 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
     // flight, and the B − K waiting requests' wait, L_K·(B − K)/K, in TTFT and request latency
     const clients = value(A_BATCH);
     const maxBatch = f(c, CFG_MAX_BATCH);
-    let cap = maxBatch;
-    let capped = cap < clients; // false for NaN (no cap)
-    evaluateAtBatch(capped ? cap : clients);
+    const slots = maxBatch < clients ? maxBatch : clients; // the clients for NaN (no cap)
+    let inFlight = slots;
+    evaluateAtBatch(slots);
     // inference.ts admittedByMemory: with a cap, the engine admits only the requests whose KV cache
     // fits, the most below the slots by bisection, the same probes as the reference
-    const slots = capped ? cap : clients;
     if (maxBatch == maxBatch && slots > 1 && infeasibleFor(R_CAPACITY)) {
       evaluateAtBatch(1);
       if (!infeasibleFor(R_CAPACITY)) {
@@ -3269,16 +3268,15 @@ export function evaluateConfigs(configs: usize, n: i32, out: usize): void {
           if (infeasibleFor(R_CAPACITY)) high = mid - 1;
           else low = mid;
         }
-        cap = low;
-        capped = true;
+        inFlight = low;
       }
       // the answer at the admitted count (or, when one request does not fit, at the slots)
-      evaluateAtBatch(capped ? cap : slots);
+      evaluateAtBatch(inFlight);
     }
     store<f64>(VALUES + (<usize>A_BATCH << 3), clients);
-    if (capped && load<f64>(OUT + (<usize>O_FEASIBLE << 3)) == 1) {
+    if (inFlight < clients && load<f64>(OUT + (<usize>O_FEASIBLE << 3)) == 1) {
       const latencyS = load<f64>(OUT + (<usize>O_REQUEST_LATENCY << 3));
-      const waitS = ((latencyS - f(decodeChip, C_REQUEST_OVERHEAD)) * (clients - cap)) / cap;
+      const waitS = ((latencyS - f(decodeChip, C_REQUEST_OVERHEAD)) * (clients - inFlight)) / inFlight;
       put(O_TTFT, load<f64>(OUT + (<usize>O_TTFT << 3)) + waitS);
       put(O_REQUEST_LATENCY, latencyS + waitS);
     }
