@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, forwardCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -298,5 +298,53 @@ describe('fitting InferenceX, one curve left out', () => {
       { heldPredictions: [at('c', [2000, 11], [1900, 11])] },
     ] as unknown as InferencexChipFit[];
     expect(outOfSampleRankingLine(fits, 'test')).toBe('Ranking out of sample (test): 2 of 3 chip pairs (67%) ordered as measured.');
+  });
+});
+
+describe('the forward check: fitted on the earlier runs, predicting the later ones', () => {
+  // H200's TensorRT-LLM rows (November 2025 to January 2026), its Dynamo-TRT rows (February and
+  // March 2026) and its SGLang rows (March 2026, a stack with no H200 rows before), on a 2 × 2 × 2 grid
+  const chip = inferencexChip('h200')!;
+  const rows = kept.filter((r) => r.hardware === 'h200' && ['trt', 'dynamo-trt', 'sglang'].includes(r.framework));
+  const grid = (c: ChipSpec) => ({ ...inferencexFitGrid(c), flop: [0.05, 0.2], memory: [0.5, 0.8], layerOverheadS: [40e-6, 100e-6] });
+  const cutoff = '2026-03-01';
+  const check = forwardCheck(rows, inferencexChip, cutoff, grid);
+
+  test('the rows before the cutoff are fitted, those from it on predicted, and a stack new since goes unpredicted', () => {
+    const before = rows.filter((r) => r.date < cutoff);
+    const after = rows.filter((r) => r.date >= cutoff);
+    expect(before.length).toBeGreaterThan(0);
+    expect([check.trainRows, check.testRows]).toEqual([before.length, after.length]);
+    expect(check.predictions.length).toBeGreaterThan(0);
+    expect(check.predictions.every((p) => p.row.date >= cutoff)).toBe(true);
+    // H200's SGLang rows are all from March 2026: no profile fitted before the cutoff predicts them
+    const sglang = after.filter((r) => r.framework === 'sglang').length;
+    expect(sglang).toBeGreaterThan(0);
+    expect(check.predictions.some((p) => p.row.framework === 'sglang')).toBe(false);
+    expect(check.unpredicted).toBeGreaterThanOrEqual(sglang);
+    expect(check.predictions.length + check.unpredicted).toBe(after.length);
+  });
+
+  test('what it predicts for the later rows does not depend on their measurements', () => {
+    // the later rows' measurements tripled: the fit never reads them, so the predictions are the same
+    const tripled = rows.map((r) => (r.date >= cutoff ? { ...r, tputPerGpu: 3 * r.tputPerGpu, medianIntvty: 3 * r.medianIntvty, medianTtft: 3 * r.medianTtft } : r));
+    const again = forwardCheck(tripled, inferencexChip, cutoff, grid);
+    expect(again.predictions.map((p) => p.predicted)).toEqual(check.predictions.map((p) => p.predicted));
+    // and the errors are the predictions against the measurements: (p − 3m)/(3m) = ((p − m)/m + 1)/3 − 1
+    const firstError = (check.predictions[0]!.predicted!.throughput - check.predictions[0]!.row.tputPerGpu) / check.predictions[0]!.row.tputPerGpu;
+    const firstAgain = (again.predictions[0]!.predicted!.throughput - 3 * check.predictions[0]!.row.tputPerGpu) / (3 * check.predictions[0]!.row.tputPerGpu);
+    expect(firstAgain).toBeCloseTo((firstError + 1) / 3 - 1, 12);
+    expect(again.stats.throughput.medianSigned).toBeLessThan(check.stats.throughput.medianSigned);
+  });
+
+  test('its statistics are those of its predictions, per chip too, and the line says them', () => {
+    const signedThroughput = check.predictions.map((p) => (p.predicted!.throughput - p.row.tputPerGpu) / p.row.tputPerGpu).sort((a, b) => a - b);
+    const mid = (signedThroughput.length - 1) / 2;
+    expect(check.stats.throughput.medianSigned).toBeCloseTo((signedThroughput[Math.floor(mid)]! + signedThroughput[Math.ceil(mid)]!) / 2, 12);
+    expect(check.stats.throughput.n).toBe(check.predictions.length);
+    expect(check.perChip).toEqual([{ chip: 'h200', rows: check.predictions.length, throughput: check.stats.throughput.medianSigned, interactivity: check.stats.interactivity.medianSigned }]);
+    const line = forwardCheckLine(check);
+    expect(line).toContain(`fitted on the ${check.trainRows} rows measured before ${cutoff}, predicting the ${check.predictions.length} of the ${check.testRows} rows`);
+    expect(line).toMatch(/Signed tput\/GPU \/ tok\/s\/user per chip \(rows\): h200 [+−]\d+\.\d% \/ [+−]\d+\.\d% \(\d+\)\.$/);
   });
 });

@@ -413,9 +413,11 @@ function efficiencyFit(unitChip: ChipSpec, subset: readonly InferencexRow[], gri
  * efficiencies fitted on the unit's other curves and the serving figures of its stack fitted on the
  * other units' rows (at their own efficiencies) and the unit's other curves (at the training ones):
  * nothing it predicts was fitted on its rows. A unit of several chips (`FITTED_TOGETHER`) reports each
- * chip on its own rows, with the unit's efficiencies and serving figures.
+ * chip on its own rows, with the unit's efficiencies and serving figures. `crossValidate: false`
+ * skips the curves left out (no `outOfSample`, no `heldPredictions`): the fit alone, in a fraction
+ * of the time.
  */
-export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid: (chip: ChipSpec) => CalibrationGrid = inferencexFitGrid, onProgress?: (message: string) => void): Array<InferencexChipFit & { readonly unit: U }> {
+export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid: (chip: ChipSpec) => CalibrationGrid = inferencexFitGrid, onProgress?: (message: string) => void, crossValidate = true): Array<InferencexChipFit & { readonly unit: U }> {
   const acceptanceFrom = (serving: StackServing) => (row: InferencexRow): number | undefined => serving[stackOf(row.framework)]?.mtpAcceptance;
 
   // 1. Every unit's efficiencies on all its rows, those with plain decoding first.
@@ -447,7 +449,7 @@ export function fitInferencexUnits<U extends FitUnit>(units: readonly U[], grid:
     const unitServing = withOwnRequestOverhead(Object.fromEntries(Object.entries(serving).filter(([stack]) => ownStacks.has(stack))), { chip: fit.chip, rows });
     const curves = [...new Set(rows.map(curveOf))];
     const heldPredictions: RankedPrediction[] = [];
-    if (curves.length > 1) {
+    if (crossValidate && curves.length > 1) {
       const others = termsExcept(unit);
       const othersServing = fitStackServing(others);
       for (const curve of curves) {
@@ -579,11 +581,87 @@ export interface InferencexStackFit extends InferencexChipFit {
  * and t_req pooled over every chip's profile of it (`fitInferencexUnits`).
  */
 export function fitInferencexStacks(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, onProgress?: (message: string) => void): InferencexStackFit[] {
+  return fitInferencexUnits(stackUnitsOf(rows, chipOf), undefined, onProgress).map(({ unit, ...fit }) => ({ ...fit, stack: unit.stack }));
+}
+
+/** One unit per (chip or group fitted together, serving stack) of the rows: the profiles `--stack` selects. */
+function stackUnitsOf(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined): Array<FitUnit & { readonly stack: string }> {
   const units: Array<FitUnit & { readonly stack: string }> = [];
   for (const { chip, rows: ofGroup } of unitsOf(rows, chipOf)) {
     for (const stack of [...new Set(ofGroup.map((r) => stackOf(r.framework)))]) units.push({ chip, rows: ofGroup.filter((r) => stackOf(r.framework) === stack), stack });
   }
-  return fitInferencexUnits(units, undefined, onProgress).map(({ unit, ...fit }) => ({ ...fit, stack: unit.stack }));
+  return units;
+}
+
+/**
+ * Where the forward check cuts the rows (`forwardCheck`): March 2026 on, the last third of
+ * InferenceX's runs by date (398 of the 1,198 rows kept), a stack release or two after the rows
+ * before it.
+ */
+export const FORWARD_CUTOFF = '2026-03-01';
+
+/** The forward check: every stack profile fitted on the rows before a date, predicting the rows from it on. */
+export interface ForwardCheck {
+  /** Rows measured from this date (YYYY-MM-DD) on are predicted; the rows before it are fitted. */
+  readonly cutoff: string;
+  readonly trainRows: number;
+  readonly testRows: number;
+  /** The predictions of the rows from the cutoff on whose chip (or die) and stack have rows before it. */
+  readonly predictions: readonly RankedPrediction[];
+  /** Rows from the cutoff on that were not predicted: no rows of their chip and stack before it (a chip or stack new since), or infeasible. */
+  readonly unpredicted: number;
+  readonly stats: FitStats;
+  /** Per chip of the predicted rows: how many, and the signed median error of throughput per GPU and of tokens/s per user. */
+  readonly perChip: ReadonlyArray<{ readonly chip: string; readonly rows: number; readonly throughput: number; readonly interactivity: number }>;
+}
+
+/**
+ * The calibration's forward check: out of sample in time, not only across curves. Every (chip,
+ * stack) profile is fitted as `pnpm validate --fit` fits it (`fitInferencexUnits`, the serving
+ * figures pooled per stack) but on the rows measured before `cutoff` only, and predicts the rows
+ * measured from `cutoff` on. Leaving a curve out keeps the software of the curves around it, which
+ * share its dates and images; this check asks what held-out measurements ask, how the fit carries
+ * to runs made after it, on newer stack releases.
+ */
+export function forwardCheck(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined, cutoff: string = FORWARD_CUTOFF, grid: (chip: ChipSpec) => CalibrationGrid = inferencexFitGrid, onProgress?: (message: string) => void): ForwardCheck {
+  const train = rows.filter((r) => r.date < cutoff);
+  const test = rows.filter((r) => r.date >= cutoff);
+  const fits = fitInferencexUnits(stackUnitsOf(train, chipOf), grid, onProgress, false);
+  const predictions: RankedPrediction[] = [];
+  const done = new Set<FitUnit>();
+  for (const fit of fits) {
+    // a unit of several chips reports each; it predicts once, for every chip of its die
+    if (done.has(fit.unit)) continue;
+    done.add(fit.unit);
+    const die = fittedTogetherWith(fit.unit.chip.id);
+    const own = test.filter((r) => stackOf(r.framework) === fit.unit.stack && die.includes(INFERENCEX_CHIP_IDS[r.hardware] ?? ''));
+    const fitted = withEfficiencies(withoutServingFigures(fit.unit.chip), fit.efficiencies, 'fit');
+    predictions.push(...predictionsOf(own, (row) => servingChip(fitted, fit.serving, row, `fit: InferenceX rows before ${cutoff}`)));
+  }
+  const byChip = new Map<string, RankedPrediction[]>();
+  for (const p of predictions) {
+    const id = INFERENCEX_CHIP_IDS[p.row.hardware] ?? p.row.hardware;
+    byChip.set(id, [...(byChip.get(id) ?? []), p]);
+  }
+  return {
+    cutoff,
+    trainRows: train.length,
+    testRows: test.length,
+    predictions,
+    unpredicted: test.length - predictions.length,
+    stats: fitStatsOf(errorsOf(predictions)),
+    perChip: [...byChip].map(([chip, list]) => {
+      const e = errorsOf(list);
+      return { chip, rows: list.length, throughput: errorStats(e.throughput).medianSigned, interactivity: errorStats(e.interactivity).medianSigned };
+    }),
+  };
+}
+
+/** The forward check as the lines `pnpm validate --fit` prints and the validation README quotes. */
+export function forwardCheckLine(check: ForwardCheck): string {
+  const { throughput: t, interactivity: u, ttft } = check.stats;
+  const chips = check.perChip.map((c) => `${c.chip} ${signed(c.throughput)} / ${signed(c.interactivity)} (${c.rows})`).join(', ');
+  return `Forward out of sample (every stack profile fitted on the ${check.trainRows} rows measured before ${check.cutoff}, predicting the ${check.predictions.length} of the ${check.testRows} rows from then on whose chip and stack were measured before it): tput/GPU median |error| ${pct(t.medianAbs)}, p90 ${pct(t.p90Abs)}, signed ${signed(t.medianSigned)}; tok/s/user ${pct(u.medianAbs)}, p90 ${pct(u.p90Abs)}, signed ${signed(u.medianSigned)}; TTFT ${pct(ttft.medianAbs)}. Signed tput/GPU / tok/s/user per chip (rows): ${chips}.`;
 }
 
 /** The per-stack fits as a table (the same columns as `inferencexFitLines`, with the stack). */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
-import { fitInferencex, fitInferencexStacks, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
+import { fitInferencex, fitInferencexStacks, forwardCheck, forwardCheckLine, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -45,6 +45,11 @@ if (flags.fit) {
   console.log(inferencexStackFitLines(stackFits).join('\n'));
   console.log(`\n${outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves')}`);
   console.log(outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves', ALONG_FRONTIER));
+  // Out of sample in time: the profiles fitted on the earlier runs, predicting the later ones.
+  const forward = forwardCheck(kept, inferencexChip, undefined, undefined, (message) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] forward: ${message}\n`),
+  );
+  console.log(`\n${forwardCheckLine(forward)}`);
   // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
   // reads the profiles the plugins carry, which --write replaces only after this table is printed.
   console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');
