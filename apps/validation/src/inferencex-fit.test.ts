@@ -304,7 +304,6 @@ describe('fitting InferenceX, one curve left out', () => {
 describe('the forward check: fitted on the earlier runs, predicting the later ones', () => {
   // H200's TensorRT-LLM rows (November 2025 to January 2026), its Dynamo-TRT rows (February and
   // March 2026) and its SGLang rows (March 2026, a stack with no H200 rows before), on a 2 × 2 × 2 grid
-  const chip = inferencexChip('h200')!;
   const rows = kept.filter((r) => r.hardware === 'h200' && ['trt', 'dynamo-trt', 'sglang'].includes(r.framework));
   const grid = (c: ChipSpec) => ({ ...inferencexFitGrid(c), flop: [0.05, 0.2], memory: [0.5, 0.8], layerOverheadS: [40e-6, 100e-6] });
   const cutoff = '2026-03-01';
