@@ -657,7 +657,7 @@ export function forwardCheck(rows: readonly InferencexRow[], chipOf: (hardware: 
   };
 }
 
-/** The forward check as the lines `pnpm validate --fit` prints and the validation README quotes. */
+/** The forward check as the line `pnpm validate --fit` prints and the validation README quotes. */
 export function forwardCheckLine(check: ForwardCheck): string {
   const { throughput: t, interactivity: u, ttft } = check.stats;
   const chips = check.perChip.map((c) => `${c.chip} ${signed(c.throughput)} / ${signed(c.interactivity)} (${c.rows})`).join(', ');
