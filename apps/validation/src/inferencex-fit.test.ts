@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
@@ -335,6 +336,18 @@ describe('the forward check: fitted on the earlier runs, predicting the later on
     expect(firstAgain).toBeCloseTo((firstError + 1) / 3 - 1, 12);
     expect(again.stats.throughput.medianSigned).toBeLessThan(check.stats.throughput.medianSigned);
   });
+
+  test('on every row, with the fit\'s own grid, it gives what the READMEs quote', () => {
+    // the whole check as `pnpm validate --fit` runs it (about 15 s: no curves left out)
+    const full = forwardCheck(kept, inferencexChip);
+    const line = forwardCheckLine(full);
+    const own = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(own.split('\n'), 'apps/validation/README.md quotes the line pnpm validate --fit prints').toContain(line);
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+    const { throughput: t, interactivity: u } = full.stats;
+    const root = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(root).toContain(`predicts the ${full.predictions.length} later rows whose chip and stack it knows at ${pct(t.medianAbs)} / ${pct(u.medianAbs)} median |error| (p90 ${pct(t.p90Abs)} / ${pct(u.p90Abs)})`);
+  }, 180_000);
 
   test('its statistics are those of its predictions, per chip too, and the line says them', () => {
     const signedThroughput = check.predictions.map((p) => (p.predicted!.throughput - p.row.tputPerGpu) / p.row.tputPerGpu).sort((a, b) => a - b);
