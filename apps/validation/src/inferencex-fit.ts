@@ -641,7 +641,9 @@ export function forwardCheck(rows: readonly InferencexRow[], chipOf: (hardware: 
   const byChip = new Map<string, RankedPrediction[]>();
   for (const p of predictions) {
     const id = INFERENCEX_CHIP_IDS[p.row.hardware] ?? p.row.hardware;
-    byChip.set(id, [...(byChip.get(id) ?? []), p]);
+    const list = byChip.get(id);
+    if (list === undefined) byChip.set(id, [p]);
+    else list.push(p);
   }
   return {
     cutoff,

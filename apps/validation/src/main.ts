@@ -28,27 +28,25 @@ if (flags.fit) {
   fitEfficiencies(rows);
   // InferenceX: one fit per chip, cross-validated leaving one curve out; progress on stderr (minutes).
   const started = Date.now();
+  /** Each progress message on stderr, after the seconds since the fits began. */
+  const progress = (message: string): void => {
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+  };
   const kept = selectInferencex(readInferencex()).kept;
-  const fits = fitInferencex(kept, inferencexChip, (message) =>
-    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
-  );
+  const fits = fitInferencex(kept, inferencexChip, progress);
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
   console.log(`\n${pooledOutOfSampleLine(fits)}`);
   console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves'));
   console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves', ALONG_FRONTIER));
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
-  const stackFits = fitInferencexStacks(kept, inferencexChip, (message) =>
-    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`),
-  );
+  const stackFits = fitInferencexStacks(kept, inferencexChip, progress);
   console.log('\nPer serving stack (the profiles --stack selects):\n');
   console.log(inferencexStackFitLines(stackFits).join('\n'));
   console.log(`\n${outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves')}`);
   console.log(outOfSampleRankingLine(stackFits, 'each row under its stack\'s profile fitted on the stack\'s other curves', ALONG_FRONTIER));
   // Out of sample in time: the profiles fitted on the earlier runs, predicting the later ones.
-  const forward = forwardCheck(kept, inferencexChip, undefined, undefined, (message) =>
-    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] forward: ${message}\n`),
-  );
+  const forward = forwardCheck(kept, inferencexChip, undefined, undefined, (message) => progress(`forward: ${message}`));
   console.log(`\n${forwardCheckLine(forward)}`);
   // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
   // reads the profiles the plugins carry, which --write replaces only after this table is printed.
