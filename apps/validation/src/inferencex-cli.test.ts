@@ -3,7 +3,7 @@ import { runCli } from 'ridgeline';
 import { inferencexArgv, predictedTputPerGpu, predictInferencex, readInferencex, selectInferencex } from './inferencex.ts';
 
 /** `ridgeline <argv> --json`, in-process: the exit code and the parsed result. */
-async function estimateJson(argv: string[]): Promise<{ code: number; result: { ttftS: number; tokensPerSPerUser: number; totalTokensPerSPerChip: number; feasible: boolean; reason: string | null } }> {
+async function estimateJson(argv: string[]): Promise<{ code: number; result: { ttftS: number; tokensPerSPerUser: number; totalTokensPerSPerChip: number; requestLatencyS: number; tpotS: number; feasible: boolean; reason: string | null } }> {
   let stdout = '';
   const code = await runCli([...argv, '--json'], { stdout: (s) => void (stdout += s), stderr: () => undefined });
   return { code, result: JSON.parse(stdout) as never };

@@ -16,6 +16,8 @@ import {
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
   inferencexMeanTokens,
+  expectedMaxOfStandardNormals,
+  finiteRunShare,
   sustainedConcurrencyShare,
   SUSTAINED_CONCURRENCY_MIN,
   parseInferencex,
@@ -30,6 +32,7 @@ import {
   selectInferencex,
 } from './inferencex.ts';
 import { transferCheck } from './inferencex-fit.ts';
+import { quantile } from './validate.ts';
 
 const text = readFileSync(DEFAULT_INFERENCEX_CSV, 'utf8');
 const [header = '', firstRow = ''] = text.split('\n');
@@ -157,11 +160,52 @@ describe('reading the parallelism columns as data/README.md does', () => {
     expect(config).toMatchObject({ chips: 8, batch: 1, disaggregation: { prefillWorkers: 1, decodeWorkers: 1 } });
     // the configuration's 8 + 1 × 8 = 16 chips make 1,600 tokens/s per chip = 25,600 tokens/s; the row
     // divides by all 8 + 72 = 80 GPUs: 25,600 / 80 = 320 tokens/s per GPU
-    expect(predictedTputPerGpu(row, { totalTokensPerSPerChip: 1600 })).toBeCloseTo(320, 9);
-    // with concurrency ≥ workers nothing is idle: the per-chip figure stands
+    // (one client: its run is its ten requests, the finite-run share is 1)
+    expect(predictedTputPerGpu(row, { totalTokensPerSPerChip: 1600, requestLatencyS: 20, tpotS: 0.02 })).toBeCloseTo(320, 9);
+    // with concurrency ≥ workers nothing is idle: the per-chip figure stands, over the finite run
     const busy = rows.find((r) => r.disagg && r.conc >= r.decodeNumWorkers && r.decodeNumWorkers > 1)!;
     expect(inferencexConfig(busy, 'continuous').disaggregation?.decodeWorkers).toBe(busy.decodeNumWorkers);
-    expect(predictedTputPerGpu(busy, { totalTokensPerSPerChip: 1600 })).toBe(1600);
+    const figures = { totalTokensPerSPerChip: 1600, requestLatencyS: 20, tpotS: 0.02 };
+    expect(predictedTputPerGpu(busy, figures)).toBe(1600 * finiteRunShare(busy, figures));
+  });
+});
+
+describe("the benchmark's finite run: ten requests per client, over until the slowest client is done", () => {
+  test('the expected largest of n standard normals (Blom) is within 0.03 of the exact value', () => {
+    expect(expectedMaxOfStandardNormals(1)).toBe(0);
+    // exact: 1/√π for two; n·∫x·φ(x)·Φ(x)^(n−1)dx integrated numerically for the others
+    const exact: ReadonlyArray<[number, number]> = [[2, 1 / Math.sqrt(Math.PI)], [4, 1.0294], [16, 1.766], [64, 2.3437], [256, 2.8269], [1024, 3.2482]];
+    for (const [n, value] of exact) expect(Math.abs(expectedMaxOfStandardNormals(n) - value)).toBeLessThan(0.03);
+    for (const bad of [0, 1.5, -3, Number.NaN]) expect(() => expectedMaxOfStandardNormals(bad)).toThrow(RangeError);
+  });
+
+  test('the share, by hand', () => {
+    // 1k outputs: 819…1024, m = 206 lengths, σ_o = √((206² − 1)/12) = √3536.25 = 59.466 tokens;
+    // TPOT 20 ms: σ_ℓ = 1.1893 s; ℓ̄ = 20 s; e(64) = Φ⁻¹(63.625/64.25) = 2.3367;
+    // share = 1/(1 + 1.1893 · 2.3367/(√10 · 20)) = 1/(1 + 0.043944) = 0.95791
+    const figures = { requestLatencyS: 20, tpotS: 0.02 };
+    // (to 3 places: simple-statistics' probit is good to about 0.003, 1.9572 at 97.5% where the
+    // exact value is 1.95996, well inside Blom's own approximation of the maximum)
+    expect(finiteRunShare({ conc: 64, osl: 1024 }, figures)).toBeCloseTo(0.95791, 3);
+    // one client: no slower client to wait for
+    expect(finiteRunShare({ conc: 1, osl: 1024 }, figures)).toBe(1);
+    // more clients, a longer tail; a longer latency for the same spread, a shorter one
+    expect(finiteRunShare({ conc: 1024, osl: 1024 }, figures)).toBeLessThan(finiteRunShare({ conc: 64, osl: 1024 }, figures));
+    expect(finiteRunShare({ conc: 64, osl: 1024 }, { requestLatencyS: 40, tpotS: 0.02 })).toBeGreaterThan(0.95791);
+  });
+
+  test('the measurements agree without any prediction: disaggregated rows hold a share that falls with concurrency as the formula does', () => {
+    // sustainedConcurrencyShare reads the measurements only; the formula here reads their measured
+    // TTFT and TPOT (ℓ̄ = TTFT + (mean osl − 1)·TPOT). The medians by concurrency agree within 2%.
+    const kept = selectInferencex(rows).kept.filter((r) => r.disagg);
+    const median = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
+    for (const [low, high] of [[1, 2], [3, 16], [17, 128], [129, 1024], [1025, 10000]] as const) {
+      const group = kept.filter((r) => r.conc >= low && r.conc <= high);
+      expect(group.length).toBeGreaterThan(20);
+      const measured = median(group.map(sustainedConcurrencyShare));
+      const formula = median(group.map((r) => finiteRunShare(r, { requestLatencyS: r.medianTtft + (inferencexMeanTokens(r.osl) - 1) * r.medianTpot, tpotS: r.medianTpot })));
+      expect(Math.abs(measured - formula)).toBeLessThan(0.02);
+    }
   });
 });
 
