@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.086, interactivity: 0.128, ttft: 0.325, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.094, interactivity: 0.133, ttft: 0.325, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {
@@ -27,12 +27,12 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
       commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
-      mtpAcceptance: { value: 0.7, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 atom MTP rows of mi355x (28 rows; 2026-12-06), each chip's efficiencies held" },
+      mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 atom MTP rows of mi355x (28 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.01, source: "fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 atom single-node rows at concurrency ≤ 16 of mi355x (22 rows; 2026-12-06)" },
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.102, interactivity: 0.122, ttft: 0.189, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.104, interactivity: 0.103, ttft: 0.136, on: "InferenceX DeepSeek-R1, 52 atom rows, one curve left out at a time" },
       },
     },
   },
@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.587, interactivity: 0.542, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
+        outOfSampleError: { throughput: 0.528, interactivity: 0.542, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
       },
     },
   },
