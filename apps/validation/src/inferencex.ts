@@ -280,8 +280,8 @@ export function exclusionReason(row: InferencexRow): ExclusionReason | undefined
 
 /**
  * Below this share of its stated concurrency in flight (`sustainedConcurrencyShare`), a row did
- * not run the configuration it names. Every stack's median share is 0.94–0.98 (the median latency
- * sits a little under the mean); 20 of the 1,278 rows fall below 0.75: 9 H100 Dynamo-TRT rows
+ * not run the configuration it names. Every stack's median share is 0.94–0.98 (the run ends with
+ * its slowest client, `finiteRunShare`); 20 of the 1,278 rows fall below 0.75: 9 H100 Dynamo-TRT rows
  * (0.43–0.75, lowest at 462–1,845 requests), 8 B200 SGLang rows at concurrency 4–32 (0.57–0.73), 2
  * GB200 Dynamo-TRT and 1 B200 Dynamo-SGLang row. Their loop did not hold the stated concurrency —
  * gaps between one request's end and the next one's start, or failed requests, which the benchmark
