@@ -579,9 +579,9 @@ export function expectedMaxOfStandardNormals(n: number): number {
  * 1k outputs. ℓ̄ is the predicted request latency, TTFT included.
  *
  * The measurements agree without any prediction (`sustainedConcurrencyShare`, the share of `conc`
- * their own rate and latency account for): on the disaggregated rows it falls from 0.99–1.0 at
- * concurrency 1–2 to 0.955 at 64 and 0.934 at 1,024, where this formula on their measured TTFT
- * and TPOT gives 1.0, 0.956 and 0.944. Single-node engines measure 0.96–0.985 at every
+ * their own rate and latency account for): on the disaggregated rows its median falls from
+ * 0.99–1.0 at concurrency 1–2 to 0.955 at 33–64 and 0.934 at 513–1,024, where this formula on their
+ * measured TTFT and TPOT gives 0.99–1.0, 0.959 and 0.947. Single-node engines measure 0.96–0.985 at every
  * concurrency, above the formula's 0.95 at 256: once the last prompts are in, the requests still
  * running decode without prompt chunks and at a shrinking batch, so the run's tail is shorter than
  * the mean step predicts. Left out: that compression, and the spread of TTFT.
@@ -609,11 +609,11 @@ export interface ThroughputFigures {
  * over the benchmark's finite run (`finiteRunShare`).
  */
 export function predictedTputPerGpu(row: InferencexRow, result: ThroughputFigures): number {
-  const steady = result.totalTokensPerSPerChip * finiteRunShare(row, result);
-  if (!row.disagg || activeDecodeWorkers(row) === row.decodeNumWorkers) return steady;
+  const perChip = result.totalTokensPerSPerChip * finiteRunShare(row, result);
+  if (!row.disagg || activeDecodeWorkers(row) === row.decodeNumWorkers) return perChip;
   const decodeWorkerChips = row.numDecodeGpu / row.decodeNumWorkers;
   const modelled = row.numPrefillGpu + activeDecodeWorkers(row) * decodeWorkerChips;
-  return (steady * modelled) / rowGpus(row);
+  return (perChip * modelled) / rowGpus(row);
 }
 
 /** The same configuration as `ridgeline estimate` arguments. */
