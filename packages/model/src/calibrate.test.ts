@@ -16,6 +16,7 @@ import {
 } from './calibrate.ts';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
+import { expectedMaxStandardNormal } from './layout.ts';
 import { llama70b, mixtral, testGpu, feasible, bf16 } from './test-fixtures.ts';
 import type { InferenceConfig } from './types.ts';
 
@@ -131,6 +132,21 @@ describe('metricValue', () => {
     expect(metricValue('tpot_s', r, c)).toBe(r.tpotS);
     expect(metricValue('request_latency_s', r, c)).toBe(r.requestLatencyS);
     expect(metricValue('output_tokens_per_s_per_chip', r, c)).toBeCloseTo((64 * 256) / r.requestLatencyS / 4, 9);
+  });
+
+  test('a closed-loop run measures its throughput over the finite run; latencies stay as they are', () => {
+    const c = { ...config(4, 64, 1024, 256), chips: 8 };
+    const r = feasible(estimateInference(c));
+    const run = { clients: 64, requestsPerClient: 10, outputTokensSd: 40 };
+    // the steady state's 64·256/ℓ/4 tokens/s per chip, times 1/(1 + 40·TPOT·e(64)/(√10·ℓ))
+    const share = 1 / (1 + (40 * r.tpotS * expectedMaxStandardNormal(64)) / (Math.sqrt(10) * r.requestLatencyS));
+    expect(metricValue('output_tokens_per_s_per_chip', r, c, run)).toBeCloseTo(((64 * 256) / r.requestLatencyS / 4) * share, 9);
+    expect(share).toBeLessThan(1);
+    expect(metricValue('tpot_s', r, c, run)).toBe(r.tpotS);
+    expect(metricValue('ttft_s', r, c, run)).toBe(r.ttftS);
+    // and a measured row carries it into the fit's prediction
+    const row = inferenceRow({ id: 'x', config: c, metric: 'output_tokens_per_s_per_chip', measured: 1, run });
+    expect(row.predict(c.chip)).toBeCloseTo(metricValue('output_tokens_per_s_per_chip', r, c, run), 12);
   });
 });
 

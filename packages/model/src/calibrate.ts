@@ -1,4 +1,5 @@
 import { efficiencyAt, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
+import { finiteRunShare, type ClosedLoopRun } from './benchmark-run.ts';
 import { InputError } from './errors.ts';
 import { estimateInference } from './inference.ts';
 import type { FeasibleInferenceResult, InferenceConfig } from './types.ts';
@@ -29,13 +30,15 @@ export const CALIBRATION_METRICS = ['ttft_s', 'tpot_s', 'request_latency_s', 'ou
 export type CalibrationMetric = (typeof CALIBRATION_METRICS)[number];
 
 /**
- * The value of `metric` in a feasible result, SI.
+ * The value of `metric` in a feasible result, SI. With `run`, a throughput is the one a finite
+ * closed-loop benchmark run measures (`finiteRunShare`, docs/MODEL.md §9), not the steady state's;
+ * latencies are unchanged.
  *
  * @example
  * const result = estimateInference(config);
  * if (result.feasible) metricValue('tpot_s', result, config); // seconds per decode step
  */
-export function metricValue(metric: CalibrationMetric, result: FeasibleInferenceResult, config: InferenceConfig): number {
+export function metricValue(metric: CalibrationMetric, result: FeasibleInferenceResult, config: InferenceConfig, run?: ClosedLoopRun): number {
   switch (metric) {
     case 'ttft_s':
       return result.ttftS;
@@ -45,7 +48,8 @@ export function metricValue(metric: CalibrationMetric, result: FeasibleInference
       return result.requestLatencyS;
     case 'output_tokens_per_s_per_chip': {
       const replicaChips = config.parallelism.tp * config.parallelism.pp;
-      return (config.batch * config.outputTokens) / result.requestLatencyS / replicaChips;
+      const steady = (config.batch * config.outputTokens) / result.requestLatencyS / replicaChips;
+      return run === undefined ? steady : steady * finiteRunShare(run, result);
     }
   }
 }
@@ -78,6 +82,8 @@ export interface MeasuredInferenceRow {
   readonly config: InferenceConfig;
   readonly metric: CalibrationMetric;
   readonly measured: number;
+  /** The closed-loop benchmark run that measured it, when its throughput is a finite run's (`metricValue`). */
+  readonly run?: ClosedLoopRun;
 }
 
 /**
@@ -95,7 +101,7 @@ export function inferenceRow(row: MeasuredInferenceRow): CalibrationRow {
     predict: (chip) => {
       const config = { ...row.config, chip };
       const result = estimateInference(config);
-      return result.feasible ? metricValue(row.metric, result, config) : undefined;
+      return result.feasible ? metricValue(row.metric, result, config, row.run) : undefined;
     },
   };
 }
