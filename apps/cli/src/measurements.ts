@@ -5,12 +5,14 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import { formatDuration, formatTokenRate } from '@ridgeline/format';
 import {
   CALIBRATION_METRICS,
+  CLOSED_LOOP_RUN_LIMITS,
   InputError,
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   estimateInference,
   metricValue,
   type CalibrationMetric,
+  type ClosedLoopRun,
   type InferenceResult,
   type MeasuredInferenceRow,
   type ModelSpec,
@@ -50,6 +52,8 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   max_batch: 'none',
   schedule: 'continuous',
   chunk_tokens: '8192',
+  requests_per_client: 'none: a steady state',
+  output_sd: 'none',
   notes: '',
 };
 
@@ -106,6 +110,29 @@ function schedule(c: Cells): Schedule {
 function maxBatch(c: Cells): number {
   if (schedule(c) === 'static') throw problem(c, 'max_batch caps the requests a continuous engine holds in flight; give it only with schedule continuous');
   return positiveInteger(c, 'max_batch');
+}
+
+/**
+ * The closed-loop benchmark run a row's throughput was measured over (`requests_per_client` and
+ * `output_sd`, given together; docs/MODEL.md §9): the replicas' clients (`batch` per replica) each
+ * sent `requests_per_client` requests whose output lengths varied with standard deviation
+ * `output_sd` tokens, and the run ended with the slowest client. Neither: a steady state.
+ */
+function closedLoopRun(c: Cells, clients: number): ClosedLoopRun | undefined {
+  const requests = cell(c, 'requests_per_client');
+  const sd = cell(c, 'output_sd');
+  if (requests === '' && sd === '') return undefined;
+  if (requests === '' || sd === '') {
+    throw problem(c, 'requests_per_client and output_sd describe the closed-loop benchmark run together; give both (output_sd 0 when every output has the same length), or neither for a steady state');
+  }
+  const requestsPerClient = positiveInteger(c, 'requests_per_client');
+  if (requestsPerClient > CLOSED_LOOP_RUN_LIMITS.requestsPerClient) throw problem(c, `requests_per_client must be at most ${CLOSED_LOOP_RUN_LIMITS.requestsPerClient}, got "${requests}"`);
+  const outputTokensSd = /^[+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i.test(sd) ? Number(sd) : Number.NaN;
+  if (!Number.isFinite(outputTokensSd) || outputTokensSd > CLOSED_LOOP_RUN_LIMITS.outputTokensSd) {
+    throw problem(c, `output_sd must be the standard deviation of the output lengths, tokens from 0 to ${CLOSED_LOOP_RUN_LIMITS.outputTokensSd}, got "${sd}"`);
+  }
+  if (clients > CLOSED_LOOP_RUN_LIMITS.clients) throw problem(c, `batch × replicas is ${clients} clients, more than a closed-loop run may state (${CLOSED_LOOP_RUN_LIMITS.clients})`);
+  return { clients, requestsPerClient, outputTokensSd };
 }
 
 function precision(c: Cells, column: string): Precision {
@@ -168,7 +195,7 @@ function checkPossible(c: Cells, row: MeasuredInferenceRow): void {
     throw error;
   }
   if (!ideal.feasible) return;
-  const bound = metricValue(row.metric, ideal, row.config);
+  const bound = metricValue(row.metric, ideal, row.config, row.run);
   const throughput = row.metric === 'output_tokens_per_s_per_chip';
   const impossible = throughput ? row.measured > bound * IDEAL_MARGIN : row.measured < bound / IDEAL_MARGIN;
   if (!impossible) return;
@@ -283,7 +310,9 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       // the engine's cap on requests in flight, where the benchmark ran above it (docs/MODEL.md §6)
       ...(cell(c, 'max_batch') === '' ? {} : { maxBatch: maxBatch(c) }),
     };
-    const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c) };
+    // a closed-loop run's clients: every replica's requests in flight
+    const run = closedLoopRun(c, config.batch * Math.max(1, Math.floor(config.chips / (tp * pp))));
+    const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c), ...(run === undefined ? {} : { run }) };
     checkPossible(c, row);
     rows.push({ row, line: c.line, model: modelName });
   }

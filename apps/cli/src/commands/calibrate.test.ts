@@ -218,6 +218,31 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     );
   });
 
+  it('reads requests_per_client and output_sd: a throughput measured over a closed-loop run is predicted over that run, latencies as they are', async () => {
+    const csv = [
+      'id,model,chips,tp,batch,input,output,weights,kv,activations,requests_per_client,output_sd,metric,value',
+      'steady,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,,,output_tokens_per_s_per_chip,100',
+      'run,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,10,30,output_tokens_per_s_per_chip,100',
+      'latency,llama-3.1-70b,8,8,48,2048,256,fp8,fp8,fp8,10,30,tpot_s,0.03',
+      '',
+    ].join('\n');
+    const [steady, run, latency] = (await calibrateJson('run.csv', csv)).rows;
+    const precision = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
+    const config = { batch: 48, inputTokens: 2048, outputTokens: 256, precision };
+    const full = { model: getModel('llama-3.1-70b')!, chip: acme, chips: 8, parallelism: { tp: 8, pp: 1, ep: 1 }, ...config };
+    const result = estimateInference(full);
+    if (!result.feasible) throw new Error(result.explanation);
+    // 48 clients (one replica), ten requests each, outputs ±30 tokens: the steady state times 1/(1 + 30·TPOT·e(48)/(√10·ℓ))
+    expect(steady!.before.predicted).toBe(llamaOnAcme('output_tokens_per_s_per_chip', config));
+    expect(run!.before.predicted).toBe(metricValue('output_tokens_per_s_per_chip', result, full, { clients: 48, requestsPerClient: 10, outputTokensSd: 30 }));
+    expect(run!.before.predicted!).toBeLessThan(steady!.before.predicted!);
+    expect(latency!.before.predicted).toBe(llamaOnAcme('tpot_s', config));
+    const one = (file: string, from: string, to: string): ReturnType<typeof cli> => calibrateFile(file, csv.replace(from, to));
+    expectUserError(await one('half.csv', ',10,30,output', ',10,,output'), 'half.csv line 3: requests_per_client and output_sd describe the closed-loop benchmark run together; give both (output_sd 0 when every output has the same length), or neither for a steady state');
+    expectUserError(await one('zero.csv', ',10,30,output', ',0,30,output'), 'zero.csv line 3: requests_per_client must be a positive integer, got "0"');
+    expectUserError(await one('sd.csv', ',10,30,output', ',10,-3,output'), 'sd.csv line 3: output_sd must be the standard deviation of the output lengths, tokens from 0 to 10000000, got "-3"');
+  });
+
   it('prints every row before and after, both medians and a block to paste', async () => {
     const r = await cli(['calibrate', EXAMPLE, '--hardware', './acme.json'], dir);
     expect(r.code).toBe(0);
@@ -291,7 +316,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, requests_per_client, output_sd, notes',
     ],
     [
       'an unknown metric',
