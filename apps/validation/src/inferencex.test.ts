@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
+import { finiteRunShare } from '@ridgeline/model';
 import { bestFittedProfile } from '@ridgeline/hardware';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
@@ -16,8 +17,7 @@ import {
   INFERENCEX_CHIP_IDS,
   inferencexConfig,
   inferencexMeanTokens,
-  expectedMaxOfStandardNormals,
-  finiteRunShare,
+  inferencexRun,
   sustainedConcurrencyShare,
   SUSTAINED_CONCURRENCY_MIN,
   parseInferencex,
@@ -166,32 +166,19 @@ describe('reading the parallelism columns as data/README.md does', () => {
     const busy = rows.find((r) => r.disagg && r.conc >= r.decodeNumWorkers && r.decodeNumWorkers > 1)!;
     expect(inferencexConfig(busy, 'continuous').disaggregation?.decodeWorkers).toBe(busy.decodeNumWorkers);
     const figures = { totalTokensPerSPerChip: 1600, requestLatencyS: 20, tpotS: 0.02 };
-    expect(predictedTputPerGpu(busy, figures)).toBe(1600 * finiteRunShare(busy, figures));
+    expect(predictedTputPerGpu(busy, figures)).toBe(1600 * finiteRunShare(inferencexRun(busy), figures));
   });
 });
 
 describe("the benchmark's finite run: ten requests per client, over until the slowest client is done", () => {
-  test('the expected largest of n standard normals (Blom) is within 0.03 of the exact value', () => {
-    expect(expectedMaxOfStandardNormals(1)).toBe(0);
-    // exact: 1/√π for two; n·∫x·φ(x)·Φ(x)^(n−1)dx integrated numerically for the others
-    const exact: ReadonlyArray<[number, number]> = [[2, 1 / Math.sqrt(Math.PI)], [4, 1.0294], [16, 1.766], [64, 2.3437], [256, 2.8269], [1024, 3.2482]];
-    for (const [n, value] of exact) expect(Math.abs(expectedMaxOfStandardNormals(n) - value)).toBeLessThan(0.03);
-    for (const bad of [0, 1.5, -3, Number.NaN]) expect(() => expectedMaxOfStandardNormals(bad)).toThrow(RangeError);
-  });
-
-  test('the share, by hand', () => {
-    // 1k outputs: 819…1024, m = 206 lengths, σ_o = √((206² − 1)/12) = √3536.25 = 59.466 tokens;
-    // TPOT 20 ms: σ_ℓ = 1.1893 s; ℓ̄ = 20 s; e(64) = Φ⁻¹(63.625/64.25) = 2.3367;
-    // share = 1/(1 + 1.1893 · 2.3367/(√10 · 20)) = 1/(1 + 0.043944) = 0.95791
+  test("a row's run: its clients, ten requests each, output lengths uniform on [⌊0.8·osl⌋, osl]", () => {
+    // 1k outputs: 819…1024, √((206² − 1)/12) = 59.466 tokens; 8k: 6,553…8,192, 473.43
+    expect(inferencexRun({ conc: 64, osl: 1024 })).toEqual({ clients: 64, requestsPerClient: 10, outputTokensSd: Math.sqrt((206 * 206 - 1) / 12) });
+    expect(inferencexRun({ conc: 4, osl: 8192 }).outputTokensSd).toBeCloseTo(473.43, 2);
+    // the predicted throughput is the steady state's over that run: 1 − 1/(1 + 59.466·0.02·2.33669/(√10·20)) ≈ 4.2% less at 64
     const figures = { requestLatencyS: 20, tpotS: 0.02 };
-    // (to 3 places: simple-statistics' probit is good to about 0.003, 1.9572 at 97.5% where the
-    // exact value is 1.95996, well inside Blom's own approximation of the maximum)
-    expect(finiteRunShare({ conc: 64, osl: 1024 }, figures)).toBeCloseTo(0.95791, 3);
-    // one client: no slower client to wait for
-    expect(finiteRunShare({ conc: 1, osl: 1024 }, figures)).toBe(1);
-    // more clients, a longer tail; a longer latency for the same spread, a shorter one
-    expect(finiteRunShare({ conc: 1024, osl: 1024 }, figures)).toBeLessThan(finiteRunShare({ conc: 64, osl: 1024 }, figures));
-    expect(finiteRunShare({ conc: 64, osl: 1024 }, { requestLatencyS: 40, tpotS: 0.02 })).toBeGreaterThan(0.95791);
+    expect(finiteRunShare(inferencexRun({ conc: 64, osl: 1024 }), figures)).toBeCloseTo(0.957909, 5);
+    expect(finiteRunShare(inferencexRun({ conc: 1, osl: 1024 }), figures)).toBe(1);
   });
 
   test('the measurements agree without any prediction: disaggregated rows hold a share that falls with concurrency as the formula does', () => {
@@ -203,7 +190,7 @@ describe("the benchmark's finite run: ten requests per client, over until the sl
       const group = kept.filter((r) => r.conc >= low && r.conc <= high);
       expect(group.length).toBeGreaterThan(20);
       const measured = median(group.map(sustainedConcurrencyShare));
-      const formula = median(group.map((r) => finiteRunShare(r, { requestLatencyS: r.medianTtft + (inferencexMeanTokens(r.osl) - 1) * r.medianTpot, tpotS: r.medianTpot })));
+      const formula = median(group.map((r) => finiteRunShare(inferencexRun(r), { requestLatencyS: r.medianTtft + (inferencexMeanTokens(r.osl) - 1) * r.medianTpot, tpotS: r.medianTpot })));
       expect(Math.abs(measured - formula)).toBeLessThan(0.02);
     }
   });

@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { probit } from 'simple-statistics';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
 import {
   estimateInference,
+  finiteRunShare,
+  uniformLengthsSd,
+  type ClosedLoopRun,
   type InferenceConfig,
   type InfeasibleReason,
   type ModelSpec,
@@ -558,42 +560,26 @@ export function activeDecodeWorkers(row: InferencexRow): number {
 export const INFERENCEX_REQUESTS_PER_CLIENT = 10;
 
 /**
- * The expected largest of `n` independent standard normal draws, by Blom's plotting position
- * Φ⁻¹((n − 0.375)/(n + 0.25)): 0 for one, 0.59 for two, 2.34 for 64, 3.23 for 1,024, where the
- * exact values are 0, 1/√π ≈ 0.564, 2.344 and 3.248. `n` must be a count ≥ 1.
- */
-export function expectedMaxOfStandardNormals(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer ≥ 1, got ${n}`);
-  return n === 1 ? 0 : probit((n - 0.375) / (n + 0.25));
-}
-
-/**
- * The share of the steady state's throughput a finite benchmark run measures. InferenceX divides
- * the tokens of all `conc × 10` requests by the run's wall time, which ends with the slowest of the
- * `conc` clients, not at the mean client's: each client's ten request latencies ℓ vary with their
- * output lengths (uniform on [⌊0.8·osl⌋, osl], standard deviation σ_o = √((m² − 1)/12) over its m
- * values), σ_ℓ = σ_o·TPOT, so a client's total has mean N·ℓ̄ and deviation √N·σ_ℓ, and the run
- * lasts about N·ℓ̄ + √N·σ_ℓ·e(conc), e the expected largest of conc standard normals
- * (`expectedMaxOfStandardNormals`). The share is N·ℓ̄ over that:
- * `1 / (1 + σ_ℓ·e(conc) / (√N·ℓ̄))`, 1 at concurrency 1, about 0.955 at 64 and 0.94 at 1,024 on
- * 1k outputs. ℓ̄ is the predicted request latency, TTFT included.
+ * The benchmark run a row measured (docs/MODEL.md §9, "The benchmark's finite run"): its `conc`
+ * clients each send ten requests (`INFERENCEX_REQUESTS_PER_CLIENT`) whose output lengths are drawn
+ * uniformly from [⌊0.8·osl⌋, osl]. The run ends with the slowest client, so it measures
+ * `finiteRunShare` of the steady state's throughput: 1 at concurrency 1, about 0.955 at 64 and 0.94
+ * at 1,024 on 1k outputs.
  *
  * The measurements agree without any prediction (`sustainedConcurrencyShare`, the share of `conc`
  * their own rate and latency account for): on the disaggregated rows its median falls from
- * 0.99–1.0 at concurrency 1–2 to 0.955 at 33–64 and 0.934 at 513–1,024, where this formula on their
- * measured TTFT and TPOT gives 0.99–1.0, 0.959 and 0.947. Single-node engines measure 0.96–0.985 at every
- * concurrency, above the formula's 0.95 at 256: once the last prompts are in, the requests still
+ * 0.99–1.0 at concurrency 1–2 to 0.955 at 33–64 and 0.934 at 513–1,024, where the share on their
+ * measured TTFT and TPOT gives 0.99–1.0, 0.959 and 0.947. Single-node engines measure 0.96–0.985 at
+ * every concurrency, above the share's 0.95 at 256: once the last prompts are in, the requests still
  * running decode without prompt chunks and at a shrinking batch, so the run's tail is shorter than
- * the mean step predicts. Left out: that compression, and the spread of TTFT.
+ * the mean step predicts.
  */
-export function finiteRunShare(
-  row: Pick<InferencexRow, 'conc' | 'osl'>,
-  result: { readonly requestLatencyS: number; readonly tpotS: number },
-): number {
-  const lengths = row.osl - Math.floor(row.osl * INFERENCEX_RANGE_RATIO) + 1;
-  const latencySpreadS = Math.sqrt((lengths * lengths - 1) / 12) * result.tpotS;
-  const tail = (latencySpreadS * expectedMaxOfStandardNormals(row.conc)) / (Math.sqrt(INFERENCEX_REQUESTS_PER_CLIENT) * result.requestLatencyS);
-  return 1 / (1 + tail);
+export function inferencexRun(row: Pick<InferencexRow, 'conc' | 'osl'>): ClosedLoopRun {
+  return {
+    clients: row.conc,
+    requestsPerClient: INFERENCEX_REQUESTS_PER_CLIENT,
+    outputTokensSd: uniformLengthsSd(Math.floor(row.osl * INFERENCEX_RANGE_RATIO), row.osl),
+  };
 }
 
 /** What `predictedTputPerGpu` reads of a feasible estimate. */
@@ -609,7 +595,7 @@ export interface ThroughputFigures {
  * over the benchmark's finite run (`finiteRunShare`).
  */
 export function predictedTputPerGpu(row: InferencexRow, result: ThroughputFigures): number {
-  const perChip = result.totalTokensPerSPerChip * finiteRunShare(row, result);
+  const perChip = result.totalTokensPerSPerChip * finiteRunShare(inferencexRun(row), result);
   if (!row.disagg || activeDecodeWorkers(row) === row.decodeNumWorkers) return perChip;
   const decodeWorkerChips = row.numDecodeGpu / row.decodeNumWorkers;
   const modelled = row.numPrefillGpu + activeDecodeWorkers(row) * decodeWorkerChips;
