@@ -52,5 +52,8 @@ describe('finiteRunShare', () => {
     expect(() => finiteRunShare({ ...ok, requestsPerClient: 0 }, figures)).toThrow(/^run\.requestsPerClient must be an integer from 1 to/);
     expect(() => finiteRunShare({ ...ok, outputTokensSd: -1 }, figures)).toThrow(/^run\.outputTokensSd must be a number of tokens from 0 to/);
     expect(() => finiteRunShare({ ...ok, outputTokensSd: Number.NaN }, figures)).toThrow(InputError);
+    // and a result that is not a feasible estimate's: no NaN or ∞ comes out
+    expect(() => finiteRunShare(ok, { requestLatencyS: 0, tpotS: 0.02 })).toThrow(/^result\.requestLatencyS must be a number of seconds > 0/);
+    expect(() => finiteRunShare(ok, { requestLatencyS: 20, tpotS: Number.POSITIVE_INFINITY })).toThrow(/^result\.tpotS must be a number of seconds ≥ 0/);
   });
 });

@@ -74,6 +74,10 @@ function checkRun(run: ClosedLoopRun): void {
  */
 export function finiteRunShare(run: ClosedLoopRun, result: { readonly requestLatencyS: number; readonly tpotS: number }): number {
   checkRun(run);
+  if (!Number.isFinite(result.requestLatencyS) || result.requestLatencyS <= 0) {
+    throw new InputError('result.requestLatencyS', `result.requestLatencyS must be a number of seconds > 0 (a feasible estimate's), got ${result.requestLatencyS}`);
+  }
+  if (!Number.isFinite(result.tpotS) || result.tpotS < 0) throw new InputError('result.tpotS', `result.tpotS must be a number of seconds ≥ 0, got ${result.tpotS}`);
   const latencySpreadS = run.outputTokensSd * result.tpotS;
   const tail = (latencySpreadS * expectedMaxStandardNormal(run.clients)) / (Math.sqrt(run.requestsPerClient) * result.requestLatencyS);
   return 1 / (1 + tail);
