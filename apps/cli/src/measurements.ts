@@ -19,6 +19,7 @@ import {
   type Schedule,
 } from '@ridgeline/model';
 import { UserError } from './errors.ts';
+import { decimal } from './units.ts';
 import { resolveModel } from './resolve-model.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -127,8 +128,8 @@ function closedLoopRun(c: Cells, clients: number): ClosedLoopRun | undefined {
   }
   const requestsPerClient = positiveInteger(c, 'requests_per_client');
   if (requestsPerClient > CLOSED_LOOP_RUN_LIMITS.requestsPerClient) throw problem(c, `requests_per_client must be at most ${CLOSED_LOOP_RUN_LIMITS.requestsPerClient}, got "${requests}"`);
-  const outputTokensSd = /^[+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i.test(sd) ? Number(sd) : Number.NaN;
-  if (!Number.isFinite(outputTokensSd) || outputTokensSd > CLOSED_LOOP_RUN_LIMITS.outputTokensSd) {
+  const outputTokensSd = decimal(sd) ?? Number.NaN;
+  if (!(outputTokensSd >= 0 && outputTokensSd <= CLOSED_LOOP_RUN_LIMITS.outputTokensSd)) {
     throw problem(c, `output_sd must be the standard deviation of the output lengths, tokens from 0 to ${CLOSED_LOOP_RUN_LIMITS.outputTokensSd}, got "${sd}"`);
   }
   if (clients > CLOSED_LOOP_RUN_LIMITS.clients) throw problem(c, `batch × replicas is ${clients} clients, more than a closed-loop run may state (${CLOSED_LOOP_RUN_LIMITS.clients})`);
@@ -153,8 +154,8 @@ function metric(c: Cells): CalibrationMetric {
 
 function measuredValue(c: Cells): number {
   const raw = cell(c, 'value');
-  const value = /^[+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value <= 0) throw problem(c, `value must be a number > 0 in SI units (seconds, tokens/s), got "${raw}"`);
+  const value = decimal(raw) ?? Number.NaN;
+  if (!(value > 0)) throw problem(c, `value must be a number > 0 in SI units (seconds, tokens/s), got "${raw}"`);
   return value;
 }
 
