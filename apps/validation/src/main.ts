@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
@@ -73,9 +74,10 @@ if (flags.fit) {
   const report = runValidation(rows);
   const inferencex = runInferencex();
   const heldOut = heldOutLines(readHeldOut().map(predictHeldOut));
+  const dominance = dominanceLines(dominancePairs(inferencex.selection.kept));
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
-    writeFileSync(path, withHeldOutSection(withAccuracySection(readFileSync(path, 'utf8'), report, inferencex), heldOut));
+    writeFileSync(path, withDominanceSection(withHeldOutSection(withAccuracySection(readFileSync(path, 'utf8'), report, inferencex), heldOut), dominance));
     console.log(`updated ${path}`);
   }
 } else {
@@ -87,6 +89,8 @@ if (flags.fit) {
 
   const inferencex = runInferencex();
   console.log(`\n${inferencexLines(inferencex).join('\n')}`);
+  console.log('\nWithout any prediction: rows of one configuration (stack, precision, MTP, deployment, input/output lengths, concurrency) on two chips, the first\'s datasheet at least the second\'s on every figure serving reads; the stronger chip\'s measured throughput per GPU and tokens/s per user over the weaker\'s (medians), and the pairs where it measured below 0.75 of the weaker\'s throughput:\n');
+  console.log(dominanceLines(dominancePairs(inferencex.selection.kept)).join('\n'));
   console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
   console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
   if (flags['inferencex-rows']) {

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { b200, b300, h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
+import { mi355x } from '@ridgeline/hardware-amd';
+import { DOMINANCE_SHORTFALL, configurationKey, datasheetDominates, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
+import { findRow, keptRows } from './test-rows.ts';
+
+describe('datasheetDominates: at least the other chip on every figure serving reads, above it on one', () => {
+  test('B300 over B200 at FP8: the same 4.5 PFLOP/s and 8 TB/s, more HBM (288 against 192 GB) and scale-out (800 against 400 Gb/s)', () => {
+    expect(datasheetDominates(b300, b200, 'fp8')).toBe(true);
+    expect(datasheetDominates(b200, b300, 'fp8')).toBe(false);
+  });
+
+  test('a chip does not dominate itself (no figure above)', () => {
+    expect(datasheetDominates(b200, b200, 'fp8')).toBe(false);
+  });
+
+  test('H200 over H100 (the same die, more and faster HBM); B200 over H200 at FP4, which H200 lacks', () => {
+    expect(datasheetDominates(h200, h100Sxm, 'fp8')).toBe(true);
+    expect(datasheetDominates(b200, h200, 'fp4')).toBe(true);
+    expect(datasheetDominates(h200, b200, 'fp4')).toBe(false);
+  });
+
+  test('one figure below is enough to fail: MI355X has more FP8 and HBM than B200 but 537.6 GB/s of scale-up against 900', () => {
+    expect(mi355x.scaleUp.bandwidthBytesPerS.value).toBeLessThan(b200.scaleUp.bandwidthBytesPerS.value);
+    expect(datasheetDominates(mi355x, b200, 'fp8')).toBe(false);
+  });
+});
+
+describe('dominancePairs: rows of one configuration on a dominating and a dominated chip', () => {
+  const base = findRow((r) => r.hardware === 'b200' && r.framework === 'sglang' && r.precision === 'fp8' && !r.disagg);
+
+  test('pairs rows that differ in the chip only, with the measured ratios; another concurrency does not pair', () => {
+    const weaker = { ...base, line: 1, hardware: 'h200', tputPerGpu: 1000, medianIntvty: 50 };
+    const stronger = { ...base, line: 2, hardware: 'b200', tputPerGpu: 1500, medianIntvty: 40 };
+    const elsewhere = { ...base, line: 3, hardware: 'h200', conc: base.conc + 1, tputPerGpu: 10, medianIntvty: 10 };
+    const pairs = dominancePairs([weaker, stronger, elsewhere]);
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]!.stronger.line).toBe(2);
+    expect(pairs[0]!.weaker.line).toBe(1);
+    expect(pairs[0]!.throughputRatio).toBe(1500 / 1000);
+    expect(pairs[0]!.interactivityRatio).toBe(40 / 50);
+    expect(configurationKey(elsewhere)).not.toBe(configurationKey(weaker));
+  });
+
+  test('the table: median ratios per group, and the pairs below the shortfall with both releases', () => {
+    const rows = [1, 2, 3].flatMap((i) => [
+      { ...base, line: 10 * i, conc: i, hardware: 'h200', image: 'x:v1', tputPerGpu: 100, medianIntvty: 10 },
+      // ratios 0.5, 0.8, 1.2: median 0.8, one pair below 0.75
+      { ...base, line: 10 * i + 1, conc: i, hardware: 'b200', image: 'x:v2', tputPerGpu: [50, 80, 120][i - 1]!, medianIntvty: 10 },
+    ]);
+    const lines = dominanceLines(dominancePairs(rows));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('| b200 | h200 | sglang | fp8 | 3 | 0.80 | 1.00 | 1 (v2 against v1) |');
+  });
+});
+
+describe('the InferenceX rows, read without any prediction', () => {
+  const pairs = dominancePairs(keptRows);
+
+  test("only B300's SGLang rows of v0.5.10.post1 measure below 0.75 of a chip they dominate, on the same configuration", () => {
+    const short = pairs.filter((p) => p.throughputRatio < DOMINANCE_SHORTFALL);
+    expect(short.length).toBeGreaterThan(0);
+    for (const p of short) {
+      expect(p.stronger.hardware).toBe('b300');
+      expect(p.stronger.framework).toBe('sglang');
+      expect(p.stronger.image).toContain('v0.5.10.post1');
+    }
+  });
+
+  test('B300 SGLang FP8 serves under half of B200 in the median, where every pair without B300 has the stronger chip ahead', () => {
+    const ratios = (where: (p: (typeof pairs)[number]) => boolean): number[] => pairs.filter(where).map((p) => p.throughputRatio).sort((a, b) => a - b);
+    const b300OverB200 = ratios((p) => p.stronger.hardware === 'b300' && p.weaker.hardware === 'b200' && p.stronger.precision === 'fp8');
+    expect(b300OverB200.length).toBeGreaterThanOrEqual(10);
+    expect(b300OverB200[Math.floor(b300OverB200.length / 2)]).toBeLessThan(0.5);
+    const withoutB300 = ratios((p) => p.stronger.hardware !== 'b300');
+    expect(withoutB300.length).toBeGreaterThanOrEqual(40);
+    expect(withoutB300[Math.floor(withoutB300.length / 2)]).toBeGreaterThan(1.1);
+  });
+
+  test("this app's README shows the table pnpm validate prints (pnpm validate --readme regenerates it)", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('<!-- dominance:begin -->');
+    expect(withDominanceSection(readme, dominanceLines(pairs))).toBe(readme);
+  });
+});
