@@ -1,4 +1,5 @@
 import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
+import { b200 } from './b200.ts';
 import { b300 } from './b300.ts';
 import {
   idleFromTdp,
@@ -28,6 +29,22 @@ const TRANSFER: TransferRule = {
   profileOutOfSampleError: {
     sglang: { throughput: 0.219, interactivity: 0.277, on: "InferenceX DeepSeek-R1: b200's sglang profile on gb200-nvl72's 74 sglang rows, the same GPU-to-rack transfer (pnpm validate --fit)" },
   },
+};
+
+/**
+ * The one exception, SGLang: B300's own SGLang profile is fitted on runs the datasheets contradict.
+ * On the same configurations as B200's SGLang runs three weeks before, B300's (SGLang v0.5.10.post1,
+ * April 2026) serve 0.46× B200's FP8 throughput per GPU in the median, down to 0.21×, though B300 is
+ * at least B200 on every datasheet figure (apps/validation/README.md, "Measurements the datasheets
+ * contradict"), so its fit (η_mem 0.4, t_req 200 ms) describes that release, not the GPU. Transferred,
+ * it made GB300 serve below B200 on SGLang. GB300's SGLang profile comes from the nearest chip of the
+ * architecture and stack whose SGLang rows the check does not contradict: B200's, the source of the
+ * pair its error is measured on (B200 → GB200 NVL72) as well.
+ */
+const SGLANG_TRANSFER: TransferRule = {
+  fromId: 'b200',
+  why: "the same Blackwell software stack; B300's own SGLang profile is fitted on runs that serve below B200's on the same configurations, which its datasheet contradicts (apps/validation/README.md)",
+  outOfSampleError: TRANSFER.profileOutOfSampleError?.sglang,
 };
 
 /**
@@ -112,9 +129,13 @@ export const gb300Nvl72: ChipSpec = withEstimatedPower({
     systemCapitalUsdPerChip: { value: 0, source: 'included in capitalUsd, a whole-rack price (Grace CPUs, NVLink switches, power shelves)' },
     capitalAsOf: '2026-12-04',
   },
-  // No GB300 serving measurement is published: the B300's (the same GPU) transferred, each stack too.
+  // No GB300 serving measurement is published: the B300's (the same GPU) transferred, each stack
+  // too, but SGLang's, which is B200's (SGLANG_TRANSFER).
   efficiency: transferredEfficiency(b300.efficiency, TRANSFER),
-  efficiencyProfiles: transferredProfiles(b300.efficiencyProfiles, TRANSFER),
+  efficiencyProfiles: {
+    ...transferredProfiles(b300.efficiencyProfiles, TRANSFER),
+    ...transferredProfiles(b200.efficiencyProfiles?.sglang === undefined ? {} : { sglang: b200.efficiencyProfiles.sglang }, SGLANG_TRANSFER),
+  },
   notes:
-    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9).',
+    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9), the SGLang profile from B200.',
 }, GB300_NVL72_NODE_OVERHEAD_W);

@@ -159,8 +159,10 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect({ ...eff, source: '' }).toEqual({ ...orig, source: '' });
           expect(eff.source.startsWith(`transferred from ${id} (`)).toBe(true);
         }
-        // each stack's profile keeps the stack's MTP acceptance and t_req (software, not the chip)
+        // each stack's profile keeps the stack's MTP acceptance and t_req (software, not the chip);
+        // SGLang's comes from B200 (below)
         for (const [stack, profile] of Object.entries(from.efficiencyProfiles ?? {})) {
+          if (stack === 'sglang') continue;
           const moved = chip.efficiencyProfiles?.[stack];
           expect(moved?.mtpAcceptance?.value, stack).toBe(profile.mtpAcceptance?.value);
           expect(moved?.requestOverheadS?.value, stack).toBe(profile.requestOverheadS?.value);
@@ -168,6 +170,21 @@ describe('@ridgeline/hardware-nvidia', () => {
         }
         expect(chip.efficiency.mtpAcceptance?.value).toBe(from.efficiency.mtpAcceptance?.value);
       }
+    });
+
+    it("GB300 NVL72's SGLang profile is B200's: B300's own is fitted on runs its datasheet contradicts", () => {
+      const moved = gb300Nvl72.efficiencyProfiles?.sglang;
+      const source = b200.efficiencyProfiles?.sglang;
+      expect(source).toBeDefined();
+      for (const key of ['memory', 'layerOverheadS', 'mtpAcceptance', 'requestOverheadS'] as const) {
+        expect(moved?.[key]?.value, key).toBe(source?.[key]?.value);
+        expect(moved?.[key]?.source.startsWith('transferred from b200 ('), key).toBe(true);
+      }
+      // B300's SGLang fit reads a slower HBM than B200's: what GB300 would otherwise have inherited
+      expect(b300.efficiencyProfiles?.sglang?.memory.value).toBeLessThan(source!.memory.value);
+      expect(moved?.calibration?.status).toBe('transferred');
+      // the error quoted is the same stack's GPU-to-rack pair, B200's SGLang profile on GB200's rows
+      expect(moved?.calibration?.outOfSampleError?.on).toMatch(/b200's sglang profile on gb200-nvl72's/);
     });
 
     it('estimates the price from the sibling\'s dated list price and says so', () => {
