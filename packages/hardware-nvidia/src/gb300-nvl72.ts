@@ -1,6 +1,6 @@
-import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
-import { b200 } from './b200.ts';
+import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type EfficiencyProfile, type TransferRule } from '@ridgeline/hardware';
 import { b300 } from './b300.ts';
+import { gb200Nvl72 } from './gb200-nvl72.ts';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -36,16 +36,39 @@ const TRANSFER: TransferRule = {
  * On the same configurations as B200's SGLang runs three weeks before, B300's (SGLang v0.5.10.post1,
  * April 2026) serve 0.46× B200's FP8 throughput per GPU in the median, down to 0.21×, though B300 is
  * at least B200 on every datasheet figure (apps/validation/README.md, "Measurements the datasheets
- * contradict"), so its fit (η_mem 0.4, t_req 200 ms) describes that release, not the GPU. Transferred,
- * it made GB300 serve below B200 on SGLang. GB300's SGLang profile comes from the nearest chip of the
- * architecture and stack whose SGLang rows the check does not contradict: B200's, the source of the
- * pair its error is measured on (B200 → GB200 NVL72) as well.
+ * contradict"), so its fit (η_mem 0.4, t_req 200 ms) describes that release, not the GPU; transferred,
+ * it made GB300 serve below B200 on 134 of B200's 174 SGLang row configurations and below GB200 on 70
+ * of its 74. The next nearest chip is GB200 NVL72, the same rack one
+ * GPU generation step back (B200 is two steps: the GPU and the rack), whose SGLang rows the check does
+ * not contradict. The quoted error stays the one measured on a one-step SGLang transfer that no
+ * contradicted run enters, B200 → GB200 NVL72 (B200 → B300, the GPU step, is measured on B300's
+ * contradicted SGLang rows).
  */
 const SGLANG_TRANSFER: TransferRule = {
-  fromId: 'b200',
-  why: "the same Blackwell software stack; B300's own SGLang profile is fitted on runs that serve below B200's on the same configurations, which its datasheet contradicts (apps/validation/README.md)",
+  fromId: 'gb200-nvl72',
+  why: "the same NVL72 rack and Blackwell software stack, one GPU step back; B300's own SGLang profile is fitted on runs that serve below B200's on the same configurations, which its datasheet contradicts (apps/validation/README.md)",
   outOfSampleError: TRANSFER.profileOutOfSampleError?.sglang,
 };
+
+/**
+ * What a serving fit sets (docs/MODEL.md §9: the experts' η_flop, η_mem, t_layer, the MTP acceptance
+ * and t_req, with the overlap it held and its status); the rest of a profile (the matmuls' η_flop per
+ * precision, the weight reads' η_mem, η_net) is the GPU's sourced figures, B300's for GB300.
+ */
+const SERVING_FIT_FIELDS = ['description', 'expertFlop', 'expertFlopByPrecision', 'memory', 'layerOverheadS', 'commOverlap', 'mtpAcceptance', 'requestOverheadS', 'calibration'] as const;
+
+/** `gpu`'s sourced figures with `fit`'s serving fit. */
+function withServingFit(gpu: EfficiencyProfile, fit: EfficiencyProfile): EfficiencyProfile {
+  const out: Record<string, unknown> = { ...gpu };
+  for (const field of SERVING_FIT_FIELDS) {
+    if (fit[field] === undefined) delete out[field];
+    else out[field] = fit[field];
+  }
+  return out as unknown as EfficiencyProfile;
+}
+
+const FROM_B300 = transferredProfiles(b300.efficiencyProfiles, TRANSFER);
+const GB200_SGLANG = gb200Nvl72.efficiencyProfiles?.sglang;
 
 /**
  * One Blackwell Ultra GPU of a GB300 NVL72 rack: the B300-class GPU at the GB300 power level, in a
@@ -130,12 +153,12 @@ export const gb300Nvl72: ChipSpec = withEstimatedPower({
     capitalAsOf: '2026-12-04',
   },
   // No GB300 serving measurement is published: the B300's (the same GPU) transferred, each stack
-  // too, but SGLang's, which is B200's (SGLANG_TRANSFER).
+  // too, but SGLang's serving fit, which is GB200 NVL72's (SGLANG_TRANSFER) over B300's GPU figures.
   efficiency: transferredEfficiency(b300.efficiency, TRANSFER),
-  efficiencyProfiles: {
-    ...transferredProfiles(b300.efficiencyProfiles, TRANSFER),
-    ...transferredProfiles(b200.efficiencyProfiles?.sglang === undefined ? {} : { sglang: b200.efficiencyProfiles.sglang }, SGLANG_TRANSFER),
-  },
+  efficiencyProfiles:
+    FROM_B300.sglang === undefined || GB200_SGLANG === undefined
+      ? FROM_B300
+      : { ...FROM_B300, sglang: withServingFit(FROM_B300.sglang, transferredProfiles({ sglang: GB200_SGLANG }, SGLANG_TRANSFER).sglang!) },
   notes:
-    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9), the SGLang profile from B200.',
+    'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9), the SGLang profile from GB200 NVL72.',
 }, GB300_NVL72_NODE_OVERHEAD_W);

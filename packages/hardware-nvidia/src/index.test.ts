@@ -172,18 +172,28 @@ describe('@ridgeline/hardware-nvidia', () => {
       }
     });
 
-    it("GB300 NVL72's SGLang profile is B200's: B300's own is fitted on runs its datasheet contradicts", () => {
+    it("GB300 NVL72's SGLang serving fit is GB200 NVL72's, over B300's GPU figures: B300's own is fitted on runs its datasheet contradicts", () => {
       const moved = gb300Nvl72.efficiencyProfiles?.sglang;
-      const source = b200.efficiencyProfiles?.sglang;
+      const source = gb200Nvl72.efficiencyProfiles?.sglang;
+      const gpu = b300.efficiencyProfiles?.sglang;
       expect(source).toBeDefined();
+      const unsourced = (x: { readonly source: string } | undefined) => (x === undefined ? undefined : { ...x, source: '' });
+      // what the serving fit sets comes from GB200's SGLang profile
       for (const key of ['memory', 'layerOverheadS', 'mtpAcceptance', 'requestOverheadS'] as const) {
-        expect(moved?.[key]?.value, key).toBe(source?.[key]?.value);
-        expect(moved?.[key]?.source.startsWith('transferred from b200 ('), key).toBe(true);
+        expect(unsourced(moved?.[key]), key).toEqual(unsourced(source?.[key]));
+        expect(moved?.[key]?.source.startsWith('transferred from gb200-nvl72 ('), key).toBe(true);
       }
-      // B300's SGLang fit reads a slower HBM than B200's: what GB300 would otherwise have inherited
-      expect(b300.efficiencyProfiles?.sglang?.memory.value).toBeLessThan(source!.memory.value);
+      expect(unsourced(moved?.expertFlopByPrecision?.fp8)).toEqual(unsourced(source?.expertFlopByPrecision?.fp8));
+      // the GPU's own sourced figures stay B300's: BF16 matmuls, NVFP4 at 0.78 × 0.687
+      expect(unsourced(moved?.flop)).toEqual(unsourced(gpu?.flop));
+      expect(moved?.flop.source.startsWith('transferred from b300 (')).toBe(true);
+      expect(unsourced(moved?.flopByPrecision?.fp4)).toEqual(unsourced(gpu?.flopByPrecision?.fp4));
+      // B300's SGLang fit reads a slower HBM than GB200's: what GB300 would otherwise have inherited
+      const value = (x: unknown): number => (x as { value: number }).value;
+      expect(value(gpu?.memory)).toBeLessThan(value(source?.memory));
       expect(moved?.calibration?.status).toBe('transferred');
-      // the error quoted is the same stack's GPU-to-rack pair, B200's SGLang profile on GB200's rows
+      expect(moved?.calibration?.basis).toMatch(/^transferred from gb200-nvl72 /);
+      // the error quoted is a one-step SGLang transfer no contradicted run enters: B200's profile on GB200's rows
       expect(moved?.calibration?.outOfSampleError?.on).toMatch(/b200's sglang profile on gb200-nvl72's/);
     });
 
