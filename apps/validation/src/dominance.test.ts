@@ -4,7 +4,8 @@ import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { b200, b300, gb200Nvl72, gb300Nvl72, h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
 import { mi355x } from '@ridgeline/hardware-amd';
-import { DOMINANCE_SHORTFALL, configurationKey, datasheetDominates, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
+import { datasheetDominates } from './datasheets.ts';
+import { DOMINANCE_SHORTFALL, configurationKey, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
 import { inferencexConfig, predictedTputPerGpu, stackOf } from './inferencex.ts';
 import { findRow, keptRows } from './test-rows.ts';
 

@@ -1,5 +1,7 @@
 import type { ChipSpec } from '@ridgeline/hardware';
+import { datasheetDominates } from './datasheets.ts';
 import { inferencexChip, type InferencexRow } from './inferencex.ts';
+import { withMarkedSection } from './report.ts';
 import { quantile } from './validate.ts';
 
 /**
@@ -13,29 +15,6 @@ import { quantile } from './validate.ts';
 
 /** A stronger chip measuring below this share of the weaker chip's throughput per GPU is flagged. */
 export const DOMINANCE_SHORTFALL = 0.75;
-
-/** The datasheet figures a serving deployment reads, at the row's compute precision. */
-function servingFigures(chip: ChipSpec, precision: InferencexRow['precision']): number[] {
-  return [
-    chip.compute.peakDenseFlopsPerS[precision]?.value ?? 0,
-    chip.memory.bandwidthBytesPerS.value,
-    chip.memory.capacityBytes.value,
-    chip.scaleUp.bandwidthBytesPerS.value,
-    chip.scaleUp.domainSize.value,
-    chip.scaleOut.bandwidthBytesPerS.value,
-  ];
-}
-
-/**
- * Whether `a`'s datasheet is at least `b`'s on every figure serving reads (dense peak FLOP/s at
- * `precision`, HBM bandwidth and capacity, scale-up bandwidth and domain, scale-out bandwidth) and
- * above it on one.
- */
-export function datasheetDominates(a: ChipSpec, b: ChipSpec, precision: InferencexRow['precision']): boolean {
-  const fa = servingFigures(a, precision);
-  const fb = servingFigures(b, precision);
-  return fa.every((x, i) => x >= fb[i]!) && fa.some((x, i) => x > fb[i]!);
-}
 
 /** Everything a row's measurement depends on but the chip: stack, precision, MTP, deployment, lengths, concurrency. */
 export function configurationKey(row: InferencexRow): string {
@@ -131,5 +110,5 @@ export function dominanceLines(pairs: readonly DominancePair[]): string[] {
 
 /** `readme` with the table between its `<!-- dominance:begin -->` and `<!-- dominance:end -->` markers replaced (unchanged without them). */
 export function withDominanceSection(readme: string, lines: readonly string[]): string {
-  return readme.replace(/(<!-- dominance:begin -->\n)[\s\S]*?(<!-- dominance:end -->)/, (_m, open: string, close: string) => `${open}${lines.join('\n')}\n${close}`);
+  return withMarkedSection(readme, 'dominance', lines);
 }

@@ -5,6 +5,7 @@ import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { estimateInference, type ModelSpec } from '@ridgeline/model';
 import { inferencexChip } from './inferencex.ts';
+import { withMarkedSection } from './report.ts';
 import { quantile } from './validate.ts';
 
 /**
@@ -140,5 +141,5 @@ export function heldOutLines(predictions: readonly HeldOutPrediction[]): string[
 
 /** `readme` with the table between its `<!-- held-out:begin -->` and `<!-- held-out:end -->` markers replaced (unchanged without them). */
 export function withHeldOutSection(readme: string, lines: readonly string[]): string {
-  return readme.replace(/(<!-- held-out:begin -->\n)[\s\S]*?(<!-- held-out:end -->)/, (_m, open: string, close: string) => `${open}${lines.join('\n')}\n${close}`);
+  return withMarkedSection(readme, 'held-out', lines);
 }

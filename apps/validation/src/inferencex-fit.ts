@@ -567,7 +567,8 @@ export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): strin
  */
 export function outOfSampleRankingLine(fits: readonly InferencexChipFit[], what: string, rule: RankingRule = BEST_ROW): string {
   const check = rankingAgreement(fits.flatMap((f) => f.heldPredictions), rule);
-  return `Ranking out of sample${rule.title} (${what}): ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured.`;
+  const against = check.contradicted > 0 ? `; ${check.contradicted} of the ${check.pairs - check.agree} ordered otherwise are measured orders the datasheets contradict` : '';
+  return `Ranking out of sample${rule.title} (${what}): ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured${against}.`;
 }
 
 /** One chip and stack's fit (an efficiency profile), as `fitInferencexChip` reports it. */

@@ -28,6 +28,7 @@ import {
   bestRowAt,
   frontierAt,
   rankingAgreement,
+  rankingLines,
   runInferencex,
   selectInferencex,
 } from './inferencex.ts';
@@ -475,6 +476,22 @@ describe('rankingAgreement: chips ordered by their best throughput per GPU at an
     expect(check.pairs).toBe(2);
     expect(check.agree).toBe(1);
     expect(check.disagreements).toEqual(['1024/1024 fp8 at ≥ 10 tok/s/user: measured a ahead of b by 100%, predicted behind by 6%']);
+  });
+  test('a disagreement whose measured leader is at most the other chip on every datasheet figure is counted as one the datasheets contradict', () => {
+    // B300 is at least B200 on every figure serving reads at FP8 (datasheets.ts); MI355X is not at least B200 (its scale-up is 537.6 GB/s against 900)
+    const check = rankingAgreement([
+      at('b200', [1000, 15], [800, 15]),
+      at('b300', [500, 15], [900, 15]), // measured B200 ahead by 100%, predicted behind: contradicted
+      at('mi355x', [400, 15], [850, 15]), // measured B200 ahead by 150%, predicted behind: MI355X does not dominate B200
+    ]);
+    expect(check.pairs).toBe(3);
+    expect(check.agree).toBe(1); // B300 ahead of MI355X, measured and predicted
+    expect(check.contradicted).toBe(1);
+    expect(check.disagreements).toEqual([
+      '1024/1024 fp8 at ≥ 10 tok/s/user: measured b200 ahead of b300 by 100%, predicted behind by 13% (the datasheets contradict the measured order: b300 is at least b200 on every figure)',
+      '1024/1024 fp8 at ≥ 10 tok/s/user: measured b200 ahead of mi355x by 150%, predicted behind by 6%',
+    ]);
+    expect(rankingLines(check, false)[0]).toMatch(/; 1 of the 2 ordered otherwise are measured orders the datasheets contradict/);
   });
   test('along the frontier a point just across a level moves the value a little, not to its neighbour', () => {
     // b measured at (74, 7000) and (127, 950); predicted at (81, 7700) and (135, 1000): 10% fast everywhere

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
+import { datasheetDominates } from './datasheets.ts';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
 import {
@@ -781,6 +782,12 @@ export interface RankingCheck {
   readonly agree: number;
   /** The pairs it orders otherwise, one line each. */
   readonly disagreements: readonly string[];
+  /**
+   * Of those, the measured orders the datasheets contradict: the chip measured ahead is, on every
+   * figure serving reads, at most the chip it leads (`datasheetDominates`), so any model that holds
+   * efficiencies equal ranks them the other way, and the measured lead is the software's.
+   */
+  readonly contradicted: number;
   /** How each chip's throughput at a level was read. */
   readonly rule: RankingRule;
 }
@@ -868,6 +875,7 @@ export function rankingAgreement(predictions: readonly RankedPrediction[], rule:
   }
   let pairs = 0;
   let agree = 0;
+  let contradicted = 0;
   const disagreements: string[] = [];
   for (const [key, list] of groups) {
     const byChip = new Map<string, RankedPrediction[]>();
@@ -890,19 +898,25 @@ export function rankingAgreement(predictions: readonly RankedPrediction[], rule:
           if (Math.sign(predicted) === Math.sign(measured)) agree++;
           else {
             const [hi, lo] = measured > 0 ? [a, b] : [b, a];
-            disagreements.push(`${key} at ${rule.level(level)} tok/s/user: measured ${hi} ahead of ${lo} by ${((Math.exp(Math.abs(measured)) - 1) * 100).toFixed(0)}%, predicted behind by ${((Math.exp(Math.abs(predicted)) - 1) * 100).toFixed(0)}%`);
+            const hiChip = inferencexChipById(hi);
+            const loChip = inferencexChipById(lo);
+            const against = hiChip !== undefined && loChip !== undefined && datasheetDominates(loChip, hiChip, list[0]!.row.precision);
+            if (against) contradicted++;
+            disagreements.push(
+              `${key} at ${rule.level(level)} tok/s/user: measured ${hi} ahead of ${lo} by ${((Math.exp(Math.abs(measured)) - 1) * 100).toFixed(0)}%, predicted behind by ${((Math.exp(Math.abs(predicted)) - 1) * 100).toFixed(0)}%${against ? ` (the datasheets contradict the measured order: ${lo} is at least ${hi} on every figure)` : ''}`,
+            );
           }
         }
       }
     }
   }
-  return { pairs, agree, disagreements, rule };
+  return { pairs, agree, disagreements, contradicted, rule };
 }
 
 /** The ranking check as lines for `pnpm validate` (with every disagreement) or the README (counts only). */
 export function rankingLines(check: RankingCheck, withDisagreements: boolean): string[] {
   return [
-    `Ranking${check.rule.title}: ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured — ${check.rule.what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted.`,
+    `Ranking${check.rule.title}: ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured — ${check.rule.what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted${check.contradicted > 0 ? `; ${check.contradicted} of the ${check.pairs - check.agree} ordered otherwise are measured orders the datasheets contradict (the chip measured ahead is at most the other on every figure)` : ''}.`,
     ...(withDisagreements ? check.disagreements.map((d) => `  ${d}`) : []),
   ];
 }

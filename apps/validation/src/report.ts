@@ -51,6 +51,15 @@ export function withAccuracySection(readme: string, report: ValidationReport, in
     .replace(/\| id \| chips \| hardware \|[^\n]*\n(?:\|[^\n]*\n)*\|[^\n]*/, () => table)
     .replace(/(Not reproduced, with the reason:\n\n```\n)[\s\S]*?(\n```)/, (_m, open: string, close: string) => `${open}${skipped}${close}`);
   if (inferencex === undefined) return replaced;
-  const block = inferencexReadmeLines(inferencex).join('\n');
-  return replaced.replace(/(<!-- inferencex:begin -->\n)[\s\S]*?(<!-- inferencex:end -->)/, (_m, open: string, close: string) => `${open}${block}\n${close}`);
+  return withMarkedSection(replaced, 'inferencex', inferencexReadmeLines(inferencex));
+}
+
+/**
+ * `readme` with the lines between its `<!-- name:begin -->` and `<!-- name:end -->` markers replaced
+ * by `lines` (unchanged without the markers): how `pnpm validate --readme` regenerates a README's
+ * generated blocks and the tests check them.
+ */
+export function withMarkedSection(readme: string, name: string, lines: readonly string[]): string {
+  const pattern = new RegExp(`(<!-- ${name}:begin -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  return readme.replace(pattern, (_m, open: string, close: string) => `${open}${lines.join('\n')}\n${close}`);
 }
