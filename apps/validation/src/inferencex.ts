@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
-import { datasheetDominates } from './datasheets.ts';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
 import {
@@ -19,6 +18,7 @@ import {
   type Schedule,
 } from '@ridgeline/model';
 import { quantile } from './validate.ts';
+import { datasheetDominates } from './datasheets.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexKvCache } from './inferencex-kv.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';
