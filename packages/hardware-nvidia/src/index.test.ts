@@ -160,7 +160,7 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect(eff.source.startsWith(`transferred from ${id} (`)).toBe(true);
         }
         // each stack's profile keeps the stack's MTP acceptance and t_req (software, not the chip);
-        // SGLang's comes from B200 (below)
+        // SGLang's serving fit comes from GB200 NVL72 (below)
         for (const [stack, profile] of Object.entries(from.efficiencyProfiles ?? {})) {
           if (stack === 'sglang') continue;
           const moved = chip.efficiencyProfiles?.[stack];
