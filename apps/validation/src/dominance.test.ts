@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { withEfficiencyProfile } from '@ridgeline/hardware';
+import { datasheetDominates, withEfficiencyProfile } from '@ridgeline/hardware';
 import { mi355x } from '@ridgeline/hardware-amd';
 import { b200, b300, gb200Nvl72, gb300Nvl72, h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
-import { datasheetDominates } from './datasheets.ts';
 import { DOMINANCE_SHORTFALL, configurationKey, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
 import { inferencexConfig, predictedTputPerGpu, stackOf } from './inferencex.ts';
 import { findRow, keptRows } from './test-rows.ts';

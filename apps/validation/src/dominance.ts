@@ -1,5 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
-import { datasheetDominates } from './datasheets.ts';
+import { datasheetDominates, type ChipSpec } from '@ridgeline/hardware';
 import { inferencexChip, type InferencexRow } from './inferencex.ts';
 import { withMarkedSection } from './report.ts';
 import { quantile } from './validate.ts';

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
-import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
+import { datasheetDominates, withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
 import amd from '@ridgeline/hardware-amd';
 import nvidia from '@ridgeline/hardware-nvidia';
 import {
@@ -18,7 +18,6 @@ import {
   type Schedule,
 } from '@ridgeline/model';
 import { quantile } from './validate.ts';
-import { datasheetDominates } from './datasheets.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexKvCache } from './inferencex-kv.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';

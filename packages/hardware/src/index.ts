@@ -23,6 +23,7 @@ export {
   type SourcedEfficiencies,
   type TransferRule,
 } from './efficiency.ts';
+export { datasheetDominates } from './datasheet.ts';
 export { checkHardware, placeholderFigures, PLAUSIBLE_FACTOR, type HardwareWarning } from './check.ts';
 export { CHIP_LIMITS, type ChipLimits, type FigureLimit } from './limits.ts';
 export { figureStatus, sourcedFigures, type FigureStatus, type SourcedFigure } from './sources.ts';
