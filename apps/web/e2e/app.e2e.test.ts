@@ -518,6 +518,30 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  test('a chip ahead of one whose datasheet dominates it gets a note: the lead is the fitted software\'s', async () => {
+    // Llama 3.1 70B FP8 on one chip, batch 64, 8k in: B200's fitted profile serves more per chip than B300's,
+    // though B300 is at least B200 on every datasheet figure
+    const inverted: AppState = { ...DEFAULT_STATE, model: { kind: 'catalog', id: 'llama-3.1-70b' }, hardware: 'b200', chips: 1, tp: 1, batch: 64, inputTokens: 8192, outputTokens: 1024, weights: 'fp8', kvCache: 'fp8', compare: ['b200', 'b300'] };
+    const page = await open(serialiseState(inverted));
+    await expect.poll(() => page.getByTestId('compare-col').count()).toBe(2);
+    const perChip = await page.$$eval('[data-metric="compare.tokensPerSPerChip"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    expect(perChip[0]).toBeGreaterThan(perChip[1]!);
+    const note = page.getByTestId('compare-datasheet-note');
+    expect(await note.count()).toBe(1);
+    const text = (await note.textContent())?.replace(/\s+/g, ' ') ?? '';
+    expect(text).toContain('NVIDIA B200 serves more per chip here than NVIDIA B300, though NVIDIA B300\'s datasheet is at least NVIDIA B200\'s on every figure');
+    expect(text).toContain('the lead comes from the efficiencies fitted on each chip\'s serving software');
+    await screenshotOf(page, '[data-testid="compare"]', 'compare-datasheet-note');
+    await page.close();
+    // at batch 8 B300 serves at least B200's, the datasheets' order, and needs no note
+    const ordered = await open(serialiseState({ ...inverted, batch: 8 }));
+    await expect.poll(() => ordered.getByTestId('compare-col').count()).toBe(2);
+    const orderedPerChip = await ordered.$$eval('[data-metric="compare.tokensPerSPerChip"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    expect(orderedPerChip[1]).toBeGreaterThanOrEqual(orderedPerChip[0]!);
+    expect(await ordered.getByTestId('compare-datasheet-note').count()).toBe(0);
+    await ordered.close();
+  });
+
   test('a bad link shows what is wrong, and a working page', async () => {
     const page = await open('m=llama-9000&hw=h100-sxm&b=-3&w=fp12&cmp=h100-sxm,tpu-v99&zzz=1');
     const banner = page.getByTestId('url-problems');

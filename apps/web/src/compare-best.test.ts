@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { bestIndex, energyErrorBound, errorBound } from './compare-best.ts';
+import { mi355x } from '@ridgeline/hardware-amd';
+import { b200, b300 } from '@ridgeline/hardware-nvidia';
+import { bestIndex, datasheetInversions, energyErrorBound, errorBound } from './compare-best.ts';
 
 describe('the best badge only for a lead larger than the compared chips\' error', () => {
   test('error bounds from the calibration status', () => {
@@ -30,5 +32,20 @@ describe('the best badge only for a lead larger than the compared chips\' error'
     expect(bestIndex([300, 100], [energyErrorBound(fitted, 'throughput', false), energyErrorBound(fitted, 'throughput', true)], 'max')).toBe(-1);
     // both sourced: a 200% lead beats a 12% error
     expect(bestIndex([300, 100], [0.12, 0.12], 'max')).toBe(0);
+  });
+});
+
+describe('datasheetInversions: a chip ahead of one whose datasheet dominates it', () => {
+  test('B200 serving more per chip than B300 at FP8 is named (B300 is at least B200 on every figure); MI355X ahead of B200 is not (less scale-up)', () => {
+    const at = (chip: typeof b200, tokensPerSPerChip: number, precision: 'fp8' | 'fp4' = 'fp8') => ({ chip, precision, tokensPerSPerChip });
+    expect(datasheetInversions([at(b200, 1100), at(b300, 1000)])).toEqual([{ ahead: b200, dominating: b300 }]);
+    // the order the datasheets give is no note
+    expect(datasheetInversions([at(b200, 900), at(b300, 1000)])).toEqual([]);
+    // a tie is no lead
+    expect(datasheetInversions([at(b200, 1000), at(b300, 1000)])).toEqual([]);
+    // MI355X does not dominate B200 (537.6 against 900 GB/s of scale-up), so B200 ahead of it is no inversion
+    expect(datasheetInversions([at(b200, 1100), at(mi355x, 1000)])).toEqual([]);
+    // different precisions are different configurations
+    expect(datasheetInversions([at(b200, 1100, 'fp4'), at(b300, 1000)])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { CalibrationStatus } from '@ridgeline/hardware';
+import { datasheetDominates, type CalibrationStatus, type ChipSpec, type Precision } from '@ridgeline/hardware';
 
 /** Which out-of-sample error bounds a metric's prediction: throughput's, or tokens/s per user's. */
 export type ErrorKind = 'throughput' | 'interactivity';
@@ -50,4 +50,33 @@ export function bestIndex(values: readonly number[], errors: readonly number[], 
   const lead = better === 'max' ? first.v / second.v - 1 : second.v / first.v - 1;
   const bound = Math.max(...errors.filter((_, i) => order.some((x) => x.i === i)));
   return lead > bound ? first.i : -1;
+}
+
+/** A compared chip as the datasheet note reads it: its spec, the precision it computes at, what it serves per chip. */
+export interface ComparedServing {
+  readonly chip: ChipSpec;
+  readonly precision: Precision;
+  readonly tokensPerSPerChip: number;
+}
+
+/**
+ * The compared pairs where a chip serves more per chip than a chip whose datasheet dominates it (at
+ * least it on every figure serving reads, `datasheetDominates`), both at the same precision: with
+ * the same efficiencies the model never orders them so, so the lead is the efficiencies fitted on
+ * each chip's software, not the hardware. Only chips run as configured belong here (a layout the
+ * comparison fitted is another configuration).
+ *
+ * @example
+ * datasheetInversions([{ chip: b200, precision: 'fp8', tokensPerSPerChip: 1100 }, { chip: b300, precision: 'fp8', tokensPerSPerChip: 1000 }]);
+ * // [{ ahead: b200, dominating: b300 }]
+ */
+export function datasheetInversions(compared: readonly ComparedServing[]): Array<{ readonly ahead: ChipSpec; readonly dominating: ChipSpec }> {
+  const out: Array<{ ahead: ChipSpec; dominating: ChipSpec }> = [];
+  for (const a of compared) {
+    for (const d of compared) {
+      if (a === d || a.precision !== d.precision || !(a.tokensPerSPerChip > d.tokensPerSPerChip)) continue;
+      if (datasheetDominates(d.chip, a.chip, d.precision)) out.push({ ahead: a.chip, dominating: d.chip });
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatEnergy, formatNumber, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
-import { bestIndex, energyErrorBound, errorBound, type ErrorKind } from '../compare-best.ts';
+import { bestIndex, datasheetInversions, energyErrorBound, errorBound, type ErrorKind } from '../compare-best.ts';
 import { deploymentEstimates, estimatesFor, type EstimateBasis, type EstimatedFigure } from '../energy.ts';
 import type { Comparison } from '../estimate.ts';
 import { CUSTOM_CHIP_ID, chipGroups, chipLabel, seriesColour } from '../registry.ts';
@@ -161,6 +161,14 @@ export function compareView(app: App): TemplateResult {
     });
     badges.set(row.key, bestIndex(values, errors, row.better));
   }
+  // chips run as configured whose order the datasheets contradict: the lead is the fitted software's
+  const inversions = datasheetInversions(
+    comparisons.flatMap((c) =>
+      c.chip !== null && c.adjustments.length === 0 && c.outcome.kind === 'result' && c.outcome.result.feasible
+        ? [{ chip: c.chip, precision: c.outcome.result.inputs.computePrecision, tokensPerSPerChip: c.outcome.result.tokensPerSPerChip }]
+        : [],
+    ),
+  );
   const s = app.state;
   return html`<section class="card section" data-testid="compare">
     <div class="card-head">
@@ -178,5 +186,14 @@ export function compareView(app: App): TemplateResult {
       ${comparisons.map((c, i) => column(app, c, i, best, max, badges))}
       ${comparisons.length < MAX_COMPARE ? html`<div class="cmp-col add">${chipSelect(app, comparisons.length, null)}</div>` : nothing}
     </div>
+    ${inversions.map(({ ahead, dominating }) => {
+      // the name without its form-factor note: "NVIDIA B300 (Blackwell Ultra, HGX B300, …)" → "NVIDIA B300"
+      const [a, d] = [ahead, dominating].map((c) => c.name.split(' (')[0]);
+      return html`<p class="small muted" data-testid="compare-datasheet-note">
+        ${a} serves more per chip here than ${d}, though ${d}'s datasheet is at least ${a}'s on every figure serving reads (peak FLOP/s, memory
+        bandwidth and capacity, scale-up and scale-out): the lead comes from the efficiencies fitted on each chip's serving software (hover the
+        calibration badges), not from the hardware.
+      </p>`;
+    })}
   </section>`;
 }
