@@ -1,4 +1,4 @@
-import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type EfficiencyProfile, type TransferRule } from '@ridgeline/hardware';
+import { withEstimatedPower, transferredEfficiency, transferredProfiles, withGpuFigures, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
 import { b300 } from './b300.ts';
 import { gb200Nvl72 } from './gb200-nvl72.ts';
 import {
@@ -49,23 +49,6 @@ const SGLANG_TRANSFER: TransferRule = {
   why: "the same NVL72 rack and Blackwell software stack, one GPU step back; B300's own SGLang profile is fitted on runs that serve below B200's on the same configurations, which its datasheet contradicts (apps/validation/README.md)",
   outOfSampleError: TRANSFER.profileOutOfSampleError?.sglang,
 };
-
-/**
- * What a serving fit sets (docs/MODEL.md §9: the experts' η_flop, η_mem, t_layer, the MTP acceptance
- * and t_req, with the overlap it held and its status); the rest of a profile (the matmuls' η_flop per
- * precision, the weight reads' η_mem, η_net) is the GPU's sourced figures, B300's for GB300.
- */
-const SERVING_FIT_FIELDS = ['description', 'expertFlop', 'expertFlopByPrecision', 'memory', 'layerOverheadS', 'commOverlap', 'mtpAcceptance', 'requestOverheadS', 'calibration'] as const;
-
-/** `gpu`'s sourced figures with `fit`'s serving fit. */
-function withServingFit(gpu: EfficiencyProfile, fit: EfficiencyProfile): EfficiencyProfile {
-  const out: Record<string, unknown> = { ...gpu };
-  for (const field of SERVING_FIT_FIELDS) {
-    if (fit[field] === undefined) delete out[field];
-    else out[field] = fit[field];
-  }
-  return out as unknown as EfficiencyProfile;
-}
 
 const FROM_B300 = transferredProfiles(b300.efficiencyProfiles, TRANSFER);
 const GB200_SGLANG = gb200Nvl72.efficiencyProfiles?.sglang;
@@ -158,7 +141,7 @@ export const gb300Nvl72: ChipSpec = withEstimatedPower({
   efficiencyProfiles:
     FROM_B300.sglang === undefined || GB200_SGLANG === undefined
       ? FROM_B300
-      : { ...FROM_B300, sglang: withServingFit(FROM_B300.sglang, transferredProfiles({ sglang: GB200_SGLANG }, SGLANG_TRANSFER).sglang!) },
+      : { ...FROM_B300, sglang: withGpuFigures(transferredProfiles({ sglang: GB200_SGLANG }, SGLANG_TRANSFER).sglang!, FROM_B300.sglang) },
   notes:
     'Per-GPU figures (rack totals ÷ 72 where only those are published). Blackwell Ultra: more dense FP4 than GB200, 288 GB of 12-high HBM3e, INT8 and FP64 cut (use FP8 or FP4, not INT8). fp32 means TF32. collectiveLatencyS is the 8-GPU small-message figure; collectives spanning all 72 GPUs will take longer (no measurement in hand). Efficiencies are transferred from B300 (docs/MODEL.md §9), the SGLang profile from GB200 NVL72.',
 }, GB300_NVL72_NODE_OVERHEAD_W);

@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { bestFittedProfile, efficiencyAt, fittedProfiles, transferredEfficiency, transferredProfiles, withEfficiencyProfile, type ProfileWithoutFlopFallback } from './efficiency.ts';
+import { bestFittedProfile, efficiencyAt, fittedProfiles, transferredEfficiency, transferredProfiles, withEfficiencyProfile, withGpuFigures, type ProfileWithoutFlopFallback } from './efficiency.ts';
 import { testChip } from './test-chip.ts';
 
 describe('efficiencyAt', () => {
@@ -161,5 +161,47 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(each.a?.calibration?.outOfSampleError).toEqual(rule.outOfSampleError);
     // the rule's per-profile figures do not leak into the default efficiencies
     expect(transferredEfficiency(profiles.b!, rule).calibration?.outOfSampleError).toEqual(rule.outOfSampleError);
+  });
+});
+
+describe('withGpuFigures: one chip\'s serving fit over another\'s GPU figures', () => {
+  const s = (value: number, source: string) => ({ value, source });
+  const fit = {
+    description: 'stack as fitted on chip A',
+    flop: s(0.73, 'A: BF16 matmul benchmark'),
+    flopByPrecision: { fp4: s(0.5, 'A: NVFP4 figure') },
+    expertFlopByPrecision: { fp8: s(0.1, 'A: fit') },
+    memory: s(0.9, 'A: fit'),
+    weightMemory: s(0.85, 'A: STREAM'),
+    network: s(0.7, 'A: nccl-tests'),
+    layerOverheadS: s(35e-6, 'A: fit'),
+    mtpAcceptance: s(0.55, 'stack: fit'),
+    requestOverheadS: s(0.1, 'stack: fit'),
+    calibration: { status: 'transferred' as const, basis: 'from A' },
+  };
+  const gpu = { flop: s(0.78, 'B: BF16 matmul benchmark'), flopByPrecision: { fp4: s(0.54, 'B: NVFP4 figure') }, memory: s(0.4, 'B: fit'), weightMemory: s(0.9, 'B: STREAM'), network: s(0.8, 'B: nccl-tests'), layerOverheadS: s(30e-6, 'B: fit') };
+
+  test('the matmuls\' η_flop, the weight reads and η_net are the GPU\'s; everything the serving fit sets is the fit\'s', () => {
+    const out = withGpuFigures(fit, gpu);
+    expect(out).toEqual({
+      description: 'stack as fitted on chip A',
+      flop: gpu.flop,
+      flopByPrecision: gpu.flopByPrecision,
+      expertFlopByPrecision: fit.expertFlopByPrecision,
+      memory: fit.memory,
+      weightMemory: gpu.weightMemory,
+      network: gpu.network,
+      layerOverheadS: fit.layerOverheadS,
+      mtpAcceptance: fit.mtpAcceptance,
+      requestOverheadS: fit.requestOverheadS,
+      calibration: fit.calibration,
+    });
+  });
+
+  test('a GPU without per-precision or weight-read figures leaves none of the fit\'s chip behind', () => {
+    const out = withGpuFigures(fit, { flop: gpu.flop, memory: gpu.memory, network: gpu.network, layerOverheadS: gpu.layerOverheadS });
+    expect(out.flopByPrecision).toBeUndefined();
+    expect(out.weightMemory).toBeUndefined();
+    expect(out.memory).toBe(fit.memory);
   });
 });

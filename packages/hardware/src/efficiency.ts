@@ -257,6 +257,29 @@ export function withFlopFallback(
   );
 }
 
+/**
+ * `fit`'s serving fit over `gpu`'s own figures: the matmuls' η_flop (`flop`, `flopByPrecision`),
+ * the weight reads' η_mem (`weightMemory`) and η_net come from `gpu` — the figures a plugin sources
+ * from benchmarks and `withFlopFallback` completes a fitted profile with — and everything a serving
+ * fit sets (the experts' η_flop, η_mem, t_layer, the overlap, the MTP acceptance, t_req, the status)
+ * from `fit`. For a chip without measurements whose stack profile comes from another chip than its
+ * GPU figures (docs/MODEL.md §9, "Transfer": GB300 NVL72's SGLang profile is GB200 NVL72's fit over
+ * B300's GPU).
+ *
+ * @example
+ * withGpuFigures(fromGb200.sglang, fromB300.sglang).flopByPrecision; // B300's NVFP4 figure, not GB200's
+ */
+export function withGpuFigures(fit: EfficiencyProfile, gpu: ChipEfficiency): EfficiencyProfile {
+  const { flopByPrecision: _fitFlops, weightMemory: _fitWeights, ...serving } = fit;
+  return {
+    ...serving,
+    flop: gpu.flop,
+    ...(gpu.flopByPrecision === undefined ? {} : { flopByPrecision: gpu.flopByPrecision }),
+    ...(gpu.weightMemory === undefined ? {} : { weightMemory: gpu.weightMemory }),
+    network: gpu.network,
+  };
+}
+
 /** A chip's fitted profiles and the default efficiencies chosen from them. */
 export interface FittedProfiles {
   readonly profiles: Record<string, EfficiencyProfile>;

@@ -19,6 +19,7 @@ export {
   transferredEfficiency,
   withEfficiencyProfile,
   withFlopFallback,
+  withGpuFigures,
   type ProfileWithoutFlopFallback,
   type SourcedEfficiencies,
   type TransferRule,
