@@ -1,7 +1,7 @@
 import { datasheetDominates, type ChipSpec } from '@ridgeline/hardware';
 import { inferencexChip, type InferencexRow } from './inferencex.ts';
 import { withMarkedSection } from './report.ts';
-import { quantile } from './validate.ts';
+import { groupBy, quantile } from './validate.ts';
 
 /**
  * A check of the InferenceX rows that reads no prediction: where one chip's datasheet is at least
@@ -50,20 +50,14 @@ export interface DominancePair {
 
 /** Every pair of rows that share a configuration (`configurationKey`) on chips of which one's datasheet dominates the other's. */
 export function dominancePairs(rows: readonly InferencexRow[], chipOf: (hardware: string) => ChipSpec | undefined = inferencexChip): DominancePair[] {
-  const byConfiguration = new Map<string, InferencexRow[]>();
-  for (const row of rows) {
-    const key = configurationKey(row);
-    const list = byConfiguration.get(key);
-    if (list === undefined) byConfiguration.set(key, [row]);
-    else list.push(row);
-  }
   const pairs: DominancePair[] = [];
-  for (const list of byConfiguration.values()) {
+  for (const list of groupBy(rows, configurationKey).values()) {
     for (const a of list) {
+      const chipA = chipOf(a.hardware);
+      if (chipA === undefined) continue;
       for (const b of list) {
-        const chipA = chipOf(a.hardware);
         const chipB = chipOf(b.hardware);
-        if (chipA === undefined || chipB === undefined || a.hardware === b.hardware) continue;
+        if (chipB === undefined || a.hardware === b.hardware) continue;
         if (!datasheetDominates(chipA, chipB, a.precision)) continue;
         pairs.push({ stronger: a, weaker: b, throughputRatio: a.tputPerGpu / b.tputPerGpu, interactivityRatio: a.medianIntvty / b.medianIntvty });
       }
@@ -86,16 +80,10 @@ function release(row: InferencexRow): string {
  * `DOMINANCE_SHORTFALL` with the stack releases of both sides (the image's tag, else the run month).
  */
 export function dominanceLines(pairs: readonly DominancePair[]): string[] {
-  const groups = new Map<string, DominancePair[]>();
-  for (const p of pairs) {
-    const key = `${p.stronger.hardware} | ${p.weaker.hardware} | ${p.stronger.framework} | ${p.stronger.precision}`;
-    const list = groups.get(key);
-    if (list === undefined) groups.set(key, [p]);
-    else list.push(p);
-  }
+  const groups = groupBy(pairs, (p) => `${p.stronger.hardware} | ${p.weaker.hardware} | ${p.stronger.framework} | ${p.stronger.precision}`);
   const median = (xs: readonly number[]): number => quantile([...xs].sort((x, y) => x - y), 0.5);
   return [
-    '| stronger chip | weaker chip | stack | precision | pairs | throughput ratio | tok/s/user ratio | below 0.75 of the weaker (stronger\'s release against weaker\'s) |',
+    `| stronger chip | weaker chip | stack | precision | pairs | throughput ratio | tok/s/user ratio | below ${DOMINANCE_SHORTFALL} of the weaker (stronger's release against weaker's) |`,
     '|---|---|---|---|---:|---:|---:|---|',
     ...[...groups]
       .sort(([a], [b]) => a.localeCompare(b))

@@ -6,7 +6,7 @@ import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { estimateInference, type ModelSpec } from '@ridgeline/model';
 import { inferencexChip } from './inferencex.ts';
 import { withMarkedSection } from './report.ts';
-import { quantile } from './validate.ts';
+import { groupBy, quantile } from './validate.ts';
 
 /**
  * TensorRT-LLM's performance overview (data/trtllm-perf-overview.csv, described in data/README.md):
@@ -116,11 +116,7 @@ const signed = (x: number): string => `${x < 0 ? '−' : '+'}${(Math.abs(x) * 10
 
 /** The predictions as a table per model and chip, then pooled and split dense / MoE. */
 export function heldOutLines(predictions: readonly HeldOutPrediction[]): string[] {
-  const groups = new Map<string, HeldOutPrediction[]>();
-  for (const p of predictions) {
-    const key = `${p.row.model} | ${p.row.hardware} | ${p.row.tp}${p.row.ep > 1 ? ` (ep ${p.row.ep})` : ''} | ${p.row.precision}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
+  const groups = groupBy(predictions, (p) => `${p.row.model} | ${p.row.hardware} | ${p.row.tp}${p.row.ep > 1 ? ` (ep ${p.row.ep})` : ''} | ${p.row.precision}`);
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
   const cells = (ps: readonly HeldOutPrediction[]): string => {
     const errors = sorted(ps.map((p) => p.error));

@@ -1,7 +1,8 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, fittedFlopAt, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
-import { BEST_ROW, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
+import { groupBy } from './validate.ts';
+import { BEST_ROW, contradictedClause, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
 /**
  * One fitting procedure on InferenceX (docs/MODEL.md §9): per chip (or per chip and serving stack:
@@ -567,8 +568,7 @@ export function pooledOutOfSampleLine(fits: readonly InferencexChipFit[]): strin
  */
 export function outOfSampleRankingLine(fits: readonly InferencexChipFit[], what: string, rule: RankingRule = BEST_ROW): string {
   const check = rankingAgreement(fits.flatMap((f) => f.heldPredictions), rule);
-  const against = check.contradicted > 0 ? `; ${check.contradicted} of the ${check.pairs - check.agree} ordered otherwise are measured orders the datasheets contradict` : '';
-  return `Ranking out of sample${rule.title} (${what}): ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured${against}.`;
+  return `Ranking out of sample${rule.title} (${what}): ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured${contradictedClause(check)}.`;
 }
 
 /** One chip and stack's fit (an efficiency profile), as `fitInferencexChip` reports it. */
@@ -639,13 +639,7 @@ export function forwardCheck(rows: readonly InferencexRow[], chipOf: (hardware: 
     const fitted = withEfficiencies(withoutServingFigures(fit.unit.chip), fit.efficiencies, 'fit');
     predictions.push(...predictionsOf(own, (row) => servingChip(fitted, fit.serving, row, `fit: InferenceX rows before ${cutoff}`)));
   }
-  const byChip = new Map<string, RankedPrediction[]>();
-  for (const p of predictions) {
-    const id = INFERENCEX_CHIP_IDS[p.row.hardware] ?? p.row.hardware;
-    const list = byChip.get(id);
-    if (list === undefined) byChip.set(id, [p]);
-    else list.push(p);
-  }
+  const byChip = groupBy(predictions, (p) => INFERENCEX_CHIP_IDS[p.row.hardware] ?? p.row.hardware);
   return {
     cutoff,
     trainRows: train.length,
@@ -750,8 +744,7 @@ function requestOverheadSource(chip: string, stack: string, serving: ServingFit,
  * serving GEMMs say nothing about it (`withFlopFallback` in @ridgeline/hardware joins the two).
  */
 export function profilesModule(fits: readonly InferencexStackFit[], date: string, quoted: ReadonlyMap<string, QuotedError> = new Map()): string {
-  const byChip = new Map<string, InferencexStackFit[]>();
-  for (const f of fits) byChip.set(f.chip, [...(byChip.get(f.chip) ?? []), f]);
+  const byChip = groupBy(fits, (f) => f.chip);
   const chipEntries = [...byChip].map(([chip, list]) => {
     const profiles = list.map((f) => {
       const e = f.efficiencies;

@@ -17,7 +17,7 @@ import {
   type PrecisionConfig,
   type Schedule,
 } from '@ridgeline/model';
-import { quantile } from './validate.ts';
+import { groupBy, quantile } from './validate.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexKvCache } from './inferencex-kv.ts';
 import { inferencexDraftTokens } from './inferencex-mtp.ts';
@@ -748,11 +748,7 @@ export function summarise(
   predictions: readonly InferencexPrediction[],
   groupOf: (p: InferencexPrediction) => string,
 ): GroupSummary[] {
-  const groups = new Map<string, InferencexPrediction[]>();
-  for (const p of predictions) {
-    const key = groupOf(p);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
+  const groups = groupBy(predictions, groupOf);
   const summary = (group: string, list: readonly InferencexPrediction[]): GroupSummary => {
     const feasible = list.flatMap((p) => (p.error === undefined ? [] : [p.error]));
     return {
@@ -866,19 +862,16 @@ export type RankedPrediction = Pick<InferencexPrediction, 'row' | 'predicted'> &
  * whether the predicted values order them the same way.
  */
 export function rankingAgreement(predictions: readonly RankedPrediction[], rule: RankingRule = BEST_ROW): RankingCheck {
-  const groups = new Map<string, RankedPrediction[]>();
-  for (const p of predictions) {
-    if (p.predicted === undefined) continue;
-    const key = `${p.row.isl}/${p.row.osl} ${p.row.precision}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
+  const groups = groupBy(
+    predictions.filter((p) => p.predicted !== undefined),
+    (p) => `${p.row.isl}/${p.row.osl} ${p.row.precision}`,
+  );
   let pairs = 0;
   let agree = 0;
   let contradicted = 0;
   const disagreements: string[] = [];
   for (const [key, list] of groups) {
-    const byChip = new Map<string, RankedPrediction[]>();
-    for (const p of list) byChip.set(p.config.chip.id, [...(byChip.get(p.config.chip.id) ?? []), p]);
+    const byChip = groupBy(list, (p) => p.config.chip.id);
     for (const level of RANKING_INTERACTIVITY) {
       const chips: Array<[string, { measured: number; predicted: number }]> = [];
       for (const [chip, rows] of byChip) {
@@ -912,10 +905,16 @@ export function rankingAgreement(predictions: readonly RankedPrediction[], rule:
   return { pairs, agree, disagreements, contradicted, rule };
 }
 
+/** How many of the pairs ordered otherwise the datasheets contradict, as a clause after a ranking line's count ('' when none). */
+export function contradictedClause(check: RankingCheck): string {
+  return check.contradicted > 0 ? `; ${check.contradicted} of the ${check.pairs - check.agree} ordered otherwise are measured orders the datasheets contradict` : '';
+}
+
 /** The ranking check as lines for `pnpm validate` (with every disagreement) or the README (counts only). */
 export function rankingLines(check: RankingCheck, withDisagreements: boolean): string[] {
+  const contradicted = contradictedClause(check);
   return [
-    `Ranking${check.rule.title}: ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured — ${check.rule.what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted${check.contradicted > 0 ? `; ${check.contradicted} of the ${check.pairs - check.agree} ordered otherwise are measured orders the datasheets contradict (the chip measured ahead is at most the other on every figure)` : ''}.`,
+    `Ranking${check.rule.title}: ${check.agree} of ${check.pairs} chip pairs (${rankingShare(check)}) ordered as measured — ${check.rule.what}, same isl/osl and precision; measured leads under ${RANKING_TIE * 100}% are ties and not counted${contradicted === '' ? '' : `${contradicted} (the chip measured ahead is at most the other on every figure)`}.`,
     ...(withDisagreements ? check.disagreements.map((d) => `  ${d}`) : []),
   ];
 }

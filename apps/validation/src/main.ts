@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
+import { DOMINANCE_SHORTFALL, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
@@ -89,7 +89,7 @@ if (flags.fit) {
 
   const inferencex = runInferencex();
   console.log(`\n${inferencexLines(inferencex).join('\n')}`);
-  console.log('\nWithout any prediction: rows of one configuration (stack, precision, MTP, deployment, input/output lengths, concurrency) on two chips, the first\'s datasheet at least the second\'s on every figure serving reads; the stronger chip\'s measured throughput per GPU and tokens/s per user over the weaker\'s (medians), and the pairs where it measured below 0.75 of the weaker\'s throughput:\n');
+  console.log(`\nWithout any prediction: rows of one configuration (stack, precision, MTP, deployment, input/output lengths, concurrency) on two chips, the first's datasheet at least the second's on every figure serving reads; the stronger chip's measured throughput per GPU and tokens/s per user over the weaker's (medians), and the pairs where it measured below ${DOMINANCE_SHORTFALL} of the weaker's throughput:\n`);
   console.log(dominanceLines(dominancePairs(inferencex.selection.kept)).join('\n'));
   console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
   console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
