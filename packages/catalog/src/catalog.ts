@@ -15,7 +15,7 @@ import { qwenModels } from './models/qwen.ts';
  * @example
  * import { models } from '@ridgeline/catalog';
  * models.filter((m) => m.moe !== undefined).map((m) => m.id);
- * // ['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'gpt-oss-120b']
+ * // ['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b']
  */
 export const models: readonly ModelSpec[] = [
   ...llamaModels,
@@ -88,6 +88,8 @@ export const aliases: Readonly<Record<string, string>> = {
   'deepseek-r1': 'deepseek-v3',
   'qwen3-235b': 'qwen3-235b-a22b',
   'qwen3-235b-a22b-instruct-2507': 'qwen3-235b-a22b',
+  'qwen3-30b': 'qwen3-30b-a3b',
+  'qwen3-30b-a3b-instruct-2507': 'qwen3-30b-a3b',
   'gemma3-27b': 'gemma-3-27b',
   'gemma-3-27b-it': 'gemma-3-27b',
   'gemma-3-27b-pt': 'gemma-3-27b',
