@@ -7,7 +7,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   "b200": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-06): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.03], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" }, fp4: { curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" } },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.03], [4096, 0.78]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" }, fp4: { curve: [[128, 0.05], [4096, 0.54]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" } },
       memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.00004, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)" },
@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.113, interactivity: 0.116, ttft: 0.309, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.114, interactivity: 0.119, ttft: 0.323, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -103,7 +103,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   "gb200-nvl72": {
     "trtllm": {
       description: "trtllm as InferenceX ran it (DeepSeek-R1, 2026-12-06): fitted per chip, one curve left out for the error",
-      expertFlopByPrecision: { fp4: { curve: [[128, 0.1], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" }, fp8: { curve: [[128, 0.1], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" } },
+      expertFlopByPrecision: { fp4: { curve: [[128, 0.1], [4096, 0.5]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" }, fp8: { curve: [[128, 0.1], [4096, 0.73]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" } },
       memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" },
       network: { value: 0.8, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.00003, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)" },
@@ -113,7 +113,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.148, interactivity: 0.16, ttft: 0.372, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.15, interactivity: 0.162, ttft: 0.359, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {

@@ -203,14 +203,18 @@ describe('a large-GEMM anchor (flopLargeGemm): fitted η_flop holds at small GEM
     expect(withEfficiencies(testGpu, noAnchor, 'fit').efficiency.flopByPrecision!.fp4).toEqual({ value: 0.03, source: 'fit' });
   });
 
-  test('fittedFlopAt gives each precision what withEfficiencies builds: its own value at its own anchor, else the shared η_flop at flopLargeGemm', () => {
+  test('fittedFlopAt gives each precision what withEfficiencies builds: its own value, else the shared η_flop, rising to its own anchor', () => {
     const e = { flop: 0.05, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopByPrecision: { fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54, fp8: 0.6 } };
     expect(fittedFlopAt(e, 'fp4', 'fit')).toEqual({ curve: [[128, 0.03], [4096, 0.54]], over: 'arithmeticIntensity', source: 'fit' });
-    // fp8 has an anchor but no value of its own: the fit ran it on the shared η_flop, which rises to flopLargeGemm
-    expect(fittedFlopAt(e, 'fp8', 'fit')).toEqual({ curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: 'fit' });
+    // fp8 has an anchor but no value of its own: the shared 0.05 rises to fp8's own 0.6, not to flopLargeGemm's 0.78
+    expect(fittedFlopAt(e, 'fp8', 'fit')).toEqual({ curve: [[128, 0.05], [4096, 0.6]], over: 'arithmeticIntensity', source: 'fit' });
+    // bf16 has neither: the shared 0.05 rises to flopLargeGemm, as the chip-wide η_flop does
+    expect(fittedFlopAt(e, 'bf16', 'fit')).toEqual({ curve: [[128, 0.05], [4096, 0.78]], over: 'arithmeticIntensity', source: 'fit' });
+    expect(fittedFlopAt(e, undefined, 'fit')).toEqual(fittedFlopAt(e, 'bf16', 'fit'));
     const chip = withEfficiencies(testGpu, { ...e, flopForExperts: true }, 'fit');
-    expect(chip.efficiency.expertFlop).toEqual(fittedFlopAt(e, 'fp8', 'fit'));
-    expect(chip.efficiency.expertFlopByPrecision).toEqual({ fp4: fittedFlopAt(e, 'fp4', 'fit') });
+    expect(chip.efficiency.expertFlop).toEqual(fittedFlopAt(e, undefined, 'fit'));
+    // fp8 gets a curve of its own though no fitted value: the one the fit ran its rows at
+    expect(chip.efficiency.expertFlopByPrecision).toEqual({ fp4: fittedFlopAt(e, 'fp4', 'fit'), fp8: fittedFlopAt(e, 'fp8', 'fit') });
   });
 
   test("fitted for the experts (flopForExperts), the chip's other matmuls keep its own η_flop, per precision too", () => {

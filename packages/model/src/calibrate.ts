@@ -163,9 +163,10 @@ export interface FittedEfficiencies extends ConstantEfficiencies {
   readonly flopLargeGemm?: number;
   /**
    * The large-GEMM anchor per compute precision, where the chip's matmuls reach a different share of
-   * that precision's peak (e.g. Blackwell's FP4 GEMMs 0.54 of the FP4 peak against 0.78 at BF16): a
-   * `flopByPrecision` value rises to max(value, this) instead; a precision without one uses
-   * `flopLargeGemm` (`options.flopLargeGemmByPrecision`).
+   * that precision's peak (e.g. Blackwell's FP4 GEMMs 0.54 of the FP4 peak against 0.78 at BF16): that
+   * precision's η_flop (its `flopByPrecision` value, else the shared `flop`) rises to max(value, this)
+   * instead; a precision without an anchor of its own uses `flopLargeGemm`
+   * (`options.flopLargeGemmByPrecision`).
    */
   readonly flopLargeGemmByPrecision?: Partial<Readonly<Record<Precision, number>>>;
   /**
@@ -205,10 +206,12 @@ export const DEFAULT_CALIBRATION_GRID: CalibrationGrid = {
 
 /**
  * The η_flop a fit gives the matmuls at `precision`, as `withEfficiencies` builds it: the
- * precision's own fitted value (`flopByPrecision`), a curve rising to its own large-GEMM anchor
- * (`flopLargeGemmByPrecision`, else `flopLargeGemm`) where the fit has one; a precision without a
- * value of its own takes the shared η_flop (`flop`, or `flopCurve`). A profile written from a fit
- * reads its values here, so it carries what was fitted.
+ * precision's own fitted value (`flopByPrecision`), else the shared η_flop (`flop`, or
+ * `flopCurve`), as a curve rising to the precision's own large-GEMM anchor
+ * (`flopLargeGemmByPrecision`, else `flopLargeGemm`) where the fit has one. The anchor is the
+ * chip's, not the fit's: a precision that kept the shared small-GEMM value still tops out where
+ * that precision's matmuls do (Blackwell's FP4 at 0.54 of the FP4 peak, not BF16's 0.78). A
+ * profile written from a fit reads its values here, so it carries what was fitted.
  *
  * @example
  * fittedFlopAt({ flop: 0.05, memory: 0.6, network: 0.8, layerOverheadS: 0, commOverlap: 0, flopByPrecision: { fp4: 0.03 }, flopLargeGemm: 0.78, flopLargeGemmByPrecision: { fp4: 0.54 } }, 'fp4', 'fit');
@@ -218,7 +221,7 @@ export function fittedFlopAt(e: FittedEfficiencies, precision: Precision | undef
   const own = precision === undefined ? undefined : e.flopByPrecision?.[precision];
   if (own === undefined && e.flopCurve !== undefined) return { curve: e.flopCurve, over: 'arithmeticIntensity', source };
   const value = own ?? e.flop;
-  const anchor = e.flopLargeGemm === undefined ? undefined : own === undefined || precision === undefined ? e.flopLargeGemm : (e.flopLargeGemmByPrecision?.[precision] ?? e.flopLargeGemm);
+  const anchor = e.flopLargeGemm === undefined ? undefined : precision === undefined ? e.flopLargeGemm : (e.flopLargeGemmByPrecision?.[precision] ?? e.flopLargeGemm);
   const [small, big] = FLOP_LARGE_GEMM_INTENSITIES;
   return anchor === undefined ? { value, source } : { curve: [[small, value], [big, Math.max(value, anchor)]], over: 'arithmeticIntensity', source };
 }
@@ -233,10 +236,12 @@ export function fittedFlopAt(e: FittedEfficiencies, precision: Precision | undef
  */
 export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: string): ChipSpec {
   const flop = fittedFlopAt(e, undefined, source);
+  // every precision the fit gave a value or the chip a large-GEMM anchor of its own
+  const precisions = new Set([...Object.keys(e.flopByPrecision ?? {}), ...(e.flopLargeGemm === undefined ? [] : Object.keys(e.flopLargeGemmByPrecision ?? {}))]);
   const byPrecision =
-    e.flopByPrecision === undefined
+    precisions.size === 0
       ? undefined
-      : (Object.fromEntries(Object.keys(e.flopByPrecision).map((p) => [p, fittedFlopAt(e, p as Precision, source)])) as Partial<Record<Precision, Efficiency>>);
+      : (Object.fromEntries([...precisions].map((p) => [p, fittedFlopAt(e, p as Precision, source)])) as Partial<Record<Precision, Efficiency>>);
   const flops =
     e.flopForExperts === true
       ? {
