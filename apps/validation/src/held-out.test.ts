@@ -11,9 +11,11 @@ import { HELD_OUT_BATCHES, heldOutLines, predictHeldOut, readHeldOut, withHeldOu
 describe('the held-out TensorRT-LLM rows (data/trtllm-perf-overview.csv)', () => {
   const rows = readHeldOut();
 
-  test('reads every published cell of the models in the catalog: 5 models, 147 rows', () => {
-    expect(rows).toHaveLength(147);
-    expect(new Set(rows.map((r) => r.model))).toEqual(new Set(['llama-3.3-70b', 'llama-3.1-405b', 'llama-3.1-8b', 'qwen3-235b-a22b', 'qwen3-30b-a3b']));
+  test('reads every published cell of the models in the catalog: 7 models, 210 rows', () => {
+    expect(rows).toHaveLength(210);
+    expect(new Set(rows.map((r) => r.model))).toEqual(
+      new Set(['llama-3.3-70b', 'llama-3.1-405b', 'llama-3.1-8b', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'llama-4-scout', 'llama-4-maverick']),
+    );
     for (const r of rows) expect(getModel(r.model), r.model).toBeDefined();
     // the first cell of the Llama 3.3 70B table: B200, TP 1, FP4, 128/128
     expect(rows[0]).toEqual({ line: 2, model: 'llama-3.3-70b', hardware: 'b200', tp: 1, ep: 1, precision: 'fp4', isl: 128, osl: 128, outputTokensPerS: 11147 });
@@ -46,7 +48,7 @@ describe('the held-out TensorRT-LLM rows (data/trtllm-perf-overview.csv)', () =>
   test("this app's README shows the table pnpm validate prints (pnpm validate --readme regenerates it)", () => {
     const lines = heldOutLines(rows.map(predictHeldOut));
     // one line per model, chip and layout, then the dense, MoE and pooled lines
-    expect(lines).toHaveLength(2 + 15 + 3);
+    expect(lines).toHaveLength(2 + 22 + 3);
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('<!-- held-out:begin -->');
     expect(withHeldOutSection(readme, lines)).toBe(readme);

@@ -5,6 +5,7 @@ import { gemmaModels } from './models/gemma.ts';
 import { gptOssModels } from './models/gpt-oss.ts';
 import { gptModels } from './models/gpt.ts';
 import { llamaModels } from './models/llama.ts';
+import { llama4Models } from './models/llama4.ts';
 import { mistralModels } from './models/mistral.ts';
 import { palmModels } from './models/palm.ts';
 import { qwenModels } from './models/qwen.ts';
@@ -15,10 +16,11 @@ import { qwenModels } from './models/qwen.ts';
  * @example
  * import { models } from '@ridgeline/catalog';
  * models.filter((m) => m.moe !== undefined).map((m) => m.id);
- * // ['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b']
+ * // ['llama-4-scout', 'llama-4-maverick', 'mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'gpt-oss-120b']
  */
 export const models: readonly ModelSpec[] = [
   ...llamaModels,
+  ...llama4Models,
   ...mistralModels,
   ...deepseekModels,
   ...qwenModels,
@@ -89,6 +91,14 @@ export const aliases: Readonly<Record<string, string>> = {
   'qwen3-235b': 'qwen3-235b-a22b',
   'qwen3-235b-a22b-instruct-2507': 'qwen3-235b-a22b',
   'qwen3-30b': 'qwen3-30b-a3b',
+  // Llama 4: the Hugging Face repositories' names, base and instruct (the FP8 and FP4 checkpoints share the architecture)
+  'llama-4-scout-17b-16e': 'llama-4-scout',
+  'llama-4-scout-17b-16e-instruct': 'llama-4-scout',
+  'llama4-scout': 'llama-4-scout',
+  'llama-4-maverick-17b-128e': 'llama-4-maverick',
+  'llama-4-maverick-17b-128e-instruct': 'llama-4-maverick',
+  'llama-4-maverick-17b-128e-instruct-fp8': 'llama-4-maverick',
+  'llama4-maverick': 'llama-4-maverick',
   'qwen3-30b-a3b-instruct-2507': 'qwen3-30b-a3b',
   'gemma3-27b': 'gemma-3-27b',
   'gemma-3-27b-it': 'gemma-3-27b',

@@ -6,6 +6,7 @@ export { gemma3_27b } from './models/gemma.ts';
 export { gptOss120b } from './models/gpt-oss.ts';
 export { gpt20b, gpt3_175b, gpt6_7b, megatron530b } from './models/gpt.ts';
 export { llama1_7b, llama2_13b, llama2_70b, llama2_7b, llama31_405b, llama31_70b, llama31_8b } from './models/llama.ts';
+export { llama4Maverick, llama4Scout } from './models/llama4.ts';
 export { mixtral8x7b } from './models/mistral.ts';
 export { palm540b, palm62b } from './models/palm.ts';
 export { qwen3_235bA22b, qwen3_30bA3b } from './models/qwen.ts';
