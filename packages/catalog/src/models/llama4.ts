@@ -1,6 +1,24 @@
 import type { ModelSpec } from '@ridgeline/model';
 
 /**
+ * What Scout and Maverick share (their configs' text_config): 48 layers of d 5120, 40 query heads
+ * over 8 KV heads of 128, SwiGLU, `intermediate_size_mlp` 16,384 for a dense layer, an untied
+ * vocabulary of 202,048, and chunked attention as a window of 8,192 on 36 of the 48 layers.
+ */
+const LLAMA4_TEXT = {
+  layers: 48,
+  hiddenSize: 5120,
+  heads: 40,
+  kvHeads: 8,
+  headDim: 128,
+  ffnHiddenSize: 16384,
+  gatedFfn: true,
+  vocabSize: 202048,
+  tiedEmbeddings: false,
+  slidingWindow: { windowTokens: 8192, windowedLayers: 36 },
+} as const satisfies Partial<ModelSpec>;
+
+/**
  * Llama 4 Scout: 48 layers of d 5120, 40 query heads over 8 KV heads of 128, and every layer's FFN
  * 16 SwiGLU experts of hidden size 8,192 with one routed per token plus one shared expert of the
  * same size (`interleave_moe_layer_step` 1). Three layers in four attend within 8,192-token chunks
@@ -15,18 +33,9 @@ import type { ModelSpec } from '@ridgeline/model';
 export const llama4Scout: ModelSpec = {
   id: 'llama-4-scout',
   name: 'Llama 4 Scout (17B-16E)',
-  layers: 48,
-  hiddenSize: 5120,
-  heads: 40,
-  kvHeads: 8,
-  headDim: 128,
-  // intermediate_size_mlp: what a dense layer would have; Scout has none
-  ffnHiddenSize: 16384,
-  gatedFfn: true,
-  vocabSize: 202048,
-  tiedEmbeddings: false,
+  // ffnHiddenSize (intermediate_size_mlp) is what a dense layer would have; Scout has none
+  ...LLAMA4_TEXT,
   moe: { experts: 16, activeExperts: 1, sharedExperts: 1, expertHiddenSize: 8192, denseLayers: 0 },
-  slidingWindow: { windowTokens: 8192, windowedLayers: 36 },
   published: {
     totalParams: 109e9,
     activeParams: 17e9,
@@ -53,17 +62,8 @@ export const llama4Scout: ModelSpec = {
 export const llama4Maverick: ModelSpec = {
   id: 'llama-4-maverick',
   name: 'Llama 4 Maverick (17B-128E)',
-  layers: 48,
-  hiddenSize: 5120,
-  heads: 40,
-  kvHeads: 8,
-  headDim: 128,
-  ffnHiddenSize: 16384,
-  gatedFfn: true,
-  vocabSize: 202048,
-  tiedEmbeddings: false,
+  ...LLAMA4_TEXT,
   moe: { experts: 128, activeExperts: 1, sharedExperts: 1, expertHiddenSize: 8192, denseLayers: 24 },
-  slidingWindow: { windowTokens: 8192, windowedLayers: 36 },
   published: {
     totalParams: 400e9,
     activeParams: 17e9,
