@@ -24,6 +24,14 @@ export const HELD_OUT_CSV: string = fileURLToPath(new URL('../data/trtllm-perf-o
  */
 export const HELD_OUT_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 1024, 2048, 4096, 8192];
 
+/**
+ * The overview's releases whose tables the file holds (the `release` column): v1.0's (PyTorch
+ * backend, CUDA graphs) and v0.17's (TensorRT engines built by `trtllm-bench build`), both predicted
+ * with the chip's TensorRT-LLM profile, the current stack's.
+ */
+export const HELD_OUT_RELEASES = ['v1.0', 'v0.17'] as const;
+export type HeldOutRelease = (typeof HELD_OUT_RELEASES)[number];
+
 /** One row of trtllm-perf-overview.csv. */
 export interface HeldOutRow {
   /** The row's line in the file (the header is line 1). */
@@ -39,6 +47,8 @@ export interface HeldOutRow {
   readonly osl: number;
   /** Output tokens/s of the `tp` chips together. */
   readonly outputTokensPerS: number;
+  /** The overview release whose table the row is from. */
+  readonly release: HeldOutRelease;
 }
 
 /** Reads the rows; a malformed row is an error naming its line and column. */
@@ -53,6 +63,8 @@ export function readHeldOut(path: string = HELD_OUT_CSV): HeldOutRow[] {
     };
     const precision = r.precision;
     if (precision !== 'fp8' && precision !== 'fp4') throw new Error(`${path}:${line}: precision must be fp8 or fp4, got ${JSON.stringify(precision)}`);
+    const release = HELD_OUT_RELEASES.find((name) => name === r.release);
+    if (release === undefined) throw new Error(`${path}:${line}: release must be one of ${HELD_OUT_RELEASES.join(', ')}, got ${JSON.stringify(r.release)}`);
     return {
       line,
       model: r.model ?? '',
@@ -63,6 +75,7 @@ export function readHeldOut(path: string = HELD_OUT_CSV): HeldOutRow[] {
       isl: count('isl'),
       osl: count('osl'),
       outputTokensPerS: count('output_tokens_per_s'),
+      release,
     };
   });
 }
@@ -114,9 +127,9 @@ export function predictHeldOut(row: HeldOutRow): HeldOutPrediction {
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (x: number): string => `${x < 0 ? '−' : '+'}${(Math.abs(x) * 100).toFixed(1)}%`;
 
-/** The predictions as a table per model and chip, then pooled and split dense / MoE. */
+/** The predictions as a table per release, model, chip and layout, then pooled per release, dense / MoE, and all. */
 export function heldOutLines(predictions: readonly HeldOutPrediction[]): string[] {
-  const groups = groupBy(predictions, (p) => `${p.row.model} | ${p.row.hardware} | ${p.row.tp}${p.row.ep > 1 ? ` (ep ${p.row.ep})` : ''} | ${p.row.precision}`);
+  const groups = groupBy(predictions, (p) => `${p.row.release} | ${p.row.model} | ${p.row.hardware} | ${p.row.tp}${p.row.ep > 1 ? ` (ep ${p.row.ep})` : ''} | ${p.row.precision}`);
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
   const cells = (ps: readonly HeldOutPrediction[]): string => {
     const errors = sorted(ps.map((p) => p.error));
@@ -126,12 +139,16 @@ export function heldOutLines(predictions: readonly HeldOutPrediction[]): string[
   const dense = predictions.filter((p) => getModel(p.row.model)?.moe === undefined);
   const moe = predictions.filter((p) => getModel(p.row.model)?.moe !== undefined);
   return [
-    '| model | chip | chips | precision | rows | median abs | median signed | p90 abs |',
-    '|---|---|---:|---|---:|---:|---:|---:|',
+    '| release | model | chip | chips | precision | rows | median abs | median signed | p90 abs |',
+    '|---|---|---|---:|---|---:|---:|---:|---:|',
     ...[...groups].map(([key, ps]) => `| ${key} | ${cells(ps)} |`),
-    `| all dense | | | | ${cells(dense)} |`,
-    `| all MoE | | | | ${cells(moe)} |`,
-    `| all | | | | ${cells(predictions)} |`,
+    ...HELD_OUT_RELEASES.flatMap((release) => {
+      const of = predictions.filter((p) => p.row.release === release);
+      return of.length === 0 ? [] : [`| ${release}, all | | | | | ${cells(of)} |`];
+    }),
+    `| all dense | | | | | ${cells(dense)} |`,
+    `| all MoE | | | | | ${cells(moe)} |`,
+    `| all | | | | | ${cells(predictions)} |`,
   ];
 }
 
