@@ -64,7 +64,12 @@ export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
  * grouped GEMMs at small tokens per expert sit far below a dense GEMM's η_flop), t_layer up to
  * 145 µs per reference layer of 9 kernels (a serving stack's launch gaps and synchronisation;
  * a DeepSeek MoE layer launches 20 kernels, so pays 20/9 of it: at 70 µs its 61 layers are ~9.4 ms
- * per step). η_net and the prefill overlap keep the chip's values.
+ * per step). η_net keeps the chip's value. The prefill overlap is 0 on every chip: these stacks run
+ * their TP all-reduces and EP all-to-alls on the critical path (two-batch overlap, where a recipe
+ * turns it on, is priced on its own, docs/MODEL.md §3). Hopper's 2023 profile overlaps 0.9 of its
+ * collectives, a value fitted on TensorRT-LLM v0.5–0.6 static batches; held in the Hopper serving
+ * fits until 2026-12-06, it had TensorRT-LLM's held-out dense models scale with TP from −27% at TP 1
+ * to +44% at TP 8 (apps/validation/README.md, "Held out").
  */
 export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
   return {
@@ -72,7 +77,7 @@ export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
     memory: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     network: [efficiencyAt(chip.efficiency.network, 1e6)],
     layerOverheadS: [0, 5e-6, 10e-6, 15e-6, 20e-6, 25e-6, 30e-6, 35e-6, 40e-6, 50e-6, 60e-6, 70e-6, 90e-6, 110e-6, 145e-6],
-    commOverlap: [chip.efficiency.commOverlap?.value ?? 0],
+    commOverlap: [0],
   };
 }
 
@@ -755,8 +760,9 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
         : `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves) and of ${others.join(', ')} (${f.fittedOn.rows - f.rows} rows, ${f.fittedOn.curves - f.curves} curves), fitted together as one die (${date})`;
       const sourceText = `fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`;
       const source = JSON.stringify(sourceText);
-      // η_net and the prefill overlap are held at the plugin's values (inferencexFitGrid).
+      // η_net is held at the plugin's value, the prefill overlap at 0 (inferencexFitGrid).
       const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
+      const noOverlap = JSON.stringify(`held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
       // each precision's experts as the fit ran them (fittedFlopAt, what withEfficiencies builds)
       const byPrecision = f.precisions.map((p) => `${p}: ${efficiencyLiteral(fittedFlopAt(e, p, sourceText))}`);
       // its own curves left out where it has several, else the stand-in quoted for it (if any)
@@ -768,7 +774,7 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       memory: { value: ${e.memory}, source: ${source} },
       network: { value: ${e.network}, source: ${held} },
       layerOverheadS: { value: ${e.layerOverheadS}, source: ${source} },
-      commOverlap: { value: ${e.commOverlap}, source: ${held} },${serving.mtpAcceptance === undefined ? '' : `
+      commOverlap: { value: ${e.commOverlap}, source: ${noOverlap} },${serving.mtpAcceptance === undefined ? '' : `
       mtpAcceptance: { value: ${serving.mtpAcceptance}, source: ${JSON.stringify(`fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 ${f.stack} MTP rows of ${serving.mtpChips.join(', ')} (${serving.mtpRows} rows; ${date}), each chip's efficiencies held`)} },`}
       requestOverheadS: { value: ${serving.requestOverheadS}, source: ${JSON.stringify(requestOverheadSource(chip, f.stack, serving, date))} },
       calibration: {

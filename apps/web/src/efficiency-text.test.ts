@@ -26,15 +26,16 @@ describe('efficiencies with their units', () => {
     expect(shown).toEqual({
       flop: '30.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       // a dense model at bf16: the experts' η_flop, fitted at fp8 only, is fp8's curve scaled by the
-      // matmuls' η_flop at bf16 over fp8 for large GEMMs: 0.55 / 0.55 = 1, so fp8's 7.5% → 55%
+      // matmuls' η_flop at bf16 over fp8 for large GEMMs: 0.55 / 0.55 = 1, so fp8's 15% → 55%
       // (H100's trtllm profile, fitted with H200's rows as one die)
-      expertFlop: '7.5% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
+      expertFlop: '15.0% at 128 FLOP/B → 55.0% at 4,096 FLOP/B',
       memory: '80.0%',
       // the dense GEMMs' weights stream at the sourced BabelStream share
       weightMemory: '90.0%',
       network: '82.0%',
       layerOverheadS: '60.0 µs',
-      commOverlap: '90.0%',
+      // the serving fits hold the prefill overlap at 0: the stacks' collectives run on the critical path
+      commOverlap: '0.0%',
       // TensorRT-LLM's t_req: H100 has no low-load single-node rows, but the die's H200 has: fitted on them
       requestOverheadS: '100 ms',
     });

@@ -11,7 +11,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       memory: { value: 0.6, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.00005, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)" },
-      commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)" },
+      commOverlap: { value: 0, source: "held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)" },
       mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 sglang MTP rows of mi355x, b200, h200, b300 (260 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 sglang single-node rows at concurrency ≤ 16 of mi355x (24 rows; 2026-12-06)" },
       calibration: {
@@ -26,7 +26,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       memory: { value: 0.9, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.00006, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
-      commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
+      commOverlap: { value: 0, source: "held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, atom rows of mi355x (52 rows, 4 curves; 2026-12-06)" },
       mtpAcceptance: { value: 0.75, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 atom MTP rows of mi355x (28 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.01, source: "fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 atom single-node rows at concurrency ≤ 16 of mi355x (22 rows; 2026-12-06)" },
       calibration: {
@@ -43,7 +43,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
       network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
       layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
-      commOverlap: { value: 0, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
+      commOverlap: { value: 0, source: "held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
       mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 sglang MTP rows of mi355x, b200, h200, b300 (260 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 sglang single-node rows at concurrency ≤ 16 of mi300x (6 rows; 2026-12-06)" },
       calibration: {
