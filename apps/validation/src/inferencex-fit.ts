@@ -758,11 +758,12 @@ export function profilesModule(fits: readonly InferencexStackFit[], date: string
       const rowsText = others.length === 0
         ? `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves; ${date})`
         : `${f.stack} rows of ${chip} (${f.rows} rows, ${f.curves} curves) and of ${others.join(', ')} (${f.fittedOn.rows - f.rows} rows, ${f.fittedOn.curves - f.curves} curves), fitted together as one die (${date})`;
-      const sourceText = `fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`;
+      const fitOn = `pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`;
+      const sourceText = `fit: ${fitOn}`;
       const source = JSON.stringify(sourceText);
       // η_net is held at the plugin's value, the prefill overlap at 0 (inferencexFitGrid).
-      const held = JSON.stringify(`held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
-      const noOverlap = JSON.stringify(`held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, ${rowsText}`);
+      const held = JSON.stringify(`held at the plugin's value while fitting: ${fitOn}`);
+      const noOverlap = JSON.stringify(`held at 0 while fitting (the stacks' collectives run on the critical path): ${fitOn}`);
       // each precision's experts as the fit ran them (fittedFlopAt, what withEfficiencies builds)
       const byPrecision = f.precisions.map((p) => `${p}: ${efficiencyLiteral(fittedFlopAt(e, p, sourceText))}`);
       // its own curves left out where it has several, else the stand-in quoted for it (if any)
