@@ -5,6 +5,7 @@ import { DOMINANCE_SHORTFALL, dominanceLines, dominancePairs, withDominanceSecti
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
+import { tailLines } from './tail.ts';
 import { fitInferencex, fitInferencexStacks, forwardCheck, forwardCheckLine, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
@@ -38,6 +39,7 @@ if (flags.fit) {
   console.log('\nInferenceX (data/inferencex-dsr1.csv), per chip: median |error| (median signed error) with the plugin\'s efficiencies, fitted on all the chip\'s rows, and out of sample (each curve — chip, framework, precision, MTP or not — predicted by the fit on the others):\n');
   console.log(inferencexFitLines(fits).join('\n'));
   console.log(`\n${pooledOutOfSampleLine(fits)}`);
+  console.log(`\n${tailLines(fits.flatMap((f) => f.heldPredictions)).join('\n')}\n`);
   console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves'));
   console.log(outOfSampleRankingLine(fits, 'each chip fitted on its other curves', ALONG_FRONTIER));
   // One profile per serving stack: what --stack selects (and the plugins carry after --write).
