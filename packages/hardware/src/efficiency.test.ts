@@ -128,6 +128,15 @@ describe('profiles: the default is the best fitted, transfers say where they com
     expect(bestFittedProfile({ sglang: fitted(0.096, 0.128), atom: fitted(0.1, 0.12) })?.name).toBe('atom');
   });
 
+  it('gives each profile its stack\'s sourced KV cache budget, and the others none', () => {
+    const budget = { basis: 'free' as const, fraction: { value: 0.9, source: 'TensorRT-LLM default' }, reservedBytes: { value: 1e9, source: 'measured' } };
+    const { profiles, efficiency } = fittedProfiles('x1', { a: profile(0.1, 0.5), b: profile(0.3, 0.6) }, fallback, { kvCacheBudgetByProfile: { a: budget } });
+    expect(profiles.a?.kvCacheBudget).toBe(budget);
+    expect(profiles.b?.kvCacheBudget).toBeUndefined();
+    // the default is the best fitted profile, a, and brings its budget along
+    expect(efficiency.kvCacheBudget).toBe(budget);
+  });
+
   it('refuses, naming the chip, a chip with no fitted profile', () => {
     expect(() => fittedProfiles('x1', {}, fallback)).toThrow(/^x1: no fitted efficiency profile/);
     expect(bestFittedProfile(undefined)).toBeUndefined();
@@ -143,6 +152,14 @@ describe('profiles: the default is the best fitted, transfers say where they com
     const served = transferredEfficiency({ ...efficiency, mtpAcceptance: { value: 0.55, source: 'pooled fit' }, requestOverheadS: { value: 0.15, source: 'fit' } }, rule);
     expect(served.mtpAcceptance).toEqual({ value: 0.55, source: 'transferred from x1 (the same die); pooled fit' });
     expect(served.requestOverheadS).toEqual({ value: 0.15, source: 'transferred from x1 (the same die); fit' });
+    // and so does the stack's KV cache budget, each figure's source prefixed
+    const budget = { basis: 'free' as const, fraction: { value: 0.9, source: 'stack default' }, reservedBytes: { value: 1e9, source: 'measured' } };
+    expect(transferredEfficiency({ ...efficiency, kvCacheBudget: budget }, rule).kvCacheBudget).toEqual({
+      basis: 'free',
+      fraction: { value: 0.9, source: 'transferred from x1 (the same die); stack default' },
+      reservedBytes: { value: 1e9, source: 'transferred from x1 (the same die); measured' },
+    });
+    expect(moved.kvCacheBudget).toBeUndefined();
     expect(moved.mtpAcceptance).toBeUndefined();
     expect(efficiencyAt(moved.flopByPrecision!.fp8!, 0)).toBe(0.2);
     expect(moved.calibration).toEqual({ status: 'transferred', basis: expect.stringMatching(/^transferred from x1 \(the same die\), whose efficiencies are fitted: the a profile/), outOfSampleError: rule.outOfSampleError });

@@ -1,4 +1,4 @@
-import { PRECISIONS, type CalibrationStatus, type ChipEfficiency, type ChipSpec, type Efficiency, type EfficiencyProfile, type Precision, type Sourced } from './types.ts';
+import { PRECISIONS, type CalibrationStatus, type ChipEfficiency, type ChipSpec, type Efficiency, type EfficiencyProfile, type KvCacheBudget, type Precision, type Sourced } from './types.ts';
 
 /**
  * The value of an efficiency at `x` (arithmetic intensity in FLOP/byte, or message size in bytes,
@@ -202,6 +202,9 @@ export function transferredEfficiency(from: ChipEfficiency, rule: TransferRule):
     ...(from.commOverlap === undefined ? {} : { commOverlap: relabel(from.commOverlap) }),
     ...(from.mtpAcceptance === undefined ? {} : { mtpAcceptance: relabel(from.mtpAcceptance) }),
     ...(from.requestOverheadS === undefined ? {} : { requestOverheadS: relabel(from.requestOverheadS) }),
+    ...(from.kvCacheBudget === undefined
+      ? {}
+      : { kvCacheBudget: { basis: from.kvCacheBudget.basis, fraction: relabel(from.kvCacheBudget.fraction), reservedBytes: relabel(from.kvCacheBudget.reservedBytes) } }),
     calibration: { status: 'transferred', basis, ...(rule.outOfSampleError === undefined ? {} : { outOfSampleError: rule.outOfSampleError }) },
   };
 }
@@ -223,6 +226,12 @@ export interface SourcedEfficiencies {
   readonly flopByPrecision?: Partial<Readonly<Record<Precision, Efficiency>>>;
   readonly network?: Efficiency;
   readonly weightMemory?: Efficiency;
+  /**
+   * Each serving stack's KV cache budget by profile name (`trtllm`: TensorRT-LLM's
+   * `free_gpu_memory_fraction`), from the stack's documented defaults: a property of the software,
+   * which no serving fit sets (docs/MODEL.md §4, "KV cache budget").
+   */
+  readonly kvCacheBudgetByProfile?: Readonly<Record<string, KvCacheBudget>>;
 }
 
 /**
@@ -251,6 +260,7 @@ export function withFlopFallback(
           ...(Object.keys(byPrecision).length === 0 ? {} : { flopByPrecision: byPrecision }),
           ...(sourced.network === undefined ? {} : { network: sourced.network }),
           ...(sourced.weightMemory === undefined ? {} : { weightMemory: sourced.weightMemory }),
+          ...(sourced.kvCacheBudgetByProfile?.[name] === undefined ? {} : { kvCacheBudget: sourced.kvCacheBudgetByProfile[name] }),
         },
       ];
     }),

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import {
   AVAILABILITIES,
   CALIBRATION_STATUSES,
+  KV_CACHE_BUDGET_BASES,
   ERROR_METHODS,
   CHIP_KINDS,
   HARDWARE_API_VERSION,
@@ -550,7 +551,7 @@ const ID_ALLOWED = 'kebab-case: lowercase letters and digits in words joined by 
 /** Efficiency profile names: a serving stack's or an era's (`sglang`, `trtllm`, `2023`). */
 const PROFILE_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
 
-const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }';
+const EFFICIENCY_SHAPE = '{ flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, kvCacheBudget?, calibration? }';
 
 /** A chip's efficiencies (the default set, and each profile's). */
 const efficiencyEntries = {
@@ -598,6 +599,21 @@ const efficiencyEntries = {
     ),
     requestOverheadS: v.exactOptional(
       sourced('nonNegative', { what: 't_req, the fixed time per request before its first token', unit: 's', example: '0.05', limit: CHIP_LIMITS.requestOverheadS }),
+    ),
+    kvCacheBudget: v.exactOptional(
+      section(
+        {
+          basis: choice(KV_CACHE_BUDGET_BASES, 'KV cache budget basis'),
+          fraction: sourced('fraction', { what: 'the share of the free memory the KV cache takes', unit: '', example: '0.9' }),
+          reservedBytes: sourced('nonNegative', {
+            what: "the runtime's own allocations outside the weights, activations and KV cache",
+            unit: 'bytes',
+            example: '1073741824',
+            limit: CHIP_LIMITS.memoryCapacityBytes,
+          }),
+        },
+        '{ basis: "free", fraction, reservedBytes }',
+      ),
     ),
     calibration: v.exactOptional(
       section(

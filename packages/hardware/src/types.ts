@@ -405,8 +405,48 @@ export interface ChipEfficiency {
    * latency, not to throughput (the host does it while the chips serve other requests). Default 0.
    */
   readonly requestOverheadS?: Sourced;
+  /**
+   * How the serving stack sizes its KV cache, where it does not fill the chip's usable memory
+   * (docs/MODEL.md §4, "KV cache budget"). Absent, the weights, KV cache and activations share
+   * `memory.usableFraction` of the memory (vLLM's `gpu_memory_utilization`).
+   */
+  readonly kvCacheBudget?: KvCacheBudget;
   /** How these efficiencies were obtained (fitted, transferred or datasheet) and their measured error; absent reads as datasheet. */
   readonly calibration?: CalibrationStatus;
+}
+
+/**
+ * How a `KvCacheBudget` counts: `free`, a fraction of the memory left after the weights, the
+ * activations and the runtime (TensorRT-LLM). The other way, a fraction of all the memory shared
+ * with the weights and activations (vLLM, SGLang), is the chip's `memory.usableFraction`.
+ *
+ * @example
+ * KV_CACHE_BUDGET_BASES.includes('free'); // true
+ */
+export const KV_CACHE_BUDGET_BASES = ['free'] as const;
+
+/**
+ * A serving stack's KV cache sized from the memory left free (TensorRT-LLM's
+ * `kv_cache_config.free_gpu_memory_fraction`): after loading the weights and running a step at
+ * its largest activation workspace, the runtime gives the KV cache `fraction` of what is free,
+ * the runtime's own allocations (`reservedBytes`: CUDA context, cuBLAS workspaces, NCCL buffers)
+ * taken out first. The KV cache may then hold `fraction · (M − reservedBytes − weights −
+ * activations)` (docs/MODEL.md §4, "KV cache budget").
+ *
+ * @example
+ * const budget: KvCacheBudget = {
+ *   basis: 'free',
+ *   fraction: { value: 0.9, source: 'TensorRT-LLM KvCacheConfig default' },
+ *   reservedBytes: { value: 1 * 2 ** 30, source: 'CUDA context, cuBLAS and NCCL, measured' },
+ * };
+ */
+export interface KvCacheBudget {
+  /** `free`: a fraction of the memory the weights, activations and runtime leave (`KV_CACHE_BUDGET_BASES`). */
+  readonly basis: (typeof KV_CACHE_BUDGET_BASES)[number];
+  /** The share of the free memory the KV cache takes, in (0, 1]. */
+  readonly fraction: Sourced;
+  /** The runtime's own allocations outside the weights, activations and KV cache, bytes. */
+  readonly reservedBytes: Sourced;
 }
 
 /**

@@ -867,9 +867,19 @@ describe('the common mistakes, word for word', () => {
     );
   });
 
+  test('a KV cache budget with another basis, and one whose share is above 1', () => {
+    const budget = (basis: string, fraction: number) => (p: Json): void => {
+      p.chips[0].efficiency.kvCacheBudget = { basis, fraction: { value: fraction, source: 'stack default' }, reservedBytes: { value: 1e9, source: 'measured' } };
+    };
+    expect(line(budget('total', 0.9))).toBe(
+      '  - chips[h100-sxm].efficiency.kvCacheBudget.basis: is not a known KV cache budget basis, got "total" (allowed: free). Fix: use one of free.',
+    );
+    expect(line(budget('free', 1.2))).toMatch(/^ {2}- chips\[h100-sxm\]\.efficiency\.kvCacheBudget\.fraction\.value: .*got 1\.2 \(allowed: a number in \(0, 1\]\)/);
+  });
+
   test('a missing section says what the section holds', () => {
     expect(line((p) => delete p.chips[0].efficiency)).toBe(
-      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, calibration? }.',
+      '  - chips[h100-sxm].efficiency: is missing (allowed: { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, kvCacheBudget?, calibration? }). Fix: add "efficiency": { flop, flopByPrecision?, expertFlop?, expertFlopByPrecision?, memory, weightMemory?, network, layerOverheadS, commOverlap?, mtpAcceptance?, requestOverheadS?, kvCacheBudget?, calibration? }.',
     );
     expect(line((p) => delete p.chips[1].scaleUp)).toBe(
       '  - chips[test-lpu].scaleUp: is missing (allowed: { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }). Fix: add "scaleUp": { bandwidthBytesPerS, domainSize, topology, hopLatencyS, collectiveLatencyS? }.',
