@@ -6,7 +6,7 @@ export { limitText, MODEL_LIMITS, validateModelSpec, WORKLOAD_LIMITS } from './l
 export { attentionComputePrecision, computePrecision, DEFAULT_MOE_IMBALANCE, estimateInference, prefillWorkerOf, validateInferenceConfig, type PrefillWorker } from './inference.ts';
 export { NO_SPECULATION, steadyState, type IterationSpeculation, type SteadyState } from './serving.ts';
 export { DEFAULT_MTP_ACCEPTANCE, expectedTokensPerStep, resolveSpeculation, type ResolvedSpeculation } from './speculative.ts';
-export { memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, smallestLayoutToFit, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
+export { memoryCapacityFor, memoryPerChip, minChipsToFit, PREFILL_CHUNK_TOKENS, smallestLayoutToFit, weightParamsPerChip, workspaceTokens, type MemoryInputs } from './memory.ts';
 export { allGatherS, allReduceS, allToAllS, linkLevelFor, membersPerDomainFor, pointToPointS, torusAxisSizes, workerLinkBytesPerS, type LinkLevel } from './collectives.ts';
 export {
   dataParallelAttentionImbalance,

@@ -336,6 +336,7 @@ function resolvedInputs(
       requestOverheadS: c.efficiency.requestOverheadS ?? { value: 0, source: 'default: no request overhead' },
       calibration: c.efficiency.calibration ?? null,
     },
+    kvCacheBudget: c.efficiency.kvCacheBudget ?? null,
     sources: {
       model: model.source,
       peakFlopsPerS: peak?.source ?? '',

@@ -100,9 +100,29 @@ export function workspaceTokens(
 }
 
 /**
+ * What the fullest chip's weights, KV cache and activations may fill, bytes (docs/MODEL.md §4,
+ * "KV cache budget"): `M · usableFraction`, shared by all three (vLLM's `gpu_memory_utilization`);
+ * or, when the chip's serving stack sizes its KV cache from the memory left free
+ * (`efficiency.kvCacheBudget`, TensorRT-LLM's `free_gpu_memory_fraction`), the weights and
+ * activations plus `f · (M − R − W − A)`, the runtime's own `R` taken out first. When the weights
+ * and activations exceed `M − R`, that is the capacity, and they do not fit.
+ *
+ * @example
+ * // Llama 3.1 70B FP8 on one H100 (M = 85.52e9 B): W = 70.6e9, A = 2e9; TensorRT-LLM's f = 0.9, R = 943 MiB
+ * memoryCapacityFor(h100Trtllm, 70.6e9, 2e9); // 72.6e9 + 0.9 · (85.52e9 − 0.99e9 − 72.6e9) ≈ 83.3e9
+ */
+export function memoryCapacityFor(chip: ChipSpec, weights: number, activations: number): number {
+  const budget = chip.efficiency.kvCacheBudget;
+  if (budget === undefined) return chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+  const free = chip.memory.capacityBytes.value - budget.reservedBytes.value - weights - activations;
+  // weights and activations beyond what the runtime leaves: that is all there is (and they exceed it)
+  return free >= 0 ? weights + activations + budget.fraction.value * free : chip.memory.capacityBytes.value - budget.reservedBytes.value;
+}
+
+/**
  * Memory of the fullest chip (MODEL.md §4, capacity): weight shard + KV shard at the end of
  * generation (`S_in + S_out` cached tokens, window-capped) of the slowest stage's ⌈L/p⌉ layers +
- * activation workspace (`workspaceTokens`), against the usable capacity `M · usableFraction`.
+ * activation workspace (`workspaceTokens`), against what they may fill (`memoryCapacityFor`).
  * With data-parallel attention the chip holds all the attention weights, the KV cache of its own
  * ⌈B/TP⌉ sequences with every KV head, and a workspace for the larger of its attention (its own
  * share of the tokens, full width) and the sharded FFN (every chip's tokens, gathered).
@@ -146,15 +166,14 @@ export function memoryPerChip(inputs: MemoryInputs): MemoryBreakdown {
     activations = Math.max(attention, sharded) * PRECISION_BYTES[precision.activations] + logits;
   } else activations = tokens * widthPerToken * PRECISION_BYTES[precision.activations] + logits;
 
-  const capacity = chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
   if (inputs.drafter !== undefined) {
     const { model: drafter, mode } = inputs.drafter;
     const extra = drafterMemory(drafter, mode, tp, ep, sequences, inputs.inputTokens + inputs.outputTokens, precision, inputs.redundantExperts ?? defaultRedundantExperts(model, ep), dpAttention ? 1 : tp);
     const allWeights = weights + extra.weights;
     const allKv = kvCache + extra.kvCache;
-    return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity };
+    return { weights: allWeights, kvCache: allKv, activations, total: allWeights + allKv + activations, capacity: memoryCapacityFor(chip, allWeights, activations) };
   }
-  return { weights, kvCache, activations, total: weights + kvCache + activations, capacity };
+  return { weights, kvCache, activations, total: weights + kvCache + activations, capacity: memoryCapacityFor(chip, weights, activations) };
 }
 
 /**

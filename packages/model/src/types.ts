@@ -1,4 +1,4 @@
-import type { CalibrationStatus, ChipSpec, Precision } from '@ridgeline/hardware';
+import type { CalibrationStatus, ChipSpec, KvCacheBudget, Precision } from '@ridgeline/hardware';
 import type { EnergyFigures } from './power.ts';
 
 /**
@@ -381,7 +381,7 @@ export interface MemoryBreakdown {
   readonly kvCache: number;
   readonly activations: number;
   readonly total: number;
-  /** Usable capacity: M · usableFraction. */
+  /** What the weights, KV cache and activations may fill (`memoryCapacityFor`): M · usableFraction, or the serving stack's KV cache budget over the weights and activations. */
   readonly capacity: number;
 }
 
@@ -608,6 +608,8 @@ export interface ResolvedInputs {
     readonly requestOverheadS: EfficiencyInput;
     readonly calibration: CalibrationStatus | null;
   };
+  /** The serving stack's KV cache budget (`efficiency.kvCacheBudget`), null when the KV cache shares `memory.usableFraction` with the weights and activations (docs/MODEL.md §4). */
+  readonly kvCacheBudget: KvCacheBudget | null;
   readonly sources: Readonly<Record<string, string>>;
 }
 
