@@ -73,6 +73,8 @@ import {
   C_MEM_BANDWIDTH,
   C_MEM_CAPACITY,
   C_MEM_USABLE,
+  C_KV_FREE_FRACTION,
+  C_KV_RESERVED,
   C_OUT_BANDWIDTH,
   C_OUT_HOP,
   C_PEAK,
@@ -422,6 +424,8 @@ let peak: f64 = 0;
 let memBandwidth: f64 = 0;
 let memCapacity: f64 = 0;
 let memUsable: f64 = 0;
+let memKvFreeFraction: f64 = NaN; // a serving stack's KV cache share of the free memory, NaN = none
+let memKvReserved: f64 = 0;
 let upBandwidth: f64 = 0;
 let upDomain: f64 = 0;
 let upAxes: i32 = 0;
@@ -554,6 +558,8 @@ function loadChip(c: usize): void {
   memCapacity = f(chip, C_MEM_CAPACITY);
   memBandwidth = f(chip, C_MEM_BANDWIDTH);
   memUsable = f(chip, C_MEM_USABLE);
+  memKvFreeFraction = f(chip, C_KV_FREE_FRACTION);
+  memKvReserved = f(chip, C_KV_RESERVED);
   upBandwidth = f(chip, C_UP_BANDWIDTH);
   upDomain = f(chip, C_UP_DOMAIN);
   upAxes = <i32>f(chip, C_UP_TORUS_AXES);
@@ -1632,6 +1638,18 @@ function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
     memKv = memKv + drafterKv;
   }
   memTotal = memWeights + memKv + memActivations;
+  servingCapacity();
+}
+
+/**
+ * memory.ts memoryCapacityFor, after memoryDynamic or prefillWorkerMemory: a stack that sizes its
+ * KV cache from the free memory (TensorRT-LLM) lets the weights and activations plus f·(M − R − W − A)
+ * fill the chip (M − R when they exceed it); otherwise memoryStatic's M · usableFraction stands.
+ */
+function servingCapacity(): void {
+  if (isNaN(memKvFreeFraction)) return;
+  const free = memCapacity - memKvReserved - memWeights - memActivations;
+  memCapacityUsable = free >= 0 ? memWeights + memActivations + memKvFreeFraction * free : memCapacity - memKvReserved;
 }
 
 // The divisors up to √n of the heads and of the layers; a model's heads and layers are at most 1e5
@@ -1880,7 +1898,8 @@ const R_MEM_WEIGHTS: i32 = 20;
 const R_MEM_KV: i32 = 21;
 const R_MEM_ACTIVATIONS: i32 = 22;
 const R_MEM_TOTAL: i32 = 23;
-const R_SLOTS: i32 = 24;
+const R_MEM_CAPACITY: i32 = 24; // memoryCapacityFor: M · usableFraction, or the KV cache budget's
+const R_SLOTS: i32 = 25;
 const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
 /** Where the current configuration's replica figures are: REPLICA, or a sweep's shared entry (no copy). */
 let replica: usize = REPLICA;
@@ -1950,18 +1969,20 @@ function evaluateReplica(computeMinChips: bool): bool {
       const kv = memKv;
       const activations = memActivations;
       const totalBytes = memTotal;
+      const capacity = memCapacityUsable;
       minChips = minChipsToFit(batch, inputTokens, outputTokens, chunkTokens);
       memWeights = weights;
       memKv = kv;
       memActivations = activations;
       memTotal = totalBytes;
+      memCapacityUsable = capacity;
     }
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
   if (disaggregated) {
     if (!evaluateDisaggregated(batch, inputTokens, outputTokens, chunkTokens)) return false;
-    putFeasible(memWeights, memKv, memActivations, memTotal);
+    putFeasible(memWeights, memKv, memActivations, memTotal, memCapacityUsable);
     return true;
   }
   if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
@@ -1970,6 +1991,7 @@ function evaluateReplica(computeMinChips: bool): bool {
   setR(R_MEM_KV, memKv);
   setR(R_MEM_ACTIVATIONS, memActivations);
   setR(R_MEM_TOTAL, memTotal);
+  setR(R_MEM_CAPACITY, memCapacityUsable);
   return true;
 }
 
@@ -1983,18 +2005,18 @@ function replicaOutputs(): void {
   put(O_DECODE_IDLE_SHARE, NaN);
   put(O_KV_TRANSFER_S, NaN);
   put(O_DISAGGREGATION_BOUND, NaN);
-  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL));
+  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL), r(R_MEM_CAPACITY));
 }
 
-/** Feasible, and the memory per chip (the capacity is the layout's, set by memoryStatic). */
-@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64): void {
+/** Feasible, and the memory per chip with what it may fill (memoryCapacityFor). */
+@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64, capacity: f64): void {
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
   put(O_MEM_WEIGHTS, weights);
   put(O_MEM_KV, kv);
   put(O_MEM_ACTIVATIONS, activations);
   put(O_MEM_TOTAL, totalBytes);
-  put(O_MEM_CAPACITY, memCapacityUsable);
+  put(O_MEM_CAPACITY, capacity);
   put(O_MIN_CHIPS, NaN);
 }
 
@@ -2518,7 +2540,8 @@ const LANE_OVERHEAD: i32 = 20;
 const LANE_FLOPS: i32 = 21;
 const LANE_BYTES: i32 = 22;
 const LANE_COMM: i32 = 23;
-const LANE_FIELDS: i32 = 24;
+const LANE_CAPACITY: i32 = 24; // memoryCapacityFor's, with memoryDynamic's figures
+const LANE_FIELDS: i32 = 25;
 const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
 
 /** Where lane `lane` of `field` is. */
@@ -2810,6 +2833,7 @@ function pairable(): bool {
   setLaneValue(LANE_KV, lane, memKv);
   setLaneValue(LANE_ACTIVATIONS, lane, memActivations);
   setLaneValue(LANE_TOTAL, lane, memTotal);
+  setLaneValue(LANE_CAPACITY, lane, memCapacityUsable);
   return !(memTotal > memCapacityUsable);
 }
 
@@ -2827,6 +2851,7 @@ function pairable(): bool {
   setR(R_MEM_KV, laneValue(LANE_KV, lane));
   setR(R_MEM_ACTIVATIONS, laneValue(LANE_ACTIVATIONS, lane));
   setR(R_MEM_TOTAL, laneValue(LANE_TOTAL, lane));
+  setR(R_MEM_CAPACITY, laneValue(LANE_CAPACITY, lane));
 }
 
 /**
@@ -2996,6 +3021,7 @@ let keptMemWeights: f64 = 0;
 let keptMemKv: f64 = 0;
 let keptMemActivations: f64 = 0;
 let keptMemTotal: f64 = 0;
+let keptMemCapacity: f64 = 0;
 
 /** Puts a prefill worker's chip, parallelism (pp 1, dp 1), layout and stage in the globals stageCost reads. */
 function enterPrefillPool(): void {
@@ -3011,6 +3037,7 @@ function enterPrefillPool(): void {
   keptMemKv = memKv;
   keptMemActivations = memActivations;
   keptMemTotal = memTotal;
+  keptMemCapacity = memCapacityUsable;
   loadChip(prefillChip);
   tp = pTp;
   pp = 1;
@@ -3040,6 +3067,8 @@ function leavePrefillPool(): void {
   memKv = keptMemKv;
   memActivations = keptMemActivations;
   memTotal = keptMemTotal;
+  // setLayout's memoryStatic put back M · usableFraction; a KV cache budget's capacity was the configuration's
+  memCapacityUsable = keptMemCapacity;
   // the prefill stage used the static schedule's prefill table
   prefillValid = false;
 }
@@ -3063,6 +3092,7 @@ function prefillWorkerMemory(inputTokens: f64, chunkTokens: f64): void {
   } else memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memWeights = memStageWeights;
   memTotal = memWeights + memKv + memActivations;
+  servingCapacity();
 }
 
 // a decode iteration of the disaggregated decode worker (disaggregatedIteration)

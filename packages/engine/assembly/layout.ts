@@ -34,6 +34,11 @@ export const C_IDENTITY: i32 = 124;
 export const C_MTP_ACCEPTANCE: i32 = 125;
 /** t_req, efficiency.requestOverheadS (0 when not given): added to TTFT and request latency. */
 export const C_REQUEST_OVERHEAD: i32 = 126;
+/**
+ * The KV cache's share of the memory left free (efficiency.kvCacheBudget.fraction, basis free),
+ * NaN = none: the KV cache shares C_MEM_USABLE of the memory with the weights and activations.
+ */
+export const C_KV_FREE_FRACTION: i32 = 127;
 /** η_flop at each compute precision (PRECISIONS order), EFF_STRIDE slots each: flopByPrecision, else flop. */
 export const C_EFF_FLOP_BY_PRECISION: i32 = 128;
 /** P_static of the component power model (power.staticW), NaN = no components: docs/MODEL.md §10. */
@@ -50,7 +55,9 @@ export const C_NODE_OVERHEAD: i32 = C_POWER_LINK + 1;
 export const C_EFF_EXPERT_FLOP_BY_PRECISION: i32 = C_NODE_OVERHEAD + 1;
 // η_mem of the dense GEMMs' contiguous weight reads (efficiency.weightMemory, else η_mem)
 export const C_EFF_WEIGHT_MEMORY: i32 = C_EFF_EXPERT_FLOP_BY_PRECISION + N_PRECISIONS * EFF_STRIDE;
-export const CHIP_STRIDE: i32 = C_EFF_WEIGHT_MEMORY + EFF_STRIDE;
+/** The runtime's own bytes outside the weights, activations and KV cache (efficiency.kvCacheBudget.reservedBytes), 0 = none. */
+export const C_KV_RESERVED: i32 = C_EFF_WEIGHT_MEMORY + EFF_STRIDE;
+export const CHIP_STRIDE: i32 = C_KV_RESERVED + 1;
 
 // ---- model descriptor (f64 slots)
 export const M_LAYERS: i32 = 0;
@@ -226,7 +233,7 @@ export const H_PER_MODEL: i32 = 50;
 export const H_PUE: i32 = 51;
 export const MAX_AXES: i32 = 31;
 export const HEADER_SLOTS: i32 = 52;
-export const IMAGE_VERSION: i32 = 15;
+export const IMAGE_VERSION: i32 = 16;
 /** A filter: output slot, min, max (inclusive; ±Infinity where a bound is absent). */
 export const WHERE_STRIDE: i32 = 3;
 

@@ -16,6 +16,8 @@ describe('the host layout', () => {
     expect(value('C_IDENTITY')).toBe(CHIP.identity);
     expect(value('C_MTP_ACCEPTANCE')).toBe(CHIP.mtpAcceptance);
     expect(value('C_REQUEST_OVERHEAD')).toBe(CHIP.requestOverhead);
+    expect(value('C_KV_FREE_FRACTION')).toBe(CHIP.kvFreeFraction);
+    expect(value('C_KV_RESERVED')).toBe(CHIP.kvReserved);
     expect(value('MODEL_STRIDE')).toBe(MODEL.stride);
     expect(value('CONFIG_STRIDE')).toBe(CONFIG_STRIDE);
     expect(value('C_NODE_OVERHEAD')).toBe(CHIP.nodeOverhead);

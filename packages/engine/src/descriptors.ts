@@ -46,6 +46,8 @@ export const CHIP = {
   mtpAcceptance: 125,
   /** t_req: efficiency.requestOverheadS, else 0. */
   requestOverhead: 126,
+  /** The KV cache's share of the free memory (efficiency.kvCacheBudget.fraction), NaN when none (docs/MODEL.md §4). */
+  kvFreeFraction: 127,
   /** η_flop at each compute precision, in PRECISIONS order, EFF_STRIDE slots each. */
   effFlopByPrecision: 128,
   /** P_static of the component power model, NaN when the chip has none (docs/MODEL.md §10). */
@@ -62,7 +64,9 @@ export const CHIP = {
   effExpertFlopByPrecision: 379,
   /** η_mem of the dense GEMMs' contiguous weight reads (efficiency.weightMemory, else memory), EFF_STRIDE slots (docs/MODEL.md §2). */
   effWeightMemory: 617,
-  stride: 651,
+  /** The runtime's own bytes of a KV cache budget (efficiency.kvCacheBudget.reservedBytes), 0 when none. */
+  kvReserved: 651,
+  stride: 652,
 } as const;
 
 /**
@@ -215,7 +219,7 @@ export const HEADER = {
  * axes given per model; 14: the PUE and the chips' node overhead, for the node and facility outputs;
  * 15: the models' kernel weights of t_layer and the chips' expert-GEMM η_flop per precision).
  */
-export const IMAGE_VERSION = 15;
+export const IMAGE_VERSION = 16;
 /** f64 slots of one filter in the setup image: output slot, min, max (±Infinity where absent). */
 export const WHERE_STRIDE = 3;
 

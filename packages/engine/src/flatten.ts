@@ -84,6 +84,8 @@ export function flattenChip(chip: ChipSpec, options: FlattenChipOptions = {}): F
   out[CHIP.commOverlap] = chip.efficiency.commOverlap?.value ?? Number.NaN;
   out[CHIP.mtpAcceptance] = chip.efficiency.mtpAcceptance?.value ?? DEFAULT_MTP_ACCEPTANCE;
   out[CHIP.requestOverhead] = chip.efficiency.requestOverheadS?.value ?? 0;
+  out[CHIP.kvFreeFraction] = chip.efficiency.kvCacheBudget?.fraction.value ?? Number.NaN;
+  out[CHIP.kvReserved] = chip.efficiency.kvCacheBudget?.reservedBytes.value ?? 0;
   writeEfficiency(out, CHIP.effFlop, chip.efficiency.flop, `${chip.id}.efficiency.flop`);
   writeEfficiency(out, CHIP.effMemory, chip.efficiency.memory, `${chip.id}.efficiency.memory`);
   writeEfficiency(out, CHIP.effNetwork, chip.efficiency.network, `${chip.id}.efficiency.network`);

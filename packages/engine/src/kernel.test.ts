@@ -59,6 +59,10 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     // feasible continuous configurations with the scheduler's intake every N iterations (docs/MODEL.md
     // §6): all, with the budget binding, above the engine's cap, with context balance
     const receiveInterval = { all: 0, budgetBinds: 0, capped: 0, contextBalance: 0 };
+    // configurations whose chip's stack sizes its KV cache from the free memory (docs/MODEL.md §4,
+    // "KV cache budget"): feasible, out of memory, out of memory where M · usableFraction would have
+    // held them, feasible where it would not, admitted by memory, disaggregated
+    const kvBudget = { feasible: 0, capacity: 0, tighter: 0, looser: 0, admittedByMemory: 0, disaggregated: 0 };
     const failures: string[] = [];
     configs.forEach((config, i) => {
       const reference = estimateInference(config);
@@ -103,6 +107,16 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         if (reference.serving.budgetBinds) receiveInterval.budgetBinds++;
         if (config.maxBatch !== undefined && config.maxBatch < config.batch) receiveInterval.capped++;
         if (config.contextBalance !== undefined) receiveInterval.contextBalance++;
+      }
+      if (config.chip.efficiency.kvCacheBudget !== undefined && reference.memoryPerChipBytes !== null) {
+        const m = reference.memoryPerChipBytes;
+        const usable = config.chip.memory.capacityBytes.value * config.chip.memory.usableFraction.value;
+        if (reference.feasible) kvBudget.feasible++;
+        if (reference.reason === 'capacity') kvBudget.capacity++;
+        if (reference.reason === 'capacity' && m.total <= usable) kvBudget.tighter++;
+        if (reference.feasible && m.total > usable) kvBudget.looser++;
+        if (reference.feasible && reference.serving?.admission?.limitedBy === 'memory') kvBudget.admittedByMemory++;
+        if (reference.feasible && config.disaggregation !== undefined) kvBudget.disaggregated++;
       }
       if (reference.feasible && reference.serving?.admission != null) {
         capped.all++;
@@ -165,7 +179,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     });
     console.log(
       `max relative error ${maxError.toExponential(2)} (${worst || 'all exact'}); outcomes ${JSON.stringify(Object.fromEntries(byReason))}; feasible by schedule and regime ${JSON.stringify(regimes)}; ` +
-        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}; context balance ${JSON.stringify(contextBalance)}; receive interval ${JSON.stringify(receiveInterval)}`,
+        `${speculating} speculative, feasible ${JSON.stringify(speculation)}; data-parallel attention ${JSON.stringify(dpAttention)}; attention weights apart ${JSON.stringify(attentionWeights)}; above the engine's cap ${JSON.stringify(capped)}; prompts per prefill iteration ${JSON.stringify(prefillIterations)}; context balance ${JSON.stringify(contextBalance)}; receive interval ${JSON.stringify(receiveInterval)}; KV cache budget ${JSON.stringify(kvBudget)}`,
     );
     expect(failures).toEqual([]);
     expect(maxError).toBeLessThanOrEqual(TOLERANCE);
@@ -185,5 +199,8 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     for (const count of Object.values(prefillIterations)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(contextBalance)) expect(count).toBeGreaterThan(100);
     for (const count of Object.values(receiveInterval)) expect(count).toBeGreaterThan(100);
+    // the budget's edges (where M · usableFraction would have decided otherwise, and admission by
+    // memory under it) are rarer in the random sample: tens of configurations each
+    for (const [edge, count] of Object.entries(kvBudget)) expect(count, edge).toBeGreaterThan(['tighter', 'looser', 'admittedByMemory'].includes(edge) ? 5 : 100);
   });
 });

@@ -1,7 +1,7 @@
 // planServing's search of disaggregated prefill and decode (`ServingPlanRequest.disaggregation`):
 // one chip's decode workers, fed by prefill workers on that chip or on another.
 import { PRECISION_BYTES, type ChipSpec } from '@ridgeline/hardware';
-import { DEFAULT_PUE, countParams, provisionedPoolsW, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
+import { DEFAULT_PUE, countParams, memoryCapacityFor, provisionedPoolsW, type InferenceConfig, type ModelSpec } from '@ridgeline/model';
 import { AXES, DISAGGREGATION_BOUND_CODES, N_OUT, REASONS, type Axis } from './descriptors.ts';
 import type { Engine, Kernel } from './engine.ts';
 import {
@@ -377,7 +377,9 @@ function workerFits(model: ModelSpec, bytes: number): (chip: ChipSpec, tp: numbe
     const layers = Math.ceil(model.layers / pp);
     const moeLayers = Math.min(layers, p.moeLayers);
     const stageBytes = ((layers - moeLayers) * dense + moeLayers * sparse) * bytes;
-    return stageBytes / tp <= chip.memory.capacityBytes.value * chip.memory.usableFraction.value;
+    // with no activations and no KV cache: M · usableFraction, or all a free-memory KV cache budget leaves (M − R)
+    const weights = stageBytes / tp;
+    return weights <= memoryCapacityFor(chip, weights, 0);
   };
 }
 

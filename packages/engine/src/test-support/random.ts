@@ -136,6 +136,11 @@ export function randomChip(random: Random, n: number): ChipSpec {
       // a serving stack's MTP acceptance (the default when a configuration gives none) and t_req
       ...(random() < 0.5 ? { mtpAcceptance: s(random()) } : {}),
       ...(random() < 0.5 ? { requestOverheadS: s(random() < 0.2 ? 0 : random() * 0.5) } : {}),
+      // a serving stack's KV cache budget of the free memory (docs/MODEL.md §4): a share and the
+      // runtime's bytes, sometimes more than the weights leave (nothing fits)
+      ...(random() < 0.4
+        ? { kvCacheBudget: { basis: 'free' as const, fraction: s(0.5 + 0.5 * random()), reservedBytes: s(random() < 0.2 ? 0 : random() * 4e9) } }
+        : {}),
       // η_flop per compute precision for some precisions, a constant or a curve
       ...(random() < 0.5
         ? {
