@@ -1,4 +1,4 @@
-import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type Precision, type Sourced, type SourcedEfficiencies } from '@ridgeline/hardware';
+import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type KvCacheBudget, type Precision, type Sourced, type SourcedEfficiencies } from '@ridgeline/hardware';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
@@ -184,12 +184,31 @@ function nvfp4Flop(bf16: Efficiency): Efficiency {
   };
 }
 
-/** What a Hopper chip sources rather than fits: its measured η_net and its weights' streaming η_mem. */
-export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY };
+/**
+ * TensorRT-LLM's KV cache budget (docs/MODEL.md §4, "KV cache budget"): after loading the weights
+ * and a step at its largest token budget, the runtime gives the KV cache 0.9 of the memory left
+ * free, where vLLM (and the chips' `usableFraction`) give the weights, activations and KV cache 0.9
+ * of all of it. On a chip the weights nearly fill (Llama 3.1 70B FP8 on one 80 GB H100) that is
+ * twice the KV cache.
+ */
+export const TRTLLM_KV_CACHE_BUDGET: KvCacheBudget = {
+  basis: 'free',
+  fraction: {
+    value: 0.9,
+    source: 'TensorRT-LLM documentation, "How to Change KV Cache Behavior" (nvidia.github.io/TensorRT-LLM/examples/kvcacheconfig.html): "The default for free_gpu_memory_fraction is 0.9, which means TensorRT LLM will try to allocate 90% of free GPU memory for KV cache"; aiconfigurator models it the same way (TRTLLM_DEFAULT_FREE_GPU_MEMORY_FRACTION 0.9, the "of free" budget against vLLM\'s and SGLang\'s "of total": ai-dynamo/aiconfigurator sdk/memory.py)',
+  },
+  reservedBytes: {
+    value: 551 * 2 ** 20 + 392 * 2 ** 20,
+    source: 'measured, as aiconfigurator records it for Hopper (ai-dynamo/aiconfigurator systems/h800_sxm.yaml, "misc"): CUDA context and cuBLAS 551 MiB (the measured figure before its 3.5 GiB safety padding) + NCCL buffers 392 MiB at TP 4–8 = 943 MiB; taken for every NVIDIA part and TP',
+  },
+};
 
-/** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop and its η_net. */
+/** What a Hopper chip sources rather than fits: its measured η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
+export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: { trtllm: TRTLLM_KV_CACHE_BUDGET } };
+
+/** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop, its η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
 export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
-  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY };
+  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: { trtllm: TRTLLM_KV_CACHE_BUDGET } };
 }
 
 /**

@@ -234,6 +234,25 @@ describe('@ridgeline/hardware-nvidia', () => {
     expect(h200.efficiency.flopByPrecision?.fp4).toBeUndefined();
   });
 
+  it("gives every trtllm profile TensorRT-LLM's KV cache budget, 0.9 of the free memory after 943 MiB of runtime, and no other profile one", () => {
+    for (const chip of [h100Sxm, h200, b200, gb200Nvl72, b300, gb300Nvl72]) {
+      for (const [name, profile] of Object.entries(chip.efficiencyProfiles ?? {})) {
+        const budget = profile.kvCacheBudget;
+        if (name !== 'trtllm') {
+          expect(budget, `${chip.id} ${name}`).toBeUndefined();
+          continue;
+        }
+        expect(budget?.basis).toBe('free');
+        expect(budget?.fraction.value).toBe(0.9);
+        // CUDA context and cuBLAS 551 MiB + NCCL 392 MiB (aiconfigurator's Hopper figures)
+        expect(budget?.reservedBytes.value).toBe((551 + 392) * 2 ** 20);
+        expect(budget?.fraction.source).toMatch(/free_gpu_memory_fraction is 0\.9/);
+      }
+    }
+    // the A100's only profile is the 2023 one's, which keeps the usable fraction
+    expect(a100Sxm.efficiency.kvCacheBudget).toBeUndefined();
+  });
+
   it('gives the NVSwitch domains a small-all-reduce latency in the measured 6–11 µs band', () => {
     for (const chip of chips) {
       const latency = chip.scaleUp.collectiveLatencyS?.value ?? 0;
