@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, forwardCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, forwardCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, stackKvCacheBudget, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -114,16 +114,26 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(fittedTogetherWith('b200')).toEqual(['b200']);
     const h200 = inferencexChip('h200')!;
     const h100 = inferencexChip('h100')!;
-    const h100Row = kept.find((r) => r.hardware === 'h100')!;
-    const h200Row = kept.find((r) => r.hardware === 'h200')!;
-    const b200Row = kept.find((r) => r.hardware === 'b200')!;
+    // H200's default is its TensorRT-LLM profile, which carries TensorRT-LLM's KV cache budget
+    expect(h200.efficiency.kvCacheBudget).toBe(h200.efficiencyProfiles?.trtllm?.kvCacheBudget);
+    expect(h200.efficiency.kvCacheBudget?.basis).toBe('free');
+    const h100Row = kept.find((r) => r.hardware === 'h100' && r.framework === 'dynamo-trt')!;
+    const h200Row = kept.find((r) => r.hardware === 'h200' && r.framework === 'trt')!;
+    const h200SglangRow = kept.find((r) => r.hardware === 'h200' && r.framework === 'sglang')!;
+    const b200Row = kept.find((r) => r.hardware === 'b200' && r.framework === 'trt')!;
     // H200's efficiencies on an H100 row: H100's datasheet (3.35 TB/s, not 4.8), H200's efficiencies, one object each time
     const served = onRowChip(h200, h100Row);
     expect([served.id, served.memory.bandwidthBytesPerS.value, served.efficiency]).toEqual(['h100-sxm', 3.35e12, h200.efficiency]);
     expect(onRowChip(h200, h100Row)).toBe(served);
-    // its own rows, and a chip of another die, as it is
+    // its own rows of its default's stack, and a chip of another die on that stack, as it is
     expect(onRowChip(h200, h200Row)).toBe(h200);
     expect(onRowChip(h200, b200Row)).toBe(h200);
+    // a row of another stack takes that stack's KV cache budget (SGLang's: none), everything else as it is
+    expect(stackKvCacheBudget(h200SglangRow)).toBeUndefined();
+    const onSglang = onRowChip(h200, h200SglangRow);
+    const { kvCacheBudget: _budget, ...withoutBudget } = h200.efficiency;
+    expect([onSglang.id, onSglang.efficiency]).toEqual(['h200', withoutBudget]);
+    expect(onRowChip(h200, h200SglangRow)).toBe(onSglang);
 
     // One unit: H200's single-node TensorRT-LLM FP8 rows without MTP and H100's Dynamo-TRT ones (one curve each), on a 2 × 2 × 2 grid
     const h200Rows = kept.filter((r) => r.hardware === 'h200' && r.framework === 'trt' && r.precision === 'fp8' && r.specMethod !== 'mtp');

@@ -1,5 +1,5 @@
 import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, fittedFlopAt, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
-import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, Precision } from '@ridgeline/hardware';
+import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, KvCacheBudget, Precision } from '@ridgeline/hardware';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { groupBy } from './validate.ts';
 import { BEST_ROW, contradictedClause, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
@@ -37,24 +37,41 @@ export function fittedTogetherWith(id: string): readonly string[] {
 const onRowChipMemo = new WeakMap<ChipSpec, Map<string, ChipSpec>>();
 
 /**
- * `chip` (fitted efficiencies) as it serves `row`: itself on its own rows and on any chip it is not
- * fitted with; on the rows of another chip of its group, that chip's datasheet with `chip`'s
- * efficiencies (one object per pair, since the fit memoises per chip object).
+ * The KV cache budget of a row's serving stack (docs/MODEL.md §4, "KV cache budget"): the one the
+ * row's chip's profile of that stack carries (TensorRT-LLM's on NVIDIA chips), else none. A property
+ * of the stack the plugin sources, not a fitted figure, so every fit serves a row with it.
+ */
+export function stackKvCacheBudget(row: InferencexRow): KvCacheBudget | undefined {
+  const id = INFERENCEX_CHIP_IDS[row.hardware];
+  const chip = id === undefined ? undefined : inferencexChipById(id);
+  return chip?.efficiencyProfiles?.[stackOf(row.framework)]?.kvCacheBudget;
+}
+
+/**
+ * `chip` (fitted efficiencies) as it serves `row`: its own datasheet on its own rows and on any chip
+ * it is not fitted with, on the rows of another chip of its group that chip's datasheet, with
+ * `chip`'s efficiencies in both cases and the KV cache budget of the row's stack
+ * (`stackKvCacheBudget`; one object per chip, datasheet and stack, since the fit memoises per chip object).
  */
 export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
   const id = INFERENCEX_CHIP_IDS[row.hardware];
-  if (id === undefined || id === chip.id || !fittedTogetherWith(chip.id).includes(id)) return chip;
-  let byId = onRowChipMemo.get(chip);
-  if (byId === undefined) {
-    byId = new Map();
-    onRowChipMemo.set(chip, byId);
+  const otherDatasheet = id !== undefined && id !== chip.id && fittedTogetherWith(chip.id).includes(id);
+  const budget = stackKvCacheBudget(row);
+  if (!otherDatasheet && budget === chip.efficiency.kvCacheBudget) return chip;
+  let byKey = onRowChipMemo.get(chip);
+  if (byKey === undefined) {
+    byKey = new Map();
+    onRowChipMemo.set(chip, byKey);
   }
-  let served = byId.get(id);
+  const key = `${otherDatasheet ? id : chip.id} ${stackOf(row.framework)}`;
+  let served = byKey.get(key);
   if (served === undefined) {
-    const datasheet = inferencexChipById(id);
+    const datasheet = otherDatasheet ? inferencexChipById(id) : chip;
     if (datasheet === undefined) return chip;
-    served = { ...datasheet, efficiency: chip.efficiency };
-    byId.set(id, served);
+    const { kvCacheBudget: _held, ...efficiency } = chip.efficiency;
+    void _held;
+    served = { ...datasheet, efficiency: budget === undefined ? efficiency : { ...efficiency, kvCacheBudget: budget } };
+    byKey.set(key, served);
   }
   return served;
 }

@@ -694,6 +694,8 @@ describe('the built site in Chromium', () => {
     const sources = (await page.getByTestId('sources').textContent()) ?? '';
     expect(sources).not.toMatch(/[{}[\]]|"curve"/);
     expect(sources).toContain('prefill 0.0% · decode 0.0%');
+    // the H100's default stack, TensorRT-LLM, sizes its KV cache from the memory left free (docs/MODEL.md §4)
+    expect(await page.getByTestId('kv-cache-budget').textContent()).toMatch(/^KV cache budget90\.0% of the memory left free after the weights, activations and the runtime's 989 MB — TensorRT-LLM documentation/);
     await screenshotOf(page, '[data-testid="sources"]', 'inputs-and-sources');
     // The custom-chip form, started from the H100: each fraction as a percentage, each time with its unit.
     await page.getByTestId('select-hardware').selectOption('custom');

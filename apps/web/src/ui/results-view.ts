@@ -375,6 +375,9 @@ function sourcesTable(result: InferenceResult): TemplateResult {
         <tr><th>decode context</th><td>${inp.decodeContextTokens.toLocaleString('en-US')} tokens (mean over generation)</td></tr>
         <tr><th>comm overlap</th><td>prefill ${formatPercent(inp.commOverlap.prefill)} · decode ${formatPercent(inp.commOverlap.decode)}</td></tr>
         <tr><th>scale-up</th><td>${formatBandwidth(inp.hardware.scaleUpBandwidthBytesPerS)} per chip, ${inp.hardware.topology}, domain ${inp.hardware.scaleUpDomain}</td></tr>
+        ${inp.kvCacheBudget === null
+          ? ''
+          : html`<tr data-testid="kv-cache-budget"><th>KV cache budget</th><td><b>${formatPercent(inp.kvCacheBudget.fraction.value)} of the memory left free</b> after the weights, activations and the runtime's ${formatBytes(inp.kvCacheBudget.reservedBytes.value)} — ${inp.kvCacheBudget.fraction.source}; ${inp.kvCacheBudget.reservedBytes.source}</td></tr>`}
         ${eff.map(([k, e]) => html`<tr data-efficiency=${k}><th>${EFFICIENCY_LABELS[k] ?? k}</th><td><b>${resolvedEfficiencyText(k, e.value)}</b>${derivedNote(k)} — ${e.source}</td></tr>`)}
         <tr>
           <th>calibration</th>
