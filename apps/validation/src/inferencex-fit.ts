@@ -51,7 +51,7 @@ export function stackKvCacheBudget(row: InferencexRow): KvCacheBudget | undefine
  * `chip` (fitted efficiencies) as it serves `row`: its own datasheet on its own rows and on any chip
  * it is not fitted with, on the rows of another chip of its group that chip's datasheet, with
  * `chip`'s efficiencies in both cases and the KV cache budget of the row's stack
- * (`stackKvCacheBudget`; one object per chip, datasheet and stack, since the fit memoises per chip object).
+ * (`stackKvCacheBudget`; one object per chip, row hardware and stack, since the fit memoises per chip object).
  */
 export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
   const id = INFERENCEX_CHIP_IDS[row.hardware];
@@ -63,7 +63,8 @@ export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
     byKey = new Map();
     onRowChipMemo.set(chip, byKey);
   }
-  const key = `${otherDatasheet ? id : chip.id} ${stackOf(row.framework)}`;
+  // the row's hardware and stack set both the datasheet and the budget
+  const key = `${row.hardware} ${stackOf(row.framework)}`;
   let served = byKey.get(key);
   if (served === undefined) {
     const datasheet = otherDatasheet ? inferencexChipById(id) : chip;
