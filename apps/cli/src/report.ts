@@ -141,6 +141,15 @@ export function renderReport(result: FeasibleInferenceResult, model: ModelSpec, 
       ['KV cache', formatBytes(mem.kvCache)],
       ['activations', formatBytes(mem.activations)],
       ['total', `${formatBytes(mem.total)} of ${formatBytes(mem.capacity)} usable (${formatPercent(mem.total / mem.capacity)})`],
+      // a stack that sizes its KV cache from the free memory makes "usable" depend on the configuration: say how
+      ...(result.inputs.kvCacheBudget === null
+        ? []
+        : [
+            [
+              'usable',
+              `the weights and activations + ${formatPercent(result.inputs.kvCacheBudget.fraction.value)} of the memory they and the runtime's ${formatBytes(result.inputs.kvCacheBudget.reservedBytes.value)} leave (the serving stack's KV cache budget)`,
+            ],
+          ]),
       ...(disagg === null
         ? []
         : [

@@ -327,6 +327,21 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 
+  it("says how the stack's KV cache budget sets what is usable, and only where the stack has one", async () => {
+    // H100's default is its trtllm profile: TensorRT-LLM's 0.9 of the memory left free after 943 MiB
+    const trtllm = await cli(LLAMA_70B_ON_8);
+    expect(trtllm.stdout).toMatch(/\n {2}usable +the weights and activations \+ 90\.0% of the memory they and the runtime's 989 MB leave \(the serving stack's KV cache budget\)\n/);
+    // and the figure is that rule's: 85.5 GB of H100 less 989 MB, weights and activations, × 0.9, plus them
+    const json = JSON.parse((await cli([...LLAMA_70B_ON_8, '--json'])).stdout) as { memoryPerChipBytes: { weights: number; activations: number; capacity: number }; inputs: { kvCacheBudget: { fraction: { value: number } } | null } };
+    const m = json.memoryPerChipBytes;
+    expect(json.inputs.kvCacheBudget?.fraction.value).toBe(0.9);
+    expect(m.capacity).toBeCloseTo(m.weights + m.activations + 0.9 * (81559 * 2 ** 20 - 943 * 2 ** 20 - m.weights - m.activations), 0);
+    // the sglang profile has none: the usable fraction of all the memory, and no such line
+    const sglang = await cli([...LLAMA_70B_ON_8, '--stack', 'sglang']);
+    expect(sglang.stdout).not.toMatch(/\n {2}usable /);
+    expect(sglang.stdout).toMatch(/of 77\.0 GB usable/);
+  });
+
   it('prints a static batch as prefill and decode phases', async () => {
     const r = await cli([...LLAMA_70B_ON_8, '--schedule', 'static']);
     expect(r.code).toBe(0);
