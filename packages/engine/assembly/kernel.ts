@@ -1559,7 +1559,6 @@ let memWeights: f64 = 0; // the fullest chip's, the drafter's included
 let memKv: f64 = 0;
 let memActivations: f64 = 0;
 let memTotal: f64 = 0;
-let memCapacityUsable: f64 = 0;
 
 // memoryPerChip, in two parts: what depends on the parallelism (once per TP/PP/EP) and what
 // depends on batch and lengths (per configuration).
@@ -1603,7 +1602,6 @@ function memoryStatic(tpM: f64, ppM: f64): void {
   memVocabPerTp = vocab / tpM;
   memPp = ppM;
   memTp = tpM;
-  memCapacityUsable = memCapacity * memUsable;
 }
 
 /**
@@ -1638,18 +1636,18 @@ function memoryDynamic(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
     memKv = memKv + drafterKv;
   }
   memTotal = memWeights + memKv + memActivations;
-  servingCapacity();
 }
 
 /**
- * memory.ts memoryCapacityFor, after memoryDynamic or prefillWorkerMemory: a stack that sizes its
- * KV cache from the free memory (TensorRT-LLM) lets the weights and activations plus f·(M − R − W − A)
- * fill the chip (M − R when they exceed it); otherwise memoryStatic's M · usableFraction stands.
+ * memory.ts memoryCapacityFor on the loaded chip: what weights, KV cache and activations may fill,
+ * M · usableFraction; or, for a stack that sizes its KV cache from the free memory (TensorRT-LLM),
+ * the weights and activations plus f·(M − R − W − A) (M − R when they exceed it). A function of
+ * the figures it is compared with, so nothing keeps it beside them.
  */
-function servingCapacity(): void {
-  if (isNaN(memKvFreeFraction)) return;
-  const free = memCapacity - memKvReserved - memWeights - memActivations;
-  memCapacityUsable = free >= 0 ? memWeights + memActivations + memKvFreeFraction * free : memCapacity - memKvReserved;
+@inline function capacityFor(weights: f64, activations: f64): f64 {
+  if (isNaN(memKvFreeFraction)) return memCapacity * memUsable;
+  const free = memCapacity - memKvReserved - weights - activations;
+  return free >= 0 ? weights + activations + memKvFreeFraction * free : memCapacity - memKvReserved;
 }
 
 // The divisors up to √n of the heads and of the layers; a model's heads and layers are at most 1e5
@@ -1713,7 +1711,7 @@ function minChipsToFit(batch: f64, inputTokens: f64, outputTokens: f64, chunkTok
       shardLayout(tpM, epM, RM, dpAttention ? 1 : tpM);
       memoryStatic(tpM, <f64>p);
       memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
-      if (memTotal <= memCapacityUsable) best = n;
+      if (memTotal <= capacityFor(memWeights, memActivations)) best = n;
     }
   }
   if (specMode != SPEC_NONE) drafterMemoryStatic(tp, ep, redundant);
@@ -1743,7 +1741,7 @@ function writeInfeasible(reason: i32, memoryKnown: bool, minChips: f64): void {
     put(O_MEM_KV, memKv);
     put(O_MEM_ACTIVATIONS, memActivations);
     put(O_MEM_TOTAL, memTotal);
-    put(O_MEM_CAPACITY, memCapacityUsable);
+    put(O_MEM_CAPACITY, capacityFor(memWeights, memActivations));
     put(O_MIN_CHIPS, minChips);
   }
 }
@@ -1898,8 +1896,7 @@ const R_MEM_WEIGHTS: i32 = 20;
 const R_MEM_KV: i32 = 21;
 const R_MEM_ACTIVATIONS: i32 = 22;
 const R_MEM_TOTAL: i32 = 23;
-const R_MEM_CAPACITY: i32 = 24; // memoryCapacityFor: M · usableFraction, or the KV cache budget's
-const R_SLOTS: i32 = 25;
+const R_SLOTS: i32 = 24;
 const REPLICA: usize = memory.data(R_SLOTS * 8, 16);
 /** Where the current configuration's replica figures are: REPLICA, or a sweep's shared entry (no copy). */
 let replica: usize = REPLICA;
@@ -1962,27 +1959,25 @@ function evaluateReplica(computeMinChips: bool): bool {
   // disaggregated decode worker has no prompt chunks
   if (continuousSchedule && !disaggregated) steadyState(batch, inputTokens, outputTokens, chunkTokens);
   memoryDynamic(batch, inputTokens, outputTokens, chunkTokens);
-  if (memTotal > memCapacityUsable) {
+  if (memTotal > capacityFor(memWeights, memActivations)) {
     let minChips: f64 = NaN;
     if (computeMinChips) {
       const weights = memWeights;
       const kv = memKv;
       const activations = memActivations;
       const totalBytes = memTotal;
-      const capacity = memCapacityUsable;
       minChips = minChipsToFit(batch, inputTokens, outputTokens, chunkTokens);
       memWeights = weights;
       memKv = kv;
       memActivations = activations;
       memTotal = totalBytes;
-      memCapacityUsable = capacity;
     }
     writeInfeasible(R_CAPACITY, true, minChips);
     return false;
   }
   if (disaggregated) {
     if (!evaluateDisaggregated(batch, inputTokens, outputTokens, chunkTokens)) return false;
-    putFeasible(memWeights, memKv, memActivations, memTotal, memCapacityUsable);
+    putFeasible(memWeights, memKv, memActivations, memTotal);
     return true;
   }
   if (continuousSchedule) evaluateContinuous(batch, inputTokens, outputTokens, chunkTokens);
@@ -1991,7 +1986,6 @@ function evaluateReplica(computeMinChips: bool): bool {
   setR(R_MEM_KV, memKv);
   setR(R_MEM_ACTIVATIONS, memActivations);
   setR(R_MEM_TOTAL, memTotal);
-  setR(R_MEM_CAPACITY, memCapacityUsable);
   return true;
 }
 
@@ -2005,18 +1999,18 @@ function replicaOutputs(): void {
   put(O_DECODE_IDLE_SHARE, NaN);
   put(O_KV_TRANSFER_S, NaN);
   put(O_DISAGGREGATION_BOUND, NaN);
-  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL), r(R_MEM_CAPACITY));
+  putFeasible(r(R_MEM_WEIGHTS), r(R_MEM_KV), r(R_MEM_ACTIVATIONS), r(R_MEM_TOTAL));
 }
 
-/** Feasible, and the memory per chip with what it may fill (memoryCapacityFor). */
-@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64, capacity: f64): void {
+/** Feasible, and the memory per chip with what it may fill (capacityFor, on the configuration's chip). */
+@inline function putFeasible(weights: f64, kv: f64, activations: f64, totalBytes: f64): void {
   put(O_FEASIBLE, 1);
   put(O_REASON, -1);
   put(O_MEM_WEIGHTS, weights);
   put(O_MEM_KV, kv);
   put(O_MEM_ACTIVATIONS, activations);
   put(O_MEM_TOTAL, totalBytes);
-  put(O_MEM_CAPACITY, capacity);
+  put(O_MEM_CAPACITY, capacityFor(weights, activations));
   put(O_MIN_CHIPS, NaN);
 }
 
@@ -2540,8 +2534,7 @@ const LANE_OVERHEAD: i32 = 20;
 const LANE_FLOPS: i32 = 21;
 const LANE_BYTES: i32 = 22;
 const LANE_COMM: i32 = 23;
-const LANE_CAPACITY: i32 = 24; // memoryCapacityFor's, with memoryDynamic's figures
-const LANE_FIELDS: i32 = 25;
+const LANE_FIELDS: i32 = 24;
 const LANES: usize = memory.data(LANE_FIELDS * 16, 16);
 
 /** Where lane `lane` of `field` is. */
@@ -2833,8 +2826,7 @@ function pairable(): bool {
   setLaneValue(LANE_KV, lane, memKv);
   setLaneValue(LANE_ACTIVATIONS, lane, memActivations);
   setLaneValue(LANE_TOTAL, lane, memTotal);
-  setLaneValue(LANE_CAPACITY, lane, memCapacityUsable);
-  return !(memTotal > memCapacityUsable);
+  return !(memTotal > capacityFor(memWeights, memActivations));
 }
 
 /** A lane alone on the scalar path (evaluateContinuous), its figures at `at`. */
@@ -2851,7 +2843,6 @@ function pairable(): bool {
   setR(R_MEM_KV, laneValue(LANE_KV, lane));
   setR(R_MEM_ACTIVATIONS, laneValue(LANE_ACTIVATIONS, lane));
   setR(R_MEM_TOTAL, laneValue(LANE_TOTAL, lane));
-  setR(R_MEM_CAPACITY, laneValue(LANE_CAPACITY, lane));
 }
 
 /**
@@ -3021,7 +3012,6 @@ let keptMemWeights: f64 = 0;
 let keptMemKv: f64 = 0;
 let keptMemActivations: f64 = 0;
 let keptMemTotal: f64 = 0;
-let keptMemCapacity: f64 = 0;
 
 /** Puts a prefill worker's chip, parallelism (pp 1, dp 1), layout and stage in the globals stageCost reads. */
 function enterPrefillPool(): void {
@@ -3037,7 +3027,6 @@ function enterPrefillPool(): void {
   keptMemKv = memKv;
   keptMemActivations = memActivations;
   keptMemTotal = memTotal;
-  keptMemCapacity = memCapacityUsable;
   loadChip(prefillChip);
   tp = pTp;
   pp = 1;
@@ -3067,8 +3056,6 @@ function leavePrefillPool(): void {
   memKv = keptMemKv;
   memActivations = keptMemActivations;
   memTotal = keptMemTotal;
-  // setLayout's memoryStatic put back M · usableFraction; a KV cache budget's capacity was the configuration's
-  memCapacityUsable = keptMemCapacity;
   // the prefill stage used the static schedule's prefill table
   prefillValid = false;
 }
@@ -3092,7 +3079,6 @@ function prefillWorkerMemory(inputTokens: f64, chunkTokens: f64): void {
   } else memActivations = workspaceTokens * memWidthPerToken * ba + logits;
   memWeights = memStageWeights;
   memTotal = memWeights + memKv + memActivations;
-  servingCapacity();
 }
 
 // a decode iteration of the disaggregated decode worker (disaggregatedIteration)
@@ -3164,7 +3150,7 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
 
   enterPrefillPool();
   prefillWorkerMemory(inputTokens, C);
-  if (memTotal > memCapacityUsable) {
+  if (memTotal > capacityFor(memWeights, memActivations)) {
     leavePrefillPool();
     writeInfeasible(R_CAPACITY, true, NaN);
     return false;
