@@ -203,12 +203,15 @@ export const TRTLLM_KV_CACHE_BUDGET: KvCacheBudget = {
   },
 };
 
+/** The KV cache budget of each serving stack whose profiles an NVIDIA chip carries and that has one. */
+const STACK_KV_CACHE_BUDGETS: Readonly<Record<string, KvCacheBudget>> = { trtllm: TRTLLM_KV_CACHE_BUDGET };
+
 /** What a Hopper chip sources rather than fits: its measured η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
-export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: { trtllm: TRTLLM_KV_CACHE_BUDGET } };
+export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
 
 /** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop, its η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
 export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
-  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: { trtllm: TRTLLM_KV_CACHE_BUDGET } };
+  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
 }
 
 /**
