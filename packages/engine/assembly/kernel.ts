@@ -3180,6 +3180,8 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const partial = chunksPerPrompt == 1 && inputTokens < C;
   let T1 = Tp;
   if (partial) {
+    // a lone prompt sits on one data-parallel attention rank (inference.ts ctxLone): ⌈1/W_p⌉/(1/W_p)
+    attentionImbalance = dpAttention ? Math.ceil(1 / tp) / (1 / tp) : 1;
     stageCost(true, inputTokens, inputTokens, 1);
     T1 = sTimeS;
   }
@@ -3200,10 +3202,12 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const prefillS = prefillTimeS(prefillPrompts, partial, chunksPerPrompt, Tp, T1, slope, inputTokens);
   const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * fullS + firstS);
+  // inference.ts lambdaPrefill: the rate at iterations of m prompts, n_p·m/T(m), at most λ_p
+  const lambdaPrefill = partial ? min<f64>(lambdaP, (prefillWorkers * prefillPrompts) / prefillS) : lambdaP;
   let lambda: f64;
   let bound: f64;
-  if (lambdaP <= lambdaD && lambdaP <= lambdaKv) {
-    lambda = lambdaP;
+  if (lambdaPrefill <= lambdaD && lambdaPrefill <= lambdaKv) {
+    lambda = lambdaPrefill;
     bound = 0;
   } else if (lambdaD <= lambdaKv) {
     lambda = lambdaD;

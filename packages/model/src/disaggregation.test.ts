@@ -127,6 +127,50 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     expect(r.ttftS).toBeCloseTo(n * (TB - decodeS(D, c)) + T1 + kvS, 9);
   });
 
+  test('with data-parallel attention a lone prompt sits on one rank: that rank runs its whole attention block', () => {
+    // A prefill worker of TP 2 with data-parallel attention: each rank holds every attention weight
+    // and runs the attention block for its own requests; the FFN and the LM head are sharded over the
+    // two. A request belongs to one rank, so one prompt's 1024 tokens all run on the busiest rank (not
+    // 512 on each), while the FFN runs its 1024 tokens split over TP 2.
+    const r = feasible(
+      estimateInference({ ...base, batch: 1, disaggregation: { prefillWorkers: 1, decodeWorkers: 1, prefillTp: 2, prefillAttention: 'dp' } }),
+    );
+    const T = 1024;
+    const attentionBlockS =
+      roofline(2 * T * qkv, qkv * 2 + T * (d + qkvWidth) * 2) +
+      roofline(2 * 64 * 256 * (1024 / 2) * T, T * kvPerToken * 2 + T * (qkvWidth + attnWidth) * 2) +
+      roofline(2 * T * out, out * 2 + T * (attnWidth + d) * 2);
+    const ffnHalfS = roofline((2 * T * ffn) / 2, (ffn / 2) * 2 + T * (2 * d + 28672) * 2);
+    // an all-gather of TP · 1024 tokens' hidden states before the FFN and a reduce-scatter after, each
+    // (n − 1)/n = 1/2 of the message over 450 GB/s (η_net 1, no latency); one logit token's all-gather
+    const gatherS = (tokens: number): number => ((2 * tokens * d * 2) / 2) / 450e9;
+    const headS = roofline((2 * head) / 2, (head / 2) * 2 + (d + 128256 / 2) * 2);
+    const T1 = 80 * (attentionBlockS + ffnHalfS + 2 * gatherS(T)) + headS + gatherS(1) + (T * d * 2) / BW;
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBe(1);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
+  });
+
+  test('a lone prompt longer than a rank\'s share of the budget: the pool runs at n_p·m/T(m), never busy more than all the time', () => {
+    // TP 8 with data-parallel attention, C = 2048, 1536-token prompts: a full iteration spreads its
+    // 2048 tokens' attention over the 8 ranks (256 each), but one prompt puts all 1536 on one rank,
+    // so its iteration outlasts the full one and the secant through them falls. At 32 requests per
+    // decode worker the load puts m = λ₁·T(m)/n_p between 1 and 4/3 prompts in an iteration; the
+    // pool then completes m prompts per T(m), fewer than λ_p, and that rate sets the loop.
+    const r = feasible(
+      estimateInference({ ...base, inputTokens: 1536, disaggregation: { prefillWorkers: 1, decodeWorkers: 2, prefillTp: 8, prefillAttention: 'dp' } }),
+    );
+    const d = r.disaggregation!;
+    const lambdaP = 2048 / (1536 * d.prefillIterationS);
+    expect(d.promptsPerPrefillIteration).toBeGreaterThan(1);
+    expect(d.promptsPerPrefillIteration).toBeLessThan(2048 / 1536);
+    expect(d.promptPrefillS).toBeGreaterThan(d.prefillIterationS); // one prompt's iteration outlasts the full one
+    expect(d.bound).toBe('prefill');
+    expect(d.requestsPerS).toBeCloseTo(d.promptsPerPrefillIteration / d.promptPrefillS, 12);
+    expect(d.requestsPerS).toBeLessThan(lambdaP);
+    expect(d.prefillBusyShare).toBeCloseTo(1, 12);
+    expect(d.prefillIdleShare).toBeCloseTo(1 - d.requestsPerS / lambdaP, 12);
+  });
+
   test('a prompt longer than the budget still runs ⌈S_in/C⌉ full iterations', () => {
     const r = feasible(estimateInference({ ...base, batch: 4, inputTokens: 3000 }));
     const T = prefillS(2048, 3000);

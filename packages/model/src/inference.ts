@@ -970,7 +970,10 @@ function disaggregated(
   // (docs/MODEL.md §8, "Prefill iterations"): T(x) for x prompt tokens is the secant through one
   // prompt's iteration, T_1, and the full one, T_p; a longer prompt runs k full iterations.
   const partial = chunksPerPrompt === 1 && inputTokens < C;
-  const T1 = partial ? stageCost(ctxP, 'prefill', inputTokens, inputTokens, 1).timeS : Tp;
+  // A lone prompt sits on one data-parallel attention rank (a request belongs to one rank), so
+  // that rank computes its whole attention block: the busiest of W_p ranks holds ⌈1/W_p⌉ of one prompt.
+  const ctxLone: PhaseContext = worker.attention === 'dp' ? { ...ctxP, attentionImbalance: dataParallelAttentionImbalance(1, Wp) } : ctxP;
+  const T1 = partial ? stageCost(ctxLone, 'prefill', inputTokens, inputTokens, 1).timeS : Tp;
   const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
   /** The prompts one prefill iteration runs at load λ, m, and the prefill time a prompt sees. */
   const prefillAt = (lambdaLoad: number): { prompts: number; timeS: number } => {
@@ -1015,10 +1018,14 @@ function disaggregated(
   const prefillS = prefillIteration.timeS;
   const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * full.timeS + firstS);
+  // The rate the prefill pool sustains at iterations of m prompts, n_p·m/T(m): λ_p at the capacity,
+  // below it only where one prompt's iteration outlasts a full one's share (a lone prompt on one
+  // data-parallel attention rank), so that the pool is never busy more than all of the time.
+  const lambdaPrefill = partial ? Math.min(lambdaP, (prefillWorkers * prefillIteration.prompts) / prefillS) : lambdaP;
   let lambda: number;
   let bound: DisaggregationBound;
-  if (lambdaP <= lambdaD && lambdaP <= lambdaKv) {
-    lambda = lambdaP;
+  if (lambdaPrefill <= lambdaD && lambdaPrefill <= lambdaKv) {
+    lambda = lambdaPrefill;
     bound = 'prefill';
   } else if (lambdaD <= lambdaKv) {
     lambda = lambdaD;
