@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi355x (269 rows, 6 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.094, interactivity: 0.133, ttft: 0.325, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.094, interactivity: 0.133, ttft: 0.32, on: "InferenceX DeepSeek-R1, 269 sglang rows, one curve left out at a time" },
       },
     },
     "atom": {

@@ -17,7 +17,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b200 (212 rows, 8 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.114, interactivity: 0.119, ttft: 0.323, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.114, interactivity: 0.119, ttft: 0.321, on: "InferenceX DeepSeek-R1, 212 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -32,7 +32,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of b200 (174 rows, 7 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.114, interactivity: 0.117, ttft: 0.408, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.115, interactivity: 0.118, ttft: 0.389, on: "InferenceX DeepSeek-R1, 174 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -64,7 +64,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h200 (84 rows, 4 curves) and of h100-sxm (18 rows, 2 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.073, interactivity: 0.076, ttft: 0.438, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
+        outOfSampleError: { throughput: 0.077, interactivity: 0.081, ttft: 0.3, on: "InferenceX DeepSeek-R1, 84 trtllm rows, one curve left out at a time (h100-sxm's curves kept)" },
       },
     },
   },
@@ -96,7 +96,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (18 rows, 2 curves) and of h200 (84 rows, 4 curves), fitted together as one die (2026-12-06)",
-        outOfSampleError: { throughput: 0.165, interactivity: 0.077, ttft: 0.2, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
+        outOfSampleError: { throughput: 0.177, interactivity: 0.153, ttft: 0.405, on: "InferenceX DeepSeek-R1, 18 trtllm rows, one curve left out at a time (h200's curves kept)" },
       },
     },
   },
@@ -113,7 +113,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of gb200-nvl72 (116 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.15, interactivity: 0.162, ttft: 0.359, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.15, interactivity: 0.157, ttft: 0.285, on: "InferenceX DeepSeek-R1, 116 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
@@ -128,7 +128,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of gb200-nvl72 (74 rows, 2 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.196, interactivity: 0.176, ttft: 0.731, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.195, interactivity: 0.176, ttft: 0.673, on: "InferenceX DeepSeek-R1, 74 sglang rows, one curve left out at a time" },
       },
     },
   },
@@ -145,7 +145,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of b300 (45 rows, 4 curves; 2026-12-06)",
-        outOfSampleError: { throughput: 0.058, interactivity: 0.094, ttft: 0.248, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
+        outOfSampleError: { throughput: 0.058, interactivity: 0.094, ttft: 0.283, on: "InferenceX DeepSeek-R1, 45 trtllm rows, one curve left out at a time" },
       },
     },
     "sglang": {
