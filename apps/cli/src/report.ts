@@ -248,7 +248,8 @@ function disaggregationText(
   const decoding = verifyTokens === 1 ? `${formatNumber(serving.decodeTokens)} sequences decode` : `${formatNumber(serving.decodeTokens)} sequences decode (× ${verifyTokens} verified tokens)`;
   const binds = d.bound === 'kv-transfer' ? 'the KV transfer' : `the ${d.bound} pool`;
   return [
-    `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}, decode ${formatPercent(d.decodeIdleShare)}`,
+    // a prefill pool that binds below its capacity is busy all the time with iterations of the few prompts waiting (docs/MODEL.md §8)
+    `${formatNumber(d.requestsPerS)} requests/s, set by ${binds}; spare capacity: prefill ${formatPercent(d.prefillIdleShare)}${d.bound === 'prefill' && d.prefillIdleShare > 5e-4 ? ' of its full-budget rate (busy all the time at its own iterations)' : ''}, decode ${formatPercent(d.decodeIdleShare)}`,
     `each decode iteration: ${decoding} of the ${inFlight(result)} in flight; a prompt takes ${prefillText(d, serving)}, then its KV cache (${formatBytes(d.kvTransferBytes)}) moves in ${formatDuration(d.kvTransferS)} over ${d.kvLink}; it waits ${formatDuration(serving.queueingS)} in all`,
   ].join('\n');
 }

@@ -169,6 +169,9 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     expect(d.requestsPerS).toBeLessThan(lambdaP);
     expect(d.prefillBusyShare).toBeCloseTo(1, 12);
     expect(d.prefillIdleShare).toBeCloseTo(1 - d.requestsPerS / lambdaP, 12);
+    expect(r.explanation).toContain(
+      `busy all the time with iterations of ${d.promptsPerPrefillIteration.toFixed(2)} prompts, each prompt's attention block on one of 8 data-parallel attention ranks, it serves ${(d.prefillIdleShare * 100).toFixed(0)}% less than iterations of a full budget would`,
+    );
   });
 
   test('a prompt longer than the budget still runs ⌈S_in/C⌉ full iterations', () => {

@@ -1117,7 +1117,11 @@ function disaggregated(
   });
   const limit =
     bound === 'prefill'
-      ? `The ${prefillWorkers} prefill worker${prefillWorkers === 1 ? '' : 's'} set the request rate (the decode workers idle ${((1 - lambda / lambdaD) * 100).toFixed(0)}% of their capacity); more prefill workers would raise it.`
+      ? `The ${prefillWorkers} prefill worker${prefillWorkers === 1 ? '' : 's'} set the request rate${
+          lambda < lambdaP * (1 - 1e-9)
+            ? `: busy all the time with iterations of ${prefillIteration.prompts.toFixed(2)} prompts, each prompt's attention block on one of ${Wp} data-parallel attention ranks, ${prefillWorkers === 1 ? 'it serves' : 'they serve'} ${((1 - lambda / lambdaP) * 100).toFixed(0)}% less than iterations of a full budget would`
+            : ''
+        } (the decode workers idle ${((1 - lambda / lambdaD) * 100).toFixed(0)}% of their capacity); more prefill workers would raise it.`
       : bound === 'decode'
         ? `The ${decodeWorkers} decode worker${decodeWorkers === 1 ? '' : 's'} set the request rate (the prefill workers idle ${((1 - lambda / lambdaP) * 100).toFixed(0)}% of the time). `
         : `The KV-cache transfer over ${oneDomain ? 'scale-up' : 'scale-out'} links sets the request rate: ${(kvBytes / 1e6).toFixed(0)} MB per request. `;

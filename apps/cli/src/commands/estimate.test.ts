@@ -458,7 +458,7 @@ describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode
     expect([json.disaggregation.prefillChips, json.disaggregation.decodeChips, json.disaggregation.kvLink]).toEqual([8, 24, 'scale-out']);
     // per chip over both pools: (input + output) tokens of λ requests/s over 32 chips
     expect(json.totalTokensPerSPerChip).toBeCloseTo((json.disaggregation.requestsPerS * (1024 + 1024)) / 32, 6);
-    // the pool that binds has no spare capacity
+    // the pool that binds has no spare capacity (prefill by heads: its iterations at load are never slower per prompt than a full one's)
     const spare = json.disaggregation.bound === 'prefill' ? json.disaggregation.prefillIdleShare : json.disaggregation.decodeIdleShare;
     expect(spare).toBeCloseTo(0, 12);
     // Little's law over the 3 decode workers' 128 requests each, in chip time: the stack's t_req
@@ -466,6 +466,21 @@ describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode
     const requestOverheadS = json.inputs.efficiencies.requestOverheadS.value;
     expect(requestOverheadS).toBeGreaterThan(0);
     expect(json.tokensPerS * (json.requestLatencyS - requestOverheadS)).toBeCloseTo(3 * 128 * 1024, 3);
+  });
+
+  it('says when a data-parallel prefill pool binds below its capacity, busy all the time with its few prompts each on one rank', async () => {
+    // 2k prompts, C = 8,192 over 8 data-parallel ranks: a lone prompt's attention runs on one rank and
+    // outlasts a full iteration's share, so the pool serves m prompts per T(m), below λ_p (docs/MODEL.md §8)
+    // the README's DeepSeek-R1 disaggregation example 3 (8 B200 prefill → 8 B200 decode, 256 users)
+    const args = ['estimate', '--model', 'deepseek-r1', '--weights', 'fp4', '--attention-weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--input', '2048', '--output', '512', '--hardware', 'b200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '256', '--prefill-workers', '1', '--prefill-hardware', 'b200', '--prefill-tp', '8', '--decode-workers', '1', '--prefill-ep', '8', '--prefill-attention', 'dp'];
+    const json = JSON.parse((await cli([...args, '--json'])).stdout) as Disaggregated & { explanation: string; disaggregation: { prefillBusyShare: number } };
+    expect(json.disaggregation.bound).toBe('prefill');
+    expect(json.disaggregation.prefillIdleShare).toBeGreaterThan(0.01);
+    expect(json.disaggregation.prefillBusyShare).toBeCloseTo(1, 9);
+    expect(json.explanation).toContain(`busy all the time with iterations of`);
+    expect(json.explanation).toContain(`% less than iterations of a full budget would`);
+    const text = (await cli(args)).stdout;
+    expect(text).toContain(`spare capacity: prefill ${(json.disaggregation.prefillIdleShare * 100).toFixed(1)}% of its full-budget rate (busy all the time at its own iterations)`);
   });
 
   it('puts prefill on another chip (GPU prefill, LPU-style mixed fleets) and names it', async () => {
