@@ -766,6 +766,14 @@ function expectedMaxStandardNormal(n: f64): f64 {
 
 // ---------------------------------------------------------------- parallelism and the rules
 let tp: f64 = 1;
+
+/**
+ * layout.ts dataParallelAttentionImbalance at the current TP: with data-parallel attention, the
+ * busiest rank's ⌈B/TP⌉ requests over the mean B/TP; 1 otherwise.
+ */
+@inline function attentionImbalanceFor(requests: f64): f64 {
+  return dpAttention ? Math.ceil(requests / tp) / (requests / tp) : 1;
+}
 let pp: f64 = 1;
 let ep: f64 = 1;
 let redundant: f64 = 0; // R, resolved (inference.ts redundantExpertsOf; 0 in training)
@@ -1954,7 +1962,7 @@ function evaluateReplica(computeMinChips: bool): bool {
   const chunkTokens = value(A_CHUNK);
   const continuousSchedule = value(A_SCHEDULE) == 0;
   // layout.ts dataParallelAttentionImbalance: the busiest chip's ⌈B/TP⌉ sequences over the mean
-  attentionImbalance = dpAttention ? Math.ceil(batch / tp) / (batch / tp) : 1;
+  attentionImbalance = attentionImbalanceFor(batch);
   // the continuous workspace is the steady state's iteration (memory.ts workspaceTokens); a
   // disaggregated decode worker has no prompt chunks
   if (continuousSchedule && !disaggregated) steadyState(batch, inputTokens, outputTokens, chunkTokens);
@@ -2815,7 +2823,7 @@ function pairable(): bool {
   const inputTokens = laneValue(LANE_INPUT, lane);
   const outputTokens = laneValue(LANE_OUTPUT, lane);
   const chunkTokens = laneValue(LANE_CHUNK_TOKENS, lane);
-  setLaneValue(LANE_IMBALANCE, lane, dpAttention ? Math.ceil(batch / tp) / (batch / tp) : 1);
+  setLaneValue(LANE_IMBALANCE, lane, attentionImbalanceFor(batch));
   steadyState(batch, inputTokens, outputTokens, chunkTokens);
   setLaneValue(LANE_DECODE, lane, ssDecode);
   setLaneValue(LANE_PROMPT, lane, ssPrompt);
@@ -3181,7 +3189,7 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   let T1 = Tp;
   if (partial) {
     // a lone prompt sits on one data-parallel attention rank (inference.ts ctxLone): ⌈1/W_p⌉/(1/W_p)
-    attentionImbalance = dpAttention ? Math.ceil(1 / tp) / (1 / tp) : 1;
+    attentionImbalance = attentionImbalanceFor(1);
     stageCost(true, inputTokens, inputTokens, 1);
     T1 = sTimeS;
   }
@@ -3202,8 +3210,8 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   const prefillS = prefillTimeS(prefillPrompts, partial, chunksPerPrompt, Tp, T1, slope, inputTokens);
   const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * fullS + firstS);
-  // inference.ts lambdaPrefill: the rate at iterations of m prompts, n_p·m/T(m), at most λ_p
-  const lambdaPrefill = partial ? min<f64>(lambdaP, (prefillWorkers * prefillPrompts) / prefillS) : lambdaP;
+  // inference.ts lambdaPrefill: where the secant falls, the rate at iterations of m prompts, n_p·m/T(m), at most λ_p
+  const lambdaPrefill = slope < 0 ? min<f64>(lambdaP, (prefillWorkers * prefillPrompts) / prefillS) : lambdaP;
   let lambda: f64;
   let bound: f64;
   if (lambdaPrefill <= lambdaD && lambdaPrefill <= lambdaKv) {

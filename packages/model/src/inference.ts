@@ -1018,10 +1018,11 @@ function disaggregated(
   const prefillS = prefillIteration.timeS;
   const firstS = prefillS + kvS;
   const lambdaD = (decodeWorkers * batch) / (n * full.timeS + firstS);
-  // The rate the prefill pool sustains at iterations of m prompts, n_p·m/T(m): λ_p at the capacity,
-  // below it only where one prompt's iteration outlasts a full one's share (a lone prompt on one
-  // data-parallel attention rank), so that the pool is never busy more than all of the time.
-  const lambdaPrefill = partial ? Math.min(lambdaP, (prefillWorkers * prefillIteration.prompts) / prefillS) : lambdaP;
+  // Where the secant falls (one prompt's iteration outlasts a full one: a lone prompt on one
+  // data-parallel attention rank), the pool sustains only n_p·m/T(m) at its iterations of m prompts,
+  // so that it is never busy more than all of the time; where it rises, that rate is at least the
+  // load's and λ_p stands (docs/MODEL.md §8, λ_p′).
+  const lambdaPrefill = slope < 0 ? Math.min(lambdaP, (prefillWorkers * prefillIteration.prompts) / prefillS) : lambdaP;
   let lambda: number;
   let bound: DisaggregationBound;
   if (lambdaPrefill <= lambdaD && lambdaPrefill <= lambdaKv) {
