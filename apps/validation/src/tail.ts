@@ -1,5 +1,5 @@
 import { decodeLayout, type RankedPrediction } from './inferencex.ts';
-import { groupBy } from './validate.ts';
+import { groupBy, quantile } from './validate.ts';
 
 /**
  * The out-of-sample tail: which deployments hold the rows whose throughput per GPU the model misses
@@ -27,11 +27,7 @@ export function deploymentOf(p: RankedPrediction): string {
 
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%`;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const median = (values: readonly number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
 
 /**
  * The tail as Markdown: a line with how many rows lie beyond `bound` against the tenth of them a p90
