@@ -3190,8 +3190,20 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   if (partial) {
     // a lone prompt sits on one data-parallel attention rank (inference.ts ctxLone): ⌈1/W_p⌉/(1/W_p)
     attentionImbalance = attentionImbalanceFor(1);
-    stageCost(true, inputTokens, inputTokens, 1);
-    T1 = sTimeS;
+    // inference.ts lonePromptS: the rank's share of the budget, C/W_p with data-parallel attention;
+    // a longer prompt runs k iterations of it on its rank, the last one the rest
+    const rankBudget = dpAttention ? C / Wp : C;
+    const chunks = Math.ceil(inputTokens / rankBudget);
+    if (chunks <= 1) {
+      stageCost(true, inputTokens, inputTokens, 1);
+      T1 = sTimeS;
+    } else {
+      const last = inputTokens - (chunks - 1) * rankBudget;
+      stageCost(true, rankBudget, inputTokens, 1);
+      const fullChunkS = sTimeS;
+      stageCost(true, last, inputTokens, 1);
+      T1 = (chunks - 1) * fullChunkS + sTimeS;
+    }
   }
   leavePrefillPool();
   const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;

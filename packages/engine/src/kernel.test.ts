@@ -50,8 +50,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
     const capped = { all: 0, disaggregated: 0, speculating: 0, admittedByMemory: 0 };
     // feasible disaggregated configurations by how many prompts a prefill iteration runs (docs/MODEL.md §8,
     // "Prefill iterations"): one (a lone prompt), between one and the budget's, the budget full, and a
-    // prompt spanning several iterations
-    const prefillIterations = { onePrompt: 0, between: 0, budgetFull: 0, severalIterations: 0 };
+    // prompt spanning several iterations; and a lone prompt, shorter than the budget, on a data-parallel
+    // attention rank whose share of the budget it exceeds (several iterations on that rank)
+    const prefillIterations = { onePrompt: 0, between: 0, budgetFull: 0, severalIterations: 0, loneOnRankInChunks: 0 };
     // feasible configurations under context balance (docs/MODEL.md §6) by how many prompts an
     // iteration starts: one (no timeout, one rank, a chunk that fills the budget), some (the timeout,
     // or the budget, first), one per rank; and where prompts do not arrive one at a time (no change)
@@ -94,6 +95,9 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         else if (m === 1) prefillIterations.onePrompt++;
         else if (m >= full) prefillIterations.budgetFull++;
         else prefillIterations.between++;
+        const disagg = config.disaggregation!;
+        const rankBudget = reference.serving.chunkTokens / (disagg.prefillTp ?? config.parallelism.tp * config.parallelism.pp);
+        if (disagg.prefillAttention === 'dp' && full > 1 && config.inputTokens > rankBudget) prefillIterations.loneOnRankInChunks++;
       }
       if (reference.feasible && config.contextBalance !== undefined && reference.serving !== null) {
         const b = reference.serving.contextBalance;

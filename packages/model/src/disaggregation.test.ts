@@ -150,6 +150,35 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
   });
 
+  test('with data-parallel attention a lone prompt longer than its rank\'s share of the budget runs in several iterations on that rank', () => {
+    // TP 2 with data-parallel attention and C = 2048: each rank schedules 2048/2 = 1024 tokens an
+    // iteration (SGLang divides its chunked-prefill size by the data-parallel size; TensorRT-LLM's
+    // max_num_tokens is per rank). A 1536-token prompt on one rank runs in ⌈1536/1024⌉ = 2 iterations,
+    // 1024 and 512 tokens, each token attending to the prompt's mean causal context 1536/2, and each
+    // iteration reading the rank's weights, running the sharded FFN over its tokens gathered, and
+    // the LM head for one logit.
+    const r = feasible(
+      estimateInference({ ...base, batch: 1, inputTokens: 1536, disaggregation: { prefillWorkers: 1, decodeWorkers: 1, prefillTp: 2, prefillAttention: 'dp' } }),
+    );
+    const gatherS = (tokens: number): number => ((2 * tokens * d * 2) / 2) / 450e9;
+    const headS = roofline((2 * head) / 2, (head / 2) * 2 + (d + 128256 / 2) * 2);
+    const iterationS = (T: number): number =>
+      80 *
+        (roofline(2 * T * qkv, qkv * 2 + T * (d + qkvWidth) * 2) +
+          roofline(2 * 64 * 256 * (1536 / 2) * T, T * kvPerToken * 2 + T * (qkvWidth + attnWidth) * 2) +
+          roofline(2 * T * out, out * 2 + T * (attnWidth + d) * 2) +
+          roofline((2 * T * ffn) / 2, (ffn / 2) * 2 + T * (2 * d + 28672) * 2) +
+          2 * gatherS(T)) +
+      headS +
+      gatherS(1) +
+      (T * d * 2) / BW;
+    const T1 = iterationS(1024) + iterationS(512);
+    expect(r.disaggregation?.promptsPerPrefillIteration).toBe(1);
+    expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
+    // one iteration of all 1536 tokens on the rank, as before this rule, is shorter by one weight read
+    expect(T1).toBeGreaterThan(iterationS(1536));
+  });
+
   test('a lone prompt longer than a rank\'s share of the budget: the pool runs at n_p·m/T(m), never busy more than all the time', () => {
     // TP 8 with data-parallel attention, C = 2048, 1536-token prompts: a full iteration spreads its
     // 2048 tokens' attention over the 8 ranks (256 each), but one prompt puts all 1536 on one rank,
