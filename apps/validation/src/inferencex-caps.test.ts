@@ -100,11 +100,13 @@ describe('the decode caps of the disaggregated InferenceX rows (data/inferencex-
         }
         // At 8k input the slot's cycle also holds the prompt's prefill, one 8k prompt on one of the
         // prefill worker's sixteen data-parallel attention ranks over two nodes (docs/MODEL.md §8),
-        // which the model puts at 2.1 s: +21% at concurrency 6 and +70% at 9 (within 25% both while
-        // the prompt was spread over the ranks; apps/validation/README.md). Still the wait, not
-        // the 0.3 s the model gave without the cap.
+        // in 8,192/16 = 512-token iterations of its rank's share of the budget, which the model puts
+        // at 2.5 s (2.1 s in one iteration): +27% at concurrency 6 and +81% at 9 under the committed
+        // profile (within 25% both while the prompt was spread over the ranks; out of sample +18%
+        // and +70%, apps/validation/README.md). Still the wait, not the 0.3 s the model gave
+        // without the cap.
         expect(ratio).toBeGreaterThan(1);
-        expect(ratio).toBeLessThan(1.75);
+        expect(ratio).toBeLessThan(2);
       }
     }
   });
