@@ -259,8 +259,14 @@ function prefillText(d: NonNullable<FeasibleInferenceResult['disaggregation']>, 
   const budget = `${formatNumber(serving.chunkTokens)} tokens`;
   if (serving.chunksPerPrompt > 1) return `${serving.chunksPerPrompt} prefill iterations of ${budget} (${formatDuration(d.promptPrefillS)})`;
   const m = d.promptsPerPrefillIteration;
+  const full = `a full one of ${budget} takes ${formatDuration(d.prefillIterationS)}`;
+  // a lone prompt longer than its data-parallel rank's share of the budget runs in several of that rank's iterations
+  if (m === 1 && d.lonePromptIterations > 1) {
+    const share = formatNumber(serving.chunkTokens / d.prefillParallelism.tp);
+    return `${d.lonePromptIterations} prefill iterations of itself on one of ${d.prefillParallelism.tp} data-parallel attention ranks, at most ${share} tokens each, the rank's share of the budget (${formatDuration(d.promptPrefillS)} in all; ${full})`;
+  }
   const prompts = m === 1 ? 'itself alone' : `${formatNumber(m)} prompts`;
-  return `a prefill iteration of ${prompts} (${formatDuration(d.promptPrefillS)}; a full one of ${budget} takes ${formatDuration(d.prefillIterationS)})`;
+  return `a prefill iteration of ${prompts} (${formatDuration(d.promptPrefillS)}; ${full})`;
 }
 
 /** The scheduler's intake every N iterations (`--receive-interval`) and the mean wait it adds, as a clause; '' without. */

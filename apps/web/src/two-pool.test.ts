@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { configFor } from './estimate.ts';
 import { findChip, findModel } from './registry.ts';
 import { DEFAULT_DISAGGREGATION, DEFAULT_STATE, type AppState, type DisaggregationSettings } from './state.ts';
-import { bindsText, twoPools, twoPoolsWords } from './two-pool.ts';
+import { bindsText, loneText, twoPools, twoPoolsWords } from './two-pool.ts';
 
 /** The page's configuration for a disaggregated state, and the model's result for it. */
 function run(patch: Partial<AppState>, disaggregation: Partial<DisaggregationSettings>, prefillChip: string | null = null) {
@@ -55,7 +55,7 @@ describe('twoPools: the model’s figures of each pool, the link and what binds'
     expect(pools.chunkTokens).toBe(8192);
     expect(pools.notes).toEqual([]);
     // the prefill a prompt sees: decode binds, so its iteration runs fewer prompts than a full budget's
-    expect(pools.promptPrefill).toEqual({ prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS });
+    expect(pools.promptPrefill).toEqual({ prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS, loneIterations: d.lonePromptIterations });
     expect(pools.promptPrefill.seconds).toBeLessThan(d.prefillIterationS);
   });
 
@@ -118,6 +118,11 @@ describe('twoPoolsWords: the picture in sentences', () => {
     const words = twoPoolsWords(twoPools(result, config)!);
     expect(words[1]).toContain('Prefill pool: 1 worker × 1 NVIDIA H100 SXM5 80GB = 1 chip (tp 1 · ep 1)');
     expect(words[3]).toContain('over the scale-up domain.');
+  });
+
+  test('loneText: a lone prompt longer than its rank\'s share of the budget runs in several of its rank\'s iterations', () => {
+    expect(loneText(1)).toBe('an iteration of itself alone');
+    expect(loneText(2)).toBe('2 iterations of itself on its attention rank');
   });
 
   test('bindsText', () => {

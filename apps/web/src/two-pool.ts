@@ -54,7 +54,8 @@ export interface TwoPools {
    * The prefill a prompt sees at this load: the prompts its iteration runs (1 alone, up to the
    * budget's; below 1 when it spans several iterations) and its seconds (docs/MODEL.md §8).
    */
-  readonly promptPrefill: { readonly prompts: number; readonly seconds: number };
+  /** A prompt's own prefill: m prompts an iteration, its seconds, and a lone prompt's iterations on its rank (docs/MODEL.md §8). */
+  readonly promptPrefill: { readonly prompts: number; readonly seconds: number; readonly loneIterations: number };
   /** The model's notes (an estimated link figure). */
   readonly notes: readonly string[];
 }
@@ -103,7 +104,7 @@ export function twoPools(result: InferenceResult, config: InferenceConfig): TwoP
       memoryPerChip: result.memoryPerChipBytes,
     },
     link: { bytes: d.kvTransferBytes, seconds: d.kvTransferS, kind: d.kvLink },
-    promptPrefill: { prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS },
+    promptPrefill: { prompts: d.promptsPerPrefillIteration, seconds: d.promptPrefillS, loneIterations: d.lonePromptIterations },
     requestsPerS: d.requestsPerS,
     binds: d.bound,
     chunkTokens: result.serving?.chunkTokens ?? 0,
@@ -122,9 +123,14 @@ function poolText(pool: Pool): string {
   return `${pool.role === 'prefill' ? 'Prefill' : 'Decode'} pool: ${chips}, ${formatPercent(pool.utilisation)} utilised; ${time}, ${pool.bound}-bound.`;
 }
 
+/** A lone prompt's prefill: one iteration of itself, or several on its rank (longer than the rank's share of the budget). */
+export function loneText(iterations: number): string {
+  return iterations > 1 ? `${formatInteger(iterations)} iterations of itself on its attention rank` : 'an iteration of itself alone';
+}
+
 /** How a prompt gets through the prefill pool at this load, in a sentence. */
-function promptPrefillText({ prompts, seconds }: TwoPools['promptPrefill']): string {
-  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? 'an iteration of itself alone' : `an iteration of ${formatNumber(prompts)} prompts`;
+function promptPrefillText({ prompts, seconds, loneIterations }: TwoPools['promptPrefill']): string {
+  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? loneText(loneIterations) : `an iteration of ${formatNumber(prompts)} prompts`;
   return `A prompt's own prefill: ${what}, ${formatDuration(seconds)}.`;
 }
 

@@ -148,6 +148,8 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
     const T1 = 80 * (attentionBlockS + ffnHalfS + 2 * gatherS(T)) + headS + gatherS(1) + (T * d * 2) / BW;
     expect(r.disaggregation?.promptsPerPrefillIteration).toBe(1);
     expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
+    // 1024 tokens fit the rank's share of the budget, 2048/2: one iteration
+    expect(r.disaggregation?.lonePromptIterations).toBe(1);
   });
 
   test('with data-parallel attention a lone prompt longer than its rank\'s share of the budget runs in several iterations on that rank', () => {
@@ -174,6 +176,7 @@ describe('disaggregated prefill and decode, derived by hand (docs/MODEL.md §8)'
       (T * d * 2) / BW;
     const T1 = iterationS(1024) + iterationS(512);
     expect(r.disaggregation?.promptsPerPrefillIteration).toBe(1);
+    expect(r.disaggregation?.lonePromptIterations).toBe(2);
     expect(r.disaggregation?.promptPrefillS).toBeCloseTo(T1, 12);
     // one iteration of all 1536 tokens on the rank, as before this rule, is shorter by one weight read
     expect(T1).toBeGreaterThan(iterationS(1536));

@@ -994,7 +994,9 @@ function disaggregated(
   // A lone prompt sits on one data-parallel attention rank (a request belongs to one rank), so
   // that rank computes its whole attention block: the busiest of W_p ranks holds ⌈1/W_p⌉ of one prompt.
   const ctxLone: PhaseContext = worker.attention === 'dp' ? { ...ctxP, attentionImbalance: dataParallelAttentionImbalance(1, Wp) } : ctxP;
-  const T1 = partial ? lonePromptS(ctxLone, worker.attention === 'dp' ? C / Wp : C, inputTokens) : Tp;
+  const rankBudget = worker.attention === 'dp' ? C / Wp : C;
+  const T1 = partial ? lonePromptS(ctxLone, rankBudget, inputTokens) : Tp;
+  const lonePromptIterations = partial ? Math.ceil(inputTokens / rankBudget) : 1;
   const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
   /** The prompts one prefill iteration runs at load λ, m, and the prefill time a prompt sees. */
   const prefillAt = (lambdaLoad: number): { prompts: number; timeS: number } => {
@@ -1107,6 +1109,7 @@ function disaggregated(
     prefillIterationS: Tp,
     promptsPerPrefillIteration: prefillIteration.prompts,
     promptPrefillS: prefillS,
+    lonePromptIterations,
     kvTransferBytes: kvBytes,
     kvTransferS: kvS,
     kvLink: oneDomain ? 'scale-up' : 'scale-out',

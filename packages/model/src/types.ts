@@ -273,6 +273,12 @@ export interface DisaggregationState {
   readonly promptsPerPrefillIteration: number;
   /** The prefill a prompt sees, seconds: its iteration of m prompts, or its ⌈S_in/C⌉ full ones (part of TTFT). */
   readonly promptPrefillS: number;
+  /**
+   * The iterations a lone prompt takes on its attention rank, ⌈S_in/c⌉ with c the rank's share of
+   * the budget (C/W_p with data-parallel attention, else C; docs/MODEL.md §8): 1 when it fits one,
+   * and 1 for a prompt longer than the whole budget (its ⌈S_in/C⌉ full iterations instead).
+   */
+  readonly lonePromptIterations: number;
   /** One request's KV cache moved from its prefill to its decode worker, bytes. */
   readonly kvTransferBytes: number;
   /** Seconds to move it (part of TTFT). */

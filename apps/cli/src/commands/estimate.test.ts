@@ -483,6 +483,17 @@ describe('ridgeline estimate --prefill-workers (disaggregated prefill and decode
     expect(text).toContain(`spare capacity: prefill ${(json.disaggregation.prefillIdleShare * 100).toFixed(1)}% of its full-budget rate (busy all the time at its own iterations)`);
   });
 
+  it('says how many of its rank\'s iterations a lone prompt longer than the rank\'s share of the budget takes', async () => {
+    // one user: a 2,048-token prompt on one of 8 data-parallel ranks, each scheduling 8,192/8 = 1,024
+    // tokens an iteration, runs in ⌈2048/1024⌉ = 2 of its rank's iterations (docs/MODEL.md §8)
+    const args = ['estimate', '--model', 'deepseek-r1', '--weights', 'fp4', '--attention-weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--input', '2048', '--output', '512', '--hardware', 'b200', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '1', '--prefill-workers', '1', '--prefill-hardware', 'b200', '--prefill-tp', '8', '--decode-workers', '1', '--prefill-ep', '8', '--prefill-attention', 'dp'];
+    const json = JSON.parse((await cli([...args, '--json'])).stdout) as Disaggregated & { disaggregation: { lonePromptIterations: number; promptsPerPrefillIteration: number } };
+    expect(json.disaggregation.promptsPerPrefillIteration).toBe(1);
+    expect(json.disaggregation.lonePromptIterations).toBe(2);
+    const text = (await cli(args)).stdout;
+    expect(text).toContain('a prompt takes 2 prefill iterations of itself on one of 8 data-parallel attention ranks, at most 1,024 tokens each');
+  });
+
   it('puts prefill on another chip (GPU prefill, LPU-style mixed fleets) and names it', async () => {
     const json = JSON.parse((await cli([...DISAGG, '--prefill-hardware', 'b200', '--json'])).stdout) as Disaggregated;
     expect(json.disaggregation.prefillChip).toBe('b200');

@@ -1,6 +1,6 @@
 import { html, nothing, svg, type SVGTemplateResult, type TemplateResult } from 'lit-html';
 import { formatBytes, formatDuration, formatInteger, formatNumber, formatPercent } from '@ridgeline/format';
-import { bindsText, twoPoolsWords, type Pool, type TwoPools } from '../two-pool.ts';
+import { bindsText, loneText, twoPoolsWords, type Pool, type TwoPools } from '../two-pool.ts';
 import { boundBadge } from './results-view.ts';
 
 /**
@@ -85,8 +85,8 @@ function poolBox(pools: TwoPools, pool: Pool): TemplateResult {
 
 /** The prefill a prompt sees at this load: an iteration of the prompts waiting, or its full iterations. */
 function promptPrefillLine(pools: TwoPools): TemplateResult {
-  const { prompts, seconds } = pools.promptPrefill;
-  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? 'an iteration of itself alone' : html`an iteration of ${figure('promptPrefill.prompts', prompts, formatNumber(prompts), 'disaggregation.promptsPerPrefillIteration')} prompts`;
+  const { prompts, seconds, loneIterations } = pools.promptPrefill;
+  const what = prompts < 1 ? 'its full iterations' : prompts === 1 ? loneText(loneIterations) : html`an iteration of ${figure('promptPrefill.prompts', prompts, formatNumber(prompts), 'disaggregation.promptsPerPrefillIteration')} prompts`;
   return html`<p class="pool-time muted small"><span class="label">a prompt's own: ${what}</span> ${figure('promptPrefill.seconds', seconds, formatDuration(seconds), 'disaggregation.promptPrefillS')}</p>`;
 }
 
