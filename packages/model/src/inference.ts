@@ -886,19 +886,16 @@ function continuous(
 
 /**
  * T_1, the prefill time of a lone prompt of `inputTokens` in a worker whose rank runs at most
- * `rankBudgetTokens` a iteration (docs/MODEL.md §8, "Prefill iterations"): C, or C/W_p with
+ * `rankBudgetTokens` an iteration (docs/MODEL.md §8, "Prefill iterations"): C, or C/W_p with
  * data-parallel attention, where each rank schedules its own requests at its share of the budget
  * (SGLang divides `--chunked-prefill-size` by the data-parallel size; TensorRT-LLM's
  * `max_num_tokens` is per rank). A prompt longer than that runs in k = ⌈S_in/c⌉ iterations of
  * c tokens on its rank, the last one S_in − (k − 1)·c: each iteration reads the rank's weights
  * again, while the prompt's attention stays what one iteration gives it (each chunk's tokens attend
  * to the prompt's mean causal context, S_in/2, as the continuous iteration's chunks do, §6).
- *
- * @example
- * // an 8k prompt on one of 8 ranks of a 32,768-token budget: two iterations, 4,096 and 3,277 tokens
- * lonePromptS(ctxLone, 32_768 / 8, 7_373);
+ * An 8k prompt on one of 8 ranks of a 32,768-token budget: two iterations, 4,096 and 3,277 tokens.
  */
-export function lonePromptS(ctx: PhaseContext, rankBudgetTokens: number, inputTokens: number): number {
+function lonePromptS(ctx: PhaseContext, rankBudgetTokens: number, inputTokens: number): number {
   const chunks = Math.ceil(inputTokens / rankBudgetTokens);
   if (chunks <= 1) return stageCost(ctx, 'prefill', inputTokens, inputTokens, 1).timeS;
   const last = inputTokens - (chunks - 1) * rankBudgetTokens;
