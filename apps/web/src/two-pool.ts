@@ -52,9 +52,9 @@ export interface TwoPools {
   readonly chunkTokens: number;
   /**
    * The prefill a prompt sees at this load: the prompts its iteration runs (1 alone, up to the
-   * budget's; below 1 when it spans several iterations) and its seconds (docs/MODEL.md §8).
+   * budget's; below 1 when it spans several iterations), its seconds, and a lone prompt's
+   * iterations on its attention rank (docs/MODEL.md §8).
    */
-  /** A prompt's own prefill: m prompts an iteration, its seconds, and a lone prompt's iterations on its rank (docs/MODEL.md §8). */
   readonly promptPrefill: { readonly prompts: number; readonly seconds: number; readonly loneIterations: number };
   /** The model's notes (an estimated link figure). */
   readonly notes: readonly string[];

@@ -3190,7 +3190,7 @@ function evaluateDisaggregated(batch: f64, inputTokens: f64, outputTokens: f64, 
   if (partial) {
     // a lone prompt sits on one data-parallel attention rank (inference.ts ctxLone): ⌈1/W_p⌉/(1/W_p)
     attentionImbalance = attentionImbalanceFor(1);
-    // inference.ts lonePromptS: the rank's share of the budget, C/W_p with data-parallel attention;
+    // inference.ts lonePrompt: the rank's share of the budget, C/W_p with data-parallel attention;
     // a longer prompt runs k iterations of it on its rank, the last one the rest
     const rankBudget = dpAttention ? C / Wp : C;
     const chunks = Math.ceil(inputTokens / rankBudget);

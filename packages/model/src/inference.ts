@@ -885,7 +885,7 @@ function continuous(
 }
 
 /**
- * T_1, the prefill time of a lone prompt of `inputTokens` in a worker whose rank runs at most
+ * T_1, the prefill time of a lone prompt of `inputTokens`, and the iterations it takes, in a worker whose rank runs at most
  * `rankBudgetTokens` an iteration (docs/MODEL.md §8, "Prefill iterations"): C, or C/W_p with
  * data-parallel attention, where each rank schedules its own requests at its share of the budget
  * (SGLang divides `--chunked-prefill-size` by the data-parallel size; TensorRT-LLM's
@@ -895,11 +895,12 @@ function continuous(
  * to the prompt's mean causal context, S_in/2, as the continuous iteration's chunks do, §6).
  * An 8k prompt on one of 8 ranks of a 32,768-token budget: two iterations, 4,096 and 3,277 tokens.
  */
-function lonePromptS(ctx: PhaseContext, rankBudgetTokens: number, inputTokens: number): number {
-  const chunks = Math.ceil(inputTokens / rankBudgetTokens);
-  if (chunks <= 1) return stageCost(ctx, 'prefill', inputTokens, inputTokens, 1).timeS;
-  const last = inputTokens - (chunks - 1) * rankBudgetTokens;
-  return (chunks - 1) * stageCost(ctx, 'prefill', rankBudgetTokens, inputTokens, 1).timeS + stageCost(ctx, 'prefill', last, inputTokens, 1).timeS;
+function lonePrompt(ctx: PhaseContext, rankBudgetTokens: number, inputTokens: number): { timeS: number; iterations: number } {
+  const iterations = Math.ceil(inputTokens / rankBudgetTokens);
+  if (iterations <= 1) return { timeS: stageCost(ctx, 'prefill', inputTokens, inputTokens, 1).timeS, iterations: 1 };
+  const last = inputTokens - (iterations - 1) * rankBudgetTokens;
+  const timeS = (iterations - 1) * stageCost(ctx, 'prefill', rankBudgetTokens, inputTokens, 1).timeS + stageCost(ctx, 'prefill', last, inputTokens, 1).timeS;
+  return { timeS, iterations };
 }
 
 /**
@@ -991,9 +992,8 @@ function disaggregated(
   // A lone prompt sits on one data-parallel attention rank (a request belongs to one rank), so
   // that rank computes its whole attention block: the busiest of W_p ranks holds ⌈1/W_p⌉ of one prompt.
   const ctxLone: PhaseContext = worker.attention === 'dp' ? { ...ctxP, attentionImbalance: dataParallelAttentionImbalance(1, Wp) } : ctxP;
-  const rankBudget = worker.attention === 'dp' ? C / Wp : C;
-  const T1 = partial ? lonePromptS(ctxLone, rankBudget, inputTokens) : Tp;
-  const lonePromptIterations = partial ? Math.ceil(inputTokens / rankBudget) : 1;
+  const lone = partial ? lonePrompt(ctxLone, worker.attention === 'dp' ? C / Wp : C, inputTokens) : { timeS: Tp, iterations: 1 };
+  const T1 = lone.timeS;
   const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
   /** The prompts one prefill iteration runs at load λ, m, and the prefill time a prompt sees. */
   const prefillAt = (lambdaLoad: number): { prompts: number; timeS: number } => {
@@ -1106,7 +1106,7 @@ function disaggregated(
     prefillIterationS: Tp,
     promptsPerPrefillIteration: prefillIteration.prompts,
     promptPrefillS: prefillS,
-    lonePromptIterations,
+    lonePromptIterations: lone.iterations,
     kvTransferBytes: kvBytes,
     kvTransferS: kvS,
     kvLink: oneDomain ? 'scale-up' : 'scale-out',
