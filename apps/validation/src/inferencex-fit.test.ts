@@ -283,7 +283,7 @@ describe('fitting InferenceX, one curve left out', () => {
     const base = fit('trtllm', 1, true);
     const joint = { ...base, chip: 'h100-sxm', rows: 4, fittedOn: { chips: ['h200', 'h100-sxm'], rows: 10, curves: 3 }, serving: { trtllm: { ...base.serving.trtllm, ttftChips: ['h200'] } } } as unknown as InferencexStackFit;
     const jointText = profilesModule([joint], '2026-12-05');
-    expect(jointText).toContain('memory: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (4 rows, 1 curves) and of h200 (6 rows, 2 curves), fitted together as one die (2026-12-05)" },');
+    expect(jointText).toContain('memory: { value: 0.7, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, trtllm rows of h100-sxm (4 rows, 1 curve) and of h200 (6 rows, 2 curves), fitted together as one die (2026-12-05)" },');
     expect(jointText).toContain('on: "InferenceX DeepSeek-R1, 4 trtllm rows, one curve left out at a time (h200\'s curves kept)" },');
     expect(jointText).toContain('fitted per die, with h200, one curve left out for the error');
     // t_req from the die's other chip's low-load rows is the die's, not the stack's

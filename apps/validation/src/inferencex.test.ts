@@ -396,7 +396,7 @@ describe("the plugins' calibration status", () => {
       expect(error, id).toBeDefined();
       // a chip fitted together with another (the same die) names the chips whose curves stayed in
       if (error!.method === undefined) expect(error!.on).toMatch(new RegExp(`^InferenceX DeepSeek-R1, \\d+ ${best.name} rows, one curve left out at a time( \\([\\w, -]+'s curves kept\\))?$`));
-      else expect(chip.efficiency.calibration?.basis, id).toContain('1 curves;');
+      else expect(chip.efficiency.calibration?.basis, id).toContain('1 curve;');
     }
   });
 
@@ -409,7 +409,7 @@ describe("the plugins' calibration status", () => {
         if (calibration?.status !== 'fitted' || !/InferenceX/.test(calibration.basis)) continue;
         const error = calibration.outOfSampleError;
         expect(error, `${id} ${stack}`).toBeDefined();
-        const oneCurve = calibration.basis.includes(' 1 curves;');
+        const oneCurve = calibration.basis.includes(' 1 curve;');
         expect(error!.method === 'another-fit', `${id} ${stack}`).toBe(oneCurve);
         if (!oneCurve) continue;
         standIns += 1;

@@ -39,16 +39,16 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
   "mi300x": {
     "sglang": {
       description: "sglang as InferenceX ran it (DeepSeek-R1, 2026-12-06): fitted per chip, on one curve, its error from a fit that never saw it",
-      expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" } },
-      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
-      network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
-      layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
-      commOverlap: { value: 0, source: "held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)" },
+      expertFlopByPrecision: { fp8: { curve: [[128, 0.02], [4096, 0.6]], over: 'arithmeticIntensity', source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)" } },
+      memory: { value: 0.5, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)" },
+      network: { value: 0.7, source: "held at the plugin's value while fitting: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)" },
+      layerOverheadS: { value: 0.000145, source: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)" },
+      commOverlap: { value: 0, source: "held at 0 while fitting (the stacks' collectives run on the critical path): pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)" },
       mtpAcceptance: { value: 0.55, source: "fit: pnpm validate --fit, one value for the stack: over InferenceX DeepSeek-R1 sglang MTP rows of mi355x, b200, h200, b300 (260 rows; 2026-12-06), each chip's efficiencies held" },
       requestOverheadS: { value: 0.05, source: "fit: pnpm validate --fit over the TTFT of InferenceX DeepSeek-R1 sglang single-node rows at concurrency ≤ 16 of mi300x (6 rows; 2026-12-06)" },
       calibration: {
         status: 'fitted',
-        basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curves; 2026-12-06)",
+        basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-06)",
         outOfSampleError: { throughput: 0.528, interactivity: 0.542, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
       },
     },
