@@ -516,6 +516,14 @@ describe('the built site in Chromium', () => {
     expect(await page.getByTestId('url-problems').count()).toBe(0);
     await screenshot(page, 'shared-link');
     await page.close();
+    // TPU v6e is fitted to MaxText training MFU only, with no out-of-sample serving error: beside
+    // it no lead is claimed, however large (compare-best.ts errorBound)
+    const withTpu = await open(serialiseState({ ...shared, compare: ['b200', 'tpu-v6e'] }));
+    await withTpu.getByTestId('compare').waitFor();
+    expect(await withTpu.getByTestId('calibration').allTextContents()).toEqual(['fitted', 'fitted']);
+    expect(await withTpu.getByTestId('calibration').nth(1).getAttribute('title')).not.toContain('out of sample');
+    expect(await withTpu.getByTestId('compare').locator('.best-tag').count()).toBe(0);
+    await withTpu.close();
   });
 
   test('a chip ahead of one whose datasheet dominates it gets a note: the lead is the fitted software\'s', async () => {

@@ -6,7 +6,9 @@ import { bestIndex, datasheetInversions, energyErrorBound, errorBound } from './
 describe('the best badge only for a lead larger than the compared chips\' error', () => {
   test('error bounds from the calibration status', () => {
     expect(errorBound({ status: 'datasheet', basis: 'x', outOfSampleError: { throughput: 1.263, interactivity: 1.003, on: 'y' } }, 'interactivity')).toBe(1.003);
-    expect(errorBound({ status: 'fitted', basis: 'x' }, 'throughput')).toBe(0);
+    expect(errorBound({ status: 'fitted', basis: 'x', outOfSampleError: { throughput: 0.11, interactivity: 0.12, on: 'y' } }, 'interactivity')).toBe(0.12);
+    // fitted, but nothing measured out of sample (TPU v6e: MaxText training MFU only): unknown, not 0
+    expect(errorBound({ status: 'fitted', basis: 'x' }, 'throughput')).toBe(Number.POSITIVE_INFINITY);
     expect(errorBound({ status: 'transferred', basis: 'x' }, 'throughput')).toBe(Number.POSITIVE_INFINITY);
     expect(errorBound(undefined, 'throughput')).toBe(Number.POSITIVE_INFINITY);
   });

@@ -4,17 +4,18 @@ import { datasheetDominates, type CalibrationStatus, type ChipSpec, type Precisi
 export type ErrorKind = 'throughput' | 'interactivity';
 
 /**
- * How far a chip's figure may be off, as a fraction, from its calibration status: the committed
- * out-of-sample median |error| of that kind; 0 for a chip fitted without one measured elsewhere
- * (its fit is the best we know); Infinity for datasheet or transferred values nobody measured.
+ * How far a chip's serving figure may be off, as a fraction: the committed out-of-sample median
+ * |error| of that kind, else Infinity, whatever the status. A chip fitted without one has no
+ * measured serving error: the TPUs' fits are to MaxText training MFU (their η_mem and t_layer,
+ * which serving reads, are starting values) and A100's to the 2023 tables in sample, so a lead
+ * they show over measured chips is not one the comparison can claim.
  *
  * @example
  * errorBound({ status: 'datasheet', basis: '…', outOfSampleError: { throughput: 1.26, interactivity: 1, on: '…' } }, 'throughput'); // 1.26
+ * errorBound({ status: 'fitted', basis: 'MaxText training rows' }, 'throughput'); // Infinity
  */
 export function errorBound(calibration: CalibrationStatus | undefined, kind: ErrorKind): number {
-  const measured = calibration?.outOfSampleError?.[kind];
-  if (measured !== undefined) return measured;
-  return calibration?.status === 'fitted' ? 0 : Number.POSITIVE_INFINITY;
+  return calibration?.outOfSampleError?.[kind] ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -23,8 +24,9 @@ export function errorBound(calibration: CalibrationStatus | undefined, kind: Err
  * nobody measured): no badge can be claimed on a lead such a figure gives.
  *
  * @example
- * energyErrorBound({ status: 'fitted', basis: '…' }, 'throughput', true); // Infinity
- * energyErrorBound({ status: 'fitted', basis: '…' }, 'throughput', false); // 0
+ * const b200 = { status: 'fitted', basis: '…', outOfSampleError: { throughput: 0.11, interactivity: 0.12, on: '…' } } as const;
+ * energyErrorBound(b200, 'throughput', true); // Infinity
+ * energyErrorBound(b200, 'throughput', false); // 0.11
  */
 export function energyErrorBound(calibration: CalibrationStatus | undefined, kind: ErrorKind, estimatedPower: boolean): number {
   return estimatedPower ? Number.POSITIVE_INFINITY : errorBound(calibration, kind);
