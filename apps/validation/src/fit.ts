@@ -1,5 +1,9 @@
 import { efficiencyAt } from '@ridgeline/hardware';
-import { calibrateEfficiencies, DEFAULT_CALIBRATION_GRID, type CalibrationGrid, type CalibrationRow } from '@ridgeline/model';
+import { calibrateEfficiencies, DEFAULT_CALIBRATION_GRID, withEfficiencies, type CalibrationGrid, type CalibrationRow } from '@ridgeline/model';
+import type { ChipSpec } from '@ridgeline/hardware';
+
+/** The search's options (`calibrateEfficiencies`' last argument). */
+type CalibrationOptions = NonNullable<Parameters<typeof calibrateEfficiencies>[3]>;
 import { publishedSi, type PublishedRow } from './csv.ts';
 import { PLANS, predict } from './plans.ts';
 import { PLAN_CONTEXT } from './validate.ts';
@@ -16,6 +20,34 @@ export interface ChipFit {
   /** η_flop as a two-point curve over arithmetic intensity, when that fits clearly better. */
   readonly flopCurve?: readonly [readonly [number, number], readonly [number, number]];
   readonly medianAbsError: number;
+  /**
+   * Median |error| of each row predicted by the same fit over the chip's other rows (leave one row
+   * out), undefined for a chip with a single row: the error on rows the fit did not see.
+   */
+  readonly outOfSampleMedianAbsError: number | undefined;
+}
+
+/**
+ * Each row predicted by the efficiencies fitted on the other rows (the same grid and options), as
+ * |predicted/measured − 1|; a row no other fit can run (infeasible, or the others fit nothing) is left out.
+ *
+ * @example
+ * leaveOneRowOut(chip, rows, grid, {}); // [0.04, 0.12, …], one per row the others' fit predicts
+ */
+export function leaveOneRowOut(chip: ChipSpec, rows: readonly CalibrationRow[], grid: CalibrationGrid, options: CalibrationOptions): number[] {
+  return rows.flatMap((held, i) => {
+    const others = rows.filter((_, j) => j !== i);
+    const fit = others.length === 0 ? undefined : calibrateEfficiencies(chip, others, grid, options);
+    const predicted = fit === undefined ? undefined : held.predict(withEfficiencies(chip, fit.efficiencies, 'fit'));
+    return predicted === undefined ? [] : [Math.abs(predicted / held.measured - 1)];
+  });
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -52,8 +84,10 @@ export function fitEfficiencies(rows: readonly PublishedRow[]): ChipFit[] {
           commOverlap: [e.commOverlap?.value ?? 0],
         }
       : DEFAULT_CALIBRATION_GRID;
-    const best = calibrateEfficiencies(chip, calibrationRows, grid, { flopCurve: !trainingOnly });
+    const options: CalibrationOptions = { flopCurve: !trainingOnly };
+    const best = calibrateEfficiencies(chip, calibrationRows, grid, options);
     if (best === undefined) continue;
+    const outOfSample = median(leaveOneRowOut(chip, calibrationRows, grid, options));
     const { flop, memory, network, layerOverheadS, commOverlap, flopCurve } = best.efficiencies;
     const fit: ChipFit = {
       chip: chipId,
@@ -66,10 +100,11 @@ export function fitEfficiencies(rows: readonly PublishedRow[]): ChipFit[] {
       commOverlap,
       ...(flopCurve === undefined ? {} : { flopCurve }),
       medianAbsError: best.medianAbsError,
+      outOfSampleMedianAbsError: outOfSample,
     };
     fits.push(fit);
     console.log(
-      `${fit.chip}: η_flop ${fit.flopCurve === undefined ? fit.flop : `${fit.flopCurve[0][1]} at ${fit.flopCurve[0][0]} → ${fit.flopCurve[1][1]} at ${fit.flopCurve[1][0]} FLOP/byte`}, η_mem ${fit.memory}, η_net ${fit.network}, t_layer ${fit.layerOverheadS * 1e6} µs, prefill overlap ${fit.commOverlap} → median |error| ${(fit.medianAbsError * 100).toFixed(1)}% over ${fit.rows.join(', ')}`,
+      `${fit.chip}: η_flop ${fit.flopCurve === undefined ? fit.flop : `${fit.flopCurve[0][1]} at ${fit.flopCurve[0][0]} → ${fit.flopCurve[1][1]} at ${fit.flopCurve[1][0]} FLOP/byte`}, η_mem ${fit.memory}, η_net ${fit.network}, t_layer ${fit.layerOverheadS * 1e6} µs, prefill overlap ${fit.commOverlap} → median |error| ${(fit.medianAbsError * 100).toFixed(1)}% in sample, ${fit.outOfSampleMedianAbsError === undefined ? 'none out of sample (one row)' : `${(fit.outOfSampleMedianAbsError * 100).toFixed(1)}% out of sample (each row predicted by the fit on the others)`} over ${fit.rows.join(', ')}`,
     );
   }
   return fits;
