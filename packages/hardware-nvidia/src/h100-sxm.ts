@@ -18,11 +18,11 @@ const DATASHEET = 'NVIDIA H100 Tensor Core GPU datasheet, H100 SXM column';
 /** The efficiencies of the 2023 paper rows' stacks: the `2023` profile, and η_flop at precisions no current stack was fitted at. */
 const EFFICIENCY_2023: ChipEfficiency = {
   ...fittedEfficiency(
-  { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.9 },
+  { flop: [[128, 0.3], [4096, 0.55]], memory: 0.35, network: 0.5, layerOverheadS: 120e-6, commOverlap: 0.25 },
   'TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03',
-  18.3,
+  4.6,
 ),
-  calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03 (2023 TensorRT-LLM and Llama 3 tables, in-sample median |error| 18.3%)', outOfSampleError: { throughput: 0.631, interactivity: 0.283, on: 'InferenceX DeepSeek-R1, 70 rows, continuous batching (pnpm validate, 2026-12-04)' } },
+  calibration: { status: 'fitted', basis: 'pnpm validate --fit over public.csv rows TRTO-01…TRTO-04, TRTO-07, TRTO-09, TRTO-10, TRTO-12, TRTO-14, L3-01…L3-03 (2023 TensorRT-LLM and Llama 3 tables, median |error| 4.6% in sample and 10.1% with each row left out of the fit that predicts it)', outOfSampleError: { throughput: 0.201, interactivity: 0.23, on: 'InferenceX DeepSeek-R1, 62 H100 rows, continuous batching (apps/validation, 2026-12-06)' } },
 };
 
 const INFERENCEX = inferencexProfiles('h100-sxm', EFFICIENCY_2023.flop, HOPPER_SOURCED);
