@@ -84,8 +84,9 @@ export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
  * a DeepSeek MoE layer launches 20 kernels, so pays 20/9 of it: at 70 µs its 61 layers are ~9.4 ms
  * per step). η_net keeps the chip's value. The prefill overlap is 0 on every chip: these stacks run
  * their TP all-reduces and EP all-to-alls on the critical path (two-batch overlap, where a recipe
- * turns it on, is priced on its own, docs/MODEL.md §3). Hopper's 2023 profile overlaps 0.9 of its
- * collectives, a value fitted on TensorRT-LLM v0.5–0.6 static batches; held in the Hopper serving
+ * turns it on, is priced on its own, docs/MODEL.md §3). Hopper's 2023 profile overlapped 0.9 of its
+ * collectives, a value fitted on TensorRT-LLM v0.5–0.6 static batches (0.25 since its refit of
+ * 2026-12-06, session 31); held in the Hopper serving
  * fits until 2026-12-06, it had TensorRT-LLM's held-out dense models scale with TP from −27% at TP 1
  * to +44% at TP 8 (apps/validation/README.md, "Held out").
  */
