@@ -6,7 +6,7 @@ import type { ChipSpec } from '@ridgeline/hardware';
 type CalibrationOptions = NonNullable<Parameters<typeof calibrateEfficiencies>[3]>;
 import { publishedSi, type PublishedRow } from './csv.ts';
 import { PLANS, predict } from './plans.ts';
-import { PLAN_CONTEXT } from './validate.ts';
+import { PLAN_CONTEXT, quantile } from './validate.ts';
 
 /** One chip's fitted constants. */
 export interface ChipFit {
@@ -22,7 +22,8 @@ export interface ChipFit {
   readonly medianAbsError: number;
   /**
    * Median |error| of each row predicted by the same fit over the chip's other rows (leave one row
-   * out), undefined for a chip with a single row: the error on rows the fit did not see.
+   * out), undefined where no row can be predicted so (a chip with a single row): the error on rows
+   * the fit did not see.
    */
   readonly outOfSampleMedianAbsError: number | undefined;
 }
@@ -41,13 +42,6 @@ export function leaveOneRowOut(chip: ChipSpec, rows: readonly CalibrationRow[], 
     const predicted = fit === undefined ? undefined : held.predict(withEfficiencies(chip, fit.efficiencies, 'fit'));
     return predicted === undefined ? [] : [Math.abs(predicted / held.measured - 1)];
   });
-}
-
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -87,7 +81,8 @@ export function fitEfficiencies(rows: readonly PublishedRow[]): ChipFit[] {
     const options: CalibrationOptions = { flopCurve: !trainingOnly };
     const best = calibrateEfficiencies(chip, calibrationRows, grid, options);
     if (best === undefined) continue;
-    const outOfSample = median(leaveOneRowOut(chip, calibrationRows, grid, options));
+    const heldOut = leaveOneRowOut(chip, calibrationRows, grid, options).sort((a, b) => a - b);
+    const outOfSample = heldOut.length === 0 ? undefined : quantile(heldOut, 0.5);
     const { flop, memory, network, layerOverheadS, commOverlap, flopCurve } = best.efficiencies;
     const fit: ChipFit = {
       chip: chipId,
@@ -104,7 +99,7 @@ export function fitEfficiencies(rows: readonly PublishedRow[]): ChipFit[] {
     };
     fits.push(fit);
     console.log(
-      `${fit.chip}: η_flop ${fit.flopCurve === undefined ? fit.flop : `${fit.flopCurve[0][1]} at ${fit.flopCurve[0][0]} → ${fit.flopCurve[1][1]} at ${fit.flopCurve[1][0]} FLOP/byte`}, η_mem ${fit.memory}, η_net ${fit.network}, t_layer ${fit.layerOverheadS * 1e6} µs, prefill overlap ${fit.commOverlap} → median |error| ${(fit.medianAbsError * 100).toFixed(1)}% in sample, ${fit.outOfSampleMedianAbsError === undefined ? 'none out of sample (one row)' : `${(fit.outOfSampleMedianAbsError * 100).toFixed(1)}% out of sample (each row predicted by the fit on the others)`} over ${fit.rows.join(', ')}`,
+      `${fit.chip}: η_flop ${fit.flopCurve === undefined ? fit.flop : `${fit.flopCurve[0][1]} at ${fit.flopCurve[0][0]} → ${fit.flopCurve[1][1]} at ${fit.flopCurve[1][0]} FLOP/byte`}, η_mem ${fit.memory}, η_net ${fit.network}, t_layer ${fit.layerOverheadS * 1e6} µs, prefill overlap ${fit.commOverlap} → median |error| ${(fit.medianAbsError * 100).toFixed(1)}% in sample, ${fit.outOfSampleMedianAbsError === undefined ? 'none out of sample (no row the others\' fit predicts, as with a single row)' : `${(fit.outOfSampleMedianAbsError * 100).toFixed(1)}% out of sample (each row predicted by the fit on the others)`} over ${fit.rows.join(', ')}`,
     );
   }
   return fits;
