@@ -95,9 +95,7 @@ describe('the WASM kernel against estimateInference (property test)', () => {
         else if (m === 1) prefillIterations.onePrompt++;
         else if (m >= full) prefillIterations.budgetFull++;
         else prefillIterations.between++;
-        const disagg = config.disaggregation!;
-        const rankBudget = reference.serving.chunkTokens / (disagg.prefillTp ?? config.parallelism.tp * config.parallelism.pp);
-        if (disagg.prefillAttention === 'dp' && full > 1 && config.inputTokens > rankBudget) prefillIterations.loneOnRankInChunks++;
+        if (d.lonePromptIterations > 1) prefillIterations.loneOnRankInChunks++;
       }
       if (reference.feasible && config.contextBalance !== undefined && reference.serving !== null) {
         const b = reference.serving.contextBalance;

@@ -991,8 +991,10 @@ function disaggregated(
   const partial = chunksPerPrompt === 1 && inputTokens < C;
   // A lone prompt sits on one data-parallel attention rank (a request belongs to one rank), so
   // that rank computes its whole attention block: the busiest of W_p ranks holds ⌈1/W_p⌉ of one prompt.
-  const ctxLone: PhaseContext = worker.attention === 'dp' ? { ...ctxP, attentionImbalance: dataParallelAttentionImbalance(1, Wp) } : ctxP;
-  const lone = partial ? lonePrompt(ctxLone, worker.attention === 'dp' ? C / Wp : C, inputTokens) : { timeS: Tp, iterations: 1 };
+  // and each rank schedules at its share of the budget, C/W_p (lonePrompt)
+  const dpPrefill = worker.attention === 'dp';
+  const ctxLone: PhaseContext = dpPrefill ? { ...ctxP, attentionImbalance: dataParallelAttentionImbalance(1, Wp) } : ctxP;
+  const lone = partial ? lonePrompt(ctxLone, dpPrefill ? C / Wp : C, inputTokens) : { timeS: Tp, iterations: 1 };
   const T1 = lone.timeS;
   const slope = partial ? (Tp - T1) / (C - inputTokens) : 0;
   /** The prompts one prefill iteration runs at load λ, m, and the prefill time a prompt sees. */
