@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { estimateInference, type ModelSpec } from '@ridgeline/model';
+import { readCsvRecords } from './csv-rows.ts';
 import { inferencexChip } from './inferencex.ts';
 import { withMarkedSection } from './report.ts';
 import { groupBy, quantile } from './validate.ts';
@@ -53,28 +52,21 @@ export interface HeldOutRow {
 
 /** Reads the rows; a malformed row is an error naming its line and column. */
 export function readHeldOut(path: string = HELD_OUT_CSV): HeldOutRow[] {
-  const records = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  return records.map((r, i) => {
-    const line = i + 2;
-    const count = (column: string): number => {
-      const value = Number(r[column]);
-      if (!Number.isFinite(value) || value <= 0) throw new Error(`${path}:${line}: ${column} must be a positive number, got ${JSON.stringify(r[column])}`);
-      return value;
-    };
+  return readCsvRecords(path).map(({ line, fields: r, positive, fail }) => {
     const precision = r.precision;
-    if (precision !== 'fp8' && precision !== 'fp4') throw new Error(`${path}:${line}: precision must be fp8 or fp4, got ${JSON.stringify(precision)}`);
+    if (precision !== 'fp8' && precision !== 'fp4') throw fail(`precision must be fp8 or fp4, got ${JSON.stringify(precision)}`);
     const release = HELD_OUT_RELEASES.find((name) => name === r.release);
-    if (release === undefined) throw new Error(`${path}:${line}: release must be one of ${HELD_OUT_RELEASES.join(', ')}, got ${JSON.stringify(r.release)}`);
+    if (release === undefined) throw fail(`release must be one of ${HELD_OUT_RELEASES.join(', ')}, got ${JSON.stringify(r.release)}`);
     return {
       line,
       model: r.model ?? '',
       hardware: r.hardware ?? '',
-      tp: count('tp'),
-      ep: count('ep'),
+      tp: positive('tp'),
+      ep: positive('ep'),
       precision,
-      isl: count('isl'),
-      osl: count('osl'),
-      outputTokensPerS: count('output_tokens_per_s'),
+      isl: positive('isl'),
+      osl: positive('osl'),
+      outputTokensPerS: positive('output_tokens_per_s'),
       release,
     };
   });
