@@ -45,14 +45,27 @@ describe('@ridgeline/hardware-amd', () => {
           expect(eff.value).toBeLessThanOrEqual(1);
         }
       }
-      // η_flop's fallback (BF16) is the sourced matmul benchmark; η_mem and t_layer are fitted or transferred
-      expect(flop.source).toMatch(/initial: maximum achievable matmul/);
+      // η_flop's fallback (BF16) is the sourced matmul benchmark; η_mem and t_layer are fitted or transferred.
+      // MI300X and MI325X quote AMD's Max-Achievable FLOPs (BF16 708 and 843 TFLOPs of 1,307.4), MI355X the MAMF table.
+      if (chip.id === 'mi355x') expect(flop.source).toMatch(/initial: maximum achievable matmul/);
+      else {
+        expect(flop.source).toMatch(/Max-Achievable FLOPs/);
+        if ('value' in flop) expect(flop.value).toBeCloseTo(chip.id === 'mi300x' ? 708 / 1307.4 : 843 / 1307.4, 2);
+      }
       const fitted = chip.id !== 'mi325x';
       expect(calibration?.status).toBe(fitted ? 'fitted' : 'transferred');
       for (const s of [memory.source, layerOverheadS.source]) expect(s).toMatch(fitted ? /^fit: pnpm validate --fit over InferenceX/ : /^transferred from mi300x \(/);
-      // the experts' η_flop at FP8 is fitted (or transferred) on InferenceX; every other FP8 matmul keeps the matmul benchmark
+      // the experts' η_flop at FP8 is fitted (or transferred) on InferenceX; every other FP8 matmul takes the chip's
+      // achievable FP8 matmul where AMD measured one (FP8 MAF 1,273 and 1,519 TFLOPs of 2,614.9), else the BF16 fraction
       expect(chip.efficiency.expertFlopByPrecision?.fp8?.source).toMatch(/InferenceX/);
-      expect(chip.efficiency.flopByPrecision?.fp8).toBeUndefined();
+      const fp8 = chip.efficiency.flopByPrecision?.fp8;
+      if (chip.id === 'mi355x') expect(fp8).toBeUndefined();
+      else {
+        expect(fp8?.source).toMatch(/Max-Achievable FLOPs.*FP8/);
+        if (fp8 !== undefined && 'value' in fp8) expect(fp8.value).toBeCloseTo(chip.id === 'mi300x' ? 1273 / 2614.9 : 1519 / 2614.9, 2);
+        // every profile carries the same figures (a stack's fit sets the experts', not the other matmuls')
+        for (const profile of Object.values(chip.efficiencyProfiles ?? {})) expect(profile.flopByPrecision?.fp8).toEqual(fp8);
+      }
       // η_net, which the fit only holds, keeps its own source (RCCL's all-reduce bus bandwidth) in every profile
       for (const e of [chip.efficiency, ...Object.values(chip.efficiencyProfiles ?? {})]) expect(e.network.source).toMatch(/busbw 312\.9 (GB\/s )?of 448/);
       expect(chip.memory.usableFraction.value).toBeLessThanOrEqual(1);

@@ -14,14 +14,29 @@ import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 const SPEC = 'AMD Instinct MI300X specifications (amd.com product page / data sheet), peak theoretical';
 
 
+/**
+ * AMD's published Max-Achievable FLOPs (MAF) of MI300X, the figures its own math library reaches on
+ * its best-tiled shapes with normally distributed inputs (ROCm/rocm-blogs
+ * blogs/software-tools-optimization/measuring-max-achievable-flops-part2/README.md, "AMD MAF
+ * Results", Table 1, measured 2025-02-25 with hipBLASLt db8e93b, ROCm 6.3): BF16 708 TFLOPs at a
+ * median 1,207 MHz, FP8 1,273 TFLOPs at 1,230 MHz. FP8 reaches a smaller share of its doubled peak
+ * than BF16 does of its own (dense matrix cores clock down under load), so FP8 has its own value.
+ */
+const MAF = 'AMD Instinct MI300X (750 W) Max-Achievable FLOPs, ROCm/rocm-blogs measuring-max-achievable-flops-part2 Table 1 (hipBLASLt-bench, trig_float inputs)';
+
 /** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
 const FLOP_FALLBACK: Efficiency = {
-  value: 0.6,
-  source:
-    'initial: maximum achievable matmul FLOPS BF16 on MI300X = 668.4 of 1307.4 TFLOPS = 0.51 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.5.1 + ROCm 6.3, TunableOp on); newer ROCm (MI325X on the same silicon reaches 0.60) → 0.6 used, the floor of the project\'s planning range; to be refit',
+  value: 0.54,
+  source: `${MAF}: BF16 708 of 1,307.4 TFLOPS dense = 0.54 (the MAMF table of stas00/ml-engineering measured 668.4 with torch 2.5.1 + ROCm 6.3, 0.51)`,
 };
 
-const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, MI300X_SOURCED);
+/** η_flop of FP8 matmuls: AMD's measured FP8 MAF over the FP8 dense peak. */
+const FLOP_FP8: Efficiency = {
+  value: 0.487,
+  source: `${MAF}: FP8 1,273 of 2,614.9 TFLOPS dense = 0.487`,
+};
+
+const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, { ...MI300X_SOURCED, flopByPrecision: { fp8: FLOP_FP8 } });
 
 /**
  * AMD Instinct MI300X (CDNA 3, 192 GB HBM3) in the 8-GPU Instinct platform.

@@ -1,4 +1,4 @@
-import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipSpec, type TransferRule } from '@ridgeline/hardware';
+import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipEfficiency, type ChipSpec, type Efficiency, type TransferRule } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
@@ -24,6 +24,23 @@ const TRANSFER: TransferRule = {
   // the default's and the sglang profile's, MI300X's only one
   outOfSampleError: { throughput: 0.285, interactivity: 0.258, on: "InferenceX DeepSeek-R1: h100-sxm's sglang profile on h200's 60 sglang rows, the same more-HBM transfer (pnpm validate --fit)" },
 };
+
+/**
+ * AMD's published Max-Achievable FLOPs of MI325X (ROCm/rocm-blogs
+ * blogs/software-tools-optimization/measuring-max-achievable-flops-part2/README.md, "AMD MAF
+ * Results", Table 1, 2025-02-25): the same die as MI300X at 1,000 W holds higher clocks under dense
+ * matrix load (1,447 against 1,207 MHz in BF16), so its matmuls reach more of the same peak. These
+ * are the chip's own figures, so they replace MI300X's under the transferred serving fit (the
+ * transfer scales by what the sources justify, docs/MODEL.md §9).
+ */
+const MAF = 'AMD Instinct MI325X (1,000 W) Max-Achievable FLOPs, ROCm/rocm-blogs measuring-max-achievable-flops-part2 Table 1 (hipBLASLt-bench, trig_float inputs)';
+const FLOP_BF16: Efficiency = { value: 0.645, source: `${MAF}: BF16 843 of 1,307.4 TFLOPS dense = 0.645` };
+const FLOP_FP8: Efficiency = { value: 0.581, source: `${MAF}: FP8 1,519 of 2,614.9 TFLOPS dense = 0.581` };
+
+/** `efficiency` transferred from MI300X, with MI325X's own achievable-matmul figures. */
+function withOwnMatmuls<T extends ChipEfficiency>(efficiency: T): T {
+  return { ...efficiency, flop: FLOP_BF16, flopByPrecision: { ...efficiency.flopByPrecision, fp8: FLOP_FP8 } };
+}
 
 /**
  * AMD Instinct MI325X: MI300X compute (CDNA 3) with 256 GB of HBM3E, in the 8-GPU Instinct platform.
@@ -100,8 +117,8 @@ export const mi325x: ChipSpec = withEstimatedPower({
     asOf: '2026-05-18',
   },
   // No MI325X serving measurement is published: MI300X's (the same CDNA 3 die) transferred, each stack too.
-  efficiency: transferredEfficiency(mi300x.efficiency, TRANSFER),
-  efficiencyProfiles: transferredProfiles(mi300x.efficiencyProfiles, TRANSFER),
+  efficiency: withOwnMatmuls(transferredEfficiency(mi300x.efficiency, TRANSFER)),
+  efficiencyProfiles: Object.fromEntries(Object.entries(transferredProfiles(mi300x.efficiencyProfiles, TRANSFER)).map(([name, profile]) => [name, withOwnMatmuls(profile)])),
   notes:
     'Same CDNA 3 compute and Infinity Fabric as MI300X; more and faster HBM (HBM3E) at higher board power. fp32 means TF32. Infinity Fabric is point-to-point (64 GB/s per direction per GPU pair), so groups smaller than 8 get only (n−1)×64 GB/s; the switch model is exact for 8-GPU groups.',
 }, OAM_PLATFORM_NODE_OVERHEAD_W);
