@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DOMINANCE_SHORTFALL, dominanceLines, dominancePairs, withDominanceSection } from './dominance.ts';
 import { fitEfficiencies } from './fit.ts';
 import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from './held-out.ts';
+import { mlperfLines, predictMlperf, readMlperf, withMlperfSection } from './mlperf.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
 import { tailLines } from './tail.ts';
 import { fitInferencex, fitInferencexStacks, forwardCheck, forwardCheckLine, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
@@ -76,10 +77,11 @@ if (flags.fit) {
   const report = runValidation(rows);
   const inferencex = runInferencex();
   const heldOut = heldOutLines(readHeldOut().map(predictHeldOut));
+  const mlperf = mlperfLines(readMlperf().map((r) => predictMlperf(r)));
   const dominance = dominanceLines(dominancePairs(inferencex.selection.kept));
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
-    writeFileSync(path, withDominanceSection(withHeldOutSection(withAccuracySection(readFileSync(path, 'utf8'), report, inferencex), heldOut), dominance));
+    writeFileSync(path, withMlperfSection(withDominanceSection(withHeldOutSection(withAccuracySection(readFileSync(path, 'utf8'), report, inferencex), heldOut), dominance), mlperf));
     console.log(`updated ${path}`);
   }
 } else {
@@ -95,6 +97,8 @@ if (flags.fit) {
   console.log(dominanceLines(dominancePairs(inferencex.selection.kept)).join('\n'));
   console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
   console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
+  console.log("\nHeld out (data/mlperf-llama2-70b.csv: MLPerf Inference Llama 2 70B Offline, one node, never fitted), NVIDIA's TensorRT-LLM submissions under the chip's trtllm profile and the rest under its default, the node's best output tokens/s over engine layouts and batches that fit:\n");
+  console.log(mlperfLines(readMlperf().map((r) => predictMlperf(r))).join('\n'));
   if (flags['inferencex-rows']) {
     console.log(`\nInferenceX rows reproduced (${inferencex.selection.kept.length}):`);
     for (const line of inferencexRowLines(inferencex)) console.log(line);
