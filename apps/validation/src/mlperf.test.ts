@@ -5,12 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { mi300x } from '@ridgeline/hardware-amd';
-import { h200 } from '@ridgeline/hardware-nvidia';
+import { h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
 import {
   MLPERF_BATCHES,
-  MLPERF_LLAMA2_INPUT_TOKENS,
-  MLPERF_LLAMA2_OUTPUT_TOKENS,
+  MLPERF_BENCHMARKS,
   MLPERF_LAYOUTS,
   mlperfChip,
   mlperfLines,
@@ -22,23 +21,29 @@ import {
   type MlperfRow,
 } from './mlperf.ts';
 
-describe("MLPerf Inference's Llama 2 70B Offline results (data/mlperf-llama2-70b.csv)", () => {
+describe("MLPerf Inference's Offline results of one node (data/mlperf-offline.csv)", () => {
   const rows = readMlperf();
 
-  test('reads 18 single-node results of six rounds, each with its source', () => {
-    expect(rows).toHaveLength(18);
+  test('reads 29 single-node results of three benchmarks and six rounds, each with its source', () => {
+    expect(rows).toHaveLength(29);
+    const of = (benchmark: string) => rows.filter((r) => r.benchmark === benchmark);
+    // Llama 2 70B: 18 (v4.0–v6.1); Mixtral 8x7B: 5 (v5.0 NVIDIA, v5.1 AMD); Llama 3.1 405B: 6 (v5.0, v5.1)
+    expect([of('llama2-70b').length, of('mixtral-8x7b').length, of('llama3.1-405b').length]).toEqual([18, 5, 6]);
     expect(new Set(rows.map((r) => r.round))).toEqual(new Set(['v4.0', 'v4.1', 'v5.0', 'v5.1', 'v6.0', 'v6.1']));
     expect(new Set(rows.map((r) => r.chip))).toEqual(new Set(['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'mi300x', 'mi325x', 'mi355x']));
     for (const r of rows) expect(r.source, `line ${r.line}`).toMatch(/^[\w.-]+\/[\w.-]+:\S+/);
     // the first row: NVIDIA's v4.0 H200 node, 27,738.3 tokens/s (mlperf_log_summary.txt, "Tokens per second")
-    expect(rows[0]).toMatchObject({ line: 2, round: 'v4.0', submitter: 'NVIDIA', chip: 'h200', accelerators: 8, precision: 'fp8', tokensPerS: 27738.3 });
-    // GB200's row is a 4-GPU tray
-    expect(rows.find((r) => r.chip === 'gb200-nvl72')?.accelerators).toBe(4);
+    expect(rows[0]).toMatchObject({ line: 2, round: 'v4.0', submitter: 'NVIDIA', benchmark: 'llama2-70b', chip: 'h200', accelerators: 8, precision: 'fp8', tokensPerS: 27738.3 });
+    // GB200's rows are a 4-GPU tray
+    for (const r of rows.filter((r) => r.chip === 'gb200-nvl72')) expect(r.accelerators).toBe(4);
   });
 
-  test('the benchmark lengths are the data set\'s means, rounded: 222.33 prompt and 294.45 answer tokens', () => {
-    expect(MLPERF_LLAMA2_INPUT_TOKENS).toBe(Math.round(222.33));
-    expect(MLPERF_LLAMA2_OUTPUT_TOKENS).toBe(Math.round(294.45));
+  test("each benchmark's lengths are its data set's means, rounded, and its model is in the catalog", () => {
+    // prompts: 222.33, 427.39 and 9,428.64 tokens; answers (the reference's tokens per sample): 294.45, 144.84, 684.68
+    expect(MLPERF_BENCHMARKS['llama2-70b']).toEqual({ model: 'llama-2-70b', inputTokens: Math.round(222.33), outputTokens: Math.round(294.45) });
+    expect(MLPERF_BENCHMARKS['mixtral-8x7b']).toEqual({ model: 'mixtral-8x7b', inputTokens: Math.round(427.39), outputTokens: Math.round(144.84) });
+    expect(MLPERF_BENCHMARKS['llama3.1-405b']).toEqual({ model: 'llama-3.1-405b', inputTokens: Math.round(9428.64), outputTokens: Math.round(684.68) });
+    for (const b of Object.values(MLPERF_BENCHMARKS)) expect(getModel(b.model), b.model).toBeDefined();
   });
 
   test("NVIDIA's TensorRT-LLM submissions run under the chip's trtllm profile; AMD's, under the chip's default", () => {
@@ -49,7 +54,7 @@ describe("MLPerf Inference's Llama 2 70B Offline results (data/mlperf-llama2-70b
   });
 
   test("a row is the node's most output tokens/s over the engine layouts and batches that fit", () => {
-    const row = rows.find((r) => r.chip === 'mi300x' && r.round === 'v5.1')!;
+    const row = rows.find((r) => r.chip === 'mi300x' && r.round === 'v5.1' && r.benchmark === 'llama2-70b')!;
     const p = predictMlperf(row);
     const model = getModel('llama-2-70b')!;
     // every engine of tp·pp GPUs on the node's 8: (tokens/s of one engine ÷ its GPUs) × 8
@@ -72,11 +77,35 @@ describe("MLPerf Inference's Llama 2 70B Offline results (data/mlperf-llama2-70b
     expect(p.error).toBe(p.predictedTokensPerS / 27803.9 - 1);
   });
 
+  test("a MoE model's experts are also tried over EP = TP with data-parallel attention, and the best layout wins", () => {
+    const row = rows.find((r) => r.chip === 'h100-sxm' && r.benchmark === 'mixtral-8x7b')!;
+    const p = predictMlperf(row);
+    const model = getModel('mixtral-8x7b')!;
+    const chip = withEfficiencyProfile(h100Sxm, 'trtllm').chip;
+    const node = (tp: number, pp: number, ep: number, batch: number): number => {
+      const r = estimateInference({
+        model,
+        chip,
+        chips: tp * pp,
+        parallelism: { tp, pp, ep },
+        batch,
+        inputTokens: 427,
+        outputTokens: 145,
+        precision: { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' },
+        ...(ep > 1 ? { attentionSharding: 'dp' as const } : {}),
+      });
+      return r.feasible ? (r.tokensPerS / (tp * pp)) * 8 : 0;
+    };
+    const all = MLPERF_LAYOUTS.flatMap(([tp, pp]) => (tp > 1 ? [1, tp] : [1]).flatMap((ep) => MLPERF_BATCHES.map((batch) => node(tp, pp, ep, batch))));
+    expect(p.predictedTokensPerS).toBe(Math.max(...all));
+    expect(node(p.tp, p.pp, p.ep, p.batch)).toBe(p.predictedTokensPerS);
+  });
+
   test('the ranking counts pairs of chips within a round, ordered by tokens/s per GPU', () => {
     const row = (round: string, chip: string, accelerators: number, tokensPerS: number): MlperfRow => ({
-      line: 0, round, submitter: 'x', system: 'x', chip, accelerators, precision: 'fp8', framework: 'x', tokensPerS, source: 'x',
+      line: 0, round, submitter: 'x', system: 'x', benchmark: 'b', chip, accelerators, precision: 'fp8', framework: 'x', tokensPerS, source: 'x',
     });
-    const at = (r: MlperfRow, predictedTokensPerS: number): MlperfPrediction => ({ row: r, predictedTokensPerS, profile: 'default', tp: 1, pp: 1, batch: 1, error: predictedTokensPerS / r.tokensPerS - 1 });
+    const at = (r: MlperfRow, predictedTokensPerS: number): MlperfPrediction => ({ row: r, predictedTokensPerS, profile: 'default', tp: 1, pp: 1, ep: 1, batch: 1, error: predictedTokensPerS / r.tokensPerS - 1 });
     const predictions = [
       // round A: a measured 100/GPU against b's 50/GPU (b is a 4-GPU node); predicted 90 against 60: ordered
       at(row('A', 'a', 8, 800), 720),
@@ -88,27 +117,29 @@ describe("MLPerf Inference's Llama 2 70B Offline results (data/mlperf-llama2-70b
       at(row('B', 'a', 8, 200), 100),
     ];
     // A: (a, b) ordered, (a, c) not, (b, c) ordered → 2 of 3
-    expect(mlperfRankingPairs(predictions)).toEqual({ pairs: 3, ordered: 2, misordered: ['A a fp8 against c fp8'] });
+    expect(mlperfRankingPairs(predictions)).toEqual({ pairs: 3, ordered: 2, misordered: ['A b a fp8 against c fp8'] });
   });
 
   test('a malformed row names its line and column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlperf-'));
     const path = join(dir, 'rows.csv');
-    const header = 'round,submitter,system,chip,accelerators,precision,framework,tokens_per_s,source\n';
-    writeFileSync(path, `${header}v5.0,NVIDIA,x,h200,8,fp8,TensorRT-LLM,-5,a/b:c\n`);
+    const header = 'round,submitter,system,benchmark,chip,accelerators,precision,framework,tokens_per_s,source\n';
+    writeFileSync(path, `${header}v5.0,NVIDIA,x,llama2-70b,h200,8,fp8,TensorRT-LLM,-5,a/b:c\n`);
     expect(() => readMlperf(path)).toThrow(`${path}:2: tokens_per_s must be a positive number, got "-5"`);
-    writeFileSync(path, `${header}v5.0,NVIDIA,x,h200,8,int3,TensorRT-LLM,5,a/b:c\n`);
+    writeFileSync(path, `${header}v5.0,NVIDIA,x,llama2-70b,h200,8,int3,TensorRT-LLM,5,a/b:c\n`);
     expect(() => readMlperf(path)).toThrow(`${path}:2: precision must be one of fp8, fp4, got "int3"`);
-    writeFileSync(path, `${header}v5.0,NVIDIA,x,h300,8,fp8,TensorRT-LLM,5,a/b:c\n`);
+    writeFileSync(path, `${header}v5.0,NVIDIA,x,llama2-70b,h300,8,fp8,TensorRT-LLM,5,a/b:c\n`);
     expect(() => readMlperf(path)).toThrow(`${path}:2: chip must be a plugin chip id`);
-    writeFileSync(path, `${header}v5.0,NVIDIA,x,h200,2.5,fp8,TensorRT-LLM,5,a/b:c\n`);
+    writeFileSync(path, `${header}v5.0,NVIDIA,x,llama2-70b,h200,2.5,fp8,TensorRT-LLM,5,a/b:c\n`);
     expect(() => readMlperf(path)).toThrow(`${path}:2: accelerators must be a whole number, got "2.5"`);
+    writeFileSync(path, `${header}v5.0,NVIDIA,x,gpt-j,h200,8,fp8,TensorRT-LLM,5,a/b:c\n`);
+    expect(() => readMlperf(path)).toThrow(`${path}:2: benchmark must be one of llama2-70b, mixtral-8x7b, llama3.1-405b, got "gpt-j"`);
   });
 
   test("this app's README shows the table pnpm validate prints (pnpm validate --readme regenerates it)", () => {
     const lines = mlperfLines(rows.map((r) => predictMlperf(r)));
-    // header 2 + 18 rows + NVIDIA, AMD, all + blank + ranking
-    expect(lines).toHaveLength(2 + 18 + 3 + 2);
+    // header 2 + 29 rows + three benchmarks, two vendors and all + blank + ranking
+    expect(lines).toHaveLength(2 + 29 + 6 + 2);
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('<!-- mlperf:begin -->');
     expect(withMlperfSection(readme, lines)).toBe(readme);

@@ -10,27 +10,38 @@ import { withMarkedSection } from './report.ts';
 import { groupBy, quantile } from './validate.ts';
 
 /**
- * MLPerf Inference's Llama 2 70B Offline results (data/mlperf-llama2-70b.csv, described in
- * data/README.md): the closed division's throughput of one node of NVIDIA and AMD GPUs, each
- * vendor's own submission, across rounds. No fit sees them: each row is predicted with the
- * efficiencies the plugins commit, so the error and the order of the chips say how the InferenceX
- * calibration carries to another model, another benchmark and, for AMD, another serving stack.
+ * MLPerf Inference's Offline results of one node (data/mlperf-offline.csv, described in
+ * data/README.md): the closed division's throughput of NVIDIA and AMD GPUs on the same benchmarks,
+ * each vendor's own submission where it made one, across rounds. No fit sees them: each row is
+ * predicted with the efficiencies the plugins commit, so the error and the order of the chips say
+ * how the InferenceX calibration carries to other models, another benchmark and, for AMD, another
+ * serving stack.
  */
 
-/** apps/validation/data/mlperf-llama2-70b.csv. */
-export const MLPERF_CSV: string = fileURLToPath(new URL('../data/mlperf-llama2-70b.csv', import.meta.url));
+/** apps/validation/data/mlperf-offline.csv. */
+export const MLPERF_CSV: string = fileURLToPath(new URL('../data/mlperf-offline.csv', import.meta.url));
+
+/** What a benchmark runs: its catalog model and the mean prompt and answer lengths of its data set, in the model's tokens, rounded. */
+export interface MlperfBenchmark {
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
 
 /**
- * The benchmark's mean prompt length in Llama 2 tokens, rounded: 222.33 over the 24,576 samples
- * (data/README.md gives the source). The Offline scenario sends every sample at once, so its
- * throughput is the engine's at its largest batch over requests of these lengths on average.
+ * The benchmarks the file holds (data/README.md gives every length's source). The Offline scenario
+ * sends every sample at once, so its throughput is the engine's at its largest batch over requests
+ * of these lengths on average. The answer length is the reference implementation's tokens per
+ * sample, which a closed result must reach within ±10% (the accuracy target `TOKENS_PER_SAMPLE`).
  */
-export const MLPERF_LLAMA2_INPUT_TOKENS = 222;
-/**
- * The mean answer length, rounded: the reference implementation's 294.45 tokens per sample, which
- * a closed submission must reach within ±10% (the accuracy target `TOKENS_PER_SAMPLE`).
- */
-export const MLPERF_LLAMA2_OUTPUT_TOKENS = 294;
+export const MLPERF_BENCHMARKS: Readonly<Record<string, MlperfBenchmark>> = {
+  // OpenOrca, 24,576 samples: prompts 222.33 tokens on average, answers 294.45
+  'llama2-70b': { model: 'llama-2-70b', inputTokens: 222, outputTokens: 294 },
+  // OpenOrca, GSM8K and MBXP, 15,000 samples: prompts 427.39, answers 144.84
+  'mixtral-8x7b': { model: 'mixtral-8x7b', inputTokens: 427, outputTokens: 145 },
+  // long-context summarisation and QA, 8,313 samples: prompts 9,428.64, answers 684.68
+  'llama3.1-405b': { model: 'llama-3.1-405b', inputTokens: 9429, outputTokens: 685 },
+};
 
 /**
  * The requests in flight per engine tried (the most output tokens/s of those that fit is the
@@ -40,7 +51,8 @@ export const MLPERF_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 2
 
 /**
  * The engine layouts tried, `[tp, pp]` (the node's GPUs split into engines of tp·pp GPUs each):
- * the submitters tune them (NVIDIA's v5.0 H100 engines are pipeline-parallel over two GPUs).
+ * the submitters tune them (NVIDIA's v5.0 H100 Llama 2 engines are pipeline-parallel over two GPUs, its H200 Llama 3.1 405B engine TP 4 × PP 2). A MoE
+ * model's experts are also tried over EP = TP with data-parallel attention.
  */
 export const MLPERF_LAYOUTS: ReadonlyArray<readonly [number, number]> = [
   [1, 1],
@@ -49,6 +61,7 @@ export const MLPERF_LAYOUTS: ReadonlyArray<readonly [number, number]> = [
   [4, 1],
   [2, 2],
   [8, 1],
+  [4, 2],
 ];
 
 /** The compute precisions the submissions state (weights and activations). */
@@ -57,7 +70,7 @@ export type MlperfPrecision = (typeof MLPERF_PRECISIONS)[number];
 
 const CHIPS = new Map<string, ChipSpec>([...nvidia.chips, ...amd.chips, ...google.chips].map((c) => [c.id, c]));
 
-/** One row of mlperf-llama2-70b.csv. */
+/** One row of mlperf-offline.csv. */
 export interface MlperfRow {
   /** The row's line in the file (the header is line 1). */
   readonly line: number;
@@ -66,6 +79,8 @@ export interface MlperfRow {
   readonly submitter: string;
   /** The submission's system name. */
   readonly system: string;
+  /** The MLPerf benchmark, a key of MLPERF_BENCHMARKS. */
+  readonly benchmark: string;
   /** The Ridgeline plugin chip id. */
   readonly chip: string;
   /** GPUs in the node. */
@@ -83,6 +98,8 @@ export interface MlperfRow {
 /** Reads the rows; a malformed row is an error naming its line and column. */
 export function readMlperf(path: string = MLPERF_CSV): MlperfRow[] {
   return readCsvRecords(path).map(({ line, fields: r, positive, fail }) => {
+    const benchmark = r.benchmark ?? '';
+    if (MLPERF_BENCHMARKS[benchmark] === undefined) throw fail(`benchmark must be one of ${Object.keys(MLPERF_BENCHMARKS).join(', ')}, got ${JSON.stringify(r.benchmark)}`);
     const chip = r.chip ?? '';
     if (!CHIPS.has(chip)) throw fail(`chip must be a plugin chip id (${[...CHIPS.keys()].join(', ')}), got ${JSON.stringify(r.chip)}`);
     const precision = MLPERF_PRECISIONS.find((p) => p === r.precision);
@@ -94,6 +111,7 @@ export function readMlperf(path: string = MLPERF_CSV): MlperfRow[] {
       round: r.round ?? '',
       submitter: r.submitter ?? '',
       system: r.system ?? '',
+      benchmark,
       chip,
       accelerators,
       precision,
@@ -112,6 +130,7 @@ export interface MlperfPrediction {
   readonly profile: string;
   readonly tp: number;
   readonly pp: number;
+  readonly ep: number;
   readonly batch: number;
   /** predicted / measured − 1. */
   readonly error: number;
@@ -131,35 +150,41 @@ export function mlperfChip(row: MlperfRow): { readonly chip: ChipSpec; readonly 
 
 /**
  * Predicts a row at maximum throughput: the node's GPUs as engines of each layout in MLPERF_LAYOUTS
- * that divides them, each engine at each of MLPERF_BATCHES until one no longer fits, the most output
- * tokens/s of the node; requests of the benchmark's mean lengths, the KV cache in FP8.
+ * that divides them (a MoE model's experts over EP 1, and over EP = TP with data-parallel attention),
+ * each engine at each of MLPERF_BATCHES until one no longer fits, the most output tokens/s of the
+ * node; requests of the benchmark's mean lengths, the KV cache in FP8.
  */
-export function predictMlperf(row: MlperfRow, inputTokens: number = MLPERF_LLAMA2_INPUT_TOKENS, outputTokens: number = MLPERF_LLAMA2_OUTPUT_TOKENS): MlperfPrediction {
-  const model: ModelSpec | undefined = getModel('llama-2-70b');
-  if (model === undefined) throw new Error('llama-2-70b is not in the catalog');
+export function predictMlperf(row: MlperfRow): MlperfPrediction {
+  const benchmark = MLPERF_BENCHMARKS[row.benchmark];
+  if (benchmark === undefined) throw new Error(`line ${row.line}: no benchmark ${row.benchmark}`);
+  const model: ModelSpec | undefined = getModel(benchmark.model);
+  if (model === undefined) throw new Error(`${benchmark.model} is not in the catalog`);
   const { chip, profile } = mlperfChip(row);
-  let best = { tokensPerS: 0, tp: 0, pp: 0, batch: 0 };
+  let best = { tokensPerS: 0, tp: 0, pp: 0, ep: 0, batch: 0 };
   for (const [tp, pp] of MLPERF_LAYOUTS) {
     const engineGpus = tp * pp;
     if (engineGpus > row.accelerators || row.accelerators % engineGpus !== 0) continue;
-    for (const batch of MLPERF_BATCHES) {
-      const r = estimateInference({
-        model,
-        chip,
-        chips: engineGpus,
-        parallelism: { tp, pp, ep: 1 },
-        batch,
-        inputTokens,
-        outputTokens,
-        precision: { weights: row.precision, kvCache: 'fp8', activations: row.precision },
-      });
-      if (!r.feasible) break;
-      const node = (r.tokensPerS / engineGpus) * row.accelerators;
-      if (node > best.tokensPerS) best = { tokensPerS: node, tp, pp, batch };
+    for (const ep of model.moe !== undefined && tp > 1 ? [1, tp] : [1]) {
+      for (const batch of MLPERF_BATCHES) {
+        const r = estimateInference({
+          model,
+          chip,
+          chips: engineGpus,
+          parallelism: { tp, pp, ep },
+          batch,
+          inputTokens: benchmark.inputTokens,
+          outputTokens: benchmark.outputTokens,
+          precision: { weights: row.precision, kvCache: 'fp8', activations: row.precision },
+          ...(ep > 1 ? { attentionSharding: 'dp' as const } : {}),
+        });
+        if (!r.feasible) break;
+        const node = (r.tokensPerS / engineGpus) * row.accelerators;
+        if (node > best.tokensPerS) best = { tokensPerS: node, tp, pp, ep, batch };
+      }
     }
   }
-  if (best.batch === 0) throw new Error(`line ${row.line}: Llama 2 70B does not fit on ${row.accelerators} ${row.chip} at batch 1`);
-  return { row, predictedTokensPerS: best.tokensPerS, profile, tp: best.tp, pp: best.pp, batch: best.batch, error: best.tokensPerS / row.tokensPerS - 1 };
+  if (best.batch === 0) throw new Error(`line ${row.line}: ${benchmark.model} does not fit on ${row.accelerators} ${row.chip} at batch 1`);
+  return { row, predictedTokensPerS: best.tokensPerS, profile, tp: best.tp, pp: best.pp, ep: best.ep, batch: best.batch, error: best.tokensPerS / row.tokensPerS - 1 };
 }
 
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -175,7 +200,7 @@ export function mlperfRankingPairs(predictions: readonly MlperfPrediction[]): { 
   let ordered = 0;
   const misordered: string[] = [];
   const perGpu = (x: number, p: MlperfPrediction): number => x / p.row.accelerators;
-  for (const [, ps] of groupBy(predictions, (p) => p.row.round)) {
+  for (const [, ps] of groupBy(predictions, (p) => `${p.row.round} ${p.row.benchmark}`)) {
     for (let i = 0; i < ps.length; i++) {
       for (let j = i + 1; j < ps.length; j++) {
         const a = ps[i]!;
@@ -185,7 +210,7 @@ export function mlperfRankingPairs(predictions: readonly MlperfPrediction[]): { 
         const measured = perGpu(a.row.tokensPerS, a) - perGpu(b.row.tokensPerS, b);
         const predicted = perGpu(a.predictedTokensPerS, a) - perGpu(b.predictedTokensPerS, b);
         if (Math.sign(measured) === Math.sign(predicted)) ordered++;
-        else misordered.push(`${a.row.round} ${a.row.chip} ${a.row.precision} against ${b.row.chip} ${b.row.precision}`);
+        else misordered.push(`${a.row.round} ${a.row.benchmark} ${a.row.chip} ${a.row.precision} against ${b.row.chip} ${b.row.precision}`);
       }
     }
   }
@@ -197,21 +222,22 @@ export function mlperfLines(predictions: readonly MlperfPrediction[]): string[] 
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
   const pooled = (label: string, ps: readonly MlperfPrediction[]): string => {
     const errors = sorted(ps.map((p) => p.error));
-    return `| ${label} | | | | | | ${ps.length} rows | ${percent(quantile(sorted(errors.map(Math.abs)), 0.5))} | ${signed(quantile(errors, 0.5))} |`;
+    return `| ${label} | | | | | | | ${ps.length} rows | ${percent(quantile(sorted(errors.map(Math.abs)), 0.5))} | ${signed(quantile(errors, 0.5))} |`;
   };
   const vendors = groupBy(predictions, (p) => CHIPS.get(p.row.chip)?.vendor ?? '?');
   const ranking = mlperfRankingPairs(predictions);
   return [
-    '| round | submitter | chip × GPUs | precision | stack (profile) | measured tokens/s | predicted (engine, batch) | \\|error\\| | signed |',
-    '|---|---|---|---|---|---:|---:|---:|---:|',
+    '| round | benchmark | submitter | chip × GPUs | precision | stack (profile) | measured tokens/s | predicted (engine, batch) | \\|error\\| | signed |',
+    '|---|---|---|---|---|---|---:|---:|---:|---:|',
     ...predictions.map(
       (p) =>
-        `| ${p.row.round} | ${p.row.submitter} | ${p.row.chip} × ${p.row.accelerators} | ${p.row.precision} | ${p.row.framework} (${p.profile}) | ${thousands(p.row.tokensPerS)} | ${thousands(p.predictedTokensPerS)} (TP ${p.tp}${p.pp > 1 ? ` PP ${p.pp}` : ''}, ${p.batch}) | ${percent(Math.abs(p.error))} | ${signed(p.error)} |`,
+        `| ${p.row.round} | ${p.row.benchmark} | ${p.row.submitter} | ${p.row.chip} × ${p.row.accelerators} | ${p.row.precision} | ${p.row.framework} (${p.profile}) | ${thousands(p.row.tokensPerS)} | ${thousands(p.predictedTokensPerS)} (TP ${p.tp}${p.pp > 1 ? ` PP ${p.pp}` : ''}${p.ep > 1 ? ` EP ${p.ep}` : ''}, ${p.batch}) | ${percent(Math.abs(p.error))} | ${signed(p.error)} |`,
     ),
+    ...[...groupBy(predictions, (p) => p.row.benchmark)].map(([benchmark, ps]) => pooled(`${benchmark}, all`, ps)),
     ...[...vendors].map(([vendor, ps]) => pooled(`${vendor}, all`, ps)),
     pooled('all', predictions),
     '',
-    `Ranking: ${ranking.ordered} of ${ranking.pairs} pairs of chips in one round ordered as measured by tokens/s per GPU${ranking.misordered.length === 0 ? '' : `; not: ${ranking.misordered.join('; ')}`}.`,
+    `Ranking: ${ranking.ordered} of ${ranking.pairs} pairs of chips in one round and benchmark ordered as measured by tokens/s per GPU${ranking.misordered.length === 0 ? '' : `; not: ${ranking.misordered.join('; ')}`}.`,
   ];
 }
 
