@@ -89,7 +89,7 @@ export interface MlperfRow {
   readonly precision: MlperfPrecision;
   /** The serving stack the submission names. */
   readonly framework: string;
-  /** Output tokens/s of the node (mlperf_log_summary.txt, "Tokens per second"). */
+  /** Output tokens/s of the node: the run's mlperf_log_summary.txt ("Tokens per second"), or the round's results table. */
   readonly tokensPerS: number;
   /** Where the figure is: repository:path@commit. */
   readonly source: string;
