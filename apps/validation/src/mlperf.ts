@@ -51,8 +51,9 @@ export const MLPERF_BATCHES: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 2
 
 /**
  * The engine layouts tried, `[tp, pp]` (the node's GPUs split into engines of tp·pp GPUs each):
- * the submitters tune them (NVIDIA's v5.0 H100 Llama 2 engines are pipeline-parallel over two GPUs, its H200 Llama 3.1 405B engine TP 4 × PP 2). A MoE
- * model's experts are also tried over EP = TP with data-parallel attention.
+ * the submitters tune them (NVIDIA's v5.0 H100 Llama 2 engines are pipeline-parallel over two GPUs,
+ * its H200 Llama 3.1 405B engine TP 4 × PP 2). A MoE model's experts are also tried over EP = TP
+ * with data-parallel attention.
  */
 export const MLPERF_LAYOUTS: ReadonlyArray<readonly [number, number]> = [
   [1, 1],
@@ -137,9 +138,9 @@ export interface MlperfPrediction {
 }
 
 /**
- * The chip's efficiencies for a submission: NVIDIA submits with TensorRT-LLM, so its `trtllm`
- * profile; AMD's submissions run a vLLM build of their own, a stack no InferenceX row measures,
- * so the chip's default (its best-fitted stack).
+ * The chip's efficiencies for a submission: a TensorRT-LLM submission (NVIDIA's and the OEMs' that
+ * reuse its code) runs under the chip's `trtllm` profile; AMD's vLLM and PyTorch harnesses, stacks
+ * no InferenceX row measures, under the chip's default (its best-fitted stack).
  */
 export function mlperfChip(row: MlperfRow): { readonly chip: ChipSpec; readonly profile: string } {
   const plugin = CHIPS.get(row.chip);
@@ -192,8 +193,9 @@ const signed = (x: number): string => `${x < 0 ? '−' : '+'}${(Math.abs(x) * 10
 const thousands = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /**
- * Pairs of rows of one round on different chips, and how many of them the model orders as
- * measured by output tokens/s per GPU (the ranking the InferenceX check asks for, on rows no fit saw).
+ * Pairs of rows of one round and benchmark on different chips, and how many of them the model
+ * orders as measured by output tokens/s per GPU (the ranking the InferenceX check asks for, on rows
+ * no fit saw).
  */
 export function mlperfRankingPairs(predictions: readonly MlperfPrediction[]): { readonly pairs: number; readonly ordered: number; readonly misordered: readonly string[] } {
   let pairs = 0;
@@ -217,7 +219,7 @@ export function mlperfRankingPairs(predictions: readonly MlperfPrediction[]): { 
   return { pairs, ordered, misordered };
 }
 
-/** The predictions as a table per row, then pooled per vendor and all, and the ranking line. */
+/** The predictions as a table per row, then pooled per benchmark, per vendor and all, and the ranking line. */
 export function mlperfLines(predictions: readonly MlperfPrediction[]): string[] {
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
   const pooled = (label: string, ps: readonly MlperfPrediction[]): string => {
