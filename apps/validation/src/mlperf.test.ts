@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile } from '@ridgeline/hardware';
 import { mi300x } from '@ridgeline/hardware-amd';
-import { h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
+import { b200, h100Sxm, h200 } from '@ridgeline/hardware-nvidia';
 import { estimateInference } from '@ridgeline/model';
 import {
   MLPERF_BATCHES,
@@ -24,11 +24,11 @@ import {
 describe("MLPerf Inference's Offline results of one node (data/mlperf-offline.csv)", () => {
   const rows = readMlperf();
 
-  test('reads 29 single-node results of three benchmarks and six rounds, each with its source', () => {
-    expect(rows).toHaveLength(29);
+  test('reads 30 single-node results of four benchmarks and six rounds, each with its source', () => {
+    expect(rows).toHaveLength(30);
     const of = (benchmark: string) => rows.filter((r) => r.benchmark === benchmark);
-    // Llama 2 70B: 18 (v4.0–v6.1); Mixtral 8x7B: 5 (v5.0 NVIDIA, v5.1 AMD); Llama 3.1 405B: 6 (v5.0, v5.1)
-    expect([of('llama2-70b').length, of('mixtral-8x7b').length, of('llama3.1-405b').length]).toEqual([18, 5, 6]);
+    // Llama 2 70B: 18 (v4.0–v6.1); Mixtral 8x7B: 5 (v5.0 NVIDIA, v5.1 AMD); Llama 3.1 405B: 6 (v5.0, v5.1); DeepSeek-R1: NVIDIA's B200 (v5.1)
+    expect([of('llama2-70b').length, of('mixtral-8x7b').length, of('llama3.1-405b').length, of('deepseek-r1').length]).toEqual([18, 5, 6, 1]);
     expect(new Set(rows.map((r) => r.round))).toEqual(new Set(['v4.0', 'v4.1', 'v5.0', 'v5.1', 'v6.0', 'v6.1']));
     expect(new Set(rows.map((r) => r.chip))).toEqual(new Set(['h100-sxm', 'h200', 'b200', 'gb200-nvl72', 'b300', 'mi300x', 'mi325x', 'mi355x']));
     for (const r of rows) expect(r.source, `line ${r.line}`).toMatch(/^[\w.-]+\/[\w.-]+:\S+/);
@@ -43,6 +43,8 @@ describe("MLPerf Inference's Offline results of one node (data/mlperf-offline.cs
     expect(MLPERF_BENCHMARKS['llama2-70b']).toEqual({ model: 'llama-2-70b', inputTokens: Math.round(222.33), outputTokens: Math.round(294.45) });
     expect(MLPERF_BENCHMARKS['mixtral-8x7b']).toEqual({ model: 'mixtral-8x7b', inputTokens: Math.round(427.39), outputTokens: Math.round(144.84) });
     expect(MLPERF_BENCHMARKS['llama3.1-405b']).toEqual({ model: 'llama-3.1-405b', inputTokens: Math.round(9428.64), outputTokens: Math.round(684.68) });
+    // DeepSeek-R1: prompts 803.79, answers 3,886.2274 (the reference's, capped at 20,000 tokens); its FP4 checkpoint keeps attention at FP8
+    expect(MLPERF_BENCHMARKS['deepseek-r1']).toEqual({ model: 'deepseek-r1', inputTokens: Math.round(803.79), outputTokens: Math.round(3886.2274), fp4AttentionWeights: 'fp8' });
     for (const b of Object.values(MLPERF_BENCHMARKS)) expect(getModel(b.model), b.model).toBeDefined();
   });
 
@@ -101,6 +103,33 @@ describe("MLPerf Inference's Offline results of one node (data/mlperf-offline.cs
     expect(node(p.tp, p.pp, p.ep, p.batch)).toBe(p.predictedTokensPerS);
   });
 
+  test("a DeepSeek-R1 row at FP4 keeps the attention block's weights at FP8, as the InferenceX FP4 rows are read", () => {
+    const row = rows.find((r) => r.benchmark === 'deepseek-r1')!;
+    expect(row.precision).toBe('fp4');
+    const p = predictMlperf(row);
+    const chip = withEfficiencyProfile(b200, 'trtllm').chip;
+    const at = (attentionWeights?: 'fp8') =>
+      estimateInference({
+        model: getModel('deepseek-r1')!,
+        chip,
+        chips: p.tp * p.pp,
+        parallelism: { tp: p.tp, pp: p.pp, ep: p.ep },
+        batch: p.batch,
+        inputTokens: 804,
+        outputTokens: 3886,
+        precision: { weights: 'fp4', kvCache: 'fp8', activations: 'fp4', ...(attentionWeights === undefined ? {} : { attentionWeights }) },
+        ...(p.ep > 1 ? { attentionSharding: 'dp' as const } : {}),
+      });
+    const withFp8 = at('fp8');
+    const allFp4 = at();
+    expect(withFp8.feasible && allFp4.feasible).toBe(true);
+    if (withFp8.feasible && allFp4.feasible) {
+      expect((withFp8.tokensPerS / (p.tp * p.pp)) * 8).toBe(p.predictedTokensPerS);
+      // the FP8 attention block is slower than an all-FP4 one, so the two differ
+      expect(withFp8.tokensPerS).toBeLessThan(allFp4.tokensPerS);
+    }
+  });
+
   test('the ranking counts pairs of chips within a round, ordered by tokens/s per GPU', () => {
     const row = (round: string, chip: string, accelerators: number, tokensPerS: number): MlperfRow => ({
       line: 0, round, submitter: 'x', system: 'x', benchmark: 'b', chip, accelerators, precision: 'fp8', framework: 'x', tokensPerS, source: 'x',
@@ -133,13 +162,13 @@ describe("MLPerf Inference's Offline results of one node (data/mlperf-offline.cs
     writeFileSync(path, `${header}v5.0,NVIDIA,x,llama2-70b,h200,2.5,fp8,TensorRT-LLM,5,a/b:c\n`);
     expect(() => readMlperf(path)).toThrow(`${path}:2: accelerators must be a whole number, got "2.5"`);
     writeFileSync(path, `${header}v5.0,NVIDIA,x,gpt-j,h200,8,fp8,TensorRT-LLM,5,a/b:c\n`);
-    expect(() => readMlperf(path)).toThrow(`${path}:2: benchmark must be one of llama2-70b, mixtral-8x7b, llama3.1-405b, got "gpt-j"`);
+    expect(() => readMlperf(path)).toThrow(`${path}:2: benchmark must be one of llama2-70b, mixtral-8x7b, llama3.1-405b, deepseek-r1, got "gpt-j"`);
   });
 
   test("this app's README shows the table pnpm validate prints (pnpm validate --readme regenerates it)", () => {
     const lines = mlperfLines(rows.map((r) => predictMlperf(r)));
-    // header 2 + 29 rows + three benchmarks, two vendors and all + blank + ranking
-    expect(lines).toHaveLength(2 + 29 + 6 + 2);
+    // header 2 + 30 rows + four benchmarks, two vendors and all + blank + ranking
+    expect(lines).toHaveLength(2 + 30 + 7 + 2);
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('<!-- mlperf:begin -->');
     expect(withMlperfSection(readme, lines)).toBe(readme);

@@ -26,6 +26,11 @@ export interface MlperfBenchmark {
   readonly model: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /**
+   * Where the checkpoint at FP4 keeps the attention block at FP8 (DeepSeek-R1's FP4 checkpoints, as
+   * the InferenceX FP4 rows are read, inferencex.ts `inferencexPrecision`); absent: the weights' precision.
+   */
+  readonly fp4AttentionWeights?: 'fp8';
 }
 
 /**
@@ -41,6 +46,9 @@ export const MLPERF_BENCHMARKS: Readonly<Record<string, MlperfBenchmark>> = {
   'mixtral-8x7b': { model: 'mixtral-8x7b', inputTokens: 427, outputTokens: 145 },
   // long-context summarisation and QA, 8,313 samples: prompts 9,428.64, answers 684.68
   'llama3.1-405b': { model: 'llama-3.1-405b', inputTokens: 9429, outputTokens: 685 },
+  // AIME, MATH-500, GPQA, MMLU-Pro and LiveCodeBench, 4,388 samples: prompts 803.79, answers 3,886.23
+  // (the reference's outputs capped at 20,000 tokens)
+  'deepseek-r1': { model: 'deepseek-r1', inputTokens: 804, outputTokens: 3886, fp4AttentionWeights: 'fp8' },
 };
 
 /**
@@ -175,7 +183,12 @@ export function predictMlperf(row: MlperfRow): MlperfPrediction {
           batch,
           inputTokens: benchmark.inputTokens,
           outputTokens: benchmark.outputTokens,
-          precision: { weights: row.precision, kvCache: 'fp8', activations: row.precision },
+          precision: {
+            weights: row.precision,
+            kvCache: 'fp8',
+            activations: row.precision,
+            ...(row.precision === 'fp4' && benchmark.fp4AttentionWeights !== undefined ? { attentionWeights: benchmark.fp4AttentionWeights } : {}),
+          },
           ...(ep > 1 ? { attentionSharding: 'dp' as const } : {}),
         });
         if (!r.feasible) break;
