@@ -237,7 +237,7 @@ export function mlperfLines(predictions: readonly MlperfPrediction[]): string[] 
   const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
   const pooled = (label: string, ps: readonly MlperfPrediction[]): string => {
     const errors = sorted(ps.map((p) => p.error));
-    return `| ${label} | | | | | | | ${ps.length} rows | ${percent(quantile(sorted(errors.map(Math.abs)), 0.5))} | ${signed(quantile(errors, 0.5))} |`;
+    return `| ${label} | | | | | | | ${ps.length} row${ps.length === 1 ? '' : 's'} | ${percent(quantile(sorted(errors.map(Math.abs)), 0.5))} | ${signed(quantile(errors, 0.5))} |`;
   };
   const vendors = groupBy(predictions, (p) => CHIPS.get(p.row.chip)?.vendor ?? '?');
   const ranking = mlperfRankingPairs(predictions);
