@@ -4,8 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { getModel } from '@ridgeline/catalog';
 import { datasheetDominates, withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
-import amd from '@ridgeline/hardware-amd';
-import nvidia from '@ridgeline/hardware-nvidia';
 import {
   estimateInference,
   finiteRunShare,
@@ -17,6 +15,7 @@ import {
   type PrecisionConfig,
   type Schedule,
 } from '@ridgeline/model';
+import { PLUGIN_CHIPS } from './plugin-chips.ts';
 import { groupBy, quantile } from './validate.ts';
 import { inferencexDecodeCap } from './inferencex-caps.ts';
 import { inferencexKvCache } from './inferencex-kv.ts';
@@ -242,17 +241,15 @@ export const INFERENCEX_CHIP_IDS: Readonly<Record<string, string>> = {
   mi355x: 'mi355x',
 };
 
-const CHIPS = new Map<string, ChipSpec>([...nvidia.chips, ...amd.chips].map((c) => [c.id, c]));
-
 /** The plugin chip of an InferenceX hardware id, or undefined when no plugin describes it. */
 export function inferencexChip(hardware: string): ChipSpec | undefined {
   const id = INFERENCEX_CHIP_IDS[hardware];
-  return id === undefined ? undefined : CHIPS.get(id);
+  return id === undefined ? undefined : PLUGIN_CHIPS.get(id);
 }
 
 /** The plugin chip of a Ridgeline chip id that InferenceX measures (`INFERENCEX_CHIP_IDS`' values), else undefined. */
 export function inferencexChipById(id: string): ChipSpec | undefined {
-  return Object.values(INFERENCEX_CHIP_IDS).includes(id) ? CHIPS.get(id) : undefined;
+  return Object.values(INFERENCEX_CHIP_IDS).includes(id) ? PLUGIN_CHIPS.get(id) : undefined;
 }
 
 /**

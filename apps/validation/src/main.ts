@@ -77,7 +77,7 @@ if (flags.fit) {
   const report = runValidation(rows);
   const inferencex = runInferencex();
   const heldOut = heldOutLines(readHeldOut().map(predictHeldOut));
-  const mlperf = mlperfLines(readMlperf().map((r) => predictMlperf(r)));
+  const mlperf = mlperfLines(readMlperf().map(predictMlperf));
   const dominance = dominanceLines(dominancePairs(inferencex.selection.kept));
   for (const url of [new URL('../../../README.md', import.meta.url), new URL('../README.md', import.meta.url)]) {
     const path = fileURLToPath(url);
@@ -98,7 +98,7 @@ if (flags.fit) {
   console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
   console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
   console.log("\nHeld out (data/mlperf-offline.csv: MLPerf Inference Offline results of one node, never fitted), NVIDIA's TensorRT-LLM submissions under the chip's trtllm profile and the rest under its default, the node's best output tokens/s over engine layouts and batches that fit:\n");
-  console.log(mlperfLines(readMlperf().map((r) => predictMlperf(r))).join('\n'));
+  console.log(mlperfLines(readMlperf().map(predictMlperf)).join('\n'));
   if (flags['inferencex-rows']) {
     console.log(`\nInferenceX rows reproduced (${inferencex.selection.kept.length}):`);
     for (const line of inferencexRowLines(inferencex)) console.log(line);

@@ -1,11 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { getModel } from '@ridgeline/catalog';
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
-import amd from '@ridgeline/hardware-amd';
-import google from '@ridgeline/hardware-google';
-import nvidia from '@ridgeline/hardware-nvidia';
 import { estimateInference, type ModelSpec } from '@ridgeline/model';
 import { readCsvRecords } from './csv-rows.ts';
+import { PLUGIN_CHIPS } from './plugin-chips.ts';
 import { withMarkedSection } from './report.ts';
 import { groupBy, quantile } from './validate.ts';
 
@@ -77,8 +75,6 @@ export const MLPERF_LAYOUTS: ReadonlyArray<readonly [number, number]> = [
 export const MLPERF_PRECISIONS = ['fp8', 'fp4'] as const;
 export type MlperfPrecision = (typeof MLPERF_PRECISIONS)[number];
 
-const CHIPS = new Map<string, ChipSpec>([...nvidia.chips, ...amd.chips, ...google.chips].map((c) => [c.id, c]));
-
 /** One row of mlperf-offline.csv. */
 export interface MlperfRow {
   /** The row's line in the file (the header is line 1). */
@@ -110,7 +106,7 @@ export function readMlperf(path: string = MLPERF_CSV): MlperfRow[] {
     const benchmark = r.benchmark ?? '';
     if (MLPERF_BENCHMARKS[benchmark] === undefined) throw fail(`benchmark must be one of ${Object.keys(MLPERF_BENCHMARKS).join(', ')}, got ${JSON.stringify(r.benchmark)}`);
     const chip = r.chip ?? '';
-    if (!CHIPS.has(chip)) throw fail(`chip must be a plugin chip id (${[...CHIPS.keys()].join(', ')}), got ${JSON.stringify(r.chip)}`);
+    if (!PLUGIN_CHIPS.has(chip)) throw fail(`chip must be a plugin chip id (${[...PLUGIN_CHIPS.keys()].join(', ')}), got ${JSON.stringify(r.chip)}`);
     const precision = MLPERF_PRECISIONS.find((p) => p === r.precision);
     if (precision === undefined) throw fail(`precision must be one of ${MLPERF_PRECISIONS.join(', ')}, got ${JSON.stringify(r.precision)}`);
     const accelerators = positive('accelerators');
@@ -151,7 +147,7 @@ export interface MlperfPrediction {
  * no InferenceX row measures, under the chip's default (its best-fitted stack).
  */
 export function mlperfChip(row: MlperfRow): { readonly chip: ChipSpec; readonly profile: string } {
-  const plugin = CHIPS.get(row.chip);
+  const plugin = PLUGIN_CHIPS.get(row.chip);
   if (plugin === undefined) throw new Error(`line ${row.line}: no plugin chip ${row.chip}`);
   if (/tensorrt/i.test(row.framework) && plugin.efficiencyProfiles?.trtllm !== undefined) return { chip: withEfficiencyProfile(plugin, 'trtllm').chip, profile: 'trtllm' };
   return { chip: plugin, profile: 'default' };
@@ -239,7 +235,7 @@ export function mlperfLines(predictions: readonly MlperfPrediction[]): string[] 
     const errors = sorted(ps.map((p) => p.error));
     return `| ${label} | | | | | | | ${ps.length} row${ps.length === 1 ? '' : 's'} | ${percent(quantile(sorted(errors.map(Math.abs)), 0.5))} | ${signed(quantile(errors, 0.5))} |`;
   };
-  const vendors = groupBy(predictions, (p) => CHIPS.get(p.row.chip)?.vendor ?? '?');
+  const vendors = groupBy(predictions, (p) => PLUGIN_CHIPS.get(p.row.chip)?.vendor ?? '?');
   const ranking = mlperfRankingPairs(predictions);
   return [
     '| round | benchmark | submitter | chip × GPUs | precision | stack (profile) | measured tokens/s | predicted (engine, batch) | \\|error\\| | signed |',

@@ -1,22 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { withEfficiencyProfile, type ChipSpec } from '@ridgeline/hardware';
 import { getModel } from '@ridgeline/catalog';
-import google from '@ridgeline/hardware-google';
-import nvidia from '@ridgeline/hardware-nvidia';
 import type { ModelSpec } from '@ridgeline/model';
 import { publishedSi, readPublished, type PublishedRow } from './csv.ts';
 import { NOT_EXPRESSIBLE, PLANS, predict, type Plan, type PlanContext } from './plans.ts';
+import { PLUGIN_CHIPS } from './plugin-chips.ts';
 
 /** apps/validation/data/public.csv, a copy of the published measurements (override with RIDGELINE_VALIDATION_CSV). */
 export const DEFAULT_CSV: string =
   process.env.RIDGELINE_VALIDATION_CSV ?? fileURLToPath(new URL('../data/public.csv', import.meta.url));
 
-// The published rows that Ridgeline reproduces are on NVIDIA GPUs and Google TPUs.
-const chips = new Map<string, ChipSpec>([...nvidia.chips, ...google.chips].map((c) => [c.id, c]));
-
 export const PLAN_CONTEXT: PlanContext = {
   chip: (id) => {
-    const chip = chips.get(id);
+    // the published rows that Ridgeline reproduces are on NVIDIA GPUs and Google TPUs
+    const chip = PLUGIN_CHIPS.get(id);
     if (chip === undefined) throw new Error(`validation plan names unknown chip "${id}"`);
     // The published rows ran the stacks of their era: a chip's `2023` profile where it has one.
     return chip.efficiencyProfiles?.['2023'] === undefined ? chip : withEfficiencyProfile(chip, '2023').chip;
