@@ -97,7 +97,7 @@ if (flags.fit) {
   console.log(dominanceLines(dominancePairs(inferencex.selection.kept)).join('\n'));
   console.log('\nHeld out (data/trtllm-perf-overview.csv: TensorRT-LLM v1.0 maximum throughput of other models, never fitted), each chip\'s trtllm profile, the best output tokens/s over the engine\'s batch sizes that fit:\n');
   console.log(heldOutLines(readHeldOut().map(predictHeldOut)).join('\n'));
-  console.log("\nHeld out (data/mlperf-offline.csv: MLPerf Inference Offline results of one node, never fitted), NVIDIA's TensorRT-LLM submissions under the chip's trtllm profile and the rest under its default, the node's best output tokens/s over engine layouts and batches that fit:\n");
+  console.log("\nHeld out (data/mlperf-offline.csv: MLPerf Inference Offline results of one node, never fitted), the TensorRT-LLM submissions under the chip's trtllm profile and the rest under its default, the node's best output tokens/s over engine layouts and batches that fit:\n");
   console.log(mlperfLines(readMlperf().map(predictMlperf)).join('\n'));
   if (flags['inferencex-rows']) {
     console.log(`\nInferenceX rows reproduced (${inferencex.selection.kept.length}):`);
