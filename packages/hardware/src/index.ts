@@ -38,3 +38,4 @@ export {
   type HardwareIssue,
   type ValidationResult,
 } from './validate.ts';
+export { HOPPER_FP8_ACHIEVABLE, HOPPER_SERVED_FLOP, SERVED_MATMUL_SHARE, servedMatmul } from './served-matmul.ts';
