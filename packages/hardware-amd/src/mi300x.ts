@@ -1,4 +1,4 @@
-import { withEstimatedPower, fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, fittedProfiles, servedMatmul, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
@@ -24,7 +24,7 @@ const SPEC = 'AMD Instinct MI300X specifications (amd.com product page / data sh
  */
 const MAF = 'AMD Instinct MI300X (750 W) Max-Achievable FLOPs, ROCm/rocm-blogs measuring-max-achievable-flops-part2 Table 1 (hipBLASLt-bench, trig_float inputs)';
 
-/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+/** The BF16 achievable matmul; η_flop at precisions no serving stack was fitted at (BF16 training and dense models) is its served share. */
 const FLOP_FALLBACK: Efficiency = {
   value: 0.54,
   source: `${MAF}: BF16 708 of 1,307.4 TFLOPS dense = 0.54 (the MAMF table of stas00/ml-engineering measured 668.4 with torch 2.5.1 + ROCm 6.3, 0.51)`,
@@ -36,7 +36,8 @@ const FLOP_FP8: Efficiency = {
   source: `${MAF}: FP8 1,273 of 2,614.9 TFLOPS dense = 0.487`,
 };
 
-const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], FLOP_FALLBACK, { ...MI300X_SOURCED, flopByPrecision: { fp8: FLOP_FP8 } });
+// the matmuls serve at the served share of the achievable figures (docs/MODEL.md §9, "Served matmuls")
+const INFERENCEX = fittedProfiles('mi300x', INFERENCEX_PROFILES['mi300x'], servedMatmul(FLOP_FALLBACK), { ...MI300X_SOURCED, flopByPrecision: { fp8: servedMatmul(FLOP_FP8) } });
 
 /**
  * AMD Instinct MI300X (CDNA 3, 192 GB HBM3) in the 8-GPU Instinct platform.

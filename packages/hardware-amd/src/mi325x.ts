@@ -1,4 +1,4 @@
-import { withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipEfficiency, type ChipSpec, type Efficiency, type TransferRule } from '@ridgeline/hardware';
+import { servedMatmul, withEstimatedPower, transferredEfficiency, transferredProfiles, type ChipEfficiency, type ChipSpec, type Efficiency, type TransferRule } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
@@ -22,7 +22,7 @@ const TRANSFER: TransferRule = {
   fromId: 'mi300x',
   why: 'the same CDNA 3 compute die, Infinity Fabric and software stacks; only the HBM (256 GB, 6 TB/s) differs',
   // the default's and the sglang profile's, MI300X's only one
-  outOfSampleError: { throughput: 0.285, interactivity: 0.258, on: "InferenceX DeepSeek-R1: h100-sxm's sglang profile on h200's 60 sglang rows, the same more-HBM transfer (pnpm validate --fit)" },
+  outOfSampleError: { throughput: 0.264, interactivity: 0.246, on: "InferenceX DeepSeek-R1: h100-sxm's sglang profile on h200's 60 sglang rows, the same more-HBM transfer (pnpm validate --fit)" },
 };
 
 /**
@@ -37,9 +37,9 @@ const MAF = 'AMD Instinct MI325X (1,000 W) Max-Achievable FLOPs, ROCm/rocm-blogs
 const FLOP_BF16: Efficiency = { value: 0.645, source: `${MAF}: BF16 843 of 1,307.4 TFLOPS dense = 0.645` };
 const FLOP_FP8: Efficiency = { value: 0.581, source: `${MAF}: FP8 1,519 of 2,614.9 TFLOPS dense = 0.581` };
 
-/** `efficiency` transferred from MI300X, with MI325X's own achievable-matmul figures. */
+/** `efficiency` transferred from MI300X, with the served share of MI325X's own achievable-matmul figures. */
 function withOwnMatmuls<T extends ChipEfficiency>(efficiency: T): T {
-  return { ...efficiency, flop: FLOP_BF16, flopByPrecision: { ...efficiency.flopByPrecision, fp8: FLOP_FP8 } };
+  return { ...efficiency, flop: servedMatmul(FLOP_BF16), flopByPrecision: { ...efficiency.flopByPrecision, fp8: servedMatmul(FLOP_FP8) } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { withEstimatedPower, fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { servedMatmul, withEstimatedPower, fittedProfiles, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromBoardPower,
   INFINIBAND_HOP_LATENCY_S,
@@ -15,7 +15,7 @@ const SPEC = 'AMD Instinct MI355X specifications (amd.com product page), peak th
 const FORMULA = 'stas00/ml-engineering compute/accelerator/README.md: 2400 MHz × 512 FMA × 2 × 1024 Matrix Cores = 2516.6 TFLOPS BF16';
 
 
-/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
+/** The BF16 achievable matmul; η_flop at precisions no serving stack was fitted at (BF16 training and dense models) is its served share. */
 const FLOP_FALLBACK: Efficiency = {
   value: 0.62,
   source:
@@ -25,7 +25,7 @@ const FLOP_FALLBACK: Efficiency = {
 /** An MI300X measurement taken for MI355X, for want of its own (`missing` names the measurement), saying so in its source. */
 const asMi300x = (e: Efficiency, missing: string): Efficiency => ({ ...e, source: `as MI300X, no MI355X ${missing} in hand: ${e.source}` });
 
-const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], FLOP_FALLBACK, {
+const INFERENCEX = fittedProfiles('mi355x', INFERENCEX_PROFILES['mi355x'], servedMatmul(FLOP_FALLBACK), {
   network: asMi300x(MI300X_NETWORK_EFFICIENCY, 'busbw measurement'),
   weightMemory: asMi300x(MI300X_WEIGHT_MEMORY_EFFICIENCY, 'streaming-bandwidth measurement'),
 });

@@ -1,4 +1,4 @@
-import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   idleFromTdp,
@@ -15,14 +15,15 @@ const DGX = 'NVIDIA DGX B200 datasheet (8× B200)';
 const PER_GPU =
   'per-GPU dense figures as tabulated from the DGX B200 datasheet in stas00/ml-engineering compute/accelerator/README.md (TFLOPS comparison table, note 20) and glennklockwood.com/garden/processors/B200 (HGX B200 at 1,000 W: dense = half the sparse column)';
 
-/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
-const FLOP_FALLBACK: Efficiency = {
+/** B200's BF16 achievable matmul (MAMF); its matmuls serve at `servedMatmul` of it, and its NVFP4 figure derives from it. */
+export const B200_ACHIEVABLE_BF16: Efficiency = {
   value: 0.78,
   source:
     'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('b200', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
+// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
+const INFERENCEX = inferencexProfiles('b200', servedMatmul(B200_ACHIEVABLE_BF16), blackwellSourced(B200_ACHIEVABLE_BF16));
 
 /**
  * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).

@@ -1,5 +1,5 @@
-import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
-import { b200 } from './b200.ts';
+import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { B200_ACHIEVABLE_BF16 } from './b200.ts';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -17,10 +17,11 @@ const MLE = 'stas00/ml-engineering compute/accelerator/README.md (dense TFLOPS t
 const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core/systems/*.yaml, B300 SXM system (commit 095f58a)';
 
 
-/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): B200's, the same Blackwell compute. */
-const FLOP_FALLBACK: Efficiency = { ...b200.efficiency.flop, source: `transferred from b200 (the same dual-die Blackwell compute for BF16): ${b200.efficiency.flop.source}` };
+/** B300's BF16 achievable matmul: B200's, the same Blackwell compute (no B300 MAMF in hand). */
+const ACHIEVABLE_BF16: Efficiency = { ...B200_ACHIEVABLE_BF16, source: `transferred from b200 (the same dual-die Blackwell compute for BF16): ${B200_ACHIEVABLE_BF16.source}` };
 
-const INFERENCEX = inferencexProfiles('b300', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
+// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
+const INFERENCEX = inferencexProfiles('b300', servedMatmul(ACHIEVABLE_BF16), blackwellSourced(ACHIEVABLE_BF16));
 
 /**
  * NVIDIA B300 (Blackwell Ultra) in an 8-GPU HGX/DGX B300 node (NVLink5, NVSwitch).

@@ -1,4 +1,4 @@
-import { fittedProfiles, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type KvCacheBudget, type Precision, type Sourced, type SourcedEfficiencies } from '@ridgeline/hardware';
+import { fittedProfiles, servedMatmul, type ChipEfficiency, type ChipPower, type Efficiency, type FittedProfiles, type KvCacheBudget, type Precision, type Sourced, type SourcedEfficiencies } from '@ridgeline/hardware';
 import { INFERENCEX_PROFILES } from './inferencex-profiles.ts';
 
 // Figures shared by several NVIDIA chips. Internal: the package exports chips, not these pieces.
@@ -211,7 +211,7 @@ export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFF
 
 /** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop, its η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
 export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
-  return { flopByPrecision: { fp4: nvfp4Flop(bf16) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
+  return { flopByPrecision: { fp4: servedMatmul(nvfp4Flop(bf16)) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
 }
 
 /**

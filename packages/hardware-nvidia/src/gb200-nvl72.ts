@@ -1,4 +1,4 @@
-import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
@@ -11,14 +11,15 @@ import {
 
 const RACK = 'NVIDIA GB200 NVL72 specifications (72 Blackwell GPUs + 36 Grace CPUs per rack)';
 
-/** η_flop at precisions no serving stack was fitted at (BF16 training and dense models): achievable matmul. */
-const FLOP_FALLBACK: Efficiency = {
+/** GB200's BF16 achievable matmul (MAMF); its matmuls serve at `servedMatmul` of it, and its NVFP4 figure derives from it. */
+const ACHIEVABLE_BF16: Efficiency = {
   value: 0.73,
   source:
     'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
 };
 
-const INFERENCEX = inferencexProfiles('gb200-nvl72', FLOP_FALLBACK, blackwellSourced(FLOP_FALLBACK));
+// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
+const INFERENCEX = inferencexProfiles('gb200-nvl72', servedMatmul(ACHIEVABLE_BF16), blackwellSourced(ACHIEVABLE_BF16));
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a

@@ -1,4 +1,4 @@
-import { HARDWARE_API_VERSION, formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
+import { HARDWARE_API_VERSION, HOPPER_SERVED_FLOP, efficiencyAt, formatIssues, sourcedFigures, validateHardware, type ChipSpec } from '@ridgeline/hardware';
 import { describe, expect, it } from 'vitest';
 import nvidia, { a100Sxm, b200, b300, gb200Nvl72, gb300Nvl72, h100Sxm, h200 } from './index.ts';
 
@@ -46,7 +46,7 @@ describe('@ridgeline/hardware-nvidia', () => {
           expect(v).toBeGreaterThan(0);
           expect(v).toBeLessThanOrEqual(1);
         }
-        expect(eff.source).toMatch(/^(initial|fit:|measured:|transferred from|held at the plugin's value while fitting)/);
+        expect(eff.source).toMatch(/^(initial|fit:|measured:|transferred from|served:|held at the plugin's value while fitting)/);
       }
       // η_net, which the InferenceX fit only holds, keeps the source of its value in every current profile
       if (chip.id !== 'a100-sxm') {
@@ -219,15 +219,31 @@ describe('@ridgeline/hardware-nvidia', () => {
     expect(Math.round(ridge)).toBe(295);
   });
 
-  it("runs Blackwell's NVFP4 matmuls at its BF16 achievable-matmul share × the NVFP4/BF16 GEMM ratio, in every profile", () => {
+  it("serves the matmuls of chips never fitted on dense serving at Hopper's fitted share of their achievable matmul", () => {
+    // the share's source is H100's own 2023 fit: if that fit moves, SERVED_MATMUL_SHARE must move with it
+    const hopper = h100Sxm.efficiencyProfiles?.['2023']?.flop;
+    expect(hopper !== undefined && 'curve' in hopper ? hopper.curve : undefined).toEqual(HOPPER_SERVED_FLOP);
+    // Hopper itself runs its dense matmuls on that fitted curve (it is what the share was measured on)
+    expect(efficiencyAt(h200.efficiency.flop, 4096)).toBe(0.55);
+    // B200's BF16 MAMF 0.78 → 0.78 × 0.408 = 0.318, 0.78 × 0.749 = 0.584; GB200's 0.73 → 0.298, 0.547
+    for (const [chip, small, large] of [[b200, 0.318, 0.584], [b300, 0.318, 0.584], [gb300Nvl72, 0.318, 0.584], [gb200Nvl72, 0.298, 0.547]] as const) {
+      for (const profile of [chip.efficiency, ...Object.values(chip.efficiencyProfiles ?? {})]) {
+        expect('curve' in profile.flop ? profile.flop.curve : undefined, chip.id).toEqual([[128, small], [4096, large]]);
+        expect(profile.flop.source).toMatch(chip === gb300Nvl72 ? /^transferred from b300 .*served: / : /^served: /);
+      }
+    }
+  });
+
+  it("runs Blackwell's NVFP4 matmuls at the served share of its BF16 achievable matmul × the NVFP4/BF16 GEMM ratio, in every profile", () => {
     // vLLM PR #20646 on B200: best NVFP4 GEMM 3,904 of 9,000 TFLOP/s = 0.434, best BF16 matmul 1,421 of 2,250 = 0.632
     const ratio = 3904 / 9000 / (1421 / 2250); // 0.687
     expect(ratio).toBeCloseTo(0.687, 3);
-    // B200: MAMF 0.78 × 0.687 = 0.536 → 0.54; GB200: 0.73 × 0.687 = 0.501 → 0.50; B300 takes B200's BF16 figure
-    for (const [chip, fp4] of [[b200, 0.54], [gb200Nvl72, 0.5], [b300, 0.54], [gb300Nvl72, 0.54]] as const) {
+    // achievable at FP4: B200 MAMF 0.78 × 0.687 = 0.536 → 0.54; GB200 0.73 × 0.687 = 0.501 → 0.50; B300 takes B200's BF16 figure.
+    // Served (SERVED_MATMUL_SHARE 0.408 at 128 FLOP/byte, 0.749 at 4,096): 0.54 → 0.220 and 0.404; 0.50 → 0.204 and 0.375
+    for (const [chip, small, large] of [[b200, 0.22, 0.404], [gb200Nvl72, 0.204, 0.375], [b300, 0.22, 0.404], [gb300Nvl72, 0.22, 0.404]] as const) {
       for (const profile of [chip.efficiency, ...Object.entries(chip.efficiencyProfiles ?? {}).filter(([name]) => name !== '2023').map(([, p]) => p)]) {
         const at = profile.flopByPrecision?.fp4;
-        expect(at !== undefined && 'value' in at ? at.value : undefined).toBe(fp4);
+        expect(at !== undefined && 'curve' in at ? at.curve : undefined).toEqual([[128, small], [4096, large]]);
       }
     }
     // Hopper has no FP4 tensor cores and gains no FP4 figure

@@ -558,14 +558,15 @@ describe('ridgeline estimate: wide expert parallelism and uneven pipelines', () 
   it("an FP4 MoE under a profile with no FP4 experts' fit says its experts' η_flop is derived, and one with it says nothing", async () => {
     const layout = ['--hardware', 'b200', '--chips', '8', '--tp', '8', '--ep', '8', '--attention', 'dp', '--batch', '64'];
     const fp4 = ['estimate', '--model', 'deepseek-v3', '--weights', 'fp4', '--kv', 'fp8', '--activations', 'fp4'];
-    // B200's sglang profile fits its experts at FP8 only: at FP4 they take that curve × the matmuls' large-GEMM ratio, 0.54 / 0.78
+    // B200's sglang profile fits its experts at FP8 only: at FP4 they take that curve × the matmuls' large-GEMM ratio,
+    // the served figures at 4,096 FLOP/byte: 0.54 × 0.749 = 0.404 over 0.78 × 0.749 = 0.584 (each rounded to 0.001), 0.692
     const sglang = await cli([...fp4, ...layout, '--stack', 'sglang']);
     expect(sglang.code, sglang.stderr).toBe(0);
     expect(sglang.stdout).toMatch(/experts' η_flop at fp4: not fitted at fp4, the experts' η_flop at fp8 × 0\.692, the matmuls' η_flop for large GEMMs at fp4 over fp8 \(docs\/MODEL\.md §2\)/);
     // --json carries the derivation typed, so a tool need not read it out of the source text
     const json = JSON.parse((await cli([...fp4, ...layout, '--stack', 'sglang', '--json'])).stdout);
     expect(json.inputs.efficiencies.expertFlopDerivedFrom.precision).toBe('fp8');
-    expect(json.inputs.efficiencies.expertFlopDerivedFrom.ratio).toBeCloseTo(0.54 / 0.78, 12);
+    expect(json.inputs.efficiencies.expertFlopDerivedFrom.ratio).toBeCloseTo(0.404 / 0.584, 12);
     const fitted = JSON.parse((await cli([...fp4, ...layout, '--stack', 'trtllm', '--json'])).stdout);
     expect(fitted.inputs.efficiencies.expertFlopDerivedFrom).toBeNull();
     // its trtllm profile fits them at FP4 (TensorRT-LLM's FP4 rows run FP4 matmuls): no note
