@@ -1,10 +1,9 @@
-import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   CX7_400G_PER_GPU,
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
-  inferencexProfiles,
-  blackwellSourced,
+  blackwellProfiles,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -22,8 +21,7 @@ export const B200_ACHIEVABLE_BF16: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on B200 SXM = 1745 of 2250 TFLOPS = 0.776 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.7.1+cu128); to be refit',
 };
 
-// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
-const INFERENCEX = inferencexProfiles('b200', servedMatmul(B200_ACHIEVABLE_BF16), blackwellSourced(B200_ACHIEVABLE_BF16));
+const INFERENCEX = blackwellProfiles('b200', B200_ACHIEVABLE_BF16);
 
 /**
  * NVIDIA B200 in an 8-GPU HGX/DGX B200 node (NVLink5, two NVSwitch chips).

@@ -1,12 +1,11 @@
-import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import { B200_ACHIEVABLE_BF16 } from './b200.ts';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
-  inferencexProfiles,
-  blackwellSourced,
+  blackwellProfiles,
   USABLE_FRACTION,
   HGX_B300_NODE_OVERHEAD_W,
 } from './common.ts';
@@ -20,8 +19,7 @@ const AIC = 'ai-dynamo/aiconfigurator (NVIDIA), aic-core/src/aiconfigurator_core
 /** B300's BF16 achievable matmul: B200's, the same Blackwell compute (no B300 MAMF in hand). */
 const ACHIEVABLE_BF16: Efficiency = { ...B200_ACHIEVABLE_BF16, source: `transferred from b200 (the same dual-die Blackwell compute for BF16): ${B200_ACHIEVABLE_BF16.source}` };
 
-// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
-const INFERENCEX = inferencexProfiles('b300', servedMatmul(ACHIEVABLE_BF16), blackwellSourced(ACHIEVABLE_BF16));
+const INFERENCEX = blackwellProfiles('b300', ACHIEVABLE_BF16);
 
 /**
  * NVIDIA B300 (Blackwell Ultra) in an 8-GPU HGX/DGX B300 node (NVLink5, NVSwitch).

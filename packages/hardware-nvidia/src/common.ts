@@ -209,9 +209,19 @@ const STACK_KV_CACHE_BUDGETS: Readonly<Record<string, KvCacheBudget>> = { trtllm
 /** What a Hopper chip sources rather than fits: its measured η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
 export const HOPPER_SOURCED: SourcedEfficiencies = { network: HOPPER_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
 
-/** What a Blackwell chip sources rather than fits, beside its BF16 achievable-matmul `bf16`: its NVFP4 η_flop, its η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget. */
-export function blackwellSourced(bf16: Efficiency): SourcedEfficiencies {
-  return { flopByPrecision: { fp4: servedMatmul(nvfp4Flop(bf16)) }, network: BLACKWELL_NETWORK_EFFICIENCY, weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY, kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS };
+/**
+ * A Blackwell chip's InferenceX profiles over its BF16 achievable matmul `bf16` (a MAMF figure): its
+ * matmuls outside the experts at the served share of it at BF16 and of its NVFP4 figure at FP4
+ * (`servedMatmul`, docs/MODEL.md §9, "Served matmuls"), and what it sources rather than fits: its
+ * η_net, its weights' streaming η_mem and TensorRT-LLM's KV cache budget.
+ */
+export function blackwellProfiles(id: string, bf16: Efficiency): FittedProfiles {
+  return inferencexProfiles(id, servedMatmul(bf16), {
+    flopByPrecision: { fp4: servedMatmul(nvfp4Flop(bf16)) },
+    network: BLACKWELL_NETWORK_EFFICIENCY,
+    weightMemory: NVIDIA_WEIGHT_MEMORY_EFFICIENCY,
+    kvCacheBudgetByProfile: STACK_KV_CACHE_BUDGETS,
+  });
 }
 
 /**

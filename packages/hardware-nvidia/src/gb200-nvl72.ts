@@ -1,9 +1,8 @@
-import { servedMatmul, withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
+import { withEstimatedPower, type ChipSpec, type Efficiency } from '@ridgeline/hardware';
 import {
   idleFromTdp,
   INFINIBAND_HOP_LATENCY_S,
-  inferencexProfiles,
-  blackwellSourced,
+  blackwellProfiles,
   NVLINK_HOP_LATENCY_S,
   NVSWITCH_COLLECTIVE_LATENCY_S,
   USABLE_FRACTION,
@@ -18,8 +17,7 @@ const ACHIEVABLE_BF16: Efficiency = {
     'initial: maximum achievable matmul FLOPS BF16 on GB200 = 1822 of 2500 TFLOPS = 0.729 (stas00/ml-engineering compute/accelerator/README.md, MAMF table, torch 2.10.0.dev+cu130); to be refit',
 };
 
-// η_flop at precisions no serving stack was fitted at (BF16 training and dense models): the served share of the achievable matmul
-const INFERENCEX = inferencexProfiles('gb200-nvl72', servedMatmul(ACHIEVABLE_BF16), blackwellSourced(ACHIEVABLE_BF16));
+const INFERENCEX = blackwellProfiles('gb200-nvl72', ACHIEVABLE_BF16);
 
 /**
  * One Blackwell GPU of a GB200 NVL72 rack: the B200-class GPU at the GB200 power level, in a

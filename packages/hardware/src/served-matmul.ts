@@ -24,12 +24,11 @@ export const HOPPER_FP8_ACHIEVABLE: number = 1453.4 / 1979;
  * AMD Instinct) takes its benchmark figure × this share (`servedMatmul`); the test of
  * `@ridgeline/hardware-nvidia` holds the figures to H100's fit (docs/MODEL.md §9, "Served matmuls").
  */
+const SHARE_POINTS: readonly (readonly [number, number])[] = HOPPER_SERVED_FLOP.map(([x, hopper]) => [x, Math.round((hopper / HOPPER_FP8_ACHIEVABLE) * 1000) / 1000] as const);
 export const SERVED_MATMUL_SHARE: { readonly points: readonly (readonly [number, number])[]; readonly source: string } = {
-  points: HOPPER_SERVED_FLOP.map(([x, hopper]) => [x, Math.round((hopper / HOPPER_FP8_ACHIEVABLE) * 1000) / 1000] as const),
-  source:
-    "Hopper's serving share of its achievable matmul: H100's η_flop fitted on 2023 TensorRT-LLM FP8 serving and Llama 3 training rows (0.3 at 128 FLOP/byte, 0.55 at 4,096) over H200 SXM's FP8 MAMF 1,453.4 of 1,979 TFLOPS (stas00/ml-engineering, MAMF FP8 table) = 0.408 and 0.749",
+  points: SHARE_POINTS,
+  source: `Hopper's serving share of its achievable matmul: H100's η_flop fitted on 2023 TensorRT-LLM FP8 serving and Llama 3 training rows (${HOPPER_SERVED_FLOP.map(([x, y]) => `${y} at ${x} FLOP/byte`).join(', ')}) over H200 SXM's FP8 MAMF 1,453.4 of 1,979 TFLOPS (stas00/ml-engineering, MAMF FP8 table) = ${SHARE_POINTS.map(([, s]) => s).join(' and ')}`,
 };
-
 
 /**
  * `achievable`, a chip's best-shape GEMM benchmark as a share of a precision's peak, as serving
