@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
-import { inferencexChip, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedTogetherWith, forwardCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, stackKvCacheBudget, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { inferencexChip, inferencexChipById, readInferencex, selectInferencex } from './inferencex.ts';
+import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedProfileOf, fittedTogetherWith, forwardCheck, transferCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, stackKvCacheBudget, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipSpec, Efficiency, Precision } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
 
 const kept = selectInferencex(readInferencex()).kept;
@@ -262,6 +262,43 @@ describe('fitting InferenceX, one curve left out', () => {
     expect(quoted.has('z sglang')).toBe(false);
     // v: cross-validated on its group's curves, so no stand-in, though a transfer onto it exists
     expect(quoted.has('v sglang')).toBe(false);
+  });
+
+  test('fittedProfileOf: a fit not yet written predicts as the profile --write makes of it, so --fit --write quotes the transfer rule against what it writes', () => {
+    // Each committed profile read back into the fit it was written from: the experts' curve
+    // [[128, v], [4096, anchor]] per precision is the fitted small-GEMM value v with its large-GEMM
+    // anchor, and the stack's MTP acceptance and t_req its serving fit.
+    const asFit = (chipId: string, stack: string) => {
+      const profile = inferencexChipById(chipId)!.efficiencyProfiles![stack]!;
+      const flopByPrecision: Partial<Record<Precision, number>> = {};
+      const flopLargeGemmByPrecision: Partial<Record<Precision, number>> = {};
+      for (const [precision, efficiency] of Object.entries(profile.expertFlopByPrecision ?? {})) {
+        if (!('curve' in efficiency!)) throw new Error(`${chipId} ${stack}: the experts' ${precision} η_flop is not a curve`);
+        const [[, small], [, large]] = efficiency.curve as [[number, number], [number, number]];
+        flopByPrecision[precision as Precision] = small;
+        flopLargeGemmByPrecision[precision as Precision] = large;
+      }
+      const value = (e: Efficiency | undefined) => (e !== undefined && 'value' in e ? e.value : Number.NaN);
+      return {
+        chip: chipId,
+        stack,
+        efficiencies: { flop: Object.values(flopByPrecision)[0]!, flopByPrecision, flopLargeGemm: Object.values(flopLargeGemmByPrecision)[0]!, flopLargeGemmByPrecision, flopForExperts: true, memory: value(profile.memory), network: value(profile.network), layerOverheadS: value(profile.layerOverheadS), commOverlap: value(profile.commOverlap) },
+        serving: { [stack]: { mtpAcceptance: profile.mtpAcceptance?.value, requestOverheadS: profile.requestOverheadS!.value, mtpChips: [], mtpRows: 0, ttftChips: [], ttftRows: 0 } },
+      };
+    };
+    // the pairs whose source is fitted alone (H100's, fitted with H200, is refitted by the check itself)
+    for (const [from, to, stack] of [['mi355x', 'mi300x', 'sglang'], ['b200', 'gb200-nvl72', 'trtllm'], ['b200', 'b300', 'sglang']] as const) {
+      const committed = transferCheck(kept, inferencexChipById, from, to, stack)!;
+      const fitted = transferCheck(kept, inferencexChipById, from, to, stack, fittedProfileOf([asFit(from, stack)]))!;
+      expect(committed.throughput.n, `${from} → ${to} ${stack}`).toBeGreaterThan(0);
+      expect(fitted, `${from} → ${to} ${stack}`).toEqual(committed);
+    }
+    // and a fit that differs predicts differently: η_mem one grid step up moves the check
+    const faster = asFit('mi355x', 'sglang');
+    const moved = transferCheck(kept, inferencexChipById, 'mi355x', 'mi300x', 'sglang', fittedProfileOf([{ ...faster, efficiencies: { ...faster.efficiencies, memory: faster.efficiencies.memory + 0.1 } }]))!;
+    expect(moved.throughput.medianSigned).toBeGreaterThan(transferCheck(kept, inferencexChipById, 'mi355x', 'mi300x', 'sglang')!.throughput.medianSigned);
+    // a chip or stack the fits do not hold has no profile to check
+    expect(transferCheck(kept, inferencexChipById, 'mi355x', 'mi300x', 'trtllm', fittedProfileOf([asFit('mi355x', 'sglang')]))).toBeUndefined();
   });
 
   test('profilesModule writes a one-curve profile\'s stand-in error with its method, and a cross-validated one without', () => {

@@ -831,14 +831,43 @@ export interface TransferCheck {
   readonly interactivity: ErrorStats;
 }
 
+/** Where a transfer check reads a chip's profile of a stack. */
+export type StackProfileOf = (chip: ChipSpec, stack: string) => EfficiencyProfile | undefined;
+
+/** The profiles the plugins carry (committed by the last `--fit --write`). */
+export const committedProfileOf: StackProfileOf = (chip, stack) => chip.efficiencyProfiles?.[stack];
+
+/**
+ * The profiles `stackFits` describe, as `--write` will commit them, before they are written: each
+ * fit's efficiencies over the chip's own sourced figures (`withEfficiencies`, as the plugin's
+ * `fittedProfiles` completes the generated module) with its stack's MTP acceptance and t_req. So
+ * `--fit --write` quotes a one-curve profile's transfer error against the profiles it writes, not
+ * the ones it replaces (which took a second write pass after a refit that moved the source chip).
+ */
+export function fittedProfileOf(stackFits: ReadonlyArray<Pick<InferencexStackFit, 'chip' | 'stack' | 'efficiencies' | 'serving'>>): StackProfileOf {
+  return (chip, stack) => {
+    const fit = stackFits.find((f) => f.chip === chip.id && f.stack === stack);
+    if (fit === undefined) return undefined;
+    const source = `fit: pnpm validate --fit over InferenceX DeepSeek-R1, ${stack} rows of ${chip.id} (this run, not yet written)`;
+    const serving = fit.serving[stack];
+    return {
+      ...withEfficiencies(withoutServingFigures(chip), fit.efficiencies, source).efficiency,
+      ...(serving?.mtpAcceptance === undefined ? {} : { mtpAcceptance: { value: serving.mtpAcceptance, source } }),
+      ...(serving === undefined ? {} : { requestOverheadS: { value: serving.requestOverheadS, source } }),
+      description: `${chip.id} ${stack} as this run fitted it`,
+    };
+  };
+}
+
 /**
  * The transfer rule measured where it can be: `from`'s `stack` profile, unchanged, predicting the
  * rows `to` was measured on with that stack. A chip without measurements quotes the pair that
- * differs from its source the same way (GB300 from B300 quotes B200 → GB200).
+ * differs from its source the same way (GB300 from B300 quotes B200 → GB200). The profile is the
+ * committed one unless `profileOf` says otherwise (`fittedProfileOf`: a fit not yet written).
  */
-export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: string) => ChipSpec | undefined, from: string, to: string, stack: string): TransferCheck | undefined {
+export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: string) => ChipSpec | undefined, from: string, to: string, stack: string, profileOf: StackProfileOf = committedProfileOf): TransferCheck | undefined {
   const fromChip = chipOf(from);
-  const committed = fromChip?.efficiencyProfiles?.[stack];
+  const committed = fromChip === undefined ? undefined : profileOf(fromChip, stack);
   const target = chipOf(to);
   if (fromChip === undefined || committed === undefined || target === undefined) return undefined;
   const { description, ...efficiency } = fittedTogetherWith(from).includes(to) ? fittedAlone(fromChip, committed, rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === from && stackOf(r.framework) === stack)) ?? committed : committed;

@@ -7,7 +7,7 @@ import { heldOutLines, predictHeldOut, readHeldOut, withHeldOutSection } from '.
 import { mlperfLines, predictMlperf, readMlperf, withMlperfSection } from './mlperf.ts';
 import { ALONG_FRONTIER, inferencexChip, inferencexChipById, inferencexLines, inferencexRowLines, readInferencex, runInferencex, selectInferencex } from './inferencex.ts';
 import { tailLines } from './tail.ts';
-import { fitInferencex, fitInferencexStacks, forwardCheck, forwardCheckLine, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type TransferCheck } from './inferencex-fit.ts';
+import { committedProfileOf, fitInferencex, fitInferencexStacks, fittedProfileOf, forwardCheck, forwardCheckLine, oneCurveProfileErrors, outOfSampleRankingLine, pooledOutOfSampleLine, inferencexFitLines, inferencexStackFitLines, profilesModule, TRANSFER_PAIRS, transferCheck, transferCheckLines, type StackProfileOf, type TransferCheck } from './inferencex-fit.ts';
 import { outcomeTable, skippedLines, summaryLines, withAccuracySection } from './report.ts';
 import { loadRows, runValidation } from './validate.ts';
 
@@ -52,10 +52,11 @@ if (flags.fit) {
   // Out of sample in time: the profiles fitted on the earlier runs, predicting the later ones.
   const forward = forwardCheck(kept, inferencexChip, undefined, undefined, (message) => progress(`forward: ${message}`));
   console.log(`\n${forwardCheckLine(forward)}`);
-  // The transfer rule on fitted pairs: what a chip without measurements quotes as its error. It
-  // reads the profiles the plugins carry, which --write replaces only after this table is printed.
-  console.log('\nThe transfer rule on fitted pairs (one chip\'s committed stack profile predicting another chip\'s rows of that stack):\n');
-  const transfers = transferChecks();
+  // The transfer rule on fitted pairs: what a chip without measurements quotes as its error, and a
+  // profile fitted on one curve too. It reads the profiles this run fitted, which --write commits, so
+  // the quotes written below and the table pnpm validate --transfer prints after it agree.
+  console.log('\nThe transfer rule on fitted pairs (one chip\'s stack profile as this run fitted it predicting another chip\'s rows of that stack):\n');
+  const transfers = transferChecks(fittedProfileOf(stackFits));
   console.log(transferCheckLines(transfers).join('\n'));
   if (flags.write) {
     // a profile fitted on one curve quotes the error of a fit that never saw it (its chip's other stack, else the transfer rule)
@@ -67,7 +68,7 @@ if (flags.fit) {
       writeFileSync(path, profilesModule(ofVendor, date, quoted));
       console.log(`wrote ${path}`);
     }
-    console.log('The transfer table above used the profiles committed before this run: pnpm validate --transfer prints it with the ones just written.');
+    console.log('The transfer table above is what pnpm validate --transfer now prints: copy its GB300 NVL72 and MI325X pairs into their plugins\' quoted errors.');
   }
 } else if (flags.transfer) {
   console.log(transferCheckLines(transferChecks()).join('\n'));
@@ -107,8 +108,8 @@ if (flags.fit) {
   }
 }
 
-/** The transfer checks of TRANSFER_PAIRS with the plugins' committed stack profiles, as a table. */
-function transferChecks(): TransferCheck[] {
+/** The transfer checks of TRANSFER_PAIRS, with the plugins' committed stack profiles unless `profileOf` gives others. */
+function transferChecks(profileOf: StackProfileOf = committedProfileOf): TransferCheck[] {
   const kept = selectInferencex(readInferencex()).kept;
-  return TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, inferencexChipById, from, to, stack) ?? []);
+  return TRANSFER_PAIRS.flatMap(([from, to, stack]) => transferCheck(kept, inferencexChipById, from, to, stack, profileOf) ?? []);
 }
