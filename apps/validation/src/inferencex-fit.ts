@@ -1,6 +1,5 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, FLOP_CURVE_INTENSITIES, fittedFlopAt, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, fittedFlopAt, MTP_ACCEPTANCE_GRID, servingCalibrationGrid, servingCalibrationOptions, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, KvCacheBudget, Precision } from '@ridgeline/hardware';
-import { efficiencyAt } from '@ridgeline/hardware';
 import { groupBy } from './validate.ts';
 import { BEST_ROW, contradictedClause, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
 
@@ -78,27 +77,10 @@ export function onRowChip(chip: ChipSpec, row: InferencexRow): ChipSpec {
 }
 
 /**
- * The grid the InferenceX fit searches: η_flop and η_mem over what serving kernels reach (MoE
- * grouped GEMMs at small tokens per expert sit far below a dense GEMM's η_flop), t_layer up to
- * 145 µs per reference layer of 9 kernels (a serving stack's launch gaps and synchronisation;
- * a DeepSeek MoE layer launches 20 kernels, so pays 20/9 of it: at 70 µs its 61 layers are ~9.4 ms
- * per step). η_net keeps the chip's value. The prefill overlap is 0 on every chip: these stacks run
- * their TP all-reduces and EP all-to-alls on the critical path (two-batch overlap, where a recipe
- * turns it on, is priced on its own, docs/MODEL.md §3). Hopper's 2023 profile overlapped 0.9 of its
- * collectives, a value fitted on TensorRT-LLM v0.5–0.6 static batches (0.25 since its refit of
- * 2026-12-06, session 31); held in the Hopper serving
- * fits until 2026-12-06, it had TensorRT-LLM's held-out dense models scale with TP from −27% at TP 1
- * to +44% at TP 8 (apps/validation/README.md, "Held out").
+ * The grid the InferenceX fit searches: the serving procedure's (`servingCalibrationGrid` in
+ * @ridgeline/model, docs/MODEL.md §9), which `ridgeline calibrate --serving` searches too.
  */
-export function inferencexFitGrid(chip: ChipSpec): CalibrationGrid {
-  return {
-    flop: [0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
-    memory: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-    network: [efficiencyAt(chip.efficiency.network, 1e6)],
-    layerOverheadS: [0, 5e-6, 10e-6, 15e-6, 20e-6, 25e-6, 30e-6, 35e-6, 40e-6, 50e-6, 60e-6, 70e-6, 90e-6, 110e-6, 145e-6],
-    commOverlap: [0],
-  };
-}
+export const inferencexFitGrid: (chip: ChipSpec) => CalibrationGrid = servingCalibrationGrid;
 
 /**
  * Two calibration rows per InferenceX row, throughput per GPU and tokens/s per user, that share one
@@ -157,8 +139,8 @@ function errorsOf(predictions: readonly RankedPrediction[]): Errors {
   return errors;
 }
 
-/** MTP acceptances the fit tries: what serving stacks report for DeepSeek's MTP module and below. */
-export const MTP_ACCEPTANCE_GRID: readonly number[] = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+/** MTP acceptances the fit tries: the serving procedure's (@ridgeline/model), which `ridgeline calibrate --serving` tries too. */
+export { MTP_ACCEPTANCE_GRID };
 /** t_req values the fit tries, seconds: a serving front end's fixed time per request. */
 export const REQUEST_OVERHEAD_GRID: readonly number[] = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5];
 
@@ -403,23 +385,12 @@ interface EfficiencyFit {
  * dropped first, so nothing fitted on these rows before is read.
  */
 function efficiencyFit(unitChip: ChipSpec, subset: readonly InferencexRow[], grid: (chip: ChipSpec) => CalibrationGrid, acceptanceOf?: (row: InferencexRow) => number | undefined): EfficiencyFit | undefined {
-  // η_flop per precision pins the expert GEMMs these rows run (a few tokens per expert), rising to
-  // the chip's own achievable-matmul figure for large ones; it is the experts' only (expertFlop):
-  // the chip's other matmuls, and a dense model's, keep its own η_flop (docs/MODEL.md §2, §9).
-  // A precision whose matmuls the plugin gives their own share of its peak (Blackwell's FP4: 0.54
-  // against BF16's 0.78) rises to that one.
-  const flopLargeGemm = efficiencyAt(unitChip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]);
-  const flopPrecisions = computePrecisionsOf(subset);
-  const flopLargeGemmByPrecision = Object.fromEntries(
-    flopPrecisions.flatMap((p) => {
-      const own = unitChip.efficiency.flopByPrecision?.[p];
-      return own === undefined ? [] : [[p, efficiencyAt(own, FLOP_CURVE_INTENSITIES[1])]];
-    }),
-  );
+  // the serving procedure's options (servingCalibrationOptions): η_flop per precision of the
+  // routed experts' GEMMs, rising to the chip's own large-GEMM figure; its other matmuls keep theirs
   const plain = subset.filter((r) => r.specMethod !== 'mtp');
   const basis = plain.length > 0 ? plain : subset;
   const chip = withoutServingFigures(unitChip);
-  const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), { flopCurve: false, flopPrecisions, flopLargeGemm, ...(Object.keys(flopLargeGemmByPrecision).length === 0 ? {} : { flopLargeGemmByPrecision }), flopForExperts: true });
+  const result = calibrateEfficiencies(chip, calibrationRowsOf(basis, plain.length > 0 ? undefined : acceptanceOf), grid(chip), servingCalibrationOptions(unitChip, computePrecisionsOf(subset)));
   if (result === undefined) return undefined;
   return { efficiencies: result.efficiencies, atGridEdge: result.atGridEdge, chip: withEfficiencies(chip, result.efficiencies, 'fit'), plain: plain.length > 0 };
 }

@@ -13,13 +13,16 @@ import type { FeasibleInferenceResult, InferenceConfig } from './types.ts';
 
 /**
  * The figures a measured row may state, all SI: `ttft_s` (time to first token of the batch, s),
- * `tpot_s` (one decode step, s), `request_latency_s` (TTFT + (S_out − 1)·TPOT, s) and
- * `output_tokens_per_s_per_chip` (B·S_out ÷ request latency ÷ (TP·PP), a static batch's output rate).
+ * `tpot_s` (time per output token, s), `request_latency_s` (TTFT + (S_out − 1)·TPOT, s),
+ * `output_tokens_per_s_per_chip` (B·S_out ÷ request latency ÷ (TP·PP), one replica's output rate;
+ * a disaggregated deployment's output over all its chips, prefill workers included) and
+ * `tokens_per_s_per_chip` (input and output tokens per second over all the configuration's chips,
+ * `totalTokensPerSPerChip`: what InferenceX reports as throughput per GPU).
  *
  * @example
  * CALIBRATION_METRICS.includes('tpot_s'); // true
  */
-export const CALIBRATION_METRICS = ['ttft_s', 'tpot_s', 'request_latency_s', 'output_tokens_per_s_per_chip'] as const;
+export const CALIBRATION_METRICS = ['ttft_s', 'tpot_s', 'request_latency_s', 'output_tokens_per_s_per_chip', 'tokens_per_s_per_chip'] as const;
 
 /**
  * One of `CALIBRATION_METRICS`.
@@ -47,10 +50,13 @@ export function metricValue(metric: CalibrationMetric, result: FeasibleInference
     case 'request_latency_s':
       return result.requestLatencyS;
     case 'output_tokens_per_s_per_chip': {
+      // a disaggregated deployment's batch is one decode worker's, and its chips include the prefill pool
       const replicaChips = config.parallelism.tp * config.parallelism.pp;
-      const steady = (config.batch * config.outputTokens) / result.requestLatencyS / replicaChips;
+      const steady = config.disaggregation === undefined ? (config.batch * config.outputTokens) / result.requestLatencyS / replicaChips : result.tokensPerSPerChip;
       return run === undefined ? steady : steady * finiteRunShare(run, result);
     }
+    case 'tokens_per_s_per_chip':
+      return run === undefined ? result.totalTokensPerSPerChip : result.totalTokensPerSPerChip * finiteRunShare(run, result);
   }
 }
 
@@ -362,6 +368,25 @@ export interface CalibrationResult extends RowsEvaluation {
   readonly atGridEdge: ReadonlyArray<keyof ConstantEfficiencies>;
 }
 
+/**
+ * How `calibrateEfficiencies` searches beyond the constants of its grid.
+ *
+ * @example
+ * const options: CalibrationOptions = { flopPrecisions: ['fp8'] };
+ */
+export interface CalibrationOptions {
+  /** false: never try η_flop as a two-point curve over arithmetic intensity (default: tried). */
+  readonly flopCurve?: boolean;
+  /** Fit η_flop per these compute precisions too (`flopByPrecision`). */
+  readonly flopPrecisions?: readonly Precision[];
+  /** η_flop of large GEMMs: the fitted value becomes a curve's small-GEMM end rising to it (`FittedEfficiencies.flopLargeGemm`). */
+  readonly flopLargeGemm?: number;
+  /** The large-GEMM anchor per compute precision, where it differs (`FittedEfficiencies.flopLargeGemmByPrecision`). */
+  readonly flopLargeGemmByPrecision?: Partial<Readonly<Record<Precision, number>>>;
+  /** The fitted η_flop is the routed experts' only (`FittedEfficiencies.flopForExperts`). */
+  readonly flopForExperts?: boolean;
+}
+
 const NATURAL_BOUNDS: { readonly [K in keyof ConstantEfficiencies]: readonly number[] } = {
   flop: [1],
   memory: [1],
@@ -401,13 +426,7 @@ export function calibrateEfficiencies(
   chip: ChipSpec,
   rows: readonly CalibrationRow[],
   grid: CalibrationGrid = DEFAULT_CALIBRATION_GRID,
-  options: {
-    readonly flopCurve?: boolean;
-    readonly flopPrecisions?: readonly Precision[];
-    readonly flopLargeGemm?: number;
-    readonly flopLargeGemmByPrecision?: Partial<Readonly<Record<Precision, number>>>;
-    readonly flopForExperts?: boolean;
-  } = {},
+  options: CalibrationOptions = {},
 ): CalibrationResult | undefined {
   checkRows(rows, grid);
   // what every candidate carries besides the searched constants: the large-GEMM anchors, and whose η_flop it is

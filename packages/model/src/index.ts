@@ -28,7 +28,8 @@ export { LAYER_KERNELS, layerKernelWeights, REFERENCE_LAYER_KERNELS, type LayerK
 export { dominantBound, iterationOverlap, operatorCost, type PromptChunk } from './phase.ts';
 export { activationBytesPerLayer, estimateTraining, validateTrainingConfig } from './training.ts';
 export { CLOSED_LOOP_RUN_LIMITS, finiteRunShare, uniformLengthsSd, type ClosedLoopRun } from './benchmark-run.ts';
-export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, calibrateEfficiencies, evaluateRows, fittedFlopAt, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';
+export { CALIBRATION_METRICS, DEFAULT_CALIBRATION_GRID, FLOP_CURVE_INTENSITIES, FLOP_LARGE_GEMM_INTENSITIES, calibrateEfficiencies, evaluateRows, fittedFlopAt, inferenceRow, metricValue, withEfficiencies, type CalibrationGrid, type CalibrationMetric, type CalibrationOptions, type CalibrationResult, type CalibrationRow, type ConstantEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow, type RowFit, type RowsEvaluation } from './calibrate.ts';
+export { MTP_ACCEPTANCE_GRID, fitMtpAcceptance, servingCalibrationGrid, servingCalibrationOptions, withMtpAcceptance, type MtpAcceptanceFit } from './serving-calibration.ts';
 export {
   chipFloorW,
   chipPowerComponentsW,
