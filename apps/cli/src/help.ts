@@ -76,6 +76,7 @@ export const EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   'ridgeline calibrate': [
     { what: "Fit the H100's efficiencies to your measurements", command: 'ridgeline calibrate measurements.csv --hardware h100', files: true },
     { what: "Fit your plugin's chip, as JSON", command: 'ridgeline calibrate measurements.csv --hardware ./dist/index.js --json', files: true },
+    { what: 'Fit serving measurements (MoE experts, MTP) as pnpm validate --fit fits InferenceX', command: 'ridgeline calibrate docs/examples/serving-measurements.csv --hardware h200 --serving', files: true },
   ],
   'ridgeline plugin': [
     { what: 'Scaffold a hardware-plugin package', command: 'ridgeline plugin init @acme/ridgeline-hardware', files: true },

@@ -9,10 +9,14 @@ import {
   InputError,
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
+  SPECULATIVE_MODES,
   estimateInference,
   metricValue,
+  type AttentionSharding,
   type CalibrationMetric,
   type ClosedLoopRun,
+  type DisaggregationConfig,
+  type InferenceConfig,
   type InferenceResult,
   type MeasuredInferenceRow,
   type ModelSpec,
@@ -22,6 +26,7 @@ import { UserError } from './errors.ts';
 import { decimal } from './units.ts';
 import { resolveModel } from './resolve-model.ts';
 import { didYouMean } from './suggest.ts';
+import { asColumns, disaggregationFlags, speculativeFlags, type SpeculativeOptions } from './serving-flags.ts';
 
 /**
  * The measurements CSV of `ridgeline calibrate`: one row per measured configuration, with a header.
@@ -55,6 +60,17 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   chunk_tokens: '8192',
   requests_per_client: 'none: a steady state',
   output_sd: 'none',
+  // the serving options, as `ridgeline estimate` takes them (--attention, --speculative, …)
+  attention: 'heads',
+  speculative: 'none',
+  draft_tokens: 'the number of acceptance values, else 1',
+  acceptance: "the chip's (efficiency.mtpAcceptance), else 0.85 with mtp",
+  draft_model: 'none',
+  prefill_workers: 'none: one engine prefills and decodes',
+  decode_workers: '1',
+  prefill_tp: "the decode worker's tp",
+  prefill_ep: 'its tp when ep > 1, else 1',
+  prefill_attention: 'heads',
   notes: '',
 };
 
@@ -136,11 +152,79 @@ function closedLoopRun(c: Cells, clients: number): ClosedLoopRun | undefined {
   return { clients, requestsPerClient, outputTokensSd };
 }
 
+/** How attention may be split, as `ridgeline estimate --attention` takes it. */
+const ATTENTION_SHARDINGS: readonly AttentionSharding[] = ['heads', 'batch', 'dp'];
+
+/** A cell that must be one of `options` (lower-cased); `undefined` when empty. */
+function oneOf<T extends string>(c: Cells, column: string, options: readonly T[]): T | undefined {
+  const raw = cell(c, column).toLowerCase();
+  if (raw === '') return undefined;
+  if (!(options as readonly string[]).includes(raw)) throw problem(c, `${column} must be one of ${options.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+/** A cell as a flag's value: `undefined` when empty. */
+function given(c: Cells, column: string): string | undefined {
+  const raw = cell(c, column);
+  return raw === '' ? undefined : raw;
+}
+
+/**
+ * The row's serving options (columns `attention` … `prefill_attention`), checked as `ridgeline
+ * estimate` checks its flags of the same names, with a speculative draft model resolved like
+ * `model`. A mistake names the column and the line.
+ */
+async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promise<Pick<InferenceConfig, 'attentionSharding' | 'speculative' | 'disaggregation'>> {
+  const attention = oneOf(c, 'attention', ATTENTION_SHARDINGS);
+  const mode = oneOf(c, 'speculative', SPECULATIVE_MODES) ?? 'none';
+  const draftModelName = given(c, 'draft_model');
+  const prefillAttention = oneOf(c, 'prefill_attention', ['heads', 'dp'] as const);
+  let speculative: SpeculativeOptions | undefined;
+  let disaggregation: DisaggregationConfig | undefined;
+  try {
+    speculative = speculativeFlags({ speculative: mode, 'draft-tokens': given(c, 'draft_tokens'), acceptance: given(c, 'acceptance'), 'draft-model': draftModelName });
+    disaggregation = disaggregationFlags({
+      'prefill-workers': given(c, 'prefill_workers'),
+      'decode-workers': given(c, 'decode_workers'),
+      'prefill-tp': given(c, 'prefill_tp'),
+      'prefill-ep': given(c, 'prefill_ep'),
+      'prefill-attention': prefillAttention,
+    });
+  } catch (error) {
+    if (error instanceof UserError) throw problem(c, asColumns(error.message));
+    throw error;
+  }
+  if (disaggregation !== undefined && schedule === 'static') throw problem(c, 'prefill_workers needs schedule continuous: disaggregated decode workers batch continuously');
+  let draftModel: ModelSpec | undefined;
+  if (draftModelName !== undefined) {
+    try {
+      draftModel = await resolveModel(draftModelName, dir, 'draft_model');
+    } catch (error) {
+      throw problem(c, messageOf(error));
+    }
+  }
+  return {
+    ...(attention === undefined ? {} : { attentionSharding: attention }),
+    ...(speculative === undefined ? {} : { speculative: { ...speculative, ...(draftModel === undefined ? {} : { draftModel }) } }),
+    ...(disaggregation === undefined ? {} : { disaggregation }),
+  };
+}
+
 function precision(c: Cells, column: string): Precision {
   const raw = cell(c, column).toLowerCase();
   if (raw === '') return 'bf16';
   if (!(PRECISIONS as readonly string[]).includes(raw)) throw problem(c, `${column} must be one of ${PRECISIONS.join(', ')}, got "${raw}"`);
   return raw as Precision;
+}
+
+/**
+ * Whether a metric is a rate (tokens/s, higher is faster) rather than a time.
+ *
+ * @example
+ * isRate('tokens_per_s_per_chip'); // true
+ */
+export function isRate(metric: CalibrationMetric): boolean {
+  return metric === 'output_tokens_per_s_per_chip' || metric === 'tokens_per_s_per_chip';
 }
 
 function metric(c: Cells): CalibrationMetric {
@@ -197,7 +281,7 @@ function checkPossible(c: Cells, row: MeasuredInferenceRow): void {
   }
   if (!ideal.feasible) return;
   const bound = metricValue(row.metric, ideal, row.config, row.run);
-  const throughput = row.metric === 'output_tokens_per_s_per_chip';
+  const throughput = isRate(row.metric);
   const impossible = throughput ? row.measured > bound * IDEAL_MARGIN : row.measured < bound / IDEAL_MARGIN;
   if (!impossible) return;
   const chip = row.config.chip.id;
@@ -310,9 +394,11 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
       chunkTokens: positiveInteger(c, 'chunk_tokens', PREFILL_CHUNK_TOKENS),
       // the engine's cap on requests in flight, where the benchmark ran above it (docs/MODEL.md §6)
       ...(cell(c, 'max_batch') === '' ? {} : { maxBatch: maxBatch(c) }),
+      ...(await servingOptions(c, dirname(full), schedule(c))),
     };
-    // a closed-loop run's clients: every replica's requests in flight
-    const run = closedLoopRun(c, config.batch * Math.max(1, Math.floor(config.chips / (tp * pp))));
+    // a closed-loop run's clients: every replica's requests in flight (every decode worker's, disaggregated)
+    const replicas = config.disaggregation?.decodeWorkers ?? Math.max(1, Math.floor(config.chips / (tp * pp)));
+    const run = closedLoopRun(c, config.batch * replicas);
     const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c), ...(run === undefined ? {} : { run }) };
     checkPossible(c, row);
     rows.push({ row, line: c.line, model: modelName });

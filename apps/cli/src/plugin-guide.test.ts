@@ -15,6 +15,7 @@ import { cli, type Run } from './test-cli.ts';
 
 const GUIDE_PATH = fileURLToPath(new URL('../../../docs/writing-a-hardware-plugin.md', import.meta.url));
 const EXAMPLE_CSV = fileURLToPath(new URL('../../../docs/examples/measurements.csv', import.meta.url));
+const SERVING_CSV = fileURLToPath(new URL('../../../docs/examples/serving-measurements.csv', import.meta.url));
 
 let guide: string;
 let work: string;
@@ -137,6 +138,13 @@ describe('writing-a-hardware-plugin.md', { timeout: 240_000 }, () => {
     const csv = (await readFile(EXAMPLE_CSV, 'utf8')).split('\n');
     const excerpt = /```text\n(model,chips[\s\S]*?)```/.exec(guide)?.[1]?.split('\n') ?? [];
     for (const line of excerpt.filter((l) => l !== '' && l !== '…')) expect(csv).toContain(line);
+  });
+
+  it('5. fits serving measurements with --serving and finds the figures they were made with', async () => {
+    await copyFile(SERVING_CSV, join(pkg, 'serving-measurements.csv'));
+    const r = await step('npx ridgeline calibrate serving-measurements.csv --hardware h200 --serving', pkg);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\nfitted {10}experts' η_flop fp8 0\.1 at 128 → [0-9.]+ at 4096 FLOP\/byte, η_mem 0\.7, t_layer 40(\.0)? µs, η_net [0-9.]+ \(held\), MTP acceptance 0\.6\n/);
   });
 
   it('7. loads the installed plugin with --plugin, by package name, and from ridgeline.config.json', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { efficiencyAt, type ChipSpec } from '@ridgeline/hardware';
-import { calibrateEfficiencies, inferenceRow, metricValue, withEfficiencies, type FittedEfficiencies, type MeasuredInferenceRow } from './calibrate.ts';
+import { calibrateEfficiencies, inferenceRow, metricValue, withEfficiencies, type CalibrationMetric, type FittedEfficiencies, type MeasuredInferenceRow } from './calibrate.ts';
 import { estimateInference } from './inference.ts';
 import { fitMtpAcceptance, MTP_ACCEPTANCE_GRID, servingCalibrationGrid, servingCalibrationOptions, withMtpAcceptance } from './serving-calibration.ts';
 import { deepseekV3, feasible, llama70b, roomyGpu, testGpu } from './test-fixtures.ts';
@@ -45,7 +45,7 @@ describe('the serving procedure (docs/MODEL.md §9)', () => {
   });
   const truth: FittedEfficiencies = { flop: 0.1, memory: 0.7, network: 0.8, layerOverheadS: 30e-6, commOverlap: 0, flopByPrecision: { fp8: 0.1 }, flopLargeGemm: 0.5, flopForExperts: true };
   const trueChip = withMtpAcceptance(withEfficiencies(roomyGpu, truth, 'truth'), 0.6, 'truth');
-  const measure = (config: InferenceConfig, metric: 'tokens_per_s_per_chip' | 'tpot_s', id: string): MeasuredInferenceRow => {
+  const measure = (config: InferenceConfig, metric: CalibrationMetric, id: string): MeasuredInferenceRow => {
     const result = feasible(estimateInference({ ...config, chip: trueChip }));
     return { id, config, metric, measured: metricValue(metric, result, { ...config, chip: trueChip }) };
   };

@@ -316,12 +316,12 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, requests_per_client, output_sd, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, requests_per_client, output_sd, attention, speculative, draft_tokens, acceptance, draft_model, prefill_workers, decode_workers, prefill_tp, prefill_ep, prefill_attention, notes',
     ],
     [
       'an unknown metric',
       'model,chips,tp,batch,input,output,metric,value\nllama-3.1-8b,1,1,1,1024,256,ttft,0.2\n',
-      'bad.csv line 2: metric must be one of ttft_s, tpot_s, request_latency_s, output_tokens_per_s_per_chip, got "ttft". Did you mean "ttft_s"?',
+      'bad.csv line 2: metric must be one of ttft_s, tpot_s, request_latency_s, output_tokens_per_s_per_chip, tokens_per_s_per_chip, got "ttft". Did you mean "ttft_s"?',
     ],
     [
       'a value in milliseconds',

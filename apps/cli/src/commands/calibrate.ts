@@ -1,22 +1,29 @@
 import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, table } from '@ridgeline/format';
-import type { ChipEfficiency, ChipSpec } from '@ridgeline/hardware';
+import { efficiencyAt, type ChipEfficiency, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import {
   calibrateEfficiencies,
   computePrecision,
   DEFAULT_CALIBRATION_GRID,
   estimateInference,
   evaluateRows,
+  fitMtpAcceptance,
   inferenceRow,
+  servingCalibrationGrid,
+  servingCalibrationOptions,
+  withEfficiencies,
+  withMtpAcceptance,
   type CalibrationMetric,
+  type CalibrationRow,
   type ConstantEfficiencies,
   type FittedEfficiencies,
+  type InferenceConfig,
   type RowFit,
   type RowsEvaluation,
 } from '@ridgeline/model';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
-import { readMeasurements, type Measurement } from '../measurements.ts';
+import { isRate, readMeasurements, type Measurement } from '../measurements.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
 import { numberLiteral } from '../scaffold.ts';
@@ -38,7 +45,7 @@ function valueText(key: keyof ConstantEfficiencies, value: number): string {
 
 function metricText(metric: CalibrationMetric, value: number | undefined): string {
   if (value === undefined) return 'infeasible';
-  return metric === 'output_tokens_per_s_per_chip' ? formatTokenRate(value) : formatDuration(value);
+  return isRate(metric) ? formatTokenRate(value) : formatDuration(value);
 }
 
 function signedPercent(error: number | undefined): string {
@@ -84,20 +91,90 @@ function efficiencyBlock(e: FittedEfficiencies, source: string): ChipEfficiency 
   };
 }
 
+/**
+ * The serving procedure's block: the chip's efficiencies as fitted (`withEfficiencies`: the experts'
+ * η_flop curves; the chip's own η_flop for its other matmuls, its sourced weight reads, t_req and KV
+ * cache budget kept), each fitted entry (source `fitted`) given the reported `source`, the held η_net
+ * and overlap saying so.
+ */
+function servingBlock(chip: ChipSpec, fitted: string, source: string): ChipEfficiency {
+  const e = chip.efficiency;
+  const relabel = (value: unknown, text: string): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if ('source' in value) return value.source === fitted ? { ...value, source: text } : value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relabel(v, text)]));
+  };
+  const entries = Object.fromEntries(Object.entries(e).map(([k, v]) => [k, relabel(v, source)])) as unknown as ChipEfficiency;
+  return {
+    ...entries,
+    network: { ...e.network, source: `held at the chip's value while fitting: ${source}` },
+    ...(e.commOverlap === undefined ? {} : { commOverlap: { ...e.commOverlap, source: `held at 0 while fitting (serving stacks run their collectives on the critical path): ${source}` } }),
+    calibration: { status: 'fitted', basis: source },
+  };
+}
+
+/**
+ * `candidate` (the chip with fitted efficiencies, which `withEfficiencies` builds from the searched
+ * figures alone) with the figures of `chip` that no search sets where it has none: its front end's
+ * t_req, its MTP acceptance and its KV cache budget. Without them a first-party chip's rows would be
+ * fitted with a TTFT short of its t_req and MTP at the model's default acceptance.
+ */
+function withUnfitted(candidate: ChipSpec, chip: ChipSpec): ChipSpec {
+  const kept = (['requestOverheadS', 'mtpAcceptance', 'kvCacheBudget'] as const).filter((k) => chip.efficiency[k] !== undefined && candidate.efficiency[k] === undefined);
+  if (kept.length === 0) return candidate;
+  return { ...candidate, efficiency: { ...candidate.efficiency, ...Object.fromEntries(kept.map((k) => [k, chip.efficiency[k]])) } };
+}
+
+/** A row's serving options in a table cell: `dp attention`, `mtp γ2`, `1 prefill (tp 8, dp) → 2 decode`; empty for none. */
+function servingCell(c: InferenceConfig): string {
+  const parts: string[] = [];
+  if (c.attentionSharding !== undefined && c.attentionSharding !== 'heads') parts.push(`${c.attentionSharding} attention`);
+  if (c.speculative !== undefined) parts.push(`${c.speculative.mode} γ${c.speculative.draftTokens ?? (Array.isArray(c.speculative.acceptance) ? c.speculative.acceptance.length : 1)}`);
+  const d = c.disaggregation;
+  if (d !== undefined) {
+    const layout = [...(d.prefillTp === undefined ? [] : [`tp ${d.prefillTp}`]), ...(d.prefillAttention === 'dp' ? ['dp'] : [])];
+    parts.push(`${d.prefillWorkers} prefill${layout.length === 0 ? '' : ` (${layout.join(', ')})`} → ${d.decodeWorkers} decode`);
+  }
+  return parts.join(', ');
+}
+
+/** The serving fit in one line: the experts' η_flop per precision, η_mem, t_layer, the held η_net and the acceptance. */
+function servingText(chip: ChipSpec, precisions: readonly Precision[], acceptance: number | undefined): string {
+  const e = chip.efficiency;
+  const curveText = (f: Efficiency | undefined): string => {
+    if (f === undefined) return '—';
+    if ('value' in f) return String(f.value);
+    return f.curve.map(([x, y]) => `${y} at ${x}`).join(' → ') + ' FLOP/byte';
+  };
+  const experts = precisions.map((p) => `${p} ${curveText(e.expertFlopByPrecision?.[p] ?? e.expertFlop)}`).join('; ');
+  return [
+    `experts' η_flop ${experts}`,
+    `η_mem ${efficiencyAt(e.memory, 0)}`,
+    `t_layer ${formatDuration(efficiencyAt(e.layerOverheadS, 0))}`,
+    `η_net ${efficiencyAt(e.network, 1e6)} (held)`,
+    ...(acceptance === undefined ? [] : [`MTP acceptance ${acceptance}`]),
+  ].join(', ');
+}
+
+/** The block's entries in the order a plugin writes them; each is printed where the block has it. */
+const BLOCK_ORDER = ['flop', 'flopByPrecision', 'expertFlop', 'expertFlopByPrecision', 'memory', 'weightMemory', 'network', 'layerOverheadS', 'commOverlap', 'mtpAcceptance', 'requestOverheadS'] as const;
+
 function pasteable(block: ChipEfficiency): string {
   const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const entryText = (entry: { value: number; source: string } | { curve: ReadonlyArray<readonly [number, number]>; over: string; source: string }): string => {
-    if ('curve' in entry) {
-      const points = entry.curve.map(([x, y]) => `[${numberLiteral(x)}, ${numberLiteral(y)}]`).join(', ');
-      return `{ curve: [${points}], over: '${entry.over}', source: ${quote(entry.source)} }`;
+  // a sourced value or curve on one line, a map of them (per precision) or any other object key by key
+  const literal = (value: unknown): string => {
+    if (typeof value === 'number') return numberLiteral(value);
+    if (typeof value === 'string') return quote(value);
+    if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+    if (typeof value === 'object' && value !== null) {
+      return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')} }`;
     }
-    return `{ value: ${numberLiteral(entry.value)}, source: ${quote(entry.source)} }`;
+    return String(value);
   };
-  const lines = ORDER.flatMap((key) => {
-    const line = `    ${key}: ${entryText(block[key] as Parameters<typeof entryText>[0])},`;
-    if (key !== 'flop' || block.flopByPrecision === undefined) return [line];
-    const byPrecision = Object.entries(block.flopByPrecision).map(([p, e]) => `${p}: ${entryText(e as Parameters<typeof entryText>[0])}`);
-    return [line, `    flopByPrecision: { ${byPrecision.join(', ')} },`];
+  const rest = Object.keys(block).filter((k) => k !== 'calibration' && !(BLOCK_ORDER as readonly string[]).includes(k));
+  const lines = [...BLOCK_ORDER, ...rest].flatMap((key) => {
+    const value: unknown = Object.entries(block).find(([k]) => k === key)?.[1];
+    return value === undefined ? [] : [`    ${key}: ${literal(value)},`];
   });
   const calibration = block.calibration === undefined ? [] : [`    calibration: { status: '${block.calibration.status}', basis: ${quote(block.calibration.basis)} },`];
   return ['  efficiency: {', ...lines, ...calibration, '  },'].join('\n');
@@ -140,6 +217,11 @@ const args = {
     valueHint: 'id|plugin[#chip]',
     description: 'The chip the rows were measured on: an id or alias, or a hardware plugin file/package, optionally #chip-id',
   },
+  serving: {
+    type: 'boolean',
+    description:
+      "Fit as pnpm validate --fit fits serving measurements (docs/MODEL.md §9): the routed experts' η_flop per precision, rising to the chip's own large-GEMM figure (its other matmuls keep theirs), η_mem and t_layer, with η_net held at the chip's value and the prefill overlap at 0; then the MTP acceptance on the rows that draft with MTP at none of their own",
+  },
   plugin: PLUGIN_ARG as PluginArgDef,
   json: { type: 'boolean', description: 'Print the rows, both errors and the fitted efficiencies as JSON' },
 } as const;
@@ -169,17 +251,37 @@ const command: CommandDef<typeof args> = defineCommand({
       note(`${row.id} of ${file} is infeasible on ${chip.id} (${result.reason ?? 'unknown'}): ${result.explanation} It is left out of the fit.`);
     }
     const calibrationRows = rows.map((m) => inferenceRow(m.row));
-    const grid = DEFAULT_CALIBRATION_GRID;
+    const serving = a.serving === true;
+    const grid = serving ? servingCalibrationGrid(chip) : DEFAULT_CALIBRATION_GRID;
     const points = ORDER.reduce((n, key) => n * grid[key].length, 1);
     const feasibleCount = rows.length - infeasible.size;
     if (feasibleCount === 0) {
       throw new UserError(`none of the ${rows.length} rows of ${file} is feasible on ${chip.id} (see the notes above), so there is nothing to fit`);
     }
-    io.stderr(`ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`);
-    const before = evaluateRows(calibrationRows, chip);
     // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
     const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
-    const fit = calibrateEfficiencies(chip, calibrationRows, grid, { flopPrecisions });
+    // The serving procedure (docs/MODEL.md §9) fits the efficiencies on the rows that do not draft
+    // with MTP at the chip's acceptance, then that acceptance on the rows that do: on MTP rows alone
+    // a step's cost and the tokens it accepts trade off.
+    const drafting = (m: Measurement): boolean => m.row.config.speculative?.mode === 'mtp' && m.row.config.speculative.acceptance === undefined;
+    const separate = serving && rows.some(drafting) && rows.some((m) => !drafting(m) && !infeasible.has(m.row.id));
+    const fitOn = separate ? rows.filter((m) => !drafting(m)) : rows;
+    if (serving && rows.some(drafting) && !separate) {
+      note(`every feasible row drafts with MTP, so the efficiencies are fitted at ${chip.id}'s acceptance (${chip.efficiency.mtpAcceptance?.value ?? 'the model default, 0.85'}) and none is fitted: give rows without MTP too to fit it`);
+    }
+    io.stderr(
+      serving
+        ? `ridgeline: fitting the experts' η_flop (${flopPrecisions.join(', ')}), η_mem and t_layer (η_net and the prefill overlap held) to ${fitOn.length - fitOn.filter((m) => infeasible.has(m.row.id)).length} rows over ${formatInteger(points)} grid points${separate ? `, then the MTP acceptance to ${rows.filter(drafting).length} rows` : ''}\n`
+        : `ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`,
+    );
+    const before = evaluateRows(calibrationRows, chip);
+    const options = serving ? servingCalibrationOptions(chip, flopPrecisions) : { flopPrecisions };
+    // every candidate keeps the chip's figures the search does not set (t_req, the acceptance, the KV cache budget)
+    const fitRow = (m: Measurement): CalibrationRow => {
+      const row = inferenceRow(m.row);
+      return { ...row, predict: (candidate) => row.predict(withUnfitted(candidate, chip)) };
+    };
+    const fit = calibrateEfficiencies(chip, fitOn.map(fitRow), grid, options);
     if (fit === undefined) throw new UserError(`no grid point makes any row of ${file} feasible on ${chip.id}`);
     for (const key of fit.atGridEdge) {
       const values = grid[key];
@@ -190,17 +292,24 @@ const command: CommandDef<typeof args> = defineCommand({
     }
 
     const fitted = rows.filter((m) => !infeasible.has(m.row.id));
-    const source = `fit: ridgeline calibrate, ${file} ${rowsText(fitted)} (${fitted.length} row${fitted.length === 1 ? '' : 's'}), median |error| ${formatPercent(fit.medianAbsError)}`;
-    const block = efficiencyBlock(fit.efficiencies, source);
+    const source = `fit: ridgeline calibrate${serving ? ' --serving' : ''}, ${file} ${rowsText(fitted)} (${fitted.length} row${fitted.length === 1 ? '' : 's'})`;
+    const efficient = withUnfitted(withEfficiencies(chip, fit.efficiencies, source), chip);
+    const acceptance = separate ? fitMtpAcceptance(efficient, rows.filter(drafting).map((m) => m.row)) : undefined;
+    const final = acceptance === undefined ? efficient : withMtpAcceptance(efficient, acceptance.acceptance, source);
+    const after = evaluateRows(calibrationRows, final);
+    const sourced = `${source}, median |error| ${formatPercent(after.medianAbsError)}`;
+    const block = serving ? servingBlock(final, source, sourced) : efficiencyBlock(fit.efficiencies, sourced);
 
     if (a.json) {
       const json = {
         chip: chip.id,
         file,
-        rows: rows.map((m, i) => rowJson(m, before.rows[i]!, fit.rows[i]!, infeasible.get(m.row.id) ?? null)),
+        procedure: serving ? 'serving' : 'default',
+        rows: rows.map((m, i) => rowJson(m, before.rows[i]!, after.rows[i]!, infeasible.get(m.row.id) ?? null)),
         before: summary(before),
-        after: summary(fit),
+        after: summary(after),
         fitted: fit.efficiencies,
+        mtpAcceptance: acceptance === undefined ? null : acceptance.acceptance,
         atGridEdge: fit.atGridEdge,
         efficiency: block,
       };
@@ -208,11 +317,14 @@ const command: CommandDef<typeof args> = defineCommand({
       return;
     }
 
-    const header = ['row', 'model', 'chips', 'tp', 'pp', 'batch', 'input', 'output', 'metric', 'measured', 'before', 'error', 'fitted', 'error'];
+    // the serving column only where some row sets a serving option, so plain files read as before
+    const servingCells = rows.map((m) => servingCell(m.row.config));
+    const withServing = servingCells.some((cell) => cell !== '');
+    const header = ['row', 'model', 'chips', 'tp', 'pp', 'batch', 'input', 'output', ...(withServing ? ['serving'] : []), 'metric', 'measured', 'before', 'error', 'fitted', 'error'];
     const body = rows.map((m, i) => {
       const c = m.row.config;
       const b = before.rows[i]!;
-      const f = fit.rows[i]!;
+      const f = after.rows[i]!;
       return [
         m.row.id,
         m.model,
@@ -222,6 +334,7 @@ const command: CommandDef<typeof args> = defineCommand({
         String(c.batch),
         String(c.inputTokens),
         String(c.outputTokens),
+        ...(withServing ? [servingCells[i]!] : []),
         m.row.metric,
         metricText(m.row.metric, m.row.measured),
         metricText(m.row.metric, b.predicted),
@@ -230,20 +343,23 @@ const command: CommandDef<typeof args> = defineCommand({
         signedPercent(f.error),
       ];
     });
-    const align = header.map((_, i) => (i < 2 || i === 8 ? 'left' : 'right') as 'left' | 'right');
+    const metricColumn = header.indexOf('metric');
+    const align = header.map((_, i) => (i < 2 || i === metricColumn || (withServing && i === metricColumn - 1) ? 'left' : 'right') as 'left' | 'right');
     const curve = fit.efficiencies.flopCurve;
-    const fittedText = ORDER.map((k) =>
-      k === 'flop' && curve !== undefined
-        ? `${NAMES[k]} ${valueText(k, curve[0][1])} at ${curve[0][0]} → ${valueText(k, curve[1][1])} at ${curve[1][0]} FLOP/byte`
-        : `${NAMES[k]} ${valueText(k, fit.efficiencies[k])}`,
-    ).join(', ');
+    const fittedText = serving
+      ? servingText(final, flopPrecisions, acceptance?.acceptance)
+      : ORDER.map((k) =>
+          k === 'flop' && curve !== undefined
+            ? `${NAMES[k]} ${valueText(k, curve[0][1])} at ${curve[0][0]} → ${valueText(k, curve[1][1])} at ${curve[1][0]} FLOP/byte`
+            : `${NAMES[k]} ${valueText(k, fit.efficiencies[k])}`,
+        ).join(', ');
     io.stdout(
       [
         `Calibrating ${chip.name} (${chip.id}) on ${rows.length} row${rows.length === 1 ? '' : 's'} of ${file}`,
         '',
         table([header, ...body], align),
         '',
-        `median |error|  before ${formatPercent(before.medianAbsError)}  after ${formatPercent(fit.medianAbsError)}  (mean |ln(predicted/measured)| ${formatNumber(before.loss ?? Number.NaN)} → ${formatNumber(fit.loss)})`,
+        `median |error|  before ${formatPercent(before.medianAbsError)}  after ${formatPercent(after.medianAbsError)}  (mean |ln(predicted/measured)| ${formatNumber(before.loss ?? Number.NaN)} → ${formatNumber(after.loss ?? Number.NaN)})`,
         `fitted          ${fittedText}`,
         '',
         `Paste into the chip "${chip.id}" of your plugin, in place of its efficiency block:`,

@@ -3,8 +3,6 @@ import { PRECISIONS, type ChipSpec, type Precision } from '@ridgeline/hardware';
 import {
   DEFAULT_MOE_IMBALANCE,
   InputError,
-  MAX_DRAFT_TOKENS,
-  MAX_WORKERS,
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   SPECULATIVE_MODES,
@@ -12,13 +10,13 @@ import {
   estimateInference,
   estimateUnderPowerCap,
   type AttentionSharding,
-  type DisaggregationConfig,
   type InferenceConfig,
   type InferenceResult,
   type Schedule,
   type SpeculativeMode,
 } from '@ridgeline/model';
-import { nonNegativeInteger, numberInRange, positiveInteger, probabilityList } from '../args.ts';
+import { nonNegativeInteger, numberInRange, positiveInteger } from '../args.ts';
+import { disaggregationFlags, speculativeFlags } from '../serving-flags.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { inferenceFix, renderInfeasible } from '../infeasible.ts';
 import { quoted, UserError } from '../errors.ts';
@@ -235,19 +233,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const pue = pueFlag(a.pue);
     const tcoOptions = tcoFlags(a, pue);
     const powerCap = numberInRange('power-cap', a['power-cap'], { min: 0, what: 'a power in watts (a number > 0)', limit: 1e6, unit: 'W' });
-    const draftTokens = positiveInteger('draft-tokens', a['draft-tokens']);
-    if (draftTokens !== undefined && draftTokens > MAX_DRAFT_TOKENS) throw new UserError(`--draft-tokens must be a positive integer up to ${MAX_DRAFT_TOKENS}, got ${quoted(a['draft-tokens'] ?? '')}`);
-    const acceptance = probabilityList('acceptance', a.acceptance);
-    const speculating = a.speculative !== 'none';
-    for (const [flag, given] of [['draft-tokens', draftTokens], ['acceptance', acceptance], ['draft-model', a['draft-model']]] as const) {
-      if (!speculating && given !== undefined) throw new UserError(`--${flag} needs --speculative mtp or draft`);
-    }
-    if (a.speculative !== 'draft' && a['draft-model'] !== undefined) throw new UserError('--draft-model needs --speculative draft (mtp drafts with the model\'s own module)');
-    if (a.speculative === 'draft' && a['draft-model'] === undefined) throw new UserError('--speculative draft needs --draft-model: the small model that drafts the tokens (a catalog id or config.json)');
-    if (a.speculative === 'draft' && acceptance === undefined) throw new UserError('--speculative draft needs --acceptance: the probability each draft token is accepted (one value, or one per draft token)');
-    if (draftTokens !== undefined && acceptance !== undefined && acceptance.length > 1 && acceptance.length !== draftTokens) {
-      throw new UserError(`--acceptance lists ${acceptance.length} probabilities for --draft-tokens ${draftTokens}; give one per draft token, or a single value for all`);
-    }
+    const speculative = speculativeFlags(a);
 
     const disaggregation = disaggregationFlags(a);
     if (disaggregation !== undefined && a.schedule === 'static') {
@@ -301,16 +287,7 @@ const command: CommandDef<typeof args> = defineCommand({
       chunkTokens,
       ...(usdPerChipHour === undefined ? {} : { usdPerChipHour }),
       ...(pue === undefined ? {} : { pue }),
-      ...(speculating
-        ? {
-            speculative: {
-              mode: a.speculative,
-              ...(draftTokens === undefined ? {} : { draftTokens }),
-              ...(acceptance === undefined ? {} : { acceptance: acceptance.length === 1 ? (acceptance[0] as number) : acceptance }),
-              ...(draftModel === undefined ? {} : { draftModel }),
-            },
-          }
-        : {}),
+      ...(speculative === undefined ? {} : { speculative: { ...speculative, ...(draftModel === undefined ? {} : { draftModel }) } }),
       ...(disaggregation === undefined ? {} : { disaggregation: { ...disaggregation, ...(prefillChip === undefined ? {} : { prefillChip }) } }),
     };
     const result = estimate(config, powerCap);
@@ -321,38 +298,5 @@ const command: CommandDef<typeof args> = defineCommand({
     else io.stdout(renderInfeasible(result, model, chip, inferenceFix(config, result, rawArgs)));
   },
 });
-
-/** The disaggregation flags, checked: undefined without --prefill-workers (and then none of the others may be given). */
-function disaggregationFlags(a: {
-  readonly 'prefill-workers'?: string | undefined;
-  readonly 'decode-workers'?: string | undefined;
-  readonly 'prefill-tp'?: string | undefined;
-  readonly 'prefill-ep'?: string | undefined;
-  readonly 'prefill-attention'?: 'heads' | 'dp' | undefined;
-  readonly 'prefill-hardware'?: string | undefined;
-}): DisaggregationConfig | undefined {
-  const workers = (flag: 'prefill-workers' | 'decode-workers'): number | undefined => {
-    const n = positiveInteger(flag, a[flag]);
-    if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got ${quoted(a[flag] ?? '')}`);
-    return n;
-  };
-  const prefillWorkers = workers('prefill-workers');
-  const decodeWorkers = workers('decode-workers');
-  const prefillTp = positiveInteger('prefill-tp', a['prefill-tp'], WORKLOAD_LIMITS.chips);
-  const prefillEp = positiveInteger('prefill-ep', a['prefill-ep'], WORKLOAD_LIMITS.chips);
-  if (prefillWorkers === undefined) {
-    for (const flag of ['decode-workers', 'prefill-tp', 'prefill-ep', 'prefill-attention', 'prefill-hardware'] as const) {
-      if (a[flag] !== undefined) throw new UserError(`--${flag} needs --prefill-workers (disaggregated prefill and decode)`);
-    }
-    return undefined;
-  }
-  return {
-    prefillWorkers,
-    decodeWorkers: decodeWorkers ?? 1,
-    ...(prefillTp === undefined ? {} : { prefillTp }),
-    ...(prefillEp === undefined ? {} : { prefillEp }),
-    ...(a['prefill-attention'] === undefined ? {} : { prefillAttention: a['prefill-attention'] }),
-  };
-}
 
 export default command;
