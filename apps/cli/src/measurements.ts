@@ -10,6 +10,7 @@ import {
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   SPECULATIVE_MODES,
+  WORKLOAD_LIMITS,
   estimateInference,
   metricValue,
   type AttentionSharding,
@@ -71,6 +72,7 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   prefill_tp: "the decode worker's tp",
   prefill_ep: 'its tp when ep > 1, else 1',
   prefill_attention: 'heads',
+  receive_interval: 'none: a request starts at once',
   notes: '',
 };
 
@@ -170,11 +172,11 @@ function given(c: Cells, column: string): string | undefined {
 }
 
 /**
- * The row's serving options (columns `attention` … `prefill_attention`), checked as `ridgeline
+ * The row's serving options (columns `attention` … `receive_interval`), checked as `ridgeline
  * estimate` checks its flags of the same names, with a speculative draft model resolved like
  * `model`. A mistake names the column and the line.
  */
-async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promise<Pick<InferenceConfig, 'attentionSharding' | 'speculative' | 'disaggregation'>> {
+async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promise<Pick<InferenceConfig, 'attentionSharding' | 'speculative' | 'disaggregation' | 'receiveInterval'>> {
   const attention = oneOf(c, 'attention', ATTENTION_SHARDINGS);
   const mode = oneOf(c, 'speculative', SPECULATIVE_MODES) ?? 'none';
   const draftModelName = given(c, 'draft_model');
@@ -195,6 +197,14 @@ async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promis
     throw error;
   }
   if (disaggregation !== undefined && schedule === 'static') throw problem(c, 'prefill_workers needs schedule continuous: disaggregated decode workers batch continuously');
+  // one engine's intake every N iterations (SGLang's --scheduler-recv-interval), as `estimate --receive-interval`
+  let receiveInterval: number | undefined;
+  if (given(c, 'receive_interval') !== undefined) {
+    receiveInterval = positiveInteger(c, 'receive_interval');
+    if (receiveInterval > WORKLOAD_LIMITS.receiveInterval) throw problem(c, `receive_interval must be at most ${WORKLOAD_LIMITS.receiveInterval}, got "${cell(c, 'receive_interval')}"`);
+    if (schedule === 'static') throw problem(c, 'receive_interval needs schedule continuous: a static batch takes its requests at once');
+    if (disaggregation !== undefined) throw problem(c, 'receive_interval applies to one engine: not with prefill_workers');
+  }
   let draftModel: ModelSpec | undefined;
   if (draftModelName !== undefined) {
     try {
@@ -207,6 +217,7 @@ async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promis
     ...(attention === undefined ? {} : { attentionSharding: attention }),
     ...(speculative === undefined ? {} : { speculative: { ...speculative, ...(draftModel === undefined ? {} : { draftModel }) } }),
     ...(disaggregation === undefined ? {} : { disaggregation }),
+    ...(receiveInterval === undefined ? {} : { receiveInterval }),
   };
 }
 

@@ -155,6 +155,33 @@ describe('ridgeline calibrate on serving rows', () => {
     );
   });
 
+  it('reads receive_interval as estimate reads --receive-interval, and bounds it', async () => {
+    const argv = ['--model', 'deepseek-v3', '--hardware', 'h200', '--chips', '8', '--tp', '8', '--ep', '8', '--batch', '32', '--input', '8192', '--output', '1024', '--weights', 'fp8', '--kv', 'fp8', '--activations', 'fp8', '--receive-interval', '30'];
+    const estimate = await cli(['estimate', ...argv, '--json']);
+    expect(estimate.code, estimate.stderr).toBe(0);
+    const header = 'model,chips,tp,ep,batch,input,output,weights,kv,activations,receive_interval,metric,value';
+    const r = await calibrateFile('intake.csv', `${header}\ndeepseek-v3,8,8,8,32,8192,1024,fp8,fp8,fp8,30,ttft_s,1\ndeepseek-v3,8,8,8,32,8192,1024,fp8,fp8,fp8,,ttft_s,1\n`, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [every30, atOnce] = (JSON.parse(r.stdout) as { rows: Row[] }).rows;
+    expect(every30!.before.predicted).toBe((JSON.parse(estimate.stdout) as { ttftS: number }).ttftS);
+    // an arrival waits 15 iterations on average: a longer TTFT than a request that starts at once
+    expect(every30!.before.predicted!).toBeGreaterThan(atOnce!.before.predicted!);
+    expectUserError(await calibrateFile('intake-big.csv', `${header}\ndeepseek-v3,8,8,8,32,8192,1024,fp8,fp8,fp8,2000000,ttft_s,1\n`), 'intake-big.csv line 2: receive_interval must be at most 1000000, got "2000000"');
+    const disaggregated = 'model,chips,tp,batch,input,output,prefill_workers,receive_interval,metric,value\nllama-3.1-70b,8,8,8,1024,128,1,10,tpot_s,0.02\n';
+    expectUserError(await calibrateFile('intake-disagg.csv', disaggregated), 'intake-disagg.csv line 2: receive_interval applies to one engine: not with prefill_workers');
+  });
+
+  it('names up to 8 rows by their ids in the fitted source, more by their lines', { timeout: 240_000 }, async () => {
+    const rowsOf = (n: number): string => ['id,model,chips,tp,batch,input,output,metric,value', ...Array.from({ length: n }, (_, i) => `r${i + 1},llama-3.1-8b,1,1,${i + 1},1024,128,tpot_s,${(0.008 + 0.001 * i).toFixed(3)}`), ''].join('\n');
+    const source = async (n: number): Promise<string> => {
+      const r = await calibrateFile(`ids-${n}.csv`, rowsOf(n), '--json');
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { efficiency: { memory: { source: string } } }).efficiency.memory.source;
+    };
+    expect(await source(8)).toMatch(/^fit: ridgeline calibrate, ids-8\.csv rows r1, r2, r3, r4, r5, r6, r7, r8 \(8 rows\)/);
+    expect(await source(9)).toMatch(/^fit: ridgeline calibrate, ids-9\.csv lines 2-10 \(9 rows\)/);
+  });
+
   it('refuses disaggregation on a static batch, naming the columns', async () => {
     const csv = 'model,chips,tp,batch,input,output,schedule,prefill_workers,metric,value\nllama-3.1-70b,8,8,8,1024,128,static,1,tpot_s,0.02\n';
     expectUserError(await calibrateFile('static.csv', csv), 'static.csv line 2: prefill_workers needs schedule continuous: disaggregated decode workers batch continuously');

@@ -54,9 +54,12 @@ function signedPercent(error: number | undefined): string {
   return size === '0.0%' ? size : `${error > 0 ? '+' : '-'}${size}`;
 }
 
-/** `lines 2-5, 9` when every row is named by its line, else `rows a, b, c`. */
+/** Rows named by their ids in a source at most this many; more read as their lines. */
+const NAMED_ROWS_MAX = 8;
+
+/** `lines 2-5, 9` when every row is named by its line (or there are many), else `rows a, b, c`. */
 function rowsText(rows: readonly Measurement[]): string {
-  if (!rows.every((m) => m.row.id === `line ${m.line}`)) return `rows ${rows.map((m) => m.row.id).join(', ')}`;
+  if (!rows.every((m) => m.row.id === `line ${m.line}`) && rows.length <= NAMED_ROWS_MAX) return `rows ${rows.map((m) => m.row.id).join(', ')}`;
   const ranges: string[] = [];
   let start = rows[0]?.line;
   let end = start;
@@ -130,6 +133,7 @@ function servingCell(c: InferenceConfig): string {
   const parts: string[] = [];
   if (c.attentionSharding !== undefined && c.attentionSharding !== 'heads') parts.push(`${c.attentionSharding} attention`);
   if (c.speculative !== undefined) parts.push(`${c.speculative.mode} γ${c.speculative.draftTokens ?? (Array.isArray(c.speculative.acceptance) ? c.speculative.acceptance.length : 1)}`);
+  if (c.receiveInterval !== undefined) parts.push(`intake every ${c.receiveInterval}`);
   const d = c.disaggregation;
   if (d !== undefined) {
     const layout = [...(d.prefillTp === undefined ? [] : [`tp ${d.prefillTp}`]), ...(d.prefillAttention === 'dp' ? ['dp'] : [])];
