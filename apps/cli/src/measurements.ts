@@ -73,6 +73,7 @@ export const OPTIONAL_COLUMNS: Readonly<Record<string, string>> = {
   prefill_ep: 'its tp when ep > 1, else 1',
   prefill_attention: 'heads',
   receive_interval: 'none: a request starts at once',
+  curve: 'none: no error out of sample',
   notes: '',
 };
 
@@ -83,6 +84,8 @@ export interface Measurement {
   readonly line: number;
   /** The model as written in the file. */
   readonly model: string;
+  /** The curve the row belongs to (`curve`: rows measured in one sweep), if given: one is left out at a time for the error out of sample. */
+  readonly curve?: string;
 }
 
 /** What `readMeasurements` returns. */
@@ -412,7 +415,8 @@ export async function readMeasurements(path: string, cwd: string, chip: ChipSpec
     const run = closedLoopRun(c, config.batch * replicas);
     const row: MeasuredInferenceRow = { id, config, metric: metric(c), measured: measuredValue(c), ...(run === undefined ? {} : { run }) };
     checkPossible(c, row);
-    rows.push({ row, line: c.line, model: modelName });
+    const curve = cell(c, 'curve');
+    rows.push({ row, line: c.line, model: modelName, ...(curve === '' ? {} : { curve }) });
   }
   return { file, rows };
 }

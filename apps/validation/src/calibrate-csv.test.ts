@@ -18,7 +18,7 @@ const COMMENTS = [
 const kept = selectInferencex(readInferencex()).kept;
 const atom = kept.filter((r) => r.hardware === 'mi355x' && r.framework === 'atom');
 
-async function calibrateJson(argv: string[]): Promise<{ code: number; stderr: string; json: { fitted: { flop: number; flopByPrecision?: { fp8?: number }; memory: number; layerOverheadS: number; network: number }; mtpAcceptance: number | null; rows: Array<{ before: { predicted: number | null } }> } }> {
+async function calibrateJson(argv: string[]): Promise<{ code: number; stderr: string; json: { fitted: { flop: number; flopByPrecision?: { fp8?: number }; memory: number; layerOverheadS: number; network: number }; mtpAcceptance: number | null; outOfSample: { rows: number; curves: number } | null; efficiency: { calibration: { outOfSampleError?: { throughput: number; interactivity: number } } }; rows: Array<{ before: { predicted: number | null } }> } }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(['calibrate', ...argv, '--json'], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
@@ -61,5 +61,9 @@ describe('InferenceX rows as a ridgeline calibrate CSV', () => {
     expect(json.fitted.network).toBe(efficiencyAt(profile.network, 1e6));
     // ATOM runs on MI355X alone, so the stack's acceptance, pooled over every chip, is this chip's
     expect(json.mtpAcceptance).toBe(profile.mtpAcceptance!.value);
+    // and one curve left out at a time, the error out of sample the profile quotes
+    const quoted = profile.calibration!.outOfSampleError!;
+    expect(json.efficiency.calibration.outOfSampleError).toMatchObject({ throughput: quoted.throughput, interactivity: quoted.interactivity });
+    expect(json.outOfSample).toMatchObject({ rows: 2 * atom.length, curves: 4 });
   }, 120_000);
 });

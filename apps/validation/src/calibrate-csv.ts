@@ -1,3 +1,4 @@
+import { curveOf } from './inferencex-fit.ts';
 import { activeDecodeWorkers, inferencexConfig, inferencexRun, type InferencexRow } from './inferencex.ts';
 
 /**
@@ -5,14 +6,15 @@ import { activeDecodeWorkers, inferencexConfig, inferencexRun, type InferencexRo
  * guide): each row as its configuration reads it (`inferencexConfig`, every serving option the
  * validation gives it) with its benchmark run (`inferencexRun`), measured twice, as
  * `tokens_per_s_per_chip` (`tput_per_gpu`) and `tpot_s` (1 / `median_intvty`): the two figures
- * `pnpm validate --fit` fits. So `ridgeline calibrate --serving` on it runs the first-party fit of
- * those rows (docs/MODEL.md §9), the MTP acceptance on the chip's rows alone where the validation
- * pools a stack's over every chip.
+ * `pnpm validate --fit` fits, and its curve (`curveOf`). So `ridgeline calibrate --serving` on it
+ * runs the first-party fit of those rows (docs/MODEL.md §9), one curve left out at a time for the
+ * error out of sample, the MTP acceptance on the chip's rows alone where the validation pools a
+ * stack's over every chip.
  */
 
 /** The columns, in order. */
 export const CALIBRATE_CSV_HEADER =
-  'id,model,chips,tp,ep,batch,max_batch,input,output,weights,kv,activations,attention_weights,chunk_tokens,attention,speculative,draft_tokens,prefill_workers,decode_workers,prefill_tp,prefill_ep,prefill_attention,receive_interval,requests_per_client,output_sd,metric,value';
+  'id,model,chips,tp,ep,batch,max_batch,input,output,weights,kv,activations,attention_weights,chunk_tokens,attention,speculative,draft_tokens,prefill_workers,decode_workers,prefill_tp,prefill_ep,prefill_attention,receive_interval,requests_per_client,output_sd,curve,metric,value';
 
 /** A measured figure or a derived one in the CSV: 6 significant digits (a measurement's 5, and a margin). */
 function figure(x: number): string {
@@ -50,6 +52,8 @@ export function calibrateCsv(rows: readonly InferencexRow[], comments: readonly 
       c.attentionSharding ?? 'heads', c.speculative?.mode ?? 'none', c.speculative?.draftTokens ?? '',
       d?.prefillWorkers ?? '', d?.decodeWorkers ?? '', d?.prefillTp ?? '', d?.prefillEp ?? '', d?.prefillAttention ?? '',
       c.receiveInterval ?? '', run.requestsPerClient, figure(run.outputTokensSd),
+      // the fit's curve (chip, framework, precision, MTP or not): one is left out at a time
+      curveOf(row),
     ];
     return [
       [`inferencex ${row.line} tput`, ...cells, 'tokens_per_s_per_chip', figure(row.tputPerGpu)].join(','),

@@ -182,6 +182,30 @@ describe('ridgeline calibrate on serving rows', () => {
     expect(await source(9)).toMatch(/^fit: ridgeline calibrate, ids-9\.csv lines 2-10 \(9 rows\)/);
   });
 
+  it('with a curve column, leaves one curve out at a time and quotes the error out of sample in the block', { timeout: 240_000 }, async () => {
+    // the serving example's rows in three curves: one engine without MTP, disaggregated, with MTP
+    const lines = (await readFile(SERVING_EXAMPLE, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const curveOf = (line: string): string => (line.includes(',mtp,') ? 'mtp' : line.includes(',1,2,8,dp,') ? 'disaggregated' : 'one engine');
+    const csv = [`${lines[0]},curve`, ...lines.slice(1).map((l) => `${l},${curveOf(l)}`), ''].join('\n');
+    const r = await calibrateFile('curves.csv', csv, '--serving', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('ridgeline: out of sample: fitting without curve "one engine" (1 of 3)\n');
+    const json = JSON.parse(r.stdout) as { outOfSample: { throughput: number; interactivity: number; ttft?: number; rows: number; curves: number }; efficiency: { calibration: { outOfSampleError: { throughput: number; interactivity: number; on: string } } } };
+    // every row is left out once; the rows were made with one set of figures, so what the other
+    // curves fit predicts them to within rounding, except where a curve alone pins a figure
+    expect(json.outOfSample.rows).toBe(12);
+    expect(json.outOfSample.curves).toBe(3);
+    const quoted = json.efficiency.calibration.outOfSampleError;
+    expect(quoted.throughput).toBe(Math.round(json.outOfSample.throughput * 1000) / 1000);
+    expect(quoted.interactivity).toBe(Math.round(json.outOfSample.interactivity * 1000) / 1000);
+    expect(quoted.on).toBe('curves.csv: 12 rows, one of 3 curves left out at a time (ridgeline calibrate --serving)');
+    // one curve only: a note, and no error quoted
+    const one = await calibrateFile('one-curve.csv', csv.replace(/,(one engine|disaggregated|mtp)\n/g, ',all\n'), '--serving', '--json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).toContain('every row given a curve is on "all": a second curve is needed to leave one out, so no error out of sample is measured');
+    expect((JSON.parse(one.stdout) as { outOfSample: unknown }).outOfSample).toBeNull();
+  });
+
   it('refuses disaggregation on a static batch, naming the columns', async () => {
     const csv = 'model,chips,tp,batch,input,output,schedule,prefill_workers,metric,value\nllama-3.1-70b,8,8,8,1024,128,static,1,tpot_s,0.02\n';
     expectUserError(await calibrateFile('static.csv', csv), 'static.csv line 2: prefill_workers needs schedule continuous: disaggregated decode workers batch continuously');

@@ -316,7 +316,7 @@ describe('ridgeline calibrate', { timeout: 240_000 }, () => {
     [
       'an unknown column',
       'model,chips,tpp,batch,input,output,metric,value\n',
-      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, requests_per_client, output_sd, attention, speculative, draft_tokens, acceptance, draft_model, prefill_workers, decode_workers, prefill_tp, prefill_ep, prefill_attention, receive_interval, notes',
+      'bad.csv: unknown column "tpp". Did you mean "pp" or "tp"? Columns: model, chips, tp, batch, input, output, metric, value, id, pp, ep, weights, kv, activations, attention_weights, max_batch, schedule, chunk_tokens, requests_per_client, output_sd, attention, speculative, draft_tokens, acceptance, draft_model, prefill_workers, decode_workers, prefill_tp, prefill_ep, prefill_attention, receive_interval, curve, notes',
     ],
     [
       'an unknown metric',

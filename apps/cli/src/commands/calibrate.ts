@@ -14,10 +14,12 @@ import {
   withEfficiencies,
   withMtpAcceptance,
   type CalibrationMetric,
+  type CalibrationResult,
   type CalibrationRow,
   type ConstantEfficiencies,
   type FittedEfficiencies,
   type InferenceConfig,
+  type MtpAcceptanceFit,
   type RowFit,
   type RowsEvaluation,
 } from '@ridgeline/model';
@@ -128,6 +130,45 @@ function withUnfitted(candidate: ChipSpec, chip: ChipSpec): ChipSpec {
   return { ...candidate, efficiency: { ...candidate.efficiency, ...Object.fromEntries(kept.map((k) => [k, chip.efficiency[k]])) } };
 }
 
+/** A fraction to three decimals, as quoted errors are. */
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function medianOf(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The error out of sample as a plugin quotes it (`CalibrationStatus.outOfSampleError`). */
+interface OutOfSample {
+  /** Median |error| of the rate rows (tokens/s per chip). */
+  readonly throughput: number;
+  /** Median |error| of tokens/s per user, 1/TPOT, on the `tpot_s` rows: measured/predicted TPOT − 1. */
+  readonly interactivity: number;
+  /** Median |error| of the `ttft_s` rows, where any. */
+  readonly ttft?: number;
+  readonly rows: number;
+  readonly curves: number;
+}
+
+/**
+ * The held-out predictions' median |error| per kind of figure, as the first-party chips quote
+ * theirs: throughput, tokens/s per user (1/TPOT) and TTFT. `undefined` without both a throughput and
+ * a TPOT row, the two a quoted error must state.
+ */
+function outOfSampleOf(held: ReadonlyArray<{ readonly metric: CalibrationMetric; readonly measured: number; readonly predicted: number }>, curves: number): OutOfSample | undefined {
+  const abs = (kind: (m: CalibrationMetric) => boolean, error: (h: { measured: number; predicted: number }) => number): number | undefined => medianOf(held.filter((h) => kind(h.metric)).map((h) => Math.abs(error(h))));
+  const throughput = abs(isRate, (h) => h.predicted / h.measured - 1);
+  // tokens/s per user is 1/TPOT: predicted (1/p) over measured (1/m), less one
+  const interactivity = abs((m) => m === 'tpot_s', (h) => h.measured / h.predicted - 1);
+  const ttft = abs((m) => m === 'ttft_s', (h) => h.predicted / h.measured - 1);
+  if (throughput === undefined || interactivity === undefined) return undefined;
+  return { throughput, interactivity, ...(ttft === undefined ? {} : { ttft }), rows: held.length, curves };
+}
+
 /** A row's serving options in a table cell: `dp attention`, `mtp γ2`, `1 prefill (tp 8, dp) → 2 decode`; empty for none. */
 function servingCell(c: InferenceConfig): string {
   const parts: string[] = [];
@@ -180,7 +221,7 @@ function pasteable(block: ChipEfficiency): string {
     const value: unknown = Object.entries(block).find(([k]) => k === key)?.[1];
     return value === undefined ? [] : [`    ${key}: ${literal(value)},`];
   });
-  const calibration = block.calibration === undefined ? [] : [`    calibration: { status: '${block.calibration.status}', basis: ${quote(block.calibration.basis)} },`];
+  const calibration = block.calibration === undefined ? [] : [`    calibration: ${literal(block.calibration)},`];
   return ['  efficiency: {', ...lines, ...calibration, '  },'].join('\n');
 }
 
@@ -262,31 +303,46 @@ const command: CommandDef<typeof args> = defineCommand({
     if (feasibleCount === 0) {
       throw new UserError(`none of the ${rows.length} rows of ${file} is feasible on ${chip.id} (see the notes above), so there is nothing to fit`);
     }
-    // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
-    const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
     // The serving procedure (docs/MODEL.md §9) fits the efficiencies on the rows that do not draft
     // with MTP at the chip's acceptance, then that acceptance on the rows that do: on MTP rows alone
     // a step's cost and the tokens it accepts trade off.
     const drafting = (m: Measurement): boolean => m.row.config.speculative?.mode === 'mtp' && m.row.config.speculative.acceptance === undefined;
-    const separate = serving && rows.some(drafting) && rows.some((m) => !drafting(m) && !infeasible.has(m.row.id));
-    const fitOn = separate ? rows.filter((m) => !drafting(m)) : rows;
-    if (serving && rows.some(drafting) && !separate) {
-      note(`every feasible row drafts with MTP, so the efficiencies are fitted at ${chip.id}'s acceptance (${chip.efficiency.mtpAcceptance?.value ?? 'the model default, 0.85'}) and none is fitted: give rows without MTP too to fit it`);
-    }
-    io.stderr(
-      serving
-        ? `ridgeline: fitting the experts' η_flop (${flopPrecisions.join(', ')}), η_mem and t_layer (η_net and the prefill overlap held) to ${fitOn.length - fitOn.filter((m) => infeasible.has(m.row.id)).length} rows over ${formatInteger(points)} grid points${separate ? `, then the MTP acceptance to ${rows.filter(drafting).length} rows` : ''}\n`
-        : `ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`,
-    );
-    const before = evaluateRows(calibrationRows, chip);
-    const options = serving ? servingCalibrationOptions(chip, flopPrecisions) : { flopPrecisions };
+    const feasibleRows = (subset: readonly Measurement[]): Measurement[] => subset.filter((m) => !infeasible.has(m.row.id));
     // every candidate keeps the chip's figures the search does not set (t_req, the acceptance, the KV cache budget)
     const fitRow = (m: Measurement): CalibrationRow => {
       const row = inferenceRow(m.row);
       return { ...row, predict: (candidate) => row.predict(withUnfitted(candidate, chip)) };
     };
-    const fit = calibrateEfficiencies(chip, fitOn.map(fitRow), grid, options);
-    if (fit === undefined) throw new UserError(`no grid point makes any row of ${file} feasible on ${chip.id}`);
+    /** The procedure on `subset`: the efficiencies (then, serving, the acceptance), and the chip with them. */
+    const fitOn = (subset: readonly Measurement[], source: string): { fit: CalibrationResult; chip: ChipSpec; acceptance: MtpAcceptanceFit | undefined; efficiencyRows: number } | undefined => {
+      // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
+      const flopPrecisions = [...new Set(subset.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
+      const separate = serving && subset.some(drafting) && feasibleRows(subset).some((m) => !drafting(m));
+      const basis = separate ? subset.filter((m) => !drafting(m)) : subset;
+      const options = serving ? servingCalibrationOptions(chip, flopPrecisions) : { flopPrecisions };
+      const fit = calibrateEfficiencies(chip, basis.map(fitRow), grid, options);
+      if (fit === undefined) return undefined;
+      const efficient = withUnfitted(withEfficiencies(chip, fit.efficiencies, source), chip);
+      const acceptance = separate ? fitMtpAcceptance(efficient, subset.filter(drafting).map((m) => m.row)) : undefined;
+      return { fit, chip: acceptance === undefined ? efficient : withMtpAcceptance(efficient, acceptance.acceptance, source), acceptance, efficiencyRows: feasibleRows(basis).length };
+    };
+    const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
+    const separate = serving && rows.some(drafting) && feasibleRows(rows).some((m) => !drafting(m));
+    if (serving && rows.some(drafting) && !separate) {
+      note(`every feasible row drafts with MTP, so the efficiencies are fitted at ${chip.id}'s acceptance (${chip.efficiency.mtpAcceptance?.value ?? 'the model default, 0.85'}) and none is fitted: give rows without MTP too to fit it`);
+    }
+    io.stderr(
+      serving
+        ? `ridgeline: fitting the experts' η_flop (${flopPrecisions.join(', ')}), η_mem and t_layer (η_net and the prefill overlap held) to ${feasibleRows(separate ? rows.filter((m) => !drafting(m)) : rows).length} rows over ${formatInteger(points)} grid points${separate ? `, then the MTP acceptance to ${rows.filter(drafting).length} rows` : ''}\n`
+        : `ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`,
+    );
+    const before = evaluateRows(calibrationRows, chip);
+    const fitted = feasibleRows(rows);
+    const source = `fit: ridgeline calibrate${serving ? ' --serving' : ''}, ${file} ${rowsText(fitted)} (${fitted.length} row${fitted.length === 1 ? '' : 's'})`;
+    const whole = fitOn(rows, source);
+    if (whole === undefined) throw new UserError(`no grid point makes any row of ${file} feasible on ${chip.id}`);
+    const { fit, acceptance } = whole;
+    const final = whole.chip;
     for (const key of fit.atGridEdge) {
       const values = grid[key];
       const last = fit.efficiencies[key] === Math.max(...values);
@@ -294,15 +350,30 @@ const command: CommandDef<typeof args> = defineCommand({
         `${NAMES[key]} landed on the ${last ? 'last' : 'first'} value of its grid (${valueText(key, fit.efficiencies[key])}): the best value may lie ${last ? 'above' : 'below'} it, or the rows may not pin it down`,
       );
     }
-
-    const fitted = rows.filter((m) => !infeasible.has(m.row.id));
-    const source = `fit: ridgeline calibrate${serving ? ' --serving' : ''}, ${file} ${rowsText(fitted)} (${fitted.length} row${fitted.length === 1 ? '' : 's'})`;
-    const efficient = withUnfitted(withEfficiencies(chip, fit.efficiencies, source), chip);
-    const acceptance = separate ? fitMtpAcceptance(efficient, rows.filter(drafting).map((m) => m.row)) : undefined;
-    const final = acceptance === undefined ? efficient : withMtpAcceptance(efficient, acceptance.acceptance, source);
     const after = evaluateRows(calibrationRows, final);
     const sourced = `${source}, median |error| ${formatPercent(after.medianAbsError)}`;
-    const block = serving ? servingBlock(final, source, sourced) : efficiencyBlock(fit.efficiencies, sourced);
+
+    // Out of sample (the `curve` column): each curve predicted by the procedure run on the other
+    // rows, as pnpm validate --fit measures the first-party chips' errors (docs/MODEL.md §9).
+    const curves = [...new Set(fitted.flatMap((m) => (m.curve === undefined ? [] : [m.curve])))];
+    const held: Array<{ readonly metric: CalibrationMetric; readonly measured: number; readonly predicted: number }> = [];
+    if (curves.length === 1) note(`every row given a curve is on "${curves[0]}": a second curve is needed to leave one out, so no error out of sample is measured`);
+    if (curves.length > 1) {
+      curves.forEach((curve, i) => {
+        io.stderr(`ridgeline: out of sample: fitting without curve "${curve}" (${i + 1} of ${curves.length})\n`);
+        const without = fitOn(rows.filter((m) => m.curve !== curve), 'fit candidate');
+        if (without === undefined) return;
+        for (const m of fitted.filter((x) => x.curve === curve)) {
+          const predicted = inferenceRow(m.row).predict(without.chip);
+          if (predicted !== undefined) held.push({ metric: m.row.metric, measured: m.row.measured, predicted });
+        }
+      });
+    }
+    const outOfSample = outOfSampleOf(held, curves.length);
+    if (curves.length > 1 && outOfSample === undefined) note('the rows left out hold no throughput row or no tpot_s row, so no error out of sample is quoted (it states both)');
+    const quoted = outOfSample === undefined ? undefined : { throughput: round3(outOfSample.throughput), interactivity: round3(outOfSample.interactivity), ...(outOfSample.ttft === undefined ? {} : { ttft: round3(outOfSample.ttft) }), on: `${file}: ${outOfSample.rows} rows, one of ${curves.length} curves left out at a time (ridgeline calibrate${serving ? ' --serving' : ''})` };
+    const plainBlock = serving ? servingBlock(final, source, sourced) : efficiencyBlock(fit.efficiencies, sourced);
+    const block: ChipEfficiency = quoted === undefined ? plainBlock : { ...plainBlock, calibration: { status: 'fitted', basis: sourced, outOfSampleError: quoted } };
 
     if (a.json) {
       const json = {
@@ -314,6 +385,7 @@ const command: CommandDef<typeof args> = defineCommand({
         after: summary(after),
         fitted: fit.efficiencies,
         mtpAcceptance: acceptance === undefined ? null : acceptance.acceptance,
+        outOfSample: outOfSample ?? null,
         atGridEdge: fit.atGridEdge,
         efficiency: block,
       };
@@ -365,6 +437,9 @@ const command: CommandDef<typeof args> = defineCommand({
         '',
         `median |error|  before ${formatPercent(before.medianAbsError)}  after ${formatPercent(after.medianAbsError)}  (mean |ln(predicted/measured)| ${formatNumber(before.loss ?? Number.NaN)} → ${formatNumber(after.loss ?? Number.NaN)})`,
         `fitted          ${fittedText}`,
+        ...(outOfSample === undefined
+          ? []
+          : [`out of sample   throughput ${formatPercent(outOfSample.throughput)}, tokens/s per user ${formatPercent(outOfSample.interactivity)}${outOfSample.ttft === undefined ? '' : `, TTFT ${formatPercent(outOfSample.ttft)}`} (median |error| of ${outOfSample.rows} rows, one of ${outOfSample.curves} curves left out at a time)`]),
         '',
         `Paste into the chip "${chip.id}" of your plugin, in place of its efficiency block:`,
         '',
