@@ -2,29 +2,22 @@ import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, table } from '@ridgeline/format';
 import { efficiencyAt, type ChipEfficiency, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import {
-  calibrateEfficiencies,
   computePrecision,
   DEFAULT_CALIBRATION_GRID,
   estimateInference,
   evaluateRows,
-  fitMtpAcceptance,
   inferenceRow,
   servingCalibrationGrid,
-  servingCalibrationOptions,
-  withEfficiencies,
-  withMtpAcceptance,
   type CalibrationMetric,
-  type CalibrationResult,
-  type CalibrationRow,
   type ConstantEfficiencies,
   type FittedEfficiencies,
   type InferenceConfig,
-  type MtpAcceptanceFit,
   type RowFit,
   type RowsEvaluation,
 } from '@ridgeline/model';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
+import { curvesOf, draftsAtChipAcceptance, fitMeasurements, leaveOneCurveOut, outOfSampleOf, round3, type Procedure } from '../fit-procedure.ts';
 import { isRate, readMeasurements, type Measurement } from '../measurements.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
@@ -116,57 +109,6 @@ function servingBlock(chip: ChipSpec, fitted: string, source: string): ChipEffic
     ...(e.commOverlap === undefined ? {} : { commOverlap: { ...e.commOverlap, source: `held at 0 while fitting (serving stacks run their collectives on the critical path): ${source}` } }),
     calibration: { status: 'fitted', basis: source },
   };
-}
-
-/**
- * `candidate` (the chip with fitted efficiencies, which `withEfficiencies` builds from the searched
- * figures alone) with the figures of `chip` that no search sets where it has none: its front end's
- * t_req, its MTP acceptance and its KV cache budget. Without them a first-party chip's rows would be
- * fitted with a TTFT short of its t_req and MTP at the model's default acceptance.
- */
-function withUnfitted(candidate: ChipSpec, chip: ChipSpec): ChipSpec {
-  const kept = (['requestOverheadS', 'mtpAcceptance', 'kvCacheBudget'] as const).filter((k) => chip.efficiency[k] !== undefined && candidate.efficiency[k] === undefined);
-  if (kept.length === 0) return candidate;
-  return { ...candidate, efficiency: { ...candidate.efficiency, ...Object.fromEntries(kept.map((k) => [k, chip.efficiency[k]])) } };
-}
-
-/** A fraction to three decimals, as quoted errors are. */
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-function medianOf(xs: readonly number[]): number | undefined {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** The error out of sample as a plugin quotes it (`CalibrationStatus.outOfSampleError`). */
-interface OutOfSample {
-  /** Median |error| of the rate rows (tokens/s per chip). */
-  readonly throughput: number;
-  /** Median |error| of tokens/s per user, 1/TPOT, on the `tpot_s` rows: measured/predicted TPOT − 1. */
-  readonly interactivity: number;
-  /** Median |error| of the `ttft_s` rows, where any. */
-  readonly ttft?: number;
-  readonly rows: number;
-  readonly curves: number;
-}
-
-/**
- * The held-out predictions' median |error| per kind of figure, as the first-party chips quote
- * theirs: throughput, tokens/s per user (1/TPOT) and TTFT. `undefined` without both a throughput and
- * a TPOT row, the two a quoted error must state.
- */
-function outOfSampleOf(held: ReadonlyArray<{ readonly metric: CalibrationMetric; readonly measured: number; readonly predicted: number }>, curves: number): OutOfSample | undefined {
-  const abs = (kind: (m: CalibrationMetric) => boolean, error: (h: { measured: number; predicted: number }) => number): number | undefined => medianOf(held.filter((h) => kind(h.metric)).map((h) => Math.abs(error(h))));
-  const throughput = abs(isRate, (h) => h.predicted / h.measured - 1);
-  // tokens/s per user is 1/TPOT: predicted (1/p) over measured (1/m), less one
-  const interactivity = abs((m) => m === 'tpot_s', (h) => h.measured / h.predicted - 1);
-  const ttft = abs((m) => m === 'ttft_s', (h) => h.predicted / h.measured - 1);
-  if (throughput === undefined || interactivity === undefined) return undefined;
-  return { throughput, interactivity, ...(ttft === undefined ? {} : { ttft }), rows: held.length, curves };
 }
 
 /** A row's serving options in a table cell: `dp attention`, `mtp γ2`, `1 prefill (tp 8, dp) → 2 decode`; empty for none. */
@@ -303,29 +245,9 @@ const command: CommandDef<typeof args> = defineCommand({
     if (feasibleCount === 0) {
       throw new UserError(`none of the ${rows.length} rows of ${file} is feasible on ${chip.id} (see the notes above), so there is nothing to fit`);
     }
-    // The serving procedure (docs/MODEL.md §9) fits the efficiencies on the rows that do not draft
-    // with MTP at the chip's acceptance, then that acceptance on the rows that do: on MTP rows alone
-    // a step's cost and the tokens it accepts trade off.
-    const drafting = (m: Measurement): boolean => m.row.config.speculative?.mode === 'mtp' && m.row.config.speculative.acceptance === undefined;
+    const procedure: Procedure = { chip, serving, grid, infeasible: new Set(infeasible.keys()) };
+    const drafting = draftsAtChipAcceptance;
     const feasibleRows = (subset: readonly Measurement[]): Measurement[] => subset.filter((m) => !infeasible.has(m.row.id));
-    // every candidate keeps the chip's figures the search does not set (t_req, the acceptance, the KV cache budget)
-    const fitRow = (m: Measurement): CalibrationRow => {
-      const row = inferenceRow(m.row);
-      return { ...row, predict: (candidate) => row.predict(withUnfitted(candidate, chip)) };
-    };
-    /** The procedure on `subset`: the efficiencies (then, serving, the acceptance), and the chip with them. */
-    const fitOn = (subset: readonly Measurement[], source: string): { fit: CalibrationResult; chip: ChipSpec; acceptance: MtpAcceptanceFit | undefined; efficiencyRows: number } | undefined => {
-      // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
-      const flopPrecisions = [...new Set(subset.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
-      const separate = serving && subset.some(drafting) && feasibleRows(subset).some((m) => !drafting(m));
-      const basis = separate ? subset.filter((m) => !drafting(m)) : subset;
-      const options = serving ? servingCalibrationOptions(chip, flopPrecisions) : { flopPrecisions };
-      const fit = calibrateEfficiencies(chip, basis.map(fitRow), grid, options);
-      if (fit === undefined) return undefined;
-      const efficient = withUnfitted(withEfficiencies(chip, fit.efficiencies, source), chip);
-      const acceptance = separate ? fitMtpAcceptance(efficient, subset.filter(drafting).map((m) => m.row)) : undefined;
-      return { fit, chip: acceptance === undefined ? efficient : withMtpAcceptance(efficient, acceptance.acceptance, source), acceptance, efficiencyRows: feasibleRows(basis).length };
-    };
     const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
     const separate = serving && rows.some(drafting) && feasibleRows(rows).some((m) => !drafting(m));
     if (serving && rows.some(drafting) && !separate) {
@@ -339,7 +261,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const before = evaluateRows(calibrationRows, chip);
     const fitted = feasibleRows(rows);
     const source = `fit: ridgeline calibrate${serving ? ' --serving' : ''}, ${file} ${rowsText(fitted)} (${fitted.length} row${fitted.length === 1 ? '' : 's'})`;
-    const whole = fitOn(rows, source);
+    const whole = fitMeasurements(procedure, rows, source);
     if (whole === undefined) throw new UserError(`no grid point makes any row of ${file} feasible on ${chip.id}`);
     const { fit, acceptance } = whole;
     const final = whole.chip;
@@ -355,20 +277,9 @@ const command: CommandDef<typeof args> = defineCommand({
 
     // Out of sample (the `curve` column): each curve predicted by the procedure run on the other
     // rows, as pnpm validate --fit measures the first-party chips' errors (docs/MODEL.md §9).
-    const curves = [...new Set(fitted.flatMap((m) => (m.curve === undefined ? [] : [m.curve])))];
-    const held: Array<{ readonly metric: CalibrationMetric; readonly measured: number; readonly predicted: number }> = [];
+    const curves = curvesOf(fitted);
     if (curves.length === 1) note(`every row given a curve is on "${curves[0]}": a second curve is needed to leave one out, so no error out of sample is measured`);
-    if (curves.length > 1) {
-      curves.forEach((curve, i) => {
-        io.stderr(`ridgeline: out of sample: fitting without curve "${curve}" (${i + 1} of ${curves.length})\n`);
-        const without = fitOn(rows.filter((m) => m.curve !== curve), 'fit candidate');
-        if (without === undefined) return;
-        for (const m of fitted.filter((x) => x.curve === curve)) {
-          const predicted = inferenceRow(m.row).predict(without.chip);
-          if (predicted !== undefined) held.push({ metric: m.row.metric, measured: m.row.measured, predicted });
-        }
-      });
-    }
+    const held = curves.length > 1 ? leaveOneCurveOut(procedure, rows, curves, (curve, i) => io.stderr(`ridgeline: out of sample: fitting without curve "${curve}" (${i + 1} of ${curves.length})\n`)) : [];
     const outOfSample = outOfSampleOf(held, curves.length);
     if (curves.length > 1 && outOfSample === undefined) note('the rows left out hold no throughput row or no tpot_s row, so no error out of sample is quoted (it states both)');
     const quoted = outOfSample === undefined ? undefined : { throughput: round3(outOfSample.throughput), interactivity: round3(outOfSample.interactivity), ...(outOfSample.ttft === undefined ? {} : { ttft: round3(outOfSample.ttft) }), on: `${file}: ${outOfSample.rows} rows, one of ${curves.length} curves left out at a time (ridgeline calibrate${serving ? ' --serving' : ''})` };
