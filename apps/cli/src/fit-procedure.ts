@@ -1,4 +1,4 @@
-import type { ChipSpec } from '@ridgeline/hardware';
+import type { ChipSpec, Precision } from '@ridgeline/hardware';
 import {
   calibrateEfficiencies,
   computePrecision,
@@ -10,7 +10,6 @@ import {
   type CalibrationGrid,
   type CalibrationMetric,
   type CalibrationResult,
-  type CalibrationRow,
   type MtpAcceptanceFit,
 } from '@ridgeline/model';
 import { isRate, type Measurement } from './measurements.ts';
@@ -50,30 +49,51 @@ export function draftsAtChipAcceptance(m: Measurement): boolean {
   return m.row.config.speculative?.mode === 'mtp' && m.row.config.speculative.acceptance === undefined;
 }
 
+/** How the procedure splits a set of rows. */
+export interface FitPlan {
+  /** The compute precisions the rows ran at: η_flop is fitted per each (`flopByPrecision`). */
+  readonly precisions: Precision[];
+  /** The rows the efficiencies are fitted on. */
+  readonly efficiencyRows: Measurement[];
+  /** With `--serving`, where rows of both kinds are feasible: the rows the MTP acceptance is fitted on after. */
+  readonly acceptanceRows: Measurement[] | undefined;
+}
+
 /**
- * The procedure on `subset`. The serving one fits the efficiencies on the rows that do not draft
- * with MTP at the chip's acceptance, then that acceptance on the rows that do (on MTP rows alone a
- * step's cost and the tokens it accepts trade off); where no feasible row is without MTP, the
- * efficiencies at the chip's acceptance. `undefined` when no grid point runs any row.
+ * How the procedure splits `subset`. The serving one fits the efficiencies on the rows that do not
+ * draft with MTP at the chip's acceptance, then that acceptance on the rows that do (on MTP rows
+ * alone a step's cost and the tokens it accepts trade off); where no feasible row is without MTP,
+ * the efficiencies on every row, at the chip's acceptance.
+ *
+ * @example
+ * fitPlan(procedure, rows).acceptanceRows?.length; // the MTP rows the acceptance is fitted on
+ */
+export function fitPlan(p: Procedure, subset: readonly Measurement[]): FitPlan {
+  // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
+  const precisions = [...new Set(subset.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
+  const separate = p.serving && subset.some(draftsAtChipAcceptance) && subset.some((m) => !draftsAtChipAcceptance(m) && !p.infeasible.has(m.row.id));
+  return {
+    precisions,
+    efficiencyRows: separate ? subset.filter((m) => !draftsAtChipAcceptance(m)) : [...subset],
+    acceptanceRows: separate ? subset.filter(draftsAtChipAcceptance) : undefined,
+  };
+}
+
+/**
+ * The procedure on `subset` (`fitPlan`): the efficiencies, then (serving) the acceptance, and the
+ * chip with them. `undefined` when no grid point runs any row.
  *
  * @example
  * const outcome = fitMeasurements({ chip, serving: true, grid: servingCalibrationGrid(chip), infeasible: new Set() }, rows, 'fit: my rows');
  */
 export function fitMeasurements(p: Procedure, subset: readonly Measurement[], source: string): FitOutcome | undefined {
-  // the procedure pnpm validate --fit runs: η_flop per compute precision the rows ran at
-  const flopPrecisions = [...new Set(subset.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
-  const separate = p.serving && subset.some(draftsAtChipAcceptance) && subset.some((m) => !draftsAtChipAcceptance(m) && !p.infeasible.has(m.row.id));
-  const basis = separate ? subset.filter((m) => !draftsAtChipAcceptance(m)) : subset;
-  const options = p.serving ? servingCalibrationOptions(p.chip, flopPrecisions) : { flopPrecisions };
-  // every candidate keeps the chip's figures the search does not set (t_req, the acceptance, the KV cache budget)
-  const fitRow = (m: Measurement): CalibrationRow => {
-    const row = inferenceRow(m.row);
-    return { ...row, predict: (candidate) => row.predict(withUnfitted(candidate, p.chip)) };
-  };
-  const fit = calibrateEfficiencies(p.chip, basis.map(fitRow), p.grid, options);
+  const plan = fitPlan(p, subset);
+  const options = p.serving ? servingCalibrationOptions(p.chip, plan.precisions) : { flopPrecisions: plan.precisions };
+  // (every candidate keeps the chip's t_req, acceptance and KV cache budget: withEfficiencies)
+  const fit = calibrateEfficiencies(p.chip, plan.efficiencyRows.map((m) => inferenceRow(m.row)), p.grid, options);
   if (fit === undefined) return undefined;
-  const efficient = withUnfitted(withEfficiencies(p.chip, fit.efficiencies, source), p.chip);
-  const acceptance = separate ? fitMtpAcceptance(efficient, subset.filter(draftsAtChipAcceptance).map((m) => m.row)) : undefined;
+  const efficient = withEfficiencies(p.chip, fit.efficiencies, source);
+  const acceptance = plan.acceptanceRows === undefined ? undefined : fitMtpAcceptance(efficient, plan.acceptanceRows.map((m) => m.row));
   return { fit, chip: acceptance === undefined ? efficient : withMtpAcceptance(efficient, acceptance.acceptance, source), acceptance };
 }
 
@@ -106,18 +126,6 @@ export function leaveOneCurveOut(p: Procedure, rows: readonly Measurement[], cur
     }
   });
   return held;
-}
-
-/**
- * `candidate` (the chip with fitted efficiencies, which `withEfficiencies` builds from the searched
- * figures alone) with the figures of `chip` that no search sets where it has none: its front end's
- * t_req, its MTP acceptance and its KV cache budget. Without them a first-party chip's rows would be
- * fitted with a TTFT short of its t_req and MTP at the model's default acceptance.
- */
-export function withUnfitted(candidate: ChipSpec, chip: ChipSpec): ChipSpec {
-  const kept = (['requestOverheadS', 'mtpAcceptance', 'kvCacheBudget'] as const).filter((k) => chip.efficiency[k] !== undefined && candidate.efficiency[k] === undefined);
-  if (kept.length === 0) return candidate;
-  return { ...candidate, efficiency: { ...candidate.efficiency, ...Object.fromEntries(kept.map((k) => [k, chip.efficiency[k]])) } };
 }
 
 /** A fraction to three decimals, as quoted errors are. */

@@ -10,7 +10,6 @@ import {
   PREFILL_CHUNK_TOKENS,
   SCHEDULES,
   SPECULATIVE_MODES,
-  WORKLOAD_LIMITS,
   estimateInference,
   metricValue,
   type AttentionSharding,
@@ -27,7 +26,7 @@ import { UserError } from './errors.ts';
 import { decimal } from './units.ts';
 import { resolveModel } from './resolve-model.ts';
 import { didYouMean } from './suggest.ts';
-import { asColumns, disaggregationFlags, speculativeFlags, type SpeculativeOptions } from './serving-flags.ts';
+import { asColumns, disaggregationFlags, receiveIntervalFlag, speculativeFlags, type SpeculativeOptions } from './serving-flags.ts';
 
 /**
  * The measurements CSV of `ridgeline calibrate`: one row per measured configuration, with a header.
@@ -186,27 +185,23 @@ async function servingOptions(c: Cells, dir: string, schedule: Schedule): Promis
   const prefillAttention = oneOf(c, 'prefill_attention', ['heads', 'dp'] as const);
   let speculative: SpeculativeOptions | undefined;
   let disaggregation: DisaggregationConfig | undefined;
+  let receiveInterval: number | undefined;
   try {
     speculative = speculativeFlags({ speculative: mode, 'draft-tokens': given(c, 'draft_tokens'), acceptance: given(c, 'acceptance'), 'draft-model': draftModelName });
-    disaggregation = disaggregationFlags({
-      'prefill-workers': given(c, 'prefill_workers'),
-      'decode-workers': given(c, 'decode_workers'),
-      'prefill-tp': given(c, 'prefill_tp'),
-      'prefill-ep': given(c, 'prefill_ep'),
-      'prefill-attention': prefillAttention,
-    });
+    disaggregation = disaggregationFlags(
+      {
+        'prefill-workers': given(c, 'prefill_workers'),
+        'decode-workers': given(c, 'decode_workers'),
+        'prefill-tp': given(c, 'prefill_tp'),
+        'prefill-ep': given(c, 'prefill_ep'),
+        'prefill-attention': prefillAttention,
+      },
+      schedule,
+    );
+    receiveInterval = receiveIntervalFlag(given(c, 'receive_interval'), schedule, disaggregation !== undefined);
   } catch (error) {
     if (error instanceof UserError) throw problem(c, asColumns(error.message));
     throw error;
-  }
-  if (disaggregation !== undefined && schedule === 'static') throw problem(c, 'prefill_workers needs schedule continuous: disaggregated decode workers batch continuously');
-  // one engine's intake every N iterations (SGLang's --scheduler-recv-interval), as `estimate --receive-interval`
-  let receiveInterval: number | undefined;
-  if (given(c, 'receive_interval') !== undefined) {
-    receiveInterval = positiveInteger(c, 'receive_interval');
-    if (receiveInterval > WORKLOAD_LIMITS.receiveInterval) throw problem(c, `receive_interval must be at most ${WORKLOAD_LIMITS.receiveInterval}, got "${cell(c, 'receive_interval')}"`);
-    if (schedule === 'static') throw problem(c, 'receive_interval needs schedule continuous: a static batch takes its requests at once');
-    if (disaggregation !== undefined) throw problem(c, 'receive_interval applies to one engine: not with prefill_workers');
   }
   let draftModel: ModelSpec | undefined;
   if (draftModelName !== undefined) {

@@ -1,4 +1,4 @@
-import { MAX_DRAFT_TOKENS, MAX_WORKERS, WORKLOAD_LIMITS, type DisaggregationConfig, type SpeculativeMode } from '@ridgeline/model';
+import { MAX_DRAFT_TOKENS, MAX_WORKERS, WORKLOAD_LIMITS, type DisaggregationConfig, type Schedule, type SpeculativeMode } from '@ridgeline/model';
 import { positiveInteger, probabilityList } from './args.ts';
 import { quoted, UserError } from './errors.ts';
 
@@ -65,13 +65,14 @@ export interface DisaggregationFlags {
 
 /**
  * Checks the disaggregation options: undefined without `prefill-workers` (and then none of the
- * others may be given). The prefill chip is the caller's to resolve.
+ * others may be given); disaggregated decode workers batch continuously, so not on a static
+ * `schedule`. The prefill chip is the caller's to resolve.
  *
  * @example
- * disaggregationFlags({ 'prefill-workers': '1', 'decode-workers': '3' }); // { prefillWorkers: 1, decodeWorkers: 3 }
- * disaggregationFlags({ 'prefill-tp': '8' }); // throws '--prefill-tp needs --prefill-workers (disaggregated prefill and decode)'
+ * disaggregationFlags({ 'prefill-workers': '1', 'decode-workers': '3' }, 'continuous'); // { prefillWorkers: 1, decodeWorkers: 3 }
+ * disaggregationFlags({ 'prefill-tp': '8' }, 'continuous'); // throws '--prefill-tp needs --prefill-workers (disaggregated prefill and decode)'
  */
-export function disaggregationFlags(a: DisaggregationFlags): DisaggregationConfig | undefined {
+export function disaggregationFlags(a: DisaggregationFlags, schedule: Schedule): DisaggregationConfig | undefined {
   const workers = (flag: 'prefill-workers' | 'decode-workers'): number | undefined => {
     const n = positiveInteger(flag, a[flag]);
     if (n !== undefined && n > MAX_WORKERS) throw new UserError(`--${flag} must be a positive integer up to ${MAX_WORKERS}, got ${quoted(a[flag] ?? '')}`);
@@ -87,6 +88,7 @@ export function disaggregationFlags(a: DisaggregationFlags): DisaggregationConfi
     }
     return undefined;
   }
+  if (schedule === 'static') throw new UserError('--prefill-workers needs --schedule continuous: disaggregated decode workers batch continuously');
   return {
     prefillWorkers,
     decodeWorkers: decodeWorkers ?? 1,
@@ -94,6 +96,23 @@ export function disaggregationFlags(a: DisaggregationFlags): DisaggregationConfi
     ...(prefillEp === undefined ? {} : { prefillEp }),
     ...(a['prefill-attention'] === undefined ? {} : { prefillAttention: a['prefill-attention'] }),
   };
+}
+
+/**
+ * Checks one engine's intake interval (`receive-interval`, SGLang's `--scheduler-recv-interval`):
+ * iterations between intakes, up to `WORKLOAD_LIMITS.receiveInterval`, on a continuous engine that
+ * is not `disaggregated`; undefined when not given.
+ *
+ * @example
+ * receiveIntervalFlag('30', 'continuous', false); // 30
+ * receiveIntervalFlag('30', 'static', false); // throws '--receive-interval needs --schedule continuous: …'
+ */
+export function receiveIntervalFlag(raw: string | undefined, schedule: Schedule, disaggregated: boolean): number | undefined {
+  const interval = positiveInteger('receive-interval', raw, WORKLOAD_LIMITS.receiveInterval);
+  if (interval === undefined) return undefined;
+  if (schedule === 'static') throw new UserError('--receive-interval needs --schedule continuous: a static batch takes its requests at once');
+  if (disaggregated) throw new UserError('--receive-interval applies to one engine: not with --prefill-workers');
+  return interval;
 }
 
 /**

@@ -1,11 +1,8 @@
 import { efficiencyAt, type ChipSpec } from '@ridgeline/hardware';
-import { calibrateEfficiencies, DEFAULT_CALIBRATION_GRID, withEfficiencies, type CalibrationGrid, type CalibrationRow } from '@ridgeline/model';
+import { calibrateEfficiencies, DEFAULT_CALIBRATION_GRID, withEfficiencies, type CalibrationGrid, type CalibrationOptions, type CalibrationRow } from '@ridgeline/model';
 import { publishedSi, type PublishedRow } from './csv.ts';
 import { PLANS, predict } from './plans.ts';
 import { PLAN_CONTEXT, quantile } from './validate.ts';
-
-/** The search's options (`calibrateEfficiencies`' last argument). */
-type CalibrationOptions = NonNullable<Parameters<typeof calibrateEfficiencies>[3]>;
 
 /** One chip's fitted constants. */
 export interface ChipFit {

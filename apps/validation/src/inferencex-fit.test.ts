@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { efficiencyAt } from '@ridgeline/hardware';
 import { calibrateEfficiencies, FLOP_CURVE_INTENSITIES, withEfficiencies } from '@ridgeline/model';
 import { inferencexChip, inferencexChipById, readInferencex, selectInferencex } from './inferencex.ts';
-import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedProfileOf, fittedTogetherWith, forwardCheck, transferCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, stackKvCacheBudget, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
+import { calibrationRowsOf, curveOf, FITTED_TOGETHER, fittedProfileOf, fittedTogetherWith, forwardCheck, transferCheck, forwardCheckLine, onRowChip, oneCurveProfileErrors, profilesModule, type InferencexStackFit, type TransferCheck, fitInferencexChip, fitInferencexUnits, fitStackServing, inferencexFitGrid, stackKvCacheBudget, outOfSampleRankingLine, servingChip, withOwnRequestOverhead, withoutServingFigures, type InferencexChipFit, MTP_ACCEPTANCE_GRID, REQUEST_OVERHEAD_GRID, REQUEST_OVERHEAD_MAX_CONCURRENCY } from './inferencex-fit.ts';
 import { estimateInference } from '@ridgeline/model';
 import type { ChipSpec, Efficiency, Precision } from '@ridgeline/hardware';
 import { inferencexConfig, predictedTputPerGpu, type InferencexRow } from './inferencex.ts';
@@ -191,13 +191,15 @@ describe('fitting InferenceX, one curve left out', () => {
     // efficiencies on the rows without MTP (all rows when there are none), the experts' η_flop per
     // precision rising to the chip's large-GEMM figure (the other matmuls at the chip's own η_flop),
     // then the MTP acceptance and t_req of each stack with them held.
+    // The plugin's committed acceptance and t_req, fitted on these rows before, are never read.
+    const bare = withoutServingFigures(chip);
     const errors: number[] = [];
     for (const [held, other] of [[curves[0], curves[1]], [curves[1], curves[0]]] as const) {
       const training = rows.filter((r) => curveOf(r) === other);
       const plain = training.filter((r) => r.specMethod !== 'mtp');
       const options = { flopCurve: false, flopPrecisions: ['fp8' as const], flopLargeGemm: efficiencyAt(chip.efficiency.flop, FLOP_CURVE_INTENSITIES[1]), flopForExperts: true };
-      const e = calibrateEfficiencies(chip, calibrationRowsOf(plain.length > 0 ? plain : training), grid, options)!.efficiencies;
-      const withE = withEfficiencies(chip, e, 'test');
+      const e = calibrateEfficiencies(bare, calibrationRowsOf(plain.length > 0 ? plain : training), grid, options)!.efficiencies;
+      const withE = withEfficiencies(bare, e, 'test');
       // one chip alone: its stack's figures from its own training rows (when they include plain decoding)
       const serving = withOwnRequestOverhead(plain.length > 0 ? fitStackServing([{ chip: withE, rows: training }]) : {}, { chip: withE, rows: training });
       for (const row of rows.filter((r) => curveOf(r) === held)) {

@@ -357,7 +357,7 @@ function computePrecisionsOf(rows: readonly InferencexRow[]): Precision[] {
 }
 
 /** `chip` without the serving figures a committed profile carries (fitted on these rows before): a fit starts from the model's defaults. */
-function withoutServingFigures(chip: ChipSpec): ChipSpec {
+export function withoutServingFigures(chip: ChipSpec): ChipSpec {
   const { mtpAcceptance: _acceptance, requestOverheadS: _overhead, ...efficiency } = chip.efficiency;
   void _acceptance;
   void _overhead;

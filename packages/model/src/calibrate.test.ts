@@ -237,4 +237,16 @@ describe("withEfficiencies keeps a chip's sourced weightMemory (docs/MODEL.md §
     // a chip without one gets none
     expect(withEfficiencies(testGpu, { flop: 0.5, memory: 0.4, network: 0.8, layerOverheadS: 10e-6, commOverlap: 0 }, 'fit').efficiency.weightMemory).toBeUndefined();
   });
+
+  test('and what no search sets: its t_req, MTP acceptance and KV cache budget', () => {
+    const requestOverheadS = { value: 0.1, source: 'front end' };
+    const mtpAcceptance = { value: 0.7, source: 'stack' };
+    const kvCacheBudget = { basis: 'free' as const, fraction: { value: 0.9, source: 'stack' }, reservedBytes: { value: 1e9, source: 'stack' } };
+    const serving = { ...testGpu, efficiency: { ...testGpu.efficiency, requestOverheadS, mtpAcceptance, kvCacheBudget } };
+    const fitted = withEfficiencies(serving, { flop: 0.5, memory: 0.4, network: 0.8, layerOverheadS: 10e-6, commOverlap: 0 }, 'fit').efficiency;
+    expect([fitted.requestOverheadS, fitted.mtpAcceptance, fitted.kvCacheBudget]).toEqual([requestOverheadS, mtpAcceptance, kvCacheBudget]);
+    // a candidate of a chip without them has none
+    const plain = withEfficiencies(testGpu, { flop: 0.5, memory: 0.4, network: 0.8, layerOverheadS: 10e-6, commOverlap: 0 }, 'fit').efficiency;
+    expect([plain.requestOverheadS, plain.mtpAcceptance, plain.kvCacheBudget]).toEqual([undefined, undefined, undefined]);
+  });
 });

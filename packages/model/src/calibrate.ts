@@ -233,8 +233,11 @@ export function fittedFlopAt(e: FittedEfficiencies, precision: Precision | undef
 }
 
 /**
- * `chip` with its efficiencies replaced by constants, each carrying `source` (its sourced η_mem of
- * contiguous weight reads, `weightMemory`, kept: the fit is of everything else).
+ * `chip` with its efficiencies replaced by constants, each carrying `source`. What no grid search
+ * sets stays the chip's: its sourced η_mem of contiguous weight reads (`weightMemory`), its front
+ * end's t_req (`requestOverheadS`), its MTP acceptance and its KV cache budget. Without the last
+ * three a first-party chip's candidates would run TTFT short of its t_req and MTP at the model's
+ * default acceptance while its rows were fitted (`fitMtpAcceptance` sets the acceptance on its own).
  *
  * @example
  * withEfficiencies(h100, { flop: 0.6, memory: 0.8, network: 0.7, layerOverheadS: 1e-5, commOverlap: 0 }, 'fit: my rows').efficiency.flop;
@@ -268,6 +271,9 @@ export function withEfficiencies(chip: ChipSpec, e: FittedEfficiencies, source: 
       network: { value: e.network, source },
       layerOverheadS: { value: e.layerOverheadS, source },
       commOverlap: { value: e.commOverlap, source },
+      ...(chip.efficiency.requestOverheadS === undefined ? {} : { requestOverheadS: chip.efficiency.requestOverheadS }),
+      ...(chip.efficiency.mtpAcceptance === undefined ? {} : { mtpAcceptance: chip.efficiency.mtpAcceptance }),
+      ...(chip.efficiency.kvCacheBudget === undefined ? {} : { kvCacheBudget: chip.efficiency.kvCacheBudget }),
     },
   };
 }

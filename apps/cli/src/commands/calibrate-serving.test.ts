@@ -37,9 +37,7 @@ const SERVING_ACCEPTANCE = 0.6;
 /** The example's rows: DeepSeek-V3 FP8 on 8 H200s, one engine and disaggregated, with and without MTP. */
 function servingExampleCsv(): string {
   // H200 with the truth's efficiencies, keeping its own t_req and KV cache budget (no fit sets them)
-  const fitted = withEfficiencies(h200, SERVING_TRUTH, 'truth');
-  const own = { requestOverheadS: h200.efficiency.requestOverheadS!, ...(h200.efficiency.kvCacheBudget === undefined ? {} : { kvCacheBudget: h200.efficiency.kvCacheBudget }) };
-  const chip = withMtpAcceptance({ ...fitted, efficiency: { ...fitted.efficiency, ...own } }, SERVING_ACCEPTANCE, 'truth');
+  const chip = withMtpAcceptance(withEfficiencies(h200, SERVING_TRUTH, 'truth'), SERVING_ACCEPTANCE, 'truth');
   const model = getModel('deepseek-v3')!;
   const fp8 = { weights: 'fp8', kvCache: 'fp8', activations: 'fp8' } as const;
   const mtp = { mode: 'mtp', draftTokens: 2 } as const;
@@ -166,7 +164,7 @@ describe('ridgeline calibrate on serving rows', () => {
     expect(every30!.before.predicted).toBe((JSON.parse(estimate.stdout) as { ttftS: number }).ttftS);
     // an arrival waits 15 iterations on average: a longer TTFT than a request that starts at once
     expect(every30!.before.predicted!).toBeGreaterThan(atOnce!.before.predicted!);
-    expectUserError(await calibrateFile('intake-big.csv', `${header}\ndeepseek-v3,8,8,8,32,8192,1024,fp8,fp8,fp8,2000000,ttft_s,1\n`), 'intake-big.csv line 2: receive_interval must be at most 1000000, got "2000000"');
+    expectUserError(await calibrateFile('intake-big.csv', `${header}\ndeepseek-v3,8,8,8,32,8192,1024,fp8,fp8,fp8,2000000,ttft_s,1\n`), 'intake-big.csv line 2: receive_interval must be at most 1e6, got "2000000"');
     const disaggregated = 'model,chips,tp,batch,input,output,prefill_workers,receive_interval,metric,value\nllama-3.1-70b,8,8,8,1024,128,1,10,tpot_s,0.02\n';
     expectUserError(await calibrateFile('intake-disagg.csv', disaggregated), 'intake-disagg.csv line 2: receive_interval applies to one engine: not with prefill_workers');
   });

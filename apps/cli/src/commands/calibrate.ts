@@ -2,7 +2,6 @@ import { defineCommand, type CommandDef } from 'citty';
 import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, table } from '@ridgeline/format';
 import { efficiencyAt, type ChipEfficiency, type ChipSpec, type Efficiency, type Precision } from '@ridgeline/hardware';
 import {
-  computePrecision,
   DEFAULT_CALIBRATION_GRID,
   estimateInference,
   evaluateRows,
@@ -17,7 +16,7 @@ import {
 } from '@ridgeline/model';
 import { UserError } from '../errors.ts';
 import { ioOf } from '../io.ts';
-import { curvesOf, draftsAtChipAcceptance, fitMeasurements, leaveOneCurveOut, outOfSampleOf, round3, type Procedure } from '../fit-procedure.ts';
+import { curvesOf, draftsAtChipAcceptance, fitMeasurements, fitPlan, leaveOneCurveOut, outOfSampleOf, round3, type Procedure } from '../fit-procedure.ts';
 import { isRate, readMeasurements, type Measurement } from '../measurements.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { resolveChip } from '../registry.ts';
@@ -246,16 +245,14 @@ const command: CommandDef<typeof args> = defineCommand({
       throw new UserError(`none of the ${rows.length} rows of ${file} is feasible on ${chip.id} (see the notes above), so there is nothing to fit`);
     }
     const procedure: Procedure = { chip, serving, grid, infeasible: new Set(infeasible.keys()) };
-    const drafting = draftsAtChipAcceptance;
     const feasibleRows = (subset: readonly Measurement[]): Measurement[] => subset.filter((m) => !infeasible.has(m.row.id));
-    const flopPrecisions = [...new Set(rows.map((m) => computePrecision(m.row.config.precision.weights, m.row.config.precision.activations)))];
-    const separate = serving && rows.some(drafting) && feasibleRows(rows).some((m) => !drafting(m));
-    if (serving && rows.some(drafting) && !separate) {
+    const plan = fitPlan(procedure, rows);
+    if (serving && rows.some(draftsAtChipAcceptance) && plan.acceptanceRows === undefined) {
       note(`every feasible row drafts with MTP, so the efficiencies are fitted at ${chip.id}'s acceptance (${chip.efficiency.mtpAcceptance?.value ?? 'the model default, 0.85'}) and none is fitted: give rows without MTP too to fit it`);
     }
     io.stderr(
       serving
-        ? `ridgeline: fitting the experts' η_flop (${flopPrecisions.join(', ')}), η_mem and t_layer (η_net and the prefill overlap held) to ${feasibleRows(separate ? rows.filter((m) => !drafting(m)) : rows).length} rows over ${formatInteger(points)} grid points${separate ? `, then the MTP acceptance to ${rows.filter(drafting).length} rows` : ''}\n`
+        ? `ridgeline: fitting the experts' η_flop (${plan.precisions.join(', ')}), η_mem and t_layer (η_net and the prefill overlap held) to ${feasibleRows(plan.efficiencyRows).length} rows over ${formatInteger(points)} grid points${plan.acceptanceRows === undefined ? '' : `, then the MTP acceptance to ${plan.acceptanceRows.length} rows`}\n`
         : `ridgeline: fitting ${ORDER.map((k) => NAMES[k]).join(', ')} to ${feasibleCount} rows over ${formatInteger(points)} grid points\n`,
     );
     const before = evaluateRows(calibrationRows, chip);
@@ -334,7 +331,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const align = header.map((_, i) => (i < 2 || i === metricColumn || (withServing && i === metricColumn - 1) ? 'left' : 'right') as 'left' | 'right');
     const curve = fit.efficiencies.flopCurve;
     const fittedText = serving
-      ? servingText(final, flopPrecisions, acceptance?.acceptance)
+      ? servingText(final, plan.precisions, acceptance?.acceptance)
       : ORDER.map((k) =>
           k === 'flop' && curve !== undefined
             ? `${NAMES[k]} ${valueText(k, curve[0][1])} at ${curve[0][0]} → ${valueText(k, curve[1][1])} at ${curve[1][0]} FLOP/byte`

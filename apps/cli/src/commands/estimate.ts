@@ -16,7 +16,7 @@ import {
   type SpeculativeMode,
 } from '@ridgeline/model';
 import { nonNegativeInteger, numberInRange, positiveInteger } from '../args.ts';
-import { disaggregationFlags, speculativeFlags } from '../serving-flags.ts';
+import { disaggregationFlags, receiveIntervalFlag, speculativeFlags } from '../serving-flags.ts';
 import { assertHoldsOneLayer } from '../capacity.ts';
 import { inferenceFix, renderInfeasible } from '../infeasible.ts';
 import { quoted, UserError } from '../errors.ts';
@@ -214,11 +214,7 @@ const command: CommandDef<typeof args> = defineCommand({
       if (a.schedule === 'static') throw new UserError('--context-balance needs --schedule continuous: a static batch prefills every prompt at once');
       if (a['prefill-workers'] !== undefined) throw new UserError('--context-balance applies to one engine: with --prefill-workers the decode workers prefill nothing');
     }
-    const receiveInterval = positiveInteger('receive-interval', a['receive-interval'], W.receiveInterval);
-    if (receiveInterval !== undefined) {
-      if (a.schedule === 'static') throw new UserError('--receive-interval needs --schedule continuous: a static batch takes its requests at once');
-      if (a['prefill-workers'] !== undefined) throw new UserError('--receive-interval applies to one engine: not with --prefill-workers');
-    }
+    const receiveInterval = receiveIntervalFlag(a['receive-interval'], a.schedule, a['prefill-workers'] !== undefined);
     const inputTokens = positiveInteger('input', a.input, W.tokens) ?? 2048;
     const outputTokens = positiveInteger('output', a.output, W.tokens) ?? 256;
     const weights = a.weights;
@@ -235,10 +231,7 @@ const command: CommandDef<typeof args> = defineCommand({
     const powerCap = numberInRange('power-cap', a['power-cap'], { min: 0, what: 'a power in watts (a number > 0)', limit: 1e6, unit: 'W' });
     const speculative = speculativeFlags(a);
 
-    const disaggregation = disaggregationFlags(a);
-    if (disaggregation !== undefined && a.schedule === 'static') {
-      throw new UserError('--prefill-workers needs --schedule continuous: disaggregated decode workers batch continuously');
-    }
+    const disaggregation = disaggregationFlags(a, a.schedule);
 
     const model = await resolveModel(a.model, io.cwd);
     const draftModel = a['draft-model'] === undefined ? undefined : await resolveModel(a['draft-model'], io.cwd, '--draft-model');
