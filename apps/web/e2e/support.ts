@@ -133,7 +133,7 @@ export async function screenshot(page: Page, name: string, options: { wholeSideb
   const style = options.wholeSidebar === true ? await page.addStyleTag({ content: '.controls { position: static !important; max-height: none !important; }' }) : null;
   // From the top, so the sticky header and sidebar sit where a person sees them.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path, fullPage: options.fullPage ?? true });
+  await withCaptureRetry(() => page.screenshot({ path, fullPage: options.fullPage ?? true }), () => nextFrames(page));
   await style?.evaluate((el) => (el as Element).remove());
   return path;
 }
@@ -145,9 +145,32 @@ export async function screenshotOf(page: Page, selector: string, name: string): 
   // The sticky header would cover the top of the element once scrolled; unstick it for the shot.
   const style = await page.addStyleTag({ content: '.topbar { position: static !important; }' });
   await element.scrollIntoViewIfNeeded();
-  await element.screenshot({ path });
+  await withCaptureRetry(() => element.screenshot({ path }), () => nextFrames(page));
   await style.evaluate((el) => (el as Element).remove());
   return path;
+}
+
+/**
+ * Headless Chromium sometimes answers a capture with "Unable to capture screenshot" when the
+ * compositor has no frame ready (seen once in CI while the validation suite held both cores). The
+ * picture is an artifact, not an assertion, so the shot is taken again after the next frames; any
+ * other error, or a third refusal, still fails the test.
+ */
+export async function withCaptureRetry<T>(capture: () => Promise<T>, waitForFrames: () => Promise<void>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await capture();
+    } catch (error) {
+      if (attempt >= attempts || !/Unable to capture screenshot/.test(String(error))) throw error;
+      await waitForFrames();
+    }
+  }
+}
+
+/** Two animation frames and a quarter second: time for the compositor to produce a frame. */
+async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.waitForTimeout(250);
 }
 
 const TYPES: Readonly<Record<string, string>> = {
