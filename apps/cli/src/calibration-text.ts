@@ -1,13 +1,14 @@
-import { formatPercent } from '@ridgeline/format';
+import { formatOutOfSampleError } from '@ridgeline/format';
 import type { ChipSpec } from '@ridgeline/hardware';
 
 /**
  * A chip's calibration status in a sentence: fitted, transferred or datasheet, on what, and the
- * median |error| measured on rows its efficiencies were not fitted to (as the plugin commits it).
+ * median |error| measured on rows its efficiencies were not fitted to, time to first token's too where
+ * measured (as the plugin commits it).
  * A plugin that states none reads as datasheet.
  *
  * @example
- * calibrationText(b200); // 'datasheet (starting values: …); median |error| out of sample: throughput 126%, tokens/s per user 100% (InferenceX …)'
+ * calibrationText(b200); // 'datasheet (starting values: …); median |error| out of sample: throughput 126.3%, tokens/s per user 100.3% (InferenceX …)'
  */
 export function calibrationText(chip: ChipSpec): string {
   const c = chip.efficiency.calibration;
@@ -15,7 +16,7 @@ export function calibrationText(chip: ChipSpec): string {
   const error =
     c.outOfSampleError === undefined
       ? '; no out-of-sample error measured'
-      : `; median |error| out of sample: throughput ${formatPercent(c.outOfSampleError.throughput)}, tokens/s per user ${formatPercent(c.outOfSampleError.interactivity)} (${c.outOfSampleError.on})`;
+      : `; ${formatOutOfSampleError(c.outOfSampleError)}`;
   return `${c.status} (${c.basis})${error}`;
 }
 

@@ -249,17 +249,17 @@ describe('fitting InferenceX, one curve left out', () => {
       { chip: 'y', heldPredictions: [] },
     ] as unknown as InferencexChipFit[];
     const transfers: TransferCheck[] = [
-      { from: 'w', to: 'y', stack: 'sglang', throughput: at(0.587), interactivity: at(0.542) },
-      { from: 'w', to: 'z', stack: 'trtllm', throughput: at(0.1), interactivity: at(0.1) },
-      { from: 'w', to: 'v', stack: 'sglang', throughput: at(0.3), interactivity: at(0.3) },
+      { from: 'w', to: 'y', stack: 'sglang', throughput: at(0.587), interactivity: at(0.542), ttft: at(0.4214) },
+      { from: 'w', to: 'z', stack: 'trtllm', throughput: at(0.1), interactivity: at(0.1), ttft: at(0.1) },
+      { from: 'w', to: 'v', stack: 'sglang', throughput: at(0.3), interactivity: at(0.3), ttft: at(0.3) },
     ];
     const quoted = oneCurveProfileErrors(stackFits, chipFits, transfers);
     // x sglang: |errors| 0.1, 0.3, 0.2 → median 0.2; interactivity 2·p/m − 1 = 1.2, 0.4, 1.4 → 1.2; TTFT 0.5
     expect(quoted.get('x sglang')).toEqual({ throughput: 0.2, interactivity: 1.2, ttft: 0.5, on: expect.stringMatching(/^InferenceX DeepSeek-R1, 3 sglang rows \(one curve\) predicted by the chip's fit on its other curves \(trtllm\)/), method: 'another-fit' });
     // a profile with curves of its own to leave out is not given one
     expect(quoted.has('x trtllm')).toBe(false);
-    // y: no other stack of its own, so the transfer check onto it, without TTFT
-    expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile"), method: 'another-fit' });
+    // y: no other stack of its own, so the transfer check onto it, TTFT too (0.4214 → 0.421 at 3 decimals)
+    expect(quoted.get('y sglang')).toEqual({ throughput: 0.587, interactivity: 0.542, ttft: 0.421, on: expect.stringContaining("10 sglang rows (one curve) predicted by w's sglang profile"), method: 'another-fit' });
     // z: the only transfer onto it is of another stack: nothing to quote
     expect(quoted.has('z sglang')).toBe(false);
     // v: cross-validated on its group's curves, so no stand-in, though a transfer onto it exists

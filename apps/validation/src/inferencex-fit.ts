@@ -800,6 +800,7 @@ export interface TransferCheck {
   readonly stack: string;
   readonly throughput: ErrorStats;
   readonly interactivity: ErrorStats;
+  readonly ttft: ErrorStats;
 }
 
 /** Where a transfer check reads a chip's profile of a stack. */
@@ -845,7 +846,7 @@ export function transferCheck(rows: readonly InferencexRow[], chipOf: (id: strin
   void description;
   const errors = errorsOf(predictionsOf(rows.filter((r) => INFERENCEX_CHIP_IDS[r.hardware] === to && stackOf(r.framework) === stack), { ...target, efficiency }));
   if (errors.throughput.length === 0) return undefined;
-  return { from, to, stack, throughput: errorStats(errors.throughput), interactivity: errorStats(errors.interactivity) };
+  return { from, to, stack, throughput: errorStats(errors.throughput), interactivity: errorStats(errors.interactivity), ttft: errorStats(errors.ttft) };
 }
 
 /**
@@ -881,8 +882,8 @@ export const TRANSFER_PAIRS: readonly (readonly [from: string, to: string, stack
 /** The transfer checks as a Markdown table. */
 export function transferCheckLines(checks: readonly TransferCheck[]): string[] {
   return [
-    '| from → to | stack | rows | tput/GPU | tok/s/user |',
-    '|---|---|---:|---:|---:|',
-    ...checks.map((c) => `| ${c.from} → ${c.to} | ${c.stack} | ${c.throughput.n} | ${cell(c.throughput)} | ${cell(c.interactivity)} |`),
+    '| from → to | stack | rows | tput/GPU | tok/s/user | TTFT |',
+    '|---|---|---:|---:|---:|---:|',
+    ...checks.map((c) => `| ${c.from} → ${c.to} | ${c.stack} | ${c.throughput.n} | ${cell(c.throughput)} | ${cell(c.interactivity)} | ${cell(c.ttft)} |`),
   ];
 }

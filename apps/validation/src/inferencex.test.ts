@@ -422,6 +422,7 @@ describe("the plugins' calibration status", () => {
           const check = transferCheck(kept, inferencexChipById, transfer, id, stack)!;
           expect(error!.throughput, `${id} ${stack}`).toBeCloseTo(check.throughput.medianAbs, 3);
           expect(error!.interactivity, `${id} ${stack}`).toBeCloseTo(check.interactivity.medianAbs, 3);
+          expect(error!.ttft, `${id} ${stack}`).toBeCloseTo(check.ttft.medianAbs, 3);
         }
       }
     }
@@ -436,11 +437,13 @@ describe("the plugins' calibration status", () => {
       [nvidia.chips.find((c) => c.id === 'gb300-nvl72')!, 'b200', 'gb200-nvl72', 'b300'],
       [amd.chips.find((c) => c.id === 'mi325x')!, 'h100-sxm', 'h200', 'mi300x'],
     ] as const;
-    const expectQuote = (id: string, committed: { throughput: number; interactivity: number; on: string } | undefined, from: string, to: string, stack: string): void => {
+    const expectQuote = (id: string, committed: { throughput: number; interactivity: number; ttft?: number; on: string } | undefined, from: string, to: string, stack: string): void => {
       const check = transferCheck(kept, inferencexChipById, from, to, stack)!;
       expect(committed?.on, `${id} ${stack}`).toContain(`${from}'s ${stack} profile on ${to}'s ${check.throughput.n} ${stack} rows`);
       expect(committed!.throughput, `${id} ${stack}`).toBeCloseTo(check.throughput.medianAbs, 3);
       expect(committed!.interactivity, `${id} ${stack}`).toBeCloseTo(check.interactivity.medianAbs, 3);
+      // time to first token too, so a TTFT lead beside a transferred chip is weighed against its own error
+      expect(committed!.ttft, `${id} ${stack}`).toBeCloseTo(check.ttft.medianAbs, 3);
     };
     for (const [chip, from, to, source] of quoted) {
       expect(chip.efficiency.calibration?.status).toBe('transferred');

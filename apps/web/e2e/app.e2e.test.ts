@@ -513,6 +513,24 @@ describe('the built site in Chromium', () => {
     expect(await badges.allTextContents()).toEqual(['fitted', 'fitted']);
     const b200Error = findChip('b200')!.efficiency.calibration!.outOfSampleError!.throughput;
     expect(await badges.nth(1).getAttribute('title')).toContain(`median |error| out of sample: throughput ${(b200Error * 100).toFixed(1)}%`);
+    // time to first token's own error is on the badge, and the TTFT row's badge is weighed against it
+    const ttftErrors = ['h200', 'b200'].map((id) => findChip(id)!.efficiency.calibration!.outOfSampleError!.ttft!);
+    expect(await badges.nth(1).getAttribute('title')).toContain(`time to first token ${(ttftErrors[1]! * 100).toFixed(1)}%`);
+    const ttfts = await page.$$eval('[data-metric="compare.ttftS"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    const ttftLead = Math.max(...ttfts) / Math.min(...ttfts) - 1;
+    const ttftBadges = await page.locator('[data-metric="compare.ttftS"] + .best-tag').count();
+    expect(ttftBadges).toBe(ttftLead > Math.max(...ttftErrors) ? 1 : 0);
+    // at 2k input B200's TTFT leads by about 20%: beyond either chip's throughput error (8–11%),
+    // within their TTFT errors (27–30%), so no badge on that row
+    const shorter = await open(serialiseState({ ...shared, inputTokens: 2048 }));
+    await shorter.getByTestId('compare').waitFor();
+    const shorterTtfts = await shorter.$$eval('[data-metric="compare.ttftS"]', (els) => els.map((el) => Number(el.getAttribute('data-value'))));
+    const shorterLead = Math.max(...shorterTtfts) / Math.min(...shorterTtfts) - 1;
+    const throughputErrors = ['h200', 'b200'].map((id) => findChip(id)!.efficiency.calibration!.outOfSampleError!.throughput);
+    expect(shorterLead).toBeGreaterThan(Math.max(...throughputErrors));
+    expect(shorterLead).toBeLessThan(Math.max(...ttftErrors));
+    expect(await shorter.locator('[data-metric="compare.ttftS"] + .best-tag').count()).toBe(0);
+    await shorter.close();
     expect(await page.getByTestId('url-problems').count()).toBe(0);
     await screenshot(page, 'shared-link');
     await page.close();

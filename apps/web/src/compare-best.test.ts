@@ -13,6 +13,17 @@ describe('the best badge only for a lead larger than the compared chips\' error'
     expect(errorBound(undefined, 'throughput')).toBe(Number.POSITIVE_INFINITY);
   });
 
+  test('time to first token is bounded by its own error, not throughput\'s', () => {
+    const h200 = { status: 'fitted', basis: 'x', outOfSampleError: { throughput: 0.077, interactivity: 0.081, ttft: 0.302, on: 'y' } } as const;
+    const b200Fit = { status: 'fitted', basis: 'x', outOfSampleError: { throughput: 0.108, interactivity: 0.103, ttft: 0.271, on: 'y' } } as const;
+    expect(errorBound(h200, 'ttft')).toBe(0.302);
+    // a TTFT of 0.8 s against 1.0 s is a 25% lead: beyond throughput's 10.8%, within TTFT's 30.2%
+    expect(bestIndex([0.8, 1.0], [errorBound(b200Fit, 'throughput'), errorBound(h200, 'throughput')], 'min')).toBe(0);
+    expect(bestIndex([0.8, 1.0], [errorBound(b200Fit, 'ttft'), errorBound(h200, 'ttft')], 'min')).toBe(-1);
+    // a transferred chip quotes no TTFT error: unmeasured, so no TTFT badge beside it
+    expect(errorBound({ status: 'transferred', basis: 'x', outOfSampleError: { throughput: 0.161, interactivity: 0.168, on: 'y' } }, 'ttft')).toBe(Number.POSITIVE_INFINITY);
+  });
+
   test('a lead beyond the largest error wins; one within it does not; lower-is-better too', () => {
     // 180 vs 100: an 80% lead against errors of 30%
     expect(bestIndex([100, 180], [0.3, 0.3], 'max')).toBe(1);

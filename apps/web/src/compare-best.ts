@@ -1,7 +1,7 @@
 import { datasheetDominates, type CalibrationStatus, type ChipSpec, type Precision } from '@ridgeline/hardware';
 
-/** Which out-of-sample error bounds a metric's prediction: throughput's, or tokens/s per user's. */
-export type ErrorKind = 'throughput' | 'interactivity';
+/** Which out-of-sample error bounds a metric's prediction: throughput's, tokens/s per user's, or time to first token's. */
+export type ErrorKind = 'throughput' | 'interactivity' | 'ttft';
 
 /**
  * How far a chip's serving figure may be off, as a fraction: the committed out-of-sample median
@@ -13,6 +13,8 @@ export type ErrorKind = 'throughput' | 'interactivity';
  * @example
  * errorBound({ status: 'datasheet', basis: '…', outOfSampleError: { throughput: 1.26, interactivity: 1, on: '…' } }, 'throughput'); // 1.26
  * errorBound({ status: 'fitted', basis: 'MaxText training rows' }, 'throughput'); // Infinity
+ * // time to first token has its own error (usually two to five times throughput's), Infinity where unmeasured
+ * errorBound({ status: 'fitted', basis: '…', outOfSampleError: { throughput: 0.11, interactivity: 0.12, ttft: 0.36, on: '…' } }, 'ttft'); // 0.36
  */
 export function errorBound(calibration: CalibrationStatus | undefined, kind: ErrorKind): number {
   return calibration?.outOfSampleError?.[kind] ?? Number.POSITIVE_INFINITY;

@@ -11,6 +11,7 @@ import {
   formatInteger,
   formatIntensity,
   formatNumber,
+  formatOutOfSampleError,
   formatPercent,
   formatPower,
   formatTick,
@@ -302,6 +303,19 @@ describe('formatUsd and formatPercent', () => {
     expect(formatPercent(0)).toBe('0.0%');
     expect(formatPercent(NAN)).toBe('—');
     expect(formatPercent(INF)).toBe('∞');
+  });
+});
+
+describe('formatOutOfSampleError', () => {
+  it('names each figure at one decimal of a percent, and where it was measured', () => {
+    // 0.117 → 11.7%, 0.1163 → 11.6% (rounded), 0.3644 → 36.4%
+    expect(formatOutOfSampleError({ throughput: 0.117, interactivity: 0.1163, ttft: 0.3644, on: 'InferenceX, 62 rows' })).toBe(
+      'median |error| out of sample: throughput 11.7%, tokens/s per user 11.6%, time to first token 36.4% (InferenceX, 62 rows)',
+    );
+  });
+
+  it('leaves out time to first token where nobody measured it', () => {
+    expect(formatOutOfSampleError({ throughput: 1.263, interactivity: 1.003, on: 'x' })).toBe('median |error| out of sample: throughput 126.3%, tokens/s per user 100.3% (x)');
   });
 });
 

@@ -214,6 +214,28 @@ export function formatPercent(fraction: number): string {
   return `${percent.toFixed(1)}%`;
 }
 
+/** A committed out-of-sample error, as a plugin's `calibration.outOfSampleError` gives it (fractions). */
+export interface OutOfSampleErrorFigures {
+  readonly throughput: number;
+  readonly interactivity: number;
+  readonly ttft?: number;
+  readonly on: string;
+}
+
+/**
+ * The sentence every report closes a chip's calibration status with: the median |error| of each
+ * figure on measurements its efficiencies were not fitted to, time to first token where it was
+ * measured, and on what. One wording for the CLI and the web app.
+ *
+ * @example
+ * formatOutOfSampleError({ throughput: 0.117, interactivity: 0.116, ttft: 0.364, on: 'InferenceX' });
+ * // 'median |error| out of sample: throughput 11.7%, tokens/s per user 11.6%, time to first token 36.4% (InferenceX)'
+ */
+export function formatOutOfSampleError(error: OutOfSampleErrorFigures): string {
+  const ttft = error.ttft === undefined ? '' : `, time to first token ${formatPercent(error.ttft)}`;
+  return `median |error| out of sample: throughput ${formatPercent(error.throughput)}, tokens/s per user ${formatPercent(error.interactivity)}${ttft} (${error.on})`;
+}
+
 /**
  * A parameter (or other) count with a T/B/M/k suffix.
  *

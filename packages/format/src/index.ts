@@ -11,6 +11,7 @@ export {
   formatInteger,
   formatIntensity,
   formatNumber,
+  formatOutOfSampleError,
   formatPercent,
   formatPower,
   formatTick,
@@ -18,5 +19,6 @@ export {
   formatUsd,
   table,
   type Align,
+  type OutOfSampleErrorFigures,
 } from './format.ts';
 export { didYouMean, suggest } from './suggest.ts';

@@ -49,7 +49,7 @@ export const INFERENCEX_PROFILES: Readonly<Record<string, Readonly<Record<string
       calibration: {
         status: 'fitted',
         basis: "fit: pnpm validate --fit over InferenceX DeepSeek-R1, sglang rows of mi300x (10 rows, 1 curve; 2026-12-07)",
-        outOfSampleError: { throughput: 0.672, interactivity: 0.687, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
+        outOfSampleError: { throughput: 0.672, interactivity: 0.687, ttft: 0.192, on: "InferenceX DeepSeek-R1, 10 sglang rows (one curve) predicted by mi355x's sglang profile, the transfer rule (docs/MODEL.md §9): no curve of the profile's own, nor another stack of the chip, to leave out", method: 'another-fit' },
       },
     },
   },

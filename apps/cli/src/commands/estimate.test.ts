@@ -323,7 +323,7 @@ describe('ridgeline estimate (report)', () => {
     expect(r.stdout).toMatch(/energy\s+[\d.]+ [mµk]?J per output token/);
     expect(r.stdout).toMatch(/^What limits it: \S.*\n/m);
     // the last line: the chip's calibration status, as the plugin commits it
-    expect(r.stdout).toMatch(/\nCalibration: h100-sxm fitted \(the trtllm profile, .*\); median \|error\| out of sample: throughput [\d.]+%, tokens\/s per user [\d.]+% \(InferenceX DeepSeek-R1, \d+ trtllm rows, one curve left out at a time \(h200's curves kept\)\)\n$/);
+    expect(r.stdout).toMatch(/\nCalibration: h100-sxm fitted \(the trtllm profile, .*\); median \|error\| out of sample: throughput [\d.]+%, tokens\/s per user [\d.]+%, time to first token [\d.]+% \(InferenceX DeepSeek-R1, \d+ trtllm rows, one curve left out at a time \(h200's curves kept\)\)\n$/);
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 

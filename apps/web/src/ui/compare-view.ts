@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { formatBytes, formatDuration, formatEnergy, formatNumber, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
+import { formatBytes, formatDuration, formatEnergy, formatNumber, formatOutOfSampleError, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import type { FeasibleInferenceResult, InferenceResult } from '@ridgeline/model';
 import { bestIndex, datasheetInversions, energyErrorBound, errorBound, type ErrorKind } from '../compare-best.ts';
 import { deploymentEstimates, estimatesFor, type EstimateBasis, type EstimatedFigure } from '../energy.ts';
@@ -15,7 +15,7 @@ interface Row {
   readonly format: (x: number) => string;
   readonly better: 'max' | 'min';
   readonly key: string;
-  /** Which measured error bounds this figure: per user is TPOT's, the rest follow throughput. */
+  /** Which measured error bounds this figure: per user is TPOT's, time to first token its own, the rest follow throughput. */
   readonly error: ErrorKind;
   /** An energy figure: which of the chip's power figures it rests on (an estimated one is labelled, and bars the badge). */
   readonly power?: EstimateBasis;
@@ -25,7 +25,7 @@ const ROWS: readonly Row[] = [
   { key: 'tokensPerSPerUser', label: 'Per user', value: (r) => r.tokensPerSPerUser, format: formatTokenRate, better: 'max', error: 'interactivity' },
   { key: 'tokensPerSPerChip', label: 'Per chip', value: (r) => r.tokensPerSPerChip, format: formatTokenRate, better: 'max', error: 'throughput' },
   { key: 'costPerMillionTokensUsd', label: '$ per M output tokens', value: (r) => r.costPerMillionTokensUsd, format: formatUsd, better: 'min', error: 'throughput' },
-  { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min', error: 'throughput' },
+  { key: 'ttftS', label: 'Time to first token', value: (r) => r.ttftS, format: formatDuration, better: 'min', error: 'ttft' },
   { key: 'energyPerTokenJ', label: 'Chip energy per token', value: (r) => r.energyPerTokenJ, format: formatEnergy, better: 'min', error: 'throughput', power: 'draw' },
   {
     key: 'energy.facilityJPerOutputToken',
@@ -60,7 +60,7 @@ function calibrationBadge(r: InferenceResult): TemplateResult {
   const c = r.inputs.efficiencies.calibration;
   const status = c?.status ?? 'datasheet';
   const error = c?.outOfSampleError;
-  const title = `${c?.basis ?? 'the plugin states no calibration'}${error === undefined ? '' : `; median |error| out of sample: throughput ${formatPercent(error.throughput)}, tokens/s per user ${formatPercent(error.interactivity)} (${error.on})`}`;
+  const title = `${c?.basis ?? 'the plugin states no calibration'}${error === undefined ? '' : `; ${formatOutOfSampleError(error)}`}`;
   return html`<span class="badge calibration-${status}" data-testid="calibration" title=${title}>${status}</span>`;
 }
 

@@ -7,6 +7,7 @@ import {
   formatFlopCount,
   formatFlops,
   formatIntensity,
+  formatOutOfSampleError,
   formatPercent,
   formatPower,
   formatTokenRate,
@@ -383,7 +384,7 @@ function sourcesTable(result: InferenceResult): TemplateResult {
           <th>calibration</th>
           <td data-testid="calibration-status"><b>${calibration?.status ?? 'datasheet'}</b> — ${calibration?.basis ?? 'the plugin states no calibration'}${calibration?.outOfSampleError === undefined
             ? ''
-            : `; median |error| out of sample: throughput ${(calibration.outOfSampleError.throughput * 100).toFixed(1)}%, tokens/s per user ${(calibration.outOfSampleError.interactivity * 100).toFixed(1)}% (${calibration.outOfSampleError.on})`}</td>
+            : `; ${formatOutOfSampleError(calibration.outOfSampleError)}`}</td>
         </tr>
         ${Object.entries(inp.sources).map(([k, s]) => html`<tr><th>${k}</th><td>${s}</td></tr>`)}
       </tbody>
