@@ -69,6 +69,10 @@ describe('ridgeline plan', { timeout: 240_000 }, () => {
       expect(r.stdout).toMatch(new RegExp(`^${chip}: decode (compute|memory|network)-bound; .+ configurations meet the targets\\)$`, 'm'));
     }
     expect(r.stdout).toMatch(/^Reproduce #1: ridgeline estimate --model llama-3\.1-70b --hardware \S+ --chips \d+/m);
+    // the last line: each chip's calibration status, TTFT's error where measured (the targets are a TTFT's and a TPOT's)
+    const last = r.stdout.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/^Calibration: h100-sxm fitted .*; h200 fitted .*; mi300x fitted .*; tpu-v6e fitted /);
+    expect(last).toMatch(/h200 fitted .*time to first token [\d.]+%/);
   });
 
   it('--attention-weights holds attention wider in every configuration, and its command reproduces the answer', async () => {

@@ -31,6 +31,7 @@ import { MODEL_ARG, type ModelArgDef } from '../model-arg.ts';
 import { PLUGIN_ARG, pluginFlags, type PluginArgDef } from '../plugin-args.ts';
 import { chipOnProfile, EFFICIENCY_PROFILE_ARG, profileFlag, STACK_ARG, type ProfileArgDef } from '../profile-flag.ts';
 import { costBlock, PRICE_BASIS_ARG, PUE_ARG, pueFlag, TCO_ARGS, TCO_FLAGS, tcoFlags, tcoOf, type PriceBasisArgDef, type StringArgDef } from '../tco-flags.ts';
+import { calibrationLine } from '../calibration-text.ts';
 import { resolveChip } from '../registry.ts';
 import { resolveModel } from '../resolve-model.ts';
 import { shellCommand } from '../shell.ts';
@@ -319,6 +320,8 @@ function summary(
     readonly maxChipsGiven: boolean;
     /** A line per chip the power budget cannot power one replica of. */
     readonly unpowered: readonly string[];
+    /** The closing `Calibration:` line of the chips planned (and their prefill chips). */
+    readonly calibration: string;
   },
 ): string {
   const cols = columns(options.disaggregated, options.budget);
@@ -338,6 +341,8 @@ function summary(
     const one = best.choice.disaggregation !== null && best.choice.replicas > 1 ? ` (one of its ${best.choice.replicas.toLocaleString('en')} replicas)` : '';
     lines.push('', `Reproduce #1${one}: ${shellCommand(['ridgeline', ...best.command])}`);
   }
+  // how far each chip's figures may be off, TTFT's too, beside targets a plan is chosen to meet
+  lines.push(options.calibration);
   return `${lines.join('\n')}\n`;
 }
 
@@ -526,7 +531,8 @@ const command: CommandDef<typeof args> = defineCommand({
           : budgetMaxChips(chipOf(id), { facilityW: powerBudgetW, ...(pue === undefined ? {} : { pue }) }));
     const unpowered = powerBudgetW === undefined ? [] : plan.unpowered.map((u) => planUnpoweredText(powerBudgetW, u));
     // a disaggregated replica keeps its chip bound under a budget: its text says so as without one
-    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated, budget: powerBudgetW !== undefined, maxChipsGiven: maxChipsFlag !== undefined || disaggregated, unpowered }));
+    const calibration = calibrationLine([...chips, ...prefillChips].map((c) => c.chip));
+    io.stdout(summary(answers, heading, { maxChips, precisions, disaggregated, budget: powerBudgetW !== undefined, maxChipsGiven: maxChipsFlag !== undefined || disaggregated, unpowered, calibration }));
   },
 });
 
