@@ -319,6 +319,15 @@ describe('the built site in Chromium', () => {
     expect(Number(cells['ttftS'])).toBeLessThanOrEqual(1.5);
     expect(Number(cells['tpotS'])).toBeLessThanOrEqual(0.03);
     expect(await page.getByTestId('plan-why').first().textContent()).toMatch(/^limited by: decode \w+-bound; a larger batch would /);
+    // each row says how far its chip's TTFT and per-user figures have been off, as the CLI's result carries it
+    const errorTexts = await page.getByTestId('plan-error').allTextContents();
+    expect(errorTexts).toEqual(
+      results.map((r) => {
+        const e = (r.result['inputs'] as { efficiencies: { calibration?: { outOfSampleError?: { ttft?: number; interactivity: number } } } }).efficiencies.calibration?.outOfSampleError;
+        if (e === undefined) return ' · no measured error for this chip';
+        return ` · median error out of sample: ${e.ttft === undefined ? 'TTFT not measured' : `TTFT ${(e.ttft * 100).toFixed(1)}%`}, per user ${(e.interactivity * 100).toFixed(1)}%`;
+      }),
+    );
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await screenshotOf(page, '[data-testid="plan"]', 'plan');
     // Use: the row becomes the page's configuration, and the estimate is the one the CLI printed for it.

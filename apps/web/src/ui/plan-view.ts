@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { PLAN_BATCHES, DEFAULT_PLAN_PRECISIONS, type PlanObjective } from '@ridgeline/engine';
-import { formatDuration, formatInteger, formatNumber, formatTokenRate, formatUsd } from '@ridgeline/format';
+import { formatDuration, formatInteger, formatNumber, formatPercent, formatTokenRate, formatUsd } from '@ridgeline/format';
 import { cliFiles, planArgs } from '../cli-command.ts';
 import type { PlanField, PlanRow } from '../plan.ts';
 import { seriesColour } from '../registry.ts';
@@ -67,8 +67,20 @@ function row(app: App, r: PlanRow, i: number, colour: string): TemplateResult {
   </tr>
   <tr class="why ${r.meetsTargets ? '' : 'misses'}">
     <td></td>
-    <td colspan="14" data-testid="plan-why" data-chip=${r.chipId}>${r.meetsTargets ? 'limited by' : html`<b>${r.layout === null ? 'cannot run' : 'misses the targets'}</b>`}: ${r.why}</td>
+    <td colspan="14" data-testid="plan-why" data-chip=${r.chipId}>${r.meetsTargets ? 'limited by' : html`<b>${r.layout === null ? 'cannot run' : 'misses the targets'}</b>`}: ${r.why}${measuredError(r)}</td>
   </tr>`;
+}
+
+/**
+ * How far this chip's TTFT and per-user figures have been off on measurements its efficiencies were
+ * not fitted to (its calibration's median |error|), beside targets the row is chosen to meet; a chip
+ * whose error nobody measured says so.
+ */
+function measuredError(r: PlanRow): TemplateResult {
+  const e = r.config.chip.efficiency.calibration?.outOfSampleError;
+  if (e === undefined) return html`<span class="muted" data-testid="plan-error"> · no measured error for this chip</span>`;
+  const ttft = e.ttft === undefined ? 'TTFT not measured' : `TTFT ${formatPercent(e.ttft)}`;
+  return html`<span class="muted" data-testid="plan-error" title=${e.on}> · median error out of sample: ${ttft}, per user ${formatPercent(e.interactivity)}</span>`;
 }
 
 function table(app: App, rows: readonly PlanRow[], stale: boolean): TemplateResult {
