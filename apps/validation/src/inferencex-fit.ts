@@ -1,4 +1,4 @@
-import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, fittedFlopAt, MTP_ACCEPTANCE_GRID, servingCalibrationGrid, servingCalibrationOptions, withEfficiencies, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
+import { calibrateEfficiencies, computePrecision, estimateInference, evaluateRows, fittedFlopAt, MTP_ACCEPTANCE_GRID, servingCalibrationGrid, servingCalibrationOptions, withEfficiencies, withMtpAcceptance, type CalibrationGrid, type CalibrationRow, type FittedEfficiencies, type InferenceResult } from '@ridgeline/model';
 import type { CalibrationStatus, ChipSpec, Efficiency, EfficiencyProfile, KvCacheBudget, Precision } from '@ridgeline/hardware';
 import { groupBy } from './validate.ts';
 import { BEST_ROW, contradictedClause, errorStats, inferencexChipById, inferencexConfig, predictedTputPerGpu, rankingAgreement, rankingShare, INFERENCEX_CHIP_IDS, stackOf, type ErrorStats, type InferencexRow, type RankedPrediction, type RankingRule } from './inferencex.ts';
@@ -97,7 +97,7 @@ export function calibrationRowsOf(rows: readonly InferencexRow[], acceptanceOf?:
       if (chip !== lastChip) {
         lastChip = chip;
         const served = onRowChip(chip, row);
-        last = estimateInference({ ...config, chip: acceptance === undefined ? served : withAcceptance(served, acceptance) });
+        last = estimateInference({ ...config, chip: acceptance === undefined ? served : withMtpAcceptance(served, acceptance, 'fit candidate') });
       }
       return last!;
     };
@@ -179,10 +179,6 @@ export interface ServingTerm {
   readonly rows: readonly InferencexRow[];
 }
 
-function withAcceptance(chip: ChipSpec, acceptance: number): ChipSpec {
-  return { ...chip, efficiency: { ...chip.efficiency, mtpAcceptance: { value: acceptance, source: 'fit candidate' } } };
-}
-
 /**
  * `chip` (fitted efficiencies) as it serves `row`: at the MTP acceptance and t_req of the row's
  * stack in `serving` (the chip's own where the stack has none).
@@ -218,14 +214,14 @@ function memoised(memo: WeakMap<ChipSpec, Map<string, number | null>>, chip: Chi
 
 /** The calibration objective on one MTP row at acceptance `a`: its two calibration rows' mean |ln(predicted/measured)| (`evaluateRows`; null when infeasible). */
 function rateLoss(chip: ChipSpec, row: InferencexRow, a: number): number | null {
-  return memoised(rateLossMemo, chip, `${row.line} ${a}`, () => evaluateRows(calibrationRowsOf([row]), withAcceptance(chip, a)).loss ?? null);
+  return memoised(rateLossMemo, chip, `${row.line} ${a}`, () => evaluateRows(calibrationRowsOf([row]), withMtpAcceptance(chip, a, 'fit candidate')).loss ?? null);
 }
 
 /** A row's predicted TTFT without t_req, at acceptance `a` (null when infeasible). */
 function ttftWithoutOverhead(chip: ChipSpec, row: InferencexRow, a: number | undefined): number | null {
   return memoised(ttftMemo, chip, `${row.line} ${a}`, () => {
     const served = onRowChip(chip, row);
-    const { requestOverheadS: _ignored, ...efficiency } = (a === undefined ? served : withAcceptance(served, a)).efficiency;
+    const { requestOverheadS: _ignored, ...efficiency } = (a === undefined ? served : withMtpAcceptance(served, a, 'fit candidate')).efficiency;
     void _ignored;
     const r = estimateInference({ ...inferencexConfig(row, 'continuous'), chip: { ...served, efficiency } });
     return r.feasible ? r.ttftS : null;
